@@ -1,0 +1,18 @@
+"""fungrad: composable function transformations (grad, vmap, jvp, ...) for numpy programs.
+
+The public surface; everything here is an explicit re-export.
+"""
+from fungrad import numpy as numpy  # installs the operators of traced values
+from fungrad import tree_util as tree_util
+from fungrad._api.forward import jvp as jvp, linearize as linearize
+from fungrad._api.jacobian import (
+    hessian as hessian, jacfwd as jacfwd, jacobian as jacobian, jacrev as jacrev)
+from fungrad._api.reverse import grad as grad, value_and_grad as value_and_grad, vjp as vjp
+from fungrad._api.staging import make_jaxpr as make_jaxpr
+from fungrad._api.vmap import vmap as vmap
+from fungrad._core.dtypes import float0 as float0
+from fungrad._core.ir import ClosedJaxpr as ClosedJaxpr, Jaxpr as Jaxpr
+from fungrad._core.typecheck import check_jaxpr as check_jaxpr
+from fungrad.lax import stop_gradient as stop_gradient
+
+__version__ = "0.1.0"

@@ -1,0 +1,53 @@
+"""Argument handling shared by the transforms: argnums, leaf conversion and validation.
+
+Imports: _core.
+"""
+import numpy as np
+
+from fungrad._core.aval import ShapedArray
+from fungrad._core.dtypes import is_float
+from fungrad._core.errors import DtypeError
+from fungrad._core.trace import Tracer, get_aval
+
+
+def check_argnums(name, argnums, nargs):
+    """Normalize argnums to a tuple, raising a clear error when one is out of range."""
+    single = isinstance(argnums, int)
+    nums = (argnums,) if single else tuple(argnums)
+    for a in nums:
+        if not isinstance(a, int) or not -nargs <= a < nargs:
+            raise ValueError(
+                f"{name}: argnums={argnums!r} is out of range for a call with {nargs} positional "
+                f"argument{'s' if nargs != 1 else ''}. Fix: pass argnums between 0 and {nargs - 1}.")
+    return tuple(a % nargs for a in nums), single
+
+
+def as_leaf(x):
+    """A pytree leaf as an array value: tracers and numpy values pass; scalars and lists become arrays."""
+    if isinstance(x, (Tracer, np.ndarray)):
+        return x
+    if isinstance(x, np.generic):
+        return np.asarray(x)
+    if isinstance(x, (bool, int, float, complex)):
+        return np.asarray(x)
+    if isinstance(x, (list, tuple)):
+        return np.asarray(x)
+    raise TypeError(f"Argument of type {type(x).__name__} is not a valid fungrad value; pass "
+                    "numpy arrays, Python scalars, or pytrees (tuples, lists, dicts) of them.")
+
+
+def check_differentiable(name, leaves, argnums, allow_int=False):
+    """Differentiated inputs must be floating point."""
+    for i, x in enumerate(leaves):
+        dtype = get_aval(x).dtype
+        if not is_float(dtype) and not allow_int:
+            raise DtypeError(
+                f"{name} requires real- or complex-valued (floating point) inputs, but input "
+                f"{i} of the differentiated arguments (argnums={argnums}) has dtype {dtype.name} "
+                f"({get_aval(x).str_short()}). Fix: pass floats, e.g. 1.0 instead of 1 or "
+                "x.astype(float); to differentiate only some arguments, choose them with argnums.")
+
+
+def aval_str(x) -> str:
+    a = x if isinstance(x, ShapedArray) else get_aval(x)
+    return a.str_short()

@@ -1,0 +1,107 @@
+"""Forward mode: jvp and linearize.
+
+Imports: _core, _interp, _api.args.
+"""
+import numpy as np
+
+from fungrad._core.dtypes import float0, is_float
+from fungrad._core.errors import DtypeError, ShapeError
+from fungrad._core.eval import eval_jaxpr
+from fungrad._core.trace import get_aval
+from fungrad._core.tree import tree_flatten, tree_unflatten
+from fungrad._core.zero import Zero
+from fungrad._api.args import as_leaf
+from fungrad._interp.jvp import jvp_flat
+from fungrad._interp.linearize import linearize_flat
+
+
+def _tangent_leaf(i, p, t):
+    """Validate a user tangent against its primal; integer primals take None/0 (symbolic zero)."""
+    p_aval = get_aval(p)
+    if not is_float(p_aval.dtype):
+        return Zero(p_aval.to_tangent_aval())
+    if t is None:
+        return Zero(p_aval.to_tangent_aval())
+    t = as_leaf(t)
+    t_aval = get_aval(t)
+    if t_aval.shape != p_aval.shape:
+        raise ShapeError(f"jvp: tangent {i} has shape {t_aval.str_short()} but its primal is "
+                         f"{p_aval.str_short()}; each tangent must match its primal's shape.")
+    if t_aval.dtype != p_aval.dtype:
+        if is_float(t_aval.dtype) or t_aval.weak_type:
+            return np.asarray(t, p_aval.dtype) if not hasattr(t, "_trace") else t
+        raise DtypeError(f"jvp: tangent {i} has dtype {t_aval.dtype.name} but its primal is "
+                         f"{p_aval.str_short()}; pass a floating point tangent.")
+    return t
+
+
+def _output_tangent(t):
+    if type(t) is Zero:
+        return np.zeros(t.aval.shape, t.aval.dtype if t.aval.dtype != float0 else float0)
+    return t
+
+
+def jvp(fun, primals, tangents, has_aux=False):
+    """(fun(*primals), directional derivative of fun at primals along tangents).
+
+    primals and tangents are tuples (or lists) of the same structure.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> fg.jvp(fnp.sin, (0.0,), (3.0,))
+    (array(0.), array(3.))
+    """
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise TypeError("jvp: primals and tangents must be tuples (or lists) of arguments, e.g. "
+                        "fg.jvp(f, (x,), (t,)).")
+    p_leaves, p_tree = tree_flatten(tuple(primals))
+    t_leaves, t_tree = tree_flatten(tuple(tangents), is_leaf=lambda x: x is None)
+    if len(t_leaves) != len(p_leaves):
+        raise ShapeError(f"jvp: primals have structure {p_tree!r} but tangents {t_tree!r}; "
+                         "they must match.")
+    p_leaves = [as_leaf(p) for p in p_leaves]
+    t_leaves = [_tangent_leaf(i, p, t) for i, (p, t) in enumerate(zip(p_leaves, t_leaves))]
+
+    def flat_fun(*xs):
+        return fun(*tree_unflatten(p_tree, xs))
+
+    out_p, out_t, out_tree = jvp_flat(flat_fun, p_leaves, t_leaves)
+    out_t = [_output_tangent(t) for t in out_t]
+    if has_aux:
+        main, aux = out_tree.children
+        n = main.num_leaves
+        return (tree_unflatten(main, out_p[:n]), tree_unflatten(main, out_t[:n]),
+                tree_unflatten(aux, out_p[n:]))
+    return tree_unflatten(out_tree, out_p), tree_unflatten(out_tree, out_t)
+
+
+def linearize(fun, *primals):
+    """(fun(*primals), f_jvp) where f_jvp(*tangents) evaluates the linearized function.
+
+    The primal computation runs once; f_jvp replays only the recorded tangent program.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> y, f_jvp = fg.linearize(fnp.sin, 0.0)
+    >>> f_jvp(2.0)
+    array(2.)
+    """
+    leaves, in_tree = tree_flatten(primals)
+    leaves = [as_leaf(x) for x in leaves]
+
+    def flat_fun(*xs):
+        return fun(*tree_unflatten(in_tree, xs))
+
+    out_leaves, out_tree, lin = linearize_flat(flat_fun, leaves, "linearize")
+
+    def f_jvp(*tangents):
+        t_leaves, t_tree = tree_flatten(tangents)
+        if t_tree != in_tree:
+            raise ShapeError(f"linearize: tangents have structure {t_tree!r} but primals "
+                             f"{in_tree!r}; they must match.")
+        ts = [_tangent_leaf(i, p, t) for i, (p, t) in enumerate(zip(leaves, t_leaves))]
+        ts = [np.zeros(t.aval.shape, t.aval.dtype) if type(t) is Zero else t for t in ts]
+        outs = iter(eval_jaxpr(lin.jaxpr.jaxpr, lin.jaxpr.consts, *ts))
+        res = [np.zeros(a.shape, a.dtype) if z else next(outs)
+               for a, z in zip(lin.out_avals, lin.out_zero)]
+        return tree_unflatten(out_tree, res)
+
+    return tree_unflatten(out_tree, out_leaves), f_jvp

@@ -1,0 +1,28 @@
+"""The exception types fungrad raises; each also derives from the builtin a user would catch.
+
+Imports: nothing from fungrad.
+"""
+
+
+class FungradError(Exception):
+    """Base class of every error fungrad raises on bad input."""
+
+
+class ConcretizationError(FungradError, TypeError):
+    """A traced (abstract or batched) value was used where Python needs a concrete one."""
+
+
+class UnexpectedTracerError(FungradError, RuntimeError):
+    """A traced value escaped the transform that created it and was used after it ended."""
+
+
+class ShapeError(FungradError, ValueError):
+    """Operands, cotangents or mapped axes have incompatible shapes."""
+
+
+class DtypeError(FungradError, TypeError):
+    """An operand has a dtype the operation cannot take (e.g. an integer input to grad)."""
+
+
+class MissingRuleError(FungradError, NotImplementedError):
+    """A primitive lacks the rule a transform needs (JVP, transpose or batching)."""

@@ -1,0 +1,205 @@
+"""Traces and tracers, and the one piece of global state: the current trace (a context variable).
+
+Dispatch is by context, not by levels: `bind` goes to the current trace; each trace has a parent and
+owns its tracers by identity; anything it does not own is a constant to it. Rules run with the parent
+as current trace. A trace is killed when its transform returns, so a leaked tracer is detected in O(1).
+
+Imports: _core.aval, _core.errors.
+"""
+import contextvars
+
+from fungrad._core.aval import aval_of_constant
+from fungrad._core.errors import ConcretizationError, UnexpectedTracerError
+
+
+class Trace:
+    """One interpretation of primitives. Subclasses implement `process(prim, args, params)`."""
+
+    __slots__ = ("parent", "alive", "__weakref__")
+    transform_name = "a transform"
+
+    def __init__(self, parent):
+        self.parent = parent
+        self.alive = True
+
+    def process(self, prim, args, params):
+        raise NotImplementedError
+
+
+class EvalTrace(Trace):
+    """The bottom trace: evaluate with numpy. A tracer reaching it has escaped its transform."""
+
+    __slots__ = ()
+    transform_name = "eager evaluation"
+
+    def process(self, prim, args, params):
+        for a in args:
+            if isinstance(a, Tracer):
+                raise leaked_tracer_error(a)
+        return prim.impl(*args, **params)
+
+
+EVAL_TRACE = EvalTrace(None)
+current_trace_var = contextvars.ContextVar("fungrad_current_trace", default=EVAL_TRACE)
+
+
+def current_trace():
+    return current_trace_var.get()
+
+
+class set_trace:
+    """Context manager making `trace` current: `with set_trace(t): ...`."""
+
+    __slots__ = ("trace", "token")
+
+    def __init__(self, trace):
+        self.trace = trace
+
+    def __enter__(self):
+        self.token = current_trace_var.set(self.trace)
+        return self.trace
+
+    def __exit__(self, *exc):
+        current_trace_var.reset(self.token)
+
+
+def bind_on(trace, prim, args, params):
+    """Bind `prim` with `trace` current (how a rule's operations go one level down)."""
+    token = current_trace_var.set(trace)
+    try:
+        return prim.bind(*args, **params)
+    finally:
+        current_trace_var.reset(token)
+
+
+def check_alive(tracer):
+    """Raise UnexpectedTracerError if `tracer`'s transform has already returned."""
+    if not tracer._trace.alive:
+        raise leaked_tracer_error(tracer)
+
+
+def leaked_tracer_error(tracer):
+    return UnexpectedTracerError(
+        f"Encountered a traced value {tracer.aval.str_short()} created inside "
+        f"{tracer._trace.transform_name} after that transform had already returned (a leaked "
+        "tracer). This happens when a function under a transform stores an intermediate value in "
+        "a global, a closure or an object attribute and it is used later. Fix: return the value "
+        "from the transformed function instead of storing it, or compute it outside the transform.")
+
+
+# Operators and methods of traced values are delegated to this table, filled once by fungrad.numpy
+# (the sanctioned upward extension point: the core knows the names, the numpy layer the meaning).
+tracer_ops = {}
+tracer_methods = {}
+
+_BINARY = ["add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul",
+           "and", "or", "xor", "lshift", "rshift"]
+_COMPARE = ["lt", "le", "gt", "ge", "eq", "ne"]
+_UNARY = ["neg", "pos", "abs", "invert"]
+
+
+class Tracer:
+    """A value inside a transform. Concrete tracers (eager grad/jvp/vmap) can be inspected in Python."""
+
+    __slots__ = ("_trace",)
+    __array_priority__ = 1000
+    __array_ufunc__ = None  # make numpy defer to our reflected operators
+    __hash__ = object.__hash__
+
+    @property
+    def aval(self):
+        raise NotImplementedError
+
+    def to_concrete(self, context):
+        """The concrete value, or raise ConcretizationError naming `context` (e.g. 'bool()')."""
+        raise ConcretizationError(self._concretization_message(context))
+
+    def _concretization_message(self, context):
+        return (f"{context} was called on a traced value {self.aval.str_short()} inside "
+                f"{self._trace.transform_name}, where it is abstract: its value depends on the "
+                "function's inputs and is not known while tracing. Python control flow cannot "
+                "branch on it. Fix: use fungrad.numpy.where / fungrad.lax.cond for value-dependent "
+                "choices, or pass the value as a static argument (jit's static_argnums).")
+
+    shape = property(lambda self: self.aval.shape)
+    dtype = property(lambda self: self.aval.dtype)
+    ndim = property(lambda self: self.aval.ndim)
+    size = property(lambda self: self.aval.size)
+    T = property(lambda self: tracer_ops["T"](self))
+
+    def __len__(self):
+        if not self.aval.shape:
+            raise TypeError("len() of unsized object (a 0-d traced value)")
+        return self.aval.shape[0]
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __bool__(self):
+        return bool(self.to_concrete("bool()"))
+
+    def __float__(self):
+        return float(self.to_concrete("float()"))
+
+    def __int__(self):
+        return int(self.to_concrete("int()"))
+
+    def __complex__(self):
+        return complex(self.to_concrete("complex()"))
+
+    def __index__(self):
+        return self.to_concrete("__index__()").__index__()
+
+    def item(self):
+        return self.to_concrete("item()").item()
+
+    def __array__(self, dtype=None, copy=None):
+        raise ConcretizationError(
+            f"A traced value {self.aval.str_short()} inside {self._trace.transform_name} was "
+            "passed to plain numpy (np.asarray / a numpy function). That would silently drop it "
+            "from the transform. Fix: use `import fungrad.numpy as fnp` and call fnp functions on "
+            "traced values.")
+
+    def __repr__(self):
+        return f"Traced<{self.aval.str_short()}>with<{type(self._trace).__name__}>"
+
+    def __getattr__(self, name):
+        method = tracer_methods.get(name)
+        if method is None:
+            raise AttributeError(f"Traced value has no attribute {name!r}")
+        return method.__get__(self)
+
+    def __getitem__(self, idx):
+        return tracer_ops["getitem"](self, idx)
+
+    def __setitem__(self, idx, value):
+        raise TypeError(
+            "Traced values are immutable and do not support item assignment. Fix: build a new "
+            "array, e.g. with fungrad.numpy.where or concatenate.")
+
+
+def _binary(name):
+    def op(self, other):
+        return tracer_ops[name](self, other)
+
+    def rop(self, other):
+        return tracer_ops[name](other, self)
+
+    return op, rop
+
+
+for _name in _BINARY:
+    _op, _rop = _binary(_name)
+    setattr(Tracer, f"__{_name}__", _op)
+    setattr(Tracer, f"__r{_name}__", _rop)
+for _name in _COMPARE:
+    setattr(Tracer, f"__{_name}__", _binary(_name)[0])
+for _name in _UNARY:
+    setattr(Tracer, f"__{_name}__", lambda self, _n=_name: tracer_ops[_n](self))
+
+
+def get_aval(x):
+    """The abstract value of a tracer or of a constant."""
+    if isinstance(x, Tracer):
+        return x.aval
+    return aval_of_constant(x)

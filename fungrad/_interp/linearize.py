@@ -1,0 +1,100 @@
+"""Linearize: run the primal computation concretely and record its tangent (linear) part as a jaxpr.
+
+This is JAX's "direct linearize". The LinearizeTrace applies each primitive's JVP rule with a
+`forward_known` StagingTrace current: operations on primals only are forwarded to the parent (so they
+run eagerly and Python control flow works), operations on tangents are recorded. The recorded
+program is linear in its inputs; transposing it gives reverse mode.
+
+Imports: _core, _interp.staging, _interp.jvp.
+"""
+from fungrad._core.dtypes import is_float
+from fungrad._core.trace import Trace, Tracer, current_trace, get_aval, set_trace
+from fungrad._core.tree import tree_flatten
+from fungrad._core.zero import Zero
+from fungrad._interp.jvp import fill_zeros, missing_jvp, split_dual
+from fungrad._interp.staging import StagingTrace
+
+
+class LinearizeTracer(Tracer):
+    __slots__ = ("primal", "tangent")
+
+    def __init__(self, trace, primal, tangent):
+        self._trace = trace
+        self.primal = primal
+        self.tangent = tangent
+
+    @property
+    def aval(self):
+        return get_aval(self.primal)
+
+    def to_concrete(self, context):
+        p = self.primal
+        return p.to_concrete(context) if isinstance(p, Tracer) else p
+
+
+class LinearizeTrace(Trace):
+    __slots__ = ("tangent_trace", "transform_name")
+
+    def __init__(self, parent, transform_name):
+        super().__init__(parent)
+        self.transform_name = transform_name
+        self.tangent_trace = StagingTrace(parent, forward_known=True,
+                                          transform_name=transform_name + " (tangent program)")
+
+    def process(self, prim, args, params):
+        primals, tangents, nonzero = split_dual(self, LinearizeTracer, args)
+        if not nonzero:
+            with set_trace(self.parent):
+                return prim.bind(*primals, **params)
+        if prim.jvp is None:
+            raise missing_jvp(prim)
+        with set_trace(self.tangent_trace):
+            out, t_out = prim.jvp(primals, fill_zeros(primals, tangents), **params)
+        if prim.multiple_results:
+            return [LinearizeTracer(self, o, t) for o, t in zip(out, t_out)]
+        return LinearizeTracer(self, out, t_out)
+
+
+class LinearFunction:
+    """The linear map of a linearization: a tangent jaxpr plus which outputs are symbolically zero.
+
+    `jaxpr` maps the input tangents (one per input) to the nonzero output tangents.
+    """
+
+    __slots__ = ("jaxpr", "in_avals", "out_avals", "out_zero")
+
+    def __init__(self, jaxpr, in_avals, out_avals, out_zero):
+        self.jaxpr = jaxpr
+        self.in_avals = in_avals
+        self.out_avals = out_avals
+        self.out_zero = out_zero
+
+
+def linearize_flat(fun, primals, transform_name="grad"):
+    """Evaluate fun(*primals) and linearize it. Returns (out_leaves, out_tree, LinearFunction)."""
+    trace = LinearizeTrace(current_trace(), transform_name)
+    tangent_trace = trace.tangent_trace
+    in_avals = [get_aval(p).to_tangent_aval() for p in primals]
+    args = []
+    for p, a in zip(primals, in_avals):
+        t = tangent_trace.new_arg(a)  # every input gets an invar; integer inputs a Zero tangent
+        args.append(LinearizeTracer(trace, p, t if is_float(a.dtype) else Zero(a)))
+    try:
+        with set_trace(trace):
+            out = fun(*args)
+        leaves, tree = tree_flatten(out)
+        out_p, out_t = [], []
+        for o in leaves:
+            if type(o) is LinearizeTracer and o._trace is trace:
+                out_p.append(o.primal)
+                out_t.append(o.tangent)
+            else:
+                out_p.append(o)
+                out_t.append(Zero(get_aval(o).to_tangent_aval()))
+        out_zero = [type(t) is Zero for t in out_t]
+        jaxpr = tangent_trace.to_jaxpr([t for t in out_t if type(t) is not Zero])
+    finally:
+        trace.alive = False
+        tangent_trace.alive = False
+    out_avals = [get_aval(p).to_tangent_aval() for p in out_p]
+    return out_p, tree, LinearFunction(jaxpr, in_avals, out_avals, out_zero)

@@ -1,0 +1,68 @@
+"""Constructors for families of primitives: one call gives impl, abstract eval and batching rule.
+
+Imports: _core, lax.shape.
+"""
+import numpy as np
+
+from fungrad._core.aval import shaped
+from fungrad._core.errors import DtypeError, ShapeError
+from fungrad._core.primitive import Primitive
+from fungrad._core.trace import get_aval
+from fungrad.lax.shape import batch_to_front
+
+
+def unop(name, impl, out_dtype=None):
+    """An elementwise one-operand primitive; the output keeps the input's shape (and dtype)."""
+    prim = Primitive(name)
+    prim.impl = impl
+    if out_dtype is None:
+        prim.abstract_eval = lambda x, **_: x if not x.weak_type else shaped(x.shape, x.dtype)
+    else:
+        prim.abstract_eval = lambda x, **_: shaped(x.shape, out_dtype)
+    prim.batch = lambda size, vals, dims, **params: (prim.bind(vals[0], **params), dims[0])
+    return prim
+
+
+def broadcast_shapes(name, *avals):
+    try:
+        return np.broadcast_shapes(*[a.shape for a in avals])
+    except ValueError:
+        shapes = ", ".join(a.str_short() for a in avals)
+        raise ShapeError(f"{name}: operands with shapes {shapes} cannot be broadcast together "
+                         "(numpy broadcasting rules).") from None
+
+
+def naryop(name, impl, nargs, out_dtype=None, dtype_from=0):
+    """An elementwise primitive with numpy broadcasting over `nargs` operands of equal dtype
+    (operands before `dtype_from` are exempt: select's predicate)."""
+    prim = Primitive(name)
+    prim.impl = impl
+
+    def abstract_eval(*avals, **_):
+        dtypes = {a.dtype for a in avals[dtype_from:]}
+        if len(dtypes) > 1:
+            got = ", ".join(a.str_short() for a in avals)
+            raise DtypeError(f"{name} requires operands of one dtype, got {got}; convert them "
+                             "first (fungrad.numpy functions promote automatically).")
+        shape = avals[0].shape if len(avals) == 1 else broadcast_shapes(name, *avals)
+        weak = all(a.weak_type for a in avals[dtype_from:])
+        return shaped(shape, avals[dtype_from].dtype if out_dtype is None else out_dtype, weak)
+
+    prim.abstract_eval = abstract_eval
+    prim.batch = lambda size, vals, dims, **params: _broadcasting_batch(prim, vals, dims, params)
+    return prim
+
+
+def _broadcasting_batch(prim, vals, dims, params):
+    """Batch an elementwise broadcasting op: give every batched operand its batch axis in front,
+    padded to the output rank so numpy's trailing alignment still matches."""
+    ranks = [get_aval(v).ndim - (d is not None) for v, d in zip(vals, dims)]
+    rank = max(ranks)
+    moved = []
+    for v, d, r in zip(vals, dims, ranks):
+        if d is None:
+            moved.append(v)
+        else:
+            moved.append(batch_to_front(v, d, rank - r))
+    return prim.bind(*moved, **params), 0
+

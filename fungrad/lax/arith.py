@@ -1,0 +1,226 @@
+"""The bilinear core of arithmetic: add, sub, neg, mul, div, select, convert_element_type, and
+stop_gradient. Their JVPs and transposes are written out; other primitives build on them.
+
+Imports: _core, lax._families, lax.shape.
+"""
+import numpy as np
+
+from fungrad._core.aval import shaped
+from fungrad._core.dtypes import is_float
+from fungrad._core.linear_arg import is_linear
+from fungrad._core.primitive import Primitive
+from fungrad._core.trace import get_aval
+from fungrad._core.zero import Zero
+from fungrad.lax._families import naryop, unop
+from fungrad.lax.shape import broadcast_to, unbroadcast
+
+
+def zeros_like_aval(aval):
+    """A concrete zero array (never traced) of `aval`'s shape and dtype."""
+    return np.zeros(aval.shape, aval.dtype)
+
+
+def instantiate(t, aval=None):
+    """A symbolic Zero made concrete; other tangents pass through."""
+    if type(t) is Zero:
+        return zeros_like_aval(t.aval if aval is None else aval)
+    return t
+
+
+def _out_zero(out):
+    return Zero(get_aval(out).to_tangent_aval())
+
+
+def fit_shape(t, out):
+    """Broadcast a tangent to the output's shape where an operand was broadcast."""
+    shape = get_aval(out).shape
+    return t if get_aval(t).shape == shape else broadcast_to(t, shape)
+
+
+# ---- add / sub / neg
+add_p = naryop("add", np.add, 2)
+
+
+def _add_jvp(primals, tangents):
+    out = add_p.bind(*primals)
+    tx, ty = tangents
+    if type(tx) is Zero:
+        return out, (_out_zero(out) if type(ty) is Zero else fit_shape(ty, out))
+    if type(ty) is Zero:
+        return out, fit_shape(tx, out)
+    return out, add_p.bind(tx, ty)
+
+
+add_p.jvp = _add_jvp
+add_p.transpose = lambda ct, x, y: [unbroadcast(ct, x.aval) if is_linear(x) else None,
+                                    unbroadcast(ct, y.aval) if is_linear(y) else None]
+
+
+def add(x, y):
+    return add_p.bind(x, y)
+
+
+add_any = add  # accumulation of (co)tangents of equal shape
+
+neg_p = unop("neg", np.negative)
+neg_p.jvp = lambda primals, tangents: (
+    neg_p.bind(primals[0]),
+    tangents[0] if type(tangents[0]) is Zero else neg_p.bind(tangents[0]))
+neg_p.transpose = lambda ct, x: [neg_p.bind(ct)]
+
+
+def neg(x):
+    return neg_p.bind(x)
+
+
+sub_p = naryop("sub", np.subtract, 2)
+
+
+def _sub_jvp(primals, tangents):
+    out = sub_p.bind(*primals)
+    tx, ty = tangents
+    if type(tx) is Zero:
+        return out, (_out_zero(out) if type(ty) is Zero else fit_shape(neg(ty), out))
+    if type(ty) is Zero:
+        return out, fit_shape(tx, out)
+    return out, sub_p.bind(tx, ty)
+
+
+sub_p.jvp = _sub_jvp
+sub_p.transpose = lambda ct, x, y: [unbroadcast(ct, x.aval) if is_linear(x) else None,
+                                    unbroadcast(neg(ct), y.aval) if is_linear(y) else None]
+
+
+def sub(x, y):
+    return sub_p.bind(x, y)
+
+
+# ---- mul / div
+mul_p = naryop("mul", np.multiply, 2)
+
+
+def _mul_jvp(primals, tangents):
+    x, y = primals
+    tx, ty = tangents
+    out = mul_p.bind(x, y)
+    terms = []
+    if type(tx) is not Zero:
+        terms.append(mul_p.bind(tx, y))
+    if type(ty) is not Zero:
+        terms.append(mul_p.bind(x, ty))
+    if not terms:
+        return out, _out_zero(out)
+    t = terms[0] if len(terms) == 1 else add_p.bind(*terms)
+    return out, fit_shape(t, out)
+
+
+def _mul_transpose(ct, x, y):
+    if is_linear(x) and is_linear(y):
+        raise TypeError("mul is not linear when both operands are linear (internal error)")
+    if is_linear(x):
+        return [unbroadcast(mul_p.bind(ct, y), x.aval), None]
+    return [None, unbroadcast(mul_p.bind(x, ct), y.aval)]
+
+
+mul_p.jvp = _mul_jvp
+mul_p.transpose = _mul_transpose
+
+
+def mul(x, y):
+    return mul_p.bind(x, y)
+
+
+div_p = naryop("div", np.true_divide, 2)
+
+
+def _div_jvp(primals, tangents):
+    x, y = primals
+    tx, ty = tangents
+    out = div_p.bind(x, y)
+    t = None
+    if type(tx) is not Zero:
+        t = div_p.bind(tx, y)
+    if type(ty) is not Zero:
+        ty_term = mul_p.bind(ty, div_p.bind(out, y))  # d(x/y)/dy = -out/y
+        t = neg(ty_term) if t is None else sub_p.bind(t, ty_term)
+    return out, (_out_zero(out) if t is None else fit_shape(t, out))
+
+
+def _div_transpose(ct, x, y):
+    if is_linear(y):
+        raise TypeError("div is not linear in its denominator (internal error)")
+    return [unbroadcast(div_p.bind(ct, y), x.aval), None]
+
+
+div_p.jvp = _div_jvp
+div_p.transpose = _div_transpose
+
+
+def div(x, y):
+    return div_p.bind(x, y)
+
+
+# ---- select(pred, on_true, on_false): numpy.where
+select_p = naryop("select", np.where, 3, dtype_from=1)
+
+
+def _select_jvp(primals, tangents):
+    pred, a, b = primals
+    out = select_p.bind(pred, a, b)
+    ta, tb = tangents[1], tangents[2]
+    if type(ta) is Zero and type(tb) is Zero:
+        return out, _out_zero(out)
+    return out, select_p.bind(pred, instantiate(ta), instantiate(tb))
+
+
+def _select_transpose(ct, pred, a, b):
+    zeros = zeros_like_aval(get_aval(ct))
+    return [None,
+            unbroadcast(select_p.bind(pred, ct, zeros), a.aval) if is_linear(a) else None,
+            unbroadcast(select_p.bind(pred, zeros, ct), b.aval) if is_linear(b) else None]
+
+
+select_p.jvp = _select_jvp
+select_p.transpose = _select_transpose
+
+
+def select(pred, on_true, on_false):
+    return select_p.bind(pred, on_true, on_false)
+
+
+# ---- convert_element_type
+convert_p = Primitive("convert_element_type")
+convert_p.impl = lambda x, *, new_dtype: np.asarray(x).astype(new_dtype)
+convert_p.abstract_eval = lambda x, *, new_dtype: shaped(x.shape, new_dtype)
+convert_p.batch = lambda size, vals, dims, *, new_dtype: (
+    convert_p.bind(vals[0], new_dtype=new_dtype), dims[0])
+
+
+def _convert_jvp(primals, tangents, *, new_dtype):
+    out = convert_p.bind(primals[0], new_dtype=new_dtype)
+    t = tangents[0]
+    if type(t) is Zero or not is_float(new_dtype):
+        return out, _out_zero(out)
+    return out, convert_p.bind(t, new_dtype=new_dtype)
+
+
+convert_p.jvp = _convert_jvp
+convert_p.transpose = lambda ct, x, *, new_dtype: [
+    convert_p.bind(ct, new_dtype=x.aval.dtype)]
+
+
+def convert_element_type(x, dtype):
+    dtype = np.dtype(dtype)
+    if get_aval(x).dtype == dtype:
+        return x
+    return convert_p.bind(x, new_dtype=dtype)
+
+
+# ---- stop_gradient: identity whose tangent is zero at every level
+stop_gradient_p = unop("stop_gradient", lambda x: x)
+stop_gradient_p.jvp = lambda primals, tangents: (
+    stop_gradient_p.bind(primals[0]), Zero(get_aval(primals[0]).to_tangent_aval()))
+
+
+def stop_gradient(x):
+    return stop_gradient_p.bind(x)

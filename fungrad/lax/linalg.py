@@ -1,0 +1,135 @@
+"""dot_general: the one contraction primitive behind dot, matmul, einsum, outer and tensordot.
+
+dimension_numbers = ((lhs_contract, rhs_contract), (lhs_batch, rhs_batch)). The output's axes are
+the batch axes, then the lhs free axes, then the rhs free axes (each in order), as in XLA.
+
+Imports: _core, lax.shape, lax.arith.
+"""
+import numpy as np
+
+from fungrad._core.aval import shaped
+from fungrad._core.errors import DtypeError, ShapeError
+from fungrad._core.linear_arg import is_linear
+from fungrad._core.primitive import Primitive
+from fungrad._core.trace import get_aval
+from fungrad._core.zero import Zero
+from fungrad.lax.arith import add
+from fungrad.lax.shape import moveaxis, transpose
+
+
+def _free(ndim, contract, batch):
+    return [i for i in range(ndim) if i not in contract and i not in batch]
+
+
+def _dot_general_impl(x, y, *, dimension_numbers):
+    (lc, rc), (lb, rb) = dimension_numbers
+    x = np.asarray(x)
+    y = np.asarray(y)
+    if not lb and len(lc) == 1 and lc[0] == x.ndim - 1 and rc == (0,) and x.ndim <= 2 and y.ndim <= 2:
+        return np.dot(x, y)  # the common matrix/vector case, straight to BLAS
+    lf = _free(x.ndim, lc, lb)
+    rf = _free(y.ndim, rc, rb)
+    bshape = [x.shape[i] for i in lb]
+    xs = np.transpose(x, [*lb, *lf, *lc]).reshape(
+        (*bshape, _prod(x.shape, lf), _prod(x.shape, lc)))
+    ys = np.transpose(y, [*rb, *rc, *rf]).reshape(
+        (*bshape, _prod(y.shape, rc), _prod(y.shape, rf)))
+    out = np.matmul(xs, ys)
+    return out.reshape((*bshape, *[x.shape[i] for i in lf], *[y.shape[i] for i in rf]))
+
+
+def _prod(shape, axes):
+    n = 1
+    for a in axes:
+        n *= shape[a]
+    return n
+
+
+def _dot_general_abstract(x, y, *, dimension_numbers):
+    (lc, rc), (lb, rb) = dimension_numbers
+    if x.dtype != y.dtype:
+        raise DtypeError(f"dot_general requires operands of one dtype, got {x.str_short()} and "
+                         f"{y.str_short()}")
+    if len(lc) != len(rc) or len(lb) != len(rb) or any(
+            x.shape[a] != y.shape[b] for a, b in zip((*lc, *lb), (*rc, *rb))):
+        raise ShapeError(f"dot_general: shapes {x.str_short()} and {y.str_short()} do not match "
+                         f"for dimension numbers {dimension_numbers} (contracted or batch axes "
+                         "differ in size)")
+    shape = ([x.shape[i] for i in lb] + [x.shape[i] for i in _free(x.ndim, lc, lb)]
+             + [y.shape[i] for i in _free(y.ndim, rc, rb)])
+    return shaped(tuple(shape), x.dtype)
+
+
+def _dot_general_jvp(primals, tangents, *, dimension_numbers):
+    x, y = primals
+    tx, ty = tangents
+    out = dot_general_p.bind(x, y, dimension_numbers=dimension_numbers)
+    t = None
+    if type(tx) is not Zero:
+        t = dot_general_p.bind(tx, y, dimension_numbers=dimension_numbers)
+    if type(ty) is not Zero:
+        t2 = dot_general_p.bind(x, ty, dimension_numbers=dimension_numbers)
+        t = t2 if t is None else add(t, t2)
+    return out, (Zero(get_aval(out).to_tangent_aval()) if t is None else t)
+
+
+def _transpose_operand(ct, other, dimension_numbers, mine_ndim, other_ndim, mine_is_lhs):
+    """Cotangent of one operand: contract ct's other-free axes with the other operand's free axes."""
+    (lc, rc), (lb, rb) = dimension_numbers
+    if not mine_is_lhs:
+        lc, rc, lb, rb = rc, lc, rb, lb
+    nb = len(lb)
+    my_free = _free(mine_ndim, lc, lb)
+    other_free = _free(other_ndim, rc, rb)
+    start = nb + len(my_free) if mine_is_lhs else nb
+    ct_other_free = list(range(start, start + len(other_free)))
+    dims = ((tuple(ct_other_free), tuple(other_free)), (tuple(range(nb)), tuple(rb)))
+    res = dot_general_p.bind(ct, other, dimension_numbers=dims)
+    # res axes: batch, ct's remaining free axes (mine, possibly reordered), other's contracted axes
+    res_to_mine = list(lb) + my_free + [lc[rc.index(d)] for d in sorted(rc)]
+    return transpose(res, tuple(np.argsort(res_to_mine)))
+
+
+def _dot_general_transpose(ct, x, y, *, dimension_numbers):
+    if is_linear(x) and is_linear(y):
+        raise TypeError("dot_general is bilinear, not linear in both operands (internal error)")
+    if is_linear(x):
+        return [_transpose_operand(ct, y, dimension_numbers, x.aval.ndim, get_aval(y).ndim, True),
+                None]
+    return [None,
+            _transpose_operand(ct, x, dimension_numbers, y.aval.ndim, get_aval(x).ndim, False)]
+
+
+def _dot_general_batch(size, vals, dims, *, dimension_numbers):
+    (lc, rc), (lb, rb) = dimension_numbers
+    x, y = vals
+    xd, yd = dims
+    if xd is not None and yd is not None:
+        x = moveaxis(x, xd, 0)
+        y = moveaxis(y, yd, 0)
+        dn = ((tuple(a + 1 for a in lc), tuple(a + 1 for a in rc)),
+              ((0, *[a + 1 for a in lb]), (0, *[a + 1 for a in rb])))
+        return dot_general_p.bind(x, y, dimension_numbers=dn), 0
+    if xd is not None:
+        x = moveaxis(x, xd, 0)  # a free lhs axis, first among the lhs free axes
+        dn = ((tuple(a + 1 for a in lc), rc), (tuple(a + 1 for a in lb), rb))
+        return dot_general_p.bind(x, y, dimension_numbers=dn), len(lb)
+    y = moveaxis(y, yd, 0)
+    dn = ((lc, tuple(a + 1 for a in rc)), (lb, tuple(a + 1 for a in rb)))
+    x_free = len(_free(get_aval(x).ndim, lc, lb))
+    return dot_general_p.bind(x, y, dimension_numbers=dn), len(lb) + x_free
+
+
+dot_general_p = Primitive("dot_general")
+dot_general_p.impl = _dot_general_impl
+dot_general_p.abstract_eval = _dot_general_abstract
+dot_general_p.jvp = _dot_general_jvp
+dot_general_p.transpose = _dot_general_transpose
+dot_general_p.batch = _dot_general_batch
+
+
+def dot_general(x, y, dimension_numbers):
+    (lc, rc), (lb, rb) = dimension_numbers
+    dn = ((tuple(int(a) for a in lc), tuple(int(a) for a in rc)),
+          (tuple(int(a) for a in lb), tuple(int(a) for a in rb)))
+    return dot_general_p.bind(x, y, dimension_numbers=dn)

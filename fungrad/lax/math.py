@@ -1,0 +1,174 @@
+"""Elementwise transcendental and piecewise primitives with their JVP rules.
+
+Each is `name_p = unop(...)` followed on the next line by its JVP; VJPs come from transposition.
+
+Imports: _core, lax._families, lax._jvp_rules, lax.arith.
+"""
+import numpy as np
+
+from fungrad._core.trace import get_aval
+from fungrad.lax._families import naryop, unop
+from fungrad.lax._jvp_rules import defjvp, defjvp_zero
+from fungrad.lax.arith import (
+    add, convert_element_type, div, mul, neg, select, sub, zeros_like_aval)
+
+
+def _const(value, like):
+    """A concrete scalar of the dtype of `like` (keeps float32 math in float32)."""
+    return np.asarray(value, get_aval(like).dtype)
+
+
+exp_p = unop("exp", np.exp)
+defjvp(exp_p, lambda t, ans, x: mul(t, ans))
+log_p = unop("log", np.log)
+defjvp(log_p, lambda t, ans, x: div(t, x))
+log1p_p = unop("log1p", np.log1p)
+defjvp(log1p_p, lambda t, ans, x: div(t, add(x, _const(1, x))))
+expm1_p = unop("expm1", np.expm1)
+defjvp(expm1_p, lambda t, ans, x: mul(t, add(ans, _const(1, ans))))
+sin_p = unop("sin", np.sin)
+defjvp(sin_p, lambda t, ans, x: mul(t, cos(x)))
+cos_p = unop("cos", np.cos)
+defjvp(cos_p, lambda t, ans, x: neg(mul(t, sin(x))))
+tan_p = unop("tan", np.tan)
+defjvp(tan_p, lambda t, ans, x: mul(t, add(_const(1, ans), mul(ans, ans))))
+tanh_p = unop("tanh", np.tanh)
+defjvp(tanh_p, lambda t, ans, x: mul(t, sub(_const(1, ans), mul(ans, ans))))
+sinh_p = unop("sinh", np.sinh)
+defjvp(sinh_p, lambda t, ans, x: mul(t, cosh(x)))
+cosh_p = unop("cosh", np.cosh)
+defjvp(cosh_p, lambda t, ans, x: mul(t, sinh(x)))
+atan_p = unop("atan", np.arctan)
+defjvp(atan_p, lambda t, ans, x: div(t, add(_const(1, x), mul(x, x))))
+asin_p = unop("asin", np.arcsin)
+defjvp(asin_p, lambda t, ans, x: div(t, sqrt(sub(_const(1, x), mul(x, x)))))
+acos_p = unop("acos", np.arccos)
+defjvp(acos_p, lambda t, ans, x: neg(div(t, sqrt(sub(_const(1, x), mul(x, x))))))
+asinh_p = unop("asinh", np.arcsinh)
+defjvp(asinh_p, lambda t, ans, x: div(t, sqrt(add(mul(x, x), _const(1, x)))))
+acosh_p = unop("acosh", np.arccosh)
+defjvp(acosh_p, lambda t, ans, x: div(t, sqrt(sub(mul(x, x), _const(1, x)))))
+atanh_p = unop("atanh", np.arctanh)
+defjvp(atanh_p, lambda t, ans, x: div(t, sub(_const(1, x), mul(x, x))))
+sqrt_p = unop("sqrt", np.sqrt)
+defjvp(sqrt_p, lambda t, ans, x: div(t, mul(_const(2, ans), ans)))
+# logistic is a primitive, not exp composed, so that large |x| neither overflows nor loses precision
+logistic_p = unop("logistic", lambda x: np.exp(-np.logaddexp(0, -x)).astype(np.result_type(x)))
+defjvp(logistic_p, lambda t, ans, x: mul(t, mul(ans, sub(_const(1, ans), ans))))
+abs_p = unop("abs", np.abs)
+defjvp(abs_p, lambda t, ans, x: mul(t, sign(x)))
+sign_p = unop("sign", np.sign)
+defjvp_zero(sign_p)
+floor_p = unop("floor", np.floor)
+defjvp_zero(floor_p)
+ceil_p = unop("ceil", np.ceil)
+defjvp_zero(ceil_p)
+round_p = unop("round", np.round)
+defjvp_zero(round_p)
+
+
+def _integer_pow_impl(x, *, y):
+    return np.power(x, y) if y >= 0 else np.power(x, float(y)).astype(np.result_type(x))
+
+
+integer_pow_p = unop("integer_pow", _integer_pow_impl)
+# y * x**(y-1): finite at x == 0 for y >= 1, unlike the general pow rule
+defjvp(integer_pow_p, lambda t, ans, x, *, y: (
+    mul(t, _const(0, x)) if y == 0 else t if y == 1 else
+    mul(t, mul(_const(y, x), x if y == 2 else integer_pow(x, y - 1)))))
+
+pow_p = naryop("pow", np.power, 2)
+
+
+def _pow_dy(t, ans, x, y):
+    # d/dy x**y = log(x) * x**y; where x == 0 the limit used is 0 (no NaN from log(0) * 0)
+    zero = zeros_like_aval(get_aval(x))
+    is_zero = eq(x, zero)
+    safe_x = select(is_zero, np.ones_like(zero), x)
+    return mul(t, select(is_zero, zeros_like_aval(get_aval(ans)), mul(log(safe_x), ans)))
+
+
+def _pow_dx(t, ans, x, y):
+    # y * x**(y-1), computed as a pow so that x == 0 with y >= 1 stays finite
+    return mul(t, mul(y, pow_p.bind(x, sub(y, _const(1, y)))))
+
+
+defjvp(pow_p, _pow_dx, _pow_dy)
+
+# max / min: where the operands tie, each gets half of the tangent (as JAX)
+max_p = naryop("max", np.maximum, 2)
+min_p = naryop("min", np.minimum, 2)
+
+
+def _minmax_rule(prim, first):
+    def rule(t, ans, x, y):
+        me, other = (x, y) if first else (y, x)
+        wins = (gt if prim is max_p else lt)(me, other)
+        ties = eq(me, other)
+        one = np.ones((), get_aval(ans).dtype)
+        w = select(wins, one, select(ties, np.asarray(0.5, one.dtype), np.zeros((), one.dtype)))
+        return mul(t, w)
+    return rule
+
+
+defjvp(max_p, _minmax_rule(max_p, True), _minmax_rule(max_p, False))
+defjvp(min_p, _minmax_rule(min_p, True), _minmax_rule(min_p, False))
+
+atan2_p = naryop("atan2", np.arctan2, 2)
+defjvp(atan2_p,
+       lambda t, ans, x, y: mul(t, div(y, add(mul(x, x), mul(y, y)))),
+       lambda t, ans, x, y: mul(t, neg(div(x, add(mul(x, x), mul(y, y))))))
+rem_p = naryop("rem", np.fmod, 2)
+defjvp(rem_p,
+       lambda t, ans, x, y: t,
+       lambda t, ans, x, y: mul(t, neg(_trunc(div(x, y)))))
+
+
+def _trunc(x):
+    return convert_element_type(convert_element_type(x, np.int64), get_aval(x).dtype)
+
+
+# comparisons and logical operations: boolean results, zero tangents
+def _comparison(name, impl):
+    prim = naryop(name, impl, 2, out_dtype=np.dtype(bool))
+    defjvp_zero(prim)
+    return prim
+
+
+lt_p = _comparison("lt", np.less)
+le_p = _comparison("le", np.less_equal)
+gt_p = _comparison("gt", np.greater)
+ge_p = _comparison("ge", np.greater_equal)
+eq_p = _comparison("eq", np.equal)
+ne_p = _comparison("ne", np.not_equal)
+and_p = naryop("and", np.bitwise_and, 2)
+defjvp_zero(and_p)
+or_p = naryop("or", np.bitwise_or, 2)
+defjvp_zero(or_p)
+xor_p = naryop("xor", np.bitwise_xor, 2)
+defjvp_zero(xor_p)
+not_p = unop("not", np.invert)
+defjvp_zero(not_p)
+is_finite_p = unop("is_finite", np.isfinite, out_dtype=np.dtype(bool))
+defjvp_zero(is_finite_p)
+
+
+def _wrap(prim):
+    return lambda *args, **params: prim.bind(*args, **params)
+
+
+exp, log, log1p, expm1 = _wrap(exp_p), _wrap(log_p), _wrap(log1p_p), _wrap(expm1_p)
+sin, cos, tan, tanh = _wrap(sin_p), _wrap(cos_p), _wrap(tan_p), _wrap(tanh_p)
+sinh, cosh, atan, asin, acos = _wrap(sinh_p), _wrap(cosh_p), _wrap(atan_p), _wrap(asin_p), _wrap(acos_p)
+asinh, acosh, atanh = _wrap(asinh_p), _wrap(acosh_p), _wrap(atanh_p)
+sqrt, logistic, abs, sign = _wrap(sqrt_p), _wrap(logistic_p), _wrap(abs_p), _wrap(sign_p)
+floor, ceil, round = _wrap(floor_p), _wrap(ceil_p), _wrap(round_p)
+pow, max, min, atan2, rem = _wrap(pow_p), _wrap(max_p), _wrap(min_p), _wrap(atan2_p), _wrap(rem_p)
+lt, le, gt, ge, eq, ne = _wrap(lt_p), _wrap(le_p), _wrap(gt_p), _wrap(ge_p), _wrap(eq_p), _wrap(ne_p)
+bitwise_and, bitwise_or, bitwise_xor, bitwise_not = (
+    _wrap(and_p), _wrap(or_p), _wrap(xor_p), _wrap(not_p))
+is_finite = _wrap(is_finite_p)
+
+
+def integer_pow(x, y):
+    return integer_pow_p.bind(x, y=int(y))

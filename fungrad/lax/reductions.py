@@ -1,0 +1,126 @@
+"""Nonlinear reductions: reduce_max, reduce_min, reduce_prod, argmax, argmin.
+
+(reduce_sum is linear and lives with broadcast_to in shape.py.)
+
+Imports: _core, lax.shape, lax.arith, lax.math, lax._jvp_rules.
+"""
+import numpy as np
+
+from fungrad._core.aval import shaped
+from fungrad._core.errors import ShapeError
+from fungrad._core.primitive import Primitive
+from fungrad._core.trace import get_aval
+from fungrad._core.zero import Zero
+from fungrad.lax._jvp_rules import defjvp_zero
+from fungrad.lax.arith import convert_element_type, div, mul, select
+from fungrad.lax.math import eq
+from fungrad.lax.shape import (
+    reduce_abstract_eval, broadcast_to, reduce_sum, reduction_batch, reshape, transpose)
+
+
+def _keepdims_shape(aval, axes):
+    return tuple(1 if i in axes else d for i, d in enumerate(aval.shape))
+
+
+def _reducer(name, impl):
+    prim = Primitive(name)
+    prim.impl = impl
+    prim.abstract_eval = reduce_abstract_eval
+    prim.batch = reduction_batch(prim)
+    return prim
+
+
+reduce_max_p = _reducer("reduce_max", lambda x, *, axes: np.max(x, axis=axes))
+reduce_min_p = _reducer("reduce_min", lambda x, *, axes: np.min(x, axis=axes))
+
+
+def _extremum_jvp(prim):
+    # the tangent is averaged over the positions that attain the extremum (ties share equally)
+    def jvp(primals, tangents, *, axes):
+        x, = primals
+        t, = tangents
+        ans = prim.bind(x, axes=axes)
+        if type(t) is Zero:
+            return ans, Zero(get_aval(ans).to_tangent_aval())
+        x_aval = get_aval(x)
+        ans_b = broadcast_to(reshape(ans, _keepdims_shape(x_aval, axes)), x_aval.shape)
+        mask = convert_element_type(eq(x, ans_b), x_aval.dtype)
+        return ans, div(reduce_sum(mul(t, mask), axes), reduce_sum(mask, axes))
+    return jvp
+
+
+reduce_max_p.jvp = _extremum_jvp(reduce_max_p)
+reduce_min_p.jvp = _extremum_jvp(reduce_min_p)
+
+reduce_prod_p = _reducer("reduce_prod", lambda x, *, axes: np.prod(x, axis=axes))
+
+
+def _reduce_prod_jvp(primals, tangents, *, axes):
+    # d prod = sum_i t_i * prod_{j != i} x_j, with the exclusive products formed explicitly so
+    # zeros in x give the right answer (no division by x). O(n^2) in the reduced size.
+    x, = primals
+    t, = tangents
+    ans = reduce_prod_p.bind(x, axes=axes)
+    if type(t) is Zero:
+        return ans, Zero(get_aval(ans).to_tangent_aval())
+    aval = get_aval(x)
+    kept = [i for i in range(aval.ndim) if i not in axes]
+    perm = kept + list(axes)
+    n = int(np.prod([aval.shape[a] for a in axes], dtype=np.int64))
+    lead = tuple(aval.shape[i] for i in kept)
+    xs = reshape(transpose(x, perm), (*lead, 1, n))
+    ts = reshape(transpose(t, perm), (*lead, n))
+    eye = np.eye(n, dtype=bool)
+    others = select(eye, np.ones((), aval.dtype), broadcast_to(xs, (*lead, n, n)))
+    excl = reduce_prod_p.bind(others, axes=(len(lead) + 1,))
+    return ans, reduce_sum(mul(ts, excl), (len(lead),))
+
+
+reduce_prod_p.jvp = _reduce_prod_jvp
+
+
+def _arg_reducer(name, impl):
+    prim = Primitive(name)
+    prim.impl = lambda x, *, axis: impl(x, axis=axis)
+
+    def abstract_eval(x, *, axis):
+        if not 0 <= axis < x.ndim:
+            raise ShapeError(f"{name}: axis {axis} is out of range for {x.str_short()}")
+        return shaped(x.shape[:axis] + x.shape[axis + 1:], np.dtype(np.int64))
+
+    prim.abstract_eval = abstract_eval
+
+    def batch(size, vals, dims, *, axis):
+        d = dims[0]
+        new_axis = axis + (axis >= d)
+        return prim.bind(vals[0], axis=new_axis), d - (axis < d)
+
+    prim.batch = batch
+    defjvp_zero(prim)
+    return prim
+
+
+argmax_p = _arg_reducer("argmax", np.argmax)
+argmin_p = _arg_reducer("argmin", np.argmin)
+
+
+def _reduce(prim):
+    def reduce(x, axes):
+        axes = tuple(sorted(axes))
+        if not axes:
+            return x
+        return prim.bind(x, axes=axes)
+    return reduce
+
+
+reduce_max = _reduce(reduce_max_p)
+reduce_min = _reduce(reduce_min_p)
+reduce_prod = _reduce(reduce_prod_p)
+
+
+def argmax(x, axis):
+    return argmax_p.bind(x, axis=int(axis))
+
+
+def argmin(x, axis):
+    return argmin_p.bind(x, axis=int(axis))
