@@ -73,6 +73,8 @@ class StagingTrace(Trace):
                     break
             else:
                 return bind_on(self.parent, prim, args, params)
+            if prim.partial_eval is not None:
+                return prim.partial_eval(self, args, **params)
         invars = [self.atom(a) for a in args]
         out_aval = prim.abstract_eval(*[v.aval for v in invars], **params)
         if prim.multiple_results:
