@@ -13,6 +13,6 @@ from fungrad._api.vmap import vmap as vmap
 from fungrad._core.dtypes import float0 as float0
 from fungrad._core.ir import ClosedJaxpr as ClosedJaxpr, Jaxpr as Jaxpr
 from fungrad._core.typecheck import check_jaxpr as check_jaxpr
-from fungrad.lax import stop_gradient as stop_gradient
+from fungrad._lax import stop_gradient as stop_gradient
 
 __version__ = "0.1.0"

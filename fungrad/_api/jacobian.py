@@ -9,7 +9,7 @@ import numpy as np
 from fungrad._core.dtypes import is_float
 from fungrad._core.trace import get_aval
 from fungrad._core.tree import tree_flatten, tree_unflatten
-from fungrad.lax import moveaxis, reshape
+from fungrad._lax import moveaxis, reshape
 from fungrad._api.args import as_leaf, check_argnums, check_differentiable
 from fungrad._api.forward import jvp
 from fungrad._api.reverse import vjp

@@ -1,6 +1,6 @@
 """Primitive: a named operation whose rules (impl, abstract eval, JVP, transpose, batching) live on it.
 
-Imports: _core.trace. The rule slots are filled by fungrad.lax, one block per primitive.
+Imports: _core.trace. The rule slots are filled by fungrad._lax, one block per primitive.
 """
 from fungrad._core.trace import current_trace_var
 

@@ -7,7 +7,7 @@ Imports: _core, lax (moving and broadcasting the batch axis).
 from fungrad._core.errors import ConcretizationError, MissingRuleError
 from fungrad._core.trace import Trace, Tracer, check_alive, current_trace, get_aval, set_trace
 from fungrad._core.tree import tree_flatten
-from fungrad.lax import broadcast_batch, moveaxis
+from fungrad._lax import broadcast_batch, moveaxis
 
 
 class BatchTracer(Tracer):
@@ -32,7 +32,7 @@ class BatchTracer(Tracer):
         raise ConcretizationError(
             f"{context} was called on a batched value {self.aval.str_short()} inside vmap: it "
             "has a different value for each example, so Python control flow cannot branch on it. "
-            "Fix: use fungrad.numpy.where or fungrad.lax.cond / select, which vmap batches.")
+            "Fix: use fungrad.numpy.where or fungrad._lax.cond / select, which vmap batches.")
 
 
 class BatchTrace(Trace):

@@ -10,7 +10,7 @@ from fungrad._core.errors import MissingRuleError
 from fungrad._core.ir import Literal
 from fungrad._core.linear_arg import LinearArg
 from fungrad._core.zero import Zero
-from fungrad.lax import add_any
+from fungrad._lax import add_any
 
 
 def backward_pass(jaxpr, consts, args, cts_out):

@@ -8,7 +8,7 @@ import numpy as np
 
 from fungrad._core.dtypes import is_float, result_dtype
 from fungrad._core.trace import Tracer, get_aval
-from fungrad import lax
+from fungrad import _lax as lax
 
 _PY_SCALARS = (bool, int, float, complex)
 

@@ -7,7 +7,7 @@ import numpy as np
 
 from fungrad._core.errors import ConcretizationError
 from fungrad._core.trace import Tracer, get_aval
-from fungrad import lax
+from fungrad import _lax as lax
 from fungrad.numpy._promote import asarray
 
 

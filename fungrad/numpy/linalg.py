@@ -10,7 +10,7 @@ import numpy as np
 
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
-from fungrad import lax
+from fungrad import _lax as lax
 from fungrad.numpy._promote import asarray, promote
 from fungrad.numpy.reductions import sum as _sum
 from fungrad.numpy.shape import ravel

@@ -7,7 +7,7 @@ import numpy as np
 from fungrad._core.dtypes import is_float
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
-from fungrad import lax
+from fungrad import _lax as lax
 from fungrad.numpy._promote import asarray, cast
 from fungrad.numpy.ufuncs import divide, multiply, not_equal, sqrt, subtract
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from fungrad._core.dtypes import is_float
 from fungrad._core.trace import get_aval
-from fungrad import lax
+from fungrad import _lax as lax
 from fungrad.numpy._promote import asarray, cast, promote, promote_inexact
 
 

@@ -14,8 +14,8 @@ from fungrad._core.linear_arg import is_linear
 from fungrad._core.primitive import Primitive
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
-from fungrad.lax.arith import zeros_like_aval
-from fungrad.lax.shape import (
+from fungrad._lax.arith import zeros_like_aval
+from fungrad._lax.shape import (
     batch_to_front, broadcast_batch, broadcast_to, moveaxis, reshape, unbroadcast)
 
 FULL = ("slice", None, None, None)

@@ -11,10 +11,10 @@ from fungrad._core.errors import ShapeError
 from fungrad._core.primitive import Primitive
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
-from fungrad.lax._jvp_rules import defjvp_zero
-from fungrad.lax.arith import convert_element_type, div, mul, select
-from fungrad.lax.math import eq
-from fungrad.lax.shape import (
+from fungrad._lax._jvp_rules import defjvp_zero
+from fungrad._lax.arith import convert_element_type, div, mul, select
+from fungrad._lax.math import eq
+from fungrad._lax.shape import (
     reduce_abstract_eval, broadcast_to, reduce_sum, reduction_batch, reshape, transpose)
 
 

@@ -7,9 +7,9 @@ Imports: _core, lax._families, lax._jvp_rules, lax.arith.
 import numpy as np
 
 from fungrad._core.trace import get_aval
-from fungrad.lax._families import naryop, unop
-from fungrad.lax._jvp_rules import defjvp, defjvp_zero
-from fungrad.lax.arith import (
+from fungrad._lax._families import naryop, unop
+from fungrad._lax._jvp_rules import defjvp, defjvp_zero
+from fungrad._lax.arith import (
     add, convert_element_type, div, mul, neg, select, sub, zeros_like_aval)
 
 

@@ -8,7 +8,7 @@ from fungrad._core.aval import shaped
 from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.primitive import Primitive
 from fungrad._core.trace import get_aval
-from fungrad.lax.shape import batch_to_front
+from fungrad._lax.shape import batch_to_front
 
 
 def unop(name, impl, out_dtype=None):

@@ -13,8 +13,8 @@ from fungrad._core.linear_arg import is_linear
 from fungrad._core.primitive import Primitive
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
-from fungrad.lax.arith import add
-from fungrad.lax.shape import moveaxis, transpose
+from fungrad._lax.arith import add
+from fungrad._lax.shape import moveaxis, transpose
 
 
 def _free(ndim, contract, batch):

@@ -11,8 +11,8 @@ from fungrad._core.linear_arg import is_linear
 from fungrad._core.primitive import Primitive
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
-from fungrad.lax._families import naryop, unop
-from fungrad.lax.shape import broadcast_to, unbroadcast
+from fungrad._lax._families import naryop, unop
+from fungrad._lax.shape import broadcast_to, unbroadcast
 
 
 def zeros_like_aval(aval):

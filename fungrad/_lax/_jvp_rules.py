@@ -4,7 +4,7 @@ Imports: _core, lax.arith, lax.shape.
 """
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
-from fungrad.lax.arith import add, fit_shape
+from fungrad._lax.arith import add, fit_shape
 
 
 def defjvp(prim, *rules):
