@@ -8,6 +8,8 @@ Imports: _core.aval, _core.errors.
 """
 import contextvars
 
+import numpy as np
+
 from fungrad._core.aval import aval_of_constant
 from fungrad._core.errors import ConcretizationError, UnexpectedTracerError
 
@@ -36,7 +38,13 @@ class EvalTrace(Trace):
         for a in args:
             if isinstance(a, Tracer):
                 raise leaked_tracer_error(a)
-        return prim.impl(*args, **params)
+        out = prim.impl(*args, **params)
+        if type(out) is np.ndarray:
+            return out
+        # numpy ufuncs return numpy scalars for 0-d inputs; fungrad returns ndarrays throughout
+        if prim.multiple_results:
+            return [o if type(o) is np.ndarray else np.asarray(o) for o in out]
+        return np.asarray(out)
 
 
 EVAL_TRACE = EvalTrace(None)
