@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the expected reprs are pasted verbatim from torch)
 """fungrad.torch._format against reprs captured from real PyTorch 2.13.
 
 The expected strings are literals pasted from ``repr(torch_tensor)``, so these
