@@ -16,7 +16,7 @@ from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
 from fungrad._lax.arith import zeros_like_aval
 from fungrad._lax.shape import (
-    batch_to_front, broadcast_batch, broadcast_to, moveaxis, reshape, unbroadcast)
+    batch_to_front, broadcast_batch, broadcast_to, moveaxis, reshape, transpose, unbroadcast)
 
 FULL = ("slice", None, None, None)
 
@@ -80,15 +80,36 @@ def _batched_index(size, vals, dims, spec):
     arrays = [np.arange(size).reshape((size,) + (1,) * rank)]
     for a, d, r in zip(idx, idims, ranks):
         arrays.append(a if d is None else batch_to_front(a, d, rank - r))
-    return x, arrays, ("array",) + tuple(spec)
+    return x, arrays, ("array",) + tuple(spec), _advanced_perm(spec, rank, x_ndim=get_aval(x).ndim)
+
+
+def _advanced_perm(spec, rank, x_ndim):
+    """The permutation taking the batched result (batch, advanced axes, the other axes) to the
+    per-example layout with the batch axis in front, or None if they agree.
+
+    numpy puts the axes of adjacent advanced indices (arrays, and ints among arrays) where they
+    stand, but the arange index prepended for the batch separates them from that place, so in the
+    batched result they come first. E.g. x[1:, idx] has shape (2, k) per example, while
+    xb[arange, 1:, idx] has shape (B, k, 2).
+    """
+    adv = [i for i, s in enumerate(spec) if s == "array" or type(s) is int]
+    p = adv[0]
+    if p == 0 or adv != list(range(p, adv[-1] + 1)):
+        return None
+    n_out = 1 + rank + sum(1 for s in spec if s is None or type(s) is tuple) + (
+        x_ndim - 1 - sum(1 for s in spec if s is not None))
+    rest = n_out - 1 - rank
+    return ([0] + [1 + rank + i for i in range(p)] + [1 + i for i in range(rank)]
+            + [1 + rank + i for i in range(p, rest)])
 
 
 def _getitem_batch(size, vals, dims, *, spec):
     x, *idx = vals
     xd, *idims = dims
     if any(d is not None for d in idims):
-        x, arrays, spec = _batched_index(size, vals, dims, spec)
-        return getitem_p.bind(x, *arrays, spec=spec), 0
+        x, arrays, spec, perm = _batched_index(size, vals, dims, spec)
+        out = getitem_p.bind(x, *arrays, spec=spec)
+        return (out if perm is None else transpose(out, perm)), 0
     if not _has_arrays(spec):
         return getitem_p.bind(moveaxis(x, xd, 0), *idx, spec=(FULL,) + tuple(spec)), 0
     # unbatched index arrays: put the batch axis last; trailing axes stay last after indexing
@@ -157,10 +178,15 @@ def _scatter_add_batch(size, vals, dims, *, spec):
     operand, updates, *idx = vals
     od, ud, *idims = dims
     if any(d is not None for d in idims):
-        operand, arrays, new_spec = _batched_index(size, [operand, *idx], [od, *idims], spec)
+        operand, arrays, new_spec, perm = _batched_index(size, [operand, *idx], [od, *idims],
+                                                         spec)
         target = _getitem_abstract(get_aval(operand), *[get_aval(a) for a in arrays],
-                                   spec=new_spec)
-        updates = _batched_updates(updates, ud, size, target.shape, 0)
+                                   spec=new_spec).shape
+        if perm is None:
+            updates = _batched_updates(updates, ud, size, target, 0)
+        else:  # build updates in the per-example layout, then move them to numpy's batched one
+            updates = _batched_updates(updates, ud, size, tuple(target[p] for p in perm), 0)
+            updates = transpose(updates, tuple(np.argsort(perm)))
         return scatter_add_p.bind(operand, updates, *arrays, spec=new_spec), 0
     operand = broadcast_batch(operand, size, 0) if od is None else moveaxis(operand, od, 0)
     if not _has_arrays(spec):
