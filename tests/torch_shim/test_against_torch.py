@@ -24,7 +24,7 @@ def _real_torch_or_none():
         import torch
     except ImportError:
         return None
-    # tests/torch/ can be picked up as a namespace package named "torch"
+    # a tests/torch/ folder could be picked up as a namespace package named "torch"
     if getattr(torch, "__file__", None) is None:
         return None
     if not torch.__version__.startswith(GOLDEN["torch_version"].split("+")[0]):

@@ -194,7 +194,7 @@ def _random_arrays(rng, count):
 def _real_torch():
     reason = "real PyTorch is not installed: live repr comparison skipped"
     torch = pytest.importorskip("torch", reason=reason)
-    if getattr(torch, "__file__", None) is None:  # tests/torch taken as a namespace package
+    if getattr(torch, "__file__", None) is None:  # a tests/torch folder taken as a namespace package
         pytest.skip(reason)
     return torch
 

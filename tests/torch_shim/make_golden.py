@@ -1,6 +1,6 @@
 """Regenerates golden.json: every scenario's record under real PyTorch.
 
-Run ``python tests/torch/make_golden.py`` with torch 2.13 installed
+Run ``python tests/torch_shim/make_golden.py`` with torch 2.13 installed
 (``pip install torch==2.13.0``); commit the result with the scenario change.
 """
 
