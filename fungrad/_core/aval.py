@@ -72,7 +72,7 @@ _SCALAR_TYPES = (bool, int, float, complex)
 
 def aval_of_constant(x) -> ShapedArray:
     """The aval of a non-traced value: an ndarray, a numpy scalar, or a (weak) Python scalar."""
-    if isinstance(x, (np.ndarray, np.generic)):
+    if type(x) is np.ndarray or isinstance(x, (np.ndarray, np.generic)):
         return shaped(x.shape, x.dtype)
     if isinstance(x, _SCALAR_TYPES):
         return shaped((), python_scalar_dtype(x), True)

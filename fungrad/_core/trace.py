@@ -95,15 +95,10 @@ def leaked_tracer_error(tracer):
         "from the transformed function instead of storing it, or compute it outside the transform.")
 
 
-# Operators and methods of traced values are delegated to this table, filled once by fungrad.numpy
-# (the sanctioned upward extension point: the core knows the names, the numpy layer the meaning).
-tracer_ops = {}
+# The operators and methods of traced values get their numpy meaning from fungrad.numpy, which
+# installs them once at import (the sanctioned upward extension point: the core declares the slots,
+# the numpy layer fills them). Methods not installed as attributes are looked up in this table.
 tracer_methods = {}
-
-_BINARY = ["add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul",
-           "and", "or", "xor", "lshift", "rshift"]
-_COMPARE = ["lt", "le", "gt", "ge", "eq", "ne"]
-_UNARY = ["neg", "pos", "abs", "invert"]
 
 
 class Tracer:
@@ -133,7 +128,6 @@ class Tracer:
     dtype = property(lambda self: self.aval.dtype)
     ndim = property(lambda self: self.aval.ndim)
     size = property(lambda self: self.aval.size)
-    T = property(lambda self: tracer_ops["T"](self))
 
     def __len__(self):
         if not self.aval.shape:
@@ -177,33 +171,10 @@ class Tracer:
             raise AttributeError(f"Traced value has no attribute {name!r}")
         return method.__get__(self)
 
-    def __getitem__(self, idx):
-        return tracer_ops["getitem"](self, idx)
-
     def __setitem__(self, idx, value):
         raise TypeError(
             "Traced values are immutable and do not support item assignment. Fix: build a new "
             "array, e.g. with fungrad.numpy.where or concatenate.")
-
-
-def _binary(name):
-    def op(self, other):
-        return tracer_ops[name](self, other)
-
-    def rop(self, other):
-        return tracer_ops[name](other, self)
-
-    return op, rop
-
-
-for _name in _BINARY:
-    _op, _rop = _binary(_name)
-    setattr(Tracer, f"__{_name}__", _op)
-    setattr(Tracer, f"__r{_name}__", _rop)
-for _name in _COMPARE:
-    setattr(Tracer, f"__{_name}__", _binary(_name)[0])
-for _name in _UNARY:
-    setattr(Tracer, f"__{_name}__", lambda self, _n=_name: tracer_ops[_n](self))
 
 
 def get_aval(x):

@@ -50,8 +50,7 @@ def split_dual(trace, tracer_type, args):
 
 def fill_zeros(primals, tangents):
     """Replace the None placeholders of split_dual by Zero(tangent aval)."""
-    return [Zero(get_aval(p).to_tangent_aval()) if t is None else t
-            for p, t in zip(primals, tangents)]
+    return [Zero.of(p) if t is None else t for p, t in zip(primals, tangents)]
 
 
 def missing_jvp(prim):

@@ -18,16 +18,12 @@ from fungrad._core.tree import tree_flatten
 class StagingTracer(Tracer):
     """An abstract value in a program being built; `var` is its IR variable."""
 
-    __slots__ = ("aval_", "var")
+    __slots__ = ("aval", "var")
 
     def __init__(self, trace, aval):
         self._trace = trace
-        self.aval_ = aval
+        self.aval = aval
         self.var = Var(aval)
-
-    @property
-    def aval(self):
-        return self.aval_
 
 
 _LITERAL_TYPES = (bool, int, float, complex, np.generic)
@@ -75,8 +71,13 @@ class StagingTrace(Trace):
                 return bind_on(self.parent, prim, args, params)
             if prim.partial_eval is not None:
                 return prim.partial_eval(self, args, **params)
-        invars = [self.atom(a) for a in args]
-        out_aval = prim.abstract_eval(*[v.aval for v in invars], **params)
+        invars = []
+        avals = []
+        for a in args:
+            v = a.var if type(a) is StagingTracer and a._trace is self else self.atom(a)
+            invars.append(v)
+            avals.append(v.aval)
+        out_aval = prim.abstract_eval(*avals, **params)
         if prim.multiple_results:
             outs = [StagingTracer(self, a) for a in out_aval]
             self.eqns.append(Eqn(prim, invars, [t.var for t in outs], params))

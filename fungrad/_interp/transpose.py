@@ -32,9 +32,11 @@ def backward_pass(jaxpr, consts, args, cts_out):
     # forward: evaluate the non-linear equations; mark the rest linear
     lin_eqns = []
     for eqn in jaxpr.eqns:
-        if any(type(v) is not Literal and v in linear for v in eqn.invars):
-            lin_eqns.append(eqn)
-            linear.update(eqn.outvars)
+        for v in eqn.invars:  # (a Literal is never in `linear`)
+            if v in linear:
+                lin_eqns.append(eqn)
+                linear.update(eqn.outvars)
+                break
         else:
             ins = [v.val if type(v) is Literal else env[v] for v in eqn.invars]
             out = eqn.prim.bind(*ins, **eqn.params)
@@ -44,7 +46,7 @@ def backward_pass(jaxpr, consts, args, cts_out):
                 env[eqn.outvars[0]] = out
     ct_env = {}
     for v, ct in zip(jaxpr.outvars, cts_out, strict=True):
-        if ct is not None and type(ct) is not Zero and type(v) is not Literal and v in linear:
+        if ct is not None and type(ct) is not Zero and v in linear:
             _accumulate(ct_env, v, ct)
     for eqn in reversed(lin_eqns):
         if eqn.prim.multiple_results:
@@ -56,8 +58,12 @@ def backward_pass(jaxpr, consts, args, cts_out):
             ct = ct_env.pop(eqn.outvars[0], None)
             if ct is None:
                 continue
-        ins = [v.val if type(v) is Literal else (LinearArg(v.aval) if v in linear else env[v])
-               for v in eqn.invars]
+        ins = []
+        for v in eqn.invars:
+            if v in linear:
+                ins.append(LinearArg(v.aval))
+            else:
+                ins.append(v.val if type(v) is Literal else env[v])
         rule = eqn.prim.transpose
         if rule is None:
             raise MissingRuleError(
@@ -65,9 +71,10 @@ def backward_pass(jaxpr, consts, args, cts_out):
                 "mode (grad/vjp) cannot pass through it. Use forward mode (jvp/jacfwd), or define "
                 "a custom_vjp.")
         cts_in = rule(ct, *ins, **eqn.params)
-        for v, a, c in zip(eqn.invars, ins, cts_in, strict=True):
-            if c is not None and type(c) is not Zero and type(a) is LinearArg:
-                _accumulate(ct_env, v, c)
+        for v, a, c in zip(eqn.invars, ins, cts_in):
+            if c is not None and type(a) is LinearArg and type(c) is not Zero:
+                prev = ct_env.get(v)
+                ct_env[v] = c if prev is None else add_any(prev, c)
     return [ct_env.get(v) if type(a) is LinearArg else None for v, a in zip(jaxpr.invars, args)]
 
 

@@ -23,13 +23,26 @@ def unop(name, impl, out_dtype=None):
     return prim
 
 
+_broadcast_cache = {}
+
+
 def broadcast_shapes(name, *avals):
-    try:
-        return np.broadcast_shapes(*[a.shape for a in avals])
-    except ValueError:
-        shapes = ", ".join(a.str_short() for a in avals)
-        raise ShapeError(f"{name}: operands with shapes {shapes} cannot be broadcast together "
-                         "(numpy broadcasting rules).") from None
+    """numpy's broadcast of the operands' shapes (cached: the same pairs recur in every trace)."""
+    shape = avals[0].shape
+    for a in avals[1:]:
+        if a.shape == shape:
+            continue
+        key = (shape, a.shape)
+        out = _broadcast_cache.get(key)
+        if out is None:
+            try:
+                out = _broadcast_cache[key] = np.broadcast_shapes(shape, a.shape)
+            except ValueError:
+                shapes = ", ".join(v.str_short() for v in avals)
+                raise ShapeError(f"{name}: operands with shapes {shapes} cannot be broadcast "
+                                 "together (numpy broadcasting rules).") from None
+        shape = out
+    return shape
 
 
 def naryop(name, impl, nargs, out_dtype=None, dtype_from=0):
@@ -39,14 +52,16 @@ def naryop(name, impl, nargs, out_dtype=None, dtype_from=0):
     prim.impl = impl
 
     def abstract_eval(*avals, **_):
-        dtypes = {a.dtype for a in avals[dtype_from:]}
-        if len(dtypes) > 1:
-            got = ", ".join(a.str_short() for a in avals)
-            raise DtypeError(f"{name} requires operands of one dtype, got {got}; convert them "
-                             "first (fungrad.numpy functions promote automatically).")
-        shape = avals[0].shape if len(avals) == 1 else broadcast_shapes(name, *avals)
-        weak = all(a.weak_type for a in avals[dtype_from:])
-        return shaped(shape, avals[dtype_from].dtype if out_dtype is None else out_dtype, weak)
+        first = avals[dtype_from]
+        weak = first.weak_type
+        for a in avals[dtype_from + 1:]:
+            if a.dtype != first.dtype:
+                got = ", ".join(v.str_short() for v in avals)
+                raise DtypeError(f"{name} requires operands of one dtype, got {got}; convert "
+                                 "them first (fungrad.numpy functions promote automatically).")
+            weak = weak and a.weak_type
+        shape = broadcast_shapes(name, *avals)
+        return shaped(shape, first.dtype if out_dtype is None else out_dtype, weak)
 
     prim.abstract_eval = abstract_eval
     prim.batch = lambda size, vals, dims, **params: _broadcasting_batch(prim, vals, dims, params)

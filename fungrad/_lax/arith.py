@@ -56,8 +56,7 @@ add_p.transpose = lambda ct, x, y: [unbroadcast(ct, x.aval) if is_linear(x) else
                                     unbroadcast(ct, y.aval) if is_linear(y) else None]
 
 
-def add(x, y):
-    return add_p.bind(x, y)
+add = add_p.bind
 
 
 add_any = add  # accumulation of (co)tangents of equal shape
@@ -69,8 +68,7 @@ neg_p.jvp = lambda primals, tangents: (
 neg_p.transpose = lambda ct, x: [neg_p.bind(ct)]
 
 
-def neg(x):
-    return neg_p.bind(x)
+neg = neg_p.bind
 
 
 sub_p = naryop("sub", np.subtract, 2)
@@ -91,8 +89,7 @@ sub_p.transpose = lambda ct, x, y: [unbroadcast(ct, x.aval) if is_linear(x) else
                                     unbroadcast(neg(ct), y.aval) if is_linear(y) else None]
 
 
-def sub(x, y):
-    return sub_p.bind(x, y)
+sub = sub_p.bind
 
 
 # ---- mul / div
@@ -126,8 +123,7 @@ mul_p.jvp = _mul_jvp
 mul_p.transpose = _mul_transpose
 
 
-def mul(x, y):
-    return mul_p.bind(x, y)
+mul = mul_p.bind
 
 
 div_p = naryop("div", np.true_divide, 2)
@@ -156,8 +152,7 @@ div_p.jvp = _div_jvp
 div_p.transpose = _div_transpose
 
 
-def div(x, y):
-    return div_p.bind(x, y)
+div = div_p.bind
 
 
 # ---- select(pred, on_true, on_false): numpy.where
@@ -184,8 +179,7 @@ select_p.jvp = _select_jvp
 select_p.transpose = _select_transpose
 
 
-def select(pred, on_true, on_false):
-    return select_p.bind(pred, on_true, on_false)
+select = select_p.bind
 
 
 # ---- convert_element_type

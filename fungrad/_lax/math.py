@@ -153,21 +153,18 @@ is_finite_p = unop("is_finite", np.isfinite, out_dtype=np.dtype(bool))
 defjvp_zero(is_finite_p)
 
 
-def _wrap(prim):
-    return lambda *args, **params: prim.bind(*args, **params)
-
-
-exp, log, log1p, expm1 = _wrap(exp_p), _wrap(log_p), _wrap(log1p_p), _wrap(expm1_p)
-sin, cos, tan, tanh = _wrap(sin_p), _wrap(cos_p), _wrap(tan_p), _wrap(tanh_p)
-sinh, cosh, atan, asin, acos = _wrap(sinh_p), _wrap(cosh_p), _wrap(atan_p), _wrap(asin_p), _wrap(acos_p)
-asinh, acosh, atanh = _wrap(asinh_p), _wrap(acosh_p), _wrap(atanh_p)
-sqrt, logistic, abs, sign = _wrap(sqrt_p), _wrap(logistic_p), _wrap(abs_p), _wrap(sign_p)
-floor, ceil, round = _wrap(floor_p), _wrap(ceil_p), _wrap(round_p)
-pow, max, min, atan2, rem = _wrap(pow_p), _wrap(max_p), _wrap(min_p), _wrap(atan2_p), _wrap(rem_p)
-lt, le, gt, ge, eq, ne = _wrap(lt_p), _wrap(le_p), _wrap(gt_p), _wrap(ge_p), _wrap(eq_p), _wrap(ne_p)
+# The public wrappers are the primitives' bound `bind` methods: no extra call layer per op.
+exp, log, log1p, expm1 = exp_p.bind, log_p.bind, log1p_p.bind, expm1_p.bind
+sin, cos, tan, tanh = sin_p.bind, cos_p.bind, tan_p.bind, tanh_p.bind
+sinh, cosh, atan, asin, acos = sinh_p.bind, cosh_p.bind, atan_p.bind, asin_p.bind, acos_p.bind
+asinh, acosh, atanh = asinh_p.bind, acosh_p.bind, atanh_p.bind
+sqrt, logistic, abs, sign = sqrt_p.bind, logistic_p.bind, abs_p.bind, sign_p.bind
+floor, ceil, round = floor_p.bind, ceil_p.bind, round_p.bind
+pow, max, min, atan2, rem = pow_p.bind, max_p.bind, min_p.bind, atan2_p.bind, rem_p.bind
+lt, le, gt, ge, eq, ne = lt_p.bind, le_p.bind, gt_p.bind, ge_p.bind, eq_p.bind, ne_p.bind
 bitwise_and, bitwise_or, bitwise_xor, bitwise_not = (
-    _wrap(and_p), _wrap(or_p), _wrap(xor_p), _wrap(not_p))
-is_finite = _wrap(is_finite_p)
+    and_p.bind, or_p.bind, xor_p.bind, not_p.bind)
+is_finite = is_finite_p.bind
 
 
 def integer_pow(x, y):

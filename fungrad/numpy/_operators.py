@@ -5,7 +5,7 @@ Imports: _core.trace, numpy.*.
 """
 import numpy as np
 
-from fungrad._core.trace import tracer_methods, tracer_ops
+from fungrad._core.trace import Tracer, tracer_methods
 from fungrad.numpy import creation, indexing, linalg, reductions, shape, ufuncs
 
 
@@ -20,19 +20,35 @@ def _transpose_method(self, *axes):
     return shape.transpose(self, axes or None)
 
 
+def _reflected(fn):
+    return lambda self, other: fn(other, self)
+
+
+_BINARY = {
+    "add": ufuncs.add, "sub": ufuncs.subtract, "mul": ufuncs.multiply,
+    "truediv": ufuncs.divide, "floordiv": ufuncs.floor_divide, "mod": ufuncs.mod,
+    "pow": ufuncs.power, "matmul": linalg.matmul, "and": ufuncs.bitwise_and,
+    "or": ufuncs.bitwise_or, "xor": ufuncs.bitwise_xor,
+    "lshift": lambda x, y: ufuncs.multiply(x, ufuncs.power(2, y)),
+    "rshift": lambda x, y: ufuncs.floor_divide(x, ufuncs.power(2, y)),
+}
+_OTHER = {
+    "__lt__": ufuncs.less, "__le__": ufuncs.less_equal, "__gt__": ufuncs.greater,
+    "__ge__": ufuncs.greater_equal, "__eq__": ufuncs.equal, "__ne__": ufuncs.not_equal,
+    "__neg__": ufuncs.negative, "__pos__": ufuncs.positive, "__abs__": ufuncs.absolute,
+    "__invert__": ufuncs.invert, "__getitem__": indexing.getitem,
+}
+
+
 def install():
-    tracer_ops.update({
-        "add": ufuncs.add, "sub": ufuncs.subtract, "mul": ufuncs.multiply,
-        "truediv": ufuncs.divide, "floordiv": ufuncs.floor_divide, "mod": ufuncs.mod,
-        "pow": ufuncs.power, "matmul": linalg.matmul,
-        "and": ufuncs.bitwise_and, "or": ufuncs.bitwise_or, "xor": ufuncs.bitwise_xor,
-        "lshift": lambda x, y: ufuncs.multiply(x, ufuncs.power(2, y)),
-        "rshift": lambda x, y: ufuncs.floor_divide(x, ufuncs.power(2, y)),
-        "lt": ufuncs.less, "le": ufuncs.less_equal, "gt": ufuncs.greater,
-        "ge": ufuncs.greater_equal, "eq": ufuncs.equal, "ne": ufuncs.not_equal,
-        "neg": ufuncs.negative, "pos": ufuncs.positive, "abs": ufuncs.absolute,
-        "invert": ufuncs.invert, "getitem": indexing.getitem, "T": shape.transpose,
-    })
+    """Give Tracer its numpy operators (as class attributes: no per-call table lookup)."""
+    for name, fn in _BINARY.items():
+        setattr(Tracer, f"__{name}__", fn)
+        setattr(Tracer, f"__r{name}__", _reflected(fn))
+    for name, fn in _OTHER.items():
+        setattr(Tracer, name, fn)
+    Tracer.__hash__ = object.__hash__  # __eq__ is elementwise; hash stays identity
+    Tracer.T = property(lambda self: shape.transpose(self))
     tracer_methods.update({
         "sum": reductions.sum, "mean": reductions.mean, "max": reductions.max,
         "min": reductions.min, "prod": reductions.prod, "argmax": reductions.argmax,

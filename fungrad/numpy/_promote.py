@@ -20,36 +20,80 @@ def asarray(x):
     return np.asarray(x)
 
 
+_WEAK_KIND = {"b": bool, "i": int, "u": int, "f": float, "c": complex}
+_result_cache = {}
+
+
 def _dtype_key(x):
-    if type(x) in _PY_SCALARS:
-        return type(x)
-    aval = get_aval(x)
-    if aval.weak_type:
-        return {"b": bool, "i": int, "u": int, "f": float, "c": complex}[aval.dtype.kind]
-    return aval.dtype
+    """The promotion key of an operand: its dtype, or a Python type for weakly typed values."""
+    t = type(x)
+    if t in _PY_SCALARS:
+        return t
+    aval = x.aval if isinstance(x, Tracer) else get_aval(x)
+    return _WEAK_KIND[aval.dtype.kind] if aval.weak_type else aval.dtype
+
+
+def common_dtype(*keys):
+    try:
+        return _result_cache[keys]
+    except KeyError:
+        dtype = _result_cache[keys] = np.dtype(result_dtype(*keys))
+        return dtype
 
 
 def cast(x, dtype):
-    """`x` as an array (or tracer) of `dtype`."""
-    if type(x) in _PY_SCALARS or isinstance(x, np.generic):
-        return np.asarray(x, dtype)
+    """`x` as an array (or tracer) of `dtype`. Python scalars become numpy scalars (inlined as
+    literals when traced)."""
+    t = type(x)
+    if t in _PY_SCALARS:
+        return dtype.type(x)
     if isinstance(x, Tracer):
         return lax.convert_element_type(x, dtype)
-    x = np.asarray(x)
+    if t is not np.ndarray:
+        x = np.asarray(x)
     return x if x.dtype == dtype else x.astype(dtype)
+
+
+def fast_key(x):
+    """The promotion key without conversion, or None when `x` needs converting first."""
+    t = type(x)
+    if t in _PY_SCALARS:
+        return t
+    if t is np.ndarray:
+        return x.dtype
+    if isinstance(x, Tracer):
+        aval = x.aval
+        return _WEAK_KIND[aval.dtype.kind] if aval.weak_type else aval.dtype
+    return None
+
+
+FLOAT_KEYS = frozenset([float, complex, np.dtype(np.float64), np.dtype(np.float32),
+                        np.dtype(np.float16), np.dtype(np.complex128), np.dtype(np.complex64)])
 
 
 def promote(*args):
     """Operands converted to their common numpy result dtype."""
-    args = [a if type(a) in _PY_SCALARS or isinstance(a, Tracer) else np.asarray(a) for a in args]
-    dtype = result_dtype(*[_dtype_key(a) for a in args])
-    return [cast(a, dtype) for a in args]
+    if len(args) == 2:  # the hot path: binary operators on arrays, tracers and scalars
+        x, y = args
+        kx, ky = fast_key(x), fast_key(y)
+        if kx is not None and ky is not None:
+            if kx is ky:
+                return args
+            dtype = _result_cache.get((kx, ky)) or common_dtype(kx, ky)
+            return (x if kx is dtype else cast(x, dtype)), (y if ky is dtype else cast(y, dtype))
+    args = [a if type(a) in _PY_SCALARS or isinstance(a, (Tracer, np.ndarray)) else np.asarray(a)
+            for a in args]
+    keys = tuple(_dtype_key(a) for a in args)
+    dtype = common_dtype(*keys)
+    return [a if k is dtype else cast(a, dtype) for a, k in zip(args, keys)]
 
 
 def promote_inexact(*args):
     """Like promote, then integers and booleans become float64 (numpy's rule for sin, divide...)."""
-    args = promote(*args)
-    dtype = get_aval(args[0]).dtype
+    args = [a if type(a) in _PY_SCALARS or isinstance(a, (Tracer, np.ndarray)) else np.asarray(a)
+            for a in args]
+    keys = tuple(_dtype_key(a) for a in args)
+    dtype = common_dtype(*keys)
     if not is_float(dtype):
-        args = [cast(a, np.float64) for a in args]
-    return args
+        dtype = np.dtype(np.float64)
+    return [a if k is dtype else cast(a, dtype) for a, k in zip(args, keys)]

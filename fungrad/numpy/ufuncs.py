@@ -7,12 +7,14 @@ import numpy as np
 from fungrad._core.dtypes import is_float
 from fungrad._core.trace import get_aval
 from fungrad import _lax as lax
-from fungrad.numpy._promote import asarray, cast, promote, promote_inexact
+from fungrad.numpy._promote import (
+    FLOAT_KEYS, fast_key, asarray, cast, promote, promote_inexact)
 
 
 def _unary_inexact(prim_fn, name, doc):
     def f(x):
-        x, = promote_inexact(asarray(x))
+        if fast_key(x) not in FLOAT_KEYS:
+            x, = promote_inexact(asarray(x))
         return prim_fn(x)
     f.__name__ = f.__qualname__ = name
     f.__doc__ = doc
@@ -79,9 +81,10 @@ def reciprocal(x):
 
 
 def _binary(prim_fn, name, doc, inexact=False):
+    prepare = promote_inexact if inexact else promote
+
     def f(x, y):
-        x, y = (promote_inexact if inexact else promote)(x, y)
-        return prim_fn(x, y)
+        return prim_fn(*prepare(x, y))
     f.__name__ = f.__qualname__ = name
     f.__doc__ = doc
     return f
