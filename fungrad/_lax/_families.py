@@ -52,6 +52,12 @@ def naryop(name, impl, nargs, out_dtype=None, dtype_from=0):
     prim.impl = impl
 
     def abstract_eval(*avals, **_):
+        if len(avals) == 2 and dtype_from == 0:  # the common binary case, kept lean
+            x, y = avals
+            if x.dtype == y.dtype:
+                shape = x.shape if x.shape == y.shape else broadcast_shapes(name, x, y)
+                return shaped(shape, x.dtype if out_dtype is None else out_dtype,
+                              x.weak_type and y.weak_type)
         first = avals[dtype_from]
         weak = first.weak_type
         for a in avals[dtype_from + 1:]:
