@@ -8,7 +8,9 @@ from fungrad._core.tree import tree_flatten
 from fungrad._core.zero import Zero
 
 
-class JVPTracer(Tracer):
+class DualTracer(Tracer):
+    """A (primal, tangent) pair; subclassed by each forward-mode-style trace."""
+
     __slots__ = ("primal", "tangent")
 
     def __init__(self, trace, primal, tangent):
@@ -23,6 +25,23 @@ class JVPTracer(Tracer):
     def to_concrete(self, context):
         p = self.primal
         return p.to_concrete(context) if isinstance(p, Tracer) else p
+
+
+class JVPTracer(DualTracer):
+    __slots__ = ()
+
+
+def split_outputs(trace, tracer_type, leaves):
+    """Primals and tangents of a transformed function's outputs (Zero where not traced)."""
+    out_p, out_t = [], []
+    for o in leaves:
+        if type(o) is tracer_type and o._trace is trace:
+            out_p.append(o.primal)
+            out_t.append(o.tangent)
+        else:
+            out_p.append(o)
+            out_t.append(Zero(get_aval(o).to_tangent_aval()))
+    return out_p, out_t
 
 
 def split_dual(trace, tracer_type, args):
@@ -92,14 +111,7 @@ def jvp_flat(fun, primals, tangents):
         with set_trace(trace):
             out = fun(*args)
         leaves, tree = tree_flatten(out)
-        out_p, out_t = [], []
-        for o in leaves:
-            if type(o) is JVPTracer and o._trace is trace:
-                out_p.append(o.primal)
-                out_t.append(o.tangent)
-            else:
-                out_p.append(o)
-                out_t.append(Zero(get_aval(o).to_tangent_aval()))
+        out_p, out_t = split_outputs(trace, JVPTracer, leaves)
     finally:
         trace.alive = False
     return out_p, out_t, tree

@@ -8,28 +8,15 @@ program is linear in its inputs; transposing it gives reverse mode.
 Imports: _core, _interp.staging, _interp.jvp.
 """
 from fungrad._core.dtypes import is_float
-from fungrad._core.trace import Trace, Tracer, current_trace, get_aval, set_trace
+from fungrad._core.trace import Trace, current_trace, get_aval, set_trace
 from fungrad._core.tree import tree_flatten
 from fungrad._core.zero import Zero
-from fungrad._interp.jvp import fill_zeros, missing_jvp, split_dual
+from fungrad._interp.jvp import DualTracer, fill_zeros, missing_jvp, split_dual, split_outputs
 from fungrad._interp.staging import StagingTrace
 
 
-class LinearizeTracer(Tracer):
-    __slots__ = ("primal", "tangent")
-
-    def __init__(self, trace, primal, tangent):
-        self._trace = trace
-        self.primal = primal
-        self.tangent = tangent
-
-    @property
-    def aval(self):
-        return get_aval(self.primal)
-
-    def to_concrete(self, context):
-        p = self.primal
-        return p.to_concrete(context) if isinstance(p, Tracer) else p
+class LinearizeTracer(DualTracer):
+    __slots__ = ()
 
 
 class LinearizeTrace(Trace):
@@ -83,14 +70,7 @@ def linearize_flat(fun, primals, transform_name="grad"):
         with set_trace(trace):
             out = fun(*args)
         leaves, tree = tree_flatten(out)
-        out_p, out_t = [], []
-        for o in leaves:
-            if type(o) is LinearizeTracer and o._trace is trace:
-                out_p.append(o.primal)
-                out_t.append(o.tangent)
-            else:
-                out_p.append(o)
-                out_t.append(Zero(get_aval(o).to_tangent_aval()))
+        out_p, out_t = split_outputs(trace, LinearizeTracer, leaves)
         out_zero = [type(t) is Zero for t in out_t]
         jaxpr = tangent_trace.to_jaxpr([t for t in out_t if type(t) is not Zero])
     finally:
