@@ -67,7 +67,7 @@ def _extremum(reducer, name):
         x = asarray(a)
         aval = get_aval(x)
         axes = normalize_axes(axis, aval.ndim)
-        if any(aval.shape[i] == 0 for i in axes):
+        if 0 in [aval.shape[i] for i in axes]:  # (the builtin any is shadowed here)
             raise ValueError(f"zero-size array to reduction operation {name} which has no identity")
         return _keep(x, reducer(x, axes), axes, keepdims)
     f.__name__ = f.__qualname__ = name
