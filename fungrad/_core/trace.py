@@ -163,7 +163,12 @@ class Tracer:
             "traced values.")
 
     def __repr__(self):
-        return f"Traced<{self.aval.str_short()}>with<{type(self._trace).__name__}>"
+        head = f"Traced<{self.aval.str_short()}>with<{type(self._trace).__name__}>"
+        try:
+            value = self.to_concrete("repr()")
+        except Exception:  # abstract (staged) or batched: there is no single value to show
+            return head
+        return f"{head}(value={value!r})"
 
     def __getattr__(self, name):
         method = tracer_methods.get(name)
