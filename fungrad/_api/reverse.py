@@ -71,7 +71,9 @@ def vjp(fun, *primals, has_aux=False):
                              f"function's output has {out_tree!r}; they must match.")
         cts = []
         for i, (c, a) in enumerate(zip(ct_leaves, lin.out_avals)):
-            c = as_leaf(c)
+            # a Python scalar is weakly typed: it takes the output's dtype (1.0 for a float32 output)
+            weak = type(c) in (int, float) and is_float(a.dtype)
+            c = np.asarray(c, a.dtype) if weak else as_leaf(c)
             _check_cotangent(i, c, a)
             cts.append(c)
         cts += [None] * (len(lin.out_avals) - n_out)
