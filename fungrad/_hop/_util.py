@@ -1,0 +1,130 @@
+"""Helpers shared by the higher-order primitives: staging a function into a closure-converted
+program, rewiring programs, recording an equation, and partial evaluation with forced unknowns.
+
+Imports: _core, _interp.
+"""
+import numpy as np
+
+from fungrad._core.eval import eval_jaxpr
+from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr
+from fungrad._core.trace import EvalTrace, current_trace, get_aval
+from fungrad._core.zero import Zero
+from fungrad._interp.jaxpr_transforms import partial_eval_jaxpr
+from fungrad._interp.staging import StagingTracer, abstractify, stage_flat
+
+
+def is_eager():
+    """True when no transform is active: higher-order wrappers may then just call Python."""
+    return type(current_trace()) is EvalTrace
+
+
+def aval_of(x):
+    """The aval a sub-program is traced with for operand `x`."""
+    return abstractify(x)
+
+
+def stage_closed(fun, in_avals, name):
+    """Trace `fun` to a program with no consts: the values it closes over (arrays, tracers of
+    enclosing transforms) become leading inputs. Returns (ClosedJaxpr, const_values, out_tree).
+
+    Closure conversion keeps tracers out of primitive params, where no transform could see them.
+    """
+    closed, out_tree = stage_flat(fun, in_avals, name)
+    j = closed.jaxpr
+    hoisted = ClosedJaxpr(Jaxpr([], list(j.constvars) + list(j.invars), j.eqns, j.outvars), [])
+    return hoisted, list(closed.consts), out_tree
+
+
+def run(closed, *args):
+    """Evaluate a ClosedJaxpr on the current trace; returns the list of outputs."""
+    return eval_jaxpr(closed.jaxpr, closed.consts, *args)
+
+
+def rewire(closed, in_avals, fn, name="rewired sub-program"):
+    """A new ClosedJaxpr with inputs `in_avals`, whose body is `fn(run, *args)` (a list).
+
+    Used to reorder, pad or combine programs; the result is traced again, so it is well typed.
+    """
+    jaxpr, _ = stage_flat(lambda *xs: list(fn(*xs)), list(in_avals), name)
+    return jaxpr
+
+
+def permute(closed, in_order, out_order=None):
+    """Program whose input k is old input in_order[k] and output k is old output out_order[k]."""
+    n_in = len(closed.in_avals)
+    inv = [None] * n_in
+    for k, i in enumerate(in_order):
+        inv[i] = k
+    avals = [closed.in_avals[i] for i in in_order]
+
+    def fn(*xs):
+        outs = run(closed, *[xs[inv[i]] for i in range(n_in)])
+        return outs if out_order is None else [outs[j] for j in out_order]
+
+    return rewire(closed, avals, fn)
+
+
+def record_eqn(trace, prim, args, params):
+    """Record `prim(*args)` into a StagingTrace without consulting its partial_eval rule."""
+    invars = [trace.atom(a) for a in args]
+    out_avals = prim.abstract_eval(*[v.aval for v in invars], **params)
+    if not prim.multiple_results:
+        out_avals = [out_avals]
+    outs = [StagingTracer(trace, a) for a in out_avals]
+    trace.eqns.append(Eqn(prim, invars, [t.var for t in outs], params))
+    return outs if prim.multiple_results else outs[0]
+
+
+def unknown_mask(trace, args):
+    """Which args are this staging trace's own tracers (unknown in partial evaluation)."""
+    return [type(a) is StagingTracer and a._trace is trace for a in args]
+
+
+def partial_eval_forced(closed, unknowns, force_out):
+    """partial_eval_jaxpr where outputs marked in `force_out` are unknown even if computable:
+    their known values are passed through as extra residuals (after the regular ones).
+
+    Returns (known, unknown, out_unknowns, num_res) with partial_eval_jaxpr's conventions.
+    """
+    known, unknown, out_uk, nres = partial_eval_jaxpr(closed, unknowns)
+    forced = [f and not u for f, u in zip(force_out, out_uk)]
+    if not any(forced):
+        return known, unknown, out_uk, nres
+    known_pos = [j for j, u in enumerate(out_uk) if not u]  # output index of each known output
+    keep = [k for k, j in enumerate(known_pos) if not forced[j]]
+    moved = [k for k, j in enumerate(known_pos) if forced[j]]
+    nk = len(known_pos)
+
+    def known_fn(*xs):
+        outs = run(known, *xs)
+        ko, res = outs[:nk], outs[nk:]
+        return [ko[k] for k in keep] + res + [ko[k] for k in moved]
+
+    known2 = rewire(known, known.in_avals, known_fn)
+    new_uk = [u or f for u, f in zip(out_uk, forced)]
+    n_moved = len(moved)
+    res_avals = unknown.in_avals[:nres]
+    moved_avals = [known.out_avals[k] for k in moved]
+
+    def unknown_fn(*xs):
+        res, mv, ins = xs[:nres], xs[nres:nres + n_moved], xs[nres + n_moved:]
+        uo = iter(run(unknown, *res, *ins))
+        mv = iter(mv)
+        return [next(mv) if forced[j] else next(uo) for j, u in enumerate(new_uk) if u]
+
+    unknown2 = rewire(unknown, res_avals + moved_avals + unknown.in_avals[nres:], unknown_fn)
+    return known2, unknown2, new_uk, nres + n_moved
+
+
+def zeros_for(aval):
+    """A concrete zero of `aval` (for instantiating symbolic zeros at a primitive boundary)."""
+    return np.zeros(aval.shape, aval.dtype)
+
+
+def instantiate_all(tangents):
+    return [zeros_for(t.aval) if type(t) is Zero else t for t in tangents]
+
+
+def tangent_aval(x):
+    return get_aval(x).to_tangent_aval()
+
