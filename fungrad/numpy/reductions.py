@@ -92,8 +92,8 @@ def _arg(reducer, name):
     def f(a, axis=None, keepdims=False):
         x = asarray(a)
         if axis is None:
-            x = lax.reshape(x, (get_aval(x).size,))
-            axis = 0
+            out = reducer(lax.reshape(x, (get_aval(x).size,)), 0)
+            return _keep(x, out, tuple(range(get_aval(x).ndim)), keepdims)
         ax, = normalize_axes(axis, get_aval(x).ndim)
         out = reducer(x, ax)
         return _keep(x, out, (ax,), keepdims)
