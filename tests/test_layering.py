@@ -1,0 +1,112 @@
+"""Layers import only downward. Every module of fungrad is parsed with `ast`; every import of a
+fungrad module, at top level or inside a function, must name a layer at or below its own:
+
+    _core -> _lax -> _interp -> _hop -> _api -> (lax.py, numpy, tree_util, errors, testing,
+    __init__, __main__) -> torch
+
+A new top-level module or package must be given a layer here.
+"""
+import ast
+import pathlib
+
+import pytest
+
+import fungrad
+
+ROOT = pathlib.Path(fungrad.__file__).parent
+FACADE = 5
+LAYERS = {
+    "_core": 0, "_lax": 1, "_interp": 2, "_hop": 3, "_api": 4,
+    "lax": FACADE, "numpy": FACADE, "tree_util": FACADE, "errors": FACADE, "testing": FACADE,
+    "__init__": FACADE, "__main__": FACADE, "_tour": FACADE, "torch": 6,
+}
+NAMES = {v: k for k, v in LAYERS.items()} | {FACADE: "public facade"}
+
+
+def module_name(path):
+    rel = path.relative_to(ROOT.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def layer_of(dotted):
+    """The layer of a module `fungrad.x.y` (the package itself is its __init__)."""
+    parts = dotted.split(".")
+    top = parts[1] if len(parts) > 1 else "__init__"
+    if top not in LAYERS:
+        raise KeyError(f"{dotted}: top-level module {top!r} has no layer; add it to LAYERS in "
+                       "tests/test_layering.py")
+    return LAYERS[top]
+
+
+def imported_modules(tree, this):
+    """(lineno, absolute module name) for every import of a fungrad module, anywhere in the file."""
+    package = this if (ROOT.parent / this.replace(".", "/") / "__init__.py").exists() \
+        else this.rpartition(".")[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "fungrad":
+                    yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[:len(base) - (node.level - 1)]
+                mod = ".".join(base + ([node.module] if node.module else []))
+            else:
+                mod = node.module or ""
+            if mod.split(".")[0] != "fungrad":
+                continue
+            if mod == "fungrad":  # `from fungrad import numpy`: each name is a module or __init__
+                for alias in node.names:
+                    sub = ROOT / alias.name
+                    named = sub.is_dir() or sub.with_suffix(".py").exists()
+                    yield node.lineno, f"fungrad.{alias.name}" if named else "fungrad"
+            else:
+                yield node.lineno, mod
+
+
+MODULES = sorted(p for p in ROOT.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def test_modules_found():
+    names = {module_name(p) for p in MODULES}
+    assert {"fungrad._core.trace", "fungrad._lax.arith", "fungrad._api.reverse"} <= names
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_imports_go_only_downward(path):
+    this = module_name(path)
+    mine = layer_of(this)
+    tree = ast.parse(path.read_text(), filename=str(path))
+    bad = []
+    for lineno, mod in imported_modules(tree, this):
+        theirs = layer_of(mod)
+        if theirs > mine:
+            bad.append(f"line {lineno}: imports {mod} (layer {NAMES[theirs]}) from layer "
+                       f"{NAMES[mine]}")
+    assert not bad, f"{this} imports upward:\n  " + "\n  ".join(bad)
+
+
+def test_core_imports_nothing_above_it():
+    # the strictest rule, stated on its own: layer 0 is self-contained
+    for path in (ROOT / "_core").rglob("*.py"):
+        this = module_name(path)
+        for lineno, mod in imported_modules(ast.parse(path.read_text()), this):
+            assert mod.startswith("fungrad._core"), f"{this}:{lineno} imports {mod}"
+
+
+def test_checker_sees_local_relative_and_package_imports():
+    src = ("import numpy\n"
+           "from .aval import shaped\n"
+           "def f():\n"
+           "    from fungrad._api import reverse\n"
+           "    import fungrad.numpy as fnp\n"
+           "    from fungrad import tree_util, grad\n"
+           "    from .. import _lax\n")
+    found = [m for _, m in imported_modules(ast.parse(src), "fungrad._core.trace")]
+    assert found == ["fungrad._core.aval", "fungrad._api", "fungrad.numpy", "fungrad.tree_util",
+                     "fungrad", "fungrad._lax"]
+    assert [layer_of(m) for m in found] == [0, 4, FACADE, FACADE, FACADE, 1]
