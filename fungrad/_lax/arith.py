@@ -39,6 +39,7 @@ def fit_shape(t, out):
 
 # ---- add / sub / neg
 add_p = naryop("add", np.add, 2)
+add_p.extra["emit"] = "{0} + {1}"  # jit code generation
 
 
 def _add_jvp(primals, tangents):
@@ -62,6 +63,7 @@ add = add_p.bind
 add_any = add  # accumulation of (co)tangents of equal shape
 
 neg_p = unop("neg", np.negative)
+neg_p.extra["emit"] = "-{0}"
 neg_p.jvp = lambda primals, tangents: (
     neg_p.bind(primals[0]),
     tangents[0] if type(tangents[0]) is Zero else neg_p.bind(tangents[0]))
@@ -72,6 +74,7 @@ neg = neg_p.bind
 
 
 sub_p = naryop("sub", np.subtract, 2)
+sub_p.extra["emit"] = "{0} - {1}"
 
 
 def _sub_jvp(primals, tangents):
@@ -94,6 +97,7 @@ sub = sub_p.bind
 
 # ---- mul / div
 mul_p = naryop("mul", np.multiply, 2)
+mul_p.extra["emit"] = "{0} * {1}"
 
 
 def _mul_jvp(primals, tangents):
@@ -127,6 +131,7 @@ mul = mul_p.bind
 
 
 div_p = naryop("div", np.true_divide, 2)
+div_p.extra["emit"] = "{0} / {1}"
 
 
 def _div_jvp(primals, tangents):
@@ -157,6 +162,7 @@ div = div_p.bind
 
 # ---- select(pred, on_true, on_false): numpy.where
 select_p = naryop("select", np.where, 3, dtype_from=1)
+select_p.extra.update(emit="np.where({0}, {1}, {2})", fresh=True)
 
 
 def _select_jvp(primals, tangents):
@@ -185,6 +191,7 @@ select = select_p.bind
 # ---- convert_element_type
 convert_p = Primitive("convert_element_type")
 convert_p.impl = lambda x, *, new_dtype: np.asarray(x).astype(new_dtype)
+convert_p.extra.update(emit="np.asarray({0}).astype({new_dtype})", fresh=True)
 convert_p.abstract_eval = lambda x, *, new_dtype: shaped(x.shape, new_dtype)
 convert_p.batch = lambda size, vals, dims, *, new_dtype: (
     convert_p.bind(vals[0], new_dtype=new_dtype), dims[0])
@@ -212,6 +219,7 @@ def convert_element_type(x, dtype):
 
 # ---- stop_gradient: identity whose tangent is zero at every level
 stop_gradient_p = unop("stop_gradient", lambda x: x)
+stop_gradient_p.extra["emit"] = "{0}"
 stop_gradient_p.jvp = lambda primals, tangents: (
     stop_gradient_p.bind(primals[0]), Zero(get_aval(primals[0]).to_tangent_aval()))
 

@@ -124,6 +124,23 @@ getitem_p.transpose = _getitem_transpose
 getitem_p.batch = _getitem_batch
 
 
+def _getitem_emit(ctx, eqn, a):
+    """jit code generation: `x[i, 1:3, None,]` with index arrays by name."""
+    it = iter(a[1:])
+    parts = []
+    for s in eqn.params["spec"]:
+        if s == "array":
+            parts.append(next(it))
+        elif type(s) is tuple:
+            parts.append(":".join("" if v is None else str(int(v)) for v in s[1:]))
+        else:
+            parts.append("None" if s is None else str(int(s)))
+    return f"{a[0]}[{', '.join(parts)},]"
+
+
+getitem_p.extra["emit"] = _getitem_emit
+
+
 def getitem(x, spec, arrays=()):
     return getitem_p.bind(x, *arrays, spec=tuple(spec))
 
@@ -220,6 +237,7 @@ scatter_add_p.abstract_eval = _scatter_add_abstract
 scatter_add_p.jvp = _scatter_add_jvp
 scatter_add_p.transpose = _scatter_add_transpose
 scatter_add_p.batch = _scatter_add_batch
+scatter_add_p.extra["fresh"] = True  # jit memory plan: impl copies
 
 
 def scatter_add(operand, updates, spec, arrays=()):
@@ -276,6 +294,8 @@ concatenate_p.abstract_eval = _concatenate_abstract
 concatenate_p.jvp = _concatenate_jvp
 concatenate_p.transpose = _concatenate_transpose
 concatenate_p.batch = _concatenate_batch
+concatenate_p.extra.update(fresh=True, emit=lambda ctx, eqn, a: (
+    f"np.concatenate(({', '.join(a)},), axis={eqn.params['axis']})"))
 
 
 def concatenate(xs, axis):

@@ -128,6 +128,22 @@ dot_general_p.transpose = _dot_general_transpose
 dot_general_p.batch = _dot_general_batch
 
 
+def _dot_general_emit(ctx, eqn, a):
+    """jit code generation: the numpy calls _dot_general_impl makes, written out for 2-d operands."""
+    (lc, rc), (lb, rb) = eqn.params["dimension_numbers"]
+    xn, yn = eqn.invars[0].aval.ndim, eqn.invars[1].aval.ndim
+    if not lb and len(lc) == 1 and lc[0] == xn - 1 and rc == (0,) and xn <= 2 and yn <= 2:
+        return f"np.dot({a[0]}, {a[1]})"
+    if not lb and xn == 2 and yn == 2 and len(lc) == 1:
+        x = a[0] if lc == (1,) else f"{a[0]}.T"
+        y = a[1] if rc == (0,) else f"{a[1]}.T"
+        return f"np.matmul({x}, {y})"
+    return f"{ctx.glob(_dot_general_impl, 'dot_general')}({a[0]}, {a[1]}, dimension_numbers={eqn.params['dimension_numbers']!r})"
+
+
+dot_general_p.extra.update(emit=_dot_general_emit, fresh=True)
+
+
 def dot_general(x, y, dimension_numbers):
     (lc, rc), (lb, rb) = dimension_numbers
     dn = ((tuple(int(a) for a in lc), tuple(int(a) for a in rc)),

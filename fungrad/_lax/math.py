@@ -72,6 +72,9 @@ def _integer_pow_impl(x, *, y):
 
 
 integer_pow_p = unop("integer_pow", _integer_pow_impl)
+integer_pow_p.extra.update(fresh=True, emit=lambda ctx, eqn, a: (  # jit code generation
+    f"np.power({a[0]}, {eqn.params['y']})" if eqn.params["y"] >= 0
+    else f"{ctx.glob(_integer_pow_impl, 'integer_pow')}({a[0]}, y={eqn.params['y']})"))
 # y * x**(y-1): finite at x == 0 for y >= 1, unlike the general pow rule
 defjvp(integer_pow_p, lambda t, ans, x, *, y: (
     mul(t, _const(0, x)) if y == 0 else t if y == 1 else

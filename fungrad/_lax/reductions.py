@@ -31,7 +31,9 @@ def _reducer(name, impl):
 
 
 reduce_max_p = _reducer("reduce_max", lambda x, *, axes: np.max(x, axis=axes))
+reduce_max_p.extra.update(emit="{0}.max({axes})", fresh=True)
 reduce_min_p = _reducer("reduce_min", lambda x, *, axes: np.min(x, axis=axes))
+reduce_min_p.extra.update(emit="{0}.min({axes})", fresh=True)
 
 
 def _extremum_jvp(prim):
@@ -53,6 +55,7 @@ reduce_max_p.jvp = _extremum_jvp(reduce_max_p)
 reduce_min_p.jvp = _extremum_jvp(reduce_min_p)
 
 reduce_prod_p = _reducer("reduce_prod", lambda x, *, axes: np.prod(x, axis=axes))
+reduce_prod_p.extra.update(emit="{0}.prod({axes})", fresh=True)
 
 
 def _reduce_prod_jvp(primals, tangents, *, axes):
@@ -82,6 +85,7 @@ reduce_prod_p.jvp = _reduce_prod_jvp
 def _arg_reducer(name, impl):
     prim = Primitive(name)
     prim.impl = lambda x, *, axis: impl(x, axis=axis)
+    prim.extra.update(emit=f"np.{impl.__name__}({{0}}, axis={{axis}})", fresh=True)
 
     def abstract_eval(x, *, axis):
         if not 0 <= axis < x.ndim:

@@ -26,6 +26,7 @@ def _linear_jvp(prim):
 # ---- broadcast_to: numpy broadcasting of one operand to `shape`
 broadcast_to_p = Primitive("broadcast_to")
 broadcast_to_p.impl = lambda x, *, shape: np.broadcast_to(x, shape)
+broadcast_to_p.extra["emit"] = "np.broadcast_to({0}, {shape})"  # jit code generation
 
 
 def _broadcast_to_abstract(x, *, shape):
@@ -60,6 +61,7 @@ def broadcast_to(x, shape):
 # ---- reduce_sum over `axes` (no keepdims; callers reshape)
 reduce_sum_p = Primitive("reduce_sum")
 reduce_sum_p.impl = lambda x, *, axes: np.sum(x, axis=axes)
+reduce_sum_p.extra.update(emit="{0}.sum({axes})", fresh=True)
 
 
 def reduce_abstract_eval(x, *, axes):
@@ -100,6 +102,7 @@ def reduce_sum(x, axes):
 # ---- reshape to `new_sizes`
 reshape_p = Primitive("reshape")
 reshape_p.impl = lambda x, *, new_sizes: np.reshape(x, new_sizes)
+reshape_p.extra["emit"] = "{0}.reshape({new_sizes})"
 
 
 def _reshape_abstract(x, *, new_sizes):
@@ -128,6 +131,8 @@ def reshape(x, new_sizes):
 # ---- transpose by permutation `perm`
 transpose_p = Primitive("transpose")
 transpose_p.impl = lambda x, *, perm: np.transpose(x, perm)
+transpose_p.extra["emit"] = lambda ctx, eqn, a: (
+    f"{a[0]}.T" if eqn.params["perm"] == (1, 0) else f"{a[0]}.transpose({eqn.params['perm']})")
 
 
 def _transpose_abstract(x, *, perm):
