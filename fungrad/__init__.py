@@ -5,6 +5,7 @@ The public surface; everything here is an explicit re-export.
 from fungrad import numpy as numpy  # installs the operators of traced values
 from fungrad import tree_util as tree_util
 from fungrad._api.forward import jvp as jvp, linearize as linearize
+from fungrad._api.jit import jit as jit
 from fungrad._api.jacobian import (
     hessian as hessian, jacfwd as jacfwd, jacobian as jacobian, jacrev as jacrev)
 from fungrad._api.reverse import grad as grad, value_and_grad as value_and_grad, vjp as vjp

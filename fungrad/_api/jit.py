@@ -1,0 +1,248 @@
+"""jit: trace once per input signature, optimize the program, run generated numpy code.
+
+The cache key is the argument pytree's structure, each leaf's (shape, dtype, weak type) and the
+static arguments' values. Under a transform, jit binds jit_p with the cached program, so
+grad(jit(f)), vmap(jit(f)) etc. transform the program instead of re-tracing f.
+
+Python side effects in `fun` (print, appending to a list) run when it is traced, i.e. on the
+first call with each new signature, not on every call, as in JAX.
+
+Imports: _core, _interp, _hop, _api.args.
+"""
+import functools
+
+import numpy as np
+
+from fungrad._core.ir import ClosedJaxpr, Jaxpr
+from fungrad._core.trace import EVAL_TRACE, Tracer, current_trace_var
+from fungrad._core.tree import tree_flatten, tree_unflatten
+from fungrad._api.args import as_leaf
+from fungrad._hop.call import jit_p
+from fungrad._interp.codegen import compile_jaxpr
+from fungrad._interp.passes import optimize
+from fungrad._interp.staging import abstractify, stage_flat
+
+
+class _NotBuiltin(Exception):
+    """A leaf container jit's fast key does not know: fall back to tree_flatten."""
+
+
+def _fast_key(x, leaves, traced):
+    """Structure-and-aval key of a pytree of builtin containers; appends the leaves."""
+    t = type(x)
+    if t is np.ndarray:
+        leaves.append(x)
+        return (x.shape, x.dtype)
+    if t is tuple or t is list:
+        return (t, tuple([_fast_key(c, leaves, traced) for c in x]))
+    if t is dict:
+        keys = sorted(x)
+        return (dict, tuple(keys), tuple([_fast_key(x[k], leaves, traced) for k in keys]))
+    if x is None:
+        return None
+    if isinstance(x, Tracer):
+        traced.append(True)
+        leaves.append(x)
+        a = x.aval
+        return (a.shape, a.dtype, a.weak_type)
+    if t in (float, int, bool, complex):
+        leaves.append(np.asarray(x))
+        return t
+    if isinstance(x, np.generic):
+        leaves.append(np.asarray(x))
+        return (x.shape, x.dtype)
+    raise _NotBuiltin
+
+
+def _out_expr(tree):
+    """A function building the output pytree in generated code, or None for custom nodes."""
+    def build(td, it):
+        if td.node is None:
+            return next(it)
+        inner = [build(c, it) for c in td.children]
+        if td.kind is tuple:
+            return f"({', '.join(inner)}{',' if len(inner) == 1 else ''})"
+        if td.kind is list:
+            return f"[{', '.join(inner)}]"
+        if td.kind is type(None):
+            return "None"
+        if td.kind is dict and all(type(k) in (str, int) for k in td.aux):
+            return "{" + ", ".join(f"{k!r}: {v}" for k, v in zip(td.aux, inner)) + "}"
+        raise _NotBuiltin
+    try:
+        build(tree, iter([""] * tree.num_leaves))
+    except _NotBuiltin:
+        return None
+    return lambda names: build(tree, iter(names))
+
+
+class _Entry:
+    __slots__ = ("jaxpr", "out_tree", "extra", "fast", "source")
+
+    def __init__(self, jaxpr, out_tree, extra):
+        self.jaxpr = jaxpr
+        self.out_tree = out_tree
+        self.extra = extra
+        self.fast = None
+        self.source = None
+
+
+class Lowered:
+    """What jit runs for one signature: the optimized program and the generated source."""
+
+    __slots__ = ("jaxpr", "source")
+
+    def __init__(self, jaxpr, source):
+        self.jaxpr = jaxpr
+        self.source = source
+
+    def as_text(self):
+        return str(self.jaxpr)
+
+    def __repr__(self):
+        return f"Lowered(\n{self.jaxpr}\n--- generated ---\n{self.source})"
+
+
+class Jitted:
+    """The jitted function: call it like `fun`; `.lower(*args)` shows what runs."""
+
+    def __init__(self, fun, static_argnums, static_argnames):
+        functools.update_wrapper(self, fun)
+        self._fun = fun
+        nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+        names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames)
+        self._static_argnums = nums
+        self._static_argnames = frozenset(names)
+        self._cache = {}
+        self.trace_count = 0  # how many times `fun` was traced (a new signature each)
+
+    def __get__(self, obj, objtype=None):
+        return self if obj is None else functools.partial(self, obj)
+
+    def _split(self, args, kwargs):
+        """(dynamic args, dynamic kwargs, static key)."""
+        if not self._static_argnums and not self._static_argnames:
+            return args, kwargs, ()
+        n = len(args)
+        nums = {a % n if -n <= a < n else a for a in self._static_argnums}
+        static = tuple((i, args[i]) for i in sorted(nums) if i < n)
+        static += tuple(sorted((k, v) for k, v in kwargs.items() if k in self._static_argnames))
+        try:
+            hash(static)
+        except TypeError:
+            bad = next(v for _, v in static if not _hashable(v))
+            raise TypeError(
+                f"jit: static argument of type {type(bad).__name__} is not hashable, so it cannot "
+                "be part of the cache key. Fix: pass a hashable value (a tuple instead of a "
+                "list, a frozen dataclass), or make the argument non-static.") from None
+        dyn = tuple(a for i, a in enumerate(args) if i not in nums)
+        dyn_kw = {k: v for k, v in kwargs.items() if k not in self._static_argnames}
+        return dyn, dyn_kw, static
+
+    def _signature(self, args, kwargs):
+        dyn, dyn_kw, static = self._split(args, kwargs)
+        leaves = []
+        traced = []
+        try:
+            key = (_fast_key(dyn, leaves, traced), _fast_key(dyn_kw, leaves, traced) if dyn_kw
+                   else None, static)
+        except _NotBuiltin:
+            leaves, tree = tree_flatten((dyn, dyn_kw))
+            leaves = [as_leaf(x) for x in leaves]
+            traced = [True] if any(isinstance(x, Tracer) for x in leaves) else []
+            avals = tuple((a.shape, a.dtype, a.weak_type) for a in map(abstractify, leaves))
+            key = (tree, avals, static)
+        return key, leaves, bool(traced), static
+
+    def _trace(self, args, kwargs, leaves, static):
+        """Stage `fun` on abstract values of `leaves`; returns an _Entry (optimized program)."""
+        static_pos = dict(static)
+        nums = {i for i, _ in static if isinstance(i, int)}
+        dyn, dyn_kw, _ = self._split(args, kwargs)
+        _, in_tree = tree_flatten((dyn, dyn_kw))
+
+        def flat_fun(*xs):
+            d, kw = tree_unflatten(in_tree, xs)
+            it = iter(d)
+            full = [static_pos[i] if i in nums else next(it) for i in range(len(args))]
+            return self._fun(*full, **kw, **{k: v for k, v in static if isinstance(k, str)})
+
+        self.trace_count += 1
+        closed, out_tree = stage_flat(flat_fun, [abstractify(x) for x in leaves], "jit")
+        closed, extra = _hoist_traced_consts(closed)
+        return _Entry(optimize(closed), out_tree, extra)
+
+    def _entry(self, args, kwargs):
+        key, leaves, traced, static = self._signature(args, kwargs)
+        entry = self._cache.get(key)
+        if entry is None:
+            entry = self._trace(args, kwargs, leaves, static)
+            if not entry.extra:  # programs closing over outer tracers are not reusable
+                self._cache[key] = entry
+        return entry, leaves, traced
+
+    def __call__(self, *args, **kwargs):
+        entry, leaves, traced = self._entry(args, kwargs)
+        if not traced and not entry.extra and current_trace_var.get() is EVAL_TRACE:
+            fast = entry.fast or self._compile(entry)
+            if fast is not True:
+                return fast(*leaves)
+            return tree_unflatten(entry.out_tree, jit_p.impl(*leaves, jaxpr=entry.jaxpr))
+        outs = jit_p.bind(*entry.extra, *leaves, jaxpr=entry.jaxpr)
+        return tree_unflatten(entry.out_tree, outs)
+
+    def _compile(self, entry):
+        out_expr = _out_expr(entry.out_tree)
+        name = getattr(self._fun, "__name__", "jitted")
+        name = name if name.isidentifier() else "jitted"
+        if out_expr is None:
+            entry.fast = True  # custom output nodes: run jit_p's code, then unflatten
+            return True
+        c = compile_jaxpr(entry.jaxpr, name, out_expr)
+        entry.fast = c.fn
+        entry.source = c.source
+        return c.fn
+
+    def lower(self, *args, **kwargs):
+        """The optimized program and generated source `fun(*args)` runs (traces if needed)."""
+        entry, _, _ = self._entry(args, kwargs)
+        if entry.source is None:
+            name = getattr(self._fun, "__name__", "jitted")
+            c = compile_jaxpr(entry.jaxpr, name if name.isidentifier() else "jitted",
+                              _out_expr(entry.out_tree))
+            entry.source = c.source
+        return Lowered(entry.jaxpr, entry.source)
+
+
+def _hashable(v):
+    try:
+        hash(v)
+        return True
+    except TypeError:
+        return False
+
+
+def _hoist_traced_consts(closed):
+    """Move consts that are tracers of enclosing transforms to leading inputs (closure
+    conversion), so those transforms see them as operands of jit_p."""
+    j = closed.jaxpr
+    if not any(isinstance(c, Tracer) for c in closed.consts):
+        return closed, []
+    keep = [(v, c) for v, c in zip(j.constvars, closed.consts) if not isinstance(c, Tracer)]
+    moved = [(v, c) for v, c in zip(j.constvars, closed.consts) if isinstance(c, Tracer)]
+    new = Jaxpr([v for v, _ in keep], [v for v, _ in moved] + list(j.invars), j.eqns, j.outvars)
+    return ClosedJaxpr(new, [c for _, c in keep]), [c for _, c in moved]
+
+
+def jit(fun=None, static_argnums=(), static_argnames=()):
+    """Compile `fun`: trace it once per input signature to the IR, optimize, and run generated
+    straight-line numpy code. Usable as `@jit` or `jit(f, static_argnums=...)`.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> f = fg.jit(lambda x: fnp.sin(x) * 2.0)
+    >>> f(0.0)
+    array(0.)
+    """
+    if fun is None:
+        return lambda f: jit(f, static_argnums, static_argnames)
+    return Jitted(fun, static_argnums, static_argnames)

@@ -1,0 +1,119 @@
+"""jit_p: the call primitive carrying a sub-program (`jaxpr`, a ClosedJaxpr with concrete consts).
+
+`jit` binds it; each rule transforms the sub-program and binds jit_p again, so grad, vmap, jvp and
+nesting all pass through jit without re-tracing the user's function. Transformed sub-programs and
+compiled code are cached per program object, so eager grad(jit(f)) derives and compiles once.
+
+Imports: _core, _lax, _interp.
+"""
+import numpy as np
+
+from fungrad._core.ir import Eqn
+from fungrad._core.linear_arg import is_linear
+from fungrad._core.primitive import Primitive
+from fungrad._core.trace import bind_on
+from fungrad._core.zero import Zero
+from fungrad._interp.codegen import compile_jaxpr
+from fungrad._interp.jaxpr_transforms import (
+    batch_jaxpr, jvp_jaxpr, partial_eval_jaxpr, transpose_jaxpr)
+from fungrad._interp.passes import optimize
+from fungrad._interp.staging import StagingTracer
+from fungrad._lax import moveaxis
+
+jit_p = Primitive("jit", multiple_results=True)
+jit_p.extra["inline"] = True  # the optimizer splices nested jits into their caller
+
+_LIMIT = 4096
+_derived = {}  # (rule, program, key) -> transformed program(s)
+_compiled = {}  # program -> Compiled
+
+
+def derived(rule, closed, key, make):
+    """Cached `make()`: the transform `rule` of program `closed` with settings `key`."""
+    k = (rule, closed, key)
+    out = _derived.get(k)
+    if out is None:
+        if len(_derived) > _LIMIT:
+            _derived.clear()
+        out = _derived[k] = make()
+    return out
+
+
+def compiled(closed, name="jitted"):
+    """The generated code for `closed` (optimized first), compiled once per program object."""
+    fn = _compiled.get(closed)
+    if fn is None:
+        if len(_compiled) > _LIMIT:
+            _compiled.clear()
+        fn = _compiled[closed] = compile_jaxpr(optimize(closed), name)
+    return fn
+
+
+def _impl(*args, jaxpr):
+    return compiled(jaxpr).fn(*args)
+
+
+def _abstract_eval(*avals, jaxpr):
+    return jaxpr.out_avals
+
+
+def _jvp(primals, tangents, *, jaxpr):
+    nonzeros = tuple(type(t) is not Zero for t in tangents)
+    j, out_nz = derived("jvp", jaxpr, nonzeros, lambda: jvp_jaxpr(jaxpr, list(nonzeros)))
+    outs = jit_p.bind(*primals, *[t for t in tangents if type(t) is not Zero], jaxpr=j)
+    n = len(jaxpr.out_avals)
+    it = iter(outs[n:])
+    out_t = [next(it) if nz else Zero(a.to_tangent_aval())
+             for a, nz in zip(jaxpr.out_avals, out_nz)]
+    return list(outs[:n]), out_t
+
+
+def _transpose(cts, *args, jaxpr):
+    linear_in = tuple(is_linear(a) for a in args)
+    t = derived("transpose", jaxpr, linear_in, lambda: transpose_jaxpr(jaxpr, list(linear_in)))
+    cts = [np.zeros(a.shape, a.to_tangent_aval().dtype) if c is None or type(c) is Zero else c
+           for c, a in zip(cts, jaxpr.out_avals)]
+    outs = iter(jit_p.bind(*[a for a in args if not is_linear(a)], *cts, jaxpr=t))
+    return [next(outs) if lin else None for lin in linear_in]
+
+
+def _batch(size, vals, dims, *, jaxpr):
+    in_batched = tuple(d is not None for d in dims)
+    vals = [v if d is None or d == 0 else moveaxis(v, d, 0) for v, d in zip(vals, dims)]
+    b, out_batched = derived("batch", jaxpr, (size, in_batched),
+                             lambda: batch_jaxpr(jaxpr, size, list(in_batched)))
+    outs = jit_p.bind(*vals, jaxpr=b)
+    return outs, [0 if ob else None for ob in out_batched]
+
+
+def _partial_eval(trace, args, *, jaxpr):
+    """Known operands run now (on the parent trace); only the unknown part is recorded."""
+    unknowns = tuple(type(a) is StagingTracer and a._trace is trace for a in args)
+    known, unknown, out_uk, num_res = derived(
+        "partial_eval", jaxpr, unknowns, lambda: partial_eval_jaxpr(jaxpr, list(unknowns)))
+    known_outs = bind_on(trace.parent, jit_p, [a for a, u in zip(args, unknowns) if not u],
+                         {"jaxpr": known})
+    n_known = len(known_outs) - num_res
+    res = list(known_outs[n_known:])
+    unknown_outs = iter(())
+    if any(out_uk):
+        ins = res + [a for a, u in zip(args, unknowns) if u]
+        unknown_outs = iter(_record(trace, ins, unknown))
+    known_it = iter(known_outs[:n_known])
+    return [next(unknown_outs) if u else next(known_it) for u in out_uk]
+
+
+def _record(trace, args, closed):
+    """Append `jit_p(*args)` to a staging trace as is (no further partial evaluation)."""
+    invars = [trace.atom(a) for a in args]
+    outs = [StagingTracer(trace, a) for a in closed.out_avals]
+    trace.eqns.append(Eqn(jit_p, invars, [t.var for t in outs], {"jaxpr": closed}))
+    return outs
+
+
+jit_p.impl = _impl
+jit_p.abstract_eval = _abstract_eval
+jit_p.jvp = _jvp
+jit_p.transpose = _transpose
+jit_p.batch = _batch
+jit_p.partial_eval = _partial_eval

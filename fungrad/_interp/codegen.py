@@ -1,0 +1,160 @@
+"""Code generation for jit: a jaxpr becomes the source of one Python function with one line of
+numpy per equation, executed once and cached by the caller.
+
+Emission, per primitive: `prim.extra["emit"]` (a format string over the operand expressions and
+params, e.g. "{0}.sum({axes})", or a function (ctx, eqn, args) -> expression); else a numpy ufunc
+impl is called by name (and may write into a dead buffer with `out=`, see passes.memory); else the
+primitive's impl is called as a global with its params bound. Scalar literals are inlined,
+constants are globals. The source is registered with linecache, so tracebacks and pdb show it.
+
+Imports: _core, passes.memory.
+"""
+import functools
+import itertools
+import linecache
+import math
+
+import numpy as np
+
+from fungrad._core.ir import Literal
+from fungrad._interp.passes.memory import FRESH, OUT, VIEW, plan_memory
+
+_counter = itertools.count()
+_PY_DTYPES = {np.dtype(np.float64), np.dtype(np.int64), np.dtype(np.bool_),
+              np.dtype(np.complex128)}
+
+
+class Compiled:
+    """A generated function: call it with the program's flat inputs; `.source` is its code."""
+
+    __slots__ = ("fn", "source", "jaxpr", "filename")
+
+    def __init__(self, fn, source, jaxpr, filename):
+        self.fn = fn
+        self.source = source
+        self.jaxpr = jaxpr
+        self.filename = filename
+
+    def __call__(self, *args):
+        return self.fn(*args)
+
+
+class EmitContext:
+    """Collects the globals of a generated function (constants, impls, non-literal params)."""
+
+    def __init__(self):
+        self.globals = {"np": np}
+        self._by_id = {}
+
+    def glob(self, value, hint="_g"):
+        """A global name bound to `value`."""
+        name = self._by_id.get(id(value))
+        if name is None:
+            name = f"_{''.join(c for c in hint if c.isalnum() or c == '_').lstrip('_')}_{len(self.globals)}"
+            self.globals[name] = value
+            self._by_id[id(value)] = name
+        return name
+
+    def param(self, v):
+        """Source text for a param: its repr when that is a plain literal, else a global."""
+        return repr(v) if _plain(v) else self.glob(v, "p")
+
+
+def _plain(v):
+    if v is None or isinstance(v, (bool, int, str)):
+        return True
+    if isinstance(v, float):
+        return math.isfinite(v)
+    if isinstance(v, tuple):
+        return all(_plain(x) for x in v)
+    return False
+
+
+def ufunc_name(prim):
+    """`np.<name>` if the primitive's impl is a numpy ufunc reachable by that name, else None."""
+    impl = prim.extra.get("ufunc", prim.impl)
+    if isinstance(impl, np.ufunc) and getattr(np, impl.__name__, None) is impl:
+        return f"np.{impl.__name__}"
+    return None
+
+
+def kind_of(eqn):
+    """The memory-plan kind of an equation (see passes.memory)."""
+    p = eqn.prim
+    if not p.multiple_results and ufunc_name(p) is not None:
+        return OUT
+    if p.extra.get("fresh"):
+        return FRESH
+    return VIEW
+
+
+def literal_expr(ctx, lit):
+    """Inline source for a literal, or a global for values Python syntax cannot give exactly."""
+    v = lit.val
+    if isinstance(v, (np.ndarray, np.generic)) and v.shape == () and v.dtype in _PY_DTYPES:
+        v = v.item()
+    if type(v) in (bool, int) or (type(v) is float and math.isfinite(v)):
+        s = repr(v)
+        return f"({s})" if s.startswith("-") else s
+    return ctx.glob(lit.val, "lit")
+
+
+def _emit(ctx, eqn, args):
+    p = eqn.prim
+    rule = p.extra.get("emit")
+    if isinstance(rule, str):
+        return rule.format(*args, **{k: ctx.param(v) for k, v in eqn.params.items()})
+    if rule is not None:
+        return rule(ctx, eqn, args)
+    name = ufunc_name(p)
+    if name is not None and not eqn.params:
+        return f"{name}({', '.join(args)})"
+    impl = functools.partial(p.impl, **eqn.params) if eqn.params else p.impl
+    return f"{ctx.glob(impl, p.name)}({', '.join(args)})"
+
+
+def generate(closed, name="jitted", out_expr=None):
+    """(source, globals) of a function computing `closed`; out_expr(names) builds the returned
+    expression from the output expressions (default: a tuple)."""
+    j = closed.jaxpr
+    ctx = EmitContext()
+    plan = plan_memory(j, kind_of)
+    names = dict(plan.names)
+    for v, c in zip(j.constvars, closed.consts):
+        names[v] = ctx.glob(c, "c")
+
+    def expr(a):
+        return literal_expr(ctx, a) if type(a) is Literal else names[a]
+
+    lines = [f"def {name}({', '.join(names[v] for v in j.invars)}):"]
+    for eqn, (outs, buf, dels) in zip(j.eqns, plan.steps):
+        args = [expr(v) for v in eqn.invars]
+        if buf is not None:
+            rhs = f"{ufunc_name(eqn.prim)}({', '.join(args)}, out={buf})"
+        else:
+            rhs = _emit(ctx, eqn, args)
+        for v, n in zip(eqn.outvars, outs):
+            names[v] = n
+        if eqn.prim.multiple_results:
+            lhs = (", ".join(outs) + ("," if len(outs) == 1 else "")) if outs else "_"
+        else:
+            lhs = outs[0]
+        lines.append(f"    {lhs} = {rhs}")
+        if dels:
+            lines.append(f"    del {', '.join(dels)}")
+    results = [expr(v) for v in j.outvars]
+    if out_expr is None:
+        ret = f"({', '.join(results)}{',' if len(results) == 1 else ''})"
+    else:
+        ret = out_expr(results)
+    lines.append(f"    return {ret}")
+    return "\n".join(lines) + "\n", ctx.globals
+
+
+def compile_jaxpr(closed, name="jitted", out_expr=None):
+    """Generate, exec once and register with linecache; returns a Compiled."""
+    source, glb = generate(closed, name, out_expr)
+    filename = f"<fungrad-jit-{next(_counter)}:{name}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), glb)
+    return Compiled(glb[name], source, closed, filename)

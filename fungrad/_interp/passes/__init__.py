@@ -1,0 +1,23 @@
+"""IR optimization passes for jit, one small module each; `optimize` runs them in order.
+
+Every pass is exact: the optimized program computes bit-for-bit what the input program does.
+
+Imports: _core, _lax, passes.*.
+"""
+from fungrad._interp.passes.cse import cse
+from fungrad._interp.passes.dce import dce
+from fungrad._interp.passes.fold import fold
+from fungrad._interp.passes.inline import inline
+from fungrad._interp.passes.simplify import simplify
+
+
+def optimize(closed, rounds=2):
+    """Inline calls, then simplify, fold, CSE and DCE (twice: each exposes work for the others;
+    simplifying first sees `broadcast(reshape(scalar))` chains before folding hides them)."""
+    closed = inline(closed)
+    for _ in range(rounds):
+        closed = dce(cse(fold(simplify(closed))))
+    return closed
+
+
+__all__ = ["cse", "dce", "fold", "inline", "optimize", "simplify"]
