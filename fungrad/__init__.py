@@ -4,6 +4,9 @@ The public surface; everything here is an explicit re-export.
 """
 from fungrad import numpy as numpy  # installs the operators of traced values
 from fungrad import tree_util as tree_util
+from fungrad._api.custom import (
+    checkpoint as checkpoint, checkpoint_policies as checkpoint_policies, custom_jvp as custom_jvp,
+    custom_vjp as custom_vjp, remat as remat)
 from fungrad._api.forward import jvp as jvp, linearize as linearize
 from fungrad._api.jit import jit as jit
 from fungrad._api.jacobian import (

@@ -16,3 +16,6 @@ from fungrad._lax import (
     reshape as reshape, round as round, scatter_add as scatter_add, select as select, sign as sign,
     sin as sin, sinh as sinh, sqrt as sqrt, stop_gradient as stop_gradient, sub as sub, tan as tan,
     tanh as tanh, transpose as transpose)
+from fungrad._api.control import (
+    cond as cond, fori_loop as fori_loop, map as map, scan as scan, switch as switch,
+    while_loop as while_loop)

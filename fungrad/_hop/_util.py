@@ -121,6 +121,11 @@ def zeros_for(aval):
     return np.zeros(aval.shape, aval.dtype)
 
 
+def as_array(x):
+    """numpy scalars (what numpy arithmetic on 0-d arrays gives) as 0-d arrays; others unchanged."""
+    return np.asarray(x) if isinstance(x, (np.generic, float, int, complex)) else x
+
+
 def instantiate_all(tangents):
     return [zeros_for(t.aval) if type(t) is Zero else t for t in tangents]
 

@@ -1,0 +1,162 @@
+"""checkpoint_p (remat): a sub-program whose intermediates are recomputed in the backward pass
+instead of being saved by the forward pass.
+
+Operands: the program's inputs; params jaxpr (a ClosedJaxpr), policy (None: save nothing but the
+inputs; else policy(prim, *in_avals, **params) -> bool says which intermediates may be saved),
+prevent_cse (kept for JAX compatibility). The partial-eval rule is where memory is saved: the
+known (primal) part runs now and keeps only the inputs and policy-saved values; the unknown
+(tangent) part recorded into the linear program recomputes the rest when it is transposed.
+
+Imports: _core, _interp, _hop._util.
+"""
+from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr, Literal, Var
+from fungrad._core.primitive import Primitive
+from fungrad._core.trace import get_aval, set_trace
+from fungrad._core.zero import Zero
+from fungrad._interp.jaxpr_transforms import batch_jaxpr, jvp_jaxpr
+from fungrad._interp.transpose import backward_pass
+from fungrad._lax import moveaxis
+from fungrad._hop._util import record_eqn, run, unknown_mask
+
+checkpoint_p = Primitive("checkpoint", multiple_results=True)
+
+
+class Policy:
+    """A named saving policy: `fn(prim, *avals, **params) -> bool`."""
+
+    __slots__ = ("fn", "name")
+
+    def __init__(self, fn, name):
+        self.fn = fn
+        self.name = name
+
+    def __call__(self, prim, *avals, **params):
+        return self.fn(prim, *avals, **params)
+
+    def __repr__(self):
+        return self.name
+
+
+nothing_saveable = Policy(lambda prim, *a, **p: False, "nothing_saveable")
+everything_saveable = Policy(lambda prim, *a, **p: True, "everything_saveable")
+dots_saveable = Policy(lambda prim, *a, **p: prim.name == "dot_general", "dots_saveable")
+
+
+def _impl(*args, jaxpr, policy, prevent_cse):
+    return run(jaxpr, *args)
+
+
+def _abstract_eval(*avals, jaxpr, policy, prevent_cse):
+    return list(jaxpr.out_avals)
+
+
+def _jvp(primals, tangents, *, jaxpr, policy, prevent_cse):
+    nonzeros = [type(t) is not Zero for t in tangents]
+    jj, out_nz = jvp_jaxpr(jaxpr, nonzeros)
+    outs = checkpoint_p.bind(*primals, *[t for t in tangents if type(t) is not Zero],
+                             jaxpr=jj, policy=policy, prevent_cse=prevent_cse)
+    n = len(jaxpr.out_avals)
+    it = iter(outs[n:])
+    return outs[:n], [next(it) if nz else Zero(get_aval(o).to_tangent_aval())
+                      for nz, o in zip(out_nz, outs[:n])]
+
+
+def _transpose(cts, *args, jaxpr, policy, prevent_cse):
+    """Recompute the non-linear part (the forward), then run the linear part backwards."""
+    cts_in = backward_pass(jaxpr.jaxpr, jaxpr.consts, list(args),
+                           [None if type(c) is Zero else c for c in cts])
+    return cts_in
+
+
+def _batch(size, vals, dims, *, jaxpr, policy, prevent_cse):
+    vals = [v if d is None else moveaxis(v, d, 0) for v, d in zip(vals, dims)]
+    bj, out_b = batch_jaxpr(jaxpr, size, [d is not None for d in dims])
+    outs = checkpoint_p.bind(*vals, jaxpr=bj, policy=policy, prevent_cse=prevent_cse)
+    return outs, [0 if b else None for b in out_b]
+
+
+def remat_partial_eval(closed, unknowns, policy):
+    """Split for rematerialization. Returns (known, unknown, out_unknowns, residual_sources):
+      known:   (known inputs...) -> (known outputs..., saved values...)
+      unknown: (residuals..., unknown inputs...) -> (unknown outputs...), recomputing from the
+               residuals every known value it needs that the policy did not save.
+    residual_sources lists, per residual, ("in", i) for known input i or ("saved", k) for the
+    k-th saved value output by `known`.
+    """
+    jaxpr = closed.jaxpr
+    producer = {}
+    unknown_vars = {v for v, u in zip(jaxpr.invars, unknowns) if u}
+    known_eqns, unknown_eqns = [], []
+    for eqn in jaxpr.eqns:
+        if any(type(v) is not Literal and v in unknown_vars for v in eqn.invars):
+            unknown_eqns.append(eqn)
+            unknown_vars.update(eqn.outvars)
+        else:
+            known_eqns.append(eqn)
+            for v in eqn.outvars:
+                producer[v] = eqn
+    known_in = [v for v, u in zip(jaxpr.invars, unknowns) if not u]
+    consts = dict(zip(jaxpr.constvars, closed.consts))
+    saved, inputs, recompute = [], [], set()
+
+    def need(v):
+        if type(v) is Literal or v in unknown_vars or v in recompute_outs or v in seen:
+            return
+        seen.add(v)
+        if v in consts or v in known_in:
+            inputs.append(v)
+            return
+        eqn = producer[v]
+        if policy is not None and policy(eqn.prim, *[a.aval for a in eqn.invars], **eqn.params):
+            saved.append(v)
+            return
+        recompute.add(id(eqn))
+        recompute_outs.update(eqn.outvars)
+        for a in eqn.invars:
+            need(a)
+
+    seen, recompute_outs = set(), set()
+    for eqn in unknown_eqns:
+        for v in eqn.invars:
+            need(v)
+    out_uk = [type(v) is not Literal and v in unknown_vars for v in jaxpr.outvars]
+    known_outs = [v for v, u in zip(jaxpr.outvars, out_uk) if not u]
+    known = ClosedJaxpr(Jaxpr(jaxpr.constvars, known_in, known_eqns, known_outs + saved),
+                        closed.consts)
+    residuals = inputs + saved
+    rename = {v: Var(v.aval) for v in residuals}
+    body = [e for e in known_eqns if id(e) in recompute] + unknown_eqns
+    body = [Eqn(e.prim, [rename.get(v, v) if type(v) is not Literal else v for v in e.invars],
+                e.outvars, e.params) for e in body]
+    outvars = [rename.get(v, v) if type(v) is not Literal else v
+               for v, u in zip(jaxpr.outvars, out_uk) if u]
+    unknown_in = [v for v, u in zip(jaxpr.invars, unknowns) if u]
+    unknown = ClosedJaxpr(Jaxpr([], [rename[v] for v in residuals] + unknown_in, body, outvars), [])
+    sources = [("const", consts[v]) if v in consts else ("in", known_in.index(v)) for v in inputs]
+    sources += [("saved", k) for k in range(len(saved))]
+    return known, unknown, out_uk, sources
+
+
+def _partial_eval(trace, args, *, jaxpr, policy, prevent_cse):
+    uk = unknown_mask(trace, args)
+    known, unknown, out_uk, sources = remat_partial_eval(jaxpr, uk, policy)
+    k_args = [a for a, u in zip(args, uk) if not u]
+    with set_trace(trace.parent):
+        k_outs = run(known, *k_args)
+    n_known = out_uk.count(False)
+    saved = k_outs[n_known:]
+    res = [k_args[i] if kind == "in" else (i if kind == "const" else saved[i])
+           for kind, i in sources]
+    u_args = res + [a for a, u in zip(args, uk) if u]
+    u_outs = iter(record_eqn(trace, checkpoint_p, u_args,
+                             dict(jaxpr=unknown, policy=policy, prevent_cse=prevent_cse)))
+    k_it = iter(k_outs[:n_known])
+    return [next(u_outs) if u else next(k_it) for u in out_uk]
+
+
+checkpoint_p.impl = _impl
+checkpoint_p.abstract_eval = _abstract_eval
+checkpoint_p.jvp = _jvp
+checkpoint_p.transpose = _transpose
+checkpoint_p.batch = _batch
+checkpoint_p.partial_eval = _partial_eval

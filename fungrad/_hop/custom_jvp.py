@@ -1,0 +1,105 @@
+"""custom_jvp_call_p: a function whose JVP is a user rule instead of the JVP of its body.
+
+Operands: (*consts, *args); params call_jaxpr (consts, args) -> outs, jvp (a Rule taking flat
+primals and flat tangents of `args`, returning (outs, out_tangents)), num_consts. Evaluation and
+staging use call_jaxpr; JVP (and so linearize and grad) calls the rule.
+
+Imports: _core, _interp, _hop._util, _hop._rules.
+"""
+from fungrad._core.errors import ShapeError
+from fungrad._core.primitive import Primitive
+from fungrad._core.trace import get_aval
+from fungrad._core.zero import Zero
+from fungrad._interp.batching import vmap_flat
+from fungrad._interp.jaxpr_transforms import batch_jaxpr
+from fungrad._lax import moveaxis
+from fungrad._hop._rules import Rule
+from fungrad._hop._util import as_array, instantiate_all, is_eager, run, stage_closed, zeros_for
+
+custom_jvp_call_p = Primitive("custom_jvp_call", multiple_results=True)
+
+
+def _impl(*args, call_jaxpr, jvp, num_consts):
+    return run(call_jaxpr, *args)
+
+
+def _abstract_eval(*avals, call_jaxpr, jvp, num_consts):
+    return list(call_jaxpr.out_avals)
+
+
+def closed_over_error(kind):
+    return ValueError(
+        f"A {kind} function is being differentiated with respect to a value it closes over "
+        f"(not an explicit argument). The {kind} rule only says how to differentiate with "
+        "respect to its explicit inputs. Fix: pass that value as an argument of the function.")
+
+
+def _jvp(primals, tangents, *, call_jaxpr, jvp, num_consts):
+    if any(type(t) is not Zero for t in tangents[:num_consts]):
+        raise closed_over_error("custom_jvp")
+    outs, t_outs = jvp(list(primals[num_consts:]), instantiate_all(tangents[num_consts:]))
+    return outs, [Zero(get_aval(o).to_tangent_aval()) if t is None else t
+                  for o, t in zip(outs, t_outs)]
+
+
+def _batch(size, vals, dims, *, call_jaxpr, jvp, num_consts):
+    vals = [v if d is None else moveaxis(v, d, 0) for v, d in zip(vals, dims)]
+    in_b = [d is not None for d in dims]
+    call, _ = batch_jaxpr(call_jaxpr, size, in_b, force_out=True)
+    orig_ndim = [a.ndim for a in call_jaxpr.in_avals[num_consts:]]
+    arg_b = in_b[num_consts:]
+
+    def batched_rule(primals, tangents):
+        # a tangent carries the batch axis if it has one more dimension than the unbatched arg
+        t_b = [get_aval(t).ndim == n + 1 for t, n in zip(tangents, orig_ndim)]
+        dims_in = [0 if b else None for b in arg_b + t_b]
+        n = len(primals)
+        outs, _ = vmap_flat(lambda *xs: _pair(jvp(list(xs[:n]), list(xs[n:]))),
+                            list(primals) + list(tangents), dims_in, size,
+                            lambda tree: [0] * tree.num_leaves)
+        half = len(outs) // 2
+        return outs[:half], outs[half:]
+
+    rule = Rule(batched_rule, f"vmap({jvp!r})")
+    outs = custom_jvp_call_p.bind(*vals, call_jaxpr=call, jvp=rule, num_consts=num_consts)
+    return outs, [0] * len(outs)
+
+
+def _pair(res):
+    outs, t_outs = res
+    return list(outs), [t if t is not None else zeros_for(get_aval(o).to_tangent_aval())
+                        for o, t in zip(outs, t_outs)]
+
+
+custom_jvp_call_p.impl = _impl
+custom_jvp_call_p.abstract_eval = _abstract_eval
+custom_jvp_call_p.jvp = _jvp
+custom_jvp_call_p.batch = _batch
+
+
+def custom_jvp_call(fun, jvp, args, name="custom_jvp"):
+    """Call `fun(*args) -> list` (flat arrays) with JVP rule `jvp(primals, tangents) ->
+    (outs, out_tangents)` (flat lists; an out tangent may be None for zero). Returns a list."""
+    if is_eager():
+        return list(fun(*args))
+    call_jaxpr, consts, _ = stage_closed(lambda *xs: list(fun(*xs)),
+                                         [get_aval(a) for a in args], name)
+    out_avals = call_jaxpr.out_avals
+
+    def checked(primals, tangents):
+        outs, t_outs = jvp(primals, tangents)
+        outs, t_outs = [as_array(o) for o in outs], [as_array(t) for t in t_outs]
+        for i, (o, t, a) in enumerate(zip(outs, t_outs, out_avals)):
+            if get_aval(o).shape != a.shape:
+                raise ShapeError(f"{name}: the JVP rule's primal output {i} is "
+                                 f"{get_aval(o).str_short()} but the function returns "
+                                 f"{a.str_short()}; they must match.")
+            if t is not None and get_aval(t).shape != a.shape:
+                raise ShapeError(f"{name}: the JVP rule's tangent output {i} is "
+                                 f"{get_aval(t).str_short()} but the primal output is "
+                                 f"{a.str_short()}; a tangent must have its primal's shape.")
+        return outs, t_outs
+
+    return custom_jvp_call_p.bind(*consts, *args, call_jaxpr=call_jaxpr,
+                                  jvp=Rule(checked, name), num_consts=len(consts))
+
