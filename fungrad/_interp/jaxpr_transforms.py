@@ -6,13 +6,13 @@ Imports: _core, _lax, _interp.
 import numpy as np
 
 from fungrad._core.eval import eval_jaxpr
-from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr, Literal, Var
+from fungrad._core.ir import ClosedJaxpr, Jaxpr
 from fungrad._core.linear_arg import LinearArg
-from fungrad._core.trace import current_trace, set_trace
+from fungrad._core.trace import Tracer, current_trace, set_trace
 from fungrad._core.zero import Zero
 from fungrad._interp.batching import BatchTrace, BatchTracer
 from fungrad._interp.jvp import jvp_flat
-from fungrad._interp.staging import stage_flat
+from fungrad._interp.staging import StagingTrace, StagingTracer, stage_flat
 from fungrad._interp.transpose import backward_pass
 from fungrad._lax import broadcast_batch, instantiate, moveaxis
 
@@ -115,44 +115,39 @@ def partial_eval_jaxpr(closed, unknowns):
     Returns (known, unknown, out_unknowns, num_res):
       known:   (known inputs...) -> (known outputs..., residuals...)
       unknown: (residuals..., unknown inputs...) -> (unknown outputs...)
-    An equation is unknown if any of its inputs is; known values it reads become residuals.
-    The program's consts stay with the known part (they become residuals where needed).
+    The program is re-run with its unknown inputs as tracers of a forward_known StagingTrace whose
+    parent stages the known program: an equation reading only known values goes to the known part,
+    the others are recorded into the unknown part, and the known values they read become
+    residuals. A higher-order primitive with mixed operands applies its own partial_eval rule
+    (so a scan or cond inside is split too, instead of landing whole in the unknown part).
     """
-    jaxpr = closed.jaxpr
-    unknown_vars = {v for v, u in zip(jaxpr.invars, unknowns) if u}
-    known_eqns, unknown_eqns = [], []
-    for eqn in jaxpr.eqns:
-        if any(type(v) is not Literal and v in unknown_vars for v in eqn.invars):
-            unknown_eqns.append(eqn)
-            unknown_vars.update(eqn.outvars)
-        else:
-            known_eqns.append(eqn)
-    out_unknowns = [type(v) is not Literal and v in unknown_vars for v in jaxpr.outvars]
-    residuals = []
-    seen = set()
+    in_avals = closed.in_avals
+    found = {}
 
-    def need(v):
-        if type(v) is not Literal and v not in unknown_vars and v not in seen:
-            seen.add(v)
-            residuals.append(v)
+    def known_fn(*known_args):
+        trace = StagingTrace(current_trace(), forward_known=True,
+                             transform_name="partial evaluation of a sub-program")
+        it = iter(known_args)
+        args = [trace.new_arg(a) if u else next(it) for a, u in zip(in_avals, unknowns)]
+        try:
+            with set_trace(trace):
+                outs = eval_jaxpr(closed.jaxpr, closed.consts, *args)
+            out_uk = [type(o) is StagingTracer and o._trace is trace for o in outs]
+            uj = trace.to_jaxpr([o for o, u in zip(outs, out_uk) if u])
+        finally:
+            trace.alive = False
+        is_res = [isinstance(c, Tracer) for c in uj.consts]  # values of the known program
+        found.update(uj=uj, out_uk=out_uk, is_res=is_res)
+        return ([o for o, u in zip(outs, out_uk) if not u]
+                + [c for c, r in zip(uj.consts, is_res) if r])
 
-    for eqn in unknown_eqns:
-        for v in eqn.invars:
-            need(v)
-    known_outs = [v for v, u in zip(jaxpr.outvars, out_unknowns) if not u]
-    known_in = [v for v, u in zip(jaxpr.invars, unknowns) if not u]
-    known = ClosedJaxpr(Jaxpr(jaxpr.constvars, known_in, known_eqns, known_outs + residuals),
-                        closed.consts)
-    # the unknown part gets fresh residual variables of the same types
-    rename = {v: Var(v.aval) for v in residuals}
-    unknown_in = [v for v, u in zip(jaxpr.invars, unknowns) if u]
-    unknown = Jaxpr([], [rename[v] for v in residuals] + unknown_in,
-                    [_renamed(e, rename) for e in unknown_eqns],
-                    [rename.get(v, v) if type(v) is not Literal else v
-                     for v, u in zip(jaxpr.outvars, out_unknowns) if u])
-    return known, ClosedJaxpr(unknown, []), out_unknowns, len(residuals)
-
-
-def _renamed(eqn, rename):
-    return Eqn(eqn.prim, [rename.get(v, v) if type(v) is not Literal else v for v in eqn.invars],
-               eqn.outvars, eqn.params)
+    known, _ = stage_flat(known_fn, [a for a, u in zip(in_avals, unknowns) if not u],
+                          "known part of a sub-program")
+    uj, is_res = found["uj"], found["is_res"]
+    j = uj.jaxpr
+    res_vars = [v for v, r in zip(j.constvars, is_res) if r]
+    unknown = ClosedJaxpr(
+        Jaxpr([v for v, r in zip(j.constvars, is_res) if not r], res_vars + j.invars, j.eqns,
+              j.outvars),
+        [c for c, r in zip(uj.consts, is_res) if not r])
+    return known, unknown, found["out_uk"], len(res_vars)
