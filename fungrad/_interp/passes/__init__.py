@@ -8,16 +8,18 @@ from fungrad._interp.passes.cse import cse
 from fungrad._interp.passes.dce import dce
 from fungrad._interp.passes.fold import fold
 from fungrad._interp.passes.inline import inline
+from fungrad._interp.passes.schedule import schedule
 from fungrad._interp.passes.simplify import simplify
 
 
 def optimize(closed, rounds=2):
     """Inline calls, then simplify, fold, CSE and DCE (twice: each exposes work for the others;
-    simplifying first sees `broadcast(reshape(scalar))` chains before folding hides them)."""
+    simplifying first sees `broadcast(reshape(scalar))` chains before folding hides them);
+    finally schedule for memory."""
     closed = inline(closed)
     for _ in range(rounds):
         closed = dce(cse(fold(simplify(closed))))
-    return closed
+    return schedule(closed)
 
 
-__all__ = ["cse", "dce", "fold", "inline", "optimize", "simplify"]
+__all__ = ["cse", "dce", "fold", "inline", "optimize", "schedule", "simplify"]
