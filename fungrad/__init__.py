@@ -3,6 +3,7 @@
 The public surface; everything here is an explicit re-export.
 """
 from fungrad import numpy as numpy  # installs the operators of traced values
+from fungrad import lax as lax
 from fungrad import tree_util as tree_util
 from fungrad._api.custom import (
     checkpoint as checkpoint, checkpoint_policies as checkpoint_policies, custom_jvp as custom_jvp,
