@@ -1,0 +1,152 @@
+"""Benchmarks: fungrad (eager and jit) against handwritten numpy and the installed peers.
+
+    python benchmarks/run.py [--quick]
+
+The process is pinned to one core and every library is told to use one thread; each gradient is
+checked against the handwritten numpy one before timing. Prints medians of interleaved repeats and
+ratios to handwritten numpy, and the issue's goals next to the measured ratios.
+"""
+import os
+import sys
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+             "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ[_var] = "1"
+os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
+                           " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
+if hasattr(os, "sched_setaffinity"):
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+import fungrad as fg  # noqa: E402
+import fungrad.numpy as fnp  # noqa: E402
+import _peers  # noqa: E402
+import _workloads as W  # noqa: E402
+from _timing import interleaved, peak_bytes  # noqa: E402
+
+QUICK = "--quick" in sys.argv
+REPEATS = 3 if QUICK else 7
+
+
+def fmt_time(s):
+    return f"{s * 1e6:10.1f} us" if s < 1e-2 else f"{s * 1e3:10.2f} ms"
+
+
+def report(title, fns, goal=None, per=None):
+    W.check(fns)
+    times = interleaved(fns, repeats=REPEATS)
+    base = times["handwritten numpy"]
+    print(f"\n## {title}")
+    for name, t in times.items():
+        extra = f"   ({t / per * 1e6:.2f} us/op)" if per else ""
+        print(f"  {name:20s} {fmt_time(t)}   {t / base:6.2f}x{extra}")
+    if goal:
+        key, limit = goal
+        r = times[key] / base
+        print(f"  goal: {key} <= {limit}x  ->  {r:.2f}x  {'MET' if r <= limit else 'MISSED'}")
+    return times
+
+
+def tracing(sizes=(100, 1000, 10000)):
+    print("\n## tracing time (chain y = sin(y)*0.5 + y on f64[4])")
+    jax = PEERS.get("jax")
+    x = np.ones(4)
+    for n in sizes:
+        steps = n // 3
+
+        def f(y):
+            for _ in range(steps):
+                y = fnp.sin(y) * 0.5 + y
+            return y
+        t0 = time.perf_counter()
+        fg.make_jaxpr(f)(x)
+        t_trace = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        fg.jit(f)(x)  # trace + optimize + generate + exec, first call
+        t_jit = time.perf_counter() - t0
+        line = (f"  {n:6d} ops: fungrad make_jaxpr {t_trace / n * 1e6:6.2f} us/op,"
+                f" fungrad jit first call {t_jit / n * 1e6:6.2f} us/op")
+        if jax is not None:
+            def jf(y):
+                for _ in range(steps):
+                    y = jax.numpy.sin(y) * 0.5 + y
+                return y
+            t0 = time.perf_counter()
+            jax.make_jaxpr(jf)(x)
+            line += f", JAX make_jaxpr {(time.perf_counter() - t0) / n * 1e6:6.2f} us/op"
+        print(line)
+
+
+def memory(depth=50, width=256, batch=128):
+    print(f"\n## peak memory: grad of a {depth}-layer tanh MLP (width {width}, batch {batch})")
+    rng = np.random.default_rng(3)
+    ws = [rng.normal(size=(width, width)) / np.sqrt(width) for _ in range(depth)]
+    x = rng.normal(size=(batch, width))
+
+    def hand():
+        hs = [x]
+        for w in ws:
+            hs.append(np.tanh(hs[-1] @ w))
+        g = 2 * hs[-1]
+        grads = [None] * depth
+        for i in range(depth - 1, -1, -1):
+            g = g * (1 - hs[i + 1] * hs[i + 1])
+            grads[i] = hs[i].T @ g
+            g = g @ ws[i].T
+        return grads
+
+    def loss(ws, x):
+        h = x
+        for w in ws:
+            h = fnp.tanh(h @ w)
+        return fnp.sum(h * h)
+    g = fg.grad(loss)
+    jg = fg.jit(g)
+    fns = {"handwritten numpy": hand, "fungrad eager": lambda: g(ws, x),
+           "fungrad jit": lambda: jg(ws, x)}
+    ag = PEERS.get("autograd")
+    if ag is not None:
+        def aloss(ws, x):
+            h = x
+            for w in ws:
+                h = ag.numpy.tanh(ag.numpy.dot(h, w))
+            return ag.numpy.sum(h * h)
+        agg = ag.grad(aloss)
+        fns["HIPS autograd"] = lambda: agg(ws, x)
+    W.check(fns)
+    base = peak_bytes(hand)
+    for name, fn in fns.items():
+        p = peak_bytes(fn)
+        print(f"  {name:20s} {p / 2**20:8.1f} MiB   {p / base:5.2f}x")
+    r = peak_bytes(fns["fungrad jit"]) / base
+    print(f"  goal: fungrad jit <= 1.2x  ->  {r:.2f}x  {'MET' if r <= 1.2 else 'MISSED'}")
+
+
+PEERS = {}
+
+
+def main():
+    PEERS["autograd"] = _peers.load_autograd()
+    PEERS["torch"] = _peers.load_torch()
+    PEERS["jax"] = _peers.load_jax()
+    print("peers:", ", ".join(k for k, v in PEERS.items() if v is not None) or "none",
+          f"| numpy {np.__version__} | pinned to CPU {sorted(os.sched_getaffinity(0))}")
+    report("small MLP 64-32-10, batch 16 (grad)", W.mlp([64, 32, 10], 16, PEERS),
+           ("fungrad jit", 1.5))
+    report("large MLP 784-1024-1024-10, batch 512 (grad)",
+           W.mlp([784, 1024, 1024, 10], 512 if not QUICK else 128, PEERS), ("fungrad jit", 1.15))
+    report("scalar chain, 500 ops (grad)", W.scalar_chain(500, PEERS), per=500)
+    report("per-example gradients, logistic regression, 100 features, batch 256 (vmap(grad))",
+           W.per_example(100, 256, PEERS), ("fungrad jit", 1.5))
+    report("Hessian of a 200-dimensional function", W.hessian(200, PEERS), ("fungrad jit", 2.5))
+    tracing((100, 1000) if QUICK else (100, 1000, 10000))
+    memory(depth=50 if not QUICK else 10)
+
+
+if __name__ == "__main__":
+    main()
