@@ -284,3 +284,12 @@ def test_newton_while_loop_gradient_by_implicit_function_theorem():
     assert np.allclose(g, [fd(lambda v: float(cube_root_solve(v)), v) for v in as_], atol=1e-6)
     assert np.allclose(fg.jit(fg.grad(cube_root_solve))(a), g[1])
     assert np.allclose(fg.grad(lambda v: fnp.sum(fg.vmap(cube_root_solve)(v)))(as_), g)
+
+
+@pytest.mark.parametrize("name", ["fungrad._api.control", "fungrad._api.custom"])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+    result = doctest.testmod(importlib.import_module(name),
+                             optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
