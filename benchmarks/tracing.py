@@ -56,7 +56,7 @@ def best(fn, min_time=0.2):
     timer = timeit.Timer(fn)
     number, _ = timer.autorange()
     number = max(1, int(number * min_time / 0.2))
-    return min(timer.repeat(repeat=5, number=number)) / number
+    return min(timer.repeat(repeat=3, number=number)) / number
 
 
 def n_ops(fn, *args):
@@ -80,7 +80,7 @@ def tracing_section():
     for n in (100, 1_000, 10_000):
         f = chain(fnp, n)
         ops = n_ops(f, 1.0)
-        secs = best(lambda: fg.make_jaxpr(f)(1.0))
+        secs = best(lambda: fg.make_jaxpr(f)(1.0), 0.1)
         per_op.append(us(secs, ops))
         row(f"chain n={n}", ops, secs, goal="goal <= 5 us/op")
     flat = max(per_op) / min(per_op)
@@ -104,9 +104,9 @@ def _jax_make_jaxpr(n):
         import jax.numpy as jnp
     except ImportError:
         return None
-    f = chain(jnp, n)
-    ops = len(jax.make_jaxpr(f)(1.0).eqns)
-    return us(best(lambda: jax.make_jaxpr(f)(1.0), 0.5), ops)
+    ops = len(jax.make_jaxpr(chain(jnp, n))(1.0).eqns)
+    # a fresh function per call: JAX caches traces by function identity
+    return us(best(lambda: jax.make_jaxpr(chain(jnp, n))(1.0), 0.1), ops)
 
 
 def grad_section():
