@@ -27,6 +27,9 @@ def _dot_general_impl(x, y, *, dimension_numbers):
     y = np.asarray(y)
     if not lb and len(lc) == 1 and lc[0] == x.ndim - 1 and rc == (0,) and x.ndim <= 2 and y.ndim <= 2:
         return np.dot(x, y)  # the common matrix/vector case, straight to BLAS
+    if not lc:  # nothing contracted (outer products, vmap of x * w): an elementwise product
+        xi, yi = _outer_operands(x.ndim, y.ndim, dimension_numbers)
+        return np.transpose(x, xi[0])[xi[1]] * np.transpose(y, yi[0])[yi[1]]
     lf = _free(x.ndim, lc, lb)
     rf = _free(y.ndim, rc, rb)
     bshape = [x.shape[i] for i in lb]
@@ -36,6 +39,18 @@ def _dot_general_impl(x, y, *, dimension_numbers):
         (*bshape, _prod(y.shape, rc), _prod(y.shape, rf)))
     out = np.matmul(xs, ys)
     return out.reshape((*bshape, *[x.shape[i] for i in lf], *[y.shape[i] for i in rf]))
+
+
+def _outer_operands(xn, yn, dimension_numbers):
+    """For a dot_general without contraction: (perm, index) per operand such that
+    transpose(x, perm)[index] * transpose(y, perm)[index] broadcasts to the output layout."""
+    (_, _), (lb, rb) = dimension_numbers
+    lf = _free(xn, (), lb)
+    rf = _free(yn, (), rb)
+    full = slice(None)
+    xi = ((*lb, *lf), (full,) * (len(lb) + len(lf)) + (None,) * len(rf))
+    yi = ((*rb, *rf), (full,) * len(rb) + (None,) * len(lf) + (full,) * len(rf))
+    return xi, yi
 
 
 def _prod(shape, axes):
