@@ -120,7 +120,7 @@ clip_gradient.defvjp(_clip_fwd, _clip_bwd)
 
 
 def test_custom_vjp_clipped_gradient_grad_vmap_jit():
-    f = lambda x: fnp.sum(clip_gradient(x, -1.0, 1.0) * 5.0)  # noqa: E731
+    f = lambda x: fnp.sum(clip_gradient(x, -1.0, 1.0) * 5.0)
     x = np.array([1.0, 2.0])
     assert np.allclose(fg.grad(f)(x), [1.0, 1.0])
     assert np.allclose(fg.jit(fg.grad(f))(x), [1.0, 1.0])
@@ -151,7 +151,7 @@ def test_custom_vjp_second_order_and_in_scan():
     # reverse over reverse differentiates through fwd and bwd (forward over reverse would need
     # forward mode of the custom_vjp function, which JAX also rejects)
     assert np.allclose(fg.grad(fg.grad(lambda x: scaled_sin(x, 2.0)))(0.3), -2 * np.sin(0.3))
-    loss = lambda w: lax.scan(lambda c, x: (c + scaled_sin(x, w), None), 0.0,  # noqa: E731
+    loss = lambda w: lax.scan(lambda c, x: (c + scaled_sin(x, w), None), 0.0,
                               np.array([0.1, 0.2]))[0]
     assert np.allclose(fg.grad(loss)(1.5), np.sin(0.1) + np.sin(0.2))
 
@@ -187,10 +187,10 @@ def test_custom_vjp_call_flat_entry_point():
         return [x * y], [x, y]
 
     def bwd(res, cts):
-        x, y = res
+        _, y = res
         return [cts[0] * y * 3.0, None]
 
-    f = lambda x, y: custom_vjp_call(fun, fwd, bwd, [x, y])[0]  # noqa: E731
+    f = lambda x, y: custom_vjp_call(fun, fwd, bwd, [x, y])[0]
     assert np.allclose(f(2.0, 4.0), 8.0)
     assert np.allclose(fg.grad(f, (0, 1))(2.0, 4.0), (12.0, 0.0))
     j = fg.make_jaxpr(f)(2.0, 4.0)

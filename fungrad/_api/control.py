@@ -7,17 +7,19 @@ Imports: _core, _lax, _interp.staging, _hop, _api.args.
 """
 import numpy as np
 
+from fungrad._api.args import as_leaf
 from fungrad._core.aval import shaped
-from fungrad._core.errors import ShapeError
 from fungrad._core.dtypes import short_name
+from fungrad._core.errors import ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad._core.tree import tree_flatten, tree_unflatten
-from fungrad._lax import convert_element_type, max as lax_max, min as lax_min, ne
-from fungrad._api.args import as_leaf
 from fungrad._hop._util import aval_of, rewire, run, stage_closed
 from fungrad._hop.cond import bind_cond
 from fungrad._hop.scan import bind_scan
 from fungrad._hop.while_loop import bind_while
+from fungrad._lax import convert_element_type, ne
+from fungrad._lax import max as lax_max
+from fungrad._lax import min as lax_min
 
 
 def _flat(tree):
@@ -59,12 +61,15 @@ def _branches(funs, names, operands, reference_last=False):
     consts = [c for _, cs, _ in staged for c in cs]
     c_avals = [get_aval(c) for c in consts]
     branches, start = [], 0
+    n = len(consts)
     for jaxpr, cs, _ in staged:
         lo, hi = start, start + len(cs)
         start = hi
-        branches.append(rewire(jaxpr, c_avals + avals,
-                               lambda *xs, j=jaxpr, lo=lo, hi=hi, n=len(consts):
-                               run(j, *xs[lo:hi], *xs[n:])))
+
+        def body(*xs, j=jaxpr, lo=lo, hi=hi):  # this branch's consts, then the operands
+            return run(j, *xs[lo:hi], *xs[n:])
+
+        branches.append(rewire(jaxpr, c_avals + avals, body, "cond branch"))
     return branches, consts + leaves, staged[0][2]
 
 
@@ -191,7 +196,7 @@ def while_loop(cond_fun, body_fun, init_val):
     """
     leaves, tree = _flat(init_val)
     avals = [aval_of(x) for x in leaves]
-    unflat = lambda xs: tree_unflatten(tree, xs)  # noqa: E731
+    unflat = lambda xs: tree_unflatten(tree, xs)
     cond_j, cond_c, cond_tree = stage_closed(lambda *xs: cond_fun(unflat(xs)), avals,
                                              "while_loop cond_fun")
     out = cond_j.out_avals

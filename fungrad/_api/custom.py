@@ -11,12 +11,17 @@ import inspect
 
 import numpy as np
 
+from fungrad._api.args import as_leaf
 from fungrad._core.trace import Tracer, get_aval
 from fungrad._core.tree import tree_flatten, tree_unflatten
-from fungrad._api.args import as_leaf
 from fungrad._hop._util import is_eager, stage_closed
 from fungrad._hop.checkpoint import (
-    Policy, checkpoint_p, dots_saveable, everything_saveable, nothing_saveable)
+    Policy,
+    checkpoint_p,
+    dots_saveable,
+    everything_saveable,
+    nothing_saveable,
+)
 from fungrad._hop.custom_jvp import custom_jvp_call
 from fungrad._hop.custom_vjp import custom_vjp_call
 

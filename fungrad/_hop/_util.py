@@ -7,7 +7,7 @@ import numpy as np
 
 from fungrad._core.eval import eval_jaxpr
 from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr
-from fungrad._core.trace import EvalTrace, current_trace, get_aval
+from fungrad._core.trace import EvalTrace, current_trace
 from fungrad._core.zero import Zero
 from fungrad._interp.jaxpr_transforms import partial_eval_jaxpr
 from fungrad._interp.staging import StagingTracer, abstractify, stage_flat
@@ -41,7 +41,8 @@ def run(closed, *args):
 
 
 def rewire(closed, in_avals, fn, name="rewired sub-program"):
-    """A new ClosedJaxpr with inputs `in_avals`, whose body is `fn(run, *args)` (a list).
+    """A new ClosedJaxpr with inputs `in_avals` whose body is `fn(*args)` (a list of outputs;
+    `fn` usually runs `closed` with `run`).
 
     Used to reorder, pad or combine programs; the result is traced again, so it is well typed.
     """
@@ -128,8 +129,4 @@ def as_array(x):
 
 def instantiate_all(tangents):
     return [zeros_for(t.aval) if type(t) is Zero else t for t in tangents]
-
-
-def tangent_aval(x):
-    return get_aval(x).to_tangent_aval()
 

@@ -13,10 +13,10 @@ from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr, Literal, Var
 from fungrad._core.primitive import Primitive
 from fungrad._core.trace import get_aval, set_trace
 from fungrad._core.zero import Zero
+from fungrad._hop._util import record_eqn, run, unknown_mask
 from fungrad._interp.jaxpr_transforms import batch_jaxpr, jvp_jaxpr
 from fungrad._interp.transpose import backward_pass
 from fungrad._lax import moveaxis
-from fungrad._hop._util import record_eqn, run, unknown_mask
 
 checkpoint_p = Primitive("checkpoint", multiple_results=True)
 
@@ -149,7 +149,7 @@ def _partial_eval(trace, args, *, jaxpr, policy, prevent_cse):
            for kind, i in sources]
     u_args = res + [a for a, u in zip(args, uk) if u]
     u_outs = iter(record_eqn(trace, checkpoint_p, u_args,
-                             dict(jaxpr=unknown, policy=policy, prevent_cse=prevent_cse)))
+                             {"jaxpr": unknown, "policy": policy, "prevent_cse": prevent_cse}))
     k_it = iter(k_outs[:n_known])
     return [next(u_outs) if u else next(k_it) for u in out_uk]
 

@@ -11,10 +11,16 @@ from fungrad._core.linear_arg import is_linear
 from fungrad._core.primitive import Primitive
 from fungrad._core.trace import bind_on, get_aval
 from fungrad._core.zero import Zero
+from fungrad._hop._util import (
+    partial_eval_forced,
+    record_eqn,
+    rewire,
+    run,
+    unknown_mask,
+    zeros_for,
+)
 from fungrad._interp.jaxpr_transforms import batch_jaxpr, jvp_jaxpr, transpose_jaxpr
 from fungrad._lax import convert_element_type, eq, ge, moveaxis, reshape, select
-from fungrad._hop._util import (
-    partial_eval_forced, record_eqn, rewire, run, unknown_mask, zeros_for)
 
 cond_p = Primitive("cond", multiple_results=True)
 
@@ -98,7 +104,7 @@ def _batch(size, vals, dims, *, branches):
 def _partial_eval(trace, args, *, branches):
     uk = unknown_mask(trace, args)
     if uk[0]:  # an unknown index: nothing can be split off
-        return record_eqn(trace, cond_p, args, dict(branches=branches))
+        return record_eqn(trace, cond_p, args, {"branches": branches})
     index, ops, ops_uk = args[0], args[1:], uk[1:]
     n_out = len(branches[0].out_avals)
     out_uk = [False] * n_out
@@ -108,10 +114,10 @@ def _partial_eval(trace, args, *, branches):
     known, unknown = _join_residuals(splits, out_uk)
     k_ops = [x for x, u in zip(ops, ops_uk) if not u]
     u_ops = [x for x, u in zip(ops, ops_uk) if u]
-    k_outs = bind_on(trace.parent, cond_p, [index, *k_ops], dict(branches=known))
+    k_outs = bind_on(trace.parent, cond_p, [index, *k_ops], {"branches": known})
     n_known = out_uk.count(False)
     res = k_outs[n_known:]
-    u_it = iter(record_eqn(trace, cond_p, [index, *res, *u_ops], dict(branches=unknown)))
+    u_it = iter(record_eqn(trace, cond_p, [index, *res, *u_ops], {"branches": unknown}))
     k_it = iter(k_outs[:n_known])
     return [next(u_it) if u else next(k_it) for u in out_uk]
 

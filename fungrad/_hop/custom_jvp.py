@@ -10,11 +10,18 @@ from fungrad._core.errors import ShapeError
 from fungrad._core.primitive import Primitive
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
+from fungrad._hop._rules import Rule
+from fungrad._hop._util import (
+    as_array,
+    instantiate_all,
+    is_eager,
+    run,
+    stage_closed,
+    zeros_for,
+)
 from fungrad._interp.batching import vmap_flat
 from fungrad._interp.jaxpr_transforms import batch_jaxpr
 from fungrad._lax import moveaxis
-from fungrad._hop._rules import Rule
-from fungrad._hop._util import as_array, instantiate_all, is_eager, run, stage_closed, zeros_for
 
 custom_jvp_call_p = Primitive("custom_jvp_call", multiple_results=True)
 

@@ -14,12 +14,19 @@ from fungrad._core.linear_arg import is_linear
 from fungrad._core.primitive import Primitive
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
+from fungrad._hop._rules import Rule
+from fungrad._hop._util import (
+    as_array,
+    instantiate_all,
+    is_eager,
+    run,
+    stage_closed,
+    zeros_for,
+)
+from fungrad._hop.custom_jvp import closed_over_error
 from fungrad._interp.batching import vmap_flat
 from fungrad._interp.jaxpr_transforms import batch_jaxpr
 from fungrad._lax import moveaxis, reduce_sum
-from fungrad._hop._rules import Rule
-from fungrad._hop._util import as_array, instantiate_all, is_eager, run, stage_closed, zeros_for
-from fungrad._hop.custom_jvp import closed_over_error
 
 custom_vjp_call_p = Primitive("custom_vjp_call", multiple_results=True)
 custom_lin_p = Primitive("custom_lin", multiple_results=True)

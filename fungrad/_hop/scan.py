@@ -14,11 +14,17 @@ from fungrad._core.linear_arg import is_linear
 from fungrad._core.primitive import Primitive
 from fungrad._core.trace import bind_on, get_aval
 from fungrad._core.zero import Zero
+from fungrad._hop._util import (
+    partial_eval_forced,
+    permute,
+    record_eqn,
+    rewire,
+    run,
+    unknown_mask,
+    zeros_for,
+)
 from fungrad._interp.jaxpr_transforms import batch_jaxpr, jvp_jaxpr, transpose_jaxpr
 from fungrad._lax import add_any, broadcast_batch, moveaxis
-from fungrad._hop._util import (
-    instantiate_all, partial_eval_forced, permute, record_eqn, rewire, run, unknown_mask,
-    zeros_for)
 
 scan_p = Primitive("scan", multiple_results=True)
 
@@ -69,8 +75,8 @@ def _abstract_eval(*avals, jaxpr, num_consts, num_carry, length, reverse):
 
 
 def _params(jaxpr, num_consts, num_carry, length, reverse):
-    return dict(jaxpr=jaxpr, num_consts=num_consts, num_carry=num_carry, length=length,
-                reverse=reverse)
+    return {"jaxpr": jaxpr, "num_consts": num_consts, "num_carry": num_carry, "length": length,
+            "reverse": reverse}
 
 
 def _jvp(primals, tangents, *, jaxpr, num_consts, num_carry, length, reverse):
@@ -95,7 +101,7 @@ def _jvp(primals, tangents, *, jaxpr, num_consts, num_carry, length, reverse):
         if flag:
             t_pos[i] = n_p + len(t_pos)
     in_order, counts = [], []
-    for g in (range(0, num_consts), range(num_consts, num_consts + num_carry),
+    for g in (range(num_consts), range(num_consts, num_consts + num_carry),
               range(num_consts + num_carry, n_p)):
         ts = [t_pos[i] for i in g if i in t_pos]
         in_order += list(g) + ts
@@ -128,7 +134,6 @@ def _transpose(cts, *args, jaxpr, num_consts, num_carry, length, reverse):
     lin_x = [is_linear(x) for x in xs]
     res_c = [c for c in consts if not is_linear(c)]
     res_x = [x for x in xs if not is_linear(x)]
-    n_out = len(jaxpr.out_avals)
     out_avals = _abstract_eval(*[a.aval if is_linear(a) else get_aval(a) for a in args],
                                jaxpr=jaxpr, num_consts=num_consts, num_carry=num_carry,
                                length=length, reverse=reverse)

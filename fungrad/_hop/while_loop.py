@@ -13,19 +13,32 @@ from fungrad._core.errors import MissingRuleError, ShapeError
 from fungrad._core.primitive import Primitive
 from fungrad._core.trace import bind_on, get_aval
 from fungrad._core.zero import Zero
+from fungrad._hop._util import (
+    partial_eval_forced,
+    permute,
+    record_eqn,
+    rewire,
+    run,
+    unknown_mask,
+    zeros_for,
+)
+from fungrad._hop.scan import cut
 from fungrad._interp.jaxpr_transforms import batch_jaxpr, jvp_jaxpr, partial_eval_jaxpr
 from fungrad._lax import (
-    broadcast_batch, convert_element_type, moveaxis, reduce_max, reshape, select)
-from fungrad._hop._util import partial_eval_forced, permute, record_eqn, rewire, run
-from fungrad._hop._util import unknown_mask, zeros_for
-from fungrad._hop.scan import cut
+    broadcast_batch,
+    convert_element_type,
+    moveaxis,
+    reduce_max,
+    reshape,
+    select,
+)
 
 while_p = Primitive("while", multiple_results=True)
 
 
 def _params(cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
-    return dict(cond_jaxpr=cond_jaxpr, body_jaxpr=body_jaxpr, cond_nconsts=cond_nconsts,
-                body_nconsts=body_nconsts)
+    return {"cond_jaxpr": cond_jaxpr, "body_jaxpr": body_jaxpr, "cond_nconsts": cond_nconsts,
+            "body_nconsts": body_nconsts}
 
 
 def _impl(*args, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
@@ -36,7 +49,7 @@ def _impl(*args, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
 
 
 def _abstract_eval(*avals, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
-    cc, bc, carry = cut(avals, cond_nconsts, body_nconsts)
+    _, bc, carry = cut(avals, cond_nconsts, body_nconsts)
     if list(body_jaxpr.out_avals) != list(carry) or list(body_jaxpr.in_avals) != bc + carry:
         raise ShapeError(f"while_loop: the body maps {[a.str_short() for a in body_jaxpr.in_avals]}"
                          f" to {[a.str_short() for a in body_jaxpr.out_avals]} but the carry is "
