@@ -7,6 +7,7 @@ import pytest
 
 import fungrad as fg
 import fungrad.numpy as fnp
+from fungrad import _lax as lax
 from fungrad.errors import ConcretizationError
 from fungrad.tree_util import tree_leaves
 
@@ -44,6 +45,10 @@ FUNS = [
     (lambda x: fnp.broadcast_to(x, (4, 3)).sum(0), (np.arange(3),)),
     (lambda x: x.astype(np.float32) * np.float32(0.1), (rng.normal(size=3),)),
     (mlp_loss, (PARAMS, X, Y)),
+    (lambda x, y: lax.dot_general(x, y, (((), ()), ((0, 2), (2, 0)))),
+     (rng.normal(size=(2, 3, 5)), rng.normal(size=(5, 4, 2)))),
+    (lambda x, y: lax.dot_general(x, y, (((1,), (0,)), ((0,), (1,)))),
+     (rng.normal(size=(2, 3, 5)), rng.normal(size=(3, 2)))),
 ]
 
 

@@ -149,11 +149,22 @@ def _dot_general_emit(ctx, eqn, a):
     xn, yn = eqn.invars[0].aval.ndim, eqn.invars[1].aval.ndim
     if not lb and len(lc) == 1 and lc[0] == xn - 1 and rc == (0,) and xn <= 2 and yn <= 2:
         return f"np.dot({a[0]}, {a[1]})"
+    if not lc:
+        return " * ".join(_outer_emit(n, perm, idx) for n, (perm, idx) in
+                          zip(a, _outer_operands(xn, yn, eqn.params["dimension_numbers"])))
     if not lb and xn == 2 and yn == 2 and len(lc) == 1:
         x = a[0] if lc == (1,) else f"{a[0]}.T"
         y = a[1] if rc == (0,) else f"{a[1]}.T"
         return f"np.matmul({x}, {y})"
     return f"{ctx.glob(_dot_general_impl, 'dot_general')}({a[0]}, {a[1]}, dimension_numbers={eqn.params['dimension_numbers']!r})"
+
+
+def _outer_emit(name, perm, index):
+    if perm != tuple(range(len(perm))):
+        name = f"{name}.transpose({perm})"
+    if any(i is None for i in index):
+        name += "[" + ", ".join(":" if i is not None else "None" for i in index) + "]"
+    return name
 
 
 dot_general_p.extra.update(emit=_dot_general_emit, fresh=True)
