@@ -13,12 +13,15 @@ from fungrad._interp.passes.simplify import simplify
 
 
 def optimize(closed, rounds=2):
-    """Inline calls, then simplify, fold, CSE and DCE (twice: each exposes work for the others;
+    """Inline calls; simplify, fold, CSE and DCE (up to twice: each exposes work for the others;
     simplifying first sees `broadcast(reshape(scalar))` chains before folding hides them);
     finally schedule for memory."""
     closed = inline(closed)
     for _ in range(rounds):
+        n = len(closed.eqns)
         closed = dce(cse(fold(simplify(closed))))
+        if len(closed.eqns) == n:
+            break  # nothing changed: another round would not either
     return schedule(closed)
 
 
