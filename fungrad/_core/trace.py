@@ -121,7 +121,7 @@ class Tracer:
         return (f"{context} was called on a traced value {self.aval.str_short()} inside "
                 f"{self._trace.transform_name}, where it is abstract: its value depends on the "
                 "function's inputs and is not known while tracing. Python control flow cannot "
-                "branch on it. Fix: use fungrad.numpy.where / fungrad._lax.cond for value-dependent "
+                "branch on it. Fix: use fungrad.numpy.where / fungrad.lax.cond for value-dependent "
                 "choices, or pass the value as a static argument (jit's static_argnums).")
 
     shape = property(lambda self: self.aval.shape)

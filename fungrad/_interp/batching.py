@@ -32,7 +32,7 @@ class BatchTracer(Tracer):
         raise ConcretizationError(
             f"{context} was called on a batched value {self.aval.str_short()} inside vmap: it "
             "has a different value for each example, so Python control flow cannot branch on it. "
-            "Fix: use fungrad.numpy.where or fungrad._lax.cond / select, which vmap batches.")
+            "Fix: use fungrad.numpy.where or fungrad.lax.cond / select, which vmap batches.")
 
 
 class BatchTrace(Trace):
