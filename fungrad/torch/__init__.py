@@ -1,0 +1,89 @@
+"""fungrad.torch: a torch.autograd-compatible shim layered on fungrad's core.
+
+``import fungrad.torch as torch`` runs torch.autograd code: every Tensor op records the core's
+linearization of a fungrad.numpy function; backward transposes it with the core's rules.
+"""
+from fungrad.torch import _methods
+from fungrad.torch._creation import (
+    arange as arange, as_tensor as as_tensor, empty as empty, empty_like as empty_like,
+    eye as eye, from_numpy as from_numpy, full as full, full_like as full_like,
+    linspace as linspace, manual_seed as manual_seed, ones as ones, ones_like as ones_like,
+    rand as rand, rand_like as rand_like, randint as randint, randn as randn,
+    randn_like as randn_like, scalar_tensor as scalar_tensor, tensor as tensor, zeros as zeros,
+    zeros_like as zeros_like)
+from fungrad.torch._dtype import (
+    bool_ as bool, dtype as dtype, float16 as float16, float32 as float32, float64 as float64,
+    int8 as int8, int16 as int16, int32 as int32, int64 as int64, uint8 as uint8)
+from fungrad.torch._format import print_options as _print_options
+from fungrad.torch._grad_mode import (
+    enable_grad as enable_grad, inference_mode as inference_mode,
+    is_anomaly_check_nan_enabled as is_anomaly_check_nan_enabled,
+    is_anomaly_enabled as is_anomaly_enabled, is_grad_enabled as is_grad_enabled,
+    is_inference_mode_enabled as is_inference_mode_enabled, no_grad as no_grad,
+    set_grad_enabled as set_grad_enabled)
+from fungrad.torch._ops_math import (
+    abs as abs, acos as acos, add as add, allclose as allclose, asin as asin, atan as atan,
+    bmm as bmm, ceil as ceil, clamp as clamp, clip as clip, cos as cos, cosh as cosh, div as div,
+    dot as dot, eq as eq, equal as equal, erf as erf, exp as exp, expm1 as expm1,
+    floor as floor, ge as ge, gt as gt, isfinite as isfinite, isnan as isnan, le as le,
+    log as log, log1p as log1p, log2 as log2, log10 as log10, logical_and as logical_and,
+    logical_not as logical_not, logical_or as logical_or, lt as lt, matmul as matmul,
+    maximum as maximum, minimum as minimum, mm as mm, mul as mul, mv as mv, ne as ne, neg as neg,
+    outer as outer, pow as pow, reciprocal as reciprocal, relu as relu, remainder as remainder,
+    round as round, rsqrt as rsqrt, sigmoid as sigmoid, sign as sign, sin as sin, sinh as sinh,
+    sqrt as sqrt, square as square, sub as sub, tan as tan, tanh as tanh,
+    true_divide as true_divide, where as where)
+from fungrad.torch._ops_reduce import (
+    all as all, amax as amax, amin as amin, any as any, argmax as argmax, argmin as argmin,
+    cumsum as cumsum, log_softmax as log_softmax, logsumexp as logsumexp, max as max,
+    mean as mean, min as min, norm as norm, prod as prod, return_types as return_types,
+    softmax as softmax, sort as sort, std as std, sum as sum, var as var)
+from fungrad.torch._ops_shape import (
+    cat as cat, chunk as chunk, clone as clone, concat as concat,
+    flatten as flatten, flip as flip, movedim as movedim, narrow as narrow, permute as permute,
+    reshape as reshape, split as split, squeeze as squeeze, stack as stack,
+    t as t, tile as tile, transpose as transpose, unbind as unbind, unsqueeze as unsqueeze)
+from fungrad.torch._tensor import Size as Size, Tensor as Tensor
+from fungrad.torch import autograd as autograd, func as func, nn as nn
+from fungrad.torch.func import vmap as vmap
+
+float = float32
+double = float64
+half = float16
+long = int64
+int = int32
+__version__ = "2.13.0+fungrad"
+_methods.install()
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(t):
+    return t.numel()
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
+                     profile=None, sci_mode=None):
+    """Mutates the repr options shared by every tensor (as torch.set_printoptions)."""
+    o = _print_options
+    if profile == "default":
+        o.precision, o.threshold, o.edgeitems, o.linewidth = 4, 1000, 3, 80
+    for k, v in (("precision", precision), ("threshold", threshold), ("edgeitems", edgeitems),
+                 ("linewidth", linewidth)):
+        if v is not None:
+            setattr(o, k, v)
+    o.sci_mode = sci_mode
+
+
+def get_default_dtype():
+    return float32
+
+
+def set_num_threads(n):
+    pass
+
+
+def get_num_threads():
+    return 1

@@ -1,0 +1,91 @@
+"""Installs the op functions as Tensor operators and methods (one table, read once at import)."""
+from fungrad.torch import _ops_index as I
+from fungrad.torch import _ops_inplace as P
+from fungrad.torch import _ops_math as M
+from fungrad.torch import _ops_reduce as R
+from fungrad.torch import _ops_shape as S
+from fungrad.torch._dtype import float16, float32, float64, int32, int64, bool_
+from fungrad.torch._tensor import Tensor
+
+
+def _r(f):
+    return lambda self, other: f(other, self)
+
+
+def _i(f):
+    """Augmented assignment: in place, returning self."""
+    def op(self, other):
+        return f(self, other)
+    return op
+
+
+def _pow(self, other):
+    return M.pow(self, other)
+
+
+def _rpow(self, other):
+    return M.pow(other, self)
+
+
+OPERATORS = {
+    "__add__": M.add, "__radd__": _r(M.add), "__sub__": M.sub, "__rsub__": M.rsub,
+    "__mul__": M.mul, "__rmul__": _r(M.mul), "__truediv__": M.div, "__rtruediv__": M._rdiv,
+    "__pow__": _pow, "__rpow__": _rpow, "__matmul__": M.matmul, "__rmatmul__": _r(M.matmul),
+    "__neg__": M.neg, "__pos__": lambda self: self, "__abs__": M.abs,
+    "__floordiv__": M.floor_divide, "__mod__": M.remainder,
+    "__eq__": M.eq, "__ne__": M.ne, "__lt__": M.lt, "__le__": M.le, "__gt__": M.gt, "__ge__": M.ge,
+    "__and__": M.logical_and, "__or__": M.logical_or, "__invert__": M.logical_not,
+    "__iadd__": _i(P.add_), "__isub__": _i(P.sub_), "__imul__": _i(P.mul_),
+    "__itruediv__": _i(P.div_),
+    "__getitem__": I.getitem, "__setitem__": I.setitem,
+}
+
+METHODS = {
+    "add": M.add, "sub": M.sub, "mul": M.mul, "div": M.div, "pow": M.pow, "neg": M.neg,
+    "matmul": M.matmul, "mm": M.mm, "bmm": M.bmm, "mv": M.mv, "dot": M.dot, "outer": M.outer,
+    "exp": M.exp, "log": M.log, "log1p": M.log1p, "expm1": M.expm1, "sin": M.sin, "cos": M.cos,
+    "tan": M.tan, "tanh": M.tanh, "sigmoid": M.sigmoid, "sqrt": M.sqrt, "rsqrt": M.rsqrt,
+    "abs": M.abs, "relu": M.relu, "clamp": M.clamp, "clip": M.clamp, "square": M.square,
+    "sign": M.sign, "floor": M.floor, "ceil": M.ceil, "round": M.round,
+    "reciprocal": M.reciprocal, "maximum": M.maximum, "minimum": M.minimum, "eq": M.eq,
+    "ne": M.ne, "lt": M.lt, "le": M.le, "gt": M.gt, "ge": M.ge, "log2": M.log2,
+    "isnan": M.isnan, "erf": M.erf, "sinh": M.sinh, "cosh": M.cosh,
+    "sum": R.sum, "mean": R.mean, "prod": R.prod, "max": R.max, "min": R.min, "amax": R.amax,
+    "amin": R.amin, "argmax": R.argmax, "argmin": R.argmin, "var": R.var, "std": R.std,
+    "norm": R.norm, "cumsum": R.cumsum, "softmax": R.softmax, "log_softmax": R.log_softmax,
+    "logsumexp": R.logsumexp, "sort": R.sort, "all": R.all, "any": R.any,
+    "view": S.view, "reshape": S.reshape, "view_as": S.view_as, "flatten": S.flatten,
+    "squeeze": S.squeeze, "unsqueeze": S.unsqueeze, "permute": S.permute,
+    "transpose": S.transpose, "t": S.t, "expand": S.expand, "expand_as": S.expand_as,
+    "repeat": S.repeat, "split": S.split, "chunk": S.chunk, "unbind": S.unbind, "flip": S.flip,
+    "clone": S.clone, "to": S.to, "movedim": S.movedim, "narrow": S.narrow, "tile": S.tile,
+    "reshape_as": S.view_as,
+    "add_": P.add_, "sub_": P.sub_, "mul_": P.mul_, "div_": P.div_, "zero_": P.zero_,
+    "fill_": P.fill_, "copy_": P.copy_, "clamp_": P.clamp_, "pow_": P.pow_, "neg_": P.neg_,
+    "exp_": P.exp_, "relu_": P.relu_, "sqrt_": P.sqrt_,
+    "contiguous": lambda self, memory_format=None: self,
+    "float": lambda self: S.to(self, float32), "double": lambda self: S.to(self, float64),
+    "half": lambda self: S.to(self, float16), "long": lambda self: S.to(self, int64),
+    "int": lambda self: S.to(self, int32), "bool": lambda self: S.to(self, bool_),
+    "type_as": lambda self, other: S.to(self, other.dtype),
+    "cpu": lambda self: self, "cuda": lambda self: self,
+    "new_zeros": lambda self, *size, **kw: _new_like(self, "zeros", size, kw),
+    "new_ones": lambda self, *size, **kw: _new_like(self, "ones", size, kw),
+    "new_tensor": lambda self, data, **kw: _new_like(self, "tensor", data, kw),
+}
+
+
+def _new_like(self, kind, arg, kw):
+    from fungrad.torch import _creation as C
+    kw.setdefault("dtype", self.dtype)
+    if kind == "tensor":
+        return C.tensor(arg, **kw)
+    return getattr(C, kind)(*arg, **kw)
+
+
+def install():
+    for k, f in {**OPERATORS, **METHODS}.items():
+        setattr(Tensor, k, f)
+    Tensor.T = property(S.T)
+    Tensor.mT = property(lambda self: S.transpose(self, -2, -1))
+    Tensor.__hash__ = lambda self: id(self)

@@ -1,0 +1,69 @@
+"""Indexing: ``t[idx]`` (Select/Slice/Index backward nodes) and ``t[idx] = v`` (CopySlices)."""
+import numpy as np
+
+import fungrad.numpy as fnp
+from fungrad import _lax as lax
+from fungrad.numpy.indexing import getitem as _fgetitem, parse_index
+from fungrad.torch._record import apply
+from fungrad.torch._tensor import Tensor
+from fungrad.torch._util import cast, val
+
+__all__ = ["getitem", "setitem", "index_name"]
+
+
+def _convert(idx):
+    if isinstance(idx, Tensor):
+        v = np.asarray(val(idx))
+        return v if v.ndim or v.dtype == np.bool_ else int(v)
+    if isinstance(idx, tuple):
+        return tuple(_convert(i) for i in idx)
+    if isinstance(idx, list) and any(isinstance(i, Tensor) for i in idx):
+        return np.asarray([val(i) for i in idx])
+    return idx
+
+
+def index_name(idx):
+    items = idx if isinstance(idx, tuple) else (idx,)
+    name = None
+    for it in items:
+        if isinstance(it, (list, np.ndarray)):
+            return "IndexBackward0"
+        if it is Ellipsis or (isinstance(it, slice) and it == slice(None)):
+            continue
+        if isinstance(it, slice):
+            name = "SliceBackward0"
+        elif it is None:
+            name = "UnsqueezeBackward0"
+        else:
+            name = "SelectBackward0"
+    return name or "AliasBackward0"
+
+
+def getitem(a, idx):
+    idx = _convert(idx)
+    name = index_name(idx)
+    view = name != "IndexBackward0"
+    return apply(name, lambda x: _fgetitem(x, idx), [a], view=view)
+
+
+def _setitem_fn(idx, shape, dtype):
+    spec, arrays = parse_index(idx, len(shape))
+    mask = np.zeros(shape, np.bool_)
+    mask[idx] = True
+    region = np.zeros(shape, np.int8)[idx].shape
+
+    def fn(x, v):
+        v = cast(v, dtype)
+        upd = fnp.broadcast_to(v, region)
+        placed = lax.scatter_add(fnp.zeros(shape, dtype), upd, spec, arrays)
+        return fnp.where(mask, placed, x)
+    return fn
+
+
+def setitem(a, idx, value):
+    from fungrad.torch._ops_inplace import inplace
+    idx = _convert(idx)
+    if isinstance(value, Tensor):
+        value = value
+    fn = _setitem_fn(idx, tuple(a.shape), a._value.dtype)
+    inplace(a, "torch::autograd::CopySlices", fn, [value], view_error=True)

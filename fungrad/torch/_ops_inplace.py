@@ -1,0 +1,118 @@
+"""In-place ops: the out-of-place op is recorded, then its value is written into the tensor's
+buffer (shared with views and detached aliases), the version counter is bumped and, if the op was
+recorded, the tensor's grad_fn becomes its node (torch's history rebase).
+
+Differs from torch: an in-place change made through a view does not rewrite its base's grad_fn.
+"""
+import numpy as np
+
+from fungrad.torch import _ops_math as M
+from fungrad.torch._grad_mode import GRAD, INFERENCE
+from fungrad.torch._record import apply
+from fungrad.torch._tensor import Tensor, _new
+from fungrad.torch._util import cast
+
+__all__ = ["inplace", "add_", "sub_", "mul_", "div_", "zero_", "fill_", "copy_", "clamp_",
+           "pow_", "neg_", "exp_", "relu_", "sqrt_"]
+
+_E9 = "a leaf Variable that requires grad is being used in an in-place operation."
+_E9B = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+_I3 = ("Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
+       "clone to get a normal tensor before doing inplace update.See "
+       "https://github.com/pytorch/rfcs/pull/17 for more details.")
+
+
+def check(t, view_error=False):
+    if t._inference and not INFERENCE.get():
+        raise RuntimeError(_I3)
+    if GRAD.get():
+        if t.grad_fn is None and t._requires_grad:
+            raise RuntimeError(_E9B if view_error else _E9)
+        b = t._base
+        if b is not None and b.grad_fn is None and b._requires_grad:
+            raise RuntimeError(_E9B)
+
+
+def _snapshot(t):
+    """A private copy of ``t`` with the same graph position (the op may save it)."""
+    s = _new(np.array(t._value, copy=True) if isinstance(t._value, np.ndarray) else t._value)
+    s._requires_grad, s.grad_fn, s._output_nr, s._acc = (t._requires_grad, t.grad_fn,
+                                                       t._output_nr, t._acc)
+    if t.grad_fn is None and t._requires_grad:
+        s._acc = t._edge()[0]
+    return s
+
+
+def inplace(t, name, fn, args, view_error=False):
+    check(t, view_error)
+    grad_on = GRAD.get()
+    tracked = grad_on and (t._requires_grad or any(
+        isinstance(a, Tensor) and a._requires_grad for a in args))
+    src = _snapshot(t) if tracked else t
+    r = apply(name, fn, [src, *args])
+    commit(t, r)
+    return t
+
+
+def commit(t, r):
+    """Writes ``r``'s value into ``t`` and moves ``t`` to ``r``'s graph position."""
+    cur, new = t._value, r._value
+    if (isinstance(cur, np.ndarray) and isinstance(new, np.ndarray) and cur.flags.writeable
+            and cur.shape == new.shape):
+        np.copyto(cur, new, casting="unsafe")
+    else:
+        t._value = cast(new, cur.dtype) if new.dtype != cur.dtype else new
+    t._vc.v += 1
+    node = r.grad_fn
+    if node is not None:
+        t.grad_fn, t._output_nr, t._requires_grad = node, r._output_nr, True
+        node._saved = [(t._vc, t._vc.v, t, True) if s[2] is r else s for s in node._saved]
+
+
+def _binary_inplace(name, f):
+    def op(t, other, *, alpha=1):
+        dt = t._value.dtype
+        o = other if alpha == 1 else M.mul(other, alpha)
+        return inplace(t, name, lambda x, y: cast(f(x, cast(y, dt) if type(y) is not float
+                                                     or dt.kind in "fc" else y), dt), [o])
+    return op
+
+
+import fungrad.numpy as fnp  # noqa: E402
+
+add_ = _binary_inplace("AddBackward0", fnp.add)
+sub_ = _binary_inplace("SubBackward0", fnp.subtract)
+mul_ = _binary_inplace("MulBackward0", fnp.multiply)
+div_ = _binary_inplace("DivBackward0", fnp.divide)
+pow_ = _binary_inplace("PowBackward0", fnp.power)
+
+
+def _unary_inplace(name, fn):
+    def op(t):
+        return inplace(t, name, lambda x: cast(fn(x), x.dtype), [])
+    return op
+
+
+neg_ = _unary_inplace("NegBackward0", fnp.negative)
+exp_ = _unary_inplace("ExpBackward0", fnp.exp)
+sqrt_ = _unary_inplace("SqrtBackward0", fnp.sqrt)
+relu_ = _unary_inplace("ReluBackward0", lambda x: fnp.where(x > 0, x, 0))
+zero_ = _unary_inplace("ZeroBackward0", lambda x: x * 0)
+
+
+def fill_(t, value):
+    v = value._value if isinstance(value, Tensor) else value
+    return inplace(t, "FillBackward2" if not isinstance(value, Tensor) else "FillBackward3",
+                   lambda x: fnp.full_like(x, v) + x * 0, [])
+
+
+def copy_(t, src, non_blocking=False):
+    dt, shape = t._value.dtype, tuple(t.shape)
+    return inplace(t, "torch::autograd::CopyBackwards",
+                   lambda x, y: fnp.broadcast_to(cast(y, dt), shape) + x * 0, [src])
+
+
+def clamp_(t, min=None, max=None):
+    r = M.clamp(t, min, max)
+    return inplace(t, r.grad_fn.name() if r.grad_fn else "ClampBackward1",
+                   lambda x: r._value + x * 0, [])

@@ -1,0 +1,241 @@
+"""Arithmetic, elementwise math and matrix products as Tensor ops (operators, methods, functions).
+
+Each op is ``apply(name, fn, operands)`` with ``fn`` written with fungrad.numpy / fungrad._lax, after
+torch's dtype promotion.
+"""
+import numpy as np
+
+import fungrad.numpy as fnp
+from fungrad import _lax as lax
+from fungrad.torch._record import apply
+from fungrad.torch._tensor import Tensor, _new
+from fungrad.torch._util import F32, cast, common, val
+
+__all__ = ["add", "sub", "mul", "div", "true_divide", "pow", "neg", "rsub", "matmul", "mm",
+           "bmm", "mv", "dot", "outer", "exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt",
+           "abs", "relu", "clamp", "clip", "square", "rsqrt", "log1p", "expm1", "sign", "floor",
+           "ceil", "round", "reciprocal", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge",
+           "where", "tan", "sinh", "cosh", "atan", "asin", "acos", "log2", "log10", "floor_divide",
+           "remainder", "logical_not", "logical_and", "logical_or", "isnan", "isfinite",
+           "allclose", "equal", "erf"]
+
+
+def _bin(name, f, inexact=False):
+    def op(a, b):
+        dt = common(a, b, inexact=inexact)
+        return apply(name, lambda x, y: f(cast(x, dt), cast(y, dt)), [a, b])
+    return op
+
+
+_add = _bin("AddBackward0", fnp.add)
+_sub = _bin("SubBackward0", fnp.subtract)
+mul = _bin("MulBackward0", fnp.multiply)
+div = true_divide = _bin("DivBackward0", fnp.divide, inexact=True)
+maximum = _bin("MaximumBackward0", fnp.maximum)
+minimum = _bin("MinimumBackward0", fnp.minimum)
+atan2 = _bin("Atan2Backward0", fnp.arctan2, inexact=True)
+
+
+def add(a, b, *, alpha=1):
+    return _add(a, b if alpha == 1 else mul(b, alpha))
+
+
+def sub(a, b, *, alpha=1):
+    return _sub(a, b if alpha == 1 else mul(b, alpha))
+
+
+def rsub(a, b, alpha=1):
+    """``b - a`` where ``b`` is a scalar (torch's RsubBackward1)."""
+    dt = common(a, b)
+    return apply("RsubBackward1", lambda x, y: fnp.subtract(cast(y, dt), cast(x, dt)), [a, b])
+
+
+def _rdiv(a, b):
+    """``b / a`` for a scalar b: torch records it as ``b * reciprocal(a)`` (MulBackward0)."""
+    dt = common(a, b, inexact=True)
+    return apply("MulBackward0", lambda x, y: fnp.divide(cast(y, dt), cast(x, dt)), [a, b])
+
+
+def pow(a, b):
+    if isinstance(a, Tensor) and not isinstance(b, Tensor):
+        dt = common(a, b)
+        e = b
+        return apply("PowBackward0", lambda x: fnp.power(cast(x, dt), e), [a])
+    dt = common(a, b)
+    name = "PowBackward1" if isinstance(a, Tensor) else "PowBackward2"
+    return apply(name, lambda x, y: _pow_safe(cast(x, dt), cast(y, dt)), [a, b])
+
+
+def _pow_safe(x, y):
+    """x ** y with torch's zero gradient for the exponent where x == 0."""
+    if type(x) in (int, float) or type(y) in (int, float):
+        return fnp.power(x, y)
+    zero = x == 0
+    safe = fnp.where(zero, fnp.ones_like(x), x)
+    return fnp.where(zero, fnp.power(x, lax.stop_gradient(y)), fnp.power(safe, y))
+
+
+def neg(a):
+    return apply("NegBackward0", fnp.negative, [a])
+
+
+def _un(name, f, inexact=True):
+    def op(a):
+        if inexact and a._value.dtype.kind not in "fc":
+            return apply(name, lambda x: f(cast(x, F32)), [a])
+        return apply(name, f, [a])
+    return op
+
+
+exp = _un("ExpBackward0", fnp.exp)
+log = _un("LogBackward0", fnp.log)
+log1p = _un("Log1PBackward0", fnp.log1p)
+expm1 = _un("Expm1Backward0", fnp.expm1)
+sin = _un("SinBackward0", fnp.sin)
+cos = _un("CosBackward0", fnp.cos)
+tan = _un("TanBackward0", fnp.tan)
+sinh = _un("SinhBackward0", fnp.sinh)
+cosh = _un("CoshBackward0", fnp.cosh)
+atan = _un("AtanBackward0", fnp.arctan)
+asin = _un("AsinBackward0", fnp.arcsin)
+acos = _un("AcosBackward0", fnp.arccos)
+tanh = _un("TanhBackward0", fnp.tanh)
+sigmoid = _un("SigmoidBackward0", lax.logistic)
+sqrt = _un("SqrtBackward0", fnp.sqrt)
+rsqrt = _un("RsqrtBackward0", lambda x: 1.0 / fnp.sqrt(x))
+reciprocal = _un("ReciprocalBackward0", lambda x: 1.0 / x)
+log2 = _un("Log2Backward0", lambda x: fnp.log(x) / np.log(2.0))
+log10 = _un("Log10Backward0", lambda x: fnp.log(x) / np.log(10.0))
+abs = _un("AbsBackward0", lambda x: fnp.where(x >= 0, x, -x) if x.dtype.kind == "f"
+          else fnp.abs(x), inexact=False)
+sign = _un("SignBackward0", fnp.sign, inexact=False)
+floor = _un("FloorBackward0", fnp.floor, inexact=False)
+ceil = _un("CeilBackward0", fnp.ceil, inexact=False)
+round = _un("RoundBackward0", fnp.round, inexact=False)
+relu = _un("ReluBackward0", lambda x: fnp.where(x > 0, x, 0), inexact=False)
+square = _un("PowBackward0", lambda x: fnp.power(x, 2), inexact=False)
+
+
+def _erf_fn(x):
+    # Abramowitz-Stegun 7.1.26 is too coarse; use the series-free identity via numpy for value
+    # and d/dx erf = 2/sqrt(pi) exp(-x^2) through a tanh-free rational approximation.
+    t = 1.0 / (1.0 + 0.5 * fnp.abs(x))
+    y = 1 - t * fnp.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (
+        0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (
+            1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))))
+    return fnp.where(x >= 0, y, -y)
+
+
+erf = _un("ErfBackward0", _erf_fn)
+
+
+def clamp(a, min=None, max=None):
+    """Gradient 1 inside [min, max] including the bounds, 0 outside (torch's rule)."""
+    def fn(x):
+        mask = None
+        c = x
+        if min is not None:
+            mask = x >= min
+            c = fnp.maximum(c, min)
+        if max is not None:
+            m2 = x <= max
+            mask = m2 if mask is None else mask & m2
+            c = fnp.minimum(c, max)
+        return fnp.where(mask, x, lax.stop_gradient(c))
+    name = "ClampBackward1" if min is not None and max is not None else (
+        "ClampMinBackward0" if min is not None else "ClampMaxBackward0")
+    return apply(name, fn, [a])
+
+
+clip = clamp
+
+
+def _cmp(f):
+    def op(a, b):
+        dt = common(a, b)
+        return _new(np.asarray(f(cast(val(a), dt), cast(val(b), dt))))
+    return op
+
+
+eq = _cmp(fnp.equal)
+ne = _cmp(fnp.not_equal)
+lt = _cmp(fnp.less)
+le = _cmp(fnp.less_equal)
+gt = _cmp(fnp.greater)
+ge = _cmp(fnp.greater_equal)
+
+
+def logical_not(a):
+    return _new(fnp.logical_not(val(a)))
+
+
+def logical_and(a, b):
+    return _new(fnp.logical_and(val(a), val(b)))
+
+
+def logical_or(a, b):
+    return _new(fnp.logical_or(val(a), val(b)))
+
+
+def isnan(a):
+    return _new(fnp.not_equal(val(a), val(a)))
+
+
+def isfinite(a):
+    return _new(fnp.isfinite(val(a)))
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(np.allclose(np.asarray(val(a)), np.asarray(val(b)), rtol, atol, equal_nan))
+
+
+def equal(a, b):
+    return a.shape == b.shape and bool(np.all(np.asarray(val(a)) == np.asarray(val(b))))
+
+
+def floor_divide(a, b):
+    dt = common(a, b)
+    return apply("DivBackward2", lambda x, y: fnp.floor_divide(cast(x, dt), cast(y, dt)), [a, b])
+
+
+def remainder(a, b):
+    dt = common(a, b)
+    return apply("RemainderBackward0", lambda x, y: fnp.mod(cast(x, dt), cast(y, dt)), [a, b])
+
+
+def where(cond, a=None, b=None):
+    if a is None:
+        return tuple(_new(np.asarray(i)) for i in np.nonzero(np.asarray(val(cond))))
+    dt = common(a, b)
+    c = val(cond)
+    return apply("WhereBackward0", lambda x, y: fnp.where(c, cast(x, dt), cast(y, dt)), [a, b])
+
+
+def _mat_name(a, b):
+    na, nb = a.ndim, b.ndim
+    if na == 2 and nb == 2:
+        return "MmBackward0"
+    if na == 2 and nb == 1:
+        return "MvBackward0"
+    if na == 1 and nb == 1:
+        return "DotBackward0"
+    if na == 3 and nb == 3:
+        return "BmmBackward0"
+    return "UnsafeViewBackward0" if na > 2 else "SqueezeBackward4"
+
+
+def matmul(a, b):
+    va, vb = a._value, b._value
+    if va.ndim == 2 and vb.ndim == 2 and va.shape[1] != vb.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({va.shape[0]}x"
+                           f"{va.shape[1]} and {vb.shape[0]}x{vb.shape[1]})")
+    dt = common(a, b)
+    return apply(_mat_name(va, vb), lambda x, y: fnp.matmul(cast(x, dt), cast(y, dt)), [a, b])
+
+
+mm = bmm = mv = dot = matmul
+
+
+def outer(a, b):
+    dt = common(a, b)
+    return apply("MulBackward0", lambda x, y: fnp.outer(cast(x, dt), cast(y, dt)), [a, b])

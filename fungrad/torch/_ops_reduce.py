@@ -1,0 +1,213 @@
+"""Reductions and normalizations: sum, mean, prod, max/min (with indices), var/std, norm,
+cumsum, softmax/log_softmax, logsumexp, sort, argmax/argmin, all/any."""
+import collections
+
+import numpy as np
+
+import fungrad.numpy as fnp
+from fungrad import _lax as lax
+from fungrad.torch._dtype import to_np
+from fungrad.torch._record import apply
+from fungrad.torch._tensor import _new
+from fungrad.torch._util import F32, cast, dims_of, norm_dim, val
+
+__all__ = ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "var", "std",
+           "norm", "cumsum", "softmax", "log_softmax", "logsumexp", "sort", "all", "any",
+           "return_types"]
+
+
+class return_types:
+    """Named result tuples (torch.return_types.max and friends)."""
+
+    max = collections.namedtuple("max", ["values", "indices"])
+    min = collections.namedtuple("min", ["values", "indices"])
+    sort = collections.namedtuple("sort", ["values", "indices"])
+
+
+def _int_to_long(x):
+    return cast(x, np.dtype(np.int64)) if x.dtype.kind in "biu" else x
+
+
+def sum(a, dim=None, keepdim=False, *, dtype=None):
+    axes = dims_of(dim, a.ndim)
+    dt = to_np(dtype)
+
+    def fn(x):
+        x = cast(x, dt) if dt is not None else _int_to_long(x)
+        return fnp.sum(x, axis=axes, keepdims=keepdim)
+    return apply("SumBackward0" if dim is None else "SumBackward1", fn, [a])
+
+
+def mean(a, dim=None, keepdim=False, *, dtype=None):
+    if a._value.dtype.kind not in "fc" and dtype is None:
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
+                           f"floating point or complex dtype. Got: {a.dtype.name.capitalize()}")
+    axes = dims_of(dim, a.ndim)
+    dt = to_np(dtype)
+    return apply("MeanBackward0" if dim is None else "MeanBackward1",
+                 lambda x: fnp.mean(cast(x, dt) if dt is not None else x, axis=axes,
+                                    keepdims=keepdim), [a])
+
+
+def prod(a, dim=None, keepdim=False, *, dtype=None):
+    axes = dims_of(dim, a.ndim)
+    return apply("ProdBackward0" if dim is None else "ProdBackward1",
+                 lambda x: fnp.prod(_int_to_long(x), axis=axes, keepdims=keepdim), [a])
+
+
+def _take_along(x, idx, d, keepdim):
+    """x[..., idx, ...] along dim d with idx of the reduced shape (keepdim layout)."""
+    grids = list(np.indices(idx.shape, sparse=True))
+    grids[d] = idx
+    out = x[tuple(grids)]
+    return out if keepdim else fnp.squeeze(out, axis=d)
+
+
+def _extreme(a, dim, keepdim, which):
+    name = "Max" if which == "max" else "Min"
+    if dim is None:
+        if a.numel() == 0:
+            raise RuntimeError(f"{which}(): Expected reduction dim to be specified for "
+                               "input.numel() == 0. Specify the reduction dim with the 'dim' "
+                               "argument.")
+        f = fnp.max if which == "max" else fnp.min
+        return apply(f"{name}Backward1", f, [a])
+    d = norm_dim(dim, a.ndim)
+    v = np.asarray(val(a)) if not hasattr(val(a), "_trace") else None
+    if v is None:
+        xs = a._value
+        idx = (fnp.argmax if which == "max" else fnp.argmin)(xs, axis=d, keepdims=True)
+    else:
+        idx = (np.argmax if which == "max" else np.argmin)(v, axis=d, keepdims=True)
+    if a.ndim == 0:
+        values = apply(f"{name}Backward0", lambda x: x * 1, [a])
+        return getattr(return_types, which)(values, _new(np.zeros((), np.int64)))
+    values = apply(f"{name}Backward0", lambda x: _take_along(x, idx, d, keepdim), [a])
+    ind = idx if keepdim else fnp.squeeze(idx, axis=d)
+    return getattr(return_types, which)(values, _new(np.asarray(ind, np.int64)))
+
+
+def max(a, dim=None, keepdim=False):
+    from fungrad.torch._tensor import Tensor
+    if isinstance(dim, Tensor):
+        from fungrad.torch._ops_math import maximum
+        return maximum(a, dim)
+    return _extreme(a, dim, keepdim, "max")
+
+
+def min(a, dim=None, keepdim=False):
+    from fungrad.torch._tensor import Tensor
+    if isinstance(dim, Tensor):
+        from fungrad.torch._ops_math import minimum
+        return minimum(a, dim)
+    return _extreme(a, dim, keepdim, "min")
+
+
+def amax(a, dim=(), keepdim=False):
+    axes = dims_of(dim, a.ndim) or None
+    return apply("AmaxBackward0", lambda x: fnp.max(x, axis=axes, keepdims=keepdim), [a])
+
+
+def amin(a, dim=(), keepdim=False):
+    axes = dims_of(dim, a.ndim) or None
+    return apply("AminBackward0", lambda x: fnp.min(x, axis=axes, keepdims=keepdim), [a])
+
+
+def argmax(a, dim=None, keepdim=False):
+    return _new(np.asarray(fnp.argmax(val(a), axis=dim, keepdims=keepdim), np.int64))
+
+
+def argmin(a, dim=None, keepdim=False):
+    return _new(np.asarray(fnp.argmin(val(a), axis=dim, keepdims=keepdim), np.int64))
+
+
+def var(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    axes = dims_of(dim, a.ndim)
+    ddof = correction if correction is not None else (0 if unbiased is False else 1)
+    return apply("VarBackward0", lambda x: fnp.var(x, axis=axes, ddof=ddof, keepdims=keepdim),
+                 [a])
+
+
+def std(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    axes = dims_of(dim, a.ndim)
+    ddof = correction if correction is not None else (0 if unbiased is False else 1)
+    return apply("StdBackward0", lambda x: fnp.std(x, axis=axes, ddof=ddof, keepdims=keepdim),
+                 [a])
+
+
+def norm(a, p="fro", dim=None, keepdim=False):
+    axes = dims_of(dim, a.ndim)
+    if p in ("fro", 2, 2.0):
+        fn = lambda x: fnp.sqrt(fnp.sum(x * x, axis=axes, keepdims=keepdim))  # noqa: E731
+    elif p == 1:
+        fn = lambda x: fnp.sum(fnp.abs(x), axis=axes, keepdims=keepdim)  # noqa: E731
+    else:
+        fn = lambda x: fnp.power(fnp.sum(fnp.power(fnp.abs(x), p), axis=axes,  # noqa: E731
+                                         keepdims=keepdim), 1.0 / p)
+    return apply("LinalgVectorNormBackward0", fn, [a])
+
+
+def cumsum(a, dim, *, dtype=None):
+    d = norm_dim(dim, a.ndim)
+
+    def fn(x):
+        x = _int_to_long(x)
+        if x.ndim == 0:
+            return x * 1
+        n = x.shape[d]
+        tri = np.triu(np.ones((n, n), x.dtype))
+        return fnp.moveaxis(fnp.matmul(fnp.moveaxis(x, d, -1), tri), -1, d)
+    return apply("CumsumBackward0", fn, [a])
+
+
+def _softmax_fn(x, d, dt):
+    x = cast(x, dt) if dt is not None else x
+    m = lax.stop_gradient(fnp.max(x, axis=d, keepdims=True))
+    e = fnp.exp(x - m)
+    return e / fnp.sum(e, axis=d, keepdims=True)
+
+
+def _log_softmax_fn(x, d, dt):
+    x = cast(x, dt) if dt is not None else x
+    m = lax.stop_gradient(fnp.max(x, axis=d, keepdims=True))
+    s = x - m
+    return s - fnp.log(fnp.sum(fnp.exp(s), axis=d, keepdims=True))
+
+
+def softmax(a, dim=None, dtype=None, _stacklevel=3):
+    d = norm_dim(dim if dim is not None else -1, a.ndim)
+    return apply("SoftmaxBackward0", lambda x: _softmax_fn(x, d, to_np(dtype)), [a])
+
+
+def log_softmax(a, dim=None, dtype=None, _stacklevel=3):
+    d = norm_dim(dim if dim is not None else -1, a.ndim)
+    return apply("LogSoftmaxBackward0", lambda x: _log_softmax_fn(x, d, to_np(dtype)), [a])
+
+
+def logsumexp(a, dim, keepdim=False):
+    axes = dims_of(dim, a.ndim)
+
+    def fn(x):
+        m = lax.stop_gradient(fnp.max(x, axis=axes, keepdims=True))
+        out = fnp.log(fnp.sum(fnp.exp(x - m), axis=axes, keepdims=True)) + m
+        return out if keepdim else fnp.squeeze(out, axis=axes)
+    return apply("LogsumexpBackward0", fn, [a])
+
+
+def sort(a, dim=-1, descending=False, stable=False):
+    d = norm_dim(dim, a.ndim)
+    v = np.asarray(val(a))
+    idx = np.argsort(-v if descending else v, axis=d, kind="stable")
+    values = apply("SortBackward0", lambda x: _take_along(x, idx, d, True), [a])
+    return return_types.sort(values, _new(idx.astype(np.int64)))
+
+
+def all(a, dim=None, keepdim=False):
+    return _new(np.asarray(fnp.all(val(a), axis=dim, keepdims=keepdim)))
+
+
+def any(a, dim=None, keepdim=False):
+    return _new(np.asarray(fnp.any(val(a), axis=dim, keepdims=keepdim)))
+
+
+_ = F32

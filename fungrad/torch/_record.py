@@ -1,0 +1,283 @@
+"""apply(): the one entry point of every differentiable Tensor op.
+
+``fn`` is a function of the operands' values written with fungrad.numpy / fungrad._lax. With grad
+mode on and an operand requiring grad, the core's ``linearize_flat`` runs it: the primal is computed
+concretely and the op's linear (tangent) program recorded; its residuals are the op's saved
+tensors. The OpNode made here transposes that program in backward (``backward_pass``). Otherwise
+``fn`` just runs on the values. Dual tensors (forward AD) get their tangents from the core's jvp.
+"""
+import traceback
+
+import numpy as np
+
+from fungrad._api.reverse import pullback
+from fungrad._core.ir import Literal
+from fungrad._core.linear_arg import LinearArg
+from fungrad._interp.jvp import jvp_flat
+from fungrad._interp.linearize import linearize_flat
+from fungrad._interp.transpose import backward_pass
+from fungrad._core.zero import Zero
+from fungrad.torch import _dtype
+from fungrad.torch._grad_mode import ANOMALY, GRAD
+from fungrad.torch._node import Node, node_class
+from fungrad.torch._tensor import Tensor, _new
+
+__all__ = ["apply", "record", "OpNode", "STATE"]
+
+
+class _State:
+    """Counters other modules switch on (dual levels, saved-tensor hooks)."""
+
+    dual_level = None
+    saved_hooks = []
+
+
+STATE = _State()
+
+_E6 = ("one of the variables needed for gradient computation has been modified by an inplace "
+       "operation: [{typ} [{shape}]]{which} is at version {now}; expected version {then} instead. "
+       "Hint: {hint}")
+_E6_HINT = ("enable anomaly detection to find the operation that failed to compute its "
+            "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+_E6_HINT_ANOMALY = ("the backtrace further above shows the operation that failed to compute its "
+                    "gradient. The variable in question was changed in there or anywhere later. "
+                    "Good luck!")
+E3 = ("Trying to backward through the graph a second time (or directly access saved tensors "
+      "after they have already been freed). Saved intermediate values of the graph are freed when "
+      "you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward "
+      "through the graph a second time or if you need to access saved tensors after calling "
+      "backward.")
+_I1 = ("Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+       "inference mode in computation tracked by autograd. To work around this, you can make a "
+       "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+       "`torch.inference_mode()`.")
+
+
+def short_name(name):
+    """``Exp`` for ``ExpBackward0``: the token torch's in-place error message uses."""
+    name = name.rsplit("::", 1)[-1]
+    i = name.find("Backward")
+    return name[:i] if i > 0 else name
+
+
+class OpNode(Node):
+    """The grad_fn of one recorded op: its LinearFunction and the edges to its inputs."""
+
+    def __init__(self):
+        super().__init__()
+        self._lin = None
+        self._f = None
+        self._dvals = None
+        self._diff = ()
+        self._saved = ()
+        self._freed = False
+        self._args = ()
+        self.n_outputs = 1
+        self.has_saved = False
+
+    @property
+    def _saved_self(self):
+        return self._saved_arg(0)
+
+    @property
+    def _saved_other(self):
+        return self._saved_arg(1)
+
+    def _saved_arg(self, i):
+        if self._freed:
+            raise RuntimeError(E3)
+        a = self._args[i] if i < len(self._args) else None
+        if isinstance(a, Tensor):
+            return a
+        return _new(np.asarray(a))
+
+    def check_saved(self):
+        if self._freed:
+            raise RuntimeError(E3)
+        for vc, then, t, is_out in self._saved:
+            if vc.v != then:
+                if is_out:
+                    which = f", which is output 0 of {short_name(self.name())},"
+                elif t.grad_fn is not None:
+                    which = f", which is output 0 of {short_name(t.grad_fn.name())},"
+                else:
+                    which = ""
+                hint = _E6_HINT_ANOMALY if ANOMALY.get()[0] else _E6_HINT
+                shape = ", ".join(map(str, t.shape)) if t is not None else ""
+                typ = _dtype.tensor_type_name(t._value.dtype) if t is not None else "Tensor"
+                raise RuntimeError(_E6.format(typ=typ, shape=shape, which=which, now=vc.v,
+                                              then=then, hint=hint))
+
+    def apply(self, grads, create_graph):
+        """Gradients for next_functions (None where none) from grads of the outputs."""
+        lin = self._lin
+        n = len(self.next_functions)
+        if create_graph:
+            return _apply_with_graph(self, grads, n)
+        cts = [g for g, z in zip(grads, lin.out_zero) if not z]
+        if all(c is None for c in cts):
+            return [None] * n
+        consts = lin.jaxpr.consts
+        if STATE.saved_hooks and self._unpack is not None:
+            consts = self._unpack(consts)
+        args = [LinearArg(a) for a in lin.in_avals]
+        cts_in = backward_pass(lin.jaxpr.jaxpr, consts, args, cts)
+        out = [None] * n
+        for i, c in zip(self._diff, cts_in):
+            if c is not None and type(c) is not Zero:
+                out[i] = c
+        return out
+
+    _unpack = None
+
+    def release(self):
+        if self.has_saved:
+            self._lin = self._f = self._dvals = None
+            self._freed = True
+
+
+def _apply_with_graph(node, grads, n):
+    """create_graph: the backward of the node is itself a recorded op (the core's vjp of fn)."""
+    f, dvals, nd = node._f, node._dvals, len(node._diff)
+    n_out = len(node._lin.out_avals)
+
+    def bwd(*xs_cts):
+        xs, cts = xs_cts[:nd], list(xs_cts[nd:])
+        _, _, lin = linearize_flat(f, list(xs))
+        return tuple(pullback(lin, cts))
+
+    edges = [node.next_functions[i] for i in node._diff]
+    cts_args = [g for g in grads] + [None] * (n_out - len(grads))
+    name = _BACKWARD_NAMES.get(node.name(), "MulBackward0")
+    outs = record(name, bwd, list(dvals) + [g._value if isinstance(g, Tensor) else g
+                                            for g in cts_args],
+                  edges + [g._edge() if isinstance(g, Tensor) and g._requires_grad else None
+                           for g in cts_args], tuple_out=True)
+    res = [None] * n
+    for i, o in zip(node._diff, outs):
+        res[i] = o
+    return res
+
+
+_BACKWARD_NAMES = {"SumBackward0": "ExpandBackward0", "SumBackward1": "ExpandBackward0",
+                   "AddBackward0": "AddBackward0", "NegBackward0": "NegBackward0",
+                   "ViewBackward0": "ViewBackward0", "MeanBackward0": "DivBackward0"}
+
+
+def apply(name, fn, args, view=False, tuple_out=False):
+    """Run ``fn(*values)`` on the operands ``args`` (Tensors or constants); record a node."""
+    grad_on = GRAD.get()
+    vals = []
+    diff = []
+    dual = False
+    for i, a in enumerate(args):
+        if isinstance(a, Tensor):
+            vals.append(a._value)
+            if a._requires_grad and grad_on:
+                diff.append(i)
+            if a._fw is not None:
+                dual = True
+        else:
+            vals.append(a)
+    if not diff:
+        out = fn(*vals)
+        res = _wrap(out, tuple_out)
+    else:
+        edges = [a._edge() if i in diff else None for i, a in enumerate(args)]
+        res = _record(name, fn, vals, diff, edges, tuple_out, args)
+    if view:
+        src = args[0]
+        base = src._base if src._base is not None else src
+        for r in (res if isinstance(res, tuple) else (res,)):
+            r._base, r._vc = base, src._vc
+    if dual and STATE.dual_level is not None:
+        from fungrad.torch.autograd.forward_ad import propagate
+        propagate(fn, args, vals, res)
+    return res
+
+
+def record(name, fn, vals, edges, tuple_out=False):
+    """Like apply, for values with explicit edges (None: constant); used by create_graph."""
+    diff = [i for i, e in enumerate(edges) if e is not None]
+    if not diff:
+        return _wrap(fn(*vals), tuple_out)
+    return _record(name, fn, vals, diff, edges, tuple_out, None)
+
+
+def _wrap(out, tuple_out):
+    if isinstance(out, (tuple, list)):
+        return tuple(_new(o) for o in out)
+    return (_new(out),) if tuple_out else _new(out)
+
+
+def _record(name, fn, vals, diff, edges, tuple_out, args):
+    if len(diff) == len(vals):
+        f = fn
+    else:
+        def f(*xs):
+            v = list(vals)
+            for i, x in zip(diff, xs):
+                v[i] = x
+            return fn(*v)
+    dvals = [vals[i] for i in diff]
+    outs, tree, lin = linearize_flat(f, dvals)
+    node = node_class(name, OpNode)()
+    node.next_functions = tuple(e if e is not None else (None, 0) for e in edges)
+    node._lin, node._f, node._dvals, node._diff = lin, f, dvals, diff
+    node.n_outputs = len(outs)
+    if args is not None:
+        node._args = args
+    if ANOMALY.get()[0]:
+        node._anomaly_tb = "".join(traceback.format_stack()[:-3])
+    multi = tree.node is not None
+    res = []
+    for k, (o, z) in enumerate(zip(outs, lin.out_zero)):
+        t = _new(o)
+        if o.dtype.kind in "fc":
+            t._requires_grad = True
+            t.grad_fn = node
+            t._output_nr = k
+        res.append(t)
+    consts = lin.jaxpr.consts
+    if consts or any(v.__class__ is np.ndarray and v.ndim == 0 for v in vals):
+        _find_saved(node, lin, vals, args, res)
+    if multi or tuple_out:
+        return tuple(res)
+    return res[0]
+
+
+def _find_saved(node, lin, vals, args, res):
+    """Which inputs/outputs the linear program keeps (by identity): version checks, freeing."""
+    ids = {id(c) for c in lin.jaxpr.consts}
+    for eqn in lin.jaxpr.jaxpr.eqns:
+        for v in eqn.invars:
+            if type(v) is Literal and v.val.__class__ is np.ndarray:
+                ids.add(id(v.val))
+    node.has_saved = bool(ids)
+    saved = []
+    if args is not None:
+        for a, v in zip(args, vals):
+            if isinstance(a, Tensor) and id(v) in ids:
+                if a._inference:
+                    raise RuntimeError(_I1)
+                saved.append((a._vc, a._vc.v, a, False))
+    for t in res:
+        if id(t._value) in ids:
+            saved.append((t._vc, t._vc.v, t, True))
+    node._saved = saved
+    if STATE.saved_hooks:
+        _pack(node, saved)
+
+
+def _pack(node, saved):
+    pack, unpack = STATE.saved_hooks[-1]
+    packed = [(id(t._value), pack(t)) for _, _, t, _ in saved]
+
+    def unpack_all(consts):
+        repl = {}
+        for key, p in packed:
+            u = unpack(p)
+            repl[key] = u._value if isinstance(u, Tensor) else u
+        return [repl.get(id(c), c) for c in consts]
+
+    node._unpack = unpack_all

@@ -1,0 +1,184 @@
+"""torch.func: grad, grad_and_value, vjp, jvp, linearize, vmap, jacrev, jacfwd, hessian.
+
+Each maps onto the core transform of the same name: the user function runs on Tensors whose
+``_value`` is a core tracer. When an argument requires grad, the whole transform is recorded as
+one Tensor op, so the result keeps a grad_fn (as torch's does).
+"""
+import functools
+
+import numpy as np
+
+import fungrad as fg
+from fungrad._core.trace import Tracer
+from fungrad._core.tree import tree_flatten, tree_unflatten
+from fungrad.torch._record import apply
+from fungrad.torch._tensor import Tensor, _new
+
+__all__ = ["grad", "grad_and_value", "vjp", "jvp", "linearize", "vmap", "jacrev", "jacfwd",
+           "hessian", "functional_call"]
+
+
+def _is_t(x):
+    return isinstance(x, Tensor)
+
+
+def to_values(tree):
+    return fg.tree_util.tree_map(lambda t: t._value if _is_t(t) else t, tree, is_leaf=_is_t)
+
+
+def _wrap_leaf(v):
+    return _new(v) if isinstance(v, (np.ndarray, Tracer)) else v
+
+
+def to_tensors(tree):
+    return fg.tree_util.tree_map(_wrap_leaf, tree)
+
+
+def _recorded(core, args, name="MulBackward0"):
+    """Runs ``core(*value_args) -> value pytree`` as one recorded op over the Tensor leaves."""
+    leaves, tree = tree_flatten(args, is_leaf=_is_t)
+    pos = [i for i, x in enumerate(leaves) if _is_t(x)]
+    holder = {}
+
+    def fn(*vals):
+        lv = list(leaves)
+        for i, v in zip(pos, vals):
+            lv[i] = v
+        out = core(*tree_unflatten(tree, lv))
+        flat, holder["tree"] = tree_flatten(out)
+        return tuple(flat)
+
+    outs = apply(name, fn, [leaves[i] for i in pos], tuple_out=True)
+    return tree_unflatten(holder["tree"], list(outs))
+
+
+def _check_out(name, out, has_aux):
+    if has_aux:
+        if not isinstance(out, tuple) or len(out) != 2:
+            raise RuntimeError(f"{name}(f)(*args): output of function f should be a tuple: "
+                               "(output, aux) if has_aux is True")
+        out, aux = out
+    else:
+        aux = None
+    if not _is_t(out):
+        raise RuntimeError(f"{name}(f)(*args): Expected f(*args) to return a Tensor, got "
+                           f"{type(out)}")
+    if out.ndim != 0:
+        raise RuntimeError(f"{name}(f)(*args): Expected f(*args) to return a scalar Tensor, got "
+                           f"tensor with {out.ndim} dims. Maybe you wanted to use the vjp or "
+                           "jacrev APIs instead?")
+    return out, aux
+
+
+def grad_and_value(func, argnums=0, has_aux=False):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        def core_f(*vargs):
+            out, aux = _check_out("grad_and_value", func(*to_tensors(vargs), **kwargs), has_aux)
+            return (out._value, to_values(aux)) if has_aux else out._value
+
+        def core(*vargs):
+            v, g = fg.value_and_grad(core_f, argnums, has_aux=has_aux)(*vargs)
+            return g, v
+        return _recorded(core, args)
+    return wrapper
+
+
+def grad(func, argnums=0, has_aux=False):
+    gv = grad_and_value(func, argnums, has_aux)
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        g, v = gv(*args, **kwargs)
+        return (g, v[1]) if has_aux else g
+    return wrapper
+
+
+def _fn_of_values(func, **kwargs):
+    return lambda *vargs: to_values(func(*to_tensors(vargs), **kwargs))
+
+
+def vjp(func, *primals, has_aux=False):
+    """(out, vjp_fn[, aux]); ``vjp_fn(ct)`` returns a tuple."""
+    res = fg.vjp(_fn_of_values(func), *to_values(primals), has_aux=has_aux)
+    out, fn = to_tensors(res[0]), res[1]
+
+    def vjp_fn(ct):
+        return to_tensors(tuple(fn(to_values(ct))))
+    return (out, vjp_fn, to_tensors(res[2])) if has_aux else (out, vjp_fn)
+
+
+def jvp(func, primals, tangents, *, strict=False, has_aux=False):
+    if not isinstance(primals, tuple):
+        raise RuntimeError("jvp(f, primals, tangents): Expected primals to be a tuple. E.g. it "
+                           "should be valid to call f(*primals).")
+    res = fg.jvp(_fn_of_values(func), to_values(primals), to_values(tuple(tangents)),
+                 has_aux=has_aux)
+    return to_tensors(tuple(res))
+
+
+def linearize(func, *primals):
+    out, f_jvp = fg.linearize(_fn_of_values(func), *to_values(primals))
+    return to_tensors(out), lambda *ts: to_tensors(f_jvp(*to_values(ts)))
+
+
+def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        _check_sizes(args, in_dims)
+        axes = in_dims if not isinstance(in_dims, list) else tuple(in_dims)
+
+        def core(*vargs):
+            return fg.vmap(_fn_of_values(func, **kwargs), axes, out_dims)(*vargs)
+        return _recorded(core, args)
+    return wrapper
+
+
+def _check_sizes(args, in_dims):
+    dims = in_dims if isinstance(in_dims, (tuple, list)) else (in_dims,) * len(args)
+    sizes = []
+    for a, d in zip(args, dims):
+        if _is_t(a) and isinstance(d, int):
+            sizes.append(a.shape[d])
+    if len(set(sizes)) > 1:
+        raise ValueError("vmap: Expected all tensors to have the same size in the mapped "
+                         f"dimension, got sizes {sizes} for the mapped dimension")
+
+
+def _jac(core_t):
+    def make(func, argnums=0, has_aux=False, **kw):
+        @functools.wraps(func)
+        def wrapper(*args):
+            def core(*vargs):
+                return core_t(_fn_of_values(func), argnums, has_aux=has_aux)(*vargs)
+            return _recorded(core, args)
+        return wrapper
+    return make
+
+
+jacrev = _jac(fg.jacrev)
+jacfwd = _jac(fg.jacfwd)
+
+
+def hessian(func, argnums=0):
+    return _jac(fg.hessian)(func, argnums)
+
+
+def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *,
+                    tie_weights=True, strict=False):
+    """Calls ``module(*args)`` with its attributes temporarily replaced by the given tensors."""
+    params = parameter_and_buffer_dicts
+    if isinstance(params, (tuple, list)):
+        merged = {}
+        for d in params:
+            merged.update(d)
+        params = merged
+    old = {k: getattr(module, k) for k in params}
+    try:
+        for k, v in params.items():
+            setattr(module, k, v)
+        args = args if isinstance(args, tuple) else (args,) if args is not None else ()
+        return module(*args, **(kwargs or {}))
+    finally:
+        for k, v in old.items():
+            setattr(module, k, v)

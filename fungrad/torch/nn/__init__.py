@@ -1,0 +1,3 @@
+"""torch.nn: only ``functional`` and ``Parameter``."""
+from fungrad.torch.nn import functional as functional
+from fungrad.torch.nn.parameter import Parameter as Parameter
