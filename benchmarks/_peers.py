@@ -29,5 +29,5 @@ def load_autograd():
     if not available("autograd"):
         return None
     import autograd
-    import autograd.numpy  # noqa: F401
+    import autograd.numpy
     return autograd

@@ -2,6 +2,8 @@
 fungrad (eager and jit) and in each installed peer. Every entry is a zero-argument callable
 returning the gradient as a list of numpy arrays, so it can be checked against the handwritten one.
 """
+import itertools
+
 import numpy as np
 
 import fungrad as fg
@@ -15,7 +17,7 @@ def _np(x):
 # ---- MLP: mean squared error of a tanh network
 def mlp(sizes, batch, peers, seed=0):
     rng = np.random.default_rng(seed)
-    ws = [rng.normal(size=(a, b)) / np.sqrt(a) for a, b in zip(sizes[:-1], sizes[1:])]
+    ws = [rng.normal(size=(a, b)) / np.sqrt(a) for a, b in itertools.pairwise(sizes)]
     bs = [rng.normal(size=b) * 0.1 for b in sizes[1:]]
     x = rng.normal(size=(batch, sizes[0]))
     y = rng.normal(size=(batch, sizes[-1]))

@@ -19,15 +19,15 @@ if hasattr(os, "sched_setaffinity"):
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import time  # noqa: E402
+import time
 
-import numpy as np  # noqa: E402
+import _peers
+import _workloads as W
+import numpy as np
+from _timing import interleaved, peak_bytes
 
-import fungrad as fg  # noqa: E402
-import fungrad.numpy as fnp  # noqa: E402
-import _peers  # noqa: E402
-import _workloads as W  # noqa: E402
-from _timing import interleaved, peak_bytes  # noqa: E402
+import fungrad as fg
+import fungrad.numpy as fnp
 
 QUICK = "--quick" in sys.argv
 REPEATS = 3 if QUICK else 7
@@ -59,7 +59,7 @@ def tracing(sizes=(100, 1000, 10000)):
     for n in sizes:
         steps = n // 3
 
-        def f(y):
+        def f(y, steps=steps):
             for _ in range(steps):
                 y = fnp.sin(y) * 0.5 + y
             return y
@@ -72,7 +72,7 @@ def tracing(sizes=(100, 1000, 10000)):
         line = (f"  {n:6d} ops: fungrad make_jaxpr {t_trace / n * 1e6:6.2f} us/op,"
                 f" fungrad jit first call {t_jit / n * 1e6:6.2f} us/op")
         if jax is not None:
-            def jf(y):
+            def jf(y, steps=steps):
                 for _ in range(steps):
                     y = jax.numpy.sin(y) * 0.5 + y
                 return y

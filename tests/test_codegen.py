@@ -6,10 +6,9 @@ import numpy as np
 
 import fungrad as fg
 import fungrad.numpy as fnp
-from fungrad._interp.codegen import compile_jaxpr
+from fungrad._interp.codegen import compile_jaxpr, kind_of
 from fungrad._interp.passes import optimize
 from fungrad._interp.passes.memory import OUT, plan_memory
-from fungrad._interp.codegen import kind_of
 
 rng = np.random.default_rng(2)
 

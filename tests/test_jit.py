@@ -101,8 +101,8 @@ def test_jvp_of_jit_and_nested_jit():
     x, t = rng.normal(size=3), rng.normal(size=3)
     ref = lambda x: fnp.cos(x) * x + fnp.cos(2.0 * x) * (2.0 * x)
     same(outer(x), ref(x))
-    p, tan = fg.jvp(outer, (x,), (t,))
-    p2, tan2 = fg.jvp(ref, (x,), (t,))
+    _p, tan = fg.jvp(outer, (x,), (t,))
+    _p2, tan2 = fg.jvp(ref, (x,), (t,))
     np.testing.assert_allclose(tan, tan2, rtol=1e-14)
     assert "jit" not in str(outer.lower(x).jaxpr)  # nested jits are inlined
     np.testing.assert_allclose(fg.grad(lambda x: fnp.sum(outer(x)))(x),

@@ -13,10 +13,10 @@ import functools
 
 import numpy as np
 
+from fungrad._api.args import as_leaf
 from fungrad._core.ir import ClosedJaxpr, Jaxpr
 from fungrad._core.trace import EVAL_TRACE, Tracer, current_trace_var
 from fungrad._core.tree import tree_flatten, tree_unflatten
-from fungrad._api.args import as_leaf
 from fungrad._hop.call import jit_p
 from fungrad._interp.codegen import compile_jaxpr
 from fungrad._interp.passes import optimize
@@ -77,7 +77,7 @@ def _out_expr(tree):
 
 
 class _Entry:
-    __slots__ = ("jaxpr", "out_tree", "extra", "fast", "source")
+    __slots__ = ("extra", "fast", "jaxpr", "out_tree", "source")
 
     def __init__(self, jaxpr, out_tree, extra):
         self.jaxpr = jaxpr

@@ -15,7 +15,11 @@ from fungrad._core.trace import bind_on
 from fungrad._core.zero import Zero
 from fungrad._interp.codegen import compile_jaxpr
 from fungrad._interp.jaxpr_transforms import (
-    batch_jaxpr, jvp_jaxpr, partial_eval_jaxpr, transpose_jaxpr)
+    batch_jaxpr,
+    jvp_jaxpr,
+    partial_eval_jaxpr,
+    transpose_jaxpr,
+)
 from fungrad._interp.passes import optimize
 from fungrad._interp.staging import StagingTracer
 from fungrad._lax import moveaxis

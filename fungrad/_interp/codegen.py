@@ -27,7 +27,7 @@ _PY_DTYPES = {np.dtype(np.float64), np.dtype(np.int64), np.dtype(np.bool_),
 class Compiled:
     """A generated function: call it with the program's flat inputs; `.source` is its code."""
 
-    __slots__ = ("fn", "source", "jaxpr", "filename")
+    __slots__ = ("filename", "fn", "jaxpr", "source")
 
     def __init__(self, fn, source, jaxpr, filename):
         self.fn = fn
@@ -156,5 +156,5 @@ def compile_jaxpr(closed, name="jitted", out_expr=None):
     source, glb = generate(closed, name, out_expr)
     filename = f"<fungrad-jit-{next(_counter)}:{name}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    exec(compile(source, filename, "exec"), glb)
+    exec(compile(source, filename, "exec"), glb)  # noqa: S102 - running generated code is the point
     return Compiled(glb[name], source, closed, filename)

@@ -7,7 +7,13 @@ is exact, since primitives are pure.
 Imports: _core, passes._util.
 """
 from fungrad._core.ir import Literal
-from fungrad._interp.passes._util import is_effectful, literal_key, read, rebuild, subst_eqn
+from fungrad._interp.passes._util import (
+    is_effectful,
+    literal_key,
+    read,
+    rebuild,
+    subst_eqn,
+)
 
 
 def _key(eqn):

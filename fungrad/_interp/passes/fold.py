@@ -9,7 +9,13 @@ Imports: _core, passes._util.
 import numpy as np
 
 from fungrad._core.ir import Literal, Var
-from fungrad._interp.passes._util import has_subprogram, is_effectful, read, rebuild, subst_eqn
+from fungrad._interp.passes._util import (
+    has_subprogram,
+    is_effectful,
+    read,
+    rebuild,
+    subst_eqn,
+)
 
 _SMALL = 64  # results up to this many elements are always folded
 
@@ -63,7 +69,7 @@ def _evaluate(eqn, vals):
     try:
         with np.errstate(all="ignore"):
             out = eqn.prim.impl(*vals, **eqn.params)
-    except Exception:  # leave the error to run time, where eager mode raises it too
+    except Exception:  # noqa: BLE001 - leave any error to run time, where eager raises it too
         return None
     outs = list(out) if eqn.prim.multiple_results else [out]
     limit = max([_SMALL] + [_size(x) for x in vals])

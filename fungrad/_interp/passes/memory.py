@@ -33,7 +33,7 @@ class Plan:
 
 
 class _Storage:
-    __slots__ = ("roots", "live")
+    __slots__ = ("live", "roots")
 
     def __init__(self, roots, live):
         self.roots = roots

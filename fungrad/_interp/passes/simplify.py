@@ -14,12 +14,13 @@ Imports: _core, _lax, passes._util.
 """
 import numpy as np
 
+from fungrad import _lax as lax
 from fungrad._core.aval import shaped
 from fungrad._core.dtypes import is_float
 from fungrad._core.ir import Eqn, Literal, Var
 from fungrad._interp.passes._util import is_scalar_literal, read, rebuild, subst_eqn
-from fungrad import _lax as lax
-from fungrad._lax import math as lmath, shape as lshape
+from fungrad._lax import math as lmath
+from fungrad._lax import shape as lshape
 
 _ELEMENTWISE = {lax.add_p, lax.sub_p, lax.mul_p, lax.div_p, lax.select_p, lmath.max_p,
                 lmath.min_p, lmath.pow_p, lmath.atan2_p, lmath.rem_p, lmath.lt_p, lmath.le_p,
@@ -132,9 +133,7 @@ def _unwrap(atom, producer):
         e = producer.get(atom)
         if e is None:
             break
-        if e.prim is lshape.broadcast_to_p:
-            atom = e.invars[0]
-        elif e.prim is lshape.reshape_p and _adds_leading_ones(e.invars[0], atom):
+        if e.prim is lshape.broadcast_to_p or e.prim is lshape.reshape_p and _adds_leading_ones(e.invars[0], atom):
             atom = e.invars[0]
         else:
             break
@@ -195,4 +194,4 @@ def _sum_of_broadcast(eqn, producer):
     return eqns
 
 
-__all__ = ["simplify", "read"]
+__all__ = ["read", "simplify"]
