@@ -95,10 +95,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     grads = _seq(grad_outputs)
     if retain_graph is None:
         retain_graph = create_graph
+    roots = _engine.prepare_roots(outs, grads, batched=is_grads_batched)
     for t in inputs:
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    roots = _engine.prepare_roots(outs, grads, batched=is_grads_batched)
     edges = [t._edge() for t in inputs]
     if is_grads_batched:
         got = _batched(roots, edges, inputs, retain_graph)

@@ -208,11 +208,12 @@ def _apply(cls, args):
         outs = list(out)
     else:
         outs = [out]
-    if record or dual:
-        outs = [_track(ctx, o, k, args, record) for k, o in enumerate(outs)]
     if record:
         ctx.next_functions = tuple(a._edge() if isinstance(a, Tensor) and a._requires_grad
                                    else (None, 0) for a in args)
+    if record or dual:
+        outs = [_track(ctx, o, k, args, record) for k, o in enumerate(outs)]
+    if record:
         ctx._in_meta = [tuple(a.shape) if isinstance(a, Tensor) else None for a in args]
         ctx._saved_vals = tuple(ctx._to_save)
         ctx._versions = tuple(t._vc.v if t is not None else 0 for t in ctx._to_save)

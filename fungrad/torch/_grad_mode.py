@@ -128,7 +128,7 @@ class inference_mode(_Mode):
     def _set(self):
         if self.mode:
             return [(GRAD, GRAD.set(False)), (INFERENCE, INFERENCE.set(True))]
-        return [(INFERENCE, INFERENCE.set(False))]
+        return [(GRAD, GRAD.set(True)), (INFERENCE, INFERENCE.set(False))]
 
 
 class detect_anomaly:

@@ -23,8 +23,6 @@ _I3 = ("Inplace update to inference tensor outside InferenceMode is not allowed.
 
 
 def check(t, view_error=False):
-    if t._inference and not INFERENCE.get():
-        raise RuntimeError(_I3)
     if GRAD.get():
         if t.grad_fn is None and t._requires_grad:
             raise RuntimeError(_E9B if view_error else _E9)
@@ -51,6 +49,8 @@ def inplace(t, name, fn, args, view_error=False):
     src = _snapshot(t) if tracked else t
     r = apply(name, fn, [src, *args])
     commit(t, r)
+    if t._inference and not INFERENCE.get():
+        raise RuntimeError(_I3)  # torch raises after the update
     return t
 
 

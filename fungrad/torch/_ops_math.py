@@ -106,7 +106,7 @@ rsqrt = _un("RsqrtBackward0", lambda x: 1.0 / fnp.sqrt(x))
 reciprocal = _un("ReciprocalBackward0", lambda x: 1.0 / x)
 log2 = _un("Log2Backward0", lambda x: fnp.log(x) / np.log(2.0))
 log10 = _un("Log10Backward0", lambda x: fnp.log(x) / np.log(10.0))
-abs = _un("AbsBackward0", lambda x: fnp.where(x >= 0, x, -x) if x.dtype.kind == "f"
+abs = _un("AbsBackward0", lambda x: x * lax.stop_gradient(fnp.sign(x)) if x.dtype.kind == "f"
           else fnp.abs(x), inexact=False)
 sign = _un("SignBackward0", fnp.sign, inexact=False)
 floor = _un("FloorBackward0", fnp.floor, inexact=False)

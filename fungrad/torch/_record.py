@@ -118,7 +118,7 @@ class OpNode(Node):
         if all(c is None for c in cts):
             return [None] * n
         consts = lin.jaxpr.consts
-        if STATE.saved_hooks and self._unpack is not None:
+        if self._unpack is not None:
             consts = self._unpack(consts)
         args = [LinearArg(a) for a in lin.in_avals]
         cts_in = backward_pass(lin.jaxpr.jaxpr, consts, args, cts)
@@ -164,6 +164,9 @@ _BACKWARD_NAMES = {"SumBackward0": "ExpandBackward0", "SumBackward1": "ExpandBac
                    "ViewBackward0": "ViewBackward0", "MeanBackward0": "DivBackward0"}
 
 
+# np.errstate: torch does not warn on nan/inf results
+
+
 def apply(name, fn, args, view=False, tuple_out=False):
     """Run ``fn(*values)`` on the operands ``args`` (Tensors or constants); record a node."""
     grad_on = GRAD.get()
@@ -179,12 +182,12 @@ def apply(name, fn, args, view=False, tuple_out=False):
                 dual = True
         else:
             vals.append(a)
-    if not diff:
-        out = fn(*vals)
-        res = _wrap(out, tuple_out)
-    else:
-        edges = [a._edge() if i in diff else None for i, a in enumerate(args)]
-        res = _record(name, fn, vals, diff, edges, tuple_out, args)
+    with np.errstate(all="ignore"):
+        if not diff:
+            res = _wrap(fn(*vals), tuple_out)
+        else:
+            edges = [a._edge() if i in diff else None for i, a in enumerate(args)]
+            res = _record(name, fn, vals, diff, edges, tuple_out, args)
     if view:
         src = args[0]
         base = src._base if src._base is not None else src

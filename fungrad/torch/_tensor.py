@@ -96,6 +96,10 @@ class Tensor:
     def is_inference(self):
         return self._inference
 
+    @property
+    def _version(self):
+        return self._vc.v
+
     def _is_view(self):
         return self._base is not None
 

@@ -80,8 +80,19 @@ def grad_and_value(func, argnums=0, has_aux=False):
         def core(*vargs):
             v, g = fg.value_and_grad(core_f, argnums, has_aux=has_aux)(*vargs)
             return g, v
-        return _recorded(core, args)
+        g, v = _recorded(core, args)
+        like = args[argnums] if isinstance(argnums, int) else tuple(args[i] for i in argnums)
+        return _reorder(g, like), v
     return wrapper
+
+
+def _reorder(tree, like):
+    """``tree`` with dict keys in ``like``'s order (the core sorts them)."""
+    if isinstance(like, dict) and isinstance(tree, dict):
+        return {k: _reorder(tree[k], like[k]) for k in like}
+    if isinstance(like, (tuple, list)) and isinstance(tree, (tuple, list)):
+        return type(tree)(_reorder(t, w) for t, w in zip(tree, like))
+    return tree
 
 
 def grad(func, argnums=0, has_aux=False):

@@ -4,7 +4,6 @@ import warnings
 import numpy as np
 
 from fungrad.torch._backward import grad as _grad
-from fungrad.torch._grad_mode import no_grad
 from fungrad.torch._tensor import Tensor, _new
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
@@ -29,10 +28,9 @@ def _numerical(func, inputs, i, eps):
             pert = base.copy().reshape(-1)
             pert[j] += sign * eps
             args = list(inputs)
-            args[i] = _new(pert.reshape(base.shape))
-            with no_grad():
-                vals.append([np.asarray(o._value, np.float64).reshape(-1)
-                             for o in _outputs(func(*args))])
+            args[i] = _new(pert.reshape(base.shape), x._requires_grad)
+            vals.append([np.asarray(o._value, np.float64).reshape(-1)
+                         for o in _outputs(func(*args))])
         cols.append([(p - m) / (2 * eps) for p, m in zip(*vals)])
     # per output: (n_in, n_out)
     return [np.stack([c[k] for c in cols]) if cols else None for k in range(len(cols[0]))]

@@ -39,7 +39,7 @@ def gelu(x, approximate="none"):
 
 def elu(x, alpha=1.0, inplace=False):
     return apply("EluBackward0",
-                 lambda v: fnp.where(v > 0, v, alpha * fnp.expm1(fnp.minimum(v, 0))), [x])
+                 lambda v: fnp.where(v > 0, v, alpha * fnp.expm1(fnp.where(v > 0, 0.0, v))), [x])
 
 
 def silu(x, inplace=False):
@@ -86,7 +86,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     name = {"mean": "MeanBackward0", "sum": "SumBackward0"}.get(reduction, "AbsBackward0")
-    return _pair(name, lambda a, b: fnp.where(a - b >= 0, a - b, b - a), input, target, reduction)
+    return _pair(name, lambda a, b: (a - b) * lax.stop_gradient(fnp.sign(a - b)), input, target, reduction)
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
