@@ -82,7 +82,7 @@ def tracing_section():
     for n in (100, 1_000, 10_000):
         f = chain(fnp, n)
         ops = n_ops(f, 1.0)
-        secs = best(lambda: fg.make_jaxpr(f)(1.0), 0.1)
+        secs = best(lambda f=f: fg.make_jaxpr(f)(1.0), 0.1)
         per_op.append(us(secs, ops))
         row(f"chain n={n}", ops, secs, goal="goal <= 5 us/op")
     flat = max(per_op) / min(per_op)

@@ -73,7 +73,7 @@ def run():
     print(f"  jvp: loss {float(value):.4f}, derivative along e0 {float(slope):.5f}")
     value, f_jvp = fg.linearize(lambda w: loss(w, b), w)
     print(f"  linearize: the same slope from the stored linear map {float(f_jvp(t)):.5f}")
-    out, pullback = fg.vjp(lambda w: X @ w + b, w)
+    _, pullback = fg.vjp(lambda w: X @ w + b, w)
     _show("vjp: logits pulled back from ones (= X.sum(0))", pullback(np.ones(8))[0])
 
     _section("vmap: per-example gradients in one call")

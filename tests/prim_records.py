@@ -194,7 +194,7 @@ RECORDS = [
         (real(dtype=np.float32),), lambda x: x.astype(np.float64), 1, "convert-f32-f64"),
     Rec(lax.convert_p, lambda x: lax.convert_element_type(x, np.float32), UNARY_SHAPES,
         (REAL,), lambda x: x.astype(np.float32), 1, "convert-f64-f32",
-        dict(eps=1e-2, atol=1e-4, rtol=1e-4)),  # float32 output: rounding limits the differences
+        {"eps": 1e-2, "atol": 1e-4, "rtol": 1e-4}),  # float32 output: rounding limits the differences
     Rec(lax.convert_p, lambda x: lax.convert_element_type(x, np.int64), UNARY_SHAPES,
         (real(-5, 5),), lambda x: x.astype(np.int64), "nondiff", "convert-f64-i64"),
     unary(lax.stop_gradient_p, lax.stop_gradient, lambda x: x, diff="nondiff"),

@@ -8,7 +8,12 @@ import pytest
 import fungrad as fg
 import fungrad.numpy as fnp
 from fungrad.errors import (
-    ConcretizationError, DtypeError, FungradError, ShapeError, UnexpectedTracerError)
+    ConcretizationError,
+    DtypeError,
+    FungradError,
+    ShapeError,
+    UnexpectedTracerError,
+)
 
 X = np.array([0.3, -1.2, 2.0])
 THIS_FILE = os.path.abspath(__file__)

@@ -6,13 +6,13 @@ jacfwd == jacrev, vmap against a Python loop, and the IR checker on every progra
 """
 import numpy as np
 import pytest
+from prim_records import RECORDS
 
 import fungrad as fg
 from fungrad import _lax as lax
 from fungrad._core.dtypes import float0, is_float
 from fungrad._interp.linearize import linearize_flat
 from fungrad.testing import check_grads
-from prim_records import RECORDS
 
 B = 5  # the vmapped axis size (distinct from the sizes in the table)
 

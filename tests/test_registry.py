@@ -3,9 +3,10 @@ record (or a record naming a primitive that no longer exists) fails here."""
 import importlib
 import pkgutil
 
+from prim_records import RECORDS
+
 import fungrad._lax
 from fungrad._core.primitive import Primitive
-from prim_records import RECORDS
 
 
 def lax_primitives():
