@@ -7,10 +7,13 @@ tensors. The OpNode made here transposes that program in backward (``backward_pa
 ``fn`` just runs on the values. Dual tensors (forward AD) get their tangents from the core's jvp.
 """
 import traceback
+import types
 
 import numpy as np
 
 from fungrad._api.reverse import pullback
+from fungrad._api.jit import jit
+from fungrad._core.errors import ConcretizationError
 from fungrad._core.ir import Literal
 from fungrad._core.linear_arg import LinearArg
 from fungrad._interp.jvp import jvp_flat
@@ -33,6 +36,7 @@ class _State:
 
 
 STATE = _State()
+USE_JIT = True  # run ops as cached jitted programs (set False to linearize op by op)
 
 _E6 = ("one of the variables needed for gradient computation has been modified by an inplace "
        "operation: [{typ} [{shape}]]{which} is at version {now}; expected version {then} instead. "
@@ -164,11 +168,67 @@ _BACKWARD_NAMES = {"SumBackward0": "ExpandBackward0", "SumBackward1": "ExpandBac
                    "ViewBackward0": "ViewBackward0", "MeanBackward0": "DivBackward0"}
 
 
+_STATIC = (int, float, bool, str, type(None), np.dtype, type, types.BuiltinFunctionType,
+           np.ufunc)
+_jit_cache = {}
+_UNCACHEABLE = object()
+
+
+def _static(v):
+    t = type(v)
+    if t is tuple:
+        return all(_static(x) for x in v)
+    return t in _STATIC or isinstance(v, np.dtype) or (t is types.FunctionType
+                                                         and v.__name__ != "<lambda>")
+
+
+def compiled(fn):
+    """``fn`` under the core's jit, cached per code object and static closure values, so an op
+    is traced once per signature and then runs as generated code (its linearization, partial
+    evaluation and transpose are derived and cached by jit_p). None when not cacheable."""
+    cells = fn.__closure__
+    try:
+        contents = tuple(c.cell_contents for c in cells) if cells else ()
+    except ValueError:
+        return None
+    defaults = fn.__defaults__ or ()
+    if not (_static(contents) and _static(defaults)):
+        return None
+    key = (fn.__code__, tuple((type(c), c) for c in contents), defaults)
+    j = _jit_cache.get(key)
+    if j is None:
+        if len(_jit_cache) > 4096:
+            _jit_cache.clear()
+        j = _jit_cache[key] = _Guarded(fn)
+    return j if j.ok else None
+
+
+class _Guarded:
+    """A jitted op that falls back to plain evaluation if it cannot be traced."""
+
+    __slots__ = ("jitted", "fn", "ok")
+
+    def __init__(self, fn):
+        self.jitted, self.fn, self.ok = jit(fn), fn, True
+
+    def __call__(self, *args):
+        try:
+            return self.jitted(*args)
+        except ConcretizationError:
+            self.ok = False
+            return self.fn(*args)
+
+
 # np.errstate: torch does not warn on nan/inf results
 
 
 def apply(name, fn, args, view=False, tuple_out=False):
     """Run ``fn(*values)`` on the operands ``args`` (Tensors or constants); record a node."""
+    fast = compiled(fn) if USE_JIT else None
+    if fast is not None:
+        fn_run = fast
+    else:
+        fn_run = fn
     grad_on = GRAD.get()
     vals = []
     diff = []
@@ -184,10 +244,10 @@ def apply(name, fn, args, view=False, tuple_out=False):
             vals.append(a)
     with np.errstate(all="ignore"):
         if not diff:
-            res = _wrap(fn(*vals), tuple_out)
+            res = _wrap(fn_run(*vals), tuple_out)
         else:
             edges = [a._edge() if i in diff else None for i, a in enumerate(args)]
-            res = _record(name, fn, vals, diff, edges, tuple_out, args)
+            res = _record(name, fn_run, vals, diff, edges, tuple_out, args)
     if view:
         src = args[0]
         base = src._base if src._base is not None else src

@@ -1,0 +1,86 @@
+"""fungrad.torch vs real PyTorch: an MLP trained 50 steps with ``loss.backward()`` (CPU).
+
+The same script runs against both modules; the per-step time ratio (fungrad.torch / torch) is
+printed for a small net (64-32-10, batch 16) and a 512-wide one (512-512-512-10, batch 64).
+Both sides use one BLAS/intra-op thread (torch.set_num_threads(1); OMP/OPENBLAS_NUM_THREADS=1 for
+numpy, which must be set before numpy loads: run this file as a script).
+
+    python benchmarks/torch_mlp.py [--steps 50] [--repeats 5]
+"""
+import argparse
+import os
+import time
+
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")
+
+import numpy as np  # noqa: E402
+
+CONFIGS = {"small (64-32-10, batch 16)": ([64, 32, 10], 16),
+           "512-wide (512-512-512-10, batch 64)": ([512, 512, 512, 10], 64)}
+
+
+def make_data(sizes, batch, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((batch, sizes[0])).astype(np.float32)
+    y = rng.integers(0, sizes[-1], batch)
+    ws = [(rng.standard_normal((a, b)) / np.sqrt(a)).astype(np.float32)
+          for a, b in zip(sizes[:-1], sizes[1:])]
+    return x, y, ws
+
+
+def train(torch, sizes, batch, steps, lr=0.05):
+    """Seconds per step of SGD on cross-entropy with ``loss.backward()``."""
+    F = torch.nn.functional
+    x, y, ws = make_data(sizes, batch)
+    X, Y = torch.tensor(x), torch.tensor(y)
+    params = []
+    for w in ws:
+        params.append(torch.tensor(w, requires_grad=True))
+        params.append(torch.zeros(w.shape[1], requires_grad=True))
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        h = X
+        for i in range(0, len(params), 2):
+            h = h @ params[i] + params[i + 1]
+            if i + 2 < len(params):
+                h = torch.relu(h)
+        loss = F.cross_entropy(h, Y)
+        loss.backward()
+        with torch.no_grad():
+            for p in params:
+                p -= lr * p.grad
+                p.grad = None
+    return (time.perf_counter() - t0) / steps, loss.item()
+
+
+def best(torch, sizes, batch, steps, repeats):
+    train(torch, sizes, batch, 3)  # warm up
+    runs = [train(torch, sizes, batch, steps) for _ in range(repeats)]
+    return min(r[0] for r in runs), runs[-1][1]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", type=int, default=50)
+    ap.add_argument("--repeats", type=int, default=5)
+    args = ap.parse_args()
+    import fungrad.torch as ftorch
+    try:
+        import torch
+        torch.set_num_threads(1)
+    except ImportError:
+        torch = None
+    print(f"{'config':38s} {'fungrad.torch':>14s} {'torch':>10s} {'ratio':>7s}  losses")
+    for name, (sizes, batch) in CONFIGS.items():
+        tf, lf = best(ftorch, sizes, batch, args.steps, args.repeats)
+        if torch is None:
+            print(f"{name:38s} {tf * 1e6:11.0f} us {'n/a':>10s}")
+            continue
+        tt, lt = best(torch, sizes, batch, args.steps, args.repeats)
+        print(f"{name:38s} {tf * 1e6:11.0f} us {tt * 1e6:7.0f} us {tf / tt:6.2f}x  "
+              f"{lf:.4f} / {lt:.4f}")
+
+
+if __name__ == "__main__":
+    main()
