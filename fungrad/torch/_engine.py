@@ -60,18 +60,20 @@ def accumulate(t, g, cg):
             t._grad = t._grad + gt
         return
     gv = _val(g)
+    if not isinstance(gv, Tracer) and gv.dtype != dt:
+        gv = gv.astype(dt)
     if t._grad is None:
-        if isinstance(gv, Tracer):
-            t._grad = _new(gv)
-        else:
-            t._grad = _new(np.array(gv, dtype=dt, copy=True))
+        # engine grads are fresh arrays (root grads are copied), but one array can reach two
+        # leaves (through an add): copy only then
+        if id(gv) in _given:
+            gv = gv.copy()
+        _given[id(gv)] = gv
+        t._grad = _new(gv)
     else:
-        cur = t._grad._value
-        if isinstance(cur, np.ndarray) and cur.flags.writeable and not isinstance(gv, Tracer):
-            np.add(cur, gv, out=cur, casting="unsafe")
-        else:
-            t._grad._value = cur + gv
-        t._grad._vc.v += 1
+        # a new buffer, not an in-place add: the first grad may alias another tensor's grad
+        gt = t._grad
+        gt._value = gt._value + gv
+        gt._vc.v += 1
 
 
 def _copy(v):
@@ -117,7 +119,11 @@ def run(roots, create_graph=False, retain_graph=False, capture=None, accumulate_
         GRAD.reset(token)
 
 
+_given = {}  # id -> array handed to a .grad during the current backward (kept alive)
+
+
 def _run(roots, cg, retain, capture, acc_leaves):
+    _given.clear()
     deps, order = _discover([e for e, _ in roots])
     cap_index = {}
     if capture is not None:
@@ -267,5 +273,7 @@ def prepare_roots(outputs, grads, batched=False):
                                    f"{g.shape!r} and output[{i}] has a shape of {o.shape!r}.")
             if g._value.dtype != o._value.dtype:
                 g = g.to(o.dtype)
+            if type(g._value) is np.ndarray and not g._requires_grad:
+                g = _new(g._value.copy())
         roots.append((o._edge(), g))
     return roots

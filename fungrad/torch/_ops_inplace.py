@@ -69,8 +69,25 @@ def commit(t, r):
         node._saved = [(t._vc, t._vc.v, t, True) if s[2] is r else s for s in node._saved]
 
 
-def _binary_inplace(name, f):
+def _direct(t, other, ufunc):
+    """Untracked in-place update straight into the buffer (no allocation), or False."""
+    cur = t._value
+    if (GRAD.get() and (t._requires_grad or getattr(other, "_requires_grad", False))) or \
+            t._inference or type(cur) is not np.ndarray or not cur.flags.writeable:
+        return False
+    o = other._value if isinstance(other, Tensor) else other
+    if not (type(o) is np.ndarray or type(o) in (int, float)) or (
+            type(o) is np.ndarray and o.dtype.kind not in "biuf") or cur.dtype.kind != "f":
+        return False
+    ufunc(cur, o, out=cur, casting="unsafe")
+    t._vc.v += 1
+    return True
+
+
+def _binary_inplace(name, f, ufunc=None):
     def op(t, other, *, alpha=1):
+        if alpha == 1 and ufunc is not None and _direct(t, other, ufunc):
+            return t
         dt = t._value.dtype
         o = other if alpha == 1 else M.mul(other, alpha)
         return inplace(t, name, lambda x, y: cast(f(x, cast(y, dt) if type(y) is not float
@@ -80,10 +97,10 @@ def _binary_inplace(name, f):
 
 import fungrad.numpy as fnp  # noqa: E402
 
-add_ = _binary_inplace("AddBackward0", fnp.add)
-sub_ = _binary_inplace("SubBackward0", fnp.subtract)
-mul_ = _binary_inplace("MulBackward0", fnp.multiply)
-div_ = _binary_inplace("DivBackward0", fnp.divide)
+add_ = _binary_inplace("AddBackward0", fnp.add, np.add)
+sub_ = _binary_inplace("SubBackward0", fnp.subtract, np.subtract)
+mul_ = _binary_inplace("MulBackward0", fnp.multiply, np.multiply)
+div_ = _binary_inplace("DivBackward0", fnp.divide, np.divide)
 pow_ = _binary_inplace("PowBackward0", fnp.power)
 
 

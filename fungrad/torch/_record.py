@@ -15,6 +15,7 @@ from fungrad._api.reverse import pullback
 from fungrad._api.jit import jit
 from fungrad._core.errors import ConcretizationError
 from fungrad._core.ir import Literal
+from fungrad._core.primitive import Primitive
 from fungrad._core.linear_arg import LinearArg
 from fungrad._interp.jvp import jvp_flat
 from fungrad._interp.linearize import linearize_flat
@@ -174,27 +175,41 @@ _jit_cache = {}
 _UNCACHEABLE = object()
 
 
-def _static(v):
+class _NotStatic(Exception):
+    pass
+
+
+def _key(v):
+    """A hashable key for a closure value that fixes the traced program, or _NotStatic."""
     t = type(v)
     if t is tuple:
-        return all(_static(x) for x in v)
-    return t in _STATIC or isinstance(v, np.dtype) or (t is types.FunctionType
-                                                         and v.__name__ != "<lambda>")
+        return (tuple, tuple(_key(x) for x in v))
+    if t is types.FunctionType:
+        return _fn_key(v)
+    if t in _STATIC or isinstance(v, np.dtype):
+        return (t, v)
+    if t is types.MethodType and isinstance(v.__self__, Primitive):
+        return (t, v)
+    raise _NotStatic
+
+
+def _fn_key(fn):
+    cells = fn.__closure__
+    try:
+        contents = tuple(_key(c.cell_contents) for c in cells) if cells else ()
+    except ValueError:
+        raise _NotStatic from None
+    return (fn.__code__, contents, _key(fn.__defaults__ or ()))
 
 
 def compiled(fn):
     """``fn`` under the core's jit, cached per code object and static closure values, so an op
     is traced once per signature and then runs as generated code (its linearization, partial
     evaluation and transpose are derived and cached by jit_p). None when not cacheable."""
-    cells = fn.__closure__
     try:
-        contents = tuple(c.cell_contents for c in cells) if cells else ()
-    except ValueError:
+        key = _fn_key(fn)
+    except _NotStatic:
         return None
-    defaults = fn.__defaults__ or ()
-    if not (_static(contents) and _static(defaults)):
-        return None
-    key = (fn.__code__, tuple((type(c), c) for c in contents), defaults)
     j = _jit_cache.get(key)
     if j is None:
         if len(_jit_cache) > 4096:

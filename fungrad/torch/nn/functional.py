@@ -97,17 +97,15 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return _pair("SmoothL1LossBackward0", f, input, target, reduction)
 
 
-def _nll(logp, tgt, weight, ignore_index, reduction):
-    n = logp.shape[0]
-    t = np.asarray(tgt).astype(np.int64)
+def _nll(logp, t, w, ignore_index, reduction):
     keep = t != ignore_index
-    safe = np.where(keep, t, 0)
-    picked = -logp[np.arange(n), safe]
-    w = np.ones(n, logp.dtype) if weight is None else np.asarray(weight, logp.dtype)[safe]
-    w = np.where(keep, w, 0).astype(logp.dtype)
+    safe = fnp.where(keep, t, 0)
+    picked = -logp[fnp.arange(logp.shape[0]), safe]
+    w = fnp.ones(picked.shape, logp.dtype) if w is None else cast(w, logp.dtype)[safe]
+    w = fnp.where(keep, w, 0)
     losses = picked * w
     if reduction == "mean":
-        return fnp.sum(losses) / np.asarray(w.sum(), logp.dtype)
+        return fnp.sum(losses) / fnp.sum(w)
     if reduction == "sum":
         return fnp.sum(losses)
     return losses
@@ -115,8 +113,11 @@ def _nll(logp, tgt, weight, ignore_index, reduction):
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
-    t, w = np.asarray(val(target)), None if weight is None else np.asarray(val(weight))
-    return apply("NllLossBackward0", lambda lp: _nll(lp, t, w, ignore_index, reduction), [input])
+    if weight is None:
+        return apply("NllLossBackward0",
+                     lambda lp, t: _nll(lp, t, None, ignore_index, reduction), [input, target])
+    return apply("NllLossBackward0", lambda lp, t, w: _nll(lp, t, w, ignore_index, reduction),
+                 [input, target, weight])
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
