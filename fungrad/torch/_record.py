@@ -22,6 +22,7 @@ from fungrad._interp.linearize import linearize_flat
 from fungrad._interp.transpose import backward_pass
 from fungrad._core.zero import Zero
 from fungrad.torch import _dtype
+from fungrad.torch._direct import DirectLinear, linearize_direct
 from fungrad.torch._grad_mode import ANOMALY, GRAD
 from fungrad.torch._node import Node, node_class
 from fungrad.torch._tensor import Tensor, _new
@@ -122,6 +123,13 @@ class OpNode(Node):
         cts = [g for g, z in zip(grads, lin.out_zero) if not z]
         if all(c is None for c in cts):
             return [None] * n
+        if type(lin) is DirectLinear:
+            if self._unpack is not None:
+                lin.residuals = self._unpack(lin.residuals)
+            out = [None] * n
+            for i, c in zip(self._diff, lin.pullback(cts)):
+                out[i] = c
+            return out
         consts = lin.jaxpr.consts
         if self._unpack is not None:
             consts = self._unpack(consts)
@@ -298,7 +306,12 @@ def _record(name, fn, vals, diff, edges, tuple_out, args):
                 v[i] = x
             return fn(*v)
     dvals = [vals[i] for i in diff]
-    outs, tree, lin = linearize_flat(f, dvals)
+    direct = linearize_direct(fn.jitted, vals, diff) if type(fn) is _Guarded else None
+    if direct is not None:
+        outs, multi, lin = direct
+    else:
+        outs, tree, lin = linearize_flat(f, dvals)
+        multi = tree.node is not None
     node = node_class(name, OpNode)()
     node.next_functions = tuple(e if e is not None else (None, 0) for e in edges)
     node._lin, node._f, node._dvals, node._diff = lin, f, dvals, diff
@@ -307,7 +320,6 @@ def _record(name, fn, vals, diff, edges, tuple_out, args):
         node._args = args
     if ANOMALY.get()[0]:
         node._anomaly_tb = "".join(traceback.format_stack()[:-3])
-    multi = tree.node is not None
     res = []
     for k, (o, z) in enumerate(zip(outs, lin.out_zero)):
         t = _new(o)
@@ -316,18 +328,20 @@ def _record(name, fn, vals, diff, edges, tuple_out, args):
             t.grad_fn = node
             t._output_nr = k
         res.append(t)
-    consts = lin.jaxpr.consts
-    if consts or any(v.__class__ is np.ndarray and v.ndim == 0 for v in vals):
-        _find_saved(node, lin, vals, args, res)
+    if direct is not None:
+        if lin.residuals:
+            _find_saved(node, lin.residuals, (), vals, args, res)
+    elif lin.jaxpr.consts or any(v.__class__ is np.ndarray and v.ndim == 0 for v in vals):
+        _find_saved(node, lin.jaxpr.consts, lin.jaxpr.jaxpr.eqns, vals, args, res)
     if multi or tuple_out:
         return tuple(res)
     return res[0]
 
 
-def _find_saved(node, lin, vals, args, res):
+def _find_saved(node, consts, eqns, vals, args, res):
     """Which inputs/outputs the linear program keeps (by identity): version checks, freeing."""
-    ids = {id(c) for c in lin.jaxpr.consts}
-    for eqn in lin.jaxpr.jaxpr.eqns:
+    ids = {id(c) for c in consts}
+    for eqn in eqns:
         for v in eqn.invars:
             if type(v) is Literal and v.val.__class__ is np.ndarray:
                 ids.add(id(v.val))
