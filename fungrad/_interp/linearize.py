@@ -8,6 +8,7 @@ program is linear in its inputs; transposing it gives reverse mode.
 Imports: _core, _interp.staging, _interp.jvp.
 """
 from fungrad._core.dtypes import is_float
+from fungrad._core.gc_pause import paused_gc
 from fungrad._core.trace import Trace, current_trace, get_aval, set_trace
 from fungrad._core.tree import tree_flatten
 from fungrad._core.zero import Zero
@@ -67,7 +68,7 @@ def linearize_flat(fun, primals, transform_name="grad"):
         t = tangent_trace.new_arg(a)  # every input gets an invar; integer inputs a Zero tangent
         args.append(LinearizeTracer(trace, p, t if is_float(a.dtype) else Zero(a)))
     try:
-        with set_trace(trace):
+        with paused_gc(), set_trace(trace):
             out = fun(*args)
         leaves, tree = tree_flatten(out)
         out_p, out_t = split_outputs(trace, LinearizeTracer, leaves)

@@ -9,6 +9,7 @@ Imports: _core.
 import numpy as np
 
 from fungrad._core.aval import shaped
+from fungrad._core.gc_pause import paused_gc
 from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr, Literal, Var
 from fungrad._core.trace import (
     Trace, Tracer, bind_on, check_alive, current_trace, get_aval, set_trace)
@@ -103,7 +104,7 @@ def stage_flat(fun, in_avals, transform_name="make_jaxpr/jit"):
     trace = StagingTrace(parent, forward_known=False, transform_name=transform_name)
     args = [trace.new_arg(a) for a in in_avals]
     try:
-        with set_trace(trace):
+        with paused_gc(), set_trace(trace):
             out = fun(*args)
         out_leaves, out_tree = tree_flatten(out)
         jaxpr = trace.to_jaxpr(out_leaves)
