@@ -65,8 +65,8 @@ def accumulate(t, g, cg):
     if t._grad is None:
         # engine grads are fresh arrays (root grads are copied), but one array can reach two
         # leaves (through an add): copy only then
-        if id(gv) in _given:
-            gv = gv.copy()
+        if id(gv) in _given or not gv.flags.c_contiguous:  # torch's grads are contiguous
+            gv = np.ascontiguousarray(gv) if id(gv) not in _given else gv.copy()
         _given[id(gv)] = gv
         t._grad = _new(gv)
     else:
