@@ -3,6 +3,7 @@
 The public surface; everything here is an explicit re-export.
 """
 from fungrad import numpy as numpy  # installs the operators of traced values
+from fungrad import errors as errors
 from fungrad import lax as lax
 from fungrad import tree_util as tree_util
 from fungrad._api.custom import (

@@ -11,7 +11,7 @@ import contextvars
 import numpy as np
 
 from fungrad._core.aval import aval_of_constant
-from fungrad._core.errors import ConcretizationError, UnexpectedTracerError
+from fungrad._core.errors import ConcretizationError, FungradError, UnexpectedTracerError
 
 
 class Trace:
@@ -38,7 +38,16 @@ class EvalTrace(Trace):
         for a in args:
             if isinstance(a, Tracer):
                 raise leaked_tracer_error(a)
-        out = prim.impl(*args, **params)
+        try:
+            out = prim.impl(*args, **params)
+        except Exception:
+            # let the primitive's typing rule explain bad operands (shapes, dtypes) in fungrad's
+            # terms; if it finds nothing wrong, the numpy error stands
+            try:
+                prim.abstract_eval(*[get_aval(a) for a in args], **params)
+            except FungradError as typing_error:
+                raise typing_error from None
+            raise
         if type(out) is np.ndarray:
             return out
         # numpy ufuncs return numpy scalars for 0-d inputs; fungrad returns ndarrays throughout

@@ -50,4 +50,4 @@ uint8, bool_, complex64, complex128 = _np.uint8, _np.bool_, _np.complex64, _np.c
 ndarray, dtype, newaxis = _np.ndarray, _np.dtype, None
 pi, e, inf, nan = _np.pi, _np.e, _np.inf, _np.nan
 
-_operators.install()
+_operators.install(globals())

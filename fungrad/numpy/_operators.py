@@ -40,8 +40,34 @@ _OTHER = {
 }
 
 
-def install():
-    """Give Tracer its numpy operators (as class attributes: no per-call table lookup)."""
+def _numpy_protocols(namespace):
+    """numpy's dispatch hooks: `np.sin(tracer)`, `ndarray + tracer` and `np.sum(tracer)` call the
+    fungrad.numpy function of the same name, or raise a TypeError naming the way out."""
+    def unsupported(name):
+        return TypeError(
+            f"numpy.{name} was called on a traced value, and fungrad.numpy has no {name} that "
+            "accepts these arguments. Fix: use `import fungrad.numpy as fnp` functions on traced "
+            "values (or compute this outside the transform).")
+
+    def array_ufunc(self, ufunc, method, *inputs, **kwargs):
+        fn = namespace.get(ufunc.__name__)
+        if method != "__call__" or fn is None or kwargs:
+            raise unsupported(f"{ufunc.__name__}" + ("" if method == "__call__" else f".{method}"))
+        return fn(*inputs)
+
+    def array_function(self, func, types, args, kwargs):
+        fn = namespace.get(func.__name__)
+        if fn is None:
+            raise unsupported(func.__name__)
+        return fn(*args, **kwargs)
+
+    return array_ufunc, array_function
+
+
+def install(namespace):
+    """Give Tracer its numpy operators (as class attributes: no per-call table lookup) and numpy's
+    dispatch hooks, resolving names in `namespace` (fungrad.numpy's)."""
+    Tracer.__array_ufunc__, Tracer.__array_function__ = _numpy_protocols(namespace)
     for name, fn in _BINARY.items():
         setattr(Tracer, f"__{name}__", fn)
         setattr(Tracer, f"__r{name}__", _reflected(fn))
