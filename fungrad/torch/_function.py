@@ -1,10 +1,10 @@
 """torch.autograd.Function: user forward/backward, with ctx being the graph node.
 
 The node calls the user's backward with Tensor cotangents (grad mode on under create_graph, so
-double backward through it works). Inside a core transform (values are core tracers) forward runs
-on the traced Tensors; a custom ``vmap`` staticmethod is honored under torch.func.vmap.
-Differs from torch: under torch.func.grad/jacrev the custom backward is not used (forward is
-differentiated by the core), and forward-mode uses ``jvp`` only on dual tensors.
+double backward through it works). Inside a core transform (values are core tracers) the Function
+is the core's custom_vjp / custom_jvp call (see _function_transform), so torch.func.grad/jacrev/vjp
+use its ``backward`` and torch.func.jvp/jacfwd its ``jvp``; a custom ``vmap`` staticmethod is
+honored under torch.func.vmap.
 """
 import functools
 import inspect

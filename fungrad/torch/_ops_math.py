@@ -7,6 +7,7 @@ import numpy as np
 
 import fungrad.numpy as fnp
 from fungrad import _lax as lax
+from fungrad._core.trace import Tracer
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._util import F32, cast, common, val
@@ -153,7 +154,8 @@ clip = clamp
 def _cmp(f):
     def op(a, b):
         dt = common(a, b)
-        return _new(np.asarray(f(cast(val(a), dt), cast(val(b), dt))))
+        r = f(cast(val(a), dt), cast(val(b), dt))
+        return _new(r if isinstance(r, Tracer) else np.asarray(r))
     return op
 
 
