@@ -127,6 +127,14 @@ def as_array(x):
     return np.asarray(x) if isinstance(x, (np.generic, float, int, complex)) else x
 
 
+def emit_call(param, hint):
+    """Code generation rule for a primitive that evaluates to its sub-program `params[param]`
+    (custom rules, checkpoint): a call of that program's generated function."""
+    def emit(ctx, eqn, args):
+        return f"{ctx.subprogram(eqn.params[param], hint)}({', '.join(ctx.operands(eqn, args))})"
+    return emit
+
+
 def instantiate_all(tangents):
     return [zeros_for(t.aval) if type(t) is Zero else t for t in tangents]
 

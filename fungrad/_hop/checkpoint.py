@@ -13,7 +13,7 @@ from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr, Literal, Var
 from fungrad._core.primitive import Primitive
 from fungrad._core.trace import get_aval, set_trace
 from fungrad._core.zero import Zero
-from fungrad._hop._util import record_eqn, run, unknown_mask
+from fungrad._hop._util import emit_call, record_eqn, run, unknown_mask
 from fungrad._interp.jaxpr_transforms import batch_jaxpr, jvp_jaxpr
 from fungrad._interp.transpose import backward_pass
 from fungrad._lax import moveaxis
@@ -154,6 +154,7 @@ def _partial_eval(trace, args, *, jaxpr, policy, prevent_cse):
     return [next(u_outs) if u else next(k_it) for u in out_uk]
 
 
+checkpoint_p.extra["emit"] = emit_call("jaxpr", "checkpoint")
 checkpoint_p.impl = _impl
 checkpoint_p.abstract_eval = _abstract_eval
 checkpoint_p.jvp = _jvp

@@ -19,6 +19,7 @@ from fungrad._hop._util import (
     unknown_mask,
     zeros_for,
 )
+from fungrad._interp.codegen import Block, assign
 from fungrad._interp.jaxpr_transforms import batch_jaxpr, jvp_jaxpr, transpose_jaxpr
 from fungrad._lax import convert_element_type, eq, ge, moveaxis, reshape, select
 
@@ -149,7 +150,24 @@ def _join_residuals(splits, out_uk):
     return tuple(knowns), tuple(unknowns)
 
 
+def _emit(ctx, eqn, args):
+    """A native if/elif/else on the index (clamped as in impl) calling generated branches."""
+    index, ops = args[0], ", ".join(ctx.operands(eqn, args)[1:])
+    branches = eqn.params["branches"]
+    outs = [ctx.fresh("out") for _ in branches[0].out_avals]
+    calls = [assign(outs, f"{ctx.subprogram(br, f'branch{k}')}({ops})")
+             for k, br in enumerate(branches)]
+    if len(calls) == 1:
+        return Block(calls, outs, outs)
+    lines = [f"if {index} <= 0:", f"    {calls[0]}"]
+    for k, call in enumerate(calls[1:-1], 1):
+        lines += [f"elif {index} == {k}:", f"    {call}"]
+    lines += ["else:", f"    {calls[-1]}"]
+    return Block(lines, outs, outs)
+
+
 cond_p.impl = _impl
+cond_p.extra["emit"] = _emit
 cond_p.abstract_eval = _abstract_eval
 cond_p.jvp = _jvp
 cond_p.transpose = _transpose

@@ -12,6 +12,7 @@ from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
 from fungrad._hop._rules import Rule
 from fungrad._hop._util import (
+    emit_call,
     as_array,
     instantiate_all,
     is_eager,
@@ -78,6 +79,7 @@ def _pair(res):
                         for o, t in zip(outs, t_outs)]
 
 
+custom_jvp_call_p.extra["emit"] = emit_call("call_jaxpr", "custom_jvp")
 custom_jvp_call_p.impl = _impl
 custom_jvp_call_p.abstract_eval = _abstract_eval
 custom_jvp_call_p.jvp = _jvp

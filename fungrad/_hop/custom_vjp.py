@@ -16,6 +16,7 @@ from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
 from fungrad._hop._rules import Rule
 from fungrad._hop._util import (
+    emit_call,
     as_array,
     instantiate_all,
     is_eager,
@@ -100,6 +101,7 @@ def _batched_bwd(bwd, size, res_b, in_b, in_avals):
     return Rule(new_bwd, f"vmap({bwd!r})")
 
 
+custom_vjp_call_p.extra["emit"] = emit_call("call_jaxpr", "custom_vjp")
 custom_vjp_call_p.impl = _call_impl
 custom_vjp_call_p.abstract_eval = _call_abstract_eval
 custom_vjp_call_p.jvp = _call_jvp

@@ -23,6 +23,7 @@ from fungrad._hop._util import (
     unknown_mask,
     zeros_for,
 )
+from fungrad._interp.codegen import Block, assign
 from fungrad._interp.jaxpr_transforms import batch_jaxpr, jvp_jaxpr, transpose_jaxpr
 from fungrad._lax import add_any, broadcast_batch, moveaxis
 
@@ -238,7 +239,31 @@ def _partial_eval(trace, args, *, jaxpr, num_consts, num_carry, length, reverse)
     return [next(u_outs) if u else next(k_it) for u in out_uk]
 
 
+def _emit(ctx, eqn, args):
+    """A native `for` over the steps calling the generated body; stacked outputs are written
+    into preallocated arrays (reverse: the loop runs backwards, so ys stay in xs order)."""
+    p = eqn.params
+    jaxpr, num_carry, length = p["jaxpr"], p["num_carry"], p["length"]
+    consts, carry, xs = _split(ctx.operands(eqn, args), p["num_consts"], num_carry)
+    body = ctx.subprogram(jaxpr, "scan_body")
+    ks = [ctx.fresh("carry") for _ in carry]
+    y_avals = jaxpr.out_avals[num_carry:]
+    ys = [ctx.fresh("ys") for _ in y_avals]
+    ts = [ctx.fresh("y") for _ in y_avals]
+    i = ctx.fresh("i")
+    lines = [assign(ks, ", ".join(carry) + ("," if len(carry) == 1 else ""))] if ks else []
+    lines += [f"{y} = np.empty({(length, *a.shape)!r}, {a.dtype.name!r})"
+              for y, a in zip(ys, y_avals)]
+    steps = f"range({length - 1}, -1, -1)" if p["reverse"] else f"range({length})"
+    call = f"{body}({', '.join(consts + ks + [f'{x}[{i}]' for x in xs])})"
+    lines += [f"for {i} in {steps}:", f"    {assign(ks + ts, call)}"]
+    lines += [f"    {y}[{i}] = {t}" for y, t in zip(ys, ts)]
+    dels = ks + ys + (ts + [i] if length else [])
+    return Block(lines, ks + ys, dels)
+
+
 scan_p.impl = _impl
+scan_p.extra["emit"] = _emit
 scan_p.abstract_eval = _abstract_eval
 scan_p.jvp = _jvp
 scan_p.transpose = _transpose

@@ -23,6 +23,7 @@ from fungrad._hop._util import (
     zeros_for,
 )
 from fungrad._hop.scan import cut
+from fungrad._interp.codegen import Block, assign
 from fungrad._interp.jaxpr_transforms import batch_jaxpr, jvp_jaxpr, partial_eval_jaxpr
 from fungrad._lax import (
     broadcast_batch,
@@ -180,7 +181,21 @@ def _known_cond(cond_jaxpr, cc_uk, k_uk):
     return rewire(cond_jaxpr, avals, fn, "known while predicate")
 
 
+def _emit(ctx, eqn, args):
+    """A native `while` on the generated predicate, calling the generated body."""
+    p = eqn.params
+    cc, bc, carry = cut(ctx.operands(eqn, args), p["cond_nconsts"], p["body_nconsts"])
+    pred = ctx.subprogram(p["cond_jaxpr"], "while_cond", single=True)
+    body = ctx.subprogram(p["body_jaxpr"], "while_body")
+    ks = [ctx.fresh("carry") for _ in carry]
+    lines = [assign(ks, ", ".join(carry) + ("," if len(carry) == 1 else ""))] if ks else []
+    lines += [f"while {pred}({', '.join(cc + ks)}):",
+              f"    {assign(ks, f'{body}(' + ', '.join(bc + ks) + ')')}"]
+    return Block(lines, ks, ks)
+
+
 while_p.impl = _impl
+while_p.extra["emit"] = _emit
 while_p.abstract_eval = _abstract_eval
 while_p.jvp = _jvp
 while_p.transpose = _transpose

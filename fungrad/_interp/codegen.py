@@ -7,7 +7,12 @@ impl is called by name (and may write into a dead buffer with `out=`, see passes
 primitive's impl is called as a global with its params bound. Scalar literals are inlined,
 constants are globals. The source is registered with linecache, so tracebacks and pdb show it.
 
-Imports: _core, passes.memory.
+Control flow: a rule function may return a `Block` (statements, then the result expressions)
+instead of an expression, and may call `ctx.subprogram(closed)` to get a nested program generated
+(optimized with the same passes) as its own function in the same source, e.g. a loop body called
+from a native `for`.
+
+Imports: _core, passes.
 """
 import functools
 import itertools
@@ -17,6 +22,7 @@ import math
 import numpy as np
 
 from fungrad._core.ir import Literal
+from fungrad._interp.passes import optimize
 from fungrad._interp.passes.memory import FRESH, OUT, VIEW, plan_memory
 
 _counter = itertools.count()
@@ -39,12 +45,66 @@ class Compiled:
         return self.fn(*args)
 
 
-class EmitContext:
-    """Collects the globals of a generated function (constants, impls, non-literal params)."""
+class Block:
+    """What a rule emits for statements: source lines (relative indent), the expressions of the
+    equation's results (valid after the lines ran) and temporaries to `del` once they are read."""
 
-    def __init__(self):
+    __slots__ = ("dels", "lines", "results")
+
+    def __init__(self, lines, results, dels=()):
+        self.lines = lines
+        self.results = results
+        self.dels = list(dels)
+
+
+def assign(targets, rhs):
+    """A statement binding the tuple `rhs` to the names `targets` (just `rhs` if there are none)."""
+    if not targets:
+        return rhs
+    return f"{', '.join(targets)}{',' if len(targets) == 1 else ''} = {rhs}"
+
+
+class EmitContext:
+    """Collects the globals of a generated function (constants, impls, non-literal params) and
+    the functions generated for nested programs (`defs`, emitted before the main function)."""
+
+    def __init__(self, reserved=()):
         self.globals = {"np": np}
         self._by_id = {}
+        self.defs = []
+        self._subs = {}
+        self._n = itertools.count()
+        self._reserved = set(reserved)
+
+    def fresh(self, hint):
+        """A new identifier `hint_N`: never a memory-plan name (letters only) nor a global."""
+        while True:
+            name = f"{hint}_{next(self._n)}"
+            if name not in self._reserved:
+                return name
+
+    def subprogram(self, closed, hint="sub", single=False):
+        """Name of a generated function computing `closed` (optimized first, generated once per
+        program object); it returns a tuple of the outputs, or the sole output if `single`."""
+        key = (id(closed), single)
+        hit = self._subs.get(key)
+        if hit is not None:
+            return hit[0]
+        name = self.fresh(hint)
+        self._subs[key] = (name, closed)  # keeps `closed` alive, so its id stays unique
+        out_expr = (lambda names: names[0]) if single else None
+        self.defs.append(_function(self, optimize(closed), name, out_expr, array_outs=True))
+        return name
+
+    def array(self, lit):
+        """Source for a literal as a fresh array of its type (what eager evaluation passes to a
+        nested program; inlined Python scalars lack array methods)."""
+        v = lit.val if isinstance(lit.val, np.ndarray) else np.asarray(lit.val, lit.aval.dtype)
+        return f"{self.glob(v, 'lit')}.copy()"
+
+    def operands(self, eqn, args):
+        """`args` with literal operands of `eqn` as arrays (see `array`)."""
+        return [self.array(v) if type(v) is Literal else a for v, a in zip(eqn.invars, args)]
 
     def glob(self, value, hint="_g"):
         """A global name bound to `value`."""
@@ -113,11 +173,23 @@ def _emit(ctx, eqn, args):
     return f"{ctx.glob(impl, p.name)}({', '.join(args)})"
 
 
+def _tuple(items):
+    return f"({', '.join(items)}{',' if len(items) == 1 else ''})"
+
+
 def generate(closed, name="jitted", out_expr=None):
     """(source, globals) of a function computing `closed`; out_expr(names) builds the returned
-    expression from the output expressions (default: a tuple)."""
+    expression from the output expressions (default: a tuple). Functions of nested programs
+    come first in the source."""
+    ctx = EmitContext(reserved=(name,))
+    main = _function(ctx, closed, name, out_expr)
+    return "\n".join(ctx.defs + [main]), ctx.globals
+
+
+def _function(ctx, closed, name, out_expr, array_outs=False):
+    """Source of one `def` computing `closed` (ending with a newline); literal outputs are
+    returned as arrays if `array_outs`."""
     j = closed.jaxpr
-    ctx = EmitContext()
     plan = plan_memory(j, kind_of)
     names = dict(plan.names)
     for v, c in zip(j.constvars, closed.consts):
@@ -133,6 +205,11 @@ def generate(closed, name="jitted", out_expr=None):
             rhs = f"{ufunc_name(eqn.prim)}({', '.join(args)}, out={buf})"
         else:
             rhs = _emit(ctx, eqn, args)
+            if type(rhs) is Block:
+                block = rhs
+                lines.extend(f"    {ln}" for ln in block.lines)
+                rhs = _tuple(block.results) if eqn.prim.multiple_results else block.results[0]
+                dels = list(dels) + block.dels
         for v, n in zip(eqn.outvars, outs):
             names[v] = n
         if eqn.prim.multiple_results:
@@ -142,13 +219,10 @@ def generate(closed, name="jitted", out_expr=None):
         lines.append(f"    {lhs} = {rhs}")
         if dels:
             lines.append(f"    del {', '.join(dels)}")
-    results = [expr(v) for v in j.outvars]
-    if out_expr is None:
-        ret = f"({', '.join(results)}{',' if len(results) == 1 else ''})"
-    else:
-        ret = out_expr(results)
+    results = [ctx.array(v) if array_outs and type(v) is Literal else expr(v) for v in j.outvars]
+    ret = _tuple(results) if out_expr is None else out_expr(results)
     lines.append(f"    return {ret}")
-    return "\n".join(lines) + "\n", ctx.globals
+    return "\n".join(lines) + "\n"
 
 
 def compile_jaxpr(closed, name="jitted", out_expr=None):
