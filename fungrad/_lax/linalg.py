@@ -98,10 +98,16 @@ def _transpose_operand(ct, other, dimension_numbers, mine_ndim, other_ndim, mine
     other_free = _free(other_ndim, rc, rb)
     start = nb + len(my_free) if mine_is_lhs else nb
     ct_other_free = list(range(start, start + len(other_free)))
-    dims = ((tuple(ct_other_free), tuple(other_free)), (tuple(range(nb)), tuple(rb)))
-    res = dot_general_p.bind(ct, other, dimension_numbers=dims)
+    ct_dims, batch = (tuple(ct_other_free), tuple(other_free)), (tuple(range(nb)), tuple(rb))
+    from_other = [lc[rc.index(d)] for d in sorted(rc)]
+    if list(lb) + from_other + my_free == list(range(mine_ndim)):
+        # other first: the result is already in my layout (e.g. ct_w = x.T @ ct, C-contiguous,
+        # rather than (ct.T @ x).T, a strided transpose)
+        dims = (ct_dims[::-1], batch[::-1])
+        return dot_general_p.bind(other, ct, dimension_numbers=dims)
+    res = dot_general_p.bind(ct, other, dimension_numbers=(ct_dims, batch))
     # res axes: batch, ct's remaining free axes (mine, possibly reordered), other's contracted axes
-    res_to_mine = list(lb) + my_free + [lc[rc.index(d)] for d in sorted(rc)]
+    res_to_mine = list(lb) + my_free + from_other
     return transpose(res, tuple(np.argsort(res_to_mine)))
 
 
