@@ -9,7 +9,11 @@ numpy, which must be set before numpy loads: run this file as a script).
 """
 import argparse
 import os
+import sys
 import time
+
+# this checkout's fungrad, not an installed copy
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_v, "1")
