@@ -3,14 +3,18 @@ program, rewiring programs, recording an equation, and partial evaluation with f
 
 Imports: _core, _interp.
 """
+import contextvars
+
 import numpy as np
 
 from fungrad._core.eval import eval_jaxpr
-from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr
-from fungrad._core.trace import EvalTrace, current_trace
+from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr, Var
+from fungrad._core.trace import EvalTrace, Tracer, current_trace
 from fungrad._core.zero import Zero
 from fungrad._interp.jaxpr_transforms import partial_eval_jaxpr
-from fungrad._interp.staging import StagingTracer, abstractify, stage_flat
+from fungrad._interp.jvp import JVPTrace
+from fungrad._interp.linearize import LinearizeTrace
+from fungrad._interp.staging import StagingTrace, StagingTracer, abstractify, stage_flat
 
 
 def is_eager():
@@ -33,6 +37,59 @@ def stage_closed(fun, in_avals, name):
     j = closed.jaxpr
     hoisted = ClosedJaxpr(Jaxpr([], list(j.constvars) + list(j.invars), j.eqns, j.outvars), [])
     return hoisted, list(closed.consts), out_tree
+
+
+_converting = contextvars.ContextVar("fungrad_rule_conversion", default=False)
+
+
+def _rule_may_run_later(operands):
+    """False where the rule runs at once or never: under jvp/linearize (called at bind time,
+    while every transform it could close over is current), or in a tangent program that does
+    not record the call (no operand is its tracer: the call is just evaluated)."""
+    trace = current_trace()
+    if type(trace) in (JVPTrace, LinearizeTrace):
+        return False
+    if type(trace) is StagingTrace and trace.forward_known:
+        return any(type(a) is StagingTracer and a._trace is trace for a in operands)
+    return True
+
+
+def closure_convert(rule, in_avals, name, operands=()):
+    """Trace a user rule `rule(*xs) -> flat list` to (ClosedJaxpr without consts, closed-over
+    values, closes_over_tracers), or None if it cannot be traced on abstract values.
+
+    Custom rules run later, under the trace of an outer transform (grad(vmap(f)) runs the rule
+    of f under grad); tracers of inner transforms the rule closes over are not visible there.
+    As explicit operands of the primitive instead, every transform handles them. A rule that
+    closes over no tracer can keep running as Python (on concrete values in eager transforms).
+    Not converted (None): a rule bound directly under jvp/linearize (which call it at once, with
+    every closed-over tracer's transform still current), and a rule traced while another is
+    being traced (a rule may call its own function: that would recurse). `operands`: the
+    primitive's other operands (see _rule_may_run_later).
+    """
+    if _converting.get() or not _rule_may_run_later(operands):
+        return None
+    token = _converting.set(True)
+    try:
+        jaxpr, consts, _ = stage_closed(rule, in_avals, name)
+    except Exception:  # noqa: BLE001 - not traceable abstractly: the rule stays Python
+        return None
+    finally:
+        _converting.reset(token)
+    return jaxpr, consts, any(isinstance(c, Tracer) for c in consts)
+
+
+def with_inputs(closed, at, avals):
+    """`closed` taking extra unused inputs of `avals` before its input `at`."""
+    j = closed.jaxpr
+    invars = list(j.invars[:at]) + [Var(a) for a in avals] + list(j.invars[at:])
+    return ClosedJaxpr(Jaxpr(j.constvars, invars, j.eqns, j.outvars), closed.consts)
+
+
+def fill_none(vals, mask):
+    """`vals` spread over the True positions of `mask`, None elsewhere."""
+    it = iter(vals)
+    return [next(it) if m else None for m in mask]
 
 
 def run(closed, *args):

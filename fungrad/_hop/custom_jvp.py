@@ -1,8 +1,9 @@
 """custom_jvp_call_p: a function whose JVP is a user rule instead of the JVP of its body.
 
-Operands: (*consts, *args); params call_jaxpr (consts, args) -> outs, jvp (a Rule taking flat
-primals and flat tangents of `args`, returning (outs, out_tangents)), num_consts. Evaluation and
-staging use call_jaxpr; JVP (and so linearize and grad) calls the rule.
+Operands: (*consts, *args); params call_jaxpr (consts, args) -> outs, jvp (a Rule taking the
+consts' values and flat primals and tangents of `args`, returning (outs, out_tangents)),
+num_consts. The consts are those of the function and, closure-converted, those of the rule.
+Evaluation and staging use call_jaxpr; JVP (and so linearize and grad) calls the rule.
 
 Imports: _core, _interp, _hop._util, _hop._rules.
 """
@@ -12,12 +13,15 @@ from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
 from fungrad._hop._rules import Rule
 from fungrad._hop._util import (
-    emit_call,
     as_array,
+    closure_convert,
+    emit_call,
+    fill_none,
     instantiate_all,
     is_eager,
     run,
     stage_closed,
+    with_inputs,
     zeros_for,
 )
 from fungrad._interp.batching import vmap_flat
@@ -45,7 +49,8 @@ def closed_over_error(kind):
 def _jvp(primals, tangents, *, call_jaxpr, jvp, num_consts):
     if any(type(t) is not Zero for t in tangents[:num_consts]):
         raise closed_over_error("custom_jvp")
-    outs, t_outs = jvp(list(primals[num_consts:]), instantiate_all(tangents[num_consts:]))
+    outs, t_outs = jvp(list(primals[:num_consts]), list(primals[num_consts:]),
+                       instantiate_all(tangents[num_consts:]))
     return outs, [Zero(get_aval(o).to_tangent_aval()) if t is None else t
                   for o, t in zip(outs, t_outs)]
 
@@ -55,16 +60,16 @@ def _batch(size, vals, dims, *, call_jaxpr, jvp, num_consts):
     in_b = [d is not None for d in dims]
     call, _ = batch_jaxpr(call_jaxpr, size, in_b, force_out=True)
     orig_ndim = [a.ndim for a in call_jaxpr.in_avals[num_consts:]]
-    arg_b = in_b[num_consts:]
 
-    def batched_rule(primals, tangents):
+    def batched_rule(consts, primals, tangents):
         # a tangent carries the batch axis if it has one more dimension than the unbatched arg
         t_b = [get_aval(t).ndim == n + 1 for t, n in zip(tangents, orig_ndim)]
-        dims_in = [0 if b else None for b in arg_b + t_b]
-        n = len(primals)
-        outs, _ = vmap_flat(lambda *xs: _pair(jvp(list(xs[:n]), list(xs[n:]))),
-                            list(primals) + list(tangents), dims_in, size,
-                            lambda tree: [0] * tree.num_leaves)
+        dims_in = [0 if b else None for b in in_b + t_b]
+        nc, n = len(consts), len(primals)
+        outs, _ = vmap_flat(
+            lambda *xs: _pair(jvp(list(xs[:nc]), list(xs[nc:nc + n]), list(xs[nc + n:]))),
+            list(consts) + list(primals) + list(tangents), dims_in, size,
+            lambda tree: [0] * tree.num_leaves)
         half = len(outs) // 2
         return outs[:half], outs[half:]
 
@@ -109,6 +114,33 @@ def custom_jvp_call(fun, jvp, args, name="custom_jvp"):
                                  f"{a.str_short()}; a tangent must have its primal's shape.")
         return outs, t_outs
 
-    return custom_jvp_call_p.bind(*consts, *args, call_jaxpr=call_jaxpr,
-                                  jvp=Rule(checked, name), num_consts=len(consts))
+    rule, rule_consts = _convert(checked, [get_aval(a) for a in args], len(out_avals), name,
+                                 consts + list(args))
+    call_jaxpr = with_inputs(call_jaxpr, len(consts), [get_aval(c) for c in rule_consts])
+    return custom_jvp_call_p.bind(*consts, *rule_consts, *args, call_jaxpr=call_jaxpr,
+                                  jvp=Rule(rule, name), num_consts=len(consts) + len(rule_consts))
+
+
+def _convert(checked, avals, n_out, name, operands):
+    """The rule as (consts, primals, tangents) -> (outs, out_tangents), and the values it closes
+    over if those include tracers (see closure_convert); else the Python rule and []."""
+    n, mask = len(avals), []
+
+    def flat(*xs):
+        outs, t_outs = checked(list(xs[:n]), list(xs[n:]))
+        mask[:] = [t is not None for t in t_outs]
+        return list(outs) + [t for t in t_outs if t is not None]
+
+    conv = closure_convert(flat, avals + [a.to_tangent_aval() for a in avals], f"{name} rule",
+                           operands)
+    if conv is None or not conv[2]:
+        return (lambda consts, primals, tangents: checked(primals, tangents)), []
+    jaxpr, rule_consts, _ = conv
+    n_rc = len(rule_consts)
+
+    def rule(consts, primals, tangents):
+        outs = run(jaxpr, *consts[len(consts) - n_rc:], *primals, *tangents)
+        return outs[:n_out], fill_none(outs[n_out:], mask)
+
+    return rule, rule_consts
 

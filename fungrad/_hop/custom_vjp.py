@@ -1,7 +1,9 @@
 """custom_vjp_call_p and custom_lin_p: a function whose reverse-mode rule is a user fwd/bwd pair.
 
-custom_vjp_call_p operands (*consts, *args); params call_jaxpr, fwd (flat args -> (outs,
-residuals)), bwd ((residuals, out cotangents) -> one cotangent or None per arg), num_consts.
+custom_vjp_call_p operands (*consts, *args); params call_jaxpr, fwd ((consts' values, flat args)
+-> (outs, residuals)), bwd ((residuals, out cotangents) -> one cotangent or None per arg),
+num_consts. The consts are the function's and, closure-converted, those of fwd and bwd (bwd's
+reach it as extra residuals).
 Its JVP rule runs fwd and emits custom_lin_p(*residuals, *tangents): a linear primitive whose
 transpose is bwd. Reverse mode transposes it; forward mode would have to evaluate it, which a
 fwd/bwd pair cannot do, so that raises JAX's error. `custom_vjp_call` is the function-level entry
@@ -16,12 +18,15 @@ from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
 from fungrad._hop._rules import Rule
 from fungrad._hop._util import (
-    emit_call,
     as_array,
+    closure_convert,
+    emit_call,
+    fill_none,
     instantiate_all,
     is_eager,
     run,
     stage_closed,
+    with_inputs,
     zeros_for,
 )
 from fungrad._hop.custom_jvp import closed_over_error
@@ -52,7 +57,7 @@ def _call_abstract_eval(*avals, call_jaxpr, fwd, bwd, num_consts):
 def _call_jvp(primals, tangents, *, call_jaxpr, fwd, bwd, num_consts):
     if any(type(t) is not Zero for t in tangents[:num_consts]):
         raise closed_over_error("custom_vjp")
-    outs, res = fwd(list(primals[num_consts:]))
+    outs, res = fwd(list(primals[:num_consts]), list(primals[num_consts:]))
     t_in = instantiate_all(tangents[num_consts:])
     out_avals = tuple(get_aval(o).to_tangent_aval() for o in outs)
     t_out = custom_lin_p.bind(*res, *t_in, bwd=bwd, num_res=len(res), out_avals=out_avals)
@@ -67,12 +72,14 @@ def _call_batch(size, vals, dims, *, call_jaxpr, fwd, bwd, num_consts):
     arg_b = in_b[num_consts:]
     n_out = len(call_jaxpr.out_avals)
 
-    def batched_fwd(args):
+    def batched_fwd(consts, args):
+        nc = len(consts)
+
         def flat(*xs):
-            outs, res = fwd(list(xs))
+            outs, res = fwd(list(xs[:nc]), list(xs[nc:]))
             return list(outs) + list(res)
-        both, _ = vmap_flat(flat, list(args), [0 if b else None for b in arg_b], size,
-                            lambda tree: [0] * tree.num_leaves)
+        both, _ = vmap_flat(flat, list(consts) + list(args), [0 if b else None for b in in_b],
+                            size, lambda tree: [0] * tree.num_leaves)
         return both[:n_out], both[n_out:]
 
     arg_avals = call_jaxpr.in_avals[num_consts:]
@@ -176,6 +183,57 @@ def custom_vjp_call(fun, fwd, bwd, args, name="custom_vjp"):
                     f"input {i}, which is {a.str_short()}; each cotangent must match its input.")
         return cts_in
 
-    return custom_vjp_call_p.bind(*consts, *args, call_jaxpr=call_jaxpr,
-                                  fwd=Rule(checked_fwd, f"{name}.fwd"),
-                                  bwd=Rule(checked_bwd, f"{name}.bwd"), num_consts=len(consts))
+    fwd_rule, bwd_rule, rule_consts = _convert(checked_fwd, checked_bwd, arg_avals, out_avals,
+                                               name, consts + list(args))
+    call_jaxpr = with_inputs(call_jaxpr, len(consts), [get_aval(c) for c in rule_consts])
+    return custom_vjp_call_p.bind(*consts, *rule_consts, *args, call_jaxpr=call_jaxpr,
+                                  fwd=Rule(fwd_rule, f"{name}.fwd"),
+                                  bwd=Rule(bwd_rule, f"{name}.bwd"),
+                                  num_consts=len(consts) + len(rule_consts))
+
+
+def _convert(fwd, bwd, arg_avals, out_avals, name, operands):
+    """fwd as (consts, args) -> (outs, residuals) and bwd, each closure-converted if it closes
+    over tracers (see closure_convert); bwd's closed-over values travel as extra residuals.
+    Returns (fwd, bwd, closed-over values of fwd then bwd)."""
+    n_out = len(out_avals)
+
+    def flat_fwd(*xs):
+        outs, res = fwd(list(xs))
+        return list(outs) + list(res)
+
+    conv_f = closure_convert(flat_fwd, arg_avals, f"{name}.fwd", operands)
+    if conv_f is None:
+        return (lambda consts, args: fwd(args)), bwd, []
+    f_jaxpr, f_consts, f_traced = conv_f
+    if not f_traced:
+        f_consts = []
+    res_avals = list(f_jaxpr.out_avals[n_out:])
+    nr, mask = len(res_avals), []
+
+    def flat_bwd(*xs):
+        cts_in = bwd(list(xs[:nr]), list(xs[nr:]))
+        mask[:] = [c is not None for c in cts_in]
+        return [c for c in cts_in if c is not None]
+
+    conv_b = closure_convert(flat_bwd, res_avals + [a.to_tangent_aval() for a in out_avals],
+                             f"{name}.bwd", operands)
+    b_jaxpr, b_consts = (conv_b[0], conv_b[1]) if conv_b is not None and conv_b[2] else (None, [])
+    n_fc, n_bc = len(f_consts), len(b_consts)
+
+    def fwd_rule(consts, args):
+        nc = len(consts)
+        if f_traced:
+            outs = run(f_jaxpr, *consts[nc - n_fc - n_bc:nc - n_bc], *args)
+            outs, res = outs[:n_out], outs[n_out:]
+        else:
+            outs, res = fwd(args)
+        return outs, list(res) + list(consts[nc - n_bc:nc])
+
+    def bwd_rule(res, cts):
+        if b_jaxpr is None:
+            return bwd(res, cts)
+        own, closed = res[:len(res) - n_bc], res[len(res) - n_bc:]
+        return fill_none(run(b_jaxpr, *closed, *own, *cts), mask)
+
+    return fwd_rule, bwd_rule, f_consts + b_consts
