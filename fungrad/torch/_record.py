@@ -21,7 +21,7 @@ from fungrad._interp.jvp import jvp_flat
 from fungrad._interp.linearize import linearize_flat
 from fungrad._interp.transpose import backward_pass
 from fungrad._core.zero import Zero
-from fungrad.torch import _dtype
+from fungrad.torch import _dtype, _graph_names
 from fungrad.torch._direct import DirectLinear, linearize_direct
 from fungrad.torch._grad_mode import ANOMALY, GRAD
 from fungrad.torch._node import Node, node_class
@@ -161,20 +161,29 @@ def _apply_with_graph(node, grads, n):
 
     edges = [node.next_functions[i] for i in node._diff]
     cts_args = [g for g in grads] + [None] * (n_out - len(grads))
-    name = _BACKWARD_NAMES.get(node.name(), "MulBackward0")
-    outs = record(name, bwd, list(dvals) + [g._value if isinstance(g, Tensor) else g
-                                            for g in cts_args],
+    vals = list(dvals) + [g._value if isinstance(g, Tensor) else g for g in cts_args]
+    if not _graph_names.depends_on_inputs(node.name(), bwd, vals, nd, _names_key(node, f, vals)):
+        edges = [None] * nd  # a linear op's grad: no graph back to its inputs (as in torch)
+    outs = record(_graph_names.backward_name(node.name()), bwd, vals,
                   edges + [g._edge() if isinstance(g, Tensor) and g._requires_grad else None
                            for g in cts_args], tuple_out=True)
+    if not any(o is not None and o._requires_grad for o in outs):
+        outs = [o if o is None else _new(o._value) for o in outs]
     res = [None] * n
     for i, o in zip(node._diff, outs):
         res[i] = o
     return res
 
 
-_BACKWARD_NAMES = {"SumBackward0": "ExpandBackward0", "SumBackward1": "ExpandBackward0",
-                   "AddBackward0": "AddBackward0", "NegBackward0": "NegBackward0",
-                   "ViewBackward0": "ViewBackward0", "MeanBackward0": "DivBackward0"}
+def _names_key(node, f, vals):
+    try:
+        fk = _fn_key(f) if type(f) is types.FunctionType else None
+    except _NotStatic:
+        return None
+    if fk is None:
+        return None
+    return (node.name(), fk, tuple(None if v is None else (np.shape(v), np.result_type(v))
+                                   for v in vals))
 
 
 _STATIC = (int, float, bool, str, type(None), np.dtype, type, types.BuiltinFunctionType,
