@@ -52,33 +52,41 @@ def report(title, fns, goal=None, per=None):
     return times
 
 
+def _chain(m, steps):
+    def f(y):
+        for _ in range(steps):
+            y = m.sin(y) * 0.5 + y
+        return y
+    return f
+
+
+def _best_cold(make_call, repeats=5):
+    """Best of `repeats` cold calls, each on a freshly built function (no cache can help)."""
+    times = []
+    for _ in range(repeats):
+        call = make_call()
+        t0 = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
 def tracing(sizes=(100, 1000, 10000)):
-    print("\n## tracing time (chain y = sin(y)*0.5 + y on f64[4])")
+    print("\n## tracing time (chain y = sin(y)*0.5 + y on f64[4]; best of cold calls)")
     jax = PEERS.get("jax")
     x = np.ones(4)
     for n in sizes:
         steps = n // 3
-
-        def f(y, steps=steps):
-            for _ in range(steps):
-                y = fnp.sin(y) * 0.5 + y
-            return y
-        t0 = time.perf_counter()
-        fg.make_jaxpr(f)(x)
-        t_trace = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        fg.jit(f)(x)  # trace + optimize + generate + exec, first call
-        t_jit = time.perf_counter() - t0
+        reps = 5 if n <= 1000 else 2
+        t_trace = _best_cold(lambda: (lambda f=_chain(fnp, steps): fg.make_jaxpr(f)(x)), reps)
+        # trace + optimize + generate + exec: the first call of a new jit
+        t_jit = _best_cold(lambda: (lambda f=fg.jit(_chain(fnp, steps)): f(x)), reps)
         line = (f"  {n:6d} ops: fungrad make_jaxpr {t_trace / n * 1e6:6.2f} us/op,"
                 f" fungrad jit first call {t_jit / n * 1e6:6.2f} us/op")
         if jax is not None:
-            def jf(y, steps=steps):
-                for _ in range(steps):
-                    y = jax.numpy.sin(y) * 0.5 + y
-                return y
-            t0 = time.perf_counter()
-            jax.make_jaxpr(jf)(x)
-            line += f", JAX make_jaxpr {(time.perf_counter() - t0) / n * 1e6:6.2f} us/op"
+            t_jax = _best_cold(lambda: (lambda f=_chain(jax.numpy, steps): jax.make_jaxpr(f)(x)),
+                               reps)
+            line += f", JAX make_jaxpr {t_jax / n * 1e6:6.2f} us/op"
         print(line)
 
 
