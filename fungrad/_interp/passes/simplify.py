@@ -87,18 +87,10 @@ def _rewrite(eqn, producer):
             return inner.invars[0]
     elif p is lshape.transpose_p:
         return _transpose(eqn, producer)
-    elif p is lshape.reshape_p:
+    elif p is lshape.reshape_p or p is lshape.broadcast_to_p:
+        # a chain of reshapes (or of broadcasts) is one: only the final shape matters
         x = eqn.invars[0]
-        inner = _prod(lshape.reshape_p, x, producer)
-        if inner is not None:
-            x = inner.invars[0]
-        if _same(x, out):
-            return x
-        if inner is not None:
-            return Eqn(p, [x], eqn.outvars, eqn.params)
-    elif p is lshape.broadcast_to_p:
-        x = eqn.invars[0]
-        inner = _prod(lshape.broadcast_to_p, x, producer)
+        inner = _prod(p, x, producer)
         if inner is not None:
             x = inner.invars[0]
         if _same(x, out):
