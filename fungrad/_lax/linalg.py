@@ -25,8 +25,8 @@ def _dot_general_impl(x, y, *, dimension_numbers):
     (lc, rc), (lb, rb) = dimension_numbers
     x = np.asarray(x)
     y = np.asarray(y)
-    if not lb and len(lc) == 1 and lc[0] == x.ndim - 1 and rc == (0,) and x.ndim <= 2 and y.ndim <= 2:
-        return np.dot(x, y)  # the common matrix/vector case, straight to BLAS
+    if _blas_layout(x.ndim, y.ndim, dimension_numbers):  # matrix/vector products, straight to BLAS
+        return np.dot(x if lc[0] == x.ndim - 1 else x.T, y if rc == (0,) else y.T)
     if not lc:  # nothing contracted (outer products, vmap of x * w): an elementwise product
         xi, yi = _outer_operands(x.ndim, y.ndim, dimension_numbers)
         return np.transpose(x, xi[0])[xi[1]] * np.transpose(y, yi[0])[yi[1]]
@@ -39,6 +39,14 @@ def _dot_general_impl(x, y, *, dimension_numbers):
         (*bshape, _prod(y.shape, rc), _prod(y.shape, rf)))
     out = np.matmul(xs, ys)
     return out.reshape((*bshape, *[x.shape[i] for i in lf], *[y.shape[i] for i in rf]))
+
+
+def _blas_layout(xn, yn, dimension_numbers):
+    """True for one contracted axis between operands of rank <= 2: then the product is one
+    np.dot of the operands or their transposes (views), whose result is C-contiguous."""
+    (lc, rc), (lb, _) = dimension_numbers
+    return (not lb and len(lc) == 1 and xn <= 2 and yn <= 2
+            and (lc[0] == xn - 1 or lc == (0,)) and (rc == (0,) or rc == (yn - 1,)))
 
 
 def _outer_operands(xn, yn, dimension_numbers):
@@ -150,18 +158,17 @@ dot_general_p.batch = _dot_general_batch
 
 
 def _dot_general_emit(ctx, eqn, a):
-    """jit code generation: the numpy calls _dot_general_impl makes, written out for 2-d operands."""
+    """jit code generation: the numpy calls _dot_general_impl makes (the same ones, so jit results
+    are bit-identical), written out for operands of rank <= 2."""
     (lc, rc), (lb, rb) = eqn.params["dimension_numbers"]
     xn, yn = eqn.invars[0].aval.ndim, eqn.invars[1].aval.ndim
-    if not lb and len(lc) == 1 and lc[0] == xn - 1 and rc == (0,) and xn <= 2 and yn <= 2:
-        return f"np.dot({a[0]}, {a[1]})"
+    if _blas_layout(xn, yn, eqn.params["dimension_numbers"]):
+        x = a[0] if lc[0] == xn - 1 else f"{a[0]}.T"
+        y = a[1] if rc == (0,) else f"{a[1]}.T"
+        return f"np.dot({x}, {y})"
     if not lc:
         return " * ".join(_outer_emit(n, perm, idx) for n, (perm, idx) in
                           zip(a, _outer_operands(xn, yn, eqn.params["dimension_numbers"])))
-    if not lb and xn == 2 and yn == 2 and len(lc) == 1:
-        x = a[0] if lc == (1,) else f"{a[0]}.T"
-        y = a[1] if rc == (0,) else f"{a[1]}.T"
-        return f"np.matmul({x}, {y})"
     return f"{ctx.glob(_dot_general_impl, 'dot_general')}({a[0]}, {a[1]}, dimension_numbers={eqn.params['dimension_numbers']!r})"
 
 
