@@ -287,16 +287,18 @@ def apply(name, fn, args, view=False, tuple_out=False):
             r._base, r._vc = base, src._vc
     if dual and STATE.dual_level is not None:
         from fungrad.torch.autograd.forward_ad import propagate
-        propagate(fn, args, vals, res)
+        with np.errstate(all="ignore"):
+            propagate(fn, args, vals, res)
     return res
 
 
 def record(name, fn, vals, edges, tuple_out=False):
     """Like apply, for values with explicit edges (None: constant); used by create_graph."""
     diff = [i for i, e in enumerate(edges) if e is not None]
-    if not diff:
-        return _wrap(fn(*vals), tuple_out)
-    return _record(name, fn, vals, diff, edges, tuple_out, None)
+    with np.errstate(all="ignore"):
+        if not diff:
+            return _wrap(fn(*vals), tuple_out)
+        return _record(name, fn, vals, diff, edges, tuple_out, None)
 
 
 def _wrap(out, tuple_out):
