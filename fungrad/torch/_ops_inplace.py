@@ -113,7 +113,7 @@ def _unary_inplace(name, fn):
 neg_ = _unary_inplace("NegBackward0", fnp.negative)
 exp_ = _unary_inplace("ExpBackward0", fnp.exp)
 sqrt_ = _unary_inplace("SqrtBackward0", fnp.sqrt)
-relu_ = _unary_inplace("ReluBackward0", lambda x: fnp.where(x > 0, x, 0))
+relu_ = _unary_inplace("ReluBackward0", M._relu_fn)
 zero_ = _unary_inplace("ZeroBackward0", lambda x: x * 0)
 
 

@@ -113,7 +113,22 @@ sign = _un("SignBackward0", fnp.sign, inexact=False)
 floor = _un("FloorBackward0", fnp.floor, inexact=False)
 ceil = _un("CeilBackward0", fnp.ceil, inexact=False)
 round = _un("RoundBackward0", fnp.round, inexact=False)
-relu = _un("ReluBackward0", lambda x: fnp.where(x > 0, x, 0), inexact=False)
+
+
+def _relu_fn(x):
+    """torch's relu, bit for bit: x where not x < 0 (nan and -0. pass through), else +0.; its
+    gradient is grad where not x <= 0, else exactly 0 (threshold_backward: 0 at +-0. whatever the
+    grad, grad at nan). Under the select's mask the value is t - (t + 0) with t = max(x, -1):
+    +0. for x < 0 (t - t, t finite even at -inf) and x itself at +-0. (-0. - +0. = -0.). It is
+    computed outside the gradient with three cheap ops rather than a second select (np.where is
+    the costly part of relu); at x = +inf it is inf - inf, a nan the select drops."""
+    if x.dtype.kind != "f":  # integers and bool have no -0., nan or inf
+        return fnp.where(x > 0, x, 0)
+    t = fnp.maximum(lax.stop_gradient(x), -1)
+    return fnp.where(x <= 0, t - (t + 0), x)
+
+
+relu = _un("ReluBackward0", _relu_fn, inexact=False)
 square = _un("PowBackward0", lambda x: fnp.power(x, 2), inexact=False)
 
 
