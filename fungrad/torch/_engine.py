@@ -114,7 +114,8 @@ def run(roots, create_graph=False, retain_graph=False, capture=None, accumulate_
     """
     token = GRAD.set(bool(create_graph))
     try:
-        return _run(roots, create_graph, retain_graph, capture, accumulate_leaves)
+        with np.errstate(all="ignore"):  # torch does not warn on nan/inf gradients
+            return _run(roots, create_graph, retain_graph, capture, accumulate_leaves)
     finally:
         GRAD.reset(token)
 
