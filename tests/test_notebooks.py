@@ -23,10 +23,18 @@ def test_notebook_executes(path):
     assert not errors
 
 
-def test_tour_notebook_is_built_from_its_script():
-    spec = importlib.util.spec_from_file_location("make_01_tour", NOTEBOOKS / "make_01_tour.py")
+def _check_built_from_script(stem):
+    spec = importlib.util.spec_from_file_location(f"make_{stem}", NOTEBOOKS / f"make_{stem}.py")
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
-    saved = nbformat.read(NOTEBOOKS / "01_tour.ipynb", as_version=4)
+    saved = nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
     assert [c.source for c in saved.cells] == [c.source for c in script.cells], \
-        "notebooks/01_tour.ipynb is stale: run python notebooks/make_01_tour.py"
+        f"notebooks/{stem}.ipynb is stale: run python notebooks/make_{stem}.py"
+
+
+def test_tour_notebook_is_built_from_its_script():
+    _check_built_from_script("01_tour")
+
+
+def test_torch_shim_notebook_is_built_from_its_script():
+    _check_built_from_script("03_torch_shim")
