@@ -100,3 +100,15 @@ def test_transforms_and_forward_ad():
 def test_integer_relu():
     y = torch.relu(torch.tensor([-3, 0, 4]))
     assert y.dtype == torch.int64 and y.tolist() == [0, 0, 4]
+
+
+def test_functional_relu_inplace_modifies_and_returns_its_input():
+    import fungrad.torch as ftorch
+    import fungrad.torch.nn.functional as F
+    x = ftorch.tensor([-1.0, 2.0])
+    out = F.relu(x, inplace=True)
+    assert out is x
+    assert repr(x) == "tensor([0., 2.])"
+    y = ftorch.tensor([-1.0, 2.0], requires_grad=True)
+    F.relu(y, inplace=False).sum().backward()
+    assert repr(y.grad) == "tensor([0., 1.])"

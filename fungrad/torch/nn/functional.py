@@ -18,7 +18,13 @@ __all__ = ["relu", "leaky_relu", "gelu", "elu", "silu", "softplus", "sigmoid", "
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "linear", "dropout",
            "logsigmoid", "hardtanh", "relu6"]
 
-relu = M.relu
+
+
+def relu(input, inplace=False):
+    """torch.nn.functional.relu; inplace=True applies relu_ to `input` and returns it."""
+    return input.relu_() if inplace else M.relu(input)
+
+
 sigmoid = M.sigmoid
 tanh = M.tanh
 softmax = R.softmax
