@@ -311,3 +311,17 @@ RECORDS = [
     dot_rec("two-contract", (((1, 2), (1, 0)), ((), ())), [((2, 3, 4), (4, 3))]),
     dot_rec("batch-last", (((0,), (1,)), ((2,), (0,))), [((3, 2, 4), (4, 3, 5))]),
 ]
+
+
+def _area_records():
+    """Records of further primitive families, one `tests/prim_records_<area>.py` per area, each
+    defining RECORDS with the same Rec rows (kept apart so areas can be added independently)."""
+    import importlib
+    import pathlib
+    found = []
+    for path in sorted(pathlib.Path(__file__).parent.glob("prim_records_*.py")):
+        found.extend(importlib.import_module(path.stem).RECORDS)
+    return found
+
+
+RECORDS = RECORDS + _area_records()
