@@ -1,8 +1,9 @@
 """Layers import only downward. Every module of fungrad is parsed with `ast`; every import of a
 fungrad module, at top level or inside a function, must name a layer at or below its own:
 
-    _core -> _lax -> _interp -> _hop -> _api -> (lax.py, numpy, tree_util, errors, testing,
-    __init__, __main__) -> torch
+    _core -> _lax -> _interp -> _hop -> _api -> (lax.py, numpy, random, nn, scipy, tree,
+    tree_util, flatten_util, extend, debug, ad_checkpoint, config, errors, testing, __init__,
+    __main__) -> torch
 
 A new top-level module or package must be given a layer here.
 """
@@ -18,7 +19,10 @@ FACADE = 5
 LAYERS = {
     "_core": 0, "_lax": 1, "_interp": 2, "_hop": 3, "_api": 4,
     "lax": FACADE, "numpy": FACADE, "tree_util": FACADE, "errors": FACADE, "testing": FACADE,
-    "__init__": FACADE, "__main__": FACADE, "_tour": FACADE, "torch": 6,
+    "__init__": FACADE, "__main__": FACADE, "_tour": FACADE,
+    "random": FACADE, "nn": FACADE, "scipy": FACADE, "tree": FACADE, "flatten_util": FACADE,
+    "extend": FACADE, "debug": FACADE, "ad_checkpoint": FACADE, "config": FACADE,
+    "torch": 6,
 }
 NAMES = {v: k for k, v in LAYERS.items()} | {FACADE: "public facade"}
 
