@@ -3,20 +3,15 @@ import numpy as np
 import pytest
 
 import fungrad.numpy as fnp
-from fungrad._core.primitive import Primitive
-from fungrad._lax import cos, mul, sin
-from fungrad._lax._jvp_rules import defjvp
+from fungrad import extend as fx
+from fungrad.lax import cos, mul, sin
 from fungrad.testing import check_grads, numerical_jvp
 
 X = np.array([0.3, -1.2, 2.0])
 
 
-def _sin_with_jvp(rule):
-    prim = Primitive("test_sin")
-    prim.impl = np.sin
-    prim.abstract_eval = lambda x: x
-    defjvp(prim, rule)
-    return prim
+def _sin_with_jvp(rule, impl=np.sin):
+    return fx.elementwise("test_sin", impl, jvp=fx.defjvp(rule), emit=fx.CallImpl())
 
 
 def test_correct_rule_passes_to_third_order():
@@ -34,8 +29,7 @@ def test_wrong_first_derivative_is_caught_in_both_modes():
 
 def test_wrong_second_derivative_is_caught_only_at_order_two():
     # d sin = t cos(x) is right, but written with a primitive whose own JVP is wrong
-    bad_cos = _sin_with_jvp(lambda t, ans, x: mul(t, cos(x)))  # "cos" whose derivative is cos
-    bad_cos.impl = np.cos
+    bad_cos = _sin_with_jvp(lambda t, ans, x: mul(t, cos(x)), np.cos)  # derivative cos: wrong
     sin_p = _sin_with_jvp(lambda t, ans, x: mul(t, bad_cos.bind(x)))
     check_grads(sin_p.bind, (X,), order=1)
     with pytest.raises(AssertionError):

@@ -1,38 +1,192 @@
-"""Primitive: a named operation whose rules (impl, abstract eval, JVP, transpose, batching) live on it.
+"""Primitive and its one registration call, `register`, which takes every rule of a primitive.
 
-Imports: _core.trace. The rule slots are filled by fungrad._lax, one block per primitive.
+A primitive is a named operation; `bind` hands it to the current trace, which evaluates, records or
+transforms it. Everything a transform needs to know about it is given once, in `register`, beside
+its definition (one block per primitive in fungrad._lax and fungrad._hop):
+
+  impl(*vals, **params) -> value                  concrete evaluation with numpy
+  abstract_eval(*avals, **params) -> aval         the typing rule (shape/dtype inference)
+  jvp(primals, tangents, **params) -> (out, t)    forward derivative, written with binds
+  transpose(ct, *args, **params) -> [ct_in...]    linear primitives only (args: LinearArg or values)
+  batch(axis_size, vals, dims, **params) -> (out, out_dim)
+  partial_eval(trace, args, **params) -> out      higher-order primitives: run the known part of
+                                                  an equation, record the unknown part
+  emit                                            code emission for jit (see `Ufunc`, `Emit`)
+  dtypes                                          the operand dtype family, checked in eager,
+                                                  staged and jitted code alike (`ANY_DTYPE`, ...)
+
+A slot a primitive has no rule for is declared exempt with a reason (`Exempt`), e.g.
+`transpose=NOT_LINEAR`; the registry test walks every primitive and fails on a slot that is
+neither filled nor exempt. A rule may also be a `RuleFactory`: a function of the primitive that
+returns the rule (how families of primitives share one rule, e.g. per-operand JVPs).
+
+Imports: _core.trace, _core.errors.
 """
+import numpy as np
+
+from fungrad._core.errors import DtypeError
 from fungrad._core.trace import current_trace_var
+
+RULE_SLOTS = ("impl", "abstract_eval", "jvp", "transpose", "batch", "partial_eval", "emit")
+
+
+class Exempt:
+    """A rule slot deliberately left empty, with the reason (shown by errors and the registry)."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason):
+        self.reason = reason
+
+    def __bool__(self):
+        return False
+
+    def __repr__(self):
+        return f"Exempt({self.reason!r})"
+
+
+NOT_LINEAR = Exempt("not linear: reverse mode transposes the linear program of its JVP instead")
+FIRST_ORDER = Exempt("first-order: a partially known equation is recorded whole")
+
+
+class RuleFactory:
+    """A rule made from the primitive it is registered on: `RuleFactory(lambda prim: rule)`."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make):
+        self.make = make
+
+
+class Ufunc:
+    """Emission as numpy ufunc `fn`: the source `text` (a format string over the operand
+    expressions, e.g. "{0} + {1}"), by default the call by name (`np.sin({0})`); where the memory
+    plan finds a dead buffer, the call by name writing into it with `out=`."""
+
+    __slots__ = ("fn", "name", "text")
+
+    def __init__(self, fn, text=None):
+        self.fn = fn
+        self.name = f"np.{fn.__name__}"
+        if getattr(np, fn.__name__, None) is not fn:
+            raise ValueError(f"Ufunc({fn!r}): not reachable as {self.name}")
+        self.text = text
+
+
+class Emit:
+    """Emission as source text: `rule` is a format string over the operand expressions ({0}, {1},
+    ...) and params ({axes}), or a function (ctx, eqn, args) -> expression or Block. `fresh`: the
+    result is a new array the memory plan may reuse (not a view of an operand)."""
+
+    __slots__ = ("rule", "fresh")
+
+    def __init__(self, rule, fresh=False):
+        self.rule = rule
+        self.fresh = fresh
+
+
+class CallImpl:
+    """Emission as a call of the primitive's impl (a global of the generated code), params bound."""
+
+    __slots__ = ("fresh",)
+
+    def __init__(self, fresh=False):
+        self.fresh = fresh
+
+
+class DtypeFamily:
+    """Which operand dtypes a primitive accepts (`kinds`: numpy dtype kinds), checked in every
+    mode: eagerly before impl runs, and by the typing rule when staged (so jit agrees)."""
+
+    __slots__ = ("name", "kinds", "hint")
+
+    def __init__(self, name, kinds, hint):
+        self.name = name
+        self.kinds = kinds
+        self.hint = hint
+
+    def check(self, prim, dtypes):
+        for d in dtypes:
+            if d.kind not in self.kinds:
+                raise DtypeError(
+                    f"{prim.name} accepts {self.name} operands, got {d.name}. {self.hint}")
+
+
+ANY_DTYPE = None
+INEXACT = DtypeFamily("floating-point or complex", "fc",
+                      "fungrad.numpy functions promote integers to float first (fnp.sin(x)); "
+                      "with fungrad.lax, convert explicitly: lax.convert_element_type(x, float).")
+INTEGER_OR_BOOL = DtypeFamily("integer or boolean", "biu",
+                              "Bitwise operations take integers or booleans only.")
 
 
 class Primitive:
-    """A named operation. `bind` hands it to the current trace, which evaluates, records or transforms it.
-
-    Rule slots (None until defined; a transform that needs a missing rule raises MissingRuleError):
-      impl(*vals, **params) -> value                   concrete evaluation with numpy
-      abstract_eval(*avals, **params) -> aval          shape/dtype inference (the typing rule)
-      jvp(primals, tangents, **params) -> (out, t_out) forward derivative, written with binds
-      transpose(ct, *args, **params) -> [ct_in...]     for linear primitives; args are LinearArg or values
-      batch(axis_size, vals, dims, **params) -> (out, out_dim)
-      partial_eval(trace, args, **params) -> out      optional, for higher-order primitives: called
-          when a linearization's tangent program (a forward_known StagingTrace) receives the
-          primitive with some traced (unknown) and some known operands. It runs the known part on
-          trace.parent and records only the unknown part; without it the whole equation is recorded.
-    Operands are positional; params are keyword-only and hashable.
-    """
+    """A named operation whose rules are given by `register` (see the module docstring)."""
 
     __slots__ = ("name", "multiple_results", "impl", "abstract_eval", "jvp", "transpose",
-                 "batch", "partial_eval", "extra", "__weakref__")
+                 "batch", "partial_eval", "emit", "dtypes", "inline", "effect", "registered",
+                 "__weakref__")
 
     def __init__(self, name, multiple_results=False):
         self.name = name
         self.multiple_results = multiple_results
         self.impl = self.abstract_eval = self.jvp = self.transpose = self.batch = None
-        self.partial_eval = None
-        self.extra = {}  # further per-transform rules (e.g. code emission for jit)
+        self.partial_eval = self.emit = None
+        self.dtypes = ANY_DTYPE
+        self.inline = self.effect = self.registered = False
 
     def bind(self, *args, **params):
         return current_trace_var.get().process(self, args, params)
 
     def __repr__(self):
         return self.name
+
+    # derived facts the interpreters read
+    @property
+    def ufunc_name(self):
+        """`np.<name>` if the primitive is emitted as a numpy ufunc call, else None."""
+        return self.emit.name if type(self.emit) is Ufunc else None
+
+    @property
+    def emits_fresh(self):
+        return getattr(self.emit, "fresh", False)
+
+
+def register(prim, *, impl, abstract_eval, jvp, transpose, batch, emit,
+             partial_eval=FIRST_ORDER, dtypes=ANY_DTYPE, inline=False, effect=False):
+    """Give `prim` every rule at once; returns it. Each slot takes a rule, a RuleFactory or an
+    Exempt; `inline` marks call primitives the optimizer splices into their caller (nested jit),
+    `effect` primitives that are never removed or merged (callbacks)."""
+    if prim.registered:
+        raise ValueError(f"primitive {prim.name!r} is already registered")
+    rules = dict(impl=impl, abstract_eval=abstract_eval, jvp=jvp, transpose=transpose,
+                 batch=batch, partial_eval=partial_eval, emit=emit)
+    for slot, rule in rules.items():
+        if type(rule) is RuleFactory:
+            rule = rule.make(prim)
+        if rule is None:
+            raise TypeError(f"register({prim.name!r}): slot {slot!r} needs a rule or an Exempt")
+        setattr(prim, slot, None if type(rule) is Exempt else rule)
+        if type(rule) is Exempt:
+            _exemptions[(id(prim), slot)] = rule
+    if dtypes is not ANY_DTYPE:
+        abstract = prim.abstract_eval
+
+        def checked_abstract_eval(*avals, **params):
+            dtypes.check(prim, [a.dtype for a in avals])
+            return abstract(*avals, **params)
+
+        prim.abstract_eval = checked_abstract_eval
+    prim.dtypes = dtypes
+    prim.inline = inline
+    prim.effect = effect
+    prim.registered = True
+    return prim
+
+
+_exemptions = {}
+
+
+def exemption(prim, slot):
+    """The Exempt declared for `slot` of `prim`, or None if the slot has a rule (or was missed)."""
+    return _exemptions.get((id(prim), slot))

@@ -38,6 +38,9 @@ class EvalTrace(Trace):
         for a in args:
             if isinstance(a, Tracer):
                 raise leaked_tracer_error(a)
+        if prim.dtypes is not None:  # the dtype family, as the typing rule checks it when staged
+            prim.dtypes.check(prim, [a.dtype if type(a) is np.ndarray else np.result_type(a)
+                                     for a in args])
         try:
             out = prim.impl(*args, **params)
         except Exception:
@@ -48,12 +51,16 @@ class EvalTrace(Trace):
             except FungradError as typing_error:
                 raise typing_error from None
             raise
-        if type(out) is np.ndarray:
-            return out
-        # numpy ufuncs return numpy scalars for 0-d inputs; fungrad returns ndarrays throughout
         if prim.multiple_results:
-            return [o if type(o) is np.ndarray else np.asarray(o) for o in out]
-        return np.asarray(out)
+            return [as_result(o) for o in out]
+        return as_result(out)
+
+
+def as_result(x):
+    """A primitive's result as fungrad returns it: numpy ufuncs give numpy scalars for 0-d
+    inputs, fungrad gives 0-d ndarrays throughout (eager evaluation and jit's generated code
+    both normalize with this one function)."""
+    return x if type(x) is np.ndarray else np.asarray(x)
 
 
 EVAL_TRACE = EvalTrace(None)

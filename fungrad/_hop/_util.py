@@ -9,6 +9,7 @@ import numpy as np
 
 from fungrad._core.eval import eval_jaxpr
 from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr, Var
+from fungrad._core.primitive import Exempt
 from fungrad._core.trace import EvalTrace, Tracer, current_trace
 from fungrad._core.zero import Zero
 from fungrad._interp.jaxpr_transforms import partial_eval_jaxpr
@@ -182,6 +183,12 @@ def zeros_for(aval):
 def as_array(x):
     """numpy scalars (what numpy arithmetic on 0-d arrays gives) as 0-d arrays; others unchanged."""
     return np.asarray(x) if isinstance(x, (np.generic, float, int, complex)) else x
+
+
+# partial_eval of the custom-rule calls: a partially known call is recorded whole; its rules are
+# applied when the recorded call is differentiated
+RULES_APPLIED_ON_DIFFERENTIATION = Exempt(
+    "recorded whole: its rules are applied when the call is differentiated")
 
 
 def emit_call(param, hint):

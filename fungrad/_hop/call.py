@@ -10,7 +10,7 @@ import numpy as np
 
 from fungrad._core.ir import Eqn
 from fungrad._core.linear_arg import is_linear
-from fungrad._core.primitive import Primitive
+from fungrad._core.primitive import Emit, Primitive, register
 from fungrad._core.trace import bind_on
 from fungrad._core.zero import Zero
 from fungrad._interp.codegen import compile_jaxpr
@@ -22,10 +22,10 @@ from fungrad._interp.jaxpr_transforms import (
 )
 from fungrad._interp.passes import optimize
 from fungrad._interp.staging import StagingTracer
+from fungrad._hop._util import emit_call
 from fungrad._lax import moveaxis
 
 jit_p = Primitive("jit", multiple_results=True)
-jit_p.extra["inline"] = True  # the optimizer splices nested jits into their caller
 
 _LIMIT = 4096
 _derived = {}  # (rule, program, key) -> transformed program(s)
@@ -115,9 +115,6 @@ def _record(trace, args, closed):
     return outs
 
 
-jit_p.impl = _impl
-jit_p.abstract_eval = _abstract_eval
-jit_p.jvp = _jvp
-jit_p.transpose = _transpose
-jit_p.batch = _batch
-jit_p.partial_eval = _partial_eval
+register(jit_p, impl=_impl, abstract_eval=_abstract_eval, jvp=_jvp, transpose=_transpose,
+         batch=_batch, partial_eval=_partial_eval, emit=Emit(emit_call("jaxpr", "jit")),
+         inline=True)

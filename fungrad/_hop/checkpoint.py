@@ -10,7 +10,7 @@ known (primal) part runs now and keeps only the inputs and policy-saved values; 
 Imports: _core, _interp, _hop._util.
 """
 from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr, Literal, Var
-from fungrad._core.primitive import Primitive
+from fungrad._core.primitive import Emit, Primitive, register
 from fungrad._core.trace import get_aval, set_trace
 from fungrad._core.zero import Zero
 from fungrad._hop._util import emit_call, record_eqn, run, unknown_mask
@@ -154,10 +154,6 @@ def _partial_eval(trace, args, *, jaxpr, policy, prevent_cse):
     return [next(u_outs) if u else next(k_it) for u in out_uk]
 
 
-checkpoint_p.extra["emit"] = emit_call("jaxpr", "checkpoint")
-checkpoint_p.impl = _impl
-checkpoint_p.abstract_eval = _abstract_eval
-checkpoint_p.jvp = _jvp
-checkpoint_p.transpose = _transpose
-checkpoint_p.batch = _batch
-checkpoint_p.partial_eval = _partial_eval
+register(checkpoint_p, impl=_impl, abstract_eval=_abstract_eval, jvp=_jvp,
+         transpose=_transpose, batch=_batch, partial_eval=_partial_eval,
+         emit=Emit(emit_call("jaxpr", "checkpoint")))

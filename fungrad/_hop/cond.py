@@ -8,7 +8,7 @@ import numpy as np
 
 from fungrad._core.errors import ShapeError
 from fungrad._core.linear_arg import is_linear
-from fungrad._core.primitive import Primitive
+from fungrad._core.primitive import Emit, Primitive, register
 from fungrad._core.trace import bind_on, get_aval
 from fungrad._core.zero import Zero
 from fungrad._hop._util import (
@@ -166,13 +166,8 @@ def _emit(ctx, eqn, args):
     return Block(lines, outs, outs)
 
 
-cond_p.impl = _impl
-cond_p.extra["emit"] = _emit
-cond_p.abstract_eval = _abstract_eval
-cond_p.jvp = _jvp
-cond_p.transpose = _transpose
-cond_p.batch = _batch
-cond_p.partial_eval = _partial_eval
+register(cond_p, impl=_impl, abstract_eval=_abstract_eval, jvp=_jvp, transpose=_transpose,
+         batch=_batch, partial_eval=_partial_eval, emit=Emit(_emit))
 
 
 def bind_cond(index, ops, branches):

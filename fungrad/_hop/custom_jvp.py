@@ -8,13 +8,14 @@ Evaluation and staging use call_jaxpr; JVP (and so linearize and grad) calls the
 Imports: _core, _interp, _hop._util, _hop._rules.
 """
 from fungrad._core.errors import ShapeError
-from fungrad._core.primitive import Primitive
+from fungrad._core.primitive import NOT_LINEAR, Emit, Primitive, register
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
 from fungrad._hop._rules import Rule
 from fungrad._hop._util import (
     as_array,
     closure_convert,
+    RULES_APPLIED_ON_DIFFERENTIATION,
     emit_call,
     fill_none,
     instantiate_all,
@@ -84,11 +85,10 @@ def _pair(res):
                         for o, t in zip(outs, t_outs)]
 
 
-custom_jvp_call_p.extra["emit"] = emit_call("call_jaxpr", "custom_jvp")
-custom_jvp_call_p.impl = _impl
-custom_jvp_call_p.abstract_eval = _abstract_eval
-custom_jvp_call_p.jvp = _jvp
-custom_jvp_call_p.batch = _batch
+register(custom_jvp_call_p, impl=_impl, abstract_eval=_abstract_eval, jvp=_jvp,
+         transpose=NOT_LINEAR, batch=_batch,
+         partial_eval=RULES_APPLIED_ON_DIFFERENTIATION,
+         emit=Emit(emit_call("call_jaxpr", "custom_jvp")))
 
 
 def custom_jvp_call(fun, jvp, args, name="custom_jvp"):

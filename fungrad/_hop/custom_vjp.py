@@ -13,13 +13,14 @@ Imports: _core, _lax, _interp, _hop._util, _hop._rules, _hop.custom_jvp.
 """
 from fungrad._core.errors import MissingRuleError, ShapeError
 from fungrad._core.linear_arg import is_linear
-from fungrad._core.primitive import Primitive
+from fungrad._core.primitive import FIRST_ORDER, NOT_LINEAR, Emit, Exempt, Primitive, register
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
 from fungrad._hop._rules import Rule
 from fungrad._hop._util import (
     as_array,
     closure_convert,
+    RULES_APPLIED_ON_DIFFERENTIATION,
     emit_call,
     fill_none,
     instantiate_all,
@@ -108,11 +109,11 @@ def _batched_bwd(bwd, size, res_b, in_b, in_avals):
     return Rule(new_bwd, f"vmap({bwd!r})")
 
 
-custom_vjp_call_p.extra["emit"] = emit_call("call_jaxpr", "custom_vjp")
-custom_vjp_call_p.impl = _call_impl
-custom_vjp_call_p.abstract_eval = _call_abstract_eval
-custom_vjp_call_p.jvp = _call_jvp
-custom_vjp_call_p.batch = _call_batch
+register(custom_vjp_call_p, impl=_call_impl, abstract_eval=_call_abstract_eval,
+         jvp=_call_jvp,
+         transpose=NOT_LINEAR, batch=_call_batch,
+         partial_eval=RULES_APPLIED_ON_DIFFERENTIATION,
+         emit=Emit(emit_call("call_jaxpr", "custom_vjp")))
 
 
 # ---- custom_lin: the linear map whose transpose is bwd
@@ -143,11 +144,10 @@ def _lin_batch(size, vals, dims, *, bwd, num_res, out_avals):
     return outs, [0] * len(outs)
 
 
-custom_lin_p.impl = _lin_impl
-custom_lin_p.abstract_eval = lambda *avals, bwd, num_res, out_avals: list(out_avals)
-custom_lin_p.jvp = _lin_jvp
-custom_lin_p.transpose = _lin_transpose
-custom_lin_p.batch = _lin_batch
+register(custom_lin_p, impl=_lin_impl,
+         abstract_eval=lambda *avals, bwd, num_res, out_avals: list(out_avals), jvp=_lin_jvp,
+         transpose=_lin_transpose, batch=_lin_batch, partial_eval=FIRST_ORDER,
+         emit=Exempt("only in linear programs, which are transposed before any is compiled"))
 
 
 def custom_vjp_call(fun, fwd, bwd, args, name="custom_vjp"):

@@ -11,7 +11,7 @@ import numpy as np
 from fungrad._core.aval import shaped
 from fungrad._core.errors import ShapeError
 from fungrad._core.linear_arg import is_linear
-from fungrad._core.primitive import Primitive
+from fungrad._core.primitive import Emit, Primitive, register
 from fungrad._core.trace import bind_on, get_aval
 from fungrad._core.zero import Zero
 from fungrad._hop._util import (
@@ -262,13 +262,8 @@ def _emit(ctx, eqn, args):
     return Block(lines, ks + ys, dels)
 
 
-scan_p.impl = _impl
-scan_p.extra["emit"] = _emit
-scan_p.abstract_eval = _abstract_eval
-scan_p.jvp = _jvp
-scan_p.transpose = _transpose
-scan_p.batch = _batch
-scan_p.partial_eval = _partial_eval
+register(scan_p, impl=_impl, abstract_eval=_abstract_eval, jvp=_jvp, transpose=_transpose,
+         batch=_batch, partial_eval=_partial_eval, emit=Emit(_emit))
 
 
 def bind_scan(consts, init, xs, jaxpr, length, reverse):

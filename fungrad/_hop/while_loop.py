@@ -10,7 +10,7 @@ Imports: _core, _lax, _interp, _hop._util.
 import numpy as np
 
 from fungrad._core.errors import MissingRuleError, ShapeError
-from fungrad._core.primitive import Primitive
+from fungrad._core.primitive import Emit, Primitive, register
 from fungrad._core.trace import bind_on, get_aval
 from fungrad._core.zero import Zero
 from fungrad._hop._util import (
@@ -194,13 +194,8 @@ def _emit(ctx, eqn, args):
     return Block(lines, ks, ks)
 
 
-while_p.impl = _impl
-while_p.extra["emit"] = _emit
-while_p.abstract_eval = _abstract_eval
-while_p.jvp = _jvp
-while_p.transpose = _transpose
-while_p.batch = _batch
-while_p.partial_eval = _partial_eval
+register(while_p, impl=_impl, abstract_eval=_abstract_eval, jvp=_jvp, transpose=_transpose,
+         batch=_batch, partial_eval=_partial_eval, emit=Emit(_emit))
 
 
 def bind_while(cond_consts, body_consts, init, cond_jaxpr, body_jaxpr):

@@ -1,11 +1,13 @@
 """Code generation for jit: a jaxpr becomes the source of one Python function with one line of
 numpy per equation, executed once and cached by the caller.
 
-Emission, per primitive: `prim.extra["emit"]` (a format string over the operand expressions and
-params, e.g. "{0}.sum({axes})", or a function (ctx, eqn, args) -> expression); else a numpy ufunc
-impl is called by name (and may write into a dead buffer with `out=`, see passes.memory); else the
-primitive's impl is called as a global with its params bound. Scalar literals are inlined,
-constants are globals. The source is registered with linecache, so tracebacks and pdb show it.
+Emission is each primitive's `emit` rule, given when it is registered (fungrad._core.primitive):
+`Ufunc` (a numpy ufunc called by name, or its operator text; it may write into a dead buffer
+with `out=`, see passes.memory), `Emit` (a format string over the operand expressions and params,
+e.g. "{0}.sum({axes})", or a function (ctx, eqn, args) -> expression or Block), or `CallImpl` (the
+impl called as a global with its params bound). Scalar literals are inlined, constants are
+globals; 0-d results are returned as arrays (`as_result`, as eager evaluation returns them). The
+source is registered with linecache, so tracebacks and pdb show it.
 
 Control flow: a rule function may return a `Block` (statements, then the result expressions)
 instead of an expression, and may call `ctx.subprogram(closed)` to get a nested program generated
@@ -21,7 +23,10 @@ import math
 
 import numpy as np
 
+from fungrad._core.errors import MissingRuleError
 from fungrad._core.ir import Literal
+from fungrad._core.primitive import CallImpl, Emit, Ufunc
+from fungrad._core.trace import as_result
 from fungrad._interp.passes import optimize
 from fungrad._interp.passes.memory import FRESH, OUT, VIEW, plan_memory
 
@@ -130,20 +135,12 @@ def _plain(v):
     return False
 
 
-def ufunc_name(prim):
-    """`np.<name>` if the primitive's impl is a numpy ufunc reachable by that name, else None."""
-    impl = prim.extra.get("ufunc", prim.impl)
-    if isinstance(impl, np.ufunc) and getattr(np, impl.__name__, None) is impl:
-        return f"np.{impl.__name__}"
-    return None
-
-
 def kind_of(eqn):
     """The memory-plan kind of an equation (see passes.memory)."""
     p = eqn.prim
-    if not p.multiple_results and ufunc_name(p) is not None:
+    if not p.multiple_results and type(p.emit) is Ufunc:
         return OUT
-    if p.extra.get("fresh"):
+    if p.emits_fresh:
         return FRESH
     return VIEW
 
@@ -161,16 +158,20 @@ def literal_expr(ctx, lit):
 
 def _emit(ctx, eqn, args):
     p = eqn.prim
-    rule = p.extra.get("emit")
-    if isinstance(rule, str):
-        return rule.format(*args, **{k: ctx.param(v) for k, v in eqn.params.items()})
-    if rule is not None:
-        return rule(ctx, eqn, args)
-    name = ufunc_name(p)
-    if name is not None and not eqn.params:
-        return f"{name}({', '.join(args)})"
-    impl = functools.partial(p.impl, **eqn.params) if eqn.params else p.impl
-    return f"{ctx.glob(impl, p.name)}({', '.join(args)})"
+    e = p.emit
+    if type(e) is Ufunc:
+        if e.text is not None:
+            return e.text.format(*args)
+        return f"{e.name}({', '.join(args)})"
+    if type(e) is Emit:
+        if isinstance(e.rule, str):
+            return e.rule.format(*args, **{k: ctx.param(v) for k, v in eqn.params.items()})
+        return e.rule(ctx, eqn, args)
+    if type(e) is CallImpl:
+        impl = functools.partial(p.impl, **eqn.params) if eqn.params else p.impl
+        return f"{ctx.glob(impl, p.name)}({', '.join(args)})"
+    raise MissingRuleError(f"primitive '{p.name}' has no code emission rule, so jit cannot "
+                           "compile it (register it with emit=...).")
 
 
 def _tuple(items):
@@ -202,7 +203,7 @@ def _function(ctx, closed, name, out_expr, array_outs=False):
     for eqn, (outs, buf, dels) in zip(j.eqns, plan.steps):
         args = [expr(v) for v in eqn.invars]
         if buf is not None:
-            rhs = f"{ufunc_name(eqn.prim)}({', '.join(args)}, out={buf})"
+            rhs = f"{eqn.prim.ufunc_name}({', '.join(args)}, out={buf})"
         else:
             rhs = _emit(ctx, eqn, args)
             if type(rhs) is Block:

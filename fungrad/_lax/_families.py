@@ -1,4 +1,5 @@
-"""Constructors for families of primitives: one call gives impl, abstract eval and batching rule.
+"""Constructors for families of primitives: one call registers a primitive with every rule, the
+family supplying its abstract eval and batching rule.
 
 Imports: _core, lax.shape.
 """
@@ -6,21 +7,28 @@ import numpy as np
 
 from fungrad._core.aval import shaped
 from fungrad._core.errors import DtypeError, ShapeError
-from fungrad._core.primitive import Primitive
+from fungrad._core.primitive import (
+    ANY_DTYPE, NOT_LINEAR, Primitive, RuleFactory, register)
 from fungrad._core.trace import get_aval
 from fungrad._lax.shape import batch_to_front
 
 
-def unop(name, impl, out_dtype=None):
-    """An elementwise one-operand primitive; the output keeps the input's shape (and dtype)."""
+def unop(name, impl, *, jvp, emit, transpose=NOT_LINEAR, out_dtype=None, dtypes=ANY_DTYPE):
+    """An elementwise one-operand primitive, registered with its rules: the output keeps the
+    input's shape (and dtype, unless `out_dtype`); batching maps over the batch axis."""
     prim = Primitive(name)
-    prim.impl = impl
     if out_dtype is None:
-        prim.abstract_eval = lambda x, **_: x if not x.weak_type else shaped(x.shape, x.dtype)
+        def abstract_eval(x, **_):
+            return x if not x.weak_type else shaped(x.shape, x.dtype)
     else:
-        prim.abstract_eval = lambda x, **_: shaped(x.shape, out_dtype)
-    prim.batch = lambda size, vals, dims, **params: (prim.bind(vals[0], **params), dims[0])
-    return prim
+        def abstract_eval(x, **_):
+            return shaped(x.shape, out_dtype)
+    return register(prim, impl=impl, abstract_eval=abstract_eval, jvp=jvp, transpose=transpose,
+                    batch=_ELEMENTWISE_BATCH, emit=emit, dtypes=dtypes)
+
+
+_ELEMENTWISE_BATCH = RuleFactory(
+    lambda prim: lambda size, vals, dims, **params: (prim.bind(vals[0], **params), dims[0]))
 
 
 _broadcast_cache = {}
@@ -45,11 +53,11 @@ def broadcast_shapes(name, *avals):
     return shape
 
 
-def naryop(name, impl, nargs, out_dtype=None, dtype_from=0):
+def naryop(name, impl, nargs, *, jvp, emit, transpose=NOT_LINEAR, out_dtype=None, dtype_from=0,
+           dtypes=ANY_DTYPE):
     """An elementwise primitive with numpy broadcasting over `nargs` operands of equal dtype
-    (operands before `dtype_from` are exempt: select's predicate)."""
+    (operands before `dtype_from` are exempt: select's predicate), registered with its rules."""
     prim = Primitive(name)
-    prim.impl = impl
 
     def abstract_eval(*avals, **_):
         if len(avals) == 2 and dtype_from == 0:  # the common binary case, kept lean
@@ -69,9 +77,10 @@ def naryop(name, impl, nargs, out_dtype=None, dtype_from=0):
         shape = broadcast_shapes(name, *avals)
         return shaped(shape, first.dtype if out_dtype is None else out_dtype, weak)
 
-    prim.abstract_eval = abstract_eval
-    prim.batch = lambda size, vals, dims, **params: _broadcasting_batch(prim, vals, dims, params)
-    return prim
+    return register(prim, impl=impl, abstract_eval=abstract_eval, jvp=jvp, transpose=transpose,
+                    batch=RuleFactory(lambda prim: lambda size, vals, dims, **params:
+                                      _broadcasting_batch(prim, vals, dims, params)),
+                    emit=emit, dtypes=dtypes)
 
 
 def _broadcasting_batch(prim, vals, dims, params):

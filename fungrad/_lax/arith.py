@@ -8,7 +8,7 @@ import numpy as np
 from fungrad._core.aval import shaped
 from fungrad._core.dtypes import is_float
 from fungrad._core.linear_arg import is_linear
-from fungrad._core.primitive import Primitive
+from fungrad._core.primitive import Emit, Primitive, Ufunc, register
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
 from fungrad._lax._families import naryop, unop
@@ -38,10 +38,6 @@ def fit_shape(t, out):
 
 
 # ---- add / sub / neg
-add_p = naryop("add", np.add, 2)
-add_p.extra["emit"] = "{0} + {1}"  # jit code generation
-
-
 def _add_jvp(primals, tangents):
     out = add_p.bind(*primals)
     tx, ty = tangents
@@ -52,9 +48,9 @@ def _add_jvp(primals, tangents):
     return out, add_p.bind(tx, ty)
 
 
-add_p.jvp = _add_jvp
-add_p.transpose = lambda ct, x, y: [unbroadcast(ct, x.aval) if is_linear(x) else None,
-                                    unbroadcast(ct, y.aval) if is_linear(y) else None]
+add_p = naryop("add", np.add, 2, jvp=_add_jvp, emit=Ufunc(np.add, "{0} + {1}"),
+               transpose=lambda ct, x, y: [unbroadcast(ct, x.aval) if is_linear(x) else None,
+                                           unbroadcast(ct, y.aval) if is_linear(y) else None])
 
 
 add = add_p.bind
@@ -62,19 +58,14 @@ add = add_p.bind
 
 add_any = add  # accumulation of (co)tangents of equal shape
 
-neg_p = unop("neg", np.negative)
-neg_p.extra["emit"] = "-{0}"
-neg_p.jvp = lambda primals, tangents: (
-    neg_p.bind(primals[0]),
-    tangents[0] if type(tangents[0]) is Zero else neg_p.bind(tangents[0]))
-neg_p.transpose = lambda ct, x: [neg_p.bind(ct)]
+neg_p = unop("neg", np.negative, emit=Ufunc(np.negative, "-{0}"),
+             jvp=lambda primals, tangents: (
+                 neg_p.bind(primals[0]),
+                 tangents[0] if type(tangents[0]) is Zero else neg_p.bind(tangents[0])),
+             transpose=lambda ct, x: [neg_p.bind(ct)])
 
 
 neg = neg_p.bind
-
-
-sub_p = naryop("sub", np.subtract, 2)
-sub_p.extra["emit"] = "{0} - {1}"
 
 
 def _sub_jvp(primals, tangents):
@@ -87,19 +78,15 @@ def _sub_jvp(primals, tangents):
     return out, sub_p.bind(tx, ty)
 
 
-sub_p.jvp = _sub_jvp
-sub_p.transpose = lambda ct, x, y: [unbroadcast(ct, x.aval) if is_linear(x) else None,
-                                    unbroadcast(neg(ct), y.aval) if is_linear(y) else None]
+sub_p = naryop("sub", np.subtract, 2, jvp=_sub_jvp, emit=Ufunc(np.subtract, "{0} - {1}"),
+               transpose=lambda ct, x, y: [unbroadcast(ct, x.aval) if is_linear(x) else None,
+                                           unbroadcast(neg(ct), y.aval) if is_linear(y) else None])
 
 
 sub = sub_p.bind
 
 
 # ---- mul / div
-mul_p = naryop("mul", np.multiply, 2)
-mul_p.extra["emit"] = "{0} * {1}"
-
-
 def _mul_jvp(primals, tangents):
     x, y = primals
     tx, ty = tangents
@@ -123,15 +110,11 @@ def _mul_transpose(ct, x, y):
     return [None, unbroadcast(mul_p.bind(x, ct), y.aval)]
 
 
-mul_p.jvp = _mul_jvp
-mul_p.transpose = _mul_transpose
+mul_p = naryop("mul", np.multiply, 2, jvp=_mul_jvp, transpose=_mul_transpose,
+               emit=Ufunc(np.multiply, "{0} * {1}"))
 
 
 mul = mul_p.bind
-
-
-div_p = naryop("div", np.true_divide, 2)
-div_p.extra["emit"] = "{0} / {1}"
 
 
 def _div_jvp(primals, tangents):
@@ -153,18 +136,14 @@ def _div_transpose(ct, x, y):
     return [unbroadcast(div_p.bind(ct, y), x.aval), None]
 
 
-div_p.jvp = _div_jvp
-div_p.transpose = _div_transpose
+div_p = naryop("div", np.true_divide, 2, jvp=_div_jvp, transpose=_div_transpose,
+               emit=Ufunc(np.true_divide, "{0} / {1}"))
 
 
 div = div_p.bind
 
 
 # ---- select(pred, on_true, on_false): numpy.where
-select_p = naryop("select", np.where, 3, dtype_from=1)
-select_p.extra.update(emit="np.where({0}, {1}, {2})", fresh=True)
-
-
 def _select_jvp(primals, tangents):
     pred, a, b = primals
     out = select_p.bind(pred, a, b)
@@ -181,8 +160,8 @@ def _select_transpose(ct, pred, a, b):
             unbroadcast(select_p.bind(pred, zeros, ct), b.aval) if is_linear(b) else None]
 
 
-select_p.jvp = _select_jvp
-select_p.transpose = _select_transpose
+select_p = naryop("select", np.where, 3, dtype_from=1, jvp=_select_jvp,
+                  transpose=_select_transpose, emit=Emit("np.where({0}, {1}, {2})", fresh=True))
 
 
 select = select_p.bind
@@ -190,11 +169,6 @@ select = select_p.bind
 
 # ---- convert_element_type
 convert_p = Primitive("convert_element_type")
-convert_p.impl = lambda x, *, new_dtype: np.asarray(x).astype(new_dtype)
-convert_p.extra.update(emit="np.asarray({0}).astype({new_dtype})", fresh=True)
-convert_p.abstract_eval = lambda x, *, new_dtype: shaped(x.shape, new_dtype)
-convert_p.batch = lambda size, vals, dims, *, new_dtype: (
-    convert_p.bind(vals[0], new_dtype=new_dtype), dims[0])
 
 
 def _convert_jvp(primals, tangents, *, new_dtype):
@@ -205,9 +179,13 @@ def _convert_jvp(primals, tangents, *, new_dtype):
     return out, convert_p.bind(t, new_dtype=new_dtype)
 
 
-convert_p.jvp = _convert_jvp
-convert_p.transpose = lambda ct, x, *, new_dtype: [
-    convert_p.bind(ct, new_dtype=x.aval.dtype)]
+register(convert_p, impl=lambda x, *, new_dtype: np.asarray(x).astype(new_dtype),
+         abstract_eval=lambda x, *, new_dtype: shaped(x.shape, new_dtype),
+         jvp=_convert_jvp,
+         transpose=lambda ct, x, *, new_dtype: [convert_p.bind(ct, new_dtype=x.aval.dtype)],
+         batch=lambda size, vals, dims, *, new_dtype: (
+             convert_p.bind(vals[0], new_dtype=new_dtype), dims[0]),
+         emit=Emit("np.asarray({0}).astype({new_dtype})", fresh=True))
 
 
 def convert_element_type(x, dtype):
@@ -218,10 +196,10 @@ def convert_element_type(x, dtype):
 
 
 # ---- stop_gradient: identity whose tangent is zero at every level
-stop_gradient_p = unop("stop_gradient", lambda x: x)
-stop_gradient_p.extra["emit"] = "{0}"
-stop_gradient_p.jvp = lambda primals, tangents: (
-    stop_gradient_p.bind(primals[0]), Zero(get_aval(primals[0]).to_tangent_aval()))
+stop_gradient_p = unop(
+    "stop_gradient", lambda x: x, emit=Emit("{0}"),
+    jvp=lambda primals, tangents: (
+        stop_gradient_p.bind(primals[0]), Zero(get_aval(primals[0]).to_tangent_aval())))
 
 
 def stop_gradient(x):

@@ -11,7 +11,7 @@ import numpy as np
 from fungrad._core.aval import shaped
 from fungrad._core.errors import ShapeError
 from fungrad._core.linear_arg import is_linear
-from fungrad._core.primitive import Primitive
+from fungrad._core.primitive import CallImpl, Emit, Primitive, register
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
 from fungrad._lax.arith import zeros_like_aval
@@ -40,7 +40,6 @@ def _has_arrays(spec):
 
 # ---- getitem(x, *index_arrays, spec)
 getitem_p = Primitive("getitem")
-getitem_p.impl = lambda x, *idx, spec: x[_index_tuple(spec, idx)]
 
 
 def _getitem_abstract(x, *idx, spec):
@@ -118,12 +117,6 @@ def _getitem_batch(size, vals, dims, *, spec):
     return out, get_aval(out).ndim - 1
 
 
-getitem_p.abstract_eval = _getitem_abstract
-getitem_p.jvp = _getitem_jvp
-getitem_p.transpose = _getitem_transpose
-getitem_p.batch = _getitem_batch
-
-
 def _getitem_emit(ctx, eqn, a):
     """jit code generation: `x[i, 1:3, None,]` with index arrays by name."""
     it = iter(a[1:])
@@ -138,7 +131,9 @@ def _getitem_emit(ctx, eqn, a):
     return f"{a[0]}[{', '.join(parts)},]"
 
 
-getitem_p.extra["emit"] = _getitem_emit
+register(getitem_p, impl=lambda x, *idx, spec: x[_index_tuple(spec, idx)],
+         abstract_eval=_getitem_abstract, jvp=_getitem_jvp, transpose=_getitem_transpose,
+         batch=_getitem_batch, emit=Emit(_getitem_emit))
 
 
 def getitem(x, spec, arrays=()):
@@ -157,7 +152,6 @@ def _scatter_add_impl(operand, updates, *idx, spec):
 
 
 scatter_add_p = Primitive("scatter_add")
-scatter_add_p.impl = _scatter_add_impl
 
 
 def _scatter_add_abstract(operand, updates, *idx, spec):
@@ -233,11 +227,9 @@ def _batched_updates(updates, ud, size, target_shape, where):
     return moveaxis(updates, 0, where)
 
 
-scatter_add_p.abstract_eval = _scatter_add_abstract
-scatter_add_p.jvp = _scatter_add_jvp
-scatter_add_p.transpose = _scatter_add_transpose
-scatter_add_p.batch = _scatter_add_batch
-scatter_add_p.extra["fresh"] = True  # jit memory plan: impl copies
+register(scatter_add_p, impl=_scatter_add_impl, abstract_eval=_scatter_add_abstract,
+         jvp=_scatter_add_jvp, transpose=_scatter_add_transpose, batch=_scatter_add_batch,
+         emit=CallImpl(fresh=True))  # the impl copies its operand
 
 
 def scatter_add(operand, updates, spec, arrays=()):
@@ -246,7 +238,6 @@ def scatter_add(operand, updates, spec, arrays=()):
 
 # ---- concatenate(*xs, axis)
 concatenate_p = Primitive("concatenate")
-concatenate_p.impl = lambda *xs, axis: np.concatenate(xs, axis=axis)
 
 
 def _concatenate_abstract(*xs, axis):
@@ -290,12 +281,11 @@ def _concatenate_batch(size, vals, dims, *, axis):
     return concatenate_p.bind(*xs, axis=axis + 1), 0
 
 
-concatenate_p.abstract_eval = _concatenate_abstract
-concatenate_p.jvp = _concatenate_jvp
-concatenate_p.transpose = _concatenate_transpose
-concatenate_p.batch = _concatenate_batch
-concatenate_p.extra.update(fresh=True, emit=lambda ctx, eqn, a: (
-    f"np.concatenate(({', '.join(a)},), axis={eqn.params['axis']})"))
+register(concatenate_p, impl=lambda *xs, axis: np.concatenate(xs, axis=axis),
+         abstract_eval=_concatenate_abstract, jvp=_concatenate_jvp,
+         transpose=_concatenate_transpose, batch=_concatenate_batch,
+         emit=Emit(lambda ctx, eqn, a: (
+             f"np.concatenate(({', '.join(a)},), axis={eqn.params['axis']})"), fresh=True))
 
 
 def concatenate(xs, axis):

@@ -10,7 +10,7 @@ import numpy as np
 from fungrad._core.aval import shaped
 from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.linear_arg import is_linear
-from fungrad._core.primitive import Primitive
+from fungrad._core.primitive import Emit, Primitive, register
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
 from fungrad._lax.arith import add
@@ -150,16 +150,12 @@ def _dot_general_batch(size, vals, dims, *, dimension_numbers):
 
 
 dot_general_p = Primitive("dot_general")
-dot_general_p.impl = _dot_general_impl
-dot_general_p.abstract_eval = _dot_general_abstract
-dot_general_p.jvp = _dot_general_jvp
-dot_general_p.transpose = _dot_general_transpose
-dot_general_p.batch = _dot_general_batch
 
 
 def _dot_general_emit(ctx, eqn, a):
     """jit code generation: the numpy calls _dot_general_impl makes (the same ones, so jit results
-    are bit-identical), written out for operands of rank <= 2."""
+    are bit-identical), written out for operands of rank <= 2 (literal operands as arrays)."""
+    a = ctx.operands(eqn, a)
     (lc, rc), (lb, rb) = eqn.params["dimension_numbers"]
     xn, yn = eqn.invars[0].aval.ndim, eqn.invars[1].aval.ndim
     if _blas_layout(xn, yn, eqn.params["dimension_numbers"]):
@@ -180,7 +176,9 @@ def _outer_emit(name, perm, index):
     return name
 
 
-dot_general_p.extra.update(emit=_dot_general_emit, fresh=True)
+register(dot_general_p, impl=_dot_general_impl, abstract_eval=_dot_general_abstract,
+         jvp=_dot_general_jvp, transpose=_dot_general_transpose, batch=_dot_general_batch,
+         emit=Emit(_dot_general_emit, fresh=True))
 
 
 def dot_general(x, y, dimension_numbers):

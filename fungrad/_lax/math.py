@@ -1,6 +1,7 @@
 """Elementwise transcendental and piecewise primitives with their JVP rules.
 
-Each is `name_p = unop(...)` followed on the next line by its JVP; VJPs come from transposition.
+Each is one `unop`/`naryop` call giving all its rules (JVP, code emission, dtype family); VJPs
+come from transposition.
 
 Imports: _core, lax._families, lax._jvp_rules, lax.arith.
 """
@@ -8,7 +9,8 @@ import numpy as np
 
 from fungrad._core.trace import get_aval
 from fungrad._lax._families import naryop, unop
-from fungrad._lax._jvp_rules import defjvp, defjvp_zero
+from fungrad._core.primitive import INEXACT, INTEGER_OR_BOOL, CallImpl, Emit, Ufunc
+from fungrad._lax._jvp_rules import defjvp, jvp_zero
 from fungrad._lax.arith import (
     add, convert_element_type, div, mul, neg, select, sub, zeros_like_aval)
 
@@ -18,69 +20,66 @@ def _const(value, like):
     return np.asarray(value, get_aval(like).dtype)
 
 
-exp_p = unop("exp", np.exp)
-defjvp(exp_p, lambda t, ans, x: mul(t, ans))
-log_p = unop("log", np.log)
-defjvp(log_p, lambda t, ans, x: div(t, x))
-log1p_p = unop("log1p", np.log1p)
-defjvp(log1p_p, lambda t, ans, x: div(t, add(x, _const(1, x))))
-expm1_p = unop("expm1", np.expm1)
-defjvp(expm1_p, lambda t, ans, x: mul(t, add(ans, _const(1, ans))))
-sin_p = unop("sin", np.sin)
-defjvp(sin_p, lambda t, ans, x: mul(t, cos(x)))
-cos_p = unop("cos", np.cos)
-defjvp(cos_p, lambda t, ans, x: neg(mul(t, sin(x))))
-tan_p = unop("tan", np.tan)
-defjvp(tan_p, lambda t, ans, x: mul(t, add(_const(1, ans), mul(ans, ans))))
-tanh_p = unop("tanh", np.tanh)
-defjvp(tanh_p, lambda t, ans, x: mul(t, sub(_const(1, ans), mul(ans, ans))))
-sinh_p = unop("sinh", np.sinh)
-defjvp(sinh_p, lambda t, ans, x: mul(t, cosh(x)))
-cosh_p = unop("cosh", np.cosh)
-defjvp(cosh_p, lambda t, ans, x: mul(t, sinh(x)))
-atan_p = unop("atan", np.arctan)
-defjvp(atan_p, lambda t, ans, x: div(t, add(_const(1, x), mul(x, x))))
-asin_p = unop("asin", np.arcsin)
-defjvp(asin_p, lambda t, ans, x: div(t, sqrt(sub(_const(1, x), mul(x, x)))))
-acos_p = unop("acos", np.arccos)
-defjvp(acos_p, lambda t, ans, x: neg(div(t, sqrt(sub(_const(1, x), mul(x, x))))))
-asinh_p = unop("asinh", np.arcsinh)
-defjvp(asinh_p, lambda t, ans, x: div(t, sqrt(add(mul(x, x), _const(1, x)))))
-acosh_p = unop("acosh", np.arccosh)
-defjvp(acosh_p, lambda t, ans, x: div(t, sqrt(sub(mul(x, x), _const(1, x)))))
-atanh_p = unop("atanh", np.arctanh)
-defjvp(atanh_p, lambda t, ans, x: div(t, sub(_const(1, x), mul(x, x))))
-sqrt_p = unop("sqrt", np.sqrt)
-defjvp(sqrt_p, lambda t, ans, x: div(t, mul(_const(2, ans), ans)))
+exp_p = unop("exp", np.exp, emit=Ufunc(np.exp), dtypes=INEXACT,
+             jvp=defjvp(lambda t, ans, x: mul(t, ans)))
+log_p = unop("log", np.log, emit=Ufunc(np.log), dtypes=INEXACT,
+             jvp=defjvp(lambda t, ans, x: div(t, x)))
+log1p_p = unop("log1p", np.log1p, emit=Ufunc(np.log1p), dtypes=INEXACT,
+               jvp=defjvp(lambda t, ans, x: div(t, add(x, _const(1, x)))))
+expm1_p = unop("expm1", np.expm1, emit=Ufunc(np.expm1), dtypes=INEXACT,
+               jvp=defjvp(lambda t, ans, x: mul(t, add(ans, _const(1, ans)))))
+sin_p = unop("sin", np.sin, emit=Ufunc(np.sin), dtypes=INEXACT,
+             jvp=defjvp(lambda t, ans, x: mul(t, cos(x))))
+cos_p = unop("cos", np.cos, emit=Ufunc(np.cos), dtypes=INEXACT,
+             jvp=defjvp(lambda t, ans, x: neg(mul(t, sin(x)))))
+tan_p = unop("tan", np.tan, emit=Ufunc(np.tan), dtypes=INEXACT,
+             jvp=defjvp(lambda t, ans, x: mul(t, add(_const(1, ans), mul(ans, ans)))))
+tanh_p = unop("tanh", np.tanh, emit=Ufunc(np.tanh), dtypes=INEXACT,
+              jvp=defjvp(lambda t, ans, x: mul(t, sub(_const(1, ans), mul(ans, ans)))))
+sinh_p = unop("sinh", np.sinh, emit=Ufunc(np.sinh), dtypes=INEXACT,
+              jvp=defjvp(lambda t, ans, x: mul(t, cosh(x))))
+cosh_p = unop("cosh", np.cosh, emit=Ufunc(np.cosh), dtypes=INEXACT,
+              jvp=defjvp(lambda t, ans, x: mul(t, sinh(x))))
+atan_p = unop("atan", np.arctan, emit=Ufunc(np.arctan), dtypes=INEXACT,
+              jvp=defjvp(lambda t, ans, x: div(t, add(_const(1, x), mul(x, x)))))
+asin_p = unop("asin", np.arcsin, emit=Ufunc(np.arcsin), dtypes=INEXACT,
+              jvp=defjvp(lambda t, ans, x: div(t, sqrt(sub(_const(1, x), mul(x, x))))))
+acos_p = unop("acos", np.arccos, emit=Ufunc(np.arccos), dtypes=INEXACT,
+              jvp=defjvp(lambda t, ans, x: neg(div(t, sqrt(sub(_const(1, x), mul(x, x)))))))
+asinh_p = unop("asinh", np.arcsinh, emit=Ufunc(np.arcsinh), dtypes=INEXACT,
+               jvp=defjvp(lambda t, ans, x: div(t, sqrt(add(mul(x, x), _const(1, x))))))
+acosh_p = unop("acosh", np.arccosh, emit=Ufunc(np.arccosh), dtypes=INEXACT,
+               jvp=defjvp(lambda t, ans, x: div(t, sqrt(sub(mul(x, x), _const(1, x))))))
+atanh_p = unop("atanh", np.arctanh, emit=Ufunc(np.arctanh), dtypes=INEXACT,
+               jvp=defjvp(lambda t, ans, x: div(t, sub(_const(1, x), mul(x, x)))))
+sqrt_p = unop("sqrt", np.sqrt, emit=Ufunc(np.sqrt), dtypes=INEXACT,
+              jvp=defjvp(lambda t, ans, x: div(t, mul(_const(2, ans), ans))))
 # logistic is a primitive, not exp composed, so that large |x| neither overflows nor loses precision
-logistic_p = unop("logistic", lambda x: np.exp(-np.logaddexp(0, -x)).astype(np.result_type(x)))
-defjvp(logistic_p, lambda t, ans, x: mul(t, mul(ans, sub(_const(1, ans), ans))))
-abs_p = unop("abs", np.abs)
-defjvp(abs_p, lambda t, ans, x: mul(t, sign(x)))
-sign_p = unop("sign", np.sign)
-defjvp_zero(sign_p)
-floor_p = unop("floor", np.floor)
-defjvp_zero(floor_p)
-ceil_p = unop("ceil", np.ceil)
-defjvp_zero(ceil_p)
-round_p = unop("round", np.round)
-defjvp_zero(round_p)
+logistic_p = unop("logistic", lambda x: np.exp(-np.logaddexp(0, -x)).astype(np.result_type(x)),
+                  emit=CallImpl(), dtypes=INEXACT,
+                  jvp=defjvp(lambda t, ans, x: mul(t, mul(ans, sub(_const(1, ans), ans)))))
+abs_p = unop("abs", np.abs, emit=Ufunc(np.abs),
+             jvp=defjvp(lambda t, ans, x: mul(t, sign(x))))
+sign_p = unop("sign", np.sign, emit=Ufunc(np.sign), jvp=jvp_zero)
+floor_p = unop("floor", np.floor, emit=Ufunc(np.floor), jvp=jvp_zero)
+ceil_p = unop("ceil", np.ceil, emit=Ufunc(np.ceil), jvp=jvp_zero)
+round_p = unop("round", np.round, emit=Ufunc(np.round), jvp=jvp_zero)
 
 
 def _integer_pow_impl(x, *, y):
     return np.power(x, y) if y >= 0 else np.power(x, float(y)).astype(np.result_type(x))
 
 
-integer_pow_p = unop("integer_pow", _integer_pow_impl)
-integer_pow_p.extra.update(fresh=True, emit=lambda ctx, eqn, a: (  # jit code generation
-    f"np.power({a[0]}, {eqn.params['y']})" if eqn.params["y"] >= 0
-    else f"{ctx.glob(_integer_pow_impl, 'integer_pow')}({a[0]}, y={eqn.params['y']})"))
-# y * x**(y-1): finite at x == 0 for y >= 1, unlike the general pow rule
-defjvp(integer_pow_p, lambda t, ans, x, *, y: (
-    mul(t, _const(0, x)) if y == 0 else t if y == 1 else
-    mul(t, mul(_const(y, x), x if y == 2 else integer_pow(x, y - 1)))))
-
-pow_p = naryop("pow", np.power, 2)
+integer_pow_p = unop(
+    "integer_pow", _integer_pow_impl,
+    emit=Emit(lambda ctx, eqn, a: (
+        f"np.power({a[0]}, {eqn.params['y']})" if eqn.params["y"] >= 0
+        else f"{ctx.glob(_integer_pow_impl, 'integer_pow')}({a[0]}, y={eqn.params['y']})"),
+        fresh=True),
+    # y * x**(y-1): finite at x == 0 for y >= 1, unlike the general pow rule
+    jvp=defjvp(lambda t, ans, x, *, y: (
+        mul(t, _const(0, x)) if y == 0 else t if y == 1 else
+        mul(t, mul(_const(y, x), x if y == 2 else integer_pow(x, y - 1))))))
 
 
 def _pow_dy(t, ans, x, y):
@@ -96,17 +95,14 @@ def _pow_dx(t, ans, x, y):
     return mul(t, mul(y, pow_p.bind(x, sub(y, _const(1, y)))))
 
 
-defjvp(pow_p, _pow_dx, _pow_dy)
+pow_p = naryop("pow", np.power, 2, emit=Ufunc(np.power), jvp=defjvp(_pow_dx, _pow_dy))
+
 
 # max / min: where the operands tie, each gets half of the tangent (as JAX)
-max_p = naryop("max", np.maximum, 2)
-min_p = naryop("min", np.minimum, 2)
-
-
-def _minmax_rule(prim, first):
+def _minmax_rule(is_max, first):
     def rule(t, ans, x, y):
         me, other = (x, y) if first else (y, x)
-        wins = (gt if prim is max_p else lt)(me, other)
+        wins = (gt if is_max else lt)(me, other)
         ties = eq(me, other)
         one = np.ones((), get_aval(ans).dtype)
         w = select(wins, one, select(ties, np.asarray(0.5, one.dtype), np.zeros((), one.dtype)))
@@ -114,17 +110,16 @@ def _minmax_rule(prim, first):
     return rule
 
 
-defjvp(max_p, _minmax_rule(max_p, True), _minmax_rule(max_p, False))
-defjvp(min_p, _minmax_rule(min_p, True), _minmax_rule(min_p, False))
-
-atan2_p = naryop("atan2", np.arctan2, 2)
-defjvp(atan2_p,
-       lambda t, ans, x, y: mul(t, div(y, add(mul(x, x), mul(y, y)))),
-       lambda t, ans, x, y: mul(t, neg(div(x, add(mul(x, x), mul(y, y))))))
-rem_p = naryop("rem", np.fmod, 2)
-defjvp(rem_p,
-       lambda t, ans, x, y: t,
-       lambda t, ans, x, y: mul(t, neg(_trunc(div(x, y)))))
+max_p = naryop("max", np.maximum, 2, emit=Ufunc(np.maximum),
+               jvp=defjvp(_minmax_rule(True, True), _minmax_rule(True, False)))
+min_p = naryop("min", np.minimum, 2, emit=Ufunc(np.minimum),
+               jvp=defjvp(_minmax_rule(False, True), _minmax_rule(False, False)))
+atan2_p = naryop("atan2", np.arctan2, 2, emit=Ufunc(np.arctan2), dtypes=INEXACT,
+                 jvp=defjvp(lambda t, ans, x, y: mul(t, div(y, add(mul(x, x), mul(y, y)))),
+                            lambda t, ans, x, y: mul(t, neg(div(x, add(mul(x, x), mul(y, y)))))))
+rem_p = naryop("rem", np.fmod, 2, emit=Ufunc(np.fmod),
+               jvp=defjvp(lambda t, ans, x, y: t,
+                          lambda t, ans, x, y: mul(t, neg(_trunc(div(x, y))))))
 
 
 def _trunc(x):
@@ -133,9 +128,7 @@ def _trunc(x):
 
 # comparisons and logical operations: boolean results, zero tangents
 def _comparison(name, impl):
-    prim = naryop(name, impl, 2, out_dtype=np.dtype(bool))
-    defjvp_zero(prim)
-    return prim
+    return naryop(name, impl, 2, out_dtype=np.dtype(bool), emit=Ufunc(impl), jvp=jvp_zero)
 
 
 lt_p = _comparison("lt", np.less)
@@ -144,16 +137,14 @@ gt_p = _comparison("gt", np.greater)
 ge_p = _comparison("ge", np.greater_equal)
 eq_p = _comparison("eq", np.equal)
 ne_p = _comparison("ne", np.not_equal)
-and_p = naryop("and", np.bitwise_and, 2)
-defjvp_zero(and_p)
-or_p = naryop("or", np.bitwise_or, 2)
-defjvp_zero(or_p)
-xor_p = naryop("xor", np.bitwise_xor, 2)
-defjvp_zero(xor_p)
-not_p = unop("not", np.invert)
-defjvp_zero(not_p)
-is_finite_p = unop("is_finite", np.isfinite, out_dtype=np.dtype(bool))
-defjvp_zero(is_finite_p)
+and_p = naryop("and", np.bitwise_and, 2, emit=Ufunc(np.bitwise_and), jvp=jvp_zero,
+               dtypes=INTEGER_OR_BOOL)
+or_p = naryop("or", np.bitwise_or, 2, emit=Ufunc(np.bitwise_or), jvp=jvp_zero,
+              dtypes=INTEGER_OR_BOOL)
+xor_p = naryop("xor", np.bitwise_xor, 2, emit=Ufunc(np.bitwise_xor), jvp=jvp_zero,
+               dtypes=INTEGER_OR_BOOL)
+not_p = unop("not", np.invert, emit=Ufunc(np.invert), jvp=jvp_zero, dtypes=INTEGER_OR_BOOL)
+is_finite_p = unop("is_finite", np.isfinite, out_dtype=np.dtype(bool), emit=Ufunc(np.isfinite), jvp=jvp_zero)
 
 
 # The public wrappers are the primitives' bound `bind` methods: no extra call layer per op.

@@ -8,10 +8,10 @@ import numpy as np
 
 from fungrad._core.aval import shaped
 from fungrad._core.errors import ShapeError
-from fungrad._core.primitive import Primitive
+from fungrad._core.primitive import NOT_LINEAR, Emit, Primitive, RuleFactory, register
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
-from fungrad._lax._jvp_rules import defjvp_zero
+from fungrad._lax._jvp_rules import jvp_zero
 from fungrad._lax.arith import convert_element_type, div, mul, select
 from fungrad._lax.math import eq
 from fungrad._lax.shape import (
@@ -22,18 +22,11 @@ def _keepdims_shape(aval, axes):
     return tuple(1 if i in axes else d for i, d in enumerate(aval.shape))
 
 
-def _reducer(name, impl):
-    prim = Primitive(name)
-    prim.impl = impl
-    prim.abstract_eval = reduce_abstract_eval
-    prim.batch = reduction_batch(prim)
-    return prim
-
-
-reduce_max_p = _reducer("reduce_max", lambda x, *, axes: np.max(x, axis=axes))
-reduce_max_p.extra.update(emit="{0}.max({axes})", fresh=True)
-reduce_min_p = _reducer("reduce_min", lambda x, *, axes: np.min(x, axis=axes))
-reduce_min_p.extra.update(emit="{0}.min({axes})", fresh=True)
+def _reducer(name, impl, method, jvp):
+    """A reduction over `axes` (no keepdims), emitted as the array method `method`."""
+    return register(Primitive(name), impl=impl, abstract_eval=reduce_abstract_eval, jvp=jvp,
+                    transpose=NOT_LINEAR, batch=reduction_batch,
+                    emit=Emit(f"{{0}}.{method}({{axes}})", fresh=True))
 
 
 def _extremum_jvp(prim):
@@ -51,11 +44,10 @@ def _extremum_jvp(prim):
     return jvp
 
 
-reduce_max_p.jvp = _extremum_jvp(reduce_max_p)
-reduce_min_p.jvp = _extremum_jvp(reduce_min_p)
-
-reduce_prod_p = _reducer("reduce_prod", lambda x, *, axes: np.prod(x, axis=axes))
-reduce_prod_p.extra.update(emit="{0}.prod({axes})", fresh=True)
+reduce_max_p = _reducer("reduce_max", lambda x, *, axes: np.max(x, axis=axes), "max",
+                        RuleFactory(_extremum_jvp))
+reduce_min_p = _reducer("reduce_min", lambda x, *, axes: np.min(x, axis=axes), "min",
+                        RuleFactory(_extremum_jvp))
 
 
 def _reduce_prod_jvp(primals, tangents, *, axes):
@@ -79,29 +71,25 @@ def _reduce_prod_jvp(primals, tangents, *, axes):
     return ans, reduce_sum(mul(ts, excl), (len(lead),))
 
 
-reduce_prod_p.jvp = _reduce_prod_jvp
+reduce_prod_p = _reducer("reduce_prod", lambda x, *, axes: np.prod(x, axis=axes), "prod",
+                         _reduce_prod_jvp)
 
 
 def _arg_reducer(name, impl):
-    prim = Primitive(name)
-    prim.impl = lambda x, *, axis: impl(x, axis=axis)
-    prim.extra.update(emit=f"np.{impl.__name__}({{0}}, axis={{axis}})", fresh=True)
-
     def abstract_eval(x, *, axis):
         if not 0 <= axis < x.ndim:
             raise ShapeError(f"{name}: axis {axis} is out of range for {x.str_short()}")
         return shaped(x.shape[:axis] + x.shape[axis + 1:], np.dtype(np.int64))
-
-    prim.abstract_eval = abstract_eval
 
     def batch(size, vals, dims, *, axis):
         d = dims[0]
         new_axis = axis + (axis >= d)
         return prim.bind(vals[0], axis=new_axis), d - (axis < d)
 
-    prim.batch = batch
-    defjvp_zero(prim)
-    return prim
+    prim = Primitive(name)
+    return register(prim, impl=lambda x, *, axis: impl(x, axis=axis),
+                    abstract_eval=abstract_eval, jvp=jvp_zero, transpose=NOT_LINEAR, batch=batch,
+                    emit=Emit(f"np.{impl.__name__}({{0}}, axis={{axis}})", fresh=True))
 
 
 argmax_p = _arg_reducer("argmax", np.argmax)

@@ -8,13 +8,12 @@ import numpy as np
 
 from fungrad._core.aval import shaped
 from fungrad._core.errors import ShapeError
-from fungrad._core.primitive import Primitive
+from fungrad._core.primitive import Emit, Primitive, RuleFactory, register
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
 
 
 def _linear_jvp(prim):
-    """JVP of a primitive linear in its only operand: apply it to the tangent."""
     def jvp(primals, tangents, **params):
         out = prim.bind(primals[0], **params)
         t = tangents[0]
@@ -23,10 +22,11 @@ def _linear_jvp(prim):
     return jvp
 
 
+jvp_linear = RuleFactory(_linear_jvp)  # JVP of a primitive linear in its only operand
+
+
 # ---- broadcast_to: numpy broadcasting of one operand to `shape`
 broadcast_to_p = Primitive("broadcast_to")
-broadcast_to_p.impl = lambda x, *, shape: np.broadcast_to(x, shape)
-broadcast_to_p.extra["emit"] = "np.broadcast_to({0}, {shape})"  # jit code generation
 
 
 def _broadcast_to_abstract(x, *, shape):
@@ -45,10 +45,10 @@ def _broadcast_to_batch(size, vals, dims, *, shape):
     return broadcast_to(x, (size, *shape)), 0
 
 
-broadcast_to_p.abstract_eval = _broadcast_to_abstract
-broadcast_to_p.jvp = _linear_jvp(broadcast_to_p)
-broadcast_to_p.transpose = lambda ct, x, *, shape: [unbroadcast(ct, x.aval)]
-broadcast_to_p.batch = _broadcast_to_batch
+register(broadcast_to_p, impl=lambda x, *, shape: np.broadcast_to(x, shape),
+         abstract_eval=_broadcast_to_abstract, jvp=jvp_linear,
+         transpose=lambda ct, x, *, shape: [unbroadcast(ct, x.aval)],
+         batch=_broadcast_to_batch, emit=Emit("np.broadcast_to({0}, {shape})"))
 
 
 def broadcast_to(x, shape):
@@ -60,8 +60,6 @@ def broadcast_to(x, shape):
 
 # ---- reduce_sum over `axes` (no keepdims; callers reshape)
 reduce_sum_p = Primitive("reduce_sum")
-reduce_sum_p.impl = lambda x, *, axes: np.sum(x, axis=axes)
-reduce_sum_p.extra.update(emit="{0}.sum({axes})", fresh=True)
 
 
 def reduce_abstract_eval(x, *, axes):
@@ -76,8 +74,7 @@ def _reduce_sum_transpose(ct, x, *, axes):
     return [broadcast_to(reshape(ct, kept), x.aval.shape)]
 
 
-def reduction_batch(prim):
-    """Batching rule of a reduction over `axes`: shift the axes past the batch dimension."""
+def _reduction_batch(prim):
     def batch(size, vals, dims, *, axes, **params):
         x, d = vals[0], dims[0]
         new_axes = tuple(a + (a >= d) for a in axes)
@@ -86,10 +83,12 @@ def reduction_batch(prim):
     return batch
 
 
-reduce_sum_p.abstract_eval = reduce_abstract_eval
-reduce_sum_p.jvp = _linear_jvp(reduce_sum_p)
-reduce_sum_p.transpose = _reduce_sum_transpose
-reduce_sum_p.batch = reduction_batch(reduce_sum_p)
+# batching rule of a reduction over `axes`: shift the axes past the batch dimension
+reduction_batch = RuleFactory(_reduction_batch)
+
+register(reduce_sum_p, impl=lambda x, *, axes: np.sum(x, axis=axes),
+         abstract_eval=reduce_abstract_eval, jvp=jvp_linear, transpose=_reduce_sum_transpose,
+         batch=reduction_batch, emit=Emit("{0}.sum({axes})", fresh=True))
 
 
 def reduce_sum(x, axes):
@@ -101,8 +100,6 @@ def reduce_sum(x, axes):
 
 # ---- reshape to `new_sizes`
 reshape_p = Primitive("reshape")
-reshape_p.impl = lambda x, *, new_sizes: np.reshape(x, new_sizes)
-reshape_p.extra["emit"] = "{0}.reshape({new_sizes})"
 
 
 def _reshape_abstract(x, *, new_sizes):
@@ -115,10 +112,10 @@ def _reshape_batch(size, vals, dims, *, new_sizes):
     return reshape(moveaxis(vals[0], dims[0], 0), (size, *new_sizes)), 0
 
 
-reshape_p.abstract_eval = _reshape_abstract
-reshape_p.jvp = _linear_jvp(reshape_p)
-reshape_p.transpose = lambda ct, x, *, new_sizes: [reshape(ct, x.aval.shape)]
-reshape_p.batch = _reshape_batch
+register(reshape_p, impl=lambda x, *, new_sizes: np.reshape(x, new_sizes),
+         abstract_eval=_reshape_abstract, jvp=jvp_linear,
+         transpose=lambda ct, x, *, new_sizes: [reshape(ct, x.aval.shape)],
+         batch=_reshape_batch, emit=Emit("{0}.reshape({new_sizes})"))
 
 
 def reshape(x, new_sizes):
@@ -130,9 +127,6 @@ def reshape(x, new_sizes):
 
 # ---- transpose by permutation `perm`
 transpose_p = Primitive("transpose")
-transpose_p.impl = lambda x, *, perm: np.transpose(x, perm)
-transpose_p.extra["emit"] = lambda ctx, eqn, a: (
-    f"{a[0]}.T" if eqn.params["perm"] == (1, 0) else f"{a[0]}.transpose({eqn.params['perm']})")
 
 
 def _transpose_abstract(x, *, perm):
@@ -146,10 +140,12 @@ def _transpose_batch(size, vals, dims, *, perm):
     return transpose(x, (0, *[p + 1 for p in perm])), 0
 
 
-transpose_p.abstract_eval = _transpose_abstract
-transpose_p.jvp = _linear_jvp(transpose_p)
-transpose_p.transpose = lambda ct, x, *, perm: [transpose(ct, tuple(np.argsort(perm)))]
-transpose_p.batch = _transpose_batch
+register(transpose_p, impl=lambda x, *, perm: np.transpose(x, perm),
+         abstract_eval=_transpose_abstract, jvp=jvp_linear,
+         transpose=lambda ct, x, *, perm: [transpose(ct, tuple(np.argsort(perm)))],
+         batch=_transpose_batch,
+         emit=Emit(lambda ctx, eqn, a: f"{a[0]}.T" if eqn.params["perm"] == (1, 0)
+                   else f"{a[0]}.transpose({eqn.params['perm']})"))
 
 
 def transpose(x, perm):

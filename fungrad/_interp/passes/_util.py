@@ -35,8 +35,8 @@ def has_subprogram(params):
 
 
 def is_effectful(prim):
-    """Primitives flagged `extra["effect"]` (callbacks, prints) are never removed or merged."""
-    return bool(prim.extra.get("effect"))
+    """Primitives registered with effect=True (callbacks, prints) are never removed or merged."""
+    return prim.effect
 
 
 def literal_value(atom):

@@ -1,7 +1,7 @@
 """Dead-code elimination: drop equations none of whose outputs is needed, and unused constants.
 
 Why: jit(grad(f)) computes f's value only to throw it away; DCE removes those primal outputs.
-Effectful primitives (extra["effect"]) are always kept.
+Effectful primitives (registered with effect=True) are always kept.
 
 Imports: _core, passes._util.
 """

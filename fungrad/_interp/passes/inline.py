@@ -1,4 +1,4 @@
-"""Inlining: equations of call primitives (extra["inline"], e.g. a nested jit) are replaced by the
+"""Inlining: equations of call primitives (registered with inline=True, e.g. a nested jit) are replaced by the
 body of their sub-program, so the other passes and the memory plan see one flat program.
 
 Imports: _core, passes._util.
@@ -10,14 +10,14 @@ from fungrad._interp.passes._util import read, rebuild, subst_eqn
 def inline(closed):
     """`closed` with every inlinable call expanded (recursively)."""
     j = closed.jaxpr
-    if not any(e.prim.extra.get("inline") for e in j.eqns):
+    if not any(e.prim.inline for e in j.eqns):
         return closed
     constvars, consts = list(j.constvars), list(closed.consts)
     env = {}
     eqns = []
     for eqn in j.eqns:
         eqn = subst_eqn(eqn, env)
-        sub = eqn.params.get("jaxpr") if eqn.prim.extra.get("inline") else None
+        sub = eqn.params.get("jaxpr") if eqn.prim.inline else None
         if not isinstance(sub, ClosedJaxpr):
             eqns.append(eqn)
             continue
