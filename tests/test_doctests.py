@@ -5,7 +5,7 @@ import importlib
 import pytest
 
 MODULES = ["fungrad._api.reverse", "fungrad._api.forward", "fungrad._api.vmap",
-           "fungrad._api.jacobian", "fungrad._api.staging"]
+           "fungrad._api.jacobian", "fungrad._api.staging", "fungrad._api.jit", "fungrad.extend"]
 
 
 @pytest.mark.parametrize("name", MODULES)

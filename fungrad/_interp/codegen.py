@@ -188,8 +188,8 @@ def generate(closed, name="jitted", out_expr=None):
 
 
 def _function(ctx, closed, name, out_expr, array_outs=False):
-    """Source of one `def` computing `closed` (ending with a newline); literal outputs are
-    returned as arrays if `array_outs`."""
+    """Source of one `def` computing `closed` (ending with a newline). Literal outputs are
+    returned as arrays; `array_outs` (nested programs) skips normalizing 0-d results."""
     j = closed.jaxpr
     plan = plan_memory(j, kind_of)
     names = dict(plan.names)
@@ -220,7 +220,11 @@ def _function(ctx, closed, name, out_expr, array_outs=False):
         lines.append(f"    {lhs} = {rhs}")
         if dels:
             lines.append(f"    del {', '.join(dels)}")
-    results = [ctx.array(v) if array_outs and type(v) is Literal else expr(v) for v in j.outvars]
+    results = [ctx.array(v) if type(v) is Literal else expr(v) for v in j.outvars]
+    if not array_outs:  # the program's results: 0-d values as eager evaluation returns them
+        results = [f"{ctx.glob(as_result, 'as_result')}({r})"
+                   if type(v) is not Literal and v.aval.ndim == 0 else r
+                   for v, r in zip(j.outvars, results)]
     ret = _tuple(results) if out_expr is None else out_expr(results)
     lines.append(f"    return {ret}")
     return "\n".join(lines) + "\n"
