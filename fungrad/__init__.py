@@ -16,6 +16,7 @@ from fungrad._api.jacobian import (
 from fungrad._api.reverse import grad as grad, value_and_grad as value_and_grad, vjp as vjp
 from fungrad._api.staging import make_jaxpr as make_jaxpr
 from fungrad._api.vmap import vmap as vmap
+from fungrad._core.cache import cache_info as cache_info, clear_caches as clear_caches
 from fungrad._core.dtypes import float0 as float0
 from fungrad._core.ir import ClosedJaxpr as ClosedJaxpr, Jaxpr as Jaxpr
 from fungrad._core.typecheck import check_jaxpr as check_jaxpr

@@ -1,7 +1,7 @@
 """fungrad.extend: what a library built on fungrad needs to add primitives and transform programs.
 
-Define a primitive with every rule in one call, reuse fungrad's rule factories, and linearize,
-evaluate or transpose programs:
+Define a primitive with every rule in one call, reuse fungrad's rule factories, linearize,
+evaluate or transpose programs, and keep memo tables in fungrad's registered caches:
 
 >>> import numpy as np
 >>> import fungrad as fg
@@ -17,6 +17,7 @@ array(12.)
 The rule slots and their signatures are documented in `register`; `Exempt` declares a slot that
 deliberately has no rule (`NOT_LINEAR` for transpose).
 """
+from fungrad._core.cache import LRUCache as LRUCache, lru_cache_table as lru_cache_table
 from fungrad._core.eval import eval_jaxpr as eval_jaxpr
 from fungrad._core.ir import (
     ClosedJaxpr as ClosedJaxpr, Eqn as Eqn, Jaxpr as Jaxpr, Literal as Literal, Var as Var)
@@ -34,7 +35,8 @@ from fungrad._lax.shape import jvp_linear as jvp_linear
 
 __all__ = [
     "ANY_DTYPE", "FIRST_ORDER", "INEXACT", "INTEGER_OR_BOOL", "NOT_LINEAR", "CallImpl",
-    "ClosedJaxpr", "DtypeFamily", "Emit", "Eqn", "Exempt", "Jaxpr", "LinearArg", "Literal",
+    "ClosedJaxpr", "DtypeFamily", "Emit", "Eqn", "Exempt", "Jaxpr", "LRUCache", "LinearArg",
+    "Literal", "lru_cache_table",
     "Primitive", "RuleFactory", "Ufunc", "Var", "Zero", "broadcasting", "defjvp", "elementwise",
     "eval_jaxpr", "get_aval", "is_linear", "jvp_linear", "jvp_zero", "register",
 ]

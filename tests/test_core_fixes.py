@@ -38,3 +38,49 @@ def test_fnp_promotes_integers_for_float_only_functions():
     assert fnp.sin(x).dtype == np.float64
     assert str(fg.make_jaxpr(fnp.sin)(x)).count("convert_element_type") == 1
     np.testing.assert_array_equal(fg.jit(fnp.sin)(x), np.sin(x))
+
+
+def test_static_argnames_passed_by_position_and_argnums_by_keyword():
+    # JAX infers one from the other through the signature: 12.0 and -20.0
+    def f(x):
+        return 3. * x ** 2 if x < 3 else -4 * x
+    assert fg.jit(f, static_argnames="x")(2.) == 12.0
+    assert fg.jit(f, static_argnums=0)(x=5.) == -20.0
+
+
+def test_jit_caches_per_underlying_function_and_clear_caches_empties_every_cache():
+    def f(x):
+        return fnp.sin(x) * 2.0
+    first = fg.jit(f)
+    first(np.ones(3))
+    second = fg.jit(f)
+    np.testing.assert_array_equal(second(np.ones(3)), np.sin(np.ones(3)) * 2.0)
+    assert (first.trace_count, second.trace_count) == (1, 0)
+    info = fg.cache_info()
+    assert {"jit", "jit_compiled", "jit_derived", "avals"} <= set(info)
+    assert info["jit"].size >= 1 and info["jit"].maxsize == 4096
+    fg.clear_caches()
+    assert fg.cache_info()["jit"].size == 0
+    second(np.ones(3))
+    assert second.trace_count == 1
+
+
+def test_caches_are_bounded_least_recently_used():
+    from fungrad.extend import LRUCache
+    c = LRUCache("test", 2)
+    c["a"], c["b"] = 1, 2
+    assert c.get("a") == 1  # refreshes a: b is now the oldest
+    c["c"] = 3
+    assert "b" not in c and c.get("a") == 1 and c.get("c") == 3 and len(c) == 2
+
+
+def test_generated_source_leaves_linecache_with_its_program():
+    import gc
+    import linecache
+    before = sum(k.startswith("<fungrad-jit") for k in linecache.cache)
+    for n in range(20):
+        fg.jit(lambda x: x * 2.0 + 1.0)(np.ones(n + 1))
+    fg.clear_caches()
+    gc.collect()
+    after = sum(k.startswith("<fungrad-jit") for k in linecache.cache)
+    assert after <= before

@@ -10,10 +10,12 @@ first call with each new signature, not on every call, as in JAX.
 Imports: _core, _interp, _hop, _api.args.
 """
 import functools
+import inspect
 
 import numpy as np
 
 from fungrad._api.args import as_leaf
+from fungrad._core.cache import lru_cache_table
 from fungrad._core.ir import ClosedJaxpr, Jaxpr
 from fungrad._core.trace import EVAL_TRACE, Tracer, current_trace_var
 from fungrad._core.tree import tree_flatten, tree_unflatten
@@ -21,6 +23,24 @@ from fungrad._hop.call import jit_p
 from fungrad._interp.codegen import compile_jaxpr
 from fungrad._interp.passes import optimize
 from fungrad._interp.staging import abstractify, stage_flat
+
+
+_programs = lru_cache_table("jit", 4096)  # (function, statics, signature) -> _Entry
+
+
+def _infer_static(fun, nums, names):
+    """Complete static_argnums from static_argnames and back through `fun`'s signature (as JAX
+    does), so a static argument may be passed by position or by keyword."""
+    try:
+        params = list(inspect.signature(fun).parameters.values())
+    except (TypeError, ValueError):  # builtins and some callables have no signature
+        return nums, names
+    positional = [p.name for p in params
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    nums = set(nums) | {positional.index(n) for n in names if n in positional}
+    names = set(names) | {positional[i] for i in nums if -len(positional) <= i < len(positional)
+                          and params[i % len(positional)].kind != inspect.Parameter.POSITIONAL_ONLY}
+    return tuple(sorted(nums)), tuple(sorted(names))
 
 
 class _NotBuiltin(Exception):
@@ -111,10 +131,12 @@ class Jitted:
         self._fun = fun
         nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
         names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames)
+        nums, names = _infer_static(fun, nums, names)
         self._static_argnums = nums
         self._static_argnames = frozenset(names)
-        self._cache = {}
-        self.trace_count = 0  # how many times `fun` was traced (a new signature each)
+        # traced programs are cached per underlying function (as JAX): jit(f) built twice shares
+        self._prefix = (fun, nums, self._static_argnames)
+        self.trace_count = 0  # how many times `fun` was traced by this object (a new signature each)
 
     def __get__(self, obj, objtype=None):
         return self if obj is None else functools.partial(self, obj)
@@ -174,11 +196,12 @@ class Jitted:
 
     def _entry(self, args, kwargs):
         key, leaves, traced, static = self._signature(args, kwargs)
-        entry = self._cache.get(key)
+        key = (self._prefix, key)
+        entry = _programs.get(key)
         if entry is None:
             entry = self._trace(args, kwargs, leaves, static)
             if not entry.extra:  # programs closing over outer tracers are not reusable
-                self._cache[key] = entry
+                _programs[key] = entry
         return entry, leaves, traced
 
     def __call__(self, *args, **kwargs):

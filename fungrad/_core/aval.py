@@ -1,9 +1,10 @@
 """Abstract values: shape + dtype (+ weak type), interned so that shape inference allocates little.
 
-Imports: _core.dtypes.
+Imports: _core.dtypes, _core.cache.
 """
 import numpy as np
 
+from fungrad._core.cache import lru_cache_table
 from fungrad._core.dtypes import float0, is_float, python_scalar_dtype, short_name
 
 
@@ -52,7 +53,8 @@ class ShapedArray:
                       self.dtype if dtype is None else dtype)
 
 
-_interned = {}
+_avals = lru_cache_table("avals", 100_000)
+_interned = _avals.fast
 
 
 def shaped(shape, dtype, weak_type=False) -> ShapedArray:
@@ -61,7 +63,8 @@ def shaped(shape, dtype, weak_type=False) -> ShapedArray:
     try:
         return _interned[key]
     except KeyError:
-        aval = _interned[key] = ShapedArray(shape, dtype, weak_type)
+        aval = ShapedArray(shape, dtype, weak_type)
+        _avals[key] = aval
         return aval
     except TypeError:  # unhashable shape such as a list
         return shaped(tuple(shape), np.dtype(dtype), weak_type)

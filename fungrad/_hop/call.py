@@ -8,6 +8,7 @@ Imports: _core, _lax, _interp.
 """
 import numpy as np
 
+from fungrad._core.cache import lru_cache_table
 from fungrad._core.ir import Eqn
 from fungrad._core.linear_arg import is_linear
 from fungrad._core.primitive import Emit, Primitive, register
@@ -27,30 +28,18 @@ from fungrad._lax import moveaxis
 
 jit_p = Primitive("jit", multiple_results=True)
 
-_LIMIT = 4096
-_derived = {}  # (rule, program, key) -> transformed program(s)
-_compiled = {}  # program -> Compiled
+_derived = lru_cache_table("jit_derived", 4096)  # (rule, program, key) -> transformed program(s)
+_compiled = lru_cache_table("jit_compiled", 4096)  # program -> Compiled
 
 
 def derived(rule, closed, key, make):
     """Cached `make()`: the transform `rule` of program `closed` with settings `key`."""
-    k = (rule, closed, key)
-    out = _derived.get(k)
-    if out is None:
-        if len(_derived) > _LIMIT:
-            _derived.clear()
-        out = _derived[k] = make()
-    return out
+    return _derived.get_or_make((rule, closed, key), make)
 
 
 def compiled(closed, name="jitted"):
     """The generated code for `closed` (optimized first), compiled once per program object."""
-    fn = _compiled.get(closed)
-    if fn is None:
-        if len(_compiled) > _LIMIT:
-            _compiled.clear()
-        fn = _compiled[closed] = compile_jaxpr(optimize(closed), name)
-    return fn
+    return _compiled.get_or_make(closed, lambda: compile_jaxpr(optimize(closed), name))
 
 
 def _impl(*args, jaxpr):

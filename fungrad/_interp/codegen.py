@@ -20,6 +20,7 @@ import functools
 import itertools
 import linecache
 import math
+import weakref
 
 import numpy as np
 
@@ -236,4 +237,7 @@ def compile_jaxpr(closed, name="jitted", out_expr=None):
     filename = f"<fungrad-jit-{next(_counter)}:{name}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     exec(compile(source, filename, "exec"), glb)  # noqa: S102 - running generated code is the point
-    return Compiled(glb[name], source, closed, filename)
+    fn = glb[name]
+    # the source stays visible to tracebacks and pdb while the function lives, and no longer
+    weakref.finalize(fn, linecache.cache.pop, filename, None)
+    return Compiled(fn, source, closed, filename)

@@ -6,6 +6,7 @@ Imports: _core, lax.shape.
 import numpy as np
 
 from fungrad._core.aval import shaped
+from fungrad._core.cache import lru_cache_table
 from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.primitive import (
     ANY_DTYPE, NOT_LINEAR, Primitive, RuleFactory, register)
@@ -31,7 +32,8 @@ _ELEMENTWISE_BATCH = RuleFactory(
     lambda prim: lambda size, vals, dims, **params: (prim.bind(vals[0], **params), dims[0]))
 
 
-_broadcast_cache = {}
+_broadcast = lru_cache_table("broadcast_shapes", 10_000)
+_broadcast_cache = _broadcast.fast
 
 
 def broadcast_shapes(name, *avals):
@@ -44,7 +46,8 @@ def broadcast_shapes(name, *avals):
         out = _broadcast_cache.get(key)
         if out is None:
             try:
-                out = _broadcast_cache[key] = np.broadcast_shapes(shape, a.shape)
+                out = np.broadcast_shapes(shape, a.shape)
+                _broadcast[key] = out
             except ValueError:
                 shapes = ", ".join(v.str_short() for v in avals)
                 raise ShapeError(f"{name}: operands with shapes {shapes} cannot be broadcast "

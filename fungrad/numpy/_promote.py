@@ -6,6 +6,7 @@ Imports: _core, lax.
 """
 import numpy as np
 
+from fungrad._core.cache import lru_cache_table
 from fungrad._core.dtypes import is_float, result_dtype
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
@@ -21,7 +22,8 @@ def asarray(x):
 
 
 _WEAK_KIND = {"b": bool, "i": int, "u": int, "f": float, "c": complex}
-_result_cache = {}
+_results = lru_cache_table("promotion", 10_000)
+_result_cache = _results.fast
 
 
 def _dtype_key(x):
@@ -37,7 +39,8 @@ def common_dtype(*keys):
     try:
         return _result_cache[keys]
     except KeyError:
-        dtype = _result_cache[keys] = np.dtype(result_dtype(*keys))
+        dtype = np.dtype(result_dtype(*keys))
+        _results[keys] = dtype
         return dtype
 
 

@@ -1,6 +1,7 @@
 """create_graph details: the grad_fn name torch gives a gradient, and whether it depends on the
 forward inputs at all (torch's grads of linear ops under a constant grad_output need no graph)."""
 from fungrad._core.ir import Literal
+from fungrad.extend import lru_cache_table
 from fungrad._core.trace import get_aval
 from fungrad._interp.staging import stage_flat
 
@@ -19,7 +20,7 @@ BACKWARD_NAMES = {
 }
 # torch's backward of these reads a saved float value, so their grads keep a graph
 ALWAYS_GRAPH = {"ReluBackward0", "AbsBackward0"}
-_cache = {}
+_cache = lru_cache_table("torch_graph_names", 4096)
 
 
 def backward_name(node_name):
@@ -32,7 +33,7 @@ def depends_on_inputs(node_name, bwd, vals, n_inputs, key=None):
     if node_name in ALWAYS_GRAPH:
         return True
     if key is not None and key in _cache:
-        return _cache[key]
+        return _cache.get(key)
     pos = [i for i, v in enumerate(vals) if v is not None]
 
     def staged(*xs):

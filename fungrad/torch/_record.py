@@ -21,6 +21,7 @@ from fungrad._interp.jvp import jvp_flat
 from fungrad._interp.linearize import linearize_flat
 from fungrad._interp.transpose import backward_pass
 from fungrad._core.zero import Zero
+from fungrad.extend import lru_cache_table
 from fungrad.torch import _dtype, _graph_names
 from fungrad.torch._direct import DirectLinear, linearize_direct
 from fungrad.torch._grad_mode import ANOMALY, GRAD
@@ -188,7 +189,7 @@ def _names_key(node, f, vals):
 
 _STATIC = (int, float, bool, str, type(None), np.dtype, type, types.BuiltinFunctionType,
            np.ufunc)
-_jit_cache = {}
+_jit_cache = lru_cache_table("torch_op_programs", 4096)
 _UNCACHEABLE = object()
 
 
@@ -229,8 +230,6 @@ def compiled(fn):
         return None
     j = _jit_cache.get(key)
     if j is None:
-        if len(_jit_cache) > 4096:
-            _jit_cache.clear()
         j = _jit_cache[key] = _Guarded(fn)
     return j if j.ok else None
 
