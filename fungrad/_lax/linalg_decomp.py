@@ -1,0 +1,635 @@
+"""Matrix decompositions and solves: cholesky, triangular_solve, solve, slogdet, det, adjugate,
+eigh, eig, svd, qr, lu. Each is one `register` call with all its rules.
+
+All operate on the last two axes and take any number of leading (batch) axes, as numpy's
+`np.linalg` functions do; vmap moves the mapped axis to the front and binds the same primitive.
+They are primitives (not compositions) because each is one LAPACK call whose derivative has a
+closed form that is cheaper and more accurate than differentiating an algorithm.
+
+Derivative rules (real matrices; complex values are computed but only eig differentiates them):
+  cholesky         Murray 2016: dL = L Phi(L^-1 dA L^-T), Phi = lower triangle, halved diagonal
+  triangular_solve linear in b (transpose: a solve with op(a)^T); in a: dx = -op(a)^-1 op(da) x
+  solve            linear in b (transpose: solve with a^T); in a: dx = a^-1 (-da x)
+  slogdet          d log|det A| = tr(A^-1 dA) (Giles 2008, 2.2.2); the sign has zero derivative
+  det              d det A = tr(adj(A) dA): finite at singular A (adj is computed from the SVD)
+  eigh             Giles 2008, 3.1: dw = diag(V^T dA V), dV = V (F o V^T dA V), F_ij = 1/(w_j-w_i)
+  svd              Townsend 2016 (reduced; extra terms for non-square A)
+  qr               m >= n, reduced: dQ, dR from the skew-symmetric Q^T dQ (Walter & Lehmann)
+  lu               square A: P A = L U, X = L^-1 P dA U^-1, dL = L tril(X, -1), dU = triu(X) U
+  eig              dw = diag(V^-1 dA V); dV = V (F o V^-1 dA V), renormalized (unit columns)
+
+Degenerate inputs follow JAX: cholesky of a matrix that is not positive definite gives NaN (no
+exception, so it can be used under vmap and jit); eigh with repeated eigenvalues and svd with
+repeated (e.g. several zero) singular values have exact eigen/singular *values* and derivatives of
+the values, but the derivatives of the vectors are inf/NaN (they are not defined there); det of a
+singular matrix has the finite gradient adj(A)^T (the cofactor matrix).
+
+Imports: _core, lax.arith, lax.shape, lax.linalg.
+"""
+import numpy as np
+import scipy.linalg as _sla
+
+from fungrad._core.aval import shaped
+from fungrad._core.errors import ShapeError
+from fungrad._core.linear_arg import is_linear
+from fungrad._core.primitive import INEXACT, NOT_LINEAR, CallImpl, Primitive, register
+from fungrad._core.trace import get_aval
+from fungrad._core.zero import Zero
+from fungrad._lax.arith import add, div, mul, neg, sub
+from fungrad._lax.complex_parts import conj, real, to_complex
+from fungrad._lax.linalg import dot_general
+from fungrad._lax.shape import broadcast_to, moveaxis, reduce_sum, reshape, transpose
+
+
+# ---- helpers on stacks of matrices (leading axes are batch axes)
+def _nd(x):
+    return get_aval(x).ndim
+
+
+def mT(x):
+    """Swap the last two axes."""
+    n = _nd(x)
+    return transpose(x, (*range(n - 2), n - 1, n - 2))
+
+
+def mm(x, y):
+    """Batched matrix product of (..., n, m) and (..., m, k) with equal leading axes."""
+    n = _nd(x)
+    b = tuple(range(n - 2))
+    return dot_general(x, y, (((n - 1,), (n - 2,)), (b, b)))
+
+
+def _const(v, like):
+    return np.asarray(v, get_aval(like).dtype)
+
+
+def _mask(kind, n, dtype, k=0):
+    m = (np.tril if kind == "lower" else np.triu)(np.ones((n, n)), k)
+    return m.astype(dtype)
+
+
+def _eye(n, like):
+    return np.eye(n, dtype=get_aval(like).dtype)
+
+
+def _diag_part(x):
+    """The diagonal of the last two axes, (..., n, n) -> (..., n)."""
+    n = get_aval(x).shape[-1]
+    return reduce_sum(mul(x, _eye(n, x)), (_nd(x) - 1,))
+
+
+def _row(v):
+    """(..., n) -> (..., 1, n)."""
+    s = get_aval(v).shape
+    return reshape(v, (*s[:-1], 1, s[-1]))
+
+
+def _col(v):
+    s = get_aval(v).shape
+    return reshape(v, (*s, 1))
+
+
+def _zero_of(x):
+    return Zero(get_aval(x).to_tangent_aval())
+
+
+def _square_check(name, a):
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ShapeError(f"{name}: argument a must be a (stack of) square matrices, got "
+                         f"{a.str_short()}. Fix: pass an array of shape (..., n, n).")
+
+
+def _matrix_check(name, a):
+    if a.ndim < 2:
+        raise ShapeError(f"{name}: argument a must have at least 2 dimensions, got "
+                         f"{a.str_short()}.")
+
+
+def _batch_front(size, vals, dims):
+    """Every operand with its batch axis at 0 (unmapped operands broadcast)."""
+    out = []
+    for v, d in zip(vals, dims):
+        if d is None:
+            s = get_aval(v).shape
+            out.append(broadcast_to(reshape(v, (1, *s)), (size, *s)))
+        else:
+            out.append(moveaxis(v, d, 0))
+    return out
+
+
+def _batch_rule(prim):
+    def batch(size, vals, dims, **params):
+        out = prim.bind(*_batch_front(size, vals, dims), **params)
+        return out, ([0] * len(out) if prim.multiple_results else 0)
+    return batch
+
+
+def _stacked(fn, a, *rest, n_out=1):
+    """Apply a 2-D-only kernel over the leading axes of `a` (and of the `rest`, same lead)."""
+    lead = a.shape[:-2]
+    if not lead:
+        return fn(a, *rest)
+    outs = [fn(a[i], *[r[i] for r in rest]) for i in np.ndindex(*lead)]
+    if n_out == 1:
+        return np.stack(outs).reshape(*lead, *outs[0].shape) if outs else None
+    return [np.stack([o[k] for o in outs]).reshape(*lead, *outs[0][k].shape)
+            for k in range(n_out)]
+
+
+# ---- cholesky: lower factor of the lower triangle of a; NaN where a is not positive definite
+cholesky_p = Primitive("cholesky")
+
+
+def _cholesky_impl(a):
+    a = np.asarray(a)
+    try:
+        return np.linalg.cholesky(a)
+    except np.linalg.LinAlgError:
+        if a.ndim == 2:
+            return np.full(a.shape, np.nan, a.dtype)
+        return _stacked(_cholesky_impl, a)
+
+
+def _sym_from_lower(t):
+    """The symmetric matrix the lower triangle of t stands for (what cholesky/eigh read)."""
+    n = get_aval(t).shape[-1]
+    low = mul(t, _mask("lower", n, get_aval(t).dtype, -1))
+    return add(add(low, mT(low)), mul(t, _eye(n, t)))
+
+
+def _cholesky_jvp(primals, tangents):
+    a, = primals
+    ta, = tangents
+    L = cholesky_p.bind(a)
+    if type(ta) is Zero:
+        return L, _zero_of(L)
+    n = get_aval(a).shape[-1]
+    da = _sym_from_lower(ta)
+    tmp = triangular_solve(L, da, left_side=True, lower=True)              # L^-1 dA
+    x = triangular_solve(L, tmp, left_side=False, lower=True, transpose_a=True)  # .. L^-T
+    phi = mul(x, _mask("lower", n, get_aval(a).dtype, -1) + 0.5 * _eye(n, a))
+    return L, mm(L, phi)
+
+
+register(cholesky_p, impl=_cholesky_impl,
+         abstract_eval=lambda a: (_square_check("cholesky", a), shaped(a.shape, a.dtype))[1],
+         jvp=_cholesky_jvp, transpose=NOT_LINEAR, batch=_batch_rule(cholesky_p),
+         emit=CallImpl(fresh=True), dtypes=INEXACT)
+
+
+def cholesky(a):
+    return cholesky_p.bind(a)
+
+
+# ---- triangular_solve: op(a) x = b (left_side) or x op(a) = b; op = transpose if transpose_a
+triangular_solve_p = Primitive("triangular_solve")
+
+
+def _tri_solve_2d(a, b, left_side, lower, transpose_a, unit_diagonal):
+    if left_side:
+        return _sla.solve_triangular(a, b, trans=1 if transpose_a else 0, lower=lower,
+                                     unit_diagonal=unit_diagonal, check_finite=False)
+    # x op(a) = b  <=>  op(a)^T x^T = b^T
+    return _sla.solve_triangular(a, b.T, trans=0 if transpose_a else 1, lower=lower,
+                                 unit_diagonal=unit_diagonal, check_finite=False).T
+
+
+def _triangular_solve_impl(a, b, *, left_side, lower, transpose_a, unit_diagonal):
+    a, b = np.asarray(a), np.asarray(b)
+    dtype = np.result_type(a, b)
+
+    def one(a2, b2):
+        return _tri_solve_2d(a2, b2, left_side, lower, transpose_a, unit_diagonal)
+    out = _stacked(one, a, b) if a.ndim > 2 else one(a, b)
+    return np.ascontiguousarray(out, dtype)
+
+
+def _triangular_solve_abstract(a, b, *, left_side, lower, transpose_a, unit_diagonal):
+    _square_check("triangular_solve", a)
+    if a.dtype != b.dtype:
+        raise ShapeError(f"triangular_solve: a and b must have one dtype, got {a.str_short()} "
+                         f"and {b.str_short()}")
+    n = a.shape[-1]
+    if b.ndim != a.ndim or b.shape[:-2] != a.shape[:-2] or (
+            b.shape[-2] if left_side else b.shape[-1]) != n:
+        side = "(..., n, k)" if left_side else "(..., k, n)"
+        raise ShapeError(f"triangular_solve: b must have shape {side} matching a, got "
+                         f"a: {a.str_short()}, b: {b.str_short()}")
+    return shaped(b.shape, b.dtype)
+
+
+def _op(x, transpose_a):
+    return mT(x) if transpose_a else x
+
+
+def _triangular_solve_jvp(primals, tangents, *, left_side, lower, transpose_a, unit_diagonal):
+    a, b = primals
+    ta, tb = tangents
+    params = dict(left_side=left_side, lower=lower, transpose_a=transpose_a,
+                  unit_diagonal=unit_diagonal)
+    x = triangular_solve_p.bind(a, b, **params)
+    t = None
+    if type(tb) is not Zero:
+        t = triangular_solve_p.bind(a, tb, **params)
+    if type(ta) is not Zero:
+        n = get_aval(a).shape[-1]
+        da = mul(ta, _mask("lower" if lower else "upper", n, get_aval(a).dtype,
+                           (-1 if lower else 1) if unit_diagonal else 0))
+        rhs = mm(_op(da, transpose_a), x) if left_side else mm(x, _op(da, transpose_a))
+        ta_term = neg(triangular_solve_p.bind(a, rhs, **params))
+        t = ta_term if t is None else add(t, ta_term)
+    return x, (_zero_of(x) if t is None else t)
+
+
+def _triangular_solve_transpose(ct, a, b, *, left_side, lower, transpose_a, unit_diagonal):
+    if is_linear(a):
+        raise TypeError("triangular_solve is linear in b only (internal error)")
+    return [None, triangular_solve_p.bind(a, ct, left_side=left_side, lower=lower,
+                                          transpose_a=not transpose_a,
+                                          unit_diagonal=unit_diagonal)]
+
+
+register(triangular_solve_p, impl=_triangular_solve_impl,
+         abstract_eval=_triangular_solve_abstract, jvp=_triangular_solve_jvp,
+         transpose=_triangular_solve_transpose, batch=_batch_rule(triangular_solve_p),
+         emit=CallImpl(fresh=True), dtypes=INEXACT)
+
+
+def triangular_solve(a, b, *, left_side=True, lower=True, transpose_a=False,
+                     unit_diagonal=False):
+    return triangular_solve_p.bind(a, b, left_side=bool(left_side), lower=bool(lower),
+                                   transpose_a=bool(transpose_a),
+                                   unit_diagonal=bool(unit_diagonal))
+
+
+# ---- solve: a x = b for b of shape (..., n, k) (LU with partial pivoting, LAPACK gesv)
+solve_p = Primitive("solve")
+
+
+def _solve_abstract(a, b):
+    _square_check("solve", a)
+    if b.ndim != a.ndim or b.shape[:-1] != a.shape[:-1] or a.dtype != b.dtype:
+        raise ShapeError(f"solve: b must have shape (..., n, k) and the dtype of a, got "
+                         f"a: {a.str_short()}, b: {b.str_short()}")
+    return shaped(b.shape, b.dtype)
+
+
+def _solve_jvp(primals, tangents):
+    a, b = primals
+    ta, tb = tangents
+    x = solve_p.bind(a, b)
+    rhs = None if type(tb) is Zero else tb
+    if type(ta) is not Zero:
+        rhs = neg(mm(ta, x)) if rhs is None else sub(rhs, mm(ta, x))
+    return x, (_zero_of(x) if rhs is None else solve_p.bind(a, rhs))
+
+
+register(solve_p, impl=lambda a, b: np.linalg.solve(a, b), abstract_eval=_solve_abstract,
+         jvp=_solve_jvp,
+         transpose=lambda ct, a, b: [None, solve_p.bind(mT(a), ct)],
+         batch=_batch_rule(solve_p), emit=CallImpl(fresh=True), dtypes=INEXACT)
+
+
+def solve(a, b):
+    return solve_p.bind(a, b)
+
+
+def inv(a):
+    n = get_aval(a).shape[-1]
+    return solve_p.bind(a, broadcast_to(_eye(n, a), get_aval(a).shape))
+
+
+# ---- slogdet: (sign, log|det a|)
+slogdet_p = Primitive("slogdet", multiple_results=True)
+
+
+def _slogdet_impl(a):
+    s, l = np.linalg.slogdet(a)
+    return [np.asarray(s), np.asarray(l)]
+
+
+def _slogdet_abstract(a):
+    _square_check("slogdet", a)
+    real = np.dtype(a.dtype.char.lower()) if a.dtype.kind == "c" else a.dtype
+    return [shaped(a.shape[:-2], a.dtype), shaped(a.shape[:-2], real)]
+
+
+def _slogdet_jvp(primals, tangents):
+    a, = primals
+    ta, = tangents
+    sign, logdet = slogdet_p.bind(a)
+    if type(ta) is Zero:
+        return [sign, logdet], [_zero_of(sign), _zero_of(logdet)]
+    inv_t = mT(inv(a))  # tr(A^-1 dA) = sum(A^-T o dA)
+    nd = _nd(a)
+    return [sign, logdet], [_zero_of(sign), reduce_sum(mul(inv_t, ta), (nd - 2, nd - 1))]
+
+
+register(slogdet_p, impl=_slogdet_impl, abstract_eval=_slogdet_abstract, jvp=_slogdet_jvp,
+         transpose=NOT_LINEAR, batch=_batch_rule(slogdet_p), emit=CallImpl(), dtypes=INEXACT)
+
+
+def slogdet(a):
+    return slogdet_p.bind(a)
+
+
+# ---- adjugate: adj(a) = det(a) a^-1, computed from the SVD so that it is exact at singular a
+adjugate_p = Primitive("adjugate")
+
+
+def _adjugate_2d(a):
+    n = a.shape[-1]
+    if n == 1:
+        return np.ones_like(a)
+    u, s, vh = np.linalg.svd(a)
+    others = np.where(np.eye(n, dtype=bool), 1.0, s[None, :])  # row i: s with s_i replaced by 1
+    prods = np.prod(others, axis=-1)
+    scale = np.linalg.det(u) * np.linalg.det(vh)
+    return ((vh.T * prods) @ u.T * scale).astype(a.dtype)
+
+
+def _adjugate_jvp(primals, tangents):
+    # d adj = tr(A^-1 dA) adj - A^-1 dA adj  (from adj = det A^-1; valid where A is invertible)
+    a, = primals
+    ta, = tangents
+    adj = adjugate_p.bind(a)
+    if type(ta) is Zero:
+        return adj, _zero_of(adj)
+    ainv = inv(a)
+    nd = _nd(a)
+    tr = reduce_sum(mul(mT(ainv), ta), (nd - 2, nd - 1))
+    tr = reshape(tr, (*get_aval(tr).shape, 1, 1))
+    return adj, sub(mul(tr, adj), mm(ainv, mm(ta, adj)))
+
+
+register(adjugate_p, impl=lambda a: _stacked(_adjugate_2d, np.asarray(a)),
+         abstract_eval=lambda a: (_square_check("adjugate", a), shaped(a.shape, a.dtype))[1],
+         jvp=_adjugate_jvp, transpose=NOT_LINEAR, batch=_batch_rule(adjugate_p),
+         emit=CallImpl(fresh=True), dtypes=INEXACT)
+
+
+def adjugate(a):
+    return adjugate_p.bind(a)
+
+
+# ---- det
+det_p = Primitive("det")
+
+
+def _det_jvp(primals, tangents):
+    a, = primals
+    ta, = tangents
+    d = det_p.bind(a)
+    if type(ta) is Zero:
+        return d, _zero_of(d)
+    nd = _nd(a)
+    return d, reduce_sum(mul(mT(adjugate_p.bind(a)), ta), (nd - 2, nd - 1))
+
+
+register(det_p, impl=lambda a: np.asarray(np.linalg.det(a)),
+         abstract_eval=lambda a: (_square_check("det", a), shaped(a.shape[:-2], a.dtype))[1],
+         jvp=_det_jvp, transpose=NOT_LINEAR, batch=_batch_rule(det_p), emit=CallImpl(),
+         dtypes=INEXACT)
+
+
+def det(a):
+    return det_p.bind(a)
+
+
+# ---- eigh: eigenvalues (ascending) and eigenvectors of the symmetric matrix given by one triangle
+eigh_p = Primitive("eigh", multiple_results=True)
+
+
+def _eigh_impl(a, *, lower):
+    w, v = np.linalg.eigh(a, UPLO="L" if lower else "U")
+    return [w, v]
+
+
+def _eigh_abstract(a, *, lower):
+    _square_check("eigh", a)
+    real = np.dtype(a.dtype.char.lower()) if a.dtype.kind == "c" else a.dtype
+    return [shaped(a.shape[:-1], real), shaped(a.shape, a.dtype)]
+
+
+def _eigh_jvp(primals, tangents, *, lower):
+    a, = primals
+    ta, = tangents
+    w, v = eigh_p.bind(a, lower=lower)
+    if type(ta) is Zero:
+        return [w, v], [_zero_of(w), _zero_of(v)]
+    da = _sym_from_lower(ta if lower else mT(ta))
+    p = mm(mT(v), mm(da, v))
+    n = get_aval(a).shape[-1]
+    eye = _eye(n, w)
+    # F_ij = 1 / (w_j - w_i) off the diagonal, 0 on it (inf where eigenvalues repeat, as JAX)
+    f = sub(div(_const(1, w), add(sub(_row(w), _col(w)), eye)), eye)
+    return [w, v], [_diag_part(p), mm(v, mul(f, p))]
+
+
+register(eigh_p, impl=_eigh_impl, abstract_eval=_eigh_abstract, jvp=_eigh_jvp,
+         transpose=NOT_LINEAR, batch=_batch_rule(eigh_p), emit=CallImpl(), dtypes=INEXACT)
+
+
+def eigh(a, lower=True):
+    return eigh_p.bind(a, lower=bool(lower))
+
+
+# ---- svd: (s, u, vh), s descending; compute_uv=False gives (s,) only
+svd_p = Primitive("svd", multiple_results=True)
+
+
+def _svd_impl(a, *, full_matrices, compute_uv):
+    if not compute_uv:
+        return [np.linalg.svd(a, compute_uv=False)]
+    u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+    return [s, u, vh]
+
+
+def _svd_abstract(a, *, full_matrices, compute_uv):
+    _matrix_check("svd", a)
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    lead = a.shape[:-2]
+    real = np.dtype(a.dtype.char.lower()) if a.dtype.kind == "c" else a.dtype
+    s = shaped((*lead, k), real)
+    if not compute_uv:
+        return [s]
+    um, vn = (m, n) if full_matrices else (k, k)
+    return [s, shaped((*lead, m, um), a.dtype), shaped((*lead, vn, n), a.dtype)]
+
+
+def _svd_jvp(primals, tangents, *, full_matrices, compute_uv):
+    a, = primals
+    ta, = tangents
+    m, n = get_aval(a).shape[-2:]
+    if compute_uv and full_matrices and m != n:
+        raise NotImplementedError(
+            "svd: the derivative of u and vh with full_matrices=True is not defined for a "
+            f"non-square {get_aval(a).str_short()} (the extra columns are arbitrary). Fix: use "
+            "full_matrices=False, as JAX requires.")
+    s, u, vh = svd_p.bind(a, full_matrices=False, compute_uv=True)
+    outs = svd_p.bind(a, full_matrices=full_matrices, compute_uv=compute_uv)
+    if type(ta) is Zero:
+        return outs, [_zero_of(o) for o in outs]
+    v = mT(vh)
+    ds_mat = mm(mT(u), mm(ta, v))          # U^T dA V
+    ds = _diag_part(ds_mat)
+    if not compute_uv:
+        return outs, [ds]
+    k = get_aval(s).shape[-1]
+    eye = _eye(k, s)
+    sr, sc = _row(s), _col(s)
+    diffs = mul(add(sr, sc), sub(sr, sc))  # s_j^2 - s_i^2
+    f = sub(div(_const(1, s), add(diffs, eye)), eye)
+    dss = mul(ds_mat, sr)                  # dP S
+    sds = mul(sc, ds_mat)                  # S dP
+    du = mm(u, mul(f, add(dss, mT(dss))))
+    dv = mm(v, mul(f, add(sds, mT(sds))))
+    if m > n:
+        dav = mm(ta, v)
+        du = add(du, div(sub(dav, mm(u, mm(mT(u), dav))), sr))
+    if n > m:
+        dau = mm(mT(ta), u)
+        dv = add(dv, div(sub(dau, mm(v, mm(vh, dau))), sr))
+    return outs, [ds, du, mT(dv)]
+
+
+register(svd_p, impl=_svd_impl, abstract_eval=_svd_abstract, jvp=_svd_jvp,
+         transpose=NOT_LINEAR, batch=_batch_rule(svd_p), emit=CallImpl(), dtypes=INEXACT)
+
+
+def svd(a, full_matrices=False, compute_uv=True):
+    return svd_p.bind(a, full_matrices=bool(full_matrices), compute_uv=bool(compute_uv))
+
+
+# ---- qr: (q, r); full_matrices=False is numpy's 'reduced', True 'complete'
+qr_p = Primitive("qr", multiple_results=True)
+
+
+def _qr_impl(a, *, full_matrices):
+    q, r = np.linalg.qr(a, mode="complete" if full_matrices else "reduced")
+    return [q, r]
+
+
+def _qr_abstract(a, *, full_matrices):
+    _matrix_check("qr", a)
+    m, n = a.shape[-2:]
+    k = m if full_matrices else min(m, n)
+    lead = a.shape[:-2]
+    return [shaped((*lead, m, k), a.dtype), shaped((*lead, k, n), a.dtype)]
+
+
+def _qr_jvp(primals, tangents, *, full_matrices):
+    a, = primals
+    ta, = tangents
+    q, r = qr_p.bind(a, full_matrices=full_matrices)
+    if type(ta) is Zero:
+        return [q, r], [_zero_of(q), _zero_of(r)]
+    m, n = get_aval(a).shape[-2:]
+    if m < n or (full_matrices and m != n):
+        raise NotImplementedError(
+            f"qr: the derivative is defined for m >= n (reduced mode), got "
+            f"{get_aval(a).str_short()}{' with mode=complete' if full_matrices else ''}. "
+            "Fix: differentiate the reduced QR of a tall matrix, as JAX does.")
+    da_rinv = triangular_solve(r, ta, left_side=False, lower=False)     # dA R^-1
+    qt = mm(mT(q), da_rinv)
+    low = mul(qt, _mask("lower", n, get_aval(a).dtype, -1))
+    omega = sub(low, mT(low))                                           # Q^T dQ, skew
+    dq = add(mm(q, sub(omega, qt)), da_rinv)
+    dr = mm(sub(qt, omega), r)
+    return [q, r], [dq, dr]
+
+
+register(qr_p, impl=_qr_impl, abstract_eval=_qr_abstract, jvp=_qr_jvp, transpose=NOT_LINEAR,
+         batch=_batch_rule(qr_p), emit=CallImpl(), dtypes=INEXACT)
+
+
+def qr(a, full_matrices=False):
+    return qr_p.bind(a, full_matrices=bool(full_matrices))
+
+
+# ---- lu: (p, l, u) with a = p @ l @ u (scipy.linalg.lu's convention), square a
+lu_p = Primitive("lu", multiple_results=True)
+
+
+def _lu_impl(a):
+    a = np.asarray(a)
+    return _stacked(lambda x: list(_sla.lu(x, check_finite=False)), a, n_out=3) \
+        if a.ndim > 2 else list(_sla.lu(a, check_finite=False))
+
+
+def _lu_abstract(a):
+    _square_check("lu", a)
+    return [shaped(a.shape, a.dtype)] * 3
+
+
+def _lu_jvp(primals, tangents):
+    a, = primals
+    ta, = tangents
+    p, l, u = lu_p.bind(a)
+    if type(ta) is Zero:
+        return [p, l, u], [_zero_of(p), _zero_of(l), _zero_of(u)]
+    n = get_aval(a).shape[-1]
+    dt = get_aval(a).dtype
+    pda = mm(mT(p), ta)
+    x = triangular_solve(l, pda, left_side=True, lower=True, unit_diagonal=True)
+    x = triangular_solve(u, x, left_side=False, lower=False)
+    dl = mm(l, mul(x, _mask("lower", n, dt, -1)))
+    du = mm(mul(x, _mask("upper", n, dt)), u)
+    return [p, l, u], [_zero_of(p), dl, du]
+
+
+register(lu_p, impl=_lu_impl, abstract_eval=_lu_abstract, jvp=_lu_jvp, transpose=NOT_LINEAR,
+         batch=_batch_rule(lu_p), emit=CallImpl(), dtypes=INEXACT)
+
+
+def lu(a):
+    return lu_p.bind(a)
+
+
+# ---- eig: complex eigenvalues and unit eigenvectors of a general square matrix
+eig_p = Primitive("eig", multiple_results=True)
+
+
+def _complex_dtype(dt):
+    return np.result_type(dt, np.complex64)
+
+
+def _eig_impl(a):
+    w, v = np.linalg.eig(a)
+    c = _complex_dtype(np.asarray(a).dtype)
+    return [w.astype(c), v.astype(c)]
+
+
+def _eig_abstract(a):
+    _square_check("eig", a)
+    c = _complex_dtype(a.dtype)
+    return [shaped(a.shape[:-1], c), shaped(a.shape, c)]
+
+
+def _eig_jvp(primals, tangents):
+    a, = primals
+    ta, = tangents
+    w, v = eig_p.bind(a)
+    if type(ta) is Zero:
+        return [w, v], [_zero_of(w), _zero_of(v)]
+    c = get_aval(w).dtype
+    tac = to_complex(ta)
+    vinv_da_v = solve(v, mm(tac, v))
+    dw = _diag_part(vinv_da_v)
+    n = get_aval(a).shape[-1]
+    eye = _eye(n, w)
+    f = sub(div(_const(1, w), add(sub(_row(w), _col(w)), eye)), eye)
+    dv = mm(v, mul(f, vinv_da_v))
+    # keep the columns of unit norm: remove the real part of <v_j, dv_j> along v_j
+    along = real(reduce_sum(mul(conj(v), dv), (_nd(v) - 2,)))
+    dv = sub(dv, mul(v, _row(to_complex(along))))
+    return [w, v], [dw, dv]
+
+
+register(eig_p, impl=_eig_impl, abstract_eval=_eig_abstract, jvp=_eig_jvp, transpose=NOT_LINEAR,
+         batch=_batch_rule(eig_p), emit=CallImpl(), dtypes=INEXACT)
+
+
+def eig(a):
+    return eig_p.bind(a)
