@@ -84,3 +84,82 @@ def test_generated_source_leaves_linecache_with_its_program():
     gc.collect()
     after = sum(k.startswith("<fungrad-jit") for k in linecache.cache)
     assert after <= before
+
+
+def _counted_custom_jvp():
+    calls = []
+
+    @fg.custom_jvp
+    def f(x):
+        calls.append("f")
+        return fnp.sin(x)
+
+    @f.defjvp
+    def f_jvp(primals, tangents):
+        calls.append("f_jvp")
+        (x,), (t,) = primals, tangents
+        return f(x), fnp.cos(x) * t
+    return f, calls
+
+
+def _counted_custom_vjp():
+    calls = []
+
+    @fg.custom_vjp
+    def f(x):
+        calls.append("f")
+        return fnp.sin(x)
+
+    def f_fwd(x):
+        calls.append("f_fwd")
+        return f(x), fnp.cos(x)
+
+    def f_bwd(cos_x, g):
+        calls.append("f_bwd")
+        return (cos_x * g,)
+    f.defvjp(f_fwd, f_bwd)
+    return f, calls
+
+
+@pytest.mark.parametrize("make,transform,expected", [
+    (_counted_custom_jvp, lambda f: fg.vmap(f)(np.ones(3)), ["f"]),
+    (_counted_custom_jvp, lambda f: fg.grad(f)(1.0), ["f_jvp", "f"]),
+    (_counted_custom_jvp, lambda f: fg.jit(f)(1.0), ["f"]),
+    (_counted_custom_jvp, lambda f: fg.jit(fg.grad(f))(1.0), ["f_jvp", "f"]),
+    (_counted_custom_vjp, lambda f: fg.vmap(f)(np.ones(3)), ["f"]),
+    (_counted_custom_vjp, lambda f: fg.grad(f)(1.0), ["f_fwd", "f", "f_bwd"]),
+    (_counted_custom_vjp, lambda f: fg.jit(f)(1.0), ["f"]),
+], ids=["jvp-vmap", "jvp-grad", "jvp-jit", "jvp-jit-grad", "vjp-vmap", "vjp-grad", "vjp-jit"])
+def test_custom_rules_are_called_as_often_as_in_jax(make, transform, expected):
+    f, calls = make()
+    transform(f)
+    assert calls == expected
+
+
+def test_custom_rule_values_with_the_counted_paths():
+    f, _ = _counted_custom_jvp()
+    g, _ = _counted_custom_vjp()
+    np.testing.assert_allclose(fg.grad(f)(1.0), np.cos(1.0))
+    np.testing.assert_allclose(fg.grad(g)(1.0), np.cos(1.0))
+    np.testing.assert_allclose(fg.jit(fg.grad(g))(1.0), np.cos(1.0))
+    np.testing.assert_allclose(fg.vmap(fg.grad(f))(np.arange(3.0)), np.cos(np.arange(3.0)))
+
+
+def test_custom_jvp_primal_with_python_if_on_its_value_under_grad():
+    @fg.custom_jvp
+    def f(x):
+        if x > 0:  # concrete in eager grad: the rule sees concrete primals, as in JAX
+            return fnp.sin(x)
+        return x
+
+    f.defjvp(lambda p, t: (f(p[0]), 2.0 * t[0]))
+    assert fg.grad(f)(1.0) == 2.0
+    assert fg.jvp(f, (-1.0,), (1.0,)) == (-1.0, 2.0)
+
+
+def test_jvp_of_custom_vjp_raises_a_type_error():
+    f, _ = _counted_custom_vjp()
+    with pytest.raises(TypeError, match="can't apply forward-mode autodiff .* custom_vjp"):
+        fg.jvp(f, (1.0,), (1.0,))
+    with pytest.raises(TypeError, match="custom_vjp"):
+        fg.jacfwd(f)(np.ones(2))

@@ -14,7 +14,7 @@ import numpy as np
 from fungrad._api.args import as_leaf
 from fungrad._core.trace import Tracer, get_aval
 from fungrad._core.tree import tree_flatten, tree_unflatten
-from fungrad._hop._util import is_eager, stage_closed
+from fungrad._hop._util import closes_over_tracers, is_eager, stage_closed
 from fungrad._hop.checkpoint import (
     Policy,
     checkpoint_p,
@@ -112,6 +112,8 @@ class custom_jvp:
             t = sp.dyn_args(tangents)
             out, t_out = self.jvp(*sp.static, tuple(p), tuple(t))
             out_leaves, tree = tree_flatten(out)
+            if not out_tree:  # the function itself was not traced (eager differentiation)
+                out_tree[:] = [tree]
             t_leaves, t_tree = tree_flatten(t_out, is_leaf=lambda x: x is None)
             if t_tree != tree and not (t_tree.num_leaves == len(out_leaves)):
                 raise TypeError(f"custom_jvp rule of {self.__name__} returned a tangent of "
@@ -119,7 +121,8 @@ class custom_jvp:
                                 f"{tree!r}; they must match.")
             return out_leaves, t_leaves
 
-        outs = custom_jvp_call(flat_fun, flat_jvp, sp.leaves, f"custom_jvp({self.__name__})")
+        outs = custom_jvp_call(flat_fun, flat_jvp, sp.leaves, f"custom_jvp({self.__name__})",
+                               closes_over_tracers(self.fun, self.jvp, sp.static))
         return tree_unflatten(out_tree[0], outs)
 
 
@@ -169,7 +172,9 @@ class custom_vjp:
 
         def flat_fwd(*leaves):
             out, res = self.fwd(*sp.full_args(leaves))
-            out_leaves, _ = tree_flatten(out)
+            out_leaves, tree = tree_flatten(out)
+            if not out_tree:  # the function itself was not traced (eager differentiation)
+                out_tree[:] = [tree]
             res_leaves, res_tree = tree_flatten(res)
             static = {i: r for i, r in enumerate(res_leaves) if not _is_array_like(r)}
             res_info[:] = [(res_tree, static, len(res_leaves))]
@@ -191,7 +196,8 @@ class custom_vjp:
                                 f"the differentiable arguments have structure {sp.tree!r}.")
             return leaves
 
-        outs = custom_vjp_call(flat_fun, flat_fwd, flat_bwd, sp.leaves, name)
+        outs = custom_vjp_call(flat_fun, flat_fwd, flat_bwd, sp.leaves, name,
+                               closes_over_tracers(self.fun, self.fwd, self.bwd, sp.static))
         return tree_unflatten(out_tree[0], outs)
 
 

@@ -26,3 +26,8 @@ class DtypeError(FungradError, TypeError):
 
 class MissingRuleError(FungradError, NotImplementedError):
     """A primitive lacks the rule a transform needs (JVP, transpose or batching)."""
+
+
+class ForwardModeError(MissingRuleError, TypeError):
+    """Forward mode (jvp, jacfwd) reached a custom_vjp function, which defines reverse mode only
+    (a TypeError, as in JAX)."""

@@ -55,6 +55,55 @@ def _rule_may_run_later(operands):
     return True
 
 
+def closes_over_tracers(*fns, depth=4):
+    """Whether any of `fns` (user functions and rules) reaches a traced value through its closure
+    cells, bound object, partial arguments or attributes: then a call must be staged, so that
+    differentiating with respect to the closed-over value is caught, and its rules closure
+    converted. Looks `depth` references deep; values reached otherwise (a global, a mutable
+    attribute set later) are not seen, and a tracer used late that way raises
+    UnexpectedTracerError rather than giving a wrong value."""
+    seen = set()
+
+    def reaches(x, d):
+        if isinstance(x, Tracer):
+            return True
+        if d == 0 or id(x) in seen or isinstance(x, (str, bytes, int, float, np.ndarray, type)):
+            return False
+        seen.add(id(x))
+        if isinstance(x, (list, tuple, set, frozenset)):
+            return any(reaches(v, d - 1) for v in x)
+        if isinstance(x, dict):
+            return any(reaches(v, d - 1) for v in x.values())
+        refs = [c.cell_contents for c in (getattr(x, "__closure__", None) or ())
+                if _cell_filled(c)]
+        for attr in ("__self__", "__wrapped__", "func", "args", "keywords"):
+            v = getattr(x, attr, None) if not isinstance(x, np.generic) else None
+            if v is not None:
+                refs.append(v)
+        if not callable(x) or hasattr(x, "__dict__") and not hasattr(x, "__code__"):
+            refs.extend(getattr(x, "__dict__", {}).values())
+        return any(reaches(v, d - 1) for v in refs)
+
+    return any(reaches(f, depth) for f in fns)
+
+
+def forwarded_trace(trace, args):
+    """The trace a call with user rules runs on when `trace` only forwards it: a linearization's
+    tangent program (a forward_known StagingTrace) runs calls on primal values alone one trace
+    down, as it does primitives. None where `trace` handles the call itself."""
+    if type(trace) is StagingTrace and trace.forward_known and not any(unknown_mask(trace, args)):
+        return trace.parent
+    return None
+
+
+def _cell_filled(cell):
+    try:
+        cell.cell_contents
+    except ValueError:  # an empty cell (a variable not yet assigned)
+        return False
+    return True
+
+
 def closure_convert(rule, in_avals, name, operands=()):
     """Trace a user rule `rule(*xs) -> flat list` to (ClosedJaxpr without consts, closed-over
     values, closes_over_tracers), or None if it cannot be traced on abstract values.

@@ -9,7 +9,7 @@ Imports: _core, _interp, _hop._util, _hop._rules.
 """
 from fungrad._core.errors import ShapeError
 from fungrad._core.primitive import NOT_LINEAR, Emit, Primitive, register
-from fungrad._core.trace import get_aval
+from fungrad._core.trace import current_trace, get_aval, set_trace
 from fungrad._core.zero import Zero
 from fungrad._hop._rules import Rule
 from fungrad._hop._util import (
@@ -18,6 +18,7 @@ from fungrad._hop._util import (
     RULES_APPLIED_ON_DIFFERENTIATION,
     emit_call,
     fill_none,
+    forwarded_trace,
     instantiate_all,
     is_eager,
     run,
@@ -91,11 +92,31 @@ register(custom_jvp_call_p, impl=_impl, abstract_eval=_abstract_eval, jvp=_jvp,
          emit=Emit(emit_call("call_jaxpr", "custom_jvp")))
 
 
-def custom_jvp_call(fun, jvp, args, name="custom_jvp"):
+def custom_jvp_call(fun, jvp, args, name="custom_jvp", closes_over=True):
     """Call `fun(*args) -> list` (flat arrays) with JVP rule `jvp(primals, tangents) ->
-    (outs, out_tangents)` (flat lists; an out tangent may be None for zero). Returns a list."""
+    (outs, out_tangents)` (flat lists; an out tangent may be None for zero). Returns a list.
+
+    `closes_over`: whether `fun` or `jvp` may close over traced values (closes_over_tracers).
+    Where they do not, eager differentiation calls the rule at once without tracing `fun` (as
+    JAX: Python control flow on values works in `fun`, and `fun` runs only where the rule calls
+    it), and staging keeps the rule as Python, traced only if it is ever differentiated."""
     if is_eager():
         return list(fun(*args))
+    trace = current_trace()
+    below = forwarded_trace(trace, args)
+    if below is not None:
+        with set_trace(below):
+            return custom_jvp_call(fun, jvp, args, name, closes_over)
+    handler = getattr(trace, "process_custom_jvp", None)
+    if handler is not None and not closes_over:
+        def rule(primals, tangents):
+            outs, t_outs = jvp(list(primals), instantiate_all(tangents))
+            outs = [as_array(o) for o in outs]
+            t_outs = [None if t is None else as_array(t) for t in t_outs]
+            _check_tangents(name, outs, t_outs, [get_aval(o) for o in outs])
+            return outs, t_outs
+        return handler(lambda *xs: custom_jvp_call(fun, jvp, list(xs), name, closes_over),
+                       rule, args)
     call_jaxpr, consts, _ = stage_closed(lambda *xs: list(fun(*xs)),
                                          [get_aval(a) for a in args], name)
     out_avals = call_jaxpr.out_avals
@@ -103,22 +124,32 @@ def custom_jvp_call(fun, jvp, args, name="custom_jvp"):
     def checked(primals, tangents):
         outs, t_outs = jvp(primals, tangents)
         outs, t_outs = [as_array(o) for o in outs], [as_array(t) for t in t_outs]
-        for i, (o, t, a) in enumerate(zip(outs, t_outs, out_avals)):
-            if get_aval(o).shape != a.shape:
-                raise ShapeError(f"{name}: the JVP rule's primal output {i} is "
-                                 f"{get_aval(o).str_short()} but the function returns "
-                                 f"{a.str_short()}; they must match.")
-            if t is not None and get_aval(t).shape != a.shape:
-                raise ShapeError(f"{name}: the JVP rule's tangent output {i} is "
-                                 f"{get_aval(t).str_short()} but the primal output is "
-                                 f"{a.str_short()}; a tangent must have its primal's shape.")
+        _check_tangents(name, outs, t_outs, out_avals)
         return outs, t_outs
 
-    rule, rule_consts = _convert(checked, [get_aval(a) for a in args], len(out_avals), name,
-                                 consts + list(args))
+    if closes_over:
+        rule, rule_consts = _convert(checked, [get_aval(a) for a in args], len(out_avals), name,
+                                     consts + list(args))
+    else:
+        rule, rule_consts = (lambda consts, primals, tangents: checked(primals, tangents)), []
     call_jaxpr = with_inputs(call_jaxpr, len(consts), [get_aval(c) for c in rule_consts])
     return custom_jvp_call_p.bind(*consts, *rule_consts, *args, call_jaxpr=call_jaxpr,
                                   jvp=Rule(rule, name), num_consts=len(consts) + len(rule_consts))
+
+
+def _check_tangents(name, outs, t_outs, out_avals):
+    if len(outs) != len(out_avals) or len(t_outs) != len(outs):
+        raise TypeError(f"{name}: the JVP rule returned {len(outs)} primal outputs and "
+                        f"{len(t_outs)} tangents; the function has {len(out_avals)} outputs.")
+    for i, (o, t, a) in enumerate(zip(outs, t_outs, out_avals)):
+        if get_aval(o).shape != a.shape:
+            raise ShapeError(f"{name}: the JVP rule's primal output {i} is "
+                             f"{get_aval(o).str_short()} but the function returns "
+                             f"{a.str_short()}; they must match.")
+        if t is not None and get_aval(t).shape != a.shape:
+            raise ShapeError(f"{name}: the JVP rule's tangent output {i} is "
+                             f"{get_aval(t).str_short()} but the primal output is "
+                             f"{a.str_short()}; a tangent must have its primal's shape.")
 
 
 def _convert(checked, avals, n_out, name, operands):

@@ -11,10 +11,10 @@ point (flat arrays in and out), also usable by fungrad.torch's autograd.Function
 
 Imports: _core, _lax, _interp, _hop._util, _hop._rules, _hop.custom_jvp.
 """
-from fungrad._core.errors import MissingRuleError, ShapeError
+from fungrad._core.errors import ShapeError
 from fungrad._core.linear_arg import is_linear
 from fungrad._core.primitive import FIRST_ORDER, NOT_LINEAR, Emit, Exempt, Primitive, register
-from fungrad._core.trace import get_aval
+from fungrad._core.trace import current_trace, get_aval, set_trace
 from fungrad._core.zero import Zero
 from fungrad._hop._rules import Rule
 from fungrad._hop._util import (
@@ -23,6 +23,7 @@ from fungrad._hop._util import (
     RULES_APPLIED_ON_DIFFERENTIATION,
     emit_call,
     fill_none,
+    forwarded_trace,
     instantiate_all,
     is_eager,
     run,
@@ -32,18 +33,12 @@ from fungrad._hop._util import (
 )
 from fungrad._hop.custom_jvp import closed_over_error
 from fungrad._interp.batching import vmap_flat
+from fungrad._interp.jvp import forward_mode_error
 from fungrad._interp.jaxpr_transforms import batch_jaxpr
 from fungrad._lax import moveaxis, reduce_sum
 
 custom_vjp_call_p = Primitive("custom_vjp_call", multiple_results=True)
 custom_lin_p = Primitive("custom_lin", multiple_results=True)
-
-
-def forward_mode_error():
-    return MissingRuleError(
-        "can't apply forward-mode autodiff (jvp, jacfwd, linearize's forward evaluation) to a "
-        "custom_vjp function: a fwd/bwd pair only defines reverse mode. Fix: use grad, vjp or "
-        "jacrev, or define the function with custom_jvp instead (which gives both modes).")
 
 
 # ---- custom_vjp_call
@@ -150,13 +145,34 @@ register(custom_lin_p, impl=_lin_impl,
          emit=Exempt("only in linear programs, which are transposed before any is compiled"))
 
 
-def custom_vjp_call(fun, fwd, bwd, args, name="custom_vjp"):
+def custom_vjp_call(fun, fwd, bwd, args, name="custom_vjp", closes_over=True):
     """Call `fun(*args) -> list` (flat arrays) with reverse-mode rule fwd/bwd:
     `fwd(*args) -> (outs, residuals)` (flat lists) and `bwd(residuals, cts) -> list` with one
-    cotangent (or None for zero) per arg. Returns the list of outputs."""
+    cotangent (or None for zero) per arg. Returns the list of outputs.
+
+    `closes_over` as for custom_jvp_call: where nothing traced is closed over, reverse mode runs
+    fwd at once on the primals without tracing `fun`, as JAX."""
     if is_eager():
         return list(fun(*args))
+    trace = current_trace()
+    below = forwarded_trace(trace, args)
+    if below is not None:
+        with set_trace(below):
+            return custom_vjp_call(fun, fwd, bwd, args, name, closes_over)
     arg_avals = [get_aval(a) for a in args]
+    handler = getattr(trace, "process_custom_vjp", None)
+    if handler is not None and not closes_over:
+        def eager_fwd(primals):
+            outs, res = fwd(*primals)
+            return [as_array(o) for o in outs], list(res)
+
+        def lin(res, tangents, outs):
+            out_avals = tuple(get_aval(o).to_tangent_aval() for o in outs)
+            return custom_lin_p.bind(*res, *instantiate_all(tangents),
+                                     bwd=Rule(_checked_bwd(bwd, arg_avals, name), f"{name}.bwd"),
+                                     num_res=len(res), out_avals=out_avals)
+        return handler(lambda *xs: custom_vjp_call(fun, fwd, bwd, list(xs), name, closes_over),
+                       eager_fwd, lin, args)
     call_jaxpr, consts, _ = stage_closed(lambda *xs: list(fun(*xs)), arg_avals, name)
     out_avals = call_jaxpr.out_avals
 
@@ -171,6 +187,20 @@ def custom_vjp_call(fun, fwd, bwd, args, name="custom_vjp"):
                 f"{[a.str_short() for a in out_avals]}.")
         return outs, list(res)
 
+    checked_bwd = _checked_bwd(bwd, arg_avals, name)
+    if closes_over:
+        fwd_rule, bwd_rule, rule_consts = _convert(checked_fwd, checked_bwd, arg_avals,
+                                                   out_avals, name, consts + list(args))
+    else:
+        fwd_rule, bwd_rule, rule_consts = (lambda consts, xs: checked_fwd(xs)), checked_bwd, []
+    call_jaxpr = with_inputs(call_jaxpr, len(consts), [get_aval(c) for c in rule_consts])
+    return custom_vjp_call_p.bind(*consts, *rule_consts, *args, call_jaxpr=call_jaxpr,
+                                  fwd=Rule(fwd_rule, f"{name}.fwd"),
+                                  bwd=Rule(bwd_rule, f"{name}.bwd"),
+                                  num_consts=len(consts) + len(rule_consts))
+
+
+def _checked_bwd(bwd, arg_avals, name):
     def checked_bwd(res, cts):
         cts_in = [as_array(c) for c in bwd(res, cts)]
         if len(cts_in) != len(arg_avals):
@@ -182,14 +212,7 @@ def custom_vjp_call(fun, fwd, bwd, args, name="custom_vjp"):
                     f"{name}: bwd returned a cotangent of shape {get_aval(c).str_short()} for "
                     f"input {i}, which is {a.str_short()}; each cotangent must match its input.")
         return cts_in
-
-    fwd_rule, bwd_rule, rule_consts = _convert(checked_fwd, checked_bwd, arg_avals, out_avals,
-                                               name, consts + list(args))
-    call_jaxpr = with_inputs(call_jaxpr, len(consts), [get_aval(c) for c in rule_consts])
-    return custom_vjp_call_p.bind(*consts, *rule_consts, *args, call_jaxpr=call_jaxpr,
-                                  fwd=Rule(fwd_rule, f"{name}.fwd"),
-                                  bwd=Rule(bwd_rule, f"{name}.bwd"),
-                                  num_consts=len(consts) + len(rule_consts))
+    return checked_bwd
 
 
 def _convert(fwd, bwd, arg_avals, out_avals, name, operands):

@@ -2,7 +2,7 @@
 
 Imports: _core.
 """
-from fungrad._core.errors import MissingRuleError
+from fungrad._core.errors import ForwardModeError, MissingRuleError
 from fungrad._core.trace import Trace, Tracer, check_alive, current_trace, get_aval, set_trace
 from fungrad._core.tree import tree_flatten
 from fungrad._core.zero import Zero
@@ -72,6 +72,13 @@ def fill_zeros(primals, tangents):
     return [Zero.of(p) if t is None else t for p, t in zip(primals, tangents)]
 
 
+def forward_mode_error():
+    return ForwardModeError(
+        "can't apply forward-mode autodiff (jvp, jacfwd, linearize's forward evaluation) to a "
+        "custom_vjp function: a fwd/bwd pair only defines reverse mode. Fix: use grad, vjp or "
+        "jacrev, or define the function with custom_jvp instead (which gives both modes).")
+
+
 def missing_jvp(prim):
     return MissingRuleError(
         f"Differentiation rule for primitive '{prim.name}' is not implemented, so it cannot be "
@@ -84,6 +91,24 @@ class JVPTrace(Trace):
 
     __slots__ = ()
     transform_name = "jvp"
+
+    def process_custom_jvp(self, call, rule, args):
+        """A call with a user JVP rule (custom_jvp), as JAX: the rule runs at once on the primals
+        and tangents, and the function itself is not traced. `call(*primals)` re-enters the call
+        one trace down when no operand has a tangent here."""
+        primals, tangents, nonzero = split_dual(self, JVPTracer, args)
+        with set_trace(self.parent):
+            if not nonzero:
+                return call(*primals)
+            outs, t_outs = rule(primals, fill_zeros(primals, tangents))
+        return [JVPTracer(self, o, Zero.of(o) if t is None else t) for o, t in zip(outs, t_outs)]
+
+    def process_custom_vjp(self, call, fwd, lin, args):
+        primals, tangents, nonzero = split_dual(self, JVPTracer, args)
+        if not nonzero:
+            with set_trace(self.parent):
+                return call(*primals)
+        raise forward_mode_error()
 
     def process(self, prim, args, params):
         primals, tangents, nonzero = split_dual(self, JVPTracer, args)

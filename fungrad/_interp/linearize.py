@@ -29,6 +29,31 @@ class LinearizeTrace(Trace):
         self.tangent_trace = StagingTrace(parent, forward_known=True,
                                           transform_name=transform_name + " (tangent program)")
 
+    def process_custom_jvp(self, call, rule, args):
+        """A call with a user JVP rule: the rule runs at once, its tangent part recorded (see
+        JVPTrace.process_custom_jvp)."""
+        primals, tangents, nonzero = split_dual(self, LinearizeTracer, args)
+        if not nonzero:
+            with set_trace(self.parent):
+                return call(*primals)
+        with set_trace(self.tangent_trace):
+            outs, t_outs = rule(primals, fill_zeros(primals, tangents))
+        return [LinearizeTracer(self, o, Zero.of(o) if t is None else t)
+                for o, t in zip(outs, t_outs)]
+
+    def process_custom_vjp(self, call, fwd, lin, args):
+        """A call with a user fwd/bwd pair (custom_vjp), as JAX: fwd runs on the primals (the
+        function itself is not traced) and `lin(residuals, tangents)` records the linear map
+        whose transpose is bwd."""
+        primals, tangents, nonzero = split_dual(self, LinearizeTracer, args)
+        with set_trace(self.parent):
+            if not nonzero:
+                return call(*primals)
+            outs, res = fwd(primals)
+        with set_trace(self.tangent_trace):
+            t_outs = lin(res, fill_zeros(primals, tangents), outs)
+        return [LinearizeTracer(self, o, t) for o, t in zip(outs, t_outs)]
+
     def process(self, prim, args, params):
         primals, tangents, nonzero = split_dual(self, LinearizeTracer, args)
         if not nonzero:
