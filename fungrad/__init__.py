@@ -6,6 +6,8 @@ from fungrad import numpy as numpy  # installs the operators of traced values
 from fungrad import errors as errors
 from fungrad import lax as lax
 from fungrad import tree_util as tree_util
+from fungrad import tree as tree
+from fungrad import flatten_util as flatten_util
 from fungrad._api.custom import (
     checkpoint as checkpoint, checkpoint_policies as checkpoint_policies, custom_jvp as custom_jvp,
     custom_vjp as custom_vjp, remat as remat)
@@ -16,6 +18,17 @@ from fungrad._api.jacobian import (
 from fungrad._api.reverse import grad as grad, value_and_grad as value_and_grad, vjp as vjp
 from fungrad._api.staging import make_jaxpr as make_jaxpr
 from fungrad._api.vmap import vmap as vmap
+from fungrad._api.config import config as config, disable_jit as disable_jit
+from fungrad._api.devices import (
+    block_until_ready as block_until_ready, default_backend as default_backend,
+    device_count as device_count, device_get as device_get, device_put as device_put,
+    devices as devices, local_device_count as local_device_count, local_devices as local_devices,
+    process_count as process_count, process_index as process_index)
+from fungrad._api.misc import (
+    ShapeDtypeStruct as ShapeDtypeStruct, closure_convert as closure_convert,
+    custom_gradient as custom_gradient, ensure_compile_time_eval as ensure_compile_time_eval,
+    eval_shape as eval_shape, linear_transpose as linear_transpose, named_call as named_call,
+    named_scope as named_scope)
 from fungrad._core.cache import cache_info as cache_info, clear_caches as clear_caches
 from fungrad._core.dtypes import float0 as float0
 from fungrad._core.ir import ClosedJaxpr as ClosedJaxpr, Jaxpr as Jaxpr
