@@ -176,7 +176,7 @@ def _sorted_keys(d):
         raise TreeKeyError(
             f"pytree dict keys are flattened in sorted order, but the keys of this dict cannot "
             f"be sorted: they have the types {', '.join(kinds)} ({e}). Keys: "
-            f"{_short(list(d))}. Fix: use keys of one type (e.g. all str), or an "
+            f"{_short(list(d))}. Fix: use keys of one type (e.g. all str), or a "
             "collections.OrderedDict, which flattens in insertion order.") from e
 
 
@@ -930,8 +930,11 @@ def all_leaves(iterable, is_leaf=None):
     items = list(iterable)
     if is_leaf is None:
         return all(_node_type(x) is None for x in items)
-    leaves = tree_leaves(items, is_leaf)
-    return len(leaves) == len(items) and all(a is b for a, b in zip(leaves, items))
+    for x in items:
+        leaves = tree_leaves(x, is_leaf)
+        if len(leaves) != 1 or leaves[0] is not x:
+            return False
+    return True
 
 
 def broadcast_prefix(prefix, tree, is_leaf=None):
