@@ -129,7 +129,7 @@ RECORDS = [
         [((3,), (3,)), ((2, 3), (3,))], (REAL, REAL), lambda x, y: _cplx(x, y).real,
         name="complex-real"),
     Rec(cp.real_p, lambda x, y: cp.real(cp.complex_(x, y) * cp.complex_(y, y)),
-        [((3,), (3,)), ((), ())], (REAL, REAL), lambda x, y: (_cplx(x, y) * _cplx(y, y)).real),
+        [((3,), (3,)), ((2, 3), (3,))], (REAL, REAL), lambda x, y: (_cplx(x, y) * _cplx(y, y)).real),
     Rec(cp.imag_p, lambda x, y: cp.imag(cp.complex_(x, y) * cp.complex_(y, x)),
         [((3,), (3,)), ((2, 3), (2, 3))], (REAL, REAL),
         lambda x, y: (_cplx(x, y) * _cplx(y, x)).imag),

@@ -633,3 +633,208 @@ register(eig_p, impl=_eig_impl, abstract_eval=_eig_abstract, jvp=_eig_jvp, trans
 
 def eig(a):
     return eig_p.bind(a)
+
+
+# ---- integer helpers of lu_factor / lu_solve (no derivative): LAPACK pivots <-> permutations
+def _int_batch(prim):
+    def batch(size, vals, dims, **params):
+        return prim.bind(moveaxis(vals[0], dims[0], 0), **params), 0
+    return batch
+
+
+def _pivots_2d(p):
+    """LAPACK row interchanges (row i swapped with piv[i], in order) of a = p @ l @ u."""
+    perm = list(np.argmax(p, axis=0))  # row i of l @ u is row perm[i] of a
+    n = len(perm)
+    where = list(range(n))  # current arrangement of rows
+    pos = {r: i for i, r in enumerate(where)}
+    piv = np.zeros(n, np.int32)
+    for i in range(n):
+        j = pos[perm[i]]
+        piv[i] = j
+        ri, rj = where[i], where[j]
+        where[i], where[j] = rj, ri
+        pos[ri], pos[rj] = j, i
+    return piv
+
+
+def _perm_from_pivots(piv):
+    perm = np.arange(piv.shape[-1])
+    for i, j in enumerate(piv):
+        perm[i], perm[j] = perm[j], perm[i]
+    return perm
+
+
+def _int_impl(fn, out_dtype):
+    def impl(x):
+        x = np.asarray(x)
+        core = 2 if fn is _pivots_2d else 1
+        lead = x.shape[:x.ndim - core]
+        if not lead:
+            return fn(x).astype(out_dtype)
+        outs = [fn(x[i]) for i in np.ndindex(*lead)]
+        return np.stack(outs).reshape(*lead, -1).astype(out_dtype)
+    return impl
+
+
+lu_pivots_p = Primitive("lu_pivots")
+register(lu_pivots_p, impl=_int_impl(_pivots_2d, np.int32),
+         abstract_eval=lambda p: shaped(p.shape[:-1], np.dtype(np.int32)),
+         jvp=lambda primals, tangents: (lu_pivots_p.bind(primals[0]),
+                                        Zero(shaped(get_aval(primals[0]).shape[:-1],
+                                                    np.dtype(np.int32)).to_tangent_aval())),
+         transpose=NOT_LINEAR, batch=_int_batch(lu_pivots_p), emit=CallImpl(fresh=True))
+pivots_to_permutation_p = Primitive("pivots_to_permutation")
+register(pivots_to_permutation_p, impl=_int_impl(_perm_from_pivots, np.int32),
+         abstract_eval=lambda piv: shaped(piv.shape, np.dtype(np.int32)),
+         jvp=lambda primals, tangents: (pivots_to_permutation_p.bind(primals[0]),
+                                        Zero(get_aval(primals[0]).to_tangent_aval())),
+         transpose=NOT_LINEAR, batch=_int_batch(pivots_to_permutation_p),
+         emit=CallImpl(fresh=True))
+
+
+def lu_pivots(p):
+    return lu_pivots_p.bind(p)
+
+
+def pivots_to_permutation(piv):
+    return pivots_to_permutation_p.bind(piv)
+
+
+# ---- expm and its Frechet derivative L(A, E) (Al-Mohy & Higham 2009, scipy's kernels)
+expm_p = Primitive("expm")
+expm_frechet_p = Primitive("expm_frechet")
+
+
+def _expm_jvp(primals, tangents):
+    a, = primals
+    ta, = tangents
+    out = expm_p.bind(a)
+    if type(ta) is Zero:
+        return out, _zero_of(out)
+    return out, expm_frechet_p.bind(a, ta)
+
+
+register(expm_p, impl=lambda a: np.asarray(_sla.expm(a)),
+         abstract_eval=lambda a: (_square_check("expm", a), shaped(a.shape, a.dtype))[1],
+         jvp=_expm_jvp, transpose=NOT_LINEAR, batch=_batch_rule(expm_p),
+         emit=CallImpl(fresh=True), dtypes=INEXACT)
+
+
+def _frechet_impl(a, e):
+    a, e = np.asarray(a), np.asarray(e)
+    return _stacked(lambda x, y: _sla.expm_frechet(x, y, compute_expm=False, check_finite=False),
+                    a, e)
+
+
+def _block_upper(a, e):
+    """[[a, e], [0, a]] over the last two axes."""
+    from fungrad._lax.indexing import concatenate
+    nd = _nd(a)
+    z = np.zeros(get_aval(a).shape, get_aval(a).dtype)
+    top = concatenate([a, e], nd - 1)
+    bottom = concatenate([z, a], nd - 1)
+    return concatenate([top, bottom], nd - 2)
+
+
+def _frechet_jvp(primals, tangents):
+    # L(A, E) is the upper right block of expm([[A, E], [0, A]]), so its derivative in (A, E)
+    # along (dA, dE) is the upper right block of L([[A, E], [0, A]], [[dA, dE], [0, dA]]).
+    from fungrad._lax.indexing import FULL, getitem
+    a, e = primals
+    ta, te = tangents
+    out = expm_frechet_p.bind(a, e)
+    if type(ta) is Zero and type(te) is Zero:
+        return out, _zero_of(out)
+    if type(ta) is Zero:
+        return out, expm_frechet_p.bind(a, te)
+    te = np.zeros(get_aval(e).shape, get_aval(e).dtype) if type(te) is Zero else te
+    n = get_aval(a).shape[-1]
+    big = expm_frechet_p.bind(_block_upper(a, e), _block_upper(ta, te))
+    spec = (FULL,) * (_nd(a) - 2) + (("slice", 0, n, None), ("slice", n, 2 * n, None))
+    return out, getitem(big, spec, [])
+
+
+def _frechet_abstract(a, e):
+    _square_check("expm_frechet", a)
+    if a.shape != e.shape or a.dtype != e.dtype:
+        raise ShapeError(f"expm_frechet: E must have the shape and dtype of A, got A: "
+                         f"{a.str_short()}, E: {e.str_short()}")
+    return shaped(a.shape, a.dtype)
+
+
+register(expm_frechet_p, impl=_frechet_impl, abstract_eval=_frechet_abstract, jvp=_frechet_jvp,
+         transpose=lambda ct, a, e: [None, expm_frechet_p.bind(mT(a), ct)],  # L(A,.)^T = L(A^T,.)
+         batch=_batch_rule(expm_frechet_p), emit=CallImpl(fresh=True), dtypes=INEXACT)
+
+
+def expm(a):
+    return expm_p.bind(a)
+
+
+def expm_frechet(a, e):
+    return expm_frechet_p.bind(a, e)
+
+
+# ---- solve_sylvester: A X + X B = Q, linear in Q (Bartels-Stewart, scipy); behind sqrtm
+sylvester_p = Primitive("sylvester")
+
+
+def _sylvester_jvp(primals, tangents):
+    a, b, q = primals
+    ta, tb, tq = tangents
+    x = sylvester_p.bind(a, b, q)
+    rhs = None if type(tq) is Zero else tq
+    for t, term in ((ta, lambda: mm(ta, x)), (tb, lambda: mm(x, tb))):
+        if type(t) is not Zero:
+            rhs = neg(term()) if rhs is None else sub(rhs, term())
+    return x, (_zero_of(x) if rhs is None else sylvester_p.bind(a, b, rhs))
+
+
+register(sylvester_p,
+         impl=lambda a, b, q: _stacked(lambda x, y, z: _sla.solve_sylvester(x, y, z),
+                                       np.asarray(a), np.asarray(b), np.asarray(q)),
+         abstract_eval=lambda a, b, q: (_square_check("solve_sylvester", a),
+                                        _square_check("solve_sylvester", b),
+                                        shaped(q.shape, q.dtype))[2],
+         jvp=_sylvester_jvp,
+         transpose=lambda ct, a, b, q: [None, None, sylvester_p.bind(mT(a), mT(b), ct)],
+         batch=_batch_rule(sylvester_p), emit=CallImpl(fresh=True), dtypes=INEXACT)
+
+
+def solve_sylvester(a, b, q):
+    return sylvester_p.bind(a, b, q)
+
+
+# ---- sqrtm: principal square root; dX solves X dX + dX X = dA
+sqrtm_p = Primitive("sqrtm")
+
+
+def _sqrtm_jvp(primals, tangents):
+    a, = primals
+    ta, = tangents
+    x = sqrtm_p.bind(a)
+    if type(ta) is Zero:
+        return x, _zero_of(x)
+    return x, sylvester_p.bind(x, x, ta)
+
+
+def _sqrtm_impl(a):
+    """Principal square root; a real matrix whose root is not real gives NaN (the result keeps
+    the input's dtype, so it is typed before it is computed)."""
+    a = np.asarray(a)
+    out = _stacked(lambda x: _sla.sqrtm(x), a)
+    if a.dtype.kind == "f":
+        bad = np.abs(np.imag(out)) > 1e-8 * max(1.0, float(np.abs(out).max(initial=0.0)))
+        out = np.where(bad.any(axis=(-2, -1), keepdims=True), np.nan, np.real(out))
+    return np.asarray(out, a.dtype)
+
+
+register(sqrtm_p, impl=_sqrtm_impl,
+         abstract_eval=lambda a: (_square_check("sqrtm", a), shaped(a.shape, a.dtype))[1],
+         jvp=_sqrtm_jvp, transpose=NOT_LINEAR, batch=_batch_rule(sqrtm_p),
+         emit=CallImpl(fresh=True), dtypes=INEXACT)
+
+
+def sqrtm(a):
+    return sqrtm_p.bind(a)

@@ -1,9 +1,19 @@
-"""Products of the numpy API: dot, matmul, einsum, outer, inner, tensordot, vdot.
+"""Products of the numpy API (dot, matmul, einsum, outer, inner, tensordot, vdot), lowered onto
+lax.dot_general, and numpy.linalg (as jax.numpy.linalg) on the decomposition primitives of
+fungrad._lax.linalg_decomp.
 
-All lower onto lax.dot_general plus transposes, reshapes and sums.
+Conventions (as JAX): cholesky and eigh symmetrize their input, (a + a^H) / 2, so gradients are
+symmetric; cholesky of a matrix that is not positive definite returns NaN (no exception); eig and
+eigvals always return complex arrays; the gradient of det at a singular matrix is the (finite)
+cofactor matrix; eigenvector / singular-vector derivatives are inf/NaN where eigenvalues /
+singular values repeat (the values themselves and their derivatives stay finite); norm has the
+subgradient 0 at the zero vector (every ord, axis case of numpy.linalg.norm).
 
-Imports: _core, lax, numpy._promote, numpy.reductions, numpy.shape, numpy.ufuncs.
+Imports: _core, lax, _api (custom_jvp), numpy._promote, numpy.reductions, numpy.shape,
+numpy.ufuncs, numpy.indexing.
 """
+import collections
+import functools
 import string
 
 import numpy as np
@@ -164,10 +174,528 @@ def einsum(subscripts, *operands):
     return lax.transpose(x, [xt.index(c) for c in out])
 
 
-def norm(x, ord=None, axis=None, keepdims=False):
-    """Vector 2-norm (ord None/2) or Frobenius norm over `axis`."""
-    if ord not in (None, 2, "fro"):
-        raise NotImplementedError("norm supports the 2-norm / Frobenius norm only")
-    x = asarray(x)
-    return sqrt(_sum(multiply(x, x), axis=axis, keepdims=keepdims))
+# ---------------------------------------------------------------------------------------------
+# numpy.linalg
+from fungrad._core.errors import DtypeError  # noqa: E402
+from fungrad._lax import complex_parts as _cp  # noqa: E402
+from fungrad._lax import linalg_decomp as _ld  # noqa: E402
+from fungrad._api.custom import custom_jvp as _custom_jvp  # noqa: E402
+from fungrad.numpy._promote import promote_inexact  # noqa: E402
+from fungrad.numpy.indexing import getitem as _getitem  # noqa: E402
+from fungrad.numpy.reductions import max as _max, min as _min  # noqa: E402
+from fungrad.numpy.shape import moveaxis as _moveaxis, reshape as _reshape  # noqa: E402
+from fungrad.numpy.ufuncs import abs as _abs, where as _where  # noqa: E402
 
+SlogdetResult = collections.namedtuple("SlogdetResult", ["sign", "logabsdet"])
+EighResult = collections.namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
+EigResult = collections.namedtuple("EigResult", ["eigenvalues", "eigenvectors"])
+QRResult = collections.namedtuple("QRResult", ["Q", "R"])
+SVDResult = collections.namedtuple("SVDResult", ["U", "S", "Vh"])
+
+
+def _float(x, name="a"):
+    x, = promote_inexact(asarray(x))
+    return x
+
+
+def _shape(x):
+    return get_aval(x).shape
+
+
+def _str(x):
+    return get_aval(x).str_short()
+
+
+def _need_matrix(x, name, fn, square=True):
+    s = _shape(x)
+    if len(s) < 2 or (square and s[-1] != s[-2]):
+        what = "a (stack of) square matrices" if square else "at least 2-D"
+        raise ShapeError(f"{fn}: argument {name} must be {what}, got {_str(x)}. Fix: pass an "
+                         f"array of shape (..., n, {'n' if square else 'm'}).")
+
+
+def matrix_transpose(x):
+    """Swap the last two axes (array API)."""
+    x = asarray(x)
+    if _nd(x) < 2:
+        raise ShapeError(f"matrix_transpose: argument x must be at least 2-D, got {_str(x)}")
+    return _ld.mT(x)
+
+
+def _mH(x):
+    return _cp.conj(_ld.mT(x))
+
+
+def _sym(a):
+    return lax.mul(lax.add(a, _mH(a)), np.asarray(0.5, _cp.real_dtype(get_aval(a).dtype)))
+
+
+def _mm(x, y):
+    """Batched matmul with broadcasting of leading axes."""
+    return matmul(x, y)
+
+
+def det(a):
+    """Determinant over the last two axes; the gradient at a singular matrix is the cofactor
+    matrix adj(a)^T (finite), as JAX."""
+    a = _float(a)
+    _need_matrix(a, "a", "det")
+    return _ld.det(a)
+
+
+def slogdet(a):
+    """(sign, log|det a|) over the last two axes."""
+    a = _float(a)
+    _need_matrix(a, "a", "slogdet")
+    return SlogdetResult(*_ld.slogdet(a))
+
+
+def _broadcast_lead(a, b, nb):
+    """Broadcast the leading (batch) axes of a and b, whose last `nb` axes are core axes."""
+    sa, sb = _shape(a), _shape(b)
+    lead = np.broadcast_shapes(sa[:-2], sb[:-nb] if nb else sb)
+    return lax.broadcast_to(a, (*lead, *sa[-2:])), lax.broadcast_to(b, (*lead, *sb[len(sb) - nb:]))
+
+
+def solve(a, b):
+    """Solve a x = b. b is a vector (..., n) only when it is 1-D (numpy 2 semantics); otherwise
+    (..., n, k), leading axes broadcast."""
+    a, b = promote_inexact(asarray(a), asarray(b))
+    _need_matrix(a, "a", "solve")
+    n = _shape(a)[-1]
+    if _nd(b) == 1:
+        if _shape(b)[0] != n:
+            raise ShapeError(f"solve: b {_str(b)} does not match a {_str(a)} (need b of length {n})")
+        a2, b2 = _broadcast_lead(a, lax.reshape(b, (n, 1)), 2)
+        out = _ld.solve(a2, b2)
+        return lax.reshape(out, _shape(out)[:-1])
+    if _shape(b)[-2] != n:
+        raise ShapeError(f"solve: b {_str(b)} does not match a {_str(a)}: b must be (..., {n}, k) "
+                         f"or a vector of length {n}")
+    a2, b2 = _broadcast_lead(a, b, 2)
+    return _ld.solve(a2, b2)
+
+
+def inv(a):
+    """Inverse over the last two axes (a solve with the identity)."""
+    a = _float(a)
+    _need_matrix(a, "a", "inv")
+    return _ld.inv(a)
+
+
+def cholesky(a, *, upper=False):
+    """Cholesky factor of the symmetrized (a + a^H)/2: lower L with a = L L^H, or upper=True for
+    U = L^H. A matrix that is not positive definite gives NaN, as JAX (no exception)."""
+    a = _float(a)
+    _need_matrix(a, "a", "cholesky")
+    L = _ld.cholesky(_sym(a))
+    return _mH(L) if upper else L
+
+
+def eigh(a, UPLO="L", symmetrize_input=True):
+    """Eigenvalues (ascending) and eigenvectors of a symmetric/Hermitian matrix."""
+    if UPLO not in ("L", "U"):
+        raise ValueError(f"eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
+    a = _float(a)
+    _need_matrix(a, "a", "eigh")
+    if symmetrize_input:
+        a = _sym(a)
+    return EighResult(*_ld.eigh(a, lower=UPLO == "L"))
+
+
+def eigvalsh(a, UPLO="L"):
+    return eigh(a, UPLO)[0]
+
+
+def eig(a):
+    """Eigenvalues and unit eigenvectors of a general square matrix, always complex (as JAX;
+    numpy returns real arrays when every eigenvalue is real)."""
+    a = _float(a)
+    _need_matrix(a, "a", "eig")
+    return EigResult(*_ld.eig(a))
+
+
+def eigvals(a):
+    return eig(a)[0]
+
+
+def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
+    """U, S, Vh with a = U diag(S) Vh (numpy's defaults). The derivative is defined for
+    full_matrices=False or square a; it is inf/NaN where singular values repeat."""
+    a = _float(a)
+    _need_matrix(a, "a", "svd", square=False)
+    if not compute_uv:
+        return _ld.svd(a, compute_uv=False)[0]
+    s, u, vh = _ld.svd(a, full_matrices=full_matrices)
+    return SVDResult(u, s, vh)
+
+
+def svdvals(x):
+    x = _float(x)
+    _need_matrix(x, "x", "svdvals", square=False)
+    return _ld.svd(x, compute_uv=False)[0]
+
+
+def qr(a, mode="reduced"):
+    """QR decomposition; mode 'reduced' (Q, R), 'complete' (Q, R) or 'r' (R only)."""
+    if mode not in ("reduced", "complete", "r"):
+        raise ValueError(f"qr: mode must be 'reduced', 'complete' or 'r', got {mode!r}")
+    a = _float(a)
+    _need_matrix(a, "a", "qr", square=False)
+    q, r = _ld.qr(a, full_matrices=mode == "complete")
+    return r if mode == "r" else QRResult(q, r)
+
+
+def _pinv_core(a, rtol):
+    s, u, vh = _ld.svd(a)
+    cutoff = lax.mul(_max(s, axis=-1, keepdims=True), np.asarray(rtol, get_aval(s).dtype))
+    keep = lax.gt(s, cutoff)
+    s_safe = _where(keep, s, 1.0)
+    s_inv = _where(keep, lax.div(np.ones((), get_aval(s).dtype), s_safe), 0.0)
+    return matmul(_mH(vh) * lax.reshape(s_inv, (*_shape(s_inv)[:-1], 1, _shape(s_inv)[-1])),
+                  _mH(u))
+
+
+@functools.partial(_custom_jvp, nondiff_argnums=(1,))
+def _pinv(a, rtol):
+    return _pinv_core(a, rtol)
+
+
+@_pinv.defjvp
+def _pinv_jvp(rtol, primals, tangents):
+    # Golub & Pereyra 1973: dA+ = -A+ dA A+ + A+ A+^H dA^H (I - A A+) + (I - A+ A) dA^H A+^H A+
+    a, = primals
+    da, = tangents
+    p = _pinv(a, rtol)
+    m, n = _shape(a)[-2:]
+    pH, daH = _mH(p), _mH(da)
+    t1 = -matmul(p, matmul(da, p))
+    t2 = matmul(matmul(p, pH), matmul(daH, np.eye(m) - matmul(a, p)))
+    t3 = matmul(np.eye(n) - matmul(p, a), matmul(daH, matmul(pH, p)))
+    return p, t1 + t2 + t3
+
+
+def pinv(a, rtol=None, hermitian=False, *, rcond=None):
+    """Moore-Penrose pseudo-inverse from the SVD; singular values at or below rtol * max(s) are
+    dropped (default rtol = 10 max(m, n) eps, as JAX). Its derivative is Golub & Pereyra's (exact
+    for fixed rank)."""
+    a = _float(a)
+    _need_matrix(a, "a", "pinv", square=False)
+    if rtol is None:
+        rtol = rcond
+    if rtol is None:
+        rtol = 10.0 * max(_shape(a)[-2:]) * np.finfo(get_aval(a).dtype).eps
+    return _pinv(a, float(rtol))
+
+
+def lstsq(a, b, rcond=None):
+    """Least-squares solution (x, residuals, rank, s) of a x = b via the pseudo-inverse. residuals
+    is the squared residual norm per column when m > n (also when rank < n, unlike numpy, since
+    the rank is a traced value), else an empty array."""
+    a, b = promote_inexact(asarray(a), asarray(b))
+    _need_matrix(a, "a", "lstsq", square=False)
+    m, n = _shape(a)
+    if _nd(b) not in (1, 2) or _shape(b)[0] != m or _nd(a) != 2:
+        raise ShapeError(f"lstsq: a must be 2-D and b (m,) or (m, k) with m = {m}, got a {_str(a)}, "
+                         f"b {_str(b)}")
+    eps = np.finfo(get_aval(a).dtype).eps
+    rtol = max(m, n) * eps if rcond is None else rcond
+    s = svdvals(a)
+    x = matmul(pinv(a, rtol), b)
+    rank = _sum(lax.convert_element_type(lax.gt(s, lax.mul(_max(s), np.asarray(rtol, get_aval(s).dtype))),
+                                         np.int64))
+    if m > n:
+        r = b - matmul(a, x)
+        resid = _sum(r * r, axis=0)
+        if _nd(b) == 1:
+            resid = lax.reshape(resid, (1,))
+    else:
+        resid = np.zeros((0,), get_aval(a).dtype)
+    return x, resid, rank, s
+
+
+def matrix_power(a, n):
+    """a to the integer power n by repeated squaring (n < 0: of the inverse)."""
+    a = _float(a)
+    _need_matrix(a, "a", "matrix_power")
+    if not isinstance(n, (int, np.integer)):
+        raise TypeError(f"matrix_power: exponent n must be an integer, got {n!r}")
+    n = int(n)
+    if n == 0:
+        return lax.broadcast_to(np.eye(_shape(a)[-1], dtype=get_aval(a).dtype), _shape(a))
+    if n < 0:
+        a, n = inv(a), -n
+    result, base = None, a
+    while n:
+        if n & 1:
+            result = base if result is None else matmul(result, base)
+        n >>= 1
+        if n:
+            base = matmul(base, base)
+    return result
+
+
+def matrix_rank(M, rtol=None, *, tol=None):
+    """Number of singular values above tol (default max(s) * max(m, n) * eps, as numpy)."""
+    M = _float(M)
+    if _nd(M) < 2:
+        return lax.convert_element_type(lax.ne(_max(_abs(M)), 0.0), np.int64) \
+            if _nd(M) else lax.convert_element_type(lax.ne(M, 0.0), np.int64)
+    s = svdvals(M)
+    smax = _max(s, axis=-1, keepdims=True)
+    if tol is None:
+        r = max(_shape(M)[-2:]) * np.finfo(get_aval(s).dtype).eps if rtol is None else rtol
+        thresh = lax.mul(smax, np.asarray(r, get_aval(s).dtype))
+    else:
+        thresh = np.asarray(tol, get_aval(s).dtype)
+    return _sum(lax.convert_element_type(lax.gt(s, thresh), np.int64), axis=-1)
+
+
+def cond(x, p=None):
+    """Condition number: s_max / s_min for p None / 2 (s_min / s_max for -2), else
+    norm(x, p) * norm(inv(x), p)."""
+    x = _float(x)
+    _need_matrix(x, "x", "cond", square=p not in (None, 2, -2))
+    if p in (None, 2, -2):
+        s = svdvals(x)
+        hi, lo = _max(s, axis=-1), _min(s, axis=-1)
+        return lax.div(lo, hi) if p == -2 else lax.div(hi, lo)
+    return lax.mul(norm(x, p, axis=(-2, -1)), norm(inv(x), p, axis=(-2, -1)))
+
+
+# ---- norms
+def _abs2(x):
+    """|x|^2 (real) for real or complex x."""
+    if get_aval(x).dtype.kind == "c":
+        re, im = _cp.real(x), _cp.imag(x)
+        return lax.add(lax.mul(re, re), lax.mul(im, im))
+    return lax.mul(x, x)
+
+
+def _safe_abs(x):
+    """|x| with derivative 0 at x == 0 (a subgradient), for real or complex x."""
+    if get_aval(x).dtype.kind != "c":
+        return _abs(x)
+    return _safe_sqrt(_abs2(x))
+
+
+def _safe_sqrt(s):
+    """sqrt(s) for s >= 0 whose derivative at s == 0 is 0 instead of inf (so norm(0) has the
+    subgradient 0 and no NaN)."""
+    zero = lax.eq(s, 0.0)
+    return _where(zero, 0.0, sqrt(_where(zero, 1.0, s)))
+
+
+def _safe_pow_norm(s, p):
+    """s ** (1/p) for s >= 0 with derivative 0 at s == 0."""
+    zero = lax.eq(s, 0.0)
+    return _where(zero, 0.0, _where(zero, 1.0, s) ** (1.0 / p))
+
+
+def _vector_norm(x, ord, axes, keepdims):
+    if ord is None or ord == 2:
+        return _safe_sqrt(_sum(_abs2(x), axis=axes, keepdims=keepdims))
+    if isinstance(ord, str):
+        raise ValueError(f"norm: invalid norm order {ord!r} for vectors")
+    a = _safe_abs(x)
+    if ord == np.inf:
+        return _max(a, axis=axes, keepdims=keepdims)
+    if ord == -np.inf:
+        return _min(a, axis=axes, keepdims=keepdims)
+    if ord == 0:
+        return _sum(lax.convert_element_type(lax.ne(a, 0.0), get_aval(a).dtype), axis=axes,
+                    keepdims=keepdims)
+    if ord == 1:
+        return _sum(a, axis=axes, keepdims=keepdims)
+    ord = float(ord)
+    return _safe_pow_norm(_sum(a ** ord, axis=axes, keepdims=keepdims), ord)
+
+
+def _matrix_norm(x, ord, axes, keepdims):
+    r, c = axes
+    nd = _nd(x)
+    if ord in (None, "fro"):
+        return _safe_sqrt(_sum(_abs2(x), axis=axes, keepdims=keepdims))
+    if ord in (2, -2, "nuc"):
+        y = x if (r, c) == (nd - 2, nd - 1) else lax.transpose(
+            x, [i for i in range(nd) if i not in (r, c)] + [r, c])
+        s = svdvals(y)
+        out = _max(s, axis=-1) if ord == 2 else _min(s, axis=-1) if ord == -2 \
+            else _sum(s, axis=-1)
+        if keepdims:
+            shape = list(_shape(x))
+            shape[r] = shape[c] = 1
+            out = lax.reshape(out, shape)
+        return out
+    if ord in (1, -1, np.inf, -np.inf):
+        a = _safe_abs(x)
+        sum_axis, ext_axis = (r, c) if ord in (1, -1) else (c, r)
+        sums = _sum(a, axis=sum_axis, keepdims=True)
+        fn = _max if ord in (1, np.inf) else _min
+        out = fn(sums, axis=ext_axis, keepdims=True)
+        if not keepdims:
+            out = lax.reshape(out, [d for i, d in enumerate(_shape(out)) if i not in (r, c)])
+        return out
+    raise ValueError(f"norm: invalid norm order {ord!r} for matrices")
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    """numpy.linalg.norm: vector norms (ord None/2, inf, -inf, 0, 1, any p) over one axis,
+    matrix norms ('fro', 'nuc', 1, -1, 2, -2, inf, -inf) over two; axis=None means the 2-norm of
+    the flattened array when ord is None, else the vector/matrix norm of a 1-D/2-D array.
+    Complex inputs give real norms. The derivative at x == 0 is 0 (a subgradient), not NaN."""
+    x = _float(x, "x")
+    nd = _nd(x)
+    if axis is None:
+        if ord is None:
+            out = _vector_norm(ravel(x), None, (0,), False)
+            return lax.reshape(out, (1,) * nd) if keepdims else out
+        if nd == 1:
+            axis = (0,)
+        elif nd == 2:
+            axis = (0, 1)
+        else:
+            raise ValueError(f"norm: ord={ord!r} needs a 1-D or 2-D input when axis is None, got "
+                             f"{_str(x)}. Fix: pass axis=.")
+    if isinstance(axis, (int, np.integer)):
+        axis = (int(axis),)
+    axis = tuple(int(a) % nd for a in axis)
+    if len(axis) == 1:
+        return _vector_norm(x, ord, axis, keepdims)
+    if len(axis) == 2:
+        if axis[0] == axis[1]:
+            raise ValueError("norm: duplicate axes given")
+        return _matrix_norm(x, ord, axis, keepdims)
+    raise ValueError(f"norm: improper number of dimensions to norm (axis={axis})")
+
+
+def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
+    """Array API vector norm: over all axes (flattened) by default, or over the axes given."""
+    x = _float(x, "x")
+    nd = _nd(x)
+    if axis is None:
+        axes = tuple(range(nd))
+    else:
+        axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+        axes = tuple(int(a) % nd for a in axes)
+    if nd == 0:
+        return _safe_abs(x)
+    return _vector_norm(x, ord, axes, keepdims)
+
+
+def matrix_norm(x, /, *, keepdims=False, ord="fro"):
+    x = _float(x, "x")
+    _need_matrix(x, "x", "matrix_norm", square=False)
+    return _matrix_norm(x, ord, (_nd(x) - 2, _nd(x) - 1), keepdims)
+
+
+# ---- products and structure
+def multi_dot(arrays):
+    """Product of matrices in the cheapest association order (the classic O(n^3) dynamic program
+    over scalar multiplication counts); a 1-D first/last array is a row/column vector."""
+    arrays = [asarray(a) for a in arrays]
+    if len(arrays) < 2:
+        raise ValueError("multi_dot: expecting at least two arrays")
+    if len(arrays) == 2:
+        return dot(arrays[0], arrays[1])
+    first_1d, last_1d = _nd(arrays[0]) == 1, _nd(arrays[-1]) == 1
+    if first_1d:
+        arrays[0] = lax.reshape(arrays[0], (1, _shape(arrays[0])[0]))
+    if last_1d:
+        arrays[-1] = lax.reshape(arrays[-1], (_shape(arrays[-1])[0], 1))
+    for i, a in enumerate(arrays):
+        if _nd(a) != 2:
+            raise ShapeError(f"multi_dot: array {i} must be 2-D (1-D allowed first and last), "
+                             f"got {_str(a)}")
+    dims = [_shape(arrays[0])[0]] + [_shape(a)[1] for a in arrays]
+    k = len(arrays)
+    cost = [[0] * k for _ in range(k)]
+    split = [[0] * k for _ in range(k)]
+    for length in range(1, k):
+        for i in range(k - length):
+            j = i + length
+            cost[i][j] = None
+            for s in range(i, j):
+                c = cost[i][s] + cost[s + 1][j] + dims[i] * dims[s + 1] * dims[j + 1]
+                if cost[i][j] is None or c < cost[i][j]:
+                    cost[i][j], split[i][j] = c, s
+
+    def build(i, j):
+        if i == j:
+            return arrays[i]
+        return dot(build(i, split[i][j]), build(split[i][j] + 1, j))
+    out = build(0, k - 1)
+    if first_1d and last_1d:
+        return lax.reshape(out, ())
+    if first_1d:
+        return lax.reshape(out, (_shape(out)[1],))
+    if last_1d:
+        return lax.reshape(out, (_shape(out)[0],))
+    return out
+
+
+def cross(x1, x2, /, *, axis=-1):
+    """Cross product of 3-vectors along `axis` (leading axes broadcast)."""
+    a, b = promote(asarray(x1), asarray(x2))
+    if _shape(a)[axis] != 3 or _shape(b)[axis] != 3:
+        raise ShapeError(f"cross: both inputs must have size 3 along axis {axis}, got {_str(a)} "
+                         f"and {_str(b)}")
+    a, b = _moveaxis(a, axis, -1), _moveaxis(b, axis, -1)
+    a0, a1, a2 = (_getitem(a, (Ellipsis, i)) for i in range(3))
+    b0, b1, b2 = (_getitem(b, (Ellipsis, i)) for i in range(3))
+    from fungrad.numpy.shape import stack
+    out = stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
+    return _moveaxis(out, -1, axis)
+
+
+def vecdot(x1, x2, /, *, axis=-1):
+    """sum(conj(x1) * x2, axis) with broadcasting."""
+    a, b = promote(asarray(x1), asarray(x2))
+    return _sum(multiply(_cp.conj(a), b), axis=axis)
+
+
+def trace(x, /, *, offset=0, dtype=None):
+    """Trace over the last two axes (array API)."""
+    from fungrad.numpy.indexing import trace as _trace
+    x = asarray(x)
+    out = _trace(x, offset, -2, -1) if _nd(x) >= 2 else None
+    if out is None:
+        raise ShapeError(f"trace: argument x must be at least 2-D, got {_str(x)}")
+    return out if dtype is None else lax.convert_element_type(out, dtype)
+
+
+def diagonal(x, /, *, offset=0):
+    """Diagonal over the last two axes (array API)."""
+    from fungrad.numpy.indexing import diagonal as _diagonal
+    x = asarray(x)
+    if _nd(x) < 2:
+        raise ShapeError(f"diagonal: argument x must be at least 2-D, got {_str(x)}")
+    return _diagonal(x, offset, -2, -1)
+
+
+def tensorinv(a, ind=2):
+    """Inverse of a as a linear map from its last axes to its first `ind` axes."""
+    a = _float(a)
+    s = _shape(a)
+    rows = int(np.prod(s[:ind]))
+    if rows != int(np.prod(s[ind:])):
+        raise ShapeError(f"tensorinv: prod(a.shape[:ind]) must equal prod(a.shape[ind:]), got "
+                         f"{_str(a)} with ind={ind}")
+    return _reshape(inv(_reshape(a, (rows, rows))), (*s[ind:], *s[:ind]))
+
+
+def tensorsolve(a, b, axes=None):
+    """x with tensordot(a, x, x.ndim) == b."""
+    a, b = promote_inexact(asarray(a), asarray(b))
+    if axes is not None:
+        nd = _nd(a)
+        axes = [ax % nd for ax in axes]
+        a = lax.transpose(a, [i for i in range(nd) if i not in axes] + axes)
+    sa = _shape(a)
+    bn = _nd(b)
+    xshape = sa[bn:]
+    n = int(np.prod(xshape))
+    if int(np.prod(sa[:bn])) != n:
+        raise ShapeError(f"tensorsolve: a {_str(a)} is not square for b {_str(b)}")
+    x = solve(_reshape(a, (n, n)), _reshape(b, (n,)))
+    return _reshape(x, xshape)

@@ -1,0 +1,217 @@
+"""fungrad.scipy.linalg: scipy.linalg's decompositions and solves, differentiable (as
+jax.scipy.linalg): solve_triangular, cho_factor/cho_solve, lu/lu_factor/lu_solve, qr, eigh, svd,
+expm (derivative: the Frechet derivative, itself differentiable), expm_frechet, sqrtm,
+solve_sylvester, block_diag, det, inv, solve (assume_a), cholesky.
+
+Differences from scipy: cho_factor returns the factor with zeros in the other triangle (scipy
+leaves arbitrary values there); cholesky of a matrix that is not positive definite is NaN instead
+of an exception (as JAX); sqrtm of a real matrix whose principal root is complex is NaN.
+
+Imports: _core, lax, numpy.
+"""
+import numpy as np
+
+from fungrad._core.errors import ShapeError
+from fungrad._core.trace import get_aval
+from fungrad import _lax as lax
+from fungrad._lax import linalg_decomp as _ld
+import fungrad.numpy as fnp
+from fungrad.numpy import linalg as _la
+from fungrad.numpy._promote import asarray, promote_inexact
+
+det = _la.det
+inv = _la.inv
+
+
+def _prep(*xs):
+    return promote_inexact(*[asarray(x) for x in xs])
+
+
+def _as_matrix_rhs(a, b, fn):
+    """b as (..., n, k) for a of shape (..., n, n); and how to undo it."""
+    n = get_aval(a).shape[-1]
+    bs = get_aval(b).shape
+    if len(bs) == get_aval(a).ndim - 1:
+        if bs[-1] != n:
+            raise ShapeError(f"{fn}: b {get_aval(b).str_short()} does not match a "
+                             f"{get_aval(a).str_short()}")
+        return lax.reshape(b, (*bs, 1)), lambda x: lax.reshape(x, bs)
+    if bs[-2] != n:
+        raise ShapeError(f"{fn}: b {get_aval(b).str_short()} does not match a "
+                         f"{get_aval(a).str_short()} (need b of shape (..., {n}) or (..., {n}, k))")
+    return b, lambda x: x
+
+
+def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False,
+                     check_finite=True):
+    """Solve op(a) x = b with a triangular (only its `lower`/upper triangle is read)."""
+    a, b = _prep(a, b)
+    if trans not in (0, 1, 2, "N", "T", "C"):
+        raise ValueError(f"solve_triangular: trans must be 0, 1, 2, 'N', 'T' or 'C', got {trans!r}")
+    transpose_a = trans in (1, 2, "T", "C")
+    b2, undo = _as_matrix_rhs(a, b, "solve_triangular")
+    lead = np.broadcast_shapes(get_aval(a).shape[:-2], get_aval(b2).shape[:-2])
+    a2 = lax.broadcast_to(a, (*lead, *get_aval(a).shape[-2:]))
+    b2 = lax.broadcast_to(b2, (*lead, *get_aval(b2).shape[-2:]))
+    a_eff = _la._cp.conj(a2) if trans in (2, "C") else a2
+    return undo(_ld.triangular_solve(a_eff, b2, left_side=True, lower=lower,
+                                     transpose_a=transpose_a, unit_diagonal=unit_diagonal))
+
+
+def cholesky(a, lower=False, overwrite_a=False, check_finite=True):
+    """Cholesky factor (upper by default, as scipy)."""
+    return _la.cholesky(a, upper=not lower)
+
+
+def cho_factor(a, lower=False, overwrite_a=False, check_finite=True):
+    return cholesky(a, lower=lower), lower
+
+
+def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
+    """Solve a x = b given cho_factor(a)."""
+    c, lower = c_and_lower
+    if lower:
+        y = solve_triangular(c, b, lower=True)
+        return solve_triangular(c, y, trans=1, lower=True)
+    y = solve_triangular(c, b, trans=1, lower=False)
+    return solve_triangular(c, y, lower=False)
+
+
+def lu(a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False):
+    """(p, l, u) with a = p @ l @ u for square a; permute_l=True gives (p @ l, u)."""
+    a, = _prep(a)
+    _la._need_matrix(a, "a", "lu")
+    p, l, u = _ld.lu(a)
+    if permute_l:
+        return fnp.matmul(p, l), u
+    if p_indices:
+        return lax.argmax(p, get_aval(p).ndim - 2), l, u
+    return p, l, u
+
+
+def lu_factor(a, overwrite_a=False, check_finite=True):
+    """(lu, piv): l and u in one matrix (l's unit diagonal implied) and LAPACK's row
+    interchanges, as scipy."""
+    a, = _prep(a)
+    _la._need_matrix(a, "a", "lu_factor")
+    p, l, u = _ld.lu(a)
+    n = get_aval(a).shape[-1]
+    return l + u - np.eye(n, dtype=get_aval(a).dtype), _ld.lu_pivots(p)
+
+
+def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
+    """Solve a x = b (trans=0) or a^T x = b (trans=1) from lu_factor(a)."""
+    lu_, piv = lu_and_piv
+    lu_, b = _prep(lu_, b)
+    perm = _ld.pivots_to_permutation(piv)
+    b2, undo = _as_matrix_rhs(lu_, b, "lu_solve")
+    if get_aval(lu_).ndim != 2:
+        raise ShapeError("lu_solve: batched factors are not supported; use vmap")
+    if trans in (0, "N"):
+        pb = fnp.take(b2, perm, axis=0)
+        y = _ld.triangular_solve(lu_, pb, lower=True, unit_diagonal=True)
+        return undo(_ld.triangular_solve(lu_, y, lower=False))
+    y = _ld.triangular_solve(lu_, b2, lower=False, transpose_a=True)
+    x = _ld.triangular_solve(lu_, y, lower=True, transpose_a=True, unit_diagonal=True)
+    # rows were permuted by P^T: scatter them back to their places
+    out = lax.scatter_add(np.zeros(get_aval(x).shape, get_aval(x).dtype), x, ("array",), [perm])
+    return undo(out)
+
+
+def qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True):
+    """QR with scipy's modes: 'full' (complete), 'economic' (reduced), 'r' (R of the complete
+    decomposition, as scipy) ; pivoting is not supported."""
+    if pivoting:
+        raise NotImplementedError("qr: pivoting=True is not supported")
+    if mode not in ("full", "economic", "r"):
+        raise ValueError(f"qr: mode must be 'full', 'economic' or 'r', got {mode!r}")
+    q, r = _la.qr(a, "reduced" if mode == "economic" else "complete")
+    return (r,) if mode == "r" else (q, r)
+
+
+def eigh(a, b=None, lower=True, eigvals_only=False, overwrite_a=False, overwrite_b=False,
+         check_finite=True, subset_by_index=None, subset_by_value=None, driver=None):
+    """Symmetric eigendecomposition (standard problem only: b must be None)."""
+    if b is not None:
+        raise NotImplementedError("eigh: the generalized problem (b=) is not supported")
+    w, v = _la.eigh(a, UPLO="L" if lower else "U")
+    return w if eigvals_only else (w, v)
+
+
+def svd(a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=True,
+        lapack_driver="gesdd"):
+    return _la.svd(a, full_matrices=full_matrices, compute_uv=compute_uv)
+
+
+def expm(A):
+    """Matrix exponential (Pade with scaling and squaring); its derivative is the Frechet
+    derivative (Al-Mohy & Higham), differentiable again."""
+    A, = _prep(A)
+    _la._need_matrix(A, "A", "expm")
+    return _ld.expm(A)
+
+
+def expm_frechet(A, E, method=None, compute_expm=True, check_finite=True):
+    A, E = _prep(A, E)
+    L = _ld.expm_frechet(A, E)
+    return (expm(A), L) if compute_expm else L
+
+
+def sqrtm(A, disp=True, blocksize=64):
+    """Principal square root; derivative from the Sylvester equation X dX + dX X = dA."""
+    A, = _prep(A)
+    _la._need_matrix(A, "A", "sqrtm")
+    return _ld.sqrtm(A)
+
+
+def solve_sylvester(a, b, q):
+    a, b, q = _prep(a, b, q)
+    return _ld.solve_sylvester(a, b, q)
+
+
+def block_diag(*arrs):
+    """Block-diagonal matrix of the (at most 2-D) arrays."""
+    if not arrs:
+        return np.zeros((1, 0))
+    arrs = [fnp.atleast_2d(asarray(a)) for a in arrs]
+    arrs = promote_inexact(*arrs) if any(get_aval(a).dtype.kind == "f" for a in arrs) else arrs
+    for a in arrs:
+        if get_aval(a).ndim != 2:
+            raise ShapeError(f"block_diag: arguments must have at most 2 dimensions, got "
+                             f"{get_aval(a).str_short()}")
+    cols = sum(get_aval(a).shape[1] for a in arrs)
+    rows, c0 = [], 0
+    for a in arrs:
+        r, c = get_aval(a).shape
+        dt = get_aval(a).dtype
+        rows.append(fnp.concatenate([np.zeros((r, c0), dt), a, np.zeros((r, cols - c0 - c), dt)],
+                                    axis=1))
+        c0 += c
+    return fnp.concatenate(rows, axis=0)
+
+
+def solve(a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True,
+          assume_a="gen", transposed=False):
+    """Solve a x = b; assume_a 'gen' (LU), 'sym'/'her' (LU of the symmetrized matrix), 'pos'
+    (Cholesky), 'diagonal', 'upper triangular'/'lower triangular'."""
+    a, b = _prep(a, b)
+    if transposed:
+        a = _la.matrix_transpose(a)
+    if assume_a in ("gen", "general", None):
+        return _la.solve(a, b)
+    if assume_a in ("sym", "her", "symmetric", "hermitian"):
+        low = fnp.where(np.tril(np.ones(get_aval(a).shape[-2:], bool)), a, 0.0)
+        full = low + _la.matrix_transpose(low) - low * np.eye(get_aval(a).shape[-1])
+        if not lower:
+            up = fnp.where(np.triu(np.ones(get_aval(a).shape[-2:], bool)), a, 0.0)
+            full = up + _la.matrix_transpose(up) - up * np.eye(get_aval(a).shape[-1])
+        return _la.solve(full, b)
+    if assume_a in ("pos", "positive definite"):
+        return cho_solve(cho_factor(a, lower=lower), b)
+    if assume_a == "diagonal":
+        d = _la.diagonal(a)
+        b2, undo = _as_matrix_rhs(a, b, "solve")
+        return undo(b2 / lax.reshape(d, (*get_aval(d).shape, 1)))
+    if assume_a in ("upper triangular", "lower triangular"):
+        return solve_triangular(a, b, lower=assume_a.startswith("lower"))
+    raise ValueError(f"solve: unknown assume_a={assume_a!r}")
