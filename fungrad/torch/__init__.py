@@ -87,3 +87,48 @@ def set_num_threads(n):
 
 def get_num_threads():
     return 1
+
+
+# ---- nn / optim / data / persistence / devices (issue 12); additive block
+from fungrad.torch._creation import (  # noqa: E402
+    bernoulli as bernoulli, logspace as logspace, multinomial as multinomial, normal as normal,
+    randint_like as randint_like, randperm as randperm)
+from fungrad.torch._device import (  # noqa: E402
+    backends as backends, compile as compile, cuda as cuda, device as device, mps as mps)
+from fungrad.torch._generator import (  # noqa: E402
+    Generator as Generator, default_generator as default_generator,
+    get_rng_state as get_rng_state, initial_seed as initial_seed, seed as seed,
+    set_rng_state as set_rng_state)
+from fungrad.torch._install import install as install, uninstall as uninstall  # noqa: E402
+from fungrad.torch._serialization import load as load, save as save  # noqa: E402
+from fungrad.torch import optim as optim, utils as utils  # noqa: E402
+
+
+def set_default_dtype(d):
+    """Sets the dtype of float tensors made from Python data and of float factories
+    (torch.float32 or torch.float64)."""
+    from fungrad.torch import _dtype as _dt
+    if not (isinstance(d, _dt.dtype) and d.is_floating_point):
+        raise TypeError(f"only floating-point types are supported as the default type")
+    _dt.DEFAULT = d
+
+
+def get_default_dtype():  # noqa: F811 - reads the settable default
+    from fungrad.torch import _dtype as _dt
+    return _dt.DEFAULT
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    pass
+
+
+def are_deterministic_algorithms_enabled():
+    return True
+
+
+def get_num_interop_threads():
+    return 1
+
+
+def set_num_interop_threads(n):
+    pass

@@ -1,28 +1,46 @@
-"""Creation functions: tensor, as_tensor, from_numpy, zeros/ones/full/empty, rand/randn/randint,
-arange, linspace, eye, the *_like family and manual_seed.
+"""Creation functions: tensor, as_tensor, from_numpy, zeros/ones/full/empty, rand/randn/randint/
+randperm/normal, arange, linspace, logspace, eye, the *_like family and manual_seed.
 
-Differs from torch: random numbers come from numpy's generator, so seeded values differ.
+Every function takes torch's ``dtype=``, ``device=`` ('cpu'; CUDA raises torch's CPU-build error),
+``requires_grad=`` and, for random ones, ``generator=`` arguments.
+
+Differs from torch: random numbers come from numpy's generator (fungrad.torch.Generator), so
+seeded values differ from torch's.
 """
 import numpy as np
 
 from fungrad._core.trace import Tracer
 from fungrad.torch import _dtype
+from fungrad.torch._device import check_device
 from fungrad.torch._dtype import to_np
+from fungrad.torch._generator import default_generator, numpy_rng
 from fungrad.torch._tensor import Tensor, _new
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "rand", "randn",
-           "randint", "arange", "linspace", "eye", "zeros_like", "ones_like", "full_like",
-           "empty_like", "rand_like", "randn_like", "manual_seed", "scalar_tensor"]
+           "randint", "randperm", "normal", "bernoulli", "multinomial", "arange", "linspace",
+           "logspace", "eye", "zeros_like", "ones_like", "full_like", "empty_like", "rand_like",
+           "randn_like", "randint_like", "manual_seed", "scalar_tensor"]
 
 _E5 = "Only Tensors of floating point and complex dtype can require gradients"
-_rng = [np.random.default_rng(0)]
+
+
+class _DefaultRng:
+    """``_rng[0]``: the numpy Generator of torch.default_generator (read by nn.functional)."""
+
+    def __getitem__(self, i):
+        return default_generator._np
+
+
+_rng = _DefaultRng()
 
 
 def manual_seed(seed):
-    _rng[0] = np.random.default_rng(seed)
+    """Seeds the default generator and returns it, as torch.manual_seed."""
+    return default_generator.manual_seed(seed)
 
 
-def _leaf(value, requires_grad):
+def _leaf(value, requires_grad, device=None):
+    check_device(device)
     if requires_grad and value.dtype.kind not in "fc":
         raise RuntimeError(_E5)
     return _new(value, bool(requires_grad))
@@ -38,7 +56,9 @@ def _infer_dtype(data):
                 walk(y)
         elif isinstance(x, Tensor):
             kinds.add(x._value.dtype.kind)
-        elif isinstance(x, bool):
+        elif isinstance(x, np.ndarray):
+            kinds.add(x.dtype.kind)
+        elif isinstance(x, (bool, np.bool_)):
             kinds.add("b")
         elif isinstance(x, (int, np.integer)):
             kinds.add("i")
@@ -47,7 +67,7 @@ def _infer_dtype(data):
     walk(data)
     if "f" in kinds or not kinds:
         return _dtype.DEFAULT.np
-    return np.dtype(np.int64) if "i" in kinds else np.dtype(np.bool_)
+    return np.dtype(np.int64) if "i" in kinds or "u" in kinds else np.dtype(np.bool_)
 
 
 def _unwrap(data):
@@ -58,19 +78,25 @@ def _unwrap(data):
     return data
 
 
+def _dt(dtype, default=None):
+    npd = to_np(dtype)
+    return npd if npd is not None else (default if default is not None else _dtype.DEFAULT.np)
+
+
 def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
     if isinstance(data, Tracer):
-        return _leaf(data, requires_grad)
+        return _leaf(data, requires_grad, device)
     if isinstance(data, np.ndarray):
         arr = np.array(data, dtype=to_np(dtype), copy=True)
     elif isinstance(data, Tensor):
         arr = np.array(data._value, dtype=to_np(dtype), copy=True)
     else:
         arr = np.array(_unwrap(data), dtype=to_np(dtype) or _infer_dtype(data))
-    return _leaf(arr, requires_grad)
+    return _leaf(arr, requires_grad, device)
 
 
 def as_tensor(data, dtype=None, device=None):
+    check_device(device)
     if isinstance(data, Tensor):
         return data if dtype is None or to_np(dtype) == data._value.dtype else data.to(dtype)
     if isinstance(data, np.ndarray):
@@ -82,47 +108,162 @@ def from_numpy(arr):
     return _new(arr)
 
 
-def scalar_tensor(v, dtype=None, requires_grad=False):
-    return tensor(v, dtype=dtype or _dtype.DEFAULT, requires_grad=requires_grad)
+def scalar_tensor(v, dtype=None, device=None, requires_grad=False):
+    return tensor(v, dtype=dtype or _dtype.DEFAULT, device=device, requires_grad=requires_grad)
 
 
 def _size(size):
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        return tuple(size[0])
+        return tuple(int(s) for s in size[0])
     return tuple(int(s) for s in size)
 
 
-def _factory(fill):
-    def f(*size, dtype=None, device=None, requires_grad=False, out=None, layout=None):
-        dt = to_np(dtype) or _dtype.DEFAULT.np
-        return _leaf(fill(_size(size), dt), requires_grad)
+def _factory(fill, random=False):
+    def f(*size, dtype=None, device=None, requires_grad=False, out=None, layout=None,
+          pin_memory=False, generator=None, memory_format=None, names=None):
+        shape = _size(size)
+        dt = _dt(dtype)
+        if random:
+            if dt.kind != "f":
+                name = fill.__name__.strip("_")
+                raise RuntimeError(f"\"{name}_cpu\" not implemented for "
+                                   f"'{_dtype._TYPE_NAMES.get(dt.name, dt.name)}'")
+            value = fill(shape, dt, numpy_rng(generator))
+        else:
+            value = fill(shape, dt)
+        return _out(_leaf(value, requires_grad, device), out)
+    f.__name__ = fill.__name__.strip("_")
     return f
 
 
-zeros = _factory(lambda s, dt: np.zeros(s, dt))
-ones = _factory(lambda s, dt: np.ones(s, dt))
-empty = _factory(lambda s, dt: np.zeros(s, dt))
-rand = _factory(lambda s, dt: _rng[0].random(s).astype(dt))
-randn = _factory(lambda s, dt: _rng[0].standard_normal(s).astype(dt))
+def _out(t, out):
+    if out is None:
+        return t
+    out._value = t._value
+    out._vc.v += 1
+    return out
 
 
-def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
+def _zeros(s, dt):
+    return np.zeros(s, dt)
+
+
+def _ones(s, dt):
+    return np.ones(s, dt)
+
+
+def _empty(s, dt):
+    return np.zeros(s, dt)
+
+
+def _rand(s, dt, g):
+    return g.random(s).astype(dt)
+
+
+def _randn(s, dt, g):
+    return g.standard_normal(s).astype(dt)
+
+
+zeros = _factory(_zeros)
+ones = _factory(_ones)
+empty = _factory(_empty)
+rand = _factory(_rand, random=True)
+randn = _factory(_randn, random=True)
+
+
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=None,
+         layout=None, pin_memory=False):
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
     if dtype is None:
         dt = (np.dtype(np.bool_) if isinstance(fill_value, bool) else np.dtype(np.int64)
               if isinstance(fill_value, int) else _dtype.DEFAULT.np)
     else:
         dt = to_np(dtype)
-    return _leaf(np.full(tuple(size), fill_value, dt), requires_grad)
+    size = (size,) if isinstance(size, int) else tuple(size)
+    return _out(_leaf(np.full(size, fill_value, dt), requires_grad, device), out)
 
 
-def randint(low, high=None, size=None, *, dtype=None, requires_grad=False):
+def randint(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False,
+            out=None, layout=None, pin_memory=False, low=None, high=None):
+    """torch.randint(high, size), randint(low, high, size), with size positional or keyword."""
+    pos = list(args)
+    if size is None and pos and isinstance(pos[-1], (tuple, list, Tensor)) and \
+            not isinstance(pos[-1], Tensor):
+        size = pos.pop()
+    if high is not None:
+        pos = ([low] if low is not None else []) + pos + [high]
+    elif low is not None:
+        pos = [low] + pos
+    if len(pos) == 1:
+        lo, hi = 0, pos[0]
+    elif len(pos) == 2:
+        lo, hi = pos
+    else:
+        raise TypeError("randint() received an invalid combination of arguments - expected one of"
+                        " (int high, tuple of ints size, ...) or (int low, int high, tuple of "
+                        "ints size, ...)")
+    if size is None:
+        raise TypeError("randint() missing 1 required positional arguments: \"size\"")
+    lo, hi = int(lo), int(hi)
+    if lo >= hi:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={lo} >= "
+                           f"to={hi}")
+    vals = numpy_rng(generator).integers(lo, hi, tuple(int(s) for s in size))
+    return _out(_leaf(vals.astype(_dt(dtype, np.dtype(np.int64))), requires_grad, device), out)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False,
+                 generator=None, memory_format=None, layout=None):
     if high is None:
         low, high = 0, low
-    return _leaf(_rng[0].integers(low, high, tuple(size)).astype(to_np(dtype) or np.int64),
-                 requires_grad)
+    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype, device=device,
+                   requires_grad=requires_grad, generator=generator)
 
 
-def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, out=None,
+             layout=None, pin_memory=False):
+    perm = numpy_rng(generator).permutation(int(n))
+    return _out(_leaf(perm.astype(_dt(dtype, np.dtype(np.int64))), requires_grad, device), out)
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, device=None,
+           requires_grad=False, layout=None, pin_memory=False):
+    """torch.normal(mean, std[, size]): float or Tensor mean/std (broadcast together)."""
+    g = numpy_rng(generator)
+    mt, st = isinstance(mean, Tensor), isinstance(std, Tensor)
+    if mt or st:
+        m = np.asarray(mean._value if mt else mean)
+        s = np.asarray(std._value if st else std)
+        dt = (mean if mt else std)._value.dtype
+        shape = np.broadcast_shapes(m.shape, s.shape)
+        value = (m + s * g.standard_normal(shape)).astype(dt)
+    else:
+        shape = tuple(size) if size is not None else ()
+        value = (mean + std * g.standard_normal(shape)).astype(_dt(dtype))
+    return _out(_leaf(value, requires_grad, device), out)
+
+
+def bernoulli(input, p=None, *, generator=None, out=None):
+    probs = np.asarray(input._value) if p is None else np.full(tuple(input.shape), p)
+    draw = numpy_rng(generator).random(probs.shape) < probs
+    return _out(_new(draw.astype(input._value.dtype)), out)
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    g = numpy_rng(generator)
+    probs = np.asarray(input._value, np.float64)
+    rows = probs.reshape(-1, probs.shape[-1])
+    res = []
+    for r in rows:
+        q = r / r.sum()
+        res.append(g.choice(len(q), size=num_samples, replace=replacement, p=q))
+    res = np.asarray(res, np.int64)
+    return _out(_new(res if probs.ndim == 2 else res[0]), out)
+
+
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None,
+           layout=None, pin_memory=False):
     if end is None:
         start, end = 0, start
     vals = [v._value.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
@@ -131,32 +272,44 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
             else _dtype.DEFAULT.np
     else:
         dt = to_np(dtype)
-    return _leaf(np.arange(*vals, dtype=np.float64).astype(dt), requires_grad)
+    return _out(_leaf(np.arange(*vals, dtype=np.float64).astype(dt), requires_grad, device), out)
 
 
-def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
-    dt = to_np(dtype) or _dtype.DEFAULT.np
-    return _leaf(np.linspace(start, end, steps).astype(dt), requires_grad)
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None,
+             layout=None, pin_memory=False):
+    return _out(_leaf(np.linspace(float(start), float(end), int(steps)).astype(_dt(dtype)),
+                      requires_grad, device), out)
 
 
-def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
-    return _leaf(np.eye(n, m, dtype=to_np(dtype) or _dtype.DEFAULT.np), requires_grad)
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False,
+             out=None, layout=None, pin_memory=False):
+    vals = np.logspace(float(start), float(end), int(steps), base=base).astype(_dt(dtype))
+    return _out(_leaf(vals, requires_grad, device), out)
 
 
-def _like(fill):
-    def f(t, dtype=None, *, requires_grad=False, device=None, memory_format=None):
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None, layout=None,
+        pin_memory=False):
+    return _out(_leaf(np.eye(n, m, dtype=_dt(dtype)), requires_grad, device), out)
+
+
+def _like(fill, random=False):
+    def f(t, dtype=None, *, requires_grad=False, device=None, memory_format=None, layout=None,
+          pin_memory=False, generator=None):
         dt = to_np(dtype) or t._value.dtype
-        return _leaf(fill(tuple(t.shape), dt), requires_grad)
+        shape = tuple(t.shape)
+        value = fill(shape, dt, numpy_rng(generator)) if random else fill(shape, dt)
+        return _leaf(value, requires_grad, device)
     return f
 
 
-zeros_like = _like(lambda s, dt: np.zeros(s, dt))
-ones_like = _like(lambda s, dt: np.ones(s, dt))
-empty_like = _like(lambda s, dt: np.zeros(s, dt))
-rand_like = _like(lambda s, dt: _rng[0].random(s).astype(dt))
-randn_like = _like(lambda s, dt: _rng[0].standard_normal(s).astype(dt))
+zeros_like = _like(_zeros)
+ones_like = _like(_ones)
+empty_like = _like(_empty)
+rand_like = _like(_rand, random=True)
+randn_like = _like(_randn, random=True)
 
 
-def full_like(t, fill_value, dtype=None, *, requires_grad=False, device=None):
+def full_like(t, fill_value, dtype=None, *, requires_grad=False, device=None, layout=None,
+              memory_format=None, pin_memory=False):
     dt = to_np(dtype) or t._value.dtype
-    return _leaf(np.full(tuple(t.shape), fill_value, dt), requires_grad)
+    return _leaf(np.full(tuple(t.shape), fill_value, dt), requires_grad, device)

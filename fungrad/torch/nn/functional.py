@@ -1,6 +1,15 @@
-"""torch.nn.functional: common activations and losses as compositions recorded as one op each
-(so each gets torch's grad_fn name)."""
+"""torch.nn.functional: activations, linear maps, dropout, embeddings, normalizations, losses,
+convolutions and pooling, padding, interpolation and attention.
+
+Each function is a composition of fungrad.numpy (through ``apply``, recorded as one node named
+like torch's grad_fn) or of other shim ops, so every one is differentiable to any order by the
+core's rules. Convolutions and pooling are an im2col composition (integer-array indexing of a
+padded input, then ``matmul``/reductions), since fungrad.lax has no convolution primitive yet.
+
+Differs from torch: dropout masks come from numpy's generator (torch.Generator of this shim).
+"""
 import math
+import warnings
 
 import numpy as np
 
@@ -8,68 +17,620 @@ import fungrad.numpy as fnp
 from fungrad import _lax as lax
 from fungrad.torch import _ops_math as M
 from fungrad.torch import _ops_reduce as R
+from fungrad.torch import _ops_shape as S
 from fungrad.torch._ops_math import _erf_fn
 from fungrad.torch._record import apply
-from fungrad.torch._tensor import Tensor
-from fungrad.torch._util import cast, common, val
+from fungrad.torch._tensor import Tensor, _new
+from fungrad.torch._util import cast, common, norm_dim, val
 
-__all__ = ["relu", "leaky_relu", "gelu", "elu", "silu", "softplus", "sigmoid", "tanh", "softmax",
-           "log_softmax", "mse_loss", "l1_loss", "smooth_l1_loss", "cross_entropy", "nll_loss",
-           "binary_cross_entropy", "binary_cross_entropy_with_logits", "linear", "dropout",
-           "logsigmoid", "hardtanh", "relu6"]
+__all__ = [
+    # activations
+    "relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "elu", "elu_", "selu", "celu", "gelu",
+    "silu", "mish", "softplus", "softsign", "softshrink", "hardshrink", "tanhshrink", "hardtanh",
+    "hardtanh_", "hardsigmoid", "hardswish", "logsigmoid", "sigmoid", "tanh", "softmax",
+    "softmin", "log_softmax", "glu", "prelu", "rrelu", "threshold", "threshold_",
+    # linear, dropout, sparse
+    "linear", "bilinear", "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout",
+    "feature_alpha_dropout", "embedding", "embedding_bag", "one_hot",
+    # normalization and distances
+    "batch_norm", "layer_norm", "group_norm", "instance_norm", "rms_norm", "normalize",
+    "local_response_norm", "pairwise_distance", "cosine_similarity", "pdist",
+    # losses
+    "l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
+    "cosine_embedding_loss", "margin_ranking_loss", "triplet_margin_loss",
+    "hinge_embedding_loss", "soft_margin_loss", "multilabel_soft_margin_loss",
+    "multilabel_margin_loss", "multi_margin_loss", "poisson_nll_loss", "gaussian_nll_loss",
+    "triplet_margin_with_distance_loss",
+    # convolution, pooling, shape
+    "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "unfold", "fold",
+    "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d", "lp_pool1d",
+    "lp_pool2d", "pad", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear",
+    "pixel_shuffle", "pixel_unshuffle", "channel_shuffle",
+    # attention
+    "scaled_dot_product_attention", "multi_head_attention_forward",
+]
 
 
+def _dt(x):
+    return x._value.dtype
 
+
+# ---------------------------------------------------------------- activations
 def relu(input, inplace=False):
     """torch.nn.functional.relu; inplace=True applies relu_ to `input` and returns it."""
     return input.relu_() if inplace else M.relu(input)
 
 
+def relu_(input):
+    return input.relu_()
+
+
 sigmoid = M.sigmoid
 tanh = M.tanh
-softmax = R.softmax
-log_softmax = R.log_softmax
 
 
-def leaky_relu(x, negative_slope=0.01, inplace=False):
-    return apply("LeakyReluBackward0", lambda v: fnp.where(v > 0, v, v * negative_slope), [x])
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    return R.softmax(input, dim, dtype=dtype)
 
 
-def gelu(x, approximate="none"):
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    return R.log_softmax(input, dim, dtype=dtype)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    return apply("SoftmaxBackward0", lambda v: _softmax(-v, dim if dim is not None else 0), [input])
+
+
+def _softmax(v, d):
+    m = lax.stop_gradient(fnp.max(v, axis=d, keepdims=True))
+    e = fnp.exp(v - m)
+    return e / fnp.sum(e, axis=d, keepdims=True)
+
+
+def _inplace_result(input, out, inplace):
+    if not inplace:
+        return out
+    from fungrad.torch._ops_inplace import copy_
+    return copy_(input, out)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    out = apply("LeakyReluBackward0", lambda v: fnp.where(v > 0, v, v * negative_slope), [input])
+    return _inplace_result(input, out, inplace)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    return leaky_relu(input, negative_slope, True)
+
+
+def gelu(input, approximate="none"):
     if approximate == "tanh":
         c = math.sqrt(2 / math.pi)
-        return apply("GeluBackward0", lambda v: 0.5 * v * (1 + fnp.tanh(c * (v + 0.044715 * v**3))),
-                     [x])
-    return apply("GeluBackward0", lambda v: 0.5 * v * (1 + _erf_fn(v / math.sqrt(2.0))), [x])
+        return apply("GeluBackward0",
+                     lambda v: 0.5 * v * (1 + fnp.tanh(c * (v + 0.044715 * v ** 3))), [input])
+    if approximate != "none":
+        raise RuntimeError(f"approximate argument must be either none or tanh.")
+    return apply("GeluBackward0", lambda v: 0.5 * v * (1 + _erf_fn(v / math.sqrt(2.0))), [input])
 
 
-def elu(x, alpha=1.0, inplace=False):
-    return apply("EluBackward0",
-                 lambda v: fnp.where(v > 0, v, alpha * fnp.expm1(fnp.where(v > 0, 0.0, v))), [x])
+def _elu_fn(alpha, scale=1.0, input_scale=1.0):
+    def fn(v):
+        neg = alpha * fnp.expm1(fnp.where(v > 0, 0.0, v) * input_scale)
+        return scale * fnp.where(v > 0, v, neg)
+    return fn
 
 
-def silu(x, inplace=False):
-    return apply("SiluBackward0", lambda v: v * lax.logistic(v), [x])
+def elu(input, alpha=1.0, inplace=False):
+    return _inplace_result(input, apply("EluBackward0", _elu_fn(alpha), [input]), inplace)
 
 
-def softplus(x, beta=1.0, threshold=20.0):
+def elu_(input, alpha=1.0):
+    return elu(input, alpha, True)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input, inplace=False):
+    return _inplace_result(input, apply("EluBackward0", _elu_fn(_SELU_ALPHA, _SELU_SCALE),
+                                        [input]), inplace)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    return _inplace_result(input, apply("EluBackward0", _elu_fn(alpha, 1.0, 1.0 / alpha),
+                                        [input]), inplace)
+
+
+def silu(input, inplace=False):
+    return _inplace_result(input, apply("SiluBackward0", lambda v: v * lax.logistic(v), [input]),
+                           inplace)
+
+
+def _softplus_fn(beta, threshold):
     def fn(v):
         bv = v * beta
         safe = fnp.minimum(bv, threshold)
         return fnp.where(bv > threshold, v, fnp.log1p(fnp.exp(safe)) / beta)
-    return apply("SoftplusBackward0", fn, [x])
+    return fn
 
 
-def logsigmoid(x):
-    return apply("LogSigmoidBackward0", lambda v: -fnp.logaddexp(0.0, -v), [x])
+def softplus(input, beta=1.0, threshold=20.0):
+    return apply("SoftplusBackward0", _softplus_fn(beta, threshold), [input])
 
 
-def hardtanh(x, min_val=-1.0, max_val=1.0, inplace=False):
-    return M.clamp(x, min_val, max_val)
+def mish(input, inplace=False):
+    sp = _softplus_fn(1.0, 20.0)
+    return _inplace_result(input, apply("MishBackward0", lambda v: v * fnp.tanh(sp(v)), [input]),
+                           inplace)
 
 
-def relu6(x, inplace=False):
-    return M.clamp(x, 0.0, 6.0)
+def softsign(input):
+    return apply("DivBackward0", lambda v: v / (1 + fnp.abs(v)), [input])
+
+
+def softshrink(input, lambd=0.5):
+    return apply("SoftshrinkBackward0",
+                 lambda v: fnp.where(v > lambd, v - lambd, fnp.where(v < -lambd, v + lambd, 0.0 * v)),
+                 [input])
+
+
+def hardshrink(input, lambd=0.5):
+    return apply("HardshrinkBackward0",
+                 lambda v: fnp.where((v > lambd) | (v < -lambd), v, 0.0 * v), [input])
+
+
+def tanhshrink(input):
+    return apply("SubBackward0", lambda v: v - fnp.tanh(v), [input])
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    out = apply("HardtanhBackward0",
+                lambda v: fnp.where(v < min_val, min_val + 0.0 * v,
+                                    fnp.where(v > max_val, max_val + 0.0 * v, v)), [input])
+    return _inplace_result(input, out, inplace)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    return hardtanh(input, min_val, max_val, True)
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def hardsigmoid(input, inplace=False):
+    out = apply("HardsigmoidBackward0",
+                lambda v: fnp.where(v <= -3, 0.0 * v, fnp.where(v >= 3, 1.0 + 0.0 * v, v / 6 + 0.5)),
+                [input])
+    return _inplace_result(input, out, inplace)
+
+
+def hardswish(input, inplace=False):
+    out = apply("HardswishBackward0",
+                lambda v: fnp.where(v <= -3, 0.0 * v, fnp.where(v >= 3, v, v * (v + 3) / 6)),
+                [input])
+    return _inplace_result(input, out, inplace)
+
+
+def logsigmoid(input):
+    return apply("LogSigmoidBackward0", lambda v: -fnp.logaddexp(0.0, -v), [input])
+
+
+def glu(input, dim=-1):
+    d = norm_dim(dim, input.ndim)
+    n = input.shape[d]
+    if n % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {n}")
+    h = n // 2
+
+    def fn(v):
+        a = v[(slice(None),) * d + (slice(0, h),)]
+        b = v[(slice(None),) * d + (slice(h, n),)]
+        return a * lax.logistic(b)
+    return apply("GluBackward0", fn, [input])
+
+
+def prelu(input, weight):
+    nd = input.ndim
+
+    def fn(v, w):
+        if w.size > 1 and nd >= 2:
+            w = fnp.reshape(w, (-1,) + (1,) * (nd - 2))
+        return fnp.where(v > 0, v, w * v)
+    return apply("PreluKernelBackward0", fn, [input, weight])
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    if training:
+        from fungrad.torch._creation import _rng
+        slope = _rng[0].uniform(lower, upper, tuple(input.shape)).astype(_dt(input))
+        out = apply("RreluWithNoiseBackward0", lambda v: fnp.where(v >= 0, v, v * slope),
+                    [input])
+    else:
+        out = leaky_relu(input, (lower + upper) / 2)
+    return _inplace_result(input, out, inplace)
+
+
+def threshold(input, threshold, value, inplace=False):
+    out = apply("ThresholdBackward0", lambda v: fnp.where(v > threshold, v, value + 0.0 * v),
+                [input])
+    return _inplace_result(input, out, inplace)
+
+
+def threshold_(input, threshold, value):
+    return globals()["threshold"](input, threshold, value, True)
+
+
+# ---------------------------------------------------------------- linear
+def linear(input, weight, bias=None):
+    if bias is None:
+        return apply("MmBackward0" if input.ndim == 2 else "MvBackward0",
+                     lambda x, w: fnp.matmul(x, fnp.transpose(w)), [input, weight])
+    name = "AddmmBackward0" if input.ndim == 2 else "ViewBackward0"
+    return apply(name, lambda x, w, b: fnp.matmul(x, fnp.transpose(w)) + b, [input, weight, bias])
+
+
+def bilinear(input1, input2, weight, bias=None):
+    def fn(a, b, w, *bb):
+        out = fnp.einsum("...i,oij,...j->...o", a, w, b)
+        return out + bb[0] if bb else out
+    args = [input1, input2, weight] + ([bias] if bias is not None else [])
+    return apply("ViewBackward0", fn, args)
+
+
+# ---------------------------------------------------------------- dropout
+def _mask(shape, p, dtype):
+    from fungrad.torch._creation import _rng
+    return (_rng[0].random(shape) >= p).astype(dtype) / dtype.type(1 - p)
+
+
+def _check_p(p):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Differs from torch: the mask comes from numpy's generator."""
+    _check_p(p)
+    if not training or p == 0:
+        return input
+    if p == 1:
+        return _inplace_result(input, apply("MulBackward0", lambda x: x * 0.0, [input]), inplace)
+    mask = _mask(tuple(input.shape), p, _dt(input))
+    return _inplace_result(input, apply("MulBackward0", lambda x: x * mask, [input]), inplace)
+
+
+def _feature_dropout(input, p, training, inplace, batched_ndim):
+    _check_p(p)
+    if not training or p == 0:
+        return input
+    shp = tuple(input.shape)
+    lead = 2 if input.ndim == batched_ndim else 1
+    mask = _mask(shp[:lead] + (1,) * (len(shp) - lead), p, _dt(input))
+    return _inplace_result(input, apply("MulBackward0", lambda x: x * mask, [input]), inplace)
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    return _feature_dropout(input, p, training, inplace, 3)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    return _feature_dropout(input, p, training, inplace, 4)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    return _feature_dropout(input, p, training, inplace, 5)
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    _check_p(p)
+    if not training or p == 0:
+        return input
+    from fungrad.torch._creation import _rng
+    alpha_p = -_SELU_ALPHA * _SELU_SCALE
+    keep = (_rng[0].random(tuple(input.shape)) >= p).astype(_dt(input))
+    a = ((1 - p) * (1 + p * alpha_p ** 2)) ** -0.5
+    b = -a * alpha_p * p
+    return apply("AddBackward0", lambda x: a * (x * keep + alpha_p * (1 - keep)) + b, [input])
+
+
+feature_alpha_dropout = alpha_dropout
+
+
+# ---------------------------------------------------------------- sparse
+def _index_array(t):
+    v = np.asarray(val(t))
+    if v.dtype.kind not in "iu":
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
+                           "following scalar types: Long, Int; but got "
+                           f"{t.type() if hasattr(t, 'type') else v.dtype} instead (while "
+                           "checking arguments for embedding)")
+    return v
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
+    idx = _index_array(input)
+    n = weight.shape[0]
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += n
+    if max_norm is not None:
+        from fungrad.torch._grad_mode import no_grad
+        with no_grad():
+            rows = np.unique(idx)
+            w = np.asarray(weight._value)
+            norms = np.linalg.norm(w[rows], ord=norm_type, axis=1)
+            scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+            w[rows] = w[rows] * scale[:, None].astype(w.dtype)
+            weight._vc.v += 1
+    if padding_idx is None:
+        return apply("EmbeddingBackward0", lambda w: w[idx], [weight])
+    keep = (idx != padding_idx)[..., None]
+    return apply("EmbeddingBackward0",
+                 lambda w: fnp.where(keep, w[idx], lax.stop_gradient(w[idx])), [weight])
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,
+                  mode="mean", sparse=False, per_sample_weights=None, include_last_offset=False,
+                  padding_idx=None):
+    idx = _index_array(input)
+    if idx.ndim == 2:
+        bags = [np.arange(i * idx.shape[1], (i + 1) * idx.shape[1]) for i in range(idx.shape[0])]
+        flat = idx.reshape(-1)
+    else:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        offs = list(np.asarray(val(offsets)).tolist())
+        ends = offs[1:] if include_last_offset else offs[1:] + [len(idx)]
+        starts = offs[:-1] if include_last_offset else offs
+        bags = [np.arange(s, e) for s, e in zip(starts, ends)]
+        flat = idx
+    if padding_idx is not None:
+        if padding_idx < 0:
+            padding_idx += weight.shape[0]
+        bags = [b[flat[b] != padding_idx] for b in bags]
+    psw = per_sample_weights
+
+    def fn(w, *ws):
+        rows = w[flat]
+        if ws:
+            rows = rows * fnp.reshape(ws[0], (-1,) + (1,) * (rows.ndim - 1))
+        outs = []
+        for b in bags:
+            if len(b) == 0:
+                outs.append(fnp.zeros((w.shape[1],), w.dtype))
+                continue
+            sel = rows[b]
+            if mode == "sum":
+                outs.append(fnp.sum(sel, axis=0))
+            elif mode == "mean":
+                outs.append(fnp.sum(sel, axis=0) / len(b))
+            else:
+                outs.append(fnp.max(sel, axis=0))
+        return fnp.stack(outs)
+    return apply("EmbeddingBagBackward0", fn, [weight] + ([psw] if psw is not None else []))
+
+
+def one_hot(tensor, num_classes=-1):
+    v = np.asarray(val(tensor))
+    if v.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if num_classes == -1:
+        num_classes = int(v.max()) + 1 if v.size else 0
+    if v.size and (v.min() < 0):
+        raise RuntimeError("Class values must be non-negative.")
+    if v.size and v.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return _new((v[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+# ---------------------------------------------------------------- normalization
+def _bcast_channel(v, ndim):
+    return fnp.reshape(v, (1, -1) + (1,) * (ndim - 2))
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-05):
+    """Normalizes over every dim but 1; in training updates running_mean/var in place (running_var
+    with the unbiased batch variance, as torch)."""
+    nd = input.ndim
+    axes = (0,) + tuple(range(2, nd))
+    n = input.numel() // input.shape[1]
+    if training and n <= 1:
+        raise ValueError("Expected more than 1 value per channel when training, got input size "
+                         f"{input.shape}")
+    use_batch = training or running_mean is None
+    if use_batch:
+        if training and running_mean is not None:
+            x = np.asarray(input._value)
+            mean = x.mean(axis=axes, dtype=np.float64)
+            varu = x.var(axis=axes, ddof=1, dtype=np.float64) if n > 1 else np.full_like(mean, np.nan)
+            for buf, stat in ((running_mean, mean), (running_var, varu)):
+                if buf is not None:
+                    b = buf._value
+                    np.copyto(b, ((1 - momentum) * b + momentum * stat.astype(b.dtype)).astype(b.dtype))
+                    buf._vc.v += 1
+
+        def norm(x):
+            m = fnp.mean(x, axis=axes, keepdims=True)
+            d = x - m
+            var = fnp.mean(d * d, axis=axes, keepdims=True)
+            return d / fnp.sqrt(var + eps)
+    else:
+        rm, rv = np.asarray(running_mean._value), np.asarray(running_var._value)
+
+        def norm(x):
+            return (x - _bcast_channel(rm, nd)) / fnp.sqrt(_bcast_channel(rv, nd) + eps)
+    return _affine("NativeBatchNormBackward0", norm, input, weight, bias,
+                   lambda v: _bcast_channel(v, nd))
+
+
+def _affine(name, norm, input, weight, bias, shape_fn):
+    args = [input]
+    if weight is not None:
+        args.append(weight)
+    if bias is not None:
+        args.append(bias)
+    hw, hb = weight is not None, bias is not None
+
+    def fn(x, *wb):
+        y = norm(x)
+        i = 0
+        if hw:
+            y = y * shape_fn(wb[i])
+            i += 1
+        if hb:
+            y = y + shape_fn(wb[i])
+        return y
+    return apply(name, fn, args)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
+    shp = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(shp)
+    if tuple(input.shape[input.ndim - k:]) != shp:
+        raise RuntimeError(f"Given normalized_shape={list(shp)}, expected input with shape "
+                           f"[*, {', '.join(map(str, shp))}], but got input of size{input.shape}")
+    axes = tuple(range(input.ndim - k, input.ndim))
+
+    def norm(x):
+        m = fnp.mean(x, axis=axes, keepdims=True)
+        d = x - m
+        var = fnp.mean(d * d, axis=axes, keepdims=True)
+        return d / fnp.sqrt(var + eps)
+    return _affine("NativeLayerNormBackward0", norm, input, weight, bias, lambda v: v)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    shp = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    axes = tuple(range(input.ndim - len(shp), input.ndim))
+    e = float(np.finfo(_dt(input)).eps) if eps is None else eps
+
+    def norm(x):
+        return x / fnp.sqrt(fnp.mean(x * x, axis=axes, keepdims=True) + e)
+    return _affine("MulBackward0", norm, input, weight, None, lambda v: v)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
+    shp = tuple(input.shape)
+    N, C = shp[0], shp[1]
+    if C % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, "
+                           f"but got input of shape {input.shape} and num_groups={num_groups}")
+    nd = input.ndim
+
+    def norm(x):
+        g = fnp.reshape(x, (N, num_groups, -1))
+        m = fnp.mean(g, axis=2, keepdims=True)
+        d = g - m
+        var = fnp.mean(d * d, axis=2, keepdims=True)
+        return fnp.reshape(d / fnp.sqrt(var + eps), shp)
+    return _affine("NativeGroupNormBackward0", norm, input, weight, bias,
+                   lambda v: _bcast_channel(v, nd))
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
+                  use_input_stats=True, momentum=0.1, eps=1e-05):
+    nd = input.ndim
+    axes = tuple(range(2, nd))
+    if use_input_stats and running_mean is not None:
+        x = np.asarray(input._value)
+        n = int(np.prod(x.shape[2:]))
+        mean = x.mean(axis=axes, dtype=np.float64).mean(0)
+        varu = (x.var(axis=axes, ddof=1, dtype=np.float64) if n > 1 else
+                np.full(x.shape[:2], np.nan)).mean(0)
+        for buf, stat in ((running_mean, mean), (running_var, varu)):
+            b = buf._value
+            np.copyto(b, ((1 - momentum) * b + momentum * stat.astype(b.dtype)).astype(b.dtype))
+            buf._vc.v += 1
+    if use_input_stats:
+        def norm(x):
+            m = fnp.mean(x, axis=axes, keepdims=True)
+            d = x - m
+            return d / fnp.sqrt(fnp.mean(d * d, axis=axes, keepdims=True) + eps)
+    else:
+        rm, rv = np.asarray(running_mean._value), np.asarray(running_var._value)
+
+        def norm(x):
+            return (x - _bcast_channel(rm, nd)) / fnp.sqrt(_bcast_channel(rv, nd) + eps)
+    return _affine("NativeBatchNormBackward0", norm, input, weight, bias,
+                   lambda v: _bcast_channel(v, nd))
+
+
+def local_response_norm(input, size, alpha=0.0001, beta=0.75, k=1.0):
+    C = input.shape[1]
+
+    def fn(x):
+        sq = x * x
+        acc = []
+        for c in range(C):
+            lo, hi = max(0, c - size // 2), min(C, c + (size - 1) // 2 + 1)
+            acc.append(fnp.sum(sq[:, lo:hi], axis=1) / size)
+        div = fnp.stack(acc, axis=1)
+        return x / (k + alpha * div) ** beta
+    return apply("DivBackward0", fn, [input])
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    d = norm_dim(dim, input.ndim)
+
+    def fn(x):
+        if p == 2:
+            n = fnp.sqrt(fnp.sum(x * x, axis=d, keepdims=True))
+        elif p == 1:
+            n = fnp.sum(fnp.abs(x), axis=d, keepdims=True)
+        else:
+            n = fnp.sum(fnp.abs(x) ** p, axis=d, keepdims=True) ** (1.0 / p)
+        return x / fnp.maximum(n, eps)
+    return apply("DivBackward0", fn, [input])
+
+
+def _pnorm(x, p, axis, keepdims=False):
+    if p == 2:
+        return fnp.sqrt(fnp.sum(x * x, axis=axis, keepdims=keepdims))
+    if p == 1:
+        return fnp.sum(fnp.abs(x), axis=axis, keepdims=keepdims)
+    if p == math.inf:
+        return fnp.max(fnp.abs(x), axis=axis, keepdims=keepdims)
+    return fnp.sum(fnp.abs(x) ** p, axis=axis, keepdims=keepdims) ** (1.0 / p)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
+    nd = max(x1.ndim, x2.ndim)
+    return apply("NormBackward1", lambda a, b: _pnorm(a - b + eps, p, nd - 1, keepdim), [x1, x2])
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-08):
+    nd = max(x1.ndim, x2.ndim)
+    d = norm_dim(dim, nd)
+
+    def fn(a, b):
+        na = fnp.sqrt(fnp.sum(a * a, axis=d))
+        nb = fnp.sqrt(fnp.sum(b * b, axis=d))
+        return fnp.sum(a * b, axis=d) / fnp.maximum(na * nb, eps)
+    return apply("SumBackward1", fn, [x1, x2])
+
+
+def pdist(input, p=2):
+    n = input.shape[0]
+    ii, jj = np.triu_indices(n, 1)
+    return apply("PdistBackward0", lambda x: _pnorm(x[ii] - x[jj], p, 1), [input])
+
+
+# ---------------------------------------------------------------- losses
+def _legacy_reduction(size_average, reduce, reduction):
+    if size_average is None and reduce is None:
+        return reduction
+    warnings.warn("size_average and reduce args will be deprecated, please use "
+                  "reduction='{}' instead.", UserWarning, stacklevel=3)
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    if size_average and reduce:
+        return "mean"
+    return "sum" if reduce else "none"
 
 
 def _reduce(v, reduction):
@@ -77,33 +638,78 @@ def _reduce(v, reduction):
         return fnp.mean(v)
     if reduction == "sum":
         return fnp.sum(v)
-    return v
+    if reduction == "none":
+        return v
+    raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
-def _pair(name, f, input, target, reduction):
+def _check_reduction(reduction):
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _warn_size(input, target):
+    if tuple(target.shape) != tuple(input.shape):
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size "
+                      f"({input.shape}). This will likely lead to incorrect results due to "
+                      "broadcasting. Please ensure they have the same size.", UserWarning,
+                      stacklevel=3)
+
+
+def _pair(name, f, input, target, reduction, extra=()):
+    _check_reduction(reduction)
     dt = common(input, target)
-    return apply(name, lambda a, b: _reduce(f(cast(a, dt), cast(b, dt)), reduction),
-                 [input, target])
+    return apply(name, lambda a, b, *e: _reduce(f(cast(a, dt), cast(b, dt), *e), reduction),
+                 [input, target] + list(extra))
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _warn_size(input, target)
+    if weight is not None:
+        return _pair("MeanBackward0", lambda a, b, w: w * (a - b) * (a - b), input, target,
+                     reduction, [weight])
     return _pair("MseLossBackward0", lambda a, b: (a - b) * (a - b), input, target, reduction)
 
 
-def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _warn_size(input, target)
     name = {"mean": "MeanBackward0", "sum": "SumBackward0"}.get(reduction, "AbsBackward0")
-    return _pair(name, lambda a, b: (a - b) * lax.stop_gradient(fnp.sign(a - b)), input, target, reduction)
+    if weight is not None:
+        return _pair(name, lambda a, b, w: w * (a - b) * lax.stop_gradient(fnp.sign(a - b)),
+                     input, target, reduction, [weight])
+    return _pair(name, lambda a, b: (a - b) * lax.stop_gradient(fnp.sign(a - b)), input, target,
+                 reduction)
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _warn_size(input, target)
+
     def f(a, b):
         d = a - b
         ad = fnp.where(d >= 0, d, -d)
+        if beta == 0:
+            return ad
         return fnp.where(ad < beta, 0.5 * d * d / beta, ad - 0.5 * beta)
     return _pair("SmoothL1LossBackward0", f, input, target, reduction)
 
 
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    _warn_size(input, target)
+
+    def f(a, b, *w):
+        d = a - b
+        ad = fnp.where(d >= 0, d, -d)
+        out = fnp.where(ad < delta, 0.5 * d * d, delta * (ad - 0.5 * delta))
+        return out * w[0] if w else out
+    return _pair("HuberLossBackward0", f, input, target, reduction,
+                 [weight] if weight is not None else [])
+
+
 def _nll(logp, t, w, ignore_index, reduction):
+    """logp (N, C), t (N,) class indices."""
     keep = t != ignore_index
     safe = fnp.where(keep, t, 0)
     picked = -logp[fnp.arange(logp.shape[0]), safe]
@@ -117,54 +723,1043 @@ def _nll(logp, t, w, ignore_index, reduction):
     return losses
 
 
+def _to_rows(lp, nd):
+    """(N, C, d1, ...) -> (N*d1*..., C) with the class dim last."""
+    if nd <= 2:
+        return lp
+    perm = (0,) + tuple(range(2, nd)) + (1,)
+    x = fnp.transpose(lp, perm)
+    return fnp.reshape(x, (-1, x.shape[-1]))
+
+
+def _check_nll(input, target):
+    if input.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
+    tv = np.asarray(val(target))
+    if input.ndim >= 2 and tv.shape[:1] != tuple(input.shape)[:1]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
+                         f"batch_size ({tv.shape[0] if tv.ndim else 0}).")
+    if tv.dtype.kind not in "iu":
+        raise RuntimeError("expected scalar type Long but found " +
+                           {"f": "Float", "b": "Bool"}.get(tv.dtype.kind, str(tv.dtype)))
+    return tv
+
+
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
-    if weight is None:
-        return apply("NllLossBackward0",
-                     lambda lp, t: _nll(lp, t, None, ignore_index, reduction), [input, target])
-    return apply("NllLossBackward0", lambda lp, t, w: _nll(lp, t, w, ignore_index, reduction),
-                 [input, target, weight])
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    tv = _check_nll(input, target)
+    nd = input.ndim
+    C = input.shape[-1] if nd == 1 else input.shape[1]
+    bad = tv[(tv != ignore_index)]
+    if bad.size and (bad.min() < 0 or bad.max() >= C):
+        raise IndexError(f"Target {int(bad[(bad < 0) | (bad >= C)][0])} is out of bounds.")
+    out_shape = tv.shape
+    flat_t = tv.reshape(-1)
+
+    def fn(lp, *w):
+        rows = fnp.reshape(lp, (1, -1)) if nd == 1 else _to_rows(lp, nd)
+        out = _nll(rows, flat_t, w[0] if w else None, ignore_index, reduction)
+        if reduction == "none":
+            return fnp.reshape(out, out_shape)
+        return out
+    return apply("NllLossBackward0" if nd <= 2 else "NllLoss2DBackward0", fn,
+                 [input] + ([weight] if weight is not None else []))
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
-    lp = log_softmax(input, 1)
-    return nll_loss(lp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    cdim = 0 if input.ndim == 1 else 1
+    C = input.shape[cdim]
+    lp = log_softmax(input, cdim)
+    probs = isinstance(target, Tensor) and target._value.dtype.kind == "f"
+    nd = input.ndim
+    wshape = (C,) + (1,) * (nd - cdim - 1)
+    if probs:
+        if tuple(target.shape) != tuple(input.shape):
+            raise RuntimeError(f"Expected target size {list(input.shape)}, got "
+                               f"{list(target.shape)}")
+        ls = label_smoothing
+
+        def fn(l, t, *w):
+            if ls > 0:
+                t = t * (1 - ls) + ls / C
+            prod = l * t
+            if w:
+                prod = prod * fnp.reshape(w[0], wshape)
+            loss = -fnp.sum(prod, axis=cdim)
+            if reduction == "mean":
+                return fnp.sum(loss) / (lp.numel() / C) if lp.numel() else fnp.sum(loss) * np.nan
+            return fnp.sum(loss) if reduction == "sum" else loss
+        name = {"mean": "DivBackward1", "sum": "SumBackward0"}.get(reduction, "NegBackward0")
+        return apply(name, fn, [lp, target] + ([weight] if weight is not None else []))
+    nll = nll_loss(lp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing == 0:
+        return nll
+    tv = np.asarray(val(target))
+    ignore = tv == ignore_index
+    eps = label_smoothing
+    safe_t = np.where(ignore, 0, tv)
+
+    def smooth(l, *w):
+        prod = l * fnp.reshape(w[0], wshape) if w else l
+        s = -fnp.sum(prod, axis=cdim)
+        s = fnp.where(ignore, 0.0 * s, s)
+        if reduction == "mean":
+            if w:
+                den = fnp.sum(fnp.where(ignore, 0.0, w[0][safe_t]))
+            else:
+                den = float((~ignore).sum())
+            return fnp.sum(s) / den
+        return fnp.sum(s) if reduction == "sum" else s
+    sm = apply("DivBackward0", smooth, [lp] + ([weight] if weight is not None else []))
+    return M.add(M.mul(nll, 1 - eps), M.mul(sm, eps / C))
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
-    def f(p, y):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
+                         f"size ({input.shape}) is deprecated. Please ensure they have the same "
+                         "size.")
+    iv = np.asarray(val(input))
+    if iv.size and ((iv < 0).any() or (iv > 1).any()):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+
+    def f(p, y, *w):
         lp = fnp.maximum(fnp.log(p), -100.0)
         l1p = fnp.maximum(fnp.log(1 - p), -100.0)
         out = -(y * lp + (1 - y) * l1p)
-        return out if weight is None else out * val(weight)
-    return _pair("BinaryCrossEntropyBackward0", f, input, target, reduction)
+        return out * w[0] if w else out
+    return _pair("BinaryCrossEntropyBackward0", f, input, target, reduction,
+                 [weight] if weight is not None else [])
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
-    def f(x, y):
-        out = (1 - y) * x - fnp.minimum(x, 0) + fnp.log1p(fnp.exp(-fnp.abs(x)))
-        return out if weight is None else out * val(weight)
-    return _pair("BinaryCrossEntropyWithLogitsBackward0", f, input, target, reduction)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size "
+                         f"({input.shape})")
+    hw, hp = weight is not None, pos_weight is not None
+
+    def f(x, y, *e):
+        sp = fnp.log1p(fnp.exp(-fnp.abs(x))) + fnp.maximum(-x, 0)  # log(1 + exp(-x))
+        if hp:
+            pw = e[1] if hw else e[0]
+            out = (1 - y) * x + (1 + (pw - 1) * y) * sp
+        else:
+            out = (1 - y) * x + sp
+        return out * e[0] if hw else out
+    extra = ([weight] if hw else []) + ([pos_weight] if hp else [])
+    return _pair("BinaryCrossEntropyWithLogitsBackward0", f, input, target, reduction, extra)
 
 
-def linear(input, weight, bias=None):
-    if bias is None:
-        return apply("MmBackward0" if input.ndim == 2 else "MvBackward0",
-                     lambda x, w: fnp.matmul(x, fnp.transpose(w)), [input, weight])
-    name = "AddmmBackward0" if input.ndim == 2 else "ViewBackward0"
-    return apply(name, lambda x, w, b: fnp.matmul(x, fnp.transpose(w)) + b, [input, weight, bias])
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce, reduction)
+    if reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the "
+                      "support size.'batchmean' divides only by the batch size, and aligns with "
+                      "the KL div math definition.'mean' will be changed to behave the same as "
+                      "'batchmean' in the next major release.", UserWarning, stacklevel=2)
+    n = input.shape[0] if input.ndim else 1
+
+    def f(x, t):
+        if log_target:
+            out = fnp.exp(t) * (t - x)
+        else:
+            pos = t > 0
+            out = fnp.where(pos, t * (fnp.log(fnp.where(pos, t, 1.0)) - x), 0.0 * x)
+        if reduction == "batchmean":
+            return fnp.sum(out) / n
+        return _reduce(out, reduction)
+    name = {"batchmean": "DivBackward0", "mean": "MeanBackward0",
+            "sum": "SumBackward0"}.get(reduction, "SubBackward0")
+    dt = common(input, target)
+    return apply(name, lambda a, b: f(cast(a, dt), cast(b, dt)), [input, target])
 
 
-def dropout(input, p=0.5, training=True, inplace=False):
-    """Differs from torch: the mask comes from numpy's generator."""
-    if not training or p == 0:
-        return input
-    from fungrad.torch._creation import _rng
-    mask = (_rng[0].random(tuple(input.shape)) >= p).astype(input._value.dtype) / (1 - p)
-    return apply("MulBackward0", lambda x: x * mask, [input])
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
+                          reduction="mean"):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    y = np.asarray(val(target))
+    d = input1.ndim - 1
+
+    def f(a, b):
+        prod = fnp.sum(a * b, axis=d)
+        m1 = fnp.sum(a * a, axis=d) + 1e-12
+        m2 = fnp.sum(b * b, axis=d) + 1e-12
+        cos = prod / fnp.sqrt(m1 * m2)
+        pos = fnp.where(y == 1, 1 - cos, 0.0 * cos)
+        neg = fnp.where(y == -1, fnp.maximum(cos - margin, 0.0), 0.0 * cos)
+        return _reduce(pos + neg, reduction)
+    name = {"mean": "MeanBackward0", "sum": "SumBackward0"}.get(reduction, "AddBackward0")
+    return apply(name, f, [input1, input2])
+
+
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
+                        reduction="mean"):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    name = {"mean": "MeanBackward0", "sum": "SumBackward0"}.get(reduction, "ClampMinBackward0")
+    return apply(name, lambda a, b, y: _reduce(fnp.maximum(-y * (a - b) + margin, 0.0), reduction),
+                 [input1, input2, target])
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False,
+                        size_average=None, reduce=None, reduction="mean"):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    nd = anchor.ndim
+
+    def f(a, pz, n):
+        dap = _pnorm(a - pz + eps, p, nd - 1)
+        dan = _pnorm(a - n + eps, p, nd - 1)
+        if swap:
+            dan = fnp.minimum(dan, _pnorm(pz - n + eps, p, nd - 1))
+        return _reduce(fnp.maximum(margin + dap - dan, 0.0), reduction)
+    name = {"mean": "MeanBackward0", "sum": "SumBackward0"}.get(reduction, "ClampMinBackward0")
+    return apply(name, f, [anchor, positive, negative])
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
+                                      margin=1.0, swap=False, reduction="mean"):
+    dist = distance_function or pairwise_distance
+    dap = dist(anchor, positive)
+    dan = dist(anchor, negative)
+    if swap:
+        dan = M.minimum(dan, dist(positive, negative))
+    loss = M.clamp(M.add(M.sub(dap, dan), margin), min=0.0)
+    return {"mean": R.mean, "sum": R.sum}.get(reduction, lambda x: x)(loss)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
+                         reduction="mean"):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    y = np.asarray(val(target))
+
+    def f(x):
+        pos = fnp.where(y == 1, x, 0.0 * x)
+        neg = fnp.where(y == -1, fnp.maximum(margin - x, 0.0), 0.0 * x)
+        return _reduce(pos + neg, reduction)
+    return apply("MeanBackward0", f, [input])
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    return _pair("SoftMarginLossBackward0", lambda x, y: fnp.log1p(fnp.exp(-y * x)), input,
+                 target, reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
+                                reduction="mean"):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    C = input.shape[-1]
+
+    def f(x, y, *w):
+        ls = -fnp.logaddexp(0.0, -x)
+        lns = -fnp.logaddexp(0.0, x)
+        loss = -(y * ls + (1 - y) * lns)
+        if w:
+            loss = loss * w[0]
+        return _reduce(fnp.sum(loss, axis=-1) / C, reduction)
+    return _pair("MeanBackward0", f, input, target, "none",
+                 [weight] if weight is not None else []) if reduction == "none" else \
+        apply("MeanBackward0", lambda x, y, *w: f(x, y, *w),
+              [input, target] + ([weight] if weight is not None else []))
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    tv = np.asarray(val(target))
+    if tv.ndim == 1:
+        tv = tv[None]
+    C = tv.shape[1]
+    masks = []
+    for row in tv:
+        tgt = []
+        for c in row:
+            if c < 0:
+                break
+            tgt.append(int(c))
+        m = np.zeros((C, C))
+        is_t = np.zeros(C, bool)
+        is_t[tgt] = True
+        for j in tgt:
+            m[j, ~is_t] = 1
+        masks.append(m)
+    mask = np.asarray(masks)
+    one = input.ndim == 1
+
+    def f(x):
+        x2 = fnp.reshape(x, (1, -1)) if one else x
+        diff = 1 - (x2[:, :, None] - x2[:, None, :])
+        loss = fnp.sum(fnp.maximum(diff, 0.0) * mask, axis=(1, 2)) / C
+        loss = loss[0] if one else loss
+        return _reduce(loss, reduction)
+    return apply("MultilabelMarginLossBackward0", f, [input])
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
+                      reduce=None, reduction="mean"):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    tv = np.asarray(val(target)).reshape(-1)
+    one = input.ndim == 1
+    C = input.shape[-1]
+
+    def f(x, *w):
+        x2 = fnp.reshape(x, (1, -1)) if one else x
+        xy = x2[np.arange(len(tv)), tv][:, None]
+        z = fnp.maximum(margin - xy + x2, 0.0)
+        if p == 2:
+            z = z * z
+        if w:
+            z = z * w[0][tv][:, None]
+        z = fnp.where(np.arange(C)[None, :] == tv[:, None], 0.0 * z, z)
+        loss = fnp.sum(z, axis=1) / C
+        return _reduce(loss[0] if one else loss, reduction)
+    return apply("MultiMarginLossBackward0", f, [input] + ([weight] if weight is not None else []))
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-08,
+                     reduce=None, reduction="mean"):
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+
+    def f(x, t):
+        loss = fnp.exp(x) - t * x if log_input else x - t * fnp.log(x + eps)
+        if full:
+            safe = fnp.where(t > 1, t, 2.0)
+            st = safe * fnp.log(safe) - safe + 0.5 * fnp.log(2 * math.pi * safe)
+            loss = loss + fnp.where(t > 1, st, 0.0)
+        return loss
+    return _pair("MeanBackward0", f, input, target, reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction="mean"):
+    def f(x, t, v):
+        if v.ndim < x.ndim:
+            v = fnp.expand_dims(v, -1)
+        v = fnp.maximum(v, eps) + 0.0 * lax.stop_gradient(v)
+        loss = 0.5 * (fnp.log(v) + (x - t) ** 2 / v)
+        if full:
+            loss = loss + 0.5 * math.log(2 * math.pi)
+        return _reduce(loss, reduction)
+    return apply("MeanBackward0", f, [input, target, var])
+
+
+# ---------------------------------------------------------------- padding
+def _pad_widths(pad, ndim):
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > ndim:
+        raise RuntimeError("Padding length should be less than or equal to two times the input "
+                           "dimension but got padding length "
+                           f"{len(pad)} and input of dimension {ndim}")
+    widths = [(0, 0)] * ndim
+    for i in range(len(pad) // 2):
+        widths[ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
+    return widths
+
+
+def _pad_index(n, lo, hi, mode):
+    """Source indices of a padded axis of length n (reflect/replicate/circular)."""
+    idx = np.arange(-lo, n + hi)
+    if mode == "replicate":
+        return np.clip(idx, 0, n - 1)
+    if mode == "circular":
+        return idx % n
+    if mode == "reflect":
+        period = 2 * (n - 1)
+        m = np.abs(idx) % period if period else np.zeros_like(idx)
+        return np.where(m >= n, period - m, m)
+    raise NotImplementedError(mode)
+
+
+def _constant_pad(x, widths, value):
+    for d, (lo, hi) in enumerate(widths):
+        if lo == 0 and hi == 0:
+            continue
+        if lo < 0:
+            x = x[(slice(None),) * d + (slice(-lo, None),)]
+            lo = 0
+        if hi < 0:
+            x = x[(slice(None),) * d + (slice(0, x.shape[d] + hi),)]
+            hi = 0
+        parts = []
+        if lo:
+            shp = list(x.shape)
+            shp[d] = lo
+            parts.append(fnp.full(tuple(shp), value, x.dtype))
+        parts.append(x)
+        if hi:
+            shp = list(x.shape)
+            shp[d] = hi
+            parts.append(fnp.full(tuple(shp), value, x.dtype))
+        x = fnp.concatenate(parts, axis=d)
+    return x
+
+
+def _pad_fn(widths, mode, value):
+    if mode == "constant":
+        return lambda x: _constant_pad(x, widths, value)
+
+    def fn(x):
+        for d, (lo, hi) in enumerate(widths):
+            if lo or hi:
+                idx = _pad_index(x.shape[d], lo, hi, mode)
+                x = fnp.take(x, idx, axis=d)
+        return x
+    return fn
+
+
+def pad(input, pad, mode="constant", value=None):
+    widths = _pad_widths(pad, input.ndim)
+    if mode not in ("constant", "reflect", "replicate", "circular"):
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    name = {"constant": "ConstantPadNdBackward0", "reflect": "ReflectionPad{}dBackward0",
+            "replicate": "ReplicationPad{}dBackward0", "circular": "CatBackward0"}[mode]
+    name = name.format(len(pad) // 2)
+    return apply(name, _pad_fn(widths, mode, 0.0 if value is None else value), [input])
+
+
+# ---------------------------------------------------------------- convolution (im2col)
+def _tuple(v, n):
+    if isinstance(v, (tuple, list)):
+        if len(v) == 1 and n > 1:
+            return tuple(v) * n
+        return tuple(int(a) for a in v)
+    return (int(v),) * n
+
+
+def _patch_index(in_sizes, k, stride, dilation):
+    """Per spatial dim: (out size, index array [out, k]) into the (padded) input."""
+    res = []
+    for n, kk, s, d in zip(in_sizes, k, stride, dilation):
+        out = (n - d * (kk - 1) - 1) // s + 1
+        if out <= 0:
+            return None
+        res.append((out, np.arange(out)[:, None] * s + np.arange(kk)[None, :] * d))
+    return res
+
+
+def _gather_patches(x, idx):
+    """x (N, C, *sp) -> (N, C, *out, *k) patches, by integer-array indexing per spatial dim."""
+    nsp = len(idx)
+    if nsp == 1:
+        return x[:, :, idx[0][1]]
+    if nsp == 2:
+        ih = idx[0][1][:, None, :, None]
+        iw = idx[1][1][None, :, None, :]
+        return x[:, :, ih, iw]
+    i0 = idx[0][1][:, None, None, :, None, None]
+    i1 = idx[1][1][None, :, None, None, :, None]
+    i2 = idx[2][1][None, None, :, None, None, :]
+    return x[:, :, i0, i1, i2]
+
+
+def _convnd(input, weight, bias, stride, padding, dilation, groups, nsp, name="ConvolutionBackward0"):
+    unbatched = input.ndim == nsp + 1
+    if unbatched:
+        input = S.unsqueeze(input, 0)
+    if input.ndim != nsp + 2:
+        raise RuntimeError(f"Expected {nsp + 1}D (unbatched) or {nsp + 2}D (batched) input to "
+                           f"conv{nsp}d, but got input of size: {list(input.shape)}")
+    stride, dilation = _tuple(stride, nsp), _tuple(dilation, nsp)
+    C = input.shape[1]
+    O, Cg = weight.shape[0], weight.shape[1]
+    k = tuple(weight.shape[2:])
+    if Cg * groups != C:
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected "
+                           f"input{list(input.shape)} to have {Cg * groups} channels, but got "
+                           f"{C} channels instead")
+    sp = tuple(input.shape[2:])
+    if isinstance(padding, str):
+        if padding == "valid":
+            pads = [(0, 0)] * nsp
+        elif padding == "same":
+            pads = []
+            for kk, d in zip(k, dilation):
+                tot = d * (kk - 1)
+                pads.append((tot // 2, tot - tot // 2))
+        else:
+            raise ValueError(f"Invalid padding string '{padding}'")
+    else:
+        pads = [(p, p) for p in _tuple(padding, nsp)]
+    padded = tuple(n + lo + hi for n, (lo, hi) in zip(sp, pads))
+    idx = _patch_index(padded, k, stride, dilation)
+    if idx is None:
+        raise RuntimeError("Calculated padded input size per channel: "
+                           f"({' x '.join(map(str, padded))}). Kernel size: "
+                           f"({' x '.join(str(d * (kk - 1) + 1) for kk, d in zip(k, dilation))})."
+                           " Kernel size can't be greater than actual input size")
+    outs = tuple(o for o, _ in idx)
+    N = input.shape[0]
+    widths = [(0, 0), (0, 0)] + list(pads)
+    need_pad = any(lo or hi for lo, hi in pads)
+    ksz = int(np.prod(k))
+    L = int(np.prod(outs))
+    hb = bias is not None
+
+    def fn(x, w, *b):
+        if need_pad:
+            x = _constant_pad(x, widths, 0.0)
+        p = _gather_patches(x, idx)                      # N, C, *outs, *k
+        perm = (0,) + tuple(range(2, 2 + nsp)) + (1,) + tuple(range(2 + nsp, 2 + 2 * nsp))
+        p = fnp.reshape(fnp.transpose(p, perm), (N, L, groups, Cg * ksz))
+        wg = fnp.reshape(w, (groups, O // groups, Cg * ksz))
+        y = fnp.einsum("nlgk,gok->ngol", p, wg)          # N, g, O/g, L
+        y = fnp.reshape(y, (N, O) + outs)
+        if b:
+            y = y + fnp.reshape(b[0], (1, O) + (1,) * nsp)
+        return y
+    out = apply(name, fn, [input, weight] + ([bias] if hb else []))
+    return S.squeeze(out, 0) if unbatched else out
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _convnd(input, weight, bias, stride, padding, dilation, groups, 1)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _convnd(input, weight, bias, stride, padding, dilation, groups, 2)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _convnd(input, weight, bias, stride, padding, dilation, groups, 3)
+
+
+def _conv_transposend(input, weight, bias, stride, padding, output_padding, groups, dilation, nsp):
+    """The transpose of convolution: dilate the input by ``stride`` (zeros between entries), pad
+    by ``dilation*(k-1)-padding`` and convolve with the flipped, channel-swapped kernel."""
+    unbatched = input.ndim == nsp + 1
+    if unbatched:
+        input = S.unsqueeze(input, 0)
+    stride, padding = _tuple(stride, nsp), _tuple(padding, nsp)
+    output_padding, dilation = _tuple(output_padding, nsp), _tuple(dilation, nsp)
+    Cin, Og = weight.shape[0], weight.shape[1]
+    k = tuple(weight.shape[2:])
+    N = input.shape[0]
+    sp = tuple(input.shape[2:])
+    dil_sizes = tuple((n - 1) * s + 1 for n, s in zip(sp, stride))
+    pads = [(d * (kk - 1) - p, d * (kk - 1) - p + op)
+            for kk, d, p, op in zip(k, dilation, padding, output_padding)]
+    hb = bias is not None
+    flip_axes = tuple(range(2, 2 + nsp))
+    Cg = Cin // groups
+
+    def fn(x, w, *b):
+        z = fnp.zeros((N, Cin) + dil_sizes, x.dtype)
+        sl = (slice(None), slice(None)) + tuple(slice(None, None, s) for s in stride)
+        spec_idx = np.zeros((N, Cin) + dil_sizes, bool)
+        spec_idx[sl] = True
+        flat_pos = np.flatnonzero(spec_idx.reshape(-1))
+        z = fnp.reshape(lax.scatter_add(fnp.reshape(z, (-1,)), fnp.reshape(x, (-1,)),
+                                        *_flat_spec(flat_pos)), z.shape)
+        z = _crop_or_pad(z, pads)
+        wf = fnp.flip(w, axis=flip_axes)                     # Cin, O/g, *k
+        wf = fnp.reshape(wf, (groups, Cg, Og) + k)
+        wf = fnp.transpose(wf, (0, 2, 1) + tuple(range(3, 3 + nsp)))
+        wf = fnp.reshape(wf, (groups * Og, Cg) + k)
+        return _conv_values(z, wf, groups, dilation, nsp, b[0] if b else None)
+    out = apply("ConvolutionBackward0", fn, [input, weight] + ([bias] if hb else []))
+    return S.squeeze(out, 0) if unbatched else out
+
+
+def _flat_spec(flat_pos):
+    from fungrad.numpy.indexing import parse_index
+    return parse_index((flat_pos,), 1)
+
+
+def _crop_or_pad(z, pads):
+    for i, (lo, hi) in enumerate(pads):
+        d = 2 + i
+        if lo < 0:
+            z = z[(slice(None),) * d + (slice(-lo, None),)]
+            lo = 0
+        if hi < 0:
+            z = z[(slice(None),) * d + (slice(0, z.shape[d] + hi),)]
+            hi = 0
+        if lo or hi:
+            widths = [(0, 0)] * z.ndim
+            widths[d] = (lo, hi)
+            z = _constant_pad(z, widths, 0.0)
+    return z
+
+
+def _conv_values(x, w, groups, dilation, nsp, b):
+    """A stride-1, unpadded convolution on values (used by conv_transpose)."""
+    N, C = x.shape[0], x.shape[1]
+    O, Cg = w.shape[0], w.shape[1]
+    k = tuple(w.shape[2:])
+    idx = _patch_index(tuple(x.shape[2:]), k, (1,) * nsp, dilation)
+    outs = tuple(o for o, _ in idx)
+    ksz, L = int(np.prod(k)), int(np.prod(outs))
+    p = _gather_patches(x, idx)
+    perm = (0,) + tuple(range(2, 2 + nsp)) + (1,) + tuple(range(2 + nsp, 2 + 2 * nsp))
+    p = fnp.reshape(fnp.transpose(p, perm), (N, L, groups, Cg * ksz))
+    wg = fnp.reshape(w, (groups, O // groups, Cg * ksz))
+    y = fnp.reshape(fnp.einsum("nlgk,gok->ngol", p, wg), (N, O) + outs)
+    if b is not None:
+        y = y + fnp.reshape(b, (1, O) + (1,) * nsp)
+    return y
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return _conv_transposend(input, weight, bias, stride, padding, output_padding, groups,
+                             dilation, 1)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return _conv_transposend(input, weight, bias, stride, padding, output_padding, groups,
+                             dilation, 2)
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    k, d = _tuple(kernel_size, 2), _tuple(dilation, 2)
+    p, s = _tuple(padding, 2), _tuple(stride, 2)
+    N, C, H, W = tuple(input.shape)
+    idx = _patch_index((H + 2 * p[0], W + 2 * p[1]), k, s, d)
+    L = idx[0][0] * idx[1][0]
+
+    def fn(x):
+        x = _constant_pad(x, [(0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])], 0.0)
+        pt = _gather_patches(x, idx)                  # N, C, oh, ow, kh, kw
+        pt = fnp.transpose(pt, (0, 1, 4, 5, 2, 3))
+        return fnp.reshape(pt, (N, C * k[0] * k[1], L))
+    return apply("Im2ColBackward0", fn, [input])
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    osz, k = _tuple(output_size, 2), _tuple(kernel_size, 2)
+    d, p, s = _tuple(dilation, 2), _tuple(padding, 2), _tuple(stride, 2)
+    N = input.shape[0]
+    C = input.shape[1] // (k[0] * k[1])
+    Hp, Wp = osz[0] + 2 * p[0], osz[1] + 2 * p[1]
+    idx = _patch_index((Hp, Wp), k, s, d)
+    oh, ow = idx[0][0], idx[1][0]
+    rows = idx[0][1][:, None, :, None] + np.zeros((1, ow, 1, k[1]), int)
+    cols = idx[1][1][None, :, None, :] + np.zeros((oh, 1, k[0], 1), int)
+    flat = (rows * Wp + cols).reshape(-1)                  # (oh, ow, kh, kw)
+
+    def fn(x):
+        v = fnp.reshape(x, (N, C, k[0], k[1], oh, ow))
+        v = fnp.reshape(fnp.transpose(v, (0, 1, 4, 5, 2, 3)), (N * C, -1))
+        onehot = (flat[:, None] == np.arange(Hp * Wp)[None, :]).astype(v.dtype)
+        out = fnp.reshape(fnp.matmul(v, onehot), (N, C, Hp, Wp))
+        return out[:, :, p[0]:p[0] + osz[0], p[1]:p[1] + osz[1]]
+    return apply("Col2ImBackward0", fn, [input])
+
+
+# ---------------------------------------------------------------- pooling
+def _pool(input, nsp, kernel_size, stride, padding, dilation, ceil_mode, kind,
+          count_include_pad=True, divisor_override=None, return_indices=False):
+    unbatched = input.ndim == nsp + 1
+    if unbatched:
+        input = S.unsqueeze(input, 0)
+    k = _tuple(kernel_size, nsp)
+    s = _tuple(stride if stride is not None and stride != [] else kernel_size, nsp)
+    p = _tuple(padding, nsp)
+    d = _tuple(dilation, nsp)
+    for kk, pp in zip(k, p):
+        if pp > kk // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
+                               f"pad={pp}, kernel_size={kk} and dilation={d[0]}")
+    sp = tuple(input.shape[2:])
+    outs, pads = [], []
+    for n, kk, ss, pp, dd in zip(sp, k, s, p, d):
+        eff = dd * (kk - 1) + 1
+        num = n + 2 * pp - eff
+        o = (-(-num // ss) if ceil_mode else num // ss) + 1
+        if ceil_mode and (o - 1) * ss >= n + pp:
+            o -= 1
+        outs.append(o)
+        hi = max(0, (o - 1) * ss + eff - n - pp)
+        pads.append((pp, hi))
+    widths = [(0, 0), (0, 0)] + pads
+    idx = []
+    for o, kk, ss, dd in zip(outs, k, s, d):
+        idx.append((o, np.arange(o)[:, None] * ss + np.arange(kk)[None, :] * dd))
+    kaxes = tuple(range(2 + nsp, 2 + 2 * nsp))
+    N, C = input.shape[0], input.shape[1]
+    fill = -np.inf if kind == "max" else 0.0
+    # valid-entry counts for average pooling
+    if kind == "avg":
+        ones = np.ones(sp)
+        inside = np.pad(ones, [(lo, hi) for lo, hi in pads])
+        incl = np.pad(np.ones(tuple(n + 2 * pp for n, pp in zip(sp, p))),
+                      [(0, hi - pp) for (pp, hi) in pads])
+        src = incl if count_include_pad else inside
+        cnt = _gather_patches(src[None, None], idx).sum(axis=kaxes)[0, 0]
+        if divisor_override:
+            cnt = np.full_like(cnt, divisor_override)
+
+    def fn(x):
+        x = _constant_pad(x, widths, fill)
+        pt = _gather_patches(x, idx)
+        if kind == "max":
+            return fnp.max(pt, axis=kaxes)
+        return fnp.sum(pt, axis=kaxes) / cnt.astype(x.dtype)
+    name = {"max": "MaxPool{}DWithIndicesBackward0", "avg": "AvgPool{}DBackward0"}[kind]
+    out = apply(name.format(max(nsp, 2)), fn, [input])
+    if return_indices:
+        xv = np.asarray(input._value)
+        xp = np.pad(xv, widths, constant_values=-np.inf)
+        pt = np.asarray(_gather_patches(xp, idx))
+        flatk = pt.reshape(pt.shape[:2 + nsp] + (-1,))
+        am = flatk.argmax(-1)
+        kidx = np.unravel_index(am, k)
+        pos = []
+        for i in range(nsp):
+            o_grid = np.arange(outs[i]).reshape((-1,) + (1,) * (nsp - 1 - i))
+            pos.append(o_grid * s[i] + kidx[i] * d[i] - p[i])
+        lin = np.ravel_multi_index(tuple(pos), sp, mode="clip") if nsp > 1 else pos[0]
+        ind = _new(np.asarray(lin, np.int64))
+        if unbatched:
+            return S.squeeze(out, 0), S.squeeze(ind, 0)
+        return out, ind
+    return S.squeeze(out, 0) if unbatched else out
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    return _pool(input, 1, kernel_size, stride, padding, dilation, ceil_mode, "max",
+                 return_indices=return_indices)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    return _pool(input, 2, kernel_size, stride, padding, dilation, ceil_mode, "max",
+                 return_indices=return_indices)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True):
+    return _pool(input, 1, kernel_size, stride, padding, 1, ceil_mode, "avg", count_include_pad)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    return _pool(input, 2, kernel_size, stride, padding, 1, ceil_mode, "avg", count_include_pad,
+                 divisor_override)
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    k = _tuple(kernel_size, 1)
+    out = avg_pool1d(M.pow(input, norm_type), k, stride, 0, ceil_mode)
+    return M.pow(M.mul(M.mul(M.sign(out), relu(M.abs(out))), k[0]), 1.0 / norm_type)
+
+
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    k = _tuple(kernel_size, 2)
+    out = avg_pool2d(M.pow(input, norm_type), k, stride, 0, ceil_mode)
+    return M.pow(M.mul(M.mul(M.sign(out), relu(M.abs(out))), k[0] * k[1]), 1.0 / norm_type)
+
+
+def _adaptive(input, output_size, nsp, kind, return_indices=False):
+    unbatched = input.ndim == nsp + 1
+    if unbatched:
+        input = S.unsqueeze(input, 0)
+    sp = tuple(input.shape[2:])
+    osz = _tuple(output_size, nsp)
+    osz = tuple(n if o is None else o for o, n in zip(osz, sp))
+    ranges = []
+    for n, o in zip(sp, osz):
+        ranges.append([(i * n // o, -(-(i + 1) * n // o)) for i in range(o)])
+
+    def fn(x):
+        def cell(region):
+            axes = tuple(range(2, 2 + nsp))
+            if kind == "max":
+                return fnp.max(region, axis=axes)
+            return fnp.mean(region, axis=axes)
+        if nsp == 1:
+            return fnp.stack([cell(x[:, :, a:b]) for a, b in ranges[0]], axis=-1)
+        rows = []
+        for a, b in ranges[0]:
+            rows.append(fnp.stack([cell(x[:, :, a:b, c:e]) for c, e in ranges[1]], axis=-1))
+        return fnp.stack(rows, axis=-2)
+    name = {"max": "AdaptiveMaxPool{}DBackward0", "avg": "AdaptiveAvgPool{}DBackward0"}[kind]
+    out = apply(name.format(max(nsp, 2)), fn, [input])
+    if return_indices:
+        xv = np.asarray(input._value)
+        ind = np.zeros(tuple(out.shape), np.int64)
+        for pos in np.ndindex(*osz):
+            sl = tuple(slice(*ranges[i][pos[i]]) for i in range(nsp))
+            reg = xv[(slice(None), slice(None)) + sl].reshape(xv.shape[:2] + (-1,))
+            am = reg.argmax(-1)
+            loc = np.unravel_index(am, tuple(r.stop - r.start for r in
+                                              (slice(*ranges[i][pos[i]]) for i in range(nsp))))
+            glob = [loc[i] + ranges[i][pos[i]][0] for i in range(nsp)]
+            ind[(slice(None), slice(None)) + pos] = np.ravel_multi_index(tuple(glob), sp) \
+                if nsp > 1 else glob[0]
+        ind = _new(ind)
+        if unbatched:
+            return S.squeeze(out, 0), S.squeeze(ind, 0)
+        return out, ind
+    return S.squeeze(out, 0) if unbatched else out
+
+
+def adaptive_avg_pool1d(input, output_size):
+    return _adaptive(input, output_size, 1, "avg")
+
+
+def adaptive_avg_pool2d(input, output_size):
+    return _adaptive(input, output_size, 2, "avg")
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    return _adaptive(input, output_size, 1, "max", return_indices)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    return _adaptive(input, output_size, 2, "max", return_indices)
+
+
+# ---------------------------------------------------------------- resampling and shuffles
+def _interp_indices(n_in, n_out, scale, align_corners, mode):
+    if mode == "nearest":
+        s = (1.0 / scale) if scale is not None else n_in / n_out
+        return np.minimum(np.floor(np.arange(n_out) * s).astype(np.int64), n_in - 1)
+    if mode == "nearest-exact":
+        s = (1.0 / scale) if scale is not None else n_in / n_out
+        return np.minimum(np.floor((np.arange(n_out) + 0.5) * s).astype(np.int64), n_in - 1)
+    if align_corners:
+        pos = np.arange(n_out) * ((n_in - 1) / (n_out - 1)) if n_out > 1 else np.zeros(n_out)
+    else:
+        s = (1.0 / scale) if scale is not None else n_in / n_out
+        pos = np.maximum((np.arange(n_out) + 0.5) * s - 0.5, 0.0)
+    lo = np.minimum(np.floor(pos).astype(np.int64), n_in - 1)
+    hi = np.minimum(lo + 1, n_in - 1)
+    return lo, hi, (pos - lo)
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    nsp = input.ndim - 2
+    sp = tuple(input.shape[2:])
+    if size is not None:
+        osz = _tuple(size, nsp)
+        scales = (None,) * nsp
+    else:
+        sf = scale_factor if isinstance(scale_factor, (tuple, list)) else (scale_factor,) * nsp
+        osz = tuple(int(math.floor(n * f)) for n, f in zip(sp, sf))
+        scales = (None,) * nsp if recompute_scale_factor else tuple(sf)
+    if mode in ("nearest", "nearest-exact"):
+        idx = [_interp_indices(n, o, sc, None, mode) for n, o, sc in zip(sp, osz, scales)]
+
+        def fn(x):
+            for i, ix in enumerate(idx):
+                x = fnp.take(x, ix, axis=2 + i)
+            return x
+        name = f"UpsampleNearest{nsp}DBackward0" if mode == "nearest" else \
+            f"UpsampleNearestExact{nsp}DBackward0"
+        return apply(name, fn, [input])
+    if mode in ("linear", "bilinear", "trilinear"):
+        ac = bool(align_corners)
+        idx = [_interp_indices(n, o, sc, ac, mode) for n, o, sc in zip(sp, osz, scales)]
+
+        def fn(x):
+            for i, (lo, hi, w) in enumerate(idx):
+                ax = 2 + i
+                shp = [1] * x.ndim
+                shp[ax] = -1
+                wr = np.reshape(w, shp).astype(x.dtype)
+                x = fnp.take(x, lo, axis=ax) * (1 - wr) + fnp.take(x, hi, axis=ax) * wr
+            return x
+        return apply(f"Upsample{ {1: 'Linear1', 2: 'Bilinear2', 3: 'Trilinear3'}[nsp]}DBackward0",
+                     fn, [input])
+    raise NotImplementedError(f"fungrad.torch: interpolate mode '{mode}' is not supported")
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    return interpolate(input, size, scale_factor, "nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    return interpolate(input, size, scale_factor, "bilinear", align_corners=True)
+
+
+def pixel_shuffle(input, upscale_factor):
+    r = upscale_factor
+    shp = tuple(input.shape)
+    lead, (C, H, W) = shp[:-3], shp[-3:]
+    oc = C // (r * r)
+
+    def fn(x):
+        x = fnp.reshape(x, lead + (oc, r, r, H, W))
+        n = len(lead)
+        x = fnp.transpose(x, tuple(range(n)) + (n, n + 3, n + 1, n + 4, n + 2))
+        return fnp.reshape(x, lead + (oc, H * r, W * r))
+    return apply("PixelShuffleBackward0", fn, [input])
+
+
+def pixel_unshuffle(input, downscale_factor):
+    r = downscale_factor
+    shp = tuple(input.shape)
+    lead, (C, H, W) = shp[:-3], shp[-3:]
+
+    def fn(x):
+        n = len(lead)
+        x = fnp.reshape(x, lead + (C, H // r, r, W // r, r))
+        x = fnp.transpose(x, tuple(range(n)) + (n, n + 2, n + 4, n + 1, n + 3))
+        return fnp.reshape(x, lead + (C * r * r, H // r, W // r))
+    return apply("PixelUnshuffleBackward0", fn, [input])
+
+
+def channel_shuffle(input, groups):
+    shp = tuple(input.shape)
+    N, C = shp[0], shp[1]
+
+    def fn(x):
+        x = fnp.reshape(x, (N, groups, C // groups) + shp[2:])
+        x = fnp.swapaxes(x, 1, 2)
+        return fnp.reshape(x, shp)
+    return apply("ViewBackward0", fn, [input])
+
+
+# ---------------------------------------------------------------- attention
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
+                                 is_causal=False, scale=None, enable_gqa=False):
+    L, Sk = query.shape[-2], key.shape[-2]
+    sc = (1.0 / math.sqrt(query.shape[-1])) if scale is None else scale
+    bias = None
+    if is_causal:
+        bias = np.where(np.tril(np.ones((L, Sk), bool)), 0.0, -np.inf)
+    mask_t = None
+    if attn_mask is not None:
+        mv = attn_mask._value if isinstance(attn_mask, Tensor) else attn_mask
+        if isinstance(attn_mask, Tensor) and attn_mask._requires_grad:
+            mask_t = attn_mask
+        elif np.asarray(mv).dtype == np.bool_:
+            m = np.where(np.asarray(mv), 0.0, -np.inf)
+            bias = m if bias is None else bias + m
+        else:
+            m = np.asarray(mv)
+            bias = m if bias is None else bias + m
+    drop = None
+    if dropout_p > 0.0:
+        from fungrad.torch._creation import _rng
+        shp = np.broadcast_shapes(tuple(query.shape[:-1]) + (Sk,))
+        drop = (_rng[0].random(shp) >= dropout_p) / (1 - dropout_p)
+
+    def fn(q, k, v, *m):
+        if enable_gqa and k.shape[-3] != q.shape[-3]:
+            rep = q.shape[-3] // k.shape[-3]
+            k = fnp.repeat(k, rep, axis=-3)
+            v = fnp.repeat(v, rep, axis=-3)
+        s = fnp.matmul(q, fnp.swapaxes(k, -1, -2)) * sc
+        if bias is not None:
+            s = s + bias.astype(s.dtype)
+        if m:
+            s = s + m[0]
+        a = _softmax(s, s.ndim - 1)
+        if drop is not None:
+            a = a * drop.astype(a.dtype)
+        return fnp.matmul(a, v)
+    return apply("UnsafeViewBackward0", fn,
+                 [query, key, value] + ([mask_t] if mask_t is not None else []))
+
+
+def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads,
+                                 in_proj_weight, in_proj_bias, bias_k, bias_v, add_zero_attn,
+                                 dropout_p, out_proj_weight, out_proj_bias, training=True,
+                                 key_padding_mask=None, need_weights=True, attn_mask=None,
+                                 use_separate_proj_weight=False, q_proj_weight=None,
+                                 k_proj_weight=None, v_proj_weight=None, static_k=None,
+                                 static_v=None, average_attn_weights=True, is_causal=False):
+    """Inputs (L, N, E) (or unbatched (L, E)); returns (output, weights or None)."""
+    unbatched = query.ndim == 2
+    if unbatched:
+        query, key, value = (S.unsqueeze(t, 1) for t in (query, key, value))
+        if key_padding_mask is not None:
+            key_padding_mask = S.unsqueeze(key_padding_mask, 0)
+    L, N, E = tuple(query.shape)
+    Sk = key.shape[0]
+    h = num_heads
+    hd = E // h
+    if hd * h != E:
+        raise AssertionError(f"embed_dim {E} not divisible by num_heads {h}")
+    if use_separate_proj_weight:
+        wq, wk, wv = q_proj_weight, k_proj_weight, v_proj_weight
+        bq = bk = bv = None
+        if in_proj_bias is not None:
+            bq, bk, bv = S.chunk(in_proj_bias, 3)
+    else:
+        wq, wk, wv = S.chunk(in_proj_weight, 3)
+        bq = bk = bv = None
+        if in_proj_bias is not None:
+            bq, bk, bv = S.chunk(in_proj_bias, 3)
+    q = linear(query, wq, bq)
+    k = linear(key, wk, bk)
+    v = linear(value, wv, bv)
+    if bias_k is not None:
+        k = S.cat([k, S.expand(S.view(bias_k, 1, 1, E), 1, N, E)])
+        v = S.cat([v, S.expand(S.view(bias_v, 1, 1, E), 1, N, E)])
+        Sk += 1
+        if attn_mask is not None:
+            attn_mask = pad(attn_mask, (0, 1))
+        if key_padding_mask is not None:
+            key_padding_mask = pad(key_padding_mask, (0, 1))
+    if add_zero_attn:
+        from fungrad.torch._creation import zeros
+        k = S.cat([k, zeros(1, N, E, dtype=k.dtype)])
+        v = S.cat([v, zeros(1, N, E, dtype=v.dtype)])
+        Sk += 1
+        if attn_mask is not None:
+            attn_mask = pad(attn_mask, (0, 1))
+        if key_padding_mask is not None:
+            key_padding_mask = pad(key_padding_mask, (0, 1))
+    # (L, N, E) -> (N, h, L, hd)
+    q = S.permute(S.view(q, L, N, h, hd), 1, 2, 0, 3)
+    k = S.permute(S.view(k, Sk, N, h, hd), 1, 2, 0, 3)
+    v = S.permute(S.view(v, Sk, N, h, hd), 1, 2, 0, 3)
+    bias = np.zeros((1, 1, L, Sk), q._value.dtype)
+    if is_causal and attn_mask is None:
+        bias = bias + np.where(np.tril(np.ones((L, Sk), bool)), 0.0, -np.inf)
+    if attn_mask is not None:
+        am = np.asarray(val(attn_mask))
+        am = np.where(am, -np.inf, 0.0) if am.dtype == np.bool_ else am
+        if am.ndim == 3:
+            am = am.reshape(N, h, L, Sk)
+        bias = bias + am
+    if key_padding_mask is not None:
+        kp = np.asarray(val(key_padding_mask))
+        kp = np.where(kp, -np.inf, 0.0) if kp.dtype == np.bool_ else kp
+        bias = bias + kp.reshape(N, 1, 1, Sk)
+    bias = bias.astype(q._value.dtype)
+    drop = None
+    if training and dropout_p > 0:
+        from fungrad.torch._creation import _rng
+        drop = ((_rng[0].random((N, h, L, Sk)) >= dropout_p) / (1 - dropout_p)).astype(bias.dtype)
+    scale = 1.0 / math.sqrt(hd)
+
+    def attn(qv, kv):
+        s = fnp.matmul(qv * scale, fnp.swapaxes(kv, -1, -2)) + bias
+        return _softmax(s, 3)
+    w = apply("SoftmaxBackward0", attn, [q, k])
+    wd = w if drop is None else apply("MulBackward0", lambda a: a * drop, [w])
+    o = M.matmul(wd, v)                                    # N, h, L, hd
+    o = S.reshape(S.permute(o, 2, 0, 1, 3), L * N, E)
+    o = S.view(linear(o, out_proj_weight, out_proj_bias), L, N, E)
+    weights = None
+    if need_weights:
+        weights = R.mean(w, 1) if average_attn_weights else w
+        if unbatched:
+            weights = S.squeeze(weights, 0)
+    if unbatched:
+        o = S.squeeze(o, 1)
+    return o, weights
 
 
 _ = Tensor
