@@ -163,3 +163,38 @@ def test_jvp_of_custom_vjp_raises_a_type_error():
         fg.jvp(f, (1.0,), (1.0,))
     with pytest.raises(TypeError, match="custom_vjp"):
         fg.jacfwd(f)(np.ones(2))
+
+
+def test_shape_error_under_grad_names_the_product_shapes_and_fix_with_user_frames_only():
+    import traceback
+
+    def loss(w, x):
+        return fnp.sum(fnp.tanh(x @ w))
+
+    from fungrad.errors import ShapeError
+    with pytest.raises(ShapeError) as info:
+        fg.grad(loss)(np.ones((4, 3)), np.ones((2, 3)))
+    msg = str(info.value)
+    assert "x @ y" in msg and "f64[2,3]" in msg and "f64[4,3]" in msg
+    assert "axis 1 of the first has size 3 but axis 0 of the second has size 4" in msg
+    assert "Fix:" in msg
+    frames = traceback.extract_tb(info.value.__traceback__)
+    files = [f.filename for f in frames]
+    assert any(f.endswith("test_core_fixes.py") and fr.name == "loss" for f, fr in
+               zip(files, frames)), files
+    internal = [f for f in files if "/fungrad/" in f and "traceback_util" not in f]
+    assert not internal, internal
+    assert len(frames) <= 10
+    assert any("FUNGRAD_TRACEBACK_FILTERING=off" in n for n in info.value.__notes__)
+
+
+def test_traceback_filtering_can_be_turned_off():
+    from fungrad._core.traceback_util import set_traceback_filtering
+    import traceback
+    set_traceback_filtering(False)
+    try:
+        with pytest.raises(ValueError) as info:
+            fg.grad(lambda w: fnp.sum(np.ones((2, 3)) @ w))(np.ones(4))
+        assert any("/fungrad/" in f.filename for f in traceback.extract_tb(info.value.__traceback__))
+    finally:
+        set_traceback_filtering(True)

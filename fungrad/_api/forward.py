@@ -4,6 +4,7 @@ Imports: _core, _interp, _api.args.
 """
 import numpy as np
 
+from fungrad._core.traceback_util import api_boundary
 from fungrad._core.dtypes import float0, is_float
 from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.eval import eval_jaxpr
@@ -41,6 +42,7 @@ def _output_tangent(t):
     return t
 
 
+@api_boundary
 def jvp(fun, primals, tangents, has_aux=False):
     """(fun(*primals), directional derivative of fun at primals along tangents).
 
@@ -74,6 +76,7 @@ def jvp(fun, primals, tangents, has_aux=False):
     return tree_unflatten(out_tree, out_p), tree_unflatten(out_tree, out_t)
 
 
+@api_boundary
 def linearize(fun, *primals):
     """(fun(*primals), f_jvp) where f_jvp(*tangents) evaluates the linearized function.
 
@@ -92,6 +95,7 @@ def linearize(fun, *primals):
 
     out_leaves, out_tree, lin = linearize_flat(flat_fun, leaves, "linearize")
 
+    @api_boundary
     def f_jvp(*tangents):
         t_leaves, t_tree = tree_flatten(tangents)
         if t_tree != in_tree:

@@ -6,6 +6,7 @@ import functools
 
 import numpy as np
 
+from fungrad._core.traceback_util import api_boundary
 from fungrad._core.dtypes import is_float
 from fungrad._core.trace import get_aval
 from fungrad._core.tree import tree_flatten, tree_unflatten
@@ -64,6 +65,7 @@ def jacfwd(fun, argnums=0, has_aux=False):
            [0., 4.]])
     """
     @functools.wraps(fun)
+    @api_boundary
     def jac_f(*args):
         leaves, diff_tree, single, flat_fun = _prepare("jacfwd", fun, argnums, args)
         in_avals = [get_aval(x) for x in leaves]
@@ -101,6 +103,7 @@ def jacrev(fun, argnums=0, has_aux=False):
            [0., 4.]])
     """
     @functools.wraps(fun)
+    @api_boundary
     def jac_f(*args):
         leaves, diff_tree, single, flat_fun = _prepare("jacrev", fun, argnums, args)
         in_avals = [get_aval(x) for x in leaves]

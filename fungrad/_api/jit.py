@@ -14,6 +14,7 @@ import inspect
 
 import numpy as np
 
+from fungrad._core.traceback_util import api_boundary
 from fungrad._api.args import as_leaf
 from fungrad._core.cache import lru_cache_table
 from fungrad._core.ir import ClosedJaxpr, Jaxpr
@@ -204,6 +205,7 @@ class Jitted:
                 _programs[key] = entry
         return entry, leaves, traced
 
+    @api_boundary
     def __call__(self, *args, **kwargs):
         entry, leaves, traced = self._entry(args, kwargs)
         if not traced and not entry.extra and current_trace_var.get() is EVAL_TRACE:

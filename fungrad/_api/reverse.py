@@ -6,6 +6,7 @@ import functools
 
 import numpy as np
 
+from fungrad._core.traceback_util import api_boundary
 from fungrad._core.dtypes import float0, is_float
 from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.linear_arg import LinearArg
@@ -40,6 +41,7 @@ def _check_cotangent(i, ct, aval):
             f"ct.astype({aval.dtype.name!r}).")
 
 
+@api_boundary
 def vjp(fun, *primals, has_aux=False):
     """(fun(*primals), vjp_fn) where vjp_fn(ct) returns the cotangents of `primals` (a tuple).
 
@@ -64,6 +66,7 @@ def vjp(fun, *primals, has_aux=False):
         aux, n_out = None, len(out_leaves)
     out = tree_unflatten(out_tree, out_leaves)
 
+    @api_boundary
     def vjp_fn(ct):
         ct_leaves, ct_tree = tree_flatten(ct)
         if ct_tree != out_tree:
@@ -103,6 +106,7 @@ def value_and_grad(fun, argnums=0, has_aux=False, allow_int=False):
     (array(5.), array([2., 4.]))
     """
     @functools.wraps(fun)
+    @api_boundary
     def value_and_grad_f(*args, **kwargs):
         nums, single = check_argnums("grad", argnums, len(args))
         diff = tuple(args[i] for i in nums)
@@ -156,6 +160,7 @@ def grad(fun, argnums=0, has_aux=False, allow_int=False):
     vg = value_and_grad(fun, argnums, has_aux, allow_int)
 
     @functools.wraps(fun)
+    @api_boundary
     def grad_f(*args, **kwargs):
         (value, g) = vg(*args, **kwargs)
         return (g, value[1]) if has_aux else g

@@ -4,6 +4,7 @@ Imports: _core, _interp.staging, _api.args.
 """
 import functools
 
+from fungrad._core.traceback_util import api_boundary
 from fungrad._core.tree import tree_flatten, tree_unflatten
 from fungrad._api.args import as_leaf
 from fungrad._interp.staging import abstractify, stage_flat
@@ -21,6 +22,7 @@ def make_jaxpr(fun, static_argnums=()):
     static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
 
     @functools.wraps(fun)
+    @api_boundary
     def make(*args, **kwargs):
         dyn = [a for i, a in enumerate(args) if i not in static]
         leaves, in_tree = tree_flatten(tuple(dyn))

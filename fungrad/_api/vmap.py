@@ -4,6 +4,7 @@ Imports: _core, _interp.batching, _api.args.
 """
 import functools
 
+from fungrad._core.traceback_util import api_boundary
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
 from fungrad._core.tree import broadcast_prefix, tree_flatten, tree_unflatten
@@ -38,6 +39,7 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
     array([2., 2., 2.])
     """
     @functools.wraps(fun)
+    @api_boundary
     def vmapped(*args, **kwargs):
         leaves, in_tree = tree_flatten(args)
         axes = _flat_in_axes(in_axes, args)

@@ -73,11 +73,18 @@ def _dot_general_abstract(x, y, *, dimension_numbers):
     if x.dtype != y.dtype:
         raise DtypeError(f"dot_general requires operands of one dtype, got {x.str_short()} and "
                          f"{y.str_short()}")
-    if len(lc) != len(rc) or len(lb) != len(rb) or any(
-            x.shape[a] != y.shape[b] for a, b in zip((*lc, *lb), (*rc, *rb))):
-        raise ShapeError(f"dot_general: shapes {x.str_short()} and {y.str_short()} do not match "
-                         f"for dimension numbers {dimension_numbers} (contracted or batch axes "
-                         "differ in size)")
+    if len(lc) != len(rc) or len(lb) != len(rb):
+        raise ShapeError(f"dot_general: dimension numbers {dimension_numbers} pair unequal "
+                         f"numbers of axes of {x.str_short()} and {y.str_short()}")
+    for kind, xa, ya in (("contracted", lc, rc), ("batch", lb, rb)):
+        for a, b in zip(xa, ya):
+            if x.shape[a] != y.shape[b]:
+                raise ShapeError(
+                    f"matrix product (x @ y, dot, matmul, einsum, tensordot): {x.str_short()} "
+                    f"and {y.str_short()} cannot be multiplied: {kind} axis {a} of the first "
+                    f"has size {x.shape[a]} but axis {b} of the second has size {y.shape[b]}. "
+                    "Fix: the sizes must agree; transpose or reshape an operand (e.g. x @ y.T), "
+                    "or swap the operands.")
     shape = ([x.shape[i] for i in lb] + [x.shape[i] for i in _free(x.ndim, lc, lb)]
              + [y.shape[i] for i in _free(y.ndim, rc, rb)])
     return shaped(tuple(shape), x.dtype)
