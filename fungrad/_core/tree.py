@@ -757,8 +757,10 @@ def _flatten_iter(tree, is_leaf, with_path, is_leaf_takes_path=False):
     stack = []        # frames: [node type, aux, children, next child, id, child keys]
 
     def visit(x, key, is_root):
+        # a node's path is built only where needed (leaves, is_leaf_takes_path, errors): for
+        # every node it would cost O(depth) each, quadratic in a deep chain
         path = None
-        if with_path:
+        if is_leaf_takes_path:
             path = tuple(keypath) if is_root else (*keypath, key)
         if is_leaf is not None and (is_leaf(path, x) if is_leaf_takes_path else is_leaf(x)):
             nt = None
@@ -768,10 +770,11 @@ def _flatten_iter(tree, is_leaf, with_path, is_leaf_takes_path=False):
             leaves.append(x)
             nodes.append(None)
             if with_path:
-                paths.append(path)
+                paths.append(path if path is not None else
+                             tuple(keypath) if is_root else (*keypath, key))
             return
         if id(x) in on_path:
-            where = keystr(path) if with_path else ""
+            where = keystr(tuple(keypath) if is_root else (*keypath, key)) if with_path else ""
             raise TreeCycleError(
                 f"pytree contains itself: a {_tname(type(x))} {('at key path ' + where + ' ') if where else ''}"
                 "is one of its own ancestors, so it cannot be flattened. Fix: remove the cycle "
