@@ -1,0 +1,365 @@
+"""jax.nn's activation and normalization functions, compositions of fungrad.numpy/lax operations
+in their numerically stable forms, with JAX's derivative conventions at kinks (relu, relu6 and
+hard functions: the derivative at the kink is that of the branch JAX uses; grad(relu)(0.) == 0).
+
+Imports: numpy, lax (public facades), _api, _core, _lax.
+"""
+import math
+
+import numpy as np
+
+from fungrad import numpy as fnp
+from fungrad._api.custom import custom_jvp
+from fungrad._core.trace import get_aval
+from fungrad._lax import logistic, stop_gradient
+from fungrad._lax.special_erf import erf
+
+
+def _float(x):
+    x = fnp.asarray(x)
+    if get_aval(x).dtype.kind not in "fc":
+        x = fnp.astype(x, np.float64)
+    return x
+
+
+def _zero_like(g):
+    return fnp.zeros_like(g)
+
+
+@custom_jvp
+def relu(x):
+    """max(x, 0); the derivative at 0 is 0, as JAX."""
+    return fnp.maximum(x, 0)
+
+
+@relu.defjvp
+def _relu_jvp(primals, tangents):
+    x, = primals
+    t, = tangents
+    return relu(x), fnp.where(fnp.greater(x, 0), t, _zero_like(t))
+
+
+@custom_jvp
+def relu6(x):
+    """min(max(x, 0), 6); derivative 0 at 0 and at 6, as JAX."""
+    return fnp.minimum(fnp.maximum(x, 0), 6.0)
+
+
+@relu6.defjvp
+def _relu6_jvp(primals, tangents):
+    x, = primals
+    t, = tangents
+    inside = fnp.logical_and(fnp.greater(x, 0), fnp.less(x, 6.0))
+    return relu6(x), fnp.where(inside, t, _zero_like(t))
+
+
+def sigmoid(x):
+    """1 / (1 + exp(-x)), the logistic primitive (no overflow for large |x|)."""
+    return logistic(_float(x))
+
+
+def softplus(x):
+    """log(1 + exp(x)) = logaddexp(x, 0)."""
+    return fnp.logaddexp(_float(x), 0.0)
+
+
+def sparse_plus(x):
+    """0 for x <= -1, x for x >= 1, (x + 1)^2 / 4 between (Martins et al. 2016)."""
+    x = _float(x)
+    return fnp.where(fnp.less_equal(x, -1.0), 0.0,
+                     fnp.where(fnp.greater_equal(x, 1.0), x, (x + 1) ** 2 / 4))
+
+
+def sparse_sigmoid(x):
+    """The derivative of sparse_plus: clip((x + 1) / 2, 0, 1)."""
+    return 0.5 * fnp.clip(_float(x) + 1.0, 0.0, 2.0)
+
+
+def soft_sign(x):
+    """x / (|x| + 1)."""
+    x = _float(x)
+    return x / (fnp.abs(x) + 1)
+
+
+def silu(x):
+    """x * sigmoid(x)."""
+    x = _float(x)
+    return x * sigmoid(x)
+
+
+swish = silu
+
+
+def log_sigmoid(x):
+    """log(sigmoid(x)) = -softplus(-x), exact for large |x|."""
+    return -softplus(-_float(x))
+
+
+def elu(x, alpha=1.0):
+    """x for x > 0, alpha (exp(x) - 1) otherwise (the exp branch sees no positive x)."""
+    x = _float(x)
+    safe = fnp.where(fnp.greater(x, 0), 0.0, x)
+    return fnp.where(fnp.greater(x, 0), x, alpha * fnp.expm1(safe))
+
+
+def leaky_relu(x, negative_slope=1e-2):
+    """x for x >= 0, negative_slope * x otherwise."""
+    x = _float(x)
+    return fnp.where(fnp.greater_equal(x, 0), x, negative_slope * x)
+
+
+def hard_tanh(x):
+    """clip(x, -1, 1), with derivative 1 at +-1 (JAX's where-form)."""
+    x = _float(x)
+    return fnp.where(fnp.greater(x, 1), 1.0, fnp.where(fnp.less(x, -1), -1.0, x))
+
+
+def celu(x, alpha=1.0):
+    """max(x, 0) + alpha * expm1(min(x, 0) / alpha)."""
+    x = _float(x)
+    return fnp.maximum(x, 0.0) + alpha * fnp.expm1(fnp.minimum(x, 0.0) / alpha)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(x):
+    """scale * elu(x, alpha) with Klambauer et al.'s constants."""
+    return _SELU_SCALE * elu(x, _SELU_ALPHA)
+
+
+def gelu(x, approximate=True):
+    """x Phi(x); approximate=True: the tanh form 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+    (JAX's default); approximate=False: 0.5 x (1 + erf(x / sqrt 2))."""
+    x = _float(x)
+    dtype = get_aval(x).dtype
+    if approximate:
+        c = np.asarray(np.sqrt(2 / np.pi), dtype)
+        return 0.5 * x * (1 + fnp.tanh(c * (x + 0.044715 * (x * x * x))))
+    return 0.5 * x * (1 + erf(x * np.asarray(np.sqrt(0.5), dtype)))
+
+
+def glu(x, axis=-1):
+    """Gated linear unit: a * sigmoid(b), a and b the two halves of x along axis."""
+    x = _float(x)
+    n = get_aval(x).shape[axis]
+    if n % 2:
+        raise ValueError(f"glu: axis {axis} of x must have even size, got {n}.")
+    a, b = fnp.split(x, 2, axis=axis)
+    return a * sigmoid(b)
+
+
+def hard_sigmoid(x):
+    """relu6(x + 3) / 6."""
+    return relu6(_float(x) + 3.0) / 6.0
+
+
+def hard_silu(x):
+    """x * hard_sigmoid(x)."""
+    x = _float(x)
+    return x * hard_sigmoid(x)
+
+
+hard_swish = hard_silu
+
+
+def mish(x):
+    """x * tanh(softplus(x))."""
+    x = _float(x)
+    return x * fnp.tanh(softplus(x))
+
+
+def squareplus(x, b=4):
+    """(x + sqrt(x^2 + b)) / 2."""
+    x = _float(x)
+    return (x + fnp.sqrt(x * x + b)) / 2
+
+
+def log1mexp(x):
+    """log(1 - exp(-x)) for x > 0, by Machler's two branches (expm1 below log 2, log1p above)."""
+    x = _float(x)
+    small = fnp.less(x, np.log(2))
+    a = fnp.log(-fnp.expm1(-fnp.where(small, x, 1.0)))
+    b = fnp.log1p(-fnp.exp(-fnp.where(small, 1.0, x)))
+    return fnp.where(small, a, b)
+
+
+def identity(x):
+    return fnp.asarray(x)
+
+
+def tanh(x):
+    return fnp.tanh(x)
+
+
+# ---- reductions
+def _axes(x, axis):
+    nd = get_aval(x).ndim
+    if axis is None:
+        return tuple(range(nd))
+    if isinstance(axis, int):
+        return (axis % nd,) if nd else ()
+    return tuple(a % nd for a in axis)
+
+
+def _max_keep(x, axis, where):
+    if where is not None:
+        x = fnp.where(where, x, -np.inf)
+    m = fnp.max(x, axis=axis, keepdims=True)
+    return fnp.where(fnp.isfinite(m), m, 0.0)  # all -inf: shift by 0, not by -inf
+
+
+def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=None):
+    """log(sum(b * exp(a))) over axis, shifted by the (stop-gradient) maximum so nothing
+    overflows; return_sign gives (log|sum|, sign) for signed weights b."""
+    a = _float(a)
+    axes = _axes(a, axis)
+    amax = stop_gradient(_max_keep(a, axes, where))
+    e = fnp.exp(a - amax)
+    if b is not None:
+        e = e * b
+    if where is not None:
+        e = fnp.where(where, e, 0.0)
+    s = fnp.sum(e, axis=axes, keepdims=True)
+    sign = fnp.sign(s)
+    out = fnp.log(fnp.abs(s) if (return_sign or b is not None) else s) + amax
+    if not keepdims:
+        out = fnp.squeeze(out, axis=axes) if axes else out
+        sign = fnp.squeeze(sign, axis=axes) if axes else sign
+    if return_sign:
+        return out, sign
+    if b is not None:
+        out = fnp.where(fnp.less(sign, 0), np.nan, out)
+    return out
+
+
+def logmeanexp(x, axis=None, where=None, keepdims=False):
+    """log(mean(exp(x))) over axis."""
+    x = _float(x)
+    axes = _axes(x, axis)
+    if where is None:
+        n = math.prod(get_aval(x).shape[i] for i in axes)
+    else:
+        n = fnp.sum(fnp.broadcast_to(where, get_aval(x).shape), axis=axes, keepdims=keepdims)
+    return logsumexp(x, axis=axes, keepdims=keepdims, where=where) - fnp.log(n * 1.0)
+
+
+def softmax(x, axis=-1, where=None):
+    """exp(x - max) / sum(exp(x - max)) along axis."""
+    x = _float(x)
+    axes = _axes(x, axis)
+    e = fnp.exp(x - stop_gradient(_max_keep(x, axes, where)))
+    if where is not None:
+        e = fnp.where(where, e, 0.0)
+    return e / fnp.sum(e, axis=axes, keepdims=True)
+
+
+def log_softmax(x, axis=-1, where=None):
+    """x - logsumexp(x) along axis, computed from the shifted x (no overflow)."""
+    x = _float(x)
+    axes = _axes(x, axis)
+    shifted = x - stop_gradient(_max_keep(x, axes, where))
+    e = fnp.exp(shifted)
+    if where is not None:
+        e = fnp.where(where, e, 0.0)
+    out = shifted - fnp.log(fnp.sum(e, axis=axes, keepdims=True))
+    return out if where is None else fnp.where(where, out, -np.inf)
+
+
+def standardize(x, axis=-1, mean=None, variance=None, epsilon=1e-5, where=None, *,
+                algorithm="fast"):
+    """(x - mean) / sqrt(variance + epsilon) along axis; variance E[x^2] - E[x]^2 ('fast', as
+    JAX's default) or E[(x - mean)^2] ('safe')."""
+    x = _float(x)
+    axes = _axes(x, axis)
+
+    def avg(v):
+        if where is None:
+            return fnp.mean(v, axis=axes, keepdims=True)
+        w = fnp.broadcast_to(where, get_aval(v).shape)
+        return (fnp.sum(fnp.where(w, v, 0.0), axis=axes, keepdims=True)
+                / fnp.sum(w, axis=axes, keepdims=True))
+    if mean is None:
+        mean = avg(x)
+    if variance is None:
+        if algorithm == "fast":
+            variance = avg(x * x) - mean * mean
+        elif algorithm == "safe":
+            variance = avg((x - mean) ** 2)
+        else:
+            raise ValueError(f"standardize: algorithm must be 'fast' or 'safe', got "
+                             f"{algorithm!r}.")
+    out = (x - mean) / fnp.sqrt(variance + epsilon)
+    return out if where is None else fnp.where(where, out, x)
+
+
+def one_hot(x, num_classes, *, dtype=None, axis=-1):
+    """x[..., None] == arange(num_classes) as `dtype` (default float64), the class axis at
+    `axis`; out-of-range indices give all-zero rows."""
+    dtype = np.dtype(np.float64 if dtype is None else dtype)
+    x = fnp.asarray(x)
+    nd = get_aval(x).ndim + 1
+    axis = axis % nd
+    classes = np.arange(num_classes).reshape((num_classes,) + (1,) * (nd - 1 - axis))
+    return fnp.astype(fnp.equal(fnp.expand_dims(x, axis), classes), dtype)
+
+
+def dot_product_attention(query, key, value, bias=None, mask=None, *, scale=None,
+                          is_causal=False, query_seq_lengths=None, key_value_seq_lengths=None,
+                          local_window_size=None, implementation=None, return_residual=False):
+    """softmax(Q K^T * scale + bias, masked) V over the key axis, with JAX's layout: query
+    (B, T, N, H), key and value (B, S, K, H) with N a multiple of K (grouped-query attention);
+    the batch axis B may be absent. mask: True keeps a logit. Only implementation=None/'xla'."""
+    if implementation not in (None, "xla"):
+        raise NotImplementedError(f"dot_product_attention: implementation={implementation!r}; "
+                                  "fungrad computes the 'xla' form.")
+    q, k, v = _float(query), _float(key), _float(value)
+    unbatched = get_aval(q).ndim == 3
+    if unbatched:
+        q, k, v = (fnp.expand_dims(a, 0) for a in (q, k, v))
+        bias, mask = (None if m is None else fnp.asarray(m) for m in (bias, mask))
+    B, T, N, H = get_aval(q).shape
+    S, K = get_aval(k).shape[1], get_aval(k).shape[2]
+    if N % K:
+        raise ValueError(f"dot_product_attention: query heads ({N}) must be a multiple of key "
+                         f"heads ({K}).")
+    G = N // K
+    scale = 1.0 / np.sqrt(H) if scale is None else scale
+    qg = fnp.reshape(q, (B, T, K, G, H))
+    logits = fnp.einsum("btkgh,bskh->bkgts", qg, k) * scale
+    logits = fnp.reshape(logits, (B, N, T, S))
+    if bias is not None:
+        logits = logits + bias
+    keep = None
+    if mask is not None:
+        keep = fnp.asarray(mask)
+    if is_causal or local_window_size is not None:
+        ti = np.arange(T)[:, None]
+        si = np.arange(S)[None, :]
+        m = np.ones((T, S), bool)
+        if is_causal:
+            m &= si <= ti
+        if local_window_size is not None:
+            lw = ((local_window_size, local_window_size) if isinstance(local_window_size, int)
+                  else tuple(local_window_size))
+            m &= (si >= ti - lw[0]) & (si <= ti + lw[1])
+        keep = m if keep is None else fnp.logical_and(keep, m)
+    if query_seq_lengths is not None:
+        qm = fnp.less(np.arange(T)[None, :], fnp.asarray(query_seq_lengths)[:, None])
+        qm = fnp.reshape(qm, (B, 1, T, 1))
+        keep = qm if keep is None else fnp.logical_and(keep, qm)
+    if key_value_seq_lengths is not None:
+        km = fnp.less(np.arange(S)[None, :], fnp.asarray(key_value_seq_lengths)[:, None])
+        km = fnp.reshape(km, (B, 1, 1, S))
+        keep = km if keep is None else fnp.logical_and(keep, km)
+    if keep is not None:
+        big_neg = np.asarray(np.finfo(get_aval(logits).dtype).min * 0.7,
+                             get_aval(logits).dtype)
+        logits = fnp.where(keep, logits, big_neg)
+    probs = softmax(logits, axis=-1)
+    pg = fnp.reshape(probs, (B, K, G, T, S))
+    out = fnp.reshape(fnp.einsum("bkgts,bskh->btkgh", pg, v), (B, T, N, H))
+    if unbatched:
+        out = out[0]
+    return out

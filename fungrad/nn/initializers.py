@@ -1,0 +1,155 @@
+"""jax.nn.initializers on fungrad.random keys: each constructor returns init(key, shape, dtype),
+drawing the same values as JAX's for the same key and dtype (the default dtype is float64,
+JAX's float32 unless jax_enable_x64; pass dtype=np.float32 for JAX's default-mode values).
+
+Imports: numpy, random (public facades), _core.
+"""
+import math
+
+import numpy as np
+
+from fungrad import numpy as fnp
+from fungrad import random as _random
+
+
+def _dtype(dtype):
+    return np.dtype(np.float64 if dtype is None else dtype)
+
+
+def zeros(key, shape, dtype=None):
+    return np.zeros(tuple(shape) if not isinstance(shape, int) else (shape,), _dtype(dtype))
+
+
+def ones(key, shape, dtype=None):
+    return np.ones(tuple(shape) if not isinstance(shape, int) else (shape,), _dtype(dtype))
+
+
+def constant(value, dtype=None):
+    def init(key, shape, dtype=dtype):
+        return fnp.full(shape, value, dtype=_dtype(dtype))
+    return init
+
+
+def uniform(scale=1e-2, dtype=None):
+    """Uniform on [0, scale)."""
+    def init(key, shape, dtype=dtype):
+        dt = _dtype(dtype)
+        return _random.uniform(key, shape, dt) * np.asarray(scale, dt)
+    return init
+
+
+def normal(stddev=1e-2, dtype=None):
+    def init(key, shape, dtype=dtype):
+        dt = _dtype(dtype)
+        return _random.normal(key, shape, dt) * np.asarray(stddev, dt)
+    return init
+
+
+def truncated_normal(stddev=1e-2, dtype=None, lower=-2.0, upper=2.0):
+    def init(key, shape, dtype=dtype):
+        dt = _dtype(dtype)
+        return _random.truncated_normal(key, lower, upper, shape, dt) * np.asarray(stddev, dt)
+    return init
+
+
+def _size(shape, axes):
+    if isinstance(axes, int):
+        return shape[axes]
+    return math.prod(shape[i] for i in axes)
+
+
+def _compute_fans(shape, in_axis=-2, out_axis=-1, batch_axis=()):
+    """(fan_in, fan_out): in/out sizes times the receptive field (the axes not named)."""
+    if isinstance(in_axis, int) and in_axis == -2 and len(shape) <= 1:
+        raise ValueError(f"variance_scaling: cannot compute fan-in and fan-out of a "
+                         f"{len(shape)}-D shape {tuple(shape)} with the default in_axis=-2; "
+                         "use a shape of at least 2 axes or pass in_axis explicitly.")
+    in_size, out_size = _size(shape, in_axis), _size(shape, out_axis)
+    batch = _size(shape, batch_axis)
+    receptive = math.prod(shape) / in_size / out_size / batch
+    return in_size * receptive, out_size * receptive
+
+
+def variance_scaling(scale, mode, distribution, in_axis=-2, out_axis=-1, batch_axis=(),
+                     dtype=None):
+    """Samples of variance scale / n, n the fan given by mode ('fan_in', 'fan_out', 'fan_avg',
+    'fan_geo_avg'), from distribution 'truncated_normal' (on [-2, 2], rescaled), 'normal' or
+    'uniform'."""
+    if mode not in ("fan_in", "fan_out", "fan_avg", "fan_geo_avg"):
+        raise ValueError(f"variance_scaling: invalid mode {mode!r}; use 'fan_in', 'fan_out', "
+                         "'fan_avg' or 'fan_geo_avg'.")
+    if distribution not in ("truncated_normal", "normal", "uniform"):
+        raise ValueError(f"variance_scaling: invalid distribution {distribution!r}; use "
+                         "'truncated_normal', 'normal' or 'uniform'.")
+
+    def init(key, shape, dtype=dtype):
+        dt = _dtype(dtype)
+        if dt.kind != "f":
+            raise TypeError(f"variance_scaling: dtype must be a real floating type, got "
+                            f"{dt.name} (complex initializers are not implemented).")
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        fan_in, fan_out = _compute_fans(shape, in_axis, out_axis, batch_axis)
+        denominator = {"fan_in": fan_in, "fan_out": fan_out,
+                       "fan_avg": (fan_in + fan_out) / 2,
+                       "fan_geo_avg": (fan_in * fan_out) ** 0.5}[mode]
+        variance = np.asarray(scale / denominator, dt)
+        if distribution == "truncated_normal":
+            stddev = np.sqrt(variance) / np.asarray(.87962566103423978, dt)
+            return _random.truncated_normal(key, -2, 2, shape, dt) * stddev
+        if distribution == "normal":
+            return _random.normal(key, shape, dt) * np.sqrt(variance)
+        return _random.uniform(key, shape, dt, -1) * np.sqrt(np.asarray(3, dt) * variance)
+    return init
+
+
+def _vs(scale, mode, distribution):
+    def make(in_axis=-2, out_axis=-1, batch_axis=(), dtype=None):
+        return variance_scaling(scale, mode, distribution, in_axis, out_axis, batch_axis, dtype)
+    return make
+
+
+glorot_uniform = xavier_uniform = _vs(1.0, "fan_avg", "uniform")
+glorot_normal = xavier_normal = _vs(1.0, "fan_avg", "truncated_normal")
+lecun_uniform = _vs(1.0, "fan_in", "uniform")
+lecun_normal = _vs(1.0, "fan_in", "truncated_normal")
+he_uniform = kaiming_uniform = _vs(2.0, "fan_in", "uniform")
+he_normal = kaiming_normal = _vs(2.0, "fan_in", "truncated_normal")
+for _name in ("glorot_uniform", "glorot_normal", "lecun_uniform", "lecun_normal", "he_uniform",
+              "he_normal"):
+    globals()[_name].__name__ = _name
+
+
+def orthogonal(scale=1.0, column_axis=-1, dtype=None):
+    """A (scaled) orthogonal matrix, reshaped: column_axis of the result holds the columns."""
+    def init(key, shape, dtype=dtype):
+        dt = _dtype(dtype)
+        shape = tuple(shape)
+        if len(shape) < 2:
+            raise ValueError(f"orthogonal initializer requires at least a 2-D shape, got "
+                             f"{shape}.")
+        if any(d == 0 for d in shape):
+            return np.zeros(shape, dt)
+        n_rows, n_cols = math.prod(shape) // shape[column_axis], shape[column_axis]
+        q = _random.orthogonal(key, n_rows, (), dt, n_cols)
+        q = fnp.reshape(q, tuple(np.delete(shape, column_axis)) + (shape[column_axis],))
+        q = fnp.moveaxis(q, -1, column_axis)
+        return np.asarray(scale, dt) * q
+    return init
+
+
+def delta_orthogonal(scale=1.0, column_axis=-1, dtype=None):
+    """Convolution kernels (3-D, 4-D or 5-D) zero except an orthogonal matrix at the spatial
+    centre (Xiao et al. 2018)."""
+    def init(key, shape, dtype=dtype):
+        dt = _dtype(dtype)
+        shape = tuple(shape)
+        if len(shape) not in (3, 4, 5):
+            raise ValueError(f"delta_orthogonal requires a 3-D, 4-D or 5-D shape, got {shape}.")
+        if shape[-1] < shape[-2]:
+            raise ValueError(f"delta_orthogonal: fan_in (shape[-2] = {shape[-2]}) must be at "
+                             f"most fan_out (shape[-1] = {shape[-1]}).")
+        ortho = orthogonal(scale, column_axis, dt)(key, shape[-2:])
+        centre = np.zeros(shape[:-2], dt)
+        centre[tuple((k - 1) // 2 for k in shape[:-2])] = 1
+        return centre[..., None, None] * ortho
+    return init
