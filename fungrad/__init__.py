@@ -5,6 +5,8 @@ The public surface; everything here is an explicit re-export.
 from fungrad import numpy as numpy  # installs the operators of traced values
 from fungrad import errors as errors
 from fungrad import lax as lax
+from fungrad import random as random
+from fungrad import nn as nn
 from fungrad import tree_util as tree_util
 from fungrad import tree as tree
 from fungrad import flatten_util as flatten_util

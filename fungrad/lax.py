@@ -19,3 +19,4 @@ from fungrad._lax import (
 from fungrad._api.control import (
     cond as cond, fori_loop as fori_loop, map as map, scan as scan, switch as switch,
     while_loop as while_loop)
+from fungrad._lax.special_erf import erf as erf
