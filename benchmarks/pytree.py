@@ -61,7 +61,7 @@ def main():
             assert len(lv) == len(ref) and all(x is y for x, y in zip(lv, ref)), n
         for op in ("flatten", "unflatten"):
             if op == "flatten":
-                fns = {n: (lambda f=f: f(tree)) for n, (f, _) in impls.items()}
+                fns = {n: (lambda f=f, t=tree: f(t)) for n, (f, _) in impls.items()}
             else:
                 fns = {n: (lambda u=u, td=flats[n][1], lv=flats[n][0]: u(td, lv))
                        for n, (_, u) in impls.items()}

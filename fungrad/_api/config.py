@@ -116,7 +116,8 @@ _disable_jit_override = contextvars.ContextVar("fungrad_disable_jit", default=No
 
 
 class Config:
-    """`config.update(name, value)`, `config.read(name)`, attribute reads (`config.jax_enable_x64`)."""
+    """`config.update(name, value)`, `config.read(name)`, attribute reads
+    (`config.jax_enable_x64`)."""
 
     __slots__ = ("_values",)
 

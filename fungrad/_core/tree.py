@@ -775,8 +775,9 @@ def _flatten_iter(tree, is_leaf, with_path, is_leaf_takes_path=False):
             return
         if id(x) in on_path:
             where = keystr(tuple(keypath) if is_root else (*keypath, key)) if with_path else ""
+            where = f"at key path {where} " if where else ""
             raise TreeCycleError(
-                f"pytree contains itself: a {_tname(type(x))} {('at key path ' + where + ' ') if where else ''}"
+                f"pytree contains itself: a {_tname(type(x))} {where}"
                 "is one of its own ancestors, so it cannot be flattened. Fix: remove the cycle "
                 "(a list appended to itself, a dict holding itself, ...).")
         if with_path:
