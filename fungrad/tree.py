@@ -6,12 +6,34 @@
 >>> fg.tree.structure({'a': 1, 'b': (2, None)})
 PyTreeDef({'a': *, 'b': (*, None)})
 """
+import dataclasses
+
 from fungrad._core.tree import (
     tree_all as all, tree_broadcast as broadcast, tree_flatten as flatten,
     tree_flatten_with_path as flatten_with_path, tree_leaves as leaves,
     tree_leaves_with_path as leaves_with_path, tree_map as map,
-    tree_map_with_path as map_with_path, tree_reduce as reduce, tree_structure as structure,
+    tree_map_with_path as map_with_path, tree_reduce as reduce,
+    tree_reduce_associative as reduce_associative, tree_structure as structure,
     tree_transpose as transpose, tree_unflatten as unflatten)
 
 __all__ = ["all", "broadcast", "flatten", "flatten_with_path", "leaves", "leaves_with_path",
-           "map", "map_with_path", "reduce", "structure", "transpose", "unflatten"]
+           "map", "map_with_path", "reduce", "reduce_associative", "static", "structure",
+           "transpose", "unflatten"]
+
+
+def static(**kwargs):
+    """A dataclass field that register_dataclass treats as static (aux data, not a leaf):
+    `dataclasses.field(**kwargs)` with `metadata["static"] = True`.
+
+    >>> import dataclasses, fungrad as fg
+    >>> @fg.tree_util.register_dataclass
+    ... @dataclasses.dataclass
+    ... class Op:
+    ...     x: float
+    ...     kind: str = static(default="add")
+    >>> fg.tree.structure(Op(1.0))
+    PyTreeDef(CustomNode(Op[('add',)], [*]))
+    """
+    metadata = dict(kwargs.pop("metadata", None) or {})
+    metadata["static"] = True
+    return dataclasses.field(metadata=metadata, **kwargs)

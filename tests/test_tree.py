@@ -565,3 +565,36 @@ def test_ravel_against_live_jax(jax):
 def test_partial_is_functools_partial():
     p = Partial(functools.reduce, lambda a, b: a + b)
     assert isinstance(p, functools.partial) and p([1, 2, 3]) == 6
+
+
+def test_one_level_reduce_associative_static():
+    assert tu.flatten_one_level({"b": [1], "a": 2}) == ((2, [1]), ("a", "b"))
+    assert tu.flatten_one_level_with_keys({"b": [1], "a": 2}) == \
+        (((DictKey("a"), 2), (DictKey("b"), [1])), ("a", "b"))
+    with pytest.raises(ValueError, match="can't tree-flatten type <class 'int'>"):
+        tu.flatten_one_level(1)
+    assert tu.is_tree_node([1]) and tu.is_tree_node(None) and tu.is_tree_node(NT)
+    assert not tu.is_tree_node(1) and not tu.is_tree_node(Unregistered)
+    order = []
+    assert fg.tree.reduce_associative(lambda a, b: order.append((a, b)) or a + b,
+                                      [1, 2, 3, 4, 5]) == 15
+    assert order == [(1, 2), (3, 4), (3, 7), (10, 5)]  # balanced pairing
+    assert fg.tree.reduce_associative(lambda a, b: a + b, [], identity=0) == 0
+    with pytest.raises(TypeError, match="no identity was given"):
+        fg.tree.reduce_associative(lambda a, b: a + b, [])
+
+    @tu.register_dataclass
+    @dataclasses.dataclass
+    class Op:
+        x: float
+        kind: str = fg.tree.static(default="add")
+
+    assert repr(fg.tree.structure(Op(1.0))) == "PyTreeDef(CustomNode(Op[('add',)], [*]))"
+    assert fg.tree.leaves(Op(1.0, "mul")) == [1.0]
+
+
+def test_names_cover_jax(jax):
+    missing_tree = {n for n in dir(jax.tree) if not n.startswith("_")} - set(dir(fg.tree))
+    assert missing_tree == set()
+    jax_tu = {n for n in dir(jax.tree_util) if not n.startswith("_")}
+    assert jax_tu - set(dir(tu)) == {"default_registry"}  # JAX's C++ registry object

@@ -881,6 +881,50 @@ def tree_reduce(function, tree, initializer=_UNSPECIFIED, is_leaf=None):
     return functools.reduce(function, leaves, initializer)
 
 
+def tree_reduce_associative(operation, tree, *, identity=_UNSPECIFIED, is_leaf=None):
+    """Reduce the leaves with an associative `operation`, pairwise in a balanced tree (depth
+    log2 of the number of leaves). `identity` is returned for a tree without leaves."""
+    items = tree_leaves(tree, is_leaf)
+    if not items:
+        if identity is _UNSPECIFIED:
+            raise TypeError("tree_reduce_associative: the tree has no leaves and no identity was "
+                            "given. Fix: pass identity= (e.g. identity=0 for addition).")
+        return identity
+    while len(items) > 1:
+        pairs = [operation(items[i], items[i + 1]) for i in range(0, len(items) - 1, 2)]
+        if len(items) % 2:
+            pairs.append(items[-1])
+        items = pairs
+    return items[0]
+
+
+def flatten_one_level(tree):
+    """(children, aux data) of the root node; raises ValueError for a leaf."""
+    nt = _node_type(tree)
+    if nt is None:
+        raise ValueError(f"flatten_one_level: can't tree-flatten type {type(tree)!r}: it is a "
+                         "leaf, not a pytree node.")
+    children, aux = nt.flatten(tree)
+    return tuple(children), aux
+
+
+def flatten_one_level_with_keys(tree):
+    """(((key, child), ...), aux data) of the root node; raises ValueError for a leaf."""
+    nt = _node_type(tree)
+    if nt is None:
+        raise ValueError(f"flatten_one_level_with_keys: can't tree-flatten type {type(tree)!r}: "
+                         "it is a leaf, not a pytree node.")
+    pairs, aux = nt.flatten_with_keys(tree)
+    return tuple(pairs), aux
+
+
+def is_tree_node(x):
+    """True when `x` (a value, or a type) is a pytree node rather than a leaf."""
+    if isinstance(x, type):
+        return x in _registry or (issubclass(x, tuple) and hasattr(x, "_fields"))
+    return _node_type(x) is not None
+
+
 def tree_all(tree, *, is_leaf=None):
     """True when every leaf is truthy (True for a tree without leaves)."""
     return all(tree_leaves(tree, is_leaf))
