@@ -598,3 +598,63 @@ def test_names_cover_jax(jax):
     assert missing_tree == set()
     jax_tu = {n for n in dir(jax.tree_util) if not n.startswith("_")}
     assert jax_tu - set(dir(tu)) == {"default_registry"}  # JAX's C++ registry object
+
+
+# JAX's docstring examples for jax.tree.* (docs.jax.dev), as (expression, expected value)
+JAX_DOC_EXAMPLES = [
+    ("tree.map(lambda x: x + 1, {'x': 7, 'y': 42})", {"x": 8, "y": 43}),
+    ("tree.map(lambda x, y: [x] + y, [5, 6], [[7, 9], [1, 2]])", [[5, 7, 9], [6, 1, 2]]),
+    ("tree.map_with_path(lambda path, x: x + path[0].idx, [1, 2, 3])", [1, 3, 5]),
+    ("tree.reduce(operator.add, [1, (2, 3), [4, 5, 6]])", 21),
+    ("tree.all([True, {'a': True, 'b': (True, True)}])", True),
+    ("tree.all([False, (True, False)])", False),
+    ("repr(tree.structure([1, (2, 3), [4, 5]]))", "PyTreeDef([*, (*, *), [*, *]])"),
+    ("tree.unflatten(tree.flatten([1, (2, 3), [4, 5]])[1], [100, 200, 300, 400, 500])",
+     [100, (200, 300), [400, 500]]),
+    ("tree.transpose(tree.structure(['*', '*', '*']), tree.structure(('*', '*')), "
+     "[(1, 2), (3, 4), (5, 6)])", ([1, 3, 5], [2, 4, 6])),
+    ("tree.leaves([1, (2, 3), [4, 5]])", [1, 2, 3, 4, 5]),
+    ("repr(tree.flatten_with_path([1, {'x': 3}]))",
+     "([((SequenceKey(idx=0),), 1), ((SequenceKey(idx=1), DictKey(key='x')), 3)], "
+     "PyTreeDef([*, {'x': *}]))"),
+    ("tree.leaves_with_path([1, {'x': 3}])",
+     [((SequenceKey(0),), 1), ((SequenceKey(1), DictKey("x")), 3)]),
+    ("tree.broadcast([1, [2, 3]], [[[0, 0], 0], [0, 0]])", [[[1, 1], 1], [2, 3]]),
+    ("tree.reduce_associative(operator.add, [1, (2, 3), [4, 5, 6]])", 21),
+]
+
+
+@pytest.mark.parametrize("expr,expected", JAX_DOC_EXAMPLES, ids=[e for e, _ in JAX_DOC_EXAMPLES])
+def test_jax_docstring_examples(expr, expected):
+    import operator
+    assert eval(expr, {"tree": fg.tree, "operator": operator}) == expected
+
+
+def test_jax_docstring_examples_live(jax):
+    import operator
+    for expr, expected in JAX_DOC_EXAMPLES:
+        theirs = eval(expr, {"tree": jax.tree, "operator": operator})
+        if isinstance(expected, str):
+            assert theirs == expected, expr
+        elif "with_path" not in expr:
+            assert theirs == expected, expr
+
+
+def test_register_pytree_with_keys_class_doc_example():
+    @tu.register_pytree_with_keys_class
+    class Special:
+        def __init__(self, x, y):
+            self.x = x
+            self.y = y
+
+        def tree_flatten_with_keys(self):
+            return (((GetAttrKey("x"), self.x), (GetAttrKey("y"), self.y)), None)
+
+        @classmethod
+        def tree_unflatten(cls, aux_data, children):
+            return cls(*children)
+
+    pairs = fg.tree.leaves_with_path(Special(2, 3))
+    assert pairs == [((GetAttrKey("x"),), 2), ((GetAttrKey("y"),), 3)]
+    s = fg.tree.map(lambda v: v * 10, Special(2, 3))
+    assert (s.x, s.y) == (20, 30)
