@@ -20,3 +20,7 @@ from fungrad._api.control import (
     cond as cond, fori_loop as fori_loop, map as map, scan as scan, switch as switch,
     while_loop as while_loop)
 from fungrad._lax.special_erf import erf as erf
+from fungrad._lax.conv import (
+    conv as conv, conv_general_dilated as conv_general_dilated, conv_transpose as conv_transpose,
+    conv_with_general_padding as conv_with_general_padding, padtype_to_pads as padtype_to_pads,
+    reduce_window as reduce_window)

@@ -5,6 +5,7 @@ import scipy.linalg as sla
 from prim_records import REAL, Rec
 
 from fungrad._lax import complex_parts as cp
+from fungrad._lax import conv as cv
 from fungrad._lax import linalg_decomp as ld
 
 
@@ -82,6 +83,92 @@ def _cplx(x, y):
     return x + 1j * y
 
 
+def _stack1(fn, a):
+    return fn(a) if a.ndim == 2 else np.stack([fn(x) for x in a])
+
+
+def _stack2(fn, a, b):
+    return fn(a, b) if a.ndim == 2 else np.stack([fn(x, y) for x, y in zip(a, b)])
+
+
+def _stack3(fn, a, b, c):
+    return fn(a, b, c) if a.ndim == 2 else np.stack([fn(x, y, z) for x, y, z in zip(a, b, c)])
+
+
+def _np_piv(a):
+    return _stack1(lambda x: sla.lu_factor(x)[1], a).astype(np.int32)
+
+
+def _np_perm(a):
+    def perm(x):
+        piv = sla.lu_factor(x)[1]
+        p = np.arange(len(piv))
+        for i, j in enumerate(piv):
+            p[i], p[j] = p[j], p[i]
+        return p
+    return _stack1(perm, a).astype(np.int32)
+
+
+# window_patches parameters over the last two axes (the leading axis, if any, is untouched)
+PATCH_PARAMS = {
+    "plain": dict(window=(2, 2)),
+    "strided-padded": dict(window=(3, 2), strides=(2, 1), padding=((1, 1), (0, 1))),
+    "dilated": dict(window=(2, 2), padding=((1, -1), (2, 0)), base_dilation=(2, 1),
+                    window_dilation=(1, 2)),
+}
+
+
+def _full(p, nd=2):
+    k = 2
+    return dict(axes=tuple(range(nd - 2, nd)), window=p["window"],
+                strides=p.get("strides", (1,) * k), padding=p.get("padding", ((0, 0),) * k),
+                base_dilation=p.get("base_dilation", (1,) * k),
+                window_dilation=p.get("window_dilation", (1,) * k))
+
+
+def _np_patches(x, **p):
+    """Reference im2col by explicit loops."""
+    q = _full(p, x.ndim)
+    y = x
+    for a, d in zip(q["axes"], q["base_dilation"]):
+        n = y.shape[a]
+        z = np.zeros(y.shape[:a] + ((n - 1) * d + 1,) + y.shape[a + 1:])
+        idx = [slice(None)] * y.ndim
+        idx[a] = slice(None, None, d)
+        z[tuple(idx)] = y
+        y = z
+    lo = [q["padding"][i][0] for i in range(2)]
+    hi = [q["padding"][i][1] for i in range(2)]
+    H, W = y.shape[-2:]
+    (kh, kw), (sh, sw), (dh, dw) = q["window"], q["strides"], q["window_dilation"]
+    oh = (H + lo[0] + hi[0] - ((kh - 1) * dh + 1)) // sh + 1
+    ow = (W + lo[1] + hi[1] - ((kw - 1) * dw + 1)) // sw + 1
+    out = np.zeros(y.shape[:-2] + (oh, ow, kh, kw))
+    for i in range(oh):
+        for j in range(ow):
+            for a in range(kh):
+                for b in range(kw):
+                    r, c = i * sh + a * dh - lo[0], j * sw + b * dw - lo[1]
+                    if 0 <= r < H and 0 <= c < W:
+                        out[..., i, j, a, b] = y[..., r, c]
+    return out
+
+
+def _pshape(in_shape, p):
+    return cv._out_shape(in_shape, **_full(p, len(in_shape)))
+
+
+def _patches_t(c, in_shape, p):
+    return cv.window_patches_t_p.bind(c, in_shape=in_shape, **_full(p, len(in_shape)))
+
+
+def _np_patches_t(c, in_shape, p):
+    """Reference col2im: the transpose of the explicit im2col, column by column."""
+    n = int(np.prod(in_shape))
+    cols = np.stack([_np_patches(e.reshape(in_shape), **p).ravel() for e in np.eye(n)], axis=1)
+    return (cols.T @ c.ravel()).reshape(in_shape)
+
+
 RECORDS = [
     Rec(ld.cholesky_p, ld.cholesky, SQ, (spd,), np.linalg.cholesky),
     tri_rec("left-lower", True, True, False, False),
@@ -135,4 +222,24 @@ RECORDS = [
         lambda x, y: (_cplx(x, y) * _cplx(y, x)).imag),
     Rec(cp.conj_p, lambda x, y: cp.imag(cp.conj(cp.complex_(x, y)) * cp.complex_(x, x)),
         [((3,), (3,))], (REAL, REAL), lambda x, y: (np.conj(_cplx(x, y)) * _cplx(x, x)).imag),
+    # ---- windows (im2col / col2im)
+    *[Rec(cv.window_patches_p, lambda x, p=p: cv.window_patches_p.bind(x, **_full(p, x.ndim)), [((2, 5, 4),), ((6, 5),)],
+          (REAL,), lambda x, p=p: _np_patches(x, **p), name=f"window_patches-{k}")
+      for k, p in PATCH_PARAMS.items()],
+    *[Rec(cv.window_patches_t_p, lambda c, p=p: _patches_t(c, (6, 5), p),
+          [(_pshape((6, 5), p),)], (REAL,), lambda c, p=p: _np_patches_t(c, (6, 5), p),
+          name=f"window_patches_transpose-{k}") for k, p in PATCH_PARAMS.items()],
+    Rec(ld.lu_pivots_p, lambda a: ld.lu_pivots(ld.lu(a)[0]), SQ, (wellcond,),
+        lambda a: _np_piv(a), "nondiff"),
+    Rec(ld.pivots_to_permutation_p, lambda a: ld.pivots_to_permutation(ld.lu_pivots(ld.lu(a)[0])),
+        SQ, (wellcond,), lambda a: _np_perm(a), "nondiff"),
+    Rec(ld.expm_p, ld.expm, SQ, (REAL,), sla.expm),
+    Rec(ld.expm_frechet_p, ld.expm_frechet, [((3, 3), (3, 3)), ((2, 2, 2), (2, 2, 2))],
+        (REAL, REAL), lambda a, e: _stack2(lambda x, y: sla.expm_frechet(x, y, compute_expm=False),
+                                           a, e), tols={"atol": 1e-5, "rtol": 1e-5}),
+    Rec(ld.sylvester_p, ld.solve_sylvester, [((3, 3), (2, 2), (3, 2)), ((2, 2, 2), (2, 3, 3), (2, 2, 3))],
+        (wellcond, wellcond, REAL),
+        lambda a, b, q: _stack3(sla.solve_sylvester, a, b, q)),
+    Rec(ld.sqrtm_p, ld.sqrtm, SQ, (spd,), lambda a: _stack1(lambda x: sla.sqrtm(x).real, a),
+        tols={"atol": 1e-5, "rtol": 1e-5}),
 ]
