@@ -97,7 +97,7 @@ def test_jacfwd_of_vmap_with_custom_vjp_raises_the_forward_mode_error():
 def test_jacrev_of_vmap_and_vmap_of_vmap():
     for make in (jvp_version, vjp_version):
         f = per_example(make)
-        jac = fg.jacrev(lambda xs: fg.vmap(f)(xs, CS))(XS)
+        jac = fg.jacrev(lambda xs, f=f: fg.vmap(f)(xs, CS))(XS)
         np.testing.assert_allclose(jac, np.diag(expected_grad(XS, CS)), rtol=1e-14)
         grid = fg.vmap(fg.vmap(fg.grad(f), in_axes=(0, None)), in_axes=(None, 0))(XS, CS)
         np.testing.assert_allclose(grid, expected_grad(XS[None, :], CS[:, None]), rtol=1e-14)

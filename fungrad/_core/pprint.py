@@ -33,7 +33,7 @@ def _literal(val):
 def _param(v, indent):
     if isinstance(v, Jaxpr):
         return pp_jaxpr(v, indent + 4)
-    if hasattr(v, "jaxpr") and isinstance(getattr(v, "jaxpr"), Jaxpr):
+    if hasattr(v, "jaxpr") and isinstance(v.jaxpr, Jaxpr):
         return pp_jaxpr(v.jaxpr, indent + 4)
     if isinstance(v, np.dtype) or isinstance(v, type):
         return np.dtype(v).name

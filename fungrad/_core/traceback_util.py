@@ -56,5 +56,5 @@ def api_boundary(fn):
                 raise
             if NOTE not in getattr(e, "__notes__", ()):
                 e.add_note(NOTE)
-            raise e.with_traceback(filter_traceback(e.__traceback__))
+            raise e.with_traceback(filter_traceback(e.__traceback__))  # noqa: B904 - the same error
     return boundary

@@ -98,7 +98,7 @@ def forwarded_trace(trace, args):
 
 def _cell_filled(cell):
     try:
-        cell.cell_contents
+        cell.cell_contents  # noqa: B018 - reading an empty cell raises
     except ValueError:  # an empty cell (a variable not yet assigned)
         return False
     return True

@@ -128,7 +128,7 @@ def _join_residuals(splits, out_uk):
     the others', so one cond over known parts and one over unknown parts can be formed."""
     res_avals = []
     slots = []
-    for known, unknown, _, nres in splits:
+    for _known, unknown, _, nres in splits:
         slots.append((len(res_avals), nres))
         res_avals += unknown.in_avals[:nres]
     knowns, unknowns = [], []

@@ -12,7 +12,8 @@ from fungrad.torch._creation import (
     randn_like as randn_like, scalar_tensor as scalar_tensor, tensor as tensor, zeros as zeros,
     zeros_like as zeros_like)
 from fungrad.torch._dtype import (
-    bool_ as bool, dtype as dtype, float16 as float16, float32 as float32, float64 as float64,
+    bool_ as bool,  # noqa: F401 - re-exported as torch.bool
+    dtype as dtype, float16 as float16, float32 as float32, float64 as float64,
     int8 as int8, int16 as int16, int32 as int32, int64 as int64, uint8 as uint8)
 from fungrad.torch._format import print_options as _print_options
 from fungrad.torch._grad_mode import (
@@ -109,7 +110,7 @@ def set_default_dtype(d):
     (torch.float32 or torch.float64)."""
     from fungrad.torch import _dtype as _dt
     if not (isinstance(d, _dt.dtype) and d.is_floating_point):
-        raise TypeError(f"only floating-point types are supported as the default type")
+        raise TypeError("only floating-point types are supported as the default type")
     _dt.DEFAULT = d
 
 

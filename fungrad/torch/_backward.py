@@ -136,7 +136,7 @@ def _batched(roots, edges, inputs, retain_graph):
                 for g, t in zip(got, inputs)]
 
     vals = []
-    for (_, g), (e, _) in zip(roots, roots):
+    for _, g in roots:
         vals.append(g._value if isinstance(g, Tensor) else g)
     out = vmap(one)(*vals)
     return [o if m else None for o, m in zip(out, mask)]

@@ -106,7 +106,7 @@ class BackwardCFunction(Node, FunctionCtx):
     def apply(self, grads, create_graph):
         cls = self._forward_cls
         ins = []
-        for g, (shape, dtype, diff) in zip(grads, self._out_meta):
+        for g, (shape, dtype, _diff) in zip(grads, self._out_meta):
             if g is None and shape is not None and self._materialize:
                 g = np.zeros(shape, dtype)
             ins.append(None if g is None else g if isinstance(g, Tensor) else _new(g))

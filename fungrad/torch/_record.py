@@ -17,7 +17,6 @@ from fungrad._core.errors import ConcretizationError
 from fungrad._core.ir import Literal
 from fungrad._core.primitive import Primitive
 from fungrad._core.linear_arg import LinearArg
-from fungrad._interp.jvp import jvp_flat
 from fungrad._interp.linearize import linearize_flat
 from fungrad._interp.transpose import backward_pass
 from fungrad._core.zero import Zero
@@ -331,7 +330,7 @@ def _record(name, fn, vals, diff, edges, tuple_out, args):
     if ANOMALY.get()[0]:
         node._anomaly_tb = "".join(traceback.format_stack()[:-3])
     res = []
-    for k, (o, z) in enumerate(zip(outs, lin.out_zero)):
+    for k, o in enumerate(outs):
         t = _new(o)
         if o.dtype.kind in "fc":
             t._requires_grad = True

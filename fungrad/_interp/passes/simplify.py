@@ -125,7 +125,8 @@ def _unwrap(atom, producer):
         e = producer.get(atom)
         if e is None:
             break
-        if e.prim is lshape.broadcast_to_p or e.prim is lshape.reshape_p and _adds_leading_ones(e.invars[0], atom):
+        if e.prim is lshape.broadcast_to_p or (
+                e.prim is lshape.reshape_p and _adds_leading_ones(e.invars[0], atom)):
             atom = e.invars[0]
         else:
             break
