@@ -117,7 +117,13 @@ _disable_jit_override = contextvars.ContextVar("fungrad_disable_jit", default=No
 
 class Config:
     """`config.update(name, value)`, `config.read(name)`, attribute reads
-    (`config.jax_enable_x64`)."""
+    (`config.jax_enable_x64`), `config.values` (a dict copy).
+
+    Dtypes: fungrad follows numpy (float64 and int64 by default) whatever jax_enable_x64 says;
+    for JAX's default float32 behaviour create float32 values explicitly (np.float32,
+    dtype=fnp.float32, .astype(np.float32)), which Python scalars do not upcast (NEP 50).
+    jax_disable_jit is set by the disable_jit() context manager too. Unknown names raise
+    AttributeError("Unrecognized config option: ..."), as in JAX."""
 
     __slots__ = ("_values",)
 
