@@ -6,6 +6,7 @@ from prim_records import REAL, Rec
 
 from fungrad._lax import complex_parts as cp
 from fungrad._lax import conv as cv
+from fungrad._lax import fft as ff
 from fungrad._lax import linalg_decomp as ld
 
 
@@ -242,4 +243,43 @@ RECORDS = [
         lambda a, b, q: _stack3(sla.solve_sylvester, a, b, q)),
     Rec(ld.sqrtm_p, ld.sqrtm, SQ, (spd,), lambda a: _stack1(lambda x: sla.sqrtm(x).real, a),
         tols={"atol": 1e-5, "rtol": 1e-5}),
+    # ---- fft (real inputs and outputs around the complex transforms)
+    Rec(ff.fft_p, lambda x, y: cp.real(ff.fft(cp.complex_(x, y), "FFT", x.shape[-1:])),
+        [((4,), (4,)), ((2, 5), (2, 5))], (REAL, REAL),
+        lambda x, y: np.fft.fft(x + 1j * y).real, name="fft-FFT"),
+    Rec(ff.fft_p, lambda x, y: cp.imag(ff.fft(cp.complex_(x, y), "IFFT", x.shape[-2:])),
+        [((3, 4), (3, 4)), ((2, 2, 3), (2, 2, 3))], (REAL, REAL),
+        lambda x, y: np.fft.ifftn(x + 1j * y, axes=(-2, -1)).imag, name="fft-IFFT2"),
+    Rec(ff.fft_p, lambda x: cp.imag(ff.fft(x, "RFFT", x.shape[-1:])), [((5,),), ((2, 6),)],
+        (REAL,), lambda x: np.fft.rfft(x).imag, name="fft-RFFT"),
+    Rec(ff.fft_p, lambda x: cp.real(ff.fft(x, "RFFT", x.shape[-2:])), [((3, 4),)],
+        (REAL,), lambda x: np.fft.rfftn(x, axes=(-2, -1)).real, name="fft-RFFT2"),
+    Rec(ff.fft_p, lambda x, y: ff.fft(cp.complex_(x, y), "IRFFT", (2 * x.shape[-1] - 2,)),
+        [((4,), (4,)), ((2, 3), (2, 3))], (REAL, REAL),
+        lambda x, y: np.fft.irfft(x + 1j * y), name="fft-IRFFT-even"),
+    Rec(ff.fft_p, lambda x, y: ff.fft(cp.complex_(x, y), "IRFFT", (3, 2 * x.shape[-1] - 1)),
+        [((3, 4), (3, 4))], (REAL, REAL),
+        lambda x, y: np.fft.irfftn(x + 1j * y, s=(3, 7), axes=(-2, -1)), name="fft-IRFFT2-odd"),
+    Rec(ff.rfft_transpose_p, lambda x, y: ff.rfft_transpose_p.bind(
+        cp.complex_(x, y), fft_lengths=(2 * x.shape[-1] - 1,)), [((3,), (3,)), ((2, 4), (2, 4))],
+        (REAL, REAL), lambda x, y: _rfft_t_ref(x + 1j * y, 2 * x.shape[-1] - 1)),
+    Rec(ff.irfft_transpose_p, lambda x: cp.real(ff.irfft_transpose_p.bind(
+        x, fft_lengths=x.shape[-1:])), [((4,),), ((2, 5),)], (REAL,),
+        lambda x: _irfft_t_ref(x).real),
 ]
+
+
+def _rfft_t_ref(c, n):
+    """RFFT^T c = real(F_half^T c) with the explicit DFT matrix."""
+    k = c.shape[-1]
+    f = np.exp(-2j * np.pi * np.outer(np.arange(k), np.arange(n)) / n)
+    return (c @ f).real
+
+
+def _irfft_t_ref(r):
+    """IRFFT^T r by the explicit Jacobian: column k of irfft is irfft(e_k) (real part input)."""
+    n = r.shape[-1]
+    k = n // 2 + 1
+    cols = np.stack([np.fft.irfft(np.eye(k)[j], n) for j in range(k)])
+    cols_i = np.stack([np.fft.irfft(1j * np.eye(k)[j], n) for j in range(k)])
+    return r @ cols.T - 1j * (r @ cols_i.T)

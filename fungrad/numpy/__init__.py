@@ -42,6 +42,7 @@ from fungrad.numpy.ufuncs import (
     square as square, subtract as subtract, tan as tan, tanh as tanh, true_divide as true_divide,
     where as where)
 from fungrad.numpy import linalg as linalg
+from fungrad.numpy import fft as fft
 
 # dtypes and constants, as in numpy
 float16, float32, float64 = _np.float16, _np.float32, _np.float64

@@ -1,0 +1,238 @@
+"""fungrad.numpy.fft: numpy.fft (as jax.numpy.fft) on the lax.fft primitive: fft, ifft, rfft,
+irfft, fft2, ifft2, rfft2, irfft2, fftn, ifftn, rfftn, irfftn, hfft, ihfft with n / s, axis / axes
+and norm ('backward', 'ortho', 'forward'); fftfreq, rfftfreq, fftshift, ifftshift.
+
+Input lengths are cropped or zero-padded to n / s as numpy does; the transformed axes are moved
+to the end, transformed, and moved back. Real inputs to fft/ifft are promoted to complex; the
+real <-> complex paths (rfft, irfft, hfft, ihfft) differentiate with real inputs and outputs.
+
+Imports: _core, lax, numpy._promote, numpy.shape.
+"""
+import numpy as np
+
+from fungrad._core.errors import ShapeError
+from fungrad._core.trace import get_aval
+from fungrad import _lax as lax
+from fungrad._lax import complex_parts as _cp
+from fungrad._lax import fft as _fft
+from fungrad._lax.indexing import FULL
+from fungrad.numpy._promote import asarray, promote_inexact
+
+_NORMS = (None, "backward", "ortho", "forward")
+
+
+def _inexact(a):
+    x, = promote_inexact(asarray(a))
+    return x
+
+
+def _complex(x):
+    return _cp.to_complex(x)
+
+
+def _real_input(x, fn):
+    if get_aval(x).dtype.kind == "c":
+        raise TypeError(f"{fn}: argument a must be real, got {get_aval(x).str_short()}; "
+                        "take fungrad.numpy.real (or use fft) first")
+    return x
+
+
+def _resize(x, axis, n):
+    """Crop or zero-pad axis `axis` of x to length n (numpy's n= / s= rule)."""
+    aval = get_aval(x)
+    cur = aval.shape[axis]
+    if n == cur:
+        return x
+    if n < 1:
+        raise ShapeError(f"fft: invalid number of data points ({n}) specified")
+    if n < cur:
+        spec = [FULL] * aval.ndim
+        spec[axis] = ("slice", 0, n, None)
+        return lax.getitem(x, tuple(spec), [])
+    shape = list(aval.shape)
+    shape[axis] = n - cur
+    return lax.concatenate([x, np.zeros(shape, aval.dtype)], axis)
+
+
+def _scale(x, norm, n, inverse):
+    """Apply the norm mode to the result of an unnormalized forward / 1/n inverse transform."""
+    if norm not in _NORMS:
+        raise ValueError(f'fft: invalid norm value {norm!r}; should be "backward", "ortho" or '
+                         '"forward"')
+    if norm in (None, "backward"):
+        return x
+    factor = np.sqrt(n) if norm == "ortho" else float(n)
+    factor = factor if inverse else 1.0 / factor
+    return lax.mul(x, np.asarray(factor, _cp.real_dtype(get_aval(x).dtype)).astype(
+        get_aval(x).dtype))
+
+
+def _norm_axes(x, s, axes, fn):
+    nd = get_aval(x).ndim
+    if axes is None:
+        axes = tuple(range(nd)) if s is None else tuple(range(nd - len(s), nd))
+    elif isinstance(axes, (int, np.integer)):
+        axes = (int(axes),)
+    axes = tuple(int(a) % nd if nd else int(a) for a in axes)
+    if nd == 0 or any(not 0 <= a < nd for a in axes):
+        raise ShapeError(f"{fn}: axes {axes} out of range for {get_aval(x).str_short()}")
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{fn}: repeated axes {axes} are not supported")
+    if s is not None and len(s) != len(axes):
+        raise ValueError(f"{fn}: s and axes must have the same length, got s={s}, axes={axes}")
+    return axes
+
+
+def _transform(x, axes, fft_type, lengths):
+    """Move `axes` to the end, apply lax.fft, move them back."""
+    nd = get_aval(x).ndim
+    rest = [a for a in range(nd) if a not in axes]
+    perm = rest + list(axes)
+    y = lax.transpose(x, perm)
+    y = _fft.fft(y, fft_type, lengths)
+    return lax.transpose(y, tuple(np.argsort(perm)))
+
+
+def _c2c(a, s, axes, norm, inverse, fn):
+    x = _complex(_inexact(a))
+    axes = _norm_axes(x, s, axes, fn)
+    if s is not None:
+        for ax, n in zip(axes, s):
+            x = _resize(x, ax, int(n))
+    lengths = [get_aval(x).shape[ax] for ax in axes]
+    out = _transform(x, axes, _fft.IFFT if inverse else _fft.FFT, lengths)
+    return _scale(out, norm, int(np.prod(lengths)), inverse)
+
+
+def _r2c(a, s, axes, norm, fn):
+    x = _real_input(_inexact(a), fn)
+    axes = _norm_axes(x, s, axes, fn)
+    if s is not None:
+        for ax, n in zip(axes, s):
+            x = _resize(x, ax, int(n))
+    lengths = [get_aval(x).shape[ax] for ax in axes]
+    return _scale(_transform(x, axes, _fft.RFFT, lengths), norm, int(np.prod(lengths)), False)
+
+
+def _c2r(a, s, axes, norm, fn):
+    x = _complex(_inexact(a))
+    axes = _norm_axes(x, s, axes, fn)
+    shape = get_aval(x).shape
+    if s is None:
+        lengths = [shape[ax] for ax in axes[:-1]] + [2 * (shape[axes[-1]] - 1)]
+    else:
+        lengths = [int(n) for n in s]
+    for ax, n in zip(axes[:-1], lengths[:-1]):
+        x = _resize(x, ax, n)
+    x = _resize(x, axes[-1], lengths[-1] // 2 + 1)
+    return _scale(_transform(x, axes, _fft.IRFFT, lengths), norm, int(np.prod(lengths)), True)
+
+
+def _one(n):
+    return None if n is None else (n,)
+
+
+def fft(a, n=None, axis=-1, norm=None):
+    return _c2c(a, _one(n), (axis,), norm, False, "fft")
+
+
+def ifft(a, n=None, axis=-1, norm=None):
+    return _c2c(a, _one(n), (axis,), norm, True, "ifft")
+
+
+def rfft(a, n=None, axis=-1, norm=None):
+    return _r2c(a, _one(n), (axis,), norm, "rfft")
+
+
+def irfft(a, n=None, axis=-1, norm=None):
+    return _c2r(a, _one(n), (axis,), norm, "irfft")
+
+
+def fftn(a, s=None, axes=None, norm=None):
+    return _c2c(a, s, axes, norm, False, "fftn")
+
+
+def ifftn(a, s=None, axes=None, norm=None):
+    return _c2c(a, s, axes, norm, True, "ifftn")
+
+
+def rfftn(a, s=None, axes=None, norm=None):
+    return _r2c(a, s, axes, norm, "rfftn")
+
+
+def irfftn(a, s=None, axes=None, norm=None):
+    return _c2r(a, s, axes, norm, "irfftn")
+
+
+def fft2(a, s=None, axes=(-2, -1), norm=None):
+    return fftn(a, s, axes, norm)
+
+
+def ifft2(a, s=None, axes=(-2, -1), norm=None):
+    return ifftn(a, s, axes, norm)
+
+
+def rfft2(a, s=None, axes=(-2, -1), norm=None):
+    return rfftn(a, s, axes, norm)
+
+
+def irfft2(a, s=None, axes=(-2, -1), norm=None):
+    return irfftn(a, s, axes, norm)
+
+
+_SWAP = {None: "forward", "backward": "forward", "ortho": "ortho", "forward": "backward"}
+
+
+def hfft(a, n=None, axis=-1, norm=None):
+    """FFT of a signal with Hermitian symmetry (given as its first half): real output."""
+    if norm not in _NORMS:
+        _scale(None, norm, 1, False)
+    return irfft(_cp.conj(_complex(_inexact(a))), n, axis, _SWAP[norm])
+
+
+def ihfft(a, n=None, axis=-1, norm=None):
+    """Inverse of hfft: the half spectrum of a real signal."""
+    if norm not in _NORMS:
+        _scale(None, norm, 1, False)
+    return _cp.conj(rfft(a, n, axis, _SWAP[norm]))
+
+
+def fftfreq(n, d=1.0, *, dtype=None):
+    """Sample frequencies of fft (a concrete array)."""
+    out = np.fft.fftfreq(int(n), d)
+    return out if dtype is None else out.astype(dtype)
+
+
+def rfftfreq(n, d=1.0, *, dtype=None):
+    out = np.fft.rfftfreq(int(n), d)
+    return out if dtype is None else out.astype(dtype)
+
+
+def _roll_axes(x, axes, shift_of):
+    x = asarray(x)
+    aval = get_aval(x)
+    if axes is None:
+        axes = tuple(range(aval.ndim))
+    elif isinstance(axes, (int, np.integer)):
+        axes = (int(axes),)
+    for ax in axes:
+        ax = int(ax) % aval.ndim
+        n = aval.shape[ax]
+        k = shift_of(n) % n if n else 0
+        if k == 0:
+            continue
+        lo = [FULL] * aval.ndim
+        hi = [FULL] * aval.ndim
+        lo[ax] = ("slice", n - k, None, None)
+        hi[ax] = ("slice", 0, n - k, None)
+        x = lax.concatenate([lax.getitem(x, tuple(lo), []), lax.getitem(x, tuple(hi), [])], ax)
+    return x
+
+
+def fftshift(x, axes=None):
+    """Shift the zero-frequency term to the center."""
+    return _roll_axes(x, axes, lambda n: n // 2)
+
+
+def ifftshift(x, axes=None):
+    return _roll_axes(x, axes, lambda n: -(n // 2))
