@@ -1,6 +1,7 @@
 """Public exception types (re-exported from the core)."""
 from fungrad._core.errors import (
     ConcretizationError as ConcretizationError, DtypeError as DtypeError,
-    FungradError as FungradError, MissingRuleError as MissingRuleError, ShapeError as ShapeError,
+    ForwardModeError as ForwardModeError, FungradError as FungradError,
+    MissingRuleError as MissingRuleError, ShapeError as ShapeError,
     UnexpectedTracerError as UnexpectedTracerError)
 from fungrad._core.typecheck import JaxprTypeError as JaxprTypeError

@@ -27,16 +27,40 @@ from fungrad._core.primitive import (
     INTEGER_OR_BOOL as INTEGER_OR_BOOL, NOT_LINEAR as NOT_LINEAR, CallImpl as CallImpl,
     DtypeFamily as DtypeFamily, Emit as Emit, Exempt as Exempt, Primitive as Primitive,
     RuleFactory as RuleFactory, Ufunc as Ufunc, register as register)
-from fungrad._core.trace import get_aval as get_aval
+from fungrad._core.trace import (
+    EVAL_TRACE as EVAL_TRACE, Tracer as Tracer, current_trace as current_trace,
+    get_aval as get_aval)
+from fungrad._core.tree import tree_flatten as tree_flatten, tree_unflatten as tree_unflatten
 from fungrad._core.zero import Zero as Zero
 from fungrad._lax._families import naryop as broadcasting, unop as elementwise
 from fungrad._lax._jvp_rules import defjvp as defjvp, jvp_zero as jvp_zero
 from fungrad._lax.shape import jvp_linear as jvp_linear
+# interpreters: run a function under a transform on flat lists of values
+from fungrad._interp.batching import BatchTracer as BatchTracer
+from fungrad._interp.jvp import JVPTrace as JVPTrace, jvp_flat as jvp_flat
+from fungrad._interp.linearize import linearize_flat as linearize_flat
+from fungrad._interp.staging import stage_flat as stage_flat
+from fungrad._interp.transpose import backward_pass as backward_pass
+# calls with user rules, and jit's program primitive with its cached transforms
+from fungrad._hop._util import is_eager as is_eager
+from fungrad._hop.call import (
+    LinearizedProgram as LinearizedProgram, compiled as compiled, jit_p as jit_p,
+    linearize_program as linearize_program)
+from fungrad._hop.custom_jvp import custom_jvp_call as custom_jvp_call
+from fungrad._hop.custom_vjp import custom_vjp_call as custom_vjp_call
+from fungrad._api.jit import traced_program as traced_program
+from fungrad._api.reverse import pullback as pullback
+# the numpy front end's lowering of indexing and casts, for array libraries built on fungrad
+from fungrad.numpy._promote import cast as cast
+from fungrad.numpy.indexing import getitem as index, parse_index as parse_index
 
 __all__ = [
-    "ANY_DTYPE", "FIRST_ORDER", "INEXACT", "INTEGER_OR_BOOL", "NOT_LINEAR", "CallImpl",
-    "ClosedJaxpr", "DtypeFamily", "Emit", "Eqn", "Exempt", "Jaxpr", "LRUCache", "LinearArg",
-    "Literal", "lru_cache_table",
-    "Primitive", "RuleFactory", "Ufunc", "Var", "Zero", "broadcasting", "defjvp", "elementwise",
-    "eval_jaxpr", "get_aval", "is_linear", "jvp_linear", "jvp_zero", "register",
+    "ANY_DTYPE", "EVAL_TRACE", "FIRST_ORDER", "INEXACT", "INTEGER_OR_BOOL", "NOT_LINEAR",
+    "BatchTracer", "CallImpl", "ClosedJaxpr", "DtypeFamily", "Emit", "Eqn", "Exempt", "JVPTrace",
+    "Jaxpr", "LRUCache", "LinearArg", "LinearizedProgram", "Literal", "Primitive", "RuleFactory",
+    "Tracer", "Ufunc", "Var", "Zero", "backward_pass", "broadcasting", "compiled",
+    "cast", "current_trace", "custom_jvp_call", "custom_vjp_call", "defjvp", "elementwise", "eval_jaxpr",
+    "get_aval", "index", "is_eager", "is_linear", "jit_p", "jvp_flat", "jvp_linear", "jvp_zero",
+    "linearize_flat", "linearize_program", "lru_cache_table", "parse_index", "pullback", "register",
+    "stage_flat", "traced_program", "tree_flatten", "tree_unflatten",
 ]

@@ -190,8 +190,6 @@ def test_disable_jit_flag():
     assert fg.config.jax_disable_jit is False
 
 
-@pytest.mark.xfail(reason="needs fungrad/_api/jit.py to consult fungrad._api.config.jit_disabled() "
-                          "in Jitted.__call__ (requested in issue 11's report)", strict=False)
 def test_disable_jit_runs_eagerly():
     seen = []
 

@@ -114,3 +114,18 @@ def test_checker_sees_local_relative_and_package_imports():
     assert found == ["fungrad._core.aval", "fungrad._api", "fungrad.numpy", "fungrad.tree_util",
                      "fungrad", "fungrad._lax"]
     assert [layer_of(m) for m in found] == [0, 4, FACADE, FACADE, FACADE, 1]
+
+
+# fungrad.torch is a client of fungrad's public surface: the package, its numpy and lax front
+# ends, its exception types, and fungrad.extend (what a library built on fungrad needs)
+TORCH_MAY_IMPORT = ("fungrad", "fungrad.numpy", "fungrad.lax", "fungrad.extend", "fungrad.errors")
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if "torch" in p.relative_to(ROOT).parts[:1]],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_torch_uses_only_the_public_surface(path):
+    this = module_name(path)
+    bad = [f"line {n}: {mod}" for n, mod in imported_modules(ast.parse(path.read_text()), this)
+           if not mod.startswith("fungrad.torch") and mod not in TORCH_MAY_IMPORT]
+    assert not bad, f"{this} imports private fungrad modules:\n  " + "\n  ".join(bad)
+

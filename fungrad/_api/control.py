@@ -163,10 +163,10 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         return f(tree_unflatten(c_tree, a[:nc]), tree_unflatten(x_tree, a[nc:]))
 
     jaxpr, consts, out_tree = stage_closed(body, c_avals + x_avals, "scan body")
-    if out_tree.kind is not tuple or len(out_tree.children) != 2:
+    if out_tree.kind is not tuple or len(out_tree.children()) != 2:
         raise TypeError(f"scan: the body must return a pair (carry, y), but it returned a value "
                         f"of structure {out_tree!r}.")
-    carry_tree, y_tree = out_tree.children
+    carry_tree, y_tree = out_tree.children()
     _check_carry("scan", c_tree, c_avals, carry_tree, jaxpr.out_avals[:nc])
     outs = bind_scan(consts, c_leaves, x_leaves, jaxpr, n, reverse)
     return tree_unflatten(c_tree, outs[:nc]), tree_unflatten(y_tree, outs[nc:])

@@ -69,7 +69,7 @@ def jvp(fun, primals, tangents, has_aux=False):
     out_p, out_t, out_tree = jvp_flat(flat_fun, p_leaves, t_leaves)
     out_t = [_output_tangent(t) for t in out_t]
     if has_aux:
-        main, aux = out_tree.children
+        main, aux = out_tree.children()
         n = main.num_leaves
         return (tree_unflatten(main, out_p[:n]), tree_unflatten(main, out_t[:n]),
                 tree_unflatten(aux, out_p[n:]))

@@ -16,6 +16,7 @@ import numpy as np
 
 from fungrad._core.traceback_util import api_boundary
 from fungrad._api.args import as_leaf
+from fungrad._api.config import jit_disabled
 from fungrad._core.cache import lru_cache_table
 from fungrad._core.ir import ClosedJaxpr, Jaxpr
 from fungrad._core.trace import EVAL_TRACE, Tracer, current_trace_var
@@ -44,6 +45,15 @@ def _infer_static(fun, nums, names):
     return tuple(sorted(nums)), tuple(sorted(names))
 
 
+def traced_program(jitted, args):
+    """(optimized program, flat arguments, output tree) that `jitted(*args)` runs, or None where
+    it closes over values of an enclosing transform (fungrad.extend)."""
+    entry, leaves, traced = jitted._entry(tuple(args), {})
+    if traced or entry.extra:
+        return None
+    return entry.jaxpr, leaves, entry.out_tree
+
+
 class _NotBuiltin(Exception):
     """A leaf container jit's fast key does not know: fall back to tree_flatten."""
 
@@ -57,7 +67,10 @@ def _fast_key(x, leaves, traced):
     if t is tuple or t is list:
         return (t, tuple([_fast_key(c, leaves, traced) for c in x]))
     if t is dict:
-        keys = sorted(x)
+        try:
+            keys = sorted(x)
+        except TypeError:  # unorderable keys: tree_flatten explains them
+            raise _NotBuiltin from None
         return (dict, tuple(keys), tuple([_fast_key(x[k], leaves, traced) for k in keys]))
     if x is None:
         return None
@@ -80,7 +93,7 @@ def _out_expr(tree):
     def build(td, it):
         if td.node is None:
             return next(it)
-        inner = [build(c, it) for c in td.children]
+        inner = [build(c, it) for c in td.children()]
         if td.kind is tuple:
             return f"({', '.join(inner)}{',' if len(inner) == 1 else ''})"
         if td.kind is list:
@@ -92,7 +105,7 @@ def _out_expr(tree):
         raise _NotBuiltin
     try:
         build(tree, iter([""] * tree.num_leaves))
-    except _NotBuiltin:
+    except (_NotBuiltin, RecursionError):
         return None
     return lambda names: build(tree, iter(names))
 
@@ -169,7 +182,7 @@ class Jitted:
         try:
             key = (_fast_key(dyn, leaves, traced), _fast_key(dyn_kw, leaves, traced) if dyn_kw
                    else None, static)
-        except _NotBuiltin:
+        except (_NotBuiltin, RecursionError):  # custom nodes, or deeper than the fast key goes
             leaves, tree = tree_flatten((dyn, dyn_kw))
             leaves = [as_leaf(x) for x in leaves]
             traced = [True] if any(isinstance(x, Tracer) for x in leaves) else []
@@ -207,6 +220,8 @@ class Jitted:
 
     @api_boundary
     def __call__(self, *args, **kwargs):
+        if jit_disabled():
+            return self._fun(*args, **kwargs)
         entry, leaves, traced = self._entry(args, kwargs)
         if not traced and not entry.extra and current_trace_var.get() is EVAL_TRACE:
             fast = entry.fast or self._compile(entry)

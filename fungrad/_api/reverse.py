@@ -86,10 +86,10 @@ def vjp(fun, *primals, has_aux=False):
 
 
 def _split_aux(out_leaves, out_tree, name):
-    if out_tree.kind is not tuple or len(out_tree.children) != 2:
+    if out_tree.kind is not tuple or len(out_tree.children()) != 2:
         raise TypeError(f"{name} with has_aux=True requires the function to return a pair "
                         f"(output, aux), but it returned a value of structure {out_tree!r}.")
-    main_tree, aux_tree = out_tree.children
+    main_tree, aux_tree = out_tree.children()
     n = main_tree.num_leaves
     aux = tree_unflatten(aux_tree, out_leaves[n:])
     return out_leaves[:n], main_tree, aux, n

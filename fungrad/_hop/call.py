@@ -42,6 +42,43 @@ def compiled(closed, name="jitted"):
     return _compiled.get_or_make(closed, lambda: compile_jaxpr(optimize(closed), name))
 
 
+class LinearizedProgram:
+    """A program split for reverse mode: `forward` maps the inputs to (outputs..., residuals...),
+    `backward` maps (residuals..., cotangents of the nonzero outputs...) to the cotangents of the
+    differentiated inputs; `out_nonzero` marks the outputs with a tangent."""
+
+    __slots__ = ("forward", "backward", "num_res", "out_nonzero")
+
+    def __init__(self, forward, backward, num_res, out_nonzero):
+        self.forward = forward
+        self.backward = backward
+        self.num_res = num_res
+        self.out_nonzero = out_nonzero
+
+
+def linearize_program(closed, diff_mask):
+    """The one linearization of a program (cached per program and mask): its JVP, split by partial
+    evaluation into a forward program and a linear tangent program, whose transpose is the
+    backward program. None where the split leaves a primal output unknown or a tangent known."""
+    diff_mask = tuple(diff_mask)
+    return derived("linearize", closed, diff_mask, lambda: _linearize(closed, diff_mask))
+
+
+def _linearize(closed, diff_mask):
+    jv, out_nz = derived("jvp", closed, diff_mask, lambda: jvp_jaxpr(closed, list(diff_mask)))
+    n, nd = len(diff_mask), sum(diff_mask)
+    unknowns = (False,) * n + (True,) * nd
+    known, unknown, out_uk, num_res = derived(
+        "partial_eval", jv, unknowns, lambda: partial_eval_jaxpr(jv, list(unknowns)))
+    m = len(closed.out_avals)
+    if any(out_uk[:m]) or not all(out_uk[m:]):
+        return None
+    linear_in = (False,) * num_res + (True,) * nd
+    backward = derived("transpose", unknown, linear_in,
+                       lambda: transpose_jaxpr(unknown, list(linear_in)))
+    return LinearizedProgram(known, backward, num_res, out_nz)
+
+
 def _impl(*args, jaxpr):
     return compiled(jaxpr).fn(*args)
 

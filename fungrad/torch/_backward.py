@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from fungrad._api.vmap import vmap
+from fungrad import vmap
 from fungrad.torch import _engine
 from fungrad.torch._tensor import Tensor, _new
 

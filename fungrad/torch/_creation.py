@@ -9,12 +9,11 @@ seeded values differ from torch's.
 """
 import numpy as np
 
-from fungrad._core.trace import Tracer
 from fungrad.torch import _dtype
 from fungrad.torch._device import check_device
 from fungrad.torch._dtype import to_np
 from fungrad.torch._generator import default_generator, numpy_rng
-from fungrad.torch._tensor import Tensor, _new
+from fungrad.torch._tensor import Tensor, Tracer, _new  # Tracer: the core's, as _tensor imports it
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "rand", "randn",
            "randint", "randperm", "normal", "bernoulli", "multinomial", "arange", "linspace",

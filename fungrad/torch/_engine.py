@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 
-from fungrad._core.trace import Tracer
+from fungrad.extend import Tracer
 from fungrad.torch._grad_mode import ANOMALY, GRAD
 from fungrad.torch._node import AccumulateGrad
 from fungrad.torch._record import apply

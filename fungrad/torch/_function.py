@@ -12,7 +12,7 @@ import traceback
 
 import numpy as np
 
-from fungrad._core.trace import Tracer
+from fungrad.extend import Tracer
 from fungrad.torch._grad_mode import ANOMALY, GRAD, no_grad
 from fungrad.torch._node import Error, Node
 from fungrad.torch._record import E3, STATE, short_name

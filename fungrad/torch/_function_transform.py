@@ -7,11 +7,11 @@ the residuals), the user's ``backward`` the bwd, so grad/jacrev/vjp use the cust
 Function's ``jvp`` makes it a custom_jvp_call instead in forward mode (the innermost transform is
 the core's jvp), or always when it has no backward.
 """
-from fungrad._core.trace import Tracer, current_trace
-from fungrad._hop.custom_jvp import custom_jvp_call
-from fungrad._hop.custom_vjp import custom_vjp_call
-from fungrad._interp.batching import BatchTracer
-from fungrad._interp.jvp import JVPTrace
+from fungrad.extend import Tracer, current_trace
+from fungrad.extend import custom_jvp_call
+from fungrad.extend import custom_vjp_call
+from fungrad.extend import BatchTracer
+from fungrad.extend import JVPTrace
 from fungrad.torch._function import _FUNCTORCH, FunctionCtx
 from fungrad.torch._tensor import Tensor, _new
 

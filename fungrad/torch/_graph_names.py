@@ -1,9 +1,9 @@
 """create_graph details: the grad_fn name torch gives a gradient, and whether it depends on the
 forward inputs at all (torch's grads of linear ops under a constant grad_output need no graph)."""
-from fungrad._core.ir import Literal
+from fungrad.extend import Literal
 from fungrad.extend import lru_cache_table
-from fungrad._core.trace import get_aval
-from fungrad._interp.staging import stage_flat
+from fungrad.extend import get_aval
+from fungrad.extend import stage_flat
 
 # forward node -> name of the last op of torch's backward formula (for the first input)
 BACKWARD_NAMES = {

@@ -2,8 +2,8 @@
 import numpy as np
 
 import fungrad.numpy as fnp
-from fungrad import _lax as lax
-from fungrad.numpy.indexing import getitem as _fgetitem, parse_index
+from fungrad import lax
+from fungrad.extend import index as _fgetitem, parse_index
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor
 from fungrad.torch._util import cast, val

@@ -6,8 +6,8 @@ torch's dtype promotion.
 import numpy as np
 
 import fungrad.numpy as fnp
-from fungrad import _lax as lax
-from fungrad._core.trace import Tracer
+from fungrad import lax
+from fungrad.extend import Tracer
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._util import F32, cast, common, val

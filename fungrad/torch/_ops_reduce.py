@@ -5,7 +5,7 @@ import collections
 import numpy as np
 
 import fungrad.numpy as fnp
-from fungrad import _lax as lax
+from fungrad import lax
 from fungrad.torch._dtype import to_np
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import _new

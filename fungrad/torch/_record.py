@@ -11,15 +11,15 @@ import types
 
 import numpy as np
 
-from fungrad._api.reverse import pullback
-from fungrad._api.jit import jit
-from fungrad._core.errors import ConcretizationError
-from fungrad._core.ir import Literal
-from fungrad._core.primitive import Primitive
-from fungrad._core.linear_arg import LinearArg
-from fungrad._interp.linearize import linearize_flat
-from fungrad._interp.transpose import backward_pass
-from fungrad._core.zero import Zero
+from fungrad.extend import pullback
+from fungrad import jit
+from fungrad.errors import ConcretizationError
+from fungrad.extend import Literal
+from fungrad.extend import Primitive
+from fungrad.extend import LinearArg
+from fungrad.extend import linearize_flat
+from fungrad.extend import backward_pass
+from fungrad.extend import Zero
 from fungrad.extend import lru_cache_table
 from fungrad.torch import _dtype, _graph_names
 from fungrad.torch._direct import DirectLinear, linearize_direct

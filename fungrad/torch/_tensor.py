@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 
-from fungrad._core.trace import Tracer
+from fungrad.extend import Tracer
 from fungrad.torch import _dtype
 from fungrad.torch._format import format_tensor
 from fungrad.torch._grad_mode import GRAD, INFERENCE

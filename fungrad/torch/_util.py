@@ -1,7 +1,7 @@
 """Small helpers shared by the op modules: values of operands, casts, dims."""
 import numpy as np
 
-from fungrad.numpy._promote import cast as _fcast
+from fungrad.extend import cast as _fcast
 from fungrad.torch._dtype import result_dtype
 from fungrad.torch._tensor import Tensor
 

@@ -9,8 +9,8 @@ import functools
 import numpy as np
 
 import fungrad as fg
-from fungrad._core.trace import Tracer
-from fungrad._core.tree import tree_flatten, tree_unflatten
+from fungrad.extend import Tracer
+from fungrad.extend import tree_flatten, tree_unflatten
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
 

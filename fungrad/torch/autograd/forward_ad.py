@@ -2,8 +2,8 @@
 jvp (see _record.apply), plus a custom Function's ``jvp``."""
 import collections
 
-from fungrad._core.zero import Zero
-from fungrad._interp.jvp import jvp_flat
+from fungrad.extend import Zero
+from fungrad.extend import jvp_flat
 from fungrad.torch._record import STATE
 from fungrad.torch._tensor import Tensor, _new
 

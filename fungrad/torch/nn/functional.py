@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 import fungrad.numpy as fnp
-from fungrad import _lax as lax
+from fungrad import lax
 from fungrad.torch import _ops_math as M
 from fungrad.torch import _ops_reduce as R
 from fungrad.torch import _ops_shape as S
@@ -1271,7 +1271,7 @@ def _conv_transposend(input, weight, bias, stride, padding, output_padding, grou
 
 
 def _flat_spec(flat_pos):
-    from fungrad.numpy.indexing import parse_index
+    from fungrad.extend import parse_index
     return parse_index((flat_pos,), 1)
 
 
