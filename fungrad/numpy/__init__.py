@@ -15,6 +15,7 @@ from fungrad.numpy.indexing import diagonal as diagonal, take as take, trace as 
 from fungrad.numpy.linalg import (
     dot as dot, einsum as einsum, inner as inner, matmul as matmul, outer as outer,
     tensordot as tensordot, vdot as vdot)
+from fungrad.numpy.linalg import convolve as convolve, correlate as correlate
 from fungrad.numpy.reductions import (
     all as all, amax as amax, amin as amin, any as any, argmax as argmax, argmin as argmin,
     max as max, mean as mean, min as min, prod as prod, std as std, sum as sum, var as var)

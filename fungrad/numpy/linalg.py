@@ -699,3 +699,50 @@ def tensorsolve(a, b, axes=None):
         raise ShapeError(f"tensorsolve: a {_str(a)} is not square for b {_str(b)}")
     x = solve(_reshape(a, (n, n)), _reshape(b, (n,)))
     return _reshape(x, xshape)
+
+
+# ---- 1-D convolution and correlation (numpy.convolve / numpy.correlate), on lax.conv
+def _correlate_full(a, v):
+    """c[k'] = sum_n a[n + k' - (m - 1)] * v[n] for k' = 0 .. n + m - 2 (full correlation)."""
+    from fungrad._lax.conv import conv_general_dilated
+    n, m = _shape(a)[0], _shape(v)[0]
+    out = conv_general_dilated(lax.reshape(a, (1, 1, n)), lax.reshape(v, (1, 1, m)), (1,),
+                               ((m - 1, m - 1),))
+    return lax.reshape(out, (n + m - 1,))
+
+
+def _conv_mode(full, n, m, mode, same_offset):
+    if mode == "full":
+        return full
+    if mode == "valid":
+        lo, hi = min(n, m) - 1, max(n, m)
+    elif mode == "same":
+        lo = same_offset
+        hi = lo + max(n, m)
+    else:
+        raise ValueError(f"mode must be 'full', 'same' or 'valid', got {mode!r}")
+    return lax.getitem(full, (("slice", lo, hi, None),), [])
+
+
+def _vectors(a, v, fn):
+    a, v = promote_inexact(asarray(a), asarray(v))
+    if _nd(a) != 1 or _nd(v) != 1 or _shape(a)[0] == 0 or _shape(v)[0] == 0:
+        raise ShapeError(f"{fn}: a and v must be non-empty 1-D arrays, got {_str(a)} and {_str(v)}")
+    return a, v
+
+
+def correlate(a, v, mode="valid"):
+    """numpy.correlate: c[k] = sum_n a[n + k] conj(v[n]), modes 'valid', 'same', 'full'."""
+    a, v = _vectors(a, v, "correlate")
+    n, m = _shape(a)[0], _shape(v)[0]
+    full = _correlate_full(a, _cp.conj(v))
+    off = (m - 1) // 2 if n >= m else (n - 1) - (n - 1) // 2
+    return _conv_mode(full, n, m, mode, off)
+
+
+def convolve(a, v, mode="full"):
+    """numpy.convolve: (a * v)[k] = sum_n a[n] v[k - n], modes 'full', 'same', 'valid'."""
+    a, v = _vectors(a, v, "convolve")
+    n, m = _shape(a)[0], _shape(v)[0]
+    full = _correlate_full(a, lax.getitem(v, (("slice", None, None, -1),), []))
+    return _conv_mode(full, n, m, mode, (min(n, m) - 1) // 2)
