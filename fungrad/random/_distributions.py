@@ -19,6 +19,7 @@ import numpy as np
 
 from fungrad import numpy as fnp
 from fungrad._api.control import while_loop
+from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
 from fungrad._lax import convert_element_type, rem, stop_gradient
 from fungrad._lax.linalg_decomp import cholesky, eigh, qr, svd
@@ -62,9 +63,13 @@ def _result_shape(fname, shape, *params):
     if shape is None:
         return tuple(pshape)
     shape = canonical_shape(shape, fname)
-    if np.broadcast_shapes(shape, pshape) != shape:
+    try:
+        ok = np.broadcast_shapes(shape, pshape) == shape
+    except ValueError:
+        ok = False
+    if not ok:
         shapes = ", ".join(str(_shape(p)) for p in params)
-        raise ValueError(f"{fname}: shape={shape} is not broadcast-compatible with the "
+        raise ShapeError(f"{fname}: shape={shape} is not broadcast-compatible with the "
                          f"parameter shapes {shapes}; pass shape=None to use their broadcast.")
     return shape
 
@@ -271,6 +276,7 @@ def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None):
                          f"exceed the number of categories ({lshape[axis]}).")
     noisy = fnp.moveaxis(logits + _gumbel(key, lshape, dtype, mode), axis, -1)
     idx = _argsort(noisy, descending=True)[..., :k]          # batch_shape + (k,)
+    idx = convert_element_type(idx, np.int32)                 # top_k's index dtype, as JAX
     return fnp.reshape(fnp.moveaxis(idx, -1, 0), shape)
 
 
