@@ -18,7 +18,8 @@ The rule slots and their signatures are documented in `register`; `Exempt` decla
 deliberately has no rule (`NOT_LINEAR` for transpose).
 """
 from fungrad._core.cache import LRUCache as LRUCache, lru_cache_table as lru_cache_table
-from fungrad._core.eval import eval_jaxpr as eval_jaxpr
+from fungrad._core.eval import (
+    eval_eqn as eval_eqn, eval_jaxpr as eval_jaxpr, run_closed as run_closed)
 from fungrad._core.ir import (
     ClosedJaxpr as ClosedJaxpr, Eqn as Eqn, Jaxpr as Jaxpr, Literal as Literal, Var as Var)
 from fungrad._core.linear_arg import LinearArg as LinearArg, is_linear as is_linear
@@ -59,7 +60,8 @@ __all__ = [
     "BatchTracer", "CallImpl", "ClosedJaxpr", "DtypeFamily", "Emit", "Eqn", "Exempt", "JVPTrace",
     "Jaxpr", "LRUCache", "LinearArg", "LinearizedProgram", "Literal", "Primitive", "RuleFactory",
     "Tracer", "Ufunc", "Var", "Zero", "backward_pass", "broadcasting", "compiled",
-    "cast", "current_trace", "custom_jvp_call", "custom_vjp_call", "defjvp", "elementwise", "eval_jaxpr",
+    "cast", "current_trace", "custom_jvp_call", "custom_vjp_call", "defjvp", "elementwise",
+    "eval_eqn", "eval_jaxpr", "run_closed",
     "get_aval", "index", "is_eager", "is_linear", "jit_p", "jvp_flat", "jvp_linear", "jvp_zero",
     "linearize_flat", "linearize_program", "lru_cache_table", "parse_index", "pullback", "register",
     "stage_flat", "traced_program", "tree_flatten", "tree_unflatten",

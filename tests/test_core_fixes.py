@@ -198,3 +198,28 @@ def test_traceback_filtering_can_be_turned_off():
         assert any("/fungrad/" in f.filename for f in traceback.extract_tb(info.value.__traceback__))
     finally:
         set_traceback_filtering(True)
+
+
+def test_permute_and_forced_partial_eval_rewrite_signatures_without_retracing():
+    from fungrad._hop._util import partial_eval_forced, permute
+    closed = fg.make_jaxpr(lambda x, y: (fnp.sin(x) * y, x + y))(np.ones(3), np.ones(3))
+    p = permute(closed, [1, 0], [1, 0, 0])
+    assert p.jaxpr.eqns == closed.jaxpr.eqns  # the same equations, no new trace
+    fg.check_jaxpr(p)
+    from fungrad.extend import run_closed
+    x, y = np.arange(3.0), np.full(3, 2.0)
+    out = run_closed(p, y, x)
+    np.testing.assert_array_equal(out[0], x + y)
+    np.testing.assert_array_equal(out[1], np.sin(x) * y)
+    with pytest.raises(ValueError, match="not a permutation"):
+        permute(closed, [0, 0])
+    split = fg.make_jaxpr(lambda x, y: (fnp.sin(x), x * y))(np.ones(3), np.ones(3))
+    known, unknown, out_uk, nres = partial_eval_forced(split, [False, True], [True, False])
+    fg.check_jaxpr(known)
+    fg.check_jaxpr(unknown)
+    assert out_uk == [True, True]  # sin(x) is known, but forced into the unknown part
+    k = run_closed(known, x)
+    assert len(k) == nres
+    u = run_closed(unknown, *k, y)
+    np.testing.assert_array_equal(u[0], np.sin(x))
+    np.testing.assert_array_equal(u[1], x * y)

@@ -1,9 +1,18 @@
-"""Evaluate a jaxpr by binding each equation on the current trace, so running a jaxpr inside any
-transform transforms it.
+"""The one evaluator of programs: bind each equation on the current trace, so running a jaxpr
+inside any transform transforms it (and with no transform, evaluates it with numpy).
+
+`eval_eqn` is the step every interpreter that walks equations uses (the forward half of
+transposition, constant folding); `eval_jaxpr` and `run_closed` run whole programs.
 
 Imports: _core.ir.
 """
 from fungrad._core.ir import Literal
+
+
+def eval_eqn(eqn, ins):
+    """Bind `eqn`'s primitive on operand values `ins`; returns the list of its outputs."""
+    out = eqn.prim.bind(*ins, **eqn.params)
+    return out if eqn.prim.multiple_results else [out]
 
 
 def eval_jaxpr(jaxpr, consts, *args):
@@ -22,3 +31,8 @@ def eval_jaxpr(jaxpr, consts, *args):
         else:
             env[eqn.outvars[0]] = out
     return [v.val if type(v) is Literal else env[v] for v in jaxpr.outvars]
+
+
+def run_closed(closed, *args):
+    """Run a ClosedJaxpr on `args` (on the current trace); returns the list of outputs."""
+    return eval_jaxpr(closed.jaxpr, closed.consts, *args)

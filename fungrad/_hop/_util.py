@@ -7,7 +7,7 @@ import contextvars
 
 import numpy as np
 
-from fungrad._core.eval import eval_jaxpr
+from fungrad._core.eval import run_closed
 from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr, Var
 from fungrad._core.primitive import Exempt
 from fungrad._core.trace import EvalTrace, Tracer, current_trace
@@ -142,9 +142,7 @@ def fill_none(vals, mask):
     return [next(it) if m else None for m in mask]
 
 
-def run(closed, *args):
-    """Evaluate a ClosedJaxpr on the current trace; returns the list of outputs."""
-    return eval_jaxpr(closed.jaxpr, closed.consts, *args)
+run = run_closed  # the sub-programs of higher-order primitives run on the current trace
 
 
 def rewire(closed, in_avals, fn, name="rewired sub-program"):
@@ -158,18 +156,16 @@ def rewire(closed, in_avals, fn, name="rewired sub-program"):
 
 
 def permute(closed, in_order, out_order=None):
-    """Program whose input k is old input in_order[k] and output k is old output out_order[k]."""
-    n_in = len(closed.in_avals)
-    inv = [None] * n_in
-    for k, i in enumerate(in_order):
-        inv[i] = k
-    avals = [closed.in_avals[i] for i in in_order]
-
-    def fn(*xs):
-        outs = run(closed, *[xs[inv[i]] for i in range(n_in)])
-        return outs if out_order is None else [outs[j] for j in out_order]
-
-    return rewire(closed, avals, fn)
+    """Program whose input k is old input in_order[k] and output k is old output out_order[k]
+    (in_order a permutation; out_order may select or repeat outputs). A structural rewrite of
+    the program's signature: its equations are shared, nothing is traced again."""
+    j = closed.jaxpr
+    in_order = list(in_order)
+    if sorted(in_order) != list(range(len(j.invars))):
+        raise ValueError(f"permute: {in_order} is not a permutation of the program's inputs")
+    outvars = j.outvars if out_order is None else [j.outvars[k] for k in out_order]
+    return ClosedJaxpr(Jaxpr(j.constvars, [j.invars[i] for i in in_order], j.eqns, outvars),
+                       closed.consts)
 
 
 def record_eqn(trace, prim, args, params):
@@ -203,25 +199,22 @@ def partial_eval_forced(closed, unknowns, force_out):
     moved = [k for k, j in enumerate(known_pos) if forced[j]]
     nk = len(known_pos)
 
-    def known_fn(*xs):
-        outs = run(known, *xs)
-        ko, res = outs[:nk], outs[nk:]
-        return [ko[k] for k in keep] + res + [ko[k] for k in moved]
-
-    known2 = rewire(known, known.in_avals, known_fn)
+    # structural rewrites of the two signatures (no re-trace): the known program returns the
+    # forced outputs after its residuals; the unknown program takes them as inputs and passes
+    # them through
+    kj = known.jaxpr
+    ko, kres = kj.outvars[:nk], kj.outvars[nk:]
+    known2 = ClosedJaxpr(Jaxpr(kj.constvars, kj.invars, kj.eqns,
+                               [ko[k] for k in keep] + list(kres) + [ko[k] for k in moved]),
+                         known.consts)
     new_uk = [u or f for u, f in zip(out_uk, forced)]
-    n_moved = len(moved)
-    res_avals = unknown.in_avals[:nres]
-    moved_avals = [known.out_avals[k] for k in moved]
-
-    def unknown_fn(*xs):
-        res, mv, ins = xs[:nres], xs[nres:nres + n_moved], xs[nres + n_moved:]
-        uo = iter(run(unknown, *res, *ins))
-        mv = iter(mv)
-        return [next(mv) if forced[j] else next(uo) for j, u in enumerate(new_uk) if u]
-
-    unknown2 = rewire(unknown, res_avals + moved_avals + unknown.in_avals[nres:], unknown_fn)
-    return known2, unknown2, new_uk, nres + n_moved
+    uj = unknown.jaxpr
+    moved_vars = [Var(known.out_avals[k]) for k in moved]
+    mv, uo = iter(moved_vars), iter(uj.outvars)
+    outvars = [next(mv) if forced[j] else next(uo) for j, u in enumerate(new_uk) if u]
+    unknown2 = ClosedJaxpr(Jaxpr(uj.constvars, uj.invars[:nres] + moved_vars + uj.invars[nres:],
+                                 uj.eqns, outvars), unknown.consts)
+    return known2, unknown2, new_uk, nres + len(moved)
 
 
 def zeros_for(aval):

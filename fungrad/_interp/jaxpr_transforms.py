@@ -5,7 +5,7 @@ Imports: _core, _lax, _interp.
 """
 import numpy as np
 
-from fungrad._core.eval import eval_jaxpr
+from fungrad._core.eval import run_closed
 from fungrad._core.ir import ClosedJaxpr, Jaxpr
 from fungrad._core.linear_arg import LinearArg
 from fungrad._core.trace import Tracer, current_trace, set_trace
@@ -18,7 +18,7 @@ from fungrad._lax import broadcast_batch, instantiate, moveaxis
 
 
 def _runner(closed):
-    return lambda *xs: eval_jaxpr(closed.jaxpr, closed.consts, *xs)
+    return lambda *xs: run_closed(closed, *xs)
 
 
 def jvp_jaxpr(closed, nonzeros, instantiate_out=False):
@@ -131,7 +131,7 @@ def partial_eval_jaxpr(closed, unknowns):
         args = [trace.new_arg(a) if u else next(it) for a, u in zip(in_avals, unknowns)]
         try:
             with set_trace(trace):
-                outs = eval_jaxpr(closed.jaxpr, closed.consts, *args)
+                outs = run_closed(closed, *args)
             out_uk = [type(o) is StagingTracer and o._trace is trace for o in outs]
             uj = trace.to_jaxpr([o for o, u in zip(outs, out_uk) if u])
         finally:

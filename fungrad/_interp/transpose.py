@@ -7,6 +7,7 @@ others are transposed in reverse order with their primitive's transpose rule. Ev
 Imports: _core, lax (cotangent accumulation).
 """
 from fungrad._core.errors import MissingRuleError
+from fungrad._core.eval import eval_eqn
 from fungrad._core.ir import Literal
 from fungrad._core.linear_arg import LinearArg
 from fungrad._core.zero import Zero
@@ -39,11 +40,7 @@ def backward_pass(jaxpr, consts, args, cts_out):
                 break
         else:
             ins = [v.val if type(v) is Literal else env[v] for v in eqn.invars]
-            out = eqn.prim.bind(*ins, **eqn.params)
-            if eqn.prim.multiple_results:
-                env.update(zip(eqn.outvars, out))
-            else:
-                env[eqn.outvars[0]] = out
+            env.update(zip(eqn.outvars, eval_eqn(eqn, ins)))
     ct_env = {}
     for v, ct in zip(jaxpr.outvars, cts_out, strict=True):
         if ct is not None and type(ct) is not Zero and v in linear:

@@ -1,5 +1,5 @@
 """Constant folding: an equation whose operands are all literals or constants is evaluated once at
-compile time, with the primitive's own impl (so the value is exactly what eager mode computes).
+compile time by eager evaluation (eval_eqn on the EvalTrace: exactly what eager mode computes).
 
 Results that are 0-d become literals; larger ones become constants, but only if folding does not
 grow the program's data (a broadcast of a scalar to a big shape stays an equation).
@@ -8,7 +8,9 @@ Imports: _core, passes._util.
 """
 import numpy as np
 
+from fungrad._core.eval import eval_eqn
 from fungrad._core.ir import Literal, Var
+from fungrad._core.trace import EVAL_TRACE, set_trace
 from fungrad._interp.passes._util import (
     has_subprogram,
     is_effectful,
@@ -67,11 +69,10 @@ def _known_operands(eqn, known):
 def _evaluate(eqn, vals):
     """The outputs of `eqn` on `vals`, or None if folding would not pay or not be exact."""
     try:
-        with np.errstate(all="ignore"):
-            out = eqn.prim.impl(*vals, **eqn.params)
+        with np.errstate(all="ignore"), set_trace(EVAL_TRACE):
+            outs = eval_eqn(eqn, vals)
     except Exception:  # noqa: BLE001 - leave any error to run time, where eager raises it too
         return None
-    outs = list(out) if eqn.prim.multiple_results else [out]
     limit = max([_SMALL] + [_size(x) for x in vals])
     res = []
     for v, x in zip(eqn.outvars, outs):
