@@ -1,4 +1,7 @@
-"""fungrad.torch vs real PyTorch: an MLP trained 50 steps with ``loss.backward()`` (CPU).
+"""fungrad.torch vs real PyTorch: an MLP trained 50 steps with ``loss.backward()`` (CPU), two ways:
+raw tensors with a hand-written SGD step, and an ``nn.Module`` (Sequential of Linear/ReLU) with
+``nn.CrossEntropyLoss`` and ``torch.optim.Adam`` (zero_grad/backward/step), both sides starting
+from the same state_dict.
 
 The same script runs against both modules; the per-step time ratio (fungrad.torch / torch) is
 printed for a small net (64-32-10, batch 16) and a 512-wide one (512-512-512-10, batch 64).
@@ -58,9 +61,36 @@ def train(torch, sizes, batch, steps, lr=0.05):
     return (time.perf_counter() - t0) / steps, loss.item()
 
 
-def best(torch, sizes, batch, steps, repeats):
-    train(torch, sizes, batch, 3)  # warm up
-    runs = [train(torch, sizes, batch, steps) for _ in range(repeats)]
+def train_module(torch, sizes, batch, steps, lr=1e-3):
+    """Seconds per step of an nn.Module + Adam loop (the weights of make_data, zero biases)."""
+    nn = torch.nn
+    x, y, ws = make_data(sizes, batch)
+    X, Y = torch.tensor(x), torch.tensor(y)
+    layers = []
+    for i, w in enumerate(ws):
+        layers.append(nn.Linear(w.shape[0], w.shape[1]))
+        if i + 1 < len(ws):
+            layers.append(nn.ReLU())
+    model = nn.Sequential(*layers)
+    state = {}
+    for i, w in enumerate(ws):
+        state[f"{2 * i}.weight"] = torch.tensor(np.ascontiguousarray(w.T))
+        state[f"{2 * i}.bias"] = torch.zeros(w.shape[1])
+    model.load_state_dict(state)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = loss_fn(model(X), Y)
+        loss.backward()
+        opt.step()
+    return (time.perf_counter() - t0) / steps, loss.item()
+
+
+def best(torch, sizes, batch, steps, repeats, fn=train):
+    fn(torch, sizes, batch, 3)  # warm up
+    runs = [fn(torch, sizes, batch, steps) for _ in range(repeats)]
     return min(r[0] for r in runs), runs[-1][1]
 
 
@@ -75,15 +105,17 @@ def main():
         torch.set_num_threads(1)
     except ImportError:
         torch = None
-    print(f"{'config':38s} {'fungrad.torch':>14s} {'torch':>10s} {'ratio':>7s}  losses")
-    for name, (sizes, batch) in CONFIGS.items():
-        tf, lf = best(ftorch, sizes, batch, args.steps, args.repeats)
-        if torch is None:
-            print(f"{name:38s} {tf * 1e6:11.0f} us {'n/a':>10s}")
-            continue
-        tt, lt = best(torch, sizes, batch, args.steps, args.repeats)
-        print(f"{name:38s} {tf * 1e6:11.0f} us {tt * 1e6:7.0f} us {tf / tt:6.2f}x  "
-              f"{lf:.4f} / {lt:.4f}")
+    print(f"{'loop':14s} {'config':38s} {'fungrad.torch':>14s} {'torch':>10s} {'ratio':>7s}  "
+          "losses")
+    for loop, fn in (("tensors + SGD", train), ("Module + Adam", train_module)):
+        for name, (sizes, batch) in CONFIGS.items():
+            tf, lf = best(ftorch, sizes, batch, args.steps, args.repeats, fn)
+            if torch is None:
+                print(f"{loop:14s} {name:38s} {tf * 1e6:11.0f} us {'n/a':>10s}")
+                continue
+            tt, lt = best(torch, sizes, batch, args.steps, args.repeats, fn)
+            print(f"{loop:14s} {name:38s} {tf * 1e6:11.0f} us {tt * 1e6:7.0f} us "
+                  f"{tf / tt:6.2f}x  {lf:.4f} / {lt:.4f}")
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_seria
          _disable_byteorder_record=False):
     """Saves ``obj`` to a path or a binary file object (fungrad's format: see the module doc)."""
     buf = io.BytesIO()
-    _Pickler(buf, protocol=max(int(pickle_protocol), 2)).dump(obj)
+    _Pickler(buf, protocol=max(int(pickle_protocol), 4)).dump(obj)
     data = MAGIC + buf.getvalue()
     if isinstance(f, (str, os.PathLike)):
         with open(f, "wb") as fh:
@@ -65,7 +65,7 @@ _SAFE = {
     ("fungrad.torch.nn.parameter", "_rebuild_parameter"),
     ("fungrad.torch.nn.parameter", "Parameter"),
     ("fungrad.torch._dtype", "from_np"), ("fungrad.torch._device", "device"),
-    ("copyreg", "_reconstructor"), ("builtins", "object"),
+    ("copyreg", "_reconstructor"), ("builtins", "object"), ("_codecs", "encode"),
 }
 
 

@@ -3,8 +3,8 @@ convolutions and pooling, padding, interpolation and attention.
 
 Each function is a composition of fungrad.numpy (through ``apply``, recorded as one node named
 like torch's grad_fn) or of other shim ops, so every one is differentiable to any order by the
-core's rules. Convolutions and pooling are an im2col composition (integer-array indexing of a
-padded input, then ``matmul``/reductions), since fungrad.lax has no convolution primitive yet.
+core's rules. Convolutions and pooling are fungrad.lax's ``conv_general_dilated`` and
+``reduce_window``; unfold/fold are an im2col composition (integer-array indexing, matmul).
 
 Differs from torch: dropout masks come from numpy's generator (torch.Generator of this shim).
 """
@@ -20,6 +20,7 @@ from fungrad.torch import _ops_reduce as R
 from fungrad.torch import _ops_shape as S
 from fungrad.torch._ops_math import _erf_fn
 from fungrad.torch._record import apply
+from fungrad.torch._dtype import tensor_type_name
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._util import cast, common, norm_dim, val
 
@@ -140,7 +141,7 @@ def selu(input, inplace=False):
 
 
 def celu(input, alpha=1.0, inplace=False):
-    return _inplace_result(input, apply("EluBackward0", _elu_fn(alpha, 1.0, 1.0 / alpha),
+    return _inplace_result(input, apply("CeluBackward0", _elu_fn(alpha, 1.0, 1.0 / alpha),
                                         [input]), inplace)
 
 
@@ -250,7 +251,8 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
         out = apply("RreluWithNoiseBackward0", lambda v: fnp.where(v >= 0, v, v * slope),
                     [input])
     else:
-        out = leaky_relu(input, (lower + upper) / 2)
+        neg = (lower + upper) / 2
+        out = apply("RreluWithNoiseBackward0", lambda v: fnp.where(v >= 0, v, v * neg), [input])
     return _inplace_result(input, out, inplace)
 
 
@@ -267,7 +269,7 @@ def threshold_(input, threshold, value):
 # ---------------------------------------------------------------- linear
 def linear(input, weight, bias=None):
     if bias is None:
-        return apply("MmBackward0" if input.ndim == 2 else "MvBackward0",
+        return apply({2: "MmBackward0", 1: "MvBackward0"}.get(input.ndim, "UnsafeViewBackward0"),
                      lambda x, w: fnp.matmul(x, fnp.transpose(w)), [input, weight])
     name = "AddmmBackward0" if input.ndim == 2 else "ViewBackward0"
     return apply(name, lambda x, w, b: fnp.matmul(x, fnp.transpose(w)) + b, [input, weight, bias])
@@ -278,7 +280,7 @@ def bilinear(input1, input2, weight, bias=None):
         out = fnp.einsum("...i,oij,...j->...o", a, w, b)
         return out + bb[0] if bb else out
     args = [input1, input2, weight] + ([bias] if bias is not None else [])
-    return apply("ViewBackward0", fn, args)
+    return apply("AddBackward0" if bias is not None else "ViewBackward0", fn, args)
 
 
 # ---------------------------------------------------------------- dropout
@@ -346,7 +348,7 @@ def _index_array(t):
     if v.dtype.kind not in "iu":
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
                            "following scalar types: Long, Int; but got "
-                           f"{t.type() if hasattr(t, 'type') else v.dtype} instead (while "
+                           f"{tensor_type_name(v.dtype)} instead (while "
                            "checking arguments for embedding)")
     return v
 
@@ -493,7 +495,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
     k = len(shp)
     if tuple(input.shape[input.ndim - k:]) != shp:
         raise RuntimeError(f"Given normalized_shape={list(shp)}, expected input with shape "
-                           f"[*, {', '.join(map(str, shp))}], but got input of size{input.shape}")
+                           f"[*, {', '.join(map(str, shp))}], but got input of size{list(input.shape)}")
     axes = tuple(range(input.ndim - k, input.ndim))
 
     def norm(x):
@@ -556,7 +558,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
 
         def norm(x):
             return (x - _bcast_channel(rm, nd)) / fnp.sqrt(_bcast_channel(rv, nd) + eps)
-    return _affine("NativeBatchNormBackward0", norm, input, weight, bias,
+    return _affine("ViewBackward0", norm, input, weight, bias,
                    lambda v: _bcast_channel(v, nd))
 
 
@@ -764,7 +766,10 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         if reduction == "none":
             return fnp.reshape(out, out_shape)
         return out
-    return apply("NllLossBackward0" if nd <= 2 else "NllLoss2DBackward0", fn,
+    name = "NllLossBackward0" if nd <= 2 else "NllLoss2DBackward0"
+    if nd > 2 and reduction == "none":
+        name = "ViewBackward0"
+    return apply(name, fn,
                  [input] + ([weight] if weight is not None else []))
 
 
@@ -796,7 +801,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
             if reduction == "mean":
                 return fnp.sum(loss) / (lp.numel() / C) if lp.numel() else fnp.sum(loss) * np.nan
             return fnp.sum(loss) if reduction == "sum" else loss
-        name = {"mean": "DivBackward1", "sum": "SumBackward0"}.get(reduction, "NegBackward0")
+        name = "DivBackward1" if reduction == "mean" else "NegBackward0"
         return apply(name, fn, [lp, target] + ([weight] if weight is not None else []))
     nll = nll_loss(lp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing == 0:
@@ -947,7 +952,7 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
         pos = fnp.where(y == 1, x, 0.0 * x)
         neg = fnp.where(y == -1, fnp.maximum(margin - x, 0.0), 0.0 * x)
         return _reduce(pos + neg, reduction)
-    return apply("MeanBackward0", f, [input])
+    return apply(_red_name(reduction, "AddBackward0"), f, [input])
 
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -968,10 +973,12 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
         if w:
             loss = loss * w[0]
         return _reduce(fnp.sum(loss, axis=-1) / C, reduction)
-    return _pair("MeanBackward0", f, input, target, "none",
-                 [weight] if weight is not None else []) if reduction == "none" else \
-        apply("MeanBackward0", lambda x, y, *w: f(x, y, *w),
-              [input, target] + ([weight] if weight is not None else []))
+    return apply(_red_name(reduction, "DivBackward0"), f,
+                 [input, target] + ([weight] if weight is not None else []))
+
+
+def _red_name(reduction, none_name):
+    return {"mean": "MeanBackward0", "sum": "SumBackward0"}.get(reduction, none_name)
 
 
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -1037,7 +1044,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
             st = safe * fnp.log(safe) - safe + 0.5 * fnp.log(2 * math.pi * safe)
             loss = loss + fnp.where(t > 1, st, 0.0)
         return loss
-    return _pair("MeanBackward0", f, input, target, reduction)
+    return _pair(_red_name(reduction, "SubBackward0"), f, input, target, reduction)
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction="mean"):
@@ -1049,7 +1056,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction="mean
         if full:
             loss = loss + 0.5 * math.log(2 * math.pi)
         return _reduce(loss, reduction)
-    return apply("MeanBackward0", f, [input, target, var])
+    return apply(_red_name(reduction, "MulBackward0"), f, [input, target, var])
 
 
 # ---------------------------------------------------------------- padding
@@ -1121,8 +1128,9 @@ def pad(input, pad, mode="constant", value=None):
     widths = _pad_widths(pad, input.ndim)
     if mode not in ("constant", "reflect", "replicate", "circular"):
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
-    name = {"constant": "ConstantPadNdBackward0", "reflect": "ReflectionPad{}dBackward0",
-            "replicate": "ReplicationPad{}dBackward0", "circular": "CatBackward0"}[mode]
+    name = {"constant": "ConstantPadNdBackward0", "reflect": "ReflectionPad{}DBackward0",
+            "replicate": "ReplicationPad{}DBackward0",
+            "circular": "torch::autograd::CopySlices"}[mode]
     name = name.format(len(pad) // 2)
     return apply(name, _pad_fn(widths, mode, 0.0 if value is None else value), [input])
 
@@ -1198,22 +1206,11 @@ def _convnd(input, weight, bias, stride, padding, dilation, groups, nsp, name="C
                            f"({' x '.join(str(d * (kk - 1) + 1) for kk, d in zip(k, dilation))})."
                            " Kernel size can't be greater than actual input size")
     outs = tuple(o for o, _ in idx)
-    N = input.shape[0]
-    widths = [(0, 0), (0, 0)] + list(pads)
-    need_pad = any(lo or hi for lo, hi in pads)
-    ksz = int(np.prod(k))
-    L = int(np.prod(outs))
     hb = bias is not None
 
     def fn(x, w, *b):
-        if need_pad:
-            x = _constant_pad(x, widths, 0.0)
-        p = _gather_patches(x, idx)                      # N, C, *outs, *k
-        perm = (0,) + tuple(range(2, 2 + nsp)) + (1,) + tuple(range(2 + nsp, 2 + 2 * nsp))
-        p = fnp.reshape(fnp.transpose(p, perm), (N, L, groups, Cg * ksz))
-        wg = fnp.reshape(w, (groups, O // groups, Cg * ksz))
-        y = fnp.einsum("nlgk,gok->ngol", p, wg)          # N, g, O/g, L
-        y = fnp.reshape(y, (N, O) + outs)
+        y = lax.conv_general_dilated(x, w, stride, list(pads), rhs_dilation=dilation,
+                                     feature_group_count=groups)
         if b:
             y = y + fnp.reshape(b[0], (1, O) + (1,) * nsp)
         return y
@@ -1251,62 +1248,20 @@ def _conv_transposend(input, weight, bias, stride, padding, output_padding, grou
     hb = bias is not None
     flip_axes = tuple(range(2, 2 + nsp))
     Cg = Cin // groups
+    O = Og * groups
 
     def fn(x, w, *b):
-        z = fnp.zeros((N, Cin) + dil_sizes, x.dtype)
-        sl = (slice(None), slice(None)) + tuple(slice(None, None, s) for s in stride)
-        spec_idx = np.zeros((N, Cin) + dil_sizes, bool)
-        spec_idx[sl] = True
-        flat_pos = np.flatnonzero(spec_idx.reshape(-1))
-        z = fnp.reshape(lax.scatter_add(fnp.reshape(z, (-1,)), fnp.reshape(x, (-1,)),
-                                        *_flat_spec(flat_pos)), z.shape)
-        z = _crop_or_pad(z, pads)
         wf = fnp.flip(w, axis=flip_axes)                     # Cin, O/g, *k
         wf = fnp.reshape(wf, (groups, Cg, Og) + k)
         wf = fnp.transpose(wf, (0, 2, 1) + tuple(range(3, 3 + nsp)))
-        wf = fnp.reshape(wf, (groups * Og, Cg) + k)
-        return _conv_values(z, wf, groups, dilation, nsp, b[0] if b else None)
+        wf = fnp.reshape(wf, (O, Cg) + k)
+        y = lax.conv_general_dilated(x, wf, (1,) * nsp, pads, lhs_dilation=stride,
+                                     rhs_dilation=dilation, feature_group_count=groups)
+        if b:
+            y = y + fnp.reshape(b[0], (1, O) + (1,) * nsp)
+        return y
     out = apply("ConvolutionBackward0", fn, [input, weight] + ([bias] if hb else []))
     return S.squeeze(out, 0) if unbatched else out
-
-
-def _flat_spec(flat_pos):
-    from fungrad.extend import parse_index
-    return parse_index((flat_pos,), 1)
-
-
-def _crop_or_pad(z, pads):
-    for i, (lo, hi) in enumerate(pads):
-        d = 2 + i
-        if lo < 0:
-            z = z[(slice(None),) * d + (slice(-lo, None),)]
-            lo = 0
-        if hi < 0:
-            z = z[(slice(None),) * d + (slice(0, z.shape[d] + hi),)]
-            hi = 0
-        if lo or hi:
-            widths = [(0, 0)] * z.ndim
-            widths[d] = (lo, hi)
-            z = _constant_pad(z, widths, 0.0)
-    return z
-
-
-def _conv_values(x, w, groups, dilation, nsp, b):
-    """A stride-1, unpadded convolution on values (used by conv_transpose)."""
-    N, C = x.shape[0], x.shape[1]
-    O, Cg = w.shape[0], w.shape[1]
-    k = tuple(w.shape[2:])
-    idx = _patch_index(tuple(x.shape[2:]), k, (1,) * nsp, dilation)
-    outs = tuple(o for o, _ in idx)
-    ksz, L = int(np.prod(k)), int(np.prod(outs))
-    p = _gather_patches(x, idx)
-    perm = (0,) + tuple(range(2, 2 + nsp)) + (1,) + tuple(range(2 + nsp, 2 + 2 * nsp))
-    p = fnp.reshape(fnp.transpose(p, perm), (N, L, groups, Cg * ksz))
-    wg = fnp.reshape(w, (groups, O // groups, Cg * ksz))
-    y = fnp.reshape(fnp.einsum("nlgk,gok->ngol", p, wg), (N, O) + outs)
-    if b is not None:
-        y = y + fnp.reshape(b, (1, O) + (1,) * nsp)
-    return y
 
 
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
@@ -1361,8 +1316,6 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
 def _pool(input, nsp, kernel_size, stride, padding, dilation, ceil_mode, kind,
           count_include_pad=True, divisor_override=None, return_indices=False):
     unbatched = input.ndim == nsp + 1
-    if unbatched:
-        input = S.unsqueeze(input, 0)
     k = _tuple(kernel_size, nsp)
     s = _tuple(stride if stride is not None and stride != [] else kernel_size, nsp)
     p = _tuple(padding, nsp)
@@ -1371,7 +1324,7 @@ def _pool(input, nsp, kernel_size, stride, padding, dilation, ceil_mode, kind,
         if pp > kk // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
                                f"pad={pp}, kernel_size={kk} and dilation={d[0]}")
-    sp = tuple(input.shape[2:])
+    sp = tuple(input.shape[1 if unbatched else 2:])
     outs, pads = [], []
     for n, kk, ss, pp, dd in zip(sp, k, s, p, d):
         eff = dd * (kk - 1) + 1
@@ -1387,8 +1340,6 @@ def _pool(input, nsp, kernel_size, stride, padding, dilation, ceil_mode, kind,
     for o, kk, ss, dd in zip(outs, k, s, d):
         idx.append((o, np.arange(o)[:, None] * ss + np.arange(kk)[None, :] * dd))
     kaxes = tuple(range(2 + nsp, 2 + 2 * nsp))
-    N, C = input.shape[0], input.shape[1]
-    fill = -np.inf if kind == "max" else 0.0
     # valid-entry counts for average pooling
     if kind == "avg":
         ones = np.ones(sp)
@@ -1400,16 +1351,24 @@ def _pool(input, nsp, kernel_size, stride, padding, dilation, ceil_mode, kind,
         if divisor_override:
             cnt = np.full_like(cnt, divisor_override)
 
+    wdims, wstr, wdil = (1, 1) + k, (1, 1) + s, (1, 1) + d
+
     def fn(x):
-        x = _constant_pad(x, widths, fill)
-        pt = _gather_patches(x, idx)
+        if unbatched:
+            x = fnp.expand_dims(x, 0)
         if kind == "max":
-            return fnp.max(pt, axis=kaxes)
-        return fnp.sum(pt, axis=kaxes) / cnt.astype(x.dtype)
-    name = {"max": "MaxPool{}DWithIndicesBackward0", "avg": "AvgPool{}DBackward0"}[kind]
-    out = apply(name.format(max(nsp, 2)), fn, [input])
+            y = lax.reduce_window(x, -np.inf, lax.max, wdims, wstr, widths,
+                                  window_dilation=wdil)
+        else:
+            y = lax.reduce_window(x, 0.0, lax.add, wdims, wstr, widths,
+                                  window_dilation=wdil) / cnt.astype(x.dtype)
+        return y[0] if unbatched else y
+    name = {"max": "MaxPool2DWithIndicesBackward0", "avg": "AvgPool2DBackward0"}[kind]
+    out = apply("SqueezeBackward1" if nsp == 1 else name, fn, [input])
     if return_indices:
         xv = np.asarray(input._value)
+        if unbatched:
+            xv = xv[None]
         xp = np.pad(xv, widths, constant_values=-np.inf)
         pt = np.asarray(_gather_patches(xp, idx))
         flatk = pt.reshape(pt.shape[:2 + nsp] + (-1,))
@@ -1420,11 +1379,9 @@ def _pool(input, nsp, kernel_size, stride, padding, dilation, ceil_mode, kind,
             o_grid = np.arange(outs[i]).reshape((-1,) + (1,) * (nsp - 1 - i))
             pos.append(o_grid * s[i] + kidx[i] * d[i] - p[i])
         lin = np.ravel_multi_index(tuple(pos), sp, mode="clip") if nsp > 1 else pos[0]
-        ind = _new(np.asarray(lin, np.int64))
-        if unbatched:
-            return S.squeeze(out, 0), S.squeeze(ind, 0)
-        return out, ind
-    return S.squeeze(out, 0) if unbatched else out
+        ind = np.asarray(lin, np.int64)
+        return out, _new(ind[0] if unbatched else ind)
+    return out
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -1464,9 +1421,7 @@ def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
 
 def _adaptive(input, output_size, nsp, kind, return_indices=False):
     unbatched = input.ndim == nsp + 1
-    if unbatched:
-        input = S.unsqueeze(input, 0)
-    sp = tuple(input.shape[2:])
+    sp = tuple(input.shape[1 if unbatched else 2:])
     osz = _tuple(output_size, nsp)
     osz = tuple(n if o is None else o for o, n in zip(osz, sp))
     ranges = []
@@ -1474,6 +1429,12 @@ def _adaptive(input, output_size, nsp, kind, return_indices=False):
         ranges.append([(i * n // o, -(-(i + 1) * n // o)) for i in range(o)])
 
     def fn(x):
+        if unbatched:
+            x = fnp.expand_dims(x, 0)
+        y = _cells(x)
+        return y[0] if unbatched else y
+
+    def _cells(x):
         def cell(region):
             axes = tuple(range(2, 2 + nsp))
             if kind == "max":
@@ -1486,10 +1447,17 @@ def _adaptive(input, output_size, nsp, kind, return_indices=False):
             rows.append(fnp.stack([cell(x[:, :, a:b, c:e]) for c, e in ranges[1]], axis=-1))
         return fnp.stack(rows, axis=-2)
     name = {"max": "AdaptiveMaxPool{}DBackward0", "avg": "AdaptiveAvgPool{}DBackward0"}[kind]
-    out = apply(name.format(max(nsp, 2)), fn, [input])
+    name = name.format(2)
+    if nsp == 1:
+        name = "SqueezeBackward1"
+    elif kind == "avg" and all(o == 1 for o in osz):
+        name = "MeanBackward1"
+    out = apply(name, fn, [input])
     if return_indices:
         xv = np.asarray(input._value)
-        ind = np.zeros(tuple(out.shape), np.int64)
+        if unbatched:
+            xv = xv[None]
+        ind = np.zeros(xv.shape[:2] + tuple(osz), np.int64)
         for pos in np.ndindex(*osz):
             sl = tuple(slice(*ranges[i][pos[i]]) for i in range(nsp))
             reg = xv[(slice(None), slice(None)) + sl].reshape(xv.shape[:2] + (-1,))
@@ -1499,11 +1467,8 @@ def _adaptive(input, output_size, nsp, kind, return_indices=False):
             glob = [loc[i] + ranges[i][pos[i]][0] for i in range(nsp)]
             ind[(slice(None), slice(None)) + pos] = np.ravel_multi_index(tuple(glob), sp) \
                 if nsp > 1 else glob[0]
-        ind = _new(ind)
-        if unbatched:
-            return S.squeeze(out, 0), S.squeeze(ind, 0)
-        return out, ind
-    return S.squeeze(out, 0) if unbatched else out
+        return out, _new(ind[0] if unbatched else ind)
+    return out
 
 
 def adaptive_avg_pool1d(input, output_size):
@@ -1625,7 +1590,7 @@ def channel_shuffle(input, groups):
         x = fnp.reshape(x, (N, groups, C // groups) + shp[2:])
         x = fnp.swapaxes(x, 1, 2)
         return fnp.reshape(x, shp)
-    return apply("ViewBackward0", fn, [input])
+    return apply("ChannelShuffleBackward0", fn, [input])
 
 
 # ---------------------------------------------------------------- attention

@@ -37,7 +37,7 @@ class LBFGS(Optimizer):
         for p in self._params:
             n = p.numel()
             v = param_value(p)
-            v += t * d[off:off + n].reshape(v.shape)
+            v += v.dtype.type(t) * d[off:off + n].reshape(v.shape)
             p._vc.v += 1
             off += n
 

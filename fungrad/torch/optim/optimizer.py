@@ -125,9 +125,11 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
-        state_dict = copy.deepcopy(state_dict)
+        """As torch: groups are deep-copied, state dicts rebuilt, but state tensors of the
+        parameter's dtype are taken as they are (shared with ``state_dict``, as torch's
+        ``Tensor.to`` returns the same tensor when nothing changes)."""
         groups = self.param_groups
-        saved = state_dict["param_groups"]
+        saved = copy.deepcopy(state_dict["param_groups"])
         if len(groups) != len(saved):
             raise ValueError("loaded state dict has a different number of parameter groups")
         if any(len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved)):
@@ -175,8 +177,11 @@ class Optimizer:
 
 
 def _cast_state(p, key, value):
-    if isinstance(value, Tensor) and key != "step" and value._value.dtype.kind == "f":
+    if isinstance(value, Tensor) and key != "step" and value._value.dtype.kind == "f" and \
+            value._value.dtype != p._value.dtype:
         return _new(np.asarray(value._value, dtype=p._value.dtype))
+    if isinstance(value, dict):
+        return {k: _cast_state(p, k, v) for k, v in value.items()}
     return value
 
 

@@ -152,7 +152,7 @@ class RNNBase(Module):
         batched = input.ndim == 3
         if input.ndim not in (2, 3):
             raise ValueError(f"{type(self).__name__}: Expected input to be 2D or 3D, got "
-                             f"{input.ndim}D instead")
+                             f"{input.ndim}D tensor instead")
         x = input if batched else S.unsqueeze(input, 1)
         if batched and self.batch_first:
             x = S.transpose(x, 0, 1)
