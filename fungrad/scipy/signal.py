@@ -1,1 +1,105 @@
-"""placeholder, filled below"""
+"""fungrad.scipy.signal: convolve, correlate (N-D; modes 'full', 'same', 'valid'; method
+'direct' (im2col + GEMM on lax.conv_general_dilated), 'fft' or 'auto') and fftconvolve, as
+scipy.signal / jax.scipy.signal.
+
+Imports: _core, lax, numpy.
+"""
+import numpy as np
+
+from fungrad._core.errors import ShapeError
+from fungrad._core.trace import get_aval
+from fungrad import _lax as lax
+from fungrad._lax import complex_parts as _cp
+from fungrad._lax.conv import conv_general_dilated
+from fungrad._lax.indexing import FULL
+from fungrad.numpy import fft as _fft
+from fungrad.numpy._promote import asarray, promote_inexact
+
+
+def _prep(in1, in2, fn):
+    a, b = promote_inexact(asarray(in1), asarray(in2))
+    sa, sb = get_aval(a).shape, get_aval(b).shape
+    if len(sa) != len(sb):
+        raise ShapeError(f"{fn}: in1 and in2 should have the same dimensionality, got "
+                         f"{get_aval(a).str_short()} and {get_aval(b).str_short()}")
+    if 0 in sa or 0 in sb:
+        raise ShapeError(f"{fn}: inputs must be non-empty")
+    return a, b
+
+
+def _flip(x):
+    nd = get_aval(x).ndim
+    return lax.getitem(x, (("slice", None, None, -1),) * nd, [])
+
+
+def _crop(full, sa, sb, mode, fn):
+    """The 'same' (centered on in1) or 'valid' part of a full convolution."""
+    if mode == "full":
+        return full
+    nd = len(sa)
+    spec = [FULL] * nd
+    for i, (n, m) in enumerate(zip(sa, sb)):
+        if mode == "same":
+            lo = (m - 1) // 2  # centered on in1, as scipy
+            spec[i] = ("slice", lo, lo + n, None)
+        elif mode == "valid":
+            if not (all(x >= y for x, y in zip(sa, sb)) or all(x <= y for x, y in zip(sa, sb))):
+                raise ValueError(f"{fn}: for 'valid' mode, one must be at least as large as the "
+                                 "other in every dimension")
+            spec[i] = ("slice", min(n, m) - 1, max(n, m), None)
+        else:
+            raise ValueError(f"{fn}: mode must be 'full', 'same' or 'valid', got {mode!r}")
+    return lax.getitem(full, tuple(spec), [])
+
+
+def _direct_full(a, b):
+    """Full N-D convolution of a with b: a correlation of a with the flipped b, padded."""
+    sa, sb = get_aval(a).shape, get_aval(b).shape
+    nd = len(sa)
+    x = lax.reshape(a, (1, 1, *sa))
+    w = lax.reshape(_flip(b), (1, 1, *sb))
+    out = conv_general_dilated(x, w, (1,) * nd, tuple((m - 1, m - 1) for m in sb))
+    return lax.reshape(out, tuple(n + m - 1 for n, m in zip(sa, sb)))
+
+
+def _fft_full(a, b):
+    sa, sb = get_aval(a).shape, get_aval(b).shape
+    s = tuple(n + m - 1 for n, m in zip(sa, sb))
+    axes = tuple(range(len(sa)))
+    cplx = get_aval(a).dtype.kind == "c" or get_aval(b).dtype.kind == "c"
+    if cplx:
+        return _fft.ifftn(lax.mul(_fft.fftn(a, s, axes), _fft.fftn(b, s, axes)), s, axes)
+    return _fft.irfftn(lax.mul(_fft.rfftn(a, s, axes), _fft.rfftn(b, s, axes)), s, axes)
+
+
+def _choose(method, sa, sb):
+    if method == "auto":
+        # direct costs ~ prod(out) * prod(kernel); FFT ~ prod(out) log(prod(out)) with a large
+        # constant: use FFT for big kernels
+        out = np.prod([n + m - 1 for n, m in zip(sa, sb)])
+        return "fft" if min(np.prod(sa), np.prod(sb)) > 64 and \
+            np.prod(sb) * np.prod(sa) > 30 * out * np.log2(max(out, 2)) else "direct"
+    if method not in ("direct", "fft"):
+        raise ValueError(f"method must be 'auto', 'direct' or 'fft', got {method!r}")
+    return method
+
+
+def convolve(in1, in2, mode="full", method="auto"):
+    """N-D convolution of in1 with in2."""
+    a, b = _prep(in1, in2, "convolve")
+    sa, sb = get_aval(a).shape, get_aval(b).shape
+    full = (_fft_full if _choose(method, sa, sb) == "fft" else _direct_full)(a, b)
+    return _crop(full, sa, sb, mode, "convolve")
+
+
+def correlate(in1, in2, mode="full", method="auto"):
+    """N-D cross-correlation: z[k] = sum_l in1[l + k] conj(in2[l])."""
+    a, b = _prep(in1, in2, "correlate")
+    return convolve(a, _flip(_cp.conj(b)), mode, method)
+
+
+def fftconvolve(in1, in2, mode="full", axes=None):
+    """Convolution through the FFT (over all axes; axes= is not supported)."""
+    if axes is not None:
+        raise NotImplementedError("fftconvolve: axes= is not supported; convolve over all axes")
+    return convolve(in1, in2, mode, "fft")

@@ -1,1 +1,278 @@
-"""placeholder, filled below"""
+"""fungrad.scipy.special: scipy.special's functions, differentiable (as jax.scipy.special).
+
+Primitives on scipy kernels (fungrad._lax.special, erf in fungrad._lax.special_erf) where no
+composition is accurate; compositions of them elsewhere, in stable forms: logsumexp shifts by the
+maximum (all -inf gives -inf; its gradient is then NaN, as JAX); ndtr = erfc(-x/sqrt 2)/2 (no
+cancellation in the lower tail); log_ndtr is a primitive accurate at +-40; xlogy / xlog1py are 0
+with a zero gradient in y where x == 0; expit is lax.logistic; i0 / i1 are exp(|x|) i0e / i1e.
+
+Imports: _core, lax, numpy.
+"""
+import numpy as np
+import scipy.special as _sc
+
+from fungrad._core.trace import get_aval
+from fungrad import _lax as lax
+from fungrad._lax import special as _sp
+from fungrad._lax.special_erf import erf as _erf
+import fungrad.numpy as fnp
+from fungrad.numpy._promote import asarray, promote_inexact
+
+__all__ = [
+    "bernoulli", "beta", "betainc", "betaincinv", "betaln", "comb", "digamma", "entr", "erf",
+    "erfc", "erfcx", "erfinv", "exp1", "expi", "expit", "factorial", "gamma", "gammainc",
+    "gammaincc", "gammaincinv", "gammaln", "gammasgn", "i0", "i0e", "i1", "i1e", "kl_div",
+    "log_expit", "log_ndtr", "log_softmax", "loggamma", "logit", "logsumexp", "multigammaln",
+    "ndtr", "ndtri", "poch", "polygamma", "psi", "rel_entr", "rgamma", "softmax", "xlog1py",
+    "xlogy", "zeta",
+]
+
+
+def _f(*xs):
+    out = promote_inexact(*[asarray(x) for x in xs])
+    return out[0] if len(xs) == 1 else out
+
+
+def _u(prim_fn, name, doc):
+    def fn(x):
+        return prim_fn(_f(x))
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return fn
+
+
+erf = _u(_erf, "erf", "Error function.")
+erfc = _u(_sp.erfc, "erfc", "Complementary error function 1 - erf(x), accurate for large x.")
+erfinv = _u(_sp.erfinv, "erfinv", "Inverse error function.")
+erfcx = _u(_sp.erfcx, "erfcx", "Scaled complementary error function e^{x^2} erfc(x).")
+ndtri = _u(_sp.ndtri, "ndtri", "Inverse of the standard normal CDF.")
+log_ndtr = _u(_sp.log_ndtr, "log_ndtr", "log of the standard normal CDF, accurate in both tails.")
+gammaln = _u(_sp.gammaln, "gammaln", "log|Gamma(x)|.")
+gamma = _u(_sp.gamma, "gamma", "The Gamma function.")
+digamma = _u(_sp.digamma, "digamma", "d/dx log Gamma(x).")
+psi = digamma
+i0e = _u(_sp.i0e, "i0e", "Exponentially scaled modified Bessel function of order 0.")
+i1e = _u(_sp.i1e, "i1e", "Exponentially scaled modified Bessel function of order 1.")
+exp1 = _u(_sp.exp1, "exp1", "Exponential integral E1(x).")
+expi = _u(_sp.expi, "expi", "Exponential integral Ei(x).")
+gammasgn = _u(_sp.gammasgn, "gammasgn", "Sign of the Gamma function (zero gradient).")
+expit = _u(lax.logistic, "expit", "The logistic sigmoid 1 / (1 + e^{-x}), stable for large |x|.")
+
+
+def loggamma(x):
+    """log Gamma(x) for real x > 0 (equal to gammaln there; complex x is not supported)."""
+    return gammaln(x)
+
+
+def ndtr(x):
+    """Standard normal CDF, as erfc(-x / sqrt(2)) / 2: accurate in the lower tail."""
+    x = _f(x)
+    return lax.mul(_sp.erfc(lax.mul(x, np.asarray(-1 / np.sqrt(2), get_aval(x).dtype))),
+                   np.asarray(0.5, get_aval(x).dtype))
+
+
+def polygamma(n, x):
+    """n-th derivative of digamma (differentiable in x)."""
+    n, x = _f(n, x)
+    return _sp.polygamma(*fnp.broadcast_arrays(n, x)) if get_aval(n).shape != get_aval(x).shape \
+        else _sp.polygamma(n, x)
+
+
+def zeta(x, q=None):
+    """Hurwitz zeta function sum_k (k + q)^{-x} (Riemann zeta when q is None); differentiable
+    in q."""
+    if q is None:
+        q = 1.0
+    x, q = _f(x, q)
+    return _sp.zeta(x, q)
+
+
+def gammainc(a, x):
+    """Regularized lower incomplete gamma P(a, x); differentiable in x."""
+    return _sp.gammainc(*_f(a, x))
+
+
+def gammaincc(a, x):
+    """Regularized upper incomplete gamma Q(a, x) = 1 - P(a, x), accurate where P is near 1."""
+    return _sp.gammaincc(*_f(a, x))
+
+
+def gammaincinv(a, y):
+    return _sp.gammaincinv(*_f(a, y))
+
+
+def betainc(a, b, x):
+    """Regularized incomplete beta I_x(a, b); differentiable in x."""
+    return _sp.betainc(*_f(a, b, x))
+
+
+def betaincinv(a, b, y):
+    return _sp.betaincinv(*_f(a, b, y))
+
+
+def i0(x):
+    x = _f(x)
+    return lax.mul(lax.exp(lax.abs(x)), _sp.i0e(x))
+
+
+def i1(x):
+    x = _f(x)
+    return lax.mul(lax.exp(lax.abs(x)), _sp.i1e(x))
+
+
+def betaln(a, b):
+    """log|B(a, b)| = gammaln(a) + gammaln(b) - gammaln(a + b)."""
+    a, b = _f(a, b)
+    return gammaln(a) + gammaln(b) - gammaln(a + b)
+
+
+def beta(a, b):
+    """B(a, b) (for positive a, b) = exp(betaln(a, b))."""
+    return fnp.exp(betaln(a, b))
+
+
+def rgamma(x):
+    """1 / Gamma(x), zero at the poles."""
+    x = _f(x)
+    g = gamma(x)
+    pole = fnp.equal(fnp.abs(g), np.inf)
+    return fnp.where(pole, 0.0, 1.0 / fnp.where(pole, 1.0, g))
+
+
+def poch(z, m):
+    """Rising factorial Gamma(z + m) / Gamma(z) (for z > 0, z + m > 0)."""
+    z, m = _f(z, m)
+    return fnp.exp(gammaln(z + m) - gammaln(z))
+
+
+def multigammaln(a, d):
+    """Multivariate log-gamma: d(d-1)/4 log(pi) + sum_{j<d} gammaln(a - j/2)."""
+    d = int(d)
+    a = _f(a)
+    out = gammaln(a) + d * (d - 1) / 4 * np.log(np.pi)
+    for j in range(1, d):
+        out = out + gammaln(a - j / 2)
+    return out
+
+
+def _safe_where_zero(x, y, fill):
+    zero = fnp.equal(x, 0.0)
+    return zero, fnp.where(zero, fill, y)
+
+
+def xlogy(x, y):
+    """x log(y), 0 where x == 0 (also for y == 0), with a zero derivative in y there."""
+    x, y = _f(x, y)
+    zero, y_safe = _safe_where_zero(x, y, 1.0)
+    return fnp.where(zero, 0.0, x * fnp.log(y_safe))
+
+
+def xlog1py(x, y):
+    """x log1p(y), 0 where x == 0."""
+    x, y = _f(x, y)
+    zero, y_safe = _safe_where_zero(x, y, 0.0)
+    return fnp.where(zero, 0.0, x * fnp.log1p(y_safe))
+
+
+def entr(x):
+    """-x log x for x > 0, 0 at 0, -inf for x < 0."""
+    x = _f(x)
+    pos = fnp.greater(x, 0.0)
+    safe = fnp.where(pos, x, 1.0)
+    return fnp.where(pos, -x * fnp.log(safe), fnp.where(fnp.equal(x, 0.0), 0.0, -np.inf))
+
+
+def rel_entr(x, y):
+    """x log(x / y) for x, y > 0; 0 for x == 0, y >= 0; inf otherwise."""
+    x, y = _f(x, y)
+    both = fnp.logical_and(fnp.greater(x, 0.0), fnp.greater(y, 0.0))
+    xs, ys = fnp.where(both, x, 1.0), fnp.where(both, y, 1.0)
+    zero_ok = fnp.logical_and(fnp.equal(x, 0.0), fnp.greater_equal(y, 0.0))
+    return fnp.where(both, xs * fnp.log(xs / ys), fnp.where(zero_ok, 0.0, np.inf))
+
+
+def kl_div(x, y):
+    """x log(x / y) - x + y for x, y > 0; y for x == 0, y >= 0; inf otherwise."""
+    x, y = _f(x, y)
+    return rel_entr(x, y) - x + y
+
+
+def logit(p):
+    """log(p / (1 - p))."""
+    p = _f(p)
+    return fnp.log(p) - fnp.log1p(-p)
+
+
+def log_expit(x):
+    """log(expit(x)) = -log(1 + e^{-x}), stable for large |x|."""
+    x = _f(x)
+    return -fnp.logaddexp(0.0, -x)
+
+
+def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
+    """log(sum(b * exp(a))) over `axis`, shifted by the (non-differentiated) maximum so that
+    nothing overflows. With return_sign, (log|s|, sign(s)) for a signed sum s; without, a
+    negative sum gives NaN as scipy. All -inf inputs give -inf (gradient NaN, as JAX)."""
+    a = _f(a)
+    if b is not None:
+        a, b = _f(a, b)
+        a, b = fnp.broadcast_arrays(a, b)
+    amax = fnp.max(a, axis=axis, keepdims=True)
+    amax = lax.stop_gradient(fnp.where(fnp.isfinite(amax), amax, 0.0))
+    e = fnp.exp(a - amax)
+    if b is not None:
+        e = e * b
+    s = fnp.sum(e, axis=axis, keepdims=True)
+    shift = amax if keepdims else fnp.squeeze(amax, axis=axis) if axis is not None else \
+        fnp.reshape(amax, ())
+    if not keepdims:
+        s = fnp.squeeze(s, axis=axis) if axis is not None else fnp.reshape(s, ())
+    if return_sign:
+        sign = fnp.sign(s)
+        return fnp.log(fnp.abs(s)) + shift, sign
+    return fnp.log(s) + shift
+
+
+def softmax(x, axis=None):
+    """exp(x) / sum(exp(x)) over `axis` (all axes by default, as scipy)."""
+    x = _f(x)
+    m = lax.stop_gradient(fnp.max(x, axis=axis, keepdims=True))
+    m = fnp.where(fnp.isfinite(m), m, 0.0)
+    e = fnp.exp(x - m)
+    return e / fnp.sum(e, axis=axis, keepdims=True)
+
+
+def log_softmax(x, axis=None):
+    """x - logsumexp(x) over `axis` (all axes by default, as scipy)."""
+    x = _f(x)
+    m = lax.stop_gradient(fnp.max(x, axis=axis, keepdims=True))
+    m = fnp.where(fnp.isfinite(m), m, 0.0)
+    shifted = x - m
+    return shifted - fnp.log(fnp.sum(fnp.exp(shifted), axis=axis, keepdims=True))
+
+
+def factorial(n, exact=False):
+    """n! = Gamma(n + 1) as a float (0 for n < 0, as scipy); exact=True is not supported."""
+    if exact:
+        raise NotImplementedError("factorial: exact=True is not supported (use math.factorial)")
+    n = _f(n)
+    neg = fnp.less(n, 0.0)
+    return fnp.where(neg, 0.0, fnp.exp(gammaln(fnp.where(neg, 0.0, n) + 1.0)))
+
+
+def comb(N, k, exact=False, repetition=False):
+    """Binomial coefficient N choose k as a float, 0 where k < 0 or k > N (as scipy)."""
+    if exact:
+        raise NotImplementedError("comb: exact=True is not supported (use math.comb)")
+    N, k = _f(N, k)
+    if repetition:
+        N = N + k - 1
+    ok = fnp.logical_and(fnp.logical_and(fnp.greater_equal(k, 0.0), fnp.less_equal(k, N)),
+                         fnp.greater_equal(N, 0.0))
+    Ns, ks = fnp.where(ok, N, 1.0), fnp.where(ok, k, 0.0)
+    return fnp.where(ok, fnp.exp(gammaln(Ns + 1) - gammaln(ks + 1) - gammaln(Ns - ks + 1)), 0.0)
+
+
+def bernoulli(n):
+    """The Bernoulli numbers B_0 .. B_n (a concrete array, as scipy; B_1 = -1/2)."""
+    return np.asarray(_sc.bernoulli(int(n)), np.float64)
