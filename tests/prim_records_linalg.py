@@ -2,12 +2,14 @@
 primitives (fungrad._lax.linalg_decomp, complex_parts, fft, conv, special)."""
 import numpy as np
 import scipy.linalg as sla
-from prim_records import REAL, Rec
+import scipy.special as scs
+from prim_records import POS, REAL, UNIT, Rec, real, unary
 
 from fungrad._lax import complex_parts as cp
 from fungrad._lax import conv as cv
 from fungrad._lax import fft as ff
 from fungrad._lax import linalg_decomp as ld
+from fungrad._lax import special as sp
 
 
 def _on_matrices(make):
@@ -266,6 +268,38 @@ RECORDS = [
     Rec(ff.irfft_transpose_p, lambda x: cp.real(ff.irfft_transpose_p.bind(
         x, fft_lengths=x.shape[-1:])), [((4,),), ((2, 5),)], (REAL,),
         lambda x: _irfft_t_ref(x).real),
+]
+
+# ---- special functions (shape parameters fixed inside the function: not differentiated)
+RECORDS += [
+    unary(sp.erfc_p, sp.erfc, scs.erfc),
+    unary(sp.erfinv_p, sp.erfinv, scs.erfinv, UNIT),
+    unary(sp.erfcx_p, sp.erfcx, scs.erfcx),
+    unary(sp.ndtri_p, sp.ndtri, scs.ndtri, real(0.05, 0.95)),
+    unary(sp.log_ndtr_p, sp.log_ndtr, scs.log_ndtr, real(-6, 6)),
+    unary(sp.gammaln_p, sp.gammaln, scs.gammaln, real(0.5, 4)),
+    unary(sp.gamma_p, sp.gamma, scs.gamma, real(0.5, 3)),
+    unary(sp.digamma_p, sp.digamma, scs.digamma, real(0.5, 4)),
+    unary(sp.polygamma_p, lambda x: sp.polygamma(np.full(np.shape(x), 2.0), x),
+          lambda x: scs.polygamma(2, x), real(0.5, 4)),
+    unary(sp.i0e_p, sp.i0e, scs.i0e),
+    unary(sp.i1e_p, sp.i1e, scs.i1e),
+    unary(sp.zeta_p, lambda q: sp.zeta(np.full(np.shape(q), 3.0), q), lambda q: scs.zeta(3, q),
+          real(0.5, 3)),
+    unary(sp.gammainc_p, lambda x: sp.gammainc(np.full(np.shape(x), 2.5), x),
+          lambda x: scs.gammainc(2.5, x), POS),
+    unary(sp.gammaincc_p, lambda x: sp.gammaincc(np.full(np.shape(x), 0.7), x),
+          lambda x: scs.gammaincc(0.7, x), POS),
+    unary(sp.gammaincinv_p, lambda p: sp.gammaincinv(np.full(np.shape(p), 2.5), p),
+          lambda p: scs.gammaincinv(2.5, p), real(0.1, 0.9)),
+    unary(sp.betainc_p, lambda x: sp.betainc(np.full(np.shape(x), 2.0), np.full(np.shape(x), 3.5),
+                                            x), lambda x: scs.betainc(2.0, 3.5, x), real(0.1, 0.9)),
+    unary(sp.betaincinv_p, lambda p: sp.betaincinv(np.full(np.shape(p), 2.0),
+                                                  np.full(np.shape(p), 3.5), p),
+          lambda p: scs.betaincinv(2.0, 3.5, p), real(0.1, 0.9)),
+    unary(sp.exp1_p, sp.exp1, scs.exp1, POS),
+    unary(sp.expi_p, sp.expi, scs.expi, POS),
+    unary(sp.gammasgn_p, sp.gammasgn, scs.gammasgn, real(-2.9, -2.1), "nondiff"),
 ]
 
 
