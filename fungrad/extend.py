@@ -32,7 +32,8 @@ from fungrad._core.trace import (
     EVAL_TRACE as EVAL_TRACE, Tracer as Tracer, current_trace as current_trace,
     get_aval as get_aval)
 from fungrad._core.tree import tree_flatten as tree_flatten, tree_unflatten as tree_unflatten
-from fungrad._core.zero import Zero as Zero
+from fungrad._core.zero import (
+    Zero as Zero, instantiate as instantiate, zeros_like_aval as zeros_like_aval)
 from fungrad._lax._families import naryop as broadcasting, unop as elementwise
 from fungrad._lax._jvp_rules import defjvp as defjvp, jvp_zero as jvp_zero
 from fungrad._lax.shape import jvp_linear as jvp_linear
@@ -56,13 +57,13 @@ from fungrad.numpy._promote import cast as cast
 from fungrad.numpy.indexing import getitem as index, parse_index as parse_index
 
 __all__ = [
-    "ANY_DTYPE", "EVAL_TRACE", "FIRST_ORDER", "INEXACT", "INTEGER_OR_BOOL", "NOT_LINEAR",
-    "BatchTracer", "CallImpl", "ClosedJaxpr", "DtypeFamily", "Emit", "Eqn", "Exempt", "JVPTrace",
-    "Jaxpr", "LRUCache", "LinearArg", "LinearizedProgram", "Literal", "Primitive", "RuleFactory",
-    "Tracer", "Ufunc", "Var", "Zero", "backward_pass", "broadcasting", "compiled",
-    "cast", "current_trace", "custom_jvp_call", "custom_vjp_call", "defjvp", "elementwise",
-    "eval_eqn", "eval_jaxpr", "run_closed",
-    "get_aval", "index", "is_eager", "is_linear", "jit_p", "jvp_flat", "jvp_linear", "jvp_zero",
-    "linearize_flat", "linearize_program", "lru_cache_table", "parse_index", "pullback", "register",
-    "stage_flat", "traced_program", "tree_flatten", "tree_unflatten",
+    "ANY_DTYPE", "BatchTracer", "CallImpl", "ClosedJaxpr", "DtypeFamily", "Emit", "Eqn",
+    "EVAL_TRACE", "Exempt", "FIRST_ORDER", "INEXACT", "INTEGER_OR_BOOL", "Jaxpr", "JVPTrace",
+    "LinearArg", "LinearizedProgram", "Literal", "LRUCache", "NOT_LINEAR", "Primitive",
+    "RuleFactory", "Tracer", "Ufunc", "Var", "Zero", "backward_pass", "broadcasting", "cast",
+    "compiled", "current_trace", "custom_jvp_call", "custom_vjp_call", "defjvp", "elementwise",
+    "eval_eqn", "eval_jaxpr", "get_aval", "index", "instantiate", "is_eager", "is_linear", "jit_p",
+    "jvp_flat", "jvp_linear", "jvp_zero", "linearize_flat", "linearize_program", "lru_cache_table",
+    "parse_index", "pullback", "register", "run_closed", "stage_flat", "traced_program",
+    "tree_flatten", "tree_unflatten", "zeros_like_aval",
 ]

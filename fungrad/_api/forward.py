@@ -5,12 +5,12 @@ Imports: _core, _interp, _api.args.
 import numpy as np
 
 from fungrad._core.traceback_util import api_boundary
-from fungrad._core.dtypes import float0, is_float
+from fungrad._core.dtypes import is_float
 from fungrad._core.errors import DtypeError, ShapeError
-from fungrad._core.eval import eval_jaxpr
+from fungrad._core.eval import run_closed
 from fungrad._core.trace import get_aval
 from fungrad._core.tree import tree_flatten, tree_unflatten
-from fungrad._core.zero import Zero
+from fungrad._core.zero import Zero, instantiate, zeros_like_aval
 from fungrad._api.args import as_leaf
 from fungrad._interp.jvp import jvp_flat
 from fungrad._interp.linearize import linearize_flat
@@ -37,9 +37,7 @@ def _tangent_leaf(i, p, t):
 
 
 def _output_tangent(t):
-    if type(t) is Zero:
-        return np.zeros(t.aval.shape, t.aval.dtype if t.aval.dtype != float0 else float0)
-    return t
+    return instantiate(t)
 
 
 @api_boundary
@@ -102,10 +100,9 @@ def linearize(fun, *primals):
             raise ShapeError(f"linearize: tangents have structure {t_tree!r} but primals "
                              f"{in_tree!r}; they must match.")
         ts = [_tangent_leaf(i, p, t) for i, (p, t) in enumerate(zip(leaves, t_leaves))]
-        ts = [np.zeros(t.aval.shape, t.aval.dtype) if type(t) is Zero else t for t in ts]
-        outs = iter(eval_jaxpr(lin.jaxpr.jaxpr, lin.jaxpr.consts, *ts))
-        res = [np.zeros(a.shape, a.dtype) if z else next(outs)
-               for a, z in zip(lin.out_avals, lin.out_zero)]
+        ts = [instantiate(t) for t in ts]
+        outs = iter(run_closed(lin.jaxpr, *ts))
+        res = [zeros_like_aval(a) if z else next(outs) for a, z in zip(lin.out_avals, lin.out_zero)]
         return tree_unflatten(out_tree, res)
 
     return tree_unflatten(out_tree, out_leaves), f_jvp

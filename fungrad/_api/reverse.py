@@ -8,6 +8,7 @@ import numpy as np
 
 from fungrad._core.traceback_util import api_boundary
 from fungrad._core.dtypes import float0, is_float
+from fungrad._core.zero import instantiate
 from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.linear_arg import LinearArg
 from fungrad._core.trace import get_aval
@@ -23,8 +24,7 @@ def pullback(linear_fn, cts):
     nonzero_cts = [ct for ct, z in zip(cts, linear_fn.out_zero) if not z]
     args = [LinearArg(a) for a in linear_fn.in_avals]
     cts_in = backward_pass(jaxpr.jaxpr, jaxpr.consts, args, nonzero_cts)
-    return [np.zeros(a.shape, a.dtype) if ct is None else ct
-            for ct, a in zip(cts_in, linear_fn.in_avals)]
+    return [instantiate(ct, a) for ct, a in zip(cts_in, linear_fn.in_avals)]
 
 
 def _check_cotangent(i, ct, aval):

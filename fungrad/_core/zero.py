@@ -1,8 +1,25 @@
-"""A symbolic zero tangent or cotangent: carries only its aval, so zero work is skipped.
+"""A symbolic zero tangent or cotangent: carries only its aval, so zero work is skipped; and the
+one way to make a concrete zero of an aval (`zeros_like_aval`, `instantiate`).
 
 Imports: _core.trace.
 """
+import numpy as np
+
 from fungrad._core.trace import get_aval
+
+
+def zeros_like_aval(aval):
+    """A concrete zero array (never traced) of `aval`'s shape and dtype."""
+    return np.zeros(aval.shape, aval.dtype)
+
+
+def instantiate(t, aval=None):
+    """A symbolic Zero (or None, with `aval`) made concrete; other tangents pass through."""
+    if type(t) is Zero:
+        return zeros_like_aval(t.aval if aval is None else aval)
+    if t is None:
+        return zeros_like_aval(aval)
+    return t
 
 
 class Zero:

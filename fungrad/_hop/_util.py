@@ -11,7 +11,7 @@ from fungrad._core.eval import run_closed
 from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr, Var
 from fungrad._core.primitive import Exempt
 from fungrad._core.trace import EvalTrace, Tracer, current_trace
-from fungrad._core.zero import Zero
+from fungrad._core.zero import Zero, zeros_like_aval
 from fungrad._interp.jaxpr_transforms import partial_eval_jaxpr
 from fungrad._interp.jvp import JVPTrace
 from fungrad._interp.linearize import LinearizeTrace
@@ -217,11 +217,6 @@ def partial_eval_forced(closed, unknowns, force_out):
     return known2, unknown2, new_uk, nres + len(moved)
 
 
-def zeros_for(aval):
-    """A concrete zero of `aval` (for instantiating symbolic zeros at a primitive boundary)."""
-    return np.zeros(aval.shape, aval.dtype)
-
-
 def as_array(x):
     """numpy scalars (what numpy arithmetic on 0-d arrays gives) as 0-d arrays; others unchanged."""
     return np.asarray(x) if isinstance(x, (np.generic, float, int, complex)) else x
@@ -242,5 +237,5 @@ def emit_call(param, hint):
 
 
 def instantiate_all(tangents):
-    return [zeros_for(t.aval) if type(t) is Zero else t for t in tangents]
+    return [zeros_like_aval(t.aval) if type(t) is Zero else t for t in tangents]
 

@@ -6,14 +6,13 @@ compiled code are cached per program object, so eager grad(jit(f)) derives and c
 
 Imports: _core, _lax, _interp.
 """
-import numpy as np
 
 from fungrad._core.cache import lru_cache_table
 from fungrad._core.ir import Eqn
 from fungrad._core.linear_arg import is_linear
 from fungrad._core.primitive import Emit, Primitive, register
 from fungrad._core.trace import bind_on
-from fungrad._core.zero import Zero
+from fungrad._core.zero import Zero, zeros_like_aval
 from fungrad._interp.codegen import compile_jaxpr
 from fungrad._interp.jaxpr_transforms import (
     batch_jaxpr,
@@ -101,7 +100,7 @@ def _jvp(primals, tangents, *, jaxpr):
 def _transpose(cts, *args, jaxpr):
     linear_in = tuple(is_linear(a) for a in args)
     t = derived("transpose", jaxpr, linear_in, lambda: transpose_jaxpr(jaxpr, list(linear_in)))
-    cts = [np.zeros(a.shape, a.to_tangent_aval().dtype) if c is None or type(c) is Zero else c
+    cts = [zeros_like_aval(a.to_tangent_aval()) if c is None or type(c) is Zero else c
            for c, a in zip(cts, jaxpr.out_avals)]
     outs = iter(jit_p.bind(*[a for a in args if not is_linear(a)], *cts, jaxpr=t))
     return [next(outs) if lin else None for lin in linear_in]

@@ -17,7 +17,7 @@ from fungrad._hop._util import (
     rewire,
     run,
     unknown_mask,
-    zeros_for,
+    zeros_like_aval,
 )
 from fungrad._interp.codegen import Block, assign
 from fungrad._interp.jaxpr_transforms import batch_jaxpr, jvp_jaxpr, transpose_jaxpr
@@ -65,7 +65,7 @@ def _jvp(primals, tangents, *, branches):
 def _transpose(cts, index, *ops, branches):
     linear_in = [is_linear(x) for x in ops]
     res = [x for x in ops if not is_linear(x)]
-    cts = [zeros_for(a.to_tangent_aval()) if c is None or type(c) is Zero else c
+    cts = [zeros_like_aval(a.to_tangent_aval()) if c is None or type(c) is Zero else c
            for c, a in zip(cts, branches[0].out_avals)]
     new = tuple(transpose_jaxpr(br, linear_in) for br in branches)
     cts_in = iter(cond_p.bind(index, *res, *cts, branches=new))
@@ -137,7 +137,7 @@ def _join_residuals(splits, out_uk):
         def k_fn(*xs, known=known, start=start, nres=nres):
             outs = run(known, *xs)
             own = outs[n_known:]
-            pad = [zeros_for(a) for a in res_avals]
+            pad = [zeros_like_aval(a) for a in res_avals]
             pad[start:start + nres] = own
             return outs[:n_known] + pad
 

@@ -24,7 +24,7 @@ from fungrad._hop._util import (
     run,
     stage_closed,
     with_inputs,
-    zeros_for,
+    zeros_like_aval,
 )
 from fungrad._interp.batching import vmap_flat
 from fungrad._interp.jaxpr_transforms import batch_jaxpr
@@ -82,7 +82,7 @@ def _batch(size, vals, dims, *, call_jaxpr, jvp, num_consts):
 
 def _pair(res):
     outs, t_outs = res
-    return list(outs), [t if t is not None else zeros_for(get_aval(o).to_tangent_aval())
+    return list(outs), [t if t is not None else zeros_like_aval(get_aval(o).to_tangent_aval())
                         for o, t in zip(outs, t_outs)]
 
 

@@ -29,7 +29,7 @@ from fungrad._hop._util import (
     run,
     stage_closed,
     with_inputs,
-    zeros_for,
+    zeros_like_aval,
 )
 from fungrad._hop.custom_jvp import closed_over_error
 from fungrad._interp.batching import vmap_flat
@@ -94,7 +94,7 @@ def _batched_bwd(bwd, size, res_b, in_b, in_avals):
 
         def flat(*xs):
             out = bwd(list(xs[:nr]), list(xs[nr:]))
-            return [zeros_for(a.to_tangent_aval()) if c is None else c
+            return [zeros_like_aval(a.to_tangent_aval()) if c is None else c
                     for c, a in zip(out, in_avals)]
 
         cts_in, _ = vmap_flat(flat, list(res) + list(cts), dims + [0] * len(cts), size,
@@ -122,7 +122,7 @@ def _lin_jvp(primals, tangents, *, bwd, num_res, out_avals):
 
 def _lin_transpose(cts, *args, bwd, num_res, out_avals):
     res, lin = args[:num_res], args[num_res:]
-    cts = [zeros_for(a) if c is None or type(c) is Zero else c for c, a in zip(cts, out_avals)]
+    cts = [zeros_like_aval(a) if c is None or type(c) is Zero else c for c, a in zip(cts, out_avals)]
     cts_in = bwd(list(res), cts)
     return [None] * num_res + [c if is_linear(a) else None for c, a in zip(cts_in, lin)]
 

@@ -21,7 +21,7 @@ from fungrad._hop._util import (
     rewire,
     run,
     unknown_mask,
-    zeros_for,
+    zeros_like_aval,
 )
 from fungrad._interp.codegen import Block, assign
 from fungrad._interp.jaxpr_transforms import batch_jaxpr, jvp_jaxpr, transpose_jaxpr
@@ -114,7 +114,7 @@ def _jvp(primals, tangents, *, jaxpr, num_consts, num_carry, length, reverse):
     tangents = list(tangents)
     for i in range(num_consts, num_consts + num_carry):  # carries that become nonzero
         if nzs[i] and type(tangents[i]) is Zero:
-            tangents[i] = zeros_for(tangents[i].aval)
+            tangents[i] = zeros_like_aval(tangents[i].aval)
     jvp_args = list(primals) + [tangents[i] for i in t_pos]
     outs = scan_p.bind(*[jvp_args[k] for k in in_order],
                        **_params(body, counts[0], counts[1], length, reverse))
@@ -138,7 +138,7 @@ def _transpose(cts, *args, jaxpr, num_consts, num_carry, length, reverse):
     out_avals = _abstract_eval(*[a.aval if is_linear(a) else get_aval(a) for a in args],
                                jaxpr=jaxpr, num_consts=num_consts, num_carry=num_carry,
                                length=length, reverse=reverse)
-    cts = [zeros_for(a.to_tangent_aval()) if c is None or type(c) is Zero else c
+    cts = [zeros_like_aval(a.to_tangent_aval()) if c is None or type(c) is Zero else c
            for c, a in zip(cts, out_avals)]
     ct_carry, ct_ys = cts[:num_carry], cts[num_carry:]
     linear_in = lin_c + [True] * num_carry + lin_x
@@ -157,7 +157,7 @@ def _transpose(cts, *args, jaxpr, num_consts, num_carry, length, reverse):
     rc_avals = [a for a, f in zip(jaxpr.in_avals[:num_consts], lin_c) if not f]
     body_t = rewire(tj, rc_avals + lc_avals + carry_avals + rx_avals + y_avals, body,
                     "transposed scan body")
-    acc0 = [zeros_for(a) for a in lc_avals]
+    acc0 = [zeros_like_aval(a) for a in lc_avals]
     outs = scan_p.bind(*res_c, *acc0, *ct_carry, *res_x, *ct_ys,
                        **_params(body_t, n_rc, n_lc + num_carry, length, not reverse))
     d_lc, d_carry, d_lx = cut(outs, n_lc, num_carry)

@@ -20,7 +20,7 @@ from fungrad._hop._util import (
     rewire,
     run,
     unknown_mask,
-    zeros_for,
+    zeros_like_aval,
 )
 from fungrad._hop.scan import cut
 from fungrad._interp.codegen import Block, assign
@@ -81,7 +81,7 @@ def _jvp(primals, tangents, *, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconst
     cc, bc, carry = cut(primals, cond_nconsts, body_nconsts)
     _, bc_t, carry_t = cut(tangents, cond_nconsts, body_nconsts)
     bc_t = [t for t in bc_t if type(t) is not Zero]
-    carry_t = [zeros_for(t.aval) if type(t) is Zero else t for t, f in zip(carry_t, nz_k) if f]
+    carry_t = [zeros_like_aval(t.aval) if type(t) is Zero else t for t, f in zip(carry_t, nz_k) if f]
     outs = while_p.bind(*cc, *bc, *bc_t, *carry, *carry_t,
                         **_params(cond, body, cond_nconsts, n_bc + n_bct))
     it = iter(outs[n_k:])
@@ -175,7 +175,7 @@ def _known_cond(cond_jaxpr, cc_uk, k_uk):
 
     def fn(*xs):
         it = iter(xs)
-        return run(cond_jaxpr, *[zeros_for(a) if u else next(it)
+        return run(cond_jaxpr, *[zeros_like_aval(a) if u else next(it)
                                  for a, u in zip(cond_jaxpr.in_avals, mask)])
 
     return rewire(cond_jaxpr, avals, fn, "known while predicate")

@@ -3,7 +3,6 @@ each turns a ClosedJaxpr into another ClosedJaxpr by re-tracing it under an inte
 
 Imports: _core, _lax, _interp.
 """
-import numpy as np
 
 from fungrad._core.eval import run_closed
 from fungrad._core.ir import ClosedJaxpr, Jaxpr
@@ -100,8 +99,7 @@ def transpose_jaxpr(closed, linear_in):
         cts = list(args[n_res:])
         ins = [LinearArg(a) if lin else next(res) for a, lin in zip(in_avals, linear_in)]
         cts_in = backward_pass(closed.jaxpr, closed.consts, ins, cts)
-        return [np.zeros(a.shape, a.dtype) if c is None else c
-                for c, a, lin in zip(cts_in, in_avals, linear_in) if lin]
+        return [instantiate(c, a) for c, a, lin in zip(cts_in, in_avals, linear_in) if lin]
 
     avals = [a for a, lin in zip(in_avals, linear_in) if not lin]
     avals += [a.to_tangent_aval() for a in closed.out_avals]

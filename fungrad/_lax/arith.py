@@ -10,21 +10,9 @@ from fungrad._core.dtypes import is_float
 from fungrad._core.linear_arg import is_linear
 from fungrad._core.primitive import Emit, Primitive, Ufunc, register
 from fungrad._core.trace import get_aval
-from fungrad._core.zero import Zero
+from fungrad._core.zero import Zero, instantiate, zeros_like_aval
 from fungrad._lax._families import naryop, unop
 from fungrad._lax.shape import broadcast_to, unbroadcast
-
-
-def zeros_like_aval(aval):
-    """A concrete zero array (never traced) of `aval`'s shape and dtype."""
-    return np.zeros(aval.shape, aval.dtype)
-
-
-def instantiate(t, aval=None):
-    """A symbolic Zero made concrete; other tangents pass through."""
-    if type(t) is Zero:
-        return zeros_like_aval(t.aval if aval is None else aval)
-    return t
 
 
 def _out_zero(out):

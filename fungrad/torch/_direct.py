@@ -6,9 +6,8 @@ the tangent part); both run as generated code, so an op costs one compiled forwa
 backward one compiled call (no tracing per op). Returns None when the op does not fit (the caller
 then uses linearize_flat).
 """
-import numpy as np
 
-from fungrad.extend import compiled, is_eager, jit_p, linearize_program, traced_program
+from fungrad.extend import compiled, instantiate, is_eager, jit_p, linearize_program, traced_program
 
 __all__ = ["linearize_direct", "DirectLinear"]
 
@@ -27,7 +26,7 @@ class DirectLinear:
 
     def pullback(self, cts):
         """Cotangents of the differentiated inputs from those of the nonzero outputs."""
-        cts = [np.zeros(a.shape, a.dtype) if c is None else c
+        cts = [instantiate(c, a)
                for c, a in zip(cts, [a for a, z in zip(self.out_avals, self.out_zero) if not z])]
         if not is_eager():  # e.g. is_grads_batched's vmap
             return jit_p.bind(*self.residuals, *cts, jaxpr=self.tjaxpr)
