@@ -8,7 +8,7 @@ import contextvars
 import numpy as np
 
 from fungrad._core.eval import run_closed
-from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr, Var
+from fungrad._core.ir import ClosedJaxpr, Jaxpr, Var
 from fungrad._core.primitive import Exempt
 from fungrad._core.trace import EvalTrace, Tracer, current_trace
 from fungrad._core.zero import Zero, zeros_like_aval
@@ -170,13 +170,7 @@ def permute(closed, in_order, out_order=None):
 
 def record_eqn(trace, prim, args, params):
     """Record `prim(*args)` into a StagingTrace without consulting its partial_eval rule."""
-    invars = [trace.atom(a) for a in args]
-    out_avals = prim.abstract_eval(*[v.aval for v in invars], **params)
-    if not prim.multiple_results:
-        out_avals = [out_avals]
-    outs = [StagingTracer(trace, a) for a in out_avals]
-    trace.eqns.append(Eqn(prim, invars, [t.var for t in outs], params))
-    return outs if prim.multiple_results else outs[0]
+    return trace.record(prim, args, params)
 
 
 def unknown_mask(trace, args):

@@ -8,7 +8,6 @@ Imports: _core, _lax, _interp.
 """
 
 from fungrad._core.cache import lru_cache_table
-from fungrad._core.ir import Eqn
 from fungrad._core.linear_arg import is_linear
 from fungrad._core.primitive import Emit, Primitive, register
 from fungrad._core.trace import bind_on
@@ -134,10 +133,7 @@ def _partial_eval(trace, args, *, jaxpr):
 
 def _record(trace, args, closed):
     """Append `jit_p(*args)` to a staging trace as is (no further partial evaluation)."""
-    invars = [trace.atom(a) for a in args]
-    outs = [StagingTracer(trace, a) for a in closed.out_avals]
-    trace.eqns.append(Eqn(jit_p, invars, [t.var for t in outs], {"jaxpr": closed}))
-    return outs
+    return trace.record(jit_p, args, {"jaxpr": closed})
 
 
 register(jit_p, impl=_impl, abstract_eval=_abstract_eval, jvp=_jvp, transpose=_transpose,

@@ -72,6 +72,12 @@ class StagingTrace(Trace):
                 return bind_on(self.parent, prim, args, params)
             if prim.partial_eval is not None:
                 return prim.partial_eval(self, args, **params)
+        return self.record(prim, args, params)
+
+    def record(self, prim, args, params):
+        """Append `prim(*args)` as an equation (no partial evaluation); returns its tracers. The
+        one way an equation is recorded: staging, and partial_eval rules recording their
+        unknown part, go through here."""
         invars = []
         avals = []
         for a in args:
