@@ -10,6 +10,7 @@ from fungrad import nn as nn
 from fungrad import tree_util as tree_util
 from fungrad import tree as tree
 from fungrad import flatten_util as flatten_util
+from fungrad import scipy as scipy
 from fungrad._api.custom import (
     checkpoint as checkpoint, checkpoint_policies as checkpoint_policies, custom_jvp as custom_jvp,
     custom_vjp as custom_vjp, remat as remat)

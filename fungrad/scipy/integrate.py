@@ -1,1 +1,33 @@
-"""placeholder, filled below"""
+"""fungrad.scipy.integrate: trapezoid (differentiable in y and x).
+
+Imports: numpy.
+"""
+import fungrad.numpy as fnp
+from fungrad.numpy._promote import asarray, promote_inexact
+
+
+def _diff(a, axis):
+    n = fnp.shape(a)[axis]
+    return fnp.take(a, fnp.arange(1, n), axis=axis) - fnp.take(a, fnp.arange(0, n - 1), axis=axis)
+
+
+def trapezoid(y, x=None, dx=1.0, axis=-1):
+    """Integral of y over `axis` by the trapezoidal rule, with sample points x (1-D along axis,
+    or y's shape) or a constant spacing dx."""
+    y, = promote_inexact(asarray(y))
+    axis = axis % fnp.ndim(y)
+    n = fnp.shape(y)[axis]
+    if n < 2:
+        return fnp.sum(y * 0.0, axis=axis)
+    mid = (fnp.take(y, fnp.arange(1, n), axis=axis) + fnp.take(y, fnp.arange(0, n - 1), axis=axis))
+    if x is None:
+        return fnp.sum(mid, axis=axis) * (0.5 * dx)
+    x, = promote_inexact(asarray(x))
+    if fnp.ndim(x) == 1:
+        d = _diff(x, 0)
+        shape = [1] * fnp.ndim(y)
+        shape[axis] = n - 1
+        d = fnp.reshape(d, shape)
+    else:
+        d = _diff(x, axis)
+    return fnp.sum(mid * d, axis=axis) * 0.5

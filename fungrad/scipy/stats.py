@@ -1,1 +1,518 @@
-"""placeholder, filled below"""
+"""fungrad.scipy.stats: log densities, CDFs and quantiles of scipy.stats distributions,
+differentiable (as jax.scipy.stats): norm, multivariate_normal, t, gamma, beta, dirichlet,
+poisson, bernoulli, binom, geom, nbinom, chi2, uniform, laplace, logistic, cauchy, expon, pareto,
+vonmises, truncnorm. Each is a namespace with scipy's function names and argument order (shape
+parameters, then loc and scale). Everything is computed in the log domain and stays accurate in
+the tails (log_ndtr for the normal's logcdf/logsf, gammaincc / betainc for upper tails, log1p /
+expm1 near 0 and 1). Outside the support a log density is -inf and a CDF 0 or 1, as scipy.
+
+Derivatives follow the special functions: in x (and loc, scale) everywhere; shape parameters that
+enter only through incomplete gamma / beta functions (e.g. df of t.cdf) are not differentiable.
+
+Imports: _core, numpy, scipy (this package).
+"""
+import types
+
+import numpy as np
+
+import fungrad.numpy as fnp
+from fungrad.numpy._promote import asarray, promote_inexact
+from fungrad.scipy import special as sp
+from fungrad.scipy.linalg import solve_triangular as _solve_triangular
+
+_LOG_2PI = float(np.log(2 * np.pi))
+_LOG_PI = float(np.log(np.pi))
+
+
+def _f(*xs):
+    out = promote_inexact(*[asarray(x) for x in xs])
+    return out if len(xs) > 1 else out[0]
+
+
+def _z(x, loc, scale):
+    x, loc, scale = _f(x, loc, scale)
+    return (x - loc) / scale, scale
+
+
+def _ns(name, **fns):
+    """A distribution namespace; pdf / pmf from the log forms and logcdf / logsf from cdf / sf
+    where not given (those are then exact wherever the cdf / sf is representable)."""
+    if "logpdf" in fns and "pdf" not in fns:
+        logpdf = fns["logpdf"]
+        fns["pdf"] = lambda *a, **k: fnp.exp(logpdf(*a, **k))
+    if "logpmf" in fns and "pmf" not in fns:
+        logpmf = fns["logpmf"]
+        fns["pmf"] = lambda *a, **k: fnp.exp(logpmf(*a, **k))
+    for lin, lg in (("cdf", "logcdf"), ("sf", "logsf")):
+        if lin in fns and lg not in fns:
+            fns[lg] = (lambda f: lambda *a, **k: fnp.log(f(*a, **k)))(fns[lin])
+    return types.SimpleNamespace(__name__=name, **fns)
+
+
+def _where_support(cond, value, outside):
+    return fnp.where(cond, value, outside)
+
+
+def _log1mexp(x):
+    """log(1 - e^x) for x <= 0, accurate near 0 and for very negative x."""
+    return fnp.where(x > -0.6931471805599453, fnp.log(-fnp.expm1(x)), fnp.log1p(-fnp.exp(x)))
+
+
+# ---- norm
+def _norm_logpdf(x, loc=0.0, scale=1.0):
+    z, s = _z(x, loc, scale)
+    return -0.5 * z * z - fnp.log(s) - 0.5 * _LOG_2PI
+
+
+norm = _ns(
+    "norm", logpdf=_norm_logpdf,
+    cdf=lambda x, loc=0.0, scale=1.0: sp.ndtr(_z(x, loc, scale)[0]),
+    logcdf=lambda x, loc=0.0, scale=1.0: sp.log_ndtr(_z(x, loc, scale)[0]),
+    sf=lambda x, loc=0.0, scale=1.0: sp.ndtr(-_z(x, loc, scale)[0]),
+    logsf=lambda x, loc=0.0, scale=1.0: sp.log_ndtr(-_z(x, loc, scale)[0]),
+    ppf=lambda q, loc=0.0, scale=1.0: _f(loc) + _f(scale) * sp.ndtri(_f(q)),
+    isf=lambda q, loc=0.0, scale=1.0: _f(loc) - _f(scale) * sp.ndtri(_f(q)),
+)
+
+
+# ---- multivariate_normal
+def _mvn_logpdf(x, mean=None, cov=1.0, allow_singular=False):
+    """log N(x; mean, cov) over the last axis of x, via the Cholesky factor of cov."""
+    x = _f(x)
+    d = fnp.shape(x)[-1] if fnp.ndim(x) else 1
+    mean = fnp.zeros(d) if mean is None else _f(mean)
+    cov = _f(cov)
+    if fnp.ndim(cov) == 0:
+        cov = cov * fnp.eye(d)
+    elif fnp.ndim(cov) == 1:
+        cov = fnp.diag(cov) if hasattr(fnp, "diag") else cov[:, None] * fnp.eye(d)
+    if allow_singular:
+        raise NotImplementedError("multivariate_normal: allow_singular=True is not supported")
+    L = fnp.linalg.cholesky(cov)
+    r = x - mean
+    lead = fnp.shape(r)[:-1]
+    z = _solve_triangular(L, fnp.reshape(r, (-1, d)).T, lower=True)
+    maha = fnp.reshape(fnp.sum(z * z, axis=0), lead)
+    half_logdet = fnp.sum(fnp.log(fnp.diagonal(L, axis1=-2, axis2=-1)), axis=-1)
+    return -0.5 * maha - half_logdet - 0.5 * d * _LOG_2PI
+
+
+multivariate_normal = _ns("multivariate_normal", logpdf=_mvn_logpdf)
+
+
+# ---- t
+def _t_logpdf(x, df, loc=0.0, scale=1.0):
+    z, s = _z(x, loc, scale)
+    df = _f(df)
+    return (sp.gammaln((df + 1) / 2) - sp.gammaln(df / 2) - 0.5 * fnp.log(df * np.pi)
+            - fnp.log(s) - (df + 1) / 2 * fnp.log1p(z * z / df))
+
+
+def _t_tail(z, df):
+    """P(T <= -|z|) = betainc(df/2, 1/2, df / (df + z^2)) / 2."""
+    return 0.5 * sp.betainc(df / 2, 0.5, df / (df + z * z))
+
+
+def _t_cdf(x, df, loc=0.0, scale=1.0):
+    z, _ = _z(x, loc, scale)
+    df = _f(df)
+    tail = _t_tail(z, df)
+    return fnp.where(z < 0, tail, 1.0 - tail)
+
+
+def _t_sf(x, df, loc=0.0, scale=1.0):
+    z, _ = _z(x, loc, scale)
+    df = _f(df)
+    tail = _t_tail(z, df)
+    return fnp.where(z > 0, tail, 1.0 - tail)
+
+
+def _t_ppf(q, df, loc=0.0, scale=1.0):
+    q, df = _f(q, df)
+    lower = fnp.minimum(q, 1.0 - q)
+    x = sp.betaincinv(df / 2, 0.5, 2 * lower)
+    z = fnp.sqrt(df * (1.0 - x) / x)
+    return _f(loc) + _f(scale) * fnp.where(q < 0.5, -z, z)
+
+
+t = _ns("t", logpdf=_t_logpdf, cdf=_t_cdf, sf=_t_sf, ppf=_t_ppf,
+        logcdf=lambda x, df, loc=0.0, scale=1.0: fnp.log(_t_cdf(x, df, loc, scale)),
+        logsf=lambda x, df, loc=0.0, scale=1.0: fnp.log(_t_sf(x, df, loc, scale)))
+
+
+# ---- gamma and chi2
+def _gamma_logpdf(x, a, loc=0.0, scale=1.0):
+    z, s = _z(x, loc, scale)
+    a = _f(a)
+    pos = z >= 0
+    zs = fnp.where(pos, z, 1.0)
+    val = sp.xlogy(a - 1.0, zs) - zs - sp.gammaln(a) - fnp.log(s)
+    return fnp.where(pos, val, -np.inf)
+
+
+def _gamma_cdf(x, a, loc=0.0, scale=1.0):
+    z, _ = _z(x, loc, scale)
+    return sp.gammainc(a, fnp.maximum(z, 0.0))
+
+
+def _gamma_sf(x, a, loc=0.0, scale=1.0):
+    z, _ = _z(x, loc, scale)
+    return sp.gammaincc(a, fnp.maximum(z, 0.0))
+
+
+gamma = _ns("gamma", logpdf=_gamma_logpdf, cdf=_gamma_cdf, sf=_gamma_sf,
+            logcdf=lambda x, a, loc=0.0, scale=1.0: fnp.log(_gamma_cdf(x, a, loc, scale)),
+            logsf=lambda x, a, loc=0.0, scale=1.0: fnp.log(_gamma_sf(x, a, loc, scale)),
+            ppf=lambda q, a, loc=0.0, scale=1.0: _f(loc) + _f(scale) * sp.gammaincinv(a, q))
+chi2 = _ns(
+    "chi2",
+    logpdf=lambda x, df, loc=0.0, scale=1.0: _gamma_logpdf(x, _f(df) / 2, loc, _f(scale) * 2),
+    cdf=lambda x, df, loc=0.0, scale=1.0: _gamma_cdf(x, _f(df) / 2, loc, _f(scale) * 2),
+    sf=lambda x, df, loc=0.0, scale=1.0: _gamma_sf(x, _f(df) / 2, loc, _f(scale) * 2),
+    logcdf=lambda x, df, loc=0.0, scale=1.0: fnp.log(_gamma_cdf(x, _f(df) / 2, loc,
+                                                                _f(scale) * 2)),
+    logsf=lambda x, df, loc=0.0, scale=1.0: fnp.log(_gamma_sf(x, _f(df) / 2, loc, _f(scale) * 2)),
+    ppf=lambda q, df, loc=0.0, scale=1.0: _f(loc) + 2 * _f(scale) * sp.gammaincinv(_f(df) / 2, q),
+)
+
+
+# ---- beta
+def _beta_logpdf(x, a, b, loc=0.0, scale=1.0):
+    z, s = _z(x, loc, scale)
+    a, b = _f(a, b)
+    inside = (z >= 0) & (z <= 1)
+    zs = fnp.where(inside, z, 0.5)
+    val = sp.xlogy(a - 1.0, zs) + sp.xlog1py(b - 1.0, -zs) - sp.betaln(a, b) - fnp.log(s)
+    return fnp.where(inside, val, -np.inf)
+
+
+def _beta_cdf(x, a, b, loc=0.0, scale=1.0):
+    z, _ = _z(x, loc, scale)
+    return sp.betainc(a, b, fnp.clip(z, 0.0, 1.0))
+
+
+def _beta_sf(x, a, b, loc=0.0, scale=1.0):
+    z, _ = _z(x, loc, scale)
+    return sp.betainc(b, a, 1.0 - fnp.clip(z, 0.0, 1.0))
+
+
+beta = _ns("beta", logpdf=_beta_logpdf, cdf=_beta_cdf, sf=_beta_sf,
+           logcdf=lambda x, a, b, loc=0.0, scale=1.0: fnp.log(_beta_cdf(x, a, b, loc, scale)),
+           logsf=lambda x, a, b, loc=0.0, scale=1.0: fnp.log(_beta_sf(x, a, b, loc, scale)),
+           ppf=lambda q, a, b, loc=0.0, scale=1.0: _f(loc) + _f(scale) * sp.betaincinv(a, b, q))
+
+
+# ---- dirichlet
+def _dirichlet_logpdf(x, alpha):
+    """log Dir(x; alpha) over the first axis of x (scipy's layout: components first)."""
+    x, alpha = _f(x, alpha)
+    a = alpha if fnp.ndim(x) == 1 else fnp.reshape(alpha, (-1,) + (1,) * (fnp.ndim(x) - 1))
+    norm_ = fnp.sum(sp.gammaln(alpha)) - sp.gammaln(fnp.sum(alpha))
+    return fnp.sum(sp.xlogy(a - 1.0, x), axis=0) - norm_
+
+
+dirichlet = _ns("dirichlet", logpdf=_dirichlet_logpdf)
+
+
+# ---- discrete distributions
+def _k(k, loc):
+    k, loc = _f(k, loc)
+    return k - loc
+
+
+def _is_int(k):
+    return fnp.equal(fnp.floor(k), k)
+
+
+def _poisson_logpmf(k, mu, loc=0.0):
+    k = _k(k, loc)
+    mu = _f(mu)
+    ok = (k >= 0) & _is_int(k)
+    ks = fnp.where(ok, k, 0.0)
+    return fnp.where(ok, sp.xlogy(ks, mu) - sp.gammaln(ks + 1) - mu, -np.inf)
+
+
+def _poisson_cdf(k, mu, loc=0.0):
+    k = fnp.floor(_k(k, loc))
+    mu = _f(mu)
+    ok = k >= 0
+    return fnp.where(ok, sp.gammaincc(fnp.where(ok, k, 0.0) + 1, mu), 0.0)
+
+
+def _poisson_sf(k, mu, loc=0.0):
+    k = fnp.floor(_k(k, loc))
+    mu = _f(mu)
+    ok = k >= 0
+    return fnp.where(ok, sp.gammainc(fnp.where(ok, k, 0.0) + 1, mu), 1.0)
+
+
+poisson = _ns("poisson", logpmf=_poisson_logpmf, cdf=_poisson_cdf, sf=_poisson_sf,
+              logcdf=lambda k, mu, loc=0.0: fnp.log(_poisson_cdf(k, mu, loc)))
+
+
+def _bernoulli_logpmf(k, p, loc=0.0):
+    k = _k(k, loc)
+    p = _f(p)
+    ok = (k == 0) | (k == 1)
+    return fnp.where(ok, sp.xlogy(k, p) + sp.xlog1py(1.0 - k, -p), -np.inf)
+
+
+def _bernoulli_cdf(k, p, loc=0.0):
+    k = _k(k, loc)
+    p = _f(p)
+    return fnp.where(k < 0, 0.0, fnp.where(k < 1, 1.0 - p, 1.0))
+
+
+bernoulli = _ns("bernoulli", logpmf=_bernoulli_logpmf, cdf=_bernoulli_cdf,
+                sf=lambda k, p, loc=0.0: 1.0 - _bernoulli_cdf(k, p, loc))
+
+
+def _binom_logpmf(k, n, p, loc=0.0):
+    k = _k(k, loc)
+    n, p = _f(n, p)
+    ok = (k >= 0) & (k <= n) & _is_int(k)
+    ks = fnp.where(ok, k, 0.0)
+    logcomb = sp.gammaln(n + 1) - sp.gammaln(ks + 1) - sp.gammaln(n - ks + 1)
+    return fnp.where(ok, logcomb + sp.xlogy(ks, p) + sp.xlog1py(n - ks, -p), -np.inf)
+
+
+def _binom_cdf(k, n, p, loc=0.0):
+    k = fnp.floor(_k(k, loc))
+    n, p = _f(n, p)
+    mid = (k >= 0) & (k < n)
+    ks = fnp.where(mid, k, 0.0)
+    val = sp.betainc(n - ks, ks + 1, 1.0 - p)
+    return fnp.where(k < 0, 0.0, fnp.where(k >= n, 1.0, val))
+
+
+def _binom_sf(k, n, p, loc=0.0):
+    k = fnp.floor(_k(k, loc))
+    n, p = _f(n, p)
+    mid = (k >= 0) & (k < n)
+    ks = fnp.where(mid, k, 0.0)
+    val = sp.betainc(ks + 1, n - ks, p)
+    return fnp.where(k < 0, 1.0, fnp.where(k >= n, 0.0, val))
+
+
+binom = _ns("binom", logpmf=_binom_logpmf, cdf=_binom_cdf, sf=_binom_sf,
+            logcdf=lambda k, n, p, loc=0.0: fnp.log(_binom_cdf(k, n, p, loc)))
+
+
+def _geom_logpmf(k, p, loc=0.0):
+    k = _k(k, loc)
+    p = _f(p)
+    ok = (k >= 1) & _is_int(k)
+    ks = fnp.where(ok, k, 1.0)
+    return fnp.where(ok, sp.xlog1py(ks - 1.0, -p) + fnp.log(p), -np.inf)
+
+
+def _geom_logsf(k, p, loc=0.0):
+    k = fnp.floor(_k(k, loc))
+    p = _f(p)
+    return fnp.where(k < 1, 0.0, fnp.maximum(k, 1.0) * fnp.log1p(-p))
+
+
+geom = _ns("geom", logpmf=_geom_logpmf, logsf=_geom_logsf,
+           sf=lambda k, p, loc=0.0: fnp.exp(_geom_logsf(k, p, loc)),
+           cdf=lambda k, p, loc=0.0: -fnp.expm1(_geom_logsf(k, p, loc)),
+           logcdf=lambda k, p, loc=0.0: _log1mexp(_geom_logsf(k, p, loc)))
+
+
+def _nbinom_logpmf(k, n, p, loc=0.0):
+    k = _k(k, loc)
+    n, p = _f(n, p)
+    ok = (k >= 0) & _is_int(k)
+    ks = fnp.where(ok, k, 0.0)
+    val = (sp.gammaln(n + ks) - sp.gammaln(ks + 1) - sp.gammaln(n) + n * fnp.log(p)
+           + sp.xlog1py(ks, -p))
+    return fnp.where(ok, val, -np.inf)
+
+
+def _nbinom_cdf(k, n, p, loc=0.0):
+    k = fnp.floor(_k(k, loc))
+    n, p = _f(n, p)
+    ok = k >= 0
+    return fnp.where(ok, sp.betainc(n, fnp.where(ok, k, 0.0) + 1, p), 0.0)
+
+
+nbinom = _ns("nbinom", logpmf=_nbinom_logpmf, cdf=_nbinom_cdf,
+             sf=lambda k, n, p, loc=0.0: 1.0 - _nbinom_cdf(k, n, p, loc))
+
+
+# ---- continuous location-scale families
+def _uniform_logpdf(x, loc=0.0, scale=1.0):
+    z, s = _z(x, loc, scale)
+    return fnp.where((z >= 0) & (z <= 1), -fnp.log(s), -np.inf)
+
+
+def _uniform_cdf(x, loc=0.0, scale=1.0):
+    return fnp.clip(_z(x, loc, scale)[0], 0.0, 1.0)
+
+
+uniform = _ns("uniform", logpdf=_uniform_logpdf, cdf=_uniform_cdf,
+              sf=lambda x, loc=0.0, scale=1.0: 1.0 - _uniform_cdf(x, loc, scale),
+              logcdf=lambda x, loc=0.0, scale=1.0: fnp.log(_uniform_cdf(x, loc, scale)),
+              ppf=lambda q, loc=0.0, scale=1.0: _f(loc) + _f(scale) * _f(q))
+
+
+def _laplace_logcdf(x, loc=0.0, scale=1.0):
+    z, _ = _z(x, loc, scale)
+    neg = z < 0
+    zn, zp = fnp.where(neg, z, 0.0), fnp.where(neg, 0.0, z)
+    return fnp.where(neg, zn - np.log(2.0), fnp.log1p(-0.5 * fnp.exp(-zp)))
+
+
+laplace = _ns(
+    "laplace",
+    logpdf=lambda x, loc=0.0, scale=1.0: -fnp.abs(_z(x, loc, scale)[0]) - fnp.log(
+        2 * _z(x, loc, scale)[1]),
+    logcdf=_laplace_logcdf,
+    cdf=lambda x, loc=0.0, scale=1.0: fnp.exp(_laplace_logcdf(x, loc, scale)),
+    logsf=lambda x, loc=0.0, scale=1.0: _laplace_logcdf(2 * _f(loc) - _f(x), loc, scale),
+    sf=lambda x, loc=0.0, scale=1.0: fnp.exp(_laplace_logcdf(2 * _f(loc) - _f(x), loc, scale)),
+    ppf=lambda q, loc=0.0, scale=1.0: _f(loc) - _f(scale) * fnp.sign(_f(q) - 0.5) * fnp.log1p(
+        -2 * fnp.abs(_f(q) - 0.5)),
+)
+
+
+def _logistic_logpdf(x, loc=0.0, scale=1.0):
+    z, s = _z(x, loc, scale)
+    a = fnp.abs(z)
+    return -a - 2 * fnp.log1p(fnp.exp(-a)) - fnp.log(s)
+
+
+logistic = _ns(
+    "logistic", logpdf=_logistic_logpdf,
+    cdf=lambda x, loc=0.0, scale=1.0: sp.expit(_z(x, loc, scale)[0]),
+    logcdf=lambda x, loc=0.0, scale=1.0: sp.log_expit(_z(x, loc, scale)[0]),
+    sf=lambda x, loc=0.0, scale=1.0: sp.expit(-_z(x, loc, scale)[0]),
+    logsf=lambda x, loc=0.0, scale=1.0: sp.log_expit(-_z(x, loc, scale)[0]),
+    ppf=lambda q, loc=0.0, scale=1.0: _f(loc) + _f(scale) * sp.logit(q),
+)
+
+
+def _cauchy_logpdf(x, loc=0.0, scale=1.0):
+    z, s = _z(x, loc, scale)
+    return -_LOG_PI - fnp.log(s) - fnp.log1p(z * z)
+
+
+def _cauchy_sf(x, loc=0.0, scale=1.0):
+    # atan2(1, z) / pi: accurate in the upper tail (no 1/2 - 1/2 cancellation)
+    z, _ = _z(x, loc, scale)
+    return fnp.arctan2(fnp.ones_like(z), z) / np.pi
+
+
+cauchy = _ns(
+    "cauchy", logpdf=_cauchy_logpdf, sf=_cauchy_sf,
+    cdf=lambda x, loc=0.0, scale=1.0: _cauchy_sf(2 * _f(loc) - _f(x), loc, scale),
+    logcdf=lambda x, loc=0.0, scale=1.0: fnp.log(_cauchy_sf(2 * _f(loc) - _f(x), loc, scale)),
+    logsf=lambda x, loc=0.0, scale=1.0: fnp.log(_cauchy_sf(x, loc, scale)),
+    ppf=lambda q, loc=0.0, scale=1.0: _f(loc) + _f(scale) * fnp.tan(np.pi * (_f(q) - 0.5)),
+)
+
+
+def _expon_logpdf(x, loc=0.0, scale=1.0):
+    z, s = _z(x, loc, scale)
+    return fnp.where(z >= 0, -z - fnp.log(s), -np.inf)
+
+
+def _expon_logsf(x, loc=0.0, scale=1.0):
+    z, _ = _z(x, loc, scale)
+    return -fnp.maximum(z, 0.0)
+
+
+expon = _ns(
+    "expon", logpdf=_expon_logpdf, logsf=_expon_logsf,
+    sf=lambda x, loc=0.0, scale=1.0: fnp.exp(_expon_logsf(x, loc, scale)),
+    cdf=lambda x, loc=0.0, scale=1.0: -fnp.expm1(_expon_logsf(x, loc, scale)),
+    logcdf=lambda x, loc=0.0, scale=1.0: _log1mexp(_expon_logsf(x, loc, scale)),
+    ppf=lambda q, loc=0.0, scale=1.0: _f(loc) - _f(scale) * fnp.log1p(-_f(q)),
+)
+
+
+def _pareto_logpdf(x, b, loc=0.0, scale=1.0):
+    z, s = _z(x, loc, scale)
+    b = _f(b)
+    ok = z >= 1
+    zs = fnp.where(ok, z, 1.0)
+    return fnp.where(ok, fnp.log(b) - (b + 1) * fnp.log(zs) - fnp.log(s), -np.inf)
+
+
+def _pareto_logsf(x, b, loc=0.0, scale=1.0):
+    z, _ = _z(x, loc, scale)
+    return -_f(b) * fnp.log(fnp.maximum(z, 1.0))
+
+
+pareto = _ns(
+    "pareto", logpdf=_pareto_logpdf, logsf=_pareto_logsf,
+    sf=lambda x, b, loc=0.0, scale=1.0: fnp.exp(_pareto_logsf(x, b, loc, scale)),
+    cdf=lambda x, b, loc=0.0, scale=1.0: -fnp.expm1(_pareto_logsf(x, b, loc, scale)),
+    logcdf=lambda x, b, loc=0.0, scale=1.0: _log1mexp(_pareto_logsf(x, b, loc, scale)),
+    ppf=lambda q, b, loc=0.0, scale=1.0: _f(loc) + _f(scale) * fnp.exp(
+        -fnp.log1p(-_f(q)) / _f(b)),
+)
+
+
+def _vonmises_logpdf(x, kappa, loc=0.0, scale=1.0):
+    """kappa cos(z) - log(2 pi I0(kappa)), with I0 scaled (i0e) so large kappa cannot overflow;
+    (scipy's support is all reals, the density 2 pi periodic)."""
+    z, s = _z(x, loc, scale)
+    kappa = _f(kappa)
+    return kappa * (fnp.cos(z) - 1.0) - fnp.log(2 * np.pi * sp.i0e(kappa)) - fnp.log(s)
+
+
+vonmises = _ns("vonmises", logpdf=_vonmises_logpdf)
+
+
+# ---- truncnorm: the standard normal restricted to [a, b] (in z units), then loc/scale
+def _log_ndtr_diff(hi, lo):
+    """log(Phi(hi) - Phi(lo)) for hi > lo, using the upper tail where lo > 0."""
+    upper = lo > 0
+    la, lb = sp.log_ndtr(fnp.where(upper, -lo, hi)), sp.log_ndtr(fnp.where(upper, -hi, lo))
+    return la + _log1mexp(lb - la)
+
+
+def _truncnorm_logpdf(x, a, b, loc=0.0, scale=1.0):
+    z, s = _z(x, loc, scale)
+    a, b = _f(a, b)
+    inside = (z >= a) & (z <= b)
+    return fnp.where(inside, -0.5 * z * z - 0.5 * _LOG_2PI - _log_ndtr_diff(b, a) - fnp.log(s),
+                     -np.inf)
+
+
+def _truncnorm_logcdf(x, a, b, loc=0.0, scale=1.0):
+    z, _ = _z(x, loc, scale)
+    a, b = _f(a, b)
+    zc = fnp.clip(z, a, b)
+    inner = fnp.where(zc > a, zc, a + 1.0)  # avoid log(0) inside where
+    val = _log_ndtr_diff(inner, a) - _log_ndtr_diff(b, a)
+    return fnp.where(z <= a, -np.inf, fnp.where(z >= b, 0.0, val))
+
+
+def _truncnorm_logsf(x, a, b, loc=0.0, scale=1.0):
+    z, _ = _z(x, loc, scale)
+    a, b = _f(a, b)
+    zc = fnp.clip(z, a, b)
+    inner = fnp.where(zc < b, zc, b - 1.0)
+    val = _log_ndtr_diff(b, inner) - _log_ndtr_diff(b, a)
+    return fnp.where(z >= b, -np.inf, fnp.where(z <= a, 0.0, val))
+
+
+def _truncnorm_ppf(q, a, b, loc=0.0, scale=1.0):
+    q, a, b = _f(q, a, b)
+    # lower half of the support: invert from Phi(a) up; a > 0: invert the upper tail instead
+    pa, pb = sp.ndtr(a), sp.ndtr(b)
+    sa, sb = sp.ndtr(-a), sp.ndtr(-b)
+    lowz = sp.ndtri(pa + q * (pb - pa))
+    highz = -sp.ndtri(sa - q * (sa - sb))
+    return _f(loc) + _f(scale) * fnp.where(a > 0, highz, lowz)
+
+
+truncnorm = _ns(
+    "truncnorm", logpdf=_truncnorm_logpdf, logcdf=_truncnorm_logcdf, logsf=_truncnorm_logsf,
+    cdf=lambda x, a, b, loc=0.0, scale=1.0: fnp.exp(_truncnorm_logcdf(x, a, b, loc, scale)),
+    sf=lambda x, a, b, loc=0.0, scale=1.0: fnp.exp(_truncnorm_logsf(x, a, b, loc, scale)),
+    ppf=_truncnorm_ppf,
+)
+
+del _where_support
