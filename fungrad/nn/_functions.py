@@ -59,8 +59,11 @@ def sigmoid(x):
 
 
 def softplus(x):
-    """log(1 + exp(x)) = logaddexp(x, 0)."""
-    return fnp.logaddexp(_float(x), 0.0)
+    """log(1 + exp(x)) as max(x, 0) + log1p(exp(-|x|)): no overflow, and exact where the result
+    is tiny (fungrad.numpy.logaddexp(x, 0) rounds log(1 + 2e-22) to 0). Derivative sigmoid(x),
+    1/2 at 0 as JAX's."""
+    x = _float(x)
+    return fnp.maximum(x, 0.0) + fnp.log1p(fnp.exp(-fnp.abs(x)))
 
 
 def sparse_plus(x):
@@ -223,7 +226,8 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=Non
         e = fnp.where(where, e, 0.0)
     s = fnp.sum(e, axis=axes, keepdims=True)
     sign = fnp.sign(s)
-    out = fnp.log(fnp.abs(s) if (return_sign or b is not None) else s) + amax
+    with np.errstate(divide="ignore"):  # an empty or all -inf sum: -inf, as JAX, no warning
+        out = fnp.log(fnp.abs(s) if (return_sign or b is not None) else s) + amax
     if not keepdims:
         out = fnp.squeeze(out, axis=axes) if axes else out
         sign = fnp.squeeze(sign, axis=axes) if axes else sign
@@ -325,7 +329,7 @@ def dot_product_attention(query, key, value, bias=None, mask=None, *, scale=None
         raise ValueError(f"dot_product_attention: query heads ({N}) must be a multiple of key "
                          f"heads ({K}).")
     G = N // K
-    scale = 1.0 / np.sqrt(H) if scale is None else scale
+    scale = float(1.0 / np.sqrt(H)) if scale is None else scale  # weak: keeps float32 float32
     qg = fnp.reshape(q, (B, T, K, G, H))
     logits = fnp.einsum("btkgh,bskh->bkgts", qg, k) * scale
     logits = fnp.reshape(logits, (B, N, T, S))
