@@ -18,13 +18,12 @@ from fungrad._core.traceback_util import api_boundary
 from fungrad._api.args import as_leaf
 from fungrad._api.config import jit_disabled
 from fungrad._core.cache import lru_cache_table
-from fungrad._core.ir import ClosedJaxpr, Jaxpr
 from fungrad._core.trace import EVAL_TRACE, Tracer, current_trace_var
 from fungrad._core.tree import tree_flatten, tree_unflatten
 from fungrad._hop.call import jit_p
 from fungrad._interp.codegen import compile_jaxpr
 from fungrad._interp.passes import optimize
-from fungrad._interp.staging import abstractify, stage_flat
+from fungrad._interp.staging import abstractify, hoist_consts, stage_flat
 
 
 _programs = lru_cache_table("jit", 4096)  # (function, statics, signature) -> _Entry
@@ -205,7 +204,7 @@ class Jitted:
 
         self.trace_count += 1
         closed, out_tree = stage_flat(flat_fun, [abstractify(x) for x in leaves], "jit")
-        closed, extra = _hoist_traced_consts(closed)
+        closed, extra = hoist_consts(closed, only_tracers=True)
         return _Entry(optimize(closed), out_tree, extra)
 
     def _entry(self, args, kwargs):
@@ -260,18 +259,6 @@ def _hashable(v):
         return True
     except TypeError:
         return False
-
-
-def _hoist_traced_consts(closed):
-    """Move consts that are tracers of enclosing transforms to leading inputs (closure
-    conversion), so those transforms see them as operands of jit_p."""
-    j = closed.jaxpr
-    if not any(isinstance(c, Tracer) for c in closed.consts):
-        return closed, []
-    keep = [(v, c) for v, c in zip(j.constvars, closed.consts) if not isinstance(c, Tracer)]
-    moved = [(v, c) for v, c in zip(j.constvars, closed.consts) if isinstance(c, Tracer)]
-    new = Jaxpr([v for v, _ in keep], [v for v, _ in moved] + list(j.invars), j.eqns, j.outvars)
-    return ClosedJaxpr(new, [c for _, c in keep]), [c for _, c in moved]
 
 
 def jit(fun=None, static_argnums=(), static_argnames=()):

@@ -15,7 +15,8 @@ from fungrad._core.zero import Zero, zeros_like_aval
 from fungrad._interp.jaxpr_transforms import partial_eval_jaxpr
 from fungrad._interp.jvp import JVPTrace
 from fungrad._interp.linearize import LinearizeTrace
-from fungrad._interp.staging import StagingTrace, StagingTracer, abstractify, stage_flat
+from fungrad._interp.staging import (
+    StagingTrace, StagingTracer, abstractify, hoist_consts, stage_flat)
 
 
 def is_eager():
@@ -35,9 +36,8 @@ def stage_closed(fun, in_avals, name):
     Closure conversion keeps tracers out of primitive params, where no transform could see them.
     """
     closed, out_tree = stage_flat(fun, in_avals, name)
-    j = closed.jaxpr
-    hoisted = ClosedJaxpr(Jaxpr([], list(j.constvars) + list(j.invars), j.eqns, j.outvars), [])
-    return hoisted, list(closed.consts), out_tree
+    hoisted, consts = hoist_consts(closed)
+    return hoisted, consts, out_tree
 
 
 _converting = contextvars.ContextVar("fungrad_rule_conversion", default=False)

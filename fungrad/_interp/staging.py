@@ -119,6 +119,20 @@ def stage_flat(fun, in_avals, transform_name="make_jaxpr/jit"):
     return jaxpr, out_tree
 
 
+def hoist_consts(closed, only_tracers=False):
+    """Closure conversion: `closed` with its consts (or only those that are tracers of enclosing
+    transforms) moved to leading inputs, so transforms see them as operands; returns (program,
+    moved values). The one way closed-over values are hoisted (jit, control flow, custom rules)."""
+    j = closed.jaxpr
+    pairs = list(zip(j.constvars, closed.consts))
+    moved = [(v, c) for v, c in pairs if not only_tracers or isinstance(c, Tracer)]
+    if not moved:
+        return closed, []
+    keep = [(v, c) for v, c in pairs if only_tracers and not isinstance(c, Tracer)]
+    new = Jaxpr([v for v, _ in keep], [v for v, _ in moved] + list(j.invars), j.eqns, j.outvars)
+    return ClosedJaxpr(new, [c for _, c in keep]), [c for _, c in moved]
+
+
 def abstractify(x):
     """The aval to stage an argument with (Python scalars become weakly typed 0-d arrays)."""
     a = get_aval(x)
