@@ -15,7 +15,7 @@ from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
 
 __all__ = ["grad", "grad_and_value", "vjp", "jvp", "linearize", "vmap", "jacrev", "jacfwd",
-           "hessian", "functional_call"]
+           "hessian", "functional_call", "stack_module_state"]
 
 
 def _is_t(x):
@@ -177,19 +177,14 @@ def hessian(func, argnums=0):
 
 def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *,
                     tie_weights=True, strict=False):
-    """Calls ``module(*args)`` with its attributes temporarily replaced by the given tensors."""
-    params = parameter_and_buffer_dicts
-    if isinstance(params, (tuple, list)):
-        merged = {}
-        for d in params:
-            merged.update(d)
-        params = merged
-    old = {k: getattr(module, k) for k in params}
-    try:
-        for k, v in params.items():
-            setattr(module, k, v)
-        args = args if isinstance(args, tuple) else (args,) if args is not None else ()
-        return module(*args, **(kwargs or {}))
-    finally:
-        for k, v in old.items():
-            setattr(module, k, v)
+    """Calls ``module(*args)`` with its parameters/buffers (dotted names) temporarily replaced by
+    the given tensors (fungrad.torch.nn.utils.stateless)."""
+    from fungrad.torch.nn.utils.stateless import functional_call as fc
+    return fc(module, parameter_and_buffer_dicts, args, kwargs, tie_weights=tie_weights,
+              strict=strict)
+
+
+def stack_module_state(models):
+    """(params, buffers) of same-class models stacked along dim 0 (for vmap ensembling)."""
+    from fungrad.torch.nn.utils.stateless import stack_module_state as sms
+    return sms(models)

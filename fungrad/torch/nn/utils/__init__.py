@@ -6,3 +6,4 @@ from fungrad.torch.nn.utils.clip_grad import (
     clip_grads_with_norm_ as clip_grads_with_norm_)
 from fungrad.torch.nn.utils.convert_parameters import (
     parameters_to_vector as parameters_to_vector, vector_to_parameters as vector_to_parameters)
+from fungrad.torch.nn.utils import stateless as stateless  # noqa: E402
