@@ -223,3 +223,20 @@ def test_permute_and_forced_partial_eval_rewrite_signatures_without_retracing():
     u = run_closed(unknown, *k, y)
     np.testing.assert_array_equal(u[0], np.sin(x))
     np.testing.assert_array_equal(u[1], x * y)
+
+
+def test_one_compile_path_optimizes_a_custom_node_output_once(monkeypatch):
+    import collections
+
+    from fungrad._interp import passes
+    P = collections.namedtuple("P", "a b")
+    calls = []
+    real = passes.inline
+    monkeypatch.setattr(passes, "inline", lambda c: calls.append(1) or real(c))
+
+    def f(x):
+        return P(x * 2.0, x + 1.0)
+    out = fg.jit(f)(np.ones(2))
+    assert type(out) is P
+    np.testing.assert_array_equal(out.a, [2.0, 2.0])
+    assert len(calls) == 1  # traced, optimized once; compiling reuses the optimized program

@@ -20,8 +20,7 @@ from fungrad._api.config import jit_disabled
 from fungrad._core.cache import lru_cache_table
 from fungrad._core.trace import EVAL_TRACE, Tracer, current_trace_var
 from fungrad._core.tree import tree_flatten, tree_unflatten
-from fungrad._hop.call import jit_p
-from fungrad._interp.codegen import compile_jaxpr
+from fungrad._hop.call import compiled, jit_p
 from fungrad._interp.passes import optimize
 from fungrad._interp.staging import abstractify, hoist_consts, stage_flat
 
@@ -85,28 +84,6 @@ def _fast_key(x, leaves, traced):
         leaves.append(np.asarray(x))
         return (x.shape, x.dtype)
     raise _NotBuiltin
-
-
-def _out_expr(tree):
-    """A function building the output pytree in generated code, or None for custom nodes."""
-    def build(td, it):
-        if td.node is None:
-            return next(it)
-        inner = [build(c, it) for c in td.children()]
-        if td.kind is tuple:
-            return f"({', '.join(inner)}{',' if len(inner) == 1 else ''})"
-        if td.kind is list:
-            return f"[{', '.join(inner)}]"
-        if td.kind is type(None):
-            return "None"
-        if td.kind is dict and all(type(k) in (str, int) for k in td.aux):
-            return "{" + ", ".join(f"{k!r}: {v}" for k, v in zip(td.aux, inner)) + "}"
-        raise _NotBuiltin
-    try:
-        build(tree, iter([""] * tree.num_leaves))
-    except (_NotBuiltin, RecursionError):
-        return None
-    return lambda names: build(tree, iter(names))
 
 
 class _Entry:
@@ -223,21 +200,13 @@ class Jitted:
             return self._fun(*args, **kwargs)
         entry, leaves, traced = self._entry(args, kwargs)
         if not traced and not entry.extra and current_trace_var.get() is EVAL_TRACE:
-            fast = entry.fast or self._compile(entry)
-            if fast is not True:
-                return fast(*leaves)
-            return tree_unflatten(entry.out_tree, jit_p.impl(*leaves, jaxpr=entry.jaxpr))
+            return (entry.fast or self._compile(entry))(*leaves)
         outs = jit_p.bind(*entry.extra, *leaves, jaxpr=entry.jaxpr)
         return tree_unflatten(entry.out_tree, outs)
 
     def _compile(self, entry):
-        out_expr = _out_expr(entry.out_tree)
         name = getattr(self._fun, "__name__", "jitted")
-        name = name if name.isidentifier() else "jitted"
-        if out_expr is None:
-            entry.fast = True  # custom output nodes: run jit_p's code, then unflatten
-            return True
-        c = compile_jaxpr(entry.jaxpr, name, out_expr)
+        c = compiled(entry.jaxpr, name if name.isidentifier() else "jitted", entry.out_tree)
         entry.fast = c.fn
         entry.source = c.source
         return c.fn
@@ -246,10 +215,7 @@ class Jitted:
         """The optimized program and generated source `fun(*args)` runs (traces if needed)."""
         entry, _, _ = self._entry(args, kwargs)
         if entry.source is None:
-            name = getattr(self._fun, "__name__", "jitted")
-            c = compile_jaxpr(entry.jaxpr, name if name.isidentifier() else "jitted",
-                              _out_expr(entry.out_tree))
-            entry.source = c.source
+            self._compile(entry)
         return Lowered(entry.jaxpr, entry.source)
 
 

@@ -12,7 +12,8 @@ from fungrad._core.linear_arg import is_linear
 from fungrad._core.primitive import Emit, Primitive, register
 from fungrad._core.trace import bind_on
 from fungrad._core.zero import Zero, zeros_like_aval
-from fungrad._interp.codegen import compile_jaxpr
+from fungrad._core.tree import tree_unflatten
+from fungrad._interp.codegen import compile_jaxpr, pytree_expr
 from fungrad._interp.jaxpr_transforms import (
     batch_jaxpr,
     jvp_jaxpr,
@@ -35,9 +36,19 @@ def derived(rule, closed, key, make):
     return _derived.get_or_make((rule, closed, key), make)
 
 
-def compiled(closed, name="jitted"):
-    """The generated code for `closed` (optimized first), compiled once per program object."""
-    return _compiled.get_or_make(closed, lambda: compile_jaxpr(optimize(closed), name))
+def compiled(closed, name="jitted", out_tree=None):
+    """The generated code for `closed` (optimized first, unless optimize made it), compiled once
+    per program object and output tree: the one compile path of jit. With `out_tree` the
+    function returns that pytree (built in the generated code, or unflattened after it where
+    the tree has custom nodes); without, a tuple of the outputs."""
+    def make():
+        out_expr = None if out_tree is None else pytree_expr(out_tree)
+        c = compile_jaxpr(optimize(closed), name, out_expr)
+        if out_tree is not None and out_expr is None:
+            flat = c.fn
+            c.fn = lambda *xs: tree_unflatten(out_tree, flat(*xs))
+        return c
+    return _compiled.get_or_make((closed, out_tree), make)
 
 
 class LinearizedProgram:

@@ -231,6 +231,33 @@ def _function(ctx, closed, name, out_expr, array_outs=False):
     return "\n".join(lines) + "\n"
 
 
+class _CustomNode(Exception):
+    pass
+
+
+def pytree_expr(tree):
+    """A function building the output pytree `tree` in generated code from the output
+    expressions, or None where the tree has custom nodes (the caller unflattens)."""
+    def build(td, it):
+        if td.node is None:
+            return next(it)
+        inner = [build(c, it) for c in td.children()]
+        if td.kind is tuple:
+            return f"({', '.join(inner)}{',' if len(inner) == 1 else ''})"
+        if td.kind is list:
+            return f"[{', '.join(inner)}]"
+        if td.kind is type(None):
+            return "None"
+        if td.kind is dict and all(type(k) in (str, int) for k in td.aux):
+            return "{" + ", ".join(f"{k!r}: {v}" for k, v in zip(td.aux, inner)) + "}"
+        raise _CustomNode
+    try:
+        build(tree, iter([""] * tree.num_leaves))
+    except (_CustomNode, RecursionError):
+        return None
+    return lambda names: build(tree, iter(names))
+
+
 def compile_jaxpr(closed, name="jitted", out_expr=None):
     """Generate, exec once and register with linecache; returns a Compiled."""
     source, glb = generate(closed, name, out_expr)

@@ -4,6 +4,8 @@ Every pass is exact: the optimized program computes bit-for-bit what the input p
 
 Imports: _core, _lax, passes.*.
 """
+import weakref
+
 from fungrad._interp.passes.cse import cse
 from fungrad._interp.passes.dce import dce
 from fungrad._interp.passes.fold import fold
@@ -12,17 +14,24 @@ from fungrad._interp.passes.schedule import schedule
 from fungrad._interp.passes.simplify import simplify
 
 
+_optimized = weakref.WeakSet()  # programs optimize returned: optimizing them again is a no-op
+
+
 def optimize(closed, rounds=2):
     """Inline calls; simplify, fold, CSE and DCE (up to twice: each exposes work for the others;
     simplifying first sees `broadcast(reshape(scalar))` chains before folding hides them);
-    finally schedule for memory."""
+    finally schedule for memory. A program this returned is returned as is."""
+    if closed in _optimized:
+        return closed
     closed = inline(closed)
     for _ in range(rounds):
         n = len(closed.eqns)
         closed = dce(cse(fold(simplify(closed))))
         if len(closed.eqns) == n:
             break  # nothing changed: another round would not either
-    return schedule(closed)
+    closed = schedule(closed)
+    _optimized.add(closed)
+    return closed
 
 
 __all__ = ["cse", "dce", "fold", "inline", "optimize", "schedule", "simplify"]
