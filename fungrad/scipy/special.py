@@ -149,9 +149,9 @@ def multigammaln(a, d):
     """Multivariate log-gamma: d(d-1)/4 log(pi) + sum_{j<d} gammaln(a - j/2)."""
     d = int(d)
     a = _f(a)
-    out = gammaln(a) + d * (d - 1) / 4 * np.log(np.pi)
+    out = fnp.add(gammaln(a), d * (d - 1) / 4 * np.log(np.pi))
     for j in range(1, d):
-        out = out + gammaln(a - j / 2)
+        out = fnp.add(out, gammaln(fnp.subtract(a, j / 2)))
     return out
 
 
@@ -227,10 +227,10 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
         fnp.reshape(amax, ())
     if not keepdims:
         s = fnp.squeeze(s, axis=axis) if axis is not None else fnp.reshape(s, ())
-    if return_sign:
-        sign = fnp.sign(s)
-        return fnp.log(fnp.abs(s)) + shift, sign
-    return fnp.log(s) + shift
+    with np.errstate(divide="ignore"):  # log(0) = -inf is the answer, not a warning
+        if return_sign:
+            return fnp.add(fnp.log(fnp.abs(s)), shift), fnp.sign(s)
+        return fnp.add(fnp.log(s), shift)
 
 
 def softmax(x, axis=None):
@@ -257,7 +257,7 @@ def factorial(n, exact=False):
         raise NotImplementedError("factorial: exact=True is not supported (use math.factorial)")
     n = _f(n)
     neg = fnp.less(n, 0.0)
-    return fnp.where(neg, 0.0, fnp.exp(gammaln(fnp.where(neg, 0.0, n) + 1.0)))
+    return fnp.where(neg, 0.0, gamma(fnp.where(neg, 0.0, n) + 1.0))
 
 
 def comb(N, k, exact=False, repetition=False):

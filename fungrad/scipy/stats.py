@@ -55,7 +55,9 @@ def _where_support(cond, value, outside):
 
 def _log1mexp(x):
     """log(1 - e^x) for x <= 0, accurate near 0 and for very negative x."""
-    return fnp.where(x > -0.6931471805599453, fnp.log(-fnp.expm1(x)), fnp.log1p(-fnp.exp(x)))
+    near = x > -0.6931471805599453
+    xa, xb = fnp.where(near, x, -1.0), fnp.where(near, -1.0, x)  # each branch on safe inputs
+    return fnp.where(near, fnp.log(-fnp.expm1(xa)), fnp.log1p(-fnp.exp(xb)))
 
 
 # ---- norm
@@ -362,6 +364,12 @@ def _laplace_logcdf(x, loc=0.0, scale=1.0):
     return fnp.where(neg, zn - np.log(2.0), fnp.log1p(-0.5 * fnp.exp(-zp)))
 
 
+def _laplace_std_ppf(q):
+    low = q < 0.5
+    ql, qh = fnp.where(low, q, 0.25), fnp.where(low, 0.75, q)
+    return fnp.where(low, fnp.log(2 * ql), -fnp.log(2 - 2 * qh))
+
+
 laplace = _ns(
     "laplace",
     logpdf=lambda x, loc=0.0, scale=1.0: -fnp.abs(_z(x, loc, scale)[0]) - fnp.log(
@@ -370,8 +378,7 @@ laplace = _ns(
     cdf=lambda x, loc=0.0, scale=1.0: fnp.exp(_laplace_logcdf(x, loc, scale)),
     logsf=lambda x, loc=0.0, scale=1.0: _laplace_logcdf(2 * _f(loc) - _f(x), loc, scale),
     sf=lambda x, loc=0.0, scale=1.0: fnp.exp(_laplace_logcdf(2 * _f(loc) - _f(x), loc, scale)),
-    ppf=lambda q, loc=0.0, scale=1.0: _f(loc) - _f(scale) * fnp.sign(_f(q) - 0.5) * fnp.log1p(
-        -2 * fnp.abs(_f(q) - 0.5)),
+    ppf=lambda q, loc=0.0, scale=1.0: _f(loc) + _f(scale) * _laplace_std_ppf(_f(q)),
 )
 
 
