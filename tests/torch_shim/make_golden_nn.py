@@ -3,6 +3,8 @@
 Run ``python tests/torch_shim/make_golden_nn.py`` with torch 2.13 installed.
 """
 import json
+import os
+import subprocess
 import sys
 
 import nn_kit
@@ -21,9 +23,13 @@ def main():
     unstable = [n for n in names if nn_kit.diff(again[n], records[n])]
     if unstable:
         sys.exit(f"records differ between two runs: {unstable}")
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scripts",
+                          "train_torch_script.py")
+    run = subprocess.run([sys.executable, script, "--epochs", "2"], capture_output=True,
+                         text=True, check=True)
     with open(nn_kit.GOLDEN_NN_PATH, "w", encoding="utf-8") as f:
-        json.dump({"torch_version": torch.__version__, "records": records}, f, indent=1,
-                  sort_keys=True)
+        json.dump({"torch_version": torch.__version__, "records": records,
+                   "runner_script_output": run.stdout}, f, indent=1, sort_keys=True)
         f.write("\n")
     print(f"wrote {len(records)} records to {nn_kit.GOLDEN_NN_PATH}")
 

@@ -891,3 +891,35 @@ def u04_functional_grad_fn_names(torch):
             "nll": F.nll_loss(x, t), "ce": F.cross_entropy(x, t), "conv2d": F.conv2d(x4, w),
             "softmax": F.softmax(x, 1), "log_softmax": F.log_softmax(x, 1)}
     return {k: v.grad_fn.name() for k, v in outs.items()}
+
+
+@scenario("modules")
+def f01_func_per_sample_grads_and_ensembling(torch):
+    nn = torch.nn
+    func = torch.func
+    model = set_params(torch, nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)))
+    params = {k: v.detach() for k, v in model.named_parameters()}
+
+    def loss_fn(p, x, y):
+        out = func.functional_call(model, p, (x.unsqueeze(0),))
+        return ((out - y.unsqueeze(0)) ** 2).mean()
+    x, y = det(torch, 6, 3), det(torch, 6, 2, k=1)
+    psg = func.vmap(func.grad(loss_fn), in_dims=(None, 0, 0))(params, x, y)
+    out = {"per_sample": {k: L(v) for k, v in psg.items()},
+           "restored": L(model[0].weight) == L(params["0.weight"])}
+    models = [set_params(torch, nn.Sequential(nn.Linear(3, 2), nn.ReLU()), scale=0.2 + 0.2 * i)
+              for i in range(3)]
+    sp, sb = func.stack_module_state(models)
+    base = copy.deepcopy(models[0]).to("meta")
+
+    def f(p, b, xx):
+        return func.functional_call(base, (p, b), (xx,))
+    ens = func.vmap(f, in_dims=(0, 0, None))(sp, sb, x)
+    out["ensemble"] = L(ens)
+    out["stacked"] = {k: [list(v.shape), v.requires_grad] for k, v in sp.items()}
+    out["call_with_buffers"] = L(func.functional_call(
+        set_params(torch, nn.BatchNorm1d(3)).eval(),
+        {"running_mean": torch.ones(3), "running_var": torch.full((3,), 4.0)}, x))
+    out["strict"] = E(lambda: func.functional_call(model, {"0.weight": params["0.weight"]}, x,
+                                                   strict=True))
+    return out

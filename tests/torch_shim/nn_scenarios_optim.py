@@ -219,3 +219,40 @@ def o_schedulers(torch):
                                                                              total_steps=3))),
         "onecycle_no_steps": E(lambda: _sched(torch, lambda o: S.OneCycleLR(o, 1.0))),
     }
+
+
+def mlp_classifier_run(torch, steps=200, state=None):
+    """An MLP classifier (2 hidden layers, dropout-free) trained full-batch with Adam and a
+    CosineAnnealingLR schedule on 3 spiral-like classes built from det(); returns the loss every
+    20 steps and the final loss. ``state`` (a state_dict of plain lists) replaces the init."""
+    nn = torch.nn
+    n = 96
+    x = det(torch, n, 2, k=3, scale=2.0)
+    y = ((x[:, 0] * 3 + x[:, 1] * 2 + (x[:, 0] * x[:, 1]) * 4).sign() + 1).long()
+    model = nn.Sequential(nn.Linear(2, 32), nn.Tanh(), nn.Linear(32, 32), nn.ReLU(),
+                          nn.Linear(32, 3))
+    if state is None:
+        set_params(torch, model, scale=0.6)
+    else:
+        model.load_state_dict({k: torch.tensor(v) for k, v in state.items()})
+    opt = torch.optim.Adam(model.parameters(), lr=0.02, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=steps, eta_min=1e-4)
+    loss_fn = nn.CrossEntropyLoss()
+    trace = []
+    for step in range(steps):
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        sched.step()
+        if step % 20 == 0:
+            trace.append(loss.item())
+    with torch.no_grad():
+        final = float(loss_fn(model(x), y))
+        acc = float((model(x).argmax(1) == y).float().mean())
+    return {"trace": trace, "final": final, "accuracy": acc}
+
+
+@scenario("optim")
+def t_mlp_classifier_adam_cosine_200_steps(torch):
+    return mlp_classifier_run(torch)

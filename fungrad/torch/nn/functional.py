@@ -734,43 +734,48 @@ def _to_rows(lp, nd):
     return fnp.reshape(x, (-1, x.shape[-1]))
 
 
-def _check_nll(input, target):
+def _concrete(v):
+    return isinstance(v, (np.ndarray, np.generic, int))
+
+
+def _check_nll(input, target, C, ignore_index):
     if input.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
-    tv = np.asarray(val(target))
-    if input.ndim >= 2 and tv.shape[:1] != tuple(input.shape)[:1]:
+    tv = val(target)
+    tshape = tuple(np.shape(tv)) if _concrete(tv) else tuple(tv.shape)
+    if input.ndim >= 2 and tshape[:1] != tuple(input.shape)[:1]:
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
-                         f"batch_size ({tv.shape[0] if tv.ndim else 0}).")
-    if tv.dtype.kind not in "iu":
+                         f"batch_size ({tshape[0] if tshape else 0}).")
+    kind = np.dtype(tv.dtype).kind
+    if kind not in "iu":
         raise RuntimeError("expected scalar type Long but found " +
-                           {"f": "Float", "b": "Bool"}.get(tv.dtype.kind, str(tv.dtype)))
-    return tv
+                           {"f": "Float", "b": "Bool"}.get(kind, str(tv.dtype)))
+    if _concrete(tv):
+        t = np.asarray(tv)
+        bad = t[t != ignore_index]
+        if bad.size and (bad.min() < 0 or bad.max() >= C):
+            raise IndexError(f"Target {int(bad[(bad < 0) | (bad >= C)][0])} is out of bounds.")
+    return tshape
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
-    tv = _check_nll(input, target)
     nd = input.ndim
     C = input.shape[-1] if nd == 1 else input.shape[1]
-    bad = tv[(tv != ignore_index)]
-    if bad.size and (bad.min() < 0 or bad.max() >= C):
-        raise IndexError(f"Target {int(bad[(bad < 0) | (bad >= C)][0])} is out of bounds.")
-    out_shape = tv.shape
-    flat_t = tv.reshape(-1)
+    out_shape = _check_nll(input, target, C, ignore_index)
 
-    def fn(lp, *w):
+    def fn(lp, t, *w):
         rows = fnp.reshape(lp, (1, -1)) if nd == 1 else _to_rows(lp, nd)
-        out = _nll(rows, flat_t, w[0] if w else None, ignore_index, reduction)
+        out = _nll(rows, fnp.reshape(t, (-1,)), w[0] if w else None, ignore_index, reduction)
         if reduction == "none":
             return fnp.reshape(out, out_shape)
         return out
     name = "NllLossBackward0" if nd <= 2 else "NllLoss2DBackward0"
     if nd > 2 and reduction == "none":
         name = "ViewBackward0"
-    return apply(name, fn,
-                 [input] + ([weight] if weight is not None else []))
+    return apply(name, fn, [input, target] + ([weight] if weight is not None else []))
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -782,7 +787,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     cdim = 0 if input.ndim == 1 else 1
     C = input.shape[cdim]
     lp = log_softmax(input, cdim)
-    probs = isinstance(target, Tensor) and target._value.dtype.kind == "f"
+    probs = isinstance(target, Tensor) and np.dtype(target._value.dtype).kind == "f"
     nd = input.ndim
     wshape = (C,) + (1,) * (nd - cdim - 1)
     if probs:
@@ -790,6 +795,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
             raise RuntimeError(f"Expected target size {list(input.shape)}, got "
                                f"{list(target.shape)}")
         ls = label_smoothing
+        count = lp.numel() / C
 
         def fn(l, t, *w):
             if ls > 0:
@@ -799,30 +805,28 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                 prod = prod * fnp.reshape(w[0], wshape)
             loss = -fnp.sum(prod, axis=cdim)
             if reduction == "mean":
-                return fnp.sum(loss) / (lp.numel() / C) if lp.numel() else fnp.sum(loss) * np.nan
+                return fnp.sum(loss) / count if count else fnp.sum(loss) * np.nan
             return fnp.sum(loss) if reduction == "sum" else loss
         name = "DivBackward1" if reduction == "mean" else "NegBackward0"
         return apply(name, fn, [lp, target] + ([weight] if weight is not None else []))
     nll = nll_loss(lp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing == 0:
         return nll
-    tv = np.asarray(val(target))
-    ignore = tv == ignore_index
     eps = label_smoothing
-    safe_t = np.where(ignore, 0, tv)
 
-    def smooth(l, *w):
+    def smooth(l, t, *w):
+        ignore = t == ignore_index
         prod = l * fnp.reshape(w[0], wshape) if w else l
         s = -fnp.sum(prod, axis=cdim)
         s = fnp.where(ignore, 0.0 * s, s)
         if reduction == "mean":
             if w:
-                den = fnp.sum(fnp.where(ignore, 0.0, w[0][safe_t]))
+                den = fnp.sum(fnp.where(ignore, 0.0, w[0][fnp.where(ignore, 0, t)]))
             else:
-                den = float((~ignore).sum())
+                den = fnp.sum(fnp.where(ignore, 0.0, 1.0))
             return fnp.sum(s) / den
         return fnp.sum(s) if reduction == "sum" else s
-    sm = apply("DivBackward0", smooth, [lp] + ([weight] if weight is not None else []))
+    sm = apply("DivBackward0", smooth, [lp, target] + ([weight] if weight is not None else []))
     return M.add(M.mul(nll, 1 - eps), M.mul(sm, eps / C))
 
 
