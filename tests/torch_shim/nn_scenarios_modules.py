@@ -3,7 +3,7 @@ reprs, errors), nn.init, nn.utils and nn.functional."""
 import copy
 import pickle
 
-from nn_kit import E, L, R, det, grads, scenario, set_params
+from nn_kit import E, L, det, grads, scenario, set_params
 
 
 def _fwd_bwd(torch, m, *inputs, k=0):
@@ -148,7 +148,8 @@ def m04_module_iteration_api(torch):
         "keep_vars": [type(v).__name__ for v in m.state_dict(keep_vars=True).values()],
         "prefix": list(m.state_dict(prefix="net.").keys())[:2],
         "dir_has_fc1": "fc1" in dir(m), "getattr_param": repr(m.alpha),
-        "get_submodule": repr(m.get_submodule("fc1")), "get_parameter": list(m.get_parameter("fc2.bias").shape),
+        "get_submodule": repr(m.get_submodule("fc1")),
+        "get_parameter": list(m.get_parameter("fc2.bias").shape),
     }
 
 

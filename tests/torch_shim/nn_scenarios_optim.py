@@ -21,7 +21,7 @@ def _run(torch, make, steps=6, closure=False):
     for i in range(steps):
         opt.zero_grad()
         if closure:
-            def c():
+            def c(i=i):
                 opt.zero_grad()
                 loss = _loss(torch, m, i % 2)
                 loss.backward()

@@ -112,7 +112,7 @@ def gelu(input, approximate="none"):
         return apply("GeluBackward0",
                      lambda v: 0.5 * v * (1 + fnp.tanh(c * (v + 0.044715 * v ** 3))), [input])
     if approximate != "none":
-        raise RuntimeError(f"approximate argument must be either none or tanh.")
+        raise RuntimeError("approximate argument must be either none or tanh.")
     return apply("GeluBackward0", lambda v: 0.5 * v * (1 + _erf_fn(v / math.sqrt(2.0))), [input])
 
 
@@ -1209,7 +1209,6 @@ def _convnd(input, weight, bias, stride, padding, dilation, groups, nsp, name="C
                            f"({' x '.join(map(str, padded))}). Kernel size: "
                            f"({' x '.join(str(d * (kk - 1) + 1) for kk, d in zip(k, dilation))})."
                            " Kernel size can't be greater than actual input size")
-    outs = tuple(o for o, _ in idx)
     hb = bias is not None
 
     def fn(x, w, *b):
@@ -1244,9 +1243,6 @@ def _conv_transposend(input, weight, bias, stride, padding, output_padding, grou
     output_padding, dilation = _tuple(output_padding, nsp), _tuple(dilation, nsp)
     Cin, Og = weight.shape[0], weight.shape[1]
     k = tuple(weight.shape[2:])
-    N = input.shape[0]
-    sp = tuple(input.shape[2:])
-    dil_sizes = tuple((n - 1) * s + 1 for n, s in zip(sp, stride))
     pads = [(d * (kk - 1) - p, d * (kk - 1) - p + op)
             for kk, d, p, op in zip(k, dilation, padding, output_padding)]
     hb = bias is not None

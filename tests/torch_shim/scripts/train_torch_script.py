@@ -38,7 +38,7 @@ def make_data(n=64):
 
 model = Net()
 with torch.no_grad():
-    for i, (name, p) in enumerate(model.named_parameters()):
+    for i, p in enumerate(model.parameters()):
         n = p.numel()
         p.copy_(torch.tensor([0.5 * math.sin(1.3 * i + 0.7 * k) for k in range(n)]).reshape(p.shape))
 x, y = make_data()
