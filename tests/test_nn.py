@@ -104,7 +104,13 @@ def test_initializer_properties():
 # ---- table-driven transform checks: finite differences, vmap == loop, jit == eager
 XSMOOTH = np.array([-2.3, -0.6, 0.4, 1.7, 3.1])   # away from every kink
 M = np.random.default_rng(3).standard_normal((3, 4))
-FUNS = {n: ((lambda n: lambda x: getattr(nn, n)(x))(n), XSMOOTH) for n in G.ELEMENTWISE}
+
+
+def _elementwise(name):
+    return lambda x: getattr(nn, name)(x)
+
+
+FUNS = {n: (_elementwise(n), XSMOOTH) for n in G.ELEMENTWISE}
 FUNS.update({
     "gelu-exact": (lambda x: nn.gelu(x, approximate=False), XSMOOTH),
     "elu-alpha": (lambda x: nn.elu(x, 0.5), XSMOOTH),

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 import fungrad as fg
-import fungrad.numpy as fnp
 import fungrad.random as fr
 from fungrad.testing import check_grads
 
@@ -356,3 +355,21 @@ def test_day_one_split_and_use_pattern():
     x = jax.random.normal(sub, (3,))
     assert x.shape == (3,) and key.shape == (2,)
     assert not np.array_equal(jax.random.normal(key, (3,)), x)
+
+
+def test_sort_free_argsort_gives_the_same_streams(monkeypatch):
+    """permutation/choice/categorical use lax's stable argsort where present, else a
+    comparison-count composition: both give the same values."""
+    from fungrad.random import _distributions as D
+    x = np.arange(12.0).reshape(3, 4)
+    calls = [lambda: fr.permutation(fr.PRNGKey(4), 300),
+             lambda: fr.permutation(fr.PRNGKey(3), x, axis=1, independent=True),
+             lambda: fr.choice(fr.PRNGKey(3), 4, (3,), replace=False, p=G.P4),
+             lambda: fr.categorical(fr.PRNGKey(3), G.LOGITS, shape=(3, 4), replace=False)]
+    with_sort = [np.asarray(c()) for c in calls]
+    monkeypatch.setattr(D, "_lax_argsort", None)
+    for c, want in zip(calls, with_sort):
+        np.testing.assert_array_equal(c(), want, strict=True)
+    ties = np.array([3, 1, 3, 2, 1], np.uint32)
+    np.testing.assert_array_equal(D._argsort(ties), np.argsort(ties, kind="stable"))
+    np.testing.assert_array_equal(D._argsort(ties, descending=True), [0, 2, 3, 1, 4])

@@ -620,7 +620,8 @@ def _gamma_impl(key, a, shape, dtype, log_space):
 
     def body(state):
         key, v_out, done = state
-        key, k_x, k_u = split(key, 3)[0], split(key, 3)[1], split(key, 3)[2]
+        keys = split(key, 3)
+        key, k_x, k_u = keys[0], keys[1], keys[2]
         x = _normal(k_x, shape, dtype)
         u = _uniform(k_u, shape, dtype, 0.0, 1.0)
         v = 1 + c * x
@@ -792,7 +793,8 @@ def _poisson_ptrs(key, lam, shape):
 
     def body(s):
         key, k_out, done = s
-        key, k1, k2 = split(key, 3)[0], split(key, 3)[1], split(key, 3)[2]
+        keys = split(key, 3)
+        key, k1, k2 = keys[0], keys[1], keys[2]
         u = _uniform(k1, shape, dtype, 0.0, 1.0) - 0.5
         v = _uniform(k2, shape, dtype, 0.0, 1.0)
         us = 0.5 - fnp.abs(u)
@@ -872,7 +874,8 @@ def _binomial_btrs(key, n, p, shape):
 
     def body(s):
         key, k_out, done = s
-        key, k1, k2 = split(key, 3)[0], split(key, 3)[1], split(key, 3)[2]
+        keys = split(key, 3)
+        key, k1, k2 = keys[0], keys[1], keys[2]
         u = _uniform(k1, shape, dtype, 0.0, 1.0) - 0.5
         v = _uniform(k2, shape, dtype, 0.0, 1.0)
         us = 0.5 - fnp.abs(u)

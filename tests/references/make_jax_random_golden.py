@@ -115,7 +115,11 @@ RANDOM_CASES += [
 ]
 for name in ("exponential", "laplace", "logistic", "cauchy", "maxwell", "gumbel"):
     RANDOM_CASES += _per_dtype(name, name, ((40,),), {}, U32, U64)
-RANDOM_CASES += [("gumbel-high-f32", "gumbel", 3, ((20,),), {"dtype": f32, "mode": "high"}, U32)]
+RANDOM_CASES += [
+    ("normal-c64", "normal", 3, ((6,),), {"dtype": np.complex64}, U32),
+    ("normal-c128", "normal", 3, ((6,),), {"dtype": np.complex128}, U64),
+    ("gumbel-high-f32", "gumbel", 3, ((20,),), {"dtype": f32, "mode": "high"}, U32),
+]
 
 # default mode (jax_enable_x64 off): PRNGKey of seeds outside [0, 2**31), and default dtypes
 DEFAULT_MODE_SEEDS = (-1, -12345, 2 ** 31, 2 ** 32 + 5, 2 ** 40 + 3)
@@ -202,11 +206,19 @@ INIT_CASES += [
 # ---- recording
 def encode(x):
     x = np.asarray(x)
-    return {"dtype": x.dtype.name, "shape": list(x.shape),
-            "data": [int(v) if x.dtype.kind in "iub" else float(v) for v in x.ravel()]}
+    out = {"dtype": x.dtype.name, "shape": list(x.shape)}
+    if x.dtype.kind == "c":
+        out["data"] = [float(v) for v in x.real.ravel()]
+        out["imag"] = [float(v) for v in x.imag.ravel()]
+    else:
+        out["data"] = [int(v) if x.dtype.kind in "iub" else float(v) for v in x.ravel()]
+    return out
 
 
 def decode(d):
+    if "imag" in d:
+        re, im = np.array(d["data"]), np.array(d["imag"])
+        return (re + 1j * im).astype(d["dtype"]).reshape(d["shape"])
     return np.array(d["data"], dtype=d["dtype"]).reshape(d["shape"])
 
 
@@ -237,7 +249,7 @@ def _record_nn(jax):
         f = getattr(jax.nn, fn)
         val = f(*args, **kwargs)
         w = nn_weights(np.shape(val))
-        grad = jax.grad(lambda x: jnp.sum(f(x, *args[1:], **kwargs) * w))(
+        grad = jax.grad(lambda x, f=f, a=args[1:], kw=kwargs, w=w: jnp.sum(f(x, *a, **kw) * w))(
             jnp.asarray(args[0]))
         out[name] = {"value": encode(val), "grad": encode(grad)}
     for name, fn, args, kwargs in NONDIFF_NN:
