@@ -42,6 +42,25 @@ def _lerp(a, b, w):
     return b - (b - a) * (1 - w)
 
 
+def _owned(t):
+    """The writable numpy value of a state tensor (updated in place, as torch's state is)."""
+    v = t._value
+    if not (isinstance(v, np.ndarray) and v.flags.writeable and v.ndim):
+        v = t._value = np.array(v)
+    return v
+
+
+def _lerp_(a, b, w, tmp):
+    """a <- lerp(a, b, w) in place, with torch's two formulas."""
+    np.subtract(b, a, out=tmp)
+    if w < 0.5:
+        tmp *= w
+        a += tmp
+    else:
+        tmp *= 1 - w
+        np.subtract(b, tmp, out=a)
+
+
 _FLAGS = dict(foreach=None, maximize=False, capturable=False, differentiable=False, fused=None)
 
 
@@ -108,21 +127,30 @@ class Adam(Optimizer):
                 v *= 1 - lr * wd
             else:
                 g = g + wd * v
-        m = state["exp_avg"]
-        s = state["exp_avg_sq"]
-        m._value = _lerp(m._value, g, 1 - beta1)
-        s._value = s._value * beta2 + (1 - beta2) * g * g
+        m = _owned(state["exp_avg"])
+        s = _owned(state["exp_avg_sq"])
+        # the same float32 operations as torch's single-tensor Adam, in place with one buffer
+        tmp = np.empty_like(m)
+        _lerp_(m, g, 1 - beta1, tmp)
+        s *= beta2
+        np.multiply(g, 1 - beta2, out=tmp)
+        tmp *= g
+        s += tmp
         bc1 = 1 - beta1 ** step
         bc2 = 1 - beta2 ** step
         step_size = lr / bc1
         bc2_sqrt = bc2 ** 0.5
         if group["amsgrad"]:
-            mx = state["max_exp_avg_sq"]
-            mx._value = np.maximum(mx._value, s._value)
-            denom = np.sqrt(mx._value) / bc2_sqrt + eps
+            mx = _owned(state["max_exp_avg_sq"])
+            np.maximum(mx, s, out=mx)
+            np.sqrt(mx, out=tmp)
         else:
-            denom = np.sqrt(s._value) / bc2_sqrt + eps
-        v += -step_size * (m._value / denom)
+            np.sqrt(s, out=tmp)
+        tmp /= bc2_sqrt
+        tmp += eps
+        np.divide(m, tmp, out=tmp)
+        tmp *= -step_size
+        v += tmp
 
 
 class AdamW(Adam):
