@@ -129,3 +129,76 @@ def test_torch_uses_only_the_public_surface(path):
            if not mod.startswith("fungrad.torch") and mod not in TORCH_MAY_IMPORT]
     assert not bad, f"{this} imports private fungrad modules:\n  " + "\n  ".join(bad)
 
+
+
+def _module_graph():
+    """module -> the fungrad modules it imports anywhere (`from pkg import sub` counts as sub)."""
+    files = {module_name(p): p for p in MODULES}
+    graph = {}
+    for m, path in files.items():
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                for _, mod in imported_modules(ast.Module(body=[node], type_ignores=[]), m):
+                    subs = [f"{mod}.{a.name}" for a in node.names if f"{mod}.{a.name}" in files]
+                    names += subs if len(subs) == len(node.names) else [mod, *subs]
+            for d in names:
+                while d and d not in files:
+                    d = d.rpartition(".")[0]
+                if d and d != m:
+                    deps.add(d)
+        graph[m] = deps
+    return graph
+
+
+def import_cycles(graph):
+    """The strongly connected components of more than one module (Tarjan, iteratively)."""
+    index, low, on, stack, comps, counter = {}, {}, set(), [], [], [0]
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = counter[0]
+        counter[0] += 1
+        stack.append(root)
+        on.add(root)
+        while work:
+            v, it = work[-1]
+            for w in it:
+                if w not in index:
+                    index[w] = low[w] = counter[0]
+                    counter[0] += 1
+                    stack.append(w)
+                    on.add(w)
+                    work.append((w, iter(sorted(graph[w]))))
+                    break
+                if w in on:
+                    low[v] = min(low[v], index[w])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[v])
+                if low[v] == index[v]:
+                    comp = []
+                    while True:
+                        w = stack.pop()
+                        on.discard(w)
+                        comp.append(w)
+                        if w == v:
+                            break
+                    if len(comp) > 1:
+                        comps.append(sorted(comp))
+    return comps
+
+
+def test_cycle_finder_finds_a_cycle():
+    assert import_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_torch_engine_has_no_import_circle():
+    cycles = [c for c in import_cycles(_module_graph()) if any(m.startswith("fungrad.torch")
+                                                               for m in c)]
+    assert not cycles, f"import circles: {cycles}"

@@ -10,6 +10,7 @@ import numpy as np
 
 from fungrad.extend import Tracer
 from fungrad.torch._grad_mode import ANOMALY, GRAD
+from fungrad.torch._state import GIVEN
 from fungrad.torch._node import AccumulateGrad
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Size, Tensor, _new
@@ -65,9 +66,12 @@ def accumulate(t, g, cg):
     if t._grad is None:
         # engine grads are fresh arrays (root grads are copied), but one array can reach two
         # leaves (through an add): copy only then
-        if id(gv) in _given or not gv.flags.c_contiguous:  # torch's grads are contiguous
-            gv = np.ascontiguousarray(gv) if id(gv) not in _given else gv.copy()
-        _given[id(gv)] = gv
+        given = GIVEN.get()
+        if given is None:  # a leaf's grad set outside a backward run
+            given = {}
+        if id(gv) in given or not gv.flags.c_contiguous:  # torch's grads are contiguous
+            gv = np.ascontiguousarray(gv) if id(gv) not in given else gv.copy()
+        given[id(gv)] = gv
         t._grad = _new(gv)
     else:
         # a new buffer, not an in-place add: the first grad may alias another tensor's grad
@@ -113,18 +117,16 @@ def run(roots, create_graph=False, retain_graph=False, capture=None, accumulate_
     to a captured edge run and leaves are not accumulated unless ``accumulate_leaves``.
     """
     token = GRAD.set(bool(create_graph))
+    given = GIVEN.set({})
     try:
         with np.errstate(all="ignore"):  # torch does not warn on nan/inf gradients
             return _run(roots, create_graph, retain_graph, capture, accumulate_leaves)
     finally:
+        GIVEN.reset(given)
         GRAD.reset(token)
 
 
-_given = {}  # id -> array handed to a .grad during the current backward (kept alive)
-
-
 def _run(roots, cg, retain, capture, acc_leaves):
-    _given.clear()
     deps, order = _discover([e for e, _ in roots])
     cap_index = {}
     if capture is not None:

@@ -15,7 +15,11 @@ import numpy as np
 from fungrad.extend import Tracer
 from fungrad.torch._grad_mode import ANOMALY, GRAD, no_grad
 from fungrad.torch._node import Error, Node
-from fungrad.torch._record import E3, STATE, short_name
+from fungrad.torch._forward import function_jvp
+from fungrad.torch._function_ctx import FunctionCtx
+from fungrad.torch._function_transform import apply_in_transform
+from fungrad.torch._record import E3, short_name
+from fungrad.torch._state import DUAL_LEVEL
 from fungrad.torch._tensor import Tensor, _new
 
 __all__ = ["Function", "FunctionCtx", "BackwardCFunction", "once_differentiable"]
@@ -23,42 +27,7 @@ __all__ = ["Function", "FunctionCtx", "BackwardCFunction", "once_differentiable"
 _F5 = ("Legacy autograd function with non-static forward method is deprecated. Please use "
        "new-style autograd function with static forward method. (Example: "
        "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
-_FUNCTORCH = ("In order to use an autograd.Function with functorch transforms (vmap, grad, jvp, "
-              "jacrev, ...), it must override the setup_context staticmethod. For more details, "
-              "please see https://pytorch.org/docs/main/notes/extending.func.html")
 _ONCE = "trying to differentiate twice a function that was marked with @once_differentiable"
-
-
-class FunctionCtx:
-    """The ctx API: saving tensors and marking outputs."""
-
-    def save_for_backward(self, *tensors):
-        for i, t in enumerate(tensors):
-            if t is not None and not isinstance(t, Tensor):
-                raise TypeError(f"save_for_backward can only save variables, but argument {i} "
-                                f"is of type {type(t).__name__}")
-        self._to_save = tensors
-
-    def save_for_forward(self, *tensors):
-        self._to_save_fwd = tensors
-
-    def mark_dirty(self, *tensors):
-        self._dirty = tensors
-
-    def mark_non_differentiable(self, *tensors):
-        self._non_diff = tensors
-
-    def set_materialize_grads(self, value):
-        self._materialize = value
-
-    @property
-    def saved_tensors(self):
-        if self._freed:
-            raise RuntimeError(E3)
-        if self._fwd_mode:
-            return tuple(self._to_save_fwd or ())
-        self.check_saved()
-        return tuple(self._saved_vals)
 
 
 class BackwardCFunction(Node, FunctionCtx):
@@ -146,6 +115,8 @@ class _FunctionMeta(type):
 class Function(FunctionCtx, metaclass=_FunctionMeta):
     """Base class for custom differentiable functions (static forward/backward)."""
 
+    _function_base = True  # where the search for a subclass's own rules stops
+
     generate_vmap_rule = False
 
     def __call__(self, *args, **kwargs):
@@ -187,7 +158,6 @@ class Function(FunctionCtx, metaclass=_FunctionMeta):
             bound.update(kwargs)
             args = tuple(bound[p] for p in params if p in bound)
         if any(isinstance(a, Tensor) and isinstance(a._value, Tracer) for a in args):
-            from fungrad.torch._function_transform import apply_in_transform
             return apply_in_transform(cls, args)
         return _apply(cls, args)
 
@@ -202,7 +172,7 @@ def _apply(cls, args):
         else:
             out = cls.forward(ctx, *args)
     record = GRAD.get() and any(ctx.needs_input_grad)
-    dual = STATE.dual_level is not None and any(isinstance(a, Tensor) and a._fw is not None
+    dual = DUAL_LEVEL.get() is not None and any(isinstance(a, Tensor) and a._fw is not None
                                                 for a in args)
     if isinstance(out, tuple):
         outs = list(out)
@@ -222,7 +192,6 @@ def _apply(cls, args):
         if ANOMALY.get()[0]:
             ctx._anomaly_tb = "".join(traceback.format_stack()[:-2])
     if dual:
-        from fungrad.torch.autograd.forward_ad import function_jvp
         function_jvp(cls, ctx, args, outs)
     return tuple(outs) if isinstance(out, tuple) else outs[0]
 
@@ -272,5 +241,3 @@ def once_differentiable(fn):
         return res[0] if single else tuple(res)
     return wrapper
 
-
-_ = _FUNCTORCH

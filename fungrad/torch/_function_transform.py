@@ -12,7 +12,7 @@ from fungrad.extend import custom_jvp_call
 from fungrad.extend import custom_vjp_call
 from fungrad.extend import BatchTracer
 from fungrad.extend import JVPTrace
-from fungrad.torch._function import _FUNCTORCH, FunctionCtx
+from fungrad.torch._function_ctx import _FUNCTORCH, FunctionCtx
 from fungrad.torch._tensor import Tensor, _new
 
 __all__ = ["apply_in_transform", "VmapInfo"]
@@ -58,9 +58,13 @@ def apply_in_transform(cls, args):
 
 
 def _overrides(cls, name):
-    from fungrad.torch._function import Function
-    return any(name in k.__dict__ for k in cls.__mro__ if k is not Function
-               and issubclass(k, Function))
+    """Whether a subclass of Function (not Function itself) defines `name`."""
+    for k in cls.__mro__:
+        if "_function_base" in k.__dict__:  # Function: its own rules are the defaults
+            return False
+        if name in k.__dict__:
+            return True
+    return False
 
 
 class _CustomCall:

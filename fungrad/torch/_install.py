@@ -80,7 +80,7 @@ def install():
                            "process; call install() before the first `import torch`")
     if not installed():
         sys.meta_path.insert(0, _FINDER)
-    import fungrad.torch as ft
+    ft = sys.modules["fungrad.torch"]  # the package that exposes install(): already imported
     sys.modules["torch"] = ft
     return ft
 

@@ -1,9 +1,11 @@
 """Installs the op functions as Tensor operators and methods (one table, read once at import)."""
+from fungrad.torch import _creation as C
 from fungrad.torch import _ops_index as I
 from fungrad.torch import _ops_inplace as P
 from fungrad.torch import _ops_math as M
 from fungrad.torch import _ops_reduce as R
 from fungrad.torch import _ops_shape as S
+from fungrad.torch._backward import backward
 from fungrad.torch._dtype import float16, float32, float64, int32, int64, bool_
 from fungrad.torch._tensor import Tensor
 
@@ -63,6 +65,8 @@ METHODS = {
     "add_": P.add_, "sub_": P.sub_, "mul_": P.mul_, "div_": P.div_, "zero_": P.zero_,
     "fill_": P.fill_, "copy_": P.copy_, "clamp_": P.clamp_, "pow_": P.pow_, "neg_": P.neg_,
     "exp_": P.exp_, "relu_": P.relu_, "sqrt_": P.sqrt_,
+    "backward": lambda self, gradient=None, retain_graph=None, create_graph=False, inputs=None: (
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)),
     "contiguous": lambda self, memory_format=None: self,
     "float": lambda self: S.to(self, float32), "double": lambda self: S.to(self, float64),
     "half": lambda self: S.to(self, float16), "long": lambda self: S.to(self, int64),
@@ -76,7 +80,6 @@ METHODS = {
 
 
 def _new_like(self, kind, arg, kw):
-    from fungrad.torch import _creation as C
     kw.setdefault("dtype", self.dtype)
     if kind == "tensor":
         return C.tensor(arg, **kw)

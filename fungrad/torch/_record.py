@@ -23,22 +23,15 @@ from fungrad.extend import Zero
 from fungrad.extend import lru_cache_table
 from fungrad.torch import _dtype, _graph_names
 from fungrad.torch._direct import DirectLinear, linearize_direct
+from fungrad.torch._forward import propagate
 from fungrad.torch._grad_mode import ANOMALY, GRAD
 from fungrad.torch._node import Node, node_class
+from fungrad.torch._state import DUAL_LEVEL, SAVED_HOOKS
 from fungrad.torch._tensor import Tensor, _new
 
-__all__ = ["apply", "record", "OpNode", "STATE"]
+__all__ = ["apply", "record", "OpNode"]
 
 
-class _State:
-    """Counters other modules switch on (dual levels, saved-tensor hooks)."""
-
-    dual_level = None
-    saved_hooks = []
-
-
-STATE = _State()
-USE_JIT = True  # run ops as cached jitted programs (set False to linearize op by op)
 
 _E6 = ("one of the variables needed for gradient computation has been modified by an inplace "
        "operation: [{typ} [{shape}]]{which} is at version {now}; expected version {then} instead. "
@@ -254,11 +247,8 @@ class _Guarded:
 
 def apply(name, fn, args, view=False, tuple_out=False):
     """Run ``fn(*values)`` on the operands ``args`` (Tensors or constants); record a node."""
-    fast = compiled(fn) if USE_JIT else None
-    if fast is not None:
-        fn_run = fast
-    else:
-        fn_run = fn
+    fast = compiled(fn)
+    fn_run = fn if fast is None else fast
     grad_on = GRAD.get()
     vals = []
     diff = []
@@ -283,8 +273,7 @@ def apply(name, fn, args, view=False, tuple_out=False):
         base = src._base if src._base is not None else src
         for r in (res if isinstance(res, tuple) else (res,)):
             r._base, r._vc = base, src._vc
-    if dual and STATE.dual_level is not None:
-        from fungrad.torch.autograd.forward_ad import propagate
+    if dual and DUAL_LEVEL.get() is not None:
         with np.errstate(all="ignore"):
             propagate(fn, args, vals, res)
     return res
@@ -366,12 +355,13 @@ def _find_saved(node, consts, eqns, vals, args, res):
         if id(t._value) in ids:
             saved.append((t._vc, t._vc.v, t, True))
     node._saved = saved
-    if STATE.saved_hooks:
-        _pack(node, saved)
+    hooks = SAVED_HOOKS.get()
+    if hooks:
+        _pack(node, saved, hooks[-1])
 
 
-def _pack(node, saved):
-    pack, unpack = STATE.saved_hooks[-1]
+def _pack(node, saved, hooks):
+    pack, unpack = hooks
     packed = [(id(t._value), pack(t)) for _, _, t, _ in saved]
 
     def unpack_all(consts):

@@ -197,10 +197,6 @@ class Tensor:
             acc = self._acc = AccumulateGrad(self)
         return (acc, 0)
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        from fungrad.torch._backward import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
-
     def detach(self):
         out = _new(self._value)
         out._vc = self._vc
@@ -266,7 +262,7 @@ class Tensor:
             suffixes.append(f"grad_fn=<{type(self.grad_fn).__name__}>")
         elif self._requires_grad:
             suffixes.append("requires_grad=True")
-        tangent = _tangent_of(self)
+        tangent = live_tangent(self)
         if tangent is not None:
             suffixes.append(f"tangent={tangent}")
         return format_tensor(v, v.dtype.name, suffixes)
@@ -284,12 +280,13 @@ def _concrete(v):
     return v
 
 
-def _tangent_of(t):
+def live_tangent(t):
+    """The forward-AD tangent of `t` as a Tensor, or None (none, or its level has exited)."""
     fw = t._fw
-    if fw is None:
+    if fw is None or not fw[1].alive:
         return None
-    from fungrad.torch.autograd.forward_ad import live_tangent
-    return live_tangent(t)
+    return _new(fw[0])
+
 
 
 class _VC:

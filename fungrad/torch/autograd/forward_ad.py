@@ -1,11 +1,10 @@
 """torch.autograd.forward_ad: dual tensors whose tangents propagate through every op by the core's
-jvp (see _record.apply), plus a custom Function's ``jvp``."""
+jvp (the mechanics are in torch._forward)."""
 import collections
 
-from fungrad.extend import Zero
-from fungrad.extend import jvp_flat
-from fungrad.torch._record import STATE
-from fungrad.torch._tensor import Tensor, _new
+from fungrad.torch._forward import Level
+from fungrad.torch._state import DUAL_LEVEL
+from fungrad.torch._tensor import _new, live_tangent
 
 __all__ = ["dual_level", "enter_dual_level", "exit_dual_level", "make_dual", "unpack_dual",
            "UnpackedDualTensor"]
@@ -13,21 +12,18 @@ __all__ = ["dual_level", "enter_dual_level", "exit_dual_level", "make_dual", "un
 UnpackedDualTensor = collections.namedtuple("UnpackedDualTensor", ["primal", "tangent"])
 
 
-class _Level:
-    alive = True
-
-
 def enter_dual_level():
-    if STATE.dual_level is not None:
+    if DUAL_LEVEL.get() is not None:
         raise RuntimeError("Nested forward mode AD is not supported at the moment")
-    STATE.dual_level = _Level()
+    DUAL_LEVEL.set(Level())
     return 0
 
 
 def exit_dual_level(*, level=None):
-    if STATE.dual_level is not None:
-        STATE.dual_level.alive = False
-    STATE.dual_level = None
+    lvl = DUAL_LEVEL.get()
+    if lvl is not None:
+        lvl.alive = False
+    DUAL_LEVEL.set(None)
 
 
 class dual_level:
@@ -41,7 +37,7 @@ class dual_level:
 
 
 def make_dual(tensor, tangent, *, level=None):
-    lvl = STATE.dual_level
+    lvl = DUAL_LEVEL.get()
     if lvl is None:
         raise RuntimeError("Trying to create a dual Tensor for forward AD but no level exists, "
                            "make sure to enter_dual_level() first.")
@@ -57,13 +53,6 @@ def make_dual(tensor, tangent, *, level=None):
     return out
 
 
-def live_tangent(t):
-    fw = t._fw
-    if fw is None or not fw[1].alive:
-        return None
-    return _new(fw[0])
-
-
 def unpack_dual(tensor, *, level=None):
     tangent = live_tangent(tensor)
     if tensor._fw is None:
@@ -71,40 +60,3 @@ def unpack_dual(tensor, *, level=None):
     primal = _new(tensor._value, tensor._requires_grad)
     primal.grad_fn, primal._output_nr = tensor.grad_fn, tensor._output_nr
     return UnpackedDualTensor(primal, tangent)
-
-
-def _live(a):
-    return isinstance(a, Tensor) and a._fw is not None and a._fw[1].alive
-
-
-def propagate(fn, args, vals, res):
-    """Output tangents of one op from its dual inputs, by the core's jvp of ``fn``."""
-    idx = [i for i, a in enumerate(args) if _live(a)]
-    if not idx:
-        return
-
-    def f(*xs):
-        v = list(vals)
-        for i, x in zip(idx, xs):
-            v[i] = x
-        return fn(*v)
-
-    _, out_t, _ = jvp_flat(f, [vals[i] for i in idx], [args[i]._fw[0] for i in idx])
-    lvl = STATE.dual_level
-    for r, t in zip(res if isinstance(res, tuple) else (res,), out_t):
-        if type(t) is not Zero:
-            r._fw = (t, lvl)
-
-
-def function_jvp(cls, ctx, args, outs):
-    """A custom Function's forward-mode rule: ``cls.jvp(ctx, *tangents)``."""
-    tangents = [live_tangent(a) if isinstance(a, Tensor) else None for a in args]
-    ctx._fwd_mode = True
-    try:
-        res = cls.jvp(ctx, *tangents)
-    finally:
-        ctx._fwd_mode = False
-    res = res if isinstance(res, tuple) else (res,)
-    for o, t in zip(outs, res):
-        if isinstance(o, Tensor) and isinstance(t, Tensor):
-            o._fw = (t._value, STATE.dual_level)

@@ -2,7 +2,7 @@
 import collections
 
 from fungrad.torch._node import Node
-from fungrad.torch._record import STATE
+from fungrad.torch._state import SAVED_HOOKS
 
 __all__ = ["Node", "GradientEdge", "get_gradient_edge", "saved_tensors_hooks",
            "disable_saved_tensors_hooks", "save_on_cpu", "register_multi_grad_hook",
@@ -24,10 +24,10 @@ class saved_tensors_hooks:
         self.hooks = (pack_hook, unpack_hook)
 
     def __enter__(self):
-        STATE.saved_hooks = STATE.saved_hooks + [self.hooks]
+        self._token = SAVED_HOOKS.set(SAVED_HOOKS.get() + (self.hooks,))
 
     def __exit__(self, *exc):
-        STATE.saved_hooks = STATE.saved_hooks[:-1]
+        SAVED_HOOKS.reset(self._token)
 
 
 class save_on_cpu(saved_tensors_hooks):
@@ -40,10 +40,10 @@ class disable_saved_tensors_hooks:
         self.msg = error_message
 
     def __enter__(self):
-        self._prev, STATE.saved_hooks = STATE.saved_hooks, []
+        self._token = SAVED_HOOKS.set(())
 
     def __exit__(self, *exc):
-        STATE.saved_hooks = self._prev
+        SAVED_HOOKS.reset(self._token)
 
 
 class allow_mutation_on_saved_tensors:
