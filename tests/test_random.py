@@ -373,3 +373,16 @@ def test_sort_free_argsort_gives_the_same_streams(monkeypatch):
     ties = np.array([3, 1, 3, 2, 1], np.uint32)
     np.testing.assert_array_equal(D._argsort(ties), np.argsort(ties, kind="stable"))
     np.testing.assert_array_equal(D._argsort(ties, descending=True), [0, 2, 3, 1, 4])
+
+
+def test_gamma_shape_gradient_raises_instead_of_a_silent_zero():
+    import fungrad.numpy as fnp
+    from fungrad.errors import MissingRuleError
+    k = fr.PRNGKey(0)
+    for f in (lambda a: fr.gamma(k, a, (3,)), lambda a: fr.beta(k, a, 2.0, (3,)),
+              lambda a: fr.dirichlet(k, fnp.stack([a, a + 1.0])), lambda a: fr.t(k, a, (2,))):
+        with pytest.raises(MissingRuleError, match="implicit reparameterization"):
+            fg.grad(lambda a, f=f: fnp.sum(f(a)))(1.5)
+    # other parameters of a program with gamma samples still differentiate
+    g = fg.grad(lambda s: fnp.sum(s * fr.gamma(k, 2.0, (3,))))(1.5)
+    np.testing.assert_allclose(g, np.sum(fr.gamma(k, 2.0, (3,))))

@@ -19,7 +19,8 @@ import numpy as np
 
 from fungrad import numpy as fnp
 from fungrad._api.control import while_loop
-from fungrad._core.errors import ShapeError
+from fungrad._api.custom import custom_jvp
+from fungrad._core.errors import MissingRuleError, ShapeError
 from fungrad._core.trace import get_aval
 from fungrad._lax import convert_element_type, rem, stop_gradient
 from fungrad._lax.linalg_decomp import cholesky, eigh, qr, svd
@@ -639,6 +640,23 @@ def _gamma_impl(key, a, shape, dtype, log_space):
     return d * v * fnp.exp(log_boost)
 
 
+@custom_jvp
+def _gamma_shape_param(a):
+    """Identity on gamma's shape parameter whose derivative raises: differentiating a gamma
+    sample with respect to a needs the implicit reparameterization gradient (d x / d a at a fixed
+    CDF value), which fungrad does not implement; a silent zero would be a wrong gradient."""
+    return a
+
+
+@_gamma_shape_param.defjvp
+def _gamma_shape_param_jvp(primals, tangents):
+    raise MissingRuleError(
+        "fungrad.random: gradients of gamma-family samples (gamma, loggamma, beta, dirichlet, "
+        "chisquare, f, t, generalized_normal, ball) with respect to their shape parameters are "
+        "not implemented (JAX uses implicit reparameterization). Fix: wrap the parameter in "
+        "fungrad.lax.stop_gradient if no gradient is wanted, or use a score-function estimator.")
+
+
 def _gamma_args(fname, key, a, shape, dtype):
     key = check_key(key, fname)
     dtype = _float_dtype(dtype, fname)
@@ -648,15 +666,16 @@ def _gamma_args(fname, key, a, shape, dtype):
 
 def gamma(key, a, shape=None, dtype=None):
     """Gamma(a, 1) samples (Marsaglia-Tsang rejection; the same distribution as JAX's, not the
-    same values). Not differentiable with respect to a (JAX's implicit gradient is not done)."""
+    same values). Differentiating with respect to a raises MissingRuleError (JAX's implicit
+    reparameterization gradient is not implemented)."""
     key, shape, dtype = _gamma_args("gamma", key, a, shape, dtype)
-    return _gamma_impl(key, stop_gradient(_as(a, dtype)), shape, dtype, False)
+    return _gamma_impl(key, _gamma_shape_param(_as(a, dtype)), shape, dtype, False)
 
 
 def loggamma(key, a, shape=None, dtype=None):
     """log of Gamma(a, 1) samples, computed in log space (accurate for small a)."""
     key, shape, dtype = _gamma_args("loggamma", key, a, shape, dtype)
-    return _gamma_impl(key, stop_gradient(_as(a, dtype)), shape, dtype, True)
+    return _gamma_impl(key, _gamma_shape_param(_as(a, dtype)), shape, dtype, True)
 
 
 def beta(key, a, b, shape=None, dtype=None):
