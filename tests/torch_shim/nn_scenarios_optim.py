@@ -256,3 +256,44 @@ def mlp_classifier_run(torch, steps=200, state=None):
 @scenario("optim")
 def t_mlp_classifier_adam_cosine_200_steps(torch):
     return mlp_classifier_run(torch)
+
+
+def cnn_classifier_run(torch, steps=200, state=None):
+    """A LeNet-style CNN (conv-relu-maxpool twice, then linear layers) on 16 10x10 images whose
+    class is where their bright blob sits, trained full-batch with Adam and a StepLR schedule."""
+    nn = torch.nn
+    n = 16
+    base = det(torch, n, 1, 10, 10, k=5, scale=0.3)
+    y = torch.tensor([i % 3 for i in range(n)])
+    bumps = torch.zeros(3, 1, 10, 10)
+    for c, (r0, c0) in enumerate(((1, 1), (5, 5), (1, 6))):
+        bumps[c, 0, r0:r0 + 3, c0:c0 + 3] = 1.0
+    x = base + bumps[y]
+    model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(4, 6, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(2), nn.Flatten(),
+                          nn.Linear(24, 16), nn.ReLU(), nn.Linear(16, 3))
+    if state is None:
+        set_params(torch, model, scale=0.4)
+    else:
+        model.load_state_dict({k: torch.tensor(v) for k, v in state.items()})
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=50, gamma=0.5)
+    loss_fn = nn.CrossEntropyLoss()
+    trace = []
+    for step in range(steps):
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        sched.step()
+        if step % 20 == 0:
+            trace.append(loss.item())
+    with torch.no_grad():
+        final = loss_fn(model(x), y).item()
+        acc = (model(x).argmax(1) == y).float().mean().item()
+    return {"trace": trace, "final": final, "accuracy": acc}
+
+
+@scenario("optim")
+def t_cnn_lenet_adam_steplr_200_steps(torch):
+    return cnn_classifier_run(torch)

@@ -40,3 +40,30 @@ def test_mlp_classifier_live_from_torch_init():
     got = nn_scenarios_optim.mlp_classifier_run(ftorch, state=state)
     assert abs(got["final"] - want["final"]) <= 1e-4 * abs(want["final"]), (got, want)
     assert got["accuracy"] == want["accuracy"]
+
+
+def test_lenet_cnn_against_golden_record():
+    import fungrad.torch as ftorch
+    want = nn_kit.load_golden()["records"]["t_cnn_lenet_adam_steplr_200_steps"]
+    got = nn_kit.run("t_cnn_lenet_adam_steplr_200_steps", ftorch)
+    for g, w in zip(got["trace"][:3] + [got["final"]], want["trace"][:3] + [want["final"]]):
+        assert abs(g - w) <= 1e-4 * abs(w) + 1e-7
+    assert got["accuracy"] == want["accuracy"] == 1.0
+
+
+def test_lenet_cnn_live_from_torch_init():
+    torch = nn_kit.real_torch_or_none(nn_kit.load_golden()["torch_version"])
+    if torch is None:
+        pytest.skip(nn_kit.SKIP_REASON)
+    import fungrad.torch as ftorch
+    torch.manual_seed(1)
+    nn = torch.nn
+    init = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(4, 6, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(2), nn.Flatten(),
+                         nn.Linear(24, 16), nn.ReLU(), nn.Linear(16, 3))
+    state = {k: v.tolist() for k, v in init.state_dict().items()}
+    want = nn_scenarios_optim.cnn_classifier_run(torch, steps=60, state=state)
+    got = nn_scenarios_optim.cnn_classifier_run(ftorch, steps=60, state=state)
+    assert abs(got["final"] - want["final"]) <= 1e-4 * abs(want["final"]) + 1e-7, (got, want)
+    for g, w in zip(got["trace"], want["trace"]):
+        assert abs(g - w) <= 1e-4 * abs(w) + 1e-7
