@@ -340,3 +340,83 @@ def test_gaussian_process_fit_by_gradient():
         params = params - 0.01 * g
     assert val < first - 10
     assert abs(np.exp(params[2]) - 0.1) < 0.08  # the noise level is recovered
+
+
+# ---- complex matrices: values against numpy; derivatives through a real view (inputs as real
+# and imaginary parts, outputs split likewise), so central differences apply
+def _c(shape, seed):
+    r = np.random.default_rng(seed)
+    return r.standard_normal(shape) + 1j * r.standard_normal(shape)
+
+
+def _cwc(n, seed):
+    return _c((n, n), seed) * 0.5 + 2 * np.eye(n)
+
+
+def _herm(n, seed):
+    x = _c((n, n), seed)
+    return x @ x.conj().T / n + np.eye(n)
+
+
+def _abs2(z):
+    """|z|^2 elementwise with fungrad's complex parts (phase-invariant: eigenvector gauge)."""
+    return _cp.real(z) ** 2 + _cp.imag(z) ** 2
+
+
+from fungrad._lax import complex_parts as _cp  # noqa: E402
+
+
+COMPLEX = [
+    ("solve", LA.solve, np.linalg.solve, [_cwc(3, 0), _c((3, 2), 1)]),
+    ("inv", LA.inv, np.linalg.inv, [_cwc(3, 2)]),
+    ("det", LA.det, np.linalg.det, [_cwc(3, 3)]),
+    ("slogdet-sign", lambda a: LA.slogdet(a)[0], lambda a: np.linalg.slogdet(a)[0], [_cwc(3, 4)]),
+    ("slogdet-logabs", lambda a: LA.slogdet(a)[1], lambda a: np.linalg.slogdet(a)[1],
+     [_cwc(3, 4)]),
+    ("cholesky", LA.cholesky, np.linalg.cholesky, [_herm(3, 5)]),
+    ("eigh-w", LA.eigvalsh, np.linalg.eigvalsh, [_herm(3, 6)]),
+    ("eigh-v-gauge", lambda a: _abs2(LA.eigh(a)[1]), lambda a: np.abs(np.linalg.eigh(a)[1]) ** 2,
+     [_herm(3, 6)]),
+    ("svdvals", LA.svdvals, lambda a: np.linalg.svd(a, compute_uv=False), [_c((4, 3), 7)]),
+    ("svd-projector", lambda a: (lambda u: u @ _cp.conj(u).T)(LA.svd(a, full_matrices=False)[0]),
+     lambda a: (lambda u: u @ u.conj().T)(np.linalg.svd(a, full_matrices=False)[0]),
+     [_c((4, 2), 8)]),
+    ("svd-uvh", lambda a: (lambda r: r[0] @ r[2])(LA.svd(a, full_matrices=False)),
+     lambda a: (lambda r: r[0] @ r[2])(np.linalg.svd(a, full_matrices=False)), [_c((3, 4), 9)]),
+    ("qr-q", lambda a: LA.qr(a)[0], lambda a: np.linalg.qr(a)[0], [_c((4, 3), 10)]),
+    ("qr-r", lambda a: LA.qr(a)[1], lambda a: np.linalg.qr(a)[1], [_c((3, 3), 11)]),
+    ("pinv", LA.pinv, np.linalg.pinv, [_c((4, 2), 12)]),
+    ("norm-2", lambda a: LA.norm(a, 2), lambda a: np.linalg.norm(a, 2), [_c((3, 3), 13)]),
+    ("norm-fro", LA.norm, np.linalg.norm, [_c((3, 3), 14)]),
+    ("norm-vec-1", lambda a: LA.norm(a, 1), lambda a: np.linalg.norm(a, 1), [_c((4,), 15)]),
+    ("matrix_power", lambda a: LA.matrix_power(a, 3), lambda a: np.linalg.matrix_power(a, 3),
+     [_c((3, 3), 16)]),
+    ("eigvals", LA.eigvals,
+     np.linalg.eigvals, [np.diag([1.0, 2.0, 4.0]) + 0.1 * _c((3, 3), 17)]),
+]
+
+
+def _real_view(f, args):
+    from fungrad._core.trace import get_aval
+    from fungrad._lax import complex_parts as cp
+    cplx = [np.iscomplexobj(a) for a in args]
+
+    def g(*parts):
+        it = iter(parts)
+        zs = [cp.complex_(next(it), next(it)) if c else next(it) for c in cplx]
+        out = f(*zs)
+        if get_aval(out).dtype.kind == "c":
+            return fnp.stack([cp.real(out), cp.imag(out)])
+        return out
+    flat = []
+    for a, c in zip(args, cplx):
+        flat += [a.real.copy(), a.imag.copy()] if c else [a]
+    return g, flat
+
+
+@pytest.mark.parametrize("case", COMPLEX, ids=[c[0] for c in COMPLEX])
+def test_complex_values_and_derivatives(case):
+    name, f, ref, args = case
+    np.testing.assert_allclose(f(*args), ref(*args), rtol=1e-10, atol=1e-12)
+    g, flat = _real_view(f, args)
+    check_grads(g, tuple(flat), order=2 if name != "eigvals" else 1, atol=1e-5, rtol=1e-5)

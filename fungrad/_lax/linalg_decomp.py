@@ -36,7 +36,7 @@ from fungrad._core.primitive import INEXACT, NOT_LINEAR, CallImpl, Primitive, re
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
 from fungrad._lax.arith import add, div, mul, neg, sub
-from fungrad._lax.complex_parts import conj, real, to_complex
+from fungrad._lax.complex_parts import conj, real, real_dtype, to_complex
 from fungrad._lax.linalg import dot_general
 from fungrad._lax.shape import broadcast_to, moveaxis, reduce_sum, reshape, transpose
 
@@ -50,6 +50,11 @@ def mT(x):
     """Swap the last two axes."""
     n = _nd(x)
     return transpose(x, (*range(n - 2), n - 1, n - 2))
+
+
+def mH(x):
+    """Conjugate transpose of the last two axes (the transpose for real x)."""
+    return conj(mT(x))
 
 
 def mm(x, y):
@@ -87,6 +92,18 @@ def _row(v):
 def _col(v):
     s = get_aval(v).shape
     return reshape(v, (*s, 1))
+
+
+def _inv_gaps(d, eye):
+    """1 / d off the diagonal and 0 on it, for a gap matrix d (w_j - w_i): inf where two values
+    coincide (the vectors' derivative is undefined there, as JAX), computed without a
+    division-by-zero warning."""
+    from fungrad._lax.arith import select
+    from fungrad._lax.math import eq
+    zero = eq(add(d, eye), np.zeros((), get_aval(d).dtype))
+    safe = select(zero, np.ones((), get_aval(d).dtype), add(d, eye))
+    inf = np.full((), np.inf, get_aval(d).dtype)
+    return sub(select(zero, inf, div(_const(1, d), safe)), eye)
 
 
 def _zero_of(x):
@@ -151,10 +168,14 @@ def _cholesky_impl(a):
 
 
 def _sym_from_lower(t):
-    """The symmetric matrix the lower triangle of t stands for (what cholesky/eigh read)."""
+    """The symmetric (Hermitian) matrix the lower triangle of t stands for: what cholesky and
+    eigh read (LAPACK takes the real part of a complex diagonal)."""
     n = get_aval(t).shape[-1]
     low = mul(t, _mask("lower", n, get_aval(t).dtype, -1))
-    return add(add(low, mT(low)), mul(t, _eye(n, t)))
+    diag = mul(t, _eye(n, t))
+    if get_aval(t).dtype.kind == "c":
+        diag = to_complex(real(diag))
+    return add(add(low, mH(low)), diag)
 
 
 def _cholesky_jvp(primals, tangents):
@@ -166,7 +187,7 @@ def _cholesky_jvp(primals, tangents):
     n = get_aval(a).shape[-1]
     da = _sym_from_lower(ta)
     tmp = triangular_solve(L, da, left_side=True, lower=True)              # L^-1 dA
-    x = triangular_solve(L, tmp, left_side=False, lower=True, transpose_a=True)  # .. L^-T
+    x = triangular_solve(conj(L), tmp, left_side=False, lower=True, transpose_a=True)  # .. L^-H
     phi = mul(x, _mask("lower", n, get_aval(a).dtype, -1) + 0.5 * _eye(n, a))
     return L, mm(L, phi)
 
@@ -322,7 +343,13 @@ def _slogdet_jvp(primals, tangents):
         return [sign, logdet], [_zero_of(sign), _zero_of(logdet)]
     inv_t = mT(inv(a))  # tr(A^-1 dA) = sum(A^-T o dA)
     nd = _nd(a)
-    return [sign, logdet], [_zero_of(sign), reduce_sum(mul(inv_t, ta), (nd - 2, nd - 1))]
+    tr = reduce_sum(mul(inv_t, ta), (nd - 2, nd - 1))
+    if get_aval(a).dtype.kind != "c":
+        return [sign, logdet], [_zero_of(sign), tr]
+    # log det = log|det| + i arg(det): d log|det| = Re tr, d sign = sign * i Im tr
+    from fungrad._lax.complex_parts import complex_, imag
+    z = np.zeros((), get_aval(logdet).dtype)
+    return [sign, logdet], [mul(sign, complex_(z, imag(tr))), real(tr)]
 
 
 register(slogdet_p, impl=_slogdet_impl, abstract_eval=_slogdet_abstract, jvp=_slogdet_jvp,
@@ -345,7 +372,7 @@ def _adjugate_2d(a):
     others = np.where(np.eye(n, dtype=bool), 1.0, s[None, :])  # row i: s with s_i replaced by 1
     prods = np.prod(others, axis=-1)
     scale = np.linalg.det(u) * np.linalg.det(vh)
-    return ((vh.T * prods) @ u.T * scale).astype(a.dtype)
+    return ((vh.conj().T * prods) @ u.conj().T * scale).astype(a.dtype)
 
 
 def _adjugate_jvp(primals, tangents):
@@ -417,13 +444,15 @@ def _eigh_jvp(primals, tangents, *, lower):
     w, v = eigh_p.bind(a, lower=lower)
     if type(ta) is Zero:
         return [w, v], [_zero_of(w), _zero_of(v)]
-    da = _sym_from_lower(ta if lower else mT(ta))
-    p = mm(mT(v), mm(da, v))
+    da = _sym_from_lower(ta if lower else mH(ta))
+    p = mm(mH(v), mm(da, v))
     n = get_aval(a).shape[-1]
     eye = _eye(n, w)
     # F_ij = 1 / (w_j - w_i) off the diagonal, 0 on it (inf where eigenvalues repeat, as JAX)
-    f = sub(div(_const(1, w), add(sub(_row(w), _col(w)), eye)), eye)
-    return [w, v], [_diag_part(p), mm(v, mul(f, p))]
+    f = _inv_gaps(sub(_row(w), _col(w)), eye)
+    if get_aval(p).dtype.kind == "c":
+        f = to_complex(f)
+    return [w, v], [real(_diag_part(p)), mm(v, mul(f, p))]
 
 
 register(eigh_p, impl=_eigh_impl, abstract_eval=_eigh_abstract, jvp=_eigh_jvp,
@@ -471,27 +500,39 @@ def _svd_jvp(primals, tangents, *, full_matrices, compute_uv):
     outs = svd_p.bind(a, full_matrices=full_matrices, compute_uv=compute_uv)
     if type(ta) is Zero:
         return outs, [_zero_of(o) for o in outs]
-    v = mT(vh)
-    ds_mat = mm(mT(u), mm(ta, v))          # U^T dA V
-    ds = _diag_part(ds_mat)
+    v = mH(vh)
+    ds_mat = mm(mH(u), mm(ta, v))          # U^H dA V
+    ds = real(_diag_part(ds_mat))
     if not compute_uv:
         return outs, [ds]
     k = get_aval(s).shape[-1]
     eye = _eye(k, s)
     sr, sc = _row(s), _col(s)
     diffs = mul(add(sr, sc), sub(sr, sc))  # s_j^2 - s_i^2
-    f = sub(div(_const(1, s), add(diffs, eye)), eye)
+    f = _inv_gaps(diffs, eye)
+    cplx = get_aval(a).dtype.kind == "c"
+    if cplx:
+        f, sr, sc = to_complex(f), to_complex(sr), to_complex(sc)
     dss = mul(ds_mat, sr)                  # dP S
     sds = mul(sc, ds_mat)                  # S dP
-    du = mm(u, mul(f, add(dss, mT(dss))))
-    dv = mm(v, mul(f, add(sds, mT(sds))))
+    inner = mul(f, add(dss, mH(dss)))
+    if cplx:  # the phase of each singular pair: (dP - dP^H)_ii / (2 s_i) on the diagonal
+        from fungrad._lax.arith import select
+        from fungrad._lax.math import eq
+        zero = eq(s, np.zeros((), get_aval(s).dtype))
+        s_inv = to_complex(select(zero, np.zeros((), get_aval(s).dtype),
+                                  div(_const(1, s), select(zero, _const(1, s), s))))
+        inner = add(inner, mul(mul(sub(ds_mat, mH(ds_mat)), _const(0.5, ds_mat)),
+                               mul(_row(s_inv), _eye(k, ds_mat))))
+    du = mm(u, inner)
+    dv = mm(v, mul(f, add(sds, mH(sds))))
     if m > n:
         dav = mm(ta, v)
-        du = add(du, div(sub(dav, mm(u, mm(mT(u), dav))), sr))
+        du = add(du, div(sub(dav, mm(u, mm(mH(u), dav))), sr))
     if n > m:
-        dau = mm(mT(ta), u)
+        dau = mm(mH(ta), u)
         dv = add(dv, div(sub(dau, mm(v, mm(vh, dau))), sr))
-    return outs, [ds, du, mT(dv)]
+    return outs, [ds, du, mH(dv)]
 
 
 register(svd_p, impl=_svd_impl, abstract_eval=_svd_abstract, jvp=_svd_jvp,
@@ -532,9 +573,14 @@ def _qr_jvp(primals, tangents, *, full_matrices):
             f"{get_aval(a).str_short()}{' with mode=complete' if full_matrices else ''}. "
             "Fix: differentiate the reduced QR of a tall matrix, as JAX does.")
     da_rinv = triangular_solve(r, ta, left_side=False, lower=False)     # dA R^-1
-    qt = mm(mT(q), da_rinv)
+    qt = mm(mH(q), da_rinv)
     low = mul(qt, _mask("lower", n, get_aval(a).dtype, -1))
-    omega = sub(low, mT(low))                                           # Q^T dQ, skew
+    omega = sub(low, mH(low))                                           # Q^H dQ, skew
+    if get_aval(a).dtype.kind == "c":  # R's diagonal stays real: Q^H dQ takes i Im diag(qt)
+        from fungrad._lax.complex_parts import complex_, imag
+        d = _diag_part(qt)
+        omega = add(omega, mul(_col(complex_(np.zeros((), real_dtype(get_aval(a).dtype)),
+                                             imag(d))), _eye(n, qt)))
     dq = add(mm(q, sub(omega, qt)), da_rinv)
     dr = mm(sub(qt, omega), r)
     return [q, r], [dq, dr]
@@ -619,7 +665,7 @@ def _eig_jvp(primals, tangents):
     dw = _diag_part(vinv_da_v)
     n = get_aval(a).shape[-1]
     eye = _eye(n, w)
-    f = sub(div(_const(1, w), add(sub(_row(w), _col(w)), eye)), eye)
+    f = _inv_gaps(sub(_row(w), _col(w)), eye)
     dv = mm(v, mul(f, vinv_da_v))
     # keep the columns of unit norm: remove the real part of <v_j, dv_j> along v_j
     along = real(reduce_sum(mul(conj(v), dv), (_nd(v) - 2,)))

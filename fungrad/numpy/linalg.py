@@ -227,7 +227,7 @@ def _mH(x):
 
 
 def _sym(a):
-    return lax.mul(lax.add(a, _mH(a)), np.asarray(0.5, _cp.real_dtype(get_aval(a).dtype)))
+    return lax.mul(lax.add(a, _mH(a)), np.asarray(0.5, get_aval(a).dtype))
 
 
 def _mm(x, y):
