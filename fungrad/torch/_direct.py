@@ -7,34 +7,57 @@ backward one compiled call (no tracing per op). Returns None when the op does no
 then uses linearize_flat).
 """
 
-from fungrad.extend import compiled, instantiate, is_eager, jit_p, linearize_program, traced_program
+from fungrad.extend import (
+    LinearArg, backward_pass, compiled, instantiate, is_eager, jit_p, linearize_program,
+    traced_program)
 
-__all__ = ["linearize_direct", "DirectLinear"]
+__all__ = ["linearize_direct", "OpLinear"]
 
 
-class DirectLinear:
-    """Stands in for a LinearFunction: the compiled transpose and its residuals."""
+class OpLinear:
+    """The backward of one recorded op, whichever way it was linearized: the residuals it saved
+    and `pullback(cts, residuals)`, the cotangents of the differentiated inputs (None for zero)
+    from those of the nonzero outputs. The one backward path of OpNode."""
 
-    __slots__ = ("out_avals", "out_zero", "bwd", "residuals", "tjaxpr")
+    __slots__ = ("out_avals", "out_zero", "residuals", "_bwd", "_program", "_linear", "eqns")
 
-    def __init__(self, out_avals, out_zero, bwd, residuals, tjaxpr):
+    @classmethod
+    def compiled(cls, out_avals, out_zero, residuals, program):
+        """From the op program's linearization (linearize_program): compiled backward code."""
+        lin = cls(out_avals, out_zero, residuals)
+        lin._program, lin._bwd = program, compiled(program).fn
+        return lin
+
+    @classmethod
+    def interpreted(cls, linear_fn):
+        """From the core's linearize_flat (ops that cannot be compiled): the recorded tangent
+        program, transposed by the core's backward_pass."""
+        lin = cls(linear_fn.out_avals, linear_fn.out_zero, linear_fn.jaxpr.consts)
+        lin._linear = linear_fn
+        lin.eqns = linear_fn.jaxpr.jaxpr.eqns
+        return lin
+
+    def __init__(self, out_avals, out_zero, residuals):
         self.out_avals = out_avals
         self.out_zero = out_zero
-        self.bwd = bwd
         self.residuals = residuals
-        self.tjaxpr = tjaxpr
+        self._bwd = self._program = self._linear = None
+        self.eqns = ()
 
-    def pullback(self, cts):
-        """Cotangents of the differentiated inputs from those of the nonzero outputs."""
+    def pullback(self, cts, residuals):
+        if self._linear is not None:
+            lf = self._linear
+            args = [LinearArg(a) for a in lf.in_avals]
+            return backward_pass(lf.jaxpr.jaxpr, residuals, args, cts)
         cts = [instantiate(c, a)
                for c, a in zip(cts, [a for a, z in zip(self.out_avals, self.out_zero) if not z])]
         if not is_eager():  # e.g. is_grads_batched's vmap
-            return jit_p.bind(*self.residuals, *cts, jaxpr=self.tjaxpr)
-        return self.bwd(*self.residuals, *cts)
+            return jit_p.bind(*residuals, *cts, jaxpr=self._program)
+        return self._bwd(*residuals, *cts)
 
 
 def linearize_direct(jitted, vals, diff):
-    """(outputs, is_tuple, DirectLinear) for the op, or None if the fast path does not apply."""
+    """(outputs, is_tuple, OpLinear) for the op, or None if the fast path does not apply."""
     if not is_eager():
         return None
     program = traced_program(jitted, vals)
@@ -53,7 +76,6 @@ def linearize_direct(jitted, vals, diff):
     primal = list(outs[:m])
     res = list(outs[m:])
     out_avals = [a.to_tangent_aval() for a in closed.out_avals]
-    lin = DirectLinear(out_avals, [not nz for nz in lp.out_nonzero], compiled(lp.backward).fn,
-                       res, lp.backward)
+    lin = OpLinear.compiled(out_avals, [not nz for nz in lp.out_nonzero], res, lp.backward)
     multi = out_tree.node is not None
     return primal, multi, lin

@@ -16,13 +16,11 @@ from fungrad import jit
 from fungrad.errors import ConcretizationError
 from fungrad.extend import Literal
 from fungrad.extend import Primitive
-from fungrad.extend import LinearArg
 from fungrad.extend import linearize_flat
-from fungrad.extend import backward_pass
 from fungrad.extend import Zero
 from fungrad.extend import lru_cache_table
 from fungrad.torch import _dtype, _graph_names
-from fungrad.torch._direct import DirectLinear, linearize_direct
+from fungrad.torch._direct import OpLinear, linearize_direct
 from fungrad.torch._forward import propagate
 from fungrad.torch._grad_mode import ANOMALY, GRAD
 from fungrad.torch._node import Node, node_class
@@ -60,7 +58,7 @@ def short_name(name):
 
 
 class OpNode(Node):
-    """The grad_fn of one recorded op: its LinearFunction and the edges to its inputs."""
+    """The grad_fn of one recorded op: its OpLinear (the backward) and the edges to its inputs."""
 
     def __init__(self):
         super().__init__()
@@ -116,20 +114,11 @@ class OpNode(Node):
         cts = [g for g, z in zip(grads, lin.out_zero) if not z]
         if all(c is None for c in cts):
             return [None] * n
-        if type(lin) is DirectLinear:
-            if self._unpack is not None:
-                lin.residuals = self._unpack(lin.residuals)
-            out = [None] * n
-            for i, c in zip(self._diff, lin.pullback(cts)):
-                out[i] = c
-            return out
-        consts = lin.jaxpr.consts
-        if self._unpack is not None:
-            consts = self._unpack(consts)
-        args = [LinearArg(a) for a in lin.in_avals]
-        cts_in = backward_pass(lin.jaxpr.jaxpr, consts, args, cts)
+        residuals = lin.residuals
+        if self._unpack is not None:  # saved-tensor hooks: unpack on every access, as torch
+            residuals = self._unpack(residuals)
         out = [None] * n
-        for i, c in zip(self._diff, cts_in):
+        for i, c in zip(self._diff, lin.pullback(cts, residuals)):
             if c is not None and type(c) is not Zero:
                 out[i] = c
         return out
@@ -308,8 +297,9 @@ def _record(name, fn, vals, diff, edges, tuple_out, args):
     if direct is not None:
         outs, multi, lin = direct
     else:
-        outs, tree, lin = linearize_flat(f, dvals)
+        outs, tree, linear_fn = linearize_flat(f, dvals)
         multi = tree.node is not None
+        lin = OpLinear.interpreted(linear_fn)
     node = node_class(name, OpNode)()
     node.next_functions = tuple(e if e is not None else (None, 0) for e in edges)
     node._lin, node._f, node._dvals, node._diff = lin, f, dvals, diff
@@ -326,11 +316,9 @@ def _record(name, fn, vals, diff, edges, tuple_out, args):
             t.grad_fn = node
             t._output_nr = k
         res.append(t)
-    if direct is not None:
-        if lin.residuals:
-            _find_saved(node, lin.residuals, (), vals, args, res)
-    elif lin.jaxpr.consts or any(v.__class__ is np.ndarray and v.ndim == 0 for v in vals):
-        _find_saved(node, lin.jaxpr.consts, lin.jaxpr.jaxpr.eqns, vals, args, res)
+    if lin.residuals or (lin.eqns and any(v.__class__ is np.ndarray and v.ndim == 0
+                                          for v in vals)):
+        _find_saved(node, lin.residuals, lin.eqns, vals, args, res)
     if multi or tuple_out:
         return tuple(res)
     return res[0]
