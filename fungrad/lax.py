@@ -24,3 +24,4 @@ from fungrad._lax.conv import (
     conv as conv, conv_general_dilated as conv_general_dilated, conv_transpose as conv_transpose,
     conv_with_general_padding as conv_with_general_padding, padtype_to_pads as padtype_to_pads,
     reduce_window as reduce_window)
+from fungrad._lax.fft import fft as fft
