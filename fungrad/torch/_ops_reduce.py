@@ -9,7 +9,7 @@ from fungrad import lax
 from fungrad.torch._dtype import to_np
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import _new
-from fungrad.torch._util import F32, cast, dims_of, norm_dim, val
+from fungrad.torch._util import cast, dims_of, norm_dim, val
 
 __all__ = ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "var", "std",
            "norm", "cumsum", "softmax", "log_softmax", "logsumexp", "sort", "all", "any",
@@ -209,5 +209,3 @@ def all(a, dim=None, keepdim=False):
 def any(a, dim=None, keepdim=False):
     return _new(np.asarray(fnp.any(val(a), axis=dim, keepdims=keepdim)))
 
-
-_ = F32
