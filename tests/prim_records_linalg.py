@@ -243,6 +243,12 @@ RECORDS = [
     Rec(ld.sylvester_p, ld.solve_sylvester, [((3, 3), (2, 2), (3, 2)), ((2, 2, 2), (2, 3, 3), (2, 2, 3))],
         (wellcond, wellcond, REAL),
         lambda a, b, q: _stack3(sla.solve_sylvester, a, b, q)),
+    Rec(ld.logm_p, ld.logm, SQ, (spd,), lambda a: _stack1(lambda x: sla.logm(x).real, a),
+        tols={"atol": 1e-5, "rtol": 1e-5}),
+    Rec(ld.logm_frechet_p, ld.logm_frechet, [((3, 3), (3, 3)), ((2, 2, 2), (2, 2, 2))],
+        (spd, REAL), lambda a, e: _stack2(lambda x, y: np.real(sla.logm(np.block(
+            [[x, y], [np.zeros_like(x), x]]))[:x.shape[0], x.shape[0]:]), a, e),
+        tols={"atol": 1e-5, "rtol": 1e-5}),
     Rec(ld.sqrtm_p, ld.sqrtm, SQ, (spd,), lambda a: _stack1(lambda x: sla.sqrtm(x).real, a),
         tols={"atol": 1e-5, "rtol": 1e-5}),
     # ---- fft (real inputs and outputs around the complex transforms)

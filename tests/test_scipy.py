@@ -221,6 +221,7 @@ LINALG = [
     ("expm_frechet", lambda a, e: linalg.expm_frechet(a, e, compute_expm=False),
      lambda a, e: scipy.linalg.expm_frechet(a, e, compute_expm=False),
      [U(-1, 1, (3, 3)), U(-1, 1, (3, 3))], 2),
+    ("logm", linalg.logm, lambda a: scipy.linalg.logm(a).real, [_spd], 2),
     ("sqrtm", linalg.sqrtm, lambda a: scipy.linalg.sqrtm(a).real, [_spd], 2),
     ("solve_sylvester", linalg.solve_sylvester, scipy.linalg.solve_sylvester,
      [_wc, lambda rng: _wc(rng, 2), U(-1, 1, (3, 2))], 2),

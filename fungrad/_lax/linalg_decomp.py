@@ -884,3 +884,83 @@ register(sqrtm_p, impl=_sqrtm_impl,
 
 def sqrtm(a):
     return sqrtm_p.bind(a)
+
+
+# ---- logm: principal logarithm; its Frechet derivative L(A, E) is the upper right block of
+# logm([[A, E], [0, A]]) (Higham 2008, Thm 3.6), which also gives that derivative's derivative
+logm_p = Primitive("logm")
+logm_frechet_p = Primitive("logm_frechet")
+
+
+def _real_or_nan(out, dtype):
+    """A real result for a real input (NaN where the principal value is complex)."""
+    if np.dtype(dtype).kind == "f":
+        bad = np.abs(np.imag(out)) > 1e-8 * max(1.0, float(np.abs(out).max(initial=0.0)))
+        out = np.where(bad.any(axis=(-2, -1), keepdims=True), np.nan, np.real(out))
+    return np.asarray(out, dtype)
+
+
+def _logm_2d(x):
+    import warnings
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scipy's accuracy notes; a complex result becomes NaN
+        return _sla.logm(x)
+
+
+def _logm_impl(a):
+    a = np.asarray(a)
+    return _real_or_nan(_stacked(_logm_2d, a), a.dtype)
+
+
+def _logm_frechet_2d(a, e):
+    n = a.shape[-1]
+    big = np.block([[a, e], [np.zeros_like(a), a]])
+    return _logm_2d(big)[:n, n:]
+
+
+def _logm_frechet_impl(a, e):
+    a, e = np.asarray(a), np.asarray(e)
+    return _real_or_nan(_stacked(_logm_frechet_2d, a, e), a.dtype)
+
+
+def _logm_jvp(primals, tangents):
+    a, = primals
+    ta, = tangents
+    out = logm_p.bind(a)
+    if type(ta) is Zero:
+        return out, _zero_of(out)
+    return out, logm_frechet_p.bind(a, ta)
+
+
+def _logm_frechet_jvp(primals, tangents):
+    from fungrad._lax.indexing import FULL, getitem
+    a, e = primals
+    ta, te = tangents
+    out = logm_frechet_p.bind(a, e)
+    if type(ta) is Zero and type(te) is Zero:
+        return out, _zero_of(out)
+    if type(ta) is Zero:
+        return out, logm_frechet_p.bind(a, te)
+    te = np.zeros(get_aval(e).shape, get_aval(e).dtype) if type(te) is Zero else te
+    n = get_aval(a).shape[-1]
+    big = logm_frechet_p.bind(_block_upper(a, e), _block_upper(ta, te))
+    spec = (FULL,) * (_nd(a) - 2) + (("slice", 0, n, None), ("slice", n, 2 * n, None))
+    return out, getitem(big, spec, [])
+
+
+register(logm_p, impl=_logm_impl,
+         abstract_eval=lambda a: (_square_check("logm", a), shaped(a.shape, a.dtype))[1],
+         jvp=_logm_jvp, transpose=NOT_LINEAR, batch=_batch_rule(logm_p),
+         emit=CallImpl(fresh=True), dtypes=INEXACT)
+register(logm_frechet_p, impl=_logm_frechet_impl, abstract_eval=_frechet_abstract,
+         jvp=_logm_frechet_jvp,
+         transpose=lambda ct, a, e: [None, logm_frechet_p.bind(mT(a), ct)],
+         batch=_batch_rule(logm_frechet_p), emit=CallImpl(fresh=True), dtypes=INEXACT)
+
+
+def logm(a):
+    return logm_p.bind(a)
+
+
+def logm_frechet(a, e):
+    return logm_frechet_p.bind(a, e)

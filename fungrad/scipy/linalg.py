@@ -1,6 +1,6 @@
 """fungrad.scipy.linalg: scipy.linalg's decompositions and solves, differentiable (as
 jax.scipy.linalg): solve_triangular, cho_factor/cho_solve, lu/lu_factor/lu_solve, qr, eigh, svd,
-expm (derivative: the Frechet derivative, itself differentiable), expm_frechet, sqrtm,
+expm (derivative: the Frechet derivative, itself differentiable), expm_frechet, logm, sqrtm,
 solve_sylvester, block_diag, det, inv, solve (assume_a), cholesky.
 
 Differences from scipy: cho_factor returns the factor with zeros in the other triangle (scipy
@@ -162,6 +162,15 @@ def sqrtm(A, disp=True, blocksize=64):
     A, = _prep(A)
     _la._need_matrix(A, "A", "sqrtm")
     return _ld.sqrtm(A)
+
+
+def logm(A, disp=True):
+    """Principal matrix logarithm; its derivative is the Frechet derivative, the upper right block
+    of logm([[A, dA], [0, A]]). A real matrix whose principal logarithm is complex gives NaN."""
+    A, = _prep(A)
+    _la._need_matrix(A, "A", "logm")
+    out = _ld.logm(A)
+    return out if disp else (out, None)
 
 
 def solve_sylvester(a, b, q):
