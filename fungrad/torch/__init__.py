@@ -103,6 +103,15 @@ from fungrad.torch._generator import (  # noqa: E402
 from fungrad.torch._install import install as install, uninstall as uninstall  # noqa: E402
 from fungrad.torch._serialization import load as load, save as save  # noqa: E402
 from fungrad.torch import optim as optim, utils as utils  # noqa: E402
+from fungrad.torch import _nn_ops  # noqa: E402
+from fungrad.torch._nn_ops import (  # noqa: E402
+    addcdiv as addcdiv, addcmul as addcmul, addmm as addmm, argsort as argsort,
+    clamp_max as clamp_max, clamp_min as clamp_min, cumprod as cumprod, diag as diag,
+    einsum as einsum, gather as gather, index_select as index_select, isclose as isclose,
+    lerp as lerp, masked_fill as masked_fill, roll as roll, topk as topk, tril as tril,
+    triu as triu)
+
+_nn_ops.install()
 
 
 def set_default_dtype(d):

@@ -924,3 +924,44 @@ def f01_func_per_sample_grads_and_ensembling(torch):
     out["strict"] = E(lambda: func.functional_call(model, {"0.weight": params["0.weight"]}, x,
                                                    strict=True))
     return out
+
+
+@scenario("modules")
+def t01_tensor_ops_nn_code_uses(torch):
+    x = det(torch, 3, 4, requires_grad=True)
+    m = x.detach() > 0.1
+    outs = {
+        "masked_fill": x.masked_fill(m, -1.0), "triu": torch.triu(x), "tril1": x.tril(-1),
+        "einsum": torch.einsum("ij,kj->ik", x, x), "addmm": torch.addmm(det(torch, 3, 3), x, x.t()),
+        "gather": x.gather(1, torch.tensor([[0, 1], [2, 2], [3, 0]])),
+        "index_select": x.index_select(1, torch.tensor([3, 0])),
+        "clamp_min": x.clamp_min(0.0), "clamp_max": torch.clamp_max(x, 0.2),
+        "lerp": torch.lerp(x, x * 0, 0.3), "addcmul": torch.addcmul(x, x, x, value=0.5),
+        "roll": x.roll(1, 1), "roll_flat": torch.roll(x, 2), "cumprod": x.cumprod(1),
+        "diag": torch.diag(x[0]), "diag2": x.diag(1), "topk": x.topk(2, 1).values,
+        "where": x.where(m, torch.zeros(3, 4)),
+    }
+    rec = {}
+    for k, v in outs.items():
+        g, = torch.autograd.grad((v * det(torch, *v.shape, k=3)).sum(), x)
+        rec[k] = [L(v), L(g), v.grad_fn.name()]
+    rec["topk_idx"] = L(x.topk(2, 1).indices)
+    rec["argsort"] = L(x.argsort(1, descending=True))
+    rec["isclose"] = L(torch.isclose(x, x + 1e-9))
+    t = torch.zeros(2, 3)
+    t.masked_fill_(torch.tensor([[True, False, True], [False, False, True]]), 2.0)
+    rec["masked_fill_"] = L(t)
+    rec["type"] = [x.type(), repr(x.type(torch.float64).dtype),
+                   repr(x.type("torch.LongTensor").dtype)]
+    rec["new_full"] = [L(x.new_full((2,), 3.0)), list(x.new_empty(2, 1).shape)]
+    rec["uniform_in_place"] = _inplace_init(torch)
+    rec["leaf_inplace_error"] = E(lambda: torch.ones(2, requires_grad=True).uniform_())
+    return rec
+
+
+def _inplace_init(torch):
+    w = torch.empty(50, 40)
+    r = w.uniform_(-0.1, 0.1)
+    n = torch.empty(2000).normal_(1.0, 0.5)
+    return [r is w, float(w.abs().max()) <= 0.1, abs(float(n.mean()) - 1.0) < 0.05,
+            abs(float(n.std()) - 0.5) < 0.05, w._version]

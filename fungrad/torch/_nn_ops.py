@@ -1,0 +1,267 @@
+"""Tensor ops that nn code leans on, written on the shim's public op entry points (``apply`` for
+differentiable ops, ``inplace`` for in-place ones): in-place random fills (uniform_, normal_,
+bernoulli_, random_, exponential_), masked_fill(_), triu/tril, einsum, addmm, gather,
+index_select, clamp_min/clamp_max, lerp, addcmul, where, topk, argsort, roll, cumprod, diag,
+isclose, new_empty/new_full, type.
+
+Installed on Tensor only where the Tensor class has no method of that name, so an op module that
+later defines one takes precedence. Random fills draw from fungrad's Generator (numpy), so seeded
+values differ from torch's.
+"""
+import collections
+
+import numpy as np
+
+import fungrad.numpy as fnp
+from fungrad.torch import _dtype
+from fungrad.torch._generator import numpy_rng
+from fungrad.torch._ops_inplace import check, inplace
+from fungrad.torch._record import apply
+from fungrad.torch._tensor import Tensor, _new
+from fungrad.torch._util import cast, common, norm_dim, val
+
+__all__ = ["masked_fill", "triu", "tril", "einsum", "addmm", "gather", "index_select",
+           "clamp_min", "clamp_max", "lerp", "addcmul", "addcdiv", "topk", "argsort", "roll",
+           "cumprod", "diag", "isclose", "install"]
+
+
+# ---- in-place random fills (no graph: as torch, they are for initialization under no_grad)
+def _fill_random(t, draw):
+    check(t)
+    v = t._value
+    new = np.asarray(draw(tuple(t.shape))).astype(v.dtype)
+    if isinstance(v, np.ndarray) and v.flags.writeable and v.shape == new.shape:
+        np.copyto(v, new)
+    else:
+        t._value = new
+    t._vc.v += 1
+    return t
+
+
+def uniform_(t, a=0.0, b=1.0, *, generator=None):
+    return _fill_random(t, lambda s: numpy_rng(generator).uniform(a, b, s))
+
+
+def normal_(t, mean=0.0, std=1.0, *, generator=None):
+    return _fill_random(t, lambda s: mean + std * numpy_rng(generator).standard_normal(s))
+
+
+def bernoulli_(t, p=0.5, *, generator=None):
+    pv = np.asarray(val(p))
+    return _fill_random(t, lambda s: numpy_rng(generator).random(s) < pv)
+
+
+def exponential_(t, lambd=1.0, *, generator=None):
+    return _fill_random(t, lambda s: numpy_rng(generator).exponential(1.0 / lambd, s))
+
+
+def random_(t, low=0, high=None, *, generator=None):
+    if high is None:
+        low, high = 0, (low if low else (1 << 24 if t._value.dtype.kind == "f" else 2 ** 31))
+    return _fill_random(t, lambda s: numpy_rng(generator).integers(low, high, s))
+
+
+# ---- differentiable ops
+def masked_fill(t, mask, value):
+    m = np.asarray(val(mask))
+    if m.dtype != np.bool_:
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{_dtype.from_np(m.dtype).name if m.dtype in _dtype._BY_NP else m.dtype}")
+    dt = t._value.dtype
+    if isinstance(value, Tensor):
+        return apply("MaskedFillBackward1", lambda x, v: fnp.where(m, cast(v, dt), x), [t, value])
+    return apply("MaskedFillBackward0", lambda x: fnp.where(m, cast(value, dt), x), [t])
+
+
+def masked_fill_(t, mask, value):
+    m = np.asarray(val(mask))
+    dt = t._value.dtype
+    if isinstance(value, Tensor):
+        return inplace(t, "MaskedFillBackward1", lambda x, v: fnp.where(m, cast(v, dt), x),
+                       [value])
+    return inplace(t, "MaskedFillBackward0", lambda x: fnp.where(m, cast(value, dt), x), [])
+
+
+def _tri(name, upper):
+    def op(t, diagonal=0):
+        r, c = t.shape[-2], t.shape[-1]
+        keep = np.triu(np.ones((r, c), bool), diagonal) if upper else \
+            np.tril(np.ones((r, c), bool), diagonal)
+        return apply(name, lambda x: fnp.where(keep, x, x * 0), [t])
+    return op
+
+
+triu = _tri("TriuBackward0", True)
+tril = _tri("TrilBackward0", False)
+
+
+def einsum(equation, *operands):
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    dt = common(*operands)
+    return apply("ViewBackward0" if len(operands) > 1 else "SumBackward1",
+                 lambda *xs: fnp.einsum(equation, *[cast(x, dt) for x in xs]), list(operands))
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    return apply("AddmmBackward0", lambda i, a, b: beta * i + alpha * fnp.matmul(a, b),
+                 [input, mat1, mat2])
+
+
+def gather(t, dim, index, *, sparse_grad=False, _name="GatherBackward0"):
+    d = norm_dim(dim, t.ndim)
+    idx = np.asarray(val(index))
+    grids = list(np.meshgrid(*[np.arange(s) for s in idx.shape], indexing="ij"))
+    grids[d] = idx
+    key = tuple(grids)
+    return apply(_name, lambda x: x[key], [t])
+
+
+def index_select(t, dim, index):
+    d = norm_dim(dim, t.ndim)
+    idx = np.asarray(val(index)).reshape(-1)
+    return apply("IndexSelectBackward0", lambda x: fnp.take(x, idx, axis=d), [t])
+
+
+def clamp_min(t, min):
+    return apply("ClampMinBackward0", lambda x: fnp.where(x < min, min + 0 * x, x), [t])
+
+
+def clamp_max(t, max):
+    return apply("ClampMaxBackward0", lambda x: fnp.where(x > max, max + 0 * x, x), [t])
+
+
+def lerp(start, end, weight):
+    args = [start, end] + ([weight] if isinstance(weight, Tensor) else [])
+    w = weight
+
+    def fn(a, b, *ws):
+        ww = ws[0] if ws else w
+        return a + ww * (b - a)
+    return apply("LerpBackward0" if not isinstance(weight, Tensor) else "LerpBackward1", fn, args)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    return apply("AddcmulBackward0", lambda i, a, b: i + value * a * b, [input, tensor1, tensor2])
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    return apply("AddcdivBackward0", lambda i, a, b: i + value * (a / b), [input, tensor1, tensor2])
+
+
+def _where_method(t, condition, other):
+    from fungrad.torch._ops_math import where
+    return where(condition, t, other)
+
+
+def topk(t, k, dim=-1, largest=True, sorted=True):
+    d = norm_dim(dim, t.ndim)
+    v = np.asarray(t._value)
+    order = np.argsort(-v if largest else v, axis=d, kind="stable")
+    idx = np.take(order, np.arange(k), axis=d)
+    values = gather(t, d, _new(idx), _name="TopkBackward0")
+    return _topk(values, _new(idx.astype(np.int64)))
+
+
+_topk = collections.namedtuple("topk", ["values", "indices"])
+
+
+def argsort(t, dim=-1, descending=False, stable=False):
+    v = np.asarray(t._value)
+    d = norm_dim(dim, t.ndim)
+    return _new(np.argsort(-v if descending else v, axis=d, kind="stable").astype(np.int64))
+
+
+def roll(t, shifts, dims=None):
+    if dims is None:
+        n = t.numel()
+        s = shifts if isinstance(shifts, int) else shifts[0]
+        shape = tuple(t.shape)
+        idx = (np.arange(n) - s) % n
+        return apply("RollBackward0", lambda x: fnp.reshape(fnp.take(fnp.reshape(x, (-1,)), idx),
+                                                            shape), [t])
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    plan = [(norm_dim(d, t.ndim), s) for d, s in zip(dims, shifts)]
+
+    def fn(x):
+        for d, s in plan:
+            n = x.shape[d]
+            x = fnp.take(x, (np.arange(n) - s) % n, axis=d)
+        return x
+    return apply("RollBackward0", fn, [t])
+
+
+def cumprod(t, dim, *, dtype=None):
+    d = norm_dim(dim, t.ndim)
+    n = t.shape[d]
+
+    def fn(x):
+        parts = []
+        acc = None
+        for i in range(n):
+            xi = x[(slice(None),) * d + (slice(i, i + 1),)]
+            acc = xi if acc is None else acc * xi
+            parts.append(acc)
+        return fnp.concatenate(parts, axis=d)
+    return apply("CumprodBackward0", fn, [t])
+
+
+def diag(t, diagonal=0):
+    if t.ndim == 1:
+        n = t.shape[0] + abs(diagonal)
+        rows = np.arange(t.shape[0]) + max(0, -diagonal)
+        cols = np.arange(t.shape[0]) + max(0, diagonal)
+        place = np.zeros((t.shape[0], n, n), bool)
+        place[np.arange(t.shape[0]), rows, cols] = True
+        return apply("DiagEmbedBackward0",
+                     lambda x: fnp.sum(fnp.where(place, x[:, None, None], 0 * x[:, None, None]),
+                                       axis=0), [t])
+    return apply("DiagonalBackward0_copy", lambda x: fnp.diagonal(x, diagonal), [t])
+
+
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return _new(np.isclose(np.asarray(val(a)), np.asarray(val(b)), rtol=rtol, atol=atol,
+                           equal_nan=equal_nan))
+
+
+def _new_empty(t, *size, dtype=None, device=None, requires_grad=False, **kw):
+    from fungrad.torch._creation import zeros
+    return zeros(*size, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
+
+
+def _new_full(t, size, fill_value, *, dtype=None, device=None, requires_grad=False, **kw):
+    from fungrad.torch._creation import full
+    return full(size, fill_value, dtype=dtype or t.dtype, device=device,
+                requires_grad=requires_grad)
+
+
+_TYPE_STRINGS = {"torch.FloatTensor": "float32", "torch.DoubleTensor": "float64",
+                 "torch.LongTensor": "int64", "torch.IntTensor": "int32",
+                 "torch.HalfTensor": "float16", "torch.BoolTensor": "bool",
+                 "torch.ByteTensor": "uint8"}
+
+
+def _type(t, dtype=None, non_blocking=False, **kw):
+    if dtype is None:
+        return _dtype.tensor_type_name(t._value.dtype)
+    if isinstance(dtype, str):
+        dtype = _dtype.from_np(np.dtype(_TYPE_STRINGS[dtype]))
+    return t.to(dtype)
+
+
+_METHODS = {
+    "uniform_": uniform_, "normal_": normal_, "bernoulli_": bernoulli_,
+    "exponential_": exponential_, "random_": random_, "masked_fill": masked_fill,
+    "masked_fill_": masked_fill_, "triu": triu, "tril": tril, "gather": gather,
+    "index_select": index_select, "clamp_min": clamp_min, "clamp_max": clamp_max,
+    "lerp": lerp, "addcmul": addcmul, "addcdiv": addcdiv, "where": _where_method, "topk": topk,
+    "argsort": argsort, "roll": roll, "cumprod": cumprod, "diag": diag, "isclose": isclose,
+    "new_empty": _new_empty, "new_full": _new_full, "type": _type,
+}
+
+
+def install():
+    for k, f in _METHODS.items():
+        if not hasattr(Tensor, k):
+            setattr(Tensor, k, f)
