@@ -240,3 +240,22 @@ def test_one_compile_path_optimizes_a_custom_node_output_once(monkeypatch):
     assert type(out) is P
     np.testing.assert_array_equal(out.a, [2.0, 2.0])
     assert len(calls) == 1  # traced, optimized once; compiling reuses the optimized program
+
+
+def test_shared_list_helpers():
+    from fungrad._core.lists import carry_fixpoint, cut, merge, partition
+    assert cut([1, 2, 3, 4, 5], 1, 2) == [[1], [2, 3], [4, 5]]
+    f, t = partition("abcd", [True, False, False, True])
+    assert (f, t) == (["b", "c"], ["a", "d"])
+    assert merge([True, False, False, True], f, t) == list("abcd")
+    # carry 1 feeds carry 0 feeds carry 2: two rounds to close, and the last result is returned
+    links = {0: [2], 1: [0], 2: []}
+    seen = []
+
+    def step(mask):
+        seen.append(list(mask))
+        out = [any(mask[src] for src in range(3) if dst in links[src]) for dst in range(3)]
+        return out, tuple(mask)
+    mask, result = carry_fixpoint([False, True, False], step)
+    assert mask == [True, True, True] and result == (True, True, True)
+    assert len(seen) == 3

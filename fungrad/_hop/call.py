@@ -9,6 +9,7 @@ Imports: _core, _lax, _interp.
 
 from fungrad._core.cache import lru_cache_table
 from fungrad._core.linear_arg import is_linear
+from fungrad._core.lists import merge, partition
 from fungrad._core.primitive import Emit, Primitive, register
 from fungrad._core.trace import bind_on
 from fungrad._core.zero import Zero, zeros_like_aval
@@ -130,16 +131,12 @@ def _partial_eval(trace, args, *, jaxpr):
     unknowns = tuple(type(a) is StagingTracer and a._trace is trace for a in args)
     known, unknown, out_uk, num_res = derived(
         "partial_eval", jaxpr, unknowns, lambda: partial_eval_jaxpr(jaxpr, list(unknowns)))
-    known_outs = bind_on(trace.parent, jit_p, [a for a, u in zip(args, unknowns) if not u],
-                         {"jaxpr": known})
+    k_args, u_args = partition(args, unknowns)
+    known_outs = bind_on(trace.parent, jit_p, k_args, {"jaxpr": known})
     n_known = len(known_outs) - num_res
     res = list(known_outs[n_known:])
-    unknown_outs = iter(())
-    if any(out_uk):
-        ins = res + [a for a, u in zip(args, unknowns) if u]
-        unknown_outs = iter(_record(trace, ins, unknown))
-    known_it = iter(known_outs[:n_known])
-    return [next(unknown_outs) if u else next(known_it) for u in out_uk]
+    unknown_outs = _record(trace, res + u_args, unknown) if any(out_uk) else []
+    return merge(out_uk, known_outs[:n_known], unknown_outs)
 
 
 def _record(trace, args, closed):

@@ -10,6 +10,7 @@ known (primal) part runs now and keeps only the inputs and policy-saved values; 
 Imports: _core, _interp, _hop._util.
 """
 from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr, Literal, Var
+from fungrad._core.lists import merge, partition
 from fungrad._core.primitive import Emit, Primitive, register
 from fungrad._core.trace import get_aval, set_trace
 from fungrad._core.zero import Zero
@@ -140,18 +141,16 @@ def remat_partial_eval(closed, unknowns, policy):
 def _partial_eval(trace, args, *, jaxpr, policy, prevent_cse):
     uk = unknown_mask(trace, args)
     known, unknown, out_uk, sources = remat_partial_eval(jaxpr, uk, policy)
-    k_args = [a for a, u in zip(args, uk) if not u]
+    k_args, u_ins = partition(args, uk)
     with set_trace(trace.parent):
         k_outs = run(known, *k_args)
     n_known = out_uk.count(False)
     saved = k_outs[n_known:]
     res = [k_args[i] if kind == "in" else (i if kind == "const" else saved[i])
            for kind, i in sources]
-    u_args = res + [a for a, u in zip(args, uk) if u]
-    u_outs = iter(record_eqn(trace, checkpoint_p, u_args,
-                             {"jaxpr": unknown, "policy": policy, "prevent_cse": prevent_cse}))
-    k_it = iter(k_outs[:n_known])
-    return [next(u_outs) if u else next(k_it) for u in out_uk]
+    u_outs = record_eqn(trace, checkpoint_p, res + u_ins,
+                        {"jaxpr": unknown, "policy": policy, "prevent_cse": prevent_cse})
+    return merge(out_uk, k_outs[:n_known], u_outs)
 
 
 register(checkpoint_p, impl=_impl, abstract_eval=_abstract_eval, jvp=_jvp,

@@ -8,6 +8,7 @@ import numpy as np
 
 from fungrad._core.errors import ShapeError
 from fungrad._core.linear_arg import is_linear
+from fungrad._core.lists import merge, partition
 from fungrad._core.primitive import Emit, Primitive, register
 from fungrad._core.trace import bind_on, get_aval
 from fungrad._core.zero import Zero
@@ -113,14 +114,12 @@ def _partial_eval(trace, args, *, branches):
         out_uk = [a or b for a, b in zip(out_uk, partial_eval_forced(br, ops_uk, out_uk)[2])]
     splits = [partial_eval_forced(br, ops_uk, out_uk) for br in branches]
     known, unknown = _join_residuals(splits, out_uk)
-    k_ops = [x for x, u in zip(ops, ops_uk) if not u]
-    u_ops = [x for x, u in zip(ops, ops_uk) if u]
+    k_ops, u_ops = partition(ops, ops_uk)
     k_outs = bind_on(trace.parent, cond_p, [index, *k_ops], {"branches": known})
     n_known = out_uk.count(False)
     res = k_outs[n_known:]
-    u_it = iter(record_eqn(trace, cond_p, [index, *res, *u_ops], {"branches": unknown}))
-    k_it = iter(k_outs[:n_known])
-    return [next(u_it) if u else next(k_it) for u in out_uk]
+    u_outs = record_eqn(trace, cond_p, [index, *res, *u_ops], {"branches": unknown})
+    return merge(out_uk, k_outs[:n_known], u_outs)
 
 
 def _join_residuals(splits, out_uk):

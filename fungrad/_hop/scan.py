@@ -11,6 +11,7 @@ import numpy as np
 from fungrad._core.aval import shaped
 from fungrad._core.errors import ShapeError
 from fungrad._core.linear_arg import is_linear
+from fungrad._core.lists import carry_fixpoint, cut, merge, partition
 from fungrad._core.primitive import Emit, Primitive, register
 from fungrad._core.trace import bind_on, get_aval
 from fungrad._core.zero import Zero
@@ -28,15 +29,6 @@ from fungrad._interp.jaxpr_transforms import batch_jaxpr, jvp_jaxpr, transpose_j
 from fungrad._lax import add_any, broadcast_batch, moveaxis
 
 scan_p = Primitive("scan", multiple_results=True)
-
-
-def cut(seq, *sizes):
-    """Split `seq` into consecutive lists of the given sizes, plus the rest."""
-    seq, out, start = list(seq), [], 0
-    for n in sizes:
-        out.append(seq[start:start + n])
-        start += n
-    return out + [seq[start:]]
 
 
 def _split(seq, num_consts, num_carry):
@@ -85,14 +77,12 @@ def _jvp(primals, tangents, *, jaxpr, num_consts, num_carry, length, reverse):
     nz_c, nz_carry, nz_x = _split(nz, num_consts, num_carry)
     n_out = len(jaxpr.out_avals)
     n_y = n_out - num_carry
-    for _ in range(num_carry + 1):  # fixpoint: a carry tangent nonzero at any step is nonzero
-        _, out_nz = jvp_jaxpr(jaxpr, nz_c + nz_carry + nz_x, [*nz_carry] + [False] * n_y)
-        new = [a or b for a, b in zip(nz_carry, out_nz[:num_carry])]
-        if new == nz_carry:
-            break
-        nz_carry = new
+    def step(nz_carry):  # a carry tangent nonzero at any step is nonzero
+        jj, out_nz = jvp_jaxpr(jaxpr, nz_c + nz_carry + nz_x, [*nz_carry] + [False] * n_y)
+        return out_nz[:num_carry], (jj, out_nz)
+
+    nz_carry, (jj, out_nz) = carry_fixpoint(nz_carry, step)
     nzs = nz_c + nz_carry + nz_x
-    jj, out_nz = jvp_jaxpr(jaxpr, nzs, [*nz_carry] + [False] * n_y)
     ny_nz = out_nz[num_carry:]
     # jvp_jaxpr's layout is (primals..., nonzero tangents...); scan needs consts, carry and xs
     # each followed by their tangents
@@ -173,13 +163,11 @@ def _batch(size, vals, dims, *, jaxpr, num_consts, num_carry, length, reverse):
     c_d, k_d, x_d = _split(dims, num_consts, num_carry)
     c_b, k_b, x_b = ([d is not None for d in ds] for ds in (c_d, k_d, x_d))
     n_y = len(jaxpr.out_avals) - num_carry
-    for _ in range(num_carry + 1):  # fixpoint: a carry batched at any step is batched
-        _, out_b = batch_jaxpr(jaxpr, size, c_b + k_b + x_b, force_out=k_b + [False] * n_y)
-        new = [a or b for a, b in zip(k_b, out_b[:num_carry])]
-        if new == k_b:
-            break
-        k_b = new
-    body, out_b = batch_jaxpr(jaxpr, size, c_b + k_b + x_b, force_out=k_b + [False] * n_y)
+    def step(k_b):  # a carry batched at any step is batched
+        body, out_b = batch_jaxpr(jaxpr, size, c_b + k_b + x_b, force_out=k_b + [False] * n_y)
+        return out_b[:num_carry], (body, out_b)
+
+    k_b, (body, out_b) = carry_fixpoint(k_b, step)
     consts = [c if d is None else moveaxis(c, d, 0) for c, d in zip(consts, c_d)]
     carry = [c if not b else (broadcast_batch(c, size, 0) if d is None else moveaxis(c, d, 0))
              for c, d, b in zip(carry, k_d, k_b)]
@@ -220,8 +208,8 @@ def _partial_eval(trace, args, *, jaxpr, num_consts, num_carry, length, reverse)
     known_body = permute(known, range(len(known.in_avals)),
                          list(range(nk)) + [nk + r for r in per_step])
     n_kk = k_uk.count(False)
-    k_args = (k_consts + [c for c, u in zip(carry, k_uk) if not u]
-              + [x for x, u in zip(xs, x_uk) if not u])
+    (k_carry, u_carry), (k_xs, u_xs) = partition(carry, k_uk), partition(xs, x_uk)
+    k_args = k_consts + k_carry + k_xs
     k_outs = bind_on(trace.parent, scan_p, k_args,
                      _params(known_body, len(k_consts), n_kk, length, reverse))
     stacked = k_outs[nk:]
@@ -230,13 +218,11 @@ def _partial_eval(trace, args, *, jaxpr, num_consts, num_carry, length, reverse)
     u_order = (inv + [nres + i for i in range(n_ukc + n_ukk)] + per_step
                + [nres + n_ukc + n_ukk + i for i in range(x_uk.count(True))])
     unknown_body = permute(unknown, u_order)
-    u_args = ([invariant[r] for r in inv] + [c for c, u in zip(consts, c_uk) if u]
-              + [c for c, u in zip(carry, k_uk) if u] + stacked
-              + [x for x, u in zip(xs, x_uk) if u])
-    u_outs = iter(record_eqn(trace, scan_p, u_args,
-                             _params(unknown_body, len(inv) + n_ukc, n_ukk, length, reverse)))
-    k_it = iter(k_outs[:nk])
-    return [next(u_outs) if u else next(k_it) for u in out_uk]
+    u_args = ([invariant[r] for r in inv] + partition(consts, c_uk)[1] + u_carry + stacked
+              + u_xs)
+    u_outs = record_eqn(trace, scan_p, u_args,
+                        _params(unknown_body, len(inv) + n_ukc, n_ukk, length, reverse))
+    return merge(out_uk, k_outs[:nk], u_outs)
 
 
 def _emit(ctx, eqn, args):

@@ -10,6 +10,7 @@ Imports: _core, _lax, _interp, _hop._util.
 import numpy as np
 
 from fungrad._core.errors import MissingRuleError, ShapeError
+from fungrad._core.lists import carry_fixpoint, cut, merge, partition
 from fungrad._core.primitive import Emit, Primitive, register
 from fungrad._core.trace import bind_on, get_aval
 from fungrad._core.zero import Zero
@@ -22,7 +23,6 @@ from fungrad._hop._util import (
     unknown_mask,
     zeros_like_aval,
 )
-from fungrad._hop.scan import cut
 from fungrad._interp.codegen import Block, assign
 from fungrad._interp.jaxpr_transforms import batch_jaxpr, jvp_jaxpr, partial_eval_jaxpr
 from fungrad._lax import (
@@ -61,13 +61,11 @@ def _abstract_eval(*avals, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
 def _jvp(primals, tangents, *, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
     nz = [type(t) is not Zero for t in tangents]
     _, nz_bc, nz_k = cut(nz, cond_nconsts, body_nconsts)
-    for _ in range(len(nz_k) + 1):  # fixpoint over which carries have nonzero tangents
-        _, out_nz = jvp_jaxpr(body_jaxpr, nz_bc + nz_k, nz_k)
-        new = [a or b for a, b in zip(nz_k, out_nz)]
-        if new == nz_k:
-            break
-        nz_k = new
-    bj, _ = jvp_jaxpr(body_jaxpr, nz_bc + nz_k, nz_k)
+    def step(nz_k):  # which carries have nonzero tangents
+        bj, out_nz = jvp_jaxpr(body_jaxpr, nz_bc + nz_k, nz_k)
+        return out_nz, bj
+
+    nz_k, bj = carry_fixpoint(nz_k, step)
     n_bc, n_k = body_nconsts, len(nz_k)
     n_bct = sum(nz_bc)
     # jvp layout (bc, carry, bc_t, carry_t) -> (carry, carry_t); while needs (bc, bc_t, carry, ..)
@@ -159,13 +157,11 @@ def _partial_eval(trace, args, *, cond_jaxpr, body_jaxpr, cond_nconsts, body_nco
     known_body = permute(known, range(len(known.in_avals)), range(n_kk))  # drop residuals
     known_cond = _known_cond(cond_jaxpr, cc_uk, k_uk)
     cc, bc, carry = cut(args, cond_nconsts, body_nconsts)
-    k_cc = [c for c, u in zip(cc, cc_uk) if not u]
-    k_bc = [c for c, u in zip(bc, bc_uk) if not u]
-    k_outs = iter(bind_on(trace.parent, while_p,
-                          k_cc + k_bc + [c for c, u in zip(carry, k_uk) if not u],
-                          _params(known_cond, known_body, len(k_cc), len(k_bc))))
+    k_cc, k_bc = partition(cc, cc_uk)[0], partition(bc, bc_uk)[0]
+    k_outs = bind_on(trace.parent, while_p, k_cc + k_bc + partition(carry, k_uk)[0],
+                     _params(known_cond, known_body, len(k_cc), len(k_bc)))
     all_outs = record_eqn(trace, while_p, args, params)
-    return [o if u else next(k_outs) for o, u in zip(all_outs, k_uk)]
+    return merge(k_uk, k_outs, partition(all_outs, k_uk)[1])
 
 
 def _known_cond(cond_jaxpr, cc_uk, k_uk):
