@@ -23,5 +23,6 @@ from fungrad._lax.special_erf import erf as erf
 from fungrad._lax.conv import (
     conv as conv, conv_general_dilated as conv_general_dilated, conv_transpose as conv_transpose,
     conv_with_general_padding as conv_with_general_padding, padtype_to_pads as padtype_to_pads,
+    ConvDimensionNumbers as ConvDimensionNumbers, conv_dimension_numbers as conv_dimension_numbers,
     reduce_window as reduce_window)
 from fungrad._lax.fft import fft as fft

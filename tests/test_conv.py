@@ -46,6 +46,9 @@ CONV_CASES = {
     "mixed-layouts": ((2, 3, 6, 5), (2, 3, 3, 4),
                       dict(window_strides=(2, 1), padding="SAME",
                            dimension_numbers=("NCHW", "HWIO", "NHWC"))),
+    "permuted-spatial": ((2, 7, 6, 3), (2, 3, 3, 4),
+                         dict(window_strides=(2, 1), padding=((1, 0), (0, 2)),
+                              dimension_numbers=("NHWC", "WHIO", "NWHC"))),
     "1d": ((2, 3, 9), (4, 3, 3), dict(window_strides=(2,), padding="SAME")),
     "3d": ((1, 2, 4, 4, 3), (2, 2, 2, 2, 2), dict(window_strides=(1, 1, 1), padding="VALID")),
 }
@@ -185,6 +188,15 @@ def test_conv_errors_name_shapes():
     with pytest.raises(ValueError, match="string padding"):
         lax.conv_general_dilated(np.ones((1, 1, 4, 4)), np.ones((1, 1, 2, 2)), (1, 1), "SAME",
                                  lhs_dilation=(2, 2))
+
+
+def test_conv_dimension_numbers_as_jax():
+    dn = lax.conv_dimension_numbers((1, 5, 5, 3), (3, 3, 3, 8), ("NHWC", "HWIO", "NHWC"))
+    assert dn == lax.ConvDimensionNumbers((0, 3, 1, 2), (3, 2, 0, 1), (0, 3, 1, 2))
+    x, w = _arr((1, 5, 5, 3), 0), _arr((3, 3, 3, 8), 1)
+    np.testing.assert_array_equal(
+        lax.conv_general_dilated(x, w, (1, 1), "SAME", dimension_numbers=dn),
+        lax.conv_general_dilated(x, w, (1, 1), "SAME", dimension_numbers=("NHWC", "HWIO", "NHWC")))
 
 
 def test_lax_conv_is_nchw_oihw():

@@ -17,6 +17,8 @@ fungrad's reduce_max does).
 
 Imports: _core, lax.shape, lax.arith, lax.linalg, lax.reductions.
 """
+import collections
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
@@ -216,8 +218,20 @@ def _spec_perm(spec, kind):
     return tuple(int(i) for i in spec)
 
 
-def conv_dimension_numbers(lhs_ndim, rhs_ndim, dimension_numbers):
-    """(lhs_perm, rhs_perm, out_perm): each (batch/out-feature, feature/in-feature, spatial...)."""
+ConvDimensionNumbers = collections.namedtuple("ConvDimensionNumbers",
+                                              ["lhs_spec", "rhs_spec", "out_spec"])
+
+
+def conv_dimension_numbers(lhs_shape, rhs_shape, dimension_numbers):
+    """ConvDimensionNumbers(lhs_spec, rhs_spec, out_spec), as JAX's: for lhs and out the axis of
+    the batch, of the feature, then the spatial axes; for rhs the output-feature, input-feature,
+    then spatial axes. lhs_shape / rhs_shape may be shapes or ranks."""
+    lhs_ndim = lhs_shape if isinstance(lhs_shape, int) else len(lhs_shape)
+    rhs_ndim = rhs_shape if isinstance(rhs_shape, int) else len(rhs_shape)
+    return ConvDimensionNumbers(*_conv_perms(lhs_ndim, rhs_ndim, dimension_numbers))
+
+
+def _conv_perms(lhs_ndim, rhs_ndim, dimension_numbers):
     if dimension_numbers is None:
         default = tuple(range(lhs_ndim))
         return default, tuple(range(rhs_ndim)), default
@@ -226,16 +240,19 @@ def conv_dimension_numbers(lhs_ndim, rhs_ndim, dimension_numbers):
                              dimension_numbers.out_spec)
     lhs, rhs, out = dimension_numbers
     if isinstance(lhs, str) and isinstance(rhs, str) and isinstance(out, str):
-        if len(lhs) != lhs_ndim or len(rhs) != rhs_ndim:
+        if len(lhs) != lhs_ndim or len(rhs) != rhs_ndim or len(out) != lhs_ndim:
             raise ShapeError(f"conv: dimension_numbers {dimension_numbers} do not match operand "
                              f"ranks {lhs_ndim} and {rhs_ndim}")
-        # spatial axes are matched by letter between lhs, rhs and out (as in JAX)
-        lhs_sp = [c for c in lhs if c not in "NC"]
-        rp = (rhs.index("O"), rhs.index("I"),
-              *[rhs.index(c) if c in rhs else i for i, c in zip(
-                  [j for j, c in enumerate(rhs) if c not in "OI"], lhs_sp)])
-        op = (out.index("N"), out.index("C"), *[out.index(c) for c in lhs_sp])
-        return _spec_perm(lhs, "lhs"), rp, op
+        # spatial axes are matched by letter and ordered as in the rhs spec (as JAX/XLA), so
+        # window_strides[i], padding[i] refer to the i-th spatial letter of rhs
+        perms = []
+        for spec, (first, second) in zip((lhs, rhs, out), (("N", "C"), ("O", "I"), ("N", "C"))):
+            if first not in spec or second not in spec:
+                raise ValueError(f"conv: spec {spec!r} must contain {first!r} and {second!r}")
+            sp = sorted((i for i, c in enumerate(spec) if c not in (first, second)),
+                        key=lambda i: rhs.index(spec[i]))
+            perms.append((spec.index(first), spec.index(second), *sp))
+        return tuple(perms)
     return _spec_perm(lhs, "lhs"), _spec_perm(rhs, "rhs"), _spec_perm(out, "lhs")
 
 
@@ -255,7 +272,7 @@ def conv_general_dilated(lhs, rhs, window_strides, padding, lhs_dilation=None,
     if la.dtype != ra.dtype:
         rd = np.result_type(la.dtype, ra.dtype)
         lhs, rhs = convert_element_type(lhs, rd), convert_element_type(rhs, rd)
-    lp, rp, op = conv_dimension_numbers(la.ndim, ra.ndim, dimension_numbers)
+    lp, rp, op = _conv_perms(la.ndim, ra.ndim, dimension_numbers)
     nsp = la.ndim - 2
     x = transpose(lhs, (lp[0], *lp[2:], lp[1]))          # (N, spatial..., C)
     w = transpose(rhs, rp)                               # (O, I, spatial...)
@@ -346,7 +363,7 @@ def conv_transpose(lhs, rhs, strides, padding, rhs_dilation=None, dimension_numb
                              3: ("NHWDC", "HWDIO", "NHWDC")}.get(nsp)
         if dimension_numbers is None:
             raise ValueError("conv_transpose: give dimension_numbers for this rank")
-    lp, rp, _ = conv_dimension_numbers(la.ndim, ra.ndim, dimension_numbers)
+    lp, rp, _ = _conv_perms(la.ndim, ra.ndim, dimension_numbers)
     ks = [ra.shape[a] for a in rp[2:]]
     rd = tuple(rhs_dilation) if rhs_dilation is not None else (1,) * nsp
     keff = [_dilated(k, d) for k, d in zip(ks, rd)]
