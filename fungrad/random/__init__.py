@@ -10,7 +10,10 @@ JAX's default mode (jax_enable_x64 would put bits 32-63 into the first word).
 
 gamma, loggamma, beta, dirichlet, chisquare, f, t, generalized_normal, ball, poisson, binomial
 and multinomial use rejection samplers written here: the same distributions as JAX, not the
-same values. See fungrad/random/_distributions.py.
+same values. Samples are differentiable in their parameters where JAX's are: by the
+reparameterization (uniform, normal, truncated_normal, lognormal, pareto, weibull_min, ...) and,
+for the gamma family, by implicit reparameterization (the random_gamma_grad primitive). See
+fungrad/random/_distributions.py.
 """
 from fungrad.random._keys import (
     InvalidKeyError as InvalidKeyError, PRNGKey as PRNGKey, bits as bits, clone as clone,

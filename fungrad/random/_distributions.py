@@ -13,6 +13,7 @@ np.int32 to get JAX's default-mode values.
 
 Imports: numpy, lax (public facades), _api, _core, _lax.
 """
+import functools
 import math
 
 import numpy as np
@@ -20,10 +21,11 @@ import numpy as np
 from fungrad import numpy as fnp
 from fungrad._api.control import while_loop
 from fungrad._api.custom import custom_jvp
-from fungrad._core.errors import MissingRuleError, ShapeError
+from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
 from fungrad._lax import convert_element_type, rem, stop_gradient
 from fungrad._lax.linalg_decomp import cholesky, eigh, qr, svd
+from fungrad._lax.random_bits import random_gamma_grad
 from fungrad._lax.special_erf import erf
 from fungrad.random._keys import (
     canonical_shape, check_key, hash_words, random_bits, split)
@@ -640,21 +642,22 @@ def _gamma_impl(key, a, shape, dtype, log_space):
     return d * v * fnp.exp(log_boost)
 
 
-@custom_jvp
-def _gamma_shape_param(a):
-    """Identity on gamma's shape parameter whose derivative raises: differentiating a gamma
-    sample with respect to a needs the implicit reparameterization gradient (d x / d a at a fixed
-    CDF value), which fungrad does not implement; a silent zero would be a wrong gradient."""
-    return a
+@functools.lru_cache(maxsize=None)
+def _gamma_sampler(shape, dtype, log_space):
+    """Gamma samples as a function of (a, key) whose derivative in a is the implicit
+    reparameterization gradient dx/da = -(dF/da) / f(x; a) at the sample (as JAX's)."""
+    @custom_jvp
+    def sample(a, key):
+        return _gamma_impl(key, a, shape, dtype, log_space)
 
+    @sample.defjvp
+    def sample_jvp(primals, tangents):
+        a, key = primals
+        ta = tangents[0]
+        x = _gamma_impl(key, a, shape, dtype, log_space)
+        return x, random_gamma_grad(a, x, log_space) * ta
 
-@_gamma_shape_param.defjvp
-def _gamma_shape_param_jvp(primals, tangents):
-    raise MissingRuleError(
-        "fungrad.random: gradients of gamma-family samples (gamma, loggamma, beta, dirichlet, "
-        "chisquare, f, t, generalized_normal, ball) with respect to their shape parameters are "
-        "not implemented (JAX uses implicit reparameterization). Fix: wrap the parameter in "
-        "fungrad.lax.stop_gradient if no gradient is wanted, or use a score-function estimator.")
+    return sample
 
 
 def _gamma_args(fname, key, a, shape, dtype):
@@ -666,16 +669,15 @@ def _gamma_args(fname, key, a, shape, dtype):
 
 def gamma(key, a, shape=None, dtype=None):
     """Gamma(a, 1) samples (Marsaglia-Tsang rejection; the same distribution as JAX's, not the
-    same values). Differentiating with respect to a raises MissingRuleError (JAX's implicit
-    reparameterization gradient is not implemented)."""
+    same values), differentiable in a by implicit reparameterization (as JAX)."""
     key, shape, dtype = _gamma_args("gamma", key, a, shape, dtype)
-    return _gamma_impl(key, _gamma_shape_param(_as(a, dtype)), shape, dtype, False)
+    return _gamma_sampler(shape, dtype, False)(fnp.broadcast_to(_as(a, dtype), shape), key)
 
 
 def loggamma(key, a, shape=None, dtype=None):
     """log of Gamma(a, 1) samples, computed in log space (accurate for small a)."""
     key, shape, dtype = _gamma_args("loggamma", key, a, shape, dtype)
-    return _gamma_impl(key, _gamma_shape_param(_as(a, dtype)), shape, dtype, True)
+    return _gamma_sampler(shape, dtype, True)(fnp.broadcast_to(_as(a, dtype), shape), key)
 
 
 def beta(key, a, b, shape=None, dtype=None):
