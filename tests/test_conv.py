@@ -203,6 +203,10 @@ def test_lax_conv_is_nchw_oihw():
     x, w = _arr((1, 2, 5, 5), 0), _arr((3, 2, 2, 2), 1)
     np.testing.assert_allclose(lax.conv(x, w, (1, 1), "VALID"),
                                lax.conv_general_dilated(x, w, (1, 1), "VALID"))
+    pads, ld, rd = ((1, 0), (2, 1)), (2, 1), (1, 2)
+    np.testing.assert_allclose(lax.conv_with_general_padding(x, w, (1, 2), pads, ld, rd),
+                               lax.conv_general_dilated(x, w, (1, 2), pads, ld, rd))
+    check_grads(lambda x, w: lax.conv(x, w, (2, 1), "SAME"), (x, w), order=2)
 
 
 # ---- numpy and scipy.signal front ends
@@ -232,6 +236,9 @@ def test_scipy_signal(fn, mode, sa, sb):
                                    rtol=1e-10, atol=1e-10)
         check_grads(f, (a, b), order=2)
         np.testing.assert_allclose(fg.jit(f)(a, b), f(a, b), rtol=1e-14, atol=1e-14)
+        bs = np.stack([b, 2 * b])
+        np.testing.assert_allclose(fg.vmap(f, in_axes=(None, 0))(a, bs),
+                                   np.stack([f(a, v) for v in bs]), rtol=1e-12, atol=1e-12)
 
 
 # ---- a program: a small CNN trained by gradient descent

@@ -405,6 +405,33 @@ def test_stats_tails():
                                rtol=1e-12)
 
 
+STATS_FNS = ([(n, sh, fn) for n, sh in CONT for fn in FUNCS + ["ppf"]]
+             + [(n, sh, fn) for n, sh in DISC for fn in ["logpmf", "pmf", "cdf", "logcdf", "sf",
+                                                         "logsf"]])
+
+
+@pytest.mark.parametrize("name,shape,fn", STATS_FNS,
+                         ids=[f"{n}{s}-{f}" for n, s, f in STATS_FNS])
+def test_stats_every_function_vmap_and_jit(name, shape, fn):
+    f = getattr(getattr(stats, name), fn)
+    if fn == "ppf":
+        xs = np.stack([np.linspace(0.1, 0.9, 4), np.linspace(0.05, 0.6, 4)])
+    elif name in DICT_DISC:
+        xs = np.stack([np.arange(4.0), np.arange(4.0) + 2])
+    else:
+        xs = np.stack([_inside(name)[:2], _inside(name)[1:]])
+    g = lambda x: f(x, *shape)  # noqa: E731
+    with np.errstate(all="ignore"):
+        np.testing.assert_allclose(fg.vmap(g)(xs), np.stack([g(x) for x in xs]), rtol=1e-13,
+                                   atol=1e-15)
+        got, want = fg.jit(g)(xs[0]), g(xs[0])
+    assert type(got) is type(want) and np.asarray(got).dtype == np.asarray(want).dtype
+    np.testing.assert_array_equal(got, want)
+
+
+DICT_DISC = {n for n, _ in DISC}
+
+
 def test_stats_vmap_and_jit():
     x = np.linspace(-2, 2, 5)
     f = lambda x, s: stats.t.logpdf(x, 3.0, 0.0, s) + stats.norm.logcdf(x)  # noqa: E731
