@@ -965,3 +965,40 @@ def _inplace_init(torch):
     n = torch.empty(2000).normal_(1.0, 0.5)
     return [r is w, float(w.abs().max()) <= 0.1, abs(float(n.mean()) - 1.0) < 0.05,
             abs(float(n.std()) - 0.5) < 0.05, w._version]
+
+
+@scenario("modules")
+def m13_full_backward_hooks(torch):
+    nn = torch.nn
+    m = set_params(torch, nn.Linear(3, 2))
+    log = []
+
+    def hook(mod, gi, go):
+        log.append(["full", [None if g is None else L(g) for g in gi], [L(g) for g in go]])
+
+    def pre(mod, go):
+        log.append(["pre", [L(g) for g in go]])
+        return (go[0] * 2,)
+    h1 = m.register_full_backward_hook(hook)
+    h2 = m.register_full_backward_pre_hook(pre)
+    x = det(torch, 4, 3, requires_grad=True)
+    y = m(x)
+    (y * det(torch, 4, 2, k=2)).sum().backward()
+    rec = {"log": log, "x_grad": L(x.grad), "w_grad": L(m.weight.grad), "name": y.grad_fn.name()}
+    h1.remove()
+    h2.remove()
+    m.register_full_backward_hook(lambda mod, gi, go: (gi[0] * 0 + 1,))
+    x2 = det(torch, 4, 3, requires_grad=True)
+    m(x2).sum().backward()
+    rec["replaced"] = L(x2.grad)
+    seen = []
+    s = set_params(torch, nn.Sequential(nn.Linear(3, 3), nn.Tanh()))
+    s[1].register_full_backward_hook(lambda mod, gi, go: seen.append(len(gi)))
+    s(det(torch, 2, 3)).sum().backward()
+    rec["no_input_grad_needed"] = seen
+    nogr = []
+    lin = set_params(torch, nn.Linear(3, 1))
+    lin.register_full_backward_hook(lambda mod, gi, go: nogr.append([gi[0] is None, L(go[0])]))
+    lin(det(torch, 2, 3)).sum().backward()
+    rec["input_without_grad"] = nogr
+    return rec

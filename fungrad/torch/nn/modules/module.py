@@ -1,7 +1,9 @@
-"""nn.Module: parameters, buffers and submodules in registration order, state_dict, hooks,
-train/eval, dtype conversion, and torch's repr.
+"""nn.Module: parameters, buffers and submodules in registration order, state_dict, forward
+(pre-)hooks and full backward (pre-)hooks, train/eval, dtype conversion, and torch's repr.
 
-Differs from torch: no full backward hooks and no state_dict hooks; ``to('meta')`` keeps the
+Full backward hooks work as torch's: the module's tensor inputs and outputs pass through an
+identity autograd.Function (grad_fn ``BackwardHookFunctionBackward``) whose backward hands the
+gradients to the hooks. Differs from torch: no state_dict hooks; ``to('meta')`` keeps the
 tensors' CPU data (fungrad has no storage-free tensors); CUDA raises torch's CPU-build error.
 """
 import itertools
@@ -13,6 +15,7 @@ from fungrad.torch import _dtype
 from fungrad.torch._device import check_device, device as _device
 from fungrad.torch._grad_mode import no_grad
 from fungrad.torch._node import RemovableHandle
+from fungrad.torch.autograd import Function
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch.nn.parameter import Buffer, Parameter
 
@@ -89,6 +92,8 @@ class Module:
         sa(self, "_forward_hooks_always_called", OrderedDict())
         sa(self, "_forward_pre_hooks", OrderedDict())
         sa(self, "_forward_pre_hooks_with_kwargs", OrderedDict())
+        sa(self, "_backward_hooks", OrderedDict())
+        sa(self, "_backward_pre_hooks", OrderedDict())
         sa(self, "_state_dict_hooks", OrderedDict())
         sa(self, "_load_state_dict_pre_hooks", OrderedDict())
 
@@ -98,7 +103,8 @@ class Module:
                                   '"forward" function')
 
     def _call_impl(self, *args, **kwargs):
-        if not (self._forward_hooks or self._forward_pre_hooks):
+        if not (self._forward_hooks or self._forward_pre_hooks or self._backward_hooks or
+                self._backward_pre_hooks):
             return self.forward(*args, **kwargs)
         for hid, hook in list(self._forward_pre_hooks.items()):
             if hid in self._forward_pre_hooks_with_kwargs:
@@ -112,6 +118,10 @@ class Module:
                 res = hook(self, args)
                 if res is not None:
                     args = res if isinstance(res, tuple) else (res,)
+        bw = None
+        if self._backward_hooks or self._backward_pre_hooks:
+            bw = _BackwardHookState(self)
+            args = bw.wrap_inputs(args)
         result = self.forward(*args, **kwargs)
         for hid, hook in list(self._forward_hooks.items()):
             if hid in self._forward_hooks_with_kwargs:
@@ -120,6 +130,8 @@ class Module:
                 res = hook(self, args, result)
             if res is not None:
                 result = res
+        if bw is not None:
+            result = bw.wrap_outputs(result)
         return result
 
     __call__ = _call_impl
@@ -146,10 +158,20 @@ class Module:
         return h
 
     def register_full_backward_hook(self, hook, prepend=False):
-        raise NotImplementedError("fungrad.torch: Module full backward hooks are not supported; "
-                                  "use Tensor.register_hook on the module's inputs/outputs")
+        """``hook(module, grad_input, grad_output) -> new grad_input or None``."""
+        h = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[h.id] = hook
+        if prepend:
+            self._backward_hooks.move_to_end(h.id, last=False)
+        return h
 
-    register_backward_hook = register_full_backward_hook
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """``hook(module, grad_output) -> new grad_output or None``."""
+        h = RemovableHandle(self._backward_pre_hooks)
+        self._backward_pre_hooks[h.id] = hook
+        if prepend:
+            self._backward_pre_hooks.move_to_end(h.id, last=False)
+        return h
 
     # ---- registration
     def register_parameter(self, name, param):
@@ -316,6 +338,7 @@ class Module:
     def __setstate__(self, state):
         self.__dict__.update(state)
         for k in ("_forward_hooks_with_kwargs", "_forward_hooks_always_called",
+                  "_backward_hooks", "_backward_pre_hooks",
                   "_forward_pre_hooks_with_kwargs", "_state_dict_hooks",
                   "_load_state_dict_pre_hooks"):
             self.__dict__.setdefault(k, OrderedDict())
@@ -596,6 +619,90 @@ class Module:
             else:
                 s += "\n  " + "\n  ".join(lines) + "\n"
         return s + ")"
+
+
+class BackwardHookFunction(Function):
+    """Identity on the module's tensors; its backward hands their gradients to the hooks."""
+
+    @staticmethod
+    def forward(ctx, state, kind, *xs):
+        ctx.state, ctx.kind = state, kind
+        return xs
+
+    @staticmethod
+    def backward(ctx, *grads):
+        grads = ctx.state.on_grads(ctx.kind, grads)
+        return (None, None) + tuple(grads)
+
+
+class _BackwardHookState:
+    def __init__(self, module):
+        self.module = module
+        self.grad_outputs = None
+        self.n_inputs = 0
+        self.input_pos = []
+
+    @staticmethod
+    def _tensors(seq):
+        return [i for i, a in enumerate(seq) if isinstance(a, Tensor) and a.requires_grad]
+
+    def wrap_inputs(self, args):
+        pos = self._tensors(args)
+        self.n_inputs = len(args)
+        self.input_pos = pos
+        if not pos:
+            return args
+        outs = BackwardHookFunction.apply(self, "in", *[args[i] for i in pos])
+        args = list(args)
+        for i, o in zip(pos, outs):
+            args[i] = o
+        return tuple(args)
+
+    def wrap_outputs(self, result):
+        single = isinstance(result, Tensor)
+        seq = (result,) if single else result
+        if not isinstance(seq, tuple):
+            return result
+        pos = self._tensors(seq)
+        if not pos:
+            return result
+        outs = BackwardHookFunction.apply(self, "out", *[seq[i] for i in pos])
+        seq = list(seq)
+        for i, o in zip(pos, outs):
+            seq[i] = o
+        return seq[0] if single else tuple(seq)
+
+    def on_grads(self, kind, grads):
+        m = self.module
+        if kind == "out":
+            go = tuple(grads)
+            for hook in list(m._backward_pre_hooks.values()):
+                res = hook(m, go)
+                if res is not None:
+                    res = res if isinstance(res, tuple) else (res,)
+                    if len(res) != len(go):
+                        raise RuntimeError(f"Backward pre hook returned an invalid number of "
+                                           f"grad_output, got {len(res)}, but expected "
+                                           f"{len(go)}")
+                    go = res
+            self.grad_outputs = go
+            if not self.input_pos:  # no input requires grad: hooks see grad_input of Nones
+                for hook in list(m._backward_hooks.values()):
+                    hook(m, (None,) * max(self.n_inputs, 1), go)
+            return go
+        gi = [None] * self.n_inputs
+        for i, g in zip(self.input_pos, grads):
+            gi[i] = g
+        gi = tuple(gi)
+        for hook in list(m._backward_hooks.values()):
+            res = hook(m, gi, self.grad_outputs)
+            if res is not None:
+                res = res if isinstance(res, tuple) else (res,)
+                if len(res) != len(gi):
+                    raise RuntimeError(f"Backward hook returned an invalid number of grad_input, "
+                                       f"got {len(res)}, but expected {len(gi)}")
+                gi = res
+        return tuple(gi[i] for i in self.input_pos)
 
 
 def _check_name(name, what):
