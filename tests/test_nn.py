@@ -279,3 +279,10 @@ def test_day_one_scan_rnn_with_random_init():
         params = jax.tree_util.tree_map(lambda p, g: p - 0.1 * g, params, g)
     assert value < 0.5 * first
     check_grads(loss, (params,), order=1, eps=1e-6, atol=1e-5, rtol=1e-5)
+
+
+def test_covers_jax_nn_names():
+    names = json.loads(G.GOLDEN.read_text())["names"]
+    fp8 = {"get_scaled_dot_general_config", "scaled_dot_general", "scaled_matmul"}
+    assert set(names["nn"]) - set(dir(nn)) <= fp8   # microscaled FP8 matmuls: no numpy analogue
+    assert set(names["initializers"]) <= set(dir(nn.initializers))

@@ -5,11 +5,16 @@ JAX's float32 unless jax_enable_x64; pass dtype=np.float32 for JAX's default-mod
 Imports: numpy, random (public facades), _core.
 """
 import math
+from collections.abc import Callable
 
 import numpy as np
 
 from fungrad import numpy as fnp
 from fungrad import random as _random
+
+
+# the type of an initializer: init(key, shape, dtype=None) -> array
+Initializer = Callable
 
 
 def _dtype(dtype):

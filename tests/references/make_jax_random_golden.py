@@ -281,7 +281,10 @@ def main():
     jax.config.update("jax_enable_x64", True)
     default = json.loads(subprocess.run([sys.executable, __file__, "--default-mode"],
                                         check=True, capture_output=True, text=True).stdout)
-    golden = {"jax_version": jax.__version__,
+    names = {m: sorted(n for n in dir(mod) if not n.startswith("_"))
+             for m, mod in (("random", jax.random), ("nn", jax.nn),
+                            ("initializers", jax.nn.initializers))}
+    golden = {"jax_version": jax.__version__, "names": names,
               "jax_threefry_partitionable": bool(jax.config.jax_threefry_partitionable),
               "random": _record_random(jax), "default_mode": default, "nn": _record_nn(jax)}
     GOLDEN.write_text(json.dumps(golden, separators=(",", ":")))
