@@ -226,8 +226,8 @@ RECORDS = [
     Rec(cp.conj_p, lambda x, y: cp.imag(cp.conj(cp.complex_(x, y)) * cp.complex_(x, x)),
         [((3,), (3,))], (REAL, REAL), lambda x, y: (np.conj(_cplx(x, y)) * _cplx(x, x)).imag),
     # ---- windows (im2col / col2im)
-    *[Rec(cv.window_patches_p, lambda x, p=p: cv.window_patches_p.bind(x, **_full(p, x.ndim)), [((2, 5, 4),), ((6, 5),)],
-          (REAL,), lambda x, p=p: _np_patches(x, **p), name=f"window_patches-{k}")
+    *[Rec(cv.window_patches_p, lambda x, p=p: cv.window_patches_p.bind(x, **_full(p, x.ndim)),
+          [((2, 5, 4),), ((6, 5),)], (REAL,), lambda x, p=p: _np_patches(x, **p), name=f"window_patches-{k}")
       for k, p in PATCH_PARAMS.items()],
     *[Rec(cv.window_patches_t_p, lambda c, p=p: _patches_t(c, (6, 5), p),
           [(_pshape((6, 5), p),)], (REAL,), lambda c, p=p: _np_patches_t(c, (6, 5), p),

@@ -168,9 +168,10 @@ def test_gradients_match_jax():
     for k in ("same-strided", "lhs-dilation", "groups", "batch-groups", "mixed-layouts"):
         ls, rs, kw = CONV_CASES[k]
         x, w = _arr(ls, 1), _arr(rs, 2)
-        ours = fg.grad(lambda x, w: fnp.sum(lax.conv_general_dilated(x, w, **kw) ** 3),
+        ours = fg.grad(lambda x, w, kw=kw: fnp.sum(lax.conv_general_dilated(x, w, **kw) ** 3),
                        argnums=(0, 1))(x, w)
-        theirs = jax.grad(lambda x, w: (jax.lax.conv_general_dilated(x, w, **kw) ** 3).sum(),
+        theirs = jax.grad(lambda x, w, kw=kw: (jax.lax.conv_general_dilated(x, w, **kw) ** 3
+                                               ).sum(),
                           argnums=(0, 1))(x, w)
         for a, b in zip(ours, theirs):
             np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10, err_msg=k)
@@ -231,7 +232,7 @@ def test_scipy_signal(fn, mode, sa, sb):
     methods = ["direct", "fft", "auto"] if fn != "fftconvolve" else [None]
     for method in methods:
         kw = {} if method is None else {"method": method}
-        f = lambda a, b: getattr(fsig, fn)(a, b, mode, **kw)  # noqa: E731
+        f = lambda a, b, kw=kw: getattr(fsig, fn)(a, b, mode, **kw)  # noqa: E731
         np.testing.assert_allclose(f(a, b), getattr(scipy.signal, fn)(a, b, mode, **kw),
                                    rtol=1e-10, atol=1e-10)
         check_grads(f, (a, b), order=2)

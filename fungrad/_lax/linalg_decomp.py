@@ -659,7 +659,6 @@ def _eig_jvp(primals, tangents):
     w, v = eig_p.bind(a)
     if type(ta) is Zero:
         return [w, v], [_zero_of(w), _zero_of(v)]
-    c = get_aval(w).dtype
     tac = to_complex(ta)
     vinv_da_v = solve(v, mm(tac, v))
     dw = _diag_part(vinv_da_v)

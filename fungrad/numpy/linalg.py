@@ -176,7 +176,6 @@ def einsum(subscripts, *operands):
 
 # ---------------------------------------------------------------------------------------------
 # numpy.linalg
-from fungrad._core.errors import DtypeError  # noqa: E402
 from fungrad._lax import complex_parts as _cp  # noqa: E402
 from fungrad._lax import linalg_decomp as _ld  # noqa: E402
 from fungrad._api.custom import custom_jvp as _custom_jvp  # noqa: E402
@@ -194,6 +193,7 @@ SVDResult = collections.namedtuple("SVDResult", ["U", "S", "Vh"])
 
 
 def _float(x, name="a"):
+    """x as a floating (or complex) array: integers and booleans become float64."""
     x, = promote_inexact(asarray(x))
     return x
 
@@ -228,11 +228,6 @@ def _mH(x):
 
 def _sym(a):
     return lax.mul(lax.add(a, _mH(a)), np.asarray(0.5, get_aval(a).dtype))
-
-
-def _mm(x, y):
-    """Batched matmul with broadcasting of leading axes."""
-    return matmul(x, y)
 
 
 def det(a):
