@@ -474,3 +474,13 @@ def test_trapezoid():
     np.testing.assert_array_equal(fg.jit(integrate.trapezoid)(y, x), integrate.trapezoid(y, x))
     np.testing.assert_allclose(fg.vmap(integrate.trapezoid, in_axes=(0, None))(y, x),
                                [integrate.trapezoid(r, x) for r in y])
+
+
+def test_incomplete_gamma_beta_derivatives_at_the_boundary():
+    """x^(a-1) at x = 0 (and (1-x)^(b-1) at 1) take their exact limits, without log(0)."""
+    for a, want in [(0.5, np.inf), (1.0, 1.0), (2.5, 0.0)]:
+        assert fg.grad(lambda x, a=a: special.gammainc(a, x))(0.0) == want
+        assert fg.grad(lambda x, a=a: special.betainc(a, 2.0, x))(0.0) == (2 * want if a == 1
+                                                                          else want)
+        assert fg.grad(lambda x, a=a: special.betainc(2.0, a, x))(1.0) == (2 * want if a == 1
+                                                                          else want)

@@ -97,8 +97,21 @@ zeta_p = _n("zeta", sc.zeta, 2, _no_grad("zeta", "x (the exponent)"),
             lambda t, ans, s, q: mul(t, neg(mul(s, zeta(add(s, _c(1, s)), q)))))
 
 
+def _xlog(c, x, log_fn, at):
+    """c * log_fn(x) with the limits at the boundary x == at (where log_fn is -inf): 0 for
+    c == 0, -inf for c > 0, +inf for c < 0 -- so that exp() of it is the exact 0 / 1 / inf of
+    x^c there, without evaluating log(0)."""
+    from fungrad._lax.math import gt
+    dt = get_aval(x).dtype
+    edge = eq(x, _c(at, x))
+    term = mul(c, log_fn(select(edge, _c(0.5, x), x)))
+    inf = np.full((), np.inf, dt)
+    lim = select(eq(c, _c(0, c)), np.zeros((), dt), select(gt(c, _c(0, c)), -inf, inf))
+    return select(edge, lim, term)
+
+
 def _gammainc_dx(a, x):
-    return exp(sub(sub(mul(sub(a, _c(1, a)), log(x)), x), gammaln(a)))
+    return exp(sub(sub(_xlog(sub(a, _c(1, a)), x, log, 0), x), gammaln(a)))
 
 
 gammainc_p = _n("gammainc", sc.gammainc, 2, _no_grad("gammainc", "a"),
@@ -111,8 +124,8 @@ gammaincinv_p = _n("gammaincinv", sc.gammaincinv, 2, _no_grad("gammaincinv", "a"
 
 def _betainc_dx(a, b, x):
     betaln = sub(add(gammaln(a), gammaln(b)), gammaln(add(a, b)))
-    return exp(sub(add(mul(sub(a, _c(1, a)), log(x)), mul(sub(b, _c(1, b)), log1p(neg(x)))),
-                   betaln))
+    return exp(sub(add(_xlog(sub(a, _c(1, a)), x, log, 0),
+                       _xlog(sub(b, _c(1, b)), x, lambda v: log1p(neg(v)), 1)), betaln))
 
 
 betainc_p = _n("betainc", sc.betainc, 3, _no_grad("betainc", "a"), _no_grad("betainc", "b"),
