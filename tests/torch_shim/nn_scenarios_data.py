@@ -1,5 +1,6 @@
 """Scenarios: torch.utils.data, torch.save/load round trips, Generator and seeding, devices,
 creation-function argument forms, default dtype, torch.compile, benchmark.Timer."""
+import importlib
 import io
 import re
 
@@ -220,7 +221,7 @@ def d08_default_dtype_and_compile(torch):
 
 @scenario("data")
 def d09_benchmark_timer(torch):
-    from torch.utils.benchmark import Timer
+    Timer = importlib.import_module(torch.__name__ + ".utils.benchmark").Timer
     x = torch.ones(3)
     t = Timer("x + x", globals={"x": x})
     m = t.timeit(50)

@@ -21,5 +21,10 @@ def test_golden_covers_every_scenario():
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_against_torch(name):
-    nn_kit.check_area("optim", name)
+def test_against_golden(name):
+    nn_kit.check_golden(name)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_against_live_torch(name):
+    nn_kit.check_live(name)
