@@ -26,3 +26,49 @@ from fungrad._lax.conv import (
     ConvDimensionNumbers as ConvDimensionNumbers, conv_dimension_numbers as conv_dimension_numbers,
     reduce_window as reduce_window)
 from fungrad._lax.fft import fft as fft
+# the rest of JAX's everyday jax.lax (fungrad.lax_ext; argmax/argmin gain index_dtype, round
+# JAX's rounding_method, scatter_add JAX's dimension numbers besides fungrad's index spec form)
+from fungrad.lax_ext import (
+    Precision as Precision, PrecisionLike as PrecisionLike, RoundingMethod as RoundingMethod,
+    GatherScatterMode as GatherScatterMode, FftType as FftType, RandomAlgorithm as RandomAlgorithm,
+    DotAlgorithmPreset as DotAlgorithmPreset, DotDimensionNumbers as DotDimensionNumbers,
+    GatherDimensionNumbers as GatherDimensionNumbers,
+    ScatterDimensionNumbers as ScatterDimensionNumbers, iota as iota,
+    broadcasted_iota as broadcasted_iota, full as full, full_like as full_like,
+    zeros_like_array as zeros_like_array, empty as empty, dtype as dtype,
+    broadcast_shapes as broadcast_shapes, broadcast as broadcast,
+    broadcast_in_dim as broadcast_in_dim, broadcast_to_rank as broadcast_to_rank,
+    broadcast_like as broadcast_like, expand_dims as expand_dims, squeeze as squeeze,
+    collapse as collapse, rev as rev, slice as slice, slice_in_dim as slice_in_dim,
+    index_in_dim as index_in_dim, split as split, stack as stack, unstack as unstack, tile as tile,
+    pad as pad, clamp as clamp, square as square, rsqrt as rsqrt, reciprocal as reciprocal,
+    exp2 as exp2, cbrt as cbrt, nextafter as nextafter,
+    population_count as population_count, erf_inv as erf_inv, erfc as erfc, lgamma as lgamma,
+    digamma as digamma, igamma as igamma, igammac as igammac, polygamma as polygamma, zeta as zeta,
+    bessel_i0e as bessel_i0e, bessel_i1e as bessel_i1e, betainc as betainc, real as real,
+    imag as imag, conj as conj, complex as complex, shift_left as shift_left,
+    shift_right_logical as shift_right_logical, shift_right_arithmetic as shift_right_arithmetic,
+    clz as clz, mulhi as mulhi, reduce as reduce,
+    reduce_and as reduce_and, reduce_or as reduce_or, reduce_xor as reduce_xor, cumsum as cumsum,
+    cumprod as cumprod, cummax as cummax, cummin as cummin, cumlogsumexp as cumlogsumexp,
+    associative_scan as associative_scan, sort as sort, sort_key_val as sort_key_val,
+    top_k as top_k, approx_max_k as approx_max_k, approx_min_k as approx_min_k,
+    select_n as select_n, dynamic_slice as dynamic_slice,
+    dynamic_update_slice as dynamic_update_slice, dynamic_slice_in_dim as dynamic_slice_in_dim,
+    dynamic_index_in_dim as dynamic_index_in_dim,
+    dynamic_update_slice_in_dim as dynamic_update_slice_in_dim,
+    dynamic_update_index_in_dim as dynamic_update_index_in_dim, gather as gather,
+    scatter as scatter, scatter_mul as scatter_mul,
+    scatter_min as scatter_min, scatter_max as scatter_max, scatter_sub as scatter_sub,
+    scatter_apply as scatter_apply, index_take as index_take,
+    dot as dot, batch_matmul as batch_matmul, ragged_dot as ragged_dot,
+    with_sharding_constraint as with_sharding_constraint,
+    optimization_barrier as optimization_barrier, create_token as create_token,
+    after_all as after_all, platform_dependent as platform_dependent, composite as composite,
+    reduce_window_shape_tuple as reduce_window_shape_tuple, conv_shape_tuple as conv_shape_tuple,
+    custom_root as custom_root, custom_linear_solve as custom_linear_solve,
+    bitcast_convert_type as bitcast_convert_type, reduce_precision as reduce_precision,
+    random_gamma_grad as random_gamma_grad)
+from fungrad.lax_ext import (  # JAX's signatures replace the primitive wrappers above
+    argmax as argmax, argmin as argmin, dot_general as dot_general,  # noqa: F811
+    round as round, scatter_add as scatter_add)  # noqa: F811
