@@ -6,7 +6,10 @@ Imports: _core.trace, numpy.*.
 import numpy as np
 
 from fungrad._core.trace import Tracer, tracer_methods
-from fungrad.numpy import creation, indexing, linalg, reductions, shape, ufuncs
+
+__all__ = ["install"]
+from fungrad.numpy import (
+    _at, creation, indexing, linalg, reductions, shape, sorting, ufuncs)
 
 
 def _reshape_method(self, *shape_args, order="C"):
@@ -75,6 +78,12 @@ def install(namespace):
         setattr(Tracer, name, fn)
     Tracer.__hash__ = object.__hash__  # __eq__ is elementwise; hash stays identity
     Tracer.T = property(lambda self: shape.transpose(self))
+    Tracer.mT = property(lambda self: shape.matrix_transpose(self))
+    Tracer.at = property(_at.at, doc="Functional index updates: x.at[idx].set(v), .add(v), ...")
+    Tracer.real = property(ufuncs.real)
+    Tracer.imag = property(ufuncs.imag)
+    Tracer.nbytes = property(lambda self: self.aval.size * self.aval.dtype.itemsize)
+    Tracer.itemsize = property(lambda self: self.aval.dtype.itemsize)
     tracer_methods.update({
         "sum": reductions.sum, "mean": reductions.mean, "max": reductions.max,
         "min": reductions.min, "prod": reductions.prod, "argmax": reductions.argmax,
@@ -83,9 +92,38 @@ def install(namespace):
         "reshape": _reshape_method, "transpose": _transpose_method,
         "swapaxes": shape.swapaxes, "squeeze": shape.squeeze, "ravel": shape.ravel,
         "flatten": shape.ravel, "repeat": shape.repeat,
-        "astype": lambda self, dtype: creation.astype(self, dtype),
         "dot": linalg.dot, "clip": ufuncs.clip, "round": ufuncs.round,
         "copy": lambda self: self, "take": indexing.take, "diagonal": indexing.diagonal,
-        "trace": indexing.trace, "conj": lambda self: self, "conjugate": lambda self: self,
+        "trace": indexing.trace,
         "tolist": lambda self: np.asarray(self.to_concrete("tolist()")).tolist(),
+        "cumsum": reductions.cumsum, "cumprod": reductions.cumprod, "ptp": reductions.ptp,
+        "nonzero": lambda self, **kw: indexing.nonzero(self, **kw),
+        "sort": _sort_method, "argsort": lambda self, axis=-1, **kw: sorting.argsort(
+            self, axis, **kw),
+        "searchsorted": sorting.searchsorted, "conj": ufuncs.conjugate,
+        "conjugate": ufuncs.conjugate, "item": _item_method,
+        "view": _view_method, "choose": lambda self, choices, **kw:
+            indexing.choose(self, choices, **kw),
+        "compress": lambda self, condition, axis=None, **kw: indexing.compress(
+            condition, self, axis, **kw),
+        "put": lambda self, *a, **kw: indexing.put(self, *a, inplace=False, **kw),
+        "argpartition": lambda self, kth, axis=-1: sorting.argpartition(self, kth, axis),
+        "partition": lambda self, kth, axis=-1: sorting.partition(self, kth, axis),
+        "astype": lambda self, dtype, **kw: creation.astype(self, dtype),
     })
+
+
+def _sort_method(self, axis=-1, **kw):
+    return sorting.sort(self, axis, **kw)
+
+
+def _item_method(self, *args):
+    value = np.asarray(self.to_concrete("item()"))
+    return value.item(*args)
+
+
+def _view_method(self, dtype=None, type=None):
+    if dtype is None or np.dtype(dtype) == self.dtype:
+        return self
+    raise NotImplementedError("view() with another dtype reinterprets bits; fungrad's traced "
+                              "values support astype() conversions only")

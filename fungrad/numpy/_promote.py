@@ -11,14 +11,46 @@ from fungrad._core.dtypes import is_float, result_dtype
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
 
+__all__ = ["FLOAT_KEYS", "asarray", "cast", "common_dtype", "fast_key", "promote",
+           "promote_inexact"]
+
 _PY_SCALARS = (bool, int, float, complex)
 
 
 def asarray(x):
-    """A tracer or an ndarray; lists, tuples and numpy scalars become ndarrays."""
+    """A tracer or an ndarray; lists, tuples and numpy scalars become ndarrays, and (nested)
+    lists or tuples holding traced values are stacked into one traced array."""
     if isinstance(x, (Tracer, np.ndarray)):
         return x
+    if isinstance(x, (list, tuple)) and _holds_tracer(x):
+        return _stack_nested(x)
     return np.asarray(x)
+
+
+def _holds_tracer(obj):
+    for item in obj:
+        if isinstance(item, Tracer) or (isinstance(item, (list, tuple)) and _holds_tracer(item)):
+            return True
+    return False
+
+
+def _stack_nested(obj):
+    """A nested list/tuple of arrays, tracers and scalars as one array (numpy's np.array rules:
+    every entry of one level has the same shape; dtypes promote)."""
+    items = [_stack_nested(o) if isinstance(o, (list, tuple)) else
+             o if type(o) in _PY_SCALARS or isinstance(o, (Tracer, np.ndarray)) else np.asarray(o)
+             for o in obj]
+    if not items:
+        return np.zeros((0,))
+    items = promote(*items) if len(items) > 1 else items
+    shapes = {get_aval(i).shape for i in items}
+    if len(shapes) != 1:
+        raise ValueError("setting an array element with a sequence. The requested array has an "
+                         f"inhomogeneous shape: entries of shapes {sorted(shapes)}")
+    shape, = shapes
+    items = [lax.reshape(i if type(i) not in _PY_SCALARS else np.asarray(i), (1, *shape))
+             for i in items]
+    return items[0] if len(items) == 1 else lax.concatenate(items, 0)
 
 
 _WEAK_KIND = {"b": bool, "i": int, "u": int, "f": float, "c": complex}

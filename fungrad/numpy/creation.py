@@ -1,38 +1,59 @@
 """Array creation of the numpy API. Results are concrete numpy arrays (constants to any trace),
-except `array`/`asarray` of traced values, which stack them.
+except where they are built from traced values: `array`/`asarray` of (lists of) traced values
+stack them; linspace/logspace/geomspace with traced ends, tril/triu/diag/diagflat/vander/
+meshgrid of traced arrays are differentiable.
 
-Imports: _core, numpy._promote, numpy.shape.
+Imports: _core, lax, numpy._promote, numpy.shape, numpy.indexing.
 """
 import numpy as np
 
+from fungrad._core.dtypes import is_float
 from fungrad._core.trace import Tracer, get_aval
 from fungrad._core.tree import tree_leaves
-from fungrad.numpy._promote import cast
-from fungrad.numpy.shape import stack
+from fungrad import _lax as lax
+from fungrad._lax import cumulative as _cum
+from fungrad.numpy._promote import asarray as _asarray, cast, promote_inexact
+
+__all__ = [
+    "arange", "array", "asarray", "astype", "bartlett", "blackman", "copy", "diag", "diagflat",
+    "empty", "empty_like", "eye", "from_dlpack", "frombuffer", "fromfile", "fromfunction",
+    "fromiter", "fromstring", "full", "full_like", "geomspace", "hamming", "hanning",
+    "identity", "indices", "kaiser", "linspace", "logspace", "meshgrid", "mgrid", "ogrid",
+    "ones", "ones_like", "tri", "tril", "triu", "vander", "zeros", "zeros_like"]
 
 
 def _contains_tracer(obj):
     return any(isinstance(x, Tracer) for x in tree_leaves(obj))
 
 
-def array(object, dtype=None, copy=True):
+def array(object, dtype=None, copy=True, order="K", ndmin=0):
     """Like numpy.array; a (nested) list containing traced values is stacked into a traced array."""
-    if isinstance(object, Tracer):
-        return object if dtype is None else cast(object, np.dtype(dtype))
-    if isinstance(object, (list, tuple)) and _contains_tracer(object):
-        out = stack([array(o) for o in object])
-        return out if dtype is None else cast(out, np.dtype(dtype))
-    return np.array(object, dtype=dtype, copy=copy)
+    if isinstance(object, Tracer) or (isinstance(object, (list, tuple))
+                                      and _contains_tracer(object)):
+        out = _asarray(object)
+        out = out if dtype is None else cast(out, np.dtype(dtype))
+        nd = get_aval(out).ndim
+        if nd < ndmin:
+            out = lax.reshape(out, (1,) * (ndmin - nd) + get_aval(out).shape)
+        return out
+    return np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin)
 
 
-def asarray(a, dtype=None):
+def asarray(a, dtype=None, order=None, *, copy=None):
     if isinstance(a, (list, tuple)) or isinstance(a, Tracer):
         return array(a, dtype=dtype)
-    return np.asarray(a, dtype=dtype)
+    return np.asarray(a, dtype=dtype, order=order, copy=copy)
 
 
-def astype(x, dtype):
+def astype(x, dtype, /, *, copy=False):
     return cast(asarray(x), np.dtype(dtype))
+
+
+def copy(a, order="K", subok=False):
+    """A copy of `a` (a traced value is immutable, so it is its own copy)."""
+    if isinstance(a, Tracer):
+        return a
+    return np.array(a, order=order, copy=True)
 
 
 def _shape_of(a):
@@ -48,11 +69,159 @@ def _dtype_of(a, dtype):
 zeros = np.zeros
 ones = np.ones
 empty = np.zeros  # never uninitialized: traced programs must be deterministic
-full = np.full
 eye = np.eye
 identity = np.identity
 arange = np.arange
-linspace = np.linspace
+frombuffer, fromfile, fromiter, fromstring = np.frombuffer, np.fromfile, np.fromiter, np.fromstring
+from_dlpack = np.from_dlpack
+indices = np.indices
+mgrid, ogrid = np.mgrid, np.ogrid
+bartlett, blackman, hamming, hanning, kaiser = (np.bartlett, np.blackman, np.hamming,
+                                                 np.hanning, np.kaiser)
+tri = np.tri
+
+
+def full(shape, fill_value, dtype=None, order="C"):
+    """numpy.full; a traced fill value is broadcast (differentiable)."""
+    if isinstance(fill_value, Tracer):
+        shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+        v = fill_value if dtype is None else cast(fill_value, np.dtype(dtype))
+        return lax.broadcast_to(v, shape)
+    return np.full(shape, fill_value, dtype, order)
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    """numpy.linspace; traced ends give a traced (differentiable) result."""
+    if not isinstance(start, Tracer) and not isinstance(stop, Tracer):
+        return np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
+    start, stop = promote_inexact(_asarray(start), _asarray(stop))
+    shape = np.broadcast_shapes(get_aval(start).shape, get_aval(stop).shape)
+    div = (num - 1) if endpoint else num
+    dt = get_aval(start).dtype
+    steps = np.arange(num, dtype=dt).reshape((num,) + (1,) * len(shape))
+    delta = lax.sub(lax.broadcast_to(stop, shape), lax.broadcast_to(start, shape))
+    step = lax.div(delta, np.asarray(div if div > 0 else 1, dt))
+    out = lax.add(lax.broadcast_to(start, shape), lax.mul(steps, step))
+    if endpoint and num > 1:  # the last entry is exactly `stop`, as numpy
+        last = np.arange(num) == num - 1
+        out = lax.select(last.reshape((num,) + (1,) * len(shape)),
+                         lax.broadcast_to(stop, (num, *shape)), out)
+    if axis != 0:
+        from fungrad.numpy.shape import moveaxis
+        out = moveaxis(out, 0, axis)
+    if dtype is not None:
+        out = cast(out, np.dtype(dtype))
+    return (out, step) if retstep else out
+
+
+def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    if not any(isinstance(v, Tracer) for v in (start, stop, base)):
+        return np.logspace(start, stop, num, endpoint, base, dtype, axis)
+    from fungrad.numpy.ufuncs import power
+    out = power(base, linspace(start, stop, num, endpoint, axis=axis))
+    return out if dtype is None else cast(out, np.dtype(dtype))
+
+
+def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    if not isinstance(start, Tracer) and not isinstance(stop, Tracer):
+        return np.geomspace(start, stop, num, endpoint, dtype, axis)
+    from fungrad.numpy.ufuncs import exp, log
+    out = exp(linspace(log(start), log(stop), num, endpoint, axis=axis))
+    return out if dtype is None else cast(out, np.dtype(dtype))
+
+
+def fromfunction(function, shape, *, dtype=float, **kwargs):
+    return function(*np.indices(shape, dtype=dtype), **kwargs)
+
+
+def _tri_mask(shape, k):
+    return np.tri(shape[-2], shape[-1], k, dtype=bool)
+
+
+def tril(m, k=0):
+    """The lower triangle (entries above diagonal k zeroed) of the last two axes."""
+    x = _asarray(m)
+    shape = get_aval(x).shape
+    if len(shape) == 1:
+        x = lax.broadcast_to(x, (shape[0], shape[0]))
+        shape = get_aval(x).shape
+    zero = np.zeros((), get_aval(x).dtype)
+    return lax.select(_tri_mask(shape, k), x, zero)
+
+
+def triu(m, k=0):
+    """The upper triangle (entries below diagonal k zeroed) of the last two axes."""
+    x = _asarray(m)
+    shape = get_aval(x).shape
+    if len(shape) == 1:
+        x = lax.broadcast_to(x, (shape[0], shape[0]))
+        shape = get_aval(x).shape
+    zero = np.zeros((), get_aval(x).dtype)
+    return lax.select(_tri_mask(shape, k - 1), zero, x)
+
+
+def diag(v, k=0):
+    """A 1-d array's diagonal matrix (on diagonal k), or a 2-d array's k-th diagonal."""
+    x = _asarray(v)
+    shape = get_aval(x).shape
+    if len(shape) == 2:
+        from fungrad.numpy.indexing import diagonal
+        return diagonal(x, k)
+    if len(shape) != 1:
+        raise ValueError("Input must be 1- or 2-d.")
+    n = shape[0] + abs(k)
+    i = np.arange(shape[0]) + max(0, -k)
+    j = np.arange(shape[0]) + max(0, k)
+    return lax.scatter_add(np.zeros((n, n), get_aval(x).dtype), x, ("array", "array"), [i, j])
+
+
+def diagflat(v, k=0):
+    x = _asarray(v)
+    return diag(lax.reshape(x, (get_aval(x).size,)), k)
+
+
+def vander(x, N=None, increasing=False):
+    """The Vandermonde matrix [x**(N-1), ..., x, 1] (increasing: reversed): running products
+    of x, so gradients are finite at x == 0."""
+    x = _asarray(x)
+    if get_aval(x).ndim != 1:
+        raise ValueError("x must be a one-dimensional array or sequence.")
+    n = get_aval(x).shape[0]
+    N = n if N is None else int(N)
+    if not is_float(get_aval(x).dtype) and not isinstance(x, Tracer):
+        return np.vander(x, N, increasing)
+    dt = np.promote_types(get_aval(x).dtype, np.int64)  # numpy's dtype
+    x = cast(x, dt)
+    if N == 0:
+        return np.zeros((n, 0), dt)
+    cols = lax.broadcast_to(lax.reshape(x, (n, 1)), (n, N - 1))
+    powers = _cum.cumprod(cols, 1) if N > 1 else None
+    ones_ = np.ones((n, 1), dt)
+    out = ones_ if powers is None else lax.concatenate([ones_, powers], 1)
+    if not increasing:
+        out = lax.getitem(out, (lax.FULL, ("slice", None, None, -1)))
+    return out
+
+
+def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+    """Coordinate arrays from 1-d coordinate vectors (traced ones too)."""
+    if indexing not in ("xy", "ij"):
+        raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
+    if not any(isinstance(x, Tracer) for x in xi):
+        return list(np.meshgrid(*xi, copy=copy, sparse=sparse, indexing=indexing))
+    xs = [lax.reshape(_asarray(x), (get_aval(_asarray(x)).size,)) for x in xi]
+    n = len(xs)
+    shapes = [[1] * n for _ in xs]
+    for i, x in enumerate(xs):
+        shapes[i][i] = get_aval(x).shape[0]
+    if indexing == "xy" and n >= 2:
+        for s in shapes:
+            s[0], s[1] = s[1], s[0]
+    out = [lax.reshape(x, s) for x, s in zip(xs, shapes)]
+    if sparse:
+        return out
+    full_shape = np.broadcast_shapes(*[tuple(s) for s in shapes])
+    return [lax.broadcast_to(o, full_shape) for o in out]
 
 
 def zeros_like(a, dtype=None, shape=None):

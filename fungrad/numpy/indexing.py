@@ -1,14 +1,28 @@
 """numpy indexing of traced values: basic (ints, slices, None, Ellipsis), integer arrays, and
-concrete boolean masks, parsed into the static spec of lax.getitem.
+concrete boolean masks, parsed into the static spec of lax.getitem; the indexing routines of the
+numpy API (take, take_along_axis, choose, select, compress, the put/place family, index
+builders, r_/c_/s_/index_exp) and the data-dependent ones (nonzero, argwhere, flatnonzero,
+extract, compress with a traced condition), which take jax.numpy's `size=`/`fill_value=`
+under jit and vmap.
 
-Imports: _core, lax, numpy._promote.
+Imports: _core, lax, numpy._promote, numpy.ufuncs.
 """
 import numpy as np
 
 from fungrad._core.errors import ConcretizationError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
-from fungrad.numpy._promote import asarray
+from fungrad._lax import cumulative as _cum
+from fungrad._lax import scatter as _scatter
+from fungrad._lax._along_axis import take_along_axis as _take_along
+from fungrad.numpy._promote import asarray, cast, promote
+
+__all__ = [
+    "argwhere", "c_", "choose", "compress", "diag_indices", "diag_indices_from", "diagonal",
+    "extract", "fill_diagonal", "flatnonzero", "index_exp", "ix_", "mask_indices", "nonzero",
+    "place", "put", "put_along_axis", "r_", "ravel_multi_index", "s_", "select", "take",
+    "take_along_axis", "trace", "tril_indices", "tril_indices_from", "triu_indices",
+    "triu_indices_from", "unravel_index"]
 
 
 def _concrete_mask(m):
@@ -18,7 +32,9 @@ def _concrete_mask(m):
         except ConcretizationError as e:
             raise ConcretizationError(
                 f"{e}\nBoolean mask indexing x[mask] gives a result whose shape depends on the "
-                "mask's values. Fix: use fungrad.numpy.where(mask, x, 0) instead.") from None
+                "mask's values. Fix: use fungrad.numpy.where(mask, x, 0) instead, or give the "
+                "result a static size: x[fungrad.numpy.nonzero(mask, size=n)] (or "
+                "fungrad.numpy.compress / extract with size=).") from None
     return np.asarray(m)
 
 
@@ -98,15 +114,6 @@ def getitem(a, idx):
     return lax.getitem(x, spec, arrays)
 
 
-def take(a, indices, axis=None):
-    x = asarray(a)
-    if axis is None:
-        x = lax.reshape(x, (get_aval(x).size,))
-        axis = 0
-    idx = (slice(None),) * (axis % get_aval(x).ndim) + (asarray(indices),)
-    return getitem(x, idx)
-
-
 def diagonal(a, offset=0, axis1=0, axis2=1):
     """The diagonal of the 2-D slices over (axis1, axis2), appended as the last axis."""
     x = asarray(a)
@@ -123,3 +130,482 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
 
 def trace(a, offset=0, axis1=0, axis2=1):
     return lax.reduce_sum(diagonal(a, offset, axis1, axis2), (get_aval(asarray(a)).ndim - 2,))
+
+
+# ---- value-dependent shapes
+def concrete_or_none(x):
+    """The concrete value of `x` (an ndarray, or a traced value that has one: eager grad/jvp),
+    or None where it is abstract (jit, make_jaxpr) or batched (vmap)."""
+    if not isinstance(x, Tracer):
+        return np.asarray(x)
+    try:
+        return np.asarray(x.to_concrete("a value-dependent shape"))
+    except ConcretizationError:
+        return None
+
+
+def need_size_error(name, x, hint=None):
+    where_ = getattr(getattr(x, "_trace", None), "transform_name", "a transform")
+    fix = (f"Fix: pass a static size, e.g. fungrad.numpy.{name}(x, size=n) (results are padded "
+           "with fill_value or cut to n), or call it outside the transform."
+           if hint is None else "Fix: call it outside the transform, on concrete values.")
+    return ConcretizationError(
+        f"{name} of a traced value {get_aval(x).str_short()} inside {where_}: the size of its "
+        f"result depends on the values, which are not known there. {fix}")
+
+
+def compact(values, keep, size, fill_value):
+    """The entries of 1-d `values` where `keep`, in order, in an array of length `size` (cut,
+    or padded with `fill_value`): a cumsum and a scatter, traceable and differentiable in
+    `values`."""
+    values = asarray(values)
+    n = get_aval(values).shape[0]
+    dtype = get_aval(values).dtype
+    pos = lax.sub(_cum.cumsum(cast(keep, np.dtype(np.int64)), 0), np.ones((), np.int64))
+    ok = lax.bitwise_and(keep, lax.lt(pos, np.asarray(size, np.int64)))
+    slot = lax.select(ok, pos, np.asarray(size, np.int64))
+    fill = cast(asarray(fill_value), dtype)
+    base = lax.broadcast_to(fill, (size + 1,)) if get_aval(fill).shape != (size + 1,) else fill
+    if n == 0:
+        return lax.getitem(base, (("slice", 0, size, None),))
+    out = _scatter.scatter(base, values, ("array",), [slot])
+    return lax.getitem(out, (("slice", 0, size, None),))
+
+
+def nonzero(a, *, size=None, fill_value=None):
+    """The indices of the nonzero entries, one int64 array per axis. Under jit/vmap give
+    `size=` (padded with `fill_value`, default 0, or cut)."""
+    x = asarray(a)
+    if get_aval(x).ndim == 0:
+        raise ValueError("Calling nonzero on 0d arrays is not allowed. Use np.atleast_1d(scalar)"
+                         ".nonzero() instead.")
+    c = concrete_or_none(x)
+    shape = get_aval(x).shape
+    if c is not None:
+        idx = [np.asarray(i, np.int64) for i in np.nonzero(c)]
+        if size is None:
+            return tuple(idx)
+        fills = _fills(fill_value, len(shape))
+        return tuple(np.concatenate([i[:size], np.full(max(size - i.size, 0), f, np.int64)])
+                     for i, f in zip(idx, fills))
+    if size is None:
+        raise need_size_error("nonzero", x)
+    keep = lax.reshape(_truth(x), (get_aval(x).size,))
+    fills = _fills(fill_value, len(shape))
+    coords = np.indices(shape, dtype=np.int64).reshape(len(shape), -1)
+    return tuple(compact(coords[d], keep, size, fills[d]) for d in range(len(shape)))
+
+
+def _fills(fill_value, n):
+    if fill_value is None:
+        return [0] * n
+    if isinstance(fill_value, (tuple, list)):
+        if len(fill_value) != n:
+            raise ValueError(f"fill_value must be a scalar or a tuple of length {n}")
+        return list(fill_value)
+    return [fill_value] * n
+
+
+def _truth(x):
+    x = asarray(x)
+    return x if get_aval(x).dtype == np.bool_ else lax.ne(x, np.zeros((), get_aval(x).dtype))
+
+
+def flatnonzero(a, *, size=None, fill_value=None):
+    x = asarray(a)
+    return nonzero(lax.reshape(x, (get_aval(x).size,)), size=size, fill_value=fill_value)[0]
+
+
+def argwhere(a, *, size=None, fill_value=None):
+    """The indices of the nonzero entries as an (n, ndim) array."""
+    x = asarray(a)
+    if get_aval(x).ndim == 0:  # numpy: one row (nonzero) or none, with no columns
+        idx, = nonzero(lax.reshape(x, (1,)), size=size, fill_value=fill_value)
+        return np.zeros((get_aval(idx).shape[0], 0), np.int64)
+    idx = nonzero(x, size=size, fill_value=fill_value)
+    cols = [lax.reshape(i, (get_aval(i).shape[0], 1)) for i in idx]
+    return cols[0] if len(cols) == 1 else lax.concatenate(cols, 1)
+
+
+def compress(condition, a, axis=None, *, size=None, fill_value=0, out=None):
+    """The slices of `a` along `axis` where `condition` is true (flattened when axis is None).
+    Under jit/vmap give `size=`."""
+    x = asarray(a)
+    if axis is None:
+        x = lax.reshape(x, (get_aval(x).size,))
+        axis = 0
+    cond = asarray(condition)
+    if get_aval(cond).ndim != 1:
+        raise ValueError("condition must be a 1-d array")
+    ax = int(axis) % get_aval(x).ndim
+    n = get_aval(x).shape[ax]
+    c = concrete_or_none(cond)
+    if c is not None and size is None:
+        idx = np.nonzero(np.asarray(c, bool)[:n])[0]
+        if c.shape[0] > n and np.any(c[n:]):
+            raise IndexError(f"index {n} is out of bounds for axis {ax} with size {n}")
+        return take(x, idx, axis=ax)
+    if size is None:
+        raise need_size_error("compress", cond)
+    cond = lax.getitem(_truth(cond), (("slice", 0, n, None),)) if get_aval(cond).shape[0] > n \
+        else _truth(cond)
+    idx, = nonzero(cond, size=size, fill_value=0)
+    picked = take(x, idx, axis=ax)
+    count = lax.reduce_sum(cast(cond, np.dtype(np.int64)), (0,))
+    valid = lax.lt(np.arange(size, dtype=np.int64), count)
+    shape = [1] * get_aval(picked).ndim
+    shape[ax] = size
+    valid = lax.reshape(valid, shape)
+    fill = cast(asarray(fill_value), get_aval(picked).dtype)
+    return lax.select(lax.broadcast_to(valid, get_aval(picked).shape), picked,
+                      lax.broadcast_to(fill, get_aval(picked).shape))
+
+
+def extract(condition, arr, *, size=None, fill_value=0):
+    c = asarray(condition)
+    x = asarray(arr)
+    c = np.ravel(c) if isinstance(c, np.ndarray) else lax.reshape(c, (get_aval(c).size,))
+    return compress(c, lax.reshape(x, (get_aval(x).size,)), size=size, fill_value=fill_value)
+
+
+# ---- gathers
+def _normalize_index(idx, n, mode, name):
+    """Index values for an axis of size n under numpy's take modes ('raise': as numpy indexing;
+    'wrap', 'clip') and jax's ('fill', 'promise_in_bounds', 'drop'). Returns (index, valid)
+    where valid is None unless entries outside [-n, n) must be masked."""
+    idx = asarray(idx)
+    if mode in (None, "raise", "promise_in_bounds"):
+        return idx, None
+    dtype = get_aval(idx).dtype
+    nn = np.asarray(n, dtype)
+    if mode == "wrap":
+        from fungrad.numpy.ufuncs import mod
+        return mod(idx, nn), None
+    if mode == "clip":  # numpy's: negative indices clip to 0 too
+        hi = np.asarray(max(n - 1, 0), dtype)
+        return lax.min(lax.max(idx, np.zeros((), dtype)), hi), None
+    wrapped = lax.select(lax.lt(idx, np.zeros((), dtype)), lax.add(idx, nn), idx)
+    if mode == "jax-clip":
+        hi = np.asarray(max(n - 1, 0), dtype)
+        return lax.min(lax.max(wrapped, np.zeros((), dtype)), hi), None
+    if mode in ("fill", "drop"):
+        valid = lax.bitwise_and(lax.ge(wrapped, np.zeros((), dtype)), lax.lt(wrapped, nn))
+        return lax.select(valid, wrapped, np.zeros((), dtype)), valid
+    raise ValueError(f"{name}: invalid mode {mode!r}")
+
+
+def _fill_for(dtype, fill_value):
+    if fill_value is not None:
+        return fill_value
+    if np.issubdtype(dtype, np.inexact):
+        return np.nan
+    if dtype == np.bool_:
+        return True
+    if np.issubdtype(dtype, np.signedinteger):
+        return np.iinfo(dtype).min
+    return np.iinfo(dtype).max
+
+
+def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
+         indices_are_sorted=False, fill_value=None):
+    """Entries of `a` at `indices` along `axis` (flattened when None). mode: numpy's 'raise'
+    (default), 'wrap', 'clip', or jax's 'fill' (out-of-bounds give fill_value, NaN for floats)."""
+    if out is not None:
+        raise NotImplementedError("take: out= is not supported: fungrad results are new arrays")
+    x = asarray(a)
+    if axis is None:
+        x = lax.reshape(x, (get_aval(x).size,))
+        axis = 0
+    nd = get_aval(x).ndim
+    ax = int(axis) % nd
+    idx, valid = _normalize_index(indices, get_aval(x).shape[ax], mode, "take")
+    res = getitem(x, (slice(None),) * ax + (idx,))
+    if valid is None:
+        return res
+    fill = cast(asarray(_fill_for(get_aval(x).dtype, fill_value)), get_aval(x).dtype)
+    vshape = (1,) * ax + get_aval(valid).shape + (1,) * (nd - ax - 1)
+    return lax.select(lax.broadcast_to(lax.reshape(valid, vshape), get_aval(res).shape), res,
+                      lax.broadcast_to(fill, get_aval(res).shape))
+
+
+def take_along_axis(arr, indices, axis=-1, mode=None, fill_value=None):
+    """numpy.take_along_axis (axis None: the flattened array); differentiable in `arr`."""
+    x = asarray(arr)
+    idx = asarray(indices)
+    if axis is None:
+        x = lax.reshape(x, (get_aval(x).size,))
+        axis = 0
+    nd = get_aval(x).ndim
+    if get_aval(idx).ndim != nd:
+        raise ValueError("`indices` and `arr` must have the same number of dimensions")
+    if not np.issubdtype(get_aval(idx).dtype, np.integer):
+        raise IndexError("`indices` must be an integer array")
+    ax = int(axis) % nd
+    idx, valid = _normalize_index(idx, get_aval(x).shape[ax], mode, "take_along_axis")
+    res = _take_along(x, idx, ax)
+    if valid is None:
+        return res
+    fill = cast(asarray(_fill_for(get_aval(x).dtype, fill_value)), get_aval(x).dtype)
+    shape = get_aval(res).shape
+    return lax.select(lax.broadcast_to(valid, shape), res, lax.broadcast_to(fill, shape))
+
+
+def choose(a, choices, out=None, mode="raise"):
+    """numpy.choose: entry i from choices[a[i]] (broadcast together)."""
+    idx = asarray(a)
+    cs = [asarray(c) for c in choices]
+    cs = promote(*cs) if len(cs) > 1 else cs
+    shape = np.broadcast_shapes(get_aval(idx).shape, *[get_aval(c).shape for c in cs])
+    stacked = lax.concatenate([lax.reshape(lax.broadcast_to(c, shape), (1, *shape)) for c in cs],
+                              0) if len(cs) > 1 else lax.reshape(lax.broadcast_to(cs[0], shape),
+                                                                 (1, *shape))
+    idx, _ = _normalize_index(lax.broadcast_to(idx, shape), len(cs),
+                              None if mode == "raise" else mode, "choose")
+    return lax.reshape(_take_along(stacked, lax.reshape(idx, (1, *shape)), 0), shape)
+
+
+def select(condlist, choicelist, default=0):
+    """The first choice whose condition holds, elementwise; `default` elsewhere."""
+    from fungrad.numpy.ufuncs import where
+    if len(condlist) != len(choicelist):
+        raise ValueError("list of cases must be same length as list of conditions")
+    if not condlist:
+        raise ValueError("select with an empty condition list is not possible")
+    out = default if type(default) in (bool, int, float, complex) else asarray(default)
+    for cond, choice in reversed(list(zip(condlist, choicelist))):
+        c = asarray(cond)
+        if get_aval(c).dtype != np.bool_:
+            raise TypeError(f"invalid entry in condlist: should be boolean ndarray, got "
+                            f"{get_aval(c).dtype}")
+        out = where(c, choice, out)
+    return out
+
+
+# ---- writing into arrays: numpy mutates its argument; fungrad returns the new array
+def _functional(name, a, inplace):
+    if inplace and isinstance(a, Tracer):
+        raise TypeError(
+            f"{name} cannot modify a traced value in place: fungrad arrays are immutable inside "
+            f"transforms. Fix: use the returned array, {name}(..., inplace=False), or x.at[...].")
+
+
+def put_along_axis(arr, indices, values, axis, inplace=True, *, mode=None):
+    """numpy.put_along_axis. On a numpy array with inplace=True it writes into it, as numpy;
+    with inplace=False (or traced values) it returns the updated array (differentiable)."""
+    _functional("put_along_axis", arr, inplace)
+    if inplace and not isinstance(values, Tracer) and not isinstance(indices, Tracer):
+        np.put_along_axis(arr, np.asarray(indices), np.asarray(values), axis)
+        return None
+    from fungrad._lax._along_axis import along_axis_index
+    x = asarray(arr)
+    if axis is None:
+        x = lax.reshape(x, (get_aval(x).size,))
+        axis = 0
+    ax = int(axis) % get_aval(x).ndim
+    idx = asarray(indices)
+    xs, ishape = get_aval(x).shape, get_aval(idx).shape
+    shape = np.broadcast_shapes(xs[:ax] + (ishape[ax],) + xs[ax + 1:], ishape)
+    spec, arrays = along_axis_index(shape, idx, ax)
+    v = cast(asarray(values), get_aval(x).dtype)
+    return _scatter.scatter(x, lax.broadcast_to(v, shape), spec, arrays)
+
+
+def put(a, ind, v, mode="raise", *, inplace=True):
+    """numpy.put on the flattened array (functional for traced values, as put_along_axis)."""
+    _functional("put", a, inplace)
+    if inplace and not isinstance(v, Tracer) and not isinstance(ind, Tracer):
+        np.put(a, ind, v, mode)
+        return None
+    x = asarray(a)
+    flat = lax.reshape(x, (get_aval(x).size,))
+    idx = asarray(ind)
+    idx = lax.reshape(idx, (get_aval(idx).size,))
+    idx, _ = _normalize_index(idx, get_aval(flat).shape[0], None if mode == "raise" else mode,
+                              "put")
+    k = get_aval(idx).shape[0]
+    vals = cast(asarray(v), get_aval(x).dtype)
+    vals = lax.reshape(vals, (get_aval(vals).size,))
+    m = get_aval(vals).shape[0]
+    if m != k:  # numpy repeats the values cyclically
+        vals = getitem(vals, np.arange(k) % max(m, 1))
+    out = _scatter.scatter(flat, vals, ("array",), [idx])
+    return lax.reshape(out, get_aval(x).shape)
+
+
+def place(arr, mask, vals, *, inplace=True):
+    """numpy.place: the entries where `mask` take `vals` in order (cyclically)."""
+    _functional("place", arr, inplace)
+    if inplace and not isinstance(vals, Tracer) and not isinstance(mask, Tracer):
+        np.place(arr, mask, vals)
+        return None
+    m = concrete_or_none(asarray(mask))
+    if m is None:
+        raise need_size_error("place", asarray(mask), hint="")
+    idx = np.flatnonzero(m)
+    return put(arr, idx, vals, inplace=False)
+
+
+def fill_diagonal(a, val, wrap=False, *, inplace=True):
+    """numpy.fill_diagonal (functional for traced values)."""
+    _functional("fill_diagonal", a, inplace)
+    if inplace and not isinstance(val, Tracer) and not isinstance(a, Tracer):
+        np.fill_diagonal(a, val, wrap)
+        return None
+    x = asarray(a)
+    shape = get_aval(x).shape
+    if len(shape) < 2:
+        raise ValueError("array must be at least 2-d")
+    if len(shape) > 2 and len(set(shape)) != 1:
+        raise ValueError("All dimensions of input must be of equal length")
+    if len(shape) == 2:
+        step = shape[1] + 1
+        end = shape[1] * shape[1] if not wrap else shape[0] * shape[1]
+    else:
+        step = 1 + int(np.cumprod(shape[:-1]).sum())
+        end = int(np.prod(shape))
+    idx = np.arange(0, min(end, int(np.prod(shape))), step)
+    return put(x, idx, val, inplace=False)
+
+
+# ---- index builders (concrete)
+def diag_indices(n, ndim=2):
+    return tuple(np.asarray(i, np.int64) for i in np.diag_indices(n, ndim))
+
+
+def diag_indices_from(arr):
+    shape = get_aval(asarray(arr)).shape
+    if len(shape) < 2 or len(set(shape)) != 1:
+        raise ValueError("All dimensions of input must be of equal length")
+    return diag_indices(shape[0], len(shape))
+
+
+def tril_indices(n, k=0, m=None):
+    return tuple(np.asarray(i, np.int64) for i in np.tril_indices(n, k, m))
+
+
+def triu_indices(n, k=0, m=None):
+    return tuple(np.asarray(i, np.int64) for i in np.triu_indices(n, k, m))
+
+
+def tril_indices_from(arr, k=0):
+    shape = get_aval(asarray(arr)).shape
+    if len(shape) != 2:
+        raise ValueError("input array must be 2-d")
+    return tril_indices(shape[-2], k, shape[-1])
+
+
+def triu_indices_from(arr, k=0):
+    shape = get_aval(asarray(arr)).shape
+    if len(shape) != 2:
+        raise ValueError("input array must be 2-d")
+    return triu_indices(shape[-2], k, shape[-1])
+
+
+def mask_indices(n, mask_func, k=0):
+    m = np.asarray(mask_func(np.ones((n, n), int), k))
+    return tuple(np.asarray(i, np.int64) for i in np.nonzero(m != 0))
+
+
+def ix_(*args):
+    """Open-mesh index arrays from 1-d sequences (traced ones too)."""
+    out = []
+    n = len(args)
+    for i, a in enumerate(args):
+        x = asarray(a)
+        if get_aval(x).ndim != 1:
+            raise ValueError("Cross index must be 1 dimensional")
+        if get_aval(x).dtype == np.bool_:
+            x = nonzero(x)[0]
+        shape = [1] * n
+        shape[i] = get_aval(x).shape[0]
+        out.append(lax.reshape(x, shape))
+    return tuple(out)
+
+
+def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
+    """Flat indices from a tuple of index arrays (traceable; mode 'raise' assumes in bounds)."""
+    dims = tuple(int(d) for d in dims)
+    if len(multi_index) != len(dims):
+        raise ValueError("parameter multi_index must be a sequence of length "
+                         f"{len(dims)}")
+    if all(not isinstance(i, Tracer) for i in multi_index):
+        return np.asarray(np.ravel_multi_index(tuple(np.asarray(i) for i in multi_index), dims,
+                                               mode, order), np.int64)
+    strides = np.cumprod((1,) + dims[::-1][:-1])[::-1] if order == "C" else \
+        np.cumprod((1,) + dims[:-1])
+    out = None
+    for i, n, s in zip(multi_index, dims, strides):
+        i = cast(asarray(i), np.dtype(np.int64))
+        i, _ = _normalize_index(i, n, None if mode == "raise" else mode, "ravel_multi_index")
+        term = lax.mul(i, np.asarray(s, np.int64))
+        out = term if out is None else lax.add(*promote(out, term))
+    return out
+
+
+def unravel_index(indices, shape):
+    """A tuple of coordinate arrays from flat indices (traceable)."""
+    shape = tuple(int(d) for d in shape)
+    idx = asarray(indices)
+    if not isinstance(idx, Tracer):
+        return tuple(np.asarray(i, np.int64) for i in np.unravel_index(idx, shape))
+    from fungrad.numpy.ufuncs import floor_divide, mod
+    idx = cast(idx, np.dtype(np.int64))
+    out = []
+    for d in reversed(shape):
+        out.append(mod(idx, d))
+        idx = floor_divide(idx, d)
+    return tuple(reversed(out))
+
+
+# ---- index expressions and concatenation by index
+s_ = np.s_
+index_exp = np.index_exp
+
+
+class _AxisConcatenator:
+    """numpy's r_ / c_ over arrays and traced values: slices become ranges, a leading string
+    sets the axis / minimum rank / where 1-d entries go ('0,2,1'), entries are concatenated."""
+
+    def __init__(self, name, axis, ndmin, trans1d):
+        self._name, self.axis, self.ndmin, self.trans1d = name, axis, ndmin, trans1d
+
+    def __getitem__(self, key):
+        if not isinstance(key, tuple):
+            key = (key,)
+        if not any(isinstance(k, Tracer) for k in key):
+            return getattr(np, self._name)[key]
+        from fungrad.numpy.shape import concatenate
+        axis, ndmin, trans1d = self.axis, self.ndmin, self.trans1d
+        items = []
+        for i, item in enumerate(key):
+            if isinstance(item, str):
+                if i != 0:
+                    raise ValueError("string directives must come first in r_/c_")
+                parts = [int(p) for p in item.split(",")]
+                axis = parts[0]
+                if len(parts) > 1:
+                    ndmin = parts[1]
+                if len(parts) > 2:
+                    trans1d = parts[2]
+                continue
+            if isinstance(item, slice):
+                items.append(np.r_[item])
+                continue
+            x = asarray(item)
+            nd = get_aval(x).ndim
+            if nd < ndmin:
+                x = lax.reshape(x, (1,) * (ndmin - nd) + get_aval(x).shape)
+                if trans1d != -1:
+                    k2 = ndmin - nd
+                    k1 = trans1d if trans1d >= 0 else trans1d + k2 + 1
+                    axes = list(range(ndmin))
+                    x = lax.transpose(x, axes[:k1] + axes[k2:] + axes[k1:k2])
+            items.append(x)
+        return concatenate(items, axis)
+
+    def __len__(self):
+        return 0
+
+
+r_ = _AxisConcatenator("r_", 0, 1, -1)
+c_ = _AxisConcatenator("c_", -1, 2, 0)

@@ -1,7 +1,12 @@
-"""Reductions of the numpy API: sum, mean, max, min, prod, argmax, argmin, var, std, all, any.
+"""Reductions of the numpy API: sum, mean, max, min, prod, argmax, argmin, var, std, all, any,
+their nan-ignoring versions, count_nonzero, ptp, average, and the cumulative sums and products
+(O(n) primitives of fungrad._lax.cumulative). numpy's signatures: axis, dtype, out (None only:
+results are new arrays), keepdims, initial, where, ddof/correction.
 
 Imports: _core, lax, numpy._promote, numpy.ufuncs.
 """
+import builtins
+
 import numpy as np
 
 from fungrad._core.dtypes import is_float
@@ -9,7 +14,17 @@ from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
 from fungrad import _lax as lax
 from fungrad.numpy._promote import asarray, cast
-from fungrad.numpy.ufuncs import divide, multiply, not_equal, sqrt, subtract
+from fungrad._lax import cumulative as _cum
+from fungrad._lax import ufuncs as _lax_ufuncs
+from fungrad.numpy._promote import promote
+from fungrad.numpy.ufuncs import (
+    absolute, add, divide, isnan, multiply, not_equal, sqrt, square, subtract, where as _where)
+
+__all__ = [
+    "all", "amax", "amin", "any", "argmax", "argmin", "average", "count_nonzero", "cumprod",
+    "cumsum", "cumulative_prod", "cumulative_sum", "max", "mean", "min", "nanargmax",
+    "nanargmin", "nancumprod", "nancumsum", "nanmax", "nanmean", "nanmin", "nanprod", "nanstd",
+    "nansum", "nanvar", "prod", "ptp", "std", "sum", "var"]
 
 
 def normalize_axes(axis, ndim, name="axis"):
@@ -42,61 +57,131 @@ def _sum_dtype(dtype):
     return dtype
 
 
-def sum(a, axis=None, dtype=None, keepdims=False):
-    """Sum over `axis` (None: all axes)."""
-    x = asarray(a)
-    x = cast(x, dtype if dtype is not None else _sum_dtype(get_aval(x).dtype))
-    axes = normalize_axes(axis, get_aval(x).ndim)
-    return _keep(x, lax.reduce_sum(x, axes), axes, keepdims)
+def check_out(out, name=""):
+    """numpy's `out=` is accepted as None only: fungrad arrays are values, never written into."""
+    if out is not None:
+        raise NotImplementedError(
+            f"{name + ': ' if name else ''}out= is not supported: fungrad results are new arrays "
+            "(immutable inside transforms). Fix: assign the result, `y = f(x)`.")
 
 
-def mean(a, axis=None, dtype=None, keepdims=False):
-    """Arithmetic mean over `axis`; integers average in float64 as in numpy."""
-    x = asarray(a)
-    src = get_aval(x).dtype
-    x = cast(x, dtype if dtype is not None else (src if is_float(src) else np.float64))
-    axes = normalize_axes(axis, get_aval(x).ndim)
+def _size(x, axes):
     n = 1
     for i in axes:
         n *= get_aval(x).shape[i]
-    return divide(sum(x, axes, keepdims=keepdims), n)
+    return n
 
 
-def _extremum(reducer, name):
-    def f(a, axis=None, keepdims=False):
+def _masked(x, where, fill):
+    """x with the entries outside `where` replaced by `fill` (a Python scalar)."""
+    if where is None:
+        return x
+    return _where(where, x, fill)
+
+
+def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+    """Sum over `axis` (None: all axes)."""
+    check_out(out, "sum")
+    x = asarray(a)
+    x = cast(x, np.dtype(dtype) if dtype is not None else _sum_dtype(get_aval(x).dtype))
+    x = _masked(x, where, 0)
+    axes = normalize_axes(axis, get_aval(x).ndim)
+    r = _keep(x, lax.reduce_sum(x, axes), axes, keepdims)
+    return r if initial is None else add(r, initial)
+
+
+def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+    """Arithmetic mean over `axis`; integers average in float64 as in numpy."""
+    check_out(out, "mean")
+    x = asarray(a)
+    src = get_aval(x).dtype
+    x = cast(x, np.dtype(dtype) if dtype is not None else (src if is_float(src) else np.float64))
+    axes = normalize_axes(axis, get_aval(x).ndim)
+    if where is not None:
+        w = broadcast_where(where, x)
+        return divide(sum(x, axes, keepdims=keepdims, where=w),
+                      sum(w, axes, dtype=get_aval(x).dtype, keepdims=keepdims))
+    return divide(sum(x, axes, keepdims=keepdims), _size(x, axes))
+
+
+def broadcast_where(where, x):
+    w = asarray(where)
+    return lax.broadcast_to(w, get_aval(x).shape) if get_aval(w).shape != get_aval(x).shape else w
+
+
+def _extremum(reducer, name, identity_fn):
+    def f(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+        check_out(out, name)
         x = asarray(a)
         aval = get_aval(x)
         axes = normalize_axes(axis, aval.ndim)
-        if 0 in [aval.shape[i] for i in axes]:  # (the builtin any is shadowed here)
+        if where is not None:
+            if initial is None:
+                raise ValueError(f"reduction operation {name} does not have an identity, so to "
+                                 "use a where mask one has to specify 'initial'")
+            x = _where(where, x, identity_fn(aval.dtype))
+        if initial is None and 0 in [aval.shape[i] for i in axes]:
             raise ValueError(f"zero-size array to reduction operation {name} which has no identity")
-        return _keep(x, reducer(x, axes), axes, keepdims)
+        if 0 in [aval.shape[i] for i in axes]:
+            shape = tuple(1 if i in axes else d for i, d in enumerate(aval.shape)) if keepdims \
+                else tuple(d for i, d in enumerate(aval.shape) if i not in axes)
+            return np.full(shape, initial, aval.dtype)
+        r = _keep(x, reducer(x, axes), axes, keepdims)
+        if initial is not None:
+            r = (_max2 if name == "max" else _min2)(r, initial)
+        return r
     f.__name__ = f.__qualname__ = name
     f.__doc__ = f"The {name}imum over `axis` (ties share the gradient equally)."
     return f
 
 
-max = _extremum(lax.reduce_max, "max")
-min = _extremum(lax.reduce_min, "min")
+def _lowest(dtype):
+    if dtype == np.bool_:
+        return False
+    return -np.inf if is_float(dtype) else np.iinfo(dtype).min
+
+
+def _highest(dtype):
+    if dtype == np.bool_:
+        return True
+    return np.inf if is_float(dtype) else np.iinfo(dtype).max
+
+
+def _max2(x, y):
+    x, y = promote(x, y)
+    return lax.max(x, y)
+
+
+def _min2(x, y):
+    x, y = promote(x, y)
+    return lax.min(x, y)
+
+
+max = _extremum(lax.reduce_max, "max", _lowest)
+min = _extremum(lax.reduce_min, "min", _highest)
 amax, amin = max, min
 
 
-def prod(a, axis=None, dtype=None, keepdims=False):
+def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """Product over `axis` (its gradient is exact where entries are zero)."""
+    check_out(out, "prod")
     x = asarray(a)
-    x = cast(x, dtype if dtype is not None else _sum_dtype(get_aval(x).dtype))
+    x = cast(x, np.dtype(dtype) if dtype is not None else _sum_dtype(get_aval(x).dtype))
+    x = _masked(x, where, 1)
     axes = normalize_axes(axis, get_aval(x).ndim)
-    return _keep(x, lax.reduce_prod(x, axes), axes, keepdims)
+    r = _keep(x, lax.reduce_prod(x, axes), axes, keepdims)
+    return r if initial is None else multiply(r, initial)
 
 
 def _arg(reducer, name):
-    def f(a, axis=None, keepdims=False):
+    def f(a, axis=None, out=None, *, keepdims=False):
+        check_out(out, name)
         x = asarray(a)
         if axis is None:
-            out = reducer(lax.reshape(x, (get_aval(x).size,)), 0)
-            return _keep(x, out, tuple(range(get_aval(x).ndim)), keepdims)
+            out_ = reducer(lax.reshape(x, (get_aval(x).size,)), 0)
+            return _keep(x, out_, tuple(range(get_aval(x).ndim)), keepdims)
         ax, = normalize_axes(axis, get_aval(x).ndim)
-        out = reducer(x, ax)
-        return _keep(x, out, (ax,), keepdims)
+        return _keep(x, reducer(x, ax), (ax,), keepdims)
     f.__name__ = f.__qualname__ = name
     return f
 
@@ -105,31 +190,257 @@ argmax = _arg(lax.argmax, "argmax")
 argmin = _arg(lax.argmin, "argmin")
 
 
-def var(a, axis=None, ddof=0, keepdims=False):
+def _ddof(ddof, correction):
+    if correction is not None:
+        if ddof not in (0, None):
+            raise ValueError("ddof and correction can't be provided simultaneously.")
+        return correction
+    return ddof
+
+
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, mean=None,
+        correction=None):
     """Variance over `axis` with `ddof` delta degrees of freedom."""
+    check_out(out, "var")
+    ddof = _ddof(ddof, correction)
     x = asarray(a)
-    if not is_float(get_aval(x).dtype):
+    if dtype is not None:
+        x = cast(x, np.dtype(dtype))
+    elif not is_float(get_aval(x).dtype):
         x = cast(x, np.float64)
     axes = normalize_axes(axis, get_aval(x).ndim)
-    centered = subtract(x, mean(x, axes, keepdims=True))
-    n = 1
-    for i in axes:
-        n *= get_aval(x).shape[i]
-    return divide(sum(multiply(centered, centered), axes, keepdims=keepdims), n - ddof)
+    m = _mean(x, axes, keepdims=True, where=where) if mean is None else mean
+    centered = subtract(x, m)
+    sq = multiply(centered, centered)
+    if where is not None:
+        w = broadcast_where(where, x)
+        n = sum(w, axes, dtype=get_aval(x).dtype, keepdims=keepdims)
+        return divide(sum(sq, axes, keepdims=keepdims, where=w), subtract(n, ddof))
+    return divide(sum(sq, axes, keepdims=keepdims), _size(x, axes) - ddof)
 
 
-def std(a, axis=None, ddof=0, keepdims=False):
+_mean = mean
+
+
+def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, mean=None,
+        correction=None):
     """Standard deviation over `axis`."""
-    return sqrt(var(a, axis, ddof, keepdims))
+    check_out(out, "std")
+    return sqrt(var(a, axis, dtype, None, ddof, keepdims, where=where, mean=mean,
+                    correction=correction))
 
 
-def all(a, axis=None, keepdims=False):
-    x = not_equal(asarray(a), 0) if get_aval(asarray(a)).dtype != np.bool_ else asarray(a)
+def _truth(a):
+    a = asarray(a)
+    return a if get_aval(a).dtype == np.bool_ else not_equal(a, 0)
+
+
+def all(a, axis=None, out=None, keepdims=False, *, where=None):
+    check_out(out, "all")
+    x = _masked(_truth(a), where, True)
     axes = normalize_axes(axis, get_aval(x).ndim)
+    if 0 in [get_aval(x).shape[i] for i in axes]:
+        return _keep(x, np.ones(tuple(d for i, d in enumerate(get_aval(x).shape) if i not in axes),
+                                bool), axes, keepdims)
     return _keep(x, lax.reduce_min(x, axes), axes, keepdims)
 
 
-def any(a, axis=None, keepdims=False):
-    x = not_equal(asarray(a), 0) if get_aval(asarray(a)).dtype != np.bool_ else asarray(a)
+def any(a, axis=None, out=None, keepdims=False, *, where=None):
+    check_out(out, "any")
+    x = _masked(_truth(a), where, False)
     axes = normalize_axes(axis, get_aval(x).ndim)
+    if 0 in [get_aval(x).shape[i] for i in axes]:
+        return _keep(x, np.zeros(tuple(d for i, d in enumerate(get_aval(x).shape)
+                                       if i not in axes), bool), axes, keepdims)
     return _keep(x, lax.reduce_max(x, axes), axes, keepdims)
+
+
+def count_nonzero(a, axis=None, keepdims=False):
+    """The number of nonzero entries over `axis` (an integer; zero gradient)."""
+    return sum(_truth(a), axis, dtype=np.int64, keepdims=keepdims)
+
+
+def ptp(a, axis=None, out=None, keepdims=False):
+    """max - min over `axis`."""
+    check_out(out, "ptp")
+    return subtract(max(a, axis, keepdims=keepdims), min(a, axis, keepdims=keepdims))
+
+
+def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
+    """The weighted mean over `axis`: sum(a * w) / sum(w); `returned` also gives sum(w)."""
+    x = asarray(a)
+    if weights is None:
+        avg = mean(x, axis, keepdims=keepdims)
+        if not returned:
+            return avg
+        n = get_aval(x).size // builtins.max(get_aval(avg).size, 1)
+        return avg, lax.broadcast_to(np.asarray(n, get_aval(avg).dtype), get_aval(avg).shape)
+    w = asarray(weights)
+    xa, wa = get_aval(x), get_aval(w)
+    if xa.shape != wa.shape:
+        if axis is None:
+            raise TypeError("Axis must be specified when shapes of a and weights differ.")
+        if wa.ndim != 1:
+            raise TypeError("1D weights expected when shapes of a and weights differ.")
+        ax, = normalize_axes(axis, xa.ndim)
+        if wa.shape[0] != xa.shape[ax]:
+            raise ValueError("Length of weights not compatible with specified axis.")
+        w = lax.reshape(w, tuple(wa.shape[0] if i == ax else 1 for i in range(xa.ndim)))
+    x, w = promote(x, w)
+    if not is_float(get_aval(x).dtype):
+        x, w = cast(x, np.float64), cast(w, np.float64)
+    w = lax.broadcast_to(w, get_aval(x).shape) if get_aval(w).shape != get_aval(x).shape else w
+    scl = sum(w, axis, keepdims=keepdims)
+    avg = divide(sum(multiply(x, w), axis, keepdims=keepdims), scl)
+    return (avg, scl) if returned else avg
+
+
+# ---- nan-ignoring reductions
+def _nan_float(a):
+    x = asarray(a)
+    return x, is_float(get_aval(x).dtype)
+
+
+def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+    """Sum treating NaNs as zero (their gradient is zero)."""
+    x, f = _nan_float(a)
+    return sum(_where(isnan(x), 0, x) if f else x, axis, dtype, out, keepdims, initial, where)
+
+
+def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+    x, f = _nan_float(a)
+    return prod(_where(isnan(x), 1, x) if f else x, axis, dtype, out, keepdims, initial, where)
+
+
+def _nanextremum(fn, fill):
+    def f(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+        x, flt = _nan_float(a)
+        if not flt:
+            return fn(x, axis, out, keepdims, initial, where)
+        nan = isnan(x)
+        r = fn(_where(nan, fill, x), axis, out, keepdims, initial, where)
+        if initial is not None:
+            return r
+        return _where(all(nan, axis, keepdims=keepdims), np.nan, r)  # all-NaN slice: NaN
+    return f
+
+
+nanmax = _nanextremum(max, -np.inf)
+nanmin = _nanextremum(min, np.inf)
+nanmax.__name__ = nanmax.__qualname__ = "nanmax"
+nanmin.__name__ = nanmin.__qualname__ = "nanmin"
+
+
+def nanargmax(a, axis=None, out=None, *, keepdims=False):
+    x, flt = _nan_float(a)
+    return argmax(_where(isnan(x), -np.inf, x) if flt else x, axis, out, keepdims=keepdims)
+
+
+def nanargmin(a, axis=None, out=None, *, keepdims=False):
+    x, flt = _nan_float(a)
+    return argmin(_where(isnan(x), np.inf, x) if flt else x, axis, out, keepdims=keepdims)
+
+
+def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+    """Mean of the non-NaN entries; NaN for an all-NaN slice (as numpy, without its warning)."""
+    check_out(out, "nanmean")
+    x, flt = _nan_float(a)
+    if not flt:
+        return mean(x, axis, dtype, None, keepdims, where=where)
+    keep = _logical_not(isnan(x))
+    if where is not None:
+        keep = _logical_and(keep, where)
+    return mean(x, axis, dtype, None, keepdims, where=keep)
+
+
+def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
+           mean=None, correction=None):
+    check_out(out, "nanvar")
+    x, flt = _nan_float(a)
+    if not flt:
+        return var(x, axis, dtype, None, ddof, keepdims, where=where, correction=correction)
+    keep = _logical_not(isnan(x))
+    if where is not None:
+        keep = _logical_and(keep, where)
+    return var(_where(keep, x, 0.0), axis, dtype, None, ddof, keepdims, where=keep, mean=mean,
+               correction=correction)
+
+
+def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
+           mean=None, correction=None):
+    return sqrt(nanvar(a, axis, dtype, out, ddof, keepdims, where=where, mean=mean,
+                       correction=correction))
+
+
+def _logical_not(b):
+    return lax.bitwise_not(b)
+
+
+def _logical_and(a, b):
+    return lax.bitwise_and(*promote(_truth(a), _truth(b)))
+
+
+# ---- cumulative sums and products (O(n) primitives)
+def _cumulative(prim_fn, name, nan_fill=None):
+    def f(a, axis=None, dtype=None, out=None):
+        check_out(out, name)
+        x = asarray(a)
+        if axis is None:
+            x = lax.reshape(x, (get_aval(x).size,))
+            axis = 0
+        x = cast(x, np.dtype(dtype) if dtype is not None else _sum_dtype(get_aval(x).dtype))
+        if nan_fill is not None and is_float(get_aval(x).dtype):
+            x = _where(isnan(x), nan_fill, x)
+        if get_aval(x).ndim == 0:
+            x = lax.reshape(x, (1,))
+        ax, = normalize_axes(axis, get_aval(x).ndim)
+        return prim_fn(x, ax)
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = (f"numpy.{name}: the running {'sum' if 'sum' in name else 'product'} along "
+                 "`axis` (flattened when None), O(n) in value and gradients.")
+    return f
+
+
+cumsum = _cumulative(_cum.cumsum, "cumsum")
+cumprod = _cumulative(_cum.cumprod, "cumprod")
+nancumsum = _cumulative(_cum.cumsum, "nancumsum", 0)
+nancumprod = _cumulative(_cum.cumprod, "nancumprod", 1)
+
+
+def _cumulative_api(fn, name, initial):
+    def f(x, /, *, axis=None, dtype=None, include_initial=False):
+        x = asarray(x)
+        nd = get_aval(x).ndim
+        if axis is None:
+            if nd > 1:
+                raise ValueError(f"{name}: axis must be specified for an array of rank {nd}")
+            axis = 0
+        r = fn(x, axis, dtype)
+        if include_initial:
+            from fungrad.numpy.shape import concatenate  # (shape imports this module)
+            ax, = normalize_axes(axis, get_aval(r).ndim)
+            shape = tuple(1 if i == ax else d for i, d in enumerate(get_aval(r).shape))
+            r = concatenate([np.full(shape, initial, get_aval(r).dtype), r], ax)
+        return r
+    f.__name__ = f.__qualname__ = name
+    return f
+
+
+cumulative_sum = _cumulative_api(cumsum, "cumulative_sum", 0)
+cumulative_prod = _cumulative_api(cumprod, "cumulative_prod", 1)
+
+
+def cummax(a, axis):
+    """The running maximum along `axis` (numpy's maximum.accumulate)."""
+    x = asarray(a)
+    ax, = normalize_axes(axis, get_aval(x).ndim)
+    return _cum.cummax(x, ax)
+
+
+def cummin(a, axis):
+    x = asarray(a)
+    ax, = normalize_axes(axis, get_aval(x).ndim)
+    return _cum.cummin(x, ax)
+
+
+del _lax_ufuncs, absolute, square

@@ -1,14 +1,25 @@
-"""Shape manipulation of the numpy API: reshape, transpose, stack, split and friends.
+"""Shape manipulation of the numpy API: reshape, transpose, stack, split, pad, roll, insert,
+delete and friends; all of them are gathers, slices, concatenations and reshapes, so they are
+linear, differentiable, batchable and jittable.
 
 Imports: _core, lax, numpy._promote, numpy.reductions.
 """
 import numpy as np
 
 from fungrad._core.errors import ShapeError
-from fungrad._core.trace import get_aval
+from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
-from fungrad.numpy._promote import asarray, promote
+from fungrad.numpy._promote import asarray, cast, promote
 from fungrad.numpy.reductions import normalize_axes
+
+__all__ = [
+    "append", "array_split", "atleast_1d", "atleast_2d", "atleast_3d", "block",
+    "broadcast_arrays", "broadcast_shapes", "broadcast_to", "column_stack", "concat",
+    "concatenate", "delete", "diff", "dsplit", "dstack", "ediff1d", "expand_dims", "flip",
+    "fliplr", "flipud", "hsplit", "hstack", "insert", "matrix_transpose", "moveaxis", "ndim",
+    "pad", "permute_dims", "ravel", "repeat", "reshape", "resize", "roll", "rollaxis", "rot90",
+    "shape", "size", "split", "squeeze", "stack", "swapaxes", "tile", "transpose", "trim_zeros",
+    "unstack", "vsplit", "vstack"]
 
 
 def shape(a):
@@ -19,14 +30,25 @@ def ndim(a):
     return get_aval(asarray(a)).ndim
 
 
-def size(a):
-    return get_aval(asarray(a)).size
+def size(a, axis=None):
+    aval = get_aval(asarray(a))
+    return aval.size if axis is None else aval.shape[axis]
 
 
-def reshape(a, newshape, order="C"):
-    """Reshape to `newshape`; one entry may be -1 (inferred)."""
-    if order != "C":
-        raise NotImplementedError("reshape supports order='C' only")
+def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
+    """Reshape to `shape`; one entry may be -1 (inferred). order 'F' reverses the axes around a
+    C-order reshape, as numpy."""
+    newshape = shape if shape is not None else newshape
+    if newshape is None:
+        raise TypeError("reshape() missing the required argument 'shape'")
+    if order == "F":
+        x = asarray(a)
+        nd = get_aval(x).ndim
+        newshape = (newshape,) if isinstance(newshape, (int, np.integer)) else tuple(newshape)
+        out = reshape(lax.transpose(x, tuple(range(nd))[::-1]), newshape[::-1])
+        return lax.transpose(out, tuple(range(len(newshape)))[::-1])
+    if order not in ("C", "A", "K"):
+        raise ValueError(f"order must be 'C' or 'F', got {order!r}")
     x = asarray(a)
     aval = get_aval(x)
     newshape = (newshape,) if isinstance(newshape, (int, np.integer)) else tuple(newshape)
@@ -42,8 +64,8 @@ def reshape(a, newshape, order="C"):
     return lax.reshape(x, newshape)
 
 
-def ravel(a):
-    return reshape(a, (-1,))
+def ravel(a, order="C"):
+    return reshape(a, (-1,), order)
 
 
 def transpose(a, axes=None):
@@ -117,20 +139,59 @@ def broadcast_arrays(*args):
     return [lax.broadcast_to(a, shape) for a in args]
 
 
-def atleast_1d(a):
+def _atleast(fn, arys):
+    out = [fn(a) for a in arys]
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def _at1(a):
     x = asarray(a)
     return reshape(x, (1,)) if get_aval(x).ndim == 0 else x
 
 
-def atleast_2d(a):
+def _at2(a):
     x = asarray(a)
     n = get_aval(x).ndim
     return x if n >= 2 else reshape(x, (1,) * (2 - n) + get_aval(x).shape)
 
 
-def concatenate(arrays, axis=0):
+def _at3(a):
+    x = asarray(a)
+    shape = get_aval(x).shape
+    if len(shape) == 0:
+        return reshape(x, (1, 1, 1))
+    if len(shape) == 1:
+        return reshape(x, (1, shape[0], 1))
+    if len(shape) == 2:
+        return reshape(x, shape + (1,))
+    return x
+
+
+def atleast_1d(*arys):
+    return _atleast(_at1, arys)
+
+
+def atleast_2d(*arys):
+    return _atleast(_at2, arys)
+
+
+def atleast_3d(*arys):
+    return _atleast(_at3, arys)
+
+
+def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     """Join arrays along an existing axis (axis=None: flatten them first)."""
-    arrays = promote(*[asarray(a) for a in arrays])
+    if out is not None:
+        raise NotImplementedError("concatenate: out= is not supported: fungrad results are new "
+                                  "arrays")
+    if isinstance(arrays, (np.ndarray, Tracer)):
+        arrays = [arrays[i] for i in range(get_aval(arrays).shape[0])]
+    arrays = [asarray(a) for a in arrays]
+    if not arrays:
+        raise ValueError("need at least one array to concatenate")
+    arrays = promote(*arrays) if len(arrays) > 1 else arrays
+    if dtype is not None:
+        arrays = [cast(a, np.dtype(dtype)) for a in arrays]
     if axis is None:
         arrays = [ravel(a) for a in arrays]
         axis = 0
@@ -143,9 +204,13 @@ def concatenate(arrays, axis=0):
     return lax.concatenate(arrays, ax)
 
 
-def stack(arrays, axis=0):
+def stack(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     """Join arrays along a new axis."""
-    arrays = [asarray(a) for a in arrays]
+    if out is not None:
+        raise NotImplementedError("stack: out= is not supported: fungrad results are new arrays")
+    if isinstance(arrays, (np.ndarray, Tracer)):
+        arrays = [arrays[i] for i in range(get_aval(arrays).shape[0])]
+    arrays = [asarray(a) if dtype is None else cast(asarray(a), np.dtype(dtype)) for a in arrays]
     if not arrays:
         raise ValueError("need at least one array to stack")
     shapes = {get_aval(a).shape for a in arrays}
@@ -155,13 +220,13 @@ def stack(arrays, axis=0):
     return concatenate([expand_dims(a, ax) for a in arrays], ax)
 
 
-def hstack(arrays):
-    arrays = [atleast_1d(a) for a in arrays]
-    return concatenate(arrays, 0 if get_aval(arrays[0]).ndim == 1 else 1)
+def hstack(tup, *, dtype=None, casting="same_kind"):
+    arrays = [atleast_1d(a) for a in tup]
+    return concatenate(arrays, 0 if get_aval(arrays[0]).ndim == 1 else 1, dtype=dtype)
 
 
-def vstack(arrays):
-    return concatenate([atleast_2d(a) for a in arrays], 0)
+def vstack(tup, *, dtype=None, casting="same_kind"):
+    return concatenate([atleast_2d(a) for a in tup], 0, dtype=dtype)
 
 
 def split(ary, indices_or_sections, axis=0):
@@ -176,15 +241,19 @@ def split(ary, indices_or_sections, axis=0):
             raise ValueError("array split does not result in an equal division")
         bounds = [i * (n // k) for i in range(k + 1)]
     else:
-        bounds = [0, *[int(i) for i in indices_or_sections], n]
+        bounds = [0, *[min(max(int(i) if i >= 0 else n + int(i), 0), n)
+                       for i in indices_or_sections], n]
     out = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
-        spec = (lax.FULL,) * ax + (("slice", lo, hi, None),)
+        spec = (lax.FULL,) * ax + (("slice", lo, max(lo, hi), None),)
         out.append(lax.getitem(x, spec))
     return out
 
 
-def array_split(ary, sections, axis=0):
+def array_split(ary, indices_or_sections, axis=0):
+    if not isinstance(indices_or_sections, (int, np.integer)):
+        return split(ary, indices_or_sections, axis)
+    sections = int(indices_or_sections)
     n = get_aval(asarray(ary)).shape[axis]
     q, r = divmod(n, sections)
     sizes = [q + 1] * r + [q] * (sections - r)
@@ -211,15 +280,445 @@ def tile(a, reps):
     return lax.reshape(x, [r * d for r, d in zip(reps, shape)])
 
 
-def repeat(a, repeats, axis=None):
+def repeat(a, repeats, axis=None, *, total_repeat_length=None):
+    """Repeat entries `repeats` times along `axis` (flattened when None); `repeats` an int or a
+    concrete array of counts, one per entry."""
     x = asarray(a)
     if axis is None:
         x, axis = ravel(x), 0
     aval = get_aval(x)
     ax = normalize_axes(axis, aval.ndim)[0]
-    if not isinstance(repeats, int):
-        raise NotImplementedError("repeat supports an integer number of repeats")
+    if isinstance(repeats, Tracer):
+        raise NotImplementedError("repeat with traced counts: the result's shape would depend on "
+                                  "their values; pass concrete counts")
+    if not isinstance(repeats, (int, np.integer)):
+        counts = np.asarray(repeats)
+        if counts.ndim == 0:
+            repeats = int(counts)
+        else:
+            idx = np.repeat(np.arange(aval.shape[ax]), counts)
+            if total_repeat_length is not None:
+                idx = np.resize(idx, total_repeat_length) if idx.size else idx
+            return lax.getitem(x, (lax.FULL,) * ax + ("array",), [idx])
+    repeats = int(repeats)
     shape = aval.shape
     x = lax.reshape(x, shape[:ax + 1] + (1,) + shape[ax + 1:])
     x = lax.broadcast_to(x, shape[:ax + 1] + (repeats,) + shape[ax + 1:])
     return lax.reshape(x, shape[:ax] + (shape[ax] * repeats,) + shape[ax + 1:])
+
+
+def _take_axis(x, idx, ax):
+    return lax.getitem(x, (lax.FULL,) * ax + ("array",), [np.asarray(idx, np.int64)])
+
+
+def _slice_axis(x, ax, lo, hi, step=None):
+    return lax.getitem(x, (lax.FULL,) * ax + (("slice", lo, hi, step),))
+
+
+def broadcast_shapes(*shapes):
+    return np.broadcast_shapes(*shapes)
+
+
+def flipud(m):
+    x = asarray(m)
+    if get_aval(x).ndim < 1:
+        raise ValueError("Input must be >= 1-d.")
+    return flip(x, 0)
+
+
+def fliplr(m):
+    x = asarray(m)
+    if get_aval(x).ndim < 2:
+        raise ValueError("Input must be >= 2-d.")
+    return flip(x, 1)
+
+
+def rot90(m, k=1, axes=(0, 1)):
+    x = asarray(m)
+    nd = get_aval(x).ndim
+    a0, a1 = (ax % nd for ax in axes)
+    if a0 == a1:
+        raise ValueError("Axes must be different.")
+    k %= 4
+    if k == 0:
+        return x
+    if k == 2:
+        return flip(flip(x, a0), a1)
+    perm = list(range(nd))
+    perm[a0], perm[a1] = perm[a1], perm[a0]
+    if k == 1:
+        return lax.transpose(flip(x, a1), perm)
+    return flip(lax.transpose(x, perm), a1)
+
+
+def roll(a, shift, axis=None):
+    """Shift entries cyclically along `axis` (flattened when None); a traced shift is a gather."""
+    x = asarray(a)
+    if axis is None:
+        return reshape(roll(ravel(x), shift, 0), get_aval(x).shape)
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    shifts = (shift,) * len(axes) if isinstance(shift, (int, np.integer, Tracer)) or \
+        np.ndim(shift) == 0 else tuple(shift)
+    if len(shifts) == 1 and len(axes) > 1:
+        shifts = shifts * len(axes)
+    if len(shifts) != len(axes):
+        raise ValueError("shift and axis must have the same length")
+    nd = get_aval(x).ndim
+    for sh, ax in zip(shifts, axes):
+        ax = normalize_axes(ax, nd)[0]
+        n = get_aval(x).shape[ax]
+        if n == 0:
+            continue
+        if isinstance(sh, Tracer):
+            from fungrad.numpy.ufuncs import mod, subtract
+            idx = mod(subtract(np.arange(n), cast(sh, np.dtype(np.int64))), n)
+            x = lax.getitem(x, (lax.FULL,) * ax + ("array",), [idx])
+            continue
+        sh = int(sh) % n
+        if sh:
+            x = lax.concatenate([_slice_axis(x, ax, n - sh, None), _slice_axis(x, ax, 0, n - sh)],
+                                ax)
+    return x
+
+
+def rollaxis(a, axis, start=0):
+    x = asarray(a)
+    n = get_aval(x).ndim
+    axis = normalize_axes(axis, n)[0]
+    if start < 0:
+        start += n
+    if not 0 <= start <= n:
+        raise ValueError(f"start={start} out of range for an array of rank {n}")
+    if axis < start:
+        start -= 1
+    if axis == start:
+        return x
+    return moveaxis(x, axis, start)
+
+
+def permute_dims(a, /, axes=None):
+    return transpose(a, axes)
+
+
+def concat(arrays, /, *, axis=0):
+    return concatenate(arrays, axis)
+
+
+def matrix_transpose(x, /):
+    x = asarray(x)
+    if get_aval(x).ndim < 2:
+        raise ValueError("matrix_transpose requires an array of rank >= 2")
+    return swapaxes(x, -1, -2)
+
+
+def unstack(x, /, *, axis=0):
+    x = asarray(x)
+    ax = normalize_axes(axis, get_aval(x).ndim)[0]
+    return tuple(lax.getitem(x, (lax.FULL,) * ax + (i,)) for i in range(get_aval(x).shape[ax]))
+
+
+def column_stack(tup):
+    cols = []
+    for a in tup:
+        x = asarray(a)
+        if get_aval(x).ndim < 2:
+            x = reshape(x, (-1, 1))
+        cols.append(x)
+    return concatenate(cols, 1)
+
+
+def dstack(tup, *, dtype=None):
+    return concatenate([_at3(a) for a in tup], 2, dtype=dtype)
+
+
+def hsplit(ary, indices_or_sections):
+    x = asarray(ary)
+    if get_aval(x).ndim == 0:
+        raise ValueError("hsplit only works on arrays of 1 or more dimensions")
+    return split(x, indices_or_sections, 1 if get_aval(x).ndim > 1 else 0)
+
+
+def vsplit(ary, indices_or_sections):
+    if get_aval(asarray(ary)).ndim < 2:
+        raise ValueError("vsplit only works on arrays of 2 or more dimensions")
+    return split(ary, indices_or_sections, 0)
+
+
+def dsplit(ary, indices_or_sections):
+    if get_aval(asarray(ary)).ndim < 3:
+        raise ValueError("dsplit only works on arrays of 3 or more dimensions")
+    return split(ary, indices_or_sections, 2)
+
+
+def block(arrays):
+    """Assemble an array from nested lists of blocks (numpy.block)."""
+    def depth(a):
+        return 1 + depth(a[0]) if isinstance(a, list) else 0
+
+    def ndim_of(a):
+        return max(ndim_of(b) for b in a) if isinstance(a, list) else get_aval(asarray(a)).ndim
+
+    if not isinstance(arrays, list):
+        return asarray(arrays)
+    d = depth(arrays)
+    nd = max(d, ndim_of(arrays))
+
+    def build(a, level):
+        if not isinstance(a, list):
+            x = asarray(a)
+            n = get_aval(x).ndim
+            return reshape(x, (1,) * (nd - n) + get_aval(x).shape) if n < nd else x
+        parts = [build(b, level + 1) for b in a]
+        return concatenate(parts, axis=-(d - level))
+    return build(arrays, 0)
+
+
+def append(arr, values, axis=None):
+    x, v = asarray(arr), asarray(values)
+    if axis is None:
+        return concatenate([ravel(x), ravel(v)], 0)
+    return concatenate([x, v], axis)
+
+
+def insert(arr, obj, values, axis=None):
+    """numpy.insert with a concrete `obj` (index or indices): a concatenation and one gather."""
+    x = asarray(arr)
+    if axis is None:
+        x, axis = ravel(x), 0
+    nd = get_aval(x).ndim
+    ax = normalize_axes(axis, nd)[0]
+    n = get_aval(x).shape[ax]
+    if isinstance(obj, slice):
+        obj = np.arange(n)[obj]
+    if isinstance(obj, Tracer):
+        raise NotImplementedError("insert: the positions must be concrete")
+    obj = np.asarray(obj)
+    v = asarray(values)
+    v, x = promote(v, x)[0], x
+    v = cast(v, get_aval(x).dtype)
+    vshape = get_aval(v).shape
+    if obj.ndim == 0:
+        # one slice at obj, or as many as values has along the axis
+        if len(vshape) == nd and nd:
+            m = vshape[ax]
+        elif len(vshape) > 0 and nd == 1:
+            m = vshape[-1]
+        else:
+            m = 1
+        target = get_aval(x).shape[:ax] + (m,) + get_aval(x).shape[ax + 1:]
+        if len(vshape) < nd:
+            v = moveaxis(reshape(v, (1,) * (nd - len(vshape)) + vshape), 0, ax) \
+                if len(vshape) == nd - 1 and nd > 1 else v
+        v = broadcast_to(v, target)
+        pos = int(obj) + (n + 1 if obj < 0 else 0) if int(obj) < 0 else int(obj)
+        order = np.insert(np.arange(n), pos, n + np.arange(m))
+    else:
+        k = obj.size
+        target = get_aval(x).shape[:ax] + (k,) + get_aval(x).shape[ax + 1:]
+        if len(get_aval(v).shape) == nd and get_aval(v).shape[ax] in (1, k):
+            v = broadcast_to(v, target)
+        else:
+            v = broadcast_to(moveaxis(reshape(v, (1,) * max(nd - len(vshape), 0) + vshape),
+                                      nd - 1, ax) if nd > 1 and len(vshape) == 1 else v, target)
+        order = np.insert(np.arange(n), obj.ravel(), n + np.arange(k))
+    return _take_axis(lax.concatenate([x, v], ax), order, ax)
+
+
+def delete(arr, obj, axis=None, *, assume_unique_indices=False):
+    """numpy.delete with concrete indices (or a slice, or a boolean mask)."""
+    x = asarray(arr)
+    if axis is None:
+        x, axis = ravel(x), 0
+    ax = normalize_axes(axis, get_aval(x).ndim)[0]
+    n = get_aval(x).shape[ax]
+    if isinstance(obj, Tracer):
+        raise NotImplementedError("delete: the positions must be concrete (the result's shape "
+                                  "depends on them)")
+    keep = np.delete(np.arange(n), obj)
+    return _take_axis(x, keep, ax)
+
+
+def resize(a, new_shape):
+    """The entries of `a` repeated cyclically into `new_shape`."""
+    x = ravel(asarray(a))
+    new_shape = (new_shape,) if isinstance(new_shape, (int, np.integer)) else tuple(new_shape)
+    total = int(np.prod(new_shape, dtype=np.int64))
+    n = get_aval(x).shape[0]
+    if n == 0 or total == 0:
+        return np.zeros(new_shape, get_aval(x).dtype)
+    return reshape(_take_axis(x, np.arange(total) % n, 0), new_shape)
+
+
+def trim_zeros(filt, trim="fb", axis=None):
+    """Cut leading ('f') and/or trailing ('b') zeros of a 1-d array (value-dependent: needs
+    concrete values)."""
+    from fungrad.numpy.indexing import concrete_or_none, need_size_error
+    x = asarray(filt)
+    c = concrete_or_none(x)
+    if c is None:
+        raise need_size_error("trim_zeros", x, hint="")
+    nz = np.nonzero(c)[0]
+    if nz.size == 0:
+        return _slice_axis(x, 0, 0, 0)
+    lo = int(nz[0]) if "f" in trim.lower() else 0
+    hi = int(nz[-1]) + 1 if "b" in trim.lower() else c.shape[0]
+    return _slice_axis(x, 0, lo, hi)
+
+
+def diff(a, n=1, axis=-1, prepend=None, append=None):
+    """The n-th discrete difference along `axis` (booleans: not-equal, as numpy)."""
+    x = asarray(a)
+    nd = get_aval(x).ndim
+    if nd == 0:
+        raise ValueError("diff requires input that is at least one dimensional")
+    ax = normalize_axes(axis, nd)[0]
+    parts = []
+    for extra, where_ in ((prepend, 0), (append, 1)):
+        if extra is None:
+            continue
+        e = asarray(extra)
+        if get_aval(e).ndim == 0:
+            shape = list(get_aval(x).shape)
+            shape[ax] = 1
+            e = broadcast_to(e, shape)
+        parts.append((where_, e))
+    if parts:
+        pieces = [e for w, e in parts if w == 0] + [x] + [e for w, e in parts if w == 1]
+        x = concatenate(pieces, ax)
+    from fungrad.numpy.ufuncs import not_equal, subtract
+    for _ in range(n):
+        m = get_aval(x).shape[ax]
+        hi, lo = _slice_axis(x, ax, 1, None), _slice_axis(x, ax, 0, max(m - 1, 0))
+        x = not_equal(hi, lo) if get_aval(x).dtype == np.bool_ else subtract(hi, lo)
+    return x
+
+
+def ediff1d(ary, to_end=None, to_begin=None):
+    x = ravel(asarray(ary))
+    out = diff(x) if get_aval(x).shape[0] else x
+    parts = []
+    if to_begin is not None:
+        parts.append(cast(ravel(asarray(to_begin)), get_aval(out).dtype))
+    parts.append(out)
+    if to_end is not None:
+        parts.append(cast(ravel(asarray(to_end)), get_aval(out).dtype))
+    return concatenate(parts, 0) if len(parts) > 1 else out
+
+
+# ---- pad
+def _pairs(v, nd, name):
+    arr = np.asarray(v)
+    try:
+        return np.broadcast_to(arr, (nd, 2)) if arr.ndim <= 2 else None
+    except ValueError:
+        raise ValueError(f"{name}: could not broadcast {v!r} to shape ({nd}, 2)") from None
+
+
+def _pad_index(n, before, after, mode):
+    i = np.arange(-before, n + after)
+    if mode == "edge":
+        return np.clip(i, 0, n - 1)
+    if mode == "wrap":
+        return i % n
+    if mode == "reflect":
+        if n == 1:
+            return np.zeros_like(i)
+        period = 2 * n - 2
+        m = i % period
+        return np.where(m >= n, period - m, m)
+    if mode == "symmetric":
+        period = 2 * n
+        m = i % period
+        return np.where(m >= n, period - 1 - m, m)
+    raise ValueError(mode)
+
+
+def pad(array, pad_width, mode="constant", **kwargs):
+    """numpy.pad: modes constant, edge, wrap, reflect, symmetric (each a concatenation or one
+    gather per axis), maximum, minimum, mean, median, linear_ramp and empty."""
+    x = asarray(array)
+    nd = get_aval(x).ndim
+    if callable(mode):
+        if isinstance(x, Tracer):
+            raise NotImplementedError("pad with a callable mode needs a concrete array")
+        return np.pad(x, pad_width, mode, **kwargs)
+    widths = np.asarray(_pairs(pad_width, nd, "pad_width"), np.int64)
+    if np.any(widths < 0):
+        raise ValueError("index can't contain negative values")
+    if mode == "empty":
+        mode = "constant"
+    if mode == "reflect" and kwargs.get("reflect_type", "even") != "even":
+        raise NotImplementedError("pad: reflect_type='odd' is not supported")
+    if mode == "symmetric" and kwargs.get("reflect_type", "even") != "even":
+        raise NotImplementedError("pad: reflect_type='odd' is not supported")
+    from fungrad.numpy import reductions
+    for ax in range(nd):
+        before, after = int(widths[ax, 0]), int(widths[ax, 1])
+        if before == 0 and after == 0:
+            continue
+        n = get_aval(x).shape[ax]
+        side = list(get_aval(x).shape)
+        if mode == "constant":
+            cv = kwargs.get("constant_values", 0)
+            cvs = _constant_pairs(cv, nd)
+            pieces = []
+            for count, val in ((before, cvs[ax][0]), (after, cvs[ax][1])):
+                side[ax] = count
+                pieces.append(broadcast_to(cast(asarray(val), get_aval(x).dtype), tuple(side)))
+            x = lax.concatenate([p for p, c in zip(pieces[:1], (before,)) if c] + [x]
+                                + [p for p, c in zip(pieces[1:], (after,)) if c], ax)
+        elif mode in ("edge", "wrap", "reflect", "symmetric"):
+            if n == 0:
+                raise ValueError(f"can't extend empty axis {ax} using modes other than 'constant'"
+                                 " or 'empty'")
+            x = _take_axis(x, _pad_index(n, before, after, mode), ax)
+        elif mode in ("maximum", "minimum", "mean", "median"):
+            lengths = kwargs.get("stat_length")
+            sl = _pairs(lengths, nd, "stat_length") if lengths is not None else None
+            fn = {"maximum": reductions.max, "minimum": reductions.min,
+                  "mean": reductions.mean}.get(mode)
+            if mode == "median":
+                from fungrad.numpy.sorting import median as fn
+            pieces = []
+            for k, count in enumerate((before, after)):
+                length = n if sl is None else max(1, min(int(sl[ax][k]), n))
+                lo, hi = (0, length) if k == 0 else (n - length, n)
+                region = _slice_axis(x, ax, lo, hi)
+                stat = fn(region, axis=ax, keepdims=True)
+                if mode in ("mean", "median") and np.issubdtype(get_aval(x).dtype, np.integer):
+                    from fungrad.numpy.ufuncs import round as _round
+                    stat = _round(stat)
+                stat = cast(stat, get_aval(x).dtype)
+                side[ax] = count
+                pieces.append(broadcast_to(stat, tuple(side)))
+            x = lax.concatenate([pieces[0], x, pieces[1]], ax)
+        elif mode == "linear_ramp":
+            ev = _constant_pairs(kwargs.get("end_values", 0), nd)
+            from fungrad.numpy.ufuncs import add, multiply, subtract
+            pieces = []
+            for k, count in enumerate((before, after)):
+                edge = _slice_axis(x, ax, 0, 1) if k == 0 else _slice_axis(x, ax, n - 1, n)
+                end = cast(asarray(ev[ax][k]), get_aval(x).dtype)
+                frac = np.arange(count, dtype=np.float64) / max(count, 1)
+                if k == 1:
+                    frac = frac[::-1] + 0.0
+                    frac = 1.0 - np.arange(1, count + 1, dtype=np.float64) / max(count, 1)
+                shape = [1] * nd
+                shape[ax] = count
+                frac = frac.reshape(shape).astype(get_aval(x).dtype if np.issubdtype(
+                    get_aval(x).dtype, np.inexact) else np.float64)
+                ramp = add(end, multiply(subtract(edge, end), frac))
+                if np.issubdtype(get_aval(x).dtype, np.integer):
+                    ramp = cast(ramp, get_aval(x).dtype)
+                pieces.append(ramp)
+            x = lax.concatenate([pieces[0], x, pieces[1]], ax)
+        else:
+            raise ValueError(f"mode {mode!r} is not supported")
+    return x
+
+
+def _constant_pairs(v, nd):
+    if isinstance(v, Tracer) or (isinstance(v, np.ndarray) and v.ndim == 0) or np.ndim(v) == 0:
+        return [(v, v)] * nd
+    arr = np.broadcast_to(np.asarray(v), (nd, 2))
+    return [(arr[i, 0], arr[i, 1]) for i in range(nd)]

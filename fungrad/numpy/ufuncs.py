@@ -10,6 +10,23 @@ from fungrad import _lax as lax
 from fungrad.numpy._promote import (
     FLOAT_KEYS, fast_key, asarray, cast, promote, promote_inexact)
 
+__all__ = [
+    "abs", "absolute", "add", "angle", "arccos", "arccosh", "arcsin", "arcsinh", "arctan",
+    "arctan2", "arctanh", "around", "bitwise_and", "bitwise_count", "bitwise_invert",
+    "bitwise_left_shift", "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor",
+    "cbrt", "ceil", "clip", "conj", "conjugate", "copysign", "cos", "cosh", "deg2rad", "degrees",
+    "divide", "divmod", "equal", "exp", "exp2", "expm1", "fabs", "fix", "float_power", "floor",
+    "floor_divide", "fmax", "fmin", "fmod", "frexp", "gcd", "greater", "greater_equal",
+    "heaviside", "hypot", "i0", "imag", "invert", "iscomplex", "isfinite", "isinf", "isnan",
+    "isneginf", "isposinf", "isreal", "lcm", "ldexp", "left_shift", "less", "less_equal", "log",
+    "log10", "log1p", "log2", "logaddexp", "logaddexp2", "logical_and", "logical_not",
+    "logical_or", "logical_xor", "maximum", "minimum", "mod", "modf", "multiply", "nan_to_num",
+    "negative", "nextafter", "not_equal", "positive", "power", "rad2deg", "radians", "real",
+    "reciprocal", "remainder", "right_shift", "rint", "round", "sign", "signbit", "sin", "sinc",
+    "sinh", "spacing", "sqrt", "square", "subtract", "tan", "tanh", "true_divide", "trunc",
+    "where",
+]
+
 
 def _unary_inexact(prim_fn, name, doc):
     def f(x):
@@ -61,8 +78,9 @@ def positive(x):
     return asarray(x)
 
 
-def round(x, decimals=0):
+def round(x, decimals=0, out=None):
     """Round to `decimals` places (half to even, as numpy); zero gradient."""
+    _no_out(out, "round")
     if decimals == 0:
         return lax.round(asarray(x))
     scale = 10.0 ** decimals
@@ -167,23 +185,33 @@ def power(x, y):
     return lax.pow(x, y)
 
 
-def where(condition, x=None, y=None):
+def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
     """Elementwise choice: x where condition, else y (both branches are evaluated; see README on
-    NaN gradients of the untaken branch)."""
+    NaN gradients of the untaken branch). With the condition only: nonzero(condition), whose
+    shape depends on values (see nonzero for `size=`/`fill_value=`)."""
+    if x is None and y is None:
+        from fungrad.numpy.indexing import nonzero  # (indexing imports this module)
+        return nonzero(condition, size=size, fill_value=fill_value)
     if x is None or y is None:
-        raise NotImplementedError("where(condition) with one argument (nonzero) is not supported "
-                                  "under transforms: its output shape depends on values.")
+        raise ValueError("either both or neither of x and y should be given")
     x, y = promote(x, y)
     return lax.select(_as_bool(condition), x, y)
 
 
-def clip(a, a_min=None, a_max=None):
-    """Limit values to [a_min, a_max] (the gradient is zero outside the interval)."""
+_NO_VALUE = object()
+
+
+def clip(a, a_min=_NO_VALUE, a_max=_NO_VALUE, out=None, *, min=None, max=None):
+    """Limit values to [a_min, a_max] (numpy 2 also names them min/max); the gradient is zero
+    outside the interval."""
+    _no_out(out, "clip")
+    lo = min if a_min is _NO_VALUE else a_min
+    hi = max if a_max is _NO_VALUE else a_max
     out = asarray(a)
-    if a_min is not None:
-        out = maximum(out, a_min)
-    if a_max is not None:
-        out = minimum(out, a_max)
+    if lo is not None:
+        out = maximum(out, lo)
+    if hi is not None:
+        out = minimum(out, hi)
     return out
 
 
@@ -213,3 +241,282 @@ def sinc(x):
     safe = where(is_zero, 1.0, x)
     px = multiply(safe, np.pi)
     return where(is_zero, 1.0, divide(sin(px), px))
+
+
+# ---- further ufuncs (numpy breadth)
+from fungrad._lax import ufuncs as _lx  # noqa: E402 (grouped with the functions that use it)
+
+
+def _is_inexact(x):
+    return is_float(get_aval(x).dtype)
+
+
+def _float_only(prim_fn, name, doc):
+    """A function of floats whose integer inputs are promoted to float64 first."""
+    def f(x, /, out=None):
+        _no_out(out, name)
+        if fast_key(x) not in FLOAT_KEYS:
+            x, = promote_inexact(asarray(x))
+        return prim_fn(x)
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
+
+
+def _no_out(out, name):
+    if out is not None:
+        raise NotImplementedError(f"{name}: out= is not supported: fungrad results are new arrays."
+                                  " Fix: assign the result.")
+
+
+log2 = _float_only(_lx.log2, "log2", "Elementwise base-2 logarithm (exact at powers of two).")
+log10 = _float_only(_lx.log10, "log10", "Elementwise base-10 logarithm.")
+exp2 = _float_only(_lx.exp2, "exp2", "Elementwise 2**x (exact at integers).")
+cbrt = _float_only(_lx.cbrt, "cbrt", "Elementwise cube root.")
+spacing = _float_only(_lx.spacing, "spacing", "Distance to the nearest adjacent float.")
+
+
+def isnan(x, /):
+    """Elementwise test for NaN (False for integers)."""
+    x = asarray(x)
+    if not _is_inexact(x):
+        return _falses(x)
+    return _lx.is_nan(x)
+
+
+def _falses(x):
+    return lax.broadcast_to(np.zeros((), bool), get_aval(x).shape)
+
+
+def isinf(x, /):
+    x = asarray(x)
+    if not _is_inexact(x):
+        return _falses(x)
+    return lax.eq(lax.abs(x), np.asarray(np.inf, get_aval(x).dtype))
+
+
+def isposinf(x, /, out=None):
+    x = asarray(x)
+    return lax.eq(x, np.asarray(np.inf, get_aval(x).dtype)) if _is_inexact(x) else _falses(x)
+
+
+def isneginf(x, /, out=None):
+    x = asarray(x)
+    return lax.eq(x, np.asarray(-np.inf, get_aval(x).dtype)) if _is_inexact(x) else _falses(x)
+
+
+def signbit(x, /):
+    x = asarray(x)
+    if not _is_inexact(x):
+        return lax.lt(x, np.zeros((), get_aval(x).dtype)) if get_aval(x).dtype != np.bool_ \
+            else _falses(x)
+    return _lx.signbit(x)
+
+
+def trunc(x, /):
+    """Round toward zero (zero gradient)."""
+    x = asarray(x)
+    return _lx.trunc(x) if _is_inexact(x) else x
+
+
+fix = trunc
+
+
+def rint(x, /):
+    """Round to the nearest integer, half to even (zero gradient)."""
+    x, = promote_inexact(asarray(x))
+    return lax.round(x)
+
+
+def fabs(x, /):
+    x, = promote_inexact(asarray(x))
+    return lax.abs(x)
+
+
+def nextafter(x1, x2, /):
+    return _lx.nextafter(*promote_inexact(x1, x2))
+
+
+def copysign(x1, x2, /):
+    """|x1| with the sign of x2 (the gradient in x1 is +-1, in x2 zero)."""
+    return _lx.copysign(*promote_inexact(x1, x2))
+
+
+def _integers(name, x1, x2):
+    x1, x2 = promote(x1, x2)
+    if not np.issubdtype(get_aval(x1).dtype, np.integer):
+        raise TypeError(f"{name} takes integer arguments, got {get_aval(x1).str_short()}")
+    return x1, x2
+
+
+def gcd(x1, x2, /):
+    return _lx.gcd(*_integers("gcd", x1, x2))
+
+
+def lcm(x1, x2, /):
+    return _lx.lcm(*_integers("lcm", x1, x2))
+
+
+def left_shift(x1, x2, /):
+    return _lx.shift_left(*_integers("left_shift", x1, x2))
+
+
+def right_shift(x1, x2, /):
+    return _lx.shift_right(*_integers("right_shift", x1, x2))
+
+
+bitwise_left_shift, bitwise_right_shift, bitwise_invert = left_shift, right_shift, invert
+
+
+def bitwise_count(x, /):
+    return _lx.population_count(asarray(x))
+
+
+def frexp(x, /):
+    """(mantissa, exponent) with x = mantissa * 2**exponent; the mantissa's gradient is 2**-e."""
+    x, = promote_inexact(asarray(x))
+    e = _lx.frexp_exponent(x)
+    return ldexp(x, negative(e)), e
+
+
+def ldexp(x1, x2, /):
+    """x1 * 2**x2 for integer x2 (computed as a product with an exact power of two)."""
+    x1, = promote_inexact(asarray(x1))
+    dtype = get_aval(x1).dtype
+    return multiply(x1, _lx.exp2(cast(asarray(x2), dtype)))
+
+
+def modf(x, /):
+    """(fractional part, integral part), both with x's sign."""
+    x, = promote_inexact(asarray(x))
+    i = _lx.trunc(x)
+    return _lx.copysign(subtract(x, i), x), i
+
+
+def divmod(x1, x2, /):
+    return floor_divide(x1, x2), mod(x1, x2)
+
+
+def heaviside(x1, x2, /):
+    """0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0."""
+    x1, x2 = promote_inexact(x1, x2)
+    dtype = get_aval(x1).dtype
+    zero, one = np.zeros((), dtype), np.ones((), dtype)
+    return where(lax.lt(x1, zero), zero, where(lax.gt(x1, zero), one, x2))
+
+
+def fmax(x1, x2, /):
+    """Elementwise maximum ignoring NaNs (NaN only where both are)."""
+    x1, x2 = promote(x1, x2)
+    if not _is_inexact(x1):
+        return maximum(x1, x2)
+    return where(isnan(x2), x1, where(isnan(x1), x2, maximum(x1, x2)))
+
+
+def fmin(x1, x2, /):
+    x1, x2 = promote(x1, x2)
+    if not _is_inexact(x1):
+        return minimum(x1, x2)
+    return where(isnan(x2), x1, where(isnan(x1), x2, minimum(x1, x2)))
+
+
+def float_power(x1, x2, /):
+    """x1 ** x2 computed in float64 (or complex128) at least, as numpy."""
+    x1, x2 = promote_inexact(x1, x2)
+    if get_aval(x1).dtype.kind == "f" and get_aval(x1).dtype != np.float64:
+        x1, x2 = cast(x1, np.dtype(np.float64)), cast(x2, np.dtype(np.float64))
+    return lax.pow(x1, x2)
+
+
+def logaddexp2(x1, x2, /):
+    """log2(2**x1 + 2**x2) without overflow."""
+    x1, x2 = promote_inexact(x1, x2)
+    ln2 = float(np.log(2.0))
+    return divide(logaddexp(multiply(x1, ln2), multiply(x2, ln2)), ln2)
+
+
+def i0(x):
+    """The modified Bessel function of the first kind, order 0 (numpy.i0)."""
+    x, = promote_inexact(asarray(x))
+    return _lx.bessel_i(x, 0)
+
+
+degrees, radians = rad2deg, deg2rad
+
+
+def _complex_note(name, x):
+    if get_aval(x).dtype.kind == "c":
+        if isinstance(x, np.ndarray):
+            return True
+        raise NotImplementedError(f"{name} of a traced complex value: complex numbers are not "
+                                  "supported by fungrad's transforms yet")
+    return False
+
+
+def real(val, /):
+    """The real part (the value itself for real dtypes)."""
+    x = asarray(val)
+    return np.real(x).copy() if _complex_note("real", x) else x
+
+
+def imag(val, /):
+    """The imaginary part (zeros for real dtypes)."""
+    x = asarray(val)
+    if _complex_note("imag", x):
+        return np.imag(x).copy()
+    return lax.broadcast_to(np.zeros((), get_aval(x).dtype), get_aval(x).shape)
+
+
+def conjugate(x, /):
+    """The complex conjugate (the value itself for real dtypes)."""
+    x = asarray(x)
+    return np.conjugate(x) if _complex_note("conjugate", x) else x
+
+
+conj = conjugate
+
+
+def angle(z, deg=False):
+    """The argument of z: 0 or pi for reals (zero gradient)."""
+    x = asarray(z)
+    if _complex_note("angle", x):
+        return np.angle(x, deg)
+    x, = promote_inexact(x)
+    out = arctan2(np.zeros((), get_aval(x).dtype), x)
+    return rad2deg(out) if deg else out
+
+
+def iscomplex(x):
+    x = asarray(x)
+    if get_aval(x).dtype.kind == "c":
+        return not_equal(imag(x), 0)
+    return _falses(x)
+
+
+def isreal(x):
+    x = asarray(x)
+    if get_aval(x).dtype.kind == "c":
+        return equal(imag(x), 0)
+    return lax.broadcast_to(np.ones((), bool), get_aval(x).shape)
+
+
+def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """NaN -> `nan`, +-inf -> `posinf`/`neginf` (default the largest finite magnitudes); the
+    gradient is 1 at finite entries and 0 at the replaced ones."""
+    x = asarray(x)
+    dtype = get_aval(x).dtype
+    if not _is_inexact(x):
+        return x
+    info = np.finfo(dtype)
+    hi = info.max if posinf is None else posinf
+    lo = info.min if neginf is None else neginf
+    out = where(isnan(x), np.asarray(nan, dtype), x)
+    out = where(isposinf(x), np.asarray(hi, dtype), out)
+    return where(isneginf(x), np.asarray(lo, dtype), out)
+
+
+# the array API's names (numpy 2 has them too)
+acos, acosh, asin, asinh, atan, atanh, atan2 = (
+    arccos, arccosh, arcsin, arcsinh, arctan, arctanh, arctan2)
+pow = power
+__all__ += ["acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "pow"]

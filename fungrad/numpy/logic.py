@@ -1,0 +1,89 @@
+"""Comparisons of whole arrays and type predicates of the numpy API: isclose, allclose,
+array_equal, array_equiv, iscomplexobj, isrealobj, isscalar, iterable. Results are booleans
+(zero gradient); under transforms they are traced booleans, as in jax.numpy.
+
+Imports: _core, lax, numpy._promote, numpy.ufuncs, numpy.reductions.
+"""
+import numpy as np
+
+from fungrad._core.dtypes import is_float
+from fungrad._core.trace import Tracer, get_aval
+from fungrad import _lax as lax
+from fungrad.numpy._promote import asarray, promote, promote_inexact
+from fungrad.numpy.reductions import all as _all
+from fungrad.numpy.ufuncs import (
+    absolute, add, equal, isinf, isnan, less_equal, logical_and, logical_or, multiply, subtract,
+    where)
+
+__all__ = ["allclose", "array_equal", "array_equiv", "isclose", "iscomplexobj", "isrealobj",
+           "isscalar", "iterable"]
+
+
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """|a - b| <= atol + rtol |b| elementwise, with numpy's treatment of infinities and NaNs."""
+    x, y = promote(asarray(a), asarray(b))
+    if not is_float(get_aval(x).dtype):
+        x, y = promote_inexact(x, y)
+    dtype = get_aval(x).dtype
+    rtol, atol = np.asarray(rtol, dtype), np.asarray(atol, dtype)
+    finite_close = less_equal(absolute(subtract(x, y)), add(atol, multiply(rtol, absolute(y))))
+    both_inf = logical_and(isinf(x), isinf(y))
+    out = where(logical_or(isinf(x), isinf(y)), logical_and(both_inf, equal(x, y)),
+                finite_close)
+    if equal_nan:
+        out = logical_or(out, logical_and(isnan(x), isnan(y)))
+    return out
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True if every entry is close (see isclose); a 0-d boolean array."""
+    return _all(isclose(a, b, rtol, atol, equal_nan))
+
+
+def array_equal(a1, a2, equal_nan=False):
+    """True if both have the same shape and entries (shapes differing: False)."""
+    x, y = asarray(a1), asarray(a2)
+    if get_aval(x).shape != get_aval(y).shape:
+        return np.asarray(False)
+    x, y = promote(x, y)
+    eq = equal(x, y)
+    if equal_nan and is_float(get_aval(x).dtype):
+        eq = logical_or(eq, logical_and(isnan(x), isnan(y)))
+    return _all(eq)
+
+
+def array_equiv(a1, a2):
+    """True if the arrays broadcast to one shape and are equal there."""
+    x, y = asarray(a1), asarray(a2)
+    try:
+        np.broadcast_shapes(get_aval(x).shape, get_aval(y).shape)
+    except ValueError:
+        return np.asarray(False)
+    return _all(equal(*promote(x, y)))
+
+
+def iscomplexobj(x):
+    if isinstance(x, Tracer) or isinstance(x, np.ndarray):
+        return get_aval(x).dtype.kind == "c"
+    return np.iscomplexobj(x)
+
+
+def isrealobj(x):
+    return not iscomplexobj(x)
+
+
+def isscalar(element):
+    """True for Python and numpy scalars and for 0-d arrays and traced values (as jax.numpy:
+    fungrad.numpy returns 0-d arrays where numpy returns scalars)."""
+    if isinstance(element, (Tracer, np.ndarray)):
+        return get_aval(element).ndim == 0
+    return bool(np.isscalar(element))
+
+
+def iterable(y):
+    if isinstance(y, Tracer):
+        return get_aval(y).ndim > 0
+    return np.iterable(y)
+
+
+del lax

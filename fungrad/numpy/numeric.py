@@ -1,0 +1,838 @@
+"""Statistics, signal processing, polynomials and functional helpers of the numpy API: cov,
+corrcoef, bincount, histogram*, convolve/correlate (1-d, direct), interp, gradient, trapezoid,
+unwrap, cross, kron, the poly* functions, vectorize / apply_along_axis / piecewise (via vmap),
+bit packing, vector products (vecdot, matvec, vecmat), and numpy's printing and I/O helpers
+(concrete values only).
+
+Imports: _core, _api (vmap), lax, numpy.*.
+"""
+import numpy as np
+
+from fungrad._core.dtypes import is_float
+from fungrad._core.trace import Tracer, get_aval
+from fungrad import _lax as lax
+from fungrad._lax import sorting as _sorting
+from fungrad.numpy._promote import asarray, cast, promote, promote_inexact
+from fungrad.numpy.indexing import concrete_or_none, need_size_error, take
+from fungrad.numpy.reductions import (
+    average, check_out, max as _max, min as _min, normalize_axes, sum as _sum)
+from fungrad.numpy.shape import (
+    atleast_1d, atleast_2d, broadcast_to, concatenate, diff, expand_dims, moveaxis, pad, ravel,
+    reshape, stack, squeeze, swapaxes)
+from fungrad.numpy.ufuncs import (
+    absolute, add, bitwise_and, clip, divide, equal, greater, less, logical_and, mod, multiply,
+    negative, right_shift, sqrt, subtract, where)
+
+__all__ = [
+    "apply_along_axis", "apply_over_axes", "array2string", "array_repr", "array_str",
+    "bincount", "convolve", "corrcoef", "correlate", "cov", "cross", "einsum_path",
+    "frompyfunc", "get_printoptions", "gradient", "histogram", "histogram2d",
+    "histogram_bin_edges", "histogramdd", "interp", "kron", "load", "matvec", "packbits",
+    "piecewise", "poly", "polyadd", "polyder", "polydiv", "polyfit", "polyint", "polymul",
+    "polysub", "polyval", "printoptions", "roots", "save", "savez", "savez_compressed",
+    "set_printoptions", "trapezoid", "ufunc", "unpackbits", "unwrap", "vecdot", "vecmat",
+    "vectorize"]
+
+array_repr, array_str, array2string = np.array_repr, np.array_str, np.array2string
+get_printoptions, set_printoptions, printoptions = (np.get_printoptions, np.set_printoptions,
+                                                    np.printoptions)
+load, save, savez, savez_compressed = np.load, np.save, np.savez, np.savez_compressed
+ufunc = np.ufunc
+
+
+def einsum_path(subscripts, *operands, optimize="greedy", einsum_call=False):
+    """numpy.einsum_path on the operands' shapes (traced operands too)."""
+    shapes = [np.broadcast_to(np.zeros((), get_aval(asarray(o)).dtype),
+                              get_aval(asarray(o)).shape) for o in operands]
+    return np.einsum_path(subscripts, *shapes, optimize=optimize)
+
+
+# ---- statistics
+def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *,
+        dtype=None):
+    """The covariance matrix of the variables (rows, or columns with rowvar=False), numpy's
+    algorithm: weights, ddof and bias included."""
+    X = atleast_2d(asarray(m))
+    if not rowvar and get_aval(X).shape[0] != 1:
+        X = swapaxes(X, 0, 1)
+    if y is not None:
+        Y = atleast_2d(asarray(y))
+        if not rowvar and get_aval(Y).shape[0] != 1:
+            Y = swapaxes(Y, 0, 1)
+        X = concatenate([X, Y], 0)
+    X = cast(X, np.dtype(dtype) if dtype is not None else
+             np.result_type(get_aval(X).dtype, np.float64))  # numpy: at least float64
+    if ddof is None:
+        ddof = 0 if bias else 1
+    w = None
+    if fweights is not None:
+        w = cast(asarray(fweights), get_aval(X).dtype)
+    if aweights is not None:
+        aw = cast(asarray(aweights), get_aval(X).dtype)
+        w = aw if w is None else multiply(w, aw)
+    avg, w_sum = average(X, axis=1, weights=w, returned=True)
+    w_sum = lax.getitem(w_sum, (0,)) if get_aval(w_sum).ndim else w_sum
+    if w is None:
+        fact = subtract(w_sum, ddof)
+    elif ddof == 0:
+        fact = w_sum
+    elif aweights is None:
+        fact = subtract(w_sum, ddof)
+    else:
+        fact = subtract(w_sum, divide(multiply(ddof, _sum(multiply(w, aw))), w_sum))
+    fact = where(lax.le(fact, np.zeros((), get_aval(fact).dtype)), 0.0, fact)
+    Xc = subtract(X, reshape(avg, (-1, 1)))
+    XT = swapaxes(Xc if w is None else multiply(Xc, w), 0, 1)
+    from fungrad.numpy.linalg import dot
+    c = divide(dot(Xc, XT), fact)
+    return squeeze(c)
+
+
+def corrcoef(x, y=None, rowvar=True, *, dtype=None):
+    """Pearson correlation coefficients (cov normalized by the standard deviations, clipped to
+    [-1, 1] as numpy)."""
+    c = cov(x, y, rowvar, dtype=dtype)
+    if get_aval(c).ndim == 0:
+        return divide(c, c)
+    from fungrad.numpy.indexing import diagonal
+    d = diagonal(c)
+    s = sqrt(d)
+    c = divide(divide(c, reshape(s, (-1, 1))), reshape(s, (1, -1)))
+    return clip(c, -1, 1)
+
+
+def bincount(x, weights=None, minlength=0, *, length=None):
+    """Counts (or summed weights) of each non-negative integer in `x`; differentiable in the
+    weights. Under jit/vmap give `length=` (the number of bins, as jax.numpy)."""
+    x = asarray(x)
+    if get_aval(x).ndim != 1:
+        raise ValueError("object too deep for desired array (bincount takes a 1-d array)")
+    if not np.issubdtype(get_aval(x).dtype, np.integer) and get_aval(x).dtype != np.bool_:
+        raise TypeError("Cannot cast array data from float to int: bincount takes integers")
+    if length is None:
+        c = concrete_or_none(x)
+        if c is None:
+            raise need_size_error("bincount", x).__class__(
+                str(need_size_error("bincount", x)).replace("size=n", "length=n").replace(
+                    "size", "length"))
+        if c.size and c.min() < 0:
+            raise ValueError("'list' argument must have no negative elements")
+        length = max(int(c.max()) + 1 if c.size else 0, int(minlength))
+    length = int(length)
+    if weights is None:
+        dtype = np.dtype(np.int64)
+        w = np.ones(get_aval(x).shape, dtype)
+    else:
+        w = asarray(weights)
+        w = cast(w, np.dtype(np.float64) if not is_float(get_aval(w).dtype) else get_aval(w).dtype)
+        dtype = get_aval(w).dtype
+    idx = cast(x, np.dtype(np.int64))
+    # entries outside [0, length) are dropped: sent to an extra bin that is cut off
+    valid = logical_and(lax.ge(idx, np.zeros((), np.int64)),
+                        lax.lt(idx, np.asarray(length, np.int64)))
+    slot = where(valid, idx, length)
+    out = lax.scatter_add(np.zeros(length + 1, dtype), w, ("array",), [slot])
+    return lax.getitem(out, (("slice", 0, length, None),))
+
+
+def _bin_edges(a, bins, range_, weights):
+    if isinstance(bins, (int, np.integer)):
+        if range_ is None:
+            c = concrete_or_none(a)
+            if c is not None:
+                lo, hi = (float(c.min()), float(c.max())) if c.size else (0.0, 1.0)
+            else:
+                lo, hi = _min(a), _max(a)
+        else:
+            lo, hi = range_
+        if not isinstance(lo, Tracer) and not isinstance(hi, Tracer):
+            if lo > hi:
+                raise ValueError("max must be larger than min in range parameter.")
+            if not (np.isfinite(lo) and np.isfinite(hi)):
+                raise ValueError(f"autodetected range of [{lo}, {hi}] is not finite")
+            if lo == hi:
+                lo, hi = lo - 0.5, hi + 0.5
+            dt = get_aval(a).dtype if is_float(get_aval(a).dtype) else np.float64
+            return np.linspace(lo, hi, int(bins) + 1, dtype=np.result_type(dt, np.float64)
+                               if not is_float(get_aval(a).dtype) else dt)
+        from fungrad.numpy.creation import linspace
+        lo, hi = promote_inexact(asarray(lo), asarray(hi))
+        same = equal(lo, hi)
+        lo = where(same, subtract(lo, 0.5), lo)
+        hi = where(same, add(hi, 0.5), hi)
+        return linspace(lo, hi, int(bins) + 1)
+    edges = asarray(bins)
+    if get_aval(edges).ndim != 1:
+        raise ValueError("`bins` must be 1d, when an array")
+    return edges
+
+
+def histogram_bin_edges(a, bins=10, range=None, weights=None):
+    a = ravel(asarray(a))
+    return _bin_edges(a, bins, range, weights)
+
+
+def _bin_index(a, edges):
+    """The bin of each entry (numpy's half-open bins, the last one closed), or -1 outside."""
+    a, edges = promote(a, edges)
+    nb = get_aval(edges).shape[0] - 1
+    idx = subtract(_sorting.searchsorted(edges, a, "right"), 1)
+    last = lax.getitem(edges, (nb,))
+    idx = where(equal(a, last), nb - 1, idx)
+    inside = logical_and(lax.ge(idx, np.zeros((), np.int64)),
+                         lax.lt(idx, np.asarray(nb, np.int64)))
+    return where(inside, idx, -1), nb
+
+
+def histogram(a, bins=10, range=None, weights=None, density=None):
+    """(counts, bin_edges) as numpy; differentiable in the weights (and, for density, through
+    the edges)."""
+    a = ravel(asarray(a))
+    edges = _bin_edges(a, bins, range, weights)
+    idx, nb = _bin_index(a, edges)
+    if weights is None:
+        w = np.ones(get_aval(a).shape, np.int64 if not density else np.float64)
+    else:
+        w = ravel(asarray(weights))
+    slot = where(lax.lt(idx, np.zeros((), np.int64)), nb, idx)
+    w = asarray(w)
+    counts = lax.scatter_add(np.zeros(nb + 1, get_aval(w).dtype), w, ("array",), [slot])
+    counts = lax.getitem(counts, (("slice", 0, nb, None),))
+    if density:
+        counts, = promote_inexact(counts)
+        widths = diff(edges)
+        counts = divide(divide(counts, _sum(counts)), widths)
+    return counts, edges
+
+
+def histogramdd(sample, bins=10, range=None, density=None, weights=None):
+    """A multidimensional histogram of an (n, d) sample (or a sequence of d coordinate arrays)."""
+    if isinstance(sample, (list, tuple)):
+        s = stack([ravel(asarray(c)) for c in sample], 1)
+    else:
+        s = asarray(sample)
+        if get_aval(s).ndim == 1:
+            s = reshape(s, (-1, 1))
+    n, d = get_aval(s).shape
+    if isinstance(bins, (int, np.integer)):
+        bins = [int(bins)] * d
+    edges, idxs, sizes = [], [], []
+    ranges = range
+    for k in np.arange(d).tolist():
+        col = lax.getitem(s, (lax.FULL, k))
+        e = _bin_edges(col, bins[k], None if ranges is None else ranges[k], None)
+        i, nb = _bin_index(col, e)
+        edges.append(e)
+        idxs.append(i)
+        sizes.append(nb)
+    flat = None
+    valid = None
+    for i, nb in zip(idxs, sizes):
+        ok = lax.ge(i, np.zeros((), np.int64))
+        valid = ok if valid is None else logical_and(valid, ok)
+        flat = i if flat is None else add(multiply(flat, nb), i)
+    total = int(np.prod(sizes))
+    slot = where(valid, flat, total)
+    w = np.ones(n, np.float64) if weights is None else cast(ravel(asarray(weights)),
+                                                            np.dtype(np.float64))
+    h = lax.scatter_add(np.zeros(total + 1, np.float64), asarray(w), ("array",), [slot])
+    h = reshape(lax.getitem(h, (("slice", 0, total, None),)), sizes)
+    if density:
+        h = divide(h, _sum(h))
+        for k, e in enumerate(edges):
+            shape = [1] * d
+            shape[k] = sizes[k]
+            h = divide(h, reshape(diff(e), shape))
+    return h, edges
+
+
+def histogram2d(x, y, bins=10, range=None, density=None, weights=None):
+    if isinstance(bins, (int, np.integer)) or (np.ndim(bins) == 1 and len(bins) != 2):
+        bins = [bins, bins]
+    h, edges = histogramdd([x, y], bins, range, density, weights)
+    return h, edges[0], edges[1]
+
+
+# ---- signal processing (1-d, direct)
+def _correlate_full(a, v):
+    """out[k] = sum_j a[k - (m - 1) + j] v[j] for k in 0..n+m-2 (zero outside a): one gather
+    of a's windows (an (n+m-1, m) index) and a matrix-vector product, O(n m)."""
+    n = get_aval(a).shape[0]
+    m = get_aval(v).shape[0]
+    padded = pad(a, (m - 1, m - 1))
+    idx = np.arange(n + m - 1)[:, None] + np.arange(m)[None, :]
+    windows = lax.getitem(padded, ("array",), [idx])
+    from fungrad.numpy.linalg import matmul
+    return matmul(windows, v)
+
+
+def _mode_slice(full, n, m, mode):
+    if mode == "full":
+        return full
+    if mode == "same":
+        size = max(n, m)
+        start = (min(n, m) - 1) // 2
+        return lax.getitem(full, (("slice", start, start + size, None),))
+    if mode == "valid":
+        size = max(n, m) - min(n, m) + 1
+        start = min(n, m) - 1
+        return lax.getitem(full, (("slice", start, start + size, None),))
+    raise ValueError(f"mode must be one of 'full', 'same', 'valid', got {mode!r}")
+
+
+def convolve(a, v, mode="full", *, precision=None, preferred_element_type=None):
+    """The 1-d discrete convolution (numpy.convolve), computed directly in O(n m)."""
+    a, v = promote(asarray(a), asarray(v))
+    if get_aval(a).ndim != 1 or get_aval(v).ndim != 1:
+        raise ValueError("convolve takes 1-d arrays")
+    n, m = get_aval(a).shape[0], get_aval(v).shape[0]
+    if n == 0 or m == 0:
+        raise ValueError("v cannot be empty" if m == 0 else "a cannot be empty")
+    if m > n:
+        a, v, n, m = v, a, m, n
+    full = _correlate_full(a, lax.getitem(v, (("slice", None, None, -1),)))
+    return _mode_slice(full, n, m, mode)
+
+
+def correlate(a, v, mode="valid", *, precision=None, preferred_element_type=None):
+    """The 1-d cross-correlation (numpy.correlate): c[k] = sum_n a[n + k] v[n]."""
+    a, v = promote(asarray(a), asarray(v))
+    if get_aval(a).ndim != 1 or get_aval(v).ndim != 1:
+        raise ValueError("correlate takes 1-d arrays")
+    n, m = get_aval(a).shape[0], get_aval(v).shape[0]
+    if n == 0 or m == 0:
+        raise ValueError("v cannot be empty" if m == 0 else "a cannot be empty")
+    if m > n:  # numpy: correlate(a, v) == correlate(v, a)[::-1]
+        full = _correlate_full(v, a)
+        out = _mode_slice(full, m, n, mode)
+        return lax.getitem(out, (("slice", None, None, -1),))
+    full = _correlate_full(a, v)
+    return _mode_slice(full, n, m, mode)
+
+
+def interp(x, xp, fp, left=None, right=None, period=None):
+    """Piecewise-linear interpolation (numpy.interp); differentiable in x and fp (and xp)."""
+    x, xp, fp = promote_inexact(asarray(x), asarray(xp), asarray(fp))
+    # numpy computes in float64 (complex128)
+    wide = np.dtype(np.complex128 if get_aval(x).dtype.kind == "c" else np.float64)
+    x, xp, fp = cast(x, wide), cast(xp, wide), cast(fp, wide)
+    if get_aval(xp).ndim != 1 or get_aval(fp).ndim != 1:
+        raise ValueError("xp and fp must be 1-d sequences")
+    if get_aval(xp).shape[0] != get_aval(fp).shape[0]:
+        raise ValueError("fp and xp are not of the same length.")
+    if period is not None:
+        if period == 0:
+            raise ValueError("period must be a non-zero value")
+        period = abs(period)
+        left = right = None
+        x = mod(x, period)
+        xp = mod(xp, period)
+        order = _sorting.argsort(xp, 0)
+        xp, fp = take(xp, order), take(fp, order)
+        xp = concatenate([subtract(xp[-1:], period), xp, add(xp[:1], period)])
+        fp = concatenate([fp[-1:], fp, fp[:1]])
+    n = get_aval(xp).shape[0]
+    if n == 1:
+        out = broadcast_to(lax.getitem(fp, (0,)), get_aval(x).shape)
+    else:
+        i = clip(_sorting.searchsorted(xp, x, "right"), 1, n - 1)
+        x0, x1 = take(xp, subtract(i, 1)), take(xp, i)
+        f0, f1 = take(fp, subtract(i, 1)), take(fp, i)
+        dx = subtract(x1, x0)
+        safe = where(equal(dx, 0), 1.0, dx)
+        slope = divide(subtract(f1, f0), safe)
+        out = add(f0, multiply(slope, subtract(x, x0)))
+        out = where(equal(dx, 0), f0, out)
+        out = where(equal(x, x1), f1, out)
+    lo = lax.getitem(fp, (0,)) if left is None else left
+    hi = lax.getitem(fp, (n - 1,)) if right is None else right
+    out = where(less(x, lax.getitem(xp, (0,))), lo, out)
+    return where(greater(x, lax.getitem(xp, (n - 1,))), hi, out)
+
+
+def trapezoid(y, x=None, dx=1.0, axis=-1):
+    """The trapezoidal-rule integral along `axis`."""
+    y = asarray(y)
+    y, = promote_inexact(y)
+    nd = get_aval(y).ndim
+    ax = normalize_axes(axis, nd)[0]
+    n = get_aval(y).shape[ax]
+
+    def sl(lo, hi):
+        return lax.getitem(y, (lax.FULL,) * ax + (("slice", lo, hi, None),))
+    if x is None:
+        d = dx
+    else:
+        xx = asarray(x)
+        if get_aval(xx).ndim == 1:
+            d = diff(xx)
+            shape = [1] * nd
+            shape[ax] = get_aval(d).shape[0]
+            d = reshape(d, shape)
+        else:
+            d = diff(xx, axis=ax)
+    return _sum(multiply(d, divide(add(sl(1, n), sl(0, max(n - 1, 0))), 2.0)), ax)
+
+
+def gradient(f, *varargs, axis=None, edge_order=1):
+    """numpy.gradient: second-order central differences inside, first- or second-order ones at
+    the edges; spacings as scalars or coordinate arrays."""
+    f = asarray(f)
+    f, = promote_inexact(f)
+    nd = get_aval(f).ndim
+    axes = tuple(range(nd)) if axis is None else normalize_axes(axis, nd)
+    if isinstance(axis, (int, np.integer)):
+        axes = (normalize_axes(axis, nd)[0],)
+    if len(varargs) == 0:
+        spacings = [1.0] * len(axes)
+    elif len(varargs) == 1 and np.ndim(varargs[0]) == 0:
+        spacings = [varargs[0]] * len(axes)
+    elif len(varargs) == len(axes):
+        spacings = list(varargs)
+    else:
+        raise TypeError("invalid number of arguments")
+    out = []
+    for ax, h in zip(axes, spacings):
+        n = get_aval(f).shape[ax]
+        if n < edge_order + 1:
+            raise ValueError("Shape of array too small to calculate a numerical gradient, at "
+                             "least (edge_order + 1) elements are required.")
+
+        def sl(lo, hi, x=f, ax=ax):
+            return lax.getitem(x, (lax.FULL,) * ax + (("slice", lo, hi, None),))
+
+        def shaped(v, ax=ax):
+            s = [1] * nd
+            s[ax] = get_aval(v).shape[0]
+            return reshape(v, s)
+
+        uniform = np.ndim(h) == 0
+        if uniform:
+            interior = divide(subtract(sl(2, None), sl(0, n - 2)), 2.0 * h)
+            if edge_order == 1:
+                first = divide(subtract(sl(1, 2), sl(0, 1)), h)
+                last = divide(subtract(sl(n - 1, n), sl(n - 2, n - 1)), h)
+            else:
+                first = divide(add(add(multiply(-1.5, sl(0, 1)), multiply(2.0, sl(1, 2))),
+                                   multiply(-0.5, sl(2, 3))), h)
+                last = divide(add(add(multiply(0.5, sl(n - 3, n - 2)),
+                                      multiply(-2.0, sl(n - 2, n - 1))),
+                                  multiply(1.5, sl(n - 1, n))), h)
+        else:
+            xc = asarray(h)
+            dxs = diff(xc)
+            dx1 = shaped(lax.getitem(dxs, (("slice", 0, n - 2, None),)))
+            dx2 = shaped(lax.getitem(dxs, (("slice", 1, None, None),)))
+            a = divide(negative(dx2), multiply(dx1, add(dx1, dx2)))
+            b = divide(subtract(dx2, dx1), multiply(dx1, dx2))
+            c = divide(dx1, multiply(dx2, add(dx1, dx2)))
+            interior = add(add(multiply(a, sl(0, n - 2)), multiply(b, sl(1, n - 1))),
+                           multiply(c, sl(2, None)))
+            d0 = lax.getitem(dxs, (0,))
+            dl = lax.getitem(dxs, (n - 2,))
+            if edge_order == 1:
+                first = divide(subtract(sl(1, 2), sl(0, 1)), d0)
+                last = divide(subtract(sl(n - 1, n), sl(n - 2, n - 1)), dl)
+            else:
+                d1 = lax.getitem(dxs, (1,))
+                a0 = negative(divide(add(multiply(2.0, d0), d1), multiply(d0, add(d0, d1))))
+                b0 = divide(add(d0, d1), multiply(d0, d1))
+                c0 = negative(divide(d0, multiply(d1, add(d0, d1))))
+                first = add(add(multiply(a0, sl(0, 1)), multiply(b0, sl(1, 2))),
+                            multiply(c0, sl(2, 3)))
+                dm = lax.getitem(dxs, (n - 3,))
+                a1 = divide(dl, multiply(dm, add(dm, dl)))
+                b1 = negative(divide(add(dl, dm), multiply(dm, dl)))
+                c1 = divide(add(multiply(2.0, dl), dm), multiply(dl, add(dm, dl)))
+                last = add(add(multiply(a1, sl(n - 3, n - 2)), multiply(b1, sl(n - 2, n - 1))),
+                           multiply(c1, sl(n - 1, n)))
+        out.append(concatenate([first, interior, last], ax))
+    return out[0] if len(out) == 1 else out
+
+
+def unwrap(p, discont=None, axis=-1, *, period=2 * np.pi):
+    """Unwrap phase jumps larger than discont (numpy.unwrap)."""
+    p, = promote_inexact(asarray(p))
+    nd = get_aval(p).ndim
+    ax = normalize_axes(axis, nd)[0]
+    if discont is None:
+        discont = period / 2
+    dd = diff(p, axis=ax)
+    half = period / 2
+    ddmod = subtract(mod(add(dd, half), period), half)
+    ddmod = where(logical_and(equal(ddmod, -half), greater(dd, 0)), half, ddmod)
+    correct = subtract(ddmod, dd)
+    correct = where(less(absolute(dd), discont), 0.0, correct)
+    from fungrad.numpy.reductions import cumsum
+    n = get_aval(p).shape[ax]
+    head = lax.getitem(p, (lax.FULL,) * ax + (("slice", 0, 1, None),))
+    rest = lax.getitem(p, (lax.FULL,) * ax + (("slice", 1, n, None),))
+    return concatenate([head, add(rest, cumsum(correct, ax))], ax)
+
+
+# ---- vector products
+def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """The cross product of 3-vectors (or the z component for 2-vectors) along the vector axes."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    x, y = promote(asarray(a), asarray(b))
+    x = moveaxis(x, axisa, -1)
+    y = moveaxis(y, axisb, -1)
+    na, nb = get_aval(x).shape[-1], get_aval(y).shape[-1]
+    if na not in (2, 3) or nb not in (2, 3):
+        raise ValueError("incompatible dimensions for cross product (dimension must be 2 or 3)")
+
+    def comp(v, i, n):
+        if i >= n:
+            return np.zeros((), get_aval(v).dtype)
+        return lax.getitem(v, (Ellipsis_(get_aval(v).ndim - 1)) + (i,))
+    a0, a1, a2 = (comp(x, i, na) for i in range(3))
+    b0, b1, b2 = (comp(y, i, nb) for i in range(3))
+    if na == 2 and nb == 2:
+        return subtract(multiply(a0, b1), multiply(a1, b0))
+    c0 = subtract(multiply(a1, b2), multiply(a2, b1))
+    c1 = subtract(multiply(a2, b0), multiply(a0, b2))
+    c2 = subtract(multiply(a0, b1), multiply(a1, b0))
+    c0, c1, c2 = (broadcast_to(c, np.broadcast_shapes(*[get_aval(asarray(t)).shape
+                                                        for t in (c0, c1, c2)]))
+                  for c in (c0, c1, c2))
+    out = stack([c0, c1, c2], -1)
+    return moveaxis(out, -1, axisc)
+
+
+def Ellipsis_(n):
+    return (lax.FULL,) * n
+
+
+def kron(a, b):
+    """The Kronecker product: blocks a[i, j] * b."""
+    x, y = promote(asarray(a), asarray(b))
+    nd = max(get_aval(x).ndim, get_aval(y).ndim)
+    xs = (1,) * (nd - get_aval(x).ndim) + get_aval(x).shape
+    ys = (1,) * (nd - get_aval(y).ndim) + get_aval(y).shape
+    x = reshape(x, [v for d in xs for v in (d, 1)])
+    y = reshape(y, [v for d in ys for v in (1, d)])
+    return reshape(multiply(x, y), [p * q for p, q in zip(xs, ys)])
+
+
+def vecdot(x1, x2, /, *, axis=-1):
+    """The dot product of vectors along `axis` (broadcasting the other axes)."""
+    x, y = promote(asarray(x1), asarray(x2))
+    shape = np.broadcast_shapes(get_aval(x).shape, get_aval(y).shape)
+    x, y = broadcast_to(x, shape), broadcast_to(y, shape)
+    return _sum(multiply(x, y), axis)
+
+
+def matvec(x1, x2, /):
+    """Matrix-vector products over the last axes, broadcasting the rest."""
+    from fungrad.numpy.linalg import matmul
+    return squeeze(matmul(asarray(x1), expand_dims(asarray(x2), -1)), -1)
+
+
+def vecmat(x1, x2, /):
+    from fungrad.numpy.linalg import matmul
+    return squeeze(matmul(expand_dims(asarray(x1), -2), asarray(x2)), -2)
+
+
+# ---- polynomials (coefficients highest power first, as numpy.poly*)
+def polyval(p, x, *, unroll=16):
+    """Horner's rule: p[0] x**(n-1) + ... + p[n-1]."""
+    p, x = promote(asarray(p), asarray(x))
+    n = get_aval(p).shape[0]
+    y = lax.broadcast_to(np.zeros((), get_aval(p).dtype), get_aval(x).shape)
+    for i in range(n):
+        y = add(multiply(y, x), lax.getitem(p, (i,)))
+    return y
+
+
+def _trim_pair(a1, a2):
+    a1, a2 = promote(atleast_1d(asarray(a1)), atleast_1d(asarray(a2)))
+    n1, n2 = get_aval(a1).shape[0], get_aval(a2).shape[0]
+    if n1 < n2:
+        a1 = pad(a1, (n2 - n1, 0))
+    elif n2 < n1:
+        a2 = pad(a2, (n1 - n2, 0))
+    return a1, a2
+
+
+def polyadd(a1, a2):
+    return add(*_trim_pair(a1, a2))
+
+
+def polysub(a1, a2):
+    return subtract(*_trim_pair(a1, a2))
+
+
+def polymul(a1, a2, *, trim_leading_zeros=False):
+    a1, a2 = promote(atleast_1d(asarray(a1)), atleast_1d(asarray(a2)))
+    return convolve(a1, a2)
+
+
+def polyder(p, m=1):
+    p = atleast_1d(asarray(p))
+    if m < 0:
+        raise ValueError("Order of derivative must be positive (see polyint)")
+    p, = promote(p)
+    for _ in range(m):
+        n = get_aval(p).shape[0]
+        if n <= 1:
+            return np.zeros(1, get_aval(p).dtype)
+        p = multiply(lax.getitem(p, (("slice", 0, n - 1, None),)), np.arange(n - 1, 0, -1))
+    return p
+
+
+def polyint(p, m=1, k=None):
+    p, = promote_inexact(atleast_1d(asarray(p)))
+    if m < 0:
+        raise ValueError("Order of integral must be positive (see polyder)")
+    ks = [0.0] * m if k is None else (list(np.atleast_1d(k)) if not isinstance(k, Tracer)
+                                     else [k] * m)
+    if len(ks) == 1 and m > 1:
+        ks = ks * m
+    for i in range(m):
+        n = get_aval(p).shape[0]
+        p = concatenate([divide(p, np.arange(n, 0, -1, dtype=np.float64)),
+                         reshape(cast(asarray(ks[i]), get_aval(p).dtype), (1,))])
+    return p
+
+
+def polydiv(u, v, *, trim_leading_zeros=False):
+    """(quotient, remainder) of polynomial long division (static lengths: differentiable)."""
+    u, v = promote_inexact(atleast_1d(asarray(u)), atleast_1d(asarray(v)))
+    m, n = get_aval(u).shape[0] - 1, get_aval(v).shape[0] - 1
+    scale = divide(1.0, lax.getitem(v, (0,)))
+    q = []
+    r = [lax.getitem(u, (i,)) for i in range(m + 1)]
+    for k in range(max(m - n + 1, 0)):
+        d = multiply(scale, r[k])
+        q.append(d)
+        for j in range(n + 1):
+            r[k + j] = subtract(r[k + j], multiply(d, lax.getitem(v, (j,))))
+    quot = stack(q) if q else np.zeros(1, get_aval(u).dtype)
+    rem = stack(r[max(m - n + 1, 0):]) if m - n + 1 < len(r) else np.zeros(1, get_aval(u).dtype)
+    return quot, rem
+
+
+def poly(seq_of_zeros):
+    """The coefficients of the monic polynomial with the given roots (or of a square matrix's
+    characteristic polynomial, concrete only)."""
+    s = asarray(seq_of_zeros)
+    shape = get_aval(s).shape
+    if len(shape) == 2 and shape[0] == shape[1] and shape[0] != 0:
+        c = concrete_or_none(s)
+        if c is None:
+            raise NotImplementedError("poly of a traced matrix needs eigenvalues; pass roots")
+        return np.poly(c)
+    s = ravel(s)
+    out = np.ones(1, get_aval(s).dtype if is_float(get_aval(s).dtype) else np.float64)
+    for i in range(get_aval(s).shape[0]):
+        out = convolve(out, stack([np.ones((), get_aval(asarray(out)).dtype),
+                                   negative(lax.getitem(s, (i,)))]))
+    return out
+
+
+def roots(p, *, strip_zeros=True):
+    """The roots of a polynomial (eigenvalues of its companion matrix; concrete only)."""
+    c = concrete_or_none(asarray(p))
+    if c is None:
+        raise NotImplementedError("roots of traced coefficients: the roots' count depends on the "
+                                  "values; compute them outside the transform")
+    return np.roots(c)
+
+
+def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
+    """Least-squares polynomial fit (numpy.polyfit), through fungrad.numpy.linalg.lstsq where
+    available, else numpy on concrete values."""
+    import fungrad.numpy.linalg as fla
+    x, y = promote_inexact(asarray(x), asarray(y))
+    if hasattr(fla, "lstsq") and not full and not cov:
+        from fungrad.numpy.creation import vander
+        A = vander(x, deg + 1)
+        yy = y
+        if w is not None:
+            ww = asarray(w)
+            A = multiply(A, reshape(ww, (-1, 1)))
+            yy = multiply(y, ww if get_aval(y).ndim == 1 else reshape(ww, (-1, 1)))
+        scale = sqrt(_sum(multiply(A, A), 0))
+        sol = fla.lstsq(divide(A, scale), yy, rcond=rcond)[0]
+        return divide(sol, scale if get_aval(sol).ndim == 1 else reshape(scale, (-1, 1)))
+    cx, cy = concrete_or_none(x), concrete_or_none(y)
+    if cx is None or cy is None:
+        raise NotImplementedError("polyfit of traced values needs fungrad.numpy.linalg.lstsq")
+    return np.polyfit(cx, cy, deg, rcond, full, w, cov)
+
+
+# ---- functional helpers (vmap)
+def _vmap():
+    from fungrad._api.vmap import vmap
+    return vmap
+
+
+def _parse_signature(signature):
+    import re
+    ins, outs = signature.replace(" ", "").split("->")
+
+    def dims(part):
+        return [tuple(d for d in g.split(",") if d) for g in re.findall(r"\(([^)]*)\)", part)]
+    return dims(ins), dims(outs)
+
+
+class vectorize:
+    """numpy.vectorize through vmap: `pyfunc` is written for the core shapes (scalars, or those
+    of `signature`, e.g. "(n),(n)->()") and is mapped over every broadcast leading axis; works
+    eagerly, under jit and inside other transforms."""
+
+    def __init__(self, pyfunc, otypes=None, doc=None, excluded=None, cache=False,
+                 signature=None):
+        self.pyfunc = pyfunc
+        self.excluded = frozenset(excluded or ())
+        self.signature = signature
+        self.__doc__ = doc if doc is not None else getattr(pyfunc, "__doc__", None)
+        self.__wrapped__ = pyfunc
+
+    def __call__(self, *args, **kwargs):
+        excluded = {i for i in self.excluded if isinstance(i, int)}
+        static_kw = {k: v for k, v in kwargs.items() if k in self.excluded}
+        kw = {k: v for k, v in kwargs.items() if k not in self.excluded}
+        names = sorted(kw)
+        positions = [i for i in range(len(args)) if i not in excluded]
+        arrays = [asarray(args[i]) for i in positions] + [asarray(kw[k]) for k in names]
+
+        def call(*vals):
+            full = list(args)
+            for i, v in zip(positions, vals):
+                full[i] = v
+            kwv = dict(static_kw)
+            kwv.update(zip(names, vals[len(positions):]))
+            return self.pyfunc(*full, **kwv)
+
+        if self.signature is None:
+            core = [()] * len(arrays)
+        else:
+            core, _ = _parse_signature(self.signature)
+            if len(core) != len(arrays):
+                raise TypeError(f"wrong number of positional arguments: expected {len(core)}, "
+                                f"got {len(arrays)}")
+        core_sizes = {}
+        loops = []
+        for x, dims in zip(arrays, core):
+            shape = get_aval(x).shape
+            if len(shape) < len(dims):
+                raise ValueError(f"input with shape {shape} does not have enough dimensions for "
+                                 f"the signature {self.signature}")
+            for d, size in zip(dims, shape[len(shape) - len(dims):]):
+                if core_sizes.setdefault(d, size) != size:
+                    raise ValueError(f"inconsistent size for core dimension {d!r}")
+            loops.append(shape[:len(shape) - len(dims)])
+        loop_shape = np.broadcast_shapes(*loops) if loops else ()
+        arrays = [broadcast_to(x, loop_shape + get_aval(x).shape[len(l):])
+                  for x, l in zip(arrays, loops)]
+        fn = call
+        vmap = _vmap()
+        for _ in loop_shape:
+            fn = vmap(fn)
+        return fn(*arrays)
+
+
+def frompyfunc(func, /, nin, nout, *, identity=None):
+    """A vectorized callable from a scalar Python function (through vmap)."""
+    return vectorize(func)
+
+
+def apply_along_axis(func1d, axis, arr, *args, **kwargs):
+    """func1d applied to the 1-d slices along `axis` (through vmap); its output axes take the
+    place of `axis`."""
+    x = asarray(arr)
+    nd = get_aval(x).ndim
+    ax = normalize_axes(axis, nd)[0]
+    x = moveaxis(x, ax, -1)
+    fn = lambda v: func1d(v, *args, **kwargs)  # noqa: E731
+    vmap = _vmap()
+    for _ in range(nd - 1):
+        fn = vmap(fn)
+    out = asarray(fn(x))
+    out_nd = get_aval(out).ndim - (nd - 1)
+    return moveaxis(out, tuple(range(nd - 1, nd - 1 + out_nd)),
+                    tuple(range(ax, ax + out_nd))) if out_nd else out
+
+
+def apply_over_axes(func, a, axes):
+    x = asarray(a)
+    for ax in (axes,) if isinstance(axes, (int, np.integer)) else axes:
+        nd = get_aval(x).ndim
+        res = asarray(func(x, ax))
+        if get_aval(res).ndim == nd:
+            x = res
+        elif get_aval(res).ndim == nd - 1:
+            x = expand_dims(res, ax % nd)
+        else:
+            raise ValueError("function is not returning an array of the correct shape")
+    return x
+
+
+def piecewise(x, condlist, funclist, *args, **kw):
+    """numpy.piecewise: each function is evaluated on the whole array and selected where its
+    condition holds (later conditions win; an extra function gives the default)."""
+    x = asarray(x)
+    if isinstance(condlist, (np.ndarray, Tracer)) and get_aval(condlist).ndim == get_aval(x).ndim \
+            and get_aval(condlist).dtype == np.bool_:
+        condlist = [condlist]
+    condlist = list(condlist)
+    n = len(condlist)
+    if len(funclist) not in (n, n + 1):
+        raise ValueError(f"with {n} condition(s), either {n} or {n + 1} functions are expected")
+    from fungrad.numpy.ufuncs import logical_not, logical_or
+
+    def value(f):
+        return f(x, *args, **kw) if callable(f) else f
+    out = lax.broadcast_to(np.zeros((), get_aval(x).dtype), get_aval(x).shape)
+    if len(funclist) == n + 1:
+        anyc = None
+        for c in condlist:
+            anyc = asarray(c) if anyc is None else logical_or(anyc, c)
+        out = where(logical_not(anyc) if anyc is not None else True, value(funclist[-1]), out)
+    for c, f in zip(condlist, funclist):
+        out = where(c, cast(asarray(value(f)), get_aval(x).dtype), out)
+    return out
+
+
+# ---- bit packing (uint8)
+def packbits(a, axis=None, bitorder="big"):
+    x = asarray(a)
+    if not (np.issubdtype(get_aval(x).dtype, np.integer) or get_aval(x).dtype == np.bool_):
+        raise TypeError("Expected an input array of integer or boolean data type")
+    if axis is None:
+        x, axis = ravel(x), 0
+    ax = normalize_axes(axis, get_aval(x).ndim)[0]
+    x = moveaxis(x, ax, -1)
+    n = get_aval(x).shape[-1]
+    padn = (-n) % 8
+    bits = cast(lax.ne(x, np.zeros((), get_aval(x).dtype)), np.dtype(np.uint8))
+    if padn:
+        bits = pad(bits, [(0, 0)] * (get_aval(bits).ndim - 1) + [(0, padn)])
+    bits = reshape(bits, get_aval(bits).shape[:-1] + ((n + padn) // 8, 8))
+    weights = 2 ** np.arange(7, -1, -1) if bitorder == "big" else 2 ** np.arange(8)
+    packed = cast(_sum(multiply(cast(bits, np.dtype(np.int64)), weights), -1),
+                  np.dtype(np.uint8))
+    return moveaxis(packed, -1, ax)
+
+
+def unpackbits(a, axis=None, count=None, bitorder="big"):
+    x = asarray(a)
+    if get_aval(x).dtype != np.uint8:
+        raise TypeError("Expected an input array of unsigned byte data type")
+    if axis is None:
+        x, axis = ravel(x), 0
+    ax = normalize_axes(axis, get_aval(x).ndim)[0]
+    x = moveaxis(x, ax, -1)
+    shifts = np.arange(7, -1, -1, dtype=np.uint8) if bitorder == "big" else \
+        np.arange(8, dtype=np.uint8)
+    bits = bitwise_and(right_shift(expand_dims(x, -1), shifts), np.uint8(1))
+    bits = reshape(bits, get_aval(bits).shape[:-2] + (get_aval(bits).shape[-2] * 8,))
+    if count is not None:
+        bits = lax.getitem(bits, (lax.FULL,) * (get_aval(bits).ndim - 1)
+                           + (("slice", 0, count, None),))
+    return moveaxis(bits, -1, ax)
+
+
+del check_out
