@@ -1,11 +1,12 @@
 """erf_inv as XLA computes it (Giles, "Approximating the erfinv function", GPU Computing Gems
 Jade, 2011: a polynomial in w = -log1p(-x^2), one branch point for float32, two for float64),
 composed of fungrad.numpy operations in the same order (float32 Horner steps as fused
-multiply-adds, as XLA's CPU code does). XLA computes log1p with its own float32 polynomial, which
-a correctly rounded log1p matches only to an ulp, so about 1% of float32 normal samples differ from JAX's
-by 1-2 ulp; the rest are bit-identical. In float64 (XLA fuses the Horner steps too, which numpy
-cannot do exactly) about 10% of samples differ from JAX's by a few ulp (< 4e-15 relative). The JVP is the exact derivative
-sqrt(pi)/2 exp(erfinv(x)^2), not the polynomial's.
+multiply-adds, as XLA's CPU code does). XLA computes log1p with its own float32 polynomial,
+which a correctly rounded log1p matches only to an ulp, so about 1% of float32 normal samples
+differ from JAX's by 1-2 ulp; the rest are bit-identical. In float64 (XLA fuses the Horner
+steps too, which numpy cannot do exactly) about 10% of samples differ from JAX's by a few ulp
+(< 4e-15 relative). The JVP is the exact derivative sqrt(pi)/2 exp(erfinv(x)^2), not the
+polynomial's.
 
 Imports: numpy (public facade), _api.
 """
