@@ -1,0 +1,87 @@
+"""Argument validation and JAX semantics at the transforms' boundary (cases that used to give a
+silently wrong answer or an internal error)."""
+import numpy as np
+import pytest
+
+import fungrad as fg
+import fungrad.numpy as fnp
+from fungrad import lax
+from fungrad.errors import DtypeError, ShapeError, StructureMismatchError
+
+
+def test_vmap_maps_keyword_arguments_over_axis_0():
+    out = fg.vmap(lambda x, y=1.0: x * y)(np.arange(3.0), y=np.arange(3.0))
+    np.testing.assert_array_equal(out, [0.0, 1.0, 4.0])
+
+
+@pytest.mark.parametrize("out_axes,err", [("0", TypeError), (3, ValueError), (-4, ValueError),
+                                          ((0, "x"), TypeError)])
+def test_vmap_rejects_bad_out_axes(out_axes, err):
+    with pytest.raises(err, match="out_axes"):
+        fg.vmap(lambda x: (x, x), out_axes=out_axes)(np.ones((2, 3)))
+
+
+def test_vmap_negative_out_axes_in_range():
+    out = fg.vmap(lambda x: x * 2.0, out_axes=-1)(np.ones((2, 3)))
+    assert out.shape == (3, 2)
+
+
+def test_grad_rejects_duplicate_argnums():
+    with pytest.raises(ValueError, match=r"argnums=\(0, 0\) names an argument more than once"):
+        fg.grad(lambda x, y: x * y, argnums=(0, 0))(2.0, 3.0)
+    with pytest.raises(ValueError, match="more than once"):
+        fg.grad(lambda x, y: x * y, argnums=(1, -1))(2.0, 3.0)
+
+
+def test_grad_of_a_complex_output_raises():
+    with pytest.raises(TypeError, match=r"real-valued output.*c128\[\].*fnp.real"):
+        fg.grad(lambda x: x * 1j)(1.0)
+
+
+def test_jvp_tangent_structure_and_dtype_must_match():
+    with pytest.raises(StructureMismatchError, match="same tree structure") as e:
+        fg.jvp(lambda x, y: x * y, (1.0, 2.0), (1.0, (2.0,)))
+    assert isinstance(e.value, TypeError) and isinstance(e.value, ShapeError)
+    with pytest.raises(DtypeError, match=r"tangent 0 is f32\[2\] but its primal is f64\[2\]"):
+        fg.jvp(fnp.sin, (np.ones(2),), (np.ones(2, np.float32),))
+    # a Python scalar tangent takes the primal's dtype
+    _, t = fg.jvp(fnp.sin, (np.float32(0.5),), (1.0,))
+    assert t.dtype == np.float32
+
+
+def test_jvp_has_aux_needs_a_pair():
+    with pytest.raises(TypeError, match=r"has_aux=True requires the function to return a pair"):
+        fg.jvp(lambda x: x, (1.0,), (1.0,), has_aux=True)
+    out, t, aux = fg.jvp(lambda x: (x * 2.0, x), (1.0,), (1.0,), has_aux=True)
+    assert (out, t, aux) == (2.0, 2.0, 1.0)
+
+
+def test_lax_div_of_integers_rounds_toward_zero_in_every_mode():
+    x, y = np.array([7, -7, 7, -7, 5]), np.array([2, 2, -2, -2, 0])
+    expected = [3, -3, -3, 3, 0]
+    for f in (lax.div, fg.jit(lax.div)):
+        out = f(x, y)
+        assert out.dtype == np.int64
+        np.testing.assert_array_equal(out, expected)
+    assert lax.div(7.0, 2.0) == 3.5
+
+
+def test_jit_keeps_the_weak_type_of_python_scalar_arguments():
+    f = fg.jit(lambda x, s: x * s)
+    x = np.ones(2, np.float32)
+    assert f(x, 2.0).dtype == (x * 2.0).dtype == np.float32
+    assert f(x, np.float64(2.0)).dtype == np.float64  # a numpy scalar is not weak
+    assert "f32[] = convert_element_type" in str(fg.make_jaxpr(lambda x, s: x * s)(x, 2.0))
+
+
+def test_stop_gradient_of_a_pytree():
+    out = lax.stop_gradient({"a": np.ones(2), "b": (1.0,)})
+    assert set(out) == {"a", "b"} and type(out["b"]) is tuple
+    assert fg.grad(lambda x: fg.stop_gradient({"a": x})["a"] * x)(3.0) == 3.0
+
+
+def test_lax_integer_pow_and_concatenate_validate_arguments():
+    with pytest.raises(TypeError, match=r"integer_pow: the exponent must be .* got 2.5"):
+        lax.integer_pow(2.0, 2.5)
+    with pytest.raises(ValueError, match="at least one operand"):
+        lax.concatenate([], 0)
