@@ -3,5 +3,6 @@ from fungrad._core.errors import (
     ConcretizationError as ConcretizationError, DtypeError as DtypeError,
     ForwardModeError as ForwardModeError, FungradError as FungradError,
     MissingRuleError as MissingRuleError, ShapeError as ShapeError,
+    StructureMismatchError as StructureMismatchError,
     UnexpectedTracerError as UnexpectedTracerError)
 from fungrad._core.typecheck import JaxprTypeError as JaxprTypeError

@@ -8,6 +8,7 @@ from fungrad._core.aval import ShapedArray
 from fungrad._core.dtypes import is_float
 from fungrad._core.errors import DtypeError
 from fungrad._core.trace import Tracer, get_aval
+from fungrad._core.tree import tree_unflatten
 
 
 def check_argnums(name, argnums, nargs):
@@ -19,7 +20,11 @@ def check_argnums(name, argnums, nargs):
             raise ValueError(
                 f"{name}: argnums={argnums!r} is out of range for a call with {nargs} positional "
                 f"argument{'s' if nargs != 1 else ''}. Fix: pass argnums between 0 and {nargs - 1}.")
-    return tuple(a % nargs for a in nums), single
+    norm = tuple(a % nargs for a in nums)
+    if len(set(norm)) != len(norm):
+        raise ValueError(f"{name}: argnums={argnums!r} names an argument more than once. Fix: "
+                         "list each argument once.")
+    return norm, single
 
 
 def as_leaf(x):
@@ -51,3 +56,14 @@ def check_differentiable(name, leaves, argnums, allow_int=False):
 def aval_str(x) -> str:
     a = x if isinstance(x, ShapedArray) else get_aval(x)
     return a.str_short()
+
+
+def split_aux(out_leaves, out_tree, name):
+    """(main leaves, main tree, aux value, number of main leaves) of a has_aux=True output."""
+    if out_tree.kind is not tuple or len(out_tree.children()) != 2:
+        raise TypeError(f"{name} with has_aux=True requires the function to return a pair "
+                        f"(output, aux), but it returned a value of structure {out_tree!r}.")
+    main_tree, aux_tree = out_tree.children()
+    n = main_tree.num_leaves
+    aux = tree_unflatten(aux_tree, out_leaves[n:])
+    return out_leaves[:n], main_tree, aux, n

@@ -6,12 +6,12 @@ import numpy as np
 
 from fungrad._core.traceback_util import api_boundary
 from fungrad._core.dtypes import is_float
-from fungrad._core.errors import DtypeError, ShapeError
+from fungrad._core.errors import DtypeError, ShapeError, StructureMismatchError
 from fungrad._core.eval import run_closed
 from fungrad._core.trace import get_aval
-from fungrad._core.tree import tree_flatten, tree_unflatten
+from fungrad._core.tree import tree_flatten, tree_structure, tree_unflatten
 from fungrad._core.zero import Zero, instantiate, zeros_like_aval
-from fungrad._api.args import as_leaf
+from fungrad._api.args import as_leaf, split_aux
 from fungrad._interp.jvp import jvp_flat
 from fungrad._interp.linearize import linearize_flat
 
@@ -23,16 +23,18 @@ def _tangent_leaf(i, p, t):
         return Zero(p_aval.to_tangent_aval())
     if t is None:
         return Zero(p_aval.to_tangent_aval())
+    t_aval = get_aval(t) if type(t) in (float, int, complex) else get_aval(as_leaf(t))
     t = as_leaf(t)
-    t_aval = get_aval(t)
     if t_aval.shape != p_aval.shape:
         raise ShapeError(f"jvp: tangent {i} has shape {t_aval.str_short()} but its primal is "
                          f"{p_aval.str_short()}; each tangent must match its primal's shape.")
     if t_aval.dtype != p_aval.dtype:
-        if is_float(t_aval.dtype) or t_aval.weak_type:
+        if t_aval.weak_type and is_float(t_aval.dtype):  # a Python scalar takes the primal's dtype
             return np.asarray(t, p_aval.dtype) if not hasattr(t, "_trace") else t
-        raise DtypeError(f"jvp: tangent {i} has dtype {t_aval.dtype.name} but its primal is "
-                         f"{p_aval.str_short()}; pass a floating point tangent.")
+        raise DtypeError(f"jvp: tangent {i} is {t_aval.str_short()} but its primal is "
+                         f"{p_aval.str_short()}; primal and tangent dtypes must be equal (as in "
+                         f"JAX). Fix: pass the tangent as {p_aval.dtype.name}, e.g. "
+                         f"t.astype(np.{p_aval.dtype.name}).")
     return t
 
 
@@ -55,9 +57,10 @@ def jvp(fun, primals, tangents, has_aux=False):
                         "fg.jvp(f, (x,), (t,)).")
     p_leaves, p_tree = tree_flatten(tuple(primals))
     t_leaves, t_tree = tree_flatten(tuple(tangents), is_leaf=lambda x: x is None)
-    if len(t_leaves) != len(p_leaves):
-        raise ShapeError(f"jvp: primals have structure {p_tree!r} but tangents {t_tree!r}; "
-                         "they must match.")
+    if t_tree != tree_structure(tuple(primals), is_leaf=lambda x: x is None):
+        raise StructureMismatchError(
+            f"jvp: primals have structure {p_tree!r} but tangents {t_tree!r}; primal and "
+            "tangent arguments must have the same tree structure.")
     p_leaves = [as_leaf(p) for p in p_leaves]
     t_leaves = [_tangent_leaf(i, p, t) for i, (p, t) in enumerate(zip(p_leaves, t_leaves))]
 
@@ -67,10 +70,8 @@ def jvp(fun, primals, tangents, has_aux=False):
     out_p, out_t, out_tree = jvp_flat(flat_fun, p_leaves, t_leaves)
     out_t = [_output_tangent(t) for t in out_t]
     if has_aux:
-        main, aux = out_tree.children()
-        n = main.num_leaves
-        return (tree_unflatten(main, out_p[:n]), tree_unflatten(main, out_t[:n]),
-                tree_unflatten(aux, out_p[n:]))
+        out_p, main, aux, n = split_aux(out_p, out_tree, "jvp")
+        return tree_unflatten(main, out_p), tree_unflatten(main, out_t[:n]), aux
     return tree_unflatten(out_tree, out_p), tree_unflatten(out_tree, out_t)
 
 

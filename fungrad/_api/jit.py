@@ -52,6 +52,12 @@ def traced_program(jitted, args):
     return entry.jaxpr, leaves, entry.out_tree
 
 
+def _leaf_aval(orig, leaf):
+    """The aval a leaf is staged with: a Python scalar argument stays weakly typed (so
+    jit(lambda x, s: x * s)(f32 array, 2.0) is float32, as eagerly), other leaves their own."""
+    return abstractify(orig if type(orig) in (bool, int, float, complex) else leaf)
+
+
 class _NotBuiltin(Exception):
     """A leaf container jit's fast key does not know: fall back to tree_flatten."""
 
@@ -159,10 +165,10 @@ class Jitted:
             key = (_fast_key(dyn, leaves, traced), _fast_key(dyn_kw, leaves, traced) if dyn_kw
                    else None, static)
         except (_NotBuiltin, RecursionError):  # custom nodes, or deeper than the fast key goes
-            leaves, tree = tree_flatten((dyn, dyn_kw))
-            leaves = [as_leaf(x) for x in leaves]
+            orig, tree = tree_flatten((dyn, dyn_kw))
+            leaves = [as_leaf(x) for x in orig]
             traced = [True] if any(isinstance(x, Tracer) for x in leaves) else []
-            avals = tuple((a.shape, a.dtype, a.weak_type) for a in map(abstractify, leaves))
+            avals = tuple((a.shape, a.dtype, a.weak_type) for a in map(_leaf_aval, orig, leaves))
             key = (tree, avals, static)
         return key, leaves, bool(traced), static
 
@@ -171,7 +177,7 @@ class Jitted:
         static_pos = dict(static)
         nums = {i for i, _ in static if isinstance(i, int)}
         dyn, dyn_kw, _ = self._split(args, kwargs)
-        _, in_tree = tree_flatten((dyn, dyn_kw))
+        orig, in_tree = tree_flatten((dyn, dyn_kw))
 
         def flat_fun(*xs):
             d, kw = tree_unflatten(in_tree, xs)
@@ -180,7 +186,7 @@ class Jitted:
             return self._fun(*full, **kw, **{k: v for k, v in static if isinstance(k, str)})
 
         self.trace_count += 1
-        closed, out_tree = stage_flat(flat_fun, [abstractify(x) for x in leaves], "jit")
+        closed, out_tree = stage_flat(flat_fun, list(map(_leaf_aval, orig, leaves)), "jit")
         closed, extra = hoist_consts(closed, only_tracers=True)
         return _Entry(optimize(closed), out_tree, extra)
 

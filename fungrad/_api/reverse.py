@@ -13,7 +13,7 @@ from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.linear_arg import LinearArg
 from fungrad._core.trace import get_aval
 from fungrad._core.tree import tree_flatten, tree_unflatten
-from fungrad._api.args import as_leaf, check_argnums, check_differentiable
+from fungrad._api.args import as_leaf, check_argnums, check_differentiable, split_aux
 from fungrad._interp.linearize import linearize_flat
 from fungrad._interp.transpose import backward_pass
 
@@ -61,7 +61,7 @@ def vjp(fun, *primals, has_aux=False):
 
     out_leaves, out_tree, lin = linearize_flat(flat_fun, leaves, "vjp")
     if has_aux:
-        out_leaves, out_tree, aux, n_out = _split_aux(out_leaves, out_tree, "vjp")
+        out_leaves, out_tree, aux, n_out = split_aux(out_leaves, out_tree, "vjp")
     else:
         aux, n_out = None, len(out_leaves)
     out = tree_unflatten(out_tree, out_leaves)
@@ -83,16 +83,6 @@ def vjp(fun, *primals, has_aux=False):
         return tree_unflatten(in_tree, pullback(lin, cts))
 
     return (out, vjp_fn, aux) if has_aux else (out, vjp_fn)
-
-
-def _split_aux(out_leaves, out_tree, name):
-    if out_tree.kind is not tuple or len(out_tree.children()) != 2:
-        raise TypeError(f"{name} with has_aux=True requires the function to return a pair "
-                        f"(output, aux), but it returned a value of structure {out_tree!r}.")
-    main_tree, aux_tree = out_tree.children()
-    n = main_tree.num_leaves
-    aux = tree_unflatten(aux_tree, out_leaves[n:])
-    return out_leaves[:n], main_tree, aux, n
 
 
 def value_and_grad(fun, argnums=0, has_aux=False, allow_int=False):
@@ -122,7 +112,7 @@ def value_and_grad(fun, argnums=0, has_aux=False, allow_int=False):
 
         out_leaves, out_tree, lin = linearize_flat(flat_fun, leaves, "grad")
         if has_aux:
-            out_leaves, out_tree, aux, n_out = _split_aux(out_leaves, out_tree, "grad")
+            out_leaves, out_tree, aux, n_out = split_aux(out_leaves, out_tree, "grad")
         else:
             n_out = len(out_leaves)
         if n_out != 1 or out_tree.node is not None:
@@ -131,6 +121,11 @@ def value_and_grad(fun, argnums=0, has_aux=False, allow_int=False):
                 f"returned a value of structure {out_tree!r}. Fix: return one scalar, use "
                 "has_aux=True to return extra values, or use jacobian/vjp for several outputs.")
         out_aval = get_aval(out_leaves[0])
+        if out_aval.dtype.kind == "c":
+            raise TypeError(
+                f"grad requires a real-valued output, but the function returned "
+                f"{out_aval.str_short()} (complex). Fix: differentiate a real quantity of it, "
+                "e.g. fnp.real(f(x)) or fnp.abs(f(x)) ** 2; jvp and vjp take complex outputs.")
         if out_aval.shape != () or not is_float(out_aval.dtype):
             raise TypeError(
                 f"grad requires a real scalar output, but the function returned "

@@ -26,7 +26,9 @@ def make_jaxpr(fun, static_argnums=()):
     def make(*args, **kwargs):
         dyn = [a for i, a in enumerate(args) if i not in static]
         leaves, in_tree = tree_flatten(tuple(dyn))
-        avals = [abstractify(as_leaf(x)) for x in leaves]
+        # Python scalars stay weakly typed, as jit stages them
+        avals = [abstractify(x if type(x) in (bool, int, float, complex) else as_leaf(x))
+                 for x in leaves]
 
         def flat_fun(*xs):
             it = iter(tree_unflatten(in_tree, xs))

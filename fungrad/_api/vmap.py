@@ -32,17 +32,22 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
     """Vectorize `fun` over axis in_axes of its arguments; outputs are stacked along out_axes.
 
     in_axes: an int (every argument), None (not mapped), or a tuple with one entry (itself a
-    pytree prefix) per positional argument. axis_size is needed only when no argument is mapped.
+    pytree prefix) per positional argument; keyword arguments are always mapped over axis 0, as
+    in JAX. out_axes: an int, None, or a pytree prefix of the output. axis_size is needed only
+    when no argument is mapped.
 
     >>> import fungrad as fg, fungrad.numpy as fnp
     >>> fg.vmap(lambda x, y: fnp.dot(x, y), in_axes=(0, None))(fnp.ones((3, 2)), fnp.ones(2))
     array([2., 2., 2.])
     """
+    _check_axes_spec("in_axes", in_axes)
+    _check_axes_spec("out_axes", out_axes)
+
     @functools.wraps(fun)
     @api_boundary
     def vmapped(*args, **kwargs):
-        leaves, in_tree = tree_flatten(args)
-        axes = _flat_in_axes(in_axes, args)
+        leaves, in_tree = tree_flatten((args, kwargs))
+        axes = _flat_in_axes(in_axes, args) + [0] * (len(leaves) - len(tree_flatten(args)[0]))
         leaves = [as_leaf(x) if ax is not None else x for x, ax in zip(leaves, axes)]
         size = _axis_size(leaves, axes, axis_size)
         dims = []
@@ -52,7 +57,8 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
             dims.append(ax)
 
         def flat_fun(*xs):
-            return fun(*tree_unflatten(in_tree, xs), **kwargs)
+            a, kw = tree_unflatten(in_tree, xs)
+            return fun(*a, **kw)
 
         def out_axes_fn(out_tree):
             if isinstance(out_axes, (int, type(None))):
@@ -63,6 +69,22 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
         return tree_unflatten(out_tree, outs)
 
     return vmapped
+
+
+def _check_axes_spec(name, spec):
+    """in_axes/out_axes are ints, None, or containers of them (checked before anything runs)."""
+    stack = [spec]
+    while stack:
+        s = stack.pop()
+        if s is None or (isinstance(s, int) and not isinstance(s, bool)):
+            continue
+        if isinstance(s, (tuple, list)):
+            stack.extend(s)
+        elif isinstance(s, dict):
+            stack.extend(s.values())
+        else:
+            raise TypeError(f"vmap {name} must be an int, None, or a tuple/list/dict of them; got "
+                            f"{s!r} of type {type(s).__name__}.")
 
 
 def _axis_size(leaves, axes, axis_size):

@@ -20,6 +20,11 @@ class ShapeError(FungradError, ValueError):
     """Operands, cotangents or mapped axes have incompatible shapes."""
 
 
+class StructureMismatchError(ShapeError, TypeError):
+    """Two pytrees that must match (primals and tangents, ...) do not: a ShapeError, and a
+    TypeError as JAX raises for it."""
+
+
 class DtypeError(FungradError, TypeError):
     """An operand has a dtype the operation cannot take (e.g. an integer input to grad)."""
 

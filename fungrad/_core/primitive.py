@@ -61,16 +61,22 @@ class RuleFactory:
 class Ufunc:
     """Emission as numpy ufunc `fn`: the source `text` (a format string over the operand
     expressions, e.g. "{0} + {1}"), by default the call by name (`np.sin({0})`); where the memory
-    plan finds a dead buffer, the call by name writing into it with `out=`."""
+    plan finds a dead buffer, the call by name writing into it with `out=`. `kinds`: the output
+    dtype kinds the ufunc computes the primitive for (others call the impl: lax.div of integers
+    truncates, which np.true_divide does not)."""
 
-    __slots__ = ("fn", "name", "text")
+    __slots__ = ("fn", "name", "text", "kinds")
 
-    def __init__(self, fn, text=None):
+    def __init__(self, fn, text=None, kinds=None):
         self.fn = fn
         self.name = f"np.{fn.__name__}"
         if getattr(np, fn.__name__, None) is not fn:
             raise ValueError(f"Ufunc({fn!r}): not reachable as {self.name}")
         self.text = text
+        self.kinds = kinds
+
+    def applies(self, eqn):
+        return self.kinds is None or eqn.outvars[0].aval.dtype.kind in self.kinds
 
 
 class Emit:

@@ -109,5 +109,10 @@ def _move_out(val, dim, out_axis, axis_size):
         val = broadcast_batch(val, axis_size, 0)
         dim = 0
     ndim = get_aval(val).ndim
+    if not -ndim <= out_axis < ndim:
+        raise ValueError(
+            f"vmap out_axes={out_axis} is out of range for an output of shape "
+            f"{get_aval(val).str_short()} with the mapped axis (rank {ndim}); out_axes must be "
+            f"in [-{ndim}, {ndim}).")
     out_axis = out_axis + ndim if out_axis < 0 else out_axis
     return moveaxis(val, dim, out_axis)

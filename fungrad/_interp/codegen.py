@@ -139,7 +139,7 @@ def _plain(v):
 def kind_of(eqn):
     """The memory-plan kind of an equation (see passes.memory)."""
     p = eqn.prim
-    if not p.multiple_results and type(p.emit) is Ufunc:
+    if not p.multiple_results and type(p.emit) is Ufunc and p.emit.applies(eqn):
         return OUT
     if p.emits_fresh:
         return FRESH
@@ -157,9 +157,14 @@ def literal_expr(ctx, lit):
     return ctx.glob(lit.val, "lit")
 
 
+_CALL_IMPL = CallImpl(fresh=True)
+
+
 def _emit(ctx, eqn, args):
     p = eqn.prim
     e = p.emit
+    if type(e) is Ufunc and not e.applies(eqn):
+        e = _CALL_IMPL
     if type(e) is Ufunc:
         if e.text is not None:
             return e.text.format(*args)

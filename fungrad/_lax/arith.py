@@ -9,7 +9,8 @@ from fungrad._core.aval import shaped
 from fungrad._core.dtypes import is_float
 from fungrad._core.linear_arg import is_linear
 from fungrad._core.primitive import Emit, Primitive, Ufunc, register
-from fungrad._core.trace import get_aval
+from fungrad._core.trace import Tracer, get_aval
+from fungrad._core.tree import tree_flatten, tree_unflatten
 from fungrad._core.zero import Zero, instantiate, zeros_like_aval
 from fungrad._lax._families import naryop, unop
 from fungrad._lax.shape import broadcast_to, unbroadcast
@@ -124,8 +125,24 @@ def _div_transpose(ct, x, y):
     return [unbroadcast(div_p.bind(ct, y), x.aval), None]
 
 
-div_p = naryop("div", np.true_divide, 2, jvp=_div_jvp, transpose=_div_transpose,
-               emit=Ufunc(np.true_divide, "{0} / {1}"))
+def _is_int(v):
+    if type(v) is np.ndarray or isinstance(v, np.generic):
+        return v.dtype.kind in "iub"
+    return isinstance(v, int)
+
+
+def _div_impl(x, y):
+    """True division, and for integers the quotient rounded toward zero (C's and JAX's lax.div;
+    numpy's // rounds down); division by zero gives 0, as numpy's integer division."""
+    if not (_is_int(x) and _is_int(y)):
+        return np.true_divide(x, y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = np.floor_divide(x, y)
+        return q + ((q < 0) & (q * y != x))
+
+
+div_p = naryop("div", _div_impl, 2, jvp=_div_jvp, transpose=_div_transpose,
+               emit=Ufunc(np.true_divide, "{0} / {1}", kinds="fc"))
 
 
 div = div_p.bind
@@ -191,4 +208,8 @@ stop_gradient_p = unop(
 
 
 def stop_gradient(x):
-    return stop_gradient_p.bind(x)
+    """x with a zero derivative at every order; x may be a pytree (each leaf is stopped)."""
+    if type(x) is np.ndarray or isinstance(x, Tracer):
+        return stop_gradient_p.bind(x)
+    leaves, tree = tree_flatten(x)
+    return tree_unflatten(tree, [stop_gradient_p.bind(leaf) for leaf in leaves])

@@ -289,4 +289,6 @@ register(concatenate_p, impl=lambda *xs, axis: np.concatenate(xs, axis=axis),
 
 
 def concatenate(xs, axis):
+    if not len(xs):
+        raise ValueError("concatenate: needs at least one operand, got an empty sequence.")
     return concatenate_p.bind(*xs, axis=int(axis))

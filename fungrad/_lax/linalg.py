@@ -172,7 +172,8 @@ def _dot_general_emit(ctx, eqn, a):
     if not lc:
         return " * ".join(_outer_emit(n, perm, idx) for n, (perm, idx) in
                           zip(a, _outer_operands(xn, yn, eqn.params["dimension_numbers"])))
-    return f"{ctx.glob(_dot_general_impl, 'dot_general')}({a[0]}, {a[1]}, dimension_numbers={eqn.params['dimension_numbers']!r})"
+    impl = ctx.glob(_dot_general_impl, "dot_general")
+    return f"{impl}({a[0]}, {a[1]}, dimension_numbers={eqn.params['dimension_numbers']!r})"
 
 
 def _outer_emit(name, perm, index):

@@ -162,4 +162,7 @@ is_finite = is_finite_p.bind
 
 
 def integer_pow(x, y):
+    if isinstance(y, bool) or not isinstance(y, (int, np.integer)):
+        raise TypeError(f"integer_pow: the exponent must be a Python or numpy integer, got {y!r} "
+                        f"({type(y).__name__}). Fix: use lax.pow for non-integer exponents.")
     return integer_pow_p.bind(x, y=int(y))
