@@ -420,3 +420,40 @@ def test_covers_jax_random_names():
     # key_dtype (fungrad has no key dtype) and random_gamma_p (JAX's internal sampler primitive)
     assert missing <= {"key_dtype", "random_gamma_p"}, missing
     assert len(jax_names & ours) >= 46
+
+
+def test_day_one_bayesian_logistic_regression_with_vmapped_log_probabilities():
+    import fungrad as jax
+    import fungrad.numpy as jnp
+    from scipy.stats import bernoulli as sp_bernoulli, norm as sp_norm
+
+    key = jax.random.PRNGKey(0)
+    kx, kw, ky, kchain = jax.random.split(key, 4)
+    x = jax.random.normal(kx, (200, 3))
+    w_true = jnp.array([1.5, -2.0, 0.5])
+    y = jax.random.bernoulli(ky, jax.nn.sigmoid(x @ w_true)).astype(jnp.float64)
+
+    def log_posterior(w):
+        prior = jnp.sum(jax.scipy.stats.norm.logpdf(w, 0.0, 3.0))
+        return prior + jnp.sum(jax.scipy.stats.bernoulli.logpmf(y, jax.nn.sigmoid(x @ w)))
+
+    ws = jax.random.normal(kw, (64, 3))
+    batched = jax.vmap(log_posterior)(ws)
+    want = [sp_norm.logpdf(np.asarray(w), 0, 3).sum()
+            + sp_bernoulli.logpmf(np.asarray(y), 1 / (1 + np.exp(-(np.asarray(x) @ w)))).sum()
+            for w in np.asarray(ws)]
+    np.testing.assert_allclose(batched, want, rtol=1e-10)
+
+    @jax.jit
+    def langevin_step(w, key, eps=2e-3):   # unadjusted Langevin dynamics
+        g = jax.grad(log_posterior)(w)
+        return w + eps * g + jnp.sqrt(2 * eps) * jax.random.normal(key, w.shape)
+
+    w = jnp.zeros(3)
+    samples = []
+    for i, k in enumerate(jax.random.split(kchain, 1500)):
+        w = langevin_step(w, k)
+        if i >= 500:
+            samples.append(w)
+    mean = np.mean(samples, axis=0)
+    assert np.all(np.abs(mean - np.asarray(w_true)) < 0.6), mean
