@@ -457,3 +457,18 @@ def test_day_one_bayesian_logistic_regression_with_vmapped_log_probabilities():
             samples.append(w)
     mean = np.mean(samples, axis=0)
     assert np.all(np.abs(mean - np.asarray(w_true)) < 0.6), mean
+
+
+def test_bits_are_uniform():
+    b = np.asarray(fr.bits(fr.PRNGKey(6), (N,), np.uint8))
+    counts = np.bincount(b, minlength=256)
+    chi2 = np.sum((counts - N / 256) ** 2 / (N / 256))
+    assert stats.chi2(255).sf(chi2) > 1e-3
+    w = np.asarray(fr.bits(fr.PRNGKey(7), (N,), np.uint64))
+    ones = [(w >> np.uint64(i) & np.uint64(1)).mean() for i in range(64)]
+    assert np.all(np.abs(np.array(ones) - 0.5) < 4 * 0.5 / np.sqrt(N))
+    # keys from split and fold_in are distinct
+    keys = np.asarray(fr.split(fr.PRNGKey(0), 1000))
+    assert len({tuple(k) for k in keys.tolist()}) == 1000
+    folded = {tuple(np.asarray(fr.fold_in(fr.PRNGKey(0), i)).tolist()) for i in range(200)}
+    assert len(folded) == 200
