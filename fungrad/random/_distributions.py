@@ -343,15 +343,6 @@ def shuffle(key, x, axis=0):
     return permutation(key, x, axis, independent=True)
 
 
-def _cumsum_last(p):
-    """Left-to-right running sum of a 1-D array (the summation order of a sequential scan)."""
-    n = get_aval(p).shape[0]
-    acc = [p[0]]
-    for i in range(1, n):
-        acc.append(acc[-1] + p[i])
-    return fnp.stack(acc)
-
-
 def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
     """Random samples from a (an int n means range(n)), as jax.random.choice: uniform indices
     via randint, without replacement via permutation, with weights p via inverse CDF (with
@@ -391,7 +382,9 @@ def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
             raise ValueError(f"choice: p must be None or a 1-D vector of length {n} (the size "
                              f"of a along axis), got shape {get_aval(p).shape}.")
         if replace:
-            cum = _cumsum_last(p)
+            # (JAX's cumsum sums in a different order on CPU; the draws differ only where r
+            # falls within rounding of a boundary)
+            cum = fnp.cumsum(p)
             dtype = get_aval(cum).dtype
             r = cum[-1] * (1 - _uniform(key, shape, dtype, 0.0, 1.0))
             ind = fnp.sum(fnp.less(cum, r[..., None]), axis=-1)
