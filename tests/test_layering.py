@@ -119,7 +119,10 @@ def test_checker_sees_local_relative_and_package_imports():
 
 # fungrad.torch is a client of fungrad's public surface: the package, its numpy and lax front
 # ends, its exception types, and fungrad.extend (what a library built on fungrad needs)
-TORCH_MAY_IMPORT = ("fungrad", "fungrad.numpy", "fungrad.lax", "fungrad.extend", "fungrad.errors")
+# fungrad.scipy is public too: torch.special / torch.linalg use its special functions and
+# matrix functions (erfinv, gammaln, expm, solve_triangular, ...), whose rules are the core's
+TORCH_MAY_IMPORT = ("fungrad", "fungrad.numpy", "fungrad.lax", "fungrad.extend", "fungrad.errors",
+                    "fungrad.scipy", "fungrad.scipy.special", "fungrad.scipy.linalg")
 
 
 @pytest.mark.parametrize("path", [p for p in MODULES if "torch" in p.relative_to(ROOT).parts[:1]],

@@ -142,3 +142,7 @@ def get_num_interop_threads():
 
 def set_num_interop_threads(n):
     pass
+
+# ---- the wider op surface, torch.linalg/special/fft/distributions/overrides (issue 13)
+from fungrad.torch import _ops_surface  # noqa: E402
+_ops_surface.export(globals())

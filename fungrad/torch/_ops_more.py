@@ -1,0 +1,1180 @@
+"""Reductions, indexing/scatter, shape and product ops beyond the first op modules.
+
+Every differentiable op is ``apply(<torch's grad_fn name>, fn, operands)`` with ``fn`` written with
+fungrad.numpy / fungrad.lax; index arrays are computed concretely (numpy) outside ``fn``, as the
+index operands of torch's ops are not differentiable. Ops whose results are integer or boolean
+(nonzero, unique, bincount, searchsorted, ...) compute on the values and record nothing.
+"""
+import collections
+import itertools
+import math
+
+import numpy as np
+
+import fungrad.numpy as fnp
+from fungrad import lax
+from fungrad.extend import parse_index
+from fungrad.torch import _dtype
+from fungrad.torch._ops_reduce import _take_along
+from fungrad.torch._record import apply
+from fungrad.torch._tensor import Size, Tensor, _new
+from fungrad.torch._util import F32, cast, common, dims_of, norm_dim, val
+
+__all__ = ["FUNCS"]
+
+I64 = np.dtype(np.int64)
+
+
+def _np(a):
+    return np.asarray(val(a))
+
+
+def _nt(name, *fields):
+    return collections.namedtuple(name, fields)
+
+
+_MinMax = _nt("aminmax", "min", "max")
+_Median = _nt("median", "values", "indices")
+_NanMedian = _nt("nanmedian", "values", "indices")
+_Mode = _nt("mode", "values", "indices")
+_Kth = _nt("kthvalue", "values", "indices")
+_Cummax = _nt("cummax", "values", "indices")
+_Cummin = _nt("cummin", "values", "indices")
+_Unique = _nt("unique", "values", "inverse", "counts")
+_Slogdet = _nt("slogdet", "sign", "logabsdet")
+
+
+def _scatter_add(x, key, upd):
+    spec, arrays = parse_index(key, x.ndim)
+    return lax.scatter_add(x, upd, spec, arrays)
+
+
+def _grids(shape, d, idx):
+    g = list(np.meshgrid(*[np.arange(s) for s in shape], indexing="ij"))
+    g[d] = idx
+    return tuple(g)
+
+
+# ---- reductions -------------------------------------------------------------------------------
+def _pick(name, a, dim, keepdim, choose, tup):
+    """A reduction that selects one element (median, mode, kthvalue): ``choose(v, axis)`` gives
+    the chosen indices (keepdim layout); the value is gathered so the gradient flows to it."""
+    v = _np(a)
+    if dim is None:
+        flat = v.reshape(-1)
+        i = int(choose(flat, 0))
+        return apply(name, lambda x: fnp.reshape(x, (-1,))[i], [a])
+    d = norm_dim(dim, a.ndim)
+    if a.ndim == 0:
+        return tup(apply(name, lambda x: x * 1, [a]), _new(np.zeros((), I64)))
+    idx = np.expand_dims(choose(v, d), d)
+    values = apply(name, lambda x: _take_along(x, idx, d, keepdim), [a])
+    ind = idx if keepdim else np.squeeze(idx, axis=d)
+    return tup(values, _new(ind.astype(I64)))
+
+
+def _median_idx(v, axis, nan=False):
+    s = np.argsort(v, axis=axis, kind="stable")
+    if nan:
+        cnt = np.sum(~np.isnan(v), axis=axis, keepdims=True)
+        k = np.maximum((cnt - 1) // 2, 0)
+        out = np.take_along_axis(s, k, axis=axis)
+        return np.squeeze(out, axis=axis)
+    n = v.shape[axis]
+    k = (n - 1) // 2
+    anynan = np.isnan(v).any(axis=axis, keepdims=True)
+    firstnan = np.argmax(np.isnan(v), axis=axis)
+    out = np.take(s, k, axis=axis)
+    return np.where(np.squeeze(anynan, axis), firstnan, out)
+
+
+def median(a, dim=None, keepdim=False):
+    if dim is None:
+        return _pick("MedianBackward0", a, None, False, lambda f, ax: _median_idx(f, 0), None)
+    return _pick("MedianBackward1", a, dim, keepdim, _median_idx, _Median)
+
+
+def nanmedian(a, dim=None, keepdim=False):
+    ch = lambda f, ax: _median_idx(f, ax, nan=True)  # noqa: E731
+    if dim is None:
+        return _pick("NanmedianBackward0", a, None, False, lambda f, ax: ch(f, 0), None)
+    return _pick("NanmedianBackward1", a, dim, keepdim, ch, _NanMedian)
+
+
+def _mode_idx(v, axis):
+    vm = np.moveaxis(v, axis, -1)
+    out = np.zeros(vm.shape[:-1], np.int64)
+    for pos in np.ndindex(vm.shape[:-1]):
+        row = vm[pos]
+        vals, counts = np.unique(row, return_counts=True)
+        best = vals[np.argmax(counts)]
+        out[pos] = np.nonzero(row == best)[0][-1]
+    return out
+
+
+def mode(a, dim=-1, keepdim=False):
+    return _pick("ModeBackward0", a, dim, keepdim, _mode_idx, _Mode)
+
+
+def kthvalue(a, k, dim=-1, keepdim=False):
+    return _pick("KthvalueBackward0", a, dim, keepdim,
+                 lambda v, ax: np.take(np.argsort(v, axis=ax, kind="stable"), k - 1, axis=ax),
+                 _Kth)
+
+
+def msort(a):
+    from fungrad.torch._ops_reduce import sort
+    return sort(a, 0).values
+
+
+def quantile(a, q, dim=None, keepdim=False, *, interpolation="linear", _nan=False):
+    qv = _np(q).astype(a._value.dtype)
+    f = fnp.nanquantile if _nan else fnp.quantile
+    axis = None if dim is None else norm_dim(dim, a.ndim)
+
+    def fn(x):
+        return f(x, qv, axis=axis, keepdims=keepdim, method=interpolation)
+    return apply("QuantileBackward0" if not _nan else "NanquantileBackward0", fn, [a])
+
+
+def nanquantile(a, q, dim=None, keepdim=False, *, interpolation="linear"):
+    return quantile(a, q, dim, keepdim, interpolation=interpolation, _nan=True)
+
+
+def nansum(a, dim=None, keepdim=False, *, dtype=None):
+    axes = dims_of(dim, a.ndim)
+    return apply("NansumBackward0", lambda x: fnp.sum(fnp.where(x != x, 0 * x, x), axis=axes,
+                                                      keepdims=keepdim), [a])
+
+
+def nanmean(a, dim=None, keepdim=False, *, dtype=None):
+    axes = dims_of(dim, a.ndim)
+
+    def fn(x):
+        ok = x == x
+        s = fnp.sum(fnp.where(ok, x, 0 * x), axis=axes, keepdims=keepdim)
+        return s / fnp.sum(ok, axis=axes, keepdims=keepdim).astype(x.dtype)
+    return apply("DivBackward0", fn, [a])
+
+
+def _ddof(unbiased, correction):
+    if correction is not None:
+        return correction
+    return 0 if unbiased is False else 1
+
+
+def _stat_mean(name, f, a, dim, unbiased, keepdim, correction):
+    if isinstance(dim, bool) and unbiased is None:
+        unbiased, dim = dim, None
+    axes = dims_of(dim, a.ndim)
+    ddof = _ddof(unbiased, correction)
+
+    def fn(x):
+        return (f(x, axis=axes, ddof=ddof, keepdims=keepdim),
+                fnp.mean(x, axis=axes, keepdims=keepdim))
+    return apply(name, fn, [a], tuple_out=True)
+
+
+def var_mean(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _stat_mean("VarMeanBackward0", fnp.var, a, dim, unbiased, keepdim, correction)
+
+
+def std_mean(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _stat_mean("StdMeanBackward0", fnp.std, a, dim, unbiased, keepdim, correction)
+
+
+def aminmax(a, *, dim=None, keepdim=False):
+    axes = None if dim is None else (norm_dim(dim, a.ndim),)
+    lo = apply("AminmaxBackward0", lambda x: fnp.min(x, axis=axes, keepdims=keepdim), [a])
+    hi = apply("AminmaxBackward0", lambda x: fnp.max(x, axis=axes, keepdims=keepdim), [a])
+    return _MinMax(lo, hi)
+
+
+def count_nonzero(a, dim=None):
+    axes = dims_of(dim, a.ndim)
+    return _new(np.asarray(np.count_nonzero(_np(a), axis=axes), I64))
+
+
+def _cum_extreme(a, dim, which):
+    d = norm_dim(dim, a.ndim)
+    v = _np(a)
+    vm = np.moveaxis(v, d, -1)
+    idx = np.zeros(vm.shape, np.int64)
+    for pos in np.ndindex(vm.shape[:-1]):
+        row = vm[pos]
+        best = 0
+        for j in range(row.shape[0]):
+            r, b = row[j], row[best]
+            if np.isnan(r) or (not np.isnan(b) and ((r >= b) if which == "max" else (r <= b))):
+                best = j
+            idx[pos + (j,)] = best
+    idx = np.moveaxis(idx, -1, d)
+    name = "CummaxBackward0" if which == "max" else "CumminBackward0"
+    values = apply(name, lambda x: _take_along(x, idx, d, True), [a])
+    return (_Cummax if which == "max" else _Cummin)(values, _new(idx))
+
+
+def cummax(a, dim):
+    return _cum_extreme(a, dim, "max")
+
+
+def cummin(a, dim):
+    return _cum_extreme(a, dim, "min")
+
+
+def logcumsumexp(a, dim):
+    d = norm_dim(dim, a.ndim)
+
+    def fn(x):
+        if x.ndim == 0:
+            return x * 1
+        m = lax.stop_gradient(fnp.max(fnp.where(fnp.isfinite(x), x, 0 * x), axis=d,
+                                      keepdims=True))
+        n = x.shape[d]
+        tri = np.triu(np.ones((n, n), x.dtype))
+        e = fnp.moveaxis(fnp.exp(x - m), d, -1)
+        return fnp.moveaxis(fnp.log(fnp.matmul(e, tri)), -1, d) + m
+    return apply("LogcumsumexpBackward0", fn, [a])
+
+
+def diff(a, n=1, dim=-1, prepend=None, append=None):
+    d = norm_dim(dim, a.ndim)
+    parts = [p for p in (prepend, a, append) if p is not None]
+    from fungrad.torch._ops_shape import cat
+    x = cat(parts, d) if len(parts) > 1 else a
+    for _ in range(n):
+        m = x.shape[d]
+        hi = (slice(None),) * d + (slice(1, m),)
+        lo = (slice(None),) * d + (slice(0, m - 1),)
+        if x._value.dtype == np.bool_:
+            x = _new(np.logical_xor(_np(x)[hi], _np(x)[lo]))
+        else:
+            x = apply("SubBackward0", lambda v, hi=hi, lo=lo: v[hi] - v[lo], [x])
+    return x
+
+
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    d = norm_dim(dim, y.ndim)
+    n = y.shape[d]
+    hi = (slice(None),) * d + (slice(1, n),)
+    lo = (slice(None),) * d + (slice(0, n - 1),)
+    if isinstance(x, Tensor):
+        return apply("SumBackward1", lambda yv, xv: fnp.sum(
+            (yv[hi] + yv[lo]) * _xdiff(xv, d, yv.ndim) / 2, axis=d), [y, x])
+    h = dx if dx is not None else (x if x is not None else 1)
+    return apply("MulBackward0", lambda yv: fnp.sum(yv[hi] + yv[lo], axis=d) * (h / 2), [y])
+
+
+def _xdiff(xv, d, nd):
+    if xv.ndim == 1:
+        dx = xv[1:] - xv[:-1]
+        shape = [1] * nd
+        shape[d] = dx.shape[0]
+        return fnp.reshape(dx, tuple(shape))
+    n = xv.shape[d]
+    return xv[(slice(None),) * d + (slice(1, n),)] - xv[(slice(None),) * d + (slice(0, n - 1),)]
+
+
+def trapz(y, x=None, *, dx=None, dim=-1):
+    return trapezoid(y, x, dx=dx, dim=dim)
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    d = norm_dim(dim, y.ndim)
+    n = y.shape[d]
+    hi = (slice(None),) * d + (slice(1, n),)
+    lo = (slice(None),) * d + (slice(0, n - 1),)
+    h = dx if dx is not None else 1
+    tri = np.triu(np.ones((n - 1, n - 1), y._value.dtype))
+
+    def fn(yv, *xs):
+        seg = (yv[hi] + yv[lo]) / 2 * (_xdiff(xs[0], d, yv.ndim) if xs else h)
+        return fnp.moveaxis(fnp.matmul(fnp.moveaxis(seg, d, -1), tri), -1, d)
+    return apply("CumsumBackward0", fn, [y] + ([x] if isinstance(x, Tensor) else []))
+
+
+def dist(a, b, p=2):
+    dt = common(a, b)
+
+    def fn(x, y):
+        z = fnp.abs(cast(x, dt) - cast(y, dt))
+        if p == float("inf"):
+            return fnp.max(z)
+        if p == 0:
+            return fnp.sum((z != 0).astype(dt))
+        return fnp.power(fnp.sum(fnp.power(z, p)), 1.0 / p)
+    return apply("DistBackward0", fn, [a, b])
+
+
+def renorm(a, p, dim, maxnorm):
+    d = norm_dim(dim, a.ndim)
+    axes = tuple(i for i in range(a.ndim) if i != d)
+
+    def fn(x):
+        nrm = fnp.power(fnp.sum(fnp.power(fnp.abs(x), p), axis=axes, keepdims=True), 1.0 / p)
+        scale = fnp.where(nrm > maxnorm, maxnorm / (nrm + 1e-7), 1.0 + 0 * nrm)
+        return x * scale
+    return apply("RenormBackward0", fn, [a])
+
+
+def histc(a, bins=100, min=0, max=0):
+    v = _np(a)
+    lo, hi = (float(v.min()), float(v.max())) if min == 0 and max == 0 else (min, max)
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    h, _ = np.histogram(v[(v >= lo) & (v <= hi)], bins=bins, range=(lo, hi))
+    return _new(h.astype(v.dtype))
+
+
+def bincount(a, weights=None, minlength=0):
+    w = None if weights is None else _np(weights)
+    r = np.bincount(_np(a), weights=w, minlength=minlength)
+    if w is None:
+        r = r.astype(I64)
+    elif w.dtype == np.float32:
+        r = r.astype(np.float32)
+    return _new(r)
+
+
+def cov(a, *, correction=1, fweights=None, aweights=None):
+    fw = None if fweights is None else _np(fweights)
+    aw = None if aweights is None else _np(aweights)
+
+    def fn(x):
+        x2 = x if x.ndim == 2 else fnp.reshape(x, (1, -1))
+        n = x2.shape[1]
+        w = np.ones(n, x.dtype)
+        if fw is not None:
+            w = w * fw
+        if aw is not None:
+            w = w * aw
+        wsum = w.sum()
+        mean = fnp.sum(x2 * w, axis=1, keepdims=True) / wsum
+        xc = x2 - mean
+        if aw is None:
+            norm = wsum - correction
+        else:
+            norm = wsum - correction * (w * aw).sum() / wsum
+        c = fnp.matmul(xc * w, fnp.transpose(xc)) / max(norm, 0)
+        return c if x.ndim == 2 else fnp.reshape(c, ())
+    return apply("DivBackward0", fn, [a])
+
+
+def corrcoef(a):
+    def fn(x):
+        x2 = x if x.ndim == 2 else fnp.reshape(x, (1, -1))
+        xc = x2 - fnp.mean(x2, axis=1, keepdims=True)
+        c = fnp.matmul(xc, fnp.transpose(xc))
+        d = fnp.sqrt(fnp.diagonal(c))
+        r = fnp.clip(c / d[:, None] / d[None, :], -1, 1)
+        return r if x.ndim == 2 else fnp.reshape(r, ())
+    return apply("ClampBackward1", fn, [a])
+
+
+def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    v = _np(a)
+    vals, inv, cnt = np.unique(v, return_inverse=True, return_counts=True, axis=dim)
+    out = [_new(vals)]
+    if return_inverse:
+        out.append(_new(inv.reshape(v.shape if dim is None else -1).astype(I64)))
+    if return_counts:
+        out.append(_new(cnt.astype(I64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def unique_consecutive(a, return_inverse=False, return_counts=False, dim=None):
+    v = _np(a)
+    if dim is None:
+        flat = v.reshape(-1)
+        if flat.size == 0:
+            starts = np.zeros(0, bool)
+        else:
+            starts = np.concatenate([[True], flat[1:] != flat[:-1]])
+        vals = flat[starts]
+        inv = np.cumsum(starts) - 1
+        bounds = np.append(np.nonzero(starts)[0], flat.size)
+        cnt = np.diff(bounds)
+        out = [_new(vals)]
+        if return_inverse:
+            out.append(_new(inv.reshape(v.shape).astype(I64)))
+        if return_counts:
+            out.append(_new(cnt.astype(I64)))
+        return out[0] if len(out) == 1 else tuple(out)
+    d = norm_dim(dim, v.ndim)
+    vm = np.moveaxis(v, d, 0)
+    keep = [0] + [i for i in range(1, vm.shape[0]) if not np.array_equal(vm[i], vm[i - 1])]
+    inv = np.cumsum([i in keep for i in range(vm.shape[0])]) - 1
+    cnt = np.diff(keep + [vm.shape[0]])
+    out = [_new(np.moveaxis(vm[keep], 0, d))]
+    if return_inverse:
+        out.append(_new(inv.astype(I64)))
+    if return_counts:
+        out.append(_new(np.asarray(cnt, I64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+# ---- indexing and scatter ---------------------------------------------------------------------
+def _src_arg(src, dt):
+    if isinstance(src, Tensor):
+        return src
+    return float(src) if dt.kind in "fc" else int(src)
+
+
+def _last_writer(shape, key):
+    """A mask over the update positions: the last update of each target position (torch's
+    scatter keeps one update per position; which one it keeps is unspecified on CPU)."""
+    flat = np.ravel_multi_index(tuple(np.broadcast_arrays(*key)), shape).reshape(-1)
+    win = np.zeros(flat.shape, bool)
+    seen = set()
+    for j in range(flat.size - 1, -1, -1):
+        if flat[j] not in seen:
+            seen.add(flat[j])
+            win[j] = True
+    hit = np.zeros(shape, bool)
+    hit.reshape(-1)[flat] = True
+    return win.reshape(np.broadcast_shapes(*[k.shape for k in key])), hit
+
+
+def scatter(t, dim, index, src=None, *, value=None, reduce=None):
+    if src is None:
+        src = value
+    d = norm_dim(dim, t.ndim)
+    idx = _np(index)
+    key = _grids(idx.shape, d, idx)
+    dt = t._value.dtype
+    if reduce is not None:
+        return scatter_reduce(t, dim, index, src if isinstance(src, Tensor) else
+                              _new(np.full(idx.shape, src, dt)),
+                              {"add": "sum", "multiply": "prod"}[reduce])
+    win, hit = _last_writer(tuple(t.shape), key)
+    region = tuple(slice(0, s) for s in idx.shape)
+    if isinstance(src, Tensor):
+        name = "ScatterBackward0"
+
+        def fn(x, s):
+            s = cast(s, dt)[region]
+            placed = _scatter_add(fnp.zeros_like(x), key, fnp.where(win, s, 0 * s))
+            return fnp.where(hit, placed, x)
+        return apply(name, fn, [t, src])
+    s0 = src
+
+    def fn1(x):
+        return fnp.where(hit, cast(s0, dt), x)
+    return apply("ScatterBackward1", fn1, [t])
+
+
+def scatter_add(t, dim, index, src):
+    d = norm_dim(dim, t.ndim)
+    idx = _np(index)
+    key = _grids(idx.shape, d, idx)
+    region = tuple(slice(0, s) for s in idx.shape)
+    dt = t._value.dtype
+    return apply("ScatterAddBackward0",
+                 lambda x, s: _scatter_add(x, key, cast(s, dt)[region]), [t, src])
+
+
+def scatter_reduce(t, dim, index, src, reduce, *, include_self=True):
+    d = norm_dim(dim, t.ndim)
+    idx = _np(index)
+    key = _grids(idx.shape, d, idx)
+    region = tuple(slice(0, s) for s in idx.shape)
+    dt = t._value.dtype
+    shape = tuple(t.shape)
+    hit = np.zeros(shape, bool)
+    hit[key] = True
+    cnt = np.zeros(shape, np.int64)
+    np.add.at(cnt, key, 1)
+    if reduce in ("sum", "mean"):
+        def fn(x, s):
+            s = cast(s, dt)[region]
+            base = x if include_self else fnp.where(hit, 0 * x, x)
+            tot = _scatter_add(base, key, s)
+            if reduce == "sum":
+                return tot
+            n = cnt + (1 if include_self else 0)
+            n = np.where(n == 0, 1, n).astype(dt)
+            out = tot / n
+            return out if dt.kind == "f" else fnp.floor_divide(tot, n.astype(dt))
+        return apply("ScatterReduceBackward0", fn, [t, src])
+    if reduce in ("amax", "amin", "prod"):
+        sv = _np(src)[region]
+        tv = _np(t)
+        init = {"amax": -np.inf, "amin": np.inf, "prod": 1}[reduce]
+        acc = np.full(shape, init, dtype=np.float64)
+        ufn = {"amax": np.maximum, "amin": np.minimum, "prod": np.multiply}[reduce]
+        ufn.at(acc, key, sv.astype(np.float64))
+        if include_self:
+            acc = np.where(hit, ufn(acc, tv), tv)
+        else:
+            acc = np.where(hit, acc, tv)
+        res = acc.astype(dt)
+        if reduce == "prod":
+            sgn = np.sign(res)
+
+            def fnp_(x, s):
+                s = cast(s, dt)[region]
+                logs = _scatter_add(fnp.zeros(shape, dt), key, fnp.log(fnp.abs(s)))
+                if include_self:
+                    logs = logs + fnp.log(fnp.abs(x))
+                return fnp.where(hit, fnp.exp(logs) * sgn, x)
+            return apply("ScatterReduceBackward0", fnp_, [t, src])
+
+        def fnm(x, s):
+            # the gradient is shared equally by the elements equal to the result (torch's rule)
+            s = cast(s, dt)[region]
+            sel_src = s == res[key]
+            sel_self = hit & (x == res) if include_self else np.zeros(shape, bool)
+            nsel = _scatter_add(np.zeros(shape, dt), key, sel_src.astype(dt)) + sel_self
+            nsel = fnp.where(nsel == 0, 1, nsel)
+            contrib = _scatter_add(fnp.zeros(shape, dt), key, fnp.where(sel_src, s, 0 * s))
+            share = (contrib + fnp.where(sel_self, x, 0 * x)) / nsel
+            return fnp.where(hit, lax.stop_gradient(res - share) + share, x)
+        return apply("ScatterReduceBackward0", fnm, [t, src])
+    raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got "
+                       f"{reduce}")
+
+
+def _index_key(shape, d, index, src_shape):
+    idx = _np(index).reshape(-1)
+    b = [1] * len(src_shape)
+    if len(src_shape):
+        b[d] = idx.shape[0]
+    g = list(np.meshgrid(*[np.arange(s) for s in src_shape], indexing="ij"))
+    if len(src_shape):
+        g[d] = np.broadcast_to(idx.reshape(b), src_shape)
+    return tuple(g)
+
+
+def index_add(t, dim, index, source, *, alpha=1):
+    d = norm_dim(dim, t.ndim)
+    key = _index_key(tuple(t.shape), d, index, tuple(source.shape))
+    dt = t._value.dtype
+    return apply("IndexAddBackward0",
+                 lambda x, s: _scatter_add(x, key, cast(s, dt) * alpha) if t.ndim else
+                 x + cast(s, dt) * alpha, [t, source])
+
+
+def index_copy(t, dim, index, source):
+    d = norm_dim(dim, t.ndim)
+    key = _index_key(tuple(t.shape), d, index, tuple(source.shape))
+    win, hit = _last_writer(tuple(t.shape), key)
+    dt = t._value.dtype
+
+    def fn(x, s):
+        s = cast(s, dt)
+        return fnp.where(hit, _scatter_add(fnp.zeros_like(x), key, fnp.where(win, s, 0 * s)), x)
+    return apply("IndexCopyBackward0", fn, [t, source])
+
+
+def index_fill(t, dim, index, value):
+    d = norm_dim(dim, t.ndim)
+    idx = _np(index).reshape(-1)
+    mask = np.zeros(tuple(t.shape), bool)
+    mask[(slice(None),) * d + (idx,)] = True
+    dt = t._value.dtype
+    if isinstance(value, Tensor):
+        return apply("IndexFillBackward1", lambda x, v: fnp.where(mask, cast(v, dt), x),
+                     [t, value])
+    return apply("IndexFillBackward0", lambda x: fnp.where(mask, cast(value, dt), x), [t])
+
+
+def index_put(t, indices, values, accumulate=False):
+    from fungrad.torch._ops_index import _convert
+    key = tuple(_convert(i) if i is not None else slice(None) for i in indices)
+    shape = tuple(t.shape)
+    dt = t._value.dtype
+    spec, arrays = parse_index(key, len(shape))
+    region = np.zeros(shape, np.int8)[key].shape
+    mask = np.zeros(shape, bool)
+    mask[key] = True
+
+    def fn(x, v):
+        upd = fnp.broadcast_to(cast(v, dt), region)
+        if accumulate:
+            return lax.scatter_add(x, upd, spec, arrays)
+        placed = lax.scatter_add(fnp.zeros(shape, dt), upd, spec, arrays)
+        return fnp.where(mask, placed, x)
+    return apply("IndexPutBackward0", fn, [t, values])
+
+
+def index_reduce(t, dim, index, source, reduce, *, include_self=True):
+    d = norm_dim(dim, t.ndim)
+    key = _index_key(tuple(t.shape), d, index, tuple(source.shape))
+    idxfull = key[d]
+    return scatter_reduce(t, d, _new(idxfull), source, {"mean": "mean", "prod": "prod",
+                                                         "amax": "amax", "amin": "amin"}[reduce],
+                          include_self=include_self)
+
+
+def masked_select(t, mask):
+    m = _np(mask)
+    shape = np.broadcast_shapes(tuple(t.shape), m.shape)
+    nz = np.nonzero(np.broadcast_to(m, shape))
+    return apply("MaskedSelectBackward0", lambda x: fnp.broadcast_to(x, shape)[nz], [t])
+
+
+def masked_scatter(t, mask, source):
+    m = np.broadcast_to(_np(mask), tuple(t.shape))
+    nz = np.nonzero(m)
+    k = nz[0].shape[0]
+    dt = t._value.dtype
+
+    def fn(x, s):
+        vals = fnp.reshape(cast(s, dt), (-1,))[:k]
+        return fnp.where(m, _scatter_add(fnp.zeros_like(x), nz, vals), x)
+    return apply("MaskedScatterBackward0", fn, [t, source])
+
+
+def take(t, index):
+    idx = _np(index)
+    return apply("TakeBackward0", lambda x: fnp.reshape(x, (-1,))[idx], [t])
+
+
+def take_along_dim(t, indices, dim=None):
+    idx = _np(indices)
+    if dim is None:
+        return apply("TakeAlongDimBackward0", lambda x: fnp.reshape(x, (-1,))[idx.reshape(-1)],
+                     [t])
+    d = norm_dim(dim, t.ndim)
+    shape = list(np.broadcast_shapes(
+        tuple(s for i, s in enumerate(t.shape) if i != d),
+        tuple(s for i, s in enumerate(idx.shape) if i != d)))
+    xs = list(shape)
+    xs.insert(d, t.shape[d])
+    ishape = list(shape)
+    ishape.insert(d, idx.shape[d])
+    idx_b = np.broadcast_to(idx, ishape)
+    key = _grids(idx_b.shape, d, idx_b)
+    return apply("TakeAlongDimBackward0", lambda x: fnp.broadcast_to(x, tuple(xs))[key], [t])
+
+
+def put(t, index, source, accumulate=False):
+    idx = _np(index).reshape(-1)
+    shape = tuple(t.shape)
+    n = int(np.prod(shape))
+    dt = t._value.dtype
+    mask = np.zeros(n, bool)
+    mask[idx] = True
+
+    def fn(x, s):
+        s = fnp.reshape(cast(s, dt), (-1,))
+        flat = fnp.reshape(x, (-1,))
+        if accumulate:
+            return fnp.reshape(_scatter_add(flat, (idx,), s), shape)
+        placed = _scatter_add(fnp.zeros(n, dt), (idx,), s)
+        return fnp.reshape(fnp.where(mask, placed, flat), shape)
+    return apply("PutBackward0", fn, [t, source])
+
+
+def nonzero(t, *, as_tuple=False):
+    nz = np.nonzero(_np(t))
+    if as_tuple:
+        return tuple(_new(i.astype(I64)) for i in nz) if len(nz) else (
+            _new(np.zeros(int(bool(_np(t))), I64)),)
+    return _new(np.stack(nz, axis=-1).astype(I64) if nz else np.zeros((int(bool(_np(t))), 0),
+                                                                         I64))
+
+
+def argwhere(t):
+    return nonzero(t)
+
+
+def select(t, dim, index):
+    d = norm_dim(dim, t.ndim)
+    key = (slice(None),) * d + (index,)
+    return apply("SelectBackward0", lambda x: x[key], [t], view=True)
+
+
+def select_scatter(t, src, dim, index):
+    d = norm_dim(dim, t.ndim)
+    mask = np.zeros(tuple(t.shape), bool)
+    mask[(slice(None),) * d + (index,)] = True
+    dt = t._value.dtype
+    return apply("SelectScatterBackward0",
+                 lambda x, s: fnp.where(mask, fnp.expand_dims(cast(s, dt), d), x), [t, src])
+
+
+def slice_scatter(t, src, dim=0, start=None, end=None, step=1):
+    d = norm_dim(dim, t.ndim)
+    sl = (slice(None),) * d + (slice(start, end, step),)
+    shape = tuple(t.shape)
+    spec, arrays = parse_index(sl, len(shape))
+    mask = np.zeros(shape, bool)
+    mask[sl] = True
+    dt = t._value.dtype
+    return apply("SliceScatterBackward0", lambda x, s: fnp.where(
+        mask, lax.scatter_add(fnp.zeros(shape, dt), cast(s, dt), spec, arrays), x), [t, src])
+
+
+def _diag_key(shape, offset, d1, d2):
+    n1, n2 = shape[d1], shape[d2]
+    i = np.arange(max(0, -offset), min(n1, n2 - offset))
+    return i, i + offset
+
+
+def diagonal(t, offset=0, dim1=0, dim2=1):
+    d1, d2 = norm_dim(dim1, t.ndim), norm_dim(dim2, t.ndim)
+    return apply("DiagonalBackward0", lambda x: fnp.diagonal(x, offset, d1, d2), [t], view=True)
+
+
+def diagonal_scatter(t, src, offset=0, dim1=0, dim2=1):
+    d1, d2 = norm_dim(dim1, t.ndim), norm_dim(dim2, t.ndim)
+    shape = tuple(t.shape)
+    r, c = _diag_key(shape, offset, d1, d2)
+    dt = t._value.dtype
+    nd = len(shape)
+    rest = [i for i in range(nd) if i not in (d1, d2)]
+    # diagonal(x) has the remaining dims first, then the diagonal
+    g = np.meshgrid(*[np.arange(shape[i]) for i in rest], np.arange(r.shape[0]), indexing="ij")
+    key = [None] * nd
+    for k, i in enumerate(rest):
+        key[i] = g[k]
+    key[d1], key[d2] = r[g[-1]], c[g[-1]]
+    key = tuple(key)
+    mask = np.zeros(shape, bool)
+    mask[key] = True
+    return apply("DiagonalScatterBackward0", lambda x, s: fnp.where(
+        mask, _scatter_add(fnp.zeros(shape, dt), key, cast(s, dt)), x), [t, src])
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
+                 sorter=None):
+    s = _np(sorted_sequence)
+    v = _np(input)
+    side = side or ("right" if right else "left")
+    if sorter is not None:
+        s = np.take_along_axis(s, _np(sorter), -1)
+    if s.ndim == 1:
+        r = np.searchsorted(s, v, side=side)
+    else:
+        r = np.stack([np.searchsorted(s[i], v[i], side=side)
+                      for i in np.ndindex(s.shape[:-1])]).reshape(v.shape)
+    return _new(np.asarray(r, np.int32 if out_int32 else I64))
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    r = np.searchsorted(_np(boundaries), _np(input), side="right" if right else "left")
+    return _new(np.asarray(r, np.int32 if out_int32 else I64))
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    r, c = np.tril_indices(row, offset, col)
+    return _new(np.stack([r, c]).astype(_dtype.to_np(dtype) or I64))
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    r, c = np.triu_indices(row, offset, col)
+    return _new(np.stack([r, c]).astype(_dtype.to_np(dtype) or I64))
+
+
+# ---- shape ------------------------------------------------------------------------------------
+def broadcast_shapes(*shapes):
+    return Size(np.broadcast_shapes(*[(s,) if isinstance(s, int) else tuple(s) for s in shapes]))
+
+
+def broadcast_to(t, size):
+    from fungrad.torch._ops_shape import expand
+    return expand(t, *size)
+
+
+def broadcast_tensors(*tensors):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    shape = broadcast_shapes(*[tuple(t.shape) for t in tensors])
+    return tuple(broadcast_to(t, shape) for t in tensors)
+
+
+def meshgrid(*tensors, indexing="ij"):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    n = len(tensors)
+    sizes = [t.numel() for t in tensors]
+    if indexing == "xy" and n >= 2:
+        sizes[0], sizes[1] = sizes[1], sizes[0]
+    out = []
+    for i, t in enumerate(tensors):
+        ax = i
+        if indexing == "xy" and n >= 2 and i < 2:
+            ax = 1 - i
+        shp = [1] * n
+        shp[ax] = t.numel()
+        out.append(broadcast_to(t.reshape(shp), sizes))
+    return tuple(out)
+
+
+def _atleast(k):
+    def op(*tensors):
+        one = len(tensors) == 1 and isinstance(tensors[0], Tensor)
+        if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+            tensors = tuple(tensors[0])
+        res = []
+        for t in tensors:
+            if t.ndim >= k:
+                res.append(t)
+            elif k == 1 or t.ndim == 0:
+                res.append(t.reshape([1] * k))
+            elif k == 2:
+                res.append(t.unsqueeze(0))
+            else:
+                res.append(t.unsqueeze(0).unsqueeze(-1) if t.ndim == 1 else t.unsqueeze(-1))
+        return res[0] if one else tuple(res)
+    return op
+
+
+atleast_1d, atleast_2d, atleast_3d = _atleast(1), _atleast(2), _atleast(3)
+
+
+def hstack(tensors):
+    from fungrad.torch._ops_shape import cat
+    ts = atleast_1d(*tensors) if len(tensors) > 1 else (atleast_1d(tensors[0]),)
+    return cat(ts, 0 if ts[0].ndim == 1 else 1)
+
+
+def vstack(tensors):
+    from fungrad.torch._ops_shape import cat
+    ts = atleast_2d(*tensors) if len(tensors) > 1 else (atleast_2d(tensors[0]),)
+    return cat(ts, 0)
+
+
+def dstack(tensors):
+    from fungrad.torch._ops_shape import cat
+    ts = atleast_3d(*tensors) if len(tensors) > 1 else (atleast_3d(tensors[0]),)
+    return cat(ts, 2)
+
+
+def column_stack(tensors):
+    from fungrad.torch._ops_shape import cat
+    ts = [t.reshape(-1, 1) if t.ndim <= 1 else t for t in tensors]
+    return cat(ts, 1)
+
+
+def tensor_split(t, indices_or_sections, dim=0):
+    from fungrad.torch._ops_shape import _slice_dim
+    d = norm_dim(dim, t.ndim)
+    n = t.shape[d]
+    ios = indices_or_sections
+    if isinstance(ios, Tensor):
+        ios = ios.tolist()
+    if isinstance(ios, int):
+        q, r = divmod(n, ios)
+        sizes = [q + 1] * r + [q] * (ios - r)
+        bounds = [0] + list(itertools.accumulate(sizes))
+    else:
+        bounds = [0] + [min(int(i), n) for i in ios] + [n]
+    return tuple(_slice_dim(t, d, bounds[i], max(bounds[i], bounds[i + 1]), "SliceBackward0")
+                 for i in range(len(bounds) - 1))
+
+
+def _hvd_split(axis_fn):
+    def op(t, indices_or_sections):
+        d = axis_fn(t)
+        if isinstance(indices_or_sections, int) and t.shape[d] % indices_or_sections:
+            raise RuntimeError(
+                f"torch.{['vsplit', 'hsplit', 'dsplit'][0]} attempted to split along dimension "
+                f"{d}, but the size of the dimension {t.shape[d]} is not divisible by the "
+                f"split_size {indices_or_sections}!")
+        return tensor_split(t, indices_or_sections, d)
+    return op
+
+
+hsplit = _hvd_split(lambda t: 0 if t.ndim == 1 else 1)
+vsplit = _hvd_split(lambda t: 0)
+dsplit = _hvd_split(lambda t: 2)
+
+
+def split_with_sizes(t, split_sizes, dim=0):
+    from fungrad.torch._ops_shape import split
+    return split(t, list(split_sizes), dim)
+
+
+def unflatten(t, dim, sizes):
+    d = norm_dim(dim, t.ndim)
+    shape = list(t.shape)
+    sizes = list(sizes)
+    if -1 in sizes:
+        known = int(np.prod([s for s in sizes if s != -1]))
+        sizes[sizes.index(-1)] = shape[d] // known
+    return t.reshape(shape[:d] + sizes + shape[d + 1:])
+
+
+def ravel(t):
+    return t.reshape(-1)
+
+
+def rot90(t, k=1, dims=(0, 1)):
+    d0, d1 = norm_dim(dims[0], t.ndim), norm_dim(dims[1], t.ndim)
+    return apply("FlipBackward0",
+                 lambda x: fnp.rot90(x, k, axes=(d0, d1)), [t])
+
+
+def fliplr(t):
+    from fungrad.torch._ops_shape import flip
+    return flip(t, 1)
+
+
+def flipud(t):
+    from fungrad.torch._ops_shape import flip
+    return flip(t, 0)
+
+
+def diag_embed(t, offset=0, dim1=-2, dim2=-1):
+    n = t.shape[-1] + abs(offset)
+    nd = t.ndim + 1
+    d1, d2 = norm_dim(dim1, nd), norm_dim(dim2, nd)
+    i = np.arange(t.shape[-1])
+    r, c = i + max(0, -offset), i + max(0, offset)
+    eye = np.zeros((t.shape[-1], n, n), t._value.dtype)
+    eye[i, r, c] = 1
+
+    def fn(x):
+        out = fnp.einsum("...k,kij->...ij", x, eye)
+        return fnp.moveaxis(out, (-2, -1), (d1, d2))
+    return apply("DiagEmbedBackward0", fn, [t])
+
+
+def diagflat(t, offset=0):
+    return diag_embed(t.reshape(-1), offset)
+
+
+def trace(t):
+    return apply("TraceBackward0", lambda x: fnp.trace(x), [t])
+
+
+def block_diag(*tensors):
+    ts = [t.reshape(1, -1) if t.ndim == 1 else (t.reshape(1, 1) if t.ndim == 0 else t)
+          for t in tensors]
+    rows = sum(t.shape[0] for t in ts)
+    cols = sum(t.shape[1] for t in ts)
+    dt = common(*ts)
+    offs = list(itertools.accumulate([(t.shape[0], t.shape[1]) for t in ts],
+                                     lambda a, b: (a[0] + b[0], a[1] + b[1]), initial=(0, 0)))
+
+    def fn(*xs):
+        out = fnp.zeros((rows, cols), dt)
+        for x, (r0, c0) in zip(xs, offs):
+            rr, cc = np.meshgrid(np.arange(x.shape[0]) + r0, np.arange(x.shape[1]) + c0,
+                                 indexing="ij")
+            out = _scatter_add(out, (rr, cc), cast(x, dt))
+        return out
+    return apply("BlockDiagBackward0", fn, ts)
+
+
+def cartesian_prod(*tensors):
+    if len(tensors) == 1:
+        return tensors[0]
+    from fungrad.torch._ops_shape import stack
+    grids = meshgrid(*tensors, indexing="ij")
+    return stack([g.reshape(-1) for g in grids], 1)
+
+
+def combinations(t, r=2, with_replacement=False):
+    n = t.shape[0]
+    it = itertools.combinations_with_replacement if with_replacement else \
+        itertools.combinations
+    idx = np.asarray(list(it(range(n), r)), np.int64).reshape(-1, r)
+    return apply("IndexBackward0", lambda x: x[idx], [t])
+
+
+def kron(a, b):
+    dt = common(a, b)
+    return apply("KronBackward0", lambda x, y: fnp.kron(cast(x, dt), cast(y, dt)), [a, b])
+
+
+def repeat_interleave(t, repeats=None, dim=None, *, output_size=None):
+    if repeats is None:  # torch.repeat_interleave(repeats)
+        r = _np(t)
+        return _new(np.repeat(np.arange(r.shape[0]), r).astype(I64))
+    rep = _np(repeats) if isinstance(repeats, Tensor) else repeats
+    if dim is None:
+        return apply("IndexSelectBackward0",
+                     lambda x: fnp.repeat(fnp.reshape(x, (-1,)), rep), [t])
+    d = norm_dim(dim, t.ndim)
+    idx = np.repeat(np.arange(t.shape[d]), rep)
+    return apply("IndexSelectBackward0", lambda x: fnp.take(x, idx, axis=d), [t])
+
+
+def unfold(t, dimension, size, step):
+    d = norm_dim(dimension, t.ndim)
+    n = t.shape[d] if t.ndim else 1
+    starts = np.arange(0, n - size + 1, step)
+    idx = starts[:, None] + np.arange(size)[None, :]
+
+    def fn(x):
+        if x.ndim == 0:
+            return fnp.reshape(x, (1,))
+        g = fnp.take(x, idx, axis=d)  # shape[:d] + (nwin, size) + shape[d+1:]
+        return fnp.moveaxis(g, d + 1, -1)
+    return apply("UnfoldBackward0", fn, [t], view=True)
+
+
+def tensordot(a, b, dims=2, out=None):
+    if isinstance(dims, Tensor):
+        dims = dims.tolist()
+    dt = common(a, b)
+    return apply("ViewBackward0",
+                 lambda x, y: fnp.tensordot(cast(x, dt), cast(y, dt), dims), [a, b])
+
+
+def inner(a, b):
+    dt = common(a, b)
+    return apply("DotBackward0" if a.ndim == 1 and b.ndim == 1 else "ViewBackward0",
+                 lambda x, y: fnp.inner(cast(x, dt), cast(y, dt)), [a, b])
+
+
+def vdot(a, b):
+    dt = common(a, b)
+    return apply("DotBackward0", lambda x, y: fnp.vdot(cast(x, dt), cast(y, dt)), [a, b])
+
+
+def ger(a, b):
+    dt = common(a, b)
+    return apply("MulBackward0", lambda x, y: fnp.outer(cast(x, dt), cast(y, dt)), [a, b])
+
+
+def cross(a, b, dim=None):
+    dt = common(a, b)
+    shape = np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
+    if dim is None:
+        dim = [i for i, s in enumerate(shape) if s == 3][0]
+    d = norm_dim(dim, len(shape))
+
+    def fn(x, y):
+        x = fnp.broadcast_to(cast(x, dt), shape)
+        y = fnp.broadcast_to(cast(y, dt), shape)
+        return fnp.cross(x, y, axis=d)
+    return apply("LinalgCrossBackward0", fn, [a, b])
+
+
+def chain_matmul(*matrices):
+    from fungrad.torch._ops_math import matmul
+    out = matrices[0]
+    for m in matrices[1:]:
+        out = matmul(out, m)
+    return out
+
+
+def _beta_alpha(beta, alpha, i, prod):
+    if beta == 0:
+        return alpha * prod + 0 * i
+    return beta * i + alpha * prod
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    return apply("AddbmmBackward0", lambda i, a, b: _beta_alpha(
+        beta, alpha, i, fnp.sum(fnp.matmul(a, b), axis=0)), [input, batch1, batch2])
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    return apply("BaddbmmBackward0", lambda i, a, b: _beta_alpha(beta, alpha, i,
+                                                                   fnp.matmul(a, b)),
+                 [input, batch1, batch2])
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):
+    return apply("AddmvBackward0", lambda i, a, b: _beta_alpha(beta, alpha, i, fnp.matmul(a, b)),
+                 [input, mat, vec])
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1):
+    return apply("AddrBackward0", lambda i, a, b: _beta_alpha(beta, alpha, i, fnp.outer(a, b)),
+                 [input, vec1, vec2])
+
+
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    def fn(a, b):
+        d = a[..., :, None, :] - b[..., None, :, :]
+        if p == 2:
+            s = fnp.sum(d * d, axis=-1)
+            safe = fnp.where(s == 0, 1 + 0 * s, s)
+            return fnp.where(s == 0, 0 * s, fnp.sqrt(safe))
+        if p == 1:
+            return fnp.sum(fnp.abs(d), axis=-1)
+        if p == float("inf"):
+            return fnp.max(fnp.abs(d), axis=-1)
+        if p == 0:
+            return fnp.sum((d != 0).astype(d.dtype), axis=-1)
+        s = fnp.sum(fnp.power(fnp.abs(d), p), axis=-1)
+        safe = fnp.where(s == 0, 1 + 0 * s, s)
+        return fnp.where(s == 0, 0 * s, fnp.power(safe, 1.0 / p))
+    return apply("CdistBackward0", fn, [x1, x2])
+
+
+def vander(x, N=None, increasing=False):
+    n = N if N is not None else x.shape[0]
+    pw = np.arange(n) if increasing else np.arange(n)[::-1].copy()
+    return apply("PowBackward0",
+                 lambda v: fnp.power(v[:, None], pw[None, :].astype(v.dtype))
+                 if v.dtype.kind in "fc" else v[:, None] ** pw[None, :], [x])
+
+
+def swapaxes(t, axis0, axis1):
+    from fungrad.torch._ops_shape import transpose
+    return transpose(t, axis0, axis1)
+
+
+def _copy_of(f):
+    def op(*a, **k):
+        r = f(*a, **k)
+        if isinstance(r, tuple):
+            return tuple(x.clone() if isinstance(x, Tensor) else x for x in r)
+        return r.clone()
+    return op
+
+
+def _windows(kind):
+    def op(window_length, periodic=True, *args, dtype=None, layout=None, device=None,
+           requires_grad=False, **kw):
+        n = window_length + 1 if periodic else window_length
+        if kind == "kaiser":
+            beta = args[0] if args else kw.get("beta", 12.0)
+            w = np.kaiser(n, beta)
+        elif kind == "hann":
+            w = np.hanning(n)
+        else:
+            w = {"bartlett": np.bartlett, "blackman": np.blackman, "hamming": np.hamming}[kind](n)
+        if window_length == 1:
+            w = np.ones(1)
+        elif periodic:
+            w = w[:-1]
+        dt = _dtype.to_np(dtype) or _dtype.DEFAULT.np
+        return _new(w.astype(dt), requires_grad)
+    return op
+
+
+FUNCS = {
+    "median": median, "nanmedian": nanmedian, "mode": mode, "kthvalue": kthvalue,
+    "msort": msort, "quantile": quantile, "nanquantile": nanquantile, "nansum": nansum,
+    "nanmean": nanmean, "var_mean": var_mean, "std_mean": std_mean, "aminmax": aminmax,
+    "count_nonzero": count_nonzero, "cummax": cummax, "cummin": cummin,
+    "logcumsumexp": logcumsumexp, "diff": diff, "trapezoid": trapezoid, "trapz": trapz,
+    "cumulative_trapezoid": cumulative_trapezoid, "dist": dist, "renorm": renorm,
+    "histc": histc, "bincount": bincount, "cov": cov, "corrcoef": corrcoef, "unique": unique,
+    "unique_consecutive": unique_consecutive,
+    "scatter": scatter, "scatter_add": scatter_add, "scatter_reduce": scatter_reduce,
+    "index_add": index_add, "index_copy": index_copy, "index_fill": index_fill,
+    "index_put": index_put, "index_reduce": index_reduce, "masked_select": masked_select,
+    "masked_scatter": masked_scatter, "take": take, "take_along_dim": take_along_dim,
+    "put": put, "nonzero": nonzero, "argwhere": argwhere, "select": select,
+    "select_scatter": select_scatter, "slice_scatter": slice_scatter,
+    "diagonal": diagonal, "diagonal_scatter": diagonal_scatter, "searchsorted": searchsorted,
+    "bucketize": bucketize, "tril_indices": tril_indices, "triu_indices": triu_indices,
+    "broadcast_shapes": broadcast_shapes, "broadcast_to": broadcast_to,
+    "broadcast_tensors": broadcast_tensors, "meshgrid": meshgrid, "atleast_1d": atleast_1d,
+    "atleast_2d": atleast_2d, "atleast_3d": atleast_3d, "hstack": hstack, "vstack": vstack,
+    "row_stack": vstack, "dstack": dstack, "column_stack": column_stack,
+    "tensor_split": tensor_split, "hsplit": hsplit, "vsplit": vsplit, "dsplit": dsplit,
+    "split_with_sizes": split_with_sizes, "unflatten": unflatten, "ravel": ravel,
+    "rot90": rot90, "fliplr": fliplr, "flipud": flipud, "diag_embed": diag_embed,
+    "diagflat": diagflat, "trace": trace, "block_diag": block_diag,
+    "cartesian_prod": cartesian_prod, "combinations": combinations, "kron": kron,
+    "repeat_interleave": repeat_interleave, "tensordot": tensordot, "inner": inner,
+    "vdot": vdot, "ger": ger, "cross": cross, "chain_matmul": chain_matmul, "addbmm": addbmm,
+    "baddbmm": baddbmm, "addmv": addmv, "addr": addr, "cdist": cdist, "vander": vander,
+    "swapaxes": swapaxes, "swapdims": swapaxes,
+    "bartlett_window": _windows("bartlett"), "blackman_window": _windows("blackman"),
+    "hamming_window": _windows("hamming"), "hann_window": _windows("hann"),
+    "kaiser_window": _windows("kaiser"),
+}
+METHOD_ONLY = {"unfold": unfold}
+COPY_OF = {"diagonal_copy": diagonal, "select_copy": select, "unfold_copy": unfold}
+_ = (math, F32)

@@ -1,0 +1,522 @@
+"""The rest of torch's op surface, put together: the functions of _ops_elem, _ops_more and
+torch.linalg under their torch names, torch's aliases, every in-place variant (made from the
+out-of-place op: the op is recorded on a snapshot of the tensor and written back by
+``_ops_inplace.commit``, which bumps the version counter that saved-tensor checks read), the
+Tensor methods and properties, and top-level names of nn.functional ops.
+
+``export(namespace)`` fills the torch namespace (only names it does not have yet) and installs
+the methods on Tensor (also only where absent, so the first op modules keep precedence).
+"""
+import builtins
+import warnings
+
+import numpy as np
+
+from fungrad.torch import _dtype
+from fungrad.torch import _ops_elem as E
+from fungrad.torch import _ops_math as M
+from fungrad.torch import _ops_more as X
+from fungrad.torch import _ops_reduce as R
+from fungrad.torch import _ops_shape as S
+from fungrad.torch import linalg as L
+from fungrad.torch._grad_mode import GRAD, INFERENCE
+from fungrad.torch._ops_inplace import _I3, _snapshot, check, commit
+from fungrad.torch._tensor import Size, Tensor, _new
+from fungrad.torch._util import val
+
+__all__ = ["export", "FUNCS", "METHODS", "inplace_of"]
+
+
+def inplace_of(op, name=None):
+    """The in-place variant of the Tensor-level op ``op(self, *args)``."""
+    def ip(self, *args, **kw):
+        check(self)
+        tracked = GRAD.get() and (self._requires_grad or builtins.any(
+            isinstance(a, Tensor) and a._requires_grad for a in args))
+        src = _snapshot(self) if tracked else self
+        r = op(src, *args, **kw)
+        if isinstance(r, tuple):
+            r = r[0]
+        have, want = r._value.dtype, self._value.dtype
+        if have != want and not np.can_cast(have, want, "same_kind") and have != np.bool_:
+            raise RuntimeError(f"result type {_dtype._TYPE_NAMES[have.name]} can't be cast to "
+                               f"the desired output type {_dtype._TYPE_NAMES[want.name]}")
+        commit(self, r)
+        if self._inference and not INFERENCE.get():
+            raise RuntimeError(_I3)
+        return self
+    ip.__name__ = name or (getattr(op, "__name__", "op") + "_")
+    return ip
+
+
+# ---- small functions --------------------------------------------------------------------------
+def _is_complex(t):
+    return t._value.dtype.kind == "c"
+
+
+def _is_floating_point(t):
+    return t._value.dtype.kind == "f"
+
+
+def _is_signed(t):
+    return t._value.dtype.kind in "fic"
+
+
+def _is_nonzero(t):
+    n = t.numel()
+    if n == 0:
+        raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+    if n > 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(np.asarray(val(t)).reshape(()) != 0)
+
+
+def _is_same_size(a, b):
+    return tuple(a.shape) == tuple(b.shape)
+
+
+def can_cast(from_, to):
+    f, t = _dtype.to_np(from_), _dtype.to_np(to)
+    order = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+    if order[f.kind] > order[t.kind]:
+        return False
+    return not (f.kind in "iu" and t.kind == "b")
+
+
+def promote_types(type1, type2):
+    a, b = _dtype.to_np(type1), _dtype.to_np(type2)
+    return _dtype.from_np(_dtype.result_dtype([np.zeros(1, a), np.zeros(1, b)]))
+
+
+def result_type(tensor1, tensor2):
+    return _dtype.from_np(_dtype.result_dtype([val(tensor1), val(tensor2)]))
+
+
+def typename(obj):
+    if isinstance(obj, Tensor):
+        return _dtype.tensor_type_name(obj._value.dtype)
+    return type(obj).__module__ + "." + type(obj).__qualname__
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    from fungrad.torch._creation import as_tensor, tensor
+    if isinstance(obj, Tensor):
+        out = obj if dtype is None else obj.to(dtype)
+        if copy:
+            out = out.clone().detach()
+        return out
+    if copy:
+        return tensor(obj, dtype=dtype, requires_grad=requires_grad)
+    t = as_tensor(obj, dtype=dtype)
+    if requires_grad:
+        t.requires_grad_()
+    return t
+
+
+def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+    warnings.warn("torch.range is deprecated and will be removed in a future release because "
+                  "its behavior is inconsistent with Python's range builtin. Instead, use "
+                  "torch.arange, which produces values in [start, end).", UserWarning,
+                  stacklevel=2)
+    if end is None:
+        start, end = 0, start
+    n = int(np.floor((end - start) / step)) + 1
+    dt = _dtype.to_np(dtype) or _dtype.DEFAULT.np
+    return _new(np.asarray(start + step * np.arange(n), dt), requires_grad)
+
+
+def fill(t, value):
+    from fungrad.torch._ops_inplace import fill_
+    return fill_(t.clone(), value)
+
+
+def detach(t):
+    return t.detach()
+
+
+def adjoint(t):
+    return S.transpose(t, -2, -1)
+
+
+def _identity(t):
+    return t
+
+
+def _false(*a):
+    return False
+
+
+def _true(*a):
+    return True
+
+
+def _none(*a, **k):
+    return None
+
+
+def _cpu_device(*a):
+    from fungrad.torch._device import device
+    return device("cpu")
+
+
+_STATE = {"float32_matmul_precision": "highest", "warn_always": False,
+          "deterministic_debug_mode": 0}
+
+
+def set_float32_matmul_precision(precision):
+    _STATE["float32_matmul_precision"] = precision
+
+
+def get_float32_matmul_precision():
+    return _STATE["float32_matmul_precision"]
+
+
+def set_warn_always(b):
+    _STATE["warn_always"] = bool(b)
+
+
+def is_warn_always_enabled():
+    return _STATE["warn_always"]
+
+
+def set_deterministic_debug_mode(debug_mode):
+    _STATE["deterministic_debug_mode"] = {"default": 0, "warn": 1, "error": 2}.get(debug_mode,
+                                                                                  debug_mode)
+
+
+def get_deterministic_debug_mode():
+    return _STATE["deterministic_debug_mode"]
+
+
+def sum_to_size(t, *size):
+    size = tuple(size[0]) if len(size) == 1 and not isinstance(size[0], int) else size
+    lead = t.ndim - len(size)
+    dims = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(size)
+                                      if s == 1 and t.shape[i + lead] != 1)
+    if not dims:
+        return t
+    r = R.sum(t, dims, keepdim=True)
+    return r.reshape(size)
+
+
+def _stride(t, dim=None):
+    shape = tuple(t.shape)
+    st = []
+    acc = 1
+    for s in reversed(shape):
+        st.append(acc)
+        acc *= builtins.max(s, 1)
+    st = tuple(reversed(st))
+    return st if dim is None else st[dim]
+
+
+def _fill_diagonal_(t, fill_value, wrap=False):
+    import fungrad.numpy as fnp
+    from fungrad.torch._ops_inplace import inplace
+    shape = tuple(t.shape)
+    keep = np.zeros(shape, bool)
+    if len(shape) == 2:
+        step = shape[1] + 1
+        end = keep.size if wrap else builtins.min(shape) * shape[1]
+        keep.reshape(-1)[:end:step] = True
+    else:
+        idx = np.arange(builtins.min(shape))
+        keep[(idx,) * len(shape)] = True
+    fv = np.asarray(fill_value, t._value.dtype)
+    return inplace(t, "FillBackward1", lambda x: fnp.where(keep, fv, x), [])
+
+
+def _random_fill(draw):
+    def op(t, *args, generator=None):
+        from fungrad.torch._generator import numpy_rng
+        check(t)
+        rng = numpy_rng(generator)
+        new = np.asarray(draw(rng, tuple(t.shape), *args)).astype(t._value.dtype)
+        if isinstance(t._value, np.ndarray) and t._value.flags.writeable:
+            np.copyto(t._value, new)
+        else:
+            t._value = new
+        t._vc.v += 1
+        return t
+    return op
+
+
+cauchy_ = _random_fill(lambda g, s, median=0.0, sigma=1.0: median + sigma * np.tan(
+    np.pi * (g.random(s) - 0.5)))
+geometric_ = _random_fill(lambda g, s, p: g.geometric(p, s))
+log_normal_ = _random_fill(lambda g, s, mean=1.0, std=2.0: np.exp(mean + std *
+                                                                     g.standard_normal(s)))
+
+
+def _resize_(t, *size, memory_format=None):
+    size = tuple(size[0]) if len(size) == 1 and not isinstance(size[0], int) else size
+    flat = np.asarray(t._value).reshape(-1)
+    n = int(np.prod(size))
+    new = np.zeros(n, flat.dtype)
+    new[:builtins.min(n, flat.size)] = flat[:n]
+    t._value = new.reshape(size)
+    t._vc.v += 1
+    return t
+
+
+def _apply_(t, callable):
+    v = np.asarray(t._value)
+    out = np.vectorize(callable, otypes=[v.dtype])(v) if v.size else v
+    check(t)
+    np.copyto(t._value, out) if isinstance(t._value, np.ndarray) and \
+        t._value.flags.writeable else setattr(t, "_value", out)
+    t._vc.v += 1
+    return t
+
+
+def _map_(t, other, callable):
+    v, o = np.asarray(t._value), np.broadcast_to(np.asarray(val(other)), t._value.shape)
+    out = np.vectorize(callable, otypes=[v.dtype])(v, o) if v.size else v
+    t._value = out.astype(v.dtype)
+    t._vc.v += 1
+    return t
+
+
+def _new_method(t, *args, **kw):
+    from fungrad.torch._creation import empty, tensor
+    if len(args) == 1 and not isinstance(args[0], int):
+        return tensor(args[0], dtype=t.dtype)
+    return empty(*args, dtype=t.dtype)
+
+
+def _to(dtype):
+    return lambda self, *a, **k: S.to(self, dtype)
+
+
+def _bernoulli_method(t, p=None, *, generator=None):
+    from fungrad.torch._creation import bernoulli
+    if p is None:
+        return bernoulli(t, generator=generator)
+    from fungrad.torch._generator import numpy_rng
+    return _new((numpy_rng(generator).random(tuple(t.shape)) < p).astype(t._value.dtype))
+
+
+def _where_method(self, condition, other):
+    return M.where(condition, self, other)
+
+
+def _polygamma_method(self, n):
+    return E.polygamma(n, self)
+
+
+def _layout(t):
+    return "torch.strided"
+
+
+# ---- the tables -------------------------------------------------------------------------------
+LINALG_TOP = {
+    "det": L.det, "logdet": L.logdet, "slogdet": L.slogdet, "inverse": L.inv,
+    "pinverse": lambda a, rcond=1e-15: L.pinv(a, rtol=rcond),
+    "cholesky": lambda a, upper=False: L.cholesky(a, upper=upper),
+    "qr": lambda a, some=True: L.qr(a, "reduced" if some else "complete"),
+    "svd": lambda a, some=True, compute_uv=True: _svd_old(a, some, compute_uv),
+    "matrix_power": L.matrix_power, "matrix_exp": L.matrix_exp,
+    "cholesky_solve": lambda b, u, upper=False: _cholesky_solve(b, u, upper),
+    "cholesky_inverse": lambda u, upper=False: _cholesky_inverse(u, upper),
+    "triangular_solve": lambda b, a, upper=True, transpose=False, unitriangular=False:
+        _triangular_solve(b, a, upper, transpose, unitriangular),
+    "lu_solve": lambda b, lu, piv: L.lu_solve(lu, piv, b),
+    "nuclear_norm": lambda a, dim=None, keepdim=False: L.matrix_norm(
+        a, "nuc", dim if dim is not None else (-2, -1), keepdim),
+    "frobenius_norm": lambda a, dim=(-2, -1), keepdim=False: L.matrix_norm(a, "fro", dim,
+                                                                           keepdim),
+}
+
+
+def _svd_old(a, some, compute_uv):
+    u, s, vh = L.svd(a, full_matrices=not some)
+    return X._nt("svd", "U", "S", "V")(u, s, adjoint(vh))
+
+
+def _cholesky_solve(b, u, upper):
+    lo = adjoint(u) if upper else u
+    y = L.solve_triangular(lo, b, upper=False)
+    return L.solve_triangular(adjoint(lo), y, upper=True)
+
+
+def _cholesky_inverse(u, upper):
+    from fungrad.torch._creation import eye
+    n = u.shape[-1]
+    return _cholesky_solve(eye(n, dtype=u.dtype), u, upper)
+
+
+def _triangular_solve(b, a, upper, transpose, unitriangular):
+    aa = adjoint(a) if transpose else a
+    up = upper != transpose
+    x = L.solve_triangular(aa, b, upper=up, unitriangular=unitriangular)
+    return X._nt("triangular_solve", "solution", "cloned_coefficient")(x, a.clone())
+
+
+ALIASES = {
+    "absolute": M.abs, "arccos": M.acos, "arcsin": M.asin, "arctan": M.atan,
+    "arccosh": E.FUNCS["acosh"], "arcsinh": E.FUNCS["asinh"], "arctanh": E.FUNCS["atanh"],
+    "arctan2": E.FUNCS["atan2"], "negative": M.neg, "multiply": M.mul, "divide": M.div,
+    "subtract": M.sub, "greater": M.gt, "greater_equal": M.ge, "less": M.lt,
+    "less_equal": M.le, "not_equal": M.ne, "moveaxis": S.movedim, "concatenate": S.cat,
+    "floor_divide": M.floor_divide, "rsub": M.rsub, "true_divide": M.div,
+    "conj": _identity, "conj_physical": _identity, "resolve_conj": _identity,
+    "resolve_neg": _identity,
+}
+
+MISC_TOP = {
+    "is_complex": _is_complex, "is_floating_point": _is_floating_point,
+    "is_nonzero": _is_nonzero, "is_same_size": _is_same_size, "is_signed": _is_signed,
+    "is_inference": lambda t: t._inference, "is_conj": _false, "is_neg": _false,
+    "can_cast": can_cast, "promote_types": promote_types, "result_type": result_type,
+    "typename": typename, "detach": detach, "fill": fill, "adjoint": adjoint,
+    "asarray": asarray, "range": range_,
+    "set_float32_matmul_precision": set_float32_matmul_precision,
+    "get_float32_matmul_precision": get_float32_matmul_precision,
+    "set_warn_always": set_warn_always, "is_warn_always_enabled": is_warn_always_enabled,
+    "set_deterministic_debug_mode": set_deterministic_debug_mode,
+    "get_deterministic_debug_mode": get_deterministic_debug_mode,
+    "is_deterministic_algorithms_warn_only_enabled": _false,
+    "set_flush_denormal": _false, "init_num_threads": _none,
+    "get_default_device": _cpu_device, "set_default_device": _none,
+    "is_autocast_enabled": _false, "is_autocast_cpu_enabled": _false,
+    "is_autocast_cache_enabled": _true, "is_distributed": _false, "is_storage": _false,
+    "is_vulkan_available": _false, "get_device": lambda t: -1,
+    "narrow_copy": lambda t, dim, start, length: S.narrow(t, dim, start, length).clone(),
+}
+
+# Tensor-level copies (``*_copy``) of the view ops: the op followed by a clone
+COPY_TOP = {
+    "expand_copy": S.expand, "permute_copy": S.permute, "t_copy": S.t,
+    "transpose_copy": S.transpose, "view_copy": S.view, "unsqueeze_copy": S.unsqueeze,
+    "squeeze_copy": S.squeeze, "split_copy": S.split, "unbind_copy": S.unbind,
+    "detach_copy": detach, "alias_copy": _identity, "diagonal_copy": X.diagonal,
+    "select_copy": X.select, "unfold_copy": X.unfold, "split_with_sizes_copy":
+        X.split_with_sizes,
+}
+
+# torch's top-level names of ops that live in nn.functional (same positional signatures)
+NN_TOP = ("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "dropout",
+          "alpha_dropout", "feature_alpha_dropout", "batch_norm", "layer_norm", "group_norm",
+          "instance_norm", "embedding", "bilinear", "celu", "selu", "rrelu", "prelu",
+          "hardshrink", "threshold", "threshold_", "pairwise_distance", "pdist",
+          "pixel_shuffle", "pixel_unshuffle", "cosine_similarity", "cosine_embedding_loss",
+          "hinge_embedding_loss", "margin_ranking_loss", "triplet_margin_loss",
+          "poisson_nll_loss", "binary_cross_entropy_with_logits", "rms_norm",
+          "channel_shuffle", "max_pool1d", "max_pool2d", "avg_pool1d", "adaptive_avg_pool1d",
+          "relu_")
+
+FUNCS = {**E.FUNCS, **X.FUNCS, **LINALG_TOP, **ALIASES, **MISC_TOP}
+
+# Tensor methods: name -> function(self, ...); where absent on Tensor
+_METHOD_NAMES = (
+    "acosh asinh atanh exp2 erf erfc erfinv lgamma digamma i0 sinc deg2rad rad2deg trunc fix "
+    "frac logit nan_to_num sgn positive signbit isinf isposinf isneginf isreal imag real angle "
+    "atan2 hypot fmod remainder copysign fmax fmin logaddexp logaddexp2 xlogy igamma igammac "
+    "nextafter float_power heaviside ldexp gcd lcm bitwise_and bitwise_or bitwise_xor "
+    "bitwise_not bitwise_left_shift bitwise_right_shift logical_xor mvlgamma frexp "
+    "median nanmedian mode kthvalue msort quantile nanquantile nansum nanmean aminmax "
+    "count_nonzero cummax cummin logcumsumexp diff dist renorm histc bincount cov corrcoef "
+    "unique unique_consecutive scatter scatter_add scatter_reduce index_add index_copy "
+    "index_fill index_put index_reduce masked_select masked_scatter take take_along_dim put "
+    "nonzero argwhere select select_scatter slice_scatter diagonal diagonal_scatter "
+    "broadcast_to tensor_split hsplit vsplit dsplit split_with_sizes unflatten ravel rot90 "
+    "fliplr flipud diag_embed diagflat trace kron repeat_interleave inner vdot ger cross "
+    "addbmm baddbmm addmv addr swapaxes swapdims det logdet slogdet inverse pinverse cholesky "
+    "qr svd matrix_power matrix_exp cholesky_solve cholesky_inverse triangular_solve lu_solve "
+    "absolute arccos arcsin arctan arccosh arcsinh arctanh arctan2 negative multiply divide "
+    "subtract greater greater_equal less less_equal not_equal moveaxis floor_divide "
+    "true_divide conj conj_physical resolve_conj resolve_neg is_complex is_signed is_nonzero "
+    "is_same_size adjoint narrow_copy acos asin atan log10 logical_and logical_not logical_or "
+    "isfinite allclose equal").split()
+
+METHODS = {n: FUNCS.get(n) or getattr(M, n, None) for n in _METHOD_NAMES}
+METHODS.update({
+    "unfold": X.unfold, "where": _where_method, "polygamma": _polygamma_method,
+    "sum_to_size": sum_to_size, "stride": _stride, "fill_diagonal_": _fill_diagonal_,
+    "cauchy_": cauchy_, "geometric_": geometric_, "log_normal_": log_normal_,
+    "resize_": _resize_, "resize_as_": lambda t, o, memory_format=None: _resize_(t, tuple(o.shape)),
+    "resize": lambda t, *s: t.clone().resize_(*s), "resize_as": lambda t, o: t.clone().resize_(
+        tuple(o.shape)),
+    "apply_": _apply_, "map_": _map_, "new": _new_method, "bernoulli": _bernoulli_method,
+    "multinomial": lambda t, *a, **k: __import__("fungrad.torch._creation", fromlist=["x"])
+    .multinomial(t, *a, **k),
+    "element_size": lambda t: t._value.dtype.itemsize, "ndimension": lambda t: t._value.ndim,
+    "storage_offset": lambda t: 0, "get_device": lambda t: -1, "is_contiguous":
+        lambda t, memory_format=None: True,
+    "is_pinned": _false, "is_shared": _false, "is_set_to": lambda t, o: t._value is o._value,
+    "share_memory_": _identity, "pin_memory": _identity, "to_dense": _identity,
+    "coalesce": _identity, "dim_order": lambda t: tuple(range(t.ndim)),
+    "as_subclass": lambda t, cls: _as_subclass(t, cls),
+    "byte": _to(_dtype.uint8), "char": _to(_dtype.int8), "short": _to(_dtype.int16),
+    "is_floating_point": _is_floating_point,
+    "is_inference": lambda t: t._inference, "is_conj": _false, "is_neg": _false,
+})
+_PROPS = {
+    "is_cpu": True, "is_cuda": False, "is_sparse": False, "is_sparse_csr": False,
+    "is_quantized": False, "is_meta": False, "is_mkldnn": False, "is_mps": False,
+    "is_xla": False, "is_xpu": False, "is_ipu": False, "is_vulkan": False, "is_maia": False,
+    "is_mtia": False, "is_nested": False, "name": None,
+}
+
+# in-place variants: name_ -> out-of-place method
+_INPLACE = (
+    "abs absolute acos acosh addbmm addcdiv addcmul addmm addmv addr arccos arccosh arcsin "
+    "arcsinh arctan2 arctan arctanh asin asinh atan2 atan atanh baddbmm bitwise_and "
+    "bitwise_left_shift bitwise_not bitwise_or bitwise_right_shift bitwise_xor ceil clamp_max "
+    "clamp_min clip conj_physical copysign cos cosh cumprod cumsum deg2rad digamma divide eq erf "
+    "erfc erfinv exp2 expm1 fix float_power floor floor_divide fmod frac gcd ge greater "
+    "greater_equal gt heaviside hypot i0 igamma igammac index_add index_copy index_fill "
+    "index_put index_reduce lcm ldexp le lerp less less_equal lgamma log10 log1p log2 log "
+    "logical_and logical_not logical_or logical_xor logit lt masked_scatter multiply mvlgamma "
+    "nan_to_num ne negative nextafter not_equal polygamma put rad2deg reciprocal remainder "
+    "renorm round rsqrt scatter scatter_add scatter_reduce sgn sigmoid sign sin sinc sinh "
+    "square squeeze subtract swapaxes swapdims t tan tanh transpose tril triu true_divide trunc "
+    "unsqueeze xlogy").split()
+
+_TOP_INPLACE = (
+    "abs acos acosh addmv arccos arccosh arcsin arcsinh arctan arctanh asin asinh atan atanh "
+    "ceil clamp clamp_max clamp_min clip conj_physical cos cosh deg2rad erf erfc exp2 exp expm1 "
+    "fill fix floor frac gcd i0 index_put lcm ldexp log10 log1p log2 log logit nan_to_num neg "
+    "negative rad2deg reciprocal round rsqrt sigmoid sin sinc sinh sqrt square tan tanh trunc "
+    "xlogy zero detach").split()
+
+
+def _as_subclass(t, cls):
+    out = object.__new__(cls)
+    for s in Tensor.__slots__[:-2]:
+        object.__setattr__(out, s, getattr(t, s))
+    return out
+
+
+def export(namespace):
+    """Adds the functions to the torch namespace and the methods to Tensor (where absent)."""
+    for k, f in FUNCS.items():
+        namespace.setdefault(k, f)
+    for k, f in COPY_TOP.items():
+        namespace.setdefault(k, X._copy_of(f))
+    for k, f in METHODS.items():
+        if f is not None and not hasattr(Tensor, k):
+            setattr(Tensor, k, f)
+    for k, v in _PROPS.items():
+        if not hasattr(Tensor, k):
+            setattr(Tensor, k, property(lambda self, v=v: v))
+    if not hasattr(Tensor, "itemsize"):
+        Tensor.itemsize = property(lambda self: self._value.dtype.itemsize)
+        Tensor.nbytes = property(lambda self: self._value.dtype.itemsize * self.numel())
+        Tensor.layout = property(_layout)
+        Tensor.output_nr = property(lambda self: self._output_nr)
+        Tensor.mH = property(lambda self: adjoint(self))
+        Tensor.H = property(lambda self: adjoint(self))
+    for n in _INPLACE:
+        if not hasattr(Tensor, n + "_") and hasattr(Tensor, n):
+            setattr(Tensor, n + "_", inplace_of(getattr(Tensor, n), n + "_"))
+    for n in _TOP_INPLACE:
+        if n + "_" not in namespace:
+            m = getattr(Tensor, n + "_", None)
+            if m is not None:
+                namespace[n + "_"] = m
+    from fungrad.torch.nn import functional as F
+    for n in NN_TOP:
+        if n not in namespace and hasattr(F, n):
+            namespace[n] = getattr(F, n)
+    namespace.setdefault("Size", Size)

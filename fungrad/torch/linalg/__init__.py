@@ -1,0 +1,375 @@
+"""torch.linalg on the core's linear-algebra functions (fungrad.numpy.linalg and
+fungrad.scipy.linalg), whose derivative rules are the core's; each function is one recorded op named
+as torch names its node."""
+import collections
+
+import numpy as np
+
+import fungrad.numpy as fnp
+import fungrad.scipy.linalg as fsl
+from fungrad.torch._record import apply
+from fungrad.torch._tensor import Tensor, _new
+from fungrad.torch._util import cast, common, dims_of
+
+__all__ = ["det", "slogdet", "inv", "inv_ex", "pinv", "cholesky", "cholesky_ex", "qr", "svd",
+           "svdvals", "eigh", "eigvalsh", "eig", "eigvals", "solve", "solve_ex", "lstsq",
+           "norm", "vector_norm", "matrix_norm", "matrix_rank", "matrix_power", "matrix_exp",
+           "cond", "cross", "multi_dot", "householder_product", "tensorinv", "tensorsolve",
+           "vander", "vecdot", "solve_triangular", "lu_factor", "lu", "lu_solve", "diagonal",
+           "matmul"]
+
+_Slogdet = collections.namedtuple("slogdet", ["sign", "logabsdet"])
+_QR = collections.namedtuple("qr", ["Q", "R"])
+_SVD = collections.namedtuple("svd", ["U", "S", "Vh"])
+_Eigh = collections.namedtuple("eigh", ["eigenvalues", "eigenvectors"])
+_Eig = collections.namedtuple("eig", ["eigenvalues", "eigenvectors"])
+_InvEx = collections.namedtuple("inv_ex", ["inverse", "info"])
+_CholEx = collections.namedtuple("cholesky_ex", ["L", "info"])
+_SolveEx = collections.namedtuple("solve_ex", ["result", "info"])
+_Lstsq = collections.namedtuple("lstsq", ["solution", "residuals", "rank", "singular_values"])
+_LU = collections.namedtuple("lu", ["P", "L", "U"])
+_LUF = collections.namedtuple("lu_factor", ["LU", "pivots"])
+
+
+def _sq(a, name):
+    s = tuple(a.shape)
+    if len(s) < 2 or s[-1] != s[-2]:
+        raise RuntimeError(f"linalg.{name}: A must be batches of square matrices, but they are "
+                           f"{s[-2] if len(s) > 1 else 1} by {s[-1] if s else 1} matrices")
+
+
+def _batched(f):
+    """``f`` on one matrix applied over the leading batch dims (a Python loop over the batch)."""
+    def g(x, *rest):
+        if x.ndim == 2:
+            return f(x, *rest)
+        lead = x.shape[:-2]
+        xs = fnp.reshape(x, (-1,) + x.shape[-2:])
+        outs = [f(xs[i], *rest) for i in range(xs.shape[0])]
+        if isinstance(outs[0], tuple):
+            return tuple(fnp.reshape(fnp.stack(o), lead + o[0].shape) for o in zip(*outs))
+        return fnp.reshape(fnp.stack(outs), lead + outs[0].shape)
+    return g
+
+
+def det(A):
+    _sq(A, "det")
+    return apply("LinalgDetBackward0", _batched(fnp.linalg.det), [A])
+
+
+def slogdet(A):
+    _sq(A, "slogdet")
+    s, l = apply("LinalgSlogdetBackward0", lambda x: tuple(_batched(fnp.linalg.slogdet)(x)),
+                 [A], tuple_out=True)
+    return _Slogdet(s, l)
+
+
+def logdet(A):
+    def fn(x):
+        s, l = _batched(fnp.linalg.slogdet)(x)
+        return fnp.where(s < 0, np.nan, l)
+    return apply("LogdetBackward0", fn, [A])
+
+
+def inv(A):
+    _sq(A, "inv")
+    return apply("LinalgInvExBackward0", _batched(fnp.linalg.inv), [A])
+
+
+def inv_ex(A, *, check_errors=False):
+    return _InvEx(inv(A), _new(np.zeros(tuple(A.shape[:-2]), np.int32)))
+
+
+def pinv(A, *, atol=None, rtol=None, hermitian=False):
+    return apply("LinalgPinvBackward0", _batched(lambda x: fnp.linalg.pinv(x, rtol=rtol)), [A])
+
+
+def cholesky(A, *, upper=False):
+    _sq(A, "cholesky")
+    v = np.asarray(A._value)
+    try:
+        np.linalg.cholesky(v)
+    except np.linalg.LinAlgError:
+        raise RuntimeError("linalg.cholesky: The factorization could not be completed because "
+                           "the input is not positive-definite (the leading minor of order "
+                           f"{_bad_minor(v)} is not positive-definite).") from None
+    return apply("LinalgCholeskyExBackward0",
+                 _batched(lambda x: fnp.linalg.cholesky(x, upper=upper)), [A])
+
+
+def _bad_minor(v):
+    m = v.reshape((-1,) + v.shape[-2:])[0]
+    for k in range(1, m.shape[0] + 1):
+        if np.linalg.eigvalsh(m[:k, :k]).min() <= 0:
+            return k
+    return m.shape[0]
+
+
+def cholesky_ex(A, *, upper=False, check_errors=False):
+    return _CholEx(cholesky(A, upper=upper), _new(np.zeros(tuple(A.shape[:-2]), np.int32)))
+
+
+def qr(A, mode="reduced"):
+    if mode == "r":
+        r = apply("LinalgQrBackward0", _batched(lambda x: fnp.linalg.qr(x, mode="r")), [A])
+        return _QR(_new(np.zeros(0, A._value.dtype)), r)
+    q, r = apply("LinalgQrBackward0",
+                 lambda x: tuple(_batched(lambda m: tuple(fnp.linalg.qr(m, mode=mode)))(x)),
+                 [A], tuple_out=True)
+    return _QR(q, r)
+
+
+def svd(A, full_matrices=True, *, driver=None):
+    u, s, vh = apply("LinalgSvdBackward0", lambda x: tuple(_batched(
+        lambda m: tuple(fnp.linalg.svd(m, full_matrices=full_matrices)))(x)), [A],
+        tuple_out=True)
+    return _SVD(u, s, vh)
+
+
+def svdvals(A, *, driver=None):
+    return apply("LinalgSvdBackward0", _batched(lambda m: fnp.linalg.svd(m, compute_uv=False)),
+                 [A])
+
+
+def eigh(A, UPLO="L"):
+    w, v = apply("LinalgEighBackward0", lambda x: tuple(_batched(
+        lambda m: tuple(fnp.linalg.eigh(m, UPLO=UPLO, symmetrize_input=False)))(x)), [A],
+        tuple_out=True)
+    return _Eigh(w, v)
+
+
+def eigvalsh(A, UPLO="L"):
+    return eigh(A, UPLO).eigenvalues
+
+
+def eig(A):
+    w, v = apply("LinalgEigBackward0", lambda x: tuple(_batched(
+        lambda m: tuple(fnp.linalg.eig(m)))(x)), [A], tuple_out=True)
+    return _Eig(w, v)
+
+
+def eigvals(A):
+    return eig(A).eigenvalues
+
+
+def solve(A, B, *, left=True):
+    dt = common(A, B)
+
+    def fn(a, b):
+        a, b = cast(a, dt), cast(b, dt)
+        if not left:
+            return fnp.swapaxes(_solve(fnp.swapaxes(a, -1, -2), fnp.swapaxes(b, -1, -2)), -1, -2)
+        return _solve(a, b)
+    return apply("LinalgSolveExBackward0", fn, [A, B])
+
+
+def _solve(a, b):
+    vec = b.ndim == a.ndim - 1
+    if vec:
+        b = b[..., None]
+    shape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    a = fnp.broadcast_to(a, shape + a.shape[-2:])
+    b = fnp.broadcast_to(b, shape + b.shape[-2:])
+    out = _bt(fnp.linalg.solve)(a, b)
+    return out[..., 0] if vec else out
+
+
+def solve_ex(A, B, *, left=True, check_errors=False):
+    return _SolveEx(solve(A, B, left=left), _new(np.zeros(tuple(A.shape[:-2]), np.int32)))
+
+
+def lstsq(A, B, rcond=None, *, driver=None):
+    x = apply("LinalgLstsqBackward0", lambda a, b: fnp.matmul(fnp.linalg.pinv(a), b), [A, B])
+    return _Lstsq(x, _new(np.zeros(0, A._value.dtype)),
+                  _new(np.asarray(np.linalg.matrix_rank(np.asarray(A._value)), np.int64)),
+                  _new(np.zeros(0, A._value.dtype)))
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
+    axes = dims_of(dim, x.ndim)
+
+    def fn(v):
+        a = fnp.abs(v)
+        if ord == float("inf"):
+            return fnp.max(a, axis=axes, keepdims=keepdim)
+        if ord == -float("inf"):
+            return fnp.min(a, axis=axes, keepdims=keepdim)
+        if ord == 0:
+            return fnp.sum((a != 0).astype(v.dtype), axis=axes, keepdims=keepdim)
+        if ord == 1:
+            return fnp.sum(a, axis=axes, keepdims=keepdim)
+        if ord == 2:
+            s = fnp.sum(v * v, axis=axes, keepdims=keepdim)
+            safe = fnp.where(s == 0, 1 + 0 * s, s)
+            return fnp.where(s == 0, 0 * s, fnp.sqrt(safe))
+        return fnp.power(fnp.sum(fnp.power(a, ord), axis=axes, keepdims=keepdim), 1.0 / ord)
+    return apply("LinalgVectorNormBackward0", fn, [x])
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+    d = dims_of(dim, A.ndim)
+
+    def fn(v):
+        if ord == "fro":
+            return fnp.sqrt(fnp.sum(v * v, axis=d, keepdims=keepdim))
+        m = fnp.moveaxis(v, d, (-2, -1))
+        if ord == "nuc":
+            r = fnp.sum(_batched(lambda x: fnp.linalg.svd(x, compute_uv=False))(m), axis=-1)
+        elif ord in (2, -2):
+            sv = _batched(lambda x: fnp.linalg.svd(x, compute_uv=False))(m)
+            r = fnp.max(sv, axis=-1) if ord == 2 else fnp.min(sv, axis=-1)
+        elif ord in (1, -1):
+            cs = fnp.sum(fnp.abs(m), axis=-2)
+            r = fnp.max(cs, axis=-1) if ord == 1 else fnp.min(cs, axis=-1)
+        else:
+            rs = fnp.sum(fnp.abs(m), axis=-1)
+            r = fnp.max(rs, axis=-1) if ord == float("inf") else fnp.min(rs, axis=-1)
+        if keepdim:
+            for ax in sorted(d):
+                r = fnp.expand_dims(r, ax)
+        return r
+    name = "LinalgVectorNormBackward0" if ord == "fro" else "LinalgMatrixNormBackward0"
+    return apply(name, fn, [A])
+
+
+def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
+    if ord is None:
+        if dim is None or isinstance(dim, int) or len(dim) == 1:
+            return vector_norm(A if dim is not None or A.ndim <= 1 else A.reshape(-1), 2, dim,
+                               keepdim)
+        return matrix_norm(A, "fro", dim, keepdim)
+    if isinstance(ord, str) or (dim is not None and not isinstance(dim, int) and len(dim) == 2) \
+            or (dim is None and A.ndim == 2):
+        return matrix_norm(A, ord, dim if dim is not None else (-2, -1), keepdim)
+    return vector_norm(A, ord, dim, keepdim)
+
+
+def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None):
+    v = np.asarray(A._value)
+    return _new(np.asarray(np.linalg.matrix_rank(v, tol=tol if tol is not None else atol),
+                           np.int64))
+
+
+def matrix_power(A, n):
+    if n < 0:
+        A, n = inv(A), -n
+    return apply("MmBackward0",
+                 _batched(lambda x: fnp.linalg.matrix_power(x, n)), [A])
+
+
+def matrix_exp(A):
+    return apply("LinalgMatrixExpBackward0", _batched(fsl.expm), [A])
+
+
+def cond(A, p=None):
+    def fn(x):
+        sv = _batched(lambda m: fnp.linalg.svd(m, compute_uv=False))(x)
+        return fnp.max(sv, axis=-1) / fnp.min(sv, axis=-1)
+    if p is None or p == 2:
+        return apply("DivBackward0", fn, [A])
+    return apply("MulBackward0", lambda x: fnp.linalg.cond(x, p), [A])
+
+
+def cross(a, b, *, dim=-1):
+    from fungrad.torch._ops_more import cross as _cross
+    return _cross(a, b, dim)
+
+
+def multi_dot(tensors):
+    from fungrad.torch._ops_math import matmul
+    out = tensors[0]
+    for t in tensors[1:]:
+        out = matmul(out, t)
+    return out
+
+
+def householder_product(A, tau):
+    def fn(a, t):
+        m, n = a.shape[-2], a.shape[-1]
+        q = fnp.eye(m, dtype=a.dtype)
+        for i in range(t.shape[-1]):
+            e = np.zeros(m, a.dtype)
+            e[i] = 1
+            below = np.arange(m) > i
+            v = fnp.where(below, a[:, i], e)
+            q = q - t[i] * fnp.matmul(fnp.matmul(q, v[:, None]), v[None, :])
+        return q[:, :n]
+    return apply("LinalgHouseholderProductBackward0", fn, [A, tau])
+
+
+def tensorinv(A, ind=2):
+    return apply("ViewBackward0", lambda x: fnp.linalg.tensorinv(x, ind), [A])
+
+
+def tensorsolve(A, B, dims=None):
+    return apply("ViewBackward0", lambda a, b: fnp.linalg.tensorsolve(a, b, dims), [A, B])
+
+
+def vander(x, *, N=None):
+    n = N if N is not None else x.shape[-1]
+    return apply("CumprodBackward0",
+                 lambda v: fnp.power(v[..., :, None], np.arange(n).astype(v.dtype)), [x])
+
+
+def vecdot(x, y, *, dim=-1):
+    return apply("SumBackward1", lambda a, b: fnp.sum(fnp.conj(a) * b, axis=dim), [x, y])
+
+
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
+    def one(a, b):
+        return fsl.solve_triangular(a, b, lower=not upper, unit_diagonal=unitriangular)
+
+    def fn(a, b):
+        if not left:
+            at, bt = fnp.swapaxes(a, -1, -2), fnp.swapaxes(b, -1, -2)
+            return fnp.swapaxes(_bt(lambda u, w: fsl.solve_triangular(
+                u, w, lower=upper, unit_diagonal=unitriangular))(at, bt), -1, -2)
+        return _bt(one)(a, b)
+    return apply("LinalgSolveTriangularBackward0", fn, [A, B])
+
+
+def _bt(f):
+    def g(a, b):
+        if a.ndim == 2 and b.ndim == 2:
+            return f(a, b)
+        shape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        a = fnp.reshape(fnp.broadcast_to(a, shape + a.shape[-2:]), (-1,) + a.shape[-2:])
+        b = fnp.reshape(fnp.broadcast_to(b, shape + b.shape[-2:]), (-1,) + b.shape[-2:])
+        return fnp.reshape(fnp.stack([f(a[i], b[i]) for i in range(a.shape[0])]),
+                           shape + b.shape[-2:])
+    return g
+
+
+def lu_factor(A, *, pivot=True):
+    import scipy.linalg as sl
+    v = np.asarray(A._value)
+    lu_, piv = sl.lu_factor(v)
+    return _LUF(_new(lu_), _new((piv + 1).astype(np.int32)))
+
+
+def lu(A, *, pivot=True):
+    def fn(x):
+        p, l, u = fsl.lu(x)
+        return p, l, u
+    p, l, u = apply("LinalgLuBackward0", fn, [A], tuple_out=True)
+    return _LU(p.detach(), l, u)
+
+
+def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
+    import scipy.linalg as sl
+    piv = np.asarray(pivots._value) - 1
+    luv = np.asarray(LU._value)
+    return _new(sl.lu_solve((luv, piv), np.asarray(B._value), trans=1 if adjoint else 0))
+
+
+def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    from fungrad.torch._ops_more import diagonal as _d
+    return _d(A, offset, dim1, dim2)
+
+
+def matmul(a, b):
+    from fungrad.torch._ops_math import matmul as _m
+    return _m(a, b)
+
+
+_ = Tensor
