@@ -297,3 +297,25 @@ def cnn_classifier_run(torch, steps=200, state=None):
 @scenario("optim")
 def t_cnn_lenet_adam_steplr_200_steps(torch):
     return cnn_classifier_run(torch)
+
+
+@scenario("optim")
+def o_step_hooks_and_order_warning(torch):
+    from nn_kit import W
+    p = torch.nn.Parameter(torch.ones(2))
+    o = torch.optim.SGD([p], lr=0.1)
+    s = torch.optim.lr_scheduler.StepLR(o, 1, gamma=0.5)
+    _, early = W(lambda: s.step())
+    log = []
+    h1 = o.register_step_pre_hook(lambda opt, args, kwargs: log.append(
+        ["pre", type(opt).__name__, len(args), sorted(kwargs)]))
+    o.register_step_post_hook(lambda opt, args, kwargs: log.append(["post", args[0] is opt]))
+    p.grad = torch.ones(2)
+    o.step()
+    h1.remove()
+    o.step()
+    o2 = torch.optim.Adam([p], lr=0.1)
+    s2 = torch.optim.lr_scheduler.ExponentialLR(o2, 0.9)
+    o2.step()
+    _, late = W(lambda: s2.step())
+    return {"early_warning": early, "log": log, "late_warning": late, "p": L(p)}

@@ -21,6 +21,14 @@ _EPOCH_DEPRECATION = ("The epoch parameter in `scheduler.step()` was not necessa
                       "https://github.com/pytorch/pytorch/issues/new/choose.")
 
 
+_ORDER_WARNING = ("Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch "
+                  "1.1.0 and later, you should call them in the opposite order: "
+                  "`optimizer.step()` before `lr_scheduler.step()`.  Failure to do this will "
+                  "result in PyTorch skipping the first value of the learning rate schedule. "
+                  "See more details at "
+                  "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate")
+
+
 class LRScheduler:
     _get_lr_called_within_step = False
 
@@ -57,6 +65,8 @@ class LRScheduler:
         raise NotImplementedError
 
     def step(self, epoch=None):
+        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", True):
+            warnings.warn(_ORDER_WARNING, UserWarning, stacklevel=2)
         self._step_count += 1
         self._get_lr_called_within_step = True
         try:

@@ -5,11 +5,13 @@ runs under no_grad) and bump each parameter's version counter, so a graph that s
 parameter before the step still raises torch's in-place error when reused.
 """
 import copy
-from collections import defaultdict
+import functools
+from collections import OrderedDict, defaultdict
 
 import numpy as np
 
 from fungrad.torch._grad_mode import enable_grad, no_grad
+from fungrad.torch._node import RemovableHandle
 from fungrad.torch._tensor import Tensor, _new
 
 __all__ = ["Optimizer", "required"]
@@ -30,8 +32,49 @@ def _typename(obj):
     return type(obj).__name__
 
 
+def _with_step_hooks(step):
+    @functools.wraps(step)
+    def wrapper(self, *args, **kwargs):
+        for hook in list(self._optimizer_step_pre_hooks.values()):
+            res = hook(self, (self,) + args, kwargs)
+            if res is not None:
+                if not (isinstance(res, tuple) and len(res) == 2):
+                    raise RuntimeError("optimizer step pre hook must return None or a tuple of "
+                                       f"(new_args, new_kwargs), but got {res}.")
+                args, kwargs = res
+                args = args[1:] if args and args[0] is self else args
+        self._opt_called = True
+        out = step(self, *args, **kwargs)
+        for hook in list(self._optimizer_step_post_hooks.values()):
+            hook(self, (self,) + args, kwargs)
+        return out
+    wrapper._wrapped_with_hooks = True
+    return wrapper
+
+
 class Optimizer:
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        st = cls.__dict__.get("step")
+        if st is not None and not getattr(st, "_wrapped_with_hooks", False):
+            cls.step = _with_step_hooks(st)
+
+    def register_step_pre_hook(self, hook):
+        """``hook(optimizer, args, kwargs) -> None or (args, kwargs)`` before each step."""
+        h = RemovableHandle(self._optimizer_step_pre_hooks)
+        self._optimizer_step_pre_hooks[h.id] = hook
+        return h
+
+    def register_step_post_hook(self, hook):
+        """``hook(optimizer, args, kwargs)`` after each step."""
+        h = RemovableHandle(self._optimizer_step_post_hooks)
+        self._optimizer_step_post_hooks[h.id] = hook
+        return h
+
     def __init__(self, params, defaults):
+        self._optimizer_step_pre_hooks = OrderedDict()
+        self._optimizer_step_post_hooks = OrderedDict()
+        self._opt_called = False
         self.defaults = defaults
         self.state = defaultdict(dict)
         self.param_groups = []
@@ -51,6 +94,9 @@ class Optimizer:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        self.__dict__.setdefault("_optimizer_step_pre_hooks", OrderedDict())
+        self.__dict__.setdefault("_optimizer_step_post_hooks", OrderedDict())
+        self.__dict__.setdefault("_opt_called", False)
 
     def __repr__(self):
         s = type(self).__name__ + " ("
@@ -156,6 +202,7 @@ class Optimizer:
         self.state = state
         self.param_groups = new_groups
 
+    @_with_step_hooks
     def step(self, closure=None):
         loss = None
         if closure is not None:
