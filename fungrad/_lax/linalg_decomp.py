@@ -206,13 +206,19 @@ def cholesky(a):
 triangular_solve_p = Primitive("triangular_solve")
 
 
-def _tri_solve_2d(a, b, left_side, lower, transpose_a, unit_diagonal):
+# scipy >= 1.15 solves stacks of matrices in one call; older versions loop here
+_SCIPY_BATCHES = tuple(int(v) for v in __import__("scipy").__version__.split(".")[:2]) >= (1, 15)
+
+
+def _tri_solve(a, b, left_side, lower, transpose_a, unit_diagonal):
     if left_side:
         return _sla.solve_triangular(a, b, trans=1 if transpose_a else 0, lower=lower,
                                      unit_diagonal=unit_diagonal, check_finite=False)
     # x op(a) = b  <=>  op(a)^T x^T = b^T
-    return _sla.solve_triangular(a, b.T, trans=0 if transpose_a else 1, lower=lower,
-                                 unit_diagonal=unit_diagonal, check_finite=False).T
+    return np.swapaxes(_sla.solve_triangular(a, np.swapaxes(b, -1, -2),
+                                             trans=0 if transpose_a else 1, lower=lower,
+                                             unit_diagonal=unit_diagonal, check_finite=False),
+                       -1, -2)
 
 
 def _triangular_solve_impl(a, b, *, left_side, lower, transpose_a, unit_diagonal):
@@ -220,8 +226,8 @@ def _triangular_solve_impl(a, b, *, left_side, lower, transpose_a, unit_diagonal
     dtype = np.result_type(a, b)
 
     def one(a2, b2):
-        return _tri_solve_2d(a2, b2, left_side, lower, transpose_a, unit_diagonal)
-    out = _stacked(one, a, b) if a.ndim > 2 else one(a, b)
+        return _tri_solve(a2, b2, left_side, lower, transpose_a, unit_diagonal)
+    out = _stacked(one, a, b) if a.ndim > 2 and not _SCIPY_BATCHES else one(a, b)
     return np.ascontiguousarray(out, dtype)
 
 
