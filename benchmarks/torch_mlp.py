@@ -1,7 +1,7 @@
 """fungrad.torch vs real PyTorch: an MLP trained 50 steps with ``loss.backward()`` (CPU), two ways:
 raw tensors with a hand-written SGD step, and an ``nn.Module`` (Sequential of Linear/ReLU) with
 ``nn.CrossEntropyLoss`` and ``torch.optim.Adam`` (zero_grad/backward/step), both sides starting
-from the same state_dict.
+from the same state_dict; and a small CNN (two Conv2d + MaxPool2d, Linear) with Adam.
 
 The same script runs against both modules; the per-step time ratio (fungrad.torch / torch) is
 printed for a small net (64-32-10, batch 16) and a 512-wide one (512-512-512-10, batch 64).
@@ -88,6 +88,30 @@ def train_module(torch, sizes, batch, steps, lr=1e-3):
     return (time.perf_counter() - t0) / steps, loss.item()
 
 
+def train_cnn(torch, sizes, batch, steps, lr=1e-3):
+    """Seconds per step of a small CNN (conv 1->8->16 3x3, ReLU, max-pool, linear) + Adam on
+    1x28x28 inputs; ``sizes`` is ignored, the weights come from a fixed numpy generator."""
+    nn = torch.nn
+    rng = np.random.default_rng(1)
+    X = torch.tensor(rng.standard_normal((batch, 1, 28, 28)).astype(np.float32))
+    Y = torch.tensor(rng.integers(0, 10, batch))
+    model = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Flatten(), nn.Linear(16 * 7 * 7, 10))
+    state = {k: torch.tensor((rng.standard_normal(tuple(v.shape)) * 0.1).astype(np.float32))
+             for k, v in model.state_dict().items()}
+    model.load_state_dict(state)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = loss_fn(model(X), Y)
+        loss.backward()
+        opt.step()
+    return (time.perf_counter() - t0) / steps, loss.item()
+
+
 def best(torch, sizes, batch, steps, repeats, fn=train):
     fn(torch, sizes, batch, 3)  # warm up
     runs = [fn(torch, sizes, batch, steps) for _ in range(repeats)]
@@ -107,8 +131,10 @@ def main():
         torch = None
     print(f"{'loop':14s} {'config':38s} {'fungrad.torch':>14s} {'torch':>10s} {'ratio':>7s}  "
           "losses")
-    for loop, fn in (("tensors + SGD", train), ("Module + Adam", train_module)):
-        for name, (sizes, batch) in CONFIGS.items():
+    runs = [("tensors + SGD", train, CONFIGS), ("Module + Adam", train_module, CONFIGS),
+            ("CNN + Adam", train_cnn, {"1x28x28, conv 8-16, batch 32": (None, 32)})]
+    for loop, fn, configs in runs:
+        for name, (sizes, batch) in configs.items():
             tf, lf = best(ftorch, sizes, batch, args.steps, args.repeats, fn)
             if torch is None:
                 print(f"{loop:14s} {name:38s} {tf * 1e6:11.0f} us {'n/a':>10s}")
