@@ -278,7 +278,7 @@ def collapse(operand, start_dimension, stop_dimension=None):
     x = _arr(operand)
     shape = _aval(x).shape
     stop = len(shape) if stop_dimension is None else stop_dimension
-    start, stop = slice(start_dimension, stop).indices(len(shape))[:2]
+    start, stop = builtins.slice(start_dimension, stop).indices(len(shape))[:2]
     size = int(np.prod(shape[start:stop], dtype=np.int64))
     return L.reshape(x, shape[:start] + (size,) + shape[stop:])
 
@@ -468,7 +468,18 @@ def round(x, rounding_method=RoundingMethod.AWAY_FROM_ZERO):  # noqa: A001 - JAX
     return L.select(L.ge(L.abs(frac), _c(0.5, x)), L.add(t, L.sign(x)), t)
 
 
-exp2, cbrt, nextafter, population_count = _uf.exp2, _uf.cbrt, _uf.nextafter, _uf.population_count
+exp2, cbrt, nextafter = _uf.exp2, _uf.cbrt, _uf.nextafter
+
+
+def population_count(x):
+    """The number of set bits, in x's dtype (negative integers count their two's complement)."""
+    x = _arr(x)
+    dt = _aval(x).dtype
+    if dt.kind == "b":
+        return x
+    _int_info(dt, "population_count")
+    v = bitcast_convert_type(x, _unsigned(dt)) if dt.kind == "i" else x
+    return L.convert_element_type(_uf.population_count(v), dt)
 erf_inv, erfc, lgamma, digamma = _sp.erfinv, _sp.erfc, _sp.gammaln, _sp.digamma
 igamma, igammac, polygamma, zeta = _sp.gammainc, _sp.gammaincc, _sp.polygamma, _sp.zeta
 bessel_i0e, bessel_i1e = _sp.i0e, _sp.i1e
@@ -1085,7 +1096,7 @@ def gather(operand, start_indices, dimension_numbers, slice_sizes, *, unique_ind
     batch_shape = ishape[:-1]
     out_rank = len(batch_shape) + len(dn.offset_dims)
     batch_positions = [p for p in range(out_rank) if p not in dn.offset_dims]
-    gmode = GatherScatterMode.from_any(mode)
+    gmode = GatherScatterMode.CLIP if mode is None else GatherScatterMode.from_any(mode)
     clip = gmode in (GatherScatterMode.CLIP, GatherScatterMode.PROMISE_IN_BOUNDS)
     arrays, inb = _window_indices(
         aval.shape, idx, dict(zip(window_dims, dn.offset_dims)),
@@ -1211,9 +1222,11 @@ def scatter_apply(operand, scatter_indices, func, dimension_numbers, *, update_s
 
 
 def index_take(src, idxs, axes):
-    """src[idxs[:, 0], idxs[:, 1], ...] along `axes`."""
+    """src[idxs[0], idxs[1], ...] with idxs[k] indexing axis axes[k] (one index array per axis,
+    all of one length N); the result has the N taken entries first, then the other axes."""
     x = _arr(src)
     idx = _arr(idxs)
+    idx = L.transpose(idx, (1, 0)) if not _concrete(idx) else np.asarray(idx).T
     nd = _aval(x).ndim
     axes = [_axis(a, nd) for a in axes]
     dn = GatherDimensionNumbers(
@@ -1404,37 +1417,54 @@ def custom_root(f, initial_guess, solve, tangent_solve, has_aux=False):
 
 
 def custom_linear_solve(matvec, b, solve, transpose_solve=None, symmetric=False, has_aux=False):
-    """x = solve(matvec, b) for the linear map `matvec`, differentiated implicitly: with A the
-    map (and theta the values it closes over), dx = solve(matvec, db - (dA) x). Reverse mode
-    transposes that tangent, which needs `solve` to trace as a linear function of its right-hand
-    side (direct solvers are; iterative ones on while_loop are not)."""
-    from fungrad._api.forward import jvp as _jvp
-    from fungrad._api.misc import closure_convert
+    """x = solve(matvec, b) for the linear map `matvec` (A), differentiated implicitly rather
+    than through the solver (which may iterate, e.g. conjugate gradients on while_loop): the
+    cotangent of b is transpose_solve(A^T, ct) (solve itself where symmetric=True), and the
+    values theta that matvec closes over get -(d(A x)/d theta)^T ct_b. Values `solve` closes
+    over shape how the solution is found, not what it is: they get no derivative (as in JAX).
+    Reverse mode only (the rule is a custom_vjp): jvp / jacfwd through it raise."""
+    from fungrad._api.custom import custom_vjp
+    from fungrad._api.misc import closure_convert, linear_transpose
+    from fungrad._api.reverse import vjp as _vjp
     conv, consts = closure_convert(matvec, b)
+    sconv, sconsts = closure_convert(lambda r: solve(matvec, r), b)
+    nc, ns = len(consts), len(sconsts)
+    tconv, tconsts = None, []
+    if transpose_solve is not None and not symmetric:
+        vecmat = linear_transpose(matvec, b)
+        tconv, tconsts = closure_convert(
+            lambda r: transpose_solve(lambda y: vecmat(y)[0], r), b)
 
-    @_custom_jvp
-    def lin_solve(rhs, *cs):
-        return solve(lambda v: conv(v, *cs), rhs)
+    def run(rhs, *args):
+        return sconv(rhs, *args[nc:nc + ns])
 
-    @lin_solve.defjvp
-    def lin_solve_jvp(primals, tangents):
-        rhs, *cs = primals
-        trhs, *tcs = tangents
-        out = lin_solve(rhs, *cs)
-        x = out[0] if has_aux else out
-        r = trhs
-        if cs:
-            _, da_x = _jvp(lambda *c: conv(x, *c), tuple(cs), tuple(tcs))
-            rl, rt = tree_flatten(r)
-            r = tree_unflatten(rt, [L.sub(a, c) for a, c in zip(rl, tree_flatten(da_x)[0])])
-        t = solve(lambda v: conv(v, *cs), r)
+    def fwd(rhs, *args):
+        out = run(rhs, *args)
+        return out, (out[0] if has_aux else out, args)
+
+    def bwd(res, ct):
+        x, args = res
+        cs = args[:nc]
+        ct_x = ct[0] if has_aux else ct
+        if symmetric:
+            ct_b = sconv(ct_x, *args[nc:nc + ns])
+        elif tconv is not None:
+            ct_b = tconv(ct_x, *args[nc + ns:])
+        else:
+            raise TypeError("custom_linear_solve: differentiating in reverse mode needs "
+                            "transpose_solve (or symmetric=True for a symmetric matvec).")
         if has_aux:
-            t = (t[0], tree_unflatten(tree_flatten(out[1])[1],
-                                      [np.zeros(_aval(v).shape, _aval(v).dtype)
-                                       for v in tree_flatten(out[1])[0]]))
-        return out, t
+            ct_b = ct_b[0]
+        cts_c = ()
+        if nc:
+            _, pull = _vjp(lambda *c: conv(x, *c), *cs)
+            neg = tree_unflatten(tree_flatten(ct_b)[1], [L.neg(v) for v in tree_flatten(ct_b)[0]])
+            cts_c = tuple(pull(neg))
+        return (ct_b, *cts_c, *[None] * (len(args) - nc))
 
-    return lin_solve(b, *consts)
+    lin_solve = custom_vjp(run)
+    lin_solve.defvjp(fwd, bwd)
+    return lin_solve(b, *consts, *sconsts, *tconsts)
 
 
 # re-exported loop (JAX's lax.fori_loop is fungrad's already)
