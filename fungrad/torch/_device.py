@@ -6,7 +6,7 @@ storage-free tensors); asking for CUDA raises the error a CPU-only torch build r
 """
 import functools
 
-__all__ = ["device", "check_device", "cuda", "backends", "compile", "mps"]
+__all__ = ["device", "CPU", "check_device", "cuda", "backends", "compile", "mps"]
 
 _NO_CUDA = "Torch not compiled with CUDA enabled"
 _KNOWN = ("cpu", "cuda", "meta", "mps", "xpu", "hip", "xla", "lazy", "vulkan", "ipu", "hpu",
@@ -47,12 +47,7 @@ class device:
     def __str__(self):
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
-    def __eq__(self, other):
-        if isinstance(other, str):
-            try:
-                other = device(other)
-            except RuntimeError:
-                return False
+    def __eq__(self, other):  # as torch: a device never equals a string
         if not isinstance(other, device):
             return NotImplemented
         return self.type == other.type and self.index == other.index
@@ -68,6 +63,9 @@ class device:
 
     def __exit__(self, *exc):
         return False
+
+
+CPU = device("cpu")
 
 
 def check_device(d):

@@ -198,11 +198,15 @@ def clone(a, memory_format=None):
 
 def to(a, *args, **kwargs):
     """Only dtype conversion is meaningful here (device arguments are accepted and ignored)."""
+    from fungrad.torch._device import check_device, device
     dt = kwargs.get("dtype")
+    check_device(kwargs.get("device"))
     for x in args:
         if isinstance(x, Tensor):
             dt = x.dtype
-        elif not isinstance(x, str) and x is not None and not isinstance(x, bool):
+        elif isinstance(x, (str, device)) or type(x) is int:
+            check_device(x)  # 'cpu' is accepted; CUDA raises torch's CPU-build error
+        elif x is not None and not isinstance(x, bool):
             dt = x
     if dt is None or to_np(dt) == a._value.dtype:
         return a

@@ -83,7 +83,8 @@ class Tensor:
 
     @property
     def device(self):
-        return "cpu"
+        from fungrad.torch._device import CPU
+        return CPU
 
     @property
     def is_leaf(self):

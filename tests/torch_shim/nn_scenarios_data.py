@@ -146,6 +146,12 @@ def d06_devices_and_flags(torch):
             "cudnn": [isinstance(torch.backends.cudnn.benchmark, bool),
                       torch.backends.mps.is_available()],
             "zeros_device": L(torch.zeros(2, device="cpu")),
+            "tensor_device": [repr(torch.ones(1).device), torch.ones(1).device.type,
+                              str(torch.ones(1).device), torch.ones(1).device == "cpu"],
+            "to_device": [L(torch.ones(2).to(torch.device("cpu"))),
+                          L(torch.ones(2).to("cpu", torch.float64)),
+                          str(torch.ones(2).to(device="cpu", dtype=torch.float64).dtype)],
+            "to_cuda": E(lambda: torch.ones(2).to("cuda")),
             "ones_device_obj": L(torch.ones(2, device=torch.device("cpu")))}
 
 

@@ -76,7 +76,8 @@ def test_meta_and_cuda_devices():
         m.cuda()
     with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
         torch.ones(2, device="cuda:0")
-    assert torch.device("cpu") == "cpu" and str(torch.device("cpu", 0)) == "cpu:0"
+    assert torch.device("cpu") != "cpu" and str(torch.device("cpu", 0)) == "cpu:0"
+    assert torch.ones(1).device == torch.device("cpu") and torch.ones(1).device.type == "cpu"
     assert not torch.cuda.is_available() and torch.cuda.device_count() == 0
 
 
