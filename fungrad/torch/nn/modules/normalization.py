@@ -10,8 +10,7 @@ from fungrad.torch.nn.modules.module import Module
 from fungrad.torch.nn.parameter import Parameter
 
 __all__ = ["LayerNorm", "GroupNorm", "RMSNorm", "LocalResponseNorm", "BatchNorm1d",
-           "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
-           "SyncBatchNorm"]
+           "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"]
 
 
 class LayerNorm(Module):
@@ -196,8 +195,6 @@ class BatchNorm2d(_BatchNorm):
 class BatchNorm3d(_BatchNorm):
     _expected_dims = (5,)
 
-
-SyncBatchNorm = BatchNorm1d
 
 
 class _InstanceNorm(_NormBase):
