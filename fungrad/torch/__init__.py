@@ -95,7 +95,8 @@ from fungrad.torch._creation import (  # noqa: E402
     bernoulli as bernoulli, logspace as logspace, multinomial as multinomial, normal as normal,
     randint_like as randint_like, randperm as randperm)
 from fungrad.torch._device import (  # noqa: E402
-    backends as backends, compile as compile, cuda as cuda, device as device, mps as mps)
+    accelerator as accelerator, backends as backends, compile as compile, cuda as cuda,
+    device as device, mps as mps)
 from fungrad.torch._generator import (  # noqa: E402
     Generator as Generator, default_generator as default_generator,
     get_rng_state as get_rng_state, initial_seed as initial_seed, seed as seed,

@@ -6,7 +6,8 @@ storage-free tensors); asking for CUDA raises the error a CPU-only torch build r
 """
 import functools
 
-__all__ = ["device", "CPU", "check_device", "cuda", "backends", "compile", "mps"]
+__all__ = ["device", "CPU", "check_device", "cuda", "backends", "compile", "mps",
+           "accelerator"]
 
 _NO_CUDA = "Torch not compiled with CUDA enabled"
 _KNOWN = ("cpu", "cuda", "meta", "mps", "xpu", "hip", "xla", "lazy", "vulkan", "ipu", "hpu",
@@ -145,6 +146,29 @@ class _MPS:
 
 
 mps = _MPS()
+
+
+class _Accelerator:
+    """torch.accelerator on a machine without one (tutorials pick 'cpu' through it)."""
+
+    @staticmethod
+    def is_available():
+        return False
+
+    @staticmethod
+    def current_accelerator(check_available=False):
+        return None
+
+    @staticmethod
+    def device_count():
+        return 0
+
+    @staticmethod
+    def synchronize(device=None):
+        pass
+
+
+accelerator = _Accelerator()
 backends = _Flags(
     cudnn=_Flags(enabled=True, benchmark=False, deterministic=False, allow_tf32=True,
                  is_available=lambda: False, version=lambda: None),
