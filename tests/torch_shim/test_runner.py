@@ -86,3 +86,14 @@ def test_missing_module_and_usage():
     assert r.stdout.strip() == "2.13.0+fungrad ['-c', 'a', 'b']"
     r = _run(["-m", "fungrad.torch"])
     assert r.returncode == 2 and "usage" in r.stdout
+
+
+def test_quickstart_tutorial_runs_unchanged():
+    r = _run(["-m", "fungrad.torch", os.path.join(HERE, "scripts", "quickstart_tutorial.py")])
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert out.startswith("Using cpu device\nNeuralNetwork(\n  (flatten): Flatten(start_dim=1, "
+                          "end_dim=-1)\n  (linear_relu_stack): Sequential(\n    (0): Linear("
+                          "in_features=784, out_features=64, bias=True)\n")
+    assert out.count("Accuracy: ") == 2 and out.count("\nloss: ") == 4
+    assert out.rstrip().endswith("torch.Size([1, 10]) True")
