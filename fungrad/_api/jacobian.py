@@ -13,7 +13,7 @@ from fungrad._core.tree import tree_flatten, tree_unflatten
 from fungrad._lax import moveaxis, reshape
 from fungrad._api.args import as_leaf, check_argnums, check_differentiable
 from fungrad._api.forward import jvp
-from fungrad._api.reverse import vjp
+from fungrad._api.reverse import check_complex_inputs, check_complex_output, vjp
 from fungrad._api.vmap import vmap
 
 
@@ -56,8 +56,11 @@ def _assemble(out_leaves, out_tree, in_avals, diff_tree, single, blocks_for):
     return tree_unflatten(out_tree, rows)
 
 
-def jacfwd(fun, argnums=0, has_aux=False):
+def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
     """Jacobian by forward mode: one batched jvp over the standard basis of the inputs.
+
+    Inputs must be real, as in JAX (complex inputs: holomorphic=True for the complex derivative
+    of a holomorphic function, else jvp directly); outputs may be complex.
 
     >>> import fungrad as fg, fungrad.numpy as fnp
     >>> fg.jacfwd(lambda x: x ** 2)(fnp.array([1.0, 2.0]))
@@ -68,6 +71,7 @@ def jacfwd(fun, argnums=0, has_aux=False):
     @api_boundary
     def jac_f(*args):
         leaves, diff_tree, single, flat_fun = _prepare("jacfwd", fun, argnums, args)
+        check_complex_inputs("jacfwd", leaves, holomorphic)
         in_avals = [get_aval(x) for x in leaves]
 
         def push(*ts):
@@ -78,6 +82,9 @@ def jacfwd(fun, argnums=0, has_aux=False):
         res = vmap(push, out_axes=(0, None) if has_aux else 0)(*basis)
         tangents, aux = (res if has_aux else (res, None))
         t_leaves, out_tree = tree_flatten(tangents)
+        if holomorphic:
+            for t in t_leaves:
+                check_complex_output("jacfwd", get_aval(t), True)
         sizes = [a.size for a in in_avals]
         starts = np.cumsum([0] + sizes)
 
@@ -94,8 +101,11 @@ def jacfwd(fun, argnums=0, has_aux=False):
     return jac_f
 
 
-def jacrev(fun, argnums=0, has_aux=False):
+def jacrev(fun, argnums=0, has_aux=False, holomorphic=False):
     """Jacobian by reverse mode: one vjp, pulled back over the standard basis of the outputs.
+
+    Outputs must be real, as in JAX (complex inputs then get grad's convention, see
+    value_and_grad); holomorphic=True takes complex inputs and outputs (the complex derivative).
 
     >>> import fungrad as fg, fungrad.numpy as fnp
     >>> fg.jacrev(lambda x: x ** 2)(fnp.array([1.0, 2.0]))
@@ -106,6 +116,8 @@ def jacrev(fun, argnums=0, has_aux=False):
     @api_boundary
     def jac_f(*args):
         leaves, diff_tree, single, flat_fun = _prepare("jacrev", fun, argnums, args)
+        if holomorphic:
+            check_complex_inputs("jacrev", leaves, True)
         in_avals = [get_aval(x) for x in leaves]
         res = vjp(flat_fun, *leaves, has_aux=has_aux)
         out, pull = res[0], res[1]
@@ -114,6 +126,7 @@ def jacrev(fun, argnums=0, has_aux=False):
         for a in out_avals:
             if not is_float(a.dtype):
                 raise TypeError(f"jacrev requires floating point outputs, got {a.str_short()}")
+            check_complex_output("jacrev", a, holomorphic)
         basis = _basis(out_avals)
         cts = vmap(lambda *b: pull(tree_unflatten(out_tree, b)))(*basis)  # tuple over inputs
         sizes = [a.size for a in out_avals]
@@ -132,7 +145,7 @@ def jacrev(fun, argnums=0, has_aux=False):
 jacobian = jacrev
 
 
-def hessian(fun, argnums=0, has_aux=False):
+def hessian(fun, argnums=0, has_aux=False, holomorphic=False):
     """Hessian of a scalar function: jacfwd(jacrev(fun)), forward over reverse.
 
     >>> import fungrad as fg, fungrad.numpy as fnp
@@ -140,4 +153,4 @@ def hessian(fun, argnums=0, has_aux=False):
     array([[ 6.,  0.],
            [ 0., 12.]])
     """
-    return jacfwd(jacrev(fun, argnums, has_aux), argnums, has_aux)
+    return jacfwd(jacrev(fun, argnums, has_aux, holomorphic), argnums, has_aux, holomorphic)

@@ -41,6 +41,43 @@ def _check_cotangent(i, ct, aval):
             f"ct.astype({aval.dtype.name!r}).")
 
 
+def check_complex_inputs(name, leaves, holomorphic):
+    """The input dtypes a Jacobian-like transform takes: with holomorphic=True complex ones
+    only; without it, for the forward-mode ones (jacfwd, hessian's outer jacfwd), real ones."""
+    for x in leaves:
+        aval = get_aval(x)
+        if holomorphic and aval.dtype.kind != "c":
+            raise DtypeError(
+                f"{name} with holomorphic=True requires inputs with complex dtype, but got "
+                f"{aval.dtype.name} ({aval.str_short()}). Fix: pass complex inputs, e.g. "
+                "x.astype(complex), or drop holomorphic=True for real inputs.")
+        if not holomorphic and name == "jacfwd" and aval.dtype.kind == "c":
+            raise DtypeError(
+                f"{name} requires real-valued inputs (input dtype that is a sub-dtype of "
+                f"np.floating), but got {aval.dtype.name} ({aval.str_short()}). For holomorphic "
+                "differentiation, pass holomorphic=True. For differentiation of non-holomorphic "
+                "functions involving complex inputs, use fungrad.jvp directly (or "
+                "differentiate with respect to the real and imaginary parts as real inputs).")
+
+
+def check_complex_output(name, aval, holomorphic):
+    """Output dtype rules of grad/jacrev (and jacfwd with holomorphic=True), as JAX's."""
+    if holomorphic:
+        if aval.dtype.kind != "c":
+            raise DtypeError(
+                f"{name} with holomorphic=True requires outputs with complex dtype, but got "
+                f"{aval.dtype.name} ({aval.str_short()}). Fix: drop holomorphic=True for a "
+                "real-valued function.")
+        return
+    if aval.dtype.kind == "c" and name != "jacfwd":
+        raise DtypeError(
+            f"{name} requires real-valued outputs (output dtype that is a sub-dtype of "
+            f"np.floating), but got {aval.dtype.name} ({aval.str_short()}). For holomorphic "
+            "differentiation, pass holomorphic=True. For differentiation of non-holomorphic "
+            "functions involving complex outputs, use fungrad.vjp directly, or differentiate a "
+            "real quantity of it, e.g. fnp.real(f(x)) or fnp.abs(f(x)) ** 2.")
+
+
 @api_boundary
 def vjp(fun, *primals, has_aux=False):
     """(fun(*primals), vjp_fn) where vjp_fn(ct) returns the cotangents of `primals` (a tuple).
@@ -75,7 +112,8 @@ def vjp(fun, *primals, has_aux=False):
         cts = []
         for i, (c, a) in enumerate(zip(ct_leaves, lin.out_avals)):
             # a Python scalar is weakly typed: it takes the output's dtype (1.0 for a float32 output)
-            weak = type(c) in (int, float) and is_float(a.dtype)
+            weak = type(c) in (int, float, complex) and is_float(a.dtype) and (
+                type(c) is not complex or a.dtype.kind == "c")
             c = np.asarray(c, a.dtype) if weak else as_leaf(c)
             _check_cotangent(i, c, a)
             cts.append(c)
@@ -85,11 +123,16 @@ def vjp(fun, *primals, has_aux=False):
     return (out, vjp_fn, aux) if has_aux else (out, vjp_fn)
 
 
-def value_and_grad(fun, argnums=0, has_aux=False, allow_int=False):
+def value_and_grad(fun, argnums=0, has_aux=False, allow_int=False, holomorphic=False):
     """A function returning (fun(*args), gradient of fun with respect to args[argnums]).
 
     `fun` must return a real scalar (with has_aux, a pair (scalar, aux); then the value is
     (scalar, aux)). argnums may be an int or a tuple of ints; the gradient has the same structure.
+
+    Complex numbers follow JAX: for a real-valued `fun` of complex inputs the gradient is the
+    pullback of the cotangent 1.0, df/dx - i df/dy for z = x + iy (the conjugate of the
+    steepest-ascent direction: step along conj(grad) to increase fun). With holomorphic=True,
+    `fun` must take and return complex values and the gradient is the complex derivative f'(z).
 
     >>> import fungrad as fg, fungrad.numpy as fnp
     >>> fg.value_and_grad(lambda x: fnp.sum(x ** 2))(fnp.array([1.0, 2.0]))
@@ -103,6 +146,8 @@ def value_and_grad(fun, argnums=0, has_aux=False, allow_int=False):
         leaves, diff_tree = tree_flatten(diff)
         leaves = [as_leaf(x) for x in leaves]
         check_differentiable("grad", leaves, argnums, allow_int)
+        if holomorphic:
+            check_complex_inputs("grad", leaves, True)
 
         def flat_fun(*xs):
             new_args = list(args)
@@ -121,11 +166,7 @@ def value_and_grad(fun, argnums=0, has_aux=False, allow_int=False):
                 f"returned a value of structure {out_tree!r}. Fix: return one scalar, use "
                 "has_aux=True to return extra values, or use jacobian/vjp for several outputs.")
         out_aval = get_aval(out_leaves[0])
-        if out_aval.dtype.kind == "c":
-            raise TypeError(
-                f"grad requires a real-valued output, but the function returned "
-                f"{out_aval.str_short()} (complex). Fix: differentiate a real quantity of it, "
-                "e.g. fnp.real(f(x)) or fnp.abs(f(x)) ** 2; jvp and vjp take complex outputs.")
+        check_complex_output("grad", out_aval, holomorphic)
         if out_aval.shape != () or not is_float(out_aval.dtype):
             raise TypeError(
                 f"grad requires a real scalar output, but the function returned "
@@ -145,14 +186,15 @@ def value_and_grad(fun, argnums=0, has_aux=False, allow_int=False):
     return value_and_grad_f
 
 
-def grad(fun, argnums=0, has_aux=False, allow_int=False):
-    """The gradient of a scalar function with respect to args[argnums].
+def grad(fun, argnums=0, has_aux=False, allow_int=False, holomorphic=False):
+    """The gradient of a scalar function with respect to args[argnums] (complex numbers: see
+    value_and_grad; holomorphic=True for the complex derivative of a holomorphic function).
 
     >>> import fungrad as fg, fungrad.numpy as fnp
     >>> fg.grad(fnp.sin)(0.0)
     array(1.)
     """
-    vg = value_and_grad(fun, argnums, has_aux, allow_int)
+    vg = value_and_grad(fun, argnums, has_aux, allow_int, holomorphic)
 
     @functools.wraps(fun)
     @api_boundary

@@ -176,6 +176,13 @@ select = select_p.bind
 convert_p = Primitive("convert_element_type")
 
 
+def _convert_impl(x, *, new_dtype):
+    x = np.asarray(x)
+    if x.dtype.kind == "c" and new_dtype.kind != "c":
+        x = np.real(x)  # complex -> real takes the real part (lax's rule; numpy would warn)
+    return x.astype(new_dtype)
+
+
 def _convert_jvp(primals, tangents, *, new_dtype):
     out = convert_p.bind(primals[0], new_dtype=new_dtype)
     t = tangents[0]
@@ -184,13 +191,28 @@ def _convert_jvp(primals, tangents, *, new_dtype):
     return out, convert_p.bind(t, new_dtype=new_dtype)
 
 
-register(convert_p, impl=lambda x, *, new_dtype: np.asarray(x).astype(new_dtype),
+def _convert_transpose(ct, x, *, new_dtype):
+    # real -> complex transposes to the real part of the cotangent (the conversion's real-linear
+    # adjoint under JAX's pairing Re(sum(ct * t))); complex -> real back to complex; both by the
+    # conversion rule of _convert_impl
+    return [convert_p.bind(ct, new_dtype=x.aval.dtype)]
+
+
+def _convert_emit(ctx, eqn, args):
+    new_dtype = eqn.params["new_dtype"]
+    x = args[0]
+    if eqn.invars[0].aval.dtype.kind == "c" and new_dtype.kind != "c":
+        x = f"np.real({x})"
+    return f"np.asarray({x}).astype({ctx.param(new_dtype)})"
+
+
+register(convert_p, impl=_convert_impl,
          abstract_eval=lambda x, *, new_dtype: shaped(x.shape, new_dtype),
          jvp=_convert_jvp,
-         transpose=lambda ct, x, *, new_dtype: [convert_p.bind(ct, new_dtype=x.aval.dtype)],
+         transpose=_convert_transpose,
          batch=lambda size, vals, dims, *, new_dtype: (
              convert_p.bind(vals[0], new_dtype=new_dtype), dims[0]),
-         emit=Emit("np.asarray({0}).astype({new_dtype})", fresh=True))
+         emit=Emit(_convert_emit, fresh=True))
 
 
 def convert_element_type(x, dtype):

@@ -7,12 +7,22 @@ Imports: _core, lax._families, lax._jvp_rules, lax.arith.
 """
 import numpy as np
 
+from fungrad._core.aval import shaped
+from fungrad._core.primitive import (
+    INEXACT, INTEGER_OR_BOOL, NOT_LINEAR, CallImpl, DtypeFamily, Emit, Primitive, Ufunc,
+    register)
 from fungrad._core.trace import get_aval
-from fungrad._lax._families import naryop, unop
-from fungrad._core.primitive import INEXACT, INTEGER_OR_BOOL, CallImpl, Emit, Ufunc
+from fungrad._lax._families import _ELEMENTWISE_BATCH, naryop, unop
 from fungrad._lax._jvp_rules import defjvp, jvp_zero
+from fungrad._lax.complex_parts import conj, real
 from fungrad._lax.arith import (
     add, convert_element_type, div, mul, neg, select, sub, zeros_like_aval)
+
+
+# ordered or rounding operations numpy does not define for complex numbers
+REAL_ONLY = DtypeFamily("real (non-complex)", "biuf",
+                        "It is not defined for complex numbers; apply it to fnp.real(z), "
+                        "fnp.imag(z) or fnp.abs(z).")
 
 
 def _const(value, like):
@@ -55,14 +65,40 @@ atanh_p = unop("atanh", np.arctanh, emit=Ufunc(np.arctanh), dtypes=INEXACT,
 sqrt_p = unop("sqrt", np.sqrt, emit=Ufunc(np.sqrt), dtypes=INEXACT,
               jvp=defjvp(lambda t, ans, x: div(t, mul(_const(2, ans), ans))))
 # logistic is a primitive, not exp composed, so that large |x| neither overflows nor loses precision
-logistic_p = unop("logistic", lambda x: np.exp(-np.logaddexp(0, -x)).astype(np.result_type(x)),
-                  emit=CallImpl(), dtypes=INEXACT,
+def _logistic_impl(x):
+    if np.result_type(x).kind == "c":  # no logaddexp for complex: the plain formula, as JAX
+        return np.asarray(1 / (1 + np.exp(-x)), np.result_type(x))
+    return np.exp(-np.logaddexp(0, -x)).astype(np.result_type(x))
+
+
+logistic_p = unop("logistic", _logistic_impl, emit=CallImpl(), dtypes=INEXACT,
                   jvp=defjvp(lambda t, ans, x: mul(t, mul(ans, sub(_const(1, ans), ans)))))
-abs_p = unop("abs", np.abs, emit=Ufunc(np.abs),
-             jvp=defjvp(lambda t, ans, x: mul(t, sign(x))))
+
+
+def _abs_abstract(x):
+    """|x| keeps a real dtype; of complex numbers it is real (complex128 -> float64, numpy's)."""
+    if x.dtype.kind == "c":
+        return shaped(x.shape, np.dtype(x.dtype.char.lower()))
+    return x if not x.weak_type else shaped(x.shape, x.dtype)
+
+
+def _abs_dx(t, ans, x):
+    if get_aval(x).dtype.kind != "c":
+        return mul(t, sign(x))
+    # d|z| = Re(conj(z) dz) / |z|, complex-linear in nothing but real-linear in dz; 0 at z == 0
+    # (JAX's choice: the tangent of |z| at 0 vanishes, as sign(0) = 0 does for reals)
+    zero = zeros_like_aval(get_aval(ans))
+    is_zero = eq(ans, zero)
+    safe = select(is_zero, np.ones_like(zero), ans)
+    return div(real(mul(conj(x), t)), safe)
+
+
+abs_p = register(Primitive("abs"), impl=np.abs, abstract_eval=_abs_abstract,
+                 jvp=defjvp(_abs_dx), transpose=NOT_LINEAR, batch=_ELEMENTWISE_BATCH,
+                 emit=Ufunc(np.abs))
 sign_p = unop("sign", np.sign, emit=Ufunc(np.sign), jvp=jvp_zero)
-floor_p = unop("floor", np.floor, emit=Ufunc(np.floor), jvp=jvp_zero)
-ceil_p = unop("ceil", np.ceil, emit=Ufunc(np.ceil), jvp=jvp_zero)
+floor_p = unop("floor", np.floor, emit=Ufunc(np.floor), jvp=jvp_zero, dtypes=REAL_ONLY)
+ceil_p = unop("ceil", np.ceil, emit=Ufunc(np.ceil), jvp=jvp_zero, dtypes=REAL_ONLY)
 round_p = unop("round", np.round, emit=Ufunc(np.round), jvp=jvp_zero)
 
 
@@ -114,10 +150,10 @@ max_p = naryop("max", np.maximum, 2, emit=Ufunc(np.maximum),
                jvp=defjvp(_minmax_rule(True, True), _minmax_rule(True, False)))
 min_p = naryop("min", np.minimum, 2, emit=Ufunc(np.minimum),
                jvp=defjvp(_minmax_rule(False, True), _minmax_rule(False, False)))
-atan2_p = naryop("atan2", np.arctan2, 2, emit=Ufunc(np.arctan2), dtypes=INEXACT,
+atan2_p = naryop("atan2", np.arctan2, 2, emit=Ufunc(np.arctan2), dtypes=REAL_ONLY,
                  jvp=defjvp(lambda t, ans, x, y: mul(t, div(y, add(mul(x, x), mul(y, y)))),
                             lambda t, ans, x, y: mul(t, neg(div(x, add(mul(x, x), mul(y, y)))))))
-rem_p = naryop("rem", np.fmod, 2, emit=Ufunc(np.fmod),
+rem_p = naryop("rem", np.fmod, 2, emit=Ufunc(np.fmod), dtypes=REAL_ONLY,
                jvp=defjvp(lambda t, ans, x, y: t,
                           lambda t, ans, x, y: mul(t, neg(_trunc(div(x, y))))))
 

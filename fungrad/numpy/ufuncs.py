@@ -244,7 +244,8 @@ def sinc(x):
 
 
 # ---- further ufuncs (numpy breadth)
-from fungrad._lax import ufuncs as _lx  # noqa: E402 (grouped with the functions that use it)
+from fungrad._lax import complex_parts as _cp  # noqa: E402 (grouped with the functions that use it)
+from fungrad._lax import ufuncs as _lx  # noqa: E402
 
 
 def _is_inexact(x):
@@ -292,7 +293,8 @@ def isinf(x, /):
     x = asarray(x)
     if not _is_inexact(x):
         return _falses(x)
-    return lax.eq(lax.abs(x), np.asarray(np.inf, get_aval(x).dtype))
+    mag = lax.abs(x)  # real for complex x: infinite where either part is
+    return lax.eq(mag, np.asarray(np.inf, get_aval(mag).dtype))
 
 
 def isposinf(x, /, out=None):
@@ -444,45 +446,41 @@ def i0(x):
 degrees, radians = rad2deg, deg2rad
 
 
-def _complex_note(name, x):
-    if get_aval(x).dtype.kind == "c":
-        if isinstance(x, np.ndarray):
-            return True
-        raise NotImplementedError(f"{name} of a traced complex value: complex numbers are not "
-                                  "supported by fungrad's transforms yet")
-    return False
+def _is_complex(x):
+    return get_aval(x).dtype.kind == "c"
 
 
 def real(val, /):
-    """The real part (the value itself for real dtypes)."""
+    """The real part (the value itself for real dtypes); float64 for complex128, as numpy."""
     x = asarray(val)
-    return np.real(x).copy() if _complex_note("real", x) else x
+    return _cp.real(x) if _is_complex(x) else x
 
 
 def imag(val, /):
     """The imaginary part (zeros for real dtypes)."""
     x = asarray(val)
-    if _complex_note("imag", x):
-        return np.imag(x).copy()
+    if _is_complex(x):
+        return _cp.imag(x)
     return lax.broadcast_to(np.zeros((), get_aval(x).dtype), get_aval(x).shape)
 
 
 def conjugate(x, /):
     """The complex conjugate (the value itself for real dtypes)."""
     x = asarray(x)
-    return np.conjugate(x) if _complex_note("conjugate", x) else x
+    return _cp.conj(x) if _is_complex(x) else x
 
 
 conj = conjugate
 
 
 def angle(z, deg=False):
-    """The argument of z: 0 or pi for reals (zero gradient)."""
+    """The argument of z, arctan2(imag(z), real(z)) (0 or pi for reals, with a zero gradient)."""
     x = asarray(z)
-    if _complex_note("angle", x):
-        return np.angle(x, deg)
-    x, = promote_inexact(x)
-    out = arctan2(np.zeros((), get_aval(x).dtype), x)
+    if _is_complex(x):
+        out = arctan2(_cp.imag(x), _cp.real(x))
+    else:
+        x, = promote_inexact(x)
+        out = arctan2(np.zeros((), get_aval(x).dtype), x)
     return rad2deg(out) if deg else out
 
 
