@@ -245,7 +245,7 @@ CASES = {
         lambda lax, x, i: lax.gather(x, i, _gdn(lax, **ROWS), (1, 3)),
         _args(_n(5, 3), _int(0, 5, (4, 1))), (0,)),
     "gather_windows_fill": Case(
-        lambda lax, x, i: lax.gather(x, i, _gdn(lax, **WIN), (2, 3), mode="fill"),
+        lambda lax, x, i: lax.gather(x, i, _gdn(lax, **WIN), (2, 3), mode="fill", fill_value=-1.0),
         _args(_n(6, 5), _int(-1, 6, (3, 2))), (0,)),
     "gather_batching": Case(
         lambda lax, x, i: lax.gather(x, i, _gdn(lax, **BATCHED), (1, 1)),
@@ -288,3 +288,8 @@ CASES = {
     "custom_root": Case(_sqrt_root, _args(_pos(3)), (0,)),
     "custom_linear_solve": Case(_linear_solve, _args(_n(3, 3), _n(3)), (0, 1)),
 }
+
+
+def grad_weights(v):
+    """Fixed weights w of the scalar sum(fn(...) * w) whose gradient is compared."""
+    return (np.arange(np.size(v)).reshape(np.shape(v)) % 3 + 1.0)
