@@ -22,7 +22,9 @@ from fungrad._interp.jaxpr_transforms import (
     transpose_jaxpr,
 )
 from fungrad._interp.passes import optimize
-from fungrad._interp.staging import StagingTracer
+from fungrad._core.eval import run_closed
+from fungrad._interp.linearize import linearize_flat
+from fungrad._interp.staging import StagingTracer, hoist_consts, stage_flat
 from fungrad._hop._util import emit_call
 from fungrad._lax import moveaxis
 
@@ -67,26 +69,34 @@ class LinearizedProgram:
 
 
 def linearize_program(closed, diff_mask):
-    """The one linearization of a program (cached per program and mask): its JVP, split by partial
-    evaluation into a forward program and a linear tangent program, whose transpose is the
-    backward program. None where the split leaves a primal output unknown or a tangent known."""
+    """The one linearization of a program (cached per program and mask), in one trace: the
+    program is run under the direct linearize (LinearizeTrace) of a staging trace, so its
+    primal operations become the forward program and its tangent operations the linear program,
+    whose residuals (values of the forward program it reads) become extra forward outputs; the
+    linear program's transpose is the backward program. Two traces in all (this and the
+    transpose), where JVP + partial evaluation + transpose took three."""
     diff_mask = tuple(diff_mask)
     return derived("linearize", closed, diff_mask, lambda: _linearize(closed, diff_mask))
 
 
 def _linearize(closed, diff_mask):
-    jv, out_nz = derived("jvp", closed, diff_mask, lambda: jvp_jaxpr(closed, list(diff_mask)))
-    n, nd = len(diff_mask), sum(diff_mask)
-    unknowns = (False,) * n + (True,) * nd
-    known, unknown, out_uk, num_res = derived(
-        "partial_eval", jv, unknowns, lambda: partial_eval_jaxpr(jv, list(unknowns)))
-    m = len(closed.out_avals)
-    if any(out_uk[:m]) or not all(out_uk[m:]):
-        return None
-    linear_in = (False,) * num_res + (True,) * nd
-    backward = derived("transpose", unknown, linear_in,
-                       lambda: transpose_jaxpr(unknown, list(linear_in)))
-    return LinearizedProgram(known, backward, num_res, out_nz)
+    found = {}
+
+    def forward(*primals):
+        def f(*diff):
+            it = iter(diff)
+            return run_closed(closed, *[next(it) if m else p for p, m in zip(primals, diff_mask)])
+        outs, _, lin = linearize_flat(f, [p for p, m in zip(primals, diff_mask) if m],
+                                      "linearize of a program")
+        tangent, residuals = hoist_consts(lin.jaxpr, only_tracers=True)
+        found.update(tangent=tangent, num_res=len(residuals), out_zero=lin.out_zero)
+        return list(outs) + residuals
+
+    fwd, _ = stage_flat(forward, list(closed.in_avals), "linearize of a program")
+    num_res, nd = found["num_res"], sum(diff_mask)
+    linear_in = [False] * num_res + [True] * nd
+    backward = transpose_jaxpr(found["tangent"], linear_in)
+    return LinearizedProgram(fwd, backward, num_res, [not z for z in found["out_zero"]])
 
 
 def _impl(*args, jaxpr):
