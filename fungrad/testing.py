@@ -7,6 +7,11 @@ Forward mode: jvp(f, args, t) against (f(args + eps t) - f(args - eps t)) / (2 e
 direction t. Reverse mode: for a random cotangent ct, <ct, J t> (by finite differences) must equal
 <J^T ct, t> (by vjp). Both recurse on the derivative functions up to `order`.
 
+Complex values: directions and cotangents are random in both the real and the imaginary part (so
+non-holomorphic functions are checked in every real direction), and the pairing is JAX's,
+<a, b> = Re(sum(a * b)) = sum(Re a Re b - Im a Im b): the real bilinear form under which
+fungrad's (and JAX's) transposes are adjoints, unconjugated.
+
 Imports: _api, _core.tree (a public facade).
 """
 import numpy as np
@@ -27,12 +32,28 @@ def _leaves(tree):
     return [np.asarray(x) for x in tree_flatten(tree)[0]]
 
 
+def _random_array(shape, dtype, rng):
+    if np.dtype(dtype).kind == "c":
+        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dtype)
+    return rng.standard_normal(shape).astype(dtype)
+
+
 def _random_like(tree, rng):
-    """A random tree of the same structure: normal floats for float leaves, None for the others."""
+    """A random tree of the same structure: normal floats for float leaves (real and imaginary
+    parts for complex ones), None for the others."""
     leaves, treedef = tree_flatten(tree)
-    out = [rng.standard_normal(np.shape(x)).astype(np.asarray(x).dtype) if _is_diff(x) else None
+    out = [_random_array(np.shape(x), np.asarray(x).dtype, rng) if _is_diff(x) else None
            for x in leaves]
     return out, treedef
+
+
+def _pair(a, b):
+    """JAX's real pairing of (co)tangents, Re(sum(a * b)) (a plain dot product for reals)."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype.kind != "c" and b.dtype.kind != "c":
+        return float(np.vdot(a, b))
+    a, b = a.astype(complex).reshape(-1), b.astype(complex).reshape(-1)
+    return float(np.dot(a.real, b.real) - np.dot(a.imag, b.imag))
 
 
 def _axpy(a, t_leaves, x_leaves):
@@ -49,8 +70,8 @@ def numerical_jvp(f, args, tangents, eps=1e-5):
 
 
 def _tolerances(args, atol, rtol, eps):
-    low = any(np.asarray(x).dtype in (np.float32, np.float16) for x in tree_flatten(args)[0]
-              if _is_diff(x))
+    low = any(np.asarray(x).dtype in (np.float32, np.float16, np.complex64)
+              for x in tree_flatten(args)[0] if _is_diff(x))
     default_tol, default_eps = (2e-2, 1e-3) if low else (1e-5, 1e-5)
     return (default_tol if atol is None else atol, default_tol if rtol is None else rtol,
             default_eps if eps is None else eps)
@@ -60,7 +81,9 @@ def _assert_close(name, actual, expected, atol, rtol):
     for i, (a, e) in enumerate(zip(actual, expected)):
         if e is None:
             continue
-        np.testing.assert_allclose(np.asarray(a, np.float64), np.asarray(e, np.float64),
+        a, e = np.asarray(a), np.asarray(e)
+        wide = np.complex128 if np.iscomplexobj(a) or np.iscomplexobj(e) else np.float64
+        np.testing.assert_allclose(a.astype(wide), e.astype(wide),
                                    atol=atol, rtol=rtol, err_msg=f"{name}: output leaf {i}")
 
 
@@ -86,8 +109,8 @@ def check_vjp(f, args, atol=None, rtol=None, eps=None, rng=None):
     ct_in = _leaves(pull(tree_unflatten(out_tree, ct_full)))
     t_leaves, _ = _random_like(tuple(args), rng)
     jt = numerical_jvp(f, args, t_leaves, eps)
-    lhs = sum(float(np.vdot(c, j)) for c, j in zip(ct_leaves, jt) if c is not None and j is not None)
-    rhs = sum(float(np.vdot(c, t)) for c, t in zip(ct_in, t_leaves) if t is not None)
+    lhs = sum(_pair(c, j) for c, j in zip(ct_leaves, jt) if c is not None and j is not None)
+    rhs = sum(_pair(c, t) for c, t in zip(ct_in, t_leaves) if t is not None)
     scale = max(1.0, abs(lhs))
     np.testing.assert_allclose(rhs, lhs, atol=atol * scale, rtol=rtol,
                                err_msg="vjp: <J^T ct, t> != <ct, J t>")

@@ -160,13 +160,21 @@ def literal_expr(ctx, lit):
 _CALL_IMPL = CallImpl(fresh=True)
 
 
+def _complex_scalar(eqn):
+    aval = eqn.outvars[0].aval
+    return aval.ndim == 0 and aval.dtype.kind == "c"
+
+
 def _emit(ctx, eqn, args):
     p = eqn.prim
     e = p.emit
     if type(e) is Ufunc and not e.applies(eqn):
         e = _CALL_IMPL
     if type(e) is Ufunc:
-        if e.text is not None:
+        # The operator text ("{0} * {1}") on 0-d complex values would run numpy's scalar math,
+        # whose complex multiply rounds differently from the ufunc loop eager evaluation uses
+        # (0-d results are numpy scalars here): call the ufunc by name for those.
+        if e.text is not None and not _complex_scalar(eqn):
             return e.text.format(*args)
         return f"{e.name}({', '.join(args)})"
     if type(e) is Emit:

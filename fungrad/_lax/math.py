@@ -58,8 +58,20 @@ acos_p = unop("acos", np.arccos, emit=Ufunc(np.arccos), dtypes=INEXACT,
               jvp=defjvp(lambda t, ans, x: neg(div(t, sqrt(sub(_const(1, x), mul(x, x)))))))
 asinh_p = unop("asinh", np.arcsinh, emit=Ufunc(np.arcsinh), dtypes=INEXACT,
                jvp=defjvp(lambda t, ans, x: div(t, sqrt(add(mul(x, x), _const(1, x))))))
+
+
+def _acosh_dx(t, ans, x):
+    if get_aval(x).dtype.kind == "c":
+        # sqrt(z - 1) * sqrt(z + 1), not sqrt(z*z - 1): the branch of numpy's arccosh (the two
+        # differ in sign where Re z < 0; JAX 0.10 uses the latter and disagrees with finite
+        # differences of its own arccosh there)
+        one = _const(1, x)
+        return div(t, mul(sqrt(sub(x, one)), sqrt(add(x, one))))
+    return div(t, sqrt(sub(mul(x, x), _const(1, x))))
+
+
 acosh_p = unop("acosh", np.arccosh, emit=Ufunc(np.arccosh), dtypes=INEXACT,
-               jvp=defjvp(lambda t, ans, x: div(t, sqrt(sub(mul(x, x), _const(1, x))))))
+               jvp=defjvp(_acosh_dx))
 atanh_p = unop("atanh", np.arctanh, emit=Ufunc(np.arctanh), dtypes=INEXACT,
                jvp=defjvp(lambda t, ans, x: div(t, sub(_const(1, x), mul(x, x)))))
 sqrt_p = unop("sqrt", np.sqrt, emit=Ufunc(np.sqrt), dtypes=INEXACT,
@@ -96,6 +108,7 @@ def _abs_dx(t, ans, x):
 abs_p = register(Primitive("abs"), impl=np.abs, abstract_eval=_abs_abstract,
                  jvp=defjvp(_abs_dx), transpose=NOT_LINEAR, batch=_ELEMENTWISE_BATCH,
                  emit=Ufunc(np.abs))
+# sign has a zero tangent, for complex z too (z / |z| there), as JAX's convention
 sign_p = unop("sign", np.sign, emit=Ufunc(np.sign), jvp=jvp_zero)
 floor_p = unop("floor", np.floor, emit=Ufunc(np.floor), jvp=jvp_zero, dtypes=REAL_ONLY)
 ceil_p = unop("ceil", np.ceil, emit=Ufunc(np.ceil), jvp=jvp_zero, dtypes=REAL_ONLY)

@@ -24,7 +24,7 @@ from fungrad import _lax as lax
 from fungrad.numpy._promote import asarray, promote
 from fungrad.numpy.reductions import sum as _sum
 from fungrad.numpy.shape import ravel
-from fungrad.numpy.ufuncs import multiply, sqrt
+from fungrad.numpy.ufuncs import conjugate, multiply, sqrt
 
 
 def _nd(x):
@@ -74,7 +74,8 @@ def dot(a, b):
 
 
 def vdot(a, b):
-    return dot(ravel(a), ravel(b))
+    """sum(conj(a) * b) over the flattened arrays (the first argument is conjugated, as numpy)."""
+    return dot(conjugate(ravel(a)), ravel(b))
 
 
 def inner(a, b):

@@ -18,7 +18,8 @@ from fungrad._lax import cumulative as _cum
 from fungrad._lax import ufuncs as _lax_ufuncs
 from fungrad.numpy._promote import promote
 from fungrad.numpy.ufuncs import (
-    absolute, add, divide, isnan, multiply, not_equal, sqrt, square, subtract, where as _where)
+    absolute, add, divide, imag, isnan, multiply, not_equal, real, sqrt, square, subtract,
+    where as _where)
 
 __all__ = [
     "all", "amax", "amin", "any", "argmax", "argmin", "average", "count_nonzero", "cumprod",
@@ -211,10 +212,14 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
     axes = normalize_axes(axis, get_aval(x).ndim)
     m = _mean(x, axes, keepdims=True, where=where) if mean is None else mean
     centered = subtract(x, m)
-    sq = multiply(centered, centered)
+    if get_aval(centered).dtype.kind == "c":  # |x - mean|**2, real (numpy's and JAX's var)
+        re, im = real(centered), imag(centered)
+        sq = add(multiply(re, re), multiply(im, im))
+    else:
+        sq = multiply(centered, centered)
     if where is not None:
         w = broadcast_where(where, x)
-        n = sum(w, axes, dtype=get_aval(x).dtype, keepdims=keepdims)
+        n = sum(w, axes, dtype=get_aval(sq).dtype, keepdims=keepdims)
         return divide(sum(sq, axes, keepdims=keepdims, where=w), subtract(n, ddof))
     return divide(sum(sq, axes, keepdims=keepdims), _size(x, axes) - ddof)
 
