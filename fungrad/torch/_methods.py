@@ -1,5 +1,6 @@
 """Installs the op functions as Tensor operators and methods (one table, read once at import)."""
 from fungrad.torch import _creation as C
+from fungrad.torch import _ops_elem as E
 from fungrad.torch import _ops_index as I
 from fungrad.torch import _ops_inplace as P
 from fungrad.torch import _ops_math as M
@@ -36,7 +37,12 @@ OPERATORS = {
     "__neg__": M.neg, "__pos__": lambda self: self, "__abs__": M.abs,
     "__floordiv__": M.floor_divide, "__mod__": M.remainder,
     "__eq__": M.eq, "__ne__": M.ne, "__lt__": M.lt, "__le__": M.le, "__gt__": M.gt, "__ge__": M.ge,
-    "__and__": M.logical_and, "__or__": M.logical_or, "__invert__": M.logical_not,
+    "__and__": E.FUNCS["bitwise_and"], "__or__": E.FUNCS["bitwise_or"],
+    "__xor__": E.FUNCS["bitwise_xor"], "__invert__": E.FUNCS["bitwise_not"],
+    "__rand__": _r(E.FUNCS["bitwise_and"]), "__ror__": _r(E.FUNCS["bitwise_or"]),
+    "__rxor__": _r(E.FUNCS["bitwise_xor"]), "__lshift__": E.FUNCS["bitwise_left_shift"],
+    "__rshift__": E.FUNCS["bitwise_right_shift"], "__rmod__": _r(M.remainder),
+    "__rfloordiv__": _r(M.floor_divide),
     "__iadd__": _i(P.add_), "__isub__": _i(P.sub_), "__imul__": _i(P.mul_),
     "__itruediv__": _i(P.div_),
     "__getitem__": I.getitem, "__setitem__": I.setitem,

@@ -8,6 +8,7 @@ import numpy as np
 import fungrad.numpy as fnp
 import fungrad.scipy.special as fsp
 from fungrad import lax
+from fungrad.torch._ops_math import flat
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._util import F32, cast, common, val
@@ -75,7 +76,7 @@ def _frac(x):
 
 
 def _trunc(x):
-    return fnp.trunc(x) if x.dtype.kind in "fc" else x
+    return flat(fnp.trunc)(x) if x.dtype.kind in "fc" else x
 
 
 def _xlogy_fn(x, y):
@@ -169,7 +170,7 @@ def _erfinv(x):
 
 
 def sgn(a, *, out=None):
-    return _out(apply("SgnBackward0", fnp.sign, [a]), out)
+    return _out(apply("SgnBackward0", flat(fnp.sign), [a]), out)
 
 
 def positive(a):
@@ -201,9 +202,9 @@ def logical_xor(a, b, *, out=None):
 
 
 def frexp(a):
-    from fungrad.torch._ops_reduce import return_types  # noqa: F401 - namedtuple home
     m, e = np.frexp(np.asarray(val(a)))
-    return _Frexp(_new(m), _new(e.astype(np.int32)))
+    scale = np.ldexp(np.ones_like(m), -e)
+    return _Frexp(apply("FrexpBackward0", lambda x: x * scale, [a]), _new(e.astype(np.int32)))
 
 
 import collections  # noqa: E402
@@ -212,15 +213,9 @@ _Frexp = collections.namedtuple("frexp", ["mantissa", "exponent"])
 
 
 def ldexp(a, b, *, out=None):
-    return _out(mul_exp2(a, b), out)
-
-
-def mul_exp2(a, b):
-    from fungrad.torch._ops_math import mul
     dt = common(a, b, inexact=True)
-    two = apply("Exp2Backward0", lambda y: fnp.exp2(cast(y, dt)), [b]) if isinstance(b, Tensor) \
-        else float(2.0 ** b)
-    return mul(a if a._value.dtype.kind in "fc" else _new(a._value.astype(dt)), two)
+    return _out(apply("LdexpBackward0", lambda x, y: cast(x, dt) * fnp.exp2(cast(y, dt)),
+                      [a, b]), out)
 
 
 def _igamma(a, x):

@@ -109,10 +109,20 @@ log2 = _un("Log2Backward0", lambda x: fnp.log(x) / np.log(2.0))
 log10 = _un("Log10Backward0", lambda x: fnp.log(x) / np.log(10.0))
 abs = _un("AbsBackward0", lambda x: x * lax.stop_gradient(fnp.sign(x)) if x.dtype.kind == "f"
           else fnp.abs(x), inexact=False)
-sign = _un("SignBackward0", fnp.sign, inexact=False)
-floor = _un("FloorBackward0", fnp.floor, inexact=False)
-ceil = _un("CeilBackward0", fnp.ceil, inexact=False)
-round = _un("RoundBackward0", fnp.round, inexact=False)
+def flat(f):
+    """A piecewise-constant op: its value, with a gradient of zeros (torch's rule; the core would
+    find no dependence and give no gradient at all)."""
+    def g(x):
+        if x.dtype.kind not in "fc":
+            return f(x)
+        return fnp.where(np.ones(x.shape, np.bool_), lax.stop_gradient(f(x)), x)
+    return g
+
+
+sign = _un("SignBackward0", flat(fnp.sign), inexact=False)
+floor = _un("FloorBackward0", flat(fnp.floor), inexact=False)
+ceil = _un("CeilBackward0", flat(fnp.ceil), inexact=False)
+round = _un("RoundBackward0", flat(fnp.round), inexact=False)
 
 
 def _relu_fn(x):
@@ -153,9 +163,7 @@ def clamp(a, min=None, max=None):
             mask = m2 if mask is None else mask & m2
             c = fnp.minimum(c, max)
         return fnp.where(mask, x, lax.stop_gradient(c))
-    name = "ClampBackward1" if min is not None and max is not None else (
-        "ClampMinBackward0" if min is not None else "ClampMaxBackward0")
-    return apply(name, fn, [a])
+    return apply("ClampBackward1", fn, [a])
 
 
 clip = clamp
@@ -212,7 +220,8 @@ def floor_divide(a, b):
 
 def remainder(a, b):
     dt = common(a, b)
-    return apply("RemainderBackward0", lambda x, y: fnp.mod(cast(x, dt), cast(y, dt)), [a, b])
+    name = "RemainderBackward1" if isinstance(b, Tensor) else "RemainderBackward0"
+    return apply(name, lambda x, y: fnp.mod(cast(x, dt), cast(y, dt)), [a, b])
 
 
 def where(cond, a=None, b=None):

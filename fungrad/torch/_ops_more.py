@@ -16,7 +16,8 @@ from fungrad import lax
 from fungrad.extend import parse_index
 from fungrad.torch import _dtype
 from fungrad.torch._ops_reduce import _take_along
-from fungrad.torch._record import apply
+from fungrad.torch._node import node_class
+from fungrad.torch._record import OpNode, apply
 from fungrad.torch._tensor import Size, Tensor, _new
 from fungrad.torch._util import F32, cast, common, dims_of, norm_dim, val
 
@@ -134,7 +135,7 @@ def quantile(a, q, dim=None, keepdim=False, *, interpolation="linear", _nan=Fals
 
     def fn(x):
         return f(x, qv, axis=axis, keepdims=keepdim, method=interpolation)
-    return apply("QuantileBackward0" if not _nan else "NanquantileBackward0", fn, [a])
+    return apply("SqueezeBackward4", fn, [a])
 
 
 def nanquantile(a, q, dim=None, keepdim=False, *, interpolation="linear"):
@@ -143,8 +144,8 @@ def nanquantile(a, q, dim=None, keepdim=False, *, interpolation="linear"):
 
 def nansum(a, dim=None, keepdim=False, *, dtype=None):
     axes = dims_of(dim, a.ndim)
-    return apply("NansumBackward0", lambda x: fnp.sum(fnp.where(x != x, 0 * x, x), axis=axes,
-                                                      keepdims=keepdim), [a])
+    return apply("NansumBackward0", lambda x: fnp.sum(fnp.where(x != x, fnp.zeros_like(x), x),
+                                                      axis=axes, keepdims=keepdim), [a])
 
 
 def nanmean(a, dim=None, keepdim=False, *, dtype=None):
@@ -152,7 +153,7 @@ def nanmean(a, dim=None, keepdim=False, *, dtype=None):
 
     def fn(x):
         ok = x == x
-        s = fnp.sum(fnp.where(ok, x, 0 * x), axis=axes, keepdims=keepdim)
+        s = fnp.sum(fnp.where(ok, x, fnp.zeros_like(x)), axis=axes, keepdims=keepdim)
         return s / fnp.sum(ok, axis=axes, keepdims=keepdim).astype(x.dtype)
     return apply("DivBackward0", fn, [a])
 
@@ -259,10 +260,10 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
     hi = (slice(None),) * d + (slice(1, n),)
     lo = (slice(None),) * d + (slice(0, n - 1),)
     if isinstance(x, Tensor):
-        return apply("SumBackward1", lambda yv, xv: fnp.sum(
+        return apply("DivBackward1", lambda yv, xv: fnp.sum(
             (yv[hi] + yv[lo]) * _xdiff(xv, d, yv.ndim) / 2, axis=d), [y, x])
     h = dx if dx is not None else (x if x is not None else 1)
-    return apply("MulBackward0", lambda yv: fnp.sum(yv[hi] + yv[lo], axis=d) * (h / 2), [y])
+    return apply("MulBackward1", lambda yv: fnp.sum(yv[hi] + yv[lo], axis=d) * (h / 2), [y])
 
 
 def _xdiff(xv, d, nd):
@@ -357,7 +358,7 @@ def cov(a, *, correction=1, fweights=None, aweights=None):
             norm = wsum - correction * (w * aw).sum() / wsum
         c = fnp.matmul(xc * w, fnp.transpose(xc)) / max(norm, 0)
         return c if x.ndim == 2 else fnp.reshape(c, ())
-    return apply("DivBackward0", fn, [a])
+    return apply("SqueezeBackward0", fn, [a])
 
 
 def corrcoef(a):
@@ -633,8 +634,7 @@ def take(t, index):
 def take_along_dim(t, indices, dim=None):
     idx = _np(indices)
     if dim is None:
-        return apply("TakeAlongDimBackward0", lambda x: fnp.reshape(x, (-1,))[idx.reshape(-1)],
-                     [t])
+        return apply("GatherBackward0", lambda x: fnp.reshape(x, (-1,))[idx.reshape(-1)], [t])
     d = norm_dim(dim, t.ndim)
     shape = list(np.broadcast_shapes(
         tuple(s for i, s in enumerate(t.shape) if i != d),
@@ -645,7 +645,7 @@ def take_along_dim(t, indices, dim=None):
     ishape.insert(d, idx.shape[d])
     idx_b = np.broadcast_to(idx, ishape)
     key = _grids(idx_b.shape, d, idx_b)
-    return apply("TakeAlongDimBackward0", lambda x: fnp.broadcast_to(x, tuple(xs))[key], [t])
+    return apply("GatherBackward0", lambda x: fnp.broadcast_to(x, tuple(xs))[key], [t])
 
 
 def put(t, index, source, accumulate=False):
@@ -883,8 +883,11 @@ dsplit = _hvd_split(lambda t: 2)
 
 
 def split_with_sizes(t, split_sizes, dim=0):
-    from fungrad.torch._ops_shape import split
-    return split(t, list(split_sizes), dim)
+    from fungrad.torch._ops_shape import _slice_dim
+    d = norm_dim(dim, t.ndim)
+    b = [0] + list(itertools.accumulate(split_sizes))
+    return tuple(_slice_dim(t, d, b[i], b[i + 1], "SplitWithSizesBackward0")
+                 for i in range(len(b) - 1))
 
 
 def unflatten(t, dim, sizes):
@@ -903,8 +906,7 @@ def ravel(t):
 
 def rot90(t, k=1, dims=(0, 1)):
     d0, d1 = norm_dim(dims[0], t.ndim), norm_dim(dims[1], t.ndim)
-    return apply("FlipBackward0",
-                 lambda x: fnp.rot90(x, k, axes=(d0, d1)), [t])
+    return apply("Rot90Backward0", lambda x: fnp.rot90(x, k, axes=(d0, d1)), [t])
 
 
 def fliplr(t):
@@ -972,12 +974,12 @@ def combinations(t, r=2, with_replacement=False):
     it = itertools.combinations_with_replacement if with_replacement else \
         itertools.combinations
     idx = np.asarray(list(it(range(n), r)), np.int64).reshape(-1, r)
-    return apply("IndexBackward0", lambda x: x[idx], [t])
+    return apply("StackBackward0", lambda x: x[idx], [t])
 
 
 def kron(a, b):
     dt = common(a, b)
-    return apply("KronBackward0", lambda x, y: fnp.kron(cast(x, dt), cast(y, dt)), [a, b])
+    return apply("UnsafeViewBackward0", lambda x, y: fnp.kron(cast(x, dt), cast(y, dt)), [a, b])
 
 
 def repeat_interleave(t, repeats=None, dim=None, *, output_size=None):
@@ -986,11 +988,12 @@ def repeat_interleave(t, repeats=None, dim=None, *, output_size=None):
         return _new(np.repeat(np.arange(r.shape[0]), r).astype(I64))
     rep = _np(repeats) if isinstance(repeats, Tensor) else repeats
     if dim is None:
-        return apply("IndexSelectBackward0",
+        return apply("IndexSelectBackward0" if isinstance(repeats, Tensor) else "ViewBackward0",
                      lambda x: fnp.repeat(fnp.reshape(x, (-1,)), rep), [t])
     d = norm_dim(dim, t.ndim)
     idx = np.repeat(np.arange(t.shape[d]), rep)
-    return apply("IndexSelectBackward0", lambda x: fnp.take(x, idx, axis=d), [t])
+    return apply("IndexSelectBackward0" if isinstance(repeats, Tensor) else "ViewBackward0",
+                 lambda x: fnp.take(x, idx, axis=d), [t])
 
 
 def unfold(t, dimension, size, step):
@@ -1017,13 +1020,12 @@ def tensordot(a, b, dims=2, out=None):
 
 def inner(a, b):
     dt = common(a, b)
-    return apply("DotBackward0" if a.ndim == 1 and b.ndim == 1 else "ViewBackward0",
-                 lambda x, y: fnp.inner(cast(x, dt), cast(y, dt)), [a, b])
+    return apply("ViewBackward0", lambda x, y: fnp.inner(cast(x, dt), cast(y, dt)), [a, b])
 
 
 def vdot(a, b):
     dt = common(a, b)
-    return apply("DotBackward0", lambda x, y: fnp.vdot(cast(x, dt), cast(y, dt)), [a, b])
+    return apply("VdotBackward0", lambda x, y: fnp.vdot(cast(x, dt), cast(y, dt)), [a, b])
 
 
 def ger(a, b):
@@ -1046,11 +1048,18 @@ def cross(a, b, dim=None):
 
 
 def chain_matmul(*matrices):
-    from fungrad.torch._ops_math import matmul
-    out = matrices[0]
-    for m in matrices[1:]:
-        out = matmul(out, m)
-    return out
+    if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
+        matrices = tuple(matrices[0])
+    if len(matrices) <= 2:
+        from fungrad.torch._ops_math import matmul
+        return matrices[0] * 1 if len(matrices) == 1 else matmul(*matrices)
+
+    def fn(*ms):
+        out = ms[0]
+        for m in ms[1:]:
+            out = fnp.matmul(out, m)
+        return out
+    return apply("ViewBackward0", fn, list(matrices))
 
 
 def _beta_alpha(beta, alpha, i, prod):
@@ -1113,11 +1122,21 @@ def swapaxes(t, axis0, axis1):
 
 
 def _copy_of(f):
+    """The ``*_copy`` variant of a view op: the same op on a copy, its node named
+    ``<Name>Backward0_copy`` as torch names it."""
+    def one(r):
+        if not isinstance(r, Tensor):
+            return r
+        out = _new(np.array(r._value, copy=True)) if isinstance(r._value, np.ndarray) else r
+        if r.grad_fn is not None:
+            node = r.grad_fn
+            node.__class__ = node_class(type(node).__name__ + "_copy", OpNode)
+            out._requires_grad, out.grad_fn, out._output_nr = True, node, r._output_nr
+        return out
+
     def op(*a, **k):
         r = f(*a, **k)
-        if isinstance(r, tuple):
-            return tuple(x.clone() if isinstance(x, Tensor) else x for x in r)
-        return r.clone()
+        return tuple(one(x) for x in r) if isinstance(r, tuple) else one(r)
     return op
 
 

@@ -16,19 +16,21 @@ from fungrad.torch import _dtype
 from fungrad.torch import _ops_elem as E
 from fungrad.torch import _ops_math as M
 from fungrad.torch import _ops_more as X
-from fungrad.torch import _ops_reduce as R
 from fungrad.torch import _ops_shape as S
 from fungrad.torch import linalg as L
 from fungrad.torch._grad_mode import GRAD, INFERENCE
 from fungrad.torch._ops_inplace import _I3, _snapshot, check, commit
+from fungrad.torch._node import node_class
+from fungrad.torch._record import OpNode, apply
 from fungrad.torch._tensor import Size, Tensor, _new
 from fungrad.torch._util import val
 
 __all__ = ["export", "FUNCS", "METHODS", "inplace_of"]
 
 
-def inplace_of(op, name=None):
-    """The in-place variant of the Tensor-level op ``op(self, *args)``."""
+def inplace_of(op, name=None, rename=None):
+    """The in-place variant of the Tensor-level op ``op(self, *args)``; ``rename``: torch's node
+    name where its in-place op records a different node than the out-of-place one."""
     def ip(self, *args, **kw):
         check(self)
         tracked = GRAD.get() and (self._requires_grad or builtins.any(
@@ -41,6 +43,8 @@ def inplace_of(op, name=None):
         if have != want and not np.can_cast(have, want, "same_kind") and have != np.bool_:
             raise RuntimeError(f"result type {_dtype._TYPE_NAMES[have.name]} can't be cast to "
                                f"the desired output type {_dtype._TYPE_NAMES[want.name]}")
+        if rename is not None and r.grad_fn is not None:
+            r.grad_fn.__class__ = node_class(rename, OpNode)
         commit(self, r)
         if self._inference and not INFERENCE.get():
             raise RuntimeError(_I3)
@@ -126,8 +130,10 @@ def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
 
 
 def fill(t, value):
-    from fungrad.torch._ops_inplace import fill_
-    return fill_(t.clone(), value)
+    import fungrad.numpy as fnp
+    v = val(value)
+    return apply("FillBackward0", lambda x: fnp.where(np.ones(x.shape, np.bool_),
+                                                      fnp.full_like(x, v), x), [t])
 
 
 def detach(t):
@@ -189,14 +195,15 @@ def get_deterministic_debug_mode():
 
 
 def sum_to_size(t, *size):
+    import fungrad.numpy as fnp
     size = tuple(size[0]) if len(size) == 1 and not isinstance(size[0], int) else size
     lead = t.ndim - len(size)
     dims = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(size)
                                       if s == 1 and t.shape[i + lead] != 1)
     if not dims:
         return t
-    r = R.sum(t, dims, keepdim=True)
-    return r.reshape(size)
+    return apply("SumBackward1", lambda x: fnp.reshape(fnp.sum(x, axis=dims, keepdims=True),
+                                                       size), [t])
 
 
 def _stride(t, dim=None):
@@ -223,7 +230,7 @@ def _fill_diagonal_(t, fill_value, wrap=False):
         idx = np.arange(builtins.min(shape))
         keep[(idx,) * len(shape)] = True
     fv = np.asarray(fill_value, t._value.dtype)
-    return inplace(t, "FillBackward1", lambda x: fnp.where(keep, fv, x), [])
+    return inplace(t, "CopySlices", lambda x: fnp.where(keep, fv, x), [])
 
 
 def _random_fill(draw):
@@ -304,6 +311,38 @@ def _polygamma_method(self, n):
     return E.polygamma(n, self)
 
 
+def _narrow_copy(t, dim, start, length):
+    from fungrad.torch._util import norm_dim
+    d = norm_dim(dim, t.ndim)
+    key = (slice(None),) * d + (slice(start, start + length),)
+    return apply("NarrowCopyBackward0", lambda x: x[key] * 1, [t])
+
+
+def _compare_inplace(f, name):
+    """``t.lt_(other)`` and friends: the comparison as t's dtype, recorded (as torch does) with
+    a gradient of zeros for both operands."""
+    import fungrad.numpy as fnp
+    from fungrad import lax
+    from fungrad.torch._ops_inplace import inplace
+
+    def op(t, other):
+        nm = name + ("1" if isinstance(other, Tensor) else "0")
+        dt = t._value.dtype
+
+        def fn(x, *ys):
+            y = ys[0] if ys else other
+            c = lax.stop_gradient(f(x, y)).astype(dt)
+            base = x + 0 * y if ys else x
+            return fnp.where(np.ones(x.shape, np.bool_), c, base)
+        return inplace(t, nm, fn, [other] if isinstance(other, Tensor) else [])
+    return op
+
+
+def _addmm(t, mat1, mat2, *, beta=1, alpha=1):
+    from fungrad.torch._nn_ops import addmm
+    return addmm(t, mat1, mat2, beta=beta, alpha=alpha)
+
+
 def _layout(t):
     return "torch.strided"
 
@@ -312,7 +351,7 @@ def _layout(t):
 LINALG_TOP = {
     "det": L.det, "logdet": L.logdet, "slogdet": L.slogdet, "inverse": L.inv,
     "pinverse": lambda a, rcond=1e-15: L.pinv(a, rtol=rcond),
-    "cholesky": lambda a, upper=False: L.cholesky(a, upper=upper),
+    "cholesky": lambda a, upper=False: L.cholesky(a, upper=upper, _name="CholeskyBackward0"),
     "qr": lambda a, some=True: L.qr(a, "reduced" if some else "complete"),
     "svd": lambda a, some=True, compute_uv=True: _svd_old(a, some, compute_uv),
     "matrix_power": L.matrix_power, "matrix_exp": L.matrix_exp,
@@ -333,23 +372,41 @@ def _svd_old(a, some, compute_uv):
     return X._nt("svd", "U", "S", "V")(u, s, adjoint(vh))
 
 
+def _chol_solve_fn(upper):
+    import fungrad.numpy as fnp
+    import fungrad.scipy.linalg as fsl
+
+    def fn(bv, uv):
+        lo = fnp.swapaxes(uv, -1, -2) if upper else uv
+        y = fsl.solve_triangular(lo, bv, lower=True)
+        return fsl.solve_triangular(fnp.swapaxes(lo, -1, -2), y, lower=False)
+    return fn
+
+
 def _cholesky_solve(b, u, upper):
-    lo = adjoint(u) if upper else u
-    y = L.solve_triangular(lo, b, upper=False)
-    return L.solve_triangular(adjoint(lo), y, upper=True)
+    return apply("CholeskySolveBackward0", _chol_solve_fn(upper), [b, u])
 
 
 def _cholesky_inverse(u, upper):
-    from fungrad.torch._creation import eye
-    n = u.shape[-1]
-    return _cholesky_solve(eye(n, dtype=u.dtype), u, upper)
+    import fungrad.numpy as fnp
+    f = _chol_solve_fn(upper)
+    return apply("CholeskyInverseBackward0",
+                 lambda uv: f(fnp.eye(uv.shape[-1], dtype=uv.dtype), uv), [u])
 
 
 def _triangular_solve(b, a, upper, transpose, unitriangular):
-    aa = adjoint(a) if transpose else a
-    up = upper != transpose
-    x = L.solve_triangular(aa, b, upper=up, unitriangular=unitriangular)
-    return X._nt("triangular_solve", "solution", "cloned_coefficient")(x, a.clone())
+    import fungrad.numpy as fnp
+    import fungrad.scipy.linalg as fsl
+
+    def fn(bv, av):
+        m = fnp.triu(av) if upper else fnp.tril(av)
+        lower = not upper
+        if transpose:
+            m, lower = fnp.swapaxes(m, -1, -2), upper
+        return (fsl.solve_triangular(m, bv, lower=lower, unit_diagonal=unitriangular),
+                av * 1)
+    x, c = apply("TriangularSolveBackward0", fn, [b, a], tuple_out=True)
+    return X._nt("triangular_solve", "solution", "cloned_coefficient")(x, c)
 
 
 ALIASES = {
@@ -381,7 +438,7 @@ MISC_TOP = {
     "is_autocast_enabled": _false, "is_autocast_cpu_enabled": _false,
     "is_autocast_cache_enabled": _true, "is_distributed": _false, "is_storage": _false,
     "is_vulkan_available": _false, "get_device": lambda t: -1,
-    "narrow_copy": lambda t, dim, start, length: S.narrow(t, dim, start, length).clone(),
+    "narrow_copy": lambda t, dim, start, length: _narrow_copy(t, dim, start, length),
 }
 
 # Tensor-level copies (``*_copy``) of the view ops: the op followed by a clone
@@ -431,7 +488,7 @@ _METHOD_NAMES = (
 
 METHODS = {n: FUNCS.get(n) or getattr(M, n, None) for n in _METHOD_NAMES}
 METHODS.update({
-    "unfold": X.unfold, "where": _where_method, "polygamma": _polygamma_method,
+    "unfold": X.unfold, "where": _where_method, "addmm": _addmm, "polygamma": _polygamma_method,
     "sum_to_size": sum_to_size, "stride": _stride, "fill_diagonal_": _fill_diagonal_,
     "cauchy_": cauchy_, "geometric_": geometric_, "log_normal_": log_normal_,
     "resize_": _resize_, "resize_as_": lambda t, o, memory_format=None: _resize_(t, tuple(o.shape)),
@@ -481,6 +538,11 @@ _TOP_INPLACE = (
     "xlogy zero detach").split()
 
 
+_RENAME = {"t_": "TBackward1", "unsqueeze_": "UnsqueezeBackward1",
+           "transpose_": "TransposeBackward1", "swapaxes_": "TransposeBackward1",
+           "swapdims_": "TransposeBackward1", "squeeze_": "SqueezeBackward3"}
+
+
 def _as_subclass(t, cls):
     out = object.__new__(cls)
     for s in Tensor.__slots__[:-2]:
@@ -509,7 +571,18 @@ def export(namespace):
         Tensor.H = property(lambda self: adjoint(self))
     for n in _INPLACE:
         if not hasattr(Tensor, n + "_") and hasattr(Tensor, n):
-            setattr(Tensor, n + "_", inplace_of(getattr(Tensor, n), n + "_"))
+            setattr(Tensor, n + "_", inplace_of(getattr(Tensor, n), n + "_",
+                                                _RENAME.get(n + "_")))
+    import fungrad.numpy as fnp
+    for n, f, node in (("eq", fnp.equal, "EqBackward"), ("ne", fnp.not_equal, "NeBackward"),
+                       ("lt", fnp.less, "LtBackward"), ("le", fnp.less_equal, "LeBackward"),
+                       ("gt", fnp.greater, "GtBackward"), ("ge", fnp.greater_equal, "GeBackward")):
+        setattr(Tensor, n + "_", _compare_inplace(f, node))
+    for a, n in (("greater", "gt"), ("greater_equal", "ge"), ("less", "lt"), ("less_equal", "le"),
+                 ("not_equal", "ne")):
+        setattr(Tensor, a + "_", getattr(Tensor, n + "_"))
+    Tensor.clamp_ = inplace_of(M.clamp, "clamp_")  # the first cut's clamp_ had no gradient
+    Tensor.clip_ = Tensor.clamp_
     for n in _TOP_INPLACE:
         if n + "_" not in namespace:
             m = getattr(Tensor, n + "_", None)

@@ -68,7 +68,7 @@ def logdet(A):
     def fn(x):
         s, l = _batched(fnp.linalg.slogdet)(x)
         return fnp.where(s < 0, np.nan, l)
-    return apply("LogdetBackward0", fn, [A])
+    return apply("WhereBackward0", fn, [A])
 
 
 def inv(A):
@@ -84,17 +84,23 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False):
     return apply("LinalgPinvBackward0", _batched(lambda x: fnp.linalg.pinv(x, rtol=rtol)), [A])
 
 
-def cholesky(A, *, upper=False):
+class _LinAlgError(RuntimeError):
+    """torch.linalg.LinAlgError (a RuntimeError; its class is named ``_LinAlgError``)."""
+
+
+LinAlgError = _LinAlgError
+
+
+def cholesky(A, *, upper=False, _name="LinalgCholeskyExBackward0"):
     _sq(A, "cholesky")
     v = np.asarray(A._value)
     try:
         np.linalg.cholesky(v)
     except np.linalg.LinAlgError:
-        raise RuntimeError("linalg.cholesky: The factorization could not be completed because "
+        raise _LinAlgError("linalg.cholesky: The factorization could not be completed because "
                            "the input is not positive-definite (the leading minor of order "
                            f"{_bad_minor(v)} is not positive-definite).") from None
-    return apply("LinalgCholeskyExBackward0",
-                 _batched(lambda x: fnp.linalg.cholesky(x, upper=upper)), [A])
+    return apply(_name, _batched(lambda x: fnp.linalg.cholesky(x, upper=upper)), [A])
 
 
 def _bad_minor(v):
@@ -133,7 +139,7 @@ def svdvals(A, *, driver=None):
 
 def eigh(A, UPLO="L"):
     w, v = apply("LinalgEighBackward0", lambda x: tuple(_batched(
-        lambda m: tuple(fnp.linalg.eigh(m, UPLO=UPLO, symmetrize_input=False)))(x)), [A],
+        lambda m: tuple(fnp.linalg.eigh(m, UPLO=UPLO)))(x)), [A],
         tuple_out=True)
     return _Eigh(w, v)
 
@@ -228,7 +234,12 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
             for ax in sorted(d):
                 r = fnp.expand_dims(r, ax)
         return r
-    name = "LinalgVectorNormBackward0" if ord == "fro" else "LinalgMatrixNormBackward0"
+    if ord == "fro":
+        name = "LinalgVectorNormBackward0"
+    elif ord == "nuc":
+        name = "SumBackward1"
+    else:
+        name = "AmaxBackward0" if ord in (1, 2, float("inf")) else "AminBackward0"
     return apply(name, fn, [A])
 
 
@@ -253,6 +264,9 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None):
 def matrix_power(A, n):
     if n < 0:
         A, n = inv(A), -n
+    if n == 0:
+        return apply("torch::autograd::CopyBackwards", lambda x: fnp.broadcast_to(
+            fnp.eye(x.shape[-1], dtype=x.dtype), x.shape) + 0 * x, [A])
     return apply("MmBackward0",
                  _batched(lambda x: fnp.linalg.matrix_power(x, n)), [A])
 
@@ -266,7 +280,7 @@ def cond(A, p=None):
         sv = _batched(lambda m: fnp.linalg.svd(m, compute_uv=False))(x)
         return fnp.max(sv, axis=-1) / fnp.min(sv, axis=-1)
     if p is None or p == 2:
-        return apply("DivBackward0", fn, [A])
+        return apply("SqueezeBackward1", fn, [A])
     return apply("MulBackward0", lambda x: fnp.linalg.cond(x, p), [A])
 
 
@@ -276,11 +290,8 @@ def cross(a, b, *, dim=-1):
 
 
 def multi_dot(tensors):
-    from fungrad.torch._ops_math import matmul
-    out = tensors[0]
-    for t in tensors[1:]:
-        out = matmul(out, t)
-    return out
+    from fungrad.torch._ops_more import chain_matmul
+    return chain_matmul(*tensors)
 
 
 def householder_product(A, tau):
@@ -307,7 +318,7 @@ def tensorsolve(A, B, dims=None):
 
 def vander(x, *, N=None):
     n = N if N is not None else x.shape[-1]
-    return apply("CumprodBackward0",
+    return apply("CatBackward0",
                  lambda v: fnp.power(v[..., :, None], np.arange(n).astype(v.dtype)), [x])
 
 
