@@ -53,6 +53,14 @@ def inplace_of(op, name=None, rename=None):
     return ip
 
 
+# complex dtypes (torch.fft's results): registered beside _dtype's real ones
+for _n in ("complex64", "complex128"):
+    if np.dtype(_n) not in _dtype._BY_NP:
+        _dtype._BY_NP[np.dtype(_n)] = _dtype.dtype(_n, np.dtype(_n))
+        _dtype._TYPE_NAMES.setdefault(_n, {"complex64": "ComplexFloat",
+                                           "complex128": "ComplexDouble"}[_n])
+
+
 # ---- small functions --------------------------------------------------------------------------
 def _is_complex(t):
     return t._value.dtype.kind == "c"
@@ -593,3 +601,11 @@ def export(namespace):
         if n not in namespace and hasattr(F, n):
             namespace[n] = getattr(F, n)
     namespace.setdefault("Size", Size)
+    from fungrad.torch import fft, linalg, special
+    namespace.setdefault("linalg", linalg)
+    namespace.setdefault("special", special)
+    namespace.setdefault("fft", fft)
+    for n in ("complex64", "complex128"):
+        namespace.setdefault(n, _dtype.from_np(np.dtype(n)))
+    namespace.setdefault("cfloat", namespace["complex64"])
+    namespace.setdefault("cdouble", namespace["complex128"])

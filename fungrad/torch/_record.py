@@ -193,6 +193,14 @@ def _key(v):
 
 
 def _fn_key(fn):
+    t = type(fn)
+    if t is types.MethodType:
+        # a primitive's bind (lax.erf, lax.logistic, ...): the code is shared, the primitive not
+        if isinstance(fn.__self__, Primitive):
+            return (fn.__func__.__code__, id(fn.__self__))
+        raise _NotStatic
+    if t is not types.FunctionType:
+        raise _NotStatic
     cells = fn.__closure__
     try:
         contents = tuple(_key(c.cell_contents) for c in cells) if cells else ()

@@ -266,9 +266,20 @@ class Tensor:
         tangent = live_tangent(self)
         if tangent is not None:
             suffixes.append(f"tangent={tangent}")
+        if v.dtype.kind == "c":
+            return _format_complex(v, suffixes)
         return format_tensor(v, v.dtype.name, suffixes)
 
     __str__ = __repr__
+
+
+def _format_complex(v, suffixes):
+    """A complex tensor's repr (4 decimals for both parts; torch's own layout differs in how it
+    pads parts that are whole numbers)."""
+    body = np.array2string(np.asarray(v), separator=", ", prefix="tensor(",
+                           formatter={"complexfloat": lambda z: f"{z.real:.4f}{z.imag:+.4f}j"})
+    extra = [] if v.dtype == np.complex64 else ["dtype=torch.complex128"]
+    return "tensor(" + ", ".join([body] + extra + list(suffixes)) + ")"
 
 
 _FLAGS_TAIL = (". If you want to use a computed variable in a subgraph that doesn't require "
