@@ -11,6 +11,9 @@ from fungrad import tree_util as tree_util
 from fungrad import tree as tree
 from fungrad import flatten_util as flatten_util
 from fungrad import scipy as scipy
+from fungrad import debug as debug
+from fungrad import ad_checkpoint as ad_checkpoint
+from fungrad.debug import pure_callback as pure_callback
 from fungrad._api.custom import (
     checkpoint as checkpoint, checkpoint_policies as checkpoint_policies, custom_jvp as custom_jvp,
     custom_vjp as custom_vjp, remat as remat)
@@ -32,6 +35,7 @@ from fungrad._api.misc import (
     custom_gradient as custom_gradient, ensure_compile_time_eval as ensure_compile_time_eval,
     eval_shape as eval_shape, linear_transpose as linear_transpose, named_call as named_call,
     named_scope as named_scope)
+from fungrad._core.array import Array as Array
 from fungrad._core.cache import cache_info as cache_info, clear_caches as clear_caches
 from fungrad._core.dtypes import float0 as float0
 from fungrad._core.ir import ClosedJaxpr as ClosedJaxpr, Jaxpr as Jaxpr

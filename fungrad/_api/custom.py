@@ -15,6 +15,7 @@ from fungrad._api.args import as_leaf
 from fungrad._core.trace import Tracer, get_aval
 from fungrad._core.tree import tree_flatten, tree_unflatten
 from fungrad._hop._util import closes_over_tracers, is_eager, stage_closed
+from fungrad._hop import checkpoint as _policies
 from fungrad._hop.checkpoint import (
     Policy,
     checkpoint_p,
@@ -202,11 +203,24 @@ class custom_vjp:
 
 
 class checkpoint_policies:
-    """Saving policies for checkpoint: which intermediates the forward pass may keep."""
+    """Saving policies for checkpoint: which intermediates the forward pass may keep (JAX's
+    jax.checkpoint_policies). Values are tagged for the name policies with
+    fungrad.ad_checkpoint.checkpoint_name. The offloading policies of JAX
+    (save_and_offload_only_these_names, offload_dot_with_no_batch_dims) move values to host
+    memory; fungrad has one memory, so they save those values (documented equivalents)."""
 
     nothing_saveable = nothing_saveable
     everything_saveable = everything_saveable
     dots_saveable = dots_saveable
+    checkpoint_dots = _policies.checkpoint_dots
+    dots_with_no_batch_dims_saveable = _policies.dots_with_no_batch_dims_saveable
+    checkpoint_dots_with_no_batch_dims = _policies.checkpoint_dots_with_no_batch_dims
+    save_only_these_names = staticmethod(_policies.save_only_these_names)
+    save_any_names_but_these = staticmethod(_policies.save_any_names_but_these)
+    save_anything_except_these_names = staticmethod(_policies.save_anything_except_these_names)
+    save_and_offload_only_these_names = staticmethod(_policies.save_and_offload_only_these_names)
+    save_from_both_policies = staticmethod(_policies.save_from_both_policies)
+    offload_dot_with_no_batch_dims = staticmethod(_policies.offload_dot_with_no_batch_dims)
 
 
 def checkpoint(fun, prevent_cse=True, policy=None, static_argnums=()):

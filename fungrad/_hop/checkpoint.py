@@ -18,6 +18,7 @@ from fungrad._hop._util import emit_call, record_eqn, run, unknown_mask
 from fungrad._interp.jaxpr_transforms import batch_jaxpr, jvp_jaxpr
 from fungrad._interp.transpose import backward_pass
 from fungrad._lax import moveaxis
+from fungrad._lax.names import name_p
 
 checkpoint_p = Primitive("checkpoint", multiple_results=True)
 
@@ -41,6 +42,68 @@ class Policy:
 nothing_saveable = Policy(lambda prim, *a, **p: False, "nothing_saveable")
 everything_saveable = Policy(lambda prim, *a, **p: True, "everything_saveable")
 dots_saveable = Policy(lambda prim, *a, **p: prim.name == "dot_general", "dots_saveable")
+checkpoint_dots = dots_saveable
+
+
+def _dot_without_batch_dims(prim, *avals, **params):
+    return prim.name == "dot_general" and params["dimension_numbers"][1] == ((), ())
+
+
+dots_with_no_batch_dims_saveable = Policy(_dot_without_batch_dims,
+                                          "dots_with_no_batch_dims_saveable")
+checkpoint_dots_with_no_batch_dims = dots_with_no_batch_dims_saveable
+
+
+def _names(names, what):
+    for n in names:
+        if not isinstance(n, str):
+            raise TypeError(f"{what}: names must be strings (checkpoint_name's names), got "
+                            f"{type(n).__name__}")
+    return frozenset(names)
+
+
+def save_only_these_names(*names):
+    """Save only the values tagged by checkpoint_name with one of `names`."""
+    keep = _names(names, "save_only_these_names")
+    return Policy(lambda prim, *a, **p: prim is name_p and p["name"] in keep,
+                  f"save_only_these_names{tuple(sorted(keep))}")
+
+
+def save_any_names_but_these(*names):
+    """Save every value tagged by checkpoint_name except those with one of `names`."""
+    drop = _names(names, "save_any_names_but_these")
+    return Policy(lambda prim, *a, **p: prim is name_p and p["name"] not in drop,
+                  f"save_any_names_but_these{tuple(sorted(drop))}")
+
+
+def save_anything_except_these_names(*names):
+    """Save every intermediate except the values tagged with one of `names`."""
+    drop = _names(names, "save_anything_except_these_names")
+    return Policy(lambda prim, *a, **p: not (prim is name_p and p["name"] in drop),
+                  f"save_anything_except_these_names{tuple(sorted(drop))}")
+
+
+def save_and_offload_only_these_names(*, names_which_can_be_saved, names_which_can_be_offloaded,
+                                      offload_src="device", offload_dst="pinned_host"):
+    """JAX saves the first names on the device and moves the second to host memory. fungrad has
+    one memory (one CPU device): both are saved, i.e. save_only_these_names of their union."""
+    keep = _names(tuple(names_which_can_be_saved) + tuple(names_which_can_be_offloaded),
+                  "save_and_offload_only_these_names")
+    return Policy(lambda prim, *a, **p: prim is name_p and p["name"] in keep,
+                  f"save_and_offload_only_these_names{tuple(sorted(keep))}")
+
+
+def save_from_both_policies(policy_1, policy_2):
+    """Save what either policy saves."""
+    return Policy(lambda prim, *a, **p: bool(policy_1(prim, *a, **p)) or
+                  bool(policy_2(prim, *a, **p)), f"save_from_both_policies({policy_1!r}, "
+                  f"{policy_2!r})")
+
+
+def offload_dot_with_no_batch_dims(offload_src="device", offload_dst="pinned_host"):
+    """JAX moves the outputs of dots without batch dimensions to host memory; on fungrad's one
+    memory this is dots_with_no_batch_dims_saveable."""
+    return Policy(_dot_without_batch_dims, "offload_dot_with_no_batch_dims")
 
 
 def _impl(*args, jaxpr, policy, prevent_cse):

@@ -40,7 +40,7 @@ def _bitcast_shape(shape, old, new, name="bitcast_convert_type"):
 
 
 def _bitcast_impl(x, *, new_dtype):
-    x = np.ascontiguousarray(x)
+    x = np.array(x, order="C")  # (ascontiguousarray would make a 0-d array 1-d)
     a, b = x.dtype.itemsize, new_dtype.itemsize
     if a == b:
         return x.view(new_dtype).copy()
@@ -80,7 +80,7 @@ def _reduce_precision_real(x, exponent_bits, mantissa_bits):
     src_e, src_m = _FORMAT[x.dtype]
     u = _UINT[x.dtype.itemsize]
     nbits = 8 * x.dtype.itemsize
-    bits = np.ascontiguousarray(x).view(u).copy()
+    bits = np.array(x, order="C").view(u)
     one = u(1)
     if mantissa_bits < src_m:
         drop = src_m - mantissa_bits
