@@ -9,7 +9,7 @@ then uses linearize_flat).
 
 from fungrad.extend import (
     LinearArg, backward_pass, compiled, instantiate, is_eager, jit_p, linearize_program,
-    traced_program)
+    lru_cache_table, traced_program)
 
 __all__ = ["linearize_direct", "OpLinear"]
 
@@ -22,10 +22,11 @@ class OpLinear:
     __slots__ = ("out_avals", "out_zero", "residuals", "_bwd", "_program", "_linear", "eqns")
 
     @classmethod
-    def compiled(cls, out_avals, out_zero, residuals, program):
-        """From the op program's linearization (linearize_program): compiled backward code."""
+    def compiled(cls, out_avals, out_zero, residuals, program, bwd):
+        """From the op program's linearization (linearize_program): the backward `program` and
+        its compiled code `bwd`."""
         lin = cls(out_avals, out_zero, residuals)
-        lin._program, lin._bwd = program, compiled(program).fn
+        lin._program, lin._bwd = program, bwd
         return lin
 
     @classmethod
@@ -56,6 +57,15 @@ class OpLinear:
         return self._bwd(*residuals, *cts)
 
 
+_op_programs = lru_cache_table("torch_op_linearized", 4096)  # one lookup per recorded op
+
+
+def _programs(closed, mask):
+    lp = linearize_program(closed, mask)
+    return (compiled(lp.forward).fn, compiled(lp.backward).fn, lp.backward,
+            [a.to_tangent_aval() for a in closed.out_avals], [not nz for nz in lp.out_nonzero])
+
+
 def linearize_direct(jitted, vals, diff):
     """(outputs, is_tuple, OpLinear) for the op, or None if the fast path does not apply."""
     if not is_eager():
@@ -68,14 +78,11 @@ def linearize_direct(jitted, vals, diff):
         return None
     dset = set(diff)
     mask = tuple(i in dset for i in range(len(vals)))
-    lp = linearize_program(closed, mask)
-    if lp is None:
-        return None
-    outs = compiled(lp.forward).fn(*leaves)
+    fwd, bwd, program, out_avals, out_zero = _op_programs.get_or_make(
+        (closed, mask), lambda: _programs(closed, mask))
+    outs = fwd(*leaves)
     m = len(closed.out_avals)
+    lin = OpLinear.compiled(out_avals, out_zero, list(outs[m:]), program, bwd)
     primal = list(outs[:m])
-    res = list(outs[m:])
-    out_avals = [a.to_tangent_aval() for a in closed.out_avals]
-    lin = OpLinear.compiled(out_avals, [not nz for nz in lp.out_nonzero], res, lp.backward)
     multi = out_tree.node is not None
     return primal, multi, lin
