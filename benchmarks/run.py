@@ -152,6 +152,8 @@ def main():
     report("per-example gradients, logistic regression, 100 features, batch 256 (vmap(grad))",
            W.per_example(100, 256, PEERS), ("fungrad jit", 1.5))
     report("Hessian of a 200-dimensional function", W.hessian(200, PEERS), ("fungrad jit", 2.5))
+    import linalg_conv  # the GP-likelihood and conv-layer gradients, same protocol and peers
+    linalg_conv.main()
     tracing((100, 1000) if QUICK else (100, 1000, 10000))
     memory(depth=50 if not QUICK else 10)
 
