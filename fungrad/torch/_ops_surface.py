@@ -601,7 +601,8 @@ def export(namespace):
         if n not in namespace and hasattr(F, n):
             namespace[n] = getattr(F, n)
     namespace.setdefault("Size", Size)
-    from fungrad.torch import fft, linalg, special
+    from fungrad.torch import distributions, fft, linalg, special
+    namespace.setdefault("distributions", distributions)
     namespace.setdefault("linalg", linalg)
     namespace.setdefault("special", special)
     namespace.setdefault("fft", fft)
