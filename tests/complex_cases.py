@@ -33,6 +33,7 @@ ZR = _right(4)
 A = _c(3, 4)
 X = _rng.uniform(-1.5, 1.5, 6)
 Z0 = np.array([0j, 1 + 1j, -0.5 + 2j])  # a zero entry: |z| has the gradient 0 there (JAX's)
+SQ = _c(4, 4) * 0.4 + 2.0 * np.eye(4)  # well-conditioned square matrix
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,6 +79,18 @@ CASES = [
     Case("real_times_i", "grad", lambda m, x: m.sum(m.imag(x * 1j * x) + m.abs(x + 2j)), (X,)),
     Case("mixed_real_complex", "grad",
          lambda m, x, z: m.sum(m.abs(x[:4] * z) ** 2), (X, Z), (0, 1)),
+    # linear algebra on complex matrices
+    Case("solve", "grad", lambda m, a, b: m.sum(m.abs(m.linalg.solve(a, b)) ** 2), (SQ, Z),
+         (0, 1)),
+    Case("inv", "grad", lambda m, a: m.sum(m.real(m.linalg.inv(a)) * m.arange(16.0).reshape(4, 4)),
+         (SQ,)),
+    Case("abs_det", "grad", lambda m, a: m.abs(m.linalg.det(a)), (SQ,)),
+    Case("eigvalsh", "grad",
+         lambda m, a: m.sum(m.linalg.eigvalsh(a + m.conj(a).T) * m.arange(1.0, 5.0)), (SQ,)),
+    Case("svdvals", "grad",
+         lambda m, a: m.sum(m.linalg.svd(a, compute_uv=False) ** 2 * m.arange(1.0, 4.0)), (A,)),
+    Case("matrix_norm", "grad", lambda m, a: m.linalg.norm(a, "fro") + m.linalg.norm(a, 1),
+         (A,)),
     # ---- holomorphic
     Case("holo_cube", "grad_holo", lambda m, z: z ** 3, (Z[0],)),
     Case("holo_exp_sin", "grad_holo", lambda m, z: m.exp(z) * m.sin(z), (Z[1],)),
@@ -88,6 +101,8 @@ CASES = [
     Case("jacfwd_holo_matvec", "jacfwd_holo", lambda m, a, z: a @ z, (A, Z), (0, 1)),
     Case("jacrev_holo_matvec", "jacrev_holo", lambda m, a, z: a @ z, (A, Z), (0, 1)),
     Case("jacrev_holo_cumprod", "jacrev_holo", lambda m, z: m.cumprod(z), (Z,)),
+    Case("holo_solve", "jacrev_holo", lambda m, a, b: m.linalg.solve(a, b), (SQ, Z), 1),
+    Case("holo_inv_fwd", "jacfwd_holo", lambda m, a: m.linalg.inv(a), (SQ,)),
     Case("hessian_holo", "hessian_holo", lambda m, z: m.sum(z ** 3 * m.cos(z)), (Z,)),
     # ---- jvp and vjp of non-holomorphic functions, complex outputs
     Case("jvp_conj_z2", "jvp", lambda m, z: m.conj(z) * z ** 2, (Z,), extra=(W,)),
