@@ -72,3 +72,4 @@ from fungrad.lax_ext import (
 from fungrad.lax_ext import (  # JAX's signatures replace the primitive wrappers above
     argmax as argmax, argmin as argmin, dot_general as dot_general,  # noqa: F811
     round as round, scatter_add as scatter_add)  # noqa: F811
+from fungrad import lax_linalg as linalg  # noqa: F401 - jax.lax.linalg

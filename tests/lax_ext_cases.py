@@ -97,6 +97,29 @@ def _linear_solve(lax, m, b):
     return lax.custom_linear_solve(matvec, b, solve, symmetric=True)
 
 
+def _spd(lax, m):
+    return lax.dot(m, lax.transpose(m, (1, 0))) + 3.0 * np.eye(m.shape[0])
+
+
+def _tri(m):
+    return m * np.triu(np.ones((3, 3))) + 4.0 * np.eye(3)
+
+
+def _eigh_parts(lax, s):
+    v, w = lax.linalg.eigh(s)
+    return w, lax.dot(v * w, lax.transpose(v, (1, 0)))
+
+
+def _svd_parts(lax, m):
+    u, s, vh = lax.linalg.svd(m, full_matrices=False)
+    return s, lax.dot(u * s, vh), lax.linalg.svd(m, compute_uv=False)
+
+
+def _qr_parts(lax, m):
+    q, r = lax.linalg.qr(m, full_matrices=False)
+    return lax.dot(q, r), lax.abs(r), lax.dot(lax.transpose(q, (1, 0)), q)
+
+
 def _affine(a, b):  # composition of affine maps x -> m x + c, an associative non-commutative op
     (m1, c1), (m2, c2) = a, b
     return m2 * m1, m2 * c1 + c2
@@ -282,6 +305,26 @@ CASES = {
     "ragged_dot": Case(lambda lax, a, b, g: lax.ragged_dot(a, b, g),
                        lambda r: (r.standard_normal((6, 3)), r.standard_normal((3, 3, 2)),
                                   np.array([2, 0, 3], np.int32)), (0, 1)),
+    # ---- lax.linalg (sign-free functions of the factors where the factors' signs are free)
+    "linalg_cholesky": Case(lambda lax, m: lax.linalg.cholesky(_spd(lax, m)), _args(_n(3, 3)),
+                            (0,)),
+    "linalg_eigh": Case(lambda lax, m: _eigh_parts(lax, _spd(lax, m)), _args(_n(3, 3)), (0,)),
+    "linalg_svd": Case(lambda lax, m: _svd_parts(lax, m), _args(_n(4, 3)), (0,)),
+    "linalg_qr": Case(lambda lax, m: _qr_parts(lax, m), _args(_n(4, 3)), (0,)),
+    "linalg_lu": Case(lambda lax, m: lax.linalg.lu(m), _args(_n(4, 4)), (0,)),
+    "linalg_triangular_solve": Case(
+        lambda lax, m, b: (lax.linalg.triangular_solve(_tri(m), b),
+                           lax.linalg.triangular_solve(_tri(m), lax.transpose(b, (1, 0)),
+                                                       left_side=True, lower=False,
+                                                       transpose_a=True)),
+        _args(_n(3, 3), _n(2, 3)), (0, 1)),
+    "linalg_tridiagonal_solve": Case(
+        lambda lax, dl, d, du, b: lax.linalg.tridiagonal_solve(
+            dl * np.array([0.0, 1, 1, 1]), d + 4.0, du * np.array([1.0, 1, 1, 0]), b),
+        _args(_n(4), _n(4), _n(4), _n(4, 2)), (0, 1, 2, 3)),
+    "linalg_symmetric_product": Case(
+        lambda lax, a, c: lax.linalg.symmetric_product(a, c, alpha=2.0, beta=0.5),
+        _args(_n(3, 2), _n(3, 3))),  # values only: JAX has no derivative rule for it
     # ---- identities and solvers
     "optimization_barrier": Case(lambda lax, x: lax.optimization_barrier((x, 2 * x))[1],
                                  _args(_n(3)), (0,)),
