@@ -324,7 +324,7 @@ def _record(name, fn, vals, diff, edges, tuple_out, args):
             t.grad_fn = node
             t._output_nr = k
         res.append(t)
-    if lin.residuals or (lin.eqns and any(v.__class__ is np.ndarray and v.ndim == 0
+    if lin.residuals or (lin.eqns and any(isinstance(v, np.ndarray) and v.ndim == 0
                                           for v in vals)):
         _find_saved(node, lin.residuals, lin.eqns, vals, args, res)
     if multi or tuple_out:
@@ -334,21 +334,21 @@ def _record(name, fn, vals, diff, edges, tuple_out, args):
 
 def _find_saved(node, consts, eqns, vals, args, res):
     """Which inputs/outputs the linear program keeps (by identity): version checks, freeing."""
-    ids = {id(c) for c in consts}
+    ids = {_buf(c) for c in consts}
     for eqn in eqns:
         for v in eqn.invars:
-            if type(v) is Literal and v.val.__class__ is np.ndarray:
-                ids.add(id(v.val))
+            if type(v) is Literal and isinstance(v.val, np.ndarray):
+                ids.add(_buf(v.val))
     node.has_saved = bool(ids)
     saved = []
     if args is not None:
         for a, v in zip(args, vals):
-            if isinstance(a, Tensor) and id(v) in ids:
+            if isinstance(a, Tensor) and _buf(v) in ids:
                 if a._inference:
                     raise RuntimeError(_I1)
                 saved.append((a._vc, a._vc.v, a, False))
     for t in res:
-        if id(t._value) in ids:
+        if _buf(t._value) in ids:
             saved.append((t._vc, t._vc.v, t, True))
     node._saved = saved
     hooks = SAVED_HOOKS.get()
@@ -356,15 +356,24 @@ def _find_saved(node, consts, eqns, vals, args, res):
         _pack(node, saved, hooks[-1])
 
 
+def _buf(v):
+    """Which value a residual is: the same buffer and layout (the core may hand back a new
+    array object, e.g. its read-only Array view, over an operand's buffer), else the object."""
+    if isinstance(v, np.ndarray):
+        ai = v.__array_interface__
+        return (ai["data"][0], v.shape, v.strides, v.dtype.str)
+    return id(v)
+
+
 def _pack(node, saved, hooks):
     pack, unpack = hooks
-    packed = [(id(t._value), pack(t)) for _, _, t, _ in saved]
+    packed = [(_buf(t._value), pack(t)) for _, _, t, _ in saved]
 
     def unpack_all(consts):
         repl = {}
         for key, p in packed:
             u = unpack(p)
             repl[key] = u._value if isinstance(u, Tensor) else u
-        return [repl.get(id(c), c) for c in consts]
+        return [repl.get(_buf(c), c) for c in consts]
 
     node._unpack = unpack_all

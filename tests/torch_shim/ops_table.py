@@ -530,3 +530,45 @@ def _svd_recon(T, a):
 def _eigh_proj(T, a):
     w, v = T.linalg.eigh(a)
     return w, (v * w) @ v.t(), v[:, :1] @ v[:, :1].t()
+
+
+# ---- autograd.functional with create_graph=True: the results differentiate again -------------
+def _cube(x):
+    return (x ** 3).sum() * x[0]
+
+
+def _sq(x):
+    return x ** 2 * x.sum()
+
+
+row("fn_hessian_cg", lambda T, x: T.autograd.functional.hessian(_cube, x, create_graph=True),
+    A(3))
+row("fn_hessian_cg_vec", lambda T, x: T.autograd.functional.hessian(
+    _cube, x, create_graph=True, vectorize=True), A(3))
+row("fn_hessian_fwd", lambda T, x: T.autograd.functional.hessian(
+    _cube, x, vectorize=True, outer_jacobian_strategy="forward-mode"), A(3))
+row("fn_hessian_fwd_cg", lambda T, x: T.autograd.functional.hessian(
+    _cube, x, create_graph=True, vectorize=True, outer_jacobian_strategy="forward-mode"), A(3))
+row("fn_hvp_cg", lambda T, x, v: T.autograd.functional.hvp(_cube, x, v, create_graph=True),
+    A(3), A(3))
+row("fn_vhp_cg", lambda T, x, v: T.autograd.functional.vhp(_cube, x, v, create_graph=True),
+    A(3), A(3))
+row("fn_jacobian_cg", lambda T, x: T.autograd.functional.jacobian(_sq, x, create_graph=True),
+    A(3))
+row("fn_jacobian_cg_vec", lambda T, x: T.autograd.functional.jacobian(
+    _sq, x, create_graph=True, vectorize=True), A(3))
+row("fn_jacobian_fwd", lambda T, x: T.autograd.functional.jacobian(
+    _sq, x, vectorize=True, strategy="forward-mode"), A(3))
+row("fn_jacobian_tuple_cg", lambda T, x, y: T.autograd.functional.jacobian(
+    lambda a, b: (a * b, a.sum() * b), (x, y), create_graph=True), A(2), A(2))
+row("fn_vjp_cg", lambda T, x, v: T.autograd.functional.vjp(_sq, x, v, create_graph=True),
+    A(3), A(3))
+# with a function whose input reaches the output along two paths, torch names the tangent's
+# node AddBackward0 where fungrad's double backward records MulBackward0 (the engine does not
+# record the accumulation of the two paths' grads as a node): only its values are compared
+row("fn_jvp_cg", lambda T, x, v: T.autograd.functional.jvp(lambda a: a.sin() * 2, x, v,
+                                                           create_graph=True), A(3), A(3))
+row("fn_jvp_cg_two_paths", lambda T, x, v: [t.detach() * 1 for t in T.autograd.functional.jvp(
+    _sq, x, v, create_graph=True)], A(3), A(3))
+row("fn_hessian_tuple_cg", lambda T, x, y: T.autograd.functional.hessian(
+    lambda a, b: (a * b).sin().sum(), (x, y), create_graph=True), A(2), A(2))

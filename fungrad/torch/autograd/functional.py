@@ -1,16 +1,17 @@
 """torch.autograd.functional: jacobian, hessian, vjp, jvp, vhp, hvp.
 
 Built on the core's jacrev/jacfwd/hessian/vjp/jvp over Tensors whose values are tracers;
-``create_graph=True`` (and ``strict``) use the recorded graph instead, as torch does.
+With ``create_graph=True`` the transform is one recorded op over the inputs, so its result
+differentiates again; every ``strategy``/``vectorize`` torch accepts gives the same values (the
+core's jacfwd or jacrev).
 """
 import numpy as np
 
 import fungrad as fg
 from fungrad.torch._backward import grad as _grad
 from fungrad.torch._grad_mode import enable_grad
-from fungrad.torch._ops_shape import stack
 from fungrad.torch._tensor import Tensor, _new
-from fungrad.torch.func import to_tensors, to_values
+from fungrad.torch.func import _recorded, to_tensors, to_values
 
 __all__ = ["jacobian", "hessian", "vjp", "jvp", "vhp", "hvp"]
 
@@ -47,9 +48,17 @@ def _strict_check(func, ins):
                                "manner from the input when running in strict mode.")
 
 
-def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
-             strategy="reverse-mode"):
-    ins, is_tuple = _inputs("jacobian", inputs)
+def _run(core, operands, create_graph, name="ViewBackward0"):
+    """``core(*values)`` (a pytree of arrays) as Tensors. With create_graph the whole transform
+    is one recorded op over the operands, so the result differentiates again (through the core's
+    rules for the transform: jvp of a hessian, ...)."""
+    if create_graph:
+        with enable_grad():
+            return _recorded(core, tuple(operands), name)
+    return to_tensors(core(*[t._value for t in operands]))
+
+
+def _check_strategy(strategy, vectorize, create_graph):
     assert strategy in ("forward-mode", "reverse-mode"), (
         'Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your '
         'function has more outputs than inputs, "forward-mode" tends to be more performant. '
@@ -57,120 +66,158 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
     if strategy == "forward-mode" and not vectorize:
         raise NotImplementedError("Computing Jacobian using forward-AD or forward-over-reverse "
                                   "Hessian isonly implemented for `vectorize=True`.")
+    if strategy == "forward-mode" and create_graph:
+        raise NotImplementedError("torch.autograd.functional.jacobian: `create_graph=True` and "
+                                  "`strategy=\"forward-mode\"` are not supported together (yet). "
+                                  "Please either set `create_graph=False` or "
+                                  "`strategy=\"reverse-mode\"`.")
+
+
+def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
+             strategy="reverse-mode"):
+    ins, is_tuple = _inputs("jacobian", inputs)
+    _check_strategy(strategy, vectorize, create_graph)
     if strict:
         _strict_check(func, ins)
-    if create_graph:
-        return _jacobian_graph(func, ins, is_tuple)
-    core = fg.jacfwd if strategy == "forward-mode" else fg.jacrev
-    jac = core(_values_fn(func), argnums=tuple(range(len(ins))))(*[t._value for t in ins])
-    res = to_tensors(jac)
-    if isinstance(res, tuple) and res and isinstance(res[0], tuple):
-        res = tuple(r if is_tuple else r[0] for r in res)
-    elif not is_tuple:
-        res = res[0]
-    return res
+    forward = strategy == "forward-mode"
+    transform = fg.jacfwd if forward else fg.jacrev
+    shape = {}
+
+    def core(*xs):
+        out = _values_fn(func)(*xs)
+        shape["tuple"] = isinstance(out, tuple)
+        return transform(_values_fn(func), argnums=tuple(range(len(xs))))(*xs)
+    # torch's forward-mode jacobian keeps a graph to the inputs even without create_graph
+    res = _run(core, ins, create_graph or forward,
+               "ReshapeAliasBackward0" if forward else "ViewBackward0")
+    if shape["tuple"]:
+        return tuple(r if is_tuple else r[0] for r in res)
+    return res if is_tuple else res[0]
 
 
-def _jacobian_graph(func, ins, is_tuple):
-    gins = _graph_inputs(ins, True)
-    with enable_grad():
-        out = func(*gins)
-    outs, out_tuple = (out, True) if isinstance(out, tuple) else ((out,), False)
-    rows = []
-    for o in outs:
-        flat = o.reshape(-1)
-        per_in = [[] for _ in gins]
-        for j in range(flat.shape[0]):
-            gs = _grad(flat[j], gins, retain_graph=True, create_graph=True, allow_unused=True)
-            for k, (g, t) in enumerate(zip(gs, gins)):
-                per_in[k].append(g if g is not None else _new(np.zeros(t._value.shape,
-                                                                        t._value.dtype)))
-        blocks = tuple(stack(p).view(tuple(o.shape) + tuple(t.shape))
-                       for p, t in zip(per_in, gins))
-        rows.append(blocks if is_tuple else blocks[0])
-    return tuple(rows) if out_tuple else rows[0]
+def _scalar_fn(func, what):
+    def scalar(*vals):
+        out = func(*to_tensors(vals))
+        if not isinstance(out, Tensor) or out.numel() != 1:
+            raise RuntimeError(f"The Tensor returned by the function given to {what} should "
+                               "contain a single element")
+        return out._value.reshape(())
+    return scalar
 
 
 def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
             outer_jacobian_strategy="reverse-mode"):
     ins, is_tuple = _inputs("hessian", inputs)
+    _check_strategy(outer_jacobian_strategy, vectorize, create_graph)
+    if strict:
+        _strict_check(func, ins)
+    scalar = _scalar_fn(func, "hessian")
+    outer = fg.jacfwd if outer_jacobian_strategy == "forward-mode" else fg.jacrev
 
-    def scalar(*vals):
-        out = func(*to_tensors(vals))
-        if not isinstance(out, Tensor) or out.numel() != 1:
-            raise RuntimeError("The Tensor returned by the function given to hessian should "
-                               "contain a single element")
-        return out._value.reshape(())
-
-    h = fg.hessian(scalar, argnums=tuple(range(len(ins))))(*[t._value for t in ins])
-    res = to_tensors(h)
+    def core(*xs):
+        argnums = tuple(range(len(xs)))
+        return outer(fg.grad(scalar, argnums=argnums), argnums=argnums)(*xs)
+    forward = outer_jacobian_strategy == "forward-mode"
+    res = _run(core, ins, create_graph or forward,
+               "ReshapeAliasBackward0" if forward else "ViewBackward0")
     return res if is_tuple else res[0][0]
 
 
-def _single(x):
-    return x[0] if len(x) == 1 else x
+def _vs(v, ins, what_none):
+    if v is None:
+        if len(ins) != 1 or ins[0].numel() != 1:
+            raise RuntimeError(what_none)
+        return (_new(np.ones_like(ins[0]._value)),)
+    vs = v if isinstance(v, tuple) else (v,)
+    return tuple(x if isinstance(x, Tensor) else _new(np.asarray(x)) for x in vs)
+
+
+_V_NONE_IN = ("The vector v can only be None if the input to the user-provided function is a "
+              "single Tensor with a single element.")
 
 
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
     ins, is_tuple = _inputs("vjp", inputs)
-    if create_graph:
+    if strict:
+        _strict_check(func, ins)
+    if create_graph:  # on the recorded graph: the output keeps the function's own grad_fn
         gins = _graph_inputs(ins, True)
         with enable_grad():
             out = func(*gins)
         g = _grad(out, gins, v, create_graph=True, allow_unused=True)
         return out, (g if is_tuple else g[0])
-    out, fn = fg.vjp(_values_fn(func), *[t._value for t in ins])
-    if v is None:
-        if np.size(out) != 1:
-            raise RuntimeError("The vector v can only be None if the user-provided function "
-                               "returns a single Tensor with a single element.")
-        v = np.ones_like(out)
-    cts = fn(to_values(v))
-    res = to_tensors(tuple(cts))
-    return to_tensors(out), (res if is_tuple else res[0])
+    n = len(ins)
+    vs = None if v is None else (v if isinstance(v, tuple) else (v,))
+
+    def core(*xs):
+        out, fn = fg.vjp(_values_fn(func), *xs[:n])
+        if vs is None:
+            if np.size(out) != 1:
+                raise RuntimeError("The vector v can only be None if the user-provided "
+                                   "function returns a single Tensor with a single element.")
+            ct = np.ones_like(out)
+        else:
+            ct = xs[n] if not isinstance(out, tuple) else tuple(xs[n:])
+        return out, tuple(fn(ct))
+    out, res = _run(core, tuple(ins) + (tuple(vs) if vs is not None else ()), create_graph)
+    return out, (res if is_tuple else res[0])
 
 
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
     ins, is_tuple = _inputs("jvp", inputs)
-    if v is None:
-        if len(ins) != 1 or ins[0].numel() != 1:
-            raise RuntimeError("The vector v can only be None if the input to the user-provided "
-                               "function is a single Tensor with a single element.")
-        v = (_new(np.ones_like(ins[0]._value)),)
-    vs = v if isinstance(v, tuple) else (v,)
-    out, t = fg.jvp(_values_fn(func), tuple(x._value for x in ins), tuple(x._value for x in vs))
-    return to_tensors(out), to_tensors(t)
+    if strict:
+        _strict_check(func, ins)
+    vs = _vs(v, ins, _V_NONE_IN)
+    n = len(ins)
+    if create_graph:  # torch's double-backward trick, on the recorded graph
+        gins = _graph_inputs(ins, True)
+        with enable_grad():
+            out = func(*gins)
+            outs = out if isinstance(out, tuple) else (out,)
+            us = tuple(_new(np.zeros(o._value.shape, o._value.dtype), True) for o in outs)
+            gs = _grad(outs, gins, us, create_graph=True, allow_unused=True)
+            t = _grad(tuple(g for g in gs if g is not None), us, vs, create_graph=True,
+                      allow_unused=True)
+        return out, (t if isinstance(out, tuple) else t[0])
+
+    def core(*xs):
+        return fg.jvp(_values_fn(func), tuple(xs[:n]), tuple(xs[n:]))
+    out, t = _run(core, tuple(ins) + vs, create_graph)
+    return out, t
 
 
-def _second(func, inputs, v, kind):
+def _second(func, inputs, v, kind, create_graph, strict):
     ins, is_tuple = _inputs(kind, inputs)
-    x = [t._value for t in ins]
+    if strict:
+        _strict_check(func, ins)
+    scalar = _scalar_fn(func, kind)
+    vs = _vs(v, ins, _V_NONE_IN)
+    n = len(ins)
+    if create_graph:  # on the recorded graph (double backward), as torch
+        gins = _graph_inputs(ins, True)
+        with enable_grad():
+            out = func(*gins)
+            gs = _grad(out, gins, create_graph=True, allow_unused=True)
+            if kind == "vhp":
+                res = _grad(gs, gins, vs, create_graph=True, allow_unused=True)
+            else:
+                us = tuple(_new(np.zeros(g._value.shape, g._value.dtype), True) for g in gs)
+                gu = _grad(gs, gins, us, create_graph=True, allow_unused=True)
+                res = _grad(gu, us, vs, create_graph=True, allow_unused=True)
+        return out, (res if is_tuple else res[0])
 
-    def scalar(*vals):
-        out = func(*to_tensors(vals))
-        if out.numel() != 1:
-            raise RuntimeError(f"The function given to {kind} should return a single element")
-        return out._value.reshape(())
-
-    value = scalar(*x)
-    if v is None:
-        if len(ins) != 1 or ins[0].numel() != 1:
-            raise RuntimeError("The vector v can only be None if the input to the user-provided "
-                               "function is a single Tensor with a single element.")
-        v = (_new(np.ones_like(x[0])),)
-    vs = tuple(t._value for t in (v if isinstance(v, tuple) else (v,)))
-    g = fg.grad(scalar, argnums=tuple(range(len(x))))
-    if kind == "vhp":
-        res = fg.vjp(g, *x)[1](vs)
-    else:
-        res = fg.jvp(g, tuple(x), vs)[1]
-    res = to_tensors(tuple(res))
-    return _new(np.asarray(value)), (res if is_tuple else res[0])
+    def core(*xs):
+        x, t = xs[:n], tuple(xs[n:])
+        g = fg.grad(scalar, argnums=tuple(range(n)))
+        res = fg.vjp(g, *x)[1](t) if kind == "vhp" else fg.jvp(g, tuple(x), t)[1]
+        return scalar(*x), tuple(res)
+    value, res = _run(core, tuple(ins) + vs, create_graph)
+    return value, (res if is_tuple else res[0])
 
 
 def vhp(func, inputs, v=None, create_graph=False, strict=False):
-    return _second(func, inputs, v, "vhp")
+    return _second(func, inputs, v, "vhp", create_graph, strict)
 
 
 def hvp(func, inputs, v=None, create_graph=False, strict=False):
-    return _second(func, inputs, v, "hvp")
+    return _second(func, inputs, v, "hvp", create_graph, strict)
