@@ -73,3 +73,8 @@ from fungrad.lax_ext import (  # JAX's signatures replace the primitive wrappers
     argmax as argmax, argmin as argmin, dot_general as dot_general,  # noqa: F811
     round as round, scatter_add as scatter_add)  # noqa: F811
 from fungrad import lax_linalg as linalg  # noqa: F401 - jax.lax.linalg
+from fungrad.lax_ext import (
+    ConvGeneralDilatedDimensionNumbers as ConvGeneralDilatedDimensionNumbers,
+    conv_general_permutations as conv_general_permutations,
+    conv_general_shape_tuple as conv_general_shape_tuple,
+    conv_transpose_shape_tuple as conv_transpose_shape_tuple)

@@ -42,6 +42,7 @@ from fungrad._lax import special as _sp
 from fungrad._lax import ufuncs as _uf
 from fungrad._lax._along_axis import take_along_axis as _take_along_axis
 from fungrad._lax.bits import bitcast_convert_type, reduce_precision  # noqa: F401
+from fungrad._lax.conv import ConvDimensionNumbers as _ConvDimensionNumbers
 from fungrad._lax.indexing import getitem_p as _getitem_p
 from fungrad._lax.indexing import scatter_add_p as _scatter_add_p
 from fungrad._lax.random_bits import random_gamma_grad  # noqa: F401
@@ -138,6 +139,7 @@ class DotAlgorithmPreset(enum.Enum):
 
 
 DotDimensionNumbers = tuple  # ((lhs_contract, rhs_contract), (lhs_batch, rhs_batch))
+ConvGeneralDilatedDimensionNumbers = tuple | _ConvDimensionNumbers | None  # strings, or specs
 
 
 class GatherDimensionNumbers(NamedTuple):
@@ -1370,6 +1372,58 @@ def conv_shape_tuple(lhs_shape, rhs_shape, strides, pads, batch_group_count=1):
         pads = padtype_to_pads(lhs_shape[2:], rhs_shape[2:], strides, pads)
     spatial = reduce_window_shape_tuple(lhs_shape[2:], rhs_shape[2:], strides, pads)
     return (lhs_shape[0] // batch_group_count, rhs_shape[0]) + spatial
+
+
+def conv_general_permutations(dimension_numbers):
+    """(lhs_perm, rhs_perm, out_perm) of string dimension numbers such as ("NHWC", "HWIO",
+    "NHWC"): each takes its array's axes to (N, C, spatial...) / (O, I, spatial...) order, the
+    spatial axes ordered as in the kernel's spec."""
+    lhs, rhs, out = dimension_numbers
+    for spec, chars, what in ((lhs, "NC", "lhs"), (rhs, "OI", "rhs"), (out, "NC", "out")):
+        if not isinstance(spec, str) or any(spec.count(c) != 1 for c in chars):
+            raise TypeError(f"conv_general_permutations: the {what} spec must be a string "
+                            f"holding {chars[0]!r} and {chars[1]!r} once each, got {spec!r}")
+    spatial = [c for c in rhs if c not in "OI"]
+    if len(lhs) != len(rhs) or len(out) != len(rhs) or any(
+            c not in lhs or c not in out for c in spatial):
+        raise TypeError(f"conv_general_permutations: specs {dimension_numbers} must have one "
+                        "length and name the same spatial axes")
+
+    def perm(spec, first):
+        return (spec.index(first[0]), spec.index(first[1])) + tuple(spec.index(c)
+                                                                    for c in spatial)
+    return perm(lhs, "NC"), perm(rhs, "OI"), perm(out, "NC")
+
+
+def _nc_shapes(lhs_shape, rhs_shape, dimension_numbers):
+    lp, rp, op = conv_general_permutations(dimension_numbers)
+    return [lhs_shape[i] for i in lp], [rhs_shape[i] for i in rp], op
+
+
+def _from_nc(shape_nc, out_perm):
+    out = [0] * len(out_perm)
+    for k, axis in enumerate(out_perm):
+        out[axis] = shape_nc[k]
+    return tuple(out)
+
+
+def conv_general_shape_tuple(lhs_shape, rhs_shape, window_strides, padding, dimension_numbers):
+    """The output shape of conv_general_dilated with string dimension numbers."""
+    lhs, rhs, op = _nc_shapes(lhs_shape, rhs_shape, dimension_numbers)
+    return _from_nc(conv_shape_tuple(lhs, rhs, window_strides, padding), op)
+
+
+def conv_transpose_shape_tuple(lhs_shape, rhs_shape, window_strides, padding, dimension_numbers):
+    """The output shape of conv_transpose: per spatial axis the stride-dilated input
+    (i - 1) s + 1, padded, less the window's k - 1."""
+    from fungrad._lax.conv import _conv_transpose_padding
+    lhs, rhs, op = _nc_shapes(lhs_shape, rhs_shape, dimension_numbers)
+    if isinstance(padding, str):
+        padding = [_conv_transpose_padding(k, s, padding) for k, s in zip(rhs[2:],
+                                                                          window_strides)]
+    space = [(i - 1) * s + 1 + lo + hi - (k - 1)
+             for i, k, s, (lo, hi) in zip(lhs[2:], rhs[2:], window_strides, padding)]
+    return _from_nc([lhs[0], rhs[0], *space], op)
 
 
 # ------------------------------------------------------------------ custom solvers

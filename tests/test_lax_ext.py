@@ -297,3 +297,31 @@ def test_day_one_bayesian_logistic_regression():
     # the Laplace log-evidence is finite and the posterior covariance positive definite
     assert np.all(np.linalg.eigvalsh(np.asarray(cov)) > 0)
     lax.stop_gradient(w)  # fungrad.lax is importable alongside
+
+
+SHAPE_CASES = [  # (function name, args), JAX's results recorded beside them
+    ("conv_general_permutations", ((("NHWC", "HWIO", "NHWC"),), ((0, 3, 1, 2), (3, 2, 0, 1),
+                                                                  (0, 3, 1, 2)))),
+    ("conv_general_shape_tuple", (((1, 5, 6, 3), (2, 2, 3, 4), (1, 2), "SAME",
+                                   ("NHWC", "HWIO", "NHWC")), (1, 5, 3, 4))),
+    ("conv_general_shape_tuple", (((1, 5, 6, 3), (2, 2, 3, 4), (1, 2), [(0, 0), (1, 1)],
+                                   ("NHWC", "HWIO", "NHWC")), (1, 4, 4, 4))),
+    ("conv_transpose_shape_tuple", (((1, 5, 6, 3), (2, 2, 3, 4), (1, 2), "SAME",
+                                     ("NHWC", "HWIO", "NHWC")), (1, 5, 12, 4))),
+    ("conv_transpose_shape_tuple", (((1, 5, 6, 3), (2, 2, 3, 4), (2, 2), "VALID",
+                                     ("NHWC", "HWIO", "NHWC")), (1, 10, 12, 4))),
+    ("conv_transpose_shape_tuple", (((1, 5, 6, 3), (2, 2, 3, 4), (2, 2), [(1, 0), (2, 1)],
+                                     ("NHWC", "HWIO", "NHWC")), (1, 9, 13, 4))),
+    ("conv_shape_tuple", (((1, 3, 5, 6), (4, 3, 2, 2), (1, 2), "SAME"), (1, 4, 5, 3))),
+    ("reduce_window_shape_tuple", (((7, 6), (3, 2), (2, 2), [(1, 0), (0, 1)]), (3, 3))),
+]
+
+
+@pytest.mark.parametrize("fname,case", SHAPE_CASES, ids=[c[0] for c in SHAPE_CASES])
+def test_shape_helpers(fname, case):
+    args, want = case
+    got = getattr(lax, fname)(*args)
+    assert tuple(map(lambda v: tuple(v) if isinstance(v, tuple) else int(v), got)) == want
+    jax = pytest.importorskip("jax", reason="live comparison needs jax")
+    live = getattr(jax.lax, fname)(*args)
+    assert tuple(tuple(v) if isinstance(v, tuple) else int(v) for v in live) == want
