@@ -240,3 +240,10 @@ def test_pure_callback_matches_live_jax_under_vmap():
                                      vmap_method=method)
         np.testing.assert_allclose(fg.vmap(lambda x: f(fg, x))(xs),
                                    np.asarray(jax.vmap(lambda x: f(jax, x))(xs)), rtol=1e-15)
+
+
+def test_module_docstring_example_runs():
+    import doctest
+
+    import fungrad.debug
+    assert doctest.testmod(fungrad.debug, verbose=False).failed == 0
