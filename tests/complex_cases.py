@@ -79,6 +79,11 @@ CASES = [
     Case("real_times_i", "grad", lambda m, x: m.sum(m.imag(x * 1j * x) + m.abs(x + 2j)), (X,)),
     Case("mixed_real_complex", "grad",
          lambda m, x, z: m.sum(m.abs(x[:4] * z) ** 2), (X, Z), (0, 1)),
+    # lexicographic order of complex numbers (numpy's and JAX's), sign's zero tangent
+    Case("max", "grad", lambda m, z: m.real(m.max(z)), (Z,)),
+    Case("maximum", "grad", lambda m, z: m.real(m.sum(m.maximum(z, 0.2 + 0.1j))), (Z,)),
+    Case("sign", "grad", lambda m, z: m.sum(m.real(m.sign(z) * z)), (Z,)),
+    Case("sort", "grad", lambda m, z: m.real(m.sum(m.sort(z) * m.arange(4.0))), (Z,)),
     # linear algebra on complex matrices
     Case("solve", "grad", lambda m, a, b: m.sum(m.abs(m.linalg.solve(a, b)) ** 2), (SQ, Z),
          (0, 1)),
