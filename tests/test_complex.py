@@ -385,3 +385,19 @@ def test_check_grads_catches_a_wrong_complex_rule():
     with pytest.raises(AssertionError):
         check_grads(bad_conj, (Z,), order=1, modes=("fwd",))
     check_grads(fnp.conj, (Z,), order=2)
+
+
+GRAD_CASES = [c for c in CASES if c.kind in ("grad", "grad_holo")]
+
+
+@pytest.mark.parametrize("case", GRAD_CASES, ids=[c.name for c in GRAD_CASES])
+def test_jit_and_vmap_of_complex_gradients(case):
+    """jit(grad(f)) equals grad(f) bit for bit; vmap(grad(f)) equals the loop."""
+    g = fg.grad(lambda *a: case.fun(fnp, *a), argnums=case.argnums,
+                holomorphic=case.kind == "grad_holo")
+    _same(fg.jit(g)(*case.args), g(*case.args), f"jit(grad({case.name}))")
+    batched = tuple(np.stack([a, a * 0.9]) for a in case.args)
+    out = fg.vmap(g)(*batched)
+    for i in range(2):
+        _compare(tree_util.tree_map(lambda o, i=i: o[i], out), g(*[b[i] for b in batched]),
+                 f"vmap(grad({case.name}))", rtol=1e-12)
