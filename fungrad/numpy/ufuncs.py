@@ -5,6 +5,7 @@ Imports: _core, lax, numpy._promote.
 import numpy as np
 
 from fungrad._core.dtypes import is_float
+from fungrad._core.errors import DtypeError
 from fungrad._core.trace import get_aval
 from fungrad import _lax as lax
 from fungrad.numpy._promote import (
@@ -297,13 +298,22 @@ def isinf(x, /):
     return lax.eq(mag, np.asarray(np.inf, get_aval(mag).dtype))
 
 
+def _no_complex(name, x):
+    if get_aval(x).dtype.kind == "c":
+        raise DtypeError(f"{name}: this operation is not supported for complex values because it "
+                         f"would be ambiguous (got {get_aval(x).str_short()}). Fix: apply it to "
+                         "fnp.real(x) or fnp.imag(x).")
+
+
 def isposinf(x, /, out=None):
     x = asarray(x)
+    _no_complex("isposinf", x)
     return lax.eq(x, np.asarray(np.inf, get_aval(x).dtype)) if _is_inexact(x) else _falses(x)
 
 
 def isneginf(x, /, out=None):
     x = asarray(x)
+    _no_complex("isneginf", x)
     return lax.eq(x, np.asarray(-np.inf, get_aval(x).dtype)) if _is_inexact(x) else _falses(x)
 
 
