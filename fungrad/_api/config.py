@@ -23,6 +23,8 @@ import contextlib
 import contextvars
 import warnings
 
+from fungrad._core.traceback_util import set_traceback_filtering
+
 
 def _bool(name, value):
     if isinstance(value, bool):
@@ -81,6 +83,18 @@ def _debug(name, value):
     return value
 
 
+def _traceback_filtering(*allowed):
+    """jax_traceback_filtering: "off" shows fungrad's internal frames; any other value hides them
+    (fungrad has one filtering mode, like JAX's "remove_frames")."""
+    check = _choice(*allowed)
+
+    def validate(name, value):
+        value = check(name, value)
+        set_traceback_filtering(value != "off")
+        return value
+    return validate
+
+
 # name -> (default, validator)
 _OPTIONS = {
     "jax_enable_x64": (True, _x64),
@@ -94,11 +108,12 @@ _OPTIONS = {
     "jax_default_matmul_precision": (None, _any),
     "jax_default_prng_impl": ("threefry2x32", _choice("threefry2x32", "rbg", "unsafe_rbg")),
     "jax_threefry_partitionable": (True, _bool),
+    "jax_debug_key_reuse": (False, _bool),
     "jax_enable_checks": (False, _bool),
     "jax_check_tracer_leaks": (False, _bool),
     "jax_log_compiles": (False, _bool),
     "jax_explain_cache_misses": (False, _bool),
-    "jax_traceback_filtering": ("auto", _choice("off", "tracebackhide", "remove_frames",
+    "jax_traceback_filtering": ("auto", _traceback_filtering("off", "tracebackhide", "remove_frames",
                                                 "quiet_remove_frames", "auto")),
     "jax_compilation_cache_dir": (None, _any),
     "jax_persistent_cache_min_compile_time_secs": (1.0, _any),
@@ -110,7 +125,8 @@ _OPTIONS = {
 }
 # accepted so JAX programs run; fungrad has nothing they would change
 _NO_EFFECT = frozenset(_OPTIONS) - {"jax_enable_x64", "jax_disable_jit", "jax_platforms",
-                                     "jax_platform_name", "jax_debug_nans", "jax_debug_infs"}
+                                     "jax_platform_name", "jax_debug_nans", "jax_debug_infs",
+                                     "jax_debug_key_reuse", "jax_traceback_filtering"}
 
 _disable_jit_override = contextvars.ContextVar("fungrad_disable_jit", default=None)
 

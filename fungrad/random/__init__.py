@@ -15,10 +15,11 @@ reparameterization (uniform, normal, truncated_normal, lognormal, pareto, weibul
 for the gamma family, by implicit reparameterization (the random_gamma_grad primitive). See
 fungrad/random/_distributions.py.
 """
+from fungrad.random import _keys
 from fungrad.random._keys import (
-    InvalidKeyError as InvalidKeyError, PRNGKey as PRNGKey, bits as bits, clone as clone,
-    fold_in as fold_in, key as key, key_data as key_data, key_impl as key_impl, split as split,
-    wrap_key_data as wrap_key_data)
+    InvalidKeyError as InvalidKeyError, KeyReuseError as KeyReuseError, PRNGKey as PRNGKey,
+    bits as bits, clone as clone, fold_in as fold_in, key as key, key_data as key_data,
+    key_impl as key_impl, split as split, wrap_key_data as wrap_key_data)
 from fungrad.random._distributions import (
     ball as ball, bernoulli as bernoulli, beta as beta, binomial as binomial,
     categorical as categorical, cauchy as cauchy, chisquare as chisquare, choice as choice,
@@ -31,3 +32,15 @@ from fungrad.random._distributions import (
     rademacher as rademacher, randint as randint, rayleigh as rayleigh, shuffle as shuffle,
     t as t, triangular as triangular, truncated_normal as truncated_normal, uniform as uniform,
     wald as wald, weibull_min as weibull_min)
+
+# every function that consumes its key counts once for config jax_debug_key_reuse
+for _name in ("ball", "bernoulli", "beta", "binomial", "bits", "categorical", "cauchy",
+              "chisquare", "choice", "dirichlet", "double_sided_maxwell", "exponential", "f",
+              "fold_in", "gamma", "generalized_normal", "geometric", "gumbel", "laplace",
+              "loggamma", "logistic", "lognormal", "maxwell", "multinomial", "multivariate_normal",
+              "normal", "orthogonal", "pareto", "permutation", "poisson", "rademacher", "randint",
+              "rayleigh", "shuffle", "split", "t", "triangular", "truncated_normal", "uniform",
+              "wald", "weibull_min"):
+    globals()[_name] = _keys.consumer(globals()[_name])
+del _name
+

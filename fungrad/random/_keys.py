@@ -12,12 +12,16 @@ them (hi word first), of width 8/16 truncates the xor. `fold_in(key, d)` hashes 
 
 Imports: lax (public facade), numpy (public facade), _core.
 """
+import contextvars
+import functools
 import math
+import weakref
 import operator
 
 import numpy as np
 
 from fungrad import numpy as fnp
+from fungrad._api.config import config
 from fungrad._core.errors import FungradError
 from fungrad._core.trace import get_aval
 from fungrad._lax import convert_element_type, getitem, mul, add, bitwise_xor
@@ -38,8 +42,48 @@ def _aval_str(x):
         return type(x).__name__
 
 
+class KeyReuseError(FungradError, TypeError):
+    """A concrete key was consumed twice while config jax_debug_key_reuse is on."""
+
+
+_consumed = {}  # id(key array) -> (weakref, the public call that consumed it)
+_CALL = contextvars.ContextVar("fungrad_random_call", default=None)
+
+
+def consumer(fn):
+    """A public function of fungrad.random that consumes its key: the calls it makes internally
+    (a sampler splitting its key) count as one consumption."""
+    @functools.wraps(fn)
+    def public(*args, **kwargs):
+        if _CALL.get() is not None:
+            return fn(*args, **kwargs)
+        token = _CALL.set(object())
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _CALL.reset(token)
+    return public
+
+
+def _consume(key, fname):
+    """Under config jax_debug_key_reuse: a concrete key array may be consumed (by a sampler,
+    split, fold_in or bits) once, as JAX's key-reuse checker demands (eager keys only; traced
+    keys are not tracked)."""
+    k = id(key)
+    call = _CALL.get()
+    seen = _consumed.get(k)
+    if seen is not None and seen[0]() is key and (call is None or seen[1] is not call):
+        raise KeyReuseError(
+            f"{fname}: this key was already consumed (by a sampler, split, fold_in or bits); "
+            "reusing a key gives correlated random numbers. Fix: split it first "
+            "(key, sub = fungrad.random.split(key)) and use each new key once, or clone(key) "
+            "where reuse is intended.")
+    _consumed[k] = (weakref.ref(key, lambda _, k=k: _consumed.pop(k, None)), call)
+
+
 def check_key(key, fname, argname="key"):
-    """`key` as an array after checking it is one uint32[2] key."""
+    """`key` as an array after checking it is one uint32[2] key (and, under config
+    jax_debug_key_reuse, marking a concrete key consumed)."""
     if not hasattr(key, "dtype") or not hasattr(key, "shape"):
         key = np.asarray(key) if isinstance(key, (list, tuple)) else key
     try:
@@ -51,6 +95,8 @@ def check_key(key, fname, argname="key"):
             f"{fname}: {argname} must be a PRNG key, a uint32 array of shape (2,), got "
             f"{_aval_str(key)}. Make keys with fungrad.random.PRNGKey(seed) or key(seed) and "
             "split them with fungrad.random.split; for a batch of keys, map over it with vmap.")
+    if type(key) is np.ndarray and config.jax_debug_key_reuse:
+        _consume(key, fname)
     return key
 
 
@@ -104,8 +150,9 @@ def key_impl(keys):
 
 
 def clone(key):
-    """A copy of the key (in JAX, for key-reuse checking; values are immutable here)."""
-    return _check_keys(key, "clone")
+    """A copy of the key, which may be consumed again under jax_debug_key_reuse."""
+    keys = _check_keys(key, "clone")
+    return np.array(keys) if type(keys) is np.ndarray else keys
 
 
 def _check_keys(keys, fname, argname="keys"):
