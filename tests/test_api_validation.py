@@ -85,3 +85,8 @@ def test_lax_integer_pow_and_concatenate_validate_arguments():
         lax.integer_pow(2.0, 2.5)
     with pytest.raises(ValueError, match="at least one operand"):
         lax.concatenate([], 0)
+
+
+def test_jvp_complex_python_tangent_for_a_real_primal_raises():
+    with pytest.raises(DtypeError, match=r"tangent 0 is c128\[\] but its primal is f64\[\]"):
+        fg.jvp(fnp.sin, (1.0,), (1j,))

@@ -29,7 +29,9 @@ def _tangent_leaf(i, p, t):
         raise ShapeError(f"jvp: tangent {i} has shape {t_aval.str_short()} but its primal is "
                          f"{p_aval.str_short()}; each tangent must match its primal's shape.")
     if t_aval.dtype != p_aval.dtype:
-        if t_aval.weak_type and is_float(t_aval.dtype):  # a Python scalar takes the primal's dtype
+        # a Python scalar takes the primal's dtype, unless it would lose its imaginary part
+        if t_aval.weak_type and is_float(t_aval.dtype) and (
+                t_aval.dtype.kind != "c" or p_aval.dtype.kind == "c"):
             return np.asarray(t, p_aval.dtype) if not hasattr(t, "_trace") else t
         raise DtypeError(f"jvp: tangent {i} is {t_aval.str_short()} but its primal is "
                          f"{p_aval.str_short()}; primal and tangent dtypes must be equal (as in "
