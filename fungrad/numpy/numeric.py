@@ -21,7 +21,7 @@ from fungrad.numpy.shape import (
     reshape, stack, squeeze, swapaxes)
 from fungrad.numpy.ufuncs import (
     absolute, add, bitwise_and, clip, divide, equal, greater, less, logical_and, mod, multiply,
-    negative, right_shift, sqrt, subtract, where)
+    negative, right_shift, sqrt, subtract, where, conj)
 
 __all__ = [
     "apply_along_axis", "apply_over_axes", "array2string", "array_repr", "array_str",
@@ -82,7 +82,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
         fact = subtract(w_sum, divide(multiply(ddof, _sum(multiply(w, aw))), w_sum))
     fact = where(lax.le(fact, np.zeros((), get_aval(fact).dtype)), 0.0, fact)
     Xc = subtract(X, reshape(avg, (-1, 1)))
-    XT = swapaxes(Xc if w is None else multiply(Xc, w), 0, 1)
+    XT = _conj(swapaxes(Xc if w is None else multiply(Xc, w), 0, 1))
     from fungrad.numpy.linalg import dot
     c = divide(dot(Xc, XT), fact)
     return squeeze(c)
@@ -295,8 +295,9 @@ def convolve(a, v, mode="full", *, precision=None, preferred_element_type=None):
 
 
 def correlate(a, v, mode="valid", *, precision=None, preferred_element_type=None):
-    """The 1-d cross-correlation (numpy.correlate): c[k] = sum_n a[n + k] v[n]."""
+    """The 1-d cross-correlation (numpy.correlate): c[k] = sum_n a[n + k] conj(v[n])."""
     a, v = promote(asarray(a), asarray(v))
+    v = _conj(v)
     if get_aval(a).ndim != 1 or get_aval(v).ndim != 1:
         raise ValueError("correlate takes 1-d arrays")
     n, m = get_aval(a).shape[0], get_aval(v).shape[0]
@@ -516,8 +517,10 @@ def kron(a, b):
 
 
 def vecdot(x1, x2, /, *, axis=-1):
-    """The dot product of vectors along `axis` (broadcasting the other axes)."""
+    """The dot product of vectors along `axis` (broadcasting the other axes), conjugating x1 as
+    numpy does."""
     x, y = promote(asarray(x1), asarray(x2))
+    x = _conj(x)
     shape = np.broadcast_shapes(get_aval(x).shape, get_aval(y).shape)
     x, y = broadcast_to(x, shape), broadcast_to(y, shape)
     return _sum(multiply(x, y), axis)
@@ -530,8 +533,14 @@ def matvec(x1, x2, /):
 
 
 def vecmat(x1, x2, /):
+    """Vector-matrix products over the last axes (the vector conjugated, as numpy)."""
     from fungrad.numpy.linalg import matmul
-    return squeeze(matmul(expand_dims(asarray(x1), -2), asarray(x2)), -2)
+    return squeeze(matmul(expand_dims(_conj(asarray(x1)), -2), asarray(x2)), -2)
+
+
+def _conj(x):
+    """conj(x) for complex x; x itself otherwise (no extra operation for real values)."""
+    return conj(x) if get_aval(x).dtype.kind == "c" else x
 
 
 # ---- polynomials (coefficients highest power first, as numpy.poly*)
