@@ -61,7 +61,10 @@ def pow(a, b):
     if isinstance(a, Tensor) and not isinstance(b, Tensor):
         dt = common(a, b)
         e = b
-        return apply("PowBackward0", lambda x: fnp.power(cast(x, dt), e), [a])
+        r = apply("PowBackward0", lambda x: fnp.power(cast(x, dt), e), [a])
+        if r.grad_fn is not None:
+            r.grad_fn._extra = {"exponent": e}
+        return r
     dt = common(a, b)
     name = "PowBackward1" if isinstance(a, Tensor) else "PowBackward2"
     return apply(name, lambda x, y: _pow_safe(cast(x, dt), cast(y, dt)), [a, b])

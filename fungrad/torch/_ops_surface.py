@@ -610,3 +610,6 @@ def export(namespace):
         namespace.setdefault(n, _dtype.from_np(np.dtype(n)))
     namespace.setdefault("cfloat", namespace["complex64"])
     namespace.setdefault("cdouble", namespace["complex128"])
+    from fungrad.torch import overrides
+    namespace.setdefault("overrides", overrides)
+    overrides.install(namespace)

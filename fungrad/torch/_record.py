@@ -8,6 +8,7 @@ tensors. The OpNode made here transposes that program in backward (``backward_pa
 """
 import traceback
 import types
+import weakref
 
 import numpy as np
 
@@ -72,21 +73,50 @@ class OpNode(Node):
         self.n_outputs = 1
         self.has_saved = False
 
-    @property
-    def _saved_self(self):
-        return self._saved_arg(0)
-
-    @property
-    def _saved_other(self):
-        return self._saved_arg(1)
-
-    def _saved_arg(self, i):
+    def __getattr__(self, name):
+        """``_saved_<x>`` / ``_raw_saved_<x>``: what torch's node of this name saves as x."""
+        raw = name.startswith("_raw_saved_")
+        if not (raw or name.startswith("_saved_")):
+            raise AttributeError(name)
+        key = name[len("_raw_saved_" if raw else "_saved_"):]
+        spec = {n: (src, need) for n, src, need in _TORCH_SAVED.get(self.name(), ())}
+        if key not in spec and not (key in ("self", "other") and self.name() not in
+                                    _TORCH_SAVED):
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
         if self._freed:
             raise RuntimeError(E3)
-        a = self._args[i] if i < len(self._args) else None
-        if isinstance(a, Tensor):
+        src, need = spec[key] if key in spec else (("self", "other").index(key), None)
+        if need is not None:  # torch saves it only for an input's grad that is needed
+            a = self._args[need] if need < len(self._args) else None
+            if not (isinstance(a, Tensor) and a._requires_grad):
+                return None
+        v = self._source(src)
+        if isinstance(v, Tensor):
+            packed = self._packed.get(id(v)) if self._packed else None
+            if raw:
+                st = SavedTensor(v, packed)
+                if packed is None:
+                    self._raw = (self._raw or []) + [st]
+                return st
+            return packed[1](packed[0]) if packed is not None else v
+        if raw:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        return v
+
+    def _source(self, src):
+        if src == "result":
+            return self._result() if self._result is not None else None
+        if isinstance(src, str):
+            return (self._extra or {}).get(src)
+        a = self._args[src] if src < len(self._args) else None
+        if a is None or isinstance(a, Tensor):
             return a
-        return _new(np.asarray(a))
+        return _new(np.asarray(a))  # a Python-scalar operand, saved as a 0-dim tensor
+
+    _packed = None
+    _extra = None
+    _result = None
+    _raw = None
 
     def check_saved(self):
         if self._freed:
@@ -115,10 +145,20 @@ class OpNode(Node):
         if all(c is None for c in cts):
             return [None] * n
         residuals = lin.residuals
+        xs = None
         if self._unpack is not None:  # saved-tensor hooks: unpack on every access, as torch
             residuals = self._unpack(residuals)
+            if type(residuals) is tuple:  # inputs torch saves: their unpacked values
+                residuals, xs = residuals
+        for st in self._raw or ():
+            st.unpack()
+        if xs is not None:
+            _, _, lin2 = linearize_flat(self._f, xs)
+            back = pullback(lin2, [c for c, z in zip(grads, lin.out_zero) if not z])
+        else:
+            back = lin.pullback(cts, residuals)
         out = [None] * n
-        for i, c in zip(self._diff, lin.pullback(cts, residuals)):
+        for i, c in zip(self._diff, back):
             if c is not None and type(c) is not Zero:
                 out[i] = c
         return out
@@ -184,6 +224,8 @@ def _key(v):
     if t is tuple:
         return (tuple, tuple(_key(x) for x in v))
     if t is types.FunctionType:
+        if getattr(v, "_tf_dispatch", False):  # a public op (torch.overrides), lives forever
+            return (t, id(v))
         return _fn_key(v)
     if t in _STATIC or isinstance(v, np.dtype):
         return (t, v)
@@ -215,7 +257,7 @@ def compiled(fn):
     evaluation and transpose are derived and cached by jit_p). None when not cacheable."""
     try:
         key = _fn_key(fn)
-    except _NotStatic:
+    except (_NotStatic, RecursionError):  # RecursionError: a closure that holds itself
         return None
     j = _jit_cache.get(key)
     if j is None:
@@ -324,9 +366,13 @@ def _record(name, fn, vals, diff, edges, tuple_out, args):
             t.grad_fn = node
             t._output_nr = k
         res.append(t)
+    if res:
+        node._result = weakref.ref(res[0])
     if lin.residuals or (lin.eqns and any(isinstance(v, np.ndarray) and v.ndim == 0
                                           for v in vals)):
         _find_saved(node, lin.residuals, lin.eqns, vals, args, res)
+    elif SAVED_HOOKS.get() and node.name() in _TORCH_SAVED and args is not None:
+        _pack_as_torch(node, args, res, SAVED_HOOKS.get()[-1])
     if multi or tuple_out:
         return tuple(res)
     return res[0]
@@ -353,7 +399,10 @@ def _find_saved(node, consts, eqns, vals, args, res):
     node._saved = saved
     hooks = SAVED_HOOKS.get()
     if hooks:
-        _pack(node, saved, hooks[-1])
+        if node.name() in _TORCH_SAVED:
+            _pack_as_torch(node, args, res, hooks[-1])
+        else:
+            _pack(node, saved, hooks[-1])
 
 
 def _buf(v):
@@ -377,3 +426,80 @@ def _pack(node, saved, hooks):
         return [repl.get(_buf(c), c) for c in consts]
 
     node._unpack = unpack_all
+
+
+# What torch's node of each name saves, in torch's pack order: (attribute name, source, needed
+# for the grad of input #) with source an operand index, "result" (output 0) or a name in the
+# node's _extra (non-tensor arguments); need None: always saved.
+_UNARY_SELF = ("Sin", "Cos", "Tan", "Log", "Log1P", "Log2", "Log10", "Asin", "Acos", "Atan",
+               "Sinh", "Cosh", "Abs", "Erf", "Erfc", "Lgamma", "Digamma", "Asinh", "Acosh",
+               "Atanh", "Sinc", "I0", "Logit", "Square")
+_UNARY_RESULT = ("Exp", "Tanh", "Sigmoid", "Sqrt", "Rsqrt", "Reciprocal", "Expm1", "Exp2",
+                 "Relu", "Erfinv")
+_TORCH_SAVED = {f"{n}Backward0": (("self", 0, None),) for n in _UNARY_SELF}
+_TORCH_SAVED.update({f"{n}Backward0": (("result", "result", None),) for n in _UNARY_RESULT})
+_TORCH_SAVED.update({
+    "MulBackward0": (("other", 1, 0), ("self", 0, 1)),
+    "DivBackward0": (("other", 1, None), ("self", 0, 1)),
+    "PowBackward0": (("self", 0, None), ("exponent", "exponent", None)),
+    "PowBackward1": (("exponent", 1, None), ("self", 0, None), ("result", "result", 1)),
+    "MmBackward0": (("mat2", 1, 0), ("self", 0, 1)),
+    "DotBackward0": (("self", 0, 1), ("tensor", 1, 0)),
+    "Atan2Backward0": (("other", 1, None), ("self", 0, None)),
+    "HypotBackward0": (("other", 1, None), ("self", 0, None), ("result", "result", None)),
+})
+
+
+class SavedTensor:
+    """``grad_fn._raw_saved_<x>``: one saved tensor, with register_hooks(pack, unpack)."""
+
+    def __init__(self, tensor, packed):
+        self._tensor, self._packed = tensor, packed
+
+    def register_hooks(self, pack_hook, unpack_hook):
+        if self._packed is not None:
+            raise RuntimeError("SavedTensor hooks have already been set")
+        self._packed = (pack_hook(self._tensor), unpack_hook)
+
+    def unpack(self):
+        return self._packed[1](self._packed[0]) if self._packed else self._tensor
+
+
+def _pack_as_torch(node, args, res, hooks):
+    """Saved-tensor hooks as torch calls them: pack each tensor torch's node saves, in its
+    order (an input only when the grad it serves is needed); unpack all of them, in the same
+    order, on every backward through the node; an unpacked value replaces the residual held
+    in the same buffer."""
+    pack, unpack = hooks
+    needs = [isinstance(a, Tensor) and a._requires_grad for a in args]
+    packed = []
+    for _name, src, need in _TORCH_SAVED[node.name()]:
+        if need is not None and (need >= len(needs) or not needs[need]):
+            continue
+        t = res[0] if src == "result" else (args[src] if isinstance(src, int) and
+                                            src < len(args) else None)
+        if not isinstance(t, Tensor):
+            continue
+        if t._inference:
+            raise RuntimeError(_I1)
+        packed.append((t, _buf(t._value), pack(t)))
+    node._packed = {id(t): (p, unpack) for t, _, p in packed}
+    pos = {id(a): k for k, a in enumerate(args)}
+
+    def unpack_all(consts):
+        repl = {}
+        xs = list(node._dvals) if node._dvals is not None else None
+        changed = False
+        for t, key, p in packed:
+            u = unpack(p)
+            uv = u._value if isinstance(u, Tensor) else u
+            repl[key] = uv
+            i = pos.get(id(t))
+            if xs is not None and i is not None and i in node._diff and uv is not t._value:
+                xs[node._diff.index(i)] = uv
+                changed = True
+        consts = [repl.get(_buf(c), c) for c in consts]
+        return (consts, xs) if changed else consts
+
+    node._unpack = unpack_all
+    node.has_saved = node.has_saved or bool(packed)

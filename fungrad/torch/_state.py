@@ -5,6 +5,8 @@ their own, as torch's autograd state is thread-local):
   SAVED_HOOKS  the stack of (pack, unpack) saved-tensor hooks, innermost last
   GIVEN        during one backward: id -> array already handed to a leaf's .grad (so an array
                reaching two leaves is copied for the second)
+  TF_MODES     the stack of active torch.overrides.TorchFunctionMode objects, innermost last
+  TF_SUBCLASS  False inside DisableTorchFunctionSubclass (and a default __torch_function__)
 
 Imports: nothing from fungrad.
 """
@@ -14,6 +16,8 @@ import contextvars
 DUAL_LEVEL = contextvars.ContextVar("fungrad_torch_dual_level", default=None)
 SAVED_HOOKS = contextvars.ContextVar("fungrad_torch_saved_hooks", default=())
 GIVEN = contextvars.ContextVar("fungrad_torch_given_grads", default=None)
+TF_MODES = contextvars.ContextVar("fungrad_torch_function_modes", default=())
+TF_SUBCLASS = contextvars.ContextVar("fungrad_torch_function_subclass", default=True)
 
 
 @contextlib.contextmanager

@@ -297,6 +297,8 @@ def live_tangent(t):
     fw = t._fw
     if fw is None or not fw[1].alive:
         return None
+    if len(fw) > 2 and fw[2]._value is fw[0]:
+        return fw[2]
     return _new(fw[0])
 
 

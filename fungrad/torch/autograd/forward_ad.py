@@ -49,7 +49,7 @@ def make_dual(tensor, tangent, *, level=None):
     out = _new(tensor._value, tensor._requires_grad)
     out._base, out._vc = tensor, tensor._vc
     out.grad_fn, out._output_nr = tensor.grad_fn, tensor._output_nr
-    out._fw = (tangent._value, lvl)
+    out._fw = (tangent._value, lvl, tangent)  # torch keeps the tangent object itself
     return out
 
 
