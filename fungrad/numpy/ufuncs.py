@@ -158,18 +158,27 @@ def logical_not(x):
 
 
 def floor_divide(x, y):
-    """x // y (zero gradient: the result is piecewise constant)."""
-    x, y = promote(x, y)
-    dtype = get_aval(x).dtype
-    if is_float(dtype):
+    """x // y (zero gradient: the result is piecewise constant). Integers are divided exactly
+    (rounding down), and by zero give 0, as numpy."""
+    x, y = (asarray(v) for v in promote(x, y))
+    if is_float(get_aval(x).dtype):
         return lax.floor(lax.div(x, y))
-    return cast(lax.floor(lax.div(cast(x, np.float64), cast(y, np.float64))), dtype)
+    q = lax.div(x, y)  # rounds toward zero; 0 where y == 0
+    zero = np.zeros((), get_aval(q).dtype)
+    r = lax.sub(x, lax.mul(q, y))
+    down = lax.bitwise_and(lax.bitwise_and(lax.ne(r, zero), lax.ne(y, zero)),
+                           lax.ne(lax.lt(r, zero), lax.lt(y, zero)))
+    return lax.sub(q, lax.convert_element_type(down, get_aval(q).dtype))
 
 
 def mod(x, y):
-    """x % y with the sign of y, as numpy: x - floor(x / y) * y."""
-    x, y = promote(x, y)
-    return subtract(x, multiply(floor_divide(x, y), y))
+    """x % y with the sign of y, as numpy: x - floor(x / y) * y (integers: 0 where y == 0)."""
+    x, y = (asarray(v) for v in promote(x, y))
+    r = subtract(x, multiply(floor_divide(x, y), y))
+    if is_float(get_aval(x).dtype):
+        return r
+    zero = np.zeros((), get_aval(r).dtype)
+    return lax.select(lax.eq(y, zero), lax.broadcast_to(zero, get_aval(r).shape), r)
 
 
 remainder = mod
@@ -217,14 +226,25 @@ def clip(a, a_min=_NO_VALUE, a_max=_NO_VALUE, out=None, *, min=None, max=None):
 
 
 def logaddexp(x, y):
-    """log(exp(x) + exp(y)) without overflow."""
+    """log(exp(x) + exp(y)) without overflow or underflow: max(x, y) + log1p(exp(-|x - y|));
+    where x - y is undefined (both infinite with one sign, or a NaN) the result is x + y, so
+    logaddexp(-inf, -inf) is -inf and logaddexp(inf, inf) inf, as numpy."""
     x, y = promote_inexact(x, y)
-    m = lax.stop_gradient(maximum(x, y))
-    return add(m, log(add(exp(subtract(x, m)), exp(subtract(y, m)))))
+    d = subtract(x, y)
+    out = add(maximum(x, y), log1p(exp(negative(absolute(d)))))
+    return where(isnan(d), add(x, y), out)
 
 
 def hypot(x, y):
-    return sqrt(add(square(x), square(y)))
+    """sqrt(x**2 + y**2) without overflow or underflow: the larger magnitude times
+    sqrt(1 + (smaller / larger)**2); inf where either is infinite, as numpy."""
+    x, y = promote_inexact(x, y)
+    a, b = absolute(x), absolute(y)
+    hi, lo = maximum(a, b), minimum(a, b)
+    zero = np.zeros((), get_aval(hi).dtype)
+    r = divide(lo, where(equal(hi, zero), 1.0, hi))
+    out = multiply(hi, sqrt(add(1.0, multiply(r, r))))
+    return where(logical_or(isinf(a), isinf(b)), np.inf, out)
 
 
 def deg2rad(x):
@@ -236,12 +256,35 @@ def rad2deg(x):
 
 
 def sinc(x):
-    """sin(pi x) / (pi x), with sinc(0) = 1 (gradient safe at 0)."""
+    """sin(pi x) / (pi x), with sinc(0) = 1; every derivative is exact at 0 too (there the
+    value comes from the Maclaurin series of sin(u)/u, whose JVP is the next term), so
+    grad(grad(sinc))(0.) is -pi**2/3, as JAX."""
     x, = promote_inexact(asarray(x))
     is_zero = equal(x, 0)
-    safe = where(is_zero, 1.0, x)
-    px = multiply(safe, np.pi)
-    return where(is_zero, 1.0, divide(sin(px), px))
+    px = multiply(where(is_zero, 1.0, x), np.pi)
+    return where(is_zero, _sinc_series(0, multiply(x, np.pi)), divide(sin(px), px))
+
+
+def _sinc_series_impl(k, u):
+    """The k-th derivative of sin(u)/u at u = 0, broadcast like u (0 for odd k,
+    (-1)**(k/2) / (k + 1) for even k); its JVP is the (k+1)-th term times the tangent."""
+    value = 0.0 if k % 2 else (-1.0) ** (k // 2) / (k + 1)
+    return add(multiply(u, 0.0), value)
+
+
+def _sinc_series_jvp(k, primals, tangents):
+    (u,), (t,) = primals, tangents
+    return _sinc_series(k, u), multiply(_sinc_series(k + 1, u), t)
+
+
+def _make_sinc_series():
+    from fungrad._api.custom import custom_jvp  # the public layer below this facade
+    series = custom_jvp(_sinc_series_impl, nondiff_argnums=(0,))
+    series.defjvp(_sinc_series_jvp)
+    return series
+
+
+_sinc_series = _make_sinc_series()
 
 
 # ---- further ufuncs (numpy breadth)
