@@ -90,3 +90,17 @@ def test_lax_integer_pow_and_concatenate_validate_arguments():
 def test_jvp_complex_python_tangent_for_a_real_primal_raises():
     with pytest.raises(DtypeError, match=r"tangent 0 is c128\[\] but its primal is f64\[\]"):
         fg.jvp(fnp.sin, (1.0,), (1j,))
+
+
+@pytest.mark.parametrize("call", [lambda: fnp.sin(None), lambda: fnp.sum(None),
+                                  lambda: fnp.add("abc", np.ones(2)), lambda: fnp.exp(object()),
+                                  lambda: fnp.multiply(np.ones(2), "2")],
+                         ids=["sin-None", "sum-None", "add-str", "exp-object", "mul-str"])
+def test_non_numeric_arguments_raise_a_type_error(call):
+    with pytest.raises(TypeError, match=r"is not a numeric value.*Fix: pass a number or an array"):
+        call()
+
+
+def test_nested_lists_of_numbers_still_convert():
+    np.testing.assert_array_equal(fnp.add([1, 2], np.ones(2)), [2.0, 3.0])
+    assert fnp.mean([np.ones(2), np.ones(2)]) == 1.0

@@ -11,10 +11,26 @@ from fungrad._core.dtypes import is_float, result_dtype
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
 
-__all__ = ["FLOAT_KEYS", "asarray", "cast", "common_dtype", "fast_key", "promote",
-           "promote_inexact"]
+__all__ = ["FLOAT_KEYS", "asarray", "cast", "common_dtype", "fast_key", "numeric_array",
+           "promote", "promote_inexact"]
 
 _PY_SCALARS = (bool, int, float, complex)
+
+
+_NOT_NUMERIC = frozenset("OUSVMm")  # object, strings, void, datetimes: numpy kinds fungrad rejects
+
+
+def numeric_array(x):
+    """np.asarray(x), refusing what is not an array of numbers or booleans (None, strings,
+    arbitrary objects), as JAX does; numpy would make an object or string array of it."""
+    a = np.asarray(x)
+    if a.dtype.kind in _NOT_NUMERIC:
+        shown = repr(x) if len(repr(x)) <= 40 else repr(x)[:37] + "..."
+        raise TypeError(
+            f"fungrad.numpy: {shown} (of type {type(x).__name__}) is not a numeric value; it "
+            f"would become a numpy {a.dtype.name} array. fungrad takes numbers, booleans and "
+            "arrays (or nested lists) of them, as JAX does. Fix: pass a number or an array.")
+    return a
 
 
 def asarray(x):
@@ -24,7 +40,7 @@ def asarray(x):
         return x
     if isinstance(x, (list, tuple)) and _holds_tracer(x):
         return _stack_nested(x)
-    return np.asarray(x)
+    return numeric_array(x)
 
 
 def _holds_tracer(obj):
@@ -85,7 +101,7 @@ def cast(x, dtype):
     if isinstance(x, Tracer):
         return lax.convert_element_type(x, dtype)
     if t is not np.ndarray:
-        x = np.asarray(x)
+        x = numeric_array(x)
     return x if x.dtype == dtype else x.astype(dtype)
 
 
@@ -116,7 +132,7 @@ def promote(*args):
                 return args
             dtype = _result_cache.get((kx, ky)) or common_dtype(kx, ky)
             return (x if kx is dtype else cast(x, dtype)), (y if ky is dtype else cast(y, dtype))
-    args = [a if type(a) in _PY_SCALARS or isinstance(a, (Tracer, np.ndarray)) else np.asarray(a)
+    args = [a if type(a) in _PY_SCALARS or isinstance(a, (Tracer, np.ndarray)) else asarray(a)
             for a in args]
     keys = tuple(_dtype_key(a) for a in args)
     dtype = common_dtype(*keys)
@@ -125,7 +141,7 @@ def promote(*args):
 
 def promote_inexact(*args):
     """Like promote, then integers and booleans become float64 (numpy's rule for sin, divide...)."""
-    args = [a if type(a) in _PY_SCALARS or isinstance(a, (Tracer, np.ndarray)) else np.asarray(a)
+    args = [a if type(a) in _PY_SCALARS or isinstance(a, (Tracer, np.ndarray)) else asarray(a)
             for a in args]
     keys = tuple(_dtype_key(a) for a in args)
     dtype = common_dtype(*keys)
