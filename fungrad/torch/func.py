@@ -15,7 +15,7 @@ from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
 
 __all__ = ["grad", "grad_and_value", "vjp", "jvp", "linearize", "vmap", "jacrev", "jacfwd",
-           "hessian", "functional_call", "stack_module_state"]
+           "hessian", "functional_call", "stack_module_state", "functionalize"]
 
 
 def _is_t(x):
@@ -105,8 +105,19 @@ def grad(func, argnums=0, has_aux=False):
     return wrapper
 
 
-def _fn_of_values(func, **kwargs):
-    return lambda *vargs: to_values(func(*to_tensors(vargs), **kwargs))
+def _fn_of_values(func, like=None, holder=None, **kwargs):
+    """``func`` on values; ``like``: the caller's arguments, whose dict key order the tensors
+    get back (the core's pytrees sort dict keys); ``holder['out']``: the last output, whose key
+    order the results get back."""
+    def f(*vargs):
+        ts = to_tensors(vargs)
+        if like is not None:
+            ts = _reorder(ts, like)
+        out = func(*ts, **kwargs)
+        if holder is not None:
+            holder["out"] = out
+        return to_values(out)
+    return f
 
 
 def vjp(func, *primals, has_aux=False):
@@ -139,10 +150,34 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
         _check_sizes(args, in_dims)
         axes = in_dims if not isinstance(in_dims, list) else tuple(in_dims)
 
+        holder = {}
+        if chunk_size is not None:
+            return _chunked(func, args, kwargs, in_dims, out_dims, chunk_size, randomness)
+
         def core(*vargs):
-            return fg.vmap(_fn_of_values(func, **kwargs), axes, out_dims)(*vargs)
-        return _recorded(core, args)
+            return fg.vmap(_fn_of_values(func, args, holder, **kwargs), axes, out_dims)(*vargs)
+        return _reorder(_recorded(core, args), holder.get("out"))
     return wrapper
+
+
+def _chunked(func, args, kwargs, in_dims, out_dims, chunk_size, randomness):
+    """vmap over chunks of ``chunk_size`` along the mapped dims, concatenated (torch's
+    chunk_size)."""
+    from fungrad.torch._ops_shape import cat
+    dims = in_dims if isinstance(in_dims, (tuple, list)) else (in_dims,) * len(args)
+    sizes = [a.shape[d] for a, d in zip(args, dims) if _is_t(a) and isinstance(d, int)]
+    n = sizes[0] if sizes else 0
+    pieces = []
+    for start in range(0, n, chunk_size):
+        part = [a.narrow(d, start, min(chunk_size, n - start)) if _is_t(a) and
+                isinstance(d, int) else a for a, d in zip(args, dims)]
+        pieces.append(vmap(func, in_dims, out_dims, randomness)(*part, **kwargs))
+    flat0, tree = tree_flatten(pieces[0], is_leaf=_is_t)
+    flats = [tree_flatten(p, is_leaf=_is_t)[0] for p in pieces]
+    od = out_dims if isinstance(out_dims, int) else None
+    joined = [cat([f[k] for f in flats], od if od is not None else out_dims[k])
+              for k in range(len(flat0))]
+    return _reorder(tree_unflatten(tree, joined), pieces[0])
 
 
 def _check_sizes(args, in_dims):
@@ -160,9 +195,16 @@ def _jac(core_t):
     def make(func, argnums=0, has_aux=False, **kw):
         @functools.wraps(func)
         def wrapper(*args):
+            holder = {}
+
             def core(*vargs):
-                return core_t(_fn_of_values(func), argnums, has_aux=has_aux)(*vargs)
-            return _recorded(core, args)
+                return core_t(_fn_of_values(func, args, holder), argnums,
+                              has_aux=has_aux)(*vargs)
+            res = _recorded(core, args)
+            out = holder.get("out")
+            if has_aux and isinstance(out, tuple) and isinstance(res, tuple):
+                return (_reorder(res[0], out[0]), _reorder(res[1], out[1]))
+            return _reorder(res, out)
         return wrapper
     return make
 
@@ -180,11 +222,50 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
     """Calls ``module(*args)`` with its parameters/buffers (dotted names) temporarily replaced by
     the given tensors (fungrad.torch.nn.utils.stateless)."""
     from fungrad.torch.nn.utils.stateless import functional_call as fc
+    if tie_weights:
+        parameter_and_buffer_dicts = _tie(module, parameter_and_buffer_dicts)
     return fc(module, parameter_and_buffer_dicts, args, kwargs, tie_weights=tie_weights,
               strict=strict)
+
+
+def _tie(module, dicts):
+    """Adds the tied names (other names of the same Parameter or buffer object) of every given
+    name, as torch's tie_weights=True does."""
+    many = isinstance(dicts, (tuple, list))
+    merged = {}
+    for d in (dicts if many else (dicts,)):
+        merged.update(d)
+    names = {}
+    for n, p in list(module.named_parameters(remove_duplicate=False)) + list(
+            module.named_buffers(remove_duplicate=False)):
+        names.setdefault(id(p), []).append(n)
+    extra = {}
+    for group in names.values():
+        given = [n for n in group if n in merged]
+        if given:
+            for n in group:
+                if n not in merged:
+                    extra[n] = merged[given[0]]
+    if not extra:
+        return dicts
+    return (tuple(dicts) + (extra,)) if many else {**dicts, **extra}
 
 
 def stack_module_state(models):
     """(params, buffers) of same-class models stacked along dim 0 (for vmap ensembling)."""
     from fungrad.torch.nn.utils.stateless import stack_module_state as sms
     return sms(models)
+
+
+def functionalize(func, *, remove="mutations"):
+    """torch.func.functionalize: the shim's in-place ops are already functional underneath (each
+    records an out-of-place op), so this is ``func`` itself."""
+    if remove not in ("mutations", "mutations_and_views"):
+        raise RuntimeError(f"functionalize(f, remove='mutations'): received invalid argument for "
+                           f"remove={remove}. Valid options are:\n     remove='mutations': all "
+                           "inplace and out= operators will be removed from the program, and "
+                           "replaced with their out-of-place equivalents.\n     "
+                           "remove='mutations_and_views': In addition to the above, all aliasing "
+                           "operators {view} will be replaced with their non-aliasing "
+                           "counterparts, {view}_copy.\n")
+    return func

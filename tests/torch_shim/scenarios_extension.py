@@ -231,8 +231,99 @@ def gradchecks(T):
     }
 
 
+def func_transforms(T):
+    """torch.func: argnums/has_aux of every transform, dict key order kept (inputs and outputs,
+    under vmap too), linearize, vmap chunk_size/out_dims/randomness='same', functionalize,
+    functional_call (dotted names, tied weights, strict, several dicts), stack_module_state,
+    numpy inside an autograd.Function's forward outside transforms."""
+    F = T.func
+    out = {}
+
+    def L(x):
+        if isinstance(x, T.Tensor):
+            return [round(v, 6) for v in x.reshape(-1).tolist()]
+        if isinstance(x, dict):
+            return {k: L(v) for k, v in x.items()}
+        if isinstance(x, (tuple, list)):
+            return [L(v) for v in x]
+        return x
+    x = T.tensor([1., 2., 3.])
+    y = T.tensor([0.5, -1., 2.])
+
+    def f(a, b):
+        return (a * b.sin()).sum()
+
+    out["grad_argnums"] = L(F.grad(f, argnums=(0, 1))(x, y))
+    out["grad_argnum1"] = L(F.grad(f, argnums=1)(x, y))
+    out["grad_aux"] = L(F.grad(lambda a: ((a ** 2).sum(), {"z": a * 2, "a": a}),
+                               has_aux=True)(x))
+    out["gv_aux"] = L(F.grad_and_value(lambda a: ((a ** 2).sum(), a.mean()), has_aux=True)(x))
+    g = F.grad(lambda p: (p["w"] * p["b"]).sum())({"w": x, "b": y})
+    out["dict_order"] = list(g.keys())
+    vg = F.vmap(F.grad(lambda p, d: (p["w"] * p["b"] * d).sum()), in_dims=(None, 0))(
+        {"w": x, "b": y, "a": x}, T.ones(2, 3))
+    out["dict_order_vmap"] = list(vg.keys())
+    r = F.vjp(lambda a: (a.exp(), a.sum()), x, has_aux=True)
+    out["vjp_aux"] = L([r[0], r[1](T.ones(3)), r[2]])
+    out["jvp_aux"] = L(F.jvp(lambda a: (a.exp(), a.sum()), (x,), (T.ones(3),), has_aux=True))
+    out["jacrev_argnums"] = L(F.jacrev(lambda a, b: a * b, argnums=(0, 1))(x, y))
+    out["jacrev_aux"] = L(F.jacrev(lambda a: (a.sin(), a.cos()), has_aux=True)(x))
+    out["jacfwd_argnums"] = L(F.jacfwd(lambda a, b: a * b.exp(), argnums=1)(x, y))
+    out["jacfwd_aux"] = L(F.jacfwd(lambda a: (a.sin(), a.cos()), has_aux=True)(x))
+    out["hessian_argnums"] = L(F.hessian(f, argnums=1)(x, y))
+    out["jacrev_dict_out"] = list(F.jacrev(lambda a: {"z": a.sin(), "a": a.cos()})(x).keys())
+    r = F.linearize(lambda a: a.sin() * 2, x)
+    out["lin"] = L([r[0], r[1](T.ones(3))])
+    out["vmap_chunk"] = L(F.vmap(lambda a: a.sum() * a, chunk_size=2)(
+        T.arange(15.).reshape(5, 3)))
+    out["vmap_chunk1"] = L(F.vmap(T.dot, chunk_size=1)(T.ones(3, 2), T.ones(3, 2)))
+    out["vmap_out_dims"] = L(F.vmap(lambda a: a * 2, in_dims=1, out_dims=1)(T.ones(2, 3)))
+    same = F.vmap(lambda a: a * 0 + T.rand(()), randomness="same")(T.ones(2, 3))
+    out["vmap_random_same"] = bool((same[0] == same[1]).all())
+    out["functionalize"] = L(F.functionalize(lambda a: a.clone().add_(1))(x))
+    lin = T.nn.Linear(3, 2)
+    params = {"weight": T.arange(6.).reshape(2, 3) / 5, "bias": T.tensor([0.1, -0.2])}
+    out["fcall"] = L(F.functional_call(lin, params, (x,)))
+    out["fcall_two_dicts"] = L(F.functional_call(
+        lin, ({"weight": params["weight"]}, {"bias": params["bias"] * 0}), (x,)))
+    out["fcall_strict"] = E(lambda: F.functional_call(lin, {"weight": params["weight"]}, (x,),
+                                                      strict=True))
+    out["fcall_unexpected"] = type(F.functional_call(lin, {"nope": params["weight"]},
+                                                     (x,))).__name__
+    seq = T.nn.Sequential(T.nn.Linear(3, 3), T.nn.Tanh(), T.nn.Linear(3, 1))
+    ps = {k: v.detach() * 0 + 0.1 for k, v in seq.named_parameters()}
+    out["fcall_dotted"] = L(F.functional_call(seq, ps, x))
+    out["grad_fcall"] = sorted(F.grad(lambda p: F.functional_call(seq, p, (x,)).sum())(ps))
+    tied = T.nn.Sequential(T.nn.Linear(3, 3, bias=False), T.nn.Linear(3, 3, bias=False))
+    tied[1].weight = tied[0].weight
+    two = {"0.weight": T.eye(3) * 2}
+    out["fcall_tied"] = L(F.functional_call(tied, two, (x,)))
+    out["fcall_tied_off"] = L(F.functional_call(tied, two, (x,), tie_weights=False)) != L(
+        F.functional_call(tied, two, (x,)))
+    sp, _ = F.stack_module_state([T.nn.Linear(3, 2) for _ in range(3)])
+    out["stack"] = [sorted(sp), list(sp["weight"].shape)]
+
+    class NpFn(T.autograd.Function):
+        @staticmethod
+        def forward(a):
+            import numpy as np
+            return T.tensor(np.sin(a.numpy()))
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.save_for_backward(inputs[0])
+
+        @staticmethod
+        def backward(ctx, g):
+            (a,) = ctx.saved_tensors
+            return g * a.cos()
+
+    out["numpy_in_forward_plain"] = L(NpFn.apply(x))
+    return out
+
+
 SCENARIOS = {f.__name__: f for f in (torch_function, subclasses, modes, saved_tensors,
-                                     forward_ad, gradchecks)}
+                                     forward_ad, gradchecks, func_transforms)}
 
 
 def run(name, T):
