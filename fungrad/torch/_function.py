@@ -94,6 +94,8 @@ class BackwardCFunction(Node, FunctionCtx):
             if g is None:
                 out.append(None)
                 continue
+            if not isinstance(g, Tensor):
+                raise RuntimeError(f"expected Variable or None (got {type(g).__name__})")
             if meta is None:
                 raise RuntimeError(f"function {name} returned a gradient different than None at "
                                    f"position {i + 1}, but the corresponding forward input was "
