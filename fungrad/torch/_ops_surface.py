@@ -551,6 +551,49 @@ _RENAME = {"t_": "TBackward1", "unsqueeze_": "UnsqueezeBackward1",
            "swapdims_": "TransposeBackward1", "squeeze_": "SqueezeBackward3"}
 
 
+_VMAP_RANDOM_ERROR = ("vmap: called random operation while in randomness error mode. Please "
+                      "either use the 'same' or 'different' randomness flags on vmap or perform "
+                      "the randomness operation out of vmap")
+_RANDOM_TOP = ("rand", "randn", "randint", "rand_like", "randn_like", "randint_like", "randperm",
+               "normal", "bernoulli", "multinomial")
+_RANDOM_METHODS = ("uniform_", "normal_", "bernoulli_", "random_", "exponential_", "cauchy_",
+                   "geometric_", "log_normal_", "bernoulli", "multinomial")
+
+
+def _vmap_random(fn, name):
+    """A random op under torch.func.vmap's randomness flag: 'error' raises as torch; 'same'
+    draws once for the whole batch; 'different' draws one value per batch member (rand, randn,
+    rand_like, randn_like: the draw gets the batch dim; the others raise)."""
+    from fungrad.torch._state import VMAP_RANDOM
+
+    def op(*args, **kwargs):
+        mode = VMAP_RANDOM.get()
+        if mode is None or mode == "same":
+            return fn(*args, **kwargs)
+        if mode == "error":
+            raise RuntimeError(_VMAP_RANDOM_ERROR)
+        from fungrad.extend import BatchTracer, current_trace
+        trace = current_trace()
+        size = getattr(trace, "axis_size", None)
+        if size is None or name not in ("rand", "randn", "rand_like", "randn_like"):
+            raise NotImplementedError(f"vmap(randomness='different') of torch.{name} is not "
+                                      "supported by fungrad.torch")
+        if name.endswith("_like"):
+            base = {"rand_like": "rand", "randn_like": "randn"}[name]
+            shape = tuple(args[0].shape)
+            kwargs.setdefault("dtype", args[0].dtype)
+            draw = _RAW[base]((size,) + shape, **kwargs)
+        else:
+            shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+            draw = fn((size,) + tuple(shape), **kwargs)
+        return _new(BatchTracer(trace, draw._value, 0))
+    op.__name__ = name
+    return op
+
+
+_RAW = {}
+
+
 def _as_subclass(t, cls):
     out = object.__new__(cls)
     for s in Tensor.__slots__[:-2]:
@@ -610,6 +653,13 @@ def export(namespace):
         namespace.setdefault(n, _dtype.from_np(np.dtype(n)))
     namespace.setdefault("cfloat", namespace["complex64"])
     namespace.setdefault("cdouble", namespace["complex128"])
+    for n in _RANDOM_TOP:
+        if n in namespace:
+            _RAW[n] = namespace[n]
+            namespace[n] = _vmap_random(namespace[n], n)
+    for n in _RANDOM_METHODS:
+        if hasattr(Tensor, n):
+            setattr(Tensor, n, _vmap_random(getattr(Tensor, n), n))
     from fungrad.torch import overrides
     namespace.setdefault("overrides", overrides)
     overrides.install(namespace)

@@ -7,6 +7,7 @@ their own, as torch's autograd state is thread-local):
                reaching two leaves is copied for the second)
   TF_MODES     the stack of active torch.overrides.TorchFunctionMode objects, innermost last
   TF_SUBCLASS  False inside DisableTorchFunctionSubclass (and a default __torch_function__)
+  VMAP_RANDOM  inside torch.func.vmap: its randomness flag ('error', 'same', 'different')
 
 Imports: nothing from fungrad.
 """
@@ -18,6 +19,7 @@ SAVED_HOOKS = contextvars.ContextVar("fungrad_torch_saved_hooks", default=())
 GIVEN = contextvars.ContextVar("fungrad_torch_given_grads", default=None)
 TF_MODES = contextvars.ContextVar("fungrad_torch_function_modes", default=())
 TF_SUBCLASS = contextvars.ContextVar("fungrad_torch_function_subclass", default=True)
+VMAP_RANDOM = contextvars.ContextVar("fungrad_torch_vmap_randomness", default=None)
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ import fungrad as fg
 from fungrad.extend import Tracer
 from fungrad.extend import tree_flatten, tree_unflatten
 from fungrad.torch._record import apply
+from fungrad.torch._state import VMAP_RANDOM, setting
 from fungrad.torch._tensor import Tensor, _new
 
 __all__ = ["grad", "grad_and_value", "vjp", "jvp", "linearize", "vmap", "jacrev", "jacfwd",
@@ -154,9 +155,14 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
         if chunk_size is not None:
             return _chunked(func, args, kwargs, in_dims, out_dims, chunk_size, randomness)
 
+        if randomness not in ("error", "same", "different"):
+            raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or "
+                               f"'same'. Got {randomness}")
+
         def core(*vargs):
             return fg.vmap(_fn_of_values(func, args, holder, **kwargs), axes, out_dims)(*vargs)
-        return _reorder(_recorded(core, args), holder.get("out"))
+        with setting(VMAP_RANDOM, randomness):
+            return _reorder(_recorded(core, args), holder.get("out"))
     return wrapper
 
 

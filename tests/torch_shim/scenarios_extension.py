@@ -280,6 +280,13 @@ def func_transforms(T):
     out["vmap_out_dims"] = L(F.vmap(lambda a: a * 2, in_dims=1, out_dims=1)(T.ones(2, 3)))
     same = F.vmap(lambda a: a * 0 + T.rand(()), randomness="same")(T.ones(2, 3))
     out["vmap_random_same"] = bool((same[0] == same[1]).all())
+    diff = F.vmap(lambda a: a * 0 + T.rand(()), randomness="different")(T.ones(3, 2))
+    out["vmap_random_different"] = [bool((diff[0] == diff[1]).all()),
+                                    bool((diff[0] == diff[0, 0]).all())]
+    diff = F.vmap(lambda a: T.randn_like(a), randomness="different")(T.ones(2, 3))
+    out["vmap_random_like"] = bool((diff[0] == diff[1]).all())
+    out["vmap_random_error"] = E(lambda: F.vmap(lambda a: a + T.rand(3))(T.ones(2, 3)))
+    out["vmap_random_bad_flag"] = E(lambda: F.vmap(lambda a: a, randomness="x")(T.ones(2)))
     out["functionalize"] = L(F.functionalize(lambda a: a.clone().add_(1))(x))
     lin = T.nn.Linear(3, 2)
     params = {"weight": T.arange(6.).reshape(2, 3) / 5, "bias": T.tensor([0.1, -0.2])}
