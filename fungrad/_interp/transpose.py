@@ -30,8 +30,9 @@ def backward_pass(jaxpr, consts, args, cts_out):
             linear.add(v)
         else:
             env[v] = a
-    # forward: evaluate the non-linear equations; mark the rest linear
-    lin_eqns = []
+    # classify: an equation reading a linear value is linear (transposed below); the others are
+    # the forward part, evaluated first
+    lin_eqns, fwd_eqns = [], []
     for eqn in jaxpr.eqns:
         for v in eqn.invars:  # (a Literal is never in `linear`)
             if v in linear:
@@ -39,8 +40,8 @@ def backward_pass(jaxpr, consts, args, cts_out):
                 linear.update(eqn.outvars)
                 break
         else:
-            ins = [v.val if type(v) is Literal else env[v] for v in eqn.invars]
-            env.update(zip(eqn.outvars, eval_eqn(eqn, ins)))
+            fwd_eqns.append(eqn)
+    release = _forward(fwd_eqns, lin_eqns, jaxpr.outvars, env) if fwd_eqns else {}
     ct_env = {}
     for v, ct in zip(jaxpr.outvars, cts_out, strict=True):
         if ct is not None and type(ct) is not Zero and v in linear:
@@ -72,7 +73,42 @@ def backward_pass(jaxpr, consts, args, cts_out):
             if c is not None and type(a) is LinearArg and type(c) is not Zero:
                 prev = ct_env.get(v)
                 ct_env[v] = c if prev is None else add_any(prev, c)
+        for v in release.get(id(eqn), ()):  # forward values no equation still to come reads
+            del env[v]
     return [ct_env.get(v) if type(a) is LinearArg else None for v, a in zip(jaxpr.invars, args)]
+
+
+def _forward(fwd_eqns, lin_eqns, outvars, env):
+    """Evaluate the forward equations into `env`, dropping each value after its last forward
+    reader unless a linear equation reads it too; returns {id(linear eqn): values to drop once
+    it is transposed} (the earliest linear reader, which the backward order reaches last). So the
+    recomputed forward of a checkpoint holds no more than plain reverse mode does."""
+    keep = {v for v in outvars if type(v) is not Literal}
+    lin_reader = {}
+    for i, eqn in enumerate(lin_eqns):
+        for v in eqn.invars:
+            if type(v) is not Literal and v not in lin_reader:
+                lin_reader[v] = i
+    last_fwd = {}
+    for i, eqn in enumerate(fwd_eqns):
+        for v in eqn.invars:
+            if type(v) is not Literal:
+                last_fwd[v] = i
+    produced = set()
+    for i, eqn in enumerate(fwd_eqns):
+        ins = [v.val if type(v) is Literal else env[v] for v in eqn.invars]
+        for v, x in zip(eqn.outvars, eval_eqn(eqn, ins)):
+            env[v] = x
+            produced.add(v)
+        for v in (*eqn.invars, *eqn.outvars):
+            if (v in produced and last_fwd.get(v, -1) <= i and v not in lin_reader
+                    and v not in keep and v in env):
+                del env[v]
+    release = {}
+    for v, i in lin_reader.items():
+        if v in produced and v not in keep and v in env:
+            release.setdefault(id(lin_eqns[i]), []).append(v)
+    return release
 
 
 def _accumulate(ct_env, v, ct):
