@@ -475,7 +475,7 @@ FUNCS = {**E.FUNCS, **X.FUNCS, **LINALG_TOP, **ALIASES, **MISC_TOP}
 # Tensor methods: name -> function(self, ...); where absent on Tensor
 _METHOD_NAMES = (
     "acosh asinh atanh exp2 erf erfc erfinv lgamma digamma i0 sinc deg2rad rad2deg trunc fix "
-    "frac logit nan_to_num sgn positive signbit isinf isposinf isneginf isreal imag real angle "
+    "frac logit nan_to_num sgn positive signbit isinf isposinf isneginf isreal angle "
     "atan2 hypot fmod remainder copysign fmax fmin logaddexp logaddexp2 xlogy igamma igammac "
     "nextafter float_power heaviside ldexp gcd lcm bitwise_and bitwise_or bitwise_xor "
     "bitwise_not bitwise_left_shift bitwise_right_shift logical_xor mvlgamma frexp "
@@ -619,6 +619,8 @@ def export(namespace):
         Tensor.layout = property(_layout)
         Tensor.output_nr = property(lambda self: self._output_nr)
         Tensor.mH = property(lambda self: adjoint(self))
+        Tensor.real = property(E.FUNCS["real"])  # properties in torch, not methods
+        Tensor.imag = property(E.FUNCS["imag"])
         Tensor.H = property(lambda self: adjoint(self))
     for n in _INPLACE:
         if not hasattr(Tensor, n + "_") and hasattr(Tensor, n):
