@@ -268,6 +268,15 @@ row("addmv", lambda T, i, a, b: T.addmv(i, a, b, beta=2), A(3), A(3, 4), A(4))
 row("addr", lambda T, i, a, b: T.addr(i, a, b), A(3, 4), A(3), A(4))
 row("addcmul", lambda T, i, a, b: T.addcmul(i, a, b, value=3), A(3), A(3), A(3))
 row("version_check", lambda T, a: _version_check(T, a), A(3))
+row("version_check_saved_self", lambda T, a: _version_check_sin(T, a), A(3))
+
+
+def _version_check_sin(T, a):
+    b = a * 2
+    c = b.sin()  # torch saves b itself (the core's residual is cos(b))
+    b.cos_()
+    return c.sum().backward()
+
 
 
 def _version_check(T, a):
