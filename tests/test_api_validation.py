@@ -104,3 +104,30 @@ def test_non_numeric_arguments_raise_a_type_error(call):
 def test_nested_lists_of_numbers_still_convert():
     np.testing.assert_array_equal(fnp.add([1, 2], np.ones(2)), [2.0, 3.0])
     assert fnp.mean([np.ones(2), np.ones(2)]) == 1.0
+
+
+def test_axis_and_shape_arguments_are_checked():
+    with pytest.raises(TypeError, match=r"axis must be an int, a tuple of ints or None, got '0'"):
+        fnp.sum(np.ones((2, 2)), axis="0")
+    with pytest.raises(TypeError, match=r"axis entries must be ints, got 0.5"):
+        fnp.sum(np.ones((2, 2)), axis=(0.5,))
+    with pytest.raises(TypeError, match=r"reshape: the shape must be an int or a sequence of ints"):
+        fnp.reshape(np.arange(6), "23")
+    assert fnp.reshape(np.arange(6), [2, np.int64(3)]).shape == (2, 3)
+    assert fnp.sum(np.ones((2, 2)), axis=np.int64(1)).shape == (2,)
+
+
+def test_custom_rules_that_do_not_return_a_pair():
+    @fg.custom_jvp
+    def f(x):
+        return fnp.sin(x)
+    f.defjvp(lambda p, t: (f(p[0]),))
+    with pytest.raises(TypeError, match=r"custom_jvp rule of f must return a pair .* length 1"):
+        fg.grad(f)(1.0)
+
+    @fg.custom_vjp
+    def h(x):
+        return fnp.sin(x)
+    h.defvjp(lambda x: fnp.sin(x), lambda r, g: (g,))
+    with pytest.raises(TypeError, match=r"custom_vjp fwd rule of h must return a pair"):
+        fg.grad(h)(1.0)

@@ -111,7 +111,12 @@ class custom_jvp:
         def flat_jvp(primals, tangents):
             p = sp.dyn_args(primals)
             t = sp.dyn_args(tangents)
-            out, t_out = self.jvp(*sp.static, tuple(p), tuple(t))
+            res = self.jvp(*sp.static, tuple(p), tuple(t))
+            if not isinstance(res, (tuple, list)) or len(res) != 2:
+                raise TypeError(
+                    f"custom_jvp rule of {self.__name__} must return a pair (primal_out, "
+                    f"tangent_out), a tuple or list of length two, got {_describe(res)}.")
+            out, t_out = res
             out_leaves, tree = tree_flatten(out)
             if not out_tree:  # the function itself was not traced (eager differentiation)
                 out_tree[:] = [tree]
@@ -125,6 +130,12 @@ class custom_jvp:
         outs = custom_jvp_call(flat_fun, flat_jvp, sp.leaves, f"custom_jvp({self.__name__})",
                                closes_over_tracers(self.fun, self.jvp, sp.static))
         return tree_unflatten(out_tree[0], outs)
+
+
+def _describe(x):
+    if isinstance(x, (tuple, list)):
+        return f"a {type(x).__name__} of length {len(x)}"
+    return f"a value of type {type(x).__name__}"
 
 
 def _is_array_like(x):
@@ -172,7 +183,12 @@ class custom_vjp:
             return out_leaves
 
         def flat_fwd(*leaves):
-            out, res = self.fwd(*sp.full_args(leaves))
+            pair = self.fwd(*sp.full_args(leaves))
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                raise TypeError(
+                    f"custom_vjp fwd rule of {self.__name__} must return a pair (primal_out, "
+                    f"residuals), a tuple or list of length two, got {_describe(pair)}.")
+            out, res = pair
             out_leaves, tree = tree_flatten(out)
             if not out_tree:  # the function itself was not traced (eager differentiation)
                 out_tree[:] = [tree]

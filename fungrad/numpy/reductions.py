@@ -32,9 +32,16 @@ def normalize_axes(axis, ndim, name="axis"):
     """A sorted tuple of non-negative axes; None means all."""
     if axis is None:
         return tuple(range(ndim))
+    if isinstance(axis, (str, bytes, float)) or not (
+            isinstance(axis, (int, np.integer, tuple, list))):
+        raise TypeError(f"{name} must be an int, a tuple of ints or None, got {axis!r} "
+                        f"({type(axis).__name__}).")
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     out = []
     for a in axes:
+        if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
+            raise TypeError(f"{name} entries must be ints, got {a!r} ({type(a).__name__}) in "
+                            f"{axis!r}.")
         a = int(a)
         if not -ndim <= a < ndim:
             raise ShapeError(f"{name} {a} is out of bounds for an array of rank {ndim}")

@@ -51,7 +51,7 @@ def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
         raise ValueError(f"order must be 'C' or 'F', got {order!r}")
     x = asarray(a)
     aval = get_aval(x)
-    newshape = (newshape,) if isinstance(newshape, (int, np.integer)) else tuple(newshape)
+    newshape = _shape_arg(newshape, "reshape")
     if newshape.count(-1) > 1:
         raise ValueError("can only specify one unknown dimension (-1) in reshape")
     if -1 in newshape:
@@ -62,6 +62,21 @@ def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
             raise ShapeError(f"cannot reshape {aval.str_short()} into shape {newshape}")
         newshape = tuple(aval.size // known if d == -1 else d for d in newshape)
     return lax.reshape(x, newshape)
+
+
+def _shape_arg(shape, name):
+    """A shape argument as a tuple of ints (an int is a 1-d shape), or a TypeError."""
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+        return (int(shape),)
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
+        raise TypeError(f"{name}: the shape must be an int or a sequence of ints, got {shape!r} "
+                        f"({type(shape).__name__}).")
+    out = tuple(shape)
+    for d in out:
+        if isinstance(d, bool) or not isinstance(d, (int, np.integer)):
+            raise TypeError(f"{name}: shape entries must be ints, got {d!r} "
+                            f"({type(d).__name__}) in {shape!r}.")
+    return tuple(int(d) for d in out)
 
 
 def ravel(a, order="C"):
