@@ -44,7 +44,7 @@ from fungrad._interp.linearize import linearize_flat as linearize_flat
 from fungrad._interp.staging import stage_flat as stage_flat
 from fungrad._interp.transpose import backward_pass as backward_pass
 # calls with user rules, and jit's program primitive with its cached transforms
-from fungrad._hop._util import is_eager as is_eager
+from fungrad._hop._util import closes_over_tracers as closes_over_tracers, is_eager as is_eager
 from fungrad._hop.call import (
     LinearizedProgram as LinearizedProgram, compiled as compiled, jit_p as jit_p,
     linearize_program as linearize_program)
@@ -61,9 +61,9 @@ __all__ = [
     "EVAL_TRACE", "Exempt", "FIRST_ORDER", "INEXACT", "INTEGER_OR_BOOL", "Jaxpr", "JVPTrace",
     "LinearArg", "LinearizedProgram", "Literal", "LRUCache", "NOT_LINEAR", "Primitive",
     "RuleFactory", "Tracer", "Ufunc", "Var", "Zero", "backward_pass", "broadcasting", "cast",
-    "compiled", "current_trace", "custom_jvp_call", "custom_vjp_call", "defjvp", "elementwise",
-    "eval_eqn", "eval_jaxpr", "get_aval", "index", "instantiate", "is_eager", "is_linear", "jit_p",
-    "jvp_flat", "jvp_linear", "jvp_zero", "linearize_flat", "linearize_program", "lru_cache_table",
-    "parse_index", "pullback", "register", "run_closed", "stage_flat", "traced_program",
-    "tree_flatten", "tree_unflatten", "zeros_like_aval",
+    "closes_over_tracers", "compiled", "current_trace", "custom_jvp_call", "custom_vjp_call",
+    "defjvp", "elementwise", "eval_eqn", "eval_jaxpr", "get_aval", "index", "instantiate",
+    "is_eager", "is_linear", "jit_p", "jvp_flat", "jvp_linear", "jvp_zero", "linearize_flat",
+    "linearize_program", "lru_cache_table", "parse_index", "pullback", "register", "run_closed",
+    "stage_flat", "traced_program", "tree_flatten", "tree_unflatten", "zeros_like_aval",
 ]

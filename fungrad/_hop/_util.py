@@ -4,6 +4,7 @@ program, rewiring programs, recording an equation, and partial evaluation with f
 Imports: _core, _interp.
 """
 import contextvars
+import types
 
 import numpy as np
 
@@ -67,24 +68,32 @@ def closes_over_tracers(*fns, depth=4):
     def reaches(x, d):
         if isinstance(x, Tracer):
             return True
-        if d == 0 or id(x) in seen or isinstance(x, (str, bytes, int, float, np.ndarray, type)):
+        if d == 0 or id(x) in seen or isinstance(x, _OPAQUE):
             return False
         seen.add(id(x))
         if isinstance(x, (list, tuple, set, frozenset)):
             return any(reaches(v, d - 1) for v in x)
         if isinstance(x, dict):
             return any(reaches(v, d - 1) for v in x.values())
-        refs = [c.cell_contents for c in (getattr(x, "__closure__", None) or ())
-                if _cell_filled(c)]
-        for attr in ("__self__", "__wrapped__", "func", "args", "keywords"):
-            v = getattr(x, attr, None) if not isinstance(x, np.generic) else None
-            if v is not None:
-                refs.append(v)
-        if not callable(x) or hasattr(x, "__dict__") and not hasattr(x, "__code__"):
-            refs.extend(getattr(x, "__dict__", {}).values())
+        try:  # objects may compute attributes, and fail doing so: they hold no tracer we see
+            refs = [c.cell_contents for c in (getattr(x, "__closure__", None) or ())
+                    if _cell_filled(c)]
+            for attr in ("__self__", "__wrapped__", "func", "args", "keywords"):
+                v = getattr(x, attr, None)
+                if v is not None:
+                    refs.append(v)
+            if not callable(x) or hasattr(x, "__dict__") and not hasattr(x, "__code__"):
+                refs.extend(vars(x).values() if hasattr(x, "__dict__") else ())
+        except Exception:  # noqa: BLE001
+            return False
         return any(reaches(v, d - 1) for v in refs)
 
     return any(reaches(f, depth) for f in fns)
+
+
+# values whose attributes are not followed: data, types and modules (a module's namespace is no
+# closure, and walking it would be slow)
+_OPAQUE = (str, bytes, int, float, complex, np.ndarray, np.generic, type, types.ModuleType)
 
 
 def forwarded_trace(trace, args):

@@ -7,7 +7,7 @@ the residuals), the user's ``backward`` the bwd, so grad/jacrev/vjp use the cust
 Function's ``jvp`` makes it a custom_jvp_call instead in forward mode (the innermost transform is
 the core's jvp), or always when it has no backward.
 """
-from fungrad.extend import Tracer, current_trace
+from fungrad.extend import Tracer, closes_over_tracers, current_trace
 from fungrad.extend import custom_jvp_call
 from fungrad.extend import custom_vjp_call
 from fungrad.extend import BatchTracer
@@ -150,8 +150,13 @@ class _CustomCall:
         vals = [self.args[i]._value for i in self.pos]
         name = f"autograd.Function({self.cls.__name__})"
         has_bwd = _overrides(self.cls, "backward") or _overrides(self.cls, "vjp")
+        # the user's rules are static methods: when they close over no traced value, eager
+        # transforms run them at once on concrete values (numpy inside forward works), as torch
+        rules = [getattr(self.cls, n, None) for n in ("forward", "setup_context", "backward",
+                                                      "vjp", "jvp")]
+        closes_over = closes_over_tracers(*[r for r in rules if r is not None])
         if _overrides(self.cls, "jvp") and (not has_bwd or type(current_trace()) is JVPTrace):
-            outs = custom_jvp_call(self.fun, self.jvp, vals, name)
+            outs = custom_jvp_call(self.fun, self.jvp, vals, name, closes_over)
         else:
-            outs = custom_vjp_call(self.fun, self.fwd, self.bwd, vals, name)
+            outs = custom_vjp_call(self.fun, self.fwd, self.bwd, vals, name, closes_over)
         return self._unflat(list(outs))

@@ -32,3 +32,25 @@ def test_backward_returning_a_non_tensor():
 def test_backward_returning_a_non_tensor_matches_live_torch():
     torch = pytest.importorskip("torch", reason="real PyTorch is not installed: live check skipped")
     assert _backward_returning_a_float(torch) == EXPECTED
+
+
+def test_numpy_inside_a_function_forward_under_torch_func():
+    import numpy as np
+
+    class NpSin(ftorch.autograd.Function):
+        @staticmethod
+        def forward(x):
+            return ftorch.tensor(np.sin(x.detach().numpy()))
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.save_for_backward(inputs[0])
+
+        @staticmethod
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            return g * ftorch.cos(x)
+
+    x = ftorch.tensor([0.5, 1.0])
+    g = ftorch.func.grad(lambda v: NpSin.apply(v).sum())(x)
+    np.testing.assert_allclose(g.numpy(), np.cos([0.5, 1.0]), rtol=1e-6)
