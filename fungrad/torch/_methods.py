@@ -7,6 +7,7 @@ from fungrad.torch import _ops_math as M
 from fungrad.torch import _ops_reduce as R
 from fungrad.torch import _ops_shape as S
 from fungrad.torch._backward import backward
+from fungrad.torch._device import _NO_CUDA
 from fungrad.torch._dtype import float16, float32, float64, int32, int64, bool_
 from fungrad.torch._tensor import Tensor
 
@@ -78,11 +79,15 @@ METHODS = {
     "half": lambda self: S.to(self, float16), "long": lambda self: S.to(self, int64),
     "int": lambda self: S.to(self, int32), "bool": lambda self: S.to(self, bool_),
     "type_as": lambda self, other: S.to(self, other.dtype),
-    "cpu": lambda self: self, "cuda": lambda self: self,
+    "cpu": lambda self: self, "cuda": _cuda,
     "new_zeros": lambda self, *size, **kw: _new_like(self, "zeros", size, kw),
     "new_ones": lambda self, *size, **kw: _new_like(self, "ones", size, kw),
     "new_tensor": lambda self, data, **kw: _new_like(self, "tensor", data, kw),
 }
+
+
+def _cuda(self, device=None, non_blocking=False, memory_format=None):
+    raise AssertionError(_NO_CUDA)  # torch's CPU build: no CUDA device to move to
 
 
 def _new_like(self, kind, arg, kw):

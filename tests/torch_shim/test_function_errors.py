@@ -54,3 +54,8 @@ def test_numpy_inside_a_function_forward_under_torch_func():
     x = ftorch.tensor([0.5, 1.0])
     g = ftorch.func.grad(lambda v: NpSin.apply(v).sum())(x)
     np.testing.assert_allclose(g.numpy(), np.cos([0.5, 1.0]), rtol=1e-6)
+
+
+def test_cuda_raises_torchs_error_on_a_cpu_build():
+    with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
+        ftorch.ones(2).cuda()
