@@ -23,6 +23,10 @@ def _i(f):
     return op
 
 
+def _cuda(self, device=None, non_blocking=False, memory_format=None):
+    raise AssertionError(_NO_CUDA)  # torch's CPU build: no CUDA device to move to
+
+
 def _pow(self, other):
     return M.pow(self, other)
 
@@ -84,10 +88,6 @@ METHODS = {
     "new_ones": lambda self, *size, **kw: _new_like(self, "ones", size, kw),
     "new_tensor": lambda self, data, **kw: _new_like(self, "tensor", data, kw),
 }
-
-
-def _cuda(self, device=None, non_blocking=False, memory_format=None):
-    raise AssertionError(_NO_CUDA)  # torch's CPU build: no CUDA device to move to
 
 
 def _new_like(self, kind, arg, kw):
