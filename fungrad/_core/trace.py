@@ -38,9 +38,12 @@ class EvalTrace(Trace):
         for a in args:
             if isinstance(a, Tracer):
                 raise leaked_tracer_error(a)
-        if prim.dtypes is not None:  # the dtype family, as the typing rule checks it when staged
-            prim.dtypes.check(prim, [a.dtype if type(a) is np.ndarray else np.result_type(a)
-                                     for a in args])
+        fam = prim.dtypes
+        if fam is not None:  # the dtype family, as the typing rule checks it when staged
+            kinds = fam.kinds
+            for a in args:
+                if (a.dtype.kind if type(a) is np.ndarray else np.result_type(a).kind) not in kinds:
+                    fam.check(prim, [np.result_type(v) for v in args])  # raises, naming them
         try:
             out = prim.impl(*args, **params)
         except Exception:
