@@ -6,10 +6,7 @@ Emission is each primitive's `emit` rule, given when it is registered (fungrad._
 with `out=`, see passes.memory), `Emit` (a format string over the operand expressions and params,
 e.g. "{0}.sum({axes})", or a function (ctx, eqn, args) -> expression or Block), or `CallImpl` (the
 impl called as a global with its params bound). Scalar literals are inlined, constants are
-globals; 0-d results are returned as arrays, as eager evaluation returns them. The function runs
-on exact ndarrays: `compile_jaxpr` wraps it so that fungrad.Array arguments are passed as ndarray
-views and the results come back as Arrays, normalized by `result_of` as eager results are
-(`_at_boundary`). The
+globals; 0-d results are returned as arrays (`as_result`, as eager evaluation returns them). The
 source is registered with linecache, so tracebacks and pdb show it.
 
 Control flow: a rule function may return a `Block` (statements, then the result expressions)
@@ -30,13 +27,11 @@ import numpy as np
 from fungrad._core.errors import MissingRuleError
 from fungrad._core.ir import Literal
 from fungrad._core.primitive import CallImpl, Emit, Ufunc
-from fungrad._core.array import Array
-from fungrad._core.trace import result_of
+from fungrad._core.trace import as_result
 from fungrad._interp.passes import optimize
 from fungrad._interp.passes.memory import FRESH, OUT, VIEW, plan_memory
 
 _counter = itertools.count()
-_nd_view = np.ndarray.view
 _PY_DTYPES = {np.dtype(np.float64), np.dtype(np.int64), np.dtype(np.bool_),
               np.dtype(np.complex128)}
 
@@ -82,7 +77,6 @@ class EmitContext:
     def __init__(self, reserved=()):
         self.globals = {"np": np}
         self._by_id = {}
-        self._keep = []
         self.defs = []
         self._subs = {}
         self._n = itertools.count()
@@ -119,16 +113,11 @@ class EmitContext:
         return [self.array(v) if type(v) is Literal else a for v, a in zip(eqn.invars, args)]
 
     def glob(self, value, hint="_g"):
-        """A global name bound to `value` (a fungrad.Array as an exact ndarray view: generated
-        code runs on exact ndarrays, whose results numpy does not wrap in the subclass)."""
+        """A global name bound to `value`."""
         name = self._by_id.get(id(value))
         if name is None:
             name = f"_{''.join(c for c in hint if c.isalnum() or c == '_').lstrip('_')}_{len(self.globals)}"
-            if type(value) is Array:
-                self._keep.append(value)  # its id stays unique while this context lives
-                self.globals[name] = _nd_view(value, np.ndarray)
-            else:
-                self.globals[name] = value
+            self.globals[name] = value
             self._by_id[id(value)] = name
         return name
 
@@ -246,9 +235,8 @@ def _function(ctx, closed, name, out_expr, array_outs=False):
         if dels:
             lines.append(f"    del {', '.join(dels)}")
     results = [ctx.array(v) if type(v) is Literal else expr(v) for v in j.outvars]
-    if not array_outs:  # the program's results: 0-d values as arrays (numpy scalars from 0-d
-        # operands become 0-d ndarrays; _at_boundary then makes them Arrays as eager results)
-        results = [f"{ctx.glob(_as_ndarray, 'as_result')}({r})"
+    if not array_outs:  # the program's results: 0-d values as eager evaluation returns them
+        results = [f"{ctx.glob(as_result, 'as_result')}({r})"
                    if type(v) is not Literal and v.aval.ndim == 0 else r
                    for v, r in zip(j.outvars, results)]
     ret = _tuple(results) if out_expr is None else out_expr(results)
@@ -292,32 +280,4 @@ def compile_jaxpr(closed, name="jitted", out_expr=None):
     fn = glb[name]
     # the source stays visible to tracebacks and pdb while the function lives, and no longer
     weakref.finalize(fn, linecache.cache.pop, filename, None)
-    return Compiled(_at_boundary(fn), source, closed, filename)
-
-
-def _as_ndarray(x):
-    return x if type(x) is np.ndarray else np.asarray(x)
-
-
-def _at_boundary(fn):
-    """`fn` taking and returning fungrad Arrays: the generated code runs on exact ndarrays (an
-    Array argument would make numpy wrap every intermediate result in the subclass), and its
-    results, any pytree of builtin containers, become Arrays as eager results are (result_of)."""
-    def call(*args):
-        vals = [_nd_view(a, np.ndarray) if type(a) is Array else a for a in args]
-        return _results(fn(*vals), vals, args)
-    call.__wrapped__ = fn
-    return call
-
-
-def _results(out, operands, originals):
-    t = type(out)
-    if t is np.ndarray or t is Array or isinstance(out, np.generic):
-        return result_of(out, operands, originals)
-    if t is tuple:
-        return tuple([_results(o, operands, originals) for o in out])
-    if t is list:
-        return [_results(o, operands, originals) for o in out]
-    if t is dict:
-        return {k: _results(v, operands, originals) for k, v in out.items()}
-    return out  # None, or a leaf the generated code did not make
+    return Compiled(fn, source, closed, filename)

@@ -8,7 +8,6 @@ Imports: _core.
 """
 import numpy as np
 
-from fungrad._core.array import is_frozen, plain
 from fungrad._core.aval import shaped
 from fungrad._core.gc_pause import paused_gc
 from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr, Literal, Var
@@ -31,21 +30,6 @@ class StagingTracer(Tracer):
 _LITERAL_TYPES = (bool, int, float, complex, np.generic)
 
 
-def _const_value(x):
-    """The value a program keeps for the constant ndarray `x`: as JAX copies numpy arrays when it
-    traces, a constant that can still change (a caller's writeable array, or a view of one) is
-    copied, so a program never sees a later mutation; a frozen fungrad.Array is kept as is. Either
-    way it is stored as a read-only exact ndarray (generated code runs on exact ndarrays)."""
-    if is_frozen(x):
-        return plain(x)
-    return frozen_plain(np.array(x))
-
-
-def frozen_plain(x):
-    x.setflags(write=False)
-    return x
-
-
 class StagingTrace(Trace):
     """Builds a jaxpr from the operations bound while it is current."""
 
@@ -57,7 +41,7 @@ class StagingTrace(Trace):
         self.transform_name = transform_name
         self.eqns = []
         self.invars = []
-        self.const_vars = {}  # id(value) -> (Var, value)
+        self.const_vars = {}  # id(value) -> Var
         self.const_vals = []
 
     def new_arg(self, aval):
@@ -71,20 +55,13 @@ class StagingTrace(Trace):
             return x.var
         if isinstance(x, Tracer):
             check_alive(x)
-        elif isinstance(x, _LITERAL_TYPES):
+        elif isinstance(x, _LITERAL_TYPES) or (type(x) is np.ndarray and x.ndim == 0):
             return Literal(x, get_aval(x))
-        elif isinstance(x, np.ndarray) and x.ndim == 0:
-            return Literal(_const_value(x) if not self.forward_known else plain(x), get_aval(x))
-        entry = self.const_vars.get(id(x))
-        if entry is None:
-            var = Var(get_aval(x))
-            # keep `x` alive with its var, so its id is not reused while this trace runs
-            self.const_vars[id(x)] = entry = (var, x)
-            # a program kept for later (jit, make_jaxpr, control flow: full staging) keeps its
-            # own copy; linearize's (forward_known) runs at once on the values of this very call
-            keep = _const_value(x) if isinstance(x, np.ndarray) and not self.forward_known else x
-            self.const_vals.append((var, keep))
-        return entry[0]
+        var = self.const_vars.get(id(x))
+        if var is None:
+            var = self.const_vars[id(x)] = Var(get_aval(x))
+            self.const_vals.append((var, x))
+        return var
 
     def process(self, prim, args, params):
         if self.forward_known:

@@ -9,7 +9,6 @@ Imports: _core, lax, numpy._promote, numpy.ufuncs.
 """
 import numpy as np
 
-from fungrad._core.array import fresh
 from fungrad._core.errors import ConcretizationError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
@@ -185,10 +184,10 @@ def nonzero(a, *, size=None, fill_value=None):
     if c is not None:
         idx = [np.asarray(i, np.int64) for i in np.nonzero(c)]
         if size is None:
-            return fresh(tuple(idx))
+            return tuple(idx)
         fills = _fills(fill_value, len(shape))
-        return fresh(tuple(np.concatenate([i[:size], np.full(max(size - i.size, 0), f, np.int64)])
-                           for i, f in zip(idx, fills)))
+        return tuple(np.concatenate([i[:size], np.full(max(size - i.size, 0), f, np.int64)])
+                     for i, f in zip(idx, fills))
     if size is None:
         raise need_size_error("nonzero", x)
     keep = lax.reshape(_truth(x), (get_aval(x).size,))
@@ -222,7 +221,7 @@ def argwhere(a, *, size=None, fill_value=None):
     x = asarray(a)
     if get_aval(x).ndim == 0:  # numpy: one row (nonzero) or none, with no columns
         idx, = nonzero(lax.reshape(x, (1,)), size=size, fill_value=fill_value)
-        return fresh(np.zeros((get_aval(idx).shape[0], 0), np.int64))
+        return np.zeros((get_aval(idx).shape[0], 0), np.int64)
     idx = nonzero(x, size=size, fill_value=fill_value)
     cols = [lax.reshape(i, (get_aval(i).shape[0], 1)) for i in idx]
     return cols[0] if len(cols) == 1 else lax.concatenate(cols, 1)
@@ -470,7 +469,7 @@ def fill_diagonal(a, val, wrap=False, *, inplace=True):
 
 # ---- index builders (concrete)
 def diag_indices(n, ndim=2):
-    return fresh(tuple(np.asarray(i, np.int64) for i in np.diag_indices(n, ndim)))
+    return tuple(np.asarray(i, np.int64) for i in np.diag_indices(n, ndim))
 
 
 def diag_indices_from(arr):
@@ -481,11 +480,11 @@ def diag_indices_from(arr):
 
 
 def tril_indices(n, k=0, m=None):
-    return fresh(tuple(np.asarray(i, np.int64) for i in np.tril_indices(n, k, m)))
+    return tuple(np.asarray(i, np.int64) for i in np.tril_indices(n, k, m))
 
 
 def triu_indices(n, k=0, m=None):
-    return fresh(tuple(np.asarray(i, np.int64) for i in np.triu_indices(n, k, m)))
+    return tuple(np.asarray(i, np.int64) for i in np.triu_indices(n, k, m))
 
 
 def tril_indices_from(arr, k=0):
@@ -504,7 +503,7 @@ def triu_indices_from(arr, k=0):
 
 def mask_indices(n, mask_func, k=0):
     m = np.asarray(mask_func(np.ones((n, n), int), k))
-    return fresh(tuple(np.asarray(i, np.int64) for i in np.nonzero(m != 0)))
+    return tuple(np.asarray(i, np.int64) for i in np.nonzero(m != 0))
 
 
 def ix_(*args):
@@ -530,8 +529,8 @@ def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
         raise ValueError("parameter multi_index must be a sequence of length "
                          f"{len(dims)}")
     if all(not isinstance(i, Tracer) for i in multi_index):
-        return fresh(np.asarray(np.ravel_multi_index(tuple(np.asarray(i) for i in multi_index),
-                                                     dims, mode, order), np.int64))
+        return np.asarray(np.ravel_multi_index(tuple(np.asarray(i) for i in multi_index), dims,
+                                               mode, order), np.int64)
     strides = np.cumprod((1,) + dims[::-1][:-1])[::-1] if order == "C" else \
         np.cumprod((1,) + dims[:-1])
     out = None
@@ -548,7 +547,7 @@ def unravel_index(indices, shape):
     shape = tuple(int(d) for d in shape)
     idx = asarray(indices)
     if not isinstance(idx, Tracer):
-        return fresh(tuple(np.asarray(i, np.int64) for i in np.unravel_index(idx, shape)))
+        return tuple(np.asarray(i, np.int64) for i in np.unravel_index(idx, shape))
     from fungrad.numpy.ufuncs import floor_divide, mod
     idx = cast(idx, np.dtype(np.int64))
     out = []
@@ -574,7 +573,7 @@ class _AxisConcatenator:
         if not isinstance(key, tuple):
             key = (key,)
         if not any(isinstance(k, Tracer) for k in key):
-            return fresh(getattr(np, self._name)[key])
+            return getattr(np, self._name)[key]
         from fungrad.numpy.shape import concatenate
         axis, ndmin, trans1d = self.axis, self.ndmin, self.trans1d
         items = []
