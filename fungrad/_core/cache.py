@@ -19,13 +19,13 @@ _MISSING = object()
 class LRUCache:
     """A dict-like table bounded to `maxsize` entries; the least recently used entry goes first."""
 
-    __slots__ = ("name", "maxsize", "_d", "hits", "misses")
+    __slots__ = ("name", "maxsize", "_d", "misses")
 
     def __init__(self, name, maxsize):
         self.name = name
         self.maxsize = maxsize
         self._d = collections.OrderedDict()
-        self.hits = self.misses = 0
+        self.misses = 0
 
     @property
     def fast(self):
@@ -33,12 +33,13 @@ class LRUCache:
         return self._d
 
     def get(self, key, default=None):
-        v = self._d.get(key, _MISSING)
-        if v is _MISSING:
+        d = self._d
+        try:
+            v = d[key]
+        except KeyError:
             self.misses += 1
             return default
-        self.hits += 1
-        self._d.move_to_end(key)
+        d.move_to_end(key)
         return v
 
     def __setitem__(self, key, value):
@@ -50,11 +51,17 @@ class LRUCache:
 
     def get_or_make(self, key, make):
         """The entry for `key`, made by `make()` (and stored) on a miss."""
-        v = self.get(key, _MISSING)
-        if v is _MISSING:
+        d = self._d
+        try:
+            v = d[key]
+        except KeyError:
+            self.misses += 1
             v = make()
             self[key] = v
+            return v
+        d.move_to_end(key)
         return v
+
 
     def __contains__(self, key):
         return key in self._d
@@ -64,11 +71,11 @@ class LRUCache:
 
     def clear(self):
         self._d.clear()
-        self.hits = self.misses = 0
+        self.misses = 0
 
     def __repr__(self):
         return (f"LRUCache({self.name!r}, size={len(self._d)}, maxsize={self.maxsize}, "
-                f"hits={self.hits}, misses={self.misses})")
+                f"misses={self.misses})")
 
 
 _registry = {}
@@ -82,12 +89,13 @@ def lru_cache_table(name, maxsize):
     return cache
 
 
-CacheInfo = collections.namedtuple("CacheInfo", "size maxsize hits misses")
+CacheInfo = collections.namedtuple("CacheInfo", "size maxsize misses")
 
 
 def cache_info():
-    """{cache name: CacheInfo(size, maxsize, hits, misses)} for every registered cache."""
-    return {n: CacheInfo(len(c), c.maxsize, c.hits, c.misses) for n, c in _registry.items()}
+    """{cache name: CacheInfo(size, maxsize, misses)} for every registered cache (misses: the
+    entries made since the last clear; hits are not counted, to keep lookups cheap)."""
+    return {n: CacheInfo(len(c), c.maxsize, c.misses) for n, c in _registry.items()}
 
 
 def clear_caches():
