@@ -408,11 +408,8 @@ def _find_saved(node, consts, eqns, vals, args, res):
 
 
 def _buf(v):
-    """Which value a residual is: the same buffer and layout (the core may hand back a new
-    array object, e.g. its read-only Array view, over an operand's buffer), else the object."""
-    if isinstance(v, np.ndarray):
-        ai = v.__array_interface__
-        return (ai["data"][0], v.shape, v.strides, v.dtype.str)
+    """Which value a residual is: the object itself (the core hands residuals back as the
+    operand and result objects they are)."""
     return id(v)
 
 
