@@ -94,7 +94,8 @@ def test_concretization_message_names_the_call():
     pytest.param(lambda x: float(x), id="float"),
 ])
 def test_python_value_of_batched_value_under_vmap(use):
-    with pytest.raises(ConcretizationError, match=r"batched value (f64|bool)\[\] inside vmap.*each example.*Fix: .*where"):
+    with pytest.raises(ConcretizationError,
+                       match=r"batched value (f64|bool)\[\] inside vmap.*each example.*Fix: .*where"):
         fg.vmap(use)(X)
 
 
