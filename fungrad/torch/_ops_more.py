@@ -7,7 +7,6 @@ index operands of torch's ops are not differentiable. Ops whose results are inte
 """
 import collections
 import itertools
-import math
 
 import numpy as np
 
@@ -19,7 +18,7 @@ from fungrad.torch._ops_reduce import _take_along
 from fungrad.torch._node import node_class
 from fungrad.torch._record import OpNode, apply
 from fungrad.torch._tensor import Size, Tensor, _new
-from fungrad.torch._util import F32, cast, common, dims_of, norm_dim, val
+from fungrad.torch._util import cast, common, dims_of, norm_dim, val
 
 __all__ = ["FUNCS"]
 
@@ -1196,4 +1195,3 @@ FUNCS = {
 }
 METHOD_ONLY = {"unfold": unfold}
 COPY_OF = {"diagonal_copy": diagonal, "select_copy": select, "unfold_copy": unfold}
-_ = (math, F32)

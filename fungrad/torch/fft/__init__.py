@@ -6,7 +6,7 @@ import numpy as np
 import fungrad.numpy as fnp
 from fungrad.torch import _dtype
 from fungrad.torch._record import apply
-from fungrad.torch._tensor import Tensor, _new
+from fungrad.torch._tensor import _new
 from fungrad.torch._util import cast
 
 __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2", "irfft2",
@@ -122,6 +122,3 @@ def ifftshift(input, dim=None):
                                                           else tuple(dim))
     shifts = tuple(-(input.shape[a] // 2) for a in axes)
     return input.roll(shifts, axes)
-
-
-_ = Tensor

@@ -8,7 +8,7 @@ import numpy as np
 import fungrad.numpy as fnp
 import fungrad.scipy.linalg as fsl
 from fungrad.torch._record import apply
-from fungrad.torch._tensor import Tensor, _new
+from fungrad.torch._tensor import _new
 from fungrad.torch._util import cast, common, dims_of
 
 __all__ = ["det", "slogdet", "inv", "inv_ex", "pinv", "cholesky", "cholesky_ex", "qr", "svd",
@@ -381,6 +381,3 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 def matmul(a, b):
     from fungrad.torch._ops_math import matmul as _m
     return _m(a, b)
-
-
-_ = Tensor

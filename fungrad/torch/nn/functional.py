@@ -1725,6 +1725,3 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     if unbatched:
         o = S.squeeze(o, 1)
     return o, weights
-
-
-_ = Tensor

@@ -1,5 +1,4 @@
 """Activation modules: thin Modules over nn.functional, with torch's extra_repr."""
-import numpy as np
 
 from fungrad.torch.nn import functional as F
 from fungrad.torch.nn.modules.module import Module
@@ -284,6 +283,3 @@ class Threshold(Module):
     def extra_repr(self):
         return f"threshold={self.threshold}, value={self.value}" + \
             (", inplace=True" if self.inplace else "")
-
-
-_ = np

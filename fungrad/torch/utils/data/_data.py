@@ -6,14 +6,13 @@ shuffling draws from fungrad's Generator (numpy), so the orders differ from torc
 import bisect
 import collections.abc
 import math
-import numbers
 
 import numpy as np
 
 from fungrad.torch import _creation as C
 from fungrad.torch import _ops_shape as S
 from fungrad.torch._generator import Generator, default_generator
-from fungrad.torch._tensor import Tensor, _new
+from fungrad.torch._tensor import Tensor
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset",
            "ChainDataset", "Subset", "random_split", "Sampler", "SequentialSampler",
@@ -377,6 +376,3 @@ class DataLoader:
         if self.batch_sampler is not None:
             return len(self.batch_sampler)
         return len(self.sampler)
-
-
-_ = (numbers, _new)
