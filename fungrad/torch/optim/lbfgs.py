@@ -7,7 +7,6 @@ from fungrad.torch.optim.optimizer import Optimizer, param_value
 
 __all__ = ["LBFGS"]
 
-_F32 = np.float32
 
 
 class LBFGS(Optimizer):
