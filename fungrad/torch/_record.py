@@ -371,10 +371,12 @@ def _record(name, fn, vals, diff, edges, tuple_out, args):
     if lin.residuals or (lin.eqns and any(isinstance(v, np.ndarray) and v.ndim == 0
                                           for v in vals)):
         _find_saved(node, lin.residuals, lin.eqns, vals, args, res)
-    elif SAVED_HOOKS.get() and node.name() in _TORCH_SAVED and args is not None:
+    elif args is not None and SAVED_HOOKS.get() and node.name() in _TORCH_SAVED:
         _pack_as_torch(node, args, res, SAVED_HOOKS.get()[-1])
-    if args is not None and node.name() in _TORCH_SAVED:
-        _torch_versions(node, args, res)
+    if args is not None:
+        specs = _TORCH_SAVED.get(node.name())
+        if specs is not None:
+            _torch_versions(node, specs, args, res)
     if multi or tuple_out:
         return tuple(res)
     return res[0]
@@ -504,19 +506,25 @@ def _pack_as_torch(node, args, res, hooks):
     node.has_saved = node.has_saved or bool(packed)
 
 
-def _torch_versions(node, args, res):
-    """Version checks for what torch's node saves, also where the core's residual is another
-    value (sin keeps cos(x), torch keeps x): modifying x in place then fails as in torch."""
-    have = {id(t) for _, _, t, _ in node._saved}
-    extra = []
-    for _name, src, need in _TORCH_SAVED[node.name()]:
+def _torch_versions(node, specs, args, res):
+    """Version checks for what torch's node saves (`specs`, from _TORCH_SAVED), also where the
+    core's residual is another value (sin keeps cos(x), torch keeps x): modifying x in place
+    then fails as in torch."""
+    have = None
+    extra = None
+    for _name, src, need in specs:
         if need is not None and not (need < len(args) and isinstance(args[need], Tensor) and
                                      args[need]._requires_grad):
             continue
         is_out = src == "result"
         t = res[0] if is_out else (args[src] if isinstance(src, int) and src < len(args)
                                    else None)
-        if isinstance(t, Tensor) and id(t) not in have:
+        if not isinstance(t, Tensor):
+            continue
+        if have is None:
+            have = {id(s[2]) for s in node._saved}
+            extra = []
+        if id(t) not in have:
             extra.append((t._vc, t._vc.v, t, is_out))
             have.add(id(t))
     if extra:
