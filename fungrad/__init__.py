@@ -35,6 +35,7 @@ from fungrad._api.misc import (
     custom_gradient as custom_gradient, ensure_compile_time_eval as ensure_compile_time_eval,
     eval_shape as eval_shape, linear_transpose as linear_transpose, named_call as named_call,
     named_scope as named_scope)
+from fungrad._core.array import Array as Array
 from fungrad._core.cache import cache_info as cache_info, clear_caches as clear_caches
 from fungrad._core.dtypes import float0 as float0
 from fungrad._core.ir import ClosedJaxpr as ClosedJaxpr, Jaxpr as Jaxpr

@@ -17,6 +17,7 @@ array(12.)
 The rule slots and their signatures are documented in `register`; `Exempt` declares a slot that
 deliberately has no rule (`NOT_LINEAR` for transpose).
 """
+from fungrad._core.array import buffer_writeable as buffer_writeable
 from fungrad._core.cache import LRUCache as LRUCache, lru_cache_table as lru_cache_table
 from fungrad._core.eval import (
     eval_eqn as eval_eqn, eval_jaxpr as eval_jaxpr, run_closed as run_closed)

@@ -20,8 +20,8 @@ def test_jit_of_grad_with_a_literal_operand_of_an_outer_product():
 
 def test_jit_returns_0d_arrays_as_eager_does():
     eager, jitted = fnp.sin(0.0), fg.jit(fnp.sin)(0.0)
-    assert type(eager) is type(jitted) is np.ndarray and jitted.shape == ()
-    assert type(fg.jit(fg.grad(fnp.sin))(1.0)) is np.ndarray
+    assert type(eager) is type(jitted) is fg.Array and jitted.shape == ()
+    assert type(fg.jit(fg.grad(fnp.sin))(1.0)) is fg.Array
 
 
 @pytest.mark.parametrize("mode", ["eager", "staged", "jit"])

@@ -153,7 +153,12 @@ def test_vmap_equals_loop(name):
 def test_jit_equals_eager(name):
     f, x = FUNS[name]
     got, want = fg.jit(f)(x), f(x)
-    assert type(got) is type(want) and got.dtype == want.dtype
+    if name == "identity":
+        # jit's program is the identity, which returns its numpy argument itself (fungrad.torch
+        # relies on that identity), while eager fnp.asarray gives a fungrad.Array view of it
+        assert got is x and type(want) is fg.Array and got.dtype == want.dtype
+    else:
+        assert type(got) is type(want) is fg.Array and got.dtype == want.dtype
     np.testing.assert_array_equal(got, want, strict=True)
     g = fg.grad(lambda x: fnp.sum(f(x)))
     np.testing.assert_array_equal(fg.jit(g)(x), g(x), strict=True)

@@ -15,10 +15,17 @@ V = rng.standard_normal(4)
 P = rng.uniform(0.5, 2.0, (3, 4))
 
 
-def same(actual, expected, tol=1e-12):
-    """Equal values, shape and dtype; and a plain ndarray outside transforms."""
+# functions whose concrete path still returns a plain numpy ndarray, not a fungrad.Array
+# (ufuncs.py returns its argument; it needs fungrad._core.array's as_array; issue 9, item 6):
+# asserted as they are, so converting one fails here until it leaves this set
+PLAIN_PENDING = {"positive"}
+
+
+def same(actual, expected, tol=1e-12, plain=False):
+    """Equal values, shape and dtype; and a fungrad.Array outside transforms (a numpy ndarray
+    for plain=True)."""
     expected = np.asarray(expected)
-    assert type(actual) is np.ndarray, type(actual)
+    assert type(actual) is (np.ndarray if plain else fg.Array), type(actual)
     assert actual.dtype == expected.dtype, (actual.dtype, expected.dtype)
     assert actual.shape == expected.shape
     np.testing.assert_allclose(actual, expected, rtol=tol, atol=tol)
@@ -40,7 +47,8 @@ def test_unary_values_and_dtypes(name, dtype):
     with np.errstate(all="ignore"):
         expected = getattr(np, name)(x)
         actual = getattr(fnp, name)(x)
-    same(actual, expected, tol=1e-6 if dtype == np.float32 else 1e-12)
+    same(actual, expected, tol=1e-6 if dtype == np.float32 else 1e-12,
+         plain=name in PLAIN_PENDING)
 
 
 BINARY = ["add", "subtract", "multiply", "divide", "maximum", "minimum", "power", "arctan2",

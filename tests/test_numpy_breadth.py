@@ -374,13 +374,27 @@ TABLE = [
 ]
 
 
-def test_numpy_passthroughs_are_numpys():
+def test_numpy_passthroughs_are_numpys(tmp_path):
     """Concrete-only helpers (printing, I/O, windows, index grids) are numpy's own."""
     for name in ["array2string", "array_repr", "array_str", "get_printoptions", "printoptions",
-                 "set_printoptions", "load", "save", "savez", "savez_compressed", "frombuffer",
-                 "fromfile", "fromiter", "fromstring", "from_dlpack", "bartlett", "blackman",
-                 "hamming", "hanning", "kaiser", "indices", "identity", "tri"]:
+                 "set_printoptions", "load", "save", "savez", "savez_compressed"]:
         assert getattr(fnp, name) is getattr(np, name), name
+    # numpy's creation helpers, returning fungrad.Arrays with numpy's values
+    buffer = tmp_path / "values.bin"
+    np.arange(3.0).tofile(buffer)
+    for name, args in [("bartlett", lambda: (5,)), ("blackman", lambda: (5,)),
+                       ("hamming", lambda: (5,)), ("hanning", lambda: (5,)),
+                       ("kaiser", lambda: (5, 2.0)), ("indices", lambda: ((2, 3),)),
+                       ("identity", lambda: (3,)), ("tri", lambda: (3, 4, 1)),
+                       ("frombuffer", lambda: (b"\x01\x02", np.uint8)),
+                       ("fromiter", lambda: (iter([1.0, 2.0]), float)),
+                       ("fromstring", lambda: ("1 2", float, -1, " ")),
+                       ("fromfile", lambda: (buffer,)), ("from_dlpack", lambda: (np.arange(3),))]:
+        out, expected = getattr(fnp, name)(*args()), getattr(np, name)(*args())
+        assert type(out) is fg.Array, name
+        np.testing.assert_array_equal(out, expected)
+        assert out.dtype == expected.dtype, name
+        assert getattr(fnp, name).__wrapped__ is getattr(np, name), name
     np.testing.assert_array_equal(fnp.fromfunction(lambda i, j: i + j, (2, 3)),
                                   np.fromfunction(lambda i, j: i + j, (2, 3)))
     assert fnp.empty_like(np.ones((2, 3), np.float32)).dtype == np.float32
@@ -460,12 +474,18 @@ def test_table_names_are_unique():
     assert len(_ids()) == len(set(_ids()))
 
 
+# functions whose concrete path still returns a plain numpy ndarray, not a fungrad.Array (their
+# modules, numeric.py and ufuncs.py, need fungrad._core.array's fresh()/as_array(); issue 9,
+# item 6): asserted as they are, so converting one fails here until it leaves this set
+PLAIN_PENDING = {"histogram_bin_edges", "real", "conj", "conjugate", "positive"}
+
+
 @pytest.mark.parametrize("f", TABLE, ids=_ids())
 def test_values_match_numpy(f):
     args = f.args(np.random.default_rng(0))
     expected = _np_out(f, args)
     out = _fg_out(f, args)
-    assert type(out) is np.ndarray, type(out)
+    assert type(out) is (np.ndarray if f.name in PLAIN_PENDING else fg.Array), type(out)
     assert out.shape == expected.shape
     if expected.dtype != object:
         assert out.dtype == expected.dtype, (out.dtype, expected.dtype)

@@ -21,10 +21,20 @@ from fungrad.testing import check_grads
 
 rng = np.random.default_rng(0)
 
+# Call sites passing plain=PLAIN_PENDING check functions whose concrete (eager) path still
+# returns a plain numpy ndarray rather than a fungrad.Array (unique and the set operations,
+# packbits, real of a real array, sum of a numpy scalar): their modules (sorting.py, numeric.py,
+# ufuncs.py, reductions/_promote) need fungrad._core.array's fresh()/as_array() on those returns
+# (issue 9, item 6). They are asserted as they are, so a converted one fails here until its
+# call site drops the marker.
+PLAIN_PENDING = True
 
-def same(actual, expected, tol=1e-12):
+
+def same(actual, expected, tol=1e-12, plain=False):
+    """Equal values, dtype and shape; a fungrad.Array (plain=True: a numpy ndarray, for values
+    numpy made, and for the functions that do not return Arrays yet, see PLAIN_PENDING)."""
     expected = np.asarray(expected)
-    assert type(actual) is np.ndarray, type(actual)
+    assert type(actual) is (np.ndarray if plain else fg.Array), type(actual)
     assert actual.dtype == expected.dtype, (actual.dtype, expected.dtype)
     assert actual.shape == expected.shape, (actual.shape, expected.shape)
     np.testing.assert_allclose(actual, expected, rtol=tol, atol=tol, equal_nan=True)
@@ -169,14 +179,15 @@ def test_unique_eager_matches_numpy_and_keeps_gradients():
     evals, eidx, einv, ecounts = np.unique(x, return_index=True, return_inverse=True,
                                            return_counts=True)
     for a, b in [(vals, evals), (idx, eidx), (inv, einv), (counts, ecounts)]:
-        same(a, np.asarray(b, a.dtype))
+        same(a, np.asarray(b, a.dtype), plain=PLAIN_PENDING)
     same(fg.grad(lambda x: fnp.sum(fnp.unique(x) * np.array([1.0, 10.0, 100.0])))(x),
          np.array([100.0, 1.0, 10.0, 0.0, 0.0, 0.0]))
     a2 = np.array([[1, 2], [1, 2], [0, 5]])
-    same(fnp.unique(a2, axis=0), np.unique(a2, axis=0))
-    same(fnp.unique_counts(x).counts, np.unique_counts(x).counts)
-    same(fnp.unique_values(x), np.unique_values(x))
-    same(fnp.unique_all(x).inverse_indices, np.unique_all(x).inverse_indices)
+    same(fnp.unique(a2, axis=0), np.unique(a2, axis=0), plain=PLAIN_PENDING)
+    same(fnp.unique_counts(x).counts, np.unique_counts(x).counts, plain=PLAIN_PENDING)
+    same(fnp.unique_values(x), np.unique_values(x), plain=PLAIN_PENDING)
+    same(fnp.unique_all(x).inverse_indices, np.unique_all(x).inverse_indices,
+         plain=PLAIN_PENDING)
 
 
 def test_unique_with_size_under_jit_and_vmap():
@@ -196,7 +207,7 @@ def test_unique_with_size_under_jit_and_vmap():
     g = fg.jit(fg.grad(lambda x: fnp.sum(fnp.unique(x, size=3) * np.array([1.0, 2, 3]))))(x)
     same(g, np.array([3.0, 1.0, 2.0, 0.0, 0.0, 0.0]))
     nan = np.array([np.nan, 1.0, np.nan])
-    same(fnp.unique(nan), np.unique(nan))
+    same(fnp.unique(nan), np.unique(nan), plain=PLAIN_PENDING)
     same(fg.jit(lambda x: fnp.unique(x, size=2))(nan), np.array([1.0, np.nan]))
 
 
@@ -210,7 +221,7 @@ def test_compress_extract_set_operations():
     same(fg.jit(lambda x: fnp.extract(x > 8, x, size=4))(x), np.array([9.0, 10, 11, 0]))
     a, b = np.array([5, 1, 3, 3, 7]), np.array([3, 4, 5, 9])
     for name in ["intersect1d", "union1d", "setdiff1d", "setxor1d"]:
-        same(getattr(fnp, name)(a, b), getattr(np, name)(a, b))
+        same(getattr(fnp, name)(a, b), getattr(np, name)(a, b), plain=PLAIN_PENDING)
         expected = getattr(np, name)(a, b)
         k = expected.size + 2
         got = fg.jit(lambda a, b, name=name, k=k: getattr(fnp, name)(a, b, size=k,
@@ -261,7 +272,8 @@ def test_at_out_of_bounds_modes_follow_jax():
     same(filled, np.array([1.0, -1.0, 3.0, -1.0]))
     same(setv, np.array([0.0, 9.0, 2.0, 9.0]))          # out-of-bounds updates are dropped
     same(added, np.array([0.0, 2.0, 2.0, 4.0]))
-    same(fg.jit(lambda x: x.at[7].set(1.0))(x), x)
+    # an update that drops everything is the identity: jit returns its argument itself
+    same(fg.jit(lambda x: x.at[7].set(1.0))(x), x, plain=type(x) is np.ndarray)
     same(fg.jit(lambda x: x.at[np.array([2, 2])].set(np.array([5.0, 6.0])))(x),
          np.array([0.0, 1.0, 6.0, 3.0]))  # the last of repeated indices wins
 
@@ -278,7 +290,7 @@ def test_at_set_gradient_goes_to_the_winning_update_only():
 def test_fori_loop_reading_a_constant_with_a_traced_index():
     a = fnp.arange(10.0)
     out = fg.lax.fori_loop(0, 10, lambda i, s: s + fnp.take(a, i), 0.0)
-    same(np.asarray(out), np.asarray(45.0))
+    same(out, np.asarray(45.0))
 
 
 # ---- inputs as numpy takes them
@@ -299,7 +311,7 @@ def test_lists_and_tuples_of_traced_values():
 
 
 def test_scalars_python_and_numpy():
-    same(fnp.sum(np.float32(2.0)), np.asarray(np.float32(2.0)))
+    same(fnp.sum(np.float32(2.0)), np.asarray(np.float32(2.0)), plain=PLAIN_PENDING)
     same(fnp.cumsum(3.0), np.cumsum(3.0))
     same(fnp.median(5), np.asarray(5.0))
     assert fg.grad(lambda x: fnp.sin(x) * np.float32(2))(np.float32(1.0)).dtype == np.float32
@@ -337,7 +349,7 @@ def test_dtype_functions():
 
 def test_real_imag_conj_for_real_dtypes():
     x = rng.standard_normal(3)
-    same(fnp.real(x), x)
+    same(fnp.real(x), x, plain=PLAIN_PENDING)
     same(fnp.imag(x), np.zeros(3))
     same(fg.grad(lambda x: fnp.sum(fnp.conj(x) * fnp.real(x)))(x), 2 * x)
     z = np.array([1 + 2j, 3 - 1j])
@@ -361,10 +373,11 @@ def test_index_builders_and_writes():
     same(r, np.array([1, 2]))
     same(c, np.array([1, 3]))
     ix = fnp.ix_(np.array([0, 2]), np.array([1, 3]))
-    same(np.arange(12).reshape(3, 4)[ix], np.arange(12).reshape(3, 4)[np.ix_([0, 2], [1, 3])])
+    same(np.arange(12).reshape(3, 4)[ix], np.arange(12).reshape(3, 4)[np.ix_([0, 2], [1, 3])],
+         plain=True)  # numpy's own indexing
     a = np.zeros((3, 3))
     assert fnp.fill_diagonal(a, 2.0) is None  # numpy's in-place behaviour on numpy arrays
-    same(a, 2 * np.eye(3))
+    same(a, 2 * np.eye(3), plain=True)  # the numpy array itself
     same(fg.jit(lambda x: fnp.fill_diagonal(x, 5.0, inplace=False))(np.zeros((2, 2))),
          5 * np.eye(2))
     same(fg.jit(lambda x: fnp.put(x, [0, 3], [7.0, 8.0], inplace=False))(np.zeros(4)),
@@ -377,8 +390,8 @@ def test_index_builders_and_writes():
 
 def test_bit_packing_and_bincount():
     a = np.array([[1, 0, 1, 1, 0, 0, 1, 0, 1], [0, 1, 1, 0, 0, 0, 0, 0, 1]], bool)
-    same(fnp.packbits(a, axis=1), np.packbits(a, axis=1))
-    same(fnp.packbits(a), np.packbits(a))
+    same(fnp.packbits(a, axis=1), np.packbits(a, axis=1), plain=PLAIN_PENDING)
+    same(fnp.packbits(a), np.packbits(a), plain=PLAIN_PENDING)
     u = np.array([3, 200], np.uint8)
     same(fnp.unpackbits(u), np.unpackbits(u))
     same(fnp.unpackbits(u, bitorder="little", count=5), np.unpackbits(u, bitorder="little",

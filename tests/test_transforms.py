@@ -398,10 +398,10 @@ def test_integer_inputs_pass_through_jvp_and_vmap():
     close(fg.vmap(f)(X, np.arange(3)), X * np.arange(3))
 
 
-def test_outputs_outside_transforms_are_ndarrays():
+def test_outputs_outside_transforms_are_fungrad_arrays():
     for v in (fg.grad(fnp.sin)(0.5), fnp.sin(0.5), fnp.sum(X), fg.jvp(fnp.sin, (0.5,), (1.0,))[1],
               fg.vmap(fnp.sum)(np.ones((2, 2)))):
-        assert type(v) is np.ndarray
+        assert type(v) is fg.Array
 
 
 @pytest.mark.parametrize("transform", ["grad", "jvp", "vmap", "make_jaxpr"])

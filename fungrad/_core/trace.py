@@ -4,14 +4,17 @@ Dispatch is by context, not by levels: `bind` goes to the current trace; each tr
 owns its tracers by identity; anything it does not own is a constant to it. Rules run with the parent
 as current trace. A trace is killed when its transform returns, so a leaked tracer is detected in O(1).
 
-Imports: _core.aval, _core.errors.
+Imports: _core.array, _core.aval, _core.errors.
 """
 import contextvars
 
 import numpy as np
 
+from fungrad._core.array import ARRAY_TYPES, Array, as_array, frozen, register_virtual
 from fungrad._core.aval import aval_of_constant
 from fungrad._core.errors import ConcretizationError, FungradError, UnexpectedTracerError
+
+_nd_view = np.ndarray.view
 
 
 class Trace:
@@ -35,35 +38,57 @@ class EvalTrace(Trace):
     transform_name = "eager evaluation"
 
     def process(self, prim, args, params):
+        vals = []
         for a in args:
-            if isinstance(a, Tracer):
+            if type(a) in ARRAY_TYPES:  # impls run on exact ndarrays (no subclass wrapping)
+                a = _nd_view(a, np.ndarray)
+            elif isinstance(a, Tracer):
                 raise leaked_tracer_error(a)
+            vals.append(a)
         fam = prim.dtypes
         if fam is not None:  # the dtype family, as the typing rule checks it when staged
             kinds = fam.kinds
-            for a in args:
+            for a in vals:
                 if (a.dtype.kind if type(a) is np.ndarray else np.result_type(a).kind) not in kinds:
-                    fam.check(prim, [np.result_type(v) for v in args])  # raises, naming them
+                    fam.check(prim, [np.result_type(v) for v in vals])  # raises, naming them
         try:
-            out = prim.impl(*args, **params)
+            out = prim.impl(*vals, **params)
         except Exception:
             # let the primitive's typing rule explain bad operands (shapes, dtypes) in fungrad's
             # terms; if it finds nothing wrong, the numpy error stands
             try:
-                prim.abstract_eval(*[get_aval(a) for a in args], **params)
+                prim.abstract_eval(*[get_aval(a) for a in vals], **params)
             except FungradError as typing_error:
                 raise typing_error from None
             raise
         if prim.multiple_results:
-            return [as_result(o) for o in out]
-        return as_result(out)
+            return [result_of(o, vals, args) for o in out]
+        return result_of(out, vals, args)
+
+
+def result_of(x, operands, originals):
+    """An impl's result as an Array value (fungrad.Array) when it is fresh. A result
+    that is one of the operands themselves (stop_gradient, an identity program) is the caller's
+    value and is returned as the very object the caller passed (`originals`: the operands before
+    Arrays were stripped), a plain numpy array included: fungrad.torch recognizes an unchanged
+    value by identity (clone, inference tensors saved for backward)."""
+    if type(x) is not np.ndarray:
+        if type(x) is Array:
+            return as_array(x)
+        x = np.asarray(x)
+        if type(x) is not np.ndarray:
+            return as_array(x)
+    for a, o in zip(operands, originals):
+        if x is a:
+            return o
+    return frozen(x)
 
 
 def as_result(x):
-    """A primitive's result as fungrad returns it: numpy ufuncs give numpy scalars for 0-d
-    inputs, fungrad gives 0-d ndarrays throughout (eager evaluation and jit's generated code
-    both normalize with this one function)."""
-    return x if type(x) is np.ndarray else np.asarray(x)
+    """A primitive's result as fungrad returns it: a fungrad.Array, 0-d where numpy ufuncs give
+    numpy scalars (eager evaluation and jit's generated code both normalize with this one
+    function; where the operands are known, result_of also keeps passed-through operands)."""
+    return as_array(x)
 
 
 EVAL_TRACE = EvalTrace(None)
@@ -197,8 +222,13 @@ class Tracer:
 
     def __setitem__(self, idx, value):
         raise TypeError(
-            "Traced values are immutable and do not support item assignment. Fix: build a new "
-            "array, e.g. with fungrad.numpy.where or concatenate.")
+            f"Traced values are immutable: item assignment x[...] = ... on a traced value "
+            f"{self.aval.str_short()} is not supported. Fix: use the functional update "
+            "x = x.at[idx].set(value) (or .add, .multiply, .min, .max, ...), which returns a new "
+            "array, or build one with fungrad.numpy.where or concatenate.")
+
+
+register_virtual(Tracer)  # isinstance(tracer, fungrad.Array) holds, as for concrete values
 
 
 def get_aval(x):

@@ -1,16 +1,18 @@
 """A symbolic zero tangent or cotangent: carries only its aval, so zero work is skipped; and the
 one way to make a concrete zero of an aval (`zeros_like_aval`, `instantiate`).
 
-Imports: _core.trace.
+Imports: _core.array, _core.trace.
 """
 import numpy as np
 
+from fungrad._core.array import frozen
 from fungrad._core.trace import get_aval
 
 
 def zeros_like_aval(aval):
-    """A concrete zero array (never traced) of `aval`'s shape and dtype."""
-    return np.zeros(aval.shape, aval.dtype)
+    """A concrete zero array (never traced) of `aval`'s shape and dtype: a read-only
+    fungrad.Array, as every concrete result fungrad returns (a zero gradient included)."""
+    return frozen(np.zeros(aval.shape, aval.dtype))
 
 
 def instantiate(t, aval=None):

@@ -6,7 +6,9 @@ Emission is each primitive's `emit` rule, given when it is registered (fungrad._
 with `out=`, see passes.memory), `Emit` (a format string over the operand expressions and params,
 e.g. "{0}.sum({axes})", or a function (ctx, eqn, args) -> expression or Block), or `CallImpl` (the
 impl called as a global with its params bound). Scalar literals are inlined, constants are
-globals; 0-d results are returned as arrays (`as_result`, as eager evaluation returns them). The
+globals. The function runs on exact ndarrays: its first lines take fungrad.Array arguments as
+ndarray views, and its results come back as Arrays, 0-d ones as arrays (`as_result`), as eager
+evaluation returns them. The
 source is registered with linecache, so tracebacks and pdb show it.
 
 Control flow: a rule function may return a `Block` (statements, then the result expressions)
@@ -27,11 +29,13 @@ import numpy as np
 from fungrad._core.errors import MissingRuleError
 from fungrad._core.ir import Literal
 from fungrad._core.primitive import CallImpl, Emit, Ufunc
+from fungrad._core.array import ARRAY_TYPES, frozen
 from fungrad._core.trace import as_result
 from fungrad._interp.passes import optimize
 from fungrad._interp.passes.memory import FRESH, OUT, VIEW, plan_memory
 
 _counter = itertools.count()
+_nd_view = np.ndarray.view
 _PY_DTYPES = {np.dtype(np.float64), np.dtype(np.int64), np.dtype(np.bool_),
               np.dtype(np.complex128)}
 
@@ -77,6 +81,7 @@ class EmitContext:
     def __init__(self, reserved=()):
         self.globals = {"np": np}
         self._by_id = {}
+        self._keep = []
         self.defs = []
         self._subs = {}
         self._n = itertools.count()
@@ -113,11 +118,16 @@ class EmitContext:
         return [self.array(v) if type(v) is Literal else a for v, a in zip(eqn.invars, args)]
 
     def glob(self, value, hint="_g"):
-        """A global name bound to `value`."""
+        """A global name bound to `value` (a fungrad.Array as an exact ndarray view: generated
+        code runs on exact ndarrays, whose results numpy does not wrap in the subclass)."""
         name = self._by_id.get(id(value))
         if name is None:
             name = f"_{''.join(c for c in hint if c.isalnum() or c == '_').lstrip('_')}_{len(self.globals)}"
-            self.globals[name] = value
+            if type(value) in ARRAY_TYPES:
+                self._keep.append(value)  # its id stays unique while this context lives
+                self.globals[name] = _nd_view(value, np.ndarray)
+            else:
+                self.globals[name] = value
             self._by_id[id(value)] = name
         return name
 
@@ -214,6 +224,22 @@ def _function(ctx, closed, name, out_expr, array_outs=False):
         return literal_expr(ctx, a) if type(a) is Literal else names[a]
 
     lines = [f"def {name}({', '.join(names[v] for v in j.invars)}):"]
+    aliases = {}  # output var -> the arguments it may be (through equations that may alias)
+    if not array_outs:  # the boundary: fungrad.Array arguments run as exact ndarrays (numpy
+        # on a subclass wraps every intermediate result, about 0.5 us per operation)
+        aliases = _argument_aliases(j)
+        kept = set().union(*aliases.values()) if aliases else set()
+        arr, view = ctx.glob(ARRAY_TYPES, "ARRAY_TYPES"), ctx.glob(_nd_view, "view")
+        nd = ctx.glob(np.ndarray, "ndarray")
+        unwrap = []
+        for v in j.invars:
+            n = names[v]
+            if v in kept:
+                unwrap.append(f"{n}_arg = {n}")
+            unwrap.append(f"{n} = {n} if type({n}) not in {arr} else {view}({n}, {nd})")
+        if unwrap:  # one line, the first of the body
+            lines.append(f"    {'; '.join(unwrap)}")
+        arg_names = {v: names[v] for v in j.invars}
     for eqn, (outs, buf, dels) in zip(j.eqns, plan.steps):
         args = [expr(v) for v in eqn.invars]
         if buf is not None:
@@ -235,13 +261,39 @@ def _function(ctx, closed, name, out_expr, array_outs=False):
         if dels:
             lines.append(f"    del {', '.join(dels)}")
     results = [ctx.array(v) if type(v) is Literal else expr(v) for v in j.outvars]
-    if not array_outs:  # the program's results: 0-d values as eager evaluation returns them
-        results = [f"{ctx.glob(as_result, 'as_result')}({r})"
-                   if type(v) is not Literal and v.aval.ndim == 0 else r
-                   for v, r in zip(j.outvars, results)]
+    if not array_outs:  # the program's results as eager evaluation returns them: Array values,
+        # 0-d where numpy gives numpy scalars (as_result), an argument passed through as itself
+        as_res, value = ctx.glob(as_result, "as_result"), ctx.glob(frozen, "value")
+        wrapped = []
+        for v, r in zip(j.outvars, results):
+            w = f"{as_res}({r})" if type(v) is Literal or v.aval.ndim == 0 else f"{value}({r})"
+            # an argument returned as it is (an identity, a view that is its operand) is
+            # returned as the object passed, as eager evaluation does
+            if v in arg_names:
+                w = f"{arg_names[v]}_arg"
+            else:
+                for a in aliases.get(v, ()) if type(v) is not Literal else ():
+                    n = arg_names[a]
+                    w = f"({n}_arg if {r} is {n} else {w})"
+            wrapped.append(w)
+        results = wrapped
     ret = _tuple(results) if out_expr is None else out_expr(results)
     lines.append(f"    return {ret}")
     return "\n".join(lines) + "\n"
+
+
+def _argument_aliases(j):
+    """For each output of program `j` that may be one of its arguments at run time (the
+    argument itself, or the result of equations that may return an operand: memory kind VIEW),
+    the set of those arguments."""
+    may_be = {v: {v} for v in j.invars}
+    for eqn in j.eqns:
+        if kind_of(eqn) == VIEW:
+            src = set().union(*[may_be.get(v, ()) for v in eqn.invars if type(v) is not Literal])
+            if src:
+                for o in eqn.outvars:
+                    may_be[o] = src
+    return {v: may_be[v] for v in j.outvars if type(v) is not Literal and v in may_be}
 
 
 class _CustomNode(Exception):

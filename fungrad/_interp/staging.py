@@ -8,6 +8,7 @@ Imports: _core.
 """
 import numpy as np
 
+from fungrad._core.array import plain
 from fungrad._core.aval import shaped
 from fungrad._core.gc_pause import paused_gc
 from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr, Literal, Var
@@ -30,6 +31,16 @@ class StagingTracer(Tracer):
 _LITERAL_TYPES = (bool, int, float, complex, np.generic)
 
 
+def _const_value(x):
+    """The value a program keeps for the constant ndarray `x`: as JAX copies numpy arrays when it
+    traces, the program keeps its own read-only copy (an exact ndarray, which generated code runs
+    on), so it never sees a later mutation of the caller's array (a fungrad.Array included: numpy
+    can still write into one through np.asarray or out=)."""
+    c = np.array(x)
+    c.setflags(write=False)
+    return c
+
+
 class StagingTrace(Trace):
     """Builds a jaxpr from the operations bound while it is current."""
 
@@ -41,7 +52,7 @@ class StagingTrace(Trace):
         self.transform_name = transform_name
         self.eqns = []
         self.invars = []
-        self.const_vars = {}  # id(value) -> Var
+        self.const_vars = {}  # id(value) -> (Var, value)
         self.const_vals = []
 
     def new_arg(self, aval):
@@ -55,13 +66,21 @@ class StagingTrace(Trace):
             return x.var
         if isinstance(x, Tracer):
             check_alive(x)
-        elif isinstance(x, _LITERAL_TYPES) or (type(x) is np.ndarray and x.ndim == 0):
+        elif isinstance(x, _LITERAL_TYPES):
             return Literal(x, get_aval(x))
-        var = self.const_vars.get(id(x))
-        if var is None:
-            var = self.const_vars[id(x)] = Var(get_aval(x))
-            self.const_vals.append((var, x))
-        return var
+        elif isinstance(x, np.ndarray) and x.ndim == 0:
+            return Literal(_const_value(x) if not self.forward_known else plain(x), get_aval(x))
+        entry = self.const_vars.get(id(x))
+        if entry is None:
+            var = Var(get_aval(x))
+            # keep `x` alive with its var, so its id is not reused while this trace runs
+            self.const_vars[id(x)] = entry = (var, x)
+            # a program kept for later (jit, make_jaxpr, control flow: full staging) keeps its
+            # own copy; linearize's (forward_known) runs at once on the values of this very call
+            keep = (x if not isinstance(x, np.ndarray) else
+                    plain(x) if self.forward_known else _const_value(x))
+            self.const_vals.append((var, keep))
+        return entry[0]
 
     def process(self, prim, args, params):
         if self.forward_known:

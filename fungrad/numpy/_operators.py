@@ -1,10 +1,12 @@
 """Fill the core's tracer operator and method tables, so `x + y`, `x @ w`, `x[1:]`, `x.sum()`
-work on traced values with numpy semantics. Run once, at import of fungrad.numpy.
+work on traced values with numpy semantics, and give fungrad.Array its `.at` updates and its
+traced-index `__getitem__`. Run once, at import of fungrad.numpy.
 
 Imports: _core.trace, numpy.*.
 """
 import numpy as np
 
+from fungrad._core import array as _array
 from fungrad._core.trace import Tracer, tracer_methods
 
 __all__ = ["install"]
@@ -80,6 +82,20 @@ def install(namespace):
     Tracer.T = property(lambda self: shape.transpose(self))
     Tracer.mT = property(lambda self: shape.matrix_transpose(self))
     Tracer.at = property(_at.at, doc="Functional index updates: x.at[idx].set(v), .add(v), ...")
+    # fungrad.Array (the concrete values fungrad returns): the same updates, and indexing by a
+    # traced index (a[i] under jit/scan/vmap) goes through fungrad.numpy's getitem
+    _array.Array.at = property(_at.at, doc="Functional index updates: x.at[idx].set(v), ...")
+    _array.hooks["traced_getitem"] = indexing.getitem
+    # and its operators are fungrad.numpy's, as a jax.Array's are jax.numpy's: `x + 1` is an
+    # Array value (immutable, differentiable if x is later traced); numpy's own calls on Arrays
+    # (np.add(x, 1), x.sum()) stay numpy's and give NumpyResults (see fungrad._core.array)
+    for name, fn in _BINARY.items():
+        setattr(_array.Array, f"__{name}__", fn)
+        setattr(_array.Array, f"__r{name}__", _reflected(fn))
+        _array.install_inplace(name, fn)
+    for name, fn in _OTHER.items():
+        if name != "__getitem__":
+            setattr(_array.Array, name, fn)
     Tracer.real = property(ufuncs.real)
     Tracer.imag = property(ufuncs.imag)
     Tracer.nbytes = property(lambda self: self.aval.size * self.aval.dtype.itemsize)

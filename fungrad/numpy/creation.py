@@ -1,4 +1,4 @@
-"""Array creation of the numpy API. Results are concrete numpy arrays (constants to any trace),
+"""Array creation of the numpy API. Results are read-only fungrad.Arrays (constants to any trace),
 except where they are built from traced values: `array`/`asarray` of (lists of) traced values
 stack them; linspace/logspace/geomspace with traced ends, tril/triu/diag/diagflat/vander/
 meshgrid of traced arrays are differentiable.
@@ -7,6 +7,7 @@ Imports: _core, lax, numpy._promote, numpy.shape, numpy.indexing.
 """
 import numpy as np
 
+from fungrad._core.array import as_array, fresh, frozen
 from fungrad._core.dtypes import is_float
 from fungrad._core.trace import Tracer, get_aval
 from fungrad._core.tree import tree_leaves
@@ -36,24 +37,27 @@ def array(object, dtype=None, copy=True, order="K", ndmin=0):
         if nd < ndmin:
             out = lax.reshape(out, (1,) * (ndmin - nd) + get_aval(out).shape)
         return out
-    return np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin)
+    out = np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin)
+    # a copy is fresh (frozen); without one the data may be the caller's (a read-only view)
+    return as_array(out) if copy is False or (copy is None and out is object) else frozen(out)
 
 
 def asarray(a, dtype=None, order=None, *, copy=None):
     if isinstance(a, (list, tuple)) or isinstance(a, Tracer):
         return array(a, dtype=dtype)
-    return np.asarray(a, dtype=dtype, order=order, copy=copy)
+    return as_array(np.asarray(a, dtype=dtype, order=order, copy=copy))
 
 
 def astype(x, dtype, /, *, copy=False):
-    return cast(asarray(x), np.dtype(dtype))
+    out = cast(asarray(x), np.dtype(dtype))
+    return out if isinstance(out, Tracer) else as_array(out)
 
 
 def copy(a, order="K", subok=False):
     """A copy of `a` (a traced value is immutable, so it is its own copy)."""
     if isinstance(a, Tracer):
         return a
-    return np.array(a, order=order, copy=True)
+    return frozen(np.array(a, order=order, copy=True))
 
 
 def _shape_of(a):
@@ -66,19 +70,54 @@ def _dtype_of(a, dtype):
     return get_aval(a).dtype if isinstance(a, Tracer) else np.asarray(a).dtype
 
 
-zeros = np.zeros
-ones = np.ones
-empty = np.zeros  # never uninitialized: traced programs must be deterministic
-eye = np.eye
-identity = np.identity
-arange = np.arange
-frombuffer, fromfile, fromiter, fromstring = np.frombuffer, np.fromfile, np.fromiter, np.fromstring
-from_dlpack = np.from_dlpack
-indices = np.indices
-mgrid, ogrid = np.mgrid, np.ogrid
-bartlett, blackman, hamming, hanning, kaiser = (np.bartlett, np.blackman, np.hamming,
-                                                 np.hanning, np.kaiser)
-tri = np.tri
+def _fresh(np_fn):
+    """numpy's creation function `np_fn`, returning a read-only fungrad.Array."""
+    def fn(*args, **kwargs):
+        return fresh(np_fn(*args, **kwargs))
+    fn.__name__ = fn.__qualname__ = np_fn.__name__
+    fn.__doc__ = np_fn.__doc__
+    fn.__wrapped__ = np_fn
+    return fn
+
+
+def _viewing(np_fn):
+    """Like _fresh, for numpy functions whose result shares the memory of their argument
+    (frombuffer, from_dlpack): a read-only Array view, so the caller's buffer is left as it is."""
+    def fn(*args, **kwargs):
+        return as_array(np_fn(*args, **kwargs))
+    fn.__name__ = fn.__qualname__ = np_fn.__name__
+    fn.__doc__ = np_fn.__doc__
+    fn.__wrapped__ = np_fn
+    return fn
+
+
+class _Grid:
+    """numpy's mgrid/ogrid index tricks, returning Arrays."""
+
+    __slots__ = ("_grid",)
+
+    def __init__(self, grid):
+        self._grid = grid
+
+    def __getitem__(self, key):
+        return fresh(self._grid[key])
+
+
+zeros = _fresh(np.zeros)
+ones = _fresh(np.ones)
+empty = _fresh(np.zeros)  # never uninitialized: traced programs must be deterministic
+empty.__name__ = empty.__qualname__ = "empty"
+eye = _fresh(np.eye)
+identity = _fresh(np.identity)
+arange = _fresh(np.arange)
+fromfile, fromiter, fromstring = _fresh(np.fromfile), _fresh(np.fromiter), _fresh(np.fromstring)
+frombuffer = _viewing(np.frombuffer)
+from_dlpack = _viewing(np.from_dlpack)
+indices = _fresh(np.indices)
+mgrid, ogrid = _Grid(np.mgrid), _Grid(np.ogrid)
+bartlett, blackman, hamming, hanning, kaiser = map(_fresh, (np.bartlett, np.blackman, np.hamming,
+                                                            np.hanning, np.kaiser))
+tri = _fresh(np.tri)
 
 
 def full(shape, fill_value, dtype=None, order="C"):
@@ -87,13 +126,13 @@ def full(shape, fill_value, dtype=None, order="C"):
         shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
         v = fill_value if dtype is None else cast(fill_value, np.dtype(dtype))
         return lax.broadcast_to(v, shape)
-    return np.full(shape, fill_value, dtype, order)
+    return frozen(np.full(shape, fill_value, dtype, order))
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
     """numpy.linspace; traced ends give a traced (differentiable) result."""
     if not isinstance(start, Tracer) and not isinstance(stop, Tracer):
-        return np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
+        return fresh(np.linspace(start, stop, num, endpoint, retstep, dtype, axis))
     start, stop = promote_inexact(_asarray(start), _asarray(stop))
     shape = np.broadcast_shapes(get_aval(start).shape, get_aval(stop).shape)
     div = (num - 1) if endpoint else num
@@ -116,7 +155,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
 
 def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
     if not any(isinstance(v, Tracer) for v in (start, stop, base)):
-        return np.logspace(start, stop, num, endpoint, base, dtype, axis)
+        return frozen(np.logspace(start, stop, num, endpoint, base, dtype, axis))
     from fungrad.numpy.ufuncs import power
     out = power(base, linspace(start, stop, num, endpoint, axis=axis))
     return out if dtype is None else cast(out, np.dtype(dtype))
@@ -124,14 +163,14 @@ def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
 
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     if not isinstance(start, Tracer) and not isinstance(stop, Tracer):
-        return np.geomspace(start, stop, num, endpoint, dtype, axis)
+        return frozen(np.geomspace(start, stop, num, endpoint, dtype, axis))
     from fungrad.numpy.ufuncs import exp, log
     out = exp(linspace(log(start), log(stop), num, endpoint, axis=axis))
     return out if dtype is None else cast(out, np.dtype(dtype))
 
 
 def fromfunction(function, shape, *, dtype=float, **kwargs):
-    return function(*np.indices(shape, dtype=dtype), **kwargs)
+    return fresh(function(*fresh(np.indices(shape, dtype=dtype)), **kwargs))
 
 
 def _tri_mask(shape, k):
@@ -189,15 +228,15 @@ def vander(x, N=None, increasing=False):
     n = get_aval(x).shape[0]
     N = n if N is None else int(N)
     if not is_float(get_aval(x).dtype) and not isinstance(x, Tracer):
-        return np.vander(x, N, increasing)
+        return frozen(np.vander(x, N, increasing))
     dt = np.promote_types(get_aval(x).dtype, np.int64)  # numpy's dtype
     x = cast(x, dt)
     if N == 0:
-        return np.zeros((n, 0), dt)
+        return frozen(np.zeros((n, 0), dt))
     cols = lax.broadcast_to(lax.reshape(x, (n, 1)), (n, N - 1))
     powers = _cum.cumprod(cols, 1) if N > 1 else None
     ones_ = np.ones((n, 1), dt)
-    out = ones_ if powers is None else lax.concatenate([ones_, powers], 1)
+    out = frozen(ones_) if powers is None else lax.concatenate([ones_, powers], 1)
     if not increasing:
         out = lax.getitem(out, (lax.FULL, ("slice", None, None, -1)))
     return out
@@ -208,7 +247,7 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
     if indexing not in ("xy", "ij"):
         raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
     if not any(isinstance(x, Tracer) for x in xi):
-        return list(np.meshgrid(*xi, copy=copy, sparse=sparse, indexing=indexing))
+        return fresh(list(np.meshgrid(*xi, copy=copy, sparse=sparse, indexing=indexing)))
     xs = [lax.reshape(_asarray(x), (get_aval(_asarray(x)).size,)) for x in xi]
     n = len(xs)
     shapes = [[1] * n for _ in xs]
@@ -225,11 +264,11 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
 
 
 def zeros_like(a, dtype=None, shape=None):
-    return np.zeros(_shape_of(a) if shape is None else shape, _dtype_of(a, dtype))
+    return frozen(np.zeros(_shape_of(a) if shape is None else shape, _dtype_of(a, dtype)))
 
 
 def ones_like(a, dtype=None, shape=None):
-    return np.ones(_shape_of(a) if shape is None else shape, _dtype_of(a, dtype))
+    return frozen(np.ones(_shape_of(a) if shape is None else shape, _dtype_of(a, dtype)))
 
 
 def empty_like(a, dtype=None, shape=None):
@@ -237,4 +276,5 @@ def empty_like(a, dtype=None, shape=None):
 
 
 def full_like(a, fill_value, dtype=None, shape=None):
-    return np.full(_shape_of(a) if shape is None else shape, fill_value, _dtype_of(a, dtype))
+    return frozen(np.full(_shape_of(a) if shape is None else shape, fill_value,
+                          _dtype_of(a, dtype)))

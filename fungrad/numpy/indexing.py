@@ -9,6 +9,7 @@ Imports: _core, lax, numpy._promote, numpy.ufuncs.
 """
 import numpy as np
 
+from fungrad._core.array import fresh
 from fungrad._core.errors import ConcretizationError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
@@ -103,9 +104,51 @@ def _check_int_bounds(spec, shape):
         dim += 1
 
 
+def _is_bool_scalar(item):
+    if type(item) is bool or isinstance(item, np.bool_):
+        return True
+    return isinstance(item, (np.ndarray, Tracer)) and get_aval(item).shape == () and \
+        get_aval(item).dtype == np.bool_
+
+
+def _bool_scalars(x, idx):
+    """numpy's scalar booleans in an index: `x[True]` adds an axis of length 1 and `x[False]`
+    one of length 0, where they stand (Python's bool is an int, so without this x[True] would
+    be x[1]). Returns the result, or None when the index has no scalar boolean."""
+    items = idx if isinstance(idx, tuple) else (idx,)
+    if not any(_is_bool_scalar(it) for it in items):
+        return None
+    if sum(map(_is_bool_scalar, items)) > 1 or any(
+            isinstance(it, (list, np.ndarray, Tracer)) and not _is_bool_scalar(it) for it in items):
+        raise NotImplementedError(
+            "a scalar boolean index together with array indices or another scalar boolean "
+            "(numpy broadcasts them as 0-d advanced indices) is not supported. Fix: index with "
+            "None for the new axis first, then with the arrays.")
+    flags = [bool(_concrete_mask(it)) if _is_bool_scalar(it) else None for it in items]
+    new = tuple(None if f is not None else it for f, it in zip(flags, items))
+    out = getitem(x, new)
+    ndim = get_aval(x).ndim
+    consumed = sum(1 for it in new if it is not None and it is not Ellipsis)
+    pos, empty = 0, []
+    for f, it in zip(flags, new):
+        if f is False:
+            empty.append(pos)
+        if it is None or isinstance(it, slice):
+            pos += 1
+        elif it is Ellipsis:
+            pos += ndim - consumed
+    if empty:
+        out = getitem(out, tuple(slice(0, 0) if d in empty else slice(None)
+                                 for d in range(get_aval(out).ndim)))
+    return out
+
+
 def getitem(a, idx):
     """a[idx] for a traced or concrete array."""
     x = asarray(a)
+    out = _bool_scalars(x, idx)
+    if out is not None:
+        return out
     aval = get_aval(x)
     spec, arrays = parse_index(idx, aval.ndim)
     _check_int_bounds(spec, aval.shape)
@@ -184,10 +227,10 @@ def nonzero(a, *, size=None, fill_value=None):
     if c is not None:
         idx = [np.asarray(i, np.int64) for i in np.nonzero(c)]
         if size is None:
-            return tuple(idx)
+            return fresh(tuple(idx))
         fills = _fills(fill_value, len(shape))
-        return tuple(np.concatenate([i[:size], np.full(max(size - i.size, 0), f, np.int64)])
-                     for i, f in zip(idx, fills))
+        return fresh(tuple(np.concatenate([i[:size], np.full(max(size - i.size, 0), f, np.int64)])
+                           for i, f in zip(idx, fills)))
     if size is None:
         raise need_size_error("nonzero", x)
     keep = lax.reshape(_truth(x), (get_aval(x).size,))
@@ -221,7 +264,7 @@ def argwhere(a, *, size=None, fill_value=None):
     x = asarray(a)
     if get_aval(x).ndim == 0:  # numpy: one row (nonzero) or none, with no columns
         idx, = nonzero(lax.reshape(x, (1,)), size=size, fill_value=fill_value)
-        return np.zeros((get_aval(idx).shape[0], 0), np.int64)
+        return fresh(np.zeros((get_aval(idx).shape[0], 0), np.int64))
     idx = nonzero(x, size=size, fill_value=fill_value)
     cols = [lax.reshape(i, (get_aval(i).shape[0], 1)) for i in idx]
     return cols[0] if len(cols) == 1 else lax.concatenate(cols, 1)
@@ -469,7 +512,7 @@ def fill_diagonal(a, val, wrap=False, *, inplace=True):
 
 # ---- index builders (concrete)
 def diag_indices(n, ndim=2):
-    return tuple(np.asarray(i, np.int64) for i in np.diag_indices(n, ndim))
+    return fresh(tuple(np.asarray(i, np.int64) for i in np.diag_indices(n, ndim)))
 
 
 def diag_indices_from(arr):
@@ -480,11 +523,11 @@ def diag_indices_from(arr):
 
 
 def tril_indices(n, k=0, m=None):
-    return tuple(np.asarray(i, np.int64) for i in np.tril_indices(n, k, m))
+    return fresh(tuple(np.asarray(i, np.int64) for i in np.tril_indices(n, k, m)))
 
 
 def triu_indices(n, k=0, m=None):
-    return tuple(np.asarray(i, np.int64) for i in np.triu_indices(n, k, m))
+    return fresh(tuple(np.asarray(i, np.int64) for i in np.triu_indices(n, k, m)))
 
 
 def tril_indices_from(arr, k=0):
@@ -503,7 +546,7 @@ def triu_indices_from(arr, k=0):
 
 def mask_indices(n, mask_func, k=0):
     m = np.asarray(mask_func(np.ones((n, n), int), k))
-    return tuple(np.asarray(i, np.int64) for i in np.nonzero(m != 0))
+    return fresh(tuple(np.asarray(i, np.int64) for i in np.nonzero(m != 0)))
 
 
 def ix_(*args):
@@ -529,8 +572,8 @@ def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
         raise ValueError("parameter multi_index must be a sequence of length "
                          f"{len(dims)}")
     if all(not isinstance(i, Tracer) for i in multi_index):
-        return np.asarray(np.ravel_multi_index(tuple(np.asarray(i) for i in multi_index), dims,
-                                               mode, order), np.int64)
+        return fresh(np.asarray(np.ravel_multi_index(tuple(np.asarray(i) for i in multi_index),
+                                                     dims, mode, order), np.int64))
     strides = np.cumprod((1,) + dims[::-1][:-1])[::-1] if order == "C" else \
         np.cumprod((1,) + dims[:-1])
     out = None
@@ -547,7 +590,7 @@ def unravel_index(indices, shape):
     shape = tuple(int(d) for d in shape)
     idx = asarray(indices)
     if not isinstance(idx, Tracer):
-        return tuple(np.asarray(i, np.int64) for i in np.unravel_index(idx, shape))
+        return fresh(tuple(np.asarray(i, np.int64) for i in np.unravel_index(idx, shape)))
     from fungrad.numpy.ufuncs import floor_divide, mod
     idx = cast(idx, np.dtype(np.int64))
     out = []
@@ -573,7 +616,7 @@ class _AxisConcatenator:
         if not isinstance(key, tuple):
             key = (key,)
         if not any(isinstance(k, Tracer) for k in key):
-            return getattr(np, self._name)[key]
+            return fresh(getattr(np, self._name)[key])
         from fungrad.numpy.shape import concatenate
         axis, ndmin, trans1d = self.axis, self.ndmin, self.trans1d
         items = []

@@ -276,7 +276,7 @@ def prepare_roots(outputs, grads, batched=False):
                                    f"{g.shape!r} and output[{i}] has a shape of {o.shape!r}.")
             if g._value.dtype != o._value.dtype:
                 g = g.to(o.dtype)
-            if type(g._value) is np.ndarray and not g._requires_grad:
+            if isinstance(g._value, np.ndarray) and not g._requires_grad:
                 g = _new(g._value.copy())
         roots.append((o._edge(), g))
     return roots

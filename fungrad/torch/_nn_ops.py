@@ -12,6 +12,8 @@ import collections
 
 import numpy as np
 
+from fungrad.extend import buffer_writeable
+
 import fungrad.numpy as fnp
 from fungrad.torch import _dtype
 from fungrad.torch._generator import numpy_rng
@@ -30,7 +32,7 @@ def _fill_random(t, draw):
     check(t)
     v = t._value
     new = np.asarray(draw(tuple(t.shape))).astype(v.dtype)
-    if isinstance(v, np.ndarray) and v.flags.writeable and v.shape == new.shape:
+    if isinstance(v, np.ndarray) and buffer_writeable(v) and v.shape == new.shape:
         np.copyto(v, new)
     else:
         t._value = new

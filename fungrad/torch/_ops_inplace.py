@@ -6,6 +6,7 @@ Differs from torch: an in-place change made through a view does not rewrite its 
 """
 import numpy as np
 
+from fungrad.extend import buffer_writeable
 from fungrad.torch import _ops_math as M
 from fungrad.torch._grad_mode import GRAD, INFERENCE
 from fungrad.torch._record import apply
@@ -57,7 +58,7 @@ def inplace(t, name, fn, args, view_error=False):
 def commit(t, r):
     """Writes ``r``'s value into ``t`` and moves ``t`` to ``r``'s graph position."""
     cur, new = t._value, r._value
-    if (isinstance(cur, np.ndarray) and isinstance(new, np.ndarray) and cur.flags.writeable
+    if (isinstance(cur, np.ndarray) and isinstance(new, np.ndarray) and buffer_writeable(cur)
             and cur.shape == new.shape):
         np.copyto(cur, new, casting="unsafe")
     else:
@@ -73,11 +74,11 @@ def _direct(t, other, ufunc):
     """Untracked in-place update straight into the buffer (no allocation), or False."""
     cur = t._value
     if (GRAD.get() and (t._requires_grad or getattr(other, "_requires_grad", False))) or \
-            t._inference or type(cur) is not np.ndarray or not cur.flags.writeable:
+            t._inference or not isinstance(cur, np.ndarray) or not buffer_writeable(cur):
         return False
     o = other._value if isinstance(other, Tensor) else other
-    if not (type(o) is np.ndarray or type(o) in (int, float)) or (
-            type(o) is np.ndarray and o.dtype.kind not in "biuf") or cur.dtype.kind != "f":
+    if not (isinstance(o, np.ndarray) or type(o) in (int, float)) or (
+            isinstance(o, np.ndarray) and o.dtype.kind not in "biuf") or cur.dtype.kind != "f":
         return False
     ufunc(cur, o, out=cur, casting="unsafe")
     t._vc.v += 1

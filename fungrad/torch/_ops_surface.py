@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 
+from fungrad.extend import buffer_writeable
 from fungrad.torch import _dtype
 from fungrad.torch import _ops_elem as E
 from fungrad.torch import _ops_math as M
@@ -247,7 +248,7 @@ def _random_fill(draw):
         check(t)
         rng = numpy_rng(generator)
         new = np.asarray(draw(rng, tuple(t.shape), *args)).astype(t._value.dtype)
-        if isinstance(t._value, np.ndarray) and t._value.flags.writeable:
+        if isinstance(t._value, np.ndarray) and buffer_writeable(t._value):
             np.copyto(t._value, new)
         else:
             t._value = new
@@ -279,7 +280,7 @@ def _apply_(t, callable):
     out = np.vectorize(callable, otypes=[v.dtype])(v) if v.size else v
     check(t)
     np.copyto(t._value, out) if isinstance(t._value, np.ndarray) and \
-        t._value.flags.writeable else setattr(t, "_value", out)
+        buffer_writeable(t._value) else setattr(t, "_value", out)
     t._vc.v += 1
     return t
 

@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 
+from fungrad.extend import buffer_writeable
 from fungrad.torch._generator import numpy_rng
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_",
@@ -21,7 +22,7 @@ def _set(tensor, arr):
     """Writes ``arr`` into ``tensor`` in place (a no_grad in-place op: bumps the version)."""
     v = tensor._value
     arr = np.asarray(arr).astype(v.dtype, copy=False)
-    if isinstance(v, np.ndarray) and v.flags.writeable and v.shape == arr.shape:
+    if isinstance(v, np.ndarray) and buffer_writeable(v) and v.shape == arr.shape:
         np.copyto(v, arr)
     else:
         tensor._value = np.array(np.broadcast_to(arr, tuple(tensor.shape)), dtype=v.dtype)

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from fungrad.extend import buffer_writeable
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch.optim.optimizer import (Optimizer, bump_step, grad_of, param_value, required,
                                            step_tensor, zeros_state)
@@ -45,7 +46,7 @@ def _lerp(a, b, w):
 def _owned(t):
     """The writable numpy value of a state tensor (updated in place, as torch's state is)."""
     v = t._value
-    if not (isinstance(v, np.ndarray) and v.flags.writeable and v.ndim):
+    if not (isinstance(v, np.ndarray) and buffer_writeable(v) and v.ndim):
         v = t._value = np.array(v)
     return v
 

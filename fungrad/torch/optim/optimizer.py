@@ -10,6 +10,7 @@ from collections import OrderedDict, defaultdict
 
 import numpy as np
 
+from fungrad.extend import buffer_writeable
 from fungrad.torch._grad_mode import enable_grad, no_grad
 from fungrad.torch._node import RemovableHandle
 from fungrad.torch._tensor import Tensor, _new
@@ -254,6 +255,6 @@ def bump_step(state):
 def param_value(p):
     """The writable numpy value of a parameter (copied once if it is not writable)."""
     v = p._value
-    if not (isinstance(v, np.ndarray) and v.flags.writeable):
+    if not (isinstance(v, np.ndarray) and buffer_writeable(v)):
         v = p._value = np.array(v)
     return v
