@@ -44,6 +44,14 @@ class EvalTrace(Trace):
             for a in args:
                 if (a.dtype.kind if type(a) is np.ndarray else np.result_type(a).kind) not in kinds:
                     fam.check(prim, [np.result_type(v) for v in args])  # raises, naming them
+        if prim.arity is not None and len(args) != prim.arity:
+            raise arity_error(prim, args)
+        same = prim.same_dtype_from
+        if same is not None and len(args) > same + 1:  # one dtype, as the typing rule demands
+            first = _dtype_of(args[same])
+            for a in args[same + 1:]:
+                if _dtype_of(a) != first:
+                    prim.abstract_eval(*[get_aval(v) for v in args], **params)  # raises
         try:
             out = prim.impl(*args, **params)
         except Exception:
@@ -57,6 +65,15 @@ class EvalTrace(Trace):
         if prim.multiple_results:
             return [as_result(o) for o in out]
         return as_result(out)
+
+
+def arity_error(prim, args):
+    return TypeError(f"{prim.name} takes {prim.arity} operand{'s' if prim.arity != 1 else ''}, "
+                     f"got {len(args)}")
+
+
+def _dtype_of(x):
+    return x.dtype if type(x) is np.ndarray else aval_of_constant(x).dtype
 
 
 def as_result(x):

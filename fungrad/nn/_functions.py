@@ -13,6 +13,7 @@ from fungrad._api.custom import custom_jvp
 from fungrad._core.trace import get_aval
 from fungrad._lax import logistic, stop_gradient
 from fungrad._lax.special_erf import erf
+from fungrad.numpy.reductions import normalize_axes, normalize_axis
 
 
 def _float(x):
@@ -201,9 +202,9 @@ def _axes(x, axis):
     nd = get_aval(x).ndim
     if axis is None:
         return tuple(range(nd))
-    if isinstance(axis, int):
-        return (axis % nd,) if nd else ()
-    return tuple(a % nd for a in axis)
+    if isinstance(axis, (int, np.integer)) and nd == 0 and axis in (0, -1):
+        return ()
+    return tuple(sorted(set(normalize_axes(axis, nd))))
 
 
 def _max_keep(x, axis, where):
@@ -304,7 +305,7 @@ def one_hot(x, num_classes, *, dtype=None, axis=-1):
     dtype = np.dtype(np.float64 if dtype is None else dtype)
     x = fnp.asarray(x)
     nd = get_aval(x).ndim + 1
-    axis = axis % nd
+    axis = normalize_axis(axis, nd)
     classes = np.arange(num_classes).reshape((num_classes,) + (1,) * (nd - 1 - axis))
     return fnp.astype(fnp.equal(fnp.expand_dims(x, axis), classes), dtype)
 

@@ -30,6 +30,7 @@ from fungrad._lax.special_erf import erf
 from fungrad.random._keys import (
     canonical_shape, check_key, hash_words, random_bits, split)
 from fungrad.random._special import erf_inv
+from fungrad.numpy.reductions import normalize_axis
 
 try:  # the sort primitives, where present: O(n log n); else a comparison-count composition
     from fungrad._lax.sorting import argsort as _lax_argsort
@@ -254,7 +255,7 @@ def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None):
     nd = len(lshape)
     if nd == 0:
         raise ValueError("categorical: logits must have at least one axis.")
-    axis = axis % nd
+    axis = normalize_axis(axis, nd)
     batch_shape = lshape[:axis] + lshape[axis + 1:]
     if shape is None:
         shape = batch_shape
@@ -331,7 +332,7 @@ def permutation(key, x, axis=0, independent=False):
     nd = get_aval(x).ndim
     if nd == 0:
         raise TypeError("permutation: x must be an integer or an array of at least one axis.")
-    axis = axis % nd
+    axis = normalize_axis(axis, nd)
     if independent or nd == 1:
         return _shuffle(key, x, axis)
     ind = _shuffle(key, np.arange(get_aval(x).shape[axis]), 0)
@@ -356,7 +357,7 @@ def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
     if scalar:
         n = int(a)
     else:
-        axis = axis % get_aval(arr).ndim
+        axis = normalize_axis(axis, get_aval(arr).ndim)
         n = get_aval(arr).shape[axis]
     draws = math.prod(shape)
     if draws == 0:

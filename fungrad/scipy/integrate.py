@@ -4,6 +4,7 @@ Imports: numpy.
 """
 import fungrad.numpy as fnp
 from fungrad.numpy._promote import asarray, promote_inexact
+from fungrad.numpy.reductions import normalize_axis
 
 
 def _diff(a, axis):
@@ -15,7 +16,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     """Integral of y over `axis` by the trapezoidal rule, with sample points x (1-D along axis,
     or y's shape) or a constant spacing dx."""
     y, = promote_inexact(asarray(y))
-    axis = axis % fnp.ndim(y)
+    axis = normalize_axis(axis, fnp.ndim(y))
     n = fnp.shape(y)[axis]
     if n < 2:
         return fnp.sum(y * 0.0, axis=axis)
