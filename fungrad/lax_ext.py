@@ -56,8 +56,15 @@ def _aval(x):
 
 
 def _arr(x):
-    """A concrete operand as an ndarray (tracers unchanged)."""
-    return x if isinstance(x, Tracer) else np.asarray(x)
+    """A concrete operand as an ndarray (tracers unchanged); None, strings and other objects
+    that are no arrays of numbers raise a TypeError, as in jax.lax."""
+    if isinstance(x, Tracer):
+        return x
+    a = np.asarray(x)
+    if a.dtype.kind in "OSUV":
+        raise TypeError(f"fungrad.lax: {type(x).__name__} {x!r:.40} is not a valid operand; pass "
+                        "an array of numbers or booleans (or a Python number).")
+    return a
 
 
 def _concrete(x):

@@ -11,7 +11,7 @@ import inspect
 
 import numpy as np
 
-from fungrad._api.args import as_leaf
+from fungrad._api.args import as_leaf, check_callable
 from fungrad._core.trace import Tracer, get_aval
 from fungrad._core.tree import tree_flatten, tree_unflatten
 from fungrad._hop._util import closes_over_tracers, is_eager, stage_closed
@@ -248,6 +248,7 @@ def checkpoint(fun, prevent_cse=True, policy=None, static_argnums=()):
     >>> fg.grad(fg.checkpoint(lambda x: fnp.sin(fnp.sin(x))))(0.0)
     array(1.)
     """
+    check_callable("checkpoint", fun)
     static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
     if policy is not None and not isinstance(policy, Policy):
         policy = Policy(policy, getattr(policy, "__name__", "policy"))

@@ -11,7 +11,7 @@ from fungrad._core.eval import run_closed
 from fungrad._core.trace import get_aval
 from fungrad._core.tree import tree_flatten, tree_structure, tree_unflatten
 from fungrad._core.zero import Zero, instantiate, zeros_like_aval
-from fungrad._api.args import as_leaf, split_aux
+from fungrad._api.args import as_leaf, check_callable, split_aux
 from fungrad._interp.jvp import jvp_flat
 from fungrad._interp.linearize import linearize_flat
 
@@ -54,6 +54,7 @@ def jvp(fun, primals, tangents, has_aux=False):
     >>> fg.jvp(fnp.sin, (0.0,), (3.0,))
     (array(0.), array(3.))
     """
+    check_callable("jvp", fun)
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         raise TypeError("jvp: primals and tangents must be tuples (or lists) of arguments, e.g. "
                         "fg.jvp(f, (x,), (t,)).")
@@ -88,6 +89,7 @@ def linearize(fun, *primals):
     >>> f_jvp(2.0)
     array(2.)
     """
+    check_callable("linearize", fun)
     leaves, in_tree = tree_flatten(primals)
     leaves = [as_leaf(x) for x in leaves]
 

@@ -11,7 +11,7 @@ from fungrad._core.dtypes import is_float
 from fungrad._core.trace import get_aval
 from fungrad._core.tree import tree_flatten, tree_unflatten
 from fungrad._lax import moveaxis, reshape
-from fungrad._api.args import as_leaf, check_argnums, check_differentiable
+from fungrad._api.args import as_leaf, check_argnums, check_callable, check_differentiable
 from fungrad._api.forward import jvp
 from fungrad._api.reverse import check_complex_inputs, check_complex_output, vjp
 from fungrad._api.vmap import vmap
@@ -67,6 +67,7 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
     array([[2., 0.],
            [0., 4.]])
     """
+    check_callable("jacfwd", fun)
     @functools.wraps(fun)
     @api_boundary
     def jac_f(*args):
@@ -112,6 +113,7 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False):
     array([[2., 0.],
            [0., 4.]])
     """
+    check_callable("jacrev", fun)
     @functools.wraps(fun)
     @api_boundary
     def jac_f(*args):
@@ -153,4 +155,5 @@ def hessian(fun, argnums=0, has_aux=False, holomorphic=False):
     array([[ 6.,  0.],
            [ 0., 12.]])
     """
+    check_callable("hessian", fun)
     return jacfwd(jacrev(fun, argnums, has_aux, holomorphic), argnums, has_aux, holomorphic)

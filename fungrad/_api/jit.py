@@ -15,7 +15,7 @@ import inspect
 import numpy as np
 
 from fungrad._core.traceback_util import api_boundary
-from fungrad._api.args import as_leaf
+from fungrad._api.args import as_leaf, check_callable
 from fungrad._api.config import jit_disabled
 from fungrad._core.cache import lru_cache_table
 from fungrad._core.trace import EVAL_TRACE, Tracer, current_trace_var
@@ -244,4 +244,4 @@ def jit(fun=None, static_argnums=(), static_argnames=()):
     """
     if fun is None:
         return lambda f: jit(f, static_argnums, static_argnames)
-    return Jitted(fun, static_argnums, static_argnames)
+    return Jitted(check_callable("jit", fun), static_argnums, static_argnames)

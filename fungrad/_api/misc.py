@@ -8,7 +8,7 @@ import functools
 
 import numpy as np
 
-from fungrad._api.args import as_leaf
+from fungrad._api.args import as_leaf, check_callable
 from fungrad._api.custom import custom_vjp
 from fungrad._core.aval import shaped
 from fungrad._core.errors import DtypeError, MissingRuleError
@@ -119,6 +119,7 @@ def eval_shape(fun, *args, **kwargs):
     >>> fg.eval_shape(lambda x: x @ x.T, ShapeDtypeStruct((2, 3), np.float32))
     ShapeDtypeStruct(shape=(2, 2), dtype=float32)
     """
+    check_callable("eval_shape", fun)
     leaves, in_tree = tree_flatten((args, kwargs))
     avals = [_aval("eval_shape", x) for x in leaves]
 
@@ -145,6 +146,7 @@ def linear_transpose(fun, *primals, reduce_axes=()):
     >>> t(1.0)
     (array(1.), array(2.))
     """
+    check_callable("linear_transpose", fun)
     if reduce_axes:
         raise NotImplementedError("linear_transpose: reduce_axes is not supported (it was "
                                   "removed from JAX too). Fix: leave it out.")
@@ -226,6 +228,7 @@ def closure_convert(fun, *example_args):
     to them. Concrete closed-over arrays stay inside. `fun` is traced once on the shapes and
     dtypes of `example_args` (so its Python control flow must not depend on their values).
     """
+    check_callable("closure_convert", fun)
     leaves, in_tree = tree_flatten(example_args)
     avals = [_aval("closure_convert", x) for x in leaves]
 

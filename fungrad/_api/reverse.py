@@ -13,7 +13,8 @@ from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.linear_arg import LinearArg
 from fungrad._core.trace import get_aval
 from fungrad._core.tree import tree_flatten, tree_unflatten
-from fungrad._api.args import as_leaf, check_argnums, check_differentiable, split_aux
+from fungrad._api.args import (
+    as_leaf, check_argnums, check_callable, check_differentiable, split_aux)
 from fungrad._interp.linearize import linearize_flat
 from fungrad._interp.transpose import backward_pass
 
@@ -89,6 +90,7 @@ def vjp(fun, *primals, has_aux=False):
     >>> f_vjp(2.0)
     (array(2.),)
     """
+    check_callable("vjp", fun)
     leaves, in_tree = tree_flatten(primals)
     leaves = [as_leaf(x) for x in leaves]
     check_differentiable("vjp", leaves, tuple(range(len(primals))), allow_int=True)
@@ -138,6 +140,7 @@ def value_and_grad(fun, argnums=0, has_aux=False, allow_int=False, holomorphic=F
     >>> fg.value_and_grad(lambda x: fnp.sum(x ** 2))(fnp.array([1.0, 2.0]))
     (array(5.), array([2., 4.]))
     """
+    check_callable("value_and_grad", fun)
     @functools.wraps(fun)
     @api_boundary
     def value_and_grad_f(*args, **kwargs):
@@ -194,6 +197,7 @@ def grad(fun, argnums=0, has_aux=False, allow_int=False, holomorphic=False):
     >>> fg.grad(fnp.sin)(0.0)
     array(1.)
     """
+    check_callable("grad", fun)
     vg = value_and_grad(fun, argnums, has_aux, allow_int, holomorphic)
 
     @functools.wraps(fun)

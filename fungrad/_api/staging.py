@@ -6,7 +6,7 @@ import functools
 
 from fungrad._core.traceback_util import api_boundary
 from fungrad._core.tree import tree_flatten, tree_unflatten
-from fungrad._api.args import as_leaf
+from fungrad._api.args import as_leaf, check_callable
 from fungrad._interp.staging import abstractify, stage_flat
 
 
@@ -19,6 +19,7 @@ def make_jaxpr(fun, static_argnums=()):
         b:f64[] = sin a
       in (b,) }
     """
+    check_callable("make_jaxpr", fun)
     static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
 
     @functools.wraps(fun)

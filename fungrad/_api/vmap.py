@@ -8,7 +8,7 @@ from fungrad._core.traceback_util import api_boundary
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
 from fungrad._core.tree import broadcast_prefix, tree_flatten, tree_unflatten
-from fungrad._api.args import as_leaf
+from fungrad._api.args import as_leaf, check_callable
 from fungrad._interp.batching import vmap_flat
 
 
@@ -40,6 +40,7 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
     >>> fg.vmap(lambda x, y: fnp.dot(x, y), in_axes=(0, None))(fnp.ones((3, 2)), fnp.ones(2))
     array([2., 2., 2.])
     """
+    check_callable("vmap", fun)
     _check_axes_spec("in_axes", in_axes)
     _check_axes_spec("out_axes", out_axes)
 

@@ -14,6 +14,9 @@ class JaxprTypeError(FungradError, TypeError):
 def check_jaxpr(jaxpr):
     """Raise JaxprTypeError if `jaxpr` (a Jaxpr or ClosedJaxpr) is ill-typed; return it otherwise."""
     closed = jaxpr
+    if not isinstance(jaxpr, (ClosedJaxpr, Jaxpr)):
+        raise TypeError(f"check_jaxpr: expected a Jaxpr or a ClosedJaxpr (make_jaxpr(f)(x)), got "
+                        f"{type(jaxpr).__name__}")
     if isinstance(jaxpr, ClosedJaxpr):
         if len(jaxpr.consts) != len(jaxpr.jaxpr.constvars):
             raise JaxprTypeError("number of consts does not match constvars")

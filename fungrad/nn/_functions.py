@@ -10,6 +10,7 @@ import numpy as np
 
 from fungrad import numpy as fnp
 from fungrad._api.custom import custom_jvp
+from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
 from fungrad._lax import logistic, stop_gradient
 from fungrad._lax.special_erf import erf
@@ -147,7 +148,7 @@ def gelu(x, approximate=True):
 def glu(x, axis=-1):
     """Gated linear unit: a * sigmoid(b), a and b the two halves of x along axis."""
     x = _float(x)
-    n = get_aval(x).shape[axis]
+    n = get_aval(x).shape[normalize_axis(axis, get_aval(x).ndim)]
     if n % 2:
         raise ValueError(f"glu: axis {axis} of x must have even size, got {n}.")
     a, b = fnp.split(x, 2, axis=axis)
@@ -303,6 +304,9 @@ def one_hot(x, num_classes, *, dtype=None, axis=-1):
     """x[..., None] == arange(num_classes) as `dtype` (default float64), the class axis at
     `axis`; out-of-range indices give all-zero rows."""
     dtype = np.dtype(np.float64 if dtype is None else dtype)
+    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or (
+            num_classes < 0):
+        raise TypeError(f"one_hot: num_classes must be a non-negative int, got {num_classes!r}")
     x = fnp.asarray(x)
     nd = get_aval(x).ndim + 1
     axis = normalize_axis(axis, nd)
@@ -320,6 +324,11 @@ def dot_product_attention(query, key, value, bias=None, mask=None, *, scale=None
         raise NotImplementedError(f"dot_product_attention: implementation={implementation!r}; "
                                   "fungrad computes the 'xla' form.")
     q, k, v = _float(query), _float(key), _float(value)
+    ranks = {get_aval(a).ndim for a in (q, k, v)}
+    if len(ranks) != 1 or ranks.pop() not in (3, 4):
+        raise ShapeError("dot_product_attention: query, key and value must all be [B, T, N, H] "
+                         "(or [T, N, H]) arrays, got "
+                         + ", ".join(get_aval(a).str_short() for a in (q, k, v)))
     unbatched = get_aval(q).ndim == 3
     if unbatched:
         q, k, v = (fnp.expand_dims(a, 0) for a in (q, k, v))

@@ -89,7 +89,7 @@ def full(shape, fill_value, dtype=None, order="C"):
         shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
         v = fill_value if dtype is None else cast(fill_value, np.dtype(dtype))
         return lax.broadcast_to(v, shape)
-    return np.full(shape, fill_value, dtype, order)
+    return check_numeric(np.full(shape, fill_value, dtype, order), fill_value)
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):

@@ -66,8 +66,14 @@ def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
     return lax.reshape(x, newshape)
 
 
-def _shape_arg(shape, name):
-    """A shape argument as a tuple of ints (an int is a 1-d shape), or a TypeError."""
+def _shape_arg(shape, name, nonnegative=False):
+    """A shape argument as a tuple of ints (an int is a 1-d shape), or a TypeError; with
+    `nonnegative`, negative entries raise a ValueError."""
+    if nonnegative:
+        out = _shape_arg(shape, name)
+        if any(d < 0 for d in out):
+            raise ValueError(f"{name}: negative dimensions are not allowed, got {shape!r}")
+        return out
     if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
         return (int(shape),)
     if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
@@ -146,7 +152,7 @@ def squeeze(a, axis=None):
 
 
 def broadcast_to(array, shape):
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    shape = _shape_arg(shape, "broadcast_to", nonnegative=True)
     return lax.broadcast_to(asarray(array), shape)
 
 
@@ -300,7 +306,7 @@ def flip(m, axis=None):
 
 def tile(a, reps):
     x = asarray(a)
-    reps = (reps,) if isinstance(reps, int) else tuple(reps)
+    reps = _shape_arg(reps, "tile: reps", nonnegative=True)
     aval = get_aval(x)
     nd = max(len(reps), aval.ndim)
     shape = (1,) * (nd - aval.ndim) + aval.shape
@@ -577,7 +583,7 @@ def delete(arr, obj, axis=None, *, assume_unique_indices=False):
 def resize(a, new_shape):
     """The entries of `a` repeated cyclically into `new_shape`."""
     x = ravel(asarray(a))
-    new_shape = (new_shape,) if isinstance(new_shape, (int, np.integer)) else tuple(new_shape)
+    new_shape = _shape_arg(new_shape, "resize: new_shape", nonnegative=True)
     total = int(np.prod(new_shape, dtype=np.int64))
     n = get_aval(x).shape[0]
     if n == 0 or total == 0:

@@ -82,13 +82,29 @@ def lexsort(keys, axis=-1):
     return perm
 
 
+def _check_kth(name, a, kth, axis):
+    """numpy's checks of partition's kth: integers (not booleans) within the axis."""
+    x = asarray(a)
+    aval = get_aval(x)
+    n = aval.size if axis is None else aval.shape[normalize_axes(axis, aval.ndim)[0]] \
+        if aval.ndim else 1
+    k = np.asarray(kth)
+    if k.dtype == bool:
+        raise ValueError(f"{name}: booleans are not valid partition indices (kth={kth!r})")
+    if k.dtype.kind not in "iu" or k.ndim > 1:
+        raise TypeError(f"{name}: kth must be an int or a 1-d sequence of ints, got {kth!r}")
+    if np.any((k < -n) | (k >= n)):
+        raise ValueError(f"{name}: kth={kth!r} is out of bounds for an axis of size {n}")
+    return x
+
+
 def partition(a, kth, axis=-1):
     """numpy.partition: a full (stable) sort, which is one valid partition around every kth."""
-    return sort(a, axis)
+    return sort(_check_kth("partition", a, kth, axis), axis)
 
 
 def argpartition(a, kth, axis=-1):
-    return argsort(a, axis)
+    return argsort(_check_kth("argpartition", a, kth, axis), axis)
 
 
 def sort_complex(a):
