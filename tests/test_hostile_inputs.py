@@ -238,6 +238,9 @@ def classify(f, ref, args, kwargs, name=""):
     kind, out = _call(f, args, kwargs)
     if kind == "hang":
         return "hangs"
+    if kind == "raise" and isinstance(out, CLEAN) and not isinstance(out, LEAKY) and not (
+            INTERNAL.search(str(out)) and not _signature_error(out)):
+        return None  # a clean error: the reference is not needed (nor run: it may not stop)
     ref_kind, ref_out = _call(ref, args, kwargs) if ref is not None else (None, None)
     if kind == "raise":
         e = out
@@ -555,3 +558,23 @@ def test_sequence_arguments_are_checked(f):
             getattr(fnp, f)(bad)
     np.testing.assert_array_equal(getattr(fnp, f)([np.ones(2), np.zeros(2)]),
                                   getattr(np, f)([np.ones(2), np.zeros(2)]))
+
+
+def test_multigammaln_validates_d_instead_of_looping_d_times():
+    import scipy.special as ss
+
+    import fungrad.scipy.special as fss
+    a = np.array([2.5, 3.0, 4.2])
+    np.testing.assert_allclose(fss.multigammaln(a, 3), ss.multigammaln(a, 3), rtol=1e-12)
+    for d in (0, -1, 2.5, None, True):
+        with pytest.raises(ValueError, match="d must be a positive integer"):
+            fss.multigammaln(a, d)
+    with pytest.raises(ValueError, match="too large"):
+        fss.multigammaln(a, 10 ** 20)  # (this looped 10**20 times)
+
+
+def test_lax_add_no_longer_writes_into_a_third_argument():
+    x, z = np.ones(2), np.zeros(2)
+    with pytest.raises(TypeError, match="add takes 2 operands, got 3"):
+        lax.add(x, x, z)  # numpy's np.add(x, x, z) would write into z
+    np.testing.assert_array_equal(z, [0.0, 0.0])

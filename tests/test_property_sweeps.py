@@ -21,7 +21,7 @@ from hypothesis.extra import numpy as hnp
 import fungrad as fg
 import fungrad.numpy as fnp
 from fungrad.testing import check_grads
-from test_numpy_breadth import TABLE, quiet
+from test_numpy_breadth import TABLE, of_float_args, quiet
 
 SWEEP = settings(derandomize=True, max_examples=30, deadline=None, database=None,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -218,15 +218,7 @@ def test_breadth_table_vjp_is_the_adjoint_of_the_jvp(row, seed):
     nums = [i for i, a in enumerate(args) if a.dtype.kind == "f"]
     if not nums:
         return
-
-    def f(*diff):
-        full = list(args)
-        for i, a in zip(nums, diff):
-            full[i] = a
-        with quiet():
-            out = row.fun(fnp, *full)
-        return fnp.where(fnp.isnan(out), 0.0, out)
-
+    f = of_float_args(row, args, nums)
     primals = tuple(args[i] for i in nums)
     tangents = tuple(rng.standard_normal(p.shape) for p in primals)
     with quiet():

@@ -17,7 +17,7 @@ from fungrad._lax import complex_parts as _cp
 from fungrad._lax import fft as _fft
 from fungrad._lax.indexing import FULL
 from fungrad.numpy._promote import asarray, promote_inexact
-from fungrad.numpy.reductions import normalize_axis
+from fungrad.numpy.reductions import normalize_axis as _normalize_axis
 
 _NORMS = (None, "backward", "ortho", "forward")
 
@@ -76,7 +76,7 @@ def _norm_axes(x, s, axes, fn):
         axes = (int(axes),)
     elif not isinstance(axes, (tuple, list)):
         raise TypeError(f"{fn}: axes must be an int or a sequence of ints, got {axes!r}")
-    axes = tuple(normalize_axis(a, nd, f"{fn}: axis") for a in axes)
+    axes = tuple(_normalize_axis(a, nd, f"{fn}: axis") for a in axes)
     if len(set(axes)) != len(axes):
         raise ValueError(f"{fn}: repeated axes {axes} are not supported")
     if s is not None and len(s) != len(axes):
@@ -217,7 +217,7 @@ def _roll_axes(x, axes, shift_of):
     elif isinstance(axes, (int, np.integer)):
         axes = (int(axes),)
     for ax in axes:
-        ax = normalize_axis(ax, aval.ndim)
+        ax = _normalize_axis(ax, aval.ndim)
         n = aval.shape[ax]
         k = shift_of(n) % n if n else 0
         if k == 0:

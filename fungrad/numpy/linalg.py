@@ -25,7 +25,7 @@ from fungrad.numpy._promote import asarray, promote
 from fungrad.numpy.reductions import sum as _sum
 from fungrad.numpy.shape import ravel
 from fungrad.numpy.ufuncs import conjugate, multiply, sqrt
-from fungrad.numpy.reductions import normalize_axis
+from fungrad.numpy.reductions import normalize_axis as _normalize_axis
 
 
 def _nd(x):
@@ -556,7 +556,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
                              f"{_str(x)}. Fix: pass axis=.")
     if isinstance(axis, (int, np.integer)):
         axis = (int(axis),)
-    axis = tuple(normalize_axis(a, nd) for a in axis)
+    axis = tuple(_normalize_axis(a, nd) for a in axis)
     if len(axis) == 1:
         return _vector_norm(x, ord, axis, keepdims)
     if len(axis) == 2:
@@ -574,7 +574,7 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
         axes = tuple(range(nd))
     else:
         axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-        axes = tuple(normalize_axis(a, nd) for a in axes)
+        axes = tuple(_normalize_axis(a, nd) for a in axes)
     if nd == 0:
         return _safe_abs(x)
     return _vector_norm(x, ord, axes, keepdims)
@@ -686,7 +686,7 @@ def tensorsolve(a, b, axes=None):
     a, b = promote_inexact(asarray(a), asarray(b))
     if axes is not None:
         nd = _nd(a)
-        axes = [normalize_axis(ax, nd) for ax in axes]
+        axes = [_normalize_axis(ax, nd) for ax in axes]
         a = lax.transpose(a, [i for i in range(nd) if i not in axes] + axes)
     sa = _shape(a)
     bn = _nd(b)

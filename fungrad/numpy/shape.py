@@ -210,8 +210,8 @@ def array_sequence(name, arrays, verb="concatenate"):
         if nd == 0:
             raise ValueError(f"{name}: zero-dimensional arrays cannot be {verb}d "
                              f"(got {get_aval(arrays).str_short()}). Fix: pass a list of arrays.")
-        return [arrays[i] for i in range(get_aval(arrays).shape[0])]
-    if not isinstance(arrays, (list, tuple)):
+        arrays = [arrays[i] for i in range(get_aval(arrays).shape[0])]
+    elif not isinstance(arrays, (list, tuple)):
         raise TypeError(f"{name}: the first argument must be a sequence of arrays (a list or a "
                         f"tuple), got {type(arrays).__name__}. Fix: pass [x, y, ...].")
     if not arrays:

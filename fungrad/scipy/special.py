@@ -147,12 +147,15 @@ def poch(z, m):
 
 def multigammaln(a, d):
     """Multivariate log-gamma: d(d-1)/4 log(pi) + sum_{j<d} gammaln(a - j/2)."""
+    if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1:
+        raise ValueError(f"multigammaln: d must be a positive integer (the dimension), got {d!r}")
+    if d > 2 ** 24:
+        raise ValueError(f"multigammaln: d={d} is too large (the sum has d terms).")
     d = int(d)
     a = _f(a)
-    out = fnp.add(gammaln(a), d * (d - 1) / 4 * np.log(np.pi))
-    for j in range(1, d):
-        out = fnp.add(out, gammaln(fnp.subtract(a, j / 2)))
-    return out
+    half_j = (np.arange(d) / 2).astype(fnp.result_type(a))
+    terms = gammaln(fnp.subtract(fnp.expand_dims(a, -1), half_j))
+    return fnp.add(fnp.sum(terms, axis=-1), d * (d - 1) / 4 * np.log(np.pi))
 
 
 def _safe_where_zero(x, y, fill):
