@@ -470,6 +470,9 @@ def reciprocal(x):
 def round(x, rounding_method=RoundingMethod.AWAY_FROM_ZERO):  # noqa: A001 - JAX's name
     """Round to an integer value: halves away from zero (JAX's default) or to even."""
     x = _arr(x)
+    if _aval(x).dtype.kind not in "fc":
+        raise DtypeError(f"round accepts floating-point operands, got {_aval(x).str_short()}, "
+                         "as jax.lax.round. Fix: integers need no rounding.")
     if RoundingMethod(int(rounding_method)) == RoundingMethod.TO_NEAREST_EVEN:
         return L.round(x)
     t = _uf.trunc(x)
@@ -710,6 +713,8 @@ reduce_xor = _bitwise_reduce("reduce_xor", L.bitwise_xor, None)
 def _cumulative(name, prim_fn):
     def f(operand, axis=0, reverse=False):
         x = _arr(operand)
+        if _aval(x).ndim == 0:  # as the typing rule says when staged (numpy would give 1-d)
+            raise ShapeError(f"{name}: axis {axis} is out of range for {_aval(x).str_short()}")
         return prim_fn(x, _axis(axis, _aval(x).ndim), bool(reverse))
     f.__name__ = name
     f.__doc__ = f"The cumulative {name[3:]} along `axis` (from the end with reverse=True)."

@@ -273,6 +273,8 @@ def _jit_agrees(f, args, kwargs):
     if not all(isinstance(a, np.ndarray) for a in args) or not args:
         return None
     kind, out = _call(f, args, kwargs)
+    if kind == "ok" and not all(_is_numeric_array(v) for v in _leaves(out)):
+        return None  # a dtype, a token, a function: nothing jit can return
     jkind, jout = _call(fg.jit(lambda: f(*args, **kwargs)), (), {})
     if kind == "raise" and jkind == "raise":
         if type(out) is not type(jout):
