@@ -201,7 +201,7 @@ class Jitted:
         return sum(1 for k in list(_programs.fast) if k[0] == self._prefix)
 
     def __repr__(self):
-        name = getattr(self._fun, "__qualname__", None) or getattr(self._fun, "__name__", None)
+        name = getattr(self._fun, "__name__", None)
         try:
             sig = str(inspect.signature(self._fun))
         except (TypeError, ValueError):

@@ -94,15 +94,41 @@ def pp_eqn(eqn, names, indent=0, width=None):
         params = [head]
     rhs = [names.name(v) for v in eqn.invars]
     if width is None or nested:
-        return " ".join([*lhs, "=", "".join([params[0]] + [" " + p for p in params[1:]]), *rhs])
+        text = " ".join([*lhs, "=", "".join([params[0]] + [" " + p for p in params[1:]]), *rhs])
+        lines = text.split("\n")
+        if width is None or (indent + len(lines[0]) <= width
+                             and all(len(ln) <= width for ln in lines[1:])):
+            return text
+        return _block_eqn(eqn, names, lhs, items, rhs, indent, width)
     return _wrap([*lhs, "=", *params, *rhs], indent, width)
 
 
-def _wrap(tokens, start, width):
+def _block_eqn(eqn, names, lhs, items, rhs, indent, width):
+    """An equation with nested programs that does not fit: one param per line, as JAX does."""
+    pad, ind = " " * indent, " " * (indent + 4)
+    out = [_wrap([*lhs, "=", f"{eqn.prim.name}["], indent, width)]
+    simple = [f"{k}={param_text(v)}" for k, v in items if programs_of(v) is None]
+    if simple:
+        out.append(ind + _wrap(simple, indent + 4, width))
+    for k, v in items:
+        progs = programs_of(v)
+        if progs is None:
+            continue
+        many = isinstance(v, (tuple, list))
+        for i, p in enumerate(progs):
+            label = f"{k}[{i}]=" if many else f"{k}="
+            out.append(ind + label + pp_jaxpr(inner_jaxpr(p), indent + 4, width=width,
+                                              start=indent + 4 + len(label)))
+    out.append(pad + _wrap(["]", *rhs], indent, width))
+    return "\n".join(out)
+
+
+def _wrap(tokens, start, width, cont=None):
     """Tokens joined by spaces, broken into lines of at most `width` columns (a token longer
-    than a line gets a line of its own: tokens are never split)."""
+    than a line gets a line of its own: tokens are never split); continuation lines start at
+    column `cont` (default: 4 right of `start`)."""
     lines, line, col = [], "", start
-    cont = " " * (start + 4)
+    cont = " " * (start + 4 if cont is None else cont)
     for t in tokens:
         if line and col + 1 + len(t) > width:
             lines.append(line)
@@ -114,20 +140,23 @@ def _wrap(tokens, start, width):
     return "\n".join(lines)
 
 
-def pp_jaxpr(jaxpr, indent=0, names=None, width=None):
-    """The listing of `jaxpr`; with `width`, long equations and headers wrap between tokens."""
+def pp_jaxpr(jaxpr, indent=0, names=None, width=None, start=None):
+    """The listing of `jaxpr`; with `width`, long equations and headers wrap between tokens
+    (`start`: the column the header starts at, where a label precedes it)."""
+    start = indent if start is None else start
     names = _Names() if names is None else names
     pad = " " * indent
     consts = " ".join(_binder(names, v) for v in jaxpr.constvars)
     ins = " ".join(_binder(names, v) for v in jaxpr.invars)
     head = f"{{ lambda {consts}; {ins}. let"
-    if width is not None and indent + len(head) > width:
+    if width is not None and start + len(head) > width:
         toks = ["{ lambda", *consts.split(), ";", *ins.split()]
         if ins:
-            toks[-1] += ". let"
+            toks[-1] += "."
         else:
-            toks.append(". let")
-        head = _wrap(toks, indent, width)
+            toks.append(".")
+        toks.append("let")
+        head = _wrap(toks, start, width, cont=indent + 8)
     body = [pad + "    " + pp_eqn(e, names, indent + 4, width) for e in jaxpr.eqns]
     outs = ", ".join(names.name(v) for v in jaxpr.outvars)
     tail = f"{pad}  in ({outs}{',' if len(jaxpr.outvars) == 1 else ''}) }}"
