@@ -20,7 +20,7 @@ from fungrad._core.errors import FungradError
 from fungrad._core.ir import Literal
 from fungrad._core.pprint import _Names, inner_jaxpr, param_text, pp_jaxpr, programs_of
 
-FOLD_OVER = 12  # nested programs with more equations than this start folded
+FOLD_OVER = 24  # nested programs with more equations than this start folded
 
 _CSS = """\
 .fgx{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px;
@@ -29,7 +29,7 @@ line-height:1.45;white-space:normal;overflow-wrap:normal;word-break:normal;text-
 .fgx .fgx-ln{padding-left:4ch;text-indent:-4ch}
 .fgx .fgx-ln *{text-indent:0}
 .fgx .fgx-body{padding-left:4ch}
-.fgx .fgx-in{padding-left:2ch}
+.fgx .fgx-ln.fgx-in{padding-left:6ch}
 .fgx .fgx-ps{padding-left:4ch}
 .fgx details{margin:0}
 .fgx summary{cursor:pointer;list-style-position:outside;margin-left:2ch}
