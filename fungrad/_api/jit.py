@@ -108,7 +108,18 @@ class Lowered:
 
     `repr` (and the notebook view) show both, the source headed by what each of its globals is
     (`_c_1`: a constant's type and value, `_p_2`: a param, ...); `.constants` maps those names
-    to the values; `.graph()` / `.to_dot()` draw the program."""
+    to the values; `.graph()` / `.to_dot()` draw the program.
+
+    >>> import numpy as np, fungrad as fg
+    >>> lowered = fg.jit(lambda x: x * np.arange(2.0)).lower(np.ones(2))
+    >>> print(lowered.annotated_source())
+    # globals of the generated code (np is numpy):
+    #   _c_1  f64[2] [0. 1.]
+    def jitted(a):
+        a = a * _c_1
+        return a
+    <BLANKLINE>
+    """
 
     __slots__ = ("jaxpr", "source", "_globals")
 
@@ -320,6 +331,8 @@ def jit(fun=None, static_argnums=(), static_argnames=()):
     >>> f = fg.jit(lambda x: fnp.sin(x) * 2.0)
     >>> f(0.0)
     array(0.)
+    >>> f
+    <Jitted <lambda>(x): 1 cached program, traced 1 time>
     """
     if fun is None:
         return lambda f: jit(f, static_argnums, static_argnames)

@@ -228,7 +228,7 @@ def _graph(d, jaxpr, consts, indent):
     src = {}
     for i, v in enumerate(jaxpr.constvars):
         label = f"{_binder_text(names, v)}\nconstant"
-        if consts is not None:
+        if consts is not None and i < len(consts):
             label += "\n" + value_preview(consts[i], 24).split(" ", 1)[-1]
         src[v] = d.node(label, indent, **_CONST)
     for i, v in enumerate(jaxpr.invars):
