@@ -336,3 +336,36 @@ def test_lowered_views():
     assert lo.to_dot() == lo.jaxpr.to_dot()
     pretty = pytest.importorskip("IPython.lib.pretty", reason="IPython is not installed")
     assert pretty.pretty(lo, max_width=40).startswith("Lowered(\n{ lambda ; a:f64[3]. let")
+
+
+def test_a_graph_too_large_to_draw_inline_shows_the_listing_and_says_why(monkeypatch):
+    def chain(x):
+        for _ in range(4):
+            x = fnp.sin(x) * 2.0
+        return x
+
+    monkeypatch.setattr(display, "DRAW_UP_TO", 5)
+    monkeypatch.setattr(display.shutil, "which", lambda name: "/usr/bin/dot")  # as if installed
+    g = fg.make_jaxpr(chain)(X).graph()
+    assert g.nodes == 1 + 8 + 4 + 1  # input, 8 equations, 4 literal uses, output
+    bundle = g._repr_mimebundle_()
+    assert "image/svg+xml" not in bundle and g._repr_svg_() is None
+    assert bundle["text/plain"].endswith(
+        "(this graph has 14 nodes, more than the 5 drawn inline; `.render('graph.svg')` draws "
+        "it, `.source` is its Graphviz text)")
+    assert bundle["text/plain"].startswith(str(fg.make_jaxpr(chain)(X)))
+
+
+def test_dot_timing_out_is_a_clear_error(monkeypatch):
+    if display.dot_program() is None:
+        pytest.skip("Graphviz's `dot` is not installed: nothing to time out")
+
+    def slow(*args, **kwargs):
+        raise subprocess.TimeoutExpired("dot", kwargs["timeout"])
+
+    monkeypatch.setattr(display.subprocess, "run", slow)
+    g = fg.make_jaxpr(simple)(X).graph()
+    with pytest.raises(ValueError, match="dot took more than 60 s"):
+        g.svg()
+    bundle = g._repr_mimebundle_()  # the notebook view says so and shows the listing
+    assert "dot could not draw this graph: dot took more than 60 s" in bundle["text/plain"]

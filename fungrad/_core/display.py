@@ -21,6 +21,7 @@ from fungrad._core.ir import Literal
 from fungrad._core.pprint import _Names, inner_jaxpr, param_text, pp_jaxpr, programs_of
 
 FOLD_OVER = 24  # nested programs with more equations than this start folded
+DRAW_UP_TO = 400  # graphs with more nodes than this are not drawn inline (dot takes too long)
 
 _CSS = """\
 .fgx{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px;
@@ -272,9 +273,15 @@ def _graph(d, jaxpr, consts, indent):
 
 
 def jaxpr_dot(jaxpr, consts=None, name="program"):
-    """Graphviz (dot) source of the dataflow graph of `jaxpr`: one node per input, constant,
-    literal use, equation (its primitive and output types) and output; one edge per use of a
-    variable, labelled with its name; nested programs as dashed clusters feeding their equation."""
+    """Graphviz (dot) source of the dataflow graph of `jaxpr` (what `_dot` draws)."""
+    return _dot(jaxpr, consts, name)[0]
+
+
+def _dot(jaxpr, consts, name):
+    """(Graphviz source, node count) of the dataflow graph of `jaxpr`: one node per input,
+    constant, literal use, equation (its primitive and output types) and output; one edge per
+    use of a variable, labelled with its name; nested programs as dashed clusters feeding
+    their equation."""
     d = _Dot()
     d.lines = [f"digraph {_q(name)} {{", "  rankdir=TB;",
                '  node [fontname="monospace" fontsize=10];',
@@ -282,7 +289,7 @@ def jaxpr_dot(jaxpr, consts=None, name="program"):
     _graph(d, jaxpr, consts, "  ")
     d.lines.insert(1, f"  // {d.nodes} nodes, {d.edges} edges")
     d.lines.append("}")
-    return "\n".join(d.lines) + "\n"
+    return "\n".join(d.lines) + "\n", d.nodes
 
 
 class GraphvizNotFoundError(FungradError, NotImplementedError):
@@ -294,18 +301,27 @@ def dot_program():
     return shutil.which("dot")
 
 
-def run_dot(source, fmt="svg"):
+def run_dot(source, fmt="svg", timeout=60):
     """`source` rendered by `dot -T<fmt>`, as bytes."""
     exe = dot_program()
     if exe is None:
         raise GraphvizNotFoundError("Graphviz's `dot` program is not on PATH, so the graph cannot "
                                     "be rendered. Fix: install Graphviz (`apt-get install graphviz`"
                                     ", `brew install graphviz` or `conda install graphviz`).")
-    res = subprocess.run([exe, f"-T{fmt}"], input=source.encode(), capture_output=True,
-                         timeout=60, check=False)
+    try:
+        res = subprocess.run([exe, f"-T{fmt}"], input=source.encode(), capture_output=True,
+                             timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise GraphTooLargeError(f"dot took more than {timeout} s to lay the graph out. Fix: "
+                                 "draw a smaller program (a part of it), or pass a longer "
+                                 "timeout=.") from None
     if res.returncode != 0:
         raise ValueError(f"dot failed: {res.stderr.decode(errors='replace').strip()}")
     return res.stdout
+
+
+class GraphTooLargeError(FungradError, ValueError):
+    """A graph too large to lay out in reasonable time."""
 
 
 class IRGraph:
@@ -316,11 +332,19 @@ class IRGraph:
     file (format from the suffix); `.to_graphviz()` gives a `graphviz.Source` (needs the
     `graphviz` Python package)."""
 
-    def __init__(self, source, listing, listing_html):
+    def __init__(self, source, nodes, jaxpr, consts=None):
         self.source = source
-        self._listing = listing
-        self._listing_html = listing_html
+        self.nodes = nodes
+        self._program = (jaxpr, consts)
         self._svg = None
+
+    @property
+    def _listing(self):
+        return pp_jaxpr(self._program[0])
+
+    @property
+    def _listing_html(self):
+        return jaxpr_html(*self._program)
 
     def __str__(self):
         return self.source
@@ -329,8 +353,17 @@ class IRGraph:
         counts = self.source.splitlines()[1].strip(" /")
         return f"<IRGraph ({counts}); .source is its Graphviz text>"
 
-    def pipe(self, format="svg"):  # noqa: A002 - graphviz.Source.pipe's name
-        return run_dot(self.source, format)
+    def pipe(self, format="svg", timeout=60):  # noqa: A002 - graphviz.Source.pipe's name
+        return run_dot(self.source, format, timeout)
+
+    def _inline_hint(self):
+        """Why the graph is not drawn inline, or None where it is."""
+        if dot_program() is None:
+            return HINT
+        if self.nodes > DRAW_UP_TO:
+            return (f"(this graph has {self.nodes} nodes, more than the {DRAW_UP_TO} drawn "
+                    "inline; `.render('graph.svg')` draws it, `.source` is its Graphviz text)")
+        return None
 
     def svg(self):
         """The drawing as SVG text (raises GraphvizNotFoundError without `dot`)."""
@@ -360,24 +393,27 @@ class IRGraph:
         return graphviz.Source(self.source)
 
     def _repr_svg_(self):
-        if dot_program() is None:
+        if self._inline_hint() is not None:
             return None
         return self.svg()
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        if dot_program() is not None:
+        hint = self._inline_hint()
+        if hint is None:
             try:
                 return {"image/svg+xml": self.svg(), "text/plain": repr(self)}
-            except (ValueError, OSError, subprocess.SubprocessError):
-                pass
+            except (ValueError, OSError) as e:  # dot failed or timed out: say so, show the text
+                hint = f"(dot could not draw this graph: {e})"
         return {"text/html": self._listing_html + f'<div class="fgx"><div class="fgx-hint">'
-                f"{_e(HINT)}</div></div>",
-                "text/plain": f"{self._listing}\n{HINT}"}
+                f"{_e(hint)}</div></div>",
+                "text/plain": f"{self._listing}\n{hint}"}
 
     def _repr_pretty_(self, p, cycle):
-        p.text(f"{self._listing}\n{HINT}" if dot_program() is None else repr(self))
+        hint = self._inline_hint()
+        p.text(repr(self) if hint is None else f"{self._listing}\n{hint}")
 
 
 def graph_of(jaxpr, consts=None, name="program"):
     """An IRGraph for `jaxpr` (with the ClosedJaxpr's `consts`)."""
-    return IRGraph(jaxpr_dot(jaxpr, consts, name), pp_jaxpr(jaxpr), jaxpr_html(jaxpr, consts))
+    source, nodes = _dot(jaxpr, consts, name)
+    return IRGraph(source, nodes, jaxpr, consts)
