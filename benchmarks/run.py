@@ -160,7 +160,7 @@ def _versions():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
-                        help="fewer repeats, smaller sizes (a few minutes)")
+                        help="fewer repeats and smaller sizes")
     parser.add_argument("--json", metavar="PATH",
                         help="also write the results as JSON to PATH")
     args = parser.parse_args()

@@ -10,8 +10,6 @@ import pytest
 
 nbformat = pytest.importorskip("nbformat", reason="nbformat is not installed (dev extra)")
 nbclient = pytest.importorskip("nbclient", reason="nbclient is not installed (dev extra)")
-pytest.importorskip("matplotlib", reason="matplotlib is not installed (notebooks extra)")
-pytest.importorskip("sklearn", reason="scikit-learn is not installed (notebooks extra)")
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
@@ -73,6 +71,8 @@ def test_notebook_is_committed_executed_with_its_plots(path):
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
 def test_notebook_executes(path):
+    pytest.importorskip("matplotlib", reason="matplotlib is not installed (notebooks extra)")
+    pytest.importorskip("sklearn", reason="scikit-learn is not installed (notebooks extra)")
     nb = nbformat.read(path, as_version=4)
     for c in _code_cells(nb):
         c.outputs = []
