@@ -31,13 +31,17 @@ def kernel_env():
 
 
 def new(cells):
+    """A notebook of `cells`, numbered (not random) cell ids so that a rebuild changes only what
+    the outputs change."""
+    cells = [nbformat.from_dict({**c, "id": f"cell-{i}"}) for i, c in enumerate(cells)]
     return new_notebook(cells=cells, metadata={"kernelspec": {
         "name": "python3", "display_name": "Python 3", "language": "python"}})
 
 
 def execute(nb, timeout=120):
-    """Run every cell of `nb` in place; returns the seconds it took (kernel start included)."""
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    """Run every cell of `nb` in place (no timing metadata is recorded in the cells); returns the
+    seconds it took, kernel start included."""
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
     t0 = time.perf_counter()
     client.execute(env=kernel_env())  # raises CellExecutionError, naming the cell, on an error
