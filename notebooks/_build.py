@@ -48,11 +48,27 @@ def execute(nb, timeout=120):
     return time.perf_counter() - t0
 
 
+def _coalesce_streams(nb):
+    """Join each cell's consecutive stdout (or stderr) chunks into one output: how the kernel
+    happened to flush them is noise in a rebuilt notebook's diff."""
+    for cell in nb.cells:
+        merged = []
+        for out in cell.get("outputs", []):
+            if (out.output_type == "stream" and merged and merged[-1].output_type == "stream"
+                    and merged[-1].name == out.name):
+                merged[-1].text += out.text
+            else:
+                merged.append(out)
+        if cell.cell_type == "code":
+            cell.outputs = merged
+
+
 def build(cells, script):
     """Build, execute and write the notebook named after `script` (make_NN_name.py -> NN_name.ipynb)."""
     stem = pathlib.Path(script).stem.removeprefix("make_")
     nb = new(cells)
     seconds = execute(nb)
+    _coalesce_streams(nb)
     out = NOTEBOOKS / f"{stem}.ipynb"
     nbformat.write(nb, out)
     print(f"wrote {out} (executed in {seconds:.1f} s)")
