@@ -63,9 +63,21 @@ def sigmoid(x):
 def softplus(x):
     """log(1 + exp(x)) as max(x, 0) + log1p(exp(-|x|)): no overflow, and exact where the result
     is tiny (fungrad.numpy.logaddexp(x, 0) rounds log(1 + 2e-22) to 0). Derivative sigmoid(x),
-    1/2 at 0 as JAX's."""
-    x = _float(x)
+    1/2 at 0 as JAX's, by a rule: differentiating the formula's |x| and max(x, 0) would make
+    every higher derivative 0 at x = 0 (the Hessian of a logistic loss at zero weights)."""
+    return _softplus(_float(x))
+
+
+@custom_jvp
+def _softplus(x):
     return fnp.maximum(x, 0.0) + fnp.log1p(fnp.exp(-fnp.abs(x)))
+
+
+@_softplus.defjvp
+def _softplus_jvp(primals, tangents):
+    x, = primals
+    t, = tangents
+    return _softplus(x), t * logistic(x)
 
 
 def sparse_plus(x):
