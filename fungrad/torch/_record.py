@@ -64,17 +64,16 @@ def short_name(name):
 class OpNode(Node):
     """The grad_fn of one recorded op: its OpLinear (the backward) and the edges to its inputs."""
 
-    def __init__(self):
-        super().__init__()
-        self._lin = None
-        self._f = None
-        self._dvals = None
-        self._diff = ()
-        self._saved = ()
-        self._freed = False
-        self._args = ()
-        self.n_outputs = 1
-        self.has_saved = False
+    # class-level defaults of the per-node state (set per node by _record where it differs)
+    _lin = None
+    _f = None
+    _dvals = None
+    _diff = ()
+    _saved = ()
+    _freed = False
+    _args = ()
+    n_outputs = 1
+    has_saved = False
 
     def __getattr__(self, name):
         """``_saved_<x>`` / ``_raw_saved_<x>``: what torch's node of this name saves as x."""

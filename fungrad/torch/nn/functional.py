@@ -761,9 +761,10 @@ def _check_nll(input, target, C, ignore_index):
                            {"f": "Float", "b": "Bool"}.get(kind, str(tv.dtype)))
     if _concrete(tv):
         t = np.asarray(tv)
-        bad = t[t != ignore_index]
-        if bad.size and (bad.min() < 0 or bad.max() >= C):
-            raise IndexError(f"Target {int(bad[(bad < 0) | (bad >= C)][0])} is out of bounds.")
+        if t.size and (t.min() < 0 or t.max() >= C):  # then look past ignore_index
+            bad = t[t != ignore_index]
+            if bad.size and (bad.min() < 0 or bad.max() >= C):
+                raise IndexError(f"Target {int(bad[(bad < 0) | (bad >= C)][0])} is out of bounds.")
     return tshape
 
 
