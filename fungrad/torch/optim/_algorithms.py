@@ -196,7 +196,7 @@ def _adam_elementwise(v, g, m, s, mx, coef, wide):
     v += tmp
 
 
-_CHUNK = 1 << 14  # elements: a float64 scratch chunk of 128 KiB stays in cache
+_CHUNK = 1 << 16  # elements: float64 scratch of 512 KiB, the chunk stays in cache (measured best)
 
 
 def _chunks(*arrays):
