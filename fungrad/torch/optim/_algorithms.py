@@ -76,11 +76,12 @@ def _wide(a):
     return np.empty(a.shape, np.float64) if a.dtype == np.float32 and a.ndim else None
 
 
-def _lerp_fma_(a, b, w, wide=None):
+def _lerp_fma_(a, b, w, wide=None, d=None):
     """a <- torch.lerp(a, b, w) in place: fma(w, b - a, a) for w < 0.5, else
-    fma(-(b - a), 1 - w, b), with w and 1 - w in a's dtype (torch's CPU kernel)."""
+    fma(-(b - a), 1 - w, b), with w and 1 - w in a's dtype (torch's CPU kernel). Returns
+    b - a (or its negation), in ``d`` when given."""
     w = a.dtype.type(w)
-    d = b - a
+    d = np.subtract(b, a, out=d)
     if w < 0.5:
         _fma(a, d, w, out=a, wide=wide)
     else:
@@ -167,28 +168,28 @@ class Adam(Optimizer):
         bc2_sqrt = bc2 ** 0.5
         dt = m.dtype.type
         coef = (1 - beta1, dt(beta2), dt(1 - beta2), dt(bc2_sqrt), dt(eps), dt(-step_size))
-        wide = None
+        scratch = None
         for cv, cg, cm, cs, cx in _chunks(v, np.ascontiguousarray(g), m, s, mx):
-            if wide is None or wide.shape != cm.shape:
-                wide = _wide(cm)
-            _adam_elementwise(cv, cg, cm, cs, cx, coef, wide)
+            if scratch is None or scratch[1].shape != cm.shape:
+                scratch = (_wide(cm), np.empty_like(cm), np.empty_like(cm))
+            _adam_elementwise(cv, cg, cm, cs, cx, coef, *scratch)
 
 
-def _adam_elementwise(v, g, m, s, mx, coef, wide):
+def _adam_elementwise(v, g, m, s, mx, coef, wide, tmp, denom):
     """torch's single-tensor Adam, operation for operation, in place on the parameter and state
     (one cache-sized chunk of them): exp_avg.lerp_(g, 1 - beta1);
     exp_avg_sq.mul_(beta2).addcmul_(g, g, value=1 - beta2); [max_exp_avg_sq = maximum(...)];
     denom = (exp_avg_sq.sqrt() / bc2_sqrt).add_(eps); param.addcdiv_(exp_avg, denom, -step_size)."""
     w1, beta2, w2, bc2_sqrt, eps, neg_step = coef
-    tmp = _lerp_fma_(m, g, w1, wide)
+    _lerp_fma_(m, g, w1, wide, tmp)
     s *= beta2
     np.multiply(g, w2, out=tmp)
     _fma(s, tmp, g, out=s, wide=wide)
     if mx is not None:
         np.maximum(mx, s, out=mx)
-        denom = np.sqrt(mx)
+        np.sqrt(mx, out=denom)
     else:
-        denom = np.sqrt(s)
+        np.sqrt(s, out=denom)
     denom /= bc2_sqrt
     denom += eps
     np.multiply(m, neg_step, out=tmp)
