@@ -5,7 +5,6 @@
 The graph cells draw SVG where Graphviz's `dot` program is installed; without it they show the
 program's listing and a one-line hint, so the notebook runs either way.
 """
-import pathlib
 
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
@@ -120,15 +119,5 @@ cells = [
 ]
 
 if __name__ == "__main__":
-    import nbformat
-    from nbclient import NotebookClient
-    from nbformat.v4 import new_notebook
-
-    nb = new_notebook(cells=cells, metadata={"kernelspec": {
-        "name": "python3", "display_name": "Python 3", "language": "python"}})
-    root = pathlib.Path(__file__).resolve().parent
-    NotebookClient(nb, timeout=60, kernel_name="python3",
-                   resources={"metadata": {"path": str(root)}}).execute()
-    out = root / "05_inside_the_ir.ipynb"
-    nbformat.write(nb, out)
-    print(f"wrote {out}")
+    from _build import build
+    build(cells, __file__)
