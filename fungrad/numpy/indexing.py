@@ -104,9 +104,51 @@ def _check_int_bounds(spec, shape):
         dim += 1
 
 
+def _is_bool_scalar(item):
+    if type(item) is bool or isinstance(item, np.bool_):
+        return True
+    return isinstance(item, (np.ndarray, Tracer)) and get_aval(item).shape == () and \
+        get_aval(item).dtype == np.bool_
+
+
+def _bool_scalars(x, idx):
+    """numpy's scalar booleans in an index: `x[True]` adds an axis of length 1 and `x[False]`
+    one of length 0, where they stand (Python's bool is an int, so without this x[True] would
+    be x[1]). Returns the result, or None when the index has no scalar boolean."""
+    items = idx if isinstance(idx, tuple) else (idx,)
+    if not any(_is_bool_scalar(it) for it in items):
+        return None
+    if sum(map(_is_bool_scalar, items)) > 1 or any(
+            isinstance(it, (list, np.ndarray, Tracer)) and not _is_bool_scalar(it) for it in items):
+        raise NotImplementedError(
+            "a scalar boolean index together with array indices or another scalar boolean "
+            "(numpy broadcasts them as 0-d advanced indices) is not supported. Fix: index with "
+            "None for the new axis first, then with the arrays.")
+    flags = [bool(_concrete_mask(it)) if _is_bool_scalar(it) else None for it in items]
+    new = tuple(None if f is not None else it for f, it in zip(flags, items))
+    out = getitem(x, new)
+    ndim = get_aval(x).ndim
+    consumed = sum(1 for it in new if it is not None and it is not Ellipsis)
+    pos, empty = 0, []
+    for f, it in zip(flags, new):
+        if f is False:
+            empty.append(pos)
+        if it is None or isinstance(it, slice):
+            pos += 1
+        elif it is Ellipsis:
+            pos += ndim - consumed
+    if empty:
+        out = getitem(out, tuple(slice(0, 0) if d in empty else slice(None)
+                                 for d in range(get_aval(out).ndim)))
+    return out
+
+
 def getitem(a, idx):
     """a[idx] for a traced or concrete array."""
     x = asarray(a)
+    out = _bool_scalars(x, idx)
+    if out is not None:
+        return out
     aval = get_aval(x)
     spec, arrays = parse_index(idx, aval.ndim)
     _check_int_bounds(spec, aval.shape)
