@@ -412,7 +412,6 @@ MIXED = {
     "dot_general": lambda a, b: lax.dot_general(a, b, (((0,), (0,)), ((), ()))),
     "dot": lambda a, b: lax.dot(a, b),
     "batch_matmul": lambda a, b: lax.batch_matmul(a.reshape(1, 1, 3), b.reshape(1, 3, 1)),
-    "python-float": lambda a, b: lax.add(a, 1.0),
 }
 
 
@@ -435,13 +434,23 @@ def test_lax_rejects_mixed_dtypes_alike_eager_staged_and_jitted(name):
 
 def test_lax_same_dtypes_agree_eager_and_jitted():
     for name, op in MIXED.items():
-        if name == "python-float":
-            continue
         eager = op(F64, F64)
         jitted = fg.jit(op)(F64, F64)
         assert np.asarray(eager).dtype == np.asarray(jitted).dtype, name
         np.testing.assert_array_equal(eager, jitted)
     assert lax.add(np.ones(3, int), 1).dtype == np.int64  # a Python int is an int64 operand
+
+
+def test_lax_python_scalars_take_the_operands_dtype_as_in_jax():
+    # a Python scalar is weakly typed: lax.add(f32[3], 1.0) is f32[3] in JAX 0.10, eagerly,
+    # staged and jitted alike; a float scalar with an integer operand is still refused
+    for op in (lambda a: lax.add(a, 1.0), lambda a: lax.eq(a, 0.0), lambda a: lax.mul(2.0, a)):
+        want = op(F32)
+        assert np.asarray(want).dtype in (np.float32, np.bool_)
+        for got in (fg.jit(op)(F32), fg.eval_shape(op, F32)):
+            assert got.dtype == np.asarray(want).dtype
+    with pytest.raises(fg.errors.DtypeError, match=r"i32\[3\], f64\[\]"):
+        lax.add(np.ones(3, np.int32), 1.5)
 
 
 def test_lax_arity_is_checked_in_every_mode():

@@ -62,6 +62,16 @@ def broadcast_shapes(name, *avals):
     return shape
 
 
+_KIND_ORDER = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+
+
+def _fits(weak, strong):
+    """Whether a weakly typed value of dtype `weak` converts to `strong` as JAX converts Python
+    scalars (bool < int < float < complex: lax.add(i32, 1) and lax.mul(c64, 2.0) are fine,
+    lax.add(i32, 1.5) is not)."""
+    return _KIND_ORDER.get(weak.kind, 9) <= _KIND_ORDER.get(strong.kind, -1)
+
+
 def naryop(name, impl, nargs, *, jvp, emit, transpose=NOT_LINEAR, out_dtype=None, dtype_from=0,
            dtypes=ANY_DTYPE):
     """An elementwise primitive with numpy broadcasting over `nargs` operands of equal dtype
@@ -83,6 +93,13 @@ def naryop(name, impl, nargs, *, jvp, emit, transpose=NOT_LINEAR, out_dtype=None
         weak = first.weak_type
         for a in avals[dtype_from + 1:]:
             if a.dtype != first.dtype:
+                # a weakly typed operand (a Python scalar) takes the other's dtype, as in JAX
+                # (lax.add(f32[3], 1.0) is f32[3]), where its kind does not exceed it
+                if a.weak_type and not first.weak_type and _fits(a.dtype, first.dtype):
+                    continue
+                if first.weak_type and not a.weak_type and _fits(first.dtype, a.dtype):
+                    first, weak = a, False
+                    continue
                 got = ", ".join(v.str_short() for v in avals)
                 raise DtypeError(f"{name} requires operands of one dtype, got {got}; convert "
                                  "them first (fungrad.numpy functions promote automatically).")
