@@ -130,3 +130,5 @@ def print_saved_residuals(f, *args, **kwargs):
     name stands for the location)."""
     for s, desc in saved_residuals(f, *args, **kwargs):
         print(f"{_aval_str(s)} {desc}")
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -105,3 +105,5 @@ def pure_callback(callback, result_shape_dtypes, *args, sharding=None, vmap_meth
 
     outs = _pure_callback_flat(flat_callback, avals, leaves, vmap_method, name)
     return tree_unflatten(res_tree, outs)
+
+__dir__ = __all__.copy  # dir() lists the public names only

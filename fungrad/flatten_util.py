@@ -80,3 +80,5 @@ class _Unravel:
 
     def __repr__(self):
         return f"<unravel_pytree for {self.treedef!r}>"
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -154,3 +154,5 @@ def _fill_none(tangents, args):
     a_leaves = tree_flatten(args)[0]
     return tree_unflatten(treedef, [np.zeros_like(np.asarray(a)) if t is None else t
                                     for t, a in zip(t_leaves, a_leaves)])
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -37,3 +37,5 @@ def static(**kwargs):
     metadata = dict(kwargs.pop("metadata", None) or {})
     metadata["static"] = True
     return dataclasses.field(metadata=metadata, **kwargs)
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -158,3 +158,10 @@ def delta_orthogonal(scale=1.0, column_axis=-1, dtype=None):
         centre[tuple((k - 1) // 2 for k in shape[:-2])] = 1
         return centre[..., None, None] * ortho
     return init
+
+__all__ = [
+    "Initializer", "constant", "delta_orthogonal", "glorot_normal", "glorot_uniform", "he_normal",
+    "he_uniform", "kaiming_normal", "kaiming_uniform", "lecun_normal", "lecun_uniform", "normal", "ones",
+    "orthogonal", "truncated_normal", "uniform", "variance_scaling", "xavier_normal", "xavier_uniform",
+    "zeros"]
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -31,3 +31,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     else:
         d = _diff(x, axis)
     return fnp.sum(mid * d, axis=axis) * 0.5
+
+__all__ = [
+    "trapezoid"]
+__dir__ = __all__.copy  # dir() lists the public names only

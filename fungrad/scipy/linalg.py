@@ -224,3 +224,9 @@ def solve(a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=
     if assume_a in ("upper triangular", "lower triangular"):
         return solve_triangular(a, b, lower=assume_a.startswith("lower"))
     raise ValueError(f"solve: unknown assume_a={assume_a!r}")
+
+__all__ = [
+    "block_diag", "cho_factor", "cho_solve", "cholesky", "det", "eigh", "expm", "expm_frechet", "inv",
+    "logm", "lu", "lu_factor", "lu_solve", "qr", "solve", "solve_sylvester", "solve_triangular", "sqrtm",
+    "svd"]
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -103,3 +103,7 @@ def fftconvolve(in1, in2, mode="full", axes=None):
     if axes is not None:
         raise NotImplementedError("fftconvolve: axes= is not supported; convolve over all axes")
     return convolve(in1, in2, mode, "fft")
+
+__all__ = [
+    "convolve", "correlate", "fftconvolve"]
+__dir__ = __all__.copy  # dir() lists the public names only

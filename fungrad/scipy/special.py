@@ -276,3 +276,5 @@ def comb(N, k, exact=False, repetition=False):
 def bernoulli(n):
     """The Bernoulli numbers B_0 .. B_n (a concrete array, as scipy; B_1 = -1/2)."""
     return np.asarray(_sc.bernoulli(int(n)), np.float64)
+
+__dir__ = __all__.copy  # dir() lists the public names only
