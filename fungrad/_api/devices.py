@@ -7,6 +7,11 @@ synchronous: a result exists when the call returns).
 
 Imports: _core.
 """
+from __future__ import annotations
+
+from typing import Any
+
+from fungrad._core.typing import PyTree
 import numpy as np
 
 from fungrad._core.errors import ConcretizationError
@@ -46,13 +51,14 @@ def _check_backend(name, backend):
                        "leave it out.")
 
 
-def devices(backend=None):
+def devices(backend: str | None = None) -> list[Any]:
     """[CpuDevice(id=0)]."""
     _check_backend("devices", backend)
     return [_CPU]
 
 
-def local_devices(process_index=None, backend=None, host_id=None):
+def local_devices(process_index: int | None = None, backend: str | None = None,
+                  host_id: int | None = None) -> list[Any]:
     """[CpuDevice(id=0)]."""
     _check_backend("local_devices", backend)
     for what, v in (("process_index", process_index), ("host_id", host_id)):
@@ -61,28 +67,28 @@ def local_devices(process_index=None, backend=None, host_id=None):
     return [_CPU]
 
 
-def device_count(backend=None):
+def device_count(backend: str | None = None) -> int:
     """1."""
     _check_backend("device_count", backend)
     return 1
 
 
-def local_device_count(backend=None):
+def local_device_count(backend: str | None = None) -> int:
     """1."""
     _check_backend("local_device_count", backend)
     return 1
 
 
-def default_backend():
+def default_backend() -> str:
     """'cpu'."""
     return "cpu"
 
 
-def process_index(backend=None):
+def process_index(backend: str | None = None) -> int:
     return 0
 
 
-def process_count(backend=None):
+def process_count(backend: str | None = None) -> int:
     return 1
 
 
@@ -94,7 +100,8 @@ def _check_device(name, device):
                     "fungrad has one CPU device and no shardings.")
 
 
-def device_put(x, device=None, *, src=None, donate=False, may_alias=None):
+def device_put(x: PyTree, device: Any = None, *, src: Any = None, donate: bool = False,
+               may_alias: bool | None = None) -> PyTree:
     """`x` (a pytree) with every leaf as an array on the CPU device: numpy arrays are copied
     (unless donate or may_alias is true), Python and numpy scalars become 0-d arrays, traced
     values pass through."""
@@ -117,7 +124,7 @@ def device_put(x, device=None, *, src=None, donate=False, may_alias=None):
     return tree_map(put, x)
 
 
-def device_get(x):
+def device_get(x: PyTree) -> PyTree:
     """`x` (a pytree) with every array leaf as a numpy array; other leaves are returned as they
     are. Traced values raise: they have no value to fetch inside a transform."""
     def get(leaf):
@@ -133,7 +140,7 @@ def device_get(x):
     return tree_map(get, x)
 
 
-def block_until_ready(x):
+def block_until_ready(x: PyTree) -> PyTree:
     """Wait until every array in the pytree `x` is computed, and return `x`. numpy computes
     synchronously, so this only calls `.block_until_ready()` on leaves that have it."""
     for leaf in tree_leaves(x):

@@ -3,6 +3,11 @@ custom_gradient, closure_convert, ensure_compile_time_eval, named_call and named
 
 Imports: _core, _interp, _api.args, _api.custom.
 """
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from fungrad._core.typing import Fun, PyTree
 import contextlib
 import functools
 
@@ -110,7 +115,7 @@ def _struct(aval):
     return ShapeDtypeStruct(aval.shape, aval.dtype, weak_type=aval.weak_type)
 
 
-def eval_shape(fun, *args, **kwargs):
+def eval_shape(fun: Fun, *args: PyTree, **kwargs: PyTree) -> PyTree:
     """The shapes and dtypes `fun(*args, **kwargs)` would return, as a pytree of
     ShapeDtypeStruct, without computing anything: `fun` is traced on abstract values.
     Arguments may be arrays, scalars or ShapeDtypeStructs (pytrees of them).
@@ -133,7 +138,7 @@ def eval_shape(fun, *args, **kwargs):
 # ---------------------------------------------------------------- linear_transpose
 
 
-def linear_transpose(fun, *primals, reduce_axes=()):
+def linear_transpose(fun: Fun, *primals: PyTree, reduce_axes: Sequence[Any] = ()) -> Fun:
     """The transpose of the linear function `fun`: a function taking a cotangent shaped like
     `fun`'s output and returning a tuple with one cotangent per primal (the adjoint map, so
     `<ct, fun(x)> == <transpose(ct), x>`). `primals` only give shapes and dtypes (arrays or
@@ -219,7 +224,7 @@ _BILINEAR = frozenset({"mul", "div", "dot_general", "conv_general_dilated", "ein
 # ---------------------------------------------------------------- closure_convert
 
 
-def closure_convert(fun, *example_args):
+def closure_convert(fun: Fun, *example_args: PyTree) -> tuple[Fun, list[Any]]:
     """(converted_fun, hoisted_consts): `converted_fun(*args, *hoisted_consts)` computes
     `fun(*args)`, with the traced values `fun` closes over (tracers of enclosing transforms)
     taken as explicit trailing arguments, so a custom_vjp rule can differentiate with respect
@@ -254,7 +259,7 @@ def closure_convert(fun, *example_args):
         return tree_unflatten(out_tree, eval_jaxpr(closed.jaxpr, full, *x_leaves))
 
     functools.update_wrapper(converted, fun)
-    del converted.__wrapped__  # its signature is (*args, *hoisted_consts), not fun's
+    del converted.__wrapped__  # type: ignore[attr-defined]  # its signature is (*args, *hoisted_consts), not fun's
     return converted, hoisted
 
 
@@ -270,7 +275,7 @@ class _Rule:
         self.jaxpr, self.out_tree, self.ct_tree, self.nargs = jaxpr, out_tree, ct_tree, nargs
 
 
-def custom_gradient(fun):
+def custom_gradient(fun: Fun) -> Fun:
     """Define a function with its gradient: `fun(*args) -> (value, grad_fn)`, where
     `grad_fn(ct)` returns the cotangents of the arguments (a tuple, one per argument; a single
     value when there is one argument). grad_fn may close over the arguments and intermediates;
@@ -378,7 +383,7 @@ def ensure_compile_time_eval():
 # ---------------------------------------------------------------- names
 
 
-def named_call(fun, *, name=None):
+def named_call(fun: Fun, *, name: str | None = None) -> Fun:
     """`fun` under a name (JAX uses it in profiles and the IR); fungrad returns an equivalent
     function with that __name__, so errors and jit's generated code show it."""
     if name is not None and not isinstance(name, str):

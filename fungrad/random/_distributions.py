@@ -34,7 +34,7 @@ from fungrad.random._special import erf_inv
 try:  # the sort primitives, where present: O(n log n); else a comparison-count composition
     from fungrad._lax.sorting import argsort as _lax_argsort
 except ImportError:  # pragma: no cover - depends on the tree
-    _lax_argsort = None
+    _lax_argsort = None  # type: ignore[assignment]
 
 _UINT = {8: np.uint8, 16: np.uint16, 32: np.uint32, 64: np.uint64}
 

@@ -46,7 +46,7 @@ class KeyReuseError(FungradError, TypeError):
     """A concrete key was consumed twice while config jax_debug_key_reuse is on."""
 
 
-_consumed = {}  # id(key array) -> (weakref, the public call that consumed it)
+_consumed: dict = {}  # id(key array) -> (weakref, the public call that consumed it)
 _CALL = contextvars.ContextVar("fungrad_random_call", default=None)
 
 

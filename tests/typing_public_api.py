@@ -1,0 +1,26 @@
+"""Not a test module: mypy (run by CI over pyproject's [tool.mypy] files) checks that the public
+API's annotations say what a user's code relies on. Running it is harmless."""
+from typing import Callable
+
+import numpy as np
+
+import fungrad as fg
+import fungrad.numpy as fnp
+from fungrad._api.jit import Jitted
+from fungrad.typing import Array, ArrayLike
+
+
+def loss(w: ArrayLike, x: ArrayLike) -> Array:
+    return np.asarray(fnp.sum(fnp.tanh(fnp.dot(x, w)) ** 2))
+
+
+df: Callable[..., object] = fg.grad(loss)
+dfs = fg.value_and_grad(loss, argnums=(0, 1))
+jac = fg.jacrev(loss)
+batched = fg.vmap(df, in_axes=(None, 0))
+compiled: Jitted = fg.jit(loss, static_argnums=())
+decorator = fg.jit(static_argnames="n")
+out, pullback = fg.vjp(fnp.sin, 1.0)
+primal_out, tangent_out = fg.jvp(fnp.sin, (1.0,), (1.0,))
+program = fg.make_jaxpr(fnp.sin)(1.0)
+print(program.jaxpr.eqns[0], fg.checkpoint(loss), fg.hessian(loss))
