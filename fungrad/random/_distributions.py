@@ -13,6 +13,11 @@ np.int32 to get JAX's default-mode values.
 
 Imports: numpy, lax (public facades), _api, _core, _lax.
 """
+from __future__ import annotations
+
+from typing import Sequence
+
+from fungrad._core.typing import Array, ArrayLike, DTypeLike, Shape
 import functools
 import math
 
@@ -107,7 +112,8 @@ def _unit_floats(key, shape, dtype):
     return convert_element_type(m * f64(2.0 ** -nmant), dtype)
 
 
-def uniform(key, shape=(), dtype=None, minval=0.0, maxval=1.0):
+def uniform(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None, minval: ArrayLike = 0.0,
+            maxval: ArrayLike = 1.0) -> Array:
     """Uniform floats in [minval, maxval), equal to jax.random.uniform for the same key and
     dtype. Default dtype float64 (JAX's is float32 unless jax_enable_x64)."""
     key = check_key(key, "uniform")
@@ -124,7 +130,7 @@ def _uniform(key, shape, dtype, minval, maxval):
     return fnp.broadcast_to(out, shape) if get_aval(out).shape != shape else out
 
 
-def normal(key, shape=(), dtype=None):
+def normal(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None) -> Array:
     """Standard normal samples sqrt(2) erfinv(u), u uniform on (-1, 1), as jax.random.normal
     (complex dtypes: independent real and imaginary parts of variance 1/2)."""
     key = check_key(key, "normal")
@@ -158,7 +164,8 @@ def _safe_rem(a, span):
     return fnp.where(zero, a, rem(a, fnp.where(zero, np.asarray(1, get_aval(span).dtype), span)))
 
 
-def randint(key, shape, minval, maxval, dtype=None):
+def randint(key: ArrayLike, shape: Shape, minval: ArrayLike, maxval: ArrayLike,
+            dtype: DTypeLike | None = None) -> Array:
     """Integers in [minval, maxval), equal to jax.random.randint for the same key and dtype
     (2 * nbits random bits per value, reduced modulo the span). Default dtype int64."""
     key = check_key(key, "randint")
@@ -193,7 +200,7 @@ def randint(key, shape, minval, maxval, dtype=None):
     return fnp.broadcast_to(out, shape) if get_aval(out).shape != shape else out
 
 
-def bernoulli(key, p=0.5, shape=None, mode="low"):
+def bernoulli(key: ArrayLike, p: ArrayLike = 0.5, shape: Shape | None = None, mode: str = "low") -> Array:
     """Booleans true with probability p: uniform(key, shape, dtype of p) < p, as JAX. A Python
     float p is float64 (JAX: float32); pass np.float32(p) for JAX's default-mode values."""
     key = check_key(key, "bernoulli")
@@ -211,7 +218,7 @@ def bernoulli(key, p=0.5, shape=None, mode="low"):
     return fnp.less(_uniform(key, shape, dtype, 0.0, 1.0), p)
 
 
-def rademacher(key, shape=(), dtype=None):
+def rademacher(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None) -> Array:
     """Random signs +1/-1 (integers by default, as JAX), from bernoulli(key, 0.5)."""
     key = check_key(key, "rademacher")
     dtype = np.dtype(np.int64 if dtype is None else dtype)
@@ -219,7 +226,8 @@ def rademacher(key, shape=(), dtype=None):
     return convert_element_type(2 * b - 1, dtype)
 
 
-def gumbel(key, shape=(), dtype=None, mode=None):
+def gumbel(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None,
+           mode: str | None = None) -> Array:
     """Standard Gumbel samples -log(-log(u)), as jax.random.gumbel (mode 'low', the default, and
     'high', which spends two uniforms per sample for resolution near 1)."""
     key = check_key(key, "gumbel")
@@ -243,7 +251,8 @@ def _gumbel(key, shape, dtype, mode):
                      "('highest' is not implemented in fungrad).")
 
 
-def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None):
+def categorical(key: ArrayLike, logits: ArrayLike, axis: int | Sequence[int] = -1, shape: Shape | None = None,
+                replace: bool = True, mode: str | None = None) -> Array:
     """Samples of category indices with log-probabilities `logits` along `axis`: argmax of
     logits + Gumbel noise, as jax.random.categorical (replace=False: the Gumbel top-k)."""
     key = check_key(key, "categorical")
@@ -321,7 +330,8 @@ def _shuffle(key, x, axis):
     return fnp.moveaxis(x, -1, axis)
 
 
-def permutation(key, x, axis=0, independent=False):
+def permutation(key: ArrayLike, x: ArrayLike, axis: int | Sequence[int] = 0,
+                independent: bool = False) -> Array:
     """A random permutation of range(x) (int x) or of x along `axis`, as jax.random.permutation
     (sort by fresh random 32-bit keys, rounds enough to make collisions negligible)."""
     key = check_key(key, "permutation")
@@ -338,12 +348,13 @@ def permutation(key, x, axis=0, independent=False):
     return fnp.take(x, ind, axis=axis)
 
 
-def shuffle(key, x, axis=0):
+def shuffle(key: ArrayLike, x: ArrayLike, axis: int | Sequence[int] = 0) -> Array:
     """Deprecated in JAX in favour of permutation(key, x, axis, independent=True)."""
     return permutation(key, x, axis, independent=True)
 
 
-def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
+def choice(key: ArrayLike, a: ArrayLike, shape: Shape = (), replace: bool = True, p: ArrayLike | None = None,
+           axis: int | Sequence[int] = 0, mode: str | None = None) -> Array:
     """Random samples from a (an int n means range(n)), as jax.random.choice: uniform indices
     via randint, without replacement via permutation, with weights p via inverse CDF (with
     replacement) or the Gumbel top-k (without)."""
@@ -404,41 +415,42 @@ def _simple(fname, key, shape, dtype):
     return key, canonical_shape(shape, fname), _float_dtype(dtype, fname)
 
 
-def exponential(key, shape=(), dtype=None):
+def exponential(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None) -> Array:
     """Exponential(1) samples -log1p(-u)."""
     key, shape, dtype = _simple("exponential", key, shape, dtype)
     return -fnp.log1p(-_uniform(key, shape, dtype, 0.0, 1.0))
 
 
-def laplace(key, shape=(), dtype=None):
+def laplace(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None) -> Array:
     """Laplace(0, 1) samples sign(u) * log1p(-|u|), u uniform on (-1, 1)."""
     key, shape, dtype = _simple("laplace", key, shape, dtype)
     u = _uniform(key, shape, dtype, -1.0 + np.finfo(dtype).epsneg, 1.0)
     return fnp.sign(u) * fnp.log1p(-fnp.abs(u))
 
 
-def logistic(key, shape=(), dtype=None):
+def logistic(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None) -> Array:
     """Standard logistic samples log(u) - log1p(-u)."""
     key, shape, dtype = _simple("logistic", key, shape, dtype)
     x = _uniform(key, shape, dtype, np.finfo(dtype).tiny, 1.0)
     return fnp.log(x) - fnp.log1p(-x)
 
 
-def cauchy(key, shape=(), dtype=None):
+def cauchy(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None) -> Array:
     """Standard Cauchy samples tan(pi (u - 1/2))."""
     key, shape, dtype = _simple("cauchy", key, shape, dtype)
     u = _uniform(key, shape, dtype, np.finfo(dtype).eps, 1.0)
     return fnp.tan(np.asarray(np.pi, dtype) * (u - 0.5))
 
 
-def maxwell(key, shape=(), dtype=None):
+def maxwell(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None) -> Array:
     """Maxwell samples: the norm of 3 standard normals."""
     key, shape, dtype = _simple("maxwell", key, shape, dtype)
     z = _normal(key, (*shape, 3), dtype)
     return fnp.sqrt(fnp.sum(z * z, axis=-1))
 
 
-def double_sided_maxwell(key, loc, scale, shape=(), dtype=None):
+def double_sided_maxwell(key: ArrayLike, loc: ArrayLike, scale: ArrayLike, shape: Shape = (),
+                         dtype: DTypeLike | None = None) -> Array:
     """Double-sided Maxwell samples: a random sign times a Maxwell sample, scaled and shifted."""
     key = check_key(key, "double_sided_maxwell")
     dtype = _float_dtype(dtype, "double_sided_maxwell")
@@ -453,7 +465,8 @@ def double_sided_maxwell(key, loc, scale, shape=(), dtype=None):
     return sign * m * _as(scale, dtype) + _as(loc, dtype)
 
 
-def truncated_normal(key, lower, upper, shape=None, dtype=None):
+def truncated_normal(key: ArrayLike, lower: ArrayLike, upper: ArrayLike, shape: Shape | None = None,
+                     dtype: DTypeLike | None = None) -> Array:
     """Normal samples truncated to (lower, upper), by inverting the CDF (as JAX; erf here is
     scipy's, so values agree with JAX's to a few ulp, not bit for bit)."""
     key = check_key(key, "truncated_normal")
@@ -476,7 +489,8 @@ def _nextafter(x, to):
     return x  # traced bound: clipped to the closed interval
 
 
-def lognormal(key, sigma=1.0, shape=None, dtype=None):
+def lognormal(key: ArrayLike, sigma: ArrayLike = 1.0, shape: Shape | None = None,
+              dtype: DTypeLike | None = None) -> Array:
     """exp(sigma * normal)."""
     key = check_key(key, "lognormal")
     dtype = _float_dtype(dtype, "lognormal")
@@ -484,7 +498,7 @@ def lognormal(key, sigma=1.0, shape=None, dtype=None):
     return fnp.exp(_normal(key, shape, dtype) * _as(sigma, dtype))
 
 
-def pareto(key, b, shape=None, dtype=None):
+def pareto(key: ArrayLike, b: ArrayLike, shape: Shape | None = None, dtype: DTypeLike | None = None) -> Array:
     """Pareto(b) samples exp(exponential / b)."""
     key = check_key(key, "pareto")
     dtype = _float_dtype(dtype, "pareto")
@@ -492,7 +506,8 @@ def pareto(key, b, shape=None, dtype=None):
     return fnp.exp(exponential(key, shape, dtype) / _as(b, dtype))
 
 
-def weibull_min(key, scale, concentration, shape=(), dtype=None):
+def weibull_min(key: ArrayLike, scale: ArrayLike, concentration: ArrayLike, shape: Shape = (),
+                dtype: DTypeLike | None = None) -> Array:
     """Weibull samples by the inverse CDF: scale * (-log1p(-u)) ** (1 / concentration)."""
     key = check_key(key, "weibull_min")
     dtype = _float_dtype(dtype, "weibull_min")
@@ -501,7 +516,8 @@ def weibull_min(key, scale, concentration, shape=(), dtype=None):
     return fnp.power(-fnp.log1p(-u), 1.0 / _as(concentration, dtype)) * _as(scale, dtype)
 
 
-def rayleigh(key, scale, shape=None, dtype=None):
+def rayleigh(key: ArrayLike, scale: ArrayLike, shape: Shape | None = None,
+             dtype: DTypeLike | None = None) -> Array:
     """Rayleigh samples scale * sqrt(-2 log u)."""
     key = check_key(key, "rayleigh")
     dtype = _float_dtype(dtype, "rayleigh")
@@ -511,7 +527,8 @@ def rayleigh(key, scale, shape=None, dtype=None):
     return scale * fnp.sqrt(fnp.log(u) * np.asarray(-2, dtype))
 
 
-def wald(key, mean, shape=None, dtype=None):
+def wald(key: ArrayLike, mean: ArrayLike, shape: Shape | None = None,
+         dtype: DTypeLike | None = None) -> Array:
     """Wald (inverse Gaussian with unit shape) samples by Michael-Schucany-Haas, as JAX."""
     key = check_key(key, "wald")
     dtype = _float_dtype(dtype, "wald")
@@ -527,7 +544,8 @@ def wald(key, mean, shape=None, dtype=None):
     return fnp.where(fnp.less_equal(z, mean / (mean + x)), x, mean_sq / x)
 
 
-def geometric(key, p, shape=None, dtype=None):
+def geometric(key: ArrayLike, p: ArrayLike, shape: Shape | None = None,
+              dtype: DTypeLike | None = None) -> Array:
     """Geometric samples (trials until the first success, >= 1): floor(log u / log1p(-p)) + 1."""
     key = check_key(key, "geometric")
     dtype = _int_dtype(dtype, "geometric")
@@ -541,7 +559,8 @@ def geometric(key, p, shape=None, dtype=None):
     return convert_element_type(g, dtype)
 
 
-def triangular(key, left, mode, right, shape=None, dtype=None):
+def triangular(key: ArrayLike, left: ArrayLike, mode: str, right: ArrayLike, shape: Shape | None = None,
+               dtype: DTypeLike | None = None) -> Array:
     """Triangular(left, mode, right) samples by the inverse CDF."""
     key = check_key(key, "triangular")
     dtype = _float_dtype(dtype, "triangular")
@@ -554,7 +573,8 @@ def triangular(key, left, mode, right, shape=None, dtype=None):
     return fnp.where(fnp.less(u, fc), out1, out2)
 
 
-def multivariate_normal(key, mean, cov, shape=None, dtype=None, method="cholesky"):
+def multivariate_normal(key: ArrayLike, mean: ArrayLike, cov: ArrayLike, shape: Shape | None = None,
+                        dtype: DTypeLike | None = None, method: str = "cholesky") -> Array:
     """mean + A z with A A^T = cov (method 'cholesky', 'eigh' or 'svd'), z standard normal, as
     jax.random.multivariate_normal."""
     key = check_key(key, "multivariate_normal")
@@ -582,7 +602,8 @@ def multivariate_normal(key, mean, cov, shape=None, dtype=None, method="cholesky
     return mean + fnp.einsum("...ij,...j->...i", factor, z)
 
 
-def orthogonal(key, n, shape=(), dtype=None, m=None):
+def orthogonal(key: ArrayLike, n: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None,
+               m: ArrayLike | None = None) -> Array:
     """Haar-distributed orthogonal (n, m) matrices: Q of the QR of a normal matrix, columns
     signed by diag(R), as jax.random.orthogonal."""
     key = check_key(key, "orthogonal")
@@ -660,20 +681,22 @@ def _gamma_args(fname, key, a, shape, dtype):
     return key, shape, dtype
 
 
-def gamma(key, a, shape=None, dtype=None):
+def gamma(key: ArrayLike, a: ArrayLike, shape: Shape | None = None, dtype: DTypeLike | None = None) -> Array:
     """Gamma(a, 1) samples (Marsaglia-Tsang rejection; the same distribution as JAX's, not the
     same values), differentiable in a by implicit reparameterization (as JAX)."""
     key, shape, dtype = _gamma_args("gamma", key, a, shape, dtype)
     return _gamma_sampler(shape, dtype, False)(fnp.broadcast_to(_as(a, dtype), shape), key)
 
 
-def loggamma(key, a, shape=None, dtype=None):
+def loggamma(key: ArrayLike, a: ArrayLike, shape: Shape | None = None,
+             dtype: DTypeLike | None = None) -> Array:
     """log of Gamma(a, 1) samples, computed in log space (accurate for small a)."""
     key, shape, dtype = _gamma_args("loggamma", key, a, shape, dtype)
     return _gamma_sampler(shape, dtype, True)(fnp.broadcast_to(_as(a, dtype), shape), key)
 
 
-def beta(key, a, b, shape=None, dtype=None):
+def beta(key: ArrayLike, a: ArrayLike, b: ArrayLike, shape: Shape | None = None,
+         dtype: DTypeLike | None = None) -> Array:
     """Beta(a, b) samples G_a / (G_a + G_b) from log-gamma samples (no overflow/underflow)."""
     key = check_key(key, "beta")
     dtype = _float_dtype(dtype, "beta")
@@ -686,7 +709,8 @@ def beta(key, a, b, shape=None, dtype=None):
     return ga / (ga + gb)
 
 
-def dirichlet(key, alpha, shape=None, dtype=None):
+def dirichlet(key: ArrayLike, alpha: ArrayLike, shape: Shape | None = None,
+              dtype: DTypeLike | None = None) -> Array:
     """Dirichlet(alpha) samples (alpha's last axis: the categories), a softmax of log-gamma
     samples."""
     key = check_key(key, "dirichlet")
@@ -701,7 +725,8 @@ def dirichlet(key, alpha, shape=None, dtype=None):
     return e / fnp.sum(e, axis=-1, keepdims=True)
 
 
-def chisquare(key, df, shape=None, dtype=None):
+def chisquare(key: ArrayLike, df: ArrayLike, shape: Shape | None = None,
+              dtype: DTypeLike | None = None) -> Array:
     """Chi-square(df) samples 2 * Gamma(df / 2)."""
     key = check_key(key, "chisquare")
     dtype = _float_dtype(dtype, "chisquare")
@@ -710,7 +735,8 @@ def chisquare(key, df, shape=None, dtype=None):
     return fnp.exp(loggamma(key, half, shape, dtype)) * 2
 
 
-def f(key, dfnum, dfden, shape=None, dtype=None):
+def f(key: ArrayLike, dfnum: ArrayLike, dfden: ArrayLike, shape: Shape | None = None,
+      dtype: DTypeLike | None = None) -> Array:
     """F(dfnum, dfden) samples, a ratio of scaled chi-squares."""
     key = check_key(key, "f")
     dtype = _float_dtype(dtype, "f")
@@ -721,7 +747,7 @@ def f(key, dfnum, dfden, shape=None, dtype=None):
                                                            / dfden)
 
 
-def t(key, df, shape=None, dtype=None):
+def t(key: ArrayLike, df: ArrayLike, shape: Shape | None = None, dtype: DTypeLike | None = None) -> Array:
     """Student t(df) samples normal * sqrt((df / 2) / Gamma(df / 2))."""
     key = check_key(key, "t")
     dtype = _float_dtype(dtype, "t")
@@ -733,7 +759,8 @@ def t(key, df, shape=None, dtype=None):
     return n * fnp.sqrt(half / g)
 
 
-def generalized_normal(key, p, shape=(), dtype=None):
+def generalized_normal(key: ArrayLike, p: ArrayLike, shape: Shape = (),
+                       dtype: DTypeLike | None = None) -> Array:
     """Samples of density proportional to exp(-|x|^p): sign * Gamma(1/p) ** (1/p)."""
     key = check_key(key, "generalized_normal")
     dtype = _float_dtype(dtype, "generalized_normal")
@@ -744,7 +771,8 @@ def generalized_normal(key, p, shape=(), dtype=None):
     return r * g ** (1 / _as(p, dtype))
 
 
-def ball(key, d, p=2, shape=(), dtype=None):
+def ball(key: ArrayLike, d: ArrayLike, p: ArrayLike = 2, shape: Shape = (),
+         dtype: DTypeLike | None = None) -> Array:
     """Uniform samples from the unit p-ball in d dimensions (Barthe et al. 2005)."""
     key = check_key(key, "ball")
     dtype = _float_dtype(dtype, "ball")
@@ -829,7 +857,8 @@ def _poisson_ptrs(key, lam, shape):
     return k
 
 
-def poisson(key, lam, shape=None, dtype=None):
+def poisson(key: ArrayLike, lam: ArrayLike, shape: Shape | None = None,
+            dtype: DTypeLike | None = None) -> Array:
     """Poisson(lam) samples: Knuth's product of uniforms for lam < 10, Hormann's PTRS rejection
     above (JAX's choice of algorithms; the same distribution, not the same values)."""
     key = check_key(key, "poisson")
@@ -913,7 +942,8 @@ def _binomial_btrs(key, n, p, shape):
     return k
 
 
-def binomial(key, n, p, shape=None, dtype=None):
+def binomial(key: ArrayLike, n: ArrayLike, p: ArrayLike, shape: Shape | None = None,
+             dtype: DTypeLike | None = None) -> Array:
     """Binomial(n, p) samples as floats (as JAX): inversion by geometric waiting times for
     n p < 10, BTRS rejection above; p > 1/2 by symmetry. Same distribution as JAX, not the same
     values."""
@@ -939,7 +969,8 @@ def binomial(key, n, p, shape=None, dtype=None):
     return fnp.where(bad, np.nan, x)
 
 
-def multinomial(key, n, p, *, shape=None, dtype=None, unroll=1):
+def multinomial(key: ArrayLike, n: ArrayLike, p: ArrayLike, *, shape: Shape | None = None,
+                dtype: DTypeLike | None = None, unroll: int | bool = 1) -> Array:
     """Multinomial(n, p) counts (p's last axis: the categories), as conditional binomials."""
     key = check_key(key, "multinomial")
     dtype = _float_dtype(dtype, "multinomial")

@@ -12,6 +12,11 @@ them (hi word first), of width 8/16 truncates the xor. `fold_in(key, d)` hashes 
 
 Imports: lax (public facade), numpy (public facade), _core.
 """
+from __future__ import annotations
+
+from typing import Any
+
+from fungrad._core.typing import Array, ArrayLike, DTypeLike, Shape
 import contextvars
 import functools
 import math
@@ -115,13 +120,13 @@ def _seed_words(seed):
     return fnp.stack([np.zeros((), np.uint32), lo])
 
 
-def PRNGKey(seed, *, impl=None):
+def PRNGKey(seed: ArrayLike, *, impl: Any = None) -> Array:
     """A PRNG key (uint32[2]) from an integer seed, equal to `jax.random.PRNGKey(seed)`."""
     _check_impl(impl)
     return _seed_words(seed)
 
 
-def key(seed, *, impl=None):
+def key(seed: ArrayLike, *, impl: Any = None) -> Array:
     """Like `jax.random.key`, but the key is the raw uint32[2] array (fungrad has no key dtype);
     it equals `jax.random.key_data(jax.random.key(seed))`."""
     _check_impl(impl)
@@ -133,23 +138,23 @@ def _check_impl(impl):
         raise ValueError(f"impl={impl!r}: fungrad.random implements only 'threefry2x32'.")
 
 
-def key_data(keys):
+def key_data(keys: ArrayLike) -> Array:
     """The uint32 words of `keys` (shape (..., 2)): the keys themselves in fungrad."""
     return _check_keys(keys, "key_data")
 
 
-def wrap_key_data(key_bits_array, *, impl=None):
+def wrap_key_data(key_bits_array: ArrayLike, *, impl: Any = None) -> Array:
     """Keys from their uint32 words (shape (..., 2)); checks dtype and shape."""
     _check_impl(impl)
     return _check_keys(key_bits_array, "wrap_key_data", "key_bits_array")
 
 
-def key_impl(keys):
+def key_impl(keys: ArrayLike) -> Array:
     _check_keys(keys, "key_impl", "keys")
     return "threefry2x32"
 
 
-def clone(key):
+def clone(key: ArrayLike) -> Array:
     """A copy of the key, which may be consumed again under jax_debug_key_reuse."""
     keys = _check_keys(key, "clone")
     return np.array(keys) if type(keys) is np.ndarray else keys
@@ -192,7 +197,7 @@ def hash_words(key, shape):
     return threefry2x32(getitem(key, (0,), ()), getitem(key, (1,), ()), hi, lo)
 
 
-def split(key, num=2):
+def split(key: ArrayLike, num: int = 2) -> Array:
     """`num` new keys (shape (num, 2), or (*num, 2) for a tuple), as jax.random.split."""
     key = check_key(key, "split")
     shape = canonical_shape(num, "split")
@@ -200,7 +205,7 @@ def split(key, num=2):
     return fnp.stack([w0, w1], axis=-1)
 
 
-def fold_in(key, data):
+def fold_in(key: ArrayLike, data: ArrayLike) -> Array:
     """A new key from `key` and the integer `data` (taken modulo 2**32), as jax.random.fold_in."""
     key = check_key(key, "fold_in")
     if isinstance(data, (int, np.integer)):
@@ -226,7 +231,7 @@ def random_bits(key, bit_width, shape):
     return x if bit_width == 32 else convert_element_type(x, _UINT[bit_width])
 
 
-def bits(key, shape=(), dtype=None):
+def bits(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None) -> Array:
     """Random unsigned integers, as jax.random.bits. The default dtype is uint64 (fungrad's
     defaults are JAX's with jax_enable_x64); dtype=np.uint32 gives JAX's default-mode values."""
     key = check_key(key, "bits")
