@@ -16,6 +16,12 @@ current path, so a cyclic structure (a list containing itself) raises a clear er
 
 Imports: _core.errors.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Sequence
+
+if TYPE_CHECKING:  # annotations only (the typing module imports the tracer, which imports this)
+    from fungrad._core.typing import Fun, PyTree
 import collections
 import dataclasses
 import functools
@@ -129,7 +135,7 @@ class FlattenedIndexKey(_Key):
         return f"[<flat index {self.key}>]"
 
 
-def keystr(keys, *, simple=False, separator=""):
+def keystr(keys: Sequence[Any], *, simple: bool = False, separator: str = "") -> Any:
     """A key path as text: `"['a'][0].b"`; with simple=True only the keys, joined by `separator`
     (`keystr(path, simple=True, separator='/')` gives `'a/0/b'`)."""
     if simple:
@@ -270,7 +276,8 @@ def _check_new(nodetype, who):
                          "time, not inside a function that runs repeatedly).")
 
 
-def register_pytree_node(nodetype, flatten_func, unflatten_func, flatten_with_keys_func=None):
+def register_pytree_node(nodetype: type, flatten_func: Fun, unflatten_func: Fun,
+                         flatten_with_keys_func: Fun | None = None) -> Any:
     """Make `nodetype` a pytree node: `flatten_func(x) -> (children, aux)`,
     `unflatten_func(aux, children) -> x`; optionally `flatten_with_keys_func(x) ->
     ([(key, child), ...], aux)` for key paths (otherwise FlattenedIndexKey(i))."""
@@ -279,7 +286,8 @@ def register_pytree_node(nodetype, flatten_func, unflatten_func, flatten_with_ke
                                     flatten_with_keys_func)
 
 
-def register_pytree_with_keys(nodetype, flatten_with_keys, unflatten_func, flatten_func=None):
+def register_pytree_with_keys(nodetype: type, flatten_with_keys: Fun, unflatten_func: Fun,
+                              flatten_func: Fun | None = None) -> Any:
     """Register `nodetype` with a keyed flatten: `flatten_with_keys(x) -> ([(key, child), ...],
     aux)`. `flatten_func` (without keys) is derived from it when not given."""
     _check_new(nodetype, "register_pytree_with_keys")
@@ -290,14 +298,14 @@ def register_pytree_with_keys(nodetype, flatten_with_keys, unflatten_func, flatt
     _registry[nodetype] = _NodeType(nodetype, flatten_func, unflatten_func, flatten_with_keys)
 
 
-def register_pytree_node_class(cls):
+def register_pytree_node_class(cls: type) -> type:
     """Class decorator: `cls.tree_flatten(self) -> (children, aux)` and the classmethod
     `cls.tree_unflatten(aux, children)` make it a pytree node. Returns `cls`."""
     register_pytree_node(cls, lambda x: x.tree_flatten(), cls.tree_unflatten)
     return cls
 
 
-def register_pytree_with_keys_class(cls):
+def register_pytree_with_keys_class(cls: type) -> type:
     """Class decorator: `tree_flatten_with_keys(self)` and the classmethod `tree_unflatten`
     (and optionally `tree_flatten(self)`) make `cls` a pytree node with keys. Returns `cls`."""
     flat = (lambda x: x.tree_flatten()) if hasattr(cls, "tree_flatten") else None
@@ -306,7 +314,7 @@ def register_pytree_with_keys_class(cls):
     return cls
 
 
-def register_static(cls):
+def register_static(cls: type) -> type:
     """Make instances of `cls` pytree nodes without children: the object itself is the node's
     aux data (so it must be hashable), e.g. for configuration objects passed through jit/vmap.
     Usable as a decorator; returns `cls`."""
@@ -315,7 +323,8 @@ def register_static(cls):
     return cls
 
 
-def register_dataclass(nodetype, data_fields=None, meta_fields=None, drop_fields=()):
+def register_dataclass(nodetype: type, data_fields: Sequence[str] | None = None,
+                       meta_fields: Sequence[str] | None = None, drop_fields: Sequence[str] = ()) -> Any:
     """Make a dataclass (or any class whose `__init__` takes the named fields) a pytree node.
 
     `data_fields` are children (arrays; transformed), `meta_fields` are aux data (static,
@@ -687,7 +696,7 @@ LEAF = PyTreeDef((None,), 1)
 # ---------------------------------------------------------------- flatten
 
 
-def tree_flatten(tree, is_leaf=None):
+def tree_flatten(tree: PyTree, is_leaf: Fun | None = None) -> Any:
     """(leaves, treedef) of `tree`. None is a node with no children, as in JAX; `is_leaf(x)`
     returning True makes `x` a leaf."""
     leaves = []
@@ -811,19 +820,19 @@ def _flatten_iter(tree, is_leaf, with_path, is_leaf_takes_path=False):
     return leaves, nodes, paths
 
 
-def tree_flatten_with_path(tree, is_leaf=None, is_leaf_takes_path=False):
+def tree_flatten_with_path(tree: PyTree, is_leaf: Fun | None = None, is_leaf_takes_path: bool = False) -> Any:
     """([(key path, leaf), ...], treedef). Key paths are tuples of DictKey, SequenceKey,
     GetAttrKey and FlattenedIndexKey; `keystr(path)` prints one."""
     leaves, nodes, paths = _flatten_iter(tree, is_leaf, True, is_leaf_takes_path)
     return list(zip(paths, leaves)), PyTreeDef(tuple(nodes), len(leaves))
 
 
-def tree_leaves_with_path(tree, is_leaf=None, is_leaf_takes_path=False):
+def tree_leaves_with_path(tree: PyTree, is_leaf: Fun | None = None, is_leaf_takes_path: bool = False) -> Any:
     """[(key path, leaf), ...] of `tree`."""
     return tree_flatten_with_path(tree, is_leaf, is_leaf_takes_path)[0]
 
 
-def tree_unflatten(treedef, leaves):
+def tree_unflatten(treedef: Any, leaves: PyTree) -> Any:
     """Inverse of tree_flatten: the tree of structure `treedef` with these leaves."""
     if not isinstance(treedef, PyTreeDef):
         raise TypeError(f"tree_unflatten: treedef must be a PyTreeDef (from tree_flatten or "
@@ -832,17 +841,17 @@ def tree_unflatten(treedef, leaves):
     return treedef.unflatten(leaves)
 
 
-def tree_leaves(tree, is_leaf=None):
+def tree_leaves(tree: PyTree, is_leaf: Fun | None = None) -> Any:
     """The leaves of `tree`, left to right (dicts in sorted-key order)."""
     return tree_flatten(tree, is_leaf)[0]
 
 
-def tree_structure(tree, is_leaf=None):
+def tree_structure(tree: PyTree, is_leaf: Fun | None = None) -> Any:
     """The PyTreeDef of `tree`."""
     return tree_flatten(tree, is_leaf)[1]
 
 
-def tree_map(f, tree, *rest, is_leaf=None):
+def tree_map(f: Fun, tree: PyTree, *rest: PyTree, is_leaf: Fun | None = None) -> Any:
     """f applied leafwise: `f(leaf, *matching leaves of rest)`. Each tree in `rest` must have
     `tree`'s structure, or `tree`'s structure as a prefix (the leaf of `tree` then meets a
     whole subtree)."""
@@ -854,7 +863,8 @@ def tree_map(f, tree, *rest, is_leaf=None):
     return treedef.unflatten([f(*xs) for xs in zip(leaves, *others)])
 
 
-def tree_map_with_path(f, tree, *rest, is_leaf=None, is_leaf_takes_path=False):
+def tree_map_with_path(f: Fun, tree: PyTree, *rest: PyTree, is_leaf: Fun | None = None,
+                       is_leaf_takes_path: bool = False) -> Any:
     """f applied leafwise with the key path first: `f(path, leaf, *matching leaves of rest)`."""
     pairs, treedef = tree_flatten_with_path(tree, is_leaf, is_leaf_takes_path)
     others = [treedef.flatten_up_to(r, f"tree_map_with_path (tree {i + 1} of rest)")
@@ -870,7 +880,8 @@ class _Unspecified:
 _UNSPECIFIED = _Unspecified()
 
 
-def tree_reduce(function, tree, initializer=_UNSPECIFIED, is_leaf=None):
+def tree_reduce(function: Fun, tree: PyTree, initializer: Any = _UNSPECIFIED,
+                is_leaf: Fun | None = None) -> Any:
     """functools.reduce over the leaves: `function(function(initializer, l0), l1) ...`."""
     leaves = tree_leaves(tree, is_leaf)
     if initializer is _UNSPECIFIED:
@@ -881,7 +892,8 @@ def tree_reduce(function, tree, initializer=_UNSPECIFIED, is_leaf=None):
     return functools.reduce(function, leaves, initializer)
 
 
-def tree_reduce_associative(operation, tree, *, identity=_UNSPECIFIED, is_leaf=None):
+def tree_reduce_associative(operation: Fun, tree: PyTree, *, identity: Any = _UNSPECIFIED,
+                            is_leaf: Fun | None = None) -> Any:
     """Reduce the leaves with an associative `operation`, pairwise in a balanced tree (depth
     log2 of the number of leaves). `identity` is returned for a tree without leaves."""
     items = tree_leaves(tree, is_leaf)
@@ -898,7 +910,7 @@ def tree_reduce_associative(operation, tree, *, identity=_UNSPECIFIED, is_leaf=N
     return items[0]
 
 
-def flatten_one_level(tree):
+def flatten_one_level(tree: PyTree) -> Any:
     """(children, aux data) of the root node; raises ValueError for a leaf."""
     nt = _node_type(tree)
     if nt is None:
@@ -908,7 +920,7 @@ def flatten_one_level(tree):
     return tuple(children), aux
 
 
-def flatten_one_level_with_keys(tree):
+def flatten_one_level_with_keys(tree: PyTree) -> Any:
     """(((key, child), ...), aux data) of the root node; raises ValueError for a leaf."""
     nt = _node_type(tree)
     if nt is None:
@@ -918,19 +930,19 @@ def flatten_one_level_with_keys(tree):
     return tuple(pairs), aux
 
 
-def is_tree_node(x):
+def is_tree_node(x: Any) -> Any:
     """True when `x` (a value, or a type) is a pytree node rather than a leaf."""
     if isinstance(x, type):
         return x in _registry or (issubclass(x, tuple) and hasattr(x, "_fields"))
     return _node_type(x) is not None
 
 
-def tree_all(tree, *, is_leaf=None):
+def tree_all(tree: PyTree, *, is_leaf: Fun | None = None) -> Any:
     """True when every leaf is truthy (True for a tree without leaves)."""
     return all(tree_leaves(tree, is_leaf))
 
 
-def tree_transpose(outer_treedef, inner_treedef, pytree_to_transpose):
+def tree_transpose(outer_treedef: Any, inner_treedef: Any, pytree_to_transpose: PyTree) -> Any:
     """Turn a tree of structure outer(inner) into one of structure inner(outer), e.g. a list
     of tuples into a tuple of lists. `inner_treedef=None` infers it from the first subtree."""
     flat = outer_treedef.flatten_up_to(pytree_to_transpose, "tree_transpose")
@@ -948,7 +960,7 @@ def tree_transpose(outer_treedef, inner_treedef, pytree_to_transpose):
     return inner_treedef.unflatten(cols)
 
 
-def tree_broadcast(prefix_tree, full_tree, is_leaf=None):
+def tree_broadcast(prefix_tree: PyTree, full_tree: PyTree, is_leaf: Fun | None = None) -> Any:
     """`prefix_tree` with each leaf repeated to fill the matching subtree of `full_tree`."""
     leaves, treedef = tree_flatten(prefix_tree, is_leaf)
     subs = treedef.flatten_up_to(full_tree, "tree_broadcast")
@@ -956,24 +968,24 @@ def tree_broadcast(prefix_tree, full_tree, is_leaf=None):
                               for p, s in zip(leaves, subs)])
 
 
-def treedef_is_leaf(treedef):
+def treedef_is_leaf(treedef: Any) -> Any:
     """True when `treedef` is a single leaf (`*`)."""
     return treedef.num_nodes == 1 and treedef.node is None
 
 
-def treedef_children(treedef):
+def treedef_children(treedef: Any) -> Any:
     """The child treedefs of the root, as a list."""
     return treedef.children()
 
 
-def treedef_tuple(treedefs):
+def treedef_tuple(treedefs: PyTree) -> Any:
     """The treedef of a tuple whose entries have the given structures."""
     treedefs = list(treedefs)
     nodes = [e for td in treedefs for e in td._nodes] + [(_TUPLE, None, len(treedefs))]
     return PyTreeDef(tuple(nodes), sum(td.num_leaves for td in treedefs))
 
 
-def all_leaves(iterable, is_leaf=None):
+def all_leaves(iterable: PyTree, is_leaf: Fun | None = None) -> Any:
     """True when every element of `iterable` is a leaf (JAX's helper)."""
     items = list(iterable)
     if is_leaf is None:

@@ -4,6 +4,11 @@ hard functions: the derivative at the kink is that of the branch JAX uses; grad(
 
 Imports: numpy, lax (public facades), _api, _core, _lax.
 """
+from __future__ import annotations
+
+from typing import Sequence
+
+from fungrad._core.typing import Array, ArrayLike, DTypeLike
 import math
 
 import numpy as np
@@ -53,12 +58,12 @@ def _relu6_jvp(primals, tangents):
     return relu6(x), fnp.where(inside, t, _zero_like(t))
 
 
-def sigmoid(x):
+def sigmoid(x: ArrayLike) -> Array:
     """1 / (1 + exp(-x)), the logistic primitive (no overflow for large |x|)."""
     return logistic(_float(x))
 
 
-def softplus(x):
+def softplus(x: ArrayLike) -> Array:
     """log(1 + exp(x)) as max(x, 0) + log1p(exp(-|x|)): no overflow, and exact where the result
     is tiny (fungrad.numpy.logaddexp(x, 0) rounds log(1 + 2e-22) to 0). Derivative sigmoid(x),
     1/2 at 0 as JAX's."""
@@ -66,25 +71,25 @@ def softplus(x):
     return fnp.maximum(x, 0.0) + fnp.log1p(fnp.exp(-fnp.abs(x)))
 
 
-def sparse_plus(x):
+def sparse_plus(x: ArrayLike) -> Array:
     """0 for x <= -1, x for x >= 1, (x + 1)^2 / 4 between (Martins et al. 2016)."""
     x = _float(x)
     return fnp.where(fnp.less_equal(x, -1.0), 0.0,
                      fnp.where(fnp.greater_equal(x, 1.0), x, (x + 1) ** 2 / 4))
 
 
-def sparse_sigmoid(x):
+def sparse_sigmoid(x: ArrayLike) -> Array:
     """The derivative of sparse_plus: clip((x + 1) / 2, 0, 1)."""
     return 0.5 * fnp.clip(_float(x) + 1.0, 0.0, 2.0)
 
 
-def soft_sign(x):
+def soft_sign(x: ArrayLike) -> Array:
     """x / (|x| + 1)."""
     x = _float(x)
     return x / (fnp.abs(x) + 1)
 
 
-def silu(x):
+def silu(x: ArrayLike) -> Array:
     """x * sigmoid(x)."""
     x = _float(x)
     return x * sigmoid(x)
@@ -93,31 +98,31 @@ def silu(x):
 swish = silu
 
 
-def log_sigmoid(x):
+def log_sigmoid(x: ArrayLike) -> Array:
     """log(sigmoid(x)) = -softplus(-x), exact for large |x|."""
     return -softplus(-_float(x))
 
 
-def elu(x, alpha=1.0):
+def elu(x: ArrayLike, alpha: ArrayLike = 1.0) -> Array:
     """x for x > 0, alpha (exp(x) - 1) otherwise (the exp branch sees no positive x)."""
     x = _float(x)
     safe = fnp.where(fnp.greater(x, 0), 0.0, x)
     return fnp.where(fnp.greater(x, 0), x, alpha * fnp.expm1(safe))
 
 
-def leaky_relu(x, negative_slope=1e-2):
+def leaky_relu(x: ArrayLike, negative_slope: ArrayLike = 1e-2) -> Array:
     """x for x >= 0, negative_slope * x otherwise."""
     x = _float(x)
     return fnp.where(fnp.greater_equal(x, 0), x, negative_slope * x)
 
 
-def hard_tanh(x):
+def hard_tanh(x: ArrayLike) -> Array:
     """clip(x, -1, 1), with derivative 1 at +-1 (JAX's where-form)."""
     x = _float(x)
     return fnp.where(fnp.greater(x, 1), 1.0, fnp.where(fnp.less(x, -1), -1.0, x))
 
 
-def celu(x, alpha=1.0):
+def celu(x: ArrayLike, alpha: ArrayLike = 1.0) -> Array:
     """max(x, 0) + alpha * expm1(min(x, 0) / alpha)."""
     x = _float(x)
     return fnp.maximum(x, 0.0) + alpha * fnp.expm1(fnp.minimum(x, 0.0) / alpha)
@@ -127,12 +132,12 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def selu(x):
+def selu(x: ArrayLike) -> Array:
     """scale * elu(x, alpha) with Klambauer et al.'s constants."""
     return _SELU_SCALE * elu(x, _SELU_ALPHA)
 
 
-def gelu(x, approximate=True):
+def gelu(x: ArrayLike, approximate: bool = True) -> Array:
     """x Phi(x); approximate=True: the tanh form 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
     (JAX's default); approximate=False: 0.5 x (1 + erf(x / sqrt 2))."""
     x = _float(x)
@@ -143,7 +148,7 @@ def gelu(x, approximate=True):
     return 0.5 * x * (1 + erf(x * np.asarray(np.sqrt(0.5), dtype)))
 
 
-def glu(x, axis=-1):
+def glu(x: ArrayLike, axis: int | Sequence[int] = -1) -> Array:
     """Gated linear unit: a * sigmoid(b), a and b the two halves of x along axis."""
     x = _float(x)
     n = get_aval(x).shape[axis]
@@ -153,12 +158,12 @@ def glu(x, axis=-1):
     return a * sigmoid(b)
 
 
-def hard_sigmoid(x):
+def hard_sigmoid(x: ArrayLike) -> Array:
     """relu6(x + 3) / 6."""
     return relu6(_float(x) + 3.0) / 6.0
 
 
-def hard_silu(x):
+def hard_silu(x: ArrayLike) -> Array:
     """x * hard_sigmoid(x)."""
     x = _float(x)
     return x * hard_sigmoid(x)
@@ -167,19 +172,19 @@ def hard_silu(x):
 hard_swish = hard_silu
 
 
-def mish(x):
+def mish(x: ArrayLike) -> Array:
     """x * tanh(softplus(x))."""
     x = _float(x)
     return x * fnp.tanh(softplus(x))
 
 
-def squareplus(x, b=4):
+def squareplus(x: ArrayLike, b: ArrayLike = 4) -> Array:
     """(x + sqrt(x^2 + b)) / 2."""
     x = _float(x)
     return (x + fnp.sqrt(x * x + b)) / 2
 
 
-def log1mexp(x):
+def log1mexp(x: ArrayLike) -> Array:
     """log(1 - exp(-x)) for x > 0, by Machler's two branches (expm1 below log 2, log1p above)."""
     x = _float(x)
     small = fnp.less(x, np.log(2))
@@ -188,11 +193,11 @@ def log1mexp(x):
     return fnp.where(small, a, b)
 
 
-def identity(x):
+def identity(x: ArrayLike) -> Array:
     return fnp.asarray(x)
 
 
-def tanh(x):
+def tanh(x: ArrayLike) -> Array:
     return fnp.tanh(x)
 
 
@@ -213,7 +218,8 @@ def _max_keep(x, axis, where):
     return fnp.where(fnp.isfinite(m), m, 0.0)  # all -inf: shift by 0, not by -inf
 
 
-def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=None):
+def logsumexp(a: ArrayLike, axis: int | Sequence[int] | None = None, b: ArrayLike | None = None,
+              keepdims: bool = False, return_sign: bool = False, where: ArrayLike | None = None) -> Array:
     """log(sum(b * exp(a))) over axis, shifted by the (stop-gradient) maximum so nothing
     overflows; return_sign gives (log|sum|, sign) for signed weights b."""
     a = _float(a)
@@ -238,7 +244,8 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=Non
     return out
 
 
-def logmeanexp(x, axis=None, where=None, keepdims=False):
+def logmeanexp(x: ArrayLike, axis: int | Sequence[int] | None = None, where: ArrayLike | None = None,
+               keepdims: bool = False) -> Array:
     """log(mean(exp(x))) over axis."""
     x = _float(x)
     axes = _axes(x, axis)
@@ -249,7 +256,7 @@ def logmeanexp(x, axis=None, where=None, keepdims=False):
     return logsumexp(x, axis=axes, keepdims=keepdims, where=where) - fnp.log(n * 1.0)
 
 
-def softmax(x, axis=-1, where=None):
+def softmax(x: ArrayLike, axis: int | Sequence[int] = -1, where: ArrayLike | None = None) -> Array:
     """exp(x - max) / sum(exp(x - max)) along axis."""
     x = _float(x)
     axes = _axes(x, axis)
@@ -259,7 +266,7 @@ def softmax(x, axis=-1, where=None):
     return e / fnp.sum(e, axis=axes, keepdims=True)
 
 
-def log_softmax(x, axis=-1, where=None):
+def log_softmax(x: ArrayLike, axis: int | Sequence[int] = -1, where: ArrayLike | None = None) -> Array:
     """x - logsumexp(x) along axis, computed from the shifted x (no overflow)."""
     x = _float(x)
     axes = _axes(x, axis)
@@ -271,8 +278,10 @@ def log_softmax(x, axis=-1, where=None):
     return out if where is None else fnp.where(where, out, -np.inf)
 
 
-def standardize(x, axis=-1, mean=None, variance=None, epsilon=1e-5, where=None, *,
-                algorithm="fast"):
+def standardize(x: ArrayLike, axis: int | Sequence[int] = -1, mean: ArrayLike | None = None,
+                variance: ArrayLike | None = None, epsilon: ArrayLike = 1e-5, where: ArrayLike | None = None,
+                *,
+                algorithm: str = "fast") -> Array:
     """(x - mean) / sqrt(variance + epsilon) along axis; variance E[x^2] - E[x]^2 ('fast', as
     JAX's default) or E[(x - mean)^2] ('safe')."""
     x = _float(x)
@@ -298,7 +307,8 @@ def standardize(x, axis=-1, mean=None, variance=None, epsilon=1e-5, where=None, 
     return out if where is None else fnp.where(where, out, x)
 
 
-def one_hot(x, num_classes, *, dtype=None, axis=-1):
+def one_hot(x: ArrayLike, num_classes: int, *, dtype: DTypeLike | None = None,
+            axis: int | Sequence[int] = -1) -> Array:
     """x[..., None] == arange(num_classes) as `dtype` (default float64), the class axis at
     `axis`; out-of-range indices give all-zero rows."""
     dtype = np.dtype(np.float64 if dtype is None else dtype)
@@ -309,9 +319,12 @@ def one_hot(x, num_classes, *, dtype=None, axis=-1):
     return fnp.astype(fnp.equal(fnp.expand_dims(x, axis), classes), dtype)
 
 
-def dot_product_attention(query, key, value, bias=None, mask=None, *, scale=None,
-                          is_causal=False, query_seq_lengths=None, key_value_seq_lengths=None,
-                          local_window_size=None, implementation=None, return_residual=False):
+def dot_product_attention(query: ArrayLike, key: ArrayLike, value: ArrayLike, bias: ArrayLike | None = None,
+                          mask: ArrayLike | None = None, *, scale: ArrayLike | None = None,
+                          is_causal: bool = False, query_seq_lengths: ArrayLike | None = None,
+                          key_value_seq_lengths: ArrayLike | None = None,
+                          local_window_size: int | tuple[int, int] | None = None,
+                          implementation: str | None = None, return_residual: bool = False) -> Array:
     """softmax(Q K^T * scale + bias, masked) V over the key axis, with JAX's layout: query
     (B, T, N, H), key and value (B, S, K, H) with N a multiple of K (grouped-query attention);
     the batch axis B may be absent. mask: True keeps a logit. Only implementation=None/'xla'."""

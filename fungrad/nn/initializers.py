@@ -4,6 +4,11 @@ JAX's float32 unless jax_enable_x64; pass dtype=np.float32 for JAX's default-mod
 
 Imports: numpy, random (public facades), _core.
 """
+from __future__ import annotations
+
+from typing import Sequence
+
+from fungrad._core.typing import Array, ArrayLike, DTypeLike, Fun, Shape
 import math
 from collections.abc import Callable
 
@@ -21,21 +26,21 @@ def _dtype(dtype):
     return np.dtype(np.float64 if dtype is None else dtype)
 
 
-def zeros(key, shape, dtype=None):
+def zeros(key: ArrayLike, shape: Shape, dtype: DTypeLike | None = None) -> Array:
     return np.zeros(tuple(shape) if not isinstance(shape, int) else (shape,), _dtype(dtype))
 
 
-def ones(key, shape, dtype=None):
+def ones(key: ArrayLike, shape: Shape, dtype: DTypeLike | None = None) -> Array:
     return np.ones(tuple(shape) if not isinstance(shape, int) else (shape,), _dtype(dtype))
 
 
-def constant(value, dtype=None):
+def constant(value: ArrayLike, dtype: DTypeLike | None = None) -> Fun:
     def init(key, shape, dtype=dtype):
         return fnp.full(shape, value, dtype=_dtype(dtype))
     return init
 
 
-def uniform(scale=1e-2, dtype=None):
+def uniform(scale: float = 1e-2, dtype: DTypeLike | None = None) -> Fun:
     """Uniform on [0, scale)."""
     def init(key, shape, dtype=dtype):
         dt = _dtype(dtype)
@@ -43,14 +48,15 @@ def uniform(scale=1e-2, dtype=None):
     return init
 
 
-def normal(stddev=1e-2, dtype=None):
+def normal(stddev: float = 1e-2, dtype: DTypeLike | None = None) -> Fun:
     def init(key, shape, dtype=dtype):
         dt = _dtype(dtype)
         return _random.normal(key, shape, dt) * np.asarray(stddev, dt)
     return init
 
 
-def truncated_normal(stddev=1e-2, dtype=None, lower=-2.0, upper=2.0):
+def truncated_normal(stddev: float = 1e-2, dtype: DTypeLike | None = None, lower: ArrayLike = -2.0,
+                     upper: ArrayLike = 2.0) -> Fun:
     def init(key, shape, dtype=dtype):
         dt = _dtype(dtype)
         return _random.truncated_normal(key, lower, upper, shape, dt) * np.asarray(stddev, dt)
@@ -75,8 +81,9 @@ def _compute_fans(shape, in_axis=-2, out_axis=-1, batch_axis=()):
     return in_size * receptive, out_size * receptive
 
 
-def variance_scaling(scale, mode, distribution, in_axis=-2, out_axis=-1, batch_axis=(),
-                     dtype=None):
+def variance_scaling(scale: float, mode: str, distribution: str, in_axis: int | Sequence[int] = -2,
+                     out_axis: int | Sequence[int] = -1, batch_axis: int | Sequence[int] = (),
+                     dtype: DTypeLike | None = None) -> Fun:
     """Samples of variance scale / n, n the fan given by mode ('fan_in', 'fan_out', 'fan_avg',
     'fan_geo_avg'), from distribution 'truncated_normal' (on [-2, 2], rescaled), 'normal' or
     'uniform'."""
@@ -124,7 +131,7 @@ for _name in ("glorot_uniform", "glorot_normal", "lecun_uniform", "lecun_normal"
     globals()[_name].__name__ = _name
 
 
-def orthogonal(scale=1.0, column_axis=-1, dtype=None):
+def orthogonal(scale: float = 1.0, column_axis: int = -1, dtype: DTypeLike | None = None) -> Fun:
     """A (scaled) orthogonal matrix, reshaped: column_axis of the result holds the columns."""
     def init(key, shape, dtype=dtype):
         dt = _dtype(dtype)
@@ -142,7 +149,7 @@ def orthogonal(scale=1.0, column_axis=-1, dtype=None):
     return init
 
 
-def delta_orthogonal(scale=1.0, column_axis=-1, dtype=None):
+def delta_orthogonal(scale: float = 1.0, column_axis: int = -1, dtype: DTypeLike | None = None) -> Fun:
     """Convolution kernels (3-D, 4-D or 5-D) zero except an orthogonal matrix at the spatial
     centre (Xiao et al. 2018)."""
     def init(key, shape, dtype=dtype):
