@@ -79,7 +79,13 @@ def pure_callback(callback, result_shape_dtypes, *args, sharding=None, vmap_meth
     it), under vmap per `vmap_method` ("sequential": once per example; "expand_dims": once, with
     the batch as a leading axis and unbatched operands given a size-1 one; "broadcast_all":
     once, every operand broadcast to the batch; None: vmap raises, as JAX). Not differentiable:
-    wrap it in custom_jvp / custom_vjp to give it derivatives."""
+    wrap it in custom_jvp / custom_vjp to give it derivatives.
+
+    >>> import numpy as np, fungrad as fg
+    >>> spec = fg.ShapeDtypeStruct((), np.float64)
+    >>> fg.jit(lambda x: fg.pure_callback(np.cos, spec, x))(0.0)
+    array(1.)
+    """
     if not callable(callback):
         raise TypeError(f"pure_callback: the first argument must be callable, got "
                         f"{type(callback).__name__}")

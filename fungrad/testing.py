@@ -121,6 +121,7 @@ def check_grads(f, args, order=1, modes=("fwd", "rev"), atol=None, rtol=None, ep
     and, for order > 1, the derivatives of those derivative functions, recursively.
 
     >>> import numpy as np, fungrad.numpy as fnp
+    >>> from fungrad.testing import check_grads
     >>> check_grads(fnp.sin, (np.array([0.5, 1.0]),), order=2)
     """
     args = tuple(args)

@@ -30,7 +30,7 @@ def static(**kwargs):
     ... @dataclasses.dataclass
     ... class Op:
     ...     x: float
-    ...     kind: str = static(default="add")
+    ...     kind: str = fg.tree.static(default="add")
     >>> fg.tree.structure(Op(1.0))
     PyTreeDef(CustomNode(Op[('add',)], [*]))
     """

@@ -52,14 +52,24 @@ def _check_backend(name, backend):
 
 
 def devices(backend: str | None = None) -> list[Any]:
-    """[CpuDevice(id=0)]."""
+    """[CpuDevice(id=0)].
+
+    >>> import fungrad as fg
+    >>> fg.devices()
+    [CpuDevice(id=0)]
+    """
     _check_backend("devices", backend)
     return [_CPU]
 
 
 def local_devices(process_index: int | None = None, backend: str | None = None,
                   host_id: int | None = None) -> list[Any]:
-    """[CpuDevice(id=0)]."""
+    """[CpuDevice(id=0)].
+
+    >>> import fungrad as fg
+    >>> fg.local_devices()
+    [CpuDevice(id=0)]
+    """
     _check_backend("local_devices", backend)
     for what, v in (("process_index", process_index), ("host_id", host_id)):
         if v not in (None, 0):
@@ -68,27 +78,54 @@ def local_devices(process_index: int | None = None, backend: str | None = None,
 
 
 def device_count(backend: str | None = None) -> int:
-    """1."""
+    """1.
+
+    >>> import fungrad as fg
+    >>> fg.device_count()
+    1
+    """
     _check_backend("device_count", backend)
     return 1
 
 
 def local_device_count(backend: str | None = None) -> int:
-    """1."""
+    """1.
+
+    >>> import fungrad as fg
+    >>> fg.local_device_count()
+    1
+    """
     _check_backend("local_device_count", backend)
     return 1
 
 
 def default_backend() -> str:
-    """'cpu'."""
+    """'cpu'.
+
+    >>> import fungrad as fg
+    >>> fg.default_backend()
+    'cpu'
+    """
     return "cpu"
 
 
 def process_index(backend: str | None = None) -> int:
+    """0: this process's index among the processes of a multi-host run (there is one).
+
+    >>> import fungrad as fg
+    >>> fg.process_index()
+    0
+    """
     return 0
 
 
 def process_count(backend: str | None = None) -> int:
+    """1: the number of processes of a multi-host run (fungrad runs in one).
+
+    >>> import fungrad as fg
+    >>> fg.process_count()
+    1
+    """
     return 1
 
 
@@ -104,7 +141,12 @@ def device_put(x: PyTree, device: Any = None, *, src: Any = None, donate: bool =
                may_alias: bool | None = None) -> PyTree:
     """`x` (a pytree) with every leaf as an array on the CPU device: numpy arrays are copied
     (unless donate or may_alias is true), Python and numpy scalars become 0-d arrays, traced
-    values pass through."""
+    values pass through.
+
+    >>> import fungrad as fg
+    >>> fg.device_put(1.5)
+    array(1.5)
+    """
     _check_device("device_put", device)
     _check_device("device_put (src)", src)
     copy = not (donate or may_alias)
@@ -126,7 +168,12 @@ def device_put(x: PyTree, device: Any = None, *, src: Any = None, donate: bool =
 
 def device_get(x: PyTree) -> PyTree:
     """`x` (a pytree) with every array leaf as a numpy array; other leaves are returned as they
-    are. Traced values raise: they have no value to fetch inside a transform."""
+    are. Traced values raise: they have no value to fetch inside a transform.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> fg.device_get({"w": fnp.arange(3)})
+    {'w': array([0, 1, 2])}
+    """
     def get(leaf):
         if isinstance(leaf, Tracer):
             raise ConcretizationError(
@@ -142,7 +189,12 @@ def device_get(x: PyTree) -> PyTree:
 
 def block_until_ready(x: PyTree) -> PyTree:
     """Wait until every array in the pytree `x` is computed, and return `x`. numpy computes
-    synchronously, so this only calls `.block_until_ready()` on leaves that have it."""
+    synchronously, so this only calls `.block_until_ready()` on leaves that have it.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> fg.block_until_ready({"a": fnp.ones(2)})
+    {'a': array([1., 1.])}
+    """
     for leaf in tree_leaves(x):
         method = getattr(type(leaf), "block_until_ready", None)
         if method is not None and not isinstance(leaf, Tracer):

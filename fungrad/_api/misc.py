@@ -120,8 +120,8 @@ def eval_shape(fun: Fun, *args: PyTree, **kwargs: PyTree) -> PyTree:
     ShapeDtypeStruct, without computing anything: `fun` is traced on abstract values.
     Arguments may be arrays, scalars or ShapeDtypeStructs (pytrees of them).
 
-    >>> import fungrad as fg
-    >>> fg.eval_shape(lambda x: x @ x.T, ShapeDtypeStruct((2, 3), np.float32))
+    >>> import numpy as np, fungrad as fg
+    >>> fg.eval_shape(lambda x: x @ x.T, fg.ShapeDtypeStruct((2, 3), np.float32))
     ShapeDtypeStruct(shape=(2, 2), dtype=float32)
     """
     leaves, in_tree = tree_flatten((args, kwargs))
@@ -230,6 +230,13 @@ def closure_convert(fun: Fun, *example_args: PyTree) -> tuple[Fun, list[Any]]:
     taken as explicit trailing arguments, so a custom_vjp rule can differentiate with respect
     to them. Concrete closed-over arrays stay inside. `fun` is traced once on the shapes and
     dtypes of `example_args` (so its Python control flow must not depend on their values).
+
+    >>> import fungrad as fg
+    >>> def outer(y):
+    ...     converted, consts = fg.closure_convert(lambda x: x * y, 1.0)
+    ...     return converted(2.0, *consts)
+    >>> fg.grad(outer)(3.0)
+    array(2.)
     """
     leaves, in_tree = tree_flatten(example_args)
     avals = [_aval("closure_convert", x) for x in leaves]
@@ -385,7 +392,13 @@ def ensure_compile_time_eval():
 
 def named_call(fun: Fun, *, name: str | None = None) -> Fun:
     """`fun` under a name (JAX uses it in profiles and the IR); fungrad returns an equivalent
-    function with that __name__, so errors and jit's generated code show it."""
+    function with that __name__, so errors and jit's generated code show it.
+
+    >>> import fungrad as fg
+    >>> inc = fg.named_call(lambda x: x + 1, name="inc")
+    >>> inc.__name__, inc(1)
+    ('inc', 2)
+    """
     if name is not None and not isinstance(name, str):
         raise TypeError(f"named_call: name must be a string, got {type(name).__name__}.")
 
@@ -401,7 +414,14 @@ def named_call(fun: Fun, *, name: str | None = None) -> Fun:
 @contextlib.contextmanager
 def named_scope(name):
     """Context manager naming the operations inside it (JAX: for profiles and the IR); a
-    no-op in fungrad beyond checking the name."""
+    no-op in fungrad beyond checking the name.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> with fg.named_scope("layer1"):
+    ...     y = fnp.tanh(0.0)
+    >>> y
+    array(0.)
+    """
     if not isinstance(name, str):
         raise TypeError(f"named_scope name argument must be a string, got {name!r} of type "
                         f"{type(name).__name__}.")

@@ -12,7 +12,13 @@ class JaxprTypeError(FungradError, TypeError):
 
 
 def check_jaxpr(jaxpr):
-    """Raise JaxprTypeError if `jaxpr` (a Jaxpr or ClosedJaxpr) is ill-typed; return it otherwise."""
+    """Raise JaxprTypeError if `jaxpr` (a Jaxpr or ClosedJaxpr) is ill-typed; return it otherwise.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> program = fg.make_jaxpr(fnp.sin)(1.0)
+    >>> fg.check_jaxpr(program) is program
+    True
+    """
     closed = jaxpr
     if isinstance(jaxpr, ClosedJaxpr):
         if len(jaxpr.consts) != len(jaxpr.jaxpr.constvars):
