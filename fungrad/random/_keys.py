@@ -121,14 +121,24 @@ def _seed_words(seed):
 
 
 def PRNGKey(seed: ArrayLike, *, impl: Any = None) -> Array:
-    """A PRNG key (uint32[2]) from an integer seed, equal to `jax.random.PRNGKey(seed)`."""
+    """A PRNG key (uint32[2]) from an integer seed, equal to `jax.random.PRNGKey(seed)`.
+
+    >>> import fungrad as fg
+    >>> fg.random.PRNGKey(0)
+    array([0, 0], dtype=uint32)
+    """
     _check_impl(impl)
     return _seed_words(seed)
 
 
 def key(seed: ArrayLike, *, impl: Any = None) -> Array:
     """Like `jax.random.key`, but the key is the raw uint32[2] array (fungrad has no key dtype);
-    it equals `jax.random.key_data(jax.random.key(seed))`."""
+    it equals `jax.random.key_data(jax.random.key(seed))`.
+
+    >>> import fungrad as fg
+    >>> fg.random.key(42)
+    array([ 0, 42], dtype=uint32)
+    """
     _check_impl(impl)
     return _seed_words(seed)
 
@@ -139,23 +149,46 @@ def _check_impl(impl):
 
 
 def key_data(keys: ArrayLike) -> Array:
-    """The uint32 words of `keys` (shape (..., 2)): the keys themselves in fungrad."""
+    """The uint32 words of `keys` (shape (..., 2)): the keys themselves in fungrad.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.key_data(key)
+    array([0, 0], dtype=uint32)
+    """
     return _check_keys(keys, "key_data")
 
 
 def wrap_key_data(key_bits_array: ArrayLike, *, impl: Any = None) -> Array:
-    """Keys from their uint32 words (shape (..., 2)); checks dtype and shape."""
+    """Keys from their uint32 words (shape (..., 2)); checks dtype and shape.
+
+    >>> import numpy as np, fungrad as fg
+    >>> fg.random.wrap_key_data(np.array([0, 42], np.uint32))
+    array([ 0, 42], dtype=uint32)
+    """
     _check_impl(impl)
     return _check_keys(key_bits_array, "wrap_key_data", "key_bits_array")
 
 
-def key_impl(keys: ArrayLike) -> Array:
+def key_impl(keys: ArrayLike) -> str:
+    """The name of the generator behind `keys` (always JAX's default, threefry2x32).
+
+    >>> import fungrad as fg
+    >>> fg.random.key_impl(fg.random.key(0))
+    'threefry2x32'
+    """
     _check_keys(keys, "key_impl", "keys")
     return "threefry2x32"
 
 
 def clone(key: ArrayLike) -> Array:
-    """A copy of the key, which may be consumed again under jax_debug_key_reuse."""
+    """A copy of the key, which may be consumed again under jax_debug_key_reuse.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.clone(key)
+    array([0, 0], dtype=uint32)
+    """
     keys = _check_keys(key, "clone")
     return np.array(keys) if type(keys) is np.ndarray else keys
 
@@ -198,7 +231,13 @@ def hash_words(key, shape):
 
 
 def split(key: ArrayLike, num: int = 2) -> Array:
-    """`num` new keys (shape (num, 2), or (*num, 2) for a tuple), as jax.random.split."""
+    """`num` new keys (shape (num, 2), or (*num, 2) for a tuple), as jax.random.split.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.split(key, 3).shape
+    (3, 2)
+    """
     key = check_key(key, "split")
     shape = canonical_shape(num, "split")
     w0, w1 = hash_words(key, shape)
@@ -206,7 +245,13 @@ def split(key: ArrayLike, num: int = 2) -> Array:
 
 
 def fold_in(key: ArrayLike, data: ArrayLike) -> Array:
-    """A new key from `key` and the integer `data` (taken modulo 2**32), as jax.random.fold_in."""
+    """A new key from `key` and the integer `data` (taken modulo 2**32), as jax.random.fold_in.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.fold_in(key, 7)
+    array([2716826189,  292468403], dtype=uint32)
+    """
     key = check_key(key, "fold_in")
     if isinstance(data, (int, np.integer)):
         d = np.uint32(int(data) & _MASK32)
@@ -233,7 +278,13 @@ def random_bits(key, bit_width, shape):
 
 def bits(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None) -> Array:
     """Random unsigned integers, as jax.random.bits. The default dtype is uint64 (fungrad's
-    defaults are JAX's with jax_enable_x64); dtype=np.uint32 gives JAX's default-mode values."""
+    defaults are JAX's with jax_enable_x64); dtype=np.uint32 gives JAX's default-mode values.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.bits(key, (2,))
+    array([7719171245655871230, 3989946895414531357], dtype=uint64)
+    """
     key = check_key(key, "bits")
     dtype = np.dtype(np.uint64 if dtype is None else dtype)
     if dtype.kind != "u" or dtype.itemsize * 8 not in _UINT:
