@@ -27,21 +27,49 @@ def _dtype(dtype):
 
 
 def zeros(key: ArrayLike, shape: Shape, dtype: DTypeLike | None = None) -> Array:
+    """An array of zeros (the key is not used), as jax.nn.initializers.zeros.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.nn.initializers.zeros(key, (2,))
+    array([0., 0.])
+    """
     return np.zeros(tuple(shape) if not isinstance(shape, int) else (shape,), _dtype(dtype))
 
 
 def ones(key: ArrayLike, shape: Shape, dtype: DTypeLike | None = None) -> Array:
+    """An array of ones (the key is not used), as jax.nn.initializers.ones.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.nn.initializers.ones(key, (2,))
+    array([1., 1.])
+    """
     return np.ones(tuple(shape) if not isinstance(shape, int) else (shape,), _dtype(dtype))
 
 
 def constant(value: ArrayLike, dtype: DTypeLike | None = None) -> Fun:
+    """An initializer filling its array with `value`.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.nn.initializers.constant(0.5)(key, (2,))
+    array([0.5, 0.5])
+    """
     def init(key, shape, dtype=dtype):
         return fnp.full(shape, value, dtype=_dtype(dtype))
     return init
 
 
 def uniform(scale: float = 1e-2, dtype: DTypeLike | None = None) -> Fun:
-    """Uniform on [0, scale)."""
+    """Uniform on [0, scale).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.nn.initializers.uniform()(key, (2, 2))
+    array([[0.00418457, 0.00216295],
+           [0.00965321, 0.00574501]])
+    """
     def init(key, shape, dtype=dtype):
         dt = _dtype(dtype)
         return _random.uniform(key, shape, dt) * np.asarray(scale, dt)
@@ -49,6 +77,13 @@ def uniform(scale: float = 1e-2, dtype: DTypeLike | None = None) -> Fun:
 
 
 def normal(stddev: float = 1e-2, dtype: DTypeLike | None = None) -> Fun:
+    """An initializer drawing normal values of standard deviation `stddev`.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.nn.initializers.normal(1.0)(key, (2,))
+    array([-0.20584214, -0.78476578])
+    """
     def init(key, shape, dtype=dtype):
         dt = _dtype(dtype)
         return _random.normal(key, shape, dt) * np.asarray(stddev, dt)
@@ -57,6 +92,14 @@ def normal(stddev: float = 1e-2, dtype: DTypeLike | None = None) -> Fun:
 
 def truncated_normal(stddev: float = 1e-2, dtype: DTypeLike | None = None, lower: ArrayLike = -2.0,
                      upper: ArrayLike = 2.0) -> Fun:
+    """An initializer drawing normal values of standard deviation `stddev`, truncated to
+    [lower, upper] standard deviations.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.nn.initializers.truncated_normal(1.0)(key, (2,))
+    array([-0.19635199, -0.74147057])
+    """
     def init(key, shape, dtype=dtype):
         dt = _dtype(dtype)
         return _random.truncated_normal(key, lower, upper, shape, dt) * np.asarray(stddev, dt)
@@ -86,7 +129,15 @@ def variance_scaling(scale: float, mode: str, distribution: str, in_axis: int | 
                      dtype: DTypeLike | None = None) -> Fun:
     """Samples of variance scale / n, n the fan given by mode ('fan_in', 'fan_out', 'fan_avg',
     'fan_geo_avg'), from distribution 'truncated_normal' (on [-2, 2], rescaled), 'normal' or
-    'uniform'."""
+    'uniform'.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> init = fg.nn.initializers.variance_scaling(1.0, 'fan_in', 'normal')
+    >>> init(key, (2, 2))
+    array([[-0.14555237, -0.5549132 ],
+           [ 1.2841672 ,  0.13282578]])
+    """
     if mode not in ("fan_in", "fan_out", "fan_avg", "fan_geo_avg"):
         raise ValueError(f"variance_scaling: invalid mode {mode!r}; use 'fan_in', 'fan_out', "
                          "'fan_avg' or 'fan_geo_avg'.")
@@ -132,7 +183,14 @@ for _name in ("glorot_uniform", "glorot_normal", "lecun_uniform", "lecun_normal"
 
 
 def orthogonal(scale: float = 1.0, column_axis: int = -1, dtype: DTypeLike | None = None) -> Fun:
-    """A (scaled) orthogonal matrix, reshaped: column_axis of the result holds the columns."""
+    """A (scaled) orthogonal matrix, reshaped: column_axis of the result holds the columns.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.nn.initializers.orthogonal()(key, (2, 2))
+    array([[-0.11262267, -0.99363783],
+           [ 0.99363783, -0.11262267]])
+    """
     def init(key, shape, dtype=dtype):
         dt = _dtype(dtype)
         shape = tuple(shape)
@@ -151,7 +209,13 @@ def orthogonal(scale: float = 1.0, column_axis: int = -1, dtype: DTypeLike | Non
 
 def delta_orthogonal(scale: float = 1.0, column_axis: int = -1, dtype: DTypeLike | None = None) -> Fun:
     """Convolution kernels (3-D, 4-D or 5-D) zero except an orthogonal matrix at the spatial
-    centre (Xiao et al. 2018)."""
+    centre (Xiao et al. 2018).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.nn.initializers.delta_orthogonal()(key, (3, 2, 2)).shape
+    (3, 2, 2)
+    """
     def init(key, shape, dtype=dtype):
         dt = _dtype(dtype)
         shape = tuple(shape)
