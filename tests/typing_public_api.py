@@ -37,3 +37,9 @@ labels = fg.nn.one_hot(i, 10, dtype=np.float32)
 w0 = fg.nn.initializers.glorot_normal()(k1, (3, 4))
 leaves, treedef = fg.tree_util.tree_flatten({"a": u, "b": [z]})
 doubled = fg.tree_util.tree_map(lambda v: v * 2, {"a": u})
+
+import fungrad.scipy.linalg  # noqa: E402
+import fungrad.scipy.special  # noqa: E402
+
+x_solved = fg.scipy.linalg.solve_triangular(fnp.eye(2), fnp.ones(2), lower=True)
+lse = fg.scipy.special.logsumexp(u, b=None)

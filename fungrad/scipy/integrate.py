@@ -2,6 +2,11 @@
 
 Imports: numpy.
 """
+from __future__ import annotations
+
+from typing import Sequence
+
+from fungrad._core.typing import Array, ArrayLike
 import fungrad.numpy as fnp
 from fungrad.numpy._promote import asarray, promote_inexact
 
@@ -11,7 +16,8 @@ def _diff(a, axis):
     return fnp.take(a, fnp.arange(1, n), axis=axis) - fnp.take(a, fnp.arange(0, n - 1), axis=axis)
 
 
-def trapezoid(y, x=None, dx=1.0, axis=-1):
+def trapezoid(y: ArrayLike, x: ArrayLike | None = None, dx: float = 1.0,
+              axis: int | Sequence[int] = -1) -> Array:
     """Integral of y over `axis` by the trapezoidal rule, with sample points x (1-D along axis,
     or y's shape) or a constant spacing dx."""
     y, = promote_inexact(asarray(y))
