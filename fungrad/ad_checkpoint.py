@@ -72,7 +72,13 @@ def saved_residuals(f, *args, **kwargs):
     """What reverse mode of `f` at `args` saves from the forward pass: a list of
     (ShapeDtypeStruct, description) pairs, one per saved array, described as an argument
     ("from the argument x"), a named value ("named 'h'", see checkpoint_name), or the output of
-    a primitive ("output of sin"). Differentiates with respect to every floating-point leaf."""
+    a primitive ("output of sin"). Differentiates with respect to every floating-point leaf.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> from fungrad.ad_checkpoint import saved_residuals
+    >>> [why for _, why in saved_residuals(lambda x: fnp.sin(fnp.sin(x)), 1.0)]
+    ['output of cos (<lambda>)', 'output of cos (<lambda>)']
+    """
     if kwargs:
         bound = inspect.signature(f).bind(*args, **kwargs)
         args, kwargs = bound.args, {}
@@ -127,7 +133,14 @@ def _aval_str(s):
 def print_saved_residuals(f, *args, **kwargs):
     """Print what reverse mode of `f` saves, one line per array: its type and where it comes
     from (see saved_residuals; fungrad's programs record no source lines, so the function's
-    name stands for the location)."""
+    name stands for the location).
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> from fungrad.ad_checkpoint import print_saved_residuals
+    >>> print_saved_residuals(lambda x: fnp.sin(fnp.sin(x)), 1.0)
+    f64[] output of cos (<lambda>)
+    f64[] output of cos (<lambda>)
+    """
     for s, desc in saved_residuals(f, *args, **kwargs):
         print(f"{_aval_str(s)} {desc}")
 

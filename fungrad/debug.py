@@ -44,7 +44,16 @@ def _value(x):
 def callback(callback, *args, ordered=False, partitioned=False, **kwargs):
     """Call `callback(*args, **kwargs)` with the arrays' values whenever the program runs (see
     the module docstring). Returns None; the callback's own return value is ignored. `ordered`
-    is accepted for JAX compatibility: calls always run in program order here."""
+    is accepted for JAX compatibility: calls always run in program order here.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> seen = []
+    >>> f = fg.jit(lambda x: fg.debug.callback(lambda v: seen.append(float(v)), x) or x + 1)
+    >>> f(2.0)
+    array(3.)
+    >>> seen
+    [2.0]
+    """
     if not callable(callback):
         raise TypeError(f"debug.callback: the first argument must be callable, got "
                         f"{type(callback).__name__}")
@@ -59,7 +68,14 @@ def callback(callback, *args, ordered=False, partitioned=False, **kwargs):
 
 def print(fmt, *args, ordered=False, **kwargs):  # noqa: A001 - JAX's name
     """Print `fmt.format(*args, **kwargs)` with the arrays' values whenever the program runs
-    (see the module docstring)."""
+    (see the module docstring).
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> f = fg.jit(lambda x: fg.debug.print('x = {}', x) or x * 2)
+    >>> f(1.5)
+    x = 1.5
+    array(3.)
+    """
     if not isinstance(fmt, str):
         raise TypeError(f"debug.print: the format must be a string, got {type(fmt).__name__}. "
                         "Fix: debug.print('{}', x).")

@@ -31,7 +31,16 @@ def _dtype_arg(x):
 def ravel_pytree(pytree):
     """(flat, unravel): `flat` is every leaf raveled and concatenated in tree_leaves order, cast
     to the leaves' promoted dtype (numpy promotion, Python scalars weak, as JAX's result_type);
-    `unravel(flat)` rebuilds the pytree, each leaf with its own shape and dtype again."""
+    `unravel(flat)` rebuilds the pytree, each leaf with its own shape and dtype again.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> from fungrad.flatten_util import ravel_pytree
+    >>> flat, unravel = ravel_pytree({'a': fnp.ones(2), 'b': 3.0})
+    >>> flat
+    array([1., 1., 3.])
+    >>> unravel(flat * 2)
+    {'a': array([2., 2.]), 'b': array(6.)}
+    """
     leaves, treedef = tree_flatten(pytree)
     if not leaves:
         flat = np.zeros(0, np.float64)

@@ -62,7 +62,14 @@ def _axpy(a, t_leaves, x_leaves):
 
 def numerical_jvp(f, args, tangents, eps=1e-5):
     """Central difference (f(args + eps t) - f(args - eps t)) / (2 eps), as a flat list of output
-    leaves (None for non-float outputs). `tangents` is a flat list matching args' leaves."""
+    leaves (None for non-float outputs). `tangents` is a flat list matching args' leaves.
+
+    >>> import numpy as np, fungrad.numpy as fnp
+    >>> from fungrad.testing import numerical_jvp
+    >>> out = numerical_jvp(fnp.sin, (0.0,), (1.0,))
+    >>> bool(np.allclose(out, 1.0))
+    True
+    """
     leaves, treedef = tree_flatten(tuple(args))
     plus = _leaves(f(*tree_unflatten(treedef, _axpy(eps, tangents, leaves))))
     minus = _leaves(f(*tree_unflatten(treedef, _axpy(-eps, tangents, leaves))))
@@ -88,7 +95,13 @@ def _assert_close(name, actual, expected, atol, rtol):
 
 
 def check_jvp(f, args, atol=None, rtol=None, eps=None, rng=None):
-    """fungrad.jvp(f) against central differences in a random direction; returns the direction."""
+    """fungrad.jvp(f) against central differences in a random direction; returns the direction.
+
+    >>> import numpy as np, fungrad.numpy as fnp
+    >>> from fungrad.testing import check_jvp
+    >>> check_jvp(fnp.sin, (np.array([0.5, 1.0]),))
+    (array([ 0.12573022, -0.13210486]),)
+    """
     atol, rtol, eps = _tolerances(args, atol, rtol, eps)
     rng = np.random.default_rng(0) if rng is None else rng
     t_leaves, treedef = _random_like(tuple(args), rng)
@@ -99,7 +112,12 @@ def check_jvp(f, args, atol=None, rtol=None, eps=None, rng=None):
 
 
 def check_vjp(f, args, atol=None, rtol=None, eps=None, rng=None):
-    """<ct, J t> by finite differences against <vjp(ct), t> for random ct and t."""
+    """<ct, J t> by finite differences against <vjp(ct), t> for random ct and t.
+
+    >>> import numpy as np, fungrad.numpy as fnp
+    >>> from fungrad.testing import check_vjp
+    >>> check_vjp(fnp.sin, (np.array([0.5, 1.0]),))
+    """
     atol, rtol, eps = _tolerances(args, atol, rtol, eps)
     rng = np.random.default_rng(1) if rng is None else rng
     out, pull = vjp(f, *args)
