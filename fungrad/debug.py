@@ -18,6 +18,10 @@ x = 2.0
 
 Imports: _core, _api, _hop.callback.
 """
+from __future__ import annotations
+
+from typing import Any, Callable
+
 import builtins
 
 import numpy as np
@@ -41,7 +45,8 @@ def _value(x):
     return np.asarray(x)
 
 
-def callback(callback, *args, ordered=False, partitioned=False, **kwargs):
+def callback(callback: Callable[..., Any], *args: Any, ordered: bool = False, partitioned: bool = False,
+             **kwargs: Any) -> None:
     """Call `callback(*args, **kwargs)` with the arrays' values whenever the program runs (see
     the module docstring). Returns None; the callback's own return value is ignored. `ordered`
     is accepted for JAX compatibility: calls always run in program order here.
@@ -66,7 +71,7 @@ def callback(callback, *args, ordered=False, partitioned=False, **kwargs):
     _debug_callback(flat_callback, leaves, name=getattr(callback, "__name__", "callback"))
 
 
-def print(fmt, *args, ordered=False, **kwargs):  # noqa: A001 - JAX's name
+def print(fmt: str, *args: Any, ordered: bool = False, **kwargs: Any) -> None:  # noqa: A001 - JAX's name
     """Print `fmt.format(*args, **kwargs)` with the arrays' values whenever the program runs
     (see the module docstring).
 
@@ -87,8 +92,8 @@ def print(fmt, *args, ordered=False, **kwargs):  # noqa: A001 - JAX's name
     callback(show, *args, ordered=ordered, **kwargs)
 
 
-def pure_callback(callback, result_shape_dtypes, *args, sharding=None, vmap_method=None,
-                  **kwargs):
+def pure_callback(callback: Callable[..., Any], result_shape_dtypes: Any, *args: Any, sharding: Any = None,
+                  vmap_method: str | None = None, **kwargs: Any) -> Any:
     """Call the pure Python function `callback(*args, **kwargs)` on the arrays' values, as an
     operation of the program: its results must match `result_shape_dtypes` (a pytree of objects
     with .shape and .dtype, e.g. ShapeDtypeStruct). Works under jit (the generated code calls

@@ -9,6 +9,10 @@ array([0., 0., 1., 1., 1., 1.])
 
 Works on traced values, so `grad(lambda v: loss(unravel(v)))(flat)` differentiates through it.
 """
+from __future__ import annotations
+
+from typing import Any, Callable
+
 import numpy as np
 
 from fungrad import numpy as fnp
@@ -28,7 +32,7 @@ def _dtype_arg(x):
     return float if a.weak_type and a.dtype.kind == "f" else a.dtype
 
 
-def ravel_pytree(pytree):
+def ravel_pytree(pytree: Any) -> tuple[Any, Callable[[Any], Any]]:
     """(flat, unravel): `flat` is every leaf raveled and concatenated in tree_leaves order, cast
     to the leaves' promoted dtype (numpy promotion, Python scalars weak, as JAX's result_type);
     `unravel(flat)` rebuilds the pytree, each leaf with its own shape and dtype again.

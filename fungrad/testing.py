@@ -14,6 +14,10 @@ fungrad's (and JAX's) transposes are adjoints, unconjugated.
 
 Imports: _api, _core.tree (a public facade).
 """
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
 import numpy as np
 
 from fungrad._api.forward import jvp
@@ -60,7 +64,8 @@ def _axpy(a, t_leaves, x_leaves):
     return [x if t is None else np.asarray(x) + a * t for x, t in zip(x_leaves, t_leaves)]
 
 
-def numerical_jvp(f, args, tangents, eps=1e-5):
+def numerical_jvp(f: Callable[..., Any], args: Sequence[Any], tangents: Sequence[Any],
+                  eps: float = 1e-5) -> Any:
     """Central difference (f(args + eps t) - f(args - eps t)) / (2 eps), as a flat list of output
     leaves (None for non-float outputs). `tangents` is a flat list matching args' leaves.
 
@@ -94,7 +99,8 @@ def _assert_close(name, actual, expected, atol, rtol):
                                    atol=atol, rtol=rtol, err_msg=f"{name}: output leaf {i}")
 
 
-def check_jvp(f, args, atol=None, rtol=None, eps=None, rng=None):
+def check_jvp(f: Callable[..., Any], args: Sequence[Any], atol: float | None = None,
+              rtol: float | None = None, eps: float | None = None, rng: Any = None) -> Any:
     """fungrad.jvp(f) against central differences in a random direction; returns the direction.
 
     >>> import numpy as np, fungrad.numpy as fnp
@@ -111,7 +117,8 @@ def check_jvp(f, args, atol=None, rtol=None, eps=None, rng=None):
     return tangents
 
 
-def check_vjp(f, args, atol=None, rtol=None, eps=None, rng=None):
+def check_vjp(f: Callable[..., Any], args: Sequence[Any], atol: float | None = None,
+              rtol: float | None = None, eps: float | None = None, rng: Any = None) -> Any:
     """<ct, J t> by finite differences against <vjp(ct), t> for random ct and t.
 
     >>> import numpy as np, fungrad.numpy as fnp
@@ -134,7 +141,9 @@ def check_vjp(f, args, atol=None, rtol=None, eps=None, rng=None):
                                err_msg="vjp: <J^T ct, t> != <ct, J t>")
 
 
-def check_grads(f, args, order=1, modes=("fwd", "rev"), atol=None, rtol=None, eps=None):
+def check_grads(f: Callable[..., Any], args: Sequence[Any], order: int = 1,
+                modes: Sequence[str] = ("fwd", "rev"), atol: float | None = None,
+                rtol: float | None = None, eps: float | None = None) -> None:
     """Check JVPs ("fwd") and VJPs ("rev") of `f` at `args` (a tuple) against finite differences,
     and, for order > 1, the derivatives of those derivative functions, recursively.
 

@@ -6,6 +6,10 @@
 >>> fg.tree.structure({'a': 1, 'b': (2, None)})
 PyTreeDef({'a': *, 'b': (*, None)})
 """
+from __future__ import annotations
+
+from typing import Any
+
 import dataclasses
 
 from fungrad._core.tree import (
@@ -21,7 +25,7 @@ __all__ = ["all", "broadcast", "flatten", "flatten_with_path", "leaves", "leaves
            "transpose", "unflatten"]
 
 
-def static(**kwargs):
+def static(**kwargs: Any) -> Any:
     """A dataclass field that register_dataclass treats as static (aux data, not a leaf):
     `dataclasses.field(**kwargs)` with `metadata["static"] = True`.
 

@@ -363,7 +363,7 @@ class _CompileTimeEvalTrace(Trace):
 
 
 @contextlib.contextmanager
-def ensure_compile_time_eval():
+def ensure_compile_time_eval() -> Any:
     """Context manager: inside jit (or make_jaxpr, a control-flow body, ...), operations whose
     operands are all concrete (constants, closed-over arrays, literals) run immediately on
     numpy and give concrete arrays, instead of being recorded in the program; operations on
@@ -412,7 +412,7 @@ def named_call(fun: Fun, *, name: str | None = None) -> Fun:
 
 
 @contextlib.contextmanager
-def named_scope(name):
+def named_scope(name: str) -> Any:
     """Context manager naming the operations inside it (JAX: for profiles and the IR); a
     no-op in fungrad beyond checking the name.
 

@@ -11,6 +11,9 @@ recomputation of a cheap pure value.
 
 Imports: nothing from fungrad.
 """
+from __future__ import annotations
+
+
 import collections
 
 _MISSING = object()
@@ -92,7 +95,7 @@ def lru_cache_table(name, maxsize):
 CacheInfo = collections.namedtuple("CacheInfo", "size maxsize misses")
 
 
-def cache_info():
+def cache_info() -> dict[str, CacheInfo]:
     """{cache name: CacheInfo(size, maxsize, misses)} for every registered cache (misses: the
     entries made since the last clear; hits are not counted, to keep lookups cheap).
 
@@ -104,7 +107,7 @@ def cache_info():
     return {n: CacheInfo(len(c), c.maxsize, c.misses) for n, c in _registry.items()}
 
 
-def clear_caches():
+def clear_caches() -> None:
     """Empty every registered cache (traced and compiled programs are rebuilt on next use).
 
     >>> import fungrad as fg

@@ -3,6 +3,10 @@ types equal to its primitive's abstract evaluation.
 
 Imports: _core.ir, _core.errors.
 """
+from __future__ import annotations
+
+from typing import Any
+
 from fungrad._core.errors import FungradError
 from fungrad._core.ir import ClosedJaxpr, Jaxpr, Literal
 
@@ -11,7 +15,7 @@ class JaxprTypeError(FungradError, TypeError):
     """A program violates the IR's typing rules (an internal error in a transform)."""
 
 
-def check_jaxpr(jaxpr):
+def check_jaxpr(jaxpr: Any) -> Any:
     """Raise JaxprTypeError if `jaxpr` (a Jaxpr or ClosedJaxpr) is ill-typed; return it otherwise.
 
     >>> import fungrad as fg, fungrad.numpy as fnp
