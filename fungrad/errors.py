@@ -6,3 +6,8 @@ from fungrad._core.errors import (
     StructureMismatchError as StructureMismatchError,
     UnexpectedTracerError as UnexpectedTracerError)
 from fungrad._core.typecheck import JaxprTypeError as JaxprTypeError
+
+__all__ = [
+    "ConcretizationError", "DtypeError", "ForwardModeError", "FungradError", "JaxprTypeError",
+    "MissingRuleError", "ShapeError", "StructureMismatchError", "UnexpectedTracerError"]
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -2,6 +2,11 @@
 
 Imports: _core, _interp, _api.args.
 """
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from fungrad._core.typing import Fun, PyTree
 import numpy as np
 
 from fungrad._core.traceback_util import api_boundary
@@ -45,7 +50,8 @@ def _output_tangent(t):
 
 
 @api_boundary
-def jvp(fun, primals, tangents, has_aux=False):
+def jvp(fun: Fun, primals: Sequence[PyTree], tangents: Sequence[PyTree],
+        has_aux: bool = False) -> tuple[Any, ...]:
     """(fun(*primals), directional derivative of fun at primals along tangents).
 
     primals and tangents are tuples (or lists) of the same structure.
@@ -79,7 +85,7 @@ def jvp(fun, primals, tangents, has_aux=False):
 
 
 @api_boundary
-def linearize(fun, *primals):
+def linearize(fun: Fun, *primals: PyTree) -> tuple[PyTree, Fun]:
     """(fun(*primals), f_jvp) where f_jvp(*tangents) evaluates the linearized function.
 
     The primal computation runs once; f_jvp replays only the recorded tangent program.

@@ -2,6 +2,10 @@
 
 Imports: _core, lax, _api.
 """
+from __future__ import annotations
+
+
+from fungrad._core.typing import ArgNums, Fun
 import functools
 
 import numpy as np
@@ -56,7 +60,7 @@ def _assemble(out_leaves, out_tree, in_avals, diff_tree, single, blocks_for):
     return tree_unflatten(out_tree, rows)
 
 
-def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
+def jacfwd(fun: Fun, argnums: ArgNums = 0, has_aux: bool = False, holomorphic: bool = False) -> Fun:
     """Jacobian by forward mode: one batched jvp over the standard basis of the inputs.
 
     Inputs must be real, as in JAX (complex inputs: holomorphic=True for the complex derivative
@@ -102,7 +106,7 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
     return jac_f
 
 
-def jacrev(fun, argnums=0, has_aux=False, holomorphic=False):
+def jacrev(fun: Fun, argnums: ArgNums = 0, has_aux: bool = False, holomorphic: bool = False) -> Fun:
     """Jacobian by reverse mode: one vjp, pulled back over the standard basis of the outputs.
 
     Outputs must be real, as in JAX (complex inputs then get grad's convention, see
@@ -147,7 +151,7 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False):
 jacobian = jacrev
 
 
-def hessian(fun, argnums=0, has_aux=False, holomorphic=False):
+def hessian(fun: Fun, argnums: ArgNums = 0, has_aux: bool = False, holomorphic: bool = False) -> Fun:
     """Hessian of a scalar function: jacfwd(jacrev(fun)), forward over reverse.
 
     >>> import fungrad as fg, fungrad.numpy as fnp

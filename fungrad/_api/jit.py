@@ -9,6 +9,11 @@ first call with each new signature, not on every call, as in JAX.
 
 Imports: _core, _interp, _hop, _api.args.
 """
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence, overload
+
+from fungrad._core.typing import Fun
 import functools
 import inspect
 
@@ -128,7 +133,7 @@ class Lowered:
         self.source = source
         self._globals = None
 
-    def as_text(self):
+    def as_text(self) -> str:
         return str(self.jaxpr)
 
     @property
@@ -291,7 +296,7 @@ class Jitted:
         return entry, leaves, traced
 
     @api_boundary
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if jit_disabled():
             return self._fun(*args, **kwargs)
         entry, leaves, traced = self._entry(args, kwargs)
@@ -307,7 +312,7 @@ class Jitted:
         entry.source = c.source
         return c.fn
 
-    def lower(self, *args, **kwargs):
+    def lower(self, *args: Any, **kwargs: Any) -> Lowered:
         """The optimized program and generated source `fun(*args)` runs (traces if needed)."""
         entry, _, _ = self._entry(args, kwargs)
         if entry.source is None:
@@ -323,7 +328,18 @@ def _hashable(v):
         return False
 
 
-def jit(fun=None, static_argnums=(), static_argnames=()):
+@overload
+def jit(fun: Fun, static_argnums: int | Sequence[int] = ...,
+        static_argnames: str | Sequence[str] = ...) -> Jitted: ...
+
+
+@overload
+def jit(fun: None = None, static_argnums: int | Sequence[int] = ...,
+        static_argnames: str | Sequence[str] = ...) -> Callable[[Fun], Jitted]: ...
+
+
+def jit(fun: Fun | None = None, static_argnums: int | Sequence[int] = (),
+        static_argnames: str | Sequence[str] = ()) -> Jitted | Callable[[Fun], Jitted]:
     """Compile `fun`: trace it once per input signature to the IR, optimize, and run generated
     straight-line numpy code. Usable as `@jit` or `jit(f, static_argnums=...)`.
 

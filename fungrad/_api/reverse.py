@@ -2,6 +2,11 @@
 
 Imports: _core, _interp, _api.args.
 """
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from fungrad._core.typing import ArgNums, Fun, PyTree
 import functools
 
 import numpy as np
@@ -80,7 +85,7 @@ def check_complex_output(name, aval, holomorphic):
 
 
 @api_boundary
-def vjp(fun, *primals, has_aux=False):
+def vjp(fun: Fun, *primals: PyTree, has_aux: bool = False) -> tuple[Any, ...]:
     """(fun(*primals), vjp_fn) where vjp_fn(ct) returns the cotangents of `primals` (a tuple).
 
     With has_aux=True, `fun` returns (out, aux) and vjp returns (out, vjp_fn, aux).
@@ -125,7 +130,8 @@ def vjp(fun, *primals, has_aux=False):
     return (out, vjp_fn, aux) if has_aux else (out, vjp_fn)
 
 
-def value_and_grad(fun, argnums=0, has_aux=False, allow_int=False, holomorphic=False):
+def value_and_grad(fun: Fun, argnums: ArgNums = 0, has_aux: bool = False, allow_int: bool = False,
+                   holomorphic: bool = False) -> Callable[..., tuple[Any, Any]]:
     """A function returning (fun(*args), gradient of fun with respect to args[argnums]).
 
     `fun` must return a real scalar (with has_aux, a pair (scalar, aux); then the value is
@@ -189,7 +195,8 @@ def value_and_grad(fun, argnums=0, has_aux=False, allow_int=False, holomorphic=F
     return value_and_grad_f
 
 
-def grad(fun, argnums=0, has_aux=False, allow_int=False, holomorphic=False):
+def grad(fun: Fun, argnums: ArgNums = 0, has_aux: bool = False, allow_int: bool = False,
+         holomorphic: bool = False) -> Fun:
     """The gradient of a scalar function with respect to args[argnums] (complex numbers: see
     value_and_grad; holomorphic=True for the complex derivative of a holomorphic function).
 

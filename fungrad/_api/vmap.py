@@ -2,6 +2,11 @@
 
 Imports: _core, _interp.batching, _api.args.
 """
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from fungrad._core.typing import Fun
 import functools
 
 from fungrad._core.traceback_util import api_boundary
@@ -28,7 +33,8 @@ def _flat_in_axes(in_axes, args):
                          f"{e}") from None
 
 
-def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
+def vmap(fun: Fun, in_axes: int | None | Sequence[Any] | dict[Any, Any] = 0, out_axes: Any = 0,
+         axis_size: int | None = None) -> Fun:
     """Vectorize `fun` over axis in_axes of its arguments; outputs are stacked along out_axes.
 
     in_axes: an int (every argument), None (not mapped), or a tuple with one entry (itself a

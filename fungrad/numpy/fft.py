@@ -237,3 +237,8 @@ def fftshift(x, axes=None):
 
 def ifftshift(x, axes=None):
     return _roll_axes(x, axes, lambda n: -(n // 2))
+
+__all__ = [
+    "fft", "fft2", "fftfreq", "fftn", "fftshift", "hfft", "ifft", "ifft2", "ifftn", "ifftshift", "ihfft",
+    "irfft", "irfft2", "irfftn", "rfft", "rfft2", "rfftfreq", "rfftn"]
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -743,3 +743,11 @@ def convolve(a, v, mode="full"):
     n, m = _shape(a)[0], _shape(v)[0]
     full = _correlate_full(a, lax.getitem(v, (("slice", None, None, -1),), []))
     return _conv_mode(full, n, m, mode, (min(n, m) - 1) // 2)
+
+__all__ = [
+    "EigResult", "EighResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "cond", "cross",
+    "det", "diagonal", "eig", "eigh", "eigvals", "eigvalsh", "inv", "lstsq", "matmul", "matrix_norm",
+    "matrix_power", "matrix_rank", "matrix_transpose", "multi_dot", "norm", "outer", "pinv", "qr",
+    "slogdet", "solve", "svd", "svdvals", "tensordot", "tensorinv", "tensorsolve", "trace", "vecdot",
+    "vector_norm"]
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -319,3 +319,5 @@ class _NamespaceKey:
 
     def __repr__(self):
         return f"<module '{self.__name__}'>"
+
+__dir__ = __all__.copy  # dir() lists the public names only

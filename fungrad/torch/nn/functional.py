@@ -1735,3 +1735,5 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     if unbatched:
         o = S.squeeze(o, 1)
     return o, weights
+
+__dir__ = __all__.copy  # dir() lists the public names only
