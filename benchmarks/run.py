@@ -1,10 +1,12 @@
 """Benchmarks: fungrad (eager and jit) against handwritten numpy and the installed peers.
 
-    python benchmarks/run.py [--quick]
+    python benchmarks/run.py [--quick] [--json PATH]
 
 The process is pinned to one core and every library is told to use one thread; each gradient is
 checked against the handwritten numpy one before timing. Prints medians of interleaved repeats and
-ratios to handwritten numpy, and the issue's goals next to the measured ratios.
+ratios to handwritten numpy, and the issue's goals next to the measured ratios. With --json, also
+writes every number printed to PATH (benchmarks/results/run_quick.json is such a file, drawn by
+notebooks/06_performance.ipynb).
 """
 import os
 import sys
@@ -12,6 +14,10 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _single_core  # noqa: F401  (first: one core, one thread, before numpy loads)
 
+import argparse
+import datetime
+import json
+import platform
 import time
 
 import _peers
@@ -38,10 +44,13 @@ def report(title, fns, goal=None, per=None):
     for name, t in times.items():
         extra = f"   ({t / per * 1e6:.2f} us/op)" if per else ""
         print(f"  {name:20s} {fmt_time(t)}   {t / base:6.2f}x{extra}")
+    section = {"title": title, "seconds": times}
     if goal:
         key, limit = goal
         r = times[key] / base
         print(f"  goal: {key} <= {limit}x  ->  {r:.2f}x  {'MET' if r <= limit else 'MISSED'}")
+        section["goal"] = {"name": key, "ratio": limit}
+    RESULTS["timings"].append(section)
     return times
 
 
@@ -68,6 +77,7 @@ def tracing(sizes=(100, 1000, 10000)):
     print("\n## tracing time (chain y = sin(y)*0.5 + y on f64[4]; best of cold calls)")
     jax = PEERS.get("jax")
     x = np.ones(4)
+    rows = RESULTS["tracing_us_per_op"] = []
     for n in sizes:
         steps = n // 3
         reps = 5 if n <= 1000 else 2
@@ -81,10 +91,14 @@ def tracing(sizes=(100, 1000, 10000)):
                                reps)
             line += f", JAX make_jaxpr {t_jax / n * 1e6:6.2f} us/op"
         print(line)
+        rows.append({"ops": n, "fungrad make_jaxpr": t_trace / n * 1e6,
+                     "fungrad jit first call": t_jit / n * 1e6,
+                     **({"JAX make_jaxpr": t_jax / n * 1e6} if jax is not None else {})})
 
 
 def memory(depth=50, width=256, batch=128):
-    print(f"\n## peak memory: grad of a {depth}-layer tanh MLP (width {width}, batch {batch})")
+    title = f"peak memory: grad of a {depth}-layer tanh MLP (width {width}, batch {batch})"
+    print(f"\n## {title}")
     rng = np.random.default_rng(3)
     ws = [rng.normal(size=(width, width)) / np.sqrt(width) for _ in range(depth)]
     x = rng.normal(size=(batch, width))
@@ -121,17 +135,35 @@ def memory(depth=50, width=256, batch=128):
         fns["HIPS autograd"] = lambda: agg(ws, x)
     W.check(fns)
     base = peak_bytes(hand)
+    peaks = {}
     for name, fn in fns.items():
-        p = peak_bytes(fn)
+        p = peaks[name] = peak_bytes(fn)
         print(f"  {name:20s} {p / 2**20:8.1f} MiB   {p / base:5.2f}x")
     r = peak_bytes(fns["fungrad jit"]) / base
     print(f"  goal: fungrad jit <= 1.2x  ->  {r:.2f}x  {'MET' if r <= 1.2 else 'MISSED'}")
+    RESULTS["memory"] = {"title": title, "peak_bytes": peaks,
+                         "goal": {"name": "fungrad jit", "ratio": 1.2}}
 
 
 PEERS = {}
+# every number printed, by section; written to the --json file (seconds are medians per call)
+RESULTS = {"timings": []}
+
+
+def _versions():
+    from importlib.metadata import version
+    out = {"python": platform.python_version(), "numpy": np.__version__}
+    out.update({name: version(name) for name, mod in PEERS.items() if mod is not None})
+    return out
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer repeats and smaller sizes")
+    parser.add_argument("--json", metavar="PATH",
+                        help="also write the results as JSON to PATH")
+    args = parser.parse_args()
     PEERS["autograd"] = _peers.load_autograd()
     PEERS["torch"] = _peers.load_torch()
     PEERS["jax"] = _peers.load_jax()
@@ -146,9 +178,23 @@ def main():
            W.per_example(100, 256, PEERS), ("fungrad jit", 1.5))
     report("Hessian of a 200-dimensional function", W.hessian(200, PEERS), ("fungrad jit", 2.5))
     import linalg_conv  # the GP-likelihood and conv-layer gradients, same protocol and peers
-    linalg_conv.main()
+    for title, times in linalg_conv.main():
+        RESULTS["timings"].append({"title": title, "seconds": times})
     tracing((100, 1000) if QUICK else (100, 1000, 10000))
     memory(depth=50 if not QUICK else 10)
+    if args.json:
+        RESULTS.update(
+            command="python benchmarks/run.py" + (" --quick" if QUICK else "") + f" --json {args.json}",
+            date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            versions=_versions(), machine=platform.machine(), cpus=os.cpu_count(),
+            pinned_cpus=sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+            load_average=os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+            baseline="handwritten numpy")
+        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+        with open(args.json, "w") as f:
+            json.dump(RESULTS, f, indent=1)
+            f.write("\n")
+        print(f"\nwrote {args.json}")
 
 
 if __name__ == "__main__":

@@ -43,3 +43,14 @@ from fungrad._core.typecheck import check_jaxpr as check_jaxpr
 from fungrad._lax import stop_gradient as stop_gradient
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "ClosedJaxpr", "Jaxpr", "ShapeDtypeStruct", "ad_checkpoint", "block_until_ready", "cache_info",
+    "check_jaxpr", "checkpoint", "checkpoint_policies", "clear_caches", "closure_convert", "config",
+    "custom_gradient", "custom_jvp", "custom_vjp", "debug", "default_backend", "device_count",
+    "device_get", "device_put", "devices", "disable_jit", "ensure_compile_time_eval", "errors",
+    "eval_shape", "flatten_util", "float0", "grad", "hessian", "jacfwd", "jacobian", "jacrev", "jit",
+    "jvp", "lax", "linear_transpose", "linearize", "local_device_count", "local_devices", "make_jaxpr",
+    "named_call", "named_scope", "nn", "numpy", "process_count", "process_index", "pure_callback",
+    "random", "remat", "scipy", "stop_gradient", "tree", "tree_util", "value_and_grad", "vjp", "vmap"]
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -14,6 +14,10 @@ f64[3] named 'h' (f)
 
 Imports: _core, _interp, _api, _hop, _lax.
 """
+from __future__ import annotations
+
+from typing import Any, Callable
+
 import inspect
 
 import numpy as np
@@ -68,11 +72,17 @@ def _arg_names(f, args):
     return names
 
 
-def saved_residuals(f, *args, **kwargs):
+def saved_residuals(f: Callable[..., Any], *args: Any, **kwargs: Any) -> list[tuple[Any, str]]:
     """What reverse mode of `f` at `args` saves from the forward pass: a list of
     (ShapeDtypeStruct, description) pairs, one per saved array, described as an argument
     ("from the argument x"), a named value ("named 'h'", see checkpoint_name), or the output of
-    a primitive ("output of sin"). Differentiates with respect to every floating-point leaf."""
+    a primitive ("output of sin"). Differentiates with respect to every floating-point leaf.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> from fungrad.ad_checkpoint import saved_residuals
+    >>> [why for _, why in saved_residuals(lambda x: fnp.sin(fnp.sin(x)), 1.0)]
+    ['output of cos (<lambda>)', 'output of cos (<lambda>)']
+    """
     if kwargs:
         bound = inspect.signature(f).bind(*args, **kwargs)
         args, kwargs = bound.args, {}
@@ -124,9 +134,18 @@ def _aval_str(s):
         "i4", "i32").replace("b1", "bool").replace("c16", "c128").replace("c8", "c64")
 
 
-def print_saved_residuals(f, *args, **kwargs):
+def print_saved_residuals(f: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     """Print what reverse mode of `f` saves, one line per array: its type and where it comes
     from (see saved_residuals; fungrad's programs record no source lines, so the function's
-    name stands for the location)."""
+    name stands for the location).
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> from fungrad.ad_checkpoint import print_saved_residuals
+    >>> print_saved_residuals(lambda x: fnp.sin(fnp.sin(x)), 1.0)
+    f64[] output of cos (<lambda>)
+    f64[] output of cos (<lambda>)
+    """
     for s, desc in saved_residuals(f, *args, **kwargs):
         print(f"{_aval_str(s)} {desc}")
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -18,6 +18,10 @@ x = 2.0
 
 Imports: _core, _api, _hop.callback.
 """
+from __future__ import annotations
+
+from typing import Any, Callable
+
 import builtins
 
 import numpy as np
@@ -41,10 +45,20 @@ def _value(x):
     return np.asarray(x)
 
 
-def callback(callback, *args, ordered=False, partitioned=False, **kwargs):
+def callback(callback: Callable[..., Any], *args: Any, ordered: bool = False, partitioned: bool = False,
+             **kwargs: Any) -> None:
     """Call `callback(*args, **kwargs)` with the arrays' values whenever the program runs (see
     the module docstring). Returns None; the callback's own return value is ignored. `ordered`
-    is accepted for JAX compatibility: calls always run in program order here."""
+    is accepted for JAX compatibility: calls always run in program order here.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> seen = []
+    >>> f = fg.jit(lambda x: fg.debug.callback(lambda v: seen.append(float(v)), x) or x + 1)
+    >>> f(2.0)
+    array(3.)
+    >>> seen
+    [2.0]
+    """
     if not callable(callback):
         raise TypeError(f"debug.callback: the first argument must be callable, got "
                         f"{type(callback).__name__}")
@@ -57,9 +71,16 @@ def callback(callback, *args, ordered=False, partitioned=False, **kwargs):
     _debug_callback(flat_callback, leaves, name=getattr(callback, "__name__", "callback"))
 
 
-def print(fmt, *args, ordered=False, **kwargs):  # noqa: A001 - JAX's name
+def print(fmt: str, *args: Any, ordered: bool = False, **kwargs: Any) -> None:  # noqa: A001 - JAX's name
     """Print `fmt.format(*args, **kwargs)` with the arrays' values whenever the program runs
-    (see the module docstring)."""
+    (see the module docstring).
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> f = fg.jit(lambda x: fg.debug.print('x = {}', x) or x * 2)
+    >>> f(1.5)
+    x = 1.5
+    array(3.)
+    """
     if not isinstance(fmt, str):
         raise TypeError(f"debug.print: the format must be a string, got {type(fmt).__name__}. "
                         "Fix: debug.print('{}', x).")
@@ -71,15 +92,21 @@ def print(fmt, *args, ordered=False, **kwargs):  # noqa: A001 - JAX's name
     callback(show, *args, ordered=ordered, **kwargs)
 
 
-def pure_callback(callback, result_shape_dtypes, *args, sharding=None, vmap_method=None,
-                  **kwargs):
+def pure_callback(callback: Callable[..., Any], result_shape_dtypes: Any, *args: Any, sharding: Any = None,
+                  vmap_method: str | None = None, **kwargs: Any) -> Any:
     """Call the pure Python function `callback(*args, **kwargs)` on the arrays' values, as an
     operation of the program: its results must match `result_shape_dtypes` (a pytree of objects
     with .shape and .dtype, e.g. ShapeDtypeStruct). Works under jit (the generated code calls
     it), under vmap per `vmap_method` ("sequential": once per example; "expand_dims": once, with
     the batch as a leading axis and unbatched operands given a size-1 one; "broadcast_all":
     once, every operand broadcast to the batch; None: vmap raises, as JAX). Not differentiable:
-    wrap it in custom_jvp / custom_vjp to give it derivatives."""
+    wrap it in custom_jvp / custom_vjp to give it derivatives.
+
+    >>> import numpy as np, fungrad as fg
+    >>> spec = fg.ShapeDtypeStruct((), np.float64)
+    >>> fg.jit(lambda x: fg.pure_callback(np.cos, spec, x))(0.0)
+    array(1.)
+    """
     if not callable(callback):
         raise TypeError(f"pure_callback: the first argument must be callable, got "
                         f"{type(callback).__name__}")
@@ -105,3 +132,5 @@ def pure_callback(callback, result_shape_dtypes, *args, sharding=None, vmap_meth
 
     outs = _pure_callback_flat(flat_callback, avals, leaves, vmap_method, name)
     return tree_unflatten(res_tree, outs)
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -68,3 +68,5 @@ __all__ = [
     "linearize_program", "lru_cache_table", "parse_index", "pullback", "register", "run_closed",
     "stage_flat", "traced_program", "tree_flatten", "tree_unflatten", "zeros_like_aval",
 ]
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -9,6 +9,10 @@ array([0., 0., 1., 1., 1., 1.])
 
 Works on traced values, so `grad(lambda v: loss(unravel(v)))(flat)` differentiates through it.
 """
+from __future__ import annotations
+
+from typing import Any, Callable
+
 import numpy as np
 
 from fungrad import numpy as fnp
@@ -28,10 +32,19 @@ def _dtype_arg(x):
     return float if a.weak_type and a.dtype.kind == "f" else a.dtype
 
 
-def ravel_pytree(pytree):
+def ravel_pytree(pytree: Any) -> tuple[Any, Callable[[Any], Any]]:
     """(flat, unravel): `flat` is every leaf raveled and concatenated in tree_leaves order, cast
     to the leaves' promoted dtype (numpy promotion, Python scalars weak, as JAX's result_type);
-    `unravel(flat)` rebuilds the pytree, each leaf with its own shape and dtype again."""
+    `unravel(flat)` rebuilds the pytree, each leaf with its own shape and dtype again.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> from fungrad.flatten_util import ravel_pytree
+    >>> flat, unravel = ravel_pytree({'a': fnp.ones(2), 'b': 3.0})
+    >>> flat
+    array([1., 1., 3.])
+    >>> unravel(flat * 2)
+    {'a': array([2., 2.]), 'b': array(6.)}
+    """
     leaves, treedef = tree_flatten(pytree)
     if not leaves:
         flat = np.zeros(0, np.float64)
@@ -80,3 +93,5 @@ class _Unravel:
 
     def __repr__(self):
         return f"<unravel_pytree for {self.treedef!r}>"
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -20,6 +20,11 @@ Differences from JAX, by design:
 
 Imports: _core, _lax, _api.custom, _api.control.
 """
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from fungrad._core.typing import Array, ArrayLike, DTypeLike, Fun, Shape
 import builtins
 import enum
 import functools
@@ -56,8 +61,15 @@ def _aval(x):
 
 
 def _arr(x):
-    """A concrete operand as an ndarray (tracers unchanged)."""
-    return x if isinstance(x, Tracer) else np.asarray(x)
+    """A concrete operand as an ndarray (tracers unchanged); None, strings and other objects
+    that are no arrays of numbers raise a TypeError, as in jax.lax."""
+    if isinstance(x, Tracer):
+        return x
+    a = np.asarray(x)
+    if a.dtype.kind in "OSUV":
+        raise TypeError(f"fungrad.lax: {type(x).__name__} {x!r:.40} is not a valid operand; pass "
+                        "an array of numbers or booleans (or a Python number).")
+    return a
 
 
 def _concrete(x):
@@ -163,12 +175,12 @@ class ScatterDimensionNumbers(NamedTuple):
 
 
 # ------------------------------------------------------------------ creation
-def iota(dtype, size):
+def iota(dtype: DTypeLike, size: int) -> Array:
     """[0, 1, ..., size - 1] of `dtype`."""
     return np.arange(int(size), dtype=np.dtype(dtype))
 
 
-def broadcasted_iota(dtype, shape, dimension):
+def broadcasted_iota(dtype: DTypeLike, shape: Shape, dimension: int) -> Array:
     """An array of `shape` whose entries count along axis `dimension`."""
     shape = tuple(int(d) for d in shape)
     dimension = _axis(dimension, len(shape), "dimension")
@@ -177,7 +189,8 @@ def broadcasted_iota(dtype, shape, dimension):
     return np.array(np.broadcast_to(r, shape))
 
 
-def full(shape, fill_value, dtype=None, *, sharding=None):
+def full(shape: Shape, fill_value: ArrayLike, dtype: DTypeLike | None = None, *,
+         sharding: Any = None) -> Array:
     """An array of `shape` filled with `fill_value` (which may be traced)."""
     shape = (int(shape),) if np.ndim(shape) == 0 else tuple(int(d) for d in shape)
     if np.ndim(fill_value) != 0 and _aval(fill_value).ndim != 0:
@@ -189,39 +202,41 @@ def full(shape, fill_value, dtype=None, *, sharding=None):
     return L.broadcast_to(L.convert_element_type(fill, dt), shape)
 
 
-def full_like(x, fill_value, dtype=None, shape=None, sharding=None):
+def full_like(x: ArrayLike, fill_value: ArrayLike, dtype: DTypeLike | None = None, shape: Shape | None = None,
+              sharding: Any = None) -> Array:
     aval = _aval(_arr(x))
     return full(aval.shape if shape is None else shape, fill_value,
                 aval.dtype if dtype is None else dtype)
 
 
-def zeros_like_array(x):
+def zeros_like_array(x: ArrayLike) -> Array:
     return full_like(x, 0)
 
 
-def empty(shape, dtype, *, out_sharding=None):
+def empty(shape: Shape, dtype: DTypeLike, *, out_sharding: Any = None) -> Array:
     """Zeros (numpy has no uninitialized arrays that are safe to return)."""
     return np.zeros(tuple(shape), np.dtype(dtype))
 
 
-def dtype(x, *, canonicalize=False):
+def dtype(x: ArrayLike, *, canonicalize: bool = False) -> np.dtype:
     """The dtype of an array, scalar or tracer."""
     return _aval(_arr(x)).dtype
 
 
-def broadcast_shapes(*shapes):
+def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
     return tuple(int(d) for d in np.broadcast_shapes(*[tuple(s) for s in shapes]))
 
 
 # ------------------------------------------------------------------ shapes
-def broadcast(operand, sizes):
+def broadcast(operand: ArrayLike, sizes: Sequence[int]) -> Array:
     """`operand` with leading axes of `sizes` added (copies along them)."""
     x = _arr(operand)
     shape = _aval(x).shape
     return L.broadcast_to(x, tuple(int(s) for s in sizes) + shape)
 
 
-def broadcast_in_dim(operand, shape, broadcast_dimensions, *, out_sharding=None):
+def broadcast_in_dim(operand: ArrayLike, shape: Shape, broadcast_dimensions: Sequence[int], *,
+                     out_sharding: Any = None) -> Array:
     """`operand` broadcast to `shape`, its axis i becoming output axis broadcast_dimensions[i]."""
     x = _arr(operand)
     aval = _aval(x)
@@ -244,17 +259,17 @@ def broadcast_in_dim(operand, shape, broadcast_dimensions, *, out_sharding=None)
     return L.broadcast_to(L.reshape(x, kept), shape)
 
 
-def broadcast_to_rank(x, rank):
+def broadcast_to_rank(x: ArrayLike, rank: Any) -> Array:
     x = _arr(x)
     shape = _aval(x).shape
     return L.reshape(x, (1,) * (int(rank) - len(shape)) + shape) if rank > len(shape) else x
 
 
-def broadcast_like(arr, like_arr):
+def broadcast_like(arr: ArrayLike, like_arr: ArrayLike) -> Array:
     return L.broadcast_to(_arr(arr), _aval(_arr(like_arr)).shape)
 
 
-def expand_dims(array, dimensions):
+def expand_dims(array: ArrayLike, dimensions: Sequence[int]) -> Array:
     x = _arr(array)
     shape = list(_aval(x).shape)
     n = len(shape) + len(dimensions)
@@ -264,7 +279,7 @@ def expand_dims(array, dimensions):
     return L.reshape(x, shape)
 
 
-def squeeze(array, dimensions):
+def squeeze(array: ArrayLike, dimensions: Sequence[int]) -> Array:
     x = _arr(array)
     aval = _aval(x)
     dims = {_axis(d, aval.ndim, "dimension") for d in dimensions}
@@ -275,7 +290,7 @@ def squeeze(array, dimensions):
     return L.reshape(x, [n for i, n in enumerate(aval.shape) if i not in dims])
 
 
-def collapse(operand, start_dimension, stop_dimension=None):
+def collapse(operand: ArrayLike, start_dimension: Any, stop_dimension: Any = None) -> Array:
     """Axes start_dimension .. stop_dimension - 1 merged into one."""
     x = _arr(operand)
     shape = _aval(x).shape
@@ -285,7 +300,7 @@ def collapse(operand, start_dimension, stop_dimension=None):
     return L.reshape(x, shape[:start] + (size,) + shape[stop:])
 
 
-def rev(operand, dimensions):
+def rev(operand: ArrayLike, dimensions: Sequence[int]) -> Array:
     x = _arr(operand)
     nd = _aval(x).ndim
     dims = {_axis(d, nd, "dimension") for d in dimensions}
@@ -300,7 +315,8 @@ def _slice_spec(nd, starts, limits, strides):
                  for s, e, st in zip(starts, limits, strides))[:nd]
 
 
-def slice(operand, start_indices, limit_indices, strides=None):  # noqa: A001 - JAX's name
+def slice(operand: ArrayLike, start_indices: Sequence[Any], limit_indices: Sequence[int],
+          strides: Sequence[int] | None = None) -> Array:  # noqa: A001 - JAX's name
     x = _arr(operand)
     aval = _aval(x)
     strides = (1,) * aval.ndim if strides is None else tuple(strides)
@@ -314,7 +330,8 @@ def slice(operand, start_indices, limit_indices, strides=None):  # noqa: A001 - 
     return L.getitem(x, _slice_spec(aval.ndim, start_indices, limit_indices, strides))
 
 
-def slice_in_dim(operand, start_index, limit_index, stride=1, axis=0):
+def slice_in_dim(operand: ArrayLike, start_index: ArrayLike, limit_index: Any, stride: int = 1,
+                 axis: int | Sequence[int] = 0) -> Array:
     x = _arr(operand)
     aval = _aval(x)
     axis = _axis(axis, aval.ndim)
@@ -328,7 +345,8 @@ def slice_in_dim(operand, start_index, limit_index, stride=1, axis=0):
     return slice(x, starts, limits, strides)
 
 
-def index_in_dim(operand, index, axis=0, keepdims=True):
+def index_in_dim(operand: ArrayLike, index: ArrayLike, axis: int | Sequence[int] = 0,
+                 keepdims: bool = True) -> Array:
     x = _arr(operand)
     aval = _aval(x)
     axis = _axis(axis, aval.ndim)
@@ -342,7 +360,7 @@ def index_in_dim(operand, index, axis=0, keepdims=True):
     return out if keepdims else squeeze(out, (axis,))
 
 
-def split(operand, sizes, axis=0):
+def split(operand: ArrayLike, sizes: Sequence[int], axis: int | Sequence[int] = 0) -> list[Array]:
     x = _arr(operand)
     aval = _aval(x)
     axis = _axis(axis, aval.ndim)
@@ -357,21 +375,21 @@ def split(operand, sizes, axis=0):
     return out
 
 
-def stack(operands, axis=0):
+def stack(operands: ArrayLike, axis: int | Sequence[int] = 0) -> Array:
     xs = [_arr(x) for x in operands]
     nd = _aval(xs[0]).ndim + 1
     axis = _axis(axis, nd)
     return L.concatenate([expand_dims(x, (axis,)) for x in xs], axis)
 
 
-def unstack(x, axis=0):
+def unstack(x: ArrayLike, axis: int | Sequence[int] = 0) -> list[Array]:
     x = _arr(x)
     aval = _aval(x)
     axis = _axis(axis, aval.ndim)
     return tuple(index_in_dim(x, i, axis, keepdims=False) for i in range(aval.shape[axis]))
 
 
-def tile(operand, reps):
+def tile(operand: ArrayLike, reps: Any) -> Array:
     x = _arr(operand)
     shape = _aval(x).shape
     reps = tuple(int(r) for r in reps)
@@ -383,7 +401,8 @@ def tile(operand, reps):
     return L.reshape(x, tuple(r * d for r, d in zip(reps, shape)))
 
 
-def pad(operand, padding_value, padding_config):
+def pad(operand: ArrayLike, padding_value: ArrayLike,
+        padding_config: Sequence[tuple[int, int, int]]) -> Array:
     """`operand` padded with `padding_value`: per axis (low, high, interior) entries, negative
     low / high crop (XLA's pad)."""
     x = _arr(operand)
@@ -427,7 +446,7 @@ def pad(operand, padding_value, padding_config):
     return out
 
 
-def clamp(min, x, max):  # noqa: A002 - JAX's argument names
+def clamp(min: ArrayLike, x: ArrayLike, max: ArrayLike) -> Array:  # noqa: A002 - JAX's argument names
     """x clipped to [min, max]. As JAX, the derivative flows to x strictly inside, to min / max
     where x lies strictly outside, and to nothing at the bounds themselves."""
     x, lo, hi = _arr(x), _arr(min), _arr(max)
@@ -446,23 +465,27 @@ def clamp(min, x, max):  # noqa: A002 - JAX's argument names
 
 
 # ------------------------------------------------------------------ elementwise
-def square(x):
+def square(x: ArrayLike) -> Array:
     return L.integer_pow(_arr(x), 2)
 
 
-def rsqrt(x):
+def rsqrt(x: ArrayLike) -> Array:
     x = _arr(x)
     return L.div(_c(1, x), L.sqrt(x))
 
 
-def reciprocal(x):
+def reciprocal(x: ArrayLike) -> Array:
     x = _arr(x)
     return L.div(_c(1, x), x)
 
 
-def round(x, rounding_method=RoundingMethod.AWAY_FROM_ZERO):  # noqa: A001 - JAX's name
+def round(x: ArrayLike,
+          rounding_method: Any = RoundingMethod.AWAY_FROM_ZERO) -> Array:  # noqa: A001 - JAX's name
     """Round to an integer value: halves away from zero (JAX's default) or to even."""
     x = _arr(x)
+    if _aval(x).dtype.kind not in "fc":
+        raise DtypeError(f"round accepts floating-point operands, got {_aval(x).str_short()}, "
+                         "as jax.lax.round. Fix: integers need no rounding.")
     if RoundingMethod(int(rounding_method)) == RoundingMethod.TO_NEAREST_EVEN:
         return L.round(x)
     t = _uf.trunc(x)
@@ -473,7 +496,7 @@ def round(x, rounding_method=RoundingMethod.AWAY_FROM_ZERO):  # noqa: A001 - JAX
 exp2, cbrt, nextafter = _uf.exp2, _uf.cbrt, _uf.nextafter
 
 
-def population_count(x):
+def population_count(x: ArrayLike) -> Array:
     """The number of set bits, in x's dtype (negative integers count their two's complement)."""
     x = _arr(x)
     dt = _aval(x).dtype
@@ -487,24 +510,24 @@ igamma, igammac, polygamma, zeta = _sp.gammainc, _sp.gammaincc, _sp.polygamma, _
 bessel_i0e, bessel_i1e = _sp.i0e, _sp.i1e
 
 
-def betainc(a, b, x):
+def betainc(a: ArrayLike, b: ArrayLike, x: ArrayLike) -> Array:
     """The regularized incomplete beta function I_x(a, b)."""
     return _sp.betainc(a, b, x)
 
 
-def real(x):
+def real(x: ArrayLike) -> Array:
     return _cp.real(_arr(x))
 
 
-def imag(x):
+def imag(x: ArrayLike) -> Array:
     return _cp.imag(_arr(x))
 
 
-def conj(x):
+def conj(x: ArrayLike) -> Array:
     return _cp.conj(_arr(x))
 
 
-def complex(x, y):  # noqa: A001 - JAX's name
+def complex(x: ArrayLike, y: ArrayLike) -> Array:  # noqa: A001 - JAX's name
     return _cp.complex_(_arr(x), _arr(y))
 
 
@@ -536,13 +559,13 @@ def _shift_args(x, y, name):
     return x, safe, too_far, bits, dt
 
 
-def shift_left(x, y):
+def shift_left(x: ArrayLike, y: ArrayLike) -> Array:
     """x << y; 0 where y is negative or at least the bit width (XLA)."""
     x, y, too_far, _, dt = _shift_args(x, y, "shift_left")
     return L.select(too_far, np.zeros((), dt), _uf.shift_left(x, y))
 
 
-def shift_right_logical(x, y):
+def shift_right_logical(x: ArrayLike, y: ArrayLike) -> Array:
     """x >> y filling with zeros; 0 where y is negative or at least the bit width."""
     x, y, too_far, _, dt = _shift_args(x, y, "shift_right_logical")
     if dt.kind == "i":
@@ -554,7 +577,7 @@ def shift_right_logical(x, y):
     return L.select(too_far, np.zeros((), dt), out)
 
 
-def shift_right_arithmetic(x, y):
+def shift_right_arithmetic(x: ArrayLike, y: ArrayLike) -> Array:
     """x >> y filling with the sign bit; a shift by the bit width or more (or a negative one)
     gives all sign bits (XLA)."""
     x, y, too_far, bits, dt = _shift_args(x, y, "shift_right_arithmetic")
@@ -566,7 +589,7 @@ def shift_right_arithmetic(x, y):
     return _uf.shift_right(x, y)
 
 
-def clz(x):
+def clz(x: ArrayLike) -> Array:
     """The number of leading zero bits."""
     x = _arr(x)
     dt = _aval(x).dtype
@@ -581,7 +604,7 @@ def clz(x):
     return L.sub(np.asarray(bits, dt), count)
 
 
-def mulhi(x, y):
+def mulhi(x: ArrayLike, y: ArrayLike) -> Array:
     """The high half of the double-width product x * y (integers up to 32 bits)."""
     x, y = _arr(x), _arr(y)
     dt = _aval(x).dtype
@@ -595,12 +618,12 @@ def mulhi(x, y):
 
 
 # ------------------------------------------------------------------ reductions
-def argmax(operand, axis, index_dtype=np.int64):
+def argmax(operand: ArrayLike, axis: int | Sequence[int], index_dtype: Any = np.int64) -> Array:
     x = _arr(operand)
     return L.convert_element_type(L.argmax(x, _axis(axis, _aval(x).ndim)), index_dtype)
 
 
-def argmin(operand, axis, index_dtype=np.int64):
+def argmin(operand: ArrayLike, axis: int | Sequence[int], index_dtype: Any = np.int64) -> Array:
     x = _arr(operand)
     return L.convert_element_type(L.argmin(x, _axis(axis, _aval(x).ndim)), index_dtype)
 
@@ -646,7 +669,8 @@ def _monoid(computation, init):
     return None
 
 
-def reduce(operands, init_values, computation, dimensions, out_sharding=None):
+def reduce(operands: ArrayLike, init_values: ArrayLike, computation: Fun, dimensions: Sequence[int],
+           out_sharding: Any = None) -> Array:
     """Reduce `operands` (an array or a pytree of arrays) over `dimensions` with the binary
     `computation`, starting from `init_values`. Sum, product, max and min monoids become one
     reduce_* primitive; any other computation is applied by pairwise halving."""
@@ -703,6 +727,8 @@ reduce_xor = _bitwise_reduce("reduce_xor", L.bitwise_xor, None)
 def _cumulative(name, prim_fn):
     def f(operand, axis=0, reverse=False):
         x = _arr(operand)
+        if _aval(x).ndim == 0:  # as the typing rule says when staged (numpy would give 1-d)
+            raise ShapeError(f"{name}: axis {axis} is out of range for {_aval(x).str_short()}")
         return prim_fn(x, _axis(axis, _aval(x).ndim), bool(reverse))
     f.__name__ = name
     f.__doc__ = f"The cumulative {name[3:]} along `axis` (from the end with reverse=True)."
@@ -723,7 +749,7 @@ def _logaddexp(a, b):
     return L.select(finite, L.add(m, L.log1p(L.exp(safe_d))), m)
 
 
-def cumlogsumexp(operand, axis=0, reverse=False):
+def cumlogsumexp(operand: ArrayLike, axis: int | Sequence[int] = 0, reverse: bool = False) -> Array:
     """log(cumsum(exp(x))) without overflow or underflow: an associative scan of logaddexp
     (a running maximum would not do: each prefix needs its own shift)."""
     x = _arr(operand)
@@ -732,7 +758,8 @@ def cumlogsumexp(operand, axis=0, reverse=False):
     return associative_scan(_logaddexp, x, reverse=reverse, axis=_axis(axis, _aval(x).ndim))
 
 
-def associative_scan(fn, elems, reverse=False, axis=0):
+def associative_scan(fn: Fun, elems: ArrayLike, reverse: bool = False,
+                     axis: int | Sequence[int] = 0) -> Array:
     """All prefix combinations of `elems` (a pytree of arrays sharing the size of `axis`) under
     the associative `fn`, by the odd/even recursion: O(log n) calls of `fn` on whole arrays."""
     leaves, tree = tree_flatten(elems)
@@ -791,7 +818,7 @@ def associative_scan(fn, elems, reverse=False, axis=0):
 
 
 # ------------------------------------------------------------------ sorting
-def sort(operand, dimension=-1, is_stable=True, num_keys=1):
+def sort(operand: ArrayLike, dimension: int = -1, is_stable: bool = True, num_keys: int = 1) -> Array:
     """Sort along `dimension` (stable). A sequence of operands is sorted together by the first
     `num_keys` of them (lexicographically), the others following their permutation."""
     single = not isinstance(operand, (tuple, list))
@@ -814,11 +841,12 @@ def sort(operand, dimension=-1, is_stable=True, num_keys=1):
     return tuple(_take_along_axis(x, perm, axis) for x in ops)
 
 
-def sort_key_val(keys, values, dimension=-1, is_stable=True):
+def sort_key_val(keys: ArrayLike, values: ArrayLike, dimension: int = -1,
+                 is_stable: bool = True) -> tuple[Array, Array]:
     return sort((keys, values), dimension, is_stable, 1)
 
 
-def top_k(operand, k, *, axis=-1):
+def top_k(operand: ArrayLike, k: int, *, axis: int | Sequence[int] = -1) -> tuple[Array, Array]:
     """The k largest entries along `axis` and their indices (earlier index first on ties)."""
     x = _arr(operand)
     aval = _aval(x)
@@ -831,13 +859,15 @@ def top_k(operand, k, *, axis=-1):
     return _take_along_axis(x, idx, axis), L.convert_element_type(idx, np.int32)
 
 
-def approx_max_k(operand, k, reduction_dimension=-1, recall_target=0.95,
-                 reduction_input_size_override=-1, aggregate_to_topk=True):
+def approx_max_k(operand: ArrayLike, k: int, reduction_dimension: Any = -1, recall_target: float = 0.95,
+                 reduction_input_size_override: Any = -1,
+                 aggregate_to_topk: bool = True) -> tuple[Array, Array]:
     return top_k(operand, k, axis=reduction_dimension)
 
 
-def approx_min_k(operand, k, reduction_dimension=-1, recall_target=0.95,
-                 reduction_input_size_override=-1, aggregate_to_topk=True):
+def approx_min_k(operand: ArrayLike, k: int, reduction_dimension: Any = -1, recall_target: float = 0.95,
+                 reduction_input_size_override: Any = -1,
+                 aggregate_to_topk: bool = True) -> tuple[Array, Array]:
     x = _arr(operand)
     axis = _axis(reduction_dimension, _aval(x).ndim)
     idx = slice_in_dim(_sort.argsort(x, axis), 0, operator.index(k), 1, axis)
@@ -845,7 +875,7 @@ def approx_min_k(operand, k, reduction_dimension=-1, recall_target=0.95,
 
 
 # ------------------------------------------------------------------ select
-def select_n(which, *cases):
+def select_n(which: Any, *cases: Any) -> Array:
     """cases[which] elementwise: `which` boolean (two cases) or integer (any number)."""
     if not cases:
         raise ValueError("select_n needs at least one case")
@@ -897,7 +927,8 @@ def _neg_flags(allow_negative_indices, nd):
     return [bool(a) for a in allow_negative_indices]
 
 
-def dynamic_slice(operand, start_indices, slice_sizes, *, allow_negative_indices=True):
+def dynamic_slice(operand: ArrayLike, start_indices: Sequence[Any], slice_sizes: Sequence[int], *,
+                  allow_negative_indices: bool = True) -> Array:
     """The window of `slice_sizes` at `start_indices` (traced or not), clamped into bounds."""
     x = _arr(operand)
     aval = _aval(x)
@@ -930,7 +961,8 @@ def _as_start_list(start_indices, nd, name):
     return starts
 
 
-def dynamic_update_slice(operand, update, start_indices, *, allow_negative_indices=True):
+def dynamic_update_slice(operand: ArrayLike, update: ArrayLike, start_indices: Sequence[Any], *,
+                         allow_negative_indices: bool = True) -> Array:
     """`operand` with the window at `start_indices` (clamped so `update` fits) replaced."""
     x, u = _arr(operand), _arr(update)
     aval, uaval = _aval(x), _aval(u)
@@ -950,7 +982,8 @@ def dynamic_update_slice(operand, update, start_indices, *, allow_negative_indic
     return _sc.scatter_p.bind(x, u, *arrays, spec=("array",) * aval.ndim)
 
 
-def dynamic_slice_in_dim(operand, start_index, slice_size, axis=0, *, allow_negative_indices=True):
+def dynamic_slice_in_dim(operand: ArrayLike, start_index: ArrayLike, slice_size: int,
+                         axis: int | Sequence[int] = 0, *, allow_negative_indices: bool = True) -> Array:
     x = _arr(operand)
     aval = _aval(x)
     axis = _axis(axis, aval.ndim)
@@ -960,15 +993,17 @@ def dynamic_slice_in_dim(operand, start_index, slice_size, axis=0, *, allow_nega
     return dynamic_slice(x, starts, sizes, allow_negative_indices=allow_negative_indices)
 
 
-def dynamic_index_in_dim(operand, index, axis=0, keepdims=True, *, allow_negative_indices=True):
+def dynamic_index_in_dim(operand: ArrayLike, index: ArrayLike, axis: int | Sequence[int] = 0,
+                         keepdims: bool = True, *, allow_negative_indices: bool = True) -> Array:
     x = _arr(operand)
     axis = _axis(axis, _aval(x).ndim)
     out = dynamic_slice_in_dim(x, index, 1, axis, allow_negative_indices=allow_negative_indices)
     return out if keepdims else squeeze(out, (axis,))
 
 
-def dynamic_update_slice_in_dim(operand, update, start_index, axis, *,
-                                allow_negative_indices=True):
+def dynamic_update_slice_in_dim(operand: ArrayLike, update: ArrayLike, start_index: ArrayLike,
+                                axis: int | Sequence[int], *,
+                                allow_negative_indices: bool = True) -> Array:
     x = _arr(operand)
     axis = _axis(axis, _aval(x).ndim)
     starts = [0] * _aval(x).ndim
@@ -976,7 +1011,8 @@ def dynamic_update_slice_in_dim(operand, update, start_index, axis, *,
     return dynamic_update_slice(x, update, starts, allow_negative_indices=allow_negative_indices)
 
 
-def dynamic_update_index_in_dim(operand, update, index, axis, *, allow_negative_indices=True):
+def dynamic_update_index_in_dim(operand: ArrayLike, update: ArrayLike, index: ArrayLike,
+                                axis: int | Sequence[int], *, allow_negative_indices: bool = True) -> Array:
     x, u = _arr(operand), _arr(update)
     axis = _axis(axis, _aval(x).ndim)
     if _aval(u).ndim == _aval(x).ndim - 1:
@@ -1066,8 +1102,10 @@ def _check_indices(idx, name):
     return idx
 
 
-def gather(operand, start_indices, dimension_numbers, slice_sizes, *, unique_indices=False,
-           indices_are_sorted=False, mode=None, fill_value=None):
+def gather(operand: ArrayLike, start_indices: Sequence[Any], dimension_numbers: Any,
+           slice_sizes: Sequence[int], *, unique_indices: bool = False,
+           indices_are_sorted: bool = False, mode: str | None = None,
+           fill_value: ArrayLike | None = None) -> Array:
     """XLA's gather: slices of `slice_sizes` at the starts given by `start_indices` (index
     vector on the last axis), arranged by `dimension_numbers` (a GatherDimensionNumbers).
     Composed as one getitem with an index array per operand axis, so its rules are getitem's."""
@@ -1208,13 +1246,16 @@ scatter_min = _scatter_fn("min", "XLA's scatter-minimum.")
 scatter_max = _scatter_fn("max", "XLA's scatter-maximum.")
 
 
-def scatter_sub(operand, scatter_indices, updates, dimension_numbers, *, indices_are_sorted=False,
-                unique_indices=False, mode=None):
+def scatter_sub(operand: ArrayLike, scatter_indices: Any, updates: ArrayLike, dimension_numbers: Any, *,
+                indices_are_sorted: bool = False,
+                unique_indices: bool = False, mode: str | None = None) -> Array:
     return _scatter("add", operand, scatter_indices, L.neg(_arr(updates)), dimension_numbers, mode)
 
 
-def scatter_apply(operand, scatter_indices, func, dimension_numbers, *, update_shape=(),
-                  indices_are_sorted=False, unique_indices=False, mode=None):
+def scatter_apply(operand: ArrayLike, scatter_indices: Any, func: Fun, dimension_numbers: Any, *,
+                  update_shape: Any = (),
+                  indices_are_sorted: bool = False, unique_indices: bool = False,
+                  mode: str | None = None) -> Array:
     """`func` applied (once) to every element of `operand` the scatter reaches."""
     x = _arr(operand)
     aval = _aval(x)
@@ -1223,7 +1264,7 @@ def scatter_apply(operand, scatter_indices, func, dimension_numbers, *, update_s
     return L.select(L.ne(hit, np.int8(0)) if not _concrete(hit) else hit != 0, func(x), x)
 
 
-def index_take(src, idxs, axes):
+def index_take(src: Any, idxs: Any, axes: Sequence[int]) -> Array:
     """src[idxs[0], idxs[1], ...] with idxs[k] indexing axis axes[k] (one index array per axis,
     all of one length N); the result has the N taken entries first, then the other axes."""
     x = _arr(src)
@@ -1249,15 +1290,17 @@ def _preferred(x, y, preferred_element_type, name):
     return x, y
 
 
-def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None, *,
-                out_sharding=None):
+def dot_general(lhs: ArrayLike, rhs: ArrayLike, dimension_numbers: Any, precision: Any = None,
+                preferred_element_type: DTypeLike | None = None, *,
+                out_sharding: Any = None) -> Array:
     """XLA's dot_general: ((lhs_contract, rhs_contract), (lhs_batch, rhs_batch))."""
     x, y = _preferred(_arr(lhs), _arr(rhs), preferred_element_type, "dot_general")
     return L.dot_general(x, y, dimension_numbers)
 
 
-def dot(lhs, rhs, *, dimension_numbers=None, precision=None, preferred_element_type=None,
-        out_sharding=None):
+def dot(lhs: ArrayLike, rhs: ArrayLike, *, dimension_numbers: Any = None, precision: Any = None,
+        preferred_element_type: DTypeLike | None = None,
+        out_sharding: Any = None) -> Array:
     """Vector-vector, matrix-vector or matrix-matrix product (the last axis of lhs with the
     first of rhs)."""
     x, y = _preferred(_arr(lhs), _arr(rhs), preferred_element_type, "dot")
@@ -1270,7 +1313,7 @@ def dot(lhs, rhs, *, dimension_numbers=None, precision=None, preferred_element_t
     return L.dot_general(x, y, (((xn - 1,), (0,)), ((), ())))
 
 
-def batch_matmul(lhs, rhs, precision=None):
+def batch_matmul(lhs: ArrayLike, rhs: ArrayLike, precision: Any = None) -> Array:
     """Batched matrix products over equal leading axes."""
     x, y = _arr(lhs), _arr(rhs)
     xn, yn = _aval(x).ndim, _aval(y).ndim
@@ -1281,8 +1324,9 @@ def batch_matmul(lhs, rhs, precision=None):
     return L.dot_general(x, y, (((xn - 1,), (xn - 2,)), (b, b)))
 
 
-def ragged_dot(lhs, rhs, group_sizes, precision=None, preferred_element_type=None,
-               group_offset=None, out_sharding=None):
+def ragged_dot(lhs: ArrayLike, rhs: ArrayLike, group_sizes: Any, precision: Any = None,
+               preferred_element_type: DTypeLike | None = None,
+               group_offset: Any = None, out_sharding: Any = None) -> Array:
     """lhs[m, k] rows in consecutive groups of `group_sizes`, row i multiplied by rhs[g(i)]
     (rhs[g, k, n]); rows past the last group give zeros."""
     x, w = _preferred(_arr(lhs), _arr(rhs), preferred_element_type, "ragged_dot")
@@ -1305,12 +1349,12 @@ def ragged_dot(lhs, rhs, group_sizes, precision=None, preferred_element_type=Non
 
 
 # ------------------------------------------------------------------ identities
-def with_sharding_constraint(x, shardings):
+def with_sharding_constraint(x: ArrayLike, shardings: Any) -> Array:
     """Identity (one device)."""
     return x
 
 
-def optimization_barrier(operand):
+def optimization_barrier(operand: ArrayLike) -> Array:
     """Identity on a pytree (fungrad's optimizer never moves work across it: it is a no-op)."""
     return operand
 
@@ -1324,15 +1368,15 @@ class Token:
         return "Token()"
 
 
-def create_token(_=None):
+def create_token(_: Any = None) -> Array:
     return Token()
 
 
-def after_all(*operands):
+def after_all(*operands: ArrayLike) -> Array:
     return Token()
 
 
-def platform_dependent(*args, default=None, **per_platform):
+def platform_dependent(*args: Any, default: Any = None, **per_platform: Any) -> Any:
     """Call the branch for "cpu" (fungrad's one platform), else `default`."""
     fn = per_platform.get("cpu", default)
     if fn is None:
@@ -1341,7 +1385,7 @@ def platform_dependent(*args, default=None, **per_platform):
     return fn(*args)
 
 
-def composite(decomposition, name, version=0):
+def composite(decomposition: Any, name: Any, version: int = 0) -> Array:
     """A function marked as a composite op: fungrad runs its decomposition."""
     @functools.wraps(decomposition)
     def f(*args, **kwargs):
@@ -1351,8 +1395,9 @@ def composite(decomposition, name, version=0):
 
 
 # ------------------------------------------------------------------ shape helpers
-def reduce_window_shape_tuple(operand_shape, window_dimensions, window_strides, padding,
-                              base_dilation=None, window_dilation=None):
+def reduce_window_shape_tuple(operand_shape: Any, window_dimensions: Sequence[int],
+                              window_strides: Sequence[int], padding: Any,
+                              base_dilation: Any = None, window_dilation: Any = None) -> Array:
     nd = len(operand_shape)
     bd = base_dilation or (1,) * nd
     wd = window_dilation or (1,) * nd
@@ -1365,7 +1410,8 @@ def reduce_window_shape_tuple(operand_shape, window_dimensions, window_strides, 
     return tuple(out)
 
 
-def conv_shape_tuple(lhs_shape, rhs_shape, strides, pads, batch_group_count=1):
+def conv_shape_tuple(lhs_shape: Any, rhs_shape: Any, strides: Sequence[int] | None, pads: Any,
+                     batch_group_count: int = 1) -> Array:
     """The output shape of a convolution in NC... / OI... layout."""
     if isinstance(pads, str):
         from fungrad._lax.conv import padtype_to_pads
@@ -1374,7 +1420,7 @@ def conv_shape_tuple(lhs_shape, rhs_shape, strides, pads, batch_group_count=1):
     return (lhs_shape[0] // batch_group_count, rhs_shape[0]) + spatial
 
 
-def conv_general_permutations(dimension_numbers):
+def conv_general_permutations(dimension_numbers: Any) -> Array:
     """(lhs_perm, rhs_perm, out_perm) of string dimension numbers such as ("NHWC", "HWIO",
     "NHWC"): each takes its array's axes to (N, C, spatial...) / (O, I, spatial...) order, the
     spatial axes ordered as in the kernel's spec."""
@@ -1407,13 +1453,15 @@ def _from_nc(shape_nc, out_perm):
     return tuple(out)
 
 
-def conv_general_shape_tuple(lhs_shape, rhs_shape, window_strides, padding, dimension_numbers):
+def conv_general_shape_tuple(lhs_shape: Any, rhs_shape: Any, window_strides: Sequence[int], padding: Any,
+                             dimension_numbers: Any) -> Array:
     """The output shape of conv_general_dilated with string dimension numbers."""
     lhs, rhs, op = _nc_shapes(lhs_shape, rhs_shape, dimension_numbers)
     return _from_nc(conv_shape_tuple(lhs, rhs, window_strides, padding), op)
 
 
-def conv_transpose_shape_tuple(lhs_shape, rhs_shape, window_strides, padding, dimension_numbers):
+def conv_transpose_shape_tuple(lhs_shape: Any, rhs_shape: Any, window_strides: Sequence[int], padding: Any,
+                               dimension_numbers: Any) -> Array:
     """The output shape of conv_transpose: per spatial axis the stride-dilated input
     (i - 1) s + 1, padded, less the window's k - 1."""
     from fungrad._lax.conv import _conv_transpose_padding
@@ -1427,7 +1475,7 @@ def conv_transpose_shape_tuple(lhs_shape, rhs_shape, window_strides, padding, di
 
 
 # ------------------------------------------------------------------ custom solvers
-def custom_root(f, initial_guess, solve, tangent_solve, has_aux=False):
+def custom_root(f: Fun, initial_guess: Any, solve: Fun, tangent_solve: Fun, has_aux: bool = False) -> Array:
     """solve(f, initial_guess), differentiated by the implicit function theorem rather than
     through the solver: at a root x* of f(x, theta) = 0 (theta: the values f closes over),
     dx* = -tangent_solve(J_x f, J_theta f dtheta)."""
@@ -1470,7 +1518,8 @@ def custom_root(f, initial_guess, solve, tangent_solve, has_aux=False):
     return root(guess, *consts)
 
 
-def custom_linear_solve(matvec, b, solve, transpose_solve=None, symmetric=False, has_aux=False):
+def custom_linear_solve(matvec: Fun, b: ArrayLike, solve: Fun, transpose_solve: Fun | None = None,
+                        symmetric: bool = False, has_aux: bool = False) -> Array:
     """x = solve(matvec, b) for the linear map `matvec` (A), differentiated implicitly rather
     than through the solver (which may iterate, e.g. conjugate gradients on while_loop): the
     cotangent of b is transpose_solve(A^T, ct) (solve itself where symmetric=True), and the

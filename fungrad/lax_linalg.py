@@ -149,3 +149,5 @@ def symmetric_product(a_matrix, c_matrix, *, alpha=1.0, beta=0.0, symmetrize_out
     dt = get_aval(a).dtype
     out = L.add(L.mul(np.asarray(alpha, dt), _D.mm(a, _D.mT(a))), L.mul(np.asarray(beta, dt), c))
     return _sym(out) if symmetrize_output else out
+
+__dir__ = __all__.copy  # dir() lists the public names only

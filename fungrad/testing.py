@@ -14,6 +14,10 @@ fungrad's (and JAX's) transposes are adjoints, unconjugated.
 
 Imports: _api, _core.tree (a public facade).
 """
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
 import numpy as np
 
 from fungrad._api.forward import jvp
@@ -60,9 +64,17 @@ def _axpy(a, t_leaves, x_leaves):
     return [x if t is None else np.asarray(x) + a * t for x, t in zip(x_leaves, t_leaves)]
 
 
-def numerical_jvp(f, args, tangents, eps=1e-5):
+def numerical_jvp(f: Callable[..., Any], args: Sequence[Any], tangents: Sequence[Any],
+                  eps: float = 1e-5) -> Any:
     """Central difference (f(args + eps t) - f(args - eps t)) / (2 eps), as a flat list of output
-    leaves (None for non-float outputs). `tangents` is a flat list matching args' leaves."""
+    leaves (None for non-float outputs). `tangents` is a flat list matching args' leaves.
+
+    >>> import numpy as np, fungrad.numpy as fnp
+    >>> from fungrad.testing import numerical_jvp
+    >>> out = numerical_jvp(fnp.sin, (0.0,), (1.0,))
+    >>> bool(np.allclose(out, 1.0))
+    True
+    """
     leaves, treedef = tree_flatten(tuple(args))
     plus = _leaves(f(*tree_unflatten(treedef, _axpy(eps, tangents, leaves))))
     minus = _leaves(f(*tree_unflatten(treedef, _axpy(-eps, tangents, leaves))))
@@ -87,8 +99,15 @@ def _assert_close(name, actual, expected, atol, rtol):
                                    atol=atol, rtol=rtol, err_msg=f"{name}: output leaf {i}")
 
 
-def check_jvp(f, args, atol=None, rtol=None, eps=None, rng=None):
-    """fungrad.jvp(f) against central differences in a random direction; returns the direction."""
+def check_jvp(f: Callable[..., Any], args: Sequence[Any], atol: float | None = None,
+              rtol: float | None = None, eps: float | None = None, rng: Any = None) -> Any:
+    """fungrad.jvp(f) against central differences in a random direction; returns the direction.
+
+    >>> import numpy as np, fungrad.numpy as fnp
+    >>> from fungrad.testing import check_jvp
+    >>> check_jvp(fnp.sin, (np.array([0.5, 1.0]),))
+    (array([ 0.12573022, -0.13210486]),)
+    """
     atol, rtol, eps = _tolerances(args, atol, rtol, eps)
     rng = np.random.default_rng(0) if rng is None else rng
     t_leaves, treedef = _random_like(tuple(args), rng)
@@ -98,8 +117,14 @@ def check_jvp(f, args, atol=None, rtol=None, eps=None, rng=None):
     return tangents
 
 
-def check_vjp(f, args, atol=None, rtol=None, eps=None, rng=None):
-    """<ct, J t> by finite differences against <vjp(ct), t> for random ct and t."""
+def check_vjp(f: Callable[..., Any], args: Sequence[Any], atol: float | None = None,
+              rtol: float | None = None, eps: float | None = None, rng: Any = None) -> Any:
+    """<ct, J t> by finite differences against <vjp(ct), t> for random ct and t.
+
+    >>> import numpy as np, fungrad.numpy as fnp
+    >>> from fungrad.testing import check_vjp
+    >>> check_vjp(fnp.sin, (np.array([0.5, 1.0]),))
+    """
     atol, rtol, eps = _tolerances(args, atol, rtol, eps)
     rng = np.random.default_rng(1) if rng is None else rng
     out, pull = vjp(f, *args)
@@ -116,11 +141,14 @@ def check_vjp(f, args, atol=None, rtol=None, eps=None, rng=None):
                                err_msg="vjp: <J^T ct, t> != <ct, J t>")
 
 
-def check_grads(f, args, order=1, modes=("fwd", "rev"), atol=None, rtol=None, eps=None):
+def check_grads(f: Callable[..., Any], args: Sequence[Any], order: int = 1,
+                modes: Sequence[str] = ("fwd", "rev"), atol: float | None = None,
+                rtol: float | None = None, eps: float | None = None) -> None:
     """Check JVPs ("fwd") and VJPs ("rev") of `f` at `args` (a tuple) against finite differences,
     and, for order > 1, the derivatives of those derivative functions, recursively.
 
     >>> import numpy as np, fungrad.numpy as fnp
+    >>> from fungrad.testing import check_grads
     >>> check_grads(fnp.sin, (np.array([0.5, 1.0]),), order=2)
     """
     args = tuple(args)
@@ -154,3 +182,5 @@ def _fill_none(tangents, args):
     a_leaves = tree_flatten(args)[0]
     return tree_unflatten(treedef, [np.zeros_like(np.asarray(a)) if t is None else t
                                     for t, a in zip(t_leaves, a_leaves)])
+
+__dir__ = __all__.copy  # dir() lists the public names only

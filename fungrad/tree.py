@@ -6,6 +6,10 @@
 >>> fg.tree.structure({'a': 1, 'b': (2, None)})
 PyTreeDef({'a': *, 'b': (*, None)})
 """
+from __future__ import annotations
+
+from typing import Any
+
 import dataclasses
 
 from fungrad._core.tree import (
@@ -21,7 +25,7 @@ __all__ = ["all", "broadcast", "flatten", "flatten_with_path", "leaves", "leaves
            "transpose", "unflatten"]
 
 
-def static(**kwargs):
+def static(**kwargs: Any) -> Any:
     """A dataclass field that register_dataclass treats as static (aux data, not a leaf):
     `dataclasses.field(**kwargs)` with `metadata["static"] = True`.
 
@@ -30,10 +34,12 @@ def static(**kwargs):
     ... @dataclasses.dataclass
     ... class Op:
     ...     x: float
-    ...     kind: str = static(default="add")
+    ...     kind: str = fg.tree.static(default="add")
     >>> fg.tree.structure(Op(1.0))
     PyTreeDef(CustomNode(Op[('add',)], [*]))
     """
     metadata = dict(kwargs.pop("metadata", None) or {})
     metadata["static"] = True
     return dataclasses.field(metadata=metadata, **kwargs)
+
+__dir__ = __all__.copy  # dir() lists the public names only

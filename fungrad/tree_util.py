@@ -27,3 +27,14 @@ KeyEntry = DictKey | SequenceKey | GetAttrKey | FlattenedIndexKey
 """The type of one entry of a key path (user key types from flatten_with_keys are also allowed)."""
 KeyPath = tuple
 """A key path: a tuple of key entries, root first."""
+
+__all__ = [
+    "DictKey", "FlattenedIndexKey", "GetAttrKey", "KeyEntry", "KeyPath", "Partial", "PyTreeDef",
+    "SequenceKey", "TreeCycleError", "TreeKeyError", "TreeStructureError", "all_leaves",
+    "flatten_one_level", "flatten_one_level_with_keys", "is_tree_node", "keystr", "register_dataclass",
+    "register_pytree_node", "register_pytree_node_class", "register_pytree_with_keys",
+    "register_pytree_with_keys_class", "register_static", "tree_all", "tree_broadcast", "tree_flatten",
+    "tree_flatten_with_path", "tree_leaves", "tree_leaves_with_path", "tree_map", "tree_map_with_path",
+    "tree_reduce", "tree_reduce_associative", "tree_structure", "tree_transpose", "tree_unflatten",
+    "treedef_children", "treedef_is_leaf", "treedef_tuple"]
+__dir__ = __all__.copy  # dir() lists the public names only

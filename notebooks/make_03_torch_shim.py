@@ -4,11 +4,7 @@
 
 Every printed output is what PyTorch 2.13 prints for the same cell with ``import torch``.
 """
-import pathlib
-
-import nbformat
-from nbclient import NotebookClient
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell
 
 md, code = new_markdown_cell, new_code_cell
 
@@ -174,16 +170,20 @@ cells = [
          "            p.grad = None\n"
          "    if step % 100 == 0:\n"
          "        print(step, round(loss.item(), 4))"),
+    md("The fit after those steps, drawn with matplotlib from the tensors' numpy arrays "
+       "(`.numpy()`, as in PyTorch):"),
+    code("import matplotlib.pyplot as plt\n\n"
+         "with torch.no_grad():\n"
+         "    pred = torch.tanh(X @ w1 + b1) @ w2 + b2\n"
+         "plt.figure(figsize=(6, 3))\n"
+         "plt.plot(X.numpy(), Y.numpy(), 'o', ms=3, label='sin(2x)')\n"
+         "plt.plot(X.numpy(), pred.numpy(), label='MLP')\n"
+         "plt.legend()\n"
+         "plt.show()"),
     md("The same loop runs with `import torch`, to the same losses. `benchmarks/torch_mlp.py` "
        "times it against PyTorch."),
 ]
 
 if __name__ == "__main__":
-    nb = new_notebook(cells=cells, metadata={"kernelspec": {
-        "name": "python3", "display_name": "Python 3", "language": "python"}})
-    root = pathlib.Path(__file__).resolve().parent
-    NotebookClient(nb, timeout=60, kernel_name="python3",
-                   resources={"metadata": {"path": str(root)}}).execute()
-    out = root / "03_torch_shim.ipynb"
-    nbformat.write(nb, out)
-    print(f"wrote {out}")
+    from _build import build
+    build(cells, __file__)

@@ -2,7 +2,7 @@
 fungrad module, at top level or inside a function, must name a layer at or below its own:
 
     _core -> _lax -> _interp -> _hop -> _api -> (lax.py, numpy, random, nn, scipy, tree,
-    tree_util, flatten_util, extend, debug, ad_checkpoint, config, errors, testing, __init__,
+    tree_util, flatten_util, extend, debug, ad_checkpoint, config, errors, testing, typing, __init__,
     __main__) -> torch
 
 A new top-level module or package must be given a layer here.
@@ -22,7 +22,7 @@ LAYERS = {
     "__init__": FACADE, "__main__": FACADE, "_tour": FACADE,
     "random": FACADE, "nn": FACADE, "scipy": FACADE, "tree": FACADE, "flatten_util": FACADE,
     "extend": FACADE, "debug": FACADE, "ad_checkpoint": FACADE, "config": FACADE,
-    "lax_ext": FACADE, "lax_linalg": FACADE,
+    "lax_ext": FACADE, "lax_linalg": FACADE, "typing": FACADE,
     "torch": 6,
 }
 NAMES = {v: k for k, v in LAYERS.items()} | {FACADE: "public facade"}

@@ -172,6 +172,22 @@ def test_derivative_conventions_at_kinks():
     assert fg.grad(fg.grad(nn.relu))(1.0) == 0.0
 
 
+def test_softplus_higher_derivatives_at_zero():
+    # max(x, 0) + log1p(exp(-|x|)) has kinks at 0 that cancel in the value; differentiating the
+    # formula made every second derivative 0 there (the Hessian of a logistic loss at theta = 0)
+    xs = np.array([-2.0, 0.0, 0.5])
+    s = 1 / (1 + np.exp(-xs))
+    d2, d3 = fg.grad(fg.grad(nn.softplus)), fg.grad(fg.grad(fg.grad(nn.softplus)))
+    np.testing.assert_allclose(fg.vmap(d2)(xs), s * (1 - s), rtol=1e-12)
+    np.testing.assert_allclose(fg.vmap(d3)(xs), s * (1 - s) * (1 - 2 * s), rtol=1e-12, atol=1e-15)
+    assert fg.grad(fg.grad(nn.log_sigmoid))(0.0) == -0.25
+    X = np.random.default_rng(0).standard_normal((6, 3))
+    H = fg.hessian(lambda t: -fnp.mean(nn.log_sigmoid(X @ t)))(np.zeros(3))
+    np.testing.assert_allclose(H, X.T @ X / 24, rtol=1e-12)
+    np.testing.assert_allclose(fg.jit(fg.hessian(lambda t: fnp.sum(nn.softplus(X @ t))))(np.zeros(3)),
+                               X.T @ X / 4, rtol=1e-12)
+
+
 def test_numerical_stability():
     big = np.array([-1000.0, -50.0, 50.0, 1000.0])
     np.testing.assert_allclose(nn.log_sigmoid(big), [-1000.0, -50.0, -np.exp(-50.0), 0.0],

@@ -533,11 +533,8 @@ def _float_args(f, args):
     return tuple(i for i, a in enumerate(args) if is_float(a.dtype))
 
 
-@pytest.mark.parametrize("f", DIFF, ids=[f.name for f in DIFF])
-def test_gradients_against_finite_differences(f):
-    args = f.args(np.random.default_rng(4))
-    nums = _float_args(f, args)
-
+def of_float_args(f, args, nums):
+    """f's row as a function of its float arguments `nums` only (the others fixed to args)."""
     def g(*diff_args):
         full = list(args)
         for i, a in zip(nums, diff_args):
@@ -545,7 +542,14 @@ def test_gradients_against_finite_differences(f):
         with quiet():
             out = f.fun(fnp, *full)
         return fnp.where(fnp.isnan(out), 0.0, out)  # NaN entries (nan* inputs): no gradient
+    return g
 
+
+@pytest.mark.parametrize("f", DIFF, ids=[f.name for f in DIFF])
+def test_gradients_against_finite_differences(f):
+    args = f.args(np.random.default_rng(4))
+    nums = _float_args(f, args)
+    g = of_float_args(f, args, nums)
     with quiet():  # (an all-NaN slice of the nan* rows gives NaN, with numpy's warnings)
         check_grads(g, [args[i] for i in nums], order=f.order)
 

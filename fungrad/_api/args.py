@@ -11,6 +11,15 @@ from fungrad._core.trace import Tracer, get_aval
 from fungrad._core.tree import tree_unflatten
 
 
+def check_callable(name, fun):
+    """`fun` if it is callable, else the TypeError JAX raises ("Expected a callable value")."""
+    if not callable(fun):
+        raise TypeError(f"{name}: expected a callable value (the function to transform), got "
+                        f"{type(fun).__name__} {fun!r:.40}. Fix: pass the function itself, "
+                        f"e.g. {name}(f) rather than {name}(f(x)).")
+    return fun
+
+
 def check_argnums(name, argnums, nargs):
     """Normalize argnums to a tuple, raising a clear error when one is out of range."""
     single = isinstance(argnums, int)

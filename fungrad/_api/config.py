@@ -19,6 +19,10 @@ implemented: setting them True warns. Unknown names raise AttributeError, as in 
 
 Imports: nothing from fungrad.
 """
+from __future__ import annotations
+
+from typing import Any
+
 import contextlib
 import contextvars
 import warnings
@@ -191,7 +195,7 @@ def jit_disabled():
 
 
 @contextlib.contextmanager
-def disable_jit(disable=True):
+def disable_jit(disable: bool = True) -> Any:
     """Context manager: fungrad.jit runs functions eagerly (op by op, with Python side effects on
     every call and concrete values, so print and `if x > 0` work), for debugging.
 

@@ -5,6 +5,11 @@ higher-order primitive, so every transform (grad, jvp, vmap, jit, make_jaxpr) un
 
 Imports: _core, _lax, _interp.staging, _hop, _api.args.
 """
+from __future__ import annotations
+
+from typing import Sequence
+
+from fungrad._core.typing import ArrayLike, Fun, PyTree
 import numpy as np
 
 from fungrad._api.args import as_leaf
@@ -73,7 +78,7 @@ def _branches(funs, names, operands, reference_last=False):
     return branches, consts + leaves, staged[0][2]
 
 
-def switch(index, branches, *operands):
+def switch(index: ArrayLike, branches: Sequence[Fun], *operands: PyTree) -> PyTree:
     """Apply branches[index](*operands); index is clamped to [0, len(branches) - 1].
 
     >>> import fungrad as fg, fungrad.numpy as fnp
@@ -92,13 +97,13 @@ def switch(index, branches, *operands):
         index = convert_element_type(index, np.int32)
         index = lax_min(lax_max(index, np.int32(0)), np.int32(hi))
     else:
-        index = np.int32(min(max(int(index), 0), hi))
+        index = np.int32(min(max(int(index), 0), hi))  # type: ignore[arg-type]  # concrete here
     names = [f"branch {k}" for k in range(len(branches))]
     jaxprs, ops, out_tree = _branches(branches, names, operands)
     return tree_unflatten(out_tree, bind_cond(index, ops, jaxprs))
 
 
-def cond(pred, true_fun, false_fun, *operands):
+def cond(pred: ArrayLike, true_fun: Fun, false_fun: Fun, *operands: PyTree) -> PyTree:
     """true_fun(*operands) if pred else false_fun(*operands), for a traced scalar pred.
 
     Both branches are traced; under vmap with a batched pred both run and a select picks.
@@ -140,7 +145,8 @@ def _leading_length(x_leaves, length):
     return lengths.pop()
 
 
-def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+def scan(f: Fun, init: PyTree, xs: PyTree = None, length: int | None = None, reverse: bool = False,
+         unroll: int | bool = 1) -> tuple[PyTree, PyTree]:
     """Loop `carry, y = f(carry, x)` over the leading axis of xs; returns (carry, stacked ys).
 
     carry, xs and ys are pytrees. reverse=True scans from the end (ys stay in xs order).
@@ -185,7 +191,7 @@ def _check_carry(name, in_tree, in_avals, out_tree, out_avals):
                 f"e.g. init as {short_name(b.dtype)} or .astype({a.dtype.name!r}).")
 
 
-def while_loop(cond_fun, body_fun, init_val):
+def while_loop(cond_fun: Fun, body_fun: Fun, init_val: PyTree) -> PyTree:
     """Repeat `val = body_fun(val)` while `cond_fun(val)`; returns the final val (a pytree).
 
     Forward mode (jvp) and vmap work; reverse mode raises (use fori_loop, scan or custom_vjp).
@@ -209,7 +215,7 @@ def while_loop(cond_fun, body_fun, init_val):
     return unflat(bind_while(cond_c, body_c, leaves, cond_j, body_j))
 
 
-def fori_loop(lower, upper, body_fun, init_val):
+def fori_loop(lower: ArrayLike, upper: ArrayLike, body_fun: Fun, init_val: PyTree) -> PyTree:
     """`for i in range(lower, upper): val = body_fun(i, val)`; returns val.
 
     With Python-int (static) bounds it lowers to scan and supports reverse mode; with traced
@@ -220,7 +226,7 @@ def fori_loop(lower, upper, body_fun, init_val):
     array(6)
     """
     if not isinstance(lower, Tracer) and not isinstance(upper, Tracer):
-        lo, hi = int(lower), int(upper)
+        lo, hi = int(lower), int(upper)  # type: ignore[arg-type]  # concrete here
         i0 = np.asarray(lo, np.result_type(np.asarray(lower), np.asarray(upper)))
 
         def step(carry, _):
@@ -239,7 +245,7 @@ def fori_loop(lower, upper, body_fun, init_val):
     return val
 
 
-def map(f, xs):
+def map(f: Fun, xs: PyTree) -> PyTree:
     """[f(x) for x in xs] along the leading axis, stacked; sequential (a scan with no carry).
 
     >>> import fungrad as fg, fungrad.numpy as fnp

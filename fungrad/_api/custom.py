@@ -6,12 +6,17 @@ first to the rule). checkpoint(f, policy=...) recomputes f's intermediates in th
 
 Imports: _core, _api.args, _hop.
 """
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from fungrad._core.typing import Fun
 import functools
 import inspect
 
 import numpy as np
 
-from fungrad._api.args import as_leaf
+from fungrad._api.args import as_leaf, check_callable
 from fungrad._core.trace import Tracer, get_aval
 from fungrad._core.tree import tree_flatten, tree_unflatten
 from fungrad._hop._util import closes_over_tracers, is_eager, stage_closed
@@ -70,18 +75,20 @@ class custom_jvp:
     array(2.)
     """
 
-    def __init__(self, fun, nondiff_argnums=()):
+    __name__: str  # functools.update_wrapper copies fun's
+
+    def __init__(self, fun: Fun, nondiff_argnums: Sequence[int] = ()) -> None:
         functools.update_wrapper(self, fun)
         self.fun = fun
         self.nondiff_argnums = tuple(nondiff_argnums)
-        self.jvp = None
+        self.jvp: Fun | None = None
 
-    def defjvp(self, jvp):
+    def defjvp(self, jvp: Fun) -> Fun:
         """Set the rule `jvp(*nondiff_args, primals, tangents) -> (primal_out, tangent_out)`."""
         self.jvp = jvp
         return jvp
 
-    def defjvps(self, *tangent_fns):
+    def defjvps(self, *tangent_fns: Fun | None) -> None:
         """One rule per argument, `fn(t, primal_out, *primals) -> tangent_out`, summed."""
         def jvp(primals, tangents):
             out = self.fun(*primals)
@@ -93,7 +100,7 @@ class custom_jvp:
             return out, total
         self.jvp = jvp
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self.jvp is None:
             raise AttributeError(f"No JVP rule defined for custom_jvp function "
                                  f"{self.__name__}; call .defjvp(rule) first.")
@@ -101,7 +108,7 @@ class custom_jvp:
         if is_eager():
             return self.fun(*args)
         sp = _Split(args, self.nondiff_argnums)
-        out_tree = []
+        out_tree: list[Any] = []
 
         def flat_fun(*leaves):
             out_leaves, tree = tree_flatten(self.fun(*sp.full_args(leaves)))
@@ -155,18 +162,21 @@ class custom_vjp:
     array(2.)
     """
 
-    def __init__(self, fun, nondiff_argnums=()):
+    __name__: str  # functools.update_wrapper copies fun's
+
+    def __init__(self, fun: Fun, nondiff_argnums: Sequence[int] = ()) -> None:
         functools.update_wrapper(self, fun)
         self.fun = fun
         self.nondiff_argnums = tuple(nondiff_argnums)
-        self.fwd = self.bwd = None
+        self.fwd: Fun | None = None
+        self.bwd: Fun | None = None
 
-    def defvjp(self, fwd, bwd):
+    def defvjp(self, fwd: Fun, bwd: Fun) -> None:
         """fwd(*args) -> (out, residuals); bwd(*nondiff_args, residuals, ct) -> tuple with one
         cotangent (or None) per differentiable argument."""
         self.fwd, self.bwd = fwd, bwd
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self.fwd is None:
             raise AttributeError(f"No VJP rule defined for custom_vjp function "
                                  f"{self.__name__}; call .defvjp(fwd, bwd) first.")
@@ -175,7 +185,8 @@ class custom_vjp:
             return self.fun(*args)
         sp = _Split(args, self.nondiff_argnums)
         name = f"custom_vjp({self.__name__})"
-        out_tree, res_info = [], []
+        out_tree: list[Any] = []
+        res_info: list[Any] = []
 
         def flat_fun(*leaves):
             out_leaves, tree = tree_flatten(self.fun(*sp.full_args(leaves)))
@@ -239,7 +250,8 @@ class checkpoint_policies:
     offload_dot_with_no_batch_dims = staticmethod(_policies.offload_dot_with_no_batch_dims)
 
 
-def checkpoint(fun, prevent_cse=True, policy=None, static_argnums=()):
+def checkpoint(fun: Fun, prevent_cse: bool = True, policy: Fun | None = None,
+               static_argnums: int | Sequence[int] = ()) -> Fun:
     """Wrap `fun` so reverse mode recomputes its intermediates in the backward pass instead of
     storing them (less memory, more compute). `policy(prim, *avals, **params) -> bool` marks
     intermediates that may be saved anyway (see checkpoint_policies). Alias: remat.
@@ -248,6 +260,7 @@ def checkpoint(fun, prevent_cse=True, policy=None, static_argnums=()):
     >>> fg.grad(fg.checkpoint(lambda x: fnp.sin(fnp.sin(x))))(0.0)
     array(1.)
     """
+    check_callable("checkpoint", fun)
     static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
     if policy is not None and not isinstance(policy, Policy):
         policy = Policy(policy, getattr(policy, "__name__", "policy"))

@@ -7,6 +7,11 @@ synchronous: a result exists when the call returns).
 
 Imports: _core.
 """
+from __future__ import annotations
+
+from typing import Any
+
+from fungrad._core.typing import PyTree
 import numpy as np
 
 from fungrad._core.errors import ConcretizationError
@@ -46,14 +51,25 @@ def _check_backend(name, backend):
                        "leave it out.")
 
 
-def devices(backend=None):
-    """[CpuDevice(id=0)]."""
+def devices(backend: str | None = None) -> list[Any]:
+    """[CpuDevice(id=0)].
+
+    >>> import fungrad as fg
+    >>> fg.devices()
+    [CpuDevice(id=0)]
+    """
     _check_backend("devices", backend)
     return [_CPU]
 
 
-def local_devices(process_index=None, backend=None, host_id=None):
-    """[CpuDevice(id=0)]."""
+def local_devices(process_index: int | None = None, backend: str | None = None,
+                  host_id: int | None = None) -> list[Any]:
+    """[CpuDevice(id=0)].
+
+    >>> import fungrad as fg
+    >>> fg.local_devices()
+    [CpuDevice(id=0)]
+    """
     _check_backend("local_devices", backend)
     for what, v in (("process_index", process_index), ("host_id", host_id)):
         if v not in (None, 0):
@@ -61,28 +77,55 @@ def local_devices(process_index=None, backend=None, host_id=None):
     return [_CPU]
 
 
-def device_count(backend=None):
-    """1."""
+def device_count(backend: str | None = None) -> int:
+    """1.
+
+    >>> import fungrad as fg
+    >>> fg.device_count()
+    1
+    """
     _check_backend("device_count", backend)
     return 1
 
 
-def local_device_count(backend=None):
-    """1."""
+def local_device_count(backend: str | None = None) -> int:
+    """1.
+
+    >>> import fungrad as fg
+    >>> fg.local_device_count()
+    1
+    """
     _check_backend("local_device_count", backend)
     return 1
 
 
-def default_backend():
-    """'cpu'."""
+def default_backend() -> str:
+    """'cpu'.
+
+    >>> import fungrad as fg
+    >>> fg.default_backend()
+    'cpu'
+    """
     return "cpu"
 
 
-def process_index(backend=None):
+def process_index(backend: str | None = None) -> int:
+    """0: this process's index among the processes of a multi-host run (there is one).
+
+    >>> import fungrad as fg
+    >>> fg.process_index()
+    0
+    """
     return 0
 
 
-def process_count(backend=None):
+def process_count(backend: str | None = None) -> int:
+    """1: the number of processes of a multi-host run (fungrad runs in one).
+
+    >>> import fungrad as fg
+    >>> fg.process_count()
+    1
+    """
     return 1
 
 
@@ -94,10 +137,16 @@ def _check_device(name, device):
                     "fungrad has one CPU device and no shardings.")
 
 
-def device_put(x, device=None, *, src=None, donate=False, may_alias=None):
+def device_put(x: PyTree, device: Any = None, *, src: Any = None, donate: bool = False,
+               may_alias: bool | None = None) -> PyTree:
     """`x` (a pytree) with every leaf as an array on the CPU device: numpy arrays are copied
     (unless donate or may_alias is true), Python and numpy scalars become 0-d arrays, traced
-    values pass through."""
+    values pass through.
+
+    >>> import fungrad as fg
+    >>> fg.device_put(1.5)
+    array(1.5)
+    """
     _check_device("device_put", device)
     _check_device("device_put (src)", src)
     copy = not (donate or may_alias)
@@ -117,9 +166,14 @@ def device_put(x, device=None, *, src=None, donate=False, may_alias=None):
     return tree_map(put, x)
 
 
-def device_get(x):
+def device_get(x: PyTree) -> PyTree:
     """`x` (a pytree) with every array leaf as a numpy array; other leaves are returned as they
-    are. Traced values raise: they have no value to fetch inside a transform."""
+    are. Traced values raise: they have no value to fetch inside a transform.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> fg.device_get({"w": fnp.arange(3)})
+    {'w': array([0, 1, 2])}
+    """
     def get(leaf):
         if isinstance(leaf, Tracer):
             raise ConcretizationError(
@@ -133,9 +187,14 @@ def device_get(x):
     return tree_map(get, x)
 
 
-def block_until_ready(x):
+def block_until_ready(x: PyTree) -> PyTree:
     """Wait until every array in the pytree `x` is computed, and return `x`. numpy computes
-    synchronously, so this only calls `.block_until_ready()` on leaves that have it."""
+    synchronously, so this only calls `.block_until_ready()` on leaves that have it.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> fg.block_until_ready({"a": fnp.ones(2)})
+    {'a': array([1., 1.])}
+    """
     for leaf in tree_leaves(x):
         method = getattr(type(leaf), "block_until_ready", None)
         if method is not None and not isinstance(leaf, Tracer):

@@ -2,6 +2,11 @@
 
 Imports: _core, _interp, _api.args.
 """
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from fungrad._core.typing import Fun, PyTree
 import numpy as np
 
 from fungrad._core.traceback_util import api_boundary
@@ -11,7 +16,7 @@ from fungrad._core.eval import run_closed
 from fungrad._core.trace import get_aval
 from fungrad._core.tree import tree_flatten, tree_structure, tree_unflatten
 from fungrad._core.zero import Zero, instantiate, zeros_like_aval
-from fungrad._api.args import as_leaf, split_aux
+from fungrad._api.args import as_leaf, check_callable, split_aux
 from fungrad._interp.jvp import jvp_flat
 from fungrad._interp.linearize import linearize_flat
 
@@ -45,7 +50,8 @@ def _output_tangent(t):
 
 
 @api_boundary
-def jvp(fun, primals, tangents, has_aux=False):
+def jvp(fun: Fun, primals: Sequence[PyTree], tangents: Sequence[PyTree],
+        has_aux: bool = False) -> tuple[Any, ...]:
     """(fun(*primals), directional derivative of fun at primals along tangents).
 
     primals and tangents are tuples (or lists) of the same structure.
@@ -54,6 +60,7 @@ def jvp(fun, primals, tangents, has_aux=False):
     >>> fg.jvp(fnp.sin, (0.0,), (3.0,))
     (array(0.), array(3.))
     """
+    check_callable("jvp", fun)
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         raise TypeError("jvp: primals and tangents must be tuples (or lists) of arguments, e.g. "
                         "fg.jvp(f, (x,), (t,)).")
@@ -78,7 +85,7 @@ def jvp(fun, primals, tangents, has_aux=False):
 
 
 @api_boundary
-def linearize(fun, *primals):
+def linearize(fun: Fun, *primals: PyTree) -> tuple[PyTree, Fun]:
     """(fun(*primals), f_jvp) where f_jvp(*tangents) evaluates the linearized function.
 
     The primal computation runs once; f_jvp replays only the recorded tangent program.
@@ -88,6 +95,7 @@ def linearize(fun, *primals):
     >>> f_jvp(2.0)
     array(2.)
     """
+    check_callable("linearize", fun)
     leaves, in_tree = tree_flatten(primals)
     leaves = [as_leaf(x) for x in leaves]
 

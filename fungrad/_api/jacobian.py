@@ -2,6 +2,10 @@
 
 Imports: _core, lax, _api.
 """
+from __future__ import annotations
+
+
+from fungrad._core.typing import ArgNums, Fun
 import functools
 
 import numpy as np
@@ -11,7 +15,7 @@ from fungrad._core.dtypes import is_float
 from fungrad._core.trace import get_aval
 from fungrad._core.tree import tree_flatten, tree_unflatten
 from fungrad._lax import moveaxis, reshape
-from fungrad._api.args import as_leaf, check_argnums, check_differentiable
+from fungrad._api.args import as_leaf, check_argnums, check_callable, check_differentiable
 from fungrad._api.forward import jvp
 from fungrad._api.reverse import check_complex_inputs, check_complex_output, vjp
 from fungrad._api.vmap import vmap
@@ -56,7 +60,7 @@ def _assemble(out_leaves, out_tree, in_avals, diff_tree, single, blocks_for):
     return tree_unflatten(out_tree, rows)
 
 
-def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
+def jacfwd(fun: Fun, argnums: ArgNums = 0, has_aux: bool = False, holomorphic: bool = False) -> Fun:
     """Jacobian by forward mode: one batched jvp over the standard basis of the inputs.
 
     Inputs must be real, as in JAX (complex inputs: holomorphic=True for the complex derivative
@@ -67,6 +71,7 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
     array([[2., 0.],
            [0., 4.]])
     """
+    check_callable("jacfwd", fun)
     @functools.wraps(fun)
     @api_boundary
     def jac_f(*args):
@@ -101,7 +106,7 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
     return jac_f
 
 
-def jacrev(fun, argnums=0, has_aux=False, holomorphic=False):
+def jacrev(fun: Fun, argnums: ArgNums = 0, has_aux: bool = False, holomorphic: bool = False) -> Fun:
     """Jacobian by reverse mode: one vjp, pulled back over the standard basis of the outputs.
 
     Outputs must be real, as in JAX (complex inputs then get grad's convention, see
@@ -112,6 +117,7 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False):
     array([[2., 0.],
            [0., 4.]])
     """
+    check_callable("jacrev", fun)
     @functools.wraps(fun)
     @api_boundary
     def jac_f(*args):
@@ -145,7 +151,7 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False):
 jacobian = jacrev
 
 
-def hessian(fun, argnums=0, has_aux=False, holomorphic=False):
+def hessian(fun: Fun, argnums: ArgNums = 0, has_aux: bool = False, holomorphic: bool = False) -> Fun:
     """Hessian of a scalar function: jacfwd(jacrev(fun)), forward over reverse.
 
     >>> import fungrad as fg, fungrad.numpy as fnp
@@ -153,4 +159,5 @@ def hessian(fun, argnums=0, has_aux=False, holomorphic=False):
     array([[ 6.,  0.],
            [ 0., 12.]])
     """
+    check_callable("hessian", fun)
     return jacfwd(jacrev(fun, argnums, has_aux, holomorphic), argnums, has_aux, holomorphic)

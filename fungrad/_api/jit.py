@@ -9,13 +9,18 @@ first call with each new signature, not on every call, as in JAX.
 
 Imports: _core, _interp, _hop, _api.args.
 """
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence, overload
+
+from fungrad._core.typing import Fun
 import functools
 import inspect
 
 import numpy as np
 
 from fungrad._core.traceback_util import api_boundary
-from fungrad._api.args import as_leaf
+from fungrad._api.args import as_leaf, check_callable
 from fungrad._api.config import jit_disabled
 from fungrad._core.cache import lru_cache_table
 from fungrad._core.trace import EVAL_TRACE, Tracer, current_trace_var
@@ -104,19 +109,92 @@ class _Entry:
 
 
 class Lowered:
-    """What jit runs for one signature: the optimized program and the generated source."""
+    """What jit runs for one signature: the optimized program and the generated source.
 
-    __slots__ = ("jaxpr", "source")
+    `repr` (and the notebook view) show both, the source headed by what each of its globals is
+    (`_c_1`: a constant's type and value, `_p_2`: a param, ...); `.constants` maps those names
+    to the values; `.graph()` / `.to_dot()` draw the program.
+
+    >>> import numpy as np, fungrad as fg
+    >>> lowered = fg.jit(lambda x: x * np.arange(2.0)).lower(np.ones(2))
+    >>> print(lowered.annotated_source())
+    # globals of the generated code (np is numpy):
+    #   _c_1  f64[2] [0. 1.]
+    def jitted(a):
+        a = a * _c_1
+        return a
+    <BLANKLINE>
+    """
+
+    __slots__ = ("jaxpr", "source", "_globals")
 
     def __init__(self, jaxpr, source):
         self.jaxpr = jaxpr
         self.source = source
+        self._globals = None
 
-    def as_text(self):
+    def as_text(self) -> str:
         return str(self.jaxpr)
 
+    @property
+    def constants(self):
+        """{global name: value} for the names the generated source uses besides `np`."""
+        if self._globals is None:
+            self._globals = _source_globals(self.jaxpr, self.source)
+        return dict(self._globals)
+
+    def annotated_source(self):
+        """The generated source, headed by a comment naming each global it uses."""
+        from fungrad._core.display import value_preview
+        consts = self.constants
+        if not consts:
+            return self.source
+        w = max(map(len, consts))
+        head = ["# globals of the generated code (np is numpy):"]
+        head += [f"#   {k.ljust(w)}  {value_preview(v)}" for k, v in consts.items()]
+        return "\n".join(head) + "\n" + self.source
+
+    def to_dot(self, name="program"):
+        return self.jaxpr.to_dot(name)
+
+    def graph(self, name="program"):
+        return self.jaxpr.graph(name)
+
     def __repr__(self):
-        return f"Lowered(\n{self.jaxpr}\n--- generated ---\n{self.source})"
+        return f"Lowered(\n{self.jaxpr}\n--- generated ---\n{self.annotated_source()})"
+
+    def _repr_pretty_(self, p, cycle):
+        p.text("Lowered(...)" if cycle else
+               f"Lowered(\n{self.jaxpr.pretty_print(getattr(p, 'max_width', 79))}\n"
+               f"--- generated ---\n{self.annotated_source()})")
+
+    def _repr_html_(self):
+        import html
+        from fungrad._core.display import jaxpr_html
+        src = html.escape(self.annotated_source())
+        extra = ('<details open><summary><b>generated source</b></summary>'
+                 f'<pre>{src}</pre></details>')
+        return jaxpr_html(self.jaxpr.jaxpr, self.jaxpr.consts, extra=extra)
+
+
+def _source_globals(closed, source):
+    """The globals the generated `source` of `closed` refers to: code generation is
+    deterministic, so generating again names the same values (checked: else {})."""
+    import re
+
+    from fungrad._interp.codegen import generate
+    defs = re.findall(r"^def (\w+)\(", source, re.M)
+    if not defs:
+        return {}
+    try:
+        again, glb = generate(optimize(closed), defs[-1])
+    except Exception:  # noqa: BLE001 - a view only: show the source without the header
+        return {}
+    strip = lambda s: s.rstrip().rsplit("\n", 1)[0]  # noqa: E731 - the return line builds the
+    if strip(again) != strip(source):  # output pytree, which refers to no global
+        return {}
+    used = set(re.findall(r"\b_\w+", source))
+    return {k: v for k, v in glb.items() if k in used}
 
 
 class Jitted:
@@ -133,6 +211,23 @@ class Jitted:
         # traced programs are cached per underlying function (as JAX): jit(f) built twice shares
         self._prefix = (fun, nums, self._static_argnames)
         self.trace_count = 0  # how many times `fun` was traced by this object (a new signature each)
+
+    def _cache_size(self):
+        """How many traced programs (input signatures) this function has in jit's cache."""
+        return sum(1 for k in list(_programs.fast) if k[0] == self._prefix)
+
+    def __repr__(self):
+        name = getattr(self._fun, "__name__", None)
+        try:
+            sig = str(inspect.signature(self._fun))
+        except (TypeError, ValueError):
+            sig = "(...)"
+        what = f"{name}{sig}" if name else repr(self._fun)
+        static = "".join(f", {k}={v!r}" for k, v in (("static_argnums", self._static_argnums),
+                         ("static_argnames", tuple(sorted(self._static_argnames)))) if v)
+        n = self._cache_size()
+        return (f"<Jitted {what}{static}: {n} cached program{'s' if n != 1 else ''}, "
+                f"traced {self.trace_count} time{'s' if self.trace_count != 1 else ''}>")
 
     def __get__(self, obj, objtype=None):
         return self if obj is None else functools.partial(self, obj)
@@ -201,7 +296,7 @@ class Jitted:
         return entry, leaves, traced
 
     @api_boundary
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if jit_disabled():
             return self._fun(*args, **kwargs)
         entry, leaves, traced = self._entry(args, kwargs)
@@ -217,7 +312,7 @@ class Jitted:
         entry.source = c.source
         return c.fn
 
-    def lower(self, *args, **kwargs):
+    def lower(self, *args: Any, **kwargs: Any) -> Lowered:
         """The optimized program and generated source `fun(*args)` runs (traces if needed)."""
         entry, _, _ = self._entry(args, kwargs)
         if entry.source is None:
@@ -233,7 +328,18 @@ def _hashable(v):
         return False
 
 
-def jit(fun=None, static_argnums=(), static_argnames=()):
+@overload
+def jit(fun: Fun, static_argnums: int | Sequence[int] = ...,
+        static_argnames: str | Sequence[str] = ...) -> Jitted: ...
+
+
+@overload
+def jit(fun: None = None, static_argnums: int | Sequence[int] = ...,
+        static_argnames: str | Sequence[str] = ...) -> Callable[[Fun], Jitted]: ...
+
+
+def jit(fun: Fun | None = None, static_argnums: int | Sequence[int] = (),
+        static_argnames: str | Sequence[str] = ()) -> Jitted | Callable[[Fun], Jitted]:
     """Compile `fun`: trace it once per input signature to the IR, optimize, and run generated
     straight-line numpy code. Usable as `@jit` or `jit(f, static_argnums=...)`.
 
@@ -241,7 +347,9 @@ def jit(fun=None, static_argnums=(), static_argnames=()):
     >>> f = fg.jit(lambda x: fnp.sin(x) * 2.0)
     >>> f(0.0)
     array(0.)
+    >>> f
+    <Jitted <lambda>(x): 1 cached program, traced 1 time>
     """
     if fun is None:
         return lambda f: jit(f, static_argnums, static_argnames)
-    return Jitted(fun, static_argnums, static_argnames)
+    return Jitted(check_callable("jit", fun), static_argnums, static_argnames)

@@ -3,12 +3,17 @@ custom_gradient, closure_convert, ensure_compile_time_eval, named_call and named
 
 Imports: _core, _interp, _api.args, _api.custom.
 """
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from fungrad._core.typing import Fun, PyTree
 import contextlib
 import functools
 
 import numpy as np
 
-from fungrad._api.args import as_leaf
+from fungrad._api.args import as_leaf, check_callable
 from fungrad._api.custom import custom_vjp
 from fungrad._core.aval import shaped
 from fungrad._core.errors import DtypeError, MissingRuleError
@@ -110,15 +115,16 @@ def _struct(aval):
     return ShapeDtypeStruct(aval.shape, aval.dtype, weak_type=aval.weak_type)
 
 
-def eval_shape(fun, *args, **kwargs):
+def eval_shape(fun: Fun, *args: PyTree, **kwargs: PyTree) -> PyTree:
     """The shapes and dtypes `fun(*args, **kwargs)` would return, as a pytree of
     ShapeDtypeStruct, without computing anything: `fun` is traced on abstract values.
     Arguments may be arrays, scalars or ShapeDtypeStructs (pytrees of them).
 
-    >>> import fungrad as fg
-    >>> fg.eval_shape(lambda x: x @ x.T, ShapeDtypeStruct((2, 3), np.float32))
+    >>> import numpy as np, fungrad as fg
+    >>> fg.eval_shape(lambda x: x @ x.T, fg.ShapeDtypeStruct((2, 3), np.float32))
     ShapeDtypeStruct(shape=(2, 2), dtype=float32)
     """
+    check_callable("eval_shape", fun)
     leaves, in_tree = tree_flatten((args, kwargs))
     avals = [_aval("eval_shape", x) for x in leaves]
 
@@ -133,7 +139,7 @@ def eval_shape(fun, *args, **kwargs):
 # ---------------------------------------------------------------- linear_transpose
 
 
-def linear_transpose(fun, *primals, reduce_axes=()):
+def linear_transpose(fun: Fun, *primals: PyTree, reduce_axes: Sequence[Any] = ()) -> Fun:
     """The transpose of the linear function `fun`: a function taking a cotangent shaped like
     `fun`'s output and returning a tuple with one cotangent per primal (the adjoint map, so
     `<ct, fun(x)> == <transpose(ct), x>`). `primals` only give shapes and dtypes (arrays or
@@ -145,6 +151,7 @@ def linear_transpose(fun, *primals, reduce_axes=()):
     >>> t(1.0)
     (array(1.), array(2.))
     """
+    check_callable("linear_transpose", fun)
     if reduce_axes:
         raise NotImplementedError("linear_transpose: reduce_axes is not supported (it was "
                                   "removed from JAX too). Fix: leave it out.")
@@ -219,13 +226,21 @@ _BILINEAR = frozenset({"mul", "div", "dot_general", "conv_general_dilated", "ein
 # ---------------------------------------------------------------- closure_convert
 
 
-def closure_convert(fun, *example_args):
+def closure_convert(fun: Fun, *example_args: PyTree) -> tuple[Fun, list[Any]]:
     """(converted_fun, hoisted_consts): `converted_fun(*args, *hoisted_consts)` computes
     `fun(*args)`, with the traced values `fun` closes over (tracers of enclosing transforms)
     taken as explicit trailing arguments, so a custom_vjp rule can differentiate with respect
     to them. Concrete closed-over arrays stay inside. `fun` is traced once on the shapes and
     dtypes of `example_args` (so its Python control flow must not depend on their values).
+
+    >>> import fungrad as fg
+    >>> def outer(y):
+    ...     converted, consts = fg.closure_convert(lambda x: x * y, 1.0)
+    ...     return converted(2.0, *consts)
+    >>> fg.grad(outer)(3.0)
+    array(2.)
     """
+    check_callable("closure_convert", fun)
     leaves, in_tree = tree_flatten(example_args)
     avals = [_aval("closure_convert", x) for x in leaves]
 
@@ -254,7 +269,7 @@ def closure_convert(fun, *example_args):
         return tree_unflatten(out_tree, eval_jaxpr(closed.jaxpr, full, *x_leaves))
 
     functools.update_wrapper(converted, fun)
-    del converted.__wrapped__  # its signature is (*args, *hoisted_consts), not fun's
+    del converted.__wrapped__  # type: ignore[attr-defined]  # its signature is (*args, *hoisted_consts), not fun's
     return converted, hoisted
 
 
@@ -270,7 +285,7 @@ class _Rule:
         self.jaxpr, self.out_tree, self.ct_tree, self.nargs = jaxpr, out_tree, ct_tree, nargs
 
 
-def custom_gradient(fun):
+def custom_gradient(fun: Fun) -> Fun:
     """Define a function with its gradient: `fun(*args) -> (value, grad_fn)`, where
     `grad_fn(ct)` returns the cotangents of the arguments (a tuple, one per argument; a single
     value when there is one argument). grad_fn may close over the arguments and intermediates;
@@ -351,7 +366,7 @@ class _CompileTimeEvalTrace(Trace):
 
 
 @contextlib.contextmanager
-def ensure_compile_time_eval():
+def ensure_compile_time_eval() -> Any:
     """Context manager: inside jit (or make_jaxpr, a control-flow body, ...), operations whose
     operands are all concrete (constants, closed-over arrays, literals) run immediately on
     numpy and give concrete arrays, instead of being recorded in the program; operations on
@@ -378,9 +393,15 @@ def ensure_compile_time_eval():
 # ---------------------------------------------------------------- names
 
 
-def named_call(fun, *, name=None):
+def named_call(fun: Fun, *, name: str | None = None) -> Fun:
     """`fun` under a name (JAX uses it in profiles and the IR); fungrad returns an equivalent
-    function with that __name__, so errors and jit's generated code show it."""
+    function with that __name__, so errors and jit's generated code show it.
+
+    >>> import fungrad as fg
+    >>> inc = fg.named_call(lambda x: x + 1, name="inc")
+    >>> inc.__name__, inc(1)
+    ('inc', 2)
+    """
     if name is not None and not isinstance(name, str):
         raise TypeError(f"named_call: name must be a string, got {type(name).__name__}.")
 
@@ -394,9 +415,16 @@ def named_call(fun, *, name=None):
 
 
 @contextlib.contextmanager
-def named_scope(name):
+def named_scope(name: str) -> Any:
     """Context manager naming the operations inside it (JAX: for profiles and the IR); a
-    no-op in fungrad beyond checking the name."""
+    no-op in fungrad beyond checking the name.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> with fg.named_scope("layer1"):
+    ...     y = fnp.tanh(0.0)
+    >>> y
+    array(0.)
+    """
     if not isinstance(name, str):
         raise TypeError(f"named_scope name argument must be a string, got {name!r} of type "
                         f"{type(name).__name__}.")

@@ -2,6 +2,11 @@
 
 Imports: _core, _interp, _api.args.
 """
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from fungrad._core.typing import ArgNums, Fun, PyTree
 import functools
 
 import numpy as np
@@ -13,7 +18,8 @@ from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.linear_arg import LinearArg
 from fungrad._core.trace import get_aval
 from fungrad._core.tree import tree_flatten, tree_unflatten
-from fungrad._api.args import as_leaf, check_argnums, check_differentiable, split_aux
+from fungrad._api.args import (
+    as_leaf, check_argnums, check_callable, check_differentiable, split_aux)
 from fungrad._interp.linearize import linearize_flat
 from fungrad._interp.transpose import backward_pass
 
@@ -79,7 +85,7 @@ def check_complex_output(name, aval, holomorphic):
 
 
 @api_boundary
-def vjp(fun, *primals, has_aux=False):
+def vjp(fun: Fun, *primals: PyTree, has_aux: bool = False) -> tuple[Any, ...]:
     """(fun(*primals), vjp_fn) where vjp_fn(ct) returns the cotangents of `primals` (a tuple).
 
     With has_aux=True, `fun` returns (out, aux) and vjp returns (out, vjp_fn, aux).
@@ -89,6 +95,7 @@ def vjp(fun, *primals, has_aux=False):
     >>> f_vjp(2.0)
     (array(2.),)
     """
+    check_callable("vjp", fun)
     leaves, in_tree = tree_flatten(primals)
     leaves = [as_leaf(x) for x in leaves]
     check_differentiable("vjp", leaves, tuple(range(len(primals))), allow_int=True)
@@ -123,7 +130,8 @@ def vjp(fun, *primals, has_aux=False):
     return (out, vjp_fn, aux) if has_aux else (out, vjp_fn)
 
 
-def value_and_grad(fun, argnums=0, has_aux=False, allow_int=False, holomorphic=False):
+def value_and_grad(fun: Fun, argnums: ArgNums = 0, has_aux: bool = False, allow_int: bool = False,
+                   holomorphic: bool = False) -> Callable[..., tuple[Any, Any]]:
     """A function returning (fun(*args), gradient of fun with respect to args[argnums]).
 
     `fun` must return a real scalar (with has_aux, a pair (scalar, aux); then the value is
@@ -138,6 +146,7 @@ def value_and_grad(fun, argnums=0, has_aux=False, allow_int=False, holomorphic=F
     >>> fg.value_and_grad(lambda x: fnp.sum(x ** 2))(fnp.array([1.0, 2.0]))
     (array(5.), array([2., 4.]))
     """
+    check_callable("value_and_grad", fun)
     @functools.wraps(fun)
     @api_boundary
     def value_and_grad_f(*args, **kwargs):
@@ -186,7 +195,8 @@ def value_and_grad(fun, argnums=0, has_aux=False, allow_int=False, holomorphic=F
     return value_and_grad_f
 
 
-def grad(fun, argnums=0, has_aux=False, allow_int=False, holomorphic=False):
+def grad(fun: Fun, argnums: ArgNums = 0, has_aux: bool = False, allow_int: bool = False,
+         holomorphic: bool = False) -> Fun:
     """The gradient of a scalar function with respect to args[argnums] (complex numbers: see
     value_and_grad; holomorphic=True for the complex derivative of a holomorphic function).
 
@@ -194,6 +204,7 @@ def grad(fun, argnums=0, has_aux=False, allow_int=False, holomorphic=False):
     >>> fg.grad(fnp.sin)(0.0)
     array(1.)
     """
+    check_callable("grad", fun)
     vg = value_and_grad(fun, argnums, has_aux, allow_int, holomorphic)
 
     @functools.wraps(fun)

@@ -2,15 +2,21 @@
 
 Imports: _core, _interp.staging, _api.args.
 """
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from fungrad._core.ir import ClosedJaxpr
+from fungrad._core.typing import Fun
 import functools
 
 from fungrad._core.traceback_util import api_boundary
 from fungrad._core.tree import tree_flatten, tree_unflatten
-from fungrad._api.args import as_leaf
+from fungrad._api.args import as_leaf, check_callable
 from fungrad._interp.staging import abstractify, stage_flat
 
 
-def make_jaxpr(fun, static_argnums=()):
+def make_jaxpr(fun: Fun, static_argnums: int | Sequence[int] = ()) -> Callable[..., ClosedJaxpr]:
     """A function returning the ClosedJaxpr of `fun` at the given arguments' shapes and dtypes.
 
     >>> import fungrad as fg, fungrad.numpy as fnp
@@ -19,6 +25,7 @@ def make_jaxpr(fun, static_argnums=()):
         b:f64[] = sin a
       in (b,) }
     """
+    check_callable("make_jaxpr", fun)
     static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
 
     @functools.wraps(fun)

@@ -2,13 +2,18 @@
 
 Imports: _core, _interp.batching, _api.args.
 """
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from fungrad._core.typing import Fun
 import functools
 
 from fungrad._core.traceback_util import api_boundary
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
 from fungrad._core.tree import broadcast_prefix, tree_flatten, tree_unflatten
-from fungrad._api.args import as_leaf
+from fungrad._api.args import as_leaf, check_callable
 from fungrad._interp.batching import vmap_flat
 
 
@@ -28,7 +33,8 @@ def _flat_in_axes(in_axes, args):
                          f"{e}") from None
 
 
-def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
+def vmap(fun: Fun, in_axes: int | None | Sequence[Any] | dict[Any, Any] = 0, out_axes: Any = 0,
+         axis_size: int | None = None) -> Fun:
     """Vectorize `fun` over axis in_axes of its arguments; outputs are stacked along out_axes.
 
     in_axes: an int (every argument), None (not mapped), or a tuple with one entry (itself a
@@ -40,6 +46,7 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
     >>> fg.vmap(lambda x, y: fnp.dot(x, y), in_axes=(0, None))(fnp.ones((3, 2)), fnp.ones(2))
     array([2., 2., 2.])
     """
+    check_callable("vmap", fun)
     _check_axes_spec("in_axes", in_axes)
     _check_axes_spec("out_axes", out_axes)
 

@@ -11,6 +11,9 @@ recomputation of a cheap pure value.
 
 Imports: nothing from fungrad.
 """
+from __future__ import annotations
+
+
 import collections
 
 _MISSING = object()
@@ -92,13 +95,25 @@ def lru_cache_table(name, maxsize):
 CacheInfo = collections.namedtuple("CacheInfo", "size maxsize misses")
 
 
-def cache_info():
+def cache_info() -> dict[str, CacheInfo]:
     """{cache name: CacheInfo(size, maxsize, misses)} for every registered cache (misses: the
-    entries made since the last clear; hits are not counted, to keep lookups cheap)."""
+    entries made since the last clear; hits are not counted, to keep lookups cheap).
+
+    >>> import fungrad as fg
+    >>> fg.clear_caches()
+    >>> fg.cache_info()["avals"]
+    CacheInfo(size=0, maxsize=100000, misses=0)
+    """
     return {n: CacheInfo(len(c), c.maxsize, c.misses) for n, c in _registry.items()}
 
 
-def clear_caches():
-    """Empty every registered cache (traced and compiled programs are rebuilt on next use)."""
+def clear_caches() -> None:
+    """Empty every registered cache (traced and compiled programs are rebuilt on next use).
+
+    >>> import fungrad as fg
+    >>> fg.clear_caches()
+    >>> fg.cache_info()["jit_compiled"].size
+    0
+    """
     for c in _registry.values():
         c.clear()

@@ -2,6 +2,7 @@
 
 Imports: nothing from fungrad.
 """
+import numpy as np
 
 
 class FungradError(Exception):
@@ -18,6 +19,15 @@ class UnexpectedTracerError(FungradError, RuntimeError):
 
 class ShapeError(FungradError, ValueError):
     """Operands, cotangents or mapped axes have incompatible shapes."""
+
+
+class AxisError(ShapeError, np.exceptions.AxisError):
+    """An axis argument is out of range for the array's rank: a ShapeError, and numpy's
+    AxisError (a ValueError and an IndexError), so `except np.exceptions.AxisError` catches it."""
+
+    def __init__(self, message):
+        ShapeError.__init__(self, message)
+        np.exceptions.AxisError.__init__(self, message)
 
 
 class StructureMismatchError(ShapeError, TypeError):

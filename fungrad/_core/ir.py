@@ -74,6 +74,35 @@ class Jaxpr:
 
     __repr__ = __str__
 
+    # Views (fungrad._core.display, same layer; imported when used). ClosedJaxpr shares them.
+    _consts = None
+
+    def pretty_print(self, width=None):
+        """The listing; with `width`, long lines wrap between tokens (never inside one)."""
+        from fungrad._core.pprint import pp_jaxpr
+        return pp_jaxpr(self._program, width=width)
+
+    def _repr_pretty_(self, p, cycle):
+        from fungrad._core.display import pretty
+        pretty(self, p, cycle, lambda width: self.pretty_print(width))
+
+    def _repr_html_(self):
+        from fungrad._core.display import jaxpr_html
+        return jaxpr_html(self._program, self._consts)
+
+    def to_dot(self, name="program"):
+        """Graphviz (dot) source of the program's dataflow graph."""
+        from fungrad._core.display import jaxpr_dot
+        return jaxpr_dot(self._program, self._consts, name)
+
+    def graph(self, name="program"):
+        """The dataflow graph, drawn inline in a notebook (an SVG where Graphviz's `dot` is
+        installed; else the listing and a hint). `.source` is its dot text."""
+        from fungrad._core.display import graph_of
+        return graph_of(self._program, self._consts, name)
+
+    _program = property(lambda self: self)
+
 
 class ClosedJaxpr:
     """A Jaxpr together with the values of its constvars."""
@@ -95,3 +124,11 @@ class ClosedJaxpr:
         return str(self.jaxpr)
 
     __repr__ = __str__
+
+    _program = property(lambda self: self.jaxpr)
+    _consts = property(lambda self: self.consts)
+    pretty_print = Jaxpr.pretty_print
+    _repr_pretty_ = Jaxpr._repr_pretty_
+    _repr_html_ = Jaxpr._repr_html_
+    to_dot = Jaxpr.to_dot
+    graph = Jaxpr.graph

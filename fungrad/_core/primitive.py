@@ -131,7 +131,7 @@ class Primitive:
 
     __slots__ = ("name", "multiple_results", "impl", "abstract_eval", "jvp", "transpose",
                  "batch", "partial_eval", "emit", "dtypes", "inline", "effect", "registered",
-                 "__weakref__")
+                 "same_dtype_from", "arity", "__weakref__")
 
     def __init__(self, name, multiple_results=False):
         self.name = name
@@ -140,6 +140,10 @@ class Primitive:
         self.partial_eval = self.emit = None
         self.dtypes = ANY_DTYPE
         self.inline = self.effect = self.registered = False
+        # operands from this index on must share one dtype (elementwise families); the eager
+        # trace checks it as the typing rule does when staged, so eager, make_jaxpr and jit agree
+        self.same_dtype_from = None
+        self.arity = None  # the number of operands, where fixed (checked in every mode)
 
     def bind(self, *args, **params):
         return current_trace_var.get().process(self, args, params)

@@ -51,6 +51,14 @@ class EvalTrace(Trace):
             for a in vals:
                 if (a.dtype.kind if type(a) is np.ndarray else np.result_type(a).kind) not in kinds:
                     fam.check(prim, [np.result_type(v) for v in vals])  # raises, naming them
+        if prim.arity is not None and len(vals) != prim.arity:
+            raise arity_error(prim, vals)
+        same = prim.same_dtype_from
+        if same is not None and len(vals) > same + 1:  # one dtype, as the typing rule demands
+            first = _dtype_of(vals[same])
+            for a in vals[same + 1:]:
+                if _dtype_of(a) != first:
+                    prim.abstract_eval(*[get_aval(v) for v in vals], **params)  # raises
         try:
             out = prim.impl(*vals, **params)
         except Exception:
@@ -82,6 +90,15 @@ def result_of(x, operands, originals):
         if x is a:
             return o
     return frozen(x)
+
+
+def arity_error(prim, args):
+    return TypeError(f"{prim.name} takes {prim.arity} operand{'s' if prim.arity != 1 else ''}, "
+                     f"got {len(args)}")
+
+
+def _dtype_of(x):
+    return x.dtype if type(x) is np.ndarray else aval_of_constant(x).dtype
 
 
 def as_result(x):

@@ -6,10 +6,15 @@ Set the environment variable FUNGRAD_TRACEBACK_FILTERING=off (or call
 
 Imports: nothing from fungrad.
 """
+from __future__ import annotations
+
 import functools
 import os
 import pathlib
 import types
+from typing import Any, Callable, TypeVar
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 _PACKAGE = str(pathlib.Path(__file__).resolve().parent.parent) + os.sep
 _ENABLED = [os.environ.get("FUNGRAD_TRACEBACK_FILTERING", "on").lower() not in ("off", "0", "no")]
@@ -45,7 +50,7 @@ def filter_traceback(tb):
     return out
 
 
-def api_boundary(fn):
+def api_boundary(fn: _F) -> _F:
     """Wrap a public entry point: exceptions leave it with internal frames filtered."""
     @functools.wraps(fn)
     def boundary(*args, **kwargs):

@@ -16,6 +16,12 @@ current path, so a cyclic structure (a list containing itself) raises a clear er
 
 Imports: _core.errors.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Sequence
+
+if TYPE_CHECKING:  # annotations only (the typing module imports the tracer, which imports this)
+    from fungrad._core.typing import Fun, PyTree
 import collections
 import dataclasses
 import functools
@@ -129,9 +135,16 @@ class FlattenedIndexKey(_Key):
         return f"[<flat index {self.key}>]"
 
 
-def keystr(keys, *, simple=False, separator=""):
+def keystr(keys: Sequence[Any], *, simple: bool = False, separator: str = "") -> Any:
     """A key path as text: `"['a'][0].b"`; with simple=True only the keys, joined by `separator`
-    (`keystr(path, simple=True, separator='/')` gives `'a/0/b'`)."""
+    (`keystr(path, simple=True, separator='/')` gives `'a/0/b'`).
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> path, _ = fg.tree_util.tree_flatten_with_path(tree)[0][1]
+    >>> fg.tree_util.keystr(path)
+    "['b'][0]"
+    """
     if simple:
         return separator.join(str(_simple(k)) for k in keys)
     return separator.join(str(k) for k in keys)
@@ -270,18 +283,41 @@ def _check_new(nodetype, who):
                          "time, not inside a function that runs repeatedly).")
 
 
-def register_pytree_node(nodetype, flatten_func, unflatten_func, flatten_with_keys_func=None):
+def register_pytree_node(nodetype: type, flatten_func: Fun, unflatten_func: Fun,
+                         flatten_with_keys_func: Fun | None = None) -> Any:
     """Make `nodetype` a pytree node: `flatten_func(x) -> (children, aux)`,
     `unflatten_func(aux, children) -> x`; optionally `flatten_with_keys_func(x) ->
-    ([(key, child), ...], aux)` for key paths (otherwise FlattenedIndexKey(i))."""
+    ([(key, child), ...], aux)` for key paths (otherwise FlattenedIndexKey(i)).
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> class Pair:
+    ...     def __init__(self, x, y):
+    ...         self.x, self.y = x, y
+    >>> fg.tree_util.register_pytree_node(Pair, lambda p: ((p.x, p.y), None), lambda _, c: Pair(*c))
+    >>> fg.tree_util.tree_leaves(Pair(1.0, 2.0))
+    [1.0, 2.0]
+    """
     _check_new(nodetype, "register_pytree_node")
     _registry[nodetype] = _NodeType(nodetype, flatten_func, unflatten_func,
                                     flatten_with_keys_func)
 
 
-def register_pytree_with_keys(nodetype, flatten_with_keys, unflatten_func, flatten_func=None):
+def register_pytree_with_keys(nodetype: type, flatten_with_keys: Fun, unflatten_func: Fun,
+                              flatten_func: Fun | None = None) -> Any:
     """Register `nodetype` with a keyed flatten: `flatten_with_keys(x) -> ([(key, child), ...],
-    aux)`. `flatten_func` (without keys) is derived from it when not given."""
+    aux)`. `flatten_func` (without keys) is derived from it when not given.
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> class Box:
+    ...     def __init__(self, v):
+    ...         self.v = v
+    >>> flatten = lambda b: (((fg.tree_util.GetAttrKey('v'), b.v),), None)
+    >>> fg.tree_util.register_pytree_with_keys(Box, flatten, lambda _, c: Box(*c))
+    >>> [fg.tree_util.keystr(p) for p, _ in fg.tree_util.tree_leaves_with_path(Box(1.0))]
+    ['.v']
+    """
     _check_new(nodetype, "register_pytree_with_keys")
     if flatten_func is None:
         def flatten_func(x):
@@ -290,32 +326,72 @@ def register_pytree_with_keys(nodetype, flatten_with_keys, unflatten_func, flatt
     _registry[nodetype] = _NodeType(nodetype, flatten_func, unflatten_func, flatten_with_keys)
 
 
-def register_pytree_node_class(cls):
+def register_pytree_node_class(cls: type) -> type:
     """Class decorator: `cls.tree_flatten(self) -> (children, aux)` and the classmethod
-    `cls.tree_unflatten(aux, children)` make it a pytree node. Returns `cls`."""
+    `cls.tree_unflatten(aux, children)` make it a pytree node. Returns `cls`.
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> @fg.tree_util.register_pytree_node_class
+    ... class Pair:
+    ...     def __init__(self, x, y):
+    ...         self.x, self.y = x, y
+    ...     def tree_flatten(self):
+    ...         return (self.x, self.y), None
+    ...     @classmethod
+    ...     def tree_unflatten(cls, aux, children):
+    ...         return cls(*children)
+    >>> fg.tree_util.tree_map(lambda v: v + 1, Pair(1.0, 2.0)).y
+    3.0
+    """
     register_pytree_node(cls, lambda x: x.tree_flatten(), cls.tree_unflatten)
     return cls
 
 
-def register_pytree_with_keys_class(cls):
+def register_pytree_with_keys_class(cls: type) -> type:
     """Class decorator: `tree_flatten_with_keys(self)` and the classmethod `tree_unflatten`
-    (and optionally `tree_flatten(self)`) make `cls` a pytree node with keys. Returns `cls`."""
+    (and optionally `tree_flatten(self)`) make `cls` a pytree node with keys. Returns `cls`.
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> @fg.tree_util.register_pytree_with_keys_class
+    ... class Box:
+    ...     def __init__(self, v):
+    ...         self.v = v
+    ...     def tree_flatten_with_keys(self):
+    ...         return ((fg.tree_util.GetAttrKey('v'), self.v),), None
+    ...     @classmethod
+    ...     def tree_unflatten(cls, aux, children):
+    ...         return cls(*children)
+    >>> [fg.tree_util.keystr(p) for p, _ in fg.tree_util.tree_leaves_with_path(Box(1.0))]
+    ['.v']
+    """
     flat = (lambda x: x.tree_flatten()) if hasattr(cls, "tree_flatten") else None
     register_pytree_with_keys(cls, lambda x: x.tree_flatten_with_keys(), cls.tree_unflatten,
                               flat)
     return cls
 
 
-def register_static(cls):
+def register_static(cls: type) -> type:
     """Make instances of `cls` pytree nodes without children: the object itself is the node's
     aux data (so it must be hashable), e.g. for configuration objects passed through jit/vmap.
-    Usable as a decorator; returns `cls`."""
+    Usable as a decorator; returns `cls`.
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> @fg.tree_util.register_static
+    ... class Config:
+    ...     pass
+    >>> fg.tree_util.tree_leaves([Config(), 1.0])
+    [1.0]
+    """
     _check_new(cls, "register_static")
     _registry[cls] = _NodeType(cls, lambda x: ((), x), lambda x, _: x, lambda x: ((), x))
     return cls
 
 
-def register_dataclass(nodetype, data_fields=None, meta_fields=None, drop_fields=()):
+def register_dataclass(nodetype: type, data_fields: Sequence[str] | None = None,
+                       meta_fields: Sequence[str] | None = None, drop_fields: Sequence[str] = ()) -> Any:
     """Make a dataclass (or any class whose `__init__` takes the named fields) a pytree node.
 
     `data_fields` are children (arrays; transformed), `meta_fields` are aux data (static,
@@ -324,6 +400,17 @@ def register_dataclass(nodetype, data_fields=None, meta_fields=None, drop_fields
     `init=False` are not passed back to `__init__` (list them in `drop_fields` when you give
     the fields explicitly). Usable as a decorator; returns `nodetype`. Unflattening calls
     `nodetype(**fields)`, so `__post_init__` runs, as in JAX.
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> import dataclasses
+    >>> @fg.tree_util.register_dataclass
+    ... @dataclasses.dataclass
+    ... class Point:
+    ...     x: float
+    ...     y: float
+    >>> fg.tree_util.tree_leaves(Point(1.0, 2.0))
+    [1.0, 2.0]
     """
     if data_fields is None and meta_fields is None:
         if not dataclasses.is_dataclass(nodetype):
@@ -687,9 +774,16 @@ LEAF = PyTreeDef((None,), 1)
 # ---------------------------------------------------------------- flatten
 
 
-def tree_flatten(tree, is_leaf=None):
+def tree_flatten(tree: PyTree, is_leaf: Fun | None = None) -> Any:
     """(leaves, treedef) of `tree`. None is a node with no children, as in JAX; `is_leaf(x)`
-    returning True makes `x` a leaf."""
+    returning True makes `x` a leaf.
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> leaves, treedef = fg.tree_util.tree_flatten(tree)
+    >>> leaves
+    [1.0, 2.0, 3.0]
+    """
     leaves = []
     nodes = []
     try:
@@ -811,20 +905,40 @@ def _flatten_iter(tree, is_leaf, with_path, is_leaf_takes_path=False):
     return leaves, nodes, paths
 
 
-def tree_flatten_with_path(tree, is_leaf=None, is_leaf_takes_path=False):
+def tree_flatten_with_path(tree: PyTree, is_leaf: Fun | None = None, is_leaf_takes_path: bool = False) -> Any:
     """([(key path, leaf), ...], treedef). Key paths are tuples of DictKey, SequenceKey,
-    GetAttrKey and FlattenedIndexKey; `keystr(path)` prints one."""
+    GetAttrKey and FlattenedIndexKey; `keystr(path)` prints one.
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> pairs, _ = fg.tree_util.tree_flatten_with_path(tree)
+    >>> [(fg.tree_util.keystr(p), x) for p, x in pairs]
+    [("['a']", 1.0), ("['b'][0]", 2.0), ("['b'][1]", 3.0)]
+    """
     leaves, nodes, paths = _flatten_iter(tree, is_leaf, True, is_leaf_takes_path)
     return list(zip(paths, leaves)), PyTreeDef(tuple(nodes), len(leaves))
 
 
-def tree_leaves_with_path(tree, is_leaf=None, is_leaf_takes_path=False):
-    """[(key path, leaf), ...] of `tree`."""
+def tree_leaves_with_path(tree: PyTree, is_leaf: Fun | None = None, is_leaf_takes_path: bool = False) -> Any:
+    """[(key path, leaf), ...] of `tree`.
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> [(fg.tree_util.keystr(p), x) for p, x in fg.tree_util.tree_leaves_with_path(tree)]
+    [("['a']", 1.0), ("['b'][0]", 2.0), ("['b'][1]", 3.0)]
+    """
     return tree_flatten_with_path(tree, is_leaf, is_leaf_takes_path)[0]
 
 
-def tree_unflatten(treedef, leaves):
-    """Inverse of tree_flatten: the tree of structure `treedef` with these leaves."""
+def tree_unflatten(treedef: Any, leaves: PyTree) -> Any:
+    """Inverse of tree_flatten: the tree of structure `treedef` with these leaves.
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> leaves, treedef = fg.tree_util.tree_flatten(tree)
+    >>> fg.tree_util.tree_unflatten(treedef, [10.0, 20.0, 30.0])
+    {'a': 10.0, 'b': (20.0, 30.0)}
+    """
     if not isinstance(treedef, PyTreeDef):
         raise TypeError(f"tree_unflatten: treedef must be a PyTreeDef (from tree_flatten or "
                         f"tree_structure), got {type(treedef).__name__}. Note the argument "
@@ -832,20 +946,38 @@ def tree_unflatten(treedef, leaves):
     return treedef.unflatten(leaves)
 
 
-def tree_leaves(tree, is_leaf=None):
-    """The leaves of `tree`, left to right (dicts in sorted-key order)."""
+def tree_leaves(tree: PyTree, is_leaf: Fun | None = None) -> Any:
+    """The leaves of `tree`, left to right (dicts in sorted-key order).
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> fg.tree_util.tree_leaves(tree)
+    [1.0, 2.0, 3.0]
+    """
     return tree_flatten(tree, is_leaf)[0]
 
 
-def tree_structure(tree, is_leaf=None):
-    """The PyTreeDef of `tree`."""
+def tree_structure(tree: PyTree, is_leaf: Fun | None = None) -> Any:
+    """The PyTreeDef of `tree`.
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> fg.tree_util.tree_structure(tree)
+    PyTreeDef({'a': *, 'b': (*, *)})
+    """
     return tree_flatten(tree, is_leaf)[1]
 
 
-def tree_map(f, tree, *rest, is_leaf=None):
+def tree_map(f: Fun, tree: PyTree, *rest: PyTree, is_leaf: Fun | None = None) -> Any:
     """f applied leafwise: `f(leaf, *matching leaves of rest)`. Each tree in `rest` must have
     `tree`'s structure, or `tree`'s structure as a prefix (the leaf of `tree` then meets a
-    whole subtree)."""
+    whole subtree).
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> fg.tree_util.tree_map(lambda x: x * 2, tree)
+    {'a': 2.0, 'b': (4.0, 6.0)}
+    """
     leaves, treedef = tree_flatten(tree, is_leaf)
     if not rest:
         return treedef.unflatten([f(x) for x in leaves])
@@ -854,8 +986,15 @@ def tree_map(f, tree, *rest, is_leaf=None):
     return treedef.unflatten([f(*xs) for xs in zip(leaves, *others)])
 
 
-def tree_map_with_path(f, tree, *rest, is_leaf=None, is_leaf_takes_path=False):
-    """f applied leafwise with the key path first: `f(path, leaf, *matching leaves of rest)`."""
+def tree_map_with_path(f: Fun, tree: PyTree, *rest: PyTree, is_leaf: Fun | None = None,
+                       is_leaf_takes_path: bool = False) -> Any:
+    """f applied leafwise with the key path first: `f(path, leaf, *matching leaves of rest)`.
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> fg.tree_util.tree_map_with_path(lambda p, x: fg.tree_util.keystr(p), tree)
+    {'a': "['a']", 'b': ("['b'][0]", "['b'][1]")}
+    """
     pairs, treedef = tree_flatten_with_path(tree, is_leaf, is_leaf_takes_path)
     others = [treedef.flatten_up_to(r, f"tree_map_with_path (tree {i + 1} of rest)")
               for i, r in enumerate(rest)]
@@ -870,8 +1009,15 @@ class _Unspecified:
 _UNSPECIFIED = _Unspecified()
 
 
-def tree_reduce(function, tree, initializer=_UNSPECIFIED, is_leaf=None):
-    """functools.reduce over the leaves: `function(function(initializer, l0), l1) ...`."""
+def tree_reduce(function: Fun, tree: PyTree, initializer: Any = _UNSPECIFIED,
+                is_leaf: Fun | None = None) -> Any:
+    """functools.reduce over the leaves: `function(function(initializer, l0), l1) ...`.
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> fg.tree_util.tree_reduce(lambda a, b: a + b, tree)
+    6.0
+    """
     leaves = tree_leaves(tree, is_leaf)
     if initializer is _UNSPECIFIED:
         if not leaves:
@@ -881,9 +1027,16 @@ def tree_reduce(function, tree, initializer=_UNSPECIFIED, is_leaf=None):
     return functools.reduce(function, leaves, initializer)
 
 
-def tree_reduce_associative(operation, tree, *, identity=_UNSPECIFIED, is_leaf=None):
+def tree_reduce_associative(operation: Fun, tree: PyTree, *, identity: Any = _UNSPECIFIED,
+                            is_leaf: Fun | None = None) -> Any:
     """Reduce the leaves with an associative `operation`, pairwise in a balanced tree (depth
-    log2 of the number of leaves). `identity` is returned for a tree without leaves."""
+    log2 of the number of leaves). `identity` is returned for a tree without leaves.
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> fg.tree_util.tree_reduce_associative(lambda a, b: a + b, tree)
+    6.0
+    """
     items = tree_leaves(tree, is_leaf)
     if not items:
         if identity is _UNSPECIFIED:
@@ -898,8 +1051,14 @@ def tree_reduce_associative(operation, tree, *, identity=_UNSPECIFIED, is_leaf=N
     return items[0]
 
 
-def flatten_one_level(tree):
-    """(children, aux data) of the root node; raises ValueError for a leaf."""
+def flatten_one_level(tree: PyTree) -> Any:
+    """(children, aux data) of the root node; raises ValueError for a leaf.
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> fg.tree_util.flatten_one_level(tree)[0]
+    (1.0, (2.0, 3.0))
+    """
     nt = _node_type(tree)
     if nt is None:
         raise ValueError(f"flatten_one_level: can't tree-flatten type {type(tree)!r}: it is a "
@@ -908,8 +1067,14 @@ def flatten_one_level(tree):
     return tuple(children), aux
 
 
-def flatten_one_level_with_keys(tree):
-    """(((key, child), ...), aux data) of the root node; raises ValueError for a leaf."""
+def flatten_one_level_with_keys(tree: PyTree) -> Any:
+    """(((key, child), ...), aux data) of the root node; raises ValueError for a leaf.
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> [(fg.tree_util.keystr((k,)), v) for k, v in fg.tree_util.flatten_one_level_with_keys(tree)[0]]
+    [("['a']", 1.0), ("['b']", (2.0, 3.0))]
+    """
     nt = _node_type(tree)
     if nt is None:
         raise ValueError(f"flatten_one_level_with_keys: can't tree-flatten type {type(tree)!r}: "
@@ -918,21 +1083,41 @@ def flatten_one_level_with_keys(tree):
     return tuple(pairs), aux
 
 
-def is_tree_node(x):
-    """True when `x` (a value, or a type) is a pytree node rather than a leaf."""
+def is_tree_node(x: Any) -> Any:
+    """True when `x` (a value, or a type) is a pytree node rather than a leaf.
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> fg.tree_util.is_tree_node(tree), fg.tree_util.is_tree_node(1.0)
+    (True, False)
+    """
     if isinstance(x, type):
         return x in _registry or (issubclass(x, tuple) and hasattr(x, "_fields"))
     return _node_type(x) is not None
 
 
-def tree_all(tree, *, is_leaf=None):
-    """True when every leaf is truthy (True for a tree without leaves)."""
+def tree_all(tree: PyTree, *, is_leaf: Fun | None = None) -> Any:
+    """True when every leaf is truthy (True for a tree without leaves).
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> fg.tree_util.tree_all({'a': True, 'b': [True, False]})
+    False
+    """
     return all(tree_leaves(tree, is_leaf))
 
 
-def tree_transpose(outer_treedef, inner_treedef, pytree_to_transpose):
+def tree_transpose(outer_treedef: Any, inner_treedef: Any, pytree_to_transpose: PyTree) -> Any:
     """Turn a tree of structure outer(inner) into one of structure inner(outer), e.g. a list
-    of tuples into a tuple of lists. `inner_treedef=None` infers it from the first subtree."""
+    of tuples into a tuple of lists. `inner_treedef=None` infers it from the first subtree.
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> outer = fg.tree_util.tree_structure([0, 0])
+    >>> inner = fg.tree_util.tree_structure((0, 0))
+    >>> fg.tree_util.tree_transpose(outer, inner, [(1, 2), (3, 4)])
+    ([1, 3], [2, 4])
+    """
     flat = outer_treedef.flatten_up_to(pytree_to_transpose, "tree_transpose")
     if inner_treedef is None:
         inner_treedef = tree_structure(flat[0]) if flat else LEAF
@@ -948,33 +1133,63 @@ def tree_transpose(outer_treedef, inner_treedef, pytree_to_transpose):
     return inner_treedef.unflatten(cols)
 
 
-def tree_broadcast(prefix_tree, full_tree, is_leaf=None):
-    """`prefix_tree` with each leaf repeated to fill the matching subtree of `full_tree`."""
+def tree_broadcast(prefix_tree: PyTree, full_tree: PyTree, is_leaf: Fun | None = None) -> Any:
+    """`prefix_tree` with each leaf repeated to fill the matching subtree of `full_tree`.
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> fg.tree_util.tree_broadcast({'a': 0.0, 'b': 1.0}, tree)
+    {'a': 0.0, 'b': (1.0, 1.0)}
+    """
     leaves, treedef = tree_flatten(prefix_tree, is_leaf)
     subs = treedef.flatten_up_to(full_tree, "tree_broadcast")
     return treedef.unflatten([tree_map(lambda _, p=p: p, s, is_leaf=is_leaf)
                               for p, s in zip(leaves, subs)])
 
 
-def treedef_is_leaf(treedef):
-    """True when `treedef` is a single leaf (`*`)."""
+def treedef_is_leaf(treedef: Any) -> Any:
+    """True when `treedef` is a single leaf (`*`).
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> fg.tree_util.treedef_is_leaf(fg.tree_util.tree_structure(1.0))
+    True
+    """
     return treedef.num_nodes == 1 and treedef.node is None
 
 
-def treedef_children(treedef):
-    """The child treedefs of the root, as a list."""
+def treedef_children(treedef: Any) -> Any:
+    """The child treedefs of the root, as a list.
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> fg.tree_util.treedef_children(fg.tree_util.tree_structure(tree))
+    [PyTreeDef(*), PyTreeDef((*, *))]
+    """
     return treedef.children()
 
 
-def treedef_tuple(treedefs):
-    """The treedef of a tuple whose entries have the given structures."""
+def treedef_tuple(treedefs: PyTree) -> Any:
+    """The treedef of a tuple whose entries have the given structures.
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> fg.tree_util.treedef_tuple([fg.tree_util.tree_structure(1.0)] * 2)
+    PyTreeDef((*, *))
+    """
     treedefs = list(treedefs)
     nodes = [e for td in treedefs for e in td._nodes] + [(_TUPLE, None, len(treedefs))]
     return PyTreeDef(tuple(nodes), sum(td.num_leaves for td in treedefs))
 
 
-def all_leaves(iterable, is_leaf=None):
-    """True when every element of `iterable` is a leaf (JAX's helper)."""
+def all_leaves(iterable: PyTree, is_leaf: Fun | None = None) -> Any:
+    """True when every element of `iterable` is a leaf (JAX's helper).
+
+    >>> import fungrad as fg
+    >>> tree = {'a': 1.0, 'b': (2.0, 3.0)}
+    >>> fg.tree_util.all_leaves([1.0, 2.0]), fg.tree_util.all_leaves([tree])
+    (True, False)
+    """
     items = list(iterable)
     if is_leaf is None:
         return all(_node_type(x) is None for x in items)

@@ -3,6 +3,10 @@ types equal to its primitive's abstract evaluation.
 
 Imports: _core.ir, _core.errors.
 """
+from __future__ import annotations
+
+from typing import Any
+
 from fungrad._core.errors import FungradError
 from fungrad._core.ir import ClosedJaxpr, Jaxpr, Literal
 
@@ -11,9 +15,18 @@ class JaxprTypeError(FungradError, TypeError):
     """A program violates the IR's typing rules (an internal error in a transform)."""
 
 
-def check_jaxpr(jaxpr):
-    """Raise JaxprTypeError if `jaxpr` (a Jaxpr or ClosedJaxpr) is ill-typed; return it otherwise."""
+def check_jaxpr(jaxpr: Any) -> Any:
+    """Raise JaxprTypeError if `jaxpr` (a Jaxpr or ClosedJaxpr) is ill-typed; return it otherwise.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> program = fg.make_jaxpr(fnp.sin)(1.0)
+    >>> fg.check_jaxpr(program) is program
+    True
+    """
     closed = jaxpr
+    if not isinstance(jaxpr, (ClosedJaxpr, Jaxpr)):
+        raise TypeError(f"check_jaxpr: expected a Jaxpr or a ClosedJaxpr (make_jaxpr(f)(x)), got "
+                        f"{type(jaxpr).__name__}")
     if isinstance(jaxpr, ClosedJaxpr):
         if len(jaxpr.consts) != len(jaxpr.jaxpr.constvars):
             raise JaxprTypeError("number of consts does not match constvars")

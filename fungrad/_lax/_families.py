@@ -10,7 +10,7 @@ from fungrad._core.cache import lru_cache_table
 from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.primitive import (
     ANY_DTYPE, NOT_LINEAR, Primitive, RuleFactory, register)
-from fungrad._core.trace import get_aval
+from fungrad._core.trace import arity_error, get_aval
 from fungrad._lax.shape import batch_to_front
 
 
@@ -18,12 +18,18 @@ def unop(name, impl, *, jvp, emit, transpose=NOT_LINEAR, out_dtype=None, dtypes=
     """An elementwise one-operand primitive, registered with its rules: the output keeps the
     input's shape (and dtype, unless `out_dtype`); batching maps over the batch axis."""
     prim = Primitive(name)
+    prim.arity = 1
     if out_dtype is None:
-        def abstract_eval(x, **_):
+        def abstract_eval(*avals, **_):
+            if len(avals) != 1:
+                raise arity_error(prim, avals)
+            x, = avals
             return x if not x.weak_type else shaped(x.shape, x.dtype)
     else:
-        def abstract_eval(x, **_):
-            return shaped(x.shape, out_dtype)
+        def abstract_eval(*avals, **_):
+            if len(avals) != 1:
+                raise arity_error(prim, avals)
+            return shaped(avals[0].shape, out_dtype)
     return register(prim, impl=impl, abstract_eval=abstract_eval, jvp=jvp, transpose=transpose,
                     batch=_ELEMENTWISE_BATCH, emit=emit, dtypes=dtypes)
 
@@ -56,13 +62,27 @@ def broadcast_shapes(name, *avals):
     return shape
 
 
+_KIND_ORDER = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+
+
+def _fits(weak, strong):
+    """Whether a weakly typed value of dtype `weak` converts to `strong` as JAX converts Python
+    scalars (bool < int < float < complex: lax.add(i32, 1) and lax.mul(c64, 2.0) are fine,
+    lax.add(i32, 1.5) is not)."""
+    return _KIND_ORDER.get(weak.kind, 9) <= _KIND_ORDER.get(strong.kind, -1)
+
+
 def naryop(name, impl, nargs, *, jvp, emit, transpose=NOT_LINEAR, out_dtype=None, dtype_from=0,
            dtypes=ANY_DTYPE):
     """An elementwise primitive with numpy broadcasting over `nargs` operands of equal dtype
     (operands before `dtype_from` are exempt: select's predicate), registered with its rules."""
     prim = Primitive(name)
+    prim.same_dtype_from = dtype_from
+    prim.arity = nargs
 
     def abstract_eval(*avals, **_):
+        if len(avals) != nargs:
+            raise arity_error(prim, avals)
         if len(avals) == 2 and dtype_from == 0:  # the common binary case, kept lean
             x, y = avals
             if x.dtype == y.dtype:
@@ -73,6 +93,13 @@ def naryop(name, impl, nargs, *, jvp, emit, transpose=NOT_LINEAR, out_dtype=None
         weak = first.weak_type
         for a in avals[dtype_from + 1:]:
             if a.dtype != first.dtype:
+                # a weakly typed operand (a Python scalar) takes the other's dtype, as in JAX
+                # (lax.add(f32[3], 1.0) is f32[3]), where its kind does not exceed it
+                if a.weak_type and not first.weak_type and _fits(a.dtype, first.dtype):
+                    continue
+                if first.weak_type and not a.weak_type and _fits(first.dtype, a.dtype):
+                    first, weak = a, False
+                    continue
                 got = ", ".join(v.str_short() for v in avals)
                 raise DtypeError(f"{name} requires operands of one dtype, got {got}; convert "
                                  "them first (fungrad.numpy functions promote automatically).")

@@ -230,7 +230,12 @@ stop_gradient_p = unop(
 
 
 def stop_gradient(x):
-    """x with a zero derivative at every order; x may be a pytree (each leaf is stopped)."""
+    """x with a zero derivative at every order; x may be a pytree (each leaf is stopped).
+
+    >>> import fungrad as fg
+    >>> fg.grad(lambda x: x * fg.stop_gradient(x))(3.0)
+    array(3.)
+    """
     if type(x) is np.ndarray or isinstance(x, Tracer):
         return stop_gradient_p.bind(x)
     leaves, tree = tree_flatten(x)

@@ -85,8 +85,10 @@ def _complex_abstract(x, y):
     return shaped(broadcast_shapes("complex", x, y), complex_dtype(x.dtype))
 
 
-complex_p = register(
-    Primitive("complex"), impl=_complex_impl, abstract_eval=_complex_abstract, jvp=_complex_jvp,
+complex_p = Primitive("complex")
+complex_p.same_dtype_from = 0
+register(
+    complex_p, impl=_complex_impl, abstract_eval=_complex_abstract, jvp=_complex_jvp,
     transpose=_complex_transpose,
     batch=RuleFactory(lambda prim: lambda size, vals, dims: _broadcasting_batch(prim, vals, dims, {})),
     emit=Emit(lambda ctx, eqn, a: f"{ctx.glob(_complex_impl, 'complex')}({a[0]}, {a[1]})",

@@ -9,7 +9,7 @@ Imports: _core, lax.shape, lax.arith.
 import numpy as np
 
 from fungrad._core.aval import shaped
-from fungrad._core.errors import ShapeError
+from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.linear_arg import is_linear
 from fungrad._core.primitive import CallImpl, Emit, Primitive, register
 from fungrad._core.trace import get_aval
@@ -238,12 +238,17 @@ def scatter_add(operand, updates, spec, arrays=()):
 
 # ---- concatenate(*xs, axis)
 concatenate_p = Primitive("concatenate")
+concatenate_p.same_dtype_from = 0
 
 
 def _concatenate_abstract(*xs, axis):
     first = xs[0]
+    if any(x.dtype != first.dtype for x in xs):
+        raise DtypeError("concatenate requires operands of one dtype, got "
+                         f"{', '.join(v.str_short() for v in xs)}; convert them first "
+                         "(fungrad.numpy.concatenate promotes automatically).")
     for x in xs:
-        if (x.ndim != first.ndim or x.dtype != first.dtype or
+        if (x.ndim != first.ndim or
                 any(a != b for i, (a, b) in enumerate(zip(x.shape, first.shape)) if i != axis)):
             shapes = ", ".join(v.str_short() for v in xs)
             raise ShapeError(f"concatenate along axis {axis}: incompatible operands {shapes}")

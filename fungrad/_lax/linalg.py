@@ -157,6 +157,7 @@ def _dot_general_batch(size, vals, dims, *, dimension_numbers):
 
 
 dot_general_p = Primitive("dot_general")
+dot_general_p.same_dtype_from = 0
 
 
 def _dot_general_emit(ctx, eqn, a):

@@ -15,7 +15,13 @@ name_p = unop("name", lambda x, *, name: x, emit=Emit("{0}"), jvp=jvp_linear,
 
 
 def checkpoint_name(x, name):
-    """`x`, tagged with `name` for checkpoint policies (save_only_these_names, ...)."""
+    """`x`, tagged with `name` for checkpoint policies (save_only_these_names, ...).
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> from fungrad.ad_checkpoint import checkpoint_name
+    >>> fg.grad(lambda x: checkpoint_name(fnp.sin(x), 'h') * 2)(0.0)
+    array(2.)
+    """
     if not isinstance(name, str):
         raise TypeError(f"checkpoint_name: name must be a string, got {type(name).__name__}")
     return name_p.bind(x, name=name)

@@ -12,3 +12,10 @@ from fungrad.nn._functions import (
     soft_sign as soft_sign, softmax as softmax, softplus as softplus, sparse_plus as sparse_plus,
     sparse_sigmoid as sparse_sigmoid, squareplus as squareplus, standardize as standardize,
     swish as swish, tanh as tanh)
+
+__all__ = [
+    "celu", "dot_product_attention", "elu", "gelu", "glu", "hard_sigmoid", "hard_silu", "hard_swish",
+    "hard_tanh", "identity", "initializers", "leaky_relu", "log1mexp", "log_sigmoid", "log_softmax",
+    "logmeanexp", "logsumexp", "mish", "one_hot", "relu", "relu6", "selu", "sigmoid", "silu", "soft_sign",
+    "softmax", "softplus", "sparse_plus", "sparse_sigmoid", "squareplus", "standardize", "swish", "tanh"]
+__dir__ = __all__.copy  # dir() lists the public names only

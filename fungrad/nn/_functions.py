@@ -4,15 +4,22 @@ hard functions: the derivative at the kink is that of the branch JAX uses; grad(
 
 Imports: numpy, lax (public facades), _api, _core, _lax.
 """
+from __future__ import annotations
+
+from typing import Sequence
+
+from fungrad._core.typing import Array, ArrayLike, DTypeLike
 import math
 
 import numpy as np
 
 from fungrad import numpy as fnp
 from fungrad._api.custom import custom_jvp
+from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
 from fungrad._lax import logistic, stop_gradient
 from fungrad._lax.special_erf import erf
+from fungrad.numpy.reductions import normalize_axes, normalize_axis
 
 
 def _float(x):
@@ -28,7 +35,13 @@ def _zero_like(g):
 
 @custom_jvp
 def relu(x):
-    """max(x, 0); the derivative at 0 is 0, as JAX."""
+    """max(x, 0); the derivative at 0 is 0, as JAX.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.relu(x)
+    array([0., 0., 2.])
+    """
     return fnp.maximum(x, 0)
 
 
@@ -41,7 +54,13 @@ def _relu_jvp(primals, tangents):
 
 @custom_jvp
 def relu6(x):
-    """min(max(x, 0), 6); derivative 0 at 0 and at 6, as JAX."""
+    """min(max(x, 0), 6); derivative 0 at 0 and at 6, as JAX.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.relu6(x)
+    array([0., 0., 2.])
+    """
     return fnp.minimum(fnp.maximum(x, 0), 6.0)
 
 
@@ -53,39 +72,87 @@ def _relu6_jvp(primals, tangents):
     return relu6(x), fnp.where(inside, t, _zero_like(t))
 
 
-def sigmoid(x):
-    """1 / (1 + exp(-x)), the logistic primitive (no overflow for large |x|)."""
+def sigmoid(x: ArrayLike) -> Array:
+    """1 / (1 + exp(-x)), the logistic primitive (no overflow for large |x|).
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.sigmoid(x)
+    array([0.26894142, 0.5       , 0.88079708])
+    """
     return logistic(_float(x))
 
 
-def softplus(x):
+def softplus(x: ArrayLike) -> Array:
     """log(1 + exp(x)) as max(x, 0) + log1p(exp(-|x|)): no overflow, and exact where the result
     is tiny (fungrad.numpy.logaddexp(x, 0) rounds log(1 + 2e-22) to 0). Derivative sigmoid(x),
-    1/2 at 0 as JAX's."""
-    x = _float(x)
+    1/2 at 0 as JAX's, by a rule: differentiating the formula's |x| and max(x, 0) would make
+    every higher derivative 0 at x = 0 (the Hessian of a logistic loss at zero weights).
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.softplus(x)
+    array([0.31326169, 0.69314718, 2.12692801])
+    """
+    return _softplus(_float(x))
+
+
+@custom_jvp
+def _softplus(x):
     return fnp.maximum(x, 0.0) + fnp.log1p(fnp.exp(-fnp.abs(x)))
 
 
-def sparse_plus(x):
-    """0 for x <= -1, x for x >= 1, (x + 1)^2 / 4 between (Martins et al. 2016)."""
+@_softplus.defjvp
+def _softplus_jvp(primals, tangents):
+    x, = primals
+    t, = tangents
+    return _softplus(x), t * logistic(x)
+
+
+def sparse_plus(x: ArrayLike) -> Array:
+    """0 for x <= -1, x for x >= 1, (x + 1)^2 / 4 between (Martins et al. 2016).
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.sparse_plus(x)
+    array([0.  , 0.25, 2.  ])
+    """
     x = _float(x)
     return fnp.where(fnp.less_equal(x, -1.0), 0.0,
                      fnp.where(fnp.greater_equal(x, 1.0), x, (x + 1) ** 2 / 4))
 
 
-def sparse_sigmoid(x):
-    """The derivative of sparse_plus: clip((x + 1) / 2, 0, 1)."""
+def sparse_sigmoid(x: ArrayLike) -> Array:
+    """The derivative of sparse_plus: clip((x + 1) / 2, 0, 1).
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.sparse_sigmoid(x)
+    array([0. , 0.5, 1. ])
+    """
     return 0.5 * fnp.clip(_float(x) + 1.0, 0.0, 2.0)
 
 
-def soft_sign(x):
-    """x / (|x| + 1)."""
+def soft_sign(x: ArrayLike) -> Array:
+    """x / (|x| + 1).
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.soft_sign(x)
+    array([-0.5       ,  0.        ,  0.66666667])
+    """
     x = _float(x)
     return x / (fnp.abs(x) + 1)
 
 
-def silu(x):
-    """x * sigmoid(x)."""
+def silu(x: ArrayLike) -> Array:
+    """x * sigmoid(x).
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.silu(x)
+    array([-0.26894142,  0.        ,  1.76159416])
+    """
     x = _float(x)
     return x * sigmoid(x)
 
@@ -93,32 +160,62 @@ def silu(x):
 swish = silu
 
 
-def log_sigmoid(x):
-    """log(sigmoid(x)) = -softplus(-x), exact for large |x|."""
+def log_sigmoid(x: ArrayLike) -> Array:
+    """log(sigmoid(x)) = -softplus(-x), exact for large |x|.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.log_sigmoid(x)
+    array([-1.31326169, -0.69314718, -0.12692801])
+    """
     return -softplus(-_float(x))
 
 
-def elu(x, alpha=1.0):
-    """x for x > 0, alpha (exp(x) - 1) otherwise (the exp branch sees no positive x)."""
+def elu(x: ArrayLike, alpha: ArrayLike = 1.0) -> Array:
+    """x for x > 0, alpha (exp(x) - 1) otherwise (the exp branch sees no positive x).
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.elu(x)
+    array([-0.63212056,  0.        ,  2.        ])
+    """
     x = _float(x)
     safe = fnp.where(fnp.greater(x, 0), 0.0, x)
     return fnp.where(fnp.greater(x, 0), x, alpha * fnp.expm1(safe))
 
 
-def leaky_relu(x, negative_slope=1e-2):
-    """x for x >= 0, negative_slope * x otherwise."""
+def leaky_relu(x: ArrayLike, negative_slope: ArrayLike = 1e-2) -> Array:
+    """x for x >= 0, negative_slope * x otherwise.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.leaky_relu(x)
+    array([-0.01,  0.  ,  2.  ])
+    """
     x = _float(x)
     return fnp.where(fnp.greater_equal(x, 0), x, negative_slope * x)
 
 
-def hard_tanh(x):
-    """clip(x, -1, 1), with derivative 1 at +-1 (JAX's where-form)."""
+def hard_tanh(x: ArrayLike) -> Array:
+    """clip(x, -1, 1), with derivative 1 at +-1 (JAX's where-form).
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.hard_tanh(x)
+    array([-1.,  0.,  1.])
+    """
     x = _float(x)
     return fnp.where(fnp.greater(x, 1), 1.0, fnp.where(fnp.less(x, -1), -1.0, x))
 
 
-def celu(x, alpha=1.0):
-    """max(x, 0) + alpha * expm1(min(x, 0) / alpha)."""
+def celu(x: ArrayLike, alpha: ArrayLike = 1.0) -> Array:
+    """max(x, 0) + alpha * expm1(min(x, 0) / alpha).
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.celu(x)
+    array([-0.63212056,  0.        ,  2.        ])
+    """
     x = _float(x)
     return fnp.maximum(x, 0.0) + alpha * fnp.expm1(fnp.minimum(x, 0.0) / alpha)
 
@@ -127,14 +224,26 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def selu(x):
-    """scale * elu(x, alpha) with Klambauer et al.'s constants."""
+def selu(x: ArrayLike) -> Array:
+    """scale * elu(x, alpha) with Klambauer et al.'s constants.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.selu(x)
+    array([-1.11133074,  0.        ,  2.10140197])
+    """
     return _SELU_SCALE * elu(x, _SELU_ALPHA)
 
 
-def gelu(x, approximate=True):
+def gelu(x: ArrayLike, approximate: bool = True) -> Array:
     """x Phi(x); approximate=True: the tanh form 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-    (JAX's default); approximate=False: 0.5 x (1 + erf(x / sqrt 2))."""
+    (JAX's default); approximate=False: 0.5 x (1 + erf(x / sqrt 2)).
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.gelu(x)
+    array([-0.15880801,  0.        ,  1.95459769])
+    """
     x = _float(x)
     dtype = get_aval(x).dtype
     if approximate:
@@ -143,23 +252,41 @@ def gelu(x, approximate=True):
     return 0.5 * x * (1 + erf(x * np.asarray(np.sqrt(0.5), dtype)))
 
 
-def glu(x, axis=-1):
-    """Gated linear unit: a * sigmoid(b), a and b the two halves of x along axis."""
+def glu(x: ArrayLike, axis: int | Sequence[int] = -1) -> Array:
+    """Gated linear unit: a * sigmoid(b), a and b the two halves of x along axis.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.glu(fnp.array([1.0, 2.0, 0.0, 3.0]))
+    array([0.5       , 1.90514825])
+    """
     x = _float(x)
-    n = get_aval(x).shape[axis]
+    n = get_aval(x).shape[normalize_axis(axis, get_aval(x).ndim)]
     if n % 2:
         raise ValueError(f"glu: axis {axis} of x must have even size, got {n}.")
     a, b = fnp.split(x, 2, axis=axis)
     return a * sigmoid(b)
 
 
-def hard_sigmoid(x):
-    """relu6(x + 3) / 6."""
+def hard_sigmoid(x: ArrayLike) -> Array:
+    """relu6(x + 3) / 6.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.hard_sigmoid(x)
+    array([0.33333333, 0.5       , 0.83333333])
+    """
     return relu6(_float(x) + 3.0) / 6.0
 
 
-def hard_silu(x):
-    """x * hard_sigmoid(x)."""
+def hard_silu(x: ArrayLike) -> Array:
+    """x * hard_sigmoid(x).
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.hard_silu(x)
+    array([-0.33333333,  0.        ,  1.66666667])
+    """
     x = _float(x)
     return x * hard_sigmoid(x)
 
@@ -167,20 +294,37 @@ def hard_silu(x):
 hard_swish = hard_silu
 
 
-def mish(x):
-    """x * tanh(softplus(x))."""
+def mish(x: ArrayLike) -> Array:
+    """x * tanh(softplus(x)).
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.mish(x)
+    array([-0.30340146,  0.        ,  1.94395896])
+    """
     x = _float(x)
     return x * fnp.tanh(softplus(x))
 
 
-def squareplus(x, b=4):
-    """(x + sqrt(x^2 + b)) / 2."""
+def squareplus(x: ArrayLike, b: ArrayLike = 4) -> Array:
+    """(x + sqrt(x^2 + b)) / 2.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.squareplus(x)
+    array([0.61803399, 1.        , 2.41421356])
+    """
     x = _float(x)
     return (x + fnp.sqrt(x * x + b)) / 2
 
 
-def log1mexp(x):
-    """log(1 - exp(-x)) for x > 0, by Machler's two branches (expm1 below log 2, log1p above)."""
+def log1mexp(x: ArrayLike) -> Array:
+    """log(1 - exp(-x)) for x > 0, by Machler's two branches (expm1 below log 2, log1p above).
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> fg.nn.log1mexp(fnp.array([0.5, 1.0, 2.0]))
+    array([-0.93275213, -0.45867515, -0.14541346])
+    """
     x = _float(x)
     small = fnp.less(x, np.log(2))
     a = fnp.log(-fnp.expm1(-fnp.where(small, x, 1.0)))
@@ -188,11 +332,23 @@ def log1mexp(x):
     return fnp.where(small, a, b)
 
 
-def identity(x):
+def identity(x: ArrayLike) -> Array:
+    """`x` as an array (the identity activation).
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> fg.nn.identity([1.0, -2.0])
+    array([ 1., -2.])
+    """
     return fnp.asarray(x)
 
 
-def tanh(x):
+def tanh(x: ArrayLike) -> Array:
+    """The hyperbolic tangent, as jax.nn.tanh.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> fg.nn.tanh(fnp.array([0.0, 1.0]))
+    array([0.        , 0.76159416])
+    """
     return fnp.tanh(x)
 
 
@@ -201,9 +357,9 @@ def _axes(x, axis):
     nd = get_aval(x).ndim
     if axis is None:
         return tuple(range(nd))
-    if isinstance(axis, int):
-        return (axis % nd,) if nd else ()
-    return tuple(a % nd for a in axis)
+    if isinstance(axis, (int, np.integer)) and nd == 0 and axis in (0, -1):
+        return ()
+    return tuple(sorted(set(normalize_axes(axis, nd))))
 
 
 def _max_keep(x, axis, where):
@@ -213,9 +369,16 @@ def _max_keep(x, axis, where):
     return fnp.where(fnp.isfinite(m), m, 0.0)  # all -inf: shift by 0, not by -inf
 
 
-def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=None):
+def logsumexp(a: ArrayLike, axis: int | Sequence[int] | None = None, b: ArrayLike | None = None,
+              keepdims: bool = False, return_sign: bool = False, where: ArrayLike | None = None) -> Array:
     """log(sum(b * exp(a))) over axis, shifted by the (stop-gradient) maximum so nothing
-    overflows; return_sign gives (log|sum|, sign) for signed weights b."""
+    overflows; return_sign gives (log|sum|, sign) for signed weights b.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.logsumexp(x)
+    array(2.16984602)
+    """
     a = _float(a)
     axes = _axes(a, axis)
     amax = stop_gradient(_max_keep(a, axes, where))
@@ -238,8 +401,15 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=Non
     return out
 
 
-def logmeanexp(x, axis=None, where=None, keepdims=False):
-    """log(mean(exp(x))) over axis."""
+def logmeanexp(x: ArrayLike, axis: int | Sequence[int] | None = None, where: ArrayLike | None = None,
+               keepdims: bool = False) -> Array:
+    """log(mean(exp(x))) over axis.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.logmeanexp(x)
+    np.float64(1.0712337308881759)
+    """
     x = _float(x)
     axes = _axes(x, axis)
     if where is None:
@@ -249,8 +419,14 @@ def logmeanexp(x, axis=None, where=None, keepdims=False):
     return logsumexp(x, axis=axes, keepdims=keepdims, where=where) - fnp.log(n * 1.0)
 
 
-def softmax(x, axis=-1, where=None):
-    """exp(x - max) / sum(exp(x - max)) along axis."""
+def softmax(x: ArrayLike, axis: int | Sequence[int] = -1, where: ArrayLike | None = None) -> Array:
+    """exp(x - max) / sum(exp(x - max)) along axis.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.softmax(x)
+    array([0.04201007, 0.1141952 , 0.84379473])
+    """
     x = _float(x)
     axes = _axes(x, axis)
     e = fnp.exp(x - stop_gradient(_max_keep(x, axes, where)))
@@ -259,8 +435,14 @@ def softmax(x, axis=-1, where=None):
     return e / fnp.sum(e, axis=axes, keepdims=True)
 
 
-def log_softmax(x, axis=-1, where=None):
-    """x - logsumexp(x) along axis, computed from the shifted x (no overflow)."""
+def log_softmax(x: ArrayLike, axis: int | Sequence[int] = -1, where: ArrayLike | None = None) -> Array:
+    """x - logsumexp(x) along axis, computed from the shifted x (no overflow).
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.log_softmax(x)
+    array([-3.16984602, -2.16984602, -0.16984602])
+    """
     x = _float(x)
     axes = _axes(x, axis)
     shifted = x - stop_gradient(_max_keep(x, axes, where))
@@ -271,10 +453,18 @@ def log_softmax(x, axis=-1, where=None):
     return out if where is None else fnp.where(where, out, -np.inf)
 
 
-def standardize(x, axis=-1, mean=None, variance=None, epsilon=1e-5, where=None, *,
-                algorithm="fast"):
+def standardize(x: ArrayLike, axis: int | Sequence[int] = -1, mean: ArrayLike | None = None,
+                variance: ArrayLike | None = None, epsilon: ArrayLike = 1e-5, where: ArrayLike | None = None,
+                *,
+                algorithm: str = "fast") -> Array:
     """(x - mean) / sqrt(variance + epsilon) along axis; variance E[x^2] - E[x]^2 ('fast', as
-    JAX's default) or E[(x - mean)^2] ('safe')."""
+    JAX's default) or E[(x - mean)^2] ('safe').
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.standardize(x)
+    array([-1.06904153, -0.26726038,  1.33630191])
+    """
     x = _float(x)
     axes = _axes(x, axis)
 
@@ -298,27 +488,53 @@ def standardize(x, axis=-1, mean=None, variance=None, epsilon=1e-5, where=None, 
     return out if where is None else fnp.where(where, out, x)
 
 
-def one_hot(x, num_classes, *, dtype=None, axis=-1):
+def one_hot(x: ArrayLike, num_classes: int, *, dtype: DTypeLike | None = None,
+            axis: int | Sequence[int] = -1) -> Array:
     """x[..., None] == arange(num_classes) as `dtype` (default float64), the class axis at
-    `axis`; out-of-range indices give all-zero rows."""
+    `axis`; out-of-range indices give all-zero rows.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> fg.nn.one_hot(fnp.array([0, 2]), 3)
+    array([[1., 0., 0.],
+           [0., 0., 1.]])
+    """
     dtype = np.dtype(np.float64 if dtype is None else dtype)
+    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or (
+            num_classes < 0):
+        raise TypeError(f"one_hot: num_classes must be a non-negative int, got {num_classes!r}")
     x = fnp.asarray(x)
     nd = get_aval(x).ndim + 1
-    axis = axis % nd
+    axis = normalize_axis(axis, nd)
     classes = np.arange(num_classes).reshape((num_classes,) + (1,) * (nd - 1 - axis))
     return fnp.astype(fnp.equal(fnp.expand_dims(x, axis), classes), dtype)
 
 
-def dot_product_attention(query, key, value, bias=None, mask=None, *, scale=None,
-                          is_causal=False, query_seq_lengths=None, key_value_seq_lengths=None,
-                          local_window_size=None, implementation=None, return_residual=False):
+def dot_product_attention(query: ArrayLike, key: ArrayLike, value: ArrayLike, bias: ArrayLike | None = None,
+                          mask: ArrayLike | None = None, *, scale: ArrayLike | None = None,
+                          is_causal: bool = False, query_seq_lengths: ArrayLike | None = None,
+                          key_value_seq_lengths: ArrayLike | None = None,
+                          local_window_size: int | tuple[int, int] | None = None,
+                          implementation: str | None = None, return_residual: bool = False) -> Array:
     """softmax(Q K^T * scale + bias, masked) V over the key axis, with JAX's layout: query
     (B, T, N, H), key and value (B, S, K, H) with N a multiple of K (grouped-query attention);
-    the batch axis B may be absent. mask: True keeps a logit. Only implementation=None/'xla'."""
+    the batch axis B may be absent. mask: True keeps a logit. Only implementation=None/'xla'.
+
+    >>> import fungrad as fg, fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 0.0, 2.0])
+    >>> q = fnp.ones((2, 1, 4))  # (tokens, heads, head dim)
+    >>> fg.nn.dot_product_attention(q, q, q).shape
+    (2, 1, 4)
+    """
     if implementation not in (None, "xla"):
         raise NotImplementedError(f"dot_product_attention: implementation={implementation!r}; "
                                   "fungrad computes the 'xla' form.")
     q, k, v = _float(query), _float(key), _float(value)
+    ranks = {get_aval(a).ndim for a in (q, k, v)}
+    if len(ranks) != 1 or ranks.pop() not in (3, 4):
+        raise ShapeError("dot_product_attention: query, key and value must all be [B, T, N, H] "
+                         "(or [T, N, H]) arrays, got "
+                         + ", ".join(get_aval(a).str_short() for a in (q, k, v)))
     unbatched = get_aval(q).ndim == 3
     if unbatched:
         q, k, v = (fnp.expand_dims(a, 0) for a in (q, k, v))

@@ -4,6 +4,11 @@ JAX's float32 unless jax_enable_x64; pass dtype=np.float32 for JAX's default-mod
 
 Imports: numpy, random (public facades), _core.
 """
+from __future__ import annotations
+
+from typing import Sequence
+
+from fungrad._core.typing import Array, ArrayLike, DTypeLike, Fun, Shape
 import math
 from collections.abc import Callable
 
@@ -21,36 +26,80 @@ def _dtype(dtype):
     return np.dtype(np.float64 if dtype is None else dtype)
 
 
-def zeros(key, shape, dtype=None):
+def zeros(key: ArrayLike, shape: Shape, dtype: DTypeLike | None = None) -> Array:
+    """An array of zeros (the key is not used), as jax.nn.initializers.zeros.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.nn.initializers.zeros(key, (2,))
+    array([0., 0.])
+    """
     return np.zeros(tuple(shape) if not isinstance(shape, int) else (shape,), _dtype(dtype))
 
 
-def ones(key, shape, dtype=None):
+def ones(key: ArrayLike, shape: Shape, dtype: DTypeLike | None = None) -> Array:
+    """An array of ones (the key is not used), as jax.nn.initializers.ones.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.nn.initializers.ones(key, (2,))
+    array([1., 1.])
+    """
     return np.ones(tuple(shape) if not isinstance(shape, int) else (shape,), _dtype(dtype))
 
 
-def constant(value, dtype=None):
+def constant(value: ArrayLike, dtype: DTypeLike | None = None) -> Fun:
+    """An initializer filling its array with `value`.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.nn.initializers.constant(0.5)(key, (2,))
+    array([0.5, 0.5])
+    """
     def init(key, shape, dtype=dtype):
         return fnp.full(shape, value, dtype=_dtype(dtype))
     return init
 
 
-def uniform(scale=1e-2, dtype=None):
-    """Uniform on [0, scale)."""
+def uniform(scale: float = 1e-2, dtype: DTypeLike | None = None) -> Fun:
+    """Uniform on [0, scale).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.nn.initializers.uniform()(key, (2, 2))
+    array([[0.00418457, 0.00216295],
+           [0.00965321, 0.00574501]])
+    """
     def init(key, shape, dtype=dtype):
         dt = _dtype(dtype)
         return _random.uniform(key, shape, dt) * np.asarray(scale, dt)
     return init
 
 
-def normal(stddev=1e-2, dtype=None):
+def normal(stddev: float = 1e-2, dtype: DTypeLike | None = None) -> Fun:
+    """An initializer drawing normal values of standard deviation `stddev`.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.nn.initializers.normal(1.0)(key, (2,))
+    array([-0.20584214, -0.78476578])
+    """
     def init(key, shape, dtype=dtype):
         dt = _dtype(dtype)
         return _random.normal(key, shape, dt) * np.asarray(stddev, dt)
     return init
 
 
-def truncated_normal(stddev=1e-2, dtype=None, lower=-2.0, upper=2.0):
+def truncated_normal(stddev: float = 1e-2, dtype: DTypeLike | None = None, lower: ArrayLike = -2.0,
+                     upper: ArrayLike = 2.0) -> Fun:
+    """An initializer drawing normal values of standard deviation `stddev`, truncated to
+    [lower, upper] standard deviations.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.nn.initializers.truncated_normal(1.0)(key, (2,))
+    array([-0.19635199, -0.74147057])
+    """
     def init(key, shape, dtype=dtype):
         dt = _dtype(dtype)
         return _random.truncated_normal(key, lower, upper, shape, dt) * np.asarray(stddev, dt)
@@ -75,11 +124,20 @@ def _compute_fans(shape, in_axis=-2, out_axis=-1, batch_axis=()):
     return in_size * receptive, out_size * receptive
 
 
-def variance_scaling(scale, mode, distribution, in_axis=-2, out_axis=-1, batch_axis=(),
-                     dtype=None):
+def variance_scaling(scale: float, mode: str, distribution: str, in_axis: int | Sequence[int] = -2,
+                     out_axis: int | Sequence[int] = -1, batch_axis: int | Sequence[int] = (),
+                     dtype: DTypeLike | None = None) -> Fun:
     """Samples of variance scale / n, n the fan given by mode ('fan_in', 'fan_out', 'fan_avg',
     'fan_geo_avg'), from distribution 'truncated_normal' (on [-2, 2], rescaled), 'normal' or
-    'uniform'."""
+    'uniform'.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> init = fg.nn.initializers.variance_scaling(1.0, 'fan_in', 'normal')
+    >>> init(key, (2, 2))
+    array([[-0.14555237, -0.5549132 ],
+           [ 1.2841672 ,  0.13282578]])
+    """
     if mode not in ("fan_in", "fan_out", "fan_avg", "fan_geo_avg"):
         raise ValueError(f"variance_scaling: invalid mode {mode!r}; use 'fan_in', 'fan_out', "
                          "'fan_avg' or 'fan_geo_avg'.")
@@ -124,8 +182,15 @@ for _name in ("glorot_uniform", "glorot_normal", "lecun_uniform", "lecun_normal"
     globals()[_name].__name__ = _name
 
 
-def orthogonal(scale=1.0, column_axis=-1, dtype=None):
-    """A (scaled) orthogonal matrix, reshaped: column_axis of the result holds the columns."""
+def orthogonal(scale: float = 1.0, column_axis: int = -1, dtype: DTypeLike | None = None) -> Fun:
+    """A (scaled) orthogonal matrix, reshaped: column_axis of the result holds the columns.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.nn.initializers.orthogonal()(key, (2, 2))
+    array([[-0.11262267, -0.99363783],
+           [ 0.99363783, -0.11262267]])
+    """
     def init(key, shape, dtype=dtype):
         dt = _dtype(dtype)
         shape = tuple(shape)
@@ -142,9 +207,15 @@ def orthogonal(scale=1.0, column_axis=-1, dtype=None):
     return init
 
 
-def delta_orthogonal(scale=1.0, column_axis=-1, dtype=None):
+def delta_orthogonal(scale: float = 1.0, column_axis: int = -1, dtype: DTypeLike | None = None) -> Fun:
     """Convolution kernels (3-D, 4-D or 5-D) zero except an orthogonal matrix at the spatial
-    centre (Xiao et al. 2018)."""
+    centre (Xiao et al. 2018).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.nn.initializers.delta_orthogonal()(key, (3, 2, 2)).shape
+    (3, 2, 2)
+    """
     def init(key, shape, dtype=dtype):
         dt = _dtype(dtype)
         shape = tuple(shape)
@@ -158,3 +229,10 @@ def delta_orthogonal(scale=1.0, column_axis=-1, dtype=None):
         centre[tuple((k - 1) // 2 for k in shape[:-2])] = 1
         return centre[..., None, None] * ortho
     return init
+
+__all__ = [
+    "Initializer", "constant", "delta_orthogonal", "glorot_normal", "glorot_uniform", "he_normal",
+    "he_uniform", "kaiming_normal", "kaiming_uniform", "lecun_normal", "lecun_uniform", "normal", "ones",
+    "orthogonal", "truncated_normal", "uniform", "variance_scaling", "xavier_normal", "xavier_uniform",
+    "zeros"]
+__dir__ = __all__.copy  # dir() lists the public names only

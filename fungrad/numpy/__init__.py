@@ -46,3 +46,5 @@ del _shape_module, _importlib_util, _sys
 for _name in ("_at", "_promote"):
     globals().pop(_name, None)
 del _name
+
+__dir__ = __all__.copy  # dir() lists the public names only

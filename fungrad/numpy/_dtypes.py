@@ -94,7 +94,7 @@ _ML_DTYPES = ["bfloat16", "float4_e2m1fn", "float6_e2m3fn", "float6_e3m2fn", "fl
 try:
     import ml_dtypes as _ml_dtypes
 except ImportError:  # optional: without it these names are absent
-    _ml_dtypes = None
+    _ml_dtypes = None  # type: ignore[assignment]
 else:
     for _n in _ML_DTYPES:
         if hasattr(_ml_dtypes, _n):

@@ -23,8 +23,16 @@ _NOT_NUMERIC = frozenset("OUSVMm")  # object, strings, void, datetimes: numpy ki
 def numeric_array(x):
     """np.asarray(x), refusing what is not an array of numbers or booleans (None, strings,
     arbitrary objects), as JAX does; numpy would make an object or string array of it."""
-    a = np.asarray(x)
+    return check_numeric(np.asarray(x), x)
+
+
+def check_numeric(a, x):
+    """`a` (numpy's conversion of `x`) if it holds numbers or booleans, else numeric_array's
+    TypeError naming `x`."""
     if a.dtype.kind in _NOT_NUMERIC:
+        if type(x) is int:
+            raise TypeError(f"fungrad.numpy: the Python int {x} is too large for int64 (and "
+                            "uint64). Fix: pass a float, or a value within the integer range.")
         shown = repr(x) if len(repr(x)) <= 40 else repr(x)[:37] + "..."
         raise TypeError(
             f"fungrad.numpy: {shown} (of type {type(x).__name__}) is not a numeric value; it "
@@ -139,12 +147,25 @@ def promote(*args):
     return [a if k is dtype else cast(a, dtype) for a, k in zip(args, keys)]
 
 
-def promote_inexact(*args):
-    """Like promote, then integers and booleans become float64 (numpy's rule for sin, divide...)."""
+def promote_inexact(*args, small_float=False):
+    """Like promote, then integers and booleans become float64 (numpy's rule for divide, mean,
+    linalg...); with `small_float`, numpy's rule for its float ufuncs (sin, sqrt, arctan2...):
+    bool and 8-bit integers become float16, 16-bit integers float32."""
     args = [a if type(a) in _PY_SCALARS or isinstance(a, (Tracer, np.ndarray)) else asarray(a)
             for a in args]
     keys = tuple(_dtype_key(a) for a in args)
     dtype = common_dtype(*keys)
     if not is_float(dtype):
-        dtype = np.dtype(np.float64)
+        dtype = inexact_dtype(dtype) if small_float else _F64
     return [a if k is dtype else cast(a, dtype) for a, k in zip(args, keys)]
+
+
+def inexact_dtype(dtype):
+    """numpy's float type for an integer or boolean dtype (sin, sqrt, divide...): float16 for
+    bool, int8 and uint8, float32 for int16 and uint16, float64 otherwise."""
+    return _INEXACT_OF.get(dtype.char if isinstance(dtype, np.dtype) else None, _F64)
+
+
+_F64 = np.dtype(np.float64)
+_INEXACT_OF = {np.dtype(t).char: np.result_type(t, np.float16) for t in (
+    np.bool_, np.int8, np.uint8, np.int16, np.uint16)}

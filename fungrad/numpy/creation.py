@@ -13,7 +13,8 @@ from fungrad._core.trace import Tracer, get_aval
 from fungrad._core.tree import tree_leaves
 from fungrad import _lax as lax
 from fungrad._lax import cumulative as _cum
-from fungrad.numpy._promote import asarray as _asarray, cast, promote_inexact
+from fungrad.numpy._promote import (
+    asarray as _asarray, cast, check_numeric, numeric_array, promote_inexact)
 
 __all__ = [
     "arange", "array", "asarray", "astype", "bartlett", "blackman", "copy", "diag", "diagflat",
@@ -37,7 +38,8 @@ def array(object, dtype=None, copy=True, order="K", ndmin=0):
         if nd < ndmin:
             out = lax.reshape(out, (1,) * (ndmin - nd) + get_aval(out).shape)
         return out
-    out = np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin)
+    out = check_numeric(np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin),
+                        object)
     # a copy is fresh (frozen); without one the data may be the caller's (a read-only view)
     return as_array(out) if copy is False or (copy is None and out is object) else frozen(out)
 
@@ -45,7 +47,7 @@ def array(object, dtype=None, copy=True, order="K", ndmin=0):
 def asarray(a, dtype=None, order=None, *, copy=None):
     if isinstance(a, (list, tuple)) or isinstance(a, Tracer):
         return array(a, dtype=dtype)
-    return as_array(np.asarray(a, dtype=dtype, order=order, copy=copy))
+    return as_array(check_numeric(np.asarray(a, dtype=dtype, order=order, copy=copy), a))
 
 
 def astype(x, dtype, /, *, copy=False):
@@ -57,17 +59,17 @@ def copy(a, order="K", subok=False):
     """A copy of `a` (a traced value is immutable, so it is its own copy)."""
     if isinstance(a, Tracer):
         return a
-    return frozen(np.array(a, order=order, copy=True))
+    return frozen(check_numeric(np.array(a, order=order, copy=True), a))
 
 
 def _shape_of(a):
-    return get_aval(a).shape if isinstance(a, Tracer) else np.shape(a)
+    return get_aval(a).shape if isinstance(a, Tracer) else numeric_array(a).shape
 
 
 def _dtype_of(a, dtype):
     if dtype is not None:
         return dtype
-    return get_aval(a).dtype if isinstance(a, Tracer) else np.asarray(a).dtype
+    return get_aval(a).dtype if isinstance(a, Tracer) else numeric_array(a).dtype
 
 
 def _fresh(np_fn):
@@ -126,7 +128,7 @@ def full(shape, fill_value, dtype=None, order="C"):
         shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
         v = fill_value if dtype is None else cast(fill_value, np.dtype(dtype))
         return lax.broadcast_to(v, shape)
-    return frozen(np.full(shape, fill_value, dtype, order))
+    return frozen(check_numeric(np.full(shape, fill_value, dtype, order), fill_value))
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
@@ -247,7 +249,8 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
     if indexing not in ("xy", "ij"):
         raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
     if not any(isinstance(x, Tracer) for x in xi):
-        return fresh(list(np.meshgrid(*xi, copy=copy, sparse=sparse, indexing=indexing)))
+        return fresh(list(np.meshgrid(*[numeric_array(x) for x in xi], copy=copy, sparse=sparse,
+                                      indexing=indexing)))
     xs = [lax.reshape(_asarray(x), (get_aval(_asarray(x)).size,)) for x in xi]
     n = len(xs)
     shapes = [[1] * n for _ in xs]

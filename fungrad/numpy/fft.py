@@ -17,6 +17,7 @@ from fungrad._lax import complex_parts as _cp
 from fungrad._lax import fft as _fft
 from fungrad._lax.indexing import FULL
 from fungrad.numpy._promote import asarray, promote_inexact
+from fungrad.numpy.reductions import normalize_axis as _normalize_axis
 
 _NORMS = (None, "backward", "ortho", "forward")
 
@@ -73,9 +74,9 @@ def _norm_axes(x, s, axes, fn):
         axes = tuple(range(nd)) if s is None else tuple(range(nd - len(s), nd))
     elif isinstance(axes, (int, np.integer)):
         axes = (int(axes),)
-    axes = tuple(int(a) % nd if nd else int(a) for a in axes)
-    if nd == 0 or any(not 0 <= a < nd for a in axes):
-        raise ShapeError(f"{fn}: axes {axes} out of range for {get_aval(x).str_short()}")
+    elif not isinstance(axes, (tuple, list)):
+        raise TypeError(f"{fn}: axes must be an int or a sequence of ints, got {axes!r}")
+    axes = tuple(_normalize_axis(a, nd, f"{fn}: axis") for a in axes)
     if len(set(axes)) != len(axes):
         raise ValueError(f"{fn}: repeated axes {axes} are not supported")
     if s is not None and len(s) != len(axes):
@@ -216,7 +217,7 @@ def _roll_axes(x, axes, shift_of):
     elif isinstance(axes, (int, np.integer)):
         axes = (int(axes),)
     for ax in axes:
-        ax = int(ax) % aval.ndim
+        ax = _normalize_axis(ax, aval.ndim)
         n = aval.shape[ax]
         k = shift_of(n) % n if n else 0
         if k == 0:
@@ -236,3 +237,8 @@ def fftshift(x, axes=None):
 
 def ifftshift(x, axes=None):
     return _roll_axes(x, axes, lambda n: -(n // 2))
+
+__all__ = [
+    "fft", "fft2", "fftfreq", "fftn", "fftshift", "hfft", "ifft", "ifft2", "ifftn", "ifftshift", "ihfft",
+    "irfft", "irfft2", "irfftn", "rfft", "rfft2", "rfftfreq", "rfftn"]
+__dir__ = __all__.copy  # dir() lists the public names only

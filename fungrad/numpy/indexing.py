@@ -10,13 +10,14 @@ Imports: _core, lax, numpy._promote, numpy.ufuncs.
 import numpy as np
 
 from fungrad._core.array import fresh
-from fungrad._core.errors import ConcretizationError
+from fungrad._core.errors import ConcretizationError, ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
 from fungrad._lax import cumulative as _cum
 from fungrad._lax import scatter as _scatter
 from fungrad._lax._along_axis import take_along_axis as _take_along
 from fungrad.numpy._promote import asarray, cast, promote
+from fungrad.numpy.reductions import normalize_axis
 
 __all__ = [
     "argwhere", "c_", "choose", "compress", "diag_indices", "diag_indices_from", "diagonal",
@@ -161,12 +162,19 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
     """The diagonal of the 2-D slices over (axis1, axis2), appended as the last axis."""
     x = asarray(a)
     aval = get_aval(x)
+    if aval.ndim < 2:
+        raise ShapeError(f"diagonal: diag requires an array of at least two dimensions, got "
+                         f"{aval.str_short()}")
+    axis1, axis2 = normalize_axis(axis1, aval.ndim, "axis1"), normalize_axis(axis2, aval.ndim,
+                                                                            "axis2")
+    if axis1 == axis2:
+        raise ValueError(f"diagonal: axis1 and axis2 cannot be the same, got {axis1}")
     n1, n2 = aval.shape[axis1], aval.shape[axis2]
     k = max(0, min(n1 - max(0, -offset), n2 - max(0, offset)))
     i = np.arange(k) + max(0, -offset)
     j = np.arange(k) + max(0, offset)
-    perm = [d for d in range(aval.ndim) if d not in (axis1 % aval.ndim, axis2 % aval.ndim)]
-    x = lax.transpose(x, perm + [axis1 % aval.ndim, axis2 % aval.ndim])
+    perm = [d for d in range(aval.ndim) if d not in (axis1, axis2)]
+    x = lax.transpose(x, perm + [axis1, axis2])
     spec = (lax.FULL,) * len(perm) + ("array", "array")
     return lax.getitem(x, spec, [i, j])
 
@@ -280,7 +288,7 @@ def compress(condition, a, axis=None, *, size=None, fill_value=0, out=None):
     cond = asarray(condition)
     if get_aval(cond).ndim != 1:
         raise ValueError("condition must be a 1-d array")
-    ax = int(axis) % get_aval(x).ndim
+    ax = normalize_axis(axis, get_aval(x).ndim)
     n = get_aval(x).shape[ax]
     c = concrete_or_none(cond)
     if c is not None and size is None:
@@ -360,7 +368,10 @@ def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
         x = lax.reshape(x, (get_aval(x).size,))
         axis = 0
     nd = get_aval(x).ndim
-    ax = int(axis) % nd
+    ax = normalize_axis(axis, nd)
+    indices = asarray(indices)
+    if get_aval(indices).dtype == bool:  # take reads booleans as the indices 0 and 1 (numpy)
+        indices = cast(indices, np.dtype(np.int64))
     idx, valid = _normalize_index(indices, get_aval(x).shape[ax], mode, "take")
     res = getitem(x, (slice(None),) * ax + (idx,))
     if valid is None:
@@ -383,7 +394,7 @@ def take_along_axis(arr, indices, axis=-1, mode=None, fill_value=None):
         raise ValueError("`indices` and `arr` must have the same number of dimensions")
     if not np.issubdtype(get_aval(idx).dtype, np.integer):
         raise IndexError("`indices` must be an integer array")
-    ax = int(axis) % nd
+    ax = normalize_axis(axis, nd)
     idx, valid = _normalize_index(idx, get_aval(x).shape[ax], mode, "take_along_axis")
     res = _take_along(x, idx, ax)
     if valid is None:
@@ -444,7 +455,7 @@ def put_along_axis(arr, indices, values, axis, inplace=True, *, mode=None):
     if axis is None:
         x = lax.reshape(x, (get_aval(x).size,))
         axis = 0
-    ax = int(axis) % get_aval(x).ndim
+    ax = normalize_axis(axis, get_aval(x).ndim)
     idx = asarray(indices)
     xs, ishape = get_aval(x).shape, get_aval(idx).shape
     shape = np.broadcast_shapes(xs[:ax] + (ishape[ax],) + xs[ax + 1:], ishape)

@@ -25,6 +25,7 @@ from fungrad.numpy._promote import asarray, promote
 from fungrad.numpy.reductions import sum as _sum
 from fungrad.numpy.shape import ravel
 from fungrad.numpy.ufuncs import conjugate, multiply, sqrt
+from fungrad.numpy.reductions import normalize_axis as _normalize_axis
 
 
 def _nd(x):
@@ -555,7 +556,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
                              f"{_str(x)}. Fix: pass axis=.")
     if isinstance(axis, (int, np.integer)):
         axis = (int(axis),)
-    axis = tuple(int(a) % nd for a in axis)
+    axis = tuple(_normalize_axis(a, nd) for a in axis)
     if len(axis) == 1:
         return _vector_norm(x, ord, axis, keepdims)
     if len(axis) == 2:
@@ -573,7 +574,7 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
         axes = tuple(range(nd))
     else:
         axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-        axes = tuple(int(a) % nd for a in axes)
+        axes = tuple(_normalize_axis(a, nd) for a in axes)
     if nd == 0:
         return _safe_abs(x)
     return _vector_norm(x, ord, axes, keepdims)
@@ -685,7 +686,7 @@ def tensorsolve(a, b, axes=None):
     a, b = promote_inexact(asarray(a), asarray(b))
     if axes is not None:
         nd = _nd(a)
-        axes = [ax % nd for ax in axes]
+        axes = [_normalize_axis(ax, nd) for ax in axes]
         a = lax.transpose(a, [i for i in range(nd) if i not in axes] + axes)
     sa = _shape(a)
     bn = _nd(b)
@@ -742,3 +743,11 @@ def convolve(a, v, mode="full"):
     n, m = _shape(a)[0], _shape(v)[0]
     full = _correlate_full(a, lax.getitem(v, (("slice", None, None, -1),), []))
     return _conv_mode(full, n, m, mode, (min(n, m) - 1) // 2)
+
+__all__ = [
+    "EigResult", "EighResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "cond", "cross",
+    "det", "diagonal", "eig", "eigh", "eigvals", "eigvalsh", "inv", "lstsq", "matmul", "matrix_norm",
+    "matrix_power", "matrix_rank", "matrix_transpose", "multi_dot", "norm", "outer", "pinv", "qr",
+    "slogdet", "solve", "svd", "svdvals", "tensordot", "tensorinv", "tensorsolve", "trace", "vecdot",
+    "vector_norm"]
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -22,6 +22,7 @@ from fungrad.numpy.shape import (
 from fungrad.numpy.ufuncs import (
     absolute, add, bitwise_and, clip, divide, equal, greater, less, logical_and, mod, multiply,
     negative, right_shift, sqrt, subtract, where, conj)
+from fungrad.numpy.reductions import normalize_axis
 
 __all__ = [
     "apply_along_axis", "apply_over_axes", "array2string", "array_repr", "array_str",
@@ -773,7 +774,7 @@ def apply_over_axes(func, a, axes):
         if get_aval(res).ndim == nd:
             x = res
         elif get_aval(res).ndim == nd - 1:
-            x = expand_dims(res, ax % nd)
+            x = expand_dims(res, normalize_axis(ax, nd))
         else:
             raise ValueError("function is not returning an array of the correct shape")
     return x

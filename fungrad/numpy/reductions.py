@@ -10,7 +10,7 @@ import builtins
 import numpy as np
 
 from fungrad._core.dtypes import is_float
-from fungrad._core.errors import ShapeError
+from fungrad._core.errors import AxisError
 from fungrad._core.trace import get_aval
 from fungrad import _lax as lax
 from fungrad.numpy._promote import asarray, cast
@@ -44,11 +44,18 @@ def normalize_axes(axis, ndim, name="axis"):
                             f"{axis!r}.")
         a = int(a)
         if not -ndim <= a < ndim:
-            raise ShapeError(f"{name} {a} is out of bounds for an array of rank {ndim}")
+            raise AxisError(f"{name} {a} is out of bounds for an array of rank {ndim}")
         out.append(a % ndim)
     if len(set(out)) != len(out):
         raise ValueError(f"repeated {name} in {axis!r}")
     return tuple(sorted(out))
+
+
+def normalize_axis(axis, ndim, name="axis"):
+    """One axis as a non-negative int (numpy's AxisError if out of range)."""
+    if axis is None or isinstance(axis, (tuple, list)):
+        raise TypeError(f"{name} must be an int, got {axis!r} ({type(axis).__name__}).")
+    return normalize_axes(axis, ndim, name)[0]
 
 
 def _keep(x, out, axes, keepdims):

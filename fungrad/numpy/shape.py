@@ -4,13 +4,15 @@ linear, differentiable, batchable and jittable.
 
 Imports: _core, lax, numpy._promote, numpy.reductions.
 """
+import operator
+
 import numpy as np
 
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
 from fungrad.numpy._promote import asarray, cast, promote
-from fungrad.numpy.reductions import normalize_axes
+from fungrad.numpy.reductions import normalize_axes, normalize_axis
 
 __all__ = [
     "append", "array_split", "atleast_1d", "atleast_2d", "atleast_3d", "block",
@@ -64,8 +66,14 @@ def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
     return lax.reshape(x, newshape)
 
 
-def _shape_arg(shape, name):
-    """A shape argument as a tuple of ints (an int is a 1-d shape), or a TypeError."""
+def _shape_arg(shape, name, nonnegative=False):
+    """A shape argument as a tuple of ints (an int is a 1-d shape), or a TypeError; with
+    `nonnegative`, negative entries raise a ValueError."""
+    if nonnegative:
+        out = _shape_arg(shape, name)
+        if any(d < 0 for d in out):
+            raise ValueError(f"{name}: negative dimensions are not allowed, got {shape!r}")
+        return out
     if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
         return (int(shape),)
     if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
@@ -144,7 +152,7 @@ def squeeze(a, axis=None):
 
 
 def broadcast_to(array, shape):
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    shape = _shape_arg(shape, "broadcast_to", nonnegative=True)
     return lax.broadcast_to(asarray(array), shape)
 
 
@@ -194,16 +202,32 @@ def atleast_3d(*arys):
     return _atleast(_at3, arys)
 
 
+def array_sequence(name, arrays, verb="concatenate"):
+    """The arrays of a sequence argument (a list, a tuple, or an array's rows) as a list;
+    anything else raises naming `name`, as numpy."""
+    if isinstance(arrays, (np.ndarray, Tracer)):
+        nd = get_aval(arrays).ndim
+        if nd == 0:
+            raise ValueError(f"{name}: zero-dimensional arrays cannot be {verb}d "
+                             f"(got {get_aval(arrays).str_short()}). Fix: pass a list of arrays.")
+        arrays = [arrays[i] for i in range(get_aval(arrays).shape[0])]
+    elif not isinstance(arrays, (list, tuple)):
+        raise TypeError(f"{name}: the first argument must be a sequence of arrays (a list or a "
+                        f"tuple), got {type(arrays).__name__}. Fix: pass [x, y, ...].")
+    if not arrays:
+        raise ValueError(f"{name}: need at least one array to {verb}")
+    return list(arrays)
+
+
 def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     """Join arrays along an existing axis (axis=None: flatten them first)."""
     if out is not None:
         raise NotImplementedError("concatenate: out= is not supported: fungrad results are new "
                                   "arrays")
-    if isinstance(arrays, (np.ndarray, Tracer)):
-        arrays = [arrays[i] for i in range(get_aval(arrays).shape[0])]
-    arrays = [asarray(a) for a in arrays]
-    if not arrays:
-        raise ValueError("need at least one array to concatenate")
+    arrays = [asarray(a) for a in array_sequence("concatenate", arrays)]
+    if axis is not None and any(get_aval(a).ndim == 0 for a in arrays):
+        raise ValueError("concatenate: zero-dimensional arrays cannot be concatenated. Fix: "
+                         "use fnp.stack, or reshape them to 1-d first.")
     arrays = promote(*arrays) if len(arrays) > 1 else arrays
     if dtype is not None:
         arrays = [cast(a, np.dtype(dtype)) for a in arrays]
@@ -223,11 +247,8 @@ def stack(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     """Join arrays along a new axis."""
     if out is not None:
         raise NotImplementedError("stack: out= is not supported: fungrad results are new arrays")
-    if isinstance(arrays, (np.ndarray, Tracer)):
-        arrays = [arrays[i] for i in range(get_aval(arrays).shape[0])]
-    arrays = [asarray(a) if dtype is None else cast(asarray(a), np.dtype(dtype)) for a in arrays]
-    if not arrays:
-        raise ValueError("need at least one array to stack")
+    arrays = [asarray(a) if dtype is None else cast(asarray(a), np.dtype(dtype))
+              for a in array_sequence("stack", arrays, "stack")]
     shapes = {get_aval(a).shape for a in arrays}
     if len(shapes) != 1:
         raise ValueError("all input arrays must have the same shape")
@@ -236,12 +257,12 @@ def stack(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
 
 
 def hstack(tup, *, dtype=None, casting="same_kind"):
-    arrays = [atleast_1d(a) for a in tup]
+    arrays = [atleast_1d(a) for a in array_sequence("hstack", tup)]
     return concatenate(arrays, 0 if get_aval(arrays[0]).ndim == 1 else 1, dtype=dtype)
 
 
 def vstack(tup, *, dtype=None, casting="same_kind"):
-    return concatenate([atleast_2d(a) for a in tup], 0, dtype=dtype)
+    return concatenate([atleast_2d(a) for a in array_sequence("vstack", tup)], 0, dtype=dtype)
 
 
 def split(ary, indices_or_sections, axis=0):
@@ -285,7 +306,7 @@ def flip(m, axis=None):
 
 def tile(a, reps):
     x = asarray(a)
-    reps = (reps,) if isinstance(reps, int) else tuple(reps)
+    reps = _shape_arg(reps, "tile: reps", nonnegative=True)
     aval = get_aval(x)
     nd = max(len(reps), aval.ndim)
     shape = (1,) * (nd - aval.ndim) + aval.shape
@@ -351,7 +372,12 @@ def fliplr(m):
 def rot90(m, k=1, axes=(0, 1)):
     x = asarray(m)
     nd = get_aval(x).ndim
-    a0, a1 = (ax % nd for ax in axes)
+    if not isinstance(axes, (tuple, list)) or len(axes) != 2:
+        raise ValueError(f"rot90: len(axes) must be 2, got {axes!r}")
+    a0, a1 = (normalize_axis(ax, nd, "rot90: axis") for ax in axes)
+    if nd < 2:
+        raise ValueError(f"rot90: the array must be at least 2-d, got {get_aval(x).str_short()}")
+    k = operator.index(k)
     if a0 == a1:
         raise ValueError("Axes must be different.")
     k %= 4
@@ -434,7 +460,7 @@ def unstack(x, /, *, axis=0):
 
 def column_stack(tup):
     cols = []
-    for a in tup:
+    for a in array_sequence("column_stack", tup):
         x = asarray(a)
         if get_aval(x).ndim < 2:
             x = reshape(x, (-1, 1))
@@ -443,7 +469,7 @@ def column_stack(tup):
 
 
 def dstack(tup, *, dtype=None):
-    return concatenate([_at3(a) for a in tup], 2, dtype=dtype)
+    return concatenate([_at3(a) for a in array_sequence("dstack", tup)], 2, dtype=dtype)
 
 
 def hsplit(ary, indices_or_sections):
@@ -525,8 +551,9 @@ def insert(arr, obj, values, axis=None):
             v = moveaxis(reshape(v, (1,) * (nd - len(vshape)) + vshape), 0, ax) \
                 if len(vshape) == nd - 1 and nd > 1 else v
         v = broadcast_to(v, target)
-        pos = int(obj) + (n + 1 if obj < 0 else 0) if int(obj) < 0 else int(obj)
-        order = np.insert(np.arange(n), pos, n + np.arange(m))
+        # numpy places a negative position counting from the end (-1: before the last entry)
+        # and checks the range and the type of `obj`
+        order = np.insert(np.arange(n), obj[()], n + np.arange(m))
     else:
         k = obj.size
         target = get_aval(x).shape[:ax] + (k,) + get_aval(x).shape[ax + 1:]
@@ -556,7 +583,7 @@ def delete(arr, obj, axis=None, *, assume_unique_indices=False):
 def resize(a, new_shape):
     """The entries of `a` repeated cyclically into `new_shape`."""
     x = ravel(asarray(a))
-    new_shape = (new_shape,) if isinstance(new_shape, (int, np.integer)) else tuple(new_shape)
+    new_shape = _shape_arg(new_shape, "resize: new_shape", nonnegative=True)
     total = int(np.prod(new_shape, dtype=np.int64))
     n = get_aval(x).shape[0]
     if n == 0 or total == 0:

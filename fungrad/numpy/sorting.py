@@ -27,7 +27,8 @@ from fungrad.numpy.indexing import (
 from fungrad.numpy.reductions import any as _any, check_out, normalize_axes, sum as _sum
 from fungrad.numpy.shape import concatenate, ravel, reshape
 from fungrad.numpy.ufuncs import (
-    add, equal, floor, isnan, logical_and, logical_not, multiply, not_equal, subtract, where)
+    add, equal, floor, greater, greater_equal, isnan, less, logical_and, logical_not, multiply,
+    not_equal, subtract, where)
 
 __all__ = [
     "argpartition", "argsort", "digitize", "intersect1d", "isin", "lexsort", "median",
@@ -81,13 +82,29 @@ def lexsort(keys, axis=-1):
     return perm
 
 
+def _check_kth(name, a, kth, axis):
+    """numpy's checks of partition's kth: integers (not booleans) within the axis."""
+    x = asarray(a)
+    aval = get_aval(x)
+    n = aval.size if axis is None else aval.shape[normalize_axes(axis, aval.ndim)[0]] \
+        if aval.ndim else 1
+    k = np.asarray(kth)
+    if k.dtype == bool:
+        raise ValueError(f"{name}: booleans are not valid partition indices (kth={kth!r})")
+    if k.dtype.kind not in "iu" or k.ndim > 1:
+        raise TypeError(f"{name}: kth must be an int or a 1-d sequence of ints, got {kth!r}")
+    if np.any((k < -n) | (k >= n)):
+        raise ValueError(f"{name}: kth={kth!r} is out of bounds for an axis of size {n}")
+    return x
+
+
 def partition(a, kth, axis=-1):
     """numpy.partition: a full (stable) sort, which is one valid partition around every kth."""
-    return sort(a, axis)
+    return sort(_check_kth("partition", a, kth, axis), axis)
 
 
 def argpartition(a, kth, axis=-1):
-    return argsort(a, axis)
+    return argsort(_check_kth("argpartition", a, kth, axis), axis)
 
 
 def sort_complex(a):
@@ -124,8 +141,8 @@ def digitize(x, bins, right=False):
     if n == 0:
         return lax.broadcast_to(np.zeros((), np.int64), get_aval(x).shape)
     up = _sorting.searchsorted(bins, x, side)
-    down = subtract(n, _sorting.searchsorted(bins[::-1], x, "right" if right else "left"))
-    increasing = lax.ge(bins[n - 1], bins[0])
+    down = subtract(n, _sorting.searchsorted(bins[::-1], x, side))  # numpy's rule
+    increasing = greater_equal(bins[n - 1], bins[0])
     return where(increasing, up, down)
 
 
@@ -176,7 +193,7 @@ def _ceil(x):
 def _lerp(a, b, t):
     """numpy's _lerp: a + (b - a) t, computed from b's side for t >= 0.5 (exact at t = 1)."""
     diff = subtract(b, a)
-    return where(lax.ge(t, 0.5), subtract(b, multiply(diff, subtract(1, t))),
+    return where(greater_equal(t, 0.5), subtract(b, multiply(diff, subtract(1, t))),
                  add(a, multiply(diff, t)))
 
 
@@ -240,8 +257,8 @@ def _quantile(a, q, axis, method, keepdims, ignore_nan, name):
             gamma = where(equal(gamma, 0), np.zeros((), dtype), np.asarray(0.5, dtype))
         elif kind == "averaged":  # (numpy's gamma here is float64)
             gamma = where(equal(gamma, 0), np.float64(0.5), np.float64(1.0))
-        below = lax.lt(vi, np.zeros((), dtype))
-        above = lax.ge(vi, top)
+        below = lax.lt(vi, np.zeros((), get_aval(vi).dtype))
+        above = greater_equal(vi, top)
         lo = where(below, 0, where(above, top, prev))
         hi = where(below, 0, where(above, top, add(prev, 1)))
         gamma = lax.broadcast_to(gamma, get_aval(vi).shape)
@@ -249,7 +266,11 @@ def _quantile(a, q, axis, method, keepdims, ignore_nan, name):
             gamma = lax.broadcast_to(gamma, lead + qshape)
         else:
             gamma = lax.reshape(gamma, lead + qshape)
-        out = _lerp(gather(lo), gather(hi), gamma)
+        lo_v, hi_v = gather(lo), gather(hi)
+        out = _lerp(lo_v, hi_v, gamma)
+        if name == "median":  # numpy's median is the mean of the middle entries (median of
+            # [1, inf] is inf, where the lerp would give inf - inf)
+            out = where(equal(gamma, 0), lo_v, multiply(add(lo_v, hi_v), 0.5))
     if ignore_nan:
         empty = lax.reshape(equal(count, 0), lead + (1,) * len(qshape))
         out = where(empty, np.nan, out)
@@ -267,7 +288,7 @@ def _quantile(a, q, axis, method, keepdims, ignore_nan, name):
 
 def _clip_index(index, top):
     index = where(lax.lt(index, np.zeros((), get_aval(index).dtype)), 0, index)
-    return where(lax.gt(index, top), top, index)
+    return where(greater(index, top), top, index)
 
 
 def _check_q(q, lo, hi, name):
@@ -389,7 +410,7 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
         out.append(reshape(inv, get_aval(x).shape))
     if return_counts:
         counts = lax.scatter_add(np.zeros(size + 1, np.int64), np.ones(n, np.int64), ("array",),
-                                 [where(lax.lt(group, size), group, size)])
+                                 [where(less(group, size), group, size)])
         out.append(counts[:size])
     return out[0] if len(out) == 1 else tuple(out)
 
@@ -435,7 +456,7 @@ def isin(element, test_elements, assume_unique=False, invert=False, *, kind=None
     else:
         st = _sorting.sort(t, 0)
         pos = _sorting.searchsorted(st, e, "left")
-        pos = where(lax.ge(pos, m), m - 1, pos)
+        pos = where(greater_equal(pos, m), m - 1, pos)
         found = equal(take(st, pos), e)
     return logical_not(found) if invert else found
 

@@ -32,7 +32,7 @@ __all__ = [
 def _unary_inexact(prim_fn, name, doc):
     def f(x):
         if fast_key(x) not in FLOAT_KEYS:
-            x, = promote_inexact(asarray(x))
+            x, = promote_inexact(asarray(x), small_float=True)
         return prim_fn(x)
     f.__name__ = f.__qualname__ = name
     f.__doc__ = doc
@@ -92,6 +92,9 @@ around = round
 
 
 def square(x):
+    x = asarray(x)
+    if get_aval(x).dtype == bool:  # numpy's square has no boolean loop: int8
+        x = cast(x, np.dtype(np.int8))
     return multiply(x, x)
 
 
@@ -99,8 +102,12 @@ def reciprocal(x):
     return divide(1.0, x)
 
 
-def _binary(prim_fn, name, doc, inexact=False):
-    prepare = promote_inexact if inexact else promote
+def _binary(prim_fn, name, doc, inexact=False, small_float=False):
+    if small_float:
+        def prepare(x, y):
+            return promote_inexact(x, y, small_float=True)
+    else:
+        prepare = promote_inexact if inexact else promote
 
     def f(x, y):
         return prim_fn(*prepare(x, y))
@@ -116,7 +123,8 @@ divide = _binary(lax.div, "divide", "Elementwise true division x / y.", inexact=
 true_divide = divide
 maximum = _binary(lax.max, "maximum", "Elementwise maximum (ties split the gradient).")
 minimum = _binary(lax.min, "minimum", "Elementwise minimum (ties split the gradient).")
-arctan2 = _binary(lax.atan2, "arctan2", "Elementwise arctan(x1 / x2) by quadrant.", inexact=True)
+arctan2 = _binary(lax.atan2, "arctan2", "Elementwise arctan(x1 / x2) by quadrant.",
+                  small_float=True)
 fmod = _binary(lax.rem, "fmod", "Elementwise remainder with the sign of the dividend.")
 less = _binary(lax.lt, "less", "Elementwise x < y.")
 less_equal = _binary(lax.le, "less_equal", "Elementwise x <= y.")
@@ -161,8 +169,9 @@ def floor_divide(x, y):
     """x // y (zero gradient: the result is piecewise constant). Integers are divided exactly
     (rounding down), and by zero give 0, as numpy."""
     x, y = (asarray(v) for v in promote(x, y))
+    _no_complex("floor_divide", x)
     if is_float(get_aval(x).dtype):
-        return lax.floor(lax.div(x, y))
+        return lax.stop_gradient(_float_divmod(x, y)[0])
     q = lax.div(x, y)  # rounds toward zero; 0 where y == 0
     zero = np.zeros((), get_aval(q).dtype)
     r = lax.sub(x, lax.mul(q, y))
@@ -174,14 +183,38 @@ def floor_divide(x, y):
 def mod(x, y):
     """x % y with the sign of y, as numpy: x - floor(x / y) * y (integers: 0 where y == 0)."""
     x, y = (asarray(v) for v in promote(x, y))
-    r = subtract(x, multiply(floor_divide(x, y), y))
+    _no_complex("remainder", x)
     if is_float(get_aval(x).dtype):
-        return r
+        return _float_divmod(x, y)[1]
+    r = subtract(x, multiply(floor_divide(x, y), y))
     zero = np.zeros((), get_aval(r).dtype)
     return lax.select(lax.eq(y, zero), lax.broadcast_to(zero, get_aval(r).shape), r)
 
 
 remainder = mod
+
+
+def _float_divmod(x, y):
+    """numpy's divmod of floats (its npy_divmod): the floor quotient and the remainder with y's
+    sign, from fmod, so that they stay exact where x / y rounds or y is infinite (-1 // inf is
+    -1 and -1 % inf is inf, as in numpy and Python; by zero: x / y and NaN)."""
+    zero = np.zeros((), get_aval(x).dtype)
+    m = lax.rem(x, y)
+    adjust = logical_and(lax.ne(m, zero), lax.ne(lax.lt(y, zero), lax.lt(m, zero)))
+    rem = where(adjust, add(m, y), where(lax.eq(m, zero), copysign(zero, y), m))
+    div = where(adjust, subtract(divide(subtract(x, m), y), 1.0), divide(subtract(x, m), y))
+    fl = floor(div)
+    fl = where(greater(subtract(div, fl), 0.5), add(fl, 1.0), fl)
+    quo = where(lax.eq(div, zero), copysign(zero, divide(x, y)), fl)
+    by_zero = lax.eq(y, zero)
+    return where(by_zero, divide(x, y), quo), where(by_zero, m, rem)
+
+
+def _real_inexact(x, name):
+    """x as numpy's float type for a real-only float ufunc (complex input raises)."""
+    x, = promote_inexact(asarray(x), small_float=True)
+    _no_complex(name, x)
+    return x
 
 
 def power(x, y):
@@ -229,7 +262,8 @@ def logaddexp(x, y):
     """log(exp(x) + exp(y)) without overflow or underflow: max(x, y) + log1p(exp(-|x - y|));
     where x - y is undefined (both infinite with one sign, or a NaN) the result is x + y, so
     logaddexp(-inf, -inf) is -inf and logaddexp(inf, inf) inf, as numpy."""
-    x, y = promote_inexact(x, y)
+    x, y = promote_inexact(x, y, small_float=True)
+    _no_complex("logaddexp", x)
     d = subtract(x, y)
     out = add(maximum(x, y), log1p(exp(negative(absolute(d)))))
     return where(isnan(d), add(x, y), out)
@@ -238,7 +272,8 @@ def logaddexp(x, y):
 def hypot(x, y):
     """sqrt(x**2 + y**2) without overflow or underflow: the larger magnitude times
     sqrt(1 + (smaller / larger)**2); inf where either is infinite, as numpy."""
-    x, y = promote_inexact(x, y)
+    x, y = promote_inexact(x, y, small_float=True)
+    _no_complex("hypot", x)
     a, b = absolute(x), absolute(y)
     hi, lo = maximum(a, b), minimum(a, b)
     zero = np.zeros((), get_aval(hi).dtype)
@@ -248,11 +283,11 @@ def hypot(x, y):
 
 
 def deg2rad(x):
-    return multiply(x, np.pi / 180.0)
+    return multiply(_real_inexact(x, "deg2rad"), np.pi / 180.0)
 
 
 def rad2deg(x):
-    return multiply(x, 180.0 / np.pi)
+    return multiply(_real_inexact(x, "rad2deg"), 180.0 / np.pi)
 
 
 def sinc(x):
@@ -260,9 +295,22 @@ def sinc(x):
     value comes from the Maclaurin series of sin(u)/u, whose JVP is the next term), so
     grad(grad(sinc))(0.) is -pi**2/3, as JAX."""
     x, = promote_inexact(asarray(x))
+    u = multiply(x, np.pi)
     is_zero = equal(x, 0)
-    px = multiply(where(is_zero, 1.0, x), np.pi)
-    return where(is_zero, _sinc_series(0, multiply(x, np.pi)), divide(sin(px), px))
+    # near 0 (0 < |u| < 1/2) the Maclaurin polynomial, whose derivatives do not cancel or
+    # overflow as those of sin(u) / u do (sin(u) / u**2 overflows for |u| < 1e-154)
+    small = less(absolute(u), 0.5)
+    v = square(where(small, u, 0.0))
+    poly = add(multiply(v, _SINC_TAYLOR[0]), _SINC_TAYLOR[1])
+    for c in _SINC_TAYLOR[2:]:
+        poly = add(multiply(poly, v), c)
+    pu = where(small, 1.0, u)
+    return where(is_zero, _sinc_series(0, u), where(small, poly, divide(sin(pu), pu)))
+
+
+# sin(u) / u = sum_k (-1)**k u**(2k) / (2k + 1)!, highest term first (Horner in u**2): to
+# u**12, so the truncation error is below 1e-16 relative for |u| < 1/2
+_SINC_TAYLOR = [(-1.0) ** k / float(np.prod(np.arange(1, 2 * k + 2))) for k in range(6, -1, -1)]
 
 
 def _sinc_series_impl(k, u):
@@ -301,7 +349,7 @@ def _float_only(prim_fn, name, doc):
     def f(x, /, out=None):
         _no_out(out, name)
         if fast_key(x) not in FLOAT_KEYS:
-            x, = promote_inexact(asarray(x))
+            x, = promote_inexact(asarray(x), small_float=True)
         return prim_fn(x)
     f.__name__ = f.__qualname__ = name
     f.__doc__ = doc
@@ -379,22 +427,22 @@ fix = trunc
 
 def rint(x, /):
     """Round to the nearest integer, half to even (zero gradient)."""
-    x, = promote_inexact(asarray(x))
+    x, = promote_inexact(asarray(x), small_float=True)
     return lax.round(x)
 
 
 def fabs(x, /):
-    x, = promote_inexact(asarray(x))
+    x = _real_inexact(x, "fabs")
     return lax.abs(x)
 
 
 def nextafter(x1, x2, /):
-    return _lx.nextafter(*promote_inexact(x1, x2))
+    return _lx.nextafter(*promote_inexact(x1, x2, small_float=True))
 
 
 def copysign(x1, x2, /):
     """|x1| with the sign of x2 (the gradient in x1 is +-1, in x2 zero)."""
-    return _lx.copysign(*promote_inexact(x1, x2))
+    return _lx.copysign(*promote_inexact(x1, x2, small_float=True))
 
 
 def _integers(name, x1, x2):
@@ -429,23 +477,29 @@ def bitwise_count(x, /):
 
 def frexp(x, /):
     """(mantissa, exponent) with x = mantissa * 2**exponent; the mantissa's gradient is 2**-e."""
-    x, = promote_inexact(asarray(x))
+    x = _real_inexact(x, "frexp")
     e = _lx.frexp_exponent(x)
     return ldexp(x, negative(e)), e
 
 
 def ldexp(x1, x2, /):
     """x1 * 2**x2 for integer x2 (computed as a product with an exact power of two)."""
-    x1, = promote_inexact(asarray(x1))
+    x1 = _real_inexact(x1, "ldexp")
+    x2 = asarray(x2)
+    if get_aval(x2).dtype.kind not in "biu":
+        raise DtypeError(f"ldexp: the exponent x2 must be an integer array, got "
+                         f"{get_aval(x2).str_short()}, as in numpy. Fix: pass integers "
+                         "(fnp.astype(x2, int)).")
     dtype = get_aval(x1).dtype
-    return multiply(x1, _lx.exp2(cast(asarray(x2), dtype)))
+    return multiply(x1, _lx.exp2(cast(x2, dtype)))
 
 
 def modf(x, /):
-    """(fractional part, integral part), both with x's sign."""
-    x, = promote_inexact(asarray(x))
+    """(fractional part, integral part), both with x's sign (modf(+-inf) is (+-0, +-inf))."""
+    x = _real_inexact(x, "modf")
     i = _lx.trunc(x)
-    return _lx.copysign(subtract(x, i), x), i
+    finite = where(isinf(x), np.zeros((), get_aval(x).dtype), x)  # inf - inf would warn
+    return _lx.copysign(subtract(finite, _lx.trunc(finite)), x), i
 
 
 def divmod(x1, x2, /):
@@ -454,7 +508,8 @@ def divmod(x1, x2, /):
 
 def heaviside(x1, x2, /):
     """0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0."""
-    x1, x2 = promote_inexact(x1, x2)
+    x1, x2 = promote_inexact(x1, x2, small_float=True)
+    _no_complex("heaviside", x1)
     dtype = get_aval(x1).dtype
     zero, one = np.zeros((), dtype), np.ones((), dtype)
     return where(lax.lt(x1, zero), zero, where(lax.gt(x1, zero), one, x2))
@@ -485,7 +540,8 @@ def float_power(x1, x2, /):
 
 def logaddexp2(x1, x2, /):
     """log2(2**x1 + 2**x2) without overflow."""
-    x1, x2 = promote_inexact(x1, x2)
+    x1, x2 = promote_inexact(x1, x2, small_float=True)
+    _no_complex("logaddexp2", x1)
     ln2 = float(np.log(2.0))
     return divide(logaddexp(multiply(x1, ln2), multiply(x2, ln2)), ln2)
 
@@ -520,6 +576,8 @@ def imag(val, /):
 def conjugate(x, /):
     """The complex conjugate (the value itself for real dtypes)."""
     x = asarray(x)
+    if get_aval(x).dtype == bool:  # numpy's conjugate has no boolean loop: int8
+        return cast(x, np.dtype(np.int8))
     return _cp.conj(x) if _is_complex(x) else x
 
 
@@ -532,7 +590,9 @@ def angle(z, deg=False):
     if _is_complex(x):
         out = arctan2(_cp.imag(x), _cp.real(x))
     else:
-        x, = promote_inexact(x)
+        # numpy computes arctan2(0, z) with a Python 0: bool input becomes int64, so float64
+        x, = promote_inexact(cast(x, np.dtype(np.int64)) if get_aval(x).dtype == bool else x,
+                             small_float=True)
         out = arctan2(np.zeros((), get_aval(x).dtype), x)
     return rad2deg(out) if deg else out
 

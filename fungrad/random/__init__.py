@@ -44,3 +44,13 @@ for _name in ("ball", "bernoulli", "beta", "binomial", "bits", "categorical", "c
     globals()[_name] = _keys.consumer(globals()[_name])
 del _name
 
+
+__all__ = [
+    "InvalidKeyError", "KeyReuseError", "PRNGKey", "ball", "bernoulli", "beta", "binomial", "bits",
+    "categorical", "cauchy", "chisquare", "choice", "clone", "dirichlet", "double_sided_maxwell",
+    "exponential", "f", "fold_in", "gamma", "generalized_normal", "geometric", "gumbel", "key",
+    "key_data", "key_impl", "laplace", "loggamma", "logistic", "lognormal", "maxwell", "multinomial",
+    "multivariate_normal", "normal", "orthogonal", "pareto", "permutation", "poisson", "rademacher",
+    "randint", "rayleigh", "shuffle", "split", "t", "triangular", "truncated_normal", "uniform", "wald",
+    "weibull_min", "wrap_key_data"]
+__dir__ = __all__.copy  # dir() lists the public names only

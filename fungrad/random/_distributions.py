@@ -13,6 +13,11 @@ np.int32 to get JAX's default-mode values.
 
 Imports: numpy, lax (public facades), _api, _core, _lax.
 """
+from __future__ import annotations
+
+from typing import Sequence
+
+from fungrad._core.typing import Array, ArrayLike, DTypeLike, Shape
 import functools
 import math
 
@@ -30,11 +35,12 @@ from fungrad._lax.special_erf import erf
 from fungrad.random._keys import (
     canonical_shape, check_key, hash_words, random_bits, split)
 from fungrad.random._special import erf_inv
+from fungrad.numpy.reductions import normalize_axis
 
 try:  # the sort primitives, where present: O(n log n); else a comparison-count composition
     from fungrad._lax.sorting import argsort as _lax_argsort
 except ImportError:  # pragma: no cover - depends on the tree
-    _lax_argsort = None
+    _lax_argsort = None  # type: ignore[assignment]
 
 _UINT = {8: np.uint8, 16: np.uint16, 32: np.uint32, 64: np.uint64}
 
@@ -107,9 +113,16 @@ def _unit_floats(key, shape, dtype):
     return convert_element_type(m * f64(2.0 ** -nmant), dtype)
 
 
-def uniform(key, shape=(), dtype=None, minval=0.0, maxval=1.0):
+def uniform(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None, minval: ArrayLike = 0.0,
+            maxval: ArrayLike = 1.0) -> Array:
     """Uniform floats in [minval, maxval), equal to jax.random.uniform for the same key and
-    dtype. Default dtype float64 (JAX's is float32 unless jax_enable_x64)."""
+    dtype. Default dtype float64 (JAX's is float32 unless jax_enable_x64).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.uniform(key, (2,), minval=-1.0, maxval=1.0)
+    array([-0.16308578, -0.56740909])
+    """
     key = check_key(key, "uniform")
     dtype = _float_dtype(dtype, "uniform")
     shape = canonical_shape(shape, "uniform")
@@ -124,9 +137,15 @@ def _uniform(key, shape, dtype, minval, maxval):
     return fnp.broadcast_to(out, shape) if get_aval(out).shape != shape else out
 
 
-def normal(key, shape=(), dtype=None):
+def normal(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None) -> Array:
     """Standard normal samples sqrt(2) erfinv(u), u uniform on (-1, 1), as jax.random.normal
-    (complex dtypes: independent real and imaginary parts of variance 1/2)."""
+    (complex dtypes: independent real and imaginary parts of variance 1/2).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.normal(key, (2,))
+    array([-0.20584214, -0.78476578])
+    """
     key = check_key(key, "normal")
     dtype = _float_dtype(dtype, "normal", allow_complex=True)
     return _normal(key, canonical_shape(shape, "normal"), dtype)
@@ -158,9 +177,16 @@ def _safe_rem(a, span):
     return fnp.where(zero, a, rem(a, fnp.where(zero, np.asarray(1, get_aval(span).dtype), span)))
 
 
-def randint(key, shape, minval, maxval, dtype=None):
+def randint(key: ArrayLike, shape: Shape, minval: ArrayLike, maxval: ArrayLike,
+            dtype: DTypeLike | None = None) -> Array:
     """Integers in [minval, maxval), equal to jax.random.randint for the same key and dtype
-    (2 * nbits random bits per value, reduced modulo the span). Default dtype int64."""
+    (2 * nbits random bits per value, reduced modulo the span). Default dtype int64.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.randint(key, (3,), 0, 10)
+    array([5, 1, 5])
+    """
     key = check_key(key, "randint")
     dtype = _int_dtype(dtype, "randint")
     shape = _result_shape("randint", shape, minval, maxval)
@@ -193,9 +219,15 @@ def randint(key, shape, minval, maxval, dtype=None):
     return fnp.broadcast_to(out, shape) if get_aval(out).shape != shape else out
 
 
-def bernoulli(key, p=0.5, shape=None, mode="low"):
+def bernoulli(key: ArrayLike, p: ArrayLike = 0.5, shape: Shape | None = None, mode: str = "low") -> Array:
     """Booleans true with probability p: uniform(key, shape, dtype of p) < p, as JAX. A Python
-    float p is float64 (JAX: float32); pass np.float32(p) for JAX's default-mode values."""
+    float p is float64 (JAX: float32); pass np.float32(p) for JAX's default-mode values.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.bernoulli(key, 0.5, (4,))
+    array([ True,  True, False, False])
+    """
     key = check_key(key, "bernoulli")
     p = fnp.asarray(p)
     if get_aval(p).dtype.kind != "f":
@@ -211,17 +243,30 @@ def bernoulli(key, p=0.5, shape=None, mode="low"):
     return fnp.less(_uniform(key, shape, dtype, 0.0, 1.0), p)
 
 
-def rademacher(key, shape=(), dtype=None):
-    """Random signs +1/-1 (integers by default, as JAX), from bernoulli(key, 0.5)."""
+def rademacher(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None) -> Array:
+    """Random signs +1/-1 (integers by default, as JAX), from bernoulli(key, 0.5).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.rademacher(key, (2,))
+    array([1, 1])
+    """
     key = check_key(key, "rademacher")
     dtype = np.dtype(np.int64 if dtype is None else dtype)
     b = convert_element_type(bernoulli(key, 0.5, canonical_shape(shape, "rademacher")), dtype)
     return convert_element_type(2 * b - 1, dtype)
 
 
-def gumbel(key, shape=(), dtype=None, mode=None):
+def gumbel(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None,
+           mode: str | None = None) -> Array:
     """Standard Gumbel samples -log(-log(u)), as jax.random.gumbel (mode 'low', the default, and
-    'high', which spends two uniforms per sample for resolution near 1)."""
+    'high', which spends two uniforms per sample for resolution near 1).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.gumbel(key, (2,))
+    array([ 0.13790566, -0.42599294])
+    """
     key = check_key(key, "gumbel")
     dtype = _float_dtype(dtype, "gumbel")
     return _gumbel(key, canonical_shape(shape, "gumbel"), dtype, mode)
@@ -243,9 +288,16 @@ def _gumbel(key, shape, dtype, mode):
                      "('highest' is not implemented in fungrad).")
 
 
-def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None):
+def categorical(key: ArrayLike, logits: ArrayLike, axis: int | Sequence[int] = -1, shape: Shape | None = None,
+                replace: bool = True, mode: str | None = None) -> Array:
     """Samples of category indices with log-probabilities `logits` along `axis`: argmax of
-    logits + Gumbel noise, as jax.random.categorical (replace=False: the Gumbel top-k)."""
+    logits + Gumbel noise, as jax.random.categorical (replace=False: the Gumbel top-k).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.categorical(key, fg.numpy.log(fg.numpy.array([0.1, 0.2, 0.7])), shape=(5,))
+    array([2, 2, 2, 1, 1])
+    """
     key = check_key(key, "categorical")
     logits = fnp.asarray(logits)
     lshape = get_aval(logits).shape
@@ -254,7 +306,7 @@ def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None):
     nd = len(lshape)
     if nd == 0:
         raise ValueError("categorical: logits must have at least one axis.")
-    axis = axis % nd
+    axis = normalize_axis(axis, nd)
     batch_shape = lshape[:axis] + lshape[axis + 1:]
     if shape is None:
         shape = batch_shape
@@ -321,9 +373,16 @@ def _shuffle(key, x, axis):
     return fnp.moveaxis(x, -1, axis)
 
 
-def permutation(key, x, axis=0, independent=False):
+def permutation(key: ArrayLike, x: ArrayLike, axis: int | Sequence[int] = 0,
+                independent: bool = False) -> Array:
     """A random permutation of range(x) (int x) or of x along `axis`, as jax.random.permutation
-    (sort by fresh random 32-bit keys, rounds enough to make collisions negligible)."""
+    (sort by fresh random 32-bit keys, rounds enough to make collisions negligible).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.permutation(key, 5)
+    array([0, 1, 4, 3, 2])
+    """
     key = check_key(key, "permutation")
     if isinstance(x, (int, np.integer)):
         return _shuffle(key, np.arange(int(x)), 0)
@@ -331,22 +390,35 @@ def permutation(key, x, axis=0, independent=False):
     nd = get_aval(x).ndim
     if nd == 0:
         raise TypeError("permutation: x must be an integer or an array of at least one axis.")
-    axis = axis % nd
+    axis = normalize_axis(axis, nd)
     if independent or nd == 1:
         return _shuffle(key, x, axis)
     ind = _shuffle(key, np.arange(get_aval(x).shape[axis]), 0)
     return fnp.take(x, ind, axis=axis)
 
 
-def shuffle(key, x, axis=0):
-    """Deprecated in JAX in favour of permutation(key, x, axis, independent=True)."""
+def shuffle(key: ArrayLike, x: ArrayLike, axis: int | Sequence[int] = 0) -> Array:
+    """Deprecated in JAX in favour of permutation(key, x, axis, independent=True).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.shuffle(key, fg.numpy.arange(5))
+    array([0, 1, 4, 3, 2])
+    """
     return permutation(key, x, axis, independent=True)
 
 
-def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
+def choice(key: ArrayLike, a: ArrayLike, shape: Shape = (), replace: bool = True, p: ArrayLike | None = None,
+           axis: int | Sequence[int] = 0, mode: str | None = None) -> Array:
     """Random samples from a (an int n means range(n)), as jax.random.choice: uniform indices
     via randint, without replacement via permutation, with weights p via inverse CDF (with
-    replacement) or the Gumbel top-k (without)."""
+    replacement) or the Gumbel top-k (without).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.choice(key, 10, (3,), replace=False)
+    array([0, 1, 8])
+    """
     key = check_key(key, "choice")
     if not isinstance(shape, (tuple, list)):
         raise TypeError(f"choice: shape must be a sequence, got {shape!r}.")
@@ -356,7 +428,7 @@ def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
     if scalar:
         n = int(a)
     else:
-        axis = axis % get_aval(arr).ndim
+        axis = normalize_axis(axis, get_aval(arr).ndim)
         n = get_aval(arr).shape[axis]
     draws = math.prod(shape)
     if draws == 0:
@@ -404,42 +476,79 @@ def _simple(fname, key, shape, dtype):
     return key, canonical_shape(shape, fname), _float_dtype(dtype, fname)
 
 
-def exponential(key, shape=(), dtype=None):
-    """Exponential(1) samples -log1p(-u)."""
+def exponential(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None) -> Array:
+    """Exponential(1) samples -log1p(-u).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.exponential(key, (2,))
+    array([0.54207056, 0.24372319])
+    """
     key, shape, dtype = _simple("exponential", key, shape, dtype)
     return -fnp.log1p(-_uniform(key, shape, dtype, 0.0, 1.0))
 
 
-def laplace(key, shape=(), dtype=None):
-    """Laplace(0, 1) samples sign(u) * log1p(-|u|), u uniform on (-1, 1)."""
+def laplace(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None) -> Array:
+    """Laplace(0, 1) samples sign(u) * log1p(-|u|), u uniform on (-1, 1).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.laplace(key, (2,))
+    array([0.17803369, 0.83796278])
+    """
     key, shape, dtype = _simple("laplace", key, shape, dtype)
     u = _uniform(key, shape, dtype, -1.0 + np.finfo(dtype).epsneg, 1.0)
     return fnp.sign(u) * fnp.log1p(-fnp.abs(u))
 
 
-def logistic(key, shape=(), dtype=None):
-    """Standard logistic samples log(u) - log1p(-u)."""
+def logistic(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None) -> Array:
+    """Standard logistic samples log(u) - log1p(-u).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.logistic(key, (2,))
+    array([-0.32911032, -1.28738678])
+    """
     key, shape, dtype = _simple("logistic", key, shape, dtype)
     x = _uniform(key, shape, dtype, np.finfo(dtype).tiny, 1.0)
     return fnp.log(x) - fnp.log1p(-x)
 
 
-def cauchy(key, shape=(), dtype=None):
-    """Standard Cauchy samples tan(pi (u - 1/2))."""
+def cauchy(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None) -> Array:
+    """Standard Cauchy samples tan(pi (u - 1/2)).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.cauchy(key, (2,))
+    array([-0.26192951, -1.23784602])
+    """
     key, shape, dtype = _simple("cauchy", key, shape, dtype)
     u = _uniform(key, shape, dtype, np.finfo(dtype).eps, 1.0)
     return fnp.tan(np.asarray(np.pi, dtype) * (u - 0.5))
 
 
-def maxwell(key, shape=(), dtype=None):
-    """Maxwell samples: the norm of 3 standard normals."""
+def maxwell(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None) -> Array:
+    """Maxwell samples: the norm of 3 standard normals.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.maxwell(key, (2,))
+    array([1.98906991, 0.42460738])
+    """
     key, shape, dtype = _simple("maxwell", key, shape, dtype)
     z = _normal(key, (*shape, 3), dtype)
     return fnp.sqrt(fnp.sum(z * z, axis=-1))
 
 
-def double_sided_maxwell(key, loc, scale, shape=(), dtype=None):
-    """Double-sided Maxwell samples: a random sign times a Maxwell sample, scaled and shifted."""
+def double_sided_maxwell(key: ArrayLike, loc: ArrayLike, scale: ArrayLike, shape: Shape = (),
+                         dtype: DTypeLike | None = None) -> Array:
+    """Double-sided Maxwell samples: a random sign times a Maxwell sample, scaled and shifted.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.double_sided_maxwell(key, 0.0, 1.0, (2,))
+    array([ 1.98461204, -2.4782074 ])
+    """
     key = check_key(key, "double_sided_maxwell")
     dtype = _float_dtype(dtype, "double_sided_maxwell")
     pshape = tuple(np.broadcast_shapes(_shape(loc), _shape(scale)))
@@ -453,9 +562,16 @@ def double_sided_maxwell(key, loc, scale, shape=(), dtype=None):
     return sign * m * _as(scale, dtype) + _as(loc, dtype)
 
 
-def truncated_normal(key, lower, upper, shape=None, dtype=None):
+def truncated_normal(key: ArrayLike, lower: ArrayLike, upper: ArrayLike, shape: Shape | None = None,
+                     dtype: DTypeLike | None = None) -> Array:
     """Normal samples truncated to (lower, upper), by inverting the CDF (as JAX; erf here is
-    scipy's, so values agree with JAX's to a few ulp, not bit for bit)."""
+    scipy's, so values agree with JAX's to a few ulp, not bit for bit).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.truncated_normal(key, -1.0, 1.0, (2,))
+    array([-0.13999612, -0.50631466])
+    """
     key = check_key(key, "truncated_normal")
     dtype = _float_dtype(dtype, "truncated_normal")
     shape = _result_shape("truncated_normal", shape, lower, upper)
@@ -476,24 +592,44 @@ def _nextafter(x, to):
     return x  # traced bound: clipped to the closed interval
 
 
-def lognormal(key, sigma=1.0, shape=None, dtype=None):
-    """exp(sigma * normal)."""
+def lognormal(key: ArrayLike, sigma: ArrayLike = 1.0, shape: Shape | None = None,
+              dtype: DTypeLike | None = None) -> Array:
+    """exp(sigma * normal).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.lognormal(key, 0.5, (2,))
+    array([0.90219818, 0.67544544])
+    """
     key = check_key(key, "lognormal")
     dtype = _float_dtype(dtype, "lognormal")
     shape = _result_shape("lognormal", shape, sigma)
     return fnp.exp(_normal(key, shape, dtype) * _as(sigma, dtype))
 
 
-def pareto(key, b, shape=None, dtype=None):
-    """Pareto(b) samples exp(exponential / b)."""
+def pareto(key: ArrayLike, b: ArrayLike, shape: Shape | None = None, dtype: DTypeLike | None = None) -> Array:
+    """Pareto(b) samples exp(exponential / b).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.pareto(key, 3.0, (2,))
+    array([1.19804395, 1.08463233])
+    """
     key = check_key(key, "pareto")
     dtype = _float_dtype(dtype, "pareto")
     shape = _result_shape("pareto", shape, b)
     return fnp.exp(exponential(key, shape, dtype) / _as(b, dtype))
 
 
-def weibull_min(key, scale, concentration, shape=(), dtype=None):
-    """Weibull samples by the inverse CDF: scale * (-log1p(-u)) ** (1 / concentration)."""
+def weibull_min(key: ArrayLike, scale: ArrayLike, concentration: ArrayLike, shape: Shape = (),
+                dtype: DTypeLike | None = None) -> Array:
+    """Weibull samples by the inverse CDF: scale * (-log1p(-u)) ** (1 / concentration).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.weibull_min(key, 1.0, 1.5, (2,))
+    array([0.6648197, 0.3901796])
+    """
     key = check_key(key, "weibull_min")
     dtype = _float_dtype(dtype, "weibull_min")
     shape = canonical_shape(shape, "weibull_min")
@@ -501,8 +637,15 @@ def weibull_min(key, scale, concentration, shape=(), dtype=None):
     return fnp.power(-fnp.log1p(-u), 1.0 / _as(concentration, dtype)) * _as(scale, dtype)
 
 
-def rayleigh(key, scale, shape=None, dtype=None):
-    """Rayleigh samples scale * sqrt(-2 log u)."""
+def rayleigh(key: ArrayLike, scale: ArrayLike, shape: Shape | None = None,
+             dtype: DTypeLike | None = None) -> Array:
+    """Rayleigh samples scale * sqrt(-2 log u).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.rayleigh(key, 1.0, (2,))
+    array([1.31998551, 1.74991998])
+    """
     key = check_key(key, "rayleigh")
     dtype = _float_dtype(dtype, "rayleigh")
     shape = _result_shape("rayleigh", shape, scale)
@@ -511,8 +654,15 @@ def rayleigh(key, scale, shape=None, dtype=None):
     return scale * fnp.sqrt(fnp.log(u) * np.asarray(-2, dtype))
 
 
-def wald(key, mean, shape=None, dtype=None):
-    """Wald (inverse Gaussian with unit shape) samples by Michael-Schucany-Haas, as JAX."""
+def wald(key: ArrayLike, mean: ArrayLike, shape: Shape | None = None,
+         dtype: DTypeLike | None = None) -> Array:
+    """Wald (inverse Gaussian with unit shape) samples by Michael-Schucany-Haas, as JAX.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.wald(key, 1.0, (2,))
+    array([0.18700294, 1.61073217])
+    """
     key = check_key(key, "wald")
     dtype = _float_dtype(dtype, "wald")
     shape = _result_shape("wald", shape, mean)
@@ -527,8 +677,15 @@ def wald(key, mean, shape=None, dtype=None):
     return fnp.where(fnp.less_equal(z, mean / (mean + x)), x, mean_sq / x)
 
 
-def geometric(key, p, shape=None, dtype=None):
-    """Geometric samples (trials until the first success, >= 1): floor(log u / log1p(-p)) + 1."""
+def geometric(key: ArrayLike, p: ArrayLike, shape: Shape | None = None,
+              dtype: DTypeLike | None = None) -> Array:
+    """Geometric samples (trials until the first success, >= 1): floor(log u / log1p(-p)) + 1.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.geometric(key, 0.3, (3,))
+    array([3, 5, 1])
+    """
     key = check_key(key, "geometric")
     dtype = _int_dtype(dtype, "geometric")
     shape = _result_shape("geometric", shape, p)
@@ -541,8 +698,15 @@ def geometric(key, p, shape=None, dtype=None):
     return convert_element_type(g, dtype)
 
 
-def triangular(key, left, mode, right, shape=None, dtype=None):
-    """Triangular(left, mode, right) samples by the inverse CDF."""
+def triangular(key: ArrayLike, left: ArrayLike, mode: ArrayLike, right: ArrayLike, shape: Shape | None = None,
+               dtype: DTypeLike | None = None) -> Array:
+    """Triangular(left, mode, right) samples by the inverse CDF.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.triangular(key, 0.0, 0.5, 1.0, (2,))
+    array([0.45741508, 0.32885822])
+    """
     key = check_key(key, "triangular")
     dtype = _float_dtype(dtype, "triangular")
     shape = _result_shape("triangular", shape, left, mode, right)
@@ -554,9 +718,16 @@ def triangular(key, left, mode, right, shape=None, dtype=None):
     return fnp.where(fnp.less(u, fc), out1, out2)
 
 
-def multivariate_normal(key, mean, cov, shape=None, dtype=None, method="cholesky"):
+def multivariate_normal(key: ArrayLike, mean: ArrayLike, cov: ArrayLike, shape: Shape | None = None,
+                        dtype: DTypeLike | None = None, method: str = "cholesky") -> Array:
     """mean + A z with A A^T = cov (method 'cholesky', 'eigh' or 'svd'), z standard normal, as
-    jax.random.multivariate_normal."""
+    jax.random.multivariate_normal.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.multivariate_normal(key, fg.numpy.zeros(2), fg.numpy.eye(2), (3,)).shape
+    (3, 2)
+    """
     key = check_key(key, "multivariate_normal")
     dtype = _float_dtype(dtype, "multivariate_normal")
     if method not in ("cholesky", "eigh", "svd"):
@@ -582,9 +753,17 @@ def multivariate_normal(key, mean, cov, shape=None, dtype=None, method="cholesky
     return mean + fnp.einsum("...ij,...j->...i", factor, z)
 
 
-def orthogonal(key, n, shape=(), dtype=None, m=None):
+def orthogonal(key: ArrayLike, n: int, shape: Shape = (), dtype: DTypeLike | None = None,
+               m: int | None = None) -> Array:
     """Haar-distributed orthogonal (n, m) matrices: Q of the QR of a normal matrix, columns
-    signed by diag(R), as jax.random.orthogonal."""
+    signed by diag(R), as jax.random.orthogonal.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> q = fg.random.orthogonal(key, 3)
+    >>> bool(fg.numpy.allclose(q @ q.T, fg.numpy.eye(3)))
+    True
+    """
     key = check_key(key, "orthogonal")
     dtype = _float_dtype(dtype, "orthogonal")
     shape = canonical_shape(shape, "orthogonal")
@@ -660,21 +839,41 @@ def _gamma_args(fname, key, a, shape, dtype):
     return key, shape, dtype
 
 
-def gamma(key, a, shape=None, dtype=None):
+def gamma(key: ArrayLike, a: ArrayLike, shape: Shape | None = None, dtype: DTypeLike | None = None) -> Array:
     """Gamma(a, 1) samples (Marsaglia-Tsang rejection; the same distribution as JAX's, not the
-    same values), differentiable in a by implicit reparameterization (as JAX)."""
+    same values), differentiable in a by implicit reparameterization (as JAX).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.gamma(key, 2.0, (2,))
+    array([3.8988668 , 1.57746063])
+    """
     key, shape, dtype = _gamma_args("gamma", key, a, shape, dtype)
     return _gamma_sampler(shape, dtype, False)(fnp.broadcast_to(_as(a, dtype), shape), key)
 
 
-def loggamma(key, a, shape=None, dtype=None):
-    """log of Gamma(a, 1) samples, computed in log space (accurate for small a)."""
+def loggamma(key: ArrayLike, a: ArrayLike, shape: Shape | None = None,
+             dtype: DTypeLike | None = None) -> Array:
+    """log of Gamma(a, 1) samples, computed in log space (accurate for small a).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.loggamma(key, 2.0, (2,))
+    array([1.36068595, 0.45581636])
+    """
     key, shape, dtype = _gamma_args("loggamma", key, a, shape, dtype)
     return _gamma_sampler(shape, dtype, True)(fnp.broadcast_to(_as(a, dtype), shape), key)
 
 
-def beta(key, a, b, shape=None, dtype=None):
-    """Beta(a, b) samples G_a / (G_a + G_b) from log-gamma samples (no overflow/underflow)."""
+def beta(key: ArrayLike, a: ArrayLike, b: ArrayLike, shape: Shape | None = None,
+         dtype: DTypeLike | None = None) -> Array:
+    """Beta(a, b) samples G_a / (G_a + G_b) from log-gamma samples (no overflow/underflow).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.beta(key, 2.0, 3.0, (2,))
+    array([0.21838765, 0.15580262])
+    """
     key = check_key(key, "beta")
     dtype = _float_dtype(dtype, "beta")
     shape = _result_shape("beta", shape, a, b)
@@ -686,9 +885,17 @@ def beta(key, a, b, shape=None, dtype=None):
     return ga / (ga + gb)
 
 
-def dirichlet(key, alpha, shape=None, dtype=None):
+def dirichlet(key: ArrayLike, alpha: ArrayLike, shape: Shape | None = None,
+              dtype: DTypeLike | None = None) -> Array:
     """Dirichlet(alpha) samples (alpha's last axis: the categories), a softmax of log-gamma
-    samples."""
+    samples.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> x = fg.random.dirichlet(key, fg.numpy.ones(3))
+    >>> x.shape, float(x.sum().round(12))
+    ((3,), 1.0)
+    """
     key = check_key(key, "dirichlet")
     dtype = _float_dtype(dtype, "dirichlet")
     ashape = _shape(alpha)
@@ -701,8 +908,15 @@ def dirichlet(key, alpha, shape=None, dtype=None):
     return e / fnp.sum(e, axis=-1, keepdims=True)
 
 
-def chisquare(key, df, shape=None, dtype=None):
-    """Chi-square(df) samples 2 * Gamma(df / 2)."""
+def chisquare(key: ArrayLike, df: ArrayLike, shape: Shape | None = None,
+              dtype: DTypeLike | None = None) -> Array:
+    """Chi-square(df) samples 2 * Gamma(df / 2).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.chisquare(key, 3.0, (2,))
+    array([6.28567436, 2.18459514])
+    """
     key = check_key(key, "chisquare")
     dtype = _float_dtype(dtype, "chisquare")
     shape = _result_shape("chisquare", shape, df)
@@ -710,8 +924,15 @@ def chisquare(key, df, shape=None, dtype=None):
     return fnp.exp(loggamma(key, half, shape, dtype)) * 2
 
 
-def f(key, dfnum, dfden, shape=None, dtype=None):
-    """F(dfnum, dfden) samples, a ratio of scaled chi-squares."""
+def f(key: ArrayLike, dfnum: ArrayLike, dfden: ArrayLike, shape: Shape | None = None,
+      dtype: DTypeLike | None = None) -> Array:
+    """F(dfnum, dfden) samples, a ratio of scaled chi-squares.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.f(key, 3.0, 5.0, (2,))
+    array([1.97977029, 3.71883544])
+    """
     key = check_key(key, "f")
     dtype = _float_dtype(dtype, "f")
     shape = _result_shape("f", shape, dfnum, dfden)
@@ -721,8 +942,14 @@ def f(key, dfnum, dfden, shape=None, dtype=None):
                                                            / dfden)
 
 
-def t(key, df, shape=None, dtype=None):
-    """Student t(df) samples normal * sqrt((df / 2) / Gamma(df / 2))."""
+def t(key: ArrayLike, df: ArrayLike, shape: Shape | None = None, dtype: DTypeLike | None = None) -> Array:
+    """Student t(df) samples normal * sqrt((df / 2) / Gamma(df / 2)).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.t(key, 4.0, (2,))
+    array([ 1.87267672, -0.35611052])
+    """
     key = check_key(key, "t")
     dtype = _float_dtype(dtype, "t")
     shape = _result_shape("t", shape, df)
@@ -733,8 +960,15 @@ def t(key, df, shape=None, dtype=None):
     return n * fnp.sqrt(half / g)
 
 
-def generalized_normal(key, p, shape=(), dtype=None):
-    """Samples of density proportional to exp(-|x|^p): sign * Gamma(1/p) ** (1/p)."""
+def generalized_normal(key: ArrayLike, p: ArrayLike, shape: Shape = (),
+                       dtype: DTypeLike | None = None) -> Array:
+    """Samples of density proportional to exp(-|x|^p): sign * Gamma(1/p) ** (1/p).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.generalized_normal(key, 2.0, (2,))
+    array([ 0.60892467, -0.1345288 ])
+    """
     key = check_key(key, "generalized_normal")
     dtype = _float_dtype(dtype, "generalized_normal")
     shape = canonical_shape(shape, "generalized_normal")
@@ -744,8 +978,15 @@ def generalized_normal(key, p, shape=(), dtype=None):
     return r * g ** (1 / _as(p, dtype))
 
 
-def ball(key, d, p=2, shape=(), dtype=None):
-    """Uniform samples from the unit p-ball in d dimensions (Barthe et al. 2005)."""
+def ball(key: ArrayLike, d: int, p: float = 2, shape: Shape = (),
+         dtype: DTypeLike | None = None) -> Array:
+    """Uniform samples from the unit p-ball in d dimensions (Barthe et al. 2005).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.ball(key, 2).shape
+    (2,)
+    """
     key = check_key(key, "ball")
     dtype = _float_dtype(dtype, "ball")
     shape = canonical_shape(shape, "ball")
@@ -829,9 +1070,16 @@ def _poisson_ptrs(key, lam, shape):
     return k
 
 
-def poisson(key, lam, shape=None, dtype=None):
+def poisson(key: ArrayLike, lam: ArrayLike, shape: Shape | None = None,
+            dtype: DTypeLike | None = None) -> Array:
     """Poisson(lam) samples: Knuth's product of uniforms for lam < 10, Hormann's PTRS rejection
-    above (JAX's choice of algorithms; the same distribution, not the same values)."""
+    above (JAX's choice of algorithms; the same distribution, not the same values).
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.poisson(key, 4.0, (3,))
+    array([4, 3, 1])
+    """
     key = check_key(key, "poisson")
     dtype = _int_dtype(dtype, "poisson")
     shape = _result_shape("poisson", shape, lam)
@@ -913,10 +1161,17 @@ def _binomial_btrs(key, n, p, shape):
     return k
 
 
-def binomial(key, n, p, shape=None, dtype=None):
+def binomial(key: ArrayLike, n: ArrayLike, p: ArrayLike, shape: Shape | None = None,
+             dtype: DTypeLike | None = None) -> Array:
     """Binomial(n, p) samples as floats (as JAX): inversion by geometric waiting times for
     n p < 10, BTRS rejection above; p > 1/2 by symmetry. Same distribution as JAX, not the same
-    values."""
+    values.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.binomial(key, 10, 0.5, (3,))
+    array([5., 4., 5.])
+    """
     key = check_key(key, "binomial")
     dtype = _float_dtype(dtype, "binomial")
     shape = _result_shape("binomial", shape, n, p)
@@ -939,8 +1194,15 @@ def binomial(key, n, p, shape=None, dtype=None):
     return fnp.where(bad, np.nan, x)
 
 
-def multinomial(key, n, p, *, shape=None, dtype=None, unroll=1):
-    """Multinomial(n, p) counts (p's last axis: the categories), as conditional binomials."""
+def multinomial(key: ArrayLike, n: ArrayLike, p: ArrayLike, *, shape: Shape | None = None,
+                dtype: DTypeLike | None = None, unroll: int | bool = 1) -> Array:
+    """Multinomial(n, p) counts (p's last axis: the categories), as conditional binomials.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.multinomial(key, 10, fg.numpy.array([0.2, 0.3, 0.5]))
+    array([1., 3., 6.])
+    """
     key = check_key(key, "multinomial")
     dtype = _float_dtype(dtype, "multinomial")
     p = _as(p, dtype)

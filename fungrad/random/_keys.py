@@ -12,6 +12,11 @@ them (hi word first), of width 8/16 truncates the xor. `fold_in(key, d)` hashes 
 
 Imports: lax (public facade), numpy (public facade), _core.
 """
+from __future__ import annotations
+
+from typing import Any
+
+from fungrad._core.typing import Array, ArrayLike, DTypeLike, Shape
 import contextvars
 import functools
 import math
@@ -46,7 +51,7 @@ class KeyReuseError(FungradError, TypeError):
     """A concrete key was consumed twice while config jax_debug_key_reuse is on."""
 
 
-_consumed = {}  # id(key array) -> (weakref, the public call that consumed it)
+_consumed: dict = {}  # id(key array) -> (weakref, the public call that consumed it)
 _CALL = contextvars.ContextVar("fungrad_random_call", default=None)
 
 
@@ -115,15 +120,25 @@ def _seed_words(seed):
     return fnp.stack([np.zeros((), np.uint32), lo])
 
 
-def PRNGKey(seed, *, impl=None):
-    """A PRNG key (uint32[2]) from an integer seed, equal to `jax.random.PRNGKey(seed)`."""
+def PRNGKey(seed: ArrayLike, *, impl: Any = None) -> Array:
+    """A PRNG key (uint32[2]) from an integer seed, equal to `jax.random.PRNGKey(seed)`.
+
+    >>> import fungrad as fg
+    >>> fg.random.PRNGKey(0)
+    array([0, 0], dtype=uint32)
+    """
     _check_impl(impl)
     return _seed_words(seed)
 
 
-def key(seed, *, impl=None):
+def key(seed: ArrayLike, *, impl: Any = None) -> Array:
     """Like `jax.random.key`, but the key is the raw uint32[2] array (fungrad has no key dtype);
-    it equals `jax.random.key_data(jax.random.key(seed))`."""
+    it equals `jax.random.key_data(jax.random.key(seed))`.
+
+    >>> import fungrad as fg
+    >>> fg.random.key(42)
+    array([ 0, 42], dtype=uint32)
+    """
     _check_impl(impl)
     return _seed_words(seed)
 
@@ -133,24 +148,47 @@ def _check_impl(impl):
         raise ValueError(f"impl={impl!r}: fungrad.random implements only 'threefry2x32'.")
 
 
-def key_data(keys):
-    """The uint32 words of `keys` (shape (..., 2)): the keys themselves in fungrad."""
+def key_data(keys: ArrayLike) -> Array:
+    """The uint32 words of `keys` (shape (..., 2)): the keys themselves in fungrad.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.key_data(key)
+    array([0, 0], dtype=uint32)
+    """
     return _check_keys(keys, "key_data")
 
 
-def wrap_key_data(key_bits_array, *, impl=None):
-    """Keys from their uint32 words (shape (..., 2)); checks dtype and shape."""
+def wrap_key_data(key_bits_array: ArrayLike, *, impl: Any = None) -> Array:
+    """Keys from their uint32 words (shape (..., 2)); checks dtype and shape.
+
+    >>> import numpy as np, fungrad as fg
+    >>> fg.random.wrap_key_data(np.array([0, 42], np.uint32))
+    array([ 0, 42], dtype=uint32)
+    """
     _check_impl(impl)
     return _check_keys(key_bits_array, "wrap_key_data", "key_bits_array")
 
 
-def key_impl(keys):
+def key_impl(keys: ArrayLike) -> str:
+    """The name of the generator behind `keys` (always JAX's default, threefry2x32).
+
+    >>> import fungrad as fg
+    >>> fg.random.key_impl(fg.random.key(0))
+    'threefry2x32'
+    """
     _check_keys(keys, "key_impl", "keys")
     return "threefry2x32"
 
 
-def clone(key):
-    """A copy of the key, which may be consumed again under jax_debug_key_reuse."""
+def clone(key: ArrayLike) -> Array:
+    """A copy of the key, which may be consumed again under jax_debug_key_reuse.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.clone(key)
+    array([0, 0], dtype=uint32)
+    """
     keys = _check_keys(key, "clone")
     return np.array(keys) if type(keys) is np.ndarray else keys
 
@@ -192,16 +230,28 @@ def hash_words(key, shape):
     return threefry2x32(getitem(key, (0,), ()), getitem(key, (1,), ()), hi, lo)
 
 
-def split(key, num=2):
-    """`num` new keys (shape (num, 2), or (*num, 2) for a tuple), as jax.random.split."""
+def split(key: ArrayLike, num: int = 2) -> Array:
+    """`num` new keys (shape (num, 2), or (*num, 2) for a tuple), as jax.random.split.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.split(key, 3).shape
+    (3, 2)
+    """
     key = check_key(key, "split")
     shape = canonical_shape(num, "split")
     w0, w1 = hash_words(key, shape)
     return fnp.stack([w0, w1], axis=-1)
 
 
-def fold_in(key, data):
-    """A new key from `key` and the integer `data` (taken modulo 2**32), as jax.random.fold_in."""
+def fold_in(key: ArrayLike, data: ArrayLike) -> Array:
+    """A new key from `key` and the integer `data` (taken modulo 2**32), as jax.random.fold_in.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.fold_in(key, 7)
+    array([2716826189,  292468403], dtype=uint32)
+    """
     key = check_key(key, "fold_in")
     if isinstance(data, (int, np.integer)):
         d = np.uint32(int(data) & _MASK32)
@@ -226,9 +276,15 @@ def random_bits(key, bit_width, shape):
     return x if bit_width == 32 else convert_element_type(x, _UINT[bit_width])
 
 
-def bits(key, shape=(), dtype=None):
+def bits(key: ArrayLike, shape: Shape = (), dtype: DTypeLike | None = None) -> Array:
     """Random unsigned integers, as jax.random.bits. The default dtype is uint64 (fungrad's
-    defaults are JAX's with jax_enable_x64); dtype=np.uint32 gives JAX's default-mode values."""
+    defaults are JAX's with jax_enable_x64); dtype=np.uint32 gives JAX's default-mode values.
+
+    >>> import fungrad as fg
+    >>> key = fg.random.key(0)
+    >>> fg.random.bits(key, (2,))
+    array([7719171245655871230, 3989946895414531357], dtype=uint64)
+    """
     key = check_key(key, "bits")
     dtype = np.dtype(np.uint64 if dtype is None else dtype)
     if dtype.kind != "u" or dtype.itemsize * 8 not in _UINT:

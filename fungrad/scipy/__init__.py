@@ -9,3 +9,7 @@ from fungrad.scipy import optimize as optimize
 from fungrad.scipy import signal as signal
 from fungrad.scipy import special as special
 from fungrad.scipy import stats as stats
+
+__all__ = [
+    "integrate", "linalg", "optimize", "signal", "special", "stats"]
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -2,8 +2,14 @@
 
 Imports: numpy.
 """
+from __future__ import annotations
+
+from typing import Sequence
+
+from fungrad._core.typing import Array, ArrayLike
 import fungrad.numpy as fnp
 from fungrad.numpy._promote import asarray, promote_inexact
+from fungrad.numpy.reductions import normalize_axis
 
 
 def _diff(a, axis):
@@ -11,11 +17,12 @@ def _diff(a, axis):
     return fnp.take(a, fnp.arange(1, n), axis=axis) - fnp.take(a, fnp.arange(0, n - 1), axis=axis)
 
 
-def trapezoid(y, x=None, dx=1.0, axis=-1):
+def trapezoid(y: ArrayLike, x: ArrayLike | None = None, dx: float = 1.0,
+              axis: int | Sequence[int] = -1) -> Array:
     """Integral of y over `axis` by the trapezoidal rule, with sample points x (1-D along axis,
     or y's shape) or a constant spacing dx."""
     y, = promote_inexact(asarray(y))
-    axis = axis % fnp.ndim(y)
+    axis = normalize_axis(axis, fnp.ndim(y))
     n = fnp.shape(y)[axis]
     if n < 2:
         return fnp.sum(y * 0.0, axis=axis)
@@ -31,3 +38,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     else:
         d = _diff(x, axis)
     return fnp.sum(mid * d, axis=axis) * 0.5
+
+__all__ = [
+    "trapezoid"]
+__dir__ = __all__.copy  # dir() lists the public names only

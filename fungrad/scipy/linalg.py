@@ -9,6 +9,11 @@ of an exception (as JAX); sqrtm of a real matrix whose principal root is complex
 
 Imports: _core, lax, numpy.
 """
+from __future__ import annotations
+
+from typing import Any
+
+from fungrad._core.typing import Array, ArrayLike
 import numpy as np
 
 from fungrad._core.errors import ShapeError
@@ -42,8 +47,9 @@ def _as_matrix_rhs(a, b, fn):
     return b, lambda x: x
 
 
-def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False,
-                     check_finite=True):
+def solve_triangular(a: ArrayLike, b: ArrayLike, trans: int | str = 0, lower: bool = False,
+                     unit_diagonal: bool = False, overwrite_b: bool = False,
+                     check_finite: bool = True) -> Array:
     """Solve op(a) x = b with a triangular (only its `lower`/upper triangle is read)."""
     a, b = _prep(a, b)
     if trans not in (0, 1, 2, "N", "T", "C"):
@@ -58,16 +64,19 @@ def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_
                                      transpose_a=transpose_a, unit_diagonal=unit_diagonal))
 
 
-def cholesky(a, lower=False, overwrite_a=False, check_finite=True):
+def cholesky(a: ArrayLike, lower: bool = False, overwrite_a: bool = False,
+             check_finite: bool = True) -> Array:
     """Cholesky factor (upper by default, as scipy)."""
     return _la.cholesky(a, upper=not lower)
 
 
-def cho_factor(a, lower=False, overwrite_a=False, check_finite=True):
+def cho_factor(a: ArrayLike, lower: bool = False, overwrite_a: bool = False,
+               check_finite: bool = True) -> tuple[Array, bool]:
     return cholesky(a, lower=lower), lower
 
 
-def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
+def cho_solve(c_and_lower: ArrayLike, b: ArrayLike, overwrite_b: bool = False,
+              check_finite: bool = True) -> Array:
     """Solve a x = b given cho_factor(a)."""
     c, lower = c_and_lower
     if lower:
@@ -77,7 +86,8 @@ def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
     return solve_triangular(c, y, lower=False)
 
 
-def lu(a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False):
+def lu(a: ArrayLike, permute_l: bool = False, overwrite_a: bool = False, check_finite: bool = True,
+       p_indices: bool = False) -> Any:  # an array or a tuple of arrays, by the flags
     """(p, l, u) with a = p @ l @ u for square a; permute_l=True gives (p @ l, u)."""
     a, = _prep(a)
     _la._need_matrix(a, "a", "lu")
@@ -89,7 +99,7 @@ def lu(a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False
     return p, l, u
 
 
-def lu_factor(a, overwrite_a=False, check_finite=True):
+def lu_factor(a: ArrayLike, overwrite_a: bool = False, check_finite: bool = True) -> tuple[Array, Array]:
     """(lu, piv): l and u in one matrix (l's unit diagonal implied) and LAPACK's row
     interchanges, as scipy."""
     a, = _prep(a)
@@ -99,7 +109,8 @@ def lu_factor(a, overwrite_a=False, check_finite=True):
     return l + u - np.eye(n, dtype=get_aval(a).dtype), _ld.lu_pivots(p)
 
 
-def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
+def lu_solve(lu_and_piv: ArrayLike, b: ArrayLike, trans: int | str = 0, overwrite_b: bool = False,
+             check_finite: bool = True) -> Array:
     """Solve a x = b (trans=0) or a^T x = b (trans=1) from lu_factor(a)."""
     lu_, piv = lu_and_piv
     lu_, b = _prep(lu_, b)
@@ -118,7 +129,8 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     return undo(out)
 
 
-def qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True):
+def qr(a: ArrayLike, overwrite_a: bool = False, lwork: Any = None, mode: str = "full", pivoting: bool = False,
+       check_finite: bool = True) -> Any:  # an array or a tuple of arrays, by the flags
     """QR with scipy's modes: 'full' (complete), 'economic' (reduced), 'r' (R of the complete
     decomposition, as scipy) ; pivoting is not supported."""
     if pivoting:
@@ -129,8 +141,10 @@ def qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_fini
     return (r,) if mode == "r" else (q, r)
 
 
-def eigh(a, b=None, lower=True, eigvals_only=False, overwrite_a=False, overwrite_b=False,
-         check_finite=True, subset_by_index=None, subset_by_value=None, driver=None):
+def eigh(a: ArrayLike, b: ArrayLike | None = None, lower: bool = True, eigvals_only: bool = False,
+         overwrite_a: bool = False, overwrite_b: bool = False,
+         check_finite: bool = True, subset_by_index: Any = None, subset_by_value: Any = None,
+         driver: Any = None) -> Any:  # an array or a tuple of arrays, by the flags
     """Symmetric eigendecomposition (standard problem only: b must be None)."""
     if b is not None:
         raise NotImplementedError("eigh: the generalized problem (b=) is not supported")
@@ -138,12 +152,13 @@ def eigh(a, b=None, lower=True, eigvals_only=False, overwrite_a=False, overwrite
     return w if eigvals_only else (w, v)
 
 
-def svd(a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=True,
-        lapack_driver="gesdd"):
+def svd(a: ArrayLike, full_matrices: bool = True, compute_uv: bool = True, overwrite_a: bool = False,
+        check_finite: bool = True,
+        lapack_driver: str = "gesdd") -> Any:  # an array or a tuple of arrays, by the flags
     return _la.svd(a, full_matrices=full_matrices, compute_uv=compute_uv)
 
 
-def expm(A):
+def expm(A: ArrayLike) -> Array:
     """Matrix exponential (Pade with scaling and squaring); its derivative is the Frechet
     derivative (Al-Mohy & Higham), differentiable again."""
     A, = _prep(A)
@@ -151,20 +166,21 @@ def expm(A):
     return _ld.expm(A)
 
 
-def expm_frechet(A, E, method=None, compute_expm=True, check_finite=True):
+def expm_frechet(A: ArrayLike, E: ArrayLike, method: str | None = None, compute_expm: bool = True,
+                 check_finite: bool = True) -> Any:  # an array or a tuple of arrays, by the flags
     A, E = _prep(A, E)
     L = _ld.expm_frechet(A, E)
     return (expm(A), L) if compute_expm else L
 
 
-def sqrtm(A, disp=True, blocksize=64):
+def sqrtm(A: ArrayLike, disp: bool = True, blocksize: int = 64) -> Array:
     """Principal square root; derivative from the Sylvester equation X dX + dX X = dA."""
     A, = _prep(A)
     _la._need_matrix(A, "A", "sqrtm")
     return _ld.sqrtm(A)
 
 
-def logm(A, disp=True):
+def logm(A: ArrayLike, disp: bool = True) -> Array:
     """Principal matrix logarithm; its derivative is the Frechet derivative, the upper right block
     of logm([[A, dA], [0, A]]). A real matrix whose principal logarithm is complex gives NaN."""
     A, = _prep(A)
@@ -173,12 +189,12 @@ def logm(A, disp=True):
     return out if disp else (out, None)
 
 
-def solve_sylvester(a, b, q):
+def solve_sylvester(a: ArrayLike, b: ArrayLike, q: ArrayLike) -> Array:
     a, b, q = _prep(a, b, q)
     return _ld.solve_sylvester(a, b, q)
 
 
-def block_diag(*arrs):
+def block_diag(*arrs: ArrayLike) -> Array:
     """Block-diagonal matrix of the (at most 2-D) arrays."""
     if not arrs:
         return np.zeros((1, 0))
@@ -199,8 +215,9 @@ def block_diag(*arrs):
     return fnp.concatenate(rows, axis=0)
 
 
-def solve(a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True,
-          assume_a="gen", transposed=False):
+def solve(a: ArrayLike, b: ArrayLike, lower: bool = False, overwrite_a: bool = False,
+          overwrite_b: bool = False, check_finite: bool = True,
+          assume_a: str = "gen", transposed: bool = False) -> Array:
     """Solve a x = b; assume_a 'gen' (LU), 'sym'/'her' (LU of the symmetrized matrix), 'pos'
     (Cholesky), 'diagonal', 'upper triangular'/'lower triangular'."""
     a, b = _prep(a, b)
@@ -224,3 +241,9 @@ def solve(a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=
     if assume_a in ("upper triangular", "lower triangular"):
         return solve_triangular(a, b, lower=assume_a.startswith("lower"))
     raise ValueError(f"solve: unknown assume_a={assume_a!r}")
+
+__all__ = [
+    "block_diag", "cho_factor", "cho_solve", "cholesky", "det", "eigh", "expm", "expm_frechet", "inv",
+    "logm", "lu", "lu_factor", "lu_solve", "qr", "solve", "solve_sylvester", "solve_triangular", "sqrtm",
+    "svd"]
+__dir__ = __all__.copy  # dir() lists the public names only

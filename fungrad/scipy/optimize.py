@@ -118,3 +118,7 @@ def minimize(fun, x0, args=(), *, method="BFGS", tol=None, options=None):
         status = 0 if np.max(np.abs(gx)) <= gtol else 1
     return OptimizeResults(x=x, success=status == 0, status=status, fun=np.asarray(fx),
                            jac=gx, hess_inv=H, nfev=nfev, njev=nfev, nit=it)
+
+__all__ = [
+    "OptimizeResults", "minimize"]
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -4,6 +4,11 @@ scipy.signal / jax.scipy.signal.
 
 Imports: _core, lax, numpy.
 """
+from __future__ import annotations
+
+from typing import Sequence
+
+from fungrad._core.typing import Array, ArrayLike
 import numpy as np
 
 from fungrad._core.errors import ShapeError
@@ -84,7 +89,7 @@ def _choose(method, sa, sb):
     return method
 
 
-def convolve(in1, in2, mode="full", method="auto"):
+def convolve(in1: ArrayLike, in2: ArrayLike, mode: str = "full", method: str = "auto") -> Array:
     """N-D convolution of in1 with in2."""
     a, b = _prep(in1, in2, "convolve")
     sa, sb = get_aval(a).shape, get_aval(b).shape
@@ -92,14 +97,19 @@ def convolve(in1, in2, mode="full", method="auto"):
     return _crop(full, sa, sb, mode, "convolve")
 
 
-def correlate(in1, in2, mode="full", method="auto"):
+def correlate(in1: ArrayLike, in2: ArrayLike, mode: str = "full", method: str = "auto") -> Array:
     """N-D cross-correlation: z[k] = sum_l in1[l + k] conj(in2[l])."""
     a, b = _prep(in1, in2, "correlate")
     return convolve(a, _flip(_cp.conj(b)), mode, method)
 
 
-def fftconvolve(in1, in2, mode="full", axes=None):
+def fftconvolve(in1: ArrayLike, in2: ArrayLike, mode: str = "full",
+                axes: Sequence[int] | None = None) -> Array:
     """Convolution through the FFT (over all axes; axes= is not supported)."""
     if axes is not None:
         raise NotImplementedError("fftconvolve: axes= is not supported; convolve over all axes")
     return convolve(in1, in2, mode, "fft")
+
+__all__ = [
+    "convolve", "correlate", "fftconvolve"]
+__dir__ = __all__.copy  # dir() lists the public names only

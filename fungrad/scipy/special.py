@@ -8,6 +8,11 @@ with a zero gradient in y where x == 0; expit is lax.logistic; i0 / i1 are exp(|
 
 Imports: _core, lax, numpy.
 """
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from fungrad._core.typing import Array, ArrayLike
 import numpy as np
 import scipy.special as _sc
 
@@ -59,26 +64,26 @@ gammasgn = _u(_sp.gammasgn, "gammasgn", "Sign of the Gamma function (zero gradie
 expit = _u(lax.logistic, "expit", "The logistic sigmoid 1 / (1 + e^{-x}), stable for large |x|.")
 
 
-def loggamma(x):
+def loggamma(x: ArrayLike) -> Array:
     """log Gamma(x) for real x > 0 (equal to gammaln there; complex x is not supported)."""
     return gammaln(x)
 
 
-def ndtr(x):
+def ndtr(x: ArrayLike) -> Array:
     """Standard normal CDF, as erfc(-x / sqrt(2)) / 2: accurate in the lower tail."""
     x = _f(x)
     return lax.mul(_sp.erfc(lax.mul(x, np.asarray(-1 / np.sqrt(2), get_aval(x).dtype))),
                    np.asarray(0.5, get_aval(x).dtype))
 
 
-def polygamma(n, x):
+def polygamma(n: ArrayLike, x: ArrayLike) -> Array:
     """n-th derivative of digamma (differentiable in x)."""
     n, x = _f(n, x)
     return _sp.polygamma(*fnp.broadcast_arrays(n, x)) if get_aval(n).shape != get_aval(x).shape \
         else _sp.polygamma(n, x)
 
 
-def zeta(x, q=None):
+def zeta(x: ArrayLike, q: ArrayLike | None = None) -> Array:
     """Hurwitz zeta function sum_k (k + q)^{-x} (Riemann zeta when q is None); differentiable
     in q."""
     if q is None:
@@ -87,51 +92,51 @@ def zeta(x, q=None):
     return _sp.zeta(x, q)
 
 
-def gammainc(a, x):
+def gammainc(a: ArrayLike, x: ArrayLike) -> Array:
     """Regularized lower incomplete gamma P(a, x); differentiable in x."""
     return _sp.gammainc(*_f(a, x))
 
 
-def gammaincc(a, x):
+def gammaincc(a: ArrayLike, x: ArrayLike) -> Array:
     """Regularized upper incomplete gamma Q(a, x) = 1 - P(a, x), accurate where P is near 1."""
     return _sp.gammaincc(*_f(a, x))
 
 
-def gammaincinv(a, y):
+def gammaincinv(a: ArrayLike, y: ArrayLike) -> Array:
     return _sp.gammaincinv(*_f(a, y))
 
 
-def betainc(a, b, x):
+def betainc(a: ArrayLike, b: ArrayLike, x: ArrayLike) -> Array:
     """Regularized incomplete beta I_x(a, b); differentiable in x."""
     return _sp.betainc(*_f(a, b, x))
 
 
-def betaincinv(a, b, y):
+def betaincinv(a: ArrayLike, b: ArrayLike, y: ArrayLike) -> Array:
     return _sp.betaincinv(*_f(a, b, y))
 
 
-def i0(x):
+def i0(x: ArrayLike) -> Array:
     x = _f(x)
     return lax.mul(lax.exp(lax.abs(x)), _sp.i0e(x))
 
 
-def i1(x):
+def i1(x: ArrayLike) -> Array:
     x = _f(x)
     return lax.mul(lax.exp(lax.abs(x)), _sp.i1e(x))
 
 
-def betaln(a, b):
+def betaln(a: ArrayLike, b: ArrayLike) -> Array:
     """log|B(a, b)| = gammaln(a) + gammaln(b) - gammaln(a + b)."""
     a, b = _f(a, b)
     return gammaln(a) + gammaln(b) - gammaln(a + b)
 
 
-def beta(a, b):
+def beta(a: ArrayLike, b: ArrayLike) -> Array:
     """B(a, b) (for positive a, b) = exp(betaln(a, b))."""
     return fnp.exp(betaln(a, b))
 
 
-def rgamma(x):
+def rgamma(x: ArrayLike) -> Array:
     """1 / Gamma(x), zero at the poles."""
     x = _f(x)
     g = gamma(x)
@@ -139,20 +144,23 @@ def rgamma(x):
     return fnp.where(pole, 0.0, 1.0 / fnp.where(pole, 1.0, g))
 
 
-def poch(z, m):
+def poch(z: ArrayLike, m: ArrayLike) -> Array:
     """Rising factorial Gamma(z + m) / Gamma(z) (for z > 0, z + m > 0)."""
     z, m = _f(z, m)
     return fnp.exp(gammaln(z + m) - gammaln(z))
 
 
-def multigammaln(a, d):
+def multigammaln(a: ArrayLike, d: ArrayLike) -> Array:
     """Multivariate log-gamma: d(d-1)/4 log(pi) + sum_{j<d} gammaln(a - j/2)."""
+    if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1:
+        raise ValueError(f"multigammaln: d must be a positive integer (the dimension), got {d!r}")
+    if d > 2 ** 24:
+        raise ValueError(f"multigammaln: d={d} is too large (the sum has d terms).")
     d = int(d)
     a = _f(a)
-    out = fnp.add(gammaln(a), d * (d - 1) / 4 * np.log(np.pi))
-    for j in range(1, d):
-        out = fnp.add(out, gammaln(fnp.subtract(a, j / 2)))
-    return out
+    half_j = (np.arange(d) / 2).astype(fnp.result_type(a))
+    terms = gammaln(fnp.subtract(fnp.expand_dims(a, -1), half_j))
+    return fnp.add(fnp.sum(terms, axis=-1), d * (d - 1) / 4 * np.log(np.pi))
 
 
 def _safe_where_zero(x, y, fill):
@@ -160,21 +168,21 @@ def _safe_where_zero(x, y, fill):
     return zero, fnp.where(zero, fill, y)
 
 
-def xlogy(x, y):
+def xlogy(x: ArrayLike, y: ArrayLike) -> Array:
     """x log(y), 0 where x == 0 (also for y == 0), with a zero derivative in y there."""
     x, y = _f(x, y)
     zero, y_safe = _safe_where_zero(x, y, 1.0)
     return fnp.where(zero, 0.0, x * fnp.log(y_safe))
 
 
-def xlog1py(x, y):
+def xlog1py(x: ArrayLike, y: ArrayLike) -> Array:
     """x log1p(y), 0 where x == 0."""
     x, y = _f(x, y)
     zero, y_safe = _safe_where_zero(x, y, 0.0)
     return fnp.where(zero, 0.0, x * fnp.log1p(y_safe))
 
 
-def entr(x):
+def entr(x: ArrayLike) -> Array:
     """-x log x for x > 0, 0 at 0, -inf for x < 0."""
     x = _f(x)
     pos = fnp.greater(x, 0.0)
@@ -182,7 +190,7 @@ def entr(x):
     return fnp.where(pos, -x * fnp.log(safe), fnp.where(fnp.equal(x, 0.0), 0.0, -np.inf))
 
 
-def rel_entr(x, y):
+def rel_entr(x: ArrayLike, y: ArrayLike) -> Array:
     """x log(x / y) for x, y > 0; 0 for x == 0, y >= 0; inf otherwise."""
     x, y = _f(x, y)
     both = fnp.logical_and(fnp.greater(x, 0.0), fnp.greater(y, 0.0))
@@ -191,25 +199,26 @@ def rel_entr(x, y):
     return fnp.where(both, xs * fnp.log(xs / ys), fnp.where(zero_ok, 0.0, np.inf))
 
 
-def kl_div(x, y):
+def kl_div(x: ArrayLike, y: ArrayLike) -> Array:
     """x log(x / y) - x + y for x, y > 0; y for x == 0, y >= 0; inf otherwise."""
     x, y = _f(x, y)
     return rel_entr(x, y) - x + y
 
 
-def logit(p):
+def logit(p: ArrayLike) -> Array:
     """log(p / (1 - p))."""
     p = _f(p)
     return fnp.log(p) - fnp.log1p(-p)
 
 
-def log_expit(x):
+def log_expit(x: ArrayLike) -> Array:
     """log(expit(x)) = -log(1 + e^{-x}), stable for large |x|."""
     x = _f(x)
     return -fnp.logaddexp(0.0, -x)
 
 
-def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
+def logsumexp(a: ArrayLike, axis: int | Sequence[int] | None = None, b: ArrayLike | None = None,
+              keepdims: bool = False, return_sign: bool = False) -> Array:
     """log(sum(b * exp(a))) over `axis`, shifted by the (non-differentiated) maximum so that
     nothing overflows. With return_sign, (log|s|, sign(s)) for a signed sum s; without, a
     negative sum gives NaN as scipy. All -inf inputs give -inf (gradient NaN, as JAX)."""
@@ -233,7 +242,7 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
         return fnp.add(fnp.log(s), shift)
 
 
-def softmax(x, axis=None):
+def softmax(x: ArrayLike, axis: int | Sequence[int] | None = None) -> Array:
     """exp(x) / sum(exp(x)) over `axis` (all axes by default, as scipy)."""
     x = _f(x)
     m = lax.stop_gradient(fnp.max(x, axis=axis, keepdims=True))
@@ -242,7 +251,7 @@ def softmax(x, axis=None):
     return e / fnp.sum(e, axis=axis, keepdims=True)
 
 
-def log_softmax(x, axis=None):
+def log_softmax(x: ArrayLike, axis: int | Sequence[int] | None = None) -> Array:
     """x - logsumexp(x) over `axis` (all axes by default, as scipy)."""
     x = _f(x)
     m = lax.stop_gradient(fnp.max(x, axis=axis, keepdims=True))
@@ -251,7 +260,7 @@ def log_softmax(x, axis=None):
     return shifted - fnp.log(fnp.sum(fnp.exp(shifted), axis=axis, keepdims=True))
 
 
-def factorial(n, exact=False):
+def factorial(n: ArrayLike, exact: bool = False) -> Array:
     """n! = Gamma(n + 1) as a float (0 for n < 0, as scipy); exact=True is not supported."""
     if exact:
         raise NotImplementedError("factorial: exact=True is not supported (use math.factorial)")
@@ -260,7 +269,7 @@ def factorial(n, exact=False):
     return fnp.where(neg, 0.0, gamma(fnp.where(neg, 0.0, n) + 1.0))
 
 
-def comb(N, k, exact=False, repetition=False):
+def comb(N: Any, k: ArrayLike, exact: bool = False, repetition: bool = False) -> Array:
     """Binomial coefficient N choose k as a float, 0 where k < 0 or k > N (as scipy)."""
     if exact:
         raise NotImplementedError("comb: exact=True is not supported (use math.comb)")
@@ -273,6 +282,8 @@ def comb(N, k, exact=False, repetition=False):
     return fnp.where(ok, fnp.exp(gammaln(Ns + 1) - gammaln(ks + 1) - gammaln(Ns - ks + 1)), 0.0)
 
 
-def bernoulli(n):
+def bernoulli(n: ArrayLike) -> Array:
     """The Bernoulli numbers B_0 .. B_n (a concrete array, as scipy; B_1 = -1/2)."""
     return np.asarray(_sc.bernoulli(int(n)), np.float64)
+
+__dir__ = __all__.copy  # dir() lists the public names only

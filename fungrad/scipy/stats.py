@@ -523,3 +523,9 @@ truncnorm = _ns(
 )
 
 del _where_support
+
+__all__ = [
+    "bernoulli", "beta", "binom", "cauchy", "chi2", "dirichlet", "expon", "gamma", "geom", "laplace",
+    "logistic", "multivariate_normal", "nbinom", "norm", "pareto", "poisson", "t", "truncnorm", "uniform",
+    "vonmises"]
+__dir__ = __all__.copy  # dir() lists the public names only

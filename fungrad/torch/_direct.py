@@ -11,7 +11,7 @@ from fungrad.extend import (
     LinearArg, backward_pass, compiled, instantiate, is_eager, jit_p, linearize_program,
     lru_cache_table, traced_program)
 
-__all__ = ["linearize_direct", "OpLinear"]
+__all__ = ["op_program", "OpProgram", "OpLinear"]
 
 
 class OpLinear:
@@ -57,17 +57,37 @@ class OpLinear:
         return self._bwd(*residuals, *cts)
 
 
-_op_programs = lru_cache_table("torch_op_linearized", 4096)  # one lookup per recorded op
+_op_programs = lru_cache_table("torch_op_linearized", 4096)  # (program, mask) -> OpProgram
 
 
-def _programs(closed, mask):
-    lp = linearize_program(closed, mask)
-    return (compiled(lp.forward).fn, compiled(lp.backward).fn, lp.backward,
-            [a.to_tangent_aval() for a in closed.out_avals], [not nz for nz in lp.out_nonzero])
+class OpProgram:
+    """One op signature's linearization, ready to run: the compiled forward (outputs, then
+    residuals), the compiled backward and its program, the outputs' tangent avals and zero
+    marks, the number of outputs and whether they form a tuple."""
+
+    __slots__ = ("fwd", "bwd", "program", "out_avals", "out_zero", "m", "multi")
+
+    def __init__(self, closed, mask, out_tree):
+        lp = linearize_program(closed, mask)
+        self.fwd, self.bwd = compiled(lp.forward).fn, compiled(lp.backward).fn
+        self.program = lp.backward
+        self.out_avals = [a.to_tangent_aval() for a in closed.out_avals]
+        self.out_zero = [not nz for nz in lp.out_nonzero]
+        self.m = len(closed.out_avals)
+        self.multi = out_tree.node is not None
+
+    def run(self, leaves):
+        """(outputs, is_tuple, OpLinear) of the op on its flat operands."""
+        outs = self.fwd(*leaves)
+        m = self.m
+        lin = OpLinear.compiled(self.out_avals, self.out_zero, list(outs[m:]), self.program,
+                                self.bwd)
+        return list(outs[:m]), self.multi, lin
 
 
-def linearize_direct(jitted, vals, diff):
-    """(outputs, is_tuple, OpLinear) for the op, or None if the fast path does not apply."""
+def op_program(jitted, vals, diff):
+    """(OpProgram, flat operands) for the op on `vals` differentiated at `diff`, or None if the
+    fast path does not apply (the caller then uses linearize_flat)."""
     if not is_eager():
         return None
     program = traced_program(jitted, vals)
@@ -78,11 +98,5 @@ def linearize_direct(jitted, vals, diff):
         return None
     dset = set(diff)
     mask = tuple(i in dset for i in range(len(vals)))
-    fwd, bwd, program, out_avals, out_zero = _op_programs.get_or_make(
-        (closed, mask), lambda: _programs(closed, mask))
-    outs = fwd(*leaves)
-    m = len(closed.out_avals)
-    lin = OpLinear.compiled(out_avals, out_zero, list(outs[m:]), program, bwd)
-    primal = list(outs[:m])
-    multi = out_tree.node is not None
-    return primal, multi, lin
+    return _op_programs.get_or_make((closed, mask), lambda: OpProgram(closed, mask, out_tree)), \
+        leaves

@@ -31,15 +31,15 @@ class Node:
 
     _qualname = None  # name() when it differs from the class name
     _repr_prefix = ""
-
-    def __init__(self):
-        self.next_functions = ()
-        self._hooks = None
-        self._prehooks = None
-        self._metadata = None
-        self._tensor_hooks = None  # output_nr -> {id: hook}
-        self._retain = None  # output_nr -> tensor retaining its grad
-        self._anomaly_tb = None
+    # per-node state, class-level defaults (a node is made per recorded op: only what an op
+    # sets is stored on it)
+    next_functions = ()
+    _hooks = None
+    _prehooks = None
+    _metadata = None
+    _tensor_hooks = None  # output_nr -> {id: hook}
+    _retain = None  # output_nr -> tensor retaining its grad
+    _anomaly_tb = None
 
     def name(self):
         return self._qualname or type(self).__name__

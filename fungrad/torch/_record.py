@@ -19,9 +19,12 @@ from fungrad.extend import Literal
 from fungrad.extend import Primitive
 from fungrad.extend import linearize_flat
 from fungrad.extend import Zero
+from fungrad.extend import compiled as compile_program
+from fungrad.extend import is_eager
+from fungrad.extend import traced_program
 from fungrad.extend import lru_cache_table
 from fungrad.torch import _dtype, _graph_names
-from fungrad.torch._direct import OpLinear, linearize_direct
+from fungrad.torch._direct import OpLinear, op_program
 from fungrad.torch._forward import propagate
 from fungrad.torch._grad_mode import ANOMALY, GRAD
 from fungrad.torch._node import Node, node_class
@@ -61,17 +64,16 @@ def short_name(name):
 class OpNode(Node):
     """The grad_fn of one recorded op: its OpLinear (the backward) and the edges to its inputs."""
 
-    def __init__(self):
-        super().__init__()
-        self._lin = None
-        self._f = None
-        self._dvals = None
-        self._diff = ()
-        self._saved = ()
-        self._freed = False
-        self._args = ()
-        self.n_outputs = 1
-        self.has_saved = False
+    # class-level defaults of the per-node state (set per node by _record where it differs)
+    _lin = None
+    _f = None
+    _dvals = None
+    _diff = ()
+    _saved = ()
+    _freed = False
+    _args = ()
+    n_outputs = 1
+    has_saved = False
 
     def __getattr__(self, name):
         """``_saved_<x>`` / ``_raw_saved_<x>``: what torch's node of this name saves as x."""
@@ -211,6 +213,8 @@ def _names_key(node, f, vals):
 _STATIC = (int, float, bool, str, type(None), np.dtype, type, types.BuiltinFunctionType,
            np.ufunc)
 _jit_cache = lru_cache_table("torch_op_programs", 4096)
+# library functions' closure keys, computed once: id -> (function, key)
+_lib_keys = lru_cache_table("torch_op_library_keys", 4096)
 _UNCACHEABLE = object()
 
 
@@ -226,6 +230,13 @@ def _key(v):
     if t is types.FunctionType:
         if getattr(v, "_tf_dispatch", False):  # a public op (torch.overrides), lives forever
             return (t, id(v))
+        if v.__module__.startswith("fungrad."):  # a library function (fnp.multiply, ...)
+            hit = _lib_keys.fast.get(id(v))
+            if hit is not None and hit[0] is v:
+                return hit[1]
+            k = _fn_key(v)
+            _lib_keys[id(v)] = (v, k)  # holds v, so its id is not reused while here
+            return k
         return _fn_key(v)
     if t in _STATIC or isinstance(v, np.dtype):
         return (t, v)
@@ -283,11 +294,59 @@ class _Guarded:
 
 # np.errstate: torch does not warn on nan/inf results
 
+_SCALARS = (float, int, bool, complex)
+# An op's one lookup on the hot path (the jit trace, linearization and compiles run on a miss):
+# (op code and static closure values, operand signature) -> the compiled op, for an op that
+# records nothing; (..., differentiated operands) -> (OpProgram, the jitted op) for one that does
+_op_calls = lru_cache_table("torch_op_calls", 4096)
+
+
+def _signature(vals):
+    """The key jit traces flat operands under (shape and dtype of arrays, type of Python
+    scalars), or None where an operand is anything else (the general path then decides)."""
+    sig = []
+    for v in vals:
+        t = type(v)
+        if t is np.ndarray:
+            sig.append((v.shape, v.dtype))
+        elif t in _SCALARS:
+            sig.append(t)
+        else:
+            return None
+    return tuple(sig)
+
+
+def _run(fn, vals):
+    """``fn(*vals)``, as the op's compiled program where it can be jitted."""
+    key = None
+    if is_eager():
+        sig = _signature(vals)
+        if sig is not None:
+            try:
+                key = (_fn_key(fn), sig)
+            except (_NotStatic, RecursionError):
+                key = None
+            if key is not None:
+                run = _op_calls.get(key)
+                if run is not None:
+                    return run(*[v if type(v) is np.ndarray else np.asarray(v) for v in vals])
+    fast = compiled(fn)
+    if fast is None:
+        return fn(*vals)
+    if key is not None:
+        try:
+            program = traced_program(fast.jitted, vals)
+        except ConcretizationError:
+            program = None  # fast(*vals) below marks the op as not jittable
+        if program is not None and len(program[1]) == len(vals):
+            closed, leaves, out_tree = program
+            run = _op_calls[key] = compile_program(closed, out_tree=out_tree).fn
+            return run(*leaves)
+    return fast(*vals)
+
 
 def apply(name, fn, args, view=False, tuple_out=False):
     """Run ``fn(*values)`` on the operands ``args`` (Tensors or constants); record a node."""
-    fast = compiled(fn)
-    fn_run = fn if fast is None else fast
     grad_on = GRAD.get()
     vals = []
     diff = []
@@ -303,10 +362,10 @@ def apply(name, fn, args, view=False, tuple_out=False):
             vals.append(a)
     with np.errstate(all="ignore"):
         if not diff:
-            res = _wrap(fn_run(*vals), tuple_out)
+            res = _wrap(_run(fn, vals), tuple_out)
         else:
             edges = [a._edge() if i in diff else None for i, a in enumerate(args)]
-            res = _record(name, fn_run, vals, diff, edges, tuple_out, args)
+            res = _record(name, fn, vals, diff, edges, tuple_out, args, True)
     if view:
         src = args[0]
         base = src._base if src._base is not None else src
@@ -324,7 +383,7 @@ def record(name, fn, vals, edges, tuple_out=False):
     with np.errstate(all="ignore"):
         if not diff:
             return _wrap(fn(*vals), tuple_out)
-        return _record(name, fn, vals, diff, edges, tuple_out, None)
+        return _record(name, fn, vals, diff, edges, tuple_out, None, False)
 
 
 def _wrap(out, tuple_out):
@@ -333,26 +392,57 @@ def _wrap(out, tuple_out):
     return (_new(out),) if tuple_out else _new(out)
 
 
-def _record(name, fn, vals, diff, edges, tuple_out, args):
+def _linearize(fn, vals, diff, jit_op):
+    """(outputs, is_tuple, OpLinear, the function the node differentiates again): with
+    ``jit_op`` the op's cached compiled linearization (an OpProgram, one table lookup once
+    seen), else the core's linearize_flat."""
+    key = None
+    fast = None
+    if jit_op:
+        sig = _signature(vals) if is_eager() else None
+        if sig is not None:
+            try:
+                key = (_fn_key(fn), sig, tuple(diff))
+            except (_NotStatic, RecursionError):
+                key = None
+        if key is not None:
+            hit = _op_calls.get(key)
+            if hit is not None:
+                prog, fast = hit
+                return (*prog.run([v if type(v) is np.ndarray else np.asarray(v) for v in vals]),
+                        fast)
+        fast = compiled(fn)
+        if fast is not None:
+            found = op_program(fast.jitted, vals, diff)
+            if found is not None:
+                prog, leaves = found
+                if key is not None:
+                    _op_calls[key] = (prog, fast)
+                return (*prog.run(leaves), fast)
+    fn_run = fn if fast is None else fast
+    outs, tree, linear_fn = linearize_flat(_partial(fn_run, vals, diff), [vals[i] for i in diff])
+    return outs, tree.node is not None, OpLinear.interpreted(linear_fn), fn_run
+
+
+def _partial(fn, vals, diff):
+    """``fn`` as a function of the differentiated operands only."""
     if len(diff) == len(vals):
-        f = fn
-    else:
-        def f(*xs):
-            v = list(vals)
-            for i, x in zip(diff, xs):
-                v[i] = x
-            return fn(*v)
-    dvals = [vals[i] for i in diff]
-    direct = linearize_direct(fn.jitted, vals, diff) if type(fn) is _Guarded else None
-    if direct is not None:
-        outs, multi, lin = direct
-    else:
-        outs, tree, linear_fn = linearize_flat(f, dvals)
-        multi = tree.node is not None
-        lin = OpLinear.interpreted(linear_fn)
+        return fn
+
+    def f(*xs):
+        v = list(vals)
+        for i, x in zip(diff, xs):
+            v[i] = x
+        return fn(*v)
+    return f
+
+
+def _record(name, fn, vals, diff, edges, tuple_out, args, jit_op):
+    outs, multi, lin, fn_run = _linearize(fn, vals, diff, jit_op)
+    f = _partial(fn_run, vals, diff)
     node = node_class(name, OpNode)()
     node.next_functions = tuple(e if e is not None else (None, 0) for e in edges)
-    node._lin, node._f, node._dvals, node._diff = lin, f, dvals, diff
+    node._lin, node._f, node._dvals, node._diff = lin, f, [vals[i] for i in diff], diff
     node.n_outputs = len(outs)
     if args is not None:
         node._args = args
@@ -368,13 +458,14 @@ def _record(name, fn, vals, diff, edges, tuple_out, args):
         res.append(t)
     if res:
         node._result = weakref.ref(res[0])
+    # node.name() is `name` (node_class keeps the qualified name)
     if lin.residuals or (lin.eqns and any(isinstance(v, np.ndarray) and v.ndim == 0
                                           for v in vals)):
         _find_saved(node, lin.residuals, lin.eqns, vals, args, res)
-    elif args is not None and SAVED_HOOKS.get() and node.name() in _TORCH_SAVED:
+    elif args is not None and name in _TORCH_SAVED and SAVED_HOOKS.get():
         _pack_as_torch(node, args, res, SAVED_HOOKS.get()[-1])
     if args is not None:
-        specs = _TORCH_SAVED.get(node.name())
+        specs = _TORCH_SAVED.get(name)
         if specs is not None:
             _torch_versions(node, specs, args, res)
     if multi or tuple_out:
@@ -383,22 +474,23 @@ def _record(name, fn, vals, diff, edges, tuple_out, args):
 
 
 def _find_saved(node, consts, eqns, vals, args, res):
-    """Which inputs/outputs the linear program keeps (by identity): version checks, freeing."""
-    ids = {_buf(c) for c in consts}
+    """Which inputs/outputs the linear program keeps (by identity: the core hands residuals back
+    as the operand and result objects they are): version checks, freeing."""
+    ids = {id(c) for c in consts}
     for eqn in eqns:
         for v in eqn.invars:
             if type(v) is Literal and isinstance(v.val, np.ndarray):
-                ids.add(_buf(v.val))
+                ids.add(id(v.val))
     node.has_saved = bool(ids)
     saved = []
     if args is not None:
         for a, v in zip(args, vals):
-            if isinstance(a, Tensor) and _buf(v) in ids:
+            if isinstance(a, Tensor) and id(v) in ids:
                 if a._inference:
                     raise RuntimeError(_I1)
                 saved.append((a._vc, a._vc.v, a, False))
     for t in res:
-        if _buf(t._value) in ids:
+        if id(t._value) in ids:
             saved.append((t._vc, t._vc.v, t, True))
     node._saved = saved
     hooks = SAVED_HOOKS.get()
@@ -409,22 +501,16 @@ def _find_saved(node, consts, eqns, vals, args, res):
             _pack(node, saved, hooks[-1])
 
 
-def _buf(v):
-    """Which value a residual is: the object itself (the core hands residuals back as the
-    operand and result objects they are)."""
-    return id(v)
-
-
 def _pack(node, saved, hooks):
     pack, unpack = hooks
-    packed = [(_buf(t._value), pack(t)) for _, _, t, _ in saved]
+    packed = [(id(t._value), pack(t)) for _, _, t, _ in saved]
 
     def unpack_all(consts):
         repl = {}
         for key, p in packed:
             u = unpack(p)
             repl[key] = u._value if isinstance(u, Tensor) else u
-        return [repl.get(_buf(c), c) for c in consts]
+        return [repl.get(id(c), c) for c in consts]
 
     node._unpack = unpack_all
 
@@ -483,7 +569,7 @@ def _pack_as_torch(node, args, res, hooks):
             continue
         if t._inference:
             raise RuntimeError(_I1)
-        packed.append((t, _buf(t._value), pack(t)))
+        packed.append((t, id(t._value), pack(t)))
     node._packed = {id(t): (p, unpack) for t, _, p in packed}
     pos = {id(a): k for k, a in enumerate(args)}
 
@@ -499,7 +585,7 @@ def _pack_as_torch(node, args, res, hooks):
             if xs is not None and i is not None and i in node._diff and uv is not t._value:
                 xs[node._diff.index(i)] = uv
                 changed = True
-        consts = [repl.get(_buf(c), c) for c in consts]
+        consts = [repl.get(id(c), c) for c in consts]
         return (consts, xs) if changed else consts
 
     node._unpack = unpack_all

@@ -275,3 +275,5 @@ def functionalize(func, *, remove="mutations"):
                            "operators {view} will be replaced with their non-aliasing "
                            "counterparts, {view}_copy.\n")
     return func
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -125,21 +125,24 @@ def dispatch(func, public_name=None, as_method=None):
 
     @functools.wraps(func)
     def public(*args, **kwargs):
-        api = public if as_method is None else getattr(Tensor, as_method)
+        # the common case (plain Tensors and scalars, no mode) costs a type check per argument
         if TF_MODES.get():
-            return handle_torch_function(api, args + tuple(kwargs.values()), *args, **kwargs)
+            return handle_torch_function(api(), args + tuple(kwargs.values()), *args, **kwargs)
         for a in args:
             t = type(a)
             if t is Tensor or t in _PLAIN:
                 continue
             if _relevant(args, kwargs):
-                return handle_torch_function(api, args + tuple(kwargs.values()), *args,
+                return handle_torch_function(api(), args + tuple(kwargs.values()), *args,
                                              **kwargs)
             break
         else:
             if kwargs and _relevant((), kwargs):
-                return handle_torch_function(api, tuple(kwargs.values()), *args, **kwargs)
+                return handle_torch_function(api(), tuple(kwargs.values()), *args, **kwargs)
         return func(*args, **kwargs)
+
+    def api():
+        return public if as_method is None else getattr(Tensor, as_method)
     public._tf_dispatch = True
     if public_name:
         public.__qualname__ = public_name
@@ -316,3 +319,5 @@ class _NamespaceKey:
 
     def __repr__(self):
         return f"<module '{self.__name__}'>"
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -52,6 +52,9 @@ def test_fungrad_matches_live_torch(name):
         pytest.skip(SKIP_REASON)
     import fungrad.torch as ftorch
     want = _run(name, torch)
-    assert not ops_table.diff(want, GOLDEN["records"][name], 1e-12), "golden_ops.json is stale"
+    # torch's float32 kernels differ by an ulp between CPUs (vectorized erf/exp): the record
+    # must agree with the live torch to the tolerance fungrad itself is held to
+    assert not ops_table.diff(want, GOLDEN["records"][name], ops_table.tolerance(name, want)), \
+        "golden_ops.json is stale"
     problems = ops_table.diff(_run(name, ftorch), want, ops_table.tolerance(name, want))
     assert not problems, "\n".join(problems)

@@ -28,3 +28,6 @@ __all__ = ["Variable", "Function", "backward", "grad_mode", "NestedIOFunction", 
            "enforce_grad_layout_policy", "set_detect_anomaly", "set_multithreading_enabled",
            "variable", "grad", "functional", "forward_ad", "graph", "gradcheck", "gradgradcheck"]
 enforce_grad_layout_policy = None
+
+__all__ += ["enable_grad", "function", "inference_mode", "no_grad", "set_grad_enabled", "GradcheckError"]
+__dir__ = __all__.copy  # dir() lists the public names only

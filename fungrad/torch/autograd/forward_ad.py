@@ -60,3 +60,5 @@ def unpack_dual(tensor, *, level=None):
     primal = _new(tensor._value, tensor._requires_grad)
     primal.grad_fn, primal._output_nr = tensor.grad_fn, tensor._output_nr
     return UnpackedDualTensor(primal, tangent)
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -6,3 +6,8 @@ from fungrad.torch._function_transform import VmapInfo as VmapInfo  # noqa: F401
 
 InplaceFunction = Function
 NestedIOFunction = Function
+
+__all__ = [
+    "BackwardCFunction", "Function", "FunctionCtx", "InplaceFunction", "NestedIOFunction",
+    "once_differentiable"]
+__dir__ = __all__.copy  # dir() lists the public names only

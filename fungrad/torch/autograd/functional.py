@@ -221,3 +221,5 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
 
 def hvp(func, inputs, v=None, create_graph=False, strict=False):
     return _second(func, inputs, v, "hvp", create_graph, strict)
+
+__dir__ = __all__.copy  # dir() lists the public names only

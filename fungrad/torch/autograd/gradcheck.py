@@ -165,3 +165,5 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-06, atol=1e-05, rto
 
 
 gradcheck.GradcheckError = GradcheckError
+
+__dir__ = __all__.copy  # dir() lists the public names only

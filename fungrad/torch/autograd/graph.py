@@ -79,3 +79,5 @@ def register_multi_grad_hook(tensors, fn, *, mode="all"):
             for h in handles:
                 h.remove()
     return _Handle()
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -723,3 +723,5 @@ def _kl_poisson(p, q):
 @register_kl(Independent, Independent)
 def _kl_independent(p, q):
     return p._sum_right(kl_divergence(p.base_dist, q.base_dist))
+
+__dir__ = __all__.copy  # dir() lists the public names only

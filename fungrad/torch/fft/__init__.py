@@ -122,3 +122,5 @@ def ifftshift(input, dim=None):
                                                           else tuple(dim))
     shifts = tuple(-(input.shape[a] // 2) for a in axes)
     return input.roll(shifts, axes)
+
+__dir__ = __all__.copy  # dir() lists the public names only

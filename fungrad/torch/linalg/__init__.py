@@ -381,3 +381,6 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 def matmul(a, b):
     from fungrad.torch._ops_math import matmul as _m
     return _m(a, b)
+
+__all__ += ["LinAlgError"]
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -267,12 +267,21 @@ def threshold_(input, threshold, value):
 
 
 # ---------------------------------------------------------------- linear
+def _xwt(x, w):
+    """x @ w.T as one dot_general contracting the last axes (torch's addmm layout): the weight's
+    cotangent is then ct.T @ x, made C-contiguous by BLAS, not (x.T @ ct).T, a strided view
+    that the grad accumulation would have to copy."""
+    if fnp.ndim(w) == 2 and fnp.ndim(x) >= 1 and fnp.result_type(x) == fnp.result_type(w):
+        return lax.dot_general(x, w, (((fnp.ndim(x) - 1,), (1,)), ((), ())))
+    return fnp.matmul(x, fnp.transpose(w))
+
+
 def linear(input, weight, bias=None):
     if bias is None:
         return apply({2: "MmBackward0", 1: "MvBackward0"}.get(input.ndim, "UnsafeViewBackward0"),
-                     lambda x, w: fnp.matmul(x, fnp.transpose(w)), [input, weight])
+                     _xwt, [input, weight])
     name = "AddmmBackward0" if input.ndim == 2 else "ViewBackward0"
-    return apply(name, lambda x, w, b: fnp.matmul(x, fnp.transpose(w)) + b, [input, weight, bias])
+    return apply(name, lambda x, w, b: _xwt(x, w) + b, [input, weight, bias])
 
 
 def bilinear(input1, input2, weight, bias=None):
@@ -752,9 +761,10 @@ def _check_nll(input, target, C, ignore_index):
                            {"f": "Float", "b": "Bool"}.get(kind, str(tv.dtype)))
     if _concrete(tv):
         t = np.asarray(tv)
-        bad = t[t != ignore_index]
-        if bad.size and (bad.min() < 0 or bad.max() >= C):
-            raise IndexError(f"Target {int(bad[(bad < 0) | (bad >= C)][0])} is out of bounds.")
+        if t.size and (t.min() < 0 or t.max() >= C):  # then look past ignore_index
+            bad = t[t != ignore_index]
+            if bad.size and (bad.min() < 0 or bad.max() >= C):
+                raise IndexError(f"Target {int(bad[(bad < 0) | (bad >= C)][0])} is out of bounds.")
     return tshape
 
 
@@ -1725,3 +1735,5 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     if unbatched:
         o = S.squeeze(o, 1)
     return o, weights
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -72,3 +72,5 @@ class Buffer(Tensor):
 
 class UninitializedParameter(Parameter):
     """Placeholder for lazy modules (not supported: lazy modules are not implemented)."""
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -6,3 +6,8 @@ from fungrad.torch.optim._algorithms import (
     AdamW as AdamW, NAdam as NAdam, RAdam as RAdam, RMSprop as RMSprop)
 from fungrad.torch.optim.lbfgs import LBFGS as LBFGS
 from fungrad.torch.optim.optimizer import Optimizer as Optimizer
+
+__all__ = [
+    "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS", "NAdam", "Optimizer", "RAdam", "RMSprop",
+    "SGD", "lbfgs", "lr_scheduler", "optimizer"]
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -258,3 +258,5 @@ def _strong_wolfe(obj, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-
             bracket_gtd[low_pos] = gtd_new
     t = bracket[low_pos]
     return bracket_f[low_pos], bracket_g[low_pos], t, ls_evals
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -499,3 +499,5 @@ class ReduceLROnPlateau(LRScheduler):
 
     def load_state_dict(self, state_dict):
         self.__dict__.update(state_dict)
+
+__dir__ = __all__.copy  # dir() lists the public names only

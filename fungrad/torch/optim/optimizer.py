@@ -258,3 +258,5 @@ def param_value(p):
     if not (isinstance(v, np.ndarray) and buffer_writeable(v)):
         v = p._value = np.array(v)
     return v
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -149,3 +149,7 @@ shifted_chebyshev_polynomial_t = _shifted(chebyshev_polynomial_t)
 shifted_chebyshev_polynomial_u = _shifted(chebyshev_polynomial_u)
 shifted_chebyshev_polynomial_v = _shifted(chebyshev_polynomial_v)
 shifted_chebyshev_polynomial_w = _shifted(chebyshev_polynomial_w)
+
+__all__ += ["modified_bessel_k0", "modified_bessel_k1", "scaled_modified_bessel_k0",
+            "scaled_modified_bessel_k1"]
+__dir__ = __all__.copy  # dir() lists the public names only

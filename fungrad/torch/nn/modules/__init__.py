@@ -11,3 +11,8 @@ from fungrad.torch.nn.modules.pooling import *  # noqa: F401,F403
 from fungrad.torch.nn.modules.rnn import *  # noqa: F401,F403
 from fungrad.torch.nn.modules.sparse import *  # noqa: F401,F403
 from fungrad.torch.nn.modules.transformer import *  # noqa: F401,F403
+
+# every layer the star imports brought in, and the layer modules themselves (torch.nn.modules.linear, ...)
+__all__ = sorted(name for name in globals() if not name.startswith("_")
+                 and name != "NonDynamicallyQuantizableLinear")
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -283,3 +283,5 @@ class Threshold(Module):
     def extra_repr(self):
         return f"threshold={self.threshold}, value={self.value}" + \
             (", inplace=True" if self.inplace else "")
+
+__dir__ = __all__.copy  # dir() lists the public names only

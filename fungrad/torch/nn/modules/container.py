@@ -372,3 +372,5 @@ class ParameterDict(Module):
 
     def __call__(self, input):
         raise RuntimeError("ParameterDict should not be called.")
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -157,3 +157,5 @@ class ConvTranspose1d(_ConvTransposeNd):
 
 class ConvTranspose2d(_ConvTransposeNd):
     _n = 2
+
+__dir__ = __all__.copy  # dir() lists the public names only

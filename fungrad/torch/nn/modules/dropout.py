@@ -44,3 +44,5 @@ class AlphaDropout(_DropoutNd):
 
 class FeatureAlphaDropout(_DropoutNd):
     _fn = staticmethod(F.feature_alpha_dropout)
+
+__dir__ = __all__.copy  # dir() lists the public names only

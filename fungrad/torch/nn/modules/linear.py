@@ -108,3 +108,5 @@ class Unflatten(Module):
 
     def extra_repr(self):
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -712,3 +712,5 @@ def _check_name(name, what):
         raise KeyError(f'{what} name can\'t contain "."')
     if name == "":
         raise KeyError(f'{what} name can\'t be empty string ""')
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -226,3 +226,5 @@ class InstanceNorm2d(_InstanceNorm):
 
 class InstanceNorm3d(_InstanceNorm):
     _expected_dims = (4, 5)
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -328,3 +328,5 @@ class PairwiseDistance(Module):
 
     def forward(self, x1, x2):
         return F.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)
+
+__dir__ = __all__.copy  # dir() lists the public names only

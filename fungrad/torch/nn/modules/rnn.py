@@ -272,3 +272,5 @@ class GRUCell(_CellBase):
         out = _gru_cell(F.linear(x, self.weight_ih, self.bias_ih), h, self.weight_hh,
                         self.bias_hh)
         return out if batched else S.squeeze(out, 0)
+
+__dir__ = __all__.copy  # dir() lists the public names only

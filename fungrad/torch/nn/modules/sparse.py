@@ -128,3 +128,5 @@ class EmbeddingBag(Module):
                   include_last_offset=include_last_offset, padding_idx=padding_idx)
         bag.weight.requires_grad = not freeze
         return bag
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -153,3 +153,5 @@ class TransformerEncoder(Module):
         if self.norm is not None:
             out = self.norm(out)
         return out
+
+__dir__ = __all__.copy  # dir() lists the public names only

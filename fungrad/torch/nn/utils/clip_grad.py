@@ -78,3 +78,5 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
         v = p.grad._value
         np.clip(v, -clip_value, clip_value, out=v)
         p.grad._vc.v += 1
+
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -17,3 +17,5 @@ def vector_to_parameters(vec, parameters):
         n = p.numel()
         p.data = S.view_as(vec[i:i + n], p).detach()
         i += n
+
+__dir__ = __all__.copy  # dir() lists the public names only

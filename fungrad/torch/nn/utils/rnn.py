@@ -25,3 +25,5 @@ def unpad_sequence(padded_sequences, lengths, batch_first=False):
     if not batch_first:
         padded_sequences = S.transpose(padded_sequences, 0, 1)
     return [padded_sequences[i][:int(n)] for i, n in enumerate(lengths)]
+
+__dir__ = __all__.copy  # dir() lists the public names only

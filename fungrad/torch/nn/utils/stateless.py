@@ -104,3 +104,5 @@ def stack_module_state(models):
     params = stack([dict(m.named_parameters()) for m in models])
     buffers = stack([dict(m.named_buffers()) for m in models])
     return params, buffers
+
+__dir__ = __all__.copy  # dir() lists the public names only

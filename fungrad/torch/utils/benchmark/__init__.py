@@ -2,3 +2,7 @@
 Measurement with torch's summary repr."""
 from fungrad.torch.utils.benchmark._timer import (Language as Language,
                                                   Measurement as Measurement, Timer as Timer)
+
+__all__ = [
+    "Language", "Measurement", "Timer"]
+__dir__ = __all__.copy  # dir() lists the public names only

@@ -7,3 +7,10 @@ from fungrad.torch.utils.data._data import (
     WeightedRandomSampler as WeightedRandomSampler, default_collate as default_collate,
     default_convert as default_convert, get_worker_info as get_worker_info,
     random_split as random_split, StackDataset as StackDataset)
+
+__all__ = [
+    "BatchSampler", "ChainDataset", "ConcatDataset", "DataLoader", "Dataset", "IterableDataset",
+    "RandomSampler", "Sampler", "SequentialSampler", "StackDataset", "Subset", "SubsetRandomSampler",
+    "TensorDataset", "WeightedRandomSampler", "default_collate", "default_convert", "get_worker_info",
+    "random_split"]
+__dir__ = __all__.copy  # dir() lists the public names only
