@@ -17,7 +17,8 @@ array(12.)
 The rule slots and their signatures are documented in `register`; `Exempt` declares a slot that
 deliberately has no rule (`NOT_LINEAR` for transpose).
 """
-from fungrad._core.array import buffer_writeable as buffer_writeable
+from fungrad._core.array import (
+    ARRAY_TYPES as ARRAY_TYPES, buffer_writeable as buffer_writeable)
 from fungrad._core.cache import LRUCache as LRUCache, lru_cache_table as lru_cache_table
 from fungrad._core.eval import (
     eval_eqn as eval_eqn, eval_jaxpr as eval_jaxpr, run_closed as run_closed)
@@ -58,7 +59,7 @@ from fungrad.numpy._promote import cast as cast
 from fungrad.numpy.indexing import getitem as index, parse_index as parse_index
 
 __all__ = [
-    "ANY_DTYPE", "BatchTracer", "CallImpl", "ClosedJaxpr", "DtypeFamily", "Emit", "Eqn",
+    "ANY_DTYPE", "ARRAY_TYPES", "BatchTracer", "CallImpl", "ClosedJaxpr", "DtypeFamily", "Emit", "Eqn",
     "EVAL_TRACE", "Exempt", "FIRST_ORDER", "INEXACT", "INTEGER_OR_BOOL", "Jaxpr", "JVPTrace",
     "LinearArg", "LinearizedProgram", "Literal", "LRUCache", "NOT_LINEAR", "Primitive",
     "RuleFactory", "Tracer", "Ufunc", "Var", "Zero", "backward_pass", "broadcasting", "cast",

@@ -22,6 +22,7 @@ import numpy as np
 from fungrad._core.traceback_util import api_boundary
 from fungrad._api.args import as_leaf, check_callable
 from fungrad._api.config import jit_disabled
+from fungrad._core.array import ARRAY_TYPES
 from fungrad._core.cache import lru_cache_table
 from fungrad._core.trace import EVAL_TRACE, Tracer, current_trace_var
 from fungrad._core.tree import tree_flatten, tree_unflatten
@@ -70,7 +71,7 @@ class _NotBuiltin(Exception):
 def _fast_key(x, leaves, traced):
     """Structure-and-aval key of a pytree of builtin containers; appends the leaves."""
     t = type(x)
-    if t is np.ndarray:
+    if t is np.ndarray or t in ARRAY_TYPES:  # generated code takes Arrays as ndarray views
         leaves.append(x)
         return (x.shape, x.dtype)
     if t is tuple or t is list:

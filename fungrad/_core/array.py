@@ -234,8 +234,9 @@ def _index_text(idx):
 
 
 def frozen(x):
-    """`x`, an ndarray nobody else holds (a fresh result), as an Array value."""
-    return _nd_view(x, Array)
+    """`x`, an ndarray nobody else holds (a fresh result), as an Array value (a numpy scalar,
+    which numpy computes for 0-d operands, as a 0-d one)."""
+    return _nd_view(x, Array) if type(x) is np.ndarray else as_array(x)
 
 
 def fresh(x):

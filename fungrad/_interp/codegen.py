@@ -237,6 +237,8 @@ def _function(ctx, closed, name, out_expr, array_outs=False):
             if v in kept:
                 unwrap.append(f"{n}_arg = {n}")
             unwrap.append(f"{n} = {n} if type({n}) not in {arr} else {view}({n}, {nd})")
+            if v in kept:  # the planner may reuse the name `n` for a later result
+                unwrap.append(f"{n}_nd = {n}")
         if unwrap:  # one line, the first of the body
             lines.append(f"    {'; '.join(unwrap)}")
         arg_names = {v: names[v] for v in j.invars}
@@ -274,7 +276,7 @@ def _function(ctx, closed, name, out_expr, array_outs=False):
             else:
                 for a in aliases.get(v, ()) if type(v) is not Literal else ():
                     n = arg_names[a]
-                    w = f"({n}_arg if {r} is {n} else {w})"
+                    w = f"({n}_arg if {r} is {n}_nd else {w})"
             wrapped.append(w)
         results = wrapped
     ret = _tuple(results) if out_expr is None else out_expr(results)

@@ -12,7 +12,7 @@ import weakref
 
 import numpy as np
 
-from fungrad.extend import pullback
+from fungrad.extend import ARRAY_TYPES, pullback
 from fungrad import jit
 from fungrad.errors import ConcretizationError
 from fungrad.extend import Literal
@@ -295,6 +295,7 @@ class _Guarded:
 # np.errstate: torch does not warn on nan/inf results
 
 _SCALARS = (float, int, bool, complex)
+_ARRAYS = (np.ndarray, *ARRAY_TYPES)  # what compiled programs take as they are
 # An op's one lookup on the hot path (the jit trace, linearization and compiles run on a miss):
 # (op code and static closure values, operand signature) -> the compiled op, for an op that
 # records nothing; (..., differentiated operands) -> (OpProgram, the jitted op) for one that does
@@ -307,7 +308,7 @@ def _signature(vals):
     sig = []
     for v in vals:
         t = type(v)
-        if t is np.ndarray:
+        if t is np.ndarray or t in ARRAY_TYPES:
             sig.append((v.shape, v.dtype))
         elif t in _SCALARS:
             sig.append(t)
@@ -329,7 +330,7 @@ def _run(fn, vals):
             if key is not None:
                 run = _op_calls.get(key)
                 if run is not None:
-                    return run(*[v if type(v) is np.ndarray else np.asarray(v) for v in vals])
+                    return run(*[v if type(v) in _ARRAYS else np.asarray(v) for v in vals])
     fast = compiled(fn)
     if fast is None:
         return fn(*vals)
@@ -409,7 +410,7 @@ def _linearize(fn, vals, diff, jit_op):
             hit = _op_calls.get(key)
             if hit is not None:
                 prog, fast = hit
-                return (*prog.run([v if type(v) is np.ndarray else np.asarray(v) for v in vals]),
+                return (*prog.run([v if type(v) in _ARRAYS else np.asarray(v) for v in vals]),
                         fast)
         fast = compiled(fn)
         if fast is not None:

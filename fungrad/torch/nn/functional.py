@@ -461,7 +461,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             varu = x.var(axis=axes, ddof=1, dtype=np.float64) if n > 1 else np.full_like(mean, np.nan)
             for buf, stat in ((running_mean, mean), (running_var, varu)):
                 if buf is not None:
-                    b = buf._value
+                    b = np.asarray(buf._value)  # the storage, as a plain ndarray view
                     np.copyto(b, ((1 - momentum) * b + momentum * stat.astype(b.dtype)).astype(b.dtype))
                     buf._vc.v += 1
 
@@ -554,7 +554,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         varu = (x.var(axis=axes, ddof=1, dtype=np.float64) if n > 1 else
                 np.full(x.shape[:2], np.nan)).mean(0)
         for buf, stat in ((running_mean, mean), (running_var, varu)):
-            b = buf._value
+            b = np.asarray(buf._value)  # the storage, as a plain ndarray view
             np.copyto(b, ((1 - momentum) * b + momentum * stat.astype(b.dtype)).astype(b.dtype))
             buf._vc.v += 1
     if use_input_stats:

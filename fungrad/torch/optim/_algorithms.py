@@ -48,7 +48,7 @@ def _owned(t):
     v = t._value
     if not (isinstance(v, np.ndarray) and buffer_writeable(v) and v.ndim):
         v = t._value = np.array(v)
-    return v
+    return v if type(v) is np.ndarray else np.asarray(v)  # a plain view: `v += ...` writes
 
 
 def _fma(a, x, y, out=None, wide=None):

@@ -234,7 +234,7 @@ def _cast_state(p, key, value):
 
 
 def grad_of(p, maximize=False):
-    g = p._grad._value
+    g = np.asarray(p._grad._value)  # a plain ndarray (view): the update is numpy's arithmetic
     return -g if maximize else g
 
 
@@ -253,10 +253,12 @@ def bump_step(state):
 
 
 def param_value(p):
-    """The writable numpy value of a parameter (copied once if it is not writable)."""
+    """The writable numpy value of a parameter (copied once if it is not writable), as a plain
+    ndarray view of its storage: `v += ...` writes the storage (on a fungrad.Array value it
+    would rebind), and the update runs as numpy's arithmetic."""
     v = p._value
     if not (isinstance(v, np.ndarray) and buffer_writeable(v)):
         v = p._value = np.array(v)
-    return v
+    return v if type(v) is np.ndarray else np.asarray(v)
 
 __dir__ = __all__.copy  # dir() lists the public names only

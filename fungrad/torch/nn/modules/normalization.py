@@ -137,7 +137,7 @@ class _NormBase(Module):
         if self.track_running_stats:
             init.zeros_(self.running_mean)
             init.ones_(self.running_var)
-            self.num_batches_tracked._value[...] = 0
+            np.asarray(self.num_batches_tracked._value)[...] = 0  # the storage
 
     def reset_parameters(self):
         self.reset_running_stats()

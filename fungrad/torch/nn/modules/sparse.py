@@ -1,4 +1,6 @@
 """Embedding and EmbeddingBag (weights from N(0, 1), the padding row zeroed, as torch)."""
+import numpy as np
+
 from fungrad.torch import _creation as C
 from fungrad.torch.nn import functional as F
 from fungrad.torch.nn import init
@@ -46,7 +48,7 @@ class Embedding(Module):
 
     def _fill_padding_idx_with_zero(self):
         if self.padding_idx is not None:
-            self.weight._value[self.padding_idx] = 0
+            np.asarray(self.weight._value)[self.padding_idx] = 0  # the storage
             self.weight._vc.v += 1
 
     def forward(self, input):
@@ -98,7 +100,7 @@ class EmbeddingBag(Module):
     def reset_parameters(self):
         init.normal_(self.weight)
         if self.padding_idx is not None:
-            self.weight._value[self.padding_idx] = 0
+            np.asarray(self.weight._value)[self.padding_idx] = 0  # the storage
 
     def forward(self, input, offsets=None, per_sample_weights=None):
         return F.embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type,
