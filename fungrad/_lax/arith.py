@@ -126,7 +126,7 @@ def _div_transpose(ct, x, y):
 
 
 def _is_int(v):
-    if type(v) is np.ndarray or isinstance(v, np.generic):
+    if isinstance(v, (np.ndarray, np.generic)):  # fungrad.Array included
         return v.dtype.kind in "iub"
     return isinstance(v, int)
 
@@ -236,7 +236,7 @@ def stop_gradient(x):
     >>> fg.grad(lambda x: x * fg.stop_gradient(x))(3.0)
     array(3.)
     """
-    if type(x) is np.ndarray or isinstance(x, Tracer):
+    if isinstance(x, (np.ndarray, Tracer)):  # fungrad.Array included
         return stop_gradient_p.bind(x)
     leaves, tree = tree_flatten(x)
     return tree_unflatten(tree, [stop_gradient_p.bind(leaf) for leaf in leaves])

@@ -6,6 +6,7 @@ Imports: _core, lax.
 """
 import numpy as np
 
+from fungrad._core.array import Array
 from fungrad._core.cache import lru_cache_table
 from fungrad._core.dtypes import is_float, result_dtype
 from fungrad._core.trace import Tracer, get_aval
@@ -108,7 +109,7 @@ def cast(x, dtype):
         return dtype.type(x)
     if isinstance(x, Tracer):
         return lax.convert_element_type(x, dtype)
-    if t is not np.ndarray:
+    if t is not np.ndarray and t is not Array:
         x = numeric_array(x)
     return x if x.dtype == dtype else x.astype(dtype)
 
@@ -118,7 +119,7 @@ def fast_key(x):
     t = type(x)
     if t in _PY_SCALARS:
         return t
-    if t is np.ndarray:
+    if t is np.ndarray or t is Array:
         return x.dtype
     if isinstance(x, Tracer):
         aval = x.aval

@@ -27,6 +27,7 @@ import numpy as np
 
 from fungrad import numpy as fnp
 from fungrad._api.config import config
+from fungrad._core.array import frozen
 from fungrad._core.errors import FungradError
 from fungrad._core.trace import get_aval
 from fungrad._lax import convert_element_type, getitem, mul, add, bitwise_xor
@@ -100,7 +101,7 @@ def check_key(key, fname, argname="key"):
             f"{fname}: {argname} must be a PRNG key, a uint32 array of shape (2,), got "
             f"{_aval_str(key)}. Make keys with fungrad.random.PRNGKey(seed) or key(seed) and "
             "split them with fungrad.random.split; for a batch of keys, map over it with vmap.")
-    if type(key) is np.ndarray and config.jax_debug_key_reuse:
+    if isinstance(key, np.ndarray) and config.jax_debug_key_reuse:  # fungrad.Array included
         _consume(key, fname)
     return key
 
@@ -190,7 +191,7 @@ def clone(key: ArrayLike) -> Array:
     array([0, 0], dtype=uint32)
     """
     keys = _check_keys(key, "clone")
-    return np.array(keys) if type(keys) is np.ndarray else keys
+    return frozen(np.array(keys)) if isinstance(keys, np.ndarray) else keys
 
 
 def _check_keys(keys, fname, argname="keys"):
