@@ -434,10 +434,8 @@ def test_stats_every_function_vmap_and_jit(name, shape, fn):
 
 
 # functions whose eager result is still a plain numpy ndarray while jit returns a fungrad.Array
-# (uniform.ppf returns its argument as it is; fungrad/scipy or fungrad.numpy's asarray needs
-# fungrad._core.array.as_array; issue 9, item 6): asserted as they are, so converting one fails
-# here until it leaves this set
-PLAIN_PENDING = {("uniform", "ppf")}
+# (none left: every distribution function returns Arrays), asserted as they are
+PLAIN_PENDING = set()
 
 
 DICT_DISC = {n for n, _ in DISC}

@@ -16,6 +16,8 @@ import types
 import numpy as np
 
 import fungrad.numpy as fnp
+from fungrad._core.array import Array, as_array
+from fungrad._core.trace import Tracer
 from fungrad.numpy._promote import asarray, promote_inexact
 from fungrad.scipy import special as sp
 from fungrad.scipy.linalg import solve_triangular as _solve_triangular
@@ -46,7 +48,19 @@ def _ns(name, **fns):
     for lin, lg in (("cdf", "logcdf"), ("sf", "logsf")):
         if lin in fns and lg not in fns:
             fns[lg] = (lambda f: lambda *a, **k: fnp.log(f(*a, **k)))(fns[lin])
-    return types.SimpleNamespace(__name__=name, **fns)
+    return types.SimpleNamespace(__name__=name, **{n: _returning_arrays(f) for n, f in fns.items()})
+
+
+def _returning_arrays(f):
+    """`f` with its concrete result as a fungrad.Array (the formulas mix numpy scalars with
+    arrays, and numpy computes those as its own buffers, or returns an argument as it is)."""
+    def g(*args, **kwargs):
+        out = f(*args, **kwargs)
+        return out if type(out) is Array or isinstance(out, Tracer) else as_array(out)
+    g.__name__ = g.__qualname__ = getattr(f, "__name__", "f")
+    g.__doc__ = f.__doc__
+    g.__wrapped__ = f
+    return g
 
 
 def _where_support(cond, value, outside):
