@@ -5,6 +5,8 @@ meshgrid of traced arrays are differentiable.
 
 Imports: _core, lax, numpy._promote, numpy.shape, numpy.indexing.
 """
+import os
+
 import numpy as np
 
 from fungrad._core.array import as_array, fresh, frozen
@@ -112,9 +114,27 @@ empty.__name__ = empty.__qualname__ = "empty"
 eye = _fresh(np.eye)
 identity = _fresh(np.identity)
 arange = _fresh(np.arange)
-fromfile, fromiter, fromstring = _fresh(np.fromfile), _fresh(np.fromiter), _fresh(np.fromstring)
+fromiter, fromstring = _fresh(np.fromiter), _fresh(np.fromstring)
 frombuffer = _viewing(np.frombuffer)
-from_dlpack = _viewing(np.from_dlpack)
+_np_fromfile, _np_from_dlpack = _fresh(np.fromfile), _viewing(np.from_dlpack)
+
+
+def fromfile(file, dtype=float, count=-1, sep="", offset=0, *, like=None):
+    if not isinstance(file, (str, bytes, os.PathLike)) and not hasattr(file, "fileno"):
+        raise TypeError(f"fromfile: file must be a path (str, bytes or os.PathLike) or an open "
+                        f"file object, got {type(file).__name__}. Fix: pass a file name.")
+    return _np_fromfile(file, dtype=dtype, count=count, sep=sep, offset=offset, like=like)
+
+
+def from_dlpack(x, /, *, device=None, copy=None):
+    if not hasattr(x, "__dlpack__"):
+        raise TypeError(f"from_dlpack: a {type(x).__name__} object does not implement the DLPack "
+                        "protocol (__dlpack__). Fix: pass an array of a library that exports "
+                        "DLPack (numpy, torch, ...), or use fungrad.numpy.asarray.")
+    return _np_from_dlpack(x, device=device, copy=copy)
+
+
+fromfile.__doc__, from_dlpack.__doc__ = np.fromfile.__doc__, np.from_dlpack.__doc__
 indices = _fresh(np.indices)
 mgrid, ogrid = _Grid(np.mgrid), _Grid(np.ogrid)
 bartlett, blackman, hamming, hanning, kaiser = map(_fresh, (np.bartlett, np.blackman, np.hamming,
