@@ -17,7 +17,7 @@ def test_one_line_per_equation_and_literals_inlined():
     j = optimize(fg.make_jaxpr(lambda x: fnp.sin(x) * 2.5 + x)(np.ones(3)))
     c = compile_jaxpr(j, "f")
     lines = c.source.splitlines()
-    assert "_ARRAY_TYPES" in lines[1]  # one boundary line: fungrad.Array arguments as ndarrays
+    assert "_Arrays" in lines[1]  # one boundary line: fungrad.Array arguments as ndarrays
     body = lines[2:-1]
     assert len(body) == len(j.eqns)
     assert "2.5" in c.source

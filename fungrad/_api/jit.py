@@ -119,11 +119,12 @@ class Lowered:
     >>> import numpy as np, fungrad as fg
     >>> lowered = fg.jit(lambda x: x * np.arange(2.0)).lower(np.ones(2))
     >>> print(lowered.annotated_source())
-    # globals of the generated code (np is numpy):
+    # globals of the generated code (np is numpy; _Arrays, _view, _ndarray, _value: the boundary):
     #   _c_1  f64[2] [0. 1.]
     def jitted(a):
+        a = a if type(a) not in _Arrays else _view(a, _ndarray)
         a = a * _c_1
-        return a
+        return _value(a)
     <BLANKLINE>
     """
 
@@ -151,7 +152,8 @@ class Lowered:
         if not consts:
             return self.source
         w = max(map(len, consts))
-        head = ["# globals of the generated code (np is numpy):"]
+        head = ["# globals of the generated code (np is numpy; _Arrays, _view, _ndarray, _value: "
+                "the boundary):"]
         head += [f"#   {k.ljust(w)}  {value_preview(v)}" for k, v in consts.items()]
         return "\n".join(head) + "\n" + self.source
 
@@ -183,7 +185,7 @@ def _source_globals(closed, source):
     deterministic, so generating again names the same values (checked: else {})."""
     import re
 
-    from fungrad._interp.codegen import generate
+    from fungrad._interp.codegen import BOUNDARY, generate
     defs = re.findall(r"^def (\w+)\(", source, re.M)
     if not defs:
         return {}
@@ -194,7 +196,7 @@ def _source_globals(closed, source):
     strip = lambda s: s.rstrip().rsplit("\n", 1)[0]  # noqa: E731 - the return line builds the
     if strip(again) != strip(source):  # output pytree, which refers to no global
         return {}
-    used = set(re.findall(r"\b_\w+", source))
+    used = set(re.findall(r"\b_\w+", source)) - set(BOUNDARY)
     return {k: v for k, v in glb.items() if k in used}
 
 

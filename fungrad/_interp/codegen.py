@@ -35,6 +35,9 @@ from fungrad._interp.passes import optimize
 from fungrad._interp.passes.memory import FRESH, OUT, VIEW, plan_memory
 
 _counter = itertools.count()
+# the fixed globals of the fungrad.Array boundary (first and return lines of a jitted function)
+BOUNDARY = {"_Arrays": ARRAY_TYPES, "_view": np.ndarray.view, "_ndarray": np.ndarray,
+            "_value": frozen}
 _nd_view = np.ndarray.view
 _PY_DTYPES = {np.dtype(np.float64), np.dtype(np.int64), np.dtype(np.bool_),
               np.dtype(np.complex128)}
@@ -79,7 +82,7 @@ class EmitContext:
     the functions generated for nested programs (`defs`, emitted before the main function)."""
 
     def __init__(self, reserved=()):
-        self.globals = {"np": np}
+        self.globals = {"np": np, **BOUNDARY}
         self._by_id = {}
         self._keep = []
         self.defs = []
@@ -122,7 +125,8 @@ class EmitContext:
         code runs on exact ndarrays, whose results numpy does not wrap in the subclass)."""
         name = self._by_id.get(id(value))
         if name is None:
-            name = f"_{''.join(c for c in hint if c.isalnum() or c == '_').lstrip('_')}_{len(self.globals)}"
+            stem = ''.join(c for c in hint if c.isalnum() or c == '_').lstrip('_')
+            name = f"_{stem}_{len(self.globals) - len(BOUNDARY)}"
             if type(value) in ARRAY_TYPES:
                 self._keep.append(value)  # its id stays unique while this context lives
                 self.globals[name] = _nd_view(value, np.ndarray)
@@ -229,8 +233,7 @@ def _function(ctx, closed, name, out_expr, array_outs=False):
         # on a subclass wraps every intermediate result, about 0.5 us per operation)
         aliases = _argument_aliases(j)
         kept = set().union(*aliases.values()) if aliases else set()
-        arr, view = ctx.glob(ARRAY_TYPES, "ARRAY_TYPES"), ctx.glob(_nd_view, "view")
-        nd = ctx.glob(np.ndarray, "ndarray")
+        arr, view, nd = "_Arrays", "_view", "_ndarray"
         unwrap = []
         for v in j.invars:
             n = names[v]
@@ -265,7 +268,7 @@ def _function(ctx, closed, name, out_expr, array_outs=False):
     results = [ctx.array(v) if type(v) is Literal else expr(v) for v in j.outvars]
     if not array_outs:  # the program's results as eager evaluation returns them: Array values,
         # 0-d where numpy gives numpy scalars (as_result), an argument passed through as itself
-        as_res, value = ctx.glob(as_result, "as_result"), ctx.glob(frozen, "value")
+        as_res, value = ctx.glob(as_result, "as_result"), "_value"
         wrapped = []
         for v, r in zip(j.outvars, results):
             w = f"{as_res}({r})" if type(v) is Literal or v.aval.ndim == 0 else f"{value}({r})"

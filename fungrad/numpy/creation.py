@@ -74,12 +74,18 @@ def _dtype_of(a, dtype):
     return get_aval(a).dtype if isinstance(a, Tracer) else numeric_array(a).dtype
 
 
+def _doc(np_fn):
+    # numpy's docstring would bring numpy's doctests (run against fungrad.numpy's module)
+    return (f"numpy.{np_fn.__name__}, returning a read-only fungrad.Array; see numpy's "
+            f"documentation of numpy.{np_fn.__name__} for the arguments.")
+
+
 def _fresh(np_fn):
     """numpy's creation function `np_fn`, returning a read-only fungrad.Array."""
     def fn(*args, **kwargs):
         return fresh(np_fn(*args, **kwargs))
     fn.__name__ = fn.__qualname__ = np_fn.__name__
-    fn.__doc__ = np_fn.__doc__
+    fn.__doc__ = _doc(np_fn)
     fn.__wrapped__ = np_fn
     return fn
 
@@ -90,7 +96,7 @@ def _viewing(np_fn):
     def fn(*args, **kwargs):
         return as_array(np_fn(*args, **kwargs))
     fn.__name__ = fn.__qualname__ = np_fn.__name__
-    fn.__doc__ = np_fn.__doc__
+    fn.__doc__ = _doc(np_fn)
     fn.__wrapped__ = np_fn
     return fn
 
@@ -134,7 +140,7 @@ def from_dlpack(x, /, *, device=None, copy=None):
     return _np_from_dlpack(x, device=device, copy=copy)
 
 
-fromfile.__doc__, from_dlpack.__doc__ = np.fromfile.__doc__, np.from_dlpack.__doc__
+fromfile.__doc__, from_dlpack.__doc__ = _doc(np.fromfile), _doc(np.from_dlpack)
 indices = _fresh(np.indices)
 mgrid, ogrid = _Grid(np.mgrid), _Grid(np.ogrid)
 bartlett, blackman, hamming, hanning, kaiser = map(_fresh, (np.bartlett, np.blackman, np.hamming,
