@@ -80,21 +80,12 @@ def _doc(np_fn):
             f"documentation of numpy.{np_fn.__name__} for the arguments.")
 
 
-def _fresh(np_fn):
-    """numpy's creation function `np_fn`, returning a read-only fungrad.Array."""
+def _fresh(np_fn, convert=fresh):
+    """numpy's creation function `np_fn`, returning a read-only fungrad.Array (`convert`:
+    fresh for a new buffer, as_array for numpy functions whose result shares the memory of
+    their argument, frombuffer and from_dlpack, so the caller's buffer is left as it is)."""
     def fn(*args, **kwargs):
-        return fresh(np_fn(*args, **kwargs))
-    fn.__name__ = fn.__qualname__ = np_fn.__name__
-    fn.__doc__ = _doc(np_fn)
-    fn.__wrapped__ = np_fn
-    return fn
-
-
-def _viewing(np_fn):
-    """Like _fresh, for numpy functions whose result shares the memory of their argument
-    (frombuffer, from_dlpack): a read-only Array view, so the caller's buffer is left as it is."""
-    def fn(*args, **kwargs):
-        return as_array(np_fn(*args, **kwargs))
+        return convert(np_fn(*args, **kwargs))
     fn.__name__ = fn.__qualname__ = np_fn.__name__
     fn.__doc__ = _doc(np_fn)
     fn.__wrapped__ = np_fn
@@ -121,8 +112,8 @@ eye = _fresh(np.eye)
 identity = _fresh(np.identity)
 arange = _fresh(np.arange)
 fromiter, fromstring = _fresh(np.fromiter), _fresh(np.fromstring)
-frombuffer = _viewing(np.frombuffer)
-_np_fromfile, _np_from_dlpack = _fresh(np.fromfile), _viewing(np.from_dlpack)
+frombuffer = _fresh(np.frombuffer, as_array)
+_np_fromfile, _np_from_dlpack = _fresh(np.fromfile), _fresh(np.from_dlpack, as_array)
 
 
 def fromfile(file, dtype=float, count=-1, sep="", offset=0, *, like=None):
