@@ -474,10 +474,9 @@ def test_table_names_are_unique():
     assert len(_ids()) == len(set(_ids()))
 
 
-# functions whose concrete path still returns a plain numpy ndarray, not a fungrad.Array (their
-# modules, numeric.py and ufuncs.py, need fungrad._core.array's fresh()/as_array(); issue 9,
-# item 6): asserted as they are, so converting one fails here until it leaves this set
-PLAIN_PENDING = {"histogram_bin_edges", "real", "conj", "conjugate", "positive"}
+# functions whose concrete path still returns a plain numpy ndarray, not a fungrad.Array (none
+# left), asserted as they are
+PLAIN_PENDING = set()
 
 
 @pytest.mark.parametrize("f", TABLE, ids=_ids())

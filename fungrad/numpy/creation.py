@@ -132,6 +132,7 @@ def from_dlpack(x, /, *, device=None, copy=None):
 
 
 fromfile.__doc__, from_dlpack.__doc__ = _doc(np.fromfile), _doc(np.from_dlpack)
+fromfile.__wrapped__, from_dlpack.__wrapped__ = np.fromfile, np.from_dlpack
 indices = _fresh(np.indices)
 mgrid, ogrid = _Grid(np.mgrid), _Grid(np.ogrid)
 bartlett, blackman, hamming, hanning, kaiser = map(_fresh, (np.bartlett, np.blackman, np.hamming,

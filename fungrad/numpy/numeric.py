@@ -8,6 +8,7 @@ Imports: _core, _api (vmap), lax, numpy.*.
 """
 import numpy as np
 
+from fungrad._core.array import as_array
 from fungrad._core.dtypes import is_float
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
@@ -170,7 +171,8 @@ def _bin_edges(a, bins, range_, weights):
 
 def histogram_bin_edges(a, bins=10, range=None, weights=None):
     a = ravel(asarray(a))
-    return _bin_edges(a, bins, range, weights)
+    edges = _bin_edges(a, bins, range, weights)
+    return edges if isinstance(edges, Tracer) else as_array(edges)  # numpy's, or `bins` itself
 
 
 def _bin_index(a, edges):

@@ -9,6 +9,7 @@ import builtins
 
 import numpy as np
 
+from fungrad._core.array import as_array
 from fungrad._core.dtypes import is_float
 from fungrad._core.errors import AxisError
 from fungrad._core.trace import get_aval
@@ -59,6 +60,8 @@ def normalize_axis(axis, ndim, name="axis"):
 
 
 def _keep(x, out, axes, keepdims):
+    if type(out) is np.ndarray:  # a reduction over no axes is its (converted) operand itself
+        out = as_array(out)
     if not keepdims:
         return out
     shape = tuple(1 if i in axes else d for i, d in enumerate(get_aval(x).shape))

@@ -14,6 +14,7 @@ import collections
 
 import numpy as np
 
+from fungrad._core.array import fresh
 from fungrad._core.dtypes import is_float
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
@@ -416,13 +417,13 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
 
 
 def _unique_result(values, index, inverse, counts, ri, rv, rc):
-    out = [values]
+    out = [fresh(values)]  # numpy's fresh results as fungrad.Arrays (a traced one as it is)
     if ri:
-        out.append(index)
+        out.append(fresh(index))
     if rv:
-        out.append(inverse)
+        out.append(fresh(inverse))
     if rc:
-        out.append(counts)
+        out.append(fresh(counts))
     return out[0] if len(out) == 1 else tuple(out)
 
 
@@ -543,7 +544,7 @@ def _keep_grad(source, result):
     it so that they keep their gradient."""
     result = np.asarray(result)
     if source is None or not isinstance(source, Tracer):
-        return result
+        return fresh(result)
     src = concrete_or_none(source)
     flat = np.ravel(src)
     order = np.argsort(flat, kind="stable")

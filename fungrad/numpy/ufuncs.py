@@ -6,7 +6,8 @@ import numpy as np
 
 from fungrad._core.dtypes import is_float
 from fungrad._core.errors import DtypeError
-from fungrad._core.trace import get_aval
+from fungrad._core.array import as_array
+from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
 from fungrad.numpy._promote import (
     FLOAT_KEYS, fast_key, asarray, cast, promote, promote_inexact)
@@ -76,7 +77,13 @@ isfinite = _unary_same(lax.is_finite, "isfinite", "Elementwise test for finite v
 
 
 def positive(x):
-    return asarray(x)
+    return _itself(asarray(x))
+
+
+def _itself(x):
+    """An operand returned as the value itself: a traced value as it is, else a fungrad.Array
+    (a read-only view of the caller's data, as fnp.asarray)."""
+    return x if isinstance(x, Tracer) else as_array(x)
 
 
 def round(x, decimals=0, out=None):
@@ -562,7 +569,9 @@ def _is_complex(x):
 def real(val, /):
     """The real part (the value itself for real dtypes); float64 for complex128, as numpy."""
     x = asarray(val)
-    return _cp.real(x) if _is_complex(x) else x
+    if _is_complex(x):
+        return _cp.real(x)
+    return _itself(x)
 
 
 def imag(val, /):
@@ -578,7 +587,7 @@ def conjugate(x, /):
     x = asarray(x)
     if get_aval(x).dtype == bool:  # numpy's conjugate has no boolean loop: int8
         return cast(x, np.dtype(np.int8))
-    return _cp.conj(x) if _is_complex(x) else x
+    return _cp.conj(x) if _is_complex(x) else _itself(x)
 
 
 conj = conjugate
