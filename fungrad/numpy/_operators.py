@@ -37,6 +37,17 @@ _BINARY = {
     "lshift": lambda x, y: ufuncs.multiply(x, ufuncs.power(2, y)),
     "rshift": lambda x, y: ufuncs.floor_divide(x, ufuncs.power(2, y)),
 }
+def _deferring(fn):
+    """An Array operator that, as numpy's own, gives way (NotImplemented) to an operand whose
+    type sets `__array_ufunc__ = None` (pytest.approx, array-likes that handle numpy operands)."""
+    def op(self, other):
+        if getattr(type(other), "__array_ufunc__", 0) is None:
+            return NotImplemented
+        return fn(self, other)
+    return op
+
+
+_COMPARISONS = frozenset(["__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__"])
 _OTHER = {
     "__lt__": ufuncs.less, "__le__": ufuncs.less_equal, "__gt__": ufuncs.greater,
     "__ge__": ufuncs.greater_equal, "__eq__": ufuncs.equal, "__ne__": ufuncs.not_equal,
@@ -90,11 +101,13 @@ def install(namespace):
     # Array value (immutable, differentiable if x is later traced); numpy's own calls on Arrays
     # (np.add(x, 1), x.sum()) stay numpy's and give NumpyResults (see fungrad._core.array)
     for name, fn in _BINARY.items():
-        setattr(_array.Array, f"__{name}__", fn)
-        setattr(_array.Array, f"__r{name}__", _reflected(fn))
+        setattr(_array.Array, f"__{name}__", _deferring(fn))
+        setattr(_array.Array, f"__r{name}__", _deferring(_reflected(fn)))
         _array.install_inplace(name, fn)
     for name, fn in _OTHER.items():
-        if name != "__getitem__":
+        if name in _COMPARISONS:
+            setattr(_array.Array, name, _deferring(fn))
+        elif name != "__getitem__":
             setattr(_array.Array, name, fn)
     Tracer.real = property(ufuncs.real)
     Tracer.imag = property(ufuncs.imag)
