@@ -15,10 +15,9 @@ V = rng.standard_normal(4)
 P = rng.uniform(0.5, 2.0, (3, 4))
 
 
-# functions whose concrete path still returns a plain numpy ndarray, not a fungrad.Array
-# (ufuncs.py returns its argument; it needs fungrad._core.array's as_array; issue 9, item 6):
-# asserted as they are, so converting one fails here until it leaves this set
-PLAIN_PENDING = {"positive"}
+# functions whose concrete path still returns a plain numpy ndarray, not a fungrad.Array (none
+# left), asserted as they are
+PLAIN_PENDING = set()
 
 
 def same(actual, expected, tol=1e-12, plain=False):
