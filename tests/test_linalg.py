@@ -176,10 +176,8 @@ def test_vmap_matches_loop(case):
 
 
 # cases whose eager result is still a plain numpy ndarray while jit returns a fungrad.Array
-# (matrix_power with n=0 returns numpy's identity; numpy/linalg.py needs fungrad.numpy.eye or
-# fungrad._core.array.fresh there; issue 9, item 6): asserted as they are, so converting one
-# fails here until it leaves this set
-PLAIN_PENDING = {"matrix_power-0"}
+# (none left), asserted as they are
+PLAIN_PENDING = set()
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)

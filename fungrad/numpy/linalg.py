@@ -18,6 +18,7 @@ import string
 
 import numpy as np
 
+from fungrad._core.array import fresh
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
 from fungrad import _lax as lax
@@ -419,7 +420,7 @@ def matrix_power(a, n):
         raise TypeError(f"matrix_power: exponent n must be an integer, got {n!r}")
     n = int(n)
     if n == 0:
-        return lax.broadcast_to(np.eye(_shape(a)[-1], dtype=get_aval(a).dtype), _shape(a))
+        return lax.broadcast_to(fresh(np.eye(_shape(a)[-1], dtype=get_aval(a).dtype)), _shape(a))
     if n < 0:
         a, n = inv(a), -n
     result, base = None, a
