@@ -238,7 +238,7 @@ def _emit(ctx, eqn, args):
     ts = [ctx.fresh("y") for _ in y_avals]
     i = ctx.fresh("i")
     lines = [assign(ks, ", ".join(carry) + ("," if len(carry) == 1 else ""))] if ks else []
-    lines += [f"{y} = np.empty({(length, *a.shape)!r}, {a.dtype.name!r})"
+    lines += [f"{y} = {ctx.xp}.empty({(length, *a.shape)!r}, {a.dtype.name!r})"
               for y, a in zip(ys, y_avals)]
     steps = f"range({length - 1}, -1, -1)" if p["reverse"] else f"range({length})"
     call = f"{body}({', '.join(consts + ks + [f'{x}[{i}]' for x in xs])})"

@@ -166,7 +166,7 @@ def _select_transpose(ct, pred, a, b):
 
 
 select_p = naryop("select", np.where, 3, dtype_from=1, jvp=_select_jvp,
-                  transpose=_select_transpose, emit=Emit("np.where({0}, {1}, {2})", fresh=True))
+                  transpose=_select_transpose, emit=Emit("{xp}.where({0}, {1}, {2})", fresh=True))
 
 
 select = select_p.bind
@@ -202,8 +202,8 @@ def _convert_emit(ctx, eqn, args):
     new_dtype = eqn.params["new_dtype"]
     x = args[0]
     if eqn.invars[0].aval.dtype.kind == "c" and new_dtype.kind != "c":
-        x = f"np.real({x})"
-    return f"np.asarray({x}).astype({ctx.param(new_dtype)})"
+        x = f"{ctx.xp}.real({x})"
+    return f"{ctx.xp}.asarray({x}).astype({ctx.param(new_dtype)})"
 
 
 register(convert_p, impl=_convert_impl,

@@ -285,7 +285,7 @@ register(concatenate_p, impl=lambda *xs, axis: np.concatenate(xs, axis=axis),
          abstract_eval=_concatenate_abstract, jvp=_concatenate_jvp,
          transpose=_concatenate_transpose, batch=_concatenate_batch,
          emit=Emit(lambda ctx, eqn, a: (
-             f"np.concatenate(({', '.join(a)},), axis={eqn.params['axis']})"), fresh=True))
+             f"{ctx.xp}.concatenate(({', '.join(a)},), axis={eqn.params['axis']})"), fresh=True))
 
 
 def concatenate(xs, axis):

@@ -176,6 +176,24 @@ def _dot_general_emit(ctx, eqn, a):
     return f"{impl}({a[0]}, {a[1]}, dimension_numbers={eqn.params['dimension_numbers']!r})"
 
 
+def _dot_general_emit_xp(ctx, eqn, a):
+    """Code generation for other numpy-like namespaces (cupy, dask): as for numpy, with the
+    general case written out as the transposes, reshapes and matmul _dot_general_impl makes."""
+    (lc, rc), (lb, rb) = dn = eqn.params["dimension_numbers"]
+    xs, ys = eqn.invars[0].aval.shape, eqn.invars[1].aval.shape
+    if _blas_layout(len(xs), len(ys), dn) or not lc:
+        return _dot_general_emit(ctx, eqn, a).replace("np.dot(", f"{ctx.xp}.dot(", 1)
+    a = ctx.operands(eqn, a)
+    lf, rf = _free(len(xs), lc, lb), _free(len(ys), rc, rb)
+    bshape = tuple(xs[i] for i in lb)
+    x = (f"{a[0]}.transpose({(*lb, *lf, *lc)}).reshape("
+         f"{(*bshape, _prod(xs, lf), _prod(xs, lc))})")
+    y = (f"{a[1]}.transpose({(*rb, *rc, *rf)}).reshape("
+         f"{(*bshape, _prod(ys, rc), _prod(ys, rf))})")
+    out = (*bshape, *[xs[i] for i in lf], *[ys[i] for i in rf])
+    return f"{ctx.xp}.matmul({x}, {y}).reshape({out})"
+
+
 def _outer_emit(name, perm, index):
     if perm != tuple(range(len(perm))):
         name = f"{name}.transpose({perm})"
@@ -186,7 +204,9 @@ def _outer_emit(name, perm, index):
 
 register(dot_general_p, impl=_dot_general_impl, abstract_eval=_dot_general_abstract,
          jvp=_dot_general_jvp, transpose=_dot_general_transpose, batch=_dot_general_batch,
-         emit=Emit(_dot_general_emit, fresh=True))
+         emit=(Emit(_dot_general_emit, fresh=True, on=("numpy",)),
+               Emit("lax.dot_general({0}, {1}, {dimension_numbers})", fresh=True, on=("jax",)),
+               Emit(_dot_general_emit_xp, fresh=True)))
 
 
 def dot_general(x, y, dimension_numbers):

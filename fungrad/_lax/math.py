@@ -121,10 +121,15 @@ def _integer_pow_impl(x, *, y):
 
 integer_pow_p = unop(
     "integer_pow", _integer_pow_impl,
-    emit=Emit(lambda ctx, eqn, a: (
+    emit=(Emit(lambda ctx, eqn, a: (
         f"np.power({a[0]}, {eqn.params['y']})" if eqn.params["y"] >= 0
         else f"{ctx.glob(_integer_pow_impl, 'integer_pow')}({a[0]}, y={eqn.params['y']})"),
-        fresh=True),
+        fresh=True, on=("numpy",)),
+        Emit("lax.integer_pow({0}, {y})", fresh=True, on=("jax",)),
+        Emit(lambda ctx, eqn, a: (
+            f"{ctx.xp}.power({a[0]}, {eqn.params['y']})" if eqn.params["y"] >= 0
+            else f"{ctx.xp}.power({a[0]}, {float(eqn.params['y'])!r}).astype({a[0]}.dtype)"),
+            fresh=True)),
     # y * x**(y-1): finite at x == 0 for y >= 1, unlike the general pow rule
     jvp=defjvp(lambda t, ans, x, *, y: (
         mul(t, _const(0, x)) if y == 0 else t if y == 1 else

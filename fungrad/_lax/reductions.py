@@ -89,7 +89,7 @@ def _arg_reducer(name, impl):
     prim = Primitive(name)
     return register(prim, impl=lambda x, *, axis: impl(x, axis=axis),
                     abstract_eval=abstract_eval, jvp=jvp_zero, transpose=NOT_LINEAR, batch=batch,
-                    emit=Emit(f"np.{impl.__name__}({{0}}, axis={{axis}})", fresh=True))
+                    emit=Emit(f"{{xp}}.{impl.__name__}({{0}}, axis={{axis}})", fresh=True))
 
 
 argmax_p = _arg_reducer("argmax", np.argmax)

@@ -48,7 +48,7 @@ def _broadcast_to_batch(size, vals, dims, *, shape):
 register(broadcast_to_p, impl=lambda x, *, shape: np.broadcast_to(x, shape),
          abstract_eval=_broadcast_to_abstract, jvp=jvp_linear,
          transpose=lambda ct, x, *, shape: [unbroadcast(ct, x.aval)],
-         batch=_broadcast_to_batch, emit=Emit("np.broadcast_to({0}, {shape})"))
+         batch=_broadcast_to_batch, emit=Emit("{xp}.broadcast_to({0}, {shape})"))
 
 
 def broadcast_to(x, shape):
