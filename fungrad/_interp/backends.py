@@ -156,9 +156,18 @@ def _jax_finish(fn, jaxpr, options):
     return run
 
 
+def _jax_constant(value):
+    """Constants as JAX arrays (64-bit kept), so they index and are indexed by traced values."""
+    if not isinstance(value, np.ndarray):
+        return value
+    jax = _jax()
+    with jax.enable_x64(True):
+        return jax.numpy.asarray(value)
+
+
 JAX = register_backend(Backend(
     "jax", "jnp", _module("jax.numpy", _JAX_HINT), special=_module("jax.scipy.special", _JAX_HINT),
-    extra={"lax": _module("jax.lax", _JAX_HINT)}, finish=_jax_finish))
+    extra={"lax": _module("jax.lax", _JAX_HINT)}, finish=_jax_finish, constant=_jax_constant))
 
 
 # ---- cupy: the numpy source over CuPy arrays

@@ -91,6 +91,7 @@ class EmitContext:
         self._subs = {}
         self._n = itertools.count()
         self._reserved = set(reserved)
+        self._keep = []
 
     def fresh(self, hint):
         """A new identifier `hint_N`: never a memory-plan name (letters only) nor a global."""
@@ -128,7 +129,11 @@ class EmitContext:
         name = self._by_id.get(id(value))
         if name is None:
             name = f"_{''.join(c for c in hint if c.isalnum() or c == '_').lstrip('_')}_{len(self.globals)}"
-            self.globals[name] = value if self.backend is NUMPY else self.backend.constant(value)
+            if self.backend is NUMPY:
+                self.globals[name] = value
+            else:  # converted: keep the original alive, so its id stays unique
+                self.globals[name] = self.backend.constant(value)
+                self._keep.append(value)
             self._by_id[id(value)] = name
         return name
 
@@ -223,6 +228,8 @@ def _emit(ctx, eqn, args):
                                  **{k: ctx.param(v) for k, v in eqn.params.items()})
         return e.rule(ctx, eqn, args)
     if type(e) is Special:
+        if getattr(ctx.backend.special_namespace(), e.name, None) is None:
+            raise missing(p, ctx.backend, f"its special-function namespace has no {e.name!r}")
         return f"special.{e.name}({', '.join(args)})"
     if type(e) is CallImpl:
         impl = functools.partial(p.impl, **eqn.params) if eqn.params else p.impl

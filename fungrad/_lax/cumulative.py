@@ -21,7 +21,7 @@ import numpy as np
 
 from fungrad._core.aval import shaped
 from fungrad._core.errors import ShapeError
-from fungrad._core.primitive import NOT_LINEAR, CallImpl, Primitive, RuleFactory, register
+from fungrad._core.primitive import NOT_LINEAR, CallImpl, Emit, Primitive, RuleFactory, register
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
 from fungrad._lax._along_axis import iota_along, take_along_axis
@@ -57,7 +57,9 @@ def _batch(prim):
 def _cumulative(name, fn, jvp, transpose=NOT_LINEAR):
     prim = Primitive(name)
     return register(prim, impl=_accumulate(fn), abstract_eval=_abstract(name), jvp=jvp,
-                    transpose=transpose, batch=RuleFactory(_batch), emit=CallImpl())
+                    transpose=transpose, batch=RuleFactory(_batch),
+                    emit=(CallImpl(), Emit(f"lax.{name}({{0}}, axis={{axis}}, reverse={{reverse}})",
+                                           fresh=True, on=("jax",))))
 
 
 def _cumsum_transpose(ct, x, *, axis, reverse):

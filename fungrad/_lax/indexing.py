@@ -119,16 +119,21 @@ def _getitem_batch(size, vals, dims, *, spec):
 
 def _getitem_emit(ctx, eqn, a):
     """jit code generation: `x[i, 1:3, None,]` with index arrays by name."""
-    it = iter(a[1:])
+    return f"{a[0]}[{_index_text(eqn.params['spec'], a[1:])}]"
+
+
+def _index_text(spec, names):
+    """Source of the index tuple of `spec` (`i, 1:3, None,`) with index arrays by name."""
+    it = iter(names)
     parts = []
-    for s in eqn.params["spec"]:
+    for s in spec:
         if s == "array":
             parts.append(next(it))
         elif type(s) is tuple:
             parts.append(":".join("" if v is None else str(int(v)) for v in s[1:]))
         else:
             parts.append("None" if s is None else str(int(s)))
-    return f"{a[0]}[{', '.join(parts)},]"
+    return f"{', '.join(parts)},"
 
 
 register(getitem_p, impl=lambda x, *idx, spec: x[_index_tuple(spec, idx)],
@@ -229,7 +234,10 @@ def _batched_updates(updates, ud, size, target_shape, where):
 
 register(scatter_add_p, impl=_scatter_add_impl, abstract_eval=_scatter_add_abstract,
          jvp=_scatter_add_jvp, transpose=_scatter_add_transpose, batch=_scatter_add_batch,
-         emit=CallImpl(fresh=True))  # the impl copies its operand
+         emit=(CallImpl(fresh=True),  # the impl copies its operand
+               Emit(lambda ctx, eqn, a: (
+                   f"jnp.asarray({a[0]}).at[{_index_text(eqn.params['spec'], a[2:])}].add({a[1]})"),
+                    fresh=True, on=("jax",))))
 
 
 def scatter_add(operand, updates, spec, arrays=()):

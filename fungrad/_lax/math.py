@@ -83,7 +83,9 @@ def _logistic_impl(x):
     return np.exp(-np.logaddexp(0, -x)).astype(np.result_type(x))
 
 
-logistic_p = unop("logistic", _logistic_impl, emit=CallImpl(), dtypes=INEXACT,
+logistic_p = unop("logistic", _logistic_impl,
+                  emit=(CallImpl(), Emit("lax.logistic({0})", fresh=True, on=("jax",))),
+                  dtypes=INEXACT,
                   jvp=defjvp(lambda t, ans, x: mul(t, mul(ans, sub(_const(1, ans), ans)))))
 
 
