@@ -258,6 +258,16 @@ class Jitted:
         entry.source = c.source
         return c.fn
 
+    def _native(self, args, kwargs):
+        """Run the backend's own function (backend="jax": the jax.jit function, without the
+        64-bit mode jit's call adds), for fungrad.export."""
+        entry, leaves, traced = self._entry(args, kwargs)
+        if traced or entry.extra:
+            raise TypeError("fungrad.export: the function is called on fungrad tracers; export "
+                            "the transformed function instead (to_jax(grad(f))).")
+        fn = entry.fast or self._compile(entry, leaves)
+        return getattr(fn, "jax_function", fn)(*leaves)
+
     def lower(self, *args, **kwargs):
         """The optimized program and generated source `fun(*args)` runs (traces if needed)."""
         entry, leaves, _ = self._entry(args, kwargs)

@@ -101,7 +101,8 @@ class Emit:
     (ctx, eqn, args) -> expression or Block (`ctx.xp` is the namespace). `fresh`: the result is
     a new array the memory plan may reuse (not a view of an operand). `on`: the backends the
     rule serves, by name; by default those whose namespace follows numpy's API (numpy, cupy,
-    dask, jax.numpy), a per-backend rule names its backend (`on=("jax",)`)."""
+    dask, jax.numpy), a per-backend rule names its backend (`on=("jax",)`); "numpy_api" in
+    `on` names those (`on=("numpy_api", "array_api")`)."""
 
     __slots__ = ("rule", "fresh", "on")
 
@@ -111,7 +112,9 @@ class Emit:
         self.on = None if on is None else tuple(on)
 
     def serves(self, backend):
-        return backend.numpy_api if self.on is None else backend.name in self.on
+        if self.on is None:
+            return backend.numpy_api
+        return backend.name in self.on or (backend.numpy_api and "numpy_api" in self.on)
 
 
 class CallImpl:

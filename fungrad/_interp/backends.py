@@ -235,7 +235,7 @@ def for_arguments(backend, args):
     if hit is None:
         hit = _array_api[xp.__name__] = Backend(
             "array_api", "xp", lambda: xp, numpy_api=False, names=ARRAY_API_NAMES,
-            constant=lambda v: xp.asarray(v) if isinstance(v, np.ndarray) else v)
+            constant=lambda v: xp.asarray(v.copy()) if isinstance(v, np.ndarray) else v)
     return hit
 
 

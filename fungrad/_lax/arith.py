@@ -166,7 +166,8 @@ def _select_transpose(ct, pred, a, b):
 
 
 select_p = naryop("select", np.where, 3, dtype_from=1, jvp=_select_jvp,
-                  transpose=_select_transpose, emit=Emit("{xp}.where({0}, {1}, {2})", fresh=True))
+                  transpose=_select_transpose,
+                  emit=Emit("{xp}.where({0}, {1}, {2})", fresh=True, on=("numpy_api", "array_api")))
 
 
 select = select_p.bind
@@ -206,13 +207,21 @@ def _convert_emit(ctx, eqn, args):
     return f"{ctx.xp}.asarray({x}).astype({ctx.param(new_dtype)})"
 
 
+def _convert_emit_array_api(ctx, eqn, args):
+    new_dtype = eqn.params["new_dtype"]
+    x = args[0]
+    if eqn.invars[0].aval.dtype.kind == "c" and new_dtype.kind != "c":
+        x = f"xp.real({x})"
+    return f"xp.astype({x}, xp.{new_dtype.name})"
+
+
 register(convert_p, impl=_convert_impl,
          abstract_eval=lambda x, *, new_dtype: shaped(x.shape, new_dtype),
          jvp=_convert_jvp,
          transpose=_convert_transpose,
          batch=lambda size, vals, dims, *, new_dtype: (
              convert_p.bind(vals[0], new_dtype=new_dtype), dims[0]),
-         emit=Emit(_convert_emit, fresh=True))
+         emit=(Emit(_convert_emit, fresh=True), Emit(_convert_emit_array_api, fresh=True, on=("array_api",))))
 
 
 def convert_element_type(x, dtype):

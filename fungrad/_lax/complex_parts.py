@@ -93,7 +93,8 @@ complex_p = register(
     batch=RuleFactory(lambda prim: lambda size, vals, dims: _broadcasting_batch(prim, vals, dims, {})),
     emit=(Emit(lambda ctx, eqn, a: f"{ctx.glob(_complex_impl, 'complex')}({a[0]}, {a[1]})",
                fresh=True, on=("numpy",)),
-          Emit("lax.complex(*jnp.broadcast_arrays({0}, {1}))", fresh=True, on=("jax",))), dtypes=INEXACT)
+          Emit("lax.complex(*jnp.broadcast_arrays({0}, {1}))", fresh=True, on=("jax",)),
+          Emit("({0} + 1j * {1})", fresh=True, on=("numpy_api", "array_api"))), dtypes=INEXACT)
 
 
 def real(x):

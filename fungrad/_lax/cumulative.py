@@ -54,12 +54,25 @@ def _batch(prim):
     return batch
 
 
+def _xp_emit(name):
+    """Emission as the namespace's cumsum/cumprod (numpy-like namespaces: cupy, dask)."""
+    def emit(ctx, eqn, a):
+        axis = eqn.params["axis"]
+        if not eqn.params["reverse"]:
+            return f"{ctx.xp}.{name}({a[0]}, axis={axis}, dtype={a[0]}.dtype)"
+        flip = f"{ctx.xp}.flip({a[0]}, {axis})"
+        return f"{ctx.xp}.flip({ctx.xp}.{name}({flip}, axis={axis}, dtype={a[0]}.dtype), {axis})"
+    return Emit(emit, fresh=True)
+
+
 def _cumulative(name, fn, jvp, transpose=NOT_LINEAR):
     prim = Primitive(name)
+    rules = (CallImpl(), Emit(f"lax.{name}({{0}}, axis={{axis}}, reverse={{reverse}})",
+                              fresh=True, on=("jax",)))
+    if name in ("cumsum", "cumprod"):
+        rules += (_xp_emit(name),)
     return register(prim, impl=_accumulate(fn), abstract_eval=_abstract(name), jvp=jvp,
-                    transpose=transpose, batch=RuleFactory(_batch),
-                    emit=(CallImpl(), Emit(f"lax.{name}({{0}}, axis={{axis}}, reverse={{reverse}})",
-                                           fresh=True, on=("jax",))))
+                    transpose=transpose, batch=RuleFactory(_batch), emit=rules)
 
 
 def _cumsum_transpose(ct, x, *, axis, reverse):

@@ -138,7 +138,7 @@ def _index_text(spec, names):
 
 register(getitem_p, impl=lambda x, *idx, spec: x[_index_tuple(spec, idx)],
          abstract_eval=_getitem_abstract, jvp=_getitem_jvp, transpose=_getitem_transpose,
-         batch=_getitem_batch, emit=Emit(_getitem_emit))
+         batch=_getitem_batch, emit=Emit(_getitem_emit, on=("numpy_api", "array_api")))
 
 
 def getitem(x, spec, arrays=()):
@@ -292,8 +292,10 @@ def _concatenate_batch(size, vals, dims, *, axis):
 register(concatenate_p, impl=lambda *xs, axis: np.concatenate(xs, axis=axis),
          abstract_eval=_concatenate_abstract, jvp=_concatenate_jvp,
          transpose=_concatenate_transpose, batch=_concatenate_batch,
-         emit=Emit(lambda ctx, eqn, a: (
-             f"{ctx.xp}.concatenate(({', '.join(a)},), axis={eqn.params['axis']})"), fresh=True))
+         emit=(Emit(lambda ctx, eqn, a: (
+             f"{ctx.xp}.concatenate(({', '.join(a)},), axis={eqn.params['axis']})"), fresh=True),
+               Emit(lambda ctx, eqn, a: f"xp.concat(({', '.join(a)},), axis={eqn.params['axis']})",
+                    fresh=True, on=("array_api",))))
 
 
 def concatenate(xs, axis):

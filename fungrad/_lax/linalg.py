@@ -194,6 +194,22 @@ def _dot_general_emit_xp(ctx, eqn, a):
     return f"{ctx.xp}.matmul({x}, {y}).reshape({out})"
 
 
+def _dot_general_emit_array_api(ctx, eqn, a):
+    """Code generation for array-API namespaces: permute_dims, reshape and matmul (a product
+    without contraction is a matmul over a length-1 axis)."""
+    a = ctx.operands(eqn, a)
+    (lc, rc), (lb, rb) = eqn.params["dimension_numbers"]
+    xs, ys = eqn.invars[0].aval.shape, eqn.invars[1].aval.shape
+    lf, rf = _free(len(xs), lc, lb), _free(len(ys), rc, rb)
+    bshape = tuple(xs[i] for i in lb)
+    x = (f"xp.reshape(xp.permute_dims({a[0]}, {(*lb, *lf, *lc)}), "
+         f"{(*bshape, _prod(xs, lf), _prod(xs, lc))})")
+    y = (f"xp.reshape(xp.permute_dims({a[1]}, {(*rb, *rc, *rf)}), "
+         f"{(*bshape, _prod(ys, rc), _prod(ys, rf))})")
+    out = (*bshape, *[xs[i] for i in lf], *[ys[i] for i in rf])
+    return f"xp.reshape(xp.matmul({x}, {y}), {out})"
+
+
 def _outer_emit(name, perm, index):
     if perm != tuple(range(len(perm))):
         name = f"{name}.transpose({perm})"
@@ -206,7 +222,8 @@ register(dot_general_p, impl=_dot_general_impl, abstract_eval=_dot_general_abstr
          jvp=_dot_general_jvp, transpose=_dot_general_transpose, batch=_dot_general_batch,
          emit=(Emit(_dot_general_emit, fresh=True, on=("numpy",)),
                Emit("lax.dot_general({0}, {1}, {dimension_numbers})", fresh=True, on=("jax",)),
-               Emit(_dot_general_emit_xp, fresh=True)))
+               Emit(_dot_general_emit_xp, fresh=True),
+               Emit(_dot_general_emit_array_api, fresh=True, on=("array_api",))))
 
 
 def dot_general(x, y, dimension_numbers):
