@@ -90,20 +90,21 @@ class _NotBuiltin(Exception):
     """A leaf container jit's fast key does not know: fall back to tree_flatten."""
 
 
-def _fast_key(x, leaves, traced):
-    """Structure-and-aval key of a pytree of builtin containers; appends the leaves."""
+def _fast_key(x, leaves, traced, foreign=False):
+    """Structure-and-aval key of a pytree of builtin containers; appends the leaves (`foreign`:
+    arrays of other libraries too, for backends other than numpy)."""
     t = type(x)
     if t is np.ndarray:
         leaves.append(x)
         return (x.shape, x.dtype)
     if t is tuple or t is list:
-        return (t, tuple([_fast_key(c, leaves, traced) for c in x]))
+        return (t, tuple([_fast_key(c, leaves, traced, foreign) for c in x]))
     if t is dict:
         try:
             keys = sorted(x)
         except TypeError:  # unorderable keys: tree_flatten explains them
             raise _NotBuiltin from None
-        return (dict, tuple(keys), tuple([_fast_key(x[k], leaves, traced) for k in keys]))
+        return (dict, tuple(keys), tuple([_fast_key(x[k], leaves, traced, foreign) for k in keys]))
     if x is None:
         return None
     if isinstance(x, Tracer):
@@ -117,6 +118,9 @@ def _fast_key(x, leaves, traced):
     if isinstance(x, np.generic):
         leaves.append(np.asarray(x))
         return (x.shape, x.dtype)
+    if foreign and _foreign(x):
+        leaves.append(x)
+        return (type(x), tuple(x.shape), x.dtype)
     raise _NotBuiltin
 
 
@@ -200,8 +204,9 @@ class Jitted:
         leaves = []
         traced = []
         try:
-            key = (_fast_key(dyn, leaves, traced), _fast_key(dyn_kw, leaves, traced) if dyn_kw
-                   else None, static)
+            foreign = self._backend is not NUMPY
+            key = (_fast_key(dyn, leaves, traced, foreign),
+                   _fast_key(dyn_kw, leaves, traced, foreign) if dyn_kw else None, static)
         except (_NotBuiltin, RecursionError):  # custom nodes, or deeper than the fast key goes
             orig, tree = tree_flatten((dyn, dyn_kw))
             leaves = [(as_leaf if self._backend is NUMPY else _backend_leaf)(x) for x in orig]

@@ -203,12 +203,16 @@ class Primitive:
     def emits_fresh(self):
         return getattr(self.emit, "fresh", False)
 
+    def emit_candidates(self, backend):
+        """The emission rules serving `backend`, in order: those naming it first (a per-backend
+        rule beside a numpy-API one), then the others."""
+        named = [r for r in self.emit_rules if backend.name in (getattr(r, "on", None) or ())]
+        return named + [r for r in self.emit_rules if r.serves(backend) and r not in named]
+
     def emit_rule(self, backend):
-        """The first of the emission rules that serves `backend`, or None."""
-        for rule in self.emit_rules:
-            if rule.serves(backend):
-                return rule
-        return None
+        """The first emission rule for `backend` (see emit_candidates), or None."""
+        found = self.emit_candidates(backend)
+        return found[0] if found else None
 
 
 def register(prim, *, impl, abstract_eval, jvp, transpose, batch, emit,

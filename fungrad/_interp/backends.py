@@ -150,6 +150,8 @@ def _jax_finish(fn, jaxpr, options):
 
     def run(*args):
         # fungrad computes in float64 where numpy does: JAX's 64-bit mode for the computation
+        if jax.config.jax_enable_x64:
+            return jitted(*args)
         with jax.enable_x64(True):
             return jitted(*args)
     run.jax_function = jitted

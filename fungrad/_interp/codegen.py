@@ -203,8 +203,8 @@ def _rule(ctx, eqn):
     if b is NUMPY:
         e = p.emit
         return _CALL_IMPL if type(e) is Ufunc and not e.applies(eqn) else e
-    for e in p.emit_rules:
-        if e.serves(b) and not (type(e) is Ufunc and not e.applies(eqn)):
+    for e in p.emit_candidates(b):
+        if not (type(e) is Ufunc and not e.applies(eqn)):
             return e
     if p.emit_rules:
         raise missing(p, b, f"no rule serves it for {eqn.outvars[0].aval.str_short()}")
