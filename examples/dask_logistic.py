@@ -90,13 +90,16 @@ def run(rows, features, chunk_rows, memory_mib, workers=1, processes=True, folde
                           memory_limit=f"{memory_mib}MiB", dashboard_address=None) as cluster, \
                 Client(cluster) as client:
             ms = MemorySampler()
+            with ms.sample("idle", client=client, interval=0.1):
+                time.sleep(0.5)
+            base = max(v for _, v in ms.samples["idle"]) if ms.samples["idle"] else 0
             t = time.perf_counter()
             with ms.sample("grad", client=client, interval=0.1):
                 g = grad(w, X, y)
             seconds = time.perf_counter() - t
             peak = max(v for _, v in ms.samples["grad"]) if ms.samples["grad"] else 0
         ref = numpy_grad(xp, yp, w, chunk_rows)
-        return {"grad": g, "ref": ref, "seconds": seconds, "peak_bytes": peak,
+        return {"grad": g, "ref": ref, "seconds": seconds, "peak_bytes": peak, "idle_bytes": base,
                 "array_bytes": rows * features * 8, "chunk_bytes": chunk_rows * features * 8,
                 "memory_bytes": memory_mib * 2**20 * workers,
                 "source": grad.lower(w, X, y).source}
@@ -120,8 +123,10 @@ def main():
           f"chunks of {r['chunk_bytes'] / mib:.0f} MiB; worker memory_limit {a.memory} MiB "
           f"({r['array_bytes'] / r['memory_bytes']:.1f}x smaller than the array)")
     print(f"gradient in {r['seconds']:.1f} s; max relative difference to numpy {err:.1e}")
-    print(f"worker peak memory (process RSS) {r['peak_bytes'] / mib:.0f} MiB = "
-          f"{r['peak_bytes'] / r['chunk_bytes']:.1f} chunks")
+    grown = r["peak_bytes"] - r["idle_bytes"]
+    print(f"worker memory (process RSS): idle {r['idle_bytes'] / mib:.0f} MiB, peak "
+          f"{r['peak_bytes'] / mib:.0f} MiB; the computation added {grown / mib:.0f} MiB = "
+          f"{grown / r['chunk_bytes']:.1f} chunks")
 
 
 if __name__ == "__main__":

@@ -41,12 +41,12 @@ def _unary(name, impl, emit, transpose, out_dtype):
 
 
 real_p = _unary("real", _real_impl, (Emit("np.array(np.real({0}))", fresh=True, on=("numpy",)),
-                                    Emit("{xp}.real({0})", fresh=True)),
+                                    Emit("{xp}.real({0})")),
                 lambda ct, x: [complex_(ct, np.zeros((), get_aval(ct).dtype))
                                if x.aval.dtype.kind == "c" else ct], real_dtype)
 imag_p = _unary("imag", _imag_impl, (
     Emit(lambda ctx, eqn, a: f"{ctx.glob(_imag_impl, 'imag')}({a[0]})", fresh=True, on=("numpy",)),
-    Emit("{xp}.imag({0})", fresh=True)),
+    Emit("{xp}.imag({0})")),
                 lambda ct, x: [complex_(np.zeros((), get_aval(ct).dtype), neg_real(ct))],
                 real_dtype)
 conj_p = _unary("conj", np.conjugate, Ufunc(np.conjugate),
