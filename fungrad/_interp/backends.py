@@ -211,7 +211,8 @@ def _dask_finish(fn, jaxpr, options):
 
 
 DASK = register_backend(Backend(
-    "dask", "da", _module("dask.array", _DASK_HINT), finish=_dask_finish))
+    "dask", "da", _module("dask.array", _DASK_HINT), finish=_dask_finish,
+    names={"conjugate": "conj", "bitwise_count": None, "gcd": None, "lcm": None}))
 
 
 # ---- array API namespaces (array_api_compat): torch, dask.array, numpy, ...

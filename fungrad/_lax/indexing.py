@@ -9,7 +9,7 @@ Imports: _core, lax.shape, lax.arith.
 import numpy as np
 
 from fungrad._core.aval import shaped
-from fungrad._core.errors import ShapeError
+from fungrad._core.errors import MissingRuleError, ShapeError
 from fungrad._core.linear_arg import is_linear
 from fungrad._core.primitive import CallImpl, Emit, Primitive, register
 from fungrad._core.trace import get_aval
@@ -122,6 +122,17 @@ def _getitem_emit(ctx, eqn, a):
     return f"{a[0]}[{_index_text(eqn.params['spec'], a[1:])}]"
 
 
+def _getitem_emit_dask(ctx, eqn, a):
+    """dask.array indexes with at most one index array, of one dimension."""
+    arrays = [v.aval for v in eqn.invars[1:]]
+    if len(arrays) > 1 or any(v.ndim > 1 for v in arrays):
+        raise MissingRuleError(
+            f"primitive 'getitem' has no code emission rule for backend 'dask' with index arrays "
+            f"{', '.join(v.str_short() for v in arrays)}: dask.array indexes with one index "
+            "array of one dimension. Fix: index in steps, or use backend='numpy'.")
+    return _getitem_emit(ctx, eqn, a)
+
+
 def _index_text(spec, names):
     """Source of the index tuple of `spec` (`i, 1:3, None,`) with index arrays by name."""
     it = iter(names)
@@ -138,7 +149,9 @@ def _index_text(spec, names):
 
 register(getitem_p, impl=lambda x, *idx, spec: x[_index_tuple(spec, idx)],
          abstract_eval=_getitem_abstract, jvp=_getitem_jvp, transpose=_getitem_transpose,
-         batch=_getitem_batch, emit=Emit(_getitem_emit, on=("numpy_api", "array_api")))
+         batch=_getitem_batch,
+         emit=(Emit(_getitem_emit, on=("numpy_api", "array_api")),
+               Emit(_getitem_emit_dask, on=("dask",))))
 
 
 def getitem(x, spec, arrays=()):
