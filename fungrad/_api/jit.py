@@ -86,6 +86,9 @@ def _backend_leaf(x):
     return x if _foreign(x) else as_leaf(x)
 
 
+_FOREIGN_TYPES = set()  # array types of other libraries met by backends, whose shape is a tuple
+
+
 class _NotBuiltin(Exception):
     """A leaf container jit's fast key does not know: fall back to tree_flatten."""
 
@@ -97,6 +100,9 @@ def _fast_key(x, leaves, traced, foreign=False):
     if t is np.ndarray:
         leaves.append(x)
         return (x.shape, x.dtype)
+    if t in _FOREIGN_TYPES and foreign:
+        leaves.append(x)
+        return (t, x.shape, x.dtype)
     if t is tuple or t is list:
         return (t, tuple([_fast_key(c, leaves, traced, foreign) for c in x]))
     if t is dict:
@@ -120,7 +126,9 @@ def _fast_key(x, leaves, traced, foreign=False):
         return (x.shape, x.dtype)
     if foreign and _foreign(x):
         leaves.append(x)
-        return (type(x), tuple(x.shape), x.dtype)
+        if type(x.shape) is tuple:  # jax, cupy, dask arrays: seen again by type
+            _FOREIGN_TYPES.add(t)
+        return (t, tuple(x.shape), x.dtype)
     raise _NotBuiltin
 
 

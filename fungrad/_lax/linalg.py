@@ -183,31 +183,35 @@ def _dot_general_emit_xp(ctx, eqn, a):
     xs, ys = eqn.invars[0].aval.shape, eqn.invars[1].aval.shape
     if _blas_layout(len(xs), len(ys), dn) or not lc:
         return _dot_general_emit(ctx, eqn, a).replace("np.dot(", f"{ctx.xp}.dot(", 1)
-    a = ctx.operands(eqn, a)
-    lf, rf = _free(len(xs), lc, lb), _free(len(ys), rc, rb)
-    bshape = tuple(xs[i] for i in lb)
-    x = (f"{a[0]}.transpose({(*lb, *lf, *lc)}).reshape("
-         f"{(*bshape, _prod(xs, lf), _prod(xs, lc))})")
-    y = (f"{a[1]}.transpose({(*rb, *rc, *rf)}).reshape("
-         f"{(*bshape, _prod(ys, rc), _prod(ys, rf))})")
-    out = (*bshape, *[xs[i] for i in lf], *[ys[i] for i in rf])
-    return f"{ctx.xp}.matmul({x}, {y}).reshape({out})"
+    return _matmul_form(ctx, eqn, a, methods=True)
 
 
 def _dot_general_emit_array_api(ctx, eqn, a):
     """Code generation for array-API namespaces: permute_dims, reshape and matmul (a product
     without contraction is a matmul over a length-1 axis)."""
+    return _matmul_form(ctx, eqn, a, methods=False)
+
+
+def _matmul_form(ctx, eqn, a, methods):
+    """dot_general as the transposes, reshapes and matmul _dot_general_impl makes, written with
+    array methods (numpy-like namespaces) or namespace functions (the array API)."""
     a = ctx.operands(eqn, a)
     (lc, rc), (lb, rb) = eqn.params["dimension_numbers"]
     xs, ys = eqn.invars[0].aval.shape, eqn.invars[1].aval.shape
     lf, rf = _free(len(xs), lc, lb), _free(len(ys), rc, rb)
     bshape = tuple(xs[i] for i in lb)
-    x = (f"xp.reshape(xp.permute_dims({a[0]}, {(*lb, *lf, *lc)}), "
-         f"{(*bshape, _prod(xs, lf), _prod(xs, lc))})")
-    y = (f"xp.reshape(xp.permute_dims({a[1]}, {(*rb, *rc, *rf)}), "
-         f"{(*bshape, _prod(ys, rc), _prod(ys, rf))})")
+    xp = ctx.xp
+
+    def reshape(v, shape):
+        return f"{v}.reshape({shape})" if methods else f"{xp}.reshape({v}, {shape})"
+
+    def permute(v, perm):
+        return f"{v}.transpose({perm})" if methods else f"{xp}.permute_dims({v}, {perm})"
+
+    x = reshape(permute(a[0], (*lb, *lf, *lc)), (*bshape, _prod(xs, lf), _prod(xs, lc)))
+    y = reshape(permute(a[1], (*rb, *rc, *rf)), (*bshape, _prod(ys, rc), _prod(ys, rf)))
     out = (*bshape, *[xs[i] for i in lf], *[ys[i] for i in rf])
-    return f"xp.reshape(xp.matmul({x}, {y}), {out})"
+    return reshape(f"{xp}.matmul({x}, {y})", out)
 
 
 def _outer_emit(name, perm, index):
