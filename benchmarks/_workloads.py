@@ -95,6 +95,8 @@ def mlp(sizes, batch, peers, seed=0):
         jjit = jax.jit(jgrad)
         out["JAX eager"] = lambda: flat(jax.block_until_ready(jgrad(jparams, jx, jy)))
         out["JAX jit"] = lambda: flat(jax.block_until_ready(jjit(jparams, jx, jy)))
+        bg = fg.jit(g, backend="jax")  # fungrad's program lowered to jax.lax, on the same arrays
+        out["fungrad backend=jax"] = lambda: flat(jax.block_until_ready(bg(jparams, jx, jy)))
     return out
 
 
@@ -185,6 +187,8 @@ def per_example(features, batch, peers, seed=1):
         jj = jax.jit(jpg_)
         out["JAX eager"] = lambda: [jax.block_until_ready(jpg_(jw, jx, jy))]
         out["JAX jit"] = lambda: [jax.block_until_ready(jj(jw, jx, jy))]
+        bpg = fg.jit(pg, backend="jax")
+        out["fungrad backend=jax"] = lambda: [jax.block_until_ready(bpg(jw, jx, jy))]
     return out
 
 
@@ -223,6 +227,8 @@ def hessian(dim, peers, seed=2):
         jj = jax.jit(jh_)
         out["JAX eager"] = lambda: [jax.block_until_ready(jh_(jx))]
         out["JAX jit"] = lambda: [jax.block_until_ready(jj(jx))]
+        bh = fg.jit(h, backend="jax")
+        out["fungrad backend=jax"] = lambda: [jax.block_until_ready(bh(jx))]
     return out
 
 

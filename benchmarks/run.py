@@ -45,6 +45,10 @@ def report(title, fns, goal=None, per=None):
         extra = f"   ({t / per * 1e6:.2f} us/op)" if per else ""
         print(f"  {name:20s} {fmt_time(t)}   {t / base:6.2f}x{extra}")
     section = {"title": title, "seconds": times}
+    if "fungrad backend=jax" in times and "JAX jit" in times:
+        r = times["fungrad backend=jax"] / times["JAX jit"]
+        print(f"  goal: fungrad backend=jax <= 1.2x JAX jit  ->  {r:.2f}x  "
+              f"{'MET' if r <= 1.2 else 'MISSED'}")
     if goal:
         key, limit = goal
         r = times[key] / base

@@ -22,7 +22,7 @@ LAYERS = {
     "__init__": FACADE, "__main__": FACADE, "_tour": FACADE,
     "random": FACADE, "nn": FACADE, "scipy": FACADE, "tree": FACADE, "flatten_util": FACADE,
     "extend": FACADE, "debug": FACADE, "ad_checkpoint": FACADE, "config": FACADE,
-    "lax_ext": FACADE, "lax_linalg": FACADE, "typing": FACADE,
+    "lax_ext": FACADE, "lax_linalg": FACADE, "typing": FACADE, "export": FACADE,
     "torch": 6,
 }
 NAMES = {v: k for k, v in LAYERS.items()} | {FACADE: "public facade"}

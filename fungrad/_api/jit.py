@@ -4,6 +4,13 @@ The cache key is the argument pytree's structure, each leaf's (shape, dtype, wea
 static arguments' values. Under a transform, jit binds jit_p with the cached program, so
 grad(jit(f)), vmap(jit(f)) etc. transform the program instead of re-tracing f.
 
+`backend` is the target of code emission (fungrad._interp.backends): "numpy" (the default),
+"jax" (jax.numpy/jax.lax source compiled with jax.jit), "cupy", "dask" or "array_api" (the
+namespace of the arguments, through array-api-compat). Other backends take their own arrays as
+arguments (jax, cupy, dask arrays, torch tensors) and return theirs (dask: computed, numpy).
+Under a fungrad transform (grad(jit(f, backend=...))) the program is transformed and runs on
+numpy, as any jit; transform first and compile last (jit(grad(f), backend=...)).
+
 Python side effects in `fun` (print, appending to a list) run when it is traced, i.e. on the
 first call with each new signature, not on every call, as in JAX.
 
@@ -23,10 +30,12 @@ from fungrad._core.traceback_util import api_boundary
 from fungrad._api.args import as_leaf, check_callable
 from fungrad._api.config import jit_disabled
 from fungrad._core.array import ARRAY_TYPES
+from fungrad._core.aval import shaped
 from fungrad._core.cache import lru_cache_table
 from fungrad._core.trace import EVAL_TRACE, Tracer, current_trace_var
 from fungrad._core.tree import tree_flatten, tree_unflatten
 from fungrad._hop.call import compiled, jit_p
+from fungrad._interp.backends import NUMPY, for_arguments, get_backend
 from fungrad._interp.passes import optimize
 from fungrad._interp.staging import abstractify, hoist_consts, stage_flat
 
@@ -61,27 +70,53 @@ def traced_program(jitted, args):
 def _leaf_aval(orig, leaf):
     """The aval a leaf is staged with: a Python scalar argument stays weakly typed (so
     jit(lambda x, s: x * s)(f32 array, 2.0) is float32, as eagerly), other leaves their own."""
+    if _foreign(leaf):
+        return shaped(tuple(int(d) for d in leaf.shape), _foreign_dtype(leaf.dtype))
     return abstractify(orig if type(orig) in (bool, int, float, complex) else leaf)
+
+
+def _foreign(x):
+    """An array of another library (jax, cupy, dask, torch), passed as is to backends."""
+    return (not isinstance(x, (np.ndarray, np.generic, Tracer)) and hasattr(x, "shape")
+            and hasattr(x, "dtype"))
+
+
+def _foreign_dtype(dtype):
+    try:
+        return np.dtype(dtype)
+    except TypeError:  # torch.float32 and the like
+        return np.dtype(str(dtype).rsplit(".", 1)[-1])
+
+
+def _backend_leaf(x):
+    return x if _foreign(x) else as_leaf(x)
+
+
+_FOREIGN_TYPES: set[type] = set()  # array types of other libraries met by backends, whose shape is a tuple
 
 
 class _NotBuiltin(Exception):
     """A leaf container jit's fast key does not know: fall back to tree_flatten."""
 
 
-def _fast_key(x, leaves, traced):
-    """Structure-and-aval key of a pytree of builtin containers; appends the leaves."""
+def _fast_key(x, leaves, traced, foreign=False):
+    """Structure-and-aval key of a pytree of builtin containers; appends the leaves (`foreign`:
+    arrays of other libraries too, for backends other than numpy)."""
     t = type(x)
     if t is np.ndarray or t in ARRAY_TYPES:  # generated code takes Arrays as ndarray views
         leaves.append(x)
         return (x.shape, x.dtype)
+    if t in _FOREIGN_TYPES and foreign:
+        leaves.append(x)
+        return (t, x.shape, x.dtype)
     if t is tuple or t is list:
-        return (t, tuple([_fast_key(c, leaves, traced) for c in x]))
+        return (t, tuple([_fast_key(c, leaves, traced, foreign) for c in x]))
     if t is dict:
         try:
             keys = sorted(x)
         except TypeError:  # unorderable keys: tree_flatten explains them
             raise _NotBuiltin from None
-        return (dict, tuple(keys), tuple([_fast_key(x[k], leaves, traced) for k in keys]))
+        return (dict, tuple(keys), tuple([_fast_key(x[k], leaves, traced, foreign) for k in keys]))
     if x is None:
         return None
     if isinstance(x, Tracer):
@@ -95,6 +130,11 @@ def _fast_key(x, leaves, traced):
     if isinstance(x, np.generic):
         leaves.append(np.asarray(x))
         return (x.shape, x.dtype)
+    if foreign and _foreign(x):
+        leaves.append(x)
+        if type(x.shape) is tuple:  # jax, cupy, dask arrays: seen again by type
+            _FOREIGN_TYPES.add(t)
+        return (t, tuple(x.shape), x.dtype)
     raise _NotBuiltin
 
 
@@ -203,8 +243,16 @@ def _source_globals(closed, source):
 class Jitted:
     """The jitted function: call it like `fun`; `.lower(*args)` shows what runs."""
 
-    def __init__(self, fun, static_argnums, static_argnames):
+    def __init__(self, fun, static_argnums, static_argnames, backend="numpy",
+                 in_shardings=None, out_shardings=None):
         functools.update_wrapper(self, fun)
+        self._backend = get_backend(backend)
+        self._options = tuple((k, v) for k, v in (("in_shardings", in_shardings),
+                                                  ("out_shardings", out_shardings))
+                              if v is not None)
+        if self._options and self._backend.name != "jax":
+            raise ValueError("jit: in_shardings/out_shardings are passed to jax.jit, so they "
+                             f"need backend='jax', not {self._backend.name!r}")
         self._fun = fun
         nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
         names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames)
@@ -213,6 +261,8 @@ class Jitted:
         self._static_argnames = frozenset(names)
         # traced programs are cached per underlying function (as JAX): jit(f) built twice shares
         self._prefix = (fun, nums, self._static_argnames)
+        if self._backend is not NUMPY:  # compiled code is kept per backend (on the entry)
+            self._prefix += (self._backend, self._options)
         self.trace_count = 0  # how many times `fun` was traced by this object (a new signature each)
 
     def _cache_size(self):
@@ -260,11 +310,12 @@ class Jitted:
         leaves = []
         traced = []
         try:
-            key = (_fast_key(dyn, leaves, traced), _fast_key(dyn_kw, leaves, traced) if dyn_kw
-                   else None, static)
+            foreign = self._backend is not NUMPY
+            key = (_fast_key(dyn, leaves, traced, foreign),
+                   _fast_key(dyn_kw, leaves, traced, foreign) if dyn_kw else None, static)
         except (_NotBuiltin, RecursionError):  # custom nodes, or deeper than the fast key goes
             orig, tree = tree_flatten((dyn, dyn_kw))
-            leaves = [as_leaf(x) for x in orig]
+            leaves = [(as_leaf if self._backend is NUMPY else _backend_leaf)(x) for x in orig]
             traced = [True] if any(isinstance(x, Tracer) for x in leaves) else []
             avals = tuple((a.shape, a.dtype, a.weak_type) for a in map(_leaf_aval, orig, leaves))
             key = (tree, avals, static)
@@ -304,22 +355,35 @@ class Jitted:
             return self._fun(*args, **kwargs)
         entry, leaves, traced = self._entry(args, kwargs)
         if not traced and not entry.extra and current_trace_var.get() is EVAL_TRACE:
-            return (entry.fast or self._compile(entry))(*leaves)
+            return (entry.fast or self._compile(entry, leaves))(*leaves)
         outs = jit_p.bind(*entry.extra, *leaves, jaxpr=entry.jaxpr)
         return tree_unflatten(entry.out_tree, outs)
 
-    def _compile(self, entry):
+    def _compile(self, entry, leaves=()):
         name = getattr(self._fun, "__name__", "jitted")
-        c = compiled(entry.jaxpr, name if name.isidentifier() else "jitted", entry.out_tree)
-        entry.fast = c.fn
+        backend = for_arguments(self._backend, leaves)
+        c = compiled(entry.jaxpr, name if name.isidentifier() else "jitted", entry.out_tree,
+                     backend, self._options)
+        if backend is self._backend:  # array_api compiles per namespace of the arguments
+            entry.fast = c.fn
         entry.source = c.source
         return c.fn
 
+    def _native(self, args, kwargs):
+        """Run the backend's own function (backend="jax": the jax.jit function, without the
+        64-bit mode jit's call adds), for fungrad.export."""
+        entry, leaves, traced = self._entry(args, kwargs)
+        if traced or entry.extra:
+            raise TypeError("fungrad.export: the function is called on fungrad tracers; export "
+                            "the transformed function instead (to_jax(grad(f))).")
+        fn = entry.fast or self._compile(entry, leaves)
+        return getattr(fn, "jax_function", fn)(*leaves)
+
     def lower(self, *args: Any, **kwargs: Any) -> Lowered:
         """The optimized program and generated source `fun(*args)` runs (traces if needed)."""
-        entry, _, _ = self._entry(args, kwargs)
+        entry, leaves, _ = self._entry(args, kwargs)
         if entry.source is None:
-            self._compile(entry)
+            self._compile(entry, leaves)
         return Lowered(entry.jaxpr, entry.source)
 
 
@@ -333,18 +397,26 @@ def _hashable(v):
 
 @overload
 def jit(fun: Fun, static_argnums: int | Sequence[int] = ...,
-        static_argnames: str | Sequence[str] = ...) -> Jitted: ...
+        static_argnames: str | Sequence[str] = ..., *, backend: str = ...,
+        in_shardings: Any = ..., out_shardings: Any = ...) -> Jitted: ...
 
 
 @overload
 def jit(fun: None = None, static_argnums: int | Sequence[int] = ...,
-        static_argnames: str | Sequence[str] = ...) -> Callable[[Fun], Jitted]: ...
+        static_argnames: str | Sequence[str] = ..., *, backend: str = ...,
+        in_shardings: Any = ..., out_shardings: Any = ...) -> Callable[[Fun], Jitted]: ...
 
 
 def jit(fun: Fun | None = None, static_argnums: int | Sequence[int] = (),
-        static_argnames: str | Sequence[str] = ()) -> Jitted | Callable[[Fun], Jitted]:
+        static_argnames: str | Sequence[str] = (), *, backend: str = "numpy",
+        in_shardings: Any = None, out_shardings: Any = None) -> Jitted | Callable[[Fun], Jitted]:
     """Compile `fun`: trace it once per input signature to the IR, optimize, and run generated
     straight-line numpy code. Usable as `@jit` or `jit(f, static_argnums=...)`.
+
+    `backend`: the target of code emission, "numpy" (default), "jax", "cupy", "dask" or
+    "array_api" (see the module docstring); a primitive without a rule for it raises
+    MissingRuleError when compiled. `in_shardings`/`out_shardings` (backend="jax") are passed
+    to jax.jit: one sharding, or one per flat array argument/output.
 
     >>> import fungrad as fg, fungrad.numpy as fnp
     >>> f = fg.jit(lambda x: fnp.sin(x) * 2.0)
@@ -354,5 +426,7 @@ def jit(fun: Fun | None = None, static_argnums: int | Sequence[int] = (),
     <Jitted <lambda>(x): 1 cached program, traced 1 time>
     """
     if fun is None:
-        return lambda f: jit(f, static_argnums, static_argnames)
-    return Jitted(check_callable("jit", fun), static_argnums, static_argnames)
+        return lambda f: jit(f, static_argnums, static_argnames, backend=backend,
+                             in_shardings=in_shardings, out_shardings=out_shardings)
+    return Jitted(check_callable("jit", fun), static_argnums, static_argnames, backend,
+                  in_shardings, out_shardings)

@@ -11,7 +11,9 @@ its definition (one block per primitive in fungrad._lax and fungrad._hop):
   batch(axis_size, vals, dims, **params) -> (out, out_dim)
   partial_eval(trace, args, **params) -> out      higher-order primitives: run the known part of
                                                   an equation, record the unknown part
-  emit                                            code emission for jit (see `Ufunc`, `Emit`)
+  emit                                            code emission for jit (see `Ufunc`, `Emit`):
+                                                  one rule, or a tuple of rules tried in order
+                                                  for each backend (see `serves`)
   dtypes                                          the operand dtype family, checked in eager,
                                                   staged and jitted code alike (`ANY_DTYPE`, ...)
 
@@ -58,17 +60,28 @@ class RuleFactory:
         self.make = make
 
 
+# Emission rules serve code-generation backends (fungrad._interp.backends): the namespace the
+# generated source calls (numpy as `np`, jax.numpy as `jnp`, cupy as `cp`, an array-API namespace
+# as `xp`). A rule's `serves(backend)` says whether it emits for that backend; a primitive whose
+# rules serve none of them raises MissingRuleError when a program using it is compiled there.
+
+
 class Ufunc:
     """Emission as numpy ufunc `fn`: the source `text` (a format string over the operand
     expressions, e.g. "{0} + {1}"), by default the call by name (`np.sin({0})`); where the memory
     plan finds a dead buffer, the call by name writing into it with `out=`. `kinds`: the output
     dtype kinds the ufunc computes the primitive for (others call the impl: lax.div of integers
-    truncates, which np.true_divide does not)."""
+    truncates, which np.true_divide does not).
 
-    __slots__ = ("fn", "name", "text", "kinds")
+    One declaration serves every backend whose namespace has a function of that name
+    (`np.sin`, `jnp.sin`, `cp.sin`, `xp.sin`; a backend may rename, e.g. the array API's `acos`
+    for `arccos`)."""
+
+    __slots__ = ("fn", "name", "short", "text", "kinds")
 
     def __init__(self, fn, text=None, kinds=None):
         self.fn = fn
+        self.short = fn.__name__
         self.name = f"np.{fn.__name__}"
         if getattr(np, fn.__name__, None) is not fn:
             raise ValueError(f"Ufunc({fn!r}): not reachable as {self.name}")
@@ -78,26 +91,58 @@ class Ufunc:
     def applies(self, eqn):
         return self.kinds is None or eqn.outvars[0].aval.dtype.kind in self.kinds
 
+    def serves(self, backend):
+        return True  # the namespace's own function of that name (checked when emitting)
+
 
 class Emit:
     """Emission as source text: `rule` is a format string over the operand expressions ({0}, {1},
-    ...) and params ({axes}), or a function (ctx, eqn, args) -> expression or Block. `fresh`: the
-    result is a new array the memory plan may reuse (not a view of an operand)."""
+    ...), params ({axes}) and the backend's namespace ({xp}: `np`, `jnp`, ...), or a function
+    (ctx, eqn, args) -> expression or Block (`ctx.xp` is the namespace). `fresh`: the result is
+    a new array the memory plan may reuse (not a view of an operand). `on`: the backends the
+    rule serves, by name; by default those whose namespace follows numpy's API (numpy, cupy,
+    dask, jax.numpy), a per-backend rule names its backend (`on=("jax",)`); "numpy_api" in
+    `on` names those (`on=("numpy_api", "array_api")`)."""
 
-    __slots__ = ("rule", "fresh")
+    __slots__ = ("rule", "fresh", "on")
 
-    def __init__(self, rule, fresh=False):
+    def __init__(self, rule, fresh=False, on=None):
         self.rule = rule
         self.fresh = fresh
+        self.on = None if on is None else tuple(on)
+
+    def serves(self, backend):
+        if self.on is None:
+            return backend.numpy_api
+        return backend.name in self.on or (backend.numpy_api and "numpy_api" in self.on)
 
 
 class CallImpl:
-    """Emission as a call of the primitive's impl (a global of the generated code), params bound."""
+    """Emission as a call of the primitive's impl (a global of the generated code), params bound.
+    The impl is numpy code, so the rule serves the numpy backend only."""
 
     __slots__ = ("fresh",)
 
     def __init__(self, fresh=False):
         self.fresh = fresh
+
+    def serves(self, backend):
+        return backend.name == "numpy"
+
+
+class Special:
+    """Emission as the special function `name` of the backend's scipy.special counterpart
+    (jax.scipy.special, cupyx.scipy.special), e.g. `Special("erf")` after a CallImpl:
+    `emit=(CallImpl(), Special("erf"))`. `fresh` as for Emit."""
+
+    __slots__ = ("name", "fresh")
+
+    def __init__(self, name, fresh=True):
+        self.name = name
+        self.fresh = fresh
+
+    def serves(self, backend):
+        return backend.special is not None
 
 
 class DtypeFamily:
@@ -130,14 +175,15 @@ class Primitive:
     """A named operation whose rules are given by `register` (see the module docstring)."""
 
     __slots__ = ("name", "multiple_results", "impl", "abstract_eval", "jvp", "transpose",
-                 "batch", "partial_eval", "emit", "dtypes", "inline", "effect", "registered",
-                 "same_dtype_from", "arity", "__weakref__")
+                 "batch", "partial_eval", "emit", "emit_rules", "dtypes", "inline", "effect",
+                 "registered", "same_dtype_from", "arity", "__weakref__")
 
     def __init__(self, name, multiple_results=False):
         self.name = name
         self.multiple_results = multiple_results
         self.impl = self.abstract_eval = self.jvp = self.transpose = self.batch = None
         self.partial_eval = self.emit = None
+        self.emit_rules = ()
         self.dtypes = ANY_DTYPE
         self.inline = self.effect = self.registered = False
         # operands from this index on must share one dtype (elementwise families); the eager
@@ -161,16 +207,30 @@ class Primitive:
     def emits_fresh(self):
         return getattr(self.emit, "fresh", False)
 
+    def emit_candidates(self, backend):
+        """The emission rules serving `backend`, in order: those naming it first (a per-backend
+        rule beside a numpy-API one), then the others."""
+        named = [r for r in self.emit_rules if backend.name in (getattr(r, "on", None) or ())]
+        return named + [r for r in self.emit_rules if r.serves(backend) and r not in named]
+
+    def emit_rule(self, backend):
+        """The first emission rule for `backend` (see emit_candidates), or None."""
+        found = self.emit_candidates(backend)
+        return found[0] if found else None
+
 
 def register(prim, *, impl, abstract_eval, jvp, transpose, batch, emit,
              partial_eval=FIRST_ORDER, dtypes=ANY_DTYPE, inline=False, effect=False):
     """Give `prim` every rule at once; returns it. Each slot takes a rule, a RuleFactory or an
     Exempt; `inline` marks call primitives the optimizer splices into their caller (nested jit),
-    `effect` primitives that are never removed or merged (callbacks)."""
+    `effect` primitives that are never removed or merged (callbacks). `emit` may be a tuple of
+    rules, tried in order per backend (the first serves numpy: `prim.emit`)."""
     if prim.registered:
         raise ValueError(f"primitive {prim.name!r} is already registered")
     rules = dict(impl=impl, abstract_eval=abstract_eval, jvp=jvp, transpose=transpose,
                  batch=batch, partial_eval=partial_eval, emit=emit)
+    emit_rules = tuple(emit) if type(emit) is tuple else (emit,)
+    rules["emit"] = emit_rules[0]
     for slot, rule in rules.items():
         if type(rule) is RuleFactory:
             rule = rule.make(prim)
@@ -187,6 +247,7 @@ def register(prim, *, impl, abstract_eval, jvp, transpose, batch, emit,
             return abstract(*avals, **params)
 
         prim.abstract_eval = checked_abstract_eval
+    prim.emit_rules = tuple(r for r in (prim.emit, *emit_rules[1:]) if r is not None)
     prim.dtypes = dtypes
     prim.inline = inline
     prim.effect = effect

@@ -14,6 +14,7 @@ from fungrad._core.primitive import Emit, Primitive, register
 from fungrad._core.trace import bind_on
 from fungrad._core.zero import Zero, zeros_like_aval
 from fungrad._core.tree import tree_unflatten
+from fungrad._interp.backends import NUMPY, get_backend
 from fungrad._interp.codegen import compile_jaxpr, pytree_expr
 from fungrad._interp.jaxpr_transforms import (
     batch_jaxpr,
@@ -39,19 +40,30 @@ def derived(rule, closed, key, make):
     return _derived.get_or_make((rule, closed, key), make)
 
 
-def compiled(closed, name="jitted", out_tree=None):
+def compiled(closed, name="jitted", out_tree=None, backend=NUMPY, options=()):
     """The generated code for `closed` (optimized first, unless optimize made it), compiled once
-    per program object and output tree: the one compile path of jit. With `out_tree` the
-    function returns that pytree (built in the generated code, or unflattened after it where
-    the tree has custom nodes); without, a tuple of the outputs."""
+    per program object, output tree and backend: the one compile path of jit. With `out_tree`
+    the function returns that pytree (built in the generated code, or unflattened after it where
+    the tree has custom nodes); without, a tuple of the outputs. `backend` (a name or
+    fungrad._interp.backends.Backend) is the target of code emission, `options` (pairs) what
+    its finishing step takes (jax: in_shardings, out_shardings)."""
+    backend = get_backend(backend)
+
     def make():
         out_expr = None if out_tree is None else pytree_expr(out_tree)
-        c = compile_jaxpr(optimize(closed), name, out_expr)
+        c = compile_jaxpr(optimize(closed), name, out_expr, backend)
+        if backend is not NUMPY:
+            c.fn = backend.finish(c.fn, closed, dict(options))
         if out_tree is not None and out_expr is None:
             flat = c.fn
             c.fn = lambda *xs: tree_unflatten(out_tree, flat(*xs))
+            inner = getattr(flat, "jax_function", None)
+            if inner is not None:
+                c.fn.jax_function = lambda *xs: tree_unflatten(out_tree, inner(*xs))
         return c
-    return _compiled.get_or_make((closed, out_tree), make)
+    key = (closed, out_tree) if backend is NUMPY and not options else (
+        closed, out_tree, backend, tuple(options))
+    return _compiled.get_or_make(key, make)
 
 
 class LinearizedProgram:

@@ -165,8 +165,19 @@ def _emit(ctx, eqn, args):
     return Block(lines, outs, outs)
 
 
+def _emit_jax(ctx, eqn, args):
+    """jax.lax.switch on the index (which clamps it, as impl does) over the generated branches."""
+    ops = ctx.operands(eqn, args)[1:]
+    branches = [ctx.subprogram(br, f"branch{k}") for k, br in enumerate(eqn.params["branches"])]
+    out = ctx.fresh("outs")
+    call = f"lax.switch({args[0]}, ({', '.join(branches)},){''.join(', ' + o for o in ops)})"
+    n = len(eqn.params["branches"][0].out_avals)
+    return Block([f"{out} = {call}"], [f"{out}[{i}]" for i in range(n)], [out])
+
+
 register(cond_p, impl=_impl, abstract_eval=_abstract_eval, jvp=_jvp, transpose=_transpose,
-         batch=_batch, partial_eval=_partial_eval, emit=Emit(_emit))
+         batch=_batch, partial_eval=_partial_eval,
+         emit=(Emit(_emit), Emit(_emit_jax, on=("jax",))))
 
 
 def bind_cond(index, ops, branches):

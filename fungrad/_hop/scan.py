@@ -238,7 +238,7 @@ def _emit(ctx, eqn, args):
     ts = [ctx.fresh("y") for _ in y_avals]
     i = ctx.fresh("i")
     lines = [assign(ks, ", ".join(carry) + ("," if len(carry) == 1 else ""))] if ks else []
-    lines += [f"{y} = np.empty({(length, *a.shape)!r}, {a.dtype.name!r})"
+    lines += [f"{y} = {ctx.xp}.empty({(length, *a.shape)!r}, {a.dtype.name!r})"
               for y, a in zip(ys, y_avals)]
     steps = f"range({length - 1}, -1, -1)" if p["reverse"] else f"range({length})"
     call = f"{body}({', '.join(consts + ks + [f'{x}[{i}]' for x in xs])})"
@@ -248,8 +248,27 @@ def _emit(ctx, eqn, args):
     return Block(lines, ks + ys, dels)
 
 
+def _emit_jax(ctx, eqn, args):
+    """jax.lax.scan over the generated body (consts closed over, carry and xs as tuples)."""
+    p = eqn.params
+    jaxpr, num_carry = p["jaxpr"], p["num_carry"]
+    consts, carry, xs = _split(ctx.operands(eqn, args), p["num_consts"], num_carry)
+    body = ctx.subprogram(jaxpr, "scan_body")
+    k, ys = ctx.fresh("carry"), ctx.fresh("ys")
+    lead = "".join(f"{c}, " for c in consts)
+    step = (f"lambda c, x: (lambda r: (r[:{num_carry}], r[{num_carry}:]))"
+            f"({body}({lead}*c, *x))")
+    call = (f"lax.scan({step}, ({''.join(c + ', ' for c in carry)}), "
+            f"({''.join(x + ', ' for x in xs)}), length={p['length']}, reverse={p['reverse']})")
+    n_ys = len(jaxpr.out_avals) - num_carry
+    return Block([f"{k}, {ys} = {call}"],
+                 [f"{k}[{i}]" for i in range(num_carry)] + [f"{ys}[{i}]" for i in range(n_ys)],
+                 [k, ys])
+
+
 register(scan_p, impl=_impl, abstract_eval=_abstract_eval, jvp=_jvp, transpose=_transpose,
-         batch=_batch, partial_eval=_partial_eval, emit=Emit(_emit))
+         batch=_batch, partial_eval=_partial_eval,
+         emit=(Emit(_emit), Emit(_emit_jax, on=("jax",))))
 
 
 def bind_scan(consts, init, xs, jaxpr, length, reverse):

@@ -190,8 +190,22 @@ def _emit(ctx, eqn, args):
     return Block(lines, ks, ks)
 
 
+def _emit_jax(ctx, eqn, args):
+    """jax.lax.while_loop on the generated predicate and body (the carry as a tuple)."""
+    p = eqn.params
+    cc, bc, carry = cut(ctx.operands(eqn, args), p["cond_nconsts"], p["body_nconsts"])
+    pred = ctx.subprogram(p["cond_jaxpr"], "while_cond", single=True)
+    body = ctx.subprogram(p["body_jaxpr"], "while_body")
+    k = ctx.fresh("carry")
+    call = (f"lax.while_loop(lambda c: {pred}({''.join(c + ', ' for c in cc)}*c), "
+            f"lambda c: {body}({''.join(c + ', ' for c in bc)}*c), "
+            f"({''.join(c + ', ' for c in carry)}))")
+    return Block([f"{k} = {call}"], [f"{k}[{i}]" for i in range(len(carry))], [k])
+
+
 register(while_p, impl=_impl, abstract_eval=_abstract_eval, jvp=_jvp, transpose=_transpose,
-         batch=_batch, partial_eval=_partial_eval, emit=Emit(_emit))
+         batch=_batch, partial_eval=_partial_eval,
+         emit=(Emit(_emit), Emit(_emit_jax, on=("jax",))))
 
 
 def bind_while(cond_consts, body_consts, init, cond_jaxpr, body_jaxpr):

@@ -11,6 +11,11 @@ ndarray views, and its results come back as Arrays, 0-d ones as arrays (`as_resu
 evaluation returns them. The
 source is registered with linecache, so tracebacks and pdb show it.
 
+Backends (fungrad._interp.backends): the same rules emit for other namespaces (jax.numpy as
+`jnp`, cupy as `cp`, an array-API namespace as `xp`); each equation uses the first of its
+primitive's rules that serves the backend, and a primitive with none raises MissingRuleError
+naming the primitive and the backend. The default backend, numpy, emits exactly `prim.emit`.
+
 Control flow: a rule function may return a `Block` (statements, then the result expressions)
 instead of an expression, and may call `ctx.subprogram(closed)` to get a nested program generated
 (optimized with the same passes) as its own function in the same source, e.g. a loop body called
@@ -28,9 +33,10 @@ import numpy as np
 
 from fungrad._core.errors import MissingRuleError
 from fungrad._core.ir import Literal
-from fungrad._core.primitive import CallImpl, Emit, Ufunc
 from fungrad._core.array import ARRAY_TYPES, frozen
+from fungrad._core.primitive import CallImpl, Emit, Special, Ufunc
 from fungrad._core.trace import as_result
+from fungrad._interp.backends import NUMPY, get_backend, missing
 from fungrad._interp.passes import optimize
 from fungrad._interp.passes.memory import FRESH, OUT, VIEW, plan_memory
 
@@ -46,13 +52,14 @@ _PY_DTYPES = {np.dtype(np.float64), np.dtype(np.int64), np.dtype(np.bool_),
 class Compiled:
     """A generated function: call it with the program's flat inputs; `.source` is its code."""
 
-    __slots__ = ("filename", "fn", "jaxpr", "source")
+    __slots__ = ("backend", "filename", "fn", "jaxpr", "source")
 
-    def __init__(self, fn, source, jaxpr, filename):
+    def __init__(self, fn, source, jaxpr, filename, backend=NUMPY):
         self.fn = fn
         self.source = source
         self.jaxpr = jaxpr
         self.filename = filename
+        self.backend = backend
 
     def __call__(self, *args):
         return self.fn(*args)
@@ -79,16 +86,20 @@ def assign(targets, rhs):
 
 class EmitContext:
     """Collects the globals of a generated function (constants, impls, non-literal params) and
-    the functions generated for nested programs (`defs`, emitted before the main function)."""
+    the functions generated for nested programs (`defs`, emitted before the main function).
+    `backend`: the target (its namespace is the global `xp`, e.g. `np`)."""
 
-    def __init__(self, reserved=()):
-        self.globals = {"np": np, **BOUNDARY}
+    def __init__(self, reserved=(), backend=NUMPY):
+        self.backend = backend
+        self.xp = backend.alias
+        self.globals = {"np": np, **BOUNDARY} if backend is NUMPY else backend.globals()
         self._by_id = {}
         self._keep = []
         self.defs = []
         self._subs = {}
         self._n = itertools.count()
         self._reserved = set(reserved)
+        self._keep = []
 
     def fresh(self, hint):
         """A new identifier `hint_N`: never a memory-plan name (letters only) nor a global."""
@@ -114,7 +125,8 @@ class EmitContext:
         """Source for a literal as a fresh array of its type (what eager evaluation passes to a
         nested program; inlined Python scalars lack array methods)."""
         v = lit.val if isinstance(lit.val, np.ndarray) else np.asarray(lit.val, lit.aval.dtype)
-        return f"{self.glob(v, 'lit')}.copy()"
+        g = self.glob(v, "lit")
+        return f"{g}.copy()" if self.backend.inplace else g
 
     def operands(self, eqn, args):
         """`args` with literal operands of `eqn` as arrays (see `array`)."""
@@ -126,8 +138,12 @@ class EmitContext:
         name = self._by_id.get(id(value))
         if name is None:
             stem = ''.join(c for c in hint if c.isalnum() or c == '_').lstrip('_')
-            name = f"_{stem}_{len(self.globals) - len(BOUNDARY)}"
-            if type(value) in ARRAY_TYPES:
+            fixed = len(BOUNDARY) if self.backend is NUMPY else 0
+            name = f"_{stem}_{len(self.globals) - fixed}"
+            if self.backend is not NUMPY:  # converted: keep the original alive, so its id
+                self.globals[name] = self.backend.constant(value)  # stays unique
+                self._keep.append(value)
+            elif type(value) in ARRAY_TYPES:
                 self._keep.append(value)  # its id stays unique while this context lives
                 self.globals[name] = _nd_view(value, np.ndarray)
             else:
@@ -160,6 +176,20 @@ def kind_of(eqn):
     return VIEW
 
 
+def _kinds_for(backend):
+    """kind_of for `backend`: its rules' freshness; `out=` buffers only where it allows them."""
+    if backend is NUMPY:
+        return kind_of
+
+    def kind(eqn):
+        rule = eqn.prim.emit_rule(backend)
+        if (backend.inplace and not eqn.prim.multiple_results and type(rule) is Ufunc
+                and rule.applies(eqn)):
+            return OUT
+        return FRESH if getattr(rule, "fresh", False) else VIEW
+    return kind
+
+
 def literal_expr(ctx, lit):
     """Inline source for a literal, or a global for values Python syntax cannot give exactly."""
     v = lit.val
@@ -179,22 +209,42 @@ def _complex_scalar(eqn):
     return aval.ndim == 0 and aval.dtype.kind == "c"
 
 
+def _rule(ctx, eqn):
+    """The emission rule of `eqn` for the context's backend (a Ufunc that does not apply to the
+    output dtype gives way to the impl on numpy, to the next serving rule elsewhere)."""
+    p = eqn.prim
+    b = ctx.backend
+    if b is NUMPY:
+        e = p.emit
+        return _CALL_IMPL if type(e) is Ufunc and not e.applies(eqn) else e
+    for e in p.emit_candidates(b):
+        if not (type(e) is Ufunc and not e.applies(eqn)):
+            return e
+    if p.emit_rules:
+        raise missing(p, b, f"no rule serves it for {eqn.outvars[0].aval.str_short()}")
+    raise missing(p, b)
+
+
 def _emit(ctx, eqn, args):
     p = eqn.prim
-    e = p.emit
-    if type(e) is Ufunc and not e.applies(eqn):
-        e = _CALL_IMPL
+    e = _rule(ctx, eqn)
     if type(e) is Ufunc:
         # The operator text ("{0} * {1}") on 0-d complex values would run numpy's scalar math,
         # whose complex multiply rounds differently from the ufunc loop eager evaluation uses
         # (0-d results are numpy scalars here): call the ufunc by name for those.
         if e.text is not None and not _complex_scalar(eqn):
             return e.text.format(*args)
-        return f"{e.name}({', '.join(args)})"
+        name = e.name if ctx.backend is NUMPY else ctx.backend.ufunc(p, e)
+        return f"{name}({', '.join(args)})"
     if type(e) is Emit:
         if isinstance(e.rule, str):
-            return e.rule.format(*args, **{k: ctx.param(v) for k, v in eqn.params.items()})
+            return e.rule.format(*args, xp=ctx.xp,
+                                 **{k: ctx.param(v) for k, v in eqn.params.items()})
         return e.rule(ctx, eqn, args)
+    if type(e) is Special:
+        if getattr(ctx.backend.special_namespace(), e.name, None) is None:
+            raise missing(p, ctx.backend, f"its special-function namespace has no {e.name!r}")
+        return f"special.{e.name}({', '.join(args)})"
     if type(e) is CallImpl:
         impl = functools.partial(p.impl, **eqn.params) if eqn.params else p.impl
         return f"{ctx.glob(impl, p.name)}({', '.join(args)})"
@@ -206,11 +256,11 @@ def _tuple(items):
     return f"({', '.join(items)}{',' if len(items) == 1 else ''})"
 
 
-def generate(closed, name="jitted", out_expr=None):
+def generate(closed, name="jitted", out_expr=None, backend=NUMPY):
     """(source, globals) of a function computing `closed`; out_expr(names) builds the returned
     expression from the output expressions (default: a tuple). Functions of nested programs
-    come first in the source."""
-    ctx = EmitContext(reserved=(name,))
+    come first in the source. `backend`: the target namespace (default numpy)."""
+    ctx = EmitContext(reserved=(name,), backend=get_backend(backend))
     main = _function(ctx, closed, name, out_expr)
     return "\n".join(ctx.defs + [main]), ctx.globals
 
@@ -219,7 +269,7 @@ def _function(ctx, closed, name, out_expr, array_outs=False):
     """Source of one `def` computing `closed` (ending with a newline). Literal outputs are
     returned as arrays; `array_outs` (nested programs) skips normalizing 0-d results."""
     j = closed.jaxpr
-    plan = plan_memory(j, kind_of)
+    plan = plan_memory(j, _kinds_for(ctx.backend))
     names = dict(plan.names)
     for v, c in zip(j.constvars, closed.consts):
         names[v] = ctx.glob(c, "c")
@@ -229,8 +279,9 @@ def _function(ctx, closed, name, out_expr, array_outs=False):
 
     lines = [f"def {name}({', '.join(names[v] for v in j.invars)}):"]
     aliases = {}  # output var -> the arguments it may be (through equations that may alias)
-    if not array_outs:  # the boundary: fungrad.Array arguments run as exact ndarrays (numpy
-        # on a subclass wraps every intermediate result, about 0.5 us per operation)
+    boundary = not array_outs and ctx.backend is NUMPY
+    if boundary:  # fungrad.Array arguments run as exact ndarrays (numpy on a subclass wraps
+        # every intermediate result, about 0.5 us per operation)
         aliases = _argument_aliases(j)
         kept = set().union(*aliases.values()) if aliases else set()
         arr, view, nd = "_Arrays", "_view", "_ndarray"
@@ -248,7 +299,9 @@ def _function(ctx, closed, name, out_expr, array_outs=False):
     for eqn, (outs, buf, dels) in zip(j.eqns, plan.steps):
         args = [expr(v) for v in eqn.invars]
         if buf is not None:
-            rhs = f"{eqn.prim.ufunc_name}({', '.join(args)}, out={buf})"
+            fn = (eqn.prim.ufunc_name if ctx.backend is NUMPY
+                  else ctx.backend.ufunc(eqn.prim, eqn.prim.emit_rule(ctx.backend)))
+            rhs = f"{fn}({', '.join(args)}, out={buf})"
         else:
             rhs = _emit(ctx, eqn, args)
             if type(rhs) is Block:
@@ -266,7 +319,7 @@ def _function(ctx, closed, name, out_expr, array_outs=False):
         if dels:
             lines.append(f"    del {', '.join(dels)}")
     results = [ctx.array(v) if type(v) is Literal else expr(v) for v in j.outvars]
-    if not array_outs:  # the program's results as eager evaluation returns them: Array values,
+    if boundary:  # the program's results as eager evaluation returns them: Array values,
         # 0-d where numpy gives numpy scalars (as_result), an argument passed through as itself
         as_res, value = ctx.glob(as_result, "as_result"), "_value"
         wrapped = []
@@ -282,6 +335,10 @@ def _function(ctx, closed, name, out_expr, array_outs=False):
                     w = f"({n}_arg if {r} is {n}_nd else {w})"
             wrapped.append(w)
         results = wrapped
+    elif not array_outs and ctx.backend.scalar_results:  # 0-d values as eager evaluation gives
+        results = [f"{ctx.glob(as_result, 'as_result')}({r})"
+                   if type(v) is not Literal and v.aval.ndim == 0 else r
+                   for v, r in zip(j.outvars, results)]
     ret = _tuple(results) if out_expr is None else out_expr(results)
     lines.append(f"    return {ret}")
     return "\n".join(lines) + "\n"
@@ -328,13 +385,16 @@ def pytree_expr(tree):
     return lambda names: build(tree, iter(names))
 
 
-def compile_jaxpr(closed, name="jitted", out_expr=None):
-    """Generate, exec once and register with linecache; returns a Compiled."""
-    source, glb = generate(closed, name, out_expr)
-    filename = f"<fungrad-jit-{next(_counter)}:{name}>"
+def compile_jaxpr(closed, name="jitted", out_expr=None, backend=NUMPY):
+    """Generate, exec once and register with linecache; returns a Compiled (the generated
+    function, not yet `backend.finish`ed)."""
+    backend = get_backend(backend)
+    source, glb = generate(closed, name, out_expr, backend)
+    tag = "" if backend is NUMPY else f":{backend.name}"
+    filename = f"<fungrad-jit-{next(_counter)}:{name}{tag}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     exec(compile(source, filename, "exec"), glb)  # noqa: S102 - running generated code is the point
     fn = glb[name]
     # the source stays visible to tracebacks and pdb while the function lives, and no longer
     weakref.finalize(fn, linecache.cache.pop, filename, None)
-    return Compiled(fn, source, closed, filename)
+    return Compiled(fn, source, closed, filename, backend)

@@ -166,7 +166,8 @@ def _select_transpose(ct, pred, a, b):
 
 
 select_p = naryop("select", np.where, 3, dtype_from=1, jvp=_select_jvp,
-                  transpose=_select_transpose, emit=Emit("np.where({0}, {1}, {2})", fresh=True))
+                  transpose=_select_transpose,
+                  emit=Emit("{xp}.where({0}, {1}, {2})", fresh=True, on=("numpy_api", "array_api")))
 
 
 select = select_p.bind
@@ -199,11 +200,15 @@ def _convert_transpose(ct, x, *, new_dtype):
 
 
 def _convert_emit(ctx, eqn, args):
+    """`xp.asarray(x).astype(dtype)` (the real part first for complex to real); for array-API
+    namespaces `xp.astype(x, xp.<dtype>)`."""
     new_dtype = eqn.params["new_dtype"]
     x = args[0]
     if eqn.invars[0].aval.dtype.kind == "c" and new_dtype.kind != "c":
-        x = f"np.real({x})"
-    return f"np.asarray({x}).astype({ctx.param(new_dtype)})"
+        x = f"{ctx.xp}.real({x})"
+    if ctx.backend.name == "array_api":
+        return f"xp.astype({x}, xp.{new_dtype.name})"
+    return f"{ctx.xp}.asarray({x}).astype({ctx.param(new_dtype)})"
 
 
 register(convert_p, impl=_convert_impl,
@@ -212,7 +217,7 @@ register(convert_p, impl=_convert_impl,
          transpose=_convert_transpose,
          batch=lambda size, vals, dims, *, new_dtype: (
              convert_p.bind(vals[0], new_dtype=new_dtype), dims[0]),
-         emit=Emit(_convert_emit, fresh=True))
+         emit=Emit(_convert_emit, fresh=True, on=("numpy_api", "array_api")))
 
 
 def convert_element_type(x, dtype):

@@ -40,11 +40,13 @@ def _unary(name, impl, emit, transpose, out_dtype):
                     dtypes=INEXACT)
 
 
-real_p = _unary("real", _real_impl, Emit("np.array(np.real({0}))", fresh=True),
+real_p = _unary("real", _real_impl, (Emit("np.array(np.real({0}))", fresh=True, on=("numpy",)),
+                                    Emit("{xp}.real({0})")),
                 lambda ct, x: [complex_(ct, np.zeros((), get_aval(ct).dtype))
                                if x.aval.dtype.kind == "c" else ct], real_dtype)
-imag_p = _unary("imag", _imag_impl, Emit(lambda ctx, eqn, a: f"{ctx.glob(_imag_impl, 'imag')}({a[0]})",
-                                         fresh=True),
+imag_p = _unary("imag", _imag_impl, (
+    Emit(lambda ctx, eqn, a: f"{ctx.glob(_imag_impl, 'imag')}({a[0]})", fresh=True, on=("numpy",)),
+    Emit("{xp}.imag({0})")),
                 lambda ct, x: [complex_(np.zeros((), get_aval(ct).dtype), neg_real(ct))],
                 real_dtype)
 conj_p = _unary("conj", np.conjugate, Ufunc(np.conjugate),
@@ -91,8 +93,10 @@ register(
     complex_p, impl=_complex_impl, abstract_eval=_complex_abstract, jvp=_complex_jvp,
     transpose=_complex_transpose,
     batch=RuleFactory(lambda prim: lambda size, vals, dims: _broadcasting_batch(prim, vals, dims, {})),
-    emit=Emit(lambda ctx, eqn, a: f"{ctx.glob(_complex_impl, 'complex')}({a[0]}, {a[1]})",
-              fresh=True), dtypes=INEXACT)
+    emit=(Emit(lambda ctx, eqn, a: f"{ctx.glob(_complex_impl, 'complex')}({a[0]}, {a[1]})",
+               fresh=True, on=("numpy",)),
+          Emit("lax.complex(*jnp.broadcast_arrays({0}, {1}))", fresh=True, on=("jax",)),
+          Emit("({0} + 1j * {1})", fresh=True, on=("numpy_api", "array_api"))), dtypes=INEXACT)
 
 
 def real(x):

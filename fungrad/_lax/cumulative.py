@@ -21,7 +21,7 @@ import numpy as np
 
 from fungrad._core.aval import shaped
 from fungrad._core.errors import ShapeError
-from fungrad._core.primitive import NOT_LINEAR, CallImpl, Primitive, RuleFactory, register
+from fungrad._core.primitive import NOT_LINEAR, CallImpl, Emit, Primitive, RuleFactory, register
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
 from fungrad._lax._along_axis import iota_along, take_along_axis
@@ -54,10 +54,25 @@ def _batch(prim):
     return batch
 
 
+def _xp_emit(name):
+    """Emission as the namespace's cumsum/cumprod (numpy-like namespaces: cupy, dask)."""
+    def emit(ctx, eqn, a):
+        axis = eqn.params["axis"]
+        if not eqn.params["reverse"]:
+            return f"{ctx.xp}.{name}({a[0]}, axis={axis}, dtype={a[0]}.dtype)"
+        flip = f"{ctx.xp}.flip({a[0]}, {axis})"
+        return f"{ctx.xp}.flip({ctx.xp}.{name}({flip}, axis={axis}, dtype={a[0]}.dtype), {axis})"
+    return Emit(emit, fresh=True)
+
+
 def _cumulative(name, fn, jvp, transpose=NOT_LINEAR):
     prim = Primitive(name)
+    rules = (CallImpl(), Emit(f"lax.{name}({{0}}, axis={{axis}}, reverse={{reverse}})",
+                              fresh=True, on=("jax",)))
+    if name in ("cumsum", "cumprod"):
+        rules += (_xp_emit(name),)
     return register(prim, impl=_accumulate(fn), abstract_eval=_abstract(name), jvp=jvp,
-                    transpose=transpose, batch=RuleFactory(_batch), emit=CallImpl())
+                    transpose=transpose, batch=RuleFactory(_batch), emit=rules)
 
 
 def _cumsum_transpose(ct, x, *, axis, reverse):

@@ -9,7 +9,7 @@ Imports: _core, lax.shape, lax.arith.
 import numpy as np
 
 from fungrad._core.aval import shaped
-from fungrad._core.errors import DtypeError, ShapeError
+from fungrad._core.errors import DtypeError, MissingRuleError, ShapeError
 from fungrad._core.linear_arg import is_linear
 from fungrad._core.primitive import CallImpl, Emit, Primitive, register
 from fungrad._core.trace import get_aval
@@ -119,21 +119,39 @@ def _getitem_batch(size, vals, dims, *, spec):
 
 def _getitem_emit(ctx, eqn, a):
     """jit code generation: `x[i, 1:3, None,]` with index arrays by name."""
-    it = iter(a[1:])
+    return f"{a[0]}[{_index_text(eqn.params['spec'], a[1:])}]"
+
+
+def _getitem_emit_dask(ctx, eqn, a):
+    """dask.array indexes with at most one index array, of one dimension."""
+    arrays = [v.aval for v in eqn.invars[1:]]
+    if len(arrays) > 1 or any(v.ndim > 1 for v in arrays):
+        raise MissingRuleError(
+            f"primitive 'getitem' has no code emission rule for backend 'dask' with index arrays "
+            f"{', '.join(v.str_short() for v in arrays)}: dask.array indexes with one index "
+            "array of one dimension. Fix: index in steps, or use backend='numpy'.")
+    return _getitem_emit(ctx, eqn, a)
+
+
+def _index_text(spec, names):
+    """Source of the index tuple of `spec` (`i, 1:3, None,`) with index arrays by name."""
+    it = iter(names)
     parts = []
-    for s in eqn.params["spec"]:
+    for s in spec:
         if s == "array":
             parts.append(next(it))
         elif type(s) is tuple:
             parts.append(":".join("" if v is None else str(int(v)) for v in s[1:]))
         else:
             parts.append("None" if s is None else str(int(s)))
-    return f"{a[0]}[{', '.join(parts)},]"
+    return f"{', '.join(parts)},"
 
 
 register(getitem_p, impl=lambda x, *idx, spec: x[_index_tuple(spec, idx)],
          abstract_eval=_getitem_abstract, jvp=_getitem_jvp, transpose=_getitem_transpose,
-         batch=_getitem_batch, emit=Emit(_getitem_emit))
+         batch=_getitem_batch,
+         emit=(Emit(_getitem_emit, on=("numpy_api", "array_api")),
+               Emit(_getitem_emit_dask, on=("dask",))))
 
 
 def getitem(x, spec, arrays=()):
@@ -229,7 +247,10 @@ def _batched_updates(updates, ud, size, target_shape, where):
 
 register(scatter_add_p, impl=_scatter_add_impl, abstract_eval=_scatter_add_abstract,
          jvp=_scatter_add_jvp, transpose=_scatter_add_transpose, batch=_scatter_add_batch,
-         emit=CallImpl(fresh=True))  # the impl copies its operand
+         emit=(CallImpl(fresh=True),  # the impl copies its operand
+               Emit(lambda ctx, eqn, a: (
+                   f"jnp.asarray({a[0]}).at[{_index_text(eqn.params['spec'], a[2:])}].add({a[1]})"),
+                    fresh=True, on=("jax",))))
 
 
 def scatter_add(operand, updates, spec, arrays=()):
@@ -289,8 +310,10 @@ def _concatenate_batch(size, vals, dims, *, axis):
 register(concatenate_p, impl=lambda *xs, axis: np.concatenate(xs, axis=axis),
          abstract_eval=_concatenate_abstract, jvp=_concatenate_jvp,
          transpose=_concatenate_transpose, batch=_concatenate_batch,
-         emit=Emit(lambda ctx, eqn, a: (
-             f"np.concatenate(({', '.join(a)},), axis={eqn.params['axis']})"), fresh=True))
+         emit=(Emit(lambda ctx, eqn, a: (
+             f"{ctx.xp}.concatenate(({', '.join(a)},), axis={eqn.params['axis']})"), fresh=True),
+               Emit(lambda ctx, eqn, a: f"xp.concat(({', '.join(a)},), axis={eqn.params['axis']})",
+                    fresh=True, on=("array_api",))))
 
 
 def concatenate(xs, axis):

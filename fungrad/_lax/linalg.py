@@ -177,6 +177,44 @@ def _dot_general_emit(ctx, eqn, a):
     return f"{impl}({a[0]}, {a[1]}, dimension_numbers={eqn.params['dimension_numbers']!r})"
 
 
+def _dot_general_emit_xp(ctx, eqn, a):
+    """Code generation for other numpy-like namespaces (cupy, dask): as for numpy, with the
+    general case written out as the transposes, reshapes and matmul _dot_general_impl makes."""
+    (lc, rc), (lb, rb) = dn = eqn.params["dimension_numbers"]
+    xs, ys = eqn.invars[0].aval.shape, eqn.invars[1].aval.shape
+    if _blas_layout(len(xs), len(ys), dn) or not lc:
+        return _dot_general_emit(ctx, eqn, a).replace("np.dot(", f"{ctx.xp}.dot(", 1)
+    return _matmul_form(ctx, eqn, a, methods=True)
+
+
+def _dot_general_emit_array_api(ctx, eqn, a):
+    """Code generation for array-API namespaces: permute_dims, reshape and matmul (a product
+    without contraction is a matmul over a length-1 axis)."""
+    return _matmul_form(ctx, eqn, a, methods=False)
+
+
+def _matmul_form(ctx, eqn, a, methods):
+    """dot_general as the transposes, reshapes and matmul _dot_general_impl makes, written with
+    array methods (numpy-like namespaces) or namespace functions (the array API)."""
+    a = ctx.operands(eqn, a)
+    (lc, rc), (lb, rb) = eqn.params["dimension_numbers"]
+    xs, ys = eqn.invars[0].aval.shape, eqn.invars[1].aval.shape
+    lf, rf = _free(len(xs), lc, lb), _free(len(ys), rc, rb)
+    bshape = tuple(xs[i] for i in lb)
+    xp = ctx.xp
+
+    def reshape(v, shape):
+        return f"{v}.reshape({shape})" if methods else f"{xp}.reshape({v}, {shape})"
+
+    def permute(v, perm):
+        return f"{v}.transpose({perm})" if methods else f"{xp}.permute_dims({v}, {perm})"
+
+    x = reshape(permute(a[0], (*lb, *lf, *lc)), (*bshape, _prod(xs, lf), _prod(xs, lc)))
+    y = reshape(permute(a[1], (*rb, *rc, *rf)), (*bshape, _prod(ys, rc), _prod(ys, rf)))
+    out = (*bshape, *[xs[i] for i in lf], *[ys[i] for i in rf])
+    return reshape(f"{xp}.matmul({x}, {y})", out)
+
+
 def _outer_emit(name, perm, index):
     if perm != tuple(range(len(perm))):
         name = f"{name}.transpose({perm})"
@@ -187,7 +225,10 @@ def _outer_emit(name, perm, index):
 
 register(dot_general_p, impl=_dot_general_impl, abstract_eval=_dot_general_abstract,
          jvp=_dot_general_jvp, transpose=_dot_general_transpose, batch=_dot_general_batch,
-         emit=Emit(_dot_general_emit, fresh=True))
+         emit=(Emit(_dot_general_emit, fresh=True, on=("numpy",)),
+               Emit("lax.dot_general({0}, {1}, {dimension_numbers})", fresh=True, on=("jax",)),
+               Emit(_dot_general_emit_xp, fresh=True),
+               Emit(_dot_general_emit_array_api, fresh=True, on=("array_api",))))
 
 
 def dot_general(x, y, dimension_numbers):

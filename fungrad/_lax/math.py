@@ -83,7 +83,10 @@ def _logistic_impl(x):
     return np.exp(-np.logaddexp(0, -x)).astype(np.result_type(x))
 
 
-logistic_p = unop("logistic", _logistic_impl, emit=CallImpl(), dtypes=INEXACT,
+logistic_p = unop("logistic", _logistic_impl,
+                  emit=(CallImpl(), Emit("lax.logistic({0})", fresh=True, on=("jax",)),
+                        Emit("(1 / (1 + {xp}.exp(-{0})))", fresh=True)),
+                  dtypes=INEXACT,
                   jvp=defjvp(lambda t, ans, x: mul(t, mul(ans, sub(_const(1, ans), ans)))))
 
 
@@ -121,10 +124,18 @@ def _integer_pow_impl(x, *, y):
 
 integer_pow_p = unop(
     "integer_pow", _integer_pow_impl,
-    emit=Emit(lambda ctx, eqn, a: (
+    emit=(Emit(lambda ctx, eqn, a: (
         f"np.power({a[0]}, {eqn.params['y']})" if eqn.params["y"] >= 0
         else f"{ctx.glob(_integer_pow_impl, 'integer_pow')}({a[0]}, y={eqn.params['y']})"),
-        fresh=True),
+        fresh=True, on=("numpy",)),
+        Emit("lax.integer_pow({0}, {y})", fresh=True, on=("jax",)),
+        Emit(lambda ctx, eqn, a: (
+            f"{ctx.xp}.power({a[0]}, {eqn.params['y']})" if eqn.params["y"] >= 0
+            else f"{ctx.xp}.power({a[0]}, {float(eqn.params['y'])!r}).astype({a[0]}.dtype)"),
+            fresh=True),
+        Emit(lambda ctx, eqn, a: f"xp.pow({a[0]}, {eqn.params['y']})" if eqn.params["y"] >= 0
+             else f"xp.astype(xp.pow({a[0]}, {float(eqn.params['y'])!r}), {a[0]}.dtype)",
+             fresh=True, on=("array_api",))),
     # y * x**(y-1): finite at x == 0 for y >= 1, unlike the general pow rule
     jvp=defjvp(lambda t, ans, x, *, y: (
         mul(t, _const(0, x)) if y == 0 else t if y == 1 else

@@ -26,7 +26,8 @@ def _reducer(name, impl, method, jvp):
     """A reduction over `axes` (no keepdims), emitted as the array method `method`."""
     return register(Primitive(name), impl=impl, abstract_eval=reduce_abstract_eval, jvp=jvp,
                     transpose=NOT_LINEAR, batch=reduction_batch,
-                    emit=Emit(f"{{0}}.{method}({{axes}})", fresh=True))
+                    emit=(Emit(f"{{0}}.{method}({{axes}})", fresh=True),
+                          Emit(f"xp.{method}({{0}}, axis={{axes}})", fresh=True, on=("array_api",))))
 
 
 def _extremum_jvp(prim):
@@ -89,7 +90,8 @@ def _arg_reducer(name, impl):
     prim = Primitive(name)
     return register(prim, impl=lambda x, *, axis: impl(x, axis=axis),
                     abstract_eval=abstract_eval, jvp=jvp_zero, transpose=NOT_LINEAR, batch=batch,
-                    emit=Emit(f"np.{impl.__name__}({{0}}, axis={{axis}})", fresh=True))
+                    emit=Emit(f"{{xp}}.{impl.__name__}({{0}}, axis={{axis}})", fresh=True,
+                              on=("numpy_api", "array_api")))
 
 
 argmax_p = _arg_reducer("argmax", np.argmax)

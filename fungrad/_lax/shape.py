@@ -48,7 +48,8 @@ def _broadcast_to_batch(size, vals, dims, *, shape):
 register(broadcast_to_p, impl=lambda x, *, shape: np.broadcast_to(x, shape),
          abstract_eval=_broadcast_to_abstract, jvp=jvp_linear,
          transpose=lambda ct, x, *, shape: [unbroadcast(ct, x.aval)],
-         batch=_broadcast_to_batch, emit=Emit("np.broadcast_to({0}, {shape})"))
+         batch=_broadcast_to_batch,
+         emit=Emit("{xp}.broadcast_to({0}, {shape})", on=("numpy_api", "array_api")))
 
 
 def broadcast_to(x, shape):
@@ -88,7 +89,8 @@ reduction_batch = RuleFactory(_reduction_batch)
 
 register(reduce_sum_p, impl=lambda x, *, axes: np.sum(x, axis=axes),
          abstract_eval=reduce_abstract_eval, jvp=jvp_linear, transpose=_reduce_sum_transpose,
-         batch=reduction_batch, emit=Emit("{0}.sum({axes})", fresh=True))
+         batch=reduction_batch, emit=(Emit("{0}.sum({axes})", fresh=True),
+                                       Emit("xp.sum({0}, axis={axes})", fresh=True, on=("array_api",))))
 
 
 def reduce_sum(x, axes):
@@ -115,7 +117,8 @@ def _reshape_batch(size, vals, dims, *, new_sizes):
 register(reshape_p, impl=lambda x, *, new_sizes: np.reshape(x, new_sizes),
          abstract_eval=_reshape_abstract, jvp=jvp_linear,
          transpose=lambda ct, x, *, new_sizes: [reshape(ct, x.aval.shape)],
-         batch=_reshape_batch, emit=Emit("{0}.reshape({new_sizes})"))
+         batch=_reshape_batch,
+         emit=(Emit("{0}.reshape({new_sizes})"), Emit("xp.reshape({0}, {new_sizes})", on=("array_api",))))
 
 
 def reshape(x, new_sizes):
@@ -144,8 +147,9 @@ register(transpose_p, impl=lambda x, *, perm: np.transpose(x, perm),
          abstract_eval=_transpose_abstract, jvp=jvp_linear,
          transpose=lambda ct, x, *, perm: [transpose(ct, tuple(np.argsort(perm)))],
          batch=_transpose_batch,
-         emit=Emit(lambda ctx, eqn, a: f"{a[0]}.T" if eqn.params["perm"] == (1, 0)
-                   else f"{a[0]}.transpose({eqn.params['perm']})"))
+         emit=(Emit(lambda ctx, eqn, a: f"{a[0]}.T" if eqn.params["perm"] == (1, 0)
+                    else f"{a[0]}.transpose({eqn.params['perm']})"),
+               Emit("xp.permute_dims({0}, {perm})", on=("array_api",))))
 
 
 def transpose(x, perm):

@@ -24,7 +24,7 @@ import numpy as np
 import scipy.special as sc
 
 from fungrad._core.errors import MissingRuleError
-from fungrad._core.primitive import INEXACT, CallImpl
+from fungrad._core.primitive import INEXACT, CallImpl, Emit, Special
 from fungrad._core.trace import get_aval
 from fungrad._lax._families import naryop, unop
 from fungrad._lax._jvp_rules import defjvp, jvp_zero
@@ -55,11 +55,14 @@ def _no_grad(fname, arg):
 
 
 def _u(name, fn, rule):
-    return unop(name, _kernel(fn), emit=CallImpl(fresh=True), dtypes=INEXACT, jvp=defjvp(rule))
+    return unop(name, _kernel(fn), emit=(CallImpl(fresh=True), Special(name)), dtypes=INEXACT,
+                jvp=defjvp(rule))
 
 
-def _n(name, fn, nargs, *rules):
-    return naryop(name, _kernel(fn), nargs, emit=CallImpl(fresh=True), dtypes=INEXACT,
+def _n(name, fn, nargs, *rules, special=None):
+    return naryop(name, _kernel(fn), nargs,
+                  emit=(CallImpl(fresh=True), special or Special(name)),
+                  dtypes=INEXACT,
                   jvp=defjvp(*rules))
 
 
@@ -80,8 +83,11 @@ log_ndtr_p = _u("log_ndtr", sc.log_ndtr,
 gammaln_p = _u("gammaln", sc.gammaln, lambda t, ans, x: mul(t, digamma(x)))
 gamma_p = _u("gamma", sc.gamma, lambda t, ans, x: mul(t, mul(ans, digamma(x))))
 digamma_p = _u("digamma", sc.digamma, lambda t, ans, x: mul(t, polygamma(_c(1, x), x)))
+# jax.scipy.special.polygamma takes an integer order
+_POLYGAMMA_JAX = Emit("special.polygamma(jnp.asarray({0}).astype('int64'), {1})", fresh=True, on=("jax",))
 polygamma_p = _n("polygamma", sc.polygamma, 2, _no_grad("polygamma", "n"),
-                 lambda t, ans, n, x: mul(t, polygamma(add(n, _c(1, n)), x)))
+                 lambda t, ans, n, x: mul(t, polygamma(add(n, _c(1, n)), x)),
+                 special=_POLYGAMMA_JAX)
 i0e_p = _u("i0e", sc.i0e, lambda t, ans, x: mul(t, sub(i1e(x), mul(sign(x), ans))))
 
 
@@ -135,7 +141,8 @@ betaincinv_p = _n("betaincinv", sc.betaincinv, 3, _no_grad("betaincinv", "a"),
                   lambda t, ans, a, b, p: div(t, _betainc_dx(a, b, ans)))
 exp1_p = _u("exp1", sc.exp1, lambda t, ans, x: mul(t, neg(div(exp(neg(x)), x))))
 expi_p = _u("expi", sc.expi, lambda t, ans, x: mul(t, div(exp(x), x)))
-gammasgn_p = unop("gammasgn", _kernel(sc.gammasgn), emit=CallImpl(fresh=True), dtypes=INEXACT,
+gammasgn_p = unop("gammasgn", _kernel(sc.gammasgn), emit=(CallImpl(fresh=True), Special("gammasgn")),
+                  dtypes=INEXACT,
                   jvp=jvp_zero)
 
 erfc, erfinv, erfcx, ndtri = erfc_p.bind, erfinv_p.bind, erfcx_p.bind, ndtri_p.bind

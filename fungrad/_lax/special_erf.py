@@ -6,7 +6,7 @@ Imports: _core, lax._families, lax._jvp_rules, lax.arith, lax.math.
 import numpy as np
 import scipy.special
 
-from fungrad._core.primitive import INEXACT, CallImpl
+from fungrad._core.primitive import INEXACT, CallImpl, Special
 from fungrad._core.trace import get_aval
 from fungrad._lax._families import unop
 from fungrad._lax._jvp_rules import defjvp
@@ -23,5 +23,6 @@ def _erf_dx(t, ans, x):
     return mul(t, mul(two_over_sqrt_pi, exp(neg(mul(x, x)))))
 
 
-erf_p = unop("erf", _erf_impl, emit=CallImpl(fresh=True), dtypes=INEXACT, jvp=defjvp(_erf_dx))
+erf_p = unop("erf", _erf_impl, emit=(CallImpl(fresh=True), Special("erf")), dtypes=INEXACT,
+             jvp=defjvp(_erf_dx))
 erf = erf_p.bind

@@ -1,0 +1,303 @@
+"""Code-generation backends (fungrad._interp.backends): jit(f, backend=...) over the primitive
+table, control flow, the benchmark workloads, export.to_jax, the CuPy namespace substitution
+(with a stand-in namespace where CuPy is absent), array-API namespaces and dask.
+
+Rows a backend cannot do are listed with the reason as expected MissingRuleErrors."""
+import importlib.util
+import os
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+import scipy.special
+from prim_records import RECORDS
+from test_primitives import CASES, B, float_argnums, make_args, scalarize
+
+import fungrad as fg
+import fungrad.numpy as fnp
+from fungrad import lax
+from fungrad._interp.backends import namespace_backend
+from fungrad.errors import MissingRuleError
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HAVE = {m: importlib.util.find_spec(m) is not None for m in ("jax", "dask", "cupy", "torch",
+                                                             "distributed", "array_api_compat")}
+needs_jax = pytest.mark.skipif(not HAVE["jax"], reason="jax is not installed (pip install jax)")
+needs_dask = pytest.mark.skipif(not HAVE["dask"], reason="dask is not installed "
+                                "(pip install 'dask[array]' distributed)")
+
+# ---- primitives without a rule, per backend, with the reason
+
+_LINALG = ("cholesky triangular_solve solve slogdet det adjugate eigh svd qr lu eig expm "
+           "expm_frechet sylvester logm logm_frechet sqrtm lu_pivots pivots_to_permutation").split()
+_NO_JAX = dict.fromkeys(_LINALG, "decompositions and matrix functions: no jax.lax rule yet")
+_NO_JAX.update(dict.fromkeys(
+    "fft rfft_transpose irfft_transpose".split(), "fft: no jax rule yet"))
+_NO_JAX.update(dict.fromkeys(
+    "scatter scatter_mul scatter_max scatter_min sort argsort searchsorted window_patches "
+    "window_patches_transpose bitcast_convert_type reduce_precision frexp_exponent bessel_i "
+    "threefry2x32 random_gamma_grad".split(), "no jax rule yet (impl is numpy code)"))
+_NO_JAX.update(dict.fromkeys(("gammaincinv", "betaincinv"),
+                             "jax.scipy.special has no such function"))
+
+_NO_SPECIAL = ("erf erfc erfinv erfcx ndtri log_ndtr gammaln gamma digamma polygamma i0e i1e "
+               "zeta gammainc gammaincc gammaincinv betainc betaincinv exp1 expi "
+               "gammasgn").split()
+_NO_DASK = {k: v for k, v in _NO_JAX.items() if k not in ("gammaincinv", "betaincinv")}
+_NO_DASK.update(dict.fromkeys(_NO_SPECIAL, "dask has no scipy.special namespace"))
+_NO_DASK.update(dict.fromkeys(("cummax", "cummin"), "no dask rule (numpy has no cummax)"))
+_NO_DASK.update(dict.fromkeys(("gcd", "lcm", "population_count"),
+                              "dask.array has no function of that name"))
+_NO_DASK.update(dict.fromkeys(("scatter_add",), "dask arrays are not written in place"))
+_NO_DASK.pop("lu_pivots"), _NO_DASK.pop("pivots_to_permutation")
+_NO_DASK.update(dict.fromkeys(("lu_pivots", "pivots_to_permutation"), "lu: no dask rule"))
+
+
+def _dask_refuses(f, args):
+    """dask.array indexes with one index array of one dimension: getitem raises
+    MissingRuleError for others."""
+    return any(e.prim.name == "getitem" and (len(e.invars) > 2 or any(
+        v.aval.ndim > 1 for v in e.invars[1:])) for e in _program_eqns(f, args))
+
+
+def _program_eqns(f, args):
+    """The equations of the optimized program jit compiles (nested programs included)."""
+    jaxpr = fg.jit(f).lower(*args).jaxpr
+    found = []
+
+    def walk(j):
+        for e in j.eqns:
+            found.append(e)
+            for v in e.params.values():
+                for sub in (v if isinstance(v, tuple) else (v,)):
+                    inner = getattr(sub, "jaxpr", None)
+                    if inner is not None and hasattr(inner, "eqns"):
+                        walk(inner)
+    walk(jaxpr.jaxpr)
+    return found
+
+
+def _program_prims(f, args):
+    return {e.prim.name for e in _program_eqns(f, args)}
+
+
+def _programs(rec, shapes):
+    args = make_args(rec, shapes)
+    yield "jit(f)", rec.fun, args
+    yield "jit(vmap(f))", fg.vmap(rec.fun), make_args(rec, shapes, seed=1, lead=B)
+    nums = float_argnums(args)
+    if rec.differentiable and nums:
+        yield "jit(grad(f))", fg.grad(scalarize(rec, shapes), argnums=nums), args
+
+
+def _close(got, want, what):
+    gl, wl = fg.tree_util.tree_leaves(got), fg.tree_util.tree_leaves(want)
+    assert len(gl) == len(wl), what
+    for g, w in zip(gl, wl, strict=True):
+        g = np.asarray(g)
+        assert (g.dtype, g.shape) == (w.dtype, w.shape), f"{what}: {g.dtype}{g.shape} vs {w.dtype}{w.shape}"
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-9, equal_nan=True, err_msg=what)
+
+
+def _check_table_row(rec, shapes, backend, missing, convert=lambda a: a, refuses=None):
+    for what, f, args in _programs(rec, shapes):
+        want = fg.jit(f)(*args)
+        lacking = sorted(_program_prims(f, args) & set(missing))
+        if lacking:
+            with pytest.raises(MissingRuleError, match="|".join(f"'{n}'" for n in lacking)):
+                fg.jit(f, backend=backend)(*convert(args))
+            continue
+        if refuses is not None and refuses(f, args):
+            with pytest.raises(MissingRuleError, match="'getitem'.*'dask'.*one index array"):
+                fg.jit(f, backend=backend)(*convert(args))
+            continue
+        _close(fg.jit(f, backend=backend)(*convert(args)), want, f"{rec.id} {what} on {backend}")
+
+
+# every row of the table, at its last (largest) argument shapes: each case compiles three
+# programs with jax.jit, so all shapes of every row would take minutes
+ROW_CASES = [pytest.param(r, r.shapes[-1], id=f"{r.id}-{'x'.join(map(str, r.shapes[-1]))}")
+             for r in RECORDS]
+
+
+@needs_jax
+@pytest.mark.parametrize("rec,shapes", ROW_CASES)
+def test_jax_backend_over_the_table(rec, shapes):
+    _check_table_row(rec, shapes, "jax", _NO_JAX)
+
+
+def _dask_args(args):
+    import dask.array as da
+    return [da.from_array(a, chunks=2) if a.ndim else da.from_array(a) for a in args]
+
+
+@needs_dask
+@pytest.mark.parametrize("rec,shapes", CASES)
+def test_dask_backend_over_the_table(rec, shapes):
+    import dask
+    with dask.config.set(scheduler="synchronous"):
+        _check_table_row(rec, shapes, "dask", _NO_DASK, _dask_args, _dask_refuses)
+
+
+def test_expected_missing_sets_name_registered_primitives():
+    names = {r.prim.name for r in RECORDS}
+    for table in (_NO_JAX, _NO_DASK):
+        assert set(table) <= names, set(table) - names
+
+
+# ---- the stand-in CuPy: the same source over another namespace (numpy here, as `cp`)
+
+STANDIN = namespace_backend("cupy", np, scipy.special)
+_NO_STANDIN = {r.prim.name: "impl is numpy code (CallImpl): no cupy rule" for r in RECORDS
+               if r.prim.emit_rule(STANDIN) is None}
+
+
+@pytest.mark.parametrize("rec,shapes", CASES[::3])
+def test_cupy_namespace_substitution_with_a_stand_in(rec, shapes):
+    _check_table_row(rec, shapes, STANDIN, _NO_STANDIN)
+
+
+def test_cupy_source_calls_the_cupy_namespace():
+    f = fg.jit(lambda x, y: fnp.sum(fnp.sin(x) @ y) + lax.erf(x).sum(), backend=STANDIN)
+    x, y = np.ones((2, 3)), np.ones((3, 2))
+    src = f.lower(x, y).source
+    assert "cp.sin(" in src and "special.erf(" in src and "np." not in src
+    np.testing.assert_allclose(f(x, y), fg.jit(f.__wrapped__)(x, y), rtol=1e-12)
+
+
+@pytest.mark.skipif(not HAVE["cupy"], reason="CuPy is not installed (needs a CUDA GPU): "
+                    "benchmarks/gpu/run_gpu.py runs the table and timings where one exists")
+def test_real_cupy():
+    import cupy as cp
+    f = lambda x: fnp.sum(fnp.tanh(x) ** 2)
+    x = np.linspace(-1, 1, 7)
+    np.testing.assert_allclose(cp.asnumpy(fg.jit(fg.grad(f), backend="cupy")(cp.asarray(x))),
+                               fg.grad(f)(x), rtol=1e-12)
+
+
+# ---- numpy backend: default, unchanged
+
+
+def test_numpy_backend_is_the_default_and_unchanged():
+    f = lambda x, w: fnp.sum(fnp.tanh(x @ w) ** 2)
+    x, w = np.ones((4, 3)), np.ones((3, 2))
+    g = fg.grad(f, argnums=1)
+    assert fg.jit(g, backend="numpy").lower(x, w).source == fg.jit(g).lower(x, w).source
+    assert "np.tanh(" in fg.jit(g).lower(x, w).source
+
+
+def test_unknown_backend_and_shardings_errors():
+    with pytest.raises(ValueError, match="unknown backend 'tpu'"):
+        fg.jit(lambda x: x, backend="tpu")
+    with pytest.raises(ValueError, match="need backend='jax'"):
+        fg.jit(lambda x: x, in_shardings=object())
+
+
+@needs_jax
+def test_missing_rule_names_primitive_and_backend():
+    from fungrad._lax import linalg_decomp
+    f = fg.jit(lambda a: linalg_decomp.cholesky(a), backend="jax")
+    with pytest.raises(MissingRuleError, match="'cholesky'.*backend 'jax'") as e:
+        f(np.eye(3))
+    assert isinstance(e.value, NotImplementedError)
+
+
+# ---- jax: control flow, export, workloads
+
+
+@needs_jax
+def test_jax_control_flow_lowers_to_lax():
+    def f(x):
+        y = lax.cond(x.sum() > 0, lambda v: v * 2.0, lambda v: -v, x)
+        c, ys = lax.scan(lambda c, v: (c + v, c * v), 0.0, y)
+        n = lax.while_loop(lambda s: s[0] < 5, lambda s: (s[0] + 1, s[1] * 1.5), (0, c))
+        return n[1] + ys.sum()
+    x = np.linspace(-1.0, 2.0, 5)
+    j = fg.jit(f, backend="jax")
+    src = j.lower(x).source
+    assert "lax.switch(" in src and "lax.scan(" in src and "lax.while_loop(" in src
+    np.testing.assert_allclose(j(x), f(x), rtol=1e-12)
+    def g(x):  # reverse mode through cond and scan (while_loop has none, as in JAX)
+        y = lax.cond(x.sum() > 0, lambda v: v * 2.0, lambda v: -v, x)
+        return lax.scan(lambda c, v: (c + v, c * v), 0.0, y)[1].sum()
+    np.testing.assert_allclose(fg.jit(fg.grad(g), backend="jax")(x), fg.grad(g)(x), rtol=1e-10)
+
+
+@needs_jax
+def test_to_jax_composes_with_jax_transforms():
+    import jax
+    from fungrad.export import to_jax
+    f = lambda w, x: fnp.sum(fnp.tanh(x @ w) ** 2)
+    w, x = np.random.default_rng(0).normal(size=(3, 2)), np.random.default_rng(1).normal(size=(4, 3))
+    with jax.enable_x64(True):
+        jf = to_jax(f)
+        np.testing.assert_allclose(jf(w, x), f(w, x), rtol=1e-12)
+        np.testing.assert_allclose(jax.grad(jf)(jax.numpy.asarray(w), x), fg.grad(f)(w, x),
+                                   rtol=1e-12)
+        np.testing.assert_allclose(jax.jit(jax.vmap(jf, (None, 0)))(w, x[:, None]),
+                                   [f(w, r[None]) for r in x], rtol=1e-12)
+
+
+@needs_jax
+@pytest.mark.parametrize("workload", ["small_mlp", "large_mlp", "per_example", "hessian"])
+def test_jax_backend_on_the_benchmark_workloads(workload):
+    import jax
+    sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+    import _workloads as W
+    with jax.enable_x64(True):
+        fns = {"small_mlp": lambda: W.mlp([64, 32, 10], 16, {"jax": jax}),
+               "large_mlp": lambda: W.mlp([784, 1024, 1024, 10], 32, {"jax": jax}),
+               "per_example": lambda: W.per_example(100, 64, {"jax": jax}),
+               "hessian": lambda: W.hessian(50, {"jax": jax})}[workload]()
+        W.check({k: fns[k] for k in ("handwritten numpy", "fungrad jit", "fungrad backend=jax")})
+
+
+# ---- array API namespaces (torch tensors through array-api-compat)
+
+
+@pytest.mark.skipif(not (HAVE["torch"] and HAVE["array_api_compat"]),
+                    reason="needs torch and array-api-compat")
+def test_array_api_backend_with_torch():
+    import torch
+    f = lambda w, x: fnp.sum(fnp.tanh(x @ w) ** 2)
+    g = fg.jit(fg.grad(f), backend="array_api")
+    w, x = np.random.default_rng(0).normal(size=(3, 2)), np.random.default_rng(1).normal(size=(4, 3))
+    got = g(torch.from_numpy(w), torch.from_numpy(x))
+    assert isinstance(got, torch.Tensor)
+    np.testing.assert_allclose(got.numpy(), fg.grad(f)(w, x), rtol=1e-12)
+    assert "xp.tanh(" in g.lower(torch.from_numpy(w), torch.from_numpy(x)).source
+    with pytest.raises(MissingRuleError, match="'erf'.*'array_api'"):
+        fg.jit(lambda v: lax.erf(v), backend="array_api")(torch.ones(3, dtype=torch.float64))
+    with pytest.raises(MissingRuleError, match="'rem'.*'array_api'.*no 'fmod'"):
+        fg.jit(lambda v: lax.rem(v, v), backend="array_api")(torch.ones(3, dtype=torch.float64))
+
+
+# ---- dask on a LocalCluster: the out-of-core example at small size
+
+
+@pytest.mark.skipif(not (HAVE["dask"] and HAVE["distributed"]), reason="needs dask.distributed")
+def test_dask_logistic_regression_on_a_local_cluster(tmp_path):
+    sys.path.insert(0, os.path.join(ROOT, "examples"))
+    import dask_logistic
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the cluster's shutdown chatter
+        r = dask_logistic.run(rows=4000, features=5, chunk_rows=500, memory_mib=512,
+                              processes=False, folder=str(tmp_path))
+    np.testing.assert_allclose(r["grad"], r["ref"], rtol=1e-10)
+    assert "da." in r["source"] or "lax" not in r["source"]
+
+
+# ---- the GPU script: parses, imports, and says why it does nothing without a GPU
+
+
+def test_gpu_script_exits_clearly_without_a_gpu():
+    path = os.path.join(ROOT, "benchmarks", "gpu", "run_gpu.py")
+    with open(path) as fh:
+        compile(fh.read(), path, "exec")
+    if HAVE["cupy"]:
+        pytest.skip("CuPy is installed: the script would run the GPU benchmark")
+    p = subprocess.run([sys.executable, path], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONPATH": ROOT})
+    assert p.returncode == 1 and "needs a CUDA GPU and CuPy" in p.stderr
