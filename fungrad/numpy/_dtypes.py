@@ -4,8 +4,15 @@ issubdtype, isdtype, and the abstract scalar classes.
 
 Imports: _core.
 """
+from __future__ import annotations
+
+import builtins
+
+from typing import Any
+
 import numpy as np
 
+from fungrad._core.typing import ArrayLike, DTypeLike
 from fungrad._core.trace import Tracer, get_aval
 
 __all__ = [
@@ -48,39 +55,39 @@ def _dtype_arg(x):
     return x
 
 
-def finfo(dtype):
+def finfo(dtype: DTypeLike) -> np.finfo[Any]:
     """Machine limits of a float dtype (or of an array's / traced value's dtype)."""
     if isinstance(dtype, Tracer):
         dtype = get_aval(dtype).dtype
     return np.finfo(dtype)
 
 
-def iinfo(int_type):
+def iinfo(int_type: DTypeLike) -> np.iinfo[Any]:
     if isinstance(int_type, Tracer):
         int_type = get_aval(int_type).dtype
     return np.iinfo(int_type)
 
 
-def result_type(*arrays_and_dtypes):
+def result_type(*arrays_and_dtypes: ArrayLike | DTypeLike) -> np.dtype[Any]:
     """numpy's result_type (NEP 50: Python scalars are weak), traced values included."""
     return np.result_type(*[_dtype_arg(a) for a in arrays_and_dtypes])
 
 
-def promote_types(type1, type2):
+def promote_types(type1: DTypeLike, type2: DTypeLike) -> np.dtype[Any]:
     return np.promote_types(type1, type2)
 
 
-def can_cast(from_, to, casting="safe"):
+def can_cast(from_: Any, to: DTypeLike, casting: str = "safe") -> builtins.bool:
     if isinstance(from_, Tracer):
         from_ = get_aval(from_).dtype
     return np.can_cast(from_, to, casting)
 
 
-def issubdtype(arg1, arg2):
+def issubdtype(arg1: DTypeLike, arg2: DTypeLike) -> builtins.bool:
     return np.issubdtype(arg1, arg2)
 
 
-def isdtype(dtype, kind):
+def isdtype(dtype: DTypeLike, kind: Any) -> builtins.bool:
     return np.isdtype(np.dtype(dtype), kind)
 
 

@@ -6,10 +6,15 @@ one operand uses and the output does not are summed first.
 
 Imports: _core, lax, numpy._promote.
 """
+from __future__ import annotations
+
+from typing import Any
+
 import string
 
 import numpy as np
 
+from fungrad._core.typing import Array, ArrayLike, DTypeLike
 from fungrad._core.trace import get_aval
 from fungrad import _lax as lax
 from fungrad.numpy._promote import asarray, cast, promote
@@ -124,8 +129,10 @@ def _contract(x, xt, y, yt, keep):
     return out, ot
 
 
-def einsum(subscripts, /, *operands, out=None, optimize="greedy", precision=None,
-           preferred_element_type=None, _dot_general=None, dtype=None, casting="safe"):
+def einsum(subscripts: Any, /, *operands: ArrayLike, out: None = None, optimize: str | bool = "greedy",
+        precision: Any = None,
+           preferred_element_type: DTypeLike | None = None, _dot_general: Any = None,
+           dtype: DTypeLike | None = None, casting: str = "safe") -> Array:
     """Einstein summation (numpy.einsum): repeated indices, ellipses, any number of operands,
     contracted in numpy's greedy order."""
     if out is not None:

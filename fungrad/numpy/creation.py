@@ -5,8 +5,13 @@ meshgrid of traced arrays are differentiable.
 
 Imports: _core, lax, numpy._promote, numpy.shape, numpy.indexing.
 """
+from __future__ import annotations
+
+from typing import Any, Callable
+
 import numpy as np
 
+from fungrad._core.typing import Array, ArrayLike, DTypeLike, Shape
 from fungrad._core.dtypes import is_float
 from fungrad._core.trace import Tracer, get_aval
 from fungrad._core.tree import tree_leaves
@@ -27,7 +32,8 @@ def _contains_tracer(obj):
     return any(isinstance(x, Tracer) for x in tree_leaves(obj))
 
 
-def array(object, dtype=None, copy=True, order="K", ndmin=0):
+def array(object: ArrayLike, dtype: DTypeLike | None = None, copy: bool = True, order: str = "K",
+        ndmin: int = 0) -> Array:
     """Like numpy.array; a (nested) list containing traced values is stacked into a traced array."""
     if isinstance(object, Tracer) or (isinstance(object, (list, tuple))
                                       and _contains_tracer(object)):
@@ -41,17 +47,18 @@ def array(object, dtype=None, copy=True, order="K", ndmin=0):
                          object)
 
 
-def asarray(a, dtype=None, order=None, *, copy=None):
+def asarray(a: ArrayLike, dtype: DTypeLike | None = None, order: str | None = None, *,
+        copy: bool | None = None) -> Array:
     if isinstance(a, (list, tuple)) or isinstance(a, Tracer):
         return array(a, dtype=dtype)
     return check_numeric(np.asarray(a, dtype=dtype, order=order, copy=copy), a)
 
 
-def astype(x, dtype, /, *, copy=False):
+def astype(x: ArrayLike, dtype: DTypeLike, /, *, copy: bool = False) -> Array:
     return cast(asarray(x), np.dtype(dtype))
 
 
-def copy(a, order="K", subok=False):
+def copy(a: ArrayLike, order: str = "K", subok: bool = False) -> Array:
     """A copy of `a` (a traced value is immutable, so it is its own copy)."""
     if isinstance(a, Tracer):
         return a
@@ -83,7 +90,8 @@ bartlett, blackman, hamming, hanning, kaiser = (np.bartlett, np.blackman, np.ham
 tri = np.tri
 
 
-def full(shape, fill_value, dtype=None, order="C"):
+def full(shape: int | Shape, fill_value: ArrayLike, dtype: DTypeLike | None = None,
+        order: str = "C") -> Array:
     """numpy.full; a traced fill value is broadcast (differentiable)."""
     if isinstance(fill_value, Tracer):
         shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
@@ -92,7 +100,8 @@ def full(shape, fill_value, dtype=None, order="C"):
     return check_numeric(np.full(shape, fill_value, dtype, order), fill_value)
 
 
-def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = True, retstep: bool = False,
+        dtype: DTypeLike | None = None, axis: int = 0) -> Array | tuple[Array, Array]:
     """numpy.linspace; traced ends give a traced (differentiable) result."""
     if not isinstance(start, Tracer) and not isinstance(stop, Tracer):
         return np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
@@ -116,7 +125,8 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     return (out, step) if retstep else out
 
 
-def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+def logspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = True, base: ArrayLike = 10.0,
+        dtype: DTypeLike | None = None, axis: int = 0) -> Array:
     if not any(isinstance(v, Tracer) for v in (start, stop, base)):
         return np.logspace(start, stop, num, endpoint, base, dtype, axis)
     from fungrad.numpy.ufuncs import power
@@ -124,7 +134,8 @@ def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
     return out if dtype is None else cast(out, np.dtype(dtype))
 
 
-def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+def geomspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = True,
+        dtype: DTypeLike | None = None, axis: int = 0) -> Array:
     if not isinstance(start, Tracer) and not isinstance(stop, Tracer):
         return np.geomspace(start, stop, num, endpoint, dtype, axis)
     from fungrad.numpy.ufuncs import exp, log
@@ -132,7 +143,8 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     return out if dtype is None else cast(out, np.dtype(dtype))
 
 
-def fromfunction(function, shape, *, dtype=float, **kwargs):
+def fromfunction(function: Callable[..., Any], shape: int | Shape, *, dtype: DTypeLike = float,
+        **kwargs: Any) -> Array:
     return function(*np.indices(shape, dtype=dtype), **kwargs)
 
 
@@ -140,7 +152,7 @@ def _tri_mask(shape, k):
     return np.tri(shape[-2], shape[-1], k, dtype=bool)
 
 
-def tril(m, k=0):
+def tril(m: ArrayLike, k: int = 0) -> Array:
     """The lower triangle (entries above diagonal k zeroed) of the last two axes."""
     x = _asarray(m)
     shape = get_aval(x).shape
@@ -151,7 +163,7 @@ def tril(m, k=0):
     return lax.select(_tri_mask(shape, k), x, zero)
 
 
-def triu(m, k=0):
+def triu(m: ArrayLike, k: int = 0) -> Array:
     """The upper triangle (entries below diagonal k zeroed) of the last two axes."""
     x = _asarray(m)
     shape = get_aval(x).shape
@@ -162,7 +174,7 @@ def triu(m, k=0):
     return lax.select(_tri_mask(shape, k - 1), zero, x)
 
 
-def diag(v, k=0):
+def diag(v: ArrayLike, k: int = 0) -> Array:
     """A 1-d array's diagonal matrix (on diagonal k), or a 2-d array's k-th diagonal."""
     x = _asarray(v)
     shape = get_aval(x).shape
@@ -177,12 +189,12 @@ def diag(v, k=0):
     return lax.scatter_add(np.zeros((n, n), get_aval(x).dtype), x, ("array", "array"), [i, j])
 
 
-def diagflat(v, k=0):
+def diagflat(v: ArrayLike, k: int = 0) -> Array:
     x = _asarray(v)
     return diag(lax.reshape(x, (get_aval(x).size,)), k)
 
 
-def vander(x, N=None, increasing=False):
+def vander(x: ArrayLike, N: int | None = None, increasing: bool = False) -> Array:
     """The Vandermonde matrix [x**(N-1), ..., x, 1] (increasing: reversed): running products
     of x, so gradients are finite at x == 0."""
     x = _asarray(x)
@@ -205,7 +217,7 @@ def vander(x, N=None, increasing=False):
     return out
 
 
-def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+def meshgrid(*xi: ArrayLike, copy: bool = True, sparse: bool = False, indexing: str = "xy") -> list[Array]:
     """Coordinate arrays from 1-d coordinate vectors (traced ones too)."""
     if indexing not in ("xy", "ij"):
         raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
@@ -227,17 +239,18 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
     return [lax.broadcast_to(o, full_shape) for o in out]
 
 
-def zeros_like(a, dtype=None, shape=None):
+def zeros_like(a: ArrayLike, dtype: DTypeLike | None = None, shape: int | Shape | None = None) -> Array:
     return np.zeros(_shape_of(a) if shape is None else shape, _dtype_of(a, dtype))
 
 
-def ones_like(a, dtype=None, shape=None):
+def ones_like(a: ArrayLike, dtype: DTypeLike | None = None, shape: int | Shape | None = None) -> Array:
     return np.ones(_shape_of(a) if shape is None else shape, _dtype_of(a, dtype))
 
 
-def empty_like(a, dtype=None, shape=None):
+def empty_like(a: ArrayLike, dtype: DTypeLike | None = None, shape: int | Shape | None = None) -> Array:
     return zeros_like(a, dtype, shape)
 
 
-def full_like(a, fill_value, dtype=None, shape=None):
+def full_like(a: ArrayLike, fill_value: ArrayLike, dtype: DTypeLike | None = None,
+        shape: int | Shape | None = None) -> Array:
     return np.full(_shape_of(a) if shape is None else shape, fill_value, _dtype_of(a, dtype))

@@ -8,8 +8,13 @@ real <-> complex paths (rfft, irfft, hfft, ihfft) differentiate with real inputs
 
 Imports: _core, lax, numpy._promote, numpy.shape.
 """
+from __future__ import annotations
+
+from typing import Sequence
+
 import numpy as np
 
+from fungrad._core.typing import Array, ArrayLike, DTypeLike
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
 from fungrad import _lax as lax
@@ -133,78 +138,86 @@ def _one(n):
     return None if n is None else (n,)
 
 
-def fft(a, n=None, axis=-1, norm=None):
+def fft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: str | None = None) -> Array:
     return _c2c(a, _one(n), (axis,), norm, False, "fft")
 
 
-def ifft(a, n=None, axis=-1, norm=None):
+def ifft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: str | None = None) -> Array:
     return _c2c(a, _one(n), (axis,), norm, True, "ifft")
 
 
-def rfft(a, n=None, axis=-1, norm=None):
+def rfft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: str | None = None) -> Array:
     return _r2c(a, _one(n), (axis,), norm, "rfft")
 
 
-def irfft(a, n=None, axis=-1, norm=None):
+def irfft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: str | None = None) -> Array:
     return _c2r(a, _one(n), (axis,), norm, "irfft")
 
 
-def fftn(a, s=None, axes=None, norm=None):
+def fftn(a: ArrayLike, s: Sequence[int] | None = None, axes: int | Sequence[int] | None = None,
+        norm: str | None = None) -> Array:
     return _c2c(a, s, axes, norm, False, "fftn")
 
 
-def ifftn(a, s=None, axes=None, norm=None):
+def ifftn(a: ArrayLike, s: Sequence[int] | None = None, axes: int | Sequence[int] | None = None,
+        norm: str | None = None) -> Array:
     return _c2c(a, s, axes, norm, True, "ifftn")
 
 
-def rfftn(a, s=None, axes=None, norm=None):
+def rfftn(a: ArrayLike, s: Sequence[int] | None = None, axes: int | Sequence[int] | None = None,
+        norm: str | None = None) -> Array:
     return _r2c(a, s, axes, norm, "rfftn")
 
 
-def irfftn(a, s=None, axes=None, norm=None):
+def irfftn(a: ArrayLike, s: Sequence[int] | None = None, axes: int | Sequence[int] | None = None,
+        norm: str | None = None) -> Array:
     return _c2r(a, s, axes, norm, "irfftn")
 
 
-def fft2(a, s=None, axes=(-2, -1), norm=None):
+def fft2(a: ArrayLike, s: Sequence[int] | None = None, axes: int | Sequence[int] = (-2, -1),
+        norm: str | None = None) -> Array:
     return fftn(a, s, axes, norm)
 
 
-def ifft2(a, s=None, axes=(-2, -1), norm=None):
+def ifft2(a: ArrayLike, s: Sequence[int] | None = None, axes: int | Sequence[int] = (-2, -1),
+        norm: str | None = None) -> Array:
     return ifftn(a, s, axes, norm)
 
 
-def rfft2(a, s=None, axes=(-2, -1), norm=None):
+def rfft2(a: ArrayLike, s: Sequence[int] | None = None, axes: int | Sequence[int] = (-2, -1),
+        norm: str | None = None) -> Array:
     return rfftn(a, s, axes, norm)
 
 
-def irfft2(a, s=None, axes=(-2, -1), norm=None):
+def irfft2(a: ArrayLike, s: Sequence[int] | None = None, axes: int | Sequence[int] = (-2, -1),
+        norm: str | None = None) -> Array:
     return irfftn(a, s, axes, norm)
 
 
 _SWAP = {None: "forward", "backward": "forward", "ortho": "ortho", "forward": "backward"}
 
 
-def hfft(a, n=None, axis=-1, norm=None):
+def hfft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: str | None = None) -> Array:
     """FFT of a signal with Hermitian symmetry (given as its first half): real output."""
     if norm not in _NORMS:
         _scale(None, norm, 1, False)
     return irfft(_cp.conj(_complex(_inexact(a))), n, axis, _SWAP[norm])
 
 
-def ihfft(a, n=None, axis=-1, norm=None):
+def ihfft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: str | None = None) -> Array:
     """Inverse of hfft: the half spectrum of a real signal."""
     if norm not in _NORMS:
         _scale(None, norm, 1, False)
     return _cp.conj(rfft(a, n, axis, _SWAP[norm]))
 
 
-def fftfreq(n, d=1.0, *, dtype=None):
+def fftfreq(n: int, d: float = 1.0, *, dtype: DTypeLike | None = None) -> Array:
     """Sample frequencies of fft (a concrete array)."""
     out = np.fft.fftfreq(int(n), d)
     return out if dtype is None else out.astype(dtype)
 
 
-def rfftfreq(n, d=1.0, *, dtype=None):
+def rfftfreq(n: int, d: float = 1.0, *, dtype: DTypeLike | None = None) -> Array:
     out = np.fft.rfftfreq(int(n), d)
     return out if dtype is None else out.astype(dtype)
 
@@ -230,12 +243,12 @@ def _roll_axes(x, axes, shift_of):
     return x
 
 
-def fftshift(x, axes=None):
+def fftshift(x: ArrayLike, axes: int | Sequence[int] | None = None) -> Array:
     """Shift the zero-frequency term to the center."""
     return _roll_axes(x, axes, lambda n: n // 2)
 
 
-def ifftshift(x, axes=None):
+def ifftshift(x: ArrayLike, axes: int | Sequence[int] | None = None) -> Array:
     return _roll_axes(x, axes, lambda n: -(n // 2))
 
 __all__ = [

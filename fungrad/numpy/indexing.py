@@ -7,8 +7,13 @@ under jit and vmap.
 
 Imports: _core, lax, numpy._promote, numpy.ufuncs.
 """
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
 import numpy as np
 
+from fungrad._core.typing import Array, ArrayLike, Shape
 from fungrad._core.errors import ConcretizationError, ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
@@ -157,7 +162,7 @@ def getitem(a, idx):
     return lax.getitem(x, spec, arrays)
 
 
-def diagonal(a, offset=0, axis1=0, axis2=1):
+def diagonal(a: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Array:
     """The diagonal of the 2-D slices over (axis1, axis2), appended as the last axis."""
     x = asarray(a)
     aval = get_aval(x)
@@ -178,7 +183,7 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
     return lax.getitem(x, spec, [i, j])
 
 
-def trace(a, offset=0, axis1=0, axis2=1):
+def trace(a: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Array:
     return lax.reduce_sum(diagonal(a, offset, axis1, axis2), (get_aval(asarray(a)).ndim - 2,))
 
 
@@ -222,7 +227,8 @@ def compact(values, keep, size, fill_value):
     return lax.getitem(out, (("slice", 0, size, None),))
 
 
-def nonzero(a, *, size=None, fill_value=None):
+def nonzero(a: ArrayLike, *, size: int | None = None, fill_value: ArrayLike | None = None) -> tuple[Array,
+        ...]:
     """The indices of the nonzero entries, one int64 array per axis. Under jit/vmap give
     `size=` (padded with `fill_value`, default 0, or cut)."""
     x = asarray(a)
@@ -261,12 +267,12 @@ def _truth(x):
     return x if get_aval(x).dtype == np.bool_ else lax.ne(x, np.zeros((), get_aval(x).dtype))
 
 
-def flatnonzero(a, *, size=None, fill_value=None):
+def flatnonzero(a: ArrayLike, *, size: int | None = None, fill_value: ArrayLike | None = None) -> Array:
     x = asarray(a)
     return nonzero(lax.reshape(x, (get_aval(x).size,)), size=size, fill_value=fill_value)[0]
 
 
-def argwhere(a, *, size=None, fill_value=None):
+def argwhere(a: ArrayLike, *, size: int | None = None, fill_value: ArrayLike | None = None) -> Array:
     """The indices of the nonzero entries as an (n, ndim) array."""
     x = asarray(a)
     if get_aval(x).ndim == 0:  # numpy: one row (nonzero) or none, with no columns
@@ -277,7 +283,8 @@ def argwhere(a, *, size=None, fill_value=None):
     return cols[0] if len(cols) == 1 else lax.concatenate(cols, 1)
 
 
-def compress(condition, a, axis=None, *, size=None, fill_value=0, out=None):
+def compress(condition: ArrayLike, a: ArrayLike, axis: int | tuple[int, ...] | None = None, *,
+        size: int | None = None, fill_value: int = 0, out: None = None) -> Array:
     """The slices of `a` along `axis` where `condition` is true (flattened when axis is None).
     Under jit/vmap give `size=`."""
     x = asarray(a)
@@ -311,7 +318,7 @@ def compress(condition, a, axis=None, *, size=None, fill_value=0, out=None):
                       lax.broadcast_to(fill, get_aval(picked).shape))
 
 
-def extract(condition, arr, *, size=None, fill_value=0):
+def extract(condition: ArrayLike, arr: ArrayLike, *, size: int | None = None, fill_value: int = 0) -> Array:
     c = asarray(condition)
     x = asarray(arr)
     c = np.ravel(c) if isinstance(c, np.ndarray) else lax.reshape(c, (get_aval(c).size,))
@@ -356,8 +363,9 @@ def _fill_for(dtype, fill_value):
     return np.iinfo(dtype).max
 
 
-def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
-         indices_are_sorted=False, fill_value=None):
+def take(a: ArrayLike, indices: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None,
+        mode: str | None = None, unique_indices: bool = False,
+         indices_are_sorted: bool = False, fill_value: ArrayLike | None = None) -> Array:
     """Entries of `a` at `indices` along `axis` (flattened when None). mode: numpy's 'raise'
     (default), 'wrap', 'clip', or jax's 'fill' (out-of-bounds give fill_value, NaN for floats)."""
     if out is not None:
@@ -381,7 +389,8 @@ def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
                       lax.broadcast_to(fill, get_aval(res).shape))
 
 
-def take_along_axis(arr, indices, axis=-1, mode=None, fill_value=None):
+def take_along_axis(arr: ArrayLike, indices: ArrayLike, axis: int = -1, mode: str | None = None,
+        fill_value: ArrayLike | None = None) -> Array:
     """numpy.take_along_axis (axis None: the flattened array); differentiable in `arr`."""
     x = asarray(arr)
     idx = asarray(indices)
@@ -403,7 +412,7 @@ def take_along_axis(arr, indices, axis=-1, mode=None, fill_value=None):
     return lax.select(lax.broadcast_to(valid, shape), res, lax.broadcast_to(fill, shape))
 
 
-def choose(a, choices, out=None, mode="raise"):
+def choose(a: ArrayLike, choices: Sequence[ArrayLike], out: None = None, mode: str = "raise") -> Array:
     """numpy.choose: entry i from choices[a[i]] (broadcast together)."""
     idx = asarray(a)
     cs = [asarray(c) for c in choices]
@@ -417,7 +426,7 @@ def choose(a, choices, out=None, mode="raise"):
     return lax.reshape(_take_along(stacked, lax.reshape(idx, (1, *shape)), 0), shape)
 
 
-def select(condlist, choicelist, default=0):
+def select(condlist: Sequence[ArrayLike], choicelist: Sequence[ArrayLike], default: ArrayLike = 0) -> Array:
     """The first choice whose condition holds, elementwise; `default` elsewhere."""
     from fungrad.numpy.ufuncs import where
     if len(condlist) != len(choicelist):
@@ -442,7 +451,8 @@ def _functional(name, a, inplace):
             f"transforms. Fix: use the returned array, {name}(..., inplace=False), or x.at[...].")
 
 
-def put_along_axis(arr, indices, values, axis, inplace=True, *, mode=None):
+def put_along_axis(arr: ArrayLike, indices: ArrayLike, values: ArrayLike, axis: int | tuple[int, ...],
+        inplace: bool = True, *, mode: str | None = None) -> Array | None:
     """numpy.put_along_axis. On a numpy array with inplace=True it writes into it, as numpy;
     with inplace=False (or traced values) it returns the updated array (differentiable)."""
     _functional("put_along_axis", arr, inplace)
@@ -463,7 +473,8 @@ def put_along_axis(arr, indices, values, axis, inplace=True, *, mode=None):
     return _scatter.scatter(x, lax.broadcast_to(v, shape), spec, arrays)
 
 
-def put(a, ind, v, mode="raise", *, inplace=True):
+def put(a: ArrayLike, ind: ArrayLike, v: ArrayLike, mode: str = "raise", *,
+        inplace: bool = True) -> Array | None:
     """numpy.put on the flattened array (functional for traced values, as put_along_axis)."""
     _functional("put", a, inplace)
     if inplace and not isinstance(v, Tracer) and not isinstance(ind, Tracer):
@@ -485,7 +496,7 @@ def put(a, ind, v, mode="raise", *, inplace=True):
     return lax.reshape(out, get_aval(x).shape)
 
 
-def place(arr, mask, vals, *, inplace=True):
+def place(arr: ArrayLike, mask: ArrayLike, vals: ArrayLike, *, inplace: bool = True) -> Array | None:
     """numpy.place: the entries where `mask` take `vals` in order (cyclically)."""
     _functional("place", arr, inplace)
     if inplace and not isinstance(vals, Tracer) and not isinstance(mask, Tracer):
@@ -498,7 +509,7 @@ def place(arr, mask, vals, *, inplace=True):
     return put(arr, idx, vals, inplace=False)
 
 
-def fill_diagonal(a, val, wrap=False, *, inplace=True):
+def fill_diagonal(a: ArrayLike, val: ArrayLike, wrap: bool = False, *, inplace: bool = True) -> Array | None:
     """numpy.fill_diagonal (functional for traced values)."""
     _functional("fill_diagonal", a, inplace)
     if inplace and not isinstance(val, Tracer) and not isinstance(a, Tracer):
@@ -521,45 +532,45 @@ def fill_diagonal(a, val, wrap=False, *, inplace=True):
 
 
 # ---- index builders (concrete)
-def diag_indices(n, ndim=2):
+def diag_indices(n: int, ndim: int = 2) -> tuple[Array, ...]:
     return tuple(np.asarray(i, np.int64) for i in np.diag_indices(n, ndim))
 
 
-def diag_indices_from(arr):
+def diag_indices_from(arr: ArrayLike) -> tuple[Array, ...]:
     shape = get_aval(asarray(arr)).shape
     if len(shape) < 2 or len(set(shape)) != 1:
         raise ValueError("All dimensions of input must be of equal length")
     return diag_indices(shape[0], len(shape))
 
 
-def tril_indices(n, k=0, m=None):
+def tril_indices(n: int, k: int = 0, m: ArrayLike | None = None) -> tuple[Array, ...]:
     return tuple(np.asarray(i, np.int64) for i in np.tril_indices(n, k, m))
 
 
-def triu_indices(n, k=0, m=None):
+def triu_indices(n: int, k: int = 0, m: ArrayLike | None = None) -> tuple[Array, ...]:
     return tuple(np.asarray(i, np.int64) for i in np.triu_indices(n, k, m))
 
 
-def tril_indices_from(arr, k=0):
+def tril_indices_from(arr: ArrayLike, k: int = 0) -> tuple[Array, ...]:
     shape = get_aval(asarray(arr)).shape
     if len(shape) != 2:
         raise ValueError("input array must be 2-d")
     return tril_indices(shape[-2], k, shape[-1])
 
 
-def triu_indices_from(arr, k=0):
+def triu_indices_from(arr: ArrayLike, k: int = 0) -> tuple[Array, ...]:
     shape = get_aval(asarray(arr)).shape
     if len(shape) != 2:
         raise ValueError("input array must be 2-d")
     return triu_indices(shape[-2], k, shape[-1])
 
 
-def mask_indices(n, mask_func, k=0):
+def mask_indices(n: int, mask_func: Callable[..., Any], k: int = 0) -> tuple[Array, ...]:
     m = np.asarray(mask_func(np.ones((n, n), int), k))
     return tuple(np.asarray(i, np.int64) for i in np.nonzero(m != 0))
 
 
-def ix_(*args):
+def ix_(*args: ArrayLike) -> tuple[Array, ...]:
     """Open-mesh index arrays from 1-d sequences (traced ones too)."""
     out = []
     n = len(args)
@@ -575,7 +586,8 @@ def ix_(*args):
     return tuple(out)
 
 
-def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
+def ravel_multi_index(multi_index: Sequence[ArrayLike], dims: Shape, mode: str = "raise",
+        order: str = "C") -> Array:
     """Flat indices from a tuple of index arrays (traceable; mode 'raise' assumes in bounds)."""
     dims = tuple(int(d) for d in dims)
     if len(multi_index) != len(dims):
@@ -595,7 +607,7 @@ def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
     return out
 
 
-def unravel_index(indices, shape):
+def unravel_index(indices: ArrayLike, shape: int | Shape) -> tuple[Array, ...]:
     """A tuple of coordinate arrays from flat indices (traceable)."""
     shape = tuple(int(d) for d in shape)
     idx = asarray(indices)

@@ -12,12 +12,17 @@ subgradient 0 at the zero vector (every ord, axis case of numpy.linalg.norm).
 Imports: _core, lax, _api (custom_jvp), numpy._promote, numpy.reductions, numpy.shape,
 numpy.ufuncs, numpy.indexing.
 """
+from __future__ import annotations
+
+from typing import Sequence
+
 import collections
 import functools
 import string
 
 import numpy as np
 
+from fungrad._core.typing import Array, ArrayLike, DTypeLike
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
 from fungrad import _lax as lax
@@ -32,7 +37,7 @@ def _nd(x):
     return get_aval(x).ndim
 
 
-def matmul(a, b):
+def matmul(a: ArrayLike, b: ArrayLike) -> Array:
     """Matrix product with numpy's rules: 1-D operands are promoted, leading axes broadcast."""
     x, y = promote(asarray(a), asarray(b))
     xn, yn = _nd(x), _nd(y)
@@ -86,12 +91,12 @@ def inner(a, b):
     return lax.dot_general(x, y, (((_nd(x) - 1,), (_nd(y) - 1,)), ((), ())))
 
 
-def outer(a, b):
+def outer(a: ArrayLike, b: ArrayLike) -> Array:
     x, y = promote(ravel(a), ravel(b))
     return lax.mul(lax.reshape(x, (get_aval(x).size, 1)), y)
 
 
-def tensordot(a, b, axes=2):
+def tensordot(a: ArrayLike, b: ArrayLike, axes: int | Sequence[int] = 2) -> Array:
     x, y = promote(asarray(a), asarray(b))
     if isinstance(axes, int):
         xa = tuple(range(_nd(x) - axes, _nd(x)))
@@ -216,7 +221,7 @@ def _need_matrix(x, name, fn, square=True):
                          f"array of shape (..., n, {'n' if square else 'm'}).")
 
 
-def matrix_transpose(x):
+def matrix_transpose(x: ArrayLike) -> Array:
     """Swap the last two axes (array API)."""
     x = asarray(x)
     if _nd(x) < 2:
@@ -232,7 +237,7 @@ def _sym(a):
     return lax.mul(lax.add(a, _mH(a)), np.asarray(0.5, get_aval(a).dtype))
 
 
-def det(a):
+def det(a: ArrayLike) -> Array:
     """Determinant over the last two axes; the gradient at a singular matrix is the cofactor
     matrix adj(a)^T (finite), as JAX."""
     a = _float(a)
@@ -240,7 +245,7 @@ def det(a):
     return _ld.det(a)
 
 
-def slogdet(a):
+def slogdet(a: ArrayLike) -> tuple[Array, Array]:
     """(sign, log|det a|) over the last two axes."""
     a = _float(a)
     _need_matrix(a, "a", "slogdet")
@@ -254,7 +259,7 @@ def _broadcast_lead(a, b, nb):
     return lax.broadcast_to(a, (*lead, *sa[-2:])), lax.broadcast_to(b, (*lead, *sb[len(sb) - nb:]))
 
 
-def solve(a, b):
+def solve(a: ArrayLike, b: ArrayLike) -> Array:
     """Solve a x = b. b is a vector (..., n) only when it is 1-D (numpy 2 semantics); otherwise
     (..., n, k), leading axes broadcast."""
     a, b = promote_inexact(asarray(a), asarray(b))
@@ -273,14 +278,14 @@ def solve(a, b):
     return _ld.solve(a2, b2)
 
 
-def inv(a):
+def inv(a: ArrayLike) -> Array:
     """Inverse over the last two axes (a solve with the identity)."""
     a = _float(a)
     _need_matrix(a, "a", "inv")
     return _ld.inv(a)
 
 
-def cholesky(a, *, upper=False):
+def cholesky(a: ArrayLike, *, upper: bool = False) -> Array:
     """Cholesky factor of the symmetrized (a + a^H)/2: lower L with a = L L^H, or upper=True for
     U = L^H. A matrix that is not positive definite gives NaN, as JAX (no exception)."""
     a = _float(a)
@@ -289,7 +294,7 @@ def cholesky(a, *, upper=False):
     return _mH(L) if upper else L
 
 
-def eigh(a, UPLO="L", symmetrize_input=True):
+def eigh(a: ArrayLike, UPLO: str = "L", symmetrize_input: bool = True) -> tuple[Array, Array]:
     """Eigenvalues (ascending) and eigenvectors of a symmetric/Hermitian matrix."""
     if UPLO not in ("L", "U"):
         raise ValueError(f"eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
@@ -300,11 +305,11 @@ def eigh(a, UPLO="L", symmetrize_input=True):
     return EighResult(*_ld.eigh(a, lower=UPLO == "L"))
 
 
-def eigvalsh(a, UPLO="L"):
+def eigvalsh(a: ArrayLike, UPLO: str = "L") -> Array:
     return eigh(a, UPLO)[0]
 
 
-def eig(a):
+def eig(a: ArrayLike) -> tuple[Array, Array]:
     """Eigenvalues and unit eigenvectors of a general square matrix, always complex (as JAX;
     numpy returns real arrays when every eigenvalue is real)."""
     a = _float(a)
@@ -312,11 +317,12 @@ def eig(a):
     return EigResult(*_ld.eig(a))
 
 
-def eigvals(a):
+def eigvals(a: ArrayLike) -> Array:
     return eig(a)[0]
 
 
-def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
+def svd(a: ArrayLike, full_matrices: bool = True, compute_uv: bool = True,
+        hermitian: bool = False) -> Array | tuple[Array, Array, Array]:
     """U, S, Vh with a = U diag(S) Vh (numpy's defaults). The derivative is defined for
     full_matrices=False or square a; it is inf/NaN where singular values repeat."""
     a = _float(a)
@@ -327,13 +333,13 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     return SVDResult(u, s, vh)
 
 
-def svdvals(x):
+def svdvals(x: ArrayLike) -> Array:
     x = _float(x)
     _need_matrix(x, "x", "svdvals", square=False)
     return _ld.svd(x, compute_uv=False)[0]
 
 
-def qr(a, mode="reduced"):
+def qr(a: ArrayLike, mode: str = "reduced") -> Array | tuple[Array, Array]:
     """QR decomposition; mode 'reduced' (Q, R), 'complete' (Q, R) or 'r' (R only)."""
     if mode not in ("reduced", "complete", "r"):
         raise ValueError(f"qr: mode must be 'reduced', 'complete' or 'r', got {mode!r}")
@@ -372,7 +378,8 @@ def _pinv_jvp(rtol, primals, tangents):
     return p, t1 + t2 + t3
 
 
-def pinv(a, rtol=None, hermitian=False, *, rcond=None):
+def pinv(a: ArrayLike, rtol: float | None = None, hermitian: bool = False, *,
+        rcond: float | None = None) -> Array:
     """Moore-Penrose pseudo-inverse from the SVD; singular values at or below rtol * max(s) are
     dropped (default rtol = 10 max(m, n) eps, as JAX). Its derivative is Golub & Pereyra's (exact
     for fixed rank)."""
@@ -385,7 +392,7 @@ def pinv(a, rtol=None, hermitian=False, *, rcond=None):
     return _pinv(a, float(rtol))
 
 
-def lstsq(a, b, rcond=None):
+def lstsq(a: ArrayLike, b: ArrayLike, rcond: float | None = None) -> tuple[Array, Array, Array, Array]:
     """Least-squares solution (x, residuals, rank, s) of a x = b via the pseudo-inverse. residuals
     is the squared residual norm per column when m > n (also when rank < n, unlike numpy, since
     the rank is a traced value), else an empty array."""
@@ -411,7 +418,7 @@ def lstsq(a, b, rcond=None):
     return x, resid, rank, s
 
 
-def matrix_power(a, n):
+def matrix_power(a: ArrayLike, n: int) -> Array:
     """a to the integer power n by repeated squaring (n < 0: of the inverse)."""
     a = _float(a)
     _need_matrix(a, "a", "matrix_power")
@@ -432,7 +439,7 @@ def matrix_power(a, n):
     return result
 
 
-def matrix_rank(M, rtol=None, *, tol=None):
+def matrix_rank(M: ArrayLike, rtol: float | None = None, *, tol: ArrayLike | None = None) -> Array:
     """Number of singular values above tol (default max(s) * max(m, n) * eps, as numpy)."""
     M = _float(M)
     if _nd(M) < 2:
@@ -448,7 +455,7 @@ def matrix_rank(M, rtol=None, *, tol=None):
     return _sum(lax.convert_element_type(lax.gt(s, thresh), np.int64), axis=-1)
 
 
-def cond(x, p=None):
+def cond(x: ArrayLike, p: ArrayLike | None = None) -> Array:
     """Condition number: s_max / s_min for p None / 2 (s_min / s_max for -2), else
     norm(x, p) * norm(inv(x), p)."""
     x = _float(x)
@@ -536,7 +543,8 @@ def _matrix_norm(x, ord, axes, keepdims):
     raise ValueError(f"norm: invalid norm order {ord!r} for matrices")
 
 
-def norm(x, ord=None, axis=None, keepdims=False):
+def norm(x: ArrayLike, ord: int | float | str | None = None, axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False) -> Array:
     """numpy.linalg.norm: vector norms (ord None/2, inf, -inf, 0, 1, any p) over one axis,
     matrix norms ('fro', 'nuc', 1, -1, 2, -2, inf, -inf) over two; axis=None means the 2-norm of
     the flattened array when ord is None, else the vector/matrix norm of a 1-D/2-D array.
@@ -566,7 +574,8 @@ def norm(x, ord=None, axis=None, keepdims=False):
     raise ValueError(f"norm: improper number of dimensions to norm (axis={axis})")
 
 
-def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
+def vector_norm(x: ArrayLike, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False,
+        ord: int | float | str = 2) -> Array:
     """Array API vector norm: over all axes (flattened) by default, or over the axes given."""
     x = _float(x, "x")
     nd = _nd(x)
@@ -580,14 +589,14 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
     return _vector_norm(x, ord, axes, keepdims)
 
 
-def matrix_norm(x, /, *, keepdims=False, ord="fro"):
+def matrix_norm(x: ArrayLike, /, *, keepdims: bool = False, ord: int | float | str = "fro") -> Array:
     x = _float(x, "x")
     _need_matrix(x, "x", "matrix_norm", square=False)
     return _matrix_norm(x, ord, (_nd(x) - 2, _nd(x) - 1), keepdims)
 
 
 # ---- products and structure
-def multi_dot(arrays):
+def multi_dot(arrays: Sequence[ArrayLike]) -> Array:
     """Product of matrices in the cheapest association order (the classic O(n^3) dynamic program
     over scalar multiplication counts); a 1-D first/last array is a row/column vector."""
     arrays = [asarray(a) for a in arrays]
@@ -631,7 +640,7 @@ def multi_dot(arrays):
     return out
 
 
-def cross(x1, x2, /, *, axis=-1):
+def cross(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
     """Cross product of 3-vectors along `axis` (leading axes broadcast)."""
     a, b = promote(asarray(x1), asarray(x2))
     if _shape(a)[axis] != 3 or _shape(b)[axis] != 3:
@@ -645,13 +654,13 @@ def cross(x1, x2, /, *, axis=-1):
     return _moveaxis(out, -1, axis)
 
 
-def vecdot(x1, x2, /, *, axis=-1):
+def vecdot(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
     """sum(conj(x1) * x2, axis) with broadcasting."""
     a, b = promote(asarray(x1), asarray(x2))
     return _sum(multiply(_cp.conj(a), b), axis=axis)
 
 
-def trace(x, /, *, offset=0, dtype=None):
+def trace(x: ArrayLike, /, *, offset: int = 0, dtype: DTypeLike | None = None) -> Array:
     """Trace over the last two axes (array API)."""
     from fungrad.numpy.indexing import trace as _trace
     x = asarray(x)
@@ -661,7 +670,7 @@ def trace(x, /, *, offset=0, dtype=None):
     return out if dtype is None else lax.convert_element_type(out, dtype)
 
 
-def diagonal(x, /, *, offset=0):
+def diagonal(x: ArrayLike, /, *, offset: int = 0) -> Array:
     """Diagonal over the last two axes (array API)."""
     from fungrad.numpy.indexing import diagonal as _diagonal
     x = asarray(x)
@@ -670,7 +679,7 @@ def diagonal(x, /, *, offset=0):
     return _diagonal(x, offset, -2, -1)
 
 
-def tensorinv(a, ind=2):
+def tensorinv(a: ArrayLike, ind: int = 2) -> Array:
     """Inverse of a as a linear map from its last axes to its first `ind` axes."""
     a = _float(a)
     s = _shape(a)
@@ -681,7 +690,7 @@ def tensorinv(a, ind=2):
     return _reshape(inv(_reshape(a, (rows, rows))), (*s[ind:], *s[:ind]))
 
 
-def tensorsolve(a, b, axes=None):
+def tensorsolve(a: ArrayLike, b: ArrayLike, axes: int | Sequence[int] | None = None) -> Array:
     """x with tensordot(a, x, x.ndim) == b."""
     a, b = promote_inexact(asarray(a), asarray(b))
     if axes is not None:

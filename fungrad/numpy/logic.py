@@ -4,8 +4,11 @@ array_equal, array_equiv, iscomplexobj, isrealobj, isscalar, iterable. Results a
 
 Imports: _core, lax, numpy._promote, numpy.ufuncs, numpy.reductions.
 """
+from __future__ import annotations
+
 import numpy as np
 
+from fungrad._core.typing import Array, ArrayLike
 from fungrad._core.dtypes import is_float
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
@@ -19,7 +22,8 @@ __all__ = ["allclose", "array_equal", "array_equiv", "isclose", "iscomplexobj", 
            "isscalar", "iterable"]
 
 
-def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+def isclose(a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
+        equal_nan: bool = False) -> Array:
     """|a - b| <= atol + rtol |b| elementwise, with numpy's treatment of infinities and NaNs."""
     x, y = promote(asarray(a), asarray(b))
     if not is_float(get_aval(x).dtype):
@@ -35,12 +39,13 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     return out
 
 
-def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+def allclose(a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
+        equal_nan: bool = False) -> Array:
     """True if every entry is close (see isclose); a 0-d boolean array."""
     return _all(isclose(a, b, rtol, atol, equal_nan))
 
 
-def array_equal(a1, a2, equal_nan=False):
+def array_equal(a1: ArrayLike, a2: ArrayLike, equal_nan: bool = False) -> Array:
     """True if both have the same shape and entries (shapes differing: False)."""
     x, y = asarray(a1), asarray(a2)
     if get_aval(x).shape != get_aval(y).shape:
@@ -52,7 +57,7 @@ def array_equal(a1, a2, equal_nan=False):
     return _all(eq)
 
 
-def array_equiv(a1, a2):
+def array_equiv(a1: ArrayLike, a2: ArrayLike) -> Array:
     """True if the arrays broadcast to one shape and are equal there."""
     x, y = asarray(a1), asarray(a2)
     try:
@@ -62,17 +67,17 @@ def array_equiv(a1, a2):
     return _all(equal(*promote(x, y)))
 
 
-def iscomplexobj(x):
+def iscomplexobj(x: ArrayLike) -> bool:
     if isinstance(x, Tracer) or isinstance(x, np.ndarray):
         return get_aval(x).dtype.kind == "c"
     return np.iscomplexobj(x)
 
 
-def isrealobj(x):
+def isrealobj(x: ArrayLike) -> bool:
     return not iscomplexobj(x)
 
 
-def isscalar(element):
+def isscalar(element: ArrayLike) -> bool:
     """True for Python and numpy scalars and for 0-d arrays and traced values (as jax.numpy:
     fungrad.numpy returns 0-d arrays where numpy returns scalars)."""
     if isinstance(element, (Tracer, np.ndarray)):
@@ -80,7 +85,7 @@ def isscalar(element):
     return bool(np.isscalar(element))
 
 
-def iterable(y):
+def iterable(y: ArrayLike) -> bool:
     if isinstance(y, Tracer):
         return get_aval(y).ndim > 0
     return np.iterable(y)

@@ -6,8 +6,13 @@ bit packing, vector products (vecdot, matvec, vecmat), and numpy's printing and 
 
 Imports: _core, _api (vmap), lax, numpy.*.
 """
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
 import numpy as np
 
+from fungrad._core.typing import Array, ArrayLike, DTypeLike
 from fungrad._core.dtypes import is_float
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
@@ -41,7 +46,8 @@ load, save, savez, savez_compressed = np.load, np.save, np.savez, np.savez_compr
 ufunc = np.ufunc
 
 
-def einsum_path(subscripts, *operands, optimize="greedy", einsum_call=False):
+def einsum_path(subscripts: Any, *operands: ArrayLike, optimize: str | bool = "greedy",
+        einsum_call: bool = False) -> tuple[list[Any], str]:
     """numpy.einsum_path on the operands' shapes (traced operands too)."""
     shapes = [np.broadcast_to(np.zeros((), get_aval(asarray(o)).dtype),
                               get_aval(asarray(o)).shape) for o in operands]
@@ -49,8 +55,9 @@ def einsum_path(subscripts, *operands, optimize="greedy", einsum_call=False):
 
 
 # ---- statistics
-def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *,
-        dtype=None):
+def cov(m: ArrayLike, y: ArrayLike | None = None, rowvar: bool = True, bias: bool = False,
+        ddof: int | None = None, fweights: ArrayLike | None = None, aweights: ArrayLike | None = None, *,
+        dtype: DTypeLike | None = None) -> Array:
     """The covariance matrix of the variables (rows, or columns with rowvar=False), numpy's
     algorithm: weights, ddof and bias included."""
     X = atleast_2d(asarray(m))
@@ -89,7 +96,8 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     return squeeze(c)
 
 
-def corrcoef(x, y=None, rowvar=True, *, dtype=None):
+def corrcoef(x: ArrayLike, y: ArrayLike | None = None, rowvar: bool = True, *,
+        dtype: DTypeLike | None = None) -> Array:
     """Pearson correlation coefficients (cov normalized by the standard deviations, clipped to
     [-1, 1] as numpy)."""
     c = cov(x, y, rowvar, dtype=dtype)
@@ -102,7 +110,8 @@ def corrcoef(x, y=None, rowvar=True, *, dtype=None):
     return clip(c, -1, 1)
 
 
-def bincount(x, weights=None, minlength=0, *, length=None):
+def bincount(x: ArrayLike, weights: ArrayLike | None = None, minlength: int = 0, *,
+        length: int | None = None) -> Array:
     """Counts (or summed weights) of each non-negative integer in `x`; differentiable in the
     weights. Under jit/vmap give `length=` (the number of bins, as jax.numpy)."""
     x = asarray(x)
@@ -168,7 +177,8 @@ def _bin_edges(a, bins, range_, weights):
     return edges
 
 
-def histogram_bin_edges(a, bins=10, range=None, weights=None):
+def histogram_bin_edges(a: ArrayLike, bins: int | ArrayLike | str = 10,
+        range: tuple[float, float] | None = None, weights: ArrayLike | None = None) -> Array:
     a = ravel(asarray(a))
     return _bin_edges(a, bins, range, weights)
 
@@ -185,7 +195,8 @@ def _bin_index(a, edges):
     return where(inside, idx, -1), nb
 
 
-def histogram(a, bins=10, range=None, weights=None, density=None):
+def histogram(a: ArrayLike, bins: int | ArrayLike | str = 10, range: tuple[float, float] | None = None,
+        weights: ArrayLike | None = None, density: bool | None = None) -> tuple[Array, Array]:
     """(counts, bin_edges) as numpy; differentiable in the weights (and, for density, through
     the edges)."""
     a = ravel(asarray(a))
@@ -206,7 +217,8 @@ def histogram(a, bins=10, range=None, weights=None, density=None):
     return counts, edges
 
 
-def histogramdd(sample, bins=10, range=None, density=None, weights=None):
+def histogramdd(sample: ArrayLike, bins: Any = 10, range: Sequence[tuple[float, float]] | None = None,
+        density: bool | None = None, weights: ArrayLike | None = None) -> tuple[Array, list[Array]]:
     """A multidimensional histogram of an (n, d) sample (or a sequence of d coordinate arrays)."""
     if isinstance(sample, (list, tuple)):
         s = stack([ravel(asarray(c)) for c in sample], 1)
@@ -247,7 +259,9 @@ def histogramdd(sample, bins=10, range=None, density=None, weights=None):
     return h, edges
 
 
-def histogram2d(x, y, bins=10, range=None, density=None, weights=None):
+def histogram2d(x: ArrayLike, y: ArrayLike, bins: Any = 10,
+        range: Sequence[tuple[float, float]] | None = None, density: bool | None = None,
+        weights: ArrayLike | None = None) -> tuple[Array, Array, Array]:
     if isinstance(bins, (int, np.integer)) or (np.ndim(bins) == 1 and len(bins) != 2):
         bins = [bins, bins]
     h, edges = histogramdd([x, y], bins, range, density, weights)
@@ -281,7 +295,8 @@ def _mode_slice(full, n, m, mode):
     raise ValueError(f"mode must be one of 'full', 'same', 'valid', got {mode!r}")
 
 
-def convolve(a, v, mode="full", *, precision=None, preferred_element_type=None):
+def convolve(a: ArrayLike, v: ArrayLike, mode: str = "full", *, precision: Any = None,
+        preferred_element_type: DTypeLike | None = None) -> Array:
     """The 1-d discrete convolution (numpy.convolve), computed directly in O(n m)."""
     a, v = promote(asarray(a), asarray(v))
     if get_aval(a).ndim != 1 or get_aval(v).ndim != 1:
@@ -295,7 +310,8 @@ def convolve(a, v, mode="full", *, precision=None, preferred_element_type=None):
     return _mode_slice(full, n, m, mode)
 
 
-def correlate(a, v, mode="valid", *, precision=None, preferred_element_type=None):
+def correlate(a: ArrayLike, v: ArrayLike, mode: str = "valid", *, precision: Any = None,
+        preferred_element_type: DTypeLike | None = None) -> Array:
     """The 1-d cross-correlation (numpy.correlate): c[k] = sum_n a[n + k] conj(v[n])."""
     a, v = promote(asarray(a), asarray(v))
     v = _conj(v)
@@ -312,7 +328,8 @@ def correlate(a, v, mode="valid", *, precision=None, preferred_element_type=None
     return _mode_slice(full, n, m, mode)
 
 
-def interp(x, xp, fp, left=None, right=None, period=None):
+def interp(x: ArrayLike, xp: ArrayLike, fp: ArrayLike, left: ArrayLike | None = None,
+        right: ArrayLike | None = None, period: ArrayLike | None = None) -> Array:
     """Piecewise-linear interpolation (numpy.interp); differentiable in x and fp (and xp)."""
     x, xp, fp = promote_inexact(asarray(x), asarray(xp), asarray(fp))
     # numpy computes in float64 (complex128)
@@ -352,7 +369,7 @@ def interp(x, xp, fp, left=None, right=None, period=None):
     return where(greater(x, lax.getitem(xp, (n - 1,))), hi, out)
 
 
-def trapezoid(y, x=None, dx=1.0, axis=-1):
+def trapezoid(y: ArrayLike, x: ArrayLike | None = None, dx: float = 1.0, axis: int = -1) -> Array:
     """The trapezoidal-rule integral along `axis`."""
     y = asarray(y)
     y, = promote_inexact(y)
@@ -376,7 +393,8 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     return _sum(multiply(d, divide(add(sl(1, n), sl(0, max(n - 1, 0))), 2.0)), ax)
 
 
-def gradient(f, *varargs, axis=None, edge_order=1):
+def gradient(f: Callable[..., Any], *varargs: ArrayLike, axis: int | tuple[int, ...] | None = None,
+        edge_order: int = 1) -> Array | list[Array]:
     """numpy.gradient: second-order central differences inside, first- or second-order ones at
     the edges; spacings as scalars or coordinate arrays."""
     f = asarray(f)
@@ -452,7 +470,7 @@ def gradient(f, *varargs, axis=None, edge_order=1):
     return out[0] if len(out) == 1 else out
 
 
-def unwrap(p, discont=None, axis=-1, *, period=2 * np.pi):
+def unwrap(p: ArrayLike, discont: float | None = None, axis: int = -1, *, period: float = 2 * np.pi) -> Array:
     """Unwrap phase jumps larger than discont (numpy.unwrap)."""
     p, = promote_inexact(asarray(p))
     nd = get_aval(p).ndim
@@ -473,7 +491,8 @@ def unwrap(p, discont=None, axis=-1, *, period=2 * np.pi):
 
 
 # ---- vector products
-def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+def cross(a: ArrayLike, b: ArrayLike, axisa: int = -1, axisb: int = -1, axisc: int = -1,
+        axis: int | tuple[int, ...] | None = None) -> Array:
     """The cross product of 3-vectors (or the z component for 2-vectors) along the vector axes."""
     if axis is not None:
         axisa = axisb = axisc = axis
@@ -506,7 +525,7 @@ def Ellipsis_(n):
     return (lax.FULL,) * n
 
 
-def kron(a, b):
+def kron(a: ArrayLike, b: ArrayLike) -> Array:
     """The Kronecker product: blocks a[i, j] * b."""
     x, y = promote(asarray(a), asarray(b))
     nd = max(get_aval(x).ndim, get_aval(y).ndim)
@@ -517,7 +536,7 @@ def kron(a, b):
     return reshape(multiply(x, y), [p * q for p, q in zip(xs, ys)])
 
 
-def vecdot(x1, x2, /, *, axis=-1):
+def vecdot(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
     """The dot product of vectors along `axis` (broadcasting the other axes), conjugating x1 as
     numpy does."""
     x, y = promote(asarray(x1), asarray(x2))
@@ -527,13 +546,13 @@ def vecdot(x1, x2, /, *, axis=-1):
     return _sum(multiply(x, y), axis)
 
 
-def matvec(x1, x2, /):
+def matvec(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """Matrix-vector products over the last axes, broadcasting the rest."""
     from fungrad.numpy.linalg import matmul
     return squeeze(matmul(asarray(x1), expand_dims(asarray(x2), -1)), -1)
 
 
-def vecmat(x1, x2, /):
+def vecmat(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """Vector-matrix products over the last axes (the vector conjugated, as numpy)."""
     from fungrad.numpy.linalg import matmul
     return squeeze(matmul(expand_dims(_conj(asarray(x1)), -2), asarray(x2)), -2)
@@ -545,7 +564,7 @@ def _conj(x):
 
 
 # ---- polynomials (coefficients highest power first, as numpy.poly*)
-def polyval(p, x, *, unroll=16):
+def polyval(p: ArrayLike, x: ArrayLike, *, unroll: int = 16) -> Array:
     """Horner's rule: p[0] x**(n-1) + ... + p[n-1]."""
     p, x = promote(asarray(p), asarray(x))
     n = get_aval(p).shape[0]
@@ -565,20 +584,20 @@ def _trim_pair(a1, a2):
     return a1, a2
 
 
-def polyadd(a1, a2):
+def polyadd(a1: ArrayLike, a2: ArrayLike) -> Array:
     return add(*_trim_pair(a1, a2))
 
 
-def polysub(a1, a2):
+def polysub(a1: ArrayLike, a2: ArrayLike) -> Array:
     return subtract(*_trim_pair(a1, a2))
 
 
-def polymul(a1, a2, *, trim_leading_zeros=False):
+def polymul(a1: ArrayLike, a2: ArrayLike, *, trim_leading_zeros: bool = False) -> Array:
     a1, a2 = promote(atleast_1d(asarray(a1)), atleast_1d(asarray(a2)))
     return convolve(a1, a2)
 
 
-def polyder(p, m=1):
+def polyder(p: ArrayLike, m: int = 1) -> Array:
     p = atleast_1d(asarray(p))
     if m < 0:
         raise ValueError("Order of derivative must be positive (see polyint)")
@@ -591,7 +610,7 @@ def polyder(p, m=1):
     return p
 
 
-def polyint(p, m=1, k=None):
+def polyint(p: ArrayLike, m: int = 1, k: int | None = None) -> Array:
     p, = promote_inexact(atleast_1d(asarray(p)))
     if m < 0:
         raise ValueError("Order of integral must be positive (see polyder)")
@@ -606,7 +625,7 @@ def polyint(p, m=1, k=None):
     return p
 
 
-def polydiv(u, v, *, trim_leading_zeros=False):
+def polydiv(u: ArrayLike, v: ArrayLike, *, trim_leading_zeros: bool = False) -> tuple[Array, Array]:
     """(quotient, remainder) of polynomial long division (static lengths: differentiable)."""
     u, v = promote_inexact(atleast_1d(asarray(u)), atleast_1d(asarray(v)))
     m, n = get_aval(u).shape[0] - 1, get_aval(v).shape[0] - 1
@@ -623,7 +642,7 @@ def polydiv(u, v, *, trim_leading_zeros=False):
     return quot, rem
 
 
-def poly(seq_of_zeros):
+def poly(seq_of_zeros: ArrayLike) -> Array:
     """The coefficients of the monic polynomial with the given roots (or of a square matrix's
     characteristic polynomial, concrete only)."""
     s = asarray(seq_of_zeros)
@@ -641,7 +660,7 @@ def poly(seq_of_zeros):
     return out
 
 
-def roots(p, *, strip_zeros=True):
+def roots(p: ArrayLike, *, strip_zeros: bool = True) -> Array:
     """The roots of a polynomial (eigenvalues of its companion matrix; concrete only)."""
     c = concrete_or_none(asarray(p))
     if c is None:
@@ -650,7 +669,8 @@ def roots(p, *, strip_zeros=True):
     return np.roots(c)
 
 
-def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
+def polyfit(x: ArrayLike, y: ArrayLike, deg: int, rcond: float | None = None, full: bool = False,
+        w: ArrayLike | None = None, cov: bool = False) -> Array | tuple[Array, ...]:
     """Least-squares polynomial fit (numpy.polyfit), through fungrad.numpy.linalg.lstsq where
     available, else numpy on concrete values."""
     import fungrad.numpy.linalg as fla
@@ -744,12 +764,14 @@ class vectorize:
         return fn(*arrays)
 
 
-def frompyfunc(func, /, nin, nout, *, identity=None):
+def frompyfunc(func: Callable[..., Any], /, nin: int, nout: int, *, identity: Any = None) -> Callable[...,
+        Any]:
     """A vectorized callable from a scalar Python function (through vmap)."""
     return vectorize(func)
 
 
-def apply_along_axis(func1d, axis, arr, *args, **kwargs):
+def apply_along_axis(func1d: Callable[..., Any], axis: int, arr: ArrayLike, *args: ArrayLike,
+        **kwargs: Any) -> Array:
     """func1d applied to the 1-d slices along `axis` (through vmap); its output axes take the
     place of `axis`."""
     x = asarray(arr)
@@ -766,7 +788,7 @@ def apply_along_axis(func1d, axis, arr, *args, **kwargs):
                     tuple(range(ax, ax + out_nd))) if out_nd else out
 
 
-def apply_over_axes(func, a, axes):
+def apply_over_axes(func: Callable[..., Any], a: ArrayLike, axes: int | Sequence[int]) -> Array:
     x = asarray(a)
     for ax in (axes,) if isinstance(axes, (int, np.integer)) else axes:
         nd = get_aval(x).ndim
@@ -780,7 +802,8 @@ def apply_over_axes(func, a, axes):
     return x
 
 
-def piecewise(x, condlist, funclist, *args, **kw):
+def piecewise(x: ArrayLike, condlist: Sequence[ArrayLike], funclist: Sequence[Any], *args: ArrayLike,
+        **kw: Any) -> Array:
     """numpy.piecewise: each function is evaluated on the whole array and selected where its
     condition holds (later conditions win; an extra function gives the default)."""
     x = asarray(x)
@@ -807,7 +830,7 @@ def piecewise(x, condlist, funclist, *args, **kw):
 
 
 # ---- bit packing (uint8)
-def packbits(a, axis=None, bitorder="big"):
+def packbits(a: ArrayLike, axis: int | tuple[int, ...] | None = None, bitorder: str = "big") -> Array:
     x = asarray(a)
     if not (np.issubdtype(get_aval(x).dtype, np.integer) or get_aval(x).dtype == np.bool_):
         raise TypeError("Expected an input array of integer or boolean data type")
@@ -827,7 +850,8 @@ def packbits(a, axis=None, bitorder="big"):
     return moveaxis(packed, -1, ax)
 
 
-def unpackbits(a, axis=None, count=None, bitorder="big"):
+def unpackbits(a: ArrayLike, axis: int | tuple[int, ...] | None = None, count: int | None = None,
+        bitorder: str = "big") -> Array:
     x = asarray(a)
     if get_aval(x).dtype != np.uint8:
         raise TypeError("Expected an input array of unsigned byte data type")

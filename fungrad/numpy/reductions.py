@@ -5,10 +5,13 @@ results are new arrays), keepdims, initial, where, ddof/correction.
 
 Imports: _core, lax, numpy._promote, numpy.ufuncs.
 """
+from __future__ import annotations
+
 import builtins
 
 import numpy as np
 
+from fungrad._core.typing import Array, ArrayLike, DTypeLike
 from fungrad._core.dtypes import is_float
 from fungrad._core.errors import AxisError
 from fungrad._core.trace import get_aval
@@ -94,7 +97,9 @@ def _masked(x, where, fill):
     return _where(where, x, fill)
 
 
-def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+def sum(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+        out: None = None, keepdims: bool = False, initial: ArrayLike | None = None,
+        where: ArrayLike | None = None) -> Array:
     """Sum over `axis` (None: all axes)."""
     check_out(out, "sum")
     x = asarray(a)
@@ -105,7 +110,8 @@ def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=
     return r if initial is None else add(r, initial)
 
 
-def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+def mean(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+        out: None = None, keepdims: bool = False, *, where: ArrayLike | None = None) -> Array:
     """Arithmetic mean over `axis`; integers average in float64 as in numpy."""
     check_out(out, "mean")
     x = asarray(a)
@@ -125,7 +131,8 @@ def broadcast_where(where, x):
 
 
 def _extremum(reducer, name, identity_fn):
-    def f(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    def f(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None, keepdims: bool = False,
+            initial: ArrayLike | None = None, where: ArrayLike | None = None) -> Array:
         check_out(out, name)
         x = asarray(a)
         aval = get_aval(x)
@@ -177,7 +184,9 @@ min = _extremum(lax.reduce_min, "min", _highest)
 amax, amin = max, min
 
 
-def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+def prod(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+        out: None = None, keepdims: bool = False, initial: ArrayLike | None = None,
+        where: ArrayLike | None = None) -> Array:
     """Product over `axis` (its gradient is exact where entries are zero)."""
     check_out(out, "prod")
     x = asarray(a)
@@ -189,7 +198,8 @@ def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where
 
 
 def _arg(reducer, name):
-    def f(a, axis=None, out=None, *, keepdims=False):
+    def f(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None, *,
+            keepdims: bool = False) -> Array:
         check_out(out, name)
         x = asarray(a)
         if axis is None:
@@ -213,8 +223,10 @@ def _ddof(ddof, correction):
     return ddof
 
 
-def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, mean=None,
-        correction=None):
+def var(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+        out: None = None, ddof: int = 0, keepdims: bool = False, *, where: ArrayLike | None = None,
+        mean: ArrayLike | None = None,
+        correction: float | None = None) -> Array:
     """Variance over `axis` with `ddof` delta degrees of freedom."""
     check_out(out, "var")
     ddof = _ddof(ddof, correction)
@@ -241,8 +253,10 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
 _mean = mean
 
 
-def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, mean=None,
-        correction=None):
+def std(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+        out: None = None, ddof: int = 0, keepdims: bool = False, *, where: ArrayLike | None = None,
+        mean: ArrayLike | None = None,
+        correction: float | None = None) -> Array:
     """Standard deviation over `axis`."""
     check_out(out, "std")
     return sqrt(var(a, axis, dtype, None, ddof, keepdims, where=where, mean=mean,
@@ -254,7 +268,8 @@ def _truth(a):
     return a if get_aval(a).dtype == np.bool_ else not_equal(a, 0)
 
 
-def all(a, axis=None, out=None, keepdims=False, *, where=None):
+def all(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None, keepdims: bool = False, *,
+        where: ArrayLike | None = None) -> Array:
     check_out(out, "all")
     x = _masked(_truth(a), where, True)
     axes = normalize_axes(axis, get_aval(x).ndim)
@@ -264,7 +279,8 @@ def all(a, axis=None, out=None, keepdims=False, *, where=None):
     return _keep(x, lax.reduce_min(x, axes), axes, keepdims)
 
 
-def any(a, axis=None, out=None, keepdims=False, *, where=None):
+def any(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None, keepdims: bool = False, *,
+        where: ArrayLike | None = None) -> Array:
     check_out(out, "any")
     x = _masked(_truth(a), where, False)
     axes = normalize_axes(axis, get_aval(x).ndim)
@@ -274,18 +290,20 @@ def any(a, axis=None, out=None, keepdims=False, *, where=None):
     return _keep(x, lax.reduce_max(x, axes), axes, keepdims)
 
 
-def count_nonzero(a, axis=None, keepdims=False):
+def count_nonzero(a: ArrayLike, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Array:
     """The number of nonzero entries over `axis` (an integer; zero gradient)."""
     return sum(_truth(a), axis, dtype=np.int64, keepdims=keepdims)
 
 
-def ptp(a, axis=None, out=None, keepdims=False):
+def ptp(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None,
+        keepdims: bool = False) -> Array:
     """max - min over `axis`."""
     check_out(out, "ptp")
     return subtract(max(a, axis, keepdims=keepdims), min(a, axis, keepdims=keepdims))
 
 
-def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
+def average(a: ArrayLike, axis: int | tuple[int, ...] | None = None, weights: ArrayLike | None = None,
+        returned: bool = False, *, keepdims: bool = False) -> Array | tuple[Array, Array]:
     """The weighted mean over `axis`: sum(a * w) / sum(w); `returned` also gives sum(w)."""
     x = asarray(a)
     if weights is None:
@@ -320,19 +338,24 @@ def _nan_float(a):
     return x, is_float(get_aval(x).dtype)
 
 
-def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+def nansum(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+        out: None = None, keepdims: bool = False, initial: ArrayLike | None = None,
+        where: ArrayLike | None = None) -> Array:
     """Sum treating NaNs as zero (their gradient is zero)."""
     x, f = _nan_float(a)
     return sum(_where(isnan(x), 0, x) if f else x, axis, dtype, out, keepdims, initial, where)
 
 
-def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+def nanprod(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+        out: None = None, keepdims: bool = False, initial: ArrayLike | None = None,
+        where: ArrayLike | None = None) -> Array:
     x, f = _nan_float(a)
     return prod(_where(isnan(x), 1, x) if f else x, axis, dtype, out, keepdims, initial, where)
 
 
 def _nanextremum(fn, fill):
-    def f(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    def f(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None, keepdims: bool = False,
+            initial: ArrayLike | None = None, where: ArrayLike | None = None) -> Array:
         x, flt = _nan_float(a)
         if not flt:
             return fn(x, axis, out, keepdims, initial, where)
@@ -350,17 +373,20 @@ nanmax.__name__ = nanmax.__qualname__ = "nanmax"
 nanmin.__name__ = nanmin.__qualname__ = "nanmin"
 
 
-def nanargmax(a, axis=None, out=None, *, keepdims=False):
+def nanargmax(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None, *,
+        keepdims: bool = False) -> Array:
     x, flt = _nan_float(a)
     return argmax(_where(isnan(x), -np.inf, x) if flt else x, axis, out, keepdims=keepdims)
 
 
-def nanargmin(a, axis=None, out=None, *, keepdims=False):
+def nanargmin(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None, *,
+        keepdims: bool = False) -> Array:
     x, flt = _nan_float(a)
     return argmin(_where(isnan(x), np.inf, x) if flt else x, axis, out, keepdims=keepdims)
 
 
-def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+def nanmean(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+        out: None = None, keepdims: bool = False, *, where: ArrayLike | None = None) -> Array:
     """Mean of the non-NaN entries; NaN for an all-NaN slice (as numpy, without its warning)."""
     check_out(out, "nanmean")
     x, flt = _nan_float(a)
@@ -372,8 +398,9 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     return mean(x, axis, dtype, None, keepdims, where=keep)
 
 
-def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
-           mean=None, correction=None):
+def nanvar(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+        out: None = None, ddof: int = 0, keepdims: bool = False, *, where: ArrayLike | None = None,
+           mean: ArrayLike | None = None, correction: float | None = None) -> Array:
     check_out(out, "nanvar")
     x, flt = _nan_float(a)
     if not flt:
@@ -385,8 +412,9 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
                correction=correction)
 
 
-def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
-           mean=None, correction=None):
+def nanstd(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+        out: None = None, ddof: int = 0, keepdims: bool = False, *, where: ArrayLike | None = None,
+           mean: ArrayLike | None = None, correction: float | None = None) -> Array:
     return sqrt(nanvar(a, axis, dtype, out, ddof, keepdims, where=where, mean=mean,
                        correction=correction))
 
@@ -401,7 +429,8 @@ def _logical_and(a, b):
 
 # ---- cumulative sums and products (O(n) primitives)
 def _cumulative(prim_fn, name, nan_fill=None):
-    def f(a, axis=None, dtype=None, out=None):
+    def f(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+            out: None = None) -> Array:
         check_out(out, name)
         x = asarray(a)
         if axis is None:
@@ -427,7 +456,8 @@ nancumprod = _cumulative(_cum.cumprod, "nancumprod", 1)
 
 
 def _cumulative_api(fn, name, initial):
-    def f(x, /, *, axis=None, dtype=None, include_initial=False):
+    def f(x: ArrayLike, /, *, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+            include_initial: bool = False) -> Array:
         x = asarray(x)
         nd = get_aval(x).ndim
         if axis is None:

@@ -4,10 +4,15 @@ linear, differentiable, batchable and jittable.
 
 Imports: _core, lax, numpy._promote, numpy.reductions.
 """
+from __future__ import annotations
+
+from typing import Any, Sequence
+
 import operator
 
 import numpy as np
 
+from fungrad._core.typing import Array, ArrayLike, DTypeLike, Shape
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
@@ -24,20 +29,21 @@ __all__ = [
     "unstack", "vsplit", "vstack"]
 
 
-def shape(a):
+def shape(a: ArrayLike) -> tuple[int, ...]:
     return get_aval(asarray(a)).shape
 
 
-def ndim(a):
+def ndim(a: ArrayLike) -> int:
     return get_aval(asarray(a)).ndim
 
 
-def size(a, axis=None):
+def size(a: ArrayLike, axis: int | tuple[int, ...] | None = None) -> int:
     aval = get_aval(asarray(a))
     return aval.size if axis is None else aval.shape[axis]
 
 
-def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
+def reshape(a: ArrayLike, shape: int | Shape | None = None, order: str = "C", *,
+        newshape: int | Shape | None = None, copy: bool | None = None) -> Array:
     """Reshape to `shape`; one entry may be -1 (inferred). order 'F' reverses the axes around a
     C-order reshape, as numpy."""
     newshape = shape if shape is not None else newshape
@@ -87,11 +93,11 @@ def _shape_arg(shape, name, nonnegative=False):
     return tuple(int(d) for d in out)
 
 
-def ravel(a, order="C"):
+def ravel(a: ArrayLike, order: str = "C") -> Array:
     return reshape(a, (-1,), order)
 
 
-def transpose(a, axes=None):
+def transpose(a: ArrayLike, axes: int | Sequence[int] | None = None) -> Array:
     """Permute axes (reverse them when axes is None)."""
     x = asarray(a)
     n = get_aval(x).ndim
@@ -104,7 +110,7 @@ def transpose(a, axes=None):
     return lax.transpose(x, perm)
 
 
-def swapaxes(a, axis1, axis2):
+def swapaxes(a: ArrayLike, axis1: int, axis2: int) -> Array:
     x = asarray(a)
     n = get_aval(x).ndim
     a1, a2 = normalize_axes(axis1, n)[0], normalize_axes(axis2, n)[0]
@@ -113,7 +119,7 @@ def swapaxes(a, axis1, axis2):
     return lax.transpose(x, perm)
 
 
-def moveaxis(a, source, destination):
+def moveaxis(a: ArrayLike, source: int | Sequence[int], destination: int | Sequence[int]) -> Array:
     x = asarray(a)
     n = get_aval(x).ndim
     src = [normalize_axes(s, n)[0] for s in ((source,) if isinstance(source, int) else source)]
@@ -127,7 +133,7 @@ def moveaxis(a, source, destination):
     return lax.transpose(x, order)
 
 
-def expand_dims(a, axis):
+def expand_dims(a: ArrayLike, axis: int | Sequence[int]) -> Array:
     x = asarray(a)
     aval = get_aval(x)
     axes = normalize_axes(axis, aval.ndim + (1 if isinstance(axis, int) else len(axis)))
@@ -137,7 +143,7 @@ def expand_dims(a, axis):
     return lax.reshape(x, shape)
 
 
-def squeeze(a, axis=None):
+def squeeze(a: ArrayLike, axis: int | tuple[int, ...] | None = None) -> Array:
     x = asarray(a)
     aval = get_aval(x)
     if axis is None:
@@ -151,12 +157,12 @@ def squeeze(a, axis=None):
     return lax.reshape(x, [d for i, d in enumerate(aval.shape) if i not in axes])
 
 
-def broadcast_to(array, shape):
+def broadcast_to(array: ArrayLike, shape: int | Shape) -> Array:
     shape = _shape_arg(shape, "broadcast_to", nonnegative=True)
     return lax.broadcast_to(asarray(array), shape)
 
 
-def broadcast_arrays(*args):
+def broadcast_arrays(*args: ArrayLike) -> list[Array]:
     args = [asarray(a) for a in args]
     shape = np.broadcast_shapes(*[get_aval(a).shape for a in args])
     return [lax.broadcast_to(a, shape) for a in args]
@@ -190,15 +196,15 @@ def _at3(a):
     return x
 
 
-def atleast_1d(*arys):
+def atleast_1d(*arys: ArrayLike) -> Array | list[Array]:
     return _atleast(_at1, arys)
 
 
-def atleast_2d(*arys):
+def atleast_2d(*arys: ArrayLike) -> Array | list[Array]:
     return _atleast(_at2, arys)
 
 
-def atleast_3d(*arys):
+def atleast_3d(*arys: ArrayLike) -> Array | list[Array]:
     return _atleast(_at3, arys)
 
 
@@ -219,7 +225,8 @@ def array_sequence(name, arrays, verb="concatenate"):
     return list(arrays)
 
 
-def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
+def concatenate(arrays: Sequence[ArrayLike], axis: int = 0, out: None = None, dtype: DTypeLike | None = None,
+        casting: str = "same_kind") -> Array:
     """Join arrays along an existing axis (axis=None: flatten them first)."""
     if out is not None:
         raise NotImplementedError("concatenate: out= is not supported: fungrad results are new "
@@ -243,7 +250,8 @@ def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     return lax.concatenate(arrays, ax)
 
 
-def stack(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
+def stack(arrays: Sequence[ArrayLike], axis: int = 0, out: None = None, dtype: DTypeLike | None = None,
+        casting: str = "same_kind") -> Array:
     """Join arrays along a new axis."""
     if out is not None:
         raise NotImplementedError("stack: out= is not supported: fungrad results are new arrays")
@@ -256,16 +264,16 @@ def stack(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     return concatenate([expand_dims(a, ax) for a in arrays], ax)
 
 
-def hstack(tup, *, dtype=None, casting="same_kind"):
+def hstack(tup: Sequence[ArrayLike], *, dtype: DTypeLike | None = None, casting: str = "same_kind") -> Array:
     arrays = [atleast_1d(a) for a in array_sequence("hstack", tup)]
     return concatenate(arrays, 0 if get_aval(arrays[0]).ndim == 1 else 1, dtype=dtype)
 
 
-def vstack(tup, *, dtype=None, casting="same_kind"):
+def vstack(tup: Sequence[ArrayLike], *, dtype: DTypeLike | None = None, casting: str = "same_kind") -> Array:
     return concatenate([atleast_2d(a) for a in array_sequence("vstack", tup)], 0, dtype=dtype)
 
 
-def split(ary, indices_or_sections, axis=0):
+def split(ary: ArrayLike, indices_or_sections: int | ArrayLike, axis: int = 0) -> list[Array]:
     """Split into equal sections (an int) or at the given indices, along `axis`."""
     x = asarray(ary)
     aval = get_aval(x)
@@ -286,7 +294,7 @@ def split(ary, indices_or_sections, axis=0):
     return out
 
 
-def array_split(ary, indices_or_sections, axis=0):
+def array_split(ary: ArrayLike, indices_or_sections: int | ArrayLike, axis: int = 0) -> list[Array]:
     if not isinstance(indices_or_sections, (int, np.integer)):
         return split(ary, indices_or_sections, axis)
     sections = int(indices_or_sections)
@@ -296,7 +304,7 @@ def array_split(ary, indices_or_sections, axis=0):
     return split(ary, np.cumsum(sizes)[:-1].tolist(), axis)
 
 
-def flip(m, axis=None):
+def flip(m: ArrayLike, axis: int | tuple[int, ...] | None = None) -> Array:
     x = asarray(m)
     aval = get_aval(x)
     axes = normalize_axes(axis, aval.ndim)
@@ -304,7 +312,7 @@ def flip(m, axis=None):
     return lax.getitem(x, spec)
 
 
-def tile(a, reps):
+def tile(a: ArrayLike, reps: int | Sequence[int]) -> Array:
     x = asarray(a)
     reps = _shape_arg(reps, "tile: reps", nonnegative=True)
     aval = get_aval(x)
@@ -316,7 +324,8 @@ def tile(a, reps):
     return lax.reshape(x, [r * d for r, d in zip(reps, shape)])
 
 
-def repeat(a, repeats, axis=None, *, total_repeat_length=None):
+def repeat(a: ArrayLike, repeats: ArrayLike, axis: int | tuple[int, ...] | None = None, *,
+        total_repeat_length: int | None = None) -> Array:
     """Repeat entries `repeats` times along `axis` (flattened when None); `repeats` an int or a
     concrete array of counts, one per entry."""
     x = asarray(a)
@@ -351,25 +360,25 @@ def _slice_axis(x, ax, lo, hi, step=None):
     return lax.getitem(x, (lax.FULL,) * ax + (("slice", lo, hi, step),))
 
 
-def broadcast_shapes(*shapes):
+def broadcast_shapes(*shapes: Shape) -> tuple[int, ...]:
     return np.broadcast_shapes(*shapes)
 
 
-def flipud(m):
+def flipud(m: ArrayLike) -> Array:
     x = asarray(m)
     if get_aval(x).ndim < 1:
         raise ValueError("Input must be >= 1-d.")
     return flip(x, 0)
 
 
-def fliplr(m):
+def fliplr(m: ArrayLike) -> Array:
     x = asarray(m)
     if get_aval(x).ndim < 2:
         raise ValueError("Input must be >= 2-d.")
     return flip(x, 1)
 
 
-def rot90(m, k=1, axes=(0, 1)):
+def rot90(m: ArrayLike, k: int = 1, axes: int | Sequence[int] = (0, 1)) -> Array:
     x = asarray(m)
     nd = get_aval(x).ndim
     if not isinstance(axes, (tuple, list)) or len(axes) != 2:
@@ -392,7 +401,7 @@ def rot90(m, k=1, axes=(0, 1)):
     return flip(lax.transpose(x, perm), a1)
 
 
-def roll(a, shift, axis=None):
+def roll(a: ArrayLike, shift: int | Sequence[int], axis: int | tuple[int, ...] | None = None) -> Array:
     """Shift entries cyclically along `axis` (flattened when None); a traced shift is a gather."""
     x = asarray(a)
     if axis is None:
@@ -422,7 +431,7 @@ def roll(a, shift, axis=None):
     return x
 
 
-def rollaxis(a, axis, start=0):
+def rollaxis(a: ArrayLike, axis: int | tuple[int, ...], start: int = 0) -> Array:
     x = asarray(a)
     n = get_aval(x).ndim
     axis = normalize_axes(axis, n)[0]
@@ -437,28 +446,28 @@ def rollaxis(a, axis, start=0):
     return moveaxis(x, axis, start)
 
 
-def permute_dims(a, /, axes=None):
+def permute_dims(a: ArrayLike, /, axes: int | Sequence[int] | None = None) -> Array:
     return transpose(a, axes)
 
 
-def concat(arrays, /, *, axis=0):
+def concat(arrays: Sequence[ArrayLike], /, *, axis: int = 0) -> Array:
     return concatenate(arrays, axis)
 
 
-def matrix_transpose(x, /):
+def matrix_transpose(x: ArrayLike, /) -> Array:
     x = asarray(x)
     if get_aval(x).ndim < 2:
         raise ValueError("matrix_transpose requires an array of rank >= 2")
     return swapaxes(x, -1, -2)
 
 
-def unstack(x, /, *, axis=0):
+def unstack(x: ArrayLike, /, *, axis: int = 0) -> tuple[Array, ...]:
     x = asarray(x)
     ax = normalize_axes(axis, get_aval(x).ndim)[0]
     return tuple(lax.getitem(x, (lax.FULL,) * ax + (i,)) for i in range(get_aval(x).shape[ax]))
 
 
-def column_stack(tup):
+def column_stack(tup: Sequence[ArrayLike]) -> Array:
     cols = []
     for a in array_sequence("column_stack", tup):
         x = asarray(a)
@@ -468,30 +477,30 @@ def column_stack(tup):
     return concatenate(cols, 1)
 
 
-def dstack(tup, *, dtype=None):
+def dstack(tup: Sequence[ArrayLike], *, dtype: DTypeLike | None = None) -> Array:
     return concatenate([_at3(a) for a in array_sequence("dstack", tup)], 2, dtype=dtype)
 
 
-def hsplit(ary, indices_or_sections):
+def hsplit(ary: ArrayLike, indices_or_sections: int | ArrayLike) -> list[Array]:
     x = asarray(ary)
     if get_aval(x).ndim == 0:
         raise ValueError("hsplit only works on arrays of 1 or more dimensions")
     return split(x, indices_or_sections, 1 if get_aval(x).ndim > 1 else 0)
 
 
-def vsplit(ary, indices_or_sections):
+def vsplit(ary: ArrayLike, indices_or_sections: int | ArrayLike) -> list[Array]:
     if get_aval(asarray(ary)).ndim < 2:
         raise ValueError("vsplit only works on arrays of 2 or more dimensions")
     return split(ary, indices_or_sections, 0)
 
 
-def dsplit(ary, indices_or_sections):
+def dsplit(ary: ArrayLike, indices_or_sections: int | ArrayLike) -> list[Array]:
     if get_aval(asarray(ary)).ndim < 3:
         raise ValueError("dsplit only works on arrays of 3 or more dimensions")
     return split(ary, indices_or_sections, 2)
 
 
-def block(arrays):
+def block(arrays: Sequence[ArrayLike]) -> Array:
     """Assemble an array from nested lists of blocks (numpy.block)."""
     def depth(a):
         return 1 + depth(a[0]) if isinstance(a, list) else 0
@@ -514,14 +523,15 @@ def block(arrays):
     return build(arrays, 0)
 
 
-def append(arr, values, axis=None):
+def append(arr: ArrayLike, values: ArrayLike, axis: int | tuple[int, ...] | None = None) -> Array:
     x, v = asarray(arr), asarray(values)
     if axis is None:
         return concatenate([ravel(x), ravel(v)], 0)
     return concatenate([x, v], axis)
 
 
-def insert(arr, obj, values, axis=None):
+def insert(arr: ArrayLike, obj: ArrayLike, values: ArrayLike,
+        axis: int | tuple[int, ...] | None = None) -> Array:
     """numpy.insert with a concrete `obj` (index or indices): a concatenation and one gather."""
     x = asarray(arr)
     if axis is None:
@@ -566,7 +576,8 @@ def insert(arr, obj, values, axis=None):
     return _take_axis(lax.concatenate([x, v], ax), order, ax)
 
 
-def delete(arr, obj, axis=None, *, assume_unique_indices=False):
+def delete(arr: ArrayLike, obj: ArrayLike, axis: int | tuple[int, ...] | None = None, *,
+        assume_unique_indices: bool = False) -> Array:
     """numpy.delete with concrete indices (or a slice, or a boolean mask)."""
     x = asarray(arr)
     if axis is None:
@@ -580,7 +591,7 @@ def delete(arr, obj, axis=None, *, assume_unique_indices=False):
     return _take_axis(x, keep, ax)
 
 
-def resize(a, new_shape):
+def resize(a: ArrayLike, new_shape: int | Shape) -> Array:
     """The entries of `a` repeated cyclically into `new_shape`."""
     x = ravel(asarray(a))
     new_shape = _shape_arg(new_shape, "resize: new_shape", nonnegative=True)
@@ -591,7 +602,7 @@ def resize(a, new_shape):
     return reshape(_take_axis(x, np.arange(total) % n, 0), new_shape)
 
 
-def trim_zeros(filt, trim="fb", axis=None):
+def trim_zeros(filt: ArrayLike, trim: str = "fb", axis: int | tuple[int, ...] | None = None) -> Array:
     """Cut leading ('f') and/or trailing ('b') zeros of a 1-d array (value-dependent: needs
     concrete values)."""
     from fungrad.numpy.indexing import concrete_or_none, need_size_error
@@ -607,7 +618,8 @@ def trim_zeros(filt, trim="fb", axis=None):
     return _slice_axis(x, 0, lo, hi)
 
 
-def diff(a, n=1, axis=-1, prepend=None, append=None):
+def diff(a: ArrayLike, n: int = 1, axis: int = -1, prepend: ArrayLike | None = None,
+        append: ArrayLike | None = None) -> Array:
     """The n-th discrete difference along `axis` (booleans: not-equal, as numpy)."""
     x = asarray(a)
     nd = get_aval(x).ndim
@@ -635,7 +647,7 @@ def diff(a, n=1, axis=-1, prepend=None, append=None):
     return x
 
 
-def ediff1d(ary, to_end=None, to_begin=None):
+def ediff1d(ary: ArrayLike, to_end: ArrayLike | None = None, to_begin: ArrayLike | None = None) -> Array:
     x = ravel(asarray(ary))
     out = diff(x) if get_aval(x).shape[0] else x
     parts = []
@@ -675,7 +687,7 @@ def _pad_index(n, before, after, mode):
     raise ValueError(mode)
 
 
-def pad(array, pad_width, mode="constant", **kwargs):
+def pad(array: ArrayLike, pad_width: Any, mode: str = "constant", **kwargs: Any) -> Array:
     """numpy.pad: modes constant, edge, wrap, reflect, symmetric (each a concatenation or one
     gather per axis), maximum, minimum, mean, median, linear_ramp and empty."""
     x = asarray(array)

@@ -10,10 +10,15 @@ under jit/vmap take jax.numpy's `size=` (and `fill_value=`), as nonzero does.
 Imports: _core, lax, numpy._promote, numpy.ufuncs, numpy.reductions, numpy.shape,
 numpy.indexing.
 """
+from __future__ import annotations
+
+from typing import Sequence
+
 import collections
 
 import numpy as np
 
+from fungrad._core.typing import Array, ArrayLike
 from fungrad._core.dtypes import is_float
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
@@ -46,14 +51,16 @@ def _axis_or_flat(x, axis):
     return x, normalize_axes(axis, nd)[0]
 
 
-def sort(a, axis=-1, kind=None, order=None, *, stable=True, descending=False):
+def sort(a: ArrayLike, axis: int = -1, kind: str | None = None, order: str | None = None, *,
+        stable: bool = True, descending: bool = False) -> Array:
     """numpy.sort (always stable); differentiable through the sorting permutation."""
     _no_order(order)
     x, ax = _axis_or_flat(asarray(a), axis)
     return _sorting.sort(x, ax, descending)
 
 
-def argsort(a, axis=-1, kind=None, order=None, *, stable=True, descending=False):
+def argsort(a: ArrayLike, axis: int = -1, kind: str | None = None, order: str | None = None, *,
+        stable: bool = True, descending: bool = False) -> Array:
     """numpy.argsort (stable: equal entries keep their order; integers, zero gradient)."""
     _no_order(order)
     x, ax = _axis_or_flat(asarray(a), axis)
@@ -65,7 +72,7 @@ def _no_order(order):
         raise NotImplementedError("sort/argsort: order= (structured arrays) is not supported")
 
 
-def lexsort(keys, axis=-1):
+def lexsort(keys: Sequence[ArrayLike] | ArrayLike, axis: int = -1) -> Array:
     """Indirect stable sort by several keys, the last one primary (numpy.lexsort)."""
     if isinstance(keys, (list, tuple)):
         keys = [asarray(k) for k in keys]
@@ -98,16 +105,16 @@ def _check_kth(name, a, kth, axis):
     return x
 
 
-def partition(a, kth, axis=-1):
+def partition(a: ArrayLike, kth: int | Sequence[int], axis: int = -1) -> Array:
     """numpy.partition: a full (stable) sort, which is one valid partition around every kth."""
     return sort(_check_kth("partition", a, kth, axis), axis)
 
 
-def argpartition(a, kth, axis=-1):
+def argpartition(a: ArrayLike, kth: int | Sequence[int], axis: int = -1) -> Array:
     return argsort(_check_kth("argpartition", a, kth, axis), axis)
 
 
-def sort_complex(a):
+def sort_complex(a: ArrayLike) -> Array:
     """Sort by real part (then imaginary); returns a complex array, as numpy."""
     x = asarray(a)
     if isinstance(x, np.ndarray):
@@ -118,7 +125,8 @@ def sort_complex(a):
     return cast(sort(x, -1), np.result_type(get_aval(x).dtype, np.complex64))
 
 
-def searchsorted(a, v, side="left", sorter=None, *, method="scan"):
+def searchsorted(a: ArrayLike, v: ArrayLike, side: str = "left", sorter: ArrayLike | None = None, *,
+        method: str = "scan") -> Array:
     """Insertion indices of `v` into the 1-d sorted `a` (integers, zero gradient)."""
     a = asarray(a)
     if get_aval(a).ndim != 1:
@@ -131,7 +139,7 @@ def searchsorted(a, v, side="left", sorter=None, *, method="scan"):
     return _sorting.searchsorted(a, v, side)
 
 
-def digitize(x, bins, right=False):
+def digitize(x: ArrayLike, bins: ArrayLike, right: bool = False) -> Array:
     """numpy.digitize for increasing or decreasing bins."""
     x, bins = promote(asarray(x), asarray(bins))
     if get_aval(bins).ndim != 1:
@@ -297,29 +305,37 @@ def _check_q(q, lo, hi, name):
         raise ValueError(f"{name}s must be in the range [{lo}, {hi}]")
 
 
-def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
-             keepdims=False, *, weights=None, interpolation=None):
+def quantile(a: ArrayLike, q: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None,
+        overwrite_input: bool = False, method: str = "linear",
+             keepdims: bool = False, *, weights: ArrayLike | None = None,
+             interpolation: str | None = None) -> Array:
     """The q-th quantiles over `axis` (q in [0, 1]); every numpy method. Differentiable in `a`
     through the sort (and in q for the interpolating methods)."""
     return _quantile_api(a, q, axis, out, method, keepdims, weights, interpolation, False,
                          "quantile", 1.0)
 
 
-def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
-               keepdims=False, *, weights=None, interpolation=None):
+def percentile(a: ArrayLike, q: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None,
+        overwrite_input: bool = False, method: str = "linear",
+               keepdims: bool = False, *, weights: ArrayLike | None = None,
+               interpolation: str | None = None) -> Array:
     """The q-th percentiles over `axis` (q in [0, 100])."""
     return _quantile_api(a, q, axis, out, method, keepdims, weights, interpolation, False,
                          "percentile", 100.0)
 
 
-def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
-                keepdims=False, *, weights=None, interpolation=None):
+def nanquantile(a: ArrayLike, q: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None,
+        overwrite_input: bool = False, method: str = "linear",
+                keepdims: bool = False, *, weights: ArrayLike | None = None,
+                interpolation: str | None = None) -> Array:
     return _quantile_api(a, q, axis, out, method, keepdims, weights, interpolation, True,
                          "quantile", 1.0)
 
 
-def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
-                  keepdims=False, *, weights=None, interpolation=None):
+def nanpercentile(a: ArrayLike, q: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None,
+        overwrite_input: bool = False, method: str = "linear",
+                  keepdims: bool = False, *, weights: ArrayLike | None = None,
+                  interpolation: str | None = None) -> Array:
     return _quantile_api(a, q, axis, out, method, keepdims, weights, interpolation, True,
                          "percentile", 100.0)
 
@@ -338,14 +354,16 @@ def _quantile_api(a, q, axis, out, method, keepdims, weights, interpolation, ign
     return _quantile(a, q, axis, method, keepdims, ignore_nan, name)
 
 
-def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+def median(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None,
+        overwrite_input: bool = False, keepdims: bool = False) -> Array:
     """The median over `axis`: the mean of the two middle entries of an even count (the
     gradient splits between them)."""
     check_out(out, "median")
     return _quantile(a, 0.5, axis, "linear", keepdims, False, "median")
 
 
-def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+def nanmedian(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None,
+        overwrite_input: bool = False, keepdims: bool = False) -> Array:
     check_out(out, "nanmedian")
     return _quantile(a, 0.5, axis, "linear", keepdims, True, "median")
 
@@ -372,8 +390,10 @@ UniqueInverseResult = collections.namedtuple("UniqueInverseResult",
                                              ["values", "inverse_indices"])
 
 
-def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None, *,
-           equal_nan=True, size=None, fill_value=None, sorted=True):
+def unique(ar: ArrayLike, return_index: bool = False, return_inverse: bool = False,
+        return_counts: bool = False, axis: int | tuple[int, ...] | None = None, *,
+           equal_nan: bool = True, size: int | None = None, fill_value: ArrayLike | None = None,
+           sorted: bool = True) -> Array | tuple[Array, ...]:
     """numpy.unique. Concrete input: numpy's result (values gathered from a traced input keep
     their gradient). Under jit/vmap pass `size=` (results padded with `fill_value`, by default
     the smallest unique value; counts padded with 0)."""
@@ -426,26 +446,30 @@ def _unique_result(values, index, inverse, counts, ri, rv, rc):
     return out[0] if len(out) == 1 else tuple(out)
 
 
-def unique_values(x, /, *, size=None, fill_value=None):
+def unique_values(x: ArrayLike, /, *, size: int | None = None, fill_value: ArrayLike | None = None) -> Array:
     return unique(x, size=size, fill_value=fill_value)
 
 
-def unique_counts(x, /, *, size=None, fill_value=None):
+def unique_counts(x: ArrayLike, /, *, size: int | None = None,
+        fill_value: ArrayLike | None = None) -> tuple[Array, Array]:
     v, c = unique(x, return_counts=True, size=size, fill_value=fill_value)
     return UniqueCountsResult(v, c)
 
 
-def unique_inverse(x, /, *, size=None, fill_value=None):
+def unique_inverse(x: ArrayLike, /, *, size: int | None = None,
+        fill_value: ArrayLike | None = None) -> tuple[Array, Array]:
     v, i = unique(x, return_inverse=True, size=size, fill_value=fill_value)
     return UniqueInverseResult(v, reshape(i, get_aval(asarray(x)).shape))
 
 
-def unique_all(x, /, *, size=None, fill_value=None):
+def unique_all(x: ArrayLike, /, *, size: int | None = None,
+        fill_value: ArrayLike | None = None) -> tuple[Array, Array, Array, Array]:
     v, idx, inv, c = unique(x, True, True, True, size=size, fill_value=fill_value)
     return UniqueAllResult(v, idx, reshape(inv, get_aval(asarray(x)).shape), c)
 
 
-def isin(element, test_elements, assume_unique=False, invert=False, *, kind=None):
+def isin(element: ArrayLike, test_elements: ArrayLike, assume_unique: bool = False, invert: bool = False, *,
+        kind: str | None = None) -> Array:
     """Elementwise membership of `element` in `test_elements` (a sort and a binary search:
     O((n + m) log m), traceable)."""
     e, t = promote(asarray(element), asarray(test_elements))
@@ -475,7 +499,8 @@ def _setop(name, fn, arrays, size, fill_value):
     return None
 
 
-def union1d(ar1, ar2, *, size=None, fill_value=None):
+def union1d(ar1: ArrayLike, ar2: ArrayLike, *, size: int | None = None,
+        fill_value: ArrayLike | None = None) -> Array:
     """The sorted unique values in either array."""
     x = concatenate([ravel(asarray(ar1)), ravel(asarray(ar2))])
     return unique(x, size=size, fill_value=fill_value)
@@ -488,8 +513,9 @@ def _unique_padded(x):
     return s, first
 
 
-def intersect1d(ar1, ar2, assume_unique=False, return_indices=False, *, size=None,
-                fill_value=None):
+def intersect1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False, return_indices: bool = False, *,
+        size: int | None = None,
+                fill_value: ArrayLike | None = None) -> Array | tuple[Array, Array, Array]:
     """The sorted unique values in both arrays."""
     if return_indices:
         c1, c2 = concrete_or_none(asarray(ar1)), concrete_or_none(asarray(ar2))
@@ -505,7 +531,8 @@ def intersect1d(ar1, ar2, assume_unique=False, return_indices=False, *, size=Non
     return compact(s, logical_and(first, isin(s, ar2)), size, _fill(s, fill_value))
 
 
-def setdiff1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
+def setdiff1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False, *, size: int | None = None,
+        fill_value: ArrayLike | None = None) -> Array:
     """The sorted unique values of ar1 that are not in ar2."""
     r = _setop("setdiff1d", lambda a, b: np.setdiff1d(a, b, assume_unique), (ar1, ar2), size,
                fill_value)
@@ -515,7 +542,8 @@ def setdiff1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
     return compact(s, logical_and(first, isin(s, ar2, invert=True)), size, _fill(s, fill_value))
 
 
-def setxor1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
+def setxor1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False, *, size: int | None = None,
+        fill_value: ArrayLike | None = None) -> Array:
     """The sorted unique values in exactly one of the arrays."""
     r = _setop("setxor1d", lambda a, b: np.setxor1d(a, b, assume_unique), (ar1, ar2), size,
                fill_value)

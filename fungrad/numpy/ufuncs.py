@@ -2,8 +2,13 @@
 
 Imports: _core, lax, numpy._promote.
 """
+from __future__ import annotations
+
+from typing import Any, overload
+
 import numpy as np
 
+from fungrad._core.typing import Array, ArrayLike
 from fungrad._core.dtypes import is_float
 from fungrad._core.errors import DtypeError
 from fungrad._core.trace import get_aval
@@ -30,7 +35,7 @@ __all__ = [
 
 
 def _unary_inexact(prim_fn, name, doc):
-    def f(x):
+    def f(x: ArrayLike) -> Array:
         if fast_key(x) not in FLOAT_KEYS:
             x, = promote_inexact(asarray(x), small_float=True)
         return prim_fn(x)
@@ -59,7 +64,7 @@ sqrt = _unary_inexact(lax.sqrt, "sqrt", "Elementwise square root.")
 
 
 def _unary_same(prim_fn, name, doc):
-    def f(x):
+    def f(x: ArrayLike) -> Array:
         return prim_fn(asarray(x))
     f.__name__ = f.__qualname__ = name
     f.__doc__ = doc
@@ -75,11 +80,11 @@ ceil = _unary_same(lax.ceil, "ceil", "Elementwise ceiling (zero gradient).")
 isfinite = _unary_same(lax.is_finite, "isfinite", "Elementwise test for finite values.")
 
 
-def positive(x):
+def positive(x: ArrayLike) -> Array:
     return asarray(x)
 
 
-def round(x, decimals=0, out=None):
+def round(x: ArrayLike, decimals: int = 0, out: None = None) -> Array:
     """Round to `decimals` places (half to even, as numpy); zero gradient."""
     _no_out(out, "round")
     if decimals == 0:
@@ -91,14 +96,14 @@ def round(x, decimals=0, out=None):
 around = round
 
 
-def square(x):
+def square(x: ArrayLike) -> Array:
     x = asarray(x)
     if get_aval(x).dtype == bool:  # numpy's square has no boolean loop: int8
         x = cast(x, np.dtype(np.int8))
     return multiply(x, x)
 
 
-def reciprocal(x):
+def reciprocal(x: ArrayLike) -> Array:
     return divide(1.0, x)
 
 
@@ -109,7 +114,7 @@ def _binary(prim_fn, name, doc, inexact=False, small_float=False):
     else:
         prepare = promote_inexact if inexact else promote
 
-    def f(x, y):
+    def f(x: ArrayLike, y: ArrayLike) -> Array:
         return prim_fn(*prepare(x, y))
     f.__name__ = f.__qualname__ = name
     f.__doc__ = doc
@@ -137,7 +142,7 @@ bitwise_or = _binary(lax.bitwise_or, "bitwise_or", "Elementwise x | y.")
 bitwise_xor = _binary(lax.bitwise_xor, "bitwise_xor", "Elementwise x ^ y.")
 
 
-def invert(x):
+def invert(x: ArrayLike) -> Array:
     return lax.bitwise_not(asarray(x))
 
 
@@ -149,23 +154,23 @@ def _as_bool(x):
     return x if get_aval(x).dtype == np.bool_ else not_equal(x, 0)
 
 
-def logical_and(x, y):
+def logical_and(x: ArrayLike, y: ArrayLike) -> Array:
     return lax.bitwise_and(*promote(_as_bool(x), _as_bool(y)))
 
 
-def logical_or(x, y):
+def logical_or(x: ArrayLike, y: ArrayLike) -> Array:
     return lax.bitwise_or(*promote(_as_bool(x), _as_bool(y)))
 
 
-def logical_xor(x, y):
+def logical_xor(x: ArrayLike, y: ArrayLike) -> Array:
     return lax.bitwise_xor(*promote(_as_bool(x), _as_bool(y)))
 
 
-def logical_not(x):
+def logical_not(x: ArrayLike) -> Array:
     return lax.bitwise_not(_as_bool(x))
 
 
-def floor_divide(x, y):
+def floor_divide(x: ArrayLike, y: ArrayLike) -> Array:
     """x // y (zero gradient: the result is piecewise constant). Integers are divided exactly
     (rounding down), and by zero give 0, as numpy."""
     x, y = (asarray(v) for v in promote(x, y))
@@ -180,7 +185,7 @@ def floor_divide(x, y):
     return lax.sub(q, lax.convert_element_type(down, get_aval(q).dtype))
 
 
-def mod(x, y):
+def mod(x: ArrayLike, y: ArrayLike) -> Array:
     """x % y with the sign of y, as numpy: x - floor(x / y) * y (integers: 0 where y == 0)."""
     x, y = (asarray(v) for v in promote(x, y))
     _no_complex("remainder", x)
@@ -217,7 +222,7 @@ def _real_inexact(x, name):
     return x
 
 
-def power(x, y):
+def power(x: ArrayLike, y: ArrayLike) -> Array:
     """x ** y. A Python int exponent uses integer_pow (exact, and finite gradients at x == 0)."""
     if type(y) is int and not isinstance(x, (int, float)):
         x = asarray(x)
@@ -228,7 +233,14 @@ def power(x, y):
     return lax.pow(x, y)
 
 
-def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
+@overload
+def where(condition: ArrayLike, x: None = None, y: None = None, /, *, size: int | None = None,
+          fill_value: ArrayLike | None = None) -> tuple[Array, ...]: ...
+@overload
+def where(condition: ArrayLike, x: ArrayLike, y: ArrayLike, /, *, size: int | None = None,
+          fill_value: ArrayLike | None = None) -> Array: ...
+def where(condition: ArrayLike, x: ArrayLike | None = None, y: ArrayLike | None = None, /, *,
+        size: int | None = None, fill_value: ArrayLike | None = None) -> Array | tuple[Array, ...]:
     """Elementwise choice: x where condition, else y (both branches are evaluated; see README on
     NaN gradients of the untaken branch). With the condition only: nonzero(condition), whose
     shape depends on values (see nonzero for `size=`/`fill_value=`)."""
@@ -244,7 +256,8 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
 _NO_VALUE = object()
 
 
-def clip(a, a_min=_NO_VALUE, a_max=_NO_VALUE, out=None, *, min=None, max=None):
+def clip(a: ArrayLike, a_min: Any = _NO_VALUE, a_max: Any = _NO_VALUE, out: None = None, *,
+        min: ArrayLike | None = None, max: ArrayLike | None = None) -> Array:
     """Limit values to [a_min, a_max] (numpy 2 also names them min/max); the gradient is zero
     outside the interval."""
     _no_out(out, "clip")
@@ -258,7 +271,7 @@ def clip(a, a_min=_NO_VALUE, a_max=_NO_VALUE, out=None, *, min=None, max=None):
     return out
 
 
-def logaddexp(x, y):
+def logaddexp(x: ArrayLike, y: ArrayLike) -> Array:
     """log(exp(x) + exp(y)) without overflow or underflow: max(x, y) + log1p(exp(-|x - y|));
     where x - y is undefined (both infinite with one sign, or a NaN) the result is x + y, so
     logaddexp(-inf, -inf) is -inf and logaddexp(inf, inf) inf, as numpy."""
@@ -269,7 +282,7 @@ def logaddexp(x, y):
     return where(isnan(d), add(x, y), out)
 
 
-def hypot(x, y):
+def hypot(x: ArrayLike, y: ArrayLike) -> Array:
     """sqrt(x**2 + y**2) without overflow or underflow: the larger magnitude times
     sqrt(1 + (smaller / larger)**2); inf where either is infinite, as numpy."""
     x, y = promote_inexact(x, y, small_float=True)
@@ -282,15 +295,15 @@ def hypot(x, y):
     return where(logical_or(isinf(a), isinf(b)), np.inf, out)
 
 
-def deg2rad(x):
+def deg2rad(x: ArrayLike) -> Array:
     return multiply(_real_inexact(x, "deg2rad"), np.pi / 180.0)
 
 
-def rad2deg(x):
+def rad2deg(x: ArrayLike) -> Array:
     return multiply(_real_inexact(x, "rad2deg"), 180.0 / np.pi)
 
 
-def sinc(x):
+def sinc(x: ArrayLike) -> Array:
     """sin(pi x) / (pi x), with sinc(0) = 1; every derivative is exact at 0 too (there the
     value comes from the Maclaurin series of sin(u)/u, whose JVP is the next term), so
     grad(grad(sinc))(0.) is -pi**2/3, as JAX."""
@@ -346,7 +359,7 @@ def _is_inexact(x):
 
 def _float_only(prim_fn, name, doc):
     """A function of floats whose integer inputs are promoted to float64 first."""
-    def f(x, /, out=None):
+    def f(x: ArrayLike, /, out: None = None) -> Array:
         _no_out(out, name)
         if fast_key(x) not in FLOAT_KEYS:
             x, = promote_inexact(asarray(x), small_float=True)
@@ -369,7 +382,7 @@ cbrt = _float_only(_lx.cbrt, "cbrt", "Elementwise cube root.")
 spacing = _float_only(_lx.spacing, "spacing", "Distance to the nearest adjacent float.")
 
 
-def isnan(x, /):
+def isnan(x: ArrayLike, /) -> Array:
     """Elementwise test for NaN (False for integers)."""
     x = asarray(x)
     if not _is_inexact(x):
@@ -381,7 +394,7 @@ def _falses(x):
     return lax.broadcast_to(np.zeros((), bool), get_aval(x).shape)
 
 
-def isinf(x, /):
+def isinf(x: ArrayLike, /) -> Array:
     x = asarray(x)
     if not _is_inexact(x):
         return _falses(x)
@@ -396,19 +409,19 @@ def _no_complex(name, x):
                          "fnp.real(x) or fnp.imag(x).")
 
 
-def isposinf(x, /, out=None):
+def isposinf(x: ArrayLike, /, out: None = None) -> Array:
     x = asarray(x)
     _no_complex("isposinf", x)
     return lax.eq(x, np.asarray(np.inf, get_aval(x).dtype)) if _is_inexact(x) else _falses(x)
 
 
-def isneginf(x, /, out=None):
+def isneginf(x: ArrayLike, /, out: None = None) -> Array:
     x = asarray(x)
     _no_complex("isneginf", x)
     return lax.eq(x, np.asarray(-np.inf, get_aval(x).dtype)) if _is_inexact(x) else _falses(x)
 
 
-def signbit(x, /):
+def signbit(x: ArrayLike, /) -> Array:
     x = asarray(x)
     if not _is_inexact(x):
         return lax.lt(x, np.zeros((), get_aval(x).dtype)) if get_aval(x).dtype != np.bool_ \
@@ -416,7 +429,7 @@ def signbit(x, /):
     return _lx.signbit(x)
 
 
-def trunc(x, /):
+def trunc(x: ArrayLike, /) -> Array:
     """Round toward zero (zero gradient)."""
     x = asarray(x)
     return _lx.trunc(x) if _is_inexact(x) else x
@@ -425,22 +438,22 @@ def trunc(x, /):
 fix = trunc
 
 
-def rint(x, /):
+def rint(x: ArrayLike, /) -> Array:
     """Round to the nearest integer, half to even (zero gradient)."""
     x, = promote_inexact(asarray(x), small_float=True)
     return lax.round(x)
 
 
-def fabs(x, /):
+def fabs(x: ArrayLike, /) -> Array:
     x = _real_inexact(x, "fabs")
     return lax.abs(x)
 
 
-def nextafter(x1, x2, /):
+def nextafter(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     return _lx.nextafter(*promote_inexact(x1, x2, small_float=True))
 
 
-def copysign(x1, x2, /):
+def copysign(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """|x1| with the sign of x2 (the gradient in x1 is +-1, in x2 zero)."""
     return _lx.copysign(*promote_inexact(x1, x2, small_float=True))
 
@@ -452,37 +465,37 @@ def _integers(name, x1, x2):
     return x1, x2
 
 
-def gcd(x1, x2, /):
+def gcd(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     return _lx.gcd(*_integers("gcd", x1, x2))
 
 
-def lcm(x1, x2, /):
+def lcm(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     return _lx.lcm(*_integers("lcm", x1, x2))
 
 
-def left_shift(x1, x2, /):
+def left_shift(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     return _lx.shift_left(*_integers("left_shift", x1, x2))
 
 
-def right_shift(x1, x2, /):
+def right_shift(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     return _lx.shift_right(*_integers("right_shift", x1, x2))
 
 
 bitwise_left_shift, bitwise_right_shift, bitwise_invert = left_shift, right_shift, invert
 
 
-def bitwise_count(x, /):
+def bitwise_count(x: ArrayLike, /) -> Array:
     return _lx.population_count(asarray(x))
 
 
-def frexp(x, /):
+def frexp(x: ArrayLike, /) -> tuple[Array, Array]:
     """(mantissa, exponent) with x = mantissa * 2**exponent; the mantissa's gradient is 2**-e."""
     x = _real_inexact(x, "frexp")
     e = _lx.frexp_exponent(x)
     return ldexp(x, negative(e)), e
 
 
-def ldexp(x1, x2, /):
+def ldexp(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """x1 * 2**x2 for integer x2 (computed as a product with an exact power of two)."""
     x1 = _real_inexact(x1, "ldexp")
     x2 = asarray(x2)
@@ -494,7 +507,7 @@ def ldexp(x1, x2, /):
     return multiply(x1, _lx.exp2(cast(x2, dtype)))
 
 
-def modf(x, /):
+def modf(x: ArrayLike, /) -> tuple[Array, Array]:
     """(fractional part, integral part), both with x's sign (modf(+-inf) is (+-0, +-inf))."""
     x = _real_inexact(x, "modf")
     i = _lx.trunc(x)
@@ -502,11 +515,11 @@ def modf(x, /):
     return _lx.copysign(subtract(finite, _lx.trunc(finite)), x), i
 
 
-def divmod(x1, x2, /):
+def divmod(x1: ArrayLike, x2: ArrayLike, /) -> tuple[Array, Array]:
     return floor_divide(x1, x2), mod(x1, x2)
 
 
-def heaviside(x1, x2, /):
+def heaviside(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0."""
     x1, x2 = promote_inexact(x1, x2, small_float=True)
     _no_complex("heaviside", x1)
@@ -515,7 +528,7 @@ def heaviside(x1, x2, /):
     return where(lax.lt(x1, zero), zero, where(lax.gt(x1, zero), one, x2))
 
 
-def fmax(x1, x2, /):
+def fmax(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """Elementwise maximum ignoring NaNs (NaN only where both are)."""
     x1, x2 = promote(x1, x2)
     if not _is_inexact(x1):
@@ -523,14 +536,14 @@ def fmax(x1, x2, /):
     return where(isnan(x2), x1, where(isnan(x1), x2, maximum(x1, x2)))
 
 
-def fmin(x1, x2, /):
+def fmin(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     x1, x2 = promote(x1, x2)
     if not _is_inexact(x1):
         return minimum(x1, x2)
     return where(isnan(x2), x1, where(isnan(x1), x2, minimum(x1, x2)))
 
 
-def float_power(x1, x2, /):
+def float_power(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """x1 ** x2 computed in float64 (or complex128) at least, as numpy."""
     x1, x2 = promote_inexact(x1, x2)
     if get_aval(x1).dtype.kind == "f" and get_aval(x1).dtype != np.float64:
@@ -538,7 +551,7 @@ def float_power(x1, x2, /):
     return lax.pow(x1, x2)
 
 
-def logaddexp2(x1, x2, /):
+def logaddexp2(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """log2(2**x1 + 2**x2) without overflow."""
     x1, x2 = promote_inexact(x1, x2, small_float=True)
     _no_complex("logaddexp2", x1)
@@ -546,7 +559,7 @@ def logaddexp2(x1, x2, /):
     return divide(logaddexp(multiply(x1, ln2), multiply(x2, ln2)), ln2)
 
 
-def i0(x):
+def i0(x: ArrayLike) -> Array:
     """The modified Bessel function of the first kind, order 0 (numpy.i0)."""
     x, = promote_inexact(asarray(x))
     return _lx.bessel_i(x, 0)
@@ -559,13 +572,13 @@ def _is_complex(x):
     return get_aval(x).dtype.kind == "c"
 
 
-def real(val, /):
+def real(val: ArrayLike, /) -> Array:
     """The real part (the value itself for real dtypes); float64 for complex128, as numpy."""
     x = asarray(val)
     return _cp.real(x) if _is_complex(x) else x
 
 
-def imag(val, /):
+def imag(val: ArrayLike, /) -> Array:
     """The imaginary part (zeros for real dtypes)."""
     x = asarray(val)
     if _is_complex(x):
@@ -573,7 +586,7 @@ def imag(val, /):
     return lax.broadcast_to(np.zeros((), get_aval(x).dtype), get_aval(x).shape)
 
 
-def conjugate(x, /):
+def conjugate(x: ArrayLike, /) -> Array:
     """The complex conjugate (the value itself for real dtypes)."""
     x = asarray(x)
     if get_aval(x).dtype == bool:  # numpy's conjugate has no boolean loop: int8
@@ -584,7 +597,7 @@ def conjugate(x, /):
 conj = conjugate
 
 
-def angle(z, deg=False):
+def angle(z: ArrayLike, deg: bool = False) -> Array:
     """The argument of z, arctan2(imag(z), real(z)) (0 or pi for reals, with a zero gradient)."""
     x = asarray(z)
     if _is_complex(x):
@@ -597,21 +610,22 @@ def angle(z, deg=False):
     return rad2deg(out) if deg else out
 
 
-def iscomplex(x):
+def iscomplex(x: ArrayLike) -> Array:
     x = asarray(x)
     if get_aval(x).dtype.kind == "c":
         return not_equal(imag(x), 0)
     return _falses(x)
 
 
-def isreal(x):
+def isreal(x: ArrayLike) -> Array:
     x = asarray(x)
     if get_aval(x).dtype.kind == "c":
         return equal(imag(x), 0)
     return lax.broadcast_to(np.ones((), bool), get_aval(x).shape)
 
 
-def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+def nan_to_num(x: ArrayLike, copy: bool = True, nan: ArrayLike = 0.0, posinf: ArrayLike | None = None,
+        neginf: ArrayLike | None = None) -> Array:
     """NaN -> `nan`, +-inf -> `posinf`/`neginf` (default the largest finite magnitudes); the
     gradient is 1 at finite entries and 0 at the replaced ones."""
     x = asarray(x)
