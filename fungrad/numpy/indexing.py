@@ -283,7 +283,7 @@ def argwhere(a: ArrayLike, *, size: int | None = None, fill_value: ArrayLike | N
     return cols[0] if len(cols) == 1 else lax.concatenate(cols, 1)
 
 
-def compress(condition: ArrayLike, a: ArrayLike, axis: int | tuple[int, ...] | None = None, *,
+def compress(condition: ArrayLike, a: ArrayLike, axis: int | None = None, *,
         size: int | None = None, fill_value: int = 0, out: None = None) -> Array:
     """The slices of `a` along `axis` where `condition` is true (flattened when axis is None).
     Under jit/vmap give `size=`."""
@@ -451,7 +451,7 @@ def _functional(name, a, inplace):
             f"transforms. Fix: use the returned array, {name}(..., inplace=False), or x.at[...].")
 
 
-def put_along_axis(arr: ArrayLike, indices: ArrayLike, values: ArrayLike, axis: int | tuple[int, ...],
+def put_along_axis(arr: ArrayLike, indices: ArrayLike, values: ArrayLike, axis: int | None,
         inplace: bool = True, *, mode: str | None = None) -> Array | None:
     """numpy.put_along_axis. On a numpy array with inplace=True it writes into it, as numpy;
     with inplace=False (or traced values) it returns the updated array (differentiable)."""
@@ -543,11 +543,11 @@ def diag_indices_from(arr: ArrayLike) -> tuple[Array, ...]:
     return diag_indices(shape[0], len(shape))
 
 
-def tril_indices(n: int, k: int = 0, m: ArrayLike | None = None) -> tuple[Array, ...]:
+def tril_indices(n: int, k: int = 0, m: int | None = None) -> tuple[Array, ...]:
     return tuple(np.asarray(i, np.int64) for i in np.tril_indices(n, k, m))
 
 
-def triu_indices(n: int, k: int = 0, m: ArrayLike | None = None) -> tuple[Array, ...]:
+def triu_indices(n: int, k: int = 0, m: int | None = None) -> tuple[Array, ...]:
     return tuple(np.asarray(i, np.int64) for i in np.triu_indices(n, k, m))
 
 

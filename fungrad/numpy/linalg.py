@@ -455,7 +455,7 @@ def matrix_rank(M: ArrayLike, rtol: float | None = None, *, tol: ArrayLike | Non
     return _sum(lax.convert_element_type(lax.gt(s, thresh), np.int64), axis=-1)
 
 
-def cond(x: ArrayLike, p: ArrayLike | None = None) -> Array:
+def cond(x: ArrayLike, p: int | float | str | None = None) -> Array:
     """Condition number: s_max / s_min for p None / 2 (s_min / s_max for -2), else
     norm(x, p) * norm(inv(x), p)."""
     x = _float(x)

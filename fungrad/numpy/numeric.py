@@ -492,7 +492,7 @@ def unwrap(p: ArrayLike, discont: float | None = None, axis: int = -1, *, period
 
 # ---- vector products
 def cross(a: ArrayLike, b: ArrayLike, axisa: int = -1, axisb: int = -1, axisc: int = -1,
-        axis: int | tuple[int, ...] | None = None) -> Array:
+        axis: int | None = None) -> Array:
     """The cross product of 3-vectors (or the z component for 2-vectors) along the vector axes."""
     if axis is not None:
         axisa = axisb = axisc = axis
@@ -830,7 +830,7 @@ def piecewise(x: ArrayLike, condlist: Sequence[ArrayLike], funclist: Sequence[An
 
 
 # ---- bit packing (uint8)
-def packbits(a: ArrayLike, axis: int | tuple[int, ...] | None = None, bitorder: str = "big") -> Array:
+def packbits(a: ArrayLike, axis: int | None = None, bitorder: str = "big") -> Array:
     x = asarray(a)
     if not (np.issubdtype(get_aval(x).dtype, np.integer) or get_aval(x).dtype == np.bool_):
         raise TypeError("Expected an input array of integer or boolean data type")
@@ -850,7 +850,7 @@ def packbits(a: ArrayLike, axis: int | tuple[int, ...] | None = None, bitorder: 
     return moveaxis(packed, -1, ax)
 
 
-def unpackbits(a: ArrayLike, axis: int | tuple[int, ...] | None = None, count: int | None = None,
+def unpackbits(a: ArrayLike, axis: int | None = None, count: int | None = None,
         bitorder: str = "big") -> Array:
     x = asarray(a)
     if get_aval(x).dtype != np.uint8:

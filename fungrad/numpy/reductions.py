@@ -373,13 +373,13 @@ nanmax.__name__ = nanmax.__qualname__ = "nanmax"
 nanmin.__name__ = nanmin.__qualname__ = "nanmin"
 
 
-def nanargmax(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None, *,
+def nanargmax(a: ArrayLike, axis: int | None = None, out: None = None, *,
         keepdims: bool = False) -> Array:
     x, flt = _nan_float(a)
     return argmax(_where(isnan(x), -np.inf, x) if flt else x, axis, out, keepdims=keepdims)
 
 
-def nanargmin(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None, *,
+def nanargmin(a: ArrayLike, axis: int | None = None, out: None = None, *,
         keepdims: bool = False) -> Array:
     x, flt = _nan_float(a)
     return argmin(_where(isnan(x), np.inf, x) if flt else x, axis, out, keepdims=keepdims)

@@ -37,7 +37,7 @@ def ndim(a: ArrayLike) -> int:
     return get_aval(asarray(a)).ndim
 
 
-def size(a: ArrayLike, axis: int | tuple[int, ...] | None = None) -> int:
+def size(a: ArrayLike, axis: int | None = None) -> int:
     aval = get_aval(asarray(a))
     return aval.size if axis is None else aval.shape[axis]
 
@@ -324,7 +324,7 @@ def tile(a: ArrayLike, reps: int | Sequence[int]) -> Array:
     return lax.reshape(x, [r * d for r, d in zip(reps, shape)])
 
 
-def repeat(a: ArrayLike, repeats: ArrayLike, axis: int | tuple[int, ...] | None = None, *,
+def repeat(a: ArrayLike, repeats: ArrayLike, axis: int | None = None, *,
         total_repeat_length: int | None = None) -> Array:
     """Repeat entries `repeats` times along `axis` (flattened when None); `repeats` an int or a
     concrete array of counts, one per entry."""
@@ -431,7 +431,7 @@ def roll(a: ArrayLike, shift: int | Sequence[int], axis: int | tuple[int, ...] |
     return x
 
 
-def rollaxis(a: ArrayLike, axis: int | tuple[int, ...], start: int = 0) -> Array:
+def rollaxis(a: ArrayLike, axis: int, start: int = 0) -> Array:
     x = asarray(a)
     n = get_aval(x).ndim
     axis = normalize_axes(axis, n)[0]
@@ -523,7 +523,7 @@ def block(arrays: Sequence[ArrayLike]) -> Array:
     return build(arrays, 0)
 
 
-def append(arr: ArrayLike, values: ArrayLike, axis: int | tuple[int, ...] | None = None) -> Array:
+def append(arr: ArrayLike, values: ArrayLike, axis: int | None = None) -> Array:
     x, v = asarray(arr), asarray(values)
     if axis is None:
         return concatenate([ravel(x), ravel(v)], 0)
@@ -531,7 +531,7 @@ def append(arr: ArrayLike, values: ArrayLike, axis: int | tuple[int, ...] | None
 
 
 def insert(arr: ArrayLike, obj: ArrayLike, values: ArrayLike,
-        axis: int | tuple[int, ...] | None = None) -> Array:
+        axis: int | None = None) -> Array:
     """numpy.insert with a concrete `obj` (index or indices): a concatenation and one gather."""
     x = asarray(arr)
     if axis is None:
@@ -576,7 +576,7 @@ def insert(arr: ArrayLike, obj: ArrayLike, values: ArrayLike,
     return _take_axis(lax.concatenate([x, v], ax), order, ax)
 
 
-def delete(arr: ArrayLike, obj: ArrayLike, axis: int | tuple[int, ...] | None = None, *,
+def delete(arr: ArrayLike, obj: ArrayLike, axis: int | None = None, *,
         assume_unique_indices: bool = False) -> Array:
     """numpy.delete with concrete indices (or a slice, or a boolean mask)."""
     x = asarray(arr)
