@@ -148,7 +148,7 @@ def einsum(subscripts: Any, /, *operands: ArrayLike, out: None = None, optimize:
         operands = [cast(o, dt) for o in operands]
     terms, out_t = _parse(subscripts, operands)
     # sizes per index; size-1 axes broadcast against the others (numpy's einsum broadcasting)
-    sizes = {}
+    sizes: dict[str, int] = {}
     for t, x in zip(terms, operands):
         for c, d in zip(t, get_aval(x).shape):
             if d != 1 or c not in sizes:

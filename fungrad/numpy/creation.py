@@ -43,7 +43,8 @@ def array(object: ArrayLike, dtype: DTypeLike | None = None, copy: bool = True, 
         if nd < ndmin:
             out = lax.reshape(out, (1,) * (ndmin - nd) + get_aval(out).shape)
         return out
-    return check_numeric(np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin),
+    # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+    return check_numeric(np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin),  # type: ignore[call-overload]
                          object)
 
 
@@ -51,7 +52,8 @@ def asarray(a: ArrayLike, dtype: DTypeLike | None = None, order: str | None = No
         copy: bool | None = None) -> Array:
     if isinstance(a, (list, tuple)) or isinstance(a, Tracer):
         return array(a, dtype=dtype)
-    return check_numeric(np.asarray(a, dtype=dtype, order=order, copy=copy), a)
+    # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+    return check_numeric(np.asarray(a, dtype=dtype, order=order, copy=copy), a)  # type: ignore[arg-type, misc]
 
 
 def astype(x: ArrayLike, dtype: DTypeLike, /, *, copy: bool = False) -> Array:
@@ -61,8 +63,10 @@ def astype(x: ArrayLike, dtype: DTypeLike, /, *, copy: bool = False) -> Array:
 def copy(a: ArrayLike, order: str = "K", subok: bool = False) -> Array:
     """A copy of `a` (a traced value is immutable, so it is its own copy)."""
     if isinstance(a, Tracer):
-        return a
-    return check_numeric(np.array(a, order=order, copy=True), a)
+        # Array names numpy.ndarray; under a transform this is a Tracer (fungrad._core.typing)
+        return a  # type: ignore[return-value]
+    # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+    return check_numeric(np.array(a, order=order, copy=True), a)  # type: ignore[call-overload]
 
 
 def _shape_of(a):
@@ -97,14 +101,16 @@ def full(shape: int | Shape, fill_value: ArrayLike, dtype: DTypeLike | None = No
         shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
         v = fill_value if dtype is None else cast(fill_value, np.dtype(dtype))
         return lax.broadcast_to(v, shape)
-    return check_numeric(np.full(shape, fill_value, dtype, order), fill_value)
+    # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+    return check_numeric(np.full(shape, fill_value, dtype, order), fill_value)  # type: ignore[call-overload, misc]
 
 
 def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = True, retstep: bool = False,
         dtype: DTypeLike | None = None, axis: int = 0) -> Array | tuple[Array, Array]:
     """numpy.linspace; traced ends give a traced (differentiable) result."""
     if not isinstance(start, Tracer) and not isinstance(stop, Tracer):
-        return np.linspace(start, stop, num, endpoint, retstep, dtype, axis)
+        # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+        return np.linspace(start, stop, num, endpoint, retstep, dtype, axis)  # type: ignore[call-overload, misc]
     start, stop = promote_inexact(_asarray(start), _asarray(stop))
     shape = np.broadcast_shapes(get_aval(start).shape, get_aval(stop).shape)
     div = (num - 1) if endpoint else num
@@ -128,7 +134,8 @@ def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
 def logspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = True, base: ArrayLike = 10.0,
         dtype: DTypeLike | None = None, axis: int = 0) -> Array:
     if not any(isinstance(v, Tracer) for v in (start, stop, base)):
-        return np.logspace(start, stop, num, endpoint, base, dtype, axis)
+        # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+        return np.logspace(start, stop, num, endpoint, base, dtype, axis)  # type: ignore[arg-type, misc]
     from fungrad.numpy.ufuncs import power
     out = power(base, linspace(start, stop, num, endpoint, axis=axis))
     return out if dtype is None else cast(out, np.dtype(dtype))
@@ -137,13 +144,14 @@ def logspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
 def geomspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = True,
         dtype: DTypeLike | None = None, axis: int = 0) -> Array:
     if not isinstance(start, Tracer) and not isinstance(stop, Tracer):
-        return np.geomspace(start, stop, num, endpoint, dtype, axis)
+        # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+        return np.geomspace(start, stop, num, endpoint, dtype, axis)  # type: ignore[arg-type, misc]
     from fungrad.numpy.ufuncs import exp, log
     out = exp(linspace(log(start), log(stop), num, endpoint, axis=axis))
     return out if dtype is None else cast(out, np.dtype(dtype))
 
 
-def fromfunction(function: Callable[..., Any], shape: int | Shape, *, dtype: DTypeLike = float,
+def fromfunction(function: Callable[..., Any], shape: Shape, *, dtype: DTypeLike = float,
         **kwargs: Any) -> Array:
     return function(*np.indices(shape, dtype=dtype), **kwargs)
 
@@ -222,7 +230,8 @@ def meshgrid(*xi: ArrayLike, copy: bool = True, sparse: bool = False, indexing: 
     if indexing not in ("xy", "ij"):
         raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
     if not any(isinstance(x, Tracer) for x in xi):
-        return list(np.meshgrid(*[numeric_array(x) for x in xi], copy=copy, sparse=sparse,
+        # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+        return list(np.meshgrid(*[numeric_array(x) for x in xi], copy=copy, sparse=sparse,  # type: ignore[call-overload]
                                 indexing=indexing))
     xs = [lax.reshape(_asarray(x), (get_aval(_asarray(x)).size,)) for x in xi]
     n = len(xs)

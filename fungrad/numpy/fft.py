@@ -154,42 +154,42 @@ def irfft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: str | None =
     return _c2r(a, _one(n), (axis,), norm, "irfft")
 
 
-def fftn(a: ArrayLike, s: Sequence[int] | None = None, axes: int | Sequence[int] | None = None,
+def fftn(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
         norm: str | None = None) -> Array:
     return _c2c(a, s, axes, norm, False, "fftn")
 
 
-def ifftn(a: ArrayLike, s: Sequence[int] | None = None, axes: int | Sequence[int] | None = None,
+def ifftn(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
         norm: str | None = None) -> Array:
     return _c2c(a, s, axes, norm, True, "ifftn")
 
 
-def rfftn(a: ArrayLike, s: Sequence[int] | None = None, axes: int | Sequence[int] | None = None,
+def rfftn(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
         norm: str | None = None) -> Array:
     return _r2c(a, s, axes, norm, "rfftn")
 
 
-def irfftn(a: ArrayLike, s: Sequence[int] | None = None, axes: int | Sequence[int] | None = None,
+def irfftn(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
         norm: str | None = None) -> Array:
     return _c2r(a, s, axes, norm, "irfftn")
 
 
-def fft2(a: ArrayLike, s: Sequence[int] | None = None, axes: int | Sequence[int] = (-2, -1),
+def fft2(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] = (-2, -1),
         norm: str | None = None) -> Array:
     return fftn(a, s, axes, norm)
 
 
-def ifft2(a: ArrayLike, s: Sequence[int] | None = None, axes: int | Sequence[int] = (-2, -1),
+def ifft2(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] = (-2, -1),
         norm: str | None = None) -> Array:
     return ifftn(a, s, axes, norm)
 
 
-def rfft2(a: ArrayLike, s: Sequence[int] | None = None, axes: int | Sequence[int] = (-2, -1),
+def rfft2(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] = (-2, -1),
         norm: str | None = None) -> Array:
     return rfftn(a, s, axes, norm)
 
 
-def irfft2(a: ArrayLike, s: Sequence[int] | None = None, axes: int | Sequence[int] = (-2, -1),
+def irfft2(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] = (-2, -1),
         norm: str | None = None) -> Array:
     return irfftn(a, s, axes, norm)
 

@@ -440,7 +440,8 @@ def select(condlist: Sequence[ArrayLike], choicelist: Sequence[ArrayLike], defau
             raise TypeError(f"invalid entry in condlist: should be boolean ndarray, got "
                             f"{get_aval(c).dtype}")
         out = where(c, choice, out)
-    return out
+    # an array: condlist is not empty (an empty one raised above), so `where` ran at least once
+    return out  # type: ignore[return-value]
 
 
 # ---- writing into arrays: numpy mutates its argument; fungrad returns the new array
@@ -457,7 +458,8 @@ def put_along_axis(arr: ArrayLike, indices: ArrayLike, values: ArrayLike, axis: 
     with inplace=False (or traced values) it returns the updated array (differentiable)."""
     _functional("put_along_axis", arr, inplace)
     if inplace and not isinstance(values, Tracer) and not isinstance(indices, Tracer):
-        np.put_along_axis(arr, np.asarray(indices), np.asarray(values), axis)
+        # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+        np.put_along_axis(arr, np.asarray(indices), np.asarray(values), axis)  # type: ignore[arg-type]
         return None
     from fungrad._lax._along_axis import along_axis_index
     x = asarray(arr)
@@ -478,7 +480,8 @@ def put(a: ArrayLike, ind: ArrayLike, v: ArrayLike, mode: str = "raise", *,
     """numpy.put on the flattened array (functional for traced values, as put_along_axis)."""
     _functional("put", a, inplace)
     if inplace and not isinstance(v, Tracer) and not isinstance(ind, Tracer):
-        np.put(a, ind, v, mode)
+        # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+        np.put(a, ind, v, mode)  # type: ignore[arg-type]
         return None
     x = asarray(a)
     flat = lax.reshape(x, (get_aval(x).size,))
@@ -500,7 +503,8 @@ def place(arr: ArrayLike, mask: ArrayLike, vals: ArrayLike, *, inplace: bool = T
     """numpy.place: the entries where `mask` take `vals` in order (cyclically)."""
     _functional("place", arr, inplace)
     if inplace and not isinstance(vals, Tracer) and not isinstance(mask, Tracer):
-        np.place(arr, mask, vals)
+        # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+        np.place(arr, mask, vals)  # type: ignore[arg-type]
         return None
     m = concrete_or_none(asarray(mask))
     if m is None:
@@ -513,7 +517,8 @@ def fill_diagonal(a: ArrayLike, val: ArrayLike, wrap: bool = False, *, inplace: 
     """numpy.fill_diagonal (functional for traced values)."""
     _functional("fill_diagonal", a, inplace)
     if inplace and not isinstance(val, Tracer) and not isinstance(a, Tracer):
-        np.fill_diagonal(a, val, wrap)
+        # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+        np.fill_diagonal(a, val, wrap)  # type: ignore[arg-type]
         return None
     x = asarray(a)
     shape = get_aval(x).shape
@@ -594,7 +599,8 @@ def ravel_multi_index(multi_index: Sequence[ArrayLike], dims: Shape, mode: str =
         raise ValueError("parameter multi_index must be a sequence of length "
                          f"{len(dims)}")
     if all(not isinstance(i, Tracer) for i in multi_index):
-        return np.asarray(np.ravel_multi_index(tuple(np.asarray(i) for i in multi_index), dims,
+        # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+        return np.asarray(np.ravel_multi_index(tuple(np.asarray(i) for i in multi_index), dims,  # type: ignore[call-overload]
                                                mode, order), np.int64)
     strides = np.cumprod((1,) + dims[::-1][:-1])[::-1] if order == "C" else \
         np.cumprod((1,) + dims[:-1])
@@ -604,10 +610,11 @@ def ravel_multi_index(multi_index: Sequence[ArrayLike], dims: Shape, mode: str =
         i, _ = _normalize_index(i, n, None if mode == "raise" else mode, "ravel_multi_index")
         term = lax.mul(i, np.asarray(s, np.int64))
         out = term if out is None else lax.add(*promote(out, term))
-    return out
+    # not None: multi_index has one entry per dimension (at least one)
+    return out  # type: ignore[return-value]
 
 
-def unravel_index(indices: ArrayLike, shape: int | Shape) -> tuple[Array, ...]:
+def unravel_index(indices: ArrayLike, shape: Shape) -> tuple[Array, ...]:
     """A tuple of coordinate arrays from flat indices (traceable)."""
     shape = tuple(int(d) for d in shape)
     idx = asarray(indices)

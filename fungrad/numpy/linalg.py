@@ -96,7 +96,7 @@ def outer(a: ArrayLike, b: ArrayLike) -> Array:
     return lax.mul(lax.reshape(x, (get_aval(x).size, 1)), y)
 
 
-def tensordot(a: ArrayLike, b: ArrayLike, axes: int | Sequence[int] = 2) -> Array:
+def tensordot(a: ArrayLike, b: ArrayLike, axes: int | Sequence[Sequence[int]] = 2) -> Array:
     x, y = promote(asarray(a), asarray(b))
     if isinstance(axes, int):
         xa = tuple(range(_nd(x) - axes, _nd(x)))
@@ -436,7 +436,8 @@ def matrix_power(a: ArrayLike, n: int) -> Array:
         n >>= 1
         if n:
             base = matmul(base, base)
-    return result
+    # not None: n > 0 here (n == 0 returned above)
+    return result  # type: ignore[return-value]
 
 
 def matrix_rank(M: ArrayLike, rtol: float | None = None, *, tol: ArrayLike | None = None) -> Array:
@@ -620,7 +621,8 @@ def multi_dot(arrays: Sequence[ArrayLike]) -> Array:
     for length in range(1, k):
         for i in range(k - length):
             j = i + length
-            cost[i][j] = None
+            # None marks an entry the loop below fills in
+            cost[i][j] = None  # type: ignore[call-overload]
             for s in range(i, j):
                 c = cost[i][s] + cost[s + 1][j] + dims[i] * dims[s + 1] * dims[j + 1]
                 if cost[i][j] is None or c < cost[i][j]:
@@ -690,7 +692,7 @@ def tensorinv(a: ArrayLike, ind: int = 2) -> Array:
     return _reshape(inv(_reshape(a, (rows, rows))), (*s[ind:], *s[:ind]))
 
 
-def tensorsolve(a: ArrayLike, b: ArrayLike, axes: int | Sequence[int] | None = None) -> Array:
+def tensorsolve(a: ArrayLike, b: ArrayLike, axes: Sequence[int] | None = None) -> Array:
     """x with tensordot(a, x, x.ndim) == b."""
     a, b = promote_inexact(asarray(a), asarray(b))
     if axes is not None:

@@ -217,8 +217,9 @@ def histogram(a: ArrayLike, bins: int | ArrayLike | str = 10, range: tuple[float
     return counts, edges
 
 
-def histogramdd(sample: ArrayLike, bins: Any = 10, range: Sequence[tuple[float, float]] | None = None,
-        density: bool | None = None, weights: ArrayLike | None = None) -> tuple[Array, list[Array]]:
+def histogramdd(sample: ArrayLike | Sequence[ArrayLike], bins: Any = 10,
+        range: Sequence[tuple[float, float]] | None = None, density: bool | None = None,
+        weights: ArrayLike | None = None) -> tuple[Array, list[Array]]:
     """A multidimensional histogram of an (n, d) sample (or a sequence of d coordinate arrays)."""
     if isinstance(sample, (list, tuple)):
         s = stack([ravel(asarray(c)) for c in sample], 1)
@@ -245,7 +246,8 @@ def histogramdd(sample: ArrayLike, bins: Any = 10, range: Sequence[tuple[float, 
         valid = ok if valid is None else logical_and(valid, ok)
         flat = i if flat is None else add(multiply(flat, nb), i)
     total = int(np.prod(sizes))
-    slot = where(valid, flat, total)
+    # valid and flat are set: the loop above runs once per dimension (at least one)
+    slot = where(valid, flat, total)  # type: ignore[arg-type]
     w = np.ones(n, np.float64) if weights is None else cast(ravel(asarray(weights)),
                                                             np.dtype(np.float64))
     h = lax.scatter_add(np.zeros(total + 1, np.float64), asarray(w), ("array",), [slot])
@@ -329,7 +331,7 @@ def correlate(a: ArrayLike, v: ArrayLike, mode: str = "valid", *, precision: Any
 
 
 def interp(x: ArrayLike, xp: ArrayLike, fp: ArrayLike, left: ArrayLike | None = None,
-        right: ArrayLike | None = None, period: ArrayLike | None = None) -> Array:
+        right: ArrayLike | None = None, period: float | None = None) -> Array:
     """Piecewise-linear interpolation (numpy.interp); differentiable in x and fp (and xp)."""
     x, xp, fp = promote_inexact(asarray(x), asarray(xp), asarray(fp))
     # numpy computes in float64 (complex128)
@@ -428,7 +430,8 @@ def gradient(f: Callable[..., Any], *varargs: ArrayLike, axis: int | tuple[int, 
 
         uniform = np.ndim(h) == 0
         if uniform:
-            interior = divide(subtract(sl(2, None), sl(0, n - 2)), 2.0 * h)
+            # h is a scalar spacing here (np.ndim(h) == 0)
+            interior = divide(subtract(sl(2, None), sl(0, n - 2)), 2.0 * h)  # type: ignore[operator]
             if edge_order == 1:
                 first = divide(subtract(sl(1, 2), sl(0, 1)), h)
                 last = divide(subtract(sl(n - 1, n), sl(n - 2, n - 1)), h)
@@ -689,7 +692,8 @@ def polyfit(x: ArrayLike, y: ArrayLike, deg: int, rcond: float | None = None, fu
     cx, cy = concrete_or_none(x), concrete_or_none(y)
     if cx is None or cy is None:
         raise NotImplementedError("polyfit of traced values needs fungrad.numpy.linalg.lstsq")
-    return np.polyfit(cx, cy, deg, rcond, full, w, cov)
+    # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+    return np.polyfit(cx, cy, deg, rcond, full, w, cov)  # type: ignore[call-overload]
 
 
 # ---- functional helpers (vmap)

@@ -97,7 +97,7 @@ def ravel(a: ArrayLike, order: str = "C") -> Array:
     return reshape(a, (-1,), order)
 
 
-def transpose(a: ArrayLike, axes: int | Sequence[int] | None = None) -> Array:
+def transpose(a: ArrayLike, axes: Sequence[int] | None = None) -> Array:
     """Permute axes (reverse them when axes is None)."""
     x = asarray(a)
     n = get_aval(x).ndim
@@ -246,7 +246,8 @@ def concatenate(arrays: Sequence[ArrayLike], axis: int = 0, out: None = None, dt
         raise ValueError("zero-dimensional arrays cannot be concatenated")
     ax = normalize_axes(axis, n)[0]
     if len(arrays) == 1:
-        return arrays[0]
+        # arrays holds arrays by here (each was converted above)
+        return arrays[0]  # type: ignore[return-value]
     return lax.concatenate(arrays, ax)
 
 
@@ -285,8 +286,9 @@ def split(ary: ArrayLike, indices_or_sections: int | ArrayLike, axis: int = 0) -
             raise ValueError("array split does not result in an equal division")
         bounds = [i * (n // k) for i in range(k + 1)]
     else:
-        bounds = [0, *[min(max(int(i) if i >= 0 else n + int(i), 0), n)
-                       for i in indices_or_sections], n]
+        # not an int: a sequence of concrete split points (numpy's rule)
+        bounds = [0, *[min(max(int(i) if i >= 0 else n + int(i), 0), n)  # type: ignore[arg-type, operator]
+                       for i in indices_or_sections], n]  # type: ignore[union-attr]
     out = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         spec = (lax.FULL,) * ax + (("slice", lo, max(lo, hi), None),)
@@ -378,7 +380,7 @@ def fliplr(m: ArrayLike) -> Array:
     return flip(x, 1)
 
 
-def rot90(m: ArrayLike, k: int = 1, axes: int | Sequence[int] = (0, 1)) -> Array:
+def rot90(m: ArrayLike, k: int = 1, axes: Sequence[int] = (0, 1)) -> Array:
     x = asarray(m)
     nd = get_aval(x).ndim
     if not isinstance(axes, (tuple, list)) or len(axes) != 2:
@@ -424,7 +426,8 @@ def roll(a: ArrayLike, shift: int | Sequence[int], axis: int | tuple[int, ...] |
             idx = mod(subtract(np.arange(n), cast(sh, np.dtype(np.int64))), n)
             x = lax.getitem(x, (lax.FULL,) * ax + ("array",), [idx])
             continue
-        sh = int(sh) % n
+        # one concrete shift per axis (a traced one was handled above)
+        sh = int(sh) % n  # type: ignore[arg-type]
         if sh:
             x = lax.concatenate([_slice_axis(x, ax, n - sh, None), _slice_axis(x, ax, 0, n - sh)],
                                 ax)
@@ -446,7 +449,7 @@ def rollaxis(a: ArrayLike, axis: int, start: int = 0) -> Array:
     return moveaxis(x, axis, start)
 
 
-def permute_dims(a: ArrayLike, /, axes: int | Sequence[int] | None = None) -> Array:
+def permute_dims(a: ArrayLike, /, axes: Sequence[int] | None = None) -> Array:
     return transpose(a, axes)
 
 
@@ -587,7 +590,8 @@ def delete(arr: ArrayLike, obj: ArrayLike, axis: int | None = None, *,
     if isinstance(obj, Tracer):
         raise NotImplementedError("delete: the positions must be concrete (the result's shape "
                                   "depends on them)")
-    keep = np.delete(np.arange(n), obj)
+    # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+    keep = np.delete(np.arange(n), obj)  # type: ignore[arg-type]
     return _take_axis(x, keep, ax)
 
 
@@ -738,7 +742,8 @@ def pad(array: ArrayLike, pad_width: Any, mode: str = "constant", **kwargs: Any)
                 length = n if sl is None else max(1, min(int(sl[ax][k]), n))
                 lo, hi = (0, length) if k == 0 else (n - length, n)
                 region = _slice_axis(x, ax, lo, hi)
-                stat = fn(region, axis=ax, keepdims=True)
+                # fn is set for every mode of this branch (median imported above)
+                stat = fn(region, axis=ax, keepdims=True)  # type: ignore[misc]
                 if mode in ("mean", "median") and np.issubdtype(get_aval(x).dtype, np.integer):
                     from fungrad.numpy.ufuncs import round as _round
                     stat = _round(stat)

@@ -447,7 +447,8 @@ def _unique_result(values, index, inverse, counts, ri, rv, rc):
 
 
 def unique_values(x: ArrayLike, /, *, size: int | None = None, fill_value: ArrayLike | None = None) -> Array:
-    return unique(x, size=size, fill_value=fill_value)
+    # without return_* flags unique returns one array
+    return unique(x, size=size, fill_value=fill_value)  # type: ignore[return-value]
 
 
 def unique_counts(x: ArrayLike, /, *, size: int | None = None,
@@ -503,7 +504,8 @@ def union1d(ar1: ArrayLike, ar2: ArrayLike, *, size: int | None = None,
         fill_value: ArrayLike | None = None) -> Array:
     """The sorted unique values in either array."""
     x = concatenate([ravel(asarray(ar1)), ravel(asarray(ar2))])
-    return unique(x, size=size, fill_value=fill_value)
+    # without return_* flags unique returns one array
+    return unique(x, size=size, fill_value=fill_value)  # type: ignore[return-value]
 
 
 def _unique_padded(x):
