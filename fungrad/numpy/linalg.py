@@ -69,7 +69,7 @@ def matmul(a: ArrayLike, b: ArrayLike) -> Array:
     return out
 
 
-def dot(a, b):
+def dot(a: ArrayLike, b: ArrayLike) -> Array:
     """numpy.dot: inner product for vectors, matrix product for matrices, scaling for scalars,
     and a sum over the last axis of a and the second-to-last of b otherwise."""
     x, y = promote(asarray(a), asarray(b))
@@ -79,12 +79,12 @@ def dot(a, b):
     return lax.dot_general(x, y, (((xn - 1,), (max(yn - 2, 0),)), ((), ())))
 
 
-def vdot(a, b):
+def vdot(a: ArrayLike, b: ArrayLike) -> Array:
     """sum(conj(a) * b) over the flattened arrays (the first argument is conjugated, as numpy)."""
     return dot(conjugate(ravel(a)), ravel(b))
 
 
-def inner(a, b):
+def inner(a: ArrayLike, b: ArrayLike) -> Array:
     x, y = promote(asarray(a), asarray(b))
     if _nd(x) == 0 or _nd(y) == 0:
         return lax.mul(x, y)
