@@ -38,7 +38,12 @@ def _nd(x):
 
 
 def matmul(a: ArrayLike, b: ArrayLike) -> Array:
-    """Matrix product with numpy's rules: 1-D operands are promoted, leading axes broadcast."""
+    """Matrix product with numpy's rules: 1-D operands are promoted, leading axes broadcast.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.matmul(fnp.array([[1, 2], [3, 4]]), fnp.array([1, 1]))
+    array([3, 7])
+    """
     x, y = promote(asarray(a), asarray(b))
     xn, yn = _nd(x), _nd(y)
     if xn == 0 or yn == 0:
@@ -92,11 +97,26 @@ def inner(a: ArrayLike, b: ArrayLike) -> Array:
 
 
 def outer(a: ArrayLike, b: ArrayLike) -> Array:
+    """The outer product of two vectors (inputs are flattened).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.outer(fnp.array([1, 2]), fnp.array([1, 10, 100]))
+    array([[  1,  10, 100],
+           [  2,  20, 200]])
+    """
     x, y = promote(ravel(a), ravel(b))
     return lax.mul(lax.reshape(x, (get_aval(x).size, 1)), y)
 
 
 def tensordot(a: ArrayLike, b: ArrayLike, axes: int | Sequence[Sequence[int]] = 2) -> Array:
+    """Sum of products over `axes`: the last `axes` of a with the first of b, or the pairs given.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.tensordot(fnp.ones((2, 3)), fnp.ones((3, 4)), axes=1).shape
+    (2, 4)
+    >>> fnp.linalg.tensordot(fnp.array([1, 2]), fnp.array([3, 4]), axes=([0], [0]))
+    array(11)
+    """
     x, y = promote(asarray(a), asarray(b))
     if isinstance(axes, int):
         xa = tuple(range(_nd(x) - axes, _nd(x)))
@@ -222,7 +242,14 @@ def _need_matrix(x, name, fn, square=True):
 
 
 def matrix_transpose(x: ArrayLike) -> Array:
-    """Swap the last two axes (array API)."""
+    """Swap the last two axes (array API).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.matrix_transpose(fnp.array([[1, 2, 3]]))
+    array([[1],
+           [2],
+           [3]])
+    """
     x = asarray(x)
     if _nd(x) < 2:
         raise ShapeError(f"matrix_transpose: argument x must be at least 2-D, got {_str(x)}")
@@ -239,14 +266,27 @@ def _sym(a):
 
 def det(a: ArrayLike) -> Array:
     """Determinant over the last two axes; the gradient at a singular matrix is the cofactor
-    matrix adj(a)^T (finite), as JAX."""
+    matrix adj(a)^T (finite), as JAX.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.det(fnp.array([[1.0, 2.0], [3.0, 4.0]]))
+    array(-2.)
+    """
     a = _float(a)
     _need_matrix(a, "a", "det")
     return _ld.det(a)
 
 
 def slogdet(a: ArrayLike) -> tuple[Array, Array]:
-    """(sign, log|det a|) over the last two axes."""
+    """(sign, log|det a|) over the last two axes.
+
+    >>> import fungrad.numpy as fnp
+    >>> sign, logabsdet = fnp.linalg.slogdet(fnp.array([[-2.0, 0.0], [0.0, 1.0]]))
+    >>> sign
+    array(-1.)
+    >>> fnp.isclose(logabsdet, fnp.log(2.0))
+    array(True)
+    """
     a = _float(a)
     _need_matrix(a, "a", "slogdet")
     return SlogdetResult(*_ld.slogdet(a))
@@ -261,7 +301,12 @@ def _broadcast_lead(a, b, nb):
 
 def solve(a: ArrayLike, b: ArrayLike) -> Array:
     """Solve a x = b. b is a vector (..., n) only when it is 1-D (numpy 2 semantics); otherwise
-    (..., n, k), leading axes broadcast."""
+    (..., n, k), leading axes broadcast.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.solve(fnp.array([[2.0, 0.0], [0.0, 4.0]]), fnp.array([2.0, 2.0]))
+    array([1. , 0.5])
+    """
     a, b = promote_inexact(asarray(a), asarray(b))
     _need_matrix(a, "a", "solve")
     n = _shape(a)[-1]
@@ -279,7 +324,13 @@ def solve(a: ArrayLike, b: ArrayLike) -> Array:
 
 
 def inv(a: ArrayLike) -> Array:
-    """Inverse over the last two axes (a solve with the identity)."""
+    """Inverse over the last two axes (a solve with the identity).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.inv(fnp.array([[2.0, 0.0], [0.0, 4.0]]))
+    array([[0.5 , 0.  ],
+           [0.  , 0.25]])
+    """
     a = _float(a)
     _need_matrix(a, "a", "inv")
     return _ld.inv(a)
@@ -287,7 +338,13 @@ def inv(a: ArrayLike) -> Array:
 
 def cholesky(a: ArrayLike, *, upper: bool = False) -> Array:
     """Cholesky factor of the symmetrized (a + a^H)/2: lower L with a = L L^H, or upper=True for
-    U = L^H. A matrix that is not positive definite gives NaN, as JAX (no exception)."""
+    U = L^H. A matrix that is not positive definite gives NaN, as JAX (no exception).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.cholesky(fnp.array([[4.0, 2.0], [2.0, 5.0]]))
+    array([[2., 0.],
+           [1., 2.]])
+    """
     a = _float(a)
     _need_matrix(a, "a", "cholesky")
     L = _ld.cholesky(_sym(a))
@@ -295,7 +352,16 @@ def cholesky(a: ArrayLike, *, upper: bool = False) -> Array:
 
 
 def eigh(a: ArrayLike, UPLO: str = "L", symmetrize_input: bool = True) -> tuple[Array, Array]:
-    """Eigenvalues (ascending) and eigenvectors of a symmetric/Hermitian matrix."""
+    """Eigenvalues (ascending) and eigenvectors of a symmetric/Hermitian matrix.
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([[2.0, 1.0], [1.0, 2.0]])
+    >>> w, v = fnp.linalg.eigh(a)
+    >>> fnp.round(w, 12)
+    array([1., 3.])
+    >>> fnp.allclose(a @ v, v * w)
+    array(True)
+    """
     if UPLO not in ("L", "U"):
         raise ValueError(f"eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
     a = _float(a)
@@ -306,25 +372,55 @@ def eigh(a: ArrayLike, UPLO: str = "L", symmetrize_input: bool = True) -> tuple[
 
 
 def eigvalsh(a: ArrayLike, UPLO: str = "L") -> Array:
+    """The eigenvalues (ascending) of a symmetric/Hermitian matrix.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.round(fnp.linalg.eigvalsh(fnp.array([[2.0, 1.0], [1.0, 2.0]])), 12)
+    array([1., 3.])
+    """
     return eigh(a, UPLO)[0]
 
 
 def eig(a: ArrayLike) -> tuple[Array, Array]:
     """Eigenvalues and unit eigenvectors of a general square matrix, always complex (as JAX;
-    numpy returns real arrays when every eigenvalue is real)."""
+    numpy returns real arrays when every eigenvalue is real).
+
+    >>> import fungrad.numpy as fnp
+    >>> w, v = fnp.linalg.eig(fnp.array([[2.0, 0.0], [0.0, 3.0]]))
+    >>> w
+    array([2.+0.j, 3.+0.j])
+    >>> v
+    array([[1.+0.j, 0.+0.j],
+           [0.+0.j, 1.+0.j]])
+    """
     a = _float(a)
     _need_matrix(a, "a", "eig")
     return EigResult(*_ld.eig(a))
 
 
 def eigvals(a: ArrayLike) -> Array:
+    """The eigenvalues of a general square matrix (eig without the vectors).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.eigvals(fnp.array([[2.0, 0.0], [0.0, 3.0]]))
+    array([2.+0.j, 3.+0.j])
+    """
     return eig(a)[0]
 
 
 def svd(a: ArrayLike, full_matrices: bool = True, compute_uv: bool = True,
         hermitian: bool = False) -> Array | tuple[Array, Array, Array]:
     """U, S, Vh with a = U diag(S) Vh (numpy's defaults). The derivative is defined for
-    full_matrices=False or square a; it is inf/NaN where singular values repeat."""
+    full_matrices=False or square a; it is inf/NaN where singular values repeat.
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([[2.0, 1.0], [1.0, 2.0]])
+    >>> u, s, vh = fnp.linalg.svd(a)
+    >>> fnp.round(s, 12)
+    array([3., 1.])
+    >>> fnp.allclose(u * s @ vh, a)
+    array(True)
+    """
     a = _float(a)
     _need_matrix(a, "a", "svd", square=False)
     if not compute_uv:
@@ -334,13 +430,28 @@ def svd(a: ArrayLike, full_matrices: bool = True, compute_uv: bool = True,
 
 
 def svdvals(x: ArrayLike) -> Array:
+    """The singular values, descending (svd without U and Vh).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.svdvals(fnp.array([[3.0, 0.0], [0.0, -4.0]]))
+    array([4., 3.])
+    """
     x = _float(x)
     _need_matrix(x, "x", "svdvals", square=False)
     return _ld.svd(x, compute_uv=False)[0]
 
 
 def qr(a: ArrayLike, mode: str = "reduced") -> Array | tuple[Array, Array]:
-    """QR decomposition; mode 'reduced' (Q, R), 'complete' (Q, R) or 'r' (R only)."""
+    """QR decomposition; mode 'reduced' (Q, R), 'complete' (Q, R) or 'r' (R only).
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([[2.0, 1.0], [1.0, 2.0]])
+    >>> q, r = fnp.linalg.qr(a)
+    >>> fnp.allclose(q @ r, a)
+    array(True)
+    >>> fnp.allclose(r, fnp.triu(r))
+    array(True)
+    """
     if mode not in ("reduced", "complete", "r"):
         raise ValueError(f"qr: mode must be 'reduced', 'complete' or 'r', got {mode!r}")
     a = _float(a)
@@ -382,7 +493,13 @@ def pinv(a: ArrayLike, rtol: float | None = None, hermitian: bool = False, *,
         rcond: float | None = None) -> Array:
     """Moore-Penrose pseudo-inverse from the SVD; singular values at or below rtol * max(s) are
     dropped (default rtol = 10 max(m, n) eps, as JAX). Its derivative is Golub & Pereyra's (exact
-    for fixed rank)."""
+    for fixed rank).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.pinv(fnp.array([[2.0, 0.0], [0.0, 0.0]]))
+    array([[0.5, 0. ],
+           [0. , 0. ]])
+    """
     a = _float(a)
     _need_matrix(a, "a", "pinv", square=False)
     if rtol is None:
@@ -395,7 +512,16 @@ def pinv(a: ArrayLike, rtol: float | None = None, hermitian: bool = False, *,
 def lstsq(a: ArrayLike, b: ArrayLike, rcond: float | None = None) -> tuple[Array, Array, Array, Array]:
     """Least-squares solution (x, residuals, rank, s) of a x = b via the pseudo-inverse. residuals
     is the squared residual norm per column when m > n (also when rank < n, unlike numpy, since
-    the rank is a traced value), else an empty array."""
+    the rank is a traced value), else an empty array.
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([[1.0, 0.0], [0.0, 2.0], [0.0, 0.0]])
+    >>> x, res, rank, s = fnp.linalg.lstsq(a, fnp.array([1.0, 2.0, 0.0]))
+    >>> fnp.round(x, 12)
+    array([1., 1.])
+    >>> rank
+    array(2)
+    """
     a, b = promote_inexact(asarray(a), asarray(b))
     _need_matrix(a, "a", "lstsq", square=False)
     m, n = _shape(a)
@@ -419,7 +545,13 @@ def lstsq(a: ArrayLike, b: ArrayLike, rcond: float | None = None) -> tuple[Array
 
 
 def matrix_power(a: ArrayLike, n: int) -> Array:
-    """a to the integer power n by repeated squaring (n < 0: of the inverse)."""
+    """a to the integer power n by repeated squaring (n < 0: of the inverse).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.matrix_power(fnp.array([[1, 1], [0, 1]]), 3)
+    array([[1., 3.],
+           [0., 1.]])
+    """
     a = _float(a)
     _need_matrix(a, "a", "matrix_power")
     if not isinstance(n, (int, np.integer)):
@@ -441,7 +573,12 @@ def matrix_power(a: ArrayLike, n: int) -> Array:
 
 
 def matrix_rank(M: ArrayLike, rtol: float | None = None, *, tol: ArrayLike | None = None) -> Array:
-    """Number of singular values above tol (default max(s) * max(m, n) * eps, as numpy)."""
+    """Number of singular values above tol (default max(s) * max(m, n) * eps, as numpy).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.matrix_rank(fnp.array([[1.0, 2.0], [2.0, 4.0]]))
+    array(1)
+    """
     M = _float(M)
     if _nd(M) < 2:
         return lax.convert_element_type(lax.ne(_max(_abs(M)), 0.0), np.int64) \
@@ -458,7 +595,12 @@ def matrix_rank(M: ArrayLike, rtol: float | None = None, *, tol: ArrayLike | Non
 
 def cond(x: ArrayLike, p: int | float | str | None = None) -> Array:
     """Condition number: s_max / s_min for p None / 2 (s_min / s_max for -2), else
-    norm(x, p) * norm(inv(x), p)."""
+    norm(x, p) * norm(inv(x), p).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.cond(fnp.array([[2.0, 0.0], [0.0, 0.5]]))
+    array(4.)
+    """
     x = _float(x)
     _need_matrix(x, "x", "cond", square=p not in (None, 2, -2))
     if p in (None, 2, -2):
@@ -549,7 +691,14 @@ def norm(x: ArrayLike, ord: int | float | str | None = None, axis: int | tuple[i
     """numpy.linalg.norm: vector norms (ord None/2, inf, -inf, 0, 1, any p) over one axis,
     matrix norms ('fro', 'nuc', 1, -1, 2, -2, inf, -inf) over two; axis=None means the 2-norm of
     the flattened array when ord is None, else the vector/matrix norm of a 1-D/2-D array.
-    Complex inputs give real norms. The derivative at x == 0 is 0 (a subgradient), not NaN."""
+    Complex inputs give real norms. The derivative at x == 0 is 0 (a subgradient), not NaN.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.norm(fnp.array([3.0, 4.0]))
+    array(5.)
+    >>> fnp.linalg.norm(fnp.array([[1.0, -2.0], [3.0, 4.0]]), ord=1)
+    array(6.)
+    """
     x = _float(x, "x")
     nd = _nd(x)
     if axis is None:
@@ -577,7 +726,14 @@ def norm(x: ArrayLike, ord: int | float | str | None = None, axis: int | tuple[i
 
 def vector_norm(x: ArrayLike, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False,
         ord: int | float | str = 2) -> Array:
-    """Array API vector norm: over all axes (flattened) by default, or over the axes given."""
+    """Array API vector norm: over all axes (flattened) by default, or over the axes given.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.vector_norm(fnp.array([[3.0, 4.0], [0.0, 0.0]]))
+    array(5.)
+    >>> fnp.linalg.vector_norm(fnp.array([1.0, -2.0]), ord=1)
+    array(3.)
+    """
     x = _float(x, "x")
     nd = _nd(x)
     if axis is None:
@@ -591,6 +747,12 @@ def vector_norm(x: ArrayLike, /, *, axis: int | tuple[int, ...] | None = None, k
 
 
 def matrix_norm(x: ArrayLike, /, *, keepdims: bool = False, ord: int | float | str = "fro") -> Array:
+    """Array API matrix norm over the last two axes (Frobenius by default).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.matrix_norm(fnp.array([[3.0, 0.0], [0.0, 4.0]]))
+    array(5.)
+    """
     x = _float(x, "x")
     _need_matrix(x, "x", "matrix_norm", square=False)
     return _matrix_norm(x, ord, (_nd(x) - 2, _nd(x) - 1), keepdims)
@@ -599,7 +761,12 @@ def matrix_norm(x: ArrayLike, /, *, keepdims: bool = False, ord: int | float | s
 # ---- products and structure
 def multi_dot(arrays: Sequence[ArrayLike]) -> Array:
     """Product of matrices in the cheapest association order (the classic O(n^3) dynamic program
-    over scalar multiplication counts); a 1-D first/last array is a row/column vector."""
+    over scalar multiplication counts); a 1-D first/last array is a row/column vector.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.multi_dot([fnp.eye(2), fnp.array([[1.0, 2.0], [3.0, 4.0]]), fnp.ones(2)])
+    array([3., 7.])
+    """
     arrays = [asarray(a) for a in arrays]
     if len(arrays) < 2:
         raise ValueError("multi_dot: expecting at least two arrays")
@@ -643,7 +810,12 @@ def multi_dot(arrays: Sequence[ArrayLike]) -> Array:
 
 
 def cross(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
-    """Cross product of 3-vectors along `axis` (leading axes broadcast)."""
+    """Cross product of 3-vectors along `axis` (leading axes broadcast).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.cross(fnp.array([1.0, 0.0, 0.0]), fnp.array([0.0, 1.0, 0.0]))
+    array([0., 0., 1.])
+    """
     a, b = promote(asarray(x1), asarray(x2))
     if _shape(a)[axis] != 3 or _shape(b)[axis] != 3:
         raise ShapeError(f"cross: both inputs must have size 3 along axis {axis}, got {_str(a)} "
@@ -657,13 +829,23 @@ def cross(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
 
 
 def vecdot(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
-    """sum(conj(x1) * x2, axis) with broadcasting."""
+    """sum(conj(x1) * x2, axis) with broadcasting.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.vecdot(fnp.array([1.0, 2.0]), fnp.array([3.0, 4.0]))
+    array(11.)
+    """
     a, b = promote(asarray(x1), asarray(x2))
     return _sum(multiply(_cp.conj(a), b), axis=axis)
 
 
 def trace(x: ArrayLike, /, *, offset: int = 0, dtype: DTypeLike | None = None) -> Array:
-    """Trace over the last two axes (array API)."""
+    """Trace over the last two axes (array API).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.trace(fnp.array([[1, 2], [3, 4]]))
+    array(5)
+    """
     from fungrad.numpy.indexing import trace as _trace
     x = asarray(x)
     out = _trace(x, offset, -2, -1) if _nd(x) >= 2 else None
@@ -673,7 +855,12 @@ def trace(x: ArrayLike, /, *, offset: int = 0, dtype: DTypeLike | None = None) -
 
 
 def diagonal(x: ArrayLike, /, *, offset: int = 0) -> Array:
-    """Diagonal over the last two axes (array API)."""
+    """Diagonal over the last two axes (array API).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.diagonal(fnp.array([[1, 2], [3, 4]]))
+    array([1, 4])
+    """
     from fungrad.numpy.indexing import diagonal as _diagonal
     x = asarray(x)
     if _nd(x) < 2:
@@ -682,7 +869,12 @@ def diagonal(x: ArrayLike, /, *, offset: int = 0) -> Array:
 
 
 def tensorinv(a: ArrayLike, ind: int = 2) -> Array:
-    """Inverse of a as a linear map from its last axes to its first `ind` axes."""
+    """Inverse of a as a linear map from its last axes to its first `ind` axes.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.tensorinv(2.0 * fnp.eye(4).reshape(4, 2, 2), ind=1).shape
+    (2, 2, 4)
+    """
     a = _float(a)
     s = _shape(a)
     rows = int(np.prod(s[:ind]))
@@ -693,7 +885,12 @@ def tensorinv(a: ArrayLike, ind: int = 2) -> Array:
 
 
 def tensorsolve(a: ArrayLike, b: ArrayLike, axes: Sequence[int] | None = None) -> Array:
-    """x with tensordot(a, x, x.ndim) == b."""
+    """x with tensordot(a, x, x.ndim) == b.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.tensorsolve(2.0 * fnp.eye(4).reshape(2, 2, 4), fnp.ones((2, 2)))
+    array([0.5, 0.5, 0.5, 0.5])
+    """
     a, b = promote_inexact(asarray(a), asarray(b))
     if axes is not None:
         nd = _nd(a)
