@@ -24,7 +24,12 @@ __all__ = ["allclose", "array_equal", "array_equiv", "isclose", "iscomplexobj", 
 
 def isclose(a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
         equal_nan: bool = False) -> Array:
-    """|a - b| <= atol + rtol |b| elementwise, with numpy's treatment of infinities and NaNs."""
+    """|a - b| <= atol + rtol |b| elementwise, with numpy's treatment of infinities and NaNs.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.isclose(fnp.array([1.0, 2.0]), fnp.array([1.0, 2.1]))
+    array([ True, False])
+    """
     x, y = promote(asarray(a), asarray(b))
     if not is_float(get_aval(x).dtype):
         x, y = promote_inexact(x, y)
@@ -41,12 +46,24 @@ def isclose(a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08
 
 def allclose(a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
         equal_nan: bool = False) -> Array:
-    """True if every entry is close (see isclose); a 0-d boolean array."""
+    """True if every entry is close (see isclose); a 0-d boolean array.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.allclose(fnp.array([1.0, 2.0]), fnp.array([1.0, 2.0 + 1e-9]))
+    array(True)
+    """
     return _all(isclose(a, b, rtol, atol, equal_nan))
 
 
 def array_equal(a1: ArrayLike, a2: ArrayLike, equal_nan: bool = False) -> Array:
-    """True if both have the same shape and entries (shapes differing: False)."""
+    """True if both have the same shape and entries (shapes differing: False).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.array_equal(fnp.array([1, 2]), fnp.array([1, 2]))
+    array(True)
+    >>> fnp.array_equal(fnp.array([1, 2]), fnp.array([1, 2, 3]))
+    array(False)
+    """
     x, y = asarray(a1), asarray(a2)
     if get_aval(x).shape != get_aval(y).shape:
         return np.asarray(False)
@@ -58,7 +75,12 @@ def array_equal(a1: ArrayLike, a2: ArrayLike, equal_nan: bool = False) -> Array:
 
 
 def array_equiv(a1: ArrayLike, a2: ArrayLike) -> Array:
-    """True if the arrays broadcast to one shape and are equal there."""
+    """True if the arrays broadcast to one shape and are equal there.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.array_equiv(fnp.array([1, 2]), fnp.array([[1, 2], [1, 2]]))
+    array(True)
+    """
     x, y = asarray(a1), asarray(a2)
     try:
         np.broadcast_shapes(get_aval(x).shape, get_aval(y).shape)
@@ -68,24 +90,53 @@ def array_equiv(a1: ArrayLike, a2: ArrayLike) -> Array:
 
 
 def iscomplexobj(x: ArrayLike) -> bool:
+    """True if the array's dtype is complex (whatever its values).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.iscomplexobj(fnp.array([1.0 + 0.0j]))
+    True
+    >>> fnp.iscomplexobj(fnp.array([1.0]))
+    False
+    """
     if isinstance(x, Tracer) or isinstance(x, np.ndarray):
         return get_aval(x).dtype.kind == "c"
     return np.iscomplexobj(x)
 
 
 def isrealobj(x: ArrayLike) -> bool:
+    """True if the array's dtype is not complex.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.isrealobj(fnp.array([1.0]))
+    True
+    """
     return not iscomplexobj(x)
 
 
 def isscalar(element: ArrayLike) -> bool:
     """True for Python and numpy scalars and for 0-d arrays and traced values (as jax.numpy:
-    fungrad.numpy returns 0-d arrays where numpy returns scalars)."""
+    fungrad.numpy returns 0-d arrays where numpy returns scalars).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.isscalar(3.0)
+    True
+    >>> fnp.isscalar(fnp.array([3.0]))
+    False
+    """
     if isinstance(element, (Tracer, np.ndarray)):
         return get_aval(element).ndim == 0
     return bool(np.isscalar(element))
 
 
 def iterable(y: ArrayLike) -> bool:
+    """True if `y` can be iterated over (numpy.iterable).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.iterable([1, 2])
+    True
+    >>> fnp.iterable(2)
+    False
+    """
     if isinstance(y, Tracer):
         return get_aval(y).ndim > 0
     return np.iterable(y)

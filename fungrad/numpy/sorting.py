@@ -53,7 +53,13 @@ def _axis_or_flat(x, axis):
 
 def sort(a: ArrayLike, axis: int = -1, kind: str | None = None, order: str | None = None, *,
         stable: bool = True, descending: bool = False) -> Array:
-    """numpy.sort (always stable); differentiable through the sorting permutation."""
+    """numpy.sort (always stable); differentiable through the sorting permutation.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.sort(fnp.array([[3, 1], [2, 5]]), axis=-1)
+    array([[1, 3],
+           [2, 5]])
+    """
     _no_order(order)
     x, ax = _axis_or_flat(asarray(a), axis)
     return _sorting.sort(x, ax, descending)
@@ -61,7 +67,12 @@ def sort(a: ArrayLike, axis: int = -1, kind: str | None = None, order: str | Non
 
 def argsort(a: ArrayLike, axis: int = -1, kind: str | None = None, order: str | None = None, *,
         stable: bool = True, descending: bool = False) -> Array:
-    """numpy.argsort (stable: equal entries keep their order; integers, zero gradient)."""
+    """numpy.argsort (stable: equal entries keep their order; integers, zero gradient).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.argsort(fnp.array([3, 1, 2, 1]))
+    array([1, 3, 2, 0])
+    """
     _no_order(order)
     x, ax = _axis_or_flat(asarray(a), axis)
     return _sorting.argsort(x, ax, descending)
@@ -73,7 +84,12 @@ def _no_order(order):
 
 
 def lexsort(keys: Sequence[ArrayLike] | ArrayLike, axis: int = -1) -> Array:
-    """Indirect stable sort by several keys, the last one primary (numpy.lexsort)."""
+    """Indirect stable sort by several keys, the last one primary (numpy.lexsort).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.lexsort((fnp.array([1, 0, 1]), fnp.array([2, 2, 1])))
+    array([2, 1, 0])
+    """
     if isinstance(keys, (list, tuple)):
         keys = [asarray(k) for k in keys]
     else:
@@ -106,16 +122,32 @@ def _check_kth(name, a, kth, axis):
 
 
 def partition(a: ArrayLike, kth: int | Sequence[int], axis: int = -1) -> Array:
-    """numpy.partition: a full (stable) sort, which is one valid partition around every kth."""
+    """numpy.partition: a full (stable) sort, which is one valid partition around every kth.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.partition(fnp.array([3, 1, 2]), 1)
+    array([1, 2, 3])
+    """
     return sort(_check_kth("partition", a, kth, axis), axis)
 
 
 def argpartition(a: ArrayLike, kth: int | Sequence[int], axis: int = -1) -> Array:
+    """Indices that partition `a` around its kth entry (a full stable argsort, as numpy allows).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.argpartition(fnp.array([3, 1, 2]), 1)
+    array([1, 2, 0])
+    """
     return argsort(_check_kth("argpartition", a, kth, axis), axis)
 
 
 def sort_complex(a: ArrayLike) -> Array:
-    """Sort by real part (then imaginary); returns a complex array, as numpy."""
+    """Sort by real part (then imaginary); returns a complex array, as numpy.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.sort_complex(fnp.array([2.0, 1.0]))
+    array([1.+0.j, 2.+0.j])
+    """
     x = asarray(a)
     if isinstance(x, np.ndarray):
         return np.sort_complex(x)
@@ -127,7 +159,12 @@ def sort_complex(a: ArrayLike) -> Array:
 
 def searchsorted(a: ArrayLike, v: ArrayLike, side: str = "left", sorter: ArrayLike | None = None, *,
         method: str = "scan") -> Array:
-    """Insertion indices of `v` into the 1-d sorted `a` (integers, zero gradient)."""
+    """Insertion indices of `v` into the 1-d sorted `a` (integers, zero gradient).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.searchsorted(fnp.array([1, 2, 3]), fnp.array([2, 5]))
+    array([1, 3])
+    """
     a = asarray(a)
     if get_aval(a).ndim != 1:
         raise ValueError("searchsorted: a must be 1-dimensional")
@@ -140,7 +177,12 @@ def searchsorted(a: ArrayLike, v: ArrayLike, side: str = "left", sorter: ArrayLi
 
 
 def digitize(x: ArrayLike, bins: ArrayLike, right: bool = False) -> Array:
-    """numpy.digitize for increasing or decreasing bins."""
+    """numpy.digitize for increasing or decreasing bins.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.digitize(fnp.array([0.5, 1.5, 2.5]), fnp.array([1.0, 2.0]))
+    array([0, 1, 2])
+    """
     x, bins = promote(asarray(x), asarray(bins))
     if get_aval(bins).ndim != 1:
         raise ValueError("digitize: bins must be 1-dimensional")
@@ -310,7 +352,12 @@ def quantile(a: ArrayLike, q: ArrayLike, axis: int | tuple[int, ...] | None = No
              keepdims: bool = False, *, weights: ArrayLike | None = None,
              interpolation: str | None = None) -> Array:
     """The q-th quantiles over `axis` (q in [0, 1]); every numpy method. Differentiable in `a`
-    through the sort (and in q for the interpolating methods)."""
+    through the sort (and in q for the interpolating methods).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.quantile(fnp.array([1.0, 2.0, 3.0, 4.0]), fnp.array([0.0, 0.5, 1.0]))
+    array([1. , 2.5, 4. ])
+    """
     return _quantile_api(a, q, axis, out, method, keepdims, weights, interpolation, False,
                          "quantile", 1.0)
 
@@ -319,7 +366,12 @@ def percentile(a: ArrayLike, q: ArrayLike, axis: int | tuple[int, ...] | None = 
         overwrite_input: bool = False, method: str = "linear",
                keepdims: bool = False, *, weights: ArrayLike | None = None,
                interpolation: str | None = None) -> Array:
-    """The q-th percentiles over `axis` (q in [0, 100])."""
+    """The q-th percentiles over `axis` (q in [0, 100]).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.percentile(fnp.array([1.0, 2.0, 3.0, 4.0]), 50)
+    array(2.5)
+    """
     return _quantile_api(a, q, axis, out, method, keepdims, weights, interpolation, False,
                          "percentile", 100.0)
 
@@ -328,6 +380,12 @@ def nanquantile(a: ArrayLike, q: ArrayLike, axis: int | tuple[int, ...] | None =
         overwrite_input: bool = False, method: str = "linear",
                 keepdims: bool = False, *, weights: ArrayLike | None = None,
                 interpolation: str | None = None) -> Array:
+    """The q-th quantiles over `axis` ignoring NaNs.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.nanquantile(fnp.array([1.0, fnp.nan, 3.0]), 0.5)
+    array(2.)
+    """
     return _quantile_api(a, q, axis, out, method, keepdims, weights, interpolation, True,
                          "quantile", 1.0)
 
@@ -336,6 +394,12 @@ def nanpercentile(a: ArrayLike, q: ArrayLike, axis: int | tuple[int, ...] | None
         overwrite_input: bool = False, method: str = "linear",
                   keepdims: bool = False, *, weights: ArrayLike | None = None,
                   interpolation: str | None = None) -> Array:
+    """The q-th percentiles over `axis` ignoring NaNs.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.nanpercentile(fnp.array([1.0, fnp.nan, 3.0]), 50)
+    array(2.)
+    """
     return _quantile_api(a, q, axis, out, method, keepdims, weights, interpolation, True,
                          "percentile", 100.0)
 
@@ -357,13 +421,24 @@ def _quantile_api(a, q, axis, out, method, keepdims, weights, interpolation, ign
 def median(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None,
         overwrite_input: bool = False, keepdims: bool = False) -> Array:
     """The median over `axis`: the mean of the two middle entries of an even count (the
-    gradient splits between them)."""
+    gradient splits between them).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.median(fnp.array([[1.0, 3.0], [2.0, 8.0]]), axis=0)
+    array([1.5, 5.5])
+    """
     check_out(out, "median")
     return _quantile(a, 0.5, axis, "linear", keepdims, False, "median")
 
 
 def nanmedian(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None,
         overwrite_input: bool = False, keepdims: bool = False) -> Array:
+    """The median over `axis` ignoring NaNs.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.nanmedian(fnp.array([1.0, fnp.nan, 3.0]))
+    array(2.)
+    """
     check_out(out, "nanmedian")
     return _quantile(a, 0.5, axis, "linear", keepdims, True, "median")
 
@@ -396,7 +471,14 @@ def unique(ar: ArrayLike, return_index: bool = False, return_inverse: bool = Fal
            sorted: bool = True) -> Array | tuple[Array, ...]:
     """numpy.unique. Concrete input: numpy's result (values gathered from a traced input keep
     their gradient). Under jit/vmap pass `size=` (results padded with `fill_value`, by default
-    the smallest unique value; counts padded with 0)."""
+    the smallest unique value; counts padded with 0).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.unique(fnp.array([3, 1, 3, 2]))
+    array([1, 2, 3])
+    >>> fnp.unique(fnp.array([3, 1, 3]), size=4, fill_value=0)
+    array([1, 3, 0, 0])
+    """
     x = asarray(ar)
     c = concrete_or_none(x)
     if axis is not None:
@@ -448,23 +530,48 @@ def _unique_result(values, index, inverse, counts, ri, rv, rc):
 
 def unique_values(x: ArrayLike, /, *, size: int | None = None, fill_value: ArrayLike | None = None) -> Array:
     # without return_* flags unique returns one array
+    """The sorted unique values (array API).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.unique_values(fnp.array([2, 1, 2]))
+    array([1, 2])
+    """
     return unique(x, size=size, fill_value=fill_value)  # type: ignore[return-value]
 
 
 def unique_counts(x: ArrayLike, /, *, size: int | None = None,
         fill_value: ArrayLike | None = None) -> tuple[Array, Array]:
+    """The unique values and how often each occurs (array API).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.unique_counts(fnp.array([2, 1, 2]))
+    UniqueCountsResult(values=array([1, 2]), counts=array([1, 2]))
+    """
     v, c = unique(x, return_counts=True, size=size, fill_value=fill_value)
     return UniqueCountsResult(v, c)
 
 
 def unique_inverse(x: ArrayLike, /, *, size: int | None = None,
         fill_value: ArrayLike | None = None) -> tuple[Array, Array]:
+    """The unique values and the indices that rebuild the input from them (array API).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.unique_inverse(fnp.array([2, 1, 2]))
+    UniqueInverseResult(values=array([1, 2]), inverse_indices=array([1, 0, 1]))
+    """
     v, i = unique(x, return_inverse=True, size=size, fill_value=fill_value)
     return UniqueInverseResult(v, reshape(i, get_aval(asarray(x)).shape))
 
 
 def unique_all(x: ArrayLike, /, *, size: int | None = None,
         fill_value: ArrayLike | None = None) -> tuple[Array, Array, Array, Array]:
+    """The unique values with their first indices, inverse indices and counts (array API).
+
+    >>> import fungrad.numpy as fnp
+    >>> result = fnp.unique_all(fnp.array([2, 1, 2]))
+    >>> result.values, result.indices, result.counts
+    (array([1, 2]), array([1, 0]), array([1, 2]))
+    """
     v, idx, inv, c = unique(x, True, True, True, size=size, fill_value=fill_value)
     return UniqueAllResult(v, idx, reshape(inv, get_aval(asarray(x)).shape), c)
 
@@ -472,7 +579,12 @@ def unique_all(x: ArrayLike, /, *, size: int | None = None,
 def isin(element: ArrayLike, test_elements: ArrayLike, assume_unique: bool = False, invert: bool = False, *,
         kind: str | None = None) -> Array:
     """Elementwise membership of `element` in `test_elements` (a sort and a binary search:
-    O((n + m) log m), traceable)."""
+    O((n + m) log m), traceable).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.isin(fnp.array([1, 2, 3]), fnp.array([2, 4]))
+    array([False,  True, False])
+    """
     e, t = promote(asarray(element), asarray(test_elements))
     t = ravel(t)
     m = get_aval(t).shape[0]
@@ -502,7 +614,12 @@ def _setop(name, fn, arrays, size, fill_value):
 
 def union1d(ar1: ArrayLike, ar2: ArrayLike, *, size: int | None = None,
         fill_value: ArrayLike | None = None) -> Array:
-    """The sorted unique values in either array."""
+    """The sorted unique values in either array.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.union1d(fnp.array([1, 3]), fnp.array([2, 3]))
+    array([1, 2, 3])
+    """
     x = concatenate([ravel(asarray(ar1)), ravel(asarray(ar2))])
     # without return_* flags unique returns one array
     return unique(x, size=size, fill_value=fill_value)  # type: ignore[return-value]
@@ -518,7 +635,12 @@ def _unique_padded(x):
 def intersect1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False, return_indices: bool = False, *,
         size: int | None = None,
                 fill_value: ArrayLike | None = None) -> Array | tuple[Array, Array, Array]:
-    """The sorted unique values in both arrays."""
+    """The sorted unique values in both arrays.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.intersect1d(fnp.array([1, 3, 4, 3]), fnp.array([3, 1, 2, 1]))
+    array([1, 3])
+    """
     if return_indices:
         c1, c2 = concrete_or_none(asarray(ar1)), concrete_or_none(asarray(ar2))
         if c1 is None or c2 is None:
@@ -535,7 +657,12 @@ def intersect1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False, ret
 
 def setdiff1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False, *, size: int | None = None,
         fill_value: ArrayLike | None = None) -> Array:
-    """The sorted unique values of ar1 that are not in ar2."""
+    """The sorted unique values of ar1 that are not in ar2.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.setdiff1d(fnp.array([1, 2, 3, 4]), fnp.array([2, 4]))
+    array([1, 3])
+    """
     r = _setop("setdiff1d", lambda a, b: np.setdiff1d(a, b, assume_unique), (ar1, ar2), size,
                fill_value)
     if r is not None:
@@ -546,7 +673,12 @@ def setdiff1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False, *, si
 
 def setxor1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False, *, size: int | None = None,
         fill_value: ArrayLike | None = None) -> Array:
-    """The sorted unique values in exactly one of the arrays."""
+    """The sorted unique values in exactly one of the arrays.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.setxor1d(fnp.array([1, 2, 3]), fnp.array([2, 3, 4]))
+    array([1, 4])
+    """
     r = _setop("setxor1d", lambda a, b: np.setxor1d(a, b, assume_unique), (ar1, ar2), size,
                fill_value)
     if r is not None:
