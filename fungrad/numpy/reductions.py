@@ -198,7 +198,7 @@ def prod(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLi
 
 
 def _arg(reducer, name):
-    def f(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None, *,
+    def f(a: ArrayLike, axis: int | None = None, out: None = None, *,
             keepdims: bool = False) -> Array:
         check_out(out, name)
         x = asarray(a)
@@ -429,7 +429,7 @@ def _logical_and(a, b):
 
 # ---- cumulative sums and products (O(n) primitives)
 def _cumulative(prim_fn, name, nan_fill=None):
-    def f(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+    def f(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None,
             out: None = None) -> Array:
         check_out(out, name)
         x = asarray(a)
@@ -456,7 +456,7 @@ nancumprod = _cumulative(_cum.cumprod, "nancumprod", 1)
 
 
 def _cumulative_api(fn, name, initial):
-    def f(x: ArrayLike, /, *, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+    def f(x: ArrayLike, /, *, axis: int | None = None, dtype: DTypeLike | None = None,
             include_initial: bool = False) -> Array:
         x = asarray(x)
         nd = get_aval(x).ndim
