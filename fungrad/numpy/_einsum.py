@@ -134,7 +134,20 @@ def einsum(subscripts: Any, /, *operands: ArrayLike, out: None = None, optimize:
            preferred_element_type: DTypeLike | None = None, _dot_general: Any = None,
            dtype: DTypeLike | None = None, casting: str = "safe") -> Array:
     """Einstein summation (numpy.einsum): repeated indices, ellipses, any number of operands,
-    contracted in numpy's greedy order."""
+    contracted in numpy's greedy order.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.einsum('ij,j->i', fnp.array([[1, 2], [3, 4]]), fnp.array([1, 1]))
+    array([3, 7])
+    >>> fnp.einsum('ii', fnp.array([[1, 2], [3, 4]]))
+    array(5)
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.einsum('ij,j->i', fnp.array([[1, 2], [3, 4]]), fnp.array([1, 1]))
+    array([3, 7])
+    >>> fnp.einsum('ii', fnp.array([[1, 2], [3, 4]]))
+    array(5)
+    """
     if out is not None:
         raise NotImplementedError("einsum: out= is not supported: fungrad results are new arrays")
     if not isinstance(subscripts, str):

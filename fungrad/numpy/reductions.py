@@ -100,7 +100,18 @@ def _masked(x, where, fill):
 def sum(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
         out: None = None, keepdims: bool = False, initial: ArrayLike | None = None,
         where: ArrayLike | None = None) -> Array:
-    """Sum over `axis` (None: all axes)."""
+    """Sum over `axis` (None: all axes).
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> fnp.sum(a)
+    array(10.)
+    >>> fnp.sum(a, axis=0)
+    array([4., 6.])
+    >>> fnp.sum(a, axis=1, keepdims=True)
+    array([[3.],
+           [7.]])
+    """
     check_out(out, "sum")
     x = asarray(a)
     x = cast(x, np.dtype(dtype) if dtype is not None else _sum_dtype(get_aval(x).dtype))
@@ -112,7 +123,13 @@ def sum(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLik
 
 def mean(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
         out: None = None, keepdims: bool = False, *, where: ArrayLike | None = None) -> Array:
-    """Arithmetic mean over `axis`; integers average in float64 as in numpy."""
+    """Arithmetic mean over `axis`; integers average in float64 as in numpy.
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> fnp.mean(a, axis=0)
+    array([2., 3.])
+    """
     check_out(out, "mean")
     x = asarray(a)
     src = get_aval(x).dtype
@@ -187,7 +204,13 @@ amax, amin = max, min
 def prod(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
         out: None = None, keepdims: bool = False, initial: ArrayLike | None = None,
         where: ArrayLike | None = None) -> Array:
-    """Product over `axis` (its gradient is exact where entries are zero)."""
+    """Product over `axis` (its gradient is exact where entries are zero).
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> fnp.prod(a, axis=1)
+    array([ 2., 12.])
+    """
     check_out(out, "prod")
     x = asarray(a)
     x = cast(x, np.dtype(dtype) if dtype is not None else _sum_dtype(get_aval(x).dtype))
@@ -227,7 +250,14 @@ def var(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLik
         out: None = None, ddof: int = 0, keepdims: bool = False, *, where: ArrayLike | None = None,
         mean: ArrayLike | None = None,
         correction: float | None = None) -> Array:
-    """Variance over `axis` with `ddof` delta degrees of freedom."""
+    """Variance over `axis` with `ddof` delta degrees of freedom.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.var(fnp.array([1.0, 2.0, 3.0, 4.0]))
+    array(1.25)
+    >>> fnp.var(fnp.array([1.0, 2.0, 3.0, 4.0]), ddof=1)
+    array(1.66666667)
+    """
     check_out(out, "var")
     ddof = _ddof(ddof, correction)
     x = asarray(a)
@@ -257,7 +287,12 @@ def std(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLik
         out: None = None, ddof: int = 0, keepdims: bool = False, *, where: ArrayLike | None = None,
         mean: ArrayLike | None = None,
         correction: float | None = None) -> Array:
-    """Standard deviation over `axis`."""
+    """Standard deviation over `axis`.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.std(fnp.array([1.0, 3.0]))
+    array(1.)
+    """
     check_out(out, "std")
     return sqrt(var(a, axis, dtype, None, ddof, keepdims, where=where, mean=mean,
                     correction=correction))
@@ -270,6 +305,12 @@ def _truth(a):
 
 def all(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None, keepdims: bool = False, *,
         where: ArrayLike | None = None) -> Array:
+    """True where every entry over `axis` is nonzero.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.all(fnp.array([[True, False], [True, True]]), axis=1)
+    array([False,  True])
+    """
     check_out(out, "all")
     x = _masked(_truth(a), where, True)
     axes = normalize_axes(axis, get_aval(x).ndim)
@@ -281,6 +322,12 @@ def all(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = Non
 
 def any(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None, keepdims: bool = False, *,
         where: ArrayLike | None = None) -> Array:
+    """True where some entry over `axis` is nonzero.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.any(fnp.array([[True, False], [False, False]]), axis=1)
+    array([ True, False])
+    """
     check_out(out, "any")
     x = _masked(_truth(a), where, False)
     axes = normalize_axes(axis, get_aval(x).ndim)
@@ -291,20 +338,36 @@ def any(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = Non
 
 
 def count_nonzero(a: ArrayLike, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Array:
-    """The number of nonzero entries over `axis` (an integer; zero gradient)."""
+    """The number of nonzero entries over `axis` (an integer; zero gradient).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.count_nonzero(fnp.array([[0, 1], [2, 3]]), axis=0)
+    array([1, 2])
+    """
     return sum(_truth(a), axis, dtype=np.int64, keepdims=keepdims)
 
 
 def ptp(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None,
         keepdims: bool = False) -> Array:
-    """max - min over `axis`."""
+    """max - min over `axis`.
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> fnp.ptp(a, axis=1)
+    array([1., 1.])
+    """
     check_out(out, "ptp")
     return subtract(max(a, axis, keepdims=keepdims), min(a, axis, keepdims=keepdims))
 
 
 def average(a: ArrayLike, axis: int | tuple[int, ...] | None = None, weights: ArrayLike | None = None,
         returned: bool = False, *, keepdims: bool = False) -> Array | tuple[Array, Array]:
-    """The weighted mean over `axis`: sum(a * w) / sum(w); `returned` also gives sum(w)."""
+    """The weighted mean over `axis`: sum(a * w) / sum(w); `returned` also gives sum(w).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.average(fnp.array([1.0, 2.0, 4.0]), weights=fnp.array([1.0, 1.0, 2.0]))
+    array(2.75)
+    """
     x = asarray(a)
     if weights is None:
         avg = mean(x, axis, keepdims=keepdims)
@@ -341,7 +404,13 @@ def _nan_float(a):
 def nansum(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
         out: None = None, keepdims: bool = False, initial: ArrayLike | None = None,
         where: ArrayLike | None = None) -> Array:
-    """Sum treating NaNs as zero (their gradient is zero)."""
+    """Sum treating NaNs as zero (their gradient is zero).
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([1.0, fnp.nan, 3.0])
+    >>> fnp.nansum(a)
+    array(4.)
+    """
     x, f = _nan_float(a)
     return sum(_where(isnan(x), 0, x) if f else x, axis, dtype, out, keepdims, initial, where)
 
@@ -349,6 +418,13 @@ def nansum(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DType
 def nanprod(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
         out: None = None, keepdims: bool = False, initial: ArrayLike | None = None,
         where: ArrayLike | None = None) -> Array:
+    """Product treating NaNs as one.
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([1.0, fnp.nan, 3.0])
+    >>> fnp.nanprod(a)
+    array(3.)
+    """
     x, f = _nan_float(a)
     return prod(_where(isnan(x), 1, x) if f else x, axis, dtype, out, keepdims, initial, where)
 
@@ -375,19 +451,39 @@ nanmin.__name__ = nanmin.__qualname__ = "nanmin"
 
 def nanargmax(a: ArrayLike, axis: int | None = None, out: None = None, *,
         keepdims: bool = False) -> Array:
+    """The index of the maximum ignoring NaNs.
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([1.0, fnp.nan, 3.0])
+    >>> fnp.nanargmax(a)
+    array(2)
+    """
     x, flt = _nan_float(a)
     return argmax(_where(isnan(x), -np.inf, x) if flt else x, axis, out, keepdims=keepdims)
 
 
 def nanargmin(a: ArrayLike, axis: int | None = None, out: None = None, *,
         keepdims: bool = False) -> Array:
+    """The index of the minimum ignoring NaNs.
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([1.0, fnp.nan, 3.0])
+    >>> fnp.nanargmin(a)
+    array(0)
+    """
     x, flt = _nan_float(a)
     return argmin(_where(isnan(x), np.inf, x) if flt else x, axis, out, keepdims=keepdims)
 
 
 def nanmean(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
         out: None = None, keepdims: bool = False, *, where: ArrayLike | None = None) -> Array:
-    """Mean of the non-NaN entries; NaN for an all-NaN slice (as numpy, without its warning)."""
+    """Mean of the non-NaN entries; NaN for an all-NaN slice (as numpy, without its warning).
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([1.0, fnp.nan, 3.0])
+    >>> fnp.nanmean(a)
+    array(2.)
+    """
     check_out(out, "nanmean")
     x, flt = _nan_float(a)
     if not flt:
@@ -401,6 +497,13 @@ def nanmean(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTyp
 def nanvar(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
         out: None = None, ddof: int = 0, keepdims: bool = False, *, where: ArrayLike | None = None,
            mean: ArrayLike | None = None, correction: float | None = None) -> Array:
+    """Variance of the non-NaN entries.
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([1.0, fnp.nan, 3.0])
+    >>> fnp.nanvar(a)
+    array(1.)
+    """
     check_out(out, "nanvar")
     x, flt = _nan_float(a)
     if not flt:
@@ -415,6 +518,13 @@ def nanvar(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DType
 def nanstd(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
         out: None = None, ddof: int = 0, keepdims: bool = False, *, where: ArrayLike | None = None,
            mean: ArrayLike | None = None, correction: float | None = None) -> Array:
+    """Standard deviation of the non-NaN entries.
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([1.0, fnp.nan, 3.0])
+    >>> fnp.nanstd(a)
+    array(1.)
+    """
     return sqrt(nanvar(a, axis, dtype, out, ddof, keepdims, where=where, mean=mean,
                        correction=correction))
 
@@ -493,3 +603,72 @@ def cummin(a, axis):
 
 
 del _lax_ufuncs, absolute, square
+
+# doctested examples of the functions the factories above build (their docstrings are made
+# there); each is appended to its function's docstring
+_EXAMPLES = {
+    "max": """>>> import fungrad.numpy as fnp
+>>> a = fnp.array([[1, 5], [3, 2]])
+>>> fnp.max(a)
+array(5)
+>>> fnp.max(a, axis=0)
+array([3, 5])""",
+    "min": """>>> import fungrad.numpy as fnp
+>>> a = fnp.array([[1, 5], [3, 2]])
+>>> fnp.min(a, axis=1)
+array([1, 2])""",
+    "argmax": """The index of the maximum over `axis` (of the flattened array by default; the first of ties).
+
+>>> import fungrad.numpy as fnp
+>>> a = fnp.array([[1, 5], [3, 2]])
+>>> fnp.argmax(a)
+array(1)
+>>> fnp.argmax(a, axis=0)
+array([1, 0])""",
+    "argmin": """The index of the minimum over `axis` (of the flattened array by default; the first of ties).
+
+>>> import fungrad.numpy as fnp
+>>> a = fnp.array([[1, 5], [3, 2]])
+>>> fnp.argmin(a, axis=1)
+array([0, 1])""",
+    "nanmax": """The maximum over `axis` ignoring NaNs.
+
+>>> import fungrad.numpy as fnp
+>>> a = fnp.array([1.0, fnp.nan, 3.0])
+>>> fnp.nanmax(a)
+array(3.)""",
+    "nanmin": """The minimum over `axis` ignoring NaNs.
+
+>>> import fungrad.numpy as fnp
+>>> a = fnp.array([1.0, fnp.nan, 3.0])
+>>> fnp.nanmin(a)
+array(1.)""",
+    "cumsum": """>>> import fungrad.numpy as fnp
+>>> fnp.cumsum(fnp.array([1, 2, 3]))
+array([1, 3, 6])""",
+    "cumprod": """>>> import fungrad.numpy as fnp
+>>> fnp.cumprod(fnp.array([1, 2, 3]))
+array([1, 2, 6])""",
+    "nancumsum": """>>> import fungrad.numpy as fnp
+>>> a = fnp.array([1.0, fnp.nan, 3.0])
+>>> fnp.nancumsum(a)
+array([1., 1., 4.])""",
+    "nancumprod": """>>> import fungrad.numpy as fnp
+>>> a = fnp.array([1.0, fnp.nan, 3.0])
+>>> fnp.nancumprod(a)
+array([1., 1., 3.])""",
+    "cumulative_sum": """The running sum along `axis` (array API; include_initial prepends 0).
+
+>>> import fungrad.numpy as fnp
+>>> fnp.cumulative_sum(fnp.array([1, 2, 3]), include_initial=True)
+array([0, 1, 3, 6])""",
+    "cumulative_prod": """The running product along `axis` (array API).
+
+>>> import fungrad.numpy as fnp
+>>> fnp.cumulative_prod(fnp.array([1, 2, 3]))
+array([1, 2, 6])""",
+}
+for _name, _example in _EXAMPLES.items():
+    _fn = globals()[_name]
+    _fn.__doc__ = (_fn.__doc__ + "\n\n" if _fn.__doc__ else "") + _example
+del _name, _example, _fn
