@@ -76,7 +76,14 @@ def matmul(a: ArrayLike, b: ArrayLike) -> Array:
 
 def dot(a: ArrayLike, b: ArrayLike) -> Array:
     """numpy.dot: inner product for vectors, matrix product for matrices, scaling for scalars,
-    and a sum over the last axis of a and the second-to-last of b otherwise."""
+    and a sum over the last axis of a and the second-to-last of b otherwise.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.dot(fnp.array([1, 2]), fnp.array([3, 4]))
+    array(11)
+    >>> fnp.dot(fnp.array([[1, 2], [3, 4]]), fnp.array([1, 0]))
+    array([1, 3])
+    """
     x, y = promote(asarray(a), asarray(b))
     xn, yn = _nd(x), _nd(y)
     if xn == 0 or yn == 0:
@@ -85,11 +92,22 @@ def dot(a: ArrayLike, b: ArrayLike) -> Array:
 
 
 def vdot(a: ArrayLike, b: ArrayLike) -> Array:
-    """sum(conj(a) * b) over the flattened arrays (the first argument is conjugated, as numpy)."""
+    """sum(conj(a) * b) over the flattened arrays (the first argument is conjugated, as numpy).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.vdot(fnp.array([1j, 2]), fnp.array([1j, 3]))
+    array(7.+0.j)
+    """
     return dot(conjugate(ravel(a)), ravel(b))
 
 
 def inner(a: ArrayLike, b: ArrayLike) -> Array:
+    """The sum of products over the last axes of a and b (numpy.inner).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.inner(fnp.array([1, 2]), fnp.array([3, 4]))
+    array(11)
+    """
     x, y = promote(asarray(a), asarray(b))
     if _nd(x) == 0 or _nd(y) == 0:
         return lax.mul(x, y)

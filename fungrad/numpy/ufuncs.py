@@ -645,3 +645,361 @@ acos, acosh, asin, asinh, atan, atanh, atan2 = (
     arccos, arccosh, arcsin, arcsinh, arctan, arctanh, arctan2)
 pow = power
 __all__ += ["acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "pow"]
+
+# doctested examples of the functions the factories above build (their docstrings are made
+# there); each is appended to its function's docstring
+_EXAMPLES = {
+    "absolute": """>>> import fungrad.numpy as fnp
+>>> fnp.absolute(fnp.array([-1.5, 2.0]))
+array([1.5, 2. ])""",
+    "add": """>>> import fungrad.numpy as fnp
+>>> fnp.add(fnp.array([1, 2]), 10)
+array([11, 12])""",
+    "angle": """>>> import fungrad.numpy as fnp
+>>> fnp.angle(fnp.array([1.0, 1j]), deg=True)
+array([ 0., 90.])""",
+    "arccos": """>>> import fungrad.numpy as fnp
+>>> fnp.arccos(fnp.array([1.0]))
+array([0.])""",
+    "arccosh": """>>> import fungrad.numpy as fnp
+>>> fnp.arccosh(fnp.array([1.0]))
+array([0.])""",
+    "arcsin": """>>> import fungrad.numpy as fnp
+>>> fnp.arcsin(fnp.array([0.0]))
+array([0.])""",
+    "arcsinh": """>>> import fungrad.numpy as fnp
+>>> fnp.arcsinh(fnp.array([0.0]))
+array([0.])""",
+    "arctan": """>>> import fungrad.numpy as fnp
+>>> fnp.arctan(fnp.array([0.0]))
+array([0.])""",
+    "arctan2": """>>> import fungrad.numpy as fnp
+>>> fnp.arctan2(fnp.array([1.0, 0.0]), fnp.array([0.0, 1.0])) / fnp.pi
+array([0.5, 0. ])""",
+    "arctanh": """>>> import fungrad.numpy as fnp
+>>> fnp.arctanh(fnp.array([0.0]))
+array([0.])""",
+    "round": """>>> import fungrad.numpy as fnp
+>>> fnp.round(fnp.array([1.25, 2.5, -0.5]), 1)
+array([ 1.2,  2.5, -0.5])
+>>> fnp.round(fnp.array([0.5, 1.5, 2.5]))
+array([0., 2., 2.])""",
+    "bitwise_and": """>>> import fungrad.numpy as fnp
+>>> fnp.bitwise_and(fnp.array([12]), fnp.array([10]))
+array([8])""",
+    "bitwise_count": """The number of 1 bits in |x| (numpy.bitwise_count).
+
+>>> import fungrad.numpy as fnp
+>>> fnp.bitwise_count(fnp.array([0, 7, 255]))
+array([0, 3, 8], dtype=uint8)""",
+    "invert": """Elementwise bitwise NOT (logical NOT for booleans).
+
+>>> import fungrad.numpy as fnp
+>>> fnp.invert(fnp.array([0, 5]))
+array([-1, -6])
+>>> fnp.invert(fnp.array([True, False]))
+array([False,  True])""",
+    "left_shift": """Elementwise x1 << x2.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.left_shift(fnp.array([1, 3]), 2)
+array([ 4, 12])""",
+    "bitwise_or": """>>> import fungrad.numpy as fnp
+>>> fnp.bitwise_or(fnp.array([12]), fnp.array([10]))
+array([14])""",
+    "right_shift": """Elementwise x1 >> x2.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.right_shift(fnp.array([8, 7]), 1)
+array([4, 3])""",
+    "bitwise_xor": """>>> import fungrad.numpy as fnp
+>>> fnp.bitwise_xor(fnp.array([12]), fnp.array([10]))
+array([6])""",
+    "cbrt": """>>> import fungrad.numpy as fnp
+>>> fnp.cbrt(fnp.array([8.0, -27.0]))
+array([ 2., -3.])""",
+    "ceil": """>>> import fungrad.numpy as fnp
+>>> fnp.ceil(fnp.array([-1.5, 1.2]))
+array([-1.,  2.])""",
+    "clip": """>>> import fungrad.numpy as fnp
+>>> fnp.clip(fnp.array([-2, 0, 5]), 0, 3)
+array([0, 0, 3])""",
+    "conjugate": """>>> import fungrad.numpy as fnp
+>>> fnp.conjugate(fnp.array([1 + 2j]))
+array([1.-2.j])""",
+    "copysign": """>>> import fungrad.numpy as fnp
+>>> fnp.copysign(fnp.array([1.0, 2.0]), fnp.array([-1.0, 1.0]))
+array([-1.,  2.])""",
+    "cos": """>>> import fungrad.numpy as fnp
+>>> fnp.cos(fnp.array([0.0, fnp.pi]))
+array([ 1., -1.])""",
+    "cosh": """>>> import fungrad.numpy as fnp
+>>> fnp.cosh(fnp.array([0.0]))
+array([1.])""",
+    "deg2rad": """Degrees to radians, elementwise.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.deg2rad(fnp.array([180.0])) / fnp.pi
+array([1.])""",
+    "rad2deg": """Radians to degrees, elementwise.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.rad2deg(fnp.array([fnp.pi]))
+array([180.])""",
+    "divide": """>>> import fungrad.numpy as fnp
+>>> fnp.divide(fnp.array([1, 3]), 2)
+array([0.5, 1.5])""",
+    "divmod": """(floor_divide(x1, x2), mod(x1, x2)) together.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.divmod(fnp.array([7, -7]), 2)
+(array([ 3, -4]), array([1, 1]))""",
+    "equal": """>>> import fungrad.numpy as fnp
+>>> fnp.equal(fnp.array([1, 2]), fnp.array([1, 3]))
+array([ True, False])""",
+    "exp": """>>> import fungrad.numpy as fnp
+>>> fnp.exp(fnp.array([0.0]))
+array([1.])""",
+    "exp2": """>>> import fungrad.numpy as fnp
+>>> fnp.exp2(fnp.array([0.0, 3.0]))
+array([1., 8.])""",
+    "expm1": """>>> import fungrad.numpy as fnp
+>>> fnp.expm1(fnp.array([0.0]))
+array([0.])""",
+    "fabs": """Elementwise |x| as a float.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.fabs(fnp.array([-1, 2]))
+array([1., 2.])""",
+    "trunc": """>>> import fungrad.numpy as fnp
+>>> fnp.trunc(fnp.array([-1.7, 1.7]))
+array([-1.,  1.])""",
+    "float_power": """>>> import fungrad.numpy as fnp
+>>> fnp.float_power(fnp.array([2, 3]), 2)
+array([4., 9.])""",
+    "floor": """>>> import fungrad.numpy as fnp
+>>> fnp.floor(fnp.array([-1.5, 1.7]))
+array([-2.,  1.])""",
+    "floor_divide": """>>> import fungrad.numpy as fnp
+>>> fnp.floor_divide(fnp.array([7, -7]), 2)
+array([ 3, -4])""",
+    "fmax": """>>> import fungrad.numpy as fnp
+>>> fnp.fmax(fnp.array([1.0, fnp.nan]), fnp.array([2.0, 0.0]))
+array([2., 0.])""",
+    "fmin": """Elementwise minimum ignoring NaNs (NaN only where both are NaN).
+
+>>> import fungrad.numpy as fnp
+>>> fnp.fmin(fnp.array([1.0, fnp.nan]), fnp.array([2.0, 0.0]))
+array([1., 0.])""",
+    "fmod": """>>> import fungrad.numpy as fnp
+>>> fnp.fmod(fnp.array([7, -7]), 3)
+array([ 1, -1])""",
+    "frexp": """>>> import fungrad.numpy as fnp
+>>> fnp.frexp(fnp.array([8.0, 0.5]))
+(array([0.5, 0.5]), array([4, 0], dtype=int32))""",
+    "gcd": """Elementwise greatest common divisor of integers.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.gcd(fnp.array([12, 18]), 8)
+array([4, 2])""",
+    "greater": """>>> import fungrad.numpy as fnp
+>>> fnp.greater(fnp.array([1, 3]), 2)
+array([False,  True])""",
+    "greater_equal": """>>> import fungrad.numpy as fnp
+>>> fnp.greater_equal(fnp.array([1, 2]), 2)
+array([False,  True])""",
+    "heaviside": """>>> import fungrad.numpy as fnp
+>>> fnp.heaviside(fnp.array([-1.0, 0.0, 2.0]), 0.5)
+array([0. , 0.5, 1. ])""",
+    "hypot": """>>> import fungrad.numpy as fnp
+>>> fnp.hypot(fnp.array([3.0]), fnp.array([4.0]))
+array([5.])""",
+    "i0": """>>> import fungrad.numpy as fnp
+>>> fnp.i0(fnp.array([0.0]))
+array([1.])""",
+    "imag": """>>> import fungrad.numpy as fnp
+>>> fnp.imag(fnp.array([1 + 2j, 3.0]))
+array([2., 0.])""",
+    "iscomplex": """Elementwise: True where the imaginary part is nonzero.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.iscomplex(fnp.array([1 + 1j, 1 + 0j]))
+array([ True, False])""",
+    "isfinite": """>>> import fungrad.numpy as fnp
+>>> fnp.isfinite(fnp.array([1.0, fnp.inf, fnp.nan]))
+array([ True, False, False])""",
+    "isinf": """Elementwise test for positive or negative infinity.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.isinf(fnp.array([1.0, -fnp.inf, fnp.nan]))
+array([False,  True, False])""",
+    "isnan": """>>> import fungrad.numpy as fnp
+>>> fnp.isnan(fnp.array([1.0, fnp.nan]))
+array([False,  True])""",
+    "isneginf": """Elementwise test for negative infinity.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.isneginf(fnp.array([-fnp.inf, fnp.inf]))
+array([ True, False])""",
+    "isposinf": """Elementwise test for positive infinity.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.isposinf(fnp.array([-fnp.inf, fnp.inf]))
+array([False,  True])""",
+    "isreal": """Elementwise: True where the imaginary part is zero.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.isreal(fnp.array([1 + 1j, 1 + 0j]))
+array([False,  True])""",
+    "lcm": """Elementwise least common multiple of integers.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.lcm(fnp.array([4, 6]), 10)
+array([20, 30])""",
+    "ldexp": """>>> import fungrad.numpy as fnp
+>>> fnp.ldexp(fnp.array([1.0, 3.0]), fnp.array([3, 1]))
+array([8., 6.])""",
+    "less": """>>> import fungrad.numpy as fnp
+>>> fnp.less(fnp.array([1, 3]), 2)
+array([ True, False])""",
+    "less_equal": """>>> import fungrad.numpy as fnp
+>>> fnp.less_equal(fnp.array([1, 2]), 2)
+array([ True,  True])""",
+    "log": """>>> import fungrad.numpy as fnp
+>>> fnp.log(fnp.array([1.0]))
+array([0.])""",
+    "log10": """>>> import fungrad.numpy as fnp
+>>> fnp.log10(fnp.array([1.0, 100.0]))
+array([0., 2.])""",
+    "log1p": """>>> import fungrad.numpy as fnp
+>>> fnp.log1p(fnp.array([0.0]))
+array([0.])""",
+    "log2": """>>> import fungrad.numpy as fnp
+>>> fnp.log2(fnp.array([1.0, 8.0]))
+array([0., 3.])""",
+    "logaddexp": """>>> import fungrad.numpy as fnp
+>>> fnp.logaddexp(fnp.array([0.0]), fnp.array([0.0])) == fnp.log(2.0)
+array([ True])""",
+    "logaddexp2": """>>> import fungrad.numpy as fnp
+>>> fnp.logaddexp2(fnp.array([1.0]), fnp.array([1.0]))
+array([2.])""",
+    "logical_and": """Elementwise truth of x1 and x2.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.logical_and(fnp.array([True, True]), fnp.array([True, False]))
+array([ True, False])""",
+    "logical_not": """Elementwise truth of not x.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.logical_not(fnp.array([0, 2]))
+array([ True, False])""",
+    "logical_or": """Elementwise truth of x1 or x2.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.logical_or(fnp.array([True, False]), fnp.array([False, False]))
+array([ True, False])""",
+    "logical_xor": """Elementwise truth of x1 xor x2.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.logical_xor(fnp.array([True, True]), fnp.array([True, False]))
+array([False,  True])""",
+    "maximum": """>>> import fungrad.numpy as fnp
+>>> fnp.maximum(fnp.array([1, 5]), fnp.array([3, 2]))
+array([3, 5])""",
+    "minimum": """>>> import fungrad.numpy as fnp
+>>> fnp.minimum(fnp.array([1, 5]), fnp.array([3, 2]))
+array([1, 2])""",
+    "mod": """>>> import fungrad.numpy as fnp
+>>> fnp.mod(fnp.array([7, -7]), 3)
+array([1, 2])""",
+    "modf": """>>> import fungrad.numpy as fnp
+>>> fnp.modf(fnp.array([1.5, -2.25]))
+(array([ 0.5 , -0.25]), array([ 1., -2.]))""",
+    "multiply": """>>> import fungrad.numpy as fnp
+>>> fnp.multiply(fnp.array([1, 2]), fnp.array([3, 4]))
+array([3, 8])""",
+    "nan_to_num": """>>> import fungrad.numpy as fnp
+>>> fnp.nan_to_num(fnp.array([fnp.nan, 1.0]))
+array([0., 1.])
+>>> fnp.nan_to_num(fnp.array([fnp.inf]), posinf=9.0)
+array([9.])""",
+    "negative": """>>> import fungrad.numpy as fnp
+>>> fnp.negative(fnp.array([1, -2]))
+array([-1,  2])""",
+    "nextafter": """The next float after x1 towards x2, elementwise.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.nextafter(fnp.array([1.0]), 2.0) > 1.0
+array([ True])""",
+    "not_equal": """>>> import fungrad.numpy as fnp
+>>> fnp.not_equal(fnp.array([1, 2]), fnp.array([1, 3]))
+array([False,  True])""",
+    "positive": """Elementwise +x (a copy).
+
+>>> import fungrad.numpy as fnp
+>>> fnp.positive(fnp.array([-1, 2]))
+array([-1,  2])""",
+    "power": """>>> import fungrad.numpy as fnp
+>>> fnp.power(fnp.array([2, 3]), 2)
+array([4, 9])
+>>> fnp.power(fnp.array([4.0]), 0.5)
+array([2.])""",
+    "real": """>>> import fungrad.numpy as fnp
+>>> fnp.real(fnp.array([1 + 2j, 3.0]))
+array([1., 3.])""",
+    "reciprocal": """Elementwise 1 / x.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.reciprocal(fnp.array([2.0, 4.0]))
+array([0.5 , 0.25])""",
+    "rint": """>>> import fungrad.numpy as fnp
+>>> fnp.rint(fnp.array([0.5, 1.5, 2.7]))
+array([0., 2., 3.])""",
+    "sign": """>>> import fungrad.numpy as fnp
+>>> fnp.sign(fnp.array([-2.0, 0.0, 3.0]))
+array([-1.,  0.,  1.])""",
+    "signbit": """Elementwise: True where the sign bit is set (also for -0.0).
+
+>>> import fungrad.numpy as fnp
+>>> fnp.signbit(fnp.array([-1.0, 0.0, -0.0]))
+array([ True, False,  True])""",
+    "sin": """>>> import fungrad.numpy as fnp
+>>> fnp.sin(fnp.array([0.0, fnp.pi / 2]))
+array([0., 1.])""",
+    "sinc": """>>> import fungrad.numpy as fnp
+>>> fnp.sinc(fnp.array([0.0, 1.0])) == fnp.array([1.0, 0.0])
+array([ True, False])""",
+    "sinh": """>>> import fungrad.numpy as fnp
+>>> fnp.sinh(fnp.array([0.0]))
+array([0.])""",
+    "spacing": """>>> import fungrad.numpy as fnp
+>>> fnp.spacing(fnp.array([1.0])) == fnp.finfo(fnp.float64).eps
+array([ True])""",
+    "sqrt": """>>> import fungrad.numpy as fnp
+>>> fnp.sqrt(fnp.array([4.0, 9.0]))
+array([2., 3.])""",
+    "square": """Elementwise x * x.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.square(fnp.array([2, -3]))
+array([4, 9])""",
+    "subtract": """>>> import fungrad.numpy as fnp
+>>> fnp.subtract(fnp.array([5, 6]), 1)
+array([4, 5])""",
+    "tan": """>>> import fungrad.numpy as fnp
+>>> fnp.tan(fnp.array([0.0]))
+array([0.])""",
+    "tanh": """>>> import fungrad.numpy as fnp
+>>> fnp.tanh(fnp.array([0.0]))
+array([0.])""",
+    "where": """>>> import fungrad.numpy as fnp
+>>> x = fnp.array([1, -2, 3])
+>>> fnp.where(x > 0, x, 0)
+array([1, 0, 3])
+>>> fnp.where(x > 0)
+(array([0, 2]),)""",
+}
+for _name, _example in _EXAMPLES.items():
+    _fn = globals()[_name]
+    _fn.__doc__ = (_fn.__doc__ + "\n\n" if _fn.__doc__ else "") + _example
+del _name, _example, _fn
