@@ -15,6 +15,27 @@ def _np(x):
 
 
 # ---- MLP: mean squared error of a tanh network
+def mlp_hand_grad(xp, params, x, y):
+    """The handwritten gradient of the tanh MLP's mean squared error, in the array namespace
+    `xp` (numpy here, CuPy in benchmarks/gpu/run_gpu.py): [dW0, db0, dW1, db1, ...]."""
+    hs = [x]
+    h = x
+    for w, b in params[:-1]:
+        h = xp.tanh(h @ w + b)
+        hs.append(h)
+    w, b = params[-1]
+    d = h @ w + b - y
+    g = d * (2.0 / d.size)
+    grads = []
+    for i in range(len(params) - 1, -1, -1):
+        h = hs[i]
+        grads.append(g.sum(0))
+        grads.append(h.T @ g)
+        if i:
+            g = (g @ params[i][0].T) * (1 - h * h)
+    return grads[::-1]
+
+
 def mlp(sizes, batch, peers, seed=0):
     rng = np.random.default_rng(seed)
     ws = [rng.normal(size=(a, b)) / np.sqrt(a) for a, b in itertools.pairwise(sizes)]
@@ -24,22 +45,7 @@ def mlp(sizes, batch, peers, seed=0):
     params = [(w, b) for w, b in zip(ws, bs)]
 
     def hand():
-        hs = [x]
-        h = x
-        for w, b in params[:-1]:
-            h = np.tanh(h @ w + b)
-            hs.append(h)
-        w, b = params[-1]
-        d = h @ w + b - y
-        g = d * (2.0 / d.size)
-        grads = []
-        for i in range(len(params) - 1, -1, -1):
-            h = hs[i]
-            grads.append(g.sum(0))
-            grads.append(h.T @ g)
-            if i:
-                g = (g @ params[i][0].T) * (1 - h * h)
-        return grads[::-1]
+        return mlp_hand_grad(np, params, x, y)
 
     def loss(params, x, y):
         h = x

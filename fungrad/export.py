@@ -31,3 +31,5 @@ def to_jax(fun, *, static_argnums=(), static_argnames=(), in_shardings=None,
     def jax_fun(*args, **kwargs):
         return jitted._native(args, kwargs)
     return jax_fun
+
+__dir__ = __all__.copy  # dir() lists the public names only

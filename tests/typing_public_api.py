@@ -43,3 +43,18 @@ import fungrad.scipy.special  # noqa: E402
 
 x_solved = fg.scipy.linalg.solve_triangular(fnp.eye(2), fnp.ones(2), lower=True)
 lse = fg.scipy.special.logsumexp(u, b=None)
+
+# fungrad.numpy as a user calls it: keywords, axis tuples, dtypes and the tuple-returning forms
+m = fnp.arange(6.0).reshape(2, 3)
+s1: Array = fnp.sum(m, axis=(0, 1), keepdims=True, dtype=np.float64)
+s2: Array = fnp.mean(m, axis=0, where=m > 1)
+idx: tuple[Array, ...] = fnp.where(m > 2)
+sel: Array = fnp.where(m > 2, m, 0.0)
+q, r = fnp.linalg.qr(fnp.eye(3))
+vals, vecs = fnp.linalg.eigh(fnp.eye(3), UPLO="L")
+sign, logdet = fnp.linalg.slogdet(fnp.eye(3))
+quot, rem = fnp.divmod(fnp.arange(5), 2)
+parts: list[Array] = fnp.split(fnp.arange(6), 3, axis=0)
+spec: Array = fnp.fft.rfft(fnp.ones(8), n=8, axis=-1, norm="ortho")
+counts, edges = fnp.histogram(fnp.arange(10.0), bins=5, range=(0.0, 10.0))
+big: Array = fnp.concatenate([m, m], axis=0)

@@ -17,6 +17,7 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "tests"))
+sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
 
 
 def _gpu_or_exit():
@@ -68,6 +69,8 @@ def _time(fn, sync, repeats):
 
 
 def mlp(cp, batch, repeats):
+    from _workloads import mlp_hand_grad
+
     import fungrad as fg
     import fungrad.numpy as fnp
     sizes = [784, 1024, 1024, 10]
@@ -88,20 +91,7 @@ def mlp(cp, batch, repeats):
     cx, cy = cp.asarray(x), cp.asarray(y)
 
     def hand():
-        hs, h = [cx], cx
-        for w, b in cparams[:-1]:
-            h = cp.tanh(h @ w + b)
-            hs.append(h)
-        w, b = cparams[-1]
-        d = h @ w + b - cy
-        g = d * (2.0 / d.size)
-        out = []
-        for i in range(len(cparams) - 1, -1, -1):
-            h = hs[i]
-            out += [g.sum(0), h.T @ g]
-            if i:
-                g = (g @ cparams[i][0].T) * (1 - h * h)
-        return out
+        return mlp_hand_grad(cp, cparams, cx, cy)
 
     sync = cp.cuda.Device().synchronize
     times = {"handwritten CuPy": _time(hand, sync, repeats)}

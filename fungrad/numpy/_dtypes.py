@@ -4,8 +4,15 @@ issubdtype, isdtype, and the abstract scalar classes.
 
 Imports: _core.
 """
+from __future__ import annotations
+
+import builtins
+
+from typing import Any
+
 import numpy as np
 
+from fungrad._core.typing import ArrayLike, DTypeLike
 from fungrad._core.trace import Tracer, get_aval
 
 __all__ = [
@@ -48,39 +55,86 @@ def _dtype_arg(x):
     return x
 
 
-def finfo(dtype):
-    """Machine limits of a float dtype (or of an array's / traced value's dtype)."""
+def finfo(dtype: DTypeLike) -> np.finfo[Any]:
+    """Machine limits of a float dtype (or of an array's / traced value's dtype).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.finfo(fnp.float32).eps
+    np.float32(1.1920929e-07)
+    >>> fnp.finfo(fnp.float32).bits
+    32
+    """
     if isinstance(dtype, Tracer):
         dtype = get_aval(dtype).dtype
     return np.finfo(dtype)
 
 
-def iinfo(int_type):
+def iinfo(int_type: DTypeLike) -> np.iinfo[Any]:
+    """Machine limits of an integer dtype (or of an array's, traced or not).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.iinfo(fnp.int8).max
+    127
+    """
     if isinstance(int_type, Tracer):
         int_type = get_aval(int_type).dtype
     return np.iinfo(int_type)
 
 
-def result_type(*arrays_and_dtypes):
-    """numpy's result_type (NEP 50: Python scalars are weak), traced values included."""
+def result_type(*arrays_and_dtypes: ArrayLike | DTypeLike) -> np.dtype[Any]:
+    """numpy's result_type (NEP 50: Python scalars are weak), traced values included.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.result_type(fnp.float32, 2.0)
+    dtype('float32')
+    >>> fnp.result_type(fnp.ones(2, fnp.int8), fnp.int32)
+    dtype('int32')
+    """
     return np.result_type(*[_dtype_arg(a) for a in arrays_and_dtypes])
 
 
-def promote_types(type1, type2):
+def promote_types(type1: DTypeLike, type2: DTypeLike) -> np.dtype[Any]:
+    """The dtype both promote to (numpy.promote_types).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.promote_types(fnp.int32, fnp.float32)
+    dtype('float64')
+    """
     return np.promote_types(type1, type2)
 
 
-def can_cast(from_, to, casting="safe"):
+def can_cast(from_: Any, to: DTypeLike, casting: str = "safe") -> builtins.bool:
+    """numpy.can_cast, also for traced values (their dtype).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.can_cast(fnp.int32, fnp.float64)
+    True
+    >>> fnp.can_cast(fnp.float64, fnp.int32)
+    False
+    """
     if isinstance(from_, Tracer):
         from_ = get_aval(from_).dtype
-    return np.can_cast(from_, to, casting)
+    # numpy checks `casting` at run time and raises its own ValueError
+    return np.can_cast(from_, to, casting)  # type: ignore[arg-type]
 
 
-def issubdtype(arg1, arg2):
+def issubdtype(arg1: DTypeLike, arg2: DTypeLike) -> builtins.bool:
+    """numpy.issubdtype.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.issubdtype(fnp.float32, fnp.floating)
+    True
+    """
     return np.issubdtype(arg1, arg2)
 
 
-def isdtype(dtype, kind):
+def isdtype(dtype: DTypeLike, kind: Any) -> builtins.bool:
+    """numpy.isdtype: whether a dtype is of a kind ('real floating', 'integral', ...).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.isdtype(fnp.float32, 'real floating')
+    True
+    """
     return np.isdtype(np.dtype(dtype), kind)
 
 

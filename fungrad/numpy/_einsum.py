@@ -6,10 +6,15 @@ one operand uses and the output does not are summed first.
 
 Imports: _core, lax, numpy._promote.
 """
+from __future__ import annotations
+
+from typing import Any
+
 import string
 
 import numpy as np
 
+from fungrad._core.typing import Array, ArrayLike, DTypeLike
 from fungrad._core.trace import get_aval
 from fungrad import _lax as lax
 from fungrad.numpy._promote import asarray, cast, promote
@@ -124,10 +129,25 @@ def _contract(x, xt, y, yt, keep):
     return out, ot
 
 
-def einsum(subscripts, /, *operands, out=None, optimize="greedy", precision=None,
-           preferred_element_type=None, _dot_general=None, dtype=None, casting="safe"):
+def einsum(subscripts: Any, /, *operands: ArrayLike, out: None = None, optimize: str | bool = "greedy",
+        precision: Any = None,
+           preferred_element_type: DTypeLike | None = None, _dot_general: Any = None,
+           dtype: DTypeLike | None = None, casting: str = "safe") -> Array:
     """Einstein summation (numpy.einsum): repeated indices, ellipses, any number of operands,
-    contracted in numpy's greedy order."""
+    contracted in numpy's greedy order.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.einsum('ij,j->i', fnp.array([[1, 2], [3, 4]]), fnp.array([1, 1]))
+    array([3, 7])
+    >>> fnp.einsum('ii', fnp.array([[1, 2], [3, 4]]))
+    array(5)
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.einsum('ij,j->i', fnp.array([[1, 2], [3, 4]]), fnp.array([1, 1]))
+    array([3, 7])
+    >>> fnp.einsum('ii', fnp.array([[1, 2], [3, 4]]))
+    array(5)
+    """
     if out is not None:
         raise NotImplementedError("einsum: out= is not supported: fungrad results are new arrays")
     if not isinstance(subscripts, str):
@@ -141,7 +161,7 @@ def einsum(subscripts, /, *operands, out=None, optimize="greedy", precision=None
         operands = [cast(o, dt) for o in operands]
     terms, out_t = _parse(subscripts, operands)
     # sizes per index; size-1 axes broadcast against the others (numpy's einsum broadcasting)
-    sizes = {}
+    sizes: dict[str, int] = {}
     for t, x in zip(terms, operands):
         for c, d in zip(t, get_aval(x).shape):
             if d != 1 or c not in sizes:

@@ -5,11 +5,15 @@ meshgrid of traced arrays are differentiable.
 
 Imports: _core, lax, numpy._promote, numpy.shape, numpy.indexing.
 """
+from __future__ import annotations
+
 import os
+from typing import Any, Callable
 
 import numpy as np
 
 from fungrad._core.array import as_array, fresh, frozen
+from fungrad._core.typing import Array, ArrayLike, DTypeLike, Shape
 from fungrad._core.dtypes import is_float
 from fungrad._core.trace import Tracer, get_aval
 from fungrad._core.tree import tree_leaves
@@ -30,8 +34,15 @@ def _contains_tracer(obj):
     return any(isinstance(x, Tracer) for x in tree_leaves(obj))
 
 
-def array(object, dtype=None, copy=True, order="K", ndmin=0):
-    """Like numpy.array; a (nested) list containing traced values is stacked into a traced array."""
+def array(object: ArrayLike, dtype: DTypeLike | None = None, copy: bool = True, order: str = "K",
+        ndmin: int = 0) -> Array:
+    """Like numpy.array; a (nested) list containing traced values is stacked into a traced array.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.array([[1, 2], [3, 4]], dtype=fnp.float32)
+    array([[1., 2.],
+           [3., 4.]], dtype=float32)
+    """
     if isinstance(object, Tracer) or (isinstance(object, (list, tuple))
                                       and _contains_tracer(object)):
         out = _asarray(object)
@@ -40,28 +51,50 @@ def array(object, dtype=None, copy=True, order="K", ndmin=0):
         if nd < ndmin:
             out = lax.reshape(out, (1,) * (ndmin - nd) + get_aval(out).shape)
         return out
-    out = check_numeric(np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin),
+    # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+    out = check_numeric(np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin),  # type: ignore[call-overload]
                         object)
     # a copy is fresh (frozen); without one the data may be the caller's (a read-only view)
     return as_array(out) if copy is False or (copy is None and out is object) else frozen(out)
 
 
-def asarray(a, dtype=None, order=None, *, copy=None):
+def asarray(a: ArrayLike, dtype: DTypeLike | None = None, order: str | None = None, *,
+        copy: bool | None = None) -> Array:
+    """Like numpy.asarray; traced values (and lists holding them) are stacked, not copied.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.asarray([1, 2, 3])
+    array([1, 2, 3])
+    """
     if isinstance(a, (list, tuple)) or isinstance(a, Tracer):
         return array(a, dtype=dtype)
-    return as_array(check_numeric(np.asarray(a, dtype=dtype, order=order, copy=copy), a))
+    # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+    return as_array(check_numeric(np.asarray(a, dtype=dtype, order=order, copy=copy), a))  # type: ignore[arg-type, misc]
 
 
-def astype(x, dtype, /, *, copy=False):
+def astype(x: ArrayLike, dtype: DTypeLike, /, *, copy: bool = False) -> Array:
+    """`x` converted to `dtype` (the array API's astype).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.astype(fnp.array([1.7, -1.7]), fnp.int32)
+    array([ 1, -1], dtype=int32)
+    """
     out = cast(asarray(x), np.dtype(dtype))
     return out if isinstance(out, Tracer) else as_array(out)
 
 
-def copy(a, order="K", subok=False):
-    """A copy of `a` (a traced value is immutable, so it is its own copy)."""
+def copy(a: ArrayLike, order: str = "K", subok: bool = False) -> Array:
+    """A copy of `a` (a traced value is immutable, so it is its own copy).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.copy(fnp.array([1, 2]))
+    array([1, 2])
+    """
     if isinstance(a, Tracer):
-        return a
-    return frozen(check_numeric(np.array(a, order=order, copy=True), a))
+        # Array names numpy.ndarray; under a transform this is a Tracer (fungrad._core.typing)
+        return a  # type: ignore[return-value]
+    # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+    return frozen(check_numeric(np.array(a, order=order, copy=True), a))  # type: ignore[call-overload]
 
 
 def _shape_of(a):
@@ -140,19 +173,34 @@ bartlett, blackman, hamming, hanning, kaiser = map(_fresh, (np.bartlett, np.blac
 tri = _fresh(np.tri)
 
 
-def full(shape, fill_value, dtype=None, order="C"):
-    """numpy.full; a traced fill value is broadcast (differentiable)."""
+def full(shape: int | Shape, fill_value: ArrayLike, dtype: DTypeLike | None = None,
+        order: str = "C") -> Array:
+    """numpy.full; a traced fill value is broadcast (differentiable).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.full((2, 2), 7)
+    array([[7, 7],
+           [7, 7]])
+    """
     if isinstance(fill_value, Tracer):
         shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
         v = fill_value if dtype is None else cast(fill_value, np.dtype(dtype))
         return lax.broadcast_to(v, shape)
-    return frozen(check_numeric(np.full(shape, fill_value, dtype, order), fill_value))
+    # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+    return frozen(check_numeric(np.full(shape, fill_value, dtype, order), fill_value))  # type: ignore[call-overload, misc]
 
 
-def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
-    """numpy.linspace; traced ends give a traced (differentiable) result."""
+def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = True, retstep: bool = False,
+        dtype: DTypeLike | None = None, axis: int = 0) -> Array | tuple[Array, Array]:
+    """numpy.linspace; traced ends give a traced (differentiable) result.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linspace(0.0, 1.0, num=5)
+    array([0.  , 0.25, 0.5 , 0.75, 1.  ])
+    """
     if not isinstance(start, Tracer) and not isinstance(stop, Tracer):
-        return fresh(np.linspace(start, stop, num, endpoint, retstep, dtype, axis))
+        # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+        return fresh(np.linspace(start, stop, num, endpoint, retstep, dtype, axis))  # type: ignore[call-overload, misc]
     start, stop = promote_inexact(_asarray(start), _asarray(stop))
     shape = np.broadcast_shapes(get_aval(start).shape, get_aval(stop).shape)
     div = (num - 1) if endpoint else num
@@ -173,23 +221,47 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     return (out, step) if retstep else out
 
 
-def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+def logspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = True, base: ArrayLike = 10.0,
+        dtype: DTypeLike | None = None, axis: int = 0) -> Array:
+    """`base` ** linspace(start, stop) (numpy.logspace).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.logspace(0.0, 3.0, num=4)
+    array([   1.,   10.,  100., 1000.])
+    """
     if not any(isinstance(v, Tracer) for v in (start, stop, base)):
-        return frozen(np.logspace(start, stop, num, endpoint, base, dtype, axis))
+        # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+        return frozen(np.logspace(start, stop, num, endpoint, base, dtype, axis))  # type: ignore[arg-type, misc]
     from fungrad.numpy.ufuncs import power
     out = power(base, linspace(start, stop, num, endpoint, axis=axis))
     return out if dtype is None else cast(out, np.dtype(dtype))
 
 
-def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+def geomspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = True,
+        dtype: DTypeLike | None = None, axis: int = 0) -> Array:
+    """Numbers spaced evenly on a log scale between `start` and `stop` (numpy.geomspace).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.geomspace(1.0, 1000.0, num=4)
+    array([   1.,   10.,  100., 1000.])
+    """
     if not isinstance(start, Tracer) and not isinstance(stop, Tracer):
-        return frozen(np.geomspace(start, stop, num, endpoint, dtype, axis))
+        # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+        return frozen(np.geomspace(start, stop, num, endpoint, dtype, axis))  # type: ignore[arg-type, misc]
     from fungrad.numpy.ufuncs import exp, log
     out = exp(linspace(log(start), log(stop), num, endpoint, axis=axis))
     return out if dtype is None else cast(out, np.dtype(dtype))
 
 
-def fromfunction(function, shape, *, dtype=float, **kwargs):
+def fromfunction(function: Callable[..., Any], shape: Shape, *, dtype: DTypeLike = float,
+        **kwargs: Any) -> Array:
+    """An array built by calling `function` on the index grids of `shape`.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fromfunction(lambda i, j: i + 10 * j, (2, 3))
+    array([[ 0., 10., 20.],
+           [ 1., 11., 21.]])
+    """
     return fresh(function(*fresh(np.indices(shape, dtype=dtype)), **kwargs))
 
 
@@ -197,8 +269,15 @@ def _tri_mask(shape, k):
     return np.tri(shape[-2], shape[-1], k, dtype=bool)
 
 
-def tril(m, k=0):
-    """The lower triangle (entries above diagonal k zeroed) of the last two axes."""
+def tril(m: ArrayLike, k: int = 0) -> Array:
+    """The lower triangle (entries above diagonal k zeroed) of the last two axes.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.tril(fnp.ones((3, 3), int))
+    array([[1, 0, 0],
+           [1, 1, 0],
+           [1, 1, 1]])
+    """
     x = _asarray(m)
     shape = get_aval(x).shape
     if len(shape) == 1:
@@ -208,8 +287,15 @@ def tril(m, k=0):
     return lax.select(_tri_mask(shape, k), x, zero)
 
 
-def triu(m, k=0):
-    """The upper triangle (entries below diagonal k zeroed) of the last two axes."""
+def triu(m: ArrayLike, k: int = 0) -> Array:
+    """The upper triangle (entries below diagonal k zeroed) of the last two axes.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.triu(fnp.ones((3, 3), int), k=1)
+    array([[0, 1, 1],
+           [0, 0, 1],
+           [0, 0, 0]])
+    """
     x = _asarray(m)
     shape = get_aval(x).shape
     if len(shape) == 1:
@@ -219,8 +305,16 @@ def triu(m, k=0):
     return lax.select(_tri_mask(shape, k - 1), zero, x)
 
 
-def diag(v, k=0):
-    """A 1-d array's diagonal matrix (on diagonal k), or a 2-d array's k-th diagonal."""
+def diag(v: ArrayLike, k: int = 0) -> Array:
+    """A 1-d array's diagonal matrix (on diagonal k), or a 2-d array's k-th diagonal.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.diag(fnp.array([1, 2]))
+    array([[1, 0],
+           [0, 2]])
+    >>> fnp.diag(fnp.array([[1, 2], [3, 4]]))
+    array([1, 4])
+    """
     x = _asarray(v)
     shape = get_aval(x).shape
     if len(shape) == 2:
@@ -234,14 +328,29 @@ def diag(v, k=0):
     return lax.scatter_add(np.zeros((n, n), get_aval(x).dtype), x, ("array", "array"), [i, j])
 
 
-def diagflat(v, k=0):
+def diagflat(v: ArrayLike, k: int = 0) -> Array:
+    """A 2-d array with the flattened input on diagonal k.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.diagflat(fnp.array([[1, 2]]), k=1)
+    array([[0, 1, 0],
+           [0, 0, 2],
+           [0, 0, 0]])
+    """
     x = _asarray(v)
     return diag(lax.reshape(x, (get_aval(x).size,)), k)
 
 
-def vander(x, N=None, increasing=False):
+def vander(x: ArrayLike, N: int | None = None, increasing: bool = False) -> Array:
     """The Vandermonde matrix [x**(N-1), ..., x, 1] (increasing: reversed): running products
-    of x, so gradients are finite at x == 0."""
+    of x, so gradients are finite at x == 0.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.vander(fnp.array([1, 2, 3]), N=3)
+    array([[1, 1, 1],
+           [4, 2, 1],
+           [9, 3, 1]])
+    """
     x = _asarray(x)
     if get_aval(x).ndim != 1:
         raise ValueError("x must be a one-dimensional array or sequence.")
@@ -262,12 +371,23 @@ def vander(x, N=None, increasing=False):
     return out
 
 
-def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
-    """Coordinate arrays from 1-d coordinate vectors (traced ones too)."""
+def meshgrid(*xi: ArrayLike, copy: bool = True, sparse: bool = False, indexing: str = "xy") -> list[Array]:
+    """Coordinate arrays from 1-d coordinate vectors (traced ones too).
+
+    >>> import fungrad.numpy as fnp
+    >>> xs, ys = fnp.meshgrid(fnp.array([1, 2, 3]), fnp.array([10, 20]))
+    >>> xs
+    array([[1, 2, 3],
+           [1, 2, 3]])
+    >>> ys
+    array([[10, 10, 10],
+           [20, 20, 20]])
+    """
     if indexing not in ("xy", "ij"):
         raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
     if not any(isinstance(x, Tracer) for x in xi):
-        return fresh(list(np.meshgrid(*[numeric_array(x) for x in xi], copy=copy, sparse=sparse,
+        # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+        return fresh(list(np.meshgrid(*[numeric_array(x) for x in xi], copy=copy, sparse=sparse,  # type: ignore[call-overload]
                                       indexing=indexing)))
     xs = [lax.reshape(_asarray(x), (get_aval(_asarray(x)).size,)) for x in xi]
     n = len(xs)
@@ -284,18 +404,43 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
     return [lax.broadcast_to(o, full_shape) for o in out]
 
 
-def zeros_like(a, dtype=None, shape=None):
+def zeros_like(a: ArrayLike, dtype: DTypeLike | None = None, shape: int | Shape | None = None) -> Array:
+    """An array of zeros of `a`'s shape (and dtype, unless given).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.zeros_like(fnp.array([1.5, 2.5]))
+    array([0., 0.])
+    """
     return frozen(np.zeros(_shape_of(a) if shape is None else shape, _dtype_of(a, dtype)))
 
 
-def ones_like(a, dtype=None, shape=None):
+def ones_like(a: ArrayLike, dtype: DTypeLike | None = None, shape: int | Shape | None = None) -> Array:
+    """An array of ones of `a`'s shape (and dtype, unless given).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.ones_like(fnp.array([[1, 2]]))
+    array([[1, 1]])
+    """
     return frozen(np.ones(_shape_of(a) if shape is None else shape, _dtype_of(a, dtype)))
 
 
-def empty_like(a, dtype=None, shape=None):
+def empty_like(a: ArrayLike, dtype: DTypeLike | None = None, shape: int | Shape | None = None) -> Array:
+    """An array of `a`'s shape and dtype (fungrad fills it with zeros).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.empty_like(fnp.ones((2, 2))).shape
+    (2, 2)
+    """
     return zeros_like(a, dtype, shape)
 
 
-def full_like(a, fill_value, dtype=None, shape=None):
+def full_like(a: ArrayLike, fill_value: ArrayLike, dtype: DTypeLike | None = None,
+        shape: int | Shape | None = None) -> Array:
+    """An array of `a`'s shape (and dtype, unless given) filled with `fill_value`.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.full_like(fnp.ones(3), 2.5)
+    array([2.5, 2.5, 2.5])
+    """
     return frozen(np.full(_shape_of(a) if shape is None else shape, fill_value,
                           _dtype_of(a, dtype)))

@@ -8,8 +8,13 @@ real <-> complex paths (rfft, irfft, hfft, ihfft) differentiate with real inputs
 
 Imports: _core, lax, numpy._promote, numpy.shape.
 """
+from __future__ import annotations
+
+from typing import Sequence
+
 import numpy as np
 
+from fungrad._core.typing import Array, ArrayLike, DTypeLike
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
 from fungrad import _lax as lax
@@ -133,78 +138,187 @@ def _one(n):
     return None if n is None else (n,)
 
 
-def fft(a, n=None, axis=-1, norm=None):
+def fft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: str | None = None) -> Array:
+    """The discrete Fourier transform along `axis` (numpy.fft.fft).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fft.fft(fnp.array([1.0, 2.0, 3.0, 4.0]))
+    array([10.+0.j, -2.+2.j, -2.+0.j, -2.-2.j])
+    """
     return _c2c(a, _one(n), (axis,), norm, False, "fft")
 
 
-def ifft(a, n=None, axis=-1, norm=None):
+def ifft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: str | None = None) -> Array:
+    """The inverse discrete Fourier transform along `axis` (numpy.fft.ifft).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fft.ifft(fnp.array([4.0, 0.0, 0.0, 0.0]))
+    array([1.+0.j, 1.+0.j, 1.+0.j, 1.+0.j])
+    """
     return _c2c(a, _one(n), (axis,), norm, True, "ifft")
 
 
-def rfft(a, n=None, axis=-1, norm=None):
+def rfft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: str | None = None) -> Array:
+    """The discrete Fourier transform of a real signal: the n // 2 + 1 non-negative frequencies.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fft.rfft(fnp.array([1.0, 2.0, 3.0, 4.0]))
+    array([10.+0.j, -2.+2.j, -2.+0.j])
+    """
     return _r2c(a, _one(n), (axis,), norm, "rfft")
 
 
-def irfft(a, n=None, axis=-1, norm=None):
+def irfft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: str | None = None) -> Array:
+    """The inverse of rfft: a real signal of length n (default 2 * (m - 1)).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fft.irfft(fnp.array([10.0, -2.0 + 2.0j, -2.0]))
+    array([1., 2., 3., 4.])
+    """
     return _c2r(a, _one(n), (axis,), norm, "irfft")
 
 
-def fftn(a, s=None, axes=None, norm=None):
+def fftn(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
+        norm: str | None = None) -> Array:
+    """The n-D discrete Fourier transform over `axes` (all by default).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fft.fftn(fnp.ones((2, 2)))
+    array([[4.+0.j, 0.+0.j],
+           [0.+0.j, 0.+0.j]])
+    """
     return _c2c(a, s, axes, norm, False, "fftn")
 
 
-def ifftn(a, s=None, axes=None, norm=None):
+def ifftn(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
+        norm: str | None = None) -> Array:
+    """The inverse n-D discrete Fourier transform.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fft.ifftn(fnp.array([[4.0, 0.0], [0.0, 0.0]]))
+    array([[1.+0.j, 1.+0.j],
+           [1.+0.j, 1.+0.j]])
+    """
     return _c2c(a, s, axes, norm, True, "ifftn")
 
 
-def rfftn(a, s=None, axes=None, norm=None):
+def rfftn(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
+        norm: str | None = None) -> Array:
+    """The n-D discrete Fourier transform of a real array (the last axis halved).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fft.rfftn(fnp.ones((2, 2)))
+    array([[4.+0.j, 0.+0.j],
+           [0.+0.j, 0.+0.j]])
+    """
     return _r2c(a, s, axes, norm, "rfftn")
 
 
-def irfftn(a, s=None, axes=None, norm=None):
+def irfftn(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
+        norm: str | None = None) -> Array:
+    """The inverse of rfftn.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fft.irfftn(fnp.array([[4.0, 0.0], [0.0, 0.0]]))
+    array([[1., 1.],
+           [1., 1.]])
+    """
     return _c2r(a, s, axes, norm, "irfftn")
 
 
-def fft2(a, s=None, axes=(-2, -1), norm=None):
+def fft2(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] = (-2, -1),
+        norm: str | None = None) -> Array:
+    """The 2-D discrete Fourier transform over `axes` (numpy.fft.fft2).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fft.fft2(fnp.array([[1.0, 0.0], [0.0, 0.0]]))
+    array([[1.+0.j, 1.+0.j],
+           [1.+0.j, 1.+0.j]])
+    """
     return fftn(a, s, axes, norm)
 
 
-def ifft2(a, s=None, axes=(-2, -1), norm=None):
+def ifft2(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] = (-2, -1),
+        norm: str | None = None) -> Array:
+    """The inverse 2-D discrete Fourier transform (numpy.fft.ifft2).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fft.ifft2(fnp.array([[4.0, 0.0], [0.0, 0.0]]))
+    array([[1.+0.j, 1.+0.j],
+           [1.+0.j, 1.+0.j]])
+    """
     return ifftn(a, s, axes, norm)
 
 
-def rfft2(a, s=None, axes=(-2, -1), norm=None):
+def rfft2(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] = (-2, -1),
+        norm: str | None = None) -> Array:
+    """The 2-D discrete Fourier transform of a real array (the last axis halved).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fft.rfft2(fnp.ones((2, 2)))
+    array([[4.+0.j, 0.+0.j],
+           [0.+0.j, 0.+0.j]])
+    """
     return rfftn(a, s, axes, norm)
 
 
-def irfft2(a, s=None, axes=(-2, -1), norm=None):
+def irfft2(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] = (-2, -1),
+        norm: str | None = None) -> Array:
+    """The inverse of rfft2.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fft.irfft2(fnp.array([[4.0, 0.0], [0.0, 0.0]]))
+    array([[1., 1.],
+           [1., 1.]])
+    """
     return irfftn(a, s, axes, norm)
 
 
 _SWAP = {None: "forward", "backward": "forward", "ortho": "ortho", "forward": "backward"}
 
 
-def hfft(a, n=None, axis=-1, norm=None):
-    """FFT of a signal with Hermitian symmetry (given as its first half): real output."""
+def hfft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: str | None = None) -> Array:
+    """FFT of a signal with Hermitian symmetry (given as its first half): real output.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fft.hfft(fnp.array([1.0, 0.0, 0.0]))
+    array([1., 1., 1., 1.])
+    """
     if norm not in _NORMS:
         _scale(None, norm, 1, False)
     return irfft(_cp.conj(_complex(_inexact(a))), n, axis, _SWAP[norm])
 
 
-def ihfft(a, n=None, axis=-1, norm=None):
-    """Inverse of hfft: the half spectrum of a real signal."""
+def ihfft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: str | None = None) -> Array:
+    """Inverse of hfft: the half spectrum of a real signal.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fft.ihfft(fnp.array([2.0, 0.0, 0.0, 0.0]))
+    array([0.5-0.j, 0.5-0.j, 0.5-0.j])
+    """
     if norm not in _NORMS:
         _scale(None, norm, 1, False)
     return _cp.conj(rfft(a, n, axis, _SWAP[norm]))
 
 
-def fftfreq(n, d=1.0, *, dtype=None):
-    """Sample frequencies of fft (a concrete array)."""
+def fftfreq(n: int, d: float = 1.0, *, dtype: DTypeLike | None = None) -> Array:
+    """Sample frequencies of fft (a concrete array).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fft.fftfreq(4, d=0.5)
+    array([ 0. ,  0.5, -1. , -0.5])
+    """
     out = np.fft.fftfreq(int(n), d)
     return out if dtype is None else out.astype(dtype)
 
 
-def rfftfreq(n, d=1.0, *, dtype=None):
+def rfftfreq(n: int, d: float = 1.0, *, dtype: DTypeLike | None = None) -> Array:
+    """The sample frequencies of rfft (a concrete array).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fft.rfftfreq(4, d=0.5)
+    array([0. , 0.5, 1. ])
+    """
     out = np.fft.rfftfreq(int(n), d)
     return out if dtype is None else out.astype(dtype)
 
@@ -230,12 +344,23 @@ def _roll_axes(x, axes, shift_of):
     return x
 
 
-def fftshift(x, axes=None):
-    """Shift the zero-frequency term to the center."""
+def fftshift(x: ArrayLike, axes: int | Sequence[int] | None = None) -> Array:
+    """Shift the zero-frequency term to the center.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fft.fftshift(fnp.fft.fftfreq(4))
+    array([-0.5 , -0.25,  0.  ,  0.25])
+    """
     return _roll_axes(x, axes, lambda n: n // 2)
 
 
-def ifftshift(x, axes=None):
+def ifftshift(x: ArrayLike, axes: int | Sequence[int] | None = None) -> Array:
+    """The inverse of fftshift.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fft.ifftshift(fnp.array([-0.5, -0.25, 0.0, 0.25]))
+    array([ 0.  ,  0.25, -0.5 , -0.25])
+    """
     return _roll_axes(x, axes, lambda n: -(n // 2))
 
 __all__ = [

@@ -7,9 +7,14 @@ under jit and vmap.
 
 Imports: _core, lax, numpy._promote, numpy.ufuncs.
 """
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
 import numpy as np
 
 from fungrad._core.array import fresh
+from fungrad._core.typing import Array, ArrayLike, Shape
 from fungrad._core.errors import ConcretizationError, ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
@@ -158,8 +163,13 @@ def getitem(a, idx):
     return lax.getitem(x, spec, arrays)
 
 
-def diagonal(a, offset=0, axis1=0, axis2=1):
-    """The diagonal of the 2-D slices over (axis1, axis2), appended as the last axis."""
+def diagonal(a: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Array:
+    """The diagonal of the 2-D slices over (axis1, axis2), appended as the last axis.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.diagonal(fnp.array([[1, 2], [3, 4]]))
+    array([1, 4])
+    """
     x = asarray(a)
     aval = get_aval(x)
     if aval.ndim < 2:
@@ -179,7 +189,13 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
     return lax.getitem(x, spec, [i, j])
 
 
-def trace(a, offset=0, axis1=0, axis2=1):
+def trace(a: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Array:
+    """The sum along a diagonal of the 2-D slices over (axis1, axis2).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.trace(fnp.array([[1, 2], [3, 4]]))
+    array(5)
+    """
     return lax.reduce_sum(diagonal(a, offset, axis1, axis2), (get_aval(asarray(a)).ndim - 2,))
 
 
@@ -223,9 +239,18 @@ def compact(values, keep, size, fill_value):
     return lax.getitem(out, (("slice", 0, size, None),))
 
 
-def nonzero(a, *, size=None, fill_value=None):
+def nonzero(a: ArrayLike, *, size: int | None = None, fill_value: ArrayLike | None = None) -> tuple[Array,
+        ...]:
     """The indices of the nonzero entries, one int64 array per axis. Under jit/vmap give
-    `size=` (padded with `fill_value`, default 0, or cut)."""
+    `size=` (padded with `fill_value`, default 0, or cut).
+
+    >>> import fungrad.numpy as fnp
+    >>> x = fnp.array([[0, 2], [3, 0]])
+    >>> fnp.nonzero(x)
+    (array([0, 1]), array([1, 0]))
+    >>> fnp.nonzero(x, size=3, fill_value=-1)
+    (array([ 0,  1, -1]), array([ 1,  0, -1]))
+    """
     x = asarray(a)
     if get_aval(x).ndim == 0:
         raise ValueError("Calling nonzero on 0d arrays is not allowed. Use np.atleast_1d(scalar)"
@@ -262,13 +287,27 @@ def _truth(x):
     return x if get_aval(x).dtype == np.bool_ else lax.ne(x, np.zeros((), get_aval(x).dtype))
 
 
-def flatnonzero(a, *, size=None, fill_value=None):
+def flatnonzero(a: ArrayLike, *, size: int | None = None, fill_value: ArrayLike | None = None) -> Array:
+    """The indices of the nonzero entries of the flattened array.
+
+    >>> import fungrad.numpy as fnp
+    >>> x = fnp.array([[0, 2], [3, 0]])
+    >>> fnp.flatnonzero(x)
+    array([1, 2])
+    """
     x = asarray(a)
     return nonzero(lax.reshape(x, (get_aval(x).size,)), size=size, fill_value=fill_value)[0]
 
 
-def argwhere(a, *, size=None, fill_value=None):
-    """The indices of the nonzero entries as an (n, ndim) array."""
+def argwhere(a: ArrayLike, *, size: int | None = None, fill_value: ArrayLike | None = None) -> Array:
+    """The indices of the nonzero entries as an (n, ndim) array.
+
+    >>> import fungrad.numpy as fnp
+    >>> x = fnp.array([[0, 2], [3, 0]])
+    >>> fnp.argwhere(x)
+    array([[0, 1],
+           [1, 0]])
+    """
     x = asarray(a)
     if get_aval(x).ndim == 0:  # numpy: one row (nonzero) or none, with no columns
         idx, = nonzero(lax.reshape(x, (1,)), size=size, fill_value=fill_value)
@@ -278,9 +317,15 @@ def argwhere(a, *, size=None, fill_value=None):
     return cols[0] if len(cols) == 1 else lax.concatenate(cols, 1)
 
 
-def compress(condition, a, axis=None, *, size=None, fill_value=0, out=None):
+def compress(condition: ArrayLike, a: ArrayLike, axis: int | None = None, *,
+        size: int | None = None, fill_value: int = 0, out: None = None) -> Array:
     """The slices of `a` along `axis` where `condition` is true (flattened when axis is None).
-    Under jit/vmap give `size=`."""
+    Under jit/vmap give `size=`.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.compress(fnp.array([True, False, True]), fnp.array([1, 2, 3]))
+    array([1, 3])
+    """
     x = asarray(a)
     if axis is None:
         x = lax.reshape(x, (get_aval(x).size,))
@@ -312,7 +357,13 @@ def compress(condition, a, axis=None, *, size=None, fill_value=0, out=None):
                       lax.broadcast_to(fill, get_aval(picked).shape))
 
 
-def extract(condition, arr, *, size=None, fill_value=0):
+def extract(condition: ArrayLike, arr: ArrayLike, *, size: int | None = None, fill_value: int = 0) -> Array:
+    """The entries of `arr` where `condition` holds, flattened (numpy.extract; `size` pads).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.extract(fnp.array([True, False, True]), fnp.array([1, 2, 3]))
+    array([1, 3])
+    """
     c = asarray(condition)
     x = asarray(arr)
     c = np.ravel(c) if isinstance(c, np.ndarray) else lax.reshape(c, (get_aval(c).size,))
@@ -357,10 +408,17 @@ def _fill_for(dtype, fill_value):
     return np.iinfo(dtype).max
 
 
-def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
-         indices_are_sorted=False, fill_value=None):
+def take(a: ArrayLike, indices: ArrayLike, axis: int | None = None, out: None = None,
+        mode: str | None = None, unique_indices: bool = False,
+         indices_are_sorted: bool = False, fill_value: ArrayLike | None = None) -> Array:
     """Entries of `a` at `indices` along `axis` (flattened when None). mode: numpy's 'raise'
-    (default), 'wrap', 'clip', or jax's 'fill' (out-of-bounds give fill_value, NaN for floats)."""
+    (default), 'wrap', 'clip', or jax's 'fill' (out-of-bounds give fill_value, NaN for floats).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.take(fnp.array([[1, 2], [3, 4]]), fnp.array([1, 0]), axis=1)
+    array([[2, 1],
+           [4, 3]])
+    """
     if out is not None:
         raise NotImplementedError("take: out= is not supported: fungrad results are new arrays")
     x = asarray(a)
@@ -382,8 +440,16 @@ def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
                       lax.broadcast_to(fill, get_aval(res).shape))
 
 
-def take_along_axis(arr, indices, axis=-1, mode=None, fill_value=None):
-    """numpy.take_along_axis (axis None: the flattened array); differentiable in `arr`."""
+def take_along_axis(arr: ArrayLike, indices: ArrayLike, axis: int = -1, mode: str | None = None,
+        fill_value: ArrayLike | None = None) -> Array:
+    """numpy.take_along_axis (axis None: the flattened array); differentiable in `arr`.
+
+    >>> import fungrad.numpy as fnp
+    >>> x = fnp.array([[3, 1], [2, 5]])
+    >>> fnp.take_along_axis(x, fnp.argsort(x, axis=1), axis=1)
+    array([[1, 3],
+           [2, 5]])
+    """
     x = asarray(arr)
     idx = asarray(indices)
     if axis is None:
@@ -404,8 +470,13 @@ def take_along_axis(arr, indices, axis=-1, mode=None, fill_value=None):
     return lax.select(lax.broadcast_to(valid, shape), res, lax.broadcast_to(fill, shape))
 
 
-def choose(a, choices, out=None, mode="raise"):
-    """numpy.choose: entry i from choices[a[i]] (broadcast together)."""
+def choose(a: ArrayLike, choices: Sequence[ArrayLike], out: None = None, mode: str = "raise") -> Array:
+    """numpy.choose: entry i from choices[a[i]] (broadcast together).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.choose(fnp.array([0, 1, 0]), [fnp.array([1, 2, 3]), fnp.array([10, 20, 30])])
+    array([ 1, 20,  3])
+    """
     idx = asarray(a)
     cs = [asarray(c) for c in choices]
     cs = promote(*cs) if len(cs) > 1 else cs
@@ -418,8 +489,14 @@ def choose(a, choices, out=None, mode="raise"):
     return lax.reshape(_take_along(stacked, lax.reshape(idx, (1, *shape)), 0), shape)
 
 
-def select(condlist, choicelist, default=0):
-    """The first choice whose condition holds, elementwise; `default` elsewhere."""
+def select(condlist: Sequence[ArrayLike], choicelist: Sequence[ArrayLike], default: ArrayLike = 0) -> Array:
+    """The first choice whose condition holds, elementwise; `default` elsewhere.
+
+    >>> import fungrad.numpy as fnp
+    >>> v = fnp.array([-1, 0, 1])
+    >>> fnp.select([v < 0, v > 0], [-10 * v, 10 * v], default=5)
+    array([10,  5, 10])
+    """
     from fungrad.numpy.ufuncs import where
     if len(condlist) != len(choicelist):
         raise ValueError("list of cases must be same length as list of conditions")
@@ -432,7 +509,8 @@ def select(condlist, choicelist, default=0):
             raise TypeError(f"invalid entry in condlist: should be boolean ndarray, got "
                             f"{get_aval(c).dtype}")
         out = where(c, choice, out)
-    return out
+    # an array: condlist is not empty (an empty one raised above), so `where` ran at least once
+    return out  # type: ignore[return-value]
 
 
 # ---- writing into arrays: numpy mutates its argument; fungrad returns the new array
@@ -443,12 +521,20 @@ def _functional(name, a, inplace):
             f"transforms. Fix: use the returned array, {name}(..., inplace=False), or x.at[...].")
 
 
-def put_along_axis(arr, indices, values, axis, inplace=True, *, mode=None):
+def put_along_axis(arr: ArrayLike, indices: ArrayLike, values: ArrayLike, axis: int | None,
+        inplace: bool = True, *, mode: str | None = None) -> Array | None:
     """numpy.put_along_axis. On a numpy array with inplace=True it writes into it, as numpy;
-    with inplace=False (or traced values) it returns the updated array (differentiable)."""
+    with inplace=False (or traced values) it returns the updated array (differentiable).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.put_along_axis(fnp.zeros((2, 2)), fnp.array([[1], [0]]), 1.0, axis=1, inplace=False)
+    array([[0., 1.],
+           [1., 0.]])
+    """
     _functional("put_along_axis", arr, inplace)
     if inplace and not isinstance(values, Tracer) and not isinstance(indices, Tracer):
-        np.put_along_axis(arr, np.asarray(indices), np.asarray(values), axis)
+        # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+        np.put_along_axis(arr, np.asarray(indices), np.asarray(values), axis)  # type: ignore[arg-type]
         return None
     from fungrad._lax._along_axis import along_axis_index
     x = asarray(arr)
@@ -464,11 +550,18 @@ def put_along_axis(arr, indices, values, axis, inplace=True, *, mode=None):
     return _scatter.scatter(x, lax.broadcast_to(v, shape), spec, arrays)
 
 
-def put(a, ind, v, mode="raise", *, inplace=True):
-    """numpy.put on the flattened array (functional for traced values, as put_along_axis)."""
+def put(a: ArrayLike, ind: ArrayLike, v: ArrayLike, mode: str = "raise", *,
+        inplace: bool = True) -> Array | None:
+    """numpy.put on the flattened array (functional for traced values, as put_along_axis).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.put(fnp.array([1, 2, 3]), fnp.array([0, 2]), fnp.array([7, 8]), inplace=False)
+    array([7, 2, 8])
+    """
     _functional("put", a, inplace)
     if inplace and not isinstance(v, Tracer) and not isinstance(ind, Tracer):
-        np.put(a, ind, v, mode)
+        # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+        np.put(a, ind, v, mode)  # type: ignore[arg-type]
         return None
     x = asarray(a)
     flat = lax.reshape(x, (get_aval(x).size,))
@@ -486,11 +579,17 @@ def put(a, ind, v, mode="raise", *, inplace=True):
     return lax.reshape(out, get_aval(x).shape)
 
 
-def place(arr, mask, vals, *, inplace=True):
-    """numpy.place: the entries where `mask` take `vals` in order (cyclically)."""
+def place(arr: ArrayLike, mask: ArrayLike, vals: ArrayLike, *, inplace: bool = True) -> Array | None:
+    """numpy.place: the entries where `mask` take `vals` in order (cyclically).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.place(fnp.array([1, 2, 3]), fnp.array([True, False, True]), fnp.array([9]), inplace=False)
+    array([9, 2, 9])
+    """
     _functional("place", arr, inplace)
     if inplace and not isinstance(vals, Tracer) and not isinstance(mask, Tracer):
-        np.place(arr, mask, vals)
+        # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+        np.place(arr, mask, vals)  # type: ignore[arg-type]
         return None
     m = concrete_or_none(asarray(mask))
     if m is None:
@@ -499,11 +598,18 @@ def place(arr, mask, vals, *, inplace=True):
     return put(arr, idx, vals, inplace=False)
 
 
-def fill_diagonal(a, val, wrap=False, *, inplace=True):
-    """numpy.fill_diagonal (functional for traced values)."""
+def fill_diagonal(a: ArrayLike, val: ArrayLike, wrap: bool = False, *, inplace: bool = True) -> Array | None:
+    """numpy.fill_diagonal (functional for traced values).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fill_diagonal(fnp.zeros((2, 2)), 5.0, inplace=False)
+    array([[5., 0.],
+           [0., 5.]])
+    """
     _functional("fill_diagonal", a, inplace)
     if inplace and not isinstance(val, Tracer) and not isinstance(a, Tracer):
-        np.fill_diagonal(a, val, wrap)
+        # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+        np.fill_diagonal(a, val, wrap)  # type: ignore[arg-type]
         return None
     x = asarray(a)
     shape = get_aval(x).shape
@@ -522,46 +628,94 @@ def fill_diagonal(a, val, wrap=False, *, inplace=True):
 
 
 # ---- index builders (concrete)
-def diag_indices(n, ndim=2):
+def diag_indices(n: int, ndim: int = 2) -> tuple[Array, ...]:
+    """The indices of the main diagonal of an n x ... x n array (numpy.diag_indices).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.diag_indices(2)
+    (array([0, 1]), array([0, 1]))
+    """
     return fresh(tuple(np.asarray(i, np.int64) for i in np.diag_indices(n, ndim)))
 
 
-def diag_indices_from(arr):
+def diag_indices_from(arr: ArrayLike) -> tuple[Array, ...]:
+    """diag_indices for the shape of `arr` (square in every axis).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.diag_indices_from(fnp.ones((2, 2)))
+    (array([0, 1]), array([0, 1]))
+    """
     shape = get_aval(asarray(arr)).shape
     if len(shape) < 2 or len(set(shape)) != 1:
         raise ValueError("All dimensions of input must be of equal length")
     return diag_indices(shape[0], len(shape))
 
 
-def tril_indices(n, k=0, m=None):
+def tril_indices(n: int, k: int = 0, m: int | None = None) -> tuple[Array, ...]:
+    """The indices of the lower triangle (on and below diagonal k) of an (n, m) array.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.tril_indices(2)
+    (array([0, 1, 1]), array([0, 0, 1]))
+    """
     return fresh(tuple(np.asarray(i, np.int64) for i in np.tril_indices(n, k, m)))
 
 
-def triu_indices(n, k=0, m=None):
+def triu_indices(n: int, k: int = 0, m: int | None = None) -> tuple[Array, ...]:
+    """The indices of the upper triangle (on and above diagonal k) of an (n, m) array.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.triu_indices(2)
+    (array([0, 0, 1]), array([0, 1, 1]))
+    """
     return fresh(tuple(np.asarray(i, np.int64) for i in np.triu_indices(n, k, m)))
 
 
-def tril_indices_from(arr, k=0):
+def tril_indices_from(arr: ArrayLike, k: int = 0) -> tuple[Array, ...]:
+    """tril_indices for the shape of the 2-d `arr`.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.tril_indices_from(fnp.ones((2, 2)), k=-1)
+    (array([1]), array([0]))
+    """
     shape = get_aval(asarray(arr)).shape
     if len(shape) != 2:
         raise ValueError("input array must be 2-d")
     return tril_indices(shape[-2], k, shape[-1])
 
 
-def triu_indices_from(arr, k=0):
+def triu_indices_from(arr: ArrayLike, k: int = 0) -> tuple[Array, ...]:
+    """triu_indices for the shape of the 2-d `arr`.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.triu_indices_from(fnp.ones((2, 2)), k=1)
+    (array([0]), array([1]))
+    """
     shape = get_aval(asarray(arr)).shape
     if len(shape) != 2:
         raise ValueError("input array must be 2-d")
     return triu_indices(shape[-2], k, shape[-1])
 
 
-def mask_indices(n, mask_func, k=0):
+def mask_indices(n: int, mask_func: Callable[..., Any], k: int = 0) -> tuple[Array, ...]:
+    """The indices where mask_func(ones((n, n)), k) is nonzero (numpy.mask_indices).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.mask_indices(2, fnp.triu)
+    (array([0, 0, 1]), array([0, 1, 1]))
+    """
     m = np.asarray(mask_func(np.ones((n, n), int), k))
     return fresh(tuple(np.asarray(i, np.int64) for i in np.nonzero(m != 0)))
 
 
-def ix_(*args):
-    """Open-mesh index arrays from 1-d sequences (traced ones too)."""
+def ix_(*args: ArrayLike) -> tuple[Array, ...]:
+    """Open-mesh index arrays from 1-d sequences (traced ones too).
+
+    >>> import fungrad.numpy as fnp
+    >>> rows, cols = fnp.ix_(fnp.array([0, 1]), fnp.array([2]))
+    >>> rows.shape, cols.shape
+    ((2, 1), (1, 1))
+    """
     out = []
     n = len(args)
     for i, a in enumerate(args):
@@ -576,15 +730,22 @@ def ix_(*args):
     return tuple(out)
 
 
-def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
-    """Flat indices from a tuple of index arrays (traceable; mode 'raise' assumes in bounds)."""
+def ravel_multi_index(multi_index: Sequence[ArrayLike], dims: Shape, mode: str = "raise",
+        order: str = "C") -> Array:
+    """Flat indices from a tuple of index arrays (traceable; mode 'raise' assumes in bounds).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.ravel_multi_index((fnp.array([0, 1]), fnp.array([2, 0])), (2, 3))
+    array([2, 3])
+    """
     dims = tuple(int(d) for d in dims)
     if len(multi_index) != len(dims):
         raise ValueError("parameter multi_index must be a sequence of length "
                          f"{len(dims)}")
     if all(not isinstance(i, Tracer) for i in multi_index):
-        return fresh(np.asarray(np.ravel_multi_index(tuple(np.asarray(i) for i in multi_index),
-                                                     dims, mode, order), np.int64))
+        # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+        return fresh(np.asarray(np.ravel_multi_index(tuple(np.asarray(i) for i in multi_index), dims,  # type: ignore[call-overload]
+                                                     mode, order), np.int64))
     strides = np.cumprod((1,) + dims[::-1][:-1])[::-1] if order == "C" else \
         np.cumprod((1,) + dims[:-1])
     out = None
@@ -593,11 +754,17 @@ def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
         i, _ = _normalize_index(i, n, None if mode == "raise" else mode, "ravel_multi_index")
         term = lax.mul(i, np.asarray(s, np.int64))
         out = term if out is None else lax.add(*promote(out, term))
-    return out
+    # not None: multi_index has one entry per dimension (at least one)
+    return out  # type: ignore[return-value]
 
 
-def unravel_index(indices, shape):
-    """A tuple of coordinate arrays from flat indices (traceable)."""
+def unravel_index(indices: ArrayLike, shape: Shape) -> tuple[Array, ...]:
+    """A tuple of coordinate arrays from flat indices (traceable).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.unravel_index(fnp.array([5, 1]), (2, 3))
+    (array([1, 0]), array([2, 1]))
+    """
     shape = tuple(int(d) for d in shape)
     idx = asarray(indices)
     if not isinstance(idx, Tracer):

@@ -12,6 +12,10 @@ subgradient 0 at the zero vector (every ord, axis case of numpy.linalg.norm).
 Imports: _core, lax, _api (custom_jvp), numpy._promote, numpy.reductions, numpy.shape,
 numpy.ufuncs, numpy.indexing.
 """
+from __future__ import annotations
+
+from typing import Sequence
+
 import collections
 import functools
 import string
@@ -19,6 +23,7 @@ import string
 import numpy as np
 
 from fungrad._core.array import fresh
+from fungrad._core.typing import Array, ArrayLike, DTypeLike
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
 from fungrad import _lax as lax
@@ -33,8 +38,13 @@ def _nd(x):
     return get_aval(x).ndim
 
 
-def matmul(a, b):
-    """Matrix product with numpy's rules: 1-D operands are promoted, leading axes broadcast."""
+def matmul(a: ArrayLike, b: ArrayLike) -> Array:
+    """Matrix product with numpy's rules: 1-D operands are promoted, leading axes broadcast.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.matmul(fnp.array([[1, 2], [3, 4]]), fnp.array([1, 1]))
+    array([3, 7])
+    """
     x, y = promote(asarray(a), asarray(b))
     xn, yn = _nd(x), _nd(y)
     if xn == 0 or yn == 0:
@@ -65,9 +75,16 @@ def matmul(a, b):
     return out
 
 
-def dot(a, b):
+def dot(a: ArrayLike, b: ArrayLike) -> Array:
     """numpy.dot: inner product for vectors, matrix product for matrices, scaling for scalars,
-    and a sum over the last axis of a and the second-to-last of b otherwise."""
+    and a sum over the last axis of a and the second-to-last of b otherwise.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.dot(fnp.array([1, 2]), fnp.array([3, 4]))
+    array(11)
+    >>> fnp.dot(fnp.array([[1, 2], [3, 4]]), fnp.array([1, 0]))
+    array([1, 3])
+    """
     x, y = promote(asarray(a), asarray(b))
     xn, yn = _nd(x), _nd(y)
     if xn == 0 or yn == 0:
@@ -75,24 +92,50 @@ def dot(a, b):
     return lax.dot_general(x, y, (((xn - 1,), (max(yn - 2, 0),)), ((), ())))
 
 
-def vdot(a, b):
-    """sum(conj(a) * b) over the flattened arrays (the first argument is conjugated, as numpy)."""
+def vdot(a: ArrayLike, b: ArrayLike) -> Array:
+    """sum(conj(a) * b) over the flattened arrays (the first argument is conjugated, as numpy).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.vdot(fnp.array([1j, 2]), fnp.array([1j, 3]))
+    array(7.+0.j)
+    """
     return dot(conjugate(ravel(a)), ravel(b))
 
 
-def inner(a, b):
+def inner(a: ArrayLike, b: ArrayLike) -> Array:
+    """The sum of products over the last axes of a and b (numpy.inner).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.inner(fnp.array([1, 2]), fnp.array([3, 4]))
+    array(11)
+    """
     x, y = promote(asarray(a), asarray(b))
     if _nd(x) == 0 or _nd(y) == 0:
         return lax.mul(x, y)
     return lax.dot_general(x, y, (((_nd(x) - 1,), (_nd(y) - 1,)), ((), ())))
 
 
-def outer(a, b):
+def outer(a: ArrayLike, b: ArrayLike) -> Array:
+    """The outer product of two vectors (inputs are flattened).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.outer(fnp.array([1, 2]), fnp.array([1, 10, 100]))
+    array([[  1,  10, 100],
+           [  2,  20, 200]])
+    """
     x, y = promote(ravel(a), ravel(b))
     return lax.mul(lax.reshape(x, (get_aval(x).size, 1)), y)
 
 
-def tensordot(a, b, axes=2):
+def tensordot(a: ArrayLike, b: ArrayLike, axes: int | Sequence[Sequence[int]] = 2) -> Array:
+    """Sum of products over `axes`: the last `axes` of a with the first of b, or the pairs given.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.tensordot(fnp.ones((2, 3)), fnp.ones((3, 4)), axes=1).shape
+    (2, 4)
+    >>> fnp.linalg.tensordot(fnp.array([1, 2]), fnp.array([3, 4]), axes=([0], [0]))
+    array(11)
+    """
     x, y = promote(asarray(a), asarray(b))
     if isinstance(axes, int):
         xa = tuple(range(_nd(x) - axes, _nd(x)))
@@ -217,8 +260,15 @@ def _need_matrix(x, name, fn, square=True):
                          f"array of shape (..., n, {'n' if square else 'm'}).")
 
 
-def matrix_transpose(x):
-    """Swap the last two axes (array API)."""
+def matrix_transpose(x: ArrayLike) -> Array:
+    """Swap the last two axes (array API).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.matrix_transpose(fnp.array([[1, 2, 3]]))
+    array([[1],
+           [2],
+           [3]])
+    """
     x = asarray(x)
     if _nd(x) < 2:
         raise ShapeError(f"matrix_transpose: argument x must be at least 2-D, got {_str(x)}")
@@ -233,16 +283,29 @@ def _sym(a):
     return lax.mul(lax.add(a, _mH(a)), np.asarray(0.5, get_aval(a).dtype))
 
 
-def det(a):
+def det(a: ArrayLike) -> Array:
     """Determinant over the last two axes; the gradient at a singular matrix is the cofactor
-    matrix adj(a)^T (finite), as JAX."""
+    matrix adj(a)^T (finite), as JAX.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.det(fnp.array([[1.0, 2.0], [3.0, 4.0]]))
+    array(-2.)
+    """
     a = _float(a)
     _need_matrix(a, "a", "det")
     return _ld.det(a)
 
 
-def slogdet(a):
-    """(sign, log|det a|) over the last two axes."""
+def slogdet(a: ArrayLike) -> tuple[Array, Array]:
+    """(sign, log|det a|) over the last two axes.
+
+    >>> import fungrad.numpy as fnp
+    >>> sign, logabsdet = fnp.linalg.slogdet(fnp.array([[-2.0, 0.0], [0.0, 1.0]]))
+    >>> sign
+    array(-1.)
+    >>> fnp.isclose(logabsdet, fnp.log(2.0))
+    array(True)
+    """
     a = _float(a)
     _need_matrix(a, "a", "slogdet")
     return SlogdetResult(*_ld.slogdet(a))
@@ -255,9 +318,14 @@ def _broadcast_lead(a, b, nb):
     return lax.broadcast_to(a, (*lead, *sa[-2:])), lax.broadcast_to(b, (*lead, *sb[len(sb) - nb:]))
 
 
-def solve(a, b):
+def solve(a: ArrayLike, b: ArrayLike) -> Array:
     """Solve a x = b. b is a vector (..., n) only when it is 1-D (numpy 2 semantics); otherwise
-    (..., n, k), leading axes broadcast."""
+    (..., n, k), leading axes broadcast.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.solve(fnp.array([[2.0, 0.0], [0.0, 4.0]]), fnp.array([2.0, 2.0]))
+    array([1. , 0.5])
+    """
     a, b = promote_inexact(asarray(a), asarray(b))
     _need_matrix(a, "a", "solve")
     n = _shape(a)[-1]
@@ -274,24 +342,45 @@ def solve(a, b):
     return _ld.solve(a2, b2)
 
 
-def inv(a):
-    """Inverse over the last two axes (a solve with the identity)."""
+def inv(a: ArrayLike) -> Array:
+    """Inverse over the last two axes (a solve with the identity).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.inv(fnp.array([[2.0, 0.0], [0.0, 4.0]]))
+    array([[0.5 , 0.  ],
+           [0.  , 0.25]])
+    """
     a = _float(a)
     _need_matrix(a, "a", "inv")
     return _ld.inv(a)
 
 
-def cholesky(a, *, upper=False):
+def cholesky(a: ArrayLike, *, upper: bool = False) -> Array:
     """Cholesky factor of the symmetrized (a + a^H)/2: lower L with a = L L^H, or upper=True for
-    U = L^H. A matrix that is not positive definite gives NaN, as JAX (no exception)."""
+    U = L^H. A matrix that is not positive definite gives NaN, as JAX (no exception).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.cholesky(fnp.array([[4.0, 2.0], [2.0, 5.0]]))
+    array([[2., 0.],
+           [1., 2.]])
+    """
     a = _float(a)
     _need_matrix(a, "a", "cholesky")
     L = _ld.cholesky(_sym(a))
     return _mH(L) if upper else L
 
 
-def eigh(a, UPLO="L", symmetrize_input=True):
-    """Eigenvalues (ascending) and eigenvectors of a symmetric/Hermitian matrix."""
+def eigh(a: ArrayLike, UPLO: str = "L", symmetrize_input: bool = True) -> tuple[Array, Array]:
+    """Eigenvalues (ascending) and eigenvectors of a symmetric/Hermitian matrix.
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([[2.0, 1.0], [1.0, 2.0]])
+    >>> w, v = fnp.linalg.eigh(a)
+    >>> fnp.round(w, 12)
+    array([1., 3.])
+    >>> fnp.allclose(a @ v, v * w)
+    array(True)
+    """
     if UPLO not in ("L", "U"):
         raise ValueError(f"eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
     a = _float(a)
@@ -301,25 +390,56 @@ def eigh(a, UPLO="L", symmetrize_input=True):
     return EighResult(*_ld.eigh(a, lower=UPLO == "L"))
 
 
-def eigvalsh(a, UPLO="L"):
+def eigvalsh(a: ArrayLike, UPLO: str = "L") -> Array:
+    """The eigenvalues (ascending) of a symmetric/Hermitian matrix.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.round(fnp.linalg.eigvalsh(fnp.array([[2.0, 1.0], [1.0, 2.0]])), 12)
+    array([1., 3.])
+    """
     return eigh(a, UPLO)[0]
 
 
-def eig(a):
+def eig(a: ArrayLike) -> tuple[Array, Array]:
     """Eigenvalues and unit eigenvectors of a general square matrix, always complex (as JAX;
-    numpy returns real arrays when every eigenvalue is real)."""
+    numpy returns real arrays when every eigenvalue is real).
+
+    >>> import fungrad.numpy as fnp
+    >>> w, v = fnp.linalg.eig(fnp.array([[2.0, 0.0], [0.0, 3.0]]))
+    >>> w
+    array([2.+0.j, 3.+0.j])
+    >>> v
+    array([[1.+0.j, 0.+0.j],
+           [0.+0.j, 1.+0.j]])
+    """
     a = _float(a)
     _need_matrix(a, "a", "eig")
     return EigResult(*_ld.eig(a))
 
 
-def eigvals(a):
+def eigvals(a: ArrayLike) -> Array:
+    """The eigenvalues of a general square matrix (eig without the vectors).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.eigvals(fnp.array([[2.0, 0.0], [0.0, 3.0]]))
+    array([2.+0.j, 3.+0.j])
+    """
     return eig(a)[0]
 
 
-def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
+def svd(a: ArrayLike, full_matrices: bool = True, compute_uv: bool = True,
+        hermitian: bool = False) -> Array | tuple[Array, Array, Array]:
     """U, S, Vh with a = U diag(S) Vh (numpy's defaults). The derivative is defined for
-    full_matrices=False or square a; it is inf/NaN where singular values repeat."""
+    full_matrices=False or square a; it is inf/NaN where singular values repeat.
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([[2.0, 1.0], [1.0, 2.0]])
+    >>> u, s, vh = fnp.linalg.svd(a)
+    >>> fnp.round(s, 12)
+    array([3., 1.])
+    >>> fnp.allclose(u * s @ vh, a)
+    array(True)
+    """
     a = _float(a)
     _need_matrix(a, "a", "svd", square=False)
     if not compute_uv:
@@ -328,14 +448,29 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     return SVDResult(u, s, vh)
 
 
-def svdvals(x):
+def svdvals(x: ArrayLike) -> Array:
+    """The singular values, descending (svd without U and Vh).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.svdvals(fnp.array([[3.0, 0.0], [0.0, -4.0]]))
+    array([4., 3.])
+    """
     x = _float(x)
     _need_matrix(x, "x", "svdvals", square=False)
     return _ld.svd(x, compute_uv=False)[0]
 
 
-def qr(a, mode="reduced"):
-    """QR decomposition; mode 'reduced' (Q, R), 'complete' (Q, R) or 'r' (R only)."""
+def qr(a: ArrayLike, mode: str = "reduced") -> Array | tuple[Array, Array]:
+    """QR decomposition; mode 'reduced' (Q, R), 'complete' (Q, R) or 'r' (R only).
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([[2.0, 1.0], [1.0, 2.0]])
+    >>> q, r = fnp.linalg.qr(a)
+    >>> fnp.allclose(q @ r, a)
+    array(True)
+    >>> fnp.allclose(r, fnp.triu(r))
+    array(True)
+    """
     if mode not in ("reduced", "complete", "r"):
         raise ValueError(f"qr: mode must be 'reduced', 'complete' or 'r', got {mode!r}")
     a = _float(a)
@@ -373,10 +508,17 @@ def _pinv_jvp(rtol, primals, tangents):
     return p, t1 + t2 + t3
 
 
-def pinv(a, rtol=None, hermitian=False, *, rcond=None):
+def pinv(a: ArrayLike, rtol: float | None = None, hermitian: bool = False, *,
+        rcond: float | None = None) -> Array:
     """Moore-Penrose pseudo-inverse from the SVD; singular values at or below rtol * max(s) are
     dropped (default rtol = 10 max(m, n) eps, as JAX). Its derivative is Golub & Pereyra's (exact
-    for fixed rank)."""
+    for fixed rank).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.pinv(fnp.array([[2.0, 0.0], [0.0, 0.0]]))
+    array([[0.5, 0. ],
+           [0. , 0. ]])
+    """
     a = _float(a)
     _need_matrix(a, "a", "pinv", square=False)
     if rtol is None:
@@ -386,10 +528,19 @@ def pinv(a, rtol=None, hermitian=False, *, rcond=None):
     return _pinv(a, float(rtol))
 
 
-def lstsq(a, b, rcond=None):
+def lstsq(a: ArrayLike, b: ArrayLike, rcond: float | None = None) -> tuple[Array, Array, Array, Array]:
     """Least-squares solution (x, residuals, rank, s) of a x = b via the pseudo-inverse. residuals
     is the squared residual norm per column when m > n (also when rank < n, unlike numpy, since
-    the rank is a traced value), else an empty array."""
+    the rank is a traced value), else an empty array.
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([[1.0, 0.0], [0.0, 2.0], [0.0, 0.0]])
+    >>> x, res, rank, s = fnp.linalg.lstsq(a, fnp.array([1.0, 2.0, 0.0]))
+    >>> fnp.round(x, 12)
+    array([1., 1.])
+    >>> rank
+    array(2)
+    """
     a, b = promote_inexact(asarray(a), asarray(b))
     _need_matrix(a, "a", "lstsq", square=False)
     m, n = _shape(a)
@@ -412,8 +563,14 @@ def lstsq(a, b, rcond=None):
     return x, resid, rank, s
 
 
-def matrix_power(a, n):
-    """a to the integer power n by repeated squaring (n < 0: of the inverse)."""
+def matrix_power(a: ArrayLike, n: int) -> Array:
+    """a to the integer power n by repeated squaring (n < 0: of the inverse).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.matrix_power(fnp.array([[1, 1], [0, 1]]), 3)
+    array([[1., 3.],
+           [0., 1.]])
+    """
     a = _float(a)
     _need_matrix(a, "a", "matrix_power")
     if not isinstance(n, (int, np.integer)):
@@ -430,11 +587,17 @@ def matrix_power(a, n):
         n >>= 1
         if n:
             base = matmul(base, base)
-    return result
+    # not None: n > 0 here (n == 0 returned above)
+    return result  # type: ignore[return-value]
 
 
-def matrix_rank(M, rtol=None, *, tol=None):
-    """Number of singular values above tol (default max(s) * max(m, n) * eps, as numpy)."""
+def matrix_rank(M: ArrayLike, rtol: float | None = None, *, tol: ArrayLike | None = None) -> Array:
+    """Number of singular values above tol (default max(s) * max(m, n) * eps, as numpy).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.matrix_rank(fnp.array([[1.0, 2.0], [2.0, 4.0]]))
+    array(1)
+    """
     M = _float(M)
     if _nd(M) < 2:
         return lax.convert_element_type(lax.ne(_max(_abs(M)), 0.0), np.int64) \
@@ -449,9 +612,14 @@ def matrix_rank(M, rtol=None, *, tol=None):
     return _sum(lax.convert_element_type(lax.gt(s, thresh), np.int64), axis=-1)
 
 
-def cond(x, p=None):
+def cond(x: ArrayLike, p: int | float | str | None = None) -> Array:
     """Condition number: s_max / s_min for p None / 2 (s_min / s_max for -2), else
-    norm(x, p) * norm(inv(x), p)."""
+    norm(x, p) * norm(inv(x), p).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.cond(fnp.array([[2.0, 0.0], [0.0, 0.5]]))
+    array(4.)
+    """
     x = _float(x)
     _need_matrix(x, "x", "cond", square=p not in (None, 2, -2))
     if p in (None, 2, -2):
@@ -537,11 +705,19 @@ def _matrix_norm(x, ord, axes, keepdims):
     raise ValueError(f"norm: invalid norm order {ord!r} for matrices")
 
 
-def norm(x, ord=None, axis=None, keepdims=False):
+def norm(x: ArrayLike, ord: int | float | str | None = None, axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False) -> Array:
     """numpy.linalg.norm: vector norms (ord None/2, inf, -inf, 0, 1, any p) over one axis,
     matrix norms ('fro', 'nuc', 1, -1, 2, -2, inf, -inf) over two; axis=None means the 2-norm of
     the flattened array when ord is None, else the vector/matrix norm of a 1-D/2-D array.
-    Complex inputs give real norms. The derivative at x == 0 is 0 (a subgradient), not NaN."""
+    Complex inputs give real norms. The derivative at x == 0 is 0 (a subgradient), not NaN.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.norm(fnp.array([3.0, 4.0]))
+    array(5.)
+    >>> fnp.linalg.norm(fnp.array([[1.0, -2.0], [3.0, 4.0]]), ord=1)
+    array(6.)
+    """
     x = _float(x, "x")
     nd = _nd(x)
     if axis is None:
@@ -567,8 +743,16 @@ def norm(x, ord=None, axis=None, keepdims=False):
     raise ValueError(f"norm: improper number of dimensions to norm (axis={axis})")
 
 
-def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
-    """Array API vector norm: over all axes (flattened) by default, or over the axes given."""
+def vector_norm(x: ArrayLike, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False,
+        ord: int | float | str = 2) -> Array:
+    """Array API vector norm: over all axes (flattened) by default, or over the axes given.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.vector_norm(fnp.array([[3.0, 4.0], [0.0, 0.0]]))
+    array(5.)
+    >>> fnp.linalg.vector_norm(fnp.array([1.0, -2.0]), ord=1)
+    array(3.)
+    """
     x = _float(x, "x")
     nd = _nd(x)
     if axis is None:
@@ -581,16 +765,27 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
     return _vector_norm(x, ord, axes, keepdims)
 
 
-def matrix_norm(x, /, *, keepdims=False, ord="fro"):
+def matrix_norm(x: ArrayLike, /, *, keepdims: bool = False, ord: int | float | str = "fro") -> Array:
+    """Array API matrix norm over the last two axes (Frobenius by default).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.matrix_norm(fnp.array([[3.0, 0.0], [0.0, 4.0]]))
+    array(5.)
+    """
     x = _float(x, "x")
     _need_matrix(x, "x", "matrix_norm", square=False)
     return _matrix_norm(x, ord, (_nd(x) - 2, _nd(x) - 1), keepdims)
 
 
 # ---- products and structure
-def multi_dot(arrays):
+def multi_dot(arrays: Sequence[ArrayLike]) -> Array:
     """Product of matrices in the cheapest association order (the classic O(n^3) dynamic program
-    over scalar multiplication counts); a 1-D first/last array is a row/column vector."""
+    over scalar multiplication counts); a 1-D first/last array is a row/column vector.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.multi_dot([fnp.eye(2), fnp.array([[1.0, 2.0], [3.0, 4.0]]), fnp.ones(2)])
+    array([3., 7.])
+    """
     arrays = [asarray(a) for a in arrays]
     if len(arrays) < 2:
         raise ValueError("multi_dot: expecting at least two arrays")
@@ -612,7 +807,8 @@ def multi_dot(arrays):
     for length in range(1, k):
         for i in range(k - length):
             j = i + length
-            cost[i][j] = None
+            # None marks an entry the loop below fills in
+            cost[i][j] = None  # type: ignore[call-overload]
             for s in range(i, j):
                 c = cost[i][s] + cost[s + 1][j] + dims[i] * dims[s + 1] * dims[j + 1]
                 if cost[i][j] is None or c < cost[i][j]:
@@ -632,8 +828,13 @@ def multi_dot(arrays):
     return out
 
 
-def cross(x1, x2, /, *, axis=-1):
-    """Cross product of 3-vectors along `axis` (leading axes broadcast)."""
+def cross(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
+    """Cross product of 3-vectors along `axis` (leading axes broadcast).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.cross(fnp.array([1.0, 0.0, 0.0]), fnp.array([0.0, 1.0, 0.0]))
+    array([0., 0., 1.])
+    """
     a, b = promote(asarray(x1), asarray(x2))
     if _shape(a)[axis] != 3 or _shape(b)[axis] != 3:
         raise ShapeError(f"cross: both inputs must have size 3 along axis {axis}, got {_str(a)} "
@@ -646,14 +847,24 @@ def cross(x1, x2, /, *, axis=-1):
     return _moveaxis(out, -1, axis)
 
 
-def vecdot(x1, x2, /, *, axis=-1):
-    """sum(conj(x1) * x2, axis) with broadcasting."""
+def vecdot(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
+    """sum(conj(x1) * x2, axis) with broadcasting.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.vecdot(fnp.array([1.0, 2.0]), fnp.array([3.0, 4.0]))
+    array(11.)
+    """
     a, b = promote(asarray(x1), asarray(x2))
     return _sum(multiply(_cp.conj(a), b), axis=axis)
 
 
-def trace(x, /, *, offset=0, dtype=None):
-    """Trace over the last two axes (array API)."""
+def trace(x: ArrayLike, /, *, offset: int = 0, dtype: DTypeLike | None = None) -> Array:
+    """Trace over the last two axes (array API).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.trace(fnp.array([[1, 2], [3, 4]]))
+    array(5)
+    """
     from fungrad.numpy.indexing import trace as _trace
     x = asarray(x)
     out = _trace(x, offset, -2, -1) if _nd(x) >= 2 else None
@@ -662,8 +873,13 @@ def trace(x, /, *, offset=0, dtype=None):
     return out if dtype is None else lax.convert_element_type(out, dtype)
 
 
-def diagonal(x, /, *, offset=0):
-    """Diagonal over the last two axes (array API)."""
+def diagonal(x: ArrayLike, /, *, offset: int = 0) -> Array:
+    """Diagonal over the last two axes (array API).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.diagonal(fnp.array([[1, 2], [3, 4]]))
+    array([1, 4])
+    """
     from fungrad.numpy.indexing import diagonal as _diagonal
     x = asarray(x)
     if _nd(x) < 2:
@@ -671,8 +887,13 @@ def diagonal(x, /, *, offset=0):
     return _diagonal(x, offset, -2, -1)
 
 
-def tensorinv(a, ind=2):
-    """Inverse of a as a linear map from its last axes to its first `ind` axes."""
+def tensorinv(a: ArrayLike, ind: int = 2) -> Array:
+    """Inverse of a as a linear map from its last axes to its first `ind` axes.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.tensorinv(2.0 * fnp.eye(4).reshape(4, 2, 2), ind=1).shape
+    (2, 2, 4)
+    """
     a = _float(a)
     s = _shape(a)
     rows = int(np.prod(s[:ind]))
@@ -682,8 +903,13 @@ def tensorinv(a, ind=2):
     return _reshape(inv(_reshape(a, (rows, rows))), (*s[ind:], *s[:ind]))
 
 
-def tensorsolve(a, b, axes=None):
-    """x with tensordot(a, x, x.ndim) == b."""
+def tensorsolve(a: ArrayLike, b: ArrayLike, axes: Sequence[int] | None = None) -> Array:
+    """x with tensordot(a, x, x.ndim) == b.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.tensorsolve(2.0 * fnp.eye(4).reshape(2, 2, 4), fnp.ones((2, 2)))
+    array([0.5, 0.5, 0.5, 0.5])
+    """
     a, b = promote_inexact(asarray(a), asarray(b))
     if axes is not None:
         nd = _nd(a)

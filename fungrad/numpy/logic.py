@@ -4,8 +4,11 @@ array_equal, array_equiv, iscomplexobj, isrealobj, isscalar, iterable. Results a
 
 Imports: _core, lax, numpy._promote, numpy.ufuncs, numpy.reductions.
 """
+from __future__ import annotations
+
 import numpy as np
 
+from fungrad._core.typing import Array, ArrayLike
 from fungrad._core.dtypes import is_float
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
@@ -19,8 +22,14 @@ __all__ = ["allclose", "array_equal", "array_equiv", "isclose", "iscomplexobj", 
            "isscalar", "iterable"]
 
 
-def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """|a - b| <= atol + rtol |b| elementwise, with numpy's treatment of infinities and NaNs."""
+def isclose(a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
+        equal_nan: bool = False) -> Array:
+    """|a - b| <= atol + rtol |b| elementwise, with numpy's treatment of infinities and NaNs.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.isclose(fnp.array([1.0, 2.0]), fnp.array([1.0, 2.1]))
+    array([ True, False])
+    """
     x, y = promote(asarray(a), asarray(b))
     if not is_float(get_aval(x).dtype):
         x, y = promote_inexact(x, y)
@@ -35,13 +44,26 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     return out
 
 
-def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """True if every entry is close (see isclose); a 0-d boolean array."""
+def allclose(a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
+        equal_nan: bool = False) -> Array:
+    """True if every entry is close (see isclose); a 0-d boolean array.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.allclose(fnp.array([1.0, 2.0]), fnp.array([1.0, 2.0 + 1e-9]))
+    array(True)
+    """
     return _all(isclose(a, b, rtol, atol, equal_nan))
 
 
-def array_equal(a1, a2, equal_nan=False):
-    """True if both have the same shape and entries (shapes differing: False)."""
+def array_equal(a1: ArrayLike, a2: ArrayLike, equal_nan: bool = False) -> Array:
+    """True if both have the same shape and entries (shapes differing: False).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.array_equal(fnp.array([1, 2]), fnp.array([1, 2]))
+    array(True)
+    >>> fnp.array_equal(fnp.array([1, 2]), fnp.array([1, 2, 3]))
+    array(False)
+    """
     x, y = asarray(a1), asarray(a2)
     if get_aval(x).shape != get_aval(y).shape:
         return np.asarray(False)
@@ -52,8 +74,13 @@ def array_equal(a1, a2, equal_nan=False):
     return _all(eq)
 
 
-def array_equiv(a1, a2):
-    """True if the arrays broadcast to one shape and are equal there."""
+def array_equiv(a1: ArrayLike, a2: ArrayLike) -> Array:
+    """True if the arrays broadcast to one shape and are equal there.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.array_equiv(fnp.array([1, 2]), fnp.array([[1, 2], [1, 2]]))
+    array(True)
+    """
     x, y = asarray(a1), asarray(a2)
     try:
         np.broadcast_shapes(get_aval(x).shape, get_aval(y).shape)
@@ -62,25 +89,54 @@ def array_equiv(a1, a2):
     return _all(equal(*promote(x, y)))
 
 
-def iscomplexobj(x):
+def iscomplexobj(x: ArrayLike) -> bool:
+    """True if the array's dtype is complex (whatever its values).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.iscomplexobj(fnp.array([1.0 + 0.0j]))
+    True
+    >>> fnp.iscomplexobj(fnp.array([1.0]))
+    False
+    """
     if isinstance(x, Tracer) or isinstance(x, np.ndarray):
         return get_aval(x).dtype.kind == "c"
     return np.iscomplexobj(x)
 
 
-def isrealobj(x):
+def isrealobj(x: ArrayLike) -> bool:
+    """True if the array's dtype is not complex.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.isrealobj(fnp.array([1.0]))
+    True
+    """
     return not iscomplexobj(x)
 
 
-def isscalar(element):
+def isscalar(element: ArrayLike) -> bool:
     """True for Python and numpy scalars and for 0-d arrays and traced values (as jax.numpy:
-    fungrad.numpy returns 0-d arrays where numpy returns scalars)."""
+    fungrad.numpy returns 0-d arrays where numpy returns scalars).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.isscalar(3.0)
+    True
+    >>> fnp.isscalar(fnp.array([3.0]))
+    False
+    """
     if isinstance(element, (Tracer, np.ndarray)):
         return get_aval(element).ndim == 0
     return bool(np.isscalar(element))
 
 
-def iterable(y):
+def iterable(y: ArrayLike) -> bool:
+    """True if `y` can be iterated over (numpy.iterable).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.iterable([1, 2])
+    True
+    >>> fnp.iterable(2)
+    False
+    """
     if isinstance(y, Tracer):
         return get_aval(y).ndim > 0
     return np.iterable(y)

@@ -6,9 +6,14 @@ bit packing, vector products (vecdot, matvec, vecmat), and numpy's printing and 
 
 Imports: _core, _api (vmap), lax, numpy.*.
 """
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
 import numpy as np
 
 from fungrad._core.array import as_array
+from fungrad._core.typing import Array, ArrayLike, DTypeLike
 from fungrad._core.dtypes import is_float
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
@@ -42,18 +47,32 @@ load, save, savez, savez_compressed = np.load, np.save, np.savez, np.savez_compr
 ufunc = np.ufunc
 
 
-def einsum_path(subscripts, *operands, optimize="greedy", einsum_call=False):
-    """numpy.einsum_path on the operands' shapes (traced operands too)."""
+def einsum_path(subscripts: Any, *operands: ArrayLike, optimize: str | bool = "greedy",
+        einsum_call: bool = False) -> tuple[list[Any], str]:
+    """numpy.einsum_path on the operands' shapes (traced operands too).
+
+    >>> import fungrad.numpy as fnp
+    >>> path, info = fnp.einsum_path('ij,jk,k->i', fnp.ones((2, 3)), fnp.ones((3, 4)), fnp.ones(4))
+    >>> path[0]
+    'einsum_path'
+    """
     shapes = [np.broadcast_to(np.zeros((), get_aval(asarray(o)).dtype),
                               get_aval(asarray(o)).shape) for o in operands]
     return np.einsum_path(subscripts, *shapes, optimize=optimize)
 
 
 # ---- statistics
-def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *,
-        dtype=None):
+def cov(m: ArrayLike, y: ArrayLike | None = None, rowvar: bool = True, bias: bool = False,
+        ddof: int | None = None, fweights: ArrayLike | None = None, aweights: ArrayLike | None = None, *,
+        dtype: DTypeLike | None = None) -> Array:
     """The covariance matrix of the variables (rows, or columns with rowvar=False), numpy's
-    algorithm: weights, ddof and bias included."""
+    algorithm: weights, ddof and bias included.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.cov(fnp.array([[0.0, 1.0, 2.0], [2.0, 1.0, 0.0]]))
+    array([[ 1., -1.],
+           [-1.,  1.]])
+    """
     X = atleast_2d(asarray(m))
     if not rowvar and get_aval(X).shape[0] != 1:
         X = swapaxes(X, 0, 1)
@@ -90,9 +109,16 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     return squeeze(c)
 
 
-def corrcoef(x, y=None, rowvar=True, *, dtype=None):
+def corrcoef(x: ArrayLike, y: ArrayLike | None = None, rowvar: bool = True, *,
+        dtype: DTypeLike | None = None) -> Array:
     """Pearson correlation coefficients (cov normalized by the standard deviations, clipped to
-    [-1, 1] as numpy)."""
+    [-1, 1] as numpy).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.corrcoef(fnp.array([1.0, 2.0, 3.0]), fnp.array([2.0, 4.0, 6.0]))
+    array([[1., 1.],
+           [1., 1.]])
+    """
     c = cov(x, y, rowvar, dtype=dtype)
     if get_aval(c).ndim == 0:
         return divide(c, c)
@@ -103,9 +129,15 @@ def corrcoef(x, y=None, rowvar=True, *, dtype=None):
     return clip(c, -1, 1)
 
 
-def bincount(x, weights=None, minlength=0, *, length=None):
+def bincount(x: ArrayLike, weights: ArrayLike | None = None, minlength: int = 0, *,
+        length: int | None = None) -> Array:
     """Counts (or summed weights) of each non-negative integer in `x`; differentiable in the
-    weights. Under jit/vmap give `length=` (the number of bins, as jax.numpy)."""
+    weights. Under jit/vmap give `length=` (the number of bins, as jax.numpy).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.bincount(fnp.array([0, 1, 1, 3]))
+    array([1, 2, 0, 1])
+    """
     x = asarray(x)
     if get_aval(x).ndim != 1:
         raise ValueError("object too deep for desired array (bincount takes a 1-d array)")
@@ -169,7 +201,14 @@ def _bin_edges(a, bins, range_, weights):
     return edges
 
 
-def histogram_bin_edges(a, bins=10, range=None, weights=None):
+def histogram_bin_edges(a: ArrayLike, bins: int | ArrayLike | str = 10,
+        range: tuple[float, float] | None = None, weights: ArrayLike | None = None) -> Array:
+    """The bin edges histogram would use.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.histogram_bin_edges(fnp.array([0.0, 4.0]), bins=4)
+    array([0., 1., 2., 3., 4.])
+    """
     a = ravel(asarray(a))
     edges = _bin_edges(a, bins, range, weights)
     return edges if isinstance(edges, Tracer) else as_array(edges)  # numpy's, or `bins` itself
@@ -187,9 +226,18 @@ def _bin_index(a, edges):
     return where(inside, idx, -1), nb
 
 
-def histogram(a, bins=10, range=None, weights=None, density=None):
+def histogram(a: ArrayLike, bins: int | ArrayLike | str = 10, range: tuple[float, float] | None = None,
+        weights: ArrayLike | None = None, density: bool | None = None) -> tuple[Array, Array]:
     """(counts, bin_edges) as numpy; differentiable in the weights (and, for density, through
-    the edges)."""
+    the edges).
+
+    >>> import fungrad.numpy as fnp
+    >>> counts, edges = fnp.histogram(fnp.array([0.5, 1.5, 1.7, 3.0]), bins=3, range=(0.0, 3.0))
+    >>> counts
+    array([1, 2, 1])
+    >>> edges
+    array([0., 1., 2., 3.])
+    """
     a = ravel(asarray(a))
     edges = _bin_edges(a, bins, range, weights)
     idx, nb = _bin_index(a, edges)
@@ -208,8 +256,17 @@ def histogram(a, bins=10, range=None, weights=None, density=None):
     return counts, edges
 
 
-def histogramdd(sample, bins=10, range=None, density=None, weights=None):
-    """A multidimensional histogram of an (n, d) sample (or a sequence of d coordinate arrays)."""
+def histogramdd(sample: ArrayLike | Sequence[ArrayLike], bins: Any = 10,
+        range: Sequence[tuple[float, float]] | None = None, density: bool | None = None,
+        weights: ArrayLike | None = None) -> tuple[Array, list[Array]]:
+    """A multidimensional histogram of an (n, d) sample (or a sequence of d coordinate arrays).
+
+    >>> import fungrad.numpy as fnp
+    >>> h, edges = fnp.histogramdd(fnp.array([[0.0, 0.0], [1.0, 1.0]]), bins=2)
+    >>> h
+    array([[1., 0.],
+           [0., 1.]])
+    """
     if isinstance(sample, (list, tuple)):
         s = stack([ravel(asarray(c)) for c in sample], 1)
     else:
@@ -235,7 +292,8 @@ def histogramdd(sample, bins=10, range=None, density=None, weights=None):
         valid = ok if valid is None else logical_and(valid, ok)
         flat = i if flat is None else add(multiply(flat, nb), i)
     total = int(np.prod(sizes))
-    slot = where(valid, flat, total)
+    # valid and flat are set: the loop above runs once per dimension (at least one)
+    slot = where(valid, flat, total)  # type: ignore[arg-type]
     w = np.ones(n, np.float64) if weights is None else cast(ravel(asarray(weights)),
                                                             np.dtype(np.float64))
     h = lax.scatter_add(np.zeros(total + 1, np.float64), asarray(w), ("array",), [slot])
@@ -249,7 +307,17 @@ def histogramdd(sample, bins=10, range=None, density=None, weights=None):
     return h, edges
 
 
-def histogram2d(x, y, bins=10, range=None, density=None, weights=None):
+def histogram2d(x: ArrayLike, y: ArrayLike, bins: Any = 10,
+        range: Sequence[tuple[float, float]] | None = None, density: bool | None = None,
+        weights: ArrayLike | None = None) -> tuple[Array, Array, Array]:
+    """The 2-d histogram of the points (x, y): counts and both edge arrays.
+
+    >>> import fungrad.numpy as fnp
+    >>> h, xe, ye = fnp.histogram2d(fnp.array([0.0, 1.0]), fnp.array([0.0, 1.0]), bins=2)
+    >>> h
+    array([[1., 0.],
+           [0., 1.]])
+    """
     if isinstance(bins, (int, np.integer)) or (np.ndim(bins) == 1 and len(bins) != 2):
         bins = [bins, bins]
     h, edges = histogramdd([x, y], bins, range, density, weights)
@@ -283,8 +351,14 @@ def _mode_slice(full, n, m, mode):
     raise ValueError(f"mode must be one of 'full', 'same', 'valid', got {mode!r}")
 
 
-def convolve(a, v, mode="full", *, precision=None, preferred_element_type=None):
-    """The 1-d discrete convolution (numpy.convolve), computed directly in O(n m)."""
+def convolve(a: ArrayLike, v: ArrayLike, mode: str = "full", *, precision: Any = None,
+        preferred_element_type: DTypeLike | None = None) -> Array:
+    """The 1-d discrete convolution (numpy.convolve), computed directly in O(n m).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.convolve(fnp.array([1, 2, 3]), fnp.array([0, 1]))
+    array([0, 1, 2, 3])
+    """
     a, v = promote(asarray(a), asarray(v))
     if get_aval(a).ndim != 1 or get_aval(v).ndim != 1:
         raise ValueError("convolve takes 1-d arrays")
@@ -297,8 +371,14 @@ def convolve(a, v, mode="full", *, precision=None, preferred_element_type=None):
     return _mode_slice(full, n, m, mode)
 
 
-def correlate(a, v, mode="valid", *, precision=None, preferred_element_type=None):
-    """The 1-d cross-correlation (numpy.correlate): c[k] = sum_n a[n + k] conj(v[n])."""
+def correlate(a: ArrayLike, v: ArrayLike, mode: str = "valid", *, precision: Any = None,
+        preferred_element_type: DTypeLike | None = None) -> Array:
+    """The 1-d cross-correlation (numpy.correlate): c[k] = sum_n a[n + k] conj(v[n]).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.correlate(fnp.array([1, 2, 3]), fnp.array([0, 1]))
+    array([2, 3])
+    """
     a, v = promote(asarray(a), asarray(v))
     v = _conj(v)
     if get_aval(a).ndim != 1 or get_aval(v).ndim != 1:
@@ -314,8 +394,14 @@ def correlate(a, v, mode="valid", *, precision=None, preferred_element_type=None
     return _mode_slice(full, n, m, mode)
 
 
-def interp(x, xp, fp, left=None, right=None, period=None):
-    """Piecewise-linear interpolation (numpy.interp); differentiable in x and fp (and xp)."""
+def interp(x: ArrayLike, xp: ArrayLike, fp: ArrayLike, left: ArrayLike | None = None,
+        right: ArrayLike | None = None, period: float | None = None) -> Array:
+    """Piecewise-linear interpolation (numpy.interp); differentiable in x and fp (and xp).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.interp(fnp.array([0.5, 1.5]), fnp.array([0.0, 1.0, 2.0]), fnp.array([0.0, 10.0, 20.0]))
+    array([ 5., 15.])
+    """
     x, xp, fp = promote_inexact(asarray(x), asarray(xp), asarray(fp))
     # numpy computes in float64 (complex128)
     wide = np.dtype(np.complex128 if get_aval(x).dtype.kind == "c" else np.float64)
@@ -354,8 +440,13 @@ def interp(x, xp, fp, left=None, right=None, period=None):
     return where(greater(x, lax.getitem(xp, (n - 1,))), hi, out)
 
 
-def trapezoid(y, x=None, dx=1.0, axis=-1):
-    """The trapezoidal-rule integral along `axis`."""
+def trapezoid(y: ArrayLike, x: ArrayLike | None = None, dx: float = 1.0, axis: int = -1) -> Array:
+    """The trapezoidal-rule integral along `axis`.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.trapezoid(fnp.array([1.0, 2.0, 3.0]))
+    array(4.)
+    """
     y = asarray(y)
     y, = promote_inexact(y)
     nd = get_aval(y).ndim
@@ -378,9 +469,15 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     return _sum(multiply(d, divide(add(sl(1, n), sl(0, max(n - 1, 0))), 2.0)), ax)
 
 
-def gradient(f, *varargs, axis=None, edge_order=1):
+def gradient(f: Callable[..., Any], *varargs: ArrayLike, axis: int | tuple[int, ...] | None = None,
+        edge_order: int = 1) -> Array | list[Array]:
     """numpy.gradient: second-order central differences inside, first- or second-order ones at
-    the edges; spacings as scalars or coordinate arrays."""
+    the edges; spacings as scalars or coordinate arrays.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.gradient(fnp.array([1.0, 4.0, 9.0, 16.0]))
+    array([3., 4., 6., 7.])
+    """
     f = asarray(f)
     f, = promote_inexact(f)
     nd = get_aval(f).ndim
@@ -412,7 +509,8 @@ def gradient(f, *varargs, axis=None, edge_order=1):
 
         uniform = np.ndim(h) == 0
         if uniform:
-            interior = divide(subtract(sl(2, None), sl(0, n - 2)), 2.0 * h)
+            # h is a scalar spacing here (np.ndim(h) == 0)
+            interior = divide(subtract(sl(2, None), sl(0, n - 2)), 2.0 * h)  # type: ignore[operator]
             if edge_order == 1:
                 first = divide(subtract(sl(1, 2), sl(0, 1)), h)
                 last = divide(subtract(sl(n - 1, n), sl(n - 2, n - 1)), h)
@@ -454,8 +552,13 @@ def gradient(f, *varargs, axis=None, edge_order=1):
     return out[0] if len(out) == 1 else out
 
 
-def unwrap(p, discont=None, axis=-1, *, period=2 * np.pi):
-    """Unwrap phase jumps larger than discont (numpy.unwrap)."""
+def unwrap(p: ArrayLike, discont: float | None = None, axis: int = -1, *, period: float = 2 * np.pi) -> Array:
+    """Unwrap phase jumps larger than discont (numpy.unwrap).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.round(fnp.unwrap(fnp.array([0.0, 3.0, 6.5])), 6)
+    array([0.      , 3.      , 0.216815])
+    """
     p, = promote_inexact(asarray(p))
     nd = get_aval(p).ndim
     ax = normalize_axes(axis, nd)[0]
@@ -475,8 +578,14 @@ def unwrap(p, discont=None, axis=-1, *, period=2 * np.pi):
 
 
 # ---- vector products
-def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    """The cross product of 3-vectors (or the z component for 2-vectors) along the vector axes."""
+def cross(a: ArrayLike, b: ArrayLike, axisa: int = -1, axisb: int = -1, axisc: int = -1,
+        axis: int | None = None) -> Array:
+    """The cross product of 3-vectors (or the z component for 2-vectors) along the vector axes.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.cross(fnp.array([1, 0, 0]), fnp.array([0, 1, 0]))
+    array([0, 0, 1])
+    """
     if axis is not None:
         axisa = axisb = axisc = axis
     x, y = promote(asarray(a), asarray(b))
@@ -508,8 +617,13 @@ def Ellipsis_(n):
     return (lax.FULL,) * n
 
 
-def kron(a, b):
-    """The Kronecker product: blocks a[i, j] * b."""
+def kron(a: ArrayLike, b: ArrayLike) -> Array:
+    """The Kronecker product: blocks a[i, j] * b.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.kron(fnp.array([1, 10]), fnp.array([1, 2]))
+    array([ 1,  2, 10, 20])
+    """
     x, y = promote(asarray(a), asarray(b))
     nd = max(get_aval(x).ndim, get_aval(y).ndim)
     xs = (1,) * (nd - get_aval(x).ndim) + get_aval(x).shape
@@ -519,9 +633,14 @@ def kron(a, b):
     return reshape(multiply(x, y), [p * q for p, q in zip(xs, ys)])
 
 
-def vecdot(x1, x2, /, *, axis=-1):
+def vecdot(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
     """The dot product of vectors along `axis` (broadcasting the other axes), conjugating x1 as
-    numpy does."""
+    numpy does.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.vecdot(fnp.array([1, 2]), fnp.array([3, 4]))
+    array(11)
+    """
     x, y = promote(asarray(x1), asarray(x2))
     x = _conj(x)
     shape = np.broadcast_shapes(get_aval(x).shape, get_aval(y).shape)
@@ -529,14 +648,24 @@ def vecdot(x1, x2, /, *, axis=-1):
     return _sum(multiply(x, y), axis)
 
 
-def matvec(x1, x2, /):
-    """Matrix-vector products over the last axes, broadcasting the rest."""
+def matvec(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+    """Matrix-vector products over the last axes, broadcasting the rest.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.matvec(fnp.array([[1, 2], [3, 4]]), fnp.array([1, 1]))
+    array([3, 7])
+    """
     from fungrad.numpy.linalg import matmul
     return squeeze(matmul(asarray(x1), expand_dims(asarray(x2), -1)), -1)
 
 
-def vecmat(x1, x2, /):
-    """Vector-matrix products over the last axes (the vector conjugated, as numpy)."""
+def vecmat(x1: ArrayLike, x2: ArrayLike, /) -> Array:
+    """Vector-matrix products over the last axes (the vector conjugated, as numpy).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.vecmat(fnp.array([1, 1]), fnp.array([[1, 2], [3, 4]]))
+    array([4, 6])
+    """
     from fungrad.numpy.linalg import matmul
     return squeeze(matmul(expand_dims(_conj(asarray(x1)), -2), asarray(x2)), -2)
 
@@ -547,8 +676,13 @@ def _conj(x):
 
 
 # ---- polynomials (coefficients highest power first, as numpy.poly*)
-def polyval(p, x, *, unroll=16):
-    """Horner's rule: p[0] x**(n-1) + ... + p[n-1]."""
+def polyval(p: ArrayLike, x: ArrayLike, *, unroll: int = 16) -> Array:
+    """Horner's rule: p[0] x**(n-1) + ... + p[n-1].
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.polyval(fnp.array([1, 0, -1]), fnp.array([2, 3]))
+    array([3, 8])
+    """
     p, x = promote(asarray(p), asarray(x))
     n = get_aval(p).shape[0]
     y = lax.broadcast_to(np.zeros((), get_aval(p).dtype), get_aval(x).shape)
@@ -567,20 +701,44 @@ def _trim_pair(a1, a2):
     return a1, a2
 
 
-def polyadd(a1, a2):
+def polyadd(a1: ArrayLike, a2: ArrayLike) -> Array:
+    """The sum of two polynomials (coefficients, highest power first).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.polyadd(fnp.array([1, 2]), fnp.array([1, 0, 0]))
+    array([1, 1, 2])
+    """
     return add(*_trim_pair(a1, a2))
 
 
-def polysub(a1, a2):
+def polysub(a1: ArrayLike, a2: ArrayLike) -> Array:
+    """The difference of two polynomials.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.polysub(fnp.array([1, 2]), fnp.array([1, 0, 0]))
+    array([-1,  1,  2])
+    """
     return subtract(*_trim_pair(a1, a2))
 
 
-def polymul(a1, a2, *, trim_leading_zeros=False):
+def polymul(a1: ArrayLike, a2: ArrayLike, *, trim_leading_zeros: bool = False) -> Array:
+    """The product of two polynomials.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.polymul(fnp.array([1, 1]), fnp.array([1, -1]))
+    array([ 1,  0, -1])
+    """
     a1, a2 = promote(atleast_1d(asarray(a1)), atleast_1d(asarray(a2)))
     return convolve(a1, a2)
 
 
-def polyder(p, m=1):
+def polyder(p: ArrayLike, m: int = 1) -> Array:
+    """The m-th derivative of a polynomial.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.polyder(fnp.array([1.0, 2.0, 3.0]))
+    array([2., 2.])
+    """
     p = atleast_1d(asarray(p))
     if m < 0:
         raise ValueError("Order of derivative must be positive (see polyint)")
@@ -593,7 +751,13 @@ def polyder(p, m=1):
     return p
 
 
-def polyint(p, m=1, k=None):
+def polyint(p: ArrayLike, m: int = 1, k: int | None = None) -> Array:
+    """The m-th antiderivative of a polynomial (integration constants `k`, default 0).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.polyint(fnp.array([3.0, 2.0, 1.0]))
+    array([1., 1., 1., 0.])
+    """
     p, = promote_inexact(atleast_1d(asarray(p)))
     if m < 0:
         raise ValueError("Order of integral must be positive (see polyder)")
@@ -608,8 +772,16 @@ def polyint(p, m=1, k=None):
     return p
 
 
-def polydiv(u, v, *, trim_leading_zeros=False):
-    """(quotient, remainder) of polynomial long division (static lengths: differentiable)."""
+def polydiv(u: ArrayLike, v: ArrayLike, *, trim_leading_zeros: bool = False) -> tuple[Array, Array]:
+    """(quotient, remainder) of polynomial long division (static lengths: differentiable).
+
+    >>> import fungrad.numpy as fnp
+    >>> q, r = fnp.polydiv(fnp.array([1.0, 3.0, 2.0]), fnp.array([1.0, 1.0]))
+    >>> q
+    array([1., 2.])
+    >>> r
+    array([0.])
+    """
     u, v = promote_inexact(atleast_1d(asarray(u)), atleast_1d(asarray(v)))
     m, n = get_aval(u).shape[0] - 1, get_aval(v).shape[0] - 1
     scale = divide(1.0, lax.getitem(v, (0,)))
@@ -625,9 +797,14 @@ def polydiv(u, v, *, trim_leading_zeros=False):
     return quot, rem
 
 
-def poly(seq_of_zeros):
+def poly(seq_of_zeros: ArrayLike) -> Array:
     """The coefficients of the monic polynomial with the given roots (or of a square matrix's
-    characteristic polynomial, concrete only)."""
+    characteristic polynomial, concrete only).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.poly(fnp.array([1.0, 2.0]))
+    array([ 1., -3.,  2.])
+    """
     s = asarray(seq_of_zeros)
     shape = get_aval(s).shape
     if len(shape) == 2 and shape[0] == shape[1] and shape[0] != 0:
@@ -643,8 +820,13 @@ def poly(seq_of_zeros):
     return out
 
 
-def roots(p, *, strip_zeros=True):
-    """The roots of a polynomial (eigenvalues of its companion matrix; concrete only)."""
+def roots(p: ArrayLike, *, strip_zeros: bool = True) -> Array:
+    """The roots of a polynomial (eigenvalues of its companion matrix; concrete only).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.sort(fnp.round(fnp.roots(fnp.array([1.0, -3.0, 2.0])).real, 10))
+    array([1., 2.])
+    """
     c = concrete_or_none(asarray(p))
     if c is None:
         raise NotImplementedError("roots of traced coefficients: the roots' count depends on the "
@@ -652,9 +834,15 @@ def roots(p, *, strip_zeros=True):
     return np.roots(c)
 
 
-def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
+def polyfit(x: ArrayLike, y: ArrayLike, deg: int, rcond: float | None = None, full: bool = False,
+        w: ArrayLike | None = None, cov: bool = False) -> Array | tuple[Array, ...]:
     """Least-squares polynomial fit (numpy.polyfit), through fungrad.numpy.linalg.lstsq where
-    available, else numpy on concrete values."""
+    available, else numpy on concrete values.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.round(fnp.polyfit(fnp.array([0.0, 1.0, 2.0]), fnp.array([1.0, 3.0, 5.0]), 1), 10)
+    array([2., 1.])
+    """
     import fungrad.numpy.linalg as fla
     x, y = promote_inexact(asarray(x), asarray(y))
     if hasattr(fla, "lstsq") and not full and not cov:
@@ -671,7 +859,8 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
     cx, cy = concrete_or_none(x), concrete_or_none(y)
     if cx is None or cy is None:
         raise NotImplementedError("polyfit of traced values needs fungrad.numpy.linalg.lstsq")
-    return np.polyfit(cx, cy, deg, rcond, full, w, cov)
+    # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+    return np.polyfit(cx, cy, deg, rcond, full, w, cov)  # type: ignore[call-overload]
 
 
 # ---- functional helpers (vmap)
@@ -746,14 +935,27 @@ class vectorize:
         return fn(*arrays)
 
 
-def frompyfunc(func, /, nin, nout, *, identity=None):
-    """A vectorized callable from a scalar Python function (through vmap)."""
+def frompyfunc(func: Callable[..., Any], /, nin: int, nout: int, *, identity: Any = None) -> Callable[...,
+        Any]:
+    """A vectorized callable from a scalar Python function (through vmap).
+
+    >>> import fungrad.numpy as fnp
+    >>> f = fnp.frompyfunc(lambda a, b: a * 10 + b, 2, 1)
+    >>> f(fnp.array([1, 2]), 3)
+    array([13, 23])
+    """
     return vectorize(func)
 
 
-def apply_along_axis(func1d, axis, arr, *args, **kwargs):
+def apply_along_axis(func1d: Callable[..., Any], axis: int, arr: ArrayLike, *args: ArrayLike,
+        **kwargs: Any) -> Array:
     """func1d applied to the 1-d slices along `axis` (through vmap); its output axes take the
-    place of `axis`."""
+    place of `axis`.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.apply_along_axis(fnp.sum, 1, fnp.array([[1, 2], [3, 4]]))
+    array([3, 7])
+    """
     x = asarray(arr)
     nd = get_aval(x).ndim
     ax = normalize_axes(axis, nd)[0]
@@ -768,7 +970,13 @@ def apply_along_axis(func1d, axis, arr, *args, **kwargs):
                     tuple(range(ax, ax + out_nd))) if out_nd else out
 
 
-def apply_over_axes(func, a, axes):
+def apply_over_axes(func: Callable[..., Any], a: ArrayLike, axes: int | Sequence[int]) -> Array:
+    """`func(a, axis)` applied over each of `axes` in turn, keeping dimensions.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.apply_over_axes(fnp.sum, fnp.ones((2, 3)), [0, 1])
+    array([[6.]])
+    """
     x = asarray(a)
     for ax in (axes,) if isinstance(axes, (int, np.integer)) else axes:
         nd = get_aval(x).ndim
@@ -782,9 +990,16 @@ def apply_over_axes(func, a, axes):
     return x
 
 
-def piecewise(x, condlist, funclist, *args, **kw):
+def piecewise(x: ArrayLike, condlist: Sequence[ArrayLike], funclist: Sequence[Any], *args: ArrayLike,
+        **kw: Any) -> Array:
     """numpy.piecewise: each function is evaluated on the whole array and selected where its
-    condition holds (later conditions win; an extra function gives the default)."""
+    condition holds (later conditions win; an extra function gives the default).
+
+    >>> import fungrad.numpy as fnp
+    >>> x = fnp.array([-1.0, 2.0])
+    >>> fnp.piecewise(x, [x < 0, x >= 0], [lambda v: -v, lambda v: v * 10])
+    array([ 1., 20.])
+    """
     x = asarray(x)
     if isinstance(condlist, (np.ndarray, Tracer)) and get_aval(condlist).ndim == get_aval(x).ndim \
             and get_aval(condlist).dtype == np.bool_:
@@ -809,7 +1024,13 @@ def piecewise(x, condlist, funclist, *args, **kw):
 
 
 # ---- bit packing (uint8)
-def packbits(a, axis=None, bitorder="big"):
+def packbits(a: ArrayLike, axis: int | None = None, bitorder: str = "big") -> Array:
+    """The bits of a boolean/integer array packed into uint8 (numpy.packbits).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.packbits(fnp.array([1, 0, 1, 0, 0, 0, 0, 1]))
+    array([161], dtype=uint8)
+    """
     x = asarray(a)
     if not (np.issubdtype(get_aval(x).dtype, np.integer) or get_aval(x).dtype == np.bool_):
         raise TypeError("Expected an input array of integer or boolean data type")
@@ -829,7 +1050,14 @@ def packbits(a, axis=None, bitorder="big"):
     return moveaxis(packed, -1, ax)
 
 
-def unpackbits(a, axis=None, count=None, bitorder="big"):
+def unpackbits(a: ArrayLike, axis: int | None = None, count: int | None = None,
+        bitorder: str = "big") -> Array:
+    """The bits of a uint8 array (numpy.unpackbits).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.unpackbits(fnp.array([5], fnp.uint8))
+    array([0, 0, 0, 0, 0, 1, 0, 1], dtype=uint8)
+    """
     x = asarray(a)
     if get_aval(x).dtype != np.uint8:
         raise TypeError("Expected an input array of unsigned byte data type")

@@ -5,11 +5,14 @@ results are new arrays), keepdims, initial, where, ddof/correction.
 
 Imports: _core, lax, numpy._promote, numpy.ufuncs.
 """
+from __future__ import annotations
+
 import builtins
 
 import numpy as np
 
 from fungrad._core.array import as_array
+from fungrad._core.typing import Array, ArrayLike, DTypeLike
 from fungrad._core.dtypes import is_float
 from fungrad._core.errors import AxisError
 from fungrad._core.trace import get_aval
@@ -97,8 +100,21 @@ def _masked(x, where, fill):
     return _where(where, x, fill)
 
 
-def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
-    """Sum over `axis` (None: all axes)."""
+def sum(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+        out: None = None, keepdims: bool = False, initial: ArrayLike | None = None,
+        where: ArrayLike | None = None) -> Array:
+    """Sum over `axis` (None: all axes).
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> fnp.sum(a)
+    array(10.)
+    >>> fnp.sum(a, axis=0)
+    array([4., 6.])
+    >>> fnp.sum(a, axis=1, keepdims=True)
+    array([[3.],
+           [7.]])
+    """
     check_out(out, "sum")
     x = asarray(a)
     x = cast(x, np.dtype(dtype) if dtype is not None else _sum_dtype(get_aval(x).dtype))
@@ -108,8 +124,15 @@ def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=
     return r if initial is None else add(r, initial)
 
 
-def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
-    """Arithmetic mean over `axis`; integers average in float64 as in numpy."""
+def mean(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+        out: None = None, keepdims: bool = False, *, where: ArrayLike | None = None) -> Array:
+    """Arithmetic mean over `axis`; integers average in float64 as in numpy.
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> fnp.mean(a, axis=0)
+    array([2., 3.])
+    """
     check_out(out, "mean")
     x = asarray(a)
     src = get_aval(x).dtype
@@ -128,7 +151,8 @@ def broadcast_where(where, x):
 
 
 def _extremum(reducer, name, identity_fn):
-    def f(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    def f(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None, keepdims: bool = False,
+            initial: ArrayLike | None = None, where: ArrayLike | None = None) -> Array:
         check_out(out, name)
         x = asarray(a)
         aval = get_aval(x)
@@ -180,8 +204,16 @@ min = _extremum(lax.reduce_min, "min", _highest)
 amax, amin = max, min
 
 
-def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
-    """Product over `axis` (its gradient is exact where entries are zero)."""
+def prod(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+        out: None = None, keepdims: bool = False, initial: ArrayLike | None = None,
+        where: ArrayLike | None = None) -> Array:
+    """Product over `axis` (its gradient is exact where entries are zero).
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> fnp.prod(a, axis=1)
+    array([ 2., 12.])
+    """
     check_out(out, "prod")
     x = asarray(a)
     x = cast(x, np.dtype(dtype) if dtype is not None else _sum_dtype(get_aval(x).dtype))
@@ -192,7 +224,8 @@ def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where
 
 
 def _arg(reducer, name):
-    def f(a, axis=None, out=None, *, keepdims=False):
+    def f(a: ArrayLike, axis: int | None = None, out: None = None, *,
+            keepdims: bool = False) -> Array:
         check_out(out, name)
         x = asarray(a)
         if axis is None:
@@ -216,9 +249,18 @@ def _ddof(ddof, correction):
     return ddof
 
 
-def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, mean=None,
-        correction=None):
-    """Variance over `axis` with `ddof` delta degrees of freedom."""
+def var(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+        out: None = None, ddof: int = 0, keepdims: bool = False, *, where: ArrayLike | None = None,
+        mean: ArrayLike | None = None,
+        correction: float | None = None) -> Array:
+    """Variance over `axis` with `ddof` delta degrees of freedom.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.var(fnp.array([1.0, 2.0, 3.0, 4.0]))
+    array(1.25)
+    >>> fnp.var(fnp.array([1.0, 2.0, 3.0, 4.0]), ddof=1)
+    array(1.66666667)
+    """
     check_out(out, "var")
     ddof = _ddof(ddof, correction)
     x = asarray(a)
@@ -244,9 +286,16 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Non
 _mean = mean
 
 
-def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, mean=None,
-        correction=None):
-    """Standard deviation over `axis`."""
+def std(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+        out: None = None, ddof: int = 0, keepdims: bool = False, *, where: ArrayLike | None = None,
+        mean: ArrayLike | None = None,
+        correction: float | None = None) -> Array:
+    """Standard deviation over `axis`.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.std(fnp.array([1.0, 3.0]))
+    array(1.)
+    """
     check_out(out, "std")
     return sqrt(var(a, axis, dtype, None, ddof, keepdims, where=where, mean=mean,
                     correction=correction))
@@ -257,7 +306,14 @@ def _truth(a):
     return a if get_aval(a).dtype == np.bool_ else not_equal(a, 0)
 
 
-def all(a, axis=None, out=None, keepdims=False, *, where=None):
+def all(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None, keepdims: bool = False, *,
+        where: ArrayLike | None = None) -> Array:
+    """True where every entry over `axis` is nonzero.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.all(fnp.array([[True, False], [True, True]]), axis=1)
+    array([False,  True])
+    """
     check_out(out, "all")
     x = _masked(_truth(a), where, True)
     axes = normalize_axes(axis, get_aval(x).ndim)
@@ -267,7 +323,14 @@ def all(a, axis=None, out=None, keepdims=False, *, where=None):
     return _keep(x, lax.reduce_min(x, axes), axes, keepdims)
 
 
-def any(a, axis=None, out=None, keepdims=False, *, where=None):
+def any(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None, keepdims: bool = False, *,
+        where: ArrayLike | None = None) -> Array:
+    """True where some entry over `axis` is nonzero.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.any(fnp.array([[True, False], [False, False]]), axis=1)
+    array([ True, False])
+    """
     check_out(out, "any")
     x = _masked(_truth(a), where, False)
     axes = normalize_axes(axis, get_aval(x).ndim)
@@ -277,19 +340,37 @@ def any(a, axis=None, out=None, keepdims=False, *, where=None):
     return _keep(x, lax.reduce_max(x, axes), axes, keepdims)
 
 
-def count_nonzero(a, axis=None, keepdims=False):
-    """The number of nonzero entries over `axis` (an integer; zero gradient)."""
+def count_nonzero(a: ArrayLike, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Array:
+    """The number of nonzero entries over `axis` (an integer; zero gradient).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.count_nonzero(fnp.array([[0, 1], [2, 3]]), axis=0)
+    array([1, 2])
+    """
     return sum(_truth(a), axis, dtype=np.int64, keepdims=keepdims)
 
 
-def ptp(a, axis=None, out=None, keepdims=False):
-    """max - min over `axis`."""
+def ptp(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None,
+        keepdims: bool = False) -> Array:
+    """max - min over `axis`.
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> fnp.ptp(a, axis=1)
+    array([1., 1.])
+    """
     check_out(out, "ptp")
     return subtract(max(a, axis, keepdims=keepdims), min(a, axis, keepdims=keepdims))
 
 
-def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
-    """The weighted mean over `axis`: sum(a * w) / sum(w); `returned` also gives sum(w)."""
+def average(a: ArrayLike, axis: int | tuple[int, ...] | None = None, weights: ArrayLike | None = None,
+        returned: bool = False, *, keepdims: bool = False) -> Array | tuple[Array, Array]:
+    """The weighted mean over `axis`: sum(a * w) / sum(w); `returned` also gives sum(w).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.average(fnp.array([1.0, 2.0, 4.0]), weights=fnp.array([1.0, 1.0, 2.0]))
+    array(2.75)
+    """
     x = asarray(a)
     if weights is None:
         avg = mean(x, axis, keepdims=keepdims)
@@ -323,19 +404,37 @@ def _nan_float(a):
     return x, is_float(get_aval(x).dtype)
 
 
-def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
-    """Sum treating NaNs as zero (their gradient is zero)."""
+def nansum(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+        out: None = None, keepdims: bool = False, initial: ArrayLike | None = None,
+        where: ArrayLike | None = None) -> Array:
+    """Sum treating NaNs as zero (their gradient is zero).
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([1.0, fnp.nan, 3.0])
+    >>> fnp.nansum(a)
+    array(4.)
+    """
     x, f = _nan_float(a)
     return sum(_where(isnan(x), 0, x) if f else x, axis, dtype, out, keepdims, initial, where)
 
 
-def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+def nanprod(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+        out: None = None, keepdims: bool = False, initial: ArrayLike | None = None,
+        where: ArrayLike | None = None) -> Array:
+    """Product treating NaNs as one.
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([1.0, fnp.nan, 3.0])
+    >>> fnp.nanprod(a)
+    array(3.)
+    """
     x, f = _nan_float(a)
     return prod(_where(isnan(x), 1, x) if f else x, axis, dtype, out, keepdims, initial, where)
 
 
 def _nanextremum(fn, fill):
-    def f(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    def f(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None, keepdims: bool = False,
+            initial: ArrayLike | None = None, where: ArrayLike | None = None) -> Array:
         x, flt = _nan_float(a)
         if not flt:
             return fn(x, axis, out, keepdims, initial, where)
@@ -353,18 +452,41 @@ nanmax.__name__ = nanmax.__qualname__ = "nanmax"
 nanmin.__name__ = nanmin.__qualname__ = "nanmin"
 
 
-def nanargmax(a, axis=None, out=None, *, keepdims=False):
+def nanargmax(a: ArrayLike, axis: int | None = None, out: None = None, *,
+        keepdims: bool = False) -> Array:
+    """The index of the maximum ignoring NaNs.
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([1.0, fnp.nan, 3.0])
+    >>> fnp.nanargmax(a)
+    array(2)
+    """
     x, flt = _nan_float(a)
     return argmax(_where(isnan(x), -np.inf, x) if flt else x, axis, out, keepdims=keepdims)
 
 
-def nanargmin(a, axis=None, out=None, *, keepdims=False):
+def nanargmin(a: ArrayLike, axis: int | None = None, out: None = None, *,
+        keepdims: bool = False) -> Array:
+    """The index of the minimum ignoring NaNs.
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([1.0, fnp.nan, 3.0])
+    >>> fnp.nanargmin(a)
+    array(0)
+    """
     x, flt = _nan_float(a)
     return argmin(_where(isnan(x), np.inf, x) if flt else x, axis, out, keepdims=keepdims)
 
 
-def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
-    """Mean of the non-NaN entries; NaN for an all-NaN slice (as numpy, without its warning)."""
+def nanmean(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+        out: None = None, keepdims: bool = False, *, where: ArrayLike | None = None) -> Array:
+    """Mean of the non-NaN entries; NaN for an all-NaN slice (as numpy, without its warning).
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([1.0, fnp.nan, 3.0])
+    >>> fnp.nanmean(a)
+    array(2.)
+    """
     check_out(out, "nanmean")
     x, flt = _nan_float(a)
     if not flt:
@@ -375,8 +497,16 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     return mean(x, axis, dtype, None, keepdims, where=keep)
 
 
-def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
-           mean=None, correction=None):
+def nanvar(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+        out: None = None, ddof: int = 0, keepdims: bool = False, *, where: ArrayLike | None = None,
+           mean: ArrayLike | None = None, correction: float | None = None) -> Array:
+    """Variance of the non-NaN entries.
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([1.0, fnp.nan, 3.0])
+    >>> fnp.nanvar(a)
+    array(1.)
+    """
     check_out(out, "nanvar")
     x, flt = _nan_float(a)
     if not flt:
@@ -388,8 +518,16 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
                correction=correction)
 
 
-def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
-           mean=None, correction=None):
+def nanstd(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLike | None = None,
+        out: None = None, ddof: int = 0, keepdims: bool = False, *, where: ArrayLike | None = None,
+           mean: ArrayLike | None = None, correction: float | None = None) -> Array:
+    """Standard deviation of the non-NaN entries.
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.array([1.0, fnp.nan, 3.0])
+    >>> fnp.nanstd(a)
+    array(1.)
+    """
     return sqrt(nanvar(a, axis, dtype, out, ddof, keepdims, where=where, mean=mean,
                        correction=correction))
 
@@ -404,7 +542,8 @@ def _logical_and(a, b):
 
 # ---- cumulative sums and products (O(n) primitives)
 def _cumulative(prim_fn, name, nan_fill=None):
-    def f(a, axis=None, dtype=None, out=None):
+    def f(a: ArrayLike, axis: int | None = None, dtype: DTypeLike | None = None,
+            out: None = None) -> Array:
         check_out(out, name)
         x = asarray(a)
         if axis is None:
@@ -430,7 +569,8 @@ nancumprod = _cumulative(_cum.cumprod, "nancumprod", 1)
 
 
 def _cumulative_api(fn, name, initial):
-    def f(x, /, *, axis=None, dtype=None, include_initial=False):
+    def f(x: ArrayLike, /, *, axis: int | None = None, dtype: DTypeLike | None = None,
+            include_initial: bool = False) -> Array:
         x = asarray(x)
         nd = get_aval(x).ndim
         if axis is None:
@@ -466,3 +606,72 @@ def cummin(a, axis):
 
 
 del _lax_ufuncs, absolute, square
+
+# doctested examples of the functions the factories above build (their docstrings are made
+# there); each is appended to its function's docstring
+_EXAMPLES = {
+    "max": """>>> import fungrad.numpy as fnp
+>>> a = fnp.array([[1, 5], [3, 2]])
+>>> fnp.max(a)
+array(5)
+>>> fnp.max(a, axis=0)
+array([3, 5])""",
+    "min": """>>> import fungrad.numpy as fnp
+>>> a = fnp.array([[1, 5], [3, 2]])
+>>> fnp.min(a, axis=1)
+array([1, 2])""",
+    "argmax": """The index of the maximum over `axis` (of the flattened array by default; the first of ties).
+
+>>> import fungrad.numpy as fnp
+>>> a = fnp.array([[1, 5], [3, 2]])
+>>> fnp.argmax(a)
+array(1)
+>>> fnp.argmax(a, axis=0)
+array([1, 0])""",
+    "argmin": """The index of the minimum over `axis` (of the flattened array by default; the first of ties).
+
+>>> import fungrad.numpy as fnp
+>>> a = fnp.array([[1, 5], [3, 2]])
+>>> fnp.argmin(a, axis=1)
+array([0, 1])""",
+    "nanmax": """The maximum over `axis` ignoring NaNs.
+
+>>> import fungrad.numpy as fnp
+>>> a = fnp.array([1.0, fnp.nan, 3.0])
+>>> fnp.nanmax(a)
+array(3.)""",
+    "nanmin": """The minimum over `axis` ignoring NaNs.
+
+>>> import fungrad.numpy as fnp
+>>> a = fnp.array([1.0, fnp.nan, 3.0])
+>>> fnp.nanmin(a)
+array(1.)""",
+    "cumsum": """>>> import fungrad.numpy as fnp
+>>> fnp.cumsum(fnp.array([1, 2, 3]))
+array([1, 3, 6])""",
+    "cumprod": """>>> import fungrad.numpy as fnp
+>>> fnp.cumprod(fnp.array([1, 2, 3]))
+array([1, 2, 6])""",
+    "nancumsum": """>>> import fungrad.numpy as fnp
+>>> a = fnp.array([1.0, fnp.nan, 3.0])
+>>> fnp.nancumsum(a)
+array([1., 1., 4.])""",
+    "nancumprod": """>>> import fungrad.numpy as fnp
+>>> a = fnp.array([1.0, fnp.nan, 3.0])
+>>> fnp.nancumprod(a)
+array([1., 1., 3.])""",
+    "cumulative_sum": """The running sum along `axis` (array API; include_initial prepends 0).
+
+>>> import fungrad.numpy as fnp
+>>> fnp.cumulative_sum(fnp.array([1, 2, 3]), include_initial=True)
+array([0, 1, 3, 6])""",
+    "cumulative_prod": """The running product along `axis` (array API).
+
+>>> import fungrad.numpy as fnp
+>>> fnp.cumulative_prod(fnp.array([1, 2, 3]))
+array([1, 2, 6])""",
+}
+for _name, _example in _EXAMPLES.items():
+    _fn = globals()[_name]
+    _fn.__doc__ = (_fn.__doc__ + "\n\n" if _fn.__doc__ else "") + _example
+del _name, _example, _fn

@@ -4,10 +4,15 @@ linear, differentiable, batchable and jittable.
 
 Imports: _core, lax, numpy._promote, numpy.reductions.
 """
+from __future__ import annotations
+
+from typing import Any, Sequence
+
 import operator
 
 import numpy as np
 
+from fungrad._core.typing import Array, ArrayLike, DTypeLike, Shape
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
@@ -24,22 +29,50 @@ __all__ = [
     "unstack", "vsplit", "vstack"]
 
 
-def shape(a):
+def shape(a: ArrayLike) -> tuple[int, ...]:
+    """The shape of `a` (traced or not).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.shape(fnp.ones((2, 3)))
+    (2, 3)
+    """
     return get_aval(asarray(a)).shape
 
 
-def ndim(a):
+def ndim(a: ArrayLike) -> int:
+    """The number of dimensions of `a` (traced or not).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.ndim(fnp.ones((2, 3)))
+    2
+    """
     return get_aval(asarray(a)).ndim
 
 
-def size(a, axis=None):
+def size(a: ArrayLike, axis: int | None = None) -> int:
+    """The number of entries of `a` (along `axis`, when given).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.size(fnp.ones((2, 3)))
+    6
+    >>> fnp.size(fnp.ones((2, 3)), axis=1)
+    3
+    """
     aval = get_aval(asarray(a))
     return aval.size if axis is None else aval.shape[axis]
 
 
-def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
+def reshape(a: ArrayLike, shape: int | Shape | None = None, order: str = "C", *,
+        newshape: int | Shape | None = None, copy: bool | None = None) -> Array:
     """Reshape to `shape`; one entry may be -1 (inferred). order 'F' reverses the axes around a
-    C-order reshape, as numpy."""
+    C-order reshape, as numpy.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.reshape(fnp.arange(6), (3, -1))
+    array([[0, 1],
+           [2, 3],
+           [4, 5]])
+    """
     newshape = shape if shape is not None else newshape
     if newshape is None:
         raise TypeError("reshape() missing the required argument 'shape'")
@@ -87,12 +120,27 @@ def _shape_arg(shape, name, nonnegative=False):
     return tuple(int(d) for d in out)
 
 
-def ravel(a, order="C"):
+def ravel(a: ArrayLike, order: str = "C") -> Array:
+    """`a` flattened to 1-d (order 'C').
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.arange(6).reshape(2, 3)
+    >>> fnp.ravel(a)
+    array([0, 1, 2, 3, 4, 5])
+    """
     return reshape(a, (-1,), order)
 
 
-def transpose(a, axes=None):
-    """Permute axes (reverse them when axes is None)."""
+def transpose(a: ArrayLike, axes: Sequence[int] | None = None) -> Array:
+    """Permute axes (reverse them when axes is None).
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.arange(6).reshape(2, 3)
+    >>> fnp.transpose(a)
+    array([[0, 3],
+           [1, 4],
+           [2, 5]])
+    """
     x = asarray(a)
     n = get_aval(x).ndim
     if axes is None:
@@ -104,7 +152,13 @@ def transpose(a, axes=None):
     return lax.transpose(x, perm)
 
 
-def swapaxes(a, axis1, axis2):
+def swapaxes(a: ArrayLike, axis1: int, axis2: int) -> Array:
+    """`a` with axes axis1 and axis2 interchanged.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.swapaxes(fnp.ones((2, 3, 4)), 0, 2).shape
+    (4, 3, 2)
+    """
     x = asarray(a)
     n = get_aval(x).ndim
     a1, a2 = normalize_axes(axis1, n)[0], normalize_axes(axis2, n)[0]
@@ -113,7 +167,13 @@ def swapaxes(a, axis1, axis2):
     return lax.transpose(x, perm)
 
 
-def moveaxis(a, source, destination):
+def moveaxis(a: ArrayLike, source: int | Sequence[int], destination: int | Sequence[int]) -> Array:
+    """`a` with axes `source` moved to `destination` (the others keep their order).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.moveaxis(fnp.ones((2, 3, 4)), 0, -1).shape
+    (3, 4, 2)
+    """
     x = asarray(a)
     n = get_aval(x).ndim
     src = [normalize_axes(s, n)[0] for s in ((source,) if isinstance(source, int) else source)]
@@ -127,7 +187,13 @@ def moveaxis(a, source, destination):
     return lax.transpose(x, order)
 
 
-def expand_dims(a, axis):
+def expand_dims(a: ArrayLike, axis: int | Sequence[int]) -> Array:
+    """`a` with a new axis of length 1 at each of `axis`.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.expand_dims(fnp.array([1, 2]), axis=0).shape
+    (1, 2)
+    """
     x = asarray(a)
     aval = get_aval(x)
     axes = normalize_axes(axis, aval.ndim + (1 if isinstance(axis, int) else len(axis)))
@@ -137,7 +203,13 @@ def expand_dims(a, axis):
     return lax.reshape(x, shape)
 
 
-def squeeze(a, axis=None):
+def squeeze(a: ArrayLike, axis: int | tuple[int, ...] | None = None) -> Array:
+    """`a` without its axes of length 1 (or only those of `axis`).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.squeeze(fnp.ones((1, 2, 1))).shape
+    (2,)
+    """
     x = asarray(a)
     aval = get_aval(x)
     if axis is None:
@@ -151,12 +223,30 @@ def squeeze(a, axis=None):
     return lax.reshape(x, [d for i, d in enumerate(aval.shape) if i not in axes])
 
 
-def broadcast_to(array, shape):
+def broadcast_to(array: ArrayLike, shape: int | Shape) -> Array:
+    """`array` broadcast to `shape`.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.broadcast_to(fnp.array([1, 2]), (2, 2))
+    array([[1, 2],
+           [1, 2]])
+    """
     shape = _shape_arg(shape, "broadcast_to", nonnegative=True)
     return lax.broadcast_to(asarray(array), shape)
 
 
-def broadcast_arrays(*args):
+def broadcast_arrays(*args: ArrayLike) -> list[Array]:
+    """The inputs broadcast against each other.
+
+    >>> import fungrad.numpy as fnp
+    >>> x, y = fnp.broadcast_arrays(fnp.array([1, 2]), fnp.array([[10], [20]]))
+    >>> x
+    array([[1, 2],
+           [1, 2]])
+    >>> y
+    array([[10, 10],
+           [20, 20]])
+    """
     args = [asarray(a) for a in args]
     shape = np.broadcast_shapes(*[get_aval(a).shape for a in args])
     return [lax.broadcast_to(a, shape) for a in args]
@@ -190,15 +280,33 @@ def _at3(a):
     return x
 
 
-def atleast_1d(*arys):
+def atleast_1d(*arys: ArrayLike) -> Array | list[Array]:
+    """Each input as an array of at least one dimension (one array, or a list).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.atleast_1d(3.0)
+    array([3.])
+    """
     return _atleast(_at1, arys)
 
 
-def atleast_2d(*arys):
+def atleast_2d(*arys: ArrayLike) -> Array | list[Array]:
+    """Each input as an array of at least two dimensions (one array, or a list).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.atleast_2d(fnp.array([1, 2]))
+    array([[1, 2]])
+    """
     return _atleast(_at2, arys)
 
 
-def atleast_3d(*arys):
+def atleast_3d(*arys: ArrayLike) -> Array | list[Array]:
+    """Each input as an array of at least three dimensions (one array, or a list).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.atleast_3d(fnp.array([1, 2])).shape
+    (1, 2, 1)
+    """
     return _atleast(_at3, arys)
 
 
@@ -219,8 +327,15 @@ def array_sequence(name, arrays, verb="concatenate"):
     return list(arrays)
 
 
-def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
-    """Join arrays along an existing axis (axis=None: flatten them first)."""
+def concatenate(arrays: Sequence[ArrayLike], axis: int = 0, out: None = None, dtype: DTypeLike | None = None,
+        casting: str = "same_kind") -> Array:
+    """Join arrays along an existing axis (axis=None: flatten them first).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.concatenate([fnp.array([[1, 2]]), fnp.array([[3, 4]])], axis=0)
+    array([[1, 2],
+           [3, 4]])
+    """
     if out is not None:
         raise NotImplementedError("concatenate: out= is not supported: fungrad results are new "
                                   "arrays")
@@ -239,12 +354,20 @@ def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
         raise ValueError("zero-dimensional arrays cannot be concatenated")
     ax = normalize_axes(axis, n)[0]
     if len(arrays) == 1:
-        return arrays[0]
+        # arrays holds arrays by here (each was converted above)
+        return arrays[0]  # type: ignore[return-value]
     return lax.concatenate(arrays, ax)
 
 
-def stack(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
-    """Join arrays along a new axis."""
+def stack(arrays: Sequence[ArrayLike], axis: int = 0, out: None = None, dtype: DTypeLike | None = None,
+        casting: str = "same_kind") -> Array:
+    """Join arrays along a new axis.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.stack([fnp.array([1, 2]), fnp.array([3, 4])], axis=1)
+    array([[1, 3],
+           [2, 4]])
+    """
     if out is not None:
         raise NotImplementedError("stack: out= is not supported: fungrad results are new arrays")
     arrays = [asarray(a) if dtype is None else cast(asarray(a), np.dtype(dtype))
@@ -256,17 +379,37 @@ def stack(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     return concatenate([expand_dims(a, ax) for a in arrays], ax)
 
 
-def hstack(tup, *, dtype=None, casting="same_kind"):
+def hstack(tup: Sequence[ArrayLike], *, dtype: DTypeLike | None = None, casting: str = "same_kind") -> Array:
+    """The arrays concatenated horizontally (the first axis for 1-d inputs, else the second).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.hstack([fnp.array([1, 2]), fnp.array([3])])
+    array([1, 2, 3])
+    """
     arrays = [atleast_1d(a) for a in array_sequence("hstack", tup)]
     return concatenate(arrays, 0 if get_aval(arrays[0]).ndim == 1 else 1, dtype=dtype)
 
 
-def vstack(tup, *, dtype=None, casting="same_kind"):
+def vstack(tup: Sequence[ArrayLike], *, dtype: DTypeLike | None = None, casting: str = "same_kind") -> Array:
+    """The arrays stacked vertically (the first axis, after atleast_2d).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.vstack([fnp.array([1, 2]), fnp.array([3, 4])])
+    array([[1, 2],
+           [3, 4]])
+    """
     return concatenate([atleast_2d(a) for a in array_sequence("vstack", tup)], 0, dtype=dtype)
 
 
-def split(ary, indices_or_sections, axis=0):
-    """Split into equal sections (an int) or at the given indices, along `axis`."""
+def split(ary: ArrayLike, indices_or_sections: int | ArrayLike, axis: int = 0) -> list[Array]:
+    """Split into equal sections (an int) or at the given indices, along `axis`.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.split(fnp.arange(6), 3)
+    [array([0, 1]), array([2, 3]), array([4, 5])]
+    >>> fnp.split(fnp.arange(6), [1, 4])
+    [array([0]), array([1, 2, 3]), array([4, 5])]
+    """
     x = asarray(ary)
     aval = get_aval(x)
     ax = normalize_axes(axis, aval.ndim)[0]
@@ -277,8 +420,9 @@ def split(ary, indices_or_sections, axis=0):
             raise ValueError("array split does not result in an equal division")
         bounds = [i * (n // k) for i in range(k + 1)]
     else:
-        bounds = [0, *[min(max(int(i) if i >= 0 else n + int(i), 0), n)
-                       for i in indices_or_sections], n]
+        # not an int: a sequence of concrete split points (numpy's rule)
+        bounds = [0, *[min(max(int(i) if i >= 0 else n + int(i), 0), n)  # type: ignore[arg-type, operator]
+                       for i in indices_or_sections], n]  # type: ignore[union-attr]
     out = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         spec = (lax.FULL,) * ax + (("slice", lo, max(lo, hi), None),)
@@ -286,7 +430,13 @@ def split(ary, indices_or_sections, axis=0):
     return out
 
 
-def array_split(ary, indices_or_sections, axis=0):
+def array_split(ary: ArrayLike, indices_or_sections: int | ArrayLike, axis: int = 0) -> list[Array]:
+    """`ary` split into sections along `axis`; unequal sections are allowed.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.array_split(fnp.arange(5), 2)
+    [array([0, 1, 2]), array([3, 4])]
+    """
     if not isinstance(indices_or_sections, (int, np.integer)):
         return split(ary, indices_or_sections, axis)
     sections = int(indices_or_sections)
@@ -296,7 +446,15 @@ def array_split(ary, indices_or_sections, axis=0):
     return split(ary, np.cumsum(sizes)[:-1].tolist(), axis)
 
 
-def flip(m, axis=None):
+def flip(m: ArrayLike, axis: int | tuple[int, ...] | None = None) -> Array:
+    """`m` with the order of entries reversed along `axis` (all axes by default).
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.arange(6).reshape(2, 3)
+    >>> fnp.flip(a, axis=1)
+    array([[2, 1, 0],
+           [5, 4, 3]])
+    """
     x = asarray(m)
     aval = get_aval(x)
     axes = normalize_axes(axis, aval.ndim)
@@ -304,7 +462,16 @@ def flip(m, axis=None):
     return lax.getitem(x, spec)
 
 
-def tile(a, reps):
+def tile(a: ArrayLike, reps: int | Sequence[int]) -> Array:
+    """`a` repeated `reps` times along each axis.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.tile(fnp.array([1, 2]), 2)
+    array([1, 2, 1, 2])
+    >>> fnp.tile(fnp.array([1, 2]), (2, 1))
+    array([[1, 2],
+           [1, 2]])
+    """
     x = asarray(a)
     reps = _shape_arg(reps, "tile: reps", nonnegative=True)
     aval = get_aval(x)
@@ -316,9 +483,17 @@ def tile(a, reps):
     return lax.reshape(x, [r * d for r, d in zip(reps, shape)])
 
 
-def repeat(a, repeats, axis=None, *, total_repeat_length=None):
+def repeat(a: ArrayLike, repeats: ArrayLike, axis: int | None = None, *,
+        total_repeat_length: int | None = None) -> Array:
     """Repeat entries `repeats` times along `axis` (flattened when None); `repeats` an int or a
-    concrete array of counts, one per entry."""
+    concrete array of counts, one per entry.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.repeat(fnp.array([1, 2]), 2)
+    array([1, 1, 2, 2])
+    >>> fnp.repeat(fnp.array([[1, 2]]), fnp.array([1, 2]), axis=1)
+    array([[1, 2, 2]])
+    """
     x = asarray(a)
     if axis is None:
         x, axis = ravel(x), 0
@@ -351,25 +526,54 @@ def _slice_axis(x, ax, lo, hi, step=None):
     return lax.getitem(x, (lax.FULL,) * ax + (("slice", lo, hi, step),))
 
 
-def broadcast_shapes(*shapes):
+def broadcast_shapes(*shapes: Shape) -> tuple[int, ...]:
+    """The shape the given shapes broadcast to.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.broadcast_shapes((2, 1), (3,))
+    (2, 3)
+    """
     return np.broadcast_shapes(*shapes)
 
 
-def flipud(m):
+def flipud(m: ArrayLike) -> Array:
+    """`m` flipped up to down (the first axis).
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.arange(6).reshape(2, 3)
+    >>> fnp.flipud(a)
+    array([[3, 4, 5],
+           [0, 1, 2]])
+    """
     x = asarray(m)
     if get_aval(x).ndim < 1:
         raise ValueError("Input must be >= 1-d.")
     return flip(x, 0)
 
 
-def fliplr(m):
+def fliplr(m: ArrayLike) -> Array:
+    """`m` flipped left to right (the second axis).
+
+    >>> import fungrad.numpy as fnp
+    >>> a = fnp.arange(6).reshape(2, 3)
+    >>> fnp.fliplr(a)
+    array([[2, 1, 0],
+           [5, 4, 3]])
+    """
     x = asarray(m)
     if get_aval(x).ndim < 2:
         raise ValueError("Input must be >= 2-d.")
     return flip(x, 1)
 
 
-def rot90(m, k=1, axes=(0, 1)):
+def rot90(m: ArrayLike, k: int = 1, axes: Sequence[int] = (0, 1)) -> Array:
+    """`m` rotated by 90 degrees k times in the plane of `axes`.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.rot90(fnp.array([[1, 2], [3, 4]]))
+    array([[2, 4],
+           [1, 3]])
+    """
     x = asarray(m)
     nd = get_aval(x).ndim
     if not isinstance(axes, (tuple, list)) or len(axes) != 2:
@@ -392,8 +596,13 @@ def rot90(m, k=1, axes=(0, 1)):
     return flip(lax.transpose(x, perm), a1)
 
 
-def roll(a, shift, axis=None):
-    """Shift entries cyclically along `axis` (flattened when None); a traced shift is a gather."""
+def roll(a: ArrayLike, shift: int | Sequence[int], axis: int | tuple[int, ...] | None = None) -> Array:
+    """Shift entries cyclically along `axis` (flattened when None); a traced shift is a gather.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.roll(fnp.array([1, 2, 3, 4]), 1)
+    array([4, 1, 2, 3])
+    """
     x = asarray(a)
     if axis is None:
         return reshape(roll(ravel(x), shift, 0), get_aval(x).shape)
@@ -415,14 +624,21 @@ def roll(a, shift, axis=None):
             idx = mod(subtract(np.arange(n), cast(sh, np.dtype(np.int64))), n)
             x = lax.getitem(x, (lax.FULL,) * ax + ("array",), [idx])
             continue
-        sh = int(sh) % n
+        # one concrete shift per axis (a traced one was handled above)
+        sh = int(sh) % n  # type: ignore[arg-type]
         if sh:
             x = lax.concatenate([_slice_axis(x, ax, n - sh, None), _slice_axis(x, ax, 0, n - sh)],
                                 ax)
     return x
 
 
-def rollaxis(a, axis, start=0):
+def rollaxis(a: ArrayLike, axis: int, start: int = 0) -> Array:
+    """`a` with `axis` rolled back to position `start` (moveaxis is the clearer spelling).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.rollaxis(fnp.ones((2, 3, 4)), 2).shape
+    (4, 2, 3)
+    """
     x = asarray(a)
     n = get_aval(x).ndim
     axis = normalize_axes(axis, n)[0]
@@ -437,28 +653,59 @@ def rollaxis(a, axis, start=0):
     return moveaxis(x, axis, start)
 
 
-def permute_dims(a, /, axes=None):
+def permute_dims(a: ArrayLike, /, axes: Sequence[int] | None = None) -> Array:
+    """`a` with its axes permuted (the array API's transpose).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.permute_dims(fnp.ones((2, 3, 4)), (2, 0, 1)).shape
+    (4, 2, 3)
+    """
     return transpose(a, axes)
 
 
-def concat(arrays, /, *, axis=0):
+def concat(arrays: Sequence[ArrayLike], /, *, axis: int = 0) -> Array:
+    """concatenate (the array API's name).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.concat([fnp.array([1]), fnp.array([2, 3])])
+    array([1, 2, 3])
+    """
     return concatenate(arrays, axis)
 
 
-def matrix_transpose(x, /):
+def matrix_transpose(x: ArrayLike, /) -> Array:
+    """The last two axes swapped (the array API's matrix_transpose).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.matrix_transpose(fnp.ones((2, 3, 4))).shape
+    (2, 4, 3)
+    """
     x = asarray(x)
     if get_aval(x).ndim < 2:
         raise ValueError("matrix_transpose requires an array of rank >= 2")
     return swapaxes(x, -1, -2)
 
 
-def unstack(x, /, *, axis=0):
+def unstack(x: ArrayLike, /, *, axis: int = 0) -> tuple[Array, ...]:
+    """The slices of `x` along `axis`, as a tuple (the array API's unstack).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.unstack(fnp.array([[1, 2], [3, 4]]))
+    (array([1, 2]), array([3, 4]))
+    """
     x = asarray(x)
     ax = normalize_axes(axis, get_aval(x).ndim)[0]
     return tuple(lax.getitem(x, (lax.FULL,) * ax + (i,)) for i in range(get_aval(x).shape[ax]))
 
 
-def column_stack(tup):
+def column_stack(tup: Sequence[ArrayLike]) -> Array:
+    """1-d arrays as the columns of a 2-d array (2-d arrays stacked as they are).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.column_stack([fnp.array([1, 2]), fnp.array([3, 4])])
+    array([[1, 3],
+           [2, 4]])
+    """
     cols = []
     for a in array_sequence("column_stack", tup):
         x = asarray(a)
@@ -468,31 +715,62 @@ def column_stack(tup):
     return concatenate(cols, 1)
 
 
-def dstack(tup, *, dtype=None):
+def dstack(tup: Sequence[ArrayLike], *, dtype: DTypeLike | None = None) -> Array:
+    """The arrays stacked along the third axis (after atleast_3d).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.dstack([fnp.array([1, 2]), fnp.array([3, 4])])
+    array([[[1, 3],
+            [2, 4]]])
+    """
     return concatenate([_at3(a) for a in array_sequence("dstack", tup)], 2, dtype=dtype)
 
 
-def hsplit(ary, indices_or_sections):
+def hsplit(ary: ArrayLike, indices_or_sections: int | ArrayLike) -> list[Array]:
+    """split along the second axis (the first for 1-d arrays).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.hsplit(fnp.arange(4), 2)
+    [array([0, 1]), array([2, 3])]
+    """
     x = asarray(ary)
     if get_aval(x).ndim == 0:
         raise ValueError("hsplit only works on arrays of 1 or more dimensions")
     return split(x, indices_or_sections, 1 if get_aval(x).ndim > 1 else 0)
 
 
-def vsplit(ary, indices_or_sections):
+def vsplit(ary: ArrayLike, indices_or_sections: int | ArrayLike) -> list[Array]:
+    """split along the first axis.
+
+    >>> import fungrad.numpy as fnp
+    >>> [p.shape for p in fnp.vsplit(fnp.ones((4, 2)), 2)]
+    [(2, 2), (2, 2)]
+    """
     if get_aval(asarray(ary)).ndim < 2:
         raise ValueError("vsplit only works on arrays of 2 or more dimensions")
     return split(ary, indices_or_sections, 0)
 
 
-def dsplit(ary, indices_or_sections):
+def dsplit(ary: ArrayLike, indices_or_sections: int | ArrayLike) -> list[Array]:
+    """split along the third axis.
+
+    >>> import fungrad.numpy as fnp
+    >>> [p.shape for p in fnp.dsplit(fnp.ones((1, 1, 4)), 2)]
+    [(1, 1, 2), (1, 1, 2)]
+    """
     if get_aval(asarray(ary)).ndim < 3:
         raise ValueError("dsplit only works on arrays of 3 or more dimensions")
     return split(ary, indices_or_sections, 2)
 
 
-def block(arrays):
-    """Assemble an array from nested lists of blocks (numpy.block)."""
+def block(arrays: Sequence[ArrayLike]) -> Array:
+    """Assemble an array from nested lists of blocks (numpy.block).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.block([[fnp.eye(2), fnp.zeros((2, 1))]])
+    array([[1., 0., 0.],
+           [0., 1., 0.]])
+    """
     def depth(a):
         return 1 + depth(a[0]) if isinstance(a, list) else 0
 
@@ -514,15 +792,27 @@ def block(arrays):
     return build(arrays, 0)
 
 
-def append(arr, values, axis=None):
+def append(arr: ArrayLike, values: ArrayLike, axis: int | None = None) -> Array:
+    """`values` appended to `arr` along `axis` (flattened when axis is None).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.append(fnp.array([1, 2]), fnp.array([[3, 4]]))
+    array([1, 2, 3, 4])
+    """
     x, v = asarray(arr), asarray(values)
     if axis is None:
         return concatenate([ravel(x), ravel(v)], 0)
     return concatenate([x, v], axis)
 
 
-def insert(arr, obj, values, axis=None):
-    """numpy.insert with a concrete `obj` (index or indices): a concatenation and one gather."""
+def insert(arr: ArrayLike, obj: ArrayLike, values: ArrayLike,
+        axis: int | None = None) -> Array:
+    """numpy.insert with a concrete `obj` (index or indices): a concatenation and one gather.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.insert(fnp.array([1, 2, 3]), 1, fnp.array([9]))
+    array([1, 9, 2, 3])
+    """
     x = asarray(arr)
     if axis is None:
         x, axis = ravel(x), 0
@@ -566,8 +856,14 @@ def insert(arr, obj, values, axis=None):
     return _take_axis(lax.concatenate([x, v], ax), order, ax)
 
 
-def delete(arr, obj, axis=None, *, assume_unique_indices=False):
-    """numpy.delete with concrete indices (or a slice, or a boolean mask)."""
+def delete(arr: ArrayLike, obj: ArrayLike, axis: int | None = None, *,
+        assume_unique_indices: bool = False) -> Array:
+    """numpy.delete with concrete indices (or a slice, or a boolean mask).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.delete(fnp.array([1, 2, 3, 4]), fnp.array([0, 2]))
+    array([2, 4])
+    """
     x = asarray(arr)
     if axis is None:
         x, axis = ravel(x), 0
@@ -576,12 +872,19 @@ def delete(arr, obj, axis=None, *, assume_unique_indices=False):
     if isinstance(obj, Tracer):
         raise NotImplementedError("delete: the positions must be concrete (the result's shape "
                                   "depends on them)")
-    keep = np.delete(np.arange(n), obj)
+    # numpy's stubs take narrower types (ndarray, Literal modes) than this concrete branch's values
+    keep = np.delete(np.arange(n), obj)  # type: ignore[arg-type]
     return _take_axis(x, keep, ax)
 
 
-def resize(a, new_shape):
-    """The entries of `a` repeated cyclically into `new_shape`."""
+def resize(a: ArrayLike, new_shape: int | Shape) -> Array:
+    """The entries of `a` repeated cyclically into `new_shape`.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.resize(fnp.array([1, 2, 3]), (2, 2))
+    array([[1, 2],
+           [3, 1]])
+    """
     x = ravel(asarray(a))
     new_shape = _shape_arg(new_shape, "resize: new_shape", nonnegative=True)
     total = int(np.prod(new_shape, dtype=np.int64))
@@ -591,9 +894,14 @@ def resize(a, new_shape):
     return reshape(_take_axis(x, np.arange(total) % n, 0), new_shape)
 
 
-def trim_zeros(filt, trim="fb", axis=None):
+def trim_zeros(filt: ArrayLike, trim: str = "fb", axis: int | tuple[int, ...] | None = None) -> Array:
     """Cut leading ('f') and/or trailing ('b') zeros of a 1-d array (value-dependent: needs
-    concrete values)."""
+    concrete values).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.trim_zeros(fnp.array([0, 1, 2, 0]))
+    array([1, 2])
+    """
     from fungrad.numpy.indexing import concrete_or_none, need_size_error
     x = asarray(filt)
     c = concrete_or_none(x)
@@ -607,8 +915,16 @@ def trim_zeros(filt, trim="fb", axis=None):
     return _slice_axis(x, 0, lo, hi)
 
 
-def diff(a, n=1, axis=-1, prepend=None, append=None):
-    """The n-th discrete difference along `axis` (booleans: not-equal, as numpy)."""
+def diff(a: ArrayLike, n: int = 1, axis: int = -1, prepend: ArrayLike | None = None,
+        append: ArrayLike | None = None) -> Array:
+    """The n-th discrete difference along `axis` (booleans: not-equal, as numpy).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.diff(fnp.array([1, 4, 9, 16]))
+    array([3, 5, 7])
+    >>> fnp.diff(fnp.array([1, 4, 9, 16]), n=2)
+    array([2, 2])
+    """
     x = asarray(a)
     nd = get_aval(x).ndim
     if nd == 0:
@@ -635,7 +951,13 @@ def diff(a, n=1, axis=-1, prepend=None, append=None):
     return x
 
 
-def ediff1d(ary, to_end=None, to_begin=None):
+def ediff1d(ary: ArrayLike, to_end: ArrayLike | None = None, to_begin: ArrayLike | None = None) -> Array:
+    """The differences of the flattened array, with `to_begin`/`to_end` around them.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.ediff1d(fnp.array([1, 2, 4]), to_begin=fnp.array([0]))
+    array([0, 1, 2])
+    """
     x = ravel(asarray(ary))
     out = diff(x) if get_aval(x).shape[0] else x
     parts = []
@@ -675,9 +997,16 @@ def _pad_index(n, before, after, mode):
     raise ValueError(mode)
 
 
-def pad(array, pad_width, mode="constant", **kwargs):
+def pad(array: ArrayLike, pad_width: Any, mode: str = "constant", **kwargs: Any) -> Array:
     """numpy.pad: modes constant, edge, wrap, reflect, symmetric (each a concatenation or one
-    gather per axis), maximum, minimum, mean, median, linear_ramp and empty."""
+    gather per axis), maximum, minimum, mean, median, linear_ramp and empty.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.pad(fnp.array([1, 2]), 1)
+    array([0, 1, 2, 0])
+    >>> fnp.pad(fnp.array([1, 2]), (0, 2), mode='edge')
+    array([1, 2, 2, 2])
+    """
     x = asarray(array)
     nd = get_aval(x).ndim
     if callable(mode):
@@ -726,7 +1055,8 @@ def pad(array, pad_width, mode="constant", **kwargs):
                 length = n if sl is None else max(1, min(int(sl[ax][k]), n))
                 lo, hi = (0, length) if k == 0 else (n - length, n)
                 region = _slice_axis(x, ax, lo, hi)
-                stat = fn(region, axis=ax, keepdims=True)
+                # fn is set for every mode of this branch (median imported above)
+                stat = fn(region, axis=ax, keepdims=True)  # type: ignore[misc]
                 if mode in ("mean", "median") and np.issubdtype(get_aval(x).dtype, np.integer):
                     from fungrad.numpy.ufuncs import round as _round
                     stat = _round(stat)

@@ -10,11 +10,16 @@ under jit/vmap take jax.numpy's `size=` (and `fill_value=`), as nonzero does.
 Imports: _core, lax, numpy._promote, numpy.ufuncs, numpy.reductions, numpy.shape,
 numpy.indexing.
 """
+from __future__ import annotations
+
+from typing import Sequence
+
 import collections
 
 import numpy as np
 
 from fungrad._core.array import fresh
+from fungrad._core.typing import Array, ArrayLike
 from fungrad._core.dtypes import is_float
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
@@ -47,15 +52,28 @@ def _axis_or_flat(x, axis):
     return x, normalize_axes(axis, nd)[0]
 
 
-def sort(a, axis=-1, kind=None, order=None, *, stable=True, descending=False):
-    """numpy.sort (always stable); differentiable through the sorting permutation."""
+def sort(a: ArrayLike, axis: int = -1, kind: str | None = None, order: str | None = None, *,
+        stable: bool = True, descending: bool = False) -> Array:
+    """numpy.sort (always stable); differentiable through the sorting permutation.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.sort(fnp.array([[3, 1], [2, 5]]), axis=-1)
+    array([[1, 3],
+           [2, 5]])
+    """
     _no_order(order)
     x, ax = _axis_or_flat(asarray(a), axis)
     return _sorting.sort(x, ax, descending)
 
 
-def argsort(a, axis=-1, kind=None, order=None, *, stable=True, descending=False):
-    """numpy.argsort (stable: equal entries keep their order; integers, zero gradient)."""
+def argsort(a: ArrayLike, axis: int = -1, kind: str | None = None, order: str | None = None, *,
+        stable: bool = True, descending: bool = False) -> Array:
+    """numpy.argsort (stable: equal entries keep their order; integers, zero gradient).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.argsort(fnp.array([3, 1, 2, 1]))
+    array([1, 3, 2, 0])
+    """
     _no_order(order)
     x, ax = _axis_or_flat(asarray(a), axis)
     return _sorting.argsort(x, ax, descending)
@@ -66,8 +84,13 @@ def _no_order(order):
         raise NotImplementedError("sort/argsort: order= (structured arrays) is not supported")
 
 
-def lexsort(keys, axis=-1):
-    """Indirect stable sort by several keys, the last one primary (numpy.lexsort)."""
+def lexsort(keys: Sequence[ArrayLike] | ArrayLike, axis: int = -1) -> Array:
+    """Indirect stable sort by several keys, the last one primary (numpy.lexsort).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.lexsort((fnp.array([1, 0, 1]), fnp.array([2, 2, 1])))
+    array([2, 1, 0])
+    """
     if isinstance(keys, (list, tuple)):
         keys = [asarray(k) for k in keys]
     else:
@@ -99,17 +122,33 @@ def _check_kth(name, a, kth, axis):
     return x
 
 
-def partition(a, kth, axis=-1):
-    """numpy.partition: a full (stable) sort, which is one valid partition around every kth."""
+def partition(a: ArrayLike, kth: int | Sequence[int], axis: int = -1) -> Array:
+    """numpy.partition: a full (stable) sort, which is one valid partition around every kth.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.partition(fnp.array([3, 1, 2]), 1)
+    array([1, 2, 3])
+    """
     return sort(_check_kth("partition", a, kth, axis), axis)
 
 
-def argpartition(a, kth, axis=-1):
+def argpartition(a: ArrayLike, kth: int | Sequence[int], axis: int = -1) -> Array:
+    """Indices that partition `a` around its kth entry (a full stable argsort, as numpy allows).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.argpartition(fnp.array([3, 1, 2]), 1)
+    array([1, 2, 0])
+    """
     return argsort(_check_kth("argpartition", a, kth, axis), axis)
 
 
-def sort_complex(a):
-    """Sort by real part (then imaginary); returns a complex array, as numpy."""
+def sort_complex(a: ArrayLike) -> Array:
+    """Sort by real part (then imaginary); returns a complex array, as numpy.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.sort_complex(fnp.array([2.0, 1.0]))
+    array([1.+0.j, 2.+0.j])
+    """
     x = asarray(a)
     if isinstance(x, np.ndarray):
         return np.sort_complex(x)
@@ -119,8 +158,14 @@ def sort_complex(a):
     return cast(sort(x, -1), np.result_type(get_aval(x).dtype, np.complex64))
 
 
-def searchsorted(a, v, side="left", sorter=None, *, method="scan"):
-    """Insertion indices of `v` into the 1-d sorted `a` (integers, zero gradient)."""
+def searchsorted(a: ArrayLike, v: ArrayLike, side: str = "left", sorter: ArrayLike | None = None, *,
+        method: str = "scan") -> Array:
+    """Insertion indices of `v` into the 1-d sorted `a` (integers, zero gradient).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.searchsorted(fnp.array([1, 2, 3]), fnp.array([2, 5]))
+    array([1, 3])
+    """
     a = asarray(a)
     if get_aval(a).ndim != 1:
         raise ValueError("searchsorted: a must be 1-dimensional")
@@ -132,8 +177,13 @@ def searchsorted(a, v, side="left", sorter=None, *, method="scan"):
     return _sorting.searchsorted(a, v, side)
 
 
-def digitize(x, bins, right=False):
-    """numpy.digitize for increasing or decreasing bins."""
+def digitize(x: ArrayLike, bins: ArrayLike, right: bool = False) -> Array:
+    """numpy.digitize for increasing or decreasing bins.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.digitize(fnp.array([0.5, 1.5, 2.5]), fnp.array([1.0, 2.0]))
+    array([0, 1, 2])
+    """
     x, bins = promote(asarray(x), asarray(bins))
     if get_aval(bins).ndim != 1:
         raise ValueError("digitize: bins must be 1-dimensional")
@@ -298,29 +348,59 @@ def _check_q(q, lo, hi, name):
         raise ValueError(f"{name}s must be in the range [{lo}, {hi}]")
 
 
-def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
-             keepdims=False, *, weights=None, interpolation=None):
+def quantile(a: ArrayLike, q: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None,
+        overwrite_input: bool = False, method: str = "linear",
+             keepdims: bool = False, *, weights: ArrayLike | None = None,
+             interpolation: str | None = None) -> Array:
     """The q-th quantiles over `axis` (q in [0, 1]); every numpy method. Differentiable in `a`
-    through the sort (and in q for the interpolating methods)."""
+    through the sort (and in q for the interpolating methods).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.quantile(fnp.array([1.0, 2.0, 3.0, 4.0]), fnp.array([0.0, 0.5, 1.0]))
+    array([1. , 2.5, 4. ])
+    """
     return _quantile_api(a, q, axis, out, method, keepdims, weights, interpolation, False,
                          "quantile", 1.0)
 
 
-def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
-               keepdims=False, *, weights=None, interpolation=None):
-    """The q-th percentiles over `axis` (q in [0, 100])."""
+def percentile(a: ArrayLike, q: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None,
+        overwrite_input: bool = False, method: str = "linear",
+               keepdims: bool = False, *, weights: ArrayLike | None = None,
+               interpolation: str | None = None) -> Array:
+    """The q-th percentiles over `axis` (q in [0, 100]).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.percentile(fnp.array([1.0, 2.0, 3.0, 4.0]), 50)
+    array(2.5)
+    """
     return _quantile_api(a, q, axis, out, method, keepdims, weights, interpolation, False,
                          "percentile", 100.0)
 
 
-def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
-                keepdims=False, *, weights=None, interpolation=None):
+def nanquantile(a: ArrayLike, q: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None,
+        overwrite_input: bool = False, method: str = "linear",
+                keepdims: bool = False, *, weights: ArrayLike | None = None,
+                interpolation: str | None = None) -> Array:
+    """The q-th quantiles over `axis` ignoring NaNs.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.nanquantile(fnp.array([1.0, fnp.nan, 3.0]), 0.5)
+    array(2.)
+    """
     return _quantile_api(a, q, axis, out, method, keepdims, weights, interpolation, True,
                          "quantile", 1.0)
 
 
-def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
-                  keepdims=False, *, weights=None, interpolation=None):
+def nanpercentile(a: ArrayLike, q: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None,
+        overwrite_input: bool = False, method: str = "linear",
+                  keepdims: bool = False, *, weights: ArrayLike | None = None,
+                  interpolation: str | None = None) -> Array:
+    """The q-th percentiles over `axis` ignoring NaNs.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.nanpercentile(fnp.array([1.0, fnp.nan, 3.0]), 50)
+    array(2.)
+    """
     return _quantile_api(a, q, axis, out, method, keepdims, weights, interpolation, True,
                          "percentile", 100.0)
 
@@ -339,14 +419,27 @@ def _quantile_api(a, q, axis, out, method, keepdims, weights, interpolation, ign
     return _quantile(a, q, axis, method, keepdims, ignore_nan, name)
 
 
-def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+def median(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None,
+        overwrite_input: bool = False, keepdims: bool = False) -> Array:
     """The median over `axis`: the mean of the two middle entries of an even count (the
-    gradient splits between them)."""
+    gradient splits between them).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.median(fnp.array([[1.0, 3.0], [2.0, 8.0]]), axis=0)
+    array([1.5, 5.5])
+    """
     check_out(out, "median")
     return _quantile(a, 0.5, axis, "linear", keepdims, False, "median")
 
 
-def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+def nanmedian(a: ArrayLike, axis: int | tuple[int, ...] | None = None, out: None = None,
+        overwrite_input: bool = False, keepdims: bool = False) -> Array:
+    """The median over `axis` ignoring NaNs.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.nanmedian(fnp.array([1.0, fnp.nan, 3.0]))
+    array(2.)
+    """
     check_out(out, "nanmedian")
     return _quantile(a, 0.5, axis, "linear", keepdims, True, "median")
 
@@ -373,11 +466,20 @@ UniqueInverseResult = collections.namedtuple("UniqueInverseResult",
                                              ["values", "inverse_indices"])
 
 
-def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None, *,
-           equal_nan=True, size=None, fill_value=None, sorted=True):
+def unique(ar: ArrayLike, return_index: bool = False, return_inverse: bool = False,
+        return_counts: bool = False, axis: int | tuple[int, ...] | None = None, *,
+           equal_nan: bool = True, size: int | None = None, fill_value: ArrayLike | None = None,
+           sorted: bool = True) -> Array | tuple[Array, ...]:
     """numpy.unique. Concrete input: numpy's result (values gathered from a traced input keep
     their gradient). Under jit/vmap pass `size=` (results padded with `fill_value`, by default
-    the smallest unique value; counts padded with 0)."""
+    the smallest unique value; counts padded with 0).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.unique(fnp.array([3, 1, 3, 2]))
+    array([1, 2, 3])
+    >>> fnp.unique(fnp.array([3, 1, 3]), size=4, fill_value=0)
+    array([1, 3, 0, 0])
+    """
     x = asarray(ar)
     c = concrete_or_none(x)
     if axis is not None:
@@ -427,28 +529,63 @@ def _unique_result(values, index, inverse, counts, ri, rv, rc):
     return out[0] if len(out) == 1 else tuple(out)
 
 
-def unique_values(x, /, *, size=None, fill_value=None):
-    return unique(x, size=size, fill_value=fill_value)
+def unique_values(x: ArrayLike, /, *, size: int | None = None, fill_value: ArrayLike | None = None) -> Array:
+    # without return_* flags unique returns one array
+    """The sorted unique values (array API).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.unique_values(fnp.array([2, 1, 2]))
+    array([1, 2])
+    """
+    return unique(x, size=size, fill_value=fill_value)  # type: ignore[return-value]
 
 
-def unique_counts(x, /, *, size=None, fill_value=None):
+def unique_counts(x: ArrayLike, /, *, size: int | None = None,
+        fill_value: ArrayLike | None = None) -> tuple[Array, Array]:
+    """The unique values and how often each occurs (array API).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.unique_counts(fnp.array([2, 1, 2]))
+    UniqueCountsResult(values=array([1, 2]), counts=array([1, 2]))
+    """
     v, c = unique(x, return_counts=True, size=size, fill_value=fill_value)
     return UniqueCountsResult(v, c)
 
 
-def unique_inverse(x, /, *, size=None, fill_value=None):
+def unique_inverse(x: ArrayLike, /, *, size: int | None = None,
+        fill_value: ArrayLike | None = None) -> tuple[Array, Array]:
+    """The unique values and the indices that rebuild the input from them (array API).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.unique_inverse(fnp.array([2, 1, 2]))
+    UniqueInverseResult(values=array([1, 2]), inverse_indices=array([1, 0, 1]))
+    """
     v, i = unique(x, return_inverse=True, size=size, fill_value=fill_value)
     return UniqueInverseResult(v, reshape(i, get_aval(asarray(x)).shape))
 
 
-def unique_all(x, /, *, size=None, fill_value=None):
+def unique_all(x: ArrayLike, /, *, size: int | None = None,
+        fill_value: ArrayLike | None = None) -> tuple[Array, Array, Array, Array]:
+    """The unique values with their first indices, inverse indices and counts (array API).
+
+    >>> import fungrad.numpy as fnp
+    >>> result = fnp.unique_all(fnp.array([2, 1, 2]))
+    >>> result.values, result.indices, result.counts
+    (array([1, 2]), array([1, 0]), array([1, 2]))
+    """
     v, idx, inv, c = unique(x, True, True, True, size=size, fill_value=fill_value)
     return UniqueAllResult(v, idx, reshape(inv, get_aval(asarray(x)).shape), c)
 
 
-def isin(element, test_elements, assume_unique=False, invert=False, *, kind=None):
+def isin(element: ArrayLike, test_elements: ArrayLike, assume_unique: bool = False, invert: bool = False, *,
+        kind: str | None = None) -> Array:
     """Elementwise membership of `element` in `test_elements` (a sort and a binary search:
-    O((n + m) log m), traceable)."""
+    O((n + m) log m), traceable).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.isin(fnp.array([1, 2, 3]), fnp.array([2, 4]))
+    array([False,  True, False])
+    """
     e, t = promote(asarray(element), asarray(test_elements))
     t = ravel(t)
     m = get_aval(t).shape[0]
@@ -476,10 +613,17 @@ def _setop(name, fn, arrays, size, fill_value):
     return None
 
 
-def union1d(ar1, ar2, *, size=None, fill_value=None):
-    """The sorted unique values in either array."""
+def union1d(ar1: ArrayLike, ar2: ArrayLike, *, size: int | None = None,
+        fill_value: ArrayLike | None = None) -> Array:
+    """The sorted unique values in either array.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.union1d(fnp.array([1, 3]), fnp.array([2, 3]))
+    array([1, 2, 3])
+    """
     x = concatenate([ravel(asarray(ar1)), ravel(asarray(ar2))])
-    return unique(x, size=size, fill_value=fill_value)
+    # without return_* flags unique returns one array
+    return unique(x, size=size, fill_value=fill_value)  # type: ignore[return-value]
 
 
 def _unique_padded(x):
@@ -489,9 +633,15 @@ def _unique_padded(x):
     return s, first
 
 
-def intersect1d(ar1, ar2, assume_unique=False, return_indices=False, *, size=None,
-                fill_value=None):
-    """The sorted unique values in both arrays."""
+def intersect1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False, return_indices: bool = False, *,
+        size: int | None = None,
+                fill_value: ArrayLike | None = None) -> Array | tuple[Array, Array, Array]:
+    """The sorted unique values in both arrays.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.intersect1d(fnp.array([1, 3, 4, 3]), fnp.array([3, 1, 2, 1]))
+    array([1, 3])
+    """
     if return_indices:
         c1, c2 = concrete_or_none(asarray(ar1)), concrete_or_none(asarray(ar2))
         if c1 is None or c2 is None:
@@ -506,8 +656,14 @@ def intersect1d(ar1, ar2, assume_unique=False, return_indices=False, *, size=Non
     return compact(s, logical_and(first, isin(s, ar2)), size, _fill(s, fill_value))
 
 
-def setdiff1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
-    """The sorted unique values of ar1 that are not in ar2."""
+def setdiff1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False, *, size: int | None = None,
+        fill_value: ArrayLike | None = None) -> Array:
+    """The sorted unique values of ar1 that are not in ar2.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.setdiff1d(fnp.array([1, 2, 3, 4]), fnp.array([2, 4]))
+    array([1, 3])
+    """
     r = _setop("setdiff1d", lambda a, b: np.setdiff1d(a, b, assume_unique), (ar1, ar2), size,
                fill_value)
     if r is not None:
@@ -516,8 +672,14 @@ def setdiff1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
     return compact(s, logical_and(first, isin(s, ar2, invert=True)), size, _fill(s, fill_value))
 
 
-def setxor1d(ar1, ar2, assume_unique=False, *, size=None, fill_value=None):
-    """The sorted unique values in exactly one of the arrays."""
+def setxor1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False, *, size: int | None = None,
+        fill_value: ArrayLike | None = None) -> Array:
+    """The sorted unique values in exactly one of the arrays.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.setxor1d(fnp.array([1, 2, 3]), fnp.array([2, 3, 4]))
+    array([1, 4])
+    """
     r = _setop("setxor1d", lambda a, b: np.setxor1d(a, b, assume_unique), (ar1, ar2), size,
                fill_value)
     if r is not None:

@@ -2,8 +2,13 @@
 
 Imports: _core, lax, numpy._promote.
 """
+from __future__ import annotations
+
+from typing import Any, overload
+
 import numpy as np
 
+from fungrad._core.typing import Array, ArrayLike
 from fungrad._core.dtypes import is_float
 from fungrad._core.errors import DtypeError
 from fungrad._core.array import as_array
@@ -31,7 +36,7 @@ __all__ = [
 
 
 def _unary_inexact(prim_fn, name, doc):
-    def f(x):
+    def f(x: ArrayLike) -> Array:
         if fast_key(x) not in FLOAT_KEYS:
             x, = promote_inexact(asarray(x), small_float=True)
         return prim_fn(x)
@@ -60,7 +65,7 @@ sqrt = _unary_inexact(lax.sqrt, "sqrt", "Elementwise square root.")
 
 
 def _unary_same(prim_fn, name, doc):
-    def f(x):
+    def f(x: ArrayLike) -> Array:
         return prim_fn(asarray(x))
     f.__name__ = f.__qualname__ = name
     f.__doc__ = doc
@@ -76,7 +81,7 @@ ceil = _unary_same(lax.ceil, "ceil", "Elementwise ceiling (zero gradient).")
 isfinite = _unary_same(lax.is_finite, "isfinite", "Elementwise test for finite values.")
 
 
-def positive(x):
+def positive(x: ArrayLike) -> Array:
     return _itself(asarray(x))
 
 
@@ -86,7 +91,7 @@ def _itself(x):
     return x if isinstance(x, Tracer) else as_array(x)
 
 
-def round(x, decimals=0, out=None):
+def round(x: ArrayLike, decimals: int = 0, out: None = None) -> Array:
     """Round to `decimals` places (half to even, as numpy); zero gradient."""
     _no_out(out, "round")
     if decimals == 0:
@@ -98,14 +103,14 @@ def round(x, decimals=0, out=None):
 around = round
 
 
-def square(x):
+def square(x: ArrayLike) -> Array:
     x = asarray(x)
     if get_aval(x).dtype == bool:  # numpy's square has no boolean loop: int8
         x = cast(x, np.dtype(np.int8))
     return multiply(x, x)
 
 
-def reciprocal(x):
+def reciprocal(x: ArrayLike) -> Array:
     return divide(1.0, x)
 
 
@@ -116,7 +121,7 @@ def _binary(prim_fn, name, doc, inexact=False, small_float=False):
     else:
         prepare = promote_inexact if inexact else promote
 
-    def f(x, y):
+    def f(x: ArrayLike, y: ArrayLike) -> Array:
         return prim_fn(*prepare(x, y))
     f.__name__ = f.__qualname__ = name
     f.__doc__ = doc
@@ -144,7 +149,7 @@ bitwise_or = _binary(lax.bitwise_or, "bitwise_or", "Elementwise x | y.")
 bitwise_xor = _binary(lax.bitwise_xor, "bitwise_xor", "Elementwise x ^ y.")
 
 
-def invert(x):
+def invert(x: ArrayLike) -> Array:
     return lax.bitwise_not(asarray(x))
 
 
@@ -156,23 +161,23 @@ def _as_bool(x):
     return x if get_aval(x).dtype == np.bool_ else not_equal(x, 0)
 
 
-def logical_and(x, y):
+def logical_and(x: ArrayLike, y: ArrayLike) -> Array:
     return lax.bitwise_and(*promote(_as_bool(x), _as_bool(y)))
 
 
-def logical_or(x, y):
+def logical_or(x: ArrayLike, y: ArrayLike) -> Array:
     return lax.bitwise_or(*promote(_as_bool(x), _as_bool(y)))
 
 
-def logical_xor(x, y):
+def logical_xor(x: ArrayLike, y: ArrayLike) -> Array:
     return lax.bitwise_xor(*promote(_as_bool(x), _as_bool(y)))
 
 
-def logical_not(x):
+def logical_not(x: ArrayLike) -> Array:
     return lax.bitwise_not(_as_bool(x))
 
 
-def floor_divide(x, y):
+def floor_divide(x: ArrayLike, y: ArrayLike) -> Array:
     """x // y (zero gradient: the result is piecewise constant). Integers are divided exactly
     (rounding down), and by zero give 0, as numpy."""
     x, y = (asarray(v) for v in promote(x, y))
@@ -187,7 +192,7 @@ def floor_divide(x, y):
     return lax.sub(q, lax.convert_element_type(down, get_aval(q).dtype))
 
 
-def mod(x, y):
+def mod(x: ArrayLike, y: ArrayLike) -> Array:
     """x % y with the sign of y, as numpy: x - floor(x / y) * y (integers: 0 where y == 0)."""
     x, y = (asarray(v) for v in promote(x, y))
     _no_complex("remainder", x)
@@ -224,7 +229,7 @@ def _real_inexact(x, name):
     return x
 
 
-def power(x, y):
+def power(x: ArrayLike, y: ArrayLike) -> Array:
     """x ** y. A Python int exponent uses integer_pow (exact, and finite gradients at x == 0)."""
     if type(y) is int and not isinstance(x, (int, float)):
         x = asarray(x)
@@ -235,7 +240,14 @@ def power(x, y):
     return lax.pow(x, y)
 
 
-def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
+@overload
+def where(condition: ArrayLike, x: None = None, y: None = None, /, *, size: int | None = None,
+          fill_value: ArrayLike | None = None) -> tuple[Array, ...]: ...
+@overload
+def where(condition: ArrayLike, x: ArrayLike, y: ArrayLike, /, *, size: int | None = None,
+          fill_value: ArrayLike | None = None) -> Array: ...
+def where(condition: ArrayLike, x: ArrayLike | None = None, y: ArrayLike | None = None, /, *,
+        size: int | None = None, fill_value: ArrayLike | None = None) -> Array | tuple[Array, ...]:
     """Elementwise choice: x where condition, else y (both branches are evaluated; see README on
     NaN gradients of the untaken branch). With the condition only: nonzero(condition), whose
     shape depends on values (see nonzero for `size=`/`fill_value=`)."""
@@ -251,7 +263,8 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
 _NO_VALUE = object()
 
 
-def clip(a, a_min=_NO_VALUE, a_max=_NO_VALUE, out=None, *, min=None, max=None):
+def clip(a: ArrayLike, a_min: Any = _NO_VALUE, a_max: Any = _NO_VALUE, out: None = None, *,
+        min: ArrayLike | None = None, max: ArrayLike | None = None) -> Array:
     """Limit values to [a_min, a_max] (numpy 2 also names them min/max); the gradient is zero
     outside the interval."""
     _no_out(out, "clip")
@@ -265,7 +278,7 @@ def clip(a, a_min=_NO_VALUE, a_max=_NO_VALUE, out=None, *, min=None, max=None):
     return out
 
 
-def logaddexp(x, y):
+def logaddexp(x: ArrayLike, y: ArrayLike) -> Array:
     """log(exp(x) + exp(y)) without overflow or underflow: max(x, y) + log1p(exp(-|x - y|));
     where x - y is undefined (both infinite with one sign, or a NaN) the result is x + y, so
     logaddexp(-inf, -inf) is -inf and logaddexp(inf, inf) inf, as numpy."""
@@ -276,7 +289,7 @@ def logaddexp(x, y):
     return where(isnan(d), add(x, y), out)
 
 
-def hypot(x, y):
+def hypot(x: ArrayLike, y: ArrayLike) -> Array:
     """sqrt(x**2 + y**2) without overflow or underflow: the larger magnitude times
     sqrt(1 + (smaller / larger)**2); inf where either is infinite, as numpy."""
     x, y = promote_inexact(x, y, small_float=True)
@@ -289,15 +302,15 @@ def hypot(x, y):
     return where(logical_or(isinf(a), isinf(b)), np.inf, out)
 
 
-def deg2rad(x):
+def deg2rad(x: ArrayLike) -> Array:
     return multiply(_real_inexact(x, "deg2rad"), np.pi / 180.0)
 
 
-def rad2deg(x):
+def rad2deg(x: ArrayLike) -> Array:
     return multiply(_real_inexact(x, "rad2deg"), 180.0 / np.pi)
 
 
-def sinc(x):
+def sinc(x: ArrayLike) -> Array:
     """sin(pi x) / (pi x), with sinc(0) = 1; every derivative is exact at 0 too (there the
     value comes from the Maclaurin series of sin(u)/u, whose JVP is the next term), so
     grad(grad(sinc))(0.) is -pi**2/3, as JAX."""
@@ -353,7 +366,7 @@ def _is_inexact(x):
 
 def _float_only(prim_fn, name, doc):
     """A function of floats whose integer inputs are promoted to float64 first."""
-    def f(x, /, out=None):
+    def f(x: ArrayLike, /, out: None = None) -> Array:
         _no_out(out, name)
         if fast_key(x) not in FLOAT_KEYS:
             x, = promote_inexact(asarray(x), small_float=True)
@@ -376,7 +389,7 @@ cbrt = _float_only(_lx.cbrt, "cbrt", "Elementwise cube root.")
 spacing = _float_only(_lx.spacing, "spacing", "Distance to the nearest adjacent float.")
 
 
-def isnan(x, /):
+def isnan(x: ArrayLike, /) -> Array:
     """Elementwise test for NaN (False for integers)."""
     x = asarray(x)
     if not _is_inexact(x):
@@ -388,7 +401,7 @@ def _falses(x):
     return lax.broadcast_to(np.zeros((), bool), get_aval(x).shape)
 
 
-def isinf(x, /):
+def isinf(x: ArrayLike, /) -> Array:
     x = asarray(x)
     if not _is_inexact(x):
         return _falses(x)
@@ -403,19 +416,19 @@ def _no_complex(name, x):
                          "fnp.real(x) or fnp.imag(x).")
 
 
-def isposinf(x, /, out=None):
+def isposinf(x: ArrayLike, /, out: None = None) -> Array:
     x = asarray(x)
     _no_complex("isposinf", x)
     return lax.eq(x, np.asarray(np.inf, get_aval(x).dtype)) if _is_inexact(x) else _falses(x)
 
 
-def isneginf(x, /, out=None):
+def isneginf(x: ArrayLike, /, out: None = None) -> Array:
     x = asarray(x)
     _no_complex("isneginf", x)
     return lax.eq(x, np.asarray(-np.inf, get_aval(x).dtype)) if _is_inexact(x) else _falses(x)
 
 
-def signbit(x, /):
+def signbit(x: ArrayLike, /) -> Array:
     x = asarray(x)
     if not _is_inexact(x):
         return lax.lt(x, np.zeros((), get_aval(x).dtype)) if get_aval(x).dtype != np.bool_ \
@@ -423,7 +436,7 @@ def signbit(x, /):
     return _lx.signbit(x)
 
 
-def trunc(x, /):
+def trunc(x: ArrayLike, /) -> Array:
     """Round toward zero (zero gradient)."""
     x = asarray(x)
     return _lx.trunc(x) if _is_inexact(x) else x
@@ -432,22 +445,22 @@ def trunc(x, /):
 fix = trunc
 
 
-def rint(x, /):
+def rint(x: ArrayLike, /) -> Array:
     """Round to the nearest integer, half to even (zero gradient)."""
     x, = promote_inexact(asarray(x), small_float=True)
     return lax.round(x)
 
 
-def fabs(x, /):
+def fabs(x: ArrayLike, /) -> Array:
     x = _real_inexact(x, "fabs")
     return lax.abs(x)
 
 
-def nextafter(x1, x2, /):
+def nextafter(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     return _lx.nextafter(*promote_inexact(x1, x2, small_float=True))
 
 
-def copysign(x1, x2, /):
+def copysign(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """|x1| with the sign of x2 (the gradient in x1 is +-1, in x2 zero)."""
     return _lx.copysign(*promote_inexact(x1, x2, small_float=True))
 
@@ -459,37 +472,37 @@ def _integers(name, x1, x2):
     return x1, x2
 
 
-def gcd(x1, x2, /):
+def gcd(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     return _lx.gcd(*_integers("gcd", x1, x2))
 
 
-def lcm(x1, x2, /):
+def lcm(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     return _lx.lcm(*_integers("lcm", x1, x2))
 
 
-def left_shift(x1, x2, /):
+def left_shift(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     return _lx.shift_left(*_integers("left_shift", x1, x2))
 
 
-def right_shift(x1, x2, /):
+def right_shift(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     return _lx.shift_right(*_integers("right_shift", x1, x2))
 
 
 bitwise_left_shift, bitwise_right_shift, bitwise_invert = left_shift, right_shift, invert
 
 
-def bitwise_count(x, /):
+def bitwise_count(x: ArrayLike, /) -> Array:
     return _lx.population_count(asarray(x))
 
 
-def frexp(x, /):
+def frexp(x: ArrayLike, /) -> tuple[Array, Array]:
     """(mantissa, exponent) with x = mantissa * 2**exponent; the mantissa's gradient is 2**-e."""
     x = _real_inexact(x, "frexp")
     e = _lx.frexp_exponent(x)
     return ldexp(x, negative(e)), e
 
 
-def ldexp(x1, x2, /):
+def ldexp(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """x1 * 2**x2 for integer x2 (computed as a product with an exact power of two)."""
     x1 = _real_inexact(x1, "ldexp")
     x2 = asarray(x2)
@@ -501,7 +514,7 @@ def ldexp(x1, x2, /):
     return multiply(x1, _lx.exp2(cast(x2, dtype)))
 
 
-def modf(x, /):
+def modf(x: ArrayLike, /) -> tuple[Array, Array]:
     """(fractional part, integral part), both with x's sign (modf(+-inf) is (+-0, +-inf))."""
     x = _real_inexact(x, "modf")
     i = _lx.trunc(x)
@@ -509,11 +522,11 @@ def modf(x, /):
     return _lx.copysign(subtract(finite, _lx.trunc(finite)), x), i
 
 
-def divmod(x1, x2, /):
+def divmod(x1: ArrayLike, x2: ArrayLike, /) -> tuple[Array, Array]:
     return floor_divide(x1, x2), mod(x1, x2)
 
 
-def heaviside(x1, x2, /):
+def heaviside(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0."""
     x1, x2 = promote_inexact(x1, x2, small_float=True)
     _no_complex("heaviside", x1)
@@ -522,7 +535,7 @@ def heaviside(x1, x2, /):
     return where(lax.lt(x1, zero), zero, where(lax.gt(x1, zero), one, x2))
 
 
-def fmax(x1, x2, /):
+def fmax(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """Elementwise maximum ignoring NaNs (NaN only where both are)."""
     x1, x2 = promote(x1, x2)
     if not _is_inexact(x1):
@@ -530,14 +543,14 @@ def fmax(x1, x2, /):
     return where(isnan(x2), x1, where(isnan(x1), x2, maximum(x1, x2)))
 
 
-def fmin(x1, x2, /):
+def fmin(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     x1, x2 = promote(x1, x2)
     if not _is_inexact(x1):
         return minimum(x1, x2)
     return where(isnan(x2), x1, where(isnan(x1), x2, minimum(x1, x2)))
 
 
-def float_power(x1, x2, /):
+def float_power(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """x1 ** x2 computed in float64 (or complex128) at least, as numpy."""
     x1, x2 = promote_inexact(x1, x2)
     if get_aval(x1).dtype.kind == "f" and get_aval(x1).dtype != np.float64:
@@ -545,7 +558,7 @@ def float_power(x1, x2, /):
     return lax.pow(x1, x2)
 
 
-def logaddexp2(x1, x2, /):
+def logaddexp2(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """log2(2**x1 + 2**x2) without overflow."""
     x1, x2 = promote_inexact(x1, x2, small_float=True)
     _no_complex("logaddexp2", x1)
@@ -553,7 +566,7 @@ def logaddexp2(x1, x2, /):
     return divide(logaddexp(multiply(x1, ln2), multiply(x2, ln2)), ln2)
 
 
-def i0(x):
+def i0(x: ArrayLike) -> Array:
     """The modified Bessel function of the first kind, order 0 (numpy.i0)."""
     x, = promote_inexact(asarray(x))
     return _lx.bessel_i(x, 0)
@@ -566,7 +579,7 @@ def _is_complex(x):
     return get_aval(x).dtype.kind == "c"
 
 
-def real(val, /):
+def real(val: ArrayLike, /) -> Array:
     """The real part (the value itself for real dtypes); float64 for complex128, as numpy."""
     x = asarray(val)
     if _is_complex(x):
@@ -574,7 +587,7 @@ def real(val, /):
     return _itself(x)
 
 
-def imag(val, /):
+def imag(val: ArrayLike, /) -> Array:
     """The imaginary part (zeros for real dtypes)."""
     x = asarray(val)
     if _is_complex(x):
@@ -582,7 +595,7 @@ def imag(val, /):
     return lax.broadcast_to(np.zeros((), get_aval(x).dtype), get_aval(x).shape)
 
 
-def conjugate(x, /):
+def conjugate(x: ArrayLike, /) -> Array:
     """The complex conjugate (the value itself for real dtypes)."""
     x = asarray(x)
     if get_aval(x).dtype == bool:  # numpy's conjugate has no boolean loop: int8
@@ -593,7 +606,7 @@ def conjugate(x, /):
 conj = conjugate
 
 
-def angle(z, deg=False):
+def angle(z: ArrayLike, deg: bool = False) -> Array:
     """The argument of z, arctan2(imag(z), real(z)) (0 or pi for reals, with a zero gradient)."""
     x = asarray(z)
     if _is_complex(x):
@@ -606,21 +619,22 @@ def angle(z, deg=False):
     return rad2deg(out) if deg else out
 
 
-def iscomplex(x):
+def iscomplex(x: ArrayLike) -> Array:
     x = asarray(x)
     if get_aval(x).dtype.kind == "c":
         return not_equal(imag(x), 0)
     return _falses(x)
 
 
-def isreal(x):
+def isreal(x: ArrayLike) -> Array:
     x = asarray(x)
     if get_aval(x).dtype.kind == "c":
         return equal(imag(x), 0)
     return lax.broadcast_to(np.ones((), bool), get_aval(x).shape)
 
 
-def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+def nan_to_num(x: ArrayLike, copy: bool = True, nan: ArrayLike = 0.0, posinf: ArrayLike | None = None,
+        neginf: ArrayLike | None = None) -> Array:
     """NaN -> `nan`, +-inf -> `posinf`/`neginf` (default the largest finite magnitudes); the
     gradient is 1 at finite entries and 0 at the replaced ones."""
     x = asarray(x)
@@ -640,3 +654,361 @@ acos, acosh, asin, asinh, atan, atanh, atan2 = (
     arccos, arccosh, arcsin, arcsinh, arctan, arctanh, arctan2)
 pow = power
 __all__ += ["acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "pow"]
+
+# doctested examples of the functions the factories above build (their docstrings are made
+# there); each is appended to its function's docstring
+_EXAMPLES = {
+    "absolute": """>>> import fungrad.numpy as fnp
+>>> fnp.absolute(fnp.array([-1.5, 2.0]))
+array([1.5, 2. ])""",
+    "add": """>>> import fungrad.numpy as fnp
+>>> fnp.add(fnp.array([1, 2]), 10)
+array([11, 12])""",
+    "angle": """>>> import fungrad.numpy as fnp
+>>> fnp.angle(fnp.array([1.0, 1j]), deg=True)
+array([ 0., 90.])""",
+    "arccos": """>>> import fungrad.numpy as fnp
+>>> fnp.arccos(fnp.array([1.0]))
+array([0.])""",
+    "arccosh": """>>> import fungrad.numpy as fnp
+>>> fnp.arccosh(fnp.array([1.0]))
+array([0.])""",
+    "arcsin": """>>> import fungrad.numpy as fnp
+>>> fnp.arcsin(fnp.array([0.0]))
+array([0.])""",
+    "arcsinh": """>>> import fungrad.numpy as fnp
+>>> fnp.arcsinh(fnp.array([0.0]))
+array([0.])""",
+    "arctan": """>>> import fungrad.numpy as fnp
+>>> fnp.arctan(fnp.array([0.0]))
+array([0.])""",
+    "arctan2": """>>> import fungrad.numpy as fnp
+>>> fnp.arctan2(fnp.array([1.0, 0.0]), fnp.array([0.0, 1.0])) / fnp.pi
+array([0.5, 0. ])""",
+    "arctanh": """>>> import fungrad.numpy as fnp
+>>> fnp.arctanh(fnp.array([0.0]))
+array([0.])""",
+    "round": """>>> import fungrad.numpy as fnp
+>>> fnp.round(fnp.array([1.25, 2.5, -0.5]), 1)
+array([ 1.2,  2.5, -0.5])
+>>> fnp.round(fnp.array([0.5, 1.5, 2.5]))
+array([0., 2., 2.])""",
+    "bitwise_and": """>>> import fungrad.numpy as fnp
+>>> fnp.bitwise_and(fnp.array([12]), fnp.array([10]))
+array([8])""",
+    "bitwise_count": """The number of 1 bits in |x| (numpy.bitwise_count).
+
+>>> import fungrad.numpy as fnp
+>>> fnp.bitwise_count(fnp.array([0, 7, 255]))
+array([0, 3, 8], dtype=uint8)""",
+    "invert": """Elementwise bitwise NOT (logical NOT for booleans).
+
+>>> import fungrad.numpy as fnp
+>>> fnp.invert(fnp.array([0, 5]))
+array([-1, -6])
+>>> fnp.invert(fnp.array([True, False]))
+array([False,  True])""",
+    "left_shift": """Elementwise x1 << x2.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.left_shift(fnp.array([1, 3]), 2)
+array([ 4, 12])""",
+    "bitwise_or": """>>> import fungrad.numpy as fnp
+>>> fnp.bitwise_or(fnp.array([12]), fnp.array([10]))
+array([14])""",
+    "right_shift": """Elementwise x1 >> x2.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.right_shift(fnp.array([8, 7]), 1)
+array([4, 3])""",
+    "bitwise_xor": """>>> import fungrad.numpy as fnp
+>>> fnp.bitwise_xor(fnp.array([12]), fnp.array([10]))
+array([6])""",
+    "cbrt": """>>> import fungrad.numpy as fnp
+>>> fnp.cbrt(fnp.array([8.0, -27.0]))
+array([ 2., -3.])""",
+    "ceil": """>>> import fungrad.numpy as fnp
+>>> fnp.ceil(fnp.array([-1.5, 1.2]))
+array([-1.,  2.])""",
+    "clip": """>>> import fungrad.numpy as fnp
+>>> fnp.clip(fnp.array([-2, 0, 5]), 0, 3)
+array([0, 0, 3])""",
+    "conjugate": """>>> import fungrad.numpy as fnp
+>>> fnp.conjugate(fnp.array([1 + 2j]))
+array([1.-2.j])""",
+    "copysign": """>>> import fungrad.numpy as fnp
+>>> fnp.copysign(fnp.array([1.0, 2.0]), fnp.array([-1.0, 1.0]))
+array([-1.,  2.])""",
+    "cos": """>>> import fungrad.numpy as fnp
+>>> fnp.cos(fnp.array([0.0, fnp.pi]))
+array([ 1., -1.])""",
+    "cosh": """>>> import fungrad.numpy as fnp
+>>> fnp.cosh(fnp.array([0.0]))
+array([1.])""",
+    "deg2rad": """Degrees to radians, elementwise.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.deg2rad(fnp.array([180.0])) / fnp.pi
+array([1.])""",
+    "rad2deg": """Radians to degrees, elementwise.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.rad2deg(fnp.array([fnp.pi]))
+array([180.])""",
+    "divide": """>>> import fungrad.numpy as fnp
+>>> fnp.divide(fnp.array([1, 3]), 2)
+array([0.5, 1.5])""",
+    "divmod": """(floor_divide(x1, x2), mod(x1, x2)) together.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.divmod(fnp.array([7, -7]), 2)
+(array([ 3, -4]), array([1, 1]))""",
+    "equal": """>>> import fungrad.numpy as fnp
+>>> fnp.equal(fnp.array([1, 2]), fnp.array([1, 3]))
+array([ True, False])""",
+    "exp": """>>> import fungrad.numpy as fnp
+>>> fnp.exp(fnp.array([0.0]))
+array([1.])""",
+    "exp2": """>>> import fungrad.numpy as fnp
+>>> fnp.exp2(fnp.array([0.0, 3.0]))
+array([1., 8.])""",
+    "expm1": """>>> import fungrad.numpy as fnp
+>>> fnp.expm1(fnp.array([0.0]))
+array([0.])""",
+    "fabs": """Elementwise |x| as a float.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.fabs(fnp.array([-1, 2]))
+array([1., 2.])""",
+    "trunc": """>>> import fungrad.numpy as fnp
+>>> fnp.trunc(fnp.array([-1.7, 1.7]))
+array([-1.,  1.])""",
+    "float_power": """>>> import fungrad.numpy as fnp
+>>> fnp.float_power(fnp.array([2, 3]), 2)
+array([4., 9.])""",
+    "floor": """>>> import fungrad.numpy as fnp
+>>> fnp.floor(fnp.array([-1.5, 1.7]))
+array([-2.,  1.])""",
+    "floor_divide": """>>> import fungrad.numpy as fnp
+>>> fnp.floor_divide(fnp.array([7, -7]), 2)
+array([ 3, -4])""",
+    "fmax": """>>> import fungrad.numpy as fnp
+>>> fnp.fmax(fnp.array([1.0, fnp.nan]), fnp.array([2.0, 0.0]))
+array([2., 0.])""",
+    "fmin": """Elementwise minimum ignoring NaNs (NaN only where both are NaN).
+
+>>> import fungrad.numpy as fnp
+>>> fnp.fmin(fnp.array([1.0, fnp.nan]), fnp.array([2.0, 0.0]))
+array([1., 0.])""",
+    "fmod": """>>> import fungrad.numpy as fnp
+>>> fnp.fmod(fnp.array([7, -7]), 3)
+array([ 1, -1])""",
+    "frexp": """>>> import fungrad.numpy as fnp
+>>> fnp.frexp(fnp.array([8.0, 0.5]))
+(array([0.5, 0.5]), array([4, 0], dtype=int32))""",
+    "gcd": """Elementwise greatest common divisor of integers.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.gcd(fnp.array([12, 18]), 8)
+array([4, 2])""",
+    "greater": """>>> import fungrad.numpy as fnp
+>>> fnp.greater(fnp.array([1, 3]), 2)
+array([False,  True])""",
+    "greater_equal": """>>> import fungrad.numpy as fnp
+>>> fnp.greater_equal(fnp.array([1, 2]), 2)
+array([False,  True])""",
+    "heaviside": """>>> import fungrad.numpy as fnp
+>>> fnp.heaviside(fnp.array([-1.0, 0.0, 2.0]), 0.5)
+array([0. , 0.5, 1. ])""",
+    "hypot": """>>> import fungrad.numpy as fnp
+>>> fnp.hypot(fnp.array([3.0]), fnp.array([4.0]))
+array([5.])""",
+    "i0": """>>> import fungrad.numpy as fnp
+>>> fnp.i0(fnp.array([0.0]))
+array([1.])""",
+    "imag": """>>> import fungrad.numpy as fnp
+>>> fnp.imag(fnp.array([1 + 2j, 3.0]))
+array([2., 0.])""",
+    "iscomplex": """Elementwise: True where the imaginary part is nonzero.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.iscomplex(fnp.array([1 + 1j, 1 + 0j]))
+array([ True, False])""",
+    "isfinite": """>>> import fungrad.numpy as fnp
+>>> fnp.isfinite(fnp.array([1.0, fnp.inf, fnp.nan]))
+array([ True, False, False])""",
+    "isinf": """Elementwise test for positive or negative infinity.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.isinf(fnp.array([1.0, -fnp.inf, fnp.nan]))
+array([False,  True, False])""",
+    "isnan": """>>> import fungrad.numpy as fnp
+>>> fnp.isnan(fnp.array([1.0, fnp.nan]))
+array([False,  True])""",
+    "isneginf": """Elementwise test for negative infinity.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.isneginf(fnp.array([-fnp.inf, fnp.inf]))
+array([ True, False])""",
+    "isposinf": """Elementwise test for positive infinity.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.isposinf(fnp.array([-fnp.inf, fnp.inf]))
+array([False,  True])""",
+    "isreal": """Elementwise: True where the imaginary part is zero.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.isreal(fnp.array([1 + 1j, 1 + 0j]))
+array([False,  True])""",
+    "lcm": """Elementwise least common multiple of integers.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.lcm(fnp.array([4, 6]), 10)
+array([20, 30])""",
+    "ldexp": """>>> import fungrad.numpy as fnp
+>>> fnp.ldexp(fnp.array([1.0, 3.0]), fnp.array([3, 1]))
+array([8., 6.])""",
+    "less": """>>> import fungrad.numpy as fnp
+>>> fnp.less(fnp.array([1, 3]), 2)
+array([ True, False])""",
+    "less_equal": """>>> import fungrad.numpy as fnp
+>>> fnp.less_equal(fnp.array([1, 2]), 2)
+array([ True,  True])""",
+    "log": """>>> import fungrad.numpy as fnp
+>>> fnp.log(fnp.array([1.0]))
+array([0.])""",
+    "log10": """>>> import fungrad.numpy as fnp
+>>> fnp.log10(fnp.array([1.0, 100.0]))
+array([0., 2.])""",
+    "log1p": """>>> import fungrad.numpy as fnp
+>>> fnp.log1p(fnp.array([0.0]))
+array([0.])""",
+    "log2": """>>> import fungrad.numpy as fnp
+>>> fnp.log2(fnp.array([1.0, 8.0]))
+array([0., 3.])""",
+    "logaddexp": """>>> import fungrad.numpy as fnp
+>>> fnp.logaddexp(fnp.array([0.0]), fnp.array([0.0])) == fnp.log(2.0)
+array([ True])""",
+    "logaddexp2": """>>> import fungrad.numpy as fnp
+>>> fnp.logaddexp2(fnp.array([1.0]), fnp.array([1.0]))
+array([2.])""",
+    "logical_and": """Elementwise truth of x1 and x2.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.logical_and(fnp.array([True, True]), fnp.array([True, False]))
+array([ True, False])""",
+    "logical_not": """Elementwise truth of not x.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.logical_not(fnp.array([0, 2]))
+array([ True, False])""",
+    "logical_or": """Elementwise truth of x1 or x2.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.logical_or(fnp.array([True, False]), fnp.array([False, False]))
+array([ True, False])""",
+    "logical_xor": """Elementwise truth of x1 xor x2.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.logical_xor(fnp.array([True, True]), fnp.array([True, False]))
+array([False,  True])""",
+    "maximum": """>>> import fungrad.numpy as fnp
+>>> fnp.maximum(fnp.array([1, 5]), fnp.array([3, 2]))
+array([3, 5])""",
+    "minimum": """>>> import fungrad.numpy as fnp
+>>> fnp.minimum(fnp.array([1, 5]), fnp.array([3, 2]))
+array([1, 2])""",
+    "mod": """>>> import fungrad.numpy as fnp
+>>> fnp.mod(fnp.array([7, -7]), 3)
+array([1, 2])""",
+    "modf": """>>> import fungrad.numpy as fnp
+>>> fnp.modf(fnp.array([1.5, -2.25]))
+(array([ 0.5 , -0.25]), array([ 1., -2.]))""",
+    "multiply": """>>> import fungrad.numpy as fnp
+>>> fnp.multiply(fnp.array([1, 2]), fnp.array([3, 4]))
+array([3, 8])""",
+    "nan_to_num": """>>> import fungrad.numpy as fnp
+>>> fnp.nan_to_num(fnp.array([fnp.nan, 1.0]))
+array([0., 1.])
+>>> fnp.nan_to_num(fnp.array([fnp.inf]), posinf=9.0)
+array([9.])""",
+    "negative": """>>> import fungrad.numpy as fnp
+>>> fnp.negative(fnp.array([1, -2]))
+array([-1,  2])""",
+    "nextafter": """The next float after x1 towards x2, elementwise.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.nextafter(fnp.array([1.0]), 2.0) > 1.0
+array([ True])""",
+    "not_equal": """>>> import fungrad.numpy as fnp
+>>> fnp.not_equal(fnp.array([1, 2]), fnp.array([1, 3]))
+array([False,  True])""",
+    "positive": """Elementwise +x (a copy).
+
+>>> import fungrad.numpy as fnp
+>>> fnp.positive(fnp.array([-1, 2]))
+array([-1,  2])""",
+    "power": """>>> import fungrad.numpy as fnp
+>>> fnp.power(fnp.array([2, 3]), 2)
+array([4, 9])
+>>> fnp.power(fnp.array([4.0]), 0.5)
+array([2.])""",
+    "real": """>>> import fungrad.numpy as fnp
+>>> fnp.real(fnp.array([1 + 2j, 3.0]))
+array([1., 3.])""",
+    "reciprocal": """Elementwise 1 / x.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.reciprocal(fnp.array([2.0, 4.0]))
+array([0.5 , 0.25])""",
+    "rint": """>>> import fungrad.numpy as fnp
+>>> fnp.rint(fnp.array([0.5, 1.5, 2.7]))
+array([0., 2., 3.])""",
+    "sign": """>>> import fungrad.numpy as fnp
+>>> fnp.sign(fnp.array([-2.0, 0.0, 3.0]))
+array([-1.,  0.,  1.])""",
+    "signbit": """Elementwise: True where the sign bit is set (also for -0.0).
+
+>>> import fungrad.numpy as fnp
+>>> fnp.signbit(fnp.array([-1.0, 0.0, -0.0]))
+array([ True, False,  True])""",
+    "sin": """>>> import fungrad.numpy as fnp
+>>> fnp.sin(fnp.array([0.0, fnp.pi / 2]))
+array([0., 1.])""",
+    "sinc": """>>> import fungrad.numpy as fnp
+>>> fnp.sinc(fnp.array([0.0, 1.0])) == fnp.array([1.0, 0.0])
+array([ True, False])""",
+    "sinh": """>>> import fungrad.numpy as fnp
+>>> fnp.sinh(fnp.array([0.0]))
+array([0.])""",
+    "spacing": """>>> import fungrad.numpy as fnp
+>>> fnp.spacing(fnp.array([1.0])) == fnp.finfo(fnp.float64).eps
+array([ True])""",
+    "sqrt": """>>> import fungrad.numpy as fnp
+>>> fnp.sqrt(fnp.array([4.0, 9.0]))
+array([2., 3.])""",
+    "square": """Elementwise x * x.
+
+>>> import fungrad.numpy as fnp
+>>> fnp.square(fnp.array([2, -3]))
+array([4, 9])""",
+    "subtract": """>>> import fungrad.numpy as fnp
+>>> fnp.subtract(fnp.array([5, 6]), 1)
+array([4, 5])""",
+    "tan": """>>> import fungrad.numpy as fnp
+>>> fnp.tan(fnp.array([0.0]))
+array([0.])""",
+    "tanh": """>>> import fungrad.numpy as fnp
+>>> fnp.tanh(fnp.array([0.0]))
+array([0.])""",
+    "where": """>>> import fungrad.numpy as fnp
+>>> x = fnp.array([1, -2, 3])
+>>> fnp.where(x > 0, x, 0)
+array([1, 0, 3])
+>>> fnp.where(x > 0)
+(array([0, 2]),)""",
+}
+for _name, _example in _EXAMPLES.items():
+    _fn = globals()[_name]
+    _fn.__doc__ = (_fn.__doc__ + "\n\n" if _fn.__doc__ else "") + _example
+del _name, _example, _fn
