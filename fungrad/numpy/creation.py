@@ -80,7 +80,7 @@ def astype(x: ArrayLike, dtype: DTypeLike, /, *, copy: bool = False) -> Array:
     array([ 1, -1], dtype=int32)
     """
     out = cast(asarray(x), np.dtype(dtype))
-    return out if isinstance(out, Tracer) else as_array(out)
+    return out if isinstance(out, Tracer) else as_array(out)  # type: ignore[return-value]
 
 
 def copy(a: ArrayLike, order: str = "K", subok: bool = False) -> Array:
@@ -165,7 +165,7 @@ def from_dlpack(x, /, *, device=None, copy=None):
 
 
 fromfile.__doc__, from_dlpack.__doc__ = _doc(np.fromfile), _doc(np.from_dlpack)
-fromfile.__wrapped__, from_dlpack.__wrapped__ = np.fromfile, np.from_dlpack
+fromfile.__wrapped__, from_dlpack.__wrapped__ = np.fromfile, np.from_dlpack  # type: ignore[attr-defined]
 indices = _fresh(np.indices)
 mgrid, ogrid = _Grid(np.mgrid), _Grid(np.ogrid)
 bartlett, blackman, hamming, hanning, kaiser = map(_fresh, (np.bartlett, np.blackman, np.hamming,

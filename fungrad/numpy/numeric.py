@@ -211,7 +211,8 @@ def histogram_bin_edges(a: ArrayLike, bins: int | ArrayLike | str = 10,
     """
     a = ravel(asarray(a))
     edges = _bin_edges(a, bins, range, weights)
-    return edges if isinstance(edges, Tracer) else as_array(edges)  # numpy's, or `bins` itself
+    # numpy's, or `bins` itself; Array names numpy.ndarray, a Tracer under a transform
+    return edges if isinstance(edges, Tracer) else as_array(edges)  # type: ignore[return-value]
 
 
 def _bin_index(a, edges):
