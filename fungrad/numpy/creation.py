@@ -107,10 +107,38 @@ def _dtype_of(a, dtype):
     return get_aval(a).dtype if isinstance(a, Tracer) else numeric_array(a).dtype
 
 
-def _doc(np_fn):
-    # numpy's docstring would bring numpy's doctests (run against fungrad.numpy's module)
-    return (f"numpy.{np_fn.__name__}, returning a read-only fungrad.Array; see numpy's "
+# one doctested example per wrapper (numpy's docstrings would bring numpy's doctests, which
+# run against numpy's module and print numpy's reprs)
+_EXAMPLES = {
+    "zeros": ("fnp.zeros(3)", "array([0., 0., 0.])"),
+    "ones": ("fnp.ones((2,), dtype=fnp.int32)", "array([1, 1], dtype=int32)"),
+    "empty": ("fnp.empty(2)  # zero-filled: programs stay deterministic", "array([0., 0.])"),
+    "eye": ("fnp.eye(2)", "array([[1., 0.],\n       [0., 1.]])"),
+    "identity": ("fnp.identity(2)", "array([[1., 0.],\n       [0., 1.]])"),
+    "arange": ("fnp.arange(4)", "array([0, 1, 2, 3])"),
+    "fromiter": ("fnp.fromiter(range(3), dtype=float)", "array([0., 1., 2.])"),
+    "fromstring": ("fnp.fromstring('1 2', dtype=int, sep=' ')", "array([1, 2])"),
+    "frombuffer": ("fnp.frombuffer(b'\\x01\\x02', dtype=fnp.uint8)", "array([1, 2], dtype=uint8)"),
+    "fromfile": ("fnp.fromfile(42)", "Traceback (most recent call last):\n"
+                 "TypeError: fromfile: file must be a path (str, bytes or os.PathLike) or an open "
+                 "file object, got int. Fix: pass a file name."),
+    "from_dlpack": ("fnp.from_dlpack(fnp.arange(3))", "array([0, 1, 2])"),
+    "indices": ("fnp.indices((2,))", "array([[0, 1]])"),
+    "bartlett": ("fnp.bartlett(3)", "array([0., 1., 0.])"),
+    "blackman": ("fnp.blackman(3).round(6) + 0.0", "array([0., 1., 0.])"),
+    "hamming": ("fnp.hamming(3)", "array([0.08, 1.  , 0.08])"),
+    "hanning": ("fnp.hanning(3)", "array([0., 1., 0.])"),
+    "kaiser": ("fnp.kaiser(3, 5.0).round(6)", "array([0.036711, 1.      , 0.036711])"),
+    "tri": ("fnp.tri(2)", "array([[1., 0.],\n       [1., 1.]])"),
+}
+
+
+def _doc(np_fn, name=None):
+    name = name or np_fn.__name__
+    text = (f"numpy.{np_fn.__name__}, returning a read-only fungrad.Array; see numpy's "
             f"documentation of numpy.{np_fn.__name__} for the arguments.")
+    call, out = _EXAMPLES[name]
+    return f"{text}\n\n>>> import fungrad.numpy as fnp\n>>> {call}\n{out}\n"
 
 
 def _fresh(np_fn, convert=fresh):
@@ -141,6 +169,7 @@ zeros = _fresh(np.zeros)
 ones = _fresh(np.ones)
 empty = _fresh(np.zeros)  # never uninitialized: traced programs must be deterministic
 empty.__name__ = empty.__qualname__ = "empty"
+empty.__doc__ = _doc(np.zeros, "empty")
 eye = _fresh(np.eye)
 identity = _fresh(np.identity)
 arange = _fresh(np.arange)
