@@ -503,3 +503,69 @@ def test_scalar_boolean_index_on_an_array_value_as_numpy(idx):
     got = fnp.asarray(x)[idx]
     assert type(got) is Array and got.shape == x[idx].shape
     np.testing.assert_array_equal(got, x[idx])
+
+
+# ---- the operators' fast path (numpy's ufunc on two concrete operands) against fungrad.numpy's
+# functions, which compute through the primitives: same value, dtype, type, warnings and errors
+_OPERATOR_FUNCTIONS = {
+    "add": fnp.add, "sub": fnp.subtract, "mul": fnp.multiply, "truediv": fnp.divide,
+    "pow": fnp.power, "and": fnp.bitwise_and,
+    "or": fnp.bitwise_or, "xor": fnp.bitwise_xor, "lt": fnp.less, "le": fnp.less_equal,
+    "gt": fnp.greater, "ge": fnp.greater_equal, "eq": fnp.equal, "ne": fnp.not_equal,
+}
+_OPERAND_DTYPES = ["bool", "int8", "uint8", "int32", "int64", "uint64", "float16", "float32",
+                   "float64", "complex128"]
+
+
+def _operands(dtype):
+    if dtype == "bool":
+        return np.array([True, False, True, False])
+    if dtype.startswith(("int", "uint")):
+        lo = 0 if dtype.startswith("u") else -3
+        return np.array([lo, 0, 2, 7], dtype)
+    if dtype.startswith("complex"):
+        return np.array([1 + 2j, 0, -0.5j, np.nan], dtype)
+    return np.array([-1.5, 0.0, np.inf, np.nan], dtype)
+
+
+def _outcome(f):
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            out = f()
+        except Exception as e:  # noqa: BLE001 - the outcome compared is the exception's type
+            return ("raises", type(e).__mro__[1:3] if type(e).__module__.startswith("fungrad")
+                    else type(e)), ()
+    return out, tuple(sorted({str(w.category.__name__) for w in caught}))
+
+
+@pytest.mark.parametrize("op", sorted(_OPERATOR_FUNCTIONS))
+def test_operator_fast_path_equals_fungrad_numpy(op):
+    import operator
+    py_op = getattr(operator, {"and": "and_", "or": "or_"}.get(op, op))
+    fn = _OPERATOR_FUNCTIONS[op]
+    others = [(d, lambda d=d: fnp.asarray(_operands(d)[::-1].copy())) for d in _OPERAND_DTYPES]
+    others += [(d, lambda d=d: _operands(d)[::-1].copy()) for d in ("int64", "float32")]
+    others += [(repr(v), lambda v=v: v) for v in (True, 0, 3, -2, 2.5, 0.0, 1e300, 2**70)]
+    checked = 0
+    for da in _OPERAND_DTYPES:
+        x = fnp.asarray(_operands(da))
+        for name, make in others:
+            for reflected in (False, True):
+                y = make()
+                if reflected and not np.isscalar(y):
+                    continue  # an array on the left is its own left operand
+                fast = _outcome(lambda x=x, y=y, r=reflected: py_op(y, x) if r else py_op(x, y))
+                general = _outcome(lambda x=x, y=y, r=reflected: fn(y, x) if r else fn(x, y))
+                where = f"{op}: {da} with {name}{' (reflected)' if reflected else ''}"
+                (fv, fw), (gv, gw) = fast, general
+                if isinstance(gv, tuple) and gv and gv[0] == "raises":
+                    assert isinstance(fv, tuple) and fv[0] == "raises", where
+                    continue
+                assert type(fv) is fg.Array and type(gv) is fg.Array, where
+                assert fv.dtype == gv.dtype, where
+                np.testing.assert_array_equal(np.asarray(fv), np.asarray(gv), err_msg=where)
+                assert fw == gw, where
+                checked += 1
+    assert checked > 40

@@ -37,13 +37,52 @@ _BINARY = {
     "lshift": lambda x, y: ufuncs.multiply(x, ufuncs.power(2, y)),
     "rshift": lambda x, y: ufuncs.floor_divide(x, ufuncs.power(2, y)),
 }
-def _deferring(fn):
-    """An Array operator that, as numpy's own, gives way (NotImplemented) to an operand whose
-    type sets `__array_ufunc__ = None` (pytest.approx, array-likes that handle numpy operands)."""
+# The numpy ufunc that computes each operator of two concrete operands exactly as its
+# fungrad.numpy function does eagerly (NEP 50 promotion, numpy's warnings; checked operand by
+# operand, dtype pair by dtype pair, in tests/test_array.py). Not here: lshift/rshift
+# (fungrad.numpy's are multiplications), matmul, and floordiv/mod (fungrad.numpy's warn
+# differently from numpy's on zeros, infinities and integers).
+_NUMPY_UFUNC = {
+    "add": np.add, "sub": np.subtract, "mul": np.multiply, "truediv": np.true_divide,
+    "pow": np.power,
+    "and": np.bitwise_and, "or": np.bitwise_or, "xor": np.bitwise_xor,
+    "__lt__": np.less, "__le__": np.less_equal, "__gt__": np.greater,
+    "__ge__": np.greater_equal, "__eq__": np.equal, "__ne__": np.not_equal,
+}
+_nd_view = np.ndarray.view
+_ARRAYS = frozenset(_array.ARRAY_TYPES + (np.ndarray,))
+_SCALARS = frozenset([float, int, bool])
+_FLOAT_OR_BOOL = frozenset([float, bool])
+_NUMERIC = frozenset(np.typecodes["AllInteger"] + np.typecodes["AllFloat"] + "?")
+_INT_RANGE = range(-2**63, 2**63)  # fungrad.numpy refuses larger Python ints (numpy compares them)
+
+
+def _deferring(fn, ufunc=None, reflected=False, compare=False):
+    """An Array operator. Of two concrete operands (Arrays, ndarrays, Python numbers) of numeric
+    dtypes it runs `ufunc` on plain ndarray views, the fast path: fungrad.numpy's function would
+    compute the same value through its primitive (about 5 us more per call); anything it does not
+    compute as fungrad.numpy does (a numpy error, an operand of another type, a traced value)
+    goes through `fn`, fungrad.numpy's function, so errors are fungrad's. As numpy's operators,
+    it gives way (NotImplemented) to an operand whose type sets `__array_ufunc__ = None`
+    (pytest.approx, array-likes that handle numpy operands)."""
     def op(self, other):
-        if getattr(type(other), "__array_ufunc__", 0) is None:
+        t = type(other)
+        if ufunc is not None and (t in _ARRAYS or t in _SCALARS):
+            a = _nd_view(self, np.ndarray)
+            b = other if t in _SCALARS or t is np.ndarray else _nd_view(other, np.ndarray)
+            if a.dtype.char in _NUMERIC and (
+                    b.dtype.char in _NUMERIC if t in _ARRAYS else t in _FLOAT_OR_BOOL
+                    # numpy compares integer arrays with any Python int; fungrad.numpy refuses
+                    # those out of the array's range
+                    or (t is int and other in _INT_RANGE and not (compare and a.dtype.kind in "biu"))):
+                try:
+                    out = ufunc(b, a) if reflected else ufunc(a, b)
+                except Exception:  # noqa: BLE001 - fungrad.numpy's function raises its own error
+                    return fn(other, self) if reflected else fn(self, other)
+                return _array.frozen(out)
+        elif getattr(t, "__array_ufunc__", 0) is None:
             return NotImplemented
-        return fn(self, other)
+        return fn(other, self) if reflected else fn(self, other)
     return op
 
 
@@ -101,12 +140,13 @@ def install(namespace):
     # Array value (immutable, differentiable if x is later traced); numpy's own calls on Arrays
     # (np.add(x, 1), x.sum()) stay numpy's and give NumpyResults (see fungrad._core.array)
     for name, fn in _BINARY.items():
-        setattr(_array.Array, f"__{name}__", _deferring(fn))
-        setattr(_array.Array, f"__r{name}__", _deferring(_reflected(fn)))
-        _array.install_inplace(name, fn)
+        ufunc = _NUMPY_UFUNC.get(name)
+        setattr(_array.Array, f"__{name}__", _deferring(fn, ufunc))
+        setattr(_array.Array, f"__r{name}__", _deferring(fn, ufunc, True))
+        _array.install_inplace(name, getattr(_array.Array, f"__{name}__"))
     for name, fn in _OTHER.items():
         if name in _COMPARISONS:
-            setattr(_array.Array, name, _deferring(fn))
+            setattr(_array.Array, name, _deferring(fn, _NUMPY_UFUNC[name], compare=True))
         elif name != "__getitem__":
             setattr(_array.Array, name, fn)
     Tracer.real = property(ufuncs.real)
