@@ -140,10 +140,16 @@ def _same(got, want, what):
 
 @pytest.mark.parametrize("name,fn,args,smooth", TABLE, ids=_ids(TABLE))
 def test_jit_equals_eager_bit_for_bit(name, fn, args, smooth):
+    if name == "positive":
+        # an identity: jit's program returns its argument itself, where fnp.positive of a plain
+        # ndarray gives an Array view of it (tests/test_array.py, asarray); on fungrad.Arrays
+        # both return the argument
+        args = tuple(fnp.asarray(a) for a in args)
+        assert fg.jit(fn)(*args) is args[0] and fn(*args) is args[0]
     _same(fg.jit(fn)(*args), fn(*args), f"jit({name})")
     scalars = tuple(a.reshape(-1)[2] for a in args) if name in _ELEMENTWISE else None
     if scalars is not None:  # 0-d operands: numpy scalars inside the generated code
-        s = tuple(np.asarray(v) for v in scalars)
+        s = tuple(fnp.asarray(v) if name == "positive" else np.asarray(v) for v in scalars)
         _same(fg.jit(fn)(*s), fn(*s), f"jit({name}) on 0-d operands")
 
 
