@@ -559,7 +559,7 @@ def lstsq(a: ArrayLike, b: ArrayLike, rcond: float | None = None) -> tuple[Array
         if _nd(b) == 1:
             resid = lax.reshape(resid, (1,))
     else:
-        resid = np.zeros((0,), get_aval(a).dtype)
+        resid = fresh(np.zeros((0,), get_aval(a).dtype))
     return x, resid, rank, s
 
 
