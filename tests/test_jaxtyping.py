@@ -129,6 +129,17 @@ def test_hessian():
     np.testing.assert_allclose(h, np.asarray(SPD) - np.diag(np.sin(np.asarray(x))), atol=1e-12)
     raises_typecheck(fg.hessian(energy), fnp.ones(5), SPD, match="parameter 'a'")
     raises_typecheck(fg.hessian(energy), fnp.ones((4, 1)), SPD, match="parameter 'x'")
+    # a wrong dtype: the matrix, not differentiated, given as integers
+    raises_typecheck(fg.hessian(energy), x, fnp.eye(4, dtype=np.int64), match=["parameter 'a'", "i64[4,4]"])
+    # float32 in, float32 tracers inside (jacfwd over jacrev)
+    h32 = fg.hessian(jaxtyped(typechecker=beartype)(_sum_cubes_f32))(fnp.ones(3, dtype=np.float32))
+    assert h32.dtype == np.float32
+    np.testing.assert_allclose(h32, 6 * np.eye(3))
+    raises_typecheck(fg.hessian(jaxtyped(typechecker=beartype)(_sum_cubes_f32)), fnp.ones(3), match="f64[3]")
+
+
+def _sum_cubes_f32(x: Float32[Array, " n"]) -> Float32[Array, ""]:
+    return fnp.sum(x ** 3)
 
 
 # --- vmap: per-example shapes --------------------------------------------------------------
