@@ -11,7 +11,7 @@ from fungrad.typing import Array, ArrayLike
 
 
 def loss(w: ArrayLike, x: ArrayLike) -> Array:
-    return np.asarray(fnp.sum(fnp.tanh(fnp.dot(x, w)) ** 2))
+    return fnp.sum(fnp.tanh(fnp.dot(x, w)) ** 2)
 
 
 df: Callable[..., object] = fg.grad(loss)

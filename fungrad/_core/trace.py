@@ -4,7 +4,8 @@ Dispatch is by context, not by levels: `bind` goes to the current trace; each tr
 owns its tracers by identity; anything it does not own is a constant to it. Rules run with the parent
 as current trace. A trace is killed when its transform returns, so a leaked tracer is detected in O(1).
 
-Imports: _core.array, _core.aval, _core.errors.
+Imports: _core.array, _core.aval, _core.errors (and wadler_lindig, jaxtyping's printer, when it
+asks for Tracer.__pdoc__).
 """
 import contextvars
 
@@ -235,6 +236,15 @@ class Tracer:
         except Exception:  # abstract (staged) or batched: there is no single value to show
             return head
         return f"{head}(value={value!r})"
+
+    def __pdoc__(self, **kwargs):
+        """How jaxtyping's error messages print a traced value (through wadler_lindig, which asks
+        for this): as its aval and transform, as they print numpy arrays by dtype and shape
+        (`f64[3,4](numpy)`), not with the concrete value an eager tracer carries."""
+        if not kwargs.get("short_arrays", True):
+            return None
+        from wadler_lindig import TextDoc  # installed with jaxtyping, the only caller
+        return TextDoc(f"Traced<{self.aval.str_short()}>with<{type(self._trace).__name__}>")
 
     def __getattr__(self, name):
         method = tracer_methods.get(name)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from fungrad._core.typing import Array, ArrayLike, DTypeLike
+from fungrad._core.typing import Array, ArrayLike, DTypeLike, Inexact, Shaped
 import math
 
 import numpy as np
@@ -510,12 +510,14 @@ def one_hot(x: ArrayLike, num_classes: int, *, dtype: DTypeLike | None = None,
     return fnp.astype(fnp.equal(fnp.expand_dims(x, axis), classes), dtype)
 
 
-def dot_product_attention(query: ArrayLike, key: ArrayLike, value: ArrayLike, bias: ArrayLike | None = None,
+def dot_product_attention(query: Shaped[ArrayLike, "*B T N H"], key: Shaped[ArrayLike, "*B S K H"],
+                          value: Shaped[ArrayLike, "*B S K H"], bias: ArrayLike | None = None,
                           mask: ArrayLike | None = None, *, scale: ArrayLike | None = None,
                           is_causal: bool = False, query_seq_lengths: ArrayLike | None = None,
                           key_value_seq_lengths: ArrayLike | None = None,
                           local_window_size: int | tuple[int, int] | None = None,
-                          implementation: str | None = None, return_residual: bool = False) -> Array:
+                          implementation: str | None = None, return_residual: bool = False
+                          ) -> Inexact[Array, "*B T N H"]:
     """softmax(Q K^T * scale + bias, masked) V over the key axis, with JAX's layout: query
     (B, T, N, H), key and value (B, S, K, H) with N a multiple of K (grouped-query attention);
     the batch axis B may be absent. mask: True keeps a logit. Only implementation=None/'xla'.

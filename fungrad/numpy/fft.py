@@ -14,6 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
+from fungrad._core.array import fresh
 from fungrad._core.typing import Array, ArrayLike, DTypeLike
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
@@ -309,7 +310,7 @@ def fftfreq(n: int, d: float = 1.0, *, dtype: DTypeLike | None = None) -> Array:
     array([ 0. ,  0.5, -1. , -0.5])
     """
     out = np.fft.fftfreq(int(n), d)
-    return out if dtype is None else out.astype(dtype)
+    return fresh(out if dtype is None else out.astype(dtype))
 
 
 def rfftfreq(n: int, d: float = 1.0, *, dtype: DTypeLike | None = None) -> Array:
@@ -320,7 +321,7 @@ def rfftfreq(n: int, d: float = 1.0, *, dtype: DTypeLike | None = None) -> Array
     array([0. , 0.5, 1. ])
     """
     out = np.fft.rfftfreq(int(n), d)
-    return out if dtype is None else out.astype(dtype)
+    return fresh(out if dtype is None else out.astype(dtype))
 
 
 def _roll_axes(x, axes, shift_of):

@@ -23,7 +23,7 @@ import string
 import numpy as np
 
 from fungrad._core.array import fresh
-from fungrad._core.typing import Array, ArrayLike, DTypeLike
+from fungrad._core.typing import Array, ArrayLike, Complex, DTypeLike, Float, Inexact, Int, Shaped
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
 from fungrad import _lax as lax
@@ -92,7 +92,7 @@ def dot(a: ArrayLike, b: ArrayLike) -> Array:
     return lax.dot_general(x, y, (((xn - 1,), (max(yn - 2, 0),)), ((), ())))
 
 
-def vdot(a: ArrayLike, b: ArrayLike) -> Array:
+def vdot(a: ArrayLike, b: ArrayLike) -> Shaped[Array, ""]:
     """sum(conj(a) * b) over the flattened arrays (the first argument is conjugated, as numpy).
 
     >>> import fungrad.numpy as fnp
@@ -115,7 +115,7 @@ def inner(a: ArrayLike, b: ArrayLike) -> Array:
     return lax.dot_general(x, y, (((_nd(x) - 1,), (_nd(y) - 1,)), ((), ())))
 
 
-def outer(a: ArrayLike, b: ArrayLike) -> Array:
+def outer(a: ArrayLike, b: ArrayLike) -> Shaped[Array, "m n"]:
     """The outer product of two vectors (inputs are flattened).
 
     >>> import fungrad.numpy as fnp
@@ -260,7 +260,7 @@ def _need_matrix(x, name, fn, square=True):
                          f"array of shape (..., n, {'n' if square else 'm'}).")
 
 
-def matrix_transpose(x: ArrayLike) -> Array:
+def matrix_transpose(x: Shaped[ArrayLike, "*batch m n"]) -> Shaped[Array, "*batch n m"]:
     """Swap the last two axes (array API).
 
     >>> import fungrad.numpy as fnp
@@ -283,7 +283,7 @@ def _sym(a):
     return lax.mul(lax.add(a, _mH(a)), np.asarray(0.5, get_aval(a).dtype))
 
 
-def det(a: ArrayLike) -> Array:
+def det(a: Shaped[ArrayLike, "*batch n n"]) -> Inexact[Array, " *batch"]:
     """Determinant over the last two axes; the gradient at a singular matrix is the cofactor
     matrix adj(a)^T (finite), as JAX.
 
@@ -296,7 +296,7 @@ def det(a: ArrayLike) -> Array:
     return _ld.det(a)
 
 
-def slogdet(a: ArrayLike) -> tuple[Array, Array]:
+def slogdet(a: Shaped[ArrayLike, "*batch n n"]) -> tuple[Inexact[Array, " *batch"], Float[Array, " *batch"]]:
     """(sign, log|det a|) over the last two axes.
 
     >>> import fungrad.numpy as fnp
@@ -318,7 +318,8 @@ def _broadcast_lead(a, b, nb):
     return lax.broadcast_to(a, (*lead, *sa[-2:])), lax.broadcast_to(b, (*lead, *sb[len(sb) - nb:]))
 
 
-def solve(a: ArrayLike, b: ArrayLike) -> Array:
+def solve(a: Shaped[ArrayLike, "*#batch n n"], b: Shaped[ArrayLike, "*#batch n k"] | Shaped[ArrayLike, " n"]
+          ) -> Inexact[Array, "... n k"] | Inexact[Array, "... n"]:
     """Solve a x = b. b is a vector (..., n) only when it is 1-D (numpy 2 semantics); otherwise
     (..., n, k), leading axes broadcast.
 
@@ -342,7 +343,7 @@ def solve(a: ArrayLike, b: ArrayLike) -> Array:
     return _ld.solve(a2, b2)
 
 
-def inv(a: ArrayLike) -> Array:
+def inv(a: Shaped[ArrayLike, "*batch n n"]) -> Inexact[Array, "*batch n n"]:
     """Inverse over the last two axes (a solve with the identity).
 
     >>> import fungrad.numpy as fnp
@@ -355,7 +356,7 @@ def inv(a: ArrayLike) -> Array:
     return _ld.inv(a)
 
 
-def cholesky(a: ArrayLike, *, upper: bool = False) -> Array:
+def cholesky(a: Shaped[ArrayLike, "*batch n n"], *, upper: bool = False) -> Inexact[Array, "*batch n n"]:
     """Cholesky factor of the symmetrized (a + a^H)/2: lower L with a = L L^H, or upper=True for
     U = L^H. A matrix that is not positive definite gives NaN, as JAX (no exception).
 
@@ -370,7 +371,8 @@ def cholesky(a: ArrayLike, *, upper: bool = False) -> Array:
     return _mH(L) if upper else L
 
 
-def eigh(a: ArrayLike, UPLO: str = "L", symmetrize_input: bool = True) -> tuple[Array, Array]:
+def eigh(a: Shaped[ArrayLike, "*batch n n"], UPLO: str = "L", symmetrize_input: bool = True
+         ) -> tuple[Float[Array, "*batch n"], Inexact[Array, "*batch n n"]]:
     """Eigenvalues (ascending) and eigenvectors of a symmetric/Hermitian matrix.
 
     >>> import fungrad.numpy as fnp
@@ -390,7 +392,7 @@ def eigh(a: ArrayLike, UPLO: str = "L", symmetrize_input: bool = True) -> tuple[
     return EighResult(*_ld.eigh(a, lower=UPLO == "L"))
 
 
-def eigvalsh(a: ArrayLike, UPLO: str = "L") -> Array:
+def eigvalsh(a: Shaped[ArrayLike, "*batch n n"], UPLO: str = "L") -> Float[Array, "*batch n"]:
     """The eigenvalues (ascending) of a symmetric/Hermitian matrix.
 
     >>> import fungrad.numpy as fnp
@@ -400,7 +402,8 @@ def eigvalsh(a: ArrayLike, UPLO: str = "L") -> Array:
     return eigh(a, UPLO)[0]
 
 
-def eig(a: ArrayLike) -> tuple[Array, Array]:
+def eig(a: Shaped[ArrayLike, "*batch n n"]
+        ) -> tuple[Complex[Array, "*batch n"], Complex[Array, "*batch n n"]]:
     """Eigenvalues and unit eigenvectors of a general square matrix, always complex (as JAX;
     numpy returns real arrays when every eigenvalue is real).
 
@@ -417,7 +420,7 @@ def eig(a: ArrayLike) -> tuple[Array, Array]:
     return EigResult(*_ld.eig(a))
 
 
-def eigvals(a: ArrayLike) -> Array:
+def eigvals(a: Shaped[ArrayLike, "*batch n n"]) -> Complex[Array, "*batch n"]:
     """The eigenvalues of a general square matrix (eig without the vectors).
 
     >>> import fungrad.numpy as fnp
@@ -427,8 +430,9 @@ def eigvals(a: ArrayLike) -> Array:
     return eig(a)[0]
 
 
-def svd(a: ArrayLike, full_matrices: bool = True, compute_uv: bool = True,
-        hermitian: bool = False) -> Array | tuple[Array, Array, Array]:
+def svd(a: Shaped[ArrayLike, "*batch m n"], full_matrices: bool = True, compute_uv: bool = True,
+        hermitian: bool = False) -> Float[Array, "*batch k"] | tuple[
+            Inexact[Array, "*batch m _"], Float[Array, "*batch k"], Inexact[Array, "*batch _ n"]]:
     """U, S, Vh with a = U diag(S) Vh (numpy's defaults). The derivative is defined for
     full_matrices=False or square a; it is inf/NaN where singular values repeat.
 
@@ -448,7 +452,7 @@ def svd(a: ArrayLike, full_matrices: bool = True, compute_uv: bool = True,
     return SVDResult(u, s, vh)
 
 
-def svdvals(x: ArrayLike) -> Array:
+def svdvals(x: Shaped[ArrayLike, "*batch m n"]) -> Float[Array, "*batch k"]:
     """The singular values, descending (svd without U and Vh).
 
     >>> import fungrad.numpy as fnp
@@ -460,7 +464,8 @@ def svdvals(x: ArrayLike) -> Array:
     return _ld.svd(x, compute_uv=False)[0]
 
 
-def qr(a: ArrayLike, mode: str = "reduced") -> Array | tuple[Array, Array]:
+def qr(a: Shaped[ArrayLike, "*batch m n"], mode: str = "reduced") -> Inexact[Array, "*batch _ n"] | tuple[
+        Inexact[Array, "*batch m _"], Inexact[Array, "*batch _ n"]]:
     """QR decomposition; mode 'reduced' (Q, R), 'complete' (Q, R) or 'r' (R only).
 
     >>> import fungrad.numpy as fnp
@@ -508,8 +513,8 @@ def _pinv_jvp(rtol, primals, tangents):
     return p, t1 + t2 + t3
 
 
-def pinv(a: ArrayLike, rtol: float | None = None, hermitian: bool = False, *,
-        rcond: float | None = None) -> Array:
+def pinv(a: Shaped[ArrayLike, "*batch m n"], rtol: float | None = None, hermitian: bool = False, *,
+         rcond: float | None = None) -> Inexact[Array, "*batch n m"]:
     """Moore-Penrose pseudo-inverse from the SVD; singular values at or below rtol * max(s) are
     dropped (default rtol = 10 max(m, n) eps, as JAX). Its derivative is Golub & Pereyra's (exact
     for fixed rank).
@@ -528,7 +533,8 @@ def pinv(a: ArrayLike, rtol: float | None = None, hermitian: bool = False, *,
     return _pinv(a, float(rtol))
 
 
-def lstsq(a: ArrayLike, b: ArrayLike, rcond: float | None = None) -> tuple[Array, Array, Array, Array]:
+def lstsq(a: Shaped[ArrayLike, "m n"], b: Shaped[ArrayLike, " m *nrhs"], rcond: float | None = None
+          ) -> tuple[Inexact[Array, " n *nrhs"], Float[Array, " _"], Int[Array, ""], Float[Array, " k"]]:
     """Least-squares solution (x, residuals, rank, s) of a x = b via the pseudo-inverse. residuals
     is the squared residual norm per column when m > n (also when rank < n, unlike numpy, since
     the rank is a traced value), else an empty array.
@@ -559,11 +565,11 @@ def lstsq(a: ArrayLike, b: ArrayLike, rcond: float | None = None) -> tuple[Array
         if _nd(b) == 1:
             resid = lax.reshape(resid, (1,))
     else:
-        resid = np.zeros((0,), get_aval(a).dtype)
+        resid = fresh(np.zeros((0,), get_aval(a).dtype))
     return x, resid, rank, s
 
 
-def matrix_power(a: ArrayLike, n: int) -> Array:
+def matrix_power(a: Shaped[ArrayLike, "*batch m m"], n: int) -> Inexact[Array, "*batch m m"]:
     """a to the integer power n by repeated squaring (n < 0: of the inverse).
 
     >>> import fungrad.numpy as fnp
@@ -591,7 +597,8 @@ def matrix_power(a: ArrayLike, n: int) -> Array:
     return result  # type: ignore[return-value]
 
 
-def matrix_rank(M: ArrayLike, rtol: float | None = None, *, tol: ArrayLike | None = None) -> Array:
+def matrix_rank(M: ArrayLike, rtol: float | None = None, *, tol: ArrayLike | None = None
+                ) -> Int[Array, "..."]:
     """Number of singular values above tol (default max(s) * max(m, n) * eps, as numpy).
 
     >>> import fungrad.numpy as fnp
@@ -612,7 +619,7 @@ def matrix_rank(M: ArrayLike, rtol: float | None = None, *, tol: ArrayLike | Non
     return _sum(lax.convert_element_type(lax.gt(s, thresh), np.int64), axis=-1)
 
 
-def cond(x: ArrayLike, p: int | float | str | None = None) -> Array:
+def cond(x: Shaped[ArrayLike, "*batch m n"], p: int | float | str | None = None) -> Float[Array, " *batch"]:
     """Condition number: s_max / s_min for p None / 2 (s_min / s_max for -2), else
     norm(x, p) * norm(inv(x), p).
 
@@ -858,7 +865,8 @@ def vecdot(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
     return _sum(multiply(_cp.conj(a), b), axis=axis)
 
 
-def trace(x: ArrayLike, /, *, offset: int = 0, dtype: DTypeLike | None = None) -> Array:
+def trace(x: Shaped[ArrayLike, "*batch m n"], /, *, offset: int = 0, dtype: DTypeLike | None = None
+          ) -> Shaped[Array, " *batch"]:
     """Trace over the last two axes (array API).
 
     >>> import fungrad.numpy as fnp
@@ -873,7 +881,7 @@ def trace(x: ArrayLike, /, *, offset: int = 0, dtype: DTypeLike | None = None) -
     return out if dtype is None else lax.convert_element_type(out, dtype)
 
 
-def diagonal(x: ArrayLike, /, *, offset: int = 0) -> Array:
+def diagonal(x: Shaped[ArrayLike, "*batch m n"], /, *, offset: int = 0) -> Shaped[Array, "*batch k"]:
     """Diagonal over the last two axes (array API).
 
     >>> import fungrad.numpy as fnp

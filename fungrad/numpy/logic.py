@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from fungrad._core.array import fresh
 from fungrad._core.typing import Array, ArrayLike
 from fungrad._core.dtypes import is_float
 from fungrad._core.trace import Tracer, get_aval
@@ -66,7 +67,7 @@ def array_equal(a1: ArrayLike, a2: ArrayLike, equal_nan: bool = False) -> Array:
     """
     x, y = asarray(a1), asarray(a2)
     if get_aval(x).shape != get_aval(y).shape:
-        return np.asarray(False)
+        return fresh(np.asarray(False))
     x, y = promote(x, y)
     eq = equal(x, y)
     if equal_nan and is_float(get_aval(x).dtype):
@@ -85,7 +86,7 @@ def array_equiv(a1: ArrayLike, a2: ArrayLike) -> Array:
     try:
         np.broadcast_shapes(get_aval(x).shape, get_aval(y).shape)
     except ValueError:
-        return np.asarray(False)
+        return fresh(np.asarray(False))
     return _all(equal(*promote(x, y)))
 
 

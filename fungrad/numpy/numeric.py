@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from fungrad._core.array import as_array
+from fungrad._core.array import as_array, fresh
 from fungrad._core.typing import Array, ArrayLike, DTypeLike
 from fungrad._core.dtypes import is_float
 from fungrad._core.trace import Tracer, get_aval
@@ -747,7 +747,7 @@ def polyder(p: ArrayLike, m: int = 1) -> Array:
     for _ in range(m):
         n = get_aval(p).shape[0]
         if n <= 1:
-            return np.zeros(1, get_aval(p).dtype)
+            return fresh(np.zeros(1, get_aval(p).dtype))
         p = multiply(lax.getitem(p, (("slice", 0, n - 1, None),)), np.arange(n - 1, 0, -1))
     return p
 
@@ -793,8 +793,8 @@ def polydiv(u: ArrayLike, v: ArrayLike, *, trim_leading_zeros: bool = False) -> 
         q.append(d)
         for j in range(n + 1):
             r[k + j] = subtract(r[k + j], multiply(d, lax.getitem(v, (j,))))
-    quot = stack(q) if q else np.zeros(1, get_aval(u).dtype)
-    rem = stack(r[max(m - n + 1, 0):]) if m - n + 1 < len(r) else np.zeros(1, get_aval(u).dtype)
+    quot = stack(q) if q else fresh(np.zeros(1, get_aval(u).dtype))
+    rem = stack(r[max(m - n + 1, 0):]) if m - n + 1 < len(r) else fresh(np.zeros(1, get_aval(u).dtype))
     return quot, rem
 
 
@@ -812,9 +812,9 @@ def poly(seq_of_zeros: ArrayLike) -> Array:
         c = concrete_or_none(s)
         if c is None:
             raise NotImplementedError("poly of a traced matrix needs eigenvalues; pass roots")
-        return np.poly(c)
+        return fresh(np.poly(c))
     s = ravel(s)
-    out = np.ones(1, get_aval(s).dtype if is_float(get_aval(s).dtype) else np.float64)
+    out = fresh(np.ones(1, get_aval(s).dtype if is_float(get_aval(s).dtype) else np.float64))
     for i in range(get_aval(s).shape[0]):
         out = convolve(out, stack([np.ones((), get_aval(asarray(out)).dtype),
                                    negative(lax.getitem(s, (i,)))]))
@@ -832,7 +832,7 @@ def roots(p: ArrayLike, *, strip_zeros: bool = True) -> Array:
     if c is None:
         raise NotImplementedError("roots of traced coefficients: the roots' count depends on the "
                                   "values; compute them outside the transform")
-    return np.roots(c)
+    return fresh(np.roots(c))
 
 
 def polyfit(x: ArrayLike, y: ArrayLike, deg: int, rcond: float | None = None, full: bool = False,

@@ -11,7 +11,7 @@ import builtins
 
 import numpy as np
 
-from fungrad._core.array import as_array
+from fungrad._core.array import as_array, fresh
 from fungrad._core.typing import Array, ArrayLike, DTypeLike
 from fungrad._core.dtypes import is_float
 from fungrad._core.errors import AxisError
@@ -167,7 +167,7 @@ def _extremum(reducer, name, identity_fn):
         if 0 in [aval.shape[i] for i in axes]:
             shape = tuple(1 if i in axes else d for i, d in enumerate(aval.shape)) if keepdims \
                 else tuple(d for i, d in enumerate(aval.shape) if i not in axes)
-            return np.full(shape, initial, aval.dtype)
+            return fresh(np.full(shape, initial, aval.dtype))
         r = _keep(x, reducer(x, axes), axes, keepdims)
         if initial is not None:
             r = (_max2 if name == "max" else _min2)(r, initial)

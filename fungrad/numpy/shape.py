@@ -12,6 +12,7 @@ import operator
 
 import numpy as np
 
+from fungrad._core.array import fresh
 from fungrad._core.typing import Array, ArrayLike, DTypeLike, Shape
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import Tracer, get_aval
@@ -890,7 +891,7 @@ def resize(a: ArrayLike, new_shape: int | Shape) -> Array:
     total = int(np.prod(new_shape, dtype=np.int64))
     n = get_aval(x).shape[0]
     if n == 0 or total == 0:
-        return np.zeros(new_shape, get_aval(x).dtype)
+        return fresh(np.zeros(new_shape, get_aval(x).dtype))
     return reshape(_take_axis(x, np.arange(total) % n, 0), new_shape)
 
 
@@ -1012,7 +1013,7 @@ def pad(array: ArrayLike, pad_width: Any, mode: str = "constant", **kwargs: Any)
     if callable(mode):
         if isinstance(x, Tracer):
             raise NotImplementedError("pad with a callable mode needs a concrete array")
-        return np.pad(x, pad_width, mode, **kwargs)
+        return fresh(np.pad(x, pad_width, mode, **kwargs))
     widths = np.asarray(_pairs(pad_width, nd, "pad_width"), np.int64)
     if np.any(widths < 0):
         raise ValueError("index can't contain negative values")

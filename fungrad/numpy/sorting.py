@@ -151,7 +151,7 @@ def sort_complex(a: ArrayLike) -> Array:
     """
     x = asarray(a)
     if isinstance(x, np.ndarray):
-        return np.sort_complex(x)
+        return fresh(np.sort_complex(x))
     if get_aval(x).dtype.kind == "c":
         raise NotImplementedError("sort_complex of a traced complex value: complex numbers are "
                                   "not supported by fungrad's transforms yet")
@@ -647,7 +647,7 @@ def intersect1d(ar1: ArrayLike, ar2: ArrayLike, assume_unique: bool = False, ret
         if c1 is None or c2 is None:
             raise need_size_error("intersect1d with return_indices", asarray(ar1), hint="")
         vals, i1, i2 = np.intersect1d(c1, c2, assume_unique, True)
-        return take(ravel(asarray(ar1)), i1), np.asarray(i1, np.int64), np.asarray(i2, np.int64)
+        return take(ravel(asarray(ar1)), i1), fresh(np.asarray(i1, np.int64)), fresh(np.asarray(i2, np.int64))
     r = _setop("intersect1d", lambda a, b: np.intersect1d(a, b, assume_unique), (ar1, ar2), size,
                fill_value)
     if r is not None:

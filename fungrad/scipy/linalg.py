@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fungrad._core.typing import Array, ArrayLike
+from fungrad._core.typing import Array, ArrayLike, Inexact, Int, Shaped
 import numpy as np
 
 from fungrad._core.errors import ShapeError
@@ -64,8 +64,8 @@ def solve_triangular(a: ArrayLike, b: ArrayLike, trans: int | str = 0, lower: bo
                                      transpose_a=transpose_a, unit_diagonal=unit_diagonal))
 
 
-def cholesky(a: ArrayLike, lower: bool = False, overwrite_a: bool = False,
-             check_finite: bool = True) -> Array:
+def cholesky(a: Shaped[ArrayLike, "*batch n n"], lower: bool = False, overwrite_a: bool = False,
+             check_finite: bool = True) -> Inexact[Array, "*batch n n"]:
     """Cholesky factor (upper by default, as scipy)."""
     return _la.cholesky(a, upper=not lower)
 
@@ -99,7 +99,8 @@ def lu(a: ArrayLike, permute_l: bool = False, overwrite_a: bool = False, check_f
     return p, l, u
 
 
-def lu_factor(a: ArrayLike, overwrite_a: bool = False, check_finite: bool = True) -> tuple[Array, Array]:
+def lu_factor(a: Shaped[ArrayLike, "*batch n n"], overwrite_a: bool = False, check_finite: bool = True
+              ) -> tuple[Inexact[Array, "*batch n n"], Int[Array, "*batch n"]]:
     """(lu, piv): l and u in one matrix (l's unit diagonal implied) and LAPACK's row
     interchanges, as scipy."""
     a, = _prep(a)
@@ -158,7 +159,7 @@ def svd(a: ArrayLike, full_matrices: bool = True, compute_uv: bool = True, overw
     return _la.svd(a, full_matrices=full_matrices, compute_uv=compute_uv)
 
 
-def expm(A: ArrayLike) -> Array:
+def expm(A: Shaped[ArrayLike, "*batch n n"]) -> Inexact[Array, "*batch n n"]:
     """Matrix exponential (Pade with scaling and squaring); its derivative is the Frechet
     derivative (Al-Mohy & Higham), differentiable again."""
     A, = _prep(A)
@@ -173,7 +174,8 @@ def expm_frechet(A: ArrayLike, E: ArrayLike, method: str | None = None, compute_
     return (expm(A), L) if compute_expm else L
 
 
-def sqrtm(A: ArrayLike, disp: bool = True, blocksize: int = 64) -> Array:
+def sqrtm(A: Shaped[ArrayLike, "*batch n n"], disp: bool = True, blocksize: int = 64
+          ) -> Inexact[Array, "*batch n n"]:
     """Principal square root; derivative from the Sylvester equation X dX + dX X = dA."""
     A, = _prep(A)
     _la._need_matrix(A, "A", "sqrtm")
