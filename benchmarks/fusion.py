@@ -75,7 +75,7 @@ def identity_table(n=200_000):
     print("\n## bit identity of numexpr with numpy, per operation and dtype (this CPU)")
     rng = np.random.default_rng(0)
     rows = []
-    for table, mode in ((F.EXACT, "exact"), (F.APPROX, "approx")):
+    for table, mode in ((F.EXACT_OPS, "exact"), (F.APPROX_OPS, "approx")):
         for fn, (text, dtypes) in table.items():
             nin = text.count("{")
             for dt in (np.float64, np.float32, np.int64, np.int32, np.bool_):

@@ -9,7 +9,7 @@ are never fused, only their generated code is. Without numexpr installed (the `f
 Modes (`jit(f, fuse=...)`):
 - "exact" (the default): only operations whose numexpr result is bit-for-bit numpy's, on every
   CPU: + - * / and negation (IEEE operations, correctly rounded in both), comparisons, where,
-  sqrt, abs, floor, ceil, copysign, maximum/minimum and bitwise logic on the dtypes in `EXACT`.
+  sqrt, abs, floor, ceil, copysign, maximum/minimum and bitwise logic on the dtypes in `EXACT_OPS`.
   Each element is computed by the same operations in the same order as the unfused code, so the
   fused result equals eager evaluation bit for bit. numexpr compiles with optimization="none"
   (its default rewrites `x / c` to `x * (1/c)` and `x**0.5` to sqrt, which round differently).
@@ -17,6 +17,10 @@ Modes (`jit(f, fuse=...)`):
   takes from the C library while numpy uses its own SIMD implementations on many CPUs: results
   may differ from eager in the last bits (within 4 ulp, the tolerance tests/test_fusion.py
   checks), as with JAX's and PyTorch's compilers.
+
+numexpr does not report floating-point exceptions: where numpy warns (or raises, under
+`np.errstate`) about an invalid value or an overflow, the fused call computes the same values
+silently, as JAX's compiled code does.
 
 Fusion is done where it pays, by measurement (benchmarks/fusion.py): numexpr's interpreter,
 single-threaded, is slower per operation than numpy's SIMD loops while the arrays fit in the
@@ -65,8 +69,8 @@ _NUM = _FLOAT + ("int64", "int32")
 _BIN = {np.add: "+", np.subtract: "-", np.multiply: "*", np.true_divide: "/",
         np.less: "<", np.less_equal: "<=", np.greater: ">", np.greater_equal: ">=",
         np.equal: "==", np.not_equal: "!="}
-EXACT = {u: (f"({{0}} {op} {{1}})", _NUM if op != "/" else _FLOAT) for u, op in _BIN.items()}
-EXACT.update({
+EXACT_OPS = {u: (f"({{0}} {op} {{1}})", _NUM if op != "/" else _FLOAT) for u, op in _BIN.items()}
+EXACT_OPS.update({
     np.negative: ("(-{0})", _NUM),
     np.sqrt: ("sqrt({0})", _FLOAT), np.absolute: ("abs({0})", _FLOAT),
     np.floor: ("floor({0})", _FLOAT), np.ceil: ("ceil({0})", _FLOAT),
@@ -79,11 +83,11 @@ EXACT.update({
 })
 # numpy computes these with SIMD code chosen per CPU, numexpr with the C library's: they may
 # differ in the last bits (fused only with fuse="approx")
-APPROX = {u: (f"{u.__name__}({{0}})", _FLOAT) for u in (
+APPROX_OPS = {u: (f"{u.__name__}({{0}})", _FLOAT) for u in (
     np.exp, np.expm1, np.log, np.log1p, np.log10, np.sin, np.cos, np.tan, np.sinh, np.cosh,
     np.tanh, np.arcsin, np.arccos, np.arctan, np.arcsinh, np.arccosh, np.arctanh)}
-APPROX[np.arctan2] = ("arctan2({0}, {1})", _FLOAT)
-APPROX[np.power] = ("({0} ** {1})", _FLOAT)
+APPROX_OPS[np.arctan2] = ("arctan2({0}, {1})", _FLOAT)
+APPROX_OPS[np.power] = ("({0} ** {1})", _FLOAT)
 
 _numexpr_module = None
 
@@ -124,7 +128,7 @@ def _template(eqn, mode):
         fn = p.emit.fn
     else:
         return None
-    entry = EXACT.get(fn) or (APPROX.get(fn) if mode == APPROX else None)
+    entry = EXACT_OPS.get(fn) or (APPROX_OPS.get(fn) if mode == APPROX else None)
     if entry is None:
         return None
     text, dtypes = entry
@@ -250,9 +254,9 @@ def _fused_eqn(eqns, idx, templates, producer):
 
 
 def _inline(val):
-    """numexpr text for a constant it reads at `val`'s dtype exactly (float64: finite ones;
-    int64), else None (passed as an operand)."""
-    if val.dtype == np.float64 and np.isfinite(val):
+    """numexpr text for a constant it reads at `val`'s dtype exactly (float64: finite ones but
+    -0.0, which numexpr's parser reads as 0.0; int64), else None (passed as an operand)."""
+    if val.dtype == np.float64 and np.isfinite(val) and not (val == 0 and np.signbit(val)):
         text = repr(float(val))
     elif val.dtype == np.int64:
         text = repr(int(val))
