@@ -21,6 +21,7 @@ import time
 
 import numexpr
 import numpy as np
+from _timing import calibrate
 
 import fungrad as fg
 from fungrad._interp.passes import fuse as F
@@ -100,16 +101,8 @@ def identity_table(n=200_000):
 
 
 def _best(fns, rounds):
-    def count(f, target=0.004):
-        k = 1
-        while True:
-            t0 = time.process_time()
-            for _ in range(k):
-                f()
-            if time.process_time() - t0 >= target:
-                return k
-            k *= 2
-    ks = {name: count(f) for name, f in fns.items()}
+    """Min over interleaved rounds of process_time per call (noisy shared machines)."""
+    ks = {name: calibrate(f, 0.004) for name, f in fns.items()}
     best = {name: float("inf") for name in fns}
     for _ in range(rounds):
         for name, f in fns.items():

@@ -14,6 +14,10 @@ Backends (fungrad._interp.backends): the same rules emit for other namespaces (j
 primitive's rules that serves the backend, and a primitive with none raises MissingRuleError
 naming the primitive and the backend. The default backend, numpy, emits exactly `prim.emit`.
 
+Fusion (numpy backend): before planning memory, each program's large elementwise chains become
+one numexpr call each (passes.fuse; `jit(..., fuse=)` picks the mode, "exact" by default, and
+without numexpr the code is the unfused one).
+
 Control flow: a rule function may return a `Block` (statements, then the result expressions)
 instead of an expression, and may call `ctx.subprogram(closed)` to get a nested program generated
 (optimized with the same passes) as its own function in the same source, e.g. a loop body called

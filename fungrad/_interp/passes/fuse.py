@@ -44,6 +44,7 @@ from fungrad._core.aval import shaped
 from fungrad._core.eval import eval_jaxpr
 from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr, Literal, Var
 from fungrad._core.primitive import NOT_LINEAR, Emit, Exempt, Primitive, Ufunc, register
+from fungrad._interp.passes._util import producers_consumers
 from fungrad._lax.arith import select_p
 
 EXACT, APPROX = "exact", "approx"
@@ -164,15 +165,7 @@ def fuse(closed, mode=EXACT):
     j = closed.jaxpr
     eqns = j.eqns
     n = len(eqns)
-    producer = {}
-    users = {}
-    for i, e in enumerate(eqns):
-        for v in e.outvars:
-            producer[v] = i
-        for v in e.invars:
-            if type(v) is not Literal:
-                users.setdefault(v, set()).add(i)
-    outs = {v for v in j.outvars if type(v) is not Literal}
+    producer, users = producers_consumers(j)  # an output's users include n: never joined
     templates = {}
     group = {}  # eqn index -> index of its group's root (the last equation)
     members = {}
@@ -183,7 +176,7 @@ def fuse(closed, mode=EXACT):
         templates[i] = t
         v = eqns[i].outvars[0]
         roots = {group.get(c) for c in users.get(v, ())}
-        if v not in outs and len(roots) == 1 and None not in roots:
+        if len(roots) == 1 and None not in roots:
             r = roots.pop()
             if (eqns[r].outvars[0].aval.shape == v.aval.shape
                     and len(members[r]) < MAX_OPS):
