@@ -110,7 +110,14 @@ def _fast_key(x, leaves, traced, foreign=False):
         leaves.append(x)
         return (t, x.shape, x.dtype)
     if t is tuple or t is list:
-        return (t, tuple([_fast_key(c, leaves, traced, foreign) for c in x]))
+        parts = []
+        for c in x:  # array leaves inline: a call per leaf is most of the key's cost
+            if type(c) is np.ndarray:
+                leaves.append(c)
+                parts.append((c.shape, c.dtype))
+            else:
+                parts.append(_fast_key(c, leaves, traced, foreign))
+        return (t, tuple(parts))
     if t is dict:
         try:
             keys = sorted(x)
