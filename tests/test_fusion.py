@@ -266,3 +266,18 @@ def test_fusion_modes_are_cached_apart(forced):
     bits_equal(exact(x), f(x))
     bits_equal(off(x), f(x))
     np.testing.assert_array_max_ulp(approx(x), f(x), maxulp=4)
+
+
+def test_weak_python_scalars_take_the_array_dtype(forced):
+    x32 = special(np.float32, (12,))
+    i32 = np.arange(-6, 6, dtype=np.int32)
+
+    def f(x):
+        return (x * 2 + True) * x - 3
+
+    with np.errstate(all="ignore"):
+        for x in (x32, i32):
+            got, want = fg.jit(f)(x), f(x)
+            assert got.dtype == x.dtype
+            bits_equal(got, want)
+    assert "_fused" in fused_source(f, i32)

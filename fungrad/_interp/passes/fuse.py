@@ -153,9 +153,23 @@ def _template(eqn, mode):
     return text, dtype
 
 
+_KIND_ORDER = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
 def _fits_literal(lit, dtype):
-    """A scalar literal numpy would take at `dtype` (a weak Python scalar, or that dtype)."""
-    return lit.aval.dtype == dtype or lit.aval.weak_type
+    """A scalar literal numpy takes at `dtype`: of that dtype, or a weak Python scalar of a kind
+    that converts to it (a bool or int to a float; numpy computes int + 2.5 in float64) and a
+    value in its range."""
+    if lit.aval.dtype == dtype:
+        return True
+    if not lit.aval.weak_type or _KIND_ORDER.get(lit.aval.dtype.kind, 9) > _KIND_ORDER[dtype.kind]:
+        return False
+    try:
+        with np.errstate(over="raise"):
+            np.asarray(lit.val, dtype)
+    except (OverflowError, ValueError, FloatingPointError):
+        return False
+    return True
 
 
 def fuse(closed, mode=EXACT):
