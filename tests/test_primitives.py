@@ -214,3 +214,28 @@ def test_jit_of_grad_matches_eager(rec, shapes):
         return
     g = fg.grad(scalarize(rec, shapes), argnums=nums)
     assert_same(fg.jit(g)(*args), g(*args), "jit(grad(f))")
+
+
+@pytest.fixture
+def fusion_everywhere(monkeypatch):
+    """Elementwise fusion (jit's numexpr kernels, fungrad._interp.passes.fuse) at every size,
+    one operation making a group, on freshly compiled programs."""
+    from fungrad._interp.passes import fuse
+    monkeypatch.setattr(fuse, "MIN_BYTES", 1)
+    monkeypatch.setattr(fuse, "MIN_OPS", 1)
+    fg.clear_caches()
+    yield
+    fg.clear_caches()
+
+
+@pytest.mark.parametrize("rec,shapes", CASES)
+def test_fused_jit_matches_eager(rec, shapes, fusion_everywhere):
+    args = make_args(rec, shapes)
+    assert_same(fg.jit(rec.fun)(*args), rec.fun(*args), "fused jit(f)")
+    batched = make_args(rec, shapes, seed=1, lead=B)
+    assert_same(fg.jit(fg.vmap(rec.fun))(*batched), fg.vmap(rec.fun)(*batched),
+                "fused jit(vmap(f))")
+    nums = float_argnums(args)
+    if rec.differentiable and nums:
+        g = fg.grad(scalarize(rec, shapes), argnums=nums)
+        assert_same(fg.jit(g)(*args), g(*args), "fused jit(grad(f))")

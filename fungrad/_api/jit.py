@@ -37,6 +37,7 @@ from fungrad._core.tree import tree_flatten, tree_unflatten
 from fungrad._hop.call import compiled, jit_p
 from fungrad._interp.backends import NUMPY, for_arguments, get_backend
 from fungrad._interp.passes import optimize
+from fungrad._interp.passes.fuse import EXACT, check_mode as check_fuse
 from fungrad._interp.staging import abstractify, hoist_consts, stage_flat
 
 
@@ -110,7 +111,14 @@ def _fast_key(x, leaves, traced, foreign=False):
         leaves.append(x)
         return (t, x.shape, x.dtype)
     if t is tuple or t is list:
-        return (t, tuple([_fast_key(c, leaves, traced, foreign) for c in x]))
+        parts = []
+        for c in x:  # array leaves inline: a call per leaf is most of the key's cost
+            if type(c) is np.ndarray:
+                leaves.append(c)
+                parts.append((c.shape, c.dtype))
+            else:
+                parts.append(_fast_key(c, leaves, traced, foreign))
+        return (t, tuple(parts))
     if t is dict:
         try:
             keys = sorted(x)
@@ -168,11 +176,12 @@ class Lowered:
     <BLANKLINE>
     """
 
-    __slots__ = ("jaxpr", "source", "_globals")
+    __slots__ = ("jaxpr", "source", "_fuse", "_globals")
 
-    def __init__(self, jaxpr, source):
+    def __init__(self, jaxpr, source, fuse=EXACT):
         self.jaxpr = jaxpr
         self.source = source
+        self._fuse = fuse
         self._globals = None
 
     def as_text(self) -> str:
@@ -182,7 +191,7 @@ class Lowered:
     def constants(self):
         """{global name: value} for the names the generated source uses besides `np`."""
         if self._globals is None:
-            self._globals = _source_globals(self.jaxpr, self.source)
+            self._globals = _source_globals(self.jaxpr, self.source, self._fuse)
         return dict(self._globals)
 
     def annotated_source(self):
@@ -220,7 +229,7 @@ class Lowered:
         return jaxpr_html(self.jaxpr.jaxpr, self.jaxpr.consts, extra=extra)
 
 
-def _source_globals(closed, source):
+def _source_globals(closed, source, fuse=EXACT):
     """The globals the generated `source` of `closed` refers to: code generation is
     deterministic, so generating again names the same values (checked: else {})."""
     import re
@@ -230,7 +239,7 @@ def _source_globals(closed, source):
     if not defs:
         return {}
     try:
-        again, glb = generate(optimize(closed), defs[-1])
+        again, glb = generate(optimize(closed), defs[-1], fuse=fuse)
     except Exception:  # noqa: BLE001 - a view only: show the source without the header
         return {}
     strip = lambda s: s.rstrip().rsplit("\n", 1)[0]  # noqa: E731 - the return line builds the
@@ -244,9 +253,10 @@ class Jitted:
     """The jitted function: call it like `fun`; `.lower(*args)` shows what runs."""
 
     def __init__(self, fun, static_argnums, static_argnames, backend="numpy",
-                 in_shardings=None, out_shardings=None):
+                 in_shardings=None, out_shardings=None, fuse=EXACT):
         functools.update_wrapper(self, fun)
         self._backend = get_backend(backend)
+        self._fuse = check_fuse(fuse)
         self._options = tuple((k, v) for k, v in (("in_shardings", in_shardings),
                                                   ("out_shardings", out_shardings))
                               if v is not None)
@@ -263,6 +273,8 @@ class Jitted:
         self._prefix = (fun, nums, self._static_argnames)
         if self._backend is not NUMPY:  # compiled code is kept per backend (on the entry)
             self._prefix += (self._backend, self._options)
+        if self._fuse != EXACT:  # and per fusion mode
+            self._prefix += (("fuse", self._fuse),)
         self.trace_count = 0  # how many times `fun` was traced by this object (a new signature each)
 
     def _cache_size(self):
@@ -363,7 +375,7 @@ class Jitted:
         name = getattr(self._fun, "__name__", "jitted")
         backend = for_arguments(self._backend, leaves)
         c = compiled(entry.jaxpr, name if name.isidentifier() else "jitted", entry.out_tree,
-                     backend, self._options)
+                     backend, self._options, self._fuse)
         if backend is self._backend:  # array_api compiles per namespace of the arguments
             entry.fast = c.fn
         entry.source = c.source
@@ -384,7 +396,7 @@ class Jitted:
         entry, leaves, _ = self._entry(args, kwargs)
         if entry.source is None:
             self._compile(entry, leaves)
-        return Lowered(entry.jaxpr, entry.source)
+        return Lowered(entry.jaxpr, entry.source, self._fuse)
 
 
 def _hashable(v):
@@ -398,18 +410,21 @@ def _hashable(v):
 @overload
 def jit(fun: Fun, static_argnums: int | Sequence[int] = ...,
         static_argnames: str | Sequence[str] = ..., *, backend: str = ...,
-        in_shardings: Any = ..., out_shardings: Any = ...) -> Jitted: ...
+        in_shardings: Any = ..., out_shardings: Any = ...,
+        fuse: bool | str = ...) -> Jitted: ...
 
 
 @overload
 def jit(fun: None = None, static_argnums: int | Sequence[int] = ...,
         static_argnames: str | Sequence[str] = ..., *, backend: str = ...,
-        in_shardings: Any = ..., out_shardings: Any = ...) -> Callable[[Fun], Jitted]: ...
+        in_shardings: Any = ..., out_shardings: Any = ...,
+        fuse: bool | str = ...) -> Callable[[Fun], Jitted]: ...
 
 
 def jit(fun: Fun | None = None, static_argnums: int | Sequence[int] = (),
         static_argnames: str | Sequence[str] = (), *, backend: str = "numpy",
-        in_shardings: Any = None, out_shardings: Any = None) -> Jitted | Callable[[Fun], Jitted]:
+        in_shardings: Any = None, out_shardings: Any = None,
+        fuse: bool | str = "exact") -> Jitted | Callable[[Fun], Jitted]:
     """Compile `fun`: trace it once per input signature to the IR, optimize, and run generated
     straight-line numpy code. Usable as `@jit` or `jit(f, static_argnums=...)`.
 
@@ -417,6 +432,14 @@ def jit(fun: Fun | None = None, static_argnums: int | Sequence[int] = (),
     "array_api" (see the module docstring); a primitive without a rule for it raises
     MissingRuleError when compiled. `in_shardings`/`out_shardings` (backend="jax") are passed
     to jax.jit: one sharding, or one per flat array argument/output.
+
+    `fuse` (backend="numpy"): chains of elementwise operations on large arrays run as one
+    numexpr call where numexpr is installed (`pip install fungrad[fuse]`). "exact" (the
+    default) fuses only operations whose fused result is bit-identical to eager evaluation
+    (+, -, *, /, comparisons, where, sqrt, ...); "approx" also exp, log, tanh and the other
+    transcendental functions, whose results may then differ from eager in the last bits (within
+    4 ulp); False never fuses. Fusion applies where it pays: groups of at least 4 operations on
+    arrays of at least 2**22 elements (see fungrad._interp.passes.fuse).
 
     >>> import fungrad as fg, fungrad.numpy as fnp
     >>> f = fg.jit(lambda x: fnp.sin(x) * 2.0)
@@ -427,6 +450,6 @@ def jit(fun: Fun | None = None, static_argnums: int | Sequence[int] = (),
     """
     if fun is None:
         return lambda f: jit(f, static_argnums, static_argnames, backend=backend,
-                             in_shardings=in_shardings, out_shardings=out_shardings)
+                             in_shardings=in_shardings, out_shardings=out_shardings, fuse=fuse)
     return Jitted(check_callable("jit", fun), static_argnums, static_argnames, backend,
-                  in_shardings, out_shardings)
+                  in_shardings, out_shardings, fuse)

@@ -23,6 +23,7 @@ from fungrad._interp.jaxpr_transforms import (
     transpose_jaxpr,
 )
 from fungrad._interp.passes import optimize
+from fungrad._interp.passes.fuse import EXACT
 from fungrad._core.eval import run_closed
 from fungrad._interp.linearize import linearize_flat
 from fungrad._interp.staging import StagingTracer, hoist_consts, stage_flat
@@ -40,18 +41,19 @@ def derived(rule, closed, key, make):
     return _derived.get_or_make((rule, closed, key), make)
 
 
-def compiled(closed, name="jitted", out_tree=None, backend=NUMPY, options=()):
+def compiled(closed, name="jitted", out_tree=None, backend=NUMPY, options=(), fuse=EXACT):
     """The generated code for `closed` (optimized first, unless optimize made it), compiled once
     per program object, output tree and backend: the one compile path of jit. With `out_tree`
     the function returns that pytree (built in the generated code, or unflattened after it where
     the tree has custom nodes); without, a tuple of the outputs. `backend` (a name or
     fungrad._interp.backends.Backend) is the target of code emission, `options` (pairs) what
-    its finishing step takes (jax: in_shardings, out_shardings)."""
+    its finishing step takes (jax: in_shardings, out_shardings); `fuse` the elementwise fusion
+    mode of numpy code ("exact", "approx" or False; fungrad._interp.passes.fuse)."""
     backend = get_backend(backend)
 
     def make():
         out_expr = None if out_tree is None else pytree_expr(out_tree)
-        c = compile_jaxpr(optimize(closed), name, out_expr, backend)
+        c = compile_jaxpr(optimize(closed), name, out_expr, backend, fuse)
         if backend is not NUMPY:
             c.fn = backend.finish(c.fn, closed, dict(options))
         if out_tree is not None and out_expr is None:
@@ -61,8 +63,8 @@ def compiled(closed, name="jitted", out_tree=None, backend=NUMPY, options=()):
             if inner is not None:
                 c.fn.jax_function = lambda *xs: tree_unflatten(out_tree, inner(*xs))
         return c
-    key = (closed, out_tree) if backend is NUMPY and not options else (
-        closed, out_tree, backend, tuple(options))
+    key = (closed, out_tree) if backend is NUMPY and not options and fuse == EXACT else (
+        closed, out_tree, backend, tuple(options), fuse)
     return _compiled.get_or_make(key, make)
 
 

@@ -16,6 +16,10 @@ Backends (fungrad._interp.backends): the same rules emit for other namespaces (j
 primitive's rules that serves the backend, and a primitive with none raises MissingRuleError
 naming the primitive and the backend. The default backend, numpy, emits exactly `prim.emit`.
 
+Fusion (numpy backend): before planning memory, each program's large elementwise chains become
+one numexpr call each (passes.fuse; `jit(..., fuse=)` picks the mode, "exact" by default, and
+without numexpr the code is the unfused one).
+
 Control flow: a rule function may return a `Block` (statements, then the result expressions)
 instead of an expression, and may call `ctx.subprogram(closed)` to get a nested program generated
 (optimized with the same passes) as its own function in the same source, e.g. a loop body called
@@ -38,7 +42,8 @@ from fungrad._core.primitive import CallImpl, Emit, Special, Ufunc
 from fungrad._core.trace import as_result
 from fungrad._interp.backends import NUMPY, get_backend, missing
 from fungrad._interp.passes import optimize
-from fungrad._interp.passes.memory import FRESH, OUT, VIEW, plan_memory
+from fungrad._interp.passes.fuse import EXACT, emit_fused, fuse, fused_p
+from fungrad._interp.passes.memory import FRESH, OUT, OUT_STRICT, VIEW, plan_memory
 
 _counter = itertools.count()
 # the fixed globals of the fungrad.Array boundary (first and return lines of a jitted function)
@@ -87,10 +92,12 @@ def assign(targets, rhs):
 class EmitContext:
     """Collects the globals of a generated function (constants, impls, non-literal params) and
     the functions generated for nested programs (`defs`, emitted before the main function).
-    `backend`: the target (its namespace is the global `xp`, e.g. `np`)."""
+    `backend`: the target (its namespace is the global `xp`, e.g. `np`); `fuse`: the fusion
+    mode of numpy code (passes.fuse)."""
 
-    def __init__(self, reserved=(), backend=NUMPY):
+    def __init__(self, reserved=(), backend=NUMPY, fuse=EXACT):
         self.backend = backend
+        self.fuse = fuse if backend is NUMPY else False
         self.xp = backend.alias
         self.globals = {"np": np, **BOUNDARY} if backend is NUMPY else backend.globals()
         self._by_id = {}
@@ -171,6 +178,8 @@ def kind_of(eqn):
     p = eqn.prim
     if not p.multiple_results and type(p.emit) is Ufunc and p.emit.applies(eqn):
         return OUT
+    if p is fused_p:
+        return OUT_STRICT
     if p.emits_fresh:
         return FRESH
     return VIEW
@@ -256,11 +265,12 @@ def _tuple(items):
     return f"({', '.join(items)}{',' if len(items) == 1 else ''})"
 
 
-def generate(closed, name="jitted", out_expr=None, backend=NUMPY):
+def generate(closed, name="jitted", out_expr=None, backend=NUMPY, fuse=EXACT):
     """(source, globals) of a function computing `closed`; out_expr(names) builds the returned
     expression from the output expressions (default: a tuple). Functions of nested programs
-    come first in the source. `backend`: the target namespace (default numpy)."""
-    ctx = EmitContext(reserved=(name,), backend=get_backend(backend))
+    come first in the source. `backend`: the target namespace (default numpy); `fuse`: the
+    elementwise fusion mode for numpy (passes.fuse: "exact", "approx" or False)."""
+    ctx = EmitContext(reserved=(name,), backend=get_backend(backend), fuse=fuse)
     main = _function(ctx, closed, name, out_expr)
     return "\n".join(ctx.defs + [main]), ctx.globals
 
@@ -268,6 +278,8 @@ def generate(closed, name="jitted", out_expr=None, backend=NUMPY):
 def _function(ctx, closed, name, out_expr, array_outs=False):
     """Source of one `def` computing `closed` (ending with a newline). Literal outputs are
     returned as arrays; `array_outs` (nested programs) skips normalizing 0-d results."""
+    if ctx.fuse:
+        closed = fuse(closed, ctx.fuse)
     j = closed.jaxpr
     plan = plan_memory(j, _kinds_for(ctx.backend))
     names = dict(plan.names)
@@ -298,7 +310,9 @@ def _function(ctx, closed, name, out_expr, array_outs=False):
         arg_names = {v: names[v] for v in j.invars}
     for eqn, (outs, buf, dels) in zip(j.eqns, plan.steps):
         args = [expr(v) for v in eqn.invars]
-        if buf is not None:
+        if buf is not None and eqn.prim is fused_p:
+            rhs = emit_fused(ctx, eqn, args, out=buf)
+        elif buf is not None:
             fn = (eqn.prim.ufunc_name if ctx.backend is NUMPY
                   else ctx.backend.ufunc(eqn.prim, eqn.prim.emit_rule(ctx.backend)))
             rhs = f"{fn}({', '.join(args)}, out={buf})"
@@ -385,11 +399,11 @@ def pytree_expr(tree):
     return lambda names: build(tree, iter(names))
 
 
-def compile_jaxpr(closed, name="jitted", out_expr=None, backend=NUMPY):
+def compile_jaxpr(closed, name="jitted", out_expr=None, backend=NUMPY, fuse=EXACT):
     """Generate, exec once and register with linecache; returns a Compiled (the generated
     function, not yet `backend.finish`ed)."""
     backend = get_backend(backend)
-    source, glb = generate(closed, name, out_expr, backend)
+    source, glb = generate(closed, name, out_expr, backend, fuse)
     tag = "" if backend is NUMPY else f":{backend.name}"
     filename = f"<fungrad-jit-{next(_counter)}:{name}{tag}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)

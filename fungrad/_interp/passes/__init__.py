@@ -1,6 +1,9 @@
 """IR optimization passes for jit, one small module each; `optimize` runs them in order.
 
 Every pass is exact: the optimized program computes bit-for-bit what the input program does.
+Elementwise fusion (passes.fuse) is not one of them: code generation applies it to the program
+it generates (its "approx" mode is not exact), so the programs jit caches and transforms are
+never fused.
 
 Imports: _core, _lax, passes.*.
 """

@@ -39,6 +39,24 @@ def is_effectful(prim):
     return prim.effect
 
 
+def producers_consumers(jaxpr):
+    """(var -> index of the equation making it, var -> indices of the equations reading it in
+    program order, len(eqns) standing for the program's outputs)."""
+    producer = {}
+    consumers = {}
+    for i, e in enumerate(jaxpr.eqns):
+        for v in e.outvars:
+            producer[v] = i
+        for v in e.invars:
+            if type(v) is not Literal:
+                consumers.setdefault(v, []).append(i)
+    n = len(jaxpr.eqns)
+    for v in jaxpr.outvars:
+        if type(v) is not Literal:
+            consumers.setdefault(v, []).append(n)
+    return producer, consumers
+
+
 def literal_value(atom):
     """The Python/numpy value of a Literal, or None for a Var."""
     return atom.val if type(atom) is Literal else None

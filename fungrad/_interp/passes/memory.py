@@ -5,7 +5,9 @@ reduction...) starts one; views (reshape, transpose, broadcast, getitem, identit
 primitive whose aliasing is unknown) join the storages of their operands. When every variable of a
 storage is dead, its fresh arrays are parked as free buffers; a later elementwise ufunc with the
 same shape and dtype writes into one (`np.add(a, b, out=buf)`), in place when the buffer is one of
-its own operands. Inputs, constants and outputs are never written. Names of dead variables are
+its own operands (OUT_STRICT: an elementwise call that may take `out=` but, unlike numpy's
+ufuncs, does not guard against overlap, gets only a buffer no operand views: a fused numexpr
+kernel). Inputs, constants and outputs are never written. Names of dead variables are
 reused (rebinding releases the old array, as in handwritten code); large dead arrays that are
 not rebound at once are `del`eted so the peak stays near a handwritten program's.
 
@@ -18,7 +20,7 @@ from fungrad._core.ir import Literal
 BIG = 4096  # elements: dead arrays at least this large are released with `del`
 MAX_PARKED = 2  # free buffers kept per (shape, dtype)
 
-OUT, FRESH, VIEW = "out", "fresh", "view"
+OUT, OUT_STRICT, FRESH, VIEW = "out", "out_strict", "fresh", "view"
 
 
 class Plan:
@@ -57,7 +59,8 @@ def _name_gen(taken):
 
 def plan_memory(jaxpr, kind, reserved=("np",)):
     """Plan names and buffers for `jaxpr`; kind(eqn) is OUT (elementwise ufunc that may take
-    `out=`), FRESH (allocates its result) or VIEW (may alias its operands)."""
+    `out=`), OUT_STRICT (the same, given no buffer an operand views), FRESH (allocates its
+    result) or VIEW (may alias its operands)."""
     eqns = jaxpr.eqns
     n = len(eqns)
     last = {}
@@ -71,7 +74,7 @@ def plan_memory(jaxpr, kind, reserved=("np",)):
     demand = {}
     kinds = [kind(e) for e in eqns]
     for i, (e, k) in enumerate(zip(eqns, kinds)):
-        if k == OUT:
+        if k == OUT or k == OUT_STRICT:
             demand.setdefault(_key(e.outvars[0]), []).append(i)
 
     gen = _name_gen(set(reserved))
@@ -102,12 +105,19 @@ def plan_memory(jaxpr, kind, reserved=("np",)):
             for r in s.roots:
                 _park_or_release(r, i, names, demand, parked, released)
         buf = None
-        if k == OUT and outs[0].aval.shape:
+        if (k == OUT or k == OUT_STRICT) and outs[0].aval.shape:
             pool = parked.get(_key(outs[0]))
             if pool:
                 operand_names = {names.get(x) for x in e.invars if type(x) is not Literal}
-                buf = next((b for b in reversed(pool) if b in operand_names), pool[-1])
-                pool.remove(buf)
+                choices = pool
+                if k == OUT_STRICT:  # no buffer that an operand other than itself views
+                    viewed = {names[r] for x in e.invars
+                              if type(x) is not Literal and roots_of.get(x) is None
+                              for r in storage[x].roots}
+                    choices = [b for b in pool if b not in viewed]
+                if choices:
+                    buf = next((b for b in reversed(choices) if b in operand_names), choices[-1])
+                    pool.remove(buf)
         out_names = []
         for j, v in enumerate(outs):
             if j == 0 and buf is not None:

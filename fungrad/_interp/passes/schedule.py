@@ -8,7 +8,7 @@ SLACK equations), or are produced by an equation that moves with it. Pure reorde
 Imports: _core, passes._util.
 """
 from fungrad._core.ir import ClosedJaxpr, Jaxpr, Literal
-from fungrad._interp.passes._util import is_effectful
+from fungrad._interp.passes._util import is_effectful, producers_consumers
 
 SLACK = 8
 
@@ -18,17 +18,7 @@ def schedule(closed):
     j = closed.jaxpr
     eqns = j.eqns
     n = len(eqns)
-    producer = {}
-    consumers = {}
-    for i, e in enumerate(eqns):
-        for v in e.outvars:
-            producer[v] = i
-        for v in e.invars:
-            if type(v) is not Literal:
-                consumers.setdefault(v, []).append(i)
-    for v in j.outvars:
-        if type(v) is not Literal:
-            consumers.setdefault(v, []).append(n)
+    producer, consumers = producers_consumers(j)
     key = [None] * n
     for i in range(n - 1, -1, -1):
         e = eqns[i]
