@@ -18,6 +18,7 @@ from fungrad._core.errors import ConcretizationError, FungradError, UnexpectedTr
 _nd_view = np.ndarray.view
 _ARRAYS = (*ARRAY_TYPES, np.ndarray)
 _generic = np.generic
+_HAS_DTYPE = (np.ndarray, np.generic)  # their aval's dtype is their .dtype
 
 
 class Trace:
@@ -59,9 +60,9 @@ class EvalTrace(Trace):
         same = prim.same_dtype_from
         if same is not None and len(vals) > same + 1:  # one dtype, as the typing rule demands
             a = vals[same]
-            first = a.dtype if type(a) is np.ndarray else _dtype_of(a)
+            first = a.dtype if isinstance(a, _HAS_DTYPE) else _dtype_of(a)
             for a in vals[same + 1:]:
-                if (a.dtype if type(a) is np.ndarray else _dtype_of(a)) != first:
+                if (a.dtype if isinstance(a, _HAS_DTYPE) else _dtype_of(a)) != first:
                     prim.abstract_eval(*[get_aval(v) for v in vals], **params)  # raises
         try:
             out = prim.impl(*vals, **params)
