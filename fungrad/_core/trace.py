@@ -12,10 +12,14 @@ import contextvars
 import numpy as np
 
 from fungrad._core.array import ARRAY_TYPES, Array, as_array, frozen, register_virtual
+from fungrad._core.aval import _interned as _interned_avals
 from fungrad._core.aval import aval_of_constant
 from fungrad._core.errors import ConcretizationError, FungradError, UnexpectedTracerError
 
 _nd_view = np.ndarray.view
+_ARRAYS = (*ARRAY_TYPES, np.ndarray)
+_generic = np.generic
+_HAS_DTYPE = (np.ndarray, np.generic)  # their aval's dtype is their .dtype
 
 
 class Trace:
@@ -56,9 +60,10 @@ class EvalTrace(Trace):
             raise arity_error(prim, vals)
         same = prim.same_dtype_from
         if same is not None and len(vals) > same + 1:  # one dtype, as the typing rule demands
-            first = _dtype_of(vals[same])
+            a = vals[same]
+            first = a.dtype if isinstance(a, _HAS_DTYPE) else _dtype_of(a)
             for a in vals[same + 1:]:
-                if _dtype_of(a) != first:
+                if (a.dtype if isinstance(a, _HAS_DTYPE) else _dtype_of(a)) != first:
                     prim.abstract_eval(*[get_aval(v) for v in vals], **params)  # raises
         try:
             out = prim.impl(*vals, **params)
@@ -72,11 +77,13 @@ class EvalTrace(Trace):
             raise
         if prim.multiple_results:
             return [result_of(o, vals, args) for o in out]
-        if type(out) is np.ndarray:  # result_of's common case, inline: a fresh result
+        if type(out) is np.ndarray:  # result_of's common cases, inline: a fresh result
             for a in vals:
                 if out is a:
                     return result_of(out, vals, args)
             return _nd_view(out, Array)
+        if isinstance(out, _generic):  # a numpy scalar (of 0-d operands): never an operand
+            return _nd_view(np.asarray(out), Array)
         return result_of(out, vals, args)
 
 
@@ -265,6 +272,10 @@ register_virtual(Tracer)  # isinstance(tracer, fungrad.Array) holds, as for conc
 
 def get_aval(x):
     """The abstract value of a tracer or of a constant."""
-    if isinstance(x, Tracer):
+    if type(x) in _ARRAYS:  # the common case inline: an interned aval of an array
+        aval = _interned_avals.get((x.shape, x.dtype, False))
+        if aval is not None:
+            return aval
+    elif isinstance(x, Tracer):
         return x.aval
     return aval_of_constant(x)

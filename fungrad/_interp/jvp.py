@@ -3,7 +3,8 @@
 Imports: _core.
 """
 from fungrad._core.errors import ForwardModeError, MissingRuleError
-from fungrad._core.trace import Trace, Tracer, check_alive, current_trace, get_aval, set_trace
+from fungrad._core.trace import (
+    Trace, Tracer, check_alive, current_trace, current_trace_var, get_aval, set_trace)
 from fungrad._core.tree import tree_flatten
 from fungrad._core.zero import Zero
 
@@ -113,12 +114,15 @@ class JVPTrace(Trace):
     def process(self, prim, args, params):
         primals, tangents, nonzero = split_dual(self, JVPTracer, args)
         parent = self.parent
-        with set_trace(parent):
+        token = current_trace_var.set(parent)  # set_trace(parent), inline
+        try:
             if not nonzero:
-                return prim.bind(*primals, **params)
+                return parent.process(prim, tuple(primals), params)
             if prim.jvp is None:
                 raise missing_jvp(prim)
             out, t_out = prim.jvp(primals, fill_zeros(primals, tangents), **params)
+        finally:
+            current_trace_var.reset(token)
         if prim.multiple_results:
             return [JVPTracer(self, o, t) for o, t in zip(out, t_out)]
         return JVPTracer(self, out, t_out)

@@ -9,7 +9,7 @@ Imports: _core, _interp.staging, _interp.jvp.
 """
 from fungrad._core.dtypes import is_float
 from fungrad._core.gc_pause import paused_gc
-from fungrad._core.trace import Trace, current_trace, get_aval, set_trace
+from fungrad._core.trace import Trace, current_trace, current_trace_var, get_aval, set_trace
 from fungrad._core.tree import tree_flatten
 from fungrad._core.zero import Zero
 from fungrad._interp.jvp import DualTracer, fill_zeros, missing_jvp, split_dual, split_outputs
@@ -57,12 +57,19 @@ class LinearizeTrace(Trace):
     def process(self, prim, args, params):
         primals, tangents, nonzero = split_dual(self, LinearizeTracer, args)
         if not nonzero:
-            with set_trace(self.parent):
-                return prim.bind(*primals, **params)
+            parent = self.parent  # bind_on(parent, ...), inline
+            token = current_trace_var.set(parent)
+            try:
+                return parent.process(prim, tuple(primals), params)
+            finally:
+                current_trace_var.reset(token)
         if prim.jvp is None:
             raise missing_jvp(prim)
-        with set_trace(self.tangent_trace):
+        token = current_trace_var.set(self.tangent_trace)  # set_trace, inline
+        try:
             out, t_out = prim.jvp(primals, fill_zeros(primals, tangents), **params)
+        finally:
+            current_trace_var.reset(token)
         if prim.multiple_results:
             return [LinearizeTracer(self, o, t) for o, t in zip(out, t_out)]
         return LinearizeTracer(self, out, t_out)

@@ -13,7 +13,7 @@ from fungrad._core.aval import shaped
 from fungrad._core.gc_pause import paused_gc
 from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr, Literal, Var
 from fungrad._core.trace import (
-    Trace, Tracer, bind_on, check_alive, current_trace, get_aval, set_trace)
+    Trace, Tracer, check_alive, current_trace, current_trace_var, get_aval, set_trace)
 from fungrad._core.tree import tree_flatten
 
 
@@ -87,8 +87,13 @@ class StagingTrace(Trace):
             for a in args:
                 if type(a) is StagingTracer and a._trace is self:
                     break
-            else:
-                return bind_on(self.parent, prim, args, params)
+            else:  # bind_on(self.parent, ...), inline: the parent processes it, made current
+                parent = self.parent
+                token = current_trace_var.set(parent)
+                try:
+                    return parent.process(prim, args, params)
+                finally:
+                    current_trace_var.reset(token)
             if prim.partial_eval is not None:
                 return prim.partial_eval(self, args, **params)
         return self.record(prim, args, params)
