@@ -1,6 +1,6 @@
 """Benchmarks: fungrad (eager and jit) against handwritten numpy and the installed peers.
 
-    python benchmarks/run.py [--quick] [--json PATH]
+    python benchmarks/run.py [--quick] [--json PATH] [--only TEXT]
 
 The process is pinned to one core and every library is told to use one thread; each gradient is
 checked against the handwritten numpy one before timing. Prints medians of interleaved repeats and
@@ -29,6 +29,7 @@ import fungrad as fg
 import fungrad.numpy as fnp
 
 QUICK = "--quick" in sys.argv
+ONLY = None  # --only TEXT: the timing sections whose title contains TEXT, nothing else
 REPEATS = 3 if QUICK else 7
 
 
@@ -37,6 +38,8 @@ def fmt_time(s):
 
 
 def report(title, fns, goal=None, per=None):
+    if ONLY and ONLY not in title:
+        return None
     W.check(fns)
     times = interleaved(fns, repeats=REPEATS)
     base = times["handwritten numpy"]
@@ -167,7 +170,12 @@ def main():
                         help="fewer repeats and smaller sizes")
     parser.add_argument("--json", metavar="PATH",
                         help="also write the results as JSON to PATH")
+    parser.add_argument("--only", metavar="TEXT",
+                        help="run only the timing sections whose title contains TEXT "
+                             "(e.g. --only 'scalar chain')")
     args = parser.parse_args()
+    global ONLY
+    ONLY = args.only
     PEERS["autograd"] = _peers.load_autograd()
     PEERS["torch"] = _peers.load_torch()
     PEERS["jax"] = _peers.load_jax()
@@ -181,11 +189,12 @@ def main():
     report("per-example gradients, logistic regression, 100 features, batch 256 (vmap(grad))",
            W.per_example(100, 256, PEERS), ("fungrad jit", 1.5))
     report("Hessian of a 200-dimensional function", W.hessian(200, PEERS), ("fungrad jit", 2.5))
-    import linalg_conv  # the GP-likelihood and conv-layer gradients, same protocol and peers
-    for title, times in linalg_conv.main():
-        RESULTS["timings"].append({"title": title, "seconds": times})
-    tracing((100, 1000) if QUICK else (100, 1000, 10000))
-    memory(depth=50 if not QUICK else 10)
+    if not ONLY:
+        import linalg_conv  # the GP-likelihood and conv-layer gradients, same protocol and peers
+        for title, times in linalg_conv.main():
+            RESULTS["timings"].append({"title": title, "seconds": times})
+        tracing((100, 1000) if QUICK else (100, 1000, 10000))
+        memory(depth=50 if not QUICK else 10)
     if args.json:
         RESULTS.update(
             command="python benchmarks/run.py" + (" --quick" if QUICK else "") + f" --json {args.json}",

@@ -239,3 +239,107 @@ def test_fused_jit_matches_eager(rec, shapes, fusion_everywhere):
     if rec.differentiable and nums:
         g = fg.grad(scalarize(rec, shapes), argnums=nums)
         assert_same(fg.jit(g)(*args), g(*args), "fused jit(grad(f))")
+
+
+# ---- the jit column on 0-d float64 values: generated code computing with Python floats and `math`
+# (fungrad._interp.scalar_emit), which falls back to the numpy code for non-finite values and
+# math's errors; bit for bit (signed zeros, nan), in type, and with numpy's warnings
+
+SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 3.0, 0.3, 1e-310, 5e-324, 1e308, -1e308, 700.0,
+           -800.0, 1e22, np.inf, -np.inf, np.nan]
+PAIR_VALUES = [0.0, -0.0, 1.0, -2.5, 0.5, 1e308, 5e-324, np.inf, -np.inf, np.nan]
+
+
+def _scalar_cases():
+    for rec in RECORDS:
+        shapes = next((s for s in rec.shapes if all(x == () for x in s)), None)
+        if shapes is None:
+            continue
+        rng = np.random.default_rng(0)
+        if all(np.asarray(d(rng, ())).dtype == np.float64 for d in rec.domains):
+            yield pytest.param(rec, shapes, id=rec.id)
+
+
+SCALAR_CASES = list(_scalar_cases())
+
+
+FAST = {"add", "sub", "mul", "div", "neg", "max", "min", "sin", "cos", "tan", "exp", "log",
+        "log1p", "expm1", "sqrt", "pow", "integer_pow", "abs", "sign", "floor", "ceil", "round",
+        "atan2", "rem", "lt", "eq", "select", "trunc", "copysign", "nextafter", "log2", "exp2"}
+
+
+def _scalar_args(rec, shapes):
+    """Special values for the primitives with Python-float code (FAST), the record's domains
+    for the others (which call their impl; some of those iterate long on huge values)."""
+    n = len(shapes)
+    if rec.prim.name not in FAST:
+        return [tuple(make_args(rec, shapes, seed=s)) for s in range(4)]
+    if n == 1:
+        return [(x,) for x in SPECIAL]
+    if n == 2:
+        return [(x, y) for x in PAIR_VALUES for y in PAIR_VALUES]
+    rng = np.random.default_rng(5)
+    return [tuple(rng.choice(PAIR_VALUES, n)) for _ in range(40)]
+
+
+def _run(f, args):
+    """(result or exception type, [(warning type, text)])."""
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            out = f(*args)
+        except Exception as e:  # noqa: BLE001 - compared with the other mode's
+            out = type(e)
+    return out, [(w.category, str(w.message)) for w in caught]
+
+
+def assert_bits(got, want, what, nan_bits=True):
+    """assert_same, and equal bytes (0.0 and -0.0 differ; nan payloads too, if `nan_bits`)."""
+    assert_same(got, want, what)
+    for g, w in zip(fg.tree_util.tree_leaves(got), fg.tree_util.tree_leaves(want)):
+        if nan_bits or not (np.isnan(g) and np.isnan(w)):
+            assert g.tobytes() == w.tobytes(), f"{what}: jit gives {g!r}, eager {w!r}"
+
+
+@pytest.mark.parametrize("rec,shapes", SCALAR_CASES)
+def test_jit_of_scalars_matches_eager(rec, shapes):
+    from fungrad._interp import scalar_emit
+    jf = fg.jit(rec.fun)
+    for args in _scalar_args(rec, shapes):
+        args = [np.asarray(a, np.float64) for a in args]
+        want, want_warnings = _run(rec.fun, args)
+        got, got_warnings = _run(jf, args)
+        what = f"jit({rec.id}){tuple(float(a) for a in args)}"
+        if isinstance(want, type):
+            assert got is want, f"{what}: eager raises {want.__name__}, jit gives {got!r}"
+            continue
+        assert_bits(got, want, what)
+        assert got_warnings == want_warnings, what
+    emit = rec.prim.emit
+    ufunc = getattr(emit, "fn", np.power if rec.prim.name == "integer_pow" else None)
+    if rec.prim.name in FAST and (ufunc not in scalar_emit._MATH or scalar_emit.math_agrees(ufunc)):
+        # the Python-float code is what ran (where the program qualifies)
+        program = fg.make_jaxpr(rec.fun)(*args)
+        if scalar_emit.applies(program):
+            assert "ArithmeticError" in jf.lower(*args).source, rec.id
+
+
+@pytest.mark.parametrize("rec,shapes", [c for c in SCALAR_CASES if c.values[0].differentiable])
+def test_jit_of_grad_of_scalars_matches_eager(rec, shapes):
+    import warnings
+    g = fg.grad(scalarize(rec, shapes), argnums=tuple(range(len(shapes))))
+    jg = fg.jit(g)
+    for args in _scalar_args(rec, shapes)[::2]:
+        args = [np.asarray(a, np.float64) for a in args]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            want, _ = _run(g, args)
+            got, _ = _run(jg, args)
+        what = f"jit(grad({rec.id})){tuple(float(a) for a in args)}"
+        if isinstance(want, type):
+            assert got is want, f"{what}: eager raises {want.__name__}, jit gives {got!r}"
+        else:  # the sign of a nan may differ: the optimized program (numpy code, which runs
+            # for non-finite values) orders operands otherwise than eager evaluation does
+            # (x * nan vs nan * x), as it did before the Python-float code
+            assert_bits(got, want, what, nan_bits=False)

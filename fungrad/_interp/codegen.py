@@ -25,7 +25,12 @@ instead of an expression, and may call `ctx.subprogram(closed)` to get a nested 
 (optimized with the same passes) as its own function in the same source, e.g. a loop body called
 from a native `for`.
 
-Imports: _core, passes.
+Tiny values: a program whose values are all 0-d float64 or bool gets, on numpy, a second function
+computing it with Python floats and `math` (fungrad._interp.scalar_emit), exact where it runs
+and falling back to the numpy function for what it cannot do exactly (non-finite values, math's
+errors); `generate` emits both, the fast one under the program's name.
+
+Imports: _core, passes, scalar_emit.
 """
 import functools
 import itertools
@@ -40,6 +45,7 @@ from fungrad._core.ir import Literal
 from fungrad._core.array import ARRAY_TYPES, frozen
 from fungrad._core.primitive import CallImpl, Emit, Special, Ufunc
 from fungrad._core.trace import as_result
+from fungrad._interp import scalar_emit
 from fungrad._interp.backends import NUMPY, get_backend, missing
 from fungrad._interp.passes import optimize
 from fungrad._interp.passes.fuse import EXACT, emit_fused, fuse, fused_p
@@ -271,7 +277,14 @@ def generate(closed, name="jitted", out_expr=None, backend=NUMPY, fuse=EXACT):
     come first in the source. `backend`: the target namespace (default numpy); `fuse`: the
     elementwise fusion mode for numpy (passes.fuse: "exact", "approx" or False)."""
     ctx = EmitContext(reserved=(name,), backend=get_backend(backend), fuse=fuse)
-    main = _function(ctx, closed, name, out_expr)
+    main = None
+    if ctx.backend is NUMPY and scalar_emit.applies(closed):  # 0-d float64/bool values
+        general = ctx.fresh(f"{name}_numpy")
+        fast = scalar_emit.scalar_function(ctx, closed, name, out_expr, general)
+        if fast is not None:
+            main = _function(ctx, closed, general, out_expr) + "\n" + fast
+    if main is None:
+        main = _function(ctx, closed, name, out_expr)
     return "\n".join(ctx.defs + [main]), ctx.globals
 
 

@@ -1,0 +1,209 @@
+"""jit's Python-float code for programs of 0-d float64/bool values (fungrad._interp.scalar_emit):
+the same results as eager evaluation and numpy's code bit for bit, in type, with numpy's warnings
+and error state; `math` functions only where they equal numpy's ufuncs on this machine."""
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import fungrad as fg
+import fungrad.numpy as fnp
+from fungrad._interp import scalar_emit
+
+
+def fast_source(jitted, *args):
+    src = jitted.lower(*args).source
+    assert "except (ArithmeticError, ValueError)" in src, src  # the Python-float function ran
+    return src
+
+
+@pytest.mark.parametrize("ufunc", sorted(scalar_emit._MATH, key=lambda u: u.__name__),
+                         ids=lambda u: u.__name__)
+def test_math_functions_used_equal_numpy_on_many_inputs(ufunc):
+    """Each math function the fast code uses gives numpy's result bit for bit on 100,000 more
+    inputs than its probe saw (a function the probe rejects calls numpy instead)."""
+    if not scalar_emit.math_agrees(ufunc):
+        pytest.skip(f"math.{scalar_emit._MATH[ufunc]} differs from np.{ufunc.__name__} on this "
+                    "machine: the fast code calls numpy for it")
+    more = scalar_emit.probe_inputs(100_000, seed=42)
+    assert scalar_emit.math_agrees(ufunc, inputs=more, zero_d=2000)
+
+
+def test_the_probe_detects_a_different_function():
+    """math_agrees compares bits: a function off by one ulp somewhere is rejected."""
+    x = scalar_emit.probe_inputs()
+
+    class OffByOne:
+        nin = 1
+        __name__ = "sin"
+
+        def __call__(self, v):
+            return np.nextafter(np.sin(v), np.inf)
+    scalar_emit._MATH[off := OffByOne()] = "sin"
+    try:
+        assert not scalar_emit.math_agrees(off, inputs=x)
+    finally:
+        del scalar_emit._MATH[off]
+    assert scalar_emit.math_agrees(np.sin, inputs=x) == scalar_emit.math_agrees(np.sin)
+
+
+def chain(y):
+    for _ in range(40):
+        y = fnp.sin(y) * 0.5 + y
+    return y
+
+
+def test_scalar_chain_and_its_gradient_bit_for_bit():
+    g = fg.grad(chain)
+    jg, jf = fg.jit(g), fg.jit(chain)
+    fast_source(jg, 0.3)
+    for x in [0.3, -0.0, 1e-310, 1e300, -7.25, np.inf, np.nan]:
+        for f, jitted in ((g, jg), (chain, jf)):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                want, got = f(x), jitted(x)
+            assert type(got) is np.ndarray and got.dtype == np.float64 and got.shape == ()
+            assert got.tobytes() == want.tobytes() or (np.isnan(got) and np.isnan(want)), x
+
+
+def test_math_errors_become_numpy_results_and_warnings():
+    """math.log(0) raises ValueError, 1/0 ZeroDivisionError, math.exp(1000) OverflowError:
+    the fast code gives numpy's -inf/inf/nan with numpy's warning instead."""
+    cases = [(fnp.log, 0.0), (fnp.log, -1.0), (lambda x: 1.0 / x, 0.0), (lambda x: 1.0 / x, -0.0),
+             (fnp.exp, 1000.0), (lambda x: x * 1e300, 1e300), (lambda x: x - x * 2, -1e308),
+             (fnp.sqrt, -1.0), (fnp.arcsin, 2.0), (fnp.arctanh, 1.0),
+             (lambda x: fnp.power(x, 0.5), -8.0), (lambda x: fnp.power(x, -1.0), 0.0),
+             (lambda x: fnp.fmod(x, 0.0), 1.0), (fnp.log1p, -1.0), (fnp.cosh, 800.0)]
+    for f, x in cases:
+        jf = fg.jit(f)
+        with warnings.catch_warnings(record=True) as want_w:
+            warnings.simplefilter("always")
+            want = f(np.asarray(x))
+        with warnings.catch_warnings(record=True) as got_w:
+            warnings.simplefilter("always")
+            got = jf(x)
+        assert got.tobytes() == want.tobytes(), (f, x, got, want)
+        assert [str(w.message) for w in got_w] == [str(w.message) for w in want_w], (f, x)
+        assert want_w, (f, x)  # each case warns
+        fast_source(jf, 1.0)
+        with np.errstate(all="raise"), pytest.raises(FloatingPointError):
+            jf(x)
+
+
+def test_underflow_reporting_uses_numpy_code():
+    """Underflow gives finite results, which the fast code does not check: where np.errstate
+    reports it, the numpy code runs (and reports it as eagerly)."""
+    f = fg.jit(lambda x: x * 1e-300)
+    fast_source(f, 1.0)
+    assert f(1e-300).tobytes() == np.asarray(0.0).tobytes()
+    with np.errstate(under="raise"):
+        with pytest.raises(FloatingPointError):
+            (lambda x: np.asarray(x) * 1e-300)(1e-300)
+        with pytest.raises(FloatingPointError):
+            f(1e-300)
+    assert f(1e-300) == 0.0  # the default state again: the fast code
+
+
+def test_signed_zeros_ties_and_rounding():
+    cases = {
+        "max": (lambda x, y: fnp.maximum(x, y), [(0.0, -0.0), (-0.0, 0.0), (1.0, 1.0), (2.0, -3.0)]),
+        "min": (lambda x, y: fnp.minimum(x, y), [(0.0, -0.0), (-0.0, 0.0), (-1.0, 1.0)]),
+        "neg": (lambda x, y: -x + y * 0.0, [(0.0, 1.0), (-0.0, 1.0)]),
+        "mul": (lambda x, y: x * y, [(-0.0, 3.0), (0.0, -3.0), (-1e-200, 1e-200)]),
+        "ceil": (lambda x, y: fnp.ceil(x) + fnp.floor(y), [(-0.5, -0.0), (0.5, 0.7), (-1e300, 1e300)]),
+        "round": (lambda x, y: fnp.round(x) * fnp.trunc(y), [(-0.5, 2.5), (2.5, -0.3), (-1.5, 1.5)]),
+        "sign": (lambda x, y: fnp.sign(x) + fnp.abs(y), [(-0.0, -0.0), (-3.0, -0.0), (4.0, 1.0)]),
+        "pow": (lambda x, y: fnp.power(x, y), [(-0.0, 0.5), (0.0, 3.0), (-0.0, 3.0), (-2.0, 3.0),
+                                               (2.0, -1074.0), (-0.0, -1.0), (0.0, 0.0)]),
+        "square": (lambda x, y: x ** 2 + y ** -2, [(-0.0, 1.0), (1e200, 1e-200), (3.0, -0.0)]),
+        "copysign": (lambda x, y: fnp.copysign(x, y), [(1.0, -0.0), (-2.0, 0.0)]),
+    }
+    for name, (f, pairs) in cases.items():
+        jf = fg.jit(f)
+        fast_source(jf, 1.0, 2.0)
+        for x, y in pairs:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                want, got = f(np.asarray(x), np.asarray(y)), jf(x, y)
+            assert got.tobytes() == want.tobytes(), (name, x, y, got, want)
+
+
+def test_types_at_the_boundary():
+    """0-d float64 and bool arrays out, as eagerly; an input returned is the same array."""
+    def f(x, y):
+        return x, x * y, x > y, fnp.where(x > y, x, y), 2.0
+
+    jf = fg.jit(f)
+    x, y = np.asarray(1.5), np.asarray(-2.0)
+    fast_source(jf, x, y)
+    got, want = jf(x, y), f(x, y)
+    assert got[0] is x
+    for g, w in zip(got, want):
+        g, w = np.asarray(g), np.asarray(w)
+        assert type(jf(x, y)[1]) is np.ndarray
+        assert g.dtype == w.dtype and g.shape == w.shape and g.tobytes() == w.tobytes()
+    assert type(got[2]) is np.ndarray and got[2].dtype == np.bool_
+    # a Python float argument is typed as eagerly, and so is the output
+    assert type(fg.jit(lambda s: s * 2.0)(3.0)) is np.ndarray
+
+
+def test_booleans_and_selects():
+    def f(x, y):
+        p = (x > y) & ~(x == 0.0) | (y < -1.0)
+        return fnp.where(p, x * 2.0, y - 1.0), p ^ (x >= y)
+
+    jf = fg.jit(f)
+    fast_source(jf, 1.0, 2.0)
+    for x, y in [(1.0, 2.0), (3.0, 2.0), (0.0, -1.0), (0.0, -3.0), (-0.0, -0.0)]:
+        got, want = jf(x, y), f(np.asarray(x), np.asarray(y))
+        for g, w in zip(got, want):
+            assert g.dtype == w.dtype and g.tobytes() == w.tobytes()
+
+
+def test_operations_without_python_form_call_their_impl():
+    """logistic and erf call their numpy impl on 0-d arrays (as eagerly) inside the fast code."""
+    def f(x):
+        return fg.nn.sigmoid(x) * 2.0 + fg.scipy.special.erf(x * 0.5) - x
+
+    jf = fg.jit(f)
+    src = fast_source(jf, 0.5)
+    assert "call_numpy" in src
+    for x in [0.5, -30.0, 800.0, -0.0, np.nan, np.inf]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            want, got = f(np.asarray(x)), jf(x)
+        assert got.tobytes() == want.tobytes(), (x, got, want)
+
+
+def test_long_single_use_chains_compile():
+    """Values read once are written into the expression reading them, up to a depth (the
+    parser limits nesting): 2000 operations in a row still compile and agree."""
+    def f(x):
+        for _ in range(1000):
+            x = -(x * 0.999)
+        return x
+
+    jf = fg.jit(f)
+    fast_source(jf, 1.0)
+    assert jf(1.25).tobytes() == f(np.asarray(1.25)).tobytes()
+
+
+def test_overflow_checks_only_where_possible():
+    """Products by sin's bounded values never overflow: no check; sums of inputs may: checked."""
+    src = fast_source(fg.jit(lambda x: fnp.sin(x) * 0.5 + x), 1.0)
+    body = src.rsplit("def ", 1)[1]
+    assert body.count(" - t") == 0  # sin(x) * 0.5 + x: no overflow possible, no check
+    jf = fg.jit(lambda x, y: x * y)
+    body = jf.lower(1.0, 2.0).source.rsplit("def ", 1)[1]
+    assert "if t0 - t0" in body
+    with pytest.warns(RuntimeWarning, match="overflow encountered in multiply"):
+        assert math.isinf(jf(1e300, 1e300))  # numpy's inf and warning, as eagerly
+
+
+def test_other_programs_keep_numpy_code():
+    for f, args in [(lambda x: x * 2.0, (np.ones(3),)),  # not 0-d
+                    (lambda x: x * 2, (np.asarray(3),)),  # integers
+                    (lambda x: x * np.float32(2), (np.float32(3),)),  # float32
+                    (lambda x: x * np.inf, (1.0,))]:  # a non-finite constant
+        assert "ArithmeticError" not in fg.jit(f).lower(*args).source
