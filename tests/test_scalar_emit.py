@@ -63,7 +63,7 @@ def test_scalar_chain_and_its_gradient_bit_for_bit():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 want, got = f(x), jitted(x)
-            assert type(got) is np.ndarray and got.dtype == np.float64 and got.shape == ()
+            assert type(got) is fg.Array and got.dtype == np.float64 and got.shape == ()
             assert got.tobytes() == want.tobytes() or (np.isnan(got) and np.isnan(want)), x
 
 
@@ -130,7 +130,7 @@ def test_signed_zeros_ties_and_rounding():
 
 
 def test_types_at_the_boundary():
-    """0-d float64 and bool arrays out, as eagerly; an input returned is the same array."""
+    """0-d float64 and bool fungrad.Arrays out, as eagerly; an input returned is the same array."""
     def f(x, y):
         return x, x * y, x > y, fnp.where(x > y, x, y), 2.0
 
@@ -141,11 +141,11 @@ def test_types_at_the_boundary():
     assert got[0] is x
     for g, w in zip(got, want):
         g, w = np.asarray(g), np.asarray(w)
-        assert type(jf(x, y)[1]) is np.ndarray
+        assert type(jf(x, y)[1]) is fg.Array
         assert g.dtype == w.dtype and g.shape == w.shape and g.tobytes() == w.tobytes()
-    assert type(got[2]) is np.ndarray and got[2].dtype == np.bool_
+    assert type(got[2]) is fg.Array and got[2].dtype == np.bool_
     # a Python float argument is typed as eagerly, and so is the output
-    assert type(fg.jit(lambda s: s * 2.0)(3.0)) is np.ndarray
+    assert type(fg.jit(lambda s: s * 2.0)(3.0)) is fg.Array
 
 
 def test_booleans_and_selects():

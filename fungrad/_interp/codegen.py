@@ -278,7 +278,11 @@ def generate(closed, name="jitted", out_expr=None, backend=NUMPY, fuse=EXACT):
     elementwise fusion mode for numpy (passes.fuse: "exact", "approx" or False)."""
     ctx = EmitContext(reserved=(name,), backend=get_backend(backend), fuse=fuse)
     main = None
-    if ctx.backend is NUMPY and scalar_emit.applies(closed):  # 0-d float64/bool values
+    j = closed.jaxpr
+    if (ctx.backend is NUMPY and scalar_emit.applies(closed)  # 0-d float64/bool values
+            # an output that may be an argument through views (stop_gradient) is returned as
+            # that very object by the numpy function's boundary
+            and all(v in j.invars for v in _argument_aliases(j))):
         general = ctx.fresh(f"{name}_numpy")
         fast = scalar_emit.scalar_function(ctx, closed, name, out_expr, general)
         if fast is not None:

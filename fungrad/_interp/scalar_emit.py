@@ -50,6 +50,7 @@ import numpy as np
 
 from fungrad._core.cache import lru_cache_table
 from fungrad._core.ir import Literal
+from fungrad._core.trace import as_result
 from fungrad._core.primitive import CallImpl, Emit, Ufunc
 from fungrad._lax.arith import convert_p, select_p
 from fungrad._lax.math import integer_pow_p
@@ -455,17 +456,19 @@ def scalar_function(ctx, closed, name, out_expr, general):
     if numpy_calls > python_ops:
         return None
     orig = dict(zip(j.invars, params))
-    asarray = ctx.glob(np.asarray, "asarray")
+    # results as the numpy function returns them: 0-d fungrad.Array values (as_result, the one
+    # normalization of eager evaluation and jit), an input returned as is as the same object
+    as_res = ctx.glob(as_result, "as_result")
     results = []
     for v in j.outvars:
         if type(v) is Literal:
-            results.append(ctx.array(v))
+            results.append(f"{as_res}({ctx.array(v)})")
         elif v in orig:  # an input returned as is: the same array, as the numpy function
             results.append(orig[v])
         elif v in j.constvars:
-            results.append(ctx.glob(closed.consts[j.constvars.index(v)], "c"))
+            results.append(f"{as_res}({ctx.glob(closed.consts[j.constvars.index(v)], 'c')})")
         else:
-            results.append(f"{asarray}({names[v]})")
+            results.append(f"{as_res}({names[v]})")
     ret = (f"({', '.join(results)}{',' if len(results) == 1 else ''})" if out_expr is None
            else out_expr(results))
     guard = ctx.glob(errstate_now, "errstate_now")
