@@ -28,7 +28,6 @@ from fungrad._core.typing import Array, ArrayLike, DTypeLike, Fun, Shape
 import builtins
 import enum
 import functools
-import operator
 from typing import NamedTuple
 
 import numpy as np
@@ -39,6 +38,8 @@ from fungrad._api.custom import custom_jvp as _custom_jvp
 from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad._core.tree import tree_flatten, tree_unflatten
+from fungrad._lax import _args as _A
+from fungrad._lax import api as _api
 from fungrad._lax import complex_parts as _cp
 from fungrad._lax import cumulative as _cum
 from fungrad._lax import scatter as _sc
@@ -80,11 +81,8 @@ def _c(v, like):
     return np.asarray(v, _aval(like).dtype)
 
 
-def _axis(axis, ndim, name="axis"):
-    axis = operator.index(axis)
-    if not -ndim <= axis < max(ndim, 1):
-        raise ShapeError(f"{name} {axis} is out of range for an array of rank {ndim}")
-    return axis % ndim if ndim else 0
+def _axis(axis, ndim, name="axis", fn="lax"):
+    return _A.axis(axis, ndim, name, fn)
 
 
 # ------------------------------------------------------------------ enums and dimension numbers
@@ -177,13 +175,13 @@ class ScatterDimensionNumbers(NamedTuple):
 # ------------------------------------------------------------------ creation
 def iota(dtype: DTypeLike, size: int) -> Array:
     """[0, 1, ..., size - 1] of `dtype`."""
-    return np.arange(int(size), dtype=np.dtype(dtype))
+    return np.arange(_A.static_int(size, "size", "iota"), dtype=np.dtype(dtype))
 
 
 def broadcasted_iota(dtype: DTypeLike, shape: Shape, dimension: int) -> Array:
     """An array of `shape` whose entries count along axis `dimension`."""
-    shape = tuple(int(d) for d in shape)
-    dimension = _axis(dimension, len(shape), "dimension")
+    shape = _A.shape(shape, "shape", "broadcasted_iota")
+    dimension = _axis(dimension, len(shape), "dimension", "broadcasted_iota")
     r = np.arange(shape[dimension], dtype=np.dtype(dtype)).reshape(
         tuple(n if i == dimension else 1 for i, n in enumerate(shape)))
     return np.array(np.broadcast_to(r, shape))
@@ -192,7 +190,7 @@ def broadcasted_iota(dtype: DTypeLike, shape: Shape, dimension: int) -> Array:
 def full(shape: Shape, fill_value: ArrayLike, dtype: DTypeLike | None = None, *,
          sharding: Any = None) -> Array:
     """An array of `shape` filled with `fill_value` (which may be traced)."""
-    shape = (int(shape),) if np.ndim(shape) == 0 else tuple(int(d) for d in shape)
+    shape = _A.shape(shape, "shape", "full", allow_int=True)
     if np.ndim(fill_value) != 0 and _aval(fill_value).ndim != 0:
         raise ShapeError(f"full: fill_value must be a scalar, got {_aval(fill_value).str_short()}")
     fill = _arr(fill_value)
@@ -215,7 +213,7 @@ def zeros_like_array(x: ArrayLike) -> Array:
 
 def empty(shape: Shape, dtype: DTypeLike, *, out_sharding: Any = None) -> Array:
     """Zeros (numpy has no uninitialized arrays that are safe to return)."""
-    return np.zeros(tuple(shape), np.dtype(dtype))
+    return np.zeros(_A.shape(shape, "shape", "empty", allow_int=True), np.dtype(dtype))
 
 
 def dtype(x: ArrayLike, *, canonicalize: bool = False) -> np.dtype:
@@ -224,7 +222,8 @@ def dtype(x: ArrayLike, *, canonicalize: bool = False) -> np.dtype:
 
 
 def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
-    return tuple(int(d) for d in np.broadcast_shapes(*[tuple(s) for s in shapes]))
+    return tuple(int(d) for d in np.broadcast_shapes(
+        *[_A.shape(s, "shapes", "broadcast_shapes") for s in shapes]))
 
 
 # ------------------------------------------------------------------ shapes
@@ -232,7 +231,7 @@ def broadcast(operand: ArrayLike, sizes: Sequence[int]) -> Array:
     """`operand` with leading axes of `sizes` added (copies along them)."""
     x = _arr(operand)
     shape = _aval(x).shape
-    return L.broadcast_to(x, tuple(int(s) for s in sizes) + shape)
+    return L.broadcast_to(x, _A.shape(sizes, "sizes", "broadcast") + shape)
 
 
 def broadcast_in_dim(operand: ArrayLike, shape: Shape, broadcast_dimensions: Sequence[int], *,
@@ -240,8 +239,8 @@ def broadcast_in_dim(operand: ArrayLike, shape: Shape, broadcast_dimensions: Seq
     """`operand` broadcast to `shape`, its axis i becoming output axis broadcast_dimensions[i]."""
     x = _arr(operand)
     aval = _aval(x)
-    shape = tuple(int(d) for d in shape)
-    dims = tuple(int(d) for d in broadcast_dimensions)
+    shape = _A.shape(shape, "shape", "broadcast_in_dim")
+    dims = _A.static_ints(broadcast_dimensions, "broadcast_dimensions", "broadcast_in_dim")
     if len(dims) != aval.ndim or len(set(dims)) != len(dims) or any(
             not 0 <= d < len(shape) for d in dims):
         raise ShapeError(f"broadcast_in_dim: broadcast_dimensions {dims} must name one distinct "
@@ -262,7 +261,10 @@ def broadcast_in_dim(operand: ArrayLike, shape: Shape, broadcast_dimensions: Seq
 def broadcast_to_rank(x: ArrayLike, rank: Any) -> Array:
     x = _arr(x)
     shape = _aval(x).shape
-    return L.reshape(x, (1,) * (int(rank) - len(shape)) + shape) if rank > len(shape) else x
+    rank = _A.static_int(rank, "rank", "broadcast_to_rank")
+    if rank > 64:
+        raise ValueError(f"lax.broadcast_to_rank: rank {rank} exceeds numpy's limit of 64 axes")
+    return L.reshape(x, (1,) * (rank - len(shape)) + shape) if rank > len(shape) else x
 
 
 def broadcast_like(arr: ArrayLike, like_arr: ArrayLike) -> Array:
@@ -272,8 +274,9 @@ def broadcast_like(arr: ArrayLike, like_arr: ArrayLike) -> Array:
 def expand_dims(array: ArrayLike, dimensions: Sequence[int]) -> Array:
     x = _arr(array)
     shape = list(_aval(x).shape)
+    dimensions = _A.static_ints(dimensions, "dimensions", "expand_dims")
     n = len(shape) + len(dimensions)
-    dims = sorted(_axis(d, n, "dimension") for d in dimensions)
+    dims = sorted(_axis(d, n, "dimension", "expand_dims") for d in dimensions)
     for d in dims:
         shape.insert(d, 1)
     return L.reshape(x, shape)
@@ -282,7 +285,8 @@ def expand_dims(array: ArrayLike, dimensions: Sequence[int]) -> Array:
 def squeeze(array: ArrayLike, dimensions: Sequence[int]) -> Array:
     x = _arr(array)
     aval = _aval(x)
-    dims = {_axis(d, aval.ndim, "dimension") for d in dimensions}
+    dims = {_axis(d, aval.ndim, "dimension", "squeeze")
+            for d in _A.static_ints(dimensions, "dimensions", "squeeze")}
     for d in dims:
         if aval.shape[d] != 1:
             raise ShapeError(f"squeeze: axis {d} of {aval.str_short()} has size "
@@ -303,7 +307,8 @@ def collapse(operand: ArrayLike, start_dimension: Any, stop_dimension: Any = Non
 def rev(operand: ArrayLike, dimensions: Sequence[int]) -> Array:
     x = _arr(operand)
     nd = _aval(x).ndim
-    dims = {_axis(d, nd, "dimension") for d in dimensions}
+    dims = {_axis(d, nd, "dimension", "rev")
+            for d in _A.static_ints(dimensions, "dimensions", "rev")}
     if not dims:
         return x
     return L.getitem(x, tuple(("slice", None, None, -1) if i in dims else L.FULL
@@ -319,7 +324,11 @@ def slice(operand: ArrayLike, start_indices: Sequence[Any], limit_indices: Seque
           strides: Sequence[int] | None = None) -> Array:  # noqa: A001 - JAX's name
     x = _arr(operand)
     aval = _aval(x)
-    strides = (1,) * aval.ndim if strides is None else tuple(strides)
+    start_indices = _A.static_ints(start_indices, "start_indices", "slice")
+    limit_indices = _A.static_ints(limit_indices, "limit_indices", "slice")
+    strides = (1,) * aval.ndim if strides is None else _A.static_ints(strides, "strides", "slice")
+    if any(st < 1 for st in strides):
+        raise ValueError(f"lax.slice: strides {strides} must be >= 1")
     if not (len(start_indices) == len(limit_indices) == len(strides) == aval.ndim):
         raise ShapeError(f"slice: start_indices, limit_indices and strides need one entry per "
                          f"axis of {aval.str_short()}")
@@ -334,7 +343,7 @@ def slice_in_dim(operand: ArrayLike, start_index: ArrayLike, limit_index: Any, s
                  axis: int | Sequence[int] = 0) -> Array:
     x = _arr(operand)
     aval = _aval(x)
-    axis = _axis(axis, aval.ndim)
+    axis = _axis(axis, aval.ndim, "axis", "slice_in_dim")
     n = aval.shape[axis]
     start, limit, _ = builtins.slice(start_index, limit_index).indices(n)
     limit = max(limit, start)
@@ -349,8 +358,8 @@ def index_in_dim(operand: ArrayLike, index: ArrayLike, axis: int | Sequence[int]
                  keepdims: bool = True) -> Array:
     x = _arr(operand)
     aval = _aval(x)
-    axis = _axis(axis, aval.ndim)
-    index = operator.index(index)
+    axis = _axis(axis, aval.ndim, "axis", "index_in_dim")
+    index = _A.static_int(index, "index", "index_in_dim")
     n = aval.shape[axis]
     if not -n <= index < n:
         raise IndexError(f"index_in_dim: index {index} is out of bounds for axis {axis} of size "
@@ -363,8 +372,8 @@ def index_in_dim(operand: ArrayLike, index: ArrayLike, axis: int | Sequence[int]
 def split(operand: ArrayLike, sizes: Sequence[int], axis: int | Sequence[int] = 0) -> list[Array]:
     x = _arr(operand)
     aval = _aval(x)
-    axis = _axis(axis, aval.ndim)
-    sizes = [int(s) for s in sizes]
+    axis = _axis(axis, aval.ndim, "axis", "split")
+    sizes = list(_A.shape(sizes, "sizes", "split"))
     if sum(sizes) != aval.shape[axis]:
         raise ShapeError(f"split: sizes {sizes} must add up to the size {aval.shape[axis]} of "
                          f"axis {axis} of {aval.str_short()}")
@@ -376,23 +385,30 @@ def split(operand: ArrayLike, sizes: Sequence[int], axis: int | Sequence[int] = 
 
 
 def stack(operands: ArrayLike, axis: int | Sequence[int] = 0) -> Array:
+    if isinstance(operands, (str, bytes, dict)) or not hasattr(operands, "__iter__"):
+        raise TypeError(f"lax.stack: operands must be a sequence of arrays, got "
+                        f"{_A.describe(operands)}. Fix: pass a list such as [x, y].")
     xs = [_arr(x) for x in operands]
+    if not xs:
+        raise ValueError("lax.stack: operands is empty; pass at least one array")
     nd = _aval(xs[0]).ndim + 1
-    axis = _axis(axis, nd)
+    axis = _axis(axis, nd, "axis", "stack")
     return L.concatenate([expand_dims(x, (axis,)) for x in xs], axis)
 
 
 def unstack(x: ArrayLike, axis: int | Sequence[int] = 0) -> list[Array]:
     x = _arr(x)
     aval = _aval(x)
-    axis = _axis(axis, aval.ndim)
+    if aval.ndim == 0:
+        raise ShapeError(f"lax.unstack: x must have at least one axis, got {aval.str_short()}")
+    axis = _axis(axis, aval.ndim, "axis", "unstack")
     return tuple(index_in_dim(x, i, axis, keepdims=False) for i in range(aval.shape[axis]))
 
 
 def tile(operand: ArrayLike, reps: Any) -> Array:
     x = _arr(operand)
     shape = _aval(x).shape
-    reps = tuple(int(r) for r in reps)
+    reps = _A.shape(reps, "reps", "tile")
     if len(reps) != len(shape):
         raise ShapeError(f"tile: reps {reps} need one entry per axis of {_aval(x).str_short()}")
     inter = tuple(v for r, d in zip(reps, shape) for v in (1, d))
@@ -407,7 +423,15 @@ def pad(operand: ArrayLike, padding_value: ArrayLike,
     low / high crop (XLA's pad)."""
     x = _arr(operand)
     aval = _aval(x)
-    config = [tuple(int(v) for v in c) for c in padding_config]
+    try:
+        if isinstance(padding_config, (str, bytes, dict)) or not hasattr(
+                padding_config, "__iter__"):
+            raise TypeError
+        config = [_A.static_ints(c, "padding_config", "pad") for c in padding_config]
+    except TypeError:
+        raise TypeError(f"lax.pad: padding_config must be a sequence of (low, high, interior) "
+                        f"integer triples, one per axis, got {_A.describe(padding_config)}"
+                        ) from None
     if len(config) != aval.ndim or any(len(c) != 3 for c in config):
         raise ShapeError(f"pad: padding_config needs one (low, high, interior) triple per axis "
                          f"of {aval.str_short()}, got {padding_config}")
@@ -483,8 +507,8 @@ def round(x: ArrayLike,
           rounding_method: Any = RoundingMethod.AWAY_FROM_ZERO) -> Array:  # noqa: A001 - JAX's name
     """Round to an integer value: halves away from zero (JAX's default) or to even."""
     x = _arr(x)
-    if _aval(x).dtype.kind not in "fc":
-        raise DtypeError(f"round accepts floating-point operands, got {_aval(x).str_short()}, "
+    if _aval(x).dtype.kind not in "f":
+        raise DtypeError(f"round accepts real floating-point operands, got {_aval(x).str_short()}, "
                          "as jax.lax.round. Fix: integers need no rounding.")
     if RoundingMethod(int(rounding_method)) == RoundingMethod.TO_NEAREST_EVEN:
         return L.round(x)
@@ -493,7 +517,6 @@ def round(x: ArrayLike,
     return L.select(L.ge(L.abs(frac), _c(0.5, x)), L.add(t, L.sign(x)), t)
 
 
-exp2, cbrt, nextafter = _uf.exp2, _uf.cbrt, _uf.nextafter
 
 
 def population_count(x: ArrayLike) -> Array:
@@ -505,13 +528,12 @@ def population_count(x: ArrayLike) -> Array:
     _int_info(dt, "population_count")
     v = bitcast_convert_type(x, _unsigned(dt)) if dt.kind == "i" else x
     return L.convert_element_type(_uf.population_count(v), dt)
-erf_inv, erfc, lgamma, digamma = _sp.erfinv, _sp.erfc, _sp.gammaln, _sp.digamma
-igamma, igammac, polygamma, zeta = _sp.gammainc, _sp.gammaincc, _sp.polygamma, _sp.zeta
-bessel_i0e, bessel_i1e = _sp.i0e, _sp.i1e
 
 
 def betainc(a: ArrayLike, b: ArrayLike, x: ArrayLike) -> Array:
     """The regularized incomplete beta function I_x(a, b)."""
+    for arg, v in (("a", a), ("b", b), ("x", x)):
+        _A.operand(v, "betainc", arg)
     return _sp.betainc(a, b, x)
 
 
@@ -656,15 +678,15 @@ def _monoid(computation, init):
         return None
     init = np.asarray(init)
     dt = init.dtype
-    if computation in (L.add, np.add) and not init.any():
+    if computation in (L.add, _api.add, np.add) and not init.any():
         return L.reduce_sum
-    if computation in (L.mul, np.multiply) and np.all(init == 1):
+    if computation in (L.mul, _api.mul, np.multiply) and np.all(init == 1):
         return L.reduce_prod
     lowest = (-np.inf if dt.kind in "fc" else np.iinfo(dt).min if dt.kind in "iu" else False)
     highest = (np.inf if dt.kind in "fc" else np.iinfo(dt).max if dt.kind in "iu" else True)
-    if computation in (L.max, np.maximum) and np.all(init == lowest):
+    if computation in (L.max, _api.max, np.maximum) and np.all(init == lowest):
         return L.reduce_max
-    if computation in (L.min, np.minimum) and np.all(init == highest):
+    if computation in (L.min, _api.min, np.minimum) and np.all(init == highest):
         return L.reduce_min
     return None
 
@@ -681,7 +703,8 @@ def reduce(operands: ArrayLike, init_values: ArrayLike, computation: Fun, dimens
                         f"{init_tree!r}; they must match.")
     leaves = [_arr(x) for x in leaves]
     nd = _aval(leaves[0]).ndim
-    dims = sorted({_axis(d, nd, "dimension") for d in dimensions}, reverse=True)
+    dims = sorted({_axis(d, nd, "dimensions", "reduce")
+                   for d in _A.static_ints(dimensions, "dimensions", "reduce")}, reverse=True)
     if len(leaves) == 1:
         red = _monoid(computation, inits[0])
         if red is not None:
@@ -755,6 +778,8 @@ def cumlogsumexp(operand: ArrayLike, axis: int | Sequence[int] = 0, reverse: boo
     x = _arr(operand)
     if _aval(x).dtype.kind not in "fc":
         raise DtypeError(f"cumlogsumexp takes floating-point operands, got {_aval(x).str_short()}")
+    if _aval(x).ndim == 0:
+        raise ShapeError(f"cumlogsumexp: axis {axis} is out of range for {_aval(x).str_short()}")
     return associative_scan(_logaddexp, x, reverse=reverse, axis=_axis(axis, _aval(x).ndim))
 
 
@@ -767,7 +792,10 @@ def associative_scan(fn: Fun, elems: ArrayLike, reverse: bool = False,
     if not leaves:
         return elems
     nd = _aval(leaves[0]).ndim
-    axis = _axis(axis, nd)
+    if nd == 0:
+        raise ShapeError(f"lax.associative_scan: elems must have at least one axis, got "
+                         f"{_aval(leaves[0]).str_short()}")
+    axis = _axis(axis, nd, "axis", "associative_scan")
     n = _aval(leaves[0]).shape[axis]
     for x in leaves:
         if _aval(x).shape[axis] != n:
@@ -850,8 +878,8 @@ def top_k(operand: ArrayLike, k: int, *, axis: int | Sequence[int] = -1) -> tupl
     """The k largest entries along `axis` and their indices (earlier index first on ties)."""
     x = _arr(operand)
     aval = _aval(x)
-    axis = _axis(axis, aval.ndim)
-    k = operator.index(k)
+    axis = _axis(axis, aval.ndim, "axis", "top_k")
+    k = _A.static_int(k, "k", "top_k")
     if not 0 <= k <= aval.shape[axis]:
         raise ValueError(f"top_k: k={k} must be between 0 and the size {aval.shape[axis]} of "
                          f"axis {axis} of {aval.str_short()}")
@@ -869,8 +897,12 @@ def approx_min_k(operand: ArrayLike, k: int, reduction_dimension: Any = -1, reca
                  reduction_input_size_override: Any = -1,
                  aggregate_to_topk: bool = True) -> tuple[Array, Array]:
     x = _arr(operand)
-    axis = _axis(reduction_dimension, _aval(x).ndim)
-    idx = slice_in_dim(_sort.argsort(x, axis), 0, operator.index(k), 1, axis)
+    axis = _axis(reduction_dimension, _aval(x).ndim, "reduction_dimension", "approx_min_k")
+    k = _A.static_int(k, "k", "approx_min_k")
+    if not 0 <= k <= _aval(x).shape[axis]:
+        raise ValueError(f"approx_min_k: k={k} must be between 0 and the size "
+                         f"{_aval(x).shape[axis]} of axis {axis} of {_aval(x).str_short()}")
+    idx = slice_in_dim(_sort.argsort(x, axis), 0, k, 1, axis)
     return _take_along_axis(x, idx, axis), L.convert_element_type(idx, np.int32)
 
 
@@ -899,7 +931,11 @@ def _start_index(i, n, size, allow_negative=True):
     """The clamped start of a window of `size` in an axis of `n`: a Python int where `i` is
     concrete, else a traced int64 scalar."""
     if _concrete(i):
-        i = int(np.asarray(i))
+        a = np.asarray(_A.operand(i, "dynamic_slice", "start index"))
+        if a.ndim or a.dtype.kind not in "iu":
+            raise TypeError(f"lax.dynamic_slice: a start index must be an integer scalar, got "
+                            f"{_A.describe(i)}")
+        i = int(a)
         if allow_negative and i < 0:
             i += n
         return int(np.clip(i, 0, n - size))
@@ -932,7 +968,7 @@ def dynamic_slice(operand: ArrayLike, start_indices: Sequence[Any], slice_sizes:
     """The window of `slice_sizes` at `start_indices` (traced or not), clamped into bounds."""
     x = _arr(operand)
     aval = _aval(x)
-    sizes = tuple(int(s) for s in slice_sizes)
+    sizes = _A.shape(slice_sizes, "slice_sizes", "dynamic_slice")
     if len(sizes) != aval.ndim:
         raise ShapeError(f"dynamic_slice: slice_sizes {sizes} needs one entry per axis of "
                          f"{aval.str_short()}")
@@ -986,10 +1022,11 @@ def dynamic_slice_in_dim(operand: ArrayLike, start_index: ArrayLike, slice_size:
                          axis: int | Sequence[int] = 0, *, allow_negative_indices: bool = True) -> Array:
     x = _arr(operand)
     aval = _aval(x)
-    axis = _axis(axis, aval.ndim)
+    axis = _axis(axis, aval.ndim, "axis", "dynamic_slice_in_dim")
     starts = [0] * aval.ndim
     sizes = list(aval.shape)
-    starts[axis], sizes[axis] = start_index, int(slice_size)
+    starts[axis] = start_index
+    sizes[axis] = _A.static_int(slice_size, "slice_size", "dynamic_slice_in_dim")
     return dynamic_slice(x, starts, sizes, allow_negative_indices=allow_negative_indices)
 
 
@@ -1249,7 +1286,11 @@ scatter_max = _scatter_fn("max", "XLA's scatter-maximum.")
 def scatter_sub(operand: ArrayLike, scatter_indices: Any, updates: ArrayLike, dimension_numbers: Any, *,
                 indices_are_sorted: bool = False,
                 unique_indices: bool = False, mode: str | None = None) -> Array:
-    return _scatter("add", operand, scatter_indices, L.neg(_arr(updates)), dimension_numbers, mode)
+    _check_indices(scatter_indices, "scatter_sub")
+    u = _arr(updates)
+    if _aval(u).dtype.kind == "b":
+        raise DtypeError(f"scatter_sub: updates must be numeric, got {_aval(u).str_short()}")
+    return _scatter("add", operand, scatter_indices, L.neg(u), dimension_numbers, mode)
 
 
 def scatter_apply(operand: ArrayLike, scatter_indices: Any, func: Fun, dimension_numbers: Any, *,
@@ -1271,7 +1312,7 @@ def index_take(src: Any, idxs: Any, axes: Sequence[int]) -> Array:
     idx = _arr(idxs)
     idx = L.transpose(idx, (1, 0)) if not _concrete(idx) else np.asarray(idx).T
     nd = _aval(x).ndim
-    axes = [_axis(a, nd) for a in axes]
+    axes = [_axis(a, nd, "axes", "index_take") for a in _A.static_ints(axes, "axes", "index_take")]
     dn = GatherDimensionNumbers(
         offset_dims=tuple(range(1, nd - len(axes) + 1)), collapsed_slice_dims=tuple(axes),
         start_index_map=tuple(axes))
@@ -1295,7 +1336,24 @@ def dot_general(lhs: ArrayLike, rhs: ArrayLike, dimension_numbers: Any, precisio
                 out_sharding: Any = None) -> Array:
     """XLA's dot_general: ((lhs_contract, rhs_contract), (lhs_batch, rhs_batch))."""
     x, y = _preferred(_arr(lhs), _arr(rhs), preferred_element_type, "dot_general")
-    return L.dot_general(x, y, dimension_numbers)
+    return L.dot_general(x, y, _dot_dims(dimension_numbers))
+
+
+def _dot_dims(dn):
+    """((lhs_contract, rhs_contract), (lhs_batch, rhs_batch)) as tuples of ints."""
+    try:
+        if isinstance(dn, (str, bytes, dict, np.ndarray)) or len(dn) != 2 or any(
+                isinstance(p, (str, bytes, dict)) or len(p) != 2 for p in dn):
+            raise TypeError
+        (lc, rc), (lb, rb) = dn
+        return ((_A.static_ints(lc, "dimension_numbers", "dot_general"),
+                 _A.static_ints(rc, "dimension_numbers", "dot_general")),
+                (_A.static_ints(lb, "dimension_numbers", "dot_general"),
+                 _A.static_ints(rb, "dimension_numbers", "dot_general")))
+    except TypeError:
+        raise TypeError(f"lax.dot_general: dimension_numbers must be ((lhs_contracting, "
+                        f"rhs_contracting), (lhs_batch, rhs_batch)), each a tuple of ints, got "
+                        f"{_A.describe(dn)}") from None
 
 
 def dot(lhs: ArrayLike, rhs: ArrayLike, *, dimension_numbers: Any = None, precision: Any = None,
@@ -1331,6 +1389,11 @@ def ragged_dot(lhs: ArrayLike, rhs: ArrayLike, group_sizes: Any, precision: Any 
     (rhs[g, k, n]); rows past the last group give zeros."""
     x, w = _preferred(_arr(lhs), _arr(rhs), preferred_element_type, "ragged_dot")
     gs = _arr(group_sizes)
+    if _aval(x).ndim != 2 or _aval(w).ndim != 3 or _aval(gs).ndim != 1 or (
+            _aval(x).shape[1] != _aval(w).shape[1]):
+        raise ShapeError(f"lax.ragged_dot: lhs must be [m, k], rhs [g, k, n] and group_sizes "
+                         f"[g], got {_aval(x).str_short()}, {_aval(w).str_short()} and "
+                         f"{_aval(gs).str_short()}")
     m = _aval(x).shape[0]
     g = _aval(w).shape[0]
     ends = _cum.cumsum(L.convert_element_type(gs, np.int64), 0) if not _concrete(gs) else \
@@ -1398,9 +1461,23 @@ def composite(decomposition: Any, name: Any, version: int = 0) -> Array:
 def reduce_window_shape_tuple(operand_shape: Any, window_dimensions: Sequence[int],
                               window_strides: Sequence[int], padding: Any,
                               base_dilation: Any = None, window_dilation: Any = None) -> Array:
+    fn = "reduce_window_shape_tuple"
+    operand_shape = _A.shape(operand_shape, "operand_shape", fn)
     nd = len(operand_shape)
-    bd = base_dilation or (1,) * nd
-    wd = window_dilation or (1,) * nd
+    window_dimensions = _A.shape(window_dimensions, "window_dimensions", fn)
+    window_strides = _A.static_ints(window_strides, "window_strides", fn)
+    padding = _A.pairs(padding, None, "padding", fn)
+    bd = (1,) * nd if base_dilation is None else _A.static_ints(base_dilation, "base_dilation", fn)
+    wd = (1,) * nd if window_dilation is None else _A.static_ints(window_dilation,
+                                                                  "window_dilation", fn)
+    for arg, v in (("window_dimensions", window_dimensions), ("window_strides", window_strides),
+                   ("padding", padding), ("base_dilation", bd), ("window_dilation", wd)):
+        if len(v) != nd:
+            raise ShapeError(f"lax.{fn}: {arg} has {len(v)} entries, operand_shape "
+                             f"{operand_shape} {nd}; give one per axis")
+    if any(v < 1 for v in window_strides + tuple(bd) + tuple(wd)):
+        raise ValueError(f"lax.{fn}: strides and dilations must be >= 1, got {window_strides}, "
+                         f"{bd}, {wd}")
     out = []
     for n, k, s, (lo, hi), b, w in zip(operand_shape, window_dimensions, window_strides,
                                        padding, bd, wd):
@@ -1413,6 +1490,13 @@ def reduce_window_shape_tuple(operand_shape: Any, window_dimensions: Sequence[in
 def conv_shape_tuple(lhs_shape: Any, rhs_shape: Any, strides: Sequence[int] | None, pads: Any,
                      batch_group_count: int = 1) -> Array:
     """The output shape of a convolution in NC... / OI... layout."""
+    lhs_shape = _A.shape(lhs_shape, "lhs_shape", "conv_shape_tuple")
+    rhs_shape = _A.shape(rhs_shape, "rhs_shape", "conv_shape_tuple")
+    if len(lhs_shape) < 2 or len(rhs_shape) != len(lhs_shape):
+        raise ShapeError(f"lax.conv_shape_tuple: lhs_shape {lhs_shape} and rhs_shape {rhs_shape} "
+                         "need one rank >= 2 (N, C / O, I, then the spatial axes)")
+    strides = (1,) * (len(lhs_shape) - 2) if strides is None else strides
+    batch_group_count = _A.static_int(batch_group_count, "batch_group_count", "conv_shape_tuple")
     if isinstance(pads, str):
         from fungrad._lax.conv import padtype_to_pads
         pads = padtype_to_pads(lhs_shape[2:], rhs_shape[2:], strides, pads)
@@ -1424,6 +1508,11 @@ def conv_general_permutations(dimension_numbers: Any) -> Array:
     """(lhs_perm, rhs_perm, out_perm) of string dimension numbers such as ("NHWC", "HWIO",
     "NHWC"): each takes its array's axes to (N, C, spatial...) / (O, I, spatial...) order, the
     spatial axes ordered as in the kernel's spec."""
+    if isinstance(dimension_numbers, (str, bytes, dict)) or not isinstance(
+            dimension_numbers, (tuple, list)) or len(dimension_numbers) != 3:
+        raise TypeError(f"lax.conv_general_permutations: dimension_numbers must be a (lhs, rhs, "
+                        f"out) triple of layout strings such as ('NHWC', 'HWIO', 'NHWC'), got "
+                        f"{_A.describe(dimension_numbers)}")
     lhs, rhs, out = dimension_numbers
     for spec, chars, what in ((lhs, "NC", "lhs"), (rhs, "OI", "rhs"), (out, "NC", "out")):
         if not isinstance(spec, str) or any(spec.count(c) != 1 for c in chars):
@@ -1443,6 +1532,11 @@ def conv_general_permutations(dimension_numbers: Any) -> Array:
 
 def _nc_shapes(lhs_shape, rhs_shape, dimension_numbers):
     lp, rp, op = conv_general_permutations(dimension_numbers)
+    lhs_shape = _A.shape(lhs_shape, "lhs_shape", "conv_general_shape_tuple")
+    rhs_shape = _A.shape(rhs_shape, "rhs_shape", "conv_general_shape_tuple")
+    if len(lhs_shape) != len(lp) or len(rhs_shape) != len(rp):
+        raise ShapeError(f"lax.conv_general_shape_tuple: shapes {lhs_shape} and {rhs_shape} do "
+                         f"not have the ranks of dimension_numbers {dimension_numbers}")
     return [lhs_shape[i] for i in lp], [rhs_shape[i] for i in rp], op
 
 
@@ -1466,9 +1560,11 @@ def conv_transpose_shape_tuple(lhs_shape: Any, rhs_shape: Any, window_strides: S
     (i - 1) s + 1, padded, less the window's k - 1."""
     from fungrad._lax.conv import _conv_transpose_padding
     lhs, rhs, op = _nc_shapes(lhs_shape, rhs_shape, dimension_numbers)
+    window_strides = _A.static_ints(window_strides, "window_strides", "conv_transpose_shape_tuple")
     if isinstance(padding, str):
         padding = [_conv_transpose_padding(k, s, padding) for k, s in zip(rhs[2:],
                                                                           window_strides)]
+    padding = _A.pairs(padding, len(lhs) - 2, "padding", "conv_transpose_shape_tuple")
     space = [(i - 1) * s + 1 + lo + hi - (k - 1)
              for i, k, s, (lo, hi) in zip(lhs[2:], rhs[2:], window_strides, padding)]
     return _from_nc([lhs[0], rhs[0], *space], op)

@@ -457,7 +457,9 @@ def test_lax_arity_is_checked_in_every_mode():
     x = np.ones(2)
     for call in (lambda: lax.add(x), lambda: fg.jit(lambda: lax.add(x))(),
                  lambda: lax.add(x, x, x), lambda: fg.jit(lambda: lax.sin(x, x))()):
-        with pytest.raises(TypeError, match=r"takes \d operands?, got \d"):
+        # Python's own signature error (as jax.lax), or the primitive's arity check under jit
+        with pytest.raises(TypeError, match=r"takes \d operands?, got \d|takes \d positional "
+                           r"arguments? but \d were given|missing \d required positional"):
             call()
 
 
@@ -586,6 +588,6 @@ def test_multigammaln_validates_d_instead_of_looping_d_times():
 
 def test_lax_add_no_longer_writes_into_a_third_argument():
     x, z = np.ones(2), np.zeros(2)
-    with pytest.raises(TypeError, match="add takes 2 operands, got 3"):
+    with pytest.raises(TypeError, match=r"add\(\) takes 2 positional arguments but 3 were given"):
         lax.add(x, x, z)  # numpy's np.add(x, x, z) would write into z
     np.testing.assert_array_equal(z, [0.0, 0.0])

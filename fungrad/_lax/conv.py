@@ -26,6 +26,7 @@ from fungrad._core.aval import shaped
 from fungrad._core.errors import ShapeError
 from fungrad._core.primitive import CallImpl, Primitive, register
 from fungrad._core.trace import get_aval
+from fungrad._lax import _args
 from fungrad._lax.arith import convert_element_type
 from fungrad._lax.linalg import dot_general
 from fungrad._lax.shape import jvp_linear, moveaxis, reduce_sum, reshape, transpose
@@ -194,6 +195,11 @@ def padtype_to_pads(in_shape, window_shape, strides, padding):
         if mode == "VALID":
             return tuple((0, 0) for _ in in_shape)
         if mode in ("SAME", "SAME_LOWER"):
+            in_shape = _args.shape(in_shape, "in_shape", "padtype_to_pads")
+            window_shape = _args.shape(window_shape, "window_shape", "padtype_to_pads")
+            strides = _args.static_ints(strides, "strides", "padtype_to_pads")
+            if any(st < 1 for st in strides):
+                raise ValueError(f"lax.padtype_to_pads: strides {strides} must be >= 1")
             pads = []
             for n, k, s in zip(in_shape, window_shape, strides):
                 out = -(-n // s)
@@ -203,7 +209,7 @@ def padtype_to_pads(in_shape, window_shape, strides, padding):
             return tuple(pads)
         raise ValueError(f"padding must be 'SAME', 'SAME_LOWER', 'VALID' or a sequence of "
                          f"(low, high) pairs, got {padding!r}")
-    return tuple((int(lo), int(hi)) for lo, hi in padding)
+    return tuple(_args.pairs(padding, None, "padding", "padtype_to_pads"))
 
 
 def _spec_perm(spec, kind):
@@ -215,7 +221,7 @@ def _spec_perm(spec, kind):
             first, second = spec.index("N"), spec.index("C")
         spatial = [i for i, c in enumerate(spec) if i not in (first, second)]
         return (first, second, *spatial)
-    return tuple(int(i) for i in spec)
+    return _args.static_ints(spec, "dimension_numbers", "conv")
 
 
 ConvDimensionNumbers = collections.namedtuple("ConvDimensionNumbers",
@@ -226,8 +232,10 @@ def conv_dimension_numbers(lhs_shape, rhs_shape, dimension_numbers):
     """ConvDimensionNumbers(lhs_spec, rhs_spec, out_spec), as JAX's: for lhs and out the axis of
     the batch, of the feature, then the spatial axes; for rhs the output-feature, input-feature,
     then spatial axes. lhs_shape / rhs_shape may be shapes or ranks."""
-    lhs_ndim = lhs_shape if isinstance(lhs_shape, int) else len(lhs_shape)
-    rhs_ndim = rhs_shape if isinstance(rhs_shape, int) else len(rhs_shape)
+    lhs_ndim = lhs_shape if isinstance(lhs_shape, int) else len(
+        _args.shape(lhs_shape, "lhs_shape", "conv_dimension_numbers"))
+    rhs_ndim = rhs_shape if isinstance(rhs_shape, int) else len(
+        _args.shape(rhs_shape, "rhs_shape", "conv_dimension_numbers"))
     return ConvDimensionNumbers(*_conv_perms(lhs_ndim, rhs_ndim, dimension_numbers))
 
 
@@ -238,6 +246,11 @@ def _conv_perms(lhs_ndim, rhs_ndim, dimension_numbers):
     if hasattr(dimension_numbers, "lhs_spec"):
         dimension_numbers = (dimension_numbers.lhs_spec, dimension_numbers.rhs_spec,
                              dimension_numbers.out_spec)
+    if isinstance(dimension_numbers, (str, bytes, dict)) or not isinstance(
+            dimension_numbers, (tuple, list)) or len(dimension_numbers) != 3:
+        raise TypeError(f"conv: dimension_numbers must be None, a ConvDimensionNumbers or a "
+                        f"(lhs, rhs, out) triple of layout strings such as ('NCHW', 'OIHW', "
+                        f"'NCHW'), got {_args.describe(dimension_numbers)}")
     lhs, rhs, out = dimension_numbers
     if isinstance(lhs, str) and isinstance(rhs, str) and isinstance(out, str):
         if len(lhs) != lhs_ndim or len(rhs) != rhs_ndim or len(out) != lhs_ndim:

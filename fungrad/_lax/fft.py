@@ -18,6 +18,7 @@ from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.primitive import INEXACT, CallImpl, Primitive, register
 from fungrad._lax.complex_parts import complex_dtype, real_dtype
 from fungrad._lax.shape import jvp_linear, moveaxis
+from fungrad._lax._args import shape
 
 FFT, IFFT, RFFT, IRFFT = "FFT", "IFFT", "RFFT", "IRFFT"
 
@@ -143,6 +144,6 @@ def fft(x, fft_type, fft_lengths):
     axes."""
     fft_type = getattr(fft_type, "name", fft_type)
     fft_type = str(fft_type).upper().replace("FFTTYPE.", "")
-    return fft_p.bind(x, fft_type=fft_type, fft_lengths=tuple(int(n) for n in fft_lengths))
+    return fft_p.bind(x, fft_type=fft_type, fft_lengths=shape(fft_lengths, "fft_lengths", "fft"))
 
 

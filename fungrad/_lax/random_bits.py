@@ -23,6 +23,7 @@ from fungrad._lax._jvp_rules import defjvp, jvp_zero
 from fungrad._lax.arith import add, div, mul, sub
 from fungrad._lax.math import abs as abs_
 from fungrad._lax.shape import batch_to_front
+from fungrad._lax._args import operand
 
 _ROTATIONS = ((13, 15, 26, 6), (17, 29, 16, 24))
 _PARITY = np.uint32(0x1BD11BDA)  # the key-schedule constant of Threefish/Threefry
@@ -162,4 +163,6 @@ random_gamma_grad_p = naryop(
 def random_gamma_grad(a, x, log_space=False):
     """d x / d a of a gamma sample x ~ Gamma(a, 1) at a fixed CDF value (log_space: x holds
     log x and the result is d log x / d a)."""
-    return random_gamma_grad_p.bind(a, x, log_space=bool(log_space))
+    return random_gamma_grad_p.bind(operand(a, "random_gamma_grad", "a"),
+                                    operand(x, "random_gamma_grad", "x"),
+                                    log_space=bool(log_space))
