@@ -11,6 +11,8 @@ enter only through incomplete gamma / beta functions (e.g. df of t.cdf) are not 
 
 Imports: _core, numpy, scipy (this package).
 """
+import functools
+import inspect
 import types
 
 import numpy as np
@@ -46,7 +48,73 @@ def _ns(name, **fns):
     for lin, lg in (("cdf", "logcdf"), ("sf", "logsf")):
         if lin in fns and lg not in fns:
             fns[lg] = (lambda f: lambda *a, **k: fnp.log(f(*a, **k)))(fns[lin])
-    return types.SimpleNamespace(__name__=name, **fns)
+    valid = _VALID.get(name)
+    named = [inspect.signature(f) for f in fns.values()]
+    named = [sg for sg in named if all(p.kind != p.VAR_POSITIONAL for p in sg.parameters.values())]
+    return types.SimpleNamespace(__name__=name, **{
+        m: _checked(name, m, f, valid, named[0] if named else None) for m, f in fns.items()})
+
+
+def _checked(name, method, f, valid, ref_sig):
+    """`f` with scipy's conventions at the edges: complex arguments refused (TypeError), NaN
+    where a parameter is outside its domain (`valid`, from the distribution's parameters by
+    name) and, for ppf / isf, where the probability is outside [0, 1]."""
+    sig = inspect.signature(f)
+    if any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values()):
+        sig = ref_sig  # pdf from logpdf, logcdf from cdf, ...: the distribution's parameters
+    if sig is None:
+        return f
+
+    @functools.wraps(f)
+    def g(*args, **kwargs):
+        for v in list(args) + list(kwargs.values()):
+            if isinstance(v, complex) or getattr(getattr(v, "dtype", None), "kind", "") == "c":
+                raise TypeError(f"scipy.stats.{name}.{method}: complex arguments are not "
+                                f"supported, got {fnp.result_type(v).name} (scipy.stats refuses them "
+                                "too). Fix: pass real values.")
+        out = f(*args, **kwargs)
+        if valid is None and method not in ("ppf", "isf"):
+            return out
+        try:
+            bound = sig.bind(*args, **kwargs)
+        except TypeError:
+            return out
+        bound.apply_defaults()
+        first, *rest = bound.arguments.items()
+        ok = valid(**dict(rest)) if valid is not None else True
+        if method in ("ppf", "isf"):
+            q = _f(first[1])
+            ok = ok & (q >= 0) & (q <= 1)
+        return fnp.where(ok, out, np.nan)
+    return g
+
+
+def _whole(v):
+    v = _f(v)
+    return fnp.equal(fnp.floor(v), v)
+
+
+# each distribution's parameter domain (scipy's _argcheck); outside it every function is NaN
+_VALID = {
+    "norm": lambda loc, scale: _f(scale) > 0,
+    "t": lambda df, loc, scale: (_f(df) > 0) & (_f(scale) > 0),
+    "gamma": lambda a, loc, scale: (_f(a) > 0) & (_f(scale) > 0),
+    "chi2": lambda df, loc, scale: (_f(df) > 0) & (_f(scale) > 0),
+    "beta": lambda a, b, loc, scale: (_f(a) > 0) & (_f(b) > 0) & (_f(scale) > 0),
+    "poisson": lambda mu, loc: _f(mu) >= 0,
+    "bernoulli": lambda p, loc: (_f(p) >= 0) & (_f(p) <= 1),
+    "binom": lambda n, p, loc: (_f(n) >= 0) & _whole(n) & (_f(p) >= 0) & (_f(p) <= 1),
+    "geom": lambda p, loc: (_f(p) > 0) & (_f(p) <= 1),
+    "nbinom": lambda n, p, loc: (_f(n) > 0) & (_f(p) > 0) & (_f(p) <= 1),
+    "uniform": lambda loc, scale: _f(scale) > 0,
+    "laplace": lambda loc, scale: _f(scale) > 0,
+    "logistic": lambda loc, scale: _f(scale) > 0,
+    "cauchy": lambda loc, scale: _f(scale) > 0,
+    "expon": lambda loc, scale: _f(scale) > 0,
+    "pareto": lambda b, loc, scale: (_f(b) > 0) & (_f(scale) > 0),
+    "vonmises": lambda kappa, loc, scale: (_f(kappa) >= 0) & (_f(scale) > 0),
+    "truncnorm": lambda a, b, loc, scale: (_f(a) < _f(b)) & (_f(scale) > 0),
+}
 
 
 def _where_support(cond, value, outside):
