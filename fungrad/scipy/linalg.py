@@ -34,8 +34,14 @@ def _prep(*xs):
 
 def _as_matrix_rhs(a, b, fn):
     """b as (..., n, k) for a of shape (..., n, n); and how to undo it."""
+    if get_aval(a).ndim < 2 or get_aval(a).shape[-1] != get_aval(a).shape[-2]:
+        raise ShapeError(f"{fn}: a must be a square matrix (or a stack of them), got "
+                         f"{get_aval(a).str_short()}")
     n = get_aval(a).shape[-1]
     bs = get_aval(b).shape
+    if not bs:
+        raise ShapeError(f"{fn}: b must have shape (..., {n}) or (..., {n}, k), got "
+                         f"{get_aval(b).str_short()}")
     if len(bs) == get_aval(a).ndim - 1:
         if bs[-1] != n:
             raise ShapeError(f"{fn}: b {get_aval(b).str_short()} does not match a "
