@@ -727,7 +727,7 @@ def reduce(operands: ArrayLike, init_values: ArrayLike, computation: Fun, dimens
 
 
 def _bitwise_reduce(name, op, boolean):
-    def f(operand, axes):
+    def f(operand: ArrayLike, axes: Sequence[int]) -> Array:
         x = _arr(operand)
         dt = _aval(x).dtype
         if dt.kind not in "biu":
@@ -748,7 +748,7 @@ reduce_xor = _bitwise_reduce("reduce_xor", L.bitwise_xor, None)
 
 # ------------------------------------------------------------------ cumulative and scans
 def _cumulative(name, prim_fn):
-    def f(operand, axis=0, reverse=False):
+    def f(operand: ArrayLike, axis: int = 0, reverse: bool = False) -> Array:
         x = _arr(operand)
         if _aval(x).ndim == 0:  # as the typing rule says when staged (numpy would give 1-d)
             raise ShapeError(f"{name}: axis {axis} is out of range for {_aval(x).str_short()}")
@@ -1260,8 +1260,9 @@ def _scatter(kind, operand, scatter_indices, updates, dimension_numbers, mode):
 
 
 def _scatter_fn(kind, doc):
-    def f(operand, scatter_indices, updates, dimension_numbers=None, *, indices_are_sorted=False,
-          unique_indices=False, mode=None):
+    def f(operand: ArrayLike, scatter_indices: Any, updates: Any, dimension_numbers: Any = None,
+          *, indices_are_sorted: bool = False, unique_indices: bool = False,
+          mode: Any = None) -> Array:
         if kind == "add" and not isinstance(dimension_numbers, ScatterDimensionNumbers) and \
                 isinstance(updates, (tuple, list)) and all(
                     s is None or isinstance(s, (int, str, tuple)) for s in updates):

@@ -14,6 +14,8 @@ has no expression in arithmetic primitives, and reduce_precision rounds on the b
 
 Imports: _core, lax._families, lax._jvp_rules, lax.shape.
 """
+from __future__ import annotations
+
 import numpy as np
 
 from fungrad._core.aval import shaped
@@ -24,6 +26,7 @@ from fungrad._lax._families import unop
 from fungrad._lax._jvp_rules import jvp_zero
 from fungrad._lax.shape import jvp_linear, moveaxis
 from fungrad._lax import _args
+from fungrad._core.typing import Array, ArrayLike, DTypeLike
 
 
 # ---- bitcast_convert_type
@@ -66,7 +69,7 @@ register(bitcast_convert_type_p, impl=_bitcast_impl, abstract_eval=_bitcast_abst
          jvp=jvp_zero, transpose=NOT_LINEAR, batch=_bitcast_batch, emit=CallImpl(fresh=True))
 
 
-def bitcast_convert_type(operand, new_dtype):
+def bitcast_convert_type(operand: ArrayLike, new_dtype: DTypeLike) -> Array:
     """The bits of `operand` reinterpreted as `new_dtype` (see the module docstring)."""
     _args.operand(operand, "bitcast_convert_type")
     return bitcast_convert_type_p.bind(operand, new_dtype=_args.dtype(
@@ -122,7 +125,7 @@ reduce_precision_p = unop(
     transpose=lambda ct, x, **p: [reduce_precision_p.bind(ct, **p)])
 
 
-def reduce_precision(operand, exponent_bits, mantissa_bits):
+def reduce_precision(operand: ArrayLike, exponent_bits: int, mantissa_bits: int) -> Array:
     """`operand` rounded to a float format of `exponent_bits` / `mantissa_bits` (e.g. 8 / 7 for
     bfloat16, 5 / 10 for float16), staying in its own dtype."""
     exponent_bits = _args.static_int(exponent_bits, "exponent_bits", "reduce_precision")

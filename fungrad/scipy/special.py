@@ -74,7 +74,7 @@ def _fk(kernel, *xs):
 
 
 def _u(prim_fn, name, doc, kernel=None):
-    def fn(x):
+    def fn(x: ArrayLike) -> Array:
         return prim_fn(_fk(kernel, x)[0] if kernel is not None else _f(x))
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = doc

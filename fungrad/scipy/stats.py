@@ -11,6 +11,8 @@ enter only through incomplete gamma / beta functions (e.g. df of t.cdf) are not 
 
 Imports: _core, numpy, scipy (this package).
 """
+from __future__ import annotations
+
 import functools
 import inspect
 import types
@@ -18,6 +20,7 @@ import types
 import numpy as np
 
 import fungrad.numpy as fnp
+from fungrad._core.typing import Array, ArrayLike
 from fungrad.numpy._promote import asarray, promote_inexact
 from fungrad.scipy import special as sp
 from fungrad.scipy.linalg import solve_triangular as _solve_triangular
@@ -66,7 +69,7 @@ def _checked(name, method, f, valid, ref_sig):
         return f
 
     @functools.wraps(f)
-    def g(*args, **kwargs):
+    def g(*args: ArrayLike, **kwargs: ArrayLike) -> Array:
         for v in list(args) + list(kwargs.values()):
             if isinstance(v, complex) or getattr(getattr(v, "dtype", None), "kind", "") == "c":
                 raise TypeError(f"scipy.stats.{name}.{method}: complex arguments are not "
@@ -86,6 +89,11 @@ def _checked(name, method, f, valid, ref_sig):
             q = _f(first[1])
             ok = ok & (q >= 0) & (q <= 1)
         return fnp.where(ok, out, np.nan)
+    # the signature users see: the distribution's parameters, as ArrayLike, returning an Array
+    params = [p.replace(annotation="bool" if isinstance(p.default, bool) else "ArrayLike")
+              for p in sig.parameters.values()]
+    g.__signature__ = sig.replace(parameters=params, return_annotation="Array")  # type: ignore[attr-defined]
+    g.__annotations__ = {**{p.name: p.annotation for p in params}, "return": "Array"}
     return g
 
 
