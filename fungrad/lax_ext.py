@@ -1669,3 +1669,757 @@ def custom_linear_solve(matvec: Fun, b: ArrayLike, solve: Fun, transpose_solve: 
 
 # re-exported loop (JAX's lax.fori_loop is fungrad's already)
 fori_loop = _fori_loop
+
+
+# ------------------------------------------------------------------ examples
+# A `>>>` example for every fungrad.lax function, appended to its docstring here, where
+# fungrad.lax's functions are gathered (as fungrad.numpy's _EXAMPLES tables);
+# tests/test_doctests.py runs them and checks that each public function has one.
+_EXAMPLES = {
+    "abs": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.abs(np.array([-1.5, 2.0]))
+array([1.5, 2. ])""",
+    "acos": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.acos(np.array([1.0, 0.0]))
+array([0.        , 1.57079633])""",
+    "acosh": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.acosh(np.array([1.0]))
+array([0.])""",
+    "add": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.add(np.array([1.0, 2.0]), 1.0)
+array([2., 3.])""",
+    "after_all": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.after_all(lax.create_token(), lax.create_token())
+Token()""",
+    "approx_max_k": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.approx_max_k(np.array([1.0, 4.0, 2.0, 3.0]), 2)
+(array([4., 3.]), array([1, 3], dtype=int32))""",
+    "approx_min_k": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.approx_min_k(np.array([1.0, 4.0, 2.0, 3.0]), 2)
+(array([1., 2.]), array([0, 2], dtype=int32))""",
+    "argmax": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.argmax(np.array([[1, 5, 2], [7, 0, 7]]), 1)
+array([1, 0])""",
+    "argmin": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.argmin(np.array([[1, 5, 2], [7, 0, 7]]), 1)
+array([0, 1])""",
+    "asin": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.asin(np.array([0.0]))
+array([0.])""",
+    "asinh": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.asinh(np.array([0.0]))
+array([0.])""",
+    "associative_scan": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.associative_scan(lax.add, np.array([1, 2, 3, 4]))
+array([ 1,  3,  6, 10])""",
+    "atan": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.atan(np.array([0.0, 1.0]))
+array([0.        , 0.78539816])""",
+    "atan2": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.atan2(np.array([1.0]), np.array([1.0]))
+array([0.78539816])""",
+    "atanh": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.atanh(np.array([0.0]))
+array([0.])""",
+    "batch_matmul": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.batch_matmul(np.ones((5, 2, 3)), np.ones((5, 3, 4))).shape
+(5, 2, 4)""",
+    "bessel_i0e": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.bessel_i0e(np.array([0.0]))
+array([1.])""",
+    "bessel_i1e": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.bessel_i1e(np.array([0.0]))
+array([0.])""",
+    "betainc": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.betainc(np.array([1.0]), np.array([1.0]), np.array([0.25]))
+array([0.25])""",
+    "bitcast_convert_type": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.bitcast_convert_type(np.array([1.0], np.float32), np.int32)
+array([1065353216], dtype=int32)""",
+    "bitwise_and": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.bitwise_and(np.array([12]), np.array([10]))
+array([8])""",
+    "bitwise_not": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.bitwise_not(np.array([0, 5], np.int8))
+array([-1, -6], dtype=int8)""",
+    "bitwise_or": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.bitwise_or(np.array([12]), np.array([10]))
+array([14])""",
+    "bitwise_xor": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.bitwise_xor(np.array([12]), np.array([10]))
+array([6])""",
+    "broadcast": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.broadcast(np.array([1, 2]), (3,)).shape
+(3, 2)""",
+    "broadcast_in_dim": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.broadcast_in_dim(np.array([1, 2]), (3, 2), (1,))
+array([[1, 2],
+       [1, 2],
+       [1, 2]])""",
+    "broadcast_like": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.broadcast_like(np.array([1, 2]), np.zeros((2, 2)))
+array([[1, 2],
+       [1, 2]])""",
+    "broadcast_shapes": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.broadcast_shapes((2, 1), (1, 3))
+(2, 3)""",
+    "broadcast_to": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.broadcast_to(np.array([1, 2]), (2, 2))
+array([[1, 2],
+       [1, 2]])""",
+    "broadcast_to_rank": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.broadcast_to_rank(np.array([1, 2]), 3).shape
+(1, 1, 2)""",
+    "broadcasted_iota": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.broadcasted_iota(np.int32, (2, 3), 1)
+array([[0, 1, 2],
+       [0, 1, 2]], dtype=int32)""",
+    "cbrt": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.cbrt(np.array([27.0, -8.0]))
+array([ 3., -2.])""",
+    "ceil": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.ceil(np.array([-1.5, 0.2]))
+array([-1.,  1.])""",
+    "clamp": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.clamp(0.0, np.array([-1.0, 0.5, 2.0]), 1.0)
+array([0. , 0.5, 1. ])""",
+    "clz": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.clz(np.array([1, 255], np.uint8))
+array([7, 0], dtype=uint8)""",
+    "collapse": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.collapse(np.zeros((2, 3, 4)), 1, 3).shape
+(2, 12)""",
+    "complex": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.complex(np.array([1.0]), np.array([2.0]))
+array([1.+2.j])""",
+    "composite": """>>> import numpy as np
+>>> from fungrad import lax
+>>> double = lax.composite(lambda x: x * 2, name='my.double')
+>>> double(np.array([1.0, 2.0]))
+array([2., 4.])""",
+    "concatenate": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.concatenate([np.array([1, 2]), np.array([3])], 0)
+array([1, 2, 3])""",
+    "conj": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.conj(np.array([1 + 2j]))
+array([1.-2.j])""",
+    "conv": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.conv(np.ones((1, 1, 5)), np.ones((1, 1, 3)), (1,), 'VALID')
+array([[[3., 3., 3.]]])""",
+    "conv_dimension_numbers": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.conv_dimension_numbers((1, 5, 5, 3), (3, 3, 3, 8), ('NHWC', 'HWIO', 'NHWC'))
+ConvDimensionNumbers(lhs_spec=(0, 3, 1, 2), rhs_spec=(3, 2, 0, 1), out_spec=(0, 3, 1, 2))""",
+    "conv_general_dilated": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lhs, rhs = np.arange(5.0).reshape(1, 1, 5), np.ones((1, 1, 2))
+>>> lax.conv_general_dilated(lhs, rhs, (1,), [(0, 0)], rhs_dilation=(2,))
+array([[[2., 4., 6.]]])""",
+    "conv_general_permutations": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.conv_general_permutations(('NHWC', 'HWIO', 'NHWC'))
+((0, 3, 1, 2), (3, 2, 0, 1), (0, 3, 1, 2))""",
+    "conv_general_shape_tuple": """>>> import numpy as np
+>>> from fungrad import lax
+>>> dn = ('NHWC', 'HWIO', 'NHWC')
+>>> lax.conv_general_shape_tuple((1, 10, 10, 3), (3, 3, 3, 8), (2, 2), 'VALID', dn)
+(1, 4, 4, 8)""",
+    "conv_shape_tuple": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.conv_shape_tuple((1, 3, 10, 10), (8, 3, 3, 3), (1, 1), 'SAME')
+(1, 8, 10, 10)""",
+    "conv_transpose": """>>> import numpy as np
+>>> from fungrad import lax
+>>> x, k = np.ones((1, 3, 1)), np.ones((2, 1, 1))
+>>> lax.conv_transpose(x, k, (2,), 'VALID', dimension_numbers=('NWC', 'WIO', 'NWC')).shape
+(1, 6, 1)""",
+    "conv_transpose_shape_tuple": """>>> import numpy as np
+>>> from fungrad import lax
+>>> dn = ('NHWC', 'HWIO', 'NHWC')
+>>> lax.conv_transpose_shape_tuple((1, 5, 5, 3), (3, 3, 3, 8), (2, 2), 'SAME', dn)
+(1, 10, 10, 8)""",
+    "conv_with_general_padding": """>>> import numpy as np
+>>> from fungrad import lax
+>>> x, k = np.ones((1, 1, 4)), np.ones((1, 1, 3))
+>>> lax.conv_with_general_padding(x, k, (1,), [(1, 1)], None, None)
+array([[[2., 3., 3., 2.]]])""",
+    "convert_element_type": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.convert_element_type(np.array([1.7, -1.7]), np.int32)
+array([ 1, -1], dtype=int32)""",
+    "cos": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.cos(np.array([0.0]))
+array([1.])""",
+    "cosh": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.cosh(np.array([0.0]))
+array([1.])""",
+    "create_token": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.create_token()
+Token()""",
+    "cumlogsumexp": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.cumlogsumexp(np.log(np.array([1.0, 2.0, 3.0])))
+array([0.        , 1.09861229, 1.79175947])""",
+    "cummax": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.cummax(np.array([1, 3, 2, 5]))
+array([1, 3, 3, 5])""",
+    "cummin": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.cummin(np.array([4, 3, 5, 1]))
+array([4, 3, 3, 1])""",
+    "cumprod": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.cumprod(np.array([1, 2, 3, 4]))
+array([ 1,  2,  6, 24])""",
+    "cumsum": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.cumsum(np.array([1, 2, 3, 4]))
+array([ 1,  3,  6, 10])
+>>> lax.cumsum(np.array([1, 2, 3, 4]), reverse=True)
+array([10,  9,  7,  4])""",
+    "custom_linear_solve": """>>> import numpy as np
+>>> from fungrad import lax
+>>> m = np.array([[2.0, 0.0], [0.0, 4.0]])
+>>> lax.custom_linear_solve(lambda x: m @ x, np.array([2.0, 2.0]), lambda mv, b: b / np.diag(m))
+array([1. , 0.5])""",
+    "custom_root": """>>> import numpy as np
+>>> from fungrad import lax
+>>> import fungrad as fg
+>>> def sqrt_newton(a):
+...     f = lambda x: x * x - a
+...     solve = lambda g, x0: lax.fori_loop(0, 20, lambda i, x: x - g(x) / (2 * x), x0)
+...     return lax.custom_root(f, 1.0, solve, lambda g, y: y / g(1.0))
+...
+>>> sqrt_newton(2.0).round(6)
+np.float64(1.414214)
+>>> fg.grad(sqrt_newton)(2.0).round(6)
+np.float64(0.353553)""",
+    "digamma": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.digamma(np.array([1.0]))
+array([-0.57721566])""",
+    "div": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.div(np.array([7, -7]), np.array([2, 2]))
+array([ 3, -3])""",
+    "dot": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.dot(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 1.0]))
+array([3., 7.])""",
+    "dot_general": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.dot_general(np.ones((2, 3)), np.ones((3, 4)), (((1,), (0,)), ((), ()))).shape
+(2, 4)""",
+    "dtype": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.dtype(np.ones(2, np.float32))
+dtype('float32')""",
+    "dynamic_index_in_dim": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.dynamic_index_in_dim(np.arange(6).reshape(2, 3), 1, keepdims=False)
+array([3, 4, 5])""",
+    "dynamic_slice": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.dynamic_slice(np.arange(10), (7,), (4,))
+array([6, 7, 8, 9])""",
+    "dynamic_slice_in_dim": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.dynamic_slice_in_dim(np.arange(12).reshape(3, 4), 1, 2, axis=1)
+array([[ 1,  2],
+       [ 5,  6],
+       [ 9, 10]])""",
+    "dynamic_update_index_in_dim": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.dynamic_update_index_in_dim(np.zeros((2, 3)), np.ones(3), 1, axis=0)
+array([[0., 0., 0.],
+       [1., 1., 1.]])""",
+    "dynamic_update_slice": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.dynamic_update_slice(np.zeros(5), np.ones(2), (1,))
+array([0., 1., 1., 0., 0.])""",
+    "dynamic_update_slice_in_dim": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.dynamic_update_slice_in_dim(np.zeros((2, 3)), np.ones((2, 1)), 2, axis=1)
+array([[0., 0., 1.],
+       [0., 0., 1.]])""",
+    "empty": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.empty((2,), np.float32)
+array([0., 0.], dtype=float32)""",
+    "eq": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.eq(np.array([1, 2]), np.array([1, 3]))
+array([ True, False])""",
+    "erf": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.erf(np.array([0.0]))
+array([0.])""",
+    "erf_inv": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.erf_inv(np.array([0.0]))
+array([0.])""",
+    "erfc": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.erfc(np.array([0.0]))
+array([1.])""",
+    "exp": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.exp(np.array([0.0, 1.0]))
+array([1.        , 2.71828183])""",
+    "exp2": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.exp2(np.array([3.0]))
+array([8.])""",
+    "expand_dims": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.expand_dims(np.array([1, 2]), (0,)).shape
+(1, 2)""",
+    "expm1": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.expm1(np.array([0.0]))
+array([0.])""",
+    "fft": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.fft(np.array([1.0, 0.0, 0.0, 0.0], complex), lax.FftType.FFT, (4,))
+array([1.+0.j, 1.+0.j, 1.+0.j, 1.+0.j])""",
+    "floor": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.floor(np.array([-1.5, 0.7]))
+array([-2.,  0.])""",
+    "full": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.full((2, 2), 7.0)
+array([[7., 7.],
+       [7., 7.]])""",
+    "full_like": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.full_like(np.zeros(3, np.int32), 5)
+array([5, 5, 5], dtype=int32)""",
+    "gather": """>>> import numpy as np
+>>> from fungrad import lax
+>>> dn = lax.GatherDimensionNumbers((), (0,), (0,))  # single entries along axis 0
+>>> lax.gather(np.array([10.0, 20.0, 30.0]), np.array([[2], [0]]), dn, (1,))
+array([30., 10.])""",
+    "ge": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.ge(np.array([1, 2]), np.array([2, 2]))
+array([False,  True])""",
+    "getitem": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.getitem(np.arange(10), (('slice', 2, 8, 3),))
+array([2, 5])""",
+    "gt": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.gt(np.array([1, 2]), np.array([2, 1]))
+array([False,  True])""",
+    "igamma": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.igamma(np.array([1.0]), np.array([1.0]))
+array([0.63212056])""",
+    "igammac": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.igammac(np.array([1.0]), np.array([1.0]))
+array([0.36787944])""",
+    "imag": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.imag(np.array([1 + 2j]))
+array([2.])""",
+    "index_in_dim": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.index_in_dim(np.arange(6).reshape(2, 3), 1, axis=0, keepdims=False)
+array([3, 4, 5])""",
+    "index_take": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.index_take(np.arange(12).reshape(3, 4), np.array([[0, 1], [2, 3]]), (0, 1))
+array([2, 7])""",
+    "integer_pow": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.integer_pow(np.array([2.0, 3.0]), 3)
+array([ 8., 27.])""",
+    "iota": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.iota(np.int32, 4)
+array([0, 1, 2, 3], dtype=int32)""",
+    "is_finite": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.is_finite(np.array([1.0, np.inf, np.nan]))
+array([ True, False, False])""",
+    "le": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.le(np.array([1, 2]), np.array([2, 2]))
+array([ True,  True])""",
+    "lgamma": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.lgamma(np.array([1.0, 4.0]))
+array([0.        , 1.79175947])""",
+    "log": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.log(np.array([1.0, np.e]))
+array([0., 1.])""",
+    "log1p": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.log1p(np.array([0.0]))
+array([0.])""",
+    "logistic": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.logistic(np.array([0.0, 1000.0]))
+array([0.5, 1. ])""",
+    "lt": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.lt(np.array([1, 2]), np.array([2, 2]))
+array([ True, False])""",
+    "max": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.max(np.array([1.0, 5.0]), np.array([3.0, 2.0]))
+array([3., 5.])""",
+    "min": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.min(np.array([1.0, 5.0]), np.array([3.0, 2.0]))
+array([1., 2.])""",
+    "mul": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.mul(np.array([2.0, 3.0]), np.array([4.0, 5.0]))
+array([ 8., 15.])""",
+    "mulhi": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.mulhi(np.array([2 ** 30], np.int32), np.array([8], np.int32))
+array([2], dtype=int32)""",
+    "ne": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.ne(np.array([1, 2]), np.array([1, 3]))
+array([False,  True])""",
+    "neg": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.neg(np.array([1, -2]))
+array([-1,  2])""",
+    "nextafter": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.nextafter(np.array([1.0], np.float32), np.array([2.0], np.float32))
+array([1.0000001], dtype=float32)""",
+    "optimization_barrier": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.optimization_barrier((np.array([1.0]), 2.0))
+(array([1.]), 2.0)""",
+    "pad": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.pad(np.array([1, 2, 3]), 0, [(1, 2, 1)])
+array([0, 1, 0, 2, 0, 3, 0, 0])""",
+    "padtype_to_pads": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.padtype_to_pads((10, 10), (3, 3), (2, 2), 'SAME')
+((0, 1), (0, 1))""",
+    "platform_dependent": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.platform_dependent(np.array([2.0]), cpu=lambda x: x * 10, default=lambda x: x)
+array([20.])""",
+    "polygamma": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.polygamma(np.array([1.0]), np.array([1.0]))
+array([1.64493407])""",
+    "population_count": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.population_count(np.array([7, 8], np.int32))
+array([3, 1], dtype=int32)""",
+    "pow": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.pow(np.array([2.0, 3.0]), np.array([3.0, 2.0]))
+array([8., 9.])""",
+    "ragged_dot": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lhs, rhs = np.arange(6.0).reshape(3, 2), np.stack([np.eye(2), 2 * np.eye(2)])
+>>> lax.ragged_dot(lhs, rhs, np.array([1, 2]))
+array([[ 0.,  1.],
+       [ 4.,  6.],
+       [ 8., 10.]])""",
+    "random_gamma_grad": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.random_gamma_grad(np.array([1.0]), np.array([0.5])).round(6)
+array([0.806979])""",
+    "real": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.real(np.array([1 + 2j]))
+array([1.])""",
+    "reciprocal": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reciprocal(np.array([4.0]))
+array([0.25])""",
+    "reduce": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce(np.array([[1.0, 2.0], [3.0, 4.0]]), 0.0, lax.add, (0,))
+array([4., 6.])""",
+    "reduce_and": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce_and(np.array([[True, False], [True, True]]), (1,))
+array([False,  True])""",
+    "reduce_max": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce_max(np.array([[1, 5], [3, 4]]), (0, 1))
+array(5)""",
+    "reduce_min": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce_min(np.array([[1, 5], [3, 4]]), (1,))
+array([1, 3])""",
+    "reduce_or": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce_or(np.array([[True, False], [False, False]]), (1,))
+array([ True, False])""",
+    "reduce_precision": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce_precision(np.array([1.0 + 2 ** -12]), exponent_bits=8, mantissa_bits=7)
+array([1.])""",
+    "reduce_prod": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce_prod(np.array([[1, 2], [3, 4]]), (1,))
+array([ 2, 12])""",
+    "reduce_sum": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce_sum(np.arange(6).reshape(2, 3), (0,))
+array([3, 5, 7])""",
+    "reduce_window": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce_window(np.array([1.0, 3.0, 2.0, 5.0]), -np.inf, lax.max, (2,), (1,), 'VALID')
+array([3., 3., 5.])""",
+    "reduce_window_shape_tuple": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce_window_shape_tuple((10, 10), (3, 3), (2, 2), [(0, 0), (1, 1)])
+(4, 5)""",
+    "reduce_xor": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce_xor(np.array([1, 2, 3], np.int32), (0,))
+array(0, dtype=int32)""",
+    "rem": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.rem(np.array([7.0, -7.0]), np.array([3.0, 3.0]))
+array([ 1., -1.])""",
+    "reshape": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reshape(np.arange(6), (2, 3))
+array([[0, 1, 2],
+       [3, 4, 5]])""",
+    "rev": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.rev(np.array([1, 2, 3]), (0,))
+array([3, 2, 1])""",
+    "round": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.round(np.array([0.5, 1.5, -2.5]))
+array([ 1.,  2., -3.])
+>>> lax.round(np.array([0.5, 1.5, 2.5]), lax.RoundingMethod.TO_NEAREST_EVEN)
+array([0., 2., 2.])""",
+    "rsqrt": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.rsqrt(np.array([4.0]))
+array([0.5])""",
+    "scatter": """>>> import numpy as np
+>>> from fungrad import lax
+>>> dn = lax.ScatterDimensionNumbers((), (0,), (0,))  # scatter single entries along axis 0
+>>> lax.scatter(np.zeros(3), np.array([[2], [0]]), np.array([5.0, 7.0]), dn)
+array([7., 0., 5.])""",
+    "scatter_add": """>>> import numpy as np
+>>> from fungrad import lax
+>>> dn = lax.ScatterDimensionNumbers((), (0,), (0,))  # scatter single entries along axis 0
+>>> lax.scatter_add(np.ones(3), np.array([[2], [2]]), np.array([5.0, 7.0]), dn)
+array([ 1.,  1., 13.])""",
+    "scatter_apply": """>>> import numpy as np
+>>> from fungrad import lax
+>>> dn = lax.ScatterDimensionNumbers((), (0,), (0,))  # scatter single entries along axis 0
+>>> lax.scatter_apply(np.arange(3.0), np.array([[1]]), lambda v: v * 10, dn, update_shape=(1,))
+array([ 0., 10.,  2.])""",
+    "scatter_max": """>>> import numpy as np
+>>> from fungrad import lax
+>>> dn = lax.ScatterDimensionNumbers((), (0,), (0,))  # scatter single entries along axis 0
+>>> lax.scatter_max(np.full(3, 2.0), np.array([[0], [1]]), np.array([1.0, 5.0]), dn)
+array([2., 5., 2.])""",
+    "scatter_min": """>>> import numpy as np
+>>> from fungrad import lax
+>>> dn = lax.ScatterDimensionNumbers((), (0,), (0,))  # scatter single entries along axis 0
+>>> lax.scatter_min(np.full(3, 2.0), np.array([[0], [1]]), np.array([1.0, 5.0]), dn)
+array([1., 2., 2.])""",
+    "scatter_mul": """>>> import numpy as np
+>>> from fungrad import lax
+>>> dn = lax.ScatterDimensionNumbers((), (0,), (0,))  # scatter single entries along axis 0
+>>> lax.scatter_mul(np.full(3, 2.0), np.array([[0]]), np.array([5.0]), dn)
+array([10.,  2.,  2.])""",
+    "scatter_sub": """>>> import numpy as np
+>>> from fungrad import lax
+>>> dn = lax.ScatterDimensionNumbers((), (0,), (0,))  # scatter single entries along axis 0
+>>> lax.scatter_sub(np.ones(3), np.array([[1]]), np.array([5.0]), dn)
+array([ 1., -4.,  1.])""",
+    "select": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.select(np.array([True, False]), np.array([1.0, 2.0]), np.array([10.0, 20.0]))
+array([ 1., 20.])""",
+    "select_n": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.select_n(np.array([0, 2, 1]), np.array([1, 1, 1]), np.array([2, 2, 2]), np.array([3, 3, 3]))
+array([1, 3, 2])""",
+    "shift_left": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.shift_left(np.array([1, 3], np.int32), np.array([2, 1], np.int32))
+array([4, 6], dtype=int32)""",
+    "shift_right_arithmetic": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.shift_right_arithmetic(np.array([-8], np.int8), np.array([1], np.int8))
+array([-4], dtype=int8)""",
+    "shift_right_logical": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.shift_right_logical(np.array([-8], np.int8), np.array([1], np.int8))
+array([124], dtype=int8)""",
+    "sign": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.sign(np.array([-3.0, 0.0, 2.0]))
+array([-1.,  0.,  1.])""",
+    "sin": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.sin(np.array([0.0]))
+array([0.])""",
+    "sinh": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.sinh(np.array([0.0]))
+array([0.])""",
+    "slice": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.slice(np.arange(10), (1,), (9,), (3,))
+array([1, 4, 7])""",
+    "slice_in_dim": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.slice_in_dim(np.arange(12).reshape(3, 4), 1, 3, axis=1)
+array([[ 1,  2],
+       [ 5,  6],
+       [ 9, 10]])""",
+    "sort": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.sort(np.array([3, 1, 2]))
+array([1, 2, 3])""",
+    "sort_key_val": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.sort_key_val(np.array([3, 1, 2]), np.array([30, 10, 20]))
+(array([1, 2, 3]), array([10, 20, 30]))""",
+    "split": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.split(np.arange(5), (2, 3))
+[array([0, 1]), array([2, 3, 4])]""",
+    "sqrt": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.sqrt(np.array([4.0, 9.0]))
+array([2., 3.])""",
+    "square": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.square(np.array([3.0, -2.0]))
+array([9., 4.])""",
+    "squeeze": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.squeeze(np.zeros((1, 3, 1)), (0, 2)).shape
+(3,)""",
+    "stack": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.stack([np.array([1, 2]), np.array([3, 4])], axis=1)
+array([[1, 3],
+       [2, 4]])""",
+    "stop_gradient": """>>> import numpy as np
+>>> from fungrad import lax
+>>> import fungrad as fg
+>>> fg.grad(lambda x: x * lax.stop_gradient(x))(3.0)
+array(3.)""",
+    "sub": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.sub(np.array([5, 6]), np.array([1, 1]))
+array([4, 5])""",
+    "tan": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.tan(np.array([0.0]))
+array([0.])""",
+    "tanh": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.tanh(np.array([0.0]))
+array([0.])""",
+    "tile": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.tile(np.array([[1, 2]]), (2, 2))
+array([[1, 2, 1, 2],
+       [1, 2, 1, 2]])""",
+    "top_k": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.top_k(np.array([1.0, 4.0, 2.0, 3.0]), 2)
+(array([4., 3.]), array([1, 3], dtype=int32))""",
+    "transpose": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.transpose(np.arange(6).reshape(2, 3), (1, 0))
+array([[0, 3],
+       [1, 4],
+       [2, 5]])""",
+    "unstack": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.unstack(np.array([[1, 2], [3, 4]]))
+(array([1, 2]), array([3, 4]))""",
+    "with_sharding_constraint": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.with_sharding_constraint(np.array([1.0]), None)
+array([1.])""",
+    "zeros_like_array": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.zeros_like_array(np.array([1.5, 2.5]))
+array([0., 0.])""",
+    "zeta": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.zeta(np.array([2.0]), np.array([1.0]))
+array([1.64493407])""",
+}
+
+
+def _attach_examples():
+    import sys
+
+    from fungrad._lax import conv as _conv
+    from fungrad._lax import fft as _fft
+    homes = (sys.modules[__name__].__dict__, vars(_api), vars(_conv), vars(_fft))
+    for name, example in _EXAMPLES.items():
+        fn = next(h[name] for h in homes if name in h)
+        fn.__doc__ = (fn.__doc__ + "\n\n" if fn.__doc__ else "") + example
+
+
+_attach_examples()
