@@ -21,7 +21,9 @@ PUBLIC = ["fungrad", "fungrad.numpy", "fungrad.numpy.linalg", "fungrad.numpy.fft
 # every public function of these has an example (the coverage test fails on a missing one)
 COMPLETE = {"fungrad", "fungrad.random", "fungrad.nn", "fungrad.tree_util", "fungrad.tree",
             "fungrad.flatten_util", "fungrad.debug", "fungrad.ad_checkpoint", "fungrad.testing",
-            "fungrad.numpy", "fungrad.numpy.linalg", "fungrad.numpy.fft", "fungrad.lax"}
+            "fungrad.numpy", "fungrad.numpy.linalg", "fungrad.numpy.fft", "fungrad.lax",
+            "fungrad.scipy.linalg", "fungrad.scipy.special", "fungrad.scipy.stats",
+            "fungrad.scipy.optimize", "fungrad.scipy.integrate", "fungrad.scipy.signal"}
 
 
 def public_functions(name):
@@ -31,6 +33,11 @@ def public_functions(name):
     out = []
     for attr in module.__all__:
         obj = getattr(module, attr)
+        if isinstance(obj, types.SimpleNamespace):  # a scipy.stats distribution: its functions
+            out.extend((f"{name}.{attr}.{m}", f) for m, f in sorted(vars(obj).items())
+                       if callable(f) and (getattr(f, "__module__", None) or "").startswith(
+                           "fungrad"))
+            continue
         if isinstance(obj, (type, types.ModuleType)) or not callable(obj):
             continue
         if not (getattr(obj, "__module__", None) or "").startswith("fungrad"):

@@ -49,4 +49,18 @@ def trapezoid(y: ArrayLike, x: ArrayLike | None = None, dx: float = 1.0,
 
 __all__ = [
     "trapezoid"]
+
+# a `>>>` example for each public function (tests/test_doctests.py runs them), appended to its
+# docstring as fungrad.numpy's _EXAMPLES tables are
+_EXAMPLES = {
+    "trapezoid": """>>> import numpy as np
+>>> from fungrad.scipy import integrate
+>>> integrate.trapezoid(np.array([1.0, 2.0, 3.0]))
+np.float64(4.0)""",
+}
+for _name, _example in _EXAMPLES.items():
+    _fn = globals()[_name]
+    _fn.__doc__ = (_fn.__doc__ + "\n\n" if _fn.__doc__ else "") + _example
+del _name, _example, _fn
+
 __dir__ = __all__.copy  # dir() lists the public names only

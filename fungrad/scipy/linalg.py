@@ -252,4 +252,99 @@ __all__ = [
     "block_diag", "cho_factor", "cho_solve", "cholesky", "det", "eigh", "expm", "expm_frechet", "inv",
     "logm", "lu", "lu_factor", "lu_solve", "qr", "solve", "solve_sylvester", "solve_triangular", "sqrtm",
     "svd"]
+
+# a `>>>` example for each public function (tests/test_doctests.py runs them), appended to its
+# docstring as fungrad.numpy's _EXAMPLES tables are
+_EXAMPLES = {
+    "block_diag": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> la.block_diag(np.array([[1.0]]), np.array([[2.0, 3.0]]))
+array([[1., 0., 0.],
+       [0., 2., 3.]])""",
+    "cho_factor": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> c, lower = la.cho_factor(np.array([[4.0, 2.0], [2.0, 2.0]]))
+>>> lower
+False""",
+    "cho_solve": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> a = np.array([[4.0, 2.0], [2.0, 2.0]])
+>>> la.cho_solve(la.cho_factor(a), np.array([6.0, 4.0]))
+array([1., 1.])""",
+    "cholesky": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> la.cholesky(np.array([[4.0, 2.0], [2.0, 2.0]]))
+array([[2., 1.],
+       [0., 1.]])""",
+    "eigh": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> w, v = la.eigh(np.array([[2.0, 0.0], [0.0, 1.0]]))
+>>> w
+array([1., 2.])""",
+    "expm": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> la.expm(np.zeros((2, 2)))
+array([[1., 0.],
+       [0., 1.]])""",
+    "expm_frechet": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> expA, dA = la.expm_frechet(np.zeros((2, 2)), np.eye(2))
+>>> dA
+array([[1., 0.],
+       [0., 1.]])""",
+    "logm": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> la.logm(np.eye(2))
+array([[0., 0.],
+       [0., 0.]])""",
+    "lu": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> p, l, u = la.lu(np.array([[1.0, 2.0], [3.0, 4.0]]))
+>>> p @ l @ u
+array([[1., 2.],
+       [3., 4.]])""",
+    "lu_factor": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> lu, piv = la.lu_factor(np.array([[1.0, 2.0], [3.0, 4.0]]))
+>>> piv
+array([1, 1], dtype=int32)""",
+    "lu_solve": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> a = np.array([[1.0, 2.0], [3.0, 4.0]])
+>>> la.lu_solve(la.lu_factor(a), np.array([5.0, 11.0]))
+array([1., 2.])""",
+    "qr": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> q, r = la.qr(np.array([[3.0, 0.0], [4.0, 5.0]]))
+>>> abs(r).round(6)
+array([[5., 4.],
+       [0., 3.]])""",
+    "solve": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> la.solve(np.array([[2.0, 0.0], [0.0, 4.0]]), np.array([2.0, 2.0]))
+array([1. , 0.5])""",
+    "solve_sylvester": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> la.solve_sylvester(np.eye(2), np.eye(2), np.array([[2.0, 4.0], [6.0, 8.0]]))
+array([[1., 2.],
+       [3., 4.]])""",
+    "solve_triangular": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> la.solve_triangular(np.array([[2.0, 0.0], [1.0, 1.0]]), np.array([2.0, 3.0]), lower=True)
+array([1., 2.])""",
+    "sqrtm": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> la.sqrtm(np.array([[4.0, 0.0], [0.0, 9.0]]))
+array([[2., 0.],
+       [0., 3.]])""",
+    "svd": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> la.svd(np.array([[3.0, 0.0], [0.0, 4.0]]), compute_uv=False)
+array([4., 3.])""",
+}
+for _name, _example in _EXAMPLES.items():
+    _fn = globals()[_name]
+    _fn.__doc__ = (_fn.__doc__ + "\n\n" if _fn.__doc__ else "") + _example
+del _name, _example, _fn
+
 __dir__ = __all__.copy  # dir() lists the public names only

@@ -126,4 +126,20 @@ def minimize(fun: Fun, x0: ArrayLike, args: tuple[Any, ...] = (), *, method: str
 
 __all__ = [
     "OptimizeResults", "minimize"]
+
+# a `>>>` example for each public function (tests/test_doctests.py runs them), appended to its
+# docstring as fungrad.numpy's _EXAMPLES tables are
+_EXAMPLES = {
+    "minimize": """>>> import numpy as np
+>>> import fungrad.numpy as fnp
+>>> from fungrad.scipy import optimize
+>>> res = optimize.minimize(lambda x: fnp.sum((x - 2.0) ** 2), np.zeros(2))
+>>> res.x.round(6), bool(res.success)
+(array([2., 2.]), True)""",
+}
+for _name, _example in _EXAMPLES.items():
+    _fn = globals()[_name]
+    _fn.__doc__ = (_fn.__doc__ + "\n\n" if _fn.__doc__ else "") + _example
+del _name, _example, _fn
+
 __dir__ = __all__.copy  # dir() lists the public names only

@@ -112,4 +112,26 @@ def fftconvolve(in1: ArrayLike, in2: ArrayLike, mode: str = "full",
 
 __all__ = [
     "convolve", "correlate", "fftconvolve"]
+
+# a `>>>` example for each public function (tests/test_doctests.py runs them), appended to its
+# docstring as fungrad.numpy's _EXAMPLES tables are
+_EXAMPLES = {
+    "convolve": """>>> import numpy as np
+>>> from fungrad.scipy import signal
+>>> signal.convolve(np.array([1.0, 2.0]), np.array([1.0, 1.0]))
+array([1., 3., 2.])""",
+    "correlate": """>>> import numpy as np
+>>> from fungrad.scipy import signal
+>>> signal.correlate(np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0]))
+array([1., 2., 3., 0.])""",
+    "fftconvolve": """>>> import numpy as np
+>>> from fungrad.scipy import signal
+>>> signal.fftconvolve(np.array([1.0, 2.0]), np.array([1.0, 1.0])).round(6)
+array([1., 3., 2.])""",
+}
+for _name, _example in _EXAMPLES.items():
+    _fn = globals()[_name]
+    _fn.__doc__ = (_fn.__doc__ + "\n\n" if _fn.__doc__ else "") + _example
+del _name, _example, _fn
+
 __dir__ = __all__.copy  # dir() lists the public names only

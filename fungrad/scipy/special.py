@@ -377,4 +377,191 @@ def bernoulli(n: ArrayLike) -> Array:
         raise ValueError(f"bernoulli: n must be a non-negative integer, got {k}")
     return np.asarray(_sc.bernoulli(k), np.float64)
 
+# a `>>>` example for each public function (tests/test_doctests.py runs them), appended to its
+# docstring as fungrad.numpy's _EXAMPLES tables are
+_EXAMPLES = {
+    "bernoulli": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.bernoulli(4)
+array([ 1.        , -0.5       ,  0.16666667,  0.        , -0.03333333])""",
+    "beta": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.beta(np.array([1.0, 2.0]), np.array([1.0, 3.0]))
+array([1.        , 0.08333333])""",
+    "betainc": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.betainc(np.array([1.0]), np.array([1.0]), np.array([0.25]))
+array([0.25])""",
+    "betaincinv": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.betaincinv(np.array([1.0]), np.array([1.0]), np.array([0.25]))
+array([0.25])""",
+    "betaln": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.betaln(np.array([1.0]), np.array([2.0]))
+array([-0.69314718])""",
+    "comb": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.comb(np.array([5.0]), np.array([2.0]))
+array([10.])""",
+    "digamma": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.digamma(np.array([1.0]))
+array([-0.57721566])""",
+    "entr": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.entr(np.array([0.5, 0.0, -1.0]))
+array([0.34657359, 0.        ,       -inf])""",
+    "erf": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.erf(np.array([0.0, 1.0]))
+array([0.        , 0.84270079])""",
+    "erfc": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.erfc(np.array([0.0]))
+array([1.])""",
+    "erfcx": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.erfcx(np.array([0.0]))
+array([1.])""",
+    "erfinv": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.erfinv(np.array([0.0, 0.5]))
+array([0.        , 0.47693628])""",
+    "exp1": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.exp1(np.array([1.0]))
+array([0.21938393])""",
+    "expi": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.expi(np.array([1.0]))
+array([1.89511782])""",
+    "expit": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.expit(np.array([0.0, 1000.0]))
+array([0.5, 1. ])""",
+    "factorial": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.factorial(np.array([0, 3, 5]))
+array([  1.,   6., 120.])""",
+    "gamma": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.gamma(np.array([1.0, 5.0]))
+array([ 1., 24.])""",
+    "gammainc": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.gammainc(np.array([1.0]), np.array([1.0]))
+array([0.63212056])""",
+    "gammaincc": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.gammaincc(np.array([1.0]), np.array([1.0]))
+array([0.36787944])""",
+    "gammaincinv": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.gammaincinv(np.array([1.0]), np.array([0.5]))
+array([0.69314718])""",
+    "gammaln": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.gammaln(np.array([1.0, 5.0]))
+array([0.        , 3.17805383])""",
+    "gammasgn": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.gammasgn(np.array([-0.5, 2.0]))
+array([-1.,  1.])""",
+    "i0": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.i0(np.array([0.0]))
+array([1.])""",
+    "i0e": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.i0e(np.array([0.0]))
+array([1.])""",
+    "i1": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.i1(np.array([0.0]))
+array([0.])""",
+    "i1e": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.i1e(np.array([0.0]))
+array([0.])""",
+    "kl_div": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.kl_div(np.array([1.0, 0.0]), np.array([2.0, 2.0]))
+array([0.30685282, 2.        ])""",
+    "log_expit": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.log_expit(np.array([0.0]))
+array([-0.69314718])""",
+    "log_ndtr": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.log_ndtr(np.array([0.0, -40.0]))
+array([-6.93147181e-01, -8.04608442e+02])""",
+    "log_softmax": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.log_softmax(np.array([0.0, 0.0]))
+array([-0.69314718, -0.69314718])""",
+    "loggamma": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.loggamma(np.array([1.0, 5.0, -1.0]))
+array([0.        , 3.17805383,        nan])""",
+    "logit": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.logit(np.array([0.5, 0.75]))
+array([0.        , 1.09861229])""",
+    "logsumexp": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> (sp.logsumexp(np.array([1000.0, 1000.0])) - 1000.0).round(6)
+np.float64(0.693147)
+>>> sp.logsumexp(np.array([1.0, 2.0]), b=np.array([1.0, -1.0]), return_sign=True)
+(array(1.54132485), array(-1.))""",
+    "multigammaln": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.multigammaln(np.array([2.5]), 2)
+array([0.85704781])""",
+    "ndtr": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.ndtr(np.array([0.0]))
+array([0.5])""",
+    "ndtri": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.ndtri(np.array([0.5]))
+array([0.])""",
+    "poch": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.poch(np.array([2.0]), np.array([3.0]))
+array([24.])""",
+    "polygamma": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.polygamma(np.array([1.0]), np.array([1.0]))
+array([1.64493407])""",
+    "rel_entr": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.rel_entr(np.array([1.0, 0.0]), np.array([2.0, 2.0]))
+array([-0.69314718,  0.        ])""",
+    "rgamma": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.rgamma(np.array([1.0, 0.0, -1.0]))
+array([1., 0., 0.])""",
+    "softmax": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.softmax(np.array([0.0, np.log(3.0)]))
+array([0.25, 0.75])""",
+    "xlog1py": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.xlog1py(np.array([0.0, 2.0]), np.array([-1.0, 0.0]))
+array([0., 0.])""",
+    "xlogy": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.xlogy(np.array([0.0, 2.0]), np.array([0.0, 1.0]))
+array([0., 0.])""",
+    "zeta": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.zeta(np.array([2.0, 0.0, -1.0]))
+array([ 1.64493407, -0.5       , -0.08333333])""",
+}
+for _name, _example in _EXAMPLES.items():
+    _fn = globals()[_name]
+    _fn.__doc__ = (_fn.__doc__ + "\n\n" if _fn.__doc__ else "") + _example
+del _name, _example, _fn
+
 __dir__ = __all__.copy  # dir() lists the public names only

@@ -600,6 +600,501 @@ truncnorm = _ns(
 
 del _where_support
 
+# a `>>>` example for each distribution's functions (tests/test_doctests.py runs them), appended
+# to their docstrings as fungrad.numpy's _EXAMPLES tables are
+_EXAMPLES = {
+    "bernoulli.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.bernoulli.cdf(np.array([0, 1]), 0.3).round(6)
+array([0.7, 1. ])""",
+    "bernoulli.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.bernoulli.logcdf(np.array([0, 1]), 0.3).round(6)
+array([-0.356675,  0.      ])""",
+    "bernoulli.logpmf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.bernoulli.logpmf(np.array([0, 1]), 0.3).round(6)
+array([-0.356675, -1.203973])""",
+    "bernoulli.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.bernoulli.logsf(np.array([-1, 0]), 0.3).round(6)
+array([ 0.      , -1.203973])""",
+    "bernoulli.pmf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.bernoulli.pmf(np.array([0, 1]), 0.3).round(6)
+array([0.7, 0.3])""",
+    "bernoulli.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.bernoulli.sf(np.array([0, 1]), 0.3).round(6)
+array([0.3, 0. ])""",
+    "beta.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.beta.cdf(np.array([0.25, 0.5]), 2.0, 3.0).round(6)
+array([0.261719, 0.6875  ])""",
+    "beta.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.beta.logcdf(np.array([0.25, 0.5]), 2.0, 3.0).round(6)
+array([-1.340485, -0.374693])""",
+    "beta.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.beta.logpdf(np.array([0.25, 0.5]), 2.0, 3.0).round(6)
+array([0.523248, 0.405465])""",
+    "beta.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.beta.logsf(np.array([0.25, 0.5]), 2.0, 3.0).round(6)
+array([-0.30343 , -1.163151])""",
+    "beta.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.beta.pdf(np.array([0.25, 0.5]), 2.0, 3.0).round(6)
+array([1.6875, 1.5   ])""",
+    "beta.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.beta.ppf(np.array([0.25, 0.5]), 2.0, 3.0).round(6)
+array([0.243022, 0.385728])""",
+    "beta.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.beta.sf(np.array([0.25, 0.5]), 2.0, 3.0).round(6)
+array([0.738281, 0.3125  ])""",
+    "binom.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.binom.cdf(np.array([0, 2]), 4, 0.5).round(6)
+array([0.0625, 0.6875])""",
+    "binom.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.binom.logcdf(np.array([0, 2]), 4, 0.5).round(6)
+array([-2.772589, -0.374693])""",
+    "binom.logpmf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.binom.logpmf(np.array([0, 2]), 4, 0.5).round(6)
+array([-2.772589, -0.980829])""",
+    "binom.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.binom.logsf(np.array([0, 2]), 4, 0.5).round(6)
+array([-0.064539, -1.163151])""",
+    "binom.pmf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.binom.pmf(np.array([0, 2]), 4, 0.5).round(6)
+array([0.0625, 0.375 ])""",
+    "binom.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.binom.sf(np.array([0, 2]), 4, 0.5).round(6)
+array([0.9375, 0.3125])""",
+    "cauchy.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.cauchy.cdf(np.array([0.0, 1.0])).round(6)
+array([0.5 , 0.75])""",
+    "cauchy.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.cauchy.logcdf(np.array([0.0, 1.0])).round(6)
+array([-0.693147, -0.287682])""",
+    "cauchy.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.cauchy.logpdf(np.array([0.0, 1.0])).round(6)
+array([-1.14473 , -1.837877])""",
+    "cauchy.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.cauchy.logsf(np.array([0.0, 1.0])).round(6)
+array([-0.693147, -1.386294])""",
+    "cauchy.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.cauchy.pdf(np.array([0.0, 1.0])).round(6)
+array([0.31831 , 0.159155])""",
+    "cauchy.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.cauchy.ppf(np.array([0.25, 0.5])).round(6)
+array([-1.,  0.])""",
+    "cauchy.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.cauchy.sf(np.array([0.0, 1.0])).round(6)
+array([0.5 , 0.25])""",
+    "chi2.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.chi2.cdf(np.array([0.5, 1.0]), 3.0).round(6)
+array([0.081109, 0.198748])""",
+    "chi2.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.chi2.logcdf(np.array([0.5, 1.0]), 3.0).round(6)
+array([-2.511966, -1.615717])""",
+    "chi2.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.chi2.logpdf(np.array([0.5, 1.0]), 3.0).round(6)
+array([-1.515512, -1.418939])""",
+    "chi2.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.chi2.logsf(np.array([0.5, 1.0]), 3.0).round(6)
+array([-0.084587, -0.22158 ])""",
+    "chi2.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.chi2.pdf(np.array([0.5, 1.0]), 3.0).round(6)
+array([0.219696, 0.241971])""",
+    "chi2.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.chi2.ppf(np.array([0.25, 0.5]), 3.0).round(6)
+array([1.212533, 2.365974])""",
+    "chi2.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.chi2.sf(np.array([0.5, 1.0]), 3.0).round(6)
+array([0.918891, 0.801252])""",
+    "dirichlet.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.dirichlet.logpdf(np.array([0.2, 0.3, 0.5]), np.array([1.0, 2.0, 3.0])).round(6)
+np.float64(1.504077)""",
+    "dirichlet.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.dirichlet.pdf(np.array([0.2, 0.3, 0.5]), np.array([1.0, 2.0, 3.0])).round(6)
+np.float64(4.5)""",
+    "expon.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.expon.cdf(np.array([0.5, 1.0])).round(6)
+array([0.393469, 0.632121])""",
+    "expon.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.expon.logcdf(np.array([0.5, 1.0])).round(6)
+array([-0.932752, -0.458675])""",
+    "expon.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.expon.logpdf(np.array([0.5, 1.0])).round(6)
+array([-0.5, -1. ])""",
+    "expon.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.expon.logsf(np.array([0.5, 1.0])).round(6)
+array([-0.5, -1. ])""",
+    "expon.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.expon.pdf(np.array([0.5, 1.0])).round(6)
+array([0.606531, 0.367879])""",
+    "expon.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.expon.ppf(np.array([0.25, 0.5])).round(6)
+array([0.287682, 0.693147])""",
+    "expon.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.expon.sf(np.array([0.5, 1.0])).round(6)
+array([0.606531, 0.367879])""",
+    "gamma.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.gamma.cdf(np.array([0.5, 1.0]), 2.0).round(6)
+array([0.090204, 0.264241])""",
+    "gamma.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.gamma.logcdf(np.array([0.5, 1.0]), 2.0).round(6)
+array([-2.405681, -1.330893])""",
+    "gamma.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.gamma.logpdf(np.array([0.5, 1.0]), 2.0).round(6)
+array([-1.193147, -1.      ])""",
+    "gamma.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.gamma.logsf(np.array([0.5, 1.0]), 2.0).round(6)
+array([-0.094535, -0.306853])""",
+    "gamma.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.gamma.pdf(np.array([0.5, 1.0]), 2.0).round(6)
+array([0.303265, 0.367879])""",
+    "gamma.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.gamma.ppf(np.array([0.25, 0.5]), 2.0).round(6)
+array([0.961279, 1.678347])""",
+    "gamma.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.gamma.sf(np.array([0.5, 1.0]), 2.0).round(6)
+array([0.909796, 0.735759])""",
+    "geom.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.geom.cdf(np.array([1, 2]), 0.5).round(6)
+array([0.5 , 0.75])""",
+    "geom.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.geom.logcdf(np.array([1, 2]), 0.5).round(6)
+array([-0.693147, -0.287682])""",
+    "geom.logpmf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.geom.logpmf(np.array([1, 2]), 0.5).round(6)
+array([-0.693147, -1.386294])""",
+    "geom.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.geom.logsf(np.array([1, 2]), 0.5).round(6)
+array([-0.693147, -1.386294])""",
+    "geom.pmf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.geom.pmf(np.array([1, 2]), 0.5).round(6)
+array([0.5 , 0.25])""",
+    "geom.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.geom.sf(np.array([1, 2]), 0.5).round(6)
+array([0.5 , 0.25])""",
+    "laplace.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.laplace.cdf(np.array([0.0, 1.0])).round(6)
+array([0.5    , 0.81606])""",
+    "laplace.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.laplace.logcdf(np.array([0.0, 1.0])).round(6)
+array([-0.693147, -0.203267])""",
+    "laplace.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.laplace.logpdf(np.array([0.0, 1.0])).round(6)
+array([-0.693147, -1.693147])""",
+    "laplace.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.laplace.logsf(np.array([0.0, 1.0])).round(6)
+array([-0.693147, -1.693147])""",
+    "laplace.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.laplace.pdf(np.array([0.0, 1.0])).round(6)
+array([0.5    , 0.18394])""",
+    "laplace.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.laplace.ppf(np.array([0.25, 0.5])).round(6)
+array([-0.693147,  0.      ])""",
+    "laplace.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.laplace.sf(np.array([0.0, 1.0])).round(6)
+array([0.5    , 0.18394])""",
+    "logistic.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.logistic.cdf(np.array([0.0, 1.0])).round(6)
+array([0.5     , 0.731059])""",
+    "logistic.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.logistic.logcdf(np.array([0.0, 1.0])).round(6)
+array([-0.693147, -0.313262])""",
+    "logistic.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.logistic.logpdf(np.array([0.0, 1.0])).round(6)
+array([-1.386294, -1.626523])""",
+    "logistic.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.logistic.logsf(np.array([0.0, 1.0])).round(6)
+array([-0.693147, -1.313262])""",
+    "logistic.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.logistic.pdf(np.array([0.0, 1.0])).round(6)
+array([0.25    , 0.196612])""",
+    "logistic.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.logistic.ppf(np.array([0.25, 0.5])).round(6)
+array([-1.098612,  0.      ])""",
+    "logistic.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.logistic.sf(np.array([0.0, 1.0])).round(6)
+array([0.5     , 0.268941])""",
+    "multivariate_normal.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.multivariate_normal.logpdf(np.array([[0.0, 0.0], [1.0, 1.0]]), np.zeros(2), np.eye(2)).round(6)
+array([-1.837877, -2.837877])""",
+    "multivariate_normal.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.multivariate_normal.pdf(np.array([[0.0, 0.0], [1.0, 1.0]]), np.zeros(2), np.eye(2)).round(6)
+array([0.159155, 0.05855 ])""",
+    "nbinom.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.nbinom.cdf(np.array([0, 2]), 3, 0.5).round(6)
+array([0.125, 0.5  ])""",
+    "nbinom.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.nbinom.logcdf(np.array([0, 2]), 3, 0.5).round(6)
+array([-2.079442, -0.693147])""",
+    "nbinom.logpmf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.nbinom.logpmf(np.array([0, 2]), 3, 0.5).round(6)
+array([-2.079442, -1.673976])""",
+    "nbinom.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.nbinom.logsf(np.array([0, 2]), 3, 0.5).round(6)
+array([-0.133531, -0.693147])""",
+    "nbinom.pmf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.nbinom.pmf(np.array([0, 2]), 3, 0.5).round(6)
+array([0.125 , 0.1875])""",
+    "nbinom.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.nbinom.sf(np.array([0, 2]), 3, 0.5).round(6)
+array([0.875, 0.5  ])""",
+    "norm.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.norm.cdf(np.array([0.0, 1.0])).round(6)
+array([0.5     , 0.841345])""",
+    "norm.isf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.norm.isf(np.array([0.25, 0.5])).round(6)
+array([0.67449, 0.     ])""",
+    "norm.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.norm.logcdf(np.array([0.0, 1.0])).round(6)
+array([-0.693147, -0.172754])""",
+    "norm.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.norm.logpdf(np.array([0.0, 1.0])).round(6)
+array([-0.918939, -1.418939])""",
+    "norm.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.norm.logsf(np.array([0.0, 1.0])).round(6)
+array([-0.693147, -1.841022])""",
+    "norm.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.norm.pdf(np.array([0.0, 1.0])).round(6)
+array([0.398942, 0.241971])""",
+    "norm.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.norm.ppf(np.array([0.25, 0.5])).round(6)
+array([-0.67449,  0.     ])""",
+    "norm.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.norm.sf(np.array([0.0, 1.0])).round(6)
+array([0.5     , 0.158655])""",
+    "pareto.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.pareto.cdf(np.array([1.5, 2.0]), 3.0).round(6)
+array([0.703704, 0.875   ])""",
+    "pareto.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.pareto.logcdf(np.array([1.5, 2.0]), 3.0).round(6)
+array([-0.351398, -0.133531])""",
+    "pareto.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.pareto.logpdf(np.array([1.5, 2.0]), 3.0).round(6)
+array([-0.523248, -1.673976])""",
+    "pareto.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.pareto.logsf(np.array([1.5, 2.0]), 3.0).round(6)
+array([-1.216395, -2.079442])""",
+    "pareto.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.pareto.pdf(np.array([1.5, 2.0]), 3.0).round(6)
+array([0.592593, 0.1875  ])""",
+    "pareto.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.pareto.ppf(np.array([0.25, 0.5]), 3.0).round(6)
+array([1.100642, 1.259921])""",
+    "pareto.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.pareto.sf(np.array([1.5, 2.0]), 3.0).round(6)
+array([0.296296, 0.125   ])""",
+    "poisson.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.poisson.cdf(np.array([0, 2]), 1.5).round(6)
+array([0.22313 , 0.808847])""",
+    "poisson.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.poisson.logcdf(np.array([0, 2]), 1.5).round(6)
+array([-1.5     , -0.212146])""",
+    "poisson.logpmf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.poisson.logpmf(np.array([0, 2]), 1.5).round(6)
+array([-1.5     , -1.382217])""",
+    "poisson.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.poisson.logsf(np.array([0, 2]), 1.5).round(6)
+array([-0.252482, -1.65468 ])""",
+    "poisson.pmf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.poisson.pmf(np.array([0, 2]), 1.5).round(6)
+array([0.22313 , 0.251021])""",
+    "poisson.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.poisson.sf(np.array([0, 2]), 1.5).round(6)
+array([0.77687 , 0.191153])""",
+    "t.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.t.cdf(np.array([0.0, 1.0]), 3.0).round(6)
+array([0.5     , 0.804499])""",
+    "t.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.t.logcdf(np.array([0.0, 1.0]), 3.0).round(6)
+array([-0.693147, -0.217536])""",
+    "t.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.t.logpdf(np.array([0.0, 1.0]), 3.0).round(6)
+array([-1.000889, -1.576253])""",
+    "t.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.t.logsf(np.array([0.0, 1.0]), 3.0).round(6)
+array([-0.693147, -1.632189])""",
+    "t.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.t.pdf(np.array([0.0, 1.0]), 3.0).round(6)
+array([0.367553, 0.206748])""",
+    "t.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.t.ppf(np.array([0.25, 0.5]), 3.0).round(6)
+array([-0.764892,  0.      ])""",
+    "t.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.t.sf(np.array([0.0, 1.0]), 3.0).round(6)
+array([0.5     , 0.195501])""",
+    "truncnorm.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.truncnorm.cdf(np.array([0.0, 0.5]), -1.0, 1.0).round(6)
+array([0.5     , 0.780453])""",
+    "truncnorm.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.truncnorm.logcdf(np.array([0.0, 0.5]), -1.0, 1.0).round(6)
+array([-0.693147, -0.24788 ])""",
+    "truncnorm.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.truncnorm.logpdf(np.array([0.0, 0.5]), -1.0, 1.0).round(6)
+array([-0.537223, -0.662223])""",
+    "truncnorm.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.truncnorm.logsf(np.array([0.0, 0.5]), -1.0, 1.0).round(6)
+array([-0.693147, -1.51619 ])""",
+    "truncnorm.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.truncnorm.pdf(np.array([0.0, 0.5]), -1.0, 1.0).round(6)
+array([0.584369, 0.515703])""",
+    "truncnorm.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.truncnorm.ppf(np.array([0.25, 0.5]), -1.0, 1.0).round(6)
+array([-0.441771,  0.      ])""",
+    "truncnorm.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.truncnorm.sf(np.array([0.0, 0.5]), -1.0, 1.0).round(6)
+array([0.5     , 0.219547])""",
+    "uniform.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.uniform.cdf(np.array([0.25, 2.0])).round(6)
+array([0.25, 1.  ])""",
+    "uniform.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.uniform.logcdf(np.array([0.25, 2.0])).round(6)
+array([-1.386294,  0.      ])""",
+    "uniform.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.uniform.logpdf(np.array([0.25, 2.0])).round(6)
+array([ -0., -inf])""",
+    "uniform.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.uniform.logsf(np.array([0.25, 0.5])).round(6)
+array([-0.287682, -0.693147])""",
+    "uniform.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.uniform.pdf(np.array([0.25, 2.0])).round(6)
+array([1., 0.])""",
+    "uniform.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.uniform.ppf(np.array([0.25, 0.5])).round(6)
+array([0.25, 0.5 ])""",
+    "uniform.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.uniform.sf(np.array([0.25, 2.0])).round(6)
+array([0.75, 0.  ])""",
+    "vonmises.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.vonmises.logpdf(np.array([0.0, 1.0]), 1.0).round(6)
+array([-1.073791, -1.533489])""",
+    "vonmises.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.vonmises.pdf(np.array([0.0, 1.0]), 1.0).round(6)
+array([0.34171 , 0.215781])""",
+}
+for _name, _example in _EXAMPLES.items():
+    _dist, _method = _name.split(".")
+    _fn = getattr(globals()[_dist], _method)
+    _fn.__doc__ = (_fn.__doc__ + "\n\n" if _fn.__doc__ else "") + _example
+del _name, _example, _fn, _dist, _method
+
+
 __all__ = [
     "bernoulli", "beta", "binom", "cauchy", "chi2", "dirichlet", "expon", "gamma", "geom", "laplace",
     "logistic", "multivariate_normal", "nbinom", "norm", "pareto", "poisson", "t", "truncnorm", "uniform",
