@@ -23,7 +23,8 @@ COMPLETE = {"fungrad", "fungrad.random", "fungrad.nn", "fungrad.tree_util", "fun
             "fungrad.flatten_util", "fungrad.debug", "fungrad.ad_checkpoint", "fungrad.testing",
             "fungrad.numpy", "fungrad.numpy.linalg", "fungrad.numpy.fft", "fungrad.lax",
             "fungrad.scipy.linalg", "fungrad.scipy.special", "fungrad.scipy.stats",
-            "fungrad.scipy.optimize", "fungrad.scipy.integrate", "fungrad.scipy.signal"}
+            "fungrad.scipy.optimize", "fungrad.scipy.integrate", "fungrad.scipy.signal",
+            "fungrad.extend"}
 
 
 def public_functions(name):
