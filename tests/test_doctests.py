@@ -5,6 +5,7 @@ import importlib
 import inspect
 import types
 
+import numpy as np
 import pytest
 
 # modules whose docstring examples run (the transforms' implementation modules carry most of them)
@@ -51,18 +52,27 @@ def has_example(obj):
     return ">>>" in (inspect.getdoc(obj) or "")
 
 
+# numpy's default print options, which the examples' outputs are written in (a module that sets
+# its own at import, as fungrad._tour does, must not change what the examples print)
+PRINT_DEFAULTS = dict(edgeitems=3, threshold=1000, floatmode="maxprec", precision=8,
+                      suppress=False, linewidth=75, nanstr="nan", infstr="inf", sign="-",
+                      formatter=None, legacy=False)
+
+
 def run_examples(obj, name):
     finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner(
         optionflags=doctest.NORMALIZE_WHITESPACE)
-    for test in finder.find(obj, name, globs={}):
-        runner.run(test)
+    with np.printoptions(**PRINT_DEFAULTS):
+        for test in finder.find(obj, name, globs={}):
+            runner.run(test)
     return runner.summarize(verbose=False)
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
     module = importlib.import_module(name)
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    with np.printoptions(**PRINT_DEFAULTS):
+        result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0, f"{name} has no docstring examples"
     assert result.failed == 0
 

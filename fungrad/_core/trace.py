@@ -6,12 +6,17 @@ as current trace. A trace is killed when its transform returns, so a leaked trac
 
 Imports: _core.aval, _core.errors.
 """
+from __future__ import annotations
 import contextvars
 
 import numpy as np
 
 from fungrad._core.aval import aval_of_constant
 from fungrad._core.errors import ConcretizationError, FungradError, UnexpectedTracerError
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # annotations only (never evaluated at run time)
+    from fungrad._core.aval import ShapedArray
 
 
 class Trace:
@@ -87,7 +92,7 @@ EVAL_TRACE = EvalTrace(None)
 current_trace_var = contextvars.ContextVar("fungrad_current_trace", default=EVAL_TRACE)
 
 
-def current_trace():
+def current_trace() -> Trace:
     return current_trace_var.get()
 
 
@@ -218,7 +223,7 @@ class Tracer:
             "array, e.g. with fungrad.numpy.where or concatenate.")
 
 
-def get_aval(x):
+def get_aval(x: Any) -> ShapedArray:
     """The abstract value of a tracer or of a constant."""
     if isinstance(x, Tracer):
         return x.aval
