@@ -20,6 +20,7 @@ import types
 import numpy as np
 
 import fungrad.numpy as fnp
+from fungrad._core.trace import Tracer
 from fungrad._core.typing import Array, ArrayLike
 from fungrad.numpy._promote import asarray, promote_inexact
 from fungrad.scipy import special as sp
@@ -88,6 +89,9 @@ def _checked(name, method, f, valid, ref_sig):
         if method in ("ppf", "isf"):
             q = _f(first[1])
             ok = ok & (q >= 0) & (q <= 1)
+        if method == "logcdf" and name in _UPPER:  # scipy: log 1 = 0 from the support's end on,
+            beyond = _f(first[1]) >= _UPPER[name](**dict(rest))  # whatever the parameters
+            return fnp.where(beyond, 0.0, fnp.where(ok, out, np.nan))
         return fnp.where(ok, out, np.nan)
     # the signature users see: the distribution's parameters, as ArrayLike, returning an Array
     params = [p.replace(annotation="bool" if isinstance(p.default, bool) else "ArrayLike")
@@ -100,6 +104,10 @@ def _checked(name, method, f, valid, ref_sig):
 def _whole(v):
     v = _f(v)
     return fnp.equal(fnp.floor(v), v)
+
+
+# the upper end of a discrete support, from its parameters
+_UPPER = {"bernoulli": lambda p, loc: _f(loc) + 1, "binom": lambda n, p, loc: _f(loc) + _f(n)}
 
 
 # each distribution's parameter domain (scipy's _argcheck); outside it every function is NaN
@@ -182,8 +190,12 @@ multivariate_normal = _ns("multivariate_normal", logpdf=_mvn_logpdf)
 def _t_logpdf(x, df, loc=0.0, scale=1.0):
     z, s = _z(x, loc, scale)
     df = _f(df)
-    return (sp.gammaln((df + 1) / 2) - sp.gammaln(df / 2) - 0.5 * fnp.log(df * np.pi)
-            - fnp.log(s) - (df + 1) / 2 * fnp.log1p(z * z / df))
+    inf = fnp.isinf(df)  # df = inf: the normal distribution, as scipy
+    normal = -0.5 * z * z - fnp.log(s) - 0.5 * _LOG_2PI
+    df = fnp.where(inf, 1.0, df)
+    student = (sp.gammaln((df + 1) / 2) - sp.gammaln(df / 2) - 0.5 * fnp.log(df * np.pi)
+               - fnp.log(s) - (df + 1) / 2 * fnp.log1p(z * z / df))
+    return fnp.where(inf, normal, student)
 
 
 def _t_tail(z, df):
@@ -282,8 +294,17 @@ beta = _ns("beta", logpdf=_beta_logpdf, cdf=_beta_cdf, sf=_beta_sf,
 
 # ---- dirichlet
 def _dirichlet_logpdf(x, alpha):
-    """log Dir(x; alpha) over the first axis of x (scipy's layout: components first)."""
+    """log Dir(x; alpha) over the first axis of x (scipy's layout: components first). Concrete
+    arguments are checked as scipy checks them (ValueError)."""
     x, alpha = _f(x, alpha)
+    if not isinstance(alpha, Tracer):
+        if np.ndim(alpha) != 1:
+            raise ValueError(f"dirichlet: the parameter vector alpha must be one dimensional, got "
+                             f"shape {np.shape(alpha)}")
+        if not np.all(np.asarray(alpha) > 0):
+            raise ValueError("dirichlet: all parameters (alpha) must be greater than 0")
+    if not isinstance(x, Tracer) and not np.all(np.asarray(x) >= 0):  # (NaN included)
+        raise ValueError("dirichlet: each entry of x must be greater than or equal to zero")
     a = alpha if fnp.ndim(x) == 1 else fnp.reshape(alpha, (-1,) + (1,) * (fnp.ndim(x) - 1))
     norm_ = fnp.sum(sp.gammaln(alpha)) - sp.gammaln(fnp.sum(alpha))
     return fnp.sum(sp.xlogy(a - 1.0, x), axis=0) - norm_
@@ -514,6 +535,8 @@ expon = _ns(
 
 
 def _pareto_logpdf(x, b, loc=0.0, scale=1.0):
+    if isinstance(b, (bool, np.bool_)) or getattr(b, "dtype", None) == np.bool_:  # as scipy
+        raise TypeError("pareto: a boolean shape parameter b is not supported; pass a number")
     z, s = _z(x, loc, scale)
     b = _f(b)
     ok = z >= 1
