@@ -81,7 +81,7 @@ def _c(v, like):
     return np.asarray(v, _aval(like).dtype)
 
 
-def _axis(axis, ndim, name="axis", fn="lax"):
+def _axis(axis, ndim, name, fn):
     return _A.axis(axis, ndim, name, fn)
 
 
@@ -642,12 +642,12 @@ def mulhi(x: ArrayLike, y: ArrayLike) -> Array:
 # ------------------------------------------------------------------ reductions
 def argmax(operand: ArrayLike, axis: int | Sequence[int], index_dtype: Any = np.int64) -> Array:
     x = _arr(operand)
-    return L.convert_element_type(L.argmax(x, _axis(axis, _aval(x).ndim)), index_dtype)
+    return L.convert_element_type(L.argmax(x, _axis(axis, _aval(x).ndim, "axis", "argmax")), index_dtype)
 
 
 def argmin(operand: ArrayLike, axis: int | Sequence[int], index_dtype: Any = np.int64) -> Array:
     x = _arr(operand)
-    return L.convert_element_type(L.argmin(x, _axis(axis, _aval(x).ndim)), index_dtype)
+    return L.convert_element_type(L.argmin(x, _axis(axis, _aval(x).ndim, "axis", "argmin")), index_dtype)
 
 
 def _tree_reduce_axis(fn, xs, axis):
@@ -734,7 +734,7 @@ def _bitwise_reduce(name, op, boolean):
             raise DtypeError(f"{name} takes integer or boolean operands, got {dt.name}")
         axes = tuple(axes)
         if dt.kind == "b" and boolean is not None:
-            return boolean(x, tuple(sorted(_axis(a, _aval(x).ndim) for a in axes)))
+            return boolean(x, tuple(sorted(_axis(a, _aval(x).ndim, "axes", name) for a in axes)))
         init = {"and": ~np.zeros((), dt), "or": np.zeros((), dt), "xor": np.zeros((), dt)}[name[7:]]
         return reduce(x, init, op, axes)
     f.__name__ = name
@@ -752,7 +752,7 @@ def _cumulative(name, prim_fn):
         x = _arr(operand)
         if _aval(x).ndim == 0:  # as the typing rule says when staged (numpy would give 1-d)
             raise ShapeError(f"{name}: axis {axis} is out of range for {_aval(x).str_short()}")
-        return prim_fn(x, _axis(axis, _aval(x).ndim), bool(reverse))
+        return prim_fn(x, _axis(axis, _aval(x).ndim, "axis", name), bool(reverse))
     f.__name__ = name
     f.__doc__ = f"The cumulative {name[3:]} along `axis` (from the end with reverse=True)."
     return f
@@ -780,7 +780,8 @@ def cumlogsumexp(operand: ArrayLike, axis: int | Sequence[int] = 0, reverse: boo
         raise DtypeError(f"cumlogsumexp takes floating-point operands, got {_aval(x).str_short()}")
     if _aval(x).ndim == 0:
         raise ShapeError(f"cumlogsumexp: axis {axis} is out of range for {_aval(x).str_short()}")
-    return associative_scan(_logaddexp, x, reverse=reverse, axis=_axis(axis, _aval(x).ndim))
+    axis = _axis(axis, _aval(x).ndim, "axis", "cumlogsumexp")
+    return associative_scan(_logaddexp, x, reverse=reverse, axis=axis)
 
 
 def associative_scan(fn: Fun, elems: ArrayLike, reverse: bool = False,
@@ -852,7 +853,7 @@ def sort(operand: ArrayLike, dimension: int = -1, is_stable: bool = True, num_ke
     single = not isinstance(operand, (tuple, list))
     ops = [_arr(operand)] if single else [_arr(x) for x in operand]
     nd = _aval(ops[0]).ndim
-    axis = _axis(dimension, nd, "dimension")
+    axis = _axis(dimension, nd, "dimension", "sort")
     if not 1 <= num_keys <= len(ops):
         raise ValueError(f"sort: num_keys must be between 1 and the number of operands "
                          f"({len(ops)}), got {num_keys}")
@@ -1033,7 +1034,7 @@ def dynamic_slice_in_dim(operand: ArrayLike, start_index: ArrayLike, slice_size:
 def dynamic_index_in_dim(operand: ArrayLike, index: ArrayLike, axis: int | Sequence[int] = 0,
                          keepdims: bool = True, *, allow_negative_indices: bool = True) -> Array:
     x = _arr(operand)
-    axis = _axis(axis, _aval(x).ndim)
+    axis = _axis(axis, _aval(x).ndim, "axis", "dynamic_index_in_dim")
     out = dynamic_slice_in_dim(x, index, 1, axis, allow_negative_indices=allow_negative_indices)
     return out if keepdims else squeeze(out, (axis,))
 
@@ -1042,7 +1043,7 @@ def dynamic_update_slice_in_dim(operand: ArrayLike, update: ArrayLike, start_ind
                                 axis: int | Sequence[int], *,
                                 allow_negative_indices: bool = True) -> Array:
     x = _arr(operand)
-    axis = _axis(axis, _aval(x).ndim)
+    axis = _axis(axis, _aval(x).ndim, "axis", "dynamic_update_slice_in_dim")
     starts = [0] * _aval(x).ndim
     starts[axis] = start_index
     return dynamic_update_slice(x, update, starts, allow_negative_indices=allow_negative_indices)
@@ -1051,7 +1052,7 @@ def dynamic_update_slice_in_dim(operand: ArrayLike, update: ArrayLike, start_ind
 def dynamic_update_index_in_dim(operand: ArrayLike, update: ArrayLike, index: ArrayLike,
                                 axis: int | Sequence[int], *, allow_negative_indices: bool = True) -> Array:
     x, u = _arr(operand), _arr(update)
-    axis = _axis(axis, _aval(x).ndim)
+    axis = _axis(axis, _aval(x).ndim, "axis", "dynamic_update_index_in_dim")
     if _aval(u).ndim == _aval(x).ndim - 1:
         u = expand_dims(u, (axis,))
     return dynamic_update_slice_in_dim(x, u, index, axis,
