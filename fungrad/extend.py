@@ -17,6 +17,7 @@ array(12.)
 The rule slots and their signatures are documented in `register`; `Exempt` declares a slot that
 deliberately has no rule (`NOT_LINEAR` for transpose).
 """
+from fungrad._core.docs import add_examples as _add_examples
 from fungrad._core.cache import LRUCache as LRUCache, lru_cache_table as lru_cache_table
 from fungrad._core.eval import (
     eval_eqn as eval_eqn, eval_jaxpr as eval_jaxpr, run_closed as run_closed)
@@ -257,9 +258,6 @@ array(1.)""",
 >>> fx.zeros_like_aval(fx.get_aval(np.ones(2, np.float32)))
 array([0., 0.], dtype=float32)""",
 }
-for _name, _example in _EXAMPLES.items():
-    _fn = globals()[_name]
-    _fn.__doc__ = (_fn.__doc__ + "\n\n" if _fn.__doc__ else "") + _example
-del _name, _example, _fn
+_add_examples(_EXAMPLES, globals().__getitem__)
 
 __dir__ = __all__.copy  # dir() lists the public names only

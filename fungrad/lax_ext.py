@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from fungrad._core.docs import add_examples as _add_examples
 from fungrad._core.typing import Array, ArrayLike, DTypeLike, Fun, Shape
 import builtins
 import enum
@@ -2418,9 +2419,7 @@ def _attach_examples():
     from fungrad._lax import conv as _conv
     from fungrad._lax import fft as _fft
     homes = (sys.modules[__name__].__dict__, vars(_api), vars(_conv), vars(_fft))
-    for name, example in _EXAMPLES.items():
-        fn = next(h[name] for h in homes if name in h)
-        fn.__doc__ = (fn.__doc__ + "\n\n" if fn.__doc__ else "") + example
+    _add_examples(_EXAMPLES, lambda name: next(h[name] for h in homes if name in h))
 
 
 _attach_examples()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from fungrad._core.docs import add_examples as _add_examples
 from fungrad._core.typing import Array, ArrayLike
 import numpy as np
 
@@ -58,9 +59,6 @@ _EXAMPLES = {
 >>> integrate.trapezoid(np.array([1.0, 2.0, 3.0]))
 np.float64(4.0)""",
 }
-for _name, _example in _EXAMPLES.items():
-    _fn = globals()[_name]
-    _fn.__doc__ = (_fn.__doc__ + "\n\n" if _fn.__doc__ else "") + _example
-del _name, _example, _fn
+_add_examples(_EXAMPLES, globals().__getitem__)
 
 __dir__ = __all__.copy  # dir() lists the public names only

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fungrad._core.docs import add_examples as _add_examples
 from fungrad._core.typing import Array, ArrayLike
 import numpy as np
 
@@ -342,9 +343,6 @@ array([[2., 0.],
 >>> la.svd(np.array([[3.0, 0.0], [0.0, 4.0]]), compute_uv=False)
 array([4., 3.])""",
 }
-for _name, _example in _EXAMPLES.items():
-    _fn = globals()[_name]
-    _fn.__doc__ = (_fn.__doc__ + "\n\n" if _fn.__doc__ else "") + _example
-del _name, _example, _fn
+_add_examples(_EXAMPLES, globals().__getitem__)
 
 __dir__ = __all__.copy  # dir() lists the public names only

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from fungrad._core.docs import add_examples as _add_examples
 from fungrad._api.jit import jit
 from fungrad._core.typing import ArrayLike, Fun
 from fungrad._api.reverse import value_and_grad
@@ -137,9 +138,6 @@ _EXAMPLES = {
 >>> res.x.round(6), bool(res.success)
 (array([2., 2.]), True)""",
 }
-for _name, _example in _EXAMPLES.items():
-    _fn = globals()[_name]
-    _fn.__doc__ = (_fn.__doc__ + "\n\n" if _fn.__doc__ else "") + _example
-del _name, _example, _fn
+_add_examples(_EXAMPLES, globals().__getitem__)
 
 __dir__ = __all__.copy  # dir() lists the public names only

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from fungrad._core.docs import add_examples as _add_examples
 from fungrad._core.typing import Array, ArrayLike
 import numpy as np
 
@@ -129,9 +130,6 @@ array([1., 2., 3., 0.])""",
 >>> signal.fftconvolve(np.array([1.0, 2.0]), np.array([1.0, 1.0])).round(6)
 array([1., 3., 2.])""",
 }
-for _name, _example in _EXAMPLES.items():
-    _fn = globals()[_name]
-    _fn.__doc__ = (_fn.__doc__ + "\n\n" if _fn.__doc__ else "") + _example
-del _name, _example, _fn
+_add_examples(_EXAMPLES, globals().__getitem__)
 
 __dir__ = __all__.copy  # dir() lists the public names only

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from fungrad._core.docs import add_examples as _add_examples
 from fungrad._core.typing import Array, ArrayLike
 import numpy as np
 import scipy.special as _sc
@@ -559,9 +560,6 @@ array([0., 0.])""",
 >>> sp.zeta(np.array([2.0, 0.0, -1.0]))
 array([ 1.64493407, -0.5       , -0.08333333])""",
 }
-for _name, _example in _EXAMPLES.items():
-    _fn = globals()[_name]
-    _fn.__doc__ = (_fn.__doc__ + "\n\n" if _fn.__doc__ else "") + _example
-del _name, _example, _fn
+_add_examples(_EXAMPLES, globals().__getitem__)
 
 __dir__ = __all__.copy  # dir() lists the public names only

@@ -20,6 +20,7 @@ import types
 import numpy as np
 
 import fungrad.numpy as fnp
+from fungrad._core.docs import add_examples as _add_examples
 from fungrad._core.trace import Tracer
 from fungrad._core.typing import Array, ArrayLike
 from fungrad.numpy._promote import asarray, promote_inexact
@@ -1111,11 +1112,7 @@ array([-1.073791, -1.533489])""",
 >>> st.vonmises.pdf(np.array([0.0, 1.0]), 1.0).round(6)
 array([0.34171 , 0.215781])""",
 }
-for _name, _example in _EXAMPLES.items():
-    _dist, _method = _name.split(".")
-    _fn = getattr(globals()[_dist], _method)
-    _fn.__doc__ = (_fn.__doc__ + "\n\n" if _fn.__doc__ else "") + _example
-del _name, _example, _fn, _dist, _method
+_add_examples(_EXAMPLES, lambda name: getattr(globals()[name.split(".")[0]], name.split(".")[1]))
 
 
 __all__ = [
