@@ -61,6 +61,8 @@ def static_int(v: Any, arg: str, fn: str) -> int:
 
 def static_ints(v: Any, arg: str, fn: str, *, allow_int: bool = False) -> tuple[int, ...]:
     """`v` (a sequence of integers; with allow_int a single integer too) as a tuple of ints."""
+    if type(v) is tuple and all(type(d) is int for d in v):  # the common case, kept lean
+        return v
     if allow_int and not isinstance(v, (bool, np.bool_)):
         try:
             return (operator.index(v),)

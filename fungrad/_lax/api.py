@@ -476,7 +476,10 @@ def transpose(operand: ArrayLike, permutation: Sequence[int]) -> Array:
 
 def _axes(operand: Any, axes: Any, fn: str) -> tuple[int, ...]:
     nd = get_aval(operand).ndim
-    out = tuple(_A.axis(a, nd, "axes", fn) for a in _A.static_ints(axes, "axes", fn))
+    if type(axes) is tuple and all(type(a) is int and -nd <= a < nd for a in axes):
+        out = tuple(a % nd for a in axes)  # the common case, kept lean
+    else:
+        out = tuple(_A.axis(a, nd, "axes", fn) for a in _A.static_ints(axes, "axes", fn))
     if len(set(out)) != len(out):
         raise ShapeError(f"lax.{fn}: axes {tuple(axes)} name an axis twice")
     return out
