@@ -2,24 +2,26 @@
 conveniences; see fungrad.numpy for those) and structured control flow. A public facade: it only
 re-exports.
 """
-from fungrad._lax import (
-    abs as abs, acos as acos, acosh as acosh, add as add, argmax as argmax, argmin as argmin,
-    asin as asin, asinh as asinh, atan as atan, atan2 as atan2, atanh as atanh,
-    bitwise_and as bitwise_and, bitwise_not as bitwise_not, bitwise_or as bitwise_or,
-    bitwise_xor as bitwise_xor, broadcast_to as broadcast_to, ceil as ceil,
-    concatenate as concatenate, convert_element_type as convert_element_type, cos as cos,
-    cosh as cosh, div as div, dot_general as dot_general, eq as eq, exp as exp, expm1 as expm1,
-    floor as floor, ge as ge, getitem as getitem, gt as gt, integer_pow as integer_pow,
-    is_finite as is_finite, le as le, log as log, log1p as log1p, logistic as logistic, lt as lt,
-    max as max, min as min, mul as mul, ne as ne, neg as neg, pow as pow, reduce_max as reduce_max,
-    reduce_min as reduce_min, reduce_prod as reduce_prod, reduce_sum as reduce_sum, rem as rem,
-    reshape as reshape, round as round, scatter_add as scatter_add, select as select, sign as sign,
-    sin as sin, sinh as sinh, sqrt as sqrt, stop_gradient as stop_gradient, sub as sub, tan as tan,
-    tanh as tanh, transpose as transpose)
+# the primitives as typed, documented functions that check their arguments
+from fungrad._lax.api import (
+    abs as abs, acos as acos, acosh as acosh, add as add, asin as asin, asinh as asinh,
+    atan as atan, atan2 as atan2, atanh as atanh, bessel_i0e as bessel_i0e,
+    bessel_i1e as bessel_i1e, bitwise_and as bitwise_and, bitwise_not as bitwise_not,
+    bitwise_or as bitwise_or, bitwise_xor as bitwise_xor, broadcast_to as broadcast_to,
+    cbrt as cbrt, ceil as ceil, concatenate as concatenate,
+    convert_element_type as convert_element_type, cos as cos, cosh as cosh, digamma as digamma,
+    div as div, eq as eq, erf as erf, erf_inv as erf_inv, erfc as erfc, exp as exp, exp2 as exp2,
+    expm1 as expm1, floor as floor, ge as ge, getitem as getitem, gt as gt, igamma as igamma,
+    igammac as igammac, integer_pow as integer_pow, is_finite as is_finite, le as le,
+    lgamma as lgamma, log as log, log1p as log1p, logistic as logistic, lt as lt, max as max,
+    min as min, mul as mul, ne as ne, neg as neg, nextafter as nextafter, polygamma as polygamma,
+    pow as pow, reduce_max as reduce_max, reduce_min as reduce_min, reduce_prod as reduce_prod,
+    reduce_sum as reduce_sum, rem as rem, reshape as reshape, select as select, sign as sign,
+    sin as sin, sinh as sinh, sqrt as sqrt, stop_gradient as stop_gradient, sub as sub,
+    tan as tan, tanh as tanh, transpose as transpose, zeta as zeta)
 from fungrad._api.control import (
     cond as cond, fori_loop as fori_loop, map as map, scan as scan, switch as switch,
     while_loop as while_loop)
-from fungrad._lax.special_erf import erf as erf
 from fungrad._lax.conv import (
     conv as conv, conv_general_dilated as conv_general_dilated, conv_transpose as conv_transpose,
     conv_with_general_padding as conv_with_general_padding, padtype_to_pads as padtype_to_pads,
@@ -42,10 +44,7 @@ from fungrad.lax_ext import (
     collapse as collapse, rev as rev, slice as slice, slice_in_dim as slice_in_dim,
     index_in_dim as index_in_dim, split as split, stack as stack, unstack as unstack, tile as tile,
     pad as pad, clamp as clamp, square as square, rsqrt as rsqrt, reciprocal as reciprocal,
-    exp2 as exp2, cbrt as cbrt, nextafter as nextafter,
-    population_count as population_count, erf_inv as erf_inv, erfc as erfc, lgamma as lgamma,
-    digamma as digamma, igamma as igamma, igammac as igammac, polygamma as polygamma, zeta as zeta,
-    bessel_i0e as bessel_i0e, bessel_i1e as bessel_i1e, betainc as betainc, real as real,
+    population_count as population_count, betainc as betainc, real as real,
     imag as imag, conj as conj, complex as complex, shift_left as shift_left,
     shift_right_logical as shift_right_logical, shift_right_arithmetic as shift_right_arithmetic,
     clz as clz, mulhi as mulhi, reduce as reduce,

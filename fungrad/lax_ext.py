@@ -24,11 +24,11 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from fungrad._core.docs import add_examples as _add_examples
 from fungrad._core.typing import Array, ArrayLike, DTypeLike, Fun, Shape
 import builtins
 import enum
 import functools
-import operator
 from typing import NamedTuple
 
 import numpy as np
@@ -39,6 +39,8 @@ from fungrad._api.custom import custom_jvp as _custom_jvp
 from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad._core.tree import tree_flatten, tree_unflatten
+from fungrad._lax import _args as _A
+from fungrad._lax import api as _api
 from fungrad._lax import complex_parts as _cp
 from fungrad._lax import cumulative as _cum
 from fungrad._lax import scatter as _sc
@@ -80,11 +82,8 @@ def _c(v, like):
     return np.asarray(v, _aval(like).dtype)
 
 
-def _axis(axis, ndim, name="axis"):
-    axis = operator.index(axis)
-    if not -ndim <= axis < max(ndim, 1):
-        raise ShapeError(f"{name} {axis} is out of range for an array of rank {ndim}")
-    return axis % ndim if ndim else 0
+def _axis(axis, ndim, name, fn):
+    return _A.axis(axis, ndim, name, fn)
 
 
 # ------------------------------------------------------------------ enums and dimension numbers
@@ -177,13 +176,13 @@ class ScatterDimensionNumbers(NamedTuple):
 # ------------------------------------------------------------------ creation
 def iota(dtype: DTypeLike, size: int) -> Array:
     """[0, 1, ..., size - 1] of `dtype`."""
-    return np.arange(int(size), dtype=np.dtype(dtype))
+    return np.arange(_A.static_int(size, "size", "iota"), dtype=np.dtype(dtype))
 
 
 def broadcasted_iota(dtype: DTypeLike, shape: Shape, dimension: int) -> Array:
     """An array of `shape` whose entries count along axis `dimension`."""
-    shape = tuple(int(d) for d in shape)
-    dimension = _axis(dimension, len(shape), "dimension")
+    shape = _A.shape(shape, "shape", "broadcasted_iota")
+    dimension = _axis(dimension, len(shape), "dimension", "broadcasted_iota")
     r = np.arange(shape[dimension], dtype=np.dtype(dtype)).reshape(
         tuple(n if i == dimension else 1 for i, n in enumerate(shape)))
     return np.array(np.broadcast_to(r, shape))
@@ -192,7 +191,7 @@ def broadcasted_iota(dtype: DTypeLike, shape: Shape, dimension: int) -> Array:
 def full(shape: Shape, fill_value: ArrayLike, dtype: DTypeLike | None = None, *,
          sharding: Any = None) -> Array:
     """An array of `shape` filled with `fill_value` (which may be traced)."""
-    shape = (int(shape),) if np.ndim(shape) == 0 else tuple(int(d) for d in shape)
+    shape = _A.shape(shape, "shape", "full", allow_int=True)
     if np.ndim(fill_value) != 0 and _aval(fill_value).ndim != 0:
         raise ShapeError(f"full: fill_value must be a scalar, got {_aval(fill_value).str_short()}")
     fill = _arr(fill_value)
@@ -215,7 +214,7 @@ def zeros_like_array(x: ArrayLike) -> Array:
 
 def empty(shape: Shape, dtype: DTypeLike, *, out_sharding: Any = None) -> Array:
     """Zeros (numpy has no uninitialized arrays that are safe to return)."""
-    return np.zeros(tuple(shape), np.dtype(dtype))
+    return np.zeros(_A.shape(shape, "shape", "empty", allow_int=True), np.dtype(dtype))
 
 
 def dtype(x: ArrayLike, *, canonicalize: bool = False) -> np.dtype:
@@ -224,7 +223,8 @@ def dtype(x: ArrayLike, *, canonicalize: bool = False) -> np.dtype:
 
 
 def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
-    return tuple(int(d) for d in np.broadcast_shapes(*[tuple(s) for s in shapes]))
+    return tuple(int(d) for d in np.broadcast_shapes(
+        *[_A.shape(s, "shapes", "broadcast_shapes") for s in shapes]))
 
 
 # ------------------------------------------------------------------ shapes
@@ -232,7 +232,7 @@ def broadcast(operand: ArrayLike, sizes: Sequence[int]) -> Array:
     """`operand` with leading axes of `sizes` added (copies along them)."""
     x = _arr(operand)
     shape = _aval(x).shape
-    return L.broadcast_to(x, tuple(int(s) for s in sizes) + shape)
+    return L.broadcast_to(x, _A.shape(sizes, "sizes", "broadcast") + shape)
 
 
 def broadcast_in_dim(operand: ArrayLike, shape: Shape, broadcast_dimensions: Sequence[int], *,
@@ -240,8 +240,8 @@ def broadcast_in_dim(operand: ArrayLike, shape: Shape, broadcast_dimensions: Seq
     """`operand` broadcast to `shape`, its axis i becoming output axis broadcast_dimensions[i]."""
     x = _arr(operand)
     aval = _aval(x)
-    shape = tuple(int(d) for d in shape)
-    dims = tuple(int(d) for d in broadcast_dimensions)
+    shape = _A.shape(shape, "shape", "broadcast_in_dim")
+    dims = _A.static_ints(broadcast_dimensions, "broadcast_dimensions", "broadcast_in_dim")
     if len(dims) != aval.ndim or len(set(dims)) != len(dims) or any(
             not 0 <= d < len(shape) for d in dims):
         raise ShapeError(f"broadcast_in_dim: broadcast_dimensions {dims} must name one distinct "
@@ -262,7 +262,10 @@ def broadcast_in_dim(operand: ArrayLike, shape: Shape, broadcast_dimensions: Seq
 def broadcast_to_rank(x: ArrayLike, rank: Any) -> Array:
     x = _arr(x)
     shape = _aval(x).shape
-    return L.reshape(x, (1,) * (int(rank) - len(shape)) + shape) if rank > len(shape) else x
+    rank = _A.static_int(rank, "rank", "broadcast_to_rank")
+    if rank > 64:
+        raise ValueError(f"lax.broadcast_to_rank: rank {rank} exceeds numpy's limit of 64 axes")
+    return L.reshape(x, (1,) * (rank - len(shape)) + shape) if rank > len(shape) else x
 
 
 def broadcast_like(arr: ArrayLike, like_arr: ArrayLike) -> Array:
@@ -272,8 +275,9 @@ def broadcast_like(arr: ArrayLike, like_arr: ArrayLike) -> Array:
 def expand_dims(array: ArrayLike, dimensions: Sequence[int]) -> Array:
     x = _arr(array)
     shape = list(_aval(x).shape)
+    dimensions = _A.static_ints(dimensions, "dimensions", "expand_dims")
     n = len(shape) + len(dimensions)
-    dims = sorted(_axis(d, n, "dimension") for d in dimensions)
+    dims = sorted(_axis(d, n, "dimension", "expand_dims") for d in dimensions)
     for d in dims:
         shape.insert(d, 1)
     return L.reshape(x, shape)
@@ -282,7 +286,8 @@ def expand_dims(array: ArrayLike, dimensions: Sequence[int]) -> Array:
 def squeeze(array: ArrayLike, dimensions: Sequence[int]) -> Array:
     x = _arr(array)
     aval = _aval(x)
-    dims = {_axis(d, aval.ndim, "dimension") for d in dimensions}
+    dims = {_axis(d, aval.ndim, "dimension", "squeeze")
+            for d in _A.static_ints(dimensions, "dimensions", "squeeze")}
     for d in dims:
         if aval.shape[d] != 1:
             raise ShapeError(f"squeeze: axis {d} of {aval.str_short()} has size "
@@ -303,7 +308,8 @@ def collapse(operand: ArrayLike, start_dimension: Any, stop_dimension: Any = Non
 def rev(operand: ArrayLike, dimensions: Sequence[int]) -> Array:
     x = _arr(operand)
     nd = _aval(x).ndim
-    dims = {_axis(d, nd, "dimension") for d in dimensions}
+    dims = {_axis(d, nd, "dimension", "rev")
+            for d in _A.static_ints(dimensions, "dimensions", "rev")}
     if not dims:
         return x
     return L.getitem(x, tuple(("slice", None, None, -1) if i in dims else L.FULL
@@ -319,7 +325,11 @@ def slice(operand: ArrayLike, start_indices: Sequence[Any], limit_indices: Seque
           strides: Sequence[int] | None = None) -> Array:  # noqa: A001 - JAX's name
     x = _arr(operand)
     aval = _aval(x)
-    strides = (1,) * aval.ndim if strides is None else tuple(strides)
+    start_indices = _A.static_ints(start_indices, "start_indices", "slice")
+    limit_indices = _A.static_ints(limit_indices, "limit_indices", "slice")
+    strides = (1,) * aval.ndim if strides is None else _A.static_ints(strides, "strides", "slice")
+    if any(st < 1 for st in strides):
+        raise ValueError(f"lax.slice: strides {strides} must be >= 1")
     if not (len(start_indices) == len(limit_indices) == len(strides) == aval.ndim):
         raise ShapeError(f"slice: start_indices, limit_indices and strides need one entry per "
                          f"axis of {aval.str_short()}")
@@ -334,7 +344,7 @@ def slice_in_dim(operand: ArrayLike, start_index: ArrayLike, limit_index: Any, s
                  axis: int | Sequence[int] = 0) -> Array:
     x = _arr(operand)
     aval = _aval(x)
-    axis = _axis(axis, aval.ndim)
+    axis = _axis(axis, aval.ndim, "axis", "slice_in_dim")
     n = aval.shape[axis]
     start, limit, _ = builtins.slice(start_index, limit_index).indices(n)
     limit = max(limit, start)
@@ -349,8 +359,8 @@ def index_in_dim(operand: ArrayLike, index: ArrayLike, axis: int | Sequence[int]
                  keepdims: bool = True) -> Array:
     x = _arr(operand)
     aval = _aval(x)
-    axis = _axis(axis, aval.ndim)
-    index = operator.index(index)
+    axis = _axis(axis, aval.ndim, "axis", "index_in_dim")
+    index = _A.static_int(index, "index", "index_in_dim")
     n = aval.shape[axis]
     if not -n <= index < n:
         raise IndexError(f"index_in_dim: index {index} is out of bounds for axis {axis} of size "
@@ -363,8 +373,8 @@ def index_in_dim(operand: ArrayLike, index: ArrayLike, axis: int | Sequence[int]
 def split(operand: ArrayLike, sizes: Sequence[int], axis: int | Sequence[int] = 0) -> list[Array]:
     x = _arr(operand)
     aval = _aval(x)
-    axis = _axis(axis, aval.ndim)
-    sizes = [int(s) for s in sizes]
+    axis = _axis(axis, aval.ndim, "axis", "split")
+    sizes = list(_A.shape(sizes, "sizes", "split"))
     if sum(sizes) != aval.shape[axis]:
         raise ShapeError(f"split: sizes {sizes} must add up to the size {aval.shape[axis]} of "
                          f"axis {axis} of {aval.str_short()}")
@@ -376,23 +386,30 @@ def split(operand: ArrayLike, sizes: Sequence[int], axis: int | Sequence[int] = 
 
 
 def stack(operands: ArrayLike, axis: int | Sequence[int] = 0) -> Array:
+    if isinstance(operands, (str, bytes, dict)) or not hasattr(operands, "__iter__"):
+        raise TypeError(f"lax.stack: operands must be a sequence of arrays, got "
+                        f"{_A.describe(operands)}. Fix: pass a list such as [x, y].")
     xs = [_arr(x) for x in operands]
+    if not xs:
+        raise ValueError("lax.stack: operands is empty; pass at least one array")
     nd = _aval(xs[0]).ndim + 1
-    axis = _axis(axis, nd)
+    axis = _axis(axis, nd, "axis", "stack")
     return L.concatenate([expand_dims(x, (axis,)) for x in xs], axis)
 
 
 def unstack(x: ArrayLike, axis: int | Sequence[int] = 0) -> list[Array]:
     x = _arr(x)
     aval = _aval(x)
-    axis = _axis(axis, aval.ndim)
+    if aval.ndim == 0:
+        raise ShapeError(f"lax.unstack: x must have at least one axis, got {aval.str_short()}")
+    axis = _axis(axis, aval.ndim, "axis", "unstack")
     return tuple(index_in_dim(x, i, axis, keepdims=False) for i in range(aval.shape[axis]))
 
 
 def tile(operand: ArrayLike, reps: Any) -> Array:
     x = _arr(operand)
     shape = _aval(x).shape
-    reps = tuple(int(r) for r in reps)
+    reps = _A.shape(reps, "reps", "tile")
     if len(reps) != len(shape):
         raise ShapeError(f"tile: reps {reps} need one entry per axis of {_aval(x).str_short()}")
     inter = tuple(v for r, d in zip(reps, shape) for v in (1, d))
@@ -407,7 +424,15 @@ def pad(operand: ArrayLike, padding_value: ArrayLike,
     low / high crop (XLA's pad)."""
     x = _arr(operand)
     aval = _aval(x)
-    config = [tuple(int(v) for v in c) for c in padding_config]
+    try:
+        if isinstance(padding_config, (str, bytes, dict)) or not hasattr(
+                padding_config, "__iter__"):
+            raise TypeError
+        config = [_A.static_ints(c, "padding_config", "pad") for c in padding_config]
+    except TypeError:
+        raise TypeError(f"lax.pad: padding_config must be a sequence of (low, high, interior) "
+                        f"integer triples, one per axis, got {_A.describe(padding_config)}"
+                        ) from None
     if len(config) != aval.ndim or any(len(c) != 3 for c in config):
         raise ShapeError(f"pad: padding_config needs one (low, high, interior) triple per axis "
                          f"of {aval.str_short()}, got {padding_config}")
@@ -483,8 +508,8 @@ def round(x: ArrayLike,
           rounding_method: Any = RoundingMethod.AWAY_FROM_ZERO) -> Array:  # noqa: A001 - JAX's name
     """Round to an integer value: halves away from zero (JAX's default) or to even."""
     x = _arr(x)
-    if _aval(x).dtype.kind not in "fc":
-        raise DtypeError(f"round accepts floating-point operands, got {_aval(x).str_short()}, "
+    if _aval(x).dtype.kind not in "f":
+        raise DtypeError(f"round accepts real floating-point operands, got {_aval(x).str_short()}, "
                          "as jax.lax.round. Fix: integers need no rounding.")
     if RoundingMethod(int(rounding_method)) == RoundingMethod.TO_NEAREST_EVEN:
         return L.round(x)
@@ -493,7 +518,6 @@ def round(x: ArrayLike,
     return L.select(L.ge(L.abs(frac), _c(0.5, x)), L.add(t, L.sign(x)), t)
 
 
-exp2, cbrt, nextafter = _uf.exp2, _uf.cbrt, _uf.nextafter
 
 
 def population_count(x: ArrayLike) -> Array:
@@ -505,13 +529,12 @@ def population_count(x: ArrayLike) -> Array:
     _int_info(dt, "population_count")
     v = bitcast_convert_type(x, _unsigned(dt)) if dt.kind == "i" else x
     return L.convert_element_type(_uf.population_count(v), dt)
-erf_inv, erfc, lgamma, digamma = _sp.erfinv, _sp.erfc, _sp.gammaln, _sp.digamma
-igamma, igammac, polygamma, zeta = _sp.gammainc, _sp.gammaincc, _sp.polygamma, _sp.zeta
-bessel_i0e, bessel_i1e = _sp.i0e, _sp.i1e
 
 
 def betainc(a: ArrayLike, b: ArrayLike, x: ArrayLike) -> Array:
     """The regularized incomplete beta function I_x(a, b)."""
+    for arg, v in (("a", a), ("b", b), ("x", x)):
+        _A.operand(v, "betainc", arg)
     return _sp.betainc(a, b, x)
 
 
@@ -620,12 +643,12 @@ def mulhi(x: ArrayLike, y: ArrayLike) -> Array:
 # ------------------------------------------------------------------ reductions
 def argmax(operand: ArrayLike, axis: int | Sequence[int], index_dtype: Any = np.int64) -> Array:
     x = _arr(operand)
-    return L.convert_element_type(L.argmax(x, _axis(axis, _aval(x).ndim)), index_dtype)
+    return L.convert_element_type(L.argmax(x, _axis(axis, _aval(x).ndim, "axis", "argmax")), index_dtype)
 
 
 def argmin(operand: ArrayLike, axis: int | Sequence[int], index_dtype: Any = np.int64) -> Array:
     x = _arr(operand)
-    return L.convert_element_type(L.argmin(x, _axis(axis, _aval(x).ndim)), index_dtype)
+    return L.convert_element_type(L.argmin(x, _axis(axis, _aval(x).ndim, "axis", "argmin")), index_dtype)
 
 
 def _tree_reduce_axis(fn, xs, axis):
@@ -656,15 +679,15 @@ def _monoid(computation, init):
         return None
     init = np.asarray(init)
     dt = init.dtype
-    if computation in (L.add, np.add) and not init.any():
+    if computation in (L.add, _api.add, np.add) and not init.any():
         return L.reduce_sum
-    if computation in (L.mul, np.multiply) and np.all(init == 1):
+    if computation in (L.mul, _api.mul, np.multiply) and np.all(init == 1):
         return L.reduce_prod
     lowest = (-np.inf if dt.kind in "fc" else np.iinfo(dt).min if dt.kind in "iu" else False)
     highest = (np.inf if dt.kind in "fc" else np.iinfo(dt).max if dt.kind in "iu" else True)
-    if computation in (L.max, np.maximum) and np.all(init == lowest):
+    if computation in (L.max, _api.max, np.maximum) and np.all(init == lowest):
         return L.reduce_max
-    if computation in (L.min, np.minimum) and np.all(init == highest):
+    if computation in (L.min, _api.min, np.minimum) and np.all(init == highest):
         return L.reduce_min
     return None
 
@@ -681,7 +704,8 @@ def reduce(operands: ArrayLike, init_values: ArrayLike, computation: Fun, dimens
                         f"{init_tree!r}; they must match.")
     leaves = [_arr(x) for x in leaves]
     nd = _aval(leaves[0]).ndim
-    dims = sorted({_axis(d, nd, "dimension") for d in dimensions}, reverse=True)
+    dims = sorted({_axis(d, nd, "dimensions", "reduce")
+                   for d in _A.static_ints(dimensions, "dimensions", "reduce")}, reverse=True)
     if len(leaves) == 1:
         red = _monoid(computation, inits[0])
         if red is not None:
@@ -704,14 +728,14 @@ def reduce(operands: ArrayLike, init_values: ArrayLike, computation: Fun, dimens
 
 
 def _bitwise_reduce(name, op, boolean):
-    def f(operand, axes):
+    def f(operand: ArrayLike, axes: Sequence[int]) -> Array:
         x = _arr(operand)
         dt = _aval(x).dtype
         if dt.kind not in "biu":
             raise DtypeError(f"{name} takes integer or boolean operands, got {dt.name}")
         axes = tuple(axes)
         if dt.kind == "b" and boolean is not None:
-            return boolean(x, tuple(sorted(_axis(a, _aval(x).ndim) for a in axes)))
+            return boolean(x, tuple(sorted(_axis(a, _aval(x).ndim, "axes", name) for a in axes)))
         init = {"and": ~np.zeros((), dt), "or": np.zeros((), dt), "xor": np.zeros((), dt)}[name[7:]]
         return reduce(x, init, op, axes)
     f.__name__ = name
@@ -725,11 +749,11 @@ reduce_xor = _bitwise_reduce("reduce_xor", L.bitwise_xor, None)
 
 # ------------------------------------------------------------------ cumulative and scans
 def _cumulative(name, prim_fn):
-    def f(operand, axis=0, reverse=False):
+    def f(operand: ArrayLike, axis: int = 0, reverse: bool = False) -> Array:
         x = _arr(operand)
         if _aval(x).ndim == 0:  # as the typing rule says when staged (numpy would give 1-d)
             raise ShapeError(f"{name}: axis {axis} is out of range for {_aval(x).str_short()}")
-        return prim_fn(x, _axis(axis, _aval(x).ndim), bool(reverse))
+        return prim_fn(x, _axis(axis, _aval(x).ndim, "axis", name), bool(reverse))
     f.__name__ = name
     f.__doc__ = f"The cumulative {name[3:]} along `axis` (from the end with reverse=True)."
     return f
@@ -755,7 +779,10 @@ def cumlogsumexp(operand: ArrayLike, axis: int | Sequence[int] = 0, reverse: boo
     x = _arr(operand)
     if _aval(x).dtype.kind not in "fc":
         raise DtypeError(f"cumlogsumexp takes floating-point operands, got {_aval(x).str_short()}")
-    return associative_scan(_logaddexp, x, reverse=reverse, axis=_axis(axis, _aval(x).ndim))
+    if _aval(x).ndim == 0:
+        raise ShapeError(f"cumlogsumexp: axis {axis} is out of range for {_aval(x).str_short()}")
+    axis = _axis(axis, _aval(x).ndim, "axis", "cumlogsumexp")
+    return associative_scan(_logaddexp, x, reverse=reverse, axis=axis)
 
 
 def associative_scan(fn: Fun, elems: ArrayLike, reverse: bool = False,
@@ -767,7 +794,10 @@ def associative_scan(fn: Fun, elems: ArrayLike, reverse: bool = False,
     if not leaves:
         return elems
     nd = _aval(leaves[0]).ndim
-    axis = _axis(axis, nd)
+    if nd == 0:
+        raise ShapeError(f"lax.associative_scan: elems must have at least one axis, got "
+                         f"{_aval(leaves[0]).str_short()}")
+    axis = _axis(axis, nd, "axis", "associative_scan")
     n = _aval(leaves[0]).shape[axis]
     for x in leaves:
         if _aval(x).shape[axis] != n:
@@ -824,7 +854,7 @@ def sort(operand: ArrayLike, dimension: int = -1, is_stable: bool = True, num_ke
     single = not isinstance(operand, (tuple, list))
     ops = [_arr(operand)] if single else [_arr(x) for x in operand]
     nd = _aval(ops[0]).ndim
-    axis = _axis(dimension, nd, "dimension")
+    axis = _axis(dimension, nd, "dimension", "sort")
     if not 1 <= num_keys <= len(ops):
         raise ValueError(f"sort: num_keys must be between 1 and the number of operands "
                          f"({len(ops)}), got {num_keys}")
@@ -850,8 +880,8 @@ def top_k(operand: ArrayLike, k: int, *, axis: int | Sequence[int] = -1) -> tupl
     """The k largest entries along `axis` and their indices (earlier index first on ties)."""
     x = _arr(operand)
     aval = _aval(x)
-    axis = _axis(axis, aval.ndim)
-    k = operator.index(k)
+    axis = _axis(axis, aval.ndim, "axis", "top_k")
+    k = _A.static_int(k, "k", "top_k")
     if not 0 <= k <= aval.shape[axis]:
         raise ValueError(f"top_k: k={k} must be between 0 and the size {aval.shape[axis]} of "
                          f"axis {axis} of {aval.str_short()}")
@@ -869,8 +899,12 @@ def approx_min_k(operand: ArrayLike, k: int, reduction_dimension: Any = -1, reca
                  reduction_input_size_override: Any = -1,
                  aggregate_to_topk: bool = True) -> tuple[Array, Array]:
     x = _arr(operand)
-    axis = _axis(reduction_dimension, _aval(x).ndim)
-    idx = slice_in_dim(_sort.argsort(x, axis), 0, operator.index(k), 1, axis)
+    axis = _axis(reduction_dimension, _aval(x).ndim, "reduction_dimension", "approx_min_k")
+    k = _A.static_int(k, "k", "approx_min_k")
+    if not 0 <= k <= _aval(x).shape[axis]:
+        raise ValueError(f"approx_min_k: k={k} must be between 0 and the size "
+                         f"{_aval(x).shape[axis]} of axis {axis} of {_aval(x).str_short()}")
+    idx = slice_in_dim(_sort.argsort(x, axis), 0, k, 1, axis)
     return _take_along_axis(x, idx, axis), L.convert_element_type(idx, np.int32)
 
 
@@ -899,7 +933,11 @@ def _start_index(i, n, size, allow_negative=True):
     """The clamped start of a window of `size` in an axis of `n`: a Python int where `i` is
     concrete, else a traced int64 scalar."""
     if _concrete(i):
-        i = int(np.asarray(i))
+        a = np.asarray(_A.operand(i, "dynamic_slice", "start index"))
+        if a.ndim or a.dtype.kind not in "iu":
+            raise TypeError(f"lax.dynamic_slice: a start index must be an integer scalar, got "
+                            f"{_A.describe(i)}")
+        i = int(a)
         if allow_negative and i < 0:
             i += n
         return int(np.clip(i, 0, n - size))
@@ -932,7 +970,7 @@ def dynamic_slice(operand: ArrayLike, start_indices: Sequence[Any], slice_sizes:
     """The window of `slice_sizes` at `start_indices` (traced or not), clamped into bounds."""
     x = _arr(operand)
     aval = _aval(x)
-    sizes = tuple(int(s) for s in slice_sizes)
+    sizes = _A.shape(slice_sizes, "slice_sizes", "dynamic_slice")
     if len(sizes) != aval.ndim:
         raise ShapeError(f"dynamic_slice: slice_sizes {sizes} needs one entry per axis of "
                          f"{aval.str_short()}")
@@ -986,17 +1024,18 @@ def dynamic_slice_in_dim(operand: ArrayLike, start_index: ArrayLike, slice_size:
                          axis: int | Sequence[int] = 0, *, allow_negative_indices: bool = True) -> Array:
     x = _arr(operand)
     aval = _aval(x)
-    axis = _axis(axis, aval.ndim)
+    axis = _axis(axis, aval.ndim, "axis", "dynamic_slice_in_dim")
     starts = [0] * aval.ndim
     sizes = list(aval.shape)
-    starts[axis], sizes[axis] = start_index, int(slice_size)
+    starts[axis] = start_index
+    sizes[axis] = _A.static_int(slice_size, "slice_size", "dynamic_slice_in_dim")
     return dynamic_slice(x, starts, sizes, allow_negative_indices=allow_negative_indices)
 
 
 def dynamic_index_in_dim(operand: ArrayLike, index: ArrayLike, axis: int | Sequence[int] = 0,
                          keepdims: bool = True, *, allow_negative_indices: bool = True) -> Array:
     x = _arr(operand)
-    axis = _axis(axis, _aval(x).ndim)
+    axis = _axis(axis, _aval(x).ndim, "axis", "dynamic_index_in_dim")
     out = dynamic_slice_in_dim(x, index, 1, axis, allow_negative_indices=allow_negative_indices)
     return out if keepdims else squeeze(out, (axis,))
 
@@ -1005,7 +1044,7 @@ def dynamic_update_slice_in_dim(operand: ArrayLike, update: ArrayLike, start_ind
                                 axis: int | Sequence[int], *,
                                 allow_negative_indices: bool = True) -> Array:
     x = _arr(operand)
-    axis = _axis(axis, _aval(x).ndim)
+    axis = _axis(axis, _aval(x).ndim, "axis", "dynamic_update_slice_in_dim")
     starts = [0] * _aval(x).ndim
     starts[axis] = start_index
     return dynamic_update_slice(x, update, starts, allow_negative_indices=allow_negative_indices)
@@ -1014,7 +1053,7 @@ def dynamic_update_slice_in_dim(operand: ArrayLike, update: ArrayLike, start_ind
 def dynamic_update_index_in_dim(operand: ArrayLike, update: ArrayLike, index: ArrayLike,
                                 axis: int | Sequence[int], *, allow_negative_indices: bool = True) -> Array:
     x, u = _arr(operand), _arr(update)
-    axis = _axis(axis, _aval(x).ndim)
+    axis = _axis(axis, _aval(x).ndim, "axis", "dynamic_update_index_in_dim")
     if _aval(u).ndim == _aval(x).ndim - 1:
         u = expand_dims(u, (axis,))
     return dynamic_update_slice_in_dim(x, u, index, axis,
@@ -1223,8 +1262,9 @@ def _scatter(kind, operand, scatter_indices, updates, dimension_numbers, mode):
 
 
 def _scatter_fn(kind, doc):
-    def f(operand, scatter_indices, updates, dimension_numbers=None, *, indices_are_sorted=False,
-          unique_indices=False, mode=None):
+    def f(operand: ArrayLike, scatter_indices: Any, updates: Any, dimension_numbers: Any = None,
+          *, indices_are_sorted: bool = False, unique_indices: bool = False,
+          mode: Any = None) -> Array:
         if kind == "add" and not isinstance(dimension_numbers, ScatterDimensionNumbers) and \
                 isinstance(updates, (tuple, list)) and all(
                     s is None or isinstance(s, (int, str, tuple)) for s in updates):
@@ -1249,7 +1289,11 @@ scatter_max = _scatter_fn("max", "XLA's scatter-maximum.")
 def scatter_sub(operand: ArrayLike, scatter_indices: Any, updates: ArrayLike, dimension_numbers: Any, *,
                 indices_are_sorted: bool = False,
                 unique_indices: bool = False, mode: str | None = None) -> Array:
-    return _scatter("add", operand, scatter_indices, L.neg(_arr(updates)), dimension_numbers, mode)
+    _check_indices(scatter_indices, "scatter_sub")
+    u = _arr(updates)
+    if _aval(u).dtype.kind == "b":
+        raise DtypeError(f"scatter_sub: updates must be numeric, got {_aval(u).str_short()}")
+    return _scatter("add", operand, scatter_indices, L.neg(u), dimension_numbers, mode)
 
 
 def scatter_apply(operand: ArrayLike, scatter_indices: Any, func: Fun, dimension_numbers: Any, *,
@@ -1271,7 +1315,7 @@ def index_take(src: Any, idxs: Any, axes: Sequence[int]) -> Array:
     idx = _arr(idxs)
     idx = L.transpose(idx, (1, 0)) if not _concrete(idx) else np.asarray(idx).T
     nd = _aval(x).ndim
-    axes = [_axis(a, nd) for a in axes]
+    axes = [_axis(a, nd, "axes", "index_take") for a in _A.static_ints(axes, "axes", "index_take")]
     dn = GatherDimensionNumbers(
         offset_dims=tuple(range(1, nd - len(axes) + 1)), collapsed_slice_dims=tuple(axes),
         start_index_map=tuple(axes))
@@ -1295,7 +1339,24 @@ def dot_general(lhs: ArrayLike, rhs: ArrayLike, dimension_numbers: Any, precisio
                 out_sharding: Any = None) -> Array:
     """XLA's dot_general: ((lhs_contract, rhs_contract), (lhs_batch, rhs_batch))."""
     x, y = _preferred(_arr(lhs), _arr(rhs), preferred_element_type, "dot_general")
-    return L.dot_general(x, y, dimension_numbers)
+    return L.dot_general(x, y, _dot_dims(dimension_numbers))
+
+
+def _dot_dims(dn):
+    """((lhs_contract, rhs_contract), (lhs_batch, rhs_batch)) as tuples of ints."""
+    try:
+        if isinstance(dn, (str, bytes, dict, np.ndarray)) or len(dn) != 2 or any(
+                isinstance(p, (str, bytes, dict)) or len(p) != 2 for p in dn):
+            raise TypeError
+        (lc, rc), (lb, rb) = dn
+        return ((_A.static_ints(lc, "dimension_numbers", "dot_general"),
+                 _A.static_ints(rc, "dimension_numbers", "dot_general")),
+                (_A.static_ints(lb, "dimension_numbers", "dot_general"),
+                 _A.static_ints(rb, "dimension_numbers", "dot_general")))
+    except TypeError:
+        raise TypeError(f"lax.dot_general: dimension_numbers must be ((lhs_contracting, "
+                        f"rhs_contracting), (lhs_batch, rhs_batch)), each a tuple of ints, got "
+                        f"{_A.describe(dn)}") from None
 
 
 def dot(lhs: ArrayLike, rhs: ArrayLike, *, dimension_numbers: Any = None, precision: Any = None,
@@ -1331,6 +1392,11 @@ def ragged_dot(lhs: ArrayLike, rhs: ArrayLike, group_sizes: Any, precision: Any 
     (rhs[g, k, n]); rows past the last group give zeros."""
     x, w = _preferred(_arr(lhs), _arr(rhs), preferred_element_type, "ragged_dot")
     gs = _arr(group_sizes)
+    if _aval(x).ndim != 2 or _aval(w).ndim != 3 or _aval(gs).ndim != 1 or (
+            _aval(x).shape[1] != _aval(w).shape[1]):
+        raise ShapeError(f"lax.ragged_dot: lhs must be [m, k], rhs [g, k, n] and group_sizes "
+                         f"[g], got {_aval(x).str_short()}, {_aval(w).str_short()} and "
+                         f"{_aval(gs).str_short()}")
     m = _aval(x).shape[0]
     g = _aval(w).shape[0]
     ends = _cum.cumsum(L.convert_element_type(gs, np.int64), 0) if not _concrete(gs) else \
@@ -1398,9 +1464,23 @@ def composite(decomposition: Any, name: Any, version: int = 0) -> Array:
 def reduce_window_shape_tuple(operand_shape: Any, window_dimensions: Sequence[int],
                               window_strides: Sequence[int], padding: Any,
                               base_dilation: Any = None, window_dilation: Any = None) -> Array:
+    fn = "reduce_window_shape_tuple"
+    operand_shape = _A.shape(operand_shape, "operand_shape", fn)
     nd = len(operand_shape)
-    bd = base_dilation or (1,) * nd
-    wd = window_dilation or (1,) * nd
+    window_dimensions = _A.shape(window_dimensions, "window_dimensions", fn)
+    window_strides = _A.static_ints(window_strides, "window_strides", fn)
+    padding = _A.pairs(padding, None, "padding", fn)
+    bd = (1,) * nd if base_dilation is None else _A.static_ints(base_dilation, "base_dilation", fn)
+    wd = (1,) * nd if window_dilation is None else _A.static_ints(window_dilation,
+                                                                  "window_dilation", fn)
+    for arg, v in (("window_dimensions", window_dimensions), ("window_strides", window_strides),
+                   ("padding", padding), ("base_dilation", bd), ("window_dilation", wd)):
+        if len(v) != nd:
+            raise ShapeError(f"lax.{fn}: {arg} has {len(v)} entries, operand_shape "
+                             f"{operand_shape} {nd}; give one per axis")
+    if any(v < 1 for v in window_strides + tuple(bd) + tuple(wd)):
+        raise ValueError(f"lax.{fn}: strides and dilations must be >= 1, got {window_strides}, "
+                         f"{bd}, {wd}")
     out = []
     for n, k, s, (lo, hi), b, w in zip(operand_shape, window_dimensions, window_strides,
                                        padding, bd, wd):
@@ -1413,6 +1493,13 @@ def reduce_window_shape_tuple(operand_shape: Any, window_dimensions: Sequence[in
 def conv_shape_tuple(lhs_shape: Any, rhs_shape: Any, strides: Sequence[int] | None, pads: Any,
                      batch_group_count: int = 1) -> Array:
     """The output shape of a convolution in NC... / OI... layout."""
+    lhs_shape = _A.shape(lhs_shape, "lhs_shape", "conv_shape_tuple")
+    rhs_shape = _A.shape(rhs_shape, "rhs_shape", "conv_shape_tuple")
+    if len(lhs_shape) < 2 or len(rhs_shape) != len(lhs_shape):
+        raise ShapeError(f"lax.conv_shape_tuple: lhs_shape {lhs_shape} and rhs_shape {rhs_shape} "
+                         "need one rank >= 2 (N, C / O, I, then the spatial axes)")
+    strides = (1,) * (len(lhs_shape) - 2) if strides is None else strides
+    batch_group_count = _A.static_int(batch_group_count, "batch_group_count", "conv_shape_tuple")
     if isinstance(pads, str):
         from fungrad._lax.conv import padtype_to_pads
         pads = padtype_to_pads(lhs_shape[2:], rhs_shape[2:], strides, pads)
@@ -1424,6 +1511,11 @@ def conv_general_permutations(dimension_numbers: Any) -> Array:
     """(lhs_perm, rhs_perm, out_perm) of string dimension numbers such as ("NHWC", "HWIO",
     "NHWC"): each takes its array's axes to (N, C, spatial...) / (O, I, spatial...) order, the
     spatial axes ordered as in the kernel's spec."""
+    if isinstance(dimension_numbers, (str, bytes, dict)) or not isinstance(
+            dimension_numbers, (tuple, list)) or len(dimension_numbers) != 3:
+        raise TypeError(f"lax.conv_general_permutations: dimension_numbers must be a (lhs, rhs, "
+                        f"out) triple of layout strings such as ('NHWC', 'HWIO', 'NHWC'), got "
+                        f"{_A.describe(dimension_numbers)}")
     lhs, rhs, out = dimension_numbers
     for spec, chars, what in ((lhs, "NC", "lhs"), (rhs, "OI", "rhs"), (out, "NC", "out")):
         if not isinstance(spec, str) or any(spec.count(c) != 1 for c in chars):
@@ -1443,6 +1535,11 @@ def conv_general_permutations(dimension_numbers: Any) -> Array:
 
 def _nc_shapes(lhs_shape, rhs_shape, dimension_numbers):
     lp, rp, op = conv_general_permutations(dimension_numbers)
+    lhs_shape = _A.shape(lhs_shape, "lhs_shape", "conv_general_shape_tuple")
+    rhs_shape = _A.shape(rhs_shape, "rhs_shape", "conv_general_shape_tuple")
+    if len(lhs_shape) != len(lp) or len(rhs_shape) != len(rp):
+        raise ShapeError(f"lax.conv_general_shape_tuple: shapes {lhs_shape} and {rhs_shape} do "
+                         f"not have the ranks of dimension_numbers {dimension_numbers}")
     return [lhs_shape[i] for i in lp], [rhs_shape[i] for i in rp], op
 
 
@@ -1466,9 +1563,11 @@ def conv_transpose_shape_tuple(lhs_shape: Any, rhs_shape: Any, window_strides: S
     (i - 1) s + 1, padded, less the window's k - 1."""
     from fungrad._lax.conv import _conv_transpose_padding
     lhs, rhs, op = _nc_shapes(lhs_shape, rhs_shape, dimension_numbers)
+    window_strides = _A.static_ints(window_strides, "window_strides", "conv_transpose_shape_tuple")
     if isinstance(padding, str):
         padding = [_conv_transpose_padding(k, s, padding) for k, s in zip(rhs[2:],
                                                                           window_strides)]
+    padding = _A.pairs(padding, len(lhs) - 2, "padding", "conv_transpose_shape_tuple")
     space = [(i - 1) * s + 1 + lo + hi - (k - 1)
              for i, k, s, (lo, hi) in zip(lhs[2:], rhs[2:], window_strides, padding)]
     return _from_nc([lhs[0], rhs[0], *space], op)
@@ -1572,3 +1671,755 @@ def custom_linear_solve(matvec: Fun, b: ArrayLike, solve: Fun, transpose_solve: 
 
 # re-exported loop (JAX's lax.fori_loop is fungrad's already)
 fori_loop = _fori_loop
+
+
+# ------------------------------------------------------------------ examples
+# A `>>>` example for every fungrad.lax function, appended to its docstring here, where
+# fungrad.lax's functions are gathered (as fungrad.numpy's _EXAMPLES tables);
+# tests/test_doctests.py runs them and checks that each public function has one.
+_EXAMPLES = {
+    "abs": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.abs(np.array([-1.5, 2.0]))
+array([1.5, 2. ])""",
+    "acos": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.acos(np.array([1.0, 0.0]))
+array([0.        , 1.57079633])""",
+    "acosh": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.acosh(np.array([1.0]))
+array([0.])""",
+    "add": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.add(np.array([1.0, 2.0]), 1.0)
+array([2., 3.])""",
+    "after_all": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.after_all(lax.create_token(), lax.create_token())
+Token()""",
+    "approx_max_k": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.approx_max_k(np.array([1.0, 4.0, 2.0, 3.0]), 2)
+(array([4., 3.]), array([1, 3], dtype=int32))""",
+    "approx_min_k": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.approx_min_k(np.array([1.0, 4.0, 2.0, 3.0]), 2)
+(array([1., 2.]), array([0, 2], dtype=int32))""",
+    "argmax": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.argmax(np.array([[1, 5, 2], [7, 0, 7]]), 1)
+array([1, 0])""",
+    "argmin": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.argmin(np.array([[1, 5, 2], [7, 0, 7]]), 1)
+array([0, 1])""",
+    "asin": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.asin(np.array([0.0]))
+array([0.])""",
+    "asinh": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.asinh(np.array([0.0]))
+array([0.])""",
+    "associative_scan": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.associative_scan(lax.add, np.array([1, 2, 3, 4]))
+array([ 1,  3,  6, 10])""",
+    "atan": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.atan(np.array([0.0, 1.0]))
+array([0.        , 0.78539816])""",
+    "atan2": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.atan2(np.array([1.0]), np.array([1.0]))
+array([0.78539816])""",
+    "atanh": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.atanh(np.array([0.0]))
+array([0.])""",
+    "batch_matmul": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.batch_matmul(np.ones((5, 2, 3)), np.ones((5, 3, 4))).shape
+(5, 2, 4)""",
+    "bessel_i0e": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.bessel_i0e(np.array([0.0]))
+array([1.])""",
+    "bessel_i1e": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.bessel_i1e(np.array([0.0]))
+array([0.])""",
+    "betainc": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.betainc(np.array([1.0]), np.array([1.0]), np.array([0.25]))
+array([0.25])""",
+    "bitcast_convert_type": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.bitcast_convert_type(np.array([1.0], np.float32), np.int32)
+array([1065353216], dtype=int32)""",
+    "bitwise_and": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.bitwise_and(np.array([12]), np.array([10]))
+array([8])""",
+    "bitwise_not": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.bitwise_not(np.array([0, 5], np.int8))
+array([-1, -6], dtype=int8)""",
+    "bitwise_or": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.bitwise_or(np.array([12]), np.array([10]))
+array([14])""",
+    "bitwise_xor": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.bitwise_xor(np.array([12]), np.array([10]))
+array([6])""",
+    "broadcast": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.broadcast(np.array([1, 2]), (3,)).shape
+(3, 2)""",
+    "broadcast_in_dim": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.broadcast_in_dim(np.array([1, 2]), (3, 2), (1,))
+array([[1, 2],
+       [1, 2],
+       [1, 2]])""",
+    "broadcast_like": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.broadcast_like(np.array([1, 2]), np.zeros((2, 2)))
+array([[1, 2],
+       [1, 2]])""",
+    "broadcast_shapes": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.broadcast_shapes((2, 1), (1, 3))
+(2, 3)""",
+    "broadcast_to": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.broadcast_to(np.array([1, 2]), (2, 2))
+array([[1, 2],
+       [1, 2]])""",
+    "broadcast_to_rank": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.broadcast_to_rank(np.array([1, 2]), 3).shape
+(1, 1, 2)""",
+    "broadcasted_iota": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.broadcasted_iota(np.int32, (2, 3), 1)
+array([[0, 1, 2],
+       [0, 1, 2]], dtype=int32)""",
+    "cbrt": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.cbrt(np.array([27.0, -8.0]))
+array([ 3., -2.])""",
+    "ceil": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.ceil(np.array([-1.5, 0.2]))
+array([-1.,  1.])""",
+    "clamp": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.clamp(0.0, np.array([-1.0, 0.5, 2.0]), 1.0)
+array([0. , 0.5, 1. ])""",
+    "clz": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.clz(np.array([1, 255], np.uint8))
+array([7, 0], dtype=uint8)""",
+    "collapse": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.collapse(np.zeros((2, 3, 4)), 1, 3).shape
+(2, 12)""",
+    "complex": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.complex(np.array([1.0]), np.array([2.0]))
+array([1.+2.j])""",
+    "composite": """>>> import numpy as np
+>>> from fungrad import lax
+>>> double = lax.composite(lambda x: x * 2, name='my.double')
+>>> double(np.array([1.0, 2.0]))
+array([2., 4.])""",
+    "concatenate": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.concatenate([np.array([1, 2]), np.array([3])], 0)
+array([1, 2, 3])""",
+    "conj": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.conj(np.array([1 + 2j]))
+array([1.-2.j])""",
+    "conv": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.conv(np.ones((1, 1, 5)), np.ones((1, 1, 3)), (1,), 'VALID')
+array([[[3., 3., 3.]]])""",
+    "conv_dimension_numbers": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.conv_dimension_numbers((1, 5, 5, 3), (3, 3, 3, 8), ('NHWC', 'HWIO', 'NHWC'))
+ConvDimensionNumbers(lhs_spec=(0, 3, 1, 2), rhs_spec=(3, 2, 0, 1), out_spec=(0, 3, 1, 2))""",
+    "conv_general_dilated": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lhs, rhs = np.arange(5.0).reshape(1, 1, 5), np.ones((1, 1, 2))
+>>> lax.conv_general_dilated(lhs, rhs, (1,), [(0, 0)], rhs_dilation=(2,))
+array([[[2., 4., 6.]]])""",
+    "conv_general_permutations": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.conv_general_permutations(('NHWC', 'HWIO', 'NHWC'))
+((0, 3, 1, 2), (3, 2, 0, 1), (0, 3, 1, 2))""",
+    "conv_general_shape_tuple": """>>> import numpy as np
+>>> from fungrad import lax
+>>> dn = ('NHWC', 'HWIO', 'NHWC')
+>>> lax.conv_general_shape_tuple((1, 10, 10, 3), (3, 3, 3, 8), (2, 2), 'VALID', dn)
+(1, 4, 4, 8)""",
+    "conv_shape_tuple": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.conv_shape_tuple((1, 3, 10, 10), (8, 3, 3, 3), (1, 1), 'SAME')
+(1, 8, 10, 10)""",
+    "conv_transpose": """>>> import numpy as np
+>>> from fungrad import lax
+>>> x, k = np.ones((1, 3, 1)), np.ones((2, 1, 1))
+>>> lax.conv_transpose(x, k, (2,), 'VALID', dimension_numbers=('NWC', 'WIO', 'NWC')).shape
+(1, 6, 1)""",
+    "conv_transpose_shape_tuple": """>>> import numpy as np
+>>> from fungrad import lax
+>>> dn = ('NHWC', 'HWIO', 'NHWC')
+>>> lax.conv_transpose_shape_tuple((1, 5, 5, 3), (3, 3, 3, 8), (2, 2), 'SAME', dn)
+(1, 10, 10, 8)""",
+    "conv_with_general_padding": """>>> import numpy as np
+>>> from fungrad import lax
+>>> x, k = np.ones((1, 1, 4)), np.ones((1, 1, 3))
+>>> lax.conv_with_general_padding(x, k, (1,), [(1, 1)], None, None)
+array([[[2., 3., 3., 2.]]])""",
+    "convert_element_type": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.convert_element_type(np.array([1.7, -1.7]), np.int32)
+array([ 1, -1], dtype=int32)""",
+    "cos": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.cos(np.array([0.0]))
+array([1.])""",
+    "cosh": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.cosh(np.array([0.0]))
+array([1.])""",
+    "create_token": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.create_token()
+Token()""",
+    "cumlogsumexp": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.cumlogsumexp(np.log(np.array([1.0, 2.0, 3.0])))
+array([0.        , 1.09861229, 1.79175947])""",
+    "cummax": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.cummax(np.array([1, 3, 2, 5]))
+array([1, 3, 3, 5])""",
+    "cummin": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.cummin(np.array([4, 3, 5, 1]))
+array([4, 3, 3, 1])""",
+    "cumprod": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.cumprod(np.array([1, 2, 3, 4]))
+array([ 1,  2,  6, 24])""",
+    "cumsum": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.cumsum(np.array([1, 2, 3, 4]))
+array([ 1,  3,  6, 10])
+>>> lax.cumsum(np.array([1, 2, 3, 4]), reverse=True)
+array([10,  9,  7,  4])""",
+    "custom_linear_solve": """>>> import numpy as np
+>>> from fungrad import lax
+>>> m = np.array([[2.0, 0.0], [0.0, 4.0]])
+>>> lax.custom_linear_solve(lambda x: m @ x, np.array([2.0, 2.0]), lambda mv, b: b / np.diag(m))
+array([1. , 0.5])""",
+    "custom_root": """>>> import numpy as np
+>>> from fungrad import lax
+>>> import fungrad as fg
+>>> def sqrt_newton(a):
+...     f = lambda x: x * x - a
+...     solve = lambda g, x0: lax.fori_loop(0, 20, lambda i, x: x - g(x) / (2 * x), x0)
+...     return lax.custom_root(f, 1.0, solve, lambda g, y: y / g(1.0))
+...
+>>> sqrt_newton(2.0).round(6)
+np.float64(1.414214)
+>>> fg.grad(sqrt_newton)(2.0).round(6)
+np.float64(0.353553)""",
+    "digamma": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.digamma(np.array([1.0]))
+array([-0.57721566])""",
+    "div": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.div(np.array([7, -7]), np.array([2, 2]))
+array([ 3, -3])""",
+    "dot": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.dot(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 1.0]))
+array([3., 7.])""",
+    "dot_general": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.dot_general(np.ones((2, 3)), np.ones((3, 4)), (((1,), (0,)), ((), ()))).shape
+(2, 4)""",
+    "dtype": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.dtype(np.ones(2, np.float32))
+dtype('float32')""",
+    "dynamic_index_in_dim": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.dynamic_index_in_dim(np.arange(6).reshape(2, 3), 1, keepdims=False)
+array([3, 4, 5])""",
+    "dynamic_slice": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.dynamic_slice(np.arange(10), (7,), (4,))
+array([6, 7, 8, 9])""",
+    "dynamic_slice_in_dim": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.dynamic_slice_in_dim(np.arange(12).reshape(3, 4), 1, 2, axis=1)
+array([[ 1,  2],
+       [ 5,  6],
+       [ 9, 10]])""",
+    "dynamic_update_index_in_dim": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.dynamic_update_index_in_dim(np.zeros((2, 3)), np.ones(3), 1, axis=0)
+array([[0., 0., 0.],
+       [1., 1., 1.]])""",
+    "dynamic_update_slice": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.dynamic_update_slice(np.zeros(5), np.ones(2), (1,))
+array([0., 1., 1., 0., 0.])""",
+    "dynamic_update_slice_in_dim": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.dynamic_update_slice_in_dim(np.zeros((2, 3)), np.ones((2, 1)), 2, axis=1)
+array([[0., 0., 1.],
+       [0., 0., 1.]])""",
+    "empty": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.empty((2,), np.float32)
+array([0., 0.], dtype=float32)""",
+    "eq": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.eq(np.array([1, 2]), np.array([1, 3]))
+array([ True, False])""",
+    "erf": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.erf(np.array([0.0]))
+array([0.])""",
+    "erf_inv": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.erf_inv(np.array([0.0]))
+array([0.])""",
+    "erfc": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.erfc(np.array([0.0]))
+array([1.])""",
+    "exp": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.exp(np.array([0.0, 1.0]))
+array([1.        , 2.71828183])""",
+    "exp2": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.exp2(np.array([3.0]))
+array([8.])""",
+    "expand_dims": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.expand_dims(np.array([1, 2]), (0,)).shape
+(1, 2)""",
+    "expm1": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.expm1(np.array([0.0]))
+array([0.])""",
+    "fft": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.fft(np.array([1.0, 0.0, 0.0, 0.0], complex), lax.FftType.FFT, (4,))
+array([1.+0.j, 1.+0.j, 1.+0.j, 1.+0.j])""",
+    "floor": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.floor(np.array([-1.5, 0.7]))
+array([-2.,  0.])""",
+    "full": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.full((2, 2), 7.0)
+array([[7., 7.],
+       [7., 7.]])""",
+    "full_like": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.full_like(np.zeros(3, np.int32), 5)
+array([5, 5, 5], dtype=int32)""",
+    "gather": """>>> import numpy as np
+>>> from fungrad import lax
+>>> dn = lax.GatherDimensionNumbers((), (0,), (0,))  # single entries along axis 0
+>>> lax.gather(np.array([10.0, 20.0, 30.0]), np.array([[2], [0]]), dn, (1,))
+array([30., 10.])""",
+    "ge": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.ge(np.array([1, 2]), np.array([2, 2]))
+array([False,  True])""",
+    "getitem": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.getitem(np.arange(10), (('slice', 2, 8, 3),))
+array([2, 5])""",
+    "gt": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.gt(np.array([1, 2]), np.array([2, 1]))
+array([False,  True])""",
+    "igamma": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.igamma(np.array([1.0]), np.array([1.0]))
+array([0.63212056])""",
+    "igammac": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.igammac(np.array([1.0]), np.array([1.0]))
+array([0.36787944])""",
+    "imag": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.imag(np.array([1 + 2j]))
+array([2.])""",
+    "index_in_dim": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.index_in_dim(np.arange(6).reshape(2, 3), 1, axis=0, keepdims=False)
+array([3, 4, 5])""",
+    "index_take": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.index_take(np.arange(12).reshape(3, 4), np.array([[0, 1], [2, 3]]), (0, 1))
+array([2, 7])""",
+    "integer_pow": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.integer_pow(np.array([2.0, 3.0]), 3)
+array([ 8., 27.])""",
+    "iota": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.iota(np.int32, 4)
+array([0, 1, 2, 3], dtype=int32)""",
+    "is_finite": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.is_finite(np.array([1.0, np.inf, np.nan]))
+array([ True, False, False])""",
+    "le": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.le(np.array([1, 2]), np.array([2, 2]))
+array([ True,  True])""",
+    "lgamma": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.lgamma(np.array([1.0, 4.0]))
+array([0.        , 1.79175947])""",
+    "log": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.log(np.array([1.0, np.e]))
+array([0., 1.])""",
+    "log1p": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.log1p(np.array([0.0]))
+array([0.])""",
+    "logistic": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.logistic(np.array([0.0, 1000.0]))
+array([0.5, 1. ])""",
+    "lt": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.lt(np.array([1, 2]), np.array([2, 2]))
+array([ True, False])""",
+    "max": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.max(np.array([1.0, 5.0]), np.array([3.0, 2.0]))
+array([3., 5.])""",
+    "min": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.min(np.array([1.0, 5.0]), np.array([3.0, 2.0]))
+array([1., 2.])""",
+    "mul": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.mul(np.array([2.0, 3.0]), np.array([4.0, 5.0]))
+array([ 8., 15.])""",
+    "mulhi": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.mulhi(np.array([2 ** 30], np.int32), np.array([8], np.int32))
+array([2], dtype=int32)""",
+    "ne": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.ne(np.array([1, 2]), np.array([1, 3]))
+array([False,  True])""",
+    "neg": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.neg(np.array([1, -2]))
+array([-1,  2])""",
+    "nextafter": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.nextafter(np.array([1.0], np.float32), np.array([2.0], np.float32))
+array([1.0000001], dtype=float32)""",
+    "optimization_barrier": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.optimization_barrier((np.array([1.0]), 2.0))
+(array([1.]), 2.0)""",
+    "pad": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.pad(np.array([1, 2, 3]), 0, [(1, 2, 1)])
+array([0, 1, 0, 2, 0, 3, 0, 0])""",
+    "padtype_to_pads": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.padtype_to_pads((10, 10), (3, 3), (2, 2), 'SAME')
+((0, 1), (0, 1))""",
+    "platform_dependent": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.platform_dependent(np.array([2.0]), cpu=lambda x: x * 10, default=lambda x: x)
+array([20.])""",
+    "polygamma": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.polygamma(np.array([1.0]), np.array([1.0]))
+array([1.64493407])""",
+    "population_count": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.population_count(np.array([7, 8], np.int32))
+array([3, 1], dtype=int32)""",
+    "pow": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.pow(np.array([2.0, 3.0]), np.array([3.0, 2.0]))
+array([8., 9.])""",
+    "ragged_dot": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lhs, rhs = np.arange(6.0).reshape(3, 2), np.stack([np.eye(2), 2 * np.eye(2)])
+>>> lax.ragged_dot(lhs, rhs, np.array([1, 2]))
+array([[ 0.,  1.],
+       [ 4.,  6.],
+       [ 8., 10.]])""",
+    "random_gamma_grad": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.random_gamma_grad(np.array([1.0]), np.array([0.5])).round(6)
+array([0.806979])""",
+    "real": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.real(np.array([1 + 2j]))
+array([1.])""",
+    "reciprocal": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reciprocal(np.array([4.0]))
+array([0.25])""",
+    "reduce": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce(np.array([[1.0, 2.0], [3.0, 4.0]]), 0.0, lax.add, (0,))
+array([4., 6.])""",
+    "reduce_and": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce_and(np.array([[True, False], [True, True]]), (1,))
+array([False,  True])""",
+    "reduce_max": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce_max(np.array([[1, 5], [3, 4]]), (0, 1))
+array(5)""",
+    "reduce_min": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce_min(np.array([[1, 5], [3, 4]]), (1,))
+array([1, 3])""",
+    "reduce_or": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce_or(np.array([[True, False], [False, False]]), (1,))
+array([ True, False])""",
+    "reduce_precision": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce_precision(np.array([1.0 + 2 ** -12]), exponent_bits=8, mantissa_bits=7)
+array([1.])""",
+    "reduce_prod": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce_prod(np.array([[1, 2], [3, 4]]), (1,))
+array([ 2, 12])""",
+    "reduce_sum": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce_sum(np.arange(6).reshape(2, 3), (0,))
+array([3, 5, 7])""",
+    "reduce_window": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce_window(np.array([1.0, 3.0, 2.0, 5.0]), -np.inf, lax.max, (2,), (1,), 'VALID')
+array([3., 3., 5.])""",
+    "reduce_window_shape_tuple": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce_window_shape_tuple((10, 10), (3, 3), (2, 2), [(0, 0), (1, 1)])
+(4, 5)""",
+    "reduce_xor": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reduce_xor(np.array([1, 2, 3], np.int32), (0,))
+array(0, dtype=int32)""",
+    "rem": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.rem(np.array([7.0, -7.0]), np.array([3.0, 3.0]))
+array([ 1., -1.])""",
+    "reshape": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.reshape(np.arange(6), (2, 3))
+array([[0, 1, 2],
+       [3, 4, 5]])""",
+    "rev": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.rev(np.array([1, 2, 3]), (0,))
+array([3, 2, 1])""",
+    "round": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.round(np.array([0.5, 1.5, -2.5]))
+array([ 1.,  2., -3.])
+>>> lax.round(np.array([0.5, 1.5, 2.5]), lax.RoundingMethod.TO_NEAREST_EVEN)
+array([0., 2., 2.])""",
+    "rsqrt": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.rsqrt(np.array([4.0]))
+array([0.5])""",
+    "scatter": """>>> import numpy as np
+>>> from fungrad import lax
+>>> dn = lax.ScatterDimensionNumbers((), (0,), (0,))  # scatter single entries along axis 0
+>>> lax.scatter(np.zeros(3), np.array([[2], [0]]), np.array([5.0, 7.0]), dn)
+array([7., 0., 5.])""",
+    "scatter_add": """>>> import numpy as np
+>>> from fungrad import lax
+>>> dn = lax.ScatterDimensionNumbers((), (0,), (0,))  # scatter single entries along axis 0
+>>> lax.scatter_add(np.ones(3), np.array([[2], [2]]), np.array([5.0, 7.0]), dn)
+array([ 1.,  1., 13.])""",
+    "scatter_apply": """>>> import numpy as np
+>>> from fungrad import lax
+>>> dn = lax.ScatterDimensionNumbers((), (0,), (0,))  # scatter single entries along axis 0
+>>> lax.scatter_apply(np.arange(3.0), np.array([[1]]), lambda v: v * 10, dn, update_shape=(1,))
+array([ 0., 10.,  2.])""",
+    "scatter_max": """>>> import numpy as np
+>>> from fungrad import lax
+>>> dn = lax.ScatterDimensionNumbers((), (0,), (0,))  # scatter single entries along axis 0
+>>> lax.scatter_max(np.full(3, 2.0), np.array([[0], [1]]), np.array([1.0, 5.0]), dn)
+array([2., 5., 2.])""",
+    "scatter_min": """>>> import numpy as np
+>>> from fungrad import lax
+>>> dn = lax.ScatterDimensionNumbers((), (0,), (0,))  # scatter single entries along axis 0
+>>> lax.scatter_min(np.full(3, 2.0), np.array([[0], [1]]), np.array([1.0, 5.0]), dn)
+array([1., 2., 2.])""",
+    "scatter_mul": """>>> import numpy as np
+>>> from fungrad import lax
+>>> dn = lax.ScatterDimensionNumbers((), (0,), (0,))  # scatter single entries along axis 0
+>>> lax.scatter_mul(np.full(3, 2.0), np.array([[0]]), np.array([5.0]), dn)
+array([10.,  2.,  2.])""",
+    "scatter_sub": """>>> import numpy as np
+>>> from fungrad import lax
+>>> dn = lax.ScatterDimensionNumbers((), (0,), (0,))  # scatter single entries along axis 0
+>>> lax.scatter_sub(np.ones(3), np.array([[1]]), np.array([5.0]), dn)
+array([ 1., -4.,  1.])""",
+    "select": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.select(np.array([True, False]), np.array([1.0, 2.0]), np.array([10.0, 20.0]))
+array([ 1., 20.])""",
+    "select_n": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.select_n(np.array([0, 2, 1]), np.array([1, 1, 1]), np.array([2, 2, 2]), np.array([3, 3, 3]))
+array([1, 3, 2])""",
+    "shift_left": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.shift_left(np.array([1, 3], np.int32), np.array([2, 1], np.int32))
+array([4, 6], dtype=int32)""",
+    "shift_right_arithmetic": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.shift_right_arithmetic(np.array([-8], np.int8), np.array([1], np.int8))
+array([-4], dtype=int8)""",
+    "shift_right_logical": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.shift_right_logical(np.array([-8], np.int8), np.array([1], np.int8))
+array([124], dtype=int8)""",
+    "sign": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.sign(np.array([-3.0, 0.0, 2.0]))
+array([-1.,  0.,  1.])""",
+    "sin": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.sin(np.array([0.0]))
+array([0.])""",
+    "sinh": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.sinh(np.array([0.0]))
+array([0.])""",
+    "slice": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.slice(np.arange(10), (1,), (9,), (3,))
+array([1, 4, 7])""",
+    "slice_in_dim": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.slice_in_dim(np.arange(12).reshape(3, 4), 1, 3, axis=1)
+array([[ 1,  2],
+       [ 5,  6],
+       [ 9, 10]])""",
+    "sort": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.sort(np.array([3, 1, 2]))
+array([1, 2, 3])""",
+    "sort_key_val": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.sort_key_val(np.array([3, 1, 2]), np.array([30, 10, 20]))
+(array([1, 2, 3]), array([10, 20, 30]))""",
+    "split": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.split(np.arange(5), (2, 3))
+[array([0, 1]), array([2, 3, 4])]""",
+    "sqrt": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.sqrt(np.array([4.0, 9.0]))
+array([2., 3.])""",
+    "square": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.square(np.array([3.0, -2.0]))
+array([9., 4.])""",
+    "squeeze": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.squeeze(np.zeros((1, 3, 1)), (0, 2)).shape
+(3,)""",
+    "stack": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.stack([np.array([1, 2]), np.array([3, 4])], axis=1)
+array([[1, 3],
+       [2, 4]])""",
+    "stop_gradient": """>>> import numpy as np
+>>> from fungrad import lax
+>>> import fungrad as fg
+>>> fg.grad(lambda x: x * lax.stop_gradient(x))(3.0)
+array(3.)""",
+    "sub": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.sub(np.array([5, 6]), np.array([1, 1]))
+array([4, 5])""",
+    "tan": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.tan(np.array([0.0]))
+array([0.])""",
+    "tanh": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.tanh(np.array([0.0]))
+array([0.])""",
+    "tile": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.tile(np.array([[1, 2]]), (2, 2))
+array([[1, 2, 1, 2],
+       [1, 2, 1, 2]])""",
+    "top_k": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.top_k(np.array([1.0, 4.0, 2.0, 3.0]), 2)
+(array([4., 3.]), array([1, 3], dtype=int32))""",
+    "transpose": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.transpose(np.arange(6).reshape(2, 3), (1, 0))
+array([[0, 3],
+       [1, 4],
+       [2, 5]])""",
+    "unstack": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.unstack(np.array([[1, 2], [3, 4]]))
+(array([1, 2]), array([3, 4]))""",
+    "with_sharding_constraint": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.with_sharding_constraint(np.array([1.0]), None)
+array([1.])""",
+    "zeros_like_array": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.zeros_like_array(np.array([1.5, 2.5]))
+array([0., 0.])""",
+    "zeta": """>>> import numpy as np
+>>> from fungrad import lax
+>>> lax.zeta(np.array([2.0]), np.array([1.0]))
+array([1.64493407])""",
+}
+
+
+def _attach_examples():
+    import sys
+
+    from fungrad._lax import conv as _conv
+    from fungrad._lax import fft as _fft
+    homes = (sys.modules[__name__].__dict__, vars(_api), vars(_conv), vars(_fft))
+    _add_examples(_EXAMPLES, lambda name: next(h[name] for h in homes if name in h))
+
+
+_attach_examples()

@@ -5,6 +5,7 @@ import importlib
 import inspect
 import types
 
+import numpy as np
 import pytest
 
 # modules whose docstring examples run (the transforms' implementation modules carry most of them)
@@ -21,7 +22,10 @@ PUBLIC = ["fungrad", "fungrad.numpy", "fungrad.numpy.linalg", "fungrad.numpy.fft
 # every public function of these has an example (the coverage test fails on a missing one)
 COMPLETE = {"fungrad", "fungrad.random", "fungrad.nn", "fungrad.tree_util", "fungrad.tree",
             "fungrad.flatten_util", "fungrad.debug", "fungrad.ad_checkpoint", "fungrad.testing",
-            "fungrad.numpy", "fungrad.numpy.linalg", "fungrad.numpy.fft"}
+            "fungrad.numpy", "fungrad.numpy.linalg", "fungrad.numpy.fft", "fungrad.lax",
+            "fungrad.scipy.linalg", "fungrad.scipy.special", "fungrad.scipy.stats",
+            "fungrad.scipy.optimize", "fungrad.scipy.integrate", "fungrad.scipy.signal",
+            "fungrad.extend"}
 
 
 def public_functions(name):
@@ -31,6 +35,11 @@ def public_functions(name):
     out = []
     for attr in module.__all__:
         obj = getattr(module, attr)
+        if isinstance(obj, types.SimpleNamespace):  # a scipy.stats distribution: its functions
+            out.extend((f"{name}.{attr}.{m}", f) for m, f in sorted(vars(obj).items())
+                       if callable(f) and (getattr(f, "__module__", None) or "").startswith(
+                           "fungrad"))
+            continue
         if isinstance(obj, (type, types.ModuleType)) or not callable(obj):
             continue
         if not (getattr(obj, "__module__", None) or "").startswith("fungrad"):
@@ -43,18 +52,27 @@ def has_example(obj):
     return ">>>" in (inspect.getdoc(obj) or "")
 
 
+# numpy's default print options, which the examples' outputs are written in (a module that sets
+# its own at import, as fungrad._tour does, must not change what the examples print)
+PRINT_DEFAULTS = dict(edgeitems=3, threshold=1000, floatmode="maxprec", precision=8,
+                      suppress=False, linewidth=75, nanstr="nan", infstr="inf", sign="-",
+                      formatter=None, legacy=False)
+
+
 def run_examples(obj, name):
     finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner(
         optionflags=doctest.NORMALIZE_WHITESPACE)
-    for test in finder.find(obj, name, globs={}):
-        runner.run(test)
+    with np.printoptions(**PRINT_DEFAULTS):
+        for test in finder.find(obj, name, globs={}):
+            runner.run(test)
     return runner.summarize(verbose=False)
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
     module = importlib.import_module(name)
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    with np.printoptions(**PRINT_DEFAULTS):
+        result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0, f"{name} has no docstring examples"
     assert result.failed == 0
 

@@ -85,6 +85,9 @@ def switch(index: ArrayLike, branches: Sequence[Fun], *operands: PyTree) -> PyTr
     >>> fg.lax.switch(1, [fnp.sin, fnp.cos], 0.0)
     array(1.)
     """
+    if isinstance(branches, (str, bytes, dict)) or not hasattr(branches, "__iter__"):
+        raise TypeError(f"switch: branches must be a sequence of functions, got "
+                        f"{type(branches).__name__} {branches!r:.40}. Fix: pass [f, g, ...].")
     branches = list(branches)
     if not branches:
         raise ValueError("switch needs at least one branch")

@@ -59,7 +59,7 @@ def _infer_static(fun, nums, names):
     return tuple(sorted(nums)), tuple(sorted(names))
 
 
-def traced_program(jitted, args):
+def traced_program(jitted: Any, args: Sequence[Any]) -> Any:
     """(optimized program, flat arguments, output tree) that `jitted(*args)` runs, or None where
     it closes over values of an enclosing transform (fungrad.extend)."""
     entry, leaves, traced = jitted._entry(tuple(args), {})

@@ -22,9 +22,10 @@ from fungrad._api.args import (
     as_leaf, check_argnums, check_callable, check_differentiable, split_aux)
 from fungrad._interp.linearize import linearize_flat
 from fungrad._interp.transpose import backward_pass
+from typing import Sequence
 
 
-def pullback(linear_fn, cts):
+def pullback(linear_fn: Any, cts: Sequence[Any]) -> list[Any]:
     """Input cotangents (zeros where symbolic) from output cotangents (None for zero)."""
     jaxpr = linear_fn.jaxpr
     nonzero_cts = [ct for ct, z in zip(cts, linear_fn.out_zero) if not z]

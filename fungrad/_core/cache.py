@@ -84,7 +84,7 @@ class LRUCache:
 _registry = {}
 
 
-def lru_cache_table(name, maxsize):
+def lru_cache_table(name: str, maxsize: int) -> LRUCache:
     """A new registered cache (names are unique: one table per job)."""
     if name in _registry:
         raise ValueError(f"a cache named {name!r} already exists")

@@ -6,16 +6,20 @@ transposition, constant folding); `eval_jaxpr` and `run_closed` run whole progra
 
 Imports: _core.ir.
 """
-from fungrad._core.ir import Literal
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr, Literal
 
 
-def eval_eqn(eqn, ins):
+def eval_eqn(eqn: Eqn, ins: Sequence[Any]) -> list[Any]:
     """Bind `eqn`'s primitive on operand values `ins`; returns the list of its outputs."""
     out = eqn.prim.bind(*ins, **eqn.params)
     return out if eqn.prim.multiple_results else [out]
 
 
-def eval_jaxpr(jaxpr, consts, *args):
+def eval_jaxpr(jaxpr: Jaxpr, consts: Sequence[Any], *args: Any) -> list[Any]:
     """Run `jaxpr` on `consts` and `args`; returns the list of outputs."""
     env = {}
     for v, x in zip(jaxpr.constvars, consts, strict=True):
@@ -33,6 +37,6 @@ def eval_jaxpr(jaxpr, consts, *args):
     return [v.val if type(v) is Literal else env[v] for v in jaxpr.outvars]
 
 
-def run_closed(closed, *args):
+def run_closed(closed: ClosedJaxpr, *args: Any) -> list[Any]:
     """Run a ClosedJaxpr on `args` (on the current trace); returns the list of outputs."""
     return eval_jaxpr(closed.jaxpr, closed.consts, *args)

@@ -2,6 +2,8 @@
 
 Imports: nothing from fungrad.
 """
+from __future__ import annotations
+from typing import Any
 
 
 class LinearArg:
@@ -16,5 +18,5 @@ class LinearArg:
         return f"LinearArg({self.aval.str_short()})"
 
 
-def is_linear(x) -> bool:
+def is_linear(x: Any) -> bool:
     return type(x) is LinearArg

@@ -24,10 +24,12 @@ returns the rule (how families of primitives share one rule, e.g. per-operand JV
 
 Imports: _core.trace, _core.errors.
 """
+from __future__ import annotations
 import numpy as np
 
 from fungrad._core.errors import DtypeError
 from fungrad._core.trace import current_trace_var
+from typing import Any
 
 RULE_SLOTS = ("impl", "abstract_eval", "jvp", "transpose", "batch", "partial_eval", "emit")
 
@@ -219,8 +221,10 @@ class Primitive:
         return found[0] if found else None
 
 
-def register(prim, *, impl, abstract_eval, jvp, transpose, batch, emit,
-             partial_eval=FIRST_ORDER, dtypes=ANY_DTYPE, inline=False, effect=False):
+def register(prim: Primitive, *, impl: Any, abstract_eval: Any, jvp: Any, transpose: Any,
+             batch: Any, emit: Any, partial_eval: Any = FIRST_ORDER,
+             dtypes: DtypeFamily | None = ANY_DTYPE, inline: bool = False,
+             effect: bool = False) -> Primitive:
     """Give `prim` every rule at once; returns it. Each slot takes a rule, a RuleFactory or an
     Exempt; `inline` marks call primitives the optimizer splices into their caller (nested jit),
     `effect` primitives that are never removed or merged (callbacks). `emit` may be a tuple of

@@ -7,6 +7,7 @@ as current trace. A trace is killed when its transform returns, so a leaked trac
 Imports: _core.array, _core.aval, _core.errors (and wadler_lindig, jaxtyping's printer, when it
 asks for Tracer.__pdoc__).
 """
+from __future__ import annotations
 import contextvars
 
 import numpy as np
@@ -15,6 +16,10 @@ from fungrad._core.array import ARRAY_TYPES, Array, as_array, frozen, register_v
 from fungrad._core.aval import _interned as _interned_avals
 from fungrad._core.aval import aval_of_constant
 from fungrad._core.errors import ConcretizationError, FungradError, UnexpectedTracerError
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # annotations only (never evaluated at run time)
+    from fungrad._core.aval import ShapedArray
 
 _nd_view = np.ndarray.view
 _ARRAYS = (*ARRAY_TYPES, np.ndarray)
@@ -125,7 +130,7 @@ EVAL_TRACE = EvalTrace(None)
 current_trace_var = contextvars.ContextVar("fungrad_current_trace", default=EVAL_TRACE)
 
 
-def current_trace():
+def current_trace() -> Trace:
     return current_trace_var.get()
 
 
@@ -270,7 +275,7 @@ class Tracer:
 register_virtual(Tracer)  # isinstance(tracer, fungrad.Array) holds, as for concrete values
 
 
-def get_aval(x):
+def get_aval(x: Any) -> ShapedArray:
     """The abstract value of a tracer or of a constant."""
     if type(x) in _ARRAYS:  # the common case inline: an interned aval of an array
         aval = _interned_avals.get((x.shape, x.dtype, False))

@@ -3,19 +3,24 @@ one way to make a concrete zero of an aval (`zeros_like_aval`, `instantiate`).
 
 Imports: _core.array, _core.trace.
 """
+from __future__ import annotations
 import numpy as np
 
 from fungrad._core.array import frozen
 from fungrad._core.trace import get_aval
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # annotations only (never evaluated at run time)
+    from fungrad._core.aval import ShapedArray
 
 
-def zeros_like_aval(aval):
+def zeros_like_aval(aval: ShapedArray) -> np.ndarray:
     """A concrete zero array (never traced) of `aval`'s shape and dtype: a read-only
     fungrad.Array, as every concrete result fungrad returns (a zero gradient included)."""
     return frozen(np.zeros(aval.shape, aval.dtype))
 
 
-def instantiate(t, aval=None):
+def instantiate(t: Any, aval: ShapedArray | None = None) -> Any:
     """A symbolic Zero (or None, with `aval`) made concrete; other tangents pass through."""
     if type(t) is Zero:
         return zeros_like_aval(t.aval if aval is None else aval)

@@ -3,6 +3,7 @@ program, rewiring programs, recording an equation, and partial evaluation with f
 
 Imports: _core, _interp.
 """
+from __future__ import annotations
 import contextvars
 import types
 
@@ -18,9 +19,10 @@ from fungrad._interp.jvp import JVPTrace
 from fungrad._interp.linearize import LinearizeTrace
 from fungrad._interp.staging import (
     StagingTrace, StagingTracer, abstractify, hoist_consts, stage_flat)
+from typing import Any
 
 
-def is_eager():
+def is_eager() -> bool:
     """True when no transform is active: higher-order wrappers may then just call Python."""
     return type(current_trace()) is EvalTrace
 
@@ -56,7 +58,7 @@ def _rule_may_run_later(operands):
     return True
 
 
-def closes_over_tracers(*fns, depth=4):
+def closes_over_tracers(*fns: Any, depth: int = 4) -> bool:
     """Whether any of `fns` (user functions and rules) reaches a traced value through its closure
     cells, bound object, partial arguments or attributes: then a call must be staged, so that
     differentiating with respect to the closed-over value is caught, and its rules closure

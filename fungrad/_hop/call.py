@@ -6,6 +6,7 @@ compiled code are cached per program object, so eager grad(jit(f)) derives and c
 
 Imports: _core, _lax, _interp.
 """
+from __future__ import annotations
 
 from fungrad._core.cache import lru_cache_table
 from fungrad._core.linear_arg import is_linear
@@ -29,6 +30,7 @@ from fungrad._interp.linearize import linearize_flat
 from fungrad._interp.staging import StagingTracer, hoist_consts, stage_flat
 from fungrad._hop._util import emit_call
 from fungrad._lax import moveaxis
+from typing import Any, Sequence
 
 jit_p = Primitive("jit", multiple_results=True)
 
@@ -41,7 +43,8 @@ def derived(rule, closed, key, make):
     return _derived.get_or_make((rule, closed, key), make)
 
 
-def compiled(closed, name="jitted", out_tree=None, backend=NUMPY, options=(), fuse=EXACT):
+def compiled(closed: Any, name: str = "jitted", out_tree: Any = None, backend: Any = NUMPY,
+             options: Any = (), fuse: Any = EXACT) -> Any:
     """The generated code for `closed` (optimized first, unless optimize made it), compiled once
     per program object, output tree and backend: the one compile path of jit. With `out_tree`
     the function returns that pytree (built in the generated code, or unflattened after it where
@@ -82,7 +85,7 @@ class LinearizedProgram:
         self.out_nonzero = out_nonzero
 
 
-def linearize_program(closed, diff_mask):
+def linearize_program(closed: Any, diff_mask: Sequence[bool]) -> LinearizedProgram:
     """The one linearization of a program (cached per program and mask), in one trace: the
     program is run under the direct linearize (LinearizeTrace) of a staging trace, so its
     primal operations become the forward program and its tangent operations the linear program,

@@ -7,6 +7,7 @@ Evaluation and staging use call_jaxpr; JVP (and so linearize and grad) calls the
 
 Imports: _core, _interp, _hop._util, _hop._rules.
 """
+from __future__ import annotations
 from fungrad._core.errors import ShapeError
 from fungrad._core.primitive import NOT_LINEAR, Emit, Primitive, register
 from fungrad._core.trace import current_trace, get_aval, set_trace
@@ -29,6 +30,7 @@ from fungrad._hop._util import (
 from fungrad._interp.batching import vmap_flat
 from fungrad._interp.jaxpr_transforms import batch_jaxpr
 from fungrad._lax import moveaxis
+from typing import Any, Callable, Sequence
 
 custom_jvp_call_p = Primitive("custom_jvp_call", multiple_results=True)
 
@@ -92,7 +94,8 @@ register(custom_jvp_call_p, impl=_impl, abstract_eval=_abstract_eval, jvp=_jvp,
          emit=Emit(emit_call("call_jaxpr", "custom_jvp")))
 
 
-def custom_jvp_call(fun, jvp, args, name="custom_jvp", closes_over=True):
+def custom_jvp_call(fun: Callable[..., Any], jvp: Callable[..., Any], args: Sequence[Any],
+                    name: str = "custom_jvp", closes_over: bool = True) -> list[Any]:
     """Call `fun(*args) -> list` (flat arrays) with JVP rule `jvp(primals, tangents) ->
     (outs, out_tangents)` (flat lists; an out tangent may be None for zero). Returns a list.
 

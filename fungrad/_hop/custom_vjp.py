@@ -11,6 +11,7 @@ point (flat arrays in and out), also usable by fungrad.torch's autograd.Function
 
 Imports: _core, _lax, _interp, _hop._util, _hop._rules, _hop.custom_jvp.
 """
+from __future__ import annotations
 from fungrad._core.errors import ShapeError
 from fungrad._core.linear_arg import is_linear
 from fungrad._core.primitive import FIRST_ORDER, NOT_LINEAR, Emit, Exempt, Primitive, register
@@ -36,6 +37,7 @@ from fungrad._interp.batching import vmap_flat
 from fungrad._interp.jvp import forward_mode_error
 from fungrad._interp.jaxpr_transforms import batch_jaxpr
 from fungrad._lax import moveaxis, reduce_sum
+from typing import Any, Callable, Sequence
 
 custom_vjp_call_p = Primitive("custom_vjp_call", multiple_results=True)
 custom_lin_p = Primitive("custom_lin", multiple_results=True)
@@ -145,7 +147,8 @@ register(custom_lin_p, impl=_lin_impl,
          emit=Exempt("only in linear programs, which are transposed before any is compiled"))
 
 
-def custom_vjp_call(fun, fwd, bwd, args, name="custom_vjp", closes_over=True):
+def custom_vjp_call(fun: Callable[..., Any], fwd: Callable[..., Any], bwd: Callable[..., Any],
+                    args: Sequence[Any], name: str = "custom_vjp", closes_over: bool = True) -> list[Any]:
     """Call `fun(*args) -> list` (flat arrays) with reverse-mode rule fwd/bwd:
     `fwd(*args) -> (outs, residuals)` (flat lists) and `bwd(residuals, cts) -> list` with one
     cotangent (or None for zero) per arg. Returns the list of outputs.

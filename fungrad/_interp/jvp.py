@@ -2,11 +2,13 @@
 
 Imports: _core.
 """
+from __future__ import annotations
 from fungrad._core.errors import ForwardModeError, MissingRuleError
 from fungrad._core.trace import (
     Trace, Tracer, check_alive, current_trace, current_trace_var, get_aval, set_trace)
 from fungrad._core.tree import tree_flatten
 from fungrad._core.zero import Zero
+from typing import Any, Callable, Sequence
 
 
 class DualTracer(Tracer):
@@ -128,7 +130,8 @@ class JVPTrace(Trace):
         return JVPTracer(self, out, t_out)
 
 
-def jvp_flat(fun, primals, tangents):
+def jvp_flat(fun: Callable[..., Any], primals: Sequence[Any],
+             tangents: Sequence[Any]) -> tuple[list[Any], list[Any], Any]:
     """Evaluate fun(*primals) and its directional derivative along `tangents` (flat lists).
 
     `tangents` entries may be Zero. Returns (out_leaves, out_tangent_leaves, out_tree); output

@@ -7,6 +7,7 @@ program is linear in its inputs; transposing it gives reverse mode.
 
 Imports: _core, _interp.staging, _interp.jvp.
 """
+from __future__ import annotations
 from fungrad._core.dtypes import is_float
 from fungrad._core.gc_pause import paused_gc
 from fungrad._core.trace import Trace, current_trace, current_trace_var, get_aval, set_trace
@@ -14,6 +15,7 @@ from fungrad._core.tree import tree_flatten
 from fungrad._core.zero import Zero
 from fungrad._interp.jvp import DualTracer, fill_zeros, missing_jvp, split_dual, split_outputs
 from fungrad._interp.staging import StagingTrace
+from typing import Any, Callable, Sequence
 
 
 class LinearizeTracer(DualTracer):
@@ -90,7 +92,8 @@ class LinearFunction:
         self.out_zero = out_zero
 
 
-def linearize_flat(fun, primals, transform_name="grad"):
+def linearize_flat(fun: Callable[..., Any], primals: Sequence[Any],
+                   transform_name: str = "grad") -> tuple[list[Any], Any, Any]:
     """Evaluate fun(*primals) and linearize it. Returns (out_leaves, out_tree, LinearFunction)."""
     trace = LinearizeTrace(current_trace(), transform_name)
     tangent_trace = trace.tangent_trace

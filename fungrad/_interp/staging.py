@@ -6,6 +6,7 @@ forwarded to the parent, so they run concretely; only operations on traced value
 
 Imports: _core.
 """
+from __future__ import annotations
 import numpy as np
 
 from fungrad._core.array import plain
@@ -15,6 +16,7 @@ from fungrad._core.ir import ClosedJaxpr, Eqn, Jaxpr, Literal, Var
 from fungrad._core.trace import (
     Trace, Tracer, check_alive, current_trace, current_trace_var, get_aval, set_trace)
 from fungrad._core.tree import tree_flatten
+from typing import Any, Callable, Sequence
 
 
 class StagingTracer(Tracer):
@@ -125,7 +127,8 @@ class StagingTrace(Trace):
         return ClosedJaxpr(Jaxpr(constvars, self.invars, self.eqns, outvars), consts)
 
 
-def stage_flat(fun, in_avals, transform_name="make_jaxpr/jit"):
+def stage_flat(fun: Callable[..., Any], in_avals: Sequence[Any],
+               transform_name: str = "make_jaxpr/jit") -> tuple[Any, Any]:
     """Trace `fun(*flat_args) -> pytree` on abstract values; returns (ClosedJaxpr, out_treedef).
 
     Values `fun` closes over (arrays, tracers of enclosing transforms) become constvars.

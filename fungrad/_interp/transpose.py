@@ -6,15 +6,18 @@ others are transposed in reverse order with their primitive's transpose rule. Ev
 
 Imports: _core, lax (cotangent accumulation).
 """
+from __future__ import annotations
 from fungrad._core.errors import MissingRuleError
 from fungrad._core.eval import eval_eqn
 from fungrad._core.ir import Literal
 from fungrad._core.linear_arg import LinearArg
 from fungrad._core.zero import Zero
 from fungrad._lax import add_any
+from typing import Any, Sequence
 
 
-def backward_pass(jaxpr, consts, args, cts_out):
+def backward_pass(jaxpr: Any, consts: Sequence[Any], args: Sequence[Any],
+                  cts_out: Sequence[Any]) -> list[Any]:
     """Cotangents of the linear inputs of `jaxpr` given cotangents of its outputs.
 
     args: one entry per invar, a LinearArg for an input the program is linear in, else its value.

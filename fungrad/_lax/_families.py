@@ -3,6 +3,7 @@ family supplying its abstract eval and batching rule.
 
 Imports: _core, lax.shape.
 """
+from __future__ import annotations
 import numpy as np
 
 from fungrad._core.aval import shaped
@@ -12,9 +13,11 @@ from fungrad._core.primitive import (
     ANY_DTYPE, NOT_LINEAR, Primitive, RuleFactory, register)
 from fungrad._core.trace import arity_error, get_aval
 from fungrad._lax.shape import batch_to_front
+from typing import Any, Callable
 
 
-def unop(name, impl, *, jvp, emit, transpose=NOT_LINEAR, out_dtype=None, dtypes=ANY_DTYPE):
+def unop(name: str, impl: Callable[..., Any], *, jvp: Any, emit: Any, transpose: Any = NOT_LINEAR,
+         out_dtype: Any = None, dtypes: Any = ANY_DTYPE) -> Primitive:
     """An elementwise one-operand primitive, registered with its rules: the output keeps the
     input's shape (and dtype, unless `out_dtype`); batching maps over the batch axis."""
     prim = Primitive(name)
@@ -72,8 +75,9 @@ def _fits(weak, strong):
     return _KIND_ORDER.get(weak.kind, 9) <= _KIND_ORDER.get(strong.kind, -1)
 
 
-def naryop(name, impl, nargs, *, jvp, emit, transpose=NOT_LINEAR, out_dtype=None, dtype_from=0,
-           dtypes=ANY_DTYPE):
+def naryop(name: str, impl: Callable[..., Any], nargs: int, *, jvp: Any, emit: Any,
+           transpose: Any = NOT_LINEAR, out_dtype: Any = None, dtype_from: int = 0,
+           dtypes: Any = ANY_DTYPE) -> Primitive:
     """An elementwise primitive with numpy broadcasting over `nargs` operands of equal dtype
     (operands before `dtype_from` are exempt: select's predicate), registered with its rules."""
     prim = Primitive(name)

@@ -3,13 +3,15 @@ tangent). (Linear structural primitives use shape.jvp_linear.)
 
 Imports: _core, lax.arith.
 """
+from __future__ import annotations
 from fungrad._core.primitive import RuleFactory
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
 from fungrad._lax.arith import add, fit_shape
+from typing import Any, Callable
 
 
-def defjvp(*rules):
+def defjvp(*rules: Callable[..., Any] | None) -> Callable[..., Any]:
     """JVP from one rule per operand: rule(t, ans, *primals, **params) -> tangent contribution.
 
     A None rule means the output does not depend on that operand differentiably.

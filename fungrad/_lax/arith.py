@@ -12,6 +12,7 @@ from fungrad._core.primitive import Emit, Primitive, Ufunc, register
 from fungrad._core.trace import Tracer, get_aval
 from fungrad._core.tree import tree_flatten, tree_unflatten
 from fungrad._core.zero import Zero, instantiate, zeros_like_aval
+from fungrad._lax._args import describe
 from fungrad._lax._families import naryop, unop
 from fungrad._lax.shape import broadcast_to, unbroadcast
 
@@ -244,4 +245,9 @@ def stop_gradient(x):
     if isinstance(x, (np.ndarray, Tracer)):  # fungrad.Array included
         return stop_gradient_p.bind(x)
     leaves, tree = tree_flatten(x)
+    for leaf in leaves:
+        if not isinstance(leaf, (np.ndarray, np.generic, Tracer, bool, float, complex)) and not (
+                isinstance(leaf, int) and -2 ** 63 <= leaf < 2 ** 64):
+            raise TypeError(f"stop_gradient: every leaf of x must be an array or a number, got "
+                            f"{describe(leaf)}. Fix: pass arrays (or pytrees of them).")
     return tree_unflatten(tree, [stop_gradient_p.bind(leaf) for leaf in leaves])

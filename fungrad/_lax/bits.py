@@ -14,6 +14,8 @@ has no expression in arithmetic primitives, and reduce_precision rounds on the b
 
 Imports: _core, lax._families, lax._jvp_rules, lax.shape.
 """
+from __future__ import annotations
+
 import numpy as np
 
 from fungrad._core.aval import shaped
@@ -23,6 +25,8 @@ from fungrad._core.trace import get_aval
 from fungrad._lax._families import unop
 from fungrad._lax._jvp_rules import jvp_zero
 from fungrad._lax.shape import jvp_linear, moveaxis
+from fungrad._lax import _args
+from fungrad._core.typing import Array, ArrayLike, DTypeLike
 
 
 # ---- bitcast_convert_type
@@ -65,9 +69,11 @@ register(bitcast_convert_type_p, impl=_bitcast_impl, abstract_eval=_bitcast_abst
          jvp=jvp_zero, transpose=NOT_LINEAR, batch=_bitcast_batch, emit=CallImpl(fresh=True))
 
 
-def bitcast_convert_type(operand, new_dtype):
+def bitcast_convert_type(operand: ArrayLike, new_dtype: DTypeLike) -> Array:
     """The bits of `operand` reinterpreted as `new_dtype` (see the module docstring)."""
-    return bitcast_convert_type_p.bind(operand, new_dtype=np.dtype(new_dtype))
+    _args.operand(operand, "bitcast_convert_type")
+    return bitcast_convert_type_p.bind(operand, new_dtype=_args.dtype(
+        new_dtype, "new_dtype", "bitcast_convert_type"))
 
 
 # ---- reduce_precision
@@ -119,10 +125,11 @@ reduce_precision_p = unop(
     transpose=lambda ct, x, **p: [reduce_precision_p.bind(ct, **p)])
 
 
-def reduce_precision(operand, exponent_bits, mantissa_bits):
+def reduce_precision(operand: ArrayLike, exponent_bits: int, mantissa_bits: int) -> Array:
     """`operand` rounded to a float format of `exponent_bits` / `mantissa_bits` (e.g. 8 / 7 for
     bfloat16, 5 / 10 for float16), staying in its own dtype."""
-    exponent_bits, mantissa_bits = int(exponent_bits), int(mantissa_bits)
+    exponent_bits = _args.static_int(exponent_bits, "exponent_bits", "reduce_precision")
+    mantissa_bits = _args.static_int(mantissa_bits, "mantissa_bits", "reduce_precision")
     if exponent_bits < 1 or mantissa_bits < 0:
         raise ValueError(f"reduce_precision: exponent_bits must be >= 1 and mantissa_bits >= 0, "
                          f"got {exponent_bits} and {mantissa_bits}")

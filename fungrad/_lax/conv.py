@@ -17,6 +17,8 @@ fungrad's reduce_max does).
 
 Imports: _core, lax.shape, lax.arith, lax.linalg, lax.reductions.
 """
+from __future__ import annotations
+
 import collections
 
 import numpy as np
@@ -26,9 +28,13 @@ from fungrad._core.aval import shaped
 from fungrad._core.errors import ShapeError
 from fungrad._core.primitive import CallImpl, Primitive, register
 from fungrad._core.trace import get_aval
+from fungrad._lax import _args
 from fungrad._lax.arith import convert_element_type
 from fungrad._lax.linalg import dot_general
 from fungrad._lax.shape import jvp_linear, moveaxis, reduce_sum, reshape, transpose
+from typing import Any, Sequence
+
+from fungrad._core.typing import Array, ArrayLike, DTypeLike, Shape
 
 
 # ---- geometry
@@ -186,7 +192,8 @@ def window_patches(x, axes, window, strides=None, padding=None, base_dilation=No
 
 
 # ---- convolution
-def padtype_to_pads(in_shape, window_shape, strides, padding):
+def padtype_to_pads(in_shape: Shape, window_shape: Shape, strides: Sequence[int],
+                    padding: Any) -> tuple[tuple[int, int], ...]:
     """'SAME' / 'SAME_LOWER' / 'VALID' as explicit (lo, hi) pairs (XLA's rule: SAME gives
     ceil(n / stride) outputs, the extra padding at the end, or at the start for SAME_LOWER)."""
     if isinstance(padding, str):
@@ -194,6 +201,11 @@ def padtype_to_pads(in_shape, window_shape, strides, padding):
         if mode == "VALID":
             return tuple((0, 0) for _ in in_shape)
         if mode in ("SAME", "SAME_LOWER"):
+            in_shape = _args.shape(in_shape, "in_shape", "padtype_to_pads")
+            window_shape = _args.shape(window_shape, "window_shape", "padtype_to_pads")
+            strides = _args.static_ints(strides, "strides", "padtype_to_pads")
+            if any(st < 1 for st in strides):
+                raise ValueError(f"lax.padtype_to_pads: strides {strides} must be >= 1")
             pads = []
             for n, k, s in zip(in_shape, window_shape, strides):
                 out = -(-n // s)
@@ -203,7 +215,7 @@ def padtype_to_pads(in_shape, window_shape, strides, padding):
             return tuple(pads)
         raise ValueError(f"padding must be 'SAME', 'SAME_LOWER', 'VALID' or a sequence of "
                          f"(low, high) pairs, got {padding!r}")
-    return tuple((int(lo), int(hi)) for lo, hi in padding)
+    return tuple(_args.pairs(padding, None, "padding", "padtype_to_pads"))
 
 
 def _spec_perm(spec, kind):
@@ -215,19 +227,22 @@ def _spec_perm(spec, kind):
             first, second = spec.index("N"), spec.index("C")
         spatial = [i for i, c in enumerate(spec) if i not in (first, second)]
         return (first, second, *spatial)
-    return tuple(int(i) for i in spec)
+    return _args.static_ints(spec, "dimension_numbers", "conv")
 
 
 ConvDimensionNumbers = collections.namedtuple("ConvDimensionNumbers",
                                               ["lhs_spec", "rhs_spec", "out_spec"])
 
 
-def conv_dimension_numbers(lhs_shape, rhs_shape, dimension_numbers):
+def conv_dimension_numbers(lhs_shape: Shape | int, rhs_shape: Shape | int,
+                           dimension_numbers: Any) -> Any:
     """ConvDimensionNumbers(lhs_spec, rhs_spec, out_spec), as JAX's: for lhs and out the axis of
     the batch, of the feature, then the spatial axes; for rhs the output-feature, input-feature,
     then spatial axes. lhs_shape / rhs_shape may be shapes or ranks."""
-    lhs_ndim = lhs_shape if isinstance(lhs_shape, int) else len(lhs_shape)
-    rhs_ndim = rhs_shape if isinstance(rhs_shape, int) else len(rhs_shape)
+    lhs_ndim = lhs_shape if isinstance(lhs_shape, int) else len(
+        _args.shape(lhs_shape, "lhs_shape", "conv_dimension_numbers"))
+    rhs_ndim = rhs_shape if isinstance(rhs_shape, int) else len(
+        _args.shape(rhs_shape, "rhs_shape", "conv_dimension_numbers"))
     return ConvDimensionNumbers(*_conv_perms(lhs_ndim, rhs_ndim, dimension_numbers))
 
 
@@ -238,6 +253,11 @@ def _conv_perms(lhs_ndim, rhs_ndim, dimension_numbers):
     if hasattr(dimension_numbers, "lhs_spec"):
         dimension_numbers = (dimension_numbers.lhs_spec, dimension_numbers.rhs_spec,
                              dimension_numbers.out_spec)
+    if isinstance(dimension_numbers, (str, bytes, dict)) or not isinstance(
+            dimension_numbers, (tuple, list)) or len(dimension_numbers) != 3:
+        raise TypeError(f"conv: dimension_numbers must be None, a ConvDimensionNumbers or a "
+                        f"(lhs, rhs, out) triple of layout strings such as ('NCHW', 'OIHW', "
+                        f"'NCHW'), got {_args.describe(dimension_numbers)}")
     lhs, rhs, out = dimension_numbers
     if isinstance(lhs, str) and isinstance(rhs, str) and isinstance(out, str):
         if len(lhs) != lhs_ndim or len(rhs) != rhs_ndim or len(out) != lhs_ndim:
@@ -256,9 +276,12 @@ def _conv_perms(lhs_ndim, rhs_ndim, dimension_numbers):
     return _spec_perm(lhs, "lhs"), _spec_perm(rhs, "rhs"), _spec_perm(out, "lhs")
 
 
-def conv_general_dilated(lhs, rhs, window_strides, padding, lhs_dilation=None,
-                         rhs_dilation=None, dimension_numbers=None, feature_group_count=1,
-                         batch_group_count=1, precision=None, preferred_element_type=None):
+def conv_general_dilated(lhs: ArrayLike, rhs: ArrayLike, window_strides: Sequence[int],
+                         padding: Any, lhs_dilation: Sequence[int] | None = None,
+                         rhs_dilation: Sequence[int] | None = None, dimension_numbers: Any = None,
+                         feature_group_count: int = 1, batch_group_count: int = 1,
+                         precision: Any = None,
+                         preferred_element_type: DTypeLike | None = None) -> Array:
     """XLA's ConvGeneralDilated (a cross-correlation, as in JAX): lhs (N, C, spatial...) and rhs
     (O, I, spatial...) in the layouts `dimension_numbers` names (default NC..., OI..., NC...).
     padding: 'SAME', 'SAME_LOWER', 'VALID' or (low, high) per spatial axis (negative crops);
@@ -328,13 +351,16 @@ def conv_general_dilated(lhs, rhs, window_strides, padding, lhs_dilation=None,
     return transpose(out, tuple(np.argsort(op)))
 
 
-def conv(lhs, rhs, window_strides, padding, precision=None, preferred_element_type=None):
+def conv(lhs: ArrayLike, rhs: ArrayLike, window_strides: Sequence[int], padding: Any,
+         precision: Any = None, preferred_element_type: DTypeLike | None = None) -> Array:
     """conv_general_dilated with NC.../OI... layouts and no dilation."""
     return conv_general_dilated(lhs, rhs, window_strides, padding)
 
 
-def conv_with_general_padding(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation,
-                              precision=None, preferred_element_type=None):
+def conv_with_general_padding(lhs: ArrayLike, rhs: ArrayLike, window_strides: Sequence[int],
+                              padding: Any, lhs_dilation: Sequence[int] | None,
+                              rhs_dilation: Sequence[int] | None, precision: Any = None,
+                              preferred_element_type: DTypeLike | None = None) -> Array:
     return conv_general_dilated(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation)
 
 
@@ -351,8 +377,10 @@ def _conv_transpose_padding(k, s, padding):
     return lo, pad_len - lo
 
 
-def conv_transpose(lhs, rhs, strides, padding, rhs_dilation=None, dimension_numbers=None,
-                   transpose_kernel=False, precision=None, preferred_element_type=None):
+def conv_transpose(lhs: ArrayLike, rhs: ArrayLike, strides: Sequence[int], padding: Any,
+                   rhs_dilation: Sequence[int] | None = None, dimension_numbers: Any = None,
+                   transpose_kernel: bool = False, precision: Any = None,
+                   preferred_element_type: DTypeLike | None = None) -> Array:
     """Transposed convolution (the gradient of a strided convolution, as JAX's
     lax.conv_transpose): conv_general_dilated with lhs_dilation=strides. transpose_kernel=True
     flips the spatial axes of the kernel and swaps its input/output features."""
@@ -404,8 +432,10 @@ def _reducer_name(computation):
     return name
 
 
-def reduce_window(operand, init_value, computation, window_dimensions, window_strides,
-                  padding, base_dilation=None, window_dilation=None):
+def reduce_window(operand: ArrayLike, init_value: ArrayLike, computation: Any,
+                  window_dimensions: Sequence[int], window_strides: Sequence[int], padding: Any,
+                  base_dilation: Sequence[int] | None = None,
+                  window_dilation: Sequence[int] | None = None) -> Array:
     """Reduce every window of `operand` with `computation` (lax.add / lax.max / lax.min),
     starting from `init_value` (padding and dilation holes count as init_value, as XLA)."""
     from fungrad._lax import arith, math, reductions

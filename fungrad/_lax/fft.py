@@ -11,6 +11,8 @@ two conjugate bins (all but 0 and n/2) doubled.
 
 Imports: _core, lax.shape, lax.arith, lax.indexing, lax.complex_parts.
 """
+from __future__ import annotations
+
 import numpy as np
 
 from fungrad._core.aval import shaped
@@ -18,6 +20,10 @@ from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.primitive import INEXACT, CallImpl, Primitive, register
 from fungrad._lax.complex_parts import complex_dtype, real_dtype
 from fungrad._lax.shape import jvp_linear, moveaxis
+from fungrad._lax._args import shape
+from typing import Any, Sequence
+
+from fungrad._core.typing import Array, ArrayLike
 
 FFT, IFFT, RFFT, IRFFT = "FFT", "IFFT", "RFFT", "IRFFT"
 
@@ -138,11 +144,11 @@ register(_irfft_transpose_p, impl=_irfft_t_impl, abstract_eval=_irfft_t_abstract
 rfft_transpose_p, irfft_transpose_p = _rfft_transpose_p, _irfft_transpose_p
 
 
-def fft(x, fft_type, fft_lengths):
+def fft(x: ArrayLike, fft_type: Any, fft_lengths: Sequence[int]) -> Array:
     """lax.fft: fft_type one of 'FFT', 'IFFT', 'RFFT', 'IRFFT' over the last len(fft_lengths)
     axes."""
     fft_type = getattr(fft_type, "name", fft_type)
     fft_type = str(fft_type).upper().replace("FFTTYPE.", "")
-    return fft_p.bind(x, fft_type=fft_type, fft_lengths=tuple(int(n) for n in fft_lengths))
+    return fft_p.bind(x, fft_type=fft_type, fft_lengths=shape(fft_lengths, "fft_lengths", "fft"))
 
 

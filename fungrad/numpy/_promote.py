@@ -4,6 +4,7 @@ Python scalars are weakly typed: `x_f32 * 2.0` stays float32.
 
 Imports: _core, lax.
 """
+from __future__ import annotations
 import numpy as np
 
 from fungrad._core.array import Array
@@ -14,6 +15,7 @@ from fungrad import _lax as lax
 
 __all__ = ["FLOAT_KEYS", "asarray", "cast", "common_dtype", "fast_key", "numeric_array",
            "promote", "promote_inexact"]
+from typing import Any
 
 _PY_SCALARS = (bool, int, float, complex)
 
@@ -101,7 +103,7 @@ def common_dtype(*keys):
         return dtype
 
 
-def cast(x, dtype):
+def cast(x: Any, dtype: Any) -> Any:
     """`x` as an array (or tracer) of `dtype`. Python scalars become numpy scalars (inlined as
     literals when traced)."""
     t = type(x)

@@ -45,11 +45,11 @@ def _concrete_mask(m):
     return np.asarray(m)
 
 
-def parse_index(idx, ndim):
+def parse_index(idx: Any, ndim: int) -> tuple[Any, list[Any]]:
     """(spec, arrays) for lax.getitem from a numpy index expression on an array of rank `ndim`."""
     if not isinstance(idx, tuple):
         idx = (idx,)
-    expanded = []
+    expanded: list[Any] = []
     for item in idx:
         if isinstance(item, list):
             item = np.asarray(item)
@@ -63,7 +63,8 @@ def parse_index(idx, ndim):
     if consumed > ndim:
         raise IndexError(f"too many indices for array: array is {ndim}-dimensional, but "
                          f"{consumed} were indexed")
-    spec, arrays = [], []
+    spec: list[Any] = []
+    arrays: list[Any] = []
     seen_ellipsis = False
     for item in expanded:
         if item is Ellipsis:
@@ -149,7 +150,7 @@ def _bool_scalars(x, idx):
     return out
 
 
-def getitem(a, idx):
+def getitem(a: ArrayLike, idx: Any) -> Array:
     """a[idx] for a traced or concrete array."""
     x = asarray(a)
     out = _bool_scalars(x, idx)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fungrad._core.docs import add_examples as _add_examples
 from fungrad._core.typing import Array, ArrayLike, Inexact, Int, Shaped
 import numpy as np
 
@@ -34,8 +35,14 @@ def _prep(*xs):
 
 def _as_matrix_rhs(a, b, fn):
     """b as (..., n, k) for a of shape (..., n, n); and how to undo it."""
+    if get_aval(a).ndim < 2 or get_aval(a).shape[-1] != get_aval(a).shape[-2]:
+        raise ShapeError(f"{fn}: a must be a square matrix (or a stack of them), got "
+                         f"{get_aval(a).str_short()}")
     n = get_aval(a).shape[-1]
     bs = get_aval(b).shape
+    if not bs:
+        raise ShapeError(f"{fn}: b must have shape (..., {n}) or (..., {n}, k), got "
+                         f"{get_aval(b).str_short()}")
     if len(bs) == get_aval(a).ndim - 1:
         if bs[-1] != n:
             raise ShapeError(f"{fn}: b {get_aval(b).str_short()} does not match a "
@@ -248,4 +255,96 @@ __all__ = [
     "block_diag", "cho_factor", "cho_solve", "cholesky", "det", "eigh", "expm", "expm_frechet", "inv",
     "logm", "lu", "lu_factor", "lu_solve", "qr", "solve", "solve_sylvester", "solve_triangular", "sqrtm",
     "svd"]
+
+# a `>>>` example for each public function (tests/test_doctests.py runs them), appended to its
+# docstring as fungrad.numpy's _EXAMPLES tables are
+_EXAMPLES = {
+    "block_diag": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> la.block_diag(np.array([[1.0]]), np.array([[2.0, 3.0]]))
+array([[1., 0., 0.],
+       [0., 2., 3.]])""",
+    "cho_factor": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> c, lower = la.cho_factor(np.array([[4.0, 2.0], [2.0, 2.0]]))
+>>> lower
+False""",
+    "cho_solve": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> a = np.array([[4.0, 2.0], [2.0, 2.0]])
+>>> la.cho_solve(la.cho_factor(a), np.array([6.0, 4.0]))
+array([1., 1.])""",
+    "cholesky": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> la.cholesky(np.array([[4.0, 2.0], [2.0, 2.0]]))
+array([[2., 1.],
+       [0., 1.]])""",
+    "eigh": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> w, v = la.eigh(np.array([[2.0, 0.0], [0.0, 1.0]]))
+>>> w
+array([1., 2.])""",
+    "expm": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> la.expm(np.zeros((2, 2)))
+array([[1., 0.],
+       [0., 1.]])""",
+    "expm_frechet": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> expA, dA = la.expm_frechet(np.zeros((2, 2)), np.eye(2))
+>>> dA
+array([[1., 0.],
+       [0., 1.]])""",
+    "logm": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> la.logm(np.eye(2))
+array([[0., 0.],
+       [0., 0.]])""",
+    "lu": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> p, l, u = la.lu(np.array([[1.0, 2.0], [3.0, 4.0]]))
+>>> p @ l @ u
+array([[1., 2.],
+       [3., 4.]])""",
+    "lu_factor": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> lu, piv = la.lu_factor(np.array([[1.0, 2.0], [3.0, 4.0]]))
+>>> piv
+array([1, 1], dtype=int32)""",
+    "lu_solve": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> a = np.array([[1.0, 2.0], [3.0, 4.0]])
+>>> la.lu_solve(la.lu_factor(a), np.array([5.0, 11.0]))
+array([1., 2.])""",
+    "qr": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> q, r = la.qr(np.array([[3.0, 0.0], [4.0, 5.0]]))
+>>> abs(r).round(6)
+array([[5., 4.],
+       [0., 3.]])""",
+    "solve": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> la.solve(np.array([[2.0, 0.0], [0.0, 4.0]]), np.array([2.0, 2.0]))
+array([1. , 0.5])""",
+    "solve_sylvester": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> la.solve_sylvester(np.eye(2), np.eye(2), np.array([[2.0, 4.0], [6.0, 8.0]]))
+array([[1., 2.],
+       [3., 4.]])""",
+    "solve_triangular": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> la.solve_triangular(np.array([[2.0, 0.0], [1.0, 1.0]]), np.array([2.0, 3.0]), lower=True)
+array([1., 2.])""",
+    "sqrtm": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> la.sqrtm(np.array([[4.0, 0.0], [0.0, 9.0]]))
+array([[2., 0.],
+       [0., 3.]])""",
+    "svd": """>>> import numpy as np
+>>> from fungrad.scipy import linalg as la
+>>> la.svd(np.array([[3.0, 0.0], [0.0, 4.0]]), compute_uv=False)
+array([4., 3.])""",
+}
+_add_examples(_EXAMPLES, globals().__getitem__)
+
 __dir__ = __all__.copy  # dir() lists the public names only

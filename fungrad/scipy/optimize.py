@@ -7,11 +7,16 @@ grad.)
 
 Imports: _api, numpy.
 """
+from __future__ import annotations
+
 import collections
+from typing import Any
 
 import numpy as np
 
+from fungrad._core.docs import add_examples as _add_examples
 from fungrad._api.jit import jit
+from fungrad._core.typing import ArrayLike, Fun
 from fungrad._api.reverse import value_and_grad
 
 OptimizeResults = collections.namedtuple(
@@ -63,7 +68,8 @@ def _line_search(f, x, fx, gx, p, c1=1e-4, c2=0.9, max_steps=30):
     return a_prev, phi_prev, g_prev, calls[0]
 
 
-def minimize(fun, x0, args=(), *, method="BFGS", tol=None, options=None):
+def minimize(fun: Fun, x0: ArrayLike, args: tuple[Any, ...] = (), *, method: str = "BFGS",
+             tol: float | None = None, options: dict[str, Any] | None = None) -> Any:
     """Minimize fun(x, *args) over a 1-D x0 with BFGS. options: maxiter (default 200 * n),
     gtol (default 1e-5 on the gradient's max norm; `tol` sets it too). Returns OptimizeResults
     (x, success, status: 0 converged, 1 max iterations, 3 line search failed, fun, jac, hess_inv,
@@ -121,4 +127,17 @@ def minimize(fun, x0, args=(), *, method="BFGS", tol=None, options=None):
 
 __all__ = [
     "OptimizeResults", "minimize"]
+
+# a `>>>` example for each public function (tests/test_doctests.py runs them), appended to its
+# docstring as fungrad.numpy's _EXAMPLES tables are
+_EXAMPLES = {
+    "minimize": """>>> import numpy as np
+>>> import fungrad.numpy as fnp
+>>> from fungrad.scipy import optimize
+>>> res = optimize.minimize(lambda x: fnp.sum((x - 2.0) ** 2), np.zeros(2))
+>>> res.x.round(6), bool(res.success)
+(array([2., 2.]), True)""",
+}
+_add_examples(_EXAMPLES, globals().__getitem__)
+
 __dir__ = __all__.copy  # dir() lists the public names only

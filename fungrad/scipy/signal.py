@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from fungrad._core.docs import add_examples as _add_examples
 from fungrad._core.typing import Array, ArrayLike
 import numpy as np
 
@@ -112,4 +113,23 @@ def fftconvolve(in1: ArrayLike, in2: ArrayLike, mode: str = "full",
 
 __all__ = [
     "convolve", "correlate", "fftconvolve"]
+
+# a `>>>` example for each public function (tests/test_doctests.py runs them), appended to its
+# docstring as fungrad.numpy's _EXAMPLES tables are
+_EXAMPLES = {
+    "convolve": """>>> import numpy as np
+>>> from fungrad.scipy import signal
+>>> signal.convolve(np.array([1.0, 2.0]), np.array([1.0, 1.0]))
+array([1., 3., 2.])""",
+    "correlate": """>>> import numpy as np
+>>> from fungrad.scipy import signal
+>>> signal.correlate(np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0]))
+array([1., 2., 3., 0.])""",
+    "fftconvolve": """>>> import numpy as np
+>>> from fungrad.scipy import signal
+>>> signal.fftconvolve(np.array([1.0, 2.0]), np.array([1.0, 1.0])).round(6)
+array([1., 3., 2.])""",
+}
+_add_examples(_EXAMPLES, globals().__getitem__)
+
 __dir__ = __all__.copy  # dir() lists the public names only

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from fungrad._core.docs import add_examples as _add_examples
 from fungrad._core.typing import Array, ArrayLike
 import numpy as np
 import scipy.special as _sc
@@ -38,35 +39,75 @@ def _f(*xs):
     return out[0] if len(xs) == 1 else out
 
 
-def _u(prim_fn, name, doc):
-    def fn(x):
-        return prim_fn(_f(x))
+def _real(name, *xs):
+    """Refuse complex arguments (a TypeError, as scipy's real-only kernels)."""
+    for x in xs:
+        a = x if hasattr(x, "dtype") else np.asarray(x) if isinstance(
+            x, (list, tuple, complex)) else None
+        if a is not None and getattr(a.dtype, "kind", "") == "c":
+            raise TypeError(f"scipy.special.{name} takes real arguments, got "
+                            f"{get_aval(asarray(a)).str_short()}. Fix: pass real values "
+                            "(fnp.real(z), fnp.abs(z)).")
+
+
+def _fk(kernel, *xs):
+    """The arguments in the dtype scipy's ufunc `kernel` computes in: its loop for integer and
+    boolean inputs (erfinv(int8) is float32), the promoted float dtype otherwise; complex
+    arguments the kernel has no loop for are refused with a TypeError."""
+    xs = [asarray(x) for x in xs]
+    dts = tuple(get_aval(x).dtype for x in xs)
+    if all(d.kind in "biu" for d in dts):
+        try:
+            dt = kernel.resolve_dtypes(dts + (None,) * kernel.nout)[0]
+        except TypeError:
+            dt = None
+        if dt is not None and dt.kind == "f":
+            return [lax.convert_element_type(x, dt) for x in xs]
+    out = promote_inexact(*xs)
+    if any(get_aval(x).dtype.kind == "c" for x in out):
+        try:
+            kernel.resolve_dtypes(tuple(get_aval(x).dtype for x in out) + (None,) * kernel.nout)
+        except TypeError:
+            raise TypeError(f"scipy.special.{kernel.__name__.lstrip('_')} takes real arguments, "
+                            f"got {', '.join(get_aval(x).str_short() for x in xs)}. Fix: pass "
+                            "real values.") from None
+    return out
+
+
+def _u(prim_fn, name, doc, kernel=None):
+    def fn(x: ArrayLike) -> Array:
+        return prim_fn(_fk(kernel, x)[0] if kernel is not None else _f(x))
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = doc
     return fn
 
 
-erf = _u(_erf, "erf", "Error function.")
-erfc = _u(_sp.erfc, "erfc", "Complementary error function 1 - erf(x), accurate for large x.")
-erfinv = _u(_sp.erfinv, "erfinv", "Inverse error function.")
-erfcx = _u(_sp.erfcx, "erfcx", "Scaled complementary error function e^{x^2} erfc(x).")
-ndtri = _u(_sp.ndtri, "ndtri", "Inverse of the standard normal CDF.")
-log_ndtr = _u(_sp.log_ndtr, "log_ndtr", "log of the standard normal CDF, accurate in both tails.")
-gammaln = _u(_sp.gammaln, "gammaln", "log|Gamma(x)|.")
-gamma = _u(_sp.gamma, "gamma", "The Gamma function.")
-digamma = _u(_sp.digamma, "digamma", "d/dx log Gamma(x).")
+erf = _u(_erf, "erf", "Error function.", _sc.erf)
+erfc = _u(_sp.erfc, "erfc", "Complementary error function 1 - erf(x), accurate for large x.", _sc.erfc)
+erfinv = _u(_sp.erfinv, "erfinv", "Inverse error function.", _sc.erfinv)
+erfcx = _u(_sp.erfcx, "erfcx", "Scaled complementary error function e^{x^2} erfc(x).", _sc.erfcx)
+ndtri = _u(_sp.ndtri, "ndtri", "Inverse of the standard normal CDF.", _sc.ndtri)
+log_ndtr = _u(_sp.log_ndtr, "log_ndtr", "log of the standard normal CDF, accurate in both tails.",
+              _sc.log_ndtr)
+gammaln = _u(_sp.gammaln, "gammaln", "log|Gamma(x)|.", _sc.gammaln)
+gamma = _u(_sp.gamma, "gamma", "The Gamma function.", _sc.gamma)
+digamma = _u(_sp.digamma, "digamma", "d/dx log Gamma(x).", _sc.digamma)
 psi = digamma
-i0e = _u(_sp.i0e, "i0e", "Exponentially scaled modified Bessel function of order 0.")
-i1e = _u(_sp.i1e, "i1e", "Exponentially scaled modified Bessel function of order 1.")
-exp1 = _u(_sp.exp1, "exp1", "Exponential integral E1(x).")
-expi = _u(_sp.expi, "expi", "Exponential integral Ei(x).")
-gammasgn = _u(_sp.gammasgn, "gammasgn", "Sign of the Gamma function (zero gradient).")
-expit = _u(lax.logistic, "expit", "The logistic sigmoid 1 / (1 + e^{-x}), stable for large |x|.")
+i0e = _u(_sp.i0e, "i0e", "Exponentially scaled modified Bessel function of order 0.", _sc.i0e)
+i1e = _u(_sp.i1e, "i1e", "Exponentially scaled modified Bessel function of order 1.", _sc.i1e)
+exp1 = _u(_sp.exp1, "exp1", "Exponential integral E1(x).", _sc.exp1)
+expi = _u(_sp.expi, "expi", "Exponential integral Ei(x).", _sc.expi)
+gammasgn = _u(_sp.gammasgn, "gammasgn", "Sign of the Gamma function (zero gradient).", _sc.gammasgn)
+expit = _u(lax.logistic, "expit", "The logistic sigmoid 1 / (1 + e^{-x}), stable for large |x|.",
+           _sc.expit)
 
 
 def loggamma(x: ArrayLike) -> Array:
-    """log Gamma(x) for real x > 0 (equal to gammaln there; complex x is not supported)."""
-    return gammaln(x)
+    """log Gamma(x) for real x >= 0 (equal to gammaln there; NaN for x < 0, as scipy's real
+    loggamma; complex x is not supported)."""
+    _real("loggamma", x)
+    x = _f(x)
+    return fnp.where(fnp.less(x, 0.0), np.nan, gammaln(x))
 
 
 def ndtr(x: ArrayLike) -> Array:
@@ -86,10 +127,22 @@ def polygamma(n: ArrayLike, x: ArrayLike) -> Array:
 def zeta(x: ArrayLike, q: ArrayLike | None = None) -> Array:
     """Hurwitz zeta function sum_k (k + q)^{-x} (Riemann zeta when q is None); differentiable
     in q."""
-    if q is None:
-        q = 1.0
-    x, q = _f(x, q)
-    return _sp.zeta(x, q)
+    _real("zeta", x, q)
+    if q is not None:
+        return _sp.zeta(*_f(x, q))
+    x = _f(x)
+    # Riemann zeta; for x <= 0 by the functional equation (the Hurwitz kernel needs x > 1):
+    # zeta(s) = 2^s pi^(s-1) sin(pi s / 2) Gamma(1 - s) zeta(1 - s), -1/2 at 0, 0 at the
+    # trivial zeros -2, -4, ...
+    neg = fnp.less_equal(x, 0.0)
+    finite = neg & fnp.not_equal(x, 0.0) & fnp.isfinite(x)
+    s = fnp.where(finite, x, -1.0)  # (0, -inf and x > 0 are not computed here)
+    refl = (fnp.power(2.0, s) * fnp.power(np.pi, s - 1.0) * fnp.sin(np.pi * s / 2.0)
+            * gamma(1.0 - s) * _sp.zeta(1.0 - s, fnp.ones_like(s)))
+    trivial = fnp.logical_and(fnp.equal(fnp.remainder(s, 2.0), 0.0), fnp.less(s, 0.0))
+    refl = fnp.where(trivial, 0.0, fnp.where(fnp.equal(x, 0.0), -0.5, refl))
+    refl = fnp.where(fnp.isneginf(x), np.nan, refl)
+    return fnp.where(neg, refl, _sp.zeta(x, fnp.ones_like(x)))
 
 
 def gammainc(a: ArrayLike, x: ArrayLike) -> Array:
@@ -116,36 +169,43 @@ def betaincinv(a: ArrayLike, b: ArrayLike, y: ArrayLike) -> Array:
 
 
 def i0(x: ArrayLike) -> Array:
-    x = _f(x)
+    """Modified Bessel function of order 0, exp(|x|) i0e(x)."""
+    x, = _fk(_sc.i0, x)
     return lax.mul(lax.exp(lax.abs(x)), _sp.i0e(x))
 
 
 def i1(x: ArrayLike) -> Array:
-    x = _f(x)
+    """Modified Bessel function of order 1, exp(|x|) i1e(x)."""
+    x, = _fk(_sc.i1, x)
     return lax.mul(lax.exp(lax.abs(x)), _sp.i1e(x))
 
 
 def betaln(a: ArrayLike, b: ArrayLike) -> Array:
     """log|B(a, b)| = gammaln(a) + gammaln(b) - gammaln(a + b)."""
+    _real("betaln", a, b)
     a, b = _f(a, b)
     return gammaln(a) + gammaln(b) - gammaln(a + b)
 
 
 def beta(a: ArrayLike, b: ArrayLike) -> Array:
     """B(a, b) (for positive a, b) = exp(betaln(a, b))."""
+    _real("beta", a, b)
     return fnp.exp(betaln(a, b))
 
 
 def rgamma(x: ArrayLike) -> Array:
-    """1 / Gamma(x), zero at the poles."""
+    """1 / Gamma(x), zero at the poles (0, -1, -2, ...) and at -inf, as scipy."""
+    _real("rgamma", x)
     x = _f(x)
     g = gamma(x)
-    pole = fnp.equal(fnp.abs(g), np.inf)
+    pole = fnp.logical_or(fnp.equal(fnp.abs(g), np.inf), fnp.logical_and(
+        fnp.less_equal(x, 0.0), fnp.equal(fnp.floor(x), x)))
     return fnp.where(pole, 0.0, 1.0 / fnp.where(pole, 1.0, g))
 
 
 def poch(z: ArrayLike, m: ArrayLike) -> Array:
     """Rising factorial Gamma(z + m) / Gamma(z) (for z > 0, z + m > 0)."""
+    _real("poch", z, m)
     z, m = _f(z, m)
     return fnp.exp(gammaln(z + m) - gammaln(z))
 
@@ -172,42 +232,48 @@ def xlogy(x: ArrayLike, y: ArrayLike) -> Array:
     """x log(y), 0 where x == 0 (also for y == 0), with a zero derivative in y there."""
     x, y = _f(x, y)
     zero, y_safe = _safe_where_zero(x, y, 1.0)
-    return fnp.where(zero, 0.0, x * fnp.log(y_safe))
+    zero = fnp.logical_and(zero, fnp.logical_not(fnp.isnan(y)))  # scipy: NaN in y stays NaN
+    return fnp.where(zero, 0.0, x * fnp.log(fnp.where(zero, 1.0, y)))
 
 
 def xlog1py(x: ArrayLike, y: ArrayLike) -> Array:
     """x log1p(y), 0 where x == 0."""
     x, y = _f(x, y)
     zero, y_safe = _safe_where_zero(x, y, 0.0)
-    return fnp.where(zero, 0.0, x * fnp.log1p(y_safe))
+    zero = fnp.logical_and(zero, fnp.logical_not(fnp.isnan(y)))  # scipy: NaN in y stays NaN
+    return fnp.where(zero, 0.0, x * fnp.log1p(fnp.where(zero, 0.0, y)))
 
 
 def entr(x: ArrayLike) -> Array:
-    """-x log x for x > 0, 0 at 0, -inf for x < 0."""
-    x = _f(x)
+    """-x log x for x > 0, 0 at 0, -inf for x < 0 (NaN for NaN)."""
+    x, = _fk(_sc.entr, x)
     pos = fnp.greater(x, 0.0)
     safe = fnp.where(pos, x, 1.0)
-    return fnp.where(pos, -x * fnp.log(safe), fnp.where(fnp.equal(x, 0.0), 0.0, -np.inf))
+    edge = fnp.where(fnp.equal(x, 0.0), 0.0, fnp.where(fnp.less(x, 0.0), -np.inf, np.nan))
+    return fnp.where(pos, -x * fnp.log(safe), lax.convert_element_type(edge, get_aval(x).dtype))
 
 
 def rel_entr(x: ArrayLike, y: ArrayLike) -> Array:
-    """x log(x / y) for x, y > 0; 0 for x == 0, y >= 0; inf otherwise."""
-    x, y = _f(x, y)
+    """x log(x / y) for x, y > 0; 0 for x == 0, y >= 0; NaN if either is NaN; inf otherwise."""
+    x, y = _fk(_sc.rel_entr, x, y)
     both = fnp.logical_and(fnp.greater(x, 0.0), fnp.greater(y, 0.0))
     xs, ys = fnp.where(both, x, 1.0), fnp.where(both, y, 1.0)
     zero_ok = fnp.logical_and(fnp.equal(x, 0.0), fnp.greater_equal(y, 0.0))
-    return fnp.where(both, xs * fnp.log(xs / ys), fnp.where(zero_ok, 0.0, np.inf))
+    nan = fnp.logical_or(fnp.isnan(x), fnp.isnan(y))
+    return fnp.where(nan, np.nan, fnp.where(both, xs * fnp.log(xs / ys),
+                                            fnp.where(zero_ok, 0.0, np.inf)))
 
 
 def kl_div(x: ArrayLike, y: ArrayLike) -> Array:
     """x log(x / y) - x + y for x, y > 0; y for x == 0, y >= 0; inf otherwise."""
-    x, y = _f(x, y)
-    return rel_entr(x, y) - x + y
+    x, y = _fk(_sc.kl_div, x, y)
+    r = rel_entr(x, y)
+    return fnp.where(fnp.isinf(r), r, r - x + y)
 
 
 def logit(p: ArrayLike) -> Array:
     """log(p / (1 - p))."""
-    p = _f(p)
+    p, = _fk(_sc.logit, p)
     return fnp.log(p) - fnp.log1p(-p)
 
 
@@ -242,9 +308,19 @@ def logsumexp(a: ArrayLike, axis: int | Sequence[int] | None = None, b: ArrayLik
         return fnp.add(fnp.log(s), shift)
 
 
+def _softmax_arg(x, name):
+    """x in numpy's float dtype for exp (int8 -> float16, as scipy's numpy computation gives);
+    booleans are refused, as scipy (which subtracts the maximum)."""
+    x = asarray(x)
+    if get_aval(x).dtype.kind == "b":
+        raise TypeError(f"scipy.special.{name}: boolean input {get_aval(x).str_short()} is not "
+                        "supported (scipy subtracts the maximum). Fix: convert to float.")
+    return promote_inexact(x, small_float=True)[0]
+
+
 def softmax(x: ArrayLike, axis: int | Sequence[int] | None = None) -> Array:
     """exp(x) / sum(exp(x)) over `axis` (all axes by default, as scipy)."""
-    x = _f(x)
+    x = _softmax_arg(x, "softmax")
     m = lax.stop_gradient(fnp.max(x, axis=axis, keepdims=True))
     m = fnp.where(fnp.isfinite(m), m, 0.0)
     e = fnp.exp(x - m)
@@ -253,7 +329,7 @@ def softmax(x: ArrayLike, axis: int | Sequence[int] | None = None) -> Array:
 
 def log_softmax(x: ArrayLike, axis: int | Sequence[int] | None = None) -> Array:
     """x - logsumexp(x) over `axis` (all axes by default, as scipy)."""
-    x = _f(x)
+    x = _softmax_arg(x, "log_softmax")
     m = lax.stop_gradient(fnp.max(x, axis=axis, keepdims=True))
     m = fnp.where(fnp.isfinite(m), m, 0.0)
     shifted = x - m
@@ -264,6 +340,11 @@ def factorial(n: ArrayLike, exact: bool = False) -> Array:
     """n! = Gamma(n + 1) as a float (0 for n < 0, as scipy); exact=True is not supported."""
     if exact:
         raise NotImplementedError("factorial: exact=True is not supported (use math.factorial)")
+    kind = get_aval(asarray(n)).dtype.kind
+    if kind in "bc":
+        raise ValueError(f"factorial: unsupported data type for n: "
+                         f"{get_aval(asarray(n)).str_short()}; integers or floats are permitted "
+                         "(as scipy.special.factorial)")
     n = _f(n)
     neg = fnp.less(n, 0.0)
     return fnp.where(neg, 0.0, gamma(fnp.where(neg, 0.0, n) + 1.0))
@@ -273,6 +354,7 @@ def comb(N: Any, k: ArrayLike, exact: bool = False, repetition: bool = False) ->
     """Binomial coefficient N choose k as a float, 0 where k < 0 or k > N (as scipy)."""
     if exact:
         raise NotImplementedError("comb: exact=True is not supported (use math.comb)")
+    _real("comb", N, k)
     N, k = _f(N, k)
     if repetition:
         N = N + k - 1
@@ -284,6 +366,200 @@ def comb(N: Any, k: ArrayLike, exact: bool = False, repetition: bool = False) ->
 
 def bernoulli(n: ArrayLike) -> Array:
     """The Bernoulli numbers B_0 .. B_n (a concrete array, as scipy; B_1 = -1/2)."""
-    return np.asarray(_sc.bernoulli(int(n)), np.float64)
+    import operator
+    try:
+        if isinstance(n, (bool, np.bool_)):
+            raise TypeError
+        k = operator.index(n)
+    except TypeError:
+        raise ValueError(f"bernoulli: n must be a non-negative integer, got {type(n).__name__} "
+                         f"{n!r:.40}") from None
+    if k < 0:
+        raise ValueError(f"bernoulli: n must be a non-negative integer, got {k}")
+    return np.asarray(_sc.bernoulli(k), np.float64)
+
+# a `>>>` example for each public function (tests/test_doctests.py runs them), appended to its
+# docstring as fungrad.numpy's _EXAMPLES tables are
+_EXAMPLES = {
+    "bernoulli": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.bernoulli(4)
+array([ 1.        , -0.5       ,  0.16666667,  0.        , -0.03333333])""",
+    "beta": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.beta(np.array([1.0, 2.0]), np.array([1.0, 3.0]))
+array([1.        , 0.08333333])""",
+    "betainc": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.betainc(np.array([1.0]), np.array([1.0]), np.array([0.25]))
+array([0.25])""",
+    "betaincinv": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.betaincinv(np.array([1.0]), np.array([1.0]), np.array([0.25]))
+array([0.25])""",
+    "betaln": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.betaln(np.array([1.0]), np.array([2.0]))
+array([-0.69314718])""",
+    "comb": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.comb(np.array([5.0]), np.array([2.0]))
+array([10.])""",
+    "digamma": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.digamma(np.array([1.0]))
+array([-0.57721566])""",
+    "entr": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.entr(np.array([0.5, 0.0, -1.0]))
+array([0.34657359, 0.        ,       -inf])""",
+    "erf": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.erf(np.array([0.0, 1.0]))
+array([0.        , 0.84270079])""",
+    "erfc": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.erfc(np.array([0.0]))
+array([1.])""",
+    "erfcx": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.erfcx(np.array([0.0]))
+array([1.])""",
+    "erfinv": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.erfinv(np.array([0.0, 0.5]))
+array([0.        , 0.47693628])""",
+    "exp1": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.exp1(np.array([1.0]))
+array([0.21938393])""",
+    "expi": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.expi(np.array([1.0]))
+array([1.89511782])""",
+    "expit": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.expit(np.array([0.0, 1000.0]))
+array([0.5, 1. ])""",
+    "factorial": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.factorial(np.array([0, 3, 5]))
+array([  1.,   6., 120.])""",
+    "gamma": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.gamma(np.array([1.0, 5.0]))
+array([ 1., 24.])""",
+    "gammainc": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.gammainc(np.array([1.0]), np.array([1.0]))
+array([0.63212056])""",
+    "gammaincc": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.gammaincc(np.array([1.0]), np.array([1.0]))
+array([0.36787944])""",
+    "gammaincinv": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.gammaincinv(np.array([1.0]), np.array([0.5]))
+array([0.69314718])""",
+    "gammaln": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.gammaln(np.array([1.0, 5.0]))
+array([0.        , 3.17805383])""",
+    "gammasgn": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.gammasgn(np.array([-0.5, 2.0]))
+array([-1.,  1.])""",
+    "i0": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.i0(np.array([0.0]))
+array([1.])""",
+    "i0e": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.i0e(np.array([0.0]))
+array([1.])""",
+    "i1": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.i1(np.array([0.0]))
+array([0.])""",
+    "i1e": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.i1e(np.array([0.0]))
+array([0.])""",
+    "kl_div": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.kl_div(np.array([1.0, 0.0]), np.array([2.0, 2.0]))
+array([0.30685282, 2.        ])""",
+    "log_expit": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.log_expit(np.array([0.0]))
+array([-0.69314718])""",
+    "log_ndtr": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.log_ndtr(np.array([0.0, -40.0]))
+array([-6.93147181e-01, -8.04608442e+02])""",
+    "log_softmax": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.log_softmax(np.array([0.0, 0.0]))
+array([-0.69314718, -0.69314718])""",
+    "loggamma": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.loggamma(np.array([1.0, 5.0, -1.0]))
+array([0.        , 3.17805383,        nan])""",
+    "logit": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.logit(np.array([0.5, 0.75]))
+array([0.        , 1.09861229])""",
+    "logsumexp": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> (sp.logsumexp(np.array([1000.0, 1000.0])) - 1000.0).round(6)
+np.float64(0.693147)
+>>> sp.logsumexp(np.array([1.0, 2.0]), b=np.array([1.0, -1.0]), return_sign=True)
+(array(1.54132485), array(-1.))""",
+    "multigammaln": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.multigammaln(np.array([2.5]), 2)
+array([0.85704781])""",
+    "ndtr": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.ndtr(np.array([0.0]))
+array([0.5])""",
+    "ndtri": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.ndtri(np.array([0.5]))
+array([0.])""",
+    "poch": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.poch(np.array([2.0]), np.array([3.0]))
+array([24.])""",
+    "polygamma": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.polygamma(np.array([1.0]), np.array([1.0]))
+array([1.64493407])""",
+    "rel_entr": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.rel_entr(np.array([1.0, 0.0]), np.array([2.0, 2.0]))
+array([-0.69314718,  0.        ])""",
+    "rgamma": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.rgamma(np.array([1.0, 0.0, -1.0]))
+array([1., 0., 0.])""",
+    "softmax": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.softmax(np.array([0.0, np.log(3.0)]))
+array([0.25, 0.75])""",
+    "xlog1py": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.xlog1py(np.array([0.0, 2.0]), np.array([-1.0, 0.0]))
+array([0., 0.])""",
+    "xlogy": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.xlogy(np.array([0.0, 2.0]), np.array([0.0, 1.0]))
+array([0., 0.])""",
+    "zeta": """>>> import numpy as np
+>>> from fungrad.scipy import special as sp
+>>> sp.zeta(np.array([2.0, 0.0, -1.0]))
+array([ 1.64493407, -0.5       , -0.08333333])""",
+}
+_add_examples(_EXAMPLES, globals().__getitem__)
 
 __dir__ = __all__.copy  # dir() lists the public names only

@@ -11,13 +11,19 @@ enter only through incomplete gamma / beta functions (e.g. df of t.cdf) are not 
 
 Imports: _core, numpy, scipy (this package).
 """
+from __future__ import annotations
+
+import functools
+import inspect
 import types
 
 import numpy as np
 
 import fungrad.numpy as fnp
-from fungrad._core.array import Array, as_array
+from fungrad._core.array import as_array
+from fungrad._core.docs import add_examples as _add_examples
 from fungrad._core.trace import Tracer
+from fungrad._core.typing import Array, ArrayLike
 from fungrad.numpy._promote import asarray, promote_inexact
 from fungrad.scipy import special as sp
 from fungrad.scipy.linalg import solve_triangular as _solve_triangular
@@ -48,7 +54,86 @@ def _ns(name, **fns):
     for lin, lg in (("cdf", "logcdf"), ("sf", "logsf")):
         if lin in fns and lg not in fns:
             fns[lg] = (lambda f: lambda *a, **k: fnp.log(f(*a, **k)))(fns[lin])
-    return types.SimpleNamespace(__name__=name, **{n: _returning_arrays(f) for n, f in fns.items()})
+    valid = _VALID.get(name)
+    named = [inspect.signature(f) for f in fns.values()]
+    named = [sg for sg in named if all(p.kind != p.VAR_POSITIONAL for p in sg.parameters.values())]
+    return types.SimpleNamespace(__name__=name, **{
+        m: _returning_arrays(_checked(name, m, f, valid, named[0] if named else None))
+        for m, f in fns.items()})
+
+
+def _checked(name, method, f, valid, ref_sig):
+    """`f` with scipy's conventions at the edges: complex arguments refused (TypeError), NaN
+    where a parameter is outside its domain (`valid`, from the distribution's parameters by
+    name) and, for ppf / isf, where the probability is outside [0, 1]."""
+    sig = inspect.signature(f)
+    if any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values()):
+        sig = ref_sig  # pdf from logpdf, logcdf from cdf, ...: the distribution's parameters
+    if sig is None:
+        return f
+
+    @functools.wraps(f)
+    def g(*args: ArrayLike, **kwargs: ArrayLike) -> Array:
+        for v in list(args) + list(kwargs.values()):
+            if isinstance(v, complex) or getattr(getattr(v, "dtype", None), "kind", "") == "c":
+                raise TypeError(f"scipy.stats.{name}.{method}: complex arguments are not "
+                                f"supported, got {fnp.result_type(v).name} (scipy.stats refuses them "
+                                "too). Fix: pass real values.")
+        out = f(*args, **kwargs)
+        if valid is None and method not in ("ppf", "isf"):
+            return out
+        try:
+            bound = sig.bind(*args, **kwargs)
+        except TypeError:
+            return out
+        bound.apply_defaults()
+        first, *rest = bound.arguments.items()
+        ok = valid(**dict(rest)) if valid is not None else True
+        if method in ("ppf", "isf"):
+            q = _f(first[1])
+            ok = ok & (q >= 0) & (q <= 1)
+        if method == "logcdf" and name in _UPPER:  # scipy: log 1 = 0 from the support's end on,
+            beyond = _f(first[1]) >= _UPPER[name](**dict(rest))  # whatever the parameters
+            return fnp.where(beyond, 0.0, fnp.where(ok, out, np.nan))
+        return fnp.where(ok, out, np.nan)
+    # the signature users see: the distribution's parameters, as ArrayLike, returning an Array
+    params = [p.replace(annotation="bool" if isinstance(p.default, bool) else "ArrayLike")
+              for p in sig.parameters.values()]
+    g.__signature__ = sig.replace(parameters=params, return_annotation="Array")  # type: ignore[attr-defined]
+    g.__annotations__ = {**{p.name: p.annotation for p in params}, "return": "Array"}
+    return g
+
+
+def _whole(v):
+    v = _f(v)
+    return fnp.equal(fnp.floor(v), v)
+
+
+# the upper end of a discrete support, from its parameters
+_UPPER = {"bernoulli": lambda p, loc: _f(loc) + 1, "binom": lambda n, p, loc: _f(loc) + _f(n)}
+
+
+# each distribution's parameter domain (scipy's _argcheck); outside it every function is NaN
+_VALID = {
+    "norm": lambda loc, scale: _f(scale) > 0,
+    "t": lambda df, loc, scale: (_f(df) > 0) & (_f(scale) > 0),
+    "gamma": lambda a, loc, scale: (_f(a) > 0) & (_f(scale) > 0),
+    "chi2": lambda df, loc, scale: (_f(df) > 0) & (_f(scale) > 0),
+    "beta": lambda a, b, loc, scale: (_f(a) > 0) & (_f(b) > 0) & (_f(scale) > 0),
+    "poisson": lambda mu, loc: _f(mu) >= 0,
+    "bernoulli": lambda p, loc: (_f(p) >= 0) & (_f(p) <= 1),
+    "binom": lambda n, p, loc: (_f(n) >= 0) & _whole(n) & (_f(p) >= 0) & (_f(p) <= 1),
+    "geom": lambda p, loc: (_f(p) > 0) & (_f(p) <= 1),
+    "nbinom": lambda n, p, loc: (_f(n) > 0) & (_f(p) > 0) & (_f(p) <= 1),
+    "uniform": lambda loc, scale: _f(scale) > 0,
+    "laplace": lambda loc, scale: _f(scale) > 0,
+    "logistic": lambda loc, scale: _f(scale) > 0,
+    "cauchy": lambda loc, scale: _f(scale) > 0,
+    "expon": lambda loc, scale: _f(scale) > 0,
+    "pareto": lambda b, loc, scale: (_f(b) > 0) & (_f(scale) > 0),
+    "vonmises": lambda kappa, loc, scale: (_f(kappa) >= 0) & (_f(scale) > 0),
+    "truncnorm": lambda a, b, loc, scale: (_f(a) < _f(b)) & (_f(scale) > 0),
+}
 
 
 def _returning_arrays(f):
@@ -120,8 +205,12 @@ multivariate_normal = _ns("multivariate_normal", logpdf=_mvn_logpdf)
 def _t_logpdf(x, df, loc=0.0, scale=1.0):
     z, s = _z(x, loc, scale)
     df = _f(df)
-    return (sp.gammaln((df + 1) / 2) - sp.gammaln(df / 2) - 0.5 * fnp.log(df * np.pi)
-            - fnp.log(s) - (df + 1) / 2 * fnp.log1p(z * z / df))
+    inf = fnp.isinf(df)  # df = inf: the normal distribution, as scipy
+    normal = -0.5 * z * z - fnp.log(s) - 0.5 * _LOG_2PI
+    df = fnp.where(inf, 1.0, df)
+    student = (sp.gammaln((df + 1) / 2) - sp.gammaln(df / 2) - 0.5 * fnp.log(df * np.pi)
+               - fnp.log(s) - (df + 1) / 2 * fnp.log1p(z * z / df))
+    return fnp.where(inf, normal, student)
 
 
 def _t_tail(z, df):
@@ -220,8 +309,17 @@ beta = _ns("beta", logpdf=_beta_logpdf, cdf=_beta_cdf, sf=_beta_sf,
 
 # ---- dirichlet
 def _dirichlet_logpdf(x, alpha):
-    """log Dir(x; alpha) over the first axis of x (scipy's layout: components first)."""
+    """log Dir(x; alpha) over the first axis of x (scipy's layout: components first). Concrete
+    arguments are checked as scipy checks them (ValueError)."""
     x, alpha = _f(x, alpha)
+    if not isinstance(alpha, Tracer):
+        if np.ndim(alpha) != 1:
+            raise ValueError(f"dirichlet: the parameter vector alpha must be one dimensional, got "
+                             f"shape {np.shape(alpha)}")
+        if not np.all(np.asarray(alpha) > 0):
+            raise ValueError("dirichlet: all parameters (alpha) must be greater than 0")
+    if not isinstance(x, Tracer) and not np.all(np.asarray(x) >= 0):  # (NaN included)
+        raise ValueError("dirichlet: each entry of x must be greater than or equal to zero")
     a = alpha if fnp.ndim(x) == 1 else fnp.reshape(alpha, (-1,) + (1,) * (fnp.ndim(x) - 1))
     norm_ = fnp.sum(sp.gammaln(alpha)) - sp.gammaln(fnp.sum(alpha))
     return fnp.sum(sp.xlogy(a - 1.0, x), axis=0) - norm_
@@ -452,6 +550,8 @@ expon = _ns(
 
 
 def _pareto_logpdf(x, b, loc=0.0, scale=1.0):
+    if isinstance(b, (bool, np.bool_)) or getattr(b, "dtype", None) == np.bool_:  # as scipy
+        raise TypeError("pareto: a boolean shape parameter b is not supported; pass a number")
     z, s = _z(x, loc, scale)
     b = _f(b)
     ok = z >= 1
@@ -537,6 +637,497 @@ truncnorm = _ns(
 )
 
 del _where_support
+
+# a `>>>` example for each distribution's functions (tests/test_doctests.py runs them), appended
+# to their docstrings as fungrad.numpy's _EXAMPLES tables are
+_EXAMPLES = {
+    "bernoulli.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.bernoulli.cdf(np.array([0, 1]), 0.3).round(6)
+array([0.7, 1. ])""",
+    "bernoulli.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.bernoulli.logcdf(np.array([0, 1]), 0.3).round(6)
+array([-0.356675,  0.      ])""",
+    "bernoulli.logpmf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.bernoulli.logpmf(np.array([0, 1]), 0.3).round(6)
+array([-0.356675, -1.203973])""",
+    "bernoulli.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.bernoulli.logsf(np.array([-1, 0]), 0.3).round(6)
+array([ 0.      , -1.203973])""",
+    "bernoulli.pmf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.bernoulli.pmf(np.array([0, 1]), 0.3).round(6)
+array([0.7, 0.3])""",
+    "bernoulli.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.bernoulli.sf(np.array([0, 1]), 0.3).round(6)
+array([0.3, 0. ])""",
+    "beta.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.beta.cdf(np.array([0.25, 0.5]), 2.0, 3.0).round(6)
+array([0.261719, 0.6875  ])""",
+    "beta.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.beta.logcdf(np.array([0.25, 0.5]), 2.0, 3.0).round(6)
+array([-1.340485, -0.374693])""",
+    "beta.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.beta.logpdf(np.array([0.25, 0.5]), 2.0, 3.0).round(6)
+array([0.523248, 0.405465])""",
+    "beta.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.beta.logsf(np.array([0.25, 0.5]), 2.0, 3.0).round(6)
+array([-0.30343 , -1.163151])""",
+    "beta.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.beta.pdf(np.array([0.25, 0.5]), 2.0, 3.0).round(6)
+array([1.6875, 1.5   ])""",
+    "beta.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.beta.ppf(np.array([0.25, 0.5]), 2.0, 3.0).round(6)
+array([0.243022, 0.385728])""",
+    "beta.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.beta.sf(np.array([0.25, 0.5]), 2.0, 3.0).round(6)
+array([0.738281, 0.3125  ])""",
+    "binom.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.binom.cdf(np.array([0, 2]), 4, 0.5).round(6)
+array([0.0625, 0.6875])""",
+    "binom.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.binom.logcdf(np.array([0, 2]), 4, 0.5).round(6)
+array([-2.772589, -0.374693])""",
+    "binom.logpmf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.binom.logpmf(np.array([0, 2]), 4, 0.5).round(6)
+array([-2.772589, -0.980829])""",
+    "binom.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.binom.logsf(np.array([0, 2]), 4, 0.5).round(6)
+array([-0.064539, -1.163151])""",
+    "binom.pmf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.binom.pmf(np.array([0, 2]), 4, 0.5).round(6)
+array([0.0625, 0.375 ])""",
+    "binom.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.binom.sf(np.array([0, 2]), 4, 0.5).round(6)
+array([0.9375, 0.3125])""",
+    "cauchy.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.cauchy.cdf(np.array([0.0, 1.0])).round(6)
+array([0.5 , 0.75])""",
+    "cauchy.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.cauchy.logcdf(np.array([0.0, 1.0])).round(6)
+array([-0.693147, -0.287682])""",
+    "cauchy.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.cauchy.logpdf(np.array([0.0, 1.0])).round(6)
+array([-1.14473 , -1.837877])""",
+    "cauchy.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.cauchy.logsf(np.array([0.0, 1.0])).round(6)
+array([-0.693147, -1.386294])""",
+    "cauchy.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.cauchy.pdf(np.array([0.0, 1.0])).round(6)
+array([0.31831 , 0.159155])""",
+    "cauchy.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.cauchy.ppf(np.array([0.25, 0.5])).round(6)
+array([-1.,  0.])""",
+    "cauchy.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.cauchy.sf(np.array([0.0, 1.0])).round(6)
+array([0.5 , 0.25])""",
+    "chi2.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.chi2.cdf(np.array([0.5, 1.0]), 3.0).round(6)
+array([0.081109, 0.198748])""",
+    "chi2.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.chi2.logcdf(np.array([0.5, 1.0]), 3.0).round(6)
+array([-2.511966, -1.615717])""",
+    "chi2.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.chi2.logpdf(np.array([0.5, 1.0]), 3.0).round(6)
+array([-1.515512, -1.418939])""",
+    "chi2.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.chi2.logsf(np.array([0.5, 1.0]), 3.0).round(6)
+array([-0.084587, -0.22158 ])""",
+    "chi2.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.chi2.pdf(np.array([0.5, 1.0]), 3.0).round(6)
+array([0.219696, 0.241971])""",
+    "chi2.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.chi2.ppf(np.array([0.25, 0.5]), 3.0).round(6)
+array([1.212533, 2.365974])""",
+    "chi2.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.chi2.sf(np.array([0.5, 1.0]), 3.0).round(6)
+array([0.918891, 0.801252])""",
+    "dirichlet.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.dirichlet.logpdf(np.array([0.2, 0.3, 0.5]), np.array([1.0, 2.0, 3.0])).round(6)
+np.float64(1.504077)""",
+    "dirichlet.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.dirichlet.pdf(np.array([0.2, 0.3, 0.5]), np.array([1.0, 2.0, 3.0])).round(6)
+np.float64(4.5)""",
+    "expon.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.expon.cdf(np.array([0.5, 1.0])).round(6)
+array([0.393469, 0.632121])""",
+    "expon.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.expon.logcdf(np.array([0.5, 1.0])).round(6)
+array([-0.932752, -0.458675])""",
+    "expon.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.expon.logpdf(np.array([0.5, 1.0])).round(6)
+array([-0.5, -1. ])""",
+    "expon.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.expon.logsf(np.array([0.5, 1.0])).round(6)
+array([-0.5, -1. ])""",
+    "expon.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.expon.pdf(np.array([0.5, 1.0])).round(6)
+array([0.606531, 0.367879])""",
+    "expon.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.expon.ppf(np.array([0.25, 0.5])).round(6)
+array([0.287682, 0.693147])""",
+    "expon.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.expon.sf(np.array([0.5, 1.0])).round(6)
+array([0.606531, 0.367879])""",
+    "gamma.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.gamma.cdf(np.array([0.5, 1.0]), 2.0).round(6)
+array([0.090204, 0.264241])""",
+    "gamma.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.gamma.logcdf(np.array([0.5, 1.0]), 2.0).round(6)
+array([-2.405681, -1.330893])""",
+    "gamma.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.gamma.logpdf(np.array([0.5, 1.0]), 2.0).round(6)
+array([-1.193147, -1.      ])""",
+    "gamma.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.gamma.logsf(np.array([0.5, 1.0]), 2.0).round(6)
+array([-0.094535, -0.306853])""",
+    "gamma.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.gamma.pdf(np.array([0.5, 1.0]), 2.0).round(6)
+array([0.303265, 0.367879])""",
+    "gamma.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.gamma.ppf(np.array([0.25, 0.5]), 2.0).round(6)
+array([0.961279, 1.678347])""",
+    "gamma.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.gamma.sf(np.array([0.5, 1.0]), 2.0).round(6)
+array([0.909796, 0.735759])""",
+    "geom.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.geom.cdf(np.array([1, 2]), 0.5).round(6)
+array([0.5 , 0.75])""",
+    "geom.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.geom.logcdf(np.array([1, 2]), 0.5).round(6)
+array([-0.693147, -0.287682])""",
+    "geom.logpmf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.geom.logpmf(np.array([1, 2]), 0.5).round(6)
+array([-0.693147, -1.386294])""",
+    "geom.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.geom.logsf(np.array([1, 2]), 0.5).round(6)
+array([-0.693147, -1.386294])""",
+    "geom.pmf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.geom.pmf(np.array([1, 2]), 0.5).round(6)
+array([0.5 , 0.25])""",
+    "geom.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.geom.sf(np.array([1, 2]), 0.5).round(6)
+array([0.5 , 0.25])""",
+    "laplace.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.laplace.cdf(np.array([0.0, 1.0])).round(6)
+array([0.5    , 0.81606])""",
+    "laplace.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.laplace.logcdf(np.array([0.0, 1.0])).round(6)
+array([-0.693147, -0.203267])""",
+    "laplace.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.laplace.logpdf(np.array([0.0, 1.0])).round(6)
+array([-0.693147, -1.693147])""",
+    "laplace.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.laplace.logsf(np.array([0.0, 1.0])).round(6)
+array([-0.693147, -1.693147])""",
+    "laplace.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.laplace.pdf(np.array([0.0, 1.0])).round(6)
+array([0.5    , 0.18394])""",
+    "laplace.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.laplace.ppf(np.array([0.25, 0.5])).round(6)
+array([-0.693147,  0.      ])""",
+    "laplace.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.laplace.sf(np.array([0.0, 1.0])).round(6)
+array([0.5    , 0.18394])""",
+    "logistic.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.logistic.cdf(np.array([0.0, 1.0])).round(6)
+array([0.5     , 0.731059])""",
+    "logistic.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.logistic.logcdf(np.array([0.0, 1.0])).round(6)
+array([-0.693147, -0.313262])""",
+    "logistic.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.logistic.logpdf(np.array([0.0, 1.0])).round(6)
+array([-1.386294, -1.626523])""",
+    "logistic.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.logistic.logsf(np.array([0.0, 1.0])).round(6)
+array([-0.693147, -1.313262])""",
+    "logistic.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.logistic.pdf(np.array([0.0, 1.0])).round(6)
+array([0.25    , 0.196612])""",
+    "logistic.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.logistic.ppf(np.array([0.25, 0.5])).round(6)
+array([-1.098612,  0.      ])""",
+    "logistic.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.logistic.sf(np.array([0.0, 1.0])).round(6)
+array([0.5     , 0.268941])""",
+    "multivariate_normal.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.multivariate_normal.logpdf(np.array([[0.0, 0.0], [1.0, 1.0]]), np.zeros(2), np.eye(2)).round(6)
+array([-1.837877, -2.837877])""",
+    "multivariate_normal.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.multivariate_normal.pdf(np.array([[0.0, 0.0], [1.0, 1.0]]), np.zeros(2), np.eye(2)).round(6)
+array([0.159155, 0.05855 ])""",
+    "nbinom.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.nbinom.cdf(np.array([0, 2]), 3, 0.5).round(6)
+array([0.125, 0.5  ])""",
+    "nbinom.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.nbinom.logcdf(np.array([0, 2]), 3, 0.5).round(6)
+array([-2.079442, -0.693147])""",
+    "nbinom.logpmf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.nbinom.logpmf(np.array([0, 2]), 3, 0.5).round(6)
+array([-2.079442, -1.673976])""",
+    "nbinom.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.nbinom.logsf(np.array([0, 2]), 3, 0.5).round(6)
+array([-0.133531, -0.693147])""",
+    "nbinom.pmf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.nbinom.pmf(np.array([0, 2]), 3, 0.5).round(6)
+array([0.125 , 0.1875])""",
+    "nbinom.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.nbinom.sf(np.array([0, 2]), 3, 0.5).round(6)
+array([0.875, 0.5  ])""",
+    "norm.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.norm.cdf(np.array([0.0, 1.0])).round(6)
+array([0.5     , 0.841345])""",
+    "norm.isf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.norm.isf(np.array([0.25, 0.5])).round(6)
+array([0.67449, 0.     ])""",
+    "norm.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.norm.logcdf(np.array([0.0, 1.0])).round(6)
+array([-0.693147, -0.172754])""",
+    "norm.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.norm.logpdf(np.array([0.0, 1.0])).round(6)
+array([-0.918939, -1.418939])""",
+    "norm.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.norm.logsf(np.array([0.0, 1.0])).round(6)
+array([-0.693147, -1.841022])""",
+    "norm.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.norm.pdf(np.array([0.0, 1.0])).round(6)
+array([0.398942, 0.241971])""",
+    "norm.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.norm.ppf(np.array([0.25, 0.5])).round(6)
+array([-0.67449,  0.     ])""",
+    "norm.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.norm.sf(np.array([0.0, 1.0])).round(6)
+array([0.5     , 0.158655])""",
+    "pareto.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.pareto.cdf(np.array([1.5, 2.0]), 3.0).round(6)
+array([0.703704, 0.875   ])""",
+    "pareto.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.pareto.logcdf(np.array([1.5, 2.0]), 3.0).round(6)
+array([-0.351398, -0.133531])""",
+    "pareto.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.pareto.logpdf(np.array([1.5, 2.0]), 3.0).round(6)
+array([-0.523248, -1.673976])""",
+    "pareto.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.pareto.logsf(np.array([1.5, 2.0]), 3.0).round(6)
+array([-1.216395, -2.079442])""",
+    "pareto.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.pareto.pdf(np.array([1.5, 2.0]), 3.0).round(6)
+array([0.592593, 0.1875  ])""",
+    "pareto.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.pareto.ppf(np.array([0.25, 0.5]), 3.0).round(6)
+array([1.100642, 1.259921])""",
+    "pareto.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.pareto.sf(np.array([1.5, 2.0]), 3.0).round(6)
+array([0.296296, 0.125   ])""",
+    "poisson.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.poisson.cdf(np.array([0, 2]), 1.5).round(6)
+array([0.22313 , 0.808847])""",
+    "poisson.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.poisson.logcdf(np.array([0, 2]), 1.5).round(6)
+array([-1.5     , -0.212146])""",
+    "poisson.logpmf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.poisson.logpmf(np.array([0, 2]), 1.5).round(6)
+array([-1.5     , -1.382217])""",
+    "poisson.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.poisson.logsf(np.array([0, 2]), 1.5).round(6)
+array([-0.252482, -1.65468 ])""",
+    "poisson.pmf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.poisson.pmf(np.array([0, 2]), 1.5).round(6)
+array([0.22313 , 0.251021])""",
+    "poisson.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.poisson.sf(np.array([0, 2]), 1.5).round(6)
+array([0.77687 , 0.191153])""",
+    "t.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.t.cdf(np.array([0.0, 1.0]), 3.0).round(6)
+array([0.5     , 0.804499])""",
+    "t.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.t.logcdf(np.array([0.0, 1.0]), 3.0).round(6)
+array([-0.693147, -0.217536])""",
+    "t.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.t.logpdf(np.array([0.0, 1.0]), 3.0).round(6)
+array([-1.000889, -1.576253])""",
+    "t.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.t.logsf(np.array([0.0, 1.0]), 3.0).round(6)
+array([-0.693147, -1.632189])""",
+    "t.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.t.pdf(np.array([0.0, 1.0]), 3.0).round(6)
+array([0.367553, 0.206748])""",
+    "t.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.t.ppf(np.array([0.25, 0.5]), 3.0).round(6)
+array([-0.764892,  0.      ])""",
+    "t.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.t.sf(np.array([0.0, 1.0]), 3.0).round(6)
+array([0.5     , 0.195501])""",
+    "truncnorm.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.truncnorm.cdf(np.array([0.0, 0.5]), -1.0, 1.0).round(6)
+array([0.5     , 0.780453])""",
+    "truncnorm.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.truncnorm.logcdf(np.array([0.0, 0.5]), -1.0, 1.0).round(6)
+array([-0.693147, -0.24788 ])""",
+    "truncnorm.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.truncnorm.logpdf(np.array([0.0, 0.5]), -1.0, 1.0).round(6)
+array([-0.537223, -0.662223])""",
+    "truncnorm.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.truncnorm.logsf(np.array([0.0, 0.5]), -1.0, 1.0).round(6)
+array([-0.693147, -1.51619 ])""",
+    "truncnorm.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.truncnorm.pdf(np.array([0.0, 0.5]), -1.0, 1.0).round(6)
+array([0.584369, 0.515703])""",
+    "truncnorm.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.truncnorm.ppf(np.array([0.25, 0.5]), -1.0, 1.0).round(6)
+array([-0.441771,  0.      ])""",
+    "truncnorm.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.truncnorm.sf(np.array([0.0, 0.5]), -1.0, 1.0).round(6)
+array([0.5     , 0.219547])""",
+    "uniform.cdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.uniform.cdf(np.array([0.25, 2.0])).round(6)
+array([0.25, 1.  ])""",
+    "uniform.logcdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.uniform.logcdf(np.array([0.25, 2.0])).round(6)
+array([-1.386294,  0.      ])""",
+    "uniform.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.uniform.logpdf(np.array([0.25, 2.0])).round(6)
+array([ -0., -inf])""",
+    "uniform.logsf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.uniform.logsf(np.array([0.25, 0.5])).round(6)
+array([-0.287682, -0.693147])""",
+    "uniform.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.uniform.pdf(np.array([0.25, 2.0])).round(6)
+array([1., 0.])""",
+    "uniform.ppf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.uniform.ppf(np.array([0.25, 0.5])).round(6)
+array([0.25, 0.5 ])""",
+    "uniform.sf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.uniform.sf(np.array([0.25, 2.0])).round(6)
+array([0.75, 0.  ])""",
+    "vonmises.logpdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.vonmises.logpdf(np.array([0.0, 1.0]), 1.0).round(6)
+array([-1.073791, -1.533489])""",
+    "vonmises.pdf": """>>> import numpy as np
+>>> from fungrad.scipy import stats as st
+>>> st.vonmises.pdf(np.array([0.0, 1.0]), 1.0).round(6)
+array([0.34171 , 0.215781])""",
+}
+_add_examples(_EXAMPLES, lambda name: getattr(globals()[name.split(".")[0]], name.split(".")[1]))
+
 
 __all__ = [
     "bernoulli", "beta", "binom", "cauchy", "chi2", "dirichlet", "expon", "gamma", "geom", "laplace",
