@@ -57,7 +57,7 @@ _EXAMPLES = {
     "trapezoid": """>>> import numpy as np
 >>> from fungrad.scipy import integrate
 >>> integrate.trapezoid(np.array([1.0, 2.0, 3.0]))
-np.float64(4.0)""",
+array(4.)""",
 }
 _add_examples(_EXAMPLES, globals().__getitem__)
 
