@@ -58,11 +58,14 @@ class LRUCache:
         try:
             v = d[key]
         except KeyError:
-            self.misses += 1
-            v = make()
-            self[key] = v
+            pass
+        else:
+            d.move_to_end(key)
             return v
-        d.move_to_end(key)
+        # made outside the handler: an error `make` raises is not chained to the KeyError
+        self.misses += 1
+        v = make()
+        self[key] = v
         return v
 
 

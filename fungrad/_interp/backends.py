@@ -169,7 +169,9 @@ def _jax_constant(value):
 
 JAX = register_backend(Backend(
     "jax", "jnp", _module("jax.numpy", _JAX_HINT), special=_module("jax.scipy.special", _JAX_HINT),
-    extra={"lax": _module("jax.lax", _JAX_HINT)}, finish=_jax_finish, constant=_jax_constant))
+    extra={"lax": _module("jax.lax", _JAX_HINT), "jsl": _module("jax.scipy.linalg", _JAX_HINT),
+           "jxr": _module("jax.extend.random", _JAX_HINT)},
+    finish=_jax_finish, constant=_jax_constant))
 
 
 # ---- cupy: the numpy source over CuPy arrays
@@ -210,8 +212,26 @@ def _dask_finish(fn, jaxpr, options):
     return run
 
 
+class _Ufuncs:
+    """The numpy ufuncs of a module (scipy.special's, for dask: a dask array passed to a numpy
+    ufunc gives a dask array, elementwise per block; other functions would compute eagerly)."""
+
+    def __init__(self, module):
+        self._module = module
+
+    def __getattr__(self, name):
+        fn = getattr(self._module, name)
+        if not isinstance(fn, np.ufunc):
+            raise AttributeError(f"{self._module.__name__}.{name} is not a numpy ufunc")
+        return fn
+
+
+def _dask_special():
+    return _Ufuncs(importlib.import_module("scipy.special"))
+
+
 DASK = register_backend(Backend(
-    "dask", "da", _module("dask.array", _DASK_HINT), finish=_dask_finish,
+    "dask", "da", _module("dask.array", _DASK_HINT), finish=_dask_finish, special=_dask_special,
     names={"conjugate": "conj", "bitwise_count": None, "gcd": None, "lcm": None}))
 
 

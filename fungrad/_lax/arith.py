@@ -168,7 +168,18 @@ def _select_transpose(ct, pred, a, b):
 
 select_p = naryop("select", np.where, 3, dtype_from=1, jvp=_select_jvp,
                   transpose=_select_transpose,
-                  emit=Emit("{xp}.where({0}, {1}, {2})", fresh=True, on=("numpy_api", "array_api")))
+                  emit=(Emit("{xp}.where({0}, {1}, {2})", fresh=True, on=("numpy_api",)),
+                        Emit(lambda ctx, eqn, a: _where_array_api(eqn, a), fresh=True,
+                             on=("array_api",))))
+
+
+def _where_array_api(eqn, a):
+    """The array API's where takes at most one Python scalar branch: the other as an array."""
+    from fungrad._core.ir import Literal
+    x, y = a[1], a[2]
+    if type(eqn.invars[1]) is Literal and type(eqn.invars[2]) is Literal:
+        x = f"xp.asarray({x}, dtype=xp.{eqn.outvars[0].aval.dtype.name})"
+    return f"xp.where({a[0]}, {x}, {y})"
 
 
 select = select_p.bind
@@ -230,7 +241,7 @@ def convert_element_type(x, dtype):
 
 # ---- stop_gradient: identity whose tangent is zero at every level
 stop_gradient_p = unop(
-    "stop_gradient", lambda x: x, emit=Emit("{0}"),
+    "stop_gradient", lambda x: x, emit=Emit("{0}", on=("numpy_api", "array_api")),
     jvp=lambda primals, tangents: (
         stop_gradient_p.bind(primals[0]), Zero(get_aval(primals[0]).to_tangent_aval())))
 

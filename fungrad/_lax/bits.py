@@ -20,7 +20,7 @@ import numpy as np
 
 from fungrad._core.aval import shaped
 from fungrad._core.errors import DtypeError, ShapeError
-from fungrad._core.primitive import INEXACT, NOT_LINEAR, CallImpl, Primitive, register
+from fungrad._core.primitive import INEXACT, NOT_LINEAR, CallImpl, Emit, Primitive, register
 from fungrad._core.trace import get_aval
 from fungrad._lax._families import unop
 from fungrad._lax._jvp_rules import jvp_zero
@@ -66,7 +66,9 @@ def _bitcast_batch(size, vals, dims, *, new_dtype):
 
 bitcast_convert_type_p = Primitive("bitcast_convert_type")
 register(bitcast_convert_type_p, impl=_bitcast_impl, abstract_eval=_bitcast_abstract,
-         jvp=jvp_zero, transpose=NOT_LINEAR, batch=_bitcast_batch, emit=CallImpl(fresh=True))
+         jvp=jvp_zero, transpose=NOT_LINEAR, batch=_bitcast_batch,
+         emit=(CallImpl(fresh=True),
+               Emit("lax.bitcast_convert_type({0}, {new_dtype})", fresh=True, on=("jax",))))
 
 
 def bitcast_convert_type(operand: ArrayLike, new_dtype: DTypeLike) -> Array:
@@ -120,7 +122,10 @@ def _reduce_precision_impl(x, *, exponent_bits, mantissa_bits):
 
 
 reduce_precision_p = unop(
-    "reduce_precision", _reduce_precision_impl, emit=CallImpl(fresh=True), dtypes=INEXACT,
+    "reduce_precision", _reduce_precision_impl, dtypes=INEXACT,
+    emit=(CallImpl(fresh=True),
+          Emit("lax.reduce_precision({0}, exponent_bits={exponent_bits}, "
+               "mantissa_bits={mantissa_bits})", fresh=True, on=("jax",))),
     jvp=jvp_linear,  # as JAX: the tangent is rounded the same way
     transpose=lambda ct, x, **p: [reduce_precision_p.bind(ct, **p)])
 

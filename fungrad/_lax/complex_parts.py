@@ -40,13 +40,19 @@ def _unary(name, impl, emit, transpose, out_dtype):
                     dtypes=INEXACT)
 
 
+def _part_array_api(name, of_real):
+    """The array API's real/imag take complex arrays only: `of_real` for a real operand."""
+    return Emit(lambda ctx, eqn, a: (f"xp.{name}({a[0]})" if eqn.invars[0].aval.dtype.kind == "c"
+                                     else of_real.format(a[0])), on=("array_api",))
+
+
 real_p = _unary("real", _real_impl, (Emit("np.array(np.real({0}))", fresh=True, on=("numpy",)),
-                                    Emit("{xp}.real({0})")),
+                                    Emit("{xp}.real({0})"), _part_array_api("real", "{0}")),
                 lambda ct, x: [complex_(ct, np.zeros((), get_aval(ct).dtype))
                                if x.aval.dtype.kind == "c" else ct], real_dtype)
 imag_p = _unary("imag", _imag_impl, (
     Emit(lambda ctx, eqn, a: f"{ctx.glob(_imag_impl, 'imag')}({a[0]})", fresh=True, on=("numpy",)),
-    Emit("{xp}.imag({0})")),
+    Emit("{xp}.imag({0})"), _part_array_api("imag", "xp.zeros_like({0})")),
                 lambda ct, x: [complex_(np.zeros((), get_aval(ct).dtype), neg_real(ct))],
                 real_dtype)
 conj_p = _unary("conj", np.conjugate, Ufunc(np.conjugate),

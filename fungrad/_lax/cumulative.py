@@ -24,6 +24,7 @@ from fungrad._core.errors import ShapeError
 from fungrad._core.primitive import NOT_LINEAR, CallImpl, Emit, Primitive, RuleFactory, register
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
+from fungrad._lax import _backend_emit as be
 from fungrad._lax._along_axis import iota_along, take_along_axis
 from fungrad._lax.arith import convert_element_type, div, mul, select
 from fungrad._lax.math import eq
@@ -70,7 +71,10 @@ def _cumulative(name, fn, jvp, transpose=NOT_LINEAR):
     rules = (CallImpl(), Emit(f"lax.{name}({{0}}, axis={{axis}}, reverse={{reverse}})",
                               fresh=True, on=("jax",)))
     if name in ("cumsum", "cumprod"):
-        rules += (_xp_emit(name),)
+        rules += (_xp_emit(name), be.cumulative_array_api(
+            {"cumsum": "cumulative_sum", "cumprod": "cumulative_prod"}[name]))
+    else:  # numpy has no cummax: the impl on each block, the axis in one chunk
+        rules += (be.dask_along_axis(),)
     return register(prim, impl=_accumulate(fn), abstract_eval=_abstract(name), jvp=jvp,
                     transpose=transpose, batch=RuleFactory(_batch), emit=rules)
 

@@ -17,7 +17,8 @@ import numpy as np
 
 from fungrad._core.aval import shaped
 from fungrad._core.errors import DtypeError, ShapeError
-from fungrad._core.primitive import INEXACT, CallImpl, Primitive, register
+from fungrad._core.primitive import INEXACT, CallImpl, Emit, Primitive, register
+from fungrad._lax import _backend_emit as be
 from fungrad._lax.complex_parts import complex_dtype, real_dtype
 from fungrad._lax.shape import jvp_linear, moveaxis
 from fungrad._lax._args import shape
@@ -90,9 +91,17 @@ def _fft_batch(size, vals, dims, **params):
     return fft_p.bind(moveaxis(vals[0], dims[0], 0), **params), 0
 
 
+def _fft_core(eqn):
+    return (len(eqn.params["fft_lengths"]),)
+
+
 fft_p = Primitive("fft")
 register(fft_p, impl=_fft_impl, abstract_eval=_fft_abstract, jvp=jvp_linear,
-         transpose=_fft_transpose, batch=_fft_batch, emit=CallImpl(fresh=True), dtypes=INEXACT)
+         transpose=_fft_transpose, batch=_fft_batch,
+         emit=(CallImpl(fresh=True),
+               Emit("lax.fft({0}, {fft_type}, {fft_lengths})", fresh=True, on=("jax",)),
+               Emit(be.fft_emit, fresh=True, on=("cupy", "array_api")), be.dask_blockwise(_fft_core)),
+         dtypes=INEXACT)
 
 
 # The transposes of RFFT and IRFFT are linear maps of their own (each the other's transpose).
@@ -133,14 +142,18 @@ register(_rfft_transpose_p, impl=_rfft_t_impl, abstract_eval=_rfft_t_abstract, j
                                                              fft_lengths=fft_lengths)],
          batch=lambda size, vals, dims, **p: (_rfft_transpose_p.bind(
              moveaxis(vals[0], dims[0], 0), **p), 0),
-         emit=CallImpl(fresh=True), dtypes=INEXACT)
+         emit=(CallImpl(fresh=True),
+               be.xp_call(be.rfft_transpose, on=("jax", "cupy", "array_api")), be.dask_blockwise(_fft_core)),
+         dtypes=INEXACT)
 register(_irfft_transpose_p, impl=_irfft_t_impl, abstract_eval=_irfft_t_abstract,
          jvp=jvp_linear,
          transpose=lambda ct, x, *, fft_lengths: [fft_p.bind(ct, fft_type=IRFFT,
                                                              fft_lengths=fft_lengths)],
          batch=lambda size, vals, dims, **p: (_irfft_transpose_p.bind(
              moveaxis(vals[0], dims[0], 0), **p), 0),
-         emit=CallImpl(fresh=True), dtypes=INEXACT)
+         emit=(CallImpl(fresh=True),
+               be.xp_call(be.irfft_transpose, on=("jax", "cupy", "array_api")), be.dask_blockwise(_fft_core)),
+         dtypes=INEXACT)
 rfft_transpose_p, irfft_transpose_p = _rfft_transpose_p, _irfft_transpose_p
 
 

@@ -133,6 +133,30 @@ def _getitem_emit_dask(ctx, eqn, a):
     return _getitem_emit(ctx, eqn, a)
 
 
+def _getitem_emit_array_api(ctx, eqn, a):
+    """The array API's indexing: basic indices (a trailing `...` where axes are left out, which
+    the standard does not fill in), integer arrays only with an integer or array on every axis,
+    or one 1-D index array on one axis as `xp.take`."""
+    spec = eqn.params["spec"]
+    ndim = eqn.invars[0].aval.ndim
+    used = sum(1 for s in spec if s is not None)
+    if not _has_arrays(spec):
+        text = _index_text(spec, a[1:])
+        return f"{a[0]}[{text}{' ...,' if used < ndim else ''}]"
+    if used == ndim and all(s == "array" or type(s) is int for s in spec):
+        return _getitem_emit(ctx, eqn, a)
+    arrays = [v.aval for v in eqn.invars[1:]]
+    k = spec.index("array")
+    if (len(arrays) == 1 and arrays[0].ndim == 1
+            and all(s == FULL for i, s in enumerate(spec) if i != k)):
+        return f"xp.take({a[0]}, {a[1]}, axis={k})"
+    raise MissingRuleError(
+        f"primitive 'getitem' has no code emission rule for backend 'array_api' with the index "
+        f"{spec} of {eqn.invars[0].aval.str_short()}: the array API indexes with integer arrays "
+        "only where every axis gets an integer or an array (or one 1-D array on one axis, "
+        "`take`). Fix: index in steps, or use backend='numpy' or 'jax'.")
+
+
 def _index_text(spec, names):
     """Source of the index tuple of `spec` (`i, 1:3, None,`) with index arrays by name."""
     it = iter(names)
@@ -150,8 +174,8 @@ def _index_text(spec, names):
 register(getitem_p, impl=lambda x, *idx, spec: x[_index_tuple(spec, idx)],
          abstract_eval=_getitem_abstract, jvp=_getitem_jvp, transpose=_getitem_transpose,
          batch=_getitem_batch,
-         emit=(Emit(_getitem_emit, on=("numpy_api", "array_api")),
-               Emit(_getitem_emit_dask, on=("dask",))))
+         emit=(Emit(_getitem_emit, on=("numpy_api",)), Emit(_getitem_emit_dask, on=("dask",)),
+               Emit(_getitem_emit_array_api, on=("array_api",))))
 
 
 def getitem(x, spec, arrays=()):

@@ -32,7 +32,9 @@ import scipy.linalg as _sla
 from fungrad._core.aval import shaped
 from fungrad._core.errors import ShapeError
 from fungrad._core.linear_arg import is_linear
-from fungrad._core.primitive import INEXACT, NOT_LINEAR, CallImpl, Primitive, register
+from fungrad._core.primitive import INEXACT, NOT_LINEAR, CallImpl, Emit, Primitive, register
+from fungrad._lax import _backend_emit as be
+from fungrad._lax._backend_emit import MATRICES, dask_blockwise, xp_call
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
 from fungrad._lax.arith import add, div, mul, neg, sub
@@ -195,7 +197,10 @@ def _cholesky_jvp(primals, tangents):
 register(cholesky_p, impl=_cholesky_impl,
          abstract_eval=lambda a: (_square_check("cholesky", a), shaped(a.shape, a.dtype))[1],
          jvp=_cholesky_jvp, transpose=NOT_LINEAR, batch=_batch_rule(cholesky_p),
-         emit=CallImpl(fresh=True), dtypes=INEXACT)
+         emit=(CallImpl(fresh=True),
+               Emit("lax.linalg.cholesky({0}, symmetrize_input=False)", fresh=True, on=("jax",)),
+               xp_call(be.cholesky, on=("cupy", "array_api")), dask_blockwise(MATRICES)),
+               dtypes=INEXACT)
 
 
 def cholesky(a):
@@ -279,7 +284,12 @@ def _triangular_solve_transpose(ct, a, b, *, left_side, lower, transpose_a, unit
 register(triangular_solve_p, impl=_triangular_solve_impl,
          abstract_eval=_triangular_solve_abstract, jvp=_triangular_solve_jvp,
          transpose=_triangular_solve_transpose, batch=_batch_rule(triangular_solve_p),
-         emit=CallImpl(fresh=True), dtypes=INEXACT)
+         emit=(CallImpl(fresh=True),
+               Emit("lax.linalg.triangular_solve({0}, {1}, left_side={left_side}, lower={lower}, "
+                    "transpose_a={transpose_a}, unit_diagonal={unit_diagonal})", fresh=True,
+                    on=("jax",)),
+               xp_call(be.triangular_solve, on=("cupy", "array_api")), dask_blockwise(MATRICES)),
+               dtypes=INEXACT)
 
 
 def triangular_solve(a, b, *, left_side=True, lower=True, transpose_a=False,
@@ -314,7 +324,10 @@ def _solve_jvp(primals, tangents):
 register(solve_p, impl=lambda a, b: np.linalg.solve(a, b), abstract_eval=_solve_abstract,
          jvp=_solve_jvp,
          transpose=lambda ct, a, b: [None, solve_p.bind(mT(a), ct)],
-         batch=_batch_rule(solve_p), emit=CallImpl(fresh=True), dtypes=INEXACT)
+         batch=_batch_rule(solve_p), emit=(CallImpl(fresh=True),
+              Emit("{xp}.linalg.solve({0}, {1})", fresh=True, on=("jax", "cupy", "array_api")),
+              dask_blockwise(MATRICES)),
+              dtypes=INEXACT)
 
 
 def solve(a, b):
@@ -359,7 +372,10 @@ def _slogdet_jvp(primals, tangents):
 
 
 register(slogdet_p, impl=_slogdet_impl, abstract_eval=_slogdet_abstract, jvp=_slogdet_jvp,
-         transpose=NOT_LINEAR, batch=_batch_rule(slogdet_p), emit=CallImpl(), dtypes=INEXACT)
+         transpose=NOT_LINEAR, batch=_batch_rule(slogdet_p), emit=(CallImpl(),
+              Emit("tuple({xp}.linalg.slogdet({0}))", fresh=True, on=("jax", "cupy", "array_api")),
+              dask_blockwise(MATRICES)),
+              dtypes=INEXACT)
 
 
 def slogdet(a):
@@ -398,7 +414,9 @@ def _adjugate_jvp(primals, tangents):
 register(adjugate_p, impl=lambda a: _stacked(_adjugate_2d, np.asarray(a)),
          abstract_eval=lambda a: (_square_check("adjugate", a), shaped(a.shape, a.dtype))[1],
          jvp=_adjugate_jvp, transpose=NOT_LINEAR, batch=_batch_rule(adjugate_p),
-         emit=CallImpl(fresh=True), dtypes=INEXACT)
+         emit=(CallImpl(fresh=True), xp_call(be.adjugate, on=("jax", "cupy", "array_api")),
+               dask_blockwise(MATRICES)),
+               dtypes=INEXACT)
 
 
 def adjugate(a):
@@ -421,7 +439,9 @@ def _det_jvp(primals, tangents):
 
 register(det_p, impl=lambda a: np.asarray(np.linalg.det(a)),
          abstract_eval=lambda a: (_square_check("det", a), shaped(a.shape[:-2], a.dtype))[1],
-         jvp=_det_jvp, transpose=NOT_LINEAR, batch=_batch_rule(det_p), emit=CallImpl(),
+         jvp=_det_jvp, transpose=NOT_LINEAR, batch=_batch_rule(det_p), emit=(CallImpl(),
+              Emit("{xp}.linalg.det({0})", fresh=True, on=("jax", "cupy", "array_api")),
+              dask_blockwise(MATRICES)),
          dtypes=INEXACT)
 
 
@@ -462,7 +482,15 @@ def _eigh_jvp(primals, tangents, *, lower):
 
 
 register(eigh_p, impl=_eigh_impl, abstract_eval=_eigh_abstract, jvp=_eigh_jvp,
-         transpose=NOT_LINEAR, batch=_batch_rule(eigh_p), emit=CallImpl(), dtypes=INEXACT)
+         transpose=NOT_LINEAR, batch=_batch_rule(eigh_p), emit=(CallImpl(),
+              Emit(lambda ctx, eqn, a: (f"tuple(jnp.linalg.eigh({a[0]}, UPLO="
+                                        f"'{'L' if eqn.params['lower'] else 'U'}', "
+                                        "symmetrize_input=False))"), fresh=True, on=("jax",)),
+              Emit(lambda ctx, eqn, a: (f"tuple(cp.linalg.eigh({a[0]}, UPLO="
+                                        f"'{'L' if eqn.params['lower'] else 'U'}'))"),
+                   fresh=True, on=("cupy",)),
+              Emit(be.eigh_array_api, fresh=True, on=("array_api",)), dask_blockwise(MATRICES)),
+              dtypes=INEXACT)
 
 
 def eigh(a, lower=True):
@@ -542,7 +570,10 @@ def _svd_jvp(primals, tangents, *, full_matrices, compute_uv):
 
 
 register(svd_p, impl=_svd_impl, abstract_eval=_svd_abstract, jvp=_svd_jvp,
-         transpose=NOT_LINEAR, batch=_batch_rule(svd_p), emit=CallImpl(), dtypes=INEXACT)
+         transpose=NOT_LINEAR, batch=_batch_rule(svd_p),
+         emit=(CallImpl(), xp_call(be.svd, on=("jax", "cupy", "array_api")),
+              dask_blockwise(MATRICES)),
+              dtypes=INEXACT)
 
 
 def svd(a, full_matrices=False, compute_uv=True):
@@ -593,7 +624,12 @@ def _qr_jvp(primals, tangents, *, full_matrices):
 
 
 register(qr_p, impl=_qr_impl, abstract_eval=_qr_abstract, jvp=_qr_jvp, transpose=NOT_LINEAR,
-         batch=_batch_rule(qr_p), emit=CallImpl(), dtypes=INEXACT)
+         batch=_batch_rule(qr_p), emit=(CallImpl(),
+              Emit(lambda ctx, eqn, a: (f"tuple({ctx.xp}.linalg.qr({a[0]}, mode="
+                                        f"'{'complete' if eqn.params['full_matrices'] else 'reduced'}'))"),
+                   fresh=True, on=("jax", "cupy", "array_api")),
+              dask_blockwise(MATRICES)),
+              dtypes=INEXACT)
 
 
 def qr(a, full_matrices=False):
@@ -632,7 +668,11 @@ def _lu_jvp(primals, tangents):
 
 
 register(lu_p, impl=_lu_impl, abstract_eval=_lu_abstract, jvp=_lu_jvp, transpose=NOT_LINEAR,
-         batch=_batch_rule(lu_p), emit=CallImpl(), dtypes=INEXACT)
+         batch=_batch_rule(lu_p), emit=(CallImpl(),
+              Emit("tuple(jnp.vectorize(jsl.lu, signature='(n,n)->(n,n),(n,n),(n,n)')({0}))",
+                   fresh=True, on=("jax",)),
+              dask_blockwise(MATRICES)),
+              dtypes=INEXACT)
 
 
 def lu(a):
@@ -679,7 +719,9 @@ def _eig_jvp(primals, tangents):
 
 
 register(eig_p, impl=_eig_impl, abstract_eval=_eig_abstract, jvp=_eig_jvp, transpose=NOT_LINEAR,
-         batch=_batch_rule(eig_p), emit=CallImpl(), dtypes=INEXACT)
+         batch=_batch_rule(eig_p),
+         emit=(CallImpl(), xp_call(be.eig, on=("jax", "array_api")), dask_blockwise(MATRICES)),
+         dtypes=INEXACT)
 
 
 def eig(a):
@@ -734,14 +776,19 @@ register(lu_pivots_p, impl=_int_impl(_pivots_2d, np.int32),
          jvp=lambda primals, tangents: (lu_pivots_p.bind(primals[0]),
                                         Zero(shaped(get_aval(primals[0]).shape[:-1],
                                                     np.dtype(np.int32)).to_tangent_aval())),
-         transpose=NOT_LINEAR, batch=_int_batch(lu_pivots_p), emit=CallImpl(fresh=True))
+         transpose=NOT_LINEAR, batch=_int_batch(lu_pivots_p),
+         emit=(CallImpl(fresh=True), dask_blockwise(MATRICES)))
 pivots_to_permutation_p = Primitive("pivots_to_permutation")
 register(pivots_to_permutation_p, impl=_int_impl(_perm_from_pivots, np.int32),
          abstract_eval=lambda piv: shaped(piv.shape, np.dtype(np.int32)),
          jvp=lambda primals, tangents: (pivots_to_permutation_p.bind(primals[0]),
                                         Zero(get_aval(primals[0]).to_tangent_aval())),
          transpose=NOT_LINEAR, batch=_int_batch(pivots_to_permutation_p),
-         emit=CallImpl(fresh=True))
+         emit=(CallImpl(fresh=True),
+               Emit(lambda ctx, eqn, a: (f"lax.linalg.lu_pivots_to_permutation({a[0]}, "
+                                         f"{eqn.invars[0].aval.shape[-1]}).astype('int32')"),
+                    fresh=True, on=("jax",)),
+               dask_blockwise(lambda eqn: (1,))))
 
 
 def lu_pivots(p):
@@ -769,7 +816,9 @@ def _expm_jvp(primals, tangents):
 register(expm_p, impl=lambda a: np.asarray(_sla.expm(a)),
          abstract_eval=lambda a: (_square_check("expm", a), shaped(a.shape, a.dtype))[1],
          jvp=_expm_jvp, transpose=NOT_LINEAR, batch=_batch_rule(expm_p),
-         emit=CallImpl(fresh=True), dtypes=INEXACT)
+         emit=(CallImpl(fresh=True), Emit("jsl.expm({0})", fresh=True, on=("jax",)),
+               dask_blockwise(MATRICES)),
+               dtypes=INEXACT)
 
 
 def _frechet_impl(a, e):
@@ -816,7 +865,10 @@ def _frechet_abstract(a, e):
 
 register(expm_frechet_p, impl=_frechet_impl, abstract_eval=_frechet_abstract, jvp=_frechet_jvp,
          transpose=lambda ct, a, e: [None, expm_frechet_p.bind(mT(a), ct)],  # L(A,.)^T = L(A^T,.)
-         batch=_batch_rule(expm_frechet_p), emit=CallImpl(fresh=True), dtypes=INEXACT)
+         batch=_batch_rule(expm_frechet_p), emit=(CallImpl(fresh=True),
+               Emit("jsl.expm_frechet({0}, {1}, compute_expm=False)", fresh=True, on=("jax",)),
+               dask_blockwise(MATRICES)),
+               dtypes=INEXACT)
 
 
 def expm(a):
@@ -850,7 +902,11 @@ register(sylvester_p,
                                         shaped(q.shape, q.dtype))[2],
          jvp=_sylvester_jvp,
          transpose=lambda ct, a, b, q: [None, None, sylvester_p.bind(mT(a), mT(b), ct)],
-         batch=_batch_rule(sylvester_p), emit=CallImpl(fresh=True), dtypes=INEXACT)
+         batch=_batch_rule(sylvester_p), emit=(CallImpl(fresh=True),
+               Emit("jnp.vectorize(jsl.solve_sylvester, signature='(n,n),(m,m),(n,m)->(n,m)')"
+                    "({0}, {1}, {2})", fresh=True, on=("jax",)),
+               dask_blockwise(MATRICES)),
+               dtypes=INEXACT)
 
 
 def solve_sylvester(a, b, q):
@@ -884,7 +940,9 @@ def _sqrtm_impl(a):
 register(sqrtm_p, impl=_sqrtm_impl,
          abstract_eval=lambda a: (_square_check("sqrtm", a), shaped(a.shape, a.dtype))[1],
          jvp=_sqrtm_jvp, transpose=NOT_LINEAR, batch=_batch_rule(sqrtm_p),
-         emit=CallImpl(fresh=True), dtypes=INEXACT)
+         emit=(CallImpl(fresh=True), xp_call(be.sqrtm_jax, on=("jax",)),
+               dask_blockwise(MATRICES)),
+               dtypes=INEXACT)
 
 
 def sqrtm(a):
@@ -956,11 +1014,14 @@ def _logm_frechet_jvp(primals, tangents):
 register(logm_p, impl=_logm_impl,
          abstract_eval=lambda a: (_square_check("logm", a), shaped(a.shape, a.dtype))[1],
          jvp=_logm_jvp, transpose=NOT_LINEAR, batch=_batch_rule(logm_p),
-         emit=CallImpl(fresh=True), dtypes=INEXACT)
+         emit=(CallImpl(fresh=True), dask_blockwise(MATRICES)),
+         dtypes=INEXACT)
 register(logm_frechet_p, impl=_logm_frechet_impl, abstract_eval=_frechet_abstract,
          jvp=_logm_frechet_jvp,
          transpose=lambda ct, a, e: [None, logm_frechet_p.bind(mT(a), ct)],
-         batch=_batch_rule(logm_frechet_p), emit=CallImpl(fresh=True), dtypes=INEXACT)
+         batch=_batch_rule(logm_frechet_p),
+         emit=(CallImpl(fresh=True), dask_blockwise(MATRICES)),
+         dtypes=INEXACT)
 
 
 def logm(a):

@@ -85,7 +85,8 @@ def _logistic_impl(x):
 
 logistic_p = unop("logistic", _logistic_impl,
                   emit=(CallImpl(), Emit("lax.logistic({0})", fresh=True, on=("jax",)),
-                        Emit("(1 / (1 + {xp}.exp(-{0})))", fresh=True)),
+                        Emit("(1 / (1 + {xp}.exp(-{0})))", fresh=True,
+                             on=("numpy_api", "array_api"))),
                   dtypes=INEXACT,
                   jvp=defjvp(lambda t, ans, x: mul(t, mul(ans, sub(_const(1, ans), ans)))))
 

@@ -10,7 +10,7 @@ from fungrad._core.primitive import Emit
 from fungrad._lax._families import unop
 from fungrad._lax.shape import jvp_linear
 
-name_p = unop("name", lambda x, *, name: x, emit=Emit("{0}"), jvp=jvp_linear,
+name_p = unop("name", lambda x, *, name: x, emit=Emit("{0}", on=("numpy_api", "array_api")), jvp=jvp_linear,
               transpose=lambda ct, x, *, name: [name_p.bind(ct, name=name)])
 
 

@@ -18,7 +18,7 @@ import scipy.special
 
 from fungrad._core.aval import shaped
 from fungrad._core.errors import DtypeError
-from fungrad._core.primitive import INEXACT, NOT_LINEAR, CallImpl, Primitive, register
+from fungrad._core.primitive import INEXACT, NOT_LINEAR, CallImpl, Emit, Primitive, register
 from fungrad._core.trace import get_aval
 from fungrad._lax._families import broadcast_shapes, naryop
 from fungrad._lax._jvp_rules import defjvp, jvp_zero
@@ -74,7 +74,10 @@ def _threefry2x32_batch(size, vals, dims):
 threefry2x32_p = register(
     Primitive("threefry2x32", multiple_results=True),
     impl=_threefry2x32_impl, abstract_eval=_threefry2x32_abstract, jvp=jvp_zero,
-    transpose=NOT_LINEAR, batch=_threefry2x32_batch, emit=CallImpl(fresh=True))
+    transpose=NOT_LINEAR, batch=_threefry2x32_batch,
+    emit=(CallImpl(fresh=True),  # JAX's own primitive, on operands broadcast together
+          Emit("tuple(jxr.threefry2x32_p.bind(*jnp.broadcast_arrays({0}, {1}, {2}, {3})))",
+               fresh=True, on=("jax",))))
 
 
 def threefry2x32(k0, k1, x0, x1):
@@ -156,7 +159,12 @@ def _random_gamma_grad_fd(t, ans, a, x, *, log_space, wrt):
 
 
 random_gamma_grad_p = naryop(
-    "random_gamma_grad", _random_gamma_grad_impl, 2, emit=CallImpl(fresh=True), dtypes=INEXACT,
+    "random_gamma_grad", _random_gamma_grad_impl, 2, dtypes=INEXACT,
+    emit=(CallImpl(fresh=True),  # log_space: x holds log x, d log x / d a = (d x / d a) / x
+          Emit(lambda ctx, eqn, a: (
+              f"(lax.random_gamma_grad({a[0]}, jnp.exp({a[1]})) / jnp.exp({a[1]}))"
+              if eqn.params["log_space"] else f"lax.random_gamma_grad({a[0]}, {a[1]})"),
+               fresh=True, on=("jax",))),
     jvp=defjvp(lambda t, ans, a, x, *, log_space: _random_gamma_grad_fd(
                    t, ans, a, x, log_space=log_space, wrt=0),
                lambda t, ans, a, x, *, log_space: _random_gamma_grad_fd(

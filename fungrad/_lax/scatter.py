@@ -23,12 +23,12 @@ import numpy as np
 from fungrad._core.aval import shaped
 from fungrad._core.errors import ShapeError
 from fungrad._core.linear_arg import is_linear
-from fungrad._core.primitive import NOT_LINEAR, CallImpl, Primitive, RuleFactory, register
+from fungrad._core.primitive import NOT_LINEAR, CallImpl, Emit, Primitive, RuleFactory, register
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
 from fungrad._lax.arith import add, convert_element_type, div, instantiate, mul, select
 from fungrad._lax.indexing import (
-    FULL, _batched_index, _batched_updates, _getitem_abstract, _has_arrays, _index_tuple,
+    FULL, _batched_index, _batched_updates, _getitem_abstract, _has_arrays, _index_text, _index_tuple,
     getitem_p, scatter_add_p)
 from fungrad._lax.math import eq
 from fungrad._lax.shape import broadcast_batch, moveaxis, transpose, unbroadcast
@@ -95,11 +95,23 @@ def _batch(prim):
     return batch
 
 
+_JAX_METHODS = {"scatter": "set", "scatter_mul": "multiply", "scatter_min": "min",
+                "scatter_max": "max"}
+
+
+def _jax_emit(method):
+    """`x.at[index].method(updates)`, JAX's functional update."""
+    return Emit(lambda ctx, eqn, a: (
+        f"jnp.asarray({a[0]}).at[{_index_text(eqn.params['spec'], a[2:])}].{method}({a[1]})"),
+                fresh=True, on=("jax",))
+
+
 def _register(name, ufunc, jvp, transpose):
     prim = Primitive(name)
     return register(prim, impl=_impl(ufunc), abstract_eval=_abstract(name), jvp=jvp,
                     transpose=transpose, batch=RuleFactory(_batch),
-                    emit=CallImpl(fresh=True))  # the impl copies its operand
+                    emit=(CallImpl(fresh=True),  # the impl copies its operand
+                          _jax_emit(_JAX_METHODS[name])))
 
 
 def _zero_out(out):

@@ -12,7 +12,8 @@ import numpy as np
 
 from fungrad._core.aval import shaped
 from fungrad._core.errors import DtypeError, ShapeError
-from fungrad._core.primitive import NOT_LINEAR, CallImpl, Primitive, register
+from fungrad._core.primitive import NOT_LINEAR, CallImpl, Emit, Primitive, register
+from fungrad._lax import _backend_emit as be
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
 from fungrad._lax._along_axis import take_along_axis
@@ -55,7 +56,9 @@ def _sort_jvp(primals, tangents, *, axis, descending):
 
 sort_p = Primitive("sort")
 register(sort_p, impl=_sort_impl, abstract_eval=_sort_abstract, jvp=_sort_jvp,
-         transpose=NOT_LINEAR, batch=_shift_axis_batch(sort_p), emit=CallImpl())
+         transpose=NOT_LINEAR, batch=_shift_axis_batch(sort_p),
+         emit=(CallImpl(), Emit(be.sort_emit, fresh=True, on=("jax", "cupy", "array_api")),
+               be.dask_along_axis()))
 
 
 # ---- argsort (stable)
@@ -76,7 +79,9 @@ def _argsort_abstract(x, *, axis, descending):
 
 argsort_p = Primitive("argsort")
 register(argsort_p, impl=_argsort_impl, abstract_eval=_argsort_abstract, jvp=jvp_zero,
-         transpose=NOT_LINEAR, batch=_shift_axis_batch(argsort_p), emit=CallImpl(fresh=True))
+         transpose=NOT_LINEAR, batch=_shift_axis_batch(argsort_p),
+         emit=(CallImpl(fresh=True), Emit(be.argsort_emit, fresh=True, on=("jax", "cupy", "array_api")),
+               be.dask_along_axis()))
 
 
 # ---- searchsorted(sorted, values): sorted is (*batch, n), values (*batch, *m); `nbatch` leading
@@ -124,7 +129,11 @@ def _searchsorted_batch(size, vals, dims, *, side, nbatch):
 
 searchsorted_p = Primitive("searchsorted")
 register(searchsorted_p, impl=_searchsorted_impl, abstract_eval=_searchsorted_abstract,
-         jvp=jvp_zero, transpose=NOT_LINEAR, batch=_searchsorted_batch, emit=CallImpl(fresh=True))
+         jvp=jvp_zero, transpose=NOT_LINEAR, batch=_searchsorted_batch,
+         emit=(CallImpl(fresh=True), be.xp_call(be.searchsorted_rows, on=("jax",)),
+               Emit(be.searchsorted_emit, fresh=True, on=("array_api",)),
+               be.dask_blockwise(lambda eqn: (1, eqn.invars[1].aval.ndim - eqn.params["nbatch"]
+                                              if eqn.params["nbatch"] else 0))))
 
 
 def sort(x, axis, descending=False):

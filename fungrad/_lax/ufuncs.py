@@ -10,7 +10,8 @@ Imports: _core, lax._families, lax._jvp_rules, lax.arith, lax.math.
 import numpy as np
 import scipy.special
 
-from fungrad._core.primitive import INEXACT, INTEGER_OR_BOOL, CallImpl, DtypeFamily, Ufunc
+from fungrad._core.errors import MissingRuleError
+from fungrad._core.primitive import INEXACT, INTEGER_OR_BOOL, CallImpl, DtypeFamily, Emit, Ufunc
 from fungrad._core.trace import get_aval
 from fungrad._lax._families import naryop, unop
 from fungrad._lax._jvp_rules import defjvp, jvp_zero
@@ -37,7 +38,9 @@ exp2_p = unop("exp2", np.exp2, emit=Ufunc(np.exp2), dtypes=INEXACT,
 cbrt_p = unop("cbrt", np.cbrt, emit=Ufunc(np.cbrt), dtypes=INEXACT,
               jvp=defjvp(lambda t, ans, x: div(t, mul(_const(3, ans), mul(ans, ans)))))
 frexp_exponent_p = unop("frexp_exponent", lambda x: np.frexp(x)[1], out_dtype=np.dtype(np.int32),
-                        emit=CallImpl(fresh=True), jvp=jvp_zero, dtypes=INEXACT)
+                        emit=(CallImpl(fresh=True),
+                              Emit("jnp.frexp({0})[1].astype('int32')", fresh=True, on=("jax",))),
+                        jvp=jvp_zero, dtypes=INEXACT)
 nextafter_p = naryop("nextafter", np.nextafter, 2, emit=Ufunc(np.nextafter), jvp=jvp_zero,
                      dtypes=INEXACT)
 
@@ -82,7 +85,21 @@ def _bessel_dx(t, ans, x, *, order):
     return mul(t, mul(add(lower, upper), _const(0.5, x)))
 
 
-bessel_i_p = unop("bessel_i", _bessel_impl, emit=CallImpl(fresh=True), dtypes=INEXACT,
+def _bessel_emit(ctx, eqn, a):
+    """The backend's special-function namespace: i0, i1, or iv(order, x) where it has iv."""
+    order = eqn.params["order"]
+    name = {0: "i0", 1: "i1"}.get(order, "iv")
+    if getattr(ctx.backend.special_namespace(), name, None) is None:
+        raise MissingRuleError(
+            f"primitive 'bessel_i' has no code emission rule for backend {ctx.backend.name!r} "
+            f"with order={order}: its special-function namespace has no {name!r}. Fix: use "
+            "backend='numpy'.")
+    return f"special.{name}({a[0]})" if name != "iv" else f"special.iv({order}, {a[0]})"
+
+
+bessel_i_p = unop("bessel_i", _bessel_impl, dtypes=INEXACT,
+                  emit=(CallImpl(fresh=True),
+                        Emit(_bessel_emit, fresh=True, on=("jax", "cupy", "dask"))),
                   jvp=defjvp(_bessel_dx))
 
 
