@@ -100,11 +100,14 @@ class _NotBuiltin(Exception):
     """A leaf container jit's fast key does not know: fall back to tree_flatten."""
 
 
+_KEY_ARRAYS = frozenset((np.ndarray, *ARRAY_TYPES))
+
+
 def _fast_key(x, leaves, traced, foreign=False):
     """Structure-and-aval key of a pytree of builtin containers; appends the leaves (`foreign`:
     arrays of other libraries too, for backends other than numpy)."""
     t = type(x)
-    if t is np.ndarray or t in ARRAY_TYPES:  # generated code takes Arrays as ndarray views
+    if t in _KEY_ARRAYS:  # generated code takes Arrays as ndarray views
         leaves.append(x)
         return (x.shape, x.dtype)
     if t in _FOREIGN_TYPES and foreign:
@@ -113,7 +116,7 @@ def _fast_key(x, leaves, traced, foreign=False):
     if t is tuple or t is list:
         parts = []
         for c in x:  # array leaves inline: a call per leaf is most of the key's cost
-            if type(c) is np.ndarray:
+            if type(c) in _KEY_ARRAYS:
                 leaves.append(c)
                 parts.append((c.shape, c.dtype))
             else:
