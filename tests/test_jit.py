@@ -215,3 +215,40 @@ def test_wraps_and_methods():
     # self is not an array: pass it statically through a bound partial of the function
     with pytest.raises(TypeError):
         M().f(1.0)
+
+
+def test_array_only_calls_take_the_direct_path_with_the_general_results():
+    """Calls with only array positional arguments look the compiled function up by shapes and
+    dtypes (Jitted.__call__'s fast path); everything else goes the general way, with the same
+    results, and clear_caches empties both."""
+    import fungrad.numpy as fnp_
+    calls = []
+
+    def f(x, y):
+        calls.append(1)
+        return fnp_.sin(x) * y
+
+    jf = fg.jit(f)
+    x, y = np.linspace(0.0, 1.0, 3), fnp_.ones(3)
+    first = jf(x, y)  # traces, then stores the direct entry
+    again = jf(x, y)  # the direct path
+    assert len(calls) == 1 and jf.trace_count == 1
+    assert type(again) is type(first) is fg.Array
+    np.testing.assert_array_equal(again, first)
+    np.testing.assert_array_equal(again, np.sin(x) * 1.0)
+    # a new shape or dtype traces again; a Python scalar or keyword goes the general way
+    jf(np.ones(2), np.ones(2))
+    jf(x.astype(np.float32), y)
+    assert jf.trace_count == 3
+    np.testing.assert_array_equal(jf(x, 2.0), np.sin(x) * 2.0)
+    np.testing.assert_array_equal(jf(x, y=y), first)
+    # under a transform the arguments are tracers: the general path, differentiable
+    np.testing.assert_allclose(fg.grad(lambda v: fnp_.sum(jf(v, y)))(x), np.cos(x))
+    with fg.disable_jit():
+        n = len(calls)
+        jf(x, y)
+        assert len(calls) == n + 1  # runs the Python function
+    fg.clear_caches()
+    n = jf.trace_count
+    jf(x, y)
+    assert jf.trace_count == n + 1

@@ -279,6 +279,11 @@ class Jitted:
         if self._fuse != EXACT:  # and per fusion mode
             self._prefix += (("fuse", self._fuse),)
         self.trace_count = 0  # how many times `fun` was traced by this object (a new signature each)
+        # calls with only numpy/fungrad arrays as positional arguments look their compiled
+        # function up by the arrays' shapes and dtypes alone (the key _fast_key would build for
+        # them, in a flat tuple), in jit's one program table under a key of their own
+        self._direct = ("direct", self._prefix) if (
+            self._backend is NUMPY and not nums and not self._static_argnames) else None
 
     def _cache_size(self):
         """How many traced programs (input signatures) this function has in jit's cache."""
@@ -366,11 +371,29 @@ class Jitted:
 
     @api_boundary
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        direct = self._direct
+        if direct is not None and not kwargs:  # the fast path: array arguments only
+            sig = []
+            for a in args:
+                if type(a) not in _KEY_ARRAYS:
+                    direct = None
+                    break
+                sig.append(a.shape)
+                sig.append(a.dtype)
+            else:
+                direct = (direct, tuple(sig))
+                fn = _programs.fast.get(direct)
+                if (fn is not None and current_trace_var.get() is EVAL_TRACE
+                        and not jit_disabled()):
+                    return fn(*args)
         if jit_disabled():
             return self._fun(*args, **kwargs)
         entry, leaves, traced = self._entry(args, kwargs)
         if not traced and not entry.extra and current_trace_var.get() is EVAL_TRACE:
-            return (entry.fast or self._compile(entry, leaves))(*leaves)
+            fn = entry.fast or self._compile(entry, leaves)
+            if direct is not None and not kwargs and entry.fast is fn:
+                _programs[direct] = fn
+            return fn(*leaves)
         outs = jit_p.bind(*entry.extra, *leaves, jaxpr=entry.jaxpr)
         return tree_unflatten(entry.out_tree, outs)
 
