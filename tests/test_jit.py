@@ -241,6 +241,11 @@ def test_array_only_calls_take_the_direct_path_with_the_general_results():
     jf(x.astype(np.float32), y)
     assert jf.trace_count == 3
     np.testing.assert_array_equal(jf(x, 2.0), np.sin(x) * 2.0)
+    n = jf.trace_count
+    np.testing.assert_array_equal(jf(x, 3.0), np.sin(x) * 3.0)  # a float: keyed by its type
+    np.testing.assert_array_equal(jf(x, 3), np.sin(x) * 3)  # an int: another signature
+    assert jf.trace_count == n + 1
+    assert fg.jit(lambda s: s * 2)(2**40) == 2**41 and fg.jit(lambda s: s * 2)(2**40) == 2**41
     np.testing.assert_array_equal(jf(x, y=y), first)
     # under a transform the arguments are tracers: the general path, differentiable
     np.testing.assert_allclose(fg.grad(lambda v: fnp_.sum(jf(v, y)))(x), np.cos(x))

@@ -101,6 +101,7 @@ class _NotBuiltin(Exception):
 
 
 _KEY_ARRAYS = frozenset((np.ndarray, *ARRAY_TYPES))
+_KEY_SCALARS = frozenset((float, int, bool, complex))
 
 
 def _fast_key(x, leaves, traced, foreign=False):
@@ -279,9 +280,10 @@ class Jitted:
         if self._fuse != EXACT:  # and per fusion mode
             self._prefix += (("fuse", self._fuse),)
         self.trace_count = 0  # how many times `fun` was traced by this object (a new signature each)
-        # calls with only numpy/fungrad arrays as positional arguments look their compiled
-        # function up by the arrays' shapes and dtypes alone (the key _fast_key would build for
-        # them, in a flat tuple), in jit's one program table under a key of their own
+        # calls whose positional arguments are numpy/fungrad arrays and Python numbers look their
+        # compiled function up by the arrays' shapes and dtypes and the numbers' types alone (what
+        # _fast_key would key them by, in a flat tuple), in jit's one program table under a key
+        # of their own
         self._direct = ("direct", self._prefix) if (
             self._backend is NUMPY and not nums and not self._static_argnames) else None
 
@@ -372,19 +374,27 @@ class Jitted:
     @api_boundary
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         direct = self._direct
-        if direct is not None and not kwargs:  # the fast path: array arguments only
-            sig = []
+        if direct is not None and not kwargs:  # the fast path: arrays and Python numbers
+            sig, scalars = [], False
             for a in args:
-                if type(a) not in _KEY_ARRAYS:
+                t = type(a)
+                if t in _KEY_ARRAYS:
+                    sig.append(a.shape)
+                    sig.append(a.dtype)
+                elif t in _KEY_SCALARS:  # weakly typed: keyed by type, passed as 0-d arrays
+                    sig.append(t)
+                    scalars = True
+                else:
                     direct = None
                     break
-                sig.append(a.shape)
-                sig.append(a.dtype)
             else:
                 direct = (direct, tuple(sig))
                 fn = _programs.fast.get(direct)
                 if (fn is not None and current_trace_var.get() is EVAL_TRACE
                         and not jit_disabled()):
+                    if scalars:
+                        return fn(*[np.asarray(a) if type(a) in _KEY_SCALARS else a
+                                    for a in args])
                     return fn(*args)
         if jit_disabled():
             return self._fun(*args, **kwargs)
