@@ -280,12 +280,13 @@ class Jitted:
         if self._fuse != EXACT:  # and per fusion mode
             self._prefix += (("fuse", self._fuse),)
         self.trace_count = 0  # how many times `fun` was traced by this object (a new signature each)
-        # calls whose positional arguments are numpy/fungrad arrays and Python numbers look their
+        # calls whose positional arguments are arrays (numpy's, fungrad's, and for other
+        # backends the foreign arrays _fast_key knows) and Python numbers look their
         # compiled function up by the arrays' shapes and dtypes and the numbers' types alone (what
         # _fast_key would key them by, in a flat tuple), in jit's one program table under a key
         # of their own
-        self._direct = ("direct", self._prefix) if (
-            self._backend is NUMPY and not nums and not self._static_argnames) else None
+        self._direct = ("direct", self._prefix) if not nums and not self._static_argnames else None
+        self._foreign = self._backend is not NUMPY  # jax/cupy/dask arrays are keyed by type too
 
     def _cache_size(self):
         """How many traced programs (input signatures) this function has in jit's cache."""
@@ -384,6 +385,10 @@ class Jitted:
                 elif t in _KEY_SCALARS:  # weakly typed: keyed by type, passed as 0-d arrays
                     sig.append(t)
                     scalars = True
+                elif t in _FOREIGN_TYPES and self._foreign:
+                    sig.append(t)
+                    sig.append(a.shape)
+                    sig.append(a.dtype)
                 else:
                     direct = None
                     break
