@@ -11,6 +11,7 @@ import builtins
 
 import numpy as np
 
+from fungrad._core.docs import add_examples as _add_examples
 from fungrad._core.array import as_array, fresh
 from fungrad._core.typing import Array, ArrayLike, DTypeLike
 from fungrad._core.dtypes import is_float
@@ -671,7 +672,4 @@ array([0, 1, 3, 6])""",
 >>> fnp.cumulative_prod(fnp.array([1, 2, 3]))
 array([1, 2, 6])""",
 }
-for _name, _example in _EXAMPLES.items():
-    _fn = globals()[_name]
-    _fn.__doc__ = (_fn.__doc__ + "\n\n" if _fn.__doc__ else "") + _example
-del _name, _example, _fn
+_add_examples(_EXAMPLES, globals().__getitem__)

@@ -8,6 +8,7 @@ from typing import Any, overload
 
 import numpy as np
 
+from fungrad._core.docs import add_examples as _add_examples
 from fungrad._core.typing import Array, ArrayLike
 from fungrad._core.dtypes import is_float
 from fungrad._core.errors import DtypeError
@@ -1008,7 +1009,4 @@ array([1, 0, 3])
 >>> fnp.where(x > 0)
 (array([0, 2]),)""",
 }
-for _name, _example in _EXAMPLES.items():
-    _fn = globals()[_name]
-    _fn.__doc__ = (_fn.__doc__ + "\n\n" if _fn.__doc__ else "") + _example
-del _name, _example, _fn
+_add_examples(_EXAMPLES, globals().__getitem__)
