@@ -75,6 +75,28 @@ def test_eager_grad_of_jit_does_not_retrace():
     assert f.trace_count == 1
 
 
+def test_grad_of_jit_uses_the_programs_one_linearization():
+    """Eager grad of a jitted function linearizes its program once (linearize_program: forward
+    program, residuals, linear program; the transpose it made is the one the backward pass
+    runs), with no JVP program and no partial evaluation of it; staged (jit of grad of jit)
+    alike, and the second-order gradient too."""
+    from fungrad._hop.call import _derived
+
+    f = fg.jit(lambda w, x: fnp.sum(fnp.tanh(x @ w) ** 2))
+    w, x = rng.normal(size=(4, 3)), rng.normal(size=(5, 4))
+    fg.clear_caches()
+    g = fg.grad(f)(w, x)
+    rules = sorted(k[0] for k in _derived._d)
+    assert rules == ["linearize", "transpose"], rules
+    same(g, fg.grad(lambda w, x: fnp.sum(fnp.tanh(x @ w) ** 2))(w, x))
+    same(fg.jit(fg.grad(f))(w, x), g)
+    assert "jvp" not in {k[0] for k in _derived._d}
+    h = fg.hessian(lambda v: f(v.reshape(4, 3), x))(w.ravel())
+    np.testing.assert_allclose(
+        h, fg.hessian(lambda v: fnp.sum(fnp.tanh(x @ v.reshape(4, 3)) ** 2))(w.ravel()),
+        rtol=1e-12, atol=1e-14)
+
+
 def test_vmap_of_jit_and_jit_of_vmap_grad():
     def loss(w, x, y):
         return fnp.log1p(fnp.exp(-y * fnp.dot(x, w)))

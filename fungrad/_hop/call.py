@@ -12,7 +12,7 @@ from fungrad._core.cache import lru_cache_table
 from fungrad._core.linear_arg import is_linear
 from fungrad._core.lists import merge, partition
 from fungrad._core.primitive import Emit, Primitive, register
-from fungrad._core.trace import bind_on
+from fungrad._core.trace import bind_on, current_trace
 from fungrad._core.zero import Zero, zeros_like_aval
 from fungrad._core.tree import tree_unflatten
 from fungrad._interp.backends import NUMPY, get_backend
@@ -27,7 +27,7 @@ from fungrad._interp.passes import optimize
 from fungrad._interp.passes.fuse import EXACT
 from fungrad._core.eval import run_closed
 from fungrad._interp.linearize import linearize_flat
-from fungrad._interp.staging import StagingTracer, hoist_consts, stage_flat
+from fungrad._interp.staging import StagingTrace, StagingTracer, hoist_consts, stage_flat
 from fungrad._hop._util import emit_call
 from fungrad._lax import moveaxis
 from typing import Any, Sequence
@@ -76,10 +76,11 @@ class LinearizedProgram:
     `backward` maps (residuals..., cotangents of the nonzero outputs...) to the cotangents of the
     differentiated inputs; `out_nonzero` marks the outputs with a tangent."""
 
-    __slots__ = ("forward", "backward", "num_res", "out_nonzero")
+    __slots__ = ("forward", "tangent", "backward", "num_res", "out_nonzero")
 
-    def __init__(self, forward, backward, num_res, out_nonzero):
+    def __init__(self, forward, tangent, backward, num_res, out_nonzero):
         self.forward = forward
+        self.tangent = tangent  # (residuals..., input tangents...) -> nonzero output tangents
         self.backward = backward
         self.num_res = num_res
         self.out_nonzero = out_nonzero
@@ -112,8 +113,11 @@ def _linearize(closed, diff_mask):
     fwd, _ = stage_flat(forward, list(closed.in_avals), "linearize of a program")
     num_res, nd = found["num_res"], sum(diff_mask)
     linear_in = [False] * num_res + [True] * nd
-    backward = transpose_jaxpr(found["tangent"], linear_in)
-    return LinearizedProgram(fwd, backward, num_res, [not z for z in found["out_zero"]])
+    tangent = found["tangent"]
+    backward = transpose_jaxpr(tangent, linear_in)
+    # the linear program's transpose is jit_p's transpose rule's too (see _jvp): made once
+    _derived[("transpose", tangent, tuple(linear_in))] = backward
+    return LinearizedProgram(fwd, tangent, backward, num_res, [not z for z in found["out_zero"]])
 
 
 def _impl(*args, jaxpr):
@@ -126,12 +130,48 @@ def _abstract_eval(*avals, jaxpr):
 
 def _jvp(primals, tangents, *, jaxpr):
     nonzeros = tuple(type(t) is not Zero for t in tangents)
+    trace = current_trace()
+    if type(trace) is StagingTrace and trace.forward_known and _only_tangents_traced(
+            trace, primals, tangents):
+        return _linearized(trace, primals, tangents, nonzeros, jaxpr)
     j, out_nz = derived("jvp", jaxpr, nonzeros, lambda: jvp_jaxpr(jaxpr, list(nonzeros)))
     outs = jit_p.bind(*primals, *[t for t in tangents if type(t) is not Zero], jaxpr=j)
     n = len(jaxpr.out_avals)
     it = iter(outs[n:])
     out_t = [next(it) if nz else Zero(a.to_tangent_aval())
              for a, nz in zip(jaxpr.out_avals, out_nz)]
+    return list(outs[:n]), out_t
+
+
+def _only_tangents_traced(trace, primals, tangents):
+    """Whether this JVP runs under the direct linearize: the tangents are tracers of the
+    tangent program being recorded (`trace`) and the primals are not."""
+    for p in primals:
+        if type(p) is StagingTracer and p._trace is trace:
+            return False
+    for t in tangents:
+        if type(t) is not Zero and not (type(t) is StagingTracer and t._trace is trace):
+            return False
+    return True
+
+
+def _linearized(trace, primals, tangents, nonzeros, jaxpr):
+    """jit_p's JVP under the direct linearize (eager grad/vjp of a jitted function, and their
+    staged forms): the program's one linearization (linearize_program) runs its forward program
+    on the primals one trace down, and its linear program is recorded on the residuals and the
+    tangents; the backward pass transposes that record with the transpose linearize_program
+    made. JVP + partial evaluation of the JVP program, the general route, trace the program
+    twice to get the same split."""
+    lp = linearize_program(jaxpr, nonzeros)
+    outs = bind_on(trace.parent, jit_p, primals, {"jaxpr": lp.forward})
+    n = len(jaxpr.out_avals)
+    res = outs[n:]
+    it = iter(())
+    if any(lp.out_nonzero):
+        t_in = [t for t in tangents if type(t) is not Zero]
+        it = iter(trace.record(jit_p, [*res, *t_in], {"jaxpr": lp.tangent}))
+    out_t = [next(it) if nz else Zero(a.to_tangent_aval())
+             for a, nz in zip(jaxpr.out_avals, lp.out_nonzero)]
     return list(outs[:n]), out_t
 
 
