@@ -239,6 +239,41 @@ def test_wraps_and_methods():
         M().f(1.0)
 
 
+def test_container_arguments_take_the_direct_path_with_the_general_results():
+    """Lists, tuples, dicts and None holding arrays and Python numbers are keyed on the direct
+    path too (one flat token sequence): every distinct structure, shape, dtype or number type
+    is its own program, the same structure is not traced again, and the results equal the
+    general path's and the function's own."""
+    def f(p, x):
+        leaves = fg.tree_util.tree_leaves(p)
+        return sum(fnp.sum(fnp.asarray(v) * i) for i, v in enumerate(leaves, 1)) + fnp.sum(x)
+
+    jf = fg.jit(f)
+    x = np.arange(3.0)
+    a, b = np.ones(2), np.full((2, 2), 0.5, np.float32)
+    cases = [
+        [(a, b), (a, a)], [(a, b), [a, a]], ([a, b], (a, a)), [(a, b, a)], [[a], [b, a]],
+        {"w": a, "b": b}, {"b": a, "w": b}, {"w": a, "b": None}, {"w": a, "b": (None, b)},
+        [a, None, b], [None, a, b], [a, 2.0], [a, 2], [a, True], [a, 2.0 + 1j],
+        {1: a, 2: b}, {(2, 2): a}, [(2, 2), a], [a.astype(np.float32), b],
+    ]
+    for c in cases:
+        first = jf(c, x)
+        n = jf.trace_count
+        again = jf(c, x)  # the direct path, found by the container key
+        assert jf.trace_count == n, c
+        assert type(again) is type(first) and again.dtype == first.dtype, c
+        np.testing.assert_array_equal(again, first)
+        np.testing.assert_array_equal(again, f(c, x))
+    assert jf.trace_count == len(cases)  # no two structures share a key
+    # a custom node or a tracer inside goes the general way, with the same values
+    from collections import namedtuple
+    P = namedtuple("P", "w b")
+    np.testing.assert_array_equal(jf(P(a, b), x), f(P(a, b), x))
+    g = fg.grad(lambda v: jf([(v, b)], x))(a)
+    np.testing.assert_array_equal(g, np.ones(2))
+
+
 def test_array_only_calls_take_the_direct_path_with_the_general_results():
     """Calls with only array positional arguments look the compiled function up by shapes and
     dtypes (Jitted.__call__'s fast path); everything else goes the general way, with the same

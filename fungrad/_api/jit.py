@@ -150,6 +150,48 @@ def _fast_key(x, leaves, traced, foreign=False):
     raise _NotBuiltin
 
 
+def _direct_key(x, sig, leaves, foreign):
+    """jit's direct-path key of the positional arguments when some are builtin containers
+    (list, tuple, dict, None): one flat token sequence, appended to `sig`, that parses back
+    unambiguously (a container's type and length, or dict's sorted keys, before its items;
+    an array's shape and dtype; a Python number's type), and the leaves in tree_flatten's
+    order. Anything else (a tracer, a custom pytree node) raises _NotBuiltin: the general
+    path then keys the call."""
+    t = type(x)
+    if t is tuple or t is list:
+        sig.append(t)
+        sig.append(len(x))
+        items = x
+    elif t is dict:
+        try:
+            keys = sorted(x)
+        except TypeError:  # unorderable keys: tree_flatten explains them
+            raise _NotBuiltin from None
+        sig.append(dict)
+        sig.append(tuple(keys))
+        items = [x[k] for k in keys]
+    else:
+        raise _NotBuiltin
+    for c in items:
+        tc = type(c)
+        if tc in _KEY_ARRAYS:
+            sig.append(c.shape)
+            sig.append(c.dtype)
+            leaves.append(c)
+        elif tc in _KEY_SCALARS:
+            sig.append(tc)
+            leaves.append(np.asarray(c))
+        elif c is None:
+            sig.append(None)
+        elif tc in _FOREIGN_TYPES and foreign:
+            sig.append(tc)
+            sig.append(c.shape)
+            sig.append(c.dtype)
+            leaves.append(c)
+        else:
+            _direct_key(c, sig, leaves, foreign)
+
+
 class _Entry:
     __slots__ = ("extra", "fast", "jaxpr", "out_tree", "source")
 
@@ -377,6 +419,7 @@ class Jitted:
         direct = self._direct
         if direct is not None and not kwargs:  # the fast path: arrays and Python numbers
             sig, scalars = [], False
+            leaves = None  # the flat arguments, where some are containers
             for a in args:
                 t = type(a)
                 if t in _KEY_ARRAYS:
@@ -390,13 +433,19 @@ class Jitted:
                     sig.append(a.shape)
                     sig.append(a.dtype)
                 else:
-                    direct = None
+                    leaves, sig = [], []
+                    try:
+                        _direct_key(args, sig, leaves, self._foreign)
+                    except (_NotBuiltin, RecursionError):  # custom nodes, tracers, deep trees
+                        direct = None
                     break
-            else:
+            if direct is not None:
                 direct = (direct, tuple(sig))
                 fn = _programs.fast.get(direct)
                 if (fn is not None and current_trace_var.get() is EVAL_TRACE
                         and not jit_disabled()):
+                    if leaves is not None:
+                        return fn(*leaves)
                     if scalars:
                         return fn(*[np.asarray(a) if type(a) in _KEY_SCALARS else a
                                     for a in args])
