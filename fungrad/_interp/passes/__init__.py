@@ -1,6 +1,9 @@
 """IR optimization passes for jit, one small module each; `optimize` runs them in order.
 
-Every pass is exact: the optimized program computes bit-for-bit what the input program does.
+Every pass is exact: the optimized program computes bit-for-bit what the input program does
+(signed zeros included), except for the sign and payload bits of a NaN, which IEEE 754 and numpy
+leave unspecified (numpy's own SIMD and scalar loops differ in them): merging `x*y` with `y*x`
+or rewriting `-(x*2)` as `x*-2` may give a NaN of the other sign.
 Elementwise fusion (passes.fuse) is not one of them: code generation applies it to the program
 it generates (its "approx" mode is not exact), so the programs jit caches and transforms are
 never fused.

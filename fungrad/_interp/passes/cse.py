@@ -1,12 +1,15 @@
 """Common-subexpression elimination: an equation equal to an earlier one (same primitive, operands
 and params) is replaced by the earlier one's outputs.
 
-Why: transforms re-derive the same values (e.g. `1 - tanh(x)**2` per use); computing them once
-is exact, since primitives are pure.
+Why: transforms re-derive the same values (e.g. `1 - tanh(x)**2` per use, or `g*t` and `t*g`
+from the two halves of a product rule); computing them once is exact, since primitives are pure
+and sums and products commute exactly.
 
 Imports: _core, passes._util.
 """
+from fungrad import _lax as lax
 from fungrad._core.ir import Literal
+from fungrad._lax import math as lmath
 from fungrad._interp.passes._util import (
     is_effectful,
     literal_key,
@@ -16,8 +19,19 @@ from fungrad._interp.passes._util import (
 )
 
 
+# operand order does not change these results, bit for bit (IEEE sums and products commute;
+# max/min do not: numpy's maximum(-0.0, 0.0) is the first operand)
+_COMMUTATIVE = {lax.add_p, lax.mul_p, lmath.eq_p, lmath.ne_p, lmath.and_p, lmath.or_p, lmath.xor_p}
+
+
+def _order(a):
+    return (1, repr(a)) if type(a) is tuple else (0, id(a))
+
+
 def _key(eqn):
     ins = tuple(literal_key(v) if type(v) is Literal else v for v in eqn.invars)
+    if eqn.prim in _COMMUTATIVE and len(ins) == 2:
+        ins = tuple(sorted(ins, key=_order))
     try:
         params = tuple(sorted(eqn.params.items()))
         hash(params)

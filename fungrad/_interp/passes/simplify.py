@@ -1,7 +1,13 @@
 """Algebraic simplification, restricted to rewrites that are exact in floating point:
 
-  x*1, 1*x, x/1 -> x;   x-0 -> x;   x+0 -> x for integers (and x + -0.0 for floats: x + +0.0
-  turns -0.0 into +0.0, so it is kept);   neg(neg x) -> x;
+  x*1, 1*x, x/1 -> x, also for constant arrays of ones (not for complex values: numpy's
+  complex product turns inf parts into nan, (inf+1j)*1 is inf+nanj);
+  x-0 -> x;   x+0 -> x for integers (and x + -0.0 for floats: x + +0.0 turns -0.0 into +0.0,
+  so it is kept);   neg(neg x) -> x;
+  x + x -> x * 2 and neg(x * c) -> x * -c, for real floats and a scalar literal c (doubling and
+  sign changes round nothing, so both are exact up to a NaN's sign; they let a negation ride on
+  the product: one pass over the data instead of two);
+  a getitem of full slices (x[:, 0:n] of a dimension of size n) -> x;
   transpose(transpose x) -> one transpose (none if the permutations cancel);
   reshape(reshape x) -> one reshape; reshape/broadcast_to to the same shape -> x;
   broadcast_to(broadcast_to x) -> one broadcast;
@@ -21,6 +27,7 @@ from fungrad._core.ir import Eqn, Literal, Var
 from fungrad._interp.passes._util import is_scalar_literal, read, rebuild, subst_eqn
 from fungrad._lax import math as lmath
 from fungrad._lax import shape as lshape
+from fungrad._lax.indexing import getitem_p
 
 _ELEMENTWISE = {lax.add_p, lax.sub_p, lax.mul_p, lax.div_p, lax.select_p, lmath.max_p,
                 lmath.min_p, lmath.pow_p, lmath.atan2_p, lmath.rem_p, lmath.lt_p, lmath.le_p,
@@ -34,9 +41,10 @@ def simplify(closed):
     env = {}
     producer = {}
     eqns = []
+    ones = {v for v, c in zip(j.constvars, closed.consts) if _all_ones(c)}
     for eqn in j.eqns:
         eqn = subst_eqn(eqn, env)
-        new = _rewrite(eqn, producer)
+        new = _rewrite(eqn, producer, ones)
         if isinstance(new, (Var, Literal)):
             env[eqn.outvars[0]] = new
             continue
@@ -57,18 +65,33 @@ def _prod(prim, atom, producer):
     return e if e is not None and e.prim is prim else None
 
 
-def _rewrite(eqn, producer):
+def _all_ones(c):
+    """A constant every element of which is 1 (real or integer, small enough to scan)."""
+    return (isinstance(c, np.ndarray) and c.dtype.kind in "biuf" and 0 < c.size <= 1 << 16
+            and bool(np.all(c == 1)))
+
+
+def _is_one(atom, ones):
+    return is_scalar_literal(atom, 1) or atom in ones
+
+
+def _real_float(dtype):
+    return is_float(dtype) and np.dtype(dtype).kind == "f"
+
+
+def _rewrite(eqn, producer, ones=frozenset()):
     p = eqn.prim
     out = eqn.outvars[0] if eqn.outvars else None
     if p is lax.mul_p:
         x, y = eqn.invars
-        if is_scalar_literal(y, 1) and _same(x, out):
-            return x
-        if is_scalar_literal(x, 1) and _same(y, out):
-            return y
+        if np.dtype(out.aval.dtype).kind != "c":
+            if _is_one(y, ones) and _same(x, out):
+                return x
+            if _is_one(x, ones) and _same(y, out):
+                return y
     elif p is lax.div_p:
         x, y = eqn.invars
-        if is_scalar_literal(y, 1) and _same(x, out):
+        if np.dtype(out.aval.dtype).kind != "c" and _is_one(y, ones) and _same(x, out):
             return x
     elif p is lax.add_p:
         x, y = eqn.invars
@@ -77,6 +100,8 @@ def _rewrite(eqn, producer):
             return x
         if is_scalar_literal(x, zero) and _same(y, out):
             return y
+        if x is y and type(x) is Var and _real_float(out.aval.dtype) and _same(x, out):
+            return Eqn(lax.mul_p, [x, _scalar(2.0, out.aval.dtype)], eqn.outvars, {})
     elif p is lax.sub_p:
         x, y = eqn.invars
         if is_scalar_literal(y, 0.0) and _same(x, out):
@@ -85,6 +110,11 @@ def _rewrite(eqn, producer):
         inner = _prod(lax.neg_p, eqn.invars[0], producer)
         if inner is not None:
             return inner.invars[0]
+        return _neg_of_scaled(eqn, producer)
+    elif p is getitem_p:
+        x = eqn.invars[0]
+        if len(eqn.invars) == 1 and _same(x, out) and _full_slices(eqn.params["spec"], x):
+            return x
     elif p is lshape.transpose_p:
         return _transpose(eqn, producer)
     elif p is lshape.reshape_p or p is lshape.broadcast_to_p:
@@ -102,6 +132,41 @@ def _rewrite(eqn, producer):
     if p in _ELEMENTWISE:
         return _drop_broadcasts(eqn, producer)
     return eqn
+
+
+def _scalar(value, dtype):
+    return Literal(np.asarray(value, dtype)[()], shaped((), dtype))
+
+
+def _neg_of_scaled(eqn, producer):
+    """neg(x * c) -> x * -c, for a real float scalar literal c."""
+    out = eqn.outvars[0]
+    inner = _prod(lax.mul_p, eqn.invars[0], producer)
+    if inner is None or not _real_float(out.aval.dtype):
+        return eqn
+    x, y = inner.invars
+    if type(x) is Literal:
+        x, y = y, x
+    if type(y) is not Literal or np.ndim(y.val) != 0 or not _same(inner.outvars[0], out):
+        return eqn
+    c = np.asarray(y.val)
+    if c.dtype.kind != "f":
+        return eqn
+    return Eqn(lax.mul_p, [x, Literal((-c)[()], y.aval)], eqn.outvars, {})
+
+
+def _full_slices(spec, x):
+    """Whether an index spec selects all of `x` in order (slices only, each start:stop:1 over
+    the whole dimension)."""
+    shape = x.aval.shape
+    if len(spec) > len(shape):
+        return False
+    for s, n in zip(spec, shape):
+        if type(s) is not tuple or s[0] != "slice":
+            return False
+        if slice(s[1], s[2], s[3]).indices(n) != (0, n, 1):
+            return False
+    return True
 
 
 def _transpose(eqn, producer):
