@@ -3,6 +3,7 @@ never touches inputs or outputs, and lower peak memory than eager mode."""
 import tracemalloc
 
 import numpy as np
+import pytest
 
 import fungrad as fg
 import fungrad.numpy as fnp
@@ -71,3 +72,41 @@ def test_jitted_grad_allocates_less_than_eager():
     act = 256 * 64 * 8
     assert jitted < eager
     assert jitted < 12 * act * 1.3 + 12 * 64 * 64 * 8  # about the activations plus the grads
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_large_selects_are_bit_selections_equal_to_np_where(dtype):
+    """select of 8192+ float elements runs as a branch-free bit selection (a +0.0 branch, or two
+    f32 branches), eagerly and in generated code: the very bits np.where gives, NaN payloads,
+    signed zeros, infinities and subnormals included; other selects stay np.where."""
+    from fungrad._lax.arith import bit_select
+
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((64, 200)).astype(dtype)
+    y = rng.standard_normal((64, 200)).astype(dtype)
+    edge = np.array([np.nan, -np.nan, -0.0, 0.0, np.inf, -np.inf, np.finfo(dtype).tiny / 4,
+                     np.finfo(dtype).max, -1.0], dtype)
+    x[0, :9], y[1, :9] = edge, edge[::-1]
+    x.view(np.int32 if dtype == np.float32 else np.int64)[2, 0] |= 5  # a NaN with a payload
+    x[2, 0] = np.nan if not np.isnan(x[2, 0]) else x[2, 0]
+    funs = {"zero else": lambda x, y: fnp.where(x <= 0, 0.0, x),
+            "else zero": lambda x, y: fnp.where(x > 0, x, 0.0),
+            "two arrays": lambda x, y: fnp.where(x > y, x, y),
+            "minus zero": lambda x, y: fnp.where(x > 0, x, -0.0),
+            "relu grad": lambda x, y: fg.grad(lambda v: fnp.sum(fg.nn.relu(v) * y))(x)}
+    for name, f in funs.items():
+        with np.errstate(invalid="ignore"):
+            want = {"zero else": np.where(x <= 0, dtype(0), x),
+                    "else zero": np.where(x > 0, x, dtype(0)),
+                    "two arrays": np.where(x > y, x, y),
+                    "minus zero": np.where(x > 0, x, dtype(-0.0)),
+                    "relu grad": np.where(x > 0, y, dtype(0))}[name]
+            for got in (f(x, y), fg.jit(f)(x, y)):
+                assert got.dtype == want.dtype and got.tobytes() == want.tobytes(), name
+    src = fg.jit(funs["zero else"]).lower(x, y).source
+    assert "bit_select" in src
+    assert ("bit_select" in fg.jit(funs["two arrays"]).lower(x, y).source) == (dtype == np.float32)
+    assert "bit_select" not in fg.jit(funs["minus zero"]).lower(x, y).source
+    assert "bit_select" not in fg.jit(funs["zero else"]).lower(x[:8], y[:8]).source  # small
+    m = x > 0
+    assert bit_select("ab", m, x, y).tobytes() == np.where(m, x, y).tobytes() or dtype == np.float64

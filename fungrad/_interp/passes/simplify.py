@@ -8,6 +8,7 @@
   sign changes round nothing, so both are exact up to a NaN's sign; they let a negation ride on
   the product: one pass over the data instead of two);
   a getitem of full slices (x[:, 0:n] of a dimension of size n) -> x;
+  a select branch that is a constant array of +0.0 -> a +0.0 scalar (numpy broadcasts it);
   transpose(transpose x) -> one transpose (none if the permutations cancel);
   reshape(reshape x) -> one reshape; reshape/broadcast_to to the same shape -> x;
   broadcast_to(broadcast_to x) -> one broadcast;
@@ -42,8 +43,11 @@ def simplify(closed):
     producer = {}
     eqns = []
     ones = {v for v, c in zip(j.constvars, closed.consts) if _all_ones(c)}
+    zeros = {v: c.dtype for v, c in zip(j.constvars, closed.consts) if _all_plus_zeros(c)}
     for eqn in j.eqns:
         eqn = subst_eqn(eqn, env)
+        if eqn.prim is lax.select_p and zeros:
+            eqn = _zero_branches(eqn, zeros)
         new = _rewrite(eqn, producer, ones)
         if isinstance(new, (Var, Literal)):
             env[eqn.outvars[0]] = new
@@ -69,6 +73,29 @@ def _all_ones(c):
     """A constant every element of which is 1 (real or integer, small enough to scan)."""
     return (isinstance(c, np.ndarray) and c.dtype.kind in "biuf" and 0 < c.size <= 1 << 16
             and bool(np.all(c == 1)))
+
+
+def _all_plus_zeros(c):
+    """A float constant every element of which is +0.0 (a transpose's zero cotangent)."""
+    return (isinstance(c, np.ndarray) and c.dtype.kind == "f" and 0 < c.size <= 1 << 22
+            and not c.any() and not np.signbit(c).any())
+
+
+def _zero_branches(eqn, zeros):
+    """select(p, a, zeros) with a constant array of +0.0 as a branch -> that branch as a scalar
+    +0.0 literal of its dtype, when broadcasting keeps the output's shape (code generation then
+    selects bits instead of branching: lax.arith's bit_select)."""
+    ins = list(eqn.invars)
+    shape = eqn.outvars[0].aval.shape
+    for i in (1, 2):
+        dt = zeros.get(ins[i]) if type(ins[i]) is Var else None
+        if dt is None:
+            continue
+        cand = _scalar(0.0, dt)
+        trial = ins[:i] + [cand] + ins[i + 1:]
+        if np.broadcast_shapes(*[t.aval.shape for t in trial]) == shape:
+            ins = trial
+    return eqn if ins == list(eqn.invars) else Eqn(eqn.prim, ins, eqn.outvars, eqn.params)
 
 
 def _is_one(atom, ones):
