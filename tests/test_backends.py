@@ -155,7 +155,12 @@ def _close(got, want, what):
 
 
 def _check_table_row(rec, shapes, backend, missing, convert=lambda a: a, refuses=None,
-                     back=lambda r: r):
+                     back=lambda r: r, run_all=None):
+    """Each program of the row (f, vmap(f), grad(f)) on `backend` against the numpy backend:
+    the rows it lacks a rule for raise MissingRuleError, the others equal numpy's results.
+    `run_all(programs)`: runs the [(what, f, args)] that compile, returning their results
+    (default: one jit(f, backend=backend) call each)."""
+    todo = []
     for what, f, args in _programs(rec, shapes):
         want = fg.jit(f)(*args)
         lacking = sorted(_program_prims(f, args) & set(missing))
@@ -168,12 +173,39 @@ def _check_table_row(rec, shapes, backend, missing, convert=lambda a: a, refuses
             with pytest.raises(MissingRuleError, match=pattern):
                 fg.jit(f, backend=backend)(*convert(args))
             continue
-        got = fg.jit(f, backend=backend)(*convert(args))
-        _close(back(got), want, f"{rec.id} {what} on {backend}")
+        todo.append((what, f, args, want))
+    if run_all is None:
+        got = [fg.jit(f, backend=backend)(*convert(args)) for _, f, args, _ in todo]
+    else:
+        got = run_all([(what, f, args) for what, f, args, _ in todo])
+    for (what, _, _, want), g in zip(todo, got, strict=True):
+        _close(back(g), want, f"{rec.id} {what} on {backend}")
 
 
-# every row of the table, at its last (largest) argument shapes: each case compiles three
-# programs with jax.jit, so all shapes of every row would take minutes
+def _jax_all_at_once(programs):
+    """The row's programs as one jax.jit program (one XLA compile per row instead of one per
+    program; the compiles are most of this test's time): each is fungrad's JAX function
+    (export.to_jax, which jit(f, backend="jax") compiles with jax.jit), called on the outer
+    program's tracers, so each is lowered by fungrad as alone and inlined by JAX. A program
+    that fails to trace names itself."""
+    import jax
+    from fungrad.export import to_jax
+    fns = [(what, to_jax(f)) for what, f, _ in programs]
+
+    def together(*arg_lists):
+        outs = []
+        for (what, fn), args in zip(fns, arg_lists, strict=True):
+            try:
+                outs.append(fn(*args))
+            except Exception as e:
+                raise AssertionError(f"{what} fails under jax.jit: {type(e).__name__}: {e}") from e
+        return outs
+    with jax.enable_x64(True):
+        return jax.jit(together)(*[args for _, _, args in programs])
+
+
+# every row of the table, at its last (largest) argument shapes: each case compiles its three
+# programs with jax.jit (as one XLA program), so all shapes of every row would take minutes
 ROW_CASES = [pytest.param(r, r.shapes[-1], id=f"{r.id}-{'x'.join(map(str, r.shapes[-1]))}")
              for r in RECORDS]
 
@@ -181,7 +213,7 @@ ROW_CASES = [pytest.param(r, r.shapes[-1], id=f"{r.id}-{'x'.join(map(str, r.shap
 @needs_jax
 @pytest.mark.parametrize("rec,shapes", ROW_CASES)
 def test_jax_backend_over_the_table(rec, shapes):
-    _check_table_row(rec, shapes, "jax", _NO_JAX, refuses=_jax_refuses)
+    _check_table_row(rec, shapes, "jax", _NO_JAX, refuses=_jax_refuses, run_all=_jax_all_at_once)
 
 
 def _dask_args(args):
