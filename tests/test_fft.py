@@ -199,3 +199,27 @@ def test_live_against_jax():
     ours = _ours()
     for k in ours:
         np.testing.assert_allclose(ours[k], theirs[k], rtol=1e-9, atol=1e-10, err_msg=k)
+
+
+def test_zero_d_inputs_and_integer_sizes_as_numpy():
+    # fftn / ifftn over no axes return the input unchanged (numpy's value and dtype)
+    for f in ("fftn", "ifftn"):
+        for x in (np.array(1.5), np.array(-1)):
+            got, want = getattr(F, f)(x), getattr(np.fft, f)(x)
+            assert got.dtype == want.dtype and got.shape == want.shape == ()
+            np.testing.assert_array_equal(got, want)
+    assert fg.grad(lambda x: F.fftn(x).real)(1.5) == 1.0
+    # the real <-> complex transforms and the shifts need an axis (numpy: IndexError/ValueError)
+    for f in ("rfftn", "irfftn", "fftshift", "ifftshift"):
+        with pytest.raises((IndexError, ValueError)):
+            getattr(np.fft, f)(np.array(1.5))
+        with pytest.raises(fg.errors.ShapeError, match=rf"numpy\.fft\.{f}: .*f64\[\]"):
+            getattr(F, f)(np.array(1.5))
+    # fftfreq's n is an integer (numpy: ValueError "n should be an integer")
+    for f in ("fftfreq", "rfftfreq"):
+        for bad, shown in ((None, "NoneType None"), (np.array(1.5), r"f64\[\]"),
+                           ((2, -3), r"tuple \(2, -3\)"), ({"a": 1.0}, "dict")):
+            with pytest.raises(TypeError, match=rf"numpy\.fft\.{f}: n must be an integer, got "
+                               rf"{shown}"):
+                getattr(F, f)(bad)
+        np.testing.assert_allclose(getattr(F, f)(np.int64(5), 0.5), getattr(np.fft, f)(5, 0.5))

@@ -687,3 +687,39 @@ def test_scipy_special_takes_scipys_dtypes_and_values_at_poles():
         fsp.i0(np.array([1j]))
     with pytest.raises(ValueError, match="non-negative integer"):
         fsp.bernoulli(1.5)
+
+
+# ---------------------------------------------------------------- fungrad.numpy's argument checks
+@pytest.mark.parametrize("call, err, text", [
+    (lambda: fnp.pad(np.ones(4), None), TypeError, r"numpy\.pad: pad_width must be of integral"),
+    (lambda: fnp.split(np.ones(4), None), TypeError, r"numpy\.split: indices_or_sections"),
+    (lambda: fnp.repeat(np.ones(4), np.array(1.5)), TypeError, r"numpy\.repeat: .*f64\[\]"),
+    (lambda: fnp.swapaxes(np.ones(4), None, 0), TypeError, r"numpy\.swapaxes: axis1"),
+    (lambda: fnp.size(np.ones((3, 4)), axis=7), np.exceptions.AxisError, r"numpy\.size: axis 7"),
+    (lambda: fnp.unstack((2, -3)), TypeError, r"numpy\.unstack: x must be an array"),
+    (lambda: fnp.select(np.ones(4), None), TypeError, r"numpy\.select: choicelist"),
+    (lambda: fnp.unravel_index(np.arange(2), -1), fg.errors.ShapeError,
+     r"numpy\.unravel_index: shape \(-1,\) has a negative size"),
+    (lambda: fnp.tensordot(np.ones(4), np.array(1.5)), fg.errors.ShapeError,
+     r"numpy\.tensordot: axes=2 .* f64\[4\] and b f64\[\]"),
+    (lambda: fnp.vecdot(np.ones(4), np.array(1.5)), fg.errors.ShapeError,
+     r"numpy\.vecdot: x2 must have at least one dimension"),
+    (lambda: fnp.tril(np.array(1.5)), fg.errors.ShapeError, r"numpy\.tril: .*f64\[\]"),
+    (lambda: fnp.positive(np.array([True])), fg.errors.DtypeError, r"numpy\.positive"),
+])
+def test_numpy_argument_errors_name_the_function_and_what_was_given(call, err, text):
+    with pytest.raises(err, match=text):
+        call()
+
+
+def test_numpy_reciprocal_trim_zeros_and_vecdot_match_numpy():
+    for x in (np.array([1, 2, 3, -1], np.int8), np.arange(1, 5), np.array([True, True])):
+        got, want = fnp.reciprocal(x), np.reciprocal(x)
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+    m = np.array([[0, 0, 0], [0, 1, 0], [0, 0, 2]])
+    for axis in (None, 0, 1, (0, 1)):
+        np.testing.assert_array_equal(fnp.trim_zeros(m, axis=axis), np.trim_zeros(m, axis=axis))
+    assert fnp.trim_zeros((0, 2, 0)) == np.trim_zeros((0, 2, 0))
+    a, b = np.arange(12.0).reshape(3, 4), np.arange(3.0)[:, None]
+    np.testing.assert_allclose(fnp.vecdot(a, b, axis=0), np.vecdot(a, b, axis=0))

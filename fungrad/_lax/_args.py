@@ -18,6 +18,12 @@ from fungrad._core.trace import Tracer, get_aval
 NOT_OPERANDS = (dict, str, bytes, type, np.dtype, set, frozenset, type(None))
 
 
+def _who(fn: str) -> str:
+    """The function's name as messages show it: `lax.reshape` for a bare lax name; a dotted name
+    (`numpy.pad`, `numpy.fft.fftfreq`: the numpy front end's callers) as given."""
+    return fn if "." in fn else f"lax.{fn}"
+
+
 def describe(v: Any) -> str:
     """`f64[3,4]` for an array or tracer, else the type and a short repr."""
     if isinstance(v, (Tracer, np.ndarray, np.generic)):
@@ -29,10 +35,10 @@ def describe(v: Any) -> str:
 def operand(x: Any, fn: str, arg: str = "operand") -> Any:
     """`x` unchanged, unless it can be no array of numbers (None, a string, a dict, a type)."""
     if isinstance(x, NOT_OPERANDS):
-        raise TypeError(f"lax.{fn}: {arg} must be an array of numbers or booleans (or a Python "
+        raise TypeError(f"{_who(fn)}: {arg} must be an array of numbers or booleans (or a Python "
                         f"number), got {describe(x)}. Fix: pass a numpy array or a scalar.")
     if isinstance(x, int) and not -2 ** 63 <= x < 2 ** 64:
-        raise TypeError(f"lax.{fn}: {arg} = {x} is too large for int64 (and uint64). Fix: pass "
+        raise TypeError(f"{_who(fn)}: {arg} = {x} is too large for int64 (and uint64). Fix: pass "
                         "a float, or an array of an explicit dtype.")
     return x
 
@@ -44,7 +50,7 @@ def dtype(v: Any, arg: str, fn: str) -> np.dtype:
             raise TypeError
         return np.dtype(v)
     except TypeError:
-        raise TypeError(f"lax.{fn}: {arg} must be a dtype (np.float32, 'int32', ...), got "
+        raise TypeError(f"{_who(fn)}: {arg} must be a dtype (np.float32, 'int32', ...), got "
                         f"{describe(v)}") from None
 
 
@@ -55,7 +61,7 @@ def static_int(v: Any, arg: str, fn: str) -> int:
     except FungradError:
         raise  # a tracer where a static value is needed: its own ConcretizationError
     except TypeError:
-        raise TypeError(f"lax.{fn}: {arg} must be an integer, got {describe(v)}. Fix: pass a "
+        raise TypeError(f"{_who(fn)}: {arg} must be an integer, got {describe(v)}. Fix: pass a "
                         "Python int.") from None
 
 
@@ -76,7 +82,7 @@ def static_ints(v: Any, arg: str, fn: str, *, allow_int: bool = False) -> tuple[
     except FungradError:
         raise
     except (TypeError, ValueError):
-        raise TypeError(f"lax.{fn}: {arg} must be a sequence of integers, got {describe(v)}. "
+        raise TypeError(f"{_who(fn)}: {arg} must be a sequence of integers, got {describe(v)}. "
                         "Fix: pass a tuple of Python ints such as (3, 4).") from None
 
 
@@ -84,7 +90,7 @@ def shape(v: Any, arg: str, fn: str, *, allow_int: bool = False) -> tuple[int, .
     """`v` as a shape: a tuple of non-negative ints."""
     dims = static_ints(v, arg, fn, allow_int=allow_int)
     if any(d < 0 for d in dims):
-        raise ShapeError(f"lax.{fn}: {arg} {dims} has a negative size; every dimension must be "
+        raise ShapeError(f"{_who(fn)}: {arg} {dims} has a negative size; every dimension must be "
                          ">= 0.")
     return dims
 
@@ -94,7 +100,7 @@ def axis(v: Any, ndim: int, arg: str, fn: str) -> int:
     end; a 0-d array takes axis 0 or -1, as a rank-1 one)."""
     a = static_int(v, arg, fn)
     if not -ndim <= a < max(ndim, 1):
-        raise AxisError(f"lax.{fn}: {arg} {a} is out of range for an array of rank {ndim}; "
+        raise AxisError(f"{_who(fn)}: {arg} {a} is out of range for an array of rank {ndim}; "
                         f"allowed: {-ndim} to {max(ndim - 1, 0)}.")
     return a % ndim if ndim else 0
 
@@ -108,9 +114,9 @@ def pairs(v: Any, n: int | None, arg: str, fn: str) -> list[tuple[int, int]]:
         if any(len(p) != 2 for p in out):
             raise TypeError
     except TypeError:
-        raise TypeError(f"lax.{fn}: {arg} must be a sequence of (low, high) integer pairs, got "
+        raise TypeError(f"{_who(fn)}: {arg} must be a sequence of (low, high) integer pairs, got "
                         f"{describe(v)}. Fix: pass e.g. [(1, 1), (0, 2)].") from None
     if n is not None and len(out) != n:
-        raise ShapeError(f"lax.{fn}: {arg} has {len(out)} (low, high) pairs, expected {n} (one "
+        raise ShapeError(f"{_who(fn)}: {arg} has {len(out)} (low, high) pairs, expected {n} (one "
                          "per spatial axis).")
     return out  # type: ignore[return-value]

@@ -13,7 +13,7 @@ from fungrad._core.dtypes import is_float, result_dtype
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
 
-__all__ = ["FLOAT_KEYS", "asarray", "cast", "common_dtype", "fast_key", "numeric_array",
+__all__ = ["FLOAT_KEYS", "array_only", "asarray", "cast", "common_dtype", "fast_key", "numeric_array",
            "promote", "promote_inexact"]
 from typing import Any
 
@@ -42,6 +42,16 @@ def check_numeric(a, x):
             f"would become a numpy {a.dtype.name} array. fungrad takes numbers, booleans and "
             "arrays (or nested lists) of them, as JAX does. Fix: pass a number or an array.")
     return a
+
+
+def array_only(x, fn, arg):
+    """`x` unchanged where it is an array (or a number); a list or a tuple raises, for the
+    functions numpy (and JAX) define on arrays only (numpy fails inside on a sequence)."""
+    if isinstance(x, (list, tuple)):
+        shown = repr(x) if len(repr(x)) <= 40 else repr(x)[:37] + "..."
+        raise TypeError(f"{fn}: {arg} must be an array, got {type(x).__name__} {shown}. Fix: "
+                        "pass fungrad.numpy.asarray(...) of it.")
+    return x
 
 
 def asarray(x):

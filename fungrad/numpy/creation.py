@@ -15,6 +15,7 @@ import numpy as np
 from fungrad._core.array import as_array, fresh, frozen
 from fungrad._core.typing import Array, ArrayLike, DTypeLike, Shape
 from fungrad._core.dtypes import is_float
+from fungrad._core.errors import ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad._core.tree import tree_leaves
 from fungrad import _lax as lax
@@ -298,6 +299,19 @@ def _tri_mask(shape, k):
     return np.tri(shape[-2], shape[-1], k, dtype=bool)
 
 
+def _tri_operand(m, fn):
+    """`m` as an array of at least two axes (a 1-d one broadcast to a square), and its shape."""
+    x = _asarray(m)
+    shape = get_aval(x).shape
+    if not shape:
+        raise ShapeError(f"numpy.{fn}: m must have at least one dimension, got "
+                         f"{get_aval(x).str_short()}.")
+    if len(shape) == 1:
+        x = lax.broadcast_to(x, (shape[0], shape[0]))
+        shape = get_aval(x).shape
+    return x, shape
+
+
 def tril(m: ArrayLike, k: int = 0) -> Array:
     """The lower triangle (entries above diagonal k zeroed) of the last two axes.
 
@@ -307,11 +321,7 @@ def tril(m: ArrayLike, k: int = 0) -> Array:
            [1, 1, 0],
            [1, 1, 1]])
     """
-    x = _asarray(m)
-    shape = get_aval(x).shape
-    if len(shape) == 1:
-        x = lax.broadcast_to(x, (shape[0], shape[0]))
-        shape = get_aval(x).shape
+    x, shape = _tri_operand(m, "tril")
     zero = np.zeros((), get_aval(x).dtype)
     return lax.select(_tri_mask(shape, k), x, zero)
 
@@ -325,11 +335,7 @@ def triu(m: ArrayLike, k: int = 0) -> Array:
            [0, 0, 1],
            [0, 0, 0]])
     """
-    x = _asarray(m)
-    shape = get_aval(x).shape
-    if len(shape) == 1:
-        x = lax.broadcast_to(x, (shape[0], shape[0]))
-        shape = get_aval(x).shape
+    x, shape = _tri_operand(m, "triu")
     zero = np.zeros((), get_aval(x).dtype)
     return lax.select(_tri_mask(shape, k - 1), zero, x)
 

@@ -19,6 +19,7 @@ from fungrad._core.typing import Array, ArrayLike, DTypeLike
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
 from fungrad import _lax as lax
+from fungrad._lax import _args
 from fungrad._lax import complex_parts as _cp
 from fungrad._lax import fft as _fft
 from fungrad._lax.indexing import FULL
@@ -101,8 +102,14 @@ def _transform(x, axes, fft_type, lengths):
 
 
 def _c2c(a, s, axes, norm, inverse, fn):
-    x = _complex(_inexact(a))
+    x = _inexact(a)
     axes = _norm_axes(x, s, axes, fn)
+    if not axes:  # a 0-d array (or axes=()): numpy transforms nothing and returns the input
+        if norm not in _NORMS:
+            _scale(None, norm, 1, inverse)  # its error
+        x = asarray(a)
+        return fresh(np.array(x)) if isinstance(x, np.ndarray) else x
+    x = _complex(x)
     if s is not None:
         for ax, n in zip(axes, s):
             x = _resize(x, ax, int(n))
@@ -111,9 +118,18 @@ def _c2c(a, s, axes, norm, inverse, fn):
     return _scale(out, norm, int(np.prod(lengths)), inverse)
 
 
+def _some_axis(x, axes, fn):
+    """The real <-> complex transforms halve their last axis: there must be one."""
+    if not axes:
+        raise ShapeError(f"numpy.fft.{fn}: there is no axis to transform (a is "
+                         f"{get_aval(x).str_short()}, axes ()); allowed: an array of at least "
+                         "one dimension and at least one axis.")
+
+
 def _r2c(a, s, axes, norm, fn):
     x = _real_input(_inexact(a), fn)
     axes = _norm_axes(x, s, axes, fn)
+    _some_axis(x, axes, fn)
     if s is not None:
         for ax, n in zip(axes, s):
             x = _resize(x, ax, int(n))
@@ -122,8 +138,10 @@ def _r2c(a, s, axes, norm, fn):
 
 
 def _c2r(a, s, axes, norm, fn):
-    x = _complex(_inexact(a))
+    x = _inexact(a)
     axes = _norm_axes(x, s, axes, fn)
+    _some_axis(x, axes, fn)
+    x = _complex(x)
     shape = get_aval(x).shape
     if s is None:
         lengths = [shape[ax] for ax in axes[:-1]] + [2 * (shape[axes[-1]] - 1)]
@@ -309,7 +327,7 @@ def fftfreq(n: int, d: float = 1.0, *, dtype: DTypeLike | None = None) -> Array:
     >>> fnp.fft.fftfreq(4, d=0.5)
     array([ 0. ,  0.5, -1. , -0.5])
     """
-    out = np.fft.fftfreq(int(n), d)
+    out = np.fft.fftfreq(_args.static_int(n, "n", "numpy.fft.fftfreq"), d)
     return fresh(out if dtype is None else out.astype(dtype))
 
 
@@ -320,14 +338,17 @@ def rfftfreq(n: int, d: float = 1.0, *, dtype: DTypeLike | None = None) -> Array
     >>> fnp.fft.rfftfreq(4, d=0.5)
     array([0. , 0.5, 1. ])
     """
-    out = np.fft.rfftfreq(int(n), d)
+    out = np.fft.rfftfreq(_args.static_int(n, "n", "numpy.fft.rfftfreq"), d)
     return fresh(out if dtype is None else out.astype(dtype))
 
 
-def _roll_axes(x, axes, shift_of):
+def _roll_axes(x, axes, shift_of, fn):
     x = asarray(x)
     aval = get_aval(x)
     if axes is None:
+        if aval.ndim == 0:
+            raise ShapeError(f"numpy.fft.{fn}: x must have at least one axis to shift, got "
+                             f"{aval.str_short()}.")
         axes = tuple(range(aval.ndim))
     elif isinstance(axes, (int, np.integer)):
         axes = (int(axes),)
@@ -352,7 +373,7 @@ def fftshift(x: ArrayLike, axes: int | Sequence[int] | None = None) -> Array:
     >>> fnp.fft.fftshift(fnp.fft.fftfreq(4))
     array([-0.5 , -0.25,  0.  ,  0.25])
     """
-    return _roll_axes(x, axes, lambda n: n // 2)
+    return _roll_axes(x, axes, lambda n: n // 2, "fftshift")
 
 
 def ifftshift(x: ArrayLike, axes: int | Sequence[int] | None = None) -> Array:
@@ -362,7 +383,7 @@ def ifftshift(x: ArrayLike, axes: int | Sequence[int] | None = None) -> Array:
     >>> fnp.fft.ifftshift(fnp.array([-0.5, -0.25, 0.0, 0.25]))
     array([ 0.  ,  0.25, -0.5 , -0.25])
     """
-    return _roll_axes(x, axes, lambda n: -(n // 2))
+    return _roll_axes(x, axes, lambda n: -(n // 2), "ifftshift")
 
 __all__ = [
     "fft", "fft2", "fftfreq", "fftn", "fftshift", "hfft", "ifft", "ifft2", "ifftn", "ifftshift", "ihfft",

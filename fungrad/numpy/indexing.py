@@ -18,10 +18,11 @@ from fungrad._core.typing import Array, ArrayLike, Shape
 from fungrad._core.errors import ConcretizationError, ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
+from fungrad._lax import _args
 from fungrad._lax import cumulative as _cum
 from fungrad._lax import scatter as _scatter
 from fungrad._lax._along_axis import take_along_axis as _take_along
-from fungrad.numpy._promote import asarray, cast, promote
+from fungrad.numpy._promote import array_only, asarray, cast, promote
 from fungrad.numpy.reductions import normalize_axis
 
 __all__ = [
@@ -452,7 +453,7 @@ def take_along_axis(arr: ArrayLike, indices: ArrayLike, axis: int = -1, mode: st
            [2, 5]])
     """
     x = asarray(arr)
-    idx = asarray(indices)
+    idx = asarray(array_only(indices, "numpy.take_along_axis", "indices"))
     if axis is None:
         x = lax.reshape(x, (get_aval(x).size,))
         axis = 0
@@ -499,6 +500,11 @@ def select(condlist: Sequence[ArrayLike], choicelist: Sequence[ArrayLike], defau
     array([10,  5, 10])
     """
     from fungrad.numpy.ufuncs import where
+    for arg, v in (("condlist", condlist), ("choicelist", choicelist)):
+        if isinstance(v, (str, bytes, dict)) or not hasattr(v, "__len__") or (
+                isinstance(v, np.ndarray) and v.ndim == 0):
+            raise TypeError(f"numpy.select: {arg} must be a list of arrays (one per case), got "
+                            f"{_args.describe(v)}.")
     if len(condlist) != len(choicelist):
         raise ValueError("list of cases must be same length as list of conditions")
     if not condlist:
@@ -739,7 +745,11 @@ def ravel_multi_index(multi_index: Sequence[ArrayLike], dims: Shape, mode: str =
     >>> fnp.ravel_multi_index((fnp.array([0, 1]), fnp.array([2, 0])), (2, 3))
     array([2, 3])
     """
-    dims = tuple(int(d) for d in dims)
+    dims = _args.shape(dims, "dims", "numpy.ravel_multi_index", allow_int=True)
+    if isinstance(multi_index, (str, bytes, dict)) or not hasattr(multi_index, "__len__") or (
+            isinstance(multi_index, np.ndarray) and multi_index.ndim == 0):
+        raise TypeError("numpy.ravel_multi_index: multi_index must be a sequence of integer "
+                        f"index arrays (one per dimension), got {_args.describe(multi_index)}.")
     if len(multi_index) != len(dims):
         raise ValueError("parameter multi_index must be a sequence of length "
                          f"{len(dims)}")
@@ -766,7 +776,7 @@ def unravel_index(indices: ArrayLike, shape: Shape) -> tuple[Array, ...]:
     >>> fnp.unravel_index(fnp.array([5, 1]), (2, 3))
     (array([1, 0]), array([2, 1]))
     """
-    shape = tuple(int(d) for d in shape)
+    shape = _args.shape(shape, "shape", "numpy.unravel_index", allow_int=True)
     idx = asarray(indices)
     if not isinstance(idx, Tracer):
         return fresh(tuple(np.asarray(i, np.int64) for i in np.unravel_index(idx, shape)))

@@ -27,6 +27,7 @@ from fungrad._core.typing import Array, ArrayLike, Complex, DTypeLike, Float, In
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
 from fungrad import _lax as lax
+from fungrad._lax import _args
 from fungrad.numpy._promote import asarray, promote
 from fungrad.numpy.reductions import sum as _sum
 from fungrad.numpy.shape import ravel
@@ -136,16 +137,31 @@ def tensordot(a: ArrayLike, b: ArrayLike, axes: int | Sequence[Sequence[int]] = 
     >>> fnp.linalg.tensordot(fnp.array([1, 2]), fnp.array([3, 4]), axes=([0], [0]))
     array(11)
     """
+    fn = "numpy.tensordot"
     x, y = promote(asarray(a), asarray(b))
-    if isinstance(axes, int):
-        xa = tuple(range(_nd(x) - axes, _nd(x)))
-        ya = tuple(range(axes))
+    if isinstance(axes, (int, np.integer)) or (isinstance(axes, np.ndarray) and axes.ndim == 0):
+        n = _args.static_int(axes, "axes", fn)
+        if not 0 <= n <= min(_nd(x), _nd(y)):
+            raise ShapeError(f"{fn}: axes={n} must be between 0 and the rank of both operands "
+                             f"({min(_nd(x), _nd(y))} for a {_str(x)} and b {_str(y)}).")
+        xa, ya = tuple(range(_nd(x) - n, _nd(x))), tuple(range(n))
     else:
-        xa, ya = axes
-        xa = (xa,) if isinstance(xa, int) else tuple(xa)
-        ya = (ya,) if isinstance(ya, int) else tuple(ya)
-    xa = tuple(a % _nd(x) for a in xa)
-    ya = tuple(a % _nd(y) for a in ya)
+        try:
+            xa, ya = axes
+        except (TypeError, ValueError):
+            raise TypeError(f"{fn}: axes must be an int or a pair of axis sequences (a's, b's), "
+                            f"got {_args.describe(axes)}.") from None
+        xa = _args.static_ints(xa, "axes[0]", fn, allow_int=True)
+        ya = _args.static_ints(ya, "axes[1]", fn, allow_int=True)
+        if len(xa) != len(ya):
+            raise ShapeError(f"{fn}: axes names {len(xa)} axes of a and {len(ya)} of b; they "
+                             "must be as many.")
+        xa = tuple(_normalize_axis(i, _nd(x), f"{fn}: axes[0]") for i in xa)
+        ya = tuple(_normalize_axis(i, _nd(y), f"{fn}: axes[1]") for i in ya)
+    xs, ys = get_aval(x).shape, get_aval(y).shape
+    if any(xs[i] != ys[j] for i, j in zip(xa, ya)):
+        raise ShapeError(f"{fn}: shape-mismatch for sum: axes {xa} of a {_str(x)} and {ya} of b "
+                         f"{_str(y)} differ in length.")
     return lax.dot_general(x, y, ((xa, ya), ((), ())))
 
 

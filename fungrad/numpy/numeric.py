@@ -15,6 +15,7 @@ import numpy as np
 from fungrad._core.array import as_array, fresh
 from fungrad._core.typing import Array, ArrayLike, DTypeLike
 from fungrad._core.dtypes import is_float
+from fungrad._core.errors import ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
 from fungrad._lax import sorting as _sorting
@@ -644,9 +645,22 @@ def vecdot(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
     """
     x, y = promote(asarray(x1), asarray(x2))
     x = _conj(x)
+    # numpy's gufunc (n),(n)->(): `axis` is each operand's vector axis, the others broadcast
+    ops = []
+    for arg, v in (("x1", x), ("x2", y)):
+        aval = get_aval(v)
+        if aval.ndim == 0:
+            raise ShapeError(f"numpy.vecdot: {arg} must have at least one dimension (the vector "
+                             f"axis), got {aval.str_short()}.")
+        ops.append(moveaxis(v, normalize_axis(axis, aval.ndim, "numpy.vecdot: axis"), -1))
+    n1, n2 = get_aval(ops[0]).shape[-1], get_aval(ops[1]).shape[-1]
+    if n1 != n2:
+        raise ShapeError(f"numpy.vecdot: the vectors along axis {axis} differ in length ({n1} "
+                         f"and {n2}): x1 {get_aval(x).str_short()}, x2 {get_aval(y).str_short()}.")
+    x, y = ops
     shape = np.broadcast_shapes(get_aval(x).shape, get_aval(y).shape)
     x, y = broadcast_to(x, shape), broadcast_to(y, shape)
-    return _sum(multiply(x, y), axis)
+    return _sum(multiply(x, y), -1)
 
 
 def matvec(x1: ArrayLike, x2: ArrayLike, /) -> Array:

@@ -17,7 +17,8 @@ from fungrad._core.typing import Array, ArrayLike, DTypeLike, Shape
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
-from fungrad.numpy._promote import asarray, cast, promote
+from fungrad._lax import _args
+from fungrad.numpy._promote import array_only, asarray, cast, promote
 from fungrad.numpy.reductions import normalize_axes, normalize_axis
 
 __all__ = [
@@ -60,7 +61,8 @@ def size(a: ArrayLike, axis: int | None = None) -> int:
     3
     """
     aval = get_aval(asarray(a))
-    return aval.size if axis is None else aval.shape[axis]
+    return aval.size if axis is None else aval.shape[normalize_axis(axis, aval.ndim,
+                                                                    "numpy.size: axis")]
 
 
 def reshape(a: ArrayLike, shape: int | Shape | None = None, order: str = "C", *,
@@ -162,7 +164,8 @@ def swapaxes(a: ArrayLike, axis1: int, axis2: int) -> Array:
     """
     x = asarray(a)
     n = get_aval(x).ndim
-    a1, a2 = normalize_axes(axis1, n)[0], normalize_axes(axis2, n)[0]
+    a1 = normalize_axis(axis1, n, "numpy.swapaxes: axis1")
+    a2 = normalize_axis(axis2, n, "numpy.swapaxes: axis2")
     perm = list(range(n))
     perm[a1], perm[a2] = perm[a2], perm[a1]
     return lax.transpose(x, perm)
@@ -415,15 +418,19 @@ def split(ary: ArrayLike, indices_or_sections: int | ArrayLike, axis: int = 0) -
     aval = get_aval(x)
     ax = normalize_axes(axis, aval.ndim)[0]
     n = aval.shape[ax]
-    if isinstance(indices_or_sections, (int, np.integer)):
-        k = int(indices_or_sections)
+    sections = indices_or_sections
+    if isinstance(sections, np.ndarray) and sections.ndim == 0:
+        sections = _args.static_int(sections, "indices_or_sections", "numpy.split")
+    if isinstance(sections, (int, np.integer)) and not isinstance(sections, (bool, np.bool_)):
+        k = int(sections)
         if k <= 0 or n % k:
             raise ValueError("array split does not result in an equal division")
         bounds = [i * (n // k) for i in range(k + 1)]
     else:
-        # not an int: a sequence of concrete split points (numpy's rule)
-        bounds = [0, *[min(max(int(i) if i >= 0 else n + int(i), 0), n)  # type: ignore[arg-type, operator]
-                       for i in indices_or_sections], n]  # type: ignore[union-attr]
+        # not an int: a sequence of concrete integer split points (numpy's rule)
+        points = _args.static_ints(sections, "indices_or_sections (a number of sections or "
+                                   "the split points)", "numpy.split")
+        bounds = [0, *[min(max(i if i >= 0 else n + i, 0), n) for i in points], n]
     out = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         spec = (lax.FULL,) * ax + (("slice", lo, max(lo, hi), None),)
@@ -504,7 +511,10 @@ def repeat(a: ArrayLike, repeats: ArrayLike, axis: int | None = None, *,
         raise NotImplementedError("repeat with traced counts: the result's shape would depend on "
                                   "their values; pass concrete counts")
     if not isinstance(repeats, (int, np.integer)):
-        counts = np.asarray(repeats)
+        counts = np.asarray(repeats) if isinstance(repeats, (list, tuple, np.ndarray)) else None
+        if counts is None or counts.dtype.kind not in "biu" or counts.ndim > 1:
+            raise TypeError(f"numpy.repeat: repeats must be an integer or a 1-d array of "
+                            f"integer counts, got {_args.describe(repeats)}.")
         if counts.ndim == 0:
             repeats = int(counts)
         else:
@@ -642,7 +652,8 @@ def rollaxis(a: ArrayLike, axis: int, start: int = 0) -> Array:
     """
     x = asarray(a)
     n = get_aval(x).ndim
-    axis = normalize_axes(axis, n)[0]
+    axis = normalize_axis(axis, n, "numpy.rollaxis: axis")
+    start = _args.static_int(start, "start", "numpy.rollaxis")
     if start < 0:
         start += n
     if not 0 <= start <= n:
@@ -694,8 +705,8 @@ def unstack(x: ArrayLike, /, *, axis: int = 0) -> tuple[Array, ...]:
     >>> fnp.unstack(fnp.array([[1, 2], [3, 4]]))
     (array([1, 2]), array([3, 4]))
     """
-    x = asarray(x)
-    ax = normalize_axes(axis, get_aval(x).ndim)[0]
+    x = asarray(array_only(x, "numpy.unstack", "x"))
+    ax = normalize_axis(axis, get_aval(x).ndim, "numpy.unstack: axis")
     return tuple(lax.getitem(x, (lax.FULL,) * ax + (i,)) for i in range(get_aval(x).shape[ax]))
 
 
@@ -905,15 +916,26 @@ def trim_zeros(filt: ArrayLike, trim: str = "fb", axis: int | tuple[int, ...] | 
     """
     from fungrad.numpy.indexing import concrete_or_none, need_size_error
     x = asarray(filt)
+    if not isinstance(trim, str) or trim.lower() not in ("fb", "bf", "f", "b"):
+        raise ValueError(f"numpy.trim_zeros: trim must be 'fb', 'f' or 'b', got {trim!r}")
+    nd = get_aval(x).ndim
+    axes = normalize_axes(axis, nd, "numpy.trim_zeros: axis")
     c = concrete_or_none(x)
     if c is None:
         raise need_size_error("trim_zeros", x, hint="")
-    nz = np.nonzero(c)[0]
-    if nz.size == 0:
-        return _slice_axis(x, 0, 0, 0)
-    lo = int(nz[0]) if "f" in trim.lower() else 0
-    hi = int(nz[-1]) + 1 if "b" in trim.lower() else c.shape[0]
-    return _slice_axis(x, 0, lo, hi)
+    if not axes:
+        return filt  # numpy: nothing to trim, the input itself
+    nz = np.argwhere(c)
+    if nz.size == 0:  # all zeros: every trimmed axis becomes empty
+        lo, hi = [0] * nd, [0] * nd
+    else:
+        lo = nz.min(0).tolist() if "f" in trim.lower() else [0] * nd
+        hi = (nz.max(0) + 1).tolist() if "b" in trim.lower() else list(c.shape)
+    if isinstance(filt, (list, tuple)) and nd == 1:
+        return filt[lo[0]:hi[0]]  # numpy slices a 1-d sequence itself (a list stays a list)
+    for ax in axes:
+        x = _slice_axis(x, ax, lo[ax], hi[ax])
+    return x
 
 
 def diff(a: ArrayLike, n: int = 1, axis: int = -1, prepend: ArrayLike | None = None,
@@ -972,11 +994,21 @@ def ediff1d(ary: ArrayLike, to_end: ArrayLike | None = None, to_begin: ArrayLike
 
 # ---- pad
 def _pairs(v, nd, name):
-    arr = np.asarray(v)
+    """`v` (an integer, a (before, after) pair, or one pair per axis) as an (nd, 2) int array."""
     try:
-        return np.broadcast_to(arr, (nd, 2)) if arr.ndim <= 2 else None
+        arr = None if isinstance(v, (dict, str, bytes, Tracer)) or v is None else np.asarray(v)
+    except ValueError:  # ragged
+        arr = None
+    if arr is None or arr.dtype.kind not in "iu":
+        raise TypeError(f"numpy.pad: {name} must be of integral type: an int, a (before, after) "
+                        f"pair or one pair per axis ({nd}, 2), got {_args.describe(v)}.")
+    try:
+        if arr.ndim > 2:
+            raise ValueError
+        return np.broadcast_to(arr, (nd, 2))
     except ValueError:
-        raise ValueError(f"{name}: could not broadcast {v!r} to shape ({nd}, 2)") from None
+        raise ValueError(f"numpy.pad: could not broadcast {name} {_args.describe(v)} to shape "
+                         f"({nd}, 2)") from None
 
 
 def _pad_index(n, before, after, mode):

@@ -83,7 +83,11 @@ isfinite = _unary_same(lax.is_finite, "isfinite", "Elementwise test for finite v
 
 
 def positive(x: ArrayLike) -> Array:
-    return _itself(asarray(x))
+    x = asarray(x)
+    if get_aval(x).dtype == np.bool_:
+        raise DtypeError(f"numpy.positive: numpy's positive has no boolean loop, got "
+                         f"{get_aval(x).str_short()}. Fix: cast to an integer dtype first.")
+    return _itself(x)
 
 
 def _itself(x):
@@ -112,6 +116,13 @@ def square(x: ArrayLike) -> Array:
 
 
 def reciprocal(x: ArrayLike) -> Array:
+    x = asarray(x)
+    dt = get_aval(x).dtype
+    if dt.kind in "biu":  # numpy's integer loop: 1.0 / x cast back (bool as int8), so 1/2 is 0
+        out_dt = np.dtype(np.int8) if dt == np.bool_ else dt
+        inv = divide(1.0, cast(x, np.dtype(np.float64)))  # warns at 0, as numpy
+        with np.errstate(invalid="ignore"):  # 1/0 = inf cast as numpy's loop casts it
+            return cast(inv, out_dt)
     return divide(1.0, x)
 
 
