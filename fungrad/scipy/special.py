@@ -10,6 +10,7 @@ Imports: _core, lax, numpy.
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Sequence
 
 from fungrad._core.docs import add_examples as _add_examples
@@ -125,8 +126,9 @@ def polygamma(n: ArrayLike, x: ArrayLike) -> Array:
 
 
 def zeta(x: ArrayLike, q: ArrayLike | None = None) -> Array:
-    """Hurwitz zeta function sum_k (k + q)^{-x} (Riemann zeta when q is None); differentiable
-    in q."""
+    """Hurwitz zeta function sum_k (k + q)^{-x} (Riemann zeta when q is None, for every real
+    x: by the functional equation for x <= 0, Euler-Maclaurin summation for 0 < x < 1);
+    differentiable in q."""
     _real("zeta", x, q)
     if q is not None:
         return _sp.zeta(*_f(x, q))
@@ -142,7 +144,22 @@ def zeta(x: ArrayLike, q: ArrayLike | None = None) -> Array:
     trivial = fnp.logical_and(fnp.equal(fnp.remainder(s, 2.0), 0.0), fnp.less(s, 0.0))
     refl = fnp.where(trivial, 0.0, fnp.where(fnp.equal(x, 0.0), -0.5, refl))
     refl = fnp.where(fnp.isneginf(x), np.nan, refl)
-    return fnp.where(neg, refl, _sp.zeta(x, fnp.ones_like(x)))
+    # 0 < x < 1 (where neither the kernel nor the reflection, which maps (0, 1) onto itself,
+    # applies): Euler-Maclaurin summation from N = 10 with seven Bernoulli terms (error < 1e-14)
+    mid = fnp.greater(x, 0.0) & fnp.less(x, 1.0)
+    s = fnp.where(mid, x, 0.5)
+    n = 10.0
+    em = sum(fnp.power(float(k), -s) for k in range(1, 10)) + fnp.power(n, 1.0 - s) / (s - 1.0) \
+        + 0.5 * fnp.power(n, -s)
+    rising = s
+    for k, b2k in enumerate(_BERNOULLI_2K, start=1):
+        em = em + b2k / math.factorial(2 * k) * rising * fnp.power(n, -s - (2 * k - 1))
+        rising = rising * (s + 2 * k - 1) * (s + 2 * k)
+    hurwitz = _sp.zeta(fnp.where(mid, 2.0, x), fnp.ones_like(x))
+    return fnp.where(neg, refl, fnp.where(mid, em, hurwitz))
+
+
+_BERNOULLI_2K = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)
 
 
 def gammainc(a: ArrayLike, x: ArrayLike) -> Array:
@@ -180,17 +197,77 @@ def i1(x: ArrayLike) -> Array:
     return lax.mul(lax.exp(lax.abs(x)), _sp.i1e(x))
 
 
+def _nonpos_int(x):
+    """x is 0, -1, -2, ... (or -inf): a pole of Gamma."""
+    return fnp.logical_and(fnp.less_equal(x, 0.0), fnp.equal(fnp.floor(x), x))
+
+
+def _c_int(x):
+    """x is an integer a C int holds (cephes tests `x == (int)x`)."""
+    return fnp.equal(fnp.floor(x), x) & (x >= -2.0 ** 31) & (x < 2.0 ** 31)
+
+
+def _odd(x):
+    return fnp.not_equal(fnp.remainder(x, 2.0), 0.0)
+
+
+def _log_abs_beta(a, b):
+    """log|B(a, b)| for a, b off the poles: lgamma(a) + lgamma(b) - lgamma(a + b), or for
+    |a| > 1e6 |b| and a > 1e6 (either order) the large-a expansion lgamma(b) - b log a + O(1/a)
+    (as cephes: the difference of lgammas loses precision there, and it is -inf or inf, not NaN,
+    for a = inf)."""
+    swap = fnp.less(fnp.abs(a), fnp.abs(b))
+    big, small = fnp.where(swap, b, a), fnp.where(swap, a, b)
+    asym = fnp.greater(fnp.abs(big), 1e6 * fnp.abs(small)) & fnp.greater(big, 1e6)
+    x, y = fnp.where(asym, big, 2.0), fnp.where(asym, small, 1.0)  # each branch on safe inputs
+    r = (gammaln(y) - y * fnp.log(x) + y * (1 - y) / (2 * x)
+         + y * (1 - y) * (1 - 2 * y) / (12 * x * x) - y * y * (1 - y) * (1 - y) / (12 * x ** 3))
+    p, q = fnp.where(asym, 1.0, a), fnp.where(asym, 1.0, b)
+    return fnp.where(asym, r, gammaln(p) + gammaln(q) - gammaln(p + q))
+
+
+def _beta_parts(a, b):
+    """(log|B(a, b)|, sign B(a, b)) for all real a, b as scipy (cephes beta / lbeta): at a pole
+    a = 0, -1, ... with an integer b, 1 - a - b > 0 (a removable singularity) by
+    B(a, b) = (-1)^b B(1 - a - b, b), otherwise +inf there (and symmetrically in b); at a
+    pole of Gamma(a + b) alone 0; elsewhere sign gammasgn(a) gammasgn(b) gammasgn(a + b)."""
+    pa, pb = _nonpos_int(a), _nonpos_int(b)
+    pb = fnp.logical_and(pb, fnp.logical_not(pa))  # a's pole is looked at first
+    # the removable cases: (p, q) = (1 - a - b, the integer argument), sign (-1)^q
+    ra = pa & _c_int(a) & _c_int(b) & fnp.greater(1.0 - a - b, 0.0)
+    rb = pb & _c_int(b) & _c_int(a) & fnp.greater(1.0 - a - b, 0.0)
+    q = fnp.where(ra, b, a)
+    refl = ra | rb
+    q_pole = refl & _nonpos_int(q)  # both at poles: (-1)^q inf
+    inner = refl & fnp.logical_not(q_pole)
+    p_in, q_in = fnp.where(inner, 1.0 - a - b, 1.0), fnp.where(inner, q, 1.0)
+    plain = fnp.logical_not(pa | pb)
+    a_in, b_in = fnp.where(plain, a, 1.0), fnp.where(plain, b, 1.0)
+    ab_pole = _nonpos_int(a_in + b_in)  # Gamma(a + b) = inf: B = 0
+    sign_plain = gammasgn(a_in) * gammasgn(b_in) * fnp.where(ab_pole, 1.0, gammasgn(a_in + b_in))
+    log_abs = fnp.where(inner, _log_abs_beta(p_in, q_in),
+                        fnp.where(plain, _log_abs_beta(a_in, b_in), np.inf))
+    sign = fnp.where(refl, fnp.where(_odd(q), -1.0, 1.0), fnp.where(plain, sign_plain, 1.0))
+    return log_abs, sign
+
+
 def betaln(a: ArrayLike, b: ArrayLike) -> Array:
-    """log|B(a, b)| = gammaln(a) + gammaln(b) - gammaln(a + b)."""
+    """log|B(a, b)| = gammaln(a) + gammaln(b) - gammaln(a + b), for every real a, b as scipy
+    (the large-argument expansion where one argument dwarfs the other; +inf at the poles
+    a or b = 0, -1, ..., finite where the singularity is removable: betaln(-1, 1) = 0)."""
     _real("betaln", a, b)
-    a, b = _f(a, b)
-    return gammaln(a) + gammaln(b) - gammaln(a + b)
+    a, b = _fk(_sc.betaln, a, b)
+    return lax.convert_element_type(_beta_parts(a, b)[0], get_aval(a).dtype)
 
 
 def beta(a: ArrayLike, b: ArrayLike) -> Array:
-    """B(a, b) (for positive a, b) = exp(betaln(a, b))."""
+    """B(a, b) = Gamma(a) Gamma(b) / Gamma(a + b) for every real a, b as scipy: sign times
+    exp(betaln(a, b)), so negative arguments give their signed values (beta(-1.5, 0.5) = 0,
+    beta(-1, 1) = -1) and the poles +-inf."""
     _real("beta", a, b)
-    return fnp.exp(betaln(a, b))
+    a, b = _fk(_sc.beta, a, b)
+    log_abs, sign = _beta_parts(a, b)
+    return lax.convert_element_type(sign * fnp.exp(log_abs), get_aval(a).dtype)
 
 
 def rgamma(x: ArrayLike) -> Array:
@@ -203,11 +280,67 @@ def rgamma(x: ArrayLike) -> Array:
     return fnp.where(pole, 0.0, 1.0 / fnp.where(pole, 1.0, g))
 
 
+def _stirling_tail(x):
+    """lgamma(x) - ((x - 1/2) log x - x + log(2 pi) / 2) for x > 1e4 (Stirling's series)."""
+    r = 1.0 / x
+    return r * (1 / 12 - r * r * (1 / 360 - r * r / 1260))
+
+
+def _sinpi(x):
+    """sin(pi x), exact in the reduction (x mod 2) for large x."""
+    return fnp.sin(np.pi * fnp.remainder(x, 2.0))
+
+
+def _lgamma_diff_large(z, m):
+    """lgamma(z + m) - lgamma(z) for z, z + m > 1e4, without the cancellation of the two:
+    (z - 1/2) log1p(m / z) + m log(z + m) - m + the Stirling tails' difference."""
+    return ((z - 0.5) * fnp.log1p(m / z) + m * fnp.log(z + m) - m
+            + _stirling_tail(z + m) - _stirling_tail(z))
+
+
 def poch(z: ArrayLike, m: ArrayLike) -> Array:
-    """Rising factorial Gamma(z + m) / Gamma(z) (for z > 0, z + m > 0)."""
+    """Rising factorial Gamma(z + m) / Gamma(z) for every real z, m as scipy: 1 for m = 0;
+    for an integer m where z + m is a pole (0, -1, ...) and so is z, the limit
+    (-1)^m Gamma(1 - z) / Gamma(1 - z - m) (poch(-1, 1) = -1); 0 where only z is a pole, inf
+    where only z + m is; elsewhere gammasgn(z + m) gammasgn(z) exp(gammaln(z + m) - gammaln(z)),
+    and for z, z + m > 1e4 the difference of Stirling's series, in which nothing cancels (for
+    z, z + m < -1e4 the same through the reflection formula). Infinite z or m: scipy's values
+    (poch(inf, m) is inf for 0 < m <= 2, 0 for -2 <= m < 0 and NaN beyond, poch(z, inf) is
+    +-inf, poch(z, -inf) NaN)."""
     _real("poch", z, m)
-    z, m = _f(z, m)
-    return fnp.exp(gammaln(z + m) - gammaln(z))
+    z, m = _fk(_sc.poch, z, m)
+    zm = z + m
+    fz, fm = fnp.isfinite(z), fnp.isfinite(m)
+    pz, pzm = fz & _nonpos_int(z), fz & fm & _nonpos_int(zm)
+    # the removable case (also where z is lost in z + m = m), by the reflection identity
+    both = pzm & _c_int(m) & (pz | fnp.equal(zm, m))
+    regular = fz & fm & fnp.logical_not(pz | pzm)
+    ok = both | regular
+    u, mm = fnp.where(both, 1.0 - z - m, fnp.where(regular, z, 1.0)), fnp.where(ok, m, 0.5)
+    # large arguments: Stirling's series for z, z + m > 1e4; below -1e4 the reflection
+    # Gamma(z + m) / Gamma(z) = sinpi(z) / sinpi(z + m) poch(1 - z - m, m)
+    neg = regular & fnp.less(u, -1e4) & fnp.less(u + mm, -1e4)
+    w = fnp.where(neg, 1.0 - u - mm, u)
+    big = (ok & fnp.greater(u, 1e4) & fnp.greater(u + mm, 1e4)) | neg
+    wb, mb = fnp.where(big, w, 2e4), fnp.where(big, mm, 0.5)  # each branch on safe inputs
+    ratio = fnp.where(neg, _sinpi(fnp.where(neg, u, 0.5)) / _sinpi(fnp.where(neg, u + mm, 0.5)),
+                      1.0)
+    us, ums = fnp.where(big, 1.0, u), fnp.where(big, 1.5, u + mm)
+    val = fnp.where(big, ratio * fnp.exp(_lgamma_diff_large(wb, mb)),
+                    gammasgn(us) * gammasgn(ums) * fnp.exp(gammaln(ums) - gammaln(us)))
+    val = fnp.where(both & _odd(m), -val, val)
+    val = fnp.where(fnp.isnan(z) | fnp.isnan(m), np.nan, val)
+    val = fnp.where(pz & fnp.logical_not(both), fnp.where(pzm, np.nan, 0.0), val)
+    val = fnp.where(pzm & fnp.logical_not(pz | both), np.inf, val)
+    zs = fnp.where(fz & fnp.logical_not(pz), z, 1.0)
+    val = fnp.where(fz & fnp.logical_not(pz) & fnp.isposinf(m), gammasgn(zs) * np.inf, val)
+    val = fnp.where(fz & fnp.logical_not(pz) & fnp.isneginf(m), np.nan, val)
+    val = fnp.where(fnp.isposinf(z), fnp.where(fnp.greater(m, 0.0) & fnp.less_equal(m, 2.0), np.inf,
+                                               fnp.where(fnp.less(m, 0.0) & fnp.greater_equal(
+                                                   m, -2.0), 0.0, np.nan)), val)
+    val = fnp.where(fnp.isneginf(z), fnp.where(fnp.equal(m, 1.0), -np.inf,
+                                               fnp.where(fnp.equal(m, -1.0), -0.0, np.nan)), val)
+    return lax.convert_element_type(fnp.where(fnp.equal(m, 0.0), 1.0, val), get_aval(z).dtype)
 
 
 def multigammaln(a: ArrayLike, d: ArrayLike) -> Array:
