@@ -83,7 +83,20 @@ class TapeTrace(Trace):
         return primals, nodes, taped
 
     def process(self, prim, args, params):
-        primals, nodes, taped = self._split(args)
+        primals, nodes = [], []
+        taped = False
+        for a in args:  # _split, inline
+            if type(a) is TapeTracer and a._trace is self:
+                primals.append(a.primal)
+                n = a.node
+                nodes.append(n)
+                if n is not None:
+                    taped = True
+            else:
+                if isinstance(a, Tracer):
+                    check_alive(a)
+                primals.append(a)
+                nodes.append(None)
         parent = self.parent
         if not taped:
             token = current_trace_var.set(parent)
@@ -92,20 +105,19 @@ class TapeTrace(Trace):
             finally:
                 current_trace_var.reset(token)
         fast = prim.vjp
-        if fast is not None and not prim.multiple_results:
-            token = current_trace_var.set(parent)
-            try:
-                out = parent.process(prim, tuple(primals), params)
-            finally:
-                current_trace_var.reset(token)
-            if out.dtype.kind == "f":
-                wants = [n is not None for n in nodes]
+        if fast is not None:
+            # the parent is eager evaluation (tape_flat) and these impls are numpy calls that
+            # bind nothing, so it need not be made current
+            out = parent.process(prim, primals, params)
+            if getattr(out, "dtype", None) is not None and out.dtype.kind == "f":
                 alias = fast.alias
-                i = None if alias is None else alias(out, primals, wants, **params)
-                if i is not None:
-                    return TapeTracer(self, out, nodes[i])
-                node = self.new_node()
-                self.entries.append((fast.bwd, primals, params, out, nodes, wants, node))
+                if alias is not None:
+                    i = alias(out, primals, [n is not None for n in nodes], **params)
+                    if i is not None:
+                        return TapeTracer(self, out, nodes[i])
+                node = self.n_nodes
+                self.n_nodes = node + 1
+                self.entries.append((fast.bwd, primals, params, out, nodes, node))
                 return TapeTracer(self, out, node)
             # not covered (e.g. a float-to-integer conversion): the general path, which
             # recomputes the result inside the JVP rule
@@ -184,11 +196,11 @@ class TapeTrace(Trace):
         for entry in reversed(self.entries):
             bwd = entry[0]
             if bwd is not None:
-                _, primals, params, out, nodes, wants, node = entry
+                _, primals, params, out, nodes, node = entry
                 ct = acc.pop(node, None)
                 if ct is None:
                     continue
-                for i, c in bwd(ct, out, primals, wants, **params):
+                for i, c in bwd(ct, out, primals, [n is not None for n in nodes], **params):
                     n = nodes[i]
                     prev = acc.get(n)
                     acc[n] = c if prev is None else add_any(prev, c)
