@@ -25,7 +25,7 @@ from fungrad._core.linear_arg import LinearArg
 from fungrad._core.trace import Trace, Tracer, check_alive, current_trace_var, get_aval, set_trace
 from fungrad._core.tree import tree_flatten
 from fungrad._core.zero import Zero, instantiate
-from fungrad._interp.jvp import missing_jvp
+from fungrad._interp.jvp import DualTracer, missing_jvp
 from fungrad._interp.staging import StagingTrace, StagingTracer
 from fungrad._interp.transpose import backward_pass
 from fungrad._lax import add_any
@@ -34,22 +34,11 @@ from typing import Any, Callable, Sequence
 enabled = True  # False: reverse mode always linearizes (the tests compare the two paths)
 
 
-class TapeTracer(Tracer):
-    """A concrete value with a slot on the tape (`node`) for its cotangent."""
+class TapeTracer(DualTracer):
+    """A concrete value (`primal`) with a slot on the tape for its cotangent: `tangent` holds
+    the slot's number (None for an integer input, which has none)."""
 
-    __slots__ = ("primal", "node")
-
-    def __init__(self, trace, primal, node):
-        self._trace = trace
-        self.primal = primal
-        self.node = node
-
-    @property
-    def aval(self):
-        return get_aval(self.primal)
-
-    def to_concrete(self, context):
-        return self.primal
+    __slots__ = ()
 
 
 class TapeTrace(Trace):
@@ -72,8 +61,8 @@ class TapeTrace(Trace):
         for a in args:
             if type(a) is TapeTracer and a._trace is self:
                 primals.append(a.primal)
-                nodes.append(a.node)
-                if a.node is not None:  # (an integer input has none)
+                nodes.append(a.tangent)
+                if a.tangent is not None:  # (an integer input has none)
                     taped = True
             else:
                 if isinstance(a, Tracer):
@@ -85,10 +74,10 @@ class TapeTrace(Trace):
     def process(self, prim, args, params):
         primals, nodes = [], []
         taped = False
-        for a in args:  # _split, inline
+        for a in args:  # _split, inline (the hot path: one call fewer per operation)
             if type(a) is TapeTracer and a._trace is self:
                 primals.append(a.primal)
-                n = a.node
+                n = a.tangent
                 nodes.append(n)
                 if n is not None:
                     taped = True
@@ -265,7 +254,7 @@ def tape_flat(fun: Callable[..., Any], primals: Sequence[Any],
     for o in leaves:
         if type(o) is TapeTracer and o._trace is trace:
             out_p.append(o.primal)
-            out_nodes.append(o.node)
+            out_nodes.append(o.tangent)
         else:
             out_p.append(o)
             out_nodes.append(None)
