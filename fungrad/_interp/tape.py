@@ -25,7 +25,7 @@ from fungrad._core.linear_arg import LinearArg
 from fungrad._core.trace import Trace, Tracer, check_alive, current_trace_var, get_aval, set_trace
 from fungrad._core.tree import tree_flatten
 from fungrad._core.zero import Zero, instantiate
-from fungrad._interp.jvp import DualTracer, missing_jvp
+from fungrad._interp.jvp import DualTracer, missing_jvp, split_outputs
 from fungrad._interp.staging import StagingTrace, StagingTracer
 from fungrad._interp.transpose import backward_pass
 from fungrad._lax import add_any
@@ -250,14 +250,8 @@ def tape_flat(fun: Callable[..., Any], primals: Sequence[Any],
         leaves, tree = tree_flatten(out)
     finally:
         trace.alive = False
-    out_p, out_nodes = [], []
-    for o in leaves:
-        if type(o) is TapeTracer and o._trace is trace:
-            out_p.append(o.primal)
-            out_nodes.append(o.tangent)
-        else:
-            out_p.append(o)
-            out_nodes.append(None)
+    out_p, out_t = split_outputs(trace, TapeTracer, leaves)
+    out_nodes = [None if type(t) is Zero else t for t in out_t]  # untaped outputs: no slot
     out_avals = [get_aval(p).to_tangent_aval() for p in out_p]
     return out_p, tree, Tape(trace, in_nodes, in_avals, out_nodes, out_avals)
 
