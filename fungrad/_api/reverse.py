@@ -20,13 +20,26 @@ from fungrad._core.trace import get_aval
 from fungrad._core.tree import tree_flatten, tree_unflatten
 from fungrad._api.args import (
     as_leaf, check_argnums, check_callable, check_differentiable, split_aux)
+from fungrad._core.trace import EvalTrace, current_trace
+from fungrad._interp import tape
 from fungrad._interp.linearize import linearize_flat
 from fungrad._interp.transpose import backward_pass
 from typing import Sequence
 
 
+def reverse_flat(fun: Any, primals: Sequence[Any], transform_name: str) -> tuple[Any, Any, Any]:
+    """Evaluate fun(*primals) for reverse mode: on the eager tape when the values are concrete
+    (no enclosing transform), else linearized (linearize_flat). Returns (out_leaves, out_tree,
+    linear map for `pullback`)."""
+    if tape.enabled and type(current_trace()) is EvalTrace:
+        return tape.tape_flat(fun, primals, transform_name)
+    return linearize_flat(fun, primals, transform_name)
+
+
 def pullback(linear_fn: Any, cts: Sequence[Any]) -> list[Any]:
     """Input cotangents (zeros where symbolic) from output cotangents (None for zero)."""
+    if type(linear_fn) is tape.Tape:
+        return linear_fn.pullback(cts)
     jaxpr = linear_fn.jaxpr
     nonzero_cts = [ct for ct, z in zip(cts, linear_fn.out_zero) if not z]
     args = [LinearArg(a) for a in linear_fn.in_avals]
@@ -104,7 +117,7 @@ def vjp(fun: Fun, *primals: PyTree, has_aux: bool = False) -> tuple[Any, ...]:
     def flat_fun(*xs):
         return fun(*tree_unflatten(in_tree, xs))
 
-    out_leaves, out_tree, lin = linearize_flat(flat_fun, leaves, "vjp")
+    out_leaves, out_tree, lin = reverse_flat(flat_fun, leaves, "vjp")
     if has_aux:
         out_leaves, out_tree, aux, n_out = split_aux(out_leaves, out_tree, "vjp")
     else:
@@ -165,7 +178,7 @@ def value_and_grad(fun: Fun, argnums: ArgNums = 0, has_aux: bool = False, allow_
                 new_args[i] = a
             return fun(*new_args, **kwargs)
 
-        out_leaves, out_tree, lin = linearize_flat(flat_fun, leaves, "grad")
+        out_leaves, out_tree, lin = reverse_flat(flat_fun, leaves, "grad")
         if has_aux:
             out_leaves, out_tree, aux, n_out = split_aux(out_leaves, out_tree, "grad")
         else:

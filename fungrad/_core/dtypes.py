@@ -24,7 +24,16 @@ def short_name(dtype) -> str:
 
 def is_float(dtype) -> bool:
     """True for real and complex floating dtypes: the ones that carry tangents."""
-    return dtype != float0 and np.issubdtype(dtype, np.inexact)
+    try:
+        return _is_float[dtype]
+    except (KeyError, TypeError):  # TypeError: an unhashable dtype-like (answered, not kept)
+        r = dtype != float0 and np.issubdtype(dtype, np.inexact)
+        if isinstance(dtype, np.dtype) and len(_is_float) < 256:
+            _is_float[dtype] = r
+        return r
+
+
+_is_float = {}  # dtype -> is_float(dtype), for the dtypes met (np.issubdtype costs ~1 us)
 
 
 def tangent_dtype(dtype):

@@ -16,6 +16,9 @@ its definition (one block per primitive in fungrad._lax and fungrad._hop):
                                                   for each backend (see `serves`)
   dtypes                                          the operand dtype family, checked in eager,
                                                   staged and jitted code alike (`ANY_DTYPE`, ...)
+  vjp                                             optional: eager reverse mode's shortcut (`Vjp`),
+                                                  the transpose of this primitive's JVP written
+                                                  out; tests check it equals the general path
 
 A slot a primitive has no rule for is declared exempt with a reason (`Exempt`), e.g.
 `transpose=NOT_LINEAR`; the registry test walks every primitive and fails on a slot that is
@@ -28,7 +31,8 @@ from __future__ import annotations
 import numpy as np
 
 from fungrad._core.errors import DtypeError
-from fungrad._core.trace import current_trace_var
+from fungrad._core.linear_arg import LinearArg
+from fungrad._core.trace import current_trace_var, get_aval
 from typing import Any
 
 RULE_SLOTS = ("impl", "abstract_eval", "jvp", "transpose", "batch", "partial_eval", "emit")
@@ -147,6 +151,27 @@ class Special:
         return backend.special is not None
 
 
+class Vjp:
+    """Eager reverse mode's shortcut for a primitive (fungrad._interp.tape): `bwd(ct, out,
+    primals, wants, **params)` returns [(operand index, cotangent), ...] for the operands whose
+    `wants` is true, in the order the general path (transposing the equations the JVP rule
+    records) accumulates them, computed with the same operations so the results are bit for bit
+    those of the general path. `alias(out, primals, wants, **params)`: the index of the operand whose
+    tangent the JVP returns unchanged as the output's (x + c), else None. VJP_FROM_TRANSPOSE: a
+    primitive whose JVP is itself applied to the tangent (jvp_linear) uses its transpose rule.
+    A primitive without one, or a call it does not cover (non-float results), takes the general
+    path."""
+
+    __slots__ = ("bwd", "alias")
+
+    def __init__(self, bwd, alias=None):
+        self.bwd = bwd
+        self.alias = alias
+
+
+VJP_FROM_TRANSPOSE = Exempt("the transpose rule of a primitive linear in its one operand")
+
+
 class DtypeFamily:
     """Which operand dtypes a primitive accepts (`kinds`: numpy dtype kinds), checked in every
     mode: eagerly before impl runs, and by the typing rule when staged (so jit agrees)."""
@@ -178,7 +203,7 @@ class Primitive:
 
     __slots__ = ("name", "multiple_results", "impl", "abstract_eval", "jvp", "transpose",
                  "batch", "partial_eval", "emit", "emit_rules", "dtypes", "inline", "effect",
-                 "registered", "same_dtype_from", "arity", "__weakref__")
+                 "registered", "same_dtype_from", "arity", "vjp", "__weakref__")
 
     def __init__(self, name, multiple_results=False):
         self.name = name
@@ -192,6 +217,7 @@ class Primitive:
         # trace checks it as the typing rule does when staged, so eager, make_jaxpr and jit agree
         self.same_dtype_from = None
         self.arity = None  # the number of operands, where fixed (checked in every mode)
+        self.vjp = None  # eager reverse mode's shortcut (Vjp), where one is registered
 
     def bind(self, *args, **params):
         return current_trace_var.get().process(self, args, params)
@@ -224,7 +250,7 @@ class Primitive:
 def register(prim: Primitive, *, impl: Any, abstract_eval: Any, jvp: Any, transpose: Any,
              batch: Any, emit: Any, partial_eval: Any = FIRST_ORDER,
              dtypes: DtypeFamily | None = ANY_DTYPE, inline: bool = False,
-             effect: bool = False) -> Primitive:
+             effect: bool = False, vjp: Any = None) -> Primitive:
     """Give `prim` every rule at once; returns it. Each slot takes a rule, a RuleFactory or an
     Exempt; `inline` marks call primitives the optimizer splices into their caller (nested jit),
     `effect` primitives that are never removed or merged (callbacks). `emit` may be a tuple of
@@ -252,6 +278,14 @@ def register(prim: Primitive, *, impl: Any, abstract_eval: Any, jvp: Any, transp
 
         prim.abstract_eval = checked_abstract_eval
     prim.emit_rules = tuple(r for r in (prim.emit, *emit_rules[1:]) if r is not None)
+    if vjp is VJP_FROM_TRANSPOSE:
+        transpose = prim.transpose
+
+        def linear_bwd(ct, out, primals, wants, **params):
+            return [(0, transpose(ct, LinearArg(get_aval(primals[0]).to_tangent_aval()),
+                                  **params)[0])]
+        vjp = Vjp(linear_bwd)
+    prim.vjp = vjp
     prim.dtypes = dtypes
     prim.inline = inline
     prim.effect = effect

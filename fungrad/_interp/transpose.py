@@ -17,12 +17,15 @@ from typing import Any, Sequence
 
 
 def backward_pass(jaxpr: Any, consts: Sequence[Any], args: Sequence[Any],
-                  cts_out: Sequence[Any]) -> list[Any]:
+                  cts_out: Sequence[Any], seed: Sequence[Any] | None = None) -> list[Any]:
     """Cotangents of the linear inputs of `jaxpr` given cotangents of its outputs.
 
     args: one entry per invar, a LinearArg for an input the program is linear in, else its value.
     cts_out: one cotangent (None or Zero for zero) per outvar. Returns one cotangent (None for
     zero) per invar; None for the non-linear ones.
+    seed: optional cotangents (None for none) the linear inputs' cotangents start from, added
+    to before the program's own contributions (the eager tape transposes one operation at a
+    time and so accumulates in the same order as transposing the whole program).
     """
     env = {}
     for v, x in zip(jaxpr.constvars, consts, strict=True):
@@ -46,6 +49,10 @@ def backward_pass(jaxpr: Any, consts: Sequence[Any], args: Sequence[Any],
             fwd_eqns.append(eqn)
     release = _forward(fwd_eqns, lin_eqns, jaxpr.outvars, env) if fwd_eqns else {}
     ct_env = {}
+    if seed is not None:
+        for v, s in zip(jaxpr.invars, seed, strict=True):
+            if s is not None:
+                ct_env[v] = s
     for v, ct in zip(jaxpr.outvars, cts_out, strict=True):
         if ct is not None and type(ct) is not Zero and v in linear:
             _accumulate(ct_env, v, ct)

@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 
 def unop(name: str, impl: Callable[..., Any], *, jvp: Any, emit: Any, transpose: Any = NOT_LINEAR,
-         out_dtype: Any = None, dtypes: Any = ANY_DTYPE) -> Primitive:
+         out_dtype: Any = None, dtypes: Any = ANY_DTYPE, vjp: Any = None) -> Primitive:
     """An elementwise one-operand primitive, registered with its rules: the output keeps the
     input's shape (and dtype, unless `out_dtype`); batching maps over the batch axis."""
     prim = Primitive(name)
@@ -34,7 +34,7 @@ def unop(name: str, impl: Callable[..., Any], *, jvp: Any, emit: Any, transpose:
                 raise arity_error(prim, avals)
             return shaped(avals[0].shape, out_dtype)
     return register(prim, impl=impl, abstract_eval=abstract_eval, jvp=jvp, transpose=transpose,
-                    batch=_ELEMENTWISE_BATCH, emit=emit, dtypes=dtypes)
+                    batch=_ELEMENTWISE_BATCH, emit=emit, dtypes=dtypes, vjp=vjp)
 
 
 _ELEMENTWISE_BATCH = RuleFactory(
@@ -77,7 +77,7 @@ def _fits(weak, strong):
 
 def naryop(name: str, impl: Callable[..., Any], nargs: int, *, jvp: Any, emit: Any,
            transpose: Any = NOT_LINEAR, out_dtype: Any = None, dtype_from: int = 0,
-           dtypes: Any = ANY_DTYPE) -> Primitive:
+           dtypes: Any = ANY_DTYPE, vjp: Any = None) -> Primitive:
     """An elementwise primitive with numpy broadcasting over `nargs` operands of equal dtype
     (operands before `dtype_from` are exempt: select's predicate), registered with its rules."""
     prim = Primitive(name)
@@ -114,7 +114,7 @@ def naryop(name: str, impl: Callable[..., Any], nargs: int, *, jvp: Any, emit: A
     return register(prim, impl=impl, abstract_eval=abstract_eval, jvp=jvp, transpose=transpose,
                     batch=RuleFactory(lambda prim: lambda size, vals, dims, **params:
                                       _broadcasting_batch(prim, vals, dims, params)),
-                    emit=emit, dtypes=dtypes)
+                    emit=emit, dtypes=dtypes, vjp=vjp)
 
 
 def _broadcasting_batch(prim, vals, dims, params):

@@ -8,7 +8,7 @@ import numpy as np
 from fungrad._core.aval import shaped
 from fungrad._core.dtypes import is_float
 from fungrad._core.linear_arg import is_linear
-from fungrad._core.primitive import Emit, Primitive, Ufunc, register
+from fungrad._core.primitive import VJP_FROM_TRANSPOSE, Emit, Primitive, Ufunc, Vjp, register
 from fungrad._core.trace import Tracer, get_aval
 from fungrad._core.tree import tree_flatten, tree_unflatten
 from fungrad._core.zero import Zero, instantiate, zeros_like_aval
@@ -27,6 +27,28 @@ def fit_shape(t, out):
     return t if get_aval(t).shape == shape else broadcast_to(t, shape)
 
 
+def _one_unbroadcast(out, primals, wants):
+    """The operand whose tangent add/sub's JVP returns unchanged: the only one with a tangent,
+    of the output's shape (fit_shape leaves it alone)."""
+    if wants[0] != wants[1] and get_aval(primals[0 if wants[0] else 1]).shape == out.shape:
+        return 0 if wants[0] else 1
+    return None
+
+
+def _add_vjp(ct, out, primals, wants):
+    # both: one add equation (operands in order); one: broadcast_to, whose transpose unbroadcasts
+    return [(i, unbroadcast(ct, get_aval(p))) for i, (p, w) in enumerate(zip(primals, wants)) if w]
+
+
+def _sub_vjp(ct, out, primals, wants):
+    x, y = primals
+    if wants[0] and wants[1]:  # one sub equation
+        return [(0, unbroadcast(ct, get_aval(x))), (1, unbroadcast(neg(ct), get_aval(y)))]
+    if wants[0]:
+        return [(0, unbroadcast(ct, get_aval(x)))]
+    return [(1, neg(unbroadcast(ct, get_aval(y))))]  # neg, then broadcast_to
+
+
 # ---- add / sub / neg
 def _add_jvp(primals, tangents):
     out = add_p.bind(*primals)
@@ -39,6 +61,7 @@ def _add_jvp(primals, tangents):
 
 
 add_p = naryop("add", np.add, 2, jvp=_add_jvp, emit=Ufunc(np.add, "{0} + {1}"),
+               vjp=Vjp(_add_vjp, alias=_one_unbroadcast),
                transpose=lambda ct, x, y: [unbroadcast(ct, x.aval) if is_linear(x) else None,
                                            unbroadcast(ct, y.aval) if is_linear(y) else None])
 
@@ -48,7 +71,7 @@ add = add_p.bind
 
 add_any = add  # accumulation of (co)tangents of equal shape
 
-neg_p = unop("neg", np.negative, emit=Ufunc(np.negative, "-{0}"),
+neg_p = unop("neg", np.negative, emit=Ufunc(np.negative, "-{0}"), vjp=VJP_FROM_TRANSPOSE,
              jvp=lambda primals, tangents: (
                  neg_p.bind(primals[0]),
                  tangents[0] if type(tangents[0]) is Zero else neg_p.bind(tangents[0])),
@@ -69,6 +92,9 @@ def _sub_jvp(primals, tangents):
 
 
 sub_p = naryop("sub", np.subtract, 2, jvp=_sub_jvp, emit=Ufunc(np.subtract, "{0} - {1}"),
+               vjp=Vjp(_sub_vjp, alias=lambda out, primals, wants: (
+                   0 if wants[0] and not wants[1] and get_aval(primals[0]).shape == out.shape
+                   else None)),
                transpose=lambda ct, x, y: [unbroadcast(ct, x.aval) if is_linear(x) else None,
                                            unbroadcast(neg(ct), y.aval) if is_linear(y) else None])
 
@@ -100,8 +126,19 @@ def _mul_transpose(ct, x, y):
     return [None, unbroadcast(mul_p.bind(x, ct), y.aval)]
 
 
+def _mul_vjp(ct, out, primals, wants):
+    # the JVP's terms tx * y, x * ty (summed): transposed last first
+    x, y = primals
+    cts = []
+    if wants[1]:
+        cts.append((1, unbroadcast(mul_p.bind(x, ct), get_aval(y))))
+    if wants[0]:
+        cts.append((0, unbroadcast(mul_p.bind(ct, y), get_aval(x))))
+    return cts
+
+
 mul_p = naryop("mul", np.multiply, 2, jvp=_mul_jvp, transpose=_mul_transpose,
-               emit=Ufunc(np.multiply, "{0} * {1}"))
+               emit=Ufunc(np.multiply, "{0} * {1}"), vjp=Vjp(_mul_vjp))
 
 
 mul = mul_p.bind
@@ -126,6 +163,17 @@ def _div_transpose(ct, x, y):
     return [unbroadcast(div_p.bind(ct, y), x.aval), None]
 
 
+def _div_vjp(ct, out, primals, wants):
+    # the JVP: tx / y - ty * (out / y); transposed last first
+    x, y = primals
+    cts = []
+    if wants[1]:
+        cts.append((1, unbroadcast(mul_p.bind(neg(ct), div_p.bind(out, y)), get_aval(y))))
+    if wants[0]:
+        cts.append((0, unbroadcast(div_p.bind(ct, y), get_aval(x))))
+    return cts
+
+
 def _is_int(v):
     if isinstance(v, (np.ndarray, np.generic)):  # fungrad.Array included
         return v.dtype.kind in "iub"
@@ -143,7 +191,7 @@ def _div_impl(x, y):
 
 
 div_p = naryop("div", _div_impl, 2, jvp=_div_jvp, transpose=_div_transpose,
-               emit=Ufunc(np.true_divide, "{0} / {1}", kinds="fc"))
+               emit=Ufunc(np.true_divide, "{0} / {1}", kinds="fc"), vjp=Vjp(_div_vjp))
 
 
 div = div_p.bind

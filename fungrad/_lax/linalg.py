@@ -10,7 +10,7 @@ import numpy as np
 from fungrad._core.aval import shaped
 from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.linear_arg import is_linear
-from fungrad._core.primitive import Emit, Primitive, register
+from fungrad._core.primitive import Emit, Primitive, Vjp, register
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
 from fungrad._lax.arith import add
@@ -136,6 +136,19 @@ def _dot_general_transpose(ct, x, y, *, dimension_numbers):
             _transpose_operand(ct, x, dimension_numbers, y.aval.ndim, get_aval(x).ndim, False)]
 
 
+def _dot_general_vjp(ct, out, primals, wants, *, dimension_numbers):
+    # the JVP's terms dot(tx, y), dot(x, ty) (summed): transposed last first
+    x, y = primals
+    cts = []
+    if wants[1]:
+        cts.append((1, _transpose_operand(ct, x, dimension_numbers, get_aval(y).ndim,
+                                          get_aval(x).ndim, False)))
+    if wants[0]:
+        cts.append((0, _transpose_operand(ct, y, dimension_numbers, get_aval(x).ndim,
+                                          get_aval(y).ndim, True)))
+    return cts
+
+
 def _dot_general_batch(size, vals, dims, *, dimension_numbers):
     (lc, rc), (lb, rb) = dimension_numbers
     x, y = vals
@@ -228,7 +241,8 @@ register(dot_general_p, impl=_dot_general_impl, abstract_eval=_dot_general_abstr
          emit=(Emit(_dot_general_emit, fresh=True, on=("numpy",)),
                Emit("lax.dot_general({0}, {1}, {dimension_numbers})", fresh=True, on=("jax",)),
                Emit(_dot_general_emit_xp, fresh=True),
-               Emit(_dot_general_emit_array_api, fresh=True, on=("array_api",))))
+               Emit(_dot_general_emit_array_api, fresh=True, on=("array_api",))),
+         vjp=Vjp(_dot_general_vjp))
 
 
 def dot_general(x, y, dimension_numbers):

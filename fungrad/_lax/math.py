@@ -9,7 +9,7 @@ import numpy as np
 
 from fungrad._core.aval import shaped
 from fungrad._core.primitive import (
-    INEXACT, INTEGER_OR_BOOL, NOT_LINEAR, CallImpl, DtypeFamily, Emit, Primitive, Ufunc,
+    INEXACT, INTEGER_OR_BOOL, NOT_LINEAR, CallImpl, DtypeFamily, Emit, Primitive, Ufunc, Vjp,
     register)
 from fungrad._core.trace import get_aval
 from fungrad._lax._families import _ELEMENTWISE_BATCH, naryop, unop
@@ -30,22 +30,34 @@ def _const(value, like):
     return np.asarray(value, get_aval(like).dtype)
 
 
+def _unary_vjp(bwd):
+    """The Vjp of a one-operand primitive: `bwd(ct, out, x)` is the transpose of its JVP term."""
+    return Vjp(lambda ct, out, primals, wants, **params: [(0, bwd(ct, out, *primals, **params))])
+
+
+# each vjp= is the transpose of the JVP term beside it (mul(t, g) -> mul(ct, g), as
+# mul's transpose rule computes it; neg(t) -> neg(ct); div(t, g) -> div(ct, g))
 exp_p = unop("exp", np.exp, emit=Ufunc(np.exp), dtypes=INEXACT,
-             jvp=defjvp(lambda t, ans, x: mul(t, ans)))
+             jvp=defjvp(lambda t, ans, x: mul(t, ans)),
+             vjp=_unary_vjp(lambda ct, ans, x: mul(ct, ans)))
 log_p = unop("log", np.log, emit=Ufunc(np.log), dtypes=INEXACT,
-             jvp=defjvp(lambda t, ans, x: div(t, x)))
+             jvp=defjvp(lambda t, ans, x: div(t, x)),
+             vjp=_unary_vjp(lambda ct, ans, x: div(ct, x)))
 log1p_p = unop("log1p", np.log1p, emit=Ufunc(np.log1p), dtypes=INEXACT,
                jvp=defjvp(lambda t, ans, x: div(t, add(x, _const(1, x)))))
 expm1_p = unop("expm1", np.expm1, emit=Ufunc(np.expm1), dtypes=INEXACT,
                jvp=defjvp(lambda t, ans, x: mul(t, add(ans, _const(1, ans)))))
 sin_p = unop("sin", np.sin, emit=Ufunc(np.sin), dtypes=INEXACT,
-             jvp=defjvp(lambda t, ans, x: mul(t, cos(x))))
+             jvp=defjvp(lambda t, ans, x: mul(t, cos(x))),
+             vjp=_unary_vjp(lambda ct, ans, x: mul(ct, cos(x))))
 cos_p = unop("cos", np.cos, emit=Ufunc(np.cos), dtypes=INEXACT,
-             jvp=defjvp(lambda t, ans, x: neg(mul(t, sin(x)))))
+             jvp=defjvp(lambda t, ans, x: neg(mul(t, sin(x)))),
+             vjp=_unary_vjp(lambda ct, ans, x: mul(neg(ct), sin(x))))
 tan_p = unop("tan", np.tan, emit=Ufunc(np.tan), dtypes=INEXACT,
              jvp=defjvp(lambda t, ans, x: mul(t, add(_const(1, ans), mul(ans, ans)))))
 tanh_p = unop("tanh", np.tanh, emit=Ufunc(np.tanh), dtypes=INEXACT,
-              jvp=defjvp(lambda t, ans, x: mul(t, sub(_const(1, ans), mul(ans, ans)))))
+              jvp=defjvp(lambda t, ans, x: mul(t, sub(_const(1, ans), mul(ans, ans)))),
+              vjp=_unary_vjp(lambda ct, ans, x: mul(ct, sub(_const(1, ans), mul(ans, ans)))))
 sinh_p = unop("sinh", np.sinh, emit=Ufunc(np.sinh), dtypes=INEXACT,
               jvp=defjvp(lambda t, ans, x: mul(t, cosh(x))))
 cosh_p = unop("cosh", np.cosh, emit=Ufunc(np.cosh), dtypes=INEXACT,
@@ -123,6 +135,11 @@ def _integer_pow_impl(x, *, y):
     return np.power(x, y) if y >= 0 else np.power(x, float(y)).astype(np.result_type(x))
 
 
+def _integer_pow_dx(ct, x, y):
+    return (mul(ct, _const(0, x)) if y == 0 else
+            mul(ct, mul(_const(y, x), x if y == 2 else integer_pow(x, y - 1))))
+
+
 integer_pow_p = unop(
     "integer_pow", _integer_pow_impl,
     emit=(Emit(lambda ctx, eqn, a: (
@@ -140,7 +157,9 @@ integer_pow_p = unop(
     # y * x**(y-1): finite at x == 0 for y >= 1, unlike the general pow rule
     jvp=defjvp(lambda t, ans, x, *, y: (
         mul(t, _const(0, x)) if y == 0 else t if y == 1 else
-        mul(t, mul(_const(y, x), x if y == 2 else integer_pow(x, y - 1))))))
+        mul(t, mul(_const(y, x), x if y == 2 else integer_pow(x, y - 1))))),
+    vjp=Vjp(lambda ct, ans, primals, wants, *, y: [(0, _integer_pow_dx(ct, primals[0], y))],
+            alias=lambda out, primals, wants, *, y: 0 if y == 1 else None))
 
 
 def _pow_dy(t, ans, x, y):

@@ -8,7 +8,7 @@ import numpy as np
 
 from fungrad._core.aval import shaped
 from fungrad._core.errors import ShapeError
-from fungrad._core.primitive import Emit, Primitive, RuleFactory, register
+from fungrad._core.primitive import VJP_FROM_TRANSPOSE, Emit, Primitive, RuleFactory, register
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
 
@@ -49,7 +49,8 @@ register(broadcast_to_p, impl=lambda x, *, shape: np.broadcast_to(x, shape),
          abstract_eval=_broadcast_to_abstract, jvp=jvp_linear,
          transpose=lambda ct, x, *, shape: [unbroadcast(ct, x.aval)],
          batch=_broadcast_to_batch,
-         emit=Emit("{xp}.broadcast_to({0}, {shape})", on=("numpy_api", "array_api")))
+         emit=Emit("{xp}.broadcast_to({0}, {shape})", on=("numpy_api", "array_api")),
+         vjp=VJP_FROM_TRANSPOSE)
 
 
 def broadcast_to(x, shape):
@@ -90,7 +91,8 @@ reduction_batch = RuleFactory(_reduction_batch)
 register(reduce_sum_p, impl=lambda x, *, axes: np.sum(x, axis=axes),
          abstract_eval=reduce_abstract_eval, jvp=jvp_linear, transpose=_reduce_sum_transpose,
          batch=reduction_batch, emit=(Emit("{0}.sum({axes})", fresh=True),
-                                       Emit("xp.sum({0}, axis={axes})", fresh=True, on=("array_api",))))
+                                       Emit("xp.sum({0}, axis={axes})", fresh=True, on=("array_api",))),
+         vjp=VJP_FROM_TRANSPOSE)
 
 
 def reduce_sum(x, axes):
@@ -118,7 +120,8 @@ register(reshape_p, impl=lambda x, *, new_sizes: np.reshape(x, new_sizes),
          abstract_eval=_reshape_abstract, jvp=jvp_linear,
          transpose=lambda ct, x, *, new_sizes: [reshape(ct, x.aval.shape)],
          batch=_reshape_batch,
-         emit=(Emit("{0}.reshape({new_sizes})"), Emit("xp.reshape({0}, {new_sizes})", on=("array_api",))))
+         emit=(Emit("{0}.reshape({new_sizes})"), Emit("xp.reshape({0}, {new_sizes})", on=("array_api",))),
+         vjp=VJP_FROM_TRANSPOSE)
 
 
 def reshape(x, new_sizes):
@@ -149,7 +152,8 @@ register(transpose_p, impl=lambda x, *, perm: np.transpose(x, perm),
          batch=_transpose_batch,
          emit=(Emit(lambda ctx, eqn, a: f"{a[0]}.T" if eqn.params["perm"] == (1, 0)
                     else f"{a[0]}.transpose({eqn.params['perm']})"),
-               Emit("xp.permute_dims({0}, {perm})", on=("array_api",))))
+               Emit("xp.permute_dims({0}, {perm})", on=("array_api",))),
+         vjp=VJP_FROM_TRANSPOSE)
 
 
 def transpose(x, perm):
