@@ -419,7 +419,7 @@ class Jitted:
         direct = self._direct
         if direct is not None and not kwargs:  # the fast path: arrays and Python numbers
             sig, scalars = [], False
-            leaves = None  # the flat arguments, where some are containers
+            leaves: list[Any] | None = None  # the flat arguments, where some are containers
             for a in args:
                 t = type(a)
                 if t in _KEY_ARRAYS:

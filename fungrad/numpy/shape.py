@@ -924,7 +924,7 @@ def trim_zeros(filt: ArrayLike, trim: str = "fb", axis: int | tuple[int, ...] | 
     if c is None:
         raise need_size_error("trim_zeros", x, hint="")
     if not axes:
-        return filt  # numpy: nothing to trim, the input itself
+        return filt  # type: ignore[return-value]  # numpy: nothing to trim, the input itself
     nz = np.argwhere(c)
     if nz.size == 0:  # all zeros: every trimmed axis becomes empty
         lo, hi = [0] * nd, [0] * nd
@@ -932,7 +932,7 @@ def trim_zeros(filt: ArrayLike, trim: str = "fb", axis: int | tuple[int, ...] | 
         lo = nz.min(0).tolist() if "f" in trim.lower() else [0] * nd
         hi = (nz.max(0) + 1).tolist() if "b" in trim.lower() else list(c.shape)
     if isinstance(filt, (list, tuple)) and nd == 1:
-        return filt[lo[0]:hi[0]]  # numpy slices a 1-d sequence itself (a list stays a list)
+        return filt[lo[0]:hi[0]]  # type: ignore[return-value]  # a list stays a list
     for ax in axes:
         x = _slice_axis(x, ax, lo[ax], hi[ax])
     return x
