@@ -104,7 +104,8 @@ def test_grad_wrong_shape_and_dtype():
     text = raises_typecheck(fg.grad(loss), fnp.ones(4), match=["parameter 'x'", "Traced<f64[4]>"])
     # jaxtyping prints a tracer as its aval (Tracer.__pdoc__), as numpy arrays (f64[4](numpy)),
     # not with the concrete value an eager tracer carries
-    assert "Traced<f64[4]>with<LinearizeTrace>" in text and "value=" not in text
+    # (eager grad records on a tape: TapeTrace)
+    assert "Traced<f64[4]>with<TapeTrace>" in text and "value=" not in text
     raises_typecheck(fg.grad(energy), fnp.ones(3), SPD, match="parameter 'a'")
 
     @checked
