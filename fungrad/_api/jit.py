@@ -104,59 +104,15 @@ _KEY_ARRAYS = frozenset((np.ndarray, *ARRAY_TYPES))
 _KEY_SCALARS = frozenset((float, int, bool, complex))
 
 
-def _fast_key(x, leaves, traced, foreign=False):
-    """Structure-and-aval key of a pytree of builtin containers; appends the leaves (`foreign`:
-    arrays of other libraries too, for backends other than numpy)."""
-    t = type(x)
-    if t in _KEY_ARRAYS:  # generated code takes Arrays as ndarray views
-        leaves.append(x)
-        return (x.shape, x.dtype)
-    if t in _FOREIGN_TYPES and foreign:
-        leaves.append(x)
-        return (t, x.shape, x.dtype)
-    if t is tuple or t is list:
-        parts = []
-        for c in x:  # array leaves inline: a call per leaf is most of the key's cost
-            if type(c) in _KEY_ARRAYS:
-                leaves.append(c)
-                parts.append((c.shape, c.dtype))
-            else:
-                parts.append(_fast_key(c, leaves, traced, foreign))
-        return (t, tuple(parts))
-    if t is dict:
-        try:
-            keys = sorted(x)
-        except TypeError:  # unorderable keys: tree_flatten explains them
-            raise _NotBuiltin from None
-        return (dict, tuple(keys), tuple([_fast_key(x[k], leaves, traced, foreign) for k in keys]))
-    if x is None:
-        return None
-    if isinstance(x, Tracer):
-        traced.append(True)
-        leaves.append(x)
-        a = x.aval
-        return (a.shape, a.dtype, a.weak_type)
-    if t in (float, int, bool, complex):
-        leaves.append(np.asarray(x))
-        return t
-    if isinstance(x, np.generic):
-        leaves.append(np.asarray(x))
-        return (x.shape, x.dtype)
-    if foreign and _foreign(x):
-        leaves.append(x)
-        if type(x.shape) is tuple:  # jax, cupy, dask arrays: seen again by type
-            _FOREIGN_TYPES.add(t)
-        return (t, tuple(x.shape), x.dtype)
-    raise _NotBuiltin
-
-
-def _direct_key(x, sig, leaves, foreign):
-    """jit's direct-path key of the positional arguments when some are builtin containers
-    (list, tuple, dict, None): one flat token sequence, appended to `sig`, that parses back
-    unambiguously (a container's type and length, or dict's sorted keys, before its items;
-    an array's shape and dtype; a Python number's type), and the leaves in tree_flatten's
-    order. Anything else (a tracer, a custom pytree node) raises _NotBuiltin: the general
-    path then keys the call."""
+def _fast_key(x, sig, leaves, traced, foreign=False):
+    """The structure-and-aval key of a pytree of builtin containers, as one flat token sequence
+    appended to `sig` that parses back unambiguously (a container's type and length, or a
+    dict's sorted keys, before its items; an array's shape and dtype; a Python number's type; a
+    tracer's (shape, dtype, weak type)), and its leaves appended to `leaves` in tree_flatten's
+    order (`traced` gets an entry per tracer; `foreign`: arrays of other libraries too, for
+    backends other than numpy). Anything else raises _NotBuiltin (then tree_flatten keys it).
+    One walk for jit's direct path and its general one; flat tokens cost less than nested key
+    tuples (a 2-layer parameter list: 4.0 vs 4.8 us per call)."""
     t = type(x)
     if t is tuple or t is list:
         sig.append(t)
@@ -171,10 +127,10 @@ def _direct_key(x, sig, leaves, foreign):
         sig.append(tuple(keys))
         items = [x[k] for k in keys]
     else:
-        raise _NotBuiltin
-    for c in items:
+        items = (x,)
+    for c in items:  # array leaves inline: a call per leaf is most of the key's cost
         tc = type(c)
-        if tc in _KEY_ARRAYS:
+        if tc in _KEY_ARRAYS:  # generated code takes Arrays as ndarray views
             sig.append(c.shape)
             sig.append(c.dtype)
             leaves.append(c)
@@ -188,8 +144,26 @@ def _direct_key(x, sig, leaves, foreign):
             sig.append(c.shape)
             sig.append(c.dtype)
             leaves.append(c)
+        elif tc is tuple or tc is list or tc is dict:
+            _fast_key(c, sig, leaves, traced, foreign)
+        elif isinstance(c, Tracer):
+            traced.append(True)
+            leaves.append(c)
+            a = c.aval
+            sig.append((a.shape, a.dtype, a.weak_type))
+        elif isinstance(c, np.generic):
+            sig.append(c.shape)
+            sig.append(c.dtype)
+            leaves.append(np.asarray(c))
+        elif foreign and _foreign(c):
+            if type(c.shape) is tuple:  # jax, cupy, dask arrays: seen again by type
+                _FOREIGN_TYPES.add(tc)
+            sig.append(tc)
+            sig.append(tuple(c.shape))
+            sig.append(c.dtype)
+            leaves.append(c)
         else:
-            _direct_key(c, sig, leaves, foreign)
+            raise _NotBuiltin
 
 
 class _Entry:
@@ -322,11 +296,10 @@ class Jitted:
         if self._fuse != EXACT:  # and per fusion mode
             self._prefix += (("fuse", self._fuse),)
         self.trace_count = 0  # how many times `fun` was traced by this object (a new signature each)
-        # calls whose positional arguments are arrays (numpy's, fungrad's, and for other
-        # backends the foreign arrays _fast_key knows) and Python numbers look their
-        # compiled function up by the arrays' shapes and dtypes and the numbers' types alone (what
-        # _fast_key would key them by, in a flat tuple), in jit's one program table under a key
-        # of their own
+        # calls with positional arguments only, of arrays (numpy's, fungrad's, and for other
+        # backends the foreign arrays _fast_key knows), Python numbers and builtin containers of
+        # them, look their compiled function up by _fast_key's tokens (inline for flat arrays
+        # and numbers), in jit's one program table under a key of their own
         self._direct = ("direct", self._prefix) if not nums and not self._static_argnames else None
         self._foreign = self._backend is not NUMPY  # jax/cupy/dask arrays are keyed by type too
 
@@ -376,8 +349,11 @@ class Jitted:
         traced = []
         try:
             foreign = self._backend is not NUMPY
-            key = (_fast_key(dyn, leaves, traced, foreign),
-                   _fast_key(dyn_kw, leaves, traced, foreign) if dyn_kw else None, static)
+            sig = []
+            _fast_key(dyn, sig, leaves, traced, foreign)
+            if dyn_kw:  # (dyn's tokens end where its length says: no separator needed)
+                _fast_key(dyn_kw, sig, leaves, traced, foreign)
+            key = (tuple(sig), static)
         except (_NotBuiltin, RecursionError):  # custom nodes, or deeper than the fast key goes
             orig, tree = tree_flatten((dyn, dyn_kw))
             leaves = [(as_leaf if self._backend is NUMPY else _backend_leaf)(x) for x in orig]
@@ -434,9 +410,12 @@ class Jitted:
                     sig.append(a.dtype)
                 else:
                     leaves, sig = [], []
+                    traced: list[bool] = []
                     try:
-                        _direct_key(args, sig, leaves, self._foreign)
-                    except (_NotBuiltin, RecursionError):  # custom nodes, tracers, deep trees
+                        _fast_key(args, sig, leaves, traced, self._foreign)
+                    except (_NotBuiltin, RecursionError):  # custom nodes, deep trees
+                        direct = None
+                    if traced:  # under a transform: the general path
                         direct = None
                     break
             if direct is not None:
