@@ -148,7 +148,7 @@ EDGE = np.array([-0.0, 0.0, 1.5, -2.25, np.inf, -np.inf, np.nan, 5e-324, 1.7e308
 
 def test_cse_merges_operands_in_either_order():
     """t*g and g*t (the two halves of a product rule), a+b and b+a: one computation; max and
-    min are not merged (numpy's maximum(-0.0, 0.0) is its first operand)."""
+    min are not merged (numpy's maximum(-0.0, 0.0) is +0.0, maximum(0.0, -0.0) -0.0)."""
     y = EDGE[::-1].copy()
     j = fg.make_jaxpr(lambda x, y: (x * y + y * x, (x + y) - (y + x), (x == y) & (y == x),
                                     fnp.maximum(x, y) - fnp.maximum(y, x)))(EDGE, y)

@@ -20,7 +20,7 @@ from fungrad._interp.passes._util import (
 
 
 # operand order does not change these results, bit for bit (IEEE sums and products commute;
-# max/min do not: numpy's maximum(-0.0, 0.0) is the first operand)
+# max/min do not: numpy's maximum(-0.0, 0.0) is +0.0, maximum(0.0, -0.0) is -0.0)
 _COMMUTATIVE = {lax.add_p, lax.mul_p, lmath.eq_p, lmath.ne_p, lmath.and_p, lmath.or_p, lmath.xor_p}
 
 
