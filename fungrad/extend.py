@@ -21,6 +21,7 @@ from fungrad._core.array import (
     ARRAY_TYPES as ARRAY_TYPES, buffer_writeable as buffer_writeable)
 from fungrad._core.docs import add_examples as _add_examples
 from fungrad._core.cache import LRUCache as LRUCache, lru_cache_table as lru_cache_table
+from fungrad._core.fp_errors import quiet as quiet_fp_errors
 from fungrad._core.eval import (
     eval_eqn as eval_eqn, eval_jaxpr as eval_jaxpr, run_closed as run_closed)
 from fungrad._core.ir import (
@@ -67,8 +68,9 @@ __all__ = [
     "closes_over_tracers", "compiled", "current_trace", "custom_jvp_call", "custom_vjp_call",
     "defjvp", "elementwise", "eval_eqn", "eval_jaxpr", "get_aval", "index", "instantiate",
     "is_eager", "is_linear", "jit_p", "jvp_flat", "jvp_linear", "jvp_zero", "linearize_flat",
-    "linearize_program", "lru_cache_table", "parse_index", "pullback", "register", "run_closed",
-    "stage_flat", "traced_program", "tree_flatten", "tree_unflatten", "zeros_like_aval",
+    "linearize_program", "lru_cache_table", "parse_index", "pullback", "quiet_fp_errors",
+    "register", "run_closed", "stage_flat", "traced_program", "tree_flatten", "tree_unflatten",
+    "zeros_like_aval",
 ]
 
 # a `>>>` example for each function (tests/test_doctests.py runs them), appended to its
@@ -107,6 +109,12 @@ array(2.)""",
 >>> run = fx.compiled(fg.make_jaxpr(lambda x: x * 2.0)(1.0))
 >>> run(3.0)
 (array(6.),)""",
+    "quiet_fp_errors": """>>> import numpy as np
+>>> from fungrad import extend as fx
+>>> with fx.quiet_fp_errors():
+...     y = np.log(np.zeros(2))  # no RuntimeWarning: as np.errstate(all="ignore"), cheaper
+>>> y
+array([-inf, -inf])""",
     "current_trace": """>>> import numpy as np
 >>> import fungrad as fg
 >>> from fungrad import extend as fx

@@ -59,3 +59,39 @@ def test_sinc_derivatives_at_zero_are_the_series_terms():
     np.testing.assert_allclose(fg.vmap(fg.grad(fnp.sinc))(x)[1:],
                                [fg.grad(fnp.sinc)(v) for v in x[1:]])
     np.testing.assert_allclose(fg.jit(fg.grad(fg.grad(fnp.sinc)))(0.0), -np.pi ** 2 / 3)
+
+
+def test_quiet_fp_errors_ignores_inside_and_restores_the_callers_state():
+    import threading
+    import warnings
+
+    from fungrad import extend as fx
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(divide="raise", over="warn"), fx.quiet_fp_errors():
+            assert np.geterr() == dict(divide="ignore", over="ignore", under="ignore",
+                                       invalid="ignore")
+            with fx.quiet_fp_errors():  # nested
+                assert np.log(0.0) == -np.inf
+            assert np.isnan(np.sqrt(-1.0))
+        with np.errstate(divide="raise"):  # a new outer state: the silenced one is re-derived
+            with fx.quiet_fp_errors():
+                assert np.float64(1.0) / 0.0 == np.inf
+            with pytest.raises(FloatingPointError, match="divide by zero"):
+                np.divide(1.0, np.zeros(1))
+    old = np.getbufsize()
+    try:
+        np.setbufsize(16384)
+        with fx.quiet_fp_errors():  # the rest of the state is kept
+            assert np.getbufsize() == 16384
+    finally:
+        np.setbufsize(old)
+    seen = []
+
+    def other_thread():  # a context variable: another thread keeps its own state
+        seen.append(np.geterr()["divide"])
+    with fx.quiet_fp_errors():
+        t = threading.Thread(target=other_thread)
+        t.start()
+        t.join()
+    assert seen == [np.geterr()["divide"]] and seen[0] != "ignore"

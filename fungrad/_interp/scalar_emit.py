@@ -49,6 +49,7 @@ import sys
 import numpy as np
 
 from fungrad._core.cache import lru_cache_table
+from fungrad._core.fp_errors import errstate_now
 from fungrad._core.ir import Literal
 from fungrad._core.trace import as_result
 from fungrad._core.primitive import CallImpl, Emit, Ufunc
@@ -60,11 +61,6 @@ BOOL = np.dtype(np.bool_)
 _SCALAR_DTYPES = (F64, BOOL)
 
 # ---- numpy's error state: the fast function is used only where underflow is not reported
-try:  # numpy >= 2: the error state is a context variable; its value changes with np.seterr
-    from numpy._core._ufunc_config import _extobj_contextvar as _extobj_var
-    errstate_now = _extobj_var.get
-except ImportError:  # pragma: no cover - another numpy: check np.geterr() on every call
-    errstate_now = object
 _ERRSTATE_OK = [None]  # the last error state found to ignore underflow (numpy's default)
 
 

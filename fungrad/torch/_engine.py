@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 
+from fungrad.extend import quiet_fp_errors
 from fungrad.extend import Tracer
 from fungrad.torch._grad_mode import ANOMALY, GRAD
 from fungrad.torch._state import GIVEN
@@ -119,7 +120,7 @@ def run(roots, create_graph=False, retain_graph=False, capture=None, accumulate_
     token = GRAD.set(bool(create_graph))
     given = GIVEN.set({})
     try:
-        with np.errstate(all="ignore"):  # torch does not warn on nan/inf gradients
+        with quiet_fp_errors():  # torch does not warn on nan/inf gradients
             return _run(roots, create_graph, retain_graph, capture, accumulate_leaves)
     finally:
         GIVEN.reset(given)

@@ -12,6 +12,7 @@ import weakref
 
 import numpy as np
 
+from fungrad.extend import quiet_fp_errors
 from fungrad.extend import ARRAY_TYPES, pullback
 from fungrad import jit
 from fungrad.errors import ConcretizationError
@@ -292,7 +293,7 @@ class _Guarded:
             return self.fn(*args)
 
 
-# np.errstate: torch does not warn on nan/inf results
+# quiet_fp_errors (np.errstate(all="ignore"), cheaper): torch does not warn on nan/inf results
 
 _SCALARS = (float, int, bool, complex)
 _ARRAYS = (np.ndarray, *ARRAY_TYPES)  # what compiled programs take as they are
@@ -361,7 +362,7 @@ def apply(name, fn, args, view=False, tuple_out=False):
                 dual = True
         else:
             vals.append(a)
-    with np.errstate(all="ignore"):
+    with quiet_fp_errors():
         if not diff:
             res = _wrap(_run(fn, vals), tuple_out)
         else:
@@ -373,7 +374,7 @@ def apply(name, fn, args, view=False, tuple_out=False):
         for r in (res if isinstance(res, tuple) else (res,)):
             r._base, r._vc = base, src._vc
     if dual and DUAL_LEVEL.get() is not None:
-        with np.errstate(all="ignore"):
+        with quiet_fp_errors():
             propagate(fn, args, vals, res)
     return res
 
@@ -381,7 +382,7 @@ def apply(name, fn, args, view=False, tuple_out=False):
 def record(name, fn, vals, edges, tuple_out=False):
     """Like apply, for values with explicit edges (None: constant); used by create_graph."""
     diff = [i for i, e in enumerate(edges) if e is not None]
-    with np.errstate(all="ignore"):
+    with quiet_fp_errors():
         if not diff:
             return _wrap(fn(*vals), tuple_out)
         return _record(name, fn, vals, diff, edges, tuple_out, None, False)

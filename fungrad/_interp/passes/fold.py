@@ -9,6 +9,7 @@ Imports: _core, passes._util.
 import numpy as np
 
 from fungrad._core.eval import eval_eqn
+from fungrad._core.fp_errors import quiet
 from fungrad._core.ir import Literal, Var
 from fungrad._core.trace import EVAL_TRACE, set_trace
 from fungrad._interp.passes._util import (
@@ -69,7 +70,7 @@ def _known_operands(eqn, known):
 def _evaluate(eqn, vals):
     """The outputs of `eqn` on `vals`, or None if folding would not pay or not be exact."""
     try:
-        with np.errstate(all="ignore"), set_trace(EVAL_TRACE):
+        with quiet(), set_trace(EVAL_TRACE):
             outs = eval_eqn(eqn, vals)
     except Exception:  # noqa: BLE001 - leave any error to run time, where eager raises it too
         return None
