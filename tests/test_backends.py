@@ -448,6 +448,83 @@ def test_jax_shardings_one_device():
         fg.jit(f, backend="dask", out_shardings=rows)
 
 
+@needs_jax
+def test_jax_backend_calls_go_through_one_jax_jit_with_jit_s_semantics():
+    """backend="jax" calls on JAX/numpy arrays and Python numbers in builtin containers go to one
+    jax.jit function whose trace stages fungrad's program (fungrad._api.jit._JaxNative): traced
+    once per signature, Python scalars weakly typed as in jit's own path, keyword arguments
+    dynamic, with and without JAX's 64-bit mode; fungrad Arrays, custom pytree nodes in or out
+    and fungrad transforms take jit's own path, with the same results."""
+    import jax
+    import jax.numpy as jnp
+    from fungrad.tree_util import register_pytree_node
+
+    calls = []
+
+    def f(p, x, scale=1.0):
+        calls.append(1)
+        return {"y": fnp.tanh(x @ p[0] + p[1]) * scale, "n": fnp.sum(x)}
+
+    g = fg.jit(f, backend="jax")
+    assert g._jax_native is not None
+    rng = np.random.default_rng(0)
+    w, b, x = rng.normal(size=(3, 2)), rng.normal(size=2), rng.normal(size=(4, 3))
+    with jax.enable_x64(True):
+        jw, jb, jx = jnp.asarray(w), jnp.asarray(b), jnp.asarray(x)
+        out = g((jw, jb), jx, scale=2.0)
+        assert isinstance(out["y"], jax.Array) and out["y"].dtype == np.float64
+        np.testing.assert_allclose(np.asarray(out["y"]), np.tanh(x @ w + b) * 2.0, rtol=1e-12)
+        np.testing.assert_allclose(float(out["n"]), x.sum(), rtol=1e-12)
+        g((jw, jb), jx, scale=3.0)  # a keyword argument is dynamic: no new trace
+        g([w, b], x)  # numpy arrays and a list: one more signature
+        assert g.trace_count == len(calls) == 2
+        np.testing.assert_allclose(np.asarray(g([w, b], x)["y"]), np.tanh(x @ w + b))
+        assert g.trace_count == 2
+        g((jw, jb), jnp.asarray(rng.normal(size=(5, 3))))  # a new shape traces again
+        assert g.trace_count == 3
+        # a Python scalar stays weakly typed: float32 times 2.0 is float32, as eagerly
+        h = fg.jit(lambda x, s: x * s, backend="jax")
+        r = h(jnp.ones(3, jnp.float32), 2.0)
+        assert r.dtype == np.float32 and h(np.ones(3, np.float32), 2.0).dtype == np.float32
+        assert (h(jnp.ones(3, jnp.float32), 2.0).dtype
+                == fg.jit(lambda x, s: x * s)(np.ones(3, np.float32), 2.0).dtype)
+    # without JAX's 64-bit mode the program still computes in float64, as numpy does
+    with jax.enable_x64(False):
+        r = fg.jit(lambda x: fnp.sin(x) * 2.0, backend="jax")(np.linspace(0.0, 1.0, 5))
+    assert r.dtype == np.float64
+    np.testing.assert_allclose(np.asarray(r), np.sin(np.linspace(0.0, 1.0, 5)) * 2.0,
+                               rtol=1e-15)
+
+    class Pair:  # a pytree node fungrad knows and JAX does not
+        def __init__(self, a, b):
+            self.a, self.b = a, b
+    register_pytree_node(Pair, lambda p: ((p.a, p.b), None), lambda _, c: Pair(*c))
+    k = fg.jit(lambda p: Pair(p.b, fnp.sin(p.a)), backend="jax")
+    q = k(Pair(np.ones(2), np.zeros(3)))
+    assert isinstance(q, Pair) and k.trace_count == 1
+    np.testing.assert_allclose(np.asarray(q.b), np.sin(np.ones(2)))
+    m = fg.jit(lambda x: Pair(x, x * 2.0), backend="jax")  # a custom output node
+    for _ in range(2):
+        q = m(np.ones(2))
+        assert isinstance(q, Pair)
+        np.testing.assert_allclose(np.asarray(q.b), [2.0, 2.0])
+    seen = []
+
+    def bad(x):  # the user's TypeError is raised as it is, from the one trace
+        seen.append(1)
+        return fnp.reshape(x, "23")
+    with pytest.raises(TypeError, match="reshape"):
+        fg.jit(bad, backend="jax")(np.ones(6))
+    assert len(seen) == 1
+    a = fnp.asarray(np.arange(3.0))  # a fungrad Array: jit's own path
+    np.testing.assert_allclose(np.asarray(fg.jit(lambda x: x * 3.0, backend="jax")(a)),
+                               [0.0, 3.0, 6.0])
+    # under fungrad's grad the program is transformed and runs on numpy, as any jit
+    gg = fg.grad(lambda x: fnp.sum(fg.jit(lambda y: fnp.sin(y) ** 2, backend="jax")(x)))
+    np.testing.assert_allclose(gg(np.linspace(0.0, 1.0, 4)),
+                               np.sin(2 * np.linspace(0.0, 1.0, 4)), rtol=1e-12)
+
+
 _TWO_DEVICES = """
 import numpy as np, jax
 from jax.sharding import Mesh, NamedSharding, PartitionSpec as P

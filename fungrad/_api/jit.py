@@ -302,6 +302,10 @@ class Jitted:
         # and numbers), in jit's one program table under a key of their own
         self._direct = ("direct", self._prefix) if not nums and not self._static_argnames else None
         self._foreign = self._backend is not NUMPY  # jax/cupy/dask arrays are keyed by type too
+        # backend="jax" without shardings or static arguments: calls go to one jax.jit function
+        # that traces fungrad's program when JAX traces (see _JaxNative)
+        self._jax_native = (_JaxNative(self) if self._backend.name == "jax" and not self._options
+                            and self._direct is not None else None)
 
     def _cache_size(self):
         """How many traced programs (input signatures) this function has in jit's cache."""
@@ -362,8 +366,9 @@ class Jitted:
             key = (tree, avals, static)
         return key, leaves, bool(traced), static
 
-    def _trace(self, args, kwargs, leaves, static):
-        """Stage `fun` on abstract values of `leaves`; returns an _Entry (optimized program)."""
+    def _trace(self, args, kwargs, leaves, static, leaf_aval=None):
+        """Stage `fun` on abstract values of `leaves` (`leaf_aval(orig, leaf)`, _leaf_aval by
+        default); returns an _Entry (optimized program)."""
         static_pos = dict(static)
         nums = {i for i, _ in static if isinstance(i, int)}
         dyn, dyn_kw, _ = self._split(args, kwargs)
@@ -376,7 +381,8 @@ class Jitted:
             return self._fun(*full, **kw, **{k: v for k, v in static if isinstance(k, str)})
 
         self.trace_count += 1
-        closed, out_tree = stage_flat(flat_fun, list(map(_leaf_aval, orig, leaves)), "jit")
+        avals = list(map(leaf_aval or _leaf_aval, orig, leaves))
+        closed, out_tree = stage_flat(flat_fun, avals, "jit")
         closed, extra = hoist_consts(closed, only_tracers=True)
         return _Entry(optimize(closed), out_tree, extra)
 
@@ -392,6 +398,11 @@ class Jitted:
 
     @api_boundary
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        native = self._jax_native
+        if native is not None and current_trace_var.get() is EVAL_TRACE:
+            out = native(args, kwargs)
+            if out is not _NOT_NATIVE:
+                return out
         direct = self._direct
         if direct is not None and not kwargs:  # the fast path: arrays and Python numbers
             sig, scalars = [], False
@@ -466,6 +477,78 @@ class Jitted:
         if entry.source is None:
             self._compile(entry, leaves)
         return Lowered(entry.jaxpr, entry.source, self._fuse)
+
+
+_NOT_NATIVE = object()
+
+
+class _NotNative(Exception):
+    """Raised inside JAX's trace: this signature needs jit's own path (a custom output node)."""
+
+
+def _jax_aval(orig, leaf):
+    """The aval of a JAX tracer met in _JaxNative's trace, its weak type kept (a Python scalar
+    argument is a weakly typed tracer there, as it is a weak aval in jit's own path)."""
+    a = getattr(leaf, "aval", None)
+    return shaped(tuple(int(d) for d in leaf.shape), _foreign_dtype(leaf.dtype),
+                  bool(getattr(a, "weak_type", False)))
+
+
+class _JaxNative:
+    """backend="jax" calls on JAX arrays, numpy arrays and Python numbers in builtin containers:
+    one jax.jit function over the caller's arguments, whose trace stages fungrad's program on
+    the JAX tracers' avals, optimizes it and runs its generated jax source on them. JAX's C++
+    dispatch then flattens, keys and caches the call as it does for a handwritten jax.jit, where
+    jit's own path paid a Python pytree walk and key. Arguments JAX refuses (a pytree node only
+    fungrad knows; JAX raises TypeError before tracing) and programs with custom output nodes go
+    jit's own path."""
+
+    __slots__ = ("jitted", "owner", "jax", "off")
+
+    def __init__(self, owner):
+        self.owner, self.jitted, self.jax, self.off = owner, None, None, False
+
+    def _make(self):
+        from fungrad._interp.backends import _jax
+        jax = self.jax = _jax()
+        owner = self.owner
+
+        def traced(*args, **kwargs):  # runs once per signature, inside JAX's trace
+            try:
+                orig, _ = tree_flatten((args, kwargs))
+                entry = owner._trace(args, kwargs, orig, (), _jax_aval)
+                if entry.extra:
+                    raise _NotNative
+                fn = getattr(owner._compile(entry, orig), "python_function", None)
+                if fn is None:  # outputs with custom pytree nodes: unflattened outside
+                    raise _NotNative
+                return fn(*orig)
+            except TypeError as e:  # the user's error, not JAX refusing an argument type
+                e._fungrad_traced = True
+                raise
+
+        with jax.enable_x64(True):
+            self.jitted = jax.jit(traced)
+
+    def __call__(self, args, kwargs):
+        if self.off or jit_disabled():
+            return _NOT_NATIVE
+        if self.jitted is None:
+            self._make()
+        try:
+            if self.jax.config.jax_enable_x64:
+                return self.jitted(*args, **kwargs)
+            with self.jax.enable_x64(True):  # fungrad computes in float64 where numpy does
+                return self.jitted(*args, **kwargs)
+        except _NotNative:
+            self.off = True
+            return _NOT_NATIVE
+        except TypeError as e:
+            if getattr(e, "_fungrad_traced", False):
+                raise
+            # JAX refused an argument before tracing (a fungrad Array, a pytree node JAX does
+            # not know): jit's own path takes the call (and explains what is wrong, if it is)
+            return _NOT_NATIVE
 
 
 def _hashable(v):

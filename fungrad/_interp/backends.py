@@ -155,6 +155,7 @@ def _jax_finish(fn, jaxpr, options):
         with jax.enable_x64(True):
             return jitted(*args)
     run.jax_function = jitted
+    run.python_function = fn  # the generated jax source itself (fungrad._api.jit._JaxNative)
     return run
 
 
