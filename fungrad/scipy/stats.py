@@ -93,17 +93,27 @@ def _checked(name, method, f, valid, ref_sig):
             return out
         bound.apply_defaults()
         first, *rest = bound.arguments.items()
-        ok = valid(**dict(rest)) if valid is not None else True
+        params = dict(rest)
+        ok = valid(**params) if valid is not None else True
         if method in ("ppf", "isf"):
             q = _f(first[1])
             ok = ok & (q >= 0) & (q <= 1)
-        else:  # scipy: NaN where the standardized point is NaN (x or loc NaN, inf - inf)
-            x = _f(first[1])
-            loc = dict(rest).get("loc")
-            xs = x if loc is None else x - _f(loc)
-            ok = ok & ~fnp.isnan(xs)
+            if name in _SUPPORT:  # q = 0 and 1: the support's ends, as scipy
+                lo, hi = _SUPPORT[name](**params)
+                loc, scale = _f(params.get("loc", 0.0)), _f(params.get("scale", 1.0))
+                lo, hi = (lo, hi) if method == "ppf" else (hi, lo)
+                out = fnp.where(q == 0, loc + scale * lo, fnp.where(q == 1, loc + scale * hi, out))
+            return fnp.where(ok, out, np.nan)
+        # scipy: NaN where the standardized point is NaN (x or loc NaN, inf - inf), and the
+        # cdf / sf family at x - loc = -inf or inf the values there, whatever the parameters
+        x = _f(first[1])
+        xs = x - _f(params["loc"]) if "loc" in params else x
+        ok = ok & ~fnp.isnan(xs)
+        if method in _AT_INF:
+            at_minus, at_plus = _AT_INF[method]
+            out = fnp.where(xs == np.inf, at_plus, fnp.where(xs == -np.inf, at_minus, out))
         if method == "logcdf" and name in _UPPER:  # scipy: log 1 = 0 from the support's end on,
-            beyond = _f(first[1]) >= _UPPER[name](**dict(rest))  # whatever the parameters
+            beyond = (x >= _UPPER[name](**params)) & ~fnp.isnan(xs)  # whatever the parameters
             return fnp.where(beyond, 0.0, fnp.where(ok, out, np.nan))
         return fnp.where(ok, out, np.nan)
     # the signature users see: the distribution's parameters, as ArrayLike, returning an Array
@@ -139,6 +149,19 @@ def _whole(v):
     v = _f(v)
     return fnp.equal(fnp.floor(v), v)
 
+
+# the cdf / sf family's values at x = -inf and inf
+_AT_INF = {"cdf": (0.0, 1.0), "logcdf": (-np.inf, 0.0), "sf": (1.0, 0.0), "logsf": (0.0, -np.inf)}
+_INF = float("inf")
+
+# the standardized support's ends of each continuous distribution with a ppf, from its parameters
+_SUPPORT = {
+    **{n: lambda **_: (-_INF, _INF) for n in ("norm", "t", "laplace", "logistic", "cauchy")},
+    **{n: lambda **_: (0.0, _INF) for n in ("gamma", "chi2", "expon")},
+    **{n: lambda **_: (0.0, 1.0) for n in ("beta", "uniform")},
+    "pareto": lambda **_: (1.0, _INF),
+    "truncnorm": lambda a, b, **_: _f(a, b),
+}
 
 # the upper end of a discrete support, from its parameters
 _UPPER = {"bernoulli": lambda p, loc: _f(loc) + 1, "binom": lambda n, p, loc: _f(loc) + _f(n)}
@@ -280,25 +303,26 @@ def _t_logpdf(x, df, loc=0.0, scale=1.0):
 
 
 def _t_tail(z, df):
-    """P(T <= -|z|) = betainc(df/2, 1/2, df / (df + z^2)) / 2; df = inf: the normal's, as
-    scipy (the beta form is NaN there, and is given df = 1 instead)."""
+    """P(T <= -|z|) = betainc(df/2, 1/2, df / (df + z^2)) / 2."""
+    return 0.5 * sp.betainc(df / 2, 0.5, df / (df + z * z))
+
+
+def _t_cdf_of(z, df):
+    """P(T <= z); df = inf: the normal's, as scipy (the beta form, NaN there, gets safe inputs)."""
     inf = fnp.isinf(df)
-    df = fnp.where(inf, 1.0, df)
-    return fnp.where(inf, sp.ndtr(-fnp.abs(z)), 0.5 * sp.betainc(df / 2, 0.5, df / (df + z * z)))
+    df, zs = fnp.where(inf, 1.0, df), fnp.where(inf, 1.0, z)
+    tail = _t_tail(zs, df)
+    return fnp.where(inf, sp.ndtr(z), fnp.where(zs < 0, tail, 1.0 - tail))
 
 
 def _t_cdf(x, df, loc=0.0, scale=1.0):
     z, _ = _z(x, loc, scale)
-    df = _f(df)
-    tail = _t_tail(z, df)
-    return fnp.where(z < 0, tail, 1.0 - tail)
+    return _t_cdf_of(z, _f(df))
 
 
 def _t_sf(x, df, loc=0.0, scale=1.0):
     z, _ = _z(x, loc, scale)
-    df = _f(df)
-    tail = _t_tail(z, df)
-    return fnp.where(z > 0, tail, 1.0 - tail)
+    return _t_cdf_of(-z, _f(df))
 
 
 def _t_ppf(q, df, loc=0.0, scale=1.0):
@@ -598,18 +622,12 @@ def _cauchy_sf(x, loc=0.0, scale=1.0):
     return fnp.arctan2(fnp.ones_like(z), z) / np.pi
 
 
-def _cauchy_std_ppf(q):
-    """tan(pi (q - 1/2)), and the support's ends -inf / inf at q = 0 / 1 as scipy (tan(pi / 2)
-    is finite in floating point)."""
-    return fnp.where(q == 1, np.inf, fnp.where(q == 0, -np.inf, fnp.tan(np.pi * (q - 0.5))))
-
-
 cauchy = _ns(
     "cauchy", logpdf=_cauchy_logpdf, sf=_cauchy_sf,
     cdf=lambda x, loc=0.0, scale=1.0: _cauchy_sf(2 * _f(loc) - _f(x), loc, scale),
     logcdf=lambda x, loc=0.0, scale=1.0: fnp.log(_cauchy_sf(2 * _f(loc) - _f(x), loc, scale)),
     logsf=lambda x, loc=0.0, scale=1.0: fnp.log(_cauchy_sf(x, loc, scale)),
-    ppf=lambda q, loc=0.0, scale=1.0: _f(loc) + _f(scale) * _cauchy_std_ppf(_f(q)),
+    ppf=lambda q, loc=0.0, scale=1.0: _f(loc) + _f(scale) * fnp.tan(np.pi * (_f(q) - 0.5)),
 )
 
 
