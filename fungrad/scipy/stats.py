@@ -4,7 +4,10 @@ poisson, bernoulli, binom, geom, nbinom, chi2, uniform, laplace, logistic, cauch
 vonmises, truncnorm. Each is a namespace with scipy's function names and argument order (shape
 parameters, then loc and scale). Everything is computed in the log domain and stays accurate in
 the tails (log_ndtr for the normal's logcdf/logsf, gammaincc / betainc for upper tails, log1p /
-expm1 near 0 and 1). Outside the support a log density is -inf and a CDF 0 or 1, as scipy.
+expm1 near 0 and 1). Outside the support a log density is -inf and a CDF 0 or 1, as scipy;
+the checked wrapper adds scipy's other edges: NaN where x - loc is NaN or a parameter is outside
+its domain, the cdf / sf family at x - loc = -inf / inf exact whatever the shapes, ppf / isf at
+q = 0 / 1 the support's ends, and a TypeError where scipy refuses a boolean parameter.
 
 Derivatives follow the special functions: in x (and loc, scale) everywhere; shape parameters that
 enter only through incomplete gamma / beta functions (e.g. df of t.cdf) are not differentiable.
@@ -64,9 +67,11 @@ def _ns(name, **fns):
 
 
 def _checked(name, method, f, valid, ref_sig):
-    """`f` with scipy's conventions at the edges: complex arguments refused (TypeError), NaN
-    where a parameter is outside its domain (`valid`, from the distribution's parameters by
-    name) and, for ppf / isf, where the probability is outside [0, 1]."""
+    """`f` with scipy's conventions at the edges: complex arguments refused (TypeError), and
+    boolean ones where scipy refuses them (_NO_BOOL); NaN where a parameter is outside its
+    domain (`valid`, from the distribution's parameters by name), where x - loc is NaN and, for
+    ppf / isf, where the probability is outside [0, 1]; the support's ends (_SUPPORT) at q = 0
+    and 1, and the cdf / sf family's limits (_AT_INF) at x - loc = -inf and inf."""
     sig = inspect.signature(f)
     if any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values()):
         sig = ref_sig  # pdf from logpdf, logcdf from cdf, ...: the distribution's parameters
