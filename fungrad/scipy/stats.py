@@ -4,7 +4,10 @@ poisson, bernoulli, binom, geom, nbinom, chi2, uniform, laplace, logistic, cauch
 vonmises, truncnorm. Each is a namespace with scipy's function names and argument order (shape
 parameters, then loc and scale). Everything is computed in the log domain and stays accurate in
 the tails (log_ndtr for the normal's logcdf/logsf, gammaincc / betainc for upper tails, log1p /
-expm1 near 0 and 1). Outside the support a log density is -inf and a CDF 0 or 1, as scipy.
+expm1 near 0 and 1). Outside the support a log density is -inf and a CDF 0 or 1, as scipy;
+the checked wrapper adds scipy's other edges: NaN where x - loc is NaN or a parameter is outside
+its domain, the cdf / sf family at x - loc = -inf / inf exact whatever the shapes, ppf / isf at
+q = 0 / 1 the support's ends, and a TypeError where scipy refuses a boolean parameter.
 
 Derivatives follow the special functions: in x (and loc, scale) everywhere; shape parameters that
 enter only through incomplete gamma / beta functions (e.g. df of t.cdf) are not differentiable.
@@ -22,7 +25,8 @@ import numpy as np
 import fungrad.numpy as fnp
 from fungrad._core.array import as_array
 from fungrad._core.docs import add_examples as _add_examples
-from fungrad._core.trace import Tracer
+from fungrad._core.errors import DtypeError, ShapeError
+from fungrad._core.trace import Tracer, get_aval
 from fungrad._core.typing import Array, ArrayLike
 from fungrad.numpy._promote import asarray, promote_inexact
 from fungrad.scipy import special as sp
@@ -63,9 +67,11 @@ def _ns(name, **fns):
 
 
 def _checked(name, method, f, valid, ref_sig):
-    """`f` with scipy's conventions at the edges: complex arguments refused (TypeError), NaN
-    where a parameter is outside its domain (`valid`, from the distribution's parameters by
-    name) and, for ppf / isf, where the probability is outside [0, 1]."""
+    """`f` with scipy's conventions at the edges: complex arguments refused (TypeError), and
+    boolean ones where scipy refuses them (_NO_BOOL); NaN where a parameter is outside its
+    domain (`valid`, from the distribution's parameters by name), where x - loc is NaN and, for
+    ppf / isf, where the probability is outside [0, 1]; the support's ends (_SUPPORT) at q = 0
+    and 1, and the cdf / sf family's limits (_AT_INF) at x - loc = -inf and inf."""
     sig = inspect.signature(f)
     if any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values()):
         sig = ref_sig  # pdf from logpdf, logcdf from cdf, ...: the distribution's parameters
@@ -79,6 +85,10 @@ def _checked(name, method, f, valid, ref_sig):
                 raise TypeError(f"scipy.stats.{name}.{method}: complex arguments are not "
                                 f"supported, got {fnp.result_type(v).name} (scipy.stats refuses them "
                                 "too). Fix: pass real values.")
+        no_bool = _NO_BOOL.get(name, {})
+        for param, methods in no_bool.items():
+            if method in methods:
+                _refuse_bool(name, method, param, sig, args, kwargs)
         out = f(*args, **kwargs)
         if valid is None and method not in ("ppf", "isf"):
             return out
@@ -88,12 +98,27 @@ def _checked(name, method, f, valid, ref_sig):
             return out
         bound.apply_defaults()
         first, *rest = bound.arguments.items()
-        ok = valid(**dict(rest)) if valid is not None else True
+        params = dict(rest)
+        ok = valid(**params) if valid is not None else True
         if method in ("ppf", "isf"):
             q = _f(first[1])
             ok = ok & (q >= 0) & (q <= 1)
+            if name in _SUPPORT:  # q = 0 and 1: the support's ends, as scipy
+                lo, hi = _SUPPORT[name](**params)
+                loc, scale = _f(params.get("loc", 0.0)), _f(params.get("scale", 1.0))
+                lo, hi = (lo, hi) if method == "ppf" else (hi, lo)
+                out = fnp.where(q == 0, loc + scale * lo, fnp.where(q == 1, loc + scale * hi, out))
+            return fnp.where(ok, out, np.nan)
+        # scipy: NaN where the standardized point is NaN (x or loc NaN, inf - inf), and the
+        # cdf / sf family at x - loc = -inf or inf the values there, whatever the parameters
+        x = _f(first[1])
+        xs = x - _f(params["loc"]) if "loc" in params else x
+        ok = ok & ~fnp.isnan(xs)
+        if method in _AT_INF:
+            at_minus, at_plus = _AT_INF[method]
+            out = fnp.where(xs == np.inf, at_plus, fnp.where(xs == -np.inf, at_minus, out))
         if method == "logcdf" and name in _UPPER:  # scipy: log 1 = 0 from the support's end on,
-            beyond = _f(first[1]) >= _UPPER[name](**dict(rest))  # whatever the parameters
+            beyond = (x >= _UPPER[name](**params)) & ~fnp.isnan(xs)  # whatever the parameters
             return fnp.where(beyond, 0.0, fnp.where(ok, out, np.nan))
         return fnp.where(ok, out, np.nan)
     # the signature users see: the distribution's parameters, as ArrayLike, returning an Array
@@ -104,10 +129,44 @@ def _checked(name, method, f, valid, ref_sig):
     return g
 
 
+def _refuse_bool(name, method, param, sig, args, kwargs):
+    """TypeError where `param` is boolean (scipy negates it, and numpy refuses `-` on bools)."""
+    try:
+        v = sig.bind(*args, **kwargs).arguments.get(param)
+    except TypeError:
+        return
+    if isinstance(v, (bool, np.bool_)) or getattr(v, "dtype", None) == np.bool_:
+        raise DtypeError(f"scipy.stats.{name}.{method}: a boolean {param} is not supported, got "
+                         f"{get_aval(v).str_short()} (scipy.stats refuses it too). Fix: pass "
+                         f"numbers, e.g. {param}.astype(float).")
+
+
+# the (parameter: methods) where scipy.stats refuses a boolean parameter
+_NO_BOOL = {
+    "geom": {"p": {"logpmf", "cdf", "logcdf", "sf", "logsf"}},
+    "nbinom": {"p": {"logpmf"}},
+    "pareto": {"b": {"logpdf", "pdf", "cdf", "logcdf", "sf", "logsf"}},
+    "truncnorm": {"b": {"logpdf", "pdf", "ppf"}},
+}
+
+
 def _whole(v):
     v = _f(v)
     return fnp.equal(fnp.floor(v), v)
 
+
+# the cdf / sf family's values at x = -inf and inf
+_AT_INF = {"cdf": (0.0, 1.0), "logcdf": (-np.inf, 0.0), "sf": (1.0, 0.0), "logsf": (0.0, -np.inf)}
+_INF = float("inf")
+
+# the standardized support's ends of each continuous distribution with a ppf, from its parameters
+_SUPPORT = {
+    **{n: lambda **_: (-_INF, _INF) for n in ("norm", "t", "laplace", "logistic", "cauchy")},
+    **{n: lambda **_: (0.0, _INF) for n in ("gamma", "chi2", "expon")},
+    **{n: lambda **_: (0.0, 1.0) for n in ("beta", "uniform")},
+    "pareto": lambda **_: (1.0, _INF),
+    "truncnorm": lambda a, b, **_: _f(a, b),
+}
 
 # the upper end of a discrete support, from its parameters
 _UPPER = {"bernoulli": lambda p, loc: _f(loc) + 1, "binom": lambda n, p, loc: _f(loc) + _f(n)}
@@ -177,18 +236,53 @@ norm = _ns(
 
 
 # ---- multivariate_normal
-def _mvn_logpdf(x, mean=None, cov=1.0, allow_singular=False):
-    """log N(x; mean, cov) over the last axis of x, via the Cholesky factor of cov."""
-    x = _f(x)
-    d = fnp.shape(x)[-1] if fnp.ndim(x) else 1
-    mean = fnp.zeros(d) if mean is None else _f(mean)
-    cov = _f(cov)
+def _mvn_params(mean, cov):
+    """scipy's dimension and parameters: the dimension is mean's size, else cov's side (1 for a
+    scalar or vector cov); mean a vector of that length, cov a scalar (times the identity), a
+    vector (the diagonal) or a square matrix of that side (ShapeError otherwise)."""
+    cov = _f(1.0 if cov is None else cov)
+    if mean is None:
+        dim = fnp.shape(cov)[0] if fnp.ndim(cov) >= 2 else 1
+        mean = fnp.zeros(dim)
+    else:
+        mean = _f(mean)
+        dim = int(np.prod(fnp.shape(mean), dtype=int))
+    if dim == 1:
+        mean = fnp.reshape(mean, (1,))
+        if fnp.size(cov) != 1:
+            raise ShapeError(f"multivariate_normal: cov {get_aval(cov).str_short()} does not "
+                             "match the dimension 1 (mean of length 1, or none and a scalar or "
+                             "vector cov); pass a 1x1 cov, or a mean of cov's length")
+        cov = fnp.reshape(cov, (1, 1))
+    if fnp.ndim(mean) != 1 or fnp.shape(mean)[0] != dim:
+        raise ShapeError(f"multivariate_normal: mean must be a vector (of length {dim}), got "
+                         f"{get_aval(mean).str_short()}")
     if fnp.ndim(cov) == 0:
-        cov = cov * fnp.eye(d)
-    elif fnp.ndim(cov) == 1:
-        cov = fnp.diag(cov) if hasattr(fnp, "diag") else cov[:, None] * fnp.eye(d)
+        cov = cov * fnp.eye(dim)
+    elif fnp.ndim(cov) == 1 and fnp.shape(cov)[0] == dim:
+        cov = cov[:, None] * fnp.eye(dim)
+    elif fnp.ndim(cov) != 2 or fnp.shape(cov) != (dim, dim):
+        raise ShapeError(f"multivariate_normal: cov must be a scalar, a vector of length {dim} "
+                         f"or a {dim}x{dim} matrix (mean has length {dim}), got "
+                         f"{get_aval(cov).str_short()}")
+    return dim, mean, cov
+
+
+def _mvn_logpdf(x, mean=None, cov=1.0, allow_singular=False):
+    """log N(x; mean, cov) over the last axis of x, via the Cholesky factor of cov. As scipy, in
+    one dimension a vector x holds that many points (one point otherwise), a scalar x is one
+    point, and x's last axis must be the dimension (or 1, broadcast)."""
     if allow_singular:
         raise NotImplementedError("multivariate_normal: allow_singular=True is not supported")
+    d, mean, cov = _mvn_params(mean, cov)
+    x = _f(x)
+    if fnp.ndim(x) == 0:
+        x = fnp.reshape(x, (1,))
+    elif fnp.ndim(x) == 1 and d == 1:
+        x = x[:, None]
+    if fnp.shape(x)[-1] not in (1, d):
+        raise ShapeError(f"multivariate_normal: the points x {get_aval(x).str_short()} do not "
+                         f"match the dimension {d} of mean and cov (x's last axis must be {d})")
     L = fnp.linalg.cholesky(cov)
     r = x - mean
     lead = fnp.shape(r)[:-1]
@@ -218,26 +312,32 @@ def _t_tail(z, df):
     return 0.5 * sp.betainc(df / 2, 0.5, df / (df + z * z))
 
 
+def _t_cdf_of(z, df):
+    """P(T <= z); df = inf: the normal's, as scipy (the beta form, NaN there, gets safe inputs)."""
+    inf = fnp.isinf(df)
+    df, zs = fnp.where(inf, 1.0, df), fnp.where(inf, 1.0, z)
+    tail = _t_tail(zs, df)
+    return fnp.where(inf, sp.ndtr(z), fnp.where(zs < 0, tail, 1.0 - tail))
+
+
 def _t_cdf(x, df, loc=0.0, scale=1.0):
     z, _ = _z(x, loc, scale)
-    df = _f(df)
-    tail = _t_tail(z, df)
-    return fnp.where(z < 0, tail, 1.0 - tail)
+    return _t_cdf_of(z, _f(df))
 
 
 def _t_sf(x, df, loc=0.0, scale=1.0):
     z, _ = _z(x, loc, scale)
-    df = _f(df)
-    tail = _t_tail(z, df)
-    return fnp.where(z > 0, tail, 1.0 - tail)
+    return _t_cdf_of(-z, _f(df))
 
 
 def _t_ppf(q, df, loc=0.0, scale=1.0):
     q, df = _f(q, df)
+    inf = fnp.isinf(df)  # df = inf: the normal's quantile, as scipy
+    df = fnp.where(inf, 1.0, df)
     lower = fnp.minimum(q, 1.0 - q)
     x = sp.betaincinv(df / 2, 0.5, 2 * lower)
     z = fnp.sqrt(df * (1.0 - x) / x)
-    return _f(loc) + _f(scale) * fnp.where(q < 0.5, -z, z)
+    return _f(loc) + _f(scale) * fnp.where(inf, sp.ndtri(q), fnp.where(q < 0.5, -z, z))
 
 
 t = _ns("t", logpdf=_t_logpdf, cdf=_t_cdf, sf=_t_sf, ppf=_t_ppf,
@@ -292,13 +392,19 @@ def _beta_logpdf(x, a, b, loc=0.0, scale=1.0):
 
 
 def _beta_cdf(x, a, b, loc=0.0, scale=1.0):
+    """Outside (0, 1) exactly 0 or 1, whatever a and b (infinite ones included), as scipy; the
+    incomplete beta function only on points inside (its derivative at the ends is not finite)."""
     z, _ = _z(x, loc, scale)
-    return sp.betainc(a, b, fnp.clip(z, 0.0, 1.0))
+    inside = (z > 0) & (z < 1)
+    return fnp.where(inside, sp.betainc(a, b, fnp.where(inside, z, 0.5)),
+                     fnp.where(z <= 0, 0.0, 1.0))
 
 
 def _beta_sf(x, a, b, loc=0.0, scale=1.0):
     z, _ = _z(x, loc, scale)
-    return sp.betainc(b, a, 1.0 - fnp.clip(z, 0.0, 1.0))
+    inside = (z > 0) & (z < 1)
+    return fnp.where(inside, sp.betainc(b, a, 1.0 - fnp.where(inside, z, 0.5)),
+                     fnp.where(z <= 0, 1.0, 0.0))
 
 
 beta = _ns("beta", logpdf=_beta_logpdf, cdf=_beta_cdf, sf=_beta_sf,
@@ -456,7 +562,7 @@ nbinom = _ns("nbinom", logpmf=_nbinom_logpmf, cdf=_nbinom_cdf,
 # ---- continuous location-scale families
 def _uniform_logpdf(x, loc=0.0, scale=1.0):
     z, s = _z(x, loc, scale)
-    return fnp.where((z >= 0) & (z <= 1), -fnp.log(s), -np.inf)
+    return fnp.where((z >= 0) & (z <= 1), 0.0 - fnp.log(s), -np.inf)  # +0 (not -0) at s = 1
 
 
 def _uniform_cdf(x, loc=0.0, scale=1.0):
@@ -550,8 +656,6 @@ expon = _ns(
 
 
 def _pareto_logpdf(x, b, loc=0.0, scale=1.0):
-    if isinstance(b, (bool, np.bool_)) or getattr(b, "dtype", None) == np.bool_:  # as scipy
-        raise TypeError("pareto: a boolean shape parameter b is not supported; pass a number")
     z, s = _z(x, loc, scale)
     b = _f(b)
     ok = z >= 1
@@ -560,8 +664,10 @@ def _pareto_logpdf(x, b, loc=0.0, scale=1.0):
 
 
 def _pareto_logsf(x, b, loc=0.0, scale=1.0):
+    """-b log z above the support's start (z = 1), exactly 0 up to it (b = inf included)."""
     z, _ = _z(x, loc, scale)
-    return -_f(b) * fnp.log(fnp.maximum(z, 1.0))
+    above = z > 1
+    return fnp.where(above, -_f(b) * fnp.log(fnp.where(above, z, 2.0)), 0.0)
 
 
 pareto = _ns(
@@ -1100,7 +1206,7 @@ array([-1.386294,  0.      ])""",
     "uniform.logpdf": """>>> import numpy as np
 >>> from fungrad.scipy import stats as st
 >>> st.uniform.logpdf(np.array([0.25, 2.0])).round(6)
-array([ -0., -inf])""",
+array([  0., -inf])""",
     "uniform.logsf": """>>> import numpy as np
 >>> from fungrad.scipy import stats as st
 >>> st.uniform.logsf(np.array([0.25, 0.5])).round(6)
