@@ -45,9 +45,10 @@ def _extremum_jvp(prim):
     return jvp
 
 
-reduce_max_p = _reducer("reduce_max", lambda x, *, axes: np.max(x, axis=axes), "max",
+# (np.maximum.reduce etc.: the ufunc reductions np.max/np.min/np.prod wrap; see reduce_sum_p)
+reduce_max_p = _reducer("reduce_max", lambda x, *, axes: np.maximum.reduce(x, axis=axes), "max",
                         RuleFactory(_extremum_jvp))
-reduce_min_p = _reducer("reduce_min", lambda x, *, axes: np.min(x, axis=axes), "min",
+reduce_min_p = _reducer("reduce_min", lambda x, *, axes: np.minimum.reduce(x, axis=axes), "min",
                         RuleFactory(_extremum_jvp))
 
 
@@ -72,7 +73,7 @@ def _reduce_prod_jvp(primals, tangents, *, axes):
     return ans, reduce_sum(mul(ts, excl), (len(lead),))
 
 
-reduce_prod_p = _reducer("reduce_prod", lambda x, *, axes: np.prod(x, axis=axes), "prod",
+reduce_prod_p = _reducer("reduce_prod", lambda x, *, axes: np.multiply.reduce(x, axis=axes), "prod",
                          _reduce_prod_jvp)
 
 

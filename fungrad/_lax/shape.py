@@ -88,7 +88,9 @@ def _reduction_batch(prim):
 # batching rule of a reduction over `axes`: shift the axes past the batch dimension
 reduction_batch = RuleFactory(_reduction_batch)
 
-register(reduce_sum_p, impl=lambda x, *, axes: np.sum(x, axis=axes),
+# impls call the ufunc's reduce: what np.sum/np.prod/np.max/np.min call for ndarrays (same value,
+# dtype and errors), without their Python wrapper (1.7 vs 3.4 us on f64[16,32])
+register(reduce_sum_p, impl=lambda x, *, axes: np.add.reduce(x, axis=axes),
          abstract_eval=reduce_abstract_eval, jvp=jvp_linear, transpose=_reduce_sum_transpose,
          batch=reduction_batch, emit=(Emit("{0}.sum({axes})", fresh=True),
                                        Emit("xp.sum({0}, axis={axes})", fresh=True, on=("array_api",))),
