@@ -487,3 +487,75 @@ def test_scalar_boolean_index_adds_an_axis_as_numpy(idx):
 def test_scalar_boolean_with_array_indices_raises_not_implemented():
     with pytest.raises(NotImplementedError, match="scalar boolean index"):
         fg.jit(lambda v: v[True, [0, 1]])(np.ones((2, 3)))
+
+
+# ---- hostile inputs: numpy's errors and values (array_split ... lexsort)
+def _eq(actual, expected):
+    """numpy's value, dtype and shape (nan where numpy has nan)."""
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    assert (actual.dtype, actual.shape) == (expected.dtype, expected.shape), (actual, expected)
+    np.testing.assert_allclose(actual, expected, rtol=1e-12, atol=1e-12, equal_nan=True)
+
+
+def _raises_like_numpy(call, err, text):
+    """numpy raises an `err` for the call; fungrad an error of a compatible type matching `text`."""
+    with pytest.raises(err):
+        call(np)
+    with pytest.raises(err, match=text):
+        call(fnp)
+
+
+def test_array_split_block_ediff1d_expand_dims_reject_what_numpy_rejects():
+    x = np.arange(5.0)
+    for k in (0, -1, np.int64(-2)):
+        _raises_like_numpy(lambda m, k=k: m.array_split(x, k), ValueError,
+                           "number sections must be larger than 0")
+    with pytest.raises(np.exceptions.AxisError):
+        fnp.array_split(x, 2, axis=3)
+    for k in (1, 2, 3, 7, True):
+        for got, want in zip(fnp.array_split(x, k), np.array_split(x, k), strict=True):
+            _eq(got, want)
+    _raises_like_numpy(lambda m: m.block((2, -3)), TypeError, r"arrays is a tuple")
+    _raises_like_numpy(lambda m: m.block([[1.0, 2.0], (3.0, 4.0)]), TypeError,
+                       r"arrays\[1\] is a tuple")
+    _raises_like_numpy(lambda m: m.block([]), ValueError, r"list at arrays cannot be empty")
+    _raises_like_numpy(lambda m: m.block([[], [1.0]]), ValueError, r"arrays\[0\] cannot be empty")
+    _raises_like_numpy(lambda m: m.block([[1.0, 2.0], 3.0]), ValueError,
+                       r"depths are mismatched.*arrays\[1\] is at depth 1")
+    _eq(fnp.block(5.0), np.block(5.0))
+    _eq(fnp.block([[np.eye(2)], [np.ones((1, 2))]]), np.block([[np.eye(2)], [np.ones((1, 2))]]))
+    for b in (np.array([True, False, True]), np.array([True]), np.zeros(0, bool)):
+        _raises_like_numpy(lambda m, b=b: m.ediff1d(b), TypeError, "boolean subtract")
+    _eq(fnp.diff(np.array([True, False, False])), np.diff(np.array([True, False, False])))
+    _eq(fnp.ediff1d(np.array([1, 4, 9], np.int8)), np.ediff1d(np.array([1, 4, 9], np.int8)))
+    for axis in (None, object(), 1.5, "0"):
+        _raises_like_numpy(lambda m, axis=axis: m.expand_dims(np.ones(3), axis), TypeError, "axis")
+    _eq(fnp.expand_dims(np.ones(3), (0, -1)), np.expand_dims(np.ones(3), (0, -1)))
+
+
+def test_histograms_of_complex_values_and_of_samples_numpy_converts():
+    z = np.array([1 + 1j, 2 - 1j, 0.5j, 3.0])
+    v = np.array([0.5, -1.0, 2.0, 0.25])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", np.exceptions.ComplexWarning)  # numpy's own binning
+        cases = [lambda m: m.histogram(z), lambda m: m.histogram(z.astype(np.complex64), bins=3),
+                 lambda m: m.histogram(np.array([1j, 1j])), lambda m: m.histogram(z, 3, (0, 3)),
+                 lambda m: (m.histogram_bin_edges(z),), lambda m: m.histogram2d(v, z, bins=4),
+                 lambda m: (m.histogramdd(z)[0], *m.histogramdd(z)[1])]
+        for case in cases:
+            for got, want in zip(case(fnp), case(np), strict=True):
+                _eq(got, want)
+    # numpy reads a sequence (or a 0-d or 1-d array) as atleast_2d(sample).T: N points
+    for sample in (np.array(1.5), (2, -3), [1.0, 2.0], [[1, 2], [3, 4]], np.zeros(0),
+                   [np.array(1.0), np.array(2.0)]):
+        (h, edges), (h_np, edges_np) = fnp.histogramdd(sample, 2), np.histogramdd(sample, 2)
+        np.testing.assert_array_equal(h, h_np)
+        assert len(edges) == len(edges_np)
+        for e, e_np in zip(edges, edges_np):
+            np.testing.assert_array_equal(e, e_np)
+    _raises_like_numpy(lambda m: m.histogramdd(-1), TypeError, "sample must be")
+    _raises_like_numpy(lambda m: m.histogramdd(np.zeros((2, 2, 2))), ValueError, "f64\\[2,2,2\\]")
+    _raises_like_numpy(lambda m: m.histogramdd(np.zeros((3, 2)), bins=[2, 3, 4]), ValueError,
+                       "dimension of bins")
+    _raises_like_numpy(lambda m: m.histogramdd(np.zeros((3, 2)), range=[(0, 1)]), ValueError,
+                       "one entry per dimension")

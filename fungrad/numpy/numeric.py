@@ -18,7 +18,7 @@ from fungrad._core.dtypes import is_float
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
-from fungrad._lax import sorting as _sorting
+from fungrad._lax import _args, sorting as _sorting
 from fungrad.numpy._promote import asarray, cast, promote, promote_inexact
 from fungrad.numpy.indexing import concrete_or_none, need_size_error, take
 from fungrad.numpy.reductions import (
@@ -175,7 +175,10 @@ def _bin_edges(a, bins, range_, weights):
         if range_ is None:
             c = concrete_or_none(a)
             if c is not None:
-                lo, hi = (float(c.min()), float(c.max())) if c.size else (0.0, 1.0)
+                # complex entries keep their imaginary parts: numpy's min and max (and its
+                # scalars' comparisons, and the binning) order them lexicographically
+                lo, hi = ((c.min(), c.max()) if c.dtype.kind == "c" else
+                          (float(c.min()), float(c.max()))) if c.size else (0.0, 1.0)
             else:
                 lo, hi = _min(a), _max(a)
         else:
@@ -269,15 +272,28 @@ def histogramdd(sample: ArrayLike | Sequence[ArrayLike], bins: Any = 10,
     array([[1., 0.],
            [0., 1.]])
     """
-    if isinstance(sample, (list, tuple)):
-        s = stack([ravel(asarray(c)) for c in sample], 1)
-    else:
-        s = asarray(sample)
-        if get_aval(s).ndim == 1:
-            s = reshape(s, (-1, 1))
+    if not isinstance(sample, (list, tuple, np.ndarray, np.generic, Tracer)):
+        raise TypeError(f"numpy.histogramdd: sample must be an (N, D) array or a sequence of D "
+                        f"coordinate arrays, got {_args.describe(sample)}.")
+    s = asarray(sample)
+    if isinstance(sample, (list, tuple)) or get_aval(s).ndim < 2:
+        # numpy: a sequence of D coordinate arrays (or a 0-d or 1-d array) is its
+        # atleast_2d(...).T: N points of D coordinates
+        s = atleast_2d(s)
+        s = lax.transpose(s, tuple(np.arange(get_aval(s).ndim)[::-1].tolist()))
+    if get_aval(s).ndim != 2 or get_aval(s).shape[1] == 0:
+        raise ShapeError(f"numpy.histogramdd: sample must be an (N, D) array (D >= 1) or a "
+                         f"sequence of D 1-d coordinate arrays, got {get_aval(s).str_short()} "
+                         "(points by coordinates).")
     n, d = get_aval(s).shape
     if isinstance(bins, (int, np.integer)):
         bins = [int(bins)] * d
+    elif not isinstance(bins, (list, tuple, np.ndarray)) or len(bins) != d:
+        raise ValueError("numpy.histogramdd: the dimension of bins must be equal to the "
+                         f"dimension of the sample x ({d}).")
+    if range is not None and len(range) != d:
+        raise ValueError("numpy.histogramdd: range argument must have one entry per dimension "
+                         f"({d}).")
     edges, idxs, sizes = [], [], []
     ranges = range
     for k in np.arange(d).tolist():
