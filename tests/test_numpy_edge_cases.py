@@ -559,3 +559,65 @@ def test_histograms_of_complex_values_and_of_samples_numpy_converts():
                        "dimension of bins")
     _raises_like_numpy(lambda m: m.histogramdd(np.zeros((3, 2)), range=[(0, 1)]), ValueError,
                        "one entry per dimension")
+
+
+def test_choose_diag_indices_clip_i0_check_their_arguments_as_numpy():
+    a = np.array([0, 1, 0])
+    for choices in (np.zeros(0), np.zeros((0, 3)), []):
+        _raises_like_numpy(lambda m, c=choices: m.choose(a, c), ValueError, "0-length sequence")
+    for choices in (5, np.array(5.0), None):
+        _raises_like_numpy(lambda m, c=choices: m.choose(a, c), TypeError,
+                           "choices must be a sequence")
+    _raises_like_numpy(lambda m: m.choose(np.array([0.5, 1.0]), [[1, 2], [3, 4]]), TypeError,
+                       r"a must be an integer array .*f64\[2\]")
+    for idx, choices in ((np.array([True, False]), [[1, 2], [3, 4]]),
+                         (a, np.array([[1, 2, 3], [4, 5, 6]])), (a, (np.ones(3), np.zeros(3)))):
+        _eq(fnp.choose(idx, choices), np.choose(idx, choices))
+    # numpy's arange(n): float indices for a float n
+    for n in (np.array(1.5), 2.0, 3, np.int32(2), True, -1):
+        for got, want in zip(fnp.diag_indices(n), np.diag_indices(n), strict=True):
+            _eq(got, want)
+    assert len(fnp.diag_indices(2, 3)) == 3
+    _raises_like_numpy(lambda m: m.diag_indices(np.ones(2)), ValueError, r"scalar.*f64\[2\]")
+    for n in (None, "abc", (2, -3)):
+        _raises_like_numpy(lambda m, n=n: m.diag_indices(n), TypeError, "n must be a number")
+    b = np.array([True, False])
+    _raises_like_numpy(lambda m: m.clip(b), TypeError, r"booleans without bounds.*bool\[2\]")
+    for call in (lambda m: m.clip(b, 0, None), lambda m: m.clip(b, None, True),
+                 lambda m: m.clip(np.arange(3)), lambda m: m.clip(np.arange(3.0), max=1)):
+        _eq(call(fnp), call(np))
+    _raises_like_numpy(lambda m: m.i0(np.array([1 + 1j, 2.0])), TypeError, "complex")
+    with np.errstate(all="ignore"):
+        for x in (np.array([np.nan, np.inf, -np.inf, 0.0, 1.5]), np.array([True, False]),
+                  np.array([1, -2], np.int8)):
+            _eq(fnp.i0(x), np.i0(x))
+
+
+def test_digitize_checks_monotonic_bins_and_lexsort_its_keys_as_numpy():
+    x = np.array([0.5, -1.0, 2.0, 0.25, np.nan, 1.0, 3.0])
+    for bins in (np.array([np.nan, np.inf, -np.inf, 1.0]), np.array([True, False, True, True]),
+                 np.array([1, -2, 3, 4], np.int8), np.array([1.0, 3.0, 2.0])):
+        _raises_like_numpy(lambda m, b=bins: m.digitize(x, b), ValueError, "monotonically")
+    _raises_like_numpy(lambda m: m.digitize(x, np.array([1 + 1j, 2.0])), TypeError,
+                       "bins may not be complex")
+    _raises_like_numpy(lambda m: m.digitize(np.array([1j]), np.array([1.0, 2.0])), TypeError,
+                       "x may not be complex")
+    # numpy's direction: the first entry that differs from bins[0]; a NaN compares false
+    for bins in (np.array([1.0, np.nan]), np.array([np.nan, 1.0]), np.array([np.nan]),
+                 np.array([1.0, np.nan, 3.0]), np.array([2.0, 2.0, 1.0]), np.array([1.0, 1.0]),
+                 np.array([3.0, 2.0, 2.0, 1.0]), np.array([True, False]),
+                 np.array([1, 2, 3], np.int8)):
+        for right in (False, True):
+            want = np.digitize(x, bins, right)
+            _eq(fnp.digitize(x, bins, right), want)
+            _eq(fg.jit(lambda v, b, r=right: fnp.digitize(v, b, r))(x, bins), want)
+    for keys in (np.array(1.5), -1, np.zeros(0), np.zeros((0, 3)), []):
+        _raises_like_numpy(lambda m, k=keys: m.lexsort(k), TypeError, "len > 0")
+    _raises_like_numpy(lambda m: m.lexsort((np.ones(3), np.ones(2))), ValueError,
+                       r"same shape, got f64\[3\], f64\[2\]")
+    for keys in (np.array([3, 1, 2]), [np.array(1.0), np.array(2.0)],
+                 np.array([[1, 0, 1], [2, 2, 1]])):
+        _eq(fnp.lexsort(keys), np.lexsort(keys))
+        _eq(fnp.lexsort(keys, axis=0), np.lexsort(keys, axis=0))
+    _raises_like_numpy(lambda m: m.lexsort([np.array(1.0)], axis=1), np.exceptions.AxisError,
+                       "out of bounds")
