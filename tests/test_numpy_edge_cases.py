@@ -621,3 +621,74 @@ def test_digitize_checks_monotonic_bins_and_lexsort_its_keys_as_numpy():
         _eq(fnp.lexsort(keys, axis=0), np.lexsort(keys, axis=0))
     _raises_like_numpy(lambda m: m.lexsort([np.array(1.0)], axis=1), np.exceptions.AxisError,
                        "out of bounds")
+
+
+def test_convolve_and_correlate_sum_only_the_overlapping_terms_as_numpy():
+    # zero padding would give 0 * inf = nan at the ends; numpy sums only where a and v overlap
+    v = np.array([0.5, -1.0, 2.0, 0.25])
+    cases = [(v, np.array([np.nan, np.inf, -np.inf, 1.0])), (np.array([1.0, 2.0]),
+                                                             np.array([np.inf, 1.0])),
+             (np.array([1, 2, 3], np.int8), np.array([100, 100], np.int8)),  # wraps in int8
+             (np.array([True, False, True]), np.array([True, True])), (np.arange(5.0), v[:1]),
+             (np.arange(3, dtype=np.float32), np.ones(2, np.float32)), (v[:1], np.arange(5.0))]
+    with np.errstate(all="ignore"):
+        for a, b in cases:
+            for mode in ("full", "same", "valid"):
+                for name in ("convolve", "correlate"):
+                    want = getattr(np, name)(a, b, mode)
+                    _eq(getattr(fnp, name)(a, b, mode), want)
+                    _eq(fg.jit(lambda x, y, n=name, md=mode: getattr(fnp, n)(x, y, md))(a, b), want)
+    a, b = rng.normal(size=7), rng.normal(size=3)
+    check_grads(lambda x, y: fnp.convolve(x, y, "same"), (a, b), order=2)
+    check_grads(lambda x, y: fnp.correlate(y, x, "full"), (a, b), order=2)
+
+
+def test_interp_gradient_cross_moveaxis_frompyfunc_einsum_check_arguments_as_numpy():
+    v, z = np.array([0.5, -1.0, 2.0, 0.25]), np.array([1 + 1j, 2 - 1j, 0.5j, 3.0])
+    xp = np.sort(v)
+    _raises_like_numpy(lambda m: m.interp(v, z, z), TypeError, r"xp may not be complex")
+    _raises_like_numpy(lambda m: m.interp(z, v, v), TypeError, r"x may not be complex")
+    _raises_like_numpy(lambda m: m.interp(v, xp, v, left=1j), TypeError, r"left may not be complex")
+    for call in (lambda m: m.interp(v, v, z), lambda m: m.interp(v, xp, z, left=1j),
+                 lambda m: m.interp(v, np.array([0.0, 1.0]), np.array([True, False])),
+                 lambda m: m.interp(np.float32(1), np.arange(3, dtype=np.float32),
+                                    np.arange(3, dtype=np.float32))):
+        _eq(call(fnp), call(np))
+    for f in (np.array([True, False, True]), np.ones((2, 3), bool)):
+        _raises_like_numpy(lambda m, f=f: m.gradient(f, axis=-1), TypeError, "boolean subtract")
+    _raises_like_numpy(lambda m: m.gradient(np.array([True])), ValueError, "too small")
+    _eq(fnp.gradient(np.array([1, 2, 4], np.int8)), np.gradient(np.array([1, 2, 4], np.int8)))
+    w = np.arange(9.0).reshape(3, 3)
+    for kw, err, text in ((dict(axis=1.5), TypeError, "axisa must be an int"),
+                          (dict(axisb=None), TypeError, "axisb must be an int"),
+                          (dict(axis=(0, 0)), TypeError, "axisa must be an int"),
+                          (dict(axisc=5), np.exceptions.AxisError, "axisc 5")):
+        _raises_like_numpy(lambda m, kw=kw: m.cross(w, w[::-1], **kw), err, text)
+    _eq(fnp.cross(w, w[::-1], axis=0), np.cross(w, w[::-1], axis=0))
+    _eq(fnp.cross(w, w[::-1], axisa=0, axisc=0), np.cross(w, w[::-1], axisa=0, axisc=0))
+    x = np.ones((2, 3, 4))
+    _raises_like_numpy(lambda m: m.moveaxis(x, 1.5, 0), TypeError, "source must be an int")
+    _raises_like_numpy(lambda m: m.moveaxis(x, 0, None), TypeError, "destination must be an int")
+    _raises_like_numpy(lambda m: m.moveaxis(x, (0, 0), (1, 2)), ValueError, "repeated axis")
+    assert fnp.moveaxis(x, [0, np.int64(1)], [2, 0]).shape == np.moveaxis(x, [0, 1], [2, 0]).shape
+    f = lambda a, b: a * 10 + b  # noqa: E731
+    for nin, nout, err, text in (("a", 1, TypeError, "nin must be an integer"),
+                                 (1.5, 1, TypeError, "nin must be an integer"),
+                                 (np.ones(1), 1, TypeError, "nin must be an integer"),
+                                 (1, None, TypeError, "nout must be an integer"),
+                                 (10 ** 20, 1, (ValueError, OverflowError), "64 operands"),
+                                 (100, 1, ValueError, "64 operands")):
+        _raises_like_numpy(lambda m, i=nin, o=nout: m.frompyfunc(f, i, o), err, text)
+    _raises_like_numpy(lambda m: m.frompyfunc(5, 1, 1), TypeError, "must be callable")
+    with pytest.raises(ValueError, match="nin must be >= 0"):
+        fnp.frompyfunc(f, -1, 1)  # numpy makes a ufunc of it that no call can match
+    _eq(fnp.frompyfunc(f, np.int64(2), True)(np.array([1, 2]), 3), np.array([13, 23]))
+    for args, err, text in (((np.array(1.5),), ValueError, "at least an operand"),
+                            ((-1,), ValueError, "at least an operand"),
+                            ((np.ones(3), 5), TypeError, "must be a list or a tuple"),
+                            ((np.ones(3), [0.5]), TypeError, "integer or an ellipsis"),
+                            ((np.ones(3), [True]), TypeError, "integer or an ellipsis"),
+                            ((np.ones(3), [52]), ValueError, r"valid range \[0, 52\)")):
+        _raises_like_numpy(lambda m, a=args: m.einsum(*a), err, text)
+    _eq(fnp.einsum(np.ones(3), [0], np.arange(3.0), (np.int64(0),)),
+        np.einsum(np.ones(3), [0], np.arange(3.0), [0]))

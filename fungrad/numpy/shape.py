@@ -180,9 +180,12 @@ def moveaxis(a: ArrayLike, source: int | Sequence[int], destination: int | Seque
     """
     x = asarray(a)
     n = get_aval(x).ndim
-    src = [normalize_axes(s, n)[0] for s in ((source,) if isinstance(source, int) else source)]
-    dst = [normalize_axes(d, n)[0] for d in
-           ((destination,) if isinstance(destination, int) else destination)]
+    src, dst = (
+        [normalize_axis(s, n, name) for s in (v if isinstance(v, (list, tuple)) else (v,))]
+        for name, v in (("source", source), ("destination", destination)))
+    for name, axes in (("source", src), ("destination", dst)):
+        if len(set(axes)) != len(axes):
+            raise ValueError(f"moveaxis: repeated axis in {name} argument, got {axes}")
     if len(src) != len(dst):
         raise ValueError("moveaxis: source and destination must have the same number of axes")
     order = [i for i in range(n) if i not in src]
