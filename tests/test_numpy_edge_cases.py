@@ -638,6 +638,10 @@ def test_convolve_and_correlate_sum_only_the_overlapping_terms_as_numpy():
                     want = getattr(np, name)(a, b, mode)
                     _eq(getattr(fnp, name)(a, b, mode), want)
                     _eq(fg.jit(lambda x, y, n=name, md=mode: getattr(fnp, n)(x, y, md))(a, b), want)
+        # poly and polymul convolve: the same ends
+        h = np.array([np.nan, np.inf, -np.inf, 1.0])
+        _eq(fnp.poly(h), np.poly(h))
+        _eq(fnp.polymul(v, h), np.polymul(v, h))
     a, b = rng.normal(size=7), rng.normal(size=3)
     check_grads(lambda x, y: fnp.convolve(x, y, "same"), (a, b), order=2)
     check_grads(lambda x, y: fnp.correlate(y, x, "full"), (a, b), order=2)
