@@ -487,3 +487,212 @@ def test_scalar_boolean_index_adds_an_axis_as_numpy(idx):
 def test_scalar_boolean_with_array_indices_raises_not_implemented():
     with pytest.raises(NotImplementedError, match="scalar boolean index"):
         fg.jit(lambda v: v[True, [0, 1]])(np.ones((2, 3)))
+
+
+# ---- hostile inputs: numpy's errors and values (array_split ... lexsort)
+def _eq(actual, expected):
+    """numpy's value, dtype and shape (nan where numpy has nan)."""
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    assert (actual.dtype, actual.shape) == (expected.dtype, expected.shape), (actual, expected)
+    np.testing.assert_allclose(actual, expected, rtol=1e-12, atol=1e-12, equal_nan=True)
+
+
+def _raises_like_numpy(call, err, text):
+    """numpy raises an `err` for the call; fungrad an error of a compatible type matching `text`."""
+    with pytest.raises(err):
+        call(np)
+    with pytest.raises(err, match=text):
+        call(fnp)
+
+
+def test_array_split_block_ediff1d_expand_dims_reject_what_numpy_rejects():
+    x = np.arange(5.0)
+    for k in (0, -1, np.int64(-2)):
+        _raises_like_numpy(lambda m, k=k: m.array_split(x, k), ValueError,
+                           "number sections must be larger than 0")
+    with pytest.raises(np.exceptions.AxisError):
+        fnp.array_split(x, 2, axis=3)
+    for k in (1, 2, 3, 7, True):
+        for got, want in zip(fnp.array_split(x, k), np.array_split(x, k), strict=True):
+            _eq(got, want)
+    _raises_like_numpy(lambda m: m.block((2, -3)), TypeError, r"arrays is a tuple")
+    _raises_like_numpy(lambda m: m.block([[1.0, 2.0], (3.0, 4.0)]), TypeError,
+                       r"arrays\[1\] is a tuple")
+    _raises_like_numpy(lambda m: m.block([]), ValueError, r"list at arrays cannot be empty")
+    _raises_like_numpy(lambda m: m.block([[], [1.0]]), ValueError, r"arrays\[0\] cannot be empty")
+    _raises_like_numpy(lambda m: m.block([[1.0, 2.0], 3.0]), ValueError,
+                       r"depths are mismatched.*arrays\[1\] is at depth 1")
+    _eq(fnp.block(5.0), np.block(5.0))
+    _eq(fnp.block([[np.eye(2)], [np.ones((1, 2))]]), np.block([[np.eye(2)], [np.ones((1, 2))]]))
+    for b in (np.array([True, False, True]), np.array([True]), np.zeros(0, bool)):
+        _raises_like_numpy(lambda m, b=b: m.ediff1d(b), TypeError, "boolean subtract")
+    _eq(fnp.diff(np.array([True, False, False])), np.diff(np.array([True, False, False])))
+    _eq(fnp.ediff1d(np.array([1, 4, 9], np.int8)), np.ediff1d(np.array([1, 4, 9], np.int8)))
+    for axis in (None, object(), 1.5, "0"):
+        _raises_like_numpy(lambda m, axis=axis: m.expand_dims(np.ones(3), axis), TypeError, "axis")
+    _eq(fnp.expand_dims(np.ones(3), (0, -1)), np.expand_dims(np.ones(3), (0, -1)))
+
+
+def test_histograms_of_complex_values_and_of_samples_numpy_converts():
+    z = np.array([1 + 1j, 2 - 1j, 0.5j, 3.0])
+    v = np.array([0.5, -1.0, 2.0, 0.25])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", np.exceptions.ComplexWarning)  # numpy's own binning
+        cases = [lambda m: m.histogram(z), lambda m: m.histogram(z.astype(np.complex64), bins=3),
+                 lambda m: m.histogram(np.array([1j, 1j])), lambda m: m.histogram(z, 3, (0, 3)),
+                 lambda m: (m.histogram_bin_edges(z),), lambda m: m.histogram2d(v, z, bins=4),
+                 lambda m: (m.histogramdd(z)[0], *m.histogramdd(z)[1])]
+        for case in cases:
+            for got, want in zip(case(fnp), case(np), strict=True):
+                _eq(got, want)
+    # numpy reads a sequence (or a 0-d or 1-d array) as atleast_2d(sample).T: N points
+    for sample in (np.array(1.5), (2, -3), [1.0, 2.0], [[1, 2], [3, 4]], np.zeros(0),
+                   [np.array(1.0), np.array(2.0)]):
+        (h, edges), (h_np, edges_np) = fnp.histogramdd(sample, 2), np.histogramdd(sample, 2)
+        np.testing.assert_array_equal(h, h_np)
+        assert len(edges) == len(edges_np)
+        for e, e_np in zip(edges, edges_np):
+            np.testing.assert_array_equal(e, e_np)
+    _raises_like_numpy(lambda m: m.histogramdd(-1), TypeError, "sample must be")
+    _raises_like_numpy(lambda m: m.histogramdd(np.zeros((2, 2, 2))), ValueError, "f64\\[2,2,2\\]")
+    _raises_like_numpy(lambda m: m.histogramdd(np.zeros((3, 2)), bins=[2, 3, 4]), ValueError,
+                       "dimension of bins")
+    _raises_like_numpy(lambda m: m.histogramdd(np.zeros((3, 2)), range=[(0, 1)]), ValueError,
+                       "one entry per dimension")
+
+
+def test_choose_diag_indices_clip_i0_check_their_arguments_as_numpy():
+    a = np.array([0, 1, 0])
+    for choices in (np.zeros(0), np.zeros((0, 3)), []):
+        _raises_like_numpy(lambda m, c=choices: m.choose(a, c), ValueError, "0-length sequence")
+    for choices in (5, np.array(5.0), None):
+        _raises_like_numpy(lambda m, c=choices: m.choose(a, c), TypeError,
+                           "choices must be a sequence")
+    _raises_like_numpy(lambda m: m.choose(np.array([0.5, 1.0]), [[1, 2], [3, 4]]), TypeError,
+                       r"a must be an integer array .*f64\[2\]")
+    for idx, choices in ((np.array([True, False]), [[1, 2], [3, 4]]),
+                         (a, np.array([[1, 2, 3], [4, 5, 6]])), (a, (np.ones(3), np.zeros(3)))):
+        _eq(fnp.choose(idx, choices), np.choose(idx, choices))
+    # numpy's arange(n): float indices for a float n
+    for n in (np.array(1.5), 2.0, 3, np.int32(2), True, -1):
+        for got, want in zip(fnp.diag_indices(n), np.diag_indices(n), strict=True):
+            _eq(got, want)
+    assert len(fnp.diag_indices(2, 3)) == 3
+    _raises_like_numpy(lambda m: m.diag_indices(np.ones(2)), ValueError, r"scalar.*f64\[2\]")
+    for n in (None, "abc", (2, -3)):
+        _raises_like_numpy(lambda m, n=n: m.diag_indices(n), TypeError, "n must be a number")
+    b = np.array([True, False])
+    _raises_like_numpy(lambda m: m.clip(b), TypeError, r"booleans without bounds.*bool\[2\]")
+    for call in (lambda m: m.clip(b, 0, None), lambda m: m.clip(b, None, True),
+                 lambda m: m.clip(np.arange(3)), lambda m: m.clip(np.arange(3.0), max=1)):
+        _eq(call(fnp), call(np))
+    _raises_like_numpy(lambda m: m.i0(np.array([1 + 1j, 2.0])), TypeError, "complex")
+    with np.errstate(all="ignore"):
+        for x in (np.array([np.nan, np.inf, -np.inf, 0.0, 1.5]), np.array([True, False]),
+                  np.array([1, -2], np.int8)):
+            _eq(fnp.i0(x), np.i0(x))
+
+
+def test_digitize_checks_monotonic_bins_and_lexsort_its_keys_as_numpy():
+    x = np.array([0.5, -1.0, 2.0, 0.25, np.nan, 1.0, 3.0])
+    for bins in (np.array([np.nan, np.inf, -np.inf, 1.0]), np.array([True, False, True, True]),
+                 np.array([1, -2, 3, 4], np.int8), np.array([1.0, 3.0, 2.0])):
+        _raises_like_numpy(lambda m, b=bins: m.digitize(x, b), ValueError, "monotonically")
+    _raises_like_numpy(lambda m: m.digitize(x, np.array([1 + 1j, 2.0])), TypeError,
+                       "bins may not be complex")
+    _raises_like_numpy(lambda m: m.digitize(np.array([1j]), np.array([1.0, 2.0])), TypeError,
+                       "x may not be complex")
+    # numpy's direction: the first entry that differs from bins[0]; a NaN compares false
+    for bins in (np.array([1.0, np.nan]), np.array([np.nan, 1.0]), np.array([np.nan]),
+                 np.array([1.0, np.nan, 3.0]), np.array([2.0, 2.0, 1.0]), np.array([1.0, 1.0]),
+                 np.array([3.0, 2.0, 2.0, 1.0]), np.array([True, False]),
+                 np.array([1, 2, 3], np.int8)):
+        for right in (False, True):
+            want = np.digitize(x, bins, right)
+            _eq(fnp.digitize(x, bins, right), want)
+            _eq(fg.jit(lambda v, b, r=right: fnp.digitize(v, b, r))(x, bins), want)
+    for keys in (np.array(1.5), -1, np.zeros(0), np.zeros((0, 3)), []):
+        _raises_like_numpy(lambda m, k=keys: m.lexsort(k), TypeError, "len > 0")
+    _raises_like_numpy(lambda m: m.lexsort((np.ones(3), np.ones(2))), ValueError,
+                       r"same shape, got f64\[3\], f64\[2\]")
+    for keys in (np.array([3, 1, 2]), [np.array(1.0), np.array(2.0)],
+                 np.array([[1, 0, 1], [2, 2, 1]])):
+        _eq(fnp.lexsort(keys), np.lexsort(keys))
+        _eq(fnp.lexsort(keys, axis=0), np.lexsort(keys, axis=0))
+    _raises_like_numpy(lambda m: m.lexsort([np.array(1.0)], axis=1), np.exceptions.AxisError,
+                       "out of bounds")
+
+
+def test_convolve_and_correlate_sum_only_the_overlapping_terms_as_numpy():
+    # zero padding would give 0 * inf = nan at the ends; numpy sums only where a and v overlap
+    v = np.array([0.5, -1.0, 2.0, 0.25])
+    cases = [(v, np.array([np.nan, np.inf, -np.inf, 1.0])), (np.array([1.0, 2.0]),
+                                                             np.array([np.inf, 1.0])),
+             (np.array([1, 2, 3], np.int8), np.array([100, 100], np.int8)),  # wraps in int8
+             (np.array([True, False, True]), np.array([True, True])), (np.arange(5.0), v[:1]),
+             (np.arange(3, dtype=np.float32), np.ones(2, np.float32)), (v[:1], np.arange(5.0))]
+    with np.errstate(all="ignore"):
+        for a, b in cases:
+            for mode in ("full", "same", "valid"):
+                for name in ("convolve", "correlate"):
+                    want = getattr(np, name)(a, b, mode)
+                    _eq(getattr(fnp, name)(a, b, mode), want)
+                    _eq(fg.jit(lambda x, y, n=name, md=mode: getattr(fnp, n)(x, y, md))(a, b), want)
+        # poly and polymul convolve: the same ends
+        h = np.array([np.nan, np.inf, -np.inf, 1.0])
+        _eq(fnp.poly(h), np.poly(h))
+        _eq(fnp.polymul(v, h), np.polymul(v, h))
+    a, b = rng.normal(size=7), rng.normal(size=3)
+    check_grads(lambda x, y: fnp.convolve(x, y, "same"), (a, b), order=2)
+    check_grads(lambda x, y: fnp.correlate(y, x, "full"), (a, b), order=2)
+
+
+def test_interp_gradient_cross_moveaxis_frompyfunc_einsum_check_arguments_as_numpy():
+    v, z = np.array([0.5, -1.0, 2.0, 0.25]), np.array([1 + 1j, 2 - 1j, 0.5j, 3.0])
+    xp = np.sort(v)
+    _raises_like_numpy(lambda m: m.interp(v, z, z), TypeError, r"xp may not be complex")
+    _raises_like_numpy(lambda m: m.interp(z, v, v), TypeError, r"x may not be complex")
+    _raises_like_numpy(lambda m: m.interp(v, xp, v, left=1j), TypeError, r"left may not be complex")
+    for call in (lambda m: m.interp(v, v, z), lambda m: m.interp(v, xp, z, left=1j),
+                 lambda m: m.interp(v, np.array([0.0, 1.0]), np.array([True, False])),
+                 lambda m: m.interp(np.float32(1), np.arange(3, dtype=np.float32),
+                                    np.arange(3, dtype=np.float32))):
+        _eq(call(fnp), call(np))
+    for f in (np.array([True, False, True]), np.ones((2, 3), bool)):
+        _raises_like_numpy(lambda m, f=f: m.gradient(f, axis=-1), TypeError, "boolean subtract")
+    _raises_like_numpy(lambda m: m.gradient(np.array([True])), ValueError, "too small")
+    _eq(fnp.gradient(np.array([1, 2, 4], np.int8)), np.gradient(np.array([1, 2, 4], np.int8)))
+    w = np.arange(9.0).reshape(3, 3)
+    for kw, err, text in ((dict(axis=1.5), TypeError, "axisa must be an int"),
+                          (dict(axisb=None), TypeError, "axisb must be an int"),
+                          (dict(axis=(0, 0)), TypeError, "axisa must be an int"),
+                          (dict(axisc=5), np.exceptions.AxisError, "axisc 5")):
+        _raises_like_numpy(lambda m, kw=kw: m.cross(w, w[::-1], **kw), err, text)
+    _eq(fnp.cross(w, w[::-1], axis=0), np.cross(w, w[::-1], axis=0))
+    _eq(fnp.cross(w, w[::-1], axisa=0, axisc=0), np.cross(w, w[::-1], axisa=0, axisc=0))
+    x = np.ones((2, 3, 4))
+    _raises_like_numpy(lambda m: m.moveaxis(x, 1.5, 0), TypeError, "source must be an int")
+    _raises_like_numpy(lambda m: m.moveaxis(x, 0, None), TypeError, "destination must be an int")
+    _raises_like_numpy(lambda m: m.moveaxis(x, (0, 0), (1, 2)), ValueError, "repeated axis")
+    assert fnp.moveaxis(x, [0, np.int64(1)], [2, 0]).shape == np.moveaxis(x, [0, 1], [2, 0]).shape
+    f = lambda a, b: a * 10 + b  # noqa: E731
+    for nin, nout, err, text in (("a", 1, TypeError, "nin must be an integer"),
+                                 (1.5, 1, TypeError, "nin must be an integer"),
+                                 (np.ones(1), 1, TypeError, "nin must be an integer"),
+                                 (1, None, TypeError, "nout must be an integer"),
+                                 (10 ** 20, 1, (ValueError, OverflowError), "64 operands"),
+                                 (100, 1, ValueError, "64 operands")):
+        _raises_like_numpy(lambda m, i=nin, o=nout: m.frompyfunc(f, i, o), err, text)
+    _raises_like_numpy(lambda m: m.frompyfunc(5, 1, 1), TypeError, "must be callable")
+    with pytest.raises(ValueError, match="nin must be >= 0"):
+        fnp.frompyfunc(f, -1, 1)  # numpy makes a ufunc of it that no call can match
+    _eq(fnp.frompyfunc(f, np.int64(2), True)(np.array([1, 2]), 3), np.array([13, 23]))
+    for args, err, text in (((np.array(1.5),), ValueError, "at least an operand"),
+                            ((-1,), ValueError, "at least an operand"),
+                            ((np.ones(3), 5), TypeError, "must be a list or a tuple"),
+                            ((np.ones(3), [0.5]), TypeError, "integer or an ellipsis"),
+                            ((np.ones(3), [True]), TypeError, "integer or an ellipsis"),
+                            ((np.ones(3), [52]), ValueError, r"valid range \[0, 52\)")):
+        _raises_like_numpy(lambda m, a=args: m.einsum(*a), err, text)
+    _eq(fnp.einsum(np.ones(3), [0], np.arange(3.0), (np.int64(0),)),
+        np.einsum(np.ones(3), [0], np.arange(3.0), [0]))

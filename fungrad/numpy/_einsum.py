@@ -17,6 +17,7 @@ import numpy as np
 from fungrad._core.typing import Array, ArrayLike, DTypeLike
 from fungrad._core.trace import get_aval
 from fungrad import _lax as lax
+from fungrad._lax import _args
 from fungrad.numpy._promote import asarray, cast, promote
 
 __all__ = ["einsum"]
@@ -32,6 +33,10 @@ def _from_interleaved(args):
     """(subscripts, operands) from einsum(op0, sublist0, op1, sublist1, ..., [out])."""
     ops, terms = [], []
     args = list(args)
+    if len(args) < 2:
+        raise ValueError(f"numpy.einsum: give a subscripts string and the operands, or at least "
+                         f"an operand and its subscripts list, got {_args.describe(args[0])} "
+                         "alone.")
     out = None
     if len(args) % 2 == 1:
         out = args.pop()
@@ -40,6 +45,18 @@ def _from_interleaved(args):
         terms.append(sub)
 
     def conv(sub):
+        if not isinstance(sub, (list, tuple)):
+            raise TypeError(f"numpy.einsum: the subscripts for each operand must be a list or a "
+                            f"tuple, got {_args.describe(sub)}.")
+        for s in sub:
+            if s is Ellipsis:
+                continue
+            if isinstance(s, (bool, np.bool_)) or not isinstance(s, (int, np.integer)):
+                raise TypeError(f"numpy.einsum: each subscript must be an integer or an "
+                                f"ellipsis, got {_args.describe(s)} in {sub!r}.")
+            if not 0 <= s < len(_LETTERS):
+                raise ValueError(f"numpy.einsum: subscript {s} is not within the valid range "
+                                 f"[0, {len(_LETTERS)}).")
         return "".join("..." if s is Ellipsis else _LETTERS[int(s)] for s in sub)
     spec = ",".join(conv(t) for t in terms)
     if out is not None:

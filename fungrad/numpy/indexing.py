@@ -15,7 +15,7 @@ import numpy as np
 
 from fungrad._core.array import fresh
 from fungrad._core.typing import Array, ArrayLike, Shape
-from fungrad._core.errors import ConcretizationError, ShapeError
+from fungrad._core.errors import ConcretizationError, DtypeError, ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
 from fungrad._lax import _args
@@ -480,7 +480,19 @@ def choose(a: ArrayLike, choices: Sequence[ArrayLike], out: None = None, mode: s
     array([ 1, 20,  3])
     """
     idx = asarray(a)
+    if get_aval(idx).dtype.kind not in "biu":
+        raise DtypeError(f"numpy.choose: a must be an integer array (indices into choices), got "
+                         f"{get_aval(idx).str_short()}. Fix: cast it to an integer dtype.")
+    if get_aval(idx).dtype == np.bool_:  # numpy casts booleans to indices 0 and 1
+        idx = cast(idx, np.dtype(np.int64))
+    if not isinstance(choices, (list, tuple, np.ndarray, Tracer)) or (
+            isinstance(choices, (np.ndarray, Tracer)) and get_aval(choices).ndim == 0):
+        raise TypeError(f"numpy.choose: choices must be a sequence of arrays, got "
+                        f"{_args.describe(choices)}.")
     cs = [asarray(c) for c in choices]
+    if not cs:
+        raise ValueError(f"numpy.choose: choices is a 0-length sequence, got "
+                         f"{_args.describe(choices)}; it needs at least one array.")
     cs = promote(*cs) if len(cs) > 1 else cs
     shape = np.broadcast_shapes(get_aval(idx).shape, *[get_aval(c).shape for c in cs])
     stacked = lax.concatenate([lax.reshape(lax.broadcast_to(c, shape), (1, *shape)) for c in cs],
@@ -642,7 +654,19 @@ def diag_indices(n: int, ndim: int = 2) -> tuple[Array, ...]:
     >>> fnp.diag_indices(2)
     (array([0, 1]), array([0, 1]))
     """
-    return fresh(tuple(np.asarray(i, np.int64) for i in np.diag_indices(n, ndim)))
+    if isinstance(n, Tracer):
+        _args.static_int(n, "n", "numpy.diag_indices")  # a ConcretizationError: n sets a shape
+    real = (bool, int, float, np.bool_, np.integer, np.floating)
+    if isinstance(n, np.ndarray) and n.ndim and n.dtype.kind in "biuf":
+        raise ShapeError(f"numpy.diag_indices: n must be a scalar (the size of each axis), got "
+                         f"{_args.describe(n)}.")
+    if not (isinstance(n, real) or (isinstance(n, np.ndarray) and n.ndim == 0
+                                    and n.dtype.kind in "biuf")):
+        raise TypeError(f"numpy.diag_indices: n must be a number (the size of each axis), got "
+                        f"{_args.describe(n)}.")
+    k = _args.static_int(ndim, "ndim", "numpy.diag_indices")
+    # numpy's arange(n): integer indices for an integer n, float ones for a float n
+    return fresh(tuple(np.arange(n) for _ in range(k)))
 
 
 def diag_indices_from(arr: ArrayLike) -> tuple[Array, ...]:

@@ -15,14 +15,14 @@ import numpy as np
 from fungrad._core.array import as_array, fresh
 from fungrad._core.typing import Array, ArrayLike, DTypeLike
 from fungrad._core.dtypes import is_float
-from fungrad._core.errors import ShapeError
+from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
-from fungrad._lax import sorting as _sorting
+from fungrad._lax import _args, sorting as _sorting
 from fungrad.numpy._promote import asarray, cast, promote, promote_inexact
 from fungrad.numpy.indexing import concrete_or_none, need_size_error, take
 from fungrad.numpy.reductions import (
-    average, check_out, max as _max, min as _min, normalize_axes, sum as _sum)
+    any as _any, average, check_out, max as _max, min as _min, normalize_axes, sum as _sum)
 from fungrad.numpy.shape import (
     atleast_1d, atleast_2d, broadcast_to, concatenate, diff, expand_dims, moveaxis, pad, ravel,
     reshape, stack, squeeze, swapaxes)
@@ -175,7 +175,10 @@ def _bin_edges(a, bins, range_, weights):
         if range_ is None:
             c = concrete_or_none(a)
             if c is not None:
-                lo, hi = (float(c.min()), float(c.max())) if c.size else (0.0, 1.0)
+                # complex entries keep their imaginary parts: numpy's min and max (and its
+                # scalars' comparisons, and the binning) order them lexicographically
+                lo, hi = ((c.min(), c.max()) if c.dtype.kind == "c" else
+                          (float(c.min()), float(c.max()))) if c.size else (0.0, 1.0)
             else:
                 lo, hi = _min(a), _max(a)
         else:
@@ -269,15 +272,28 @@ def histogramdd(sample: ArrayLike | Sequence[ArrayLike], bins: Any = 10,
     array([[1., 0.],
            [0., 1.]])
     """
-    if isinstance(sample, (list, tuple)):
-        s = stack([ravel(asarray(c)) for c in sample], 1)
-    else:
-        s = asarray(sample)
-        if get_aval(s).ndim == 1:
-            s = reshape(s, (-1, 1))
+    if not isinstance(sample, (list, tuple, np.ndarray, np.generic, Tracer)):
+        raise TypeError(f"numpy.histogramdd: sample must be an (N, D) array or a sequence of D "
+                        f"coordinate arrays, got {_args.describe(sample)}.")
+    s = asarray(sample)
+    if isinstance(sample, (list, tuple)) or get_aval(s).ndim < 2:
+        # numpy: a sequence of D coordinate arrays (or a 0-d or 1-d array) is its
+        # atleast_2d(...).T: N points of D coordinates
+        s = atleast_2d(s)
+        s = lax.transpose(s, tuple(np.arange(get_aval(s).ndim)[::-1].tolist()))
+    if get_aval(s).ndim != 2 or get_aval(s).shape[1] == 0:
+        raise ShapeError(f"numpy.histogramdd: sample must be an (N, D) array (D >= 1) or a "
+                         f"sequence of D 1-d coordinate arrays, got {get_aval(s).str_short()} "
+                         "(points by coordinates).")
     n, d = get_aval(s).shape
     if isinstance(bins, (int, np.integer)):
         bins = [int(bins)] * d
+    elif not isinstance(bins, (list, tuple, np.ndarray)) or len(bins) != d:
+        raise ValueError("numpy.histogramdd: the dimension of bins must be equal to the "
+                         f"dimension of the sample x ({d}).")
+    if range is not None and len(range) != d:
+        raise ValueError("numpy.histogramdd: range argument must have one entry per dimension "
+                         f"({d}).")
     edges, idxs, sizes = [], [], []
     ranges = range
     for k in np.arange(d).tolist():
@@ -328,15 +344,28 @@ def histogram2d(x: ArrayLike, y: ArrayLike, bins: Any = 10,
 
 # ---- signal processing (1-d, direct)
 def _correlate_full(a, v):
-    """out[k] = sum_j a[k - (m - 1) + j] v[j] for k in 0..n+m-2 (zero outside a): one gather
-    of a's windows (an (n+m-1, m) index) and a matrix-vector product, O(n m)."""
+    """out[k] = sum_j a[k - (m - 1) + j] v[j] for k in 0..n+m-2 (n >= m), over the overlapping
+    terms only, as numpy (padding `a` with zeros would make 0 * inf a NaN): the rows where v
+    lies inside `a` are one gather of a's windows and a matrix-vector product; the 2 (m - 1)
+    rows at the ends sum their products where the index falls inside `a`. O(n m)."""
     n = get_aval(a).shape[0]
     m = get_aval(v).shape[0]
-    padded = pad(a, (m - 1, m - 1))
-    idx = np.arange(n + m - 1)[:, None] + np.arange(m)[None, :]
-    windows = lax.getitem(padded, ("array",), [idx])
+    idx = np.arange(n + m - 1)[:, None] + np.arange(m)[None, :] - (m - 1)
     from fungrad.numpy.linalg import matmul
-    return matmul(windows, v)
+    middle = matmul(lax.getitem(a, ("array",), [idx[m - 1:n]]), v)
+    if m == 1:
+        return middle
+    ends = np.concatenate([idx[:m - 1], idx[n:]])
+    windows = lax.getitem(a, ("array",), [np.clip(ends, 0, n - 1)])
+    terms = multiply(windows, lax.reshape(v, (1, m)))
+    dtype = get_aval(terms).dtype
+    terms = where((ends >= 0) & (ends < n), terms, np.zeros((), dtype))
+    # booleans: numpy's boolean dot, any of the ands; integers wrap in their own dtype, as
+    # numpy's (a wider sum cast back wraps alike)
+    sums = _any(terms, 1) if dtype == np.bool_ else cast(_sum(terms, 1), dtype)
+    left = lax.getitem(sums, (("slice", 0, m - 1, None),))
+    right = lax.getitem(sums, (("slice", m - 1, 2 * (m - 1), None),))
+    return concatenate([left, cast(middle, dtype), right])
 
 
 def _mode_slice(full, n, m, mode):
@@ -404,10 +433,18 @@ def interp(x: ArrayLike, xp: ArrayLike, fp: ArrayLike, left: ArrayLike | None = 
     >>> fnp.interp(fnp.array([0.5, 1.5]), fnp.array([0.0, 1.0, 2.0]), fnp.array([0.0, 10.0, 20.0]))
     array([ 5., 15.])
     """
-    x, xp, fp = promote_inexact(asarray(x), asarray(xp), asarray(fp))
-    # numpy computes in float64 (complex128)
-    wide = np.dtype(np.complex128 if get_aval(x).dtype.kind == "c" else np.float64)
-    x, xp, fp = cast(x, wide), cast(xp, wide), cast(fp, wide)
+    x, xp, fp = asarray(x), asarray(xp), asarray(fp)
+    complex_fp = get_aval(fp).dtype.kind == "c"
+    for arg, v in (("x", x), ("xp", xp)) + ((("left", left), ("right", right))
+                                              if not complex_fp else ()):
+        if v is not None and get_aval(asarray(v)).dtype.kind == "c":
+            raise DtypeError(f"numpy.interp: {arg} may not be complex (numpy casts it to float64"
+                             f"{'' if arg in ('x', 'xp') else ', as fp is real'}), got "
+                             f"{_args.describe(v)}.")
+    # numpy computes in float64 (fp: complex128 where it is complex)
+    f64 = np.dtype(np.float64)
+    x, xp = cast(x, f64), cast(xp, f64)
+    fp = cast(fp, np.dtype(np.complex128) if complex_fp else f64)
     if get_aval(xp).ndim != 1 or get_aval(fp).ndim != 1:
         raise ValueError("xp and fp must be 1-d sequences")
     if get_aval(xp).shape[0] != get_aval(fp).shape[0]:
@@ -481,6 +518,8 @@ def gradient(f: Callable[..., Any], *varargs: ArrayLike, axis: int | tuple[int, 
     array([3., 4., 6., 7.])
     """
     f = asarray(f)
+    # numpy subtracts booleans: refused below (after numpy's size check)
+    boolean = get_aval(f).str_short() if get_aval(f).dtype == np.bool_ else None
     f, = promote_inexact(f)
     nd = get_aval(f).ndim
     axes = tuple(range(nd)) if axis is None else normalize_axes(axis, nd)
@@ -500,6 +539,10 @@ def gradient(f: Callable[..., Any], *varargs: ArrayLike, axis: int | tuple[int, 
         if n < edge_order + 1:
             raise ValueError("Shape of array too small to calculate a numerical gradient, at "
                              "least (edge_order + 1) elements are required.")
+        if boolean:
+            raise DtypeError("numpy.gradient: boolean subtract is not supported (numpy "
+                             f"subtracts neighbours), got f {boolean}. Fix: "
+                             "cast to a numeric dtype first.")
 
         def sl(lo, hi, x=f, ax=ax):
             return lax.getitem(x, (lax.FULL,) * ax + (("slice", lo, hi, None),))
@@ -591,8 +634,8 @@ def cross(a: ArrayLike, b: ArrayLike, axisa: int = -1, axisb: int = -1, axisc: i
     if axis is not None:
         axisa = axisb = axisc = axis
     x, y = promote(asarray(a), asarray(b))
-    x = moveaxis(x, axisa, -1)
-    y = moveaxis(y, axisb, -1)
+    x = moveaxis(x, normalize_axis(axisa, get_aval(x).ndim, "axisa"), -1)
+    y = moveaxis(y, normalize_axis(axisb, get_aval(y).ndim, "axisb"), -1)
     na, nb = get_aval(x).shape[-1], get_aval(y).shape[-1]
     if na not in (2, 3) or nb not in (2, 3):
         raise ValueError("incompatible dimensions for cross product (dimension must be 2 or 3)")
@@ -612,7 +655,7 @@ def cross(a: ArrayLike, b: ArrayLike, axisa: int = -1, axisb: int = -1, axisc: i
                                                         for t in (c0, c1, c2)]))
                   for c in (c0, c1, c2))
     out = stack([c0, c1, c2], -1)
-    return moveaxis(out, -1, axisc)
+    return moveaxis(out, -1, normalize_axis(axisc, get_aval(out).ndim, "axisc"))
 
 
 def Ellipsis_(n):
@@ -959,6 +1002,17 @@ def frompyfunc(func: Callable[..., Any], /, nin: int, nout: int, *, identity: An
     >>> f(fnp.array([1, 2]), 3)
     array([13, 23])
     """
+    counts = {}
+    for arg, v in (("nin", nin), ("nout", nout)):  # checked first, as numpy parses them first
+        counts[arg] = _args.static_int(v, arg, "numpy.frompyfunc")
+        if counts[arg] < 0:
+            raise ValueError(f"numpy.frompyfunc: {arg} must be >= 0, got {counts[arg]}.")
+    if counts["nin"] + counts["nout"] > 64:  # numpy's limit on a ufunc's operands
+        raise ValueError(f"numpy.frompyfunc: cannot construct a ufunc with more than 64 operands "
+                         f"(requested: inputs = {counts['nin']} and outputs = {counts['nout']}).")
+    if not callable(func):
+        raise TypeError(f"numpy.frompyfunc: function must be callable, got "
+                        f"{_args.describe(func)}.")
     return vectorize(func)
 
 

@@ -58,7 +58,7 @@ def normalize_axes(axis, ndim, name="axis"):
 
 def normalize_axis(axis, ndim, name="axis"):
     """One axis as a non-negative int (numpy's AxisError if out of range)."""
-    if axis is None or isinstance(axis, (tuple, list)):
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
         raise TypeError(f"{name} must be an int, got {axis!r} ({type(axis).__name__}).")
     return normalize_axes(axis, ndim, name)[0]
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from fungrad._core.array import fresh
 from fungrad._core.typing import Array, ArrayLike, DTypeLike, Shape
-from fungrad._core.errors import ShapeError
+from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
 from fungrad._lax import _args
@@ -180,9 +180,12 @@ def moveaxis(a: ArrayLike, source: int | Sequence[int], destination: int | Seque
     """
     x = asarray(a)
     n = get_aval(x).ndim
-    src = [normalize_axes(s, n)[0] for s in ((source,) if isinstance(source, int) else source)]
-    dst = [normalize_axes(d, n)[0] for d in
-           ((destination,) if isinstance(destination, int) else destination)]
+    src, dst = (
+        [normalize_axis(s, n, name) for s in (v if isinstance(v, (list, tuple)) else (v,))]
+        for name, v in (("source", source), ("destination", destination)))
+    for name, axes in (("source", src), ("destination", dst)):
+        if len(set(axes)) != len(axes):
+            raise ValueError(f"moveaxis: repeated axis in {name} argument, got {axes}")
     if len(src) != len(dst):
         raise ValueError("moveaxis: source and destination must have the same number of axes")
     order = [i for i in range(n) if i not in src]
@@ -200,7 +203,14 @@ def expand_dims(a: ArrayLike, axis: int | Sequence[int]) -> Array:
     """
     x = asarray(a)
     aval = get_aval(x)
-    axes = normalize_axes(axis, aval.ndim + (1 if isinstance(axis, int) else len(axis)))
+    if isinstance(axis, (int, np.integer)) and not isinstance(axis, (bool, np.bool_)):
+        n_new = 1
+    elif isinstance(axis, (tuple, list)):
+        n_new = len(axis)
+    else:  # None (all axes elsewhere) is no axis here, as in numpy
+        raise TypeError(f"numpy.expand_dims: axis must be an int or a tuple of ints, got "
+                        f"{_args.describe(axis)}.")
+    axes = normalize_axes(axis, aval.ndim + n_new)
     shape = list(aval.shape)
     for ax in axes:
         shape.insert(ax, 1)
@@ -448,7 +458,11 @@ def array_split(ary: ArrayLike, indices_or_sections: int | ArrayLike, axis: int 
     if not isinstance(indices_or_sections, (int, np.integer)):
         return split(ary, indices_or_sections, axis)
     sections = int(indices_or_sections)
-    n = get_aval(asarray(ary)).shape[axis]
+    if sections <= 0:
+        raise ValueError(f"numpy.array_split: number sections must be larger than 0, got "
+                         f"{sections}.")
+    aval = get_aval(asarray(ary))
+    n = aval.shape[normalize_axis(axis, aval.ndim)]
     q, r = divmod(n, sections)
     sizes = [q + 1] * r + [q] * (sections - r)
     return split(ary, np.cumsum(sizes)[:-1].tolist(), axis)
@@ -775,6 +789,30 @@ def dsplit(ary: ArrayLike, indices_or_sections: int | ArrayLike) -> list[Array]:
     return split(ary, indices_or_sections, 2)
 
 
+def _block_depth(a, where, level):
+    """(depth, where) of the nesting of lists `a` (at `level`) for numpy.block: every block at
+    the same depth, no empty list, no tuple (numpy's rules and errors)."""
+    if type(a) is tuple:
+        raise TypeError(f"numpy.block: {where} is a tuple. Only lists can be used to arrange "
+                        "blocks, and numpy.block does not allow implicit conversion from tuple "
+                        "to ndarray. Fix: pass a list.")
+    if type(a) is not list:
+        return level, where
+    if not a:
+        raise ValueError(f"numpy.block: the list at {where} cannot be empty")
+    first = None
+    for i, b in enumerate(a):
+        got = _block_depth(b, f"{where}[{i}]", level + 1)
+        if first is None:
+            first = got
+        elif got[0] != first[0]:
+            raise ValueError(f"numpy.block: list depths are mismatched: the first block "
+                             f"({first[1]}) is at depth {first[0]}, but {got[1]} is at depth "
+                             f"{got[0]}")
+    assert first is not None
+    return first
+
+
 def block(arrays: Sequence[ArrayLike]) -> Array:
     """Assemble an array from nested lists of blocks (numpy.block).
 
@@ -783,15 +821,12 @@ def block(arrays: Sequence[ArrayLike]) -> Array:
     array([[1., 0., 0.],
            [0., 1., 0.]])
     """
-    def depth(a):
-        return 1 + depth(a[0]) if isinstance(a, list) else 0
-
     def ndim_of(a):
         return max(ndim_of(b) for b in a) if isinstance(a, list) else get_aval(asarray(a)).ndim
 
-    if not isinstance(arrays, list):
+    d = _block_depth(arrays, "arrays", 0)[0]
+    if d == 0:
         return asarray(arrays)
-    d = depth(arrays)
     nd = max(d, ndim_of(arrays))
 
     def build(a, level):
@@ -982,6 +1017,10 @@ def ediff1d(ary: ArrayLike, to_end: ArrayLike | None = None, to_begin: ArrayLike
     array([0, 1, 2])
     """
     x = ravel(asarray(ary))
+    if get_aval(x).dtype == np.bool_:  # numpy subtracts (diff takes not-equal instead)
+        raise DtypeError(f"numpy.ediff1d: boolean subtract is not supported, got ary "
+                         f"{get_aval(x).str_short()}. Fix: cast to an integer dtype, or use "
+                         "numpy.diff (not-equal of neighbours).")
     out = diff(x) if get_aval(x).shape[0] else x
     parts = []
     if to_begin is not None:

@@ -21,8 +21,10 @@ import numpy as np
 from fungrad._core.array import fresh
 from fungrad._core.typing import Array, ArrayLike
 from fungrad._core.dtypes import is_float
+from fungrad._core.errors import AxisError, DtypeError, ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
+from fungrad._lax import _args
 from fungrad._lax import cumulative as _cum
 from fungrad._lax import scatter as _scatter
 from fungrad._lax import sorting as _sorting
@@ -30,11 +32,12 @@ from fungrad._lax._along_axis import take_along_axis as _take_along
 from fungrad.numpy._promote import asarray, cast, promote, promote_inexact
 from fungrad.numpy.indexing import (
     compact, concrete_or_none, need_size_error, take)
-from fungrad.numpy.reductions import any as _any, check_out, normalize_axes, sum as _sum
+from fungrad.numpy.reductions import (
+    any as _any, argmax as _argmax, check_out, normalize_axes, sum as _sum)
 from fungrad.numpy.shape import concatenate, ravel, reshape
 from fungrad.numpy.ufuncs import (
     add, equal, floor, greater, greater_equal, isnan, less, logical_and, logical_not, multiply,
-    not_equal, subtract, where)
+    logical_or, not_equal, subtract, where)
 
 __all__ = [
     "argpartition", "argsort", "digitize", "intersect1d", "isin", "lexsort", "median",
@@ -91,15 +94,26 @@ def lexsort(keys: Sequence[ArrayLike] | ArrayLike, axis: int = -1) -> Array:
     >>> fnp.lexsort((fnp.array([1, 0, 1]), fnp.array([2, 2, 1])))
     array([2, 1, 0])
     """
+    given = keys
     if isinstance(keys, (list, tuple)):
         keys = [asarray(k) for k in keys]
-    else:
+    else:  # an array: its rows are the keys
         k = asarray(keys)
-        keys = [k[i] for i in range(get_aval(k).shape[0])]
+        keys = [k[i] for i in range(get_aval(k).shape[0])] if get_aval(k).ndim else []
     if not keys:
-        raise TypeError("need sequence of keys with len > 0 in lexsort")
+        raise TypeError("numpy.lexsort: need sequence of keys with len > 0, got "
+                        f"{_args.describe(given)}.")
+    shapes = {get_aval(k).shape for k in keys}
+    if len(shapes) > 1:
+        raise ShapeError(f"numpy.lexsort: all keys need to be the same shape, got "
+                         f"{', '.join(get_aval(k).str_short() for k in keys)}.")
     nd = get_aval(keys[0]).ndim
-    ax = normalize_axes(axis, nd)[0]
+    if nd == 0:  # one entry, at position 0; axis 0 or -1, as for one axis (numpy)
+        if _args.static_int(axis, "axis", "numpy.lexsort") not in (0, -1):
+            raise AxisError(f"numpy.lexsort: axis {axis} is out of bounds for 0-d keys; "
+                            "allowed: 0 or -1.")
+        return fresh(np.zeros((), np.int64))
+    ax = _args.axis(axis, nd, "axis", "numpy.lexsort")
     perm = _sorting.argsort(keys[0], ax)
     for k in keys[1:]:
         perm = _take_along(perm, _sorting.argsort(_take_along(k, perm, ax), ax), ax)
@@ -184,17 +198,51 @@ def digitize(x: ArrayLike, bins: ArrayLike, right: bool = False) -> Array:
     >>> fnp.digitize(fnp.array([0.5, 1.5, 2.5]), fnp.array([1.0, 2.0]))
     array([0, 1, 2])
     """
-    x, bins = promote(asarray(x), asarray(bins))
+    x, bins = asarray(x), asarray(bins)
+    for arg, v in (("x", x), ("bins", bins)):
+        if get_aval(v).dtype.kind == "c":  # numpy: no complex x, no cast of complex bins
+            raise DtypeError(f"numpy.digitize: {arg} may not be complex, got "
+                             f"{get_aval(v).str_short()}.")
+    x, bins = promote(x, bins)
     if get_aval(bins).ndim != 1:
-        raise ValueError("digitize: bins must be 1-dimensional")
+        raise ValueError(f"numpy.digitize: bins must be 1-dimensional, got "
+                         f"{get_aval(bins).str_short()}")
     n = get_aval(bins).shape[0]
     side = "left" if right else "right"
     if n == 0:
         return lax.broadcast_to(np.zeros((), np.int64), get_aval(x).shape)
     up = _sorting.searchsorted(bins, x, side)
     down = subtract(n, _sorting.searchsorted(bins[::-1], x, side))  # numpy's rule
-    increasing = greater_equal(bins[n - 1], bins[0])
+    c = concrete_or_none(bins)
+    if c is not None:
+        return up if _bins_direction(c) > 0 else down
+    if n == 1:
+        return up
+    # numpy's direction: bins[0] against the first entry that differs from it (none: rising)
+    differs = not_equal(bins[1:], bins[0])
+    first = add(_argmax(differs), 1)
+    increasing = logical_or(logical_not(_any(differs)), less(bins[0], take(bins, first)))
     return where(increasing, up, down)
+
+
+def _bins_direction(c):
+    """1 for increasing bins, -1 for decreasing ones (numpy's check: the direction is set by
+    the first entry that differs from the first, every later pair must follow it; a NaN
+    compares false both ways), or numpy's ValueError."""
+    c = np.asarray(c, np.float64)
+    differ = np.flatnonzero(c[1:] != c[0])
+    if not differ.size:
+        return 1
+    i = int(differ[0]) + 1
+    rest = c[i:]
+    if c[0] < c[i]:
+        ok, direction = not np.any(rest[:-1] > rest[1:]), 1
+    else:
+        ok, direction = not np.any(rest[:-1] < rest[1:]), -1
+    if not ok:
+        raise ValueError(f"numpy.digitize: bins must be monotonically increasing or decreasing, "
+                         f"got {_args.describe(c)} {np.array2string(c, threshold=8)}")
+    return direction
 
 
 # ---- order statistics

@@ -283,6 +283,13 @@ def clip(a: ArrayLike, a_min: Any = _NO_VALUE, a_max: Any = _NO_VALUE, out: None
     lo = min if a_min is _NO_VALUE else a_min
     hi = max if a_max is _NO_VALUE else a_max
     out = asarray(a)
+    if lo is None and hi is None:  # numpy: the value itself, by its positive (no boolean loop)
+        if get_aval(out).dtype == np.bool_:
+            raise DtypeError(f"numpy.clip: clipping booleans without bounds is not supported "
+                             f"(numpy's positive has no boolean loop), got "
+                             f"{get_aval(out).str_short()}. Fix: give a bound, or cast to an "
+                             "integer dtype first.")
+        return positive(out)
     if lo is not None:
         out = maximum(out, lo)
     if hi is not None:
@@ -581,6 +588,7 @@ def logaddexp2(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 def i0(x: ArrayLike) -> Array:
     """The modified Bessel function of the first kind, order 0 (numpy.i0)."""
     x, = promote_inexact(asarray(x))
+    _no_complex("numpy.i0", x)  # numpy's i0 is defined for real values only
     return _lx.bessel_i(x, 0)
 
 
