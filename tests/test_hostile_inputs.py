@@ -166,8 +166,16 @@ INTERNAL = re.compile(
     r"^$")
 
 
+def _copied(v):
+    return np.array(v, copy=True) if isinstance(v, np.ndarray) else v
+
+
 def _call(f, args, kwargs):
-    """('ok', value) or ('raise', exception)."""
+    """('ok', value) or ('raise', exception). Array arguments are copied first: functions that
+    write into their argument as numpy's do (put, place, copyto) must not change the shared
+    hostile values (VALID[0] is a view of VALID) for the calls after them."""
+    args = tuple(_copied(a) for a in args)
+    kwargs = {k: _copied(v) for k, v in kwargs.items()}
     try:
         with quiet(), alarm():
             out = f(*args, **kwargs)
