@@ -723,3 +723,63 @@ def test_numpy_reciprocal_trim_zeros_and_vecdot_match_numpy():
     assert fnp.trim_zeros((0, 2, 0)) == np.trim_zeros((0, 2, 0))
     a, b = np.arange(12.0).reshape(3, 4), np.arange(3.0)[:, None]
     np.testing.assert_allclose(fnp.vecdot(a, b, axis=0), np.vecdot(a, b, axis=0))
+
+
+# ---------------------------------------------------------------- linalg, nn, device_put at the edges
+def test_linalg_norm_axis_outer_vecdot_and_tensorinv_check_their_arguments_as_numpy():
+    x = np.arange(1.0, 7.0).reshape(2, 3)
+    for f in (fnp.linalg.norm, fnp.linalg.vector_norm):
+        # numpy truncates a float axis with int() here only (its other functions refuse one);
+        # fungrad refuses it everywhere, as jax.numpy does
+        with pytest.raises(TypeError, match=rf"numpy\.linalg\.{f.__name__}: axis must be an int"):
+            f(x, axis=1.5)
+        with pytest.raises(TypeError, match=r"axis must be an int, .* got 1\.5"):
+            f(x, axis=(0, 1.5))
+        np.testing.assert_allclose(f(x, axis=-1), getattr(np.linalg, f.__name__)(x, axis=-1))
+    # the order of a matrix norm's axes matters (rows, columns): kept as given
+    for ordr in (1, np.inf, "fro"):
+        np.testing.assert_allclose(fnp.linalg.norm(x, ord=ordr, axis=(1, 0)),
+                                   np.linalg.norm(x, ord=ordr, axis=(1, 0)))
+    # numpy.linalg.outer takes vectors only; numpy.outer flattens
+    for b in (np.ones((1, 3)), np.array(2.0), np.ones((2, 1, 3, 2))):
+        with pytest.raises(ValueError, match="must be one-dimensional"):
+            np.linalg.outer(x[0], b)
+        with pytest.raises(fg.errors.ShapeError, match=r"numpy\.linalg\.outer: x1 and x2 must be "
+                           r"1-D arrays, got x1 f64\[3\] and x2 f64\["):
+            fnp.linalg.outer(x[0], b)
+    np.testing.assert_array_equal(fnp.linalg.outer(x[0], x[1]), np.linalg.outer(x[0], x[1]))
+    np.testing.assert_array_equal(fnp.outer(x, x[0]), np.outer(x, x[0]))
+    assert fnp.outer.__name__ == "outer"
+    # numpy.linalg.vecdot is numpy.vecdot: a 0-d operand has no vector axis
+    with pytest.raises(ValueError, match="does not have enough dimensions"):
+        np.linalg.vecdot(x[0], np.array(1.5))
+    with pytest.raises(fg.errors.ShapeError, match=r"x2 must have at least one dimension"):
+        fnp.linalg.vecdot(x[0], np.array(1.5))
+    np.testing.assert_allclose(fnp.linalg.vecdot(x, x[1]), np.linalg.vecdot(x, x[1]))
+    # tensorinv: a 0-d array and a non-positive ind are refused (numpy: TypeError, ValueError)
+    with pytest.raises(TypeError):
+        np.linalg.tensorinv(np.array(1.5))
+    with pytest.raises(fg.errors.ShapeError, match=r"tensorinv: a must have at least one "
+                       r"dimension, got f64\[\]"):
+        fnp.linalg.tensorinv(np.array(1.5))
+    a = 2.0 * np.eye(4).reshape(4, 2, 2)
+    for ind in (0, -1):
+        with pytest.raises(ValueError, match="Invalid ind"):
+            np.linalg.tensorinv(a, ind=ind)
+        with pytest.raises(ValueError, match="ind must be a positive integer"):
+            fnp.linalg.tensorinv(a, ind=ind)
+    np.testing.assert_allclose(fnp.linalg.tensorinv(a, ind=1), np.linalg.tensorinv(a, ind=1))
+
+
+def test_relu_and_device_put_refuse_a_python_int_beyond_int64():
+    for f in (fnp.asarray, fnn.relu, fnn.relu6, fg.device_put):
+        with pytest.raises(TypeError, match="int64"):
+            f(10 ** 20)
+    with pytest.raises(TypeError, match="int64"):
+        fg.device_put({"w": [1.0, -10 ** 20]})
+    assert np.asarray(fnn.relu(3)).dtype == np.asarray(np.maximum(3, 0)).dtype
+    np.testing.assert_array_equal(fnn.relu(np.arange(-2, 3)), np.maximum(np.arange(-2, 3), 0))
+    np.testing.assert_array_equal(fnn.relu6(np.array([-1.0, 3.0, 9.0])), [0.0, 3.0, 6.0])
+    assert fg.grad(fnn.relu)(0.0) == 0.0 and fg.grad(fnn.relu6)(3.0) == 1.0
+    out = fg.device_put({"a": 2 ** 63, "b": 1.5})  # within uint64: numpy's uint64, as np.asarray
+    assert out["a"].dtype == np.uint64 and out["b"].dtype == np.float64
