@@ -19,6 +19,7 @@ from fungrad._core.errors import ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
 from fungrad._lax import sorting as _sorting
+from fungrad._lax._args import static_int as _static_int
 from fungrad.numpy._promote import asarray, cast, promote, promote_inexact
 from fungrad.numpy.indexing import concrete_or_none, need_size_error, take
 from fungrad.numpy.reductions import (
@@ -328,15 +329,21 @@ def histogram2d(x: ArrayLike, y: ArrayLike, bins: Any = 10,
 
 # ---- signal processing (1-d, direct)
 def _correlate_full(a, v):
-    """out[k] = sum_j a[k - (m - 1) + j] v[j] for k in 0..n+m-2 (zero outside a): one gather
-    of a's windows (an (n+m-1, m) index) and a matrix-vector product, O(n m)."""
+    """out[k] = sum_j a[k - (m - 1) + j] v[j] for k in 0..n+m-2, over the j where a's index is
+    in range: one gather of a's windows (an (n+m-1, m) index), O(n m). Products with the
+    padding are masked out before the sum, not multiplied by zero, so an inf or nan in v
+    reaches only the outputs it overlaps (as numpy's direct sum): 0 * inf would be nan."""
     n = get_aval(a).shape[0]
     m = get_aval(v).shape[0]
     padded = pad(a, (m - 1, m - 1))
     idx = np.arange(n + m - 1)[:, None] + np.arange(m)[None, :]
+    inside = (idx >= m - 1) & (idx < n + m - 1)
     windows = lax.getitem(padded, ("array",), [idx])
-    from fungrad.numpy.linalg import matmul
-    return matmul(windows, v)
+    terms = multiply(windows, v)
+    dtype = get_aval(terms).dtype
+    out = lax.reduce_sum(lax.select(inside, terms, lax.broadcast_to(np.zeros((), dtype),
+                                                                     inside.shape)), (1,))
+    return cast(out, dtype)  # (reduce_sum widens small integers; numpy's convolve keeps them)
 
 
 def _mode_slice(full, n, m, mode):
@@ -449,9 +456,8 @@ def trapezoid(y: ArrayLike, x: ArrayLike | None = None, dx: float = 1.0, axis: i
     >>> fnp.trapezoid(fnp.array([1.0, 2.0, 3.0]))
     array(4.)
     """
-    y = asarray(y)
-    y, = promote_inexact(y)
-    nd = get_aval(y).ndim
+    y = asarray(y)  # (not made inexact first: numpy adds neighbours in y's dtype, so a
+    nd = get_aval(y).ndim  # boolean y's True + True is True, and only d * (...) / 2.0 is a float)
     ax = normalize_axes(axis, nd)[0]
     n = get_aval(y).shape[ax]
 
@@ -468,7 +474,7 @@ def trapezoid(y: ArrayLike, x: ArrayLike | None = None, dx: float = 1.0, axis: i
             d = reshape(d, shape)
         else:
             d = diff(xx, axis=ax)
-    return _sum(multiply(d, divide(add(sl(1, n), sl(0, max(n - 1, 0))), 2.0)), ax)
+    return _sum(divide(multiply(d, add(sl(1, n), sl(0, max(n - 1, 0)))), 2.0), ax)
 
 
 def gradient(f: Callable[..., Any], *varargs: ArrayLike, axis: int | tuple[int, ...] | None = None,
@@ -706,9 +712,44 @@ def polyval(p: ArrayLike, x: ArrayLike, *, unroll: int = 16) -> Array:
     return y
 
 
-def _trim_pair(a1, a2):
+def _coefficients(p, fn, arg="p", scalars=False):
+    """A polynomial's coefficients (highest power first) as a 1-D array: a scalar becomes one
+    coefficient where numpy takes it (`scalars`, its atleast_1d), else a 0-d value raises
+    numpy's TypeError (it has no length); more than one dimension raises a ShapeError."""
+    x = asarray(p)
+    aval = get_aval(x)
+    if aval.ndim == 0 and scalars:
+        return reshape(x, (1,))
+    if aval.ndim == 0:
+        raise TypeError(f"numpy.{fn}: {arg} must be a 1-D array of coefficients (highest power "
+                        f"first), got {aval.str_short()}, which has no length. Fix: pass "
+                        f"[{arg}] for a constant polynomial.")
+    if aval.ndim != 1:
+        raise ShapeError(f"numpy.{fn}: {arg} must be a 1-D array of coefficients (highest power "
+                         f"first), got {aval.str_short()}. Polynomials are 1-D only.")
+    return x
+
+
+def _leading_zeros(c, close=False):
+    """How many leading coefficients of the concrete 1-D `c` numpy strips: exact zeros (poly1d's
+    trim_zeros), or with `close` entries within numpy.allclose's 1e-8 of zero (polydiv's
+    remainder); at least one coefficient stays."""
+    small = np.abs(c) <= 1e-8 if close else c == 0
+    k = int(np.argmin(small)) if not small.all() else len(c)
+    return min(k, len(c) - 1)
+
+
+def _padded_pair(a1, a2, fn):
+    """numpy's polyadd/polysub operands: the shorter one (1-D) padded with leading zeros to the
+    longer one's length; equal lengths broadcast as they are."""
     a1, a2 = promote(atleast_1d(asarray(a1)), atleast_1d(asarray(a2)))
     n1, n2 = get_aval(a1).shape[0], get_aval(a2).shape[0]
+    if n1 != n2:
+        short = ("a1", a1) if n1 < n2 else ("a2", a2)
+        if get_aval(short[1]).ndim != 1:
+            raise ShapeError(f"numpy.{fn}: {short[0]} must be 1-D to be padded to the other's "
+                             f"length, got {get_aval(short[1]).str_short()} with "
+                             f"{get_aval(a2 if n1 < n2 else a1).str_short()}.")
     if n1 < n2:
         a1 = pad(a1, (n2 - n1, 0))
     elif n2 < n1:
@@ -723,7 +764,7 @@ def polyadd(a1: ArrayLike, a2: ArrayLike) -> Array:
     >>> fnp.polyadd(fnp.array([1, 2]), fnp.array([1, 0, 0]))
     array([1, 1, 2])
     """
-    return add(*_trim_pair(a1, a2))
+    return add(*_padded_pair(a1, a2, "polyadd"))
 
 
 def polysub(a1: ArrayLike, a2: ArrayLike) -> Array:
@@ -733,36 +774,50 @@ def polysub(a1: ArrayLike, a2: ArrayLike) -> Array:
     >>> fnp.polysub(fnp.array([1, 2]), fnp.array([1, 0, 0]))
     array([-1,  1,  2])
     """
-    return subtract(*_trim_pair(a1, a2))
+    return subtract(*_padded_pair(a1, a2, "polysub"))
+
+
+def _strip_leading(x):
+    """`x` (1-D) without numpy's stripped leading coefficients where its values are concrete
+    (eagerly, eager grad included); a traced value (jit, vmap) keeps its static length."""
+    if get_aval(x).shape[0] == 0:  # numpy's poly1d of no coefficients: the zero polynomial
+        return fresh(np.zeros(1, get_aval(x).dtype))
+    c = concrete_or_none(x)
+    k = _leading_zeros(c) if c is not None else 0
+    return lax.getitem(x, (("slice", k, None, None),)) if k else x
 
 
 def polymul(a1: ArrayLike, a2: ArrayLike, *, trim_leading_zeros: bool = False) -> Array:
-    """The product of two polynomials.
+    """The product of two polynomials. As numpy (whose poly1d strips each factor's leading
+    zeros), leading zero coefficients are dropped where the values are concrete; under jit and
+    vmap the lengths are static: len(a1) + len(a2) - 1.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.polymul(fnp.array([1, 1]), fnp.array([1, -1]))
     array([ 1,  0, -1])
     """
-    a1, a2 = promote(atleast_1d(asarray(a1)), atleast_1d(asarray(a2)))
+    a1 = _strip_leading(_coefficients(a1, "polymul", "a1", scalars=True))
+    a2 = _strip_leading(_coefficients(a2, "polymul", "a2", scalars=True))
+    a1, a2 = promote(a1, a2)
     return convolve(a1, a2)
 
 
 def polyder(p: ArrayLike, m: int = 1) -> Array:
-    """The m-th derivative of a polynomial.
+    """The m-th derivative of a polynomial (each one a coefficient shorter, down to none, as
+    numpy).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.polyder(fnp.array([1.0, 2.0, 3.0]))
     array([2., 2.])
     """
-    p = atleast_1d(asarray(p))
+    p = _coefficients(p, "polyder")
+    m = _static_int(m, "m", "numpy.polyder")
     if m < 0:
         raise ValueError("Order of derivative must be positive (see polyint)")
     p, = promote(p)
     for _ in range(m):
         n = get_aval(p).shape[0]
-        if n <= 1:
-            return fresh(np.zeros(1, get_aval(p).dtype))
-        p = multiply(lax.getitem(p, (("slice", 0, n - 1, None),)), np.arange(n - 1, 0, -1))
+        p = multiply(lax.getitem(p, (("slice", 0, max(n - 1, 0), None),)), np.arange(n - 1, 0, -1))
     return p
 
 
@@ -773,13 +828,17 @@ def polyint(p: ArrayLike, m: int = 1, k: int | None = None) -> Array:
     >>> fnp.polyint(fnp.array([3.0, 2.0, 1.0]))
     array([1., 1., 1., 0.])
     """
-    p, = promote_inexact(atleast_1d(asarray(p)))
+    p, = promote_inexact(_coefficients(p, "polyint"))
+    m = _static_int(m, "m", "numpy.polyint")
     if m < 0:
         raise ValueError("Order of integral must be positive (see polyder)")
     ks = [0.0] * m if k is None else (list(np.atleast_1d(k)) if not isinstance(k, Tracer)
                                      else [k] * m)
     if len(ks) == 1 and m > 1:
         ks = ks * m
+    if len(ks) < m:
+        raise ValueError("numpy.polyint: k must be a scalar or a rank-1 array of length 1 or >= m, "
+                         f"got {len(ks)} constants for m={m}")
     for i in range(m):
         n = get_aval(p).shape[0]
         p = concatenate([divide(p, np.arange(n, 0, -1, dtype=np.float64)),
@@ -788,7 +847,10 @@ def polyint(p: ArrayLike, m: int = 1, k: int | None = None) -> Array:
 
 
 def polydiv(u: ArrayLike, v: ArrayLike, *, trim_leading_zeros: bool = False) -> tuple[Array, Array]:
-    """(quotient, remainder) of polynomial long division (static lengths: differentiable).
+    """(quotient, remainder) of polynomial long division (differentiable). Where the values are
+    concrete, the remainder is numpy's: the whole running remainder with its leading entries
+    within 1e-8 of zero stripped (so an inf or nan keeps them); under jit and vmap it has the
+    static length of a remainder, max(len(v) - 1, 1) (len(u) where u is the shorter).
 
     >>> import fungrad.numpy as fnp
     >>> q, r = fnp.polydiv(fnp.array([1.0, 3.0, 2.0]), fnp.array([1.0, 1.0]))
@@ -797,7 +859,10 @@ def polydiv(u: ArrayLike, v: ArrayLike, *, trim_leading_zeros: bool = False) -> 
     >>> r
     array([0.])
     """
-    u, v = promote_inexact(atleast_1d(asarray(u)), atleast_1d(asarray(v)))
+    # each made inexact on its own (numpy's u + 0.0, v + 0.0), then promoted together
+    (u,), (v,) = (promote_inexact(_coefficients(a, "polydiv", arg, scalars=True))
+                  for a, arg in ((u, "u"), (v, "v")))
+    u, v = promote(u, v)
     m, n = get_aval(u).shape[0] - 1, get_aval(v).shape[0] - 1
     scale = divide(1.0, lax.getitem(v, (0,)))
     q = []
@@ -808,13 +873,18 @@ def polydiv(u: ArrayLike, v: ArrayLike, *, trim_leading_zeros: bool = False) -> 
         for j in range(n + 1):
             r[k + j] = subtract(r[k + j], multiply(d, lax.getitem(v, (j,))))
     quot = stack(q) if q else fresh(np.zeros(1, get_aval(u).dtype))
-    rem = stack(r[max(m - n + 1, 0):]) if m - n + 1 < len(r) else fresh(np.zeros(1, get_aval(u).dtype))
+    full = stack(r)
+    c = concrete_or_none(full)
+    if c is not None:  # numpy: strip leading entries close to 0 (by value), keeping one
+        return quot, lax.getitem(full, (("slice", _leading_zeros(c, close=True), None, None),))
+    rem = lax.getitem(full, (("slice", max(m - n + 1, 0), None, None),)) if m - n + 1 < len(r) \
+        else fresh(np.zeros(1, get_aval(u).dtype))
     return quot, rem
 
 
 def poly(seq_of_zeros: ArrayLike) -> Array:
     """The coefficients of the monic polynomial with the given roots (or of a square matrix's
-    characteristic polynomial, concrete only).
+    characteristic polynomial, concrete only); no roots give 1.0, as numpy.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.poly(fnp.array([1.0, 2.0]))
@@ -822,14 +892,24 @@ def poly(seq_of_zeros: ArrayLike) -> Array:
     """
     s = asarray(seq_of_zeros)
     shape = get_aval(s).shape
+    if len(shape) == 0:  # numpy takes a sequence (or a square matrix) only
+        raise TypeError(f"numpy.poly: seq_of_zeros must be a 1-D sequence of roots or a square "
+                        f"matrix, got {get_aval(s).str_short()}. Fix: pass [{seq_of_zeros!r}].")
     if len(shape) == 2 and shape[0] == shape[1] and shape[0] != 0:
         c = concrete_or_none(s)
         if c is None:
             raise NotImplementedError("poly of a traced matrix needs eigenvalues; pass roots")
         return fresh(np.poly(c))
-    s = ravel(s)
-    out = fresh(np.ones(1, get_aval(s).dtype if is_float(get_aval(s).dtype) else np.float64))
-    for i in range(get_aval(s).shape[0]):
+    if len(shape) != 1:
+        raise ShapeError(f"numpy.poly: input must be 1d or non-empty square 2d array, got "
+                         f"{get_aval(s).str_short()}.")
+    # numpy's mintypecode: float32/64, complex64/128 and long double stay, the rest is float64
+    dtype = get_aval(s).dtype if get_aval(s).dtype.char in "GDFgdf" else np.dtype(np.float64)
+    if shape[0] == 0:
+        return fresh(np.ones((), np.float64))  # numpy's 1.0
+    s = cast(s, dtype)
+    out = fresh(np.ones(1, dtype))
+    for i in range(shape[0]):
         out = convolve(out, stack([np.ones((), get_aval(asarray(out)).dtype),
                                    negative(lax.getitem(s, (i,)))]))
     return out
@@ -860,6 +940,16 @@ def polyfit(x: ArrayLike, y: ArrayLike, deg: int, rcond: float | None = None, fu
     """
     import fungrad.numpy.linalg as fla
     x, y = promote_inexact(asarray(x), asarray(y))
+    deg = _static_int(deg, "deg", "numpy.polyfit")
+    if deg < 0:
+        raise ValueError(f"numpy.polyfit: expected deg >= 0, got {deg}")
+    xs, ys = get_aval(x), get_aval(y)
+    if xs.ndim != 1 or xs.shape[0] == 0:  # numpy's TypeErrors
+        raise TypeError(f"numpy.polyfit: expected a non-empty 1-D vector for x, got "
+                        f"{xs.str_short()}")
+    if ys.ndim not in (1, 2) or ys.shape[0] != xs.shape[0]:
+        raise TypeError(f"numpy.polyfit: expected a 1-D or 2-D y of x's length, got x "
+                        f"{xs.str_short()} and y {ys.str_short()}")
     if hasattr(fla, "lstsq") and not full and not cov:
         from fungrad.numpy.creation import vander
         A = vander(x, deg + 1)
