@@ -918,3 +918,70 @@ def test_trapezoid_adds_neighbours_in_the_dtype_of_y_as_numpy():
     y = np.arange(12.0).reshape(3, 4)
     _agree(fnp.trapezoid(y, axis=0), np.trapezoid(y, axis=0))
     np.testing.assert_allclose(fg.grad(fnp.trapezoid)(np.arange(3.0)), [0.5, 1.0, 0.5])
+
+
+# ---------------------------------------------------------------- quantiles, matvec, piecewise
+@pytest.mark.parametrize("name", ["quantile", "nanquantile", "percentile", "nanpercentile"])
+def test_quantile_q_of_more_than_two_dimensions_or_empty_and_2d_is_refused_as_numpy(name):
+    a = np.array([[0.5, np.nan, 2.0, 0.25], [1.5, 0.75, -0.5, 3.0], [0.1, 0.2, 0.3, 0.4]])
+    scale = 100.0 if "percentile" in name else 1.0
+    for q in (np.linspace(0.1, 0.9, 12).reshape(2, 1, 3, 2), np.zeros((0, 3))):
+        with pytest.raises(ValueError):
+            getattr(np, name)(a, q * scale)
+        with pytest.raises(fg.errors.ShapeError, match=r"q must be a scalar or 1d|q is empty"):
+            getattr(fnp, name)(a, q * scale)
+    for q in (np.zeros(0), np.array([[0.1, 0.5], [0.2, 0.9]]), 0.3, np.array([0.0, 1.0])):
+        with quiet():
+            want = getattr(np, name)(a, np.multiply(q, scale), axis=1)
+            qs = np.multiply(q, scale)
+            for got in (getattr(fnp, name)(a, qs, axis=1),
+                        fg.jit(lambda a, qs=qs: getattr(fnp, name)(a, qs, axis=1))(a)):
+                _agree(got, want)
+
+
+def test_matvec_and_vecmat_need_their_core_dimensions_as_numpy():
+    m, v = np.arange(6.0).reshape(2, 3), np.arange(3.0)
+    for call, text in ((lambda M: M.matvec(v, v), r"x1 must be a matrix"),
+                       (lambda M: M.matvec(m, np.array(1.0)), r"x2 must be a vector"),
+                       (lambda M: M.vecmat(v, v), r"x2 must be a matrix"),
+                       (lambda M: M.vecmat(np.array(2.0), m), r"x1 must be a vector")):
+        with pytest.raises(ValueError, match="does not have enough dimensions"):
+            call(np)
+        with pytest.raises(fg.errors.ShapeError, match=text):
+            call(fnp)
+    _agree(fnp.matvec(m, v), np.matvec(m, v))
+    _agree(fnp.matvec(np.ones((4, 2, 3)), v), np.matvec(np.ones((4, 2, 3)), v))
+    _agree(fnp.vecmat(np.arange(2.0), m), np.vecmat(np.arange(2.0), m))
+
+
+def test_piecewise_reads_its_conditions_as_numpy():
+    x = np.array([-1.0, 0.5, 2.0, 3.0])
+    for cond, funcs in ((x < 0, [lambda v: -v, lambda v: v * 10]),
+                        ([x < 0, x >= 2], [lambda v: -v, 7.0, 1.0]), ([x < 0, x >= 2], [abs, 7.0]),
+                        (x < 0, [5.0]), ([True, False, True, True], [1.0]),
+                        (np.array([1, 0, 2, 0]), [4.0]), ([[True, False, True, True]], [1.0, 2.0]),
+                        ([x > 1, x > 2], [1.0, 2.0])):
+        _agree(fnp.piecewise(x, cond, funcs), np.piecewise(x, cond, funcs))
+    _agree(fnp.piecewise(np.arange(4), np.arange(4) > 1, [lambda v: v * 2, -1]),
+           np.piecewise(np.arange(4), np.arange(4) > 1, [lambda v: v * 2, -1]))
+    _agree(fnp.piecewise(np.array(1.5), True, [lambda v: v * 2]),
+           np.piecewise(np.array(1.5), True, [lambda v: v * 2]))
+    f = fg.jit(lambda x: fnp.piecewise(x, [x < 0, x >= 2], [lambda v: -v, lambda v: v ** 2, 1.0]))
+    np.testing.assert_allclose(f(x), [1.0, 1.0, 4.0, 9.0])
+    # a float/int condlist of x's length is one condition (numpy): four functions are too many
+    for bad in (np.array([np.nan, np.inf, -np.inf, 1.0]), np.arange(4), np.array([1, -2, 3, 4])):
+        with pytest.raises(ValueError, match="with 1 condition"):
+            np.piecewise(x, bad, bad)
+        with pytest.raises(ValueError, match=r"with 1 condition\(s\), either 1 or 2 functions"):
+            fnp.piecewise(x, bad, bad)
+    for bad, err, text in ((None, TypeError, "funclist must be a sequence"),
+                           (-1, TypeError, "funclist must be a sequence"),
+                           (np.zeros(0), IndexError, "condlist has no conditions"),
+                           (np.zeros((0, 3)), IndexError, "condlist has no conditions"),
+                           ((2, -3), IndexError, r"each condition must have x's shape \(4,\)")):
+        with pytest.raises(err):
+            np.piecewise(x, bad, bad)
+        with pytest.raises(err, match=rf"numpy\.piecewise: {text}"):
+            fnp.piecewise(x, bad, bad)
+    with pytest.raises(TypeError, match="condlist must be a boolean array"):
+        fnp.piecewise(x, None, [1.0])

@@ -29,7 +29,7 @@ from fungrad.numpy.shape import (
     reshape, stack, squeeze, swapaxes)
 from fungrad.numpy.ufuncs import (
     absolute, add, bitwise_and, clip, divide, equal, greater, less, logical_and, mod, multiply,
-    negative, right_shift, sqrt, subtract, where, conj)
+    negative, not_equal, right_shift, sqrt, subtract, where, conj)
 from fungrad.numpy.reductions import normalize_axis
 
 __all__ = [
@@ -677,7 +677,8 @@ def matvec(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     array([3, 7])
     """
     from fungrad.numpy.linalg import matmul
-    return squeeze(matmul(asarray(x1), expand_dims(asarray(x2), -1)), -1)
+    a, b = _gufunc_operands("matvec", x1, 2, x2, 1)
+    return squeeze(matmul(a, expand_dims(b, -1)), -1)
 
 
 def vecmat(x1: ArrayLike, x2: ArrayLike, /) -> Array:
@@ -688,7 +689,23 @@ def vecmat(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     array([4, 6])
     """
     from fungrad.numpy.linalg import matmul
-    return squeeze(matmul(expand_dims(_conj(asarray(x1)), -2), asarray(x2)), -2)
+    a, b = _gufunc_operands("vecmat", x1, 1, x2, 2)
+    return squeeze(matmul(expand_dims(_conj(a), -2), b), -2)
+
+
+def _gufunc_operands(fn, x1, nd1, x2, nd2):
+    """x1 and x2 as arrays with at least the core dimensions of numpy's gufunc (a matrix: 2, a
+    vector: 1), else numpy's ValueError as a ShapeError."""
+    signature = "(m,n),(n)->(m)" if nd1 == 2 else "(n),(n,m)->(m)"
+    out = []
+    for arg, x, need in (("x1", x1, nd1), ("x2", x2, nd2)):
+        x = asarray(x)
+        if get_aval(x).ndim < need:
+            what = "a matrix (at least 2-D)" if need == 2 else "a vector (at least 1-D)"
+            raise ShapeError(f"numpy.{fn}: {arg} must be {what} for the signature {signature}, "
+                             f"got {get_aval(x).str_short()}")
+        out.append(x)
+    return out
 
 
 def _conj(x):
@@ -1106,10 +1123,11 @@ def piecewise(x: ArrayLike, condlist: Sequence[ArrayLike], funclist: Sequence[An
     array([ 1., 20.])
     """
     x = asarray(x)
-    if isinstance(condlist, (np.ndarray, Tracer)) and get_aval(condlist).ndim == get_aval(x).ndim \
-            and get_aval(condlist).dtype == np.bool_:
-        condlist = [condlist]
-    condlist = list(condlist)
+    xa = get_aval(x)
+    if not hasattr(funclist, "__len__") or isinstance(funclist, (str, bytes, dict)):
+        raise TypeError(f"numpy.piecewise: funclist must be a sequence of functions or values, "
+                        f"got {_describe(funclist)}")
+    condlist = _conditions(condlist, xa)
     n = len(condlist)
     if len(funclist) not in (n, n + 1):
         raise ValueError(f"with {n} condition(s), either {n} or {n + 1} functions are expected")
@@ -1126,6 +1144,42 @@ def piecewise(x: ArrayLike, condlist: Sequence[ArrayLike], funclist: Sequence[An
     for c, f in zip(condlist, funclist):
         out = where(c, cast(asarray(value(f)), get_aval(x).dtype), out)
     return out
+
+
+def _conditions(condlist, xa):
+    """piecewise's conditions as a list of boolean arrays of x's shape (or 0-d), with numpy's
+    rule for a single condition: a scalar, or a sequence whose first entry is a scalar (for a
+    non-0-d x), is one condition; a boolean array of x's rank is one too (as jax.numpy)."""
+    seq = (list, tuple, np.ndarray, Tracer)
+    if isinstance(condlist, (np.ndarray, Tracer)) and get_aval(condlist).ndim == xa.ndim \
+            and get_aval(condlist).dtype == np.bool_:
+        condlist = [condlist]
+    elif not isinstance(condlist, seq) or (isinstance(condlist, (np.ndarray, Tracer))
+                                           and get_aval(condlist).ndim == 0):
+        if isinstance(condlist, (str, bytes, dict)) or condlist is None or not isinstance(
+                condlist, (bool, int, float, complex, np.generic, np.ndarray, Tracer)):
+            raise TypeError(f"numpy.piecewise: condlist must be a boolean array or a sequence of "
+                            f"them, got {_describe(condlist)}")
+        condlist = [condlist]
+    elif len(condlist) == 0:
+        raise IndexError(f"numpy.piecewise: condlist has no conditions, got "
+                         f"{_describe(condlist)}; give at least one")
+    elif not isinstance(condlist[0], seq) and xa.ndim != 0:
+        condlist = [condlist]
+    out = []
+    for c in condlist:
+        c = asarray(c)
+        ca = get_aval(c)
+        if ca.shape not in ((), xa.shape):
+            raise IndexError(f"numpy.piecewise: each condition must have x's shape {xa.shape} "
+                             f"(a boolean index into x), got {ca.str_short()}")
+        out.append(c if ca.dtype == np.bool_ else not_equal(c, np.zeros((), ca.dtype)))
+    return out
+
+
+def _describe(v):
+    from fungrad._lax._args import describe
+    return describe(v)
 
 
 # ---- bit packing (uint8)
