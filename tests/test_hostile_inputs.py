@@ -855,3 +855,265 @@ def test_numpy_reciprocal_trim_zeros_and_vecdot_match_numpy():
     assert fnp.trim_zeros((0, 2, 0)) == np.trim_zeros((0, 2, 0))
     a, b = np.arange(12.0).reshape(3, 4), np.arange(3.0)[:, None]
     np.testing.assert_allclose(fnp.vecdot(a, b, axis=0), np.vecdot(a, b, axis=0))
+
+
+# ---------------------------------------------------------------- linalg, nn, device_put at the edges
+def test_linalg_norm_axis_outer_vecdot_and_tensorinv_check_their_arguments_as_numpy():
+    x = np.arange(1.0, 7.0).reshape(2, 3)
+    for f in (fnp.linalg.norm, fnp.linalg.vector_norm):
+        # numpy truncates a float axis with int() here only (its other functions refuse one);
+        # fungrad refuses it everywhere, as jax.numpy does
+        with pytest.raises(TypeError, match=rf"numpy\.linalg\.{f.__name__}: axis must be an int"):
+            f(x, axis=1.5)
+        with pytest.raises(TypeError, match=r"axis must be an int.*got.*1\.5"):
+            f(x, axis=(0, 1.5))
+        np.testing.assert_allclose(f(x, axis=-1), getattr(np.linalg, f.__name__)(x, axis=-1))
+    # the order of a matrix norm's axes matters (rows, columns): kept as given
+    for ordr in (1, np.inf, "fro"):
+        np.testing.assert_allclose(fnp.linalg.norm(x, ord=ordr, axis=(1, 0)),
+                                   np.linalg.norm(x, ord=ordr, axis=(1, 0)))
+    # numpy.linalg.outer takes vectors only; numpy.outer flattens
+    for b in (np.ones((1, 3)), np.array(2.0), np.ones((2, 1, 3, 2))):
+        with pytest.raises(ValueError, match="must be one-dimensional"):
+            np.linalg.outer(x[0], b)
+        with pytest.raises(fg.errors.ShapeError, match=r"numpy\.linalg\.outer: x1 and x2 must be "
+                           r"1-D arrays, got x1 f64\[3\] and x2 f64\["):
+            fnp.linalg.outer(x[0], b)
+    np.testing.assert_array_equal(fnp.linalg.outer(x[0], x[1]), np.linalg.outer(x[0], x[1]))
+    np.testing.assert_array_equal(fnp.outer(x, x[0]), np.outer(x, x[0]))
+    assert fnp.outer.__name__ == "outer"
+    # numpy.linalg.vecdot is numpy.vecdot: a 0-d operand has no vector axis
+    with pytest.raises(ValueError, match="does not have enough dimensions"):
+        np.linalg.vecdot(x[0], np.array(1.5))
+    with pytest.raises(fg.errors.ShapeError, match=r"x2 must have at least one dimension"):
+        fnp.linalg.vecdot(x[0], np.array(1.5))
+    np.testing.assert_allclose(fnp.linalg.vecdot(x, x[1]), np.linalg.vecdot(x, x[1]))
+    # tensorinv: a 0-d array and a non-positive ind are refused (numpy: TypeError, ValueError)
+    with pytest.raises(TypeError):
+        np.linalg.tensorinv(np.array(1.5))
+    with pytest.raises(fg.errors.ShapeError, match=r"tensorinv: a must have at least one "
+                       r"dimension, got f64\[\]"):
+        fnp.linalg.tensorinv(np.array(1.5))
+    a = 2.0 * np.eye(4).reshape(4, 2, 2)
+    for ind in (0, -1):
+        with pytest.raises(ValueError, match="Invalid ind"):
+            np.linalg.tensorinv(a, ind=ind)
+        with pytest.raises(ValueError, match="ind must be a positive integer"):
+            fnp.linalg.tensorinv(a, ind=ind)
+    np.testing.assert_allclose(fnp.linalg.tensorinv(a, ind=1), np.linalg.tensorinv(a, ind=1))
+
+
+def test_relu_and_device_put_refuse_a_python_int_beyond_int64():
+    for f in (fnp.asarray, fnn.relu, fnn.relu6, fg.device_put):
+        with pytest.raises(TypeError, match="int64"):
+            f(10 ** 20)
+    with pytest.raises(TypeError, match="int64"):
+        fg.device_put({"w": [1.0, -10 ** 20]})
+    assert np.asarray(fnn.relu(3)).dtype == np.asarray(np.maximum(3, 0)).dtype
+    np.testing.assert_array_equal(fnn.relu(np.arange(-2, 3)), np.maximum(np.arange(-2, 3), 0))
+    np.testing.assert_array_equal(fnn.relu6(np.array([-1.0, 3.0, 9.0])), [0.0, 3.0, 6.0])
+    assert fg.grad(fnn.relu)(0.0) == 0.0 and fg.grad(fnn.relu6)(3.0) == 1.0
+    out = fg.device_put({"a": 2 ** 63, "b": 1.5})  # within uint64: numpy's uint64, as np.asarray
+    assert out["a"].dtype == np.uint64 and out["b"].dtype == np.float64
+
+
+# ---------------------------------------------------------------- polynomials, convolution, trapezoid
+_POLY_VALUES = [np.array([0.5, -1, 2, 0.25]), np.arange(4), np.array([0, 0, 1, 2]),
+                np.array([1, -2, 3, 4], np.int8), np.array([np.nan, np.inf, -np.inf, 1.0]),
+                np.array([True, False, True, True]), np.zeros(3), np.array([2.5]), np.array(1.5),
+                np.zeros(0), np.array([0.3, 0.8, -1.3, 0.9, 0.4], np.float32)]
+
+
+def _agree(got, want):
+    for g, w in zip(got if isinstance(got, tuple) else (got,),
+                    want if isinstance(want, tuple) else (want,)):
+        g, w = np.asarray(g), np.asarray(w)
+        assert g.shape == w.shape and g.dtype == w.dtype, (g, w)
+        np.testing.assert_allclose(g, w, rtol=1e-6, equal_nan=True)
+
+
+def _outcome(f, *args):
+    try:
+        with quiet():
+            return "ok", f(*args)
+    except (TypeError, ValueError, IndexError) as e:
+        return "raise", e
+
+
+@pytest.mark.parametrize("name", ["polyadd", "polysub", "polymul", "polydiv"])
+def test_binary_polynomial_functions_match_numpy(name):
+    """Values, dtypes and lengths as numpy's (polymul strips each factor's leading zeros, polydiv
+    the remainder's near-zero leading entries, by value), and numpy's refusals."""
+    for a in _POLY_VALUES:
+        for b in _POLY_VALUES + [np.linspace(0.1, 0.9, 12).reshape(2, 1, 3, 2)]:
+            (wk, want), (gk, got) = (_outcome(getattr(m, name), a, b) for m in (np, fnp))
+            if np.ndim(b) > 1 and isinstance(got, fg.errors.ShapeError):
+                continue  # (numpy's polydiv takes an n-d v where its loop does not run)
+            assert wk == gk, (name, a, b, want, got)
+            if wk == "ok":
+                _agree(got, want)
+    with pytest.raises(fg.errors.ShapeError, match=r"numpy\.polyadd: a2 must be 1-D to be padded"):
+        fnp.polyadd(np.ones(4), np.ones((2, 1, 3, 2)))
+    with pytest.raises(fg.errors.ShapeError, match=r"numpy\.polydiv: v must be a 1-D array"):
+        fnp.polydiv(np.ones(4), np.ones((2, 2)))
+
+
+def test_polydiv_and_polymul_keep_static_lengths_under_jit():
+    u, v = np.array([1.0, 3.0, 2.0, 5.0]), np.array([1.0, 1.0])
+    for got in (fnp.polydiv(u, v), fg.jit(fnp.polydiv)(u, v)):
+        _agree(got, np.polydiv(u, v))
+    # a remainder whose leading coefficient is 0 by value: numpy (and eager) strip it, jit keeps
+    # the length of a remainder, len(v) - 1
+    u, v = np.array([0.5, -1.0, 2.0, 0.25]), np.array([1.0, -2.0, 3.0, 4.0])
+    _agree(fnp.polydiv(u, v), np.polydiv(u, v))
+    q, r = fg.jit(fnp.polydiv)(u, v)
+    np.testing.assert_allclose(q, [0.5])
+    np.testing.assert_allclose(r, [0.0, 0.5, -1.75])
+    a = np.array([0.0, 1.0, 2.0])
+    _agree(fnp.polymul(a, v), np.polymul(a, v))
+    np.testing.assert_allclose(fg.jit(fnp.polymul)(a, v), np.convolve(a, v))
+
+
+@pytest.mark.parametrize("name, args", [("polyder", ()), ("polyder", (2,)), ("polyder", (0,)),
+                                        ("polyint", ()), ("polyint", (2,)), ("poly", ())])
+def test_unary_polynomial_functions_match_numpy(name, args):
+    for p in _POLY_VALUES + [np.linspace(0.1, 0.9, 12).reshape(2, 1, 3, 2), np.zeros((0, 3)), -1]:
+        (wk, want), (gk, got) = (_outcome(getattr(m, name), p, *args) for m in (np, fnp))
+        if np.ndim(p) > 1 and isinstance(got, fg.errors.ShapeError):
+            continue  # (numpy's polyder(p, 0) returns an n-d p as it is)
+        assert wk == gk, (name, p, want, got)
+        if wk == "ok":
+            _agree(got, want)
+        else:
+            assert type(got) is type(want) or isinstance(got, fg.errors.ShapeError), (got, want)
+    with pytest.raises(TypeError, match=rf"numpy\.{name}: .* got f64\[\]"):
+        getattr(fnp, name)(np.array(1.5))
+    if name != "poly":
+        with pytest.raises(fg.errors.ShapeError, match=rf"numpy\.{name}: p must be a 1-D array"):
+            getattr(fnp, name)(np.ones((2, 3)))
+
+
+def test_polyfit_checks_deg_x_and_y_as_numpy():
+    x = np.arange(4.0)
+    with pytest.raises(TypeError, match=r"numpy\.polyfit: deg must be an integer, got tuple"):
+        fnp.polyfit(x, x, (2, -3))
+    with pytest.raises(ValueError, match="expected deg >= 0"):
+        fnp.polyfit(x, x, -1)
+    for bad_x, bad_y in ((np.ones((2, 2)), x), (np.zeros(0), np.zeros(0)),
+                         (x, np.ones((4, 2, 2))), (x, x[:3])):
+        with pytest.raises(TypeError):
+            np.polyfit(bad_x, bad_y, 1)
+        with pytest.raises(TypeError, match=r"numpy\.polyfit: expected"):
+            fnp.polyfit(bad_x, bad_y, 1)
+    np.testing.assert_allclose(fnp.polyfit(x, x ** 2 - 1, 2), np.polyfit(x, x ** 2 - 1, 2),
+                               atol=1e-12)
+
+
+def test_convolutions_sum_over_the_overlaps_only_as_numpy_and_scipy():
+    """An inf or nan reaches only the outputs it overlaps: the padding is masked out, not
+    multiplied by zero (0 * inf would be nan everywhere)."""
+    import scipy.signal as ss
+
+    import fungrad.scipy.signal as fs
+    a, h = np.array([0.5, -1.0, 2.0, 0.25]), np.array([np.nan, np.inf, -np.inf, 1.0])
+    with quiet():
+        for x, y in ((a, h), (h, a), (a, h[1:3]), (h[1:3], a)):
+            for mode in ("full", "same", "valid"):
+                for f in ("convolve", "correlate"):
+                    _agree(getattr(fnp, f)(x, y, mode), getattr(np, f)(x, y, mode))
+                    _agree(fg.jit(getattr(fnp, f), static_argnums=2)(x, y, mode),
+                           getattr(np, f)(x, y, mode))
+                    for method in ("auto", "direct", "fft"):
+                        _agree(getattr(fs, f)(x, y, mode, method),
+                               getattr(ss, f)(x, y, mode, method))
+        # N-D direct: scipy's sum runs over the zero-padded input, as fungrad's GEMM one
+        x2, k2 = np.arange(12.0).reshape(3, 4), np.array([[np.inf, 1.0], [2.0, 3.0]])
+        for mode in ("full", "same", "valid"):
+            _agree(fs.convolve(x2, k2, mode, "direct"), ss.convolve(x2, k2, mode, "direct"))
+        _agree(fnp.polymul(a, h), np.polymul(a, h))
+        _agree(fnp.poly(h), np.poly(h))
+    for dt in (np.int8, np.bool_, np.float32, np.complex128):
+        x, y = np.array([1, 0, 3], dt), np.array([1, 1], dt)
+        _agree(fnp.convolve(x, y), np.convolve(x, y))
+        _agree(fnp.correlate(x, y, "full"), np.correlate(x, y, "full"))
+    np.testing.assert_allclose(fg.grad(lambda x: fnp.convolve(x, np.array([1.0, 2.0])).sum())(a),
+                               np.full(4, 3.0))
+
+
+def test_trapezoid_adds_neighbours_in_the_dtype_of_y_as_numpy():
+    for y in (np.array([True, False, True, True]), np.array([100, 100, 3], np.int8), np.arange(4),
+              np.arange(4.0, dtype=np.float32), np.array([1 + 1j, 2, 3])):
+        for x in (None, np.array([0, 1, 3, 4])[:y.size], np.array([0.0, 1.5, 3, 4])[:y.size]):
+            for dx in (1.0, 2):
+                with quiet():
+                    _agree(fnp.trapezoid(y, x, dx), np.trapezoid(y, x, dx))
+    y = np.arange(12.0).reshape(3, 4)
+    _agree(fnp.trapezoid(y, axis=0), np.trapezoid(y, axis=0))
+    np.testing.assert_allclose(fg.grad(fnp.trapezoid)(np.arange(3.0)), [0.5, 1.0, 0.5])
+
+
+# ---------------------------------------------------------------- quantiles, matvec, piecewise
+@pytest.mark.parametrize("name", ["quantile", "nanquantile", "percentile", "nanpercentile"])
+def test_quantile_q_of_more_than_two_dimensions_or_empty_and_2d_is_refused_as_numpy(name):
+    a = np.array([[0.5, np.nan, 2.0, 0.25], [1.5, 0.75, -0.5, 3.0], [0.1, 0.2, 0.3, 0.4]])
+    scale = 100.0 if "percentile" in name else 1.0
+    for q in (np.linspace(0.1, 0.9, 12).reshape(2, 1, 3, 2), np.zeros((0, 3))):
+        with pytest.raises(ValueError):
+            getattr(np, name)(a, q * scale)
+        with pytest.raises(fg.errors.ShapeError, match=r"q must be a scalar or 1d|q is empty"):
+            getattr(fnp, name)(a, q * scale)
+    for q in (np.zeros(0), np.array([[0.1, 0.5], [0.2, 0.9]]), 0.3, np.array([0.0, 1.0])):
+        with quiet():
+            want = getattr(np, name)(a, np.multiply(q, scale), axis=1)
+            qs = np.multiply(q, scale)
+            for got in (getattr(fnp, name)(a, qs, axis=1),
+                        fg.jit(lambda a, qs=qs: getattr(fnp, name)(a, qs, axis=1))(a)):
+                _agree(got, want)
+
+
+def test_matvec_and_vecmat_need_their_core_dimensions_as_numpy():
+    m, v = np.arange(6.0).reshape(2, 3), np.arange(3.0)
+    for call, text in ((lambda M: M.matvec(v, v), r"x1 must be a matrix"),
+                       (lambda M: M.matvec(m, np.array(1.0)), r"x2 must be a vector"),
+                       (lambda M: M.vecmat(v, v), r"x2 must be a matrix"),
+                       (lambda M: M.vecmat(np.array(2.0), m), r"x1 must be a vector")):
+        with pytest.raises(ValueError, match="does not have enough dimensions"):
+            call(np)
+        with pytest.raises(fg.errors.ShapeError, match=text):
+            call(fnp)
+    _agree(fnp.matvec(m, v), np.matvec(m, v))
+    _agree(fnp.matvec(np.ones((4, 2, 3)), v), np.matvec(np.ones((4, 2, 3)), v))
+    _agree(fnp.vecmat(np.arange(2.0), m), np.vecmat(np.arange(2.0), m))
+
+
+def test_piecewise_reads_its_conditions_as_numpy():
+    x = np.array([-1.0, 0.5, 2.0, 3.0])
+    for cond, funcs in ((x < 0, [lambda v: -v, lambda v: v * 10]),
+                        ([x < 0, x >= 2], [lambda v: -v, 7.0, 1.0]), ([x < 0, x >= 2], [abs, 7.0]),
+                        (x < 0, [5.0]), ([True, False, True, True], [1.0]),
+                        (np.array([1, 0, 2, 0]), [4.0]), ([[True, False, True, True]], [1.0, 2.0]),
+                        ([x > 1, x > 2], [1.0, 2.0])):
+        _agree(fnp.piecewise(x, cond, funcs), np.piecewise(x, cond, funcs))
+    _agree(fnp.piecewise(np.arange(4), np.arange(4) > 1, [lambda v: v * 2, -1]),
+           np.piecewise(np.arange(4), np.arange(4) > 1, [lambda v: v * 2, -1]))
+    _agree(fnp.piecewise(np.array(1.5), True, [lambda v: v * 2]),
+           np.piecewise(np.array(1.5), True, [lambda v: v * 2]))
+    f = fg.jit(lambda x: fnp.piecewise(x, [x < 0, x >= 2], [lambda v: -v, lambda v: v ** 2, 1.0]))
+    np.testing.assert_allclose(f(x), [1.0, 1.0, 4.0, 9.0])
+    # a float/int condlist of x's length is one condition (numpy): four functions are too many
+    for bad in (np.array([np.nan, np.inf, -np.inf, 1.0]), np.arange(4), np.array([1, -2, 3, 4])):
+        with pytest.raises(ValueError, match="with 1 condition"):
+            np.piecewise(x, bad, bad)
+        with pytest.raises(ValueError, match=r"with 1 condition\(s\), either 1 or 2 functions"):
+            fnp.piecewise(x, bad, bad)
+    for bad, err, text in ((None, TypeError, "funclist must be a sequence"),
+                           (-1, TypeError, "funclist must be a sequence"),
+                           (np.zeros(0), IndexError, "condlist has no conditions"),
+                           (np.zeros((0, 3)), IndexError, "condlist has no conditions"),
+                           ((2, -3), IndexError, r"each condition must have x's shape \(4,\)")):
+        with pytest.raises(err):
+            np.piecewise(x, bad, bad)
+        with pytest.raises(err, match=rf"numpy\.piecewise: {text}"):
+            fnp.piecewise(x, bad, bad)
+    with pytest.raises(TypeError, match="condlist must be a boolean array"):
+        fnp.piecewise(x, None, [1.0])

@@ -137,6 +137,11 @@ def _check_device(name, device):
                     "fungrad has one CPU device and no shardings.")
 
 
+def _short(v):
+    text = repr(v)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def device_put(x: PyTree, device: Any = None, *, src: Any = None, donate: bool = False,
                may_alias: bool | None = None) -> PyTree:
     """`x` (a pytree) with every leaf as an array on the CPU device: numpy arrays are copied
@@ -156,10 +161,13 @@ def device_put(x: PyTree, device: Any = None, *, src: Any = None, donate: bool =
             return leaf
         if isinstance(leaf, np.ndarray):
             return np.array(leaf) if copy else leaf
-        if isinstance(leaf, (bool, int, float, complex, np.generic)):
-            return np.asarray(leaf)
-        if hasattr(leaf, "__array__"):
-            return np.asarray(leaf)
+        if isinstance(leaf, (bool, int, float, complex, np.generic)) or hasattr(leaf, "__array__"):
+            out = np.asarray(leaf)
+            if out.dtype.kind == "O":  # a Python int beyond int64 and uint64 (numpy: an object)
+                raise TypeError(f"device_put: {_short(leaf)} of type {type(leaf).__name__} is "
+                                "not representable as an int64 (or uint64) or float array. Fix: "
+                                "pass a float, or a value within the integer range.")
+            return out
         raise TypeError(f"device_put: {leaf!r} of type {type(leaf).__name__} is not an array "
                         "value. Fix: pass arrays, scalars or pytrees of them.")
 

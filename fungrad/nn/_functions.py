@@ -42,7 +42,7 @@ def relu(x):
     >>> fg.nn.relu(x)
     array([0., 0., 2.])
     """
-    return fnp.maximum(x, 0)
+    return fnp.maximum(fnp.asarray(x), 0)  # (asarray: a non-numeric x raises its TypeError)
 
 
 @relu.defjvp
@@ -61,7 +61,7 @@ def relu6(x):
     >>> fg.nn.relu6(x)
     array([0., 0., 2.])
     """
-    return fnp.minimum(fnp.maximum(x, 0), 6.0)
+    return fnp.minimum(fnp.maximum(fnp.asarray(x), 0), 6.0)
 
 
 @relu6.defjvp

@@ -15,7 +15,7 @@ from fungrad.numpy._einsum import *  # noqa: F401,F403
 from fungrad.numpy.creation import *  # noqa: F401,F403
 from fungrad.numpy.indexing import *  # noqa: F401,F403
 from fungrad.numpy.linalg import (  # noqa: F401
-    dot as dot, inner as inner, matmul as matmul, outer as outer, tensordot as tensordot,
+    dot as dot, inner as inner, matmul as matmul, numpy_outer as outer, tensordot as tensordot,
     vdot as vdot)
 from fungrad.numpy.logic import *  # noqa: F401,F403
 from fungrad.numpy.numeric import *  # noqa: F401,F403

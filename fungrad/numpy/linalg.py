@@ -31,7 +31,7 @@ from fungrad._lax import _args
 from fungrad.numpy._promote import asarray, promote
 from fungrad.numpy.reductions import sum as _sum
 from fungrad.numpy.shape import ravel
-from fungrad.numpy.ufuncs import conjugate, multiply, sqrt
+from fungrad.numpy.ufuncs import conjugate, sqrt
 from fungrad.numpy.reductions import normalize_axis as _normalize_axis
 
 
@@ -116,16 +116,36 @@ def inner(a: ArrayLike, b: ArrayLike) -> Array:
     return lax.dot_general(x, y, (((_nd(x) - 1,), (_nd(y) - 1,)), ((), ())))
 
 
-def outer(a: ArrayLike, b: ArrayLike) -> Shaped[Array, "m n"]:
-    """The outer product of two vectors (inputs are flattened).
+def numpy_outer(a: ArrayLike, b: ArrayLike) -> Shaped[Array, "m n"]:
+    """numpy.outer: the outer product of two vectors (inputs are flattened).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.outer(fnp.array([[1], [2]]), fnp.array([1, 10, 100]))
+    array([[  1,  10, 100],
+           [  2,  20, 200]])
+    """
+    x, y = promote(ravel(a), ravel(b))
+    return lax.mul(lax.reshape(x, (get_aval(x).size, 1)), y)
+
+
+numpy_outer.__name__ = numpy_outer.__qualname__ = "outer"  # fungrad.numpy.outer
+
+
+def outer(x1: ArrayLike, x2: ArrayLike, /) -> Shaped[Array, "m n"]:
+    """numpy.linalg.outer: the outer product of two 1-D arrays (no flattening, as numpy's
+    array-API version: other ranks raise).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.linalg.outer(fnp.array([1, 2]), fnp.array([1, 10, 100]))
     array([[  1,  10, 100],
            [  2,  20, 200]])
     """
-    x, y = promote(ravel(a), ravel(b))
-    return lax.mul(lax.reshape(x, (get_aval(x).size, 1)), y)
+    a, b = asarray(x1), asarray(x2)
+    if _nd(a) != 1 or _nd(b) != 1:
+        raise ShapeError(f"numpy.linalg.outer: x1 and x2 must be 1-D arrays, got x1 {_str(a)} "
+                         f"and x2 {_str(b)}. Fix: pass vectors (numpy.outer flattens its "
+                         "inputs).")
+    return numpy_outer(a, b)
 
 
 def tensordot(a: ArrayLike, b: ArrayLike, axes: int | Sequence[Sequence[int]] = 2) -> Array:
@@ -728,6 +748,14 @@ def _matrix_norm(x, ord, axes, keepdims):
     raise ValueError(f"norm: invalid norm order {ord!r} for matrices")
 
 
+def _axis_list(axis, nd, fn):
+    """`axis` (an int or a sequence of ints) as a tuple of non-negative axes in the order given;
+    anything else raises numpy's TypeError, an out-of-range axis its AxisError."""
+    if not isinstance(axis, (tuple, list)):
+        axis = (axis,)
+    return tuple(_normalize_axis(a, nd, f"{fn}: axis") for a in axis)
+
+
 def norm(x: ArrayLike, ord: int | float | str | None = None, axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False) -> Array:
     """numpy.linalg.norm: vector norms (ord None/2, inf, -inf, 0, 1, any p) over one axis,
@@ -754,9 +782,7 @@ def norm(x: ArrayLike, ord: int | float | str | None = None, axis: int | tuple[i
         else:
             raise ValueError(f"norm: ord={ord!r} needs a 1-D or 2-D input when axis is None, got "
                              f"{_str(x)}. Fix: pass axis=.")
-    if isinstance(axis, (int, np.integer)):
-        axis = (int(axis),)
-    axis = tuple(_normalize_axis(a, nd) for a in axis)
+    axis = _axis_list(axis, nd, "numpy.linalg.norm")
     if len(axis) == 1:
         return _vector_norm(x, ord, axis, keepdims)
     if len(axis) == 2:
@@ -778,11 +804,7 @@ def vector_norm(x: ArrayLike, /, *, axis: int | tuple[int, ...] | None = None, k
     """
     x = _float(x, "x")
     nd = _nd(x)
-    if axis is None:
-        axes = tuple(range(nd))
-    else:
-        axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-        axes = tuple(_normalize_axis(a, nd) for a in axes)
+    axes = tuple(range(nd)) if axis is None else _axis_list(axis, nd, "numpy.linalg.vector_norm")
     if nd == 0:
         return _safe_abs(x)
     return _vector_norm(x, ord, axes, keepdims)
@@ -877,8 +899,8 @@ def vecdot(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Array:
     >>> fnp.linalg.vecdot(fnp.array([1.0, 2.0]), fnp.array([3.0, 4.0]))
     array(11.)
     """
-    a, b = promote(asarray(x1), asarray(x2))
-    return _sum(multiply(_cp.conj(a), b), axis=axis)
+    from fungrad.numpy.numeric import vecdot as _vecdot
+    return _vecdot(x1, x2, axis=axis)
 
 
 def trace(x: Shaped[ArrayLike, "*batch m n"], /, *, offset: int = 0, dtype: DTypeLike | None = None
@@ -920,6 +942,12 @@ def tensorinv(a: ArrayLike, ind: int = 2) -> Array:
     """
     a = _float(a)
     s = _shape(a)
+    ind = _args.static_int(ind, "ind", "numpy.linalg.tensorinv")
+    if ind <= 0:
+        raise ShapeError(f"numpy.linalg.tensorinv: ind must be a positive integer, got {ind}.")
+    if not s:
+        raise ShapeError(f"numpy.linalg.tensorinv: a must have at least one dimension, got "
+                         f"{_str(a)}.")
     rows = int(np.prod(s[:ind]))
     if rows != int(np.prod(s[ind:])):
         raise ShapeError(f"tensorinv: prod(a.shape[:ind]) must equal prod(a.shape[ind:]), got "

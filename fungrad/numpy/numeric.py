@@ -19,6 +19,7 @@ from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
 from fungrad._lax import _args, sorting as _sorting
+from fungrad._lax._args import static_int as _static_int
 from fungrad.numpy._promote import asarray, cast, promote, promote_inexact
 from fungrad.numpy.indexing import concrete_or_none, need_size_error, take
 from fungrad.numpy.reductions import (
@@ -28,7 +29,7 @@ from fungrad.numpy.shape import (
     reshape, stack, squeeze, swapaxes)
 from fungrad.numpy.ufuncs import (
     absolute, add, bitwise_and, clip, divide, equal, greater, less, logical_and, mod, multiply,
-    negative, right_shift, sqrt, subtract, where, conj)
+    negative, not_equal, right_shift, sqrt, subtract, where, conj)
 from fungrad.numpy.reductions import normalize_axis
 
 __all__ = [
@@ -344,28 +345,21 @@ def histogram2d(x: ArrayLike, y: ArrayLike, bins: Any = 10,
 
 # ---- signal processing (1-d, direct)
 def _correlate_full(a, v):
-    """out[k] = sum_j a[k - (m - 1) + j] v[j] for k in 0..n+m-2 (n >= m), over the overlapping
-    terms only, as numpy (padding `a` with zeros would make 0 * inf a NaN): the rows where v
-    lies inside `a` are one gather of a's windows and a matrix-vector product; the 2 (m - 1)
-    rows at the ends sum their products where the index falls inside `a`. O(n m)."""
+    """out[k] = sum_j a[k - (m - 1) + j] v[j] for k in 0..n+m-2, over the j where a's index is
+    in range, as numpy's direct sum: one gather of a's windows (an (n+m-1, m) index), their
+    products with v and a sum per row, O(n m). Products outside `a` are masked out, not made
+    with zero padding (0 * inf would be NaN), and no BLAS product is used (a BLAS gemv skips
+    zero entries of v, so inf * 0 would vanish): an inf or NaN reaches exactly the outputs it
+    overlaps. Booleans: numpy's boolean dot, any of the ands; integers wrap in their own dtype
+    as numpy's (a wider sum cast back wraps alike)."""
     n = get_aval(a).shape[0]
     m = get_aval(v).shape[0]
     idx = np.arange(n + m - 1)[:, None] + np.arange(m)[None, :] - (m - 1)
-    from fungrad.numpy.linalg import matmul
-    middle = matmul(lax.getitem(a, ("array",), [idx[m - 1:n]]), v)
-    if m == 1:
-        return middle
-    ends = np.concatenate([idx[:m - 1], idx[n:]])
-    windows = lax.getitem(a, ("array",), [np.clip(ends, 0, n - 1)])
+    windows = lax.getitem(a, ("array",), [np.clip(idx, 0, n - 1)])
     terms = multiply(windows, lax.reshape(v, (1, m)))
     dtype = get_aval(terms).dtype
-    terms = where((ends >= 0) & (ends < n), terms, np.zeros((), dtype))
-    # booleans: numpy's boolean dot, any of the ands; integers wrap in their own dtype, as
-    # numpy's (a wider sum cast back wraps alike)
-    sums = _any(terms, 1) if dtype == np.bool_ else cast(_sum(terms, 1), dtype)
-    left = lax.getitem(sums, (("slice", 0, m - 1, None),))
-    right = lax.getitem(sums, (("slice", m - 1, 2 * (m - 1), None),))
-    return concatenate([left, cast(middle, dtype), right])
+    terms = where((idx >= 0) & (idx < n), terms, np.zeros((), dtype))
+    return _any(terms, 1) if dtype == np.bool_ else cast(_sum(terms, 1), dtype)
 
 
 def _mode_slice(full, n, m, mode):
@@ -486,9 +480,8 @@ def trapezoid(y: ArrayLike, x: ArrayLike | None = None, dx: float = 1.0, axis: i
     >>> fnp.trapezoid(fnp.array([1.0, 2.0, 3.0]))
     array(4.)
     """
-    y = asarray(y)
-    y, = promote_inexact(y)
-    nd = get_aval(y).ndim
+    y = asarray(y)  # (not made inexact first: numpy adds neighbours in y's dtype, so a
+    nd = get_aval(y).ndim  # boolean y's True + True is True, and only d * (...) / 2.0 is a float)
     ax = normalize_axes(axis, nd)[0]
     n = get_aval(y).shape[ax]
 
@@ -505,7 +498,7 @@ def trapezoid(y: ArrayLike, x: ArrayLike | None = None, dx: float = 1.0, axis: i
             d = reshape(d, shape)
         else:
             d = diff(xx, axis=ax)
-    return _sum(multiply(d, divide(add(sl(1, n), sl(0, max(n - 1, 0))), 2.0)), ax)
+    return _sum(divide(multiply(d, add(sl(1, n), sl(0, max(n - 1, 0)))), 2.0), ax)
 
 
 def gradient(f: Callable[..., Any], *varargs: ArrayLike, axis: int | tuple[int, ...] | None = None,
@@ -714,7 +707,8 @@ def matvec(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     array([3, 7])
     """
     from fungrad.numpy.linalg import matmul
-    return squeeze(matmul(asarray(x1), expand_dims(asarray(x2), -1)), -1)
+    a, b = _gufunc_operands("matvec", x1, 2, x2, 1)
+    return squeeze(matmul(a, expand_dims(b, -1)), -1)
 
 
 def vecmat(x1: ArrayLike, x2: ArrayLike, /) -> Array:
@@ -725,7 +719,23 @@ def vecmat(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     array([4, 6])
     """
     from fungrad.numpy.linalg import matmul
-    return squeeze(matmul(expand_dims(_conj(asarray(x1)), -2), asarray(x2)), -2)
+    a, b = _gufunc_operands("vecmat", x1, 1, x2, 2)
+    return squeeze(matmul(expand_dims(_conj(a), -2), b), -2)
+
+
+def _gufunc_operands(fn, x1, nd1, x2, nd2):
+    """x1 and x2 as arrays with at least the core dimensions of numpy's gufunc (a matrix: 2, a
+    vector: 1), else numpy's ValueError as a ShapeError."""
+    signature = "(m,n),(n)->(m)" if nd1 == 2 else "(n),(n,m)->(m)"
+    out = []
+    for arg, x, need in (("x1", x1, nd1), ("x2", x2, nd2)):
+        x = asarray(x)
+        if get_aval(x).ndim < need:
+            what = "a matrix (at least 2-D)" if need == 2 else "a vector (at least 1-D)"
+            raise ShapeError(f"numpy.{fn}: {arg} must be {what} for the signature {signature}, "
+                             f"got {get_aval(x).str_short()}")
+        out.append(x)
+    return out
 
 
 def _conj(x):
@@ -749,9 +759,44 @@ def polyval(p: ArrayLike, x: ArrayLike, *, unroll: int = 16) -> Array:
     return y
 
 
-def _trim_pair(a1, a2):
+def _coefficients(p, fn, arg="p", scalars=False):
+    """A polynomial's coefficients (highest power first) as a 1-D array: a scalar becomes one
+    coefficient where numpy takes it (`scalars`, its atleast_1d), else a 0-d value raises
+    numpy's TypeError (it has no length); more than one dimension raises a ShapeError."""
+    x = asarray(p)
+    aval = get_aval(x)
+    if aval.ndim == 0 and scalars:
+        return reshape(x, (1,))
+    if aval.ndim == 0:
+        raise TypeError(f"numpy.{fn}: {arg} must be a 1-D array of coefficients (highest power "
+                        f"first), got {aval.str_short()}, which has no length. Fix: pass "
+                        f"[{arg}] for a constant polynomial.")
+    if aval.ndim != 1:
+        raise ShapeError(f"numpy.{fn}: {arg} must be a 1-D array of coefficients (highest power "
+                         f"first), got {aval.str_short()}. Polynomials are 1-D only.")
+    return x
+
+
+def _leading_zeros(c, close=False):
+    """How many leading coefficients of the concrete 1-D `c` numpy strips: exact zeros (poly1d's
+    trim_zeros), or with `close` entries within numpy.allclose's 1e-8 of zero (polydiv's
+    remainder); at least one coefficient stays."""
+    small = np.abs(c) <= 1e-8 if close else c == 0
+    k = int(np.argmin(small)) if not small.all() else len(c)
+    return min(k, len(c) - 1)
+
+
+def _padded_pair(a1, a2, fn):
+    """numpy's polyadd/polysub operands: the shorter one (1-D) padded with leading zeros to the
+    longer one's length; equal lengths broadcast as they are."""
     a1, a2 = promote(atleast_1d(asarray(a1)), atleast_1d(asarray(a2)))
     n1, n2 = get_aval(a1).shape[0], get_aval(a2).shape[0]
+    if n1 != n2:
+        short = ("a1", a1) if n1 < n2 else ("a2", a2)
+        if get_aval(short[1]).ndim != 1:
+            raise ShapeError(f"numpy.{fn}: {short[0]} must be 1-D to be padded to the other's "
+                             f"length, got {get_aval(short[1]).str_short()} with "
+                             f"{get_aval(a2 if n1 < n2 else a1).str_short()}.")
     if n1 < n2:
         a1 = pad(a1, (n2 - n1, 0))
     elif n2 < n1:
@@ -766,7 +811,7 @@ def polyadd(a1: ArrayLike, a2: ArrayLike) -> Array:
     >>> fnp.polyadd(fnp.array([1, 2]), fnp.array([1, 0, 0]))
     array([1, 1, 2])
     """
-    return add(*_trim_pair(a1, a2))
+    return add(*_padded_pair(a1, a2, "polyadd"))
 
 
 def polysub(a1: ArrayLike, a2: ArrayLike) -> Array:
@@ -776,36 +821,50 @@ def polysub(a1: ArrayLike, a2: ArrayLike) -> Array:
     >>> fnp.polysub(fnp.array([1, 2]), fnp.array([1, 0, 0]))
     array([-1,  1,  2])
     """
-    return subtract(*_trim_pair(a1, a2))
+    return subtract(*_padded_pair(a1, a2, "polysub"))
+
+
+def _strip_leading(x):
+    """`x` (1-D) without numpy's stripped leading coefficients where its values are concrete
+    (eagerly, eager grad included); a traced value (jit, vmap) keeps its static length."""
+    if get_aval(x).shape[0] == 0:  # numpy's poly1d of no coefficients: the zero polynomial
+        return fresh(np.zeros(1, get_aval(x).dtype))
+    c = concrete_or_none(x)
+    k = _leading_zeros(c) if c is not None else 0
+    return lax.getitem(x, (("slice", k, None, None),)) if k else x
 
 
 def polymul(a1: ArrayLike, a2: ArrayLike, *, trim_leading_zeros: bool = False) -> Array:
-    """The product of two polynomials.
+    """The product of two polynomials. As numpy (whose poly1d strips each factor's leading
+    zeros), leading zero coefficients are dropped where the values are concrete; under jit and
+    vmap the lengths are static: len(a1) + len(a2) - 1.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.polymul(fnp.array([1, 1]), fnp.array([1, -1]))
     array([ 1,  0, -1])
     """
-    a1, a2 = promote(atleast_1d(asarray(a1)), atleast_1d(asarray(a2)))
+    a1 = _strip_leading(_coefficients(a1, "polymul", "a1", scalars=True))
+    a2 = _strip_leading(_coefficients(a2, "polymul", "a2", scalars=True))
+    a1, a2 = promote(a1, a2)
     return convolve(a1, a2)
 
 
 def polyder(p: ArrayLike, m: int = 1) -> Array:
-    """The m-th derivative of a polynomial.
+    """The m-th derivative of a polynomial (each one a coefficient shorter, down to none, as
+    numpy).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.polyder(fnp.array([1.0, 2.0, 3.0]))
     array([2., 2.])
     """
-    p = atleast_1d(asarray(p))
+    p = _coefficients(p, "polyder")
+    m = _static_int(m, "m", "numpy.polyder")
     if m < 0:
         raise ValueError("Order of derivative must be positive (see polyint)")
     p, = promote(p)
     for _ in range(m):
         n = get_aval(p).shape[0]
-        if n <= 1:
-            return fresh(np.zeros(1, get_aval(p).dtype))
-        p = multiply(lax.getitem(p, (("slice", 0, n - 1, None),)), np.arange(n - 1, 0, -1))
+        p = multiply(lax.getitem(p, (("slice", 0, max(n - 1, 0), None),)), np.arange(n - 1, 0, -1))
     return p
 
 
@@ -816,13 +875,17 @@ def polyint(p: ArrayLike, m: int = 1, k: int | None = None) -> Array:
     >>> fnp.polyint(fnp.array([3.0, 2.0, 1.0]))
     array([1., 1., 1., 0.])
     """
-    p, = promote_inexact(atleast_1d(asarray(p)))
+    p, = promote_inexact(_coefficients(p, "polyint"))
+    m = _static_int(m, "m", "numpy.polyint")
     if m < 0:
         raise ValueError("Order of integral must be positive (see polyder)")
     ks = [0.0] * m if k is None else (list(np.atleast_1d(k)) if not isinstance(k, Tracer)
                                      else [k] * m)
     if len(ks) == 1 and m > 1:
         ks = ks * m
+    if len(ks) < m:
+        raise ValueError("numpy.polyint: k must be a scalar or a rank-1 array of length 1 or >= m, "
+                         f"got {len(ks)} constants for m={m}")
     for i in range(m):
         n = get_aval(p).shape[0]
         p = concatenate([divide(p, np.arange(n, 0, -1, dtype=np.float64)),
@@ -831,7 +894,10 @@ def polyint(p: ArrayLike, m: int = 1, k: int | None = None) -> Array:
 
 
 def polydiv(u: ArrayLike, v: ArrayLike, *, trim_leading_zeros: bool = False) -> tuple[Array, Array]:
-    """(quotient, remainder) of polynomial long division (static lengths: differentiable).
+    """(quotient, remainder) of polynomial long division (differentiable). Where the values are
+    concrete, the remainder is numpy's: the whole running remainder with its leading entries
+    within 1e-8 of zero stripped (so an inf or nan keeps them); under jit and vmap it has the
+    static length of a remainder, max(len(v) - 1, 1) (len(u) where u is the shorter).
 
     >>> import fungrad.numpy as fnp
     >>> q, r = fnp.polydiv(fnp.array([1.0, 3.0, 2.0]), fnp.array([1.0, 1.0]))
@@ -840,7 +906,10 @@ def polydiv(u: ArrayLike, v: ArrayLike, *, trim_leading_zeros: bool = False) -> 
     >>> r
     array([0.])
     """
-    u, v = promote_inexact(atleast_1d(asarray(u)), atleast_1d(asarray(v)))
+    # each made inexact on its own (numpy's u + 0.0, v + 0.0), then promoted together
+    (u,), (v,) = (promote_inexact(_coefficients(a, "polydiv", arg, scalars=True))
+                  for a, arg in ((u, "u"), (v, "v")))
+    u, v = promote(u, v)
     m, n = get_aval(u).shape[0] - 1, get_aval(v).shape[0] - 1
     scale = divide(1.0, lax.getitem(v, (0,)))
     q = []
@@ -851,13 +920,18 @@ def polydiv(u: ArrayLike, v: ArrayLike, *, trim_leading_zeros: bool = False) -> 
         for j in range(n + 1):
             r[k + j] = subtract(r[k + j], multiply(d, lax.getitem(v, (j,))))
     quot = stack(q) if q else fresh(np.zeros(1, get_aval(u).dtype))
-    rem = stack(r[max(m - n + 1, 0):]) if m - n + 1 < len(r) else fresh(np.zeros(1, get_aval(u).dtype))
+    full = stack(r)
+    c = concrete_or_none(full)
+    if c is not None:  # numpy: strip leading entries close to 0 (by value), keeping one
+        return quot, lax.getitem(full, (("slice", _leading_zeros(c, close=True), None, None),))
+    rem = lax.getitem(full, (("slice", max(m - n + 1, 0), None, None),)) if m - n + 1 < len(r) \
+        else fresh(np.zeros(1, get_aval(u).dtype))
     return quot, rem
 
 
 def poly(seq_of_zeros: ArrayLike) -> Array:
     """The coefficients of the monic polynomial with the given roots (or of a square matrix's
-    characteristic polynomial, concrete only).
+    characteristic polynomial, concrete only); no roots give 1.0, as numpy.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.poly(fnp.array([1.0, 2.0]))
@@ -865,14 +939,24 @@ def poly(seq_of_zeros: ArrayLike) -> Array:
     """
     s = asarray(seq_of_zeros)
     shape = get_aval(s).shape
+    if len(shape) == 0:  # numpy takes a sequence (or a square matrix) only
+        raise TypeError(f"numpy.poly: seq_of_zeros must be a 1-D sequence of roots or a square "
+                        f"matrix, got {get_aval(s).str_short()}. Fix: pass [{seq_of_zeros!r}].")
     if len(shape) == 2 and shape[0] == shape[1] and shape[0] != 0:
         c = concrete_or_none(s)
         if c is None:
             raise NotImplementedError("poly of a traced matrix needs eigenvalues; pass roots")
         return fresh(np.poly(c))
-    s = ravel(s)
-    out = fresh(np.ones(1, get_aval(s).dtype if is_float(get_aval(s).dtype) else np.float64))
-    for i in range(get_aval(s).shape[0]):
+    if len(shape) != 1:
+        raise ShapeError(f"numpy.poly: input must be 1d or non-empty square 2d array, got "
+                         f"{get_aval(s).str_short()}.")
+    # numpy's mintypecode: float32/64, complex64/128 and long double stay, the rest is float64
+    dtype = get_aval(s).dtype if get_aval(s).dtype.char in "GDFgdf" else np.dtype(np.float64)
+    if shape[0] == 0:
+        return fresh(np.ones((), np.float64))  # numpy's 1.0
+    s = cast(s, dtype)
+    out = fresh(np.ones(1, dtype))
+    for i in range(shape[0]):
         out = convolve(out, stack([np.ones((), get_aval(asarray(out)).dtype),
                                    negative(lax.getitem(s, (i,)))]))
     return out
@@ -903,6 +987,16 @@ def polyfit(x: ArrayLike, y: ArrayLike, deg: int, rcond: float | None = None, fu
     """
     import fungrad.numpy.linalg as fla
     x, y = promote_inexact(asarray(x), asarray(y))
+    deg = _static_int(deg, "deg", "numpy.polyfit")
+    if deg < 0:
+        raise ValueError(f"numpy.polyfit: expected deg >= 0, got {deg}")
+    xs, ys = get_aval(x), get_aval(y)
+    if xs.ndim != 1 or xs.shape[0] == 0:  # numpy's TypeErrors
+        raise TypeError(f"numpy.polyfit: expected a non-empty 1-D vector for x, got "
+                        f"{xs.str_short()}")
+    if ys.ndim not in (1, 2) or ys.shape[0] != xs.shape[0]:
+        raise TypeError(f"numpy.polyfit: expected a 1-D or 2-D y of x's length, got x "
+                        f"{xs.str_short()} and y {ys.str_short()}")
     if hasattr(fla, "lstsq") and not full and not cov:
         from fungrad.numpy.creation import vander
         A = vander(x, deg + 1)
@@ -1070,10 +1164,11 @@ def piecewise(x: ArrayLike, condlist: Sequence[ArrayLike], funclist: Sequence[An
     array([ 1., 20.])
     """
     x = asarray(x)
-    if isinstance(condlist, (np.ndarray, Tracer)) and get_aval(condlist).ndim == get_aval(x).ndim \
-            and get_aval(condlist).dtype == np.bool_:
-        condlist = [condlist]
-    condlist = list(condlist)
+    xa = get_aval(x)
+    if not hasattr(funclist, "__len__") or isinstance(funclist, (str, bytes, dict)):
+        raise TypeError(f"numpy.piecewise: funclist must be a sequence of functions or values, "
+                        f"got {_describe(funclist)}")
+    condlist = _conditions(condlist, xa)
     n = len(condlist)
     if len(funclist) not in (n, n + 1):
         raise ValueError(f"with {n} condition(s), either {n} or {n + 1} functions are expected")
@@ -1090,6 +1185,42 @@ def piecewise(x: ArrayLike, condlist: Sequence[ArrayLike], funclist: Sequence[An
     for c, f in zip(condlist, funclist):
         out = where(c, cast(asarray(value(f)), get_aval(x).dtype), out)
     return out
+
+
+def _conditions(condlist, xa):
+    """piecewise's conditions as a list of boolean arrays of x's shape (or 0-d), with numpy's
+    rule for a single condition: a scalar, or a sequence whose first entry is a scalar (for a
+    non-0-d x), is one condition; a boolean array of x's rank is one too (as jax.numpy)."""
+    seq = (list, tuple, np.ndarray, Tracer)
+    if isinstance(condlist, (np.ndarray, Tracer)) and get_aval(condlist).ndim == xa.ndim \
+            and get_aval(condlist).dtype == np.bool_:
+        condlist = [condlist]
+    elif not isinstance(condlist, seq) or (isinstance(condlist, (np.ndarray, Tracer))
+                                           and get_aval(condlist).ndim == 0):
+        if isinstance(condlist, (str, bytes, dict)) or condlist is None or not isinstance(
+                condlist, (bool, int, float, complex, np.generic, np.ndarray, Tracer)):
+            raise TypeError(f"numpy.piecewise: condlist must be a boolean array or a sequence of "
+                            f"them, got {_describe(condlist)}")
+        condlist = [condlist]
+    elif len(condlist) == 0:
+        raise IndexError(f"numpy.piecewise: condlist has no conditions, got "
+                         f"{_describe(condlist)}; give at least one")
+    elif not isinstance(condlist[0], seq) and xa.ndim != 0:
+        condlist = [condlist]
+    out = []
+    for c in condlist:
+        c = asarray(c)
+        ca = get_aval(c)
+        if ca.shape not in ((), xa.shape):
+            raise IndexError(f"numpy.piecewise: each condition must have x's shape {xa.shape} "
+                             f"(a boolean index into x), got {ca.str_short()}")
+        out.append(c if ca.dtype == np.bool_ else not_equal(c, np.zeros((), ca.dtype)))
+    return out
+
+
+def _describe(v):
+    from fungrad._lax._args import describe
+    return describe(v)
 
 
 # ---- bit packing (uint8)

@@ -391,6 +391,14 @@ def _clip_index(index, top):
 
 
 def _check_q(q, lo, hi, name):
+    if not isinstance(q, (int, float)):
+        qa = get_aval(asarray(q))
+        if qa.ndim > 2:
+            raise ShapeError(f"numpy.{name.lower()}: q must be a scalar or 1d (numpy takes up to "
+                             f"2-D), got {qa.str_short()}")
+        if qa.size == 0 and qa.ndim != 1:  # numpy checks its range with q.min(): no identity
+            raise ShapeError(f"numpy.{name.lower()}: q is empty with {qa.ndim} dimensions "
+                             f"({qa.str_short()}); numpy takes an empty q as a 1-D array only")
     c = concrete_or_none(asarray(q)) if not isinstance(q, (int, float)) else np.asarray(q)
     if c is not None and c.size and (np.any(c < lo) or np.any(c > hi)):
         raise ValueError(f"{name}s must be in the range [{lo}, {hi}]")

@@ -19,6 +19,7 @@ from fungrad._lax import complex_parts as _cp
 from fungrad._lax.conv import conv_general_dilated
 from fungrad._lax.indexing import FULL
 from fungrad.numpy import fft as _fft
+from fungrad.numpy import numeric as _np
 from fungrad.numpy._promote import asarray, promote_inexact
 
 
@@ -90,17 +91,31 @@ def _choose(method, sa, sb):
     return method
 
 
+def _numpy_1d(sa, sb, mode):
+    """Whether scipy's direct method hands the pair to numpy.convolve / numpy.correlate (1-D,
+    and for 'same' an in1 at least as long as in2): a sum over the overlaps only, so an inf or
+    nan reaches only the outputs it overlaps. Its N-D direct sum runs over the zero-padded
+    input (0 * inf is nan there), as the GEMM convolution here."""
+    return len(sa) == 1 and (mode in ("full", "valid") or (mode == "same" and sa[0] >= sb[0]))
+
+
 def convolve(in1: ArrayLike, in2: ArrayLike, mode: str = "full", method: str = "auto") -> Array:
     """N-D convolution of in1 with in2."""
     a, b = _prep(in1, in2, "convolve")
     sa, sb = get_aval(a).shape, get_aval(b).shape
-    full = (_fft_full if _choose(method, sa, sb) == "fft" else _direct_full)(a, b)
+    method = _choose(method, sa, sb)
+    if method == "direct" and _numpy_1d(sa, sb, mode):
+        return _np.convolve(a, b, mode)
+    full = (_fft_full if method == "fft" else _direct_full)(a, b)
     return _crop(full, sa, sb, mode, "convolve")
 
 
 def correlate(in1: ArrayLike, in2: ArrayLike, mode: str = "full", method: str = "auto") -> Array:
     """N-D cross-correlation: z[k] = sum_l in1[l + k] conj(in2[l])."""
     a, b = _prep(in1, in2, "correlate")
+    if _choose(method, get_aval(a).shape, get_aval(b).shape) == "direct" and _numpy_1d(
+            get_aval(a).shape, get_aval(b).shape, mode):
+        return _np.correlate(a, b, mode)
     return convolve(a, _flip(_cp.conj(b)), mode, method)
 
 
