@@ -696,3 +696,26 @@ def test_interp_gradient_cross_moveaxis_frompyfunc_einsum_check_arguments_as_num
         _raises_like_numpy(lambda m, a=args: m.einsum(*a), err, text)
     _eq(fnp.einsum(np.ones(3), [0], np.arange(3.0), (np.int64(0),)),
         np.einsum(np.ones(3), [0], np.arange(3.0), [0]))
+
+
+def test_logaddexp_at_infinities_equals_numpy_without_a_spurious_warning():
+    """logaddexp/logaddexp2 equal numpy's over every pair of -inf, inf, 0, 1, NaN, -3, 1e308; two
+    equal infinities raise no invalid-value warning (numpy raises none: inf - inf is not
+    formed), and the derivative at x == y is 1/2 in each operand."""
+    import warnings
+    v = np.array([-np.inf, np.inf, 0.0, 1.0, np.nan, -3.0, 1e308])
+    for a in v:
+        for b in v:
+            with np.errstate(invalid="ignore"):  # numpy warns where an operand is NaN
+                want, want2 = np.logaddexp(a, b), np.logaddexp2(a, b)
+            np.testing.assert_array_equal(fnp.logaddexp(np.float64(a), np.float64(b)), want)
+            np.testing.assert_allclose(fnp.logaddexp2(np.float64(a), np.float64(b)), want2,
+                                       rtol=1e-15)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert fnp.logaddexp(-np.inf, -np.inf) == -np.inf
+        assert fnp.logaddexp(np.inf, np.inf) == np.inf
+        np.testing.assert_array_equal(fg.jit(fnp.logaddexp)(v[:2], v[:2]), [-np.inf, np.inf])
+    gx, gy = fg.grad(fnp.logaddexp, argnums=(0, 1))(1.0, 1.0)
+    assert gx == gy == 0.5
+    np.testing.assert_allclose(fg.grad(fnp.logaddexp)(1.0, 2.0), 1 / (1 + np.e), rtol=1e-15)

@@ -298,14 +298,16 @@ def clip(a: ArrayLike, a_min: Any = _NO_VALUE, a_max: Any = _NO_VALUE, out: None
 
 
 def logaddexp(x: ArrayLike, y: ArrayLike) -> Array:
-    """log(exp(x) + exp(y)) without overflow or underflow: max(x, y) + log1p(exp(-|x - y|));
-    where x - y is undefined (both infinite with one sign, or a NaN) the result is x + y, so
-    logaddexp(-inf, -inf) is -inf and logaddexp(inf, inf) inf, as numpy."""
+    """log(exp(x) + exp(y)) without overflow or underflow: max(x, y) + log1p(exp(-|x - y|)),
+    with x - y taken as 0 where x == y, so logaddexp(-inf, -inf) is -inf and logaddexp(inf, inf)
+    inf, as numpy, without the invalid-value warning inf - inf would raise (numpy warns for
+    neither); a NaN operand gives NaN. At x == y the derivative is 1/2 in each operand."""
     x, y = promote_inexact(x, y, small_float=True)
     _no_complex("logaddexp", x)
-    d = subtract(x, y)
-    out = add(maximum(x, y), log1p(exp(negative(absolute(d)))))
-    return where(isnan(d), add(x, y), out)
+    same = equal(x, y)
+    zero = np.zeros((), get_aval(x).dtype)
+    d = subtract(where(same, zero, x), where(same, zero, y))
+    return add(maximum(x, y), log1p(exp(negative(absolute(d)))))
 
 
 def hypot(x: ArrayLike, y: ArrayLike) -> Array:
