@@ -237,6 +237,12 @@ def _same_value(a, b):
 DIVERGES = {
     ("numpy", "isscalar"): "0-d arrays are scalars, as jax.numpy.isscalar",
 }
+# single calls where the reference's own value is off and fungrad's is the exact one (each has
+# a named test below checking fungrad against the reference on an input it computes exactly)
+CALL_DIVERGES = {
+    (g, f"t.{m}", "VALID,int8"): "scipy's t._logpdf takes np.log(df) of the int8 df in float16 "
+    "(6th digit off); fungrad computes in float64 and equals scipy given the same df as int64"
+    for g in ("scipy.stats",) for m in ("pdf", "logpdf")}
 SHAPE_ONLY = {"empty_like", "empty"}  # uninitialized in numpy, zeros in fungrad
 ORDER_FREE = {"unique_values"}  # numpy leaves the order unspecified (hash order)
 
@@ -342,7 +348,8 @@ def sweep(groups=None):
             ref = None
         for label, args, kwargs in calls_for(name, f):
             ncall += 1
-            why = classify(f, ref, args, kwargs, name)
+            call_ref = None if (group, name, label) in CALL_DIVERGES else ref
+            why = classify(f, call_ref, args, kwargs, name)
             if why is None and group == "lax":
                 why = _jit_agrees(f, args, kwargs)
             if why is not None:
@@ -784,7 +791,7 @@ def test_scipy_stats_multivariate_normal_dimensions_as_scipy():
 def test_scipy_stats_t_with_int8_df_is_float64_exact():
     """scipy takes log(df) of an int8 df in float16 (numpy's loop for int8): fungrad computes
     in float64 throughout and matches scipy given the same df as int64 (the sweep's t.pdf /
-    t.logpdf (VALID,int8) lines are that float16 rounding, listed as known)."""
+    t.logpdf (VALID,int8) calls are that float16 rounding: CALL_DIVERGES)."""
     import scipy.stats as ss
 
     from fungrad.scipy import stats as fs
