@@ -428,3 +428,43 @@ def test_complex_values_and_derivatives(case):
     np.testing.assert_allclose(f(*args), ref(*args), rtol=1e-10, atol=1e-12)
     g, flat = _real_view(f, args)
     check_grads(g, tuple(flat), order=2 if name != "eigvals" else 1, atol=1e-5, rtol=1e-5)
+
+
+def test_linalg_edges_as_numpy_empty_matrices_integer_powers_rank_dtype_and_singular_cond():
+    """Found by a differential sweep against numpy.linalg: empty matrices (pinv, matrix_rank,
+    lstsq) raised on max of no singular values; matrix_power of integer and boolean matrices
+    was float64; lstsq's rank was int64 (numpy and JAX: int32) and its complex residuals
+    complex; cond of a singular matrix was NaN with a divide warning (numpy and JAX: inf)."""
+    import warnings
+    for shape in ((0, 0), (0, 3), (2, 0, 3)):
+        z = np.zeros(shape)
+        assert fnp.linalg.pinv(z).shape == np.linalg.pinv(z).shape
+        np.testing.assert_array_equal(fnp.linalg.matrix_rank(z), np.linalg.matrix_rank(z))
+    for a, b in ((np.zeros((0, 0)), np.zeros(0)), (np.zeros((2, 0)), np.ones(2)),
+                 (np.zeros((0, 2)), np.zeros(0))):
+        for g, w in zip(fnp.linalg.lstsq(a, b), np.linalg.lstsq(a, b)):
+            assert np.asarray(g).dtype == np.asarray(w).dtype and np.shape(g) == np.shape(w)
+            np.testing.assert_allclose(g, w)
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(4, 2)) + 1j * rng.normal(size=(4, 2))
+    b = rng.normal(size=4) + 1j * rng.normal(size=4)
+    for g, w in zip(fnp.linalg.lstsq(a, b), np.linalg.lstsq(a, b)):
+        assert np.asarray(g).dtype == np.asarray(w).dtype
+        np.testing.assert_allclose(g, w, rtol=1e-12)
+    for m in (np.array([[2, 1], [1, 3]]), np.array([[True, False], [True, True]]),
+              np.array([[1, 2], [3, 4]], np.int8)):
+        for n in (0, 1, 2, 3, -1):
+            w, g = np.linalg.matrix_power(m, n), fnp.linalg.matrix_power(m, n)
+            assert g.dtype == w.dtype, (m.dtype, n)
+            np.testing.assert_allclose(g, w, rtol=1e-12)
+    np.testing.assert_allclose(fg.jit(lambda m: fnp.linalg.matrix_power(m, 3))(np.eye(2) * 2),
+                               np.eye(2) * 8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for x in (np.zeros((2, 2)), np.diag([2.0, 0.0]), np.diag([2.0, 0.5])):
+            for p in (None, 2, -2):
+                assert fnp.linalg.cond(x, p) == np.linalg.cond(x, p), (x, p)
+        np.testing.assert_array_equal(
+            fg.vmap(fnp.linalg.cond)(np.stack([np.eye(2), np.zeros((2, 2))])), [1.0, np.inf])
+    np.testing.assert_allclose(fg.grad(fnp.linalg.cond)(np.diag([2.0, 0.5])),
+                               [[2.0, 0.0], [0.0, -8.0]])

@@ -266,6 +266,9 @@ from fungrad.numpy.indexing import getitem as _getitem  # noqa: E402
 from fungrad.numpy.reductions import max as _max, min as _min  # noqa: E402
 from fungrad.numpy.shape import moveaxis as _moveaxis, reshape as _reshape  # noqa: E402
 from fungrad.numpy.ufuncs import abs as _abs, where as _where  # noqa: E402
+from fungrad.numpy.reductions import any as _any  # noqa: E402
+from fungrad.numpy.ufuncs import (  # noqa: E402
+    isnan as _isnan, logical_and as _logical_and, logical_not as _logical_not)
 
 SlogdetResult = collections.namedtuple("SlogdetResult", ["sign", "logabsdet"])
 EighResult = collections.namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
@@ -566,6 +569,9 @@ def pinv(a: Shaped[ArrayLike, "*batch m n"], rtol: float | None = None, hermitia
         rtol = rcond
     if rtol is None:
         rtol = 10.0 * max(_shape(a)[-2:]) * np.finfo(get_aval(a).dtype).eps
+    if 0 in _shape(a)[-2:]:  # no singular values: the (n, m) zero matrix, as numpy
+        shape = _shape(a)
+        return fresh(np.zeros((*shape[:-2], shape[-1], shape[-2]), get_aval(a).dtype))
     return _pinv(a, float(rtol))
 
 
@@ -581,7 +587,7 @@ def lstsq(a: Shaped[ArrayLike, "m n"], b: Shaped[ArrayLike, " m *nrhs"], rcond: 
     >>> fnp.round(x, 12)
     array([1., 1.])
     >>> rank
-    array(2)
+    array(2, dtype=int32)
     """
     a, b = promote_inexact(asarray(a), asarray(b))
     _need_matrix(a, "a", "lstsq", square=False)
@@ -593,31 +599,39 @@ def lstsq(a: Shaped[ArrayLike, "m n"], b: Shaped[ArrayLike, " m *nrhs"], rcond: 
     rtol = max(m, n) * eps if rcond is None else rcond
     s = svdvals(a)
     x = matmul(pinv(a, rtol), b)
-    rank = _sum(lax.convert_element_type(lax.gt(s, lax.mul(_max(s), np.asarray(rtol, get_aval(s).dtype))),
-                                         np.int64))
-    if m > n:
+    if min(m, n) == 0:  # no singular values: rank 0
+        rank = fresh(np.zeros((), np.int32))
+    else:  # int32, as numpy's and JAX's
+        above = lax.gt(s, lax.mul(_max(s), np.asarray(rtol, get_aval(s).dtype)))
+        rank = lax.convert_element_type(_sum(lax.convert_element_type(above, np.int32)),
+                                        np.int32)
+    if m > n:  # squared residual norms, real (|r|^2) for complex systems too, as numpy
         r = b - matmul(a, x)
-        resid = _sum(r * r, axis=0)
+        resid = _sum(_abs2(r), axis=0)
         if _nd(b) == 1:
             resid = lax.reshape(resid, (1,))
     else:
-        resid = fresh(np.zeros((0,), get_aval(a).dtype))
+        resid = fresh(np.zeros((0,), get_aval(s).dtype))
     return x, resid, rank, s
 
 
 def matrix_power(a: Shaped[ArrayLike, "*batch m m"], n: int) -> Inexact[Array, "*batch m m"]:
-    """a to the integer power n by repeated squaring (n < 0: of the inverse).
+    """a to the integer power n by repeated squaring (n < 0: of the inverse). Integer and
+    boolean matrices keep their dtype for n >= 0 (products in that dtype, as numpy and JAX);
+    n < 0 inverts, in floating point.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.linalg.matrix_power(fnp.array([[1, 1], [0, 1]]), 3)
-    array([[1., 3.],
-           [0., 1.]])
+    array([[1, 3],
+           [0, 1]])
     """
-    a = _float(a)
-    _need_matrix(a, "a", "matrix_power")
-    if not isinstance(n, (int, np.integer)):
+    if not isinstance(n, (int, np.integer)) or isinstance(n, (bool, np.bool_)):
         raise TypeError(f"matrix_power: exponent n must be an integer, got {n!r}")
     n = int(n)
+    a = asarray(a)
+    if n < 0 or get_aval(a).dtype.kind not in "biuc":
+        a = _float(a)
+    _need_matrix(a, "a", "matrix_power")
     if n == 0:
         return lax.broadcast_to(fresh(np.eye(_shape(a)[-1], dtype=get_aval(a).dtype)), _shape(a))
     if n < 0:
@@ -645,6 +659,8 @@ def matrix_rank(M: ArrayLike, rtol: float | None = None, *, tol: ArrayLike | Non
     if _nd(M) < 2:
         return lax.convert_element_type(lax.ne(_max(_abs(M)), 0.0), np.int64) \
             if _nd(M) else lax.convert_element_type(lax.ne(M, 0.0), np.int64)
+    if 0 in _shape(M)[-2:]:  # no singular values: rank 0 per matrix, as numpy
+        return fresh(np.zeros(_shape(M)[:-2], np.int64))
     s = svdvals(M)
     smax = _max(s, axis=-1, keepdims=True)
     if tol is None:
@@ -657,19 +673,29 @@ def matrix_rank(M: ArrayLike, rtol: float | None = None, *, tol: ArrayLike | Non
 
 def cond(x: Shaped[ArrayLike, "*batch m n"], p: int | float | str | None = None) -> Float[Array, " *batch"]:
     """Condition number: s_max / s_min for p None / 2 (s_min / s_max for -2), else
-    norm(x, p) * norm(inv(x), p).
+    norm(x, p) * norm(inv(x), p). A singular matrix (s_min = 0) gives inf without a warning,
+    as numpy and JAX (where the ratio is NaN and x has no NaN, the result is inf); for the
+    other p, inv raises numpy's LinAlgError on an exactly singular matrix.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.linalg.cond(fnp.array([[2.0, 0.0], [0.0, 0.5]]))
     array(4.)
+    >>> fnp.linalg.cond(fnp.zeros((2, 2)))
+    array(inf)
     """
     x = _float(x)
     _need_matrix(x, "x", "cond", square=p not in (None, 2, -2))
     if p in (None, 2, -2):
         s = svdvals(x)
         hi, lo = _max(s, axis=-1), _min(s, axis=-1)
-        return lax.div(lo, hi) if p == -2 else lax.div(hi, lo)
-    return lax.mul(norm(x, p, axis=(-2, -1)), norm(inv(x), p, axis=(-2, -1)))
+        num, den = (lo, hi) if p == -2 else (hi, lo)
+        zero = lax.eq(den, np.zeros((), get_aval(den).dtype))  # 0 / 0 and t / 0: inf
+        r = _where(zero, np.asarray(np.inf, get_aval(den).dtype),
+                   lax.div(num, _where(zero, np.ones((), get_aval(den).dtype), den)))
+    else:
+        r = lax.mul(norm(x, p, axis=(-2, -1)), norm(inv(x), p, axis=(-2, -1)))
+    singular = _logical_and(_isnan(r), _logical_not(_any(_isnan(x), axis=(-2, -1))))
+    return _where(singular, np.asarray(np.inf, get_aval(r).dtype), r)
 
 
 # ---- norms
