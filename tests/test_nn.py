@@ -307,3 +307,33 @@ def test_covers_jax_nn_names():
     fp8 = {"get_scaled_dot_general_config", "scaled_dot_general", "scaled_matmul"}
     assert set(names["nn"]) - set(dir(nn)) <= fp8   # microscaled FP8 matmuls: no numpy analogue
     assert set(names["initializers"]) <= set(dir(nn.initializers))
+
+
+def test_squareplus_logmeanexp_and_empty_softmax_edges():
+    """Found by a differential sweep against jax.nn: squareplus overflowed (x*x) and cancelled
+    (x + sqrt(x^2 + b) for x << 0), giving inf at 1e308, 0 at -1e308 and a derivative of 1/2 at
+    both ends; logmeanexp of float32 was float64; logsumexp/softmax/log_softmax/logmeanexp of an
+    empty axis raised numpy's zero-size reduction error (JAX: -inf, [], [], NaN). Expected
+    values: (x + sqrt(x^2 + 4)) / 2 and its derivative to 60 digits (mpmath)."""
+    import warnings
+    xs = np.array([-1e308, -1e10, -800.0, -1.0, 0.0, 1.0, 800.0, 1e10, 1e308])
+    want = [1e-308, 1e-10, 0.001249998046881103, 0.6180339887498949, 1.0, 1.618033988749895,
+            800.0012499980469, 1e10, 1e308]
+    dwant = [0.0, 1e-20, 1.562492675819397e-06, 0.276393202250021, 0.5, 0.7236067977499789,
+             0.9999984375073242, 1.0, 1.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_allclose(nn.squareplus(xs), want, rtol=1e-15)
+        np.testing.assert_allclose(fg.vmap(fg.grad(nn.squareplus))(xs), dwant, rtol=1e-14)
+        np.testing.assert_allclose(fg.jit(nn.squareplus)(xs), want, rtol=1e-15)
+    assert nn.squareplus(np.array([1.0, -1.0], np.float32)).dtype == np.float32
+    np.testing.assert_allclose(nn.squareplus(np.array([1.0, 2.0]), b=1.0),
+                               (np.array([1.0, 2.0]) + np.sqrt([2.0, 5.0])) / 2, rtol=1e-15)
+    assert nn.logmeanexp(np.zeros(3, np.float32)).dtype == np.float32
+    np.testing.assert_allclose(nn.logmeanexp(np.array([0.0, np.log(3.0)])), np.log(2.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert nn.logsumexp(np.zeros(0)) == -np.inf
+        assert np.isnan(nn.logmeanexp(np.zeros(0)))
+        assert nn.softmax(np.zeros(0)).shape == (0,)
+        assert nn.log_softmax(np.zeros((2, 0))).shape == (2, 0)

@@ -307,7 +307,12 @@ def mish(x: ArrayLike) -> Array:
 
 
 def squareplus(x: ArrayLike, b: ArrayLike = 4) -> Array:
-    """(x + sqrt(x^2 + b)) / 2.
+    """(x + sqrt(x^2 + b)) / 2, computed without overflow or cancellation: with
+    h = hypot(x, sqrt(b)) (no x^2 to overflow), x/2 + h/2 for x >= 0, and for x < 0
+    b / (2 (h - x)) = (b / h) / (2 - 2 x/h) (no difference of nearly equal terms, and no
+    overflow: |x/h| <= 1). So squareplus(1e308) is 1e308 and squareplus(-1e308) 1e-308, and the
+    derivative (1 + x/h)/2 tends to 1 and 0 at the ends (the direct formula gives inf and 0, and
+    a derivative of 1/2 at both).
 
     >>> import fungrad as fg, fungrad.numpy as fnp
     >>> x = fnp.array([-1.0, 0.0, 2.0])
@@ -315,7 +320,18 @@ def squareplus(x: ArrayLike, b: ArrayLike = 4) -> Array:
     array([0.61803399, 1.        , 2.41421356])
     """
     x = _float(x)
-    return (x + fnp.sqrt(x * x + b)) / 2
+    dtype = get_aval(x).dtype
+    if isinstance(b, (int, float)):  # a Python number stays weakly typed (float32 stays so)
+        b = float(b)
+        root = math.sqrt(b)
+    else:
+        b = fnp.astype(fnp.asarray(b), dtype)
+        root = fnp.sqrt(b)
+    h = fnp.hypot(x, root)
+    neg = fnp.less(x, 0)
+    # b / (2 (h - x)) as (b / h) / (2 - 2 x/h), on safe operands where x >= 0 (h > 0 if x < 0)
+    hs, xs = fnp.where(neg, h, 1.0), fnp.where(neg, x, -1.0)
+    return fnp.where(neg, b / hs / (2 - 2 * (xs / hs)), x / 2 + h / 2)
 
 
 def log1mexp(x: ArrayLike) -> Array:
@@ -365,7 +381,7 @@ def _axes(x, axis):
 def _max_keep(x, axis, where):
     if where is not None:
         x = fnp.where(where, x, -np.inf)
-    m = fnp.max(x, axis=axis, keepdims=True)
+    m = fnp.max(x, axis=axis, keepdims=True, initial=-np.inf)  # (an empty axis: -inf, as JAX)
     return fnp.where(fnp.isfinite(m), m, 0.0)  # all -inf: shift by 0, not by -inf
 
 
@@ -412,11 +428,14 @@ def logmeanexp(x: ArrayLike, axis: int | Sequence[int] | None = None, where: Arr
     """
     x = _float(x)
     axes = _axes(x, axis)
+    dtype = get_aval(x).dtype  # log n in x's dtype: a float32 input stays float32, as JAX
     if where is None:
-        n = math.prod(get_aval(x).shape[i] for i in axes)
+        n = fnp.asarray(math.prod(get_aval(x).shape[i] for i in axes), dtype)
     else:
         n = fnp.sum(fnp.broadcast_to(where, get_aval(x).shape), axis=axes, keepdims=keepdims)
-    return logsumexp(x, axis=axes, keepdims=keepdims, where=where) - fnp.log(n * 1.0)
+        n = fnp.astype(n, dtype)
+    with np.errstate(divide="ignore", invalid="ignore"):  # no elements: log 0 = -inf, NaN, as JAX
+        return logsumexp(x, axis=axes, keepdims=keepdims, where=where) - fnp.log(n)
 
 
 def softmax(x: ArrayLike, axis: int | Sequence[int] = -1, where: ArrayLike | None = None) -> Array:
@@ -449,7 +468,8 @@ def log_softmax(x: ArrayLike, axis: int | Sequence[int] = -1, where: ArrayLike |
     e = fnp.exp(shifted)
     if where is not None:
         e = fnp.where(where, e, 0.0)
-    out = shifted - fnp.log(fnp.sum(e, axis=axes, keepdims=True))
+    with np.errstate(divide="ignore", invalid="ignore"):  # an empty or all -inf axis: no warning,
+        out = shifted - fnp.log(fnp.sum(e, axis=axes, keepdims=True))  # as JAX
     return out if where is None else fnp.where(where, out, -np.inf)
 
 
