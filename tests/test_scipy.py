@@ -493,3 +493,21 @@ def test_incomplete_gamma_beta_derivatives_at_the_boundary():
                                                                           else want)
         assert fg.grad(lambda x, a=a: special.betainc(2.0, a, x))(1.0) == (2 * want if a == 1
                                                                           else want)
+
+
+def test_xlogy_and_xlog1py_derivative_in_x_at_zero_is_log_y_as_jax():
+    """x log(y) is 0 at x == 0 for every y but NaN (scipy's values over a grid of x and y), and
+    its derivative in x there is log(y) (was 0, a silently wrong gradient; JAX: log(y)); the
+    derivative in y at x == 0 is 0 (JAX: NaN at y == 0)."""
+    xs = [0.0, 1.0, -1.0, 2.5, np.nan]
+    ys = [0.0, 1.0, 2.0, -1.0, np.inf, -np.inf, np.nan, 1e-300, -0.5]
+    for f, ref in ((special.xlogy, sc.xlogy), (special.xlog1py, sc.xlog1py)):
+        for x in xs:
+            for y in ys:
+                with np.errstate(all="ignore"):
+                    np.testing.assert_allclose(f(x, y), ref(x, y), rtol=1e-15)
+    assert fg.grad(special.xlogy)(0.0, 2.0) == np.log(2.0)
+    assert fg.grad(special.xlog1py)(0.0, 1.0) == np.log(2.0)
+    assert fg.grad(special.xlogy, 1)(0.0, 0.0) == 0.0 and fg.grad(special.xlogy, 1)(0.0, 2.0) == 0.0
+    g = fg.vmap(fg.grad(special.xlogy))(np.array([0.0, 1.0]), np.array([2.0, 3.0]))
+    np.testing.assert_allclose(g, np.log([2.0, 3.0]), rtol=1e-15)

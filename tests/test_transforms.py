@@ -444,3 +444,19 @@ def test_gradient_of_unused_or_constant_output_is_zero():
     g = fg.grad(lambda x, n: x * n, argnums=(0, 1), allow_int=True)(2.0, 3)
     close(g[0], 3.0)
     assert g[1].dtype == fg.float0
+
+
+def test_abs_derivative_at_zero_is_jaxs_right_derivative_and_torchs_zero_in_the_shim():
+    """grad(abs)(0.) is 1 as jax.grad(jnp.abs)(0.) (x >= 0 takes the tangent), -0.0 too; away
+    from 0 it is sign(x); complex abs keeps 0 at 0 (JAX's). fungrad.torch's abs keeps torch's
+    sign(x) = 0 at 0."""
+    import fungrad.torch as ftorch
+    assert fg.grad(fnp.abs)(0.0) == 1.0 and fg.grad(fnp.abs)(-0.0) == 1.0
+    np.testing.assert_array_equal(fg.vmap(fg.grad(fnp.abs))(np.array([-2.0, 0.0, 3.0])),
+                                  [-1.0, 1.0, 1.0])
+    assert fg.jit(fg.grad(fnp.abs))(0.0) == 1.0
+    assert fg.jvp(fnp.abs, (0.0,), (1.0,))[1] == 1.0
+    assert fg.grad(lambda z: fnp.abs(z), holomorphic=False)(0j) == 0j
+    x = ftorch.tensor([0.0, -1.0, 2.0], requires_grad=True)
+    x.abs().sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, -1.0, 1.0])

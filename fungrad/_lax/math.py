@@ -112,9 +112,12 @@ def _abs_abstract(x):
 
 def _abs_dx(t, ans, x):
     if get_aval(x).dtype.kind != "c":
-        return mul(t, sign(x))
+        # JAX's convention at the kink: the right derivative, d|x| = t at x == 0 (x >= 0 takes
+        # t, else -t; grad(abs)(0.) == 1.0, as jax.grad(jnp.abs)(0.)). PyTorch's is sign(x) = 0
+        # there: fungrad.torch's abs is x * stop_gradient(sign(x)), which gives torch's 0.
+        return select(ge(x, zeros_like_aval(get_aval(x))), t, neg(t))
     # d|z| = Re(conj(z) dz) / |z|, complex-linear in nothing but real-linear in dz; 0 at z == 0
-    # (JAX's choice: the tangent of |z| at 0 vanishes, as sign(0) = 0 does for reals)
+    # (JAX's choice for complex z: the tangent of |z| at 0 vanishes)
     zero = zeros_like_aval(get_aval(ans))
     is_zero = eq(ans, zero)
     safe = select(is_zero, np.ones_like(zero), ans)

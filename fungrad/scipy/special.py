@@ -356,25 +356,29 @@ def multigammaln(a: ArrayLike, d: ArrayLike) -> Array:
     return fnp.add(fnp.sum(terms, axis=-1), d * (d - 1) / 4 * np.log(np.pi))
 
 
-def _safe_where_zero(x, y, fill):
-    zero = fnp.equal(x, 0.0)
-    return zero, fnp.where(zero, fill, y)
+def _zero_times(x, y, ok):
+    """Where y may stand in x * f(y): x != 0, `ok(y)` (f(y) finite) or y NaN; elsewhere (x == 0
+    with f(y) infinite or NaN) the caller puts a value with f = 0. So x * f(y) is 0 at x == 0
+    for every y but NaN (scipy's value), its derivative in x is f(y) wherever f(y) is finite
+    (JAX's), and its derivative in y, x f'(y), is 0 at x == 0."""
+    keep = fnp.logical_or(fnp.logical_or(fnp.not_equal(x, 0.0), ok(y)), fnp.isnan(y))
+    return keep
 
 
 def xlogy(x: ArrayLike, y: ArrayLike) -> Array:
-    """x log(y), 0 where x == 0 (also for y == 0), with a zero derivative in y there."""
+    """x log(y), 0 where x == 0 (for every y but NaN, as scipy); the derivative in x is log(y)
+    (at x == 0 too, as JAX) and the one in y x / y, 0 at x == 0 (JAX: NaN at y == 0)."""
     x, y = _f(x, y)
-    zero, y_safe = _safe_where_zero(x, y, 1.0)
-    zero = fnp.logical_and(zero, fnp.logical_not(fnp.isnan(y)))  # scipy: NaN in y stays NaN
-    return fnp.where(zero, 0.0, x * fnp.log(fnp.where(zero, 1.0, y)))
+    finite = _zero_times(x, y, lambda v: fnp.logical_and(fnp.greater(v, 0.0), fnp.isfinite(v)))
+    return x * fnp.log(fnp.where(finite, y, 1.0))
 
 
 def xlog1py(x: ArrayLike, y: ArrayLike) -> Array:
-    """x log1p(y), 0 where x == 0."""
+    """x log1p(y), 0 where x == 0 (for every y but NaN, as scipy); the derivative in x is
+    log1p(y) (at x == 0 too, as JAX), the one in y x / (1 + y), 0 at x == 0."""
     x, y = _f(x, y)
-    zero, y_safe = _safe_where_zero(x, y, 0.0)
-    zero = fnp.logical_and(zero, fnp.logical_not(fnp.isnan(y)))  # scipy: NaN in y stays NaN
-    return fnp.where(zero, 0.0, x * fnp.log1p(fnp.where(zero, 0.0, y)))
+    finite = _zero_times(x, y, lambda v: fnp.logical_and(fnp.greater(v, -1.0), fnp.isfinite(v)))
+    return x * fnp.log1p(fnp.where(finite, y, 0.0))
 
 
 def entr(x: ArrayLike) -> Array:
