@@ -701,7 +701,7 @@ def test_interp_gradient_cross_moveaxis_frompyfunc_einsum_check_arguments_as_num
 def test_logaddexp_at_infinities_equals_numpy_without_a_spurious_warning():
     """logaddexp/logaddexp2 equal numpy's over every pair of -inf, inf, 0, 1, NaN, -3, 1e308; two
     equal infinities raise no invalid-value warning (numpy raises none: inf - inf is not
-    formed), and the derivative at x == y is 1/2 in each operand."""
+    formed), and the derivative at x == y is 1/2 in each operand, smooth to higher orders."""
     import warnings
     v = np.array([-np.inf, np.inf, 0.0, 1.0, np.nan, -3.0, 1e308])
     for a in v:
@@ -719,3 +719,13 @@ def test_logaddexp_at_infinities_equals_numpy_without_a_spurious_warning():
     gx, gy = fg.grad(fnp.logaddexp, argnums=(0, 1))(1.0, 1.0)
     assert gx == gy == 0.5
     np.testing.assert_allclose(fg.grad(fnp.logaddexp)(1.0, 2.0), 1 / (1 + np.e), rtol=1e-15)
+    # the derivative is a rule, smooth at x == y: logistic's derivatives (the formula's max and
+    # |x - y| kinks gave a second derivative of 0 there), and weights summing to 1 where the
+    # result rounds to max(x, y)
+    s = 1 / (1 + np.exp(-1.0))
+    for x, d2 in ((0.0, 0.25), (1.0, s * (1 - s))):
+        np.testing.assert_allclose(fg.grad(fg.grad(fnp.logaddexp))(x, 0.0), d2, rtol=1e-14)
+    np.testing.assert_allclose(fg.grad(fg.grad(fg.grad(fnp.logaddexp)))(1.0, 0.0),
+                               s * (1 - s) * (1 - 2 * s), rtol=1e-13)
+    assert fg.grad(fnp.logaddexp, argnums=(0, 1))(1e308, 1e308) == (0.5, 0.5)
+    assert fg.grad(fnp.logaddexp, argnums=(0, 1))(np.inf, 0.0) == (1.0, 0.0)

@@ -299,15 +299,31 @@ def clip(a: ArrayLike, a_min: Any = _NO_VALUE, a_max: Any = _NO_VALUE, out: None
 
 def logaddexp(x: ArrayLike, y: ArrayLike) -> Array:
     """log(exp(x) + exp(y)) without overflow or underflow: max(x, y) + log1p(exp(-|x - y|)),
-    with x - y taken as 0 where x == y, so logaddexp(-inf, -inf) is -inf and logaddexp(inf, inf)
-    inf, as numpy, without the invalid-value warning inf - inf would raise (numpy warns for
-    neither); a NaN operand gives NaN. At x == y the derivative is 1/2 in each operand."""
+    with x - y taken as 0 where x and y are the same infinity, so logaddexp(-inf, -inf) is -inf
+    and logaddexp(inf, inf) inf, as numpy, without the invalid-value warning inf - inf would
+    raise (numpy warns for neither); a NaN operand gives NaN. The derivative is a rule (as
+    JAX's): the softmax weights logistic(x - y), logistic(y - x), 1/2 each at x == y and smooth
+    to every order (differentiating the formula's max and |x - y| would not be: its kinks cancel
+    in the first derivative only)."""
     x, y = promote_inexact(x, y, small_float=True)
     _no_complex("logaddexp", x)
-    same = equal(x, y)
+    return _logaddexp(x, y)
+
+
+def _logaddexp_value(x, y):
+    same_inf = logical_and(equal(x, y), isinf(x))
     zero = np.zeros((), get_aval(x).dtype)
-    d = subtract(where(same, zero, x), where(same, zero, y))
+    d = subtract(where(same_inf, zero, x), where(same_inf, zero, y))
     return add(maximum(x, y), log1p(exp(negative(absolute(d)))))
+
+
+def _logaddexp_weight(x, y):
+    """d logaddexp(x, y) / d x = exp(x - out) = logistic(x - y), accurate where out rounds to
+    max(x, y); 1/2 where x and y are the same infinity (the limit along x == y)."""
+    same_inf = logical_and(equal(x, y), isinf(x))
+    zero = np.zeros((), get_aval(x).dtype)
+    w = lax.logistic(subtract(where(same_inf, zero, x), where(same_inf, zero, y)))
+    return where(same_inf, np.asarray(0.5, get_aval(x).dtype), w)
 
 
 def hypot(x: ArrayLike, y: ArrayLike) -> Array:
@@ -1031,3 +1047,19 @@ array([1, 0, 3])
 (array([0, 2]),)""",
 }
 _add_examples(_EXAMPLES, globals().__getitem__)
+
+
+from fungrad._api.custom import custom_jvp as _custom_jvp  # noqa: E402
+
+
+@_custom_jvp
+def _logaddexp(x, y):
+    return _logaddexp_value(x, y)
+
+
+@_logaddexp.defjvp
+def _logaddexp_jvp(primals, tangents):
+    x, y = primals
+    tx, ty = tangents
+    out = _logaddexp(x, y)
+    return out, add(multiply(tx, _logaddexp_weight(x, y)), multiply(ty, _logaddexp_weight(y, x)))
