@@ -729,3 +729,22 @@ def test_logaddexp_at_infinities_equals_numpy_without_a_spurious_warning():
                                s * (1 - s) * (1 - 2 * s), rtol=1e-13)
     assert fg.grad(fnp.logaddexp, argnums=(0, 1))(1e308, 1e308) == (0.5, 0.5)
     assert fg.grad(fnp.logaddexp, argnums=(0, 1))(np.inf, 0.0) == (1.0, 0.0)
+
+
+def test_mod_and_fmod_derivatives_at_exact_multiples_and_huge_quotients_as_jax():
+    """numpy's values kept bit for bit (signed zeros included) over a grid; the derivative of
+    mod at an exact multiple was 0 (the signed zero was a constant; JAX: 1 and -x/y), and fmod's
+    derivative in y came from an int64 cast of x / y (9.2e18 for x = 1e300)."""
+    vals = [3.0, -3.0, 3.2, -3.2, 0.0, -0.0, 1.5, -1.5, np.inf, -np.inf, np.nan, 4.5, 1e300]
+    for x in vals:
+        for y in [1.5, -1.5, 0.0, -0.0, np.inf, -np.inf, np.nan, 0.3]:
+            with np.errstate(all="ignore"):
+                want, got = np.mod(x, y), fnp.mod(x, y)
+            assert np.array_equal(want, got, equal_nan=True)
+            assert np.signbit(want) == np.signbit(got), (x, y)
+    assert fg.grad(fnp.mod, (0, 1))(3.0, 1.5) == (1.0, -2.0)
+    assert fg.grad(fnp.mod, (0, 1))(-3.0, 1.5) == (1.0, 2.0)
+    np.testing.assert_array_equal(fg.vmap(fg.grad(fnp.mod))(np.array([3.0, -3.0, 3.2]),
+                                                           np.array([1.5, 1.5, 1.5])), [1.0] * 3)
+    np.testing.assert_allclose(fg.grad(fnp.fmod, 1)(1e300, 1.5), -1e300 / 1.5, rtol=1e-15)
+    np.testing.assert_allclose(fg.grad(fnp.mod, 1)(-1e300, 0.3), 1e300 / 0.3, rtol=1e-15)

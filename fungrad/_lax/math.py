@@ -16,7 +16,7 @@ from fungrad._lax._families import _ELEMENTWISE_BATCH, naryop, unop
 from fungrad._lax._jvp_rules import defjvp, jvp_zero
 from fungrad._lax.complex_parts import conj, real
 from fungrad._lax.arith import (
-    add, convert_element_type, div, mul, neg, select, sub, zeros_like_aval)
+    add, div, mul, neg, select, sub, zeros_like_aval)
 
 
 # ordered or rounding operations numpy does not define for complex numbers
@@ -206,7 +206,10 @@ rem_p = naryop("rem", np.fmod, 2, emit=Ufunc(np.fmod), dtypes=REAL_ONLY,
 
 
 def _trunc(x):
-    return convert_element_type(convert_element_type(x, np.int64), get_aval(x).dtype)
+    """trunc(x) in x's float dtype, by floor of |x| (an int64 cast overflowed beyond 2**63:
+    d fmod(1e300, 1.5) / dy was 9.2e18, and warned for inf and NaN)."""
+    neg_x = lt(x, zeros_like_aval(get_aval(x)))
+    return select(neg_x, neg(floor_p.bind(neg(x))), floor_p.bind(x))
 
 
 # comparisons and logical operations: boolean results, zero tangents

@@ -225,7 +225,14 @@ def _float_divmod(x, y):
     zero = np.zeros((), get_aval(x).dtype)
     m = lax.rem(x, y)
     adjust = logical_and(lax.ne(m, zero), lax.ne(lax.lt(y, zero), lax.lt(m, zero)))
-    rem = where(adjust, add(m, y), where(lax.eq(m, zero), copysign(zero, y), m))
+    # an exact multiple: the remainder is 0 with y's sign (numpy), and its derivative fmod's
+    # (1 in x, -trunc(x / y) in y, as JAX's), carried by a +0.0 that differentiates as m:
+    # +0.0 + (m - m) keeps +0.0 and -0.0 - (m - m) keeps -0.0 (a plain copysign(0, y) is a
+    # constant: the gradient at exact multiples was 0)
+    carry, carry_neg = subtract(m, lax.stop_gradient(m)), subtract(lax.stop_gradient(m), m)
+    signed_zero = copysign(zero, y)
+    at_zero = where(signbit(y), subtract(signed_zero, carry_neg), add(signed_zero, carry))
+    rem = where(adjust, add(m, y), where(lax.eq(m, zero), at_zero, m))
     div = where(adjust, subtract(divide(subtract(x, m), y), 1.0), divide(subtract(x, m), y))
     fl = floor(div)
     fl = where(greater(subtract(div, fl), 0.5), add(fl, 1.0), fl)
