@@ -11,7 +11,7 @@ from fungrad import lax
 from fungrad.torch._ops_math import flat
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
-from fungrad.torch._util import F32, cast, common, val
+from fungrad.torch._util import F32, cast, common, val, tabs
 
 __all__ = ["FUNCS"]
 
@@ -89,8 +89,26 @@ def nan_to_num(a, nan=0.0, posinf=None, neginf=None, *, out=None):
                       if x.dtype.kind == "f" else x, [a]), out)
 
 
+def _fmax(x, y):
+    """fmax with torch's gradient: a tie goes to the first operand (as a NaN second one)."""
+    return fnp.where((x >= y) | fnp.isnan(y), x, y)
+
+
+def _fmin(x, y):
+    return fnp.where((x <= y) | fnp.isnan(y), x, y)
+
+
+def _atan2(y, x):
+    """atan2 with torch's zero gradient at the origin (the core's y / (x^2 + y^2) is NaN there);
+    the origin's value (signed zeros: 0, pi, -0, -pi) from arctan2 itself."""
+    origin = (y == 0) & (x == 0)
+    one = 1 + 0 * y
+    return fnp.where(origin, lax.stop_gradient(fnp.arctan2(y, x)),
+                     fnp.arctan2(fnp.where(origin, one, y), fnp.where(origin, one, x)))
+
+
 def _copysign(x, y):
-    return fnp.abs(x) * lax.stop_gradient(fnp.where(fnp.signbit(y), -1.0, 1.0).astype(x.dtype))
+    return tabs(x) * lax.stop_gradient(fnp.where(fnp.signbit(y), -1.0, 1.0).astype(x.dtype))
 
 
 def _float_power(a, b):
@@ -283,14 +301,14 @@ FUNCS = {
     "imag": imag,
     "real": real,
     "angle": angle,
-    "atan2": _bin("Atan2Backward0", fnp.arctan2, inexact=True),
+    "atan2": _bin("Atan2Backward0", _atan2, inexact=True),
     "hypot": _bin("HypotBackward0", fnp.hypot, inexact=True),
     "fmod": _bin("FmodBackward0", _fmod, name_tensor="FmodBackward1"),
     "remainder": _bin("RemainderBackward0", _remainder, name_tensor="RemainderBackward1"),
     "copysign": _bin("CopysignBackward0", _copysign, inexact=True,
                      name_tensor="CopysignBackward0"),
-    "fmax": _bin("FmaxBackward0", fnp.fmax),
-    "fmin": _bin("FminBackward0", fnp.fmin),
+    "fmax": _bin("FmaxBackward0", _fmax),
+    "fmin": _bin("FminBackward0", _fmin),
     "logaddexp": _bin("LogaddexpBackward0", _logaddexp, inexact=True),
     "logaddexp2": _bin("Logaddexp2Backward0", _logaddexp2, inexact=True),
     "xlogy": _bin("XlogyBackward0", _xlogy_fn, inexact=True),

@@ -18,7 +18,7 @@ from fungrad.torch._ops_reduce import _take_along
 from fungrad.torch._node import node_class
 from fungrad.torch._record import OpNode, apply
 from fungrad.torch._tensor import Size, Tensor, _new
-from fungrad.torch._util import cast, common, dims_of, norm_dim, val
+from fungrad.torch._util import cast, common, dims_of, norm_dim, val, tabs, safe_root
 
 __all__ = ["FUNCS"]
 
@@ -179,8 +179,13 @@ def var_mean(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _stat_mean("VarMeanBackward0", fnp.var, a, dim, unbiased, keepdim, correction)
 
 
+def _std(x, axis=None, ddof=0, keepdims=False):
+    """std with torch's zero gradient where it is 0 (all entries equal)."""
+    return safe_root(fnp.var(x, axis=axis, ddof=ddof, keepdims=keepdims), 2)
+
+
 def std_mean(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return _stat_mean("StdMeanBackward0", fnp.std, a, dim, unbiased, keepdim, correction)
+    return _stat_mean("StdMeanBackward0", _std, a, dim, unbiased, keepdim, correction)
 
 
 def aminmax(a, *, dim=None, keepdim=False):
@@ -297,12 +302,12 @@ def dist(a, b, p=2):
     dt = common(a, b)
 
     def fn(x, y):
-        z = fnp.abs(cast(x, dt) - cast(y, dt))
+        z = tabs(cast(x, dt) - cast(y, dt))
         if p == float("inf"):
             return fnp.max(z)
         if p == 0:
             return fnp.sum((z != 0).astype(dt))
-        return fnp.power(fnp.sum(fnp.power(z, p)), 1.0 / p)
+        return safe_root(fnp.sum(fnp.power(z, p)), p)
     return apply("DistBackward0", fn, [a, b])
 
 
@@ -311,7 +316,7 @@ def renorm(a, p, dim, maxnorm):
     axes = tuple(i for i in range(a.ndim) if i != d)
 
     def fn(x):
-        nrm = fnp.power(fnp.sum(fnp.power(fnp.abs(x), p), axis=axes, keepdims=True), 1.0 / p)
+        nrm = fnp.power(fnp.sum(fnp.power(tabs(x), p), axis=axes, keepdims=True), 1.0 / p)
         scale = fnp.where(nrm > maxnorm, maxnorm / (nrm + 1e-7), 1.0 + 0 * nrm)
         return x * scale
     return apply("RenormBackward0", fn, [a])
@@ -513,9 +518,9 @@ def scatter_reduce(t, dim, index, src, reduce, *, include_self=True):
 
             def fnp_(x, s):
                 s = cast(s, dt)[region]
-                logs = _scatter_add(fnp.zeros(shape, dt), key, fnp.log(fnp.abs(s)))
+                logs = _scatter_add(fnp.zeros(shape, dt), key, fnp.log(tabs(s)))
                 if include_self:
-                    logs = logs + fnp.log(fnp.abs(x))
+                    logs = logs + fnp.log(tabs(x))
                 return fnp.where(hit, fnp.exp(logs) * sgn, x)
             return apply("ScatterReduceBackward0", fnp_, [t, src])
 
@@ -1096,12 +1101,12 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
             safe = fnp.where(s == 0, 1 + 0 * s, s)
             return fnp.where(s == 0, 0 * s, fnp.sqrt(safe))
         if p == 1:
-            return fnp.sum(fnp.abs(d), axis=-1)
+            return fnp.sum(tabs(d), axis=-1)
         if p == float("inf"):
-            return fnp.max(fnp.abs(d), axis=-1)
+            return fnp.max(tabs(d), axis=-1)
         if p == 0:
             return fnp.sum((d != 0).astype(d.dtype), axis=-1)
-        s = fnp.sum(fnp.power(fnp.abs(d), p), axis=-1)
+        s = fnp.sum(fnp.power(tabs(d), p), axis=-1)
         safe = fnp.where(s == 0, 1 + 0 * s, s)
         return fnp.where(s == 0, 0 * s, fnp.power(safe, 1.0 / p))
     return apply("CdistBackward0", fn, [x1, x2])

@@ -9,7 +9,7 @@ from fungrad import lax
 from fungrad.torch._dtype import to_np
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import _new
-from fungrad.torch._util import cast, dims_of, norm_dim, val
+from fungrad.torch._util import cast, dims_of, norm_dim, val, tabs, safe_root
 
 __all__ = ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "var", "std",
            "norm", "cumsum", "softmax", "log_softmax", "logsumexp", "sort", "all", "any",
@@ -131,19 +131,20 @@ def var(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
 def std(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
     axes = dims_of(dim, a.ndim)
     ddof = correction if correction is not None else (0 if unbiased is False else 1)
-    return apply("StdBackward0", lambda x: fnp.std(x, axis=axes, ddof=ddof, keepdims=keepdim),
+    return apply("StdBackward0", lambda x: safe_root(fnp.var(x, axis=axes, ddof=ddof,
+                                                             keepdims=keepdim), 2),
                  [a])
 
 
 def norm(a, p="fro", dim=None, keepdim=False):
     axes = dims_of(dim, a.ndim)
     if p in ("fro", 2, 2.0):
-        fn = lambda x: fnp.sqrt(fnp.sum(x * x, axis=axes, keepdims=keepdim))  # noqa: E731
+        fn = lambda x: safe_root(fnp.sum(x * x, axis=axes, keepdims=keepdim), 2)  # noqa: E731
     elif p == 1:
-        fn = lambda x: fnp.sum(fnp.abs(x), axis=axes, keepdims=keepdim)  # noqa: E731
+        fn = lambda x: fnp.sum(tabs(x), axis=axes, keepdims=keepdim)  # noqa: E731
     else:
-        fn = lambda x: fnp.power(fnp.sum(fnp.power(fnp.abs(x), p), axis=axes,  # noqa: E731
-                                         keepdims=keepdim), 1.0 / p)
+        fn = lambda x: safe_root(fnp.sum(fnp.power(tabs(x), p), axis=axes,  # noqa: E731
+                                         keepdims=keepdim), p)
     return apply("LinalgVectorNormBackward0", fn, [a])
 
 

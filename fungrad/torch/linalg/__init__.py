@@ -9,7 +9,7 @@ import fungrad.numpy as fnp
 import fungrad.scipy.linalg as fsl
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import _new
-from fungrad.torch._util import cast, common, dims_of
+from fungrad.torch._util import cast, common, dims_of, tabs, safe_root
 
 __all__ = ["det", "slogdet", "inv", "inv_ex", "pinv", "cholesky", "cholesky_ex", "qr", "svd",
            "svdvals", "eigh", "eigvalsh", "eig", "eigvals", "solve", "solve_ex", "lstsq",
@@ -195,7 +195,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     axes = dims_of(dim, x.ndim)
 
     def fn(v):
-        a = fnp.abs(v)
+        a = tabs(v)
         if ord == float("inf"):
             return fnp.max(a, axis=axes, keepdims=keepdim)
         if ord == -float("inf"):
@@ -208,7 +208,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
             s = fnp.sum(v * v, axis=axes, keepdims=keepdim)
             safe = fnp.where(s == 0, 1 + 0 * s, s)
             return fnp.where(s == 0, 0 * s, fnp.sqrt(safe))
-        return fnp.power(fnp.sum(fnp.power(a, ord), axis=axes, keepdims=keepdim), 1.0 / ord)
+        return safe_root(fnp.sum(fnp.power(a, ord), axis=axes, keepdims=keepdim), ord)
     return apply("LinalgVectorNormBackward0", fn, [x])
 
 
@@ -217,7 +217,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
 
     def fn(v):
         if ord == "fro":
-            return fnp.sqrt(fnp.sum(v * v, axis=d, keepdims=keepdim))
+            return safe_root(fnp.sum(v * v, axis=d, keepdims=keepdim), 2)
         m = fnp.moveaxis(v, d, (-2, -1))
         if ord == "nuc":
             r = fnp.sum(_batched(lambda x: fnp.linalg.svd(x, compute_uv=False))(m), axis=-1)
@@ -225,10 +225,10 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
             sv = _batched(lambda x: fnp.linalg.svd(x, compute_uv=False))(m)
             r = fnp.max(sv, axis=-1) if ord == 2 else fnp.min(sv, axis=-1)
         elif ord in (1, -1):
-            cs = fnp.sum(fnp.abs(m), axis=-2)
+            cs = fnp.sum(tabs(m), axis=-2)
             r = fnp.max(cs, axis=-1) if ord == 1 else fnp.min(cs, axis=-1)
         else:
-            rs = fnp.sum(fnp.abs(m), axis=-1)
+            rs = fnp.sum(tabs(m), axis=-1)
             r = fnp.max(rs, axis=-1) if ord == float("inf") else fnp.min(rs, axis=-1)
         if keepdim:
             for ax in sorted(d):

@@ -22,7 +22,7 @@ from fungrad.torch._ops_math import _erf_fn
 from fungrad.torch._record import apply
 from fungrad.torch._dtype import tensor_type_name
 from fungrad.torch._tensor import Tensor, _new
-from fungrad.torch._util import cast, common, norm_dim, val
+from fungrad.torch._util import cast, common, norm_dim, val, tabs, safe_root
 
 __all__ = [
     # activations
@@ -169,7 +169,7 @@ def mish(input, inplace=False):
 
 
 def softsign(input):
-    return apply("DivBackward0", lambda v: v / (1 + fnp.abs(v)), [input])
+    return apply("DivBackward0", lambda v: v / (1 + tabs(v)), [input])
 
 
 def softshrink(input, lambd=0.5):
@@ -188,9 +188,10 @@ def tanhshrink(input):
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    # torch's rule: gradient 1 strictly inside (min_val, max_val), 0 at the bounds and outside
     out = apply("HardtanhBackward0",
-                lambda v: fnp.where(v < min_val, min_val + 0.0 * v,
-                                    fnp.where(v > max_val, max_val + 0.0 * v, v)), [input])
+                lambda v: fnp.where((v > min_val) & (v < max_val), v,
+                                    lax.stop_gradient(fnp.clip(v, min_val, max_val))), [input])
     return _inplace_result(input, out, inplace)
 
 
@@ -590,23 +591,23 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 
     def fn(x):
         if p == 2:
-            n = fnp.sqrt(fnp.sum(x * x, axis=d, keepdims=True))
+            n = safe_root(fnp.sum(x * x, axis=d, keepdims=True), 2)
         elif p == 1:
-            n = fnp.sum(fnp.abs(x), axis=d, keepdims=True)
+            n = fnp.sum(tabs(x), axis=d, keepdims=True)
         else:
-            n = fnp.sum(fnp.abs(x) ** p, axis=d, keepdims=True) ** (1.0 / p)
+            n = safe_root(fnp.sum(tabs(x) ** p, axis=d, keepdims=True), p)
         return x / fnp.maximum(n, eps)
     return apply("DivBackward0", fn, [input])
 
 
 def _pnorm(x, p, axis, keepdims=False):
     if p == 2:
-        return fnp.sqrt(fnp.sum(x * x, axis=axis, keepdims=keepdims))
+        return safe_root(fnp.sum(x * x, axis=axis, keepdims=keepdims), 2)
     if p == 1:
-        return fnp.sum(fnp.abs(x), axis=axis, keepdims=keepdims)
+        return fnp.sum(tabs(x), axis=axis, keepdims=keepdims)
     if p == math.inf:
-        return fnp.max(fnp.abs(x), axis=axis, keepdims=keepdims)
-    return fnp.sum(fnp.abs(x) ** p, axis=axis, keepdims=keepdims) ** (1.0 / p)
+        return fnp.max(tabs(x), axis=axis, keepdims=keepdims)
+    return safe_root(fnp.sum(tabs(x) ** p, axis=axis, keepdims=keepdims), p)
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
@@ -869,7 +870,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     hw, hp = weight is not None, pos_weight is not None
 
     def f(x, y, *e):
-        sp = fnp.log1p(fnp.exp(-fnp.abs(x))) + fnp.maximum(-x, 0)  # log(1 + exp(-x))
+        sp = fnp.log1p(fnp.exp(-tabs(x))) + fnp.maximum(-x, 0)  # log(1 + exp(-x))
         if hp:
             pw = e[1] if hw else e[0]
             out = (1 - y) * x + (1 + (pw - 1) * y) * sp
