@@ -795,6 +795,58 @@ def test_scipy_stats_t_with_int8_df_is_float64_exact():
         assert fs.t.pdf(x, df).dtype == ss.t.pdf(x, df).dtype == np.float64
 
 
+def test_scipy_stats_infinite_shapes_as_scipy():
+    """chi2's density at df = inf NaN from x = 1 on (its own form, not gamma's at x / 2);
+    pareto's at b = inf and x = 1 inf ((b + 1) log 1 taken as 0); nbinom's cdf family at
+    n = inf NaN inside the support (not the limit 0 / 1), exact outside it."""
+    x = np.array([-1.0, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0, np.inf, np.nan])
+    k = np.array([-np.inf, -1.0, 0.0, 2.0, 2.5, np.inf, np.nan])
+    cases = [("chi2", m, (x, np.inf), {}) for m in ("pdf", "logpdf")]
+    cases += [("chi2", m, (x, np.array(np.inf)), {"loc": 0.5, "scale": 2.0}) for m in ("pdf", "logpdf")]
+    cases += [("pareto", m, (x + 1.0, b), {}) for m in ("pdf", "logpdf") for b in (np.inf, 2.5)]
+    cases += [("pareto", "pdf", (x + 1.0, 1e300), {})]  # (scipy's logpdf is log(pdf): -inf)
+    cases += [("pareto", "pdf", (np.array([1.0, 2.0]), np.inf), {"loc": 1.0, "scale": 0.5})]
+    cases += [("nbinom", m, (k, n, 0.5), {}) for m in ("pmf", "logpmf", "cdf", "logcdf", "sf", "logsf")
+              for n in (np.inf, 3.0)]
+    _against_scipy_stats(cases)
+    from fungrad.scipy import stats as fs
+    # the density's derivative stays finite for a finite shape
+    np.testing.assert_allclose(fg.grad(lambda x: fs.pareto.logpdf(x, 2.0))(1.0), -3.0)
+    np.testing.assert_allclose(fg.grad(lambda x: fs.chi2.logpdf(x, 3.0))(2.0), 0.5 / 2.0 - 0.5)
+
+
+def test_scipy_stats_t_cdf_at_zero_and_huge_df_as_scipy():
+    """t.cdf's derivative in x at z = 0 is the density (the incomplete beta forms' is inf * 0
+    there); a huge df (1e8 ... 1e300) gives scipy's values, the normal's beyond df = 2^52, and
+    t's density there keeps its digits (no gammaln difference of size df log df)."""
+    from fungrad.scipy import stats as fs
+    z = np.array([-1e3, -40.0, -37.0, -10.0, -3.0, -1.0, -1e-3, -1e-9, 0.0, 1e-9, 1e-3, 1.0, 3.0,
+                  10.0, 37.0, 40.0, 1e3])
+    dfs = (1e-300, 1e-3, 0.5, 2.0, 3.0, 30.0, 1e3, 1e4, 1e6, 1e10, 1e14, 4.5e15, 4.6e15, 1e300)
+    cases = [("t", m, (z, df), {}) for df in dfs
+             for m in ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf")]
+    cases += [("t", m, (z, np.array([3.0, 1e300])[:, None]), {"loc": 0.5, "scale": 2.0})
+              for m in ("cdf", "logsf")]
+    _against_scipy_stats(cases, rtol=1e-11)
+    for df in (0.5, 1.0, 3.0, 1e5, 1e300, np.inf):
+        for scale in (1.0, 2.0):
+            want = ss_t_pdf(0.0, df) / scale
+            got = fg.grad(lambda x, df=df, scale=scale: fs.t.cdf(x, df, 0.0, scale))(0.0)
+            np.testing.assert_allclose(got, want, rtol=1e-13, err_msg=f"df={df}")
+            np.testing.assert_allclose(fg.grad(lambda x, df=df: fs.t.sf(x, df))(0.0),
+                                       -ss_t_pdf(0.0, df), rtol=1e-13)
+    # and finite, equal to the density, at every point (vmapped, jitted)
+    xs = np.concatenate([-np.logspace(-200, 2, 30), [0.0], np.logspace(-200, 2, 30)])
+    for df in (1e-3, 1.0, 3.0, 1e5, 1e12):
+        g = fg.jit(fg.vmap(fg.grad(lambda x, df=df: fs.t.cdf(x, df))))(xs)
+        np.testing.assert_allclose(g, ss_t_pdf(xs, df), rtol=1e-9, err_msg=f"df={df}")
+
+
+def ss_t_pdf(x, df):
+    import scipy.stats as ss
+    return ss.t.pdf(x, df)
+
+
 def test_scipy_special_takes_scipys_dtypes_and_values_at_poles():
     import scipy.special as ss
 

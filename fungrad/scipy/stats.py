@@ -55,6 +55,10 @@ def _ns(name, **fns):
     if "logpmf" in fns and "pmf" not in fns:
         logpmf = fns["logpmf"]
         fns["pmf"] = lambda *a, **k: fnp.exp(logpmf(*a, **k))
+    if "logpdf" in fns and "cdf" in fns and "sf" in fns:  # continuous: scipy's split at 1/2
+        for lg, this, other in (("logcdf", "cdf", "sf"), ("logsf", "sf", "cdf")):
+            if lg not in fns:
+                fns[lg] = _log_prob(fns[this], fns[other])
     for lin, lg in (("cdf", "logcdf"), ("sf", "logsf")):
         if lin in fns and lg not in fns:
             fns[lg] = (lambda f: lambda *a, **k: fnp.log(f(*a, **k)))(fns[lin])
@@ -64,6 +68,17 @@ def _ns(name, **fns):
     return types.SimpleNamespace(__name__=name, **{
         m: _returning_arrays(_checked(name, m, f, valid, named[0] if named else None))
         for m, f in fns.items()})
+
+
+def _log_prob(f, g):
+    """log f from f where f < 1/2, log1p(-g) from the complement g elsewhere (scipy's continuous
+    logcdf / logsf, split at the median: log(cdf) rounds to 0 in the upper tail); each log on
+    safe inputs, so the derivative of the branch not taken is 0, not 0 * inf."""
+    def logf(*a, **k):
+        p, q = f(*a, **k), g(*a, **k)
+        low = p < 0.5
+        return fnp.where(low, fnp.log(fnp.where(low, p, 0.5)), fnp.log1p(-fnp.where(low, 0.5, q)))
+    return logf
 
 
 def _checked(name, method, f, valid, ref_sig):
@@ -296,28 +311,81 @@ multivariate_normal = _ns("multivariate_normal", logpdf=_mvn_logpdf)
 
 
 # ---- t
+# beyond this df scipy's t (boost's) is the normal distribution: their difference is below the
+# float64 resolution of the cdf there
+_T_NORMAL_DF = 1.0 / np.finfo(np.float64).eps
+_T_HILL_DF = 1e4  # from here on the cdf by Hill's normal transform (the incomplete beta's
+# argument df / (df + z^2) rounds to 1 and loses its information)
+
+
+def _log_poch_half(a):
+    """log(Gamma(a + 1/2) / Gamma(a)) - log(a) / 2 for a > 0 (tends to 0 as a grows): from
+    a = 30 on its asymptotic series (error below 1e-16), where the difference of gammaln's of
+    size a log a would cancel away the digits (t's density at df = 1e8 lost 8 of them)."""
+    big = a >= 30
+    ab, ad = fnp.where(big, a, 30.0), fnp.where(big, 30.0, a)  # each form on safe inputs
+    r = 1.0 / ab
+    r2 = r * r
+    series = r * (-1 / 8 + r2 * (1 / 192 + r2 * (-1 / 640 + r2 * (17 / 14336))))
+    direct = sp.gammaln(ad + 0.5) - sp.gammaln(ad) - 0.5 * fnp.log(ad)
+    return fnp.where(big, series, direct)
+
+
+def _t_log_density_at_0(df):
+    """log t.pdf(0, df) = log(Gamma((df+1)/2) / Gamma(df/2)) - log(df pi) / 2; the normal's at
+    df = inf."""
+    return _log_poch_half(df / 2) - 0.5 * _LOG_2PI
+
+
 def _t_logpdf(x, df, loc=0.0, scale=1.0):
     z, s = _z(x, loc, scale)
     df = _f(df)
     inf = fnp.isinf(df)  # df = inf: the normal distribution, as scipy
     normal = -0.5 * z * z - fnp.log(s) - 0.5 * _LOG_2PI
     df = fnp.where(inf, 1.0, df)
-    student = (sp.gammaln((df + 1) / 2) - sp.gammaln(df / 2) - 0.5 * fnp.log(df * np.pi)
-               - fnp.log(s) - (df + 1) / 2 * fnp.log1p(z * z / df))
+    student = _t_log_density_at_0(df) - fnp.log(s) - (df + 1) / 2 * fnp.log1p(z * z / df)
     return fnp.where(inf, normal, student)
 
 
-def _t_tail(z, df):
-    """P(T <= -|z|) = betainc(df/2, 1/2, df / (df + z^2)) / 2."""
-    return 0.5 * sp.betainc(df / 2, 0.5, df / (df + z * z))
+def _t_lower_tail(a, df):
+    """P(T <= -a) for a >= 0 and a finite df > 0, each form where it is well conditioned:
+    a < 1 and a^2 < df (mass near 1/2): 1/2 - I(1/2, df/2, a^2 / (df + a^2)) / 2, the central
+    mass from an argument that does not round to 1; elsewhere I(df/2, 1/2, df / (df + a^2)) / 2;
+    df >= 1e4 (where that argument rounds to 1): Hill's normal transform (CACM algorithm 395),
+    the normal tail of y(a, df), its error below 1e-15 there."""
+    hill = df >= _T_HILL_DF
+    center = (a < 1) & (a * a < df) & ~hill
+    dfs = fnp.where(hill, 2.0, df)
+    ac = fnp.where(center, a, 0.5)
+    u = ac * ac / (dfs + ac * ac)
+    p_center = 0.5 - 0.5 * sp.betainc(0.5, dfs / 2, u)
+    at = fnp.where(center | hill, 2.0, a)
+    p_tail = 0.5 * sp.betainc(dfs / 2, 0.5, dfs / (dfs + at * at))
+    # Hill: w = (df - 1/2) log1p(a^2 / df), y = sqrt(w) (1 + (w + 3 + c(w)) / (48 (df - 1/2)^2))
+    ah = fnp.minimum(fnp.where(hill, a, 1.0), 1e150)  # (a^2 finite; the tail is 0 long before)
+    dh = fnp.where(hill, df, _T_HILL_DF)
+    m = dh - 0.5
+    b = 48.0 * m * m
+    w = m * fnp.log1p(ah * ah / dh)
+    c = (((-0.4 * w - 3.3) * w - 24.0) * w - 85.5) / (0.8 * w * w + 100.0 + b)
+    y = ((c + w + 3.0) / b + 1.0) * fnp.sqrt(w)
+    p_hill = sp.ndtr(-y)
+    return fnp.where(hill, p_hill, fnp.where(center, p_center, p_tail))
 
 
 def _t_cdf_of(z, df):
-    """P(T <= z); df = inf: the normal's, as scipy (the beta form, NaN there, gets safe inputs)."""
-    inf = fnp.isinf(df)
-    df, zs = fnp.where(inf, 1.0, df), fnp.where(inf, 1.0, z)
-    tail = _t_tail(zs, df)
-    return fnp.where(inf, sp.ndtr(z), fnp.where(zs < 0, tail, 1.0 - tail))
+    """P(T <= z). The normal's where df > 2^52 (df = inf included), as scipy; for a tiny z
+    (z^2 < 1e-12 df / (df + 1), the cubic term below the resolution) 1/2 + z t.pdf(0, df), so
+    the derivative at 0 is the density (the incomplete beta forms' is inf * 0 there)."""
+    normal = df > _T_NORMAL_DF
+    dfs = fnp.where(normal, 1.0, df)
+    tiny = z * z < 1e-12 * dfs / (dfs + 1.0)
+    zt = fnp.where(tiny, z, 0.0)
+    linear = 0.5 + zt * fnp.exp(_t_log_density_at_0(dfs))
+    a = fnp.where(tiny | normal, 1.0, fnp.abs(z))
+    p = _t_lower_tail(a, dfs)
+    student = fnp.where(z < 0, p, 1.0 - p)
+    return fnp.where(normal, sp.ndtr(z), fnp.where(tiny, linear, student))
 
 
 def _t_cdf(x, df, loc=0.0, scale=1.0):
@@ -340,9 +408,7 @@ def _t_ppf(q, df, loc=0.0, scale=1.0):
     return _f(loc) + _f(scale) * fnp.where(inf, sp.ndtri(q), fnp.where(q < 0.5, -z, z))
 
 
-t = _ns("t", logpdf=_t_logpdf, cdf=_t_cdf, sf=_t_sf, ppf=_t_ppf,
-        logcdf=lambda x, df, loc=0.0, scale=1.0: fnp.log(_t_cdf(x, df, loc, scale)),
-        logsf=lambda x, df, loc=0.0, scale=1.0: fnp.log(_t_sf(x, df, loc, scale)))
+t = _ns("t", logpdf=_t_logpdf, cdf=_t_cdf, sf=_t_sf, ppf=_t_ppf)
 
 
 # ---- gamma and chi2
@@ -366,17 +432,25 @@ def _gamma_sf(x, a, loc=0.0, scale=1.0):
 
 
 gamma = _ns("gamma", logpdf=_gamma_logpdf, cdf=_gamma_cdf, sf=_gamma_sf,
-            logcdf=lambda x, a, loc=0.0, scale=1.0: fnp.log(_gamma_cdf(x, a, loc, scale)),
-            logsf=lambda x, a, loc=0.0, scale=1.0: fnp.log(_gamma_sf(x, a, loc, scale)),
             ppf=lambda q, a, loc=0.0, scale=1.0: _f(loc) + _f(scale) * sp.gammaincinv(a, q))
+
+
+def _chi2_logpdf(x, df, loc=0.0, scale=1.0):
+    """(df/2 - 1) log z - z/2 - gammaln(df/2) - df/2 log 2 in z itself (not gamma's in z / 2):
+    at df = inf scipy's NaN from z = 1 on (inf * log 1, inf - inf), -inf below."""
+    z, s = _z(x, loc, scale)
+    df = _f(df)
+    pos = z >= 0
+    zs = fnp.where(pos, z, 1.0)
+    val = sp.xlogy(df / 2 - 1.0, zs) - zs / 2 - sp.gammaln(df / 2) - df / 2 * np.log(2.0)
+    return fnp.where(pos, val - fnp.log(s), -np.inf)
+
+
 chi2 = _ns(
     "chi2",
-    logpdf=lambda x, df, loc=0.0, scale=1.0: _gamma_logpdf(x, _f(df) / 2, loc, _f(scale) * 2),
+    logpdf=_chi2_logpdf,
     cdf=lambda x, df, loc=0.0, scale=1.0: _gamma_cdf(x, _f(df) / 2, loc, _f(scale) * 2),
     sf=lambda x, df, loc=0.0, scale=1.0: _gamma_sf(x, _f(df) / 2, loc, _f(scale) * 2),
-    logcdf=lambda x, df, loc=0.0, scale=1.0: fnp.log(_gamma_cdf(x, _f(df) / 2, loc,
-                                                                _f(scale) * 2)),
-    logsf=lambda x, df, loc=0.0, scale=1.0: fnp.log(_gamma_sf(x, _f(df) / 2, loc, _f(scale) * 2)),
     ppf=lambda q, df, loc=0.0, scale=1.0: _f(loc) + 2 * _f(scale) * sp.gammaincinv(_f(df) / 2, q),
 )
 
@@ -408,8 +482,6 @@ def _beta_sf(x, a, b, loc=0.0, scale=1.0):
 
 
 beta = _ns("beta", logpdf=_beta_logpdf, cdf=_beta_cdf, sf=_beta_sf,
-           logcdf=lambda x, a, b, loc=0.0, scale=1.0: fnp.log(_beta_cdf(x, a, b, loc, scale)),
-           logsf=lambda x, a, b, loc=0.0, scale=1.0: fnp.log(_beta_sf(x, a, b, loc, scale)),
            ppf=lambda q, a, b, loc=0.0, scale=1.0: _f(loc) + _f(scale) * sp.betaincinv(a, b, q))
 
 
@@ -552,7 +624,8 @@ def _nbinom_cdf(k, n, p, loc=0.0):
     k = fnp.floor(_k(k, loc))
     n, p = _f(n, p)
     ok = k >= 0
-    return fnp.where(ok, sp.betainc(n, fnp.where(ok, k, 0.0) + 1, p), 0.0)
+    val = sp.betainc(n, fnp.where(ok, k, 0.0) + 1, p)  # NaN at n = inf inside the support, as
+    return fnp.where(ok, fnp.where(fnp.isinf(n), np.nan, val), 0.0)  # scipy (not the limit 0)
 
 
 nbinom = _ns("nbinom", logpmf=_nbinom_logpmf, cdf=_nbinom_cdf,
@@ -630,8 +703,6 @@ def _cauchy_sf(x, loc=0.0, scale=1.0):
 cauchy = _ns(
     "cauchy", logpdf=_cauchy_logpdf, sf=_cauchy_sf,
     cdf=lambda x, loc=0.0, scale=1.0: _cauchy_sf(2 * _f(loc) - _f(x), loc, scale),
-    logcdf=lambda x, loc=0.0, scale=1.0: fnp.log(_cauchy_sf(2 * _f(loc) - _f(x), loc, scale)),
-    logsf=lambda x, loc=0.0, scale=1.0: fnp.log(_cauchy_sf(x, loc, scale)),
     ppf=lambda q, loc=0.0, scale=1.0: _f(loc) + _f(scale) * fnp.tan(np.pi * (_f(q) - 0.5)),
 )
 
@@ -659,8 +730,10 @@ def _pareto_logpdf(x, b, loc=0.0, scale=1.0):
     z, s = _z(x, loc, scale)
     b = _f(b)
     ok = z >= 1
-    zs = fnp.where(ok, z, 1.0)
-    return fnp.where(ok, fnp.log(b) - (b + 1) * fnp.log(zs) - fnp.log(s), -np.inf)
+    lz = fnp.log(fnp.where(ok, z, 1.0))
+    # (b + 1) log z is 0 at z = 1 for b = inf too (scipy's b z^(-b-1) = inf there, not NaN)
+    b1 = fnp.where(fnp.isinf(b) & (lz == 0), 0.0, b + 1)
+    return fnp.where(ok, fnp.log(b) - b1 * lz - fnp.log(s), -np.inf)
 
 
 def _pareto_logsf(x, b, loc=0.0, scale=1.0):
