@@ -842,6 +842,60 @@ def test_scipy_stats_t_cdf_at_zero_and_huge_df_as_scipy():
         np.testing.assert_allclose(g, ss_t_pdf(xs, df), rtol=1e-9, err_msg=f"df={df}")
 
 
+def test_scipy_stats_edge_sweep_as_scipy():
+    """The parameter and point edges a sweep against scipy.stats found: scale = inf at x = +-inf
+    (inf / inf: NaN); the continuous logcdf / logsf from the complement above 1/2; t's ppf at a
+    huge df and in the far tails, t at df = 5e-324; chi2 below its support at df = 5e-324;
+    cauchy's logpdf at 1e300 and ppf near 0 and 1; vonmises at a huge kappa; truncnorm with an
+    infinite end at +-1e300 and its logsf near 0; the discrete logcdf at k = inf whatever the
+    parameters, bernoulli's sf of a tiny p and logcdf at loc = 1e300; binom at n = 1e10 and
+    n = inf; nbinom's logcdf / sf for a tiny n."""
+    x = np.array([-np.inf, -1.0, 0.5, 2.0, np.inf])
+    cases = [(d, m, (x,) + sh, {"scale": np.inf}) for d, sh in (("norm", ()), ("t", (3.0,)),
+                                                                   ("gamma", (2.0,)))
+             for m in ("pdf", "cdf", "logsf")]
+    z = np.array([-30.0, -3.0, 0.5, 3.0, 9.0, 30.0, 1e10])
+    cases += [("t", "logcdf", (z, 7.5), {}), ("t", "logsf", (-z, 30.0), {}),
+              ("gamma", "logcdf", (z, 2.0), {}), ("chi2", "logsf", (-z, 3.0), {}),
+              ("beta", "logcdf", (np.array([0.5, 0.999, 1 - 1e-12]), 2.0, 3.0), {}),
+              ("cauchy", "logcdf", (z,), {})]
+    q = np.array([1e-300, 1e-10, 0.1, 0.5, 0.9, 1 - 1e-10])
+    cases += [("t", "ppf", (q, df), {}) for df in (2.0, 1e4, 1e10, 1e14, 1e300)]
+    cases += [("t", "ppf", (q[1:], 3.0), {})]  # (scipy's t.ppf(1e-300, 3) is +inf)
+    cases += [("t", "ppf", (np.array([1e-300, 0.5, 0.75]), 1.0), {}),
+              ("t", "ppf", (np.array([0.5]), 5e-324), {})]
+    cases += [("t", m, (z, 5e-324), {}) for m in ("pdf", "logpdf", "cdf", "sf")]
+    cases += [("chi2", m, (np.array([-1e300, -1.0, -0.5]), 5e-324), {}) for m in ("cdf", "sf")]
+    cases += [("cauchy", "logpdf", (np.array([-1e300, 1e300, 1e200, 0.5]),), {}),
+              ("cauchy", "logpdf", (np.array([-10.0, 0.5]),), {"scale": 1e-300}),
+              ("cauchy", "ppf", (np.array([1e-300, 1e-10, 0.2, 0.5, 0.8, 1 - 1e-10]),), {}),
+              ("vonmises", "logpdf", (np.array([1e-10, 1e-3, 0.0]), 1e300), {})]
+    cases += [("truncnorm", m, (np.array([-1e300, 1e300, 0.5]), a, b), {})
+              for m in ("cdf", "logcdf", "sf", "logsf") for a, b in ((-np.inf, 1.0), (-1.0, np.inf))]
+    cases += [("truncnorm", "logsf", (np.array([-10.0, -5.0]), -np.inf, b), {}) for b in (-1.0, 1.0)]
+    k = np.array([-1.0, 0.0, 1.0, 2.0, np.inf])
+    cases += [("poisson", "logcdf", (k, mu), {}) for mu in (np.nan, -1.0)]
+    cases += [("geom", "logcdf", (k, 1.5), {}), ("nbinom", "logcdf", (k, 0.0, 0.3), {}),
+              ("bernoulli", "logcdf", (np.array([1e300]), 0.5), {"loc": 1e300}),
+              ("bernoulli", "sf", (k, 1e-10), {}), ("bernoulli", "logsf", (k, 1e-300), {})]
+    kk = np.array([0.0, 1.0, 2.0, 5.0])
+    cases += [("binom", m, (kk, 1e10, 1e-10), {}) for m in ("pmf", "cdf", "sf")]
+    cases += [("binom", m, (k, np.inf, 0.3), {}) for m in ("pmf", "cdf", "logcdf", "sf")]
+    cases += [("binom", "logpmf", (kk, 5.0, p), {}) for p in (0.0, 1e-300, 1e-10)]
+    cases += [("nbinom", "logcdf", (kk, 1e-300, 1e-10), {}), ("nbinom", "sf", (kk, 1e-300, 0.3), {})]
+    _against_scipy_stats(cases)
+    from fungrad.scipy import stats as fs
+    # where scipy rounds: the exact values (the density times the step at the support's end)
+    b, xb = 1.0, 1 - 1e-16
+    np.testing.assert_allclose(fs.truncnorm.sf(xb, -np.inf, b),
+                               (b - xb) * fs.norm.pdf(b) / fs.norm.cdf(b), rtol=1e-13)
+    np.testing.assert_allclose(fs.truncnorm.cdf(1e-10, 0.0, 1.0),
+                               1e-10 * fs.norm.pdf(0.0) / (fs.norm.cdf(1.0) - 0.5), rtol=1e-13)
+    assert np.isfinite(fg.grad(lambda x: fs.truncnorm.sf(x, -1.0, 1.0))(xb))
+    assert fg.grad(lambda x: fs.vonmises.logpdf(x, 1e300))(0.0) == 0.0
+    np.testing.assert_allclose(fg.grad(lambda x: fs.cauchy.logpdf(x))(1e200), -2e-200)
+
+
 def ss_t_pdf(x, df):
     import scipy.stats as ss
     return ss.t.pdf(x, df)

@@ -129,11 +129,13 @@ def _checked(name, method, f, valid, ref_sig):
         x = _f(first[1])
         xs = x - _f(params["loc"]) if "loc" in params else x
         ok = ok & ~fnp.isnan(xs)
+        if "scale" in params:  # x - loc = +-inf with scale = inf: inf / inf, NaN (scipy's)
+            ok = ok & ~(fnp.isinf(xs) & fnp.isinf(_f(params["scale"])))
         if method in _AT_INF:
             at_minus, at_plus = _AT_INF[method]
             out = fnp.where(xs == np.inf, at_plus, fnp.where(xs == -np.inf, at_minus, out))
         if method == "logcdf" and name in _UPPER:  # scipy: log 1 = 0 from the support's end on,
-            beyond = (x >= _UPPER[name](**params)) & ~fnp.isnan(xs)  # whatever the parameters
+            beyond = (xs >= _UPPER[name](**params)) & ~fnp.isnan(xs)  # whatever the parameters
             return fnp.where(beyond, 0.0, fnp.where(ok, out, np.nan))
         return fnp.where(ok, out, np.nan)
     # the signature users see: the distribution's parameters, as ArrayLike, returning an Array
@@ -183,8 +185,10 @@ _SUPPORT = {
     "truncnorm": lambda a, b, **_: _f(a, b),
 }
 
-# the upper end of a discrete support, from its parameters
-_UPPER = {"bernoulli": lambda p, loc: _f(loc) + 1, "binom": lambda n, p, loc: _f(loc) + _f(n)}
+# the upper end of a discrete support (of k - loc: loc + 1 rounds to loc at loc = 1e300), from
+# its parameters
+_UPPER = {"bernoulli": lambda p, loc: 1.0, "binom": lambda n, p, loc: _f(n),
+          **{n: lambda **_: _INF for n in ("poisson", "geom", "nbinom")}}
 
 
 # each distribution's parameter domain (scipy's _argcheck); outside it every function is NaN
@@ -342,9 +346,10 @@ def _t_logpdf(x, df, loc=0.0, scale=1.0):
     df = _f(df)
     inf = fnp.isinf(df)  # df = inf: the normal distribution, as scipy
     normal = -0.5 * z * z - fnp.log(s) - 0.5 * _LOG_2PI
-    df = fnp.where(inf, 1.0, df)
+    half0 = df / 2 == 0  # df = 5e-324: Gamma(df / 2) = inf, the density 0 (scipy's)
+    df = fnp.where(inf | half0, 1.0, df)
     student = _t_log_density_at_0(df) - fnp.log(s) - (df + 1) / 2 * fnp.log1p(z * z / df)
-    return fnp.where(inf, normal, student)
+    return fnp.where(inf, normal, fnp.where(half0, -np.inf, student))
 
 
 def _t_lower_tail(a, df):
@@ -365,12 +370,16 @@ def _t_lower_tail(a, df):
     ah = fnp.minimum(fnp.where(hill, a, 1.0), 1e150)  # (a^2 finite; the tail is 0 long before)
     dh = fnp.where(hill, df, _T_HILL_DF)
     m = dh - 0.5
-    b = 48.0 * m * m
-    w = m * fnp.log1p(ah * ah / dh)
-    c = (((-0.4 * w - 3.3) * w - 24.0) * w - 85.5) / (0.8 * w * w + 100.0 + b)
-    y = ((c + w + 3.0) / b + 1.0) * fnp.sqrt(w)
-    p_hill = sp.ndtr(-y)
+    p_hill = sp.ndtr(-_hill_factor(m * fnp.log1p(ah * ah / dh), m) * fnp.sqrt(m * fnp.log1p(
+        ah * ah / dh)))
     return fnp.where(hill, p_hill, fnp.where(center, p_center, p_tail))
+
+
+def _hill_factor(w, m):
+    """Hill's y / sqrt(w) for w = m log1p(a^2 / df), m = df - 1/2 (1 + O(1 / m^2))."""
+    b = 48.0 * m * m
+    c = (((-0.4 * w - 3.3) * w - 24.0) * w - 85.5) / (0.8 * w * w + 100.0 + b)
+    return (c + w + 3.0) / b + 1.0
 
 
 def _t_cdf_of(z, df):
@@ -378,10 +387,11 @@ def _t_cdf_of(z, df):
     (z^2 < 1e-12 df / (df + 1), the cubic term below the resolution) 1/2 + z t.pdf(0, df), so
     the derivative at 0 is the density (the incomplete beta forms' is inf * 0 there)."""
     normal = df > _T_NORMAL_DF
-    dfs = fnp.where(normal, 1.0, df)
-    tiny = z * z < 1e-12 * dfs / (dfs + 1.0)
+    half0 = df / 2 == 0  # df = 5e-324: the limit df -> 0, 1/2 (scipy's), not betainc(0, ...)
+    dfs = fnp.where(normal | half0, 1.0, df)
+    tiny = (z * z < 1e-12 * dfs / (dfs + 1.0)) | half0
     zt = fnp.where(tiny, z, 0.0)
-    linear = 0.5 + zt * fnp.exp(_t_log_density_at_0(dfs))
+    linear = 0.5 + zt * fnp.where(half0, 0.0, fnp.exp(_t_log_density_at_0(dfs)))
     a = fnp.where(tiny | normal, 1.0, fnp.abs(z))
     p = _t_lower_tail(a, dfs)
     student = fnp.where(z < 0, p, 1.0 - p)
@@ -399,13 +409,36 @@ def _t_sf(x, df, loc=0.0, scale=1.0):
 
 
 def _t_ppf(q, df, loc=0.0, scale=1.0):
+    """The quantile of the lower half, mirrored: the normal's beyond df = 2^52 (as scipy); from
+    df = 1e4 Hill's transform inverted (y = -ndtri(q), w by the fixed point w = (y / factor(w))^2,
+    the factor 1 + O(1 / df^2), then z = sqrt(df expm1(w / m))); below, the incomplete beta's
+    inverse x, z = sqrt(df (1 - x) / x), and where x is below 1e-100 (it underflows in the far
+    tail) its leading term x^a / (a B(a, 1/2)) inverted in the log domain. The median 0 exact."""
     q, df = _f(q, df)
-    inf = fnp.isinf(df)  # df = inf: the normal's quantile, as scipy
-    df = fnp.where(inf, 1.0, df)
+    normal = df > _T_NORMAL_DF  # df = inf included
+    hill = (df >= _T_HILL_DF) & ~normal
+    dfs = fnp.where(normal | hill, 1.0, df)
     lower = fnp.minimum(q, 1.0 - q)
-    x = sp.betaincinv(df / 2, 0.5, 2 * lower)
-    z = fnp.sqrt(df * (1.0 - x) / x)
-    return _f(loc) + _f(scale) * fnp.where(inf, sp.ndtri(q), fnp.where(q < 0.5, -z, z))
+    a = dfs / 2
+    x = sp.betaincinv(a, 0.5, 2 * lower)
+    small = x < 1e-100
+    xs = fnp.where(small, 0.5, x)
+    z_beta = fnp.sqrt(dfs * (1.0 - xs) / xs)
+    # I(a, 1/2, x) ~ x^a / (a B(a, 1/2)): log x = (log(2 lower) + log a + betaln(a, 1/2)) / a
+    ls = fnp.where(small, 2 * lower, 0.5)
+    log_x = (fnp.log(ls) + fnp.log(a) + sp.betaln(a, 0.5)) / a
+    z_small = fnp.exp(0.5 * (fnp.log(dfs) - log_x))
+    # Hill's transform inverted
+    dh = fnp.where(hill, df, _T_HILL_DF)
+    m = dh - 0.5
+    y = -sp.ndtri(fnp.where(hill, lower, 0.25))
+    w = y * y
+    for _ in range(3):  # contracts by O(1 / df^2) per step
+        w = (y / _hill_factor(w, m)) ** 2
+    z_hill = fnp.sqrt(dh * fnp.expm1(w / m))
+    z = fnp.where(hill, z_hill, fnp.where(small, z_small, z_beta))
+    z = fnp.where(q == 0.5, 0.0, fnp.where(q < 0.5, -z, z))
+    return _f(loc) + _f(scale) * fnp.where(normal, sp.ndtri(q), z)
 
 
 t = _ns("t", logpdf=_t_logpdf, cdf=_t_cdf, sf=_t_sf, ppf=_t_ppf)
@@ -422,13 +455,16 @@ def _gamma_logpdf(x, a, loc=0.0, scale=1.0):
 
 
 def _gamma_cdf(x, a, loc=0.0, scale=1.0):
+    """Exactly 0 up to the support's start (gammainc(0, 0), at chi2's df = 5e-324, is NaN)."""
     z, _ = _z(x, loc, scale)
-    return sp.gammainc(a, fnp.maximum(z, 0.0))
+    pos = z > 0
+    return fnp.where(pos, sp.gammainc(a, fnp.where(pos, z, 1.0)), 0.0)
 
 
 def _gamma_sf(x, a, loc=0.0, scale=1.0):
     z, _ = _z(x, loc, scale)
-    return sp.gammaincc(a, fnp.maximum(z, 0.0))
+    pos = z > 0
+    return fnp.where(pos, sp.gammaincc(a, fnp.where(pos, z, 1.0)), 1.0)
 
 
 gamma = _ns("gamma", logpdf=_gamma_logpdf, cdf=_gamma_cdf, sf=_gamma_sf,
@@ -555,35 +591,56 @@ def _bernoulli_cdf(k, p, loc=0.0):
     return fnp.where(k < 0, 0.0, fnp.where(k < 1, 1.0 - p, 1.0))
 
 
-bernoulli = _ns("bernoulli", logpmf=_bernoulli_logpmf, cdf=_bernoulli_cdf,
-                sf=lambda k, p, loc=0.0: 1.0 - _bernoulli_cdf(k, p, loc))
+def _bernoulli_sf(k, p, loc=0.0):
+    """p itself on [0, 1) (1 - (1 - p) lost p's digits below 1e-16)."""
+    k = _k(k, loc)
+    p = _f(p)
+    return fnp.where(k < 0, 1.0, fnp.where(k < 1, p, 0.0))
+
+
+bernoulli = _ns("bernoulli", logpmf=_bernoulli_logpmf, cdf=_bernoulli_cdf, sf=_bernoulli_sf)
 
 
 def _binom_logpmf(k, n, p, loc=0.0):
+    """log C(n, k) from gammaln's up to n = 1000 (exact 0 at k = 0 and n); beyond as
+    -log(n + 1) - betaln(n - k + 1, k + 1) (0 at k = 0): no gammaln's of size n log n to cancel
+    (pmf(1, 1e10, 1e-10) lost 6 digits)."""
     k = _k(k, loc)
     n, p = _f(n, p)
     ok = (k >= 0) & (k <= n) & _is_int(k)
     ks = fnp.where(ok, k, 0.0)
-    logcomb = sp.gammaln(n + 1) - sp.gammaln(ks + 1) - sp.gammaln(n - ks + 1)
-    return fnp.where(ok, logcomb + sp.xlogy(ks, p) + sp.xlog1py(n - ks, -p), -np.inf)
+    small = n <= 1000
+    nsm, nbg = fnp.where(small, n, 1000.0), fnp.where(small, 2000.0, n)
+    ksm, kbg = fnp.where(small, ks, 0.0), fnp.where(small, 1.0, ks)
+    by_gammaln = sp.gammaln(nsm + 1) - sp.gammaln(ksm + 1) - sp.gammaln(nsm - ksm + 1)
+    by_betaln = fnp.where(kbg == 0, 0.0, -fnp.log1p(nbg) - sp.betaln(nbg - kbg + 1, kbg + 1))
+    logcomb = fnp.where(small, by_gammaln, by_betaln)
+    val = fnp.where(fnp.isinf(n), np.nan, logcomb + sp.xlogy(ks, p) + sp.xlog1py(n - ks, -p))
+    return fnp.where(ok, val, -np.inf)  # (NaN at n = inf inside the support, as scipy)
+
+
+def _binom_parts(k, n, p, loc):
+    """(k, n, the cdf and the sf inside the support). The sf I_p(k + 1, n - k) takes p as it
+    is; the cdf is 1 - sf where that is at least 0.1 (I_{1 - p}(n - k, k + 1) takes the rounded
+    1 - p, whose error is n eps in the cdf for a small p). NaN at n = inf, as scipy."""
+    k = fnp.floor(_k(k, loc))
+    n, p = _f(n, p)
+    mid = (k >= 0) & (k < n) & fnp.isfinite(n)
+    ks, ns = fnp.where(mid, k, 0.0), fnp.where(mid, n, 1.0)
+    sf = sp.betainc(ks + 1, ns - ks, p)
+    cdf = fnp.where((p < 0.5) & (sf <= 0.9), 1.0 - sf, sp.betainc(ns - ks, ks + 1, 1.0 - p))
+    inf = fnp.isinf(n) & (k >= 0)
+    return k, n, fnp.where(inf, np.nan, cdf), fnp.where(inf, np.nan, sf)
 
 
 def _binom_cdf(k, n, p, loc=0.0):
-    k = fnp.floor(_k(k, loc))
-    n, p = _f(n, p)
-    mid = (k >= 0) & (k < n)
-    ks = fnp.where(mid, k, 0.0)
-    val = sp.betainc(n - ks, ks + 1, 1.0 - p)
-    return fnp.where(k < 0, 0.0, fnp.where(k >= n, 1.0, val))
+    k, n, cdf, _ = _binom_parts(k, n, p, loc)
+    return fnp.where(k < 0, 0.0, fnp.where(k >= n, 1.0, cdf))
 
 
 def _binom_sf(k, n, p, loc=0.0):
-    k = fnp.floor(_k(k, loc))
-    n, p = _f(n, p)
-    mid = (k >= 0) & (k < n)
-    ks = fnp.where(mid, k, 0.0)
-    val = sp.betainc(ks + 1, n - ks, p)
-    return fnp.where(k < 0, 1.0, fnp.where(k >= n, 0.0, val))
+    k, n, _, sf = _binom_parts(k, n, p, loc)
+    return fnp.where(k < 0, 1.0, fnp.where(k >= n, 0.0, sf))
 
 
 binom = _ns("binom", logpmf=_binom_logpmf, cdf=_binom_cdf, sf=_binom_sf,
@@ -628,8 +685,26 @@ def _nbinom_cdf(k, n, p, loc=0.0):
     return fnp.where(ok, fnp.where(fnp.isinf(n), np.nan, val), 0.0)  # scipy (not the limit 0)
 
 
-nbinom = _ns("nbinom", logpmf=_nbinom_logpmf, cdf=_nbinom_cdf,
-             sf=lambda k, n, p, loc=0.0: 1.0 - _nbinom_cdf(k, n, p, loc))
+def _nbinom_sf(k, n, p, loc=0.0):
+    """1 - cdf where the cdf is below 1/2, I_{1 - p}(k + 1, n) above (1 - cdf is 0 there for
+    a tiny n)."""
+    cdf = _nbinom_cdf(k, n, p, loc)
+    k = fnp.floor(_k(k, loc))
+    n, p = _f(n, p)
+    hi = (cdf > 0.5) & (k >= 0)
+    ks = fnp.where(hi, k, 0.0)
+    return fnp.where(hi, sp.betainc(ks + 1, n, 1.0 - p), 1.0 - cdf)
+
+
+def _nbinom_logcdf(k, n, p, loc=0.0):
+    """log cdf below 1/2, log1p(-sf) above (scipy's: log 1 would be 0)."""
+    cdf, sf = _nbinom_cdf(k, n, p, loc), _nbinom_sf(k, n, p, loc)
+    hi = cdf > 0.5
+    return fnp.where(hi, fnp.log1p(-fnp.where(hi, sf, 0.5)), fnp.log(fnp.where(hi, 0.5, cdf)))
+
+
+nbinom = _ns("nbinom", logpmf=_nbinom_logpmf, cdf=_nbinom_cdf, sf=_nbinom_sf,
+             logcdf=_nbinom_logcdf)
 
 
 # ---- continuous location-scale families
@@ -690,8 +765,24 @@ logistic = _ns(
 
 
 def _cauchy_logpdf(x, loc=0.0, scale=1.0):
+    """log1p(z^2) as 2 log|z| + log1p(1 / z^2) from |z| = 1 on (z^2 overflows beyond 1e154)."""
     z, s = _z(x, loc, scale)
-    return -_LOG_PI - fnp.log(s) - fnp.log1p(z * z)
+    a = fnp.abs(z)
+    big = a >= 1
+    ab, asm = fnp.where(big, a, 1.0), fnp.where(big, 0.0, a)
+    r = 1.0 / ab
+    log1p_z2 = fnp.where(big, 2 * fnp.log(ab) + fnp.log1p(r * r), fnp.log1p(asm * asm))
+    return -_LOG_PI - fnp.log(s) - log1p_z2
+
+
+def _cauchy_std_ppf(q):
+    """tan(pi (q - 1/2)) in the middle half; -1 / tan(pi q) and 1 / tan(pi (1 - q)) in the tails,
+    where q - 1/2 rounds (ppf(1e-300) is -3.2e299, not tan's -1.6e16)."""
+    lo, hi = q < 0.25, q > 0.75
+    qm = fnp.where(lo | hi, 0.5, q)
+    ql, qh = fnp.where(lo, q, 0.25), fnp.where(hi, q, 0.75)
+    return fnp.where(lo, -1.0 / fnp.tan(np.pi * ql),
+                     fnp.where(hi, 1.0 / fnp.tan(np.pi * (1.0 - qh)), fnp.tan(np.pi * (qm - 0.5))))
 
 
 def _cauchy_sf(x, loc=0.0, scale=1.0):
@@ -703,7 +794,7 @@ def _cauchy_sf(x, loc=0.0, scale=1.0):
 cauchy = _ns(
     "cauchy", logpdf=_cauchy_logpdf, sf=_cauchy_sf,
     cdf=lambda x, loc=0.0, scale=1.0: _cauchy_sf(2 * _f(loc) - _f(x), loc, scale),
-    ppf=lambda q, loc=0.0, scale=1.0: _f(loc) + _f(scale) * fnp.tan(np.pi * (_f(q) - 0.5)),
+    ppf=lambda q, loc=0.0, scale=1.0: _f(loc) + _f(scale) * _cauchy_std_ppf(_f(q)),
 )
 
 
@@ -758,7 +849,8 @@ def _vonmises_logpdf(x, kappa, loc=0.0, scale=1.0):
     (scipy's support is all reals, the density 2 pi periodic)."""
     z, s = _z(x, loc, scale)
     kappa = _f(kappa)
-    return kappa * (fnp.cos(z) - 1.0) - fnp.log(2 * np.pi * sp.i0e(kappa)) - fnp.log(s)
+    half = fnp.sin(z / 2)  # cos z - 1 = -2 sin^2(z / 2): no rounding of cos z to 1 near 0
+    return -2 * kappa * half * half - fnp.log(2 * np.pi * sp.i0e(kappa)) - fnp.log(s)
 
 
 vonmises = _ns("vonmises", logpdf=_vonmises_logpdf)
@@ -766,10 +858,20 @@ vonmises = _ns("vonmises", logpdf=_vonmises_logpdf)
 
 # ---- truncnorm: the standard normal restricted to [a, b] (in z units), then loc/scale
 def _log_ndtr_diff(hi, lo):
-    """log(Phi(hi) - Phi(lo)) for hi > lo, using the upper tail where lo > 0."""
+    """log(Phi(hi) - Phi(lo)) for hi > lo, using the upper tail where lo > 0; -inf where even
+    Phi(hi) underflows (hi = -1e300, not -inf - -inf); for a short interval
+    (h = hi - lo, h max(1, |m|) < 1e-3 about the midpoint m) log(h phi(m)) + log1p(h^2 (m^2 - 1)
+    / 24), the two log_ndtr's being equal to their last digits there."""
     upper = lo > 0
     la, lb = sp.log_ndtr(fnp.where(upper, -lo, hi)), sp.log_ndtr(fnp.where(upper, -hi, lo))
-    return la + _log1mexp(lb - la)
+    dead = la == -np.inf
+    h, m = hi - lo, 0.5 * (hi + lo)
+    short = fnp.isfinite(h) & (h * fnp.maximum(1.0, fnp.abs(m)) < 1e-3)
+    wide = la + _log1mexp(fnp.where(dead | short, -1.0, lb - la))
+    hs, ms = fnp.where(short, h, 1.0), fnp.where(short, m, 0.0)
+    near = (fnp.log(hs) - 0.5 * ms * ms - 0.5 * _LOG_2PI
+            + fnp.log1p(hs * hs * (ms * ms - 1.0) / 24))
+    return fnp.where(short, near, fnp.where(dead, -np.inf, wide))
 
 
 def _truncnorm_logpdf(x, a, b, loc=0.0, scale=1.0):
@@ -780,22 +882,30 @@ def _truncnorm_logpdf(x, a, b, loc=0.0, scale=1.0):
                      -np.inf)
 
 
-def _truncnorm_logcdf(x, a, b, loc=0.0, scale=1.0):
+def _truncnorm_direct(x, a, b, loc, scale):
+    """log P(Z <= z) and log P(Z > z) each from its own difference of normal CDFs."""
     z, _ = _z(x, loc, scale)
     a, b = _f(a, b)
     zc = fnp.clip(z, a, b)
     inner = fnp.where(zc > a, zc, a + 1.0)  # avoid log(0) inside where
-    val = _log_ndtr_diff(inner, a) - _log_ndtr_diff(b, a)
-    return fnp.where(z <= a, -np.inf, fnp.where(z >= b, 0.0, val))
+    total = _log_ndtr_diff(b, a)
+    lc = fnp.where(z <= a, -np.inf, fnp.where(z >= b, 0.0, _log_ndtr_diff(inner, a) - total))
+    inner = fnp.where(zc < b, zc, b - 1.0)
+    ls = fnp.where(z >= b, -np.inf, fnp.where(z <= a, 0.0, _log_ndtr_diff(b, inner) - total))
+    return lc, ls
+
+
+def _truncnorm_logcdf(x, a, b, loc=0.0, scale=1.0):
+    """The direct form below 1/2, log(1 - sf) above (log 1 - 1e-23 is not 0)."""
+    lc, ls = _truncnorm_direct(x, a, b, loc, scale)
+    low = lc < -np.log(2.0)
+    return fnp.where(low, lc, _log1mexp(fnp.where(low, -1.0, ls)))
 
 
 def _truncnorm_logsf(x, a, b, loc=0.0, scale=1.0):
-    z, _ = _z(x, loc, scale)
-    a, b = _f(a, b)
-    zc = fnp.clip(z, a, b)
-    inner = fnp.where(zc < b, zc, b - 1.0)
-    val = _log_ndtr_diff(b, inner) - _log_ndtr_diff(b, a)
-    return fnp.where(z >= b, -np.inf, fnp.where(z <= a, 0.0, val))
+    lc, ls = _truncnorm_direct(x, a, b, loc, scale)
+    low = ls < -np.log(2.0)
+    return fnp.where(low, ls, _log1mexp(fnp.where(low, -1.0, lc)))
 
 
 def _truncnorm_ppf(q, a, b, loc=0.0, scale=1.0):
