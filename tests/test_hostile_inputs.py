@@ -896,6 +896,34 @@ def test_scipy_stats_edge_sweep_as_scipy():
     np.testing.assert_allclose(fg.grad(lambda x: fs.cauchy.logpdf(x))(1e200), -2e-200)
 
 
+def test_scipy_stats_low_precision_inputs_give_float64_as_scipy():
+    """scipy.stats returns float64 for float32 / float16 / integer inputs and computes x, loc
+    and scale in float64: so does fungrad (bernoulli.cdf of float32 p was float32, expon.ppf of a
+    float16 q log1p'd in float16); its shape terms in float64 too (scipy's in the shape's own
+    dtype: compared with scipy given float64 shapes)."""
+    import scipy.stats as ss
+
+    from fungrad.scipy import stats as fs
+    f32 = np.float32
+    x = np.array([0.25, 0.5, 1.0, 2.0], f32)
+    k = np.array([0, 1, 2, 3], np.int8)
+    q = np.array([0.1, 0.5, 0.9], np.float16)
+    cases = [("norm", "logpdf", (x,)), ("gamma", "cdf", (x, f32(2.0))),
+             ("beta", "sf", (x / 4, f32(2), f32(3))), ("t", "logsf", (x, f32(3.0))),
+             ("bernoulli", "cdf", (x, f32(0.3))), ("bernoulli", "sf", (k, f32(0.3))),
+             ("poisson", "logpmf", (k, f32(2.5))), ("binom", "cdf", (k, np.int8(5), f32(0.3))),
+             ("geom", "logsf", (k, f32(0.3))), ("nbinom", "sf", (k, f32(3.0), f32(0.4))),
+             ("expon", "ppf", (q,)), ("gamma", "ppf", (q, f32(2.0))), ("beta", "ppf", (q, 2.0, 3.0)),
+             ("logistic", "ppf", (q,)), ("cauchy", "ppf", (q,))]
+    for dist, m, args in cases:
+        got = getattr(getattr(fs, dist), m)(*args, loc=f32(0.0))
+        with quiet():
+            want = getattr(getattr(ss, dist), m)(*args, loc=f32(0.0))
+            exact = getattr(getattr(ss, dist), m)(*[np.asarray(a, np.float64) for a in args])
+        assert got.dtype == want.dtype == np.float64, (dist, m)
+        np.testing.assert_allclose(got, exact, rtol=1e-12, err_msg=f"{dist}.{m}")
+
+
 def ss_t_pdf(x, df):
     import scipy.stats as ss
     return ss.t.pdf(x, df)

@@ -36,8 +36,13 @@ _LOG_2PI = float(np.log(2 * np.pi))
 _LOG_PI = float(np.log(np.pi))
 
 
+_F64_ZERO = np.zeros((), np.float64)
+
+
 def _f(*xs):
-    out = promote_inexact(*[asarray(x) for x in xs])
+    """The arguments in float64 at least: scipy.stats computes (and returns) float64 for
+    float32 / float16 / integer / boolean inputs alike."""
+    out = promote_inexact(*[asarray(x) for x in xs], _F64_ZERO)[:-1]
     return out if len(xs) > 1 else out[0]
 
 
@@ -468,7 +473,7 @@ def _gamma_sf(x, a, loc=0.0, scale=1.0):
 
 
 gamma = _ns("gamma", logpdf=_gamma_logpdf, cdf=_gamma_cdf, sf=_gamma_sf,
-            ppf=lambda q, a, loc=0.0, scale=1.0: _f(loc) + _f(scale) * sp.gammaincinv(a, q))
+            ppf=lambda q, a, loc=0.0, scale=1.0: _f(loc) + _f(scale) * sp.gammaincinv(*_f(a, q)))
 
 
 def _chi2_logpdf(x, df, loc=0.0, scale=1.0):
@@ -518,7 +523,7 @@ def _beta_sf(x, a, b, loc=0.0, scale=1.0):
 
 
 beta = _ns("beta", logpdf=_beta_logpdf, cdf=_beta_cdf, sf=_beta_sf,
-           ppf=lambda q, a, b, loc=0.0, scale=1.0: _f(loc) + _f(scale) * sp.betaincinv(a, b, q))
+           ppf=lambda q, a, b, loc=0.0, scale=1.0: _f(loc) + _f(scale) * sp.betaincinv(*_f(a, b, q)))
 
 
 # ---- dirichlet
@@ -760,7 +765,7 @@ logistic = _ns(
     logcdf=lambda x, loc=0.0, scale=1.0: sp.log_expit(_z(x, loc, scale)[0]),
     sf=lambda x, loc=0.0, scale=1.0: sp.expit(-_z(x, loc, scale)[0]),
     logsf=lambda x, loc=0.0, scale=1.0: sp.log_expit(-_z(x, loc, scale)[0]),
-    ppf=lambda q, loc=0.0, scale=1.0: _f(loc) + _f(scale) * sp.logit(q),
+    ppf=lambda q, loc=0.0, scale=1.0: _f(loc) + _f(scale) * sp.logit(_f(q)),
 )
 
 
