@@ -924,6 +924,27 @@ def test_scipy_stats_low_precision_inputs_give_float64_as_scipy():
         np.testing.assert_allclose(got, exact, rtol=1e-12, err_msg=f"{dist}.{m}")
 
 
+def test_scipy_stats_cdf_derivatives_are_the_density_in_the_tails():
+    """d/dx of the cdf / sf is scipy's density to 1e-10 in the tails too: expon / pareto's
+    1 - e^u (expm1's derivative, its value + 1, rounded: off by 2e-4 at x = 30, 0 at 100),
+    logistic's 1 - expit(-z) above 0 (expit's e (1 - e) rounded likewise), beta's sf from the cdf
+    below 1/2 (I(b, a, 1 - x) takes the rounded 1 - x: off by 1e-8 at x = 1e-9)."""
+    import scipy.stats as ss
+
+    from fungrad.scipy import stats as fs
+    x = np.array([0.3, 3.0, 30.0, 100.0])
+    for dist, sh in (("expon", ()), ("logistic", ()), ("pareto", (2.0,))):
+        for m, sign in (("cdf", 1.0), ("sf", -1.0)):
+            xs = x + 1.0 if dist == "pareto" else x
+            got = fg.vmap(fg.grad(lambda v, m=m, d=dist, sh=sh: getattr(getattr(fs, d), m)(v, *sh)))(xs)
+            np.testing.assert_allclose(got, sign * getattr(ss, dist).pdf(xs, *sh), rtol=1e-10,
+                                       err_msg=f"{dist}.{m}")
+    xb = np.array([1e-9, 1e-3, 0.4, 0.9])
+    for a, b in ((0.5, 0.5), (2.0, 3.0)):
+        got = fg.vmap(fg.grad(lambda v, a=a, b=b: fs.beta.sf(v, a, b)))(xb)
+        np.testing.assert_allclose(got, -ss.beta.pdf(xb, a, b), rtol=1e-10)
+
+
 def ss_t_pdf(x, df):
     import scipy.stats as ss
     return ss.t.pdf(x, df)
