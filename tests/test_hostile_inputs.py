@@ -945,6 +945,36 @@ def test_scipy_stats_cdf_derivatives_are_the_density_in_the_tails():
         np.testing.assert_allclose(got, -ss.beta.pdf(xb, a, b), rtol=1e-10)
 
 
+def test_scipy_stats_dirichlet_checks_and_values_as_scipy():
+    """x may leave out its last component (1 - the others' sum); entries outside [0, 1], a 0
+    where alpha < 1 and points off the simplex are refused (ValueError) as scipy refuses them;
+    NaN in x or alpha passes scipy's checks and gives NaN; a wrong number of components is a
+    ShapeError (scipy's ValueError; for a scalar x its IndexError)."""
+    import scipy.stats as ss
+
+    from fungrad.errors import ShapeError
+    from fungrad.scipy import stats as fs
+    ok = [(np.array([0.2, 0.3]), np.array([1.0, 2.0, 3.0])),
+          (np.array([[0.2, 0.1], [0.3, 0.4]]), np.array([1.0, 2.0, 3.0])),
+          (np.array([np.nan, 0.5, 0.5]), np.array([1.0, 2.0, 3.0])),
+          (np.array([0.2, 0.3, 0.5]), np.array([np.nan, 1.0, 1.0])),
+          (np.array([0.2, 0.3, 0.5]), np.array([1e300, 1.0, 1.0])),
+          (np.array([1.0, 0.0, 0.0]), np.array([1.0, 1.0, 1.0]))]
+    _against_scipy_stats([("dirichlet", m, args, {}) for args in ok for m in ("pdf", "logpdf")])
+    bad = [(np.array([0.2, 0.3, 0.6]), np.array([1.0, 2.0, 3.0])),
+           (np.array([0.0, 0.5, 0.5]), np.array([0.5, 2.0, 3.0])),
+           (np.array([1.5, -0.5, 0.0]), np.array([1.0, 2.0, 3.0])),
+           (np.array([0.5, 0.5]), np.array([1.0, -1.0]))]
+    for args in bad:
+        with quiet(), pytest.raises(ValueError):
+            ss.dirichlet.logpdf(*args)
+        with pytest.raises(ValueError, match="dirichlet: "):
+            fs.dirichlet.logpdf(*args)
+    for args in [(np.array([0.5]), np.array([1.0, 2.0, 3.0])), (0.5, np.array([1.0, 2.0]))]:
+        with pytest.raises(ShapeError, match="dirichlet: x f64"):
+            fs.dirichlet.logpdf(*args)
+
+
 def ss_t_pdf(x, df):
     import scipy.stats as ss
     return ss.t.pdf(x, df)

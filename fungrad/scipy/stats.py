@@ -541,18 +541,45 @@ beta = _ns("beta", logpdf=_beta_logpdf, cdf=_beta_cdf, sf=_beta_sf,
 
 # ---- dirichlet
 def _dirichlet_logpdf(x, alpha):
-    """log Dir(x; alpha) over the first axis of x (scipy's layout: components first). Concrete
-    arguments are checked as scipy checks them (ValueError)."""
+    """log Dir(x; alpha) over the first axis of x (scipy's layout: components first; x may
+    leave out the last component, 1 - the sum of the others, as scipy). Concrete arguments are
+    checked as scipy checks them (ValueError): alpha one dimensional with its minimum above 0; x
+    with K or K - 1 components, its entries in [0, 1], 0 only where alpha >= 1, each point
+    summing to 1 within 1e-9 (a NaN passes every check, as in scipy's min / max comparisons,
+    and gives NaN)."""
     x, alpha = _f(x, alpha)
     if not isinstance(alpha, Tracer):
         if np.ndim(alpha) != 1:
             raise ValueError(f"dirichlet: the parameter vector alpha must be one dimensional, got "
                              f"shape {np.shape(alpha)}")
-        if not np.all(np.asarray(alpha) > 0):
-            raise ValueError("dirichlet: all parameters (alpha) must be greater than 0")
-    if not isinstance(x, Tracer) and not np.all(np.asarray(x) >= 0):  # (NaN included)
-        raise ValueError("dirichlet: each entry of x must be greater than or equal to zero")
+        if np.size(alpha) and np.min(np.asarray(alpha)) <= 0:
+            raise ValueError("dirichlet: all parameters (alpha) must be greater than 0, got "
+                             f"{np.asarray(alpha)}")
+    k = fnp.shape(alpha)[0]
+    if fnp.ndim(x) == 0 or fnp.shape(x)[0] not in (k, k - 1):
+        raise ShapeError(f"dirichlet: x {get_aval(x).str_short()} must have as many components "
+                         f"(its first axis) as alpha {get_aval(alpha).str_short()}, or one fewer")
+    if fnp.shape(x)[0] == k - 1:  # the last component, 1 - the others' sum
+        if fnp.ndim(x) > 2:
+            raise ShapeError(f"dirichlet: x {get_aval(x).str_short()} with one component fewer "
+                             "than alpha must be one or two dimensional (scipy's rule)")
+        x = fnp.concatenate([x, 1.0 - fnp.sum(x, axis=0, keepdims=True)], axis=0)
     a = alpha if fnp.ndim(x) == 1 else fnp.reshape(alpha, (-1,) + (1,) * (fnp.ndim(x) - 1))
+    if not isinstance(x, Tracer) and not isinstance(alpha, Tracer):
+        xv, av = np.asarray(x), np.asarray(a)
+        if np.min(xv) < 0:
+            raise ValueError("dirichlet: each entry of x must be greater than or equal to zero, "
+                             f"got a minimum of {np.min(xv)}")
+        if np.max(xv) > 1:
+            raise ValueError("dirichlet: each entry of x must be at most 1, got a maximum of "
+                             f"{np.max(xv)}")
+        if np.any((xv == 0) & (av < 1)):
+            raise ValueError("dirichlet: an entry of x is 0 where its alpha is below 1 (the "
+                             "density is infinite there; scipy refuses it)")
+        total = np.sum(xv, axis=0)
+        if np.any(np.abs(total - 1.0) > 1e-9):
+            raise ValueError("dirichlet: each point x must lie on the simplex (its components "
+                             f"summing to 1 within 1e-9), got sums {total}")
     norm_ = fnp.sum(sp.gammaln(alpha)) - sp.gammaln(fnp.sum(alpha))
     return fnp.sum(sp.xlogy(a - 1.0, x), axis=0) - norm_
 
