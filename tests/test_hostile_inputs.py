@@ -975,6 +975,25 @@ def test_scipy_stats_dirichlet_checks_and_values_as_scipy():
             fs.dirichlet.logpdf(*args)
 
 
+def test_scipy_stats_multivariate_normal_cov_as_scipy():
+    """cov's lower triangle is read (scipy's eigh(lower=True)); a cov that is not finite, not
+    positive semidefinite or singular is refused (ValueError; numpy's LinAlgError for the
+    singular one, as scipy) where the density was NaN or -inf."""
+    import scipy.stats as ss
+
+    from fungrad.scipy import stats as fs
+    x = np.array([[0.5, 0.5], [1.0, -2.0]])
+    _against_scipy_stats([("multivariate_normal", m, (x, np.zeros(2), np.array([[1.0, 0.5], [0.2, 1.0]])), {})
+                          for m in ("logpdf", "pdf")], rtol=1e-12)
+    bad = [(0.0, np.inf), (0.0, np.nan), (0.0, 0.0), (0.0, -1.0), (np.zeros(2), np.ones((2, 2))),
+           (np.zeros(2), np.array([[1.0, 2.0], [2.0, 1.0]]))]
+    for mean, cov in bad:
+        with quiet(), pytest.raises(ValueError) as want:
+            ss.multivariate_normal.logpdf(0.5 * np.ones(np.size(mean)), mean, cov)
+        with pytest.raises(type(want.value), match="multivariate_normal: cov"):
+            fs.multivariate_normal.logpdf(0.5 * np.ones(np.size(mean)), mean, cov)
+
+
 def ss_t_pdf(x, df):
     import scipy.stats as ss
     return ss.t.pdf(x, df)

@@ -300,6 +300,24 @@ def _mvn_params(mean, cov):
     return dim, mean, cov
 
 
+def _mvn_check_cov(c):
+    """scipy's checks of a concrete cov: finite (ValueError), no eigenvalue below -eps
+    (ValueError: not positive semidefinite) and none in [-eps, eps] (numpy's LinAlgError, a
+    ValueError: singular), eps = 1e6 float64-eps times the largest |eigenvalue|."""
+    if not np.all(np.isfinite(c)):
+        raise ValueError(f"multivariate_normal: cov must be finite, got {c.tolist()} (scipy "
+                         "refuses infs and NaNs too)")
+    ev = np.linalg.eigvalsh(c, UPLO="L")
+    eps = 1e6 * np.finfo(np.float64).eps * np.max(np.abs(ev))
+    if np.min(ev) < -eps:
+        raise ValueError("multivariate_normal: cov must be symmetric positive semidefinite, its "
+                         f"smallest eigenvalue is {np.min(ev)}")
+    if np.any(ev <= eps):
+        raise np.linalg.LinAlgError(
+            "multivariate_normal: cov is singular (an eigenvalue at most 1e6 eps times the "
+            f"largest, {np.min(ev)}); allow_singular=True is not supported")
+
+
 def _mvn_logpdf(x, mean=None, cov=1.0, allow_singular=False):
     """log N(x; mean, cov) over the last axis of x, via the Cholesky factor of cov. As scipy, in
     one dimension a vector x holds that many points (one point otherwise), a scalar x is one
@@ -307,6 +325,10 @@ def _mvn_logpdf(x, mean=None, cov=1.0, allow_singular=False):
     if allow_singular:
         raise NotImplementedError("multivariate_normal: allow_singular=True is not supported")
     d, mean, cov = _mvn_params(mean, cov)
+    # scipy reads cov's lower triangle (eigh(lower=True)): the upper one is its mirror
+    cov = fnp.tril(cov) + fnp.swapaxes(fnp.tril(cov, -1), -1, -2)
+    if not isinstance(cov, Tracer):
+        _mvn_check_cov(np.asarray(cov))
     x = _f(x)
     if fnp.ndim(x) == 0:
         x = fnp.reshape(x, (1,))
