@@ -4,10 +4,17 @@ poisson, bernoulli, binom, geom, nbinom, chi2, uniform, laplace, logistic, cauch
 vonmises, truncnorm. Each is a namespace with scipy's function names and argument order (shape
 parameters, then loc and scale). Everything is computed in the log domain and stays accurate in
 the tails (log_ndtr for the normal's logcdf/logsf, gammaincc / betainc for upper tails, log1p /
-expm1 near 0 and 1). Outside the support a log density is -inf and a CDF 0 or 1, as scipy;
-the checked wrapper adds scipy's other edges: NaN where x - loc is NaN or a parameter is outside
-its domain, the cdf / sf family at x - loc = -inf / inf exact whatever the shapes, ppf / isf at
-q = 0 / 1 the support's ends, and a TypeError where scipy refuses a boolean parameter.
+expm1 near 0 and 1), in float64 whatever the inputs' dtype (scipy's result type). A continuous
+logcdf / logsf is log of the cdf / sf below 1/2 and log1p of minus the other above, as scipy's
+split at the median. t: the normal's beyond df = 2^52 (as scipy), from df = 1e4 Hill's normal
+transform (its cdf and, inverted, its ppf), below the incomplete beta in whichever argument
+does not round; its density's log Gamma ratio by the asymptotic series for large df. Outside the
+support a log density is -inf and a CDF 0 or 1, as scipy; the checked wrapper adds scipy's other
+edges: NaN where (x - loc) / scale is NaN or a parameter is outside its domain, the cdf / sf
+family at x - loc = -inf / inf exact whatever the shapes, a discrete logcdf 0 from the support's
+upper end on, ppf / isf at q = 0 / 1 the support's ends, and a TypeError where scipy refuses a
+boolean parameter. Where scipy's own value is an underflow or a rounding (pareto.logpdf as
+log(pdf), geom.logcdf as log(cdf), t.cdf at df = 1 near 0), fungrad keeps the accurate one.
 
 Derivatives follow the special functions: in x (and loc, scale) everywhere; shape parameters that
 enter only through incomplete gamma / beta functions (e.g. df of t.cdf) are not differentiable.
