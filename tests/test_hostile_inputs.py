@@ -802,6 +802,210 @@ def test_scipy_stats_t_with_int8_df_is_float64_exact():
         assert fs.t.pdf(x, df).dtype == ss.t.pdf(x, df).dtype == np.float64
 
 
+def test_scipy_stats_infinite_shapes_as_scipy():
+    """chi2's density at df = inf NaN from x = 1 on (its own form, not gamma's at x / 2);
+    pareto's at b = inf and x = 1 inf ((b + 1) log 1 taken as 0); nbinom's cdf family at
+    n = inf NaN inside the support (not the limit 0 / 1), exact outside it."""
+    x = np.array([-1.0, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0, np.inf, np.nan])
+    k = np.array([-np.inf, -1.0, 0.0, 2.0, 2.5, np.inf, np.nan])
+    cases = [("chi2", m, (x, np.inf), {}) for m in ("pdf", "logpdf")]
+    cases += [("chi2", m, (x, np.array(np.inf)), {"loc": 0.5, "scale": 2.0}) for m in ("pdf", "logpdf")]
+    cases += [("pareto", m, (x + 1.0, b), {}) for m in ("pdf", "logpdf") for b in (np.inf, 2.5)]
+    cases += [("pareto", "pdf", (x + 1.0, 1e300), {})]  # (scipy's logpdf is log(pdf): -inf)
+    cases += [("pareto", "pdf", (np.array([1.0, 2.0]), np.inf), {"loc": 1.0, "scale": 0.5})]
+    cases += [("nbinom", m, (k, n, 0.5), {}) for m in ("pmf", "logpmf", "cdf", "logcdf", "sf", "logsf")
+              for n in (np.inf, 3.0)]
+    _against_scipy_stats(cases)
+    from fungrad.scipy import stats as fs
+    # the density's derivative stays finite for a finite shape
+    np.testing.assert_allclose(fg.grad(lambda x: fs.pareto.logpdf(x, 2.0))(1.0), -3.0)
+    np.testing.assert_allclose(fg.grad(lambda x: fs.chi2.logpdf(x, 3.0))(2.0), 0.5 / 2.0 - 0.5)
+
+
+def test_scipy_stats_t_cdf_at_zero_and_huge_df_as_scipy():
+    """t.cdf's derivative in x at z = 0 is the density (the incomplete beta forms' is inf * 0
+    there); a huge df (1e8 ... 1e300) gives scipy's values, the normal's beyond df = 2^52, and
+    t's density there keeps its digits (no gammaln difference of size df log df)."""
+    from fungrad.scipy import stats as fs
+    z = np.array([-1e3, -40.0, -37.0, -10.0, -3.0, -1.0, -1e-3, -1e-9, 0.0, 1e-9, 1e-3, 1.0, 3.0,
+                  10.0, 37.0, 40.0, 1e3])
+    dfs = (1e-300, 1e-3, 0.5, 2.0, 3.0, 30.0, 1e3, 1e4, 1e6, 1e10, 1e14, 4.5e15, 4.6e15, 1e300)
+    cases = [("t", m, (z, df), {}) for df in dfs
+             for m in ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf")]
+    cases += [("t", m, (z, np.array([3.0, 1e300])[:, None]), {"loc": 0.5, "scale": 2.0})
+              for m in ("cdf", "logsf")]
+    _against_scipy_stats(cases, rtol=1e-11)
+    for df in (0.5, 1.0, 3.0, 1e5, 1e300, np.inf):
+        for scale in (1.0, 2.0):
+            want = ss_t_pdf(0.0, df) / scale
+            got = fg.grad(lambda x, df=df, scale=scale: fs.t.cdf(x, df, 0.0, scale))(0.0)
+            np.testing.assert_allclose(got, want, rtol=1e-13, err_msg=f"df={df}")
+            np.testing.assert_allclose(fg.grad(lambda x, df=df: fs.t.sf(x, df))(0.0),
+                                       -ss_t_pdf(0.0, df), rtol=1e-13)
+    # and finite, equal to the density, at every point (vmapped, jitted)
+    xs = np.concatenate([-np.logspace(-200, 2, 30), [0.0], np.logspace(-200, 2, 30)])
+    for df in (1e-3, 1.0, 3.0, 1e5, 1e12):
+        g = fg.jit(fg.vmap(fg.grad(lambda x, df=df: fs.t.cdf(x, df))))(xs)
+        np.testing.assert_allclose(g, ss_t_pdf(xs, df), rtol=1e-9, err_msg=f"df={df}")
+
+
+def test_scipy_stats_edge_sweep_as_scipy():
+    """The parameter and point edges a sweep against scipy.stats found: scale = inf at x = +-inf
+    (inf / inf: NaN); the continuous logcdf / logsf from the complement above 1/2; t's ppf at a
+    huge df and in the far tails, t at df = 5e-324; chi2 below its support at df = 5e-324;
+    cauchy's logpdf at 1e300 and ppf near 0 and 1; vonmises at a huge kappa; truncnorm with an
+    infinite end at +-1e300 and its logsf near 0; the discrete logcdf at k = inf whatever the
+    parameters, bernoulli's sf of a tiny p and logcdf at loc = 1e300; binom at n = 1e10 and
+    n = inf; nbinom's logcdf / sf for a tiny n."""
+    x = np.array([-np.inf, -1.0, 0.5, 2.0, np.inf])
+    cases = [(d, m, (x,) + sh, {"scale": np.inf}) for d, sh in (("norm", ()), ("t", (3.0,)),
+                                                                   ("gamma", (2.0,)))
+             for m in ("pdf", "cdf", "logsf")]
+    z = np.array([-30.0, -3.0, 0.5, 3.0, 9.0, 30.0, 1e10])
+    cases += [("t", "logcdf", (z, 7.5), {}), ("t", "logsf", (-z, 30.0), {}),
+              ("gamma", "logcdf", (z, 2.0), {}), ("chi2", "logsf", (-z, 3.0), {}),
+              ("beta", "logcdf", (np.array([0.5, 0.999, 1 - 1e-12]), 2.0, 3.0), {}),
+              ("cauchy", "logcdf", (z,), {})]
+    q = np.array([1e-300, 1e-10, 0.1, 0.5, 0.9, 1 - 1e-10])
+    cases += [("t", "ppf", (q, df), {}) for df in (2.0, 1e4, 1e10, 1e14, 1e300)]
+    cases += [("t", "ppf", (q[1:], 3.0), {})]  # (scipy's t.ppf(1e-300, 3) is +inf)
+    cases += [("t", "ppf", (np.array([1e-300, 0.5, 0.75]), 1.0), {}),
+              ("t", "ppf", (np.array([0.5]), 5e-324), {})]
+    cases += [("t", m, (z, 5e-324), {}) for m in ("pdf", "logpdf", "cdf", "sf")]
+    cases += [("chi2", m, (np.array([-1e300, -1.0, -0.5]), 5e-324), {}) for m in ("cdf", "sf")]
+    cases += [("cauchy", "logpdf", (np.array([-1e300, 1e300, 1e200, 0.5]),), {}),
+              ("cauchy", "logpdf", (np.array([-10.0, 0.5]),), {"scale": 1e-300}),
+              ("cauchy", "ppf", (np.array([1e-300, 1e-10, 0.2, 0.5, 0.8, 1 - 1e-10]),), {}),
+              ("vonmises", "logpdf", (np.array([1e-10, 1e-3, 0.0]), 1e300), {})]
+    cases += [("truncnorm", m, (np.array([-1e300, 1e300, 0.5]), a, b), {})
+              for m in ("cdf", "logcdf", "sf", "logsf") for a, b in ((-np.inf, 1.0), (-1.0, np.inf))]
+    cases += [("truncnorm", "logsf", (np.array([-10.0, -5.0]), -np.inf, b), {}) for b in (-1.0, 1.0)]
+    k = np.array([-1.0, 0.0, 1.0, 2.0, np.inf])
+    cases += [("poisson", "logcdf", (k, mu), {}) for mu in (np.nan, -1.0)]
+    cases += [("geom", "logcdf", (k, 1.5), {}), ("nbinom", "logcdf", (k, 0.0, 0.3), {}),
+              ("bernoulli", "logcdf", (np.array([1e300]), 0.5), {"loc": 1e300}),
+              ("bernoulli", "sf", (k, 1e-10), {}), ("bernoulli", "logsf", (k, 1e-300), {})]
+    kk = np.array([0.0, 1.0, 2.0, 5.0])
+    cases += [("binom", m, (kk, 1e10, 1e-10), {}) for m in ("pmf", "cdf", "sf")]
+    cases += [("binom", m, (k, np.inf, 0.3), {}) for m in ("pmf", "cdf", "logcdf", "sf")]
+    cases += [("binom", "logpmf", (kk, 5.0, p), {}) for p in (0.0, 1e-300, 1e-10)]
+    cases += [("nbinom", "logcdf", (kk, 1e-300, 1e-10), {}), ("nbinom", "sf", (kk, 1e-300, 0.3), {})]
+    _against_scipy_stats(cases)
+    from fungrad.scipy import stats as fs
+    # where scipy rounds: the exact values (the density times the step at the support's end)
+    b, xb = 1.0, 1 - 1e-16
+    np.testing.assert_allclose(fs.truncnorm.sf(xb, -np.inf, b),
+                               (b - xb) * fs.norm.pdf(b) / fs.norm.cdf(b), rtol=1e-13)
+    np.testing.assert_allclose(fs.truncnorm.cdf(1e-10, 0.0, 1.0),
+                               1e-10 * fs.norm.pdf(0.0) / (fs.norm.cdf(1.0) - 0.5), rtol=1e-13)
+    assert np.isfinite(fg.grad(lambda x: fs.truncnorm.sf(x, -1.0, 1.0))(xb))
+    assert fg.grad(lambda x: fs.vonmises.logpdf(x, 1e300))(0.0) == 0.0
+    np.testing.assert_allclose(fg.grad(lambda x: fs.cauchy.logpdf(x))(1e200), -2e-200)
+
+
+def test_scipy_stats_low_precision_inputs_give_float64_as_scipy():
+    """scipy.stats returns float64 for float32 / float16 / integer inputs and computes x, loc
+    and scale in float64: so does fungrad (bernoulli.cdf of float32 p was float32, expon.ppf of a
+    float16 q log1p'd in float16); its shape terms in float64 too (scipy's in the shape's own
+    dtype: compared with scipy given float64 shapes)."""
+    import scipy.stats as ss
+
+    from fungrad.scipy import stats as fs
+    f32 = np.float32
+    x = np.array([0.25, 0.5, 1.0, 2.0], f32)
+    k = np.array([0, 1, 2, 3], np.int8)
+    q = np.array([0.1, 0.5, 0.9], np.float16)
+    cases = [("norm", "logpdf", (x,)), ("gamma", "cdf", (x, f32(2.0))),
+             ("beta", "sf", (x / 4, f32(2), f32(3))), ("t", "logsf", (x, f32(3.0))),
+             ("bernoulli", "cdf", (x, f32(0.3))), ("bernoulli", "sf", (k, f32(0.3))),
+             ("poisson", "logpmf", (k, f32(2.5))), ("binom", "cdf", (k, np.int8(5), f32(0.3))),
+             ("geom", "logsf", (k, f32(0.3))), ("nbinom", "sf", (k, f32(3.0), f32(0.4))),
+             ("expon", "ppf", (q,)), ("gamma", "ppf", (q, f32(2.0))), ("beta", "ppf", (q, 2.0, 3.0)),
+             ("logistic", "ppf", (q,)), ("cauchy", "ppf", (q,))]
+    for dist, m, args in cases:
+        got = getattr(getattr(fs, dist), m)(*args, loc=f32(0.0))
+        with quiet():
+            want = getattr(getattr(ss, dist), m)(*args, loc=f32(0.0))
+            exact = getattr(getattr(ss, dist), m)(*[np.asarray(a, np.float64) for a in args])
+        assert got.dtype == want.dtype == np.float64, (dist, m)
+        np.testing.assert_allclose(got, exact, rtol=1e-12, err_msg=f"{dist}.{m}")
+
+
+def test_scipy_stats_cdf_derivatives_are_the_density_in_the_tails():
+    """d/dx of the cdf / sf is scipy's density to 1e-10 in the tails too: expon / pareto's
+    1 - e^u (expm1's derivative, its value + 1, rounded: off by 2e-4 at x = 30, 0 at 100),
+    logistic's 1 - expit(-z) above 0 (expit's e (1 - e) rounded likewise), beta's sf from the cdf
+    below 1/2 (I(b, a, 1 - x) takes the rounded 1 - x: off by 1e-8 at x = 1e-9)."""
+    import scipy.stats as ss
+
+    from fungrad.scipy import stats as fs
+    x = np.array([0.3, 3.0, 30.0, 100.0])
+    for dist, sh in (("expon", ()), ("logistic", ()), ("pareto", (2.0,))):
+        for m, sign in (("cdf", 1.0), ("sf", -1.0)):
+            xs = x + 1.0 if dist == "pareto" else x
+            got = fg.vmap(fg.grad(lambda v, m=m, d=dist, sh=sh: getattr(getattr(fs, d), m)(v, *sh)))(xs)
+            np.testing.assert_allclose(got, sign * getattr(ss, dist).pdf(xs, *sh), rtol=1e-10,
+                                       err_msg=f"{dist}.{m}")
+    xb = np.array([1e-9, 1e-3, 0.4, 0.9])
+    for a, b in ((0.5, 0.5), (2.0, 3.0)):
+        got = fg.vmap(fg.grad(lambda v, a=a, b=b: fs.beta.sf(v, a, b)))(xb)
+        np.testing.assert_allclose(got, -ss.beta.pdf(xb, a, b), rtol=1e-10)
+
+
+def test_scipy_stats_dirichlet_checks_and_values_as_scipy():
+    """x may leave out its last component (1 - the others' sum); entries outside [0, 1], a 0
+    where alpha < 1 and points off the simplex are refused (ValueError) as scipy refuses them;
+    NaN in x or alpha passes scipy's checks and gives NaN; a wrong number of components is a
+    ShapeError (scipy's ValueError; for a scalar x its IndexError)."""
+    import scipy.stats as ss
+
+    from fungrad.errors import ShapeError
+    from fungrad.scipy import stats as fs
+    ok = [(np.array([0.2, 0.3]), np.array([1.0, 2.0, 3.0])),
+          (np.array([[0.2, 0.1], [0.3, 0.4]]), np.array([1.0, 2.0, 3.0])),
+          (np.array([np.nan, 0.5, 0.5]), np.array([1.0, 2.0, 3.0])),
+          (np.array([0.2, 0.3, 0.5]), np.array([np.nan, 1.0, 1.0])),
+          (np.array([0.2, 0.3, 0.5]), np.array([1e300, 1.0, 1.0])),
+          (np.array([1.0, 0.0, 0.0]), np.array([1.0, 1.0, 1.0]))]
+    _against_scipy_stats([("dirichlet", m, args, {}) for args in ok for m in ("pdf", "logpdf")])
+    bad = [(np.array([0.2, 0.3, 0.6]), np.array([1.0, 2.0, 3.0])),
+           (np.array([0.0, 0.5, 0.5]), np.array([0.5, 2.0, 3.0])),
+           (np.array([1.5, -0.5, 0.0]), np.array([1.0, 2.0, 3.0])),
+           (np.array([0.5, 0.5]), np.array([1.0, -1.0]))]
+    for args in bad:
+        with quiet(), pytest.raises(ValueError):
+            ss.dirichlet.logpdf(*args)
+        with pytest.raises(ValueError, match="dirichlet: "):
+            fs.dirichlet.logpdf(*args)
+    for args in [(np.array([0.5]), np.array([1.0, 2.0, 3.0])), (0.5, np.array([1.0, 2.0]))]:
+        with pytest.raises(ShapeError, match="dirichlet: x f64"):
+            fs.dirichlet.logpdf(*args)
+
+
+def test_scipy_stats_multivariate_normal_cov_as_scipy():
+    """cov's lower triangle is read (scipy's eigh(lower=True)); a cov that is not finite, not
+    positive semidefinite or singular is refused (ValueError; numpy's LinAlgError for the
+    singular one, as scipy) where the density was NaN or -inf."""
+    import scipy.stats as ss
+
+    from fungrad.scipy import stats as fs
+    x = np.array([[0.5, 0.5], [1.0, -2.0]])
+    _against_scipy_stats([("multivariate_normal", m, (x, np.zeros(2), np.array([[1.0, 0.5], [0.2, 1.0]])), {})
+                          for m in ("logpdf", "pdf")], rtol=1e-12)
+    bad = [(0.0, np.inf), (0.0, np.nan), (0.0, 0.0), (0.0, -1.0), (np.zeros(2), np.ones((2, 2))),
+           (np.zeros(2), np.array([[1.0, 2.0], [2.0, 1.0]]))]
+    for mean, cov in bad:
+        with quiet(), pytest.raises(ValueError) as want:
+            ss.multivariate_normal.logpdf(0.5 * np.ones(np.size(mean)), mean, cov)
+        with pytest.raises(type(want.value), match="multivariate_normal: cov"):
+            fs.multivariate_normal.logpdf(0.5 * np.ones(np.size(mean)), mean, cov)
+
+
+def ss_t_pdf(x, df):
+    import scipy.stats as ss
+    return ss.t.pdf(x, df)
+
+
 def test_scipy_special_takes_scipys_dtypes_and_values_at_poles():
     import scipy.special as ss
 

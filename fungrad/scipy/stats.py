@@ -4,10 +4,17 @@ poisson, bernoulli, binom, geom, nbinom, chi2, uniform, laplace, logistic, cauch
 vonmises, truncnorm. Each is a namespace with scipy's function names and argument order (shape
 parameters, then loc and scale). Everything is computed in the log domain and stays accurate in
 the tails (log_ndtr for the normal's logcdf/logsf, gammaincc / betainc for upper tails, log1p /
-expm1 near 0 and 1). Outside the support a log density is -inf and a CDF 0 or 1, as scipy;
-the checked wrapper adds scipy's other edges: NaN where x - loc is NaN or a parameter is outside
-its domain, the cdf / sf family at x - loc = -inf / inf exact whatever the shapes, ppf / isf at
-q = 0 / 1 the support's ends, and a TypeError where scipy refuses a boolean parameter.
+expm1 near 0 and 1), in float64 whatever the inputs' dtype (scipy's result type). A continuous
+logcdf / logsf is log of the cdf / sf below 1/2 and log1p of minus the other above, as scipy's
+split at the median. t: the normal's beyond df = 2^52 (as scipy), from df = 1e4 Hill's normal
+transform (its cdf and, inverted, its ppf), below the incomplete beta in whichever argument
+does not round; its density's log Gamma ratio by the asymptotic series for large df. Outside the
+support a log density is -inf and a CDF 0 or 1, as scipy; the checked wrapper adds scipy's other
+edges: NaN where (x - loc) / scale is NaN or a parameter is outside its domain, the cdf / sf
+family at x - loc = -inf / inf exact whatever the shapes, a discrete logcdf 0 from the support's
+upper end on, ppf / isf at q = 0 / 1 the support's ends, and a TypeError where scipy refuses a
+boolean parameter. Where scipy's own value is an underflow or a rounding (pareto.logpdf as
+log(pdf), geom.logcdf as log(cdf), t.cdf at df = 1 near 0), fungrad keeps the accurate one.
 
 Derivatives follow the special functions: in x (and loc, scale) everywhere; shape parameters that
 enter only through incomplete gamma / beta functions (e.g. df of t.cdf) are not differentiable.
@@ -36,8 +43,13 @@ _LOG_2PI = float(np.log(2 * np.pi))
 _LOG_PI = float(np.log(np.pi))
 
 
+_F64_ZERO = np.zeros((), np.float64)
+
+
 def _f(*xs):
-    out = promote_inexact(*[asarray(x) for x in xs])
+    """The arguments in float64 at least: scipy.stats computes (and returns) float64 for
+    float32 / float16 / integer / boolean inputs alike."""
+    out = promote_inexact(*[asarray(x) for x in xs], _F64_ZERO)[:-1]
     return out if len(xs) > 1 else out[0]
 
 
@@ -55,6 +67,10 @@ def _ns(name, **fns):
     if "logpmf" in fns and "pmf" not in fns:
         logpmf = fns["logpmf"]
         fns["pmf"] = lambda *a, **k: fnp.exp(logpmf(*a, **k))
+    if "logpdf" in fns and "cdf" in fns and "sf" in fns:  # continuous: scipy's split at 1/2
+        for lg, this, other in (("logcdf", "cdf", "sf"), ("logsf", "sf", "cdf")):
+            if lg not in fns:
+                fns[lg] = _log_prob(fns[this], fns[other])
     for lin, lg in (("cdf", "logcdf"), ("sf", "logsf")):
         if lin in fns and lg not in fns:
             fns[lg] = (lambda f: lambda *a, **k: fnp.log(f(*a, **k)))(fns[lin])
@@ -64,6 +80,17 @@ def _ns(name, **fns):
     return types.SimpleNamespace(__name__=name, **{
         m: _returning_arrays(_checked(name, m, f, valid, named[0] if named else None))
         for m, f in fns.items()})
+
+
+def _log_prob(f, g):
+    """log f from f where f < 1/2, log1p(-g) from the complement g elsewhere (scipy's continuous
+    logcdf / logsf, split at the median: log(cdf) rounds to 0 in the upper tail); each log on
+    safe inputs, so the derivative of the branch not taken is 0, not 0 * inf."""
+    def logf(*a, **k):
+        p, q = f(*a, **k), g(*a, **k)
+        low = p < 0.5
+        return fnp.where(low, fnp.log(fnp.where(low, p, 0.5)), fnp.log1p(-fnp.where(low, 0.5, q)))
+    return logf
 
 
 def _checked(name, method, f, valid, ref_sig):
@@ -114,11 +141,13 @@ def _checked(name, method, f, valid, ref_sig):
         x = _f(first[1])
         xs = x - _f(params["loc"]) if "loc" in params else x
         ok = ok & ~fnp.isnan(xs)
+        if "scale" in params:  # x - loc = +-inf with scale = inf: inf / inf, NaN (scipy's)
+            ok = ok & ~(fnp.isinf(xs) & fnp.isinf(_f(params["scale"])))
         if method in _AT_INF:
             at_minus, at_plus = _AT_INF[method]
             out = fnp.where(xs == np.inf, at_plus, fnp.where(xs == -np.inf, at_minus, out))
         if method == "logcdf" and name in _UPPER:  # scipy: log 1 = 0 from the support's end on,
-            beyond = (x >= _UPPER[name](**params)) & ~fnp.isnan(xs)  # whatever the parameters
+            beyond = (xs >= _UPPER[name](**params)) & ~fnp.isnan(xs)  # whatever the parameters
             return fnp.where(beyond, 0.0, fnp.where(ok, out, np.nan))
         return fnp.where(ok, out, np.nan)
     # the signature users see: the distribution's parameters, as ArrayLike, returning an Array
@@ -168,8 +197,10 @@ _SUPPORT = {
     "truncnorm": lambda a, b, **_: _f(a, b),
 }
 
-# the upper end of a discrete support, from its parameters
-_UPPER = {"bernoulli": lambda p, loc: _f(loc) + 1, "binom": lambda n, p, loc: _f(loc) + _f(n)}
+# the upper end of a discrete support (of k - loc: loc + 1 rounds to loc at loc = 1e300), from
+# its parameters
+_UPPER = {"bernoulli": lambda p, loc: 1.0, "binom": lambda n, p, loc: _f(n),
+          **{n: lambda **_: _INF for n in ("poisson", "geom", "nbinom")}}
 
 
 # each distribution's parameter domain (scipy's _argcheck); outside it every function is NaN
@@ -216,6 +247,14 @@ def _log1mexp(x):
     near = x > -0.6931471805599453
     xa, xb = fnp.where(near, x, -1.0), fnp.where(near, -1.0, x)  # each branch on safe inputs
     return fnp.where(near, fnp.log(-fnp.expm1(xa)), fnp.log1p(-fnp.exp(xb)))
+
+
+def _one_minus_exp(u):
+    """1 - e^u for u <= 0: -expm1(u) near 0, 1 - e^u below -log 2, where expm1's derivative
+    (from its value + 1) rounds (expon.cdf's at x = 30 was off by 2e-4, at 100 it was 0)."""
+    near = u > -0.6931471805599453
+    un, uf = fnp.where(near, u, -1.0), fnp.where(near, -1.0, u)
+    return fnp.where(near, -fnp.expm1(un), 1.0 - fnp.exp(uf))
 
 
 # ---- norm
@@ -268,6 +307,24 @@ def _mvn_params(mean, cov):
     return dim, mean, cov
 
 
+def _mvn_check_cov(c):
+    """scipy's checks of a concrete cov: finite (ValueError), no eigenvalue below -eps
+    (ValueError: not positive semidefinite) and none in [-eps, eps] (numpy's LinAlgError, a
+    ValueError: singular), eps = 1e6 float64-eps times the largest |eigenvalue|."""
+    if not np.all(np.isfinite(c)):
+        raise ValueError(f"multivariate_normal: cov must be finite, got {c.tolist()} (scipy "
+                         "refuses infs and NaNs too)")
+    ev = np.linalg.eigvalsh(c, UPLO="L")
+    eps = 1e6 * np.finfo(np.float64).eps * np.max(np.abs(ev))
+    if np.min(ev) < -eps:
+        raise ValueError("multivariate_normal: cov must be symmetric positive semidefinite, its "
+                         f"smallest eigenvalue is {np.min(ev)}")
+    if np.any(ev <= eps):
+        raise np.linalg.LinAlgError(
+            "multivariate_normal: cov is singular (an eigenvalue at most 1e6 eps times the "
+            f"largest, {np.min(ev)}); allow_singular=True is not supported")
+
+
 def _mvn_logpdf(x, mean=None, cov=1.0, allow_singular=False):
     """log N(x; mean, cov) over the last axis of x, via the Cholesky factor of cov. As scipy, in
     one dimension a vector x holds that many points (one point otherwise), a scalar x is one
@@ -275,6 +332,10 @@ def _mvn_logpdf(x, mean=None, cov=1.0, allow_singular=False):
     if allow_singular:
         raise NotImplementedError("multivariate_normal: allow_singular=True is not supported")
     d, mean, cov = _mvn_params(mean, cov)
+    # scipy reads cov's lower triangle (eigh(lower=True)): the upper one is its mirror
+    cov = fnp.tril(cov) + fnp.swapaxes(fnp.tril(cov, -1), -1, -2)
+    if not isinstance(cov, Tracer):
+        _mvn_check_cov(np.asarray(cov))
     x = _f(x)
     if fnp.ndim(x) == 0:
         x = fnp.reshape(x, (1,))
@@ -296,28 +357,87 @@ multivariate_normal = _ns("multivariate_normal", logpdf=_mvn_logpdf)
 
 
 # ---- t
+# beyond this df scipy's t (boost's) is the normal distribution: their difference is below the
+# float64 resolution of the cdf there
+_T_NORMAL_DF = 1.0 / np.finfo(np.float64).eps
+_T_HILL_DF = 1e4  # from here on the cdf by Hill's normal transform (the incomplete beta's
+# argument df / (df + z^2) rounds to 1 and loses its information)
+
+
+def _log_poch_half(a):
+    """log(Gamma(a + 1/2) / Gamma(a)) - log(a) / 2 for a > 0 (tends to 0 as a grows): from
+    a = 30 on its asymptotic series (error below 1e-16), where the difference of gammaln's of
+    size a log a would cancel away the digits (t's density at df = 1e8 lost 8 of them)."""
+    big = a >= 30
+    ab, ad = fnp.where(big, a, 30.0), fnp.where(big, 30.0, a)  # each form on safe inputs
+    r = 1.0 / ab
+    r2 = r * r
+    series = r * (-1 / 8 + r2 * (1 / 192 + r2 * (-1 / 640 + r2 * (17 / 14336))))
+    direct = sp.gammaln(ad + 0.5) - sp.gammaln(ad) - 0.5 * fnp.log(ad)
+    return fnp.where(big, series, direct)
+
+
+def _t_log_density_at_0(df):
+    """log t.pdf(0, df) = log(Gamma((df+1)/2) / Gamma(df/2)) - log(df pi) / 2; the normal's at
+    df = inf."""
+    return _log_poch_half(df / 2) - 0.5 * _LOG_2PI
+
+
 def _t_logpdf(x, df, loc=0.0, scale=1.0):
     z, s = _z(x, loc, scale)
     df = _f(df)
     inf = fnp.isinf(df)  # df = inf: the normal distribution, as scipy
     normal = -0.5 * z * z - fnp.log(s) - 0.5 * _LOG_2PI
-    df = fnp.where(inf, 1.0, df)
-    student = (sp.gammaln((df + 1) / 2) - sp.gammaln(df / 2) - 0.5 * fnp.log(df * np.pi)
-               - fnp.log(s) - (df + 1) / 2 * fnp.log1p(z * z / df))
-    return fnp.where(inf, normal, student)
+    half0 = df / 2 == 0  # df = 5e-324: Gamma(df / 2) = inf, the density 0 (scipy's)
+    df = fnp.where(inf | half0, 1.0, df)
+    student = _t_log_density_at_0(df) - fnp.log(s) - (df + 1) / 2 * fnp.log1p(z * z / df)
+    return fnp.where(inf, normal, fnp.where(half0, -np.inf, student))
 
 
-def _t_tail(z, df):
-    """P(T <= -|z|) = betainc(df/2, 1/2, df / (df + z^2)) / 2."""
-    return 0.5 * sp.betainc(df / 2, 0.5, df / (df + z * z))
+def _t_lower_tail(a, df):
+    """P(T <= -a) for a >= 0 and a finite df > 0, each form where it is well conditioned:
+    a < 1 and a^2 < df (mass near 1/2): 1/2 - I(1/2, df/2, a^2 / (df + a^2)) / 2, the central
+    mass from an argument that does not round to 1; elsewhere I(df/2, 1/2, df / (df + a^2)) / 2;
+    df >= 1e4 (where that argument rounds to 1): Hill's normal transform (CACM algorithm 395),
+    the normal tail of y(a, df), its error below 1e-15 there."""
+    hill = df >= _T_HILL_DF
+    center = (a < 1) & (a * a < df) & ~hill
+    dfs = fnp.where(hill, 2.0, df)
+    ac = fnp.where(center, a, 0.5)
+    u = ac * ac / (dfs + ac * ac)
+    p_center = 0.5 - 0.5 * sp.betainc(0.5, dfs / 2, u)
+    at = fnp.where(center | hill, 2.0, a)
+    p_tail = 0.5 * sp.betainc(dfs / 2, 0.5, dfs / (dfs + at * at))
+    # Hill: w = (df - 1/2) log1p(a^2 / df), y = sqrt(w) (1 + (w + 3 + c(w)) / (48 (df - 1/2)^2))
+    ah = fnp.minimum(fnp.where(hill, a, 1.0), 1e150)  # (a^2 finite; the tail is 0 long before)
+    dh = fnp.where(hill, df, _T_HILL_DF)
+    m = dh - 0.5
+    p_hill = sp.ndtr(-_hill_factor(m * fnp.log1p(ah * ah / dh), m) * fnp.sqrt(m * fnp.log1p(
+        ah * ah / dh)))
+    return fnp.where(hill, p_hill, fnp.where(center, p_center, p_tail))
+
+
+def _hill_factor(w, m):
+    """Hill's y / sqrt(w) for w = m log1p(a^2 / df), m = df - 1/2 (1 + O(1 / m^2))."""
+    b = 48.0 * m * m
+    c = (((-0.4 * w - 3.3) * w - 24.0) * w - 85.5) / (0.8 * w * w + 100.0 + b)
+    return (c + w + 3.0) / b + 1.0
 
 
 def _t_cdf_of(z, df):
-    """P(T <= z); df = inf: the normal's, as scipy (the beta form, NaN there, gets safe inputs)."""
-    inf = fnp.isinf(df)
-    df, zs = fnp.where(inf, 1.0, df), fnp.where(inf, 1.0, z)
-    tail = _t_tail(zs, df)
-    return fnp.where(inf, sp.ndtr(z), fnp.where(zs < 0, tail, 1.0 - tail))
+    """P(T <= z). The normal's where df > 2^52 (df = inf included), as scipy; for a tiny z
+    (z^2 < 1e-12 df / (df + 1), the cubic term below the resolution) 1/2 + z t.pdf(0, df), so
+    the derivative at 0 is the density (the incomplete beta forms' is inf * 0 there)."""
+    normal = df > _T_NORMAL_DF
+    half0 = df / 2 == 0  # df = 5e-324: the limit df -> 0, 1/2 (scipy's), not betainc(0, ...)
+    dfs = fnp.where(normal | half0, 1.0, df)
+    tiny = (z * z < 1e-12 * dfs / (dfs + 1.0)) | half0
+    zt = fnp.where(tiny, z, 0.0)
+    linear = 0.5 + zt * fnp.where(half0, 0.0, fnp.exp(_t_log_density_at_0(dfs)))
+    a = fnp.where(tiny | normal, 1.0, fnp.abs(z))
+    p = _t_lower_tail(a, dfs)
+    student = fnp.where(z < 0, p, 1.0 - p)
+    return fnp.where(normal, sp.ndtr(z), fnp.where(tiny, linear, student))
 
 
 def _t_cdf(x, df, loc=0.0, scale=1.0):
@@ -331,18 +451,39 @@ def _t_sf(x, df, loc=0.0, scale=1.0):
 
 
 def _t_ppf(q, df, loc=0.0, scale=1.0):
+    """The quantile of the lower half, mirrored: the normal's beyond df = 2^52 (as scipy); from
+    df = 1e4 Hill's transform inverted (y = -ndtri(q), w by the fixed point w = (y / factor(w))^2,
+    the factor 1 + O(1 / df^2), then z = sqrt(df expm1(w / m))); below, the incomplete beta's
+    inverse x, z = sqrt(df (1 - x) / x), and where x is below 1e-100 (it underflows in the far
+    tail) its leading term x^a / (a B(a, 1/2)) inverted in the log domain. The median 0 exact."""
     q, df = _f(q, df)
-    inf = fnp.isinf(df)  # df = inf: the normal's quantile, as scipy
-    df = fnp.where(inf, 1.0, df)
+    normal = df > _T_NORMAL_DF  # df = inf included
+    hill = (df >= _T_HILL_DF) & ~normal
+    dfs = fnp.where(normal | hill, 1.0, df)
     lower = fnp.minimum(q, 1.0 - q)
-    x = sp.betaincinv(df / 2, 0.5, 2 * lower)
-    z = fnp.sqrt(df * (1.0 - x) / x)
-    return _f(loc) + _f(scale) * fnp.where(inf, sp.ndtri(q), fnp.where(q < 0.5, -z, z))
+    a = dfs / 2
+    x = sp.betaincinv(a, 0.5, 2 * lower)
+    small = x < 1e-100
+    xs = fnp.where(small, 0.5, x)
+    z_beta = fnp.sqrt(dfs * (1.0 - xs) / xs)
+    # I(a, 1/2, x) ~ x^a / (a B(a, 1/2)): log x = (log(2 lower) + log a + betaln(a, 1/2)) / a
+    ls = fnp.where(small, 2 * lower, 0.5)
+    log_x = (fnp.log(ls) + fnp.log(a) + sp.betaln(a, 0.5)) / a
+    z_small = fnp.exp(0.5 * (fnp.log(dfs) - log_x))
+    # Hill's transform inverted
+    dh = fnp.where(hill, df, _T_HILL_DF)
+    m = dh - 0.5
+    y = -sp.ndtri(fnp.where(hill, lower, 0.25))
+    w = y * y
+    for _ in range(3):  # contracts by O(1 / df^2) per step
+        w = (y / _hill_factor(w, m)) ** 2
+    z_hill = fnp.sqrt(dh * fnp.expm1(w / m))
+    z = fnp.where(hill, z_hill, fnp.where(small, z_small, z_beta))
+    z = fnp.where(q == 0.5, 0.0, fnp.where(q < 0.5, -z, z))
+    return _f(loc) + _f(scale) * fnp.where(normal, sp.ndtri(q), z)
 
 
-t = _ns("t", logpdf=_t_logpdf, cdf=_t_cdf, sf=_t_sf, ppf=_t_ppf,
-        logcdf=lambda x, df, loc=0.0, scale=1.0: fnp.log(_t_cdf(x, df, loc, scale)),
-        logsf=lambda x, df, loc=0.0, scale=1.0: fnp.log(_t_sf(x, df, loc, scale)))
+t = _ns("t", logpdf=_t_logpdf, cdf=_t_cdf, sf=_t_sf, ppf=_t_ppf)
 
 
 # ---- gamma and chi2
@@ -356,27 +497,38 @@ def _gamma_logpdf(x, a, loc=0.0, scale=1.0):
 
 
 def _gamma_cdf(x, a, loc=0.0, scale=1.0):
+    """Exactly 0 up to the support's start (gammainc(0, 0), at chi2's df = 5e-324, is NaN)."""
     z, _ = _z(x, loc, scale)
-    return sp.gammainc(a, fnp.maximum(z, 0.0))
+    pos = z > 0
+    return fnp.where(pos, sp.gammainc(a, fnp.where(pos, z, 1.0)), 0.0)
 
 
 def _gamma_sf(x, a, loc=0.0, scale=1.0):
     z, _ = _z(x, loc, scale)
-    return sp.gammaincc(a, fnp.maximum(z, 0.0))
+    pos = z > 0
+    return fnp.where(pos, sp.gammaincc(a, fnp.where(pos, z, 1.0)), 1.0)
 
 
 gamma = _ns("gamma", logpdf=_gamma_logpdf, cdf=_gamma_cdf, sf=_gamma_sf,
-            logcdf=lambda x, a, loc=0.0, scale=1.0: fnp.log(_gamma_cdf(x, a, loc, scale)),
-            logsf=lambda x, a, loc=0.0, scale=1.0: fnp.log(_gamma_sf(x, a, loc, scale)),
-            ppf=lambda q, a, loc=0.0, scale=1.0: _f(loc) + _f(scale) * sp.gammaincinv(a, q))
+            ppf=lambda q, a, loc=0.0, scale=1.0: _f(loc) + _f(scale) * sp.gammaincinv(*_f(a, q)))
+
+
+def _chi2_logpdf(x, df, loc=0.0, scale=1.0):
+    """(df/2 - 1) log z - z/2 - gammaln(df/2) - df/2 log 2 in z itself (not gamma's in z / 2):
+    at df = inf scipy's NaN from z = 1 on (inf * log 1, inf - inf), -inf below."""
+    z, s = _z(x, loc, scale)
+    df = _f(df)
+    pos = z >= 0
+    zs = fnp.where(pos, z, 1.0)
+    val = sp.xlogy(df / 2 - 1.0, zs) - zs / 2 - sp.gammaln(df / 2) - df / 2 * np.log(2.0)
+    return fnp.where(pos, val - fnp.log(s), -np.inf)
+
+
 chi2 = _ns(
     "chi2",
-    logpdf=lambda x, df, loc=0.0, scale=1.0: _gamma_logpdf(x, _f(df) / 2, loc, _f(scale) * 2),
+    logpdf=_chi2_logpdf,
     cdf=lambda x, df, loc=0.0, scale=1.0: _gamma_cdf(x, _f(df) / 2, loc, _f(scale) * 2),
     sf=lambda x, df, loc=0.0, scale=1.0: _gamma_sf(x, _f(df) / 2, loc, _f(scale) * 2),
-    logcdf=lambda x, df, loc=0.0, scale=1.0: fnp.log(_gamma_cdf(x, _f(df) / 2, loc,
-                                                                _f(scale) * 2)),
-    logsf=lambda x, df, loc=0.0, scale=1.0: fnp.log(_gamma_sf(x, _f(df) / 2, loc, _f(scale) * 2)),
     ppf=lambda q, df, loc=0.0, scale=1.0: _f(loc) + 2 * _f(scale) * sp.gammaincinv(_f(df) / 2, q),
 )
 
@@ -401,32 +553,62 @@ def _beta_cdf(x, a, b, loc=0.0, scale=1.0):
 
 
 def _beta_sf(x, a, b, loc=0.0, scale=1.0):
+    """1 - cdf where the cdf is below 1/2 (z as it is; I(b, a, 1 - z) takes the rounded 1 - z,
+    its derivative at z = 1e-9 off by 1e-8), I(b, a, 1 - z) above."""
     z, _ = _z(x, loc, scale)
     inside = (z > 0) & (z < 1)
-    return fnp.where(inside, sp.betainc(b, a, 1.0 - fnp.where(inside, z, 0.5)),
-                     fnp.where(z <= 0, 1.0, 0.0))
+    zs = fnp.where(inside, z, 0.5)
+    cdf = sp.betainc(a, b, zs)
+    low = cdf < 0.5
+    val = fnp.where(low, 1.0 - cdf, sp.betainc(b, a, 1.0 - fnp.where(low, 0.5, zs)))
+    return fnp.where(inside, val, fnp.where(z <= 0, 1.0, 0.0))
 
 
 beta = _ns("beta", logpdf=_beta_logpdf, cdf=_beta_cdf, sf=_beta_sf,
-           logcdf=lambda x, a, b, loc=0.0, scale=1.0: fnp.log(_beta_cdf(x, a, b, loc, scale)),
-           logsf=lambda x, a, b, loc=0.0, scale=1.0: fnp.log(_beta_sf(x, a, b, loc, scale)),
-           ppf=lambda q, a, b, loc=0.0, scale=1.0: _f(loc) + _f(scale) * sp.betaincinv(a, b, q))
+           ppf=lambda q, a, b, loc=0.0, scale=1.0: _f(loc) + _f(scale) * sp.betaincinv(*_f(a, b, q)))
 
 
 # ---- dirichlet
 def _dirichlet_logpdf(x, alpha):
-    """log Dir(x; alpha) over the first axis of x (scipy's layout: components first). Concrete
-    arguments are checked as scipy checks them (ValueError)."""
+    """log Dir(x; alpha) over the first axis of x (scipy's layout: components first; x may
+    leave out the last component, 1 - the sum of the others, as scipy). Concrete arguments are
+    checked as scipy checks them (ValueError): alpha one dimensional with its minimum above 0; x
+    with K or K - 1 components, its entries in [0, 1], 0 only where alpha >= 1, each point
+    summing to 1 within 1e-9 (a NaN passes every check, as in scipy's min / max comparisons,
+    and gives NaN)."""
     x, alpha = _f(x, alpha)
     if not isinstance(alpha, Tracer):
         if np.ndim(alpha) != 1:
             raise ValueError(f"dirichlet: the parameter vector alpha must be one dimensional, got "
                              f"shape {np.shape(alpha)}")
-        if not np.all(np.asarray(alpha) > 0):
-            raise ValueError("dirichlet: all parameters (alpha) must be greater than 0")
-    if not isinstance(x, Tracer) and not np.all(np.asarray(x) >= 0):  # (NaN included)
-        raise ValueError("dirichlet: each entry of x must be greater than or equal to zero")
+        if np.size(alpha) and np.min(np.asarray(alpha)) <= 0:
+            raise ValueError("dirichlet: all parameters (alpha) must be greater than 0, got "
+                             f"{np.asarray(alpha)}")
+    k = fnp.shape(alpha)[0]
+    if fnp.ndim(x) == 0 or fnp.shape(x)[0] not in (k, k - 1):
+        raise ShapeError(f"dirichlet: x {get_aval(x).str_short()} must have as many components "
+                         f"(its first axis) as alpha {get_aval(alpha).str_short()}, or one fewer")
+    if fnp.shape(x)[0] == k - 1:  # the last component, 1 - the others' sum
+        if fnp.ndim(x) > 2:
+            raise ShapeError(f"dirichlet: x {get_aval(x).str_short()} with one component fewer "
+                             "than alpha must be one or two dimensional (scipy's rule)")
+        x = fnp.concatenate([x, 1.0 - fnp.sum(x, axis=0, keepdims=True)], axis=0)
     a = alpha if fnp.ndim(x) == 1 else fnp.reshape(alpha, (-1,) + (1,) * (fnp.ndim(x) - 1))
+    if not isinstance(x, Tracer) and not isinstance(alpha, Tracer):
+        xv, av = np.asarray(x), np.asarray(a)
+        if np.min(xv) < 0:
+            raise ValueError("dirichlet: each entry of x must be greater than or equal to zero, "
+                             f"got a minimum of {np.min(xv)}")
+        if np.max(xv) > 1:
+            raise ValueError("dirichlet: each entry of x must be at most 1, got a maximum of "
+                             f"{np.max(xv)}")
+        if np.any((xv == 0) & (av < 1)):
+            raise ValueError("dirichlet: an entry of x is 0 where its alpha is below 1 (the "
+                             "density is infinite there; scipy refuses it)")
+        total = np.sum(xv, axis=0)
+        if np.any(np.abs(total - 1.0) > 1e-9):
+            raise ValueError("dirichlet: each point x must lie on the simplex (its components "
+                             f"summing to 1 within 1e-9), got sums {total}")
     norm_ = fnp.sum(sp.gammaln(alpha)) - sp.gammaln(fnp.sum(alpha))
     return fnp.sum(sp.xlogy(a - 1.0, x), axis=0) - norm_
 
@@ -483,35 +665,56 @@ def _bernoulli_cdf(k, p, loc=0.0):
     return fnp.where(k < 0, 0.0, fnp.where(k < 1, 1.0 - p, 1.0))
 
 
-bernoulli = _ns("bernoulli", logpmf=_bernoulli_logpmf, cdf=_bernoulli_cdf,
-                sf=lambda k, p, loc=0.0: 1.0 - _bernoulli_cdf(k, p, loc))
+def _bernoulli_sf(k, p, loc=0.0):
+    """p itself on [0, 1) (1 - (1 - p) lost p's digits below 1e-16)."""
+    k = _k(k, loc)
+    p = _f(p)
+    return fnp.where(k < 0, 1.0, fnp.where(k < 1, p, 0.0))
+
+
+bernoulli = _ns("bernoulli", logpmf=_bernoulli_logpmf, cdf=_bernoulli_cdf, sf=_bernoulli_sf)
 
 
 def _binom_logpmf(k, n, p, loc=0.0):
+    """log C(n, k) from gammaln's up to n = 1000 (exact 0 at k = 0 and n); beyond as
+    -log(n + 1) - betaln(n - k + 1, k + 1) (0 at k = 0): no gammaln's of size n log n to cancel
+    (pmf(1, 1e10, 1e-10) lost 6 digits)."""
     k = _k(k, loc)
     n, p = _f(n, p)
     ok = (k >= 0) & (k <= n) & _is_int(k)
     ks = fnp.where(ok, k, 0.0)
-    logcomb = sp.gammaln(n + 1) - sp.gammaln(ks + 1) - sp.gammaln(n - ks + 1)
-    return fnp.where(ok, logcomb + sp.xlogy(ks, p) + sp.xlog1py(n - ks, -p), -np.inf)
+    small = n <= 1000
+    nsm, nbg = fnp.where(small, n, 1000.0), fnp.where(small, 2000.0, n)
+    ksm, kbg = fnp.where(small, ks, 0.0), fnp.where(small, 1.0, ks)
+    by_gammaln = sp.gammaln(nsm + 1) - sp.gammaln(ksm + 1) - sp.gammaln(nsm - ksm + 1)
+    by_betaln = fnp.where(kbg == 0, 0.0, -fnp.log1p(nbg) - sp.betaln(nbg - kbg + 1, kbg + 1))
+    logcomb = fnp.where(small, by_gammaln, by_betaln)
+    val = fnp.where(fnp.isinf(n), np.nan, logcomb + sp.xlogy(ks, p) + sp.xlog1py(n - ks, -p))
+    return fnp.where(ok, val, -np.inf)  # (NaN at n = inf inside the support, as scipy)
+
+
+def _binom_parts(k, n, p, loc):
+    """(k, n, the cdf and the sf inside the support). The sf I_p(k + 1, n - k) takes p as it
+    is; the cdf is 1 - sf where that is at least 0.1 (I_{1 - p}(n - k, k + 1) takes the rounded
+    1 - p, whose error is n eps in the cdf for a small p). NaN at n = inf, as scipy."""
+    k = fnp.floor(_k(k, loc))
+    n, p = _f(n, p)
+    mid = (k >= 0) & (k < n) & fnp.isfinite(n)
+    ks, ns = fnp.where(mid, k, 0.0), fnp.where(mid, n, 1.0)
+    sf = sp.betainc(ks + 1, ns - ks, p)
+    cdf = fnp.where((p < 0.5) & (sf <= 0.9), 1.0 - sf, sp.betainc(ns - ks, ks + 1, 1.0 - p))
+    inf = fnp.isinf(n) & (k >= 0)
+    return k, n, fnp.where(inf, np.nan, cdf), fnp.where(inf, np.nan, sf)
 
 
 def _binom_cdf(k, n, p, loc=0.0):
-    k = fnp.floor(_k(k, loc))
-    n, p = _f(n, p)
-    mid = (k >= 0) & (k < n)
-    ks = fnp.where(mid, k, 0.0)
-    val = sp.betainc(n - ks, ks + 1, 1.0 - p)
-    return fnp.where(k < 0, 0.0, fnp.where(k >= n, 1.0, val))
+    k, n, cdf, _ = _binom_parts(k, n, p, loc)
+    return fnp.where(k < 0, 0.0, fnp.where(k >= n, 1.0, cdf))
 
 
 def _binom_sf(k, n, p, loc=0.0):
-    k = fnp.floor(_k(k, loc))
-    n, p = _f(n, p)
-    mid = (k >= 0) & (k < n)
-    ks = fnp.where(mid, k, 0.0)
-    val = sp.betainc(ks + 1, n - ks, p)
-    return fnp.where(k < 0, 1.0, fnp.where(k >= n, 0.0, val))
+    k, n, _, sf = _binom_parts(k, n, p, loc)
+    return fnp.where(k < 0, 1.0, fnp.where(k >= n, 0.0, sf))
 
 
 binom = _ns("binom", logpmf=_binom_logpmf, cdf=_binom_cdf, sf=_binom_sf,
@@ -534,7 +737,7 @@ def _geom_logsf(k, p, loc=0.0):
 
 geom = _ns("geom", logpmf=_geom_logpmf, logsf=_geom_logsf,
            sf=lambda k, p, loc=0.0: fnp.exp(_geom_logsf(k, p, loc)),
-           cdf=lambda k, p, loc=0.0: -fnp.expm1(_geom_logsf(k, p, loc)),
+           cdf=lambda k, p, loc=0.0: _one_minus_exp(_geom_logsf(k, p, loc)),
            logcdf=lambda k, p, loc=0.0: _log1mexp(_geom_logsf(k, p, loc)))
 
 
@@ -552,11 +755,30 @@ def _nbinom_cdf(k, n, p, loc=0.0):
     k = fnp.floor(_k(k, loc))
     n, p = _f(n, p)
     ok = k >= 0
-    return fnp.where(ok, sp.betainc(n, fnp.where(ok, k, 0.0) + 1, p), 0.0)
+    val = sp.betainc(n, fnp.where(ok, k, 0.0) + 1, p)  # NaN at n = inf inside the support, as
+    return fnp.where(ok, fnp.where(fnp.isinf(n), np.nan, val), 0.0)  # scipy (not the limit 0)
 
 
-nbinom = _ns("nbinom", logpmf=_nbinom_logpmf, cdf=_nbinom_cdf,
-             sf=lambda k, n, p, loc=0.0: 1.0 - _nbinom_cdf(k, n, p, loc))
+def _nbinom_sf(k, n, p, loc=0.0):
+    """1 - cdf where the cdf is below 1/2, I_{1 - p}(k + 1, n) above (1 - cdf is 0 there for
+    a tiny n)."""
+    cdf = _nbinom_cdf(k, n, p, loc)
+    k = fnp.floor(_k(k, loc))
+    n, p = _f(n, p)
+    hi = (cdf > 0.5) & (k >= 0)
+    ks = fnp.where(hi, k, 0.0)
+    return fnp.where(hi, sp.betainc(ks + 1, n, 1.0 - p), 1.0 - cdf)
+
+
+def _nbinom_logcdf(k, n, p, loc=0.0):
+    """log cdf below 1/2, log1p(-sf) above (scipy's: log 1 would be 0)."""
+    cdf, sf = _nbinom_cdf(k, n, p, loc), _nbinom_sf(k, n, p, loc)
+    hi = cdf > 0.5
+    return fnp.where(hi, fnp.log1p(-fnp.where(hi, sf, 0.5)), fnp.log(fnp.where(hi, 0.5, cdf)))
+
+
+nbinom = _ns("nbinom", logpmf=_nbinom_logpmf, cdf=_nbinom_cdf, sf=_nbinom_sf,
+             logcdf=_nbinom_logcdf)
 
 
 # ---- continuous location-scale families
@@ -606,19 +828,41 @@ def _logistic_logpdf(x, loc=0.0, scale=1.0):
     return -a - 2 * fnp.log1p(fnp.exp(-a)) - fnp.log(s)
 
 
+def _logistic_cdf(z):
+    """expit(z), as 1 - expit(-z) above 0: expit's derivative e(1 - e) rounds there."""
+    pos = z > 0
+    return fnp.where(pos, 1.0 - sp.expit(-z), sp.expit(z))
+
+
 logistic = _ns(
     "logistic", logpdf=_logistic_logpdf,
-    cdf=lambda x, loc=0.0, scale=1.0: sp.expit(_z(x, loc, scale)[0]),
+    cdf=lambda x, loc=0.0, scale=1.0: _logistic_cdf(_z(x, loc, scale)[0]),
     logcdf=lambda x, loc=0.0, scale=1.0: sp.log_expit(_z(x, loc, scale)[0]),
-    sf=lambda x, loc=0.0, scale=1.0: sp.expit(-_z(x, loc, scale)[0]),
+    sf=lambda x, loc=0.0, scale=1.0: _logistic_cdf(-_z(x, loc, scale)[0]),
     logsf=lambda x, loc=0.0, scale=1.0: sp.log_expit(-_z(x, loc, scale)[0]),
-    ppf=lambda q, loc=0.0, scale=1.0: _f(loc) + _f(scale) * sp.logit(q),
+    ppf=lambda q, loc=0.0, scale=1.0: _f(loc) + _f(scale) * sp.logit(_f(q)),
 )
 
 
 def _cauchy_logpdf(x, loc=0.0, scale=1.0):
+    """log1p(z^2) as 2 log|z| + log1p(1 / z^2) from |z| = 1 on (z^2 overflows beyond 1e154)."""
     z, s = _z(x, loc, scale)
-    return -_LOG_PI - fnp.log(s) - fnp.log1p(z * z)
+    a = fnp.abs(z)
+    big = a >= 1
+    ab, asm = fnp.where(big, a, 1.0), fnp.where(big, 0.0, a)
+    r = 1.0 / ab
+    log1p_z2 = fnp.where(big, 2 * fnp.log(ab) + fnp.log1p(r * r), fnp.log1p(asm * asm))
+    return -_LOG_PI - fnp.log(s) - log1p_z2
+
+
+def _cauchy_std_ppf(q):
+    """tan(pi (q - 1/2)) in the middle half; -1 / tan(pi q) and 1 / tan(pi (1 - q)) in the tails,
+    where q - 1/2 rounds (ppf(1e-300) is -3.2e299, not tan's -1.6e16)."""
+    lo, hi = q < 0.25, q > 0.75
+    qm = fnp.where(lo | hi, 0.5, q)
+    ql, qh = fnp.where(lo, q, 0.25), fnp.where(hi, q, 0.75)
+    return fnp.where(lo, -1.0 / fnp.tan(np.pi * ql),
+                     fnp.where(hi, 1.0 / fnp.tan(np.pi * (1.0 - qh)), fnp.tan(np.pi * (qm - 0.5))))
 
 
 def _cauchy_sf(x, loc=0.0, scale=1.0):
@@ -630,9 +874,7 @@ def _cauchy_sf(x, loc=0.0, scale=1.0):
 cauchy = _ns(
     "cauchy", logpdf=_cauchy_logpdf, sf=_cauchy_sf,
     cdf=lambda x, loc=0.0, scale=1.0: _cauchy_sf(2 * _f(loc) - _f(x), loc, scale),
-    logcdf=lambda x, loc=0.0, scale=1.0: fnp.log(_cauchy_sf(2 * _f(loc) - _f(x), loc, scale)),
-    logsf=lambda x, loc=0.0, scale=1.0: fnp.log(_cauchy_sf(x, loc, scale)),
-    ppf=lambda q, loc=0.0, scale=1.0: _f(loc) + _f(scale) * fnp.tan(np.pi * (_f(q) - 0.5)),
+    ppf=lambda q, loc=0.0, scale=1.0: _f(loc) + _f(scale) * _cauchy_std_ppf(_f(q)),
 )
 
 
@@ -649,7 +891,7 @@ def _expon_logsf(x, loc=0.0, scale=1.0):
 expon = _ns(
     "expon", logpdf=_expon_logpdf, logsf=_expon_logsf,
     sf=lambda x, loc=0.0, scale=1.0: fnp.exp(_expon_logsf(x, loc, scale)),
-    cdf=lambda x, loc=0.0, scale=1.0: -fnp.expm1(_expon_logsf(x, loc, scale)),
+    cdf=lambda x, loc=0.0, scale=1.0: _one_minus_exp(_expon_logsf(x, loc, scale)),
     logcdf=lambda x, loc=0.0, scale=1.0: _log1mexp(_expon_logsf(x, loc, scale)),
     ppf=lambda q, loc=0.0, scale=1.0: _f(loc) - _f(scale) * fnp.log1p(-_f(q)),
 )
@@ -659,8 +901,10 @@ def _pareto_logpdf(x, b, loc=0.0, scale=1.0):
     z, s = _z(x, loc, scale)
     b = _f(b)
     ok = z >= 1
-    zs = fnp.where(ok, z, 1.0)
-    return fnp.where(ok, fnp.log(b) - (b + 1) * fnp.log(zs) - fnp.log(s), -np.inf)
+    lz = fnp.log(fnp.where(ok, z, 1.0))
+    # (b + 1) log z is 0 at z = 1 for b = inf too (scipy's b z^(-b-1) = inf there, not NaN)
+    b1 = fnp.where(fnp.isinf(b) & (lz == 0), 0.0, b + 1)
+    return fnp.where(ok, fnp.log(b) - b1 * lz - fnp.log(s), -np.inf)
 
 
 def _pareto_logsf(x, b, loc=0.0, scale=1.0):
@@ -673,7 +917,7 @@ def _pareto_logsf(x, b, loc=0.0, scale=1.0):
 pareto = _ns(
     "pareto", logpdf=_pareto_logpdf, logsf=_pareto_logsf,
     sf=lambda x, b, loc=0.0, scale=1.0: fnp.exp(_pareto_logsf(x, b, loc, scale)),
-    cdf=lambda x, b, loc=0.0, scale=1.0: -fnp.expm1(_pareto_logsf(x, b, loc, scale)),
+    cdf=lambda x, b, loc=0.0, scale=1.0: _one_minus_exp(_pareto_logsf(x, b, loc, scale)),
     logcdf=lambda x, b, loc=0.0, scale=1.0: _log1mexp(_pareto_logsf(x, b, loc, scale)),
     ppf=lambda q, b, loc=0.0, scale=1.0: _f(loc) + _f(scale) * fnp.exp(
         -fnp.log1p(-_f(q)) / _f(b)),
@@ -685,7 +929,8 @@ def _vonmises_logpdf(x, kappa, loc=0.0, scale=1.0):
     (scipy's support is all reals, the density 2 pi periodic)."""
     z, s = _z(x, loc, scale)
     kappa = _f(kappa)
-    return kappa * (fnp.cos(z) - 1.0) - fnp.log(2 * np.pi * sp.i0e(kappa)) - fnp.log(s)
+    half = fnp.sin(z / 2)  # cos z - 1 = -2 sin^2(z / 2): no rounding of cos z to 1 near 0
+    return -2 * kappa * half * half - fnp.log(2 * np.pi * sp.i0e(kappa)) - fnp.log(s)
 
 
 vonmises = _ns("vonmises", logpdf=_vonmises_logpdf)
@@ -693,10 +938,22 @@ vonmises = _ns("vonmises", logpdf=_vonmises_logpdf)
 
 # ---- truncnorm: the standard normal restricted to [a, b] (in z units), then loc/scale
 def _log_ndtr_diff(hi, lo):
-    """log(Phi(hi) - Phi(lo)) for hi > lo, using the upper tail where lo > 0."""
+    """log(Phi(hi) - Phi(lo)) for hi > lo, using the upper tail where lo > 0; -inf where even
+    Phi(hi) underflows (hi = -1e300, not -inf - -inf); for a short interval
+    (h = hi - lo, h max(1, |m|) < 1e-2 about the midpoint m) log(h phi(m)) plus the log of the
+    next two terms of phi's mean over it, where the two log_ndtr's agree to most of their digits
+    (at m = -30 and h = 1e-4 their difference kept 1e-12 of them)."""
     upper = lo > 0
     la, lb = sp.log_ndtr(fnp.where(upper, -lo, hi)), sp.log_ndtr(fnp.where(upper, -hi, lo))
-    return la + _log1mexp(lb - la)
+    dead = la == -np.inf
+    h, m = hi - lo, 0.5 * (hi + lo)
+    short = fnp.isfinite(h) & (h * fnp.maximum(1.0, fnp.abs(m)) < 1e-2)
+    wide = la + _log1mexp(fnp.where(dead | short, -1.0, lb - la))
+    hs, ms = fnp.where(short, h, 1.0), fnp.where(short, m, 0.0)
+    h2, m2 = hs * hs, ms * ms  # the mean of phi over the interval: phi(m) (1 + h^2 He2(m) / 24
+    near = (fnp.log(hs) - 0.5 * m2 - 0.5 * _LOG_2PI  # + h^4 He4(m) / 1920 + O((h m)^6))
+            + fnp.log1p(h2 * (m2 - 1.0) / 24 + h2 * h2 * ((m2 - 6.0) * m2 + 3.0) / 1920))
+    return fnp.where(short, near, fnp.where(dead, -np.inf, wide))
 
 
 def _truncnorm_logpdf(x, a, b, loc=0.0, scale=1.0):
@@ -707,22 +964,30 @@ def _truncnorm_logpdf(x, a, b, loc=0.0, scale=1.0):
                      -np.inf)
 
 
-def _truncnorm_logcdf(x, a, b, loc=0.0, scale=1.0):
+def _truncnorm_direct(x, a, b, loc, scale):
+    """log P(Z <= z) and log P(Z > z) each from its own difference of normal CDFs."""
     z, _ = _z(x, loc, scale)
     a, b = _f(a, b)
     zc = fnp.clip(z, a, b)
     inner = fnp.where(zc > a, zc, a + 1.0)  # avoid log(0) inside where
-    val = _log_ndtr_diff(inner, a) - _log_ndtr_diff(b, a)
-    return fnp.where(z <= a, -np.inf, fnp.where(z >= b, 0.0, val))
+    total = _log_ndtr_diff(b, a)
+    lc = fnp.where(z <= a, -np.inf, fnp.where(z >= b, 0.0, _log_ndtr_diff(inner, a) - total))
+    inner = fnp.where(zc < b, zc, b - 1.0)
+    ls = fnp.where(z >= b, -np.inf, fnp.where(z <= a, 0.0, _log_ndtr_diff(b, inner) - total))
+    return lc, ls
+
+
+def _truncnorm_logcdf(x, a, b, loc=0.0, scale=1.0):
+    """The direct form below 1/2, log(1 - sf) above (log 1 - 1e-23 is not 0)."""
+    lc, ls = _truncnorm_direct(x, a, b, loc, scale)
+    low = lc < -np.log(2.0)
+    return fnp.where(low, lc, _log1mexp(fnp.where(low, -1.0, ls)))
 
 
 def _truncnorm_logsf(x, a, b, loc=0.0, scale=1.0):
-    z, _ = _z(x, loc, scale)
-    a, b = _f(a, b)
-    zc = fnp.clip(z, a, b)
-    inner = fnp.where(zc < b, zc, b - 1.0)
-    val = _log_ndtr_diff(b, inner) - _log_ndtr_diff(b, a)
-    return fnp.where(z >= b, -np.inf, fnp.where(z <= a, 0.0, val))
+    lc, ls = _truncnorm_direct(x, a, b, loc, scale)
+    low = ls < -np.log(2.0)
+    return fnp.where(low, ls, _log1mexp(fnp.where(low, -1.0, lc)))
 
 
 def _truncnorm_ppf(q, a, b, loc=0.0, scale=1.0):
