@@ -1040,6 +1040,47 @@ def test_convolutions_sum_over_the_overlaps_only_as_numpy_and_scipy():
                                np.full(4, 3.0))
 
 
+def test_signal_convolutions_keep_the_result_type_of_integers_and_booleans_as_scipy():
+    """scipy.signal.convolve/correlate return np.result_type of the inputs for every method
+    ('fft' rounds integers back); fftconvolve makes each input inexact on its own (int -> f64)."""
+    import scipy.signal as ss
+
+    import fungrad.scipy.signal as fs
+    dtypes = (np.bool_, np.int8, np.uint8, np.int64, np.float32, np.complex64)
+    shapes = (((5,), (3,)), ((3,), (5,)), ((3, 4), (2, 2)))
+    for (s1, s2), d1, d2 in ((s, x, y) for s in shapes for x in dtypes for y in dtypes):
+        a = (np.arange(np.prod(s1)).reshape(s1) % 4 - 1).astype(d1)
+        b = (np.arange(np.prod(s2)).reshape(s2) % 3 + 1).astype(d2)
+        exact = np.result_type(a, b).kind in "biu"
+        for f in ("convolve", "correlate"):
+            for mode in ("full", "same", "valid"):
+                for method in ("auto", "direct", "fft"):
+                    if np.result_type(a, b) == np.bool_ and (method == "fft" or len(s1) > 1
+                                                             or (mode == "same" and s1 < s2)):
+                        continue  # scipy: FFT rounding noise cast to True; no N-D bool kernel
+                    want = getattr(ss, f)(a, b, mode, method)
+                    got = getattr(fs, f)(a, b, mode, method)
+                    assert np.asarray(got).dtype == want.dtype, (f, mode, method, d1, d2)
+                    if exact:
+                        np.testing.assert_array_equal(got, want)
+                    else:
+                        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-3)
+        want = ss.fftconvolve(a, b)
+        got = np.asarray(fs.fftconvolve(a, b))
+        assert got.dtype == want.dtype, (d1, d2, got.dtype, want.dtype)
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-3)
+    a, b = np.array([3, -1, 4, 1, -5], np.int8), np.array([[2, 7, 1], [1, 1, 1]], np.int8)
+    for method in ("auto", "direct", "fft"):  # jit, vmap; int8 wraps as scipy's direct sum
+        f = fg.jit(lambda x, y, m=method: fs.convolve(x, y, method=m))
+        _agree(f(a, b[0]), ss.convolve(a, b[0], method=method))
+        _agree(fg.vmap(f, in_axes=(None, 0))(a, b),
+               np.stack([ss.convolve(a, v, method=method) for v in b]))
+    big = np.array([100, 100], np.int8)
+    _agree(fs.convolve(big, big, method="fft"), ss.convolve(big, big, method="fft"))
+    _agree(fs.correlate(big[None], big[None], method="direct"),
+           ss.correlate(big[None], big[None], method="direct"))
+
+
 def test_trapezoid_adds_neighbours_in_the_dtype_of_y_as_numpy():
     for y in (np.array([True, False, True, True]), np.array([100, 100, 3], np.int8), np.arange(4),
               np.arange(4.0, dtype=np.float32), np.array([1 + 1j, 2, 3])):

@@ -2,6 +2,11 @@
 'direct' (im2col + GEMM on lax.conv_general_dilated), 'fft' or 'auto') and fftconvolve, as
 scipy.signal / jax.scipy.signal.
 
+Dtypes as scipy's: convolve and correlate return the inputs' common dtype (numpy's result_type,
+so integers and booleans stay integers and booleans; 'fft' computes in floating point and, for
+them, rounds back, as scipy), fftconvolve an inexact one (each input made inexact on its own, as
+scipy.fft takes it: an integer becomes float64).
+
 Imports: _core, lax, numpy.
 """
 from __future__ import annotations
@@ -20,11 +25,12 @@ from fungrad._lax.conv import conv_general_dilated
 from fungrad._lax.indexing import FULL
 from fungrad.numpy import fft as _fft
 from fungrad.numpy import numeric as _np
-from fungrad.numpy._promote import asarray, promote_inexact
+from fungrad.numpy._promote import asarray, cast, promote, promote_inexact
+from fungrad.numpy.ufuncs import round as _round
 
 
 def _prep(in1, in2, fn):
-    a, b = promote_inexact(asarray(in1), asarray(in2))
+    a, b = promote(asarray(in1), asarray(in2))  # scipy's result_type: integers stay integers
     sa, sb = get_aval(a).shape, get_aval(b).shape
     if len(sa) != len(sb):
         raise ShapeError(f"{fn}: in1 and in2 should have the same dimensionality, got "
@@ -79,7 +85,20 @@ def _fft_full(a, b):
     return _fft.irfftn(lax.mul(_fft.rfftn(a, s, axes), _fft.rfftn(b, s, axes)), s, axes)
 
 
-def _choose(method, sa, sb):
+def _fft_operands(a, b):
+    """scipy.fft's operands: each made inexact on its own (an integer or a boolean becomes
+    float64: fftconvolve(f32, i8) is float64), then promoted together."""
+    (a,), (b,) = promote_inexact(a), promote_inexact(b)
+    return promote(a, b)
+
+
+def _choose(method, sa, sb, exact=False):
+    """The method 'auto' stands for. Integers and booleans (`exact`) take 'direct', which is
+    exact: scipy's 'auto' takes it where the products could pass float64's 53 bits and an FFT
+    (rounded back) only where that is faster and exact alike, a choice by value that a traced
+    argument does not allow; the values agree either way."""
+    if method == "auto" and exact:
+        return "direct"
     if method == "auto":
         # direct costs ~ prod(out) * prod(kernel); FFT ~ prod(out) log(prod(out)) with a large
         # constant: use FFT for big kernels
@@ -103,17 +122,25 @@ def convolve(in1: ArrayLike, in2: ArrayLike, mode: str = "full", method: str = "
     """N-D convolution of in1 with in2."""
     a, b = _prep(in1, in2, "convolve")
     sa, sb = get_aval(a).shape, get_aval(b).shape
-    method = _choose(method, sa, sb)
+    dtype = get_aval(a).dtype
+    method = _choose(method, sa, sb, dtype.kind in "biu")
     if method == "direct" and _numpy_1d(sa, sb, mode):
         return _np.convolve(a, b, mode)
-    full = (_fft_full if method == "fft" else _direct_full)(a, b)
+    if method == "fft":
+        full = _fft_full(*_fft_operands(a, b))
+        # scipy: the result_type of the inputs; integers rounded first (booleans too here: scipy
+        # casts the FFT's unrounded values, so its rounding noise, 1e-16, becomes True)
+        full = cast(_round(full) if dtype.kind in "biu" else full, dtype)
+    else:
+        full = _direct_full(a, b)
     return _crop(full, sa, sb, mode, "convolve")
 
 
 def correlate(in1: ArrayLike, in2: ArrayLike, mode: str = "full", method: str = "auto") -> Array:
     """N-D cross-correlation: z[k] = sum_l in1[l + k] conj(in2[l])."""
     a, b = _prep(in1, in2, "correlate")
-    if _choose(method, get_aval(a).shape, get_aval(b).shape) == "direct" and _numpy_1d(
+    exact = get_aval(a).dtype.kind in "biu"
+    if _choose(method, get_aval(a).shape, get_aval(b).shape, exact) == "direct" and _numpy_1d(
             get_aval(a).shape, get_aval(b).shape, mode):
         return _np.correlate(a, b, mode)
     return convolve(a, _flip(_cp.conj(b)), mode, method)
@@ -121,10 +148,12 @@ def correlate(in1: ArrayLike, in2: ArrayLike, mode: str = "full", method: str = 
 
 def fftconvolve(in1: ArrayLike, in2: ArrayLike, mode: str = "full",
                 axes: Sequence[int] | None = None) -> Array:
-    """Convolution through the FFT (over all axes; axes= is not supported)."""
+    """Convolution through the FFT (over all axes; axes= is not supported), in an inexact dtype
+    as scipy's: integers and booleans give float64, unrounded."""
     if axes is not None:
         raise NotImplementedError("fftconvolve: axes= is not supported; convolve over all axes")
-    return convolve(in1, in2, mode, "fft")
+    a, b = _fft_operands(asarray(in1), asarray(in2))
+    return convolve(a, b, mode, "fft")
 
 __all__ = [
     "convolve", "correlate", "fftconvolve"]
