@@ -647,6 +647,58 @@ def test_convolve_and_correlate_sum_only_the_overlapping_terms_as_numpy():
     check_grads(lambda x, y: fnp.correlate(y, x, "full"), (a, b), order=2)
 
 
+def _eq_parts(actual, expected):
+    """_eq on the real and imaginary parts apart (inf + nanj is not nan + nanj)."""
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    assert (actual.dtype, actual.shape) == (expected.dtype, expected.shape), (actual, expected)
+    for part in (np.real, np.imag):
+        np.testing.assert_array_equal(part(actual), part(expected))
+
+
+def test_polydiv_by_a_real_zero_divides_in_the_divisors_dtype_as_numpy():
+    # numpy's scale = 1 / v[0] in v's dtype: inf for a real 0 (inf + 0j once promoted, so
+    # (inf + 0j) * (1 + 0j) = inf + nanj); a complex 0 gives 1 / 0j = inf + nanj, then nan + nanj
+    cases = [([1 + 0j, 2], [0.0]), ([1j, 2, 3], [0.0, 1.0]),
+             (np.array([1j, 2], np.complex64), np.array([0.0], np.float32)),
+             ([1.0, 2.0], [0j]), ([1 + 0j, 2], [0j]), ([1.0, 2.0], [0.0]), ([np.inf, 1.0], [2.0])]
+    with np.errstate(all="ignore"):
+        for u, v in cases:
+            want = np.polydiv(u, v)
+            for got in (fnp.polydiv(u, v), fg.jit(fnp.polydiv)(np.asarray(u), np.asarray(v))):
+                _eq_parts(got[0], want[0])
+            _eq_parts(fnp.polydiv(u, v)[1], want[1])
+            if len(v) == 1:  # jit: a constant divisor leaves numpy's last remainder entry, not 0
+                _eq_parts(fg.jit(fnp.polydiv)(np.asarray(u), np.asarray(v))[1], want[1][-1:])
+
+
+def test_poly_of_conjugate_pairs_is_real_as_numpy_eagerly_and_complex_under_jit():
+    for r in (np.array([1 + 2j, 1 - 2j]), np.array([1 + 2j, 3, 1 - 2j], np.complex64),
+              np.array([1 + 0j, 2]), np.array([complex(np.inf, 1), complex(np.inf, -1)]),
+              np.array([1 + 2j, 1]), np.array([complex(np.nan, 0), 1])):
+        with np.errstate(all="ignore"):
+            want = np.poly(r)
+            _eq_parts(fnp.poly(r), want)
+            jitted = fg.jit(fnp.poly)(r)  # jax.numpy.poly's convention: complex roots, complex
+        assert jitted.dtype == r.dtype
+        np.testing.assert_allclose(np.real(jitted), np.real(want))
+    # eager grad sees the values: d/dx sum(poly([x + i, x - i])) = d/dx (1 - 2x + x^2 + 1)
+    assert fg.grad(lambda x: fnp.sum(fnp.poly(fnp.array([x + 1j, x - 1j]))))(3.0) == 4.0
+
+
+def test_einsum_output_without_ellipsis_sums_it_unless_optimize_is_false_as_numpy():
+    x, y = np.arange(6.0).reshape(2, 3), np.arange(3.0)
+    for spec, ops in (("...b->b", (x,)), ("...a,a->a", (x, y)), ("a...->a", (x[:, :1],)),
+                      ("...->", (x,)), ("...,...->", (y, y))):
+        same(fnp.einsum(spec, *ops), np.einsum(spec, *ops, optimize=True))
+        same(fnp.einsum(spec, *ops, optimize=True), np.einsum(spec, *ops, optimize=True))
+        _raises_like_numpy(lambda m, s=spec, o=ops: m.einsum(s, *o, optimize=False),
+                           ValueError, r"numpy\.einsum: output has more dimensions .* no '\.\.\.'")
+    with pytest.raises(fg.errors.ShapeError, match=r"f64\[2,3\], whose '...' covers 1"):
+        fnp.einsum("...b->b", x, optimize=False)
+    for spec, ops in (("...b->b", (y,)), ("...a,...a->a", (y, y)), ("...ij->...", (x[None],))):
+        _eq(fnp.einsum(spec, *ops, optimize=False), np.einsum(spec, *ops, optimize=False))
+
+
 def test_interp_gradient_cross_moveaxis_frompyfunc_einsum_check_arguments_as_numpy():
     v, z = np.array([0.5, -1.0, 2.0, 0.25]), np.array([1 + 1j, 2 - 1j, 0.5j, 3.0])
     xp = np.sort(v)

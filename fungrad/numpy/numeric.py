@@ -29,7 +29,7 @@ from fungrad.numpy.shape import (
     reshape, stack, squeeze, swapaxes)
 from fungrad.numpy.ufuncs import (
     absolute, add, bitwise_and, clip, divide, equal, greater, less, logical_and, mod, multiply,
-    negative, not_equal, right_shift, sqrt, subtract, where, conj)
+    negative, not_equal, real, right_shift, sqrt, subtract, where, conj)
 from fungrad.numpy.reductions import normalize_axis
 
 __all__ = [
@@ -909,9 +909,12 @@ def polydiv(u: ArrayLike, v: ArrayLike, *, trim_leading_zeros: bool = False) -> 
     # each made inexact on its own (numpy's u + 0.0, v + 0.0), then promoted together
     (u,), (v,) = (promote_inexact(_coefficients(a, "polydiv", arg, scalars=True))
                   for a, arg in ((u, "u"), (v, "v")))
-    u, v = promote(u, v)
-    m, n = get_aval(u).shape[0] - 1, get_aval(v).shape[0] - 1
+    # numpy's 1 / v[0] in v's own dtype: a real 0 gives inf (inf + 0j once promoted), where
+    # the complex 1 / (0 + 0j) would be inf + nanj, and (inf + nanj) * r nan + nanj
     scale = divide(1.0, lax.getitem(v, (0,)))
+    u, v = promote(u, v)
+    scale = cast(scale, get_aval(u).dtype)
+    m, n = get_aval(u).shape[0] - 1, get_aval(v).shape[0] - 1
     q = []
     r = [lax.getitem(u, (i,)) for i in range(m + 1)]
     for k in range(max(m - n + 1, 0)):
@@ -924,14 +927,17 @@ def polydiv(u: ArrayLike, v: ArrayLike, *, trim_leading_zeros: bool = False) -> 
     c = concrete_or_none(full)
     if c is not None:  # numpy: strip leading entries close to 0 (by value), keeping one
         return quot, lax.getitem(full, (("slice", _leading_zeros(c, close=True), None, None),))
-    rem = lax.getitem(full, (("slice", max(m - n + 1, 0), None, None),)) if m - n + 1 < len(r) \
-        else fresh(np.zeros(1, get_aval(u).dtype))
-    return quot, rem
+    # a constant divisor (len(v) == 1) leaves numpy one entry, the last of the running
+    # remainder (~0, or the nan an inf or a zero divisor made), not a literal 0
+    return quot, lax.getitem(full, (("slice", min(max(m - n + 1, 0), m), None, None),))
 
 
 def poly(seq_of_zeros: ArrayLike) -> Array:
     """The coefficients of the monic polynomial with the given roots (or of a square matrix's
-    characteristic polynomial, concrete only); no roots give 1.0, as numpy.
+    characteristic polynomial, concrete only); no roots give 1.0, as numpy. Complex roots that
+    are all conjugate pairs give numpy's real coefficients where their values are concrete
+    (eagerly, eager grad included); under jit and vmap the dtype cannot depend on the values,
+    and complex roots give complex coefficients, as jax.numpy.poly.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.poly(fnp.array([1.0, 2.0]))
@@ -959,6 +965,9 @@ def poly(seq_of_zeros: ArrayLike) -> Array:
     for i in range(shape[0]):
         out = convolve(out, stack([np.ones((), get_aval(asarray(out)).dtype),
                                    negative(lax.getitem(s, (i,)))]))
+    c = concrete_or_none(s) if dtype.kind == "c" else None
+    if c is not None and np.all(np.sort(c) == np.sort(c.conj())):
+        out = real(out)  # numpy: conjugate pairs (by value) make real coefficients
     return out
 
 
