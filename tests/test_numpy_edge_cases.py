@@ -3,8 +3,10 @@
 vmap; `.at[...]` on traced values; inputs as numpy takes them (lists of traced values, scalars,
 r_/c_/s_/index_exp, dtype functions); the efficient rules (O(n) cumulative sums, einsum's
 contraction order); and a clean namespace."""
+import os
 import subprocess
 import sys
+import tempfile
 import warnings
 
 import numpy as np
@@ -653,6 +655,55 @@ def _eq_parts(actual, expected):
     assert (actual.dtype, actual.shape) == (expected.dtype, expected.shape), (actual, expected)
     for part in (np.real, np.imag):
         np.testing.assert_array_equal(part(actual), part(expected))
+
+
+_COMPLEX_SPECIALS = [complex(a, b) for a in (0, 1, -2, np.inf, -np.inf, np.nan)
+                     for b in (0, 1, -2, np.inf, np.nan)]
+
+
+def _direct_sum(a, v, mode):
+    """numpy.convolve by its definition: per output, np.multiply of each overlapping pair (its
+    complex product: (inf + 0j) * (1 + 0j) = inf + nanj), added up."""
+    n, m = len(a), len(v)
+    full = [sum((np.multiply(a[k - j], v[j]) for j in range(m) if 0 <= k - j < n), 0j)
+            for k in range(n + m - 1)]
+    lo, size = {"full": (0, n + m - 1), "same": ((min(n, m) - 1) // 2, max(n, m)),
+                "valid": (min(n, m) - 1, max(n, m) - min(n, m) + 1)}[mode]
+    return np.array(full[lo:lo + size], complex)
+
+
+def test_complex_convolve_with_infinities_is_numpys_direct_sum_of_complex_products():
+    """Each output is the sum of numpy's complex products of the overlapping pairs. numpy's own
+    convolve hands each output to BLAS zdotu, whose AVX kernels (OpenBLAS's Haswell, SkylakeX,
+    Zen) give other nan/inf patterns ((inf + 0j) . (1 + 0j) over 2 terms: nan + nanj, the
+    scalar kernel and the sum of products inf + nanj); its scalar kernel agrees with fungrad."""
+    gen = np.random.default_rng(1)
+    cases = [(np.array(gen.choice(_COMPLEX_SPECIALS, n)), np.array(gen.choice(_COMPLEX_SPECIALS, m)))
+             for n, m in gen.integers(1, 5, (300, 2))]
+    with np.errstate(all="ignore"):
+        for a, v in cases:
+            for mode in ("full", "same", "valid"):
+                _eq_parts(fnp.convolve(a, v, mode), _direct_sum(a, v, mode))
+                # numpy: conj(v) first; a shorter `a` swaps the operands and reverses the result
+                _eq_parts(fnp.correlate(a, v, mode), _direct_sum(a, np.conj(v[::-1]), mode)
+                          if len(a) >= len(v) else _direct_sum(np.conj(v), a[::-1], mode)[::-1])
+    if "openblas" not in str(np.show_config(mode="dicts")["Build Dependencies"]["blas"]):
+        return
+    with tempfile.TemporaryDirectory() as d:
+        for i, (a, v) in enumerate(cases[:40]):
+            np.save(f"{d}/a{i}.npy", a)
+            np.save(f"{d}/v{i}.npy", v)
+        loop = (f"import numpy as np, warnings; warnings.simplefilter('ignore')\n"
+                f"for i in range(40):\n a, v = np.load(f'{d}/a{{i}}.npy'), np.load(f'{d}/v{{i}}.npy')\n"
+                f" np.save(f'{d}/o{{i}}.npy', np.concatenate([np.convolve(a, v), "
+                f"np.correlate(a, v, 'full')]))")
+        env = dict(os.environ, OPENBLAS_CORETYPE="Prescott")  # OpenBLAS's scalar zdotu kernel
+        subprocess.run([sys.executable, "-c", loop], check=True, env=env, timeout=120)
+        with np.errstate(all="ignore"):
+            for i, (a, v) in enumerate(cases[:40]):
+                got = np.concatenate([np.asarray(fnp.convolve(a, v)),
+                                      np.asarray(fnp.correlate(a, v, "full"))])
+                _eq_parts(got, np.load(f"{d}/o{i}.npy"))
 
 
 def test_polydiv_by_a_real_zero_divides_in_the_divisors_dtype_as_numpy():

@@ -351,7 +351,9 @@ def _correlate_full(a, v):
     with zero padding (0 * inf would be NaN), and no BLAS product is used (a BLAS gemv skips
     zero entries of v, so inf * 0 would vanish): an inf or NaN reaches exactly the outputs it
     overlaps. Booleans: numpy's boolean dot, any of the ands; integers wrap in their own dtype
-    as numpy's (a wider sum cast back wraps alike)."""
+    as numpy's (a wider sum cast back wraps alike). Complex values: the sum of numpy's complex
+    products ((inf + 0j) * (1 + 0j) = inf + nanj), as numpy with OpenBLAS's scalar zdotu; its
+    AVX kernels (Haswell, SkylakeX, Zen) spread an inf or nan to other parts (nan + nanj)."""
     n = get_aval(a).shape[0]
     m = get_aval(v).shape[0]
     idx = np.arange(n + m - 1)[:, None] + np.arange(m)[None, :] - (m - 1)
