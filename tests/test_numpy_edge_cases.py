@@ -722,6 +722,37 @@ def test_polydiv_by_a_real_zero_divides_in_the_divisors_dtype_as_numpy():
                 _eq_parts(fg.jit(fnp.polydiv)(np.asarray(u), np.asarray(v))[1], want[1][-1:])
 
 
+def test_polyval_starts_in_the_dtype_of_x_and_polydiv_refuses_no_coefficients_as_numpy():
+    # numpy: y = zeros_like(x); y = y * x + c per coefficient
+    x = np.array([np.nan, np.inf, -np.inf, 1.0])
+    cases = [(np.array([0j]), x), (np.zeros(0), np.arange(3)),
+             (np.zeros(0, int), np.arange(3, dtype=np.int8)),
+             (np.zeros(0), np.array([1 + 1j], np.complex64)), (np.zeros(0), np.array(3)),
+             (np.array([1, 2], np.int8), np.array([100, 3], np.int8)), (np.array([1.0, 2.0]), 3),
+             (np.array([True, False]), np.array([True, False])), (np.arange(4.0).reshape(2, 2), x[2:])]
+    with np.errstate(all="ignore"):
+        for p, xs in cases:
+            _eq_parts(fnp.polyval(p, xs), np.polyval(p, xs))
+        _eq_parts(fg.jit(fnp.polyval)(np.array([0j]), x), np.polyval(np.array([0j]), x))
+    _raises_like_numpy(lambda m: m.polyval(np.array(1.5), x), TypeError,
+                       r"numpy\.polyval: p must be a sequence .* got f64\[\]")
+    for u, v in ((np.zeros(0), np.ones(2)), (np.ones(2), np.zeros(0)), (np.zeros(0), np.zeros(0))):
+        arg = "u" if len(u) == 0 else "v"
+        _raises_like_numpy(lambda m, u=u, v=v: m.polydiv(u, v), IndexError,
+                           rf"numpy\.polydiv: {arg} has no coefficients, got f64\[0\]")
+
+
+def test_convolve_takes_scalars_as_numpy_and_correlate_does_not():
+    for a, v in ((np.array(2.0), np.array([1.0, 2.0])), (np.array([1, 2]), np.array(3)),
+                 (np.array(2j), np.array(1 + 3j))):
+        for mode in ("full", "same", "valid"):
+            _eq(fnp.convolve(a, v, mode), np.convolve(a, v, mode))
+    _raises_like_numpy(lambda m: m.correlate(np.array(2.0), np.array([1.0, 2.0])), ValueError,
+                       r"numpy\.correlate: a and v must be 1-D, got f64\[\] and f64\[2\]")
+    _raises_like_numpy(lambda m: m.convolve(np.ones((2, 2)), np.ones(2)), ValueError,
+                       r"numpy\.convolve: a and v must be 1-D .* got f64\[2,2\] and f64\[2\]")
+
+
 def test_poly_of_conjugate_pairs_is_real_as_numpy_eagerly_and_complex_under_jit():
     for r in (np.array([1 + 2j, 1 - 2j]), np.array([1 + 2j, 3, 1 - 2j], np.complex64),
               np.array([1 + 0j, 2]), np.array([complex(np.inf, 1), complex(np.inf, -1)]),

@@ -386,9 +386,10 @@ def convolve(a: ArrayLike, v: ArrayLike, mode: str = "full", *, precision: Any =
     >>> fnp.convolve(fnp.array([1, 2, 3]), fnp.array([0, 1]))
     array([0, 1, 2, 3])
     """
-    a, v = promote(asarray(a), asarray(v))
+    a, v = promote(atleast_1d(asarray(a)), atleast_1d(asarray(v)))  # numpy's ndmin=1
     if get_aval(a).ndim != 1 or get_aval(v).ndim != 1:
-        raise ValueError("convolve takes 1-d arrays")
+        raise ShapeError(f"numpy.convolve: a and v must be 1-D (or scalars), got "
+                         f"{get_aval(a).str_short()} and {get_aval(v).str_short()}")
     n, m = get_aval(a).shape[0], get_aval(v).shape[0]
     if n == 0 or m == 0:
         raise ValueError("v cannot be empty" if m == 0 else "a cannot be empty")
@@ -408,8 +409,9 @@ def correlate(a: ArrayLike, v: ArrayLike, mode: str = "valid", *, precision: Any
     """
     a, v = promote(asarray(a), asarray(v))
     v = _conj(v)
-    if get_aval(a).ndim != 1 or get_aval(v).ndim != 1:
-        raise ValueError("correlate takes 1-d arrays")
+    if get_aval(a).ndim != 1 or get_aval(v).ndim != 1:  # numpy: no scalars here, unlike convolve
+        raise ShapeError(f"numpy.correlate: a and v must be 1-D, got {get_aval(a).str_short()} "
+                         f"and {get_aval(v).str_short()}")
     n, m = get_aval(a).shape[0], get_aval(v).shape[0]
     if n == 0 or m == 0:
         raise ValueError("v cannot be empty" if m == 0 else "a cannot be empty")
@@ -753,10 +755,16 @@ def polyval(p: ArrayLike, x: ArrayLike, *, unroll: int = 16) -> Array:
     >>> fnp.polyval(fnp.array([1, 0, -1]), fnp.array([2, 3]))
     array([3, 8])
     """
-    p, x = promote(asarray(p), asarray(x))
-    n = get_aval(p).shape[0]
-    y = lax.broadcast_to(np.zeros((), get_aval(p).dtype), get_aval(x).shape)
-    for i in range(n):
+    p, x = asarray(p), asarray(x)
+    if get_aval(p).ndim == 0:
+        raise TypeError(f"numpy.polyval: p must be a sequence of coefficients (highest power "
+                        f"first), got {get_aval(p).str_short()}, which numpy cannot iterate. "
+                        f"Fix: pass [p] for a constant polynomial.")
+    # numpy: y = zeros_like(x), then y = y * x + c for each coefficient c: the first product is
+    # in x's dtype (a real nan * 0 stays nan + 0j once a complex c is added) and no
+    # coefficients leave x's dtype
+    y = lax.broadcast_to(np.zeros((), get_aval(x).dtype), get_aval(x).shape)
+    for i in range(get_aval(p).shape[0]):
         y = add(multiply(y, x), lax.getitem(p, (i,)))
     return y
 
@@ -911,6 +919,11 @@ def polydiv(u: ArrayLike, v: ArrayLike, *, trim_leading_zeros: bool = False) -> 
     # each made inexact on its own (numpy's u + 0.0, v + 0.0), then promoted together
     (u,), (v,) = (promote_inexact(_coefficients(a, "polydiv", arg, scalars=True))
                   for a, arg in ((u, "u"), (v, "v")))
+    for arg, c in (("u", u), ("v", v)):
+        if get_aval(c).shape[0] == 0:  # numpy's u[0] + v[0]
+            raise IndexError(f"numpy.polydiv: {arg} has no coefficients, got "
+                             f"{get_aval(c).str_short()}: index 0 is out of bounds. Fix: pass "
+                             f"[0.0] for the zero polynomial.")
     # numpy's 1 / v[0] in v's own dtype: a real 0 gives inf (inf + 0j once promoted), where
     # the complex 1 / (0 + 0j) would be inf + nanj, and (inf + nanj) * r nan + nanj
     scale = divide(1.0, lax.getitem(v, (0,)))
