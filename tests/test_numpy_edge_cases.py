@@ -742,6 +742,23 @@ def test_polyval_starts_in_the_dtype_of_x_and_polydiv_refuses_no_coefficients_as
                            rf"numpy\.polydiv: {arg} has no coefficients, got f64\[0\]")
 
 
+def test_polyint_keeps_the_constants_dtype_and_m0_returns_p_as_numpy():
+    for args in ((np.array([1, 2]), 1, 1j), (np.array([1.0, 2.0]), 2, [1j, 2]),
+                 (np.array([1.0, 2.0]), 2, 1j), (np.array([1, 2]), 0), (np.array([1, 2], np.int8), 0),
+                 (np.array([1, 2], np.float32), 1, 0.1), (np.array([1, 2], np.complex64), 1, 1.5),
+                 (np.array([True, False]), 1, True)):
+        _eq(fnp.polyint(*args), np.polyint(*args))
+    assert fg.grad(lambda k: fnp.polyint(np.array([1.0, 2.0]), 1, k).sum())(3.0) == 1.0
+
+
+def test_convolve_and_correlate_compute_in_preferred_element_type_as_jax():
+    a = np.array([100, 100], np.int8)  # int8 alone wraps: 100 * 100 = 16 (mod 256)
+    _eq(fnp.convolve(a, a), np.convolve(a, a))
+    _eq(fnp.convolve(a, a, preferred_element_type=np.float32), np.array([1e4, 2e4, 1e4], np.float32))
+    _eq(fnp.correlate(a, a, "full", preferred_element_type=np.int32),
+        np.array([10000, 20000, 10000], np.int32))
+
+
 def test_convolve_takes_scalars_as_numpy_and_correlate_does_not():
     for a, v in ((np.array(2.0), np.array([1.0, 2.0])), (np.array([1, 2]), np.array(3)),
                  (np.array(2j), np.array(1 + 3j))):

@@ -378,6 +378,15 @@ def _mode_slice(full, n, m, mode):
     raise ValueError(f"mode must be one of 'full', 'same', 'valid', got {mode!r}")
 
 
+def _conv_operands(pair, preferred_element_type):
+    """The promoted operands, cast to jax.numpy's preferred_element_type where one is given
+    (the sum is then made in it: int8 inputs with float32 give float32, without wrapping)."""
+    if preferred_element_type is None:
+        return pair
+    dt = np.dtype(preferred_element_type)
+    return [cast(x, dt) for x in pair]
+
+
 def convolve(a: ArrayLike, v: ArrayLike, mode: str = "full", *, precision: Any = None,
         preferred_element_type: DTypeLike | None = None) -> Array:
     """The 1-d discrete convolution (numpy.convolve), computed directly in O(n m).
@@ -386,7 +395,8 @@ def convolve(a: ArrayLike, v: ArrayLike, mode: str = "full", *, precision: Any =
     >>> fnp.convolve(fnp.array([1, 2, 3]), fnp.array([0, 1]))
     array([0, 1, 2, 3])
     """
-    a, v = promote(atleast_1d(asarray(a)), atleast_1d(asarray(v)))  # numpy's ndmin=1
+    a, v = _conv_operands(promote(atleast_1d(asarray(a)), atleast_1d(asarray(v))),
+                          preferred_element_type)  # numpy's ndmin=1
     if get_aval(a).ndim != 1 or get_aval(v).ndim != 1:
         raise ShapeError(f"numpy.convolve: a and v must be 1-D (or scalars), got "
                          f"{get_aval(a).str_short()} and {get_aval(v).str_short()}")
@@ -407,7 +417,7 @@ def correlate(a: ArrayLike, v: ArrayLike, mode: str = "valid", *, precision: Any
     >>> fnp.correlate(fnp.array([1, 2, 3]), fnp.array([0, 1]))
     array([2, 3])
     """
-    a, v = promote(asarray(a), asarray(v))
+    a, v = _conv_operands(promote(asarray(a), asarray(v)), preferred_element_type)
     v = _conj(v)
     if get_aval(a).ndim != 1 or get_aval(v).ndim != 1:  # numpy: no scalars here, unlike convolve
         raise ShapeError(f"numpy.correlate: a and v must be 1-D, got {get_aval(a).str_short()} "
@@ -885,10 +895,13 @@ def polyint(p: ArrayLike, m: int = 1, k: int | None = None) -> Array:
     >>> fnp.polyint(fnp.array([3.0, 2.0, 1.0]))
     array([1., 1., 1., 0.])
     """
-    p, = promote_inexact(_coefficients(p, "polyint"))
+    p = _coefficients(p, "polyint")
     m = _static_int(m, "m", "numpy.polyint")
     if m < 0:
         raise ValueError("Order of integral must be positive (see polyder)")
+    if m == 0:
+        return p  # numpy returns p as it is (an integer p stays integer)
+    p, = promote_inexact(p)
     ks = [0.0] * m if k is None else (list(np.atleast_1d(k)) if not isinstance(k, Tracer)
                                      else [k] * m)
     if len(ks) == 1 and m > 1:
@@ -898,8 +911,9 @@ def polyint(p: ArrayLike, m: int = 1, k: int | None = None) -> Array:
                          f"got {len(ks)} constants for m={m}")
     for i in range(m):
         n = get_aval(p).shape[0]
+        # numpy concatenates the constant as it is: a complex k makes the result complex
         p = concatenate([divide(p, np.arange(n, 0, -1, dtype=np.float64)),
-                         reshape(cast(asarray(ks[i]), get_aval(p).dtype), (1,))])
+                         reshape(asarray(ks[i]), (1,))])
     return p
 
 
