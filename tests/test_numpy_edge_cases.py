@@ -759,6 +759,29 @@ def test_convolve_and_correlate_compute_in_preferred_element_type_as_jax():
         np.array([10000, 20000, 10000], np.int32))
 
 
+def test_interp_with_infinities_and_nans_follows_numpys_rules():
+    """numpy's arr_interp: fp itself at a node (an infinite slope times 0 is not taken), a nan
+    from one end retried from the other, a nan x gives nan, and complex fp part by part."""
+    gen = np.random.default_rng(0)
+    vals = [0.0, 1.0, -2.0, np.inf, -np.inf, np.nan]
+    with np.errstate(all="ignore"):
+        for _ in range(400):
+            n = gen.integers(1, 5)
+            xp, fp = np.sort(gen.normal(size=n)).round(1), gen.choice(vals, n)
+            if gen.random() < 0.5:
+                fp = fp + 1j * gen.choice(vals, n)
+            x = np.concatenate([xp, gen.normal(size=3).round(1), [np.nan]])
+            kw = {} if gen.random() < 0.5 else {"left": gen.choice(vals), "right": gen.choice(vals)}
+            _eq_parts(fnp.interp(x, xp, fp, **kw), np.interp(x, xp, fp, **kw))
+        xs, xp, fp = np.linspace(-5, 15, 23), np.array([0.0, 3, 7, 9]), np.array([1j, 2, np.nan, 4])
+        _eq_parts(fnp.interp(xs, xp, fp, period=10), np.interp(xs, xp, fp, period=10))
+        _eq_parts(fg.jit(fnp.interp)(np.array([1.0, np.nan]), np.arange(3.0),
+                                     np.array([np.nan, np.inf, -np.inf])), [np.inf, np.nan])
+    assert fg.grad(lambda x: fnp.interp(x, np.arange(3.0), np.array([1.0, 3.0, 2.0])))(1.0) == -1.0
+    check_grads(lambda x, f: fnp.interp(x, np.arange(3.0), f), (np.array([0.5, 1.2]), np.ones(3)),
+                order=1)
+
+
 def test_convolve_takes_scalars_as_numpy_and_correlate_does_not():
     for a, v in ((np.array(2.0), np.array([1.0, 2.0])), (np.array([1, 2]), np.array(3)),
                  (np.array(2j), np.array(1 + 3j))):

@@ -18,7 +18,7 @@ from fungrad._core.dtypes import is_float
 from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
-from fungrad._lax import _args, sorting as _sorting
+from fungrad._lax import _args, complex_parts as _cp, sorting as _sorting
 from fungrad._lax._args import static_int as _static_int
 from fungrad.numpy._promote import asarray, cast, promote, promote_inexact
 from fungrad.numpy.indexing import concrete_or_none, need_size_error, take
@@ -28,7 +28,8 @@ from fungrad.numpy.shape import (
     atleast_1d, atleast_2d, broadcast_to, concatenate, diff, expand_dims, moveaxis, pad, ravel,
     reshape, stack, squeeze, swapaxes)
 from fungrad.numpy.ufuncs import (
-    absolute, add, bitwise_and, clip, divide, equal, greater, less, logical_and, mod, multiply,
+    absolute, add, bitwise_and, clip, divide, equal, greater, isfinite, isnan, less,
+    logical_and, mod, multiply,
     negative, not_equal, real, right_shift, sqrt, subtract, where, conj)
 from fungrad.numpy.reductions import normalize_axis
 
@@ -471,20 +472,38 @@ def interp(x: ArrayLike, xp: ArrayLike, fp: ArrayLike, left: ArrayLike | None = 
     n = get_aval(xp).shape[0]
     if n == 1:
         out = broadcast_to(lax.getitem(fp, (0,)), get_aval(x).shape)
-    else:
+    elif complex_fp:  # numpy interpolates the real and imaginary parts apart
         i = clip(_sorting.searchsorted(xp, x, "right"), 1, n - 1)
-        x0, x1 = take(xp, subtract(i, 1)), take(xp, i)
-        f0, f1 = take(fp, subtract(i, 1)), take(fp, i)
-        dx = subtract(x1, x0)
-        safe = where(equal(dx, 0), 1.0, dx)
-        slope = divide(subtract(f1, f0), safe)
-        out = add(f0, multiply(slope, subtract(x, x0)))
-        out = where(equal(dx, 0), f0, out)
-        out = where(equal(x, x1), f1, out)
+        out = _cp.complex_(*(_interp_between(x, xp, part(fp), i, True)
+                             for part in (_cp.real, _cp.imag)))
+    else:
+        out = _interp_between(x, xp, fp, clip(_sorting.searchsorted(xp, x, "right"), 1, n - 1))
     lo = lax.getitem(fp, (0,)) if left is None else left
     hi = lax.getitem(fp, (n - 1,)) if right is None else right
     out = where(less(x, lax.getitem(xp, (0,))), lo, out)
-    return where(greater(x, lax.getitem(xp, (n - 1,))), hi, out)
+    out = where(greater(x, lax.getitem(xp, (n - 1,))), hi, out)
+    # numpy: a nan x gives nan (nan + 0j for a complex fp); one point gives fp[0] for it
+    return where(isnan(x), x, out) if n > 1 else out
+
+
+def _interp_between(x, xp, fp, i, inverse=False):
+    """numpy's interpolation of real fp between xp[i - 1] <= x < xp[i]: fp at a node exactly
+    (no slope * 0, which an infinite slope makes nan), else slope * (x - x0) + f0, a nan there
+    retried from the other end, then f0 where f0 == f1 (numpy's arr_interp). `inverse`: the
+    slope as (f1 - f0) * (1 / dx), numpy's complex loop."""
+    x0, x1 = take(xp, subtract(i, 1)), take(xp, i)
+    f0, f1 = take(fp, subtract(i, 1)), take(fp, i)
+    dx = subtract(x1, x0)
+    safe = where(equal(dx, 0), 1.0, dx)
+    slope = multiply(subtract(f1, f0), divide(1.0, safe)) if inverse else \
+        divide(subtract(f1, f0), safe)
+    out = add(multiply(slope, subtract(x, x0)), f0)
+    out = where(isnan(out), add(multiply(slope, subtract(x, x1)), f1), out)
+    out = where(logical_and(isnan(out), equal(f0, f1)), f0, out)
+    # at a node the value is f0 and the derivative in x the slope on the right (0 if infinite)
+    at_node = add(f0, multiply(where(isfinite(slope), slope, 0.0), subtract(x, x0)))
+    out = where(equal(x, x0), at_node, where(equal(dx, 0), f0, out))
+    return where(equal(x, x1), f1, out)
 
 
 def trapezoid(y: ArrayLike, x: ArrayLike | None = None, dx: float = 1.0, axis: int = -1) -> Array:
