@@ -782,6 +782,17 @@ def test_interp_with_infinities_and_nans_follows_numpys_rules():
                 order=1)
 
 
+def test_unwrap_keeps_numpys_dtypes_and_wrapping_differences():
+    # integers with an integer period stay integers; uint8 differences wrap (numpy's diff)
+    for p, kw in ((np.array([1, -2, 3, 4]), {"period": 4}), (np.array([100, -2, 3], np.int8),
+                                                          {"period": 5}),
+                  (np.array([200, 2, 3], np.uint8), {}), (np.array([True, False, True]), {"period": 4}),
+                  (np.zeros(0, int), {"period": 4}), (np.array([0, 7, 15]), {"period": 7}),
+                  (np.array([0.0, 3, 6.5, -1, 10], np.float32), {}), (np.array([0.0, 3, 6.5]), {})):
+        _eq(fnp.unwrap(p, **kw), np.unwrap(p, **kw))
+    check_grads(fnp.unwrap, (np.array([0.0, 3, 6.5, -1, 10]),), order=1)
+
+
 def test_convolve_takes_scalars_as_numpy_and_correlate_does_not():
     for a, v in ((np.array(2.0), np.array([1.0, 2.0])), (np.array([1, 2]), np.array(3)),
                  (np.array(2j), np.array(1 + 3j))):

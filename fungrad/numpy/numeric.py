@@ -630,22 +630,31 @@ def unwrap(p: ArrayLike, discont: float | None = None, axis: int = -1, *, period
     >>> fnp.round(fnp.unwrap(fnp.array([0.0, 3.0, 6.5])), 6)
     array([0.      , 3.      , 0.216815])
     """
-    p, = promote_inexact(asarray(p))
+    p = asarray(p)
     nd = get_aval(p).ndim
     ax = normalize_axes(axis, nd)[0]
     if discont is None:
         discont = period / 2
-    dd = diff(p, axis=ax)
-    half = period / 2
-    ddmod = subtract(mod(add(dd, half), period), half)
-    ddmod = where(logical_and(equal(ddmod, -half), greater(dd, 0)), half, ddmod)
+    dd = diff(p, axis=ax)  # numpy: in p's dtype (uint8 wraps; booleans: where they change)
+    # numpy's dtype: that of dd with period (an integer p and period stay integers)
+    dtype = get_aval(promote(dd, period)[0]).dtype
+    if dtype.kind in "iu":
+        high, rem = divmod(period, 2)
+        ambiguous = rem == 0
+    else:
+        high, ambiguous = period / 2, True
+    dd = cast(dd, dtype)
+    ddmod = add(mod(subtract(dd, -high), period), -high)
+    if ambiguous:
+        ddmod = where(logical_and(equal(ddmod, -high), greater(dd, 0)), high, ddmod)
     correct = subtract(ddmod, dd)
-    correct = where(less(absolute(dd), discont), 0.0, correct)
+    correct = where(less(absolute(dd), discont), np.zeros((), dtype), correct)
     from fungrad.numpy.reductions import cumsum
     n = get_aval(p).shape[ax]
+    p = cast(p, dtype)
     head = lax.getitem(p, (lax.FULL,) * ax + (("slice", 0, 1, None),))
     rest = lax.getitem(p, (lax.FULL,) * ax + (("slice", 1, n, None),))
-    return concatenate([head, add(rest, cumsum(correct, ax))], ax)
+    return concatenate([head, cast(add(rest, cumsum(correct, ax)), dtype)], ax)
 
 
 # ---- vector products
