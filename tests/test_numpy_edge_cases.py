@@ -793,6 +793,17 @@ def test_unwrap_keeps_numpys_dtypes_and_wrapping_differences():
     check_grads(fnp.unwrap, (np.array([0.0, 3, 6.5, -1, 10]),), order=1)
 
 
+def test_gradient_edges_of_second_order_take_numpys_coefficients():
+    # numpy: out[0] = a f0 + b f1 + c f2 with a = -1.5 / h, ... (not (-1.5 f0 + ...) / h)
+    f = np.array([complex(np.inf, 0), 1j, 2, 3 - 1j])
+    with np.errstate(all="ignore"):
+        for h in (1.0, 2, 0.5):
+            _eq_parts(fnp.gradient(f, h, edge_order=2), np.gradient(f, h, edge_order=2))
+    g = np.array([1, 3, 2, 5], np.float32)
+    _eq(fnp.gradient(g, 2, edge_order=2), np.gradient(g, 2, edge_order=2))
+    check_grads(lambda f: fnp.gradient(f, 0.5, edge_order=2), (np.array([1.0, 3, 2, 5]),), order=1)
+
+
 def test_convolve_takes_scalars_as_numpy_and_correlate_does_not():
     for a, v in ((np.array(2.0), np.array([1.0, 2.0])), (np.array([1, 2]), np.array(3)),
                  (np.array(2j), np.array(1 + 3j))):

@@ -586,11 +586,15 @@ def gradient(f: Callable[..., Any], *varargs: ArrayLike, axis: int | tuple[int, 
                 first = divide(subtract(sl(1, 2), sl(0, 1)), h)
                 last = divide(subtract(sl(n - 1, n), sl(n - 2, n - 1)), h)
             else:
-                first = divide(add(add(multiply(-1.5, sl(0, 1)), multiply(2.0, sl(1, 2))),
-                                   multiply(-0.5, sl(2, 3))), h)
-                last = divide(add(add(multiply(0.5, sl(n - 3, n - 2)),
-                                      multiply(-2.0, sl(n - 2, n - 1))),
-                                  multiply(1.5, sl(n - 1, n))), h)
+                # numpy: a * f0 + b * f1 + c * f2 with a = -1.5 / h, ...: the coefficients
+                # divided first (dividing a complex inf by h afterwards made nan + nanj)
+                def coef(k, h=h):
+                    return divide(k, h) if isinstance(h, Tracer) else np.asarray(k / h).item()
+                first = add(add(multiply(coef(-1.5), sl(0, 1)), multiply(coef(2.0), sl(1, 2))),
+                            multiply(coef(-0.5), sl(2, 3)))
+                last = add(add(multiply(coef(0.5), sl(n - 3, n - 2)),
+                               multiply(coef(-2.0), sl(n - 2, n - 1))),
+                           multiply(coef(1.5), sl(n - 1, n)))
         else:
             xc = asarray(h)
             dxs = diff(xc)
