@@ -804,6 +804,16 @@ def test_gradient_edges_of_second_order_take_numpys_coefficients():
     check_grads(lambda f: fnp.gradient(f, 0.5, edge_order=2), (np.array([1.0, 3, 2, 5]),), order=1)
 
 
+def test_trapezoid_with_an_n_d_x_takes_axis_as_given_as_numpy():
+    # numpy: d = diff(x, axis=axis) and the sum over `axis` of d * (...), whatever y's ndim
+    for y, x in ((np.arange(3.0), np.arange(6.0).reshape(2, 3)),
+                 (np.array([np.nan, np.inf, -np.inf, 1.0]), np.arange(4.0).reshape(2, 2)),
+                 (np.ones((2, 3)), np.cumsum(np.ones((2, 2, 3)), -1)),
+                 (np.arange(12.0).reshape(3, 4), np.cumsum(np.ones((3, 4)), 1))):
+        with np.errstate(all="ignore"):
+            _eq(fnp.trapezoid(y, x), np.trapezoid(y, x))
+
+
 def test_convolve_takes_scalars_as_numpy_and_correlate_does_not():
     for a, v in ((np.array(2.0), np.array([1.0, 2.0])), (np.array([1, 2]), np.array(3)),
                  (np.array(2j), np.array(1 + 3j))):

@@ -529,9 +529,10 @@ def trapezoid(y: ArrayLike, x: ArrayLike | None = None, dx: float = 1.0, axis: i
             shape = [1] * nd
             shape[ax] = get_aval(d).shape[0]
             d = reshape(d, shape)
-        else:
-            d = diff(xx, axis=ax)
-    return _sum(divide(multiply(d, add(sl(1, n), sl(0, max(n - 1, 0)))), 2.0), ax)
+        else:  # numpy: x's differences and the sum take `axis` as given, not y's axis
+            d = diff(xx, axis=axis)
+    return _sum(divide(multiply(d, add(sl(1, n), sl(0, max(n - 1, 0)))), 2.0),
+                axis if x is not None and get_aval(asarray(x)).ndim != 1 else ax)
 
 
 def gradient(f: Callable[..., Any], *varargs: ArrayLike, axis: int | tuple[int, ...] | None = None,
