@@ -819,6 +819,10 @@ def test_convolve_takes_scalars_as_numpy_and_correlate_does_not():
                  (np.array(2j), np.array(1 + 3j))):
         for mode in ("full", "same", "valid"):
             _eq(fnp.convolve(a, v, mode), np.convolve(a, v, mode))
+    for mode in (0, 1, 2):  # numpy's legacy integer modes: valid, same, full
+        for name in ("convolve", "correlate"):
+            _eq(getattr(fnp, name)(np.array([1, 2, 3]), np.array([1, 2]), mode),
+                getattr(np, name)(np.array([1, 2, 3]), np.array([1, 2]), mode))
     _raises_like_numpy(lambda m: m.correlate(np.array(2.0), np.array([1.0, 2.0])), ValueError,
                        r"numpy\.correlate: a and v must be 1-D, got f64\[\] and f64\[2\]")
     _raises_like_numpy(lambda m: m.convolve(np.ones((2, 2)), np.ones(2)), ValueError,

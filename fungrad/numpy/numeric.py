@@ -366,6 +366,8 @@ def _correlate_full(a, v):
 
 
 def _mode_slice(full, n, m, mode):
+    if isinstance(mode, (int, np.integer)) and not isinstance(mode, str) and 0 <= mode <= 2:
+        mode = ("valid", "same", "full")[int(mode)]  # numpy's legacy integer modes
     if mode == "full":
         return full
     if mode == "same":
