@@ -1143,6 +1143,14 @@ def _agree(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-6, equal_nan=True)
 
 
+def _agree_parts(got, want):
+    """_agree on the real and imaginary parts apart (inf + nanj is not nan + nanj)."""
+    g, w = np.asarray(got), np.asarray(want)
+    assert g.shape == w.shape and g.dtype == w.dtype, (g, w)
+    for part in (np.real, np.imag):
+        np.testing.assert_allclose(part(g), part(w), rtol=1e-6, atol=1e-9, equal_nan=True)
+
+
 def _outcome(f, *args):
     try:
         with quiet():
@@ -1249,6 +1257,107 @@ def test_convolutions_sum_over_the_overlaps_only_as_numpy_and_scipy():
         _agree(fnp.correlate(x, y, "full"), np.correlate(x, y, "full"))
     np.testing.assert_allclose(fg.grad(lambda x: fnp.convolve(x, np.array([1.0, 2.0])).sum())(a),
                                np.full(4, 3.0))
+
+
+def test_signal_convolutions_keep_the_result_type_of_integers_and_booleans_as_scipy():
+    """scipy.signal.convolve/correlate return np.result_type of the inputs for every method
+    ('fft' rounds integers back); fftconvolve makes each input inexact on its own (int -> f64)."""
+    import scipy.signal as ss
+
+    import fungrad.scipy.signal as fs
+    dtypes = (np.bool_, np.int8, np.uint8, np.int64, np.float32, np.complex64)
+    shapes = (((5,), (3,)), ((3,), (5,)), ((3, 4), (2, 2)))
+    for (s1, s2), d1, d2 in ((s, x, y) for s in shapes for x in dtypes for y in dtypes):
+        a = (np.arange(np.prod(s1)).reshape(s1) % 4 - 1).astype(d1)
+        b = (np.arange(np.prod(s2)).reshape(s2) % 3 + 1).astype(d2)
+        exact = np.result_type(a, b).kind in "biu"
+        for f in ("convolve", "correlate"):
+            for mode in ("full", "same", "valid"):
+                for method in ("auto", "direct", "fft"):
+                    if np.result_type(a, b) == np.bool_ and (method == "fft" or len(s1) > 1
+                                                             or (mode == "same" and s1 < s2)):
+                        continue  # scipy: FFT rounding noise cast to True; no N-D bool kernel
+                    want = getattr(ss, f)(a, b, mode, method)
+                    got = getattr(fs, f)(a, b, mode, method)
+                    assert np.asarray(got).dtype == want.dtype, (f, mode, method, d1, d2)
+                    if exact:
+                        np.testing.assert_array_equal(got, want)
+                    else:
+                        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-3)
+        want = ss.fftconvolve(a, b)
+        got = np.asarray(fs.fftconvolve(a, b))
+        assert got.dtype == want.dtype, (d1, d2, got.dtype, want.dtype)
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-3)
+    a, b = np.array([3, -1, 4, 1, -5], np.int8), np.array([[2, 7, 1], [1, 1, 1]], np.int8)
+    for method in ("auto", "direct", "fft"):  # jit, vmap; int8 wraps as scipy's direct sum
+        f = fg.jit(lambda x, y, m=method: fs.convolve(x, y, method=m))
+        _agree(f(a, b[0]), ss.convolve(a, b[0], method=method))
+        _agree(fg.vmap(f, in_axes=(None, 0))(a, b),
+               np.stack([ss.convolve(a, v, method=method) for v in b]))
+    big = np.array([100, 100], np.int8)
+    _agree(fs.convolve(big, big, method="fft"), ss.convolve(big, big, method="fft"))
+    _agree(fs.correlate(big[None], big[None], method="direct"),
+           ss.correlate(big[None], big[None], method="direct"))
+
+
+def test_signal_direct_and_fft_sums_touch_what_scipys_do():
+    """scipy's N-D direct sum zero-pads one input (the larger by size in 'full' mode, in1 in
+    'same') and slides the other over it, so the other's inf or nan meets the padding (0 * inf)
+    and reaches every output while the padded one's reaches only its footprint; complex values
+    sum complex products part by part. Its FFT skips the axes where an input has length 1 (a
+    broadcast product there), and 0-d inputs are multiplied."""
+    import scipy.signal as ss
+
+    import fungrad.scipy.signal as fs
+    gen = np.random.default_rng(2)
+    specials = [0.0, 1.0, -2.0, np.inf, -np.inf, np.nan]
+    cspecials = [complex(a, b) for a in specials for b in (0.0, 1.0, np.inf, np.nan)]
+    with quiet():
+        for vals in (specials, cspecials):
+            for _ in range(60):
+                a = gen.choice(vals, tuple(gen.integers(1, 4, 2)))
+                b = gen.choice(vals, tuple(gen.integers(1, 3, 2)))
+                for f in ("convolve", "correlate"):
+                    for mode in ("full", "same"):
+                        _agree_parts(getattr(fs, f)(a, b, mode, "direct"),
+                                     getattr(ss, f)(a, b, mode, "direct"))
+        h = np.array([np.nan, np.inf, -np.inf, 1.0])
+        for a, b in ((h, np.array([2.0])), (np.array([[np.inf, 1.0], [2.0, 3.0]]), np.ones((1, 2))),
+                     (np.array([complex(np.inf, 0), 1j, 2]), np.array([0j]))):
+            for mode in ("full", "same", "valid"):
+                _agree_parts(fs.convolve(a, b, mode, "fft"), ss.convolve(a, b, mode, "fft"))
+                _agree_parts(fs.fftconvolve(b, a, mode), ss.fftconvolve(b, a, mode))
+        for a, b in ((np.array(2.0), np.array(3.0)), (np.array(2), np.array(3)),
+                     (np.array(2j), np.array(1 + 3j))):
+            for method in ("auto", "direct", "fft"):
+                _agree(fs.convolve(a, b, method=method), ss.convolve(a, b, method=method))
+                _agree(fs.correlate(a, b, method=method), ss.correlate(a, b, method=method))
+            _agree(fs.fftconvolve(a, b), ss.fftconvolve(a, b))
+        e, f1 = np.zeros(0), np.array([1.0, 2.0])
+        for a, b in ((e, f1), (f1, e), (np.zeros((0, 2)), np.ones((2, 2)))):
+            _agree(fs.fftconvolve(a, b), ss.fftconvolve(a, b))  # scipy: np.array([])
+        for a, b in ((e, f1), (np.zeros(0, int), np.array([1, 2])), (np.zeros((0, 2)), np.ones((2, 2)))):
+            for f in ("convolve", "correlate"):  # 'same' keeps in1's (empty) shape
+                _agree(getattr(fs, f)(a, b, "same", "direct"), getattr(ss, f)(a, b, "same", "direct"))
+    x, k = gen.normal(size=(3, 4)) + 1j * gen.normal(size=(3, 4)), gen.normal(size=(2, 5))
+    from fungrad.testing import check_grads
+    check_grads(lambda x, k: fs.convolve(x, k, "full", "direct"), (x, k), order=1)
+    check_grads(lambda x, k: fs.convolve(x, k, "same", "fft"), (x.real, k[:1]), order=1)
+
+
+def test_lax_complex_writes_each_part_as_given():
+    """complex(x, y) is x + iy part by part: x + 1j * y made (0 + 1j) * y a complex product whose
+    0 * inf put a nan in the real part (complex(inf, nan) was nan + nanj), as jax.lax.complex."""
+    re = np.array([np.inf, 1.0, np.nan, 2.0, -np.inf])
+    im = np.array([np.nan, np.inf, 1.0, -np.inf, np.inf])
+    for got in (lax.complex(re, im), fg.jit(lax.complex)(re, im)):
+        np.testing.assert_array_equal(np.real(got), re)
+        np.testing.assert_array_equal(np.imag(got), im)
+    assert lax.complex(np.float32(1.0), np.float32(np.inf)).dtype == np.complex64
+    z = np.array([complex(1.0, np.inf), complex(np.nan, 2.0)])
+    got = lax.reduce_precision(z, exponent_bits=11, mantissa_bits=52)
+    np.testing.assert_array_equal(np.real(got), np.real(z))
+    np.testing.assert_array_equal(np.imag(got), np.imag(z))
 
 
 def test_trapezoid_adds_neighbours_in_the_dtype_of_y_as_numpy():

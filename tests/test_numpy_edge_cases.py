@@ -3,8 +3,10 @@
 vmap; `.at[...]` on traced values; inputs as numpy takes them (lists of traced values, scalars,
 r_/c_/s_/index_exp, dtype functions); the efficient rules (O(n) cumulative sums, einsum's
 contraction order); and a clean namespace."""
+import os
 import subprocess
 import sys
+import tempfile
 import warnings
 
 import numpy as np
@@ -645,6 +647,214 @@ def test_convolve_and_correlate_sum_only_the_overlapping_terms_as_numpy():
     a, b = rng.normal(size=7), rng.normal(size=3)
     check_grads(lambda x, y: fnp.convolve(x, y, "same"), (a, b), order=2)
     check_grads(lambda x, y: fnp.correlate(y, x, "full"), (a, b), order=2)
+
+
+def _eq_parts(actual, expected):
+    """_eq on the real and imaginary parts apart (inf + nanj is not nan + nanj)."""
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    assert (actual.dtype, actual.shape) == (expected.dtype, expected.shape), (actual, expected)
+    for part in (np.real, np.imag):
+        np.testing.assert_array_equal(part(actual), part(expected))
+
+
+_COMPLEX_SPECIALS = [complex(a, b) for a in (0, 1, -2, np.inf, -np.inf, np.nan)
+                     for b in (0, 1, -2, np.inf, np.nan)]
+
+
+def _direct_sum(a, v, mode):
+    """numpy.convolve by its definition: per output, np.multiply of each overlapping pair (its
+    complex product: (inf + 0j) * (1 + 0j) = inf + nanj), added up."""
+    n, m = len(a), len(v)
+    full = [sum((np.multiply(a[k - j], v[j]) for j in range(m) if 0 <= k - j < n), 0j)
+            for k in range(n + m - 1)]
+    lo, size = {"full": (0, n + m - 1), "same": ((min(n, m) - 1) // 2, max(n, m)),
+                "valid": (min(n, m) - 1, max(n, m) - min(n, m) + 1)}[mode]
+    return np.array(full[lo:lo + size], complex)
+
+
+def test_complex_convolve_with_infinities_is_numpys_direct_sum_of_complex_products():
+    """Each output is the sum of numpy's complex products of the overlapping pairs. numpy's own
+    convolve hands each output to BLAS zdotu, whose AVX kernels (OpenBLAS's Haswell, SkylakeX,
+    Zen) give other nan/inf patterns ((inf + 0j) . (1 + 0j) over 2 terms: nan + nanj, the
+    scalar kernel and the sum of products inf + nanj); its scalar kernel agrees with fungrad."""
+    gen = np.random.default_rng(1)
+    cases = [(np.array(gen.choice(_COMPLEX_SPECIALS, n)), np.array(gen.choice(_COMPLEX_SPECIALS, m)))
+             for n, m in gen.integers(1, 5, (300, 2))]
+    with np.errstate(all="ignore"):
+        for a, v in cases:
+            for mode in ("full", "same", "valid"):
+                _eq_parts(fnp.convolve(a, v, mode), _direct_sum(a, v, mode))
+                # numpy: conj(v) first; a shorter `a` swaps the operands and reverses the result
+                _eq_parts(fnp.correlate(a, v, mode), _direct_sum(a, np.conj(v[::-1]), mode)
+                          if len(a) >= len(v) else _direct_sum(np.conj(v), a[::-1], mode)[::-1])
+    if "openblas" not in str(np.show_config(mode="dicts")["Build Dependencies"]["blas"]):
+        return
+    with tempfile.TemporaryDirectory() as d:
+        for i, (a, v) in enumerate(cases[:40]):
+            np.save(f"{d}/a{i}.npy", a)
+            np.save(f"{d}/v{i}.npy", v)
+        loop = (f"import numpy as np, warnings; warnings.simplefilter('ignore')\n"
+                f"for i in range(40):\n a, v = np.load(f'{d}/a{{i}}.npy'), np.load(f'{d}/v{{i}}.npy')\n"
+                f" np.save(f'{d}/o{{i}}.npy', np.concatenate([np.convolve(a, v), "
+                f"np.correlate(a, v, 'full')]))")
+        env = dict(os.environ, OPENBLAS_CORETYPE="Prescott")  # OpenBLAS's scalar zdotu kernel
+        subprocess.run([sys.executable, "-c", loop], check=True, env=env, timeout=120)
+        with np.errstate(all="ignore"):
+            for i, (a, v) in enumerate(cases[:40]):
+                got = np.concatenate([np.asarray(fnp.convolve(a, v)),
+                                      np.asarray(fnp.correlate(a, v, "full"))])
+                _eq_parts(got, np.load(f"{d}/o{i}.npy"))
+
+
+def test_polydiv_by_a_real_zero_divides_in_the_divisors_dtype_as_numpy():
+    # numpy's scale = 1 / v[0] in v's dtype: inf for a real 0 (inf + 0j once promoted, so
+    # (inf + 0j) * (1 + 0j) = inf + nanj); a complex 0 gives 1 / 0j = inf + nanj, then nan + nanj
+    cases = [([1 + 0j, 2], [0.0]), ([1j, 2, 3], [0.0, 1.0]),
+             (np.array([1j, 2], np.complex64), np.array([0.0], np.float32)),
+             ([1.0, 2.0], [0j]), ([1 + 0j, 2], [0j]), ([1.0, 2.0], [0.0]), ([np.inf, 1.0], [2.0])]
+    with np.errstate(all="ignore"):
+        for u, v in cases:
+            want = np.polydiv(u, v)
+            for got in (fnp.polydiv(u, v), fg.jit(fnp.polydiv)(np.asarray(u), np.asarray(v))):
+                _eq_parts(got[0], want[0])
+            _eq_parts(fnp.polydiv(u, v)[1], want[1])
+            if len(v) == 1:  # jit: a constant divisor leaves numpy's last remainder entry, not 0
+                _eq_parts(fg.jit(fnp.polydiv)(np.asarray(u), np.asarray(v))[1], want[1][-1:])
+
+
+def test_polyval_starts_in_the_dtype_of_x_and_polydiv_refuses_no_coefficients_as_numpy():
+    # numpy: y = zeros_like(x); y = y * x + c per coefficient
+    x = np.array([np.nan, np.inf, -np.inf, 1.0])
+    cases = [(np.array([0j]), x), (np.zeros(0), np.arange(3)),
+             (np.zeros(0, int), np.arange(3, dtype=np.int8)),
+             (np.zeros(0), np.array([1 + 1j], np.complex64)), (np.zeros(0), np.array(3)),
+             (np.array([1, 2], np.int8), np.array([100, 3], np.int8)), (np.array([1.0, 2.0]), 3),
+             (np.array([True, False]), np.array([True, False])), (np.arange(4.0).reshape(2, 2), x[2:])]
+    with np.errstate(all="ignore"):
+        for p, xs in cases:
+            _eq_parts(fnp.polyval(p, xs), np.polyval(p, xs))
+        _eq_parts(fg.jit(fnp.polyval)(np.array([0j]), x), np.polyval(np.array([0j]), x))
+    _raises_like_numpy(lambda m: m.polyval(np.array(1.5), x), TypeError,
+                       r"numpy\.polyval: p must be a sequence .* got f64\[\]")
+    for u, v in ((np.zeros(0), np.ones(2)), (np.ones(2), np.zeros(0)), (np.zeros(0), np.zeros(0))):
+        arg = "u" if len(u) == 0 else "v"
+        _raises_like_numpy(lambda m, u=u, v=v: m.polydiv(u, v), IndexError,
+                           rf"numpy\.polydiv: {arg} has no coefficients, got f64\[0\]")
+
+
+def test_polyint_keeps_the_constants_dtype_and_m0_returns_p_as_numpy():
+    for args in ((np.array([1, 2]), 1, 1j), (np.array([1.0, 2.0]), 2, [1j, 2]),
+                 (np.array([1.0, 2.0]), 2, 1j), (np.array([1, 2]), 0), (np.array([1, 2], np.int8), 0),
+                 (np.array([1, 2], np.float32), 1, 0.1), (np.array([1, 2], np.complex64), 1, 1.5),
+                 (np.array([True, False]), 1, True)):
+        _eq(fnp.polyint(*args), np.polyint(*args))
+    assert fg.grad(lambda k: fnp.polyint(np.array([1.0, 2.0]), 1, k).sum())(3.0) == 1.0
+
+
+def test_convolve_and_correlate_compute_in_preferred_element_type_as_jax():
+    a = np.array([100, 100], np.int8)  # int8 alone wraps: 100 * 100 = 16 (mod 256)
+    _eq(fnp.convolve(a, a), np.convolve(a, a))
+    _eq(fnp.convolve(a, a, preferred_element_type=np.float32), np.array([1e4, 2e4, 1e4], np.float32))
+    _eq(fnp.correlate(a, a, "full", preferred_element_type=np.int32),
+        np.array([10000, 20000, 10000], np.int32))
+
+
+def test_interp_with_infinities_and_nans_follows_numpys_rules():
+    """numpy's arr_interp: fp itself at a node (an infinite slope times 0 is not taken), a nan
+    from one end retried from the other, a nan x gives nan, and complex fp part by part."""
+    gen = np.random.default_rng(0)
+    vals = [0.0, 1.0, -2.0, np.inf, -np.inf, np.nan]
+    with np.errstate(all="ignore"):
+        for _ in range(400):
+            n = gen.integers(1, 5)
+            xp, fp = np.sort(gen.normal(size=n)).round(1), gen.choice(vals, n)
+            if gen.random() < 0.5:
+                fp = fp + 1j * gen.choice(vals, n)
+            x = np.concatenate([xp, gen.normal(size=3).round(1), [np.nan]])
+            kw = {} if gen.random() < 0.5 else {"left": gen.choice(vals), "right": gen.choice(vals)}
+            _eq_parts(fnp.interp(x, xp, fp, **kw), np.interp(x, xp, fp, **kw))
+        xs, xp, fp = np.linspace(-5, 15, 23), np.array([0.0, 3, 7, 9]), np.array([1j, 2, np.nan, 4])
+        _eq_parts(fnp.interp(xs, xp, fp, period=10), np.interp(xs, xp, fp, period=10))
+        _eq_parts(fg.jit(fnp.interp)(np.array([1.0, np.nan]), np.arange(3.0),
+                                     np.array([np.nan, np.inf, -np.inf])), [np.inf, np.nan])
+    assert fg.grad(lambda x: fnp.interp(x, np.arange(3.0), np.array([1.0, 3.0, 2.0])))(1.0) == -1.0
+    check_grads(lambda x, f: fnp.interp(x, np.arange(3.0), f), (np.array([0.5, 1.2]), np.ones(3)),
+                order=1)
+
+
+def test_unwrap_keeps_numpys_dtypes_and_wrapping_differences():
+    # integers with an integer period stay integers; uint8 differences wrap (numpy's diff)
+    for p, kw in ((np.array([1, -2, 3, 4]), {"period": 4}), (np.array([100, -2, 3], np.int8),
+                                                          {"period": 5}),
+                  (np.array([200, 2, 3], np.uint8), {}), (np.array([True, False, True]), {"period": 4}),
+                  (np.zeros(0, int), {"period": 4}), (np.array([0, 7, 15]), {"period": 7}),
+                  (np.array([0.0, 3, 6.5, -1, 10], np.float32), {}), (np.array([0.0, 3, 6.5]), {})):
+        _eq(fnp.unwrap(p, **kw), np.unwrap(p, **kw))
+    check_grads(fnp.unwrap, (np.array([0.0, 3, 6.5, -1, 10]),), order=1)
+
+
+def test_gradient_edges_of_second_order_take_numpys_coefficients():
+    # numpy: out[0] = a f0 + b f1 + c f2 with a = -1.5 / h, ... (not (-1.5 f0 + ...) / h)
+    f = np.array([complex(np.inf, 0), 1j, 2, 3 - 1j])
+    with np.errstate(all="ignore"):
+        for h in (1.0, 2, 0.5):
+            _eq_parts(fnp.gradient(f, h, edge_order=2), np.gradient(f, h, edge_order=2))
+    g = np.array([1, 3, 2, 5], np.float32)
+    _eq(fnp.gradient(g, 2, edge_order=2), np.gradient(g, 2, edge_order=2))
+    check_grads(lambda f: fnp.gradient(f, 0.5, edge_order=2), (np.array([1.0, 3, 2, 5]),), order=1)
+
+
+def test_trapezoid_with_an_n_d_x_takes_axis_as_given_as_numpy():
+    # numpy: d = diff(x, axis=axis) and the sum over `axis` of d * (...), whatever y's ndim
+    for y, x in ((np.arange(3.0), np.arange(6.0).reshape(2, 3)),
+                 (np.array([np.nan, np.inf, -np.inf, 1.0]), np.arange(4.0).reshape(2, 2)),
+                 (np.ones((2, 3)), np.cumsum(np.ones((2, 2, 3)), -1)),
+                 (np.arange(12.0).reshape(3, 4), np.cumsum(np.ones((3, 4)), 1))):
+        with np.errstate(all="ignore"):
+            _eq(fnp.trapezoid(y, x), np.trapezoid(y, x))
+
+
+def test_convolve_takes_scalars_as_numpy_and_correlate_does_not():
+    for a, v in ((np.array(2.0), np.array([1.0, 2.0])), (np.array([1, 2]), np.array(3)),
+                 (np.array(2j), np.array(1 + 3j))):
+        for mode in ("full", "same", "valid"):
+            _eq(fnp.convolve(a, v, mode), np.convolve(a, v, mode))
+    for mode in (0, 1, 2):  # numpy's legacy integer modes: valid, same, full
+        for name in ("convolve", "correlate"):
+            _eq(getattr(fnp, name)(np.array([1, 2, 3]), np.array([1, 2]), mode),
+                getattr(np, name)(np.array([1, 2, 3]), np.array([1, 2]), mode))
+    _raises_like_numpy(lambda m: m.correlate(np.array(2.0), np.array([1.0, 2.0])), ValueError,
+                       r"numpy\.correlate: a and v must be 1-D, got f64\[\] and f64\[2\]")
+    _raises_like_numpy(lambda m: m.convolve(np.ones((2, 2)), np.ones(2)), ValueError,
+                       r"numpy\.convolve: a and v must be 1-D .* got f64\[2,2\] and f64\[2\]")
+
+
+def test_poly_of_conjugate_pairs_is_real_as_numpy_eagerly_and_complex_under_jit():
+    for r in (np.array([1 + 2j, 1 - 2j]), np.array([1 + 2j, 3, 1 - 2j], np.complex64),
+              np.array([1 + 0j, 2]), np.array([complex(np.inf, 1), complex(np.inf, -1)]),
+              np.array([1 + 2j, 1]), np.array([complex(np.nan, 0), 1])):
+        with np.errstate(all="ignore"):
+            want = np.poly(r)
+            _eq_parts(fnp.poly(r), want)
+            jitted = fg.jit(fnp.poly)(r)  # jax.numpy.poly's convention: complex roots, complex
+        assert jitted.dtype == r.dtype
+        np.testing.assert_allclose(np.real(jitted), np.real(want))
+    # eager grad sees the values: d/dx sum(poly([x + i, x - i])) = d/dx (1 - 2x + x^2 + 1)
+    assert fg.grad(lambda x: fnp.sum(fnp.poly(fnp.array([x + 1j, x - 1j]))))(3.0) == 4.0
+
+
+def test_einsum_output_without_ellipsis_sums_it_unless_optimize_is_false_as_numpy():
+    x, y = np.arange(6.0).reshape(2, 3), np.arange(3.0)
+    for spec, ops in (("...b->b", (x,)), ("...a,a->a", (x, y)), ("a...->a", (x[:, :1],)),
+                      ("...->", (x,)), ("...,...->", (y, y))):
+        same(fnp.einsum(spec, *ops), np.einsum(spec, *ops, optimize=True))
+        same(fnp.einsum(spec, *ops, optimize=True), np.einsum(spec, *ops, optimize=True))
+        _raises_like_numpy(lambda m, s=spec, o=ops: m.einsum(s, *o, optimize=False),
+                           ValueError, r"numpy\.einsum: output has more dimensions .* no '\.\.\.'")
+    with pytest.raises(fg.errors.ShapeError, match=r"f64\[2,3\], whose '...' covers 1"):
+        fnp.einsum("...b->b", x, optimize=False)
+    for spec, ops in (("...b->b", (y,)), ("...a,...a->a", (y, y)), ("...ij->...", (x[None],))):
+        _eq(fnp.einsum(spec, *ops, optimize=False), np.einsum(spec, *ops, optimize=False))
 
 
 def test_interp_gradient_cross_moveaxis_frompyfunc_einsum_check_arguments_as_numpy():

@@ -23,6 +23,7 @@ from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.primitive import INEXACT, NOT_LINEAR, CallImpl, Emit, Primitive, register
 from fungrad._core.trace import get_aval
 from fungrad._lax._families import unop
+from fungrad._lax.complex_parts import join_parts
 from fungrad._lax._jvp_rules import jvp_zero
 from fungrad._lax.shape import jvp_linear, moveaxis
 from fungrad._lax import _args
@@ -115,7 +116,7 @@ def _reduce_precision_impl(x, *, exponent_bits, mantissa_bits):
     if x.dtype.kind == "c":
         re = _reduce_precision_real(np.ascontiguousarray(x.real), exponent_bits, mantissa_bits)
         im = _reduce_precision_real(np.ascontiguousarray(x.imag), exponent_bits, mantissa_bits)
-        return (re + 1j * im).astype(x.dtype)
+        return join_parts(re, im, x.dtype)  # part by part: 1j * inf is nan + infj
     if x.dtype not in _FORMAT:
         raise DtypeError(f"reduce_precision: unsupported dtype {x.dtype.name}")
     return _reduce_precision_real(x, exponent_bits, mantissa_bits).reshape(x.shape)

@@ -64,9 +64,19 @@ def neg_real(x):
     return neg(x)
 
 
-def _complex_impl(x, y):
+def join_parts(x, y, dtype):
+    """x + iy as a `dtype` array, written part by part: x + 1j * y would make (0 + 1j) * y a
+    complex product, whose 0 * inf spills a nan into the real part (complex(inf, nan) was
+    nan + nanj, complex(1, inf) nan + infj)."""
     x, y = np.asarray(x), np.asarray(y)
-    return (x + 1j * y).astype(complex_dtype(x.dtype))
+    out = np.empty(np.broadcast_shapes(x.shape, y.shape), dtype)
+    out.real = x
+    out.imag = y
+    return out
+
+
+def _complex_impl(x, y):
+    return join_parts(x, y, complex_dtype(np.asarray(x).dtype))
 
 
 def _complex_jvp(primals, tangents):

@@ -15,6 +15,7 @@ import string
 import numpy as np
 
 from fungrad._core.typing import Array, ArrayLike, DTypeLike
+from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
 from fungrad import _lax as lax
 from fungrad._lax import _args
@@ -64,7 +65,7 @@ def _from_interleaved(args):
     return spec, ops
 
 
-def _parse(subscripts, operands):
+def _parse(subscripts, operands, optimize="greedy"):
     subscripts = subscripts.replace(" ", "")
     if "->" in subscripts:
         ins, out = subscripts.split("->")
@@ -98,6 +99,15 @@ def _parse(subscripts, operands):
         out = ell + "".join(sorted((c for c, n in counts.items() if n == 1 and c not in ell),
                                    key=lambda c: (c.isupper(), c)))
     else:
+        if ell_len and "..." not in out and optimize is False:
+            # numpy's C einsum (optimize=False) does not sum over an ellipsis the output omits;
+            # its optimized path (optimize=True/'greedy', fungrad's default) and JAX do
+            shapes = ", ".join(get_aval(x).str_short() for x in operands)
+            raise ShapeError(
+                f"numpy.einsum: output has more dimensions than subscripts given in einstein "
+                f"sum, but no '...' ellipsis provided to broadcast the extra dimensions: "
+                f"{subscripts!r} with {shapes}, whose '...' covers {ell_len} dimension(s). Fix: "
+                f"put '...' in the output, or pass optimize=True to sum over them.")
         out = out.replace("...", ell)
         if len(set(out)) != len(out):
             raise ValueError(f"einsum: output subscript {out!r} repeats an index")
@@ -151,7 +161,9 @@ def einsum(subscripts: Any, /, *operands: ArrayLike, out: None = None, optimize:
            preferred_element_type: DTypeLike | None = None, _dot_general: Any = None,
            dtype: DTypeLike | None = None, casting: str = "safe") -> Array:
     """Einstein summation (numpy.einsum): repeated indices, ellipses, any number of operands,
-    contracted in numpy's greedy order.
+    contracted in numpy's greedy order. An output without '...' sums over the dimensions an
+    input's '...' covers, as numpy's optimized einsum (and JAX); with optimize=False that is
+    numpy's C einsum's ShapeError (a ValueError), as numpy.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.einsum('ij,j->i', fnp.array([[1, 2], [3, 4]]), fnp.array([1, 1]))
@@ -176,7 +188,7 @@ def einsum(subscripts: Any, /, *operands: ArrayLike, out: None = None, optimize:
     if dtype is not None or preferred_element_type is not None:
         dt = np.dtype(dtype if dtype is not None else preferred_element_type)
         operands = [cast(o, dt) for o in operands]
-    terms, out_t = _parse(subscripts, operands)
+    terms, out_t = _parse(subscripts, operands, optimize)
     # sizes per index; size-1 axes broadcast against the others (numpy's einsum broadcasting)
     sizes: dict[str, int] = {}
     for t, x in zip(terms, operands):

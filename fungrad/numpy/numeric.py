@@ -18,7 +18,7 @@ from fungrad._core.dtypes import is_float
 from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.trace import Tracer, get_aval
 from fungrad import _lax as lax
-from fungrad._lax import _args, sorting as _sorting
+from fungrad._lax import _args, complex_parts as _cp, sorting as _sorting
 from fungrad._lax._args import static_int as _static_int
 from fungrad.numpy._promote import asarray, cast, promote, promote_inexact
 from fungrad.numpy.indexing import concrete_or_none, need_size_error, take
@@ -28,8 +28,9 @@ from fungrad.numpy.shape import (
     atleast_1d, atleast_2d, broadcast_to, concatenate, diff, expand_dims, moveaxis, pad, ravel,
     reshape, stack, squeeze, swapaxes)
 from fungrad.numpy.ufuncs import (
-    absolute, add, bitwise_and, clip, divide, equal, greater, less, logical_and, mod, multiply,
-    negative, not_equal, right_shift, sqrt, subtract, where, conj)
+    absolute, add, bitwise_and, clip, divide, equal, greater, isfinite, isnan, less,
+    logical_and, mod, multiply,
+    negative, not_equal, real, right_shift, sqrt, subtract, where, conj)
 from fungrad.numpy.reductions import normalize_axis
 
 __all__ = [
@@ -351,7 +352,9 @@ def _correlate_full(a, v):
     with zero padding (0 * inf would be NaN), and no BLAS product is used (a BLAS gemv skips
     zero entries of v, so inf * 0 would vanish): an inf or NaN reaches exactly the outputs it
     overlaps. Booleans: numpy's boolean dot, any of the ands; integers wrap in their own dtype
-    as numpy's (a wider sum cast back wraps alike)."""
+    as numpy's (a wider sum cast back wraps alike). Complex values: the sum of numpy's complex
+    products ((inf + 0j) * (1 + 0j) = inf + nanj), as numpy with OpenBLAS's scalar zdotu; its
+    AVX kernels (Haswell, SkylakeX, Zen) spread an inf or nan to other parts (nan + nanj)."""
     n = get_aval(a).shape[0]
     m = get_aval(v).shape[0]
     idx = np.arange(n + m - 1)[:, None] + np.arange(m)[None, :] - (m - 1)
@@ -363,6 +366,8 @@ def _correlate_full(a, v):
 
 
 def _mode_slice(full, n, m, mode):
+    if isinstance(mode, (int, np.integer)) and not isinstance(mode, str) and 0 <= mode <= 2:
+        mode = ("valid", "same", "full")[int(mode)]  # numpy's legacy integer modes
     if mode == "full":
         return full
     if mode == "same":
@@ -376,6 +381,15 @@ def _mode_slice(full, n, m, mode):
     raise ValueError(f"mode must be one of 'full', 'same', 'valid', got {mode!r}")
 
 
+def _conv_operands(pair, preferred_element_type):
+    """The promoted operands, cast to jax.numpy's preferred_element_type where one is given
+    (the sum is then made in it: int8 inputs with float32 give float32, without wrapping)."""
+    if preferred_element_type is None:
+        return pair
+    dt = np.dtype(preferred_element_type)
+    return [cast(x, dt) for x in pair]
+
+
 def convolve(a: ArrayLike, v: ArrayLike, mode: str = "full", *, precision: Any = None,
         preferred_element_type: DTypeLike | None = None) -> Array:
     """The 1-d discrete convolution (numpy.convolve), computed directly in O(n m).
@@ -384,9 +398,11 @@ def convolve(a: ArrayLike, v: ArrayLike, mode: str = "full", *, precision: Any =
     >>> fnp.convolve(fnp.array([1, 2, 3]), fnp.array([0, 1]))
     array([0, 1, 2, 3])
     """
-    a, v = promote(asarray(a), asarray(v))
+    a, v = _conv_operands(promote(atleast_1d(asarray(a)), atleast_1d(asarray(v))),
+                          preferred_element_type)  # numpy's ndmin=1
     if get_aval(a).ndim != 1 or get_aval(v).ndim != 1:
-        raise ValueError("convolve takes 1-d arrays")
+        raise ShapeError(f"numpy.convolve: a and v must be 1-D (or scalars), got "
+                         f"{get_aval(a).str_short()} and {get_aval(v).str_short()}")
     n, m = get_aval(a).shape[0], get_aval(v).shape[0]
     if n == 0 or m == 0:
         raise ValueError("v cannot be empty" if m == 0 else "a cannot be empty")
@@ -404,10 +420,11 @@ def correlate(a: ArrayLike, v: ArrayLike, mode: str = "valid", *, precision: Any
     >>> fnp.correlate(fnp.array([1, 2, 3]), fnp.array([0, 1]))
     array([2, 3])
     """
-    a, v = promote(asarray(a), asarray(v))
+    a, v = _conv_operands(promote(asarray(a), asarray(v)), preferred_element_type)
     v = _conj(v)
-    if get_aval(a).ndim != 1 or get_aval(v).ndim != 1:
-        raise ValueError("correlate takes 1-d arrays")
+    if get_aval(a).ndim != 1 or get_aval(v).ndim != 1:  # numpy: no scalars here, unlike convolve
+        raise ShapeError(f"numpy.correlate: a and v must be 1-D, got {get_aval(a).str_short()} "
+                         f"and {get_aval(v).str_short()}")
     n, m = get_aval(a).shape[0], get_aval(v).shape[0]
     if n == 0 or m == 0:
         raise ValueError("v cannot be empty" if m == 0 else "a cannot be empty")
@@ -457,20 +474,38 @@ def interp(x: ArrayLike, xp: ArrayLike, fp: ArrayLike, left: ArrayLike | None = 
     n = get_aval(xp).shape[0]
     if n == 1:
         out = broadcast_to(lax.getitem(fp, (0,)), get_aval(x).shape)
-    else:
+    elif complex_fp:  # numpy interpolates the real and imaginary parts apart
         i = clip(_sorting.searchsorted(xp, x, "right"), 1, n - 1)
-        x0, x1 = take(xp, subtract(i, 1)), take(xp, i)
-        f0, f1 = take(fp, subtract(i, 1)), take(fp, i)
-        dx = subtract(x1, x0)
-        safe = where(equal(dx, 0), 1.0, dx)
-        slope = divide(subtract(f1, f0), safe)
-        out = add(f0, multiply(slope, subtract(x, x0)))
-        out = where(equal(dx, 0), f0, out)
-        out = where(equal(x, x1), f1, out)
+        out = _cp.complex_(*(_interp_between(x, xp, part(fp), i, True)
+                             for part in (_cp.real, _cp.imag)))
+    else:
+        out = _interp_between(x, xp, fp, clip(_sorting.searchsorted(xp, x, "right"), 1, n - 1))
     lo = lax.getitem(fp, (0,)) if left is None else left
     hi = lax.getitem(fp, (n - 1,)) if right is None else right
     out = where(less(x, lax.getitem(xp, (0,))), lo, out)
-    return where(greater(x, lax.getitem(xp, (n - 1,))), hi, out)
+    out = where(greater(x, lax.getitem(xp, (n - 1,))), hi, out)
+    # numpy: a nan x gives nan (nan + 0j for a complex fp); one point gives fp[0] for it
+    return where(isnan(x), x, out) if n > 1 else out
+
+
+def _interp_between(x, xp, fp, i, inverse=False):
+    """numpy's interpolation of real fp between xp[i - 1] <= x < xp[i]: fp at a node exactly
+    (no slope * 0, which an infinite slope makes nan), else slope * (x - x0) + f0, a nan there
+    retried from the other end, then f0 where f0 == f1 (numpy's arr_interp). `inverse`: the
+    slope as (f1 - f0) * (1 / dx), numpy's complex loop."""
+    x0, x1 = take(xp, subtract(i, 1)), take(xp, i)
+    f0, f1 = take(fp, subtract(i, 1)), take(fp, i)
+    dx = subtract(x1, x0)
+    safe = where(equal(dx, 0), 1.0, dx)
+    slope = multiply(subtract(f1, f0), divide(1.0, safe)) if inverse else \
+        divide(subtract(f1, f0), safe)
+    out = add(multiply(slope, subtract(x, x0)), f0)
+    out = where(isnan(out), add(multiply(slope, subtract(x, x1)), f1), out)
+    out = where(logical_and(isnan(out), equal(f0, f1)), f0, out)
+    # at a node the value is f0 and the derivative in x the slope on the right (0 if infinite)
+    at_node = add(f0, multiply(where(isfinite(slope), slope, 0.0), subtract(x, x0)))
+    out = where(equal(x, x0), at_node, where(equal(dx, 0), f0, out))
+    return where(equal(x, x1), f1, out)
 
 
 def trapezoid(y: ArrayLike, x: ArrayLike | None = None, dx: float = 1.0, axis: int = -1) -> Array:
@@ -496,9 +531,10 @@ def trapezoid(y: ArrayLike, x: ArrayLike | None = None, dx: float = 1.0, axis: i
             shape = [1] * nd
             shape[ax] = get_aval(d).shape[0]
             d = reshape(d, shape)
-        else:
-            d = diff(xx, axis=ax)
-    return _sum(divide(multiply(d, add(sl(1, n), sl(0, max(n - 1, 0)))), 2.0), ax)
+        else:  # numpy: x's differences and the sum take `axis` as given, not y's axis
+            d = diff(xx, axis=axis)
+    return _sum(divide(multiply(d, add(sl(1, n), sl(0, max(n - 1, 0)))), 2.0),
+                axis if x is not None and get_aval(asarray(x)).ndim != 1 else ax)
 
 
 def gradient(f: Callable[..., Any], *varargs: ArrayLike, axis: int | tuple[int, ...] | None = None,
@@ -553,11 +589,15 @@ def gradient(f: Callable[..., Any], *varargs: ArrayLike, axis: int | tuple[int, 
                 first = divide(subtract(sl(1, 2), sl(0, 1)), h)
                 last = divide(subtract(sl(n - 1, n), sl(n - 2, n - 1)), h)
             else:
-                first = divide(add(add(multiply(-1.5, sl(0, 1)), multiply(2.0, sl(1, 2))),
-                                   multiply(-0.5, sl(2, 3))), h)
-                last = divide(add(add(multiply(0.5, sl(n - 3, n - 2)),
-                                      multiply(-2.0, sl(n - 2, n - 1))),
-                                  multiply(1.5, sl(n - 1, n))), h)
+                # numpy: a * f0 + b * f1 + c * f2 with a = -1.5 / h, ...: the coefficients
+                # divided first (dividing a complex inf by h afterwards made nan + nanj)
+                def coef(k, h=h):
+                    return divide(k, h) if isinstance(h, Tracer) else np.asarray(k / h).item()
+                first = add(add(multiply(coef(-1.5), sl(0, 1)), multiply(coef(2.0), sl(1, 2))),
+                            multiply(coef(-0.5), sl(2, 3)))
+                last = add(add(multiply(coef(0.5), sl(n - 3, n - 2)),
+                               multiply(coef(-2.0), sl(n - 2, n - 1))),
+                           multiply(coef(1.5), sl(n - 1, n)))
         else:
             xc = asarray(h)
             dxs = diff(xc)
@@ -597,22 +637,31 @@ def unwrap(p: ArrayLike, discont: float | None = None, axis: int = -1, *, period
     >>> fnp.round(fnp.unwrap(fnp.array([0.0, 3.0, 6.5])), 6)
     array([0.      , 3.      , 0.216815])
     """
-    p, = promote_inexact(asarray(p))
+    p = asarray(p)
     nd = get_aval(p).ndim
     ax = normalize_axes(axis, nd)[0]
     if discont is None:
         discont = period / 2
-    dd = diff(p, axis=ax)
-    half = period / 2
-    ddmod = subtract(mod(add(dd, half), period), half)
-    ddmod = where(logical_and(equal(ddmod, -half), greater(dd, 0)), half, ddmod)
+    dd = diff(p, axis=ax)  # numpy: in p's dtype (uint8 wraps; booleans: where they change)
+    # numpy's dtype: that of dd with period (an integer p and period stay integers)
+    dtype = get_aval(promote(dd, period)[0]).dtype
+    if dtype.kind in "iu":
+        high, rem = divmod(period, 2)
+        ambiguous = rem == 0
+    else:
+        high, ambiguous = period / 2, True
+    dd = cast(dd, dtype)
+    ddmod = add(mod(subtract(dd, -high), period), -high)
+    if ambiguous:
+        ddmod = where(logical_and(equal(ddmod, -high), greater(dd, 0)), high, ddmod)
     correct = subtract(ddmod, dd)
-    correct = where(less(absolute(dd), discont), 0.0, correct)
+    correct = where(less(absolute(dd), discont), np.zeros((), dtype), correct)
     from fungrad.numpy.reductions import cumsum
     n = get_aval(p).shape[ax]
+    p = cast(p, dtype)
     head = lax.getitem(p, (lax.FULL,) * ax + (("slice", 0, 1, None),))
     rest = lax.getitem(p, (lax.FULL,) * ax + (("slice", 1, n, None),))
-    return concatenate([head, add(rest, cumsum(correct, ax))], ax)
+    return concatenate([head, cast(add(rest, cumsum(correct, ax)), dtype)], ax)
 
 
 # ---- vector products
@@ -751,10 +800,16 @@ def polyval(p: ArrayLike, x: ArrayLike, *, unroll: int = 16) -> Array:
     >>> fnp.polyval(fnp.array([1, 0, -1]), fnp.array([2, 3]))
     array([3, 8])
     """
-    p, x = promote(asarray(p), asarray(x))
-    n = get_aval(p).shape[0]
-    y = lax.broadcast_to(np.zeros((), get_aval(p).dtype), get_aval(x).shape)
-    for i in range(n):
+    p, x = asarray(p), asarray(x)
+    if get_aval(p).ndim == 0:
+        raise TypeError(f"numpy.polyval: p must be a sequence of coefficients (highest power "
+                        f"first), got {get_aval(p).str_short()}, which numpy cannot iterate. "
+                        f"Fix: pass [p] for a constant polynomial.")
+    # numpy: y = zeros_like(x), then y = y * x + c for each coefficient c: the first product is
+    # in x's dtype (a real nan * 0 stays nan + 0j once a complex c is added) and no
+    # coefficients leave x's dtype
+    y = lax.broadcast_to(np.zeros((), get_aval(x).dtype), get_aval(x).shape)
+    for i in range(get_aval(p).shape[0]):
         y = add(multiply(y, x), lax.getitem(p, (i,)))
     return y
 
@@ -875,10 +930,13 @@ def polyint(p: ArrayLike, m: int = 1, k: int | None = None) -> Array:
     >>> fnp.polyint(fnp.array([3.0, 2.0, 1.0]))
     array([1., 1., 1., 0.])
     """
-    p, = promote_inexact(_coefficients(p, "polyint"))
+    p = _coefficients(p, "polyint")
     m = _static_int(m, "m", "numpy.polyint")
     if m < 0:
         raise ValueError("Order of integral must be positive (see polyder)")
+    if m == 0:
+        return p  # numpy returns p as it is (an integer p stays integer)
+    p, = promote_inexact(p)
     ks = [0.0] * m if k is None else (list(np.atleast_1d(k)) if not isinstance(k, Tracer)
                                      else [k] * m)
     if len(ks) == 1 and m > 1:
@@ -888,8 +946,9 @@ def polyint(p: ArrayLike, m: int = 1, k: int | None = None) -> Array:
                          f"got {len(ks)} constants for m={m}")
     for i in range(m):
         n = get_aval(p).shape[0]
+        # numpy concatenates the constant as it is: a complex k makes the result complex
         p = concatenate([divide(p, np.arange(n, 0, -1, dtype=np.float64)),
-                         reshape(cast(asarray(ks[i]), get_aval(p).dtype), (1,))])
+                         reshape(asarray(ks[i]), (1,))])
     return p
 
 
@@ -909,9 +968,17 @@ def polydiv(u: ArrayLike, v: ArrayLike, *, trim_leading_zeros: bool = False) -> 
     # each made inexact on its own (numpy's u + 0.0, v + 0.0), then promoted together
     (u,), (v,) = (promote_inexact(_coefficients(a, "polydiv", arg, scalars=True))
                   for a, arg in ((u, "u"), (v, "v")))
-    u, v = promote(u, v)
-    m, n = get_aval(u).shape[0] - 1, get_aval(v).shape[0] - 1
+    for arg, c in (("u", u), ("v", v)):
+        if get_aval(c).shape[0] == 0:  # numpy's u[0] + v[0]
+            raise IndexError(f"numpy.polydiv: {arg} has no coefficients, got "
+                             f"{get_aval(c).str_short()}: index 0 is out of bounds. Fix: pass "
+                             f"[0.0] for the zero polynomial.")
+    # numpy's 1 / v[0] in v's own dtype: a real 0 gives inf (inf + 0j once promoted), where
+    # the complex 1 / (0 + 0j) would be inf + nanj, and (inf + nanj) * r nan + nanj
     scale = divide(1.0, lax.getitem(v, (0,)))
+    u, v = promote(u, v)
+    scale = cast(scale, get_aval(u).dtype)
+    m, n = get_aval(u).shape[0] - 1, get_aval(v).shape[0] - 1
     q = []
     r = [lax.getitem(u, (i,)) for i in range(m + 1)]
     for k in range(max(m - n + 1, 0)):
@@ -924,14 +991,17 @@ def polydiv(u: ArrayLike, v: ArrayLike, *, trim_leading_zeros: bool = False) -> 
     c = concrete_or_none(full)
     if c is not None:  # numpy: strip leading entries close to 0 (by value), keeping one
         return quot, lax.getitem(full, (("slice", _leading_zeros(c, close=True), None, None),))
-    rem = lax.getitem(full, (("slice", max(m - n + 1, 0), None, None),)) if m - n + 1 < len(r) \
-        else fresh(np.zeros(1, get_aval(u).dtype))
-    return quot, rem
+    # a constant divisor (len(v) == 1) leaves numpy one entry, the last of the running
+    # remainder (~0, or the nan an inf or a zero divisor made), not a literal 0
+    return quot, lax.getitem(full, (("slice", min(max(m - n + 1, 0), m), None, None),))
 
 
 def poly(seq_of_zeros: ArrayLike) -> Array:
     """The coefficients of the monic polynomial with the given roots (or of a square matrix's
-    characteristic polynomial, concrete only); no roots give 1.0, as numpy.
+    characteristic polynomial, concrete only); no roots give 1.0, as numpy. Complex roots that
+    are all conjugate pairs give numpy's real coefficients where their values are concrete
+    (eagerly, eager grad included); under jit and vmap the dtype cannot depend on the values,
+    and complex roots give complex coefficients, as jax.numpy.poly.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.poly(fnp.array([1.0, 2.0]))
@@ -959,6 +1029,9 @@ def poly(seq_of_zeros: ArrayLike) -> Array:
     for i in range(shape[0]):
         out = convolve(out, stack([np.ones((), get_aval(asarray(out)).dtype),
                                    negative(lax.getitem(s, (i,)))]))
+    c = concrete_or_none(s) if dtype.kind == "c" else None
+    if c is not None and np.all(np.sort(c) == np.sort(c.conj())):
+        out = real(out)  # numpy: conjugate pairs (by value) make real coefficients
     return out
 
 

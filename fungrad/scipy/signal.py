@@ -2,6 +2,11 @@
 'direct' (im2col + GEMM on lax.conv_general_dilated), 'fft' or 'auto') and fftconvolve, as
 scipy.signal / jax.scipy.signal.
 
+Dtypes as scipy's: convolve and correlate return the inputs' common dtype (numpy's result_type,
+so integers and booleans stay integers and booleans; 'fft' computes in floating point and, for
+them, rounds back, as scipy), fftconvolve an inexact one (each input made inexact on its own, as
+scipy.fft takes it: an integer becomes float64).
+
 Imports: _core, lax, numpy.
 """
 from __future__ import annotations
@@ -12,6 +17,7 @@ from fungrad._core.docs import add_examples as _add_examples
 from fungrad._core.typing import Array, ArrayLike
 import numpy as np
 
+from fungrad._core.array import fresh
 from fungrad._core.errors import ShapeError
 from fungrad._core.trace import get_aval
 from fungrad import _lax as lax
@@ -20,18 +26,26 @@ from fungrad._lax.conv import conv_general_dilated
 from fungrad._lax.indexing import FULL
 from fungrad.numpy import fft as _fft
 from fungrad.numpy import numeric as _np
-from fungrad.numpy._promote import asarray, promote_inexact
+from fungrad.numpy._promote import asarray, cast, promote, promote_inexact
+from fungrad.numpy.ufuncs import multiply as _multiply, round as _round
 
 
-def _prep(in1, in2, fn):
-    a, b = promote_inexact(asarray(in1), asarray(in2))
+def _prep(in1, in2, fn, empty_ok=False):
+    a, b = promote(asarray(in1), asarray(in2))  # scipy's result_type: integers stay integers
     sa, sb = get_aval(a).shape, get_aval(b).shape
     if len(sa) != len(sb):
         raise ShapeError(f"{fn}: in1 and in2 should have the same dimensionality, got "
                          f"{get_aval(a).str_short()} and {get_aval(b).str_short()}")
-    if 0 in sa or 0 in sb:
-        raise ShapeError(f"{fn}: inputs must be non-empty")
+    if (0 in sa or 0 in sb) and not empty_ok:
+        raise ShapeError(f"{fn}: inputs must be non-empty, got {get_aval(a).str_short()} and "
+                         f"{get_aval(b).str_short()}")
     return a, b
+
+
+def _empty_same(a, b, mode, method):
+    """scipy's direct 'same' of an empty in1 with a non-empty in2: in1's (empty) shape."""
+    sa, sb = get_aval(a).shape, get_aval(b).shape
+    return mode == "same" and method != "fft" and 0 in sa and 0 not in sb
 
 
 def _flip(x):
@@ -60,7 +74,14 @@ def _crop(full, sa, sb, mode, fn):
 
 
 def _direct_full(a, b):
-    """Full N-D convolution of a with b: a correlation of a with the flipped b, padded."""
+    """Full N-D convolution of a with b: a correlation of a with the flipped b, padded. Complex
+    values take four real convolutions (re = ar*br - ai*bi, im = ar*bi + ai*br, each summed):
+    scipy's direct sum of complex products, which a complex GEMM's handling of inf and nan
+    (nan + nanj where the sum of products has inf + nanj) is not."""
+    if get_aval(a).dtype.kind == "c":
+        ar, ai, br, bi = _cp.real(a), _cp.imag(a), _cp.real(b), _cp.imag(b)
+        re = lax.sub(_direct_full(ar, br), _direct_full(ai, bi))
+        return _cp.complex_(re, lax.add(_direct_full(ar, bi), _direct_full(ai, br)))
     sa, sb = get_aval(a).shape, get_aval(b).shape
     nd = len(sa)
     x = lax.reshape(a, (1, 1, *sa))
@@ -70,16 +91,34 @@ def _direct_full(a, b):
 
 
 def _fft_full(a, b):
+    """The full convolution through FFTs over the axes where both inputs are longer than 1;
+    along the others it is a broadcast product, as scipy's (an inf or nan there reaches only
+    the outputs it touches), and 0-d inputs are just multiplied."""
     sa, sb = get_aval(a).shape, get_aval(b).shape
-    s = tuple(n + m - 1 for n, m in zip(sa, sb))
-    axes = tuple(range(len(sa)))
+    axes = tuple(i for i, (n, m) in enumerate(zip(sa, sb)) if n != 1 and m != 1)
+    if not axes:
+        return _multiply(a, b)
+    s = tuple(sa[i] + sb[i] - 1 for i in axes)
     cplx = get_aval(a).dtype.kind == "c" or get_aval(b).dtype.kind == "c"
     if cplx:
-        return _fft.ifftn(lax.mul(_fft.fftn(a, s, axes), _fft.fftn(b, s, axes)), s, axes)
-    return _fft.irfftn(lax.mul(_fft.rfftn(a, s, axes), _fft.rfftn(b, s, axes)), s, axes)
+        return _fft.ifftn(_multiply(_fft.fftn(a, s, axes), _fft.fftn(b, s, axes)), s, axes)
+    return _fft.irfftn(_multiply(_fft.rfftn(a, s, axes), _fft.rfftn(b, s, axes)), s, axes)
 
 
-def _choose(method, sa, sb):
+def _fft_operands(a, b):
+    """scipy.fft's operands: each made inexact on its own (an integer or a boolean becomes
+    float64: fftconvolve(f32, i8) is float64), then promoted together."""
+    (a,), (b,) = promote_inexact(a), promote_inexact(b)
+    return promote(a, b)
+
+
+def _choose(method, sa, sb, exact=False):
+    """The method 'auto' stands for. Integers and booleans (`exact`) take 'direct', which is
+    exact: scipy's 'auto' takes it where the products could pass float64's 53 bits and an FFT
+    (rounded back) only where that is faster and exact alike, a choice by value that a traced
+    argument does not allow; the values agree either way."""
+    if method == "auto" and exact:
+        return "direct"
     if method == "auto":
         # direct costs ~ prod(out) * prod(kernel); FFT ~ prod(out) log(prod(out)) with a large
         # constant: use FFT for big kernels
@@ -101,19 +140,37 @@ def _numpy_1d(sa, sb, mode):
 
 def convolve(in1: ArrayLike, in2: ArrayLike, mode: str = "full", method: str = "auto") -> Array:
     """N-D convolution of in1 with in2."""
-    a, b = _prep(in1, in2, "convolve")
+    a, b = _prep(in1, in2, "convolve", empty_ok=True)
     sa, sb = get_aval(a).shape, get_aval(b).shape
-    method = _choose(method, sa, sb)
+    dtype = get_aval(a).dtype
+    if _empty_same(a, b, mode, method):
+        return fresh(np.zeros(sa, dtype))
+    _prep(a, b, "convolve")
+    method = _choose(method, sa, sb, dtype.kind in "biu")
     if method == "direct" and _numpy_1d(sa, sb, mode):
         return _np.convolve(a, b, mode)
-    full = (_fft_full if method == "fft" else _direct_full)(a, b)
+    if method == "fft":
+        full = _fft_full(*_fft_operands(a, b))
+        # scipy: the result_type of the inputs; integers rounded first (booleans too here: scipy
+        # casts the FFT's unrounded values, so its rounding noise, 1e-16, becomes True)
+        full = cast(_round(full) if dtype.kind in "biu" else full, dtype)
+    elif mode == "full" and np.prod(sb) > np.prod(sa):
+        # scipy's direct sum zero-pads the larger input (by size, for 'full'; in1 for 'same')
+        # and slides the other over it: the other's entries meet the padding (0 * inf is nan)
+        full = _direct_full(b, a)
+    else:
+        full = _direct_full(a, b)
     return _crop(full, sa, sb, mode, "convolve")
 
 
 def correlate(in1: ArrayLike, in2: ArrayLike, mode: str = "full", method: str = "auto") -> Array:
     """N-D cross-correlation: z[k] = sum_l in1[l + k] conj(in2[l])."""
-    a, b = _prep(in1, in2, "correlate")
-    if _choose(method, get_aval(a).shape, get_aval(b).shape) == "direct" and _numpy_1d(
+    a, b = _prep(in1, in2, "correlate", empty_ok=True)
+    if _empty_same(a, b, mode, method):
+        return fresh(np.zeros(get_aval(a).shape, get_aval(a).dtype))
+    _prep(a, b, "correlate")
+    exact = get_aval(a).dtype.kind in "biu"
+    if _choose(method, get_aval(a).shape, get_aval(b).shape, exact) == "direct" and _numpy_1d(
             get_aval(a).shape, get_aval(b).shape, mode):
         return _np.correlate(a, b, mode)
     return convolve(a, _flip(_cp.conj(b)), mode, method)
@@ -121,10 +178,18 @@ def correlate(in1: ArrayLike, in2: ArrayLike, mode: str = "full", method: str = 
 
 def fftconvolve(in1: ArrayLike, in2: ArrayLike, mode: str = "full",
                 axes: Sequence[int] | None = None) -> Array:
-    """Convolution through the FFT (over all axes; axes= is not supported)."""
+    """Convolution through the FFT (over all axes; axes= is not supported), in an inexact dtype
+    as scipy's: integers and booleans give float64, unrounded. As scipy, two 0-d inputs are
+    multiplied in their own dtype and an empty input gives an empty float64 array."""
     if axes is not None:
         raise NotImplementedError("fftconvolve: axes= is not supported; convolve over all axes")
-    return convolve(in1, in2, mode, "fft")
+    a, b = _prep(in1, in2, "fftconvolve", empty_ok=True)
+    if get_aval(a).ndim == 0:  # scipy: in1 * in2, in their own dtype
+        return _multiply(a, b)
+    if 0 in get_aval(a).shape or 0 in get_aval(b).shape:
+        return fresh(np.zeros(0))  # scipy's np.array([]) for an empty input
+    a, b = _fft_operands(asarray(in1), asarray(in2))
+    return convolve(a, b, mode, "fft")
 
 __all__ = [
     "convolve", "correlate", "fftconvolve"]
