@@ -317,20 +317,16 @@ def logaddexp(x: ArrayLike, y: ArrayLike) -> Array:
     return _logaddexp(x, y)
 
 
+def _same_inf_and_difference(x, y):
+    """(x and y the same infinity, x - y with 0 there): inf - inf would warn and be NaN."""
+    same_inf = logical_and(equal(x, y), isinf(x))
+    zero = np.zeros((), get_aval(x).dtype)
+    return same_inf, subtract(where(same_inf, zero, x), where(same_inf, zero, y))
+
+
 def _logaddexp_value(x, y):
-    same_inf = logical_and(equal(x, y), isinf(x))
-    zero = np.zeros((), get_aval(x).dtype)
-    d = subtract(where(same_inf, zero, x), where(same_inf, zero, y))
+    _, d = _same_inf_and_difference(x, y)
     return add(maximum(x, y), log1p(exp(negative(absolute(d)))))
-
-
-def _logaddexp_weight(x, y):
-    """d logaddexp(x, y) / d x = exp(x - out) = logistic(x - y), accurate where out rounds to
-    max(x, y); 1/2 where x and y are the same infinity (the limit along x == y)."""
-    same_inf = logical_and(equal(x, y), isinf(x))
-    zero = np.zeros((), get_aval(x).dtype)
-    w = lax.logistic(subtract(where(same_inf, zero, x), where(same_inf, zero, y)))
-    return where(same_inf, np.asarray(0.5, get_aval(x).dtype), w)
 
 
 def hypot(x: ArrayLike, y: ArrayLike) -> Array:
@@ -1069,4 +1065,10 @@ def _logaddexp_jvp(primals, tangents):
     x, y = primals
     tx, ty = tangents
     out = _logaddexp(x, y)
-    return out, add(multiply(tx, _logaddexp_weight(x, y)), multiply(ty, _logaddexp_weight(y, x)))
+    # d out / d x = exp(x - out) = logistic(x - y), accurate where out rounds to max(x, y); 1/2
+    # each where x and y are the same infinity (the limit along x == y)
+    same_inf, d = _same_inf_and_difference(x, y)
+    half = np.asarray(0.5, get_aval(x).dtype)
+    wx = where(same_inf, half, lax.logistic(d))
+    wy = where(same_inf, half, lax.logistic(negative(d)))
+    return out, add(multiply(tx, wx), multiply(ty, wy))

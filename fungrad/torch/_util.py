@@ -1,6 +1,8 @@
 """Small helpers shared by the op modules: values of operands, casts, dims."""
 import numpy as np
 
+import fungrad.numpy as _fnp
+from fungrad import lax as _lax
 from fungrad.extend import cast as _fcast
 from fungrad.torch._dtype import result_dtype
 from fungrad.torch._tensor import Tensor
@@ -51,8 +53,6 @@ def tabs(x):
     """|x| inside an op's function with PyTorch's derivative, sign(x): 0 at x == 0, where the
     core's abs takes JAX's right derivative 1 (norms, distances, losses and copysign then give
     torch's gradients at zeros); complex values: the core's |z| (0 at 0, as torch)."""
-    import fungrad.lax as _lax
-    import fungrad.numpy as _fnp
     if x.dtype.kind == "c":
         return _fnp.abs(x)
     return x * _lax.stop_gradient(_fnp.sign(x))
@@ -62,7 +62,6 @@ def safe_root(s, p):
     """s ** (1/p) (a p-norm from its sum of powers, p = 2: sqrt) with derivative 0 where s is 0,
     as torch's norm backward masks zero norms (the plain root's derivative there is inf, and the
     gradient NaN)."""
-    import fungrad.numpy as _fnp
     zero = s == 0
     safe = _fnp.where(zero, 1 + 0 * s, s)
     root = _fnp.sqrt(safe) if p == 2 else _fnp.power(safe, 1.0 / p)
