@@ -102,7 +102,8 @@ def einsum(equation, *operands):
         operands = tuple(operands[0])
     dt = common(*operands)
     return apply("ViewBackward0" if len(operands) > 1 else "SumBackward1",
-                 lambda *xs: fnp.einsum(equation, *[cast(x, dt) for x in xs]), list(operands))
+                 lambda *xs: fnp.einsum(equation, *[cast(x, dt) for x in xs]), list(operands),
+                 saved="einsum")
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):

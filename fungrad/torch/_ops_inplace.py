@@ -9,7 +9,7 @@ import numpy as np
 from fungrad.extend import buffer_writeable
 from fungrad.torch import _ops_math as M
 from fungrad.torch._grad_mode import GRAD, INFERENCE
-from fungrad.torch._record import apply
+from fungrad.torch._record import apply, short_name
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._util import cast
 
@@ -23,7 +23,23 @@ _I3 = ("Inplace update to inference tensor outside InferenceMode is not allowed.
        "https://github.com/pytorch/rfcs/pull/17 for more details.")
 
 
+_E_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to "
+              "a single memory location. Please clone() the tensor before performing the "
+              "operation.")
+_E_MULTI_VIEW = ("Output {k} of {name} is a view and is being modified inplace. This view is the "
+                 "output of a function that returns multiple views. Such functions do not allow "
+                 "the output views to be modified inplace. You should replace the inplace "
+                 "operation by an out-of-place one.")
+
+
 def check(t, view_error=False):
+    v = t._value
+    if isinstance(v, np.ndarray) and 0 in v.strides and v.size > 1 and any(
+            s == 0 and n > 1 for s, n in zip(v.strides, v.shape)):  # expand, broadcast_to
+        raise RuntimeError(_E_OVERLAP)
+    k = getattr(t, "_multi_view", None)
+    if k is not None and t.grad_fn is not None and t._requires_grad and GRAD.get():
+        raise RuntimeError(_E_MULTI_VIEW.format(k=k, name=short_name(t.grad_fn.name())))
     if GRAD.get():
         if t.grad_fn is None and t._requires_grad:
             raise RuntimeError(_E9B if view_error else _E9)
@@ -67,7 +83,8 @@ def commit(t, r):
     node = r.grad_fn
     if node is not None:
         t.grad_fn, t._output_nr, t._requires_grad = node, r._output_nr, True
-        node._saved = [(t._vc, t._vc.v, t, True) if s[2] is r else s for s in node._saved]
+        node._saved = [(t._vc, t._vc.v, t, r._output_nr) if s[2] is r else s
+                       for s in node._saved]
 
 
 def _direct(t, other, ufunc):

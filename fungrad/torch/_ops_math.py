@@ -166,7 +166,36 @@ def clamp(a, min=None, max=None):
             mask = m2 if mask is None else mask & m2
             c = fnp.minimum(c, max)
         return fnp.where(mask, x, lax.stop_gradient(c))
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        return _clamp_tensor(a, min, max)
     return apply("ClampBackward1", fn, [a])
+
+
+def _clamp_tensor(a, lo, hi):
+    """clamp with tensor bounds (torch's ClampBackward0): the gradient goes to x inside
+    [lo, hi] (bounds included), to lo where x < lo and to hi where x > hi, to none where x is
+    nan; where lo > hi, to hi (the result's value)."""
+    dt = common(a, *[b for b in (lo, hi) if b is not None])
+    ops = [a] + [b for b in (lo, hi) if b is not None]
+
+    def fn(x, *bs):
+        x = cast(x, dt)
+        it = iter(cast(b, dt) for b in bs)
+        lo_v = next(it) if lo is not None else None
+        hi_v = next(it) if hi is not None else None
+        inside = None
+        rest = lax.stop_gradient(x)  # nan: no gradient to anyone, as torch
+        if hi_v is not None:
+            inside = x <= hi_v
+            rest = fnp.where(x > hi_v, hi_v, rest)
+        if lo_v is not None:
+            inside = x >= lo_v if inside is None else inside & (x >= lo_v)
+            rest = fnp.where(x < lo_v, lo_v, rest)
+        out = fnp.where(inside, x, rest)
+        if lo_v is not None and hi_v is not None:
+            out = fnp.where(lo_v > hi_v, hi_v, out)
+        return out
+    return apply("ClampBackward0", fn, ops)
 
 
 clip = clamp

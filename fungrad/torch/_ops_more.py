@@ -154,7 +154,7 @@ def nanmean(a, dim=None, keepdim=False, *, dtype=None):
         ok = x == x
         s = fnp.sum(fnp.where(ok, x, fnp.zeros_like(x)), axis=axes, keepdims=keepdim)
         return s / fnp.sum(ok, axis=axes, keepdims=keepdim).astype(x.dtype)
-    return apply("DivBackward0", fn, [a])
+    return apply("DivBackward0", fn, [a], saved="nanmean")
 
 
 def _ddof(unbiased, correction):
@@ -887,11 +887,11 @@ dsplit = _hvd_split(lambda t: 2)
 
 
 def split_with_sizes(t, split_sizes, dim=0):
-    from fungrad.torch._ops_shape import _slice_dim
+    from fungrad.torch._ops_shape import _slice_dim, multi_view
     d = norm_dim(dim, t.ndim)
     b = [0] + list(itertools.accumulate(split_sizes))
-    return tuple(_slice_dim(t, d, b[i], b[i + 1], "SplitWithSizesBackward0")
-                 for i in range(len(b) - 1))
+    return multi_view(_slice_dim(t, d, b[i], b[i + 1], "SplitWithSizesBackward0")
+                      for i in range(len(b) - 1))
 
 
 def unflatten(t, dim, sizes):
@@ -1019,7 +1019,8 @@ def tensordot(a, b, dims=2, out=None):
         dims = dims.tolist()
     dt = common(a, b)
     return apply("ViewBackward0",
-                 lambda x, y: fnp.tensordot(cast(x, dt), cast(y, dt), dims), [a, b])
+                 lambda x, y: fnp.tensordot(cast(x, dt), cast(y, dt), dims), [a, b],
+                 saved="tensordot")
 
 
 def inner(a, b):

@@ -158,15 +158,26 @@ def _slice_dim(a, d, start, stop, name="SliceBackward0"):
     return apply(name, lambda x: x[idx], [a], view=True)
 
 
+def multi_view(views):
+    """The views of a function that returns several (split, unbind): torch does not let an
+    in-place op change one while it is part of a graph (fungrad.torch._ops_inplace.check)."""
+    out = tuple(views)
+    for k, v in enumerate(out):
+        v._multi_view = k
+    return out
+
+
 def split(a, split_size_or_sections, dim=0):
     d = norm_dim(dim, a.ndim)
     n = a.shape[d]
     if isinstance(split_size_or_sections, int):
         bounds = list(range(0, n, split_size_or_sections)) + [n]
+        name = "SplitBackward0"
     else:
         bounds = [0] + list(np.cumsum(split_size_or_sections))
-    return tuple(_slice_dim(a, d, bounds[i], bounds[i + 1], "SplitBackward0")
-                 for i in range(len(bounds) - 1))
+        name = "SplitWithSizesBackward0"
+    return multi_view(_slice_dim(a, d, bounds[i], bounds[i + 1], name)
+                      for i in range(len(bounds) - 1))
 
 
 def chunk(a, chunks, dim=0):
@@ -176,8 +187,8 @@ def chunk(a, chunks, dim=0):
 
 def unbind(a, dim=0):
     d = norm_dim(dim, a.ndim)
-    return tuple(apply("UnbindBackward0", lambda x, i=i: x[(slice(None),) * d + (i,)], [a],
-                       view=True) for i in range(a.shape[d]))
+    return multi_view(apply("UnbindBackward0", lambda x, i=i: x[(slice(None),) * d + (i,)],
+                            [a], view=True) for i in range(a.shape[d]))
 
 
 def narrow(a, dim, start, length):

@@ -29,6 +29,7 @@ from fungrad.torch._direct import OpLinear, op_program
 from fungrad.torch._forward import propagate
 from fungrad.torch._grad_mode import ANOMALY, GRAD
 from fungrad.torch._node import Node, node_class
+from fungrad.torch._saved_specs import TORCH_SAVED
 from fungrad.torch._state import DUAL_LEVEL, SAVED_HOOKS
 from fungrad.torch._tensor import Tensor, _new
 
@@ -59,7 +60,10 @@ def short_name(name):
     """``Exp`` for ``ExpBackward0``: the token torch's in-place error message uses."""
     name = name.rsplit("::", 1)[-1]
     i = name.find("Backward")
-    return name[:i] if i > 0 else name
+    if i <= 0:
+        return name
+    n = name[i + len("Backward"):]
+    return name[:i] + (n if n != "0" else "")
 
 
 class OpNode(Node):
@@ -82,17 +86,15 @@ class OpNode(Node):
         if not (raw or name.startswith("_saved_")):
             raise AttributeError(name)
         key = name[len("_raw_saved_" if raw else "_saved_"):]
-        spec = {n: (src, need) for n, src, need in _TORCH_SAVED.get(self.name(), ())}
-        if key not in spec and not (key in ("self", "other") and self.name() not in
-                                    _TORCH_SAVED):
+        specs = _spec(self)
+        spec = {n: (src, need) for n, src, need in specs or () if n}
+        if key not in spec and not (key in ("self", "other") and specs is None):
             raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
         if self._freed:
             raise RuntimeError(E3)
         src, need = spec[key] if key in spec else (("self", "other").index(key), None)
-        if need is not None:  # torch saves it only for an input's grad that is needed
-            a = self._args[need] if need < len(self._args) else None
-            if not (isinstance(a, Tensor) and a._requires_grad):
-                return None
+        if not _wanted(need, self._args):  # saved only for a grad that is needed
+            return None
         v = self._source(src)
         if isinstance(v, Tensor):
             packed = self._packed.get(id(v)) if self._packed else None
@@ -109,6 +111,9 @@ class OpNode(Node):
     def _source(self, src):
         if src == "result":
             return self._result() if self._result is not None else None
+        if isinstance(src, str) and src.startswith("result:"):
+            k = int(src[7:])
+            return self._results[k]() if k < len(self._results) else None
         if isinstance(src, str):
             return (self._extra or {}).get(src)
         a = self._args[src] if src < len(self._args) else None
@@ -119,17 +124,19 @@ class OpNode(Node):
     _packed = None
     _extra = None
     _result = None
+    _results = ()
+    _saved_key = None  # the _TORCH_SAVED key where a call site's operands differ from the name's
     _raw = None
 
     def check_saved(self):
         if self._freed:
             raise RuntimeError(E3)
-        for vc, then, t, is_out in self._saved:
+        for vc, then, t, out_nr in self._saved:
             if vc.v != then:
-                if is_out:
-                    which = f", which is output 0 of {short_name(self.name())},"
+                if out_nr is not None:  # an output of this node (its number)
+                    which = f", which is output {out_nr} of {short_name(self.name())},"
                 elif t.grad_fn is not None:
-                    which = f", which is output 0 of {short_name(t.grad_fn.name())},"
+                    which = f", which is output {t._output_nr} of {short_name(t.grad_fn.name())},"
                 else:
                     which = ""
                 hint = _E6_HINT_ANOMALY if ANOMALY.get()[0] else _E6_HINT
@@ -347,8 +354,10 @@ def _run(fn, vals):
     return fast(*vals)
 
 
-def apply(name, fn, args, view=False, tuple_out=False):
-    """Run ``fn(*values)`` on the operands ``args`` (Tensors or constants); record a node."""
+def apply(name, fn, args, view=False, tuple_out=False, saved=None):
+    """Run ``fn(*values)`` on the operands ``args`` (Tensors or constants); record a node.
+    ``saved``: the _TORCH_SAVED key of what torch saves, where this call's operands are not the
+    ones of the node named ``name`` (F.linear's (input, weight, bias) for AddmmBackward0)."""
     grad_on = GRAD.get()
     vals = []
     diff = []
@@ -367,7 +376,7 @@ def apply(name, fn, args, view=False, tuple_out=False):
             res = _wrap(_run(fn, vals), tuple_out)
         else:
             edges = [a._edge() if i in diff else None for i, a in enumerate(args)]
-            res = _record(name, fn, vals, diff, edges, tuple_out, args, True)
+            res = _record(name, fn, vals, diff, edges, tuple_out, args, True, saved)
     if view:
         src = args[0]
         base = src._base if src._base is not None else src
@@ -439,7 +448,7 @@ def _partial(fn, vals, diff):
     return f
 
 
-def _record(name, fn, vals, diff, edges, tuple_out, args, jit_op):
+def _record(name, fn, vals, diff, edges, tuple_out, args, jit_op, saved=None):
     outs, multi, lin, fn_run = _linearize(fn, vals, diff, jit_op)
     f = _partial(fn_run, vals, diff)
     node = node_class(name, OpNode)()
@@ -460,44 +469,73 @@ def _record(name, fn, vals, diff, edges, tuple_out, args, jit_op):
         res.append(t)
     if res:
         node._result = weakref.ref(res[0])
+        if len(res) > 1:
+            node._results = [weakref.ref(r) for r in res]
+    if saved is not None:
+        node._saved_key = saved
     # node.name() is `name` (node_class keeps the qualified name)
+    specs = _spec(node) if args is not None else None
     if lin.residuals or (lin.eqns and any(isinstance(v, np.ndarray) and v.ndim == 0
                                           for v in vals)):
-        _find_saved(node, lin.residuals, lin.eqns, vals, args, res)
-    elif args is not None and name in _TORCH_SAVED and SAVED_HOOKS.get():
+        _find_saved(node, lin, vals, args, res, specs)
+    elif specs is not None and SAVED_HOOKS.get():
         _pack_as_torch(node, args, res, SAVED_HOOKS.get()[-1])
-    if args is not None:
-        specs = _TORCH_SAVED.get(name)
-        if specs is not None:
-            _torch_versions(node, specs, args, res)
+    if specs is not None:
+        _torch_versions(node, specs, args, res)
     if multi or tuple_out:
         return tuple(res)
     return res[0]
 
 
-def _find_saved(node, consts, eqns, vals, args, res):
+def _find_saved(node, lin, vals, args, res, specs):
     """Which inputs/outputs the linear program keeps (by identity: the core hands residuals back
-    as the operand and result objects they are): version checks, freeing."""
+    as the operand and result objects they are): version checks, freeing. Where torch's node
+    is known (``specs``), torch's saved tensors are the ones checked (_torch_versions); an input
+    or output the program keeps that torch does not save is copied instead, so that modifying
+    it in place neither raises (as in torch) nor changes the gradient."""
+    consts = lin.residuals
     ids = {id(c) for c in consts}
-    for eqn in eqns:
+    for eqn in lin.eqns:
         for v in eqn.invars:
             if type(v) is Literal and isinstance(v.val, np.ndarray):
                 ids.add(id(v.val))
     node.has_saved = bool(ids)
     saved = []
-    if args is not None:
-        for a, v in zip(args, vals):
-            if isinstance(a, Tensor) and id(v) in ids:
-                if a._inference:
-                    raise RuntimeError(_I1)
-                saved.append((a._vc, a._vc.v, a, False))
-    for t in res:
-        if id(t._value) in ids:
-            saved.append((t._vc, t._vc.v, t, True))
+    kept = [(a, v, None) for a, v in zip(args, vals) if isinstance(a, Tensor)] \
+        if args is not None else []
+    kept += [(t, t._value, k) for k, t in enumerate(res)]
+    torch_ids = None
+    if specs is not None:
+        torch_ids = {id(t) for _n, src, need in specs if _wanted(need, args)
+                     for t in [_tensor_of(src, args, res)] if t is not None}
+    copies = None
+    views = [c for c in consts if isinstance(c, np.ndarray) and c.base is not None and id(c) not in
+             {id(v) for _, v, _ in kept}] if torch_ids is not None else ()
+    for t, v, is_out in kept:
+        if views and id(t) not in torch_ids and isinstance(v, np.ndarray):
+            # a residual that views an operand torch does not save (svd keeps a reshaped x):
+            # a private copy, or modifying the operand in place would change the gradient
+            for c in views:
+                if np.may_share_memory(c, v):
+                    copies = copies or {}
+                    copies[id(c)] = c.copy()
+        if id(v) not in ids:
+            continue
+        if t._inference and is_out is None:
+            raise RuntimeError(_I1)
+        if torch_ids is None:
+            saved.append((t._vc, t._vc.v, t, is_out))
+        elif id(t) not in torch_ids and isinstance(v, np.ndarray) and v.ndim:
+            copies = copies or {}
+            copies[id(v)] = v.copy()
+    if copies:
+        lin.residuals = [copies.get(id(c), c) for c in consts]
+        if node._dvals is not None:
+            node._dvals = [copies.get(id(c), c) for c in node._dvals]
     node._saved = saved
     hooks = SAVED_HOOKS.get()
     if hooks:
-        if node.name() in _TORCH_SAVED:
+        if specs is not None:
             _pack_as_torch(node, args, res, hooks[-1])
         else:
             _pack(node, saved, hooks[-1])
@@ -517,26 +555,37 @@ def _pack(node, saved, hooks):
     node._unpack = unpack_all
 
 
-# What torch's node of each name saves, in torch's pack order: (attribute name, source, needed
-# for the grad of input #) with source an operand index, "result" (output 0) or a name in the
-# node's _extra (non-tensor arguments); need None: always saved.
-_UNARY_SELF = ("Sin", "Cos", "Tan", "Log", "Log1P", "Log2", "Log10", "Asin", "Acos", "Atan",
-               "Sinh", "Cosh", "Abs", "Erf", "Erfc", "Lgamma", "Digamma", "Asinh", "Acosh",
-               "Atanh", "Sinc", "I0", "Logit", "Square")
-_UNARY_RESULT = ("Exp", "Tanh", "Sigmoid", "Sqrt", "Rsqrt", "Reciprocal", "Expm1", "Exp2",
-                 "Relu", "Erfinv")
-_TORCH_SAVED = {f"{n}Backward0": (("self", 0, None),) for n in _UNARY_SELF}
-_TORCH_SAVED.update({f"{n}Backward0": (("result", "result", None),) for n in _UNARY_RESULT})
-_TORCH_SAVED.update({
-    "MulBackward0": (("other", 1, 0), ("self", 0, 1)),
-    "DivBackward0": (("other", 1, None), ("self", 0, 1)),
-    "PowBackward0": (("self", 0, None), ("exponent", "exponent", None)),
-    "PowBackward1": (("exponent", 1, None), ("self", 0, None), ("result", "result", 1)),
-    "MmBackward0": (("mat2", 1, 0), ("self", 0, 1)),
-    "DotBackward0": (("self", 0, 1), ("tensor", 1, 0)),
-    "Atan2Backward0": (("other", 1, None), ("self", 0, None)),
-    "HypotBackward0": (("other", 1, None), ("self", 0, None), ("result", "result", None)),
-})
+# What torch's node of each name saves (generated from real torch: _saved_specs.py), plus the
+# non-tensor arguments it saves that the shim keeps in the node's _extra.
+_TORCH_SAVED = dict(TORCH_SAVED)
+_TORCH_SAVED["PowBackward0"] = _TORCH_SAVED["PowBackward0"] + (("exponent", "exponent", None),)
+
+
+def _spec(node):
+    return _TORCH_SAVED.get(node._saved_key or node.name())
+
+
+def _wanted(need, args):
+    """Whether a tensor torch saves for the gradients of operands ``need`` (None: always) is
+    saved in this call (one of those operands requires grad)."""
+    if need is None:
+        return True
+    return any(i < len(args) and isinstance(args[i], Tensor) and args[i]._requires_grad
+               for i in need)
+
+
+def _tensor_of(src, args, res):
+    """The input or output tensor a spec's source names (None: a scalar or absent one)."""
+    if type(src) is int:
+        t = args[src] if src < len(args) else None
+    elif src == "result":
+        t = res[0] if res else None
+    elif src.startswith("result:"):
+        k = int(src[7:])
+        t = res[k] if k < len(res) else None
+    else:
+        return None
+    return t if isinstance(t, Tensor) else None
 
 
 class SavedTensor:
@@ -560,14 +609,12 @@ def _pack_as_torch(node, args, res, hooks):
     order, on every backward through the node; an unpacked value replaces the residual held
     in the same buffer."""
     pack, unpack = hooks
-    needs = [isinstance(a, Tensor) and a._requires_grad for a in args]
     packed = []
-    for _name, src, need in _TORCH_SAVED[node.name()]:
-        if need is not None and (need >= len(needs) or not needs[need]):
+    for _name, src, need in _spec(node):
+        if not _wanted(need, args):
             continue
-        t = res[0] if src == "result" else (args[src] if isinstance(src, int) and
-                                            src < len(args) else None)
-        if not isinstance(t, Tensor):
+        t = _tensor_of(src, args, res)
+        if t is None:
             continue
         if t._inference:
             raise RuntimeError(_I1)
@@ -601,14 +648,12 @@ def _torch_versions(node, specs, args, res):
     have = None
     extra = None
     for _name, src, need in specs:
-        if need is not None and not (need < len(args) and isinstance(args[need], Tensor) and
-                                     args[need]._requires_grad):
+        if not _wanted(need, args):
             continue
-        is_out = src == "result"
-        t = res[0] if is_out else (args[src] if isinstance(src, int) and src < len(args)
-                                   else None)
-        if not isinstance(t, Tensor):
+        t = _tensor_of(src, args, res)
+        if t is None:
             continue
+        is_out = None if type(src) is int else next(k for k, r in enumerate(res) if r is t)
         if have is None:
             have = {id(s[2]) for s in node._saved}
             extra = []

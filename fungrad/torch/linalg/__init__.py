@@ -68,7 +68,7 @@ def logdet(A):
     def fn(x):
         s, l = _batched(fnp.linalg.slogdet)(x)
         return fnp.where(s < 0, np.nan, l)
-    return apply("WhereBackward0", fn, [A])
+    return apply("WhereBackward0", fn, [A], saved="logdet")
 
 
 def inv(A):
@@ -134,7 +134,7 @@ def svd(A, full_matrices=True, *, driver=None):
 
 def svdvals(A, *, driver=None):
     return apply("LinalgSvdBackward0", _batched(lambda m: fnp.linalg.svd(m, compute_uv=False)),
-                 [A])
+                 [A], saved="svdvals")
 
 
 def eigh(A, UPLO="L"):
@@ -268,7 +268,7 @@ def matrix_power(A, n):
         return apply("torch::autograd::CopyBackwards", lambda x: fnp.broadcast_to(
             fnp.eye(x.shape[-1], dtype=x.dtype), x.shape) + 0 * x, [A])
     return apply("MmBackward0",
-                 _batched(lambda x: fnp.linalg.matrix_power(x, n)), [A])
+                 _batched(lambda x: fnp.linalg.matrix_power(x, n)), [A], saved="matrix_power")
 
 
 def matrix_exp(A):
@@ -323,7 +323,8 @@ def vander(x, *, N=None):
 
 
 def vecdot(x, y, *, dim=-1):
-    return apply("SumBackward1", lambda a, b: fnp.sum(fnp.conj(a) * b, axis=dim), [x, y])
+    return apply("SumBackward1", lambda a, b: fnp.sum(fnp.conj(a) * b, axis=dim), [x, y],
+                 saved="vecdot")
 
 
 def solve_triangular(A, B, *, upper, left=True, unitriangular=False):

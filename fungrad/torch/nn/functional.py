@@ -169,7 +169,7 @@ def mish(input, inplace=False):
 
 
 def softsign(input):
-    return apply("DivBackward0", lambda v: v / (1 + tabs(v)), [input])
+    return apply("DivBackward0", lambda v: v / (1 + tabs(v)), [input], saved="softsign")
 
 
 def softshrink(input, lambd=0.5):
@@ -282,7 +282,7 @@ def linear(input, weight, bias=None):
         return apply({2: "MmBackward0", 1: "MvBackward0"}.get(input.ndim, "UnsafeViewBackward0"),
                      _xwt, [input, weight])
     name = "AddmmBackward0" if input.ndim == 2 else "ViewBackward0"
-    return apply(name, lambda x, w, b: _xwt(x, w) + b, [input, weight, bias])
+    return apply(name, lambda x, w, b: _xwt(x, w) + b, [input, weight, bias], saved="linear")
 
 
 def bilinear(input1, input2, weight, bias=None):
@@ -597,7 +597,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
         else:
             n = safe_root(fnp.sum(tabs(x) ** p, axis=d, keepdims=True), p)
         return x / fnp.maximum(n, eps)
-    return apply("DivBackward0", fn, [input])
+    return apply("DivBackward0", fn, [input], saved="normalize")
 
 
 def _pnorm(x, p, axis, keepdims=False):
@@ -623,7 +623,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-08):
         na = fnp.sqrt(fnp.sum(a * a, axis=d))
         nb = fnp.sqrt(fnp.sum(b * b, axis=d))
         return fnp.sum(a * b, axis=d) / fnp.maximum(na * nb, eps)
-    return apply("SumBackward1", fn, [x1, x2])
+    return apply("SumBackward1", fn, [x1, x2], saved="cosine_similarity")
 
 
 def pdist(input, p=2):
