@@ -126,6 +126,7 @@ class OpNode(Node):
     _result = None
     _results = ()
     _saved_key = None  # the _TORCH_SAVED key where a call site's operands differ from the name's
+    _op = None  # the op function (make_saved_specs.py names call sites by it)
     _raw = None
 
     def check_saved(self):
@@ -471,6 +472,9 @@ def _record(name, fn, vals, diff, edges, tuple_out, args, jit_op, saved=None):
         node._result = weakref.ref(res[0])
         if len(res) > 1:
             node._results = [weakref.ref(r) for r in res]
+    node._op = fn
+    if saved is None:
+        saved = site_key(fn, name)
     if saved is not None:
         node._saved_key = saved
     # node.name() is `name` (node_class keeps the qualified name)
@@ -563,6 +567,23 @@ _TORCH_SAVED["PowBackward0"] = _TORCH_SAVED["PowBackward0"] + (("exponent", "exp
 
 def _spec(node):
     return _TORCH_SAVED.get(node._saved_key or node.name())
+
+
+_sites = {}  # (op function's code, node name) -> its call-site key in _TORCH_SAVED, or None
+
+
+def site_key(fn, name):
+    """The _TORCH_SAVED key of the call site whose op function is ``fn`` and node ``name``
+    ("module:qualname|name"), where the generated table has one (an op that is one node here and
+    several in torch, whose node name's record does not fit), else None."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return None
+    k = _sites.get((code, name), False)
+    if k is False:
+        k = f"{fn.__module__}:{code.co_qualname}|{name}"
+        k = _sites[code, name] = k if k in _TORCH_SAVED else None
+    return k
 
 
 def _wanted(need, args):

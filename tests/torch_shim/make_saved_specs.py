@@ -86,12 +86,32 @@ def _saved(torch, name, grad_mask):
     return type(node).__name__, found, xs, outs
 
 
+def _effective(entry, args):
+    """What a record checks for a node with operands ``args``: (source, needed) pairs of the
+    entries that name an operand it has."""
+    def grad(i):
+        return i < len(args) and getattr(args[i], "requires_grad", False)
+
+    out = set()
+    for _attr, src, need in entry:
+        if type(src) is int and not (src < len(args) and hasattr(args[src], "requires_grad")):
+            continue  # an operand that is not a tensor (a Python scalar) or absent
+        if need is not None:
+            need = tuple(n for n in need if grad(n))
+            if not need:
+                continue
+            if len(need) == sum(grad(i) for i in range(len(args))):
+                need = None
+        out.add((src, need))
+    return out
+
+
 def _vc(torch, name, target, mask=None):
     rec = vc_table.run(name, target, torch, mask)
     return "modified by an inplace operation" in str(rec.get("backward_error"))
 
 
-def _probed(torch, name, diff, args, fxs):
+def _probed(torch, name, diff, args, fxs, own_outputs):
     """The record of a call site whose node is a composite in torch: an input is saved where
     modifying it in place fails torch's backward (for the gradients of the inputs where it fails
     with only that input requiring grad); attribute "" (torch's own node has no such name)."""
@@ -102,13 +122,16 @@ def _probed(torch, name, diff, args, fxs):
         p = next((i for i, a in enumerate(args) if a is fxs[j]), None)
         if p is None:
             return None
-        need = tuple(next(i for i, a in enumerate(args) if a is fxs[m])
+        need = tuple(next((i for i, a in enumerate(args) if a is fxs[m]), None)
                      for m in diff if _vc(torch, name, f"in{j}", {m}))
+        if None in need:
+            return None
         entry.append(("", p, None if len(need) == len(diff) else need))
     for target in vc_table.targets(name, torch):
-        if target.startswith("out") and _vc(torch, name, target):
-            k = int(target[3:])
-            entry.append(("", "result" if k == 0 else f"result:{k}", None))
+        k = int(target[3:]) if target.startswith("out") else None
+        if k is not None and k in own_outputs and _vc(torch, name, target):
+            p = own_outputs.index(k)
+            entry.append(("", "result" if p == 0 else f"result:{p}", None))
     return tuple(entry)
 
 
@@ -120,7 +143,12 @@ def main():
         sys.exit(f"saved specs are for torch 2.13, found {torch.__version__}")
     torch.set_default_dtype(torch.float32)
     warnings.simplefilter("ignore")
-    specs, skipped = {}, []
+    # the call-site records of the last run must not decide this one
+    from fungrad.torch import _record
+    for k in [k for k in _record._TORCH_SAVED if "|" in k]:
+        del _record._TORCH_SAVED[k]
+    _record._sites.clear()
+    specs, skipped, sites = {}, [], []
     # the plain torch ops first: where a node name is also used by a composite with another
     # operand layout, the op of that name decides its record
     for name in sorted(vc_table.ROWS, key=lambda n: (n.startswith("t:"), "." in n, n)):
@@ -150,8 +178,12 @@ def main():
         fname = type(fnode).__name__ if fnode is not None else None
         key = getattr(fnode, "_saved_key", None) or fname
         args = list(getattr(fnode, "_args", ()))
+        if fnode is not None and getattr(fnode, "_op", None) is not None:
+            own = [k for k, o in enumerate(fouts) if getattr(o, "grad_fn", None) is fnode]
+            sites.append((name, fnode, diff, args, fxs, own))
         if key != fname:  # a composite in torch, one node here: what its version checks see
-            entry = _probed(torch, name, diff, args, fxs)
+            own = [k for k, o in enumerate(fouts) if getattr(o, "grad_fn", None) is fnode]
+            entry = _probed(torch, name, diff, args, fxs, own)
             if entry is None:
                 skipped.append((name, key, "an input torch checks is not an operand"))
             elif specs.setdefault(key, entry) != entry:
@@ -199,6 +231,36 @@ def main():
                 skipped.append((name, key, f"conflicting records {prev} and {entry}"))
             continue
         specs[key] = entry
+    # call sites where the record of their node's name does not give torch's outcome (an op
+    # that is several nodes in torch): what torch's version checks see, by call site
+    by_site, differs, conflicts = {}, set(), set()
+    for name, fnode, diff, args, fxs, own in sites:
+        key = getattr(fnode, "_saved_key", None)
+        if key is not None:
+            continue  # an explicit key, recorded above
+        if not all(any(a is x for x in fxs) for a in args if getattr(a, "requires_grad", 0)):
+            continue  # operands made inside the row (x.sigmoid() ** 2), or in-place snapshots
+        if any(str(getattr(x, "dtype", "")) == "torch.float32" for x in fxs):
+            continue  # torch may save a float64 copy: what it saves depends on the dtype
+        probed = _probed(torch, name, diff, args, fxs, own)
+        if probed is None:
+            skipped.append((name, type(fnode).__name__, "an input torch checks is not an operand"))
+            continue
+        op = fnode._op
+        site = f"{op.__module__}:{op.__code__.co_qualname}|{type(fnode).__name__}"
+        have = specs.get(type(fnode).__name__)
+        # the probes modify the inputs that require grad and the outputs: compare those
+        probed_set = _effective(probed, args)
+        have_set = {(s, n) for s, n in _effective(have or (), args)
+                    if type(s) is str or getattr(args[s], "requires_grad", False)}
+        if os.environ.get("SPECS_DEBUG"):
+            print("site", name, site, probed, have_set, probed_set)
+        if have is None or have_set != probed_set:
+            differs.add(site)
+        if by_site.setdefault(site, probed) != probed:
+            conflicts.add(site)
+            skipped.append((name, site, f"conflicting records {by_site[site]} and {probed}"))
+    specs.update({k: v for k, v in by_site.items() if k in differs and k not in conflicts})
     with open(OUT, "w", encoding="utf-8") as f:
         f.write(HEADER)
         f.write("TORCH_SAVED = ")

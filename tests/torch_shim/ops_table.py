@@ -459,6 +459,10 @@ row("slogdet", lambda T, a: (T.slogdet(a), T.linalg.slogdet(a)), A(3, 3))
 row("logdet", lambda T, a: T.logdet(a), A(3, 3, kind="spd"))
 row("inverse", lambda T, a: (T.inverse(a), T.linalg.inv(a)), A(3, 3, kind="spd"))
 row("inv_batch", lambda T, a: a.inverse(), A(2, 3, 3, kind="spd"))
+row("lu_factor_solve", lambda T, a, b, c: (lambda lu, piv: (
+    piv, T.linalg.lu_solve(lu, piv, b), T.linalg.lu_solve(lu, piv, b, adjoint=True),
+    T.linalg.lu_solve(lu, piv, c, left=False)))(*T.linalg.lu_factor(a)),
+    A(2, 3, 3, kind="spd"), A(2, 3, 2), A(2, 2, 3))
 row("pinv", lambda T, a: T.linalg.pinv(a), A(3, 2))
 row("cholesky", lambda T, a: (T.linalg.cholesky(a), T.cholesky(a, upper=True)),
     A(3, 3, kind="spd"))
@@ -581,3 +585,10 @@ row("fn_jvp_cg_two_paths", lambda T, x, v: [t.detach() * 1 for t in T.autograd.f
     _sq, x, v, create_graph=True)], A(3), A(3))
 row("fn_hessian_tuple_cg", lambda T, x, y: T.autograd.functional.hessian(
     lambda a, b: (a * b).sin().sum(), (x, y), create_graph=True), A(2), A(2))
+row("pool3d", lambda T, x: (T.nn.functional.max_pool3d(x, (2, 2, 3), (2, 1, 2), (1, 0, 1),
+                                                      return_indices=True),
+                            T.nn.functional.avg_pool3d(x, 2, padding=1, count_include_pad=False),
+                            T.nn.MaxPool3d(2)(x), T.nn.AvgPool3d(3, stride=2)(x)),
+    A(2, 1, 4, 5, 6))
+row("avg_pool2d_pad_short", lambda T, x: T.nn.functional.avg_pool2d(x, 2, padding=1),
+    A(1, 2, 4, 4))

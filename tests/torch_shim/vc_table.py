@@ -184,6 +184,115 @@ op("F.pad", lambda T, x: _F(T).pad(x, (1, 1)), A(2, 3))
 op("F.embedding", lambda T, w: _F(T).embedding(T.tensor([0, 2, 2]), w), A(3, 4))
 op("F.dropout_eval", lambda T, a: _F(T).dropout(a, 0.5, training=False), A(2, 3))
 op("F.pdist", lambda T, a: _F(T).pdist(a), A(3, 2))
+op("F.adaptive_avg_pool2d", lambda T, x: _F(T).adaptive_avg_pool2d(x, 2), A(1, 2, 4, 4))
+op("F.adaptive_max_pool2d", lambda T, x: _F(T).adaptive_max_pool2d(x, 2), A(1, 2, 4, 4))
+op("F.avg_pool1d", lambda T, x: _F(T).avg_pool1d(x, 2), A(1, 2, 6))
+op("F.max_pool1d", lambda T, x: _F(T).max_pool1d(x, 2), A(1, 2, 6))
+op("F.max_pool3d", lambda T, x: _F(T).max_pool3d(x, 2), A(1, 1, 2, 4, 4))
+op("F.avg_pool3d", lambda T, x: _F(T).avg_pool3d(x, 2, padding=1), A(1, 1, 2, 4, 4))
+op("F.lp_pool2d", lambda T, x: _F(T).lp_pool2d(x, 2, 2), A(1, 2, 4, 4, kind="pos"))
+op("F.bilinear", lambda T, a, b, w, c: _F(T).bilinear(a, b, w, c), A(2, 3), A(2, 4),
+   A(5, 3, 4), A(5))
+op("F.conv3d", lambda T, x, w: _F(T).conv3d(x, w), A(1, 1, 3, 3, 3), A(2, 1, 2, 2, 2))
+op("F.conv_transpose1d", lambda T, x, w: _F(T).conv_transpose1d(x, w), A(1, 2, 4), A(2, 3, 2))
+op("F.conv_transpose2d", lambda T, x, w, b: _F(T).conv_transpose2d(x, w, b, stride=2),
+   A(1, 2, 3, 3), A(2, 3, 2, 2), A(3))
+op("F.group_norm", lambda T, x, w, b: _F(T).group_norm(x, 2, w, b), A(2, 4, 3), A(4), A(4))
+op("F.instance_norm", lambda T, x: _F(T).instance_norm(x), A(2, 3, 5))
+op("F.rms_norm", lambda T, x, w: _F(T).rms_norm(x, (3,), w), A(2, 3), A(3))
+op("F.local_response_norm", lambda T, x: _F(T).local_response_norm(x, 2), A(1, 4, 3, 3))
+op("F.interpolate_nearest", lambda T, x: _F(T).interpolate(x, scale_factor=2), A(1, 2, 3))
+op("F.interpolate_linear", lambda T, x: _F(T).interpolate(x, scale_factor=2, mode="linear"),
+   A(1, 2, 3))
+op("F.interpolate_bilinear", lambda T, x: _F(T).interpolate(x, size=(4, 5), mode="bilinear"),
+   A(1, 2, 3, 3))
+op("F.unfold", lambda T, x: _F(T).unfold(x, 2), A(1, 2, 3, 3))
+op("F.fold", lambda T, x: _F(T).fold(x, (3, 3), 2), A(1, 8, 4))
+op("F.pixel_shuffle", lambda T, x: _F(T).pixel_shuffle(x, 2), A(1, 4, 2, 2))
+op("F.embedding_bag", lambda T, w: _F(T).embedding_bag(T.tensor([0, 2, 1, 2]), w,
+                                                        T.tensor([0, 2])), A(3, 4))
+op("F.prelu", lambda T, x, w: _F(T).prelu(x, w), A(2, 3), A(1))
+op("F.scaled_dot_product_attention",
+   lambda T, q, k, v: _F(T).scaled_dot_product_attention(q, k, v), A(1, 2, 3), A(1, 4, 3),
+   A(1, 4, 3))
+op("F.cosine_embedding_loss", lambda T, a, b: _F(T).cosine_embedding_loss(
+    a, b, T.tensor([1.0, -1.0], dtype=a.dtype)), A(2, 3), A(2, 3))
+op("F.margin_ranking_loss", lambda T, a, b: _F(T).margin_ranking_loss(
+    a, b, T.tensor([1.0, -1.0, 1.0], dtype=a.dtype)), A(3), A(3))
+op("F.hinge_embedding_loss", lambda T, a: _F(T).hinge_embedding_loss(
+    a, T.tensor([1.0, -1.0, 1.0], dtype=a.dtype)), A(3))
+op("F.soft_margin_loss", lambda T, a: _F(T).soft_margin_loss(
+    a, T.tensor([1.0, -1.0, 1.0], dtype=a.dtype)), A(3))
+op("F.multilabel_soft_margin_loss", lambda T, a: _F(T).multilabel_soft_margin_loss(
+    a, T.tensor([[1.0, 0.0, 1.0]], dtype=a.dtype)), A(1, 3))
+op("F.multi_margin_loss", lambda T, a: _F(T).multi_margin_loss(a, T.tensor([0, 2])), A(2, 3))
+op("F.triplet_margin_loss", lambda T, a, p, n: _F(T).triplet_margin_loss(a, p, n), A(2, 3),
+   A(2, 3), A(2, 3))
+op("F.poisson_nll_loss", lambda T, a, t: _F(T).poisson_nll_loss(a, t), A(2, 3),
+   A(2, 3, kind="pos"))
+op("F.gaussian_nll_loss", lambda T, a, t, v: _F(T).gaussian_nll_loss(a, t, v), A(2, 3),
+   A(2, 3), A(2, 3, kind="pos"))
+op("F.one_hot_mul", lambda T, a: _F(T).one_hot(T.tensor([0, 2]), 3) * a, A(2, 3))
+op("F.alpha_dropout_eval", lambda T, a: _F(T).alpha_dropout(a, 0.5, training=False), A(2, 3))
+op("F.channel_shuffle", lambda T, x: _F(T).channel_shuffle(x, 2), A(1, 4, 2, 2))
+# ---- special functions and other ops -----------------------------------------------------------
+for _n, _k in [("expit", "any"), ("log_ndtr", "any"), ("ndtr", "any"), ("ndtri", "prob"),
+               ("erfcx", "any"), ("i0e", "any"), ("i1", "any"), ("i1e", "any"),
+               ("entr", "pos"), ("xlog1py", "pos"), ("log_softmax", "any"),
+               ("softmax", "any"), ("logsumexp", "any"), ("sinc", "any"), ("bessel_j0", "any"),
+               ("psi", "pos"), ("multigammaln", "big"), ("polygamma", "pos")]:
+    if _n in ("xlog1py",):
+        op("special." + _n, lambda T, a, b, _n=_n: getattr(T.special, _n)(a, b), A(4, kind=_k),
+           A(4, kind=_k))
+    elif _n in ("log_softmax", "softmax", "logsumexp"):
+        op("special." + _n, lambda T, a, _n=_n: getattr(T.special, _n)(a, 0), A(4, kind=_k))
+    elif _n == "multigammaln":
+        op("special." + _n, lambda T, a: T.special.multigammaln(a, 2), A(4, kind=_k))
+    elif _n == "polygamma":
+        op("special." + _n, lambda T, a: T.special.polygamma(1, a), A(4, kind=_k))
+    else:
+        op("special." + _n, lambda T, a, _n=_n: getattr(T.special, _n)(a), A(4, kind=_k))
+op("cumsum_rev", lambda T, a: T.flip(T.cumsum(T.flip(a, [0]), 0), [0]), A(5))
+op("logcumsumexp", lambda T, a: T.logcumsumexp(a, 0), A(5))
+op("cdist", lambda T, a, b: T.cdist(a, b), A(3, 2), A(4, 2))
+op("trapezoid", lambda T, a: T.trapezoid(a), A(5))
+op("std_mean", lambda T, a: T.std_mean(a, 0), A(4, 3))
+op("renorm", lambda T, a: T.renorm(a, 2, 0, 1.0), A(3, 4))
+op("atleast_2d_mul", lambda T, a: T.atleast_2d(a) * 2, A(3))
+op("triu_indices_take", lambda T, a: a[tuple(T.triu_indices(3, 3))], A(3, 3))
+op("take", lambda T, a: T.take(a, T.tensor([0, 5, 2])), A(2, 3))
+op("scatter_add", lambda T, a, src: T.scatter_add(a, 0, T.tensor([[0, 1, 0]]), src), A(2, 3),
+   A(1, 3))
+op("index_add", lambda T, a, src: a.index_add(0, T.tensor([0, 0]), src), A(2, 3), A(2, 3))
+op("index_put", lambda T, a, v: T.index_put(a, (T.tensor([1, 0]),), v), A(2, 3), A(2, 3))
+op("masked_scatter", lambda T, a, v: a.masked_scatter(a > 0, v), A(2, 3), A(2, 3))
+op("matrix_rank_free_solve", lambda T, a, b: T.linalg.lstsq(a, b).solution, A(4, 3), A(4, 2))
+op("cholesky_solve", lambda T, b, a: T.cholesky_solve(b, T.linalg.cholesky(a)), A(3, 2),
+   A(3, 3, kind="spd"))
+op("solve_triangular", lambda T, a, b: T.linalg.solve_triangular(T.triu(a) + 3 * T.eye(
+    3, dtype=a.dtype), b, upper=True), A(3, 3), A(3, 2))
+op("lu_factor_solve", lambda T, a, b: T.linalg.lu_solve(*T.linalg.lu_factor(a), b),
+   A(3, 3, kind="spd"), A(3, 2))
+op("eigvalsh", lambda T, a: T.linalg.eigvalsh(a), A(3, 3, kind="spd"))
+op("matrix_norm_nuc", lambda T, a: T.linalg.matrix_norm(a, "nuc"), A(3, 4))
+op("householder_product", lambda T, a, tau: T.linalg.householder_product(a, tau), A(4, 3),
+   A(3))
+op("logaddexp_bcast", lambda T, a, b: T.logaddexp(a, b), A(3, 2), A(2))
+op("sum_to_size", lambda T, a: a.sum_to_size(1, 3), A(2, 3))
+op("unfold_method", lambda T, a: a.unfold(0, 2, 1), A(5))
+op("movedim", lambda T, a: T.movedim(a, 0, 2), A(2, 3, 4))
+op("tile", lambda T, a: T.tile(a, (2, 1)), A(2, 3))
+op("repeat_interleave", lambda T, a: T.repeat_interleave(a, 2, 0), A(2, 3))
+op("rot90", lambda T, a: T.rot90(a), A(2, 3))
+op("diag_embed", lambda T, a: T.diag_embed(a), A(2, 3))
+op("block_diag", lambda T, a, b: T.block_diag(a, b), A(2, 2), A(1, 3))
+op("cartesian_prod", lambda T, a, b: T.cartesian_prod(a, b), A(2), A(3))
+op("cov", lambda T, a: T.cov(a), A(3, 5))
+op("histc_free_sort_values", lambda T, a: T.sort(a.flatten()).values, A(2, 3))
+op("nanquantile", lambda T, a: T.nanquantile(a, 0.4), A(7))
+op("quantile", lambda T, a: T.quantile(a, 0.4), A(7))
+op("lgamma_method", lambda T, a: a.lgamma(), A(4, kind="pos"))
+op("sigmoid_method_pow", lambda T, a: a.sigmoid() ** 2, A(4))
 
 ROWS = dict(OPS)
 ROWS.update({"t:" + n: (fn, inputs) for n, (fn, inputs, _) in ops_table.ROWS.items()})

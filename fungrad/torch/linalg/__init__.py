@@ -353,10 +353,11 @@ def _bt(f):
 
 
 def lu_factor(A, *, pivot=True):
-    import scipy.linalg as sl
-    v = np.asarray(A._value)
-    lu_, piv = sl.lu_factor(v)
-    return _LUF(_new(lu_), _new((piv + 1).astype(np.int32)))
+    """torch's LU factorization (pivots 1-based int32), differentiable in the LU factor."""
+    _sq(A, "lu_factor")
+    lu_, piv = apply("LinalgLuFactorExBackward0", lambda x: tuple(fsl.lu_factor(x)), [A],
+                     tuple_out=True)
+    return _LUF(lu_, _new(np.asarray(piv._value) + np.int32(1)))
 
 
 def lu(A, *, pivot=True):
@@ -368,10 +369,27 @@ def lu(A, *, pivot=True):
 
 
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
-    import scipy.linalg as sl
+    """Solves A X = B (left) or X A = B from lu_factor's (LU, pivots), with A's adjoint where
+    asked; differentiable in LU and B, batched over leading dimensions."""
     piv = np.asarray(pivots._value) - 1
-    luv = np.asarray(LU._value)
-    return _new(sl.lu_solve((luv, piv), np.asarray(B._value), trans=1 if adjoint else 0))
+
+    def one(lu_, p, b):
+        if left:
+            return fsl.lu_solve((lu_, p), b, trans=1 if adjoint else 0)
+        # X A = B: A^T X^T = B^T (X A^T = B: A X^T = B^T)
+        return fnp.swapaxes(fsl.lu_solve((lu_, p), fnp.swapaxes(b, -1, -2),
+                                         trans=0 if adjoint else 1), -1, -2)
+
+    def fn(lu_, b):
+        if lu_.ndim == 2 and b.ndim == 2:
+            return one(lu_, piv, b)
+        lead = np.broadcast_shapes(lu_.shape[:-2], b.shape[:-2])
+        lus = fnp.reshape(fnp.broadcast_to(lu_, lead + lu_.shape[-2:]), (-1,) + lu_.shape[-2:])
+        bs = fnp.reshape(fnp.broadcast_to(b, lead + b.shape[-2:]), (-1,) + b.shape[-2:])
+        ps = np.broadcast_to(piv, lead + piv.shape[-1:]).reshape(-1, piv.shape[-1])
+        outs = [one(lus[i], ps[i], bs[i]) for i in range(lus.shape[0])]
+        return fnp.reshape(fnp.stack(outs), lead + outs[0].shape)
+    return apply("LinalgLuSolveBackward0", fn, [LU, B])
 
 
 def diagonal(A, *, offset=0, dim1=-2, dim2=-1):

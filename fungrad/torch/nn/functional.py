@@ -668,11 +668,11 @@ def _warn_size(input, target):
                       stacklevel=3)
 
 
-def _pair(name, f, input, target, reduction, extra=()):
+def _pair(name, f, input, target, reduction, extra=(), saved=None):
     _check_reduction(reduction)
     dt = common(input, target)
     return apply(name, lambda a, b, *e: _reduce(f(cast(a, dt), cast(b, dt), *e), reduction),
-                 [input, target] + list(extra))
+                 [input, target] + list(extra), saved=saved)
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
@@ -1059,7 +1059,8 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
             st = safe * fnp.log(safe) - safe + 0.5 * fnp.log(2 * math.pi * safe)
             loss = loss + fnp.where(t > 1, st, 0.0)
         return loss
-    return _pair(_red_name(reduction, "SubBackward0"), f, input, target, reduction)
+    return _pair(_red_name(reduction, "SubBackward0"), f, input, target, reduction,
+                 saved="poisson_nll_loss")
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction="mean"):
@@ -1355,8 +1356,9 @@ def _pool(input, nsp, kernel_size, stride, padding, dilation, ceil_mode, kind,
     if kind == "avg":
         ones = np.ones(sp)
         inside = np.pad(ones, [(lo, hi) for lo, hi in pads])
-        incl = np.pad(np.ones(tuple(n + 2 * pp for n, pp in zip(sp, p))),
-                      [(0, hi - pp) for (pp, hi) in pads])
+        # the padded input counts, as far as the windows reach into the right padding
+        incl = np.pad(np.ones(tuple(n + pp + min(hi, pp) for n, (pp, hi) in zip(sp, pads))),
+                      [(0, max(0, hi - pp)) for (pp, hi) in pads])
         src = incl if count_include_pad else inside
         cnt = _gather_patches(src[None, None], idx).sum(axis=kaxes)[0, 0]
         if divisor_override:
@@ -1374,7 +1376,8 @@ def _pool(input, nsp, kernel_size, stride, padding, dilation, ceil_mode, kind,
             y = lax.reduce_window(x, 0.0, lax.add, wdims, wstr, widths,
                                   window_dilation=wdil) / cnt.astype(x.dtype)
         return y[0] if unbatched else y
-    name = {"max": "MaxPool2DWithIndicesBackward0", "avg": "AvgPool2DBackward0"}[kind]
+    name = {"max": f"MaxPool{max(nsp, 2)}DWithIndicesBackward0",
+            "avg": f"AvgPool{max(nsp, 2)}DBackward0"}[kind]
     out = apply("SqueezeBackward1" if nsp == 1 else name, fn, [input])
     if return_indices:
         xv = np.asarray(input._value)
@@ -1405,6 +1408,18 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                return_indices=False):
     return _pool(input, 2, kernel_size, stride, padding, dilation, ceil_mode, "max",
                  return_indices=return_indices)
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    return _pool(input, 3, kernel_size, stride, padding, dilation, ceil_mode, "max",
+                 return_indices=return_indices)
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    return _pool(input, 3, kernel_size, stride, padding, 1, ceil_mode, "avg", count_include_pad,
+                 divisor_override)
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
