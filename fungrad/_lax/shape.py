@@ -6,11 +6,14 @@ Imports: _core.
 """
 import numpy as np
 
+from fungrad._core.array import ARRAY_TYPES
 from fungrad._core.aval import shaped
 from fungrad._core.errors import ShapeError
 from fungrad._core.primitive import VJP_FROM_TRANSPOSE, Emit, Primitive, RuleFactory, register
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
+
+_ARRAYS = (*ARRAY_TYPES, np.ndarray)  # their shape is their aval's
 
 
 def _linear_jvp(prim):
@@ -194,7 +197,7 @@ def broadcast_batch(x, size, dim):
 
 def unbroadcast(ct, aval):
     """Sum a cotangent of a broadcast result back to the operand's shape `aval.shape`."""
-    shape = get_aval(ct).shape
+    shape = ct.shape if type(ct) in _ARRAYS else get_aval(ct).shape
     if shape == aval.shape:
         return ct
     lead = len(shape) - aval.ndim
