@@ -121,7 +121,12 @@ def _reshape_batch(size, vals, dims, *, new_sizes):
     return reshape(moveaxis(vals[0], dims[0], 0), (size, *new_sizes)), 0
 
 
-register(reshape_p, impl=lambda x, *, new_sizes: np.reshape(x, new_sizes),
+def _reshape_impl(x, *, new_sizes):
+    # an ndarray's own method: what np.reshape calls, without its Python wrapper
+    return x.reshape(new_sizes) if type(x) is np.ndarray else np.reshape(x, new_sizes)
+
+
+register(reshape_p, impl=_reshape_impl,
          abstract_eval=_reshape_abstract, jvp=jvp_linear,
          transpose=lambda ct, x, *, new_sizes: [reshape(ct, x.aval.shape)],
          batch=_reshape_batch,

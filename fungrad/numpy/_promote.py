@@ -169,6 +169,14 @@ def promote_inexact(*args, small_float=False):
     """Like promote, then integers and booleans become float64 (numpy's rule for divide, mean,
     linalg...); with `small_float`, numpy's rule for its float ufuncs (sin, sqrt, arctan2...):
     bool and 8-bit integers become float16, 16-bit integers float32."""
+    if len(args) == 2:  # the hot path (divide, arctan2...), as in promote
+        x, y = args
+        kx, ky = fast_key(x), fast_key(y)
+        if kx is not None and ky is not None:
+            dtype = _result_cache.get((kx, ky)) or common_dtype(kx, ky)
+            if not is_float(dtype):
+                dtype = inexact_dtype(dtype) if small_float else _F64
+            return [x if kx is dtype else cast(x, dtype), y if ky is dtype else cast(y, dtype)]
     args = [a if type(a) in _PY_SCALARS or isinstance(a, (Tracer, np.ndarray)) else asarray(a)
             for a in args]
     keys = tuple(_dtype_key(a) for a in args)
