@@ -264,7 +264,20 @@ register(dot_general_p, impl=_dot_general_impl, abstract_eval=_dot_general_abstr
 
 
 def dot_general(x, y, dimension_numbers):
-    (lc, rc), (lb, rb) = dimension_numbers
-    dn = ((tuple(int(a) for a in lc), tuple(int(a) for a in rc)),
-          (tuple(int(a) for a in lb), tuple(int(a) for a in rb)))
+    try:  # the dimension numbers as int tuples, made once per distinct spelling
+        dn = _dims_fast.get(dimension_numbers)
+    except TypeError:  # lists: unhashable
+        dn = None
+    if dn is None:
+        (lc, rc), (lb, rb) = dimension_numbers
+        dn = ((tuple(int(a) for a in lc), tuple(int(a) for a in rc)),
+              (tuple(int(a) for a in lb), tuple(int(a) for a in rb)))
+        try:
+            _dims[dimension_numbers] = dn
+        except TypeError:
+            pass
     return dot_general_p.bind(x, y, dimension_numbers=dn)
+
+
+_dims = lru_cache_table("dot_general_dimension_numbers", 10_000)
+_dims_fast = _dims.fast

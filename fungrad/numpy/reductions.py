@@ -148,7 +148,8 @@ def mean(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLi
         w = broadcast_where(where, x)
         return divide(sum(x, axes, keepdims=keepdims, where=w),
                       sum(w, axes, dtype=get_aval(x).dtype, keepdims=keepdims))
-    return divide(sum(x, axes, keepdims=keepdims), _size(x, axes))
+    # (sum normalizes `axis` itself: to the same axes, from None at no cost)
+    return divide(sum(x, axis, keepdims=keepdims), _size(x, axes))
 
 
 def broadcast_where(where, x):
