@@ -68,10 +68,11 @@ class EvalTrace(Trace):
             a = vals[same]
             first = a.dtype if isinstance(a, _HAS_DTYPE) else _dtype_of(a)
             for a in vals[same + 1:]:
-                if (a.dtype if isinstance(a, _HAS_DTYPE) else _dtype_of(a)) != first:
+                d = a.dtype if isinstance(a, _HAS_DTYPE) else _dtype_of(a)
+                if d is not first and d != first:
                     prim.abstract_eval(*[get_aval(v) for v in vals], **params)  # raises
         try:
-            out = prim.impl(*vals, **params)
+            out = prim.impl(*vals, **params) if params else prim.impl(*vals)
         except Exception:
             # let the primitive's typing rule explain bad operands (shapes, dtypes) in fungrad's
             # terms; if it finds nothing wrong, the numpy error stands

@@ -72,7 +72,7 @@ class TapeTrace(Trace):
         return primals, nodes, taped
 
     def process(self, prim, args, params):
-        primals, nodes = [], []
+        primals, nodes, wants = [], [], []
         taped = False
         for a in args:  # _split, inline (the hot path: one call fewer per operation)
             if type(a) is TapeTracer and a._trace is self:
@@ -81,11 +81,15 @@ class TapeTrace(Trace):
                 nodes.append(n)
                 if n is not None:
                     taped = True
+                    wants.append(True)
+                else:
+                    wants.append(False)
             else:
                 if isinstance(a, Tracer):
                     check_alive(a)
                 primals.append(a)
                 nodes.append(None)
+                wants.append(False)
         parent = self.parent
         if not taped:
             token = current_trace_var.set(parent)
@@ -98,15 +102,16 @@ class TapeTrace(Trace):
             # the parent is eager evaluation (tape_flat) and these impls are numpy calls that
             # bind nothing, so it need not be made current
             out = parent.process(prim, primals, params)
-            if getattr(out, "dtype", None) is not None and out.dtype.kind == "f":
+            dtype = getattr(out, "dtype", None)
+            if dtype is not None and dtype.kind == "f":
                 alias = fast.alias
                 if alias is not None:
-                    i = alias(out, primals, [n is not None for n in nodes], **params)
+                    i = alias(out, primals, wants, **params)
                     if i is not None:
                         return TapeTracer(self, out, nodes[i])
                 node = self.n_nodes
                 self.n_nodes = node + 1
-                self.entries.append((fast.bwd, primals, params, out, nodes, node))
+                self.entries.append((fast.bwd, primals, params, out, nodes, wants, node))
                 return TapeTracer(self, out, node)
             # not covered (e.g. a float-to-integer conversion): the general path, which
             # recomputes the result inside the JVP rule
@@ -178,28 +183,30 @@ class TapeTrace(Trace):
     def backward(self, out_nodes, cts):
         """Cotangents of every node (a dict node -> cotangent) from those of `out_nodes`."""
         acc = {}
+        get, pop = acc.get, acc.pop
         for n, ct in zip(out_nodes, cts):
             if n is not None and ct is not None and type(ct) is not Zero:
-                prev = acc.get(n)
+                prev = get(n)
                 acc[n] = ct if prev is None else add_any(prev, ct)
         for entry in reversed(self.entries):
             bwd = entry[0]
             if bwd is not None:
-                _, primals, params, out, nodes, node = entry
-                ct = acc.pop(node, None)
+                _, primals, params, out, nodes, wants, node = entry
+                ct = pop(node, None)
                 if ct is None:
                     continue
-                for i, c in bwd(ct, out, primals, [n is not None for n in nodes], **params):
+                for i, c in (bwd(ct, out, primals, wants, **params) if params
+                             else bwd(ct, out, primals, wants)):
                     n = nodes[i]
-                    prev = acc.get(n)
+                    prev = get(n)
                     acc[n] = c if prev is None else add_any(prev, c)
                 continue
             _, closed, in_nodes, out_nodes_e = entry
-            out_cts = [acc.pop(n, None) for n in out_nodes_e]
+            out_cts = [pop(n, None) for n in out_nodes_e]
             if all(c is None for c in out_cts):
                 continue
             jaxpr = closed.jaxpr
-            seed = [acc.pop(n, None) for n in in_nodes]
+            seed = [pop(n, None) for n in in_nodes]
             cts_in = backward_pass(jaxpr, closed.consts, [LinearArg(v.aval) for v in jaxpr.invars],
                                    out_cts, seed)
             for n, c in zip(in_nodes, cts_in):

@@ -37,7 +37,13 @@ def _one_unbroadcast(out, primals, wants):
 
 def _add_vjp(ct, out, primals, wants):
     # both: one add equation (operands in order); one: broadcast_to, whose transpose unbroadcasts
-    return [(i, unbroadcast(ct, get_aval(p))) for i, (p, w) in enumerate(zip(primals, wants)) if w]
+    x, y = primals
+    cts = []
+    if wants[0]:
+        cts.append((0, unbroadcast(ct, get_aval(x))))
+    if wants[1]:
+        cts.append((1, unbroadcast(ct, get_aval(y))))
+    return cts
 
 
 def _sub_vjp(ct, out, primals, wants):

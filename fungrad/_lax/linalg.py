@@ -8,6 +8,7 @@ Imports: _core, lax.shape, lax.arith.
 import numpy as np
 
 from fungrad._core.aval import shaped
+from fungrad._core.cache import lru_cache_table
 from fungrad._core.errors import DtypeError, ShapeError
 from fungrad._core.linear_arg import is_linear
 from fungrad._core.primitive import Emit, Primitive, Vjp, register
@@ -105,6 +106,20 @@ def _dot_general_jvp(primals, tangents, *, dimension_numbers):
 
 def _transpose_operand(ct, other, dimension_numbers, mine_ndim, other_ndim, mine_is_lhs):
     """Cotangent of one operand: contract ct's other-free axes with the other operand's free axes."""
+    key = (dimension_numbers, mine_ndim, other_ndim, mine_is_lhs)
+    plan = _plans_fast.get(key)
+    if plan is None:
+        _plans[key] = plan = _transpose_plan(*key)
+    other_first, dims, perm = plan
+    if other_first:
+        return dot_general_p.bind(other, ct, dimension_numbers=dims)
+    res = dot_general_p.bind(ct, other, dimension_numbers=dims)
+    return res if perm is None else transpose(res, perm)
+
+
+def _transpose_plan(dimension_numbers, mine_ndim, other_ndim, mine_is_lhs):
+    """How _transpose_operand contracts (a pure function of the dimension numbers and ranks,
+    cached): (other first, dimension numbers, the permutation to my layout or None)."""
     (lc, rc), (lb, rb) = dimension_numbers
     if not mine_is_lhs:
         lc, rc, lb, rb = rc, lc, rb, lb
@@ -118,12 +133,15 @@ def _transpose_operand(ct, other, dimension_numbers, mine_ndim, other_ndim, mine
     if list(lb) + from_other + my_free == list(range(mine_ndim)):
         # other first: the result is already in my layout (e.g. ct_w = x.T @ ct, C-contiguous,
         # rather than (ct.T @ x).T, a strided transpose)
-        dims = (ct_dims[::-1], batch[::-1])
-        return dot_general_p.bind(other, ct, dimension_numbers=dims)
-    res = dot_general_p.bind(ct, other, dimension_numbers=(ct_dims, batch))
+        return True, (ct_dims[::-1], batch[::-1]), None
     # res axes: batch, ct's remaining free axes (mine, possibly reordered), other's contracted axes
     res_to_mine = list(lb) + my_free + from_other
-    return transpose(res, tuple(np.argsort(res_to_mine)))
+    perm = tuple(int(p) for p in np.argsort(res_to_mine))
+    return False, (ct_dims, batch), (None if perm == tuple(range(len(perm))) else perm)
+
+
+_plans = lru_cache_table("dot_general_transpose_plans", 10_000)
+_plans_fast = _plans.fast
 
 
 def _dot_general_transpose(ct, x, y, *, dimension_numbers):
@@ -246,7 +264,20 @@ register(dot_general_p, impl=_dot_general_impl, abstract_eval=_dot_general_abstr
 
 
 def dot_general(x, y, dimension_numbers):
-    (lc, rc), (lb, rb) = dimension_numbers
-    dn = ((tuple(int(a) for a in lc), tuple(int(a) for a in rc)),
-          (tuple(int(a) for a in lb), tuple(int(a) for a in rb)))
+    try:  # the dimension numbers as int tuples, made once per distinct spelling
+        dn = _dims_fast.get(dimension_numbers)
+    except TypeError:  # lists: unhashable
+        dn = None
+    if dn is None:
+        (lc, rc), (lb, rb) = dimension_numbers
+        dn = ((tuple(int(a) for a in lc), tuple(int(a) for a in rc)),
+              (tuple(int(a) for a in lb), tuple(int(a) for a in rb)))
+        try:
+            _dims[dimension_numbers] = dn
+        except TypeError:
+            pass
     return dot_general_p.bind(x, y, dimension_numbers=dn)
+
+
+_dims = lru_cache_table("dot_general_dimension_numbers", 10_000)
+_dims_fast = _dims.fast

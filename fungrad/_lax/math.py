@@ -32,7 +32,9 @@ def _const(value, like):
 
 def _unary_vjp(bwd):
     """The Vjp of a one-operand primitive: `bwd(ct, out, x)` is the transpose of its JVP term."""
-    return Vjp(lambda ct, out, primals, wants, **params: [(0, bwd(ct, out, *primals, **params))])
+    def vjp(ct, out, primals, wants, **params):
+        return [(0, bwd(ct, out, primals[0], **params) if params else bwd(ct, out, primals[0]))]
+    return Vjp(vjp)
 
 
 # each vjp= is the transpose of the JVP term beside it (mul(t, g) -> mul(ct, g), as

@@ -6,11 +6,14 @@ Imports: _core.
 """
 import numpy as np
 
+from fungrad._core.array import ARRAY_TYPES
 from fungrad._core.aval import shaped
 from fungrad._core.errors import ShapeError
 from fungrad._core.primitive import VJP_FROM_TRANSPOSE, Emit, Primitive, RuleFactory, register
 from fungrad._core.trace import get_aval
 from fungrad._core.zero import Zero
+
+_ARRAYS = (*ARRAY_TYPES, np.ndarray)  # their shape is their aval's
 
 
 def _linear_jvp(prim):
@@ -118,7 +121,12 @@ def _reshape_batch(size, vals, dims, *, new_sizes):
     return reshape(moveaxis(vals[0], dims[0], 0), (size, *new_sizes)), 0
 
 
-register(reshape_p, impl=lambda x, *, new_sizes: np.reshape(x, new_sizes),
+def _reshape_impl(x, *, new_sizes):
+    # an ndarray's own method: what np.reshape calls, without its Python wrapper
+    return x.reshape(new_sizes) if type(x) is np.ndarray else np.reshape(x, new_sizes)
+
+
+register(reshape_p, impl=_reshape_impl,
          abstract_eval=_reshape_abstract, jvp=jvp_linear,
          transpose=lambda ct, x, *, new_sizes: [reshape(ct, x.aval.shape)],
          batch=_reshape_batch,
@@ -194,7 +202,7 @@ def broadcast_batch(x, size, dim):
 
 def unbroadcast(ct, aval):
     """Sum a cotangent of a broadcast result back to the operand's shape `aval.shape`."""
-    shape = get_aval(ct).shape
+    shape = ct.shape if type(ct) in _ARRAYS else get_aval(ct).shape
     if shape == aval.shape:
         return ct
     lead = len(shape) - aval.ndim

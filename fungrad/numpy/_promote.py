@@ -2,7 +2,7 @@
 
 Python scalars are weakly typed: `x_f32 * 2.0` stays float32.
 
-Imports: _core, lax.
+Imports: _core, _interp.jvp (DualTracer), lax.
 """
 from __future__ import annotations
 import numpy as np
@@ -11,6 +11,7 @@ from fungrad._core.array import Array
 from fungrad._core.cache import lru_cache_table
 from fungrad._core.dtypes import is_float, result_dtype
 from fungrad._core.trace import Tracer, get_aval
+from fungrad._interp.jvp import DualTracer
 from fungrad import _lax as lax
 
 __all__ = ["FLOAT_KEYS", "array_only", "asarray", "cast", "common_dtype", "fast_key", "numeric_array",
@@ -134,6 +135,10 @@ def fast_key(x):
     if t is np.ndarray or t is Array:
         return x.dtype
     if isinstance(x, Tracer):
+        if isinstance(x, DualTracer):  # a concrete primal: its own key (the tracer's aval is its)
+            p = x.primal
+            if type(p) is Array or type(p) is np.ndarray:
+                return p.dtype
         aval = x.aval
         return _WEAK_KIND[aval.dtype.kind] if aval.weak_type else aval.dtype
     return None
@@ -164,6 +169,14 @@ def promote_inexact(*args, small_float=False):
     """Like promote, then integers and booleans become float64 (numpy's rule for divide, mean,
     linalg...); with `small_float`, numpy's rule for its float ufuncs (sin, sqrt, arctan2...):
     bool and 8-bit integers become float16, 16-bit integers float32."""
+    if len(args) == 2:  # the hot path (divide, arctan2...), as in promote
+        x, y = args
+        kx, ky = fast_key(x), fast_key(y)
+        if kx is not None and ky is not None:
+            dtype = _result_cache.get((kx, ky)) or common_dtype(kx, ky)
+            if not is_float(dtype):
+                dtype = inexact_dtype(dtype) if small_float else _F64
+            return [x if kx is dtype else cast(x, dtype), y if ky is dtype else cast(y, dtype)]
     args = [a if type(a) in _PY_SCALARS or isinstance(a, (Tracer, np.ndarray)) else asarray(a)
             for a in args]
     keys = tuple(_dtype_key(a) for a in args)

@@ -73,10 +73,14 @@ def _keep(x, out, axes, keepdims):
 
 
 def _sum_dtype(dtype):
-    if dtype == np.bool_ or (np.issubdtype(dtype, np.integer) and dtype.itemsize < 8):
-        return np.dtype(np.int64) if np.issubdtype(dtype, np.signedinteger) or dtype == np.bool_ \
-            else np.dtype(np.uint64)
+    """numpy's accumulator: bool and integers narrower than 64 bits sum as (u)int64."""
+    kind = dtype.kind
+    if kind == "b" or (kind in "iu" and dtype.itemsize < 8):
+        return _U64 if kind == "u" else _I64
     return dtype
+
+
+_I64, _U64 = np.dtype(np.int64), np.dtype(np.uint64)
 
 
 def check_out(out, name=""):
@@ -88,9 +92,10 @@ def check_out(out, name=""):
 
 
 def _size(x, axes):
+    shape = get_aval(x).shape
     n = 1
     for i in axes:
-        n *= get_aval(x).shape[i]
+        n *= shape[i]
     return n
 
 
@@ -143,7 +148,8 @@ def mean(a: ArrayLike, axis: int | tuple[int, ...] | None = None, dtype: DTypeLi
         w = broadcast_where(where, x)
         return divide(sum(x, axes, keepdims=keepdims, where=w),
                       sum(w, axes, dtype=get_aval(x).dtype, keepdims=keepdims))
-    return divide(sum(x, axes, keepdims=keepdims), _size(x, axes))
+    # (sum normalizes `axis` itself: to the same axes, from None at no cost)
+    return divide(sum(x, axis, keepdims=keepdims), _size(x, axes))
 
 
 def broadcast_where(where, x):

@@ -252,7 +252,7 @@ def power(x: ArrayLike, y: ArrayLike) -> Array:
     """x ** y. A Python int exponent uses integer_pow (exact, and finite gradients at x == 0)."""
     if type(y) is int and not isinstance(x, (int, float)):
         x = asarray(x)
-        if np.issubdtype(get_aval(x).dtype, np.integer) and y < 0:
+        if y < 0 and get_aval(x).dtype.kind in "iu":
             raise ValueError("Integers to negative integer powers are not allowed.")
         return lax.integer_pow(x, y)
     x, y = promote(x, y)
