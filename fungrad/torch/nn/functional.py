@@ -85,7 +85,7 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
 
 
 def _softmax(v, d):
-    m = lax.stop_gradient(fnp.max(v, axis=d, keepdims=True))
+    m = fnp.max(lax.stop_gradient(v), axis=d, keepdims=True)
     e = fnp.exp(v - m)
     return e / fnp.sum(e, axis=d, keepdims=True)
 
