@@ -193,7 +193,7 @@ def _process(node, grads, cg, retain, cap_index, captured, acc_leaves, needed, a
         for nr, g in enumerate(grads):
             for i in cap_index.get((node, nr), ()):
                 captured[i] = g
-    if all(g is None for g in grads):
+    if _all_none(grads):
         return [None] * len(node.next_functions)
     if node._prehooks:
         for hook in list(node._prehooks.values()):
@@ -213,6 +213,13 @@ def _process(node, grads, cg, retain, cap_index, captured, acc_leaves, needed, a
                 raise RuntimeError(f"Function '{node.name().rsplit('::', 1)[-1]}' returned nan "
                                    f"values in its {i}th output.")
     return outs
+
+
+def _all_none(gs):
+    for g in gs:
+        if g is not None:
+            return False
+    return True
 
 
 def _node_hooks(node, outs, grads, cg):

@@ -144,9 +144,15 @@ class OpNode(Node):
         n = len(self.next_functions)
         if create_graph:
             return _apply_with_graph(self, grads, n)
-        cts = [g for g, z in zip(grads, lin.out_zero) if not z]
-        if all(c is None for c in cts):
-            return [None] * n
+        out_zero = lin.out_zero
+        if len(out_zero) == 1 and not out_zero[0]:  # one output
+            if grads[0] is None:
+                return [None] * n
+            cts = grads
+        else:
+            cts = [g for g, z in zip(grads, out_zero) if not z]
+            if all(c is None for c in cts):
+                return [None] * n
         residuals = lin.residuals
         xs = None
         if self._unpack is not None:  # saved-tensor hooks: unpack on every access, as torch
