@@ -392,11 +392,8 @@ def _leaves(vals):
 
 
 def _run(fn, vals, key):
-    """``fn(*vals)``, as the op's compiled program where it can be jitted (``key``: _op_key)."""
-    if key is not None:
-        run = _op_calls.get(key)
-        if run is not None:
-            return run(*_leaves(vals))
+    """``fn(*vals)`` of an op not found in _op_calls under ``key`` (its _op_key): as the op's
+    compiled program where it can be jitted (stored under ``key`` where not None)."""
     fast = compiled(fn)
     if fast is None:
         return fn(*vals)
@@ -448,7 +445,9 @@ def apply(name, fn, args, view=False, tuple_out=False):
     key = _op_key(fn, tuple(sig) if sig is not None else None)
     with quiet_fp_errors():
         if not diff:
-            res = _wrap(_run(fn, vals, key), tuple_out)
+            run = _op_calls.get(key) if key is not None else None
+            out = run(*_leaves(vals)) if run is not None else _run(fn, vals, key)
+            res = _wrap(out, tuple_out)
         else:
             res = _record(name, fn, vals, diff, tuple(nexts), tuple_out, args, True, key)
     if view:
