@@ -82,12 +82,12 @@ class OpProgram:
         self.multi = out_tree.node is not None
 
     def run(self, leaves):
-        """(outputs, is_tuple, OpLinear) of the op on its flat operands."""
+        """(outputs, is_tuple, OpLinear) of the op on its flat operands (outputs and residuals
+        as tuples)."""
         outs = self.fwd(*leaves)
         m = self.m
-        lin = OpLinear.compiled(self.out_avals, self.out_zero, list(outs[m:]), self.program,
-                                self.bwd)
-        return list(outs[:m]), self.multi, lin
+        lin = OpLinear.compiled(self.out_avals, self.out_zero, outs[m:], self.program, self.bwd)
+        return outs[:m], self.multi, lin
 
 
 def op_program(jitted, vals, diff):
