@@ -274,7 +274,7 @@ class _OpId:
     key that hashes by identity: the op tables' keys hold it, not the nested `_fn_key` tuple
     (whose code objects hash anew on every lookup)."""
 
-    __slots__ = ("key", "__weakref__")
+    __slots__ = ("key",)
 
     def __init__(self, key):
         self.key = key
