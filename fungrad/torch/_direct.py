@@ -8,7 +8,7 @@ then uses linearize_flat).
 """
 
 from fungrad.extend import (
-    LinearArg, backward_pass, compiled, instantiate, is_eager, jit_p, linearize_program,
+    LinearArg, Zero, backward_pass, compiled, instantiate, is_eager, jit_p, linearize_program,
     lru_cache_table, traced_program)
 
 __all__ = ["op_program", "OpProgram", "OpLinear"]
@@ -25,8 +25,9 @@ class OpLinear:
     def compiled(cls, out_avals, out_zero, residuals, program, bwd):
         """From the op program's linearization (linearize_program): the backward `program` and
         its compiled code `bwd`."""
-        lin = cls(out_avals, out_zero, residuals)
-        lin._program, lin._bwd = program, bwd
+        lin = _olnew(cls)  # every slot set here, once (this runs for every recorded op)
+        lin.out_avals, lin.out_zero, lin.residuals = out_avals, out_zero, residuals
+        lin._program, lin._bwd, lin._linear, lin.eqns = program, bwd, None, ()
         return lin
 
     @classmethod
@@ -50,13 +51,17 @@ class OpLinear:
             lf = self._linear
             args = [LinearArg(a) for a in lf.in_avals]
             return backward_pass(lf.jaxpr.jaxpr, residuals, args, cts)
-        cts = [instantiate(c, a)
-               for c, a in zip(cts, [a for a, z in zip(self.out_avals, self.out_zero) if not z])]
+        for c in cts:
+            if c is None or type(c) is Zero:  # (no comparison: an array's == is elementwise)
+                cts = [instantiate(c, a) for c, a in
+                       zip(cts, [a for a, z in zip(self.out_avals, self.out_zero) if not z])]
+                break
         if not is_eager():  # e.g. is_grads_batched's vmap
             return jit_p.bind(*residuals, *cts, jaxpr=self._program)
         return self._bwd(*residuals, *cts)
 
 
+_olnew = object.__new__
 _op_programs = lru_cache_table("torch_op_linearized", 4096)  # (program, mask) -> OpProgram
 
 
@@ -77,12 +82,12 @@ class OpProgram:
         self.multi = out_tree.node is not None
 
     def run(self, leaves):
-        """(outputs, is_tuple, OpLinear) of the op on its flat operands."""
+        """(outputs, is_tuple, OpLinear) of the op on its flat operands (outputs and residuals
+        as tuples)."""
         outs = self.fwd(*leaves)
         m = self.m
-        lin = OpLinear.compiled(self.out_avals, self.out_zero, list(outs[m:]), self.program,
-                                self.bwd)
-        return list(outs[:m]), self.multi, lin
+        lin = OpLinear.compiled(self.out_avals, self.out_zero, outs[m:], self.program, self.bwd)
+        return outs[:m], self.multi, lin
 
 
 def op_program(jitted, vals, diff):

@@ -70,7 +70,7 @@ def accumulate(t, g, cg):
         given = GIVEN.get()
         if given is None:  # a leaf's grad set outside a backward run
             given = {}
-        if id(gv) in given or not gv.flags.c_contiguous:  # torch's grads are contiguous
+        if id(gv) in given or not _nd_flags(gv).c_contiguous:  # torch's grads are contiguous
             gv = np.ascontiguousarray(gv) if id(gv) not in given else gv.copy()
         given[id(gv)] = gv
         t._grad = _new(gv)
@@ -79,6 +79,11 @@ def accumulate(t, g, cg):
         gt = t._grad
         gt._value = gt._value + gv
         gt._vc.v += 1
+
+
+# numpy's flags of an ndarray or Array (an Array's own `flags` property, for Python code that may
+# assign items, also walks the buffer's bases)
+_nd_flags = np.ndarray.flags.__get__
 
 
 def _copy(v):
@@ -171,7 +176,9 @@ def _run(roots, cg, retain, capture, acc_leaves):
                 buf = buffers.get(child)
                 if buf is None:
                     buf = buffers[child] = [None] * child.n_outputs
-                buf[nr] = _add(buf[nr], g)
+                    buf[nr] = g
+                else:
+                    buf[nr] = _add(buf[nr], g)
             d = deps[child] - 1
             deps[child] = d
             if d == 0:
@@ -193,7 +200,7 @@ def _process(node, grads, cg, retain, cap_index, captured, acc_leaves, needed, a
         for nr, g in enumerate(grads):
             for i in cap_index.get((node, nr), ()):
                 captured[i] = g
-    if all(g is None for g in grads):
+    if _all_none(grads):
         return [None] * len(node.next_functions)
     if node._prehooks:
         for hook in list(node._prehooks.values()):
@@ -213,6 +220,13 @@ def _process(node, grads, cg, retain, cap_index, captured, acc_leaves, needed, a
                 raise RuntimeError(f"Function '{node.name().rsplit('::', 1)[-1]}' returned nan "
                                    f"values in its {i}th output.")
     return outs
+
+
+def _all_none(gs):
+    for g in gs:
+        if g is not None:
+            return False
+    return True
 
 
 def _node_hooks(node, outs, grads, cg):

@@ -163,14 +163,14 @@ def cumsum(a, dim, *, dtype=None):
 
 def _softmax_fn(x, d, dt):
     x = cast(x, dt) if dt is not None else x
-    m = lax.stop_gradient(fnp.max(x, axis=d, keepdims=True))
+    m = fnp.max(lax.stop_gradient(x), axis=d, keepdims=True)
     e = fnp.exp(x - m)
     return e / fnp.sum(e, axis=d, keepdims=True)
 
 
 def _log_softmax_fn(x, d, dt):
     x = cast(x, dt) if dt is not None else x
-    m = lax.stop_gradient(fnp.max(x, axis=d, keepdims=True))
+    m = fnp.max(lax.stop_gradient(x), axis=d, keepdims=True)
     s = x - m
     return s - fnp.log(fnp.sum(fnp.exp(s), axis=d, keepdims=True))
 
@@ -189,7 +189,7 @@ def logsumexp(a, dim, keepdim=False):
     axes = dims_of(dim, a.ndim)
 
     def fn(x):
-        m = lax.stop_gradient(fnp.max(x, axis=axes, keepdims=True))
+        m = fnp.max(lax.stop_gradient(x), axis=axes, keepdims=True)
         out = fnp.log(fnp.sum(fnp.exp(x - m), axis=axes, keepdims=True)) + m
         return out if keepdim else fnp.squeeze(out, axis=axes)
     return apply("LogsumexpBackward0", fn, [a])

@@ -152,9 +152,15 @@ class OpNode(Node):
         n = len(self.next_functions)
         if create_graph:
             return _apply_with_graph(self, grads, n)
-        cts = [g for g, z in zip(grads, lin.out_zero) if not z]
-        if all(c is None for c in cts):
-            return [None] * n
+        out_zero = lin.out_zero
+        if len(out_zero) == 1 and not out_zero[0]:  # one output
+            if grads[0] is None:
+                return [None] * n
+            cts = grads
+        else:
+            cts = [g for g, z in zip(grads, out_zero) if not z]
+            if all(c is None for c in cts):
+                return [None] * n
         residuals = lin.residuals
         xs = None
         if self._unpack is not None:  # saved-tensor hooks: unpack on every access, as torch
@@ -271,6 +277,71 @@ def _fn_key(fn):
     return (fn.__code__, contents, _key(fn.__defaults__ or ()))
 
 
+class _OpId:
+    """One op definition (code and static closure values, as `_fn_key` tells them apart), as a
+    key that hashes by identity: the op tables' keys hold it, not the nested `_fn_key` tuple
+    (whose code objects hash anew on every lookup)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key):
+        self.key = key
+
+
+_op_ids = lru_cache_table("torch_op_ids", 4096)  # _fn_key(fn) -> its _OpId
+# (id(code), cell values and their types) -> (code, _OpId): an op closure's id without walking
+# the values the closure holds (library functions, their closures) on every call
+_closure_ids = lru_cache_table("torch_op_closure_ids", 4096)
+# cell values that enter the raw key as they are, with their type: `==` within one of these
+# types is what _key tells apart (functions and methods by identity: the memo maps them to the
+# value key, so a closure made anew per call still finds its op's id)
+_RAW = {int, float, bool, complex, str, type(None), type, types.FunctionType, types.MethodType,
+        types.BuiltinFunctionType, np.ufunc}
+_RAW.update(type(np.dtype(c)) for c in np.typecodes["All"])
+
+
+def _op_id(fn):
+    """The _OpId of ``fn`` (raises _NotStatic or RecursionError where it has none)."""
+    if type(fn) is types.FunctionType and fn.__defaults__ is None:
+        code = fn.__code__
+        cells = fn.__closure__
+        if cells is None:
+            raw = id(code)
+        else:
+            raw = [id(code)]
+            try:
+                for c in cells:
+                    v = c.cell_contents
+                    t = type(v)
+                    if t in _RAW:
+                        raw.append(t)
+                        raw.append(v)
+                    elif t is tuple or isinstance(v, np.dtype):
+                        raw.append(_key(v))
+                    else:
+                        raise _NotStatic
+            except ValueError:  # an empty cell
+                raise _NotStatic from None
+            raw = tuple(raw)
+        try:
+            hit = _closure_ids.fast.get(raw)
+        except TypeError:  # an unhashable value (a bound method of an unhashable object)
+            raise _NotStatic from None
+        if hit is not None and hit[0] is code:
+            return hit[1]
+        oid = _interned(_fn_key(fn))
+        _closure_ids[raw] = (code, oid)
+        return oid
+    return _interned(_fn_key(fn))
+
+
+def _interned(key):
+    oid = _op_ids.get(key)
+    if oid is None:
+        oid = _op_ids[key] = _OpId(key)
+    return oid
+
+
 def compiled(fn):
     """``fn`` under the core's jit, cached per code object and static closure values, so an op
     is traced once per signature and then runs as generated code (its linearization, partial
@@ -311,35 +382,26 @@ _ARRAYS = (np.ndarray, *ARRAY_TYPES)  # what compiled programs take as they are
 _op_calls = lru_cache_table("torch_op_calls", 4096)
 
 
-def _signature(vals):
-    """The key jit traces flat operands under (shape and dtype of arrays, type of Python
-    scalars), or None where an operand is anything else (the general path then decides)."""
-    sig = []
-    for v in vals:
-        t = type(v)
-        if t is np.ndarray or t in ARRAY_TYPES:
-            sig.append((v.shape, v.dtype))
-        elif t in _SCALARS:
-            sig.append(t)
-        else:
-            return None
-    return tuple(sig)
+def _op_key(fn, sig):
+    """(the op's _OpId, ``sig``): its key in _op_calls, or None where the op is not cached
+    (``sig`` None: an operand jit does not take as it is; closure values that are not static;
+    inside a transform). ``sig`` is what jit traces flat operands under: shape and dtype of
+    arrays, type of Python scalars."""
+    if sig is None or not is_eager():
+        return None
+    try:
+        return (_op_id(fn), sig)
+    except (_NotStatic, RecursionError):  # RecursionError: a closure that holds itself
+        return None
 
 
-def _run(fn, vals):
-    """``fn(*vals)``, as the op's compiled program where it can be jitted."""
-    key = None
-    if is_eager():
-        sig = _signature(vals)
-        if sig is not None:
-            try:
-                key = (_fn_key(fn), sig)
-            except (_NotStatic, RecursionError):
-                key = None
-            if key is not None:
-                run = _op_calls.get(key)
-                if run is not None:
-                    return run(*[v if type(v) in _ARRAYS else np.asarray(v) for v in vals])
+def _leaves(vals):
+    return [v if type(v) in _ARRAYS else np.asarray(v) for v in vals]
+
+
+def _run(fn, vals, key):
+    """``fn(*vals)`` of an op not found in _op_calls under ``key`` (its _op_key): as the op's
+    compiled program where it can be jitted (stored under ``key`` where not None)."""
     fast = compiled(fn)
     if fast is None:
         return fn(*vals)
@@ -355,6 +417,9 @@ def _run(fn, vals):
     return fast(*vals)
 
 
+_NO_EDGE = (None, 0)
+
+
 def apply(name, fn, args, view=False, tuple_out=False, saved=None):
     """Run ``fn(*values)`` on the operands ``args`` (Tensors or constants); record a node.
     ``saved``: the _TORCH_SAVED key of what torch saves, where this call's operands are not the
@@ -362,22 +427,39 @@ def apply(name, fn, args, view=False, tuple_out=False, saved=None):
     grad_on = GRAD.get()
     vals = []
     diff = []
+    nexts = []  # the node's next_functions, where one is recorded
+    sig = []  # _signature(vals), built in the same pass
     dual = False
     for i, a in enumerate(args):
         if isinstance(a, Tensor):
-            vals.append(a._value)
+            v = a._value
             if a._requires_grad and grad_on:
                 diff.append(i)
+                nexts.append(a._edge())
+            else:
+                nexts.append(_NO_EDGE)
             if a._fw is not None:
                 dual = True
         else:
-            vals.append(a)
+            v = a
+            nexts.append(_NO_EDGE)
+        vals.append(v)
+        if sig is not None:
+            t = type(v)
+            if t is np.ndarray or t in ARRAY_TYPES:
+                sig.append((v.shape, v.dtype))
+            elif t in _SCALARS:
+                sig.append(t)
+            else:
+                sig = None
+    key = _op_key(fn, tuple(sig) if sig is not None else None)
     with quiet_fp_errors():
         if not diff:
-            res = _wrap(_run(fn, vals), tuple_out)
+            run = _op_calls.get(key) if key is not None else None
+            out = run(*_leaves(vals)) if run is not None else _run(fn, vals, key)
+            res = _wrap(out, tuple_out)
         else:
-            edges = [a._edge() if i in diff else None for i, a in enumerate(args)]
-            res = _record(name, fn, vals, diff, edges, tuple_out, args, True, saved)
+            res = _record(name, fn, vals, diff, tuple(nexts), tuple_out, args, True, key, saved)
     if view:
         src = args[0]
         base = src._base if src._base is not None else src
@@ -395,7 +477,8 @@ def record(name, fn, vals, edges, tuple_out=False):
     with quiet_fp_errors():
         if not diff:
             return _wrap(fn(*vals), tuple_out)
-        return _record(name, fn, vals, diff, edges, tuple_out, None, False)
+        nexts = tuple(e if e is not None else _NO_EDGE for e in edges)
+        return _record(name, fn, vals, diff, nexts, tuple_out, None, False, None)
 
 
 def _wrap(out, tuple_out):
@@ -404,25 +487,18 @@ def _wrap(out, tuple_out):
     return (_new(out),) if tuple_out else _new(out)
 
 
-def _linearize(fn, vals, diff, jit_op):
+def _linearize(fn, vals, diff, jit_op, key):
     """(outputs, is_tuple, OpLinear, the function the node differentiates again): with
     ``jit_op`` the op's cached compiled linearization (an OpProgram, one table lookup once
-    seen), else the core's linearize_flat."""
-    key = None
+    seen, under ``key`` + the differentiated operands), else the core's linearize_flat."""
     fast = None
     if jit_op:
-        sig = _signature(vals) if is_eager() else None
-        if sig is not None:
-            try:
-                key = (_fn_key(fn), sig, tuple(diff))
-            except (_NotStatic, RecursionError):
-                key = None
         if key is not None:
+            key = (*key, tuple(diff))
             hit = _op_calls.get(key)
             if hit is not None:
                 prog, fast = hit
-                return (*prog.run([v if type(v) in _ARRAYS else np.asarray(v) for v in vals]),
-                        fast)
+                return (*prog.run(_leaves(vals)), fast)
         fast = compiled(fn)
         if fast is not None:
             found = op_program(fast.jitted, vals, diff)
@@ -449,11 +525,11 @@ def _partial(fn, vals, diff):
     return f
 
 
-def _record(name, fn, vals, diff, edges, tuple_out, args, jit_op, saved=None):
-    outs, multi, lin, fn_run = _linearize(fn, vals, diff, jit_op)
+def _record(name, fn, vals, diff, nexts, tuple_out, args, jit_op, key, saved=None):
+    outs, multi, lin, fn_run = _linearize(fn, vals, diff, jit_op, key)
     f = _partial(fn_run, vals, diff)
     node = node_class(name, OpNode)()
-    node.next_functions = tuple(e if e is not None else (None, 0) for e in edges)
+    node.next_functions = nexts
     node._lin, node._f, node._dvals, node._diff = lin, f, [vals[i] for i in diff], diff
     node.n_outputs = len(outs)
     if args is not None:
@@ -513,8 +589,11 @@ def _find_saved(node, lin, vals, args, res, specs):
         torch_ids = {id(t) for _n, src, need in specs if _wanted(need, args)
                      for t in [_tensor_of(src, args, res)] if t is not None}
     copies = None
-    views = [c for c in consts if isinstance(c, np.ndarray) and c.base is not None and id(c) not in
-             {id(v) for _, v, _ in kept}] if torch_ids is not None else ()
+    views = ()
+    if torch_ids is not None:
+        kept_ids = {id(v) for _, v, _ in kept}
+        views = [c for c in consts if isinstance(c, np.ndarray) and c.base is not None and
+                 id(c) not in kept_ids]
     for t, v, is_out in kept:
         if views and id(t) not in torch_ids and isinstance(v, np.ndarray):
             # a residual that views an operand torch does not save (svd keeps a reshaped x):

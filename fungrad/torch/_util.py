@@ -17,6 +17,20 @@ def val(a):
 
 def common(*args, inexact=False):
     """torch's result dtype of the operands (float32 for int/int when ``inexact``)."""
+    if len(args) == 2:  # the common cases first: two tensors of one dtype; a floating tensor
+        a, b = args     # and a Python number (the tensor's dtype wins whatever the number)
+        dt = None
+        if isinstance(a, Tensor):
+            da = a._value.dtype
+            if isinstance(b, Tensor):
+                if b._value.dtype == da:
+                    dt = da
+            elif type(b) in _PY and da.kind in "fc":
+                dt = da
+        elif type(a) in _PY and isinstance(b, Tensor) and b._value.dtype.kind in "fc":
+            dt = b._value.dtype
+        if dt is not None and (not inexact or dt.kind in "fc"):
+            return dt
     dt = result_dtype([val(a) if not isinstance(val(a), (list, tuple)) else np.asarray(val(a))
                        for a in args])
     if inexact and dt.kind not in "fc":

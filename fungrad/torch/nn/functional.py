@@ -85,7 +85,7 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
 
 
 def _softmax(v, d):
-    m = lax.stop_gradient(fnp.max(v, axis=d, keepdims=True))
+    m = fnp.max(lax.stop_gradient(v), axis=d, keepdims=True)
     e = fnp.exp(v - m)
     return e / fnp.sum(e, axis=d, keepdims=True)
 
@@ -748,6 +748,9 @@ def _concrete(v):
     return isinstance(v, (np.ndarray, np.generic, int))
 
 
+_MIN, _MAX = np.minimum.reduce, np.maximum.reduce
+
+
 def _check_nll(input, target, C, ignore_index):
     if input.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
@@ -762,7 +765,8 @@ def _check_nll(input, target, C, ignore_index):
                            {"f": "Float", "b": "Bool"}.get(kind, str(tv.dtype)))
     if _concrete(tv):
         t = np.asarray(tv)
-        if t.size and (t.min() < 0 or t.max() >= C):  # then look past ignore_index
+        # the ufuncs' reduce itself (t.min() goes through numpy's Python-level _methods)
+        if t.size and (_MIN(t, None) < 0 or _MAX(t, None) >= C):  # then look past ignore_index
             bad = t[t != ignore_index]
             if bad.size and (bad.min() < 0 or bad.max() >= C):
                 raise IndexError(f"Target {int(bad[(bad < 0) | (bad >= C)][0])} is out of bounds.")
