@@ -554,20 +554,45 @@ def _record(name, fn, vals, diff, nexts, tuple_out, args, jit_op, key, saved=Non
     if saved is not None:
         node._saved_key = saved
     # node.name() is `name` (node_class keeps the qualified name)
-    specs = _spec(node) if args is not None else None
+    specs = _TORCH_SAVED.get(saved or name) if args is not None else None
+    tsaved = _torch_tensors(specs, args, res) if specs is not None else None
     if lin.residuals or (lin.eqns and any(isinstance(v, np.ndarray) and v.ndim == 0
                                           for v in vals)):
-        _find_saved(node, lin, vals, args, res, specs)
+        _find_saved(node, lin, vals, args, res, specs, tsaved)
     elif specs is not None and SAVED_HOOKS.get():
         _pack_as_torch(node, args, res, SAVED_HOOKS.get()[-1])
-    if specs is not None:
-        _torch_versions(node, specs, args, res)
+    if tsaved:
+        _torch_versions(node, tsaved)
     if multi or tuple_out:
         return tuple(res)
     return res[0]
 
 
-def _find_saved(node, lin, vals, args, res, specs):
+def _torch_tensors(specs, args, res):
+    """The tensors torch's node saves in this call: [(tensor, its output number or None)]."""
+    out = []
+    n = len(args)
+    for _name, src, need in specs:
+        if need is not None:
+            for i in need:  # saved for the gradient of operand i: one of them requires it
+                if i < n:
+                    a = args[i]
+                    if isinstance(a, Tensor) and a._requires_grad:
+                        break
+            else:
+                continue
+        if type(src) is int:
+            t = args[src] if src < len(args) else None
+            if isinstance(t, Tensor):
+                out.append((t, None))
+        elif src == "result" or src.startswith("result:"):
+            k = 0 if src == "result" else int(src[7:])
+            if k < len(res):
+                out.append((res[k], k))
+    return out
+
+
+def _find_saved(node, lin, vals, args, res, specs, tsaved):
     """Which inputs/outputs the linear program keeps (by identity: the core hands residuals back
     as the operand and result objects they are): version checks, freeing. Where torch's node
     is known (``specs``), torch's saved tensors are the ones checked (_torch_versions); an input
@@ -585,17 +610,21 @@ def _find_saved(node, lin, vals, args, res, specs):
         if args is not None else []
     kept += [(t, t._value, k) for k, t in enumerate(res)]
     torch_ids = None
-    if specs is not None:
-        torch_ids = {id(t) for _n, src, need in specs if _wanted(need, args)
-                     for t in [_tensor_of(src, args, res)] if t is not None}
     copies = None
-    views = ()
-    if torch_ids is not None:
-        kept_ids = {id(v) for _, v, _ in kept}
-        views = [c for c in consts if isinstance(c, np.ndarray) and c.base is not None and
-                 id(c) not in kept_ids]
+    views = None
+    if specs is not None:
+        torch_ids = {id(t) for t, _ in tsaved}
+        # residuals that view another array's buffer
+        kept_ids = None
+        for c in consts:
+            if getattr(c, "base", None) is not None:
+                if kept_ids is None:
+                    kept_ids = {id(v) for _, v, _ in kept}
+                if id(c) not in kept_ids:
+                    views = views or []
+                    views.append(c)
     for t, v, is_out in kept:
-        if views and id(t) not in torch_ids and isinstance(v, np.ndarray):
+        if views and id(t) not in torch_ids:
             # a residual that views an operand torch does not save (svd keeps a reshaped x):
             # a private copy, or modifying the operand in place would change the gradient
             for c in views:
@@ -648,7 +677,8 @@ def _spec(node):
     return _TORCH_SAVED.get(node._saved_key or node.name())
 
 
-_sites = {}  # (op function's code, node name) -> its call-site key in _TORCH_SAVED, or None
+# id of an op function's code -> (the code, {node name: its call-site key in _TORCH_SAVED or None})
+_sites = {}
 
 
 def site_key(fn, name):
@@ -658,10 +688,14 @@ def site_key(fn, name):
     code = getattr(fn, "__code__", None)
     if code is None:
         return None
-    k = _sites.get((code, name), False)
+    hit = _sites.get(id(code))  # by id: a code object hashes its contents on every lookup
+    if hit is None or hit[0] is not code:
+        hit = _sites[id(code)] = (code, {})  # holds the code, so its id is not reused
+    names = hit[1]
+    k = names.get(name, False)
     if k is False:
         k = f"{fn.__module__}:{code.co_qualname}|{name}"
-        k = _sites[code, name] = k if k in _TORCH_SAVED else None
+        k = names[name] = k if k in _TORCH_SAVED else None
     return k
 
 
@@ -741,19 +775,13 @@ def _pack_as_torch(node, args, res, hooks):
     node.has_saved = node.has_saved or bool(packed)
 
 
-def _torch_versions(node, specs, args, res):
-    """Version checks for what torch's node saves (`specs`, from _TORCH_SAVED), also where the
-    core's residual is another value (sin keeps cos(x), torch keeps x): modifying x in place
+def _torch_versions(node, tsaved):
+    """Version checks for what torch's node saves (``tsaved``, from _torch_tensors), also where
+    the core's residual is another value (sin keeps cos(x), torch keeps x): modifying x in place
     then fails as in torch."""
     have = None
     extra = None
-    for _name, src, need in specs:
-        if not _wanted(need, args):
-            continue
-        t = _tensor_of(src, args, res)
-        if t is None:
-            continue
-        is_out = None if type(src) is int else next(k for k, r in enumerate(res) if r is t)
+    for t, is_out in tsaved:
         if have is None:
             have = {id(s[2]) for s in node._saved}
             extra = []
