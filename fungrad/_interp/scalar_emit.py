@@ -43,6 +43,7 @@ Imports: _core, _lax.
 import collections
 import fractions
 import functools
+import importlib.util
 import math
 import sys
 
@@ -136,6 +137,12 @@ def math_agrees(ufunc, inputs=None, zero_d=512):
         if not _DEFAULT_INPUTS:
             _DEFAULT_INPUTS.append(probe_inputs())
         inputs = _DEFAULT_INPUTS[0]
+    return _agrees_on(ufunc, fn, inputs, zero_d, _agrees if default else None)
+
+
+def _agrees_on(ufunc, fn, inputs, zero_d, cache):
+    """Whether fn(*xs) gives ufunc's bits wherever either result is finite (math's errors count
+    as non-finite; a finite result where numpy's is not would be returned as is)."""
     args = (inputs,) if ufunc.nin == 1 else _probe_pairs(inputs)
     with np.errstate(all="ignore"):
         want = ufunc(*args)
@@ -150,8 +157,9 @@ def math_agrees(ufunc, inputs=None, zero_d=512):
             pass  # the fast function runs numpy there
     both = np.isfinite(got) & np.isfinite(want)
     ok = ok and bool(np.all(_bits_equal(got[both], want[both])))
-    if default:
-        _agrees[ufunc] = ok
+    ok = ok and not np.any(np.isfinite(got) & ~np.isfinite(want))
+    if cache is not None:
+        cache[ufunc] = ok
     return ok
 
 
@@ -393,6 +401,10 @@ def scalar_function(ctx, closed, name, out_expr, general):
     j = closed.jaxpr
     params = [f"x{i}" for i in range(len(j.invars))]
     call_general = f"return {general}({', '.join(params)})"
+    kernel = None
+    if len(j.eqns) >= NUMBA_MIN_OPS and importlib.util.find_spec("numba") is not None:
+        kernel = kernel_source(closed)  # numba is imported on the first call only
+    public, name = name, (name if kernel is None else ctx.fresh(f"{name}_py"))
     uses = collections.Counter(v for eqn in j.eqns for v in eqn.invars if type(v) is not Literal)
     uses.update(v for v in j.outvars if type(v) is not Literal)
     names, bounds, body = {}, {}, []
@@ -477,5 +489,218 @@ def scalar_function(ctx, closed, name, out_expr, general):
     lines += ["    except (ArithmeticError, ValueError):  # math's errors: numpy gives inf/nan",
               f"        {call_general}",
               f"    return {ret}"]
-    return "\n".join(lines) + "\n"
+    source = "\n".join(lines) + "\n"
+    if kernel is not None:
+        source += _kernel_caller(ctx, closed, public, name, general, kernel, out_expr)
+    return source
 
+
+def _kernel_caller(ctx, closed, name, python, general, kernel, out_expr):
+    """Source of `def name(...)` calling the numba kernel (see NUMBA_MIN_OPS), with the
+    Python-float function `python` where numba cannot run it."""
+    j = closed.jaxpr
+    source, used, computed = kernel
+    lazy = LazyKernel(source, used)
+    kern = ctx.glob(lazy, "numba_kernel")
+    lazy.where = (ctx.globals, kern)
+    params = [f"x{i}" for i in range(len(j.invars))]
+    call = ", ".join(params)
+    floats = ", ".join(f"{'float' if v.aval.dtype == F64 else 'bool'}({x})"
+                       for v, x in zip(j.invars, params))
+    orig = dict(zip(j.invars, params))
+    at = {v: f"r[{i + 1}]" for i, v in enumerate(computed)}
+    as_res = ctx.glob(as_result, "as_result")
+    results = []
+    for v in j.outvars:
+        if type(v) is Literal:
+            results.append(f"{as_res}({ctx.array(v)})")
+        elif v in orig:
+            results.append(orig[v])
+        elif v in j.constvars:
+            results.append(f"{as_res}({ctx.glob(closed.consts[j.constvars.index(v)], 'c')})")
+        else:
+            results.append(f"{as_res}({at[v]})")
+    ret = (f"({', '.join(results)}{',' if len(results) == 1 else ''})" if out_expr is None
+           else out_expr(results))
+    guard = ctx.glob(errstate_now, "errstate_now")
+    ok = ctx.glob(_ERRSTATE_OK, "errstate_ok_state")
+    lines = [f"def {name}({call}):",
+             f"    if {guard}() is not {ok}[0] and not {ctx.glob(errstate_ok, 'errstate_ok')}():",
+             f"        return {general}({call})",
+             f"    r = {kern}({floats})",
+             "    if r[0]:",
+             f"        return {ret}",
+             f"    if r is {ctx.glob(_UNUSED, 'numba_unused')}:",
+             f"        return {python}({call})",
+             f"    return {general}({call})"]
+    return "\n" + "\n".join(lines) + "\n"
+
+
+
+# ---- the numba kernel: large programs as one compiled function of floats (optional)
+#
+# A program of at least NUMBA_MIN_OPS operations, where numba is installed, also gets a kernel:
+# the same operations compiled by numba.njit (nopython, fastmath off, error_model="numpy": no
+# exceptions, IEEE inf/nan), returning (every float value finite, results...). The function
+# jit calls converts the arguments to floats, calls the kernel and returns its results where
+# the flag is set, else runs the general function (numpy's inf/nan, warnings, errstate), as
+# the Python-float function does. numba is imported, the math functions checked against numpy
+# (`numba_agrees`, as math_agrees) and the kernel compiled on the first call; where numba
+# fails or a function differs, the Python-float function runs instead, from then on.
+
+NUMBA_MIN_OPS = 200  # compiling costs about 1 ms per operation: below this, Python floats
+_numba_agrees = lru_cache_table("scalar_numba_agrees", 64)
+_NUMBA = []  # [numba module or None], found on first use
+_UNUSED = (False,)  # what a kernel that numba cannot run returns: the Python function runs
+
+
+def _numba():
+    if not _NUMBA:
+        try:
+            import numba
+        except ImportError:  # an optional extra (pip install fungrad[scalar])
+            numba = None
+        _NUMBA.append(numba)
+    return _NUMBA[0]
+
+
+def _njit(fn):
+    return _numba().njit(fn, fastmath=False, error_model="numpy", cache=False)
+
+
+def numba_agrees(ufunc):
+    """Whether numba's compiled math.<name> gives numpy's `ufunc` bit for bit on the probe
+    inputs of math_agrees (where either is finite), called as the kernel calls it."""
+    hit = _numba_agrees.get(ufunc)
+    if hit is not None:
+        return hit
+    name = _MATH.get(ufunc)
+    ok = False
+    if name is not None and _numba() is not None:
+        args = ", ".join("xy"[:ufunc.nin])
+        glb = {"math": math}
+        exec(f"def probe({args}):\n    return math.{name}({args})\n", glb)  # noqa: S102
+        try:
+            probe = _njit(glb["probe"])
+            probe(*[0.5] * ufunc.nin)
+        except Exception:  # noqa: BLE001 - numba's typing and lowering errors: not used
+            probe = None
+        if probe is not None:
+            if not _DEFAULT_INPUTS:
+                _DEFAULT_INPUTS.append(probe_inputs())
+            ok = _agrees_on(ufunc, probe, _DEFAULT_INPUTS[0], 512, None)
+    _numba_agrees[ufunc] = ok
+    return ok
+
+
+def _numba_rule(eqn, args):
+    """(kernel expression, math ufuncs it uses) for `eqn`, or None where it has no form in
+    the kernel. A result numpy may give otherwise (ties of max/min between zeros, a zero base
+    of pow) is nan in the kernel: the general function runs."""
+    p = eqn.prim
+    if p.multiple_results or p.effect:
+        return None
+    dts = _dtypes(eqn)
+    if p is select_p:
+        return (f"({args[1]} if {args[0]} else {args[2]})", ()) if dts[0] == BOOL else None
+    if p is convert_p:
+        found = _convert_rule(None, eqn, args)
+        return None if found is None else (found[0], ())
+    if p is integer_pow_p:
+        if dts != [F64]:
+            return None
+        x, y = args[0], repr(float(eqn.params["y"]))
+        return f"(math.pow({x}, {y}) if {x} != 0.0 else nan)", (np.power,)
+    if type(p.emit) is Emit and p.emit.rule == "{0}":
+        return args[0], ()
+    if type(p.emit) is not Ufunc or not p.emit.applies(eqn):
+        return None
+    fn = p.emit.fn
+    floats = all(d == F64 for d in dts)
+    if (floats and fn in _OPERATORS) or fn in _COMPARISONS or fn in _LOGICAL or fn is np.invert:
+        found = _ufunc_rule(None, eqn, args)
+        return None if found is None else (found[0], ())
+    if not floats:
+        return None
+    x = args[0]
+    simple = {np.negative: f"-{x}", np.absolute: f"abs({x})", np.isfinite: "True",
+              np.isnan: "False", np.signbit: f"math.copysign(1.0, {x}) < 0.0",
+              np.sign: f"(1.0 if {x} > 0.0 else -1.0 if {x} < 0.0 else 0.0)",
+              np.floor: f"math.copysign(np.floor({x}), {x})",
+              np.ceil: f"math.copysign(np.ceil({x}), {x})",
+              np.trunc: f"math.copysign(np.trunc({x}), {x})",
+              np.round: f"math.copysign(np.rint({x}), {x})"}  # half to even, as round()
+    if fn in simple:
+        return simple[fn], ()
+    if fn in (np.maximum, np.minimum):  # ties between zeros as numpy breaks them: numpy
+        op, y = (">" if fn is np.maximum else "<"), args[1]
+        return (f"({x} if {x} {op} {y} else {y} if {x} != {y} else "
+                f"{x} if {x} != 0.0 else nan)"), ()
+    if fn is np.power:
+        return f"(math.pow({x}, {args[1]}) if {x} != 0.0 else nan)", (fn,)
+    if fn in _MATH:
+        return f"math.{_MATH[fn]}({', '.join(args)})", (fn,)
+    return None
+
+
+def kernel_source(closed):
+    """(source of `def kernel(v0, ...)` returning (all float values finite, the computed
+    outputs...), math ufuncs used, the outputs it returns) or None where an operation has no
+    kernel form."""
+    j = closed.jaxpr
+    names = {v: f"v{i}" for i, v in enumerate(j.invars)}
+    checks = [f"({n} - {n} == 0.0)" for v, n in names.items() if v.aval.dtype == F64]
+    body = [f"ok = {' & '.join(checks) or 'True'}"]
+    for v, c in zip(j.constvars, closed.consts):
+        names[v] = _py(_value(c))
+    used = set()
+    for k, eqn in enumerate(j.eqns):
+        args = [_py(_value(v.val)) if type(v) is Literal else names[v] for v in eqn.invars]
+        found = _numba_rule(eqn, args)
+        if found is None:
+            return None
+        expr, fns = found
+        used.update(fns)
+        out = eqn.outvars[0]
+        names[out] = f"t{k}"
+        body.append(f"t{k} = {expr}")
+        if out.aval.dtype == F64:
+            body.append(f"ok = ok & (t{k} - t{k} == 0.0)")
+    computed = [v for v in dict.fromkeys(j.outvars)
+                if type(v) is not Literal and v not in j.invars and v not in j.constvars]
+    body.append(f"return ({', '.join(['ok'] + [names[v] for v in computed])},)")
+    src = f"def kernel({', '.join(f'v{i}' for i in range(len(j.invars)))}):\n"
+    return src + "".join(f"    {ln}\n" for ln in body), used, computed
+
+
+class LazyKernel:
+    """Compiles the kernel on its first call and puts it (or, where numba cannot run it, a
+    function returning _UNUSED) in its place in the generated code's globals."""
+
+    def __init__(self, source, used):
+        self.source, self.used = source, used
+        self.where = None  # (globals, name), set by scalar_function
+
+    def compile(self):
+        if _numba() is None or not all(numba_agrees(fn) for fn in self.used):
+            return None
+        glb = {"math": math, "np": np, "nan": math.nan}
+        exec(self.source, glb)  # noqa: S102 - running generated code is the point
+        return _njit(glb["kernel"])
+
+    def __call__(self, *xs):
+        kernel = self.compile()
+        if kernel is not None:
+            try:
+                result = kernel(*xs)
+            except Exception:  # noqa: BLE001 - numba's typing and lowering errors: Python
+                kernel = None
+        if kernel is None:
+            kernel, result = _unused, _UNUSED
+        glb, name = self.where
+        glb[name] = kernel
+        return result
+
+
+def _unused(*xs):
+    return _UNUSED
