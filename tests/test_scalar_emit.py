@@ -231,9 +231,9 @@ def compiled_kernels(monkeypatch):
 
 
 @pytest.fixture(params=["python", "native"])
-def either_path(request, monkeypatch):
+def either_path(request, monkeypatch, compiled_kernels):
     """Runs a test on the Python-float function and on the native kernel (every program large
-    enough)."""
+    enough; each kernel the test calls compiles)."""
     if request.param == "native":
         if not scalar_emit.native_available():
             pytest.skip("llvmlite is not installed (pip install .[scalar])")
@@ -243,6 +243,8 @@ def either_path(request, monkeypatch):
     fg.clear_caches()  # jit's compiled programs of fnp.log, ... : made again on this path
     yield request.param
     fg.clear_caches()
+    if request.param == "native":
+        assert compiled_kernels and all(k is not None for k in compiled_kernels)
 
 
 @needs_llvmlite
