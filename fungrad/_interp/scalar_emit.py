@@ -511,7 +511,7 @@ def _kernel_caller(ctx, closed, name, python, general, kernel, out_expr):
     Python-float function `python` where it cannot be compiled."""
     j = closed.jaxpr
     source, used, computed = kernel
-    lazy = LazyKernel(source, used, len(j.invars), len(computed))
+    lazy = LazyKernel(source, used, len(j.invars))
     kern = ctx.glob(lazy, "native_kernel")
     lazy.where = (ctx.globals, kern)
     params = [f"x{i}" for i in range(len(j.invars))]
@@ -796,7 +796,7 @@ class LazyKernel:
     a libm function differs from numpy's, a function returning None) in its place in the
     generated code's globals."""
 
-    def __init__(self, source, used, n_in, n_out):
+    def __init__(self, source, used, n_in):
         self.source, self.used, self.n_in = source, used, n_in
         self.where = None  # (globals, name), set by _kernel_caller
 
