@@ -54,7 +54,7 @@ def chain(y):
     return y
 
 
-def test_scalar_chain_and_its_gradient_bit_for_bit():
+def test_scalar_chain_and_its_gradient_bit_for_bit(either_path):
     g = fg.grad(chain)
     jg, jf = fg.jit(g), fg.jit(chain)
     fast_source(jg, 0.3)
@@ -67,7 +67,7 @@ def test_scalar_chain_and_its_gradient_bit_for_bit():
             assert got.tobytes() == want.tobytes() or (np.isnan(got) and np.isnan(want)), x
 
 
-def test_math_errors_become_numpy_results_and_warnings():
+def test_math_errors_become_numpy_results_and_warnings(either_path):
     """math.log(0) raises ValueError, 1/0 ZeroDivisionError, math.exp(1000) OverflowError:
     the fast code gives numpy's -inf/inf/nan with numpy's warning instead."""
     cases = [(fnp.log, 0.0), (fnp.log, -1.0), (lambda x: 1.0 / x, 0.0), (lambda x: 1.0 / x, -0.0),
@@ -91,7 +91,7 @@ def test_math_errors_become_numpy_results_and_warnings():
             jf(x)
 
 
-def test_underflow_reporting_uses_numpy_code():
+def test_underflow_reporting_uses_numpy_code(either_path):
     """Underflow gives finite results, which the fast code does not check: where np.errstate
     reports it, the numpy code runs (and reports it as eagerly)."""
     f = fg.jit(lambda x: x * 1e-300)
@@ -105,7 +105,7 @@ def test_underflow_reporting_uses_numpy_code():
     assert f(1e-300) == 0.0  # the default state again: the fast code
 
 
-def test_signed_zeros_ties_and_rounding():
+def test_signed_zeros_ties_and_rounding(either_path):
     cases = {
         "max": (lambda x, y: fnp.maximum(x, y), [(0.0, -0.0), (-0.0, 0.0), (1.0, 1.0), (2.0, -3.0)]),
         "min": (lambda x, y: fnp.minimum(x, y), [(0.0, -0.0), (-0.0, 0.0), (-1.0, 1.0)]),
@@ -129,7 +129,7 @@ def test_signed_zeros_ties_and_rounding():
             assert got.tobytes() == want.tobytes(), (name, x, y, got, want)
 
 
-def test_types_at_the_boundary():
+def test_types_at_the_boundary(either_path):
     """0-d float64 and bool fungrad.Arrays out, as eagerly; an input returned is the same array."""
     def f(x, y):
         return x, x * y, x > y, fnp.where(x > y, x, y), 2.0
@@ -148,7 +148,7 @@ def test_types_at_the_boundary():
     assert type(fg.jit(lambda s: s * 2.0)(3.0)) is fg.Array
 
 
-def test_booleans_and_selects():
+def test_booleans_and_selects(either_path):
     def f(x, y):
         p = (x > y) & ~(x == 0.0) | (y < -1.0)
         return fnp.where(p, x * 2.0, y - 1.0), p ^ (x >= y)
@@ -176,9 +176,10 @@ def test_operations_without_python_form_call_their_impl():
         assert got.tobytes() == want.tobytes(), (x, got, want)
 
 
-def test_long_single_use_chains_compile():
+def test_long_single_use_chains_compile(monkeypatch):
     """Values read once are written into the expression reading them, up to a depth (the
     parser limits nesting): 2000 operations in a row still compile and agree."""
+    monkeypatch.setattr(scalar_emit, "NATIVE_MIN_OPS", 10 ** 9)  # the Python-float function
     def f(x):
         for _ in range(1000):
             x = -(x * 0.999)
@@ -207,3 +208,115 @@ def test_other_programs_keep_numpy_code():
                     (lambda x: x * np.float32(2), (np.float32(3),)),  # float32
                     (lambda x: x * np.inf, (1.0,))]:  # a non-finite constant
         assert "ArithmeticError" not in fg.jit(f).lower(*args).source
+
+
+# ---- the native kernel of large programs (scalar_emit.NATIVE_MIN_OPS; llvmlite, optional)
+
+needs_llvmlite = pytest.mark.skipif(not scalar_emit.native_available(),
+                                    reason="llvmlite is not installed (pip install .[scalar]): "
+                                           "large scalar programs run as Python floats")
+
+
+@pytest.fixture
+def compiled_kernels(monkeypatch):
+    """The kernels compiled in the test (a compile that fails would fall back silently)."""
+    made = []
+    compile_ = scalar_emit.LazyKernel.compile
+
+    def record(self):
+        made.append(compile_(self))
+        return made[-1]
+    monkeypatch.setattr(scalar_emit.LazyKernel, "compile", record)
+    return made
+
+
+@pytest.fixture(params=["python", "native"])
+def either_path(request, monkeypatch, compiled_kernels):
+    """Runs a test on the Python-float function and on the native kernel (every program large
+    enough; each kernel the test calls compiles)."""
+    if request.param == "native":
+        if not scalar_emit.native_available():
+            pytest.skip("llvmlite is not installed (pip install .[scalar])")
+        monkeypatch.setattr(scalar_emit, "NATIVE_MIN_OPS", 1)
+    else:
+        monkeypatch.setattr(scalar_emit, "NATIVE_MIN_OPS", 10 ** 9)
+    fg.clear_caches()  # jit's compiled programs of fnp.log, ... : made again on this path
+    yield request.param
+    fg.clear_caches()
+    if request.param == "native":
+        assert compiled_kernels and all(k is not None for k in compiled_kernels)
+
+
+@needs_llvmlite
+def test_native_kernel_of_the_scalar_chain_bit_for_bit(compiled_kernels):
+    def long_chain(y):
+        for _ in range(80):
+            y = fnp.sin(y) * 0.5 + y
+        return y
+    g = fg.grad(long_chain)
+    jg = fg.jit(g)
+    assert len(fg.make_jaxpr(g)(0.3).jaxpr.eqns) >= scalar_emit.NATIVE_MIN_OPS
+    assert "native_kernel" in fast_source(jg, 0.3)
+    for x in [0.3, -0.0, 1e-310, 1e300, -7.25, np.inf, -np.inf, np.nan]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            want, got = g(x), jg(x)
+        assert type(got) is fg.Array and got.dtype == np.float64 and got.shape == ()
+        assert got.tobytes() == want.tobytes() or (np.isnan(got) and np.isnan(want)), x
+    assert len(compiled_kernels) == 1 and compiled_kernels[0] is not None
+
+
+@needs_llvmlite
+def test_native_kernel_non_finite_values_run_numpy(compiled_kernels, monkeypatch):
+    """nan/inf inputs, overflow, log(0), division by zero, a negative base's fractional power,
+    ties of max between zeros: the general function's results and warnings, as eagerly (the
+    tests above run on the kernel too, program by program: `either_path`)."""
+    def f(x, y):
+        acc = x * 0.0
+        for _ in range(25):
+            acc = (acc * 0.5 + fnp.log(x) + 1.0 / y + fnp.exp(y * x) + fnp.sqrt(x)
+                   + fnp.maximum(x, y) + x ** 2 + fnp.power(x, y) + fnp.arcsin(y * 0.1))
+        return acc, acc > x
+    jf = fg.jit(f)
+    assert "native_kernel" in fast_source(jf, 1.0, 2.0)
+    jf(1.0, 2.0)  # compiled with the kernel
+    monkeypatch.setattr(scalar_emit, "NATIVE_MIN_OPS", 10 ** 9)
+    jp = fg.jit(lambda x, y: f(x, y))  # the Python-float function
+    assert "native_kernel" not in fast_source(jp, 1.0, 2.0)
+    for x, y in [(1.5, 2.0), (0.0, 1.0), (1.0, 0.0), (1.0, -0.0), (800.0, 2.0), (-2.0, 0.5),
+                 (np.nan, 1.0), (1.0, np.inf), (0.0, -0.0), (-0.0, 0.0), (1e300, 3.0),
+                 (2.0, 20.0)]:
+        with warnings.catch_warnings(record=True) as want_w:
+            warnings.simplefilter("always")
+            want = f(np.asarray(x), np.asarray(y))
+        with warnings.catch_warnings(record=True) as got_w:
+            warnings.simplefilter("always")
+            got = jf(x, y)
+        with warnings.catch_warnings(record=True) as py_w:
+            warnings.simplefilter("always")
+            py = jp(x, y)
+        for g, w, p in zip(got, want, py):
+            assert g.tobytes() == p.tobytes(), (x, y, g, p)
+            assert type(g) is fg.Array and g.dtype == w.dtype, (x, y)
+            # the sign of a nan may differ: jit's numpy code (the fallback, as on the Python
+            # path) orders the sums otherwise
+            assert g.tobytes() == w.tobytes() or (np.isnan(g) and np.isnan(w)), (x, y, g, w)
+        # the Python path's warnings (jit's numpy code computes the repeated log(x) once and
+        # x ** 2 by power, eagerly square)
+        assert [str(w.message) for w in got_w] == [str(w.message) for w in py_w], (x, y)
+        assert bool(got_w) == bool(want_w), (x, y)
+    with np.errstate(all="raise"), pytest.raises(FloatingPointError):
+        jf(0.0, 1.0)
+    assert len(compiled_kernels) == 1 and compiled_kernels[0] is not None
+
+
+def test_small_programs_do_not_import_llvmlite(monkeypatch):
+    """Programs below NATIVE_MIN_OPS keep the Python-float function and never reach _llvm (the
+    one place llvmlite is imported), so they cost no import and no compile."""
+    def no_llvm():
+        raise AssertionError("llvmlite imported for a small program")
+    monkeypatch.setattr(scalar_emit, "_llvm", no_llvm)
+    g = fg.grad(lambda y: fnp.sin(fnp.sin(y) * 0.5 + y) * 2.0)
+    jg = fg.jit(g)
+    assert jg(0.3).tobytes() == g(0.3).tobytes()
+    assert "native_kernel" not in fast_source(jg, 0.3)

@@ -28,7 +28,8 @@ from a native `for`.
 Tiny values: a program whose values are all 0-d float64 or bool gets, on numpy, a second function
 computing it with Python floats and `math` (fungrad._interp.scalar_emit), exact where it runs
 and falling back to the numpy function for what it cannot do exactly (non-finite values, math's
-errors); `generate` emits both, the fast one under the program's name.
+errors); `generate` emits both, the fast one under the program's name (with 200+ operations and
+llvmlite installed, a third: the caller of a native kernel, see scalar_emit.NATIVE_MIN_OPS).
 
 Imports: _core, passes, scalar_emit.
 """
