@@ -1,6 +1,7 @@
 """jit's Python-float code for programs of 0-d float64/bool values (fungrad._interp.scalar_emit):
 the same results as eager evaluation and numpy's code bit for bit, in type, with numpy's warnings
 and error state; `math` functions only where they equal numpy's ufuncs on this machine."""
+import gc
 import math
 import warnings
 
@@ -320,3 +321,25 @@ def test_small_programs_do_not_import_llvmlite(monkeypatch):
     jg = fg.jit(g)
     assert jg(0.3).tobytes() == g(0.3).tobytes()
     assert "native_kernel" not in fast_source(jg, 0.3)
+
+
+@needs_llvmlite
+def test_native_kernels_are_freed_with_their_program(compiled_kernels, monkeypatch):
+    """A kernel's machine code is removed from the LLVM engine when jit's cache drops the
+    program that holds it (no growth over many compilations)."""
+    dropped = []
+    drop = scalar_emit._drop_module
+    monkeypatch.setattr(scalar_emit, "_drop_module", lambda e, m: dropped.append(m) or drop(e, m))
+
+    def chain(y):
+        for _ in range(80):
+            y = fnp.sin(y) * 0.5 + y
+        return y
+    for i in range(3):
+        jg = fg.jit(fg.grad(chain))
+        assert float(jg(0.25 * i)) == float(fg.grad(chain)(0.25 * i))
+        del jg
+        fg.clear_caches()
+        gc.collect()
+    assert len(compiled_kernels) == 3 and all(k is not None for k in compiled_kernels)
+    assert len(dropped) >= 3

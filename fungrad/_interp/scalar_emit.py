@@ -57,6 +57,7 @@ import itertools
 import math
 import sys
 import threading
+import weakref
 
 import numpy as np
 
@@ -619,12 +620,21 @@ def _jit_ir(ir, name, n_in, with_out):
     mod = llvm.parse_assembly(ir.replace(f"@{name}(", f"@{unique}("))
     mod.verify()
     with _ENGINE_LOCK:
-        engine.add_module(mod)  # the machine code lives as long as the process
+        engine.add_module(mod)
         engine.finalize_object()
         addr = engine.get_function_address(unique)
     args = [ctypes.c_double] * n_in + ([ctypes.POINTER(ctypes.c_double)] if with_out else [])
     res = ctypes.c_bool if with_out else ctypes.c_double
-    return ctypes.CFUNCTYPE(res, *args)(addr)
+    fn = ctypes.CFUNCTYPE(res, *args)(addr)
+    # the machine code lives as long as the function (the program's globals hold it: freed
+    # with the program when jit's cache drops it)
+    weakref.finalize(fn, _drop_module, engine, mod)
+    return fn
+
+
+def _drop_module(engine, mod):
+    with _ENGINE_LOCK:
+        engine.remove_module(mod)
 
 
 def native_agrees(ufunc):
