@@ -61,9 +61,13 @@ def _infer_dtype(data):
             kinds.add("b")
         elif isinstance(x, (int, np.integer)):
             kinds.add("i")
+        elif isinstance(x, (complex, np.complexfloating)):
+            kinds.add("c")
         else:
             kinds.add("f")
     walk(data)
+    if "c" in kinds:  # torch's default complex dtype: complex64 beside float32
+        return np.dtype(np.complex128 if _dtype.DEFAULT.np == np.float64 else np.complex64)
     if "f" in kinds or not kinds:
         return _dtype.DEFAULT.np
     return np.dtype(np.int64) if "i" in kinds or "u" in kinds else np.dtype(np.bool_)

@@ -663,6 +663,8 @@ def export(namespace):
     for n in _RANDOM_METHODS:
         if hasattr(Tensor, n):
             setattr(Tensor, n, _vmap_random(getattr(Tensor, n), n))
-    from fungrad.torch import overrides
+    from fungrad.torch import _argcheck, overrides
+    _argcheck.guard(namespace, "torch")  # torch's TypeErrors for arguments of the wrong type
+    _argcheck.guard_methods(Tensor)
     namespace.setdefault("overrides", overrides)
     overrides.install(namespace)

@@ -1737,4 +1737,6 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
         o = S.squeeze(o, 1)
     return o, weights
 
+from fungrad.torch._argcheck import guard as _guard  # noqa: E402
+_guard(globals(), "nn.functional")  # torch's TypeError for a non-Tensor argument
 __dir__ = __all__.copy  # dir() lists the public names only

@@ -152,4 +152,6 @@ shifted_chebyshev_polynomial_w = _shifted(chebyshev_polynomial_w)
 
 __all__ += ["modified_bessel_k0", "modified_bessel_k1", "scaled_modified_bessel_k0",
             "scaled_modified_bessel_k1"]
+from fungrad.torch._argcheck import guard as _guard  # noqa: E402
+_guard(globals(), "special")  # torch's TypeError for a non-Tensor argument
 __dir__ = __all__.copy  # dir() lists the public names only
