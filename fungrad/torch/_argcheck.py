@@ -15,6 +15,9 @@ import numpy as np
 
 from fungrad.extend import Tracer
 from fungrad.torch._argspec import SPECS
+from fungrad.torch._device import device
+from fungrad.torch._dtype import dtype
+from fungrad.torch._generator import Generator
 from fungrad.torch._tensor import Tensor
 
 __all__ = ["guard", "guard_methods", "checked"]
@@ -29,8 +32,10 @@ def kind_of(a):
     if a is None:
         return "n"
     t = type(a)
-    if t is bool or t is int:
+    if t is int:
         return "i"
+    if t is bool:  # not probed: torch's flags take it where ints are refused
+        return None
     if t is float:
         return "f"
     if isinstance(a, _PASS) or t is complex:
@@ -39,10 +44,11 @@ def kind_of(a):
         return "s"
     if t is dict:
         return "d"
-    if t in (list, tuple):
+    if isinstance(a, (list, tuple)):  # torch.Size and return types too
         return "l"
-    if isinstance(a, (int, float, slice, type(Ellipsis))) or hasattr(a, "__index__"):
-        return None
+    if (isinstance(a, (int, float, slice, type(Ellipsis), type, dtype, device, Generator))
+            or callable(a) or hasattr(a, "__index__")):
+        return None  # torch's own objects, classes, functions, indices: checked by the op
     return "o"
 
 
@@ -72,7 +78,7 @@ def checked(name, f, spec, offset=0):
                 continue
             k = kind_of(a)
             if k is not None and k in refused:
-                arg = "input" if i == 0 else (pname if offset else "other")
+                arg = "input" if i == 0 else ((offset and pname) or "other")
                 raise TypeError(f"{name}(): argument '{arg}' (position {i + 1 - offset}) must "
                                 f"be {expected}, not {type(a).__name__}")
         return f(*args, **kwargs)

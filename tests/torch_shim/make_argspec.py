@@ -5,6 +5,7 @@ probe value of each kind there and accepted values elsewhere.
 
 Run ``python tests/torch_shim/make_argspec.py`` with torch 2.13 installed.
 """
+import inspect
 import os
 import sys
 import warnings
@@ -21,12 +22,21 @@ MAX_POSITIONS = 4
 
 def probes(T):
     """(code, values): a kind is refused where each of its values raises TypeError."""
-    return [("t", [H.valid(T)]), ("i", [2]), ("l", [[1, 2], (1, 2), [1.0, 2.0]]), ("f", [1.5]),
+    return [("t", [H.valid(T)]), ("i", [2]), ("l", [[1, 2], (1, 2), [1.0, 2.0], [[1], [0]], []]), ("f", [1.5]),
             ("n", [None]), ("s", ["abc"]), ("d", [{"a": 1.0}]), ("o", [H._OBJECT])]
 
 
 EXPECTED = {"t": "Tensor", "i": "int", "l": "tuple of ints", "f": "float", "n": "None", "s": "str",
             "d": "dict", "o": "object"}
+
+
+def positional(f):
+    """The names of the shim function's positional parameters."""
+    try:
+        ps = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    return [p.name for p in ps if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
 
 def type_error(f, args):
@@ -40,23 +50,30 @@ def type_error(f, args):
     return False
 
 
-def spec_of(f, k):
-    spec, base = [], [None] * k
+def spec_of(f, k, nreq):
+    """The spec of torch's ``f`` over its first ``k`` positions (``nreq`` of them required):
+    position p is probed after the accepted values found for the positions before it (each
+    accepted kind of the one just before: overloads couple them, as clamp's min and max) and
+    valid tensors for the required ones after it; a kind is refused only if refused after all."""
+    spec, base, last = [], [], [[]]
     kinds = probes(H.real_torch())
     for pos in range(k):
-        rest = [H.valid(H.real_torch()) if b is None else b for b in base]
-        refused, accepted = [], None
+        tail = [H.valid(H.real_torch()) for _ in range(max(nreq - pos - 1, 0))]
+        heads = [base[:-1] + [v] for v in last] if base else [[]]
+        refused, accepted = [], []
         for code, values in kinds:
-            if all(type_error(f, rest[:pos] + [v] + rest[pos + 1:]) for v in values):
+            if all(type_error(f, h + [v] + tail) for h in heads for v in values):
                 refused.append(code)
-            elif accepted is None:
-                accepted = (code, values[0])
-        if accepted is None or not refused:
+            else:
+                accepted.append((code, values[0]))
+        if not accepted:  # every kind refused here: the other arguments are at fault
+            base.append(H.valid(H.real_torch()))
+            last = [base[-1]]
             spec.append(None)
-            base[pos] = accepted[1] if accepted else None
             continue
-        base[pos] = accepted[1]
-        spec.append((EXPECTED[accepted[0]], "".join(refused)))
+        base.append(accepted[0][1])
+        last = [v for _, v in accepted[:3]]
+        spec.append((EXPECTED[accepted[0][0]], "".join(refused)) if refused else None)
     while spec and spec[-1] is None:
         spec.pop()
     return tuple(spec)
@@ -73,15 +90,14 @@ def main():
     for group, name, f in H.swept_functions(shim, torch):
         if name in H.RANDOM or name.startswith("__"):
             continue
-        req, _ = H._params(f)
+        pos, (req, _) = positional(f), H._params(f)
         if group == "Tensor":
-            req = req[1:]
-            k = min(max(len(req), 1), MAX_POSITIONS)
+            pos, req = pos[1:], req[1:]
             tf = (lambda n: lambda *a: getattr(H.valid(torch), n)(*a))(name)
         else:
-            k = min(max(len(req), 1), MAX_POSITIONS)
             tf = getattr(H._module(torch, group), name)
-        s = spec_of(tf, k)
+        k = min(max(len(pos), 1), MAX_POSITIONS)
+        s = spec_of(tf, k, len(req))
         if s:
             specs.setdefault(group, {})[name] = s
     lines = [
