@@ -1,4 +1,6 @@
-"""torch's TypeError for a value of the wrong type at a public function's or method's entry.
+"""torch's error types at the public functions' and methods' entry and exit.
+
+Entry: torch's TypeError for a value of the wrong type.
 
 torch checks each argument against its signature before any kernel runs: a Tensor argument given
 None, a string, a list or an object raises ``TypeError: sin(): argument 'input' (position 1) must
@@ -7,12 +9,22 @@ be Tensor, not NoneType``, and so does an int argument (a dim, a size) given a t
 _argspec.SPECS names with that check of their leading positional arguments, so that the op's own
 code never trips over such a value (an AttributeError, a message of Python's). Arrays, tracers and
 one-element tensors always pass (the shim's own code calls some public functions with them).
+
+Exit: where the shim's op leaves an error to fungrad's core or numpy (a ShapeError for operands
+that do not broadcast, numpy's ValueError or AxisError, a LinAlgError), the caller gets it as
+torch's RuntimeError, as a class deriving from both RuntimeError and the original type (so an
+``except ValueError`` written for fungrad still catches it), with the original message; a dtype
+the core's op cannot take (DtypeError, a ufunc without a loop for it) is torch's
+NotImplementedError ("not implemented for ..."). Errors the shim raises itself are torch's already
+and pass unchanged.
 """
 import functools
 import inspect
+import types
 
 import numpy as np
 
+from fungrad._core.errors import DtypeError
 from fungrad.extend import Tracer
 from fungrad.torch._argspec import SPECS
 from fungrad.torch._device import device
@@ -20,7 +32,7 @@ from fungrad.torch._dtype import dtype
 from fungrad.torch._generator import Generator
 from fungrad.torch._tensor import Tensor
 
-__all__ = ["guard", "guard_methods", "checked"]
+__all__ = ["guard", "guard_methods", "checked", "torch_error"]
 
 _PASS = (np.ndarray, np.generic, Tracer)
 
@@ -52,6 +64,51 @@ def kind_of(a):
     return "o"
 
 
+_MIXED = {}
+_UFUNC = ("not supported for the input types", "did not contain a loop with signature")
+
+
+def _str(self):
+    return self._torch_message
+
+
+def _mixed(base, t):
+    key = (base, t)
+    c = _MIXED.get(key)
+    if c is None:
+        try:
+            c = type(t.__name__, (base, t), {"__str__": _str, "__module__": t.__module__})
+        except TypeError:  # an instance layout that cannot be combined
+            c = type(t.__name__, (base,), {"__str__": _str, "__module__": t.__module__})
+        _MIXED[key] = c
+    return c
+
+
+def torch_error(e, name):
+    """The error torch raises where the op let ``e`` escape from fungrad's core or numpy, or
+    None where ``e`` stays as it is."""
+    if isinstance(e, RuntimeError):
+        return None
+    msg = str(e)
+    if isinstance(e, DtypeError) or (type(e) is TypeError and any(u in msg for u in _UFUNC)):
+        if type(e) is TypeError:  # numpy's ufunc, called by the shim on a dtype it has no loop for
+            msg = f'"{name}" not implemented for the dtypes of its arguments'
+        base = NotImplementedError
+    elif isinstance(e, TypeError):
+        return None
+    else:
+        tb = e.__traceback__
+        while tb.tb_next is not None:
+            tb = tb.tb_next
+        if (tb.tb_frame.f_globals.get("__name__", "") or "").startswith("fungrad.torch"):
+            return None  # raised by the shim: torch's type already
+        base = RuntimeError
+    new = BaseException.__new__(_mixed(base, type(e)))
+    new.args = (msg,)
+    new._torch_message = msg
+    return new
+
+
 def _positional_names(f):
     try:
         ps = inspect.signature(f).parameters.values()
@@ -81,22 +138,43 @@ def checked(name, f, spec, offset=0):
                 arg = "input" if i == 0 else ((offset and pname) or "other")
                 raise TypeError(f"{name}(): argument '{arg}' (position {i + 1 - offset}) must "
                                 f"be {expected}, not {type(a).__name__}")
-        return f(*args, **kwargs)
+        try:
+            return f(*args, **kwargs)
+        except Exception as e:
+            t = torch_error(e, name)
+            if t is None:
+                raise
+            raise t from e
     g._argchecked = True
     return g
 
 
+def _ours(f):
+    return (isinstance(f, types.FunctionType) and not getattr(f, "_argchecked", False)
+            and (getattr(f, "__module__", "") or "").startswith("fungrad.torch"))
+
+
 def guard(namespace, group):
-    """Wraps the functions of ``namespace`` (a module's globals) that SPECS[group] names."""
-    for n, spec in SPECS.get(group, {}).items():
-        f = namespace.get(n)
-        if callable(f) and not isinstance(f, type) and not getattr(f, "_argchecked", False):
-            namespace[n] = checked(n, f, spec)
+    """Wraps the public functions of ``namespace`` (a module's globals): the type checks that
+    SPECS[group] names, and torch's error types for every one."""
+    specs = SPECS.get(group, {})
+    for n, f in list(namespace.items()):
+        if not n.startswith("_") and _ours(f):
+            namespace[n] = checked(n, f, specs.get(n, ()))
+
+
+# operators wrapped as the methods are
+OPERATORS = ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
+             "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__", "__rmod__", "__pow__",
+             "__rpow__", "__matmul__", "__rmatmul__", "__and__", "__or__", "__xor__",
+             "__lshift__", "__rshift__", "__getitem__", "__setitem__", "__iadd__", "__isub__",
+             "__imul__", "__itruediv__")
 
 
 def guard_methods(cls):
-    """Wraps the Tensor methods that SPECS["Tensor"] names (their arguments after self)."""
-    for n, spec in SPECS.get("Tensor", {}).items():
-        f = vars(cls).get(n)
-        if callable(f) and not isinstance(f, type) and not getattr(f, "_argchecked", False):
-            setattr(cls, n, checked(n, f, spec, offset=1))
+    """Wraps the public methods of Tensor (the type checks of SPECS["Tensor"], of the arguments
+    after self) and its operators."""
+    specs = SPECS.get("Tensor", {})
+    for n, f in list(vars(cls).items()):
+        if (not n.startswith("_") or n in OPERATORS) and _ours(f):
+            setattr(cls, n, checked(n, f, specs.get(n, ()), offset=1))
