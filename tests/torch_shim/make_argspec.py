@@ -22,8 +22,8 @@ MAX_POSITIONS = 4
 
 def probes(T):
     """(code, values): a kind is refused where each of its values raises TypeError."""
-    return [("t", [H.valid(T)]), ("i", [2]), ("l", [[1, 2], (1, 2), [1.0, 2.0], [[1], [0]], []]), ("f", [1.5]),
-            ("n", [None]), ("s", ["abc"]), ("d", [{"a": 1.0}]), ("o", [H._OBJECT])]
+    return [("t", [H.valid(T)]), ("i", [2]), ("l", [[1, 2], (1, 2), [1.0, 2.0], [[1], [0]], []]),
+            ("f", [1.5]), ("n", [None]), ("s", ["abc"]), ("d", [{"a": 1.0}]), ("o", [H._OBJECT])]
 
 
 EXPECTED = {"t": "Tensor", "i": "int", "l": "tuple of ints", "f": "float", "n": "None", "s": "str",
@@ -58,14 +58,17 @@ def spec_of(f, k, nreq):
     spec, base, last = [], [], [[]]
     kinds = probes(H.real_torch())
     for pos in range(k):
-        tail = [H.valid(H.real_torch()) for _ in range(max(nreq - pos - 1, 0))]
         heads = [base[:-1] + [v] for v in last] if base else [[]]
-        refused, accepted = [], []
-        for code, values in kinds:
-            if all(type_error(f, h + [v] + tail) for h in heads for v in values):
-                refused.append(code)
-            else:
-                accepted.append((code, values[0]))
+        for fill in (lambda: H.valid(H.real_torch()), lambda: 0, lambda: 1):
+            tail = [fill() for _ in range(max(nreq - pos - 1, 0))]
+            refused, accepted = [], []
+            for code, values in kinds:
+                if all(type_error(f, h + [v] + tail) for h in heads for v in values):
+                    refused.append(code)
+                else:
+                    accepted.append((code, values[0]))
+            if accepted or not tail:
+                break
         if not accepted:  # every kind refused here: the other arguments are at fault
             base.append(H.valid(H.real_torch()))
             last = [base[-1]]
@@ -110,7 +113,11 @@ def main():
     for g in sorted(specs):
         lines.append(f'    "{g}": {{')
         for n, s in sorted(specs[g].items()):
-            lines.append(f'        "{n}": {s!r},'.replace("'", '"'))
+            line = f'        "{n}": {s!r},'.replace("'", '"')
+            if len(line) > 99:
+                line = f'        "{n}": (\n' + "".join(
+                    f"            {x!r},\n".replace("'", '"') for x in s) + "        ),"
+            lines.append(line)
         lines.append("    },")
     lines.append("}")
     with open(OUT, "w", encoding="utf-8") as fh:
