@@ -65,6 +65,7 @@ def kind_of(a):
 
 
 _MIXED = {}
+_INT64 = 2 ** 63
 _UFUNC = ("not supported for the input types", "did not contain a loop with signature")
 
 
@@ -138,6 +139,10 @@ def checked(name, f, spec, offset=0):
                 arg = "input" if i == 0 else ((offset and pname) or "other")
                 raise TypeError(f"{name}(): argument '{arg}' (position {i + 1 - offset}) must "
                                 f"be {expected}, not {type(a).__name__}")
+            if k == "i" and not -_INT64 <= a < _INT64:  # torch's argument parser
+                if expected == "Tensor":  # a Scalar
+                    raise OverflowError("int too big to convert")
+                raise ValueError("Overflow when unpacking long long")
         try:
             return f(*args, **kwargs)
         except Exception as e:

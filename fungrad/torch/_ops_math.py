@@ -58,6 +58,10 @@ def _rdiv(a, b):
 
 
 def pow(a, b):
+    if not (isinstance(a, Tensor) or isinstance(b, Tensor)):
+        raise TypeError(f"pow() received an invalid combination of arguments - got "
+                        f"({type(a).__name__}, {type(b).__name__}), but expected a Tensor as the "
+                        f"base or the exponent")
     if isinstance(a, Tensor) and not isinstance(b, Tensor):
         dt = common(a, b)
         e = b

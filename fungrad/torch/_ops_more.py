@@ -243,12 +243,18 @@ def logcumsumexp(a, dim):
 
 
 def diff(a, n=1, dim=-1, prepend=None, append=None):
+    if not -2 ** 63 <= n < 2 ** 63:
+        raise ValueError("Overflow when unpacking long long")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
     d = norm_dim(dim, a.ndim)
     parts = [p for p in (prepend, a, append) if p is not None]
     from fungrad.torch._ops_shape import cat
     x = cat(parts, d) if len(parts) > 1 else a
     for _ in range(n):
         m = x.shape[d]
+        if m == 0:
+            break  # torch: the differences of an empty dimension are empty
         hi = (slice(None),) * d + (slice(1, m),)
         lo = (slice(None),) * d + (slice(0, m - 1),)
         if x._value.dtype == np.bool_:
