@@ -22,11 +22,13 @@ def main():
         sys.exit(f"golden records are for torch 2.13, found {torch.__version__}")
     torch.set_default_dtype(torch.float32)
     golden = {"torch_version": torch.__version__, **sweep.record(torch, shim)}
-    with open(sweep.GOLDEN_PATH, "w", encoding="utf-8") as f:
-        json.dump(golden, f, indent=0, sort_keys=True, separators=(",", ":"))
-        f.write("\n")
-    print(f"wrote {len(golden['functions'])} functions, {len(golden['records'])} records to "
-          f"{sweep.GOLDEN_PATH}")
+    with open(sweep.GOLDEN_PATH, "w", encoding="utf-8") as f:  # one line per function
+        f.write('{"torch_version": %s, "functions": {\n' % json.dumps(golden["torch_version"]))
+        f.write(",\n".join(f"{json.dumps(k)}: {json.dumps(v, sort_keys=True, separators=(',', ':'))}"
+                           for k, v in sorted(golden["functions"].items())))
+        f.write("\n}}\n")
+    n = sum(len(calls) for calls in golden["functions"].values())
+    print(f"wrote {len(golden['functions'])} functions, {n} records to {sweep.GOLDEN_PATH}")
 
 
 if __name__ == "__main__":

@@ -11,13 +11,14 @@ raises, the shim must raise the same type (or a subclass), never an AttributeErr
 UnboundLocalError or RecursionError, nor with a message Python itself writes when the code trips
 over the input (`'NoneType' object ...`, unpacking, `tuple index out of range`) unless torch's
 own message is such (where torch's own Python code trips over a non-Tensor with an
-AttributeError, the shim's TypeError is taken). Nothing may hang (a 10 s alarm per call). Where torch 2.13 is installed the
-shim is compared with it live too, and the golden file with it.
+AttributeError, the shim's TypeError is taken). Nothing may hang (a 10 s alarm per call). Where
+torch 2.13 is installed the shim is compared with it live too, and the golden file with it.
 
 Run `python tests/torch_shim/test_hostile_torch.py` for the counts (functions, calls, failures);
 `--update` rewrites the known-failures file.
 """
 import contextlib
+import functools
 import inspect
 import json
 import math
@@ -68,6 +69,7 @@ class _Opaque:
         return "<object>"
 
 
+_Opaque.__module__ = "hostile"  # the same name run as a script or under pytest (typename)
 _OBJECT = _Opaque()
 
 
@@ -98,7 +100,7 @@ RANDOM = {"rand", "randn", "randint", "randperm", "rand_like", "randn_like", "ra
           "normal", "bernoulli", "multinomial", "dropout", "dropout1d", "dropout2d", "dropout3d",
           "alpha_dropout", "feature_alpha_dropout", "rrelu", "rrelu_", "gumbel_softmax", "empty",
           "empty_like", "new_empty", "random_", "uniform_", "normal_", "bernoulli_",
-          "exponential_", "geometric_", "cauchy_", "log_normal_", "poisson", "resize_",
+          "exponential_", "geometric_", "cauchy_", "log_normal_", "poisson", "resize_", "resize_as_",
           "empty_strided", "new_empty_strided"}
 # dunder operators called as methods
 OPERATORS = ["__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__truediv__",
@@ -163,15 +165,19 @@ def swept_functions(shim, torch=None):
 
 
 def _params(f):
-    """(required positional parameter names, all parameter names), self excluded."""
+    """(required positional parameter names, all parameter names; "*" where it takes *args)."""
     try:
         sig = inspect.signature(f)
     except (TypeError, ValueError):
-        return [], set()
+        return [], {"*"}
     ps = list(sig.parameters.values())
     req = [p.name for p in ps if p.default is p.empty
            and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return req, {p.name for p in ps}
+    names = {p.name for p in ps if p.kind != p.VAR_POSITIONAL}
+    if any(p.kind == p.VAR_POSITIONAL for p in ps):
+        names.add("*")
+    positional = [p for p in ps if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return req, names | ({"*"} if len(positional) > 1 else set())
 
 
 def calls_for(group, name, f):
@@ -197,11 +203,13 @@ def calls_for(group, name, f):
             return lambda *a, **k: getattr(_r(T), name)(*a, **k)
         return make
 
+    takes_args = nreq > 0 or "*" in names
     for label, h in HOSTILE.items():
         if group == "Tensor":
             # the method of a valid tensor, given the hostile value for each argument
             k = max(nreq, 1)
-            out.append((label, lambda T, h=h, k=k: (method(valid)(T), (h(T),) * k, {})))
+            if takes_args:
+                out.append((label, lambda T, h=h, k=k: (method(valid)(T), (h(T),) * k, {})))
             if label in TENSOR_LABELS:  # the method of the hostile tensor
                 out.append((f"self={label}", lambda T, h=h, k=nreq: (
                     method(h)(T), tuple(valid(T) for _ in range(k)), {})))
@@ -256,14 +264,15 @@ def alarm(seconds=10):
 BUILTIN_ERRORS = (NotImplementedError, RuntimeError, IndexError, ValueError, TypeError,
                   AssertionError, AttributeError, KeyError, OverflowError, ZeroDivisionError,
                   MemoryError, RecursionError, UnboundLocalError, NameError, Exception)
-MAX_VALUES = 256
+MAX_VALUES = 64
 
 
 def _num(v):
     if isinstance(v, complex):
         return [_num(v.real), _num(v.imag)]
-    if isinstance(v, float) and not math.isfinite(v):
-        return repr(v)  # 'nan', 'inf', '-inf'
+    if isinstance(v, float):
+        # 'nan', 'inf', '-inf'; finite values to 8 digits (float32's, and more than compared)
+        return repr(v) if not math.isfinite(v) else float(f"{v:.8g}")
     return v
 
 
@@ -314,7 +323,7 @@ def encode(v, T, random=False):
 
 def error_record(e):
     base = next(c for c in type(e).__mro__ if c in BUILTIN_ERRORS)
-    return {"raise": type(e).__name__, "base": base.__name__, "msg": str(e)[:72]}
+    return {"raise": type(e).__name__, "base": base.__name__, "msg": str(e)[:60]}
 
 
 def outcome(T, group, name, maker):
@@ -437,9 +446,28 @@ def real_torch():
     return torch
 
 
+def _pack(rec):
+    """A record as stored: {"ok": leaves}, [type, base or "", message] or {"hang": why}."""
+    if "raise" in rec:
+        return [rec["raise"], "" if rec["base"] == rec["raise"] else rec["base"], rec["msg"]]
+    return rec
+
+
+def _unpack(x):
+    if isinstance(x, list):
+        return {"raise": x[0], "base": x[1] or x[0], "msg": x[2]}
+    return x
+
+
+@functools.lru_cache(maxsize=1)
 def load_golden():
+    """{"torch_version", "functions": ["group:name", ...], "records": {key: record}}."""
     with open(GOLDEN_PATH, encoding="utf-8") as f:
-        return json.load(f)
+        g = json.load(f)
+    records = {f"{fn}({label})": _unpack(r) for fn, calls in g["functions"].items()
+               for label, r in calls.items()}
+    return {"torch_version": g["torch_version"], "functions": list(g["functions"]),
+            "records": records}
 
 
 def key(group, name, label):
@@ -447,13 +475,12 @@ def key(group, name, label):
 
 
 def record(torch, shim):
-    """torch's outcome of every call: {"functions": [...], "records": {key: outcome}}."""
-    funcs, records = [], {}
+    """torch's outcome of every call, as stored: {"group:name": {label: record}}."""
+    funcs = {}
     for group, name, f in swept_functions(shim, torch):
-        funcs.append(f"{group}:{name}")
-        for label, maker in calls_for(group, name, f):
-            records[key(group, name, label)] = outcome(torch, group, name, maker)[0]
-    return {"functions": funcs, "records": records}
+        funcs[f"{group}:{name}"] = {label: _pack(outcome(torch, group, name, maker)[0])
+                                    for label, maker in calls_for(group, name, f)}
+    return {"functions": funcs}
 
 
 def _same_record(a, b):
