@@ -3,6 +3,8 @@
 Each op is ``apply(name, fn, operands)`` with ``fn`` written with fungrad.numpy / fungrad._lax, after
 torch's dtype promotion.
 """
+import math
+
 import numpy as np
 
 import fungrad.numpy as fnp
@@ -112,8 +114,8 @@ sigmoid = _un("SigmoidBackward0", lax.logistic)
 sqrt = _un("SqrtBackward0", fnp.sqrt)
 rsqrt = _un("RsqrtBackward0", lambda x: 1.0 / fnp.sqrt(x))
 reciprocal = _un("ReciprocalBackward0", lambda x: 1.0 / x)
-log2 = _un("Log2Backward0", lambda x: fnp.log(x) / np.log(2.0))
-log10 = _un("Log10Backward0", lambda x: fnp.log(x) / np.log(10.0))
+log2 = _un("Log2Backward0", lambda x: fnp.log(x) / math.log(2.0))
+log10 = _un("Log10Backward0", lambda x: fnp.log(x) / math.log(10.0))
 abs = _un("AbsBackward0", lambda x: x * lax.stop_gradient(fnp.sign(x)) if x.dtype.kind == "f"
           else fnp.abs(x), inexact=False)
 def flat(f):

@@ -59,8 +59,10 @@ def spec_of(f, k, nreq):
     kinds = probes(H.real_torch())
     for pos in range(k):
         heads = [base[:-1] + [v] for v in last] if base else [[]]
-        for fill in (lambda: H.valid(H.real_torch()), lambda: 0, lambda: 1):
-            tail = [fill() for _ in range(max(nreq - pos - 1, 0))]
+        fills = [(fill, extra) for extra in (0, 1)  # torch may require one more (scatter's src)
+                 for fill in (lambda: H.valid(H.real_torch()), lambda: 0, lambda: 1)]
+        for fill, extra in fills:
+            tail = [fill() for _ in range(max(nreq - pos - 1, 0) + extra)]
             refused, accepted = [], []
             for code, values in kinds:
                 if all(type_error(f, h + [v] + tail) for h in heads for v in values):
