@@ -15,11 +15,13 @@ that do not broadcast, numpy's ValueError or AxisError, a LinAlgError), the call
 torch's RuntimeError, as a class deriving from both RuntimeError and the original type (so an
 ``except ValueError`` written for fungrad still catches it), with the original message; a dtype
 the core's op cannot take (DtypeError, a ufunc without a loop for it) is torch's
-NotImplementedError ("not implemented for ..."). Errors the shim raises itself are torch's already
-and pass unchanged.
+NotImplementedError ("not implemented for ..."), and a multi-element tensor the op read as a number
+a TypeError (as torch's argument parser) that is also the RuntimeError of ``int(t)``. Errors the
+shim raises itself are torch's already and pass unchanged.
 """
 import functools
 import inspect
+import re
 import types
 
 import numpy as np
@@ -66,6 +68,10 @@ def kind_of(a):
 
 _MIXED = {}
 _INT64 = 2 ** 63
+_NUMPY_SHAPE = ("operands could not be broadcast together", "arrays used as indices must be",
+                "shape mismatch: objects cannot be broadcast")
+_NUMPY_SEQUENCE = ("setting an array element with a sequence",)
+_SCALAR = re.compile(r"a Tensor with \d+ elements cannot be converted to Scalar")
 _UFUNC = ("not supported for the input types", "did not contain a loop with signature")
 
 
@@ -88,15 +94,23 @@ def _mixed(base, t):
 def torch_error(e, name):
     """The error torch raises where the op let ``e`` escape from fungrad's core or numpy, or
     None where ``e`` stays as it is."""
-    if isinstance(e, RuntimeError):
-        return None
     msg = str(e)
-    if isinstance(e, DtypeError) or (type(e) is TypeError and any(u in msg for u in _UFUNC)):
+    if isinstance(e, RuntimeError):
+        if type(e) is not RuntimeError or not _SCALAR.match(msg):
+            return None
+        # the op read a number from a tensor argument (int(t), float(t)): torch's argument parser
+        # refuses a tensor there with TypeError, its .item() with this RuntimeError: both
+        base = TypeError
+    elif isinstance(e, DtypeError) or (type(e) is TypeError and any(u in msg for u in _UFUNC)):
         if type(e) is TypeError:  # numpy's ufunc, called by the shim on a dtype it has no loop for
             msg = f'"{name}" not implemented for the dtypes of its arguments'
         base = NotImplementedError
     elif isinstance(e, TypeError):
         return None
+    elif msg.startswith(_NUMPY_SHAPE):  # numpy's, inside the shim's own code
+        base = RuntimeError
+    elif msg.startswith(_NUMPY_SEQUENCE):  # numpy reading a nested sequence as numbers
+        base = TypeError
     else:
         tb = e.__traceback__
         while tb.tb_next is not None:
