@@ -69,7 +69,7 @@ def kind_of(a):
 _MIXED = {}
 _INT64 = 2 ** 63
 _NUMPY_SHAPE = ("operands could not be broadcast together", "arrays used as indices must be",
-                "shape mismatch: objects cannot be broadcast")
+                "shape mismatch: objects cannot be broadcast", "non-broadcastable output operand")
 _NUMPY_SEQUENCE = ("setting an array element with a sequence",)
 _SCALAR = re.compile(r"a Tensor with \d+ elements cannot be converted to Scalar")
 _UFUNC = ("not supported for the input types", "did not contain a loop with signature")

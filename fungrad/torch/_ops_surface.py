@@ -20,13 +20,16 @@ from fungrad.torch import _ops_more as X
 from fungrad.torch import _ops_shape as S
 from fungrad.torch import linalg as L
 from fungrad.torch._grad_mode import GRAD, INFERENCE
-from fungrad.torch._ops_inplace import _I3, _snapshot, check, commit
+from fungrad.torch._ops_inplace import _I3, _snapshot, check, check_shape, commit
 from fungrad.torch._node import node_class
 from fungrad.torch._record import OpNode, apply
 from fungrad.torch._tensor import Size, Tensor, _new
 from fungrad.torch._util import val
 
 __all__ = ["export", "FUNCS", "METHODS", "inplace_of"]
+
+
+_VIEW_INPLACE = {"squeeze_", "unsqueeze_", "swapaxes_", "swapdims_", "t_", "transpose_"}
 
 
 def inplace_of(op, name=None, rename=None):
@@ -46,6 +49,8 @@ def inplace_of(op, name=None, rename=None):
                                f"the desired output type {_dtype._TYPE_NAMES[want.name]}")
         if rename is not None and r.grad_fn is not None:
             r.grad_fn.__class__ = node_class(rename, OpNode)
+        if ip.__name__ not in _VIEW_INPLACE:
+            check_shape(self, r)
         commit(self, r)
         if self._inference and not INFERENCE.get():
             raise RuntimeError(_I3)
