@@ -156,6 +156,10 @@ def checked(name, f, spec, offset=0):
             if k == "i" and not -_INT64 <= a < _INT64:  # torch's argument parser
                 if expected == "Tensor":  # a Scalar
                     raise OverflowError("int too big to convert")
+                if pname is None:  # an element of *size
+                    raise TypeError(f"{name}(): argument 'size' failed to unpack the object at "
+                                    f"pos {i + 1 - offset} with error \"Overflow when unpacking "
+                                    f"long long\"")
                 raise ValueError("Overflow when unpacking long long")
         try:
             return f(*args, **kwargs)

@@ -161,6 +161,9 @@ erf = _un("ErfBackward0", _erf_fn)
 
 def clamp(a, min=None, max=None):
     """Gradient 1 inside [min, max] including the bounds, 0 outside (torch's rule)."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+
     def fn(x):
         mask = None
         c = x
