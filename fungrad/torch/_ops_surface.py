@@ -93,7 +93,16 @@ def _is_same_size(a, b):
     return tuple(a.shape) == tuple(b.shape)
 
 
+def _dtype_args(name, **args):
+    """torch's TypeError where an argument is not a torch.dtype."""
+    for i, (k, v) in enumerate(args.items()):
+        if not isinstance(v, _dtype.dtype):
+            raise TypeError(f"{name}(): argument '{k}' (position {i + 1}) must be torch.dtype, "
+                            f"not {type(v).__name__}")
+
+
 def can_cast(from_, to):
+    _dtype_args("can_cast", from_=from_, to=to)
     f, t = _dtype.to_np(from_), _dtype.to_np(to)
     order = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
     if order[f.kind] > order[t.kind]:
@@ -102,6 +111,7 @@ def can_cast(from_, to):
 
 
 def promote_types(type1, type2):
+    _dtype_args("promote_types", type1=type1, type2=type2)
     a, b = _dtype.to_np(type1), _dtype.to_np(type2)
     return _dtype.from_np(_dtype.result_dtype([np.zeros(1, a), np.zeros(1, b)]))
 

@@ -69,7 +69,7 @@ def spec_of(f, k, nreq):
                     refused.append(code)
                 else:
                     accepted.append((code, values[0]))
-            if accepted or not tail:
+            if accepted:
                 break
         if not accepted:  # every kind refused here: the other arguments are at fault
             base.append(H.valid(H.real_torch()))
