@@ -127,6 +127,9 @@ zero_ = _unary_inplace("ZeroBackward0", lambda x: x * 0)
 
 
 def fill_(t, value):
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                           f"{value.ndim} dimensions.")
     v = value._value if isinstance(value, Tensor) else value
     return inplace(t, "FillBackward2" if not isinstance(value, Tensor) else "FillBackward3",
                    lambda x: fnp.full_like(x, v) + x * 0, [])

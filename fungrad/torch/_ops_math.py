@@ -12,6 +12,7 @@ from fungrad import lax
 from fungrad.extend import Tracer
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
+from fungrad.torch._dtype import _TYPE_NAMES
 from fungrad.torch._util import F32, cast, common, val
 
 __all__ = ["add", "sub", "mul", "div", "true_divide", "pow", "neg", "rsub", "matmul", "mm",
@@ -43,12 +44,27 @@ def add(a, b, *, alpha=1):
     return _add(a, b if alpha == 1 else mul(b, alpha))
 
 
+def _check_sub(a, b):
+    """torch refuses ``-`` on bool tensors."""
+    ba = isinstance(a, Tensor) and a._value.dtype == np.bool_
+    bb = isinstance(b, Tensor) and b._value.dtype == np.bool_
+    if ba and bb:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if ba or bb:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+
+
 def sub(a, b, *, alpha=1):
+    _check_sub(a, b)
     return _sub(a, b if alpha == 1 else mul(b, alpha))
 
 
 def rsub(a, b, alpha=1):
     """``b - a`` where ``b`` is a scalar (torch's RsubBackward1)."""
+    _check_sub(a, b)
     dt = common(a, b)
     return apply("RsubBackward1", lambda x, y: fnp.subtract(cast(y, dt), cast(x, dt)), [a, b])
 
@@ -237,6 +253,9 @@ def remainder(a, b):
 
 
 def where(cond, a=None, b=None):
+    if isinstance(cond, Tensor) and cond._value.dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
+                           f"with dtype {_TYPE_NAMES.get(cond._value.dtype.name, 'Float')}")
     if a is None:
         return tuple(_new(np.asarray(i)) for i in np.nonzero(np.asarray(val(cond))))
     dt = common(a, b)
@@ -269,6 +288,13 @@ def matmul(a, b):
 mm = bmm = mv = dot = matmul
 
 
+def _check_outer(a, b):
+    for t, which in ((a, "self"), (b, "vec2")):
+        if isinstance(t, Tensor) and t.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {which}, but got {t.ndim}-D")
+
+
 def outer(a, b):
+    _check_outer(a, b)
     dt = common(a, b)
     return apply("MulBackward0", lambda x, y: fnp.outer(cast(x, dt), cast(y, dt)), [a, b])

@@ -14,6 +14,7 @@ import fungrad.numpy as fnp
 from fungrad import lax
 from fungrad.extend import parse_index
 from fungrad.torch import _dtype
+from fungrad.torch import _ops_math as M
 from fungrad.torch._ops_reduce import _take_along
 from fungrad.torch._node import node_class
 from fungrad.torch._record import OpNode, apply
@@ -618,6 +619,8 @@ def index_reduce(t, dim, index, source, reduce, *, include_self=True):
 
 
 def masked_select(t, mask):
+    if mask._value.dtype != np.bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
     m = _np(mask)
     shape = np.broadcast_shapes(tuple(t.shape), m.shape)
     nz = np.nonzero(np.broadcast_to(m, shape))
@@ -1039,6 +1042,7 @@ def vdot(a, b):
 
 
 def ger(a, b):
+    M._check_outer(a, b)
     dt = common(a, b)
     return apply("MulBackward0", lambda x, y: fnp.outer(cast(x, dt), cast(y, dt)), [a, b])
 
@@ -1090,6 +1094,9 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
+    if mat.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, "
+                           f"{vec.ndim}")
     return apply("AddmvBackward0", lambda i, a, b: _beta_alpha(beta, alpha, i, fnp.matmul(a, b)),
                  [input, mat, vec])
 
