@@ -26,7 +26,7 @@ import types
 
 import numpy as np
 
-from fungrad._core.errors import DtypeError
+from fungrad.errors import DtypeError
 from fungrad.extend import Tracer
 from fungrad.torch._argspec import SPECS
 from fungrad.torch._device import device
