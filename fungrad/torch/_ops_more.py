@@ -1049,10 +1049,18 @@ def ger(a, b):
 
 def cross(a, b, dim=None):
     dt = common(a, b)
+    if a.ndim != b.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     shape = np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
     if dim is None:
-        dim = [i for i, s in enumerate(shape) if s == 3][0]
+        threes = [i for i, s in enumerate(shape) if s == 3]
+        if not threes:
+            raise RuntimeError("no dimension of size 3 in input")
+        dim = threes[0]
     d = norm_dim(dim, len(shape))
+    if shape[d] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                           f"{a.shape[d]} and {b.shape[d]}")
 
     def fn(x, y):
         x = fnp.broadcast_to(cast(x, dt), shape)
