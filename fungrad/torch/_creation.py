@@ -244,6 +244,8 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_g
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, out=None,
              layout=None, pin_memory=False):
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     perm = numpy_rng(generator).permutation(int(n))
     return _out(_leaf(perm.astype(_dt(dtype, np.dtype(np.int64))), requires_grad, device), out)
 

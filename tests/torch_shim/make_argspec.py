@@ -18,6 +18,8 @@ import test_hostile_torch as H  # noqa: E402
 
 OUT = os.path.join(ROOT, "fungrad", "torch", "_argspec.py")
 MAX_POSITIONS = 4
+# overloads the probes cannot see: normal(mean: float, std: float, size) needs its third argument
+UNPROBED = {"normal"}
 
 
 def probes(T):
@@ -93,7 +95,7 @@ def main():
     warnings.simplefilter("ignore")
     specs = {}
     for group, name, f in H.swept_functions(shim, torch):
-        if name in H.RANDOM or name.startswith("__"):
+        if name.startswith("__") or name in UNPROBED:
             continue
         pos, (req, _) = positional(f), H._params(f)
         if group == "Tensor":
