@@ -61,9 +61,13 @@ def _infer_dtype(data):
             kinds.add("b")
         elif isinstance(x, (int, np.integer)):
             kinds.add("i")
+        elif isinstance(x, (complex, np.complexfloating)):
+            kinds.add("c")
         else:
             kinds.add("f")
     walk(data)
+    if "c" in kinds:  # torch's default complex dtype: complex64 beside float32
+        return np.dtype(np.complex128 if _dtype.DEFAULT.np == np.float64 else np.complex64)
     if "f" in kinds or not kinds:
         return _dtype.DEFAULT.np
     return np.dtype(np.int64) if "i" in kinds or "u" in kinds else np.dtype(np.bool_)
@@ -111,16 +115,34 @@ def scalar_tensor(v, dtype=None, device=None, requires_grad=False):
     return tensor(v, dtype=dtype or _dtype.DEFAULT, device=device, requires_grad=requires_grad)
 
 
-def _size(size):
+def _size(size, name="size"):
+    """A factory's shape from its ``*size`` (ints, or one sequence of them), with torch's
+    TypeError for any other element and RuntimeError for a negative dimension."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        return tuple(int(s) for s in size[0])
-    return tuple(int(s) for s in size)
+        size = size[0]
+    out = []
+    for i, s in enumerate(size):
+        if isinstance(s, Tensor) and s._value.size == 1 and s._value.dtype.kind in "iu":
+            s = int(s)
+        if not isinstance(s, (int, np.integer)) or isinstance(s, (bool, np.bool_)):
+            what = (f"not {type(s).__name__}" if len(size) == 1 else
+                    f"but found element of type {type(s).__name__} at pos {i}")
+            raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, "
+                            f"{what}")
+        if not -2 ** 63 <= s < 2 ** 63:
+            raise TypeError(f"{name}(): argument 'size' failed to unpack the object at pos "
+                            f"{i + 1} with error \"Overflow when unpacking long long\"")
+        out.append(int(s))
+    if any(s < 0 for s in out):
+        bad = next(s for s in out if s < 0)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: {out}")
+    return tuple(out)
 
 
 def _factory(fill, random=False):
     def f(*size, dtype=None, device=None, requires_grad=False, out=None, layout=None,
           pin_memory=False, generator=None, memory_format=None, names=None):
-        shape = _size(size)
+        shape = _size(size, fill.__name__.strip("_"))
         dt = _dt(dtype)
         if random:
             if dt.kind != "f":
@@ -222,6 +244,8 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_g
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, out=None,
              layout=None, pin_memory=False):
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     perm = numpy_rng(generator).permutation(int(n))
     return _out(_leaf(perm.astype(_dt(dtype, np.dtype(np.int64))), requires_grad, device), out)
 

@@ -86,6 +86,9 @@ def masked_fill_(t, mask, value):
 
 def _tri(name, upper):
     def op(t, diagonal=0):
+        if t.ndim < 2:
+            raise RuntimeError(f"{'triu' if upper else 'tril'}: input tensor must have at least 2 "
+                               f"dimensions")
         r, c = t.shape[-2], t.shape[-1]
         keep = np.triu(np.ones((r, c), bool), diagonal) if upper else \
             np.tril(np.ones((r, c), bool), diagonal)
@@ -145,11 +148,15 @@ def lerp(start, end, weight):
 
 
 def addcmul(input, tensor1, tensor2, *, value=1):
-    return apply("AddcmulBackward0", lambda i, a, b: i + value * a * b, [input, tensor1, tensor2])
+    dt = common(input, tensor1, tensor2)  # torch's promotion (numpy's: f32 + i64 -> f64)
+    return apply("AddcmulBackward0", lambda i, a, b: cast(i, dt) + value * cast(a, dt) * cast(
+        b, dt), [input, tensor1, tensor2])
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):
-    return apply("AddcdivBackward0", lambda i, a, b: i + value * (a / b), [input, tensor1, tensor2])
+    dt = common(input, tensor1, tensor2)
+    return apply("AddcdivBackward0", lambda i, a, b: cast(i, dt) + value * (cast(a, dt) / cast(
+        b, dt)), [input, tensor1, tensor2])
 
 
 def _where_method(t, condition, other):

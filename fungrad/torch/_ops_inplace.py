@@ -65,10 +65,18 @@ def inplace(t, name, fn, args, view_error=False):
         isinstance(a, Tensor) and a._requires_grad for a in args))
     src = _snapshot(t) if tracked else t
     r = apply(name, fn, [src, *args])
+    check_shape(t, r)
     commit(t, r)
     if t._inference and not INFERENCE.get():
         raise RuntimeError(_I3)  # torch raises after the update
     return t
+
+
+def check_shape(t, r):
+    """torch's error for an in-place result that broadcasts beyond ``t``'s shape."""
+    if r._value.shape != t._value.shape:
+        raise RuntimeError(f"output with shape {list(t._value.shape)} doesn't match the broadcast "
+                           f"shape {list(r._value.shape)}")
 
 
 def commit(t, r):
@@ -136,6 +144,9 @@ zero_ = _unary_inplace("ZeroBackward0", lambda x: x * 0)
 
 
 def fill_(t, value):
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                           f"{value.ndim} dimensions.")
     v = value._value if isinstance(value, Tensor) else value
     return inplace(t, "FillBackward2" if not isinstance(value, Tensor) else "FillBackward3",
                    lambda x: fnp.full_like(x, v) + x * 0, [])

@@ -3,6 +3,8 @@
 Each op is ``apply(name, fn, operands)`` with ``fn`` written with fungrad.numpy / fungrad._lax, after
 torch's dtype promotion.
 """
+import math
+
 import numpy as np
 
 import fungrad.numpy as fnp
@@ -10,6 +12,7 @@ from fungrad import lax
 from fungrad.extend import Tracer
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
+from fungrad.torch._dtype import _TYPE_NAMES
 from fungrad.torch._util import F32, cast, common, val
 
 __all__ = ["add", "sub", "mul", "div", "true_divide", "pow", "neg", "rsub", "matmul", "mm",
@@ -41,12 +44,27 @@ def add(a, b, *, alpha=1):
     return _add(a, b if alpha == 1 else mul(b, alpha))
 
 
+def _check_sub(a, b):
+    """torch refuses ``-`` on bool tensors."""
+    ba = isinstance(a, Tensor) and a._value.dtype == np.bool_
+    bb = isinstance(b, Tensor) and b._value.dtype == np.bool_
+    if ba and bb:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if ba or bb:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+
+
 def sub(a, b, *, alpha=1):
+    _check_sub(a, b)
     return _sub(a, b if alpha == 1 else mul(b, alpha))
 
 
 def rsub(a, b, alpha=1):
     """``b - a`` where ``b`` is a scalar (torch's RsubBackward1)."""
+    _check_sub(a, b)
     dt = common(a, b)
     return apply("RsubBackward1", lambda x, y: fnp.subtract(cast(y, dt), cast(x, dt)), [a, b])
 
@@ -58,6 +76,10 @@ def _rdiv(a, b):
 
 
 def pow(a, b):
+    if not (isinstance(a, Tensor) or isinstance(b, Tensor)):
+        raise TypeError(f"pow() received an invalid combination of arguments - got "
+                        f"({type(a).__name__}, {type(b).__name__}), but expected a Tensor as the "
+                        f"base or the exponent")
     if isinstance(a, Tensor) and not isinstance(b, Tensor):
         dt = common(a, b)
         e = b
@@ -108,8 +130,8 @@ sigmoid = _un("SigmoidBackward0", lax.logistic)
 sqrt = _un("SqrtBackward0", fnp.sqrt)
 rsqrt = _un("RsqrtBackward0", lambda x: 1.0 / fnp.sqrt(x))
 reciprocal = _un("ReciprocalBackward0", lambda x: 1.0 / x)
-log2 = _un("Log2Backward0", lambda x: fnp.log(x) / np.log(2.0))
-log10 = _un("Log10Backward0", lambda x: fnp.log(x) / np.log(10.0))
+log2 = _un("Log2Backward0", lambda x: fnp.log(x) / math.log(2.0))
+log10 = _un("Log10Backward0", lambda x: fnp.log(x) / math.log(10.0))
 abs = _un("AbsBackward0", lambda x: x * lax.stop_gradient(fnp.sign(x)) if x.dtype.kind == "f"
           else fnp.abs(x), inexact=False)
 def flat(f):
@@ -155,6 +177,9 @@ erf = _un("ErfBackward0", _erf_fn)
 
 def clamp(a, min=None, max=None):
     """Gradient 1 inside [min, max] including the bounds, 0 outside (torch's rule)."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+
     def fn(x):
         mask = None
         c = x
@@ -257,6 +282,9 @@ def remainder(a, b):
 
 
 def where(cond, a=None, b=None):
+    if isinstance(cond, Tensor) and cond._value.dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
+                           f"with dtype {_TYPE_NAMES.get(cond._value.dtype.name, 'Float')}")
     if a is None:
         return tuple(_new(np.asarray(i)) for i in np.nonzero(np.asarray(val(cond))))
     dt = common(a, b)
@@ -289,6 +317,13 @@ def matmul(a, b):
 mm = bmm = mv = dot = matmul
 
 
+def _check_outer(a, b):
+    for t, which in ((a, "self"), (b, "vec2")):
+        if isinstance(t, Tensor) and t.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {which}, but got {t.ndim}-D")
+
+
 def outer(a, b):
+    _check_outer(a, b)
     dt = common(a, b)
     return apply("MulBackward0", lambda x, y: fnp.outer(cast(x, dt), cast(y, dt)), [a, b])

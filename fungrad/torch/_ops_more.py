@@ -14,6 +14,7 @@ import fungrad.numpy as fnp
 from fungrad import lax
 from fungrad.extend import parse_index
 from fungrad.torch import _dtype
+from fungrad.torch import _ops_math as M
 from fungrad.torch._ops_reduce import _take_along
 from fungrad.torch._node import node_class
 from fungrad.torch._record import OpNode, apply
@@ -243,12 +244,18 @@ def logcumsumexp(a, dim):
 
 
 def diff(a, n=1, dim=-1, prepend=None, append=None):
+    if not -2 ** 63 <= n < 2 ** 63:
+        raise ValueError("Overflow when unpacking long long")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
     d = norm_dim(dim, a.ndim)
     parts = [p for p in (prepend, a, append) if p is not None]
     from fungrad.torch._ops_shape import cat
     x = cat(parts, d) if len(parts) > 1 else a
     for _ in range(n):
         m = x.shape[d]
+        if m == 0:
+            break  # torch: the differences of an empty dimension are empty
         hi = (slice(None),) * d + (slice(1, m),)
         lo = (slice(None),) * d + (slice(0, m - 1),)
         if x._value.dtype == np.bool_:
@@ -612,6 +619,8 @@ def index_reduce(t, dim, index, source, reduce, *, include_self=True):
 
 
 def masked_select(t, mask):
+    if mask._value.dtype != np.bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
     m = _np(mask)
     shape = np.broadcast_shapes(tuple(t.shape), m.shape)
     nz = np.nonzero(np.broadcast_to(m, shape))
@@ -1034,16 +1043,25 @@ def vdot(a, b):
 
 
 def ger(a, b):
+    M._check_outer(a, b)
     dt = common(a, b)
     return apply("MulBackward0", lambda x, y: fnp.outer(cast(x, dt), cast(y, dt)), [a, b])
 
 
 def cross(a, b, dim=None):
     dt = common(a, b)
+    if a.ndim != b.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     shape = np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
     if dim is None:
-        dim = [i for i, s in enumerate(shape) if s == 3][0]
+        threes = [i for i, s in enumerate(shape) if s == 3]
+        if not threes:
+            raise RuntimeError("no dimension of size 3 in input")
+        dim = threes[0]
     d = norm_dim(dim, len(shape))
+    if shape[d] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                           f"{a.shape[d]} and {b.shape[d]}")
 
     def fn(x, y):
         x = fnp.broadcast_to(cast(x, dt), shape)
@@ -1085,6 +1103,9 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
+    if mat.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, "
+                           f"{vec.ndim}")
     return apply("AddmvBackward0", lambda i, a, b: _beta_alpha(beta, alpha, i, fnp.matmul(a, b)),
                  [input, mat, vec])
 

@@ -20,13 +20,16 @@ from fungrad.torch import _ops_more as X
 from fungrad.torch import _ops_shape as S
 from fungrad.torch import linalg as L
 from fungrad.torch._grad_mode import GRAD, INFERENCE
-from fungrad.torch._ops_inplace import _I3, _snapshot, check, commit
+from fungrad.torch._ops_inplace import _I3, _snapshot, check, check_shape, commit
 from fungrad.torch._node import node_class
 from fungrad.torch._record import OpNode, apply
 from fungrad.torch._tensor import Size, Tensor, _new
 from fungrad.torch._util import val
 
 __all__ = ["export", "FUNCS", "METHODS", "inplace_of"]
+
+
+_VIEW_INPLACE = {"squeeze_", "unsqueeze_", "swapaxes_", "swapdims_", "t_", "transpose_"}
 
 
 def inplace_of(op, name=None, rename=None):
@@ -46,6 +49,8 @@ def inplace_of(op, name=None, rename=None):
                                f"the desired output type {_dtype._TYPE_NAMES[want.name]}")
         if rename is not None and r.grad_fn is not None:
             r.grad_fn.__class__ = node_class(rename, OpNode)
+        if ip.__name__ not in _VIEW_INPLACE:
+            check_shape(self, r)
         commit(self, r)
         if self._inference and not INFERENCE.get():
             raise RuntimeError(_I3)
@@ -88,7 +93,16 @@ def _is_same_size(a, b):
     return tuple(a.shape) == tuple(b.shape)
 
 
+def _dtype_args(name, **args):
+    """torch's TypeError where an argument is not a torch.dtype."""
+    for i, (k, v) in enumerate(args.items()):
+        if not isinstance(v, _dtype.dtype):
+            raise TypeError(f"{name}(): argument '{k}' (position {i + 1}) must be torch.dtype, "
+                            f"not {type(v).__name__}")
+
+
 def can_cast(from_, to):
+    _dtype_args("can_cast", from_=from_, to=to)
     f, t = _dtype.to_np(from_), _dtype.to_np(to)
     order = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
     if order[f.kind] > order[t.kind]:
@@ -97,6 +111,7 @@ def can_cast(from_, to):
 
 
 def promote_types(type1, type2):
+    _dtype_args("promote_types", type1=type1, type2=type2)
     a, b = _dtype.to_np(type1), _dtype.to_np(type2)
     return _dtype.from_np(_dtype.result_dtype([np.zeros(1, a), np.zeros(1, b)]))
 
@@ -663,6 +678,8 @@ def export(namespace):
     for n in _RANDOM_METHODS:
         if hasattr(Tensor, n):
             setattr(Tensor, n, _vmap_random(getattr(Tensor, n), n))
-    from fungrad.torch import overrides
+    from fungrad.torch import _argcheck, overrides
+    _argcheck.guard(namespace, "torch")  # torch's TypeErrors for arguments of the wrong type
+    _argcheck.guard_methods(Tensor)
     namespace.setdefault("overrides", overrides)
     overrides.install(namespace)

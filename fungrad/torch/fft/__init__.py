@@ -123,4 +123,6 @@ def ifftshift(input, dim=None):
     shifts = tuple(-(input.shape[a] // 2) for a in axes)
     return input.roll(shifts, axes)
 
+from fungrad.torch._argcheck import guard as _guard  # noqa: E402
+_guard(globals(), "fft")  # torch's TypeError for a non-Tensor argument
 __dir__ = __all__.copy  # dir() lists the public names only

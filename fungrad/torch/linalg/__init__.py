@@ -402,4 +402,6 @@ def matmul(a, b):
     return _m(a, b)
 
 __all__ += ["LinAlgError"]
+from fungrad.torch._argcheck import guard as _guard  # noqa: E402
+_guard(globals(), "linalg")  # torch's TypeError for a non-Tensor argument
 __dir__ = __all__.copy  # dir() lists the public names only

@@ -449,6 +449,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     """Normalizes over every dim but 1; in training updates running_mean/var in place (running_var
     with the unbiased batch variance, as torch)."""
     nd = input.ndim
+    norm_dim(1, nd)  # torch's IndexError for a 0-d or 1-d input
     axes = (0,) + tuple(range(2, nd))
     n = input.numel() // input.shape[1]
     if training and n <= 1:
@@ -527,6 +528,9 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
+    if input.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
+                           f"{input.ndim}")
     shp = tuple(input.shape)
     N, C = shp[0], shp[1]
     if C % num_groups:
@@ -573,6 +577,9 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
 
 
 def local_response_norm(input, size, alpha=0.0001, beta=0.75, k=1.0):
+    if input.ndim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality input (got {input.ndim} "
+                         f"dimensions)")
     C = input.shape[1]
 
     def fn(x):
@@ -1252,6 +1259,11 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 def _conv_transposend(input, weight, bias, stride, padding, output_padding, groups, dilation, nsp):
     """The transpose of convolution: dilate the input by ``stride`` (zeros between entries), pad
     by ``dilation*(k-1)-padding`` and convolve with the flipped, channel-swapped kernel."""
+    if input.ndim not in (nsp + 1, nsp + 2):
+        raise RuntimeError(f"Expected {nsp + 1}D (unbatched) or {nsp + 2}D (batched) input to "
+                           f"conv_transpose{nsp}d, but got input of size: {list(input.shape)}")
+    if weight.ndim < 3:
+        raise RuntimeError("weight should have at least three dimensions")
     unbatched = input.ndim == nsp + 1
     if unbatched:
         input = S.unsqueeze(input, 0)
@@ -1756,4 +1768,6 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
         o = S.squeeze(o, 1)
     return o, weights
 
+from fungrad.torch._argcheck import guard as _guard  # noqa: E402
+_guard(globals(), "nn.functional")  # torch's TypeError for a non-Tensor argument
 __dir__ = __all__.copy  # dir() lists the public names only

@@ -1,6 +1,8 @@
 """torch.special on the core's special-function primitives (fungrad.lax.erf and
 fungrad.scipy.special: erfinv, gammaln, digamma, polygamma, i0/i0e/i1/i1e, ndtri, log_ndtr, zeta,
 ...), whose derivative rules are the core's. Node names are torch's."""
+import math
+
 import numpy as np
 
 import fungrad.numpy as fnp
@@ -51,7 +53,7 @@ i1 = _un("SpecialI1Backward0", fsp.i1)
 i1e = _un("SpecialI1EBackward0", fsp.i1e)
 ndtri = _un("SpecialNdtriBackward0", fsp.ndtri)
 log_ndtr = _un("SpecialLogNdtrBackward0", fsp.log_ndtr)
-ndtr = _un("MulBackward1", lambda x: 0.5 * (1 + lax.erf(x * np.sqrt(0.5))))
+ndtr = _un("MulBackward1", lambda x: 0.5 * (1 + lax.erf(x * math.sqrt(0.5))))
 entr = _un("SpecialEntrBackward0", lambda x: fnp.where(
     x > 0, -x * fnp.log(fnp.where(x > 0, x, 1 + 0 * x)),
     fnp.where(x == 0, 0 * x, -np.inf + 0 * x)))
@@ -152,4 +154,6 @@ shifted_chebyshev_polynomial_w = _shifted(chebyshev_polynomial_w)
 
 __all__ += ["modified_bessel_k0", "modified_bessel_k1", "scaled_modified_bessel_k0",
             "scaled_modified_bessel_k1"]
+from fungrad.torch._argcheck import guard as _guard  # noqa: E402
+_guard(globals(), "special")  # torch's TypeError for a non-Tensor argument
 __dir__ = __all__.copy  # dir() lists the public names only

@@ -1,0 +1,203 @@
+"""torch's error types at the public functions' and methods' entry and exit.
+
+Entry: torch's TypeError for a value of the wrong type.
+
+torch checks each argument against its signature before any kernel runs: a Tensor argument given
+None, a string, a list or an object raises ``TypeError: sin(): argument 'input' (position 1) must
+be Tensor, not NoneType``, and so does an int argument (a dim, a size) given a tensor or a float.
+``guard(namespace, group)`` and ``guard_methods(cls)`` wrap the functions and methods that
+_argspec.SPECS names with that check of their leading positional arguments, so that the op's own
+code never trips over such a value (an AttributeError, a message of Python's). Arrays, tracers and
+one-element tensors always pass (the shim's own code calls some public functions with them).
+
+Exit: where the shim's op leaves an error to fungrad's core or numpy (a ShapeError for operands
+that do not broadcast, numpy's ValueError or AxisError, a LinAlgError), the caller gets it as
+torch's RuntimeError, as a class deriving from both RuntimeError and the original type (so an
+``except ValueError`` written for fungrad still catches it), with the original message; a dtype
+the core's op cannot take (DtypeError, a ufunc without a loop for it) is torch's
+NotImplementedError ("not implemented for ..."), and a multi-element tensor the op read as a number
+a TypeError (as torch's argument parser) that is also the RuntimeError of ``int(t)``. Errors the
+shim raises itself are torch's already and pass unchanged.
+"""
+import functools
+import inspect
+import re
+import types
+
+import numpy as np
+
+from fungrad.errors import DtypeError
+from fungrad.extend import Tracer
+from fungrad.torch._argspec import SPECS
+from fungrad.torch._device import device
+from fungrad.torch._dtype import dtype
+from fungrad.torch._generator import Generator
+from fungrad.torch._tensor import Tensor
+
+__all__ = ["guard", "guard_methods", "checked", "torch_error"]
+
+_PASS = (np.ndarray, np.generic, Tracer)
+
+
+def kind_of(a):
+    """The kind code of a value (see _argspec), or None for one that is never refused."""
+    if isinstance(a, Tensor):
+        return "t" if a._value.size != 1 else None
+    if a is None:
+        return "n"
+    t = type(a)
+    if t is int:
+        return "i"
+    if t is bool:  # not probed: torch's flags take it where ints are refused
+        return None
+    if t is float:
+        return "f"
+    if isinstance(a, _PASS) or t is complex:
+        return None
+    if t is str:
+        return "s"
+    if t is dict:
+        return "d"
+    if isinstance(a, (list, tuple)):  # torch.Size and return types too
+        return "l"
+    if (isinstance(a, (int, float, slice, type(Ellipsis), type, dtype, device, Generator))
+            or callable(a) or hasattr(a, "__index__")):
+        return None  # torch's own objects, classes, functions, indices: checked by the op
+    return "o"
+
+
+_MIXED = {}
+_INT64 = 2 ** 63
+_NUMPY_SHAPE = ("operands could not be broadcast together", "arrays used as indices must be",
+                "shape mismatch: objects cannot be broadcast", "non-broadcastable output operand")
+_NUMPY_SEQUENCE = ("setting an array element with a sequence",)
+_SCALAR = re.compile(r"a Tensor with \d+ elements cannot be converted to Scalar")
+_UFUNC = ("not supported for the input types", "did not contain a loop with signature")
+
+
+def _str(self):
+    return self._torch_message
+
+
+def _mixed(base, t):
+    key = (base, t)
+    c = _MIXED.get(key)
+    if c is None:
+        try:
+            c = type(t.__name__, (base, t), {"__str__": _str, "__module__": t.__module__})
+        except TypeError:  # an instance layout that cannot be combined
+            c = type(t.__name__, (base,), {"__str__": _str, "__module__": t.__module__})
+        _MIXED[key] = c
+    return c
+
+
+def torch_error(e, name):
+    """The error torch raises where the op let ``e`` escape from fungrad's core or numpy, or
+    None where ``e`` stays as it is."""
+    msg = str(e)
+    if isinstance(e, RuntimeError):
+        if type(e) is not RuntimeError or not _SCALAR.match(msg):
+            return None
+        # the op read a number from a tensor argument (int(t), float(t)): torch's argument parser
+        # refuses a tensor there with TypeError, its .item() with this RuntimeError: both
+        base = TypeError
+    elif isinstance(e, DtypeError) or (type(e) is TypeError and any(u in msg for u in _UFUNC)):
+        if type(e) is TypeError:  # numpy's ufunc, called by the shim on a dtype it has no loop for
+            msg = f'"{name}" not implemented for the dtypes of its arguments'
+        base = NotImplementedError
+    elif isinstance(e, TypeError):
+        return None
+    elif msg.startswith(_NUMPY_SHAPE):  # numpy's, inside the shim's own code
+        base = RuntimeError
+    elif msg.startswith(_NUMPY_SEQUENCE):  # numpy reading a nested sequence as numbers
+        base = TypeError
+    else:
+        tb = e.__traceback__
+        while tb.tb_next is not None:
+            tb = tb.tb_next
+        if (tb.tb_frame.f_globals.get("__name__", "") or "").startswith("fungrad.torch"):
+            return None  # raised by the shim: torch's type already
+        base = RuntimeError
+    new = BaseException.__new__(_mixed(base, type(e)))
+    new.args = (msg,)
+    new._torch_message = msg
+    return new
+
+
+def _positional_names(f):
+    try:
+        ps = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    return [p.name for p in ps if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+
+def checked(name, f, spec, offset=0):
+    """``f`` with torch's type check of its leading arguments: ``spec`` holds, for each position
+    after the first ``offset`` (a method's self), None or (expected, refused kind codes)."""
+    names = _positional_names(f)
+    checks = [(i + offset, names[i + offset] if i + offset < len(names) else None, s)
+              for i, s in enumerate(spec) if s is not None]
+
+    @functools.wraps(f)
+    def g(*args, **kwargs):
+        for i, pname, (expected, refused) in checks:
+            if i < len(args):
+                a = args[i]
+            elif pname is not None and pname in kwargs:
+                a = kwargs[pname]
+            else:
+                continue
+            k = kind_of(a)
+            if k is not None and k in refused:
+                arg = "input" if i == 0 else ((offset and pname) or "other")
+                raise TypeError(f"{name}(): argument '{arg}' (position {i + 1 - offset}) must "
+                                f"be {expected}, not {type(a).__name__}")
+            if k == "i" and not -_INT64 <= a < _INT64:  # torch's argument parser
+                if expected == "Tensor":  # a Scalar
+                    raise OverflowError("int too big to convert")
+                if pname is None:  # an element of *size
+                    raise TypeError(f"{name}(): argument 'size' failed to unpack the object at "
+                                    f"pos {i + 1 - offset} with error \"Overflow when unpacking "
+                                    f"long long\"")
+                raise ValueError("Overflow when unpacking long long")
+        try:
+            return f(*args, **kwargs)
+        except Exception as e:
+            t = torch_error(e, name)
+            if t is None:
+                raise
+            raise t from e
+    g._argchecked = True
+    return g
+
+
+def _ours(f):
+    return (isinstance(f, types.FunctionType) and not getattr(f, "_argchecked", False)
+            and (getattr(f, "__module__", "") or "").startswith("fungrad.torch"))
+
+
+def guard(namespace, group):
+    """Wraps the public functions of ``namespace`` (a module's globals): the type checks that
+    SPECS[group] names, and torch's error types for every one."""
+    specs = SPECS.get(group, {})
+    for n, f in list(namespace.items()):
+        if not n.startswith("_") and _ours(f):
+            namespace[n] = checked(n, f, specs.get(n, ()))
+
+
+# operators wrapped as the methods are
+OPERATORS = ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
+             "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__", "__rmod__", "__pow__",
+             "__rpow__", "__matmul__", "__rmatmul__", "__and__", "__or__", "__xor__",
+             "__lshift__", "__rshift__", "__getitem__", "__setitem__", "__iadd__", "__isub__",
+             "__imul__", "__itruediv__")
+
+
+def guard_methods(cls):
+    """Wraps the public methods of Tensor (the type checks of SPECS["Tensor"], of the arguments
+    after self) and its operators."""
+    specs = SPECS.get("Tensor", {})
+    for n, f in list(vars(cls).items()):
+        if (not n.startswith("_") or n in OPERATORS) and _ours(f):
+            setattr(cls, n, checked(n, f, specs.get(n, ()), offset=1))
