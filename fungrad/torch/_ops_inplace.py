@@ -33,7 +33,7 @@ _E_MULTI_VIEW = ("Output {k} of {name} is a view and is being modified inplace. 
 
 
 def check(t, view_error=False):
-    v = t._value
+    v = getattr(t, "_value", None)  # (not a tensor: the op's own check names the argument)
     if isinstance(v, np.ndarray) and 0 in v.strides and v.size > 1 and any(
             s == 0 and n > 1 for s, n in zip(v.strides, v.shape)):  # expand, broadcast_to
         raise RuntimeError(_E_OVERLAP)

@@ -219,6 +219,9 @@ def _clamp_tensor(a, lo, hi):
         out = fnp.where(inside, x, rest)
         if lo_v is not None and hi_v is not None:
             out = fnp.where(lo_v > hi_v, hi_v, out)
+        for b in (lo_v, hi_v):  # a nan bound gives nan (no gradient), as torch
+            if b is not None:
+                out = fnp.where(fnp.isnan(b), lax.stop_gradient(b), out)
         return out
     return apply("ClampBackward0", fn, ops)
 

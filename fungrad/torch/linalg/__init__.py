@@ -354,7 +354,10 @@ def _bt(f):
 
 def lu_factor(A, *, pivot=True):
     """torch's LU factorization (pivots 1-based int32), differentiable in the LU factor."""
-    _sq(A, "lu_factor")
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:  # rectangular: LAPACK's factors, no gradient
+        import scipy.linalg as sl
+        lu_, piv = sl.lu_factor(np.asarray(A._value))
+        return _LUF(_new(lu_), _new((piv + 1).astype(np.int32)))
     lu_, piv = apply("LinalgLuFactorExBackward0", lambda x: tuple(fsl.lu_factor(x)), [A],
                      tuple_out=True)
     return _LUF(lu_, _new(np.asarray(piv._value) + np.int32(1)))
@@ -368,9 +371,43 @@ def lu(A, *, pivot=True):
     return _LU(p.detach(), l, u)
 
 
+_TORCH_TYPE = {"float16": "Half", "float32": "Float", "float64": "Double", "complex64": "ComplexFloat",
+               "complex128": "ComplexDouble", "bool": "Bool", "int8": "Char", "uint8": "Byte",
+               "int16": "Short", "int32": "Int", "int64": "Long"}
+
+
+def _check_lu_solve(LU, pivots, B, left):
+    """torch's argument checks of linalg.lu_solve, with its texts."""
+    lu_dt, b_dt = LU._value.dtype, B._value.dtype
+    if lu_dt.kind not in "fc":
+        raise RuntimeError("torch.linalg.lu_solve: Expected a floating point or complex tensor as "
+                           f"input. Got {_TORCH_TYPE.get(lu_dt.name, lu_dt.name)}")
+    if LU.ndim < 2:
+        raise RuntimeError("torch.linalg.lu_solve: The input tensor A must have at least 2 "
+                           "dimensions.")
+    if LU.shape[-1] != LU.shape[-2]:
+        raise RuntimeError("torch.linalg.lu_solve: A must be batches of square matrices, but they "
+                           f"are {LU.shape[-2]} by {LU.shape[-1]} matrices")
+    if pivots._value.dtype != np.int32:
+        raise RuntimeError("linalg.lu_solve: pivots should be a Tensor of scalar type torch.int32")
+    if lu_dt != b_dt:
+        raise RuntimeError("linalg.lu_solve: Expected LU and B to have the same dtype, but found LU "
+                           f"of type {_TORCH_TYPE.get(lu_dt.name, lu_dt.name)} and B of type "
+                           f"{_TORCH_TYPE.get(b_dt.name, b_dt.name)} instead")
+    if pivots.ndim < 1 or pivots.shape[-1] != LU.shape[-1]:
+        raise RuntimeError("linalg.lu_solve: Number of pivots per batch should be same as the "
+                           "dimension of the matrix")
+    if B.ndim < 2 or (B.shape[-2] if left else B.shape[-1]) != LU.shape[-1]:
+        eq = "AX = B" if left else "XA = B"
+        raise RuntimeError(f"linalg.lu_solve: Incompatible shapes of A and B for the equation {eq} "
+                           f"({LU.shape[-2]}x{LU.shape[-1]} and {B.shape[-2] if B.ndim > 1 else ''}"
+                           f"x{B.shape[-1]})")
+
+
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
     """Solves A X = B (left) or X A = B from lu_factor's (LU, pivots), with A's adjoint where
     asked; differentiable in LU and B, batched over leading dimensions."""
+    _check_lu_solve(LU, pivots, B, left)
     piv = np.asarray(pivots._value) - 1
 
     def one(lu_, p, b):
