@@ -165,11 +165,34 @@ def checked(name, f, spec, offset=0):
             return f(*args, **kwargs)
         except Exception as e:
             t = torch_error(e, name)
+            if t is None and type(e) is AttributeError:
+                t = _not_a_tensor(e, name, names, offset, args, kwargs)
+                if t is not None and name in _BINARY_OPERATORS:
+                    return NotImplemented  # as torch: Python then tries the other operand
             if t is None:
                 raise
             raise t from e
     g._argchecked = True
     return g
+
+
+_NO_ATTRIBUTE = re.compile(r"'(\w+)' object has no attribute '\w+'")
+
+
+def _not_a_tensor(e, name, names, offset, args, kwargs):
+    """torch's TypeError for an argument the op used as a tensor that is not one (an
+    AttributeError on a value of that type, in a position no spec checks), or None."""
+    m = _NO_ATTRIBUTE.fullmatch(str(e))
+    if m is None:
+        return None
+    given = [(i, names[i] if i < len(names) else None, a) for i, a in enumerate(args)]
+    given += [(names.index(k) if k in names else len(args), k, a) for k, a in kwargs.items()]
+    for i, pname, a in given:
+        if i >= offset and type(a).__name__ == m.group(1) and not isinstance(a, Tensor):
+            arg = pname or ("input" if i == 0 else "other")
+            return TypeError(f"{name}(): argument '{arg}' (position {i + 1 - offset}) must be "
+                             f"Tensor, not {type(a).__name__}")
+    return None
 
 
 def _ours(f):
@@ -192,6 +215,7 @@ OPERATORS = ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__"
              "__rpow__", "__matmul__", "__rmatmul__", "__and__", "__or__", "__xor__",
              "__lshift__", "__rshift__", "__getitem__", "__setitem__", "__iadd__", "__isub__",
              "__imul__", "__itruediv__")
+_BINARY_OPERATORS = frozenset(n for n in OPERATORS if n not in ("__getitem__", "__setitem__"))
 
 
 def guard_methods(cls):
