@@ -29,6 +29,7 @@ import numpy as np
 from fungrad.errors import DtypeError
 from fungrad.extend import Tracer
 from fungrad.torch._argspec import SPECS
+from fungrad.torch._dtype_refusals import REFUSALS
 from fungrad.torch._device import device
 from fungrad.torch._dtype import dtype
 from fungrad.torch._generator import Generator
@@ -132,9 +133,11 @@ def _positional_names(f):
     return [p.name for p in ps if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
 
-def checked(name, f, spec, offset=0):
+def checked(name, f, spec, offset=0, refusals=None):
     """``f`` with torch's type check of its leading arguments: ``spec`` holds, for each position
-    after the first ``offset`` (a method's self), None or (expected, refused kind codes)."""
+    after the first ``offset`` (a method's self), None or (expected, refused kind codes);
+    ``refusals``: {dtype name: (error type name, message)}, torch's error where every tensor
+    operand has that dtype (_dtype_refusals)."""
     names = _positional_names(f)
     checks = [(i + offset, names[i + offset] if i + offset < len(names) else None, s)
               for i, s in enumerate(spec) if s is not None]
@@ -161,6 +164,8 @@ def checked(name, f, spec, offset=0):
                                     f"pos {i + 1 - offset} with error \"Overflow when unpacking "
                                     f"long long\"")
                 raise ValueError("Overflow when unpacking long long")
+        if refusals is not None:
+            _refuse(refusals, args, kwargs)
         try:
             return f(*args, **kwargs)
         except Exception as e:
@@ -204,9 +209,10 @@ def guard(namespace, group):
     """Wraps the public functions of ``namespace`` (a module's globals): the type checks that
     SPECS[group] names, and torch's error types for every one."""
     specs = SPECS.get(group, {})
+    refusals = REFUSALS.get(group, {})
     for n, f in list(namespace.items()):
         if not n.startswith("_") and _ours(f):
-            namespace[n] = checked(n, f, specs.get(n, ()))
+            namespace[n] = checked(n, f, specs.get(n, ()), refusals=refusals.get(n))
 
 
 # operators wrapped as the methods are
@@ -215,6 +221,24 @@ OPERATORS = ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__"
              "__rpow__", "__matmul__", "__rmatmul__", "__and__", "__or__", "__xor__",
              "__lshift__", "__rshift__", "__getitem__", "__setitem__", "__iadd__", "__isub__",
              "__imul__", "__itruediv__")
+def _refuse(refusals, args, kwargs):
+    """torch's dtype error where all tensor operands have one dtype that torch refuses."""
+    dt = None
+    for a in (*args, *kwargs.values()):
+        if isinstance(a, Tensor):
+            d = a._value.dtype
+            if dt is None:
+                dt = d
+            elif d != dt:
+                return
+    if dt is not None:
+        hit = refusals.get(dt.name)
+        if hit is not None:
+            raise _ERRORS[hit[0]](hit[1])
+
+
+_ERRORS = {"RuntimeError": RuntimeError, "NotImplementedError": NotImplementedError,
+           "TypeError": TypeError, "ValueError": ValueError, "IndexError": IndexError}
 _BINARY_OPERATORS = frozenset(n for n in OPERATORS if n not in ("__getitem__", "__setitem__"))
 
 
@@ -222,6 +246,7 @@ def guard_methods(cls):
     """Wraps the public methods of Tensor (the type checks of SPECS["Tensor"], of the arguments
     after self) and its operators."""
     specs = SPECS.get("Tensor", {})
+    refusals = REFUSALS.get("Tensor", {})
     for n, f in list(vars(cls).items()):
         if (not n.startswith("_") or n in OPERATORS) and _ours(f):
-            setattr(cls, n, checked(n, f, specs.get(n, ()), offset=1))
+            setattr(cls, n, checked(n, f, specs.get(n, ()), offset=1, refusals=refusals.get(n)))
