@@ -32,6 +32,8 @@ import warnings
 import numpy as np
 import pytest
 
+from nn_kit import real_torch_or_none
+
 HERE = pathlib.Path(__file__).resolve().parent
 GOLDEN_PATH = HERE / "golden_hostile.json"
 KNOWN_FILE = HERE / "hostile_torch_known_failures.txt"
@@ -440,13 +442,7 @@ def classify(got, exc, want):
 
 # ---------------------------------------------------------------- golden file, sweep
 def real_torch():
-    try:
-        import torch
-    except ImportError:
-        return None
-    if getattr(torch, "__file__", None) is None or not torch.__version__.startswith("2.13."):
-        return None
-    return torch
+    return real_torch_or_none("2.13.")
 
 
 def _pack(rec):

@@ -9,6 +9,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ops_table  # noqa: E402
+from nn_kit import real_torch_or_none  # noqa: E402
 
 NAMES = sorted(ops_table.ROWS)
 GOLDEN = ops_table.load_golden()
@@ -16,13 +17,7 @@ SKIP_REASON = "real PyTorch 2.13 is not installed (pip install torch==2.13.0): l
 
 
 def _real_torch():
-    try:
-        import torch
-    except ImportError:
-        return None
-    if getattr(torch, "__file__", None) is None or not torch.__version__.startswith("2.13."):
-        return None
-    return torch
+    return real_torch_or_none("2.13.")
 
 
 def _run(name, T):

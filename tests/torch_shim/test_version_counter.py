@@ -16,6 +16,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ops_table  # noqa: E402
+from nn_kit import real_torch_or_none  # noqa: E402
 import vc_table  # noqa: E402
 
 GOLDEN = vc_table.load_golden()
@@ -52,16 +53,6 @@ for _k in ("fn_hessian_cg|in0", "fn_hessian_cg_vec|in0",
            "fn_jvp_cg|in1", "fn_vhp_cg|in1", "fn_vjp_cg|in1", "fn_hessian_cg_vec|out0",
            "fn_hessian_fwd|out0", "fn_jacobian_cg_vec|out0", "fn_jacobian_fwd|out0"):
     KNOWN["t:" + _k] = _FUNCTIONAL
-
-
-def _real_torch():
-    try:
-        import torch
-    except ImportError:
-        return None
-    if getattr(torch, "__file__", None) is None or not torch.__version__.startswith("2.13."):
-        return None
-    return torch
 
 
 def _run(key, T):
@@ -114,7 +105,7 @@ def test_fungrad_matches_golden(key):
 
 @pytest.mark.parametrize("key", KEYS)
 def test_fungrad_matches_live_torch(key):
-    torch = _real_torch()
+    torch = real_torch_or_none("2.13.")
     if torch is None:
         pytest.skip(SKIP_REASON)
     want = _run(key, torch)
