@@ -212,7 +212,7 @@ def guard(namespace, group):
     refusals = REFUSALS.get(group, {})
     for n, f in list(namespace.items()):
         if not n.startswith("_") and _ours(f):
-            namespace[n] = checked(n, f, specs.get(n, ()), refusals=refusals.get(n))
+            namespace[n] = checked(n, f, specs.get(n, ()), refusals=_by_dtype(refusals.get(n)))
 
 
 # operators wrapped as the methods are
@@ -222,19 +222,29 @@ OPERATORS = ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__"
              "__lshift__", "__rshift__", "__getitem__", "__setitem__", "__iadd__", "__isub__",
              "__imul__", "__itruediv__")
 def _refuse(refusals, args, kwargs):
-    """torch's dtype error where all tensor operands have one dtype that torch refuses."""
+    """torch's dtype error where all tensor operands have one dtype that torch refuses
+    (``refusals``: np.dtype -> (error type name, message))."""
     dt = None
-    for a in (*args, *kwargs.values()):
+    for a in args:
         if isinstance(a, Tensor):
             d = a._value.dtype
+            if d.kind == "f":  # floating operands: never refused (the table's dtypes are not)
+                return
             if dt is None:
                 dt = d
-            elif d != dt:
+            elif d is not dt and d != dt:
                 return
+    for a in kwargs.values():
+        if isinstance(a, Tensor) and a._value.dtype != dt:
+            return
     if dt is not None:
-        hit = refusals.get(dt.name)
+        hit = refusals.get(dt)
         if hit is not None:
             raise _ERRORS[hit[0]](hit[1])
+
+
+def _by_dtype(refusals):
+    return None if refusals is None else {np.dtype(k): v for k, v in refusals.items()}
 
 
 _ERRORS = {"RuntimeError": RuntimeError, "NotImplementedError": NotImplementedError,
@@ -249,4 +259,5 @@ def guard_methods(cls):
     refusals = REFUSALS.get("Tensor", {})
     for n, f in list(vars(cls).items()):
         if (not n.startswith("_") or n in OPERATORS) and _ours(f):
-            setattr(cls, n, checked(n, f, specs.get(n, ()), offset=1, refusals=refusals.get(n)))
+            setattr(cls, n, checked(n, f, specs.get(n, ()), offset=1,
+                                    refusals=_by_dtype(refusals.get(n))))

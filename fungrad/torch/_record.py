@@ -555,14 +555,11 @@ def _record(name, fn, vals, diff, nexts, tuple_out, args, jit_op, key, saved=Non
         node._saved_key = saved
     # node.name() is `name` (node_class keeps the qualified name)
     specs = _TORCH_SAVED.get(saved or name) if args is not None else None
-    tsaved = _torch_tensors(specs, args, res) if specs is not None else None
-    if lin.residuals or (lin.eqns and any(isinstance(v, np.ndarray) and v.ndim == 0
-                                          for v in vals)):
-        _find_saved(node, lin, vals, args, res, specs, tsaved)
-    elif specs is not None and SAVED_HOOKS.get():
-        _pack_as_torch(node, args, res, SAVED_HOOKS.get()[-1])
-    if tsaved:
-        _torch_versions(node, tsaved)
+    if specs is not None:
+        _torch_saved(node, lin, vals, args, res, specs)
+    elif lin.residuals or (lin.eqns and any(isinstance(v, np.ndarray) and v.ndim == 0
+                                            for v in vals)):
+        _find_saved(node, lin, vals, args, res)
     if multi or tuple_out:
         return tuple(res)
     return res[0]
@@ -592,65 +589,74 @@ def _torch_tensors(specs, args, res):
     return out
 
 
-def _find_saved(node, lin, vals, args, res, specs, tsaved):
-    """Which inputs/outputs the linear program keeps (by identity: the core hands residuals back
-    as the operand and result objects they are): version checks, freeing. Where torch's node
-    is known (``specs``), torch's saved tensors are the ones checked (_torch_versions); an input
-    or output the program keeps that torch does not save is copied instead, so that modifying
-    it in place neither raises (as in torch) nor changes the gradient."""
-    consts = lin.residuals
-    ids = {id(c) for c in consts}
+def _residual_ids(lin):
+    """The ids of the arrays the op's linear program keeps (its residuals and array literals)."""
+    ids = {id(c) for c in lin.residuals}
     for eqn in lin.eqns:
         for v in eqn.invars:
             if type(v) is Literal and isinstance(v.val, np.ndarray):
                 ids.add(id(v.val))
+    return ids
+
+
+def _find_saved(node, lin, vals, args, res):
+    """Where torch's node is not known: the inputs/outputs the linear program keeps (by
+    identity: the core hands residuals back as the operand and result objects they are) are
+    version-checked and make the node free its values after backward."""
+    ids = _residual_ids(lin)
     node.has_saved = bool(ids)
     saved = []
-    kept = [(a, v, None) for a, v in zip(args, vals) if isinstance(a, Tensor)] \
-        if args is not None else []
-    kept += [(t, t._value, k) for k, t in enumerate(res)]
-    torch_ids = None
-    copies = None
-    views = None
-    if specs is not None:
-        torch_ids = {id(t) for t, _ in tsaved}
-        # residuals that view another array's buffer
-        kept_ids = None
-        for c in consts:
-            if getattr(c, "base", None) is not None:
-                if kept_ids is None:
-                    kept_ids = {id(v) for _, v, _ in kept}
-                if id(c) not in kept_ids:
-                    views = views or []
-                    views.append(c)
-    for t, v, is_out in kept:
-        if views and id(t) not in torch_ids:
-            # a residual that views an operand torch does not save (svd keeps a reshaped x):
-            # a private copy, or modifying the operand in place would change the gradient
-            for c in views:
-                if np.may_share_memory(c, v):
-                    copies = copies or {}
-                    copies[id(c)] = c.copy()
-        if id(v) not in ids:
-            continue
-        if t._inference and is_out is None:
-            raise RuntimeError(_I1)
-        if torch_ids is None:
-            saved.append((t._vc, t._vc.v, t, is_out))
-        elif id(t) not in torch_ids and isinstance(v, np.ndarray) and v.ndim:
-            copies = copies or {}
-            copies[id(v)] = v.copy()
-    if copies:
-        lin.residuals = [copies.get(id(c), c) for c in consts]
-        if node._dvals is not None:
-            node._dvals = [copies.get(id(c), c) for c in node._dvals]
+    if args is not None:
+        for a, v in zip(args, vals):
+            if isinstance(a, Tensor) and id(v) in ids:
+                if a._inference:
+                    raise RuntimeError(_I1)
+                saved.append((a._vc, a._vc.v, a, None))
+    for k, t in enumerate(res):
+        if id(t._value) in ids:
+            saved.append((t._vc, t._vc.v, t, k))
     node._saved = saved
     hooks = SAVED_HOOKS.get()
     if hooks:
-        if specs is not None:
-            _pack_as_torch(node, args, res, hooks[-1])
-        else:
-            _pack(node, saved, hooks[-1])
+        _pack(node, saved, hooks[-1])
+
+
+def _torch_saved(node, lin, vals, args, res, specs):
+    """Where torch's node is known (``specs``): torch's saved tensors are version-checked
+    (also where the core keeps another value: sin keeps cos(x), torch keeps x); an input or
+    output the linear program keeps, or views, that torch does not save is copied instead, so
+    that modifying it in place neither raises (as in torch) nor changes the gradient."""
+    tsaved = _torch_tensors(specs, args, res)
+    for t, k in tsaved:
+        if k is None and t._inference:
+            raise RuntimeError(_I1)
+    node._saved = [(t._vc, t._vc.v, t, k) for t, k in tsaved]
+    consts = lin.residuals
+    ids = _residual_ids(lin) if consts or lin.eqns else ()
+    node.has_saved = bool(ids) or bool(tsaved)
+    if consts:
+        tids = {id(t) for t, _ in tsaved}
+        others = [(a, v) for a, v in zip(args, vals) if isinstance(a, Tensor) and id(a) not in tids]
+        others += [(t, t._value) for t in res if id(t) not in tids]
+        copies = None
+        views = [c for c in consts if getattr(c, "base", None) is not None]
+        for _t, v in others:
+            if not isinstance(v, np.ndarray):
+                continue
+            if id(v) in ids and v.ndim:
+                copies = copies or {}
+                copies[id(v)] = v.copy()
+            for c in views:  # a residual viewing it (svd keeps a reshaped x)
+                if c is not v and np.may_share_memory(c, v):
+                    copies = copies or {}
+                    copies[id(c)] = c.copy()
+        if copies:
+            lin.residuals = [copies.get(id(c), c) for c in consts]
+            if node._dvals is not None:
+                node._dvals = [copies.get(id(c), c) for c in node._dvals]
+    hooks = SAVED_HOOKS.get()
+    if hooks:
+        _pack_as_torch(node, args, res, hooks[-1])
 
 
 def _pack(node, saved, hooks):
@@ -773,21 +779,3 @@ def _pack_as_torch(node, args, res, hooks):
 
     node._unpack = unpack_all
     node.has_saved = node.has_saved or bool(packed)
-
-
-def _torch_versions(node, tsaved):
-    """Version checks for what torch's node saves (``tsaved``, from _torch_tensors), also where
-    the core's residual is another value (sin keeps cos(x), torch keeps x): modifying x in place
-    then fails as in torch."""
-    have = None
-    extra = None
-    for t, is_out in tsaved:
-        if have is None:
-            have = {id(s[2]) for s in node._saved}
-            extra = []
-        if id(t) not in have:
-            extra.append((t._vc, t._vc.v, t, is_out))
-            have.add(id(t))
-    if extra:
-        node._saved = list(node._saved) + extra
-        node.has_saved = True
