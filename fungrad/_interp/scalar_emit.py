@@ -478,19 +478,7 @@ def scalar_function(ctx, closed, name, out_expr, general):
     orig = dict(zip(j.invars, params))
     # results as the numpy function returns them: 0-d fungrad.Array values (as_result, the one
     # normalization of eager evaluation and jit), an input returned as is as the same object
-    as_res = ctx.glob(as_result, "as_result")
-    results = []
-    for v in j.outvars:
-        if type(v) is Literal:
-            results.append(f"{as_res}({ctx.array(v)})")
-        elif v in orig:  # an input returned as is: the same array, as the numpy function
-            results.append(orig[v])
-        elif v in j.constvars:
-            results.append(f"{as_res}({ctx.glob(closed.consts[j.constvars.index(v)], 'c')})")
-        else:
-            results.append(f"{as_res}({names[v]})")
-    ret = (f"({', '.join(results)}{',' if len(results) == 1 else ''})" if out_expr is None
-           else out_expr(results))
+    ret = _return_expr(ctx, closed, orig, names, out_expr)
     guard = ctx.glob(errstate_now, "errstate_now")
     ok = ctx.glob(_ERRSTATE_OK, "errstate_ok_state")
     lines = [f"def {name}({', '.join(params)}):",
@@ -507,6 +495,27 @@ def scalar_function(ctx, closed, name, out_expr, general):
     return source
 
 
+def _return_expr(ctx, closed, orig, computed, out_expr):
+    """The generated function's return expression: each output as a literal, an input returned
+    as is (the same array, as the numpy function), a constant, or the expression ``computed``
+    gives for a computed value, each normalized as eager evaluation and jit do (as_result)."""
+    j = closed.jaxpr
+    as_res = ctx.glob(as_result, "as_result")
+    results = []
+    for v in j.outvars:
+        if type(v) is Literal:
+            results.append(f"{as_res}({ctx.array(v)})")
+        elif v in orig:
+            results.append(orig[v])
+        elif v in j.constvars:
+            results.append(f"{as_res}({ctx.glob(closed.consts[j.constvars.index(v)], 'c')})")
+        else:
+            results.append(f"{as_res}({computed[v]})")
+    if out_expr is not None:
+        return out_expr(results)
+    return f"({', '.join(results)}{',' if len(results) == 1 else ''})"
+
+
 def _kernel_caller(ctx, closed, name, python, general, kernel, out_expr):
     """Source of `def name(...)` calling the compiled kernel (see NATIVE_MIN_OPS), with the
     Python-float function `python` where it cannot be compiled."""
@@ -520,19 +529,7 @@ def _kernel_caller(ctx, closed, name, python, general, kernel, out_expr):
     orig = dict(zip(j.invars, params))
     at = {v: f"out[{i}]" if v.aval.dtype == F64 else f"(out[{i}] != 0.0)"
           for i, v in enumerate(computed)}
-    as_res = ctx.glob(as_result, "as_result")
-    results = []
-    for v in j.outvars:
-        if type(v) is Literal:
-            results.append(f"{as_res}({ctx.array(v)})")
-        elif v in orig:
-            results.append(orig[v])
-        elif v in j.constvars:
-            results.append(f"{as_res}({ctx.glob(closed.consts[j.constvars.index(v)], 'c')})")
-        else:
-            results.append(f"{as_res}({at[v]})")
-    ret = (f"({', '.join(results)}{',' if len(results) == 1 else ''})" if out_expr is None
-           else out_expr(results))
+    ret = _return_expr(ctx, closed, orig, at, out_expr)
     guard = ctx.glob(errstate_now, "errstate_now")
     ok = ctx.glob(_ERRSTATE_OK, "errstate_ok_state")
     floats = "".join(f"float({x}), " for x in params)

@@ -568,24 +568,12 @@ def _record(name, fn, vals, diff, nexts, tuple_out, args, jit_op, key, saved=Non
 def _torch_tensors(specs, args, res):
     """The tensors torch's node saves in this call: [(tensor, its output number or None)]."""
     out = []
-    n = len(args)
     for _name, src, need in specs:
-        if need is not None:
-            for i in need:  # saved for the gradient of operand i: one of them requires it
-                if i < n:
-                    a = args[i]
-                    if isinstance(a, Tensor) and a._requires_grad:
-                        break
-            else:
-                continue
-        if type(src) is int:
-            t = args[src] if src < len(args) else None
-            if isinstance(t, Tensor):
-                out.append((t, None))
-        elif src == "result" or src.startswith("result:"):
-            k = 0 if src == "result" else int(src[7:])
-            if k < len(res):
-                out.append((res[k], k))
+        if need is not None and not _wanted(need, args):
+            continue
+        t = _tensor_of(src, args, res)
+        if t is not None:
+            out.append((t, None if type(src) is int else 0 if src == "result" else int(src[7:])))
     return out
 
 
@@ -710,8 +698,13 @@ def _wanted(need, args):
     saved in this call (one of those operands requires grad)."""
     if need is None:
         return True
-    return any(i < len(args) and isinstance(args[i], Tensor) and args[i]._requires_grad
-               for i in need)
+    n = len(args)
+    for i in need:  # (a loop, not any(): this runs for every recorded op)
+        if i < n:
+            a = args[i]
+            if isinstance(a, Tensor) and a._requires_grad:
+                return True
+    return False
 
 
 def _tensor_of(src, args, res):

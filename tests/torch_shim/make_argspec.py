@@ -5,7 +5,6 @@ probe value of each kind there and accepted values elsewhere.
 
 Run ``python tests/torch_shim/make_argspec.py`` with torch 2.13 installed.
 """
-import inspect
 import os
 import sys
 import warnings
@@ -15,6 +14,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 sys.path.insert(0, ROOT)
 import test_hostile_torch as H  # noqa: E402
+from fungrad.torch._argcheck import _positional_names  # noqa: E402
 
 OUT = os.path.join(ROOT, "fungrad", "torch", "_argspec.py")
 MAX_POSITIONS = 4
@@ -30,15 +30,6 @@ def probes(T):
 
 EXPECTED = {"t": "Tensor", "i": "int", "l": "tuple of ints", "f": "float", "n": "None", "s": "str",
             "d": "dict", "o": "object"}
-
-
-def positional(f):
-    """The names of the shim function's positional parameters."""
-    try:
-        ps = inspect.signature(f).parameters.values()
-    except (TypeError, ValueError):
-        return []
-    return [p.name for p in ps if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
 
 def type_error(f, args):
@@ -97,7 +88,7 @@ def main():
     for group, name, f in H.swept_functions(shim, torch):
         if name.startswith("__") or name in UNPROBED:
             continue
-        pos, (req, _) = positional(f), H._params(f)
+        pos, (req, _) = _positional_names(f), H._params(f)
         if group == "Tensor":
             pos, req = pos[1:], req[1:]
             tf = (lambda n: lambda *a: getattr(H.valid(torch), n)(*a))(name)
