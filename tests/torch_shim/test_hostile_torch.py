@@ -503,17 +503,27 @@ def sweep(groups=None, torch=None):
             ncall += 1
             k = key(group, name, label)
             want = golden.get(k)
+            alternative = None
             if torch is not None:
                 live = outcome(torch, group, name, maker, label)[0]
                 if want is not None and not _same_record(live, want):
-                    failures.append((k, "golden_hostile.json is stale (run "
-                                        "make_golden_hostile.py)"))
+                    if "ok" in live and "ok" in want:
+                        # torch's values differ by CPU (its vectorized kernels: gelu(inf) is nan
+                        # with AVX-512 and inf without; noise in ill-conditioned lstsq): the
+                        # shim may match either machine's
+                        alternative = want
+                    else:
+                        failures.append((k, "golden_hostile.json is stale (run "
+                                            "make_golden_hostile.py)"))
                 want = live
             if want is None:
                 failures.append((k, "no golden record (run make_golden_hostile.py)"))
                 continue
             got, exc = outcome(shim, group, name, maker, label)
             why = classify(got, exc, want)
+            if why is not None and alternative is not None and classify(got, exc,
+                                                                         alternative) is None:
+                why = None
             if why == "unsupported":
                 unsupported.append((k, got["msg"]))
             elif why is not None:
