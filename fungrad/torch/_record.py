@@ -71,7 +71,8 @@ class OpNode(Node):
 
     # class-level defaults of the per-node state (set per node by _record where it differs)
     _lin = None
-    _f = None
+    _fn = None  # the op function and operand values (_f: its partial in the differentiated ones)
+    _vals = None
     _dvals = None
     _diff = ()
     _saved = ()
@@ -182,9 +183,15 @@ class OpNode(Node):
 
     _unpack = None
 
+    @property
+    def _f(self):
+        """The op as a function of its differentiated operands (double backward, saved-tensor
+        hooks), made on demand: most nodes never need it."""
+        return None if self._fn is None else _partial(self._fn, self._vals, self._diff)
+
     def release(self):
         if self.has_saved:
-            self._lin = self._f = self._dvals = None
+            self._lin = self._fn = self._vals = self._dvals = None
             self._freed = True
 
 
@@ -488,24 +495,19 @@ def _wrap(out, tuple_out):
 
 
 def _linearize(fn, vals, diff, jit_op, key):
-    """(outputs, is_tuple, OpLinear, the function the node differentiates again): with
-    ``jit_op`` the op's cached compiled linearization (an OpProgram, one table lookup once
-    seen, under ``key`` + the differentiated operands), else the core's linearize_flat."""
+    """(outputs, is_tuple, OpLinear, the function the node differentiates again) of an op seen
+    for the first time at this signature: with ``jit_op`` the op's compiled linearization (an
+    OpProgram, kept in a _Plan under ``key`` + the differentiated operands, which _record finds
+    on later calls), else the core's linearize_flat."""
     fast = None
     if jit_op:
-        if key is not None:
-            key = (*key, tuple(diff))
-            hit = _op_calls.get(key)
-            if hit is not None:
-                prog, fast = hit
-                return (*prog.run(_leaves(vals)), fast)
         fast = compiled(fn)
         if fast is not None:
             found = op_program(fast.jitted, vals, diff)
             if found is not None:
                 prog, leaves = found
                 if key is not None:
-                    _op_calls[key] = (prog, fast)
+                    _op_calls[(*key, tuple(diff))] = _Plan(prog, fast)
                 return (*prog.run(leaves), fast)
     fn_run = fn if fast is None else fast
     outs, tree, linear_fn = linearize_flat(_partial(fn_run, vals, diff), [vals[i] for i in diff])
@@ -525,12 +527,65 @@ def _partial(fn, vals, diff):
     return f
 
 
+class _Plan:
+    """What a recorded op derives once per signature (op, operand avals, differentiated
+    operands), found by _record in _op_calls: the compiled linearization (OpProgram) and the jitted
+    op, and for the node name and saved-key it was bound to (``bind``, on the first call with
+    args) its node class, torch's saved-tensor record resolved for these differentiated operands
+    ((operand, None) or (None, output number) pairs), the operands and outputs torch does not save
+    (a residual that is one of them is copied), and which outputs are differentiable."""
+
+    __slots__ = ("prog", "fast", "name", "saved", "cls", "saved_key", "specs", "tsaved",
+                 "others", "other_outs", "grad_out")
+
+    def __init__(self, prog, fast):
+        self.prog, self.fast, self.name = prog, fast, None
+
+    def bind(self, name, saved, fn, diff, nargs):
+        self.name, self.saved = name, saved
+        self.cls = node_class(name, OpNode)
+        key = saved if saved is not None else site_key(fn, name)
+        self.saved_key = key
+        self.specs = specs = _TORCH_SAVED.get(key or name)
+        self.grad_out = tuple(a.dtype.kind in "fc" for a in self.prog.out_avals)
+        if specs is None:
+            return
+        dset = set(diff)
+        tsaved = []
+        for _name, src, need in specs:
+            if need is not None and not any(i in dset for i in need):
+                continue  # saved only for the grad of an operand that needs none here
+            if type(src) is int:
+                if src < nargs:
+                    tsaved.append((src, None))
+            elif src == "result":
+                tsaved.append((None, 0))
+            elif src.startswith("result:") and int(src[7:]) < self.prog.m:
+                tsaved.append((None, int(src[7:])))
+        self.tsaved = tuple(tsaved)
+        self.others = tuple(i for i in range(nargs) if (i, None) not in tsaved)
+        self.other_outs = tuple(k for k in range(self.prog.m) if (None, k) not in tsaved)
+
+
 def _record(name, fn, vals, diff, nexts, tuple_out, args, jit_op, key, saved=None):
-    outs, multi, lin, fn_run = _linearize(fn, vals, diff, jit_op, key)
-    f = _partial(fn_run, vals, diff)
-    node = node_class(name, OpNode)()
+    plan = _op_calls.get((*key, tuple(diff))) if jit_op and key is not None else None
+    if plan is not None:
+        prog = plan.prog
+        outs = prog.fwd(*_leaves(vals))
+        m = prog.m
+        lin = OpLinear.compiled(prog.out_avals, prog.out_zero, outs[m:], prog.program, prog.bwd)
+        outs, multi, fn_run = outs[:m], prog.multi, plan.fast
+        if args is not None and (plan.name != name or plan.saved != saved):
+            if plan.name is None:
+                plan.bind(name, saved, fn, diff, len(args))
+            else:
+                plan = None  # bound to another name at this signature: the general path
+    else:
+        outs, multi, lin, fn_run = _linearize(fn, vals, diff, jit_op, key)
+    node = (plan.cls if plan is not None and args is not None else node_class(name, OpNode))()
     node.next_functions = nexts
-    node._lin, node._f, node._dvals, node._diff = lin, f, [vals[i] for i in diff], diff
+    node._lin, node._dvals, node._diff = lin, [vals[i] for i in diff], diff
+    node._fn, node._vals = fn_run, vals
     node.n_outputs = len(outs)
     if args is not None:
         node._args = args
@@ -549,6 +604,16 @@ def _record(name, fn, vals, diff, nexts, tuple_out, args, jit_op, key, saved=Non
         if len(res) > 1:
             node._results = [weakref.ref(r) for r in res]
     node._op = fn
+    if plan is not None and args is not None:
+        if plan.saved_key is not None:
+            node._saved_key = plan.saved_key
+        if plan.specs is not None and not _planned_saved(node, plan, lin, vals, args, res):
+            _torch_saved(node, lin, vals, args, res, plan.specs)
+        elif plan.specs is None and (lin.residuals or lin.eqns):
+            _find_saved(node, lin, vals, args, res)
+        if multi or tuple_out:
+            return tuple(res)
+        return res[0]
     if saved is None:
         saved = site_key(fn, name)
     if saved is not None:
@@ -563,6 +628,47 @@ def _record(name, fn, vals, diff, nexts, tuple_out, args, jit_op, key, saved=Non
     if multi or tuple_out:
         return tuple(res)
     return res[0]
+
+
+def _planned_saved(node, plan, lin, vals, args, res):
+    """_torch_saved with the plan's resolved record: False (nothing set) where the general path
+    must run (saved-tensor hooks, an operand that is not a Tensor, a residual that is or may view
+    an operand or output torch does not save)."""
+    if SAVED_HOOKS.get():
+        return False
+    saved = []
+    for i, k in plan.tsaved:
+        if k is None:
+            t = args[i]
+            if type(t) is not Tensor:
+                if isinstance(t, Tensor):
+                    return False
+                continue  # a scalar or constant operand: nothing to version-check
+            if t._inference:
+                raise RuntimeError(_I1)
+        else:
+            t = res[k]
+        saved.append((t._vc, t._vc.v, t, k))
+    consts = lin.residuals
+    if consts:
+        for c in consts:
+            if isinstance(c, np.ndarray) and c.base is not None:
+                return False  # it may view an operand: the general path checks
+        for i in plan.others:
+            a = args[i]
+            if isinstance(a, Tensor):
+                v = a._value
+                for c in consts:
+                    if c is v:
+                        return False
+        for k in plan.other_outs:
+            v = res[k]._value
+            for c in consts:
+                if c is v:
+                    return False
+    node._saved = saved
+    node.has_saved = bool(consts) or bool(saved)
+    return True
 
 
 def _torch_tensors(specs, args, res):

@@ -85,12 +85,18 @@ def test_steps_match_torch(case):
 
 
 def test_golden_is_torch():
-    """The recorded values are what the installed torch gives (refresh them when it changes)."""
+    """The recorded values are what the installed torch gives (refresh them when it changes):
+    bit for bit for SGD, within the steps test's 4 ulps for the others (torch's fused optimizer
+    kernels round differently with AVX-512 and AVX2: 2 ulps seen on one CPU)."""
     if torch is None:
         pytest.skip("torch is not installed: nothing to re-record GOLDEN from")
     for case in CASES:
         for g, w in zip(run(torch, *CASES[case]), GOLDEN[case]):
-            np.testing.assert_array_equal(g.view(np.uint32), np.array(w, np.uint32))
+            w = np.array(w, np.uint32).view(np.float32)
+            if case.startswith("sgd"):
+                np.testing.assert_array_equal(g, w)
+            else:
+                assert _ulps(g, w) <= 4, (case, g, w)
 
 
 def test_adam_large_parameter_chunks():
