@@ -650,22 +650,26 @@ def _planned_saved(node, plan, lin, vals, args, res):
             t = res[k]
         saved.append((t._vc, t._vc.v, t, k))
     consts = lin.residuals
-    if consts:
+    if consts and (plan.others or plan.other_outs):
         for c in consts:
-            if isinstance(c, np.ndarray) and c.base is not None:
-                return False  # it may view an operand: the general path checks
-        for i in plan.others:
-            a = args[i]
-            if isinstance(a, Tensor):
-                v = a._value
-                for c in consts:
-                    if c is v:
+            if not isinstance(c, np.ndarray):
+                continue
+            for s in saved:
+                if c is s[2]._value:
+                    break  # a tensor torch saves: version-checked
+            else:
+                b = c.base
+                if b is not None and type(c) in ARRAY_TYPES:
+                    b = b.base  # the core's results are Array views of a fresh ndarray
+                for i in plan.others:
+                    a = args[i]
+                    if isinstance(a, Tensor) and (c is a._value or b is not None and
+                                                  np.may_share_memory(c, a._value)):
+                        return False  # it is or may view an operand torch does not save
+                for k in plan.other_outs:
+                    v = res[k]._value
+                    if c is v or b is not None and np.may_share_memory(c, v):
                         return False
-        for k in plan.other_outs:
-            v = res[k]._value
-            for c in consts:
-                if c is v:
-                    return False
     node._saved = saved
     node.has_saved = bool(consts) or bool(saved)
     return True
