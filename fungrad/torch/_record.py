@@ -389,25 +389,12 @@ _ARRAYS = (np.ndarray, *ARRAY_TYPES)  # what compiled programs take as they are
 _op_calls = lru_cache_table("torch_op_calls", 4096)
 
 
-def _op_key(fn, sig):
-    """(the op's _OpId, ``sig``): its key in _op_calls, or None where the op is not cached
-    (``sig`` None: an operand jit does not take as it is; closure values that are not static;
-    inside a transform). ``sig`` is what jit traces flat operands under: shape and dtype of
-    arrays, type of Python scalars."""
-    if sig is None or not is_eager():
-        return None
-    try:
-        return (_op_id(fn), sig)
-    except (_NotStatic, RecursionError):  # RecursionError: a closure that holds itself
-        return None
-
-
 def _leaves(vals):
     return [v if type(v) in _ARRAYS else np.asarray(v) for v in vals]
 
 
 def _run(fn, vals, key):
-    """``fn(*vals)`` of an op not found in _op_calls under ``key`` (its _op_key): as the op's
+    """``fn(*vals)`` of an op not found in _op_calls under ``key``: as the op's
     compiled program where it can be jitted (stored under ``key`` where not None)."""
     fast = compiled(fn)
     if fast is None:
@@ -434,22 +421,17 @@ def apply(name, fn, args, view=False, tuple_out=False, saved=None):
     grad_on = GRAD.get()
     vals = []
     diff = []
-    nexts = []  # the node's next_functions, where one is recorded
     sig = []  # _signature(vals), built in the same pass
-    dual = False
+    scalars = dual = False
     for i, a in enumerate(args):
         if isinstance(a, Tensor):
             v = a._value
-            if a._requires_grad and grad_on:
+            if grad_on and a._requires_grad:
                 diff.append(i)
-                nexts.append(a._edge())
-            else:
-                nexts.append(_NO_EDGE)
             if a._fw is not None:
                 dual = True
         else:
             v = a
-            nexts.append(_NO_EDGE)
         vals.append(v)
         if sig is not None:
             t = type(v)
@@ -457,16 +439,32 @@ def apply(name, fn, args, view=False, tuple_out=False, saved=None):
                 sig.append((v.shape, v.dtype))
             elif t in _SCALARS:
                 sig.append(t)
+                scalars = True  # compiled programs take it as a 0-d array (_leaves)
             else:
                 sig = None
-    key = _op_key(fn, tuple(sig) if sig is not None else None)
+    # the op's key in _op_calls: (its _OpId, the operands' signature), None where the op is not
+    # cached (an operand jit does not take as it is, closure values that are not static, inside
+    # a transform)
+    key = None
+    if sig is not None and is_eager():
+        try:
+            key = (_op_id(fn), tuple(sig))
+        except (_NotStatic, RecursionError):  # RecursionError: a closure that holds itself
+            pass
     with quiet_fp_errors():
         if not diff:
             run = _op_calls.get(key) if key is not None else None
-            out = run(*_leaves(vals)) if run is not None else _run(fn, vals, key)
+            if run is not None:
+                out = run(*_leaves(vals)) if scalars else run(*vals)
+            else:
+                out = _run(fn, vals, key)
             res = _wrap(out, tuple_out)
         else:
-            res = _record(name, fn, vals, diff, tuple(nexts), tuple_out, args, True, key, saved)
+            nexts = [_NO_EDGE] * len(args)  # the node's next_functions
+            for i in diff:
+                nexts[i] = args[i]._edge()
+            res = _record(name, fn, vals, diff, tuple(nexts), tuple_out, args, True, key, saved,
+                          scalars)
     if view:
         src = args[0]
         base = src._base if src._base is not None else src
@@ -567,11 +565,12 @@ class _Plan:
         self.other_outs = tuple(k for k in range(self.prog.m) if (None, k) not in tsaved)
 
 
-def _record(name, fn, vals, diff, nexts, tuple_out, args, jit_op, key, saved=None):
+def _record(name, fn, vals, diff, nexts, tuple_out, args, jit_op, key, saved=None,
+            scalars=True):
     plan = _op_calls.get((*key, tuple(diff))) if jit_op and key is not None else None
     if plan is not None:
         prog = plan.prog
-        outs = prog.fwd(*_leaves(vals))
+        outs = prog.fwd(*_leaves(vals)) if scalars else prog.fwd(*vals)
         m = prog.m
         lin = OpLinear.compiled(prog.out_avals, prog.out_zero, outs[m:], prog.program, prog.bwd)
         outs, multi, fn_run = outs[:m], prog.multi, plan.fast
