@@ -19,6 +19,25 @@ def fast_source(jitted, *args):
     return src
 
 
+def computes_itself(ufunc, path):
+    """Whether the fast code computes ``ufunc`` itself on this machine (None: arithmetic): math's
+    function (and on the native path libm's) equals numpy's bit for bit. Elsewhere it leaves the
+    operation to numpy, and a program of that one operation keeps numpy's code (numpy's SIMD
+    exp, log, pow, ... differ from glibc's in the last bit on AVX-512 machines)."""
+    if ufunc is None:
+        return True
+    return scalar_emit.math_agrees(ufunc) and (path != "native"
+                                               or scalar_emit.native_agrees(ufunc))
+
+
+def skip_if_numpy_ran(left):
+    """Visibly: the cases whose function this machine's fast code leaves to numpy (their values
+    and warnings were still checked against eager evaluation)."""
+    if left:
+        pytest.skip("values checked, fast path not taken on this machine for: "
+                    + ", ".join(sorted(set(left))) + " (math differs from numpy here)")
+
+
 @pytest.mark.parametrize("ufunc", sorted(scalar_emit._MATH, key=lambda u: u.__name__),
                          ids=lambda u: u.__name__)
 def test_math_functions_used_equal_numpy_on_many_inputs(ufunc):
@@ -71,12 +90,16 @@ def test_scalar_chain_and_its_gradient_bit_for_bit(either_path):
 def test_math_errors_become_numpy_results_and_warnings(either_path):
     """math.log(0) raises ValueError, 1/0 ZeroDivisionError, math.exp(1000) OverflowError:
     the fast code gives numpy's -inf/inf/nan with numpy's warning instead."""
-    cases = [(fnp.log, 0.0), (fnp.log, -1.0), (lambda x: 1.0 / x, 0.0), (lambda x: 1.0 / x, -0.0),
-             (fnp.exp, 1000.0), (lambda x: x * 1e300, 1e300), (lambda x: x - x * 2, -1e308),
-             (fnp.sqrt, -1.0), (fnp.arcsin, 2.0), (fnp.arctanh, 1.0),
-             (lambda x: fnp.power(x, 0.5), -8.0), (lambda x: fnp.power(x, -1.0), 0.0),
-             (lambda x: fnp.fmod(x, 0.0), 1.0), (fnp.log1p, -1.0), (fnp.cosh, 800.0)]
-    for f, x in cases:
+    cases = [(fnp.log, 0.0, np.log), (fnp.log, -1.0, np.log), (lambda x: 1.0 / x, 0.0, None),
+             (lambda x: 1.0 / x, -0.0, None), (fnp.exp, 1000.0, np.exp),
+             (lambda x: x * 1e300, 1e300, None), (lambda x: x - x * 2, -1e308, None),
+             (fnp.sqrt, -1.0, np.sqrt), (fnp.arcsin, 2.0, np.arcsin),
+             (fnp.arctanh, 1.0, np.arctanh), (lambda x: fnp.power(x, 0.5), -8.0, np.power),
+             (lambda x: fnp.power(x, -1.0), 0.0, np.power),
+             (lambda x: fnp.fmod(x, 0.0), 1.0, np.fmod), (fnp.log1p, -1.0, np.log1p),
+             (fnp.cosh, 800.0, np.cosh)]
+    left = []
+    for f, x, ufunc in cases:
         jf = fg.jit(f)
         with warnings.catch_warnings(record=True) as want_w:
             warnings.simplefilter("always")
@@ -87,9 +110,13 @@ def test_math_errors_become_numpy_results_and_warnings(either_path):
         assert got.tobytes() == want.tobytes(), (f, x, got, want)
         assert [str(w.message) for w in got_w] == [str(w.message) for w in want_w], (f, x)
         assert want_w, (f, x)  # each case warns
-        fast_source(jf, 1.0)
+        if computes_itself(ufunc, either_path):
+            fast_source(jf, 1.0)
+        else:
+            left.append(ufunc.__name__)
         with np.errstate(all="raise"), pytest.raises(FloatingPointError):
             jf(x)
+    skip_if_numpy_ran(left)
 
 
 def test_underflow_reporting_uses_numpy_code(either_path):
@@ -120,14 +147,19 @@ def test_signed_zeros_ties_and_rounding(either_path):
         "square": (lambda x, y: x ** 2 + y ** -2, [(-0.0, 1.0), (1e200, 1e-200), (3.0, -0.0)]),
         "copysign": (lambda x, y: fnp.copysign(x, y), [(1.0, -0.0), (-2.0, 0.0)]),
     }
+    left = []
     for name, (f, pairs) in cases.items():
         jf = fg.jit(f)
-        fast_source(jf, 1.0, 2.0)
+        if computes_itself(np.power if name in ("pow", "square") else None, either_path):
+            fast_source(jf, 1.0, 2.0)
+        else:
+            left.append("power")
         for x, y in pairs:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 want, got = f(np.asarray(x), np.asarray(y)), jf(x, y)
             assert got.tobytes() == want.tobytes(), (name, x, y, got, want)
+    skip_if_numpy_ran(left)
 
 
 def test_types_at_the_boundary(either_path):
@@ -278,6 +310,11 @@ def test_native_kernel_non_finite_values_run_numpy(compiled_kernels, monkeypatch
             acc = (acc * 0.5 + fnp.log(x) + 1.0 / y + fnp.exp(y * x) + fnp.sqrt(x)
                    + fnp.maximum(x, y) + x ** 2 + fnp.power(x, y) + fnp.arcsin(y * 0.1))
         return acc, acc > x
+    used = (np.log, np.exp, np.sqrt, np.power, np.arcsin)
+    if not all(computes_itself(u, "native") for u in used):
+        pytest.skip("the kernel is not made on this machine: numpy's "
+                    + ", ".join(u.__name__ for u in used if not computes_itself(u, "native"))
+                    + " differ from libm's here")
     jf = fg.jit(f)
     assert "native_kernel" in fast_source(jf, 1.0, 2.0)
     jf(1.0, 2.0)  # compiled with the kernel

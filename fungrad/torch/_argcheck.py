@@ -210,12 +210,14 @@ def guard(namespace, group):
     SPECS[group] names, and torch's error types for every one."""
     specs = SPECS.get(group, {})
     refusals = REFUSALS.get(group, {})
-    public = set(namespace.get("__all__", ()))
+    public = namespace.get("__all__")  # (the torch namespace's is made after its guard)
+    public = None if public is None else set(public)
     here = namespace.get("__name__")
     for n, f in list(namespace.items()):
-        # the module's own public functions and what it exports, not the helpers it imports
+        # a module's own public functions and what it exports, not the helpers it imports
         # (apply, cast, val: its own code calls them, and would pay the wrapper on every op)
-        if not n.startswith("_") and _ours(f) and (n in public or f.__module__ == here):
+        if not n.startswith("_") and _ours(f) and (public is None or n in public
+                                                  or f.__module__ == here):
             namespace[n] = checked(n, f, specs.get(n, ()), refusals=_by_dtype(refusals.get(n)))
 
 
