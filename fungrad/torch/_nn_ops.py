@@ -16,6 +16,7 @@ from fungrad.extend import buffer_writeable
 
 import fungrad.numpy as fnp
 from fungrad.torch import _dtype
+from fungrad.torch import _ops_math as M
 from fungrad.torch._generator import numpy_rng
 from fungrad.torch._ops_inplace import check, inplace
 from fungrad.torch._record import apply
@@ -101,6 +102,9 @@ tril = _tri("TrilBackward0", False)
 
 
 def einsum(equation, *operands):
+    if not operands:
+        raise ValueError("einsum(): must specify the equation string and at least one operand, "
+                         "or at least one operand and its subscripts list")
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     dt = common(*operands)
@@ -110,6 +114,7 @@ def einsum(equation, *operands):
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    M.check_addmm(input._value, mat1._value, mat2._value)
     return apply("AddmmBackward0", lambda i, a, b: beta * i + alpha * fnp.matmul(a, b),
                  [input, mat1, mat2])
 

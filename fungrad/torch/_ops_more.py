@@ -1023,23 +1023,82 @@ def unfold(t, dimension, size, step):
     return apply("UnfoldBackward0", fn, [t], view=True)
 
 
-def tensordot(a, b, dims=2, out=None):
+def _tensordot_dims(a, b, dims):
+    """torch.tensordot's contracted dims of ``a`` and ``b``, with its checks of ``dims``."""
     if isinstance(dims, Tensor):
-        dims = dims.tolist()
-    dt = common(a, b)
-    return apply("ViewBackward0",
-                 lambda x, y: fnp.tensordot(cast(x, dt), cast(y, dt), dims), [a, b],
-                 saved="tensordot")
+        if dims.numel() > 1:
+            return [int(d) for d in np.asarray(dims[0]._value).reshape(-1)], \
+                [int(d) for d in np.asarray(dims[1]._value).reshape(-1)]
+        dims = int(dims.item())
+    if isinstance(dims, (tuple, list)):
+        da, db = dims
+        return ([da] if isinstance(da, int) else list(da)), ([db] if isinstance(db, int)
+                                                               else list(db))
+    if type(dims) is not int:
+        raise RuntimeError("tensordot expects dims to be int or tuple[list[int], list[int]] or "
+                           f"list[list[int]] containing two lists, but got dims={dims}")
+    if dims < 0:
+        raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+    if dims > min(a.ndim, b.ndim):
+        raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+    return list(range(-dims, 0)), list(range(dims))
+
+
+def _dim_set(dims, ndim):
+    seen = set()
+    for d in dims:
+        k = norm_dim(d, ndim)
+        if k in seen:
+            raise RuntimeError(f"dim {k} appears multiple times in the list of dims")
+        seen.add(k)
+    return [d % ndim if ndim else 0 for d in dims]
+
+
+def tensordot(a, b, dims=2, out=None):
+    da, db = _tensordot_dims(a, b, dims)
+    va, vb = a._value, b._value
+    if len(da) != len(db):
+        raise RuntimeError("both dimension lists should have same length")
+    if va.dtype != vb.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    sum_a, sum_b = [], []  # size-1 dims broadcast against the other's: summed first, as torch
+    for i, j in zip(da, db):
+        s1, s2 = M.size_of(va, i), M.size_of(vb, j)
+        if s2 == 1 and s1 != 1:
+            sum_a.append(i)
+        elif s1 == 1 and s2 != 1:
+            sum_b.append(j)
+        elif s1 != s2:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {s1} in "
+                               f"dim {i} and second has size {s2} in dim {j}")
+    da, db = _dim_set(da, va.ndim), _dim_set(db, vb.ndim)
+    if va.dtype.kind == "b":
+        raise NotImplementedError("\"dot\" not implemented for 'Bool'")
+    axes = (da, db)
+
+    def fn(x, y):
+        if sum_a:
+            x = fnp.sum(x, axis=tuple(sum_a), keepdims=True)
+        if sum_b:
+            y = fnp.sum(y, axis=tuple(sum_b), keepdims=True)
+        return fnp.tensordot(x, y, axes)
+    return apply("ViewBackward0", fn, [a, b], saved="tensordot")
 
 
 def inner(a, b):
-    dt = common(a, b)
-    return apply("ViewBackward0", lambda x, y: fnp.inner(cast(x, dt), cast(y, dt)), [a, b])
+    if a.ndim == 0 or b.ndim == 0:
+        return M.mul(a, b)
+    if a.shape[-1] != b.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but got "
+                           f"shapes {list(a.shape)} and {list(b.shape)}")
+    if a._value.dtype != b._value.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    return apply("ViewBackward0", fnp.inner, [a, b])
 
 
 def vdot(a, b):
-    dt = common(a, b)
-    return apply("VdotBackward0", lambda x, y: fnp.vdot(cast(x, dt), cast(y, dt)), [a, b])
+    M.check_dot(a._value, b._value)
+    return apply("VdotBackward0", fnp.vdot, [a, b])
 
 
 def ger(a, b):
@@ -1070,12 +1129,60 @@ def cross(a, b, dim=None):
     return apply("LinalgCrossBackward0", fn, [a, b])
 
 
+def check_multi_dot(ts):
+    """linalg.multi_dot's checks of its tensors, with torch's texts."""
+    n = len(ts)
+    if n < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")
+    vs = [t._value for t in ts]
+    for which, v in (("first", vs[0]), ("last", vs[-1])):
+        if v.ndim not in (1, 2):
+            raise RuntimeError(f"multi_dot(): the {which} tensor must be 1D or 2D but got "
+                               f"{v.ndim}D")
+    dt = vs[0].dtype
+    for i, v in enumerate(vs[1:], 1):
+        if i < n - 1 and v.ndim != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {v.ndim}D")
+        if v.dtype != dt:
+            cpp = M._CPP_NAMES
+            raise RuntimeError(f"multi_dot(): all tensors must have be the same dtype but tensor 0 "
+                               f"is {cpp.get(dt.name, dt.name)} and tensor {i} "
+                               f"{cpp.get(v.dtype.name, v.dtype.name)}")
+    for i in range(1, n):
+        if vs[i - 1].shape[-1] != vs[i].shape[0]:
+            raise RuntimeError(f"multi_dot(): tensors {i - 1} and {i} with shapes "
+                               f"{list(vs[i - 1].shape)} and {list(vs[i].shape)} cannot be "
+                               f"multiplied")
+
+
+def tensor_list(ts):
+    """A list of tensors argument, with torch's TypeError for an element that is not one."""
+    ts = tuple(ts)
+    for i, t in enumerate(ts):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(t).__name__}")
+    return ts
+
+
 def chain_matmul(*matrices):
     if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
-        matrices = tuple(matrices[0])
-    if len(matrices) <= 2:
-        from fungrad.torch._ops_math import matmul
-        return matrices[0] * 1 if len(matrices) == 1 else matmul(*matrices)
+        matrices = matrices[0]
+    matrices = tensor_list(matrices)
+    for m in matrices:
+        if m.ndim != 2:
+            raise RuntimeError(f"Tensor dimension is {m.ndim}, expected 2 instead.")
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    return multi_dot(matrices)
+
+
+def multi_dot(matrices):
+    if len(matrices) == 1:
+        return matrices[0] * 1
+    check_multi_dot(matrices)
+    if len(matrices) == 2:
+        return M.matmul(*matrices)
 
     def fn(*ms):
         out = ms[0]
@@ -1091,28 +1198,80 @@ def _beta_alpha(beta, alpha, i, prod):
     return beta * i + alpha * prod
 
 
+def _check_batches(v1, v2):
+    for v, n in ((v1, "batch1"), (v2, "batch2")):
+        if v.ndim != 3:
+            raise RuntimeError(f"{n} must be a 3D tensor")
+
+
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    vi, v1, v2 = input._value, batch1._value, batch2._value
+    M.check_expand(vi, (M.size_of(v1, 1), M.size_of(v2, 2)))
+    _check_batches(v1, v2)
+    if v1.shape[0] != v2.shape[0]:
+        raise RuntimeError(f"batch1 and batch2 must have same number of batches, got "
+                           f"{v1.shape[0]} and {v2.shape[0]}")
+    if v1.shape[2] != v2.shape[1]:
+        raise RuntimeError(f"Incompatible matrix sizes for bmm ({v1.shape[1]}x{v1.shape[2]} and "
+                           f"{v2.shape[1]}x{v2.shape[2]})")
+    if v1.shape[0]:  # torch's addmm_ of each batch: its dtype checks
+        M.check_addmm_dtypes(vi, v1, v2)
+        if v2.dtype.kind == "b":
+            raise NotImplementedError(M._NO_BOOL_ADDMM)
     return apply("AddbmmBackward0", lambda i, a, b: _beta_alpha(
         beta, alpha, i, fnp.sum(fnp.matmul(a, b), axis=0)), [input, batch1, batch2])
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    vi, v1, v2 = input._value, batch1._value, batch2._value
+    M.check_expand(vi, (M.size_of(v1, 0), M.size_of(v1, 1), M.size_of(v2, 2)))
+    if vi.dtype != v1.dtype:
+        cpp = M._CPP_NAMES
+        raise RuntimeError(f"Input dtypes must be the same, got: input {cpp[vi.dtype.name]}, "
+                           f"batch1: {cpp[v1.dtype.name]}, batch2: {cpp[v2.dtype.name]}")
+    _check_batches(v1, v2)
+    M.check_bmm(v1, v2, "baddbmm")
     return apply("BaddbmmBackward0", lambda i, a, b: _beta_alpha(beta, alpha, i,
                                                                    fnp.matmul(a, b)),
                  [input, batch1, batch2])
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
-    if mat.ndim != 2 or vec.ndim != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, "
-                           f"{vec.ndim}")
+    vi, vm, vv = input._value, mat._value, vec._value
+    M.check_mv_dims(vi.ndim, vm, vv)
+    if vm.shape[1] != vv.shape[0] or (vm.shape[0] != vi.size and vi.size != 1):
+        raise RuntimeError(f"size mismatch, got input ({vi.shape[0]}), mat ({vm.shape[0]}x"
+                           f"{vm.shape[1]}), vec ({vv.shape[0]})")
+    if not vi.dtype == vm.dtype == vv.dtype:
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got "
+                           f"{M.tname(vi)}, {M.tname(vm)}, and {M.tname(vv)}")
+    if vm.dtype.kind == "b":
+        raise NotImplementedError("\"addmv_impl_cpu\" not implemented for 'Bool'")
     return apply("AddmvBackward0", lambda i, a, b: _beta_alpha(beta, alpha, i, fnp.matmul(a, b)),
                  [input, mat, vec])
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1):
-    return apply("AddrBackward0", lambda i, a, b: _beta_alpha(beta, alpha, i, fnp.outer(a, b)),
-                 [input, vec1, vec2])
+    v1, v2 = vec1._value, vec2._value
+    for v, n in ((v1, "vec1"), (v2, "vec2")):
+        if v.ndim != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {n}, but got {v.ndim}-D")
+    M.check_expand(input._value, (v1.shape[0], v2.shape[0]))
+    dt = common(input, vec1, vec2)
+    for x, n in ((beta, "beta"), (alpha, "alpha")):
+        if type(x) is bool and dt.kind != "b":
+            raise RuntimeError(f"Boolean {n} only supported for Boolean results.")
+        if dt.kind not in "fc" and isinstance(x, (float, complex)):
+            raise RuntimeError(f"For integral input tensors, argument {n} must not be a floating "
+                               f"point number.")
+    if dt.kind == "b":  # torch's logical form: (beta && input) || (alpha && vec1 && vec2)
+        def fn(i, a, b):
+            prod = fnp.logical_and(fnp.outer(cast(a, dt), cast(b, dt)), bool(alpha))
+            return fnp.logical_or(fnp.logical_and(cast(i, dt), bool(beta)), prod)
+    else:
+        def fn(i, a, b):
+            return _beta_alpha(beta, alpha, cast(i, dt), fnp.outer(cast(a, dt), cast(b, dt)))
+    return apply("AddrBackward0", fn, [input, vec1, vec2])
 
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):

@@ -137,15 +137,15 @@ def std(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 def norm(a, p="fro", dim=None, keepdim=False):
-    axes = dims_of(dim, a.ndim)
-    if p in ("fro", 2, 2.0):
-        fn = lambda x: safe_root(fnp.sum(x * x, axis=axes, keepdims=keepdim), 2)  # noqa: E731
-    elif p == 1:
-        fn = lambda x: fnp.sum(tabs(x), axis=axes, keepdims=keepdim)  # noqa: E731
-    else:
-        fn = lambda x: safe_root(fnp.sum(fnp.power(tabs(x), p), axis=axes,  # noqa: E731
-                                         keepdims=keepdim), p)
-    return apply("LinalgVectorNormBackward0", fn, [a])
+    """torch.norm as torch/functional.py writes it: linalg.vector_norm (p a number, or 'fro'
+    over at most 2 dims), else linalg.matrix_norm."""
+    from fungrad.torch import linalg as L
+    d = [dim] if isinstance(dim, int) else dim
+    if isinstance(p, str):
+        if p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2):
+            return L.vector_norm(a, 2, d, keepdim)
+        return L.matrix_norm(a, p, d if d is not None else list(range(a.ndim)), keepdim)
+    return L.vector_norm(a, 2.0 if p is None else p, d, keepdim)
 
 
 def cumsum(a, dim, *, dtype=None):

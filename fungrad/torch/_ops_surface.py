@@ -384,11 +384,28 @@ LINALG_TOP = {
     "triangular_solve": lambda b, a, upper=True, transpose=False, unitriangular=False:
         _triangular_solve(b, a, upper, transpose, unitriangular),
     "lu_solve": lambda b, lu, piv: L.lu_solve(lu, piv, b),
-    "nuclear_norm": lambda a, dim=None, keepdim=False: L.matrix_norm(
-        a, "nuc", dim if dim is not None else (-2, -1), keepdim),
-    "frobenius_norm": lambda a, dim=(-2, -1), keepdim=False: L.matrix_norm(a, "fro", dim,
-                                                                           keepdim),
+    "nuclear_norm": lambda a, dim=None, keepdim=False: L.matrix_norm(  # int[2] dim: (d, d)
+        a, "nuc", (-2, -1) if dim is None else (dim, dim) if isinstance(dim, int) else dim,
+        keepdim),
+    "frobenius_norm": lambda a, dim=None, keepdim=False: _frobenius_norm(a, dim, keepdim),
 }
+
+
+def _frobenius_norm(a, dim, keepdim):
+    """torch.frobenius_norm: the 2-norm over at most 2 dims (``dim`` is required)."""
+    if dim is None:
+        raise TypeError('frobenius_norm() missing 1 required positional arguments: "dim"')
+    if isinstance(dim, Tensor):
+        raise TypeError("frobenius_norm(): argument 'dim' (position 2) must be tuple of ints, "
+                        "not Tensor")
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    if len(dims) > 2:
+        raise RuntimeError(f"Expected at most 2 dimensions, but got {len(dims)} dimensions "
+                           f"instead.")
+    if a._value.dtype.kind not in "fc":
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
+                           f"Got {_dtype._TYPE_NAMES.get(a._value.dtype.name)} instead.")
+    return L.vector_norm(a, 2, dims, keepdim)
 
 
 def _svd_old(a, some, compute_uv):

@@ -8,7 +8,7 @@ import numpy as np
 import fungrad.numpy as fnp
 import fungrad.scipy.linalg as fsl
 from fungrad.torch._record import apply
-from fungrad.torch._tensor import _new
+from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._util import cast, common, dims_of, tabs, safe_root
 
 __all__ = ["det", "slogdet", "inv", "inv_ex", "pinv", "cholesky", "cholesky_ex", "qr", "svd",
@@ -193,9 +193,13 @@ def lstsq(A, B, rcond=None, *, driver=None):
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     axes = dims_of(dim, x.ndim)
+    if isinstance(ord, Tensor):  # a 0-d tensor: torch reads its number
+        ord = ord.item()
 
     def fn(v):
         a = tabs(v)
+        if v.dtype.kind == "c":  # the norm of |v|: real, as torch's
+            v = a
         if ord == float("inf"):
             return fnp.max(a, axis=axes, keepdims=keepdim)
         if ord == -float("inf"):
@@ -212,12 +216,35 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     return apply("LinalgVectorNormBackward0", fn, [x])
 
 
-def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+def _check_matrix_norm(A, ord, dim):
+    """linalg.matrix_norm's checks of ord, A and dim, with torch's texts; the wrapped dims."""
+    if isinstance(ord, str) and ord not in ("fro", "nuc") or (
+            not isinstance(ord, str) and abs(ord) not in (1, 2, float("inf"))):
+        shown = ord if isinstance(ord, str) else f"{ord:g}"
+        raise RuntimeError(f"linalg.matrix_norm: Order {shown} not supported.")
+    if A.ndim < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 "
+                           "dimensions.")
+    if A._value.dtype.kind not in "fc":
+        raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {_TORCH_TYPE.get(A._value.dtype.name)}")
+    dim = (dim,) if isinstance(dim, int) else tuple(dim)
+    if len(dim) != 2:
+        raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple. Got "
+                           + " ".join(str(x) for x in dim))
     d = dims_of(dim, A.ndim)
+    if d[0] == d[1]:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({d[0]}, {d[1]})")
+    return d
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+    d = _check_matrix_norm(A, ord, dim)
 
     def fn(v):
         if ord == "fro":
-            return safe_root(fnp.sum(v * v, axis=d, keepdims=keepdim), 2)
+            a = tabs(v) if v.dtype.kind == "c" else v
+            return safe_root(fnp.sum(a * a, axis=d, keepdims=keepdim), 2)
         m = fnp.moveaxis(v, d, (-2, -1))
         if ord == "nuc":
             r = fnp.sum(_batched(lambda x: fnp.linalg.svd(x, compute_uv=False))(m), axis=-1)
@@ -256,6 +283,11 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None):
+    if A.ndim < 2:
+        raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at least 2 "
+                           "dimensions.")
+    if A._value.dtype.kind not in "fc":
+        raise RuntimeError("This function doesn't handle types other than float and double")
     v = np.asarray(A._value)
     return _new(np.asarray(np.linalg.matrix_rank(v, tol=tol if tol is not None else atol),
                            np.int64))
@@ -276,6 +308,12 @@ def matrix_exp(A):
 
 
 def cond(A, p=None):
+    if A.ndim < 2:
+        raise RuntimeError("linalg.cond: The input tensor must have at least 2 dimensions.")
+    if A.numel() == 0:  # torch: 0 for matrices without elements
+        return _new(np.zeros(tuple(A.shape[:-2]), np.result_type(A._value.dtype, np.float32)
+                             if A._value.dtype.kind != "c" else np.float32))
+
     def fn(x):
         sv = _batched(lambda m: fnp.linalg.svd(m, compute_uv=False))(x)
         return fnp.max(sv, axis=-1) / fnp.min(sv, axis=-1)
@@ -290,8 +328,13 @@ def cross(a, b, *, dim=-1):
 
 
 def multi_dot(tensors):
-    from fungrad.torch._ops_more import chain_matmul
-    return chain_matmul(*tensors)
+    from fungrad.torch import _ops_more as X
+    if isinstance(tensors, Tensor):
+        raise TypeError("linalg_multi_dot(): argument 'tensors' (position 1) must be tuple of "
+                        "Tensors, not Tensor")
+    tensors = X.tensor_list(tensors)
+    X.check_multi_dot(tensors)
+    return X.multi_dot(tensors)
 
 
 def householder_product(A, tau):
