@@ -9,7 +9,7 @@ from fungrad import lax
 from fungrad.torch._dtype import to_np
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import _new
-from fungrad.torch._util import cast, dims_of, norm_dim, val, tabs, safe_root
+from fungrad.torch._util import cast, dims_of, norm_dim, val, safe_root
 
 __all__ = ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "var", "std",
            "norm", "cumsum", "softmax", "log_softmax", "logsumexp", "sort", "all", "any",
