@@ -93,7 +93,7 @@ def _tri(name, upper):
         r, c = t.shape[-2], t.shape[-1]
         keep = np.triu(np.ones((r, c), bool), diagonal) if upper else \
             np.tril(np.ones((r, c), bool), diagonal)
-        return apply(name, lambda x: fnp.where(keep, x, x * 0), [t])
+        return apply(name, lambda x: fnp.where(keep, x, fnp.zeros((), x.dtype)), [t])
     return op
 
 
@@ -224,14 +224,16 @@ def cumprod(t, dim, *, dtype=None):
 
 def diag(t, diagonal=0):
     if t.ndim == 1:
-        n = t.shape[0] + abs(diagonal)
-        rows = np.arange(t.shape[0]) + max(0, -diagonal)
-        cols = np.arange(t.shape[0]) + max(0, diagonal)
-        place = np.zeros((t.shape[0], n, n), bool)
-        place[np.arange(t.shape[0]), rows, cols] = True
-        return apply("DiagEmbedBackward0",
-                     lambda x: fnp.sum(fnp.where(place, x[:, None, None], 0 * x[:, None, None]),
-                                       axis=0), [t])
+        from fungrad.torch._ops_more import diag_places
+        k = t.shape[0]
+        idx, mask = diag_places(k, diagonal)
+
+        def fn(x):
+            full = x[idx] if k else fnp.zeros(idx.shape, x.dtype)
+            return fnp.where(mask, full, fnp.zeros((), x.dtype))
+        return apply("DiagEmbedBackward0", fn, [t])
+    if t.ndim != 2:
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {t.ndim}D")
     return apply("DiagonalBackward0_copy", lambda x: fnp.diagonal(x, diagonal), [t])
 
 

@@ -734,6 +734,10 @@ def diagonal_scatter(t, src, offset=0, dim1=0, dim2=1):
     d1, d2 = norm_dim(dim1, t.ndim), norm_dim(dim2, t.ndim)
     shape = tuple(t.shape)
     r, c = _diag_key(shape, offset, d1, d2)
+    want = [n for i, n in enumerate(shape) if i not in (d1, d2)] + [r.shape[0]]
+    if list(src.shape) != want:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
+                           f"{list(src.shape)}, slice size = {want}")
     dt = t._value.dtype
     nd = len(shape)
     rest = [i for i in range(nd) if i not in (d1, d2)]
@@ -770,12 +774,20 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
     return _new(np.asarray(r, np.int32 if out_int32 else I64))
 
 
+def _check_rows_cols(row, col):
+    for n, v in (("row", row), ("col", col)):
+        if v < 0:
+            raise RuntimeError(f"{n} must be non-negative, got{v}")
+
+
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    _check_rows_cols(row, col)
     r, c = np.tril_indices(row, offset, col)
     return _new(np.stack([r, c]).astype(_dtype.to_np(dtype) or I64))
 
 
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    _check_rows_cols(row, col)
     r, c = np.triu_indices(row, offset, col)
     return _new(np.stack([r, c]).astype(_dtype.to_np(dtype) or I64))
 
@@ -932,17 +944,31 @@ def flipud(t):
     return flip(t, 0)
 
 
+def diag_places(k, offset):
+    """The (n, n) index of each diagonal element's source among ``k`` values (for a gather)
+    and the mask of the diagonal ``offset`` of an n x n matrix, n = k + |offset|."""
+    n = k + abs(offset)
+    i = np.arange(k)
+    r, c = i + max(0, -offset), i + max(0, offset)
+    idx = np.zeros((n, n), np.int64)
+    mask = np.zeros((n, n), bool)
+    idx[r, c] = i
+    mask[r, c] = True
+    return idx, mask
+
+
 def diag_embed(t, offset=0, dim1=-2, dim2=-1):
-    n = t.shape[-1] + abs(offset)
     nd = t.ndim + 1
     d1, d2 = norm_dim(dim1, nd), norm_dim(dim2, nd)
-    i = np.arange(t.shape[-1])
-    r, c = i + max(0, -offset), i + max(0, offset)
-    eye = np.zeros((t.shape[-1], n, n), t._value.dtype)
-    eye[i, r, c] = 1
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    k = t.shape[-1]
+    idx, mask = diag_places(k, offset)
 
     def fn(x):
-        out = fnp.einsum("...k,kij->...ij", x, eye)
+        # the values gathered to their places, zeros elsewhere (never 0 * x: inf * 0 is nan)
+        full = fnp.take(x, idx, axis=-1) if k else fnp.zeros(x.shape[:-1] + idx.shape, x.dtype)
+        out = fnp.where(mask, full, fnp.zeros((), x.dtype))
         return fnp.moveaxis(out, (-2, -1), (d1, d2))
     return apply("DiagEmbedBackward0", fn, [t])
 
@@ -952,6 +978,10 @@ def diagflat(t, offset=0):
 
 
 def trace(t):
+    if t._value.dtype.kind == "b":
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
+    if t.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {t.ndim}")
     return apply("TraceBackward0", lambda x: fnp.trace(x), [t])
 
 
@@ -1108,24 +1138,25 @@ def ger(a, b):
 
 
 def cross(a, b, dim=None):
-    dt = common(a, b)
-    if a.ndim != b.ndim:
+    va, vb = a._value, b._value
+    if va.ndim != vb.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
-    shape = np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
-    if dim is None:
-        threes = [i for i, s in enumerate(shape) if s == 3]
+    if dim is None:  # torch.cross's default: the input's first dim of size 3
+        threes = [i for i, s in enumerate(va.shape) if s == 3]
         if not threes:
             raise RuntimeError("no dimension of size 3 in input")
         dim = threes[0]
-    d = norm_dim(dim, len(shape))
-    if shape[d] != 3:
-        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
-                           f"{a.shape[d]} and {b.shape[d]}")
+    na, nb = M.size_of(va, dim), M.size_of(vb, dim)
+    if na != 3 or nb != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {na} "
+                           f"and {nb}")
+    shape = M._broadcast_batch(va.shape, vb.shape)
+    if va.dtype != vb.dtype:
+        raise RuntimeError(f"expected scalar type {M.tname(va)} but found {M.tname(vb)}")
+    d = dim % va.ndim
 
     def fn(x, y):
-        x = fnp.broadcast_to(cast(x, dt), shape)
-        y = fnp.broadcast_to(cast(y, dt), shape)
-        return fnp.cross(x, y, axis=d)
+        return fnp.cross(fnp.broadcast_to(x, shape), fnp.broadcast_to(y, shape), axis=d)
     return apply("LinalgCrossBackward0", fn, [a, b])
 
 
@@ -1294,6 +1325,10 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
 
 
 def vander(x, N=None, increasing=False):
+    if x.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    if N is not None and N < 0:
+        raise RuntimeError("N must be non-negative.")
     n = N if N is not None else x.shape[0]
     pw = np.arange(n) if increasing else np.arange(n)[::-1].copy()
     return apply("PowBackward0",

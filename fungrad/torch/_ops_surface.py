@@ -375,9 +375,10 @@ def _layout(t):
 LINALG_TOP = {
     "det": L.det, "logdet": L.logdet, "slogdet": L.slogdet, "inverse": L.inv,
     "pinverse": lambda a, rcond=1e-15: L.pinv(a, rtol=rcond),
-    "cholesky": lambda a, upper=False: L.cholesky(a, upper=upper, _name="CholeskyBackward0"),
-    "qr": lambda a, some=True: L.qr(a, "reduced" if some else "complete"),
-    "svd": lambda a, some=True, compute_uv=True: _svd_old(a, some, compute_uv),
+    "cholesky": lambda a, upper=False: _cholesky(a, upper),
+    "qr": lambda a, some=True: L.qr(a, "reduced" if _flag("qr", "some", some) else "complete"),
+    "svd": lambda a, some=True, compute_uv=True: _svd_old(a, _flag("svd", "some", some),
+                                                          compute_uv),
     "matrix_power": L.matrix_power, "matrix_exp": L.matrix_exp,
     "cholesky_solve": lambda b, u, upper=False: _cholesky_solve(b, u, upper),
     "cholesky_inverse": lambda u, upper=False: _cholesky_inverse(u, upper),
@@ -428,16 +429,74 @@ def _cholesky_solve(b, u, upper):
     return apply("CholeskySolveBackward0", _chol_solve_fn(upper), [b, u])
 
 
+def _flag(fname, pname, v):
+    """``v``, torch's bool argument (the first after the tensor): its TypeError for another
+    type (the text of the Tensor method's)."""
+    if type(v) is not bool:
+        raise TypeError(f"{fname}(): argument '{pname}' (position 1) must be bool, not "
+                        f"{type(v).__name__}")
+    return v
+
+
+def _check_square(name, a):
+    """The checks of torch's older linalg functions: at least 2 dims, square matrices."""
+    if a.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    if a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are "
+                           f"{a.shape[-2]} by {a.shape[-1]} matrices")
+
+
+def _not_floating(kernel, t):
+    if t._value.dtype.kind not in "fc":
+        raise NotImplementedError(f'"{kernel}" not implemented for '
+                                  f"'{_dtype._TYPE_NAMES.get(t._value.dtype.name)}'")
+
+
+def _cholesky(a, upper):
+    _flag("cholesky", "upper", upper)
+    if a.numel() == 0:  # torch.cholesky: an empty tensor of the input's shape, unchecked
+        return S.clone(a)
+    _check_square("cholesky", a)
+    _not_floating("cholesky_cpu", a)
+    return L.cholesky(a, upper=upper, _name="CholeskyBackward0")
+
+
 def _cholesky_inverse(u, upper):
     import fungrad.numpy as fnp
+    _flag("cholesky_inverse", "upper", upper)
+    _check_square("cholesky_inverse", u)
+    _not_floating("cholesky_inverse_out_cpu", u)
     f = _chol_solve_fn(upper)
     return apply("CholeskyInverseBackward0",
                  lambda uv: f(fnp.eye(uv.shape[-1], dtype=uv.dtype), uv), [u])
 
 
+def _check_triangular_solve(b, a):
+    for n, t in (("b", b), ("A", a)):
+        if t.ndim < 2:
+            raise RuntimeError(f"torch.triangular_solve: Expected {n} to have at least 2 "
+                               f"dimensions, but it has {t.ndim} dimensions instead")
+    bd, ad = b._value.dtype, a._value.dtype
+    if bd != ad:
+        names = _dtype._TYPE_NAMES
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
+                           f"{names.get(bd.name)} and A of type {names.get(ad.name)} instead.")
+    if a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"A must be batches of square matrices, but they are {a.shape[-2]} "
+                           f"by {a.shape[-1]} matrices")
+    if a.shape[-1] != b.shape[-2]:
+        raise RuntimeError(f"Incompatible matrix sizes for triangular_solve: each A matrix is "
+                           f"{a.shape[-2]} by {a.shape[-1]} but each b matrix is {b.shape[-2]} "
+                           f"by {b.shape[-1]}")
+    M._broadcast_batch(tuple(b.shape[:-2]), tuple(a.shape[:-2]))
+    _not_floating("triangular_solve_cpu", b)
+
+
 def _triangular_solve(b, a, upper, transpose, unitriangular):
     import fungrad.numpy as fnp
     import fungrad.scipy.linalg as fsl
+    _check_triangular_solve(b, a)
 
     def fn(bv, av):
         m = fnp.triu(av) if upper else fnp.tril(av)

@@ -2,6 +2,7 @@
 fungrad.scipy.linalg), whose derivative rules are the core's; each function is one recorded op named
 as torch names its node."""
 import collections
+import math
 
 import numpy as np
 
@@ -337,7 +338,35 @@ def multi_dot(tensors):
     return X.multi_dot(tensors)
 
 
+def _check_householder(A, tau):
+    """linalg.householder_product's checks, with torch's texts."""
+    pre = "torch.linalg.householder_product: "
+    if A.ndim < 2:
+        raise RuntimeError(pre + "input must have at least 2 dimensions.")
+    if A.shape[-2] < A.shape[-1]:
+        raise RuntimeError(pre + "input.shape[-2] must be greater than or equal to "
+                           "input.shape[-1]")
+    if tau.ndim == 0 or A.shape[-1] < tau.shape[-1]:
+        raise RuntimeError(pre + "input.shape[-1] must be greater than or equal to "
+                           "tau.shape[-1]")
+    if A.ndim - tau.ndim != 1:
+        raise RuntimeError(pre + f"Expected tau to have one dimension less than input, but got "
+                           f"tau.ndim equal to {tau.ndim} and input.ndim is equal to {A.ndim}")
+    if tuple(tau.shape[:-1]) != tuple(A.shape[:-2]):
+        raise RuntimeError(pre + f"Expected batch dimensions of tau to be equal to "
+                           f"input.shape[:-2], but got {list(tau.shape[:-1])}")
+    ad, td = A._value.dtype, tau._value.dtype
+    if ad != td:
+        raise RuntimeError(pre + f"tau dtype {_TORCH_TYPE.get(td.name)} does not match input "
+                           f"dtype {_TORCH_TYPE.get(ad.name)}")
+    if ad.kind not in "fc":
+        raise NotImplementedError(f"\"orgqr_cpu\" not implemented for '{_TORCH_TYPE.get(ad.name)}'")
+
+
 def householder_product(A, tau):
+    _check_householder(A, tau)
+
+    @_batched_pair
     def fn(a, t):
         m, n = a.shape[-2], a.shape[-1]
         q = fnp.eye(m, dtype=a.dtype)
@@ -351,7 +380,29 @@ def householder_product(A, tau):
     return apply("LinalgHouseholderProductBackward0", fn, [A, tau])
 
 
+def _batched_pair(f):
+    """``f(matrix, vector)`` over the leading batch dims both share."""
+    def g(a, t):
+        if a.ndim == 2:
+            return f(a, t)
+        lead = a.shape[:-2]
+        As = fnp.reshape(a, (-1,) + a.shape[-2:])
+        ts = fnp.reshape(t, (-1,) + t.shape[-1:])
+        outs = [f(As[i], ts[i]) for i in range(As.shape[0])]
+        return fnp.reshape(fnp.stack(outs), lead + outs[0].shape) if outs else \
+            fnp.zeros(lead + a.shape[-2:], a.dtype)
+    return g
+
+
 def tensorinv(A, ind=2):
+    if ind <= 0:
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    if ind > A.ndim:
+        raise RuntimeError(f"ArrayRef: invalid slice, N = {ind}; size = {A.ndim}")
+    end, start = math.prod(A.shape[ind:]), math.prod(A.shape[:ind])
+    if end != start:
+        raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
+                           f"prod(self.shape[:ind]), but got {end} != {start}")
     return apply("ViewBackward0", lambda x: fnp.linalg.tensorinv(x, ind), [A])
 
 
@@ -360,12 +411,28 @@ def tensorsolve(A, B, dims=None):
 
 
 def vander(x, *, N=None):
-    n = N if N is not None else x.shape[-1]
-    return apply("CatBackward0",
-                 lambda v: fnp.power(v[..., :, None], np.arange(n).astype(v.dtype)), [x])
+    dt = x._value.dtype
+    if dt.kind not in "fciu" or dt == np.float16:
+        raise RuntimeError(f"linalg.vander supports floating point, complex, and integer tensors, "
+                           f"but got {_TORCH_TYPE.get(dt.name)}")
+    n = N if N is not None else (x.shape[-1] if x.ndim else 1)
+    if n <= 1:
+        raise RuntimeError("N must be greater than 1.")
+    out = np.dtype(np.int64) if dt.kind in "iu" else dt  # integers: cumprod's long, as torch
+    return apply("CatBackward0", lambda v: fnp.power(
+        fnp.reshape(v, v.shape or (1,))[..., :, None].astype(out), np.arange(n).astype(out)), [x])
 
 
 def vecdot(x, y, *, dim=-1):
+    if type(dim) is not int:
+        raise TypeError(f"linalg_vecdot(): argument 'dim' must be int, not {type(dim).__name__}")
+    xd, yd = x._value.dtype, y._value.dtype
+    if xd != yd:
+        raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x "
+                           f"of type {_TORCH_TYPE.get(xd.name)} and y of type "
+                           f"{_TORCH_TYPE.get(yd.name)} instead")
+    if x.ndim == 0 and y.ndim == 0:  # torch's sum over dim -1 of a 0-d product: the product
+        return apply("SumBackward1", lambda a, b: fnp.conj(a) * b, [x, y], saved="vecdot")
     return apply("SumBackward1", lambda a, b: fnp.sum(fnp.conj(a) * b, axis=dim), [x, y],
                  saved="vecdot")
 
@@ -397,6 +464,12 @@ def _bt(f):
 
 def lu_factor(A, *, pivot=True):
     """torch's LU factorization (pivots 1-based int32), differentiable in the LU factor."""
+    if A.ndim < 2:
+        raise RuntimeError(f"torch.lu_factor: Expected tensor with 2 or more dimensions. Got "
+                           f"size: {list(A.shape)} instead")
+    if A._value.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"lu_cpu\" not implemented for "
+                                  f"'{_TORCH_TYPE.get(A._value.dtype.name)}'")
     if A.ndim < 2 or A.shape[-1] != A.shape[-2]:  # rectangular: LAPACK's factors, no gradient
         import scipy.linalg as sl
         lu_, piv = sl.lu_factor(np.asarray(A._value))
