@@ -306,7 +306,11 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
 
 
 def dist(a, b, p=2):
+    M._check_sub(a, b)
     dt = common(a, b)
+    if dt.kind not in "fc":
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
+                           f"{_dtype._TYPE_NAMES.get(dt.name)} instead.")
 
     def fn(x, y):
         z = tabs(cast(x, dt) - cast(y, dt))
@@ -319,7 +323,16 @@ def dist(a, b, p=2):
 
 
 def renorm(a, p, dim, maxnorm):
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm:g}")
+    if a.ndim < 2:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {a.ndim} dimensions")
     d = norm_dim(dim, a.ndim)
+    if a._value.dtype.kind not in "fc":
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {M.tname(a._value)}")
     axes = tuple(i for i in range(a.ndim) if i != d)
 
     def fn(x):
