@@ -345,7 +345,7 @@ def _check_mm(va, vb, rows, k):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k} and "
                            f"{vb.shape[0]}x{vb.shape[1]})")
     dt = va.dtype
-    if dt != vb.dtype:
+    if dt is not vb.dtype and dt != vb.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
                            f"{_CPP_NAMES.get(dt.name, dt.name)} != "
                            f"{_CPP_NAMES.get(vb.dtype.name, vb.dtype.name)}")
@@ -434,6 +434,8 @@ _NO_BOOL_ADDMM = "\"addmm_impl_cpu_\" not implemented for 'Bool'"
 
 def check_addmm_dtypes(vi, va, vb):
     dt = vb.dtype
+    if vi.dtype is dt and va.dtype is dt:  # numpy's dtypes of one kind are one object
+        return
     if vi.dtype != dt:
         raise RuntimeError(f"self and mat2 must have the same dtype, but got {tname(vi)} and "
                            f"{tname(vb)}")
@@ -445,14 +447,15 @@ def check_addmm_dtypes(vi, va, vb):
 def check_addmm(vi, va, vb):
     """addmm's checks: the dtypes, the matrices' dims and sizes, then the input's expand."""
     check_addmm_dtypes(vi, va, vb)
-    for v, n in ((va, "mat1"), (vb, "mat2")):
-        if v.ndim != 2:
-            raise RuntimeError(f"{n} must be a matrix, got {v.ndim}-D tensor")
-    if va.shape[1] != vb.shape[0]:
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({va.shape[0]}x"
-                           f"{va.shape[1]} and {vb.shape[0]}x{vb.shape[1]})")
-    if vi.ndim != 2 or vi.shape[0] != va.shape[0] or vi.shape[1] != vb.shape[1]:
-        check_expand(vi, (va.shape[0], vb.shape[1]))
+    if va.ndim != 2:
+        raise RuntimeError(f"mat1 must be a matrix, got {va.ndim}-D tensor")
+    if vb.ndim != 2:
+        raise RuntimeError(f"mat2 must be a matrix, got {vb.ndim}-D tensor")
+    (r, k), (k2, c) = va.shape, vb.shape
+    if k != k2:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({r}x{k} and {k2}x{c})")
+    if vi.shape != (r, c):
+        check_expand(vi, (r, c))
     if vb.dtype.kind == "b":
         raise NotImplementedError(_NO_BOOL_ADDMM)
 
