@@ -480,11 +480,63 @@ def lu_factor(A, *, pivot=True):
 
 
 def lu(A, *, pivot=True):
+    if A.ndim < 2:
+        raise RuntimeError(f"linalg.lu: Expected tensor with 2 or more dimensions. Got size: "
+                           f"{list(A.shape)} instead")
+    if A._value.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"lu_cpu\" not implemented for "
+                                  f"'{_TORCH_TYPE.get(A._value.dtype.name)}'")
+    if A.shape[-1] != A.shape[-2]:
+        return _lu_rectangular(A)
+
     def fn(x):
         p, l, u = fsl.lu(x)
         return p, l, u
     p, l, u = apply("LinalgLuBackward0", fn, [A], tuple_out=True)
     return _LU(p.detach(), l, u)
+
+
+def _lu_rectangular(A):
+    """linalg.lu of m x n matrices, m != n: LAPACK's row permutation P (scipy's getrf, torch's
+    too) taken as a constant; then P^T A's leading square block's LU, and the rest of L (tall)
+    or of U (wide) by a triangular solve, differentiable in A."""
+    v = A._value
+    if not isinstance(v, np.ndarray):
+        raise NotImplementedError("linalg.lu of a non-square matrix under a transform is not "
+                                  "supported by fungrad.torch")
+    import scipy.linalg as sl
+    m, n = v.shape[-2:]
+    k = min(m, n)
+    lead = v.shape[:-2]
+    flat = v.reshape((math.prod(lead), m, n))
+    eye = np.eye(m, dtype=v.dtype)
+    perms = np.stack([sl.lu(x)[0].astype(v.dtype) if k else eye for x in flat]) if len(flat) \
+        else np.zeros((0, m, m), v.dtype)
+    P = perms.reshape(lead + (m, m))
+    if v.size == 0:
+        return _LU(_new(P), _new(np.zeros(lead + (m, k), v.dtype)),
+                   _new(np.zeros(lead + (k, n), v.dtype)))
+    pts = np.swapaxes(perms, -1, -2)
+
+    def one(x, pt):
+        xp = fnp.matmul(pt, x)
+        p1, l1, u1 = fsl.lu(xp[:k, :k])  # p1 is the identity: xp's pivots are in place
+        if m > n:
+            low = fnp.swapaxes(fsl.solve_triangular(fnp.swapaxes(u1, 0, 1),
+                                                    fnp.swapaxes(xp[n:], 0, 1), lower=True),
+                               0, 1)
+            return fnp.concatenate([fnp.matmul(p1, l1), low], axis=0), u1
+        rest = fsl.solve_triangular(l1, fnp.matmul(fnp.swapaxes(p1, 0, 1), xp[:, m:]),
+                                    lower=True, unit_diagonal=True)
+        return fnp.matmul(p1, l1), fnp.concatenate([u1, rest], axis=1)
+
+    def fn(x):
+        xs = fnp.reshape(x, (-1, m, n))
+        outs = [one(xs[i], pts[i]) for i in range(len(pts))]
+        return tuple(fnp.reshape(fnp.stack([o[j] for o in outs]), lead + outs[0][j].shape)
+                     for j in (0, 1))
+    l, u = apply("LinalgLuBackward0", fn, [A], tuple_out=True)
+    return _LU(_new(P), l, u)
 
 
 _TORCH_TYPE = {"float16": "Half", "float32": "Float", "float64": "Double", "complex64": "ComplexFloat",
