@@ -349,7 +349,7 @@ def _check_mm(va, vb, rows, k):
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
                            f"{_CPP_NAMES.get(dt.name, dt.name)} != "
                            f"{_CPP_NAMES.get(vb.dtype.name, vb.dtype.name)}")
-    if dt.kind == "b":
+    if dt.kind == "b" and rows and vb.shape[1]:  # no kernel runs for an empty result
         raise NotImplementedError(_NO_BOOL_ADDMM)
 
 
@@ -360,7 +360,7 @@ def _check_mv(vm, vv, rows, k):
     if vm.dtype != vv.dtype:
         raise RuntimeError(f"addmv input tensors must have the same dtype, but got {tname(vv)}, "
                            f"{tname(vm)}, and {tname(vv)}")
-    if vm.dtype.kind == "b":
+    if vm.dtype.kind == "b" and rows:
         raise NotImplementedError("\"addmv_impl_cpu\" not implemented for 'Bool'")
 
 
@@ -384,10 +384,10 @@ def check_bmm(va, vb, name="bmm"):
     if vb.shape[0] != b or vb.shape[1] != k:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{b}, {k}] but got: [{vb.shape[0]}, {vb.shape[1]}].")
+    if va.dtype.kind == "b":  # torch's kernel is chosen by batch1's dtype first
+        raise NotImplementedError(f"\"{name}\" not implemented for 'Bool'")
     if va.dtype != vb.dtype:
         raise RuntimeError(f"expected scalar type {tname(va)} but found {tname(vb)}")
-    if va.dtype.kind == "b":
-        raise NotImplementedError(f"\"{name}\" not implemented for 'Bool'")
 
 
 def _broadcast_batch(sa, sb):
@@ -423,10 +423,10 @@ def _check_matmul(va, vb, na, nb):
         if sb[-2] != k1:
             raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                                f"[{bsz}, {k1}] but got: [{bsz}, {sb[-2]}].")
-        if va.dtype != vb.dtype:
-            raise RuntimeError(f"expected scalar type {tname(va)} but found {tname(vb)}")
         if va.dtype.kind == "b":
             raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
+        if va.dtype != vb.dtype:
+            raise RuntimeError(f"expected scalar type {tname(va)} but found {tname(vb)}")
 
 
 _NO_BOOL_ADDMM = "\"addmm_impl_cpu_\" not implemented for 'Bool'"

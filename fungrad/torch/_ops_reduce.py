@@ -1,4 +1,4 @@
-"""Reductions and normalizations: sum, mean, prod, max/min (with indices), var/std, norm,
+"""Reductions and normalizations: sum, mean, prod, max/min (with indices), var/std,
 cumsum, softmax/log_softmax, logsumexp, sort, argmax/argmin, all/any."""
 import collections
 
@@ -12,7 +12,7 @@ from fungrad.torch._tensor import _new
 from fungrad.torch._util import cast, dims_of, norm_dim, val, safe_root
 
 __all__ = ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "var", "std",
-           "norm", "cumsum", "softmax", "log_softmax", "logsumexp", "sort", "all", "any",
+           "cumsum", "softmax", "log_softmax", "logsumexp", "sort", "all", "any",
            "return_types"]
 
 
@@ -134,18 +134,6 @@ def std(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return apply("StdBackward0", lambda x: safe_root(fnp.var(x, axis=axes, ddof=ddof,
                                                              keepdims=keepdim), 2),
                  [a])
-
-
-def norm(a, p="fro", dim=None, keepdim=False):
-    """torch.norm as torch/functional.py writes it: linalg.vector_norm (p a number, or 'fro'
-    over at most 2 dims), else linalg.matrix_norm."""
-    from fungrad.torch import linalg as L
-    d = [dim] if isinstance(dim, int) else dim
-    if isinstance(p, str):
-        if p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2):
-            return L.vector_norm(a, 2, d, keepdim)
-        return L.matrix_norm(a, p, d if d is not None else list(range(a.ndim)), keepdim)
-    return L.vector_norm(a, 2.0 if p is None else p, d, keepdim)
 
 
 def cumsum(a, dim, *, dtype=None):

@@ -371,6 +371,17 @@ def _layout(t):
     return "torch.strided"
 
 
+def norm(a, p="fro", dim=None, keepdim=False):
+    """torch.norm as torch/functional.py writes it: linalg.vector_norm (p a number, or 'fro'
+    over at most 2 dims), else linalg.matrix_norm."""
+    d = [dim] if isinstance(dim, int) else dim
+    if isinstance(p, str):
+        if p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2):
+            return L.vector_norm(a, 2, d, keepdim)
+        return L.matrix_norm(a, p, d if d is not None else list(range(a.ndim)), keepdim)
+    return L.vector_norm(a, 2.0 if p is None else p, d, keepdim)
+
+
 # ---- the tables -------------------------------------------------------------------------------
 LINALG_TOP = {
     "det": L.det, "logdet": L.logdet, "slogdet": L.slogdet, "inverse": L.inv,
@@ -389,7 +400,10 @@ LINALG_TOP = {
         a, "nuc", (-2, -1) if dim is None else (dim, dim) if isinstance(dim, int) else dim,
         keepdim),
     "frobenius_norm": lambda a, dim=None, keepdim=False: _frobenius_norm(a, dim, keepdim),
+    "norm": norm,
 }
+
+
 
 
 def _frobenius_norm(a, dim, keepdim):
@@ -578,7 +592,7 @@ _METHOD_NAMES = (
     "nonzero argwhere select select_scatter slice_scatter diagonal diagonal_scatter "
     "broadcast_to tensor_split hsplit vsplit dsplit split_with_sizes unflatten ravel rot90 "
     "fliplr flipud diag_embed diagflat trace kron repeat_interleave inner vdot ger cross "
-    "addbmm baddbmm addmv addr swapaxes swapdims det logdet slogdet inverse pinverse cholesky "
+    "addbmm baddbmm addmv addr swapaxes swapdims det logdet slogdet inverse pinverse cholesky norm "
     "qr svd matrix_power matrix_exp cholesky_solve cholesky_inverse triangular_solve lu_solve "
     "absolute arccos arcsin arctan arccosh arcsinh arctanh arctan2 negative multiply divide "
     "subtract greater greater_equal less less_equal not_equal moveaxis floor_divide "

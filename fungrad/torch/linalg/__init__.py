@@ -7,8 +7,10 @@ import math
 import numpy as np
 
 import fungrad.numpy as fnp
+from fungrad import lax
 import fungrad.scipy.linalg as fsl
 from fungrad.torch._record import apply
+from fungrad.torch import _ops_shape as S
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._util import cast, common, dims_of, tabs, safe_root
 
@@ -32,11 +34,18 @@ _LU = collections.namedtuple("lu", ["P", "L", "U"])
 _LUF = collections.namedtuple("lu_factor", ["LU", "pivots"])
 
 
-def _sq(a, name):
-    s = tuple(a.shape)
-    if len(s) < 2 or s[-1] != s[-2]:
-        raise RuntimeError(f"linalg.{name}: A must be batches of square matrices, but they are "
-                           f"{s[-2] if len(s) > 1 else 1} by {s[-1] if s else 1} matrices")
+def _matrix(a, name, square=True, floating=True):
+    """torch's checks of a linalg function's matrix argument, in its order: at least 2 dims,
+    square matrices (where ``square``), a floating or complex dtype (where ``floating``)."""
+    s = a.shape
+    if len(s) < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    if square and s[-1] != s[-2]:
+        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are "
+                           f"{s[-2]} by {s[-1]} matrices")
+    if floating and a._value.dtype.kind not in "fc":
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
+                           f"{_TORCH_TYPE.get(a._value.dtype.name)}")
 
 
 def _batched(f):
@@ -54,26 +63,30 @@ def _batched(f):
 
 
 def det(A):
-    _sq(A, "det")
+    _matrix(A, "linalg.det")
     return apply("LinalgDetBackward0", _batched(fnp.linalg.det), [A])
 
 
 def slogdet(A):
-    _sq(A, "slogdet")
+    _matrix(A, "linalg.slogdet")
     s, l = apply("LinalgSlogdetBackward0", lambda x: tuple(_batched(fnp.linalg.slogdet)(x)),
                  [A], tuple_out=True)
     return _Slogdet(s, l)
 
 
 def logdet(A):
+    _matrix(A, "logdet")
+
     def fn(x):
         s, l = _batched(fnp.linalg.slogdet)(x)
+        if x.dtype.kind == "c":  # the complex log of the determinant, as torch
+            return fnp.log(s) + l
         return fnp.where(s < 0, np.nan, l)
     return apply("WhereBackward0", fn, [A], saved="logdet")
 
 
 def inv(A):
-    _sq(A, "inv")
+    _matrix(A, "linalg.inv")
     return apply("LinalgInvExBackward0", _batched(fnp.linalg.inv), [A])
 
 
@@ -82,6 +95,10 @@ def inv_ex(A, *, check_errors=False):
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False):
+    if A.ndim < 2 or A._value.dtype.kind not in "fc":
+        raise RuntimeError(f"linalg.pinv({_TORCH_TYPE.get(A._value.dtype.name)}{{{list(A.shape)}}}): "
+                           f"expected a tensor with 2 or more dimensions of float, double, cfloat "
+                           f"or cdouble types")
     return apply("LinalgPinvBackward0", _batched(lambda x: fnp.linalg.pinv(x, rtol=rtol)), [A])
 
 
@@ -93,7 +110,7 @@ LinAlgError = _LinAlgError
 
 
 def cholesky(A, *, upper=False, _name="LinalgCholeskyExBackward0"):
-    _sq(A, "cholesky")
+    _matrix(A, "linalg.cholesky")
     v = np.asarray(A._value)
     try:
         np.linalg.cholesky(v)
@@ -117,6 +134,7 @@ def cholesky_ex(A, *, upper=False, check_errors=False):
 
 
 def qr(A, mode="reduced"):
+    _matrix(A, "linalg.qr", square=False)
     if mode == "r":
         r = apply("LinalgQrBackward0", _batched(lambda x: fnp.linalg.qr(x, mode="r")), [A])
         return _QR(_new(np.zeros(0, A._value.dtype)), r)
@@ -127,6 +145,7 @@ def qr(A, mode="reduced"):
 
 
 def svd(A, full_matrices=True, *, driver=None):
+    _matrix(A, "linalg.svd", square=False)
     u, s, vh = apply("LinalgSvdBackward0", lambda x: tuple(_batched(
         lambda m: tuple(fnp.linalg.svd(m, full_matrices=full_matrices)))(x)), [A],
         tuple_out=True)
@@ -134,13 +153,29 @@ def svd(A, full_matrices=True, *, driver=None):
 
 
 def svdvals(A, *, driver=None):
+    _matrix(A, "linalg.svd", square=False)
     return apply("LinalgSvdBackward0", _batched(lambda m: fnp.linalg.svd(m, compute_uv=False)),
                  [A], saved="svdvals")
 
 
+def _triangle(m, UPLO):
+    """The Hermitian matrix of ``m``'s lower (or upper) triangle, which alone torch's eigh reads,
+    as the values; the derivative is that of ``m`` (the core's symmetrized eigh then gives
+    torch's gradients)."""
+    low = UPLO == "L"
+    part = fnp.tril(m) if low else fnp.triu(m)
+    strict = fnp.tril(m, -1) if low else fnp.triu(m, 1)
+    herm = part + fnp.conj(fnp.swapaxes(strict, -1, -2))
+    return m + lax.stop_gradient(herm - m)
+
+
 def eigh(A, UPLO="L"):
+    _matrix(A, "linalg.eigh", floating=False)
+    if A._value.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for "
+                                  f"'{_TORCH_TYPE.get(A._value.dtype.name)}'")
     w, v = apply("LinalgEighBackward0", lambda x: tuple(_batched(
-        lambda m: tuple(fnp.linalg.eigh(m, UPLO=UPLO)))(x)), [A],
+        lambda m: tuple(fnp.linalg.eigh(_triangle(m, UPLO), UPLO=UPLO)))(x)), [A],
         tuple_out=True)
     return _Eigh(w, v)
 
@@ -150,6 +185,9 @@ def eigvalsh(A, UPLO="L"):
 
 
 def eig(A):
+    if A.ndim >= 2 and A._value.dtype.kind not in "fc":
+        raise RuntimeError(f"Unknown Complex ScalarType for {_TORCH_TYPE.get(A._value.dtype.name)}")
+    _matrix(A, "linalg.eig")
     w, v = apply("LinalgEigBackward0", lambda x: tuple(_batched(
         lambda m: tuple(fnp.linalg.eig(m)))(x)), [A], tuple_out=True)
     return _Eig(w, v)
@@ -295,6 +333,9 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None):
 
 
 def matrix_power(A, n):
+    if isinstance(n, Tensor) and n._value.dtype.kind not in "iu":  # torch's int argument
+        raise TypeError("linalg_matrix_power(): argument 'n' (position 2) must be int, not Tensor")
+    _matrix(A, "linalg.matrix_power", floating=False)
     if n < 0:
         A, n = inv(A), -n
     if n == 0:
@@ -305,15 +346,24 @@ def matrix_power(A, n):
 
 
 def matrix_exp(A):
+    _matrix(A, "linalg.matrix_exp")
     return apply("LinalgMatrixExpBackward0", _batched(fsl.expm), [A])
 
 
 def cond(A, p=None):
     if A.ndim < 2:
         raise RuntimeError("linalg.cond: The input tensor must have at least 2 dimensions.")
-    if A.numel() == 0:  # torch: 0 for matrices without elements
-        return _new(np.zeros(tuple(A.shape[:-2]), np.result_type(A._value.dtype, np.float32)
-                             if A._value.dtype.kind != "c" else np.float32))
+    dt = A._value.dtype
+    if A.numel() == 0:  # torch: 0 for matrices without elements, of the input's real dtype
+        real = {"complex64": np.float32, "complex128": np.float64}.get(dt.name, dt)
+        return _new(np.zeros(tuple(A.shape[:-2]), real))
+    svd_norm = p is None or p in (2, -2)
+    if not svd_norm and A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.cond(ord={p}): A must be batches of square matrices, but they "
+                           f"are {A.shape[-2]} by {A.shape[-1]} matrices")
+    if dt.kind not in "fc":
+        raise RuntimeError(f"{'linalg.svd' if svd_norm else 'linalg.inv'}: Expected a floating "
+                           f"point or complex tensor as input. Got {_TORCH_TYPE.get(dt.name)}")
 
     def fn(x):
         sv = _batched(lambda m: fnp.linalg.svd(m, compute_uv=False))(x)
@@ -493,6 +543,8 @@ def lu(A, *, pivot=True):
         p, l, u = fsl.lu(x)
         return p, l, u
     p, l, u = apply("LinalgLuBackward0", fn, [A], tuple_out=True)
+    if p._value.dtype != A._value.dtype:  # the core's P is real; torch's has A's dtype
+        p = S.to(p, A.dtype)
     return _LU(p.detach(), l, u)
 
 
