@@ -390,7 +390,7 @@ def check_bmm(va, vb, name="bmm"):
         raise RuntimeError(f"expected scalar type {tname(va)} but found {tname(vb)}")
 
 
-def _broadcast_batch(sa, sb):
+def batch_broadcast(sa, sb):
     """torch's broadcast of two batch shapes (its infer_size error)."""
     n = max(len(sa), len(sb))
     out = []
@@ -418,7 +418,7 @@ def _check_matmul(va, vb, na, nb):
     elif nb == 2 and na != 2:  # a vector as a 1 x k matrix; a batch folded into one matrix
         _check_mm(va, vb, math.prod(sa[:-1]), sa[-1])
     else:
-        bsz = math.prod(_broadcast_batch(sa[:-2], sb[:-2]))
+        bsz = math.prod(batch_broadcast(sa[:-2], sb[:-2]))
         k1 = sa[-1]
         if sb[-2] != k1:
             raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "

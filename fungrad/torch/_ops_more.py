@@ -1163,7 +1163,7 @@ def cross(a, b, dim=None):
     if na != 3 or nb != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {na} "
                            f"and {nb}")
-    shape = M._broadcast_batch(va.shape, vb.shape)
+    shape = M.batch_broadcast(va.shape, vb.shape)
     if va.dtype != vb.dtype:
         raise RuntimeError(f"expected scalar type {M.tname(va)} but found {M.tname(vb)}")
     d = dim % va.ndim

@@ -503,7 +503,7 @@ def _check_triangular_solve(b, a):
         raise RuntimeError(f"Incompatible matrix sizes for triangular_solve: each A matrix is "
                            f"{a.shape[-2]} by {a.shape[-1]} but each b matrix is {b.shape[-2]} "
                            f"by {b.shape[-1]}")
-    M._broadcast_batch(tuple(b.shape[:-2]), tuple(a.shape[:-2]))
+    M.batch_broadcast(tuple(b.shape[:-2]), tuple(a.shape[:-2]))
     _not_floating("triangular_solve_cpu", b)
 
 

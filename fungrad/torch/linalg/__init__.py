@@ -12,7 +12,8 @@ import fungrad.scipy.linalg as fsl
 from fungrad.torch._record import apply
 from fungrad.torch import _ops_shape as S
 from fungrad.torch._tensor import Tensor, _new
-from fungrad.torch._util import cast, common, dims_of, tabs, safe_root
+from fungrad.torch._ops_math import batch_broadcast
+from fungrad.torch._util import dims_of, tabs, safe_root
 
 __all__ = ["det", "slogdet", "inv", "inv_ex", "pinv", "cholesky", "cholesky_ex", "qr", "svd",
            "svdvals", "eigh", "eigvalsh", "eig", "eigvals", "solve", "solve_ex", "lstsq",
@@ -197,19 +198,47 @@ def eigvals(A):
     return eig(A).eigenvalues
 
 
+def _check_solve(A, B, left):
+    """linalg.solve's checks in torch's order, with its texts; whether B is a (batch of)
+    vector(s)."""
+    name = "linalg.solve"
+    ad, bd = A._value.dtype, B._value.dtype
+    if ad.kind not in "fc":
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
+                           f"{_TORCH_TYPE.get(ad.name)}")
+    if ad != bd:
+        raise RuntimeError(f"{name}: Expected A and B to have the same dtype, but found A of type "
+                           f"{_TORCH_TYPE.get(ad.name)} and B of type {_TORCH_TYPE.get(bd.name)} "
+                           f"instead")
+    vec = B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
+    _matrix(A, name, floating=False)
+    bs = tuple(B.shape) + ((1,) if vec else ())
+    if len(bs) < 2:
+        raise RuntimeError(f"{name}: The input tensor B must have at least 2 dimensions.")
+    if (A.shape[-2] != bs[-2]) if left else (A.shape[-1] != bs[-1]):
+        raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({A.shape[-2]}x{A.shape[-1]} and "
+                           f"{bs[-2]}x{bs[-1]})")
+    if vec and not left:
+        raise RuntimeError("linalg.solve: Vector broadcasting of the left hand side is not "
+                           "supported for left=False. In this case linalg.solve is equivalent "
+                           "to B / A.squeeze(-1)")
+    batch_broadcast(bs[:-2], tuple(A.shape[:-2]))
+    return vec
+
+
 def solve(A, B, *, left=True):
-    dt = common(A, B)
+    vec = _check_solve(A, B, left)
 
     def fn(a, b):
-        a, b = cast(a, dt), cast(b, dt)
         if not left:
-            return fnp.swapaxes(_solve(fnp.swapaxes(a, -1, -2), fnp.swapaxes(b, -1, -2)), -1, -2)
-        return _solve(a, b)
+            return fnp.swapaxes(_solve(fnp.swapaxes(a, -1, -2), fnp.swapaxes(b, -1, -2), False),
+                                -1, -2)
+        return _solve(a, b, vec)
     return apply("LinalgSolveExBackward0", fn, [A, B])
 
 
-def _solve(a, b):
-    vec = b.ndim == a.ndim - 1
+def _solve(a, b, vec):
     if vec:
         b = b[..., None]
     shape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
@@ -223,8 +252,41 @@ def solve_ex(A, B, *, left=True, check_errors=False):
     return _SolveEx(solve(A, B, left=left), _new(np.zeros(tuple(A.shape[:-2]), np.int32)))
 
 
+def _check_lstsq(A, B):
+    """linalg.lstsq's checks in torch's order, with its texts; whether B is a (batch of)
+    vector(s)."""
+    pre = "torch.linalg.lstsq: "
+    if A.ndim < 2:
+        raise RuntimeError(pre + "input must have at least 2 dimensions.")
+    if B.ndim < 1:
+        raise RuntimeError(pre + "other must have at least 1 dimension.")
+    ad, bd = A._value.dtype, B._value.dtype
+    if ad != bd:
+        raise RuntimeError(pre + f"Expected input and other to have the same dtype, but got "
+                           f"input's dtype {_TORCH_TYPE.get(ad.name)} and other's dtype "
+                           f"{_TORCH_TYPE.get(bd.name)}")
+    if A.ndim - B.ndim not in (0, 1):
+        raise RuntimeError(pre + "input.dim() must be greater or equal to other.dim() and "
+                           "(input.dim() - other.dim()) <= 1")
+    vec = B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
+    bs = tuple(B.shape) + ((1,) if vec else ())
+    if A.shape[-2] != bs[-2]:
+        raise RuntimeError(pre + f"input.size(-2) should match other.size({-1 if vec else -2})")
+    if ad.kind not in "fc":
+        raise RuntimeError("This function doesn't handle types other than float and double")
+    # torch broadcasts the batch of a B of one dim less than A as if it were vectors
+    batch_broadcast(tuple(A.shape[:-2]), tuple(B.shape[:-1]) if A.ndim > B.ndim else bs[:-2])
+    return vec
+
+
 def lstsq(A, B, rcond=None, *, driver=None):
-    x = apply("LinalgLstsqBackward0", lambda a, b: fnp.matmul(fnp.linalg.pinv(a), b), [A, B])
+    vec = _check_lstsq(A, B)
+
+    def fn(a, b):
+        if vec:
+            return fnp.matmul(fnp.linalg.pinv(a), b[..., None])[..., 0]
+        return fnp.matmul(fnp.linalg.pinv(a), b)
+    x = apply("LinalgLstsqBackward0", fn, [A, B])
     return _Lstsq(x, _new(np.zeros(0, A._value.dtype)),
                   _new(np.asarray(np.linalg.matrix_rank(np.asarray(A._value)), np.int64)),
                   _new(np.zeros(0, A._value.dtype)))
