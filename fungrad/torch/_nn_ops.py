@@ -107,10 +107,34 @@ def einsum(equation, *operands):
                          "or at least one operand and its subscripts list")
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
+    if isinstance(equation, str) and len(operands) > 1:
+        _check_einsum_dtypes(equation, operands)
     dt = common(*operands)
     return apply("ViewBackward0" if len(operands) > 1 else "SumBackward1",
                  lambda *xs: fnp.einsum(equation, *[cast(x, dt) for x in xs]), list(operands),
                  saved="einsum")
+
+
+def _check_einsum_dtypes(equation, operands):
+    """torch's einsum contracts operands with bmm, which takes one dtype (and not bool): its
+    errors where a label is summed between operands of different dtypes, or of bool ones."""
+    ins, _, out = equation.replace(" ", "").partition("->")
+    terms = ins.split(",")
+    labels = [set(t.replace(".", "")) for t in terms]
+    if not _:
+        seen = "".join(t.replace(".", "") for t in terms)
+        out = "".join(c for c in set(seen) if seen.count(c) == 1)
+    shared = set.union(*[a & b for i, a in enumerate(labels) for b in labels[i + 1:]] or [set()])
+    if not shared - set(out):
+        return  # no contraction between operands: torch multiplies, with type promotion
+    ts = [o for o in operands if isinstance(o, Tensor)]
+    dts = [t._value.dtype for t in ts]
+    for d in dts[1:]:
+        if d != dts[0]:
+            raise RuntimeError(f"expected scalar type {M.tname(ts[0]._value)} but found "
+                               f"{_dtype._TYPE_NAMES.get(d.name, d.name)}")
+    if dts and dts[0].kind == "b":
+        raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):

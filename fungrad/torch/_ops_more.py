@@ -1164,6 +1164,8 @@ def cross(a, b, dim=None):
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {na} "
                            f"and {nb}")
     shape = M.batch_broadcast(va.shape, vb.shape)
+    if va.dtype.kind == "b":
+        raise NotImplementedError("\"cross\" not implemented for 'Bool'")
     if va.dtype != vb.dtype:
         raise RuntimeError(f"expected scalar type {M.tname(va)} but found {M.tname(vb)}")
     d = dim % va.ndim
