@@ -371,6 +371,8 @@ def check_dot(va, vb):
     if va.dtype != vb.dtype:
         raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
                            f"{tname(va)} and {tname(vb)}")
+    if va.dtype.kind == "b":
+        raise NotImplementedError("\"dot\" not implemented for 'Bool'")
     n, m = va.shape[0], vb.shape[0]
     if n != m:
         raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to "

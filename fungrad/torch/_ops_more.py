@@ -1225,7 +1225,7 @@ def chain_matmul(*matrices):
 
 def multi_dot(matrices):
     if len(matrices) == 1:
-        return matrices[0] * 1
+        return matrices[0].clone()
     check_multi_dot(matrices)
     if len(matrices) == 2:
         return M.matmul(*matrices)
