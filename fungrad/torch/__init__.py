@@ -37,7 +37,7 @@ from fungrad.torch._ops_math import (
 from fungrad.torch._ops_reduce import (
     all as all, amax as amax, amin as amin, any as any, argmax as argmax, argmin as argmin,
     cumsum as cumsum, log_softmax as log_softmax, logsumexp as logsumexp, max as max,
-    mean as mean, min as min, norm as norm, prod as prod, return_types as return_types,
+    mean as mean, min as min, prod as prod, return_types as return_types,
     softmax as softmax, sort as sort, std as std, sum as sum, var as var)
 from fungrad.torch._ops_shape import (
     cat as cat, chunk as chunk, clone as clone, concat as concat,

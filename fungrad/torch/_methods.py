@@ -65,7 +65,7 @@ METHODS = {
     "isnan": M.isnan, "erf": M.erf, "sinh": M.sinh, "cosh": M.cosh,
     "sum": R.sum, "mean": R.mean, "prod": R.prod, "max": R.max, "min": R.min, "amax": R.amax,
     "amin": R.amin, "argmax": R.argmax, "argmin": R.argmin, "var": R.var, "std": R.std,
-    "norm": R.norm, "cumsum": R.cumsum, "softmax": R.softmax, "log_softmax": R.log_softmax,
+    "cumsum": R.cumsum, "softmax": R.softmax, "log_softmax": R.log_softmax,
     "logsumexp": R.logsumexp, "sort": R.sort, "all": R.all, "any": R.any,
     "view": S.view, "reshape": S.reshape, "view_as": S.view_as, "flatten": S.flatten,
     "squeeze": S.squeeze, "unsqueeze": S.unsqueeze, "permute": S.permute,

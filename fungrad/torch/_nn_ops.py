@@ -16,6 +16,7 @@ from fungrad.extend import buffer_writeable
 
 import fungrad.numpy as fnp
 from fungrad.torch import _dtype
+from fungrad.torch import _ops_math as M
 from fungrad.torch._generator import numpy_rng
 from fungrad.torch._ops_inplace import check, inplace
 from fungrad.torch._record import apply
@@ -92,7 +93,7 @@ def _tri(name, upper):
         r, c = t.shape[-2], t.shape[-1]
         keep = np.triu(np.ones((r, c), bool), diagonal) if upper else \
             np.tril(np.ones((r, c), bool), diagonal)
-        return apply(name, lambda x: fnp.where(keep, x, x * 0), [t])
+        return apply(name, lambda x: fnp.where(keep, x, fnp.zeros((), x.dtype)), [t])
     return op
 
 
@@ -101,15 +102,43 @@ tril = _tri("TrilBackward0", False)
 
 
 def einsum(equation, *operands):
+    if not operands:
+        raise ValueError("einsum(): must specify the equation string and at least one operand, "
+                         "or at least one operand and its subscripts list")
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
+    if isinstance(equation, str) and len(operands) > 1:
+        _check_einsum_dtypes(equation, operands)
     dt = common(*operands)
     return apply("ViewBackward0" if len(operands) > 1 else "SumBackward1",
                  lambda *xs: fnp.einsum(equation, *[cast(x, dt) for x in xs]), list(operands),
                  saved="einsum")
 
 
+def _check_einsum_dtypes(equation, operands):
+    """torch's einsum contracts operands with bmm, which takes one dtype (and not bool): its
+    errors where a label is summed between operands of different dtypes, or of bool ones."""
+    ins, _, out = equation.replace(" ", "").partition("->")
+    terms = ins.split(",")
+    labels = [set(t.replace(".", "")) for t in terms]
+    if not _:
+        seen = "".join(t.replace(".", "") for t in terms)
+        out = "".join(c for c in set(seen) if seen.count(c) == 1)
+    shared = set.union(*[a & b for i, a in enumerate(labels) for b in labels[i + 1:]] or [set()])
+    if not shared - set(out):
+        return  # no contraction between operands: torch multiplies, with type promotion
+    ts = [o for o in operands if isinstance(o, Tensor)]
+    dts = [t._value.dtype for t in ts]
+    for d in dts[1:]:
+        if d != dts[0]:
+            raise RuntimeError(f"expected scalar type {M.tname(ts[0]._value)} but found "
+                               f"{_dtype._TYPE_NAMES.get(d.name, d.name)}")
+    if dts and dts[0].kind == "b":
+        raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
+
+
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    M.check_addmm(input._value, mat1._value, mat2._value)
     return apply("AddmmBackward0", lambda i, a, b: beta * i + alpha * fnp.matmul(a, b),
                  [input, mat1, mat2])
 
@@ -219,14 +248,16 @@ def cumprod(t, dim, *, dtype=None):
 
 def diag(t, diagonal=0):
     if t.ndim == 1:
-        n = t.shape[0] + abs(diagonal)
-        rows = np.arange(t.shape[0]) + max(0, -diagonal)
-        cols = np.arange(t.shape[0]) + max(0, diagonal)
-        place = np.zeros((t.shape[0], n, n), bool)
-        place[np.arange(t.shape[0]), rows, cols] = True
-        return apply("DiagEmbedBackward0",
-                     lambda x: fnp.sum(fnp.where(place, x[:, None, None], 0 * x[:, None, None]),
-                                       axis=0), [t])
+        from fungrad.torch._ops_more import diag_places
+        k = t.shape[0]
+        idx, mask = diag_places(k, diagonal)
+
+        def fn(x):
+            full = x[idx] if k else fnp.zeros(idx.shape, x.dtype)
+            return fnp.where(mask, full, fnp.zeros((), x.dtype))
+        return apply("DiagEmbedBackward0", fn, [t])
+    if t.ndim != 2:
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {t.ndim}D")
     return apply("DiagonalBackward0_copy", lambda x: fnp.diagonal(x, diagonal), [t])
 
 

@@ -295,6 +295,173 @@ def where(cond, a=None, b=None):
     return apply("WhereBackward0", lambda x, y: fnp.where(c, cast(x, dt), cast(y, dt)), [a, b])
 
 
+# ---- matrix products: torch's checks (ndim, then sizes, then dtypes), in the order and with the
+# texts of its kernels; on the hot path (mm, matmul of matrices) a few attribute comparisons
+# torch's C++ names of the dtypes (the messages of its mm kernel)
+_CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
+              "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+              "uint8": "unsigned char", "bool": "bool", "complex64": "c10::complex<float>",
+              "complex128": "c10::complex<double>"}
+
+
+def tname(v):
+    """torch's name of an array value's dtype (Float, Long, ...)."""
+    return _TYPE_NAMES.get(v.dtype.name, v.dtype.name)
+
+
+def size_of(v, d):
+    """torch's ``t.size(d)`` of an array value, with its IndexErrors."""
+    n = v.ndim
+    if n == 0:
+        raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
+    if not -n <= d < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {d})")
+    return v.shape[d]
+
+
+def _dims(shape):
+    return ", ".join(str(s) for s in shape)
+
+
+def check_expand(v, target):
+    """torch's errors of ``expand(v, target)`` (the input of addmm, addbmm, baddbmm, addr)."""
+    s = tuple(v.shape)
+    if len(s) > len(target):
+        raise RuntimeError(f"expand(torch.{tname(v)}Tensor{{[{_dims(s)}]}}, size=[{_dims(target)}"
+                           f"]): the number of sizes provided ({len(target)}) must be greater or "
+                           f"equal to the number of dimensions in the tensor ({len(s)})")
+    for i in range(1, len(s) + 1):
+        if s[-i] != 1 and s[-i] != target[-i]:
+            raise RuntimeError(f"The expanded size of the tensor ({target[-i]}) must match the "
+                               f"existing size ({s[-i]}) at non-singleton dimension "
+                               f"{len(target) - i}.  Target sizes: [{_dims(target)}].  Tensor "
+                               f"sizes: [{_dims(s)}]")
+
+
+def _check_mm(va, vb, rows, k):
+    """mm's size and dtype checks (``rows`` x ``k``: the first operand as a matrix)."""
+    if k != vb.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k} and "
+                           f"{vb.shape[0]}x{vb.shape[1]})")
+    dt = va.dtype
+    if dt is not vb.dtype and dt != vb.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_CPP_NAMES.get(dt.name, dt.name)} != "
+                           f"{_CPP_NAMES.get(vb.dtype.name, vb.dtype.name)}")
+    if dt.kind == "b" and rows and vb.shape[1]:  # no kernel runs for an empty result
+        raise NotImplementedError(_NO_BOOL_ADDMM)
+
+
+def _check_mv(vm, vv, rows, k):
+    if k != vv.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{k}), vec "
+                           f"({vv.shape[0]})")
+    if vm.dtype != vv.dtype:
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {tname(vv)}, "
+                           f"{tname(vm)}, and {tname(vv)}")
+    if vm.dtype.kind == "b" and rows:
+        raise NotImplementedError("\"addmv_impl_cpu\" not implemented for 'Bool'")
+
+
+def check_dot(va, vb):
+    """dot's (and vdot's) checks."""
+    if va.ndim != 1 or vb.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {va.ndim}D and {vb.ndim}D tensors")
+    if va.dtype != vb.dtype:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                           f"{tname(va)} and {tname(vb)}")
+    if va.dtype.kind == "b":
+        raise NotImplementedError("\"dot\" not implemented for 'Bool'")
+    n, m = va.shape[0], vb.shape[0]
+    if n != m:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to "
+                           f"have the same number of elements, but got {n} and {m} elements "
+                           f"respectively")
+
+
+def check_bmm(va, vb, name="bmm"):
+    """bmm's checks of two 3-D operands' sizes and dtypes."""
+    b, k = va.shape[0], va.shape[2]
+    if vb.shape[0] != b or vb.shape[1] != k:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{b}, {k}] but got: [{vb.shape[0]}, {vb.shape[1]}].")
+    if va.dtype.kind == "b":  # torch's kernel is chosen by batch1's dtype first
+        raise NotImplementedError(f"\"{name}\" not implemented for 'Bool'")
+    if va.dtype != vb.dtype:
+        raise RuntimeError(f"expected scalar type {tname(va)} but found {tname(vb)}")
+
+
+def batch_broadcast(sa, sb):
+    """torch's broadcast of two batch shapes (its infer_size error)."""
+    n = max(len(sa), len(sb))
+    out = []
+    for i in range(n):
+        x = sa[i - n + len(sa)] if i >= n - len(sa) else 1
+        y = sb[i - n + len(sb)] if i >= n - len(sb) else 1
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) "
+                               f"at non-singleton dimension {i}")
+        out.append(y if x == 1 else x)
+    return tuple(out)
+
+
+def _check_matmul(va, vb, na, nb):
+    """matmul's checks: those of the product torch dispatches to (dot, mv, mm of the folded
+    operand, or bmm of the broadcast batches)."""
+    if na == 0 or nb == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+                           f"{na}D and {nb}D")
+    sa, sb = va.shape, vb.shape
+    if na == 1 and nb == 1:
+        check_dot(va, vb)
+    elif nb == 1:  # mv of the (folded) matrix
+        _check_mv(va, vb, math.prod(sa[:-1]), sa[-1])
+    elif nb == 2 and na != 2:  # a vector as a 1 x k matrix; a batch folded into one matrix
+        _check_mm(va, vb, math.prod(sa[:-1]), sa[-1])
+    else:
+        bsz = math.prod(batch_broadcast(sa[:-2], sb[:-2]))
+        k1 = sa[-1]
+        if sb[-2] != k1:
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                               f"[{bsz}, {k1}] but got: [{bsz}, {sb[-2]}].")
+        if va.dtype.kind == "b":
+            raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
+        if va.dtype != vb.dtype:
+            raise RuntimeError(f"expected scalar type {tname(va)} but found {tname(vb)}")
+
+
+_NO_BOOL_ADDMM = "\"addmm_impl_cpu_\" not implemented for 'Bool'"
+
+
+def check_addmm_dtypes(vi, va, vb):
+    dt = vb.dtype
+    if vi.dtype is dt and va.dtype is dt:  # numpy's dtypes of one kind are one object
+        return
+    if vi.dtype != dt:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {tname(vi)} and "
+                           f"{tname(vb)}")
+    if va.dtype != dt:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {tname(va)} and "
+                           f"{tname(vb)}")
+
+
+def check_addmm(vi, va, vb):
+    """addmm's checks: the dtypes, the matrices' dims and sizes, then the input's expand."""
+    check_addmm_dtypes(vi, va, vb)
+    if va.ndim != 2:
+        raise RuntimeError(f"mat1 must be a matrix, got {va.ndim}-D tensor")
+    if vb.ndim != 2:
+        raise RuntimeError(f"mat2 must be a matrix, got {vb.ndim}-D tensor")
+    (r, k), (k2, c) = va.shape, vb.shape
+    if k != k2:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({r}x{k} and {k2}x{c})")
+    if vi.shape != (r, c):
+        check_expand(vi, (r, c))
+    if vb.dtype.kind == "b":
+        raise NotImplementedError(_NO_BOOL_ADDMM)
+
+
 def _mat_name(a, b):
     na, nb = a.ndim, b.ndim
     if na == 2 and nb == 2:
@@ -310,14 +477,52 @@ def _mat_name(a, b):
 
 def matmul(a, b):
     va, vb = a._value, b._value
-    if va.ndim == 2 and vb.ndim == 2 and va.shape[1] != vb.shape[0]:
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({va.shape[0]}x"
-                           f"{va.shape[1]} and {vb.shape[0]}x{vb.shape[1]})")
-    dt = common(a, b)
-    return apply(_mat_name(va, vb), lambda x, y: fnp.matmul(cast(x, dt), cast(y, dt)), [a, b])
+    na, nb = va.ndim, vb.ndim
+    if na == 2 and nb == 2:
+        _check_mm(va, vb, va.shape[0], va.shape[1])
+        return apply("MmBackward0", fnp.matmul, [a, b])
+    _check_matmul(va, vb, na, nb)
+    return apply(_mat_name(va, vb), fnp.matmul, [a, b])
 
 
-mm = bmm = mv = dot = matmul
+def mm(a, b):
+    va, vb = a._value, b._value
+    if va.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if vb.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    _check_mm(va, vb, va.shape[0], va.shape[1])
+    return apply("MmBackward0", fnp.matmul, [a, b])
+
+
+def bmm(a, b):
+    va, vb = a._value, b._value
+    if va.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if vb.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    check_bmm(va, vb)
+    return apply("BmmBackward0", fnp.matmul, [a, b])
+
+
+def check_mv_dims(vi_ndim, vm, vv):
+    if vm.ndim != 2 or vv.ndim != 1 or vi_ndim > 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {vi_ndim}, {vm.ndim}, "
+                           f"{vv.ndim}")
+
+
+def mv(a, b):
+    va, vb = a._value, b._value
+    size_of(va, 0)  # torch sizes its result by the matrix's first dim before any check
+    check_mv_dims(1, va, vb)
+    _check_mv(va, vb, va.shape[0], va.shape[1])
+    return apply("MvBackward0", fnp.matmul, [a, b])
+
+
+def dot(a, b):
+    va, vb = a._value, b._value
+    check_dot(va, vb)
+    return apply("DotBackward0", fnp.matmul, [a, b])
 
 
 def _check_outer(a, b):

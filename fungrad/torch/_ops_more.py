@@ -306,7 +306,11 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
 
 
 def dist(a, b, p=2):
+    M._check_sub(a, b)
     dt = common(a, b)
+    if dt.kind not in "fc":
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
+                           f"{_dtype._TYPE_NAMES.get(dt.name)} instead.")
 
     def fn(x, y):
         z = tabs(cast(x, dt) - cast(y, dt))
@@ -319,7 +323,16 @@ def dist(a, b, p=2):
 
 
 def renorm(a, p, dim, maxnorm):
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm:g}")
+    if a.ndim < 2:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {a.ndim} dimensions")
     d = norm_dim(dim, a.ndim)
+    if a._value.dtype.kind not in "fc":
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {M.tname(a._value)}")
     axes = tuple(i for i in range(a.ndim) if i != d)
 
     def fn(x):
@@ -734,6 +747,10 @@ def diagonal_scatter(t, src, offset=0, dim1=0, dim2=1):
     d1, d2 = norm_dim(dim1, t.ndim), norm_dim(dim2, t.ndim)
     shape = tuple(t.shape)
     r, c = _diag_key(shape, offset, d1, d2)
+    want = [n for i, n in enumerate(shape) if i not in (d1, d2)] + [r.shape[0]]
+    if list(src.shape) != want:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
+                           f"{list(src.shape)}, slice size = {want}")
     dt = t._value.dtype
     nd = len(shape)
     rest = [i for i in range(nd) if i not in (d1, d2)]
@@ -770,12 +787,20 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
     return _new(np.asarray(r, np.int32 if out_int32 else I64))
 
 
+def _check_rows_cols(row, col):
+    for n, v in (("row", row), ("col", col)):
+        if v < 0:
+            raise RuntimeError(f"{n} must be non-negative, got{v}")
+
+
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    _check_rows_cols(row, col)
     r, c = np.tril_indices(row, offset, col)
     return _new(np.stack([r, c]).astype(_dtype.to_np(dtype) or I64))
 
 
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    _check_rows_cols(row, col)
     r, c = np.triu_indices(row, offset, col)
     return _new(np.stack([r, c]).astype(_dtype.to_np(dtype) or I64))
 
@@ -932,17 +957,31 @@ def flipud(t):
     return flip(t, 0)
 
 
+def diag_places(k, offset):
+    """The (n, n) index of each diagonal element's source among ``k`` values (for a gather)
+    and the mask of the diagonal ``offset`` of an n x n matrix, n = k + |offset|."""
+    n = k + abs(offset)
+    i = np.arange(k)
+    r, c = i + max(0, -offset), i + max(0, offset)
+    idx = np.zeros((n, n), np.int64)
+    mask = np.zeros((n, n), bool)
+    idx[r, c] = i
+    mask[r, c] = True
+    return idx, mask
+
+
 def diag_embed(t, offset=0, dim1=-2, dim2=-1):
-    n = t.shape[-1] + abs(offset)
     nd = t.ndim + 1
     d1, d2 = norm_dim(dim1, nd), norm_dim(dim2, nd)
-    i = np.arange(t.shape[-1])
-    r, c = i + max(0, -offset), i + max(0, offset)
-    eye = np.zeros((t.shape[-1], n, n), t._value.dtype)
-    eye[i, r, c] = 1
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    k = t.shape[-1]
+    idx, mask = diag_places(k, offset)
 
     def fn(x):
-        out = fnp.einsum("...k,kij->...ij", x, eye)
+        # the values gathered to their places, zeros elsewhere (never 0 * x: inf * 0 is nan)
+        full = fnp.take(x, idx, axis=-1) if k else fnp.zeros(x.shape[:-1] + idx.shape, x.dtype)
+        out = fnp.where(mask, full, fnp.zeros((), x.dtype))
         return fnp.moveaxis(out, (-2, -1), (d1, d2))
     return apply("DiagEmbedBackward0", fn, [t])
 
@@ -952,6 +991,10 @@ def diagflat(t, offset=0):
 
 
 def trace(t):
+    if t._value.dtype.kind == "b":
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
+    if t.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {t.ndim}")
     return apply("TraceBackward0", lambda x: fnp.trace(x), [t])
 
 
@@ -1023,23 +1066,82 @@ def unfold(t, dimension, size, step):
     return apply("UnfoldBackward0", fn, [t], view=True)
 
 
-def tensordot(a, b, dims=2, out=None):
+def _tensordot_dims(a, b, dims):
+    """torch.tensordot's contracted dims of ``a`` and ``b``, with its checks of ``dims``."""
     if isinstance(dims, Tensor):
-        dims = dims.tolist()
-    dt = common(a, b)
-    return apply("ViewBackward0",
-                 lambda x, y: fnp.tensordot(cast(x, dt), cast(y, dt), dims), [a, b],
-                 saved="tensordot")
+        if dims.numel() > 1:
+            return [int(d) for d in np.asarray(dims[0]._value).reshape(-1)], \
+                [int(d) for d in np.asarray(dims[1]._value).reshape(-1)]
+        dims = int(dims.item())
+    if isinstance(dims, (tuple, list)):
+        da, db = dims
+        return ([da] if isinstance(da, int) else list(da)), ([db] if isinstance(db, int)
+                                                               else list(db))
+    if type(dims) is not int:
+        raise RuntimeError("tensordot expects dims to be int or tuple[list[int], list[int]] or "
+                           f"list[list[int]] containing two lists, but got dims={dims}")
+    if dims < 0:
+        raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+    if dims > min(a.ndim, b.ndim):
+        raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+    return list(range(-dims, 0)), list(range(dims))
+
+
+def _dim_set(dims, ndim):
+    seen = set()
+    for d in dims:
+        k = norm_dim(d, ndim)
+        if k in seen:
+            raise RuntimeError(f"dim {k} appears multiple times in the list of dims")
+        seen.add(k)
+    return [d % ndim if ndim else 0 for d in dims]
+
+
+def tensordot(a, b, dims=2, out=None):
+    da, db = _tensordot_dims(a, b, dims)
+    va, vb = a._value, b._value
+    if len(da) != len(db):
+        raise RuntimeError("both dimension lists should have same length")
+    if va.dtype != vb.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    sum_a, sum_b = [], []  # size-1 dims broadcast against the other's: summed first, as torch
+    for i, j in zip(da, db):
+        s1, s2 = M.size_of(va, i), M.size_of(vb, j)
+        if s2 == 1 and s1 != 1:
+            sum_a.append(i)
+        elif s1 == 1 and s2 != 1:
+            sum_b.append(j)
+        elif s1 != s2:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {s1} in "
+                               f"dim {i} and second has size {s2} in dim {j}")
+    da, db = _dim_set(da, va.ndim), _dim_set(db, vb.ndim)
+    if va.dtype.kind == "b":
+        raise NotImplementedError("\"dot\" not implemented for 'Bool'")
+    axes = (da, db)
+
+    def fn(x, y):
+        if sum_a:
+            x = fnp.sum(x, axis=tuple(sum_a), keepdims=True)
+        if sum_b:
+            y = fnp.sum(y, axis=tuple(sum_b), keepdims=True)
+        return fnp.tensordot(x, y, axes)
+    return apply("ViewBackward0", fn, [a, b], saved="tensordot")
 
 
 def inner(a, b):
-    dt = common(a, b)
-    return apply("ViewBackward0", lambda x, y: fnp.inner(cast(x, dt), cast(y, dt)), [a, b])
+    if a.ndim == 0 or b.ndim == 0:
+        return M.mul(a, b)
+    if a.shape[-1] != b.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but got "
+                           f"shapes {list(a.shape)} and {list(b.shape)}")
+    if a._value.dtype != b._value.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    return apply("ViewBackward0", fnp.inner, [a, b])
 
 
 def vdot(a, b):
-    dt = common(a, b)
-    return apply("VdotBackward0", lambda x, y: fnp.vdot(cast(x, dt), cast(y, dt)), [a, b])
+    M.check_dot(a._value, b._value)
+    return apply("VdotBackward0", fnp.vdot, [a, b])
 
 
 def ger(a, b):
@@ -1049,33 +1151,84 @@ def ger(a, b):
 
 
 def cross(a, b, dim=None):
-    dt = common(a, b)
-    if a.ndim != b.ndim:
+    va, vb = a._value, b._value
+    if va.ndim != vb.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
-    shape = np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
-    if dim is None:
-        threes = [i for i, s in enumerate(shape) if s == 3]
+    if dim is None:  # torch.cross's default: the input's first dim of size 3
+        threes = [i for i, s in enumerate(va.shape) if s == 3]
         if not threes:
             raise RuntimeError("no dimension of size 3 in input")
         dim = threes[0]
-    d = norm_dim(dim, len(shape))
-    if shape[d] != 3:
-        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
-                           f"{a.shape[d]} and {b.shape[d]}")
+    na, nb = M.size_of(va, dim), M.size_of(vb, dim)
+    if na != 3 or nb != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {na} "
+                           f"and {nb}")
+    shape = M.batch_broadcast(va.shape, vb.shape)
+    if va.dtype.kind == "b":
+        raise NotImplementedError("\"cross\" not implemented for 'Bool'")
+    if va.dtype != vb.dtype:
+        raise RuntimeError(f"expected scalar type {M.tname(va)} but found {M.tname(vb)}")
+    d = dim % va.ndim
 
     def fn(x, y):
-        x = fnp.broadcast_to(cast(x, dt), shape)
-        y = fnp.broadcast_to(cast(y, dt), shape)
-        return fnp.cross(x, y, axis=d)
+        return fnp.cross(fnp.broadcast_to(x, shape), fnp.broadcast_to(y, shape), axis=d)
     return apply("LinalgCrossBackward0", fn, [a, b])
+
+
+def check_multi_dot(ts):
+    """linalg.multi_dot's checks of its tensors, with torch's texts."""
+    n = len(ts)
+    if n < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")
+    vs = [t._value for t in ts]
+    for which, v in (("first", vs[0]), ("last", vs[-1])):
+        if v.ndim not in (1, 2):
+            raise RuntimeError(f"multi_dot(): the {which} tensor must be 1D or 2D but got "
+                               f"{v.ndim}D")
+    dt = vs[0].dtype
+    for i, v in enumerate(vs[1:], 1):
+        if i < n - 1 and v.ndim != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {v.ndim}D")
+        if v.dtype != dt:
+            cpp = M._CPP_NAMES
+            raise RuntimeError(f"multi_dot(): all tensors must have be the same dtype but tensor 0 "
+                               f"is {cpp.get(dt.name, dt.name)} and tensor {i} "
+                               f"{cpp.get(v.dtype.name, v.dtype.name)}")
+    for i in range(1, n):
+        if vs[i - 1].shape[-1] != vs[i].shape[0]:
+            raise RuntimeError(f"multi_dot(): tensors {i - 1} and {i} with shapes "
+                               f"{list(vs[i - 1].shape)} and {list(vs[i].shape)} cannot be "
+                               f"multiplied")
+
+
+def tensor_list(ts):
+    """A list of tensors argument, with torch's TypeError for an element that is not one."""
+    ts = tuple(ts)
+    for i, t in enumerate(ts):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(t).__name__}")
+    return ts
 
 
 def chain_matmul(*matrices):
     if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
-        matrices = tuple(matrices[0])
-    if len(matrices) <= 2:
-        from fungrad.torch._ops_math import matmul
-        return matrices[0] * 1 if len(matrices) == 1 else matmul(*matrices)
+        matrices = matrices[0]
+    matrices = tensor_list(matrices)
+    for m in matrices:
+        if m.ndim != 2:
+            raise RuntimeError(f"Tensor dimension is {m.ndim}, expected 2 instead.")
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    return multi_dot(matrices)
+
+
+def multi_dot(matrices):
+    if len(matrices) == 1:
+        return matrices[0].clone()
+    check_multi_dot(matrices)
+    if len(matrices) == 2:
+        return M.matmul(*matrices)
 
     def fn(*ms):
         out = ms[0]
@@ -1091,28 +1244,80 @@ def _beta_alpha(beta, alpha, i, prod):
     return beta * i + alpha * prod
 
 
+def _check_batches(v1, v2):
+    for v, n in ((v1, "batch1"), (v2, "batch2")):
+        if v.ndim != 3:
+            raise RuntimeError(f"{n} must be a 3D tensor")
+
+
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    vi, v1, v2 = input._value, batch1._value, batch2._value
+    M.check_expand(vi, (M.size_of(v1, 1), M.size_of(v2, 2)))
+    _check_batches(v1, v2)
+    if v1.shape[0] != v2.shape[0]:
+        raise RuntimeError(f"batch1 and batch2 must have same number of batches, got "
+                           f"{v1.shape[0]} and {v2.shape[0]}")
+    if v1.shape[2] != v2.shape[1]:
+        raise RuntimeError(f"Incompatible matrix sizes for bmm ({v1.shape[1]}x{v1.shape[2]} and "
+                           f"{v2.shape[1]}x{v2.shape[2]})")
+    if v1.shape[0]:  # torch's addmm_ of each batch: its dtype checks
+        M.check_addmm_dtypes(vi, v1, v2)
+        if v2.dtype.kind == "b":
+            raise NotImplementedError(M._NO_BOOL_ADDMM)
     return apply("AddbmmBackward0", lambda i, a, b: _beta_alpha(
         beta, alpha, i, fnp.sum(fnp.matmul(a, b), axis=0)), [input, batch1, batch2])
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    vi, v1, v2 = input._value, batch1._value, batch2._value
+    M.check_expand(vi, (M.size_of(v1, 0), M.size_of(v1, 1), M.size_of(v2, 2)))
+    if vi.dtype != v1.dtype:
+        cpp = M._CPP_NAMES
+        raise RuntimeError(f"Input dtypes must be the same, got: input {cpp[vi.dtype.name]}, "
+                           f"batch1: {cpp[v1.dtype.name]}, batch2: {cpp[v2.dtype.name]}")
+    _check_batches(v1, v2)
+    M.check_bmm(v1, v2, "baddbmm")
     return apply("BaddbmmBackward0", lambda i, a, b: _beta_alpha(beta, alpha, i,
                                                                    fnp.matmul(a, b)),
                  [input, batch1, batch2])
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
-    if mat.ndim != 2 or vec.ndim != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, "
-                           f"{vec.ndim}")
+    vi, vm, vv = input._value, mat._value, vec._value
+    M.check_mv_dims(vi.ndim, vm, vv)
+    if vm.shape[1] != vv.shape[0] or (vm.shape[0] != vi.size and vi.size != 1):
+        raise RuntimeError(f"size mismatch, got input ({vi.shape[0]}), mat ({vm.shape[0]}x"
+                           f"{vm.shape[1]}), vec ({vv.shape[0]})")
+    if not vi.dtype == vm.dtype == vv.dtype:
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got "
+                           f"{M.tname(vi)}, {M.tname(vm)}, and {M.tname(vv)}")
+    if vm.dtype.kind == "b":
+        raise NotImplementedError("\"addmv_impl_cpu\" not implemented for 'Bool'")
     return apply("AddmvBackward0", lambda i, a, b: _beta_alpha(beta, alpha, i, fnp.matmul(a, b)),
                  [input, mat, vec])
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1):
-    return apply("AddrBackward0", lambda i, a, b: _beta_alpha(beta, alpha, i, fnp.outer(a, b)),
-                 [input, vec1, vec2])
+    v1, v2 = vec1._value, vec2._value
+    for v, n in ((v1, "vec1"), (v2, "vec2")):
+        if v.ndim != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {n}, but got {v.ndim}-D")
+    M.check_expand(input._value, (v1.shape[0], v2.shape[0]))
+    dt = common(input, vec1, vec2)
+    for x, n in ((beta, "beta"), (alpha, "alpha")):
+        if type(x) is bool and dt.kind != "b":
+            raise RuntimeError(f"Boolean {n} only supported for Boolean results.")
+        if dt.kind not in "fc" and isinstance(x, (float, complex)):
+            raise RuntimeError(f"For integral input tensors, argument {n} must not be a floating "
+                               f"point number.")
+    if dt.kind == "b":  # torch's logical form: (beta && input) || (alpha && vec1 && vec2)
+        def fn(i, a, b):
+            prod = fnp.logical_and(fnp.outer(cast(a, dt), cast(b, dt)), bool(alpha))
+            return fnp.logical_or(fnp.logical_and(cast(i, dt), bool(beta)), prod)
+    else:
+        def fn(i, a, b):
+            return _beta_alpha(beta, alpha, cast(i, dt), fnp.outer(cast(a, dt), cast(b, dt)))
+    return apply("AddrBackward0", fn, [input, vec1, vec2])
 
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
@@ -1135,6 +1340,10 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
 
 
 def vander(x, N=None, increasing=False):
+    if x.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    if N is not None and N < 0:
+        raise RuntimeError("N must be non-negative.")
     n = N if N is not None else x.shape[0]
     pw = np.arange(n) if increasing else np.arange(n)[::-1].copy()
     return apply("PowBackward0",

@@ -1,4 +1,4 @@
-"""Reductions and normalizations: sum, mean, prod, max/min (with indices), var/std, norm,
+"""Reductions and normalizations: sum, mean, prod, max/min (with indices), var/std,
 cumsum, softmax/log_softmax, logsumexp, sort, argmax/argmin, all/any."""
 import collections
 
@@ -9,10 +9,10 @@ from fungrad import lax
 from fungrad.torch._dtype import to_np
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import _new
-from fungrad.torch._util import cast, dims_of, norm_dim, val, tabs, safe_root
+from fungrad.torch._util import cast, dims_of, norm_dim, val, safe_root
 
 __all__ = ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "var", "std",
-           "norm", "cumsum", "softmax", "log_softmax", "logsumexp", "sort", "all", "any",
+           "cumsum", "softmax", "log_softmax", "logsumexp", "sort", "all", "any",
            "return_types"]
 
 
@@ -134,18 +134,6 @@ def std(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return apply("StdBackward0", lambda x: safe_root(fnp.var(x, axis=axes, ddof=ddof,
                                                              keepdims=keepdim), 2),
                  [a])
-
-
-def norm(a, p="fro", dim=None, keepdim=False):
-    axes = dims_of(dim, a.ndim)
-    if p in ("fro", 2, 2.0):
-        fn = lambda x: safe_root(fnp.sum(x * x, axis=axes, keepdims=keepdim), 2)  # noqa: E731
-    elif p == 1:
-        fn = lambda x: fnp.sum(tabs(x), axis=axes, keepdims=keepdim)  # noqa: E731
-    else:
-        fn = lambda x: safe_root(fnp.sum(fnp.power(tabs(x), p), axis=axes,  # noqa: E731
-                                         keepdims=keepdim), p)
-    return apply("LinalgVectorNormBackward0", fn, [a])
 
 
 def cumsum(a, dim, *, dtype=None):

@@ -371,24 +371,56 @@ def _layout(t):
     return "torch.strided"
 
 
+def norm(a, p="fro", dim=None, keepdim=False):
+    """torch.norm as torch/functional.py writes it: linalg.vector_norm (p a number, or 'fro'
+    over at most 2 dims), else linalg.matrix_norm."""
+    d = [dim] if isinstance(dim, int) else dim
+    if isinstance(p, str):
+        if p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2):
+            return L.vector_norm(a, 2, d, keepdim)
+        return L.matrix_norm(a, p, d if d is not None else list(range(a.ndim)), keepdim)
+    return L.vector_norm(a, 2.0 if p is None else p, d, keepdim)
+
+
 # ---- the tables -------------------------------------------------------------------------------
 LINALG_TOP = {
     "det": L.det, "logdet": L.logdet, "slogdet": L.slogdet, "inverse": L.inv,
     "pinverse": lambda a, rcond=1e-15: L.pinv(a, rtol=rcond),
-    "cholesky": lambda a, upper=False: L.cholesky(a, upper=upper, _name="CholeskyBackward0"),
-    "qr": lambda a, some=True: L.qr(a, "reduced" if some else "complete"),
-    "svd": lambda a, some=True, compute_uv=True: _svd_old(a, some, compute_uv),
+    "cholesky": lambda a, upper=False: _cholesky(a, upper),
+    "qr": lambda a, some=True: L.qr(a, "reduced" if _flag("qr", "some", some) else "complete"),
+    "svd": lambda a, some=True, compute_uv=True: _svd_old(a, _flag("svd", "some", some),
+                                                          compute_uv),
     "matrix_power": L.matrix_power, "matrix_exp": L.matrix_exp,
     "cholesky_solve": lambda b, u, upper=False: _cholesky_solve(b, u, upper),
     "cholesky_inverse": lambda u, upper=False: _cholesky_inverse(u, upper),
     "triangular_solve": lambda b, a, upper=True, transpose=False, unitriangular=False:
         _triangular_solve(b, a, upper, transpose, unitriangular),
     "lu_solve": lambda b, lu, piv: L.lu_solve(lu, piv, b),
-    "nuclear_norm": lambda a, dim=None, keepdim=False: L.matrix_norm(
-        a, "nuc", dim if dim is not None else (-2, -1), keepdim),
-    "frobenius_norm": lambda a, dim=(-2, -1), keepdim=False: L.matrix_norm(a, "fro", dim,
-                                                                           keepdim),
+    "nuclear_norm": lambda a, dim=None, keepdim=False: L.matrix_norm(  # int[2] dim: (d, d)
+        a, "nuc", (-2, -1) if dim is None else (dim, dim) if isinstance(dim, int) else dim,
+        keepdim),
+    "frobenius_norm": lambda a, dim=None, keepdim=False: _frobenius_norm(a, dim, keepdim),
+    "norm": norm,
 }
+
+
+
+
+def _frobenius_norm(a, dim, keepdim):
+    """torch.frobenius_norm: the 2-norm over at most 2 dims (``dim`` is required)."""
+    if dim is None:
+        raise TypeError('frobenius_norm() missing 1 required positional arguments: "dim"')
+    if isinstance(dim, Tensor):
+        raise TypeError("frobenius_norm(): argument 'dim' (position 2) must be tuple of ints, "
+                        "not Tensor")
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    if len(dims) > 2:
+        raise RuntimeError(f"Expected at most 2 dimensions, but got {len(dims)} dimensions "
+                           f"instead.")
+    if a._value.dtype.kind not in "fc":
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
+                           f"Got {_dtype._TYPE_NAMES.get(a._value.dtype.name)} instead.")
+    return L.vector_norm(a, 2, dims, keepdim)
 
 
 def _svd_old(a, some, compute_uv):
@@ -411,16 +443,74 @@ def _cholesky_solve(b, u, upper):
     return apply("CholeskySolveBackward0", _chol_solve_fn(upper), [b, u])
 
 
+def _flag(fname, pname, v):
+    """``v``, torch's bool argument (the first after the tensor): its TypeError for another
+    type (the text of the Tensor method's)."""
+    if type(v) is not bool:
+        raise TypeError(f"{fname}(): argument '{pname}' (position 1) must be bool, not "
+                        f"{type(v).__name__}")
+    return v
+
+
+def _check_square(name, a):
+    """The checks of torch's older linalg functions: at least 2 dims, square matrices."""
+    if a.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    if a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are "
+                           f"{a.shape[-2]} by {a.shape[-1]} matrices")
+
+
+def _not_floating(kernel, t):
+    if t._value.dtype.kind not in "fc":
+        raise NotImplementedError(f'"{kernel}" not implemented for '
+                                  f"'{_dtype._TYPE_NAMES.get(t._value.dtype.name)}'")
+
+
+def _cholesky(a, upper):
+    _flag("cholesky", "upper", upper)
+    if a.numel() == 0:  # torch.cholesky: an empty tensor of the input's shape, unchecked
+        return S.clone(a)
+    _check_square("cholesky", a)
+    _not_floating("cholesky_cpu", a)
+    return L.cholesky(a, upper=upper, _name="CholeskyBackward0")
+
+
 def _cholesky_inverse(u, upper):
     import fungrad.numpy as fnp
+    _flag("cholesky_inverse", "upper", upper)
+    _check_square("cholesky_inverse", u)
+    _not_floating("cholesky_inverse_out_cpu", u)
     f = _chol_solve_fn(upper)
     return apply("CholeskyInverseBackward0",
                  lambda uv: f(fnp.eye(uv.shape[-1], dtype=uv.dtype), uv), [u])
 
 
+def _check_triangular_solve(b, a):
+    for n, t in (("b", b), ("A", a)):
+        if t.ndim < 2:
+            raise RuntimeError(f"torch.triangular_solve: Expected {n} to have at least 2 "
+                               f"dimensions, but it has {t.ndim} dimensions instead")
+    bd, ad = b._value.dtype, a._value.dtype
+    if bd != ad:
+        names = _dtype._TYPE_NAMES
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
+                           f"{names.get(bd.name)} and A of type {names.get(ad.name)} instead.")
+    if a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"A must be batches of square matrices, but they are {a.shape[-2]} "
+                           f"by {a.shape[-1]} matrices")
+    if a.shape[-1] != b.shape[-2]:
+        raise RuntimeError(f"Incompatible matrix sizes for triangular_solve: each A matrix is "
+                           f"{a.shape[-2]} by {a.shape[-1]} but each b matrix is {b.shape[-2]} "
+                           f"by {b.shape[-1]}")
+    M.batch_broadcast(tuple(b.shape[:-2]), tuple(a.shape[:-2]))
+    _not_floating("triangular_solve_cpu", b)
+
+
 def _triangular_solve(b, a, upper, transpose, unitriangular):
     import fungrad.numpy as fnp
     import fungrad.scipy.linalg as fsl
+    _check_triangular_solve(b, a)
 
     def fn(bv, av):
         m = fnp.triu(av) if upper else fnp.tril(av)
@@ -502,7 +592,7 @@ _METHOD_NAMES = (
     "nonzero argwhere select select_scatter slice_scatter diagonal diagonal_scatter "
     "broadcast_to tensor_split hsplit vsplit dsplit split_with_sizes unflatten ravel rot90 "
     "fliplr flipud diag_embed diagflat trace kron repeat_interleave inner vdot ger cross "
-    "addbmm baddbmm addmv addr swapaxes swapdims det logdet slogdet inverse pinverse cholesky "
+    "addbmm baddbmm addmv addr swapaxes swapdims det logdet slogdet inverse pinverse cholesky norm "
     "qr svd matrix_power matrix_exp cholesky_solve cholesky_inverse triangular_solve lu_solve "
     "absolute arccos arcsin arctan arccosh arcsinh arctanh arctan2 negative multiply divide "
     "subtract greater greater_equal less less_equal not_equal moveaxis floor_divide "

@@ -2,14 +2,18 @@
 fungrad.scipy.linalg), whose derivative rules are the core's; each function is one recorded op named
 as torch names its node."""
 import collections
+import math
 
 import numpy as np
 
 import fungrad.numpy as fnp
+from fungrad import lax
 import fungrad.scipy.linalg as fsl
 from fungrad.torch._record import apply
-from fungrad.torch._tensor import _new
-from fungrad.torch._util import cast, common, dims_of, tabs, safe_root
+from fungrad.torch import _ops_shape as S
+from fungrad.torch._tensor import Tensor, _new
+from fungrad.torch._ops_math import batch_broadcast
+from fungrad.torch._util import dims_of, tabs, safe_root
 
 __all__ = ["det", "slogdet", "inv", "inv_ex", "pinv", "cholesky", "cholesky_ex", "qr", "svd",
            "svdvals", "eigh", "eigvalsh", "eig", "eigvals", "solve", "solve_ex", "lstsq",
@@ -31,11 +35,18 @@ _LU = collections.namedtuple("lu", ["P", "L", "U"])
 _LUF = collections.namedtuple("lu_factor", ["LU", "pivots"])
 
 
-def _sq(a, name):
-    s = tuple(a.shape)
-    if len(s) < 2 or s[-1] != s[-2]:
-        raise RuntimeError(f"linalg.{name}: A must be batches of square matrices, but they are "
-                           f"{s[-2] if len(s) > 1 else 1} by {s[-1] if s else 1} matrices")
+def _matrix(a, name, square=True, floating=True):
+    """torch's checks of a linalg function's matrix argument, in its order: at least 2 dims,
+    square matrices (where ``square``), a floating or complex dtype (where ``floating``)."""
+    s = a.shape
+    if len(s) < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    if square and s[-1] != s[-2]:
+        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are "
+                           f"{s[-2]} by {s[-1]} matrices")
+    if floating and a._value.dtype.kind not in "fc":
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
+                           f"{_TORCH_TYPE.get(a._value.dtype.name)}")
 
 
 def _batched(f):
@@ -53,26 +64,30 @@ def _batched(f):
 
 
 def det(A):
-    _sq(A, "det")
+    _matrix(A, "linalg.det")
     return apply("LinalgDetBackward0", _batched(fnp.linalg.det), [A])
 
 
 def slogdet(A):
-    _sq(A, "slogdet")
+    _matrix(A, "linalg.slogdet")
     s, l = apply("LinalgSlogdetBackward0", lambda x: tuple(_batched(fnp.linalg.slogdet)(x)),
                  [A], tuple_out=True)
     return _Slogdet(s, l)
 
 
 def logdet(A):
+    _matrix(A, "logdet")
+
     def fn(x):
         s, l = _batched(fnp.linalg.slogdet)(x)
+        if x.dtype.kind == "c":  # the complex log of the determinant, as torch
+            return fnp.log(s) + l
         return fnp.where(s < 0, np.nan, l)
     return apply("WhereBackward0", fn, [A], saved="logdet")
 
 
 def inv(A):
-    _sq(A, "inv")
+    _matrix(A, "linalg.inv")
     return apply("LinalgInvExBackward0", _batched(fnp.linalg.inv), [A])
 
 
@@ -81,6 +96,10 @@ def inv_ex(A, *, check_errors=False):
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False):
+    if A.ndim < 2 or A._value.dtype.kind not in "fc":
+        raise RuntimeError(f"linalg.pinv({_TORCH_TYPE.get(A._value.dtype.name)}{{{list(A.shape)}}}): "
+                           f"expected a tensor with 2 or more dimensions of float, double, cfloat "
+                           f"or cdouble types")
     return apply("LinalgPinvBackward0", _batched(lambda x: fnp.linalg.pinv(x, rtol=rtol)), [A])
 
 
@@ -92,7 +111,7 @@ LinAlgError = _LinAlgError
 
 
 def cholesky(A, *, upper=False, _name="LinalgCholeskyExBackward0"):
-    _sq(A, "cholesky")
+    _matrix(A, "linalg.cholesky")
     v = np.asarray(A._value)
     try:
         np.linalg.cholesky(v)
@@ -116,6 +135,7 @@ def cholesky_ex(A, *, upper=False, check_errors=False):
 
 
 def qr(A, mode="reduced"):
+    _matrix(A, "linalg.qr", square=False)
     if mode == "r":
         r = apply("LinalgQrBackward0", _batched(lambda x: fnp.linalg.qr(x, mode="r")), [A])
         return _QR(_new(np.zeros(0, A._value.dtype)), r)
@@ -126,6 +146,7 @@ def qr(A, mode="reduced"):
 
 
 def svd(A, full_matrices=True, *, driver=None):
+    _matrix(A, "linalg.svd", square=False)
     u, s, vh = apply("LinalgSvdBackward0", lambda x: tuple(_batched(
         lambda m: tuple(fnp.linalg.svd(m, full_matrices=full_matrices)))(x)), [A],
         tuple_out=True)
@@ -133,13 +154,29 @@ def svd(A, full_matrices=True, *, driver=None):
 
 
 def svdvals(A, *, driver=None):
+    _matrix(A, "linalg.svd", square=False)
     return apply("LinalgSvdBackward0", _batched(lambda m: fnp.linalg.svd(m, compute_uv=False)),
                  [A], saved="svdvals")
 
 
+def _triangle(m, UPLO):
+    """The Hermitian matrix of ``m``'s lower (or upper) triangle, which alone torch's eigh reads,
+    as the values; the derivative is that of ``m`` (the core's symmetrized eigh then gives
+    torch's gradients)."""
+    low = UPLO == "L"
+    part = fnp.tril(m) if low else fnp.triu(m)
+    strict = fnp.tril(m, -1) if low else fnp.triu(m, 1)
+    herm = part + fnp.conj(fnp.swapaxes(strict, -1, -2))
+    return m + lax.stop_gradient(herm - m)
+
+
 def eigh(A, UPLO="L"):
+    _matrix(A, "linalg.eigh", floating=False)
+    if A._value.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for "
+                                  f"'{_TORCH_TYPE.get(A._value.dtype.name)}'")
     w, v = apply("LinalgEighBackward0", lambda x: tuple(_batched(
-        lambda m: tuple(fnp.linalg.eigh(m, UPLO=UPLO)))(x)), [A],
+        lambda m: tuple(fnp.linalg.eigh(_triangle(m, UPLO), UPLO=UPLO)))(x)), [A],
         tuple_out=True)
     return _Eigh(w, v)
 
@@ -149,6 +186,9 @@ def eigvalsh(A, UPLO="L"):
 
 
 def eig(A):
+    if A.ndim >= 2 and A._value.dtype.kind not in "fc":
+        raise RuntimeError(f"Unknown Complex ScalarType for {_TORCH_TYPE.get(A._value.dtype.name)}")
+    _matrix(A, "linalg.eig")
     w, v = apply("LinalgEigBackward0", lambda x: tuple(_batched(
         lambda m: tuple(fnp.linalg.eig(m)))(x)), [A], tuple_out=True)
     return _Eig(w, v)
@@ -158,19 +198,47 @@ def eigvals(A):
     return eig(A).eigenvalues
 
 
+def _check_solve(A, B, left):
+    """linalg.solve's checks in torch's order, with its texts; whether B is a (batch of)
+    vector(s)."""
+    name = "linalg.solve"
+    ad, bd = A._value.dtype, B._value.dtype
+    if ad.kind not in "fc":
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
+                           f"{_TORCH_TYPE.get(ad.name)}")
+    if ad != bd:
+        raise RuntimeError(f"{name}: Expected A and B to have the same dtype, but found A of type "
+                           f"{_TORCH_TYPE.get(ad.name)} and B of type {_TORCH_TYPE.get(bd.name)} "
+                           f"instead")
+    vec = B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
+    _matrix(A, name, floating=False)
+    bs = tuple(B.shape) + ((1,) if vec else ())
+    if len(bs) < 2:
+        raise RuntimeError(f"{name}: The input tensor B must have at least 2 dimensions.")
+    if (A.shape[-2] != bs[-2]) if left else (A.shape[-1] != bs[-1]):
+        raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({A.shape[-2]}x{A.shape[-1]} and "
+                           f"{bs[-2]}x{bs[-1]})")
+    if vec and not left:
+        raise RuntimeError("linalg.solve: Vector broadcasting of the left hand side is not "
+                           "supported for left=False. In this case linalg.solve is equivalent "
+                           "to B / A.squeeze(-1)")
+    batch_broadcast(bs[:-2], tuple(A.shape[:-2]))
+    return vec
+
+
 def solve(A, B, *, left=True):
-    dt = common(A, B)
+    vec = _check_solve(A, B, left)
 
     def fn(a, b):
-        a, b = cast(a, dt), cast(b, dt)
         if not left:
-            return fnp.swapaxes(_solve(fnp.swapaxes(a, -1, -2), fnp.swapaxes(b, -1, -2)), -1, -2)
-        return _solve(a, b)
+            return fnp.swapaxes(_solve(fnp.swapaxes(a, -1, -2), fnp.swapaxes(b, -1, -2), False),
+                                -1, -2)
+        return _solve(a, b, vec)
     return apply("LinalgSolveExBackward0", fn, [A, B])
 
 
-def _solve(a, b):
-    vec = b.ndim == a.ndim - 1
+def _solve(a, b, vec):
     if vec:
         b = b[..., None]
     shape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
@@ -184,8 +252,41 @@ def solve_ex(A, B, *, left=True, check_errors=False):
     return _SolveEx(solve(A, B, left=left), _new(np.zeros(tuple(A.shape[:-2]), np.int32)))
 
 
+def _check_lstsq(A, B):
+    """linalg.lstsq's checks in torch's order, with its texts; whether B is a (batch of)
+    vector(s)."""
+    pre = "torch.linalg.lstsq: "
+    if A.ndim < 2:
+        raise RuntimeError(pre + "input must have at least 2 dimensions.")
+    if B.ndim < 1:
+        raise RuntimeError(pre + "other must have at least 1 dimension.")
+    ad, bd = A._value.dtype, B._value.dtype
+    if ad != bd:
+        raise RuntimeError(pre + f"Expected input and other to have the same dtype, but got "
+                           f"input's dtype {_TORCH_TYPE.get(ad.name)} and other's dtype "
+                           f"{_TORCH_TYPE.get(bd.name)}")
+    if A.ndim - B.ndim not in (0, 1):
+        raise RuntimeError(pre + "input.dim() must be greater or equal to other.dim() and "
+                           "(input.dim() - other.dim()) <= 1")
+    vec = B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
+    bs = tuple(B.shape) + ((1,) if vec else ())
+    if A.shape[-2] != bs[-2]:
+        raise RuntimeError(pre + f"input.size(-2) should match other.size({-1 if vec else -2})")
+    if ad.kind not in "fc":
+        raise RuntimeError("This function doesn't handle types other than float and double")
+    # torch broadcasts the batch of a B of one dim less than A as if it were vectors
+    batch_broadcast(tuple(A.shape[:-2]), tuple(B.shape[:-1]) if A.ndim > B.ndim else bs[:-2])
+    return vec
+
+
 def lstsq(A, B, rcond=None, *, driver=None):
-    x = apply("LinalgLstsqBackward0", lambda a, b: fnp.matmul(fnp.linalg.pinv(a), b), [A, B])
+    vec = _check_lstsq(A, B)
+
+    def fn(a, b):
+        if vec:
+            return fnp.matmul(fnp.linalg.pinv(a), b[..., None])[..., 0]
+        return fnp.matmul(fnp.linalg.pinv(a), b)
+    x = apply("LinalgLstsqBackward0", fn, [A, B])
     return _Lstsq(x, _new(np.zeros(0, A._value.dtype)),
                   _new(np.asarray(np.linalg.matrix_rank(np.asarray(A._value)), np.int64)),
                   _new(np.zeros(0, A._value.dtype)))
@@ -193,9 +294,13 @@ def lstsq(A, B, rcond=None, *, driver=None):
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     axes = dims_of(dim, x.ndim)
+    if isinstance(ord, Tensor):  # a 0-d tensor: torch reads its number
+        ord = ord.item()
 
     def fn(v):
         a = tabs(v)
+        if v.dtype.kind == "c":  # the norm of |v|: real, as torch's
+            v = a
         if ord == float("inf"):
             return fnp.max(a, axis=axes, keepdims=keepdim)
         if ord == -float("inf"):
@@ -212,12 +317,35 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     return apply("LinalgVectorNormBackward0", fn, [x])
 
 
-def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+def _check_matrix_norm(A, ord, dim):
+    """linalg.matrix_norm's checks of ord, A and dim, with torch's texts; the wrapped dims."""
+    if isinstance(ord, str) and ord not in ("fro", "nuc") or (
+            not isinstance(ord, str) and abs(ord) not in (1, 2, float("inf"))):
+        shown = ord if isinstance(ord, str) else f"{ord:g}"
+        raise RuntimeError(f"linalg.matrix_norm: Order {shown} not supported.")
+    if A.ndim < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 "
+                           "dimensions.")
+    if A._value.dtype.kind not in "fc":
+        raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {_TORCH_TYPE.get(A._value.dtype.name)}")
+    dim = (dim,) if isinstance(dim, int) else tuple(dim)
+    if len(dim) != 2:
+        raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple. Got "
+                           + " ".join(str(x) for x in dim))
     d = dims_of(dim, A.ndim)
+    if d[0] == d[1]:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({d[0]}, {d[1]})")
+    return d
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+    d = _check_matrix_norm(A, ord, dim)
 
     def fn(v):
         if ord == "fro":
-            return safe_root(fnp.sum(v * v, axis=d, keepdims=keepdim), 2)
+            a = tabs(v) if v.dtype.kind == "c" else v
+            return safe_root(fnp.sum(a * a, axis=d, keepdims=keepdim), 2)
         m = fnp.moveaxis(v, d, (-2, -1))
         if ord == "nuc":
             r = fnp.sum(_batched(lambda x: fnp.linalg.svd(x, compute_uv=False))(m), axis=-1)
@@ -256,12 +384,20 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None):
+    if A.ndim < 2:
+        raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at least 2 "
+                           "dimensions.")
+    if A._value.dtype.kind not in "fc":
+        raise RuntimeError("This function doesn't handle types other than float and double")
     v = np.asarray(A._value)
     return _new(np.asarray(np.linalg.matrix_rank(v, tol=tol if tol is not None else atol),
                            np.int64))
 
 
 def matrix_power(A, n):
+    if isinstance(n, Tensor) and n._value.dtype.kind not in "iu":  # torch's int argument
+        raise TypeError("linalg_matrix_power(): argument 'n' (position 2) must be int, not Tensor")
+    _matrix(A, "linalg.matrix_power", floating=False)
     if n < 0:
         A, n = inv(A), -n
     if n == 0:
@@ -272,10 +408,25 @@ def matrix_power(A, n):
 
 
 def matrix_exp(A):
+    _matrix(A, "linalg.matrix_exp")
     return apply("LinalgMatrixExpBackward0", _batched(fsl.expm), [A])
 
 
 def cond(A, p=None):
+    if A.ndim < 2:
+        raise RuntimeError("linalg.cond: The input tensor must have at least 2 dimensions.")
+    dt = A._value.dtype
+    if A.numel() == 0:  # torch: 0 for matrices without elements, of the input's real dtype
+        real = {"complex64": np.float32, "complex128": np.float64}.get(dt.name, dt)
+        return _new(np.zeros(tuple(A.shape[:-2]), real))
+    svd_norm = p is None or p in (2, -2)
+    if not svd_norm and A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.cond(ord={p}): A must be batches of square matrices, but they "
+                           f"are {A.shape[-2]} by {A.shape[-1]} matrices")
+    if dt.kind not in "fc":
+        raise RuntimeError(f"{'linalg.svd' if svd_norm else 'linalg.inv'}: Expected a floating "
+                           f"point or complex tensor as input. Got {_TORCH_TYPE.get(dt.name)}")
+
     def fn(x):
         sv = _batched(lambda m: fnp.linalg.svd(m, compute_uv=False))(x)
         return fnp.max(sv, axis=-1) / fnp.min(sv, axis=-1)
@@ -290,11 +441,44 @@ def cross(a, b, *, dim=-1):
 
 
 def multi_dot(tensors):
-    from fungrad.torch._ops_more import chain_matmul
-    return chain_matmul(*tensors)
+    from fungrad.torch import _ops_more as X
+    if isinstance(tensors, Tensor):
+        raise TypeError("linalg_multi_dot(): argument 'tensors' (position 1) must be tuple of "
+                        "Tensors, not Tensor")
+    tensors = X.tensor_list(tensors)
+    X.check_multi_dot(tensors)
+    return X.multi_dot(tensors)
+
+
+def _check_householder(A, tau):
+    """linalg.householder_product's checks, with torch's texts."""
+    pre = "torch.linalg.householder_product: "
+    if A.ndim < 2:
+        raise RuntimeError(pre + "input must have at least 2 dimensions.")
+    if A.shape[-2] < A.shape[-1]:
+        raise RuntimeError(pre + "input.shape[-2] must be greater than or equal to "
+                           "input.shape[-1]")
+    if tau.ndim == 0 or A.shape[-1] < tau.shape[-1]:
+        raise RuntimeError(pre + "input.shape[-1] must be greater than or equal to "
+                           "tau.shape[-1]")
+    if A.ndim - tau.ndim != 1:
+        raise RuntimeError(pre + f"Expected tau to have one dimension less than input, but got "
+                           f"tau.ndim equal to {tau.ndim} and input.ndim is equal to {A.ndim}")
+    if tuple(tau.shape[:-1]) != tuple(A.shape[:-2]):
+        raise RuntimeError(pre + f"Expected batch dimensions of tau to be equal to "
+                           f"input.shape[:-2], but got {list(tau.shape[:-1])}")
+    ad, td = A._value.dtype, tau._value.dtype
+    if ad != td:
+        raise RuntimeError(pre + f"tau dtype {_TORCH_TYPE.get(td.name)} does not match input "
+                           f"dtype {_TORCH_TYPE.get(ad.name)}")
+    if ad.kind not in "fc":
+        raise NotImplementedError(f"\"orgqr_cpu\" not implemented for '{_TORCH_TYPE.get(ad.name)}'")
 
 
 def householder_product(A, tau):
+    _check_householder(A, tau)
+
+    @_batched_pair
     def fn(a, t):
         m, n = a.shape[-2], a.shape[-1]
         q = fnp.eye(m, dtype=a.dtype)
@@ -308,7 +492,29 @@ def householder_product(A, tau):
     return apply("LinalgHouseholderProductBackward0", fn, [A, tau])
 
 
+def _batched_pair(f):
+    """``f(matrix, vector)`` over the leading batch dims both share."""
+    def g(a, t):
+        if a.ndim == 2:
+            return f(a, t)
+        lead = a.shape[:-2]
+        As = fnp.reshape(a, (-1,) + a.shape[-2:])
+        ts = fnp.reshape(t, (-1,) + t.shape[-1:])
+        outs = [f(As[i], ts[i]) for i in range(As.shape[0])]
+        return fnp.reshape(fnp.stack(outs), lead + outs[0].shape) if outs else \
+            fnp.zeros(lead + a.shape[-2:], a.dtype)
+    return g
+
+
 def tensorinv(A, ind=2):
+    if ind <= 0:
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    if ind > A.ndim:
+        raise RuntimeError(f"ArrayRef: invalid slice, N = {ind}; size = {A.ndim}")
+    end, start = math.prod(A.shape[ind:]), math.prod(A.shape[:ind])
+    if end != start:
+        raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
+                           f"prod(self.shape[:ind]), but got {end} != {start}")
     return apply("ViewBackward0", lambda x: fnp.linalg.tensorinv(x, ind), [A])
 
 
@@ -317,12 +523,28 @@ def tensorsolve(A, B, dims=None):
 
 
 def vander(x, *, N=None):
-    n = N if N is not None else x.shape[-1]
-    return apply("CatBackward0",
-                 lambda v: fnp.power(v[..., :, None], np.arange(n).astype(v.dtype)), [x])
+    dt = x._value.dtype
+    if dt.kind not in "fciu" or dt == np.float16:
+        raise RuntimeError(f"linalg.vander supports floating point, complex, and integer tensors, "
+                           f"but got {_TORCH_TYPE.get(dt.name)}")
+    n = N if N is not None else (x.shape[-1] if x.ndim else 1)
+    if n <= 1:
+        raise RuntimeError("N must be greater than 1.")
+    out = np.dtype(np.int64) if dt.kind in "iu" else dt  # integers: cumprod's long, as torch
+    return apply("CatBackward0", lambda v: fnp.power(
+        fnp.reshape(v, v.shape or (1,))[..., :, None].astype(out), np.arange(n).astype(out)), [x])
 
 
 def vecdot(x, y, *, dim=-1):
+    if type(dim) is not int:
+        raise TypeError(f"linalg_vecdot(): argument 'dim' must be int, not {type(dim).__name__}")
+    xd, yd = x._value.dtype, y._value.dtype
+    if xd != yd:
+        raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x "
+                           f"of type {_TORCH_TYPE.get(xd.name)} and y of type "
+                           f"{_TORCH_TYPE.get(yd.name)} instead")
+    if x.ndim == 0 and y.ndim == 0:  # torch's sum over dim -1 of a 0-d product: the product
+        return apply("SumBackward1", lambda a, b: fnp.conj(a) * b, [x, y], saved="vecdot")
     return apply("SumBackward1", lambda a, b: fnp.sum(fnp.conj(a) * b, axis=dim), [x, y],
                  saved="vecdot")
 
@@ -354,6 +576,12 @@ def _bt(f):
 
 def lu_factor(A, *, pivot=True):
     """torch's LU factorization (pivots 1-based int32), differentiable in the LU factor."""
+    if A.ndim < 2:
+        raise RuntimeError(f"torch.lu_factor: Expected tensor with 2 or more dimensions. Got "
+                           f"size: {list(A.shape)} instead")
+    if A._value.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"lu_cpu\" not implemented for "
+                                  f"'{_TORCH_TYPE.get(A._value.dtype.name)}'")
     if A.ndim < 2 or A.shape[-1] != A.shape[-2]:  # rectangular: LAPACK's factors, no gradient
         import scipy.linalg as sl
         lu_, piv = sl.lu_factor(np.asarray(A._value))
@@ -364,11 +592,65 @@ def lu_factor(A, *, pivot=True):
 
 
 def lu(A, *, pivot=True):
+    if A.ndim < 2:
+        raise RuntimeError(f"linalg.lu: Expected tensor with 2 or more dimensions. Got size: "
+                           f"{list(A.shape)} instead")
+    if A._value.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"lu_cpu\" not implemented for "
+                                  f"'{_TORCH_TYPE.get(A._value.dtype.name)}'")
+    if A.shape[-1] != A.shape[-2]:
+        return _lu_rectangular(A)
+
     def fn(x):
         p, l, u = fsl.lu(x)
         return p, l, u
     p, l, u = apply("LinalgLuBackward0", fn, [A], tuple_out=True)
+    if p._value.dtype != A._value.dtype:  # the core's P is real; torch's has A's dtype
+        p = S.to(p, A.dtype)
     return _LU(p.detach(), l, u)
+
+
+def _lu_rectangular(A):
+    """linalg.lu of m x n matrices, m != n: LAPACK's row permutation P (scipy's getrf, torch's
+    too) taken as a constant; then P^T A's leading square block's LU, and the rest of L (tall)
+    or of U (wide) by a triangular solve, differentiable in A."""
+    v = A._value
+    if not isinstance(v, np.ndarray):
+        raise NotImplementedError("linalg.lu of a non-square matrix under a transform is not "
+                                  "supported by fungrad.torch")
+    import scipy.linalg as sl
+    m, n = v.shape[-2:]
+    k = min(m, n)
+    lead = v.shape[:-2]
+    flat = v.reshape((math.prod(lead), m, n))
+    eye = np.eye(m, dtype=v.dtype)
+    perms = np.stack([sl.lu(x)[0].astype(v.dtype) if k else eye for x in flat]) if len(flat) \
+        else np.zeros((0, m, m), v.dtype)
+    P = perms.reshape(lead + (m, m))
+    if v.size == 0:
+        return _LU(_new(P), _new(np.zeros(lead + (m, k), v.dtype)),
+                   _new(np.zeros(lead + (k, n), v.dtype)))
+    pts = np.swapaxes(perms, -1, -2)
+
+    def one(x, pt):
+        xp = fnp.matmul(pt, x)
+        p1, l1, u1 = fsl.lu(xp[:k, :k])  # p1 is the identity: xp's pivots are in place
+        if m > n:
+            low = fnp.swapaxes(fsl.solve_triangular(fnp.swapaxes(u1, 0, 1),
+                                                    fnp.swapaxes(xp[n:], 0, 1), lower=True),
+                               0, 1)
+            return fnp.concatenate([fnp.matmul(p1, l1), low], axis=0), u1
+        rest = fsl.solve_triangular(l1, fnp.matmul(fnp.swapaxes(p1, 0, 1), xp[:, m:]),
+                                    lower=True, unit_diagonal=True)
+        return fnp.matmul(p1, l1), fnp.concatenate([u1, rest], axis=1)
+
+    def fn(x):
+        xs = fnp.reshape(x, (-1, m, n))
+        outs = [one(xs[i], pts[i]) for i in range(len(pts))]
+        return tuple(fnp.reshape(fnp.stack([o[j] for o in outs]), lead + outs[0][j].shape)
+                     for j in (0, 1))
+    l, u = apply("LinalgLuBackward0", fn, [A], tuple_out=True)
+    return _LU(_new(P), l, u)
 
 
 _TORCH_TYPE = {"float16": "Half", "float32": "Float", "float64": "Double", "complex64": "ComplexFloat",
