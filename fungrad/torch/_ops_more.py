@@ -19,7 +19,8 @@ from fungrad.torch._ops_reduce import _take_along
 from fungrad.torch._node import node_class
 from fungrad.torch._record import OpNode, apply
 from fungrad.torch._tensor import Size, Tensor, _new
-from fungrad.torch._util import cast, common, dims_of, norm_dim, val, tabs, safe_root
+from fungrad.torch._util import (cast, common, dim_int, dims_of, int_list, norm_dim, val, tabs,
+                                 safe_root)
 
 __all__ = ["FUNCS"]
 
@@ -787,7 +788,7 @@ def broadcast_shapes(*shapes):
 
 def broadcast_to(t, size):
     from fungrad.torch._ops_shape import expand
-    return expand(t, *size)
+    return expand(t, size)
 
 
 def broadcast_tensors(*tensors):
@@ -904,13 +905,32 @@ def split_with_sizes(t, split_sizes, dim=0):
 
 
 def unflatten(t, dim, sizes):
+    sizes = list(int_list(sizes, "unflatten", "sizes", 3))
+    dim = dim_int(dim)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
     d = norm_dim(dim, t.ndim)
     shape = list(t.shape)
-    sizes = list(sizes)
+    n = shape[d] if t.ndim else 1
+    if sizes.count(-1) > 1:
+        raise RuntimeError("unflatten got an unexpected error:\nonly one dimension can be "
+                           "inferred")
+    known = int(np.prod([s for s in sizes if s != -1]))
+    infer = -1 in sizes
+    if min(sizes) < -1 or (n % known if infer and known else known != n or infer):
+        raise RuntimeError(f"unflatten: Provided sizes {sizes} don't multiply up to the size of "
+                           f"dim {dim} ({n}) in the input tensor")
     if -1 in sizes:
-        known = int(np.prod([s for s in sizes if s != -1]))
-        sizes[sizes.index(-1)] = shape[d] // known
+        sizes[sizes.index(-1)] = n // known
     return t.reshape(shape[:d] + sizes + shape[d + 1:])
+
+
+def unflatten_method(t, dim, sizes):
+    """Tensor.unflatten, torch's Python method: an empty (or a tensor's) ``sizes`` is refused
+    before the op reads it (``not sizes``)."""
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    return unflatten(t, dim, sizes)
 
 
 def ravel(t):
@@ -924,11 +944,15 @@ def rot90(t, k=1, dims=(0, 1)):
 
 def fliplr(t):
     from fungrad.torch._ops_shape import flip
+    if t.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
     return flip(t, 1)
 
 
 def flipud(t):
     from fungrad.torch._ops_shape import flip
+    if t.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
     return flip(t, 0)
 
 

@@ -165,7 +165,10 @@ def detach(t):
 
 
 def adjoint(t):
-    return S.transpose(t, -2, -1)
+    if t.ndim == 1:
+        raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of "
+                           "matrices. Got 1-D tensor.")
+    return S.transpose(t, -2, -1) if t.ndim else S.transpose(t, 0, 0)
 
 
 def _identity(t):
@@ -512,7 +515,8 @@ _METHOD_NAMES = (
 
 METHODS = {n: FUNCS.get(n) or getattr(M, n, None) for n in _METHOD_NAMES}
 METHODS.update({
-    "unfold": X.unfold, "where": _where_method, "addmm": _addmm, "polygamma": _polygamma_method,
+    "unfold": X.unfold, "unflatten": X.unflatten_method, "where": _where_method,
+    "addmm": _addmm, "polygamma": _polygamma_method,
     "sum_to_size": sum_to_size, "stride": _stride, "fill_diagonal_": _fill_diagonal_,
     "cauchy_": cauchy_, "geometric_": geometric_, "log_normal_": log_normal_,
     "resize_": _resize_, "resize_as_": lambda t, o, memory_format=None: _resize_(t, tuple(o.shape)),

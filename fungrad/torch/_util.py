@@ -48,19 +48,75 @@ def cast(x, dt):
 
 
 def norm_dim(d, ndim):
-    nd = max(ndim, 1)
+    """``d`` as a dim of a rank-``ndim`` tensor, in [0, ndim) (a 0-d tensor has dims -1 and 0),
+    with torch's errors: IndexError "Dimension out of range", TypeError for a dim that is not an
+    int (a 0-d integer tensor is one, as in torch's argument parser)."""
+    if type(d) is not int:
+        d = dim_int(d)
+    nd = ndim if ndim > 0 else 1
     if not -nd <= d < nd:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], "
                          f"but got {d})")
-    return d % nd
+    return d + nd if d < 0 else d
+
+
+def dim_int(d, arg="dim"):
+    """``d`` (given for an int argument of torch's: a dim, a size) as an int: a Python or numpy
+    integer, or a 0-d integer tensor; anything else (bool, float, a string, a sequence, a
+    floating or multi-element tensor) is torch's TypeError."""
+    if type(d) is int:
+        return d
+    if isinstance(d, Tensor):
+        v = d._value
+        if v.ndim == 0 and v.dtype.kind in "iu":
+            return int(v)
+    elif isinstance(d, (int, np.integer)) and not isinstance(d, (bool, np.bool_)):
+        return int(d)
+    raise TypeError(f"argument '{arg}' must be int, not {type(d).__name__}")
+
+
+_INT64 = 2 ** 63
+
+
+def int_list(seq, name, arg, pos=1):
+    """``seq`` (given for a "tuple of ints" argument of torch's ``name``: a shape, dims) as a
+    tuple of ints, with the errors of torch's argument parser: TypeError for a value that is not
+    a tuple or list, for an element that is not an int (a 0-d integer tensor is one), for an int
+    beyond int64."""
+    if not isinstance(seq, (tuple, list)):
+        raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be tuple of ints, not "
+                        f"{type(seq).__name__}")
+    out = []
+    for i, s in enumerate(seq):
+        if type(s) is not int:
+            try:
+                s = dim_int(s)
+            except TypeError:
+                raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be tuple of "
+                                f"ints, but found element of type {type(s).__name__} at pos "
+                                f"{i}") from None
+        if not -_INT64 <= s < _INT64:
+            raise TypeError(f"{name}(): argument '{arg}' failed to unpack the object at pos "
+                            f"{i + 1} with error \"Overflow when unpacking long long\"")
+        out.append(s)
+    return tuple(out)
 
 
 def dims_of(dim, ndim):
+    """A dim or a sequence of dims as a tuple of dims in [0, ndim) (None stays None); a dim
+    given twice is torch's RuntimeError."""
     if dim is None:
         return None
-    if isinstance(dim, int):
+    if type(dim) is int:
         return (norm_dim(dim, ndim),)
-    return tuple(norm_dim(d, ndim) for d in dim)
+    if not isinstance(dim, (tuple, list)):
+        return (norm_dim(dim, ndim),)
+    out = tuple(norm_dim(d, ndim) for d in dim)
+    if len(set(out)) != len(out):
+        for i, d in enumerate(out):
+            if d in out[:i]:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return out
 
 
 def tabs(x):
