@@ -5,6 +5,7 @@ fungrad.numpy / fungrad.lax; index arrays are computed concretely (numpy) outsid
 index operands of torch's ops are not differentiable. Ops whose results are integer or boolean
 (nonzero, unique, bincount, searchsorted, ...) compute on the values and record nothing.
 """
+import builtins
 import collections
 import itertools
 
@@ -19,8 +20,8 @@ from fungrad.torch._ops_reduce import _take_along
 from fungrad.torch._node import node_class
 from fungrad.torch._record import OpNode, apply
 from fungrad.torch._tensor import Size, Tensor, _new
-from fungrad.torch._util import (cast, common, dim_int, dims_of, int_list, norm_dim, val, tabs,
-                                 safe_root)
+from fungrad.torch._util import (_INT64, cast, common, dim_int, dims_of, int_list, norm_dim,
+                                 safe_root, scalar_name, tabs, val)
 
 __all__ = ["FUNCS"]
 
@@ -339,9 +340,23 @@ def histc(a, bins=100, min=0, max=0):
     return _new(h.astype(v.dtype))
 
 
+def _not_implemented(kernel, dt):
+    return NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(dt)}\'')
+
+
 def bincount(a, weights=None, minlength=0):
+    v = _np(a)
+    if v.dtype.kind not in "iu":
+        raise _not_implemented("bincount_cpu", v.dtype)
+    if v.ndim != 1 or (v.size and v.min() < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    minlength = dim_int(minlength, "minlength")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
     w = None if weights is None else _np(weights)
-    r = np.bincount(_np(a), weights=w, minlength=minlength)
+    if w is not None and (w.ndim != 1 or w.shape[0] != v.shape[0]):
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    r = np.bincount(v, weights=w, minlength=minlength)
     if w is None:
         r = r.astype(I64)
     elif w.dtype == np.float32:
@@ -629,10 +644,19 @@ def masked_select(t, mask):
 
 
 def masked_scatter(t, mask, source):
+    dt = t._value.dtype
+    sdt, mdt = _np(source).dtype, _np(mask).dtype
+    if sdt != dt:
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
+                           f"{scalar_name(dt)} and {scalar_name(sdt)}")
+    if mdt != np.bool_:
+        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype "
+                           f"{scalar_name(mdt)}")
     m = np.broadcast_to(_np(mask), tuple(t.shape))
     nz = np.nonzero(m)
     k = nz[0].shape[0]
-    dt = t._value.dtype
+    if _np(source).size < k:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
 
     def fn(x, s):
         vals = fnp.reshape(cast(s, dt), (-1,))[:k]
@@ -648,7 +672,22 @@ def take(t, index):
 def take_along_dim(t, indices, dim=None):
     idx = _np(indices)
     if dim is None:
-        return apply("GatherBackward0", lambda x: fnp.reshape(x, (-1,))[idx.reshape(-1)], [t])
+        if idx.size and idx.dtype not in (I64, np.int32):
+            raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+        idx = idx.reshape(-1).astype(I64)
+        n = t.numel()
+        if idx.size and not (-n <= idx.min() and idx.max() < n):
+            bad = idx[(idx >= n) | (idx < -n)][0]
+            raise RuntimeError(f"index {bad} is out of bounds for dimension 0 with size {n}")
+        return apply("GatherBackward0", lambda x: fnp.reshape(x, (-1,))[idx], [t])
+    if idx.dtype != I64:
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{scalar_name(idx.dtype)}")
+    dim = dim_int(dim)
+    if idx.ndim != t.ndim:
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same "
+                           f"number of dimensions, but got {t.ndim} dimensions for input, and "
+                           f"{idx.ndim} dimensions for indices")
     d = norm_dim(dim, t.ndim)
     shape = list(np.broadcast_shapes(
         tuple(s for i, s in enumerate(t.shape) if i != d),
@@ -783,7 +822,27 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
 
 # ---- shape ------------------------------------------------------------------------------------
 def broadcast_shapes(*shapes):
-    return Size(np.broadcast_shapes(*[(s,) if isinstance(s, int) else tuple(s) for s in shapes]))
+    """torch's broadcast_shapes (its Python code: None is skipped, an int is a shape of one
+    dim, anything else must be a sequence)."""
+    shapes = [(s,) if isinstance(s, (int, np.integer)) else s for s in shapes if s is not None]
+    for s in shapes:
+        if not isinstance(s, (tuple, list)):
+            raise RuntimeError(f"Input shapes should be of type ints, a tuple of ints, or a list "
+                               f"of ints, got {s}")
+    common = [1] * builtins.max((len(s) for s in shapes), default=0)
+    for k, s in enumerate(shapes):
+        for i in range(-1, -1 - len(s), -1):
+            if s[i] == common[i]:
+                continue
+            if common[i] == 1:
+                if s[i] < 0:
+                    raise ValueError("Attempting to broadcast a dimension with negative length!")
+                common[i] = s[i]
+            if s[i] != 1 and s[i] != common[i]:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {s[i]} at {i}! "
+                                   f"Mismatching argument at index {k} had {s}; but expected "
+                                   f"shape should be broadcastable to {common}")
+    return Size(common)
 
 
 def broadcast_to(t, size):
@@ -862,38 +921,79 @@ def column_stack(tensors):
     return cat(ts, 1)
 
 
+def _sections(ios, name, tensors=True):
+    """tensor_split's (and hsplit's ...) indices_or_sections: an int (sections) or a tuple of
+    indices, with torch's errors (a tensor: 0-d, sections, or 1-d, indices, of dtype long; for
+    hsplit, vsplit, dsplit (``tensors`` False) a 0-d integer tensor, an int)."""
+    if not tensors and isinstance(ios, Tensor):
+        try:
+            ios = dim_int(ios)
+        except TypeError:
+            pass
+    if tensors and isinstance(ios, Tensor):
+        v = ios._value
+        if v.dtype != I64:
+            raise RuntimeError(f"{name} expected tensor_indices_or_sections to have dtype of long, "
+                               f"but got {scalar_name(v.dtype)}")
+        if v.ndim > 1:
+            raise RuntimeError(f"{name} expected tensor_indices_or_sections to be a "
+                               "zero-dimensional or one-dimensional tensor, but got a tensor with "
+                               f"{v.ndim} dims")
+        return int(v) if v.ndim == 0 else [int(i) for i in np.asarray(v)]
+    if type(ios) is int or isinstance(ios, np.integer):
+        if not -_INT64 <= ios < _INT64:
+            raise ValueError("Overflow when unpacking long long")
+        return int(ios)
+    if isinstance(ios, (tuple, list)):
+        try:
+            return list(int_list(ios, name, "indices", 1))
+        except TypeError:
+            pass
+    raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                    f"({type(ios).__name__}), but expected one of: (tuple of ints indices, int "
+                    "dim = 0), (Tensor tensor_indices_or_sections, int dim = 0), (int sections, "
+                    "int dim = 0)")
+
+
 def tensor_split(t, indices_or_sections, dim=0):
     from fungrad.torch._ops_shape import _slice_dim
+    ios = _sections(indices_or_sections, "tensor_split")
+    if t.ndim == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
+                           "tensor with 0 dims")
     d = norm_dim(dim, t.ndim)
     n = t.shape[d]
-    ios = indices_or_sections
-    if isinstance(ios, Tensor):
-        ios = ios.tolist()
-    if isinstance(ios, int):
+    if type(ios) is int:
+        if ios <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {ios}")
         q, r = divmod(n, ios)
         sizes = [q + 1] * r + [q] * (ios - r)
         bounds = [0] + list(itertools.accumulate(sizes))
-    else:
-        bounds = [0] + [min(int(i), n) for i in ios] + [n]
+    else:  # indices: a negative one counts from the end, as a slice's bound
+        bounds = [0] + [min(max(i + n if i < 0 else i, 0), n) for i in ios] + [n]
     return tuple(_slice_dim(t, d, bounds[i], max(bounds[i], bounds[i + 1]), "SliceBackward0")
                  for i in range(len(bounds) - 1))
 
 
-def _hvd_split(axis_fn):
+def _hvd_split(name, axis_fn, min_dim):
     def op(t, indices_or_sections):
+        ios = _sections(indices_or_sections, name, tensors=False)
+        if t.ndim < min_dim:
+            raise RuntimeError(f"torch.{name} requires a tensor with at least {min_dim} dimension, "
+                               f"but got a tensor with {t.ndim} dimensions!")
         d = axis_fn(t)
-        if isinstance(indices_or_sections, int) and t.shape[d] % indices_or_sections:
+        if type(ios) is int and (ios == 0 or t.shape[d] % ios):
             raise RuntimeError(
-                f"torch.{['vsplit', 'hsplit', 'dsplit'][0]} attempted to split along dimension "
-                f"{d}, but the size of the dimension {t.shape[d]} is not divisible by the "
-                f"split_size {indices_or_sections}!")
-        return tensor_split(t, indices_or_sections, d)
+                f"torch.{name} attempted to split along dimension {d}, but the size of the "
+                f"dimension {t.shape[d]} is not divisible by the split_size {ios}!")
+        return tensor_split(t, ios, d)
+    op.__name__ = name
     return op
 
 
-hsplit = _hvd_split(lambda t: 0 if t.ndim == 1 else 1)
-vsplit = _hvd_split(lambda t: 0)
-dsplit = _hvd_split(lambda t: 2)
+hsplit = _hvd_split("hsplit", lambda t: 0 if t.ndim == 1 else 1, 1)
+vsplit = _hvd_split("vsplit", lambda t: 0, 2)
+dsplit = _hvd_split("dsplit", lambda t: 2, 3)
 
 
 def split_with_sizes(t, split_sizes, dim=0):
@@ -1019,11 +1119,47 @@ def kron(a, b):
     return apply("UnsafeViewBackward0", lambda x, y: fnp.kron(cast(x, dt), cast(y, dt)), [a, b])
 
 
+def _repeats_check(r):
+    """torch's checks of repeat_interleave's tensor of repeats (integral, none negative)."""
+    if r.dtype not in (I64, np.int32):
+        raise _not_implemented("repeat_interleave_cpu", r.dtype)
+    if r.size and r.min() < 0:
+        raise RuntimeError("repeats can not be negative")
+
+
 def repeat_interleave(t, repeats=None, dim=None, *, output_size=None):
     if repeats is None:  # torch.repeat_interleave(repeats)
+        if dim is not None:
+            raise TypeError("repeat_interleave() received an invalid combination of arguments - "
+                            "got (Tensor, dim=int), but expected one of: (Tensor input, Tensor "
+                            "repeats, int dim = None, *, int output_size = None), (Tensor "
+                            "repeats, *, int output_size = None), (Tensor input, int repeats, "
+                            "int dim = None, *, int output_size = None)")
         r = _np(t)
+        if r.dtype not in (I64, np.int32):
+            raise _not_implemented("repeat_interleave_cpu", r.dtype)
+        if r.ndim != 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        _repeats_check(r)
         return _new(np.repeat(np.arange(r.shape[0]), r).astype(I64))
-    rep = _np(repeats) if isinstance(repeats, Tensor) else repeats
+    if dim is not None:
+        dim = dim_int(dim)
+    if isinstance(repeats, Tensor):
+        rep = _np(repeats)
+        if rep.ndim > 1:
+            raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+        n = t.numel() if dim is None else (t.shape[norm_dim(dim, t.ndim)] if t.ndim else 1)
+        if rep.ndim == 1 and rep.shape[0] != n:
+            raise RuntimeError(f"repeats must have the same size as input along dim, but got "
+                               f"repeats.size(0) = {rep.shape[0]} and input.size("
+                               f"{0 if dim is None else dim}) = {n}")
+        _repeats_check(rep)
+        if rep.ndim == 0:
+            rep = int(rep)
+    else:
+        rep = dim_int(repeats, "repeats")
+        if rep < 0:
+            raise RuntimeError("Repeats must be non-negative")
     if dim is None:
         return apply("IndexSelectBackward0" if isinstance(repeats, Tensor) else "ViewBackward0",
                      lambda x: fnp.repeat(fnp.reshape(x, (-1,)), rep), [t])
@@ -1031,6 +1167,17 @@ def repeat_interleave(t, repeats=None, dim=None, *, output_size=None):
     idx = np.repeat(np.arange(t.shape[d]), rep)
     return apply("IndexSelectBackward0" if isinstance(repeats, Tensor) else "ViewBackward0",
                  lambda x: fnp.take(x, idx, axis=d), [t])
+
+
+def repeat_interleave_method(t, repeats=None, dim=None, *, output_size=None):
+    """Tensor.repeat_interleave: ``repeats`` is required (torch.repeat_interleave(repeats)
+    alone is the function's)."""
+    if repeats is None:
+        raise TypeError("repeat_interleave() received an invalid combination of arguments - got "
+                        "(), but expected one of: (Tensor repeats, int dim = None, *, int "
+                        "output_size = None), (int repeats, int dim = None, *, int output_size "
+                        "= None)")
+    return repeat_interleave(t, repeats, dim, output_size=output_size)
 
 
 def unfold(t, dimension, size, step):

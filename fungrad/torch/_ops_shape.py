@@ -334,11 +334,11 @@ def narrow(a, dim, start, length):
     return _slice_dim(a, d, start, start + length)
 
 
-def flip(a, *dims):
-    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
-        dims = dims[0]
-    elif not dims:
-        raise TypeError('flip() missing 1 required positional arguments: "dims"')
+def flip(a, dims, *more):
+    if more:  # Tensor.flip(0, 1)
+        dims = (dims,) + more
+    elif not isinstance(dims, (tuple, list)):
+        dims = (dims,)
     dims = dims_of(int_list(dims, "flip", "dims"), a.ndim)
     return apply("FlipBackward0", lambda x: fnp.flip(x, axis=dims), [a])
 

@@ -4,7 +4,7 @@ import numpy as np
 import fungrad.numpy as _fnp
 from fungrad import lax as _lax
 from fungrad.extend import cast as _fcast
-from fungrad.torch._dtype import result_dtype
+from fungrad.torch._dtype import _TYPE_NAMES, result_dtype
 from fungrad.torch._tensor import Tensor
 
 F32 = np.dtype(np.float32)
@@ -117,6 +117,15 @@ def dims_of(dim, ndim):
             if d in out[:i]:
                 raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
     return out
+
+
+_COMPLEX_NAMES = {"complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+
+
+def scalar_name(npd):
+    """torch's name of a dtype in its messages: Float, Long, Bool, ComplexFloat."""
+    n = npd.name
+    return _TYPE_NAMES.get(n) or _COMPLEX_NAMES.get(n, n)
 
 
 def tabs(x):
