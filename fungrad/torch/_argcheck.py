@@ -220,7 +220,7 @@ OPERATORS = ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__"
              "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__", "__rmod__", "__pow__",
              "__rpow__", "__matmul__", "__rmatmul__", "__and__", "__or__", "__xor__",
              "__lshift__", "__rshift__", "__getitem__", "__setitem__", "__iadd__", "__isub__",
-             "__imul__", "__itruediv__")
+             "__imul__", "__itruediv__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__")
 def _refuse(refusals, args, kwargs):
     """torch's dtype error where all tensor operands have one dtype that torch refuses
     (``refusals``: np.dtype -> (error type name, message))."""

@@ -1,4 +1,6 @@
 """Installs the op functions as Tensor operators and methods (one table, read once at import)."""
+import numpy as np
+
 from fungrad.torch import _creation as C
 from fungrad.torch import _ops_elem as E
 from fungrad.torch import _ops_index as I
@@ -23,6 +25,31 @@ def _i(f):
     return op
 
 
+_NUMBERS = (bool, int, float, complex)
+
+
+def _operator(f):
+    """A comparison or bitwise operator: NotImplemented for an operand that is neither a tensor nor a
+    number (torch's operators turn the TypeError into NotImplemented, and Python then compares
+    by identity), torch's OverflowError for an int beyond int64."""
+    def op(self, other):
+        if isinstance(other, Tensor):
+            return f(self, other)
+        if type(other) not in _NUMBERS and not isinstance(other, (np.generic, np.ndarray)):
+            return NotImplemented
+        if type(other) is int and not -2 ** 63 <= other < 2 ** 63:
+            raise OverflowError("int too big to convert")
+        return f(self, other)
+    return op
+
+
+def _invert(self):
+    if self._value.dtype.kind not in "biu":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors")
+    return E.FUNCS["bitwise_not"](self)
+
+
 def _cuda(self, device=None, non_blocking=False, memory_format=None):
     raise AssertionError(_NO_CUDA)  # torch's CPU build: no CUDA device to move to
 
@@ -41,12 +68,13 @@ OPERATORS = {
     "__pow__": _pow, "__rpow__": _rpow, "__matmul__": M.matmul, "__rmatmul__": _r(M.matmul),
     "__neg__": M.neg, "__pos__": lambda self: self, "__abs__": M.abs,
     "__floordiv__": M.floor_divide, "__mod__": M.remainder,
-    "__eq__": M.eq, "__ne__": M.ne, "__lt__": M.lt, "__le__": M.le, "__gt__": M.gt, "__ge__": M.ge,
-    "__and__": E.FUNCS["bitwise_and"], "__or__": E.FUNCS["bitwise_or"],
-    "__xor__": E.FUNCS["bitwise_xor"], "__invert__": E.FUNCS["bitwise_not"],
+    "__eq__": _operator(M.eq), "__ne__": _operator(M.ne), "__lt__": _operator(M.lt),
+    "__le__": _operator(M.le), "__gt__": _operator(M.gt), "__ge__": _operator(M.ge),
+    "__and__": _operator(E.FUNCS["bitwise_and"]), "__or__": _operator(E.FUNCS["bitwise_or"]),
+    "__xor__": _operator(E.FUNCS["bitwise_xor"]), "__invert__": _invert,
     "__rand__": _r(E.FUNCS["bitwise_and"]), "__ror__": _r(E.FUNCS["bitwise_or"]),
-    "__rxor__": _r(E.FUNCS["bitwise_xor"]), "__lshift__": E.FUNCS["bitwise_left_shift"],
-    "__rshift__": E.FUNCS["bitwise_right_shift"], "__rmod__": _r(M.remainder),
+    "__rxor__": _r(E.FUNCS["bitwise_xor"]), "__lshift__": _operator(E.FUNCS["bitwise_left_shift"]),
+    "__rshift__": _operator(E.FUNCS["bitwise_right_shift"]), "__rmod__": _r(M.remainder),
     "__rfloordiv__": _r(M.floor_divide),
     "__iadd__": _i(P.add_), "__isub__": _i(P.sub_), "__imul__": _i(P.mul_),
     "__itruediv__": _i(P.div_),

@@ -11,7 +11,7 @@ from fungrad import lax
 from fungrad.torch._ops_math import flat
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
-from fungrad.torch._util import F32, cast, common, val, tabs
+from fungrad.torch._util import F32, broadcast_shape, cast, common, scalar_name, tabs, val
 
 __all__ = ["FUNCS"]
 
@@ -129,17 +129,45 @@ def _heaviside(x, v):
 
 
 def heaviside(a, values, *, out=None):
+    da, dv = np.asarray(val(a)).dtype, np.asarray(val(values)).dtype
+    if da.kind == "c" or dv.kind == "c":
+        raise RuntimeError("heaviside is not yet implemented for complex tensors.")
+    if da != dv:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     dt = common(a, values)
     r = np.asarray(_heaviside(np.asarray(val(a)).astype(dt), np.asarray(val(values)).astype(dt)))
     return _out(_new(r), out)
 
 
-def _int_op(f, name):
+def _int_op(f, name, kernel, kinds):
+    """A binary op of integers (gcd, bitwise_and, ...: torch's kernel ``kernel`` takes the dtype
+    kinds ``kinds`` of the operands' common dtype)."""
     def op(a, b=None, *, out=None):
-        args = [np.asarray(val(a))] + ([] if b is None else [np.asarray(val(b))])
-        return _out(_new(np.asarray(f(*args))), out)
+        if b is None:
+            raise TypeError(f'{name}() missing 1 required positional arguments: "other"')
+        if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+            raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                            f"({type(a).__name__}, {type(b).__name__}), but expected one of: "
+                            "(Tensor input, Tensor other), (Scalar self, Tensor other), (Tensor "
+                            "input, Number other)")
+        broadcast_shape(tuple(np.shape(val(a))), tuple(np.shape(val(b))))
+        dt = common(a, b)
+        if dt.kind not in kinds:
+            raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(dt)}\'')
+        r = f(np.asarray(val(a)).astype(dt, copy=False), np.asarray(val(b)).astype(dt, copy=False))
+        return _out(_new(np.asarray(r, dt)), out)
     op.__name__ = name
     return op
+
+
+def bitwise_not(a, *args, out=None):
+    if args:
+        raise TypeError(f"bitwise_not() takes no arguments ({len(args)} given)")
+    v = np.asarray(val(a))
+    if v.dtype.kind not in "biu":
+        raise NotImplementedError(f'"bitwise_not_cpu" not implemented for '
+                                  f"'{scalar_name(v.dtype)}'")
+    return _out(_new(np.asarray(np.invert(v))), out)
 
 
 def _pred(f):
@@ -314,18 +342,18 @@ FUNCS = {
     "xlogy": _bin("XlogyBackward0", _xlogy_fn, inexact=True),
     "igamma": _bin("IgammaBackward0", _igamma, inexact=True),
     "igammac": _bin("IgammacBackward0", _igammac, inexact=True),
-    "nextafter": _int_op(np.nextafter, "nextafter"),
+    "nextafter": _int_op(np.nextafter, "nextafter", "nextafter_cpu", "f"),
     "float_power": float_power,
     "heaviside": heaviside,
     "ldexp": ldexp,
-    "gcd": _int_op(np.gcd, "gcd"),
-    "lcm": _int_op(np.lcm, "lcm"),
-    "bitwise_and": _int_op(np.bitwise_and, "bitwise_and"),
-    "bitwise_or": _int_op(np.bitwise_or, "bitwise_or"),
-    "bitwise_xor": _int_op(np.bitwise_xor, "bitwise_xor"),
-    "bitwise_not": _int_op(np.invert, "bitwise_not"),
-    "bitwise_left_shift": _int_op(np.left_shift, "bitwise_left_shift"),
-    "bitwise_right_shift": _int_op(np.right_shift, "bitwise_right_shift"),
+    "gcd": _int_op(np.gcd, "gcd", "gcd_cpu", "iu"),
+    "lcm": _int_op(np.lcm, "lcm", "lcm_cpu", "iu"),
+    "bitwise_and": _int_op(np.bitwise_and, "bitwise_and", "bitwise_and_cpu", "biu"),
+    "bitwise_or": _int_op(np.bitwise_or, "bitwise_or", "bitwise_or_cpu", "biu"),
+    "bitwise_xor": _int_op(np.bitwise_xor, "bitwise_xor", "bitwise_xor_cpu", "biu"),
+    "bitwise_not": bitwise_not,
+    "bitwise_left_shift": _int_op(np.left_shift, "bitwise_left_shift", "lshift_cpu", "iu"),
+    "bitwise_right_shift": _int_op(np.right_shift, "bitwise_right_shift", "rshift_cpu", "iu"),
     "logical_xor": logical_xor,
     "polygamma": polygamma,
     "mvlgamma": mvlgamma,

@@ -229,9 +229,14 @@ def _clamp_tensor(a, lo, hi):
 clip = clamp
 
 
-def _cmp(f):
+def _cmp(f, kernel=None):
+    """A comparison; ``kernel``: torch's kernel name of an ordering one, which refuses complex
+    operands."""
     def op(a, b):
         dt = common(a, b)
+        if kernel is not None and dt.kind == "c":
+            raise NotImplementedError(f'"{kernel}" not implemented for '
+                                      f"'{'ComplexFloat' if dt.itemsize == 8 else 'ComplexDouble'}'")
         r = f(cast(val(a), dt), cast(val(b), dt))
         return _new(r if isinstance(r, Tracer) else np.asarray(r))
     return op
@@ -239,10 +244,10 @@ def _cmp(f):
 
 eq = _cmp(fnp.equal)
 ne = _cmp(fnp.not_equal)
-lt = _cmp(fnp.less)
-le = _cmp(fnp.less_equal)
-gt = _cmp(fnp.greater)
-ge = _cmp(fnp.greater_equal)
+lt = _cmp(fnp.less, "lt_cpu")
+le = _cmp(fnp.less_equal, "le_cpu")
+gt = _cmp(fnp.greater, "gt_cpu")
+ge = _cmp(fnp.greater_equal, "ge_cpu")
 
 
 def logical_not(a):
@@ -285,11 +290,12 @@ def remainder(a, b):
 
 
 def where(cond, a=None, b=None):
+    if a is None:  # torch.where(condition): nonzero(condition, as_tuple=True), of any dtype
+        from fungrad.torch._ops_more import nonzero
+        return nonzero(cond, as_tuple=True)
     if isinstance(cond, Tensor) and cond._value.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
                            f"with dtype {_TYPE_NAMES.get(cond._value.dtype.name, 'Float')}")
-    if a is None:
-        return tuple(_new(np.asarray(i)) for i in np.nonzero(np.asarray(val(cond))))
     dt = common(a, b)
     c = val(cond)
     return apply("WhereBackward0", lambda x, y: fnp.where(c, cast(x, dt), cast(y, dt)), [a, b])

@@ -130,8 +130,29 @@ def msort(a):
     return sort(a, 0).values
 
 
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
 def quantile(a, q, dim=None, keepdim=False, *, interpolation="linear", _nan=False):
-    qv = _np(q).astype(a._value.dtype)
+    dt = a._value.dtype
+    if not isinstance(q, Tensor):  # torch's scalar overload checks q first
+        if not 0 <= q <= 1:
+            raise RuntimeError(f"quantile() q must be in the range [0, 1] but got {q:g}")
+    if a.numel() == 0:
+        raise RuntimeError("quantile() input tensor must be non-empty")
+    qv = _np(q)
+    if qv.ndim > 1:
+        raise RuntimeError("quantile() q must be a scalar or 1D tensor")
+    if dt not in (np.float32, np.float64):
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")
+    if isinstance(q, Tensor) and qv.dtype != dt:
+        raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError("quantile() interpolation must be one of linear, lower, higher, "
+                           f"midpoint or nearest. Got '{interpolation}'")
+    if isinstance(q, Tensor) and qv.size and not ((qv >= 0) & (qv <= 1)).all():
+        raise RuntimeError("quantile() q values must be in the range [0, 1]")
+    qv = qv.astype(dt)
     f = fnp.nanquantile if _nan else fnp.quantile
     axis = None if dim is None else norm_dim(dim, a.ndim)
 
@@ -720,12 +741,14 @@ def put(t, index, source, accumulate=False):
 
 
 def nonzero(t, *, as_tuple=False):
-    nz = np.nonzero(_np(t))
+    v = _np(t)
+    if v.ndim == 0:  # torch: a 0-d tensor has one index (of no dims) where it is nonzero
+        n = int(v != 0)
+        return (_new(np.zeros(n, I64)),) if as_tuple else _new(np.zeros((n, 0), I64))
+    nz = np.nonzero(v)
     if as_tuple:
-        return tuple(_new(i.astype(I64)) for i in nz) if len(nz) else (
-            _new(np.zeros(int(bool(_np(t))), I64)),)
-    return _new(np.stack(nz, axis=-1).astype(I64) if nz else np.zeros((int(bool(_np(t))), 0),
-                                                                         I64))
+        return tuple(_new(i.astype(I64)) for i in nz)
+    return _new(np.stack(nz, axis=-1).astype(I64))
 
 
 def argwhere(t):

@@ -128,6 +128,22 @@ def scalar_name(npd):
     return _TYPE_NAMES.get(n) or _COMPLEX_NAMES.get(n, n)
 
 
+def broadcast_shape(sa, sb):
+    """The broadcast of two shapes, or torch's RuntimeError naming the first dim (from the
+    right) where they differ."""
+    try:
+        return np.broadcast_shapes(sa, sb)
+    except ValueError:
+        n = max(len(sa), len(sb))
+        for i in range(1, n + 1):
+            x = sa[-i] if i <= len(sa) else 1
+            y = sb[-i] if i <= len(sb) else 1
+            if x != y and x != 1 and y != 1:
+                raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b "
+                                   f"({y}) at non-singleton dimension {n - i}") from None
+        raise
+
+
 def tabs(x):
     """|x| inside an op's function with PyTorch's derivative, sign(x): 0 at x == 0, where the
     core's abs takes JAX's right derivative 1 (norms, distances, losses and copysign then give
