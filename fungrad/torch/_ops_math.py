@@ -13,7 +13,7 @@ from fungrad.extend import Tracer
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._dtype import _TYPE_NAMES
-from fungrad.torch._util import F32, cast, common, val
+from fungrad.torch._util import F32, cast, common, scalar_name, val
 
 __all__ = ["add", "sub", "mul", "div", "true_divide", "pow", "neg", "rsub", "matmul", "mm",
            "bmm", "mv", "dot", "outer", "exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt",
@@ -271,6 +271,9 @@ def isfinite(a):
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    da, db = a._value.dtype, b._value.dtype
+    if da != db:
+        raise RuntimeError(f"{scalar_name(da)} did not match {scalar_name(db)}")
     return bool(np.allclose(np.asarray(val(a)), np.asarray(val(b)), rtol, atol, equal_nan))
 
 

@@ -354,7 +354,23 @@ def renorm(a, p, dim, maxnorm):
 
 def histc(a, bins=100, min=0, max=0):
     v = _np(a)
-    lo, hi = (float(v.min()), float(v.max())) if min == 0 and max == 0 else (min, max)
+    bins = dim_int(bins, "bins")
+    if v.dtype.kind == "c" and min == 0 and max == 0:
+        raise _not_implemented("aminmax_cpu", v.dtype)
+    if v.dtype.kind == "b":
+        raise _not_implemented("linspace_cpu", v.dtype)
+    if v.dtype.kind != "f":
+        raise _not_implemented("histogram_cpu", v.dtype)
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    if min == 0 and max == 0 and v.size:
+        lo, hi = float(v.min()), float(v.max())
+    else:
+        lo, hi = float(min), float(max)
+    if lo > hi:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise RuntimeError(f"torch.histc: range of [{lo:g}, {hi:g}] is not finite")
     if lo == hi:
         lo, hi = lo - 1, hi + 1
     h, _ = np.histogram(v[(v >= lo) & (v <= hi)], bins=bins, range=(lo, hi))
@@ -774,6 +790,10 @@ def slice_scatter(t, src, dim=0, start=None, end=None, step=1):
     d = norm_dim(dim, t.ndim)
     sl = (slice(None),) * d + (slice(start, end, step),)
     shape = tuple(t.shape)
+    want = np.empty(shape, np.bool_)[sl].shape
+    if tuple(src.shape) != want:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
+                           f"{list(src.shape)}, slice size = {list(want)}")
     spec, arrays = parse_index(sl, len(shape))
     mask = np.zeros(shape, bool)
     mask[sl] = True
@@ -813,24 +833,66 @@ def diagonal_scatter(t, src, offset=0, dim1=0, dim2=1):
         mask, _scatter_add(fnp.zeros(shape, dt), key, cast(s, dt)), x), [t, src])
 
 
+def _bisect(s, v, right):
+    """torch's binary search (its cus_lower_bound / cus_upper_bound, the same steps, so that an
+    unsorted sequence or NaNs give torch's indices): the index of each value of ``v`` in the
+    last dim of ``s`` (1-d, or with ``v``'s leading dims)."""
+    n = s.shape[-1]
+    lo = np.zeros(v.shape, I64)
+    hi = np.full(v.shape, n, I64)
+    with np.errstate(invalid="ignore"):
+        while True:
+            active = lo < hi
+            if not active.any():
+                return lo
+            mid = lo + ((hi - lo) >> 1)
+            at = np.minimum(mid, n - 1)
+            mv = s[at] if s.ndim == 1 else np.take_along_axis(s, at, -1)
+            up = ~(mv > v) if right else ~(mv >= v)
+            lo = np.where(active & up, mid + 1, lo)
+            hi = np.where(active & ~up, mid, hi)
+
+
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
                  sorter=None):
     s = _np(sorted_sequence)
+    scalar = not isinstance(input, Tensor)
     v = _np(input)
-    side = side or ("right" if right else "left")
+    if side is not None and side not in ("left", "right"):
+        raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got "
+                           f"{side}")
+    if side == "left" and right:
+        raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, got "
+                           "side of left while right was True")
+    right = right or side == "right"
+    if s.dtype.kind == "c" or v.dtype.kind == "c":
+        raise _not_implemented("searchsorted_out_cpu", s.dtype if s.dtype.kind == "c"
+                               else v.dtype)
+    if (scalar or v.ndim == 0) and s.ndim != 1:
+        raise RuntimeError(f"torch.searchsorted(): input value can be a scalar only when "
+                           f"boundaries tensor dimension is 1, but we got boundaries tensor "
+                           f"dim({s.ndim}) and input value's dim({v.ndim}) numel({v.size})")
+    if s.ndim > 1 and s.shape[:-1] != v.shape[:-1]:
+        raise RuntimeError(f"torch.searchsorted(): boundaries tensor should be 1 dimension or "
+                           f"the first N-1 dimensions of boundaries tensor and input value tensor "
+                           f"must match, but we got boundaries tensor {list(s.shape)} and input "
+                           f"value tensor {list(v.shape)}")
     if sorter is not None:
-        s = np.take_along_axis(s, _np(sorter), -1)
-    if s.ndim == 1:
-        r = np.searchsorted(s, v, side=side)
-    else:
-        r = np.stack([np.searchsorted(s[i], v[i], side=side)
-                      for i in np.ndindex(s.shape[:-1])]).reshape(v.shape)
+        so = _np(sorter)
+        if so.dtype != I64:
+            raise RuntimeError(f"torch.searchsorted(): sorter must be a tensor of long dtype but "
+                               f"got dtype {scalar_name(so.dtype)}")
+        s = np.take_along_axis(s, so, -1)
+    dt = np.result_type(s, v) if not scalar else s.dtype
+    r = _bisect(s.astype(dt, copy=False), v.astype(dt, copy=False), right)
     return _new(np.asarray(r, np.int32 if out_int32 else I64))
 
 
 def bucketize(input, boundaries, *, out_int32=False, right=False):
-    r = np.searchsorted(_np(boundaries), _np(input), side="right" if right else "left")
-    return _new(np.asarray(r, np.int32 if out_int32 else I64))
+    b = _np(boundaries)
+    if b.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({b.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
@@ -1061,7 +1123,20 @@ def ravel(t):
 
 
 def rot90(t, k=1, dims=(0, 1)):
-    d0, d1 = norm_dim(dims[0], t.ndim), norm_dim(dims[1], t.ndim)
+    k = dim_int(k, "k")
+    dims = int_list(dims, "rot90", "dims", 3)
+    n = t.ndim
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if n < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {n}")
+    if dims[0] == dims[1] or abs(dims[0] - dims[1]) == n:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and "
+                           f"dim1 = {dims[1]}")
+    for i, d in enumerate(dims):
+        if not -n <= d < n:
+            raise RuntimeError(f"Rotation dim{i} out of range, dim{i} = {d}")
+    d0, d1 = norm_dim(dims[0], n), norm_dim(dims[1], n)
     return apply("Rot90Backward0", lambda x: fnp.rot90(x, k, axes=(d0, d1)), [t])
 
 

@@ -346,7 +346,9 @@ def _bernoulli_method(t, p=None, *, generator=None):
     from fungrad.torch._creation import bernoulli
     if p is None:
         return bernoulli(t, generator=generator)
+    from fungrad.torch._creation import bernoulli_p
     from fungrad.torch._generator import numpy_rng
+    p = bernoulli_p(float(p) if isinstance(p, Tensor) and p.ndim == 0 else p, t._value.dtype)
     return _new((numpy_rng(generator).random(tuple(t.shape)) < p).astype(t._value.dtype))
 
 
