@@ -67,7 +67,7 @@ OPERATORS = {
     "__mul__": M.mul, "__rmul__": _r(M.mul), "__truediv__": M.div, "__rtruediv__": M._rdiv,
     "__pow__": _pow, "__rpow__": _rpow, "__matmul__": M.matmul, "__rmatmul__": _r(M.matmul),
     "__neg__": M.neg, "__pos__": lambda self: self, "__abs__": M.abs,
-    "__floordiv__": M.floor_divide, "__mod__": M.remainder,
+    "__floordiv__": _operator(M.floor_divide), "__mod__": _operator(M.remainder),
     "__eq__": _operator(M.eq), "__ne__": _operator(M.ne), "__lt__": _operator(M.lt),
     "__le__": _operator(M.le), "__gt__": _operator(M.gt), "__ge__": _operator(M.ge),
     "__and__": _operator(E.FUNCS["bitwise_and"]), "__or__": _operator(E.FUNCS["bitwise_or"]),

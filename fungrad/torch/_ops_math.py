@@ -13,7 +13,7 @@ from fungrad.extend import Tracer
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._dtype import _TYPE_NAMES
-from fungrad.torch._util import F32, cast, common, scalar_name, val
+from fungrad.torch._util import F32, cast, common, int_division, refuse, scalar_name, val
 
 __all__ = ["add", "sub", "mul", "div", "true_divide", "pow", "neg", "rsub", "matmul", "mm",
            "bmm", "mv", "dot", "outer", "exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt",
@@ -172,7 +172,13 @@ def _erf_fn(x):
     return lax.erf(x)
 
 
-erf = _un("ErfBackward0", _erf_fn)
+_erf = _un("ErfBackward0", _erf_fn)
+
+
+def erf(a):
+    if a._value.dtype.kind == "c":
+        raise refuse("erf_vml_cpu", a._value.dtype)
+    return _erf(a)
 
 
 def clamp(a, min=None, max=None):
@@ -283,11 +289,18 @@ def equal(a, b):
 
 def floor_divide(a, b):
     dt = common(a, b)
+    int_division(dt, b, "div_floor_cpu")
     return apply("DivBackward2", lambda x, y: fnp.floor_divide(cast(x, dt), cast(y, dt)), [a, b])
 
 
 def remainder(a, b):
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        raise TypeError(f"remainder() received an invalid combination of arguments - got "
+                        f"({type(a).__name__}, {type(b).__name__}), but expected one of: (Tensor "
+                        "input, Tensor other), (Number self, Tensor other), (Tensor input, Number "
+                        "other)")
     dt = common(a, b)
+    int_division(dt, b, "remainder_cpu")
     name = "RemainderBackward1" if isinstance(b, Tensor) else "RemainderBackward0"
     return apply(name, lambda x, y: fnp.mod(cast(x, dt), cast(y, dt)), [a, b])
 

@@ -144,6 +144,27 @@ def broadcast_shape(sa, sb):
         raise
 
 
+def refuse(kernel, dt):
+    """torch's error for an operand dtype a kernel does not take: ``kernel`` is torch's kernel
+    name (its NotImplementedError '"erf_vml_cpu" not implemented for 'ComplexFloat''), or
+    (error type, message)."""
+    if isinstance(kernel, str):
+        return NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(dt)}\'')
+    return kernel[0](kernel[1])
+
+
+def int_division(dt, b, kernel):
+    """torch's checks of a division's operands of common dtype ``dt`` (floor_divide, remainder,
+    fmod): its kernel refuses bool (and complex), and an integer divisor that holds a zero is
+    its RuntimeError "ZeroDivisionError" (where the divisor's values are known)."""
+    if dt.kind in "bc":
+        raise refuse(kernel, dt)
+    if dt.kind in "iu":
+        v = b._value if isinstance(b, Tensor) else b
+        if isinstance(v, (np.ndarray, np.generic, int)) and not np.all(v):
+            raise RuntimeError("ZeroDivisionError")
+
+
 def tabs(x):
     """|x| inside an op's function with PyTorch's derivative, sign(x): 0 at x == 0, where the
     core's abs takes JAX's right derivative 1 (norms, distances, losses and copysign then give
