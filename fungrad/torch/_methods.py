@@ -18,20 +18,13 @@ def _r(f):
     return lambda self, other: f(other, self)
 
 
-def _i(f):
-    """Augmented assignment: in place, returning self."""
-    def op(self, other):
-        return f(self, other)
-    return op
-
-
 _NUMBERS = (bool, int, float, complex)
 
 
 def _operator(f):
-    """A comparison or bitwise operator: NotImplemented for an operand that is neither a tensor nor a
-    number (torch's operators turn the TypeError into NotImplemented, and Python then compares
-    by identity), torch's OverflowError for an int beyond int64."""
+    """An arithmetic, comparison or bitwise operator: NotImplemented for an operand that is
+    neither a tensor nor a number (torch's operators turn the TypeError into NotImplemented, and
+    Python then tries the other operand), torch's OverflowError for an int beyond int64."""
     def op(self, other):
         if isinstance(other, Tensor):
             return f(self, other)
@@ -63,9 +56,12 @@ def _rpow(self, other):
 
 
 OPERATORS = {
-    "__add__": M.add, "__radd__": _r(M.add), "__sub__": M.sub, "__rsub__": M.rsub,
-    "__mul__": M.mul, "__rmul__": _r(M.mul), "__truediv__": M.div, "__rtruediv__": M._rdiv,
-    "__pow__": _pow, "__rpow__": _rpow, "__matmul__": M.matmul, "__rmatmul__": _r(M.matmul),
+    "__add__": _operator(M.add), "__radd__": _operator(_r(M.add)), "__sub__": _operator(M.sub),
+    "__rsub__": _operator(M.rsub), "__mul__": _operator(M.mul),
+    "__rmul__": _operator(_r(M.mul)), "__truediv__": _operator(M.div),
+    "__rtruediv__": _operator(M._rdiv),
+    "__pow__": _operator(_pow), "__rpow__": _operator(_rpow), "__matmul__": M.matmul,
+    "__rmatmul__": _r(M.matmul),
     "__neg__": M.neg, "__pos__": lambda self: self, "__abs__": M.abs,
     "__floordiv__": _operator(M.floor_divide), "__mod__": _operator(M.remainder),
     "__eq__": _operator(M.eq), "__ne__": _operator(M.ne), "__lt__": _operator(M.lt),
@@ -76,8 +72,8 @@ OPERATORS = {
     "__rxor__": _r(E.FUNCS["bitwise_xor"]), "__lshift__": _operator(E.FUNCS["bitwise_left_shift"]),
     "__rshift__": _operator(E.FUNCS["bitwise_right_shift"]), "__rmod__": _r(M.remainder),
     "__rfloordiv__": _r(M.floor_divide),
-    "__iadd__": _i(P.add_), "__isub__": _i(P.sub_), "__imul__": _i(P.mul_),
-    "__itruediv__": _i(P.div_),
+    "__iadd__": _operator(P.add_), "__isub__": _operator(P.sub_), "__imul__": _operator(P.mul_),
+    "__itruediv__": _operator(P.div_),
     "__getitem__": I.getitem, "__setitem__": I.setitem,
 }
 

@@ -82,6 +82,8 @@ def pow(a, b):
                         f"base or the exponent")
     if isinstance(a, Tensor) and not isinstance(b, Tensor):
         dt = common(a, b)
+        if dt.kind in "biu":
+            _int_pow_check(dt, b)
         e = b
         r = apply("PowBackward0", lambda x: fnp.power(cast(x, dt), e), [a])
         if r.grad_fn is not None:
@@ -89,7 +91,29 @@ def pow(a, b):
         return r
     dt = common(a, b)
     name = "PowBackward1" if isinstance(a, Tensor) else "PowBackward2"
+    if dt.kind in "biu":
+        _int_pow_check(dt, b)
+        return apply(name, lambda x, y: _int_pow(cast(x, dt), cast(y, dt)), [a, b])
     return apply(name, lambda x, y: _pow_safe(cast(x, dt), cast(y, dt)), [a, b])
+
+
+def _int_pow_check(dt, e):
+    """torch's refusals of an integer power: bool operands; a negative number as exponent."""
+    if dt.kind == "b":
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+    if type(e) is int and e < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+
+
+def _int_pow(x, y):
+    """x ** y of integers as torch computes it: a negative exponent gives 1 for a base of 1,
+    +-1 for -1 and 0 otherwise (numpy refuses negative integer powers)."""
+    neg = y < 0
+    p = fnp.power(x, fnp.where(neg, 0 * y, y))
+    odd = (y % 2) != 0
+    at_neg = fnp.where(x == 1, 1 + 0 * x, fnp.where(x == -1, fnp.where(odd, -1 + 0 * x, 1 + 0 * x),
+                                                   0 * x))
+    return fnp.where(neg, at_neg, p)
 
 
 def _pow_safe(x, y):
@@ -102,6 +126,10 @@ def _pow_safe(x, y):
 
 
 def neg(a):
+    if a._value.dtype.kind == "b":
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you "
+                           "are trying to invert a mask, use the `~` or `logical_not()` operator "
+                           "instead.")
     return apply("NegBackward0", fnp.negative, [a])
 
 
@@ -132,8 +160,16 @@ rsqrt = _un("RsqrtBackward0", lambda x: 1.0 / fnp.sqrt(x))
 reciprocal = _un("ReciprocalBackward0", lambda x: 1.0 / x)
 log2 = _un("Log2Backward0", lambda x: fnp.log(x) / math.log(2.0))
 log10 = _un("Log10Backward0", lambda x: fnp.log(x) / math.log(10.0))
-abs = _un("AbsBackward0", lambda x: x * lax.stop_gradient(fnp.sign(x)) if x.dtype.kind == "f"
-          else fnp.abs(x), inexact=False)
+_abs = _un("AbsBackward0", lambda x: x * lax.stop_gradient(fnp.sign(x)) if x.dtype.kind == "f"
+           else fnp.abs(x), inexact=False)
+
+
+def abs(a):
+    if a._value.dtype.kind == "b":
+        raise refuse("abs_cpu", a._value.dtype)
+    return _abs(a)
+
+
 def flat(f):
     """A piecewise-constant op: its value, with a gradient of zeros (torch's rule; the core would
     find no dependence and give no gradient at all)."""
