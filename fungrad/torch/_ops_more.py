@@ -91,13 +91,33 @@ def _median_idx(v, axis, nan=False):
     return np.where(np.squeeze(anynan, axis), firstnan, out)
 
 
+def _empty_reduction(name, a, dim):
+    """torch's result or error for a median-like reduction of an empty tensor: over all
+    elements a NaN (an integer tensor: the smallest int64), along a dim of size 0 an IndexError."""
+    if dim is None:
+        v = np.asarray(np.nan if a._value.dtype.kind in "fc" else np.iinfo(np.int64).min)
+        return _new(v.astype(a._value.dtype))
+    d = norm_dim(dim, a.ndim)
+    if a.ndim and a.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    return None
+
+
 def median(a, dim=None, keepdim=False):
+    if a.numel() == 0:
+        r = _empty_reduction("median", a, dim)
+        if r is not None:
+            return r
     if dim is None:
         return _pick("MedianBackward0", a, None, False, lambda f, ax: _median_idx(f, 0), None)
     return _pick("MedianBackward1", a, dim, keepdim, _median_idx, _Median)
 
 
 def nanmedian(a, dim=None, keepdim=False):
+    if a.numel() == 0:
+        r = _empty_reduction("nanmedian", a, dim)
+        if r is not None:
+            return r
     ch = lambda f, ax: _median_idx(f, ax, nan=True)  # noqa: E731
     if dim is None:
         return _pick("NanmedianBackward0", a, None, False, lambda f, ax: ch(f, 0), None)
@@ -116,10 +136,17 @@ def _mode_idx(v, axis):
 
 
 def mode(a, dim=-1, keepdim=False):
+    if a.numel() == 0:
+        _empty_reduction("mode", a, dim)
     return _pick("ModeBackward0", a, dim, keepdim, _mode_idx, _Mode)
 
 
 def kthvalue(a, k, dim=-1, keepdim=False):
+    k = dim_int(k, "k")
+    d = norm_dim(dim, a.ndim)
+    n = a.shape[d] if a.ndim else 1
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     return _pick("KthvalueBackward0", a, dim, keepdim,
                  lambda v, ax: np.take(np.argsort(v, axis=ax, kind="stable"), k - 1, axis=ax),
                  _Kth)
@@ -127,7 +154,7 @@ def kthvalue(a, k, dim=-1, keepdim=False):
 
 def msort(a):
     from fungrad.torch._ops_reduce import sort
-    return sort(a, 0).values
+    return sort(a, 0).values if a.ndim else a.clone()
 
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
@@ -267,6 +294,9 @@ def logcumsumexp(a, dim):
 
 
 def diff(a, n=1, dim=-1, prepend=None, append=None):
+    n = dim_int(n, "n") if not (type(n) is int and not -2 ** 63 <= n < 2 ** 63) else n
+    if a.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
     if not -2 ** 63 <= n < 2 ** 63:
         raise ValueError("Overflow when unpacking long long")
     if n < 0:
@@ -315,8 +345,14 @@ def trapz(y, x=None, *, dx=None, dim=-1):
 
 
 def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    if y.ndim == 0:
+        raise IndexError("Dimension specified as -1 but tensor has no dimensions")
+    if y._value.dtype.kind not in "fc":
+        y = _new(y._value.astype(np.float32))
     d = norm_dim(dim, y.ndim)
     n = y.shape[d]
+    if n == 0:
+        return _new(np.zeros(y.shape, y._value.dtype))
     hi = (slice(None),) * d + (slice(1, n),)
     lo = (slice(None),) * d + (slice(0, n - 1),)
     h = dx if dx is not None else 1
@@ -703,6 +739,9 @@ def masked_scatter(t, mask, source):
 
 def take(t, index):
     idx = _np(index)
+    if idx.dtype != I64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got "
+                           f"{scalar_name(idx.dtype)}")
     return apply("TakeBackward0", lambda x: fnp.reshape(x, (-1,))[idx], [t])
 
 
@@ -743,6 +782,13 @@ def put(t, index, source, accumulate=False):
     shape = tuple(t.shape)
     n = int(np.prod(shape))
     dt = t._value.dtype
+    if idx.dtype != I64:
+        raise RuntimeError(f"put_(): Expected a long tensor for index, but got "
+                           f"{scalar_name(idx.dtype)}")
+    sdt = _np(source).dtype
+    if sdt != dt:
+        raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got "
+                           f"self.dtype = {scalar_name(dt)} and source.dtype = {scalar_name(sdt)}")
     mask = np.zeros(n, bool)
     mask[idx] = True
 
@@ -945,6 +991,12 @@ def broadcast_tensors(*tensors):
 def meshgrid(*tensors, indexing="ij"):
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
+    from fungrad.torch._ops_shape import _tensor_list
+    _tensor_list(tensors, "meshgrid")
+    for t in tensors:
+        if t.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but "
+                               f"got: {t}")
     n = len(tensors)
     sizes = [t.numel() for t in tensors]
     if indexing == "xy" and n >= 2:
@@ -965,6 +1017,8 @@ def _atleast(k):
         one = len(tensors) == 1 and isinstance(tensors[0], Tensor)
         if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
             tensors = tuple(tensors[0])
+        from fungrad.torch._ops_shape import _tensor_list
+        _tensor_list(tensors, f"atleast_{k}d")
         res = []
         for t in tensors:
             if t.ndim >= k:
@@ -1001,8 +1055,8 @@ def dstack(tensors):
 
 
 def column_stack(tensors):
-    from fungrad.torch._ops_shape import cat
-    ts = [t.reshape(-1, 1) if t.ndim <= 1 else t for t in tensors]
+    from fungrad.torch._ops_shape import _tensor_list, cat
+    ts = [t.reshape(-1, 1) if t.ndim <= 1 else t for t in _tensor_list(tensors, "column_stack")]
     return cat(ts, 1)
 
 
@@ -1196,7 +1250,14 @@ def block_diag(*tensors):
     return apply("BlockDiagBackward0", fn, ts)
 
 
+def _vectors(tensors):
+    for t in tensors:
+        if t.ndim != 1:
+            raise RuntimeError(f"Expect a 1D vector, but got shape {list(t.shape)}")
+
+
 def cartesian_prod(*tensors):
+    _vectors(tensors)
     if len(tensors) == 1:
         return tensors[0]
     from fungrad.torch._ops_shape import stack
@@ -1205,6 +1266,10 @@ def cartesian_prod(*tensors):
 
 
 def combinations(t, r=2, with_replacement=False):
+    _vectors((t,))
+    r = dim_int(r, "r")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
     n = t.shape[0]
     it = itertools.combinations_with_replacement if with_replacement else \
         itertools.combinations
@@ -1280,7 +1345,14 @@ def repeat_interleave_method(t, repeats=None, dim=None, *, output_size=None):
 
 def unfold(t, dimension, size, step):
     d = norm_dim(dimension, t.ndim)
+    size, step = dim_int(size, "size"), dim_int(step, "step")
     n = t.shape[d] if t.ndim else 1
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
     starts = np.arange(0, n - size + 1, step)
     idx = starts[:, None] + np.arange(size)[None, :]
 
@@ -1438,6 +1510,12 @@ def _copy_of(f):
 def _windows(kind):
     def op(window_length, periodic=True, *args, dtype=None, layout=None, device=None,
            requires_grad=False, **kw):
+        window_length = dim_int(window_length, "window_length")
+        if window_length < 0:
+            raise RuntimeError(f"{kind}_window requires non-negative window_length, got "
+                               f"window_length={window_length}")
+        if window_length == 0:
+            return _new(np.zeros(0, _dtype.to_np(dtype) or _dtype.DEFAULT.np), requires_grad)
         n = window_length + 1 if periodic else window_length
         if kind == "kaiser":
             beta = args[0] if args else kw.get("beta", 12.0)
