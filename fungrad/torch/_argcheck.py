@@ -73,6 +73,7 @@ _NUMPY_SHAPE = ("operands could not be broadcast together", "arrays used as indi
                 "shape mismatch: objects cannot be broadcast", "non-broadcastable output operand")
 _NUMPY_SEQUENCE = ("setting an array element with a sequence",)
 _SCALAR = re.compile(r"a Tensor with \d+ elements cannot be converted to Scalar")
+_ONE_ELEMENT = "only one element tensors can be converted to Python scalars"
 _UFUNC = ("not supported for the input types", "did not contain a loop with signature")
 
 
@@ -96,6 +97,14 @@ def torch_error(e, name):
     """The error torch raises where the op let ``e`` escape from fungrad's core or numpy, or
     None where ``e`` stays as it is."""
     msg = str(e)
+    if type(e) is ValueError and msg == _ONE_ELEMENT:
+        # int(t) or float(t) of a multi-element tensor inside the op: where torch reads that
+        # number, its argument parser raises TypeError, its .item() RuntimeError, its Python
+        # code ValueError: the three
+        new = BaseException.__new__(_mixed(TypeError, _mixed(RuntimeError, ValueError)))
+        new.args = (msg,)
+        new._torch_message = msg
+        return new
     if isinstance(e, RuntimeError):
         if type(e) is not RuntimeError or not _SCALAR.match(msg):
             return None
@@ -226,7 +235,7 @@ OPERATORS = ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__"
              "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__", "__rmod__", "__pow__",
              "__rpow__", "__matmul__", "__rmatmul__", "__and__", "__or__", "__xor__",
              "__lshift__", "__rshift__", "__getitem__", "__setitem__", "__iadd__", "__isub__",
-             "__imul__", "__itruediv__")
+             "__imul__", "__itruediv__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__")
 def _refuse(refusals, args, kwargs):
     """torch's dtype error where all tensor operands have one dtype that torch refuses
     (``refusals``: np.dtype -> (error type name, message))."""

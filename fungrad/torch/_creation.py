@@ -14,6 +14,7 @@ from fungrad.torch._device import check_device
 from fungrad.torch._dtype import to_np
 from fungrad.torch._generator import default_generator, numpy_rng
 from fungrad.torch._tensor import Tensor, Tracer, _new  # Tracer: the core's, as _tensor imports it
+from fungrad.torch._util import scalar_name
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "rand", "randn",
            "randint", "randperm", "normal", "bernoulli", "multinomial", "arange", "linspace",
@@ -234,8 +235,12 @@ def randint(*args, size=None, generator=None, dtype=None, device=None, requires_
     return _out(_leaf(vals.astype(_dt(dtype, np.dtype(np.int64))), requires_grad, device), out)
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False,
+def randint_like(input, low=None, high=None, *, dtype=None, device=None, requires_grad=False,
                  generator=None, memory_format=None, layout=None):
+    if low is None:
+        raise TypeError("randint_like() received an invalid combination of arguments - got "
+                        "(Tensor), but expected one of: (Tensor input, int high, ...), (Tensor "
+                        "input, int low, int high, ...)")
     if high is None:
         low, high = 0, low
     return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype, device=device,
@@ -267,8 +272,33 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
     return _out(_leaf(value, requires_grad, device), out)
 
 
+_P_IN = ("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message "
+         "be improved?  If so, please report an enhancement request to PyTorch.)")
+
+
+def bernoulli_p(p, self_dtype=None):
+    """bernoulli's probabilities, with torch's checks: a tensor (floating, of values in [0, 1])
+    or a number in [0, 1] (then ``self_dtype``, the filled tensor's, must not be complex)."""
+    if isinstance(p, Tensor):
+        v = np.asarray(p._value)
+        if v.dtype.kind != "f":
+            kernel = "self" if v.dtype.kind == "c" and self_dtype is None else "p"
+            raise NotImplementedError(f'"bernoulli_tensor_cpu_{kernel}_" not implemented for '
+                                      f"'{scalar_name(v.dtype)}'")
+        if v.size and not ((v >= 0) & (v <= 1)).all():
+            raise RuntimeError(_P_IN)
+        return v
+    if not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={float(p):g}")
+    if self_dtype is not None and self_dtype.kind == "c":
+        raise NotImplementedError(f'"bernoulli_scalar_cpu_" not implemented for '
+                                  f"'{scalar_name(self_dtype)}'")
+    return p
+
+
 def bernoulli(input, p=None, *, generator=None, out=None):
-    probs = np.asarray(input._value) if p is None else np.full(tuple(input.shape), p)
+    probs = bernoulli_p(input) if p is None else np.full(
+        tuple(input.shape), bernoulli_p(p, input._value.dtype))
     draw = numpy_rng(generator).random(probs.shape) < probs
     return _out(_new(draw.astype(input._value.dtype)), out)
 

@@ -1,4 +1,6 @@
 """Installs the op functions as Tensor operators and methods (one table, read once at import)."""
+import numpy as np
+
 from fungrad.torch import _creation as C
 from fungrad.torch import _ops_elem as E
 from fungrad.torch import _ops_index as I
@@ -16,11 +18,29 @@ def _r(f):
     return lambda self, other: f(other, self)
 
 
-def _i(f):
-    """Augmented assignment: in place, returning self."""
+_NUMBERS = (bool, int, float, complex)
+
+
+def _operator(f):
+    """An arithmetic, comparison or bitwise operator: NotImplemented for an operand that is
+    neither a tensor nor a number (torch's operators turn the TypeError into NotImplemented, and
+    Python then tries the other operand), torch's OverflowError for an int beyond int64."""
     def op(self, other):
+        if isinstance(other, Tensor):
+            return f(self, other)
+        if type(other) not in _NUMBERS and not isinstance(other, (np.generic, np.ndarray)):
+            return NotImplemented
+        if type(other) is int and not -2 ** 63 <= other < 2 ** 63:
+            raise OverflowError("int too big to convert")
         return f(self, other)
     return op
+
+
+def _invert(self):
+    if self._value.dtype.kind not in "biu":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors")
+    return E.FUNCS["bitwise_not"](self)
 
 
 def _cuda(self, device=None, non_blocking=False, memory_format=None):
@@ -36,20 +56,24 @@ def _rpow(self, other):
 
 
 OPERATORS = {
-    "__add__": M.add, "__radd__": _r(M.add), "__sub__": M.sub, "__rsub__": M.rsub,
-    "__mul__": M.mul, "__rmul__": _r(M.mul), "__truediv__": M.div, "__rtruediv__": M._rdiv,
-    "__pow__": _pow, "__rpow__": _rpow, "__matmul__": M.matmul, "__rmatmul__": _r(M.matmul),
+    "__add__": _operator(M.add), "__radd__": _operator(_r(M.add)), "__sub__": _operator(M.sub),
+    "__rsub__": _operator(M.rsub), "__mul__": _operator(M.mul),
+    "__rmul__": _operator(_r(M.mul)), "__truediv__": _operator(M.div),
+    "__rtruediv__": _operator(M._rdiv),
+    "__pow__": _operator(_pow), "__rpow__": _operator(_rpow), "__matmul__": M.matmul,
+    "__rmatmul__": _r(M.matmul),
     "__neg__": M.neg, "__pos__": lambda self: self, "__abs__": M.abs,
-    "__floordiv__": M.floor_divide, "__mod__": M.remainder,
-    "__eq__": M.eq, "__ne__": M.ne, "__lt__": M.lt, "__le__": M.le, "__gt__": M.gt, "__ge__": M.ge,
-    "__and__": E.FUNCS["bitwise_and"], "__or__": E.FUNCS["bitwise_or"],
-    "__xor__": E.FUNCS["bitwise_xor"], "__invert__": E.FUNCS["bitwise_not"],
+    "__floordiv__": _operator(M.floor_divide), "__mod__": _operator(M.remainder),
+    "__eq__": _operator(M.eq), "__ne__": _operator(M.ne), "__lt__": _operator(M.lt),
+    "__le__": _operator(M.le), "__gt__": _operator(M.gt), "__ge__": _operator(M.ge),
+    "__and__": _operator(E.FUNCS["bitwise_and"]), "__or__": _operator(E.FUNCS["bitwise_or"]),
+    "__xor__": _operator(E.FUNCS["bitwise_xor"]), "__invert__": _invert,
     "__rand__": _r(E.FUNCS["bitwise_and"]), "__ror__": _r(E.FUNCS["bitwise_or"]),
-    "__rxor__": _r(E.FUNCS["bitwise_xor"]), "__lshift__": E.FUNCS["bitwise_left_shift"],
-    "__rshift__": E.FUNCS["bitwise_right_shift"], "__rmod__": _r(M.remainder),
+    "__rxor__": _r(E.FUNCS["bitwise_xor"]), "__lshift__": _operator(E.FUNCS["bitwise_left_shift"]),
+    "__rshift__": _operator(E.FUNCS["bitwise_right_shift"]), "__rmod__": _r(M.remainder),
     "__rfloordiv__": _r(M.floor_divide),
-    "__iadd__": _i(P.add_), "__isub__": _i(P.sub_), "__imul__": _i(P.mul_),
-    "__itruediv__": _i(P.div_),
+    "__iadd__": _operator(P.add_), "__isub__": _operator(P.sub_), "__imul__": _operator(P.mul_),
+    "__itruediv__": _operator(P.div_),
     "__getitem__": I.getitem, "__setitem__": I.setitem,
 }
 

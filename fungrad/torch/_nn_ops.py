@@ -50,7 +50,8 @@ def normal_(t, mean=0.0, std=1.0, *, generator=None):
 
 
 def bernoulli_(t, p=0.5, *, generator=None):
-    pv = np.asarray(val(p))
+    from fungrad.torch._creation import bernoulli_p
+    pv = np.asarray(bernoulli_p(p))
     return _fill_random(t, lambda s: numpy_rng(generator).random(s) < pv)
 
 

@@ -11,7 +11,8 @@ from fungrad import lax
 from fungrad.torch._ops_math import flat
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
-from fungrad.torch._util import F32, cast, common, val, tabs
+from fungrad.torch._util import (F32, broadcast_shape, cast, common, dim_int, int_division,
+                                 refuse, scalar_name, tabs, val)
 
 __all__ = ["FUNCS"]
 
@@ -22,9 +23,12 @@ def _fdt(a):
     return d if d.kind in "fc" else F32
 
 
-def _un(name, f, inexact=True):
+def _un(name, f, inexact=True, real=None):
+    """A unary op; ``real``: torch's kernel (see _util.refuse) where it refuses complex input."""
     def op(a, *, out=None):
         a = _t(a)
+        if real is not None and a._value.dtype.kind == "c":
+            raise refuse(real, a._value.dtype)
         if inexact and a._value.dtype.kind not in "fc":
             return _out(apply(name, lambda x: f(cast(x, F32)), [a]), out)
         return _out(apply(name, f, [a]), out)
@@ -48,11 +52,19 @@ def _out(r, out):
     return out
 
 
-def _bin(name, f, inexact=False, name_tensor=None):
+def _bin(name, f, inexact=False, name_tensor=None, real=None):
     """A binary op; ``name_tensor`` is torch's node name when the second operand is a Tensor
-    (torch records ``op(Tensor, Scalar)`` and ``op(Tensor, Tensor)`` as different nodes)."""
+    (torch records ``op(Tensor, Scalar)`` and ``op(Tensor, Tensor)`` as different nodes);
+    ``real``: torch's kernel (see _util.refuse) where it refuses complex operands."""
     def op(a, b, *, out=None):
+        if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+            raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                            f"({type(a).__name__}, {type(b).__name__}), but expected one of: "
+                            "(Tensor input, Tensor other), (Scalar self, Tensor other), (Tensor "
+                            "input, Scalar other)")
         dt = common(a, b, inexact=inexact)
+        if real is not None and dt.kind == "c":
+            raise refuse(real, dt)
         nm = name_tensor if (name_tensor and isinstance(b, Tensor)) else name
         if not isinstance(a, Tensor):
             a = _new(np.asarray(a, dt))
@@ -73,6 +85,13 @@ def _logit(a, eps=None):
 
 def _frac(x):
     return x - lax.stop_gradient(fnp.trunc(x))
+
+
+def _frac_op(a, *, out=None):
+    dt = a._value.dtype
+    if dt.kind != "f":
+        raise refuse("frac_cpu", dt)
+    return _out(apply("FracBackward0", _frac, [a]), out)
 
 
 def _trunc(x):
@@ -129,17 +148,45 @@ def _heaviside(x, v):
 
 
 def heaviside(a, values, *, out=None):
+    da, dv = np.asarray(val(a)).dtype, np.asarray(val(values)).dtype
+    if da.kind == "c" or dv.kind == "c":
+        raise RuntimeError("heaviside is not yet implemented for complex tensors.")
+    if da != dv:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     dt = common(a, values)
     r = np.asarray(_heaviside(np.asarray(val(a)).astype(dt), np.asarray(val(values)).astype(dt)))
     return _out(_new(r), out)
 
 
-def _int_op(f, name):
+def _int_op(f, name, kernel, kinds):
+    """A binary op of integers (gcd, bitwise_and, ...: torch's kernel ``kernel`` takes the dtype
+    kinds ``kinds`` of the operands' common dtype)."""
     def op(a, b=None, *, out=None):
-        args = [np.asarray(val(a))] + ([] if b is None else [np.asarray(val(b))])
-        return _out(_new(np.asarray(f(*args))), out)
+        if b is None:
+            raise TypeError(f'{name}() missing 1 required positional arguments: "other"')
+        if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+            raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                            f"({type(a).__name__}, {type(b).__name__}), but expected one of: "
+                            "(Tensor input, Tensor other), (Scalar self, Tensor other), (Tensor "
+                            "input, Number other)")
+        broadcast_shape(tuple(np.shape(val(a))), tuple(np.shape(val(b))))
+        dt = common(a, b)
+        if dt.kind not in kinds:
+            raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(dt)}\'')
+        r = f(np.asarray(val(a)).astype(dt, copy=False), np.asarray(val(b)).astype(dt, copy=False))
+        return _out(_new(np.asarray(r, dt)), out)
     op.__name__ = name
     return op
+
+
+def bitwise_not(a, *args, out=None):
+    if args:
+        raise TypeError(f"bitwise_not() takes no arguments ({len(args)} given)")
+    v = np.asarray(val(a))
+    if v.dtype.kind not in "biu":
+        raise NotImplementedError(f'"bitwise_not_cpu" not implemented for '
+                                  f"'{scalar_name(v.dtype)}'")
+    return _out(_new(np.asarray(np.invert(v))), out)
 
 
 def _pred(f):
@@ -149,11 +196,26 @@ def _pred(f):
 
 
 def polygamma(n, a, *, out=None):
+    n = dim_int(n, "n")
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    if n and a._value.dtype.kind == "c":
+        raise refuse("trigamma" if n == 1 else "polygamma", a._value.dtype)
     return _out(apply("PolygammaBackward0",
                       lambda x: fsp.polygamma(n, x) if n else fsp.digamma(x), [_as_f(a)]), out)
 
 
 def mvlgamma(a, p, *, out=None):
+    p = dim_int(p, "p")
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    dt = a._value.dtype
+    if dt.kind == "b":
+        raise RuntimeError("The input tensor may not be a boolean tensor.")
+    if dt.kind == "c":
+        raise refuse("arange_cpu", dt)
+    if dt.kind != "f":
+        a = _as_f(a)
     return _out(apply("MvlgammaBackward0", lambda x: fsp.multigammaln(x, p), [a]), out)
 
 
@@ -264,6 +326,21 @@ def _fmod(x, y):
     return fnp.fmod(x, y)
 
 
+def _division(binop, kernel):
+    """fmod, remainder: torch's checks of a division's operands (_util.int_division) first."""
+    def op(a, b, *, out=None):
+        int_division(common(a, b), b, kernel)
+        return binop(a, b, out=out)
+    op.__name__ = binop.__name__
+    return op
+
+
+def _lgamma(x):
+    """lgamma, +inf at -inf as torch's (the core's gammaln gives -inf there)."""
+    g = fsp.gammaln(x)
+    return fnp.where(x == -np.inf, np.asarray(np.inf, g.dtype), g)
+
+
 def _remainder(x, y):
     return fnp.mod(x, y)
 
@@ -277,18 +354,22 @@ FUNCS = {
     "asinh": _un("AsinhBackward0", fnp.arcsinh),
     "atanh": _un("AtanhBackward0", fnp.arctanh),
     "exp2": _un("Exp2Backward0", _exp2),
-    "erf": _un("ErfBackward0", lax.erf),
-    "erfc": _un("ErfcBackward0", fsp.erfc),
-    "erfinv": _un("ErfinvBackward0", _erfinv),
-    "lgamma": _un("LgammaBackward0", fsp.gammaln),
-    "digamma": _un("DigammaBackward0", fsp.digamma),
-    "i0": _un("I0Backward0", _i0),
+    "erf": _un("ErfBackward0", lax.erf, real="erf_vml_cpu"),
+    "erfc": _un("ErfcBackward0", fsp.erfc, real="erfc_vml_cpu"),
+    "erfinv": _un("ErfinvBackward0", _erfinv, real="erfinv_vml_cpu"),
+    "lgamma": _un("LgammaBackward0", _lgamma, real="lgamma_vml_cpu"),
+    "digamma": _un("DigammaBackward0", fsp.digamma, real="digamma"),
+    "i0": _un("I0Backward0", _i0, real="i0_vml_cpu"),
     "sinc": _un("SincBackward0", _sinc),
-    "deg2rad": _un("Deg2RadBackward0", lambda x: x * (np.pi / 180)),
-    "rad2deg": _un("Rad2DegBackward0", lambda x: x * (180 / np.pi)),
-    "trunc": _un("TruncBackward0", _trunc, inexact=False),
-    "fix": _un("TruncBackward0", _trunc, inexact=False),
-    "frac": _un("FracBackward0", _frac, inexact=False),
+    "deg2rad": _un("Deg2RadBackward0", lambda x: x * (np.pi / 180),
+                   real=(RuntimeError, "deg2rad is not supported for complex tensors.")),
+    "rad2deg": _un("Rad2DegBackward0", lambda x: x * (180 / np.pi),
+                   real=(RuntimeError, "rad2deg is not supported for complex tensors.")),
+    "trunc": _un("TruncBackward0", _trunc, inexact=False,
+                 real=(NotImplementedError, "trunc is not supported for complex inputs")),
+    "fix": _un("TruncBackward0", _trunc, inexact=False,
+               real=(NotImplementedError, "trunc is not supported for complex inputs")),
+    "frac": _frac_op,
     "logit": _logit,
     "nan_to_num": nan_to_num,
     "sgn": sgn,
@@ -301,31 +382,36 @@ FUNCS = {
     "imag": imag,
     "real": real,
     "angle": angle,
-    "atan2": _bin("Atan2Backward0", _atan2, inexact=True),
-    "hypot": _bin("HypotBackward0", fnp.hypot, inexact=True),
-    "fmod": _bin("FmodBackward0", _fmod, name_tensor="FmodBackward1"),
-    "remainder": _bin("RemainderBackward0", _remainder, name_tensor="RemainderBackward1"),
+    "atan2": _bin("Atan2Backward0", _atan2, inexact=True, real="atan2_cpu"),
+    "hypot": _bin("HypotBackward0", fnp.hypot, inexact=True, real="hypot_cpu"),
+    "fmod": _division(_bin("FmodBackward0", _fmod, name_tensor="FmodBackward1",
+                           real="fmod_cpu"), "fmod_cpu"),
+    "remainder": _division(_bin("RemainderBackward0", _remainder,
+                                name_tensor="RemainderBackward1", real="remainder_cpu"),
+                           "remainder_cpu"),
     "copysign": _bin("CopysignBackward0", _copysign, inexact=True,
-                     name_tensor="CopysignBackward0"),
-    "fmax": _bin("FmaxBackward0", _fmax),
-    "fmin": _bin("FminBackward0", _fmin),
+                     name_tensor="CopysignBackward0", real="copysign_cpu"),
+    "fmax": _bin("FmaxBackward0", _fmax,
+                 real=(RuntimeError, "fmax not implemented for complex tensors.")),
+    "fmin": _bin("FminBackward0", _fmin,
+                 real=(RuntimeError, "fmin not implemented for complex tensors.")),
     "logaddexp": _bin("LogaddexpBackward0", _logaddexp, inexact=True),
-    "logaddexp2": _bin("Logaddexp2Backward0", _logaddexp2, inexact=True),
-    "xlogy": _bin("XlogyBackward0", _xlogy_fn, inexact=True),
-    "igamma": _bin("IgammaBackward0", _igamma, inexact=True),
-    "igammac": _bin("IgammacBackward0", _igammac, inexact=True),
-    "nextafter": _int_op(np.nextafter, "nextafter"),
+    "logaddexp2": _bin("Logaddexp2Backward0", _logaddexp2, inexact=True, real="logaddexp2_cpu"),
+    "xlogy": _bin("XlogyBackward0", _xlogy_fn, inexact=True, real="xlogy_cpu"),
+    "igamma": _bin("IgammaBackward0", _igamma, inexact=True, real="igamma_cpu"),
+    "igammac": _bin("IgammacBackward0", _igammac, inexact=True, real="igammac_cpu"),
+    "nextafter": _int_op(np.nextafter, "nextafter", "nextafter_cpu", "f"),
     "float_power": float_power,
     "heaviside": heaviside,
     "ldexp": ldexp,
-    "gcd": _int_op(np.gcd, "gcd"),
-    "lcm": _int_op(np.lcm, "lcm"),
-    "bitwise_and": _int_op(np.bitwise_and, "bitwise_and"),
-    "bitwise_or": _int_op(np.bitwise_or, "bitwise_or"),
-    "bitwise_xor": _int_op(np.bitwise_xor, "bitwise_xor"),
-    "bitwise_not": _int_op(np.invert, "bitwise_not"),
-    "bitwise_left_shift": _int_op(np.left_shift, "bitwise_left_shift"),
-    "bitwise_right_shift": _int_op(np.right_shift, "bitwise_right_shift"),
+    "gcd": _int_op(np.gcd, "gcd", "gcd_cpu", "iu"),
+    "lcm": _int_op(np.lcm, "lcm", "lcm_cpu", "iu"),
+    "bitwise_and": _int_op(np.bitwise_and, "bitwise_and", "bitwise_and_cpu", "biu"),
+    "bitwise_or": _int_op(np.bitwise_or, "bitwise_or", "bitwise_or_cpu", "biu"),
+    "bitwise_xor": _int_op(np.bitwise_xor, "bitwise_xor", "bitwise_xor_cpu", "biu"),
+    "bitwise_not": bitwise_not,
+    "bitwise_left_shift": _int_op(np.left_shift, "bitwise_left_shift", "lshift_cpu", "iu"),
+    "bitwise_right_shift": _int_op(np.right_shift, "bitwise_right_shift", "rshift_cpu", "iu"),
     "logical_xor": logical_xor,
     "polygamma": polygamma,
     "mvlgamma": mvlgamma,

@@ -6,15 +6,26 @@ from fungrad import lax
 from fungrad.extend import index as _fgetitem, parse_index
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor
-from fungrad.torch._util import cast, val
+from fungrad.torch._dtype import tensor_type_name
+from fungrad.torch._util import cast, scalar_name, val
 
 __all__ = ["getitem", "setitem", "index_name"]
+
+
+_INT64 = 2 ** 63
+_INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.int32), np.dtype(np.uint8), np.dtype(np.bool_))
 
 
 def _convert(idx):
     if isinstance(idx, Tensor):
         v = np.asarray(val(idx))
+        if v.dtype not in _INDEX_DTYPES:
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         return v if v.ndim or v.dtype == np.bool_ else int(v)
+    if type(idx) is int:
+        if not -_INT64 <= idx < _INT64:
+            raise ValueError("Overflow when unpacking long long")
+        return idx
     if isinstance(idx, tuple):
         return tuple(_convert(i) for i in idx)
     if isinstance(idx, list) and any(isinstance(i, Tensor) for i in idx):
@@ -63,7 +74,28 @@ def _setitem_fn(idx, shape, dtype):
 def setitem(a, idx, value):
     from fungrad.torch._ops_inplace import inplace
     idx = _convert(idx)
+    dt = a._value.dtype
+    items = idx if isinstance(idx, tuple) else (idx,)
+    shape = tuple(a.shape)
+    d = 0
+    for it in items:  # a mask must match the dims it indexes (checked before the value)
+        if it is Ellipsis:
+            break
+        if isinstance(it, np.ndarray) and it.dtype == np.bool_ and it.ndim:
+            if it.shape != shape[d:d + it.ndim]:
+                raise IndexError(f"The shape of the mask {list(it.shape)} at index {d} does not "
+                                 f"match the shape of the indexed tensor {list(shape)} at index "
+                                 f"{d}")
+            d += it.ndim
+        elif it is not None:
+            d += 1
     if isinstance(value, Tensor):
-        value = value
-    fn = _setitem_fn(idx, tuple(a.shape), a._value.dtype)
+        vd = value._value.dtype
+        if vd != dt and any(isinstance(i, (np.ndarray, list)) for i in items):
+            raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                               f"{scalar_name(dt)} for the destination and {scalar_name(vd)} for "
+                               "the source.")
+    elif not isinstance(value, (bool, int, float, complex, np.generic, np.ndarray)):
+        raise TypeError(f"can't assign a {type(value).__name__} to a {tensor_type_name(dt)}")
+    fn = _setitem_fn(idx, tuple(a.shape), dt)
     inplace(a, "torch::autograd::CopySlices", fn, [value], view_error=True)

@@ -11,7 +11,7 @@ from fungrad.torch import _ops_math as M
 from fungrad.torch._grad_mode import GRAD, INFERENCE
 from fungrad.torch._record import apply, short_name
 from fungrad.torch._tensor import Tensor, _new
-from fungrad.torch._util import cast
+from fungrad.torch._util import cast, common, scalar_name
 
 __all__ = ["inplace", "add_", "sub_", "mul_", "div_", "zero_", "fill_", "copy_", "clamp_",
            "pow_", "neg_", "exp_", "relu_", "sqrt_"]
@@ -110,10 +110,27 @@ def _direct(t, other, ufunc):
     return True
 
 
-def _binary_inplace(name, f, ufunc=None):
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+
+
+def check_result_type(t, rt):
+    """torch's error where an in-place op's result type ``rt`` is of a higher category (bool <
+    integer < floating < complex) than ``t``'s dtype."""
+    dt = t._value.dtype
+    if _CATEGORY[rt.kind] > _CATEGORY[dt.kind]:
+        raise RuntimeError(f"result type {scalar_name(rt)} can't be cast to the desired output "
+                           f"type {scalar_name(dt)}")
+
+
+def _binary_inplace(name, f, ufunc=None, inexact=False):
+    sub = name == "SubBackward0"
+
     def op(t, other, *, alpha=1):
+        if sub:
+            M._check_sub(t, other)
         if alpha == 1 and ufunc is not None and _direct(t, other, ufunc):
             return t
+        check_result_type(t, common(t, other, inexact=inexact))
         dt = t._value.dtype
         o = other if alpha == 1 else M.mul(other, alpha)
         return inplace(t, name, lambda x, y: cast(f(x, cast(y, dt) if type(y) is not float
@@ -126,19 +143,27 @@ import fungrad.numpy as fnp  # noqa: E402
 add_ = _binary_inplace("AddBackward0", fnp.add, np.add)
 sub_ = _binary_inplace("SubBackward0", fnp.subtract, np.subtract)
 mul_ = _binary_inplace("MulBackward0", fnp.multiply, np.multiply)
-div_ = _binary_inplace("DivBackward0", fnp.divide, np.divide)
+div_ = _binary_inplace("DivBackward0", fnp.divide, np.divide, inexact=True)
 pow_ = _binary_inplace("PowBackward0", fnp.power)
 
 
-def _unary_inplace(name, fn):
+def _unary_inplace(name, fn, inexact=False):
     def op(t):
+        if inexact and t._value.dtype.kind not in "fc":
+            check_result_type(t, np.dtype(np.float32))
         return inplace(t, name, lambda x: cast(fn(x), x.dtype), [])
     return op
 
 
-neg_ = _unary_inplace("NegBackward0", fnp.negative)
-exp_ = _unary_inplace("ExpBackward0", fnp.exp)
-sqrt_ = _unary_inplace("SqrtBackward0", fnp.sqrt)
+def neg_(t):
+    if t._value.dtype.kind == "b":
+        M.neg(t)  # torch's error for a bool tensor
+    return _neg_(t)
+
+
+_neg_ = _unary_inplace("NegBackward0", fnp.negative)
+exp_ = _unary_inplace("ExpBackward0", fnp.exp, inexact=True)
+sqrt_ = _unary_inplace("SqrtBackward0", fnp.sqrt, inexact=True)
 relu_ = _unary_inplace("ReluBackward0", M._relu_fn)
 zero_ = _unary_inplace("ZeroBackward0", lambda x: x * 0)
 

@@ -13,7 +13,7 @@ from fungrad.extend import Tracer
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._dtype import _TYPE_NAMES
-from fungrad.torch._util import F32, cast, common, val
+from fungrad.torch._util import F32, cast, common, int_division, refuse, scalar_name, val
 
 __all__ = ["add", "sub", "mul", "div", "true_divide", "pow", "neg", "rsub", "matmul", "mm",
            "bmm", "mv", "dot", "outer", "exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt",
@@ -82,6 +82,8 @@ def pow(a, b):
                         f"base or the exponent")
     if isinstance(a, Tensor) and not isinstance(b, Tensor):
         dt = common(a, b)
+        if dt.kind in "biu":
+            _int_pow_check(dt, b)
         e = b
         r = apply("PowBackward0", lambda x: fnp.power(cast(x, dt), e), [a])
         if r.grad_fn is not None:
@@ -89,7 +91,29 @@ def pow(a, b):
         return r
     dt = common(a, b)
     name = "PowBackward1" if isinstance(a, Tensor) else "PowBackward2"
+    if dt.kind in "biu":
+        _int_pow_check(dt, b)
+        return apply(name, lambda x, y: _int_pow(cast(x, dt), cast(y, dt)), [a, b])
     return apply(name, lambda x, y: _pow_safe(cast(x, dt), cast(y, dt)), [a, b])
+
+
+def _int_pow_check(dt, e):
+    """torch's refusals of an integer power: bool operands; a negative number as exponent."""
+    if dt.kind == "b":
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+    if type(e) is int and e < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+
+
+def _int_pow(x, y):
+    """x ** y of integers as torch computes it: a negative exponent gives 1 for a base of 1,
+    +-1 for -1 and 0 otherwise (numpy refuses negative integer powers)."""
+    neg = y < 0
+    p = fnp.power(x, fnp.where(neg, 0 * y, y))
+    odd = (y % 2) != 0
+    at_neg = fnp.where(x == 1, 1 + 0 * x, fnp.where(x == -1, fnp.where(odd, -1 + 0 * x, 1 + 0 * x),
+                                                   0 * x))
+    return fnp.where(neg, at_neg, p)
 
 
 def _pow_safe(x, y):
@@ -102,6 +126,10 @@ def _pow_safe(x, y):
 
 
 def neg(a):
+    if a._value.dtype.kind == "b":
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you "
+                           "are trying to invert a mask, use the `~` or `logical_not()` operator "
+                           "instead.")
     return apply("NegBackward0", fnp.negative, [a])
 
 
@@ -132,8 +160,16 @@ rsqrt = _un("RsqrtBackward0", lambda x: 1.0 / fnp.sqrt(x))
 reciprocal = _un("ReciprocalBackward0", lambda x: 1.0 / x)
 log2 = _un("Log2Backward0", lambda x: fnp.log(x) / math.log(2.0))
 log10 = _un("Log10Backward0", lambda x: fnp.log(x) / math.log(10.0))
-abs = _un("AbsBackward0", lambda x: x * lax.stop_gradient(fnp.sign(x)) if x.dtype.kind == "f"
-          else fnp.abs(x), inexact=False)
+_abs = _un("AbsBackward0", lambda x: x * lax.stop_gradient(fnp.sign(x)) if x.dtype.kind == "f"
+           else fnp.abs(x), inexact=False)
+
+
+def abs(a):
+    if a._value.dtype.kind == "b":
+        raise refuse("abs_cpu", a._value.dtype)
+    return _abs(a)
+
+
 def flat(f):
     """A piecewise-constant op: its value, with a gradient of zeros (torch's rule; the core would
     find no dependence and give no gradient at all)."""
@@ -172,7 +208,13 @@ def _erf_fn(x):
     return lax.erf(x)
 
 
-erf = _un("ErfBackward0", _erf_fn)
+_erf = _un("ErfBackward0", _erf_fn)
+
+
+def erf(a):
+    if a._value.dtype.kind == "c":
+        raise refuse("erf_vml_cpu", a._value.dtype)
+    return _erf(a)
 
 
 def clamp(a, min=None, max=None):
@@ -229,9 +271,14 @@ def _clamp_tensor(a, lo, hi):
 clip = clamp
 
 
-def _cmp(f):
+def _cmp(f, kernel=None):
+    """A comparison; ``kernel``: torch's kernel name of an ordering one, which refuses complex
+    operands."""
     def op(a, b):
         dt = common(a, b)
+        if kernel is not None and dt.kind == "c":
+            raise NotImplementedError(f'"{kernel}" not implemented for '
+                                      f"'{'ComplexFloat' if dt.itemsize == 8 else 'ComplexDouble'}'")
         r = f(cast(val(a), dt), cast(val(b), dt))
         return _new(r if isinstance(r, Tracer) else np.asarray(r))
     return op
@@ -239,10 +286,10 @@ def _cmp(f):
 
 eq = _cmp(fnp.equal)
 ne = _cmp(fnp.not_equal)
-lt = _cmp(fnp.less)
-le = _cmp(fnp.less_equal)
-gt = _cmp(fnp.greater)
-ge = _cmp(fnp.greater_equal)
+lt = _cmp(fnp.less, "lt_cpu")
+le = _cmp(fnp.less_equal, "le_cpu")
+gt = _cmp(fnp.greater, "gt_cpu")
+ge = _cmp(fnp.greater_equal, "ge_cpu")
 
 
 def logical_not(a):
@@ -266,6 +313,9 @@ def isfinite(a):
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    da, db = a._value.dtype, b._value.dtype
+    if da != db:
+        raise RuntimeError(f"{scalar_name(da)} did not match {scalar_name(db)}")
     return bool(np.allclose(np.asarray(val(a)), np.asarray(val(b)), rtol, atol, equal_nan))
 
 
@@ -275,21 +325,29 @@ def equal(a, b):
 
 def floor_divide(a, b):
     dt = common(a, b)
+    int_division(dt, b, "div_floor_cpu")
     return apply("DivBackward2", lambda x, y: fnp.floor_divide(cast(x, dt), cast(y, dt)), [a, b])
 
 
 def remainder(a, b):
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        raise TypeError(f"remainder() received an invalid combination of arguments - got "
+                        f"({type(a).__name__}, {type(b).__name__}), but expected one of: (Tensor "
+                        "input, Tensor other), (Number self, Tensor other), (Tensor input, Number "
+                        "other)")
     dt = common(a, b)
+    int_division(dt, b, "remainder_cpu")
     name = "RemainderBackward1" if isinstance(b, Tensor) else "RemainderBackward0"
     return apply(name, lambda x, y: fnp.mod(cast(x, dt), cast(y, dt)), [a, b])
 
 
 def where(cond, a=None, b=None):
+    if a is None:  # torch.where(condition): nonzero(condition, as_tuple=True), of any dtype
+        from fungrad.torch._ops_more import nonzero
+        return nonzero(cond, as_tuple=True)
     if isinstance(cond, Tensor) and cond._value.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
                            f"with dtype {_TYPE_NAMES.get(cond._value.dtype.name, 'Float')}")
-    if a is None:
-        return tuple(_new(np.asarray(i)) for i in np.nonzero(np.asarray(val(cond))))
     dt = common(a, b)
     c = val(cond)
     return apply("WhereBackward0", lambda x, y: fnp.where(c, cast(x, dt), cast(y, dt)), [a, b])

@@ -5,6 +5,7 @@ fungrad.numpy / fungrad.lax; index arrays are computed concretely (numpy) outsid
 index operands of torch's ops are not differentiable. Ops whose results are integer or boolean
 (nonzero, unique, bincount, searchsorted, ...) compute on the values and record nothing.
 """
+import builtins
 import collections
 import itertools
 
@@ -19,7 +20,8 @@ from fungrad.torch._ops_reduce import _take_along
 from fungrad.torch._node import node_class
 from fungrad.torch._record import OpNode, apply
 from fungrad.torch._tensor import Size, Tensor, _new
-from fungrad.torch._util import cast, common, dims_of, norm_dim, val, tabs, safe_root
+from fungrad.torch._util import (_INT64, cast, common, dim_int, dims_of, int_list, norm_dim,
+                                 safe_root, scalar_name, tabs, val)
 
 __all__ = ["FUNCS"]
 
@@ -89,13 +91,33 @@ def _median_idx(v, axis, nan=False):
     return np.where(np.squeeze(anynan, axis), firstnan, out)
 
 
+def _empty_reduction(name, a, dim):
+    """torch's result or error for a median-like reduction of an empty tensor: over all
+    elements a NaN (an integer tensor: the smallest int64), along a dim of size 0 an IndexError."""
+    if dim is None:
+        v = np.asarray(np.nan if a._value.dtype.kind in "fc" else np.iinfo(np.int64).min)
+        return _new(v.astype(a._value.dtype))
+    d = norm_dim(dim, a.ndim)
+    if a.ndim and a.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    return None
+
+
 def median(a, dim=None, keepdim=False):
+    if a.numel() == 0:
+        r = _empty_reduction("median", a, dim)
+        if r is not None:
+            return r
     if dim is None:
         return _pick("MedianBackward0", a, None, False, lambda f, ax: _median_idx(f, 0), None)
     return _pick("MedianBackward1", a, dim, keepdim, _median_idx, _Median)
 
 
 def nanmedian(a, dim=None, keepdim=False):
+    if a.numel() == 0:
+        r = _empty_reduction("nanmedian", a, dim)
+        if r is not None:
+            return r
     ch = lambda f, ax: _median_idx(f, ax, nan=True)  # noqa: E731
     if dim is None:
         return _pick("NanmedianBackward0", a, None, False, lambda f, ax: ch(f, 0), None)
@@ -114,10 +136,17 @@ def _mode_idx(v, axis):
 
 
 def mode(a, dim=-1, keepdim=False):
+    if a.numel() == 0:
+        _empty_reduction("mode", a, dim)
     return _pick("ModeBackward0", a, dim, keepdim, _mode_idx, _Mode)
 
 
 def kthvalue(a, k, dim=-1, keepdim=False):
+    k = dim_int(k, "k")
+    d = norm_dim(dim, a.ndim)
+    n = a.shape[d] if a.ndim else 1
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     return _pick("KthvalueBackward0", a, dim, keepdim,
                  lambda v, ax: np.take(np.argsort(v, axis=ax, kind="stable"), k - 1, axis=ax),
                  _Kth)
@@ -125,11 +154,32 @@ def kthvalue(a, k, dim=-1, keepdim=False):
 
 def msort(a):
     from fungrad.torch._ops_reduce import sort
-    return sort(a, 0).values
+    return sort(a, 0).values if a.ndim else a.clone()
+
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 
 def quantile(a, q, dim=None, keepdim=False, *, interpolation="linear", _nan=False):
-    qv = _np(q).astype(a._value.dtype)
+    dt = a._value.dtype
+    if not isinstance(q, Tensor):  # torch's scalar overload checks q first
+        if not 0 <= q <= 1:
+            raise RuntimeError(f"quantile() q must be in the range [0, 1] but got {q:g}")
+    if a.numel() == 0:
+        raise RuntimeError("quantile() input tensor must be non-empty")
+    qv = _np(q)
+    if qv.ndim > 1:
+        raise RuntimeError("quantile() q must be a scalar or 1D tensor")
+    if dt not in (np.float32, np.float64):
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")
+    if isinstance(q, Tensor) and qv.dtype != dt:
+        raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError("quantile() interpolation must be one of linear, lower, higher, "
+                           f"midpoint or nearest. Got '{interpolation}'")
+    if isinstance(q, Tensor) and qv.size and not ((qv >= 0) & (qv <= 1)).all():
+        raise RuntimeError("quantile() q values must be in the range [0, 1]")
+    qv = qv.astype(dt)
     f = fnp.nanquantile if _nan else fnp.quantile
     axis = None if dim is None else norm_dim(dim, a.ndim)
 
@@ -244,6 +294,9 @@ def logcumsumexp(a, dim):
 
 
 def diff(a, n=1, dim=-1, prepend=None, append=None):
+    n = dim_int(n, "n") if not (type(n) is int and not -2 ** 63 <= n < 2 ** 63) else n
+    if a.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
     if not -2 ** 63 <= n < 2 ** 63:
         raise ValueError("Overflow when unpacking long long")
     if n < 0:
@@ -292,8 +345,14 @@ def trapz(y, x=None, *, dx=None, dim=-1):
 
 
 def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    if y.ndim == 0:
+        raise IndexError("Dimension specified as -1 but tensor has no dimensions")
+    if y._value.dtype.kind not in "fc":
+        y = _new(y._value.astype(np.float32))
     d = norm_dim(dim, y.ndim)
     n = y.shape[d]
+    if n == 0:
+        return _new(np.zeros(y.shape, y._value.dtype))
     hi = (slice(None),) * d + (slice(1, n),)
     lo = (slice(None),) * d + (slice(0, n - 1),)
     h = dx if dx is not None else 1
@@ -344,16 +403,46 @@ def renorm(a, p, dim, maxnorm):
 
 def histc(a, bins=100, min=0, max=0):
     v = _np(a)
-    lo, hi = (float(v.min()), float(v.max())) if min == 0 and max == 0 else (min, max)
+    bins = dim_int(bins, "bins")
+    if v.dtype.kind == "c" and min == 0 and max == 0:
+        raise _not_implemented("aminmax_cpu", v.dtype)
+    if v.dtype.kind == "b":
+        raise _not_implemented("linspace_cpu", v.dtype)
+    if v.dtype.kind != "f":
+        raise _not_implemented("histogram_cpu", v.dtype)
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    if min == 0 and max == 0 and v.size:
+        lo, hi = float(v.min()), float(v.max())
+    else:
+        lo, hi = float(min), float(max)
+    if lo > hi:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise RuntimeError(f"torch.histc: range of [{lo:g}, {hi:g}] is not finite")
     if lo == hi:
         lo, hi = lo - 1, hi + 1
     h, _ = np.histogram(v[(v >= lo) & (v <= hi)], bins=bins, range=(lo, hi))
     return _new(h.astype(v.dtype))
 
 
+def _not_implemented(kernel, dt):
+    return NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(dt)}\'')
+
+
 def bincount(a, weights=None, minlength=0):
+    v = _np(a)
+    if v.dtype.kind not in "iu":
+        raise _not_implemented("bincount_cpu", v.dtype)
+    if v.ndim != 1 or (v.size and v.min() < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    minlength = dim_int(minlength, "minlength")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
     w = None if weights is None else _np(weights)
-    r = np.bincount(_np(a), weights=w, minlength=minlength)
+    if w is not None and (w.ndim != 1 or w.shape[0] != v.shape[0]):
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    r = np.bincount(v, weights=w, minlength=minlength)
     if w is None:
         r = r.astype(I64)
     elif w.dtype == np.float32:
@@ -641,10 +730,19 @@ def masked_select(t, mask):
 
 
 def masked_scatter(t, mask, source):
+    dt = t._value.dtype
+    sdt, mdt = _np(source).dtype, _np(mask).dtype
+    if sdt != dt:
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
+                           f"{scalar_name(dt)} and {scalar_name(sdt)}")
+    if mdt != np.bool_:
+        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype "
+                           f"{scalar_name(mdt)}")
     m = np.broadcast_to(_np(mask), tuple(t.shape))
     nz = np.nonzero(m)
     k = nz[0].shape[0]
-    dt = t._value.dtype
+    if _np(source).size < k:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
 
     def fn(x, s):
         vals = fnp.reshape(cast(s, dt), (-1,))[:k]
@@ -654,13 +752,31 @@ def masked_scatter(t, mask, source):
 
 def take(t, index):
     idx = _np(index)
+    if idx.dtype != I64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got "
+                           f"{scalar_name(idx.dtype)}")
     return apply("TakeBackward0", lambda x: fnp.reshape(x, (-1,))[idx], [t])
 
 
 def take_along_dim(t, indices, dim=None):
     idx = _np(indices)
     if dim is None:
-        return apply("GatherBackward0", lambda x: fnp.reshape(x, (-1,))[idx.reshape(-1)], [t])
+        if idx.size and idx.dtype not in (I64, np.int32):
+            raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+        idx = idx.reshape(-1).astype(I64)
+        n = t.numel()
+        if idx.size and not (-n <= idx.min() and idx.max() < n):
+            bad = idx[(idx >= n) | (idx < -n)][0]
+            raise RuntimeError(f"index {bad} is out of bounds for dimension 0 with size {n}")
+        return apply("GatherBackward0", lambda x: fnp.reshape(x, (-1,))[idx], [t])
+    if idx.dtype != I64:
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{scalar_name(idx.dtype)}")
+    dim = dim_int(dim)
+    if idx.ndim != t.ndim:
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same "
+                           f"number of dimensions, but got {t.ndim} dimensions for input, and "
+                           f"{idx.ndim} dimensions for indices")
     d = norm_dim(dim, t.ndim)
     shape = list(np.broadcast_shapes(
         tuple(s for i, s in enumerate(t.shape) if i != d),
@@ -679,6 +795,13 @@ def put(t, index, source, accumulate=False):
     shape = tuple(t.shape)
     n = int(np.prod(shape))
     dt = t._value.dtype
+    if idx.dtype != I64:
+        raise RuntimeError(f"put_(): Expected a long tensor for index, but got "
+                           f"{scalar_name(idx.dtype)}")
+    sdt = _np(source).dtype
+    if sdt != dt:
+        raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got "
+                           f"self.dtype = {scalar_name(dt)} and source.dtype = {scalar_name(sdt)}")
     mask = np.zeros(n, bool)
     mask[idx] = True
 
@@ -693,12 +816,14 @@ def put(t, index, source, accumulate=False):
 
 
 def nonzero(t, *, as_tuple=False):
-    nz = np.nonzero(_np(t))
+    v = _np(t)
+    if v.ndim == 0:  # torch: a 0-d tensor has one index (of no dims) where it is nonzero
+        n = int(v != 0)
+        return (_new(np.zeros(n, I64)),) if as_tuple else _new(np.zeros((n, 0), I64))
+    nz = np.nonzero(v)
     if as_tuple:
-        return tuple(_new(i.astype(I64)) for i in nz) if len(nz) else (
-            _new(np.zeros(int(bool(_np(t))), I64)),)
-    return _new(np.stack(nz, axis=-1).astype(I64) if nz else np.zeros((int(bool(_np(t))), 0),
-                                                                         I64))
+        return tuple(_new(i.astype(I64)) for i in nz)
+    return _new(np.stack(nz, axis=-1).astype(I64))
 
 
 def argwhere(t):
@@ -724,6 +849,10 @@ def slice_scatter(t, src, dim=0, start=None, end=None, step=1):
     d = norm_dim(dim, t.ndim)
     sl = (slice(None),) * d + (slice(start, end, step),)
     shape = tuple(t.shape)
+    want = np.empty(shape, np.bool_)[sl].shape
+    if tuple(src.shape) != want:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
+                           f"{list(src.shape)}, slice size = {list(want)}")
     spec, arrays = parse_index(sl, len(shape))
     mask = np.zeros(shape, bool)
     mask[sl] = True
@@ -767,24 +896,66 @@ def diagonal_scatter(t, src, offset=0, dim1=0, dim2=1):
         mask, _scatter_add(fnp.zeros(shape, dt), key, cast(s, dt)), x), [t, src])
 
 
+def _bisect(s, v, right):
+    """torch's binary search (its cus_lower_bound / cus_upper_bound, the same steps, so that an
+    unsorted sequence or NaNs give torch's indices): the index of each value of ``v`` in the
+    last dim of ``s`` (1-d, or with ``v``'s leading dims)."""
+    n = s.shape[-1]
+    lo = np.zeros(v.shape, I64)
+    hi = np.full(v.shape, n, I64)
+    with np.errstate(invalid="ignore"):
+        while True:
+            active = lo < hi
+            if not active.any():
+                return lo
+            mid = lo + ((hi - lo) >> 1)
+            at = np.minimum(mid, n - 1)
+            mv = s[at] if s.ndim == 1 else np.take_along_axis(s, at, -1)
+            up = ~(mv > v) if right else ~(mv >= v)
+            lo = np.where(active & up, mid + 1, lo)
+            hi = np.where(active & ~up, mid, hi)
+
+
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
                  sorter=None):
     s = _np(sorted_sequence)
+    scalar = not isinstance(input, Tensor)
     v = _np(input)
-    side = side or ("right" if right else "left")
+    if side is not None and side not in ("left", "right"):
+        raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got "
+                           f"{side}")
+    if side == "left" and right:
+        raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, got "
+                           "side of left while right was True")
+    right = right or side == "right"
+    if s.dtype.kind == "c" or v.dtype.kind == "c":
+        raise _not_implemented("searchsorted_out_cpu", s.dtype if s.dtype.kind == "c"
+                               else v.dtype)
+    if (scalar or v.ndim == 0) and s.ndim != 1:
+        raise RuntimeError(f"torch.searchsorted(): input value can be a scalar only when "
+                           f"boundaries tensor dimension is 1, but we got boundaries tensor "
+                           f"dim({s.ndim}) and input value's dim({v.ndim}) numel({v.size})")
+    if s.ndim > 1 and s.shape[:-1] != v.shape[:-1]:
+        raise RuntimeError(f"torch.searchsorted(): boundaries tensor should be 1 dimension or "
+                           f"the first N-1 dimensions of boundaries tensor and input value tensor "
+                           f"must match, but we got boundaries tensor {list(s.shape)} and input "
+                           f"value tensor {list(v.shape)}")
     if sorter is not None:
-        s = np.take_along_axis(s, _np(sorter), -1)
-    if s.ndim == 1:
-        r = np.searchsorted(s, v, side=side)
-    else:
-        r = np.stack([np.searchsorted(s[i], v[i], side=side)
-                      for i in np.ndindex(s.shape[:-1])]).reshape(v.shape)
+        so = _np(sorter)
+        if so.dtype != I64:
+            raise RuntimeError(f"torch.searchsorted(): sorter must be a tensor of long dtype but "
+                               f"got dtype {scalar_name(so.dtype)}")
+        s = np.take_along_axis(s, so, -1)
+    dt = np.result_type(s, v) if not scalar else s.dtype
+    r = _bisect(s.astype(dt, copy=False), v.astype(dt, copy=False), right)
     return _new(np.asarray(r, np.int32 if out_int32 else I64))
 
 
 def bucketize(input, boundaries, *, out_int32=False, right=False):
-    r = np.searchsorted(_np(boundaries), _np(input), side="right" if right else "left")
-    return _new(np.asarray(r, np.int32 if out_int32 else I64))
+    b = _np(boundaries)
+    if b.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({b.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
 def _check_rows_cols(row, col):
@@ -807,12 +978,32 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
 
 # ---- shape ------------------------------------------------------------------------------------
 def broadcast_shapes(*shapes):
-    return Size(np.broadcast_shapes(*[(s,) if isinstance(s, int) else tuple(s) for s in shapes]))
+    """torch's broadcast_shapes (its Python code: None is skipped, an int is a shape of one
+    dim, anything else must be a sequence)."""
+    shapes = [(s,) if isinstance(s, (int, np.integer)) else s for s in shapes if s is not None]
+    for s in shapes:
+        if not isinstance(s, (tuple, list)):
+            raise RuntimeError(f"Input shapes should be of type ints, a tuple of ints, or a list "
+                               f"of ints, got {s}")
+    common = [1] * builtins.max((len(s) for s in shapes), default=0)
+    for k, s in enumerate(shapes):
+        for i in range(-1, -1 - len(s), -1):
+            if s[i] == common[i]:
+                continue
+            if common[i] == 1:
+                if s[i] < 0:
+                    raise ValueError("Attempting to broadcast a dimension with negative length!")
+                common[i] = s[i]
+            if s[i] != 1 and s[i] != common[i]:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {s[i]} at {i}! "
+                                   f"Mismatching argument at index {k} had {s}; but expected "
+                                   f"shape should be broadcastable to {common}")
+    return Size(common)
 
 
 def broadcast_to(t, size):
     from fungrad.torch._ops_shape import expand
-    return expand(t, *size)
+    return expand(t, size)
 
 
 def broadcast_tensors(*tensors):
@@ -825,6 +1016,12 @@ def broadcast_tensors(*tensors):
 def meshgrid(*tensors, indexing="ij"):
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
+    from fungrad.torch._ops_shape import _tensor_list
+    _tensor_list(tensors, "meshgrid")
+    for t in tensors:
+        if t.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but "
+                               f"got: {t}")
     n = len(tensors)
     sizes = [t.numel() for t in tensors]
     if indexing == "xy" and n >= 2:
@@ -845,6 +1042,8 @@ def _atleast(k):
         one = len(tensors) == 1 and isinstance(tensors[0], Tensor)
         if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
             tensors = tuple(tensors[0])
+        from fungrad.torch._ops_shape import _tensor_list
+        _tensor_list(tensors, f"atleast_{k}d")
         res = []
         for t in tensors:
             if t.ndim >= k:
@@ -881,43 +1080,84 @@ def dstack(tensors):
 
 
 def column_stack(tensors):
-    from fungrad.torch._ops_shape import cat
-    ts = [t.reshape(-1, 1) if t.ndim <= 1 else t for t in tensors]
+    from fungrad.torch._ops_shape import _tensor_list, cat
+    ts = [t.reshape(-1, 1) if t.ndim <= 1 else t for t in _tensor_list(tensors, "column_stack")]
     return cat(ts, 1)
+
+
+def _sections(ios, name, tensors=True):
+    """tensor_split's (and hsplit's ...) indices_or_sections: an int (sections) or a tuple of
+    indices, with torch's errors (a tensor: 0-d, sections, or 1-d, indices, of dtype long; for
+    hsplit, vsplit, dsplit (``tensors`` False) a 0-d integer tensor, an int)."""
+    if not tensors and isinstance(ios, Tensor):
+        try:
+            ios = dim_int(ios)
+        except TypeError:
+            pass
+    if tensors and isinstance(ios, Tensor):
+        v = ios._value
+        if v.dtype != I64:
+            raise RuntimeError(f"{name} expected tensor_indices_or_sections to have dtype of long, "
+                               f"but got {scalar_name(v.dtype)}")
+        if v.ndim > 1:
+            raise RuntimeError(f"{name} expected tensor_indices_or_sections to be a "
+                               "zero-dimensional or one-dimensional tensor, but got a tensor with "
+                               f"{v.ndim} dims")
+        return int(v) if v.ndim == 0 else [int(i) for i in np.asarray(v)]
+    if type(ios) is int or isinstance(ios, np.integer):
+        if not -_INT64 <= ios < _INT64:
+            raise ValueError("Overflow when unpacking long long")
+        return int(ios)
+    if isinstance(ios, (tuple, list)):
+        try:
+            return list(int_list(ios, name, "indices", 1))
+        except TypeError:
+            pass
+    raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                    f"({type(ios).__name__}), but expected one of: (tuple of ints indices, int "
+                    "dim = 0), (Tensor tensor_indices_or_sections, int dim = 0), (int sections, "
+                    "int dim = 0)")
 
 
 def tensor_split(t, indices_or_sections, dim=0):
     from fungrad.torch._ops_shape import _slice_dim
+    ios = _sections(indices_or_sections, "tensor_split")
+    if t.ndim == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
+                           "tensor with 0 dims")
     d = norm_dim(dim, t.ndim)
     n = t.shape[d]
-    ios = indices_or_sections
-    if isinstance(ios, Tensor):
-        ios = ios.tolist()
-    if isinstance(ios, int):
+    if type(ios) is int:
+        if ios <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {ios}")
         q, r = divmod(n, ios)
         sizes = [q + 1] * r + [q] * (ios - r)
         bounds = [0] + list(itertools.accumulate(sizes))
-    else:
-        bounds = [0] + [min(int(i), n) for i in ios] + [n]
+    else:  # indices: a negative one counts from the end, as a slice's bound
+        bounds = [0] + [min(max(i + n if i < 0 else i, 0), n) for i in ios] + [n]
     return tuple(_slice_dim(t, d, bounds[i], max(bounds[i], bounds[i + 1]), "SliceBackward0")
                  for i in range(len(bounds) - 1))
 
 
-def _hvd_split(axis_fn):
+def _hvd_split(name, axis_fn, min_dim):
     def op(t, indices_or_sections):
+        ios = _sections(indices_or_sections, name, tensors=False)
+        if t.ndim < min_dim:
+            raise RuntimeError(f"torch.{name} requires a tensor with at least {min_dim} dimension, "
+                               f"but got a tensor with {t.ndim} dimensions!")
         d = axis_fn(t)
-        if isinstance(indices_or_sections, int) and t.shape[d] % indices_or_sections:
+        if type(ios) is int and (ios == 0 or t.shape[d] % ios):
             raise RuntimeError(
-                f"torch.{['vsplit', 'hsplit', 'dsplit'][0]} attempted to split along dimension "
-                f"{d}, but the size of the dimension {t.shape[d]} is not divisible by the "
-                f"split_size {indices_or_sections}!")
-        return tensor_split(t, indices_or_sections, d)
+                f"torch.{name} attempted to split along dimension {d}, but the size of the "
+                f"dimension {t.shape[d]} is not divisible by the split_size {ios}!")
+        return tensor_split(t, ios, d)
+    op.__name__ = name
     return op
 
 
-hsplit = _hvd_split(lambda t: 0 if t.ndim == 1 else 1)
-vsplit = _hvd_split(lambda t: 0)
-dsplit = _hvd_split(lambda t: 2)
+hsplit = _hvd_split("hsplit", lambda t: 0 if t.ndim == 1 else 1, 1)
+vsplit = _hvd_split("vsplit", lambda t: 0, 2)
+dsplit = _hvd_split("dsplit", lambda t: 2, 3)
 
 
 def split_with_sizes(t, split_sizes, dim=0):
@@ -929,13 +1169,32 @@ def split_with_sizes(t, split_sizes, dim=0):
 
 
 def unflatten(t, dim, sizes):
+    sizes = list(int_list(sizes, "unflatten", "sizes", 3))
+    dim = dim_int(dim)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
     d = norm_dim(dim, t.ndim)
     shape = list(t.shape)
-    sizes = list(sizes)
+    n = shape[d] if t.ndim else 1
+    if sizes.count(-1) > 1:
+        raise RuntimeError("unflatten got an unexpected error:\nonly one dimension can be "
+                           "inferred")
+    known = int(np.prod([s for s in sizes if s != -1]))
+    infer = -1 in sizes
+    if min(sizes) < -1 or (n % known if infer and known else known != n or infer):
+        raise RuntimeError(f"unflatten: Provided sizes {sizes} don't multiply up to the size of "
+                           f"dim {dim} ({n}) in the input tensor")
     if -1 in sizes:
-        known = int(np.prod([s for s in sizes if s != -1]))
-        sizes[sizes.index(-1)] = shape[d] // known
+        sizes[sizes.index(-1)] = n // known
     return t.reshape(shape[:d] + sizes + shape[d + 1:])
+
+
+def unflatten_method(t, dim, sizes):
+    """Tensor.unflatten, torch's Python method: an empty (or a tensor's) ``sizes`` is refused
+    before the op reads it (``not sizes``)."""
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    return unflatten(t, dim, sizes)
 
 
 def ravel(t):
@@ -943,17 +1202,34 @@ def ravel(t):
 
 
 def rot90(t, k=1, dims=(0, 1)):
-    d0, d1 = norm_dim(dims[0], t.ndim), norm_dim(dims[1], t.ndim)
+    k = dim_int(k, "k")
+    dims = int_list(dims, "rot90", "dims", 3)
+    n = t.ndim
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if n < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {n}")
+    if dims[0] == dims[1] or abs(dims[0] - dims[1]) == n:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and "
+                           f"dim1 = {dims[1]}")
+    for i, d in enumerate(dims):
+        if not -n <= d < n:
+            raise RuntimeError(f"Rotation dim{i} out of range, dim{i} = {d}")
+    d0, d1 = norm_dim(dims[0], n), norm_dim(dims[1], n)
     return apply("Rot90Backward0", lambda x: fnp.rot90(x, k, axes=(d0, d1)), [t])
 
 
 def fliplr(t):
     from fungrad.torch._ops_shape import flip
+    if t.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
     return flip(t, 1)
 
 
 def flipud(t):
     from fungrad.torch._ops_shape import flip
+    if t.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
     return flip(t, 0)
 
 
@@ -1017,7 +1293,14 @@ def block_diag(*tensors):
     return apply("BlockDiagBackward0", fn, ts)
 
 
+def _vectors(tensors):
+    for t in tensors:
+        if t.ndim != 1:
+            raise RuntimeError(f"Expect a 1D vector, but got shape {list(t.shape)}")
+
+
 def cartesian_prod(*tensors):
+    _vectors(tensors)
     if len(tensors) == 1:
         return tensors[0]
     from fungrad.torch._ops_shape import stack
@@ -1026,6 +1309,10 @@ def cartesian_prod(*tensors):
 
 
 def combinations(t, r=2, with_replacement=False):
+    _vectors((t,))
+    r = dim_int(r, "r")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
     n = t.shape[0]
     it = itertools.combinations_with_replacement if with_replacement else \
         itertools.combinations
@@ -1038,11 +1325,47 @@ def kron(a, b):
     return apply("UnsafeViewBackward0", lambda x, y: fnp.kron(cast(x, dt), cast(y, dt)), [a, b])
 
 
+def _repeats_check(r):
+    """torch's checks of repeat_interleave's tensor of repeats (integral, none negative)."""
+    if r.dtype not in (I64, np.int32):
+        raise _not_implemented("repeat_interleave_cpu", r.dtype)
+    if r.size and r.min() < 0:
+        raise RuntimeError("repeats can not be negative")
+
+
 def repeat_interleave(t, repeats=None, dim=None, *, output_size=None):
     if repeats is None:  # torch.repeat_interleave(repeats)
+        if dim is not None:
+            raise TypeError("repeat_interleave() received an invalid combination of arguments - "
+                            "got (Tensor, dim=int), but expected one of: (Tensor input, Tensor "
+                            "repeats, int dim = None, *, int output_size = None), (Tensor "
+                            "repeats, *, int output_size = None), (Tensor input, int repeats, "
+                            "int dim = None, *, int output_size = None)")
         r = _np(t)
+        if r.dtype not in (I64, np.int32):
+            raise _not_implemented("repeat_interleave_cpu", r.dtype)
+        if r.ndim != 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        _repeats_check(r)
         return _new(np.repeat(np.arange(r.shape[0]), r).astype(I64))
-    rep = _np(repeats) if isinstance(repeats, Tensor) else repeats
+    if dim is not None:
+        dim = dim_int(dim)
+    if isinstance(repeats, Tensor):
+        rep = _np(repeats)
+        if rep.ndim > 1:
+            raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+        n = t.numel() if dim is None else (t.shape[norm_dim(dim, t.ndim)] if t.ndim else 1)
+        if rep.ndim == 1 and rep.shape[0] != n:
+            raise RuntimeError(f"repeats must have the same size as input along dim, but got "
+                               f"repeats.size(0) = {rep.shape[0]} and input.size("
+                               f"{0 if dim is None else dim}) = {n}")
+        _repeats_check(rep)
+        if rep.ndim == 0:
+            rep = int(rep)
+    else:
+        rep = dim_int(repeats, "repeats")
+        if rep < 0:
+            raise RuntimeError("Repeats must be non-negative")
     if dim is None:
         return apply("IndexSelectBackward0" if isinstance(repeats, Tensor) else "ViewBackward0",
                      lambda x: fnp.repeat(fnp.reshape(x, (-1,)), rep), [t])
@@ -1052,9 +1375,27 @@ def repeat_interleave(t, repeats=None, dim=None, *, output_size=None):
                  lambda x: fnp.take(x, idx, axis=d), [t])
 
 
+def repeat_interleave_method(t, repeats=None, dim=None, *, output_size=None):
+    """Tensor.repeat_interleave: ``repeats`` is required (torch.repeat_interleave(repeats)
+    alone is the function's)."""
+    if repeats is None:
+        raise TypeError("repeat_interleave() received an invalid combination of arguments - got "
+                        "(), but expected one of: (Tensor repeats, int dim = None, *, int "
+                        "output_size = None), (int repeats, int dim = None, *, int output_size "
+                        "= None)")
+    return repeat_interleave(t, repeats, dim, output_size=output_size)
+
+
 def unfold(t, dimension, size, step):
     d = norm_dim(dimension, t.ndim)
+    size, step = dim_int(size, "size"), dim_int(step, "step")
     n = t.shape[d] if t.ndim else 1
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
     starts = np.arange(0, n - size + 1, step)
     idx = starts[:, None] + np.arange(size)[None, :]
 
@@ -1378,6 +1719,12 @@ def _copy_of(f):
 def _windows(kind):
     def op(window_length, periodic=True, *args, dtype=None, layout=None, device=None,
            requires_grad=False, **kw):
+        window_length = dim_int(window_length, "window_length")
+        if window_length < 0:
+            raise RuntimeError(f"{kind}_window requires non-negative window_length, got "
+                               f"window_length={window_length}")
+        if window_length == 0:
+            return _new(np.zeros(0, _dtype.to_np(dtype) or _dtype.DEFAULT.np), requires_grad)
         n = window_length + 1 if periodic else window_length
         if kind == "kaiser":
             beta = args[0] if args else kw.get("beta", 12.0)

@@ -3,23 +3,39 @@ expand/repeat, cat/stack/split/chunk/unbind, flip, clone, dtype conversions."""
 import numpy as np
 
 import fungrad.numpy as fnp
-from fungrad.torch._dtype import to_np
+from fungrad.torch._dtype import dtype as _dtype, to_np
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor
-from fungrad.torch._util import cast, common, norm_dim
+from fungrad.torch._util import cast, common, dim_int, dims_of, int_list, norm_dim
 
 __all__ = ["reshape", "view", "flatten", "squeeze", "unsqueeze", "permute", "transpose", "t",
            "expand", "repeat", "cat", "concat", "stack", "split", "chunk", "unbind", "flip",
            "clone", "to", "movedim", "swapaxes", "narrow", "tile"]
 
 
-def _shape_arg(shape):
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
+def _shape_arg(shape, name="view", arg="size"):
+    """The ints of a ``*size`` argument (``f(2, 3)`` or ``f((2, 3))``), parsed as torch's
+    argument parser does (torch's TypeErrors for what is not a tuple of ints or is missing)."""
+    if len(shape) == 1:
+        s = shape[0]
+        if type(s) is int:
+            return shape
+        if isinstance(s, (tuple, list)):
+            return int_list(s, name, arg)
+        if not (isinstance(s, Tensor) or isinstance(s, np.integer)):
+            int_list(s, name, arg)  # raises torch's TypeError
+    elif not shape:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "{arg}"')
+    return int_list(shape, name, arg)
 
 
 def _infer(shape, n):
+    if min(shape, default=0) < -1:
+        i = next(i for i, s in enumerate(shape) if s < -1)
+        raise RuntimeError(f"invalid shape dimension {shape[i]} at index {i} of shape "
+                           f"{list(shape)}")
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
     if shape.count(-1) == 1:
         known = 1
         for s in shape:
@@ -37,13 +53,18 @@ def _infer(shape, n):
 
 
 def view(a, *shape):
-    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)):
+    if len(shape) == 1 and isinstance(shape[0], _dtype):
         return to(a, shape[0])
-    shape = _infer(_shape_arg(shape), a.numel())
+    return _view(a, _shape_arg(shape, "view", "size"))
+
+
+def reshape(a, *shape):
+    return _view(a, _shape_arg(shape, "reshape", "shape"))
+
+
+def _view(a, shape):
+    shape = _infer(shape, a.numel())
     return apply("ViewBackward0", lambda x: fnp.reshape(x, shape), [a], view=True)
-
-
-reshape = view
 
 
 def view_as(a, other):
@@ -61,15 +82,21 @@ def flatten(a, start_dim=0, end_dim=-1):
     return view(a, shp[:s] + (n,) + shp[e + 1:])
 
 
+def _same(x):
+    """x unchanged, as a new value (an op's result that is its operand: a view of it)."""
+    return x * 1 if x.dtype.kind != "b" else x | False
+
+
 def squeeze(a, dim=None):
     if dim is None:
         axes = tuple(i for i, d in enumerate(a.shape) if d == 1)
         name = "SqueezeBackward0"
     else:
-        dims = (dim,) if isinstance(dim, int) else tuple(dim)
-        axes = tuple(norm_dim(d, a.ndim) for d in dims if a.shape[norm_dim(d, a.ndim)] == 1)
-        name = "SqueezeBackward1" if isinstance(dim, int) else "SqueezeBackward2"
-    return apply(name, lambda x: fnp.squeeze(x, axis=axes) if axes else x * 1, [a], view=True)
+        shp = a.shape
+        axes = tuple(d for d in dims_of(dim, a.ndim) if a.ndim and shp[d] == 1)
+        name = "SqueezeBackward2" if isinstance(dim, (tuple, list)) else "SqueezeBackward1"
+    return apply(name, lambda x: fnp.squeeze(x, axis=axes) if axes else _same(x), [a],
+                 view=True)
 
 
 def unsqueeze(a, dim):
@@ -78,15 +105,21 @@ def unsqueeze(a, dim):
 
 
 def permute(a, *dims):
-    dims = tuple(norm_dim(d, a.ndim) for d in _shape_arg(dims))
+    dims = tuple(norm_dim(d, a.ndim) for d in _shape_arg(dims, "permute", "dims"))
+    if len(dims) != a.ndim:
+        raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does not "
+                           "match the length of the desired ordering of dimensions i.e. input.dim()"
+                           f" = {a.ndim} is not equal to len(dims) = {len(dims)}")
+    if len(set(dims)) != len(dims):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
     return apply("PermuteBackward0", lambda x: fnp.transpose(x, dims), [a], view=True)
 
 
 def transpose(a, dim0, dim1):
-    if a.ndim < 2 and a.ndim == 0:
-        return apply("TransposeBackward0", lambda x: x * 1, [a], view=True)
-    p = list(range(a.ndim))
     d0, d1 = norm_dim(dim0, a.ndim), norm_dim(dim1, a.ndim)
+    if a.ndim == 0:
+        return apply("TransposeBackward0", _same, [a], view=True)
+    p = list(range(a.ndim))
     p[d0], p[d1] = p[d1], p[d0]
     return apply("TransposeBackward0", lambda x: fnp.transpose(x, p), [a], view=True)
 
@@ -97,7 +130,7 @@ swapaxes = transpose
 def t(a):
     if a.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {a.ndim}D")
-    return apply("TBackward0", lambda x: fnp.transpose(x) if x.ndim == 2 else x * 1, [a],
+    return apply("TBackward0", lambda x: fnp.transpose(x) if x.ndim == 2 else _same(x), [a],
                  view=True)
 
 
@@ -106,32 +139,88 @@ def T(a):
 
 
 def movedim(a, source, destination):
+    src, dst = _move_dims(source, a.ndim), _move_dims(destination, a.ndim)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} "
+                           f"dims) should contain the same number of dims as destination "
+                           f"({list(dst)} dims)")
+    for what, ds in (("source", src), ("destination", dst)):
+        if len(set(ds)) != len(ds):
+            raise RuntimeError(f"movedim: repeated dim in `{what}` ({list(ds)})")
     return apply("PermuteBackward0", lambda x: fnp.moveaxis(x, source, destination), [a],
                  view=True)
 
 
+def _move_dims(d, ndim):
+    return (norm_dim(d, ndim),) if not isinstance(d, (tuple, list)) else tuple(
+        norm_dim(x, ndim) for x in d)
+
+
 def expand(a, *sizes):
-    sizes = _shape_arg(sizes)
+    sizes = _shape_arg(sizes, "expand", "size")
     shp = tuple(a.shape)
     pad = len(sizes) - len(shp)
-    target = tuple(shp[i - pad] if s == -1 else s for i, s in enumerate(sizes))
+    if pad < 0:
+        raise RuntimeError(f"expand(torch.{a.type().split('.')[-1]}{{{list(shp)}}}, size="
+                           f"{list(sizes)}): the number of sizes provided ({len(sizes)}) must be "
+                           f"greater or equal to the number of dimensions in the tensor "
+                           f"({len(shp)})")
+    target = tuple(shp[i - pad] if s == -1 and i >= pad else s for i, s in enumerate(sizes))
+    for i, s in enumerate(target):
+        if s < 0 or (i >= pad and shp[i - pad] != 1 and shp[i - pad] != s):
+            what = (f"isn't allowed in a leading, non-existing dimension {i}" if i < pad else
+                    f"must match the existing size ({shp[i - pad]}) at non-singleton dimension "
+                    f"{i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shp)}")
+            raise RuntimeError(f"The expanded size of the tensor ({sizes[i]}) {what}")
     return apply("ExpandBackward0", lambda x: fnp.broadcast_to(x, target), [a], view=True)
 
 
 def expand_as(a, other):
-    return expand(a, *other.shape)
+    return expand(a, tuple(other.shape))
 
 
 def repeat(a, *sizes):
-    sizes = _shape_arg(sizes)
+    sizes = _shape_arg(sizes, "repeat", "repeats")
+    if len(sizes) < a.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
+                           "dimensions of tensor")
+    return _tile(a, sizes)
+
+
+def tile(a, *dims):
+    return _tile(a, _shape_arg(dims, "tile", "dims"))
+
+
+def _tile(a, sizes):
+    if min(sizes, default=0) < 0:
+        shp = (1,) * (len(sizes) - a.ndim) + tuple(a.shape)
+        out = [s * n for s, n in zip(shp, sizes)] if len(sizes) >= a.ndim else list(a.shape)
+        raise RuntimeError(f"Trying to create tensor with negative dimension "
+                           f"{min(out)}: {out}")
     return apply("RepeatBackward0", lambda x: fnp.tile(x, sizes), [a])
 
 
-tile = repeat
+def _tensor_list(tensors, name):
+    """The tensors of a cat/stack argument, with torch's errors for what is not a sequence of
+    tensors."""
+    if not isinstance(tensors, (tuple, list)):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+                        f"{type(tensors).__name__}")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(t).__name__}")
+    return list(tensors)
 
 
 def cat(tensors, dim=0):
-    tensors = list(tensors)
+    tensors = _tensor_list(tensors, "cat")
+    if not tensors:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be "
+                               "concatenated")
     nd = [t.ndim for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)]
     for n in nd[1:]:
         if n != nd[0]:
@@ -146,7 +235,14 @@ concat = cat
 
 
 def stack(tensors, dim=0):
-    tensors = list(tensors)
+    tensors = _tensor_list(tensors, "stack")
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    for i, t in enumerate(tensors[1:]):
+        if t.shape != tensors[0].shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
+                               f"{list(tensors[0].shape)} at entry 0 and {list(t.shape)} at entry "
+                               f"{i + 1}")
     dt = common(*tensors)
     d = norm_dim(dim, tensors[0].ndim + 1)
     return apply("StackBackward0", lambda *xs: fnp.stack([cast(x, dt) for x in xs], axis=d),
@@ -168,35 +264,82 @@ def multi_view(views):
 
 
 def split(a, split_size_or_sections, dim=0):
+    size = split_size_or_sections
+    if isinstance(size, Tensor):  # torch's Tensor.split: int(size) where it can
+        try:
+            size = int(size)
+        except (ValueError, RuntimeError, TypeError):
+            pass
+    if a.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = norm_dim(dim, a.ndim)
     n = a.shape[d]
-    if isinstance(split_size_or_sections, int):
-        bounds = list(range(0, n, split_size_or_sections)) + [n]
+    if type(size) is int or isinstance(size, np.integer):
+        size = int(size)
+        if size < 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got "
+                               f"split_size={size}")
+        if size == 0 and n != 0:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                               f"dimension size of {n}")
+        bounds = list(range(0, n, size)) + [n] if size else [0, 0]
         name = "SplitBackward0"
     else:
-        bounds = [0] + list(np.cumsum(split_size_or_sections))
+        sizes = int_list(size, "split_with_sizes", "split_sizes", 2)
+        if min(sizes, default=0) < 0:
+            raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative "
+                               f"entries, but got split_sizes={list(sizes)}")
+        if sum(sizes) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
+                               f"(input tensor's size at dimension {d}), but got "
+                               f"split_sizes={list(sizes)}")
+        bounds = [0] + list(np.cumsum(sizes))
         name = "SplitWithSizesBackward0"
     return multi_view(_slice_dim(a, d, bounds[i], bounds[i + 1], name)
                       for i in range(len(bounds) - 1))
 
 
 def chunk(a, chunks, dim=0):
+    chunks = dim_int(chunks, "chunks")
+    if a.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = a.shape[norm_dim(dim, a.ndim)]
-    return split(a, -(-n // chunks), dim)
+    return split(a, -(-n // chunks) if n else 0, dim)
 
 
 def unbind(a, dim=0):
+    if a.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = norm_dim(dim, a.ndim)
     return multi_view(apply("UnbindBackward0", lambda x, i=i: x[(slice(None),) * d + (i,)],
                             [a], view=True) for i in range(a.shape[d]))
 
 
 def narrow(a, dim, start, length):
-    return _slice_dim(a, norm_dim(dim, a.ndim), start, start + length)
+    dim, start, length = dim_int(dim), dim_int(start, "start"), dim_int(length, "length")
+    if a.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    d = norm_dim(dim, a.ndim)
+    n = a.shape[d]
+    if not -n <= start <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got "
+                         f"{start})")
+    start = start + n if start < 0 else start
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    if start + length > n:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+    return _slice_dim(a, d, start, start + length)
 
 
-def flip(a, dims):
-    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+def flip(a, dims, *more):
+    if more:  # Tensor.flip(0, 1)
+        dims = (dims,) + more
+    elif not isinstance(dims, (tuple, list)):
+        dims = (dims,)
+    dims = dims_of(int_list(dims, "flip", "dims"), a.ndim)
     return apply("FlipBackward0", lambda x: fnp.flip(x, axis=dims), [a])
 
 

@@ -8,6 +8,8 @@ Tensor methods and properties, and top-level names of nn.functional ops.
 the methods on Tensor (also only where absent, so the first op modules keep precedence).
 """
 import builtins
+import functools
+import operator
 import warnings
 
 import numpy as np
@@ -155,6 +157,9 @@ def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
 
 def fill(t, value):
     import fungrad.numpy as fnp
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                           f"{value.ndim} dimensions.")
     v = val(value)
     return apply("FillBackward0", lambda x: fnp.where(np.ones(x.shape, np.bool_),
                                                       fnp.full_like(x, v), x), [t])
@@ -165,7 +170,10 @@ def detach(t):
 
 
 def adjoint(t):
-    return S.transpose(t, -2, -1)
+    if t.ndim == 1:
+        raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of "
+                           "matrices. Got 1-D tensor.")
+    return S.transpose(t, -2, -1) if t.ndim else S.transpose(t, 0, 0)
 
 
 def _identity(t):
@@ -280,7 +288,9 @@ log_normal_ = _random_fill(lambda g, s, mean=1.0, std=2.0: np.exp(mean + std *
 
 
 def _resize_(t, *size, memory_format=None):
-    size = tuple(size[0]) if len(size) == 1 and not isinstance(size[0], int) else size
+    size = S._shape_arg(size, "resize_", "size")
+    if min(size, default=0) < 0:
+        raise RuntimeError("numel: integer multiplication overflow")
     flat = np.asarray(t._value).reshape(-1)
     n = int(np.prod(size))
     new = np.zeros(n, flat.dtype)
@@ -288,6 +298,19 @@ def _resize_(t, *size, memory_format=None):
     t._value = new.reshape(size)
     t._vc.v += 1
     return t
+
+
+def _resize(t, *sizes):
+    """Tensor.resize, torch's autograd Resize: only a new shape of the same number of
+    elements (the sizes' product, as torch's Python code takes it)."""
+    n = functools.reduce(operator.mul, sizes, 1)
+    if t.numel() != n:
+        raise RuntimeError(f"requested resize to {'x'.join(map(str, sizes))} ({n} elements in "
+                           f"total), but the given tensor has a size of "
+                           f"{'x'.join(map(str, t.shape))} ({t.numel()} elements). autograd's "
+                           "resize can only change the shape of a given tensor, while preserving "
+                           "the number of elements. ")
+    return S.view(t.clone(), *sizes)
 
 
 def _apply_(t, callable):
@@ -323,7 +346,9 @@ def _bernoulli_method(t, p=None, *, generator=None):
     from fungrad.torch._creation import bernoulli
     if p is None:
         return bernoulli(t, generator=generator)
+    from fungrad.torch._creation import bernoulli_p
     from fungrad.torch._generator import numpy_rng
+    p = bernoulli_p(float(p) if isinstance(p, Tensor) and p.ndim == 0 else p, t._value.dtype)
     return _new((numpy_rng(generator).random(tuple(t.shape)) < p).astype(t._value.dtype))
 
 
@@ -602,12 +627,13 @@ _METHOD_NAMES = (
 
 METHODS = {n: FUNCS.get(n) or getattr(M, n, None) for n in _METHOD_NAMES}
 METHODS.update({
-    "unfold": X.unfold, "where": _where_method, "addmm": _addmm, "polygamma": _polygamma_method,
+    "unfold": X.unfold, "unflatten": X.unflatten_method,
+    "repeat_interleave": X.repeat_interleave_method, "where": _where_method,
+    "addmm": _addmm, "polygamma": _polygamma_method,
     "sum_to_size": sum_to_size, "stride": _stride, "fill_diagonal_": _fill_diagonal_,
     "cauchy_": cauchy_, "geometric_": geometric_, "log_normal_": log_normal_,
     "resize_": _resize_, "resize_as_": lambda t, o, memory_format=None: _resize_(t, tuple(o.shape)),
-    "resize": lambda t, *s: t.clone().resize_(*s), "resize_as": lambda t, o: t.clone().resize_(
-        tuple(o.shape)),
+    "resize": _resize, "resize_as": lambda t, o: _resize(t, *o.shape),
     "apply_": _apply_, "map_": _map_, "new": _new_method, "bernoulli": _bernoulli_method,
     "multinomial": lambda t, *a, **k: __import__("fungrad.torch._creation", fromlist=["x"])
     .multinomial(t, *a, **k),

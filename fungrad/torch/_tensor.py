@@ -231,9 +231,13 @@ class Tensor:
         return _concrete(self._value).tolist()
 
     def __float__(self):
+        if self._value.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return float(self.item())
 
     def __int__(self):
+        if self._value.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return int(self.item())
 
     def __bool__(self):
