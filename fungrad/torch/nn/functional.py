@@ -20,7 +20,7 @@ from fungrad.torch import _ops_reduce as R
 from fungrad.torch import _ops_shape as S
 from fungrad.torch._ops_math import _erf_fn
 from fungrad.torch._record import apply
-from fungrad.torch._dtype import tensor_type_name
+from fungrad.torch._dtype import _TYPE_NAMES, tensor_type_name
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._util import cast, common, norm_dim, val, tabs, safe_root
 
@@ -58,6 +58,15 @@ def _dt(x):
     return x._value.dtype
 
 
+def _floating_only(input, kernel):
+    """torch's NotImplementedError where ``kernel`` has no loop for the input's dtype (not
+    floating)."""
+    dt = input._value.dtype
+    if dt.kind != "f":
+        raise NotImplementedError(f'"{kernel}" not implemented for '
+                                  f"'{_TYPE_NAMES.get(dt.name, dt.name)}'")
+
+
 # ---------------------------------------------------------------- activations
 def relu(input, inplace=False):
     """torch.nn.functional.relu; inplace=True applies relu_ to `input` and returns it."""
@@ -72,16 +81,28 @@ sigmoid = M.sigmoid
 tanh = M.tanh
 
 
+def _softmax_dim(input, dim, name):
+    """torch's implicit softmax dim (F._get_softmax_dim): 0 for 0-, 1- and 3-d inputs, else 1."""
+    if dim is not None:
+        return dim
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to "
+                  "include dim=X as an argument.", UserWarning, stacklevel=3)
+    return 0 if input.ndim in (0, 1, 3) else 1
+
+
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
-    return R.softmax(input, dim, dtype=dtype)
+    return R.softmax(input, _softmax_dim(input, dim, "softmax"), dtype=dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    return R.log_softmax(input, dim, dtype=dtype)
+    return R.log_softmax(input, _softmax_dim(input, dim, "log_softmax"), dtype=dtype)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
-    return apply("SoftmaxBackward0", lambda v: _softmax(-v, dim if dim is not None else 0), [input])
+    if not isinstance(input, Tensor):
+        raise TypeError(f"softmin(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    return R.softmax(M.neg(input), _softmax_dim(input, dim, "softmin"), dtype=dtype)
 
 
 def _softmax(v, d):
@@ -449,12 +470,23 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     """Normalizes over every dim but 1; in training updates running_mean/var in place (running_var
     with the unbiased batch variance, as torch)."""
     nd = input.ndim
+    if training and nd >= 2 and input.numel() // input.shape[1] <= 1:  # F._verify_batch_size
+        raise ValueError("Expected more than 1 value per channel when training, got input size "
+                         f"{input.shape}")
+    if input._value.size == 0:
+        return apply("NativeBatchNormBackward0", lambda x: x + 0, [input])
+    C = input.shape[1] if nd > 1 else 0
+    for what, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        if t is not None:
+            if t.numel() != C:
+                raise RuntimeError(f"{what} should contain {C} elements not {t.numel()}")
+        elif not training and what.startswith("running"):
+            raise RuntimeError(f"{what} must be defined in evaluation mode")
+    _floating_only(input, "batch_norm")
     norm_dim(1, nd)  # torch's IndexError for a 0-d or 1-d input
     axes = (0,) + tuple(range(2, nd))
     n = input.numel() // input.shape[1]
-    if training and n <= 1:
-        raise ValueError("Expected more than 1 value per channel when training, got input size "
-                         f"{input.shape}")
     use_batch = training or running_mean is None
     if use_batch:
         if training and running_mean is not None:
