@@ -675,7 +675,7 @@ def export(namespace):
     from fungrad.torch.nn import functional as F
     for n in NN_TOP:
         if n not in namespace and hasattr(F, n):
-            namespace[n] = _nn_top(n, getattr(F, n))
+            namespace[n] = _nn_top(n, getattr(F, "_aten_" + n, None) or getattr(F, n))
     namespace.setdefault("Size", Size)
     from fungrad.torch import distributions, fft, linalg, special
     namespace.setdefault("distributions", distributions)

@@ -19,6 +19,7 @@ from fungrad.torch import _ops_math as M
 from fungrad.torch import _ops_reduce as R
 from fungrad.torch import _ops_shape as S
 from fungrad.torch._ops_math import _erf_fn
+from fungrad.torch._nn_ops import clamp_min
 from fungrad.torch._record import apply
 from fungrad.torch._dtype import _TYPE_NAMES, tensor_type_name
 from fungrad.torch._tensor import Tensor, _new
@@ -239,6 +240,7 @@ def hardswish(input, inplace=False):
 
 
 def logsigmoid(input):
+    _floating_only(input, "log_sigmoid_cpu")
     return apply("LogSigmoidBackward0", lambda v: -fnp.logaddexp(0.0, -v), [input])
 
 
@@ -650,8 +652,16 @@ def _pnorm(x, p, axis, keepdims=False):
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
+    """torch's composition: the p-norm of x1 - x2 + eps over the last dim of the wider operand."""
     nd = max(x1.ndim, x2.ndim)
-    return apply("NormBackward1", lambda a, b: _pnorm(a - b + eps, p, nd - 1, keepdim), [x1, x2])
+    d = M.add(M.sub(x1, x2), eps)
+    ax = nd - 1 if nd else None
+
+    def fn(v):
+        if v.dtype.kind == "c":
+            v = fnp.abs(v)
+        return _pnorm(v, p, ax, keepdim)
+    return apply("NormBackward1", fn, [d])
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-08):
@@ -906,22 +916,11 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
-    reduction = _legacy_reduction(size_average, reduce, reduction)
+    enum = _reduction_enum(size_average, reduce, reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
-    hw, hp = weight is not None, pos_weight is not None
-
-    def f(x, y, *e):
-        sp = fnp.log1p(fnp.exp(-tabs(x))) + fnp.maximum(-x, 0)  # log(1 + exp(-x))
-        if hp:
-            pw = e[1] if hw else e[0]
-            out = (1 - y) * x + (1 + (pw - 1) * y) * sp
-        else:
-            out = (1 - y) * x + sp
-        return out * e[0] if hw else out
-    extra = ([weight] if hw else []) + ([pos_weight] if hp else [])
-    return _pair("BinaryCrossEntropyWithLogitsBackward0", f, input, target, reduction, extra)
+    return _aten_binary_cross_entropy_with_logits(input, target, weight, pos_weight, enum)
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
@@ -951,43 +950,26 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
                           reduction="mean"):
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    y = np.asarray(val(target))
-    d = input1.ndim - 1
-
-    def f(a, b):
-        prod = fnp.sum(a * b, axis=d)
-        m1 = fnp.sum(a * a, axis=d) + 1e-12
-        m2 = fnp.sum(b * b, axis=d) + 1e-12
-        cos = prod / fnp.sqrt(m1 * m2)
-        pos = fnp.where(y == 1, 1 - cos, 0.0 * cos)
-        neg = fnp.where(y == -1, fnp.maximum(cos - margin, 0.0), 0.0 * cos)
-        return _reduce(pos + neg, reduction)
-    name = {"mean": "MeanBackward0", "sum": "SumBackward0"}.get(reduction, "AddBackward0")
-    return apply(name, f, [input1, input2])
+    return _aten_cosine_embedding_loss(input1, input2, target, margin,
+                                      _reduction_enum(size_average, reduce, reduction))
 
 
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
                         reduction="mean"):
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    name = {"mean": "MeanBackward0", "sum": "SumBackward0"}.get(reduction, "ClampMinBackward0")
-    return apply(name, lambda a, b, y: _reduce(fnp.maximum(-y * (a - b) + margin, 0.0), reduction),
-                 [input1, input2, target])
+    enum = _reduction_enum(size_average, reduce, reduction)
+    if input1.ndim != input2.ndim or input1.ndim != target.ndim:
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but "
+                           f"got sizes: input1: {input1.shape}, input2: {input2.shape}, target: "
+                           f"{target.shape} ")
+    return _aten_margin_ranking_loss(input1, input2, target, margin, enum)
 
 
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False,
                         size_average=None, reduce=None, reduction="mean"):
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    nd = anchor.ndim
-
-    def f(a, pz, n):
-        dap = _pnorm(a - pz + eps, p, nd - 1)
-        dan = _pnorm(a - n + eps, p, nd - 1)
-        if swap:
-            dan = fnp.minimum(dan, _pnorm(pz - n + eps, p, nd - 1))
-        return _reduce(fnp.maximum(margin + dap - dan, 0.0), reduction)
-    name = {"mean": "MeanBackward0", "sum": "SumBackward0"}.get(reduction, "ClampMinBackward0")
-    return apply(name, f, [anchor, positive, negative])
+    enum = _reduction_enum(size_average, reduce, reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    return _aten_triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, enum)
 
 
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
@@ -1003,14 +985,8 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
                          reduction="mean"):
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    y = np.asarray(val(target))
-
-    def f(x):
-        pos = fnp.where(y == 1, x, 0.0 * x)
-        neg = fnp.where(y == -1, fnp.maximum(margin - x, 0.0), 0.0 * x)
-        return _reduce(pos + neg, reduction)
-    return apply(_red_name(reduction, "AddBackward0"), f, [input])
+    return _aten_hinge_embedding_loss(input, target, margin,
+                                     _reduction_enum(size_average, reduce, reduction))
 
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -1037,6 +1013,140 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
 
 def _red_name(reduction, none_name):
     return {"mean": "MeanBackward0", "sum": "SumBackward0"}.get(reduction, none_name)
+
+
+# ---------------------------------------------------------------- torch's top-level loss ops
+# torch.<loss>(..., reduction: int) as ATen composes them (nn.functional's losses above call
+# them, as torch's do); reduction 0 none, 1 mean, 2 sum; torch's Python binding gives 0 by default
+_ENUM = {"none": 0, "mean": 1, "sum": 2}
+
+
+def _reduction_enum(size_average, reduce, reduction):
+    r = _legacy_reduction(size_average, reduce, reduction)
+    if r == "elementwise_mean":
+        warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' "
+                      "instead.", UserWarning, stacklevel=3)
+        r = "mean"
+    if r not in _ENUM:
+        raise ValueError(f"{r} is not a valid value for reduction")
+    return _ENUM[r]
+
+
+def _apply_reduction(out, reduction):
+    if reduction == 1:
+        return R.mean(out)
+    return R.sum(out) if reduction == 2 else out
+
+
+def _check_inplace_shape(out, other):
+    """torch's error where ``other`` does not broadcast into ``out``'s shape (an in-place op)."""
+    a, b = tuple(out.shape), tuple(other.shape)
+    n = len(a) if len(a) > len(b) else len(b)
+    pa, pb = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+    for i in range(n):
+        if pa[i] != pb[i] and pa[i] != 1 and pb[i] != 1:
+            raise RuntimeError(f"The size of tensor a ({pa[i]}) must match the size of tensor b "
+                               f"({pb[i]}) at non-singleton dimension {i}")
+    full = tuple(x if x != 1 else y for x, y in zip(pa, pb))
+    if full != a:
+        raise RuntimeError(f"output with shape {list(a)} doesn't match the broadcast shape "
+                           f"{list(full)}")
+
+
+def _check_inplace_dtype(out_dt, res_dt):
+    if out_dt != res_dt and (out_dt.kind in "biu" and res_dt.kind in "fc"
+                             or out_dt.kind == "f" and res_dt.kind == "c"):
+        raise RuntimeError(f"result type {_TYPE_NAMES.get(res_dt.name, res_dt.name)} can't be "
+                           f"cast to the desired output type "
+                           f"{_TYPE_NAMES.get(out_dt.name, out_dt.name)}")
+
+
+def _clamp_min0(x):
+    """x.clamp_min_(0) of torch's loss compositions."""
+    if _dt(x).kind == "c":
+        raise NotImplementedError("clamp is not supported for complex types")
+    return clamp_min(x, 0)
+
+
+def _aten_hinge_embedding_loss(input, target, margin=1.0, reduction=0):
+    zeros = M.mul(input, 0)
+    diff = M.sub(float(margin), input)
+    if _dt(input).kind in "biu":  # torch's result keeps the input's integral dtype
+        diff = diff.to(zeros.dtype)
+    margin_clamp = _clamp_min0(diff)
+    out = M.add(M.where(M.ne(target, 1), margin_clamp, zeros),
+                M.where(M.ne(target, -1), input, zeros))
+    return _apply_reduction(out, reduction)
+
+
+def _aten_margin_ranking_loss(input1, input2, target, margin=0.0, reduction=0):
+    diff = M.sub(input1, input2)
+    if _dt(target) == np.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you "
+                           "are trying to invert a mask, use the `~` or `logical_not()` operator "
+                           "instead.")
+    out = _clamp_min0(M.add(M.mul(M.neg(target), diff), float(margin)))
+    return _apply_reduction(out, reduction)
+
+
+def _aten_cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=0):
+    td = target.ndim
+    if td not in (0, 1):
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    want = 2 if td == 1 else 1
+    if input1.ndim != want or input2.ndim != want:
+        raise RuntimeError(f"{td}D target tensor expects {want}D input tensors, but found inputs "
+                           f"with sizes {list(input1.shape)} and {list(input2.shape)}.")
+    prod = R.sum(M.mul(input1, input2), td)
+    m1 = M.add(R.sum(M.mul(input1, input1), td), 1e-12)
+    m2 = M.add(R.sum(M.mul(input2, input2), td), 1e-12)
+    cos = M.div(prod, M.sqrt(M.mul(m1, m2)))
+    zeros = M.mul(cos, 0)
+    out = M.add(M.where(M.eq(target, 1), M.sub(1, cos), zeros),
+                M.where(M.eq(target, -1), _clamp_min0(M.sub(cos, float(margin))), zeros))
+    return _apply_reduction(out, reduction)
+
+
+def _aten_triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False,
+                             reduction=0):
+    a, pd, n = anchor.ndim, positive.ndim, negative.ndim
+    if not a == pd == n:
+        raise RuntimeError("The anchor, positive, and negative tensors are expected to have the "
+                           f"same number of dimensions, but got: anchor {a}D, positive {pd}D, and "
+                           f"negative {n}D inputs")
+    dist_pos = pairwise_distance(anchor, positive, p, eps)
+    dist_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        dist_neg = M.minimum(dist_neg, pairwise_distance(positive, negative, p, eps))
+    return _apply_reduction(_clamp_min0(M.sub(M.add(dist_pos, float(margin)), dist_neg)),
+                            reduction)
+
+
+def _aten_binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None,
+                                          reduction=0):
+    """One node, as torch's (its checks: log_sigmoid's dtype, then (1 - target) written in place
+    with input's product)."""
+    _floating_only(input, "log_sigmoid_cpu")
+    if _dt(target) == np.bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    _check_inplace_shape(target, input)
+    dt = common(target, input)
+    _check_inplace_dtype(_dt(target), dt)
+    hw, hp = weight is not None, pos_weight is not None
+
+    def f(x, y, *e):
+        x, y = cast(x, dt), cast(y, dt)
+        sp = fnp.log1p(fnp.exp(-tabs(x))) + fnp.maximum(-x, 0)  # log(1 + exp(-x))
+        if hp:
+            pw = e[1] if hw else e[0]
+            out = (1 - y) * x + (1 + (pw - 1) * y) * sp
+        else:
+            out = (1 - y) * x + sp
+        out = out * e[0] if hw else out
+        return fnp.mean(out) if reduction == 1 else (fnp.sum(out) if reduction == 2 else out)
+    extra = ([weight] if hw else []) + ([pos_weight] if hp else [])
+    return apply("BinaryCrossEntropyWithLogitsBackward0", f, [input, target] + extra)
 
 
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
