@@ -19,7 +19,6 @@ from fungrad.torch import _ops_math as M
 from fungrad.torch import _ops_reduce as R
 from fungrad.torch import _ops_shape as S
 from fungrad.torch._ops_math import _erf_fn
-from fungrad.torch._nn_ops import clamp_min
 from fungrad.torch._record import apply
 from fungrad.torch._dtype import _TYPE_NAMES, tensor_type_name
 from fungrad.torch._tensor import Tensor, _new
@@ -1065,7 +1064,7 @@ def _clamp_min0(x):
     """x.clamp_min_(0) of torch's loss compositions."""
     if _dt(x).kind == "c":
         raise NotImplementedError("clamp is not supported for complex types")
-    return clamp_min(x, 0)
+    return apply("ClampMinBackward0", lambda v: fnp.where(v < 0, fnp.zeros_like(v), v), [x])
 
 
 def _aten_hinge_embedding_loss(input, target, margin=1.0, reduction=0):
