@@ -20,7 +20,7 @@ from fungrad.torch import _ops_reduce as R
 from fungrad.torch import _ops_shape as S
 from fungrad.torch._ops_math import _erf_fn
 from fungrad.torch._record import apply
-from fungrad.torch._dtype import _TYPE_NAMES, tensor_type_name
+from fungrad.torch._dtype import _TYPE_NAMES, int64, tensor_type_name
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._util import cast, common, norm_dim, val, tabs, safe_root
 
@@ -58,13 +58,17 @@ def _dt(x):
     return x._value.dtype
 
 
+def _torch_name(dt):
+    """torch's ScalarType name of a numpy dtype (Float, Long, ComplexFloat)."""
+    return _TYPE_NAMES.get(dt.name, dt.name)
+
+
 def _floating_only(input, kernel):
     """torch's NotImplementedError where ``kernel`` has no loop for the input's dtype (not
     floating)."""
     dt = input._value.dtype
     if dt.kind != "f":
-        raise NotImplementedError(f'"{kernel}" not implemented for '
-                                  f"'{_TYPE_NAMES.get(dt.name, dt.name)}'")
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_torch_name(dt)}\'')
 
 
 # ---------------------------------------------------------------- activations
@@ -259,6 +263,20 @@ def glu(input, dim=-1):
 
 def prelu(input, weight):
     nd = input.ndim
+    if _dt(input) != _dt(weight):
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {_torch_name(_dt(input))} "
+                           f"and {_torch_name(_dt(weight))}")
+    nw = weight.numel()
+    if nw != 1:
+        if nd == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        c = input.shape[1] if nd > 1 else 1
+        if c != nw:
+            raise RuntimeError("Mismatch of parameter numbers and input channel size. Found "
+                               f"parameter numbers = {nw} and channel size = {c}.")
+    if weight.ndim > 1:
+        raise RuntimeError("prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = "
+                           f"{weight.ndim}")
 
     def fn(v, w):
         if w.size > 1 and nd >= 2:
@@ -375,13 +393,13 @@ feature_alpha_dropout = alpha_dropout
 
 
 # ---------------------------------------------------------------- sparse
-def _index_array(t):
+def _index_array(t, op="embedding"):
     v = np.asarray(val(t))
     if v.dtype.kind not in "iu":
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
                            "following scalar types: Long, Int; but got "
                            f"{tensor_type_name(v.dtype)} instead (while "
-                           "checking arguments for embedding)")
+                           f"checking arguments for {op})")
     return v
 
 
@@ -410,7 +428,35 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,
                   mode="mean", sparse=False, per_sample_weights=None, include_last_offset=False,
                   padding_idx=None):
-    idx = _index_array(input)
+    # torch's Python-level checks, in its order
+    if weight.dtype == int64 and input.is_floating_point():
+        warnings.warn("Argument order of nn.functional.embedding_bag was changed. Usage "
+                      "`embedding_bag(weight, input, ...)` is deprecated, and should now be "
+                      "`embedding_bag(input, weight, ...)`.", stacklevel=2)
+        weight, input = input, weight
+    if per_sample_weights is not None and input.shape != per_sample_weights.shape:
+        raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is "
+                         f"not None, then it must have the same shape as the input "
+                         f"({input.shape})")
+    if weight.ndim != 2:
+        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension "
+                         f"{weight.ndim}")
+    if input.ndim == 2:
+        if offsets is not None:
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated is "
+                             "a mini-batch of fixed length sequences. However, found offsets of "
+                             f"type {type(offsets)}")
+    elif input.ndim == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        if offsets.ndim != 1:
+            raise ValueError("offsets has to be a 1D Tensor")
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension "
+                         f"{input.ndim}")
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError("mode has to be one of sum, mean or max")
+    idx = _index_array(input, "embedding_bag")
     if idx.ndim == 2:
         bags = [np.arange(i * idx.shape[1], (i + 1) * idx.shape[1]) for i in range(idx.shape[0])]
         flat = idx.reshape(-1)
@@ -1055,9 +1101,8 @@ def _check_inplace_shape(out, other):
 def _check_inplace_dtype(out_dt, res_dt):
     if out_dt != res_dt and (out_dt.kind in "biu" and res_dt.kind in "fc"
                              or out_dt.kind == "f" and res_dt.kind == "c"):
-        raise RuntimeError(f"result type {_TYPE_NAMES.get(res_dt.name, res_dt.name)} can't be "
-                           f"cast to the desired output type "
-                           f"{_TYPE_NAMES.get(out_dt.name, out_dt.name)}")
+        raise RuntimeError(f"result type {_torch_name(res_dt)} can't be cast to the desired "
+                           f"output type {_torch_name(out_dt)}")
 
 
 def _clamp_min0(x):
