@@ -325,7 +325,43 @@ def linear(input, weight, bias=None):
     return apply(name, lambda x, w, b: _xwt(x, w) + b, [input, weight, bias], saved="linear")
 
 
+_CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+              "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+              "bool": "bool", "complex64": "c10::complex<float>",
+              "complex128": "c10::complex<double>"}
+
+
+def _size(t, d):
+    """t.size(d) with torch's IndexError (a 0-d tensor: 'Dimension specified as d')."""
+    if t.ndim == 0:
+        raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
+    return t.shape[norm_dim(d, t.ndim)]
+
+
 def bilinear(input1, input2, weight, bias=None):
+    ops = [("input1", input1), ("input2", input2), ("weight", weight)]
+    if bias is not None:
+        ops.append(("bias", bias))
+    if any(_dt(t) != _dt(input1) for _, t in ops):
+        raise RuntimeError("All tensors must have the same dtype, got " + ", ".join(
+            f"{n}: {_CPP_NAMES.get(_dt(t).name, _dt(t).name)}" for n, t in ops))
+    nd = input1.ndim
+    if nd != input2.ndim:
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {nd} and "
+                           f"{input2.ndim}")
+    for i in range(nd - 1):
+        if input1.shape[i] != input2.shape[i]:
+            raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {i}: got "
+                               f"{input1.shape[i]} and {input2.shape[i]}")
+    for k, (n, t) in ((1, ops[0]), (2, ops[1])):
+        w = _size(weight, k)
+        if _size(t, -1) != w:
+            raise RuntimeError(f"bilinear(): {n} size does not match weight size: got "
+                               f"{_size(t, -1)} but expected {w}")
+    if bias is not None and _size(bias, 0) != _size(weight, 0):
+        raise RuntimeError(f"bilinear(): bias size does not match weight size: got "
+                           f"{_size(bias, 0)} but expected {_size(weight, 0)}")
+
     def fn(a, b, w, *bb):
         out = fnp.einsum("...i,oij,...j->...o", a, w, b)
         return out + bb[0] if bb else out
@@ -1864,6 +1900,31 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                  [query, key, value] + ([mask_t] if mask_t is not None else []))
 
 
+def _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads):
+    """torch's F._mha_shape_check: query 2-D (unbatched) or 3-D, key and value alike, masks'
+    ranks."""
+    nd = query.ndim
+    if nd not in (2, 3):
+        raise AssertionError(f"query should be unbatched 2D or batched 3D tensor but received "
+                             f"{nd}-D query tensor")
+    what = "batched (3-D)" if nd == 3 else "unbatched (2-D)"
+    if key.ndim != nd or value.ndim != nd:
+        raise AssertionError(f"For {what} `query`, expected `key` and `value` to be {nd}-D but "
+                             f"found {key.ndim}-D and {value.ndim}-D tensors respectively")
+    if key_padding_mask is not None and key_padding_mask.ndim != nd - 1:
+        raise AssertionError(f"For {what} `query`, expected `key_padding_mask` to be `None` or "
+                             f"{nd - 1}-D but found {key_padding_mask.ndim}-D tensor instead")
+    if attn_mask is not None:
+        if attn_mask.ndim not in (2, 3):
+            raise AssertionError(f"For {what} `query`, expected `attn_mask` to be `None`, 2-D or "
+                                 f"3-D but found {attn_mask.ndim}-D tensor instead")
+        if nd == 2 and attn_mask.ndim == 3:
+            expected = (num_heads, query.shape[0], key.shape[0])
+            if tuple(attn_mask.shape) != expected:
+                raise AssertionError(f"Expected `attn_mask` shape to be {expected} but got "
+                                     f"{attn_mask.shape}")
+
+
 def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads,
                                  in_proj_weight, in_proj_bias, bias_k, bias_v, add_zero_attn,
                                  dropout_p, out_proj_weight, out_proj_bias, training=True,
@@ -1872,7 +1933,11 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
                                  k_proj_weight=None, v_proj_weight=None, static_k=None,
                                  static_v=None, average_attn_weights=True, is_causal=False):
     """Inputs (L, N, E) (or unbatched (L, E)); returns (output, weights or None)."""
+    _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads)
     unbatched = query.ndim == 2
+    if not (query.shape[-1] == embed_dim_to_check):
+        raise AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, but "
+                             f"got {query.shape[-1]}")
     if unbatched:
         query, key, value = (S.unsqueeze(t, 1) for t in (query, key, value))
         if key_padding_mask is not None:
