@@ -1683,11 +1683,69 @@ def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     return M.pow(M.mul(M.mul(M.sign(out), relu(M.abs(out))), k[0] * k[1]), 1.0 / norm_type)
 
 
+def _adaptive_output_size(input, output_size, nsp, kind):
+    """torch's checks of an adaptive pool's input and output size, in its order (F's
+    _list_with_default for 2-d pools, then ATen's), and the output size as ints."""
+    op = f"adaptive_{kind}_pool{nsp}d"
+    shape = list(input.shape)
+    if nsp == 2 and not isinstance(output_size, int):  # F._list_with_default
+        n = len(output_size)
+        if len(shape) <= n:
+            raise ValueError(f"Input dimension should be at least {n + 1}")
+        output_size = [v if v is not None else d for v, d in zip(output_size, shape[-n:])]
+    if isinstance(output_size, (tuple, list)):
+        osz = list(output_size)
+    elif isinstance(output_size, Tensor) and output_size.numel() == 1:
+        osz = [output_size] * nsp
+    else:
+        osz = [output_size] * nsp
+        if not isinstance(output_size, int):
+            raise TypeError(f"{op}(): argument 'output_size' (position 2) must be tuple of ints, "
+                            f"not {type(output_size).__name__}")
+    for i, o in enumerate(osz):  # torch's argument parser: ints (or one-element int tensors)
+        if isinstance(o, Tensor) and o.numel() == 1 and _dt(o).kind in "iu":
+            continue
+        if type(o) is not int:
+            raise TypeError(f"{op}(): argument 'output_size' (position 2) must be tuple of ints, "
+                            f"but found element of type {type(o).__name__} at pos {i}")
+        if not -2 ** 63 <= o < 2 ** 63:
+            raise ValueError("Overflow when unpacking long long")
+    if nsp == 1 and len(osz) != 1:
+        raise RuntimeError(f"{op}() argument 'output_size' should contain one int (got "
+                           f"{len(osz)})")
+    if nsp == 1 and input.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional tensor "
+                           f"for argument #1 'self' (while checking arguments for {op})")
+    if nsp == 1:  # ATen's 1-d pools are the 2-d ones of an unsqueezed input
+        osz, shape = [1] + osz, shape[:-1] + [1] + shape[-1:]
+    if kind == "max" and len(shape) not in (3, 4):
+        raise RuntimeError(f"{op}(): Expected 3D or 4D tensor, but got: {shape}")
+    if len(osz) != 2:
+        raise RuntimeError(f"adaptive_max_pool2d(): internal error: output_size.size() must be 2"
+                           if kind == "max" else "adaptive_avg_pool2d: output_size must be 2")
+    osz = [int(o) for o in osz]
+    if kind == "avg" and min(osz) < 0:
+        raise RuntimeError("adaptive_avg_pool2d: elements of output_size must be greater than or "
+                           f"equal to 0 but received {{{', '.join(map(str, osz))}}}")
+    if kind == "avg" and len(shape) not in (3, 4):
+        raise RuntimeError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {shape}")
+    dims, where = (list(input.shape), op) if kind == "max" else (shape, "adaptive_avg_pool2d")
+    for i in range(1, len(dims)):
+        if dims[i] == 0:
+            raise RuntimeError(f"{where}(): Expected input to have non-zero size for non-batch "
+                               f"dimensions, but input has sizes {dims} with dimension {i} being "
+                               "empty")
+    if kind == "max" and min(osz) < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(osz)}: "
+                           f"{shape[:-2] + osz}")
+    _floating_only(input, f"adaptive_{kind}_pool2d")
+    return tuple(osz[-nsp:])
+
+
 def _adaptive(input, output_size, nsp, kind, return_indices=False):
+    osz = _adaptive_output_size(input, output_size, nsp, kind)
     unbatched = input.ndim == nsp + 1
     sp = tuple(input.shape[1 if unbatched else 2:])
-    osz = _tuple(output_size, nsp)
-    osz = tuple(n if o is None else o for o, n in zip(osz, sp))
     ranges = []
     for n, o in zip(sp, osz):
         ranges.append([(i * n // o, -(-(i + 1) * n // o)) for i in range(o)])
