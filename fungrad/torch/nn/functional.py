@@ -1721,7 +1721,7 @@ def _adaptive_output_size(input, output_size, nsp, kind):
     if kind == "max" and len(shape) not in (3, 4):
         raise RuntimeError(f"{op}(): Expected 3D or 4D tensor, but got: {shape}")
     if len(osz) != 2:
-        raise RuntimeError(f"adaptive_max_pool2d(): internal error: output_size.size() must be 2"
+        raise RuntimeError("adaptive_max_pool2d(): internal error: output_size.size() must be 2"
                            if kind == "max" else "adaptive_avg_pool2d: output_size must be 2")
     osz = [int(o) for o in osz]
     if kind == "avg" and min(osz) < 0:
