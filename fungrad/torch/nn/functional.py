@@ -10,6 +10,7 @@ Differs from torch: dropout masks come from numpy's generator (torch.Generator o
 """
 import math
 import warnings
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -1563,8 +1564,47 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
 
 
 # ---------------------------------------------------------------- pooling
+def _int_list_arg(op, name, pos, v):
+    """torch's argument parser for an int[] argument (an int, a sequence of ints or a
+    one-element integer tensor), its TypeError and overflow ValueError."""
+    if v is None or (isinstance(v, Tensor) and v.numel() == 1 and _dt(v).kind in "iu"):
+        return
+    items = v if isinstance(v, (tuple, list)) else [v]
+    if isinstance(v, Tensor):
+        raise TypeError(f"{op}(): argument '{name}' (position {pos}) must be tuple of ints, not "
+                        "Tensor")
+    for i, o in enumerate(items):
+        if isinstance(o, Tensor) and o.numel() == 1 and _dt(o).kind in "iu":
+            continue
+        if type(o) is not int:
+            raise TypeError(f"{op}(): argument '{name}' (position {pos}) must be tuple of ints, "
+                            f"but found element of type {type(o).__name__} at pos {i}")
+        if not -2 ** 63 <= o < 2 ** 63:
+            raise ValueError("Overflow when unpacking long long")
+
+
+def _check_pool(input, nsp, kind, **args):
+    """torch's checks of a max/avg pool's arguments and input rank, before the window's."""
+    op = f"{kind}_pool{nsp}d"
+    for pos, (name, v) in enumerate(args.items(), 2):
+        _int_list_arg(op, name, pos, v)
+    nd = input.ndim
+    if nsp == 1 and kind == "avg" and nd not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {nd}-dimensional tensor for "
+                           "argument #1 'self' (while checking arguments for avg_pool1d)")
+    if nsp == 1 and kind == "max" and nd not in (2, 3):
+        raise RuntimeError("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim "
+                           f"batch size for input, but got:{list(input.shape)}")
+    if nsp == 2 and kind == "avg":
+        norm_dim(-3, nd)  # ATen reads input.size(-3)
+    if nsp == 2 and kind == "max" and nd not in (3, 4):
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+
+
 def _pool(input, nsp, kernel_size, stride, padding, dilation, ceil_mode, kind,
           count_include_pad=True, divisor_override=None, return_indices=False):
+    _check_pool(input, nsp, kind, kernel_size=kernel_size, stride=stride, padding=padding,
+                dilation=dilation)
     unbatched = input.ndim == nsp + 1
     k = _tuple(kernel_size, nsp)
     s = _tuple(stride if stride is not None and stride != [] else kernel_size, nsp)
@@ -1671,16 +1711,30 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                  divisor_override)
 
 
+def _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, nsp):
+    """torch's composition: the p-th root of (avg pool of input^p) times the window size."""
+    max_pool, avg_pool = (max_pool1d, avg_pool1d) if nsp == 1 else (max_pool2d, avg_pool2d)
+    if nsp == 2:  # F._pair
+        if isinstance(kernel_size, Tensor) and kernel_size.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        kw, kh = (tuple(kernel_size) if isinstance(kernel_size, (Iterable, Tensor))
+                  else (kernel_size,) * 2)
+    if isinstance(norm_type, (int, float)):
+        if norm_type == math.inf:
+            return max_pool(input.abs(), kernel_size, stride, 0, 1, ceil_mode)
+        if norm_type == -math.inf:
+            return M.neg(max_pool(M.neg(input.abs()), kernel_size, stride, 0, 1, ceil_mode))
+    out = avg_pool(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    out = M.mul(M.sign(out), relu(M.abs(out)))
+    return out.mul(kernel_size if nsp == 1 else kw * kh).pow(1.0 / norm_type)
+
+
 def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    k = _tuple(kernel_size, 1)
-    out = avg_pool1d(M.pow(input, norm_type), k, stride, 0, ceil_mode)
-    return M.pow(M.mul(M.mul(M.sign(out), relu(M.abs(out))), k[0]), 1.0 / norm_type)
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 1)
 
 
 def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    k = _tuple(kernel_size, 2)
-    out = avg_pool2d(M.pow(input, norm_type), k, stride, 0, ceil_mode)
-    return M.pow(M.mul(M.mul(M.sign(out), relu(M.abs(out))), k[0] * k[1]), 1.0 / norm_type)
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 2)
 
 
 def _adaptive_output_size(input, output_size, nsp, kind):
