@@ -111,6 +111,8 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
 
 
 def _softmax(v, d):
+    if 0 in fnp.shape(v):
+        return v + 0
     m = fnp.max(lax.stop_gradient(v), axis=d, keepdims=True)
     e = fnp.exp(v - m)
     return e / fnp.sum(e, axis=d, keepdims=True)
@@ -747,6 +749,11 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-08):
+    dt = common(x1, x2)
+    if dt.kind != "f":
+        raise RuntimeError("expected common dtype to be floating point, yet common dtype is "
+                           f"{_torch_name(dt)}")
+    _broadcast_shape(x1.shape, x2.shape)
     nd = max(x1.ndim, x2.ndim)
     d = norm_dim(dim, nd)
 
@@ -1120,16 +1127,21 @@ def _apply_reduction(out, reduction):
     return R.sum(out) if reduction == 2 else out
 
 
-def _check_inplace_shape(out, other):
-    """torch's error where ``other`` does not broadcast into ``out``'s shape (an in-place op)."""
-    a, b = tuple(out.shape), tuple(other.shape)
+def _broadcast_shape(a, b):
+    """The broadcast of shapes ``a`` and ``b``, with torch's error where they do not."""
     n = len(a) if len(a) > len(b) else len(b)
-    pa, pb = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+    pa, pb = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
     for i in range(n):
         if pa[i] != pb[i] and pa[i] != 1 and pb[i] != 1:
             raise RuntimeError(f"The size of tensor a ({pa[i]}) must match the size of tensor b "
                                f"({pb[i]}) at non-singleton dimension {i}")
-    full = tuple(x if x != 1 else y for x, y in zip(pa, pb))
+    return tuple(x if x != 1 else y for x, y in zip(pa, pb))
+
+
+def _check_inplace_shape(out, other):
+    """torch's error where ``other`` does not broadcast into ``out``'s shape (an in-place op)."""
+    a = tuple(out.shape)
+    full = _broadcast_shape(a, tuple(other.shape))
     if full != a:
         raise RuntimeError(f"output with shape {list(a)} doesn't match the broadcast shape "
                            f"{list(full)}")
@@ -1972,6 +1984,15 @@ def channel_shuffle(input, groups):
 # ---------------------------------------------------------------- attention
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
                                  is_causal=False, scale=None, enable_gqa=False):
+    dts = [_dt(t) for t in (query, key, value)]
+    if dts[1] != dts[0] or dts[2] != dts[0]:
+        q, k, v = (_CPP_NAMES.get(d.name, d.name) for d in dts)
+        raise RuntimeError("Expected query, key, and value to have the same dtype, but got "
+                           f"query.dtype: {q} key.dtype: {k} and value.dtype: {v} instead.")
+    if query.ndim < 2 or key.ndim < 2 or value.ndim < 2:
+        raise RuntimeError("Expected query, key, and value to all be  at least 2 dimensional, but "
+                           f"got query.dim: {query.ndim} key.dim: {key.ndim} and value.dim: "
+                           f"{value.ndim} instead.")
     L, Sk = query.shape[-2], key.shape[-2]
     sc = (1.0 / math.sqrt(query.shape[-1])) if scale is None else scale
     bias = None
