@@ -1242,11 +1242,42 @@ def _aten_binary_cross_entropy_with_logits(input, target, weight=None, pos_weigh
     return apply("BinaryCrossEntropyWithLogitsBackward0", f, [input, target] + extra)
 
 
+def _check_multilabel_margin(input, target):
+    """ATen's checks of multilabel_margin_loss, in its order."""
+    nd, shp, tshp = input.ndim, list(input.shape), list(target.shape)
+    if not ((nd == 2 and shp[1] != 0) or (nd == 1 and shp[0] != 0) or nd == 0):
+        raise RuntimeError("Expected non-empty vector or matrix with optional 0-dim batch size, "
+                           f"but got: {shp}")
+    if nd <= 1:
+        ok = target.ndim <= 1 and target.numel() == (shp[0] if nd else 1)
+    else:
+        ok = target.ndim == 2 and tshp == shp
+    if not ok:
+        raise RuntimeError(f"inconsistent target size: {tshp} for input of size: {shp}")
+    if input.numel() == 0:
+        return
+    tv = np.asarray(val(target))
+    if tv.dtype.kind == "c":
+        raise NotImplementedError(f'"min_all" not implemented for \'{_torch_name(tv.dtype)}\'')
+    lo, hi = tv.min(), tv.max()
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise RuntimeError("value cannot be converted to type int64_t without overflow")
+    if int(lo) < -1 or int(hi) >= (shp[-1] if nd else 1):
+        raise RuntimeError("argument #2 'target' is out of range")
+    _floating_only(input, "multilabel_margin_loss_forward_out_frame")
+    if tv.dtype != np.int64:
+        raise RuntimeError(f"expected scalar type Long but found {_torch_name(tv.dtype)}")
+
+
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_multilabel_margin(input, target)
+    if input.numel() == 0:  # torch leaves its output unwritten
+        return apply("MultilabelMarginLossBackward0",
+                     lambda x: _reduce(fnp.sum(x, axis=-1), reduction), [input])
     tv = np.asarray(val(target))
-    if tv.ndim == 1:
-        tv = tv[None]
+    if tv.ndim <= 1:
+        tv = tv.reshape(1, -1)
     C = tv.shape[1]
     masks = []
     for row in tv:
@@ -1261,8 +1292,8 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
         for j in tgt:
             m[j, ~is_t] = 1
         masks.append(m)
-    mask = np.asarray(masks)
-    one = input.ndim == 1
+    mask = np.asarray(masks, _dt(input))
+    one = input.ndim <= 1
 
     def f(x):
         x2 = fnp.reshape(x, (1, -1)) if one else x
