@@ -1341,6 +1341,27 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction="mean"):
+    # torch's Python-level checks, in its order
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = M.mul(var, M.add(M.mul(input, 0), 1))
+    elif _dt(var).kind == "c":  # var < 0
+        raise NotImplementedError(f'"lt_cpu" not implemented for \'{_torch_name(_dt(var))}\'')
+    elif R.any(M.lt(var, 0)):
+        raise ValueError("var has negative entry/entries")
+    if tuple(var.shape) != tuple(input.shape):
+        if tuple(input.shape)[:-1] == tuple(var.shape):
+            pass  # unsqueezed below
+        elif not (input.ndim == var.ndim and sum(
+                y for x, y in zip(input.shape, var.shape) if x != y) == 1):  # heteroscedastic
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    if _dt(var).kind in "biu":  # var.clamp_(min=eps) in place
+        raise RuntimeError("result type Float can't be cast to the desired output type "
+                           f"{_CPP_NAMES.get(_dt(var).name, _dt(var).name)}")
+
     def f(x, t, v):
         if v.ndim < x.ndim:
             v = fnp.expand_dims(v, -1)
@@ -1924,8 +1945,53 @@ def _interp_indices(n_in, n_out, scale, align_corners, mode):
     return lo, hi, (pos - lo)
 
 
+def _is_integer(x):
+    """torch's F._is_integer: an int (bools too), a numpy integer or a non-floating tensor."""
+    return isinstance(x, (int, np.integer)) or isinstance(x, Tensor) and _dt(x).kind != "f"
+
+
+def _check_interpolate(input, size, scale_factor, mode, align_corners, recompute_scale_factor,
+                       antialias):
+    """torch's F.interpolate argument checks, in its order."""
+    if mode in ("nearest", "area", "nearest-exact") and align_corners is not None:
+        raise ValueError("align_corners option can only be set with the interpolating modes: "
+                         "linear | bilinear | bicubic | trilinear")
+    dim = input.ndim - 2
+    sp = list(input.shape[2:])
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        if isinstance(size, (list, tuple)):
+            if len(size) != dim:
+                raise ValueError("Input and output must have the same number of spatial "
+                                 f"dimensions, but got input with spatial dimensions of {sp} and "
+                                 f"output size of {size}. Please provide input tensor in (N, C, "
+                                 "d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) "
+                                 "format.")
+            if not all(_is_integer(x) for x in size):
+                raise TypeError("expected size to be one of int or Tuple[int] or Tuple[int, int] "
+                                "or Tuple[int, int, int], but got size with types "
+                                f"{[type(x) for x in size]}")
+    elif scale_factor is not None:
+        if isinstance(scale_factor, (list, tuple)) and len(scale_factor) != dim:
+            raise ValueError("Input and scale_factor must have the same number of spatial "
+                             f"dimensions, but got input with spatial dimensions of {sp} and "
+                             f"scale_factor of shape {scale_factor}. Please provide input tensor "
+                             "in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, "
+                             "...,sK) format.")
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.ndim == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes "
+                         "and requires a 4-D tensor as input")
+
+
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
+    _check_interpolate(input, size, scale_factor, mode, align_corners, recompute_scale_factor,
+                       antialias)
     nsp = input.ndim - 2
     sp = tuple(input.shape[2:])
     if size is not None:
