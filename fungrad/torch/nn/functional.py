@@ -1021,13 +1021,20 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
                       "the KL div math definition.'mean' will be changed to behave the same as "
                       "'batchmean' in the next major release.", UserWarning, stacklevel=2)
     n = input.shape[0] if input.ndim else 1
+    kinds = _dt(input).kind + _dt(target).kind
+    if "c" in kinds:
+        raise RuntimeError("kl_div: Complex inputs not supported.")
+    if kinds != "ff":
+        raise RuntimeError("kl_div: Integral inputs not supported.")
 
     def f(x, t):
         if log_target:
             out = fnp.exp(t) * (t - x)
-        else:
+        else:  # xlogy(t, t) - t * x: NaN for a negative or NaN target, as torch
             pos = t > 0
-            out = fnp.where(pos, t * (fnp.log(fnp.where(pos, t, 1.0)) - x), 0.0 * x)
+            xl = fnp.where(pos, t * fnp.log(fnp.where(pos, t, 1.0)),
+                           fnp.where(t == 0, 0.0 * t, np.nan))
+            out = xl - t * x
         if reduction == "batchmean":
             return fnp.sum(out) / n
         return _reduce(out, reduction)
