@@ -197,7 +197,7 @@ def mish(input, inplace=False):
 
 
 def softsign(input):
-    return apply("DivBackward0", lambda v: v / (1 + tabs(v)), [input], saved="softsign")
+    return M.div(input, M.add(input.abs(), 1))
 
 
 def softshrink(input, lambd=0.5):
@@ -212,7 +212,7 @@ def hardshrink(input, lambd=0.5):
 
 
 def tanhshrink(input):
-    return apply("SubBackward0", lambda v: v - fnp.tanh(v), [input])
+    return M.sub(input, input.tanh())
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
@@ -383,21 +383,44 @@ def _check_p(p):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
+def _check_noise_dtype(input):
+    """ATen's errors drawing the dropout noise like the input and dividing it in place."""
+    dt = _dt(input)
+    if dt.kind == "c":
+        raise NotImplementedError(f'"bernoulli_scalar_cpu_" not implemented for '
+                                  f"'{_torch_name(dt)}'")
+    if dt.kind in "biu":
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{_torch_name(dt)}")
+
+
 def dropout(input, p=0.5, training=True, inplace=False):
     """Differs from torch: the mask comes from numpy's generator."""
     _check_p(p)
-    if not training or p == 0:
+    if not training or p == 0 or input.numel() == 0:
         return input
     if p == 1:
         return _inplace_result(input, apply("MulBackward0", lambda x: x * 0.0, [input]), inplace)
+    _check_noise_dtype(input)
     mask = _mask(tuple(input.shape), p, _dt(input))
     return _inplace_result(input, apply("MulBackward0", lambda x: x * mask, [input]), inplace)
 
 
 def _feature_dropout(input, p, training, inplace, batched_ndim):
     _check_p(p)
-    if not training or p == 0:
+    nd = input.ndim
+    if batched_ndim == 3 and nd not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {nd}D input. Note "
+                           "that dropout1d exists to provide channel-wise dropout on inputs with "
+                           "1 spatial dimension, a channel dimension, and an optional batch "
+                           "dimension (i.e. 2D or 3D inputs).")
+    if not training or p == 0 or input.numel() == 0:
         return input
+    # dropout1d/3d unsqueeze an unbatched input; ATen's feature noise needs 2 dims
+    if (nd if batched_ndim == 4 or nd == batched_ndim else nd + 1) < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    if p != 1:
+        _check_noise_dtype(input)
     shp = tuple(input.shape)
     lead = 2 if input.ndim == batched_ndim else 1
     mask = _mask(shp[:lead] + (1,) * (len(shp) - lead), p, _dt(input))
@@ -670,6 +693,9 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
                   use_input_stats=True, momentum=0.1, eps=1e-05):
     nd = input.ndim
     axes = tuple(range(2, nd))
+    if use_input_stats and math.prod(tuple(input.shape)[2:]) == 1:  # F._verify_spatial_size
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size "
+                         f"{input.shape}")
     if use_input_stats and running_mean is not None:
         x = np.asarray(input._value)
         n = int(np.prod(x.shape[2:]))
