@@ -135,6 +135,7 @@ def leaky_relu_(input, negative_slope=0.01):
 
 
 def gelu(input, approximate="none"):
+    _floating_only(input, "GeluKernelImpl")
     if approximate == "tanh":
         c = math.sqrt(2 / math.pi)
         return apply("GeluBackward0",
@@ -216,6 +217,11 @@ def tanhshrink(input):
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    kind = _dt(input).kind
+    if kind == "b":
+        raise RuntimeError("Bool inputs not supported for hardtanh")
+    if kind in "iu":  # torch clamps in the input's dtype
+        return _inplace_result(input, M.clamp(input, int(min_val), int(max_val)), inplace)
     # torch's rule: gradient 1 strictly inside (min_val, max_val), 0 at the bounds and outside
     out = apply("HardtanhBackward0",
                 lambda v: fnp.where((v > min_val) & (v < max_val), v,
@@ -233,7 +239,8 @@ def relu6(input, inplace=False):
 
 def hardsigmoid(input, inplace=False):
     out = apply("HardsigmoidBackward0",
-                lambda v: fnp.where(v <= -3, 0.0 * v, fnp.where(v >= 3, 1.0 + 0.0 * v, v / 6 + 0.5)),
+                lambda v: fnp.where(v <= -3, fnp.zeros_like(v),
+                                    fnp.where(v >= 3, fnp.ones_like(v), v / 6 + 0.5)),
                 [input])
     return _inplace_result(input, out, inplace)
 
@@ -251,6 +258,8 @@ def logsigmoid(input):
 
 
 def glu(input, dim=-1):
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
     d = norm_dim(dim, input.ndim)
     n = input.shape[d]
     if n % 2:
@@ -301,7 +310,8 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
 
 
 def threshold(input, threshold, value, inplace=False):
-    out = apply("ThresholdBackward0", lambda v: fnp.where(v > threshold, v, value + 0.0 * v),
+    out = apply("ThresholdBackward0",
+                lambda v: fnp.where(v > threshold, v, fnp.full_like(v, value)),
                 [input])
     return _inplace_result(input, out, inplace)
 
@@ -467,6 +477,8 @@ def _index_array(t, op="embedding"):
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
               scale_grad_by_freq=False, sparse=False):
+    if weight.ndim != 2:
+        raise RuntimeError("'weight' must be 2-D")
     idx = _index_array(input)
     n = weight.shape[0]
     if padding_idx is not None and padding_idx < 0:
@@ -791,6 +803,10 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-08):
 
 
 def pdist(input, p=2):
+    if input.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
+    if _dt(input).kind != "f":
+        raise RuntimeError("pdist only supports floating-point dtypes")
     n = input.shape[0]
     ii, jj = np.triu_indices(n, 1)
     return apply("PdistBackward0", lambda x: _pnorm(x[ii] - x[jj], p, 1), [input])
@@ -2073,9 +2089,30 @@ def upsample_bilinear(input, size=None, scale_factor=None):
     return interpolate(input, size, scale_factor, "bilinear", align_corners=True)
 
 
+def _int_arg(op, name, pos, v):
+    """torch's argument parser for an int argument: an int or a one-element integer tensor."""
+    if isinstance(v, Tensor) and (v.numel() != 1 or _dt(v).kind not in "iu"):
+        raise TypeError(f"{op}(): argument '{name}' (position {pos}) must be int, not Tensor")
+    return int(v) if isinstance(v, Tensor) else v
+
+
+def _check_shuffle(input, name, factor, what):
+    factor = _int_arg(name, what, 2, factor)
+    if input.ndim < 3:
+        raise RuntimeError(f"{name} expects input to have at least 3 dimensions, but got input "
+                           f"with {input.ndim} dimension(s)")
+    if factor <= 0:
+        raise RuntimeError(f"{name} expects a positive {what}, but got {factor}")
+
+
 def pixel_shuffle(input, upscale_factor):
+    _check_shuffle(input, "pixel_shuffle", upscale_factor, "upscale_factor")
     r = upscale_factor
     shp = tuple(input.shape)
+    if shp[-3] % (r * r):
+        raise RuntimeError("pixel_shuffle expects its input's 'channel' dimension to be divisible "
+                           f"by the square of upscale_factor, but input.size(-3)={shp[-3]} is not "
+                           f"divisible by {r * r}")
     lead, (C, H, W) = shp[:-3], shp[-3:]
     oc = C // (r * r)
 
@@ -2088,8 +2125,14 @@ def pixel_shuffle(input, upscale_factor):
 
 
 def pixel_unshuffle(input, downscale_factor):
+    _check_shuffle(input, "pixel_unshuffle", downscale_factor, "downscale_factor")
     r = downscale_factor
     shp = tuple(input.shape)
+    for d, what in ((-2, "height"), (-1, "width")):
+        if shp[d] % r:
+            raise RuntimeError(f"pixel_unshuffle expects {what} to be divisible by "
+                               f"downscale_factor, but input.size({d})={shp[d]} is not divisible "
+                               f"by {r}")
     lead, (C, H, W) = shp[:-3], shp[-3:]
 
     def fn(x):
@@ -2101,7 +2144,17 @@ def pixel_unshuffle(input, downscale_factor):
 
 
 def channel_shuffle(input, groups):
+    groups = _int_arg("channel_shuffle", "groups", 2, groups)
     shp = tuple(input.shape)
+    if len(shp) <= 2:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
+                           f"sizes {list(shp)}")
+    if groups <= 0:
+        raise RuntimeError("Number of groups to divide channels in must be positive. Value of "
+                           f"groups:{groups}")
+    if shp[1] % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {shp[1]} "
+                           f"channels and {groups} groups.")
     N, C = shp[0], shp[1]
 
     def fn(x):
