@@ -858,6 +858,7 @@ def _pair(name, f, input, target, reduction, extra=(), saved=None):
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _warn_size(input, target)
+    _kernel_dtype("mse_cpu", input, target)
     if weight is not None:
         return _pair("MeanBackward0", lambda a, b, w: w * (a - b) * (a - b), input, target,
                      reduction, [weight])
@@ -865,19 +866,26 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """torch's composition: |input - target|, reduced (weighted: sum(w |d|) / sum(w))."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _warn_size(input, target)
-    name = {"mean": "MeanBackward0", "sum": "SumBackward0"}.get(reduction, "AbsBackward0")
+    err = M.sub(input, target).abs()
     if weight is not None:
-        return _pair(name, lambda a, b, w: w * (a - b) * lax.stop_gradient(fnp.sign(a - b)),
-                     input, target, reduction, [weight])
-    return _pair(name, lambda a, b: (a - b) * lax.stop_gradient(fnp.sign(a - b)), input, target,
-                 reduction)
+        if tuple(weight.shape) != tuple(input.shape):
+            raise ValueError("Weights and input must have the same size.")
+        err = M.mul(err, weight)
+        if reduction == "mean":
+            return M.div(R.sum(err), R.sum(weight))
+        if reduction not in ("none", "sum"):
+            raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', "
+                             "'mean', 'sum'.")
+    return _apply_reduction(err, _reduction_enum(None, None, reduction))
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _warn_size(input, target)
+    _kernel_dtype("smooth_l1_cpu", input, target)
 
     def f(a, b):
         d = a - b
@@ -890,6 +898,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     _warn_size(input, target)
+    _check_inplace_dtype(_dt(input), common(input, target))  # the output is input-like
+    _kernel_dtype("huber_cpu", input, target)
 
     def f(a, b, *w):
         d = a - b
@@ -1127,8 +1137,29 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
                                      _reduction_enum(size_average, reduce, reduction))
 
 
+_BOOL_SUB = ("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+             "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+_BOOL_NEG = ("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+             "invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def _kernel_dtype(kernel, input, target):
+    """torch's NotImplementedError where a loss kernel gets a non-floating common dtype."""
+    dt = common(input, target)
+    if dt.kind != "f":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_torch_name(dt)}\'')
+
+
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    # ATen: neg(input).mul_(target).exp_().log1p_()
+    if _dt(input) == np.bool_:
+        raise RuntimeError(_BOOL_NEG)
+    _check_inplace_shape(input, target)
+    dt = common(input, target)
+    _check_inplace_dtype(_dt(input), dt)
+    if dt.kind in "biu":
+        _check_inplace_dtype(dt, np.dtype(np.float32))
     return _pair("SoftMarginLossBackward0", lambda x, y: fnp.log1p(fnp.exp(-y * x)), input,
                  target, reduction)
 
@@ -1136,9 +1167,14 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
                                 reduction="mean"):
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    C = input.shape[-1]
+    _floating_only(input, "log_sigmoid_cpu")
+    if isinstance(target, Tensor) and _dt(target) == np.bool_:  # 1 - target
+        raise RuntimeError(_BOOL_SUB)
+    C = _size(input, input.ndim - 1)
+    dt = common(input, target)
 
     def f(x, y, *w):
+        y = cast(y, dt) if dt.kind == "f" else y  # an integer target: the input's float dtype
         ls = -fnp.logaddexp(0.0, -x)
         lns = -fnp.logaddexp(0.0, x)
         loss = -(y * ls + (1 - y) * lns)
