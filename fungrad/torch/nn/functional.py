@@ -19,6 +19,7 @@ from fungrad import lax
 from fungrad.torch import _ops_math as M
 from fungrad.torch import _ops_reduce as R
 from fungrad.torch import _ops_shape as S
+from fungrad.torch._creation import ones_like, zeros_like
 from fungrad.torch._ops_math import _erf_fn
 from fungrad.torch._record import apply
 from fungrad.torch._dtype import _TYPE_NAMES, int64, tensor_type_name
@@ -331,11 +332,26 @@ def _xwt(x, w):
 
 
 def linear(input, weight, bias=None):
+    if input._value.dtype != weight._value.dtype:
+        _linear_dtype_error(input, weight)
     if bias is None:
         return apply({2: "MmBackward0", 1: "MvBackward0"}.get(input.ndim, "UnsafeViewBackward0"),
                      _xwt, [input, weight])
     name = "AddmmBackward0" if input.ndim == 2 else "ViewBackward0"
     return apply(name, lambda x, w, b: _xwt(x, w) + b, [input, weight, bias], saved="linear")
+
+
+def _linear_dtype_error(input, weight):
+    """torch's error for F.linear's operands of two dtypes (its dot, mv or mm's)."""
+    a, b = _dt(input), _dt(weight)
+    if input.ndim == 1 and weight.ndim == 1:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                           f"{_torch_name(a)} and {_torch_name(b)}")
+    if weight.ndim == 1:
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got "
+                           f"{_torch_name(b)}, {_torch_name(a)}, and {_torch_name(b)}")
+    raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                       f"{_CPP_NAMES.get(a.name, a.name)} != {_CPP_NAMES.get(b.name, b.name)}")
 
 
 _CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
@@ -848,9 +864,9 @@ def _warn_size(input, target):
                       stacklevel=3)
 
 
-def _pair(name, f, input, target, reduction, extra=(), saved=None):
+def _pair(name, f, input, target, reduction, extra=(), saved=None, inexact=False):
     _check_reduction(reduction)
-    dt = common(input, target)
+    dt = common(input, target, inexact=inexact)
     return apply(name, lambda a, b, *e: _reduce(f(cast(a, dt), cast(b, dt), *e), reduction),
                  [input, target] + list(extra), saved=saved)
 
@@ -941,6 +957,9 @@ def _concrete(v):
 _MIN, _MAX = np.minimum.reduce, np.maximum.reduce
 
 
+_I64, _U8 = np.dtype(np.int64), np.dtype(np.uint8)
+
+
 def _check_nll(input, target, C, ignore_index):
     if input.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
@@ -949,10 +968,12 @@ def _check_nll(input, target, C, ignore_index):
     if input.ndim >= 2 and tshape[:1] != tuple(input.shape)[:1]:
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
                          f"batch_size ({tshape[0] if tshape else 0}).")
-    kind = np.dtype(tv.dtype).kind
-    if kind not in "iu":
-        raise RuntimeError("expected scalar type Long but found " +
-                           {"f": "Float", "b": "Bool"}.get(kind, str(tv.dtype)))
+    tdt = np.dtype(tv.dtype)
+    if tdt != _I64 and tdt != _U8:
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_torch_name(tdt)}")
+    if input.ndim == 1 and len(tshape) == 1 and tshape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: "
+                         f"{tshape[0]}")
     if _concrete(tv):
         t = np.asarray(tv)
         # the ufuncs' reduce itself (t.min() goes through numpy's Python-level _methods)
@@ -968,7 +989,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     nd = input.ndim
-    C = input.shape[-1] if nd == 1 else input.shape[1]
+    C = input.shape[-1] if nd == 1 else (input.shape[1] if nd else 0)
     out_shape = _check_nll(input, target, C, ignore_index)
 
     def fn(lp, t, *w):
@@ -990,17 +1011,18 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     cdim = 0 if input.ndim == 1 else 1
-    C = input.shape[cdim]
+    # ATen: a target of the input's shape holds class probabilities
+    probs = isinstance(target, Tensor) and tuple(target.shape) == tuple(input.shape)
+    if probs and _dt(target).kind != "f":
+        raise RuntimeError("Expected floating point type for target with class probabilities, "
+                           f"got {_torch_name(_dt(target))}")
+    C = _size(input, cdim)
     lp = log_softmax(input, cdim)
-    probs = isinstance(target, Tensor) and np.dtype(target._value.dtype).kind == "f"
     nd = input.ndim
     wshape = (C,) + (1,) * (nd - cdim - 1)
     if probs:
-        if tuple(target.shape) != tuple(input.shape):
-            raise RuntimeError(f"Expected target size {list(input.shape)}, got "
-                               f"{list(target.shape)}")
         ls = label_smoothing
-        count = lp.numel() / C
+        count = lp.numel() / C if C else 0
 
         def fn(l, t, *w):
             if ls > 0:
@@ -1042,6 +1064,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
                          f"size ({input.shape}) is deprecated. Please ensure they have the same "
                          "size.")
+    _floating_only(input, "binary_cross_entropy")
     iv = np.asarray(val(input))
     if iv.size and ((iv < 0).any() or (iv > 1).any()):
         raise RuntimeError("all elements of input should be between 0 and 1")
@@ -1247,7 +1270,7 @@ def _clamp_min0(x):
 
 
 def _aten_hinge_embedding_loss(input, target, margin=1.0, reduction=0):
-    zeros = M.mul(input, 0)
+    zeros = zeros_like(input)
     diff = M.sub(float(margin), input)
     if _dt(input).kind in "biu":  # torch's result keeps the input's integral dtype
         diff = diff.to(zeros.dtype)
@@ -1279,7 +1302,7 @@ def _aten_cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=0)
     m1 = M.add(R.sum(M.mul(input1, input1), td), 1e-12)
     m2 = M.add(R.sum(M.mul(input2, input2), td), 1e-12)
     cos = M.div(prod, M.sqrt(M.mul(m1, m2)))
-    zeros = M.mul(cos, 0)
+    zeros = zeros_like(cos)
     out = M.add(M.where(M.eq(target, 1), M.sub(1, cos), zeros),
                 M.where(M.eq(target, -1), _clamp_min0(M.sub(cos, float(margin))), zeros))
     return _apply_reduction(out, reduction)
@@ -1422,7 +1445,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
             loss = loss + fnp.where(t > 1, st, 0.0)
         return loss
     return _pair(_red_name(reduction, "SubBackward0"), f, input, target, reduction,
-                 saved="poisson_nll_loss")
+                 saved="poisson_nll_loss", inexact=True)  # exp/log of integers: float32
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction="mean"):
@@ -1430,7 +1453,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction="mean
     if isinstance(var, float):
         if var < 0:
             raise ValueError("var has negative entry/entries")
-        var = M.mul(var, M.add(M.mul(input, 0), 1))
+        var = M.mul(var, ones_like(input))
     elif _dt(var).kind == "c":  # var < 0
         raise NotImplementedError(f'"lt_cpu" not implemented for \'{_torch_name(_dt(var))}\'')
     elif R.any(M.lt(var, 0)):
