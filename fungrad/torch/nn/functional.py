@@ -671,6 +671,7 @@ def _affine(name, norm, input, weight, bias, shape_fn):
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
+    _int_list_arg("layer_norm", "normalized_shape", 2, normalized_shape)
     shp = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     k = len(shp)
     if tuple(input.shape[input.ndim - k:]) != shp:
@@ -687,6 +688,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):
+    _int_list_arg("rms_norm", "normalized_shape", 2, normalized_shape)
     shp = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     axes = tuple(range(input.ndim - len(shp), input.ndim))
     e = float(np.finfo(_dt(input)).eps) if eps is None else eps
@@ -766,7 +768,16 @@ def local_response_norm(input, size, alpha=0.0001, beta=0.75, k=1.0):
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
-    d = norm_dim(dim, input.ndim)
+    if _dt(input).kind not in "fc":  # input.norm(p, dim)
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {_torch_name(_dt(input))}")
+    if isinstance(dim, (tuple, list)):
+        d = tuple(norm_dim(k, input.ndim) for k in dim)
+        for k in d:
+            if d.count(k) > 1:
+                raise RuntimeError(f"dim {k} appears multiple times in the list of dims")
+    else:
+        d = norm_dim(dim, input.ndim)
 
     def fn(x):
         if p == 2:
