@@ -6,7 +6,7 @@ import numpy as np
 
 import fungrad.numpy as fnp
 from fungrad import lax
-from fungrad.torch._dtype import to_np
+from fungrad.torch._dtype import _TYPE_NAMES, to_np
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import _new
 from fungrad.torch._util import cast, dims_of, norm_dim, val, safe_root
@@ -163,14 +163,34 @@ def _log_softmax_fn(x, d, dt):
     return s - fnp.log(fnp.sum(fnp.exp(s), axis=d, keepdims=True))
 
 
+def _softmax_dtype(a, d, dtype, name):
+    """The dtype softmax/log_softmax compute in (``dtype`` or the input's); torch's kernel refuses
+    a non-floating one."""
+    dt = to_np(dtype) if dtype is not None else a._value.dtype
+    if dt.kind != "f":
+        last = "lastdim_" if d == (a.ndim - 1 if a.ndim else 0) else ""
+        raise NotImplementedError(f'"{name}_{last}kernel_impl" not implemented for '
+                                  f"'{_TYPE_NAMES.get(dt.name, dt.name)}'")
+    return dt if dtype is not None else None
+
+
 def softmax(a, dim=None, dtype=None, _stacklevel=3):
     d = norm_dim(dim if dim is not None else -1, a.ndim)
-    return apply("SoftmaxBackward0", lambda x: _softmax_fn(x, d, to_np(dtype)), [a])
+    dt = _softmax_dtype(a, d, dtype, "softmax")
+    if a._value.size == 0:
+        return apply("SoftmaxBackward0", lambda x: cast(x, dt) if dt is not None else x + 0, [a])
+    ax = d if a.ndim else None
+    return apply("SoftmaxBackward0", lambda x: _softmax_fn(x, ax, dt), [a])
 
 
 def log_softmax(a, dim=None, dtype=None, _stacklevel=3):
     d = norm_dim(dim if dim is not None else -1, a.ndim)
-    return apply("LogSoftmaxBackward0", lambda x: _log_softmax_fn(x, d, to_np(dtype)), [a])
+    dt = _softmax_dtype(a, d, dtype, "log_softmax")
+    if a._value.size == 0:
+        return apply("LogSoftmaxBackward0", lambda x: cast(x, dt) if dt is not None else x + 0,
+                     [a])
+    ax = d if a.ndim else None
+    return apply("LogSoftmaxBackward0", lambda x: _log_softmax_fn(x, ax, dt), [a])
 
 
 def logsumexp(a, dim, keepdim=False):

@@ -733,6 +733,21 @@ def _as_subclass(t, cls):
     return out
 
 
+def _nn_top(name, f):
+    """torch.<name> for the nn.functional op ``f``: the op with torch's top-level argument checks
+    and dtype refusals, and nn.functional's where the top-level tables have none for a position
+    or a dtype (the tables leave out what the shim refused already through nn.functional)."""
+    from fungrad.torch import _argcheck
+    from fungrad.torch._argspec import SPECS
+    from fungrad.torch._dtype_refusals import REFUSALS
+    top, fs = SPECS["torch"].get(name, ()), SPECS["nn.functional"].get(name, ())
+    spec = tuple(top[i] if i < len(top) and top[i] is not None else (fs[i] if i < len(fs) else None)
+                 for i in range(max(len(top), len(fs))))
+    refusals = {**REFUSALS["nn.functional"].get(name, {}), **REFUSALS["torch"].get(name, {})}
+    return _argcheck.checked(name, getattr(f, "__wrapped__", f), spec,
+                             refusals=_argcheck._by_dtype(refusals or None))
+
+
 def export(namespace):
     """Adds the functions to the torch namespace and the methods to Tensor (where absent)."""
     for k, f in FUNCS.items():
@@ -776,7 +791,7 @@ def export(namespace):
     from fungrad.torch.nn import functional as F
     for n in NN_TOP:
         if n not in namespace and hasattr(F, n):
-            namespace[n] = getattr(F, n)
+            namespace[n] = _nn_top(n, getattr(F, "_aten_" + n, None) or getattr(F, n))
     namespace.setdefault("Size", Size)
     from fungrad.torch import distributions, fft, linalg, special
     namespace.setdefault("distributions", distributions)

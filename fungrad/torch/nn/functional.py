@@ -10,6 +10,7 @@ Differs from torch: dropout masks come from numpy's generator (torch.Generator o
 """
 import math
 import warnings
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -18,9 +19,10 @@ from fungrad import lax
 from fungrad.torch import _ops_math as M
 from fungrad.torch import _ops_reduce as R
 from fungrad.torch import _ops_shape as S
+from fungrad.torch._creation import ones_like, zeros_like
 from fungrad.torch._ops_math import _erf_fn
 from fungrad.torch._record import apply
-from fungrad.torch._dtype import tensor_type_name
+from fungrad.torch._dtype import _TYPE_NAMES, int64, tensor_type_name
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._util import cast, common, norm_dim, val, tabs, safe_root
 
@@ -58,6 +60,19 @@ def _dt(x):
     return x._value.dtype
 
 
+def _torch_name(dt):
+    """torch's ScalarType name of a numpy dtype (Float, Long, ComplexFloat)."""
+    return _TYPE_NAMES.get(dt.name, dt.name)
+
+
+def _floating_only(input, kernel):
+    """torch's NotImplementedError where ``kernel`` has no loop for the input's dtype (not
+    floating)."""
+    dt = input._value.dtype
+    if dt.kind != "f":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_torch_name(dt)}\'')
+
+
 # ---------------------------------------------------------------- activations
 def relu(input, inplace=False):
     """torch.nn.functional.relu; inplace=True applies relu_ to `input` and returns it."""
@@ -72,19 +87,33 @@ sigmoid = M.sigmoid
 tanh = M.tanh
 
 
+def _softmax_dim(input, dim, name):
+    """torch's implicit softmax dim (F._get_softmax_dim): 0 for 0-, 1- and 3-d inputs, else 1."""
+    if dim is not None:
+        return dim
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to "
+                  "include dim=X as an argument.", UserWarning, stacklevel=3)
+    return 0 if input.ndim in (0, 1, 3) else 1
+
+
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
-    return R.softmax(input, dim, dtype=dtype)
+    return R.softmax(input, _softmax_dim(input, dim, "softmax"), dtype=dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    return R.log_softmax(input, dim, dtype=dtype)
+    return R.log_softmax(input, _softmax_dim(input, dim, "log_softmax"), dtype=dtype)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
-    return apply("SoftmaxBackward0", lambda v: _softmax(-v, dim if dim is not None else 0), [input])
+    if not isinstance(input, Tensor):
+        raise TypeError(f"softmin(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    return R.softmax(M.neg(input), _softmax_dim(input, dim, "softmin"), dtype=dtype)
 
 
 def _softmax(v, d):
+    if 0 in fnp.shape(v):
+        return v + 0
     m = fnp.max(lax.stop_gradient(v), axis=d, keepdims=True)
     e = fnp.exp(v - m)
     return e / fnp.sum(e, axis=d, keepdims=True)
@@ -107,6 +136,7 @@ def leaky_relu_(input, negative_slope=0.01):
 
 
 def gelu(input, approximate="none"):
+    _floating_only(input, "GeluKernelImpl")
     if approximate == "tanh":
         c = math.sqrt(2 / math.pi)
         return apply("GeluBackward0",
@@ -169,7 +199,7 @@ def mish(input, inplace=False):
 
 
 def softsign(input):
-    return apply("DivBackward0", lambda v: v / (1 + tabs(v)), [input], saved="softsign")
+    return M.div(input, M.add(input.abs(), 1))
 
 
 def softshrink(input, lambd=0.5):
@@ -184,10 +214,15 @@ def hardshrink(input, lambd=0.5):
 
 
 def tanhshrink(input):
-    return apply("SubBackward0", lambda v: v - fnp.tanh(v), [input])
+    return M.sub(input, input.tanh())
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    kind = _dt(input).kind
+    if kind == "b":
+        raise RuntimeError("Bool inputs not supported for hardtanh")
+    if kind in "iu":  # torch clamps in the input's dtype
+        return _inplace_result(input, M.clamp(input, int(min_val), int(max_val)), inplace)
     # torch's rule: gradient 1 strictly inside (min_val, max_val), 0 at the bounds and outside
     out = apply("HardtanhBackward0",
                 lambda v: fnp.where((v > min_val) & (v < max_val), v,
@@ -205,7 +240,8 @@ def relu6(input, inplace=False):
 
 def hardsigmoid(input, inplace=False):
     out = apply("HardsigmoidBackward0",
-                lambda v: fnp.where(v <= -3, 0.0 * v, fnp.where(v >= 3, 1.0 + 0.0 * v, v / 6 + 0.5)),
+                lambda v: fnp.where(v <= -3, fnp.zeros_like(v),
+                                    fnp.where(v >= 3, fnp.ones_like(v), v / 6 + 0.5)),
                 [input])
     return _inplace_result(input, out, inplace)
 
@@ -218,10 +254,13 @@ def hardswish(input, inplace=False):
 
 
 def logsigmoid(input):
+    _floating_only(input, "log_sigmoid_cpu")
     return apply("LogSigmoidBackward0", lambda v: -fnp.logaddexp(0.0, -v), [input])
 
 
 def glu(input, dim=-1):
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
     d = norm_dim(dim, input.ndim)
     n = input.shape[d]
     if n % 2:
@@ -237,6 +276,20 @@ def glu(input, dim=-1):
 
 def prelu(input, weight):
     nd = input.ndim
+    if _dt(input) != _dt(weight):
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {_torch_name(_dt(input))} "
+                           f"and {_torch_name(_dt(weight))}")
+    nw = weight.numel()
+    if nw != 1:
+        if nd == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        c = input.shape[1] if nd > 1 else 1
+        if c != nw:
+            raise RuntimeError("Mismatch of parameter numbers and input channel size. Found "
+                               f"parameter numbers = {nw} and channel size = {c}.")
+    if weight.ndim > 1:
+        raise RuntimeError("prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = "
+                           f"{weight.ndim}")
 
     def fn(v, w):
         if w.size > 1 and nd >= 2:
@@ -258,7 +311,8 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
 
 
 def threshold(input, threshold, value, inplace=False):
-    out = apply("ThresholdBackward0", lambda v: fnp.where(v > threshold, v, value + 0.0 * v),
+    out = apply("ThresholdBackward0",
+                lambda v: fnp.where(v > threshold, v, fnp.full_like(v, value)),
                 [input])
     return _inplace_result(input, out, inplace)
 
@@ -278,6 +332,8 @@ def _xwt(x, w):
 
 
 def linear(input, weight, bias=None):
+    if input._value.dtype != weight._value.dtype:
+        _linear_dtype_error(input, weight)
     if bias is None:
         return apply({2: "MmBackward0", 1: "MvBackward0"}.get(input.ndim, "UnsafeViewBackward0"),
                      _xwt, [input, weight])
@@ -285,7 +341,56 @@ def linear(input, weight, bias=None):
     return apply(name, lambda x, w, b: _xwt(x, w) + b, [input, weight, bias], saved="linear")
 
 
+def _linear_dtype_error(input, weight):
+    """torch's error for F.linear's operands of two dtypes (its dot, mv or mm's)."""
+    a, b = _dt(input), _dt(weight)
+    if input.ndim == 1 and weight.ndim == 1:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                           f"{_torch_name(a)} and {_torch_name(b)}")
+    if weight.ndim == 1:
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got "
+                           f"{_torch_name(b)}, {_torch_name(a)}, and {_torch_name(b)}")
+    raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                       f"{_CPP_NAMES.get(a.name, a.name)} != {_CPP_NAMES.get(b.name, b.name)}")
+
+
+_CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+              "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+              "bool": "bool", "complex64": "c10::complex<float>",
+              "complex128": "c10::complex<double>"}
+
+
+def _size(t, d):
+    """t.size(d) with torch's IndexError (a 0-d tensor: 'Dimension specified as d')."""
+    if t.ndim == 0:
+        raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
+    return t.shape[norm_dim(d, t.ndim)]
+
+
 def bilinear(input1, input2, weight, bias=None):
+    ops = [("input1", input1), ("input2", input2), ("weight", weight)]
+    if bias is not None:
+        ops.append(("bias", bias))
+    if any(_dt(t) != _dt(input1) for _, t in ops):
+        raise RuntimeError("All tensors must have the same dtype, got " + ", ".join(
+            f"{n}: {_CPP_NAMES.get(_dt(t).name, _dt(t).name)}" for n, t in ops))
+    nd = input1.ndim
+    if nd != input2.ndim:
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {nd} and "
+                           f"{input2.ndim}")
+    for i in range(nd - 1):
+        if input1.shape[i] != input2.shape[i]:
+            raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {i}: got "
+                               f"{input1.shape[i]} and {input2.shape[i]}")
+    for k, (n, t) in ((1, ops[0]), (2, ops[1])):
+        w = _size(weight, k)
+        if _size(t, -1) != w:
+            raise RuntimeError(f"bilinear(): {n} size does not match weight size: got "
+                               f"{_size(t, -1)} but expected {w}")
+    if bias is not None and _size(bias, 0) != _size(weight, 0):
+        raise RuntimeError(f"bilinear(): bias size does not match weight size: got "
+                           f"{_size(bias, 0)} but expected {_size(weight, 0)}")
+
     def fn(a, b, w, *bb):
         out = fnp.einsum("...i,oij,...j->...o", a, w, b)
         return out + bb[0] if bb else out
@@ -304,21 +409,44 @@ def _check_p(p):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
+def _check_noise_dtype(input):
+    """ATen's errors drawing the dropout noise like the input and dividing it in place."""
+    dt = _dt(input)
+    if dt.kind == "c":
+        raise NotImplementedError(f'"bernoulli_scalar_cpu_" not implemented for '
+                                  f"'{_torch_name(dt)}'")
+    if dt.kind in "biu":
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{_torch_name(dt)}")
+
+
 def dropout(input, p=0.5, training=True, inplace=False):
     """Differs from torch: the mask comes from numpy's generator."""
     _check_p(p)
-    if not training or p == 0:
+    if not training or p == 0 or input.numel() == 0:
         return input
     if p == 1:
         return _inplace_result(input, apply("MulBackward0", lambda x: x * 0.0, [input]), inplace)
+    _check_noise_dtype(input)
     mask = _mask(tuple(input.shape), p, _dt(input))
     return _inplace_result(input, apply("MulBackward0", lambda x: x * mask, [input]), inplace)
 
 
 def _feature_dropout(input, p, training, inplace, batched_ndim):
     _check_p(p)
-    if not training or p == 0:
+    nd = input.ndim
+    if batched_ndim == 3 and nd not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {nd}D input. Note "
+                           "that dropout1d exists to provide channel-wise dropout on inputs with "
+                           "1 spatial dimension, a channel dimension, and an optional batch "
+                           "dimension (i.e. 2D or 3D inputs).")
+    if not training or p == 0 or input.numel() == 0:
         return input
+    # dropout1d/3d unsqueeze an unbatched input; ATen's feature noise needs 2 dims
+    if (nd if batched_ndim == 4 or nd == batched_ndim else nd + 1) < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    if p != 1:
+        _check_noise_dtype(input)
     shp = tuple(input.shape)
     lead = 2 if input.ndim == batched_ndim else 1
     mask = _mask(shp[:lead] + (1,) * (len(shp) - lead), p, _dt(input))
@@ -353,18 +481,20 @@ feature_alpha_dropout = alpha_dropout
 
 
 # ---------------------------------------------------------------- sparse
-def _index_array(t):
+def _index_array(t, op="embedding"):
     v = np.asarray(val(t))
     if v.dtype.kind not in "iu":
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
                            "following scalar types: Long, Int; but got "
                            f"{tensor_type_name(v.dtype)} instead (while "
-                           "checking arguments for embedding)")
+                           f"checking arguments for {op})")
     return v
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
               scale_grad_by_freq=False, sparse=False):
+    if weight.ndim != 2:
+        raise RuntimeError("'weight' must be 2-D")
     idx = _index_array(input)
     n = weight.shape[0]
     if padding_idx is not None and padding_idx < 0:
@@ -388,7 +518,35 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,
                   mode="mean", sparse=False, per_sample_weights=None, include_last_offset=False,
                   padding_idx=None):
-    idx = _index_array(input)
+    # torch's Python-level checks, in its order
+    if weight.dtype == int64 and input.is_floating_point():
+        warnings.warn("Argument order of nn.functional.embedding_bag was changed. Usage "
+                      "`embedding_bag(weight, input, ...)` is deprecated, and should now be "
+                      "`embedding_bag(input, weight, ...)`.", stacklevel=2)
+        weight, input = input, weight
+    if per_sample_weights is not None and input.shape != per_sample_weights.shape:
+        raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is "
+                         f"not None, then it must have the same shape as the input "
+                         f"({input.shape})")
+    if weight.ndim != 2:
+        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension "
+                         f"{weight.ndim}")
+    if input.ndim == 2:
+        if offsets is not None:
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated is "
+                             "a mini-batch of fixed length sequences. However, found offsets of "
+                             f"type {type(offsets)}")
+    elif input.ndim == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        if offsets.ndim != 1:
+            raise ValueError("offsets has to be a 1D Tensor")
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension "
+                         f"{input.ndim}")
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError("mode has to be one of sum, mean or max")
+    idx = _index_array(input, "embedding_bag")
     if idx.ndim == 2:
         bags = [np.arange(i * idx.shape[1], (i + 1) * idx.shape[1]) for i in range(idx.shape[0])]
         flat = idx.reshape(-1)
@@ -449,12 +607,23 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     """Normalizes over every dim but 1; in training updates running_mean/var in place (running_var
     with the unbiased batch variance, as torch)."""
     nd = input.ndim
+    if training and nd >= 2 and input.numel() // input.shape[1] <= 1:  # F._verify_batch_size
+        raise ValueError("Expected more than 1 value per channel when training, got input size "
+                         f"{input.shape}")
+    if input._value.size == 0:
+        return apply("NativeBatchNormBackward0", lambda x: x + 0, [input])
+    C = input.shape[1] if nd > 1 else 0
+    for what, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        if t is not None:
+            if t.numel() != C:
+                raise RuntimeError(f"{what} should contain {C} elements not {t.numel()}")
+        elif not training and what.startswith("running"):
+            raise RuntimeError(f"{what} must be defined in evaluation mode")
+    _floating_only(input, "batch_norm")
     norm_dim(1, nd)  # torch's IndexError for a 0-d or 1-d input
     axes = (0,) + tuple(range(2, nd))
     n = input.numel() // input.shape[1]
-    if training and n <= 1:
-        raise ValueError("Expected more than 1 value per channel when training, got input size "
-                         f"{input.shape}")
     use_batch = training or running_mean is None
     if use_batch:
         if training and running_mean is not None:
@@ -502,6 +671,7 @@ def _affine(name, norm, input, weight, bias, shape_fn):
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
+    _int_list_arg("layer_norm", "normalized_shape", 2, normalized_shape)
     shp = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     k = len(shp)
     if tuple(input.shape[input.ndim - k:]) != shp:
@@ -518,6 +688,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):
+    _int_list_arg("rms_norm", "normalized_shape", 2, normalized_shape)
     shp = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     axes = tuple(range(input.ndim - len(shp), input.ndim))
     e = float(np.finfo(_dt(input)).eps) if eps is None else eps
@@ -552,6 +723,9 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
                   use_input_stats=True, momentum=0.1, eps=1e-05):
     nd = input.ndim
     axes = tuple(range(2, nd))
+    if use_input_stats and math.prod(tuple(input.shape)[2:]) == 1:  # F._verify_spatial_size
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size "
+                         f"{input.shape}")
     if use_input_stats and running_mean is not None:
         x = np.asarray(input._value)
         n = int(np.prod(x.shape[2:]))
@@ -594,7 +768,16 @@ def local_response_norm(input, size, alpha=0.0001, beta=0.75, k=1.0):
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
-    d = norm_dim(dim, input.ndim)
+    if _dt(input).kind not in "fc":  # input.norm(p, dim)
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {_torch_name(_dt(input))}")
+    if isinstance(dim, (tuple, list)):
+        d = tuple(norm_dim(k, input.ndim) for k in dim)
+        for k in d:
+            if d.count(k) > 1:
+                raise RuntimeError(f"dim {k} appears multiple times in the list of dims")
+    else:
+        d = norm_dim(dim, input.ndim)
 
     def fn(x):
         if p == 2:
@@ -618,11 +801,24 @@ def _pnorm(x, p, axis, keepdims=False):
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
+    """torch's composition: the p-norm of x1 - x2 + eps over the last dim of the wider operand."""
     nd = max(x1.ndim, x2.ndim)
-    return apply("NormBackward1", lambda a, b: _pnorm(a - b + eps, p, nd - 1, keepdim), [x1, x2])
+    d = M.add(M.sub(x1, x2), eps)
+    ax = nd - 1 if nd else None
+
+    def fn(v):
+        if v.dtype.kind == "c":
+            v = fnp.abs(v)
+        return _pnorm(v, p, ax, keepdim)
+    return apply("NormBackward1", fn, [d])
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-08):
+    dt = common(x1, x2)
+    if dt.kind != "f":
+        raise RuntimeError("expected common dtype to be floating point, yet common dtype is "
+                           f"{_torch_name(dt)}")
+    _broadcast_shape(x1.shape, x2.shape)
     nd = max(x1.ndim, x2.ndim)
     d = norm_dim(dim, nd)
 
@@ -634,6 +830,10 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-08):
 
 
 def pdist(input, p=2):
+    if input.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
+    if _dt(input).kind != "f":
+        raise RuntimeError("pdist only supports floating-point dtypes")
     n = input.shape[0]
     ii, jj = np.triu_indices(n, 1)
     return apply("PdistBackward0", lambda x: _pnorm(x[ii] - x[jj], p, 1), [input])
@@ -675,9 +875,9 @@ def _warn_size(input, target):
                       stacklevel=3)
 
 
-def _pair(name, f, input, target, reduction, extra=(), saved=None):
+def _pair(name, f, input, target, reduction, extra=(), saved=None, inexact=False):
     _check_reduction(reduction)
-    dt = common(input, target)
+    dt = common(input, target, inexact=inexact)
     return apply(name, lambda a, b, *e: _reduce(f(cast(a, dt), cast(b, dt), *e), reduction),
                  [input, target] + list(extra), saved=saved)
 
@@ -685,6 +885,7 @@ def _pair(name, f, input, target, reduction, extra=(), saved=None):
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _warn_size(input, target)
+    _kernel_dtype("mse_cpu", input, target)
     if weight is not None:
         return _pair("MeanBackward0", lambda a, b, w: w * (a - b) * (a - b), input, target,
                      reduction, [weight])
@@ -692,19 +893,26 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """torch's composition: |input - target|, reduced (weighted: sum(w |d|) / sum(w))."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _warn_size(input, target)
-    name = {"mean": "MeanBackward0", "sum": "SumBackward0"}.get(reduction, "AbsBackward0")
+    err = M.sub(input, target).abs()
     if weight is not None:
-        return _pair(name, lambda a, b, w: w * (a - b) * lax.stop_gradient(fnp.sign(a - b)),
-                     input, target, reduction, [weight])
-    return _pair(name, lambda a, b: (a - b) * lax.stop_gradient(fnp.sign(a - b)), input, target,
-                 reduction)
+        if tuple(weight.shape) != tuple(input.shape):
+            raise ValueError("Weights and input must have the same size.")
+        err = M.mul(err, weight)
+        if reduction == "mean":
+            return M.div(R.sum(err), R.sum(weight))
+        if reduction not in ("none", "sum"):
+            raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', "
+                             "'mean', 'sum'.")
+    return _apply_reduction(err, _reduction_enum(None, None, reduction))
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _warn_size(input, target)
+    _kernel_dtype("smooth_l1_cpu", input, target)
 
     def f(a, b):
         d = a - b
@@ -717,6 +925,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     _warn_size(input, target)
+    _check_inplace_dtype(_dt(input), common(input, target))  # the output is input-like
+    _kernel_dtype("huber_cpu", input, target)
 
     def f(a, b, *w):
         d = a - b
@@ -758,6 +968,9 @@ def _concrete(v):
 _MIN, _MAX = np.minimum.reduce, np.maximum.reduce
 
 
+_I64, _U8 = np.dtype(np.int64), np.dtype(np.uint8)
+
+
 def _check_nll(input, target, C, ignore_index):
     if input.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
@@ -766,10 +979,12 @@ def _check_nll(input, target, C, ignore_index):
     if input.ndim >= 2 and tshape[:1] != tuple(input.shape)[:1]:
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
                          f"batch_size ({tshape[0] if tshape else 0}).")
-    kind = np.dtype(tv.dtype).kind
-    if kind not in "iu":
-        raise RuntimeError("expected scalar type Long but found " +
-                           {"f": "Float", "b": "Bool"}.get(kind, str(tv.dtype)))
+    tdt = np.dtype(tv.dtype)
+    if tdt != _I64 and tdt != _U8:
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_torch_name(tdt)}")
+    if input.ndim == 1 and len(tshape) == 1 and tshape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: "
+                         f"{tshape[0]}")
     if _concrete(tv):
         t = np.asarray(tv)
         # the ufuncs' reduce itself (t.min() goes through numpy's Python-level _methods)
@@ -785,7 +1000,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     nd = input.ndim
-    C = input.shape[-1] if nd == 1 else input.shape[1]
+    C = input.shape[-1] if nd == 1 else (input.shape[1] if nd else 0)
     out_shape = _check_nll(input, target, C, ignore_index)
 
     def fn(lp, t, *w):
@@ -807,17 +1022,18 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     cdim = 0 if input.ndim == 1 else 1
-    C = input.shape[cdim]
+    # ATen: a target of the input's shape holds class probabilities
+    probs = isinstance(target, Tensor) and tuple(target.shape) == tuple(input.shape)
+    if probs and _dt(target).kind != "f":
+        raise RuntimeError("Expected floating point type for target with class probabilities, "
+                           f"got {_torch_name(_dt(target))}")
+    C = _size(input, cdim)
     lp = log_softmax(input, cdim)
-    probs = isinstance(target, Tensor) and np.dtype(target._value.dtype).kind == "f"
     nd = input.ndim
     wshape = (C,) + (1,) * (nd - cdim - 1)
     if probs:
-        if tuple(target.shape) != tuple(input.shape):
-            raise RuntimeError(f"Expected target size {list(input.shape)}, got "
-                               f"{list(target.shape)}")
         ls = label_smoothing
-        count = lp.numel() / C
+        count = lp.numel() / C if C else 0
 
         def fn(l, t, *w):
             if ls > 0:
@@ -859,6 +1075,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
                          f"size ({input.shape}) is deprecated. Please ensure they have the same "
                          "size.")
+    _floating_only(input, "binary_cross_entropy")
     iv = np.asarray(val(input))
     if iv.size and ((iv < 0).any() or (iv > 1).any()):
         raise RuntimeError("all elements of input should be between 0 and 1")
@@ -874,22 +1091,11 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
-    reduction = _legacy_reduction(size_average, reduce, reduction)
+    enum = _reduction_enum(size_average, reduce, reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
-    hw, hp = weight is not None, pos_weight is not None
-
-    def f(x, y, *e):
-        sp = fnp.log1p(fnp.exp(-tabs(x))) + fnp.maximum(-x, 0)  # log(1 + exp(-x))
-        if hp:
-            pw = e[1] if hw else e[0]
-            out = (1 - y) * x + (1 + (pw - 1) * y) * sp
-        else:
-            out = (1 - y) * x + sp
-        return out * e[0] if hw else out
-    extra = ([weight] if hw else []) + ([pos_weight] if hp else [])
-    return _pair("BinaryCrossEntropyWithLogitsBackward0", f, input, target, reduction, extra)
+    return _aten_binary_cross_entropy_with_logits(input, target, weight, pos_weight, enum)
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
@@ -901,13 +1107,20 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
                       "the KL div math definition.'mean' will be changed to behave the same as "
                       "'batchmean' in the next major release.", UserWarning, stacklevel=2)
     n = input.shape[0] if input.ndim else 1
+    kinds = _dt(input).kind + _dt(target).kind
+    if "c" in kinds:
+        raise RuntimeError("kl_div: Complex inputs not supported.")
+    if kinds != "ff":
+        raise RuntimeError("kl_div: Integral inputs not supported.")
 
     def f(x, t):
         if log_target:
             out = fnp.exp(t) * (t - x)
-        else:
+        else:  # xlogy(t, t) - t * x: NaN for a negative or NaN target, as torch
             pos = t > 0
-            out = fnp.where(pos, t * (fnp.log(fnp.where(pos, t, 1.0)) - x), 0.0 * x)
+            xl = fnp.where(pos, t * fnp.log(fnp.where(pos, t, 1.0)),
+                           fnp.where(t == 0, 0.0 * t, np.nan))
+            out = xl - t * x
         if reduction == "batchmean":
             return fnp.sum(out) / n
         return _reduce(out, reduction)
@@ -919,43 +1132,26 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
                           reduction="mean"):
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    y = np.asarray(val(target))
-    d = input1.ndim - 1
-
-    def f(a, b):
-        prod = fnp.sum(a * b, axis=d)
-        m1 = fnp.sum(a * a, axis=d) + 1e-12
-        m2 = fnp.sum(b * b, axis=d) + 1e-12
-        cos = prod / fnp.sqrt(m1 * m2)
-        pos = fnp.where(y == 1, 1 - cos, 0.0 * cos)
-        neg = fnp.where(y == -1, fnp.maximum(cos - margin, 0.0), 0.0 * cos)
-        return _reduce(pos + neg, reduction)
-    name = {"mean": "MeanBackward0", "sum": "SumBackward0"}.get(reduction, "AddBackward0")
-    return apply(name, f, [input1, input2])
+    return _aten_cosine_embedding_loss(input1, input2, target, margin,
+                                      _reduction_enum(size_average, reduce, reduction))
 
 
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
                         reduction="mean"):
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    name = {"mean": "MeanBackward0", "sum": "SumBackward0"}.get(reduction, "ClampMinBackward0")
-    return apply(name, lambda a, b, y: _reduce(fnp.maximum(-y * (a - b) + margin, 0.0), reduction),
-                 [input1, input2, target])
+    enum = _reduction_enum(size_average, reduce, reduction)
+    if input1.ndim != input2.ndim or input1.ndim != target.ndim:
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but "
+                           f"got sizes: input1: {input1.shape}, input2: {input2.shape}, target: "
+                           f"{target.shape} ")
+    return _aten_margin_ranking_loss(input1, input2, target, margin, enum)
 
 
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False,
                         size_average=None, reduce=None, reduction="mean"):
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    nd = anchor.ndim
-
-    def f(a, pz, n):
-        dap = _pnorm(a - pz + eps, p, nd - 1)
-        dan = _pnorm(a - n + eps, p, nd - 1)
-        if swap:
-            dan = fnp.minimum(dan, _pnorm(pz - n + eps, p, nd - 1))
-        return _reduce(fnp.maximum(margin + dap - dan, 0.0), reduction)
-    name = {"mean": "MeanBackward0", "sum": "SumBackward0"}.get(reduction, "ClampMinBackward0")
-    return apply(name, f, [anchor, positive, negative])
+    enum = _reduction_enum(size_average, reduce, reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    return _aten_triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, enum)
 
 
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
@@ -971,18 +1167,33 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
                          reduction="mean"):
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    y = np.asarray(val(target))
+    return _aten_hinge_embedding_loss(input, target, margin,
+                                     _reduction_enum(size_average, reduce, reduction))
 
-    def f(x):
-        pos = fnp.where(y == 1, x, 0.0 * x)
-        neg = fnp.where(y == -1, fnp.maximum(margin - x, 0.0), 0.0 * x)
-        return _reduce(pos + neg, reduction)
-    return apply(_red_name(reduction, "AddBackward0"), f, [input])
+
+_BOOL_SUB = ("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+             "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+_BOOL_NEG = ("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+             "invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def _kernel_dtype(kernel, input, target):
+    """torch's NotImplementedError where a loss kernel gets a non-floating common dtype."""
+    dt = common(input, target)
+    if dt.kind != "f":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_torch_name(dt)}\'')
 
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    # ATen: neg(input).mul_(target).exp_().log1p_()
+    if _dt(input) == np.bool_:
+        raise RuntimeError(_BOOL_NEG)
+    _check_inplace_shape(input, target)
+    dt = common(input, target)
+    _check_inplace_dtype(_dt(input), dt)
+    if dt.kind in "biu":
+        _check_inplace_dtype(dt, np.dtype(np.float32))
     return _pair("SoftMarginLossBackward0", lambda x, y: fnp.log1p(fnp.exp(-y * x)), input,
                  target, reduction)
 
@@ -990,9 +1201,14 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
                                 reduction="mean"):
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    C = input.shape[-1]
+    _floating_only(input, "log_sigmoid_cpu")
+    if isinstance(target, Tensor) and _dt(target) == np.bool_:  # 1 - target
+        raise RuntimeError(_BOOL_SUB)
+    C = _size(input, input.ndim - 1)
+    dt = common(input, target)
 
     def f(x, y, *w):
+        y = cast(y, dt) if dt.kind == "f" else y  # an integer target: the input's float dtype
         ls = -fnp.logaddexp(0.0, -x)
         lns = -fnp.logaddexp(0.0, x)
         loss = -(y * ls + (1 - y) * lns)
@@ -1007,11 +1223,180 @@ def _red_name(reduction, none_name):
     return {"mean": "MeanBackward0", "sum": "SumBackward0"}.get(reduction, none_name)
 
 
+# ---------------------------------------------------------------- torch's top-level loss ops
+# torch.<loss>(..., reduction: int) as ATen composes them (nn.functional's losses above call
+# them, as torch's do); reduction 0 none, 1 mean, 2 sum; torch's Python binding gives 0 by default
+_ENUM = {"none": 0, "mean": 1, "sum": 2}
+
+
+def _reduction_enum(size_average, reduce, reduction):
+    r = _legacy_reduction(size_average, reduce, reduction)
+    if r == "elementwise_mean":
+        warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' "
+                      "instead.", UserWarning, stacklevel=3)
+        r = "mean"
+    if r not in _ENUM:
+        raise ValueError(f"{r} is not a valid value for reduction")
+    return _ENUM[r]
+
+
+def _apply_reduction(out, reduction):
+    if reduction == 1:
+        return R.mean(out)
+    return R.sum(out) if reduction == 2 else out
+
+
+def _broadcast_shape(a, b):
+    """The broadcast of shapes ``a`` and ``b``, with torch's error where they do not."""
+    n = len(a) if len(a) > len(b) else len(b)
+    pa, pb = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
+    for i in range(n):
+        if pa[i] != pb[i] and pa[i] != 1 and pb[i] != 1:
+            raise RuntimeError(f"The size of tensor a ({pa[i]}) must match the size of tensor b "
+                               f"({pb[i]}) at non-singleton dimension {i}")
+    return tuple(x if x != 1 else y for x, y in zip(pa, pb))
+
+
+def _check_inplace_shape(out, other):
+    """torch's error where ``other`` does not broadcast into ``out``'s shape (an in-place op)."""
+    a = tuple(out.shape)
+    full = _broadcast_shape(a, tuple(other.shape))
+    if full != a:
+        raise RuntimeError(f"output with shape {list(a)} doesn't match the broadcast shape "
+                           f"{list(full)}")
+
+
+def _check_inplace_dtype(out_dt, res_dt):
+    if out_dt != res_dt and (out_dt.kind in "biu" and res_dt.kind in "fc"
+                             or out_dt.kind == "f" and res_dt.kind == "c"):
+        raise RuntimeError(f"result type {_torch_name(res_dt)} can't be cast to the desired "
+                           f"output type {_torch_name(out_dt)}")
+
+
+def _clamp_min0(x):
+    """x.clamp_min_(0) of torch's loss compositions."""
+    if _dt(x).kind == "c":
+        raise NotImplementedError("clamp is not supported for complex types")
+    return apply("ClampMinBackward0", lambda v: fnp.where(v < 0, fnp.zeros_like(v), v), [x])
+
+
+def _aten_hinge_embedding_loss(input, target, margin=1.0, reduction=0):
+    zeros = zeros_like(input)
+    diff = M.sub(float(margin), input)
+    if _dt(input).kind in "biu":  # torch's result keeps the input's integral dtype
+        diff = diff.to(zeros.dtype)
+    margin_clamp = _clamp_min0(diff)
+    out = M.add(M.where(M.ne(target, 1), margin_clamp, zeros),
+                M.where(M.ne(target, -1), input, zeros))
+    return _apply_reduction(out, reduction)
+
+
+def _aten_margin_ranking_loss(input1, input2, target, margin=0.0, reduction=0):
+    diff = M.sub(input1, input2)
+    if _dt(target) == np.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you "
+                           "are trying to invert a mask, use the `~` or `logical_not()` operator "
+                           "instead.")
+    out = _clamp_min0(M.add(M.mul(M.neg(target), diff), float(margin)))
+    return _apply_reduction(out, reduction)
+
+
+def _aten_cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=0):
+    td = target.ndim
+    if td not in (0, 1):
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    want = 2 if td == 1 else 1
+    if input1.ndim != want or input2.ndim != want:
+        raise RuntimeError(f"{td}D target tensor expects {want}D input tensors, but found inputs "
+                           f"with sizes {list(input1.shape)} and {list(input2.shape)}.")
+    prod = R.sum(M.mul(input1, input2), td)
+    m1 = M.add(R.sum(M.mul(input1, input1), td), 1e-12)
+    m2 = M.add(R.sum(M.mul(input2, input2), td), 1e-12)
+    cos = M.div(prod, M.sqrt(M.mul(m1, m2)))
+    zeros = zeros_like(cos)
+    out = M.add(M.where(M.eq(target, 1), M.sub(1, cos), zeros),
+                M.where(M.eq(target, -1), _clamp_min0(M.sub(cos, float(margin))), zeros))
+    return _apply_reduction(out, reduction)
+
+
+def _aten_triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False,
+                             reduction=0):
+    a, pd, n = anchor.ndim, positive.ndim, negative.ndim
+    if not a == pd == n:
+        raise RuntimeError("The anchor, positive, and negative tensors are expected to have the "
+                           f"same number of dimensions, but got: anchor {a}D, positive {pd}D, and "
+                           f"negative {n}D inputs")
+    dist_pos = pairwise_distance(anchor, positive, p, eps)
+    dist_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        dist_neg = M.minimum(dist_neg, pairwise_distance(positive, negative, p, eps))
+    return _apply_reduction(_clamp_min0(M.sub(M.add(dist_pos, float(margin)), dist_neg)),
+                            reduction)
+
+
+def _aten_binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None,
+                                          reduction=0):
+    """One node, as torch's (its checks: log_sigmoid's dtype, then (1 - target) written in place
+    with input's product)."""
+    _floating_only(input, "log_sigmoid_cpu")
+    if _dt(target) == np.bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    _check_inplace_shape(target, input)
+    dt = common(target, input)
+    _check_inplace_dtype(_dt(target), dt)
+    hw, hp = weight is not None, pos_weight is not None
+
+    def f(x, y, *e):
+        x, y = cast(x, dt), cast(y, dt)
+        sp = fnp.log1p(fnp.exp(-tabs(x))) + fnp.maximum(-x, 0)  # log(1 + exp(-x))
+        if hp:
+            pw = e[1] if hw else e[0]
+            out = (1 - y) * x + (1 + (pw - 1) * y) * sp
+        else:
+            out = (1 - y) * x + sp
+        out = out * e[0] if hw else out
+        return fnp.mean(out) if reduction == 1 else (fnp.sum(out) if reduction == 2 else out)
+    extra = ([weight] if hw else []) + ([pos_weight] if hp else [])
+    return apply("BinaryCrossEntropyWithLogitsBackward0", f, [input, target] + extra)
+
+
+def _check_multilabel_margin(input, target):
+    """ATen's checks of multilabel_margin_loss, in its order."""
+    nd, shp, tshp = input.ndim, list(input.shape), list(target.shape)
+    if not ((nd == 2 and shp[1] != 0) or (nd == 1 and shp[0] != 0) or nd == 0):
+        raise RuntimeError("Expected non-empty vector or matrix with optional 0-dim batch size, "
+                           f"but got: {shp}")
+    if nd <= 1:
+        ok = target.ndim <= 1 and target.numel() == (shp[0] if nd else 1)
+    else:
+        ok = target.ndim == 2 and tshp == shp
+    if not ok:
+        raise RuntimeError(f"inconsistent target size: {tshp} for input of size: {shp}")
+    if input.numel() == 0:
+        return
+    tv = np.asarray(val(target))
+    if tv.dtype.kind == "c":
+        raise NotImplementedError(f'"min_all" not implemented for \'{_torch_name(tv.dtype)}\'')
+    lo, hi = tv.min(), tv.max()
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise RuntimeError("value cannot be converted to type int64_t without overflow")
+    if int(lo) < -1 or int(hi) >= (shp[-1] if nd else 1):
+        raise RuntimeError("argument #2 'target' is out of range")
+    _floating_only(input, "multilabel_margin_loss_forward_out_frame")
+    if tv.dtype != np.int64:
+        raise RuntimeError(f"expected scalar type Long but found {_torch_name(tv.dtype)}")
+
+
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_multilabel_margin(input, target)
+    if input.numel() == 0:  # torch leaves its output unwritten
+        return apply("MultilabelMarginLossBackward0",
+                     lambda x: _reduce(fnp.sum(x, axis=-1), reduction), [input])
     tv = np.asarray(val(target))
-    if tv.ndim == 1:
-        tv = tv[None]
+    if tv.ndim <= 1:
+        tv = tv.reshape(1, -1)
     C = tv.shape[1]
     masks = []
     for row in tv:
@@ -1026,8 +1411,8 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
         for j in tgt:
             m[j, ~is_t] = 1
         masks.append(m)
-    mask = np.asarray(masks)
-    one = input.ndim == 1
+    mask = np.asarray(masks, _dt(input))
+    one = input.ndim <= 1
 
     def f(x):
         x2 = fnp.reshape(x, (1, -1)) if one else x
@@ -1071,10 +1456,31 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
             loss = loss + fnp.where(t > 1, st, 0.0)
         return loss
     return _pair(_red_name(reduction, "SubBackward0"), f, input, target, reduction,
-                 saved="poisson_nll_loss")
+                 saved="poisson_nll_loss", inexact=True)  # exp/log of integers: float32
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction="mean"):
+    # torch's Python-level checks, in its order
+    if isinstance(var, float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = M.mul(var, ones_like(input))
+    elif _dt(var).kind == "c":  # var < 0
+        raise NotImplementedError(f'"lt_cpu" not implemented for \'{_torch_name(_dt(var))}\'')
+    elif R.any(M.lt(var, 0)):
+        raise ValueError("var has negative entry/entries")
+    if tuple(var.shape) != tuple(input.shape):
+        if tuple(input.shape)[:-1] == tuple(var.shape):
+            pass  # unsqueezed below
+        elif not (input.ndim == var.ndim and sum(
+                y for x, y in zip(input.shape, var.shape) if x != y) == 1):  # heteroscedastic
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    if _dt(var).kind in "biu":  # var.clamp_(min=eps) in place
+        raise RuntimeError("result type Float can't be cast to the desired output type "
+                           f"{_CPP_NAMES.get(_dt(var).name, _dt(var).name)}")
+
     def f(x, t, v):
         if v.ndim < x.ndim:
             v = fnp.expand_dims(v, -1)
@@ -1341,8 +1747,47 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
 
 
 # ---------------------------------------------------------------- pooling
+def _int_list_arg(op, name, pos, v):
+    """torch's argument parser for an int[] argument (an int, a sequence of ints or a
+    one-element integer tensor), its TypeError and overflow ValueError."""
+    if v is None or (isinstance(v, Tensor) and v.numel() == 1 and _dt(v).kind in "iu"):
+        return
+    items = v if isinstance(v, (tuple, list)) else [v]
+    if isinstance(v, Tensor):
+        raise TypeError(f"{op}(): argument '{name}' (position {pos}) must be tuple of ints, not "
+                        "Tensor")
+    for i, o in enumerate(items):
+        if isinstance(o, Tensor) and o.numel() == 1 and _dt(o).kind in "iu":
+            continue
+        if type(o) is not int:
+            raise TypeError(f"{op}(): argument '{name}' (position {pos}) must be tuple of ints, "
+                            f"but found element of type {type(o).__name__} at pos {i}")
+        if not -2 ** 63 <= o < 2 ** 63:
+            raise ValueError("Overflow when unpacking long long")
+
+
+def _check_pool(input, nsp, kind, **args):
+    """torch's checks of a max/avg pool's arguments and input rank, before the window's."""
+    op = f"{kind}_pool{nsp}d"
+    for pos, (name, v) in enumerate(args.items(), 2):
+        _int_list_arg(op, name, pos, v)
+    nd = input.ndim
+    if nsp == 1 and kind == "avg" and nd not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {nd}-dimensional tensor for "
+                           "argument #1 'self' (while checking arguments for avg_pool1d)")
+    if nsp == 1 and kind == "max" and nd not in (2, 3):
+        raise RuntimeError("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim "
+                           f"batch size for input, but got:{list(input.shape)}")
+    if nsp == 2 and kind == "avg":
+        norm_dim(-3, nd)  # ATen reads input.size(-3)
+    if nsp == 2 and kind == "max" and nd not in (3, 4):
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+
+
 def _pool(input, nsp, kernel_size, stride, padding, dilation, ceil_mode, kind,
           count_include_pad=True, divisor_override=None, return_indices=False):
+    _check_pool(input, nsp, kind, kernel_size=kernel_size, stride=stride, padding=padding,
+                dilation=dilation)
     unbatched = input.ndim == nsp + 1
     k = _tuple(kernel_size, nsp)
     s = _tuple(stride if stride is not None and stride != [] else kernel_size, nsp)
@@ -1449,23 +1894,95 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                  divisor_override)
 
 
+def _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, nsp):
+    """torch's composition: the p-th root of (avg pool of input^p) times the window size."""
+    max_pool, avg_pool = (max_pool1d, avg_pool1d) if nsp == 1 else (max_pool2d, avg_pool2d)
+    if nsp == 2:  # F._pair
+        if isinstance(kernel_size, Tensor) and kernel_size.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        kw, kh = (tuple(kernel_size) if isinstance(kernel_size, (Iterable, Tensor))
+                  else (kernel_size,) * 2)
+    if isinstance(norm_type, (int, float)):
+        if norm_type == math.inf:
+            return max_pool(input.abs(), kernel_size, stride, 0, 1, ceil_mode)
+        if norm_type == -math.inf:
+            return M.neg(max_pool(M.neg(input.abs()), kernel_size, stride, 0, 1, ceil_mode))
+    out = avg_pool(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    out = M.mul(M.sign(out), relu(M.abs(out)))
+    return out.mul(kernel_size if nsp == 1 else kw * kh).pow(1.0 / norm_type)
+
+
 def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    k = _tuple(kernel_size, 1)
-    out = avg_pool1d(M.pow(input, norm_type), k, stride, 0, ceil_mode)
-    return M.pow(M.mul(M.mul(M.sign(out), relu(M.abs(out))), k[0]), 1.0 / norm_type)
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 1)
 
 
 def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    k = _tuple(kernel_size, 2)
-    out = avg_pool2d(M.pow(input, norm_type), k, stride, 0, ceil_mode)
-    return M.pow(M.mul(M.mul(M.sign(out), relu(M.abs(out))), k[0] * k[1]), 1.0 / norm_type)
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 2)
+
+
+def _adaptive_output_size(input, output_size, nsp, kind):
+    """torch's checks of an adaptive pool's input and output size, in its order (F's
+    _list_with_default for 2-d pools, then ATen's), and the output size as ints."""
+    op = f"adaptive_{kind}_pool{nsp}d"
+    shape = list(input.shape)
+    if nsp == 2 and not isinstance(output_size, int):  # F._list_with_default
+        n = len(output_size)
+        if len(shape) <= n:
+            raise ValueError(f"Input dimension should be at least {n + 1}")
+        output_size = [v if v is not None else d for v, d in zip(output_size, shape[-n:])]
+    if isinstance(output_size, (tuple, list)):
+        osz = list(output_size)
+    elif isinstance(output_size, Tensor) and output_size.numel() == 1:
+        osz = [output_size] * nsp
+    else:
+        osz = [output_size] * nsp
+        if not isinstance(output_size, int):
+            raise TypeError(f"{op}(): argument 'output_size' (position 2) must be tuple of ints, "
+                            f"not {type(output_size).__name__}")
+    for i, o in enumerate(osz):  # torch's argument parser: ints (or one-element int tensors)
+        if isinstance(o, Tensor) and o.numel() == 1 and _dt(o).kind in "iu":
+            continue
+        if type(o) is not int:
+            raise TypeError(f"{op}(): argument 'output_size' (position 2) must be tuple of ints, "
+                            f"but found element of type {type(o).__name__} at pos {i}")
+        if not -2 ** 63 <= o < 2 ** 63:
+            raise ValueError("Overflow when unpacking long long")
+    if nsp == 1 and len(osz) != 1:
+        raise RuntimeError(f"{op}() argument 'output_size' should contain one int (got "
+                           f"{len(osz)})")
+    if nsp == 1 and input.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional tensor "
+                           f"for argument #1 'self' (while checking arguments for {op})")
+    if nsp == 1:  # ATen's 1-d pools are the 2-d ones of an unsqueezed input
+        osz, shape = [1] + osz, shape[:-1] + [1] + shape[-1:]
+    if kind == "max" and len(shape) not in (3, 4):
+        raise RuntimeError(f"{op}(): Expected 3D or 4D tensor, but got: {shape}")
+    if len(osz) != 2:
+        raise RuntimeError("adaptive_max_pool2d(): internal error: output_size.size() must be 2"
+                           if kind == "max" else "adaptive_avg_pool2d: output_size must be 2")
+    osz = [int(o) for o in osz]
+    if kind == "avg" and min(osz) < 0:
+        raise RuntimeError("adaptive_avg_pool2d: elements of output_size must be greater than or "
+                           f"equal to 0 but received {{{', '.join(map(str, osz))}}}")
+    if kind == "avg" and len(shape) not in (3, 4):
+        raise RuntimeError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {shape}")
+    dims, where = (list(input.shape), op) if kind == "max" else (shape, "adaptive_avg_pool2d")
+    for i in range(1, len(dims)):
+        if dims[i] == 0:
+            raise RuntimeError(f"{where}(): Expected input to have non-zero size for non-batch "
+                               f"dimensions, but input has sizes {dims} with dimension {i} being "
+                               "empty")
+    if kind == "max" and min(osz) < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(osz)}: "
+                           f"{shape[:-2] + osz}")
+    _floating_only(input, f"adaptive_{kind}_pool2d")
+    return tuple(osz[-nsp:])
 
 
 def _adaptive(input, output_size, nsp, kind, return_indices=False):
+    osz = _adaptive_output_size(input, output_size, nsp, kind)
     unbatched = input.ndim == nsp + 1
     sp = tuple(input.shape[1 if unbatched else 2:])
-    osz = _tuple(output_size, nsp)
-    osz = tuple(n if o is None else o for o, n in zip(osz, sp))
     ranges = []
     for n, o in zip(sp, osz):
         ranges.append([(i * n // o, -(-(i + 1) * n // o)) for i in range(o)])
@@ -1547,8 +2064,53 @@ def _interp_indices(n_in, n_out, scale, align_corners, mode):
     return lo, hi, (pos - lo)
 
 
+def _is_integer(x):
+    """torch's F._is_integer: an int (bools too), a numpy integer or a non-floating tensor."""
+    return isinstance(x, (int, np.integer)) or isinstance(x, Tensor) and _dt(x).kind != "f"
+
+
+def _check_interpolate(input, size, scale_factor, mode, align_corners, recompute_scale_factor,
+                       antialias):
+    """torch's F.interpolate argument checks, in its order."""
+    if mode in ("nearest", "area", "nearest-exact") and align_corners is not None:
+        raise ValueError("align_corners option can only be set with the interpolating modes: "
+                         "linear | bilinear | bicubic | trilinear")
+    dim = input.ndim - 2
+    sp = list(input.shape[2:])
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        if isinstance(size, (list, tuple)):
+            if len(size) != dim:
+                raise ValueError("Input and output must have the same number of spatial "
+                                 f"dimensions, but got input with spatial dimensions of {sp} and "
+                                 f"output size of {size}. Please provide input tensor in (N, C, "
+                                 "d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) "
+                                 "format.")
+            if not all(_is_integer(x) for x in size):
+                raise TypeError("expected size to be one of int or Tuple[int] or Tuple[int, int] "
+                                "or Tuple[int, int, int], but got size with types "
+                                f"{[type(x) for x in size]}")
+    elif scale_factor is not None:
+        if isinstance(scale_factor, (list, tuple)) and len(scale_factor) != dim:
+            raise ValueError("Input and scale_factor must have the same number of spatial "
+                             f"dimensions, but got input with spatial dimensions of {sp} and "
+                             f"scale_factor of shape {scale_factor}. Please provide input tensor "
+                             "in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, "
+                             "...,sK) format.")
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.ndim == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes "
+                         "and requires a 4-D tensor as input")
+
+
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
+    _check_interpolate(input, size, scale_factor, mode, align_corners, recompute_scale_factor,
+                       antialias)
     nsp = input.ndim - 2
     sp = tuple(input.shape[2:])
     if size is not None:
@@ -1597,9 +2159,30 @@ def upsample_bilinear(input, size=None, scale_factor=None):
     return interpolate(input, size, scale_factor, "bilinear", align_corners=True)
 
 
+def _int_arg(op, name, pos, v):
+    """torch's argument parser for an int argument: an int or a one-element integer tensor."""
+    if isinstance(v, Tensor) and (v.numel() != 1 or _dt(v).kind not in "iu"):
+        raise TypeError(f"{op}(): argument '{name}' (position {pos}) must be int, not Tensor")
+    return int(v) if isinstance(v, Tensor) else v
+
+
+def _check_shuffle(input, name, factor, what):
+    factor = _int_arg(name, what, 2, factor)
+    if input.ndim < 3:
+        raise RuntimeError(f"{name} expects input to have at least 3 dimensions, but got input "
+                           f"with {input.ndim} dimension(s)")
+    if factor <= 0:
+        raise RuntimeError(f"{name} expects a positive {what}, but got {factor}")
+
+
 def pixel_shuffle(input, upscale_factor):
+    _check_shuffle(input, "pixel_shuffle", upscale_factor, "upscale_factor")
     r = upscale_factor
     shp = tuple(input.shape)
+    if shp[-3] % (r * r):
+        raise RuntimeError("pixel_shuffle expects its input's 'channel' dimension to be divisible "
+                           f"by the square of upscale_factor, but input.size(-3)={shp[-3]} is not "
+                           f"divisible by {r * r}")
     lead, (C, H, W) = shp[:-3], shp[-3:]
     oc = C // (r * r)
 
@@ -1612,8 +2195,14 @@ def pixel_shuffle(input, upscale_factor):
 
 
 def pixel_unshuffle(input, downscale_factor):
+    _check_shuffle(input, "pixel_unshuffle", downscale_factor, "downscale_factor")
     r = downscale_factor
     shp = tuple(input.shape)
+    for d, what in ((-2, "height"), (-1, "width")):
+        if shp[d] % r:
+            raise RuntimeError(f"pixel_unshuffle expects {what} to be divisible by "
+                               f"downscale_factor, but input.size({d})={shp[d]} is not divisible "
+                               f"by {r}")
     lead, (C, H, W) = shp[:-3], shp[-3:]
 
     def fn(x):
@@ -1625,7 +2214,17 @@ def pixel_unshuffle(input, downscale_factor):
 
 
 def channel_shuffle(input, groups):
+    groups = _int_arg("channel_shuffle", "groups", 2, groups)
     shp = tuple(input.shape)
+    if len(shp) <= 2:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
+                           f"sizes {list(shp)}")
+    if groups <= 0:
+        raise RuntimeError("Number of groups to divide channels in must be positive. Value of "
+                           f"groups:{groups}")
+    if shp[1] % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {shp[1]} "
+                           f"channels and {groups} groups.")
     N, C = shp[0], shp[1]
 
     def fn(x):
@@ -1638,6 +2237,15 @@ def channel_shuffle(input, groups):
 # ---------------------------------------------------------------- attention
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
                                  is_causal=False, scale=None, enable_gqa=False):
+    dts = [_dt(t) for t in (query, key, value)]
+    if dts[1] != dts[0] or dts[2] != dts[0]:
+        q, k, v = (_CPP_NAMES.get(d.name, d.name) for d in dts)
+        raise RuntimeError("Expected query, key, and value to have the same dtype, but got "
+                           f"query.dtype: {q} key.dtype: {k} and value.dtype: {v} instead.")
+    if query.ndim < 2 or key.ndim < 2 or value.ndim < 2:
+        raise RuntimeError("Expected query, key, and value to all be  at least 2 dimensional, but "
+                           f"got query.dim: {query.ndim} key.dim: {key.ndim} and value.dim: "
+                           f"{value.ndim} instead.")
     L, Sk = query.shape[-2], key.shape[-2]
     sc = (1.0 / math.sqrt(query.shape[-1])) if scale is None else scale
     bias = None
@@ -1678,6 +2286,31 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                  [query, key, value] + ([mask_t] if mask_t is not None else []))
 
 
+def _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads):
+    """torch's F._mha_shape_check: query 2-D (unbatched) or 3-D, key and value alike, masks'
+    ranks."""
+    nd = query.ndim
+    if nd not in (2, 3):
+        raise AssertionError(f"query should be unbatched 2D or batched 3D tensor but received "
+                             f"{nd}-D query tensor")
+    what = "batched (3-D)" if nd == 3 else "unbatched (2-D)"
+    if key.ndim != nd or value.ndim != nd:
+        raise AssertionError(f"For {what} `query`, expected `key` and `value` to be {nd}-D but "
+                             f"found {key.ndim}-D and {value.ndim}-D tensors respectively")
+    if key_padding_mask is not None and key_padding_mask.ndim != nd - 1:
+        raise AssertionError(f"For {what} `query`, expected `key_padding_mask` to be `None` or "
+                             f"{nd - 1}-D but found {key_padding_mask.ndim}-D tensor instead")
+    if attn_mask is not None:
+        if attn_mask.ndim not in (2, 3):
+            raise AssertionError(f"For {what} `query`, expected `attn_mask` to be `None`, 2-D or "
+                                 f"3-D but found {attn_mask.ndim}-D tensor instead")
+        if nd == 2 and attn_mask.ndim == 3:
+            expected = (num_heads, query.shape[0], key.shape[0])
+            if tuple(attn_mask.shape) != expected:
+                raise AssertionError(f"Expected `attn_mask` shape to be {expected} but got "
+                                     f"{attn_mask.shape}")
+
+
 def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads,
                                  in_proj_weight, in_proj_bias, bias_k, bias_v, add_zero_attn,
                                  dropout_p, out_proj_weight, out_proj_bias, training=True,
@@ -1686,7 +2319,11 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
                                  k_proj_weight=None, v_proj_weight=None, static_k=None,
                                  static_v=None, average_attn_weights=True, is_causal=False):
     """Inputs (L, N, E) (or unbatched (L, E)); returns (output, weights or None)."""
+    _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads)
     unbatched = query.ndim == 2
+    if not (query.shape[-1] == embed_dim_to_check):
+        raise AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, but "
+                             f"got {query.shape[-1]}")
     if unbatched:
         query, key, value = (S.unsqueeze(t, 1) for t in (query, key, value))
         if key_padding_mask is not None:
