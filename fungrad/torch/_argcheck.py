@@ -28,7 +28,7 @@ import numpy as np
 
 from fungrad.errors import DtypeError
 from fungrad.extend import Tracer
-from fungrad.torch._argspec import SPECS
+from fungrad.torch._argspec import ARITY, SPECS
 from fungrad.torch._dtype_refusals import REFUSALS
 from fungrad.torch._device import device
 from fungrad.torch._dtype import dtype
@@ -43,7 +43,10 @@ _PASS = (np.ndarray, np.generic, Tracer)
 def kind_of(a):
     """The kind code of a value (see _argspec), or None for one that is never refused."""
     if isinstance(a, Tensor):
-        return "t" if a._value.size != 1 else None
+        v = a._value
+        if v.size != 1:
+            return "t"
+        return "z" if v.dtype.kind in "fc" else None  # a number, but not an int
     if a is None:
         return "n"
     t = type(a)
@@ -205,14 +208,78 @@ def _ours(f):
             and (getattr(f, "__module__", "") or "").startswith("fungrad.torch"))
 
 
+_NO_LIMIT = 1 << 62
+
+
+def _arity_error(entry, n, kwargs):
+    """torch's TypeError for ``n`` positional arguments (a method's after self) where ``entry``
+    (an ARITY row) refuses them, or None where keywords give the missing ones."""
+    low, names, missing, style, high, extra, offset = entry
+    if high is not None and n > high:
+        if extra is None:
+            return None
+        given = n + offset
+        if extra.endswith("no arguments"):  # a builtin's (CPython's METH_NOARGS)
+            return TypeError(f"{extra} ({given} given)")
+        return TypeError(f"{extra} but {given} {'was' if given == 1 else 'were'} given")
+    start = low - len(names)
+    left = [x for x in names[max(n - start, 0):] if x not in kwargs]
+    if not left or missing is None:
+        return None
+    if style == "c":  # torch's argument parser: every required one from the first missing on
+        listed = names[names.index(left[0]):]
+        return TypeError(f"{missing} {len(listed)} required positional argument"
+                         f"{'s' if len(listed) == 1 else ''}: "
+                         + ", ".join(f'"{x}"' for x in listed))
+    quoted = [f"'{x}'" for x in left]  # CPython's
+    listed = (quoted[0] if len(quoted) == 1 else f"{quoted[0]} and {quoted[1]}"
+              if len(quoted) == 2 else ", ".join(quoted[:-1]) + ", and " + quoted[-1])
+    return TypeError(f"{missing} {len(left)} required positional argument"
+                     f"{'s' if len(left) > 1 else ''}: {listed}")
+
+
+def with_arity(f, entry, offset=0):
+    """``f`` with torch's count of positional arguments where ``entry`` (ARITY's row for it)
+    differs from what f's signature takes; else f itself (nothing to check per call)."""
+    if entry is None:
+        return f
+    low, high = entry[0], entry[4]
+    try:
+        ps = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError):
+        return f
+    pos = [p for p in ps if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    nreq = max(sum(p.default is p.empty for p in pos) - offset, 0)
+    npos = None if any(p.kind == p.VAR_POSITIONAL for p in ps) else len(pos) - offset
+    if high is None:
+        high = _NO_LIMIT
+    if low <= nreq and npos is not None and high >= npos:
+        return f  # f's signature refuses what torch refuses
+
+    @functools.wraps(f)
+    def a(*args, **kwargs):
+        n = len(args) - offset
+        if n > high or n < low:
+            e = _arity_error(entry, n, kwargs)
+            if e is not None:
+                raise e
+        return f(*args, **kwargs)
+    return a
+
+
 def guard(namespace, group):
     """Wraps the public functions of ``namespace`` (a module's globals): the type checks that
-    SPECS[group] names, and torch's error types for every one."""
+    SPECS[group] names, torch's arity where ARITY[group] has it, and torch's error types for
+    every one."""
     specs = SPECS.get(group, {})
     refusals = REFUSALS.get(group, {})
+    arity = ARITY.get(group, {})
     for n, f in list(namespace.items()):
         if not n.startswith("_") and _ours(f):
-            namespace[n] = checked(n, f, specs.get(n, ()), refusals=_by_dtype(refusals.get(n)))
+            namespace[n] = checked(n, with_arity(f, arity.get(n)), specs.get(n, ()),
+                                   refusals=_by_dtype(refusals.get(n)))
+        elif n in arity and getattr(f, "_argchecked", False):  # checked in another namespace
+            namespace[n] = with_arity(f, arity[n])
 
 
 # operators wrapped as the methods are
@@ -257,7 +324,8 @@ def guard_methods(cls):
     after self) and its operators."""
     specs = SPECS.get("Tensor", {})
     refusals = REFUSALS.get("Tensor", {})
+    arity = ARITY.get("Tensor", {})
     for n, f in list(vars(cls).items()):
         if (not n.startswith("_") or n in OPERATORS) and _ours(f):
-            setattr(cls, n, checked(n, f, specs.get(n, ()), offset=1,
-                                    refusals=_by_dtype(refusals.get(n))))
+            setattr(cls, n, checked(n, with_arity(f, arity.get(n), 1), specs.get(n, ()),
+                                    offset=1, refusals=_by_dtype(refusals.get(n))))

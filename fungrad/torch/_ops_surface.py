@@ -516,8 +516,9 @@ METHODS.update({
     "sum_to_size": sum_to_size, "stride": _stride, "fill_diagonal_": _fill_diagonal_,
     "cauchy_": cauchy_, "geometric_": geometric_, "log_normal_": log_normal_,
     "resize_": _resize_, "resize_as_": lambda t, o, memory_format=None: _resize_(t, tuple(o.shape)),
-    "resize": lambda t, *s: t.clone().resize_(*s), "resize_as": lambda t, o: t.clone().resize_(
-        tuple(o.shape)),
+    # resize(): torch resizes to a 0-d shape (its resize_ requires the size)
+    "resize": lambda t, *s: t.clone().resize_(*s) if s else _resize_(t.clone()),
+    "resize_as": lambda t, o: t.clone().resize_(tuple(o.shape)),
     "apply_": _apply_, "map_": _map_, "new": _new_method, "bernoulli": _bernoulli_method,
     "multinomial": lambda t, *a, **k: __import__("fungrad.torch._creation", fromlist=["x"])
     .multinomial(t, *a, **k),

@@ -5,7 +5,9 @@ probe value of each kind there and accepted values elsewhere.
 
 Run ``python tests/torch_shim/make_argspec.py`` with torch 2.13 installed.
 """
+import inspect
 import os
+import re
 import sys
 import warnings
 
@@ -23,20 +25,27 @@ UNPROBED = {"normal"}
 
 
 def probes(T):
-    """(code, values): a kind is refused where each of its values raises TypeError."""
+    """(code, values): a kind is refused where each of its values raises TypeError. z: a
+    one-element floating tensor (torch takes it as a number where it takes a Tensor or a Scalar,
+    not where it takes an int); b: a bool, only ever accepted (kind_of never refuses one), for
+    the positions that take nothing else (svd's some)."""
     return [("t", [H.valid(T)]), ("i", [2]), ("l", [[1, 2], (1, 2), [1.0, 2.0], [[1], [0]], []]),
-            ("f", [1.5]), ("n", [None]), ("s", ["abc"]), ("d", [{"a": 1.0}]), ("o", [H._OBJECT])]
+            ("f", [1.5]), ("n", [None]), ("s", ["abc"]), ("d", [{"a": 1.0}]), ("o", [H._OBJECT]),
+            ("z", [T.tensor(1.5)]), ("b", [True])]
 
 
 EXPECTED = {"t": "Tensor", "i": "int", "l": "tuple of ints", "f": "float", "n": "None", "s": "str",
-            "d": "dict", "o": "object"}
+            "d": "dict", "o": "object", "z": "Number", "b": "bool"}
+ACCEPT_ONLY = "b"
 
 
 def type_error(f, args):
+    """Whether torch refuses ``args`` by type: a TypeError, or an AttributeError of torch's
+    Python code tripping over a non-Tensor (the sweep takes the shim's TypeError there)."""
     try:
         with H.alarm(5):
             f(*args)
-    except TypeError:
+    except (TypeError, AttributeError):
         return True
     except Exception:  # noqa: BLE001 - any other outcome accepts the argument's type
         return False
@@ -59,7 +68,8 @@ def spec_of(f, k, nreq):
             refused, accepted = [], []
             for code, values in kinds:
                 if all(type_error(f, h + [v] + tail) for h in heads for v in values):
-                    refused.append(code)
+                    if code not in ACCEPT_ONLY:
+                        refused.append(code)
                 else:
                     accepted.append((code, values[0]))
             if accepted:
@@ -74,7 +84,85 @@ def spec_of(f, k, nreq):
         spec.append((EXPECTED[accepted[0][0]], "".join(refused)) if refused else None)
     while spec and spec[-1] is None:
         spec.pop()
-    return tuple(spec)
+    return tuple(spec), base
+
+
+# torch's arity errors: its argument parser's, CPython's for torch's Python functions and its
+# builtins without arguments
+_MISSING = re.compile(r"(.*\(\) missing) (\d+) required positional arguments?: (.*)", re.S)
+_EXTRA = re.compile(r"(.*\(\) takes (?:(\d+)|from \d+ to (\d+)) positional arguments?) but "
+                    r"(\d+) (?:was|were) given", re.S)
+_NO_ARGUMENTS = re.compile(r"(.*\(\) takes no arguments) \((\d+) given\)", re.S)
+
+
+def _varargs(f):
+    try:
+        ps = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.kind == p.VAR_POSITIONAL for p in ps)
+
+
+def message(f, args):
+    try:
+        with H.alarm(5):
+            f(*args)
+    except TypeError as e:
+        return str(e)
+    except Exception:  # noqa: BLE001 - any other outcome: not an arity error
+        return None
+    return None
+
+
+def _extra(msg):
+    """(the most positionals, message prefix, its given count) of torch's message for too
+    many positional arguments, or None."""
+    m, n = _EXTRA.fullmatch(msg or ""), _NO_ARGUMENTS.fullmatch(msg or "")
+    if m:
+        return int(m.group(2) or m.group(3)), m.group(1), int(m.group(4))
+    if n:
+        return 0, n.group(1), int(n.group(2))
+    return None
+
+
+def arity_of(f, base, nreq, npos):
+    """torch's arity where it is narrower than the shim's signature (``nreq`` required of
+    ``npos`` positionals, a method's after self; npos None for *args): (low, names, missing
+    prefix, style, high, extra prefix, count offset), or None. A call with the ``nreq`` first
+    accepted values finds the positionals torch requires beyond them (its message names them:
+    low, names); one with ``npos`` values (or one more than required, for *args) the most it
+    takes (high; None where no limit is found). style: c for torch's argument parser's message,
+    p for CPython's; offset: what the extra message's count adds to the positionals given (a
+    method's self, for torch's Python methods). An overloaded function's message speaks for one
+    overload: a limit is kept only where the calls just under it are not refused for it."""
+    def values(n):
+        return [base[i] if i < len(base) else H.valid(H.real_torch()) for i in range(n)]
+    low, names, mprefix, style = nreq, (), None, None
+    m = _MISSING.fullmatch(message(f, values(nreq)) or "")
+    if m:
+        listed = m.group(3)
+        style = "c" if listed.startswith('"') else "p"
+        found = tuple(re.findall(r'"(\w+)"' if style == "c" else r"'(\w+)'", listed))
+        if len(found) == int(m.group(2)) and not _MISSING.fullmatch(
+                message(f, values(nreq + len(found))) or ""):
+            low, names, mprefix = nreq + len(found), found, m.group(1)
+    probe = max(low, nreq) + 1 if npos is None else npos
+    high, eprefix, offset = npos, None, 0
+    e = _extra(message(f, values(probe))) if probe > low else None
+    if e is not None:
+        most = e[0] - (e[2] - probe)
+        if most >= low and _extra(message(f, values(most))) is None and (
+                most + 1 == probe or _extra(message(f, values(most + 1))) is not None):
+            high, eprefix, offset = most, e[1], e[2] - probe
+    if low == nreq and high == npos:
+        return None
+    return (low, names, mprefix, style, high, eprefix, offset)
+
+
+def _row_item(x):
+    if isinstance(x, tuple) and len(repr(x)) > 90:
+        return "            (\n" + "".join(f"                {y!r},\n" for y in x) + "            ),\n"
+    return f"            {x!r},\n"
 
 
 def main():
@@ -84,7 +172,7 @@ def main():
     if not torch.__version__.startswith("2.13."):
         sys.exit(f"the argument specs are torch 2.13's, found {torch.__version__}")
     warnings.simplefilter("ignore")
-    specs = {}
+    specs, arity = {}, {}
     for group, name, f in H.swept_functions(shim, torch):
         if name.startswith("__") or name in UNPROBED:
             continue
@@ -95,9 +183,12 @@ def main():
         else:
             tf = getattr(H._module(torch, group), name)
         k = min(max(len(pos), 1), MAX_POSITIONS)
-        s = spec_of(tf, k, len(req))
+        s, base = spec_of(tf, k, len(req))
         if s:
             specs.setdefault(group, {})[name] = s
+        a = arity_of(tf, base, len(req), None if _varargs(f) else len(pos))
+        if a is not None:
+            arity.setdefault(group, {})[name] = a
     lines = [
         '"""The argument types torch 2.13 checks at the entry of each public function and Tensor',
         "method: for each leading positional argument (a method's after self), None or (what torch",
@@ -112,6 +203,22 @@ def main():
             if len(line) > 99:
                 line = f'        "{n}": (\n' + "".join(
                     f"            {x!r},\n".replace("'", '"') for x in s) + "        ),"
+            lines.append(line)
+        lines.append("    },")
+    lines.append("}")
+    lines += ["", "",
+              "# where torch takes fewer positional arguments than the shim's signature, or requires",
+              "# more: (low, names, missing, style, high, extra, offset): the positionals (a method's",
+              "# after self) torch requires and the names of the last len(names) of them, its message",
+              "# for the missing ones (style c: its argument parser's, p: CPython's), the most it",
+              "# takes and its message for more, the count that message adds (a method's self)",
+              "ARITY = {"]
+    for g in sorted(arity):
+        lines.append(f'    "{g}": {{')
+        for n, a in sorted(arity[g].items()):
+            line = f'        "{n}": {a!r},'
+            if len(line) > 99:
+                line = f'        "{n}": (\n' + "".join(_row_item(x) for x in a) + "        ),"
             lines.append(line)
         lines.append("    },")
     lines.append("}")
