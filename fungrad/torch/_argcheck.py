@@ -200,6 +200,12 @@ def _not_a_tensor(e, name, names, offset, args, kwargs):
             arg = pname or ("input" if i == 0 else "other")
             return TypeError(f"{name}(): argument '{arg}' (position {i + 1 - offset}) must be "
                              f"Tensor, not {type(a).__name__}")
+    for i, _, a in given:  # an element of a sequence of tensors (cat's, stack's)
+        if i >= offset and isinstance(a, (list, tuple)):
+            for j, x in enumerate(a):
+                if type(x).__name__ == m.group(1) and not isinstance(x, Tensor):
+                    return TypeError(f"expected Tensor as element {j} in argument {i - offset}, "
+                                     f"but got {type(x).__name__}")
     return None
 
 
@@ -278,8 +284,20 @@ def guard(namespace, group):
         if not n.startswith("_") and _ours(f):
             namespace[n] = checked(n, with_arity(f, arity.get(n)), specs.get(n, ()),
                                    refusals=_by_dtype(refusals.get(n)))
-        elif n in arity and getattr(f, "_argchecked", False):  # checked in another namespace
-            namespace[n] = with_arity(f, arity[n])
+            namespace[n]._argtables = _tables(group, n)
+        elif ((n in specs or n in arity or n in refusals) and isinstance(f, types.FunctionType)
+              and getattr(f, "_argchecked", False)
+              and getattr(f, "_argtables", None) != _tables(group, n)):
+            # checked in another namespace (nn.functional's, in torch's) with other tables:
+            # torch's function of this name has its own signature
+            namespace[n] = checked(n, with_arity(f, arity.get(n)), specs.get(n, ()),
+                                   refusals=_by_dtype(refusals.get(n)))
+            namespace[n]._argtables = _tables(group, n)
+
+
+def _tables(group, n):
+    return (SPECS.get(group, {}).get(n, ()), ARITY.get(group, {}).get(n),
+            REFUSALS.get(group, {}).get(n))
 
 
 # operators wrapped as the methods are

@@ -1549,6 +1549,8 @@ def _interp_indices(n_in, n_out, scale, align_corners, mode):
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
+    if size is None and scale_factor is None:  # torch's check, before the input's rank
+        raise ValueError("either size or scale_factor should be defined")
     nsp = input.ndim - 2
     sp = tuple(input.shape[2:])
     if size is not None:
