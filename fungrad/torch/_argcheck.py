@@ -217,9 +217,9 @@ def _ours(f):
 _NO_LIMIT = 1 << 62
 
 
-def _arity_error(entry, n, kwargs):
-    """torch's TypeError for ``n`` positional arguments (a method's after self) where ``entry``
-    (an ARITY row) refuses them, or None where keywords give the missing ones."""
+def _arity_error(entry, args, n, kwargs):
+    """torch's TypeError for the ``n`` last positional ``args`` (a method's after self) where
+    ``entry`` (an ARITY row) refuses that many, or None where keywords give the missing ones."""
     low, names, missing, style, high, extra, offset = entry
     if high is not None and n > high:
         if extra is None:
@@ -228,6 +228,10 @@ def _arity_error(entry, n, kwargs):
         if extra.endswith("no arguments"):  # a builtin's (CPython's METH_NOARGS)
             return TypeError(f"{extra} ({given} given)")
         return TypeError(f"{extra} but {given} {'was' if given == 1 else 'were'} given")
+    if style == "o":  # overloads, none of which takes this few: unless keywords give them
+        return None if kwargs else TypeError(
+            f"{missing[0]} ({', '.join(_typename(a) for a in args[len(args) - n:])}), "
+            f"{missing[1]}")
     start = low - len(names)
     left = [x for x in names[max(n - start, 0):] if x not in kwargs]
     if not left or missing is None:
@@ -242,6 +246,14 @@ def _arity_error(entry, n, kwargs):
               if len(quoted) == 2 else ", ".join(quoted[:-1]) + ", and " + quoted[-1])
     return TypeError(f"{missing} {len(left)} required positional argument"
                      f"{'s' if len(left) > 1 else ''}: {listed}")
+
+
+def _typename(a):
+    """The name torch's argument parser gives the type of ``a`` in its messages."""
+    if isinstance(a, (dtype, device, Generator)):
+        return "torch." + ("dtype" if isinstance(a, dtype) else
+                           "device" if isinstance(a, device) else "Generator")
+    return type(a).__name__
 
 
 def with_arity(f, entry, offset=0):
@@ -266,7 +278,7 @@ def with_arity(f, entry, offset=0):
     def a(*args, **kwargs):
         n = len(args) - offset
         if n > high or n < low:
-            e = _arity_error(entry, n, kwargs)
+            e = _arity_error(entry, args, n, kwargs)
             if e is not None:
                 raise e
         return f(*args, **kwargs)
