@@ -28,7 +28,7 @@ import numpy as np
 
 from fungrad.errors import DtypeError
 from fungrad.extend import Tracer
-from fungrad.torch._argspec import ARITY, SPECS
+from fungrad.torch._argspec import ARITY, NUMBERS, SPECS
 from fungrad.torch._dtype_refusals import REFUSALS
 from fungrad.torch._device import device
 from fungrad.torch._dtype import dtype
@@ -256,9 +256,13 @@ def _typename(a):
     return type(a).__name__
 
 
-def with_arity(f, entry, offset=0):
+def with_arity(f, entry, offset=0, numbers=None):
     """``f`` with torch's count of positional arguments where ``entry`` (ARITY's row for it)
-    differs from what f's signature takes; else f itself (nothing to check per call)."""
+    differs from what f's signature takes, and torch's refusal of two numbers where
+    ``numbers`` (NUMBERS' row: its message before and after the arguments' types) is given;
+    else f itself (nothing to check per call)."""
+    if numbers is not None:
+        f = _numbers_refused(f, numbers)
     if entry is None:
         return f
     low, high = entry[0], entry[4]
@@ -285,31 +289,47 @@ def with_arity(f, entry, offset=0):
     return a
 
 
+_NUMBER_TYPES = (int, float, bool, complex)
+
+
+def _numbers_refused(f, numbers):
+    """``f`` refusing two Python numbers as its first two arguments, as torch where none of its
+    overloads takes them (float_power(2, 3): (Number, Tensor) and (Tensor, Number) only)."""
+    @functools.wraps(f)
+    def nf(*args, **kwargs):
+        if (len(args) >= 2 and type(args[0]) in _NUMBER_TYPES
+                and type(args[1]) in _NUMBER_TYPES):
+            raise TypeError(f"{numbers[0]} ({', '.join(_typename(a) for a in args)}), "
+                            f"{numbers[1]}")
+        return f(*args, **kwargs)
+    return nf
+
+
 def guard(namespace, group):
     """Wraps the public functions of ``namespace`` (a module's globals): the type checks that
-    SPECS[group] names, torch's arity where ARITY[group] has it, and torch's error types for
-    every one."""
+    SPECS[group] names, torch's arity where ARITY[group] has it, torch's refusal of numbers
+    alone where NUMBERS[group] has it, and torch's error types for every one."""
     specs = SPECS.get(group, {})
     refusals = REFUSALS.get(group, {})
-    arity = ARITY.get(group, {})
+    arity, numbers = ARITY.get(group, {}), NUMBERS.get(group, {})
     for n, f in list(namespace.items()):
-        if not n.startswith("_") and _ours(f):
-            namespace[n] = checked(n, with_arity(f, arity.get(n)), specs.get(n, ()),
-                                   refusals=_by_dtype(refusals.get(n)))
-            namespace[n]._argtables = _tables(group, n)
-        elif ((n in specs or n in arity or n in refusals) and isinstance(f, types.FunctionType)
-              and getattr(f, "_argchecked", False)
-              and getattr(f, "_argtables", None) != _tables(group, n)):
-            # checked in another namespace (nn.functional's, in torch's) with other tables:
-            # torch's function of this name has its own signature
-            namespace[n] = checked(n, with_arity(f, arity.get(n)), specs.get(n, ()),
-                                   refusals=_by_dtype(refusals.get(n)))
-            namespace[n]._argtables = _tables(group, n)
+        if n.startswith("_"):
+            continue
+        if _ours(f) or (
+                (n in specs or n in arity or n in numbers or n in refusals)
+                and isinstance(f, types.FunctionType) and getattr(f, "_argchecked", False)
+                and getattr(f, "_argtables", None) != _tables(group, n)):
+            # (the second: checked in another namespace, nn.functional's in torch's, with other
+            # tables: torch's function of this name has its own signature)
+            g = with_arity(checked(n, f, specs.get(n, ()), refusals=_by_dtype(refusals.get(n))),
+                           arity.get(n), numbers=numbers.get(n))
+            g._argtables = _tables(group, n)
+            namespace[n] = g
 
 
 def _tables(group, n):
     return (SPECS.get(group, {}).get(n, ()), ARITY.get(group, {}).get(n),
-            REFUSALS.get(group, {}).get(n))
+            NUMBERS.get(group, {}).get(n), REFUSALS.get(group, {}).get(n))
 
 
 # operators wrapped as the methods are
@@ -357,5 +377,6 @@ def guard_methods(cls):
     arity = ARITY.get("Tensor", {})
     for n, f in list(vars(cls).items()):
         if (not n.startswith("_") or n in OPERATORS) and _ours(f):
-            setattr(cls, n, checked(n, with_arity(f, arity.get(n), 1), specs.get(n, ()),
-                                    offset=1, refusals=_by_dtype(refusals.get(n))))
+            setattr(cls, n, with_arity(checked(n, f, specs.get(n, ()), offset=1,
+                                               refusals=_by_dtype(refusals.get(n))),
+                                       arity.get(n), 1))

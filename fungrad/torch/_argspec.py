@@ -3046,3 +3046,77 @@ ARITY = {
         "zeros_like": (1, (), None, None, 1, 'zeros_like() takes 1 positional argument', 0),
     },
 }
+
+
+# where torch refuses two numbers as the first two arguments (no (Number, Number)
+# overload): its message before and after the arguments' types
+NUMBERS = {
+    "special": {
+        "shifted_chebyshev_polynomial_t": (
+            ('special_shifted_chebyshev_polynomial_t() received an invalid combination'
+             ' of arguments - got'),
+            ('but expected one of:\n * (Tensor x, Tensor n, *, Tensor out = None)\n * (N'
+             'umber x, Tensor n, *, Tensor out = None)\n * (Tensor x, Number n, *, Tens'
+             'or out = None)\n'),
+        ),
+        "shifted_chebyshev_polynomial_u": (
+            ('special_shifted_chebyshev_polynomial_u() received an invalid combination'
+             ' of arguments - got'),
+            ('but expected one of:\n * (Tensor x, Tensor n, *, Tensor out = None)\n * (N'
+             'umber x, Tensor n, *, Tensor out = None)\n * (Tensor x, Number n, *, Tens'
+             'or out = None)\n'),
+        ),
+        "shifted_chebyshev_polynomial_v": (
+            ('special_shifted_chebyshev_polynomial_v() received an invalid combination'
+             ' of arguments - got'),
+            ('but expected one of:\n * (Tensor x, Tensor n, *, Tensor out = None)\n * (N'
+             'umber x, Tensor n, *, Tensor out = None)\n * (Tensor x, Number n, *, Tens'
+             'or out = None)\n'),
+        ),
+        "shifted_chebyshev_polynomial_w": (
+            ('special_shifted_chebyshev_polynomial_w() received an invalid combination'
+             ' of arguments - got'),
+            ('but expected one of:\n * (Tensor x, Tensor n, *, Tensor out = None)\n * (N'
+             'umber x, Tensor n, *, Tensor out = None)\n * (Tensor x, Number n, *, Tens'
+             'or out = None)\n'),
+        ),
+        "xlog1py": (
+            'special_xlog1py() received an invalid combination of arguments - got',
+            ('but expected one of:\n * (Tensor input, Tensor other, *, Tensor out = Non'
+             'e)\n * (Number self, Tensor other, *, Tensor out = None)\n * (Tensor input'
+             ', Number other, *, Tensor out = None)\n'),
+        ),
+        "xlogy": (
+            'special_xlogy() received an invalid combination of arguments - got',
+            ('but expected one of:\n * (Tensor input, Tensor other, *, Tensor out = Non'
+             'e)\n * (Number self, Tensor other, *, Tensor out = None)\n * (Tensor input'
+             ', Number other, *, Tensor out = None)\n'),
+        ),
+        "zeta": (
+            'special_zeta() received an invalid combination of arguments - got',
+            ('but expected one of:\n * (Tensor input, Tensor other, *, Tensor out = Non'
+             'e)\n * (Number self, Tensor other, *, Tensor out = None)\n * (Tensor input'
+             ', Number other, *, Tensor out = None)\n'),
+        ),
+    },
+    "torch": {
+        "float_power": (
+            'float_power() received an invalid combination of arguments - got',
+            ('but expected one of:\n * (Tensor input, Tensor exponent, *, Tensor out = '
+             'None)\n * (Number self, Tensor exponent, *, Tensor out = None)\n * (Tensor'
+             ' input, Number exponent, *, Tensor out = None)\n'),
+        ),
+        "pow": (
+            'pow() received an invalid combination of arguments - got',
+            ('but expected one of:\n * (Tensor input, Tensor exponent, *, Tensor out = '
+             'None)\n * (Number self, Tensor exponent, *, Tensor out = None)\n * (Tensor'
+             ' input, Number exponent, *, Tensor out = None)\n'),
+        ),
+        "xlogy": (
+            'xlogy() received an invalid combination of arguments - got',
+            ('but expected one of:\n * (Tensor input, Tensor other, *, Tensor out = Non'
+             'e)\n * (Number self, Tensor other, *, Tensor out = None)\n * (Tensor input'
+             ', Number other, *, Tensor out = None)\n'),
+        ),
+    },
+}

@@ -172,6 +172,21 @@ def arity_of(f, base, nreq, npos):
     return (low, names, mprefix, style, high, eprefix, offset)
 
 
+def numbers_of(f, nreq):
+    """torch's message before and after the arguments' types where it refuses two numbers as
+    the first two of ``nreq`` == 2 required positionals while taking a number in either with a
+    tensor in the other (float_power, xlogy, zeta: no (Number, Number) overload), or None."""
+    if nreq != 2:
+        return None
+    o = _OVERLOADS.fullmatch(message(f, [2, 3]) or "")
+    if o is None or "didn't match" in o.group(2):
+        return None
+    t = H.valid(H.real_torch())
+    if type_error(f, [t, 2]) or type_error(f, [2, t]):
+        return None
+    return (o.group(1), o.group(2))
+
+
 def _literal(x, indent):
     """``x``'s repr, a long string as adjacent literals of at most 72 characters a line."""
     if not isinstance(x, str) or len(repr(x)) + indent < 100:
@@ -194,7 +209,7 @@ def main():
     if not torch.__version__.startswith("2.13."):
         sys.exit(f"the argument specs are torch 2.13's, found {torch.__version__}")
     warnings.simplefilter("ignore")
-    specs, arity = {}, {}
+    specs, arity, numbers = {}, {}, {}
     for group, name, f in H.swept_functions(shim, torch):
         if name.startswith("__") or name in UNPROBED:
             continue
@@ -211,6 +226,9 @@ def main():
         a = arity_of(tf, base, len(req), None if _varargs(f) else len(pos))
         if a is not None:
             arity.setdefault(group, {})[name] = a
+        nb = numbers_of(tf, len(req)) if group != "Tensor" else None
+        if nb is not None:
+            numbers.setdefault(group, {})[name] = nb
     lines = [
         '"""The argument types torch 2.13 checks at the entry of each public function and Tensor',
         "method: for each leading positional argument (a method's after self), None or (what torch",
@@ -245,6 +263,16 @@ def main():
             if len(line) > 99:
                 line = f'        "{n}": (\n' + "".join(_row_item(x) for x in a) + "        ),"
             lines.append(line)
+        lines.append("    },")
+    lines.append("}")
+    lines += ["", "",
+              "# where torch refuses two numbers as the first two arguments (no (Number, Number)",
+              "# overload): its message before and after the arguments' types",
+              "NUMBERS = {"]
+    for g in sorted(numbers):
+        lines.append(f'    "{g}": {{')
+        for n, a in sorted(numbers[g].items()):
+            lines.append(f'        "{n}": (\n' + "".join(_row_item(x) for x in a) + "        ),")
         lines.append("    },")
     lines.append("}")
     with open(OUT, "w", encoding="utf-8") as fh:
