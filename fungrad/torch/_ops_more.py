@@ -782,7 +782,12 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
 
 # ---- shape ------------------------------------------------------------------------------------
 def broadcast_shapes(*shapes):
-    return Size(np.broadcast_shapes(*[(s,) if isinstance(s, int) else tuple(s) for s in shapes]))
+    for s in shapes:  # torch's check (a tensor is not a shape)
+        if s is not None and not isinstance(s, (int, tuple, list)):
+            raise RuntimeError("Input shapes should be of type ints, a tuple of ints, or a list of "
+                               f"ints, got {s}")
+    return Size(np.broadcast_shapes(*[(s,) if isinstance(s, int) else tuple(s) for s in shapes
+                                      if s is not None]))  # torch skips None
 
 
 def broadcast_to(t, size):
