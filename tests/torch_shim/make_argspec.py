@@ -6,6 +6,7 @@ probe value of each kind there and accepted values elsewhere.
 Run ``python tests/torch_shim/make_argspec.py`` with torch 2.13 installed.
 """
 import inspect
+import itertools
 import os
 import re
 import sys
@@ -52,19 +53,35 @@ def type_error(f, args):
     return False
 
 
+# the values the later required positionals are tried with when none is the same for all of
+# them: a tensor, an int (a dim), a reduction's name, a size
+_MIXED = (lambda: H.valid(H.real_torch()), lambda: 0, lambda: "sum", lambda: (1,))
+
+
+def _tails(n):
+    """The values tried for the ``n`` required positionals after the one probed (and one more:
+    torch may require it, scatter's src): each the same valid tensor, 0 or 1 first, then mixed
+    (gather's int dim before its Tensor index), up to four of them."""
+    for extra in (0, 1):
+        for fill in (lambda: H.valid(H.real_torch()), lambda: 0, lambda: 1):
+            yield [fill() for _ in range(n + extra)]
+    for extra in (0, 1):
+        if 1 < n + extra <= 4:
+            for combo in itertools.product(_MIXED, repeat=n + extra):
+                yield [c() for c in combo]
+
+
 def spec_of(f, k, nreq):
     """The spec of torch's ``f`` over its first ``k`` positions (``nreq`` of them required):
     position p is probed after the accepted values found for the positions before it (each
     accepted kind of the one just before: overloads couple them, as clamp's min and max) and
-    valid tensors for the required ones after it; a kind is refused only if refused after all."""
+    values for the required ones after it (the first of _tails with which torch accepts some
+    kind there); a kind is refused only if refused after all."""
     spec, base, last = [], [], [[]]
     kinds = probes(H.real_torch())
     for pos in range(k):
         heads = [base[:-1] + [v] for v in last] if base else [[]]
-        fills = [(fill, extra) for extra in (0, 1)  # torch may require one more (scatter's src)
-                 for fill in (lambda: H.valid(H.real_torch()), lambda: 0, lambda: 1)]
-        for fill, extra in fills:
-            tail = [fill() for _ in range(max(nreq - pos - 1, 0) + extra)]
+        for tail in _tails(max(nreq - pos - 1, 0)):
             refused, accepted = [], []
             for code, values in kinds:
                 if all(type_error(f, h + [v] + tail) for h in heads for v in values):
