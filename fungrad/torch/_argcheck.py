@@ -8,7 +8,14 @@ be Tensor, not NoneType``, and so does an int argument (a dim, a size) given a t
 ``guard(namespace, group)`` and ``guard_methods(cls)`` wrap the functions and methods that
 _argspec.SPECS names with that check of their leading positional arguments, so that the op's own
 code never trips over such a value (an AttributeError, a message of Python's). Arrays, tracers and
-one-element tensors always pass (the shim's own code calls some public functions with them).
+one-element tensors always pass (the shim's own code calls some public functions with them),
+except a one-element floating tensor where torch takes an int (eye(tensor(1.5))).
+
+Arity: where torch's count of positional arguments is narrower than the shim's signature
+(softmax requires dim, contiguous takes no positional, view() matches no overload: _argspec.ARITY),
+and where it has no overload for two numbers (float_power(2, 3): _argspec.NUMBERS), ``with_arity``
+adds a count comparison with torch's message, outside the type checks (torch's parser counts
+first); a function whose signature already agrees gets nothing.
 
 Exit: where the shim's op leaves an error to fungrad's core or numpy (a ShapeError for operands
 that do not broadcast, numpy's ValueError or AxisError, a LinAlgError), the caller gets it as
@@ -63,7 +70,7 @@ def kind_of(a):
     if t is dict:
         return "d"
     if isinstance(a, (list, tuple)):  # torch.Size and return types too
-        return "l"
+        return "r" if a and isinstance(a[0], (list, tuple)) else "l"
     if (isinstance(a, (int, float, slice, type(Ellipsis), type, dtype, device, Generator))
             or callable(a) or hasattr(a, "__index__")):
         return None  # torch's own objects, classes, functions, indices: checked by the op
