@@ -150,7 +150,12 @@ SPECS = {
         "index_fill": (("int", "tlfnsdorz"), ("Tensor", "ilfnsdor"), ("Tensor", "lnsdor")),
         "index_put": (("tuple of ints", "tifnsdorz"),),
         "index_put_": (("tuple of ints", "tifnsdorz"),),
-        "index_reduce": (("int", "tlfnsdorz"), ("Tensor", "ilfnsdor"), None, ("str", "tilfndorz")),
+        "index_reduce": (
+            ("int", "tlfnsdorz"),
+            ("Tensor", "ilfnsdor"),
+            ("Tensor", "ilfnsdor"),
+            ("str", "tilfndorz"),
+        ),
         "index_select": (("int", "tlfnsdorz"), ("Tensor", "ilfnsdor")),
         "inner": (("Tensor", "ilfnsdor"),),
         "is_pinned": (("int", "tlfdorz"),),
@@ -272,7 +277,7 @@ SPECS = {
         "scatter_reduce": (
             ("int", "tlfnsdorz"),
             ("Tensor", "ilfnsdor"),
-            None,
+            ("Tensor", "ilfnsdor"),
             ("str", "tilfndorz"),
         ),
         "select": (("int", "tlfnsdorz"), ("int", "tlfnsdorz")),
@@ -910,7 +915,7 @@ SPECS = {
         "bmm": (("Tensor", "ilfnsdor"), ("Tensor", "ilfnsdor")),
         "broadcast_shapes": (("Tensor", "sr"),),
         "broadcast_tensors": (("Tensor", "ilfnsdor"),),
-        "broadcast_to": (None, ("tuple of ints", "tifnsdorz")),
+        "broadcast_to": (("Tensor", "ilfnsdor"), ("tuple of ints", "tifnsdorz")),
         "bucketize": (("Tensor", "lnsdor"), ("Tensor", "ilfnsdor")),
         "cartesian_prod": (("Tensor", "ilfnsdor"),),
         "cat": (("tuple of ints", "tifnsdorz"),),
@@ -1055,6 +1060,7 @@ SPECS = {
         "exp2": (("Tensor", "ilfnsdor"),),
         "exp2_": (("Tensor", "ilfnsdor"),),
         "exp_": (("Tensor", "ilfnsdor"),),
+        "expand_copy": (("Tensor", "ilfnsdor"),),
         "expm1": (("Tensor", "ilfnsdor"),),
         "expm1_": (("Tensor", "ilfnsdor"),),
         "eye": (("int", "tlfnsdorz"), ("int", "tlfnsdorz")),
@@ -1063,7 +1069,7 @@ SPECS = {
         "fix": (("Tensor", "ilfnsdor"),),
         "fix_": (("Tensor", "ilfnsdor"),),
         "flatten": (("Tensor", "ilfnsdor"), ("int", "tlfnsdorz"), ("int", "tlfnsdorz")),
-        "flip": (None, ("tuple of ints", "tifnsdorz")),
+        "flip": (("Tensor", "ilfnsdor"), ("tuple of ints", "tifnsdorz")),
         "fliplr": (("Tensor", "ilfnsdor"),),
         "flipud": (("Tensor", "ilfnsdor"),),
         "float_power": (("Tensor", "lnsdor"), ("Tensor", "lnsdor")),
@@ -1137,7 +1143,12 @@ SPECS = {
             ("Tensor", "lnsdor"),
         ),
         "index_put": (None, ("tuple of ints", "tifnsdorz")),
-        "index_reduce": (("Tensor", "ilfnsdor"), ("int", "tlfnsdorz"), ("Tensor", "ilfnsdor")),
+        "index_reduce": (
+            ("Tensor", "ilfnsdor"),
+            ("int", "tlfnsdorz"),
+            ("Tensor", "ilfnsdor"),
+            ("Tensor", "ilfnsdor"),
+        ),
         "index_select": (("Tensor", "ilfnsdor"), ("int", "tlfnsdorz"), ("Tensor", "ilfnsdor")),
         "inner": (("Tensor", "ilfnsdor"), ("Tensor", "ilfnsdor")),
         "inverse": (("Tensor", "ilfnsdor"),),
@@ -1310,6 +1321,8 @@ SPECS = {
             ("int", "tlnsdor"),
         ),
         "pdist": (("Tensor", "ilfnsdor"), ("int", "tlnsdor")),
+        "permute": (("Tensor", "ilfnsdor"),),
+        "permute_copy": (("Tensor", "ilfnsdor"),),
         "pinverse": (("Tensor", "ilfnsdor"), ("int", "tlnsdor")),
         "pixel_shuffle": (("Tensor", "ilfnsdor"), ("int", "tlfnsdorz")),
         "pixel_unshuffle": (("Tensor", "ilfnsdor"), ("int", "tlfnsdorz")),
@@ -1335,6 +1348,7 @@ SPECS = {
         "rad2deg_": (("Tensor", "ilfnsdor"),),
         "rand": (("int", "tfnsdorz"),),
         "rand_like": (("Tensor", "ilfnsdor"),),
+        "randint": (("int", "tlfnsdorz"),),
         "randint_like": (("Tensor", "ilfnsdor"),),
         "randn": (("int", "tfnsdorz"),),
         "randn_like": (("Tensor", "ilfnsdor"),),
@@ -1354,6 +1368,7 @@ SPECS = {
             ("int", "tlnsdor"),
         ),
         "repeat_interleave": (("Tensor", "ilfnsdor"), ("Tensor", "lfnsdor"), ("int", "tlfsdorz")),
+        "reshape": (("Tensor", "ilfnsdor"),),
         "resolve_conj": (("Tensor", "ilfnsdor"),),
         "resolve_neg": (("Tensor", "ilfnsdor"),),
         "result_type": (("Tensor", "lnsdor"), ("Tensor", "lnsdor")),
@@ -1390,7 +1405,12 @@ SPECS = {
             ("Tensor", "ilfnsdor"),
             ("Tensor", "ilfnsdor"),
         ),
-        "scatter_reduce": (("Tensor", "ilfnsdor"), ("int", "tlfnsdorz"), ("Tensor", "ilfnsdor")),
+        "scatter_reduce": (
+            ("Tensor", "ilfnsdor"),
+            ("int", "tlfnsdorz"),
+            ("Tensor", "ilfnsdor"),
+            ("Tensor", "ilfnsdor"),
+        ),
         "searchsorted": (("Tensor", "ilfnsdor"), ("Tensor", "lnsdor")),
         "select": (("Tensor", "ilfnsdor"), ("int", "tlfnsdorz"), ("int", "tlfnsdorz")),
         "select_scatter": (
@@ -1427,6 +1447,7 @@ SPECS = {
             ("tuple of ints", "tifnsdorz"),
             ("int", "tlfnsdorz"),
         ),
+        "split_with_sizes_copy": (("Tensor", "ilfnsdor"),),
         "sqrt": (("Tensor", "ilfnsdor"),),
         "sqrt_": (("Tensor", "ilfnsdor"),),
         "square": (("Tensor", "ilfnsdor"),),
@@ -1465,6 +1486,7 @@ SPECS = {
         "tensordot": (("Tensor", "ilfnsdor"), ("Tensor", "ilfnsdor")),
         "threshold": (("Tensor", "ilfnsdor"), ("int", "tlnsdor"), ("int", "tlnsdor")),
         "threshold_": (("Tensor", "ilfnsdor"), ("int", "tlnsdor"), ("int", "tlnsdor")),
+        "tile": (("Tensor", "ilfnsdor"),),
         "topk": (
             ("Tensor", "ilfnsdor"),
             ("int", "tlfnsdorz"),
@@ -1496,7 +1518,11 @@ SPECS = {
         "trunc_": (("Tensor", "ilfnsdor"),),
         "unbind": (("Tensor", "ilfnsdor"), ("int", "tlfnsdorz")),
         "unbind_copy": (("Tensor", "ilfnsdor"),),
-        "unflatten": (("Tensor", "ilfnsdor"),),
+        "unflatten": (
+            ("Tensor", "ilfnsdor"),
+            ("int", "tlfnsdorz"),
+            ("tuple of ints", "tifnsdorz"),
+        ),
         "unique": (("Tensor", "ilfnsdor"), ("bool", "tilfnsdorz"), ("Tensor", "ilfnsdorz")),
         "unique_consecutive": (("Tensor", "ilfnsdor"), ("Tensor", "ilfnsdorz")),
         "unsqueeze": (("Tensor", "ilfnsdor"), ("int", "tlfnsdorz")),
@@ -1515,6 +1541,7 @@ SPECS = {
             ("bool", "tilfnsdorz"),
         ),
         "vdot": (("Tensor", "ilfnsdor"), ("Tensor", "ilfnsdor")),
+        "view_copy": (("Tensor", "ilfnsdor"),),
         "vsplit": (("Tensor", "ilfnsdor"), ("int", "tfnsdorz")),
         "vstack": (("tuple of ints", "tifnsdorz"),),
         "where": (("Tensor", "ilfnsdor"), ("Tensor", "lnsdor"), ("Tensor", "lnsdor")),
@@ -2875,6 +2902,29 @@ ARITY = {
                  'emory_format = None, torch.dtype dtype = None, torch.layout layout = Non'
                  'e, torch.device device = None, bool pin_memory = False, bool requires_gr'
                  'ad = False)\n'),
+            ),
+            'o',
+            None,
+            None,
+            0,
+        ),
+        "randint": (
+            2,
+            (),
+            (
+                'randint() received an invalid combination of arguments - got',
+                ('but expected one of:\n * (int high, tuple of ints size, *, torch.Generato'
+                 'r generator, Tensor out = None, torch.dtype dtype = None, torch.layout l'
+                 'ayout = None, torch.device device = None, bool pin_memory = False, bool '
+                 'requires_grad = False)\n * (int high, tuple of ints size, *, Tensor out ='
+                 ' None, torch.dtype dtype = None, torch.layout layout = None, torch.devic'
+                 'e device = None, bool pin_memory = False, bool requires_grad = False)\n *'
+                 ' (int low, int high, tuple of ints size, *, torch.Generator generator, T'
+                 'ensor out = None, torch.dtype dtype = None, torch.layout layout = None, '
+                 'torch.device device = None, bool pin_memory = False, bool requires_grad '
+                 '= False)\n * (int low, int high, tuple of ints size, *, Tensor out = None'
+                 ', torch.dtype dtype = None, torch.layout layout = None, torch.device dev'
+                 'ice = None, bool pin_memory = False, bool requires_grad = False)\n'),
             ),
             'o',
             None,

@@ -67,7 +67,7 @@ def _tails(n):
         for fill in (lambda: H.valid(H.real_torch()), lambda: 0, lambda: 1):
             yield [fill() for _ in range(n + extra)]
     for extra in (0, 1):
-        if 1 < n + extra <= 4:
+        if 0 < n + extra <= 4:
             for combo in itertools.product(_MIXED, repeat=n + extra):
                 yield [c() for c in combo]
 
