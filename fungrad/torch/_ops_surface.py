@@ -8,6 +8,8 @@ Tensor methods and properties, and top-level names of nn.functional ops.
 the methods on Tensor (also only where absent, so the first op modules keep precedence).
 """
 import builtins
+import functools
+import operator
 import warnings
 
 import numpy as np
@@ -290,6 +292,19 @@ def _resize_(t, *size, memory_format=None):
     return t
 
 
+def _resize(t, sizes):
+    """Tensor.resize/resize_as: torch's autograd Resize, a copy viewed with ``sizes`` where the
+    count of elements stays (its check multiplies whatever was given)."""
+    numel = functools.reduce(operator.mul, sizes, 1)
+    if t.numel() != numel:
+        raise RuntimeError(
+            f"requested resize to {'x'.join(map(str, sizes))} ({numel} elements in total), but "
+            f"the given tensor has a size of {'x'.join(map(str, t.size()))} ({t.numel()} "
+            "elements). autograd's resize can only change the shape of a given tensor, while "
+            "preserving the number of elements. ")
+    return t.clone().view(*sizes)
+
+
 def _apply_(t, callable):
     v = np.asarray(t._value)
     out = np.vectorize(callable, otypes=[v.dtype])(v) if v.size else v
@@ -532,9 +547,8 @@ METHODS.update({
     "sum_to_size": sum_to_size, "stride": _stride, "fill_diagonal_": _fill_diagonal_,
     "cauchy_": cauchy_, "geometric_": geometric_, "log_normal_": log_normal_,
     "resize_": _resize_, "resize_as_": lambda t, o, memory_format=None: _resize_(t, tuple(o.shape)),
-    # resize(): torch resizes to a 0-d shape (its resize_ requires the size)
-    "resize": lambda t, *s: t.clone().resize_(*s) if s else _resize_(t.clone()),
-    "resize_as": lambda t, o: t.clone().resize_(tuple(o.shape)),
+    "resize": lambda t, *sizes: _resize(t, sizes),
+    "resize_as": lambda t, o: _resize(t, o.size()),
     "apply_": _apply_, "map_": _map_, "new": _new_method, "bernoulli": _bernoulli_method,
     "multinomial": lambda t, *a, **k: __import__("fungrad.torch._creation", fromlist=["x"])
     .multinomial(t, *a, **k),
