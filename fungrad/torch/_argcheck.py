@@ -8,7 +8,14 @@ be Tensor, not NoneType``, and so does an int argument (a dim, a size) given a t
 ``guard(namespace, group)`` and ``guard_methods(cls)`` wrap the functions and methods that
 _argspec.SPECS names with that check of their leading positional arguments, so that the op's own
 code never trips over such a value (an AttributeError, a message of Python's). Arrays, tracers and
-one-element tensors always pass (the shim's own code calls some public functions with them).
+one-element tensors always pass (the shim's own code calls some public functions with them),
+except a one-element floating tensor where torch takes an int (eye(tensor(1.5))).
+
+Arity: where torch's count of positional arguments is narrower than the shim's signature
+(softmax requires dim, contiguous takes no positional, view() matches no overload: _argspec.ARITY),
+and where it has no overload for two numbers (float_power(2, 3): _argspec.NUMBERS), ``with_arity``
+adds a count comparison with torch's message, outside the type checks (torch's parser counts
+first); a function whose signature already agrees gets nothing.
 
 Exit: where the shim's op leaves an error to fungrad's core or numpy (a ShapeError for operands
 that do not broadcast, numpy's ValueError or AxisError, a LinAlgError), the caller gets it as
@@ -28,7 +35,7 @@ import numpy as np
 
 from fungrad.errors import DtypeError
 from fungrad.extend import Tracer
-from fungrad.torch._argspec import SPECS
+from fungrad.torch._argspec import ARITY, NUMBERS, SPECS
 from fungrad.torch._dtype_refusals import REFUSALS
 from fungrad.torch._device import device
 from fungrad.torch._dtype import dtype
@@ -43,7 +50,10 @@ _PASS = (np.ndarray, np.generic, Tracer)
 def kind_of(a):
     """The kind code of a value (see _argspec), or None for one that is never refused."""
     if isinstance(a, Tensor):
-        return "t" if a._value.size != 1 else None
+        v = a._value
+        if v.size != 1:
+            return "t"
+        return "z" if v.dtype.kind in "fc" else None  # a number, but not an int
     if a is None:
         return "n"
     t = type(a)
@@ -60,7 +70,7 @@ def kind_of(a):
     if t is dict:
         return "d"
     if isinstance(a, (list, tuple)):  # torch.Size and return types too
-        return "l"
+        return "r" if a and isinstance(a[0], (list, tuple)) else "l"
     if (isinstance(a, (int, float, slice, type(Ellipsis), type, dtype, device, Generator))
             or callable(a) or hasattr(a, "__index__")):
         return None  # torch's own objects, classes, functions, indices: checked by the op
@@ -206,6 +216,12 @@ def _not_a_tensor(e, name, names, offset, args, kwargs):
             arg = pname or ("input" if i == 0 else "other")
             return TypeError(f"{name}(): argument '{arg}' (position {i + 1 - offset}) must be "
                              f"Tensor, not {type(a).__name__}")
+    for i, _, a in given:  # an element of a sequence of tensors (cat's, stack's)
+        if i >= offset and isinstance(a, (list, tuple)):
+            for j, x in enumerate(a):
+                if type(x).__name__ == m.group(1) and not isinstance(x, Tensor):
+                    return TypeError(f"expected Tensor as element {j} in argument {i - offset}, "
+                                     f"but got {type(x).__name__}")
     return None
 
 
@@ -214,20 +230,127 @@ def _ours(f):
             and (getattr(f, "__module__", "") or "").startswith("fungrad.torch"))
 
 
+_NO_LIMIT = 1 << 62
+
+
+def _arity_error(entry, args, n, kwargs):
+    """torch's TypeError for the ``n`` last positional ``args`` (a method's after self) where
+    ``entry`` (an ARITY row) refuses that many, or None where keywords give the missing ones."""
+    low, names, missing, style, high, extra, offset = entry
+    if high is not None and n > high:
+        if extra is None:
+            return None
+        given = n + offset
+        if extra.endswith("no arguments"):  # a builtin's (CPython's METH_NOARGS)
+            return TypeError(f"{extra} ({given} given)")
+        return TypeError(f"{extra} but {given} {'was' if given == 1 else 'were'} given")
+    if style == "o":  # overloads, none of which takes this few: unless keywords give them
+        return None if kwargs else TypeError(
+            f"{missing[0]} ({', '.join(_typename(a) for a in args[len(args) - n:])}), "
+            f"{missing[1]}")
+    start = low - len(names)
+    left = [x for x in names[max(n - start, 0):] if x not in kwargs]
+    if not left or missing is None:
+        return None
+    if style == "c":  # torch's argument parser: every required one from the first missing on
+        listed = names[names.index(left[0]):]
+        return TypeError(f"{missing} {len(listed)} required positional argument"
+                         f"{'s' if len(listed) == 1 else ''}: "
+                         + ", ".join(f'"{x}"' for x in listed))
+    quoted = [f"'{x}'" for x in left]  # CPython's
+    listed = (quoted[0] if len(quoted) == 1 else f"{quoted[0]} and {quoted[1]}"
+              if len(quoted) == 2 else ", ".join(quoted[:-1]) + ", and " + quoted[-1])
+    return TypeError(f"{missing} {len(left)} required positional argument"
+                     f"{'s' if len(left) > 1 else ''}: {listed}")
+
+
+def _typename(a):
+    """The name torch's argument parser gives the type of ``a`` in its messages."""
+    if isinstance(a, (dtype, device, Generator)):
+        return "torch." + ("dtype" if isinstance(a, dtype) else
+                           "device" if isinstance(a, device) else "Generator")
+    return type(a).__name__
+
+
+def with_arity(f, entry, offset=0, numbers=None):
+    """``f`` with torch's count of positional arguments where ``entry`` (ARITY's row for it)
+    differs from what f's signature takes, and torch's refusal of two numbers where
+    ``numbers`` (NUMBERS' row: its message before and after the arguments' types) is given;
+    else f itself (nothing to check per call)."""
+    if numbers is not None:
+        f = _numbers_refused(f, numbers)
+    if entry is None:
+        return f
+    low, high = entry[0], entry[4]
+    try:
+        ps = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError):
+        return f
+    pos = [p for p in ps if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    nreq = max(sum(p.default is p.empty for p in pos) - offset, 0)
+    npos = None if any(p.kind == p.VAR_POSITIONAL for p in ps) else len(pos) - offset
+    if high is None:
+        high = _NO_LIMIT
+    if low <= nreq and npos is not None and high >= npos:
+        return f  # f's signature refuses what torch refuses
+
+    @functools.wraps(f)
+    def a(*args, **kwargs):
+        n = len(args) - offset
+        if n > high or n < low:
+            e = _arity_error(entry, args, n, kwargs)
+            if e is not None:
+                raise e
+        return f(*args, **kwargs)
+    return a
+
+
+_NUMBER_TYPES = (int, float, bool, complex)
+
+
+def _numbers_refused(f, numbers):
+    """``f`` refusing two Python numbers as its first two arguments, as torch where none of its
+    overloads takes them (float_power(2, 3): (Number, Tensor) and (Tensor, Number) only)."""
+    @functools.wraps(f)
+    def nf(*args, **kwargs):
+        if (len(args) >= 2 and type(args[0]) in _NUMBER_TYPES
+                and type(args[1]) in _NUMBER_TYPES):
+            raise TypeError(f"{numbers[0]} ({', '.join(_typename(a) for a in args)}), "
+                            f"{numbers[1]}")
+        return f(*args, **kwargs)
+    return nf
+
+
 def guard(namespace, group):
     """Wraps the public functions of ``namespace`` (a module's globals): the type checks that
-    SPECS[group] names, and torch's error types for every one."""
+    SPECS[group] names, torch's arity where ARITY[group] has it, torch's refusal of numbers
+    alone where NUMBERS[group] has it, and torch's error types for every one."""
     specs = SPECS.get(group, {})
     refusals = REFUSALS.get(group, {})
+    arity, numbers = ARITY.get(group, {}), NUMBERS.get(group, {})
     public = namespace.get("__all__")  # (the torch namespace's is made after its guard)
     public = None if public is None else set(public)
     here = namespace.get("__name__")
     for n, f in list(namespace.items()):
+        if n.startswith("_"):
+            continue
         # a module's own public functions and what it exports, not the helpers it imports
         # (apply, cast, val: its own code calls them, and would pay the wrapper on every op)
-        if not n.startswith("_") and _ours(f) and (public is None or n in public
-                                                  or f.__module__ == here):
-            namespace[n] = checked(n, f, specs.get(n, ()), refusals=_by_dtype(refusals.get(n)))
+        if (_ours(f) and (public is None or n in public or f.__module__ == here)) or (
+                (n in specs or n in arity or n in numbers or n in refusals)
+                and isinstance(f, types.FunctionType) and getattr(f, "_argchecked", False)
+                and getattr(f, "_argtables", None) != _tables(group, n)):
+            # (the second: checked in another namespace, nn.functional's in torch's, with other
+            # tables: torch's function of this name has its own signature)
+            g = with_arity(checked(n, f, specs.get(n, ()), refusals=_by_dtype(refusals.get(n))),
+                           arity.get(n), numbers=numbers.get(n))
+            g._argtables = _tables(group, n)
+            namespace[n] = g
+
+
+def _tables(group, n):
+    return (SPECS.get(group, {}).get(n, ()), ARITY.get(group, {}).get(n),
+            NUMBERS.get(group, {}).get(n), REFUSALS.get(group, {}).get(n))
 
 
 # operators wrapped as the methods are
@@ -272,7 +395,9 @@ def guard_methods(cls):
     after self) and its operators."""
     specs = SPECS.get("Tensor", {})
     refusals = REFUSALS.get("Tensor", {})
+    arity = ARITY.get("Tensor", {})
     for n, f in list(vars(cls).items()):
         if (not n.startswith("_") or n in OPERATORS) and _ours(f):
-            setattr(cls, n, checked(n, f, specs.get(n, ()), offset=1,
-                                    refusals=_by_dtype(refusals.get(n))))
+            setattr(cls, n, with_arity(checked(n, f, specs.get(n, ()), offset=1,
+                                               refusals=_by_dtype(refusals.get(n))),
+                                       arity.get(n), 1))

@@ -73,6 +73,8 @@ def check_device(d):
     """The device type named by ``d`` (None, a string, an int or a device); raises for CUDA."""
     if d is None:
         return "cpu"
+    if type(d) is int and d < 0:
+        raise RuntimeError("Device index must not be negative")
     dv = device(d) if not isinstance(d, device) else d
     if dv.type == "cuda":
         raise AssertionError(_NO_CUDA)

@@ -288,6 +288,8 @@ def _type(t, dtype=None, non_blocking=False, **kw):
     if dtype is None:
         return _dtype.tensor_type_name(t._value.dtype)
     if isinstance(dtype, str):
+        if dtype not in _TYPE_STRINGS:
+            raise ValueError(f"invalid type: '{dtype}'")
         dtype = _dtype.from_np(np.dtype(_TYPE_STRINGS[dtype]))
     return t.to(dtype)
 

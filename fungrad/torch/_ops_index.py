@@ -4,9 +4,9 @@ import numpy as np
 import fungrad.numpy as fnp
 from fungrad import lax
 from fungrad.extend import index as _fgetitem, parse_index
+from fungrad.torch._dtype import tensor_type_name
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor
-from fungrad.torch._dtype import tensor_type_name
 from fungrad.torch._util import cast, scalar_name, val
 
 __all__ = ["getitem", "setitem", "index_name"]
@@ -73,6 +73,11 @@ def _setitem_fn(idx, shape, dtype):
 
 def setitem(a, idx, value):
     from fungrad.torch._ops_inplace import inplace
+    if value is None or isinstance(value, (str, dict, list, tuple)) or not (
+            isinstance(value, (Tensor, int, float, complex, np.ndarray, np.generic))
+            or hasattr(value, "shape")):  # torch's: before the index is read
+        raise TypeError(f"can't assign a {type(value).__name__} to a "
+                        f"{tensor_type_name(a._value.dtype)}")
     idx = _convert(idx)
     dt = a._value.dtype
     items = idx if isinstance(idx, tuple) else (idx,)

@@ -331,9 +331,25 @@ def _map_(t, other, callable):
     return t
 
 
+# the names torch's C++ messages give the dtypes (its TensorOptions' printing)
+_CPP_DTYPES = {"bool": "bool", "int8": "signed char", "uint8": "unsigned char",
+               "int16": "short int", "int32": "int", "int64": "long int", "float16": "c10::Half",
+               "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double",
+               "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
+
+
+def _tensor_options(t):
+    name = _CPP_DTYPES.get(np.dtype(t._value.dtype).name, str(t.dtype))
+    return (f"TensorOptions(dtype={name}, device=cpu, layout=Strided, requires_grad=false "
+            f"(default), pinned_memory=false (default), memory_format=(nullopt))")
+
+
 def _new_method(t, *args, **kw):
     from fungrad.torch._creation import empty, tensor
     if len(args) == 1 and not isinstance(args[0], int):
+        a = args[0]
+        if isinstance(a, Tensor) and a._value.dtype != t._value.dtype:  # torch's legacy new
+            raise TypeError(f"expected {_tensor_options(t)} (got {_tensor_options(a)})")
         return tensor(args[0], dtype=t.dtype)
     return empty(*args, dtype=t.dtype)
 

@@ -244,6 +244,10 @@ class Tensor:
         return bool(self.item())
 
     def __index__(self):
+        v = self._value
+        if getattr(v, "size", 1) != 1 or getattr(v, "dtype", np.dtype(int)).kind not in "iub":
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            "index")
         return int(self.item())
 
     def data_ptr(self):
