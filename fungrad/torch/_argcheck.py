@@ -40,11 +40,15 @@ from fungrad.torch._dtype_refusals import REFUSALS
 from fungrad.torch._device import device
 from fungrad.torch._dtype import dtype
 from fungrad.torch._generator import Generator
+from fungrad.torch._state import TF_MODES
 from fungrad.torch._tensor import Tensor
 
 __all__ = ["guard", "guard_methods", "checked", "torch_error"]
 
 _PASS = (np.ndarray, np.generic, Tracer)
+# the argument types that never take part in __torch_function__ dispatch (overrides uses them)
+PLAIN = frozenset((Tensor, int, float, bool, str, type(None), slice, type(Ellipsis)))
+NOT_ROUTED = object()  # a route's answer where no argument overrides the op
 
 
 def kind_of(a):
@@ -152,17 +156,35 @@ def _positional_names(f):
     return [p.name for p in ps if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
 
-def checked(name, f, spec, offset=0, refusals=None):
+def checked(name, f, spec, offset=0, refusals=None, route=None):
     """``f`` with torch's type check of its leading arguments: ``spec`` holds, for each position
     after the first ``offset`` (a method's self), None or (expected, refused kind codes);
     ``refusals``: {dtype name: (error type name, message)}, torch's error where every tensor
-    operand has that dtype (_dtype_refusals)."""
+    operand has that dtype (_dtype_refusals). ``route``: overrides' ``__torch_function__``
+    handler, where the wrapper is also the op's dispatch (``overrides.dispatch`` folds it in
+    through ``g._fold``: one wrapper per public op)."""
     names = _positional_names(f)
     checks = [(i + offset, names[i + offset] if i + offset < len(names) else None, s)
               for i, s in enumerate(spec) if s is not None]
 
     @functools.wraps(f)
     def g(*args, **kwargs):
+        if route is not None:  # overrides.dispatch's test, inlined (see there)
+            if TF_MODES.get():
+                return route(args, kwargs, False)
+            for a in args:
+                t = type(a)
+                if t is not Tensor and t not in PLAIN:
+                    r = route(args, kwargs, True)
+                    if r is not NOT_ROUTED:
+                        return r
+                    break
+            else:
+                if kwargs:
+                    r = route(args, kwargs, True)
+                    if r is not NOT_ROUTED:
+                        return r
+        overflow = None
         for i, pname, (expected, refused) in checks:
             if i < len(args):
                 a = args[i]
@@ -175,14 +197,17 @@ def checked(name, f, spec, offset=0, refusals=None):
                 arg = "input" if i == 0 else ((offset and pname) or "other")
                 raise TypeError(f"{name}(): argument '{arg}' (position {i + 1 - offset}) must "
                                 f"be {expected}, not {type(a).__name__}")
-            if k == "i" and not -_INT64 <= a < _INT64:  # torch's argument parser
-                if expected == "Tensor":  # a Scalar
-                    raise OverflowError("int too big to convert")
-                if pname is None:  # an element of *size
-                    raise TypeError(f"{name}(): argument 'size' failed to unpack the object at "
-                                    f"pos {i + 1 - offset} with error \"Overflow when unpacking "
-                                    f"long long\"")
-                raise ValueError("Overflow when unpacking long long")
+            if k == "i" and overflow is None and not -_INT64 <= a < _INT64:
+                overflow = (i, pname, expected)  # raised after every position's type check
+        if overflow is not None:  # torch's argument parser
+            i, pname, expected = overflow
+            if expected == "Tensor":  # a Scalar
+                raise OverflowError("int too big to convert")
+            if pname is None:  # an element of *size
+                raise TypeError(f"{name}(): argument 'size' failed to unpack the object at "
+                                f"pos {i + 1 - offset} with error \"Overflow when unpacking "
+                                f"long long\"")
+            raise ValueError("Overflow when unpacking long long")
         if refusals is not None:
             _refuse(refusals, args, kwargs)
         try:
@@ -197,6 +222,8 @@ def checked(name, f, spec, offset=0, refusals=None):
                 raise
             raise t from e
     g._argchecked = True
+    if route is None:  # (g itself: functools.wraps copies the attribute onto outer wrappers)
+        g._fold = (g, lambda route: checked(name, f, spec, offset, refusals, route))
     return g
 
 

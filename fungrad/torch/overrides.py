@@ -12,6 +12,7 @@ Tensor results to the subclass, so ``type(torch.add(Sub(..), Sub(..))) is Sub``.
 import functools
 import types
 
+from fungrad.torch._argcheck import NOT_ROUTED, PLAIN
 from fungrad.torch._state import TF_MODES, TF_SUBCLASS, setting
 from fungrad.torch._tensor import Tensor
 
@@ -22,7 +23,7 @@ __all__ = ["has_torch_function", "has_torch_function_unary", "has_torch_function
            "dispatch", "install", "_disabled_torch_function_impl", "wrap_torch_function",
            "resolve_name"]
 
-_PLAIN = frozenset((Tensor, int, float, bool, str, type(None), slice, type(Ellipsis)))
+_PLAIN = PLAIN
 _OVERRIDABLE = {}
 
 
@@ -123,6 +124,26 @@ def dispatch(func, public_name=None, as_method=None):
     if getattr(func, "_tf_dispatch", False):
         return func
 
+    def api():
+        return public if as_method is None else getattr(Tensor, as_method)
+    fold = getattr(func, "_fold", None)
+    if fold is not None and fold[0] is func:  # the argument check makes this test too: one
+        fold = fold[1]                            # wrapper (not so under with_arity's)
+        def route(args, kwargs, check):
+            if check and not _relevant(args, kwargs):
+                return NOT_ROUTED
+            return handle_torch_function(api(), args + tuple(kwargs.values()), *args, **kwargs)
+        public = fold(route)
+    else:
+        public = _dispatched(func, api)
+    public._tf_dispatch = True
+    if public_name:
+        public.__qualname__ = public_name
+    return public
+
+
+def _dispatched(func, api):
+    """``func`` behind the protocol's test (for a function without the argument check)."""
     @functools.wraps(func)
     def public(*args, **kwargs):
         # the common case (plain Tensors and scalars, no mode) costs a type check per argument
@@ -140,12 +161,6 @@ def dispatch(func, public_name=None, as_method=None):
             if kwargs and _relevant((), kwargs):
                 return handle_torch_function(api(), tuple(kwargs.values()), *args, **kwargs)
         return func(*args, **kwargs)
-
-    def api():
-        return public if as_method is None else getattr(Tensor, as_method)
-    public._tf_dispatch = True
-    if public_name:
-        public.__qualname__ = public_name
     return public
 
 
