@@ -112,26 +112,47 @@ LinAlgError = _LinAlgError
 
 def cholesky(A, *, upper=False, _name="LinalgCholeskyExBackward0"):
     _matrix(A, "linalg.cholesky")
-    v = np.asarray(A._value)
-    try:
-        np.linalg.cholesky(v)
-    except np.linalg.LinAlgError:
-        raise _LinAlgError("linalg.cholesky: The factorization could not be completed because "
-                           "the input is not positive-definite (the leading minor of order "
-                           f"{_bad_minor(v)} is not positive-definite).") from None
+    _, info = _potrf(np.asarray(A._value), upper)
+    _not_positive_definite("linalg.cholesky", info)
     return apply(_name, _batched(lambda x: fnp.linalg.cholesky(x, upper=upper)), [A])
 
 
-def _bad_minor(v):
-    m = v.reshape((-1,) + v.shape[-2:])[0]
-    for k in range(1, m.shape[0] + 1):
-        if np.linalg.eigvalsh(m[:k, :k]).min() <= 0:
-            return k
-    return m.shape[0]
+def _potrf(v, upper):
+    """LAPACK's Cholesky factorization (torch's) of each matrix of ``v``: the factors (the
+    other triangle zeroed; partial where it fails, as torch's) and the infos (0, or the order of
+    the leading minor that is not positive-definite)."""
+    import scipy.linalg.lapack as la
+    if v.dtype == np.float16:
+        raise NotImplementedError("\"cholesky_cpu\" not implemented for 'Half'")
+    n = v.shape[-1]
+    flat = v.reshape((math.prod(v.shape[:-2]), n, n))
+    out = np.zeros_like(flat)
+    info = np.zeros(flat.shape[0], np.int32)
+    if flat.size:
+        potrf = la.get_lapack_funcs("potrf", (flat,))
+        for i, m in enumerate(flat):
+            out[i], info[i] = potrf(m, lower=not upper, clean=1)
+    return out.reshape(v.shape), info.reshape(v.shape[:-2])
+
+
+def _not_positive_definite(name, info):
+    bad = np.flatnonzero(info)
+    if bad.size:
+        k = int(bad[0])
+        where = f"(Batch element {k}): " if info.ndim else ""
+        raise _LinAlgError(f"{name}: {where}The factorization could not be completed because "
+                           f"the input is not positive-definite (the leading minor of order "
+                           f"{int(info.reshape(-1)[k])} is not positive-definite).")
 
 
 def cholesky_ex(A, *, upper=False, check_errors=False):
-    return _CholEx(cholesky(A, upper=upper), _new(np.zeros(tuple(A.shape[:-2]), np.int32)))
+    _matrix(A, "linalg.cholesky")
+    factors, info = _potrf(np.asarray(A._value), upper)
+    if check_errors:
+        _not_positive_definite("linalg.cholesky_ex", info)
+    if info.any():  # LAPACK's partial factors, as torch returns them (no derivative there)
+        return _CholEx(_new(factors), _new(info))
+    return _CholEx(cholesky(A, upper=upper), _new(info))
 
 
 def qr(A, mode="reduced"):
@@ -398,6 +419,8 @@ def matrix_power(A, n):
     if isinstance(n, Tensor) and n._value.dtype.kind not in "iu":  # torch's int argument
         raise TypeError("linalg_matrix_power(): argument 'n' (position 2) must be int, not Tensor")
     _matrix(A, "linalg.matrix_power", floating=False)
+    if A._value.dtype.kind == "b" and n >= 2:  # its products are mm's
+        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
     if n < 0:
         A, n = inv(A), -n
     if n == 0:
@@ -550,6 +573,18 @@ def vecdot(x, y, *, dim=-1):
 
 
 def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
+    name = "linalg.solve_triangular"
+    _matrix(A, name, floating=False)
+    if B.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor B must have at least 2 dimensions.")
+    if (A.shape[-2] != B.shape[-2]) if left else (A.shape[-1] != B.shape[-1]):
+        raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({A.shape[-2]}x{A.shape[-1]} and "
+                           f"{B.shape[-2]}x{B.shape[-1]})")
+    batch_broadcast(tuple(B.shape[:-2]), tuple(A.shape[:-2]))
+    if A._value.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"triangular_solve_cpu\" not implemented for "
+                                  f"'{_TORCH_TYPE.get(A._value.dtype.name)}'")
     def one(a, b):
         return fsl.solve_triangular(a, b, lower=not upper, unit_diagonal=unitriangular)
 
