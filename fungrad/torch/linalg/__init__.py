@@ -86,13 +86,59 @@ def logdet(A):
     return apply("WhereBackward0", fn, [A], saved="logdet")
 
 
+_SINGULAR_INV = ("The diagonal element {} is zero, the inversion could not be completed "
+                 "because the input matrix is singular.")
+_SINGULAR_SOLVE = "The solver failed because the input matrix is singular."
+
+
+def _getrf_infos(v):
+    """LAPACK's LU factorization (torch's) infos of each matrix of ``v``: 0, or the 1-based
+    index of the first zero pivot."""
+    import scipy.linalg.lapack as la
+    n = v.shape[-1]
+    flat = v.reshape((math.prod(v.shape[:-2]), n, n))
+    info = np.zeros(flat.shape[0], np.int32)
+    if flat.size:
+        getrf = la.get_lapack_funcs("getrf", (flat,))
+        for i, m in enumerate(flat):
+            info[i] = getrf(m)[2]
+    return info.reshape(v.shape[:-2])
+
+
+def _infos(A):
+    """The LU infos of A's matrices (zeros where A's value is traced: nothing to read)."""
+    v = A._value
+    return _getrf_infos(v) if isinstance(v, np.ndarray) else np.zeros(tuple(A.shape[:-2]),
+                                                                      np.int32)
+
+
+def _raise_singular(name, info, text):
+    """torch's LinAlgError for the first batch element whose info is not 0."""
+    bad = np.flatnonzero(info)
+    if bad.size:
+        k = int(bad[0])
+        where = f"(Batch element {k}): " if info.ndim else ""
+        raise _LinAlgError(f"{name}: {where}" + text.format(int(info.reshape(-1)[k])))
+
+
 def inv(A):
     _matrix(A, "linalg.inv")
-    return apply("LinalgInvExBackward0", _batched(fnp.linalg.inv), [A])
+    try:
+        return apply("LinalgInvExBackward0", _batched(fnp.linalg.inv), [A])
+    except np.linalg.LinAlgError:  # a singular matrix: torch's message, from LAPACK's info
+        _raise_singular("linalg.inv", _infos(A), _SINGULAR_INV)
+        raise
 
 
 def inv_ex(A, *, check_errors=False):
-    return _InvEx(inv(A), _new(np.zeros(tuple(A.shape[:-2]), np.int32)))
+    _matrix(A, "linalg.inv")
+    info = _infos(A)
+    if check_errors:
+        _raise_singular("linalg.inv_ex", info, _SINGULAR_INV)
+    if info.any():
+        raise NotImplementedError("linalg.inv_ex of a singular matrix (torch returns LAPACK's "
+                                  "non-finite values) is not supported by fungrad.torch")
+    return _InvEx(inv(A), _new(info))
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False):
@@ -112,8 +158,8 @@ LinAlgError = _LinAlgError
 
 def cholesky(A, *, upper=False, _name="LinalgCholeskyExBackward0"):
     _matrix(A, "linalg.cholesky")
-    _, info = _potrf(np.asarray(A._value), upper)
-    _not_positive_definite("linalg.cholesky", info)
+    if isinstance(A._value, np.ndarray):  # under a transform the value is traced: no check
+        _not_positive_definite("linalg.cholesky", _potrf(A._value, upper)[1])
     return apply(_name, _batched(lambda x: fnp.linalg.cholesky(x, upper=upper)), [A])
 
 
@@ -147,7 +193,9 @@ def _not_positive_definite(name, info):
 
 def cholesky_ex(A, *, upper=False, check_errors=False):
     _matrix(A, "linalg.cholesky")
-    factors, info = _potrf(np.asarray(A._value), upper)
+    if not isinstance(A._value, np.ndarray):  # traced: no LAPACK infos to read
+        return _CholEx(cholesky(A, upper=upper), _new(np.zeros(tuple(A.shape[:-2]), np.int32)))
+    factors, info = _potrf(A._value, upper)
     if check_errors:
         _not_positive_definite("linalg.cholesky_ex", info)
     if info.any():  # LAPACK's partial factors, as torch returns them (no derivative there)
@@ -256,7 +304,11 @@ def solve(A, B, *, left=True):
             return fnp.swapaxes(_solve(fnp.swapaxes(a, -1, -2), fnp.swapaxes(b, -1, -2), False),
                                 -1, -2)
         return _solve(a, b, vec)
-    return apply("LinalgSolveExBackward0", fn, [A, B])
+    try:
+        return apply("LinalgSolveExBackward0", fn, [A, B])
+    except np.linalg.LinAlgError:  # a singular matrix: torch's message
+        _raise_singular("torch.linalg.solve", _infos(A), _SINGULAR_SOLVE)
+        raise
 
 
 def _solve(a, b, vec):
@@ -270,7 +322,14 @@ def _solve(a, b, vec):
 
 
 def solve_ex(A, B, *, left=True, check_errors=False):
-    return _SolveEx(solve(A, B, left=left), _new(np.zeros(tuple(A.shape[:-2]), np.int32)))
+    _check_solve(A, B, left)
+    info = _infos(A)
+    if check_errors:
+        _raise_singular("torch.linalg.solve_ex", info, _SINGULAR_SOLVE)
+    if info.any():
+        raise NotImplementedError("linalg.solve_ex of a singular matrix (torch returns LAPACK's "
+                                  "non-finite values) is not supported by fungrad.torch")
+    return _SolveEx(solve(A, B, left=left), _new(info))
 
 
 def _check_lstsq(A, B):
