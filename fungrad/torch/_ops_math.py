@@ -10,6 +10,7 @@ import numpy as np
 import fungrad.numpy as fnp
 from fungrad import lax
 from fungrad.extend import Tracer
+from fungrad.torch._grad_mode import GRAD
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._dtype import _TYPE_NAMES
@@ -462,17 +463,26 @@ def check_addmm(vi, va, vb):
         raise NotImplementedError(_NO_BOOL_ADDMM)
 
 
-def _mat_name(a, b):
-    na, nb = a.ndim, b.ndim
-    if na == 2 and nb == 2:
-        return "MmBackward0"
-    if na == 2 and nb == 1:
-        return "MvBackward0"
-    if na == 1 and nb == 1:
-        return "DotBackward0"
-    if na == 3 and nb == 3:
-        return "BmmBackward0"
-    return "UnsafeViewBackward0" if na > 2 else "SqueezeBackward4"
+def _matmul_node(a, na, nb):
+    """The node torch's matmul ends in for operands of ``na`` and ``nb`` dims (after dot, mv, a
+    squeezed mm, or an _unsafe_view of the folded mm/mv or of the broadcast bmm; a 2-D first
+    operand that requires grad goes through a transposed fold and a copy), and the record of what
+    torch saves for it (its inner product's)."""
+    if na == 1:
+        if nb == 1:
+            return "DotBackward0", None
+        if nb == 2:
+            return "SqueezeBackward4", "MmBackward0"
+        # a vector that requires grad: torch's mv of a copy of b (only a is tied to it)
+        return "UnsafeViewBackward0", None if a._requires_grad and GRAD.get() else "BmmBackward0"
+    if nb == 1:
+        return ("MvBackward0", None) if na == 2 else ("UnsafeViewBackward0", "MvBackward0")
+    if nb == 2:
+        return "UnsafeViewBackward0", "MmBackward0"
+    if na == 2 and a._requires_grad and GRAD.get():
+        # torch's product is of a copy of b: only a is tied to it (no record says just that)
+        return "CloneBackward0", None
+    return "UnsafeViewBackward0", "BmmBackward0"
 
 
 def matmul(a, b):
@@ -482,7 +492,8 @@ def matmul(a, b):
         _check_mm(va, vb, va.shape[0], va.shape[1])
         return apply("MmBackward0", fnp.matmul, [a, b])
     _check_matmul(va, vb, na, nb)
-    return apply(_mat_name(va, vb), fnp.matmul, [a, b])
+    name, saved = _matmul_node(a, na, nb)
+    return apply(name, fnp.matmul, [a, b], saved=saved)
 
 
 def mm(a, b):
