@@ -373,9 +373,18 @@ def lstsq(A, B, rcond=None, *, driver=None):
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
-    axes = dims_of(dim, x.ndim)
+    axes = dims_of(dim, x.ndim) if x.ndim else None  # a 0-d tensor's dim 0 / -1: itself
     if isinstance(ord, Tensor):  # a 0-d tensor: torch reads its number
         ord = ord.item()
+    if (ord < 0 or ord == float("inf")) and x.numel() == 0:  # no identity to start from
+        if axes is None:
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on an empty "
+                               f"tensor because the operation does not have an identity")
+        for d in axes:
+            if x.shape[d] == 0:
+                raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on the "
+                                   f"dimension {d}because this dimension is empty and the "
+                                   f"operation does not have an identity")
 
     def fn(v):
         a = tabs(v)
@@ -421,6 +430,11 @@ def _check_matrix_norm(A, ord, dim):
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     d = _check_matrix_norm(A, ord, dim)
+    if A.numel() == 0 and ord in ("nuc", 1, 2, float("inf")):  # torch: 0 for no elements
+        shape = tuple(1 if i in d else n for i, n in enumerate(A.shape) if keepdim or i not in d)
+        real = {"complex64": np.float32, "complex128": np.float64}.get(A._value.dtype.name,
+                                                                       A._value.dtype)
+        return _new(np.zeros(shape, real))
 
     def fn(v):
         if ord == "fro":
@@ -452,6 +466,9 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
 
 
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
+    if ord is not None and dim is None and A.ndim not in (1, 2):
+        raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be "
+                           f"1D or 2D. Got {A.ndim}D.")
     if ord is None:
         if dim is None or isinstance(dim, int) or len(dim) == 1:
             return vector_norm(A if dim is not None or A.ndim <= 1 else A.reshape(-1), 2, dim,
