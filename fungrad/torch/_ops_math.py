@@ -382,11 +382,14 @@ def check_dot(va, vb):
 
 
 def check_bmm(va, vb, name="bmm"):
-    """bmm's checks of two 3-D operands' sizes and dtypes."""
+    """bmm's checks of two 3-D operands' sizes and dtypes; True where the product is empty or
+    contracts nothing (torch runs no kernel then, and checks no dtype: the result has batch2's)."""
     b, k = va.shape[0], va.shape[2]
     if vb.shape[0] != b or vb.shape[1] != k:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{b}, {k}] but got: [{vb.shape[0]}, {vb.shape[1]}].")
+    if not (b and k and va.shape[1] and vb.shape[2]):
+        return True
     if va.dtype.kind == "b":  # torch's kernel is chosen by batch1's dtype first
         raise NotImplementedError(f"\"{name}\" not implemented for 'Bool'")
     if va.dtype != vb.dtype:
@@ -426,6 +429,8 @@ def _check_matmul(va, vb, na, nb):
         if sb[-2] != k1:
             raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                                f"[{bsz}, {k1}] but got: [{bsz}, {sb[-2]}].")
+        if not (bsz and k1 and (sa[-2] if na > 1 else 1) and sb[-1]):
+            return True  # bmm of an empty product (see check_bmm)
         if va.dtype.kind == "b":
             raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
         if va.dtype != vb.dtype:
@@ -491,9 +496,14 @@ def matmul(a, b):
     if na == 2 and nb == 2:
         _check_mm(va, vb, va.shape[0], va.shape[1])
         return apply("MmBackward0", fnp.matmul, [a, b])
-    _check_matmul(va, vb, na, nb)
+    empty = _check_matmul(va, vb, na, nb)
     name, saved = _matmul_node(a, na, nb)
-    return apply(name, fnp.matmul, [a, b], saved=saved)
+    return apply(name, _empty_bmm if empty else fnp.matmul, [a, b], saved=saved)
+
+
+def _empty_bmm(x, y):
+    """torch's bmm where the product is empty or contracts nothing: zeros of y's dtype."""
+    return fnp.matmul(cast(x, y.dtype), y)
 
 
 def mm(a, b):
@@ -512,8 +522,8 @@ def bmm(a, b):
         raise RuntimeError("batch1 must be a 3D tensor")
     if vb.ndim != 3:
         raise RuntimeError("batch2 must be a 3D tensor")
-    check_bmm(va, vb)
-    return apply("BmmBackward0", fnp.matmul, [a, b])
+    empty = check_bmm(va, vb)
+    return apply("BmmBackward0", _empty_bmm if empty else fnp.matmul, [a, b])
 
 
 def check_mv_dims(vi_ndim, vm, vv):
