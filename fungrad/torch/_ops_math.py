@@ -10,6 +10,7 @@ import numpy as np
 import fungrad.numpy as fnp
 from fungrad import lax
 from fungrad.extend import Tracer
+from fungrad.torch._grad_mode import GRAD
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._dtype import _TYPE_NAMES
@@ -450,11 +451,14 @@ def check_dot(va, vb):
 
 
 def check_bmm(va, vb, name="bmm"):
-    """bmm's checks of two 3-D operands' sizes and dtypes."""
+    """bmm's checks of two 3-D operands' sizes and dtypes; True where the product is empty or
+    contracts nothing (torch runs no kernel then, and checks no dtype: the result has batch2's)."""
     b, k = va.shape[0], va.shape[2]
     if vb.shape[0] != b or vb.shape[1] != k:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{b}, {k}] but got: [{vb.shape[0]}, {vb.shape[1]}].")
+    if not (b and k and va.shape[1] and vb.shape[2]):
+        return True
     if va.dtype.kind == "b":  # torch's kernel is chosen by batch1's dtype first
         raise NotImplementedError(f"\"{name}\" not implemented for 'Bool'")
     if va.dtype != vb.dtype:
@@ -494,6 +498,8 @@ def _check_matmul(va, vb, na, nb):
         if sb[-2] != k1:
             raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                                f"[{bsz}, {k1}] but got: [{bsz}, {sb[-2]}].")
+        if not (bsz and k1 and (sa[-2] if na > 1 else 1) and sb[-1]):
+            return True  # bmm of an empty product (see check_bmm)
         if va.dtype.kind == "b":
             raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
         if va.dtype != vb.dtype:
@@ -531,17 +537,26 @@ def check_addmm(vi, va, vb):
         raise NotImplementedError(_NO_BOOL_ADDMM)
 
 
-def _mat_name(a, b):
-    na, nb = a.ndim, b.ndim
-    if na == 2 and nb == 2:
-        return "MmBackward0"
-    if na == 2 and nb == 1:
-        return "MvBackward0"
-    if na == 1 and nb == 1:
-        return "DotBackward0"
-    if na == 3 and nb == 3:
-        return "BmmBackward0"
-    return "UnsafeViewBackward0" if na > 2 else "SqueezeBackward4"
+def _matmul_node(a, na, nb):
+    """The node torch's matmul ends in for operands of ``na`` and ``nb`` dims (after dot, mv, a
+    squeezed mm, or an _unsafe_view of the folded mm/mv or of the broadcast bmm; a 2-D first
+    operand that requires grad goes through a transposed fold and a copy), and the record of what
+    torch saves for it (its inner product's)."""
+    if na == 1:
+        if nb == 1:
+            return "DotBackward0", None
+        if nb == 2:
+            return "SqueezeBackward4", "MmBackward0"
+        # a vector that requires grad: torch's mv of a copy of b (only a is tied to it)
+        return "UnsafeViewBackward0", None if a._requires_grad and GRAD.get() else "BmmBackward0"
+    if nb == 1:
+        return ("MvBackward0", None) if na == 2 else ("UnsafeViewBackward0", "MvBackward0")
+    if nb == 2:
+        return "UnsafeViewBackward0", "MmBackward0"
+    if na == 2 and a._requires_grad and GRAD.get():
+        # torch's product is of a copy of b: only a is tied to it (no record says just that)
+        return "CloneBackward0", None
+    return "UnsafeViewBackward0", "BmmBackward0"
 
 
 def matmul(a, b):
@@ -550,8 +565,14 @@ def matmul(a, b):
     if na == 2 and nb == 2:
         _check_mm(va, vb, va.shape[0], va.shape[1])
         return apply("MmBackward0", fnp.matmul, [a, b])
-    _check_matmul(va, vb, na, nb)
-    return apply(_mat_name(va, vb), fnp.matmul, [a, b])
+    empty = _check_matmul(va, vb, na, nb)
+    name, saved = _matmul_node(a, na, nb)
+    return apply(name, _empty_bmm if empty else fnp.matmul, [a, b], saved=saved)
+
+
+def _empty_bmm(x, y):
+    """torch's bmm where the product is empty or contracts nothing: zeros of y's dtype."""
+    return fnp.matmul(cast(x, y.dtype), y)
 
 
 def mm(a, b):
@@ -570,8 +591,8 @@ def bmm(a, b):
         raise RuntimeError("batch1 must be a 3D tensor")
     if vb.ndim != 3:
         raise RuntimeError("batch2 must be a 3D tensor")
-    check_bmm(va, vb)
-    return apply("BmmBackward0", fnp.matmul, [a, b])
+    empty = check_bmm(va, vb)
+    return apply("BmmBackward0", _empty_bmm if empty else fnp.matmul, [a, b])
 
 
 def check_mv_dims(vi_ndim, vm, vv):

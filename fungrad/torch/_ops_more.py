@@ -1469,7 +1469,7 @@ def inner(a, b):
                            f"shapes {list(a.shape)} and {list(b.shape)}")
     if a._value.dtype != b._value.dtype:
         raise RuntimeError("both inputs should have same dtype")
-    return apply("ViewBackward0", fnp.inner, [a, b])
+    return apply("ViewBackward0", lambda x, y: fnp.inner(x, y), [a, b])  # its _TORCH_SAVED site
 
 
 def vdot(a, b):
@@ -1609,10 +1609,10 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
         raise RuntimeError(f"Input dtypes must be the same, got: input {cpp[vi.dtype.name]}, "
                            f"batch1: {cpp[v1.dtype.name]}, batch2: {cpp[v2.dtype.name]}")
     _check_batches(v1, v2)
-    M.check_bmm(v1, v2, "baddbmm")
-    return apply("BaddbmmBackward0", lambda i, a, b: _beta_alpha(beta, alpha, i,
-                                                                   fnp.matmul(a, b)),
-                 [input, batch1, batch2])
+    dt = v2.dtype if M.check_bmm(v1, v2, "baddbmm") else None  # empty: batch2's dtype
+    return apply("BaddbmmBackward0", lambda i, a, b: _beta_alpha(
+        beta, alpha, i if dt is None else cast(i, dt),
+        fnp.matmul(a if dt is None else cast(a, dt), b)), [input, batch1, batch2])
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):

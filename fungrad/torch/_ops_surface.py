@@ -474,6 +474,9 @@ def _chol_solve_fn(upper):
     import fungrad.scipy.linalg as fsl
 
     def fn(bv, uv):
+        lead = np.broadcast_shapes(bv.shape[:-2], uv.shape[:-2])
+        bv = fnp.broadcast_to(bv, lead + bv.shape[-2:])
+        uv = fnp.broadcast_to(uv, lead + uv.shape[-2:])
         lo = fnp.swapaxes(uv, -1, -2) if upper else uv
         y = fsl.solve_triangular(lo, bv, lower=True)
         return fsl.solve_triangular(fnp.swapaxes(lo, -1, -2), y, lower=False)
@@ -481,6 +484,11 @@ def _chol_solve_fn(upper):
 
 
 def _cholesky_solve(b, u, upper):
+    for n, t in (("b", b), ("u", u)):
+        if t.ndim < 2:
+            raise RuntimeError(f"{n} should have at least 2 dimensions, but has {t.ndim} "
+                               f"dimensions instead")
+    _check_solver_inputs("cholesky_solve", b, u)
     return apply("CholeskySolveBackward0", _chol_solve_fn(upper), [b, u])
 
 
@@ -527,11 +535,9 @@ def _cholesky_inverse(u, upper):
                  lambda uv: f(fnp.eye(uv.shape[-1], dtype=uv.dtype), uv), [u])
 
 
-def _check_triangular_solve(b, a):
-    for n, t in (("b", b), ("A", a)):
-        if t.ndim < 2:
-            raise RuntimeError(f"torch.triangular_solve: Expected {n} to have at least 2 "
-                               f"dimensions, but it has {t.ndim} dimensions instead")
+def _check_solver_inputs(name, b, a):
+    """torch's checks of (b, A) for its older solvers (linearSolveCheckInputs): one dtype,
+    square A, matching sizes, broadcastable batches; then its kernel's floating dtype."""
     bd, ad = b._value.dtype, a._value.dtype
     if bd != ad:
         names = _dtype._TYPE_NAMES
@@ -541,11 +547,19 @@ def _check_triangular_solve(b, a):
         raise RuntimeError(f"A must be batches of square matrices, but they are {a.shape[-2]} "
                            f"by {a.shape[-1]} matrices")
     if a.shape[-1] != b.shape[-2]:
-        raise RuntimeError(f"Incompatible matrix sizes for triangular_solve: each A matrix is "
+        raise RuntimeError(f"Incompatible matrix sizes for {name}: each A matrix is "
                            f"{a.shape[-2]} by {a.shape[-1]} but each b matrix is {b.shape[-2]} "
                            f"by {b.shape[-1]}")
     M.batch_broadcast(tuple(b.shape[:-2]), tuple(a.shape[:-2]))
-    _not_floating("triangular_solve_cpu", b)
+    _not_floating(f"{name}_cpu", b)
+
+
+def _check_triangular_solve(b, a):
+    for n, t in (("b", b), ("A", a)):
+        if t.ndim < 2:
+            raise RuntimeError(f"torch.triangular_solve: Expected {n} to have at least 2 "
+                               f"dimensions, but it has {t.ndim} dimensions instead")
+    _check_solver_inputs("triangular_solve", b, a)
 
 
 def _triangular_solve(b, a, upper, transpose, unitriangular):

@@ -86,13 +86,59 @@ def logdet(A):
     return apply("WhereBackward0", fn, [A], saved="logdet")
 
 
+_SINGULAR_INV = ("The diagonal element {} is zero, the inversion could not be completed "
+                 "because the input matrix is singular.")
+_SINGULAR_SOLVE = "The solver failed because the input matrix is singular."
+
+
+def _getrf_infos(v):
+    """LAPACK's LU factorization (torch's) infos of each matrix of ``v``: 0, or the 1-based
+    index of the first zero pivot."""
+    import scipy.linalg.lapack as la
+    n = v.shape[-1]
+    flat = v.reshape((math.prod(v.shape[:-2]), n, n))
+    info = np.zeros(flat.shape[0], np.int32)
+    if flat.size:
+        getrf = la.get_lapack_funcs("getrf", (flat,))
+        for i, m in enumerate(flat):
+            info[i] = getrf(m)[2]
+    return info.reshape(v.shape[:-2])
+
+
+def _infos(A):
+    """The LU infos of A's matrices (zeros where A's value is traced: nothing to read)."""
+    v = A._value
+    return _getrf_infos(v) if isinstance(v, np.ndarray) else np.zeros(tuple(A.shape[:-2]),
+                                                                      np.int32)
+
+
+def _raise_singular(name, info, text):
+    """torch's LinAlgError for the first batch element whose info is not 0."""
+    bad = np.flatnonzero(info)
+    if bad.size:
+        k = int(bad[0])
+        where = f"(Batch element {k}): " if info.ndim else ""
+        raise _LinAlgError(f"{name}: {where}" + text.format(int(info.reshape(-1)[k])))
+
+
 def inv(A):
     _matrix(A, "linalg.inv")
-    return apply("LinalgInvExBackward0", _batched(fnp.linalg.inv), [A])
+    try:
+        return apply("LinalgInvExBackward0", _batched(fnp.linalg.inv), [A])
+    except np.linalg.LinAlgError:  # a singular matrix: torch's message, from LAPACK's info
+        _raise_singular("linalg.inv", _infos(A), _SINGULAR_INV)
+        raise
 
 
 def inv_ex(A, *, check_errors=False):
-    return _InvEx(inv(A), _new(np.zeros(tuple(A.shape[:-2]), np.int32)))
+    _matrix(A, "linalg.inv")
+    info = _infos(A)
+    if check_errors:
+        _raise_singular("linalg.inv_ex", info, _SINGULAR_INV)
+    if info.any():
+        raise NotImplementedError("linalg.inv_ex of a singular matrix (torch returns LAPACK's "
+                                  "non-finite values) is not supported by fungrad.torch")
+    return _InvEx(inv(A), _new(info))
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False):
@@ -112,26 +158,49 @@ LinAlgError = _LinAlgError
 
 def cholesky(A, *, upper=False, _name="LinalgCholeskyExBackward0"):
     _matrix(A, "linalg.cholesky")
-    v = np.asarray(A._value)
-    try:
-        np.linalg.cholesky(v)
-    except np.linalg.LinAlgError:
-        raise _LinAlgError("linalg.cholesky: The factorization could not be completed because "
-                           "the input is not positive-definite (the leading minor of order "
-                           f"{_bad_minor(v)} is not positive-definite).") from None
+    if isinstance(A._value, np.ndarray):  # under a transform the value is traced: no check
+        _not_positive_definite("linalg.cholesky", _potrf(A._value, upper)[1])
     return apply(_name, _batched(lambda x: fnp.linalg.cholesky(x, upper=upper)), [A])
 
 
-def _bad_minor(v):
-    m = v.reshape((-1,) + v.shape[-2:])[0]
-    for k in range(1, m.shape[0] + 1):
-        if np.linalg.eigvalsh(m[:k, :k]).min() <= 0:
-            return k
-    return m.shape[0]
+def _potrf(v, upper):
+    """LAPACK's Cholesky factorization (torch's) of each matrix of ``v``: the factors (the
+    other triangle zeroed; partial where it fails, as torch's) and the infos (0, or the order of
+    the leading minor that is not positive-definite)."""
+    import scipy.linalg.lapack as la
+    if v.dtype == np.float16:
+        raise NotImplementedError("\"cholesky_cpu\" not implemented for 'Half'")
+    n = v.shape[-1]
+    flat = v.reshape((math.prod(v.shape[:-2]), n, n))
+    out = np.zeros_like(flat)
+    info = np.zeros(flat.shape[0], np.int32)
+    if flat.size:
+        potrf = la.get_lapack_funcs("potrf", (flat,))
+        for i, m in enumerate(flat):
+            out[i], info[i] = potrf(m, lower=not upper, clean=1)
+    return out.reshape(v.shape), info.reshape(v.shape[:-2])
+
+
+def _not_positive_definite(name, info):
+    bad = np.flatnonzero(info)
+    if bad.size:
+        k = int(bad[0])
+        where = f"(Batch element {k}): " if info.ndim else ""
+        raise _LinAlgError(f"{name}: {where}The factorization could not be completed because "
+                           f"the input is not positive-definite (the leading minor of order "
+                           f"{int(info.reshape(-1)[k])} is not positive-definite).")
 
 
 def cholesky_ex(A, *, upper=False, check_errors=False):
-    return _CholEx(cholesky(A, upper=upper), _new(np.zeros(tuple(A.shape[:-2]), np.int32)))
+    _matrix(A, "linalg.cholesky")
+    if not isinstance(A._value, np.ndarray):  # traced: no LAPACK infos to read
+        return _CholEx(cholesky(A, upper=upper), _new(np.zeros(tuple(A.shape[:-2]), np.int32)))
+    factors, info = _potrf(A._value, upper)
+    if check_errors:
+        _not_positive_definite("linalg.cholesky_ex", info)
+    if info.any():  # LAPACK's partial factors, as torch returns them (no derivative there)
+        return _CholEx(_new(factors), _new(info))
+    return _CholEx(cholesky(A, upper=upper), _new(info))
 
 
 def qr(A, mode="reduced"):
@@ -235,7 +304,11 @@ def solve(A, B, *, left=True):
             return fnp.swapaxes(_solve(fnp.swapaxes(a, -1, -2), fnp.swapaxes(b, -1, -2), False),
                                 -1, -2)
         return _solve(a, b, vec)
-    return apply("LinalgSolveExBackward0", fn, [A, B])
+    try:
+        return apply("LinalgSolveExBackward0", fn, [A, B])
+    except np.linalg.LinAlgError:  # a singular matrix: torch's message
+        _raise_singular("torch.linalg.solve", _infos(A), _SINGULAR_SOLVE)
+        raise
 
 
 def _solve(a, b, vec):
@@ -249,7 +322,14 @@ def _solve(a, b, vec):
 
 
 def solve_ex(A, B, *, left=True, check_errors=False):
-    return _SolveEx(solve(A, B, left=left), _new(np.zeros(tuple(A.shape[:-2]), np.int32)))
+    _check_solve(A, B, left)
+    info = _infos(A)
+    if check_errors:
+        _raise_singular("torch.linalg.solve_ex", info, _SINGULAR_SOLVE)
+    if info.any():
+        raise NotImplementedError("linalg.solve_ex of a singular matrix (torch returns LAPACK's "
+                                  "non-finite values) is not supported by fungrad.torch")
+    return _SolveEx(solve(A, B, left=left), _new(info))
 
 
 def _check_lstsq(A, B):
@@ -293,9 +373,18 @@ def lstsq(A, B, rcond=None, *, driver=None):
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
-    axes = dims_of(dim, x.ndim)
+    axes = dims_of(dim, x.ndim) if x.ndim else None  # a 0-d tensor's dim 0 / -1: itself
     if isinstance(ord, Tensor):  # a 0-d tensor: torch reads its number
         ord = ord.item()
+    if (ord < 0 or ord == float("inf")) and x.numel() == 0:  # no identity to start from
+        if axes is None:
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on an empty "
+                               f"tensor because the operation does not have an identity")
+        for d in axes:
+            if x.shape[d] == 0:
+                raise RuntimeError(f"linalg.vector_norm cannot compute the {ord:g} norm on the "
+                                   f"dimension {d}because this dimension is empty and the "
+                                   f"operation does not have an identity")
 
     def fn(v):
         a = tabs(v)
@@ -341,6 +430,11 @@ def _check_matrix_norm(A, ord, dim):
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     d = _check_matrix_norm(A, ord, dim)
+    if A.numel() == 0 and ord in ("nuc", 1, 2, float("inf")):  # torch: 0 for no elements
+        shape = tuple(1 if i in d else n for i, n in enumerate(A.shape) if keepdim or i not in d)
+        real = {"complex64": np.float32, "complex128": np.float64}.get(A._value.dtype.name,
+                                                                       A._value.dtype)
+        return _new(np.zeros(shape, real))
 
     def fn(v):
         if ord == "fro":
@@ -372,6 +466,9 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
 
 
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
+    if ord is not None and dim is None and A.ndim not in (1, 2):
+        raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be "
+                           f"1D or 2D. Got {A.ndim}D.")
     if ord is None:
         if dim is None or isinstance(dim, int) or len(dim) == 1:
             return vector_norm(A if dim is not None or A.ndim <= 1 else A.reshape(-1), 2, dim,
@@ -398,6 +495,8 @@ def matrix_power(A, n):
     if isinstance(n, Tensor) and n._value.dtype.kind not in "iu":  # torch's int argument
         raise TypeError("linalg_matrix_power(): argument 'n' (position 2) must be int, not Tensor")
     _matrix(A, "linalg.matrix_power", floating=False)
+    if A._value.dtype.kind == "b" and n >= 2:  # its products are mm's
+        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
     if n < 0:
         A, n = inv(A), -n
     if n == 0:
@@ -550,6 +649,18 @@ def vecdot(x, y, *, dim=-1):
 
 
 def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
+    name = "linalg.solve_triangular"
+    _matrix(A, name, floating=False)
+    if B.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor B must have at least 2 dimensions.")
+    if (A.shape[-2] != B.shape[-2]) if left else (A.shape[-1] != B.shape[-1]):
+        raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({A.shape[-2]}x{A.shape[-1]} and "
+                           f"{B.shape[-2]}x{B.shape[-1]})")
+    batch_broadcast(tuple(B.shape[:-2]), tuple(A.shape[:-2]))
+    if A._value.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"triangular_solve_cpu\" not implemented for "
+                                  f"'{_TORCH_TYPE.get(A._value.dtype.name)}'")
     def one(a, b):
         return fsl.solve_triangular(a, b, lower=not upper, unit_diagonal=unitriangular)
 
