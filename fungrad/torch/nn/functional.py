@@ -1710,29 +1710,94 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
                              dilation, 2)
 
 
+def _pair_of(x):
+    """F._pair: a sequence (a tensor too) as a tuple, a number twice."""
+    if isinstance(x, Tensor) and x.ndim == 0:
+        raise TypeError("iteration over a 0-d tensor")
+    return tuple(x) if isinstance(x, (tuple, list, Tensor)) else (x, x)
+
+
+def _window_args(op, order, **args):
+    """im2col/col2im's int[2] arguments as tuples, with ATen's checks in its ``order``."""
+    out = {}
+    for name, v in args.items():
+        v = _pair_of(v)
+        for i, e in enumerate(v):  # torch's argument parser for int[2]
+            if isinstance(e, Tensor) and e.numel() == 1 and _dt(e).kind in "iu":
+                continue
+            if type(e) is not int:
+                raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, but found "
+                                f"element of type {type(e).__name__} at pos {i}")
+            if not -2 ** 63 <= e < 2 ** 63:
+                raise TypeError(f"{op}(): argument '{name}' failed to unpack the object at pos "
+                                f"{i + 1} with error \"Overflow when unpacking long long\"")
+        if len(v) != 2:
+            raise RuntimeError(f"It is expected {name} equals to 2, but got size {len(v)}")
+        out[name] = tuple(int(a) for a in v)
+    checks = {"kernel_size": ("kernel size should be greater than zero", "kernel", 1),
+              "dilation": ("dilation should be greater than zero", "dilation", 1),
+              "padding": ("padding should be non-negative", "pad", 0),
+              "stride": ("stride should be greater than zero", "stride", 1)}
+    for name in order:
+        what, short, least = checks[name]
+        h, w = out[name]
+        if h < least or w < least:
+            raise RuntimeError(f"{what}, but got {short}_height: {h} {short}_width: {w}")
+    return out
+
+
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
-    k, d = _tuple(kernel_size, 2), _tuple(dilation, 2)
-    p, s = _tuple(padding, 2), _tuple(stride, 2)
-    N, C, H, W = tuple(input.shape)
+    a = _window_args("im2col", ("kernel_size", "dilation", "padding", "stride"),
+                     kernel_size=kernel_size, dilation=dilation, padding=padding, stride=stride)
+    k, d, p, s = a["kernel_size"], a["dilation"], a["padding"], a["stride"]
+    nd = input.ndim
+    norm_dim(1, nd)  # ATen reads input.size(1) and input.size(2)
+    norm_dim(2, nd)
+    shp = tuple(input.shape)
+    if not ((nd == 3 and all(shp)) or (nd == 4 and all(shp[1:]))):
+        raise RuntimeError("Expected 3D or 4D (batch mode) tensor input with possibly 0 batch size "
+                           f"and non-zero dimensions for input, but got: {list(shp)}")
+    unbatched = nd == 3
+    N, C, H, W = (1,) + shp if unbatched else shp
     idx = _patch_index((H + 2 * p[0], W + 2 * p[1]), k, s, d)
     L = idx[0][0] * idx[1][0]
 
     def fn(x):
+        x = fnp.reshape(x, (N, C, H, W))
         x = _constant_pad(x, [(0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])], 0.0)
         pt = _gather_patches(x, idx)                  # N, C, oh, ow, kh, kw
         pt = fnp.transpose(pt, (0, 1, 4, 5, 2, 3))
-        return fnp.reshape(pt, (N, C * k[0] * k[1], L))
+        out = (C * k[0] * k[1], L)
+        return fnp.reshape(pt, out if unbatched else (N,) + out)
     return apply("Im2ColBackward0", fn, [input])
 
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
-    osz, k = _tuple(output_size, 2), _tuple(kernel_size, 2)
-    d, p, s = _tuple(dilation, 2), _tuple(padding, 2), _tuple(stride, 2)
-    N = input.shape[0]
-    C = input.shape[1] // (k[0] * k[1])
+    a = _window_args("col2im", ("kernel_size", "stride", "dilation", "padding"),
+                     output_size=output_size, kernel_size=kernel_size, dilation=dilation,
+                     padding=padding, stride=stride)
+    osz, k = a["output_size"], a["kernel_size"]
+    d, p, s = a["dilation"], a["padding"], a["stride"]
+    nd, shp = input.ndim, tuple(input.shape)
+    if not ((nd == 2 and all(shp)) or (nd == 3 and all(shp[1:]))):
+        raise RuntimeError("Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch "
+                           f"size and non-zero dimensions for input, but got: {list(shp)}")
+    unbatched = nd == 2
+    N, CK, Lin = (1,) + shp if unbatched else shp
+    if CK % (k[0] * k[1]):
+        raise RuntimeError("Expected size of input's dimension 1 to be divisible by the product of "
+                           f"kernel_size, but got input.size(1)={CK} and kernel_size=({k[0]}, "
+                           f"{k[1]}).")
+    C = CK // (k[0] * k[1])
     Hp, Wp = osz[0] + 2 * p[0], osz[1] + 2 * p[1]
     idx = _patch_index((Hp, Wp), k, s, d)
     oh, ow = idx[0][0], idx[1][0]
+    if Lin != oh * ow:
+        raise RuntimeError(f"Given output_size=({osz[0]}, {osz[1]}), kernel_size=({k[0]}, {k[1]}), "
+                           f"dilation=({d[0]}, {d[1]}), padding=({p[0]}, {p[1]}), stride=({s[0]}, "
+                           f"{s[1]}), expected size of input's dimension 2 to match the calculated "
+                           f"number of sliding blocks {oh} * {ow} = {oh * ow}, but got "
+                           f"input.size(2)={Lin}.")
     rows = idx[0][1][:, None, :, None] + np.zeros((1, ow, 1, k[1]), int)
     cols = idx[1][1][None, :, None, :] + np.zeros((oh, 1, k[0], 1), int)
     flat = (rows * Wp + cols).reshape(-1)                  # (oh, ow, kh, kw)
@@ -1742,7 +1807,8 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
         v = fnp.reshape(fnp.transpose(v, (0, 1, 4, 5, 2, 3)), (N * C, -1))
         onehot = (flat[:, None] == np.arange(Hp * Wp)[None, :]).astype(v.dtype)
         out = fnp.reshape(fnp.matmul(v, onehot), (N, C, Hp, Wp))
-        return out[:, :, p[0]:p[0] + osz[0], p[1]:p[1] + osz[1]]
+        out = out[:, :, p[0]:p[0] + osz[0], p[1]:p[1] + osz[1]]
+        return out[0] if unbatched else out
     return apply("Col2ImBackward0", fn, [input])
 
 
