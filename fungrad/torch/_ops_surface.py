@@ -624,10 +624,11 @@ def _nn_top(name, f):
     from fungrad.torch import _argcheck
     from fungrad.torch._argspec import SPECS
     from fungrad.torch._dtype_refusals import REFUSALS
-    top, fs = SPECS["torch"].get(name, ()), SPECS["nn.functional"].get(name, ())
+    top, fs = SPECS.get("torch", {}).get(name, ()), SPECS.get("nn.functional", {}).get(name, ())
     spec = tuple(top[i] if i < len(top) and top[i] is not None else (fs[i] if i < len(fs) else None)
                  for i in range(max(len(top), len(fs))))
-    refusals = {**REFUSALS["nn.functional"].get(name, {}), **REFUSALS["torch"].get(name, {})}
+    refusals = {**REFUSALS.get("nn.functional", {}).get(name, {}),
+                **REFUSALS.get("torch", {}).get(name, {})}
     return _argcheck.checked(name, getattr(f, "__wrapped__", f), spec,
                              refusals=_argcheck._by_dtype(refusals or None))
 
