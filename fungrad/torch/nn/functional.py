@@ -108,6 +108,8 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     if not isinstance(input, Tensor):
         raise TypeError(f"softmin(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
+    if _dt(input) == np.bool_:  # -input
+        raise RuntimeError(_BOOL_NEG)
     return R.softmax(M.neg(input), _softmax_dim(input, dim, "softmin"), dtype=dtype)
 
 
@@ -698,6 +700,15 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     return _affine("MulBackward0", norm, input, weight, None, lambda v: v)
 
 
+def _aten_group_norm(input, num_groups, weight=None, bias=None, eps=1e-05,
+                     cudnn_enabled=True):
+    """torch.group_norm: the int argument parsed, ATen reads input.size(0) and size(1) first."""
+    num_groups = _int_arg("group_norm", "num_groups", 2, num_groups)
+    _size(input, 0)
+    _size(input, 1)
+    return group_norm(input, num_groups, weight, bias, eps)
+
+
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     if input.ndim < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
@@ -1156,6 +1167,15 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, 
 
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
                                       margin=1.0, swap=False, reduction="mean"):
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    a, pd, n = anchor.ndim, positive.ndim, negative.ndim
+    if not a == pd == n:
+        raise RuntimeError("The anchor, positive, and negative tensors are expected to have the "
+                           f"same number of dimensions, but got: anchor {a}D, positive {pd}D, and "
+                           f"negative {n}D inputs")
     dist = distance_function or pairwise_distance
     dap = dist(anchor, positive)
     dan = dist(anchor, negative)
@@ -1426,9 +1446,20 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
                       reduce=None, reduction="mean"):
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    nd, shp = input.ndim, list(input.shape)
+    if not ((nd == 2 and shp[1] != 0) or (nd == 1 and shp[0] != 0) or nd == 0):  # ATen's checks
+        raise RuntimeError("Expected non-empty vector or matrix with optional 0-dim batch size, "
+                           f"but got: {shp}")
+    nframe, C = (1 if nd <= 1 else shp[0]), (shp[-1] if nd else 1)
+    if target.ndim > 1 or target.numel() != nframe:
+        raise RuntimeError(f"inconsistent target size, expected {nframe} but got "
+                           f"{list(target.shape)}")
+    if _dt(target) != _I64:
+        raise RuntimeError(f"expected scalar type Long but found {_torch_name(_dt(target))}")
     tv = np.asarray(val(target)).reshape(-1)
-    one = input.ndim == 1
-    C = input.shape[-1]
+    if tv.size and (tv.min() < 0 or tv.max() >= C):
+        raise RuntimeError("target out of range")
+    one = nd <= 1
 
     def f(x, *w):
         x2 = fnp.reshape(x, (1, -1)) if one else x
@@ -1558,6 +1589,7 @@ def _pad_fn(widths, mode, value):
 
 
 def pad(input, pad, mode="constant", value=None):
+    _int_list_arg("pad", "pad", 2, pad)
     widths = _pad_widths(pad, input.ndim)
     if mode not in ("constant", "reflect", "replicate", "circular"):
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
