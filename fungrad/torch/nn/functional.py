@@ -1354,6 +1354,61 @@ def _aten_triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1
                             reduction)
 
 
+_MISSING = object()  # an argument torch's top-level op requires that the call left out
+
+
+def _require(name, **args):
+    """torch's TypeError for required arguments a top-level op was not given (torch's wording)."""
+    missing = [n for n, v in args.items() if v is _MISSING]
+    if missing:
+        raise TypeError(f"{name}() missing {len(missing)} required positional "
+                        f"argument{'s' if len(missing) == 1 else ''}: "
+                        + ", ".join(f'"{n}"' for n in missing))
+
+
+_REDUCTION_NAME = {0: "none", 1: "mean", 2: "sum"}
+
+
+def _aten_dropout(input, p=_MISSING, train=_MISSING):
+    _require("dropout", p=p, train=train)
+    return dropout(input, p, train)
+
+
+def _aten_alpha_dropout(input, p=_MISSING, train=_MISSING):
+    _require("alpha_dropout", p=p, train=train)
+    return alpha_dropout(input, p, train)
+
+
+def _aten_feature_alpha_dropout(input, p=_MISSING, train=_MISSING):
+    _require("feature_alpha_dropout", p=p, train=train)
+    return feature_alpha_dropout(input, p, train)
+
+
+def _aten_batch_norm(input, weight, bias, running_mean=_MISSING, running_var=_MISSING,
+                     training=_MISSING, momentum=_MISSING, eps=_MISSING, cudnn_enabled=_MISSING):
+    """torch.batch_norm: ATen's argument order (weight and bias first), all required."""
+    _require("batch_norm", running_mean=running_mean, running_var=running_var, training=training,
+             momentum=momentum, eps=eps, cudnn_enabled=cudnn_enabled)
+    return batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
+def _aten_instance_norm(input, weight=_MISSING, bias=_MISSING, running_mean=_MISSING,
+                        running_var=_MISSING, use_input_stats=_MISSING, momentum=_MISSING,
+                        eps=_MISSING, cudnn_enabled=_MISSING):
+    _require("instance_norm", weight=weight, bias=bias, running_mean=running_mean,
+             running_var=running_var, use_input_stats=use_input_stats, momentum=momentum,
+             eps=eps, cudnn_enabled=cudnn_enabled)
+    return instance_norm(input, running_mean, running_var, weight, bias, use_input_stats,
+                         momentum, eps)
+
+
+def _aten_poisson_nll_loss(input, target, log_input=_MISSING, full=_MISSING, eps=_MISSING,
+                           reduction=_MISSING):
+    _require("poisson_nll_loss", log_input=log_input, full=full, eps=eps, reduction=reduction)
+    return poisson_nll_loss(input, target, log_input, full, eps=eps,
+                            reduction=_REDUCTION_NAME.get(reduction, "none"))
+
+
 def _aten_binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None,
                                           reduction=0):
     """One node, as torch's (its checks: log_sigmoid's dtype, then (1 - target) written in place
