@@ -237,9 +237,11 @@ REFUSALS = {'Tensor': {'__abs__': {'bool': ('NotImplementedError', '"abs_cpu" no
                                        'rad2deg is not supported for complex tensors.')},
             'random_': {'complex64': ('NotImplementedError',
                                       '"random_kernel_cpu" not implemented for \'ComplexFloat\'')},
-            'relu': {'complex64': ('NotImplementedError',
+            'relu': {'bool': ('RuntimeError', 'Boolean inputs not supported for relu'),
+                     'complex64': ('NotImplementedError',
                                    'clamp is not supported for complex types')},
-            'relu_': {'complex64': ('NotImplementedError',
+            'relu_': {'bool': ('RuntimeError', 'Boolean inputs not supported for relu'),
+                      'complex64': ('NotImplementedError',
                                     'clamp is not supported for complex types')},
             'round': {'bool': ('NotImplementedError',
                                '"round_vml_cpu" not implemented for \'Bool\''),
@@ -306,17 +308,7 @@ REFUSALS = {'Tensor': {'__abs__': {'bool': ('NotImplementedError', '"abs_cpu" no
                             'int8': ('RuntimeError',
                                      'linalg.vector_norm: Expected a floating point or complex '
                                      'tensor as input. Got Char')}},
- 'nn.functional': {'binary_cross_entropy_with_logits': {'complex64': ('NotImplementedError',
-                                                                      '"log_sigmoid_cpu" not '
-                                                                      'implemented for '
-                                                                      "'ComplexFloat'"),
-                                                        'int64': ('NotImplementedError',
-                                                                  '"log_sigmoid_cpu" not '
-                                                                  "implemented for 'Long'"),
-                                                        'int8': ('NotImplementedError',
-                                                                 '"log_sigmoid_cpu" not '
-                                                                 "implemented for 'Char'")},
-                   'celu': {'bool': ('NotImplementedError',
+ 'nn.functional': {'celu': {'bool': ('NotImplementedError',
                                      '"elu_cpu" not implemented for \'Bool\''),
                             'complex64': ('NotImplementedError',
                                           '"elu_cpu" not implemented for \'ComplexFloat\''),
@@ -324,15 +316,6 @@ REFUSALS = {'Tensor': {'__abs__': {'bool': ('NotImplementedError', '"abs_cpu" no
                                       '"elu_cpu" not implemented for \'Long\''),
                             'int8': ('NotImplementedError',
                                      '"elu_cpu" not implemented for \'Char\'')},
-                   'cross_entropy': {'int64': ('RuntimeError',
-                                               'Expected floating point type for target with '
-                                               'class probabilities, got Long')},
-                   'dropout': {'complex64': ('NotImplementedError',
-                                             '"bernoulli_scalar_cpu_" not implemented for '
-                                             "'ComplexFloat'")},
-                   'dropout3d': {'complex64': ('NotImplementedError',
-                                               '"bernoulli_scalar_cpu_" not implemented for '
-                                               "'ComplexFloat'")},
                    'elu': {'bool': ('NotImplementedError',
                                     '"elu_cpu" not implemented for \'Bool\''),
                            'complex64': ('NotImplementedError',
@@ -349,12 +332,6 @@ REFUSALS = {'Tensor': {'__abs__': {'bool': ('NotImplementedError', '"abs_cpu" no
                                       '"elu_cpu" not implemented for \'Long\''),
                             'int8': ('NotImplementedError',
                                      '"elu_cpu" not implemented for \'Char\'')},
-                   'gelu': {'bool': ('NotImplementedError',
-                                     '"GeluKernelImpl" not implemented for \'Bool\''),
-                            'int64': ('NotImplementedError',
-                                      '"GeluKernelImpl" not implemented for \'Long\''),
-                            'int8': ('NotImplementedError',
-                                     '"GeluKernelImpl" not implemented for \'Char\'')},
                    'glu': {'complex64': ('NotImplementedError',
                                          '"glu_cpu" not implemented for \'ComplexFloat\'')},
                    'hardshrink': {'bool': ('NotImplementedError',
@@ -388,20 +365,6 @@ REFUSALS = {'Tensor': {'__abs__': {'bool': ('NotImplementedError', '"abs_cpu" no
                                               'clamp is not supported for complex types')},
                    'hardtanh_': {'complex64': ('NotImplementedError',
                                                'clamp is not supported for complex types')},
-                   'hinge_embedding_loss': {'bool': ('RuntimeError',
-                                                     'Subtraction, the `-` operator, with two '
-                                                     'bool tensors is not supported. Use the `^` '
-                                                     'or `logical_xor()` operator instead.'),
-                                            'complex64': ('NotImplementedError',
-                                                          'clamp is not supported for complex '
-                                                          'types')},
-                   'huber_loss': {'complex64': ('NotImplementedError',
-                                                '"huber_cpu" not implemented for '
-                                                "'ComplexFloat'"),
-                                  'int64': ('NotImplementedError',
-                                            '"huber_cpu" not implemented for \'Long\''),
-                                  'int8': ('NotImplementedError',
-                                           '"huber_cpu" not implemented for \'Char\'')},
                    'leaky_relu': {'bool': ('NotImplementedError',
                                            '"leaky_relu_cpu" not implemented for \'Bool\''),
                                   'complex64': ('NotImplementedError',
@@ -422,22 +385,6 @@ REFUSALS = {'Tensor': {'__abs__': {'bool': ('NotImplementedError', '"abs_cpu" no
                                             '"leaky_relu_cpu" not implemented for \'Char\'')},
                    'linear': {'bool': ('NotImplementedError',
                                        '"dot" not implemented for \'Bool\'')},
-                   'log_softmax': {'complex64': ('NotImplementedError',
-                                                 '"log_softmax_lastdim_kernel_impl" not '
-                                                 "implemented for 'ComplexFloat'"),
-                                   'int64': ('NotImplementedError',
-                                             '"log_softmax_lastdim_kernel_impl" not implemented '
-                                             "for 'Long'"),
-                                   'int8': ('NotImplementedError',
-                                            '"log_softmax_lastdim_kernel_impl" not implemented '
-                                            "for 'Char'")},
-                   'logsigmoid': {'int64': ('NotImplementedError',
-                                            '"log_sigmoid_cpu" not implemented for \'Long\''),
-                                  'int8': ('NotImplementedError',
-                                           '"log_sigmoid_cpu" not implemented for \'Char\'')},
-                   'margin_ranking_loss': {'complex64': ('NotImplementedError',
-                                                         'clamp is not supported for complex '
-                                                         'types')},
                    'mish': {'bool': ('NotImplementedError',
                                      '"mish_cpu" not implemented for \'Bool\''),
                             'complex64': ('NotImplementedError',
@@ -446,28 +393,18 @@ REFUSALS = {'Tensor': {'__abs__': {'bool': ('NotImplementedError', '"abs_cpu" no
                                       '"mish_cpu" not implemented for \'Long\''),
                             'int8': ('NotImplementedError',
                                      '"mish_cpu" not implemented for \'Char\'')},
-                   'mse_loss': {'complex64': ('NotImplementedError',
-                                              '"mse_cpu" not implemented for \'ComplexFloat\''),
-                                'int64': ('NotImplementedError',
-                                          '"mse_cpu" not implemented for \'Long\''),
-                                'int8': ('NotImplementedError',
-                                         '"mse_cpu" not implemented for \'Char\'')},
-                   'multilabel_soft_margin_loss': {'int64': ('NotImplementedError',
-                                                             '"log_sigmoid_cpu" not implemented '
-                                                             "for 'Long'"),
-                                                   'int8': ('NotImplementedError',
-                                                            '"log_sigmoid_cpu" not implemented '
-                                                            "for 'Char'")},
                    'poisson_nll_loss': {'bool': ('RuntimeError',
                                                  'Subtraction, the `-` operator, with a bool '
                                                  'tensor is not supported. If you are trying to '
                                                  'invert a mask, use the `~` or `logical_not()` '
                                                  'operator instead.')},
-                   'relu': {'complex64': ('NotImplementedError',
+                   'relu': {'bool': ('RuntimeError', 'Boolean inputs not supported for relu'),
+                            'complex64': ('NotImplementedError',
                                           'clamp is not supported for complex types')},
                    'relu6': {'complex64': ('NotImplementedError',
                                            'clamp is not supported for complex types')},
-                   'relu_': {'complex64': ('NotImplementedError',
+                   'relu_': {'bool': ('RuntimeError', 'Boolean inputs not supported for relu'),
+                             'complex64': ('NotImplementedError',
                                            'clamp is not supported for complex types')},
                    'rrelu': {'bool': ('NotImplementedError',
                                       '"leaky_relu_cpu" not implemented for \'Bool\''),
@@ -486,31 +423,6 @@ REFUSALS = {'Tensor': {'__abs__': {'bool': ('NotImplementedError', '"abs_cpu" no
                                       '"elu_cpu" not implemented for \'Long\''),
                             'int8': ('NotImplementedError',
                                      '"elu_cpu" not implemented for \'Char\'')},
-                   'smooth_l1_loss': {'complex64': ('NotImplementedError',
-                                                    '"smooth_l1_cpu" not implemented for '
-                                                    "'ComplexFloat'"),
-                                      'int64': ('NotImplementedError',
-                                                '"smooth_l1_cpu" not implemented for \'Long\''),
-                                      'int8': ('NotImplementedError',
-                                               '"smooth_l1_cpu" not implemented for \'Char\'')},
-                   'softmax': {'complex64': ('NotImplementedError',
-                                             '"softmax_lastdim_kernel_impl" not implemented for '
-                                             "'ComplexFloat'"),
-                               'int64': ('NotImplementedError',
-                                         '"softmax_lastdim_kernel_impl" not implemented for '
-                                         "'Long'"),
-                               'int8': ('NotImplementedError',
-                                        '"softmax_lastdim_kernel_impl" not implemented for '
-                                        "'Char'")},
-                   'softmin': {'complex64': ('NotImplementedError',
-                                             '"softmax_lastdim_kernel_impl" not implemented for '
-                                             "'ComplexFloat'"),
-                               'int64': ('NotImplementedError',
-                                         '"softmax_lastdim_kernel_impl" not implemented for '
-                                         "'Long'"),
-                               'int8': ('NotImplementedError',
-                                        '"softmax_lastdim_kernel_impl" not implemented for '
-                                        "'Char'")},
                    'softplus': {'bool': ('NotImplementedError',
                                          '"softplus_cpu" not implemented for \'Bool\''),
                                 'complex64': ('NotImplementedError',
@@ -529,10 +441,8 @@ REFUSALS = {'Tensor': {'__abs__': {'bool': ('NotImplementedError', '"abs_cpu" no
                                             '"softshrink_check" not implemented for \'Long\''),
                                   'int8': ('NotImplementedError',
                                            '"softshrink_check" not implemented for \'Char\'')},
-                   'tanhshrink': {'bool': ('RuntimeError',
-                                           'Subtraction, the `-` operator, with a bool tensor is '
-                                           'not supported. If you are trying to invert a mask, '
-                                           'use the `~` or `logical_not()` operator instead.')}},
+                   'softsign': {'bool': ('NotImplementedError',
+                                         '"abs_cpu" not implemented for \'Bool\'')}},
  'special': {'airy_ai': {'complex64': ('NotImplementedError',
                                        '"airy_ai_cpu" not implemented for \'ComplexFloat\'')},
              'digamma': {'complex64': ('NotImplementedError',
@@ -611,15 +521,6 @@ REFUSALS = {'Tensor': {'__abs__': {'bool': ('NotImplementedError', '"abs_cpu" no
                       'complex64': ('RuntimeError', 'argmin(): does not support complex input')},
            'argsort': {'complex64': ('RuntimeError',
                                      ' Sort does not support complex dtypes on CPU')},
-           'binary_cross_entropy_with_logits': {'complex64': ('NotImplementedError',
-                                                              '"log_sigmoid_cpu" not implemented '
-                                                              "for 'ComplexFloat'"),
-                                                'int64': ('NotImplementedError',
-                                                          '"log_sigmoid_cpu" not implemented for '
-                                                          "'Long'"),
-                                                'int8': ('NotImplementedError',
-                                                         '"log_sigmoid_cpu" not implemented for '
-                                                         "'Char'")},
            'bucketize': {'bool': ('NotImplementedError',
                                   '"searchsorted_out_cpu" not implemented for \'Bool\''),
                          'complex64': ('NotImplementedError',
@@ -688,12 +589,6 @@ REFUSALS = {'Tensor': {'__abs__': {'bool': ('NotImplementedError', '"abs_cpu" no
                                     '"hardshrink_cpu" not implemented for \'Long\''),
                           'int8': ('NotImplementedError',
                                    '"hardshrink_cpu" not implemented for \'Char\'')},
-           'hinge_embedding_loss': {'bool': ('RuntimeError',
-                                             'Subtraction, the `-` operator, with two bool '
-                                             'tensors is not supported. Use the `^` or '
-                                             '`logical_xor()` operator instead.'),
-                                    'complex64': ('NotImplementedError',
-                                                  'clamp is not supported for complex types')},
            'hypot': {'bool': ('NotImplementedError', '"hypot_cpu" not implemented for \'Bool\''),
                      'int64': ('NotImplementedError', '"hypot_cpu" not implemented for \'Long\''),
                      'int8': ('NotImplementedError', '"hypot_cpu" not implemented for \'Char\'')},
@@ -737,8 +632,6 @@ REFUSALS = {'Tensor': {'__abs__': {'bool': ('NotImplementedError', '"abs_cpu" no
                                     '"logit_cpu" not implemented for \'ComplexFloat\'')},
            'lt': {'complex64': ('NotImplementedError',
                                 '"lt_cpu" not implemented for \'ComplexFloat\'')},
-           'margin_ranking_loss': {'complex64': ('NotImplementedError',
-                                                 'clamp is not supported for complex types')},
            'matmul': {'bool': ('NotImplementedError', '"dot" not implemented for \'Bool\'')},
            'max': {'complex64': ('NotImplementedError',
                                  '"max_all" not implemented for \'ComplexFloat\'')},
@@ -801,9 +694,11 @@ REFUSALS = {'Tensor': {'__abs__': {'bool': ('NotImplementedError', '"abs_cpu" no
                                     '"normal_kernel_cpu" not implemented for \'Long\''),
                           'int8': ('NotImplementedError',
                                    '"normal_kernel_cpu" not implemented for \'Char\'')},
-           'relu': {'complex64': ('NotImplementedError',
+           'relu': {'bool': ('RuntimeError', 'Boolean inputs not supported for relu'),
+                    'complex64': ('NotImplementedError',
                                   'clamp is not supported for complex types')},
-           'relu_': {'complex64': ('NotImplementedError',
+           'relu_': {'bool': ('RuntimeError', 'Boolean inputs not supported for relu'),
+                     'complex64': ('NotImplementedError',
                                    'clamp is not supported for complex types')},
            'round': {'bool': ('NotImplementedError',
                               '"round_vml_cpu" not implemented for \'Bool\''),

@@ -175,7 +175,9 @@ def _softmax_dtype(a, d, dtype, name):
 
 
 def softmax(a, dim=None, dtype=None, _stacklevel=3):
-    d = norm_dim(dim if dim is not None else -1, a.ndim)
+    if dim is None:  # torch.softmax, Tensor.softmax: dim is required (F.softmax picks one)
+        raise TypeError('softmax() missing 1 required positional arguments: "dim"')
+    d = norm_dim(dim, a.ndim)
     dt = _softmax_dtype(a, d, dtype, "softmax")
     if a._value.size == 0:
         return apply("SoftmaxBackward0", lambda x: cast(x, dt) if dt is not None else x + 0, [a])
@@ -184,7 +186,9 @@ def softmax(a, dim=None, dtype=None, _stacklevel=3):
 
 
 def log_softmax(a, dim=None, dtype=None, _stacklevel=3):
-    d = norm_dim(dim if dim is not None else -1, a.ndim)
+    if dim is None:
+        raise TypeError('log_softmax() missing 1 required positional arguments: "dim"')
+    d = norm_dim(dim, a.ndim)
     dt = _softmax_dtype(a, d, dtype, "log_softmax")
     if a._value.size == 0:
         return apply("LogSoftmaxBackward0", lambda x: cast(x, dt) if dt is not None else x + 0,

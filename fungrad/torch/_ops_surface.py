@@ -763,17 +763,20 @@ def _as_subclass(t, cls):
     return out
 
 
-def _nn_top(name, f):
-    """torch.<name> for the nn.functional op ``f``: the op with torch's top-level argument checks
-    and dtype refusals, and nn.functional's where the top-level tables have none for a position
-    or a dtype (the tables leave out what the shim refused already through nn.functional)."""
+def _nn_top(name, f, same_op):
+    """torch.<name> for ``f``, nn.functional's op or (``same_op`` False) the shim's version of
+    torch's own top-level op: with torch's top-level argument checks and dtype refusals, and, for
+    nn.functional's op, nn.functional's where the top-level tables have none for a position or a
+    dtype (the tables leave out what the shim refused already through nn.functional)."""
     from fungrad.torch import _argcheck
     from fungrad.torch._argspec import SPECS
     from fungrad.torch._dtype_refusals import REFUSALS
-    top, fs = SPECS["torch"].get(name, ()), SPECS["nn.functional"].get(name, ())
+    top = SPECS.get("torch", {}).get(name, ())
+    fs = SPECS.get("nn.functional", {}).get(name, ()) if same_op else ()
     spec = tuple(top[i] if i < len(top) and top[i] is not None else (fs[i] if i < len(fs) else None)
                  for i in range(max(len(top), len(fs))))
-    refusals = {**REFUSALS["nn.functional"].get(name, {}), **REFUSALS["torch"].get(name, {})}
+    refusals = {**(REFUSALS.get("nn.functional", {}).get(name, {}) if same_op else {}),
+                **REFUSALS.get("torch", {}).get(name, {})}
     return _argcheck.checked(name, getattr(f, "__wrapped__", f), spec,
                              refusals=_argcheck._by_dtype(refusals or None))
 
@@ -821,7 +824,8 @@ def export(namespace):
     from fungrad.torch.nn import functional as F
     for n in NN_TOP:
         if n not in namespace and hasattr(F, n):
-            namespace[n] = _nn_top(n, getattr(F, "_aten_" + n, None) or getattr(F, n))
+            aten = getattr(F, "_aten_" + n, None)
+            namespace[n] = _nn_top(n, aten or getattr(F, n), aten is None)
     namespace.setdefault("Size", Size)
     from fungrad.torch import distributions, fft, linalg, special
     namespace.setdefault("distributions", distributions)

@@ -24,7 +24,7 @@ DTYPES = {"bool": "bool", "int": "int64", "int8": "int8", "complex": "complex64"
 DTYPE_ERROR = re.compile(r"not implemented for '|is not supported|[Ee]xpected .*(floating|float)|"
                          r"only supports? (floating|float)|must be (floating|a floating)|"
                          r"not supported for (complex|bool|integer)|does not support (complex|"
-                         r"bool|integer)")
+                         r"bool|integer)|[Ii]nputs not supported for")
 
 
 def _call(T, maker):

@@ -108,6 +108,8 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     if not isinstance(input, Tensor):
         raise TypeError(f"softmin(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
+    if _dt(input) == np.bool_:  # -input
+        raise RuntimeError(_BOOL_NEG)
     return R.softmax(M.neg(input), _softmax_dim(input, dim, "softmin"), dtype=dtype)
 
 
@@ -698,6 +700,15 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     return _affine("MulBackward0", norm, input, weight, None, lambda v: v)
 
 
+def _aten_group_norm(input, num_groups, weight=None, bias=None, eps=1e-05,
+                     cudnn_enabled=True):
+    """torch.group_norm: the int argument parsed, ATen reads input.size(0) and size(1) first."""
+    num_groups = _int_arg("group_norm", "num_groups", 2, num_groups)
+    _size(input, 0)
+    _size(input, 1)
+    return group_norm(input, num_groups, weight, bias, eps)
+
+
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     if input.ndim < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
@@ -1156,6 +1167,15 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, 
 
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
                                       margin=1.0, swap=False, reduction="mean"):
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    a, pd, n = anchor.ndim, positive.ndim, negative.ndim
+    if not a == pd == n:
+        raise RuntimeError("The anchor, positive, and negative tensors are expected to have the "
+                           f"same number of dimensions, but got: anchor {a}D, positive {pd}D, and "
+                           f"negative {n}D inputs")
     dist = distance_function or pairwise_distance
     dap = dist(anchor, positive)
     dan = dist(anchor, negative)
@@ -1334,6 +1354,61 @@ def _aten_triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1
                             reduction)
 
 
+_MISSING = object()  # an argument torch's top-level op requires that the call left out
+
+
+def _require(name, **args):
+    """torch's TypeError for required arguments a top-level op was not given (torch's wording)."""
+    missing = [n for n, v in args.items() if v is _MISSING]
+    if missing:
+        raise TypeError(f"{name}() missing {len(missing)} required positional "
+                        f"argument{'s' if len(missing) == 1 else ''}: "
+                        + ", ".join(f'"{n}"' for n in missing))
+
+
+_REDUCTION_NAME = {0: "none", 1: "mean", 2: "sum"}
+
+
+def _aten_dropout(input, p=_MISSING, train=_MISSING):
+    _require("dropout", p=p, train=train)
+    return dropout(input, p, train)
+
+
+def _aten_alpha_dropout(input, p=_MISSING, train=_MISSING):
+    _require("alpha_dropout", p=p, train=train)
+    return alpha_dropout(input, p, train)
+
+
+def _aten_feature_alpha_dropout(input, p=_MISSING, train=_MISSING):
+    _require("feature_alpha_dropout", p=p, train=train)
+    return feature_alpha_dropout(input, p, train)
+
+
+def _aten_batch_norm(input, weight, bias, running_mean=_MISSING, running_var=_MISSING,
+                     training=_MISSING, momentum=_MISSING, eps=_MISSING, cudnn_enabled=_MISSING):
+    """torch.batch_norm: ATen's argument order (weight and bias first), all required."""
+    _require("batch_norm", running_mean=running_mean, running_var=running_var, training=training,
+             momentum=momentum, eps=eps, cudnn_enabled=cudnn_enabled)
+    return batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
+def _aten_instance_norm(input, weight=_MISSING, bias=_MISSING, running_mean=_MISSING,
+                        running_var=_MISSING, use_input_stats=_MISSING, momentum=_MISSING,
+                        eps=_MISSING, cudnn_enabled=_MISSING):
+    _require("instance_norm", weight=weight, bias=bias, running_mean=running_mean,
+             running_var=running_var, use_input_stats=use_input_stats, momentum=momentum,
+             eps=eps, cudnn_enabled=cudnn_enabled)
+    return instance_norm(input, running_mean, running_var, weight, bias, use_input_stats,
+                         momentum, eps)
+
+
+def _aten_poisson_nll_loss(input, target, log_input=_MISSING, full=_MISSING, eps=_MISSING,
+                           reduction=_MISSING):
+    _require("poisson_nll_loss", log_input=log_input, full=full, eps=eps, reduction=reduction)
+    return poisson_nll_loss(input, target, log_input, full, eps=eps,
+                            reduction=_REDUCTION_NAME.get(reduction, "none"))
+
+
 def _aten_binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None,
                                           reduction=0):
     """One node, as torch's (its checks: log_sigmoid's dtype, then (1 - target) written in place
@@ -1426,9 +1501,20 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
                       reduce=None, reduction="mean"):
     reduction = _legacy_reduction(size_average, reduce, reduction)
+    nd, shp = input.ndim, list(input.shape)
+    if not ((nd == 2 and shp[1] != 0) or (nd == 1 and shp[0] != 0) or nd == 0):  # ATen's checks
+        raise RuntimeError("Expected non-empty vector or matrix with optional 0-dim batch size, "
+                           f"but got: {shp}")
+    nframe, C = (1 if nd <= 1 else shp[0]), (shp[-1] if nd else 1)
+    if target.ndim > 1 or target.numel() != nframe:
+        raise RuntimeError(f"inconsistent target size, expected {nframe} but got "
+                           f"{list(target.shape)}")
+    if _dt(target) != _I64:
+        raise RuntimeError(f"expected scalar type Long but found {_torch_name(_dt(target))}")
     tv = np.asarray(val(target)).reshape(-1)
-    one = input.ndim == 1
-    C = input.shape[-1]
+    if tv.size and (tv.min() < 0 or tv.max() >= C):
+        raise RuntimeError("target out of range")
+    one = nd <= 1
 
     def f(x, *w):
         x2 = fnp.reshape(x, (1, -1)) if one else x
@@ -1558,6 +1644,7 @@ def _pad_fn(widths, mode, value):
 
 
 def pad(input, pad, mode="constant", value=None):
+    _int_list_arg("pad", "pad", 2, pad)
     widths = _pad_widths(pad, input.ndim)
     if mode not in ("constant", "reflect", "replicate", "circular"):
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
@@ -1710,29 +1797,94 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
                              dilation, 2)
 
 
+def _pair_of(x):
+    """F._pair: a sequence (a tensor too) as a tuple, a number twice."""
+    if isinstance(x, Tensor) and x.ndim == 0:
+        raise TypeError("iteration over a 0-d tensor")
+    return tuple(x) if isinstance(x, (tuple, list, Tensor)) else (x, x)
+
+
+def _window_args(op, order, **args):
+    """im2col/col2im's int[2] arguments as tuples, with ATen's checks in its ``order``."""
+    out = {}
+    for name, v in args.items():
+        v = _pair_of(v)
+        for i, e in enumerate(v):  # torch's argument parser for int[2]
+            if isinstance(e, Tensor) and e.numel() == 1 and _dt(e).kind in "iu":
+                continue
+            if type(e) is not int:
+                raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, but found "
+                                f"element of type {type(e).__name__} at pos {i}")
+            if not -2 ** 63 <= e < 2 ** 63:
+                raise TypeError(f"{op}(): argument '{name}' failed to unpack the object at pos "
+                                f"{i + 1} with error \"Overflow when unpacking long long\"")
+        if len(v) != 2:
+            raise RuntimeError(f"It is expected {name} equals to 2, but got size {len(v)}")
+        out[name] = tuple(int(a) for a in v)
+    checks = {"kernel_size": ("kernel size should be greater than zero", "kernel", 1),
+              "dilation": ("dilation should be greater than zero", "dilation", 1),
+              "padding": ("padding should be non-negative", "pad", 0),
+              "stride": ("stride should be greater than zero", "stride", 1)}
+    for name in order:
+        what, short, least = checks[name]
+        h, w = out[name]
+        if h < least or w < least:
+            raise RuntimeError(f"{what}, but got {short}_height: {h} {short}_width: {w}")
+    return out
+
+
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
-    k, d = _tuple(kernel_size, 2), _tuple(dilation, 2)
-    p, s = _tuple(padding, 2), _tuple(stride, 2)
-    N, C, H, W = tuple(input.shape)
+    a = _window_args("im2col", ("kernel_size", "dilation", "padding", "stride"),
+                     kernel_size=kernel_size, dilation=dilation, padding=padding, stride=stride)
+    k, d, p, s = a["kernel_size"], a["dilation"], a["padding"], a["stride"]
+    nd = input.ndim
+    norm_dim(1, nd)  # ATen reads input.size(1) and input.size(2)
+    norm_dim(2, nd)
+    shp = tuple(input.shape)
+    if not ((nd == 3 and all(shp)) or (nd == 4 and all(shp[1:]))):
+        raise RuntimeError("Expected 3D or 4D (batch mode) tensor input with possibly 0 batch size "
+                           f"and non-zero dimensions for input, but got: {list(shp)}")
+    unbatched = nd == 3
+    N, C, H, W = (1,) + shp if unbatched else shp
     idx = _patch_index((H + 2 * p[0], W + 2 * p[1]), k, s, d)
     L = idx[0][0] * idx[1][0]
 
     def fn(x):
+        x = fnp.reshape(x, (N, C, H, W))
         x = _constant_pad(x, [(0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])], 0.0)
         pt = _gather_patches(x, idx)                  # N, C, oh, ow, kh, kw
         pt = fnp.transpose(pt, (0, 1, 4, 5, 2, 3))
-        return fnp.reshape(pt, (N, C * k[0] * k[1], L))
+        out = (C * k[0] * k[1], L)
+        return fnp.reshape(pt, out if unbatched else (N,) + out)
     return apply("Im2ColBackward0", fn, [input])
 
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
-    osz, k = _tuple(output_size, 2), _tuple(kernel_size, 2)
-    d, p, s = _tuple(dilation, 2), _tuple(padding, 2), _tuple(stride, 2)
-    N = input.shape[0]
-    C = input.shape[1] // (k[0] * k[1])
+    a = _window_args("col2im", ("kernel_size", "stride", "dilation", "padding"),
+                     output_size=output_size, kernel_size=kernel_size, dilation=dilation,
+                     padding=padding, stride=stride)
+    osz, k = a["output_size"], a["kernel_size"]
+    d, p, s = a["dilation"], a["padding"], a["stride"]
+    nd, shp = input.ndim, tuple(input.shape)
+    if not ((nd == 2 and all(shp)) or (nd == 3 and all(shp[1:]))):
+        raise RuntimeError("Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch "
+                           f"size and non-zero dimensions for input, but got: {list(shp)}")
+    unbatched = nd == 2
+    N, CK, Lin = (1,) + shp if unbatched else shp
+    if CK % (k[0] * k[1]):
+        raise RuntimeError("Expected size of input's dimension 1 to be divisible by the product of "
+                           f"kernel_size, but got input.size(1)={CK} and kernel_size=({k[0]}, "
+                           f"{k[1]}).")
+    C = CK // (k[0] * k[1])
     Hp, Wp = osz[0] + 2 * p[0], osz[1] + 2 * p[1]
     idx = _patch_index((Hp, Wp), k, s, d)
     oh, ow = idx[0][0], idx[1][0]
+    if Lin != oh * ow:
+        raise RuntimeError(f"Given output_size=({osz[0]}, {osz[1]}), kernel_size=({k[0]}, {k[1]}), "
+                           f"dilation=({d[0]}, {d[1]}), padding=({p[0]}, {p[1]}), stride=({s[0]}, "
+                           f"{s[1]}), expected size of input's dimension 2 to match the calculated "
+                           f"number of sliding blocks {oh} * {ow} = {oh * ow}, but got "
+                           f"input.size(2)={Lin}.")
     rows = idx[0][1][:, None, :, None] + np.zeros((1, ow, 1, k[1]), int)
     cols = idx[1][1][None, :, None, :] + np.zeros((oh, 1, k[0], 1), int)
     flat = (rows * Wp + cols).reshape(-1)                  # (oh, ow, kh, kw)
@@ -1742,7 +1894,8 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
         v = fnp.reshape(fnp.transpose(v, (0, 1, 4, 5, 2, 3)), (N * C, -1))
         onehot = (flat[:, None] == np.arange(Hp * Wp)[None, :]).astype(v.dtype)
         out = fnp.reshape(fnp.matmul(v, onehot), (N, C, Hp, Wp))
-        return out[:, :, p[0]:p[0] + osz[0], p[1]:p[1] + osz[1]]
+        out = out[:, :, p[0]:p[0] + osz[0], p[1]:p[1] + osz[1]]
+        return out[0] if unbatched else out
     return apply("Col2ImBackward0", fn, [input])
 
 
