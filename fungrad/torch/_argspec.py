@@ -673,7 +673,6 @@ SPECS = {
         ),
         "mish": (("Tensor", "ilfnsdor"),),
         "mse_loss": (("Tensor", "ilfnsdor"), ("Tensor", "ilfnsdor")),
-        "multi_head_attention_forward": (("Tensor", "ilfnsdor"), None, ("Tensor", "ilfnsdor")),
         "multi_margin_loss": (("Tensor", "ilfnsdor"), ("Tensor", "ilfnsdor")),
         "multilabel_margin_loss": (("Tensor", "ilfnsdor"), ("Tensor", "ilfnsdor")),
         "multilabel_soft_margin_loss": (

@@ -13,7 +13,7 @@ from fungrad.torch._record import apply, short_name
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._util import cast, common, scalar_name
 
-__all__ = ["inplace", "add_", "sub_", "mul_", "div_", "zero_", "fill_", "copy_", "clamp_",
+__all__ = ["inplace", "inplace_of", "add_", "sub_", "mul_", "div_", "zero_", "fill_", "copy_", "clamp_",
            "pow_", "neg_", "exp_", "relu_", "sqrt_"]
 
 _E9 = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -59,12 +59,20 @@ def _snapshot(t):
 
 
 def inplace(t, name, fn, args, view_error=False):
+    """``t`` updated in place by the op ``fn(t, *args)`` recorded as node ``name``."""
+    tracked = t._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args)
+    return inplace_of(t, lambda src: apply(name, fn, [src, *args]), view_error, tracked)
+
+
+def inplace_of(t, make, view_error=False, tracked=None):
+    """``t`` updated in place with ``make(src)``, an out-of-place op's result on ``src``: a
+    snapshot of ``t``'s old value where grad is recorded (the node saves the snapshot, whose
+    version the update does not change), else ``t`` itself."""
     check(t, view_error)
-    grad_on = GRAD.get()
-    tracked = grad_on and (t._requires_grad or any(
-        isinstance(a, Tensor) and a._requires_grad for a in args))
-    src = _snapshot(t) if tracked else t
-    r = apply(name, fn, [src, *args])
+    if tracked is None:
+        tracked = t._requires_grad
+    src = _snapshot(t) if tracked and GRAD.get() else t
+    r = make(src)
     check_shape(t, r)
     commit(t, r)
     if t._inference and not INFERENCE.get():
@@ -165,7 +173,13 @@ _neg_ = _unary_inplace("NegBackward0", fnp.negative)
 exp_ = _unary_inplace("ExpBackward0", fnp.exp, inexact=True)
 sqrt_ = _unary_inplace("SqrtBackward0", fnp.sqrt, inexact=True)
 relu_ = _unary_inplace("ReluBackward0", M._relu_fn)
-zero_ = _unary_inplace("ZeroBackward0", lambda x: x * 0)
+def _replaced(x, value):
+    """``value`` in place of ``x``, with a zero gradient for ``x`` (torch's fill/copy/zero
+    backward): a select on an all-true mask, not ``value + x * 0`` (nan where x is inf or nan)."""
+    return fnp.where(np.ones(np.shape(x), np.bool_), value, x)
+
+
+zero_ = _unary_inplace("ZeroBackward0", lambda x: _replaced(x, 0))
 
 
 def fill_(t, value):
@@ -174,16 +188,16 @@ def fill_(t, value):
                            f"{value.ndim} dimensions.")
     v = value._value if isinstance(value, Tensor) else value
     return inplace(t, "FillBackward2" if not isinstance(value, Tensor) else "FillBackward3",
-                   lambda x: fnp.full_like(x, v) + x * 0, [])
+                   lambda x: _replaced(x, fnp.full_like(x, v)), [])
 
 
 def copy_(t, src, non_blocking=False):
     dt, shape = t._value.dtype, tuple(t.shape)
     return inplace(t, "torch::autograd::CopyBackwards",
-                   lambda x, y: fnp.broadcast_to(cast(y, dt), shape) + x * 0, [src])
+                   lambda x, y: _replaced(x, fnp.broadcast_to(cast(y, dt), shape)), [src])
 
 
 def clamp_(t, min=None, max=None):
     r = M.clamp(t, min, max)
     return inplace(t, r.grad_fn.name() if r.grad_fn else "ClampBackward1",
-                   lambda x: r._value + x * 0, [])
+                   lambda x: _replaced(x, r._value), [])

@@ -121,16 +121,19 @@ def _softmax(v, d):
     return e / fnp.sum(e, axis=d, keepdims=True)
 
 
-def _inplace_result(input, out, inplace):
+def _inplace_result(input, make, inplace):
+    """``make(input)``, the activation's out-of-place result; with ``inplace``, ``make`` of a
+    snapshot of ``input``'s old value written into ``input`` as an in-place op (the node reads
+    its own copy: modifying ``input`` is what the op does, not a version error)."""
     if not inplace:
-        return out
-    from fungrad.torch._ops_inplace import copy_
-    return copy_(input, out)
+        return make(input)
+    from fungrad.torch._ops_inplace import inplace_of
+    return inplace_of(input, make)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    out = apply("LeakyReluBackward0", lambda v: fnp.where(v > 0, v, v * negative_slope), [input])
-    return _inplace_result(input, out, inplace)
+    return _inplace_result(input, lambda x: apply(
+        "LeakyReluBackward0", lambda v: fnp.where(v > 0, v, v * negative_slope), [x]), inplace)
 
 
 def leaky_relu_(input, negative_slope=0.01):
@@ -149,14 +152,17 @@ def gelu(input, approximate="none"):
 
 
 def _elu_fn(alpha, scale=1.0, input_scale=1.0):
+    """torch's elu family: ``x <= 0 ? neg : x`` (nan takes the positive branch, as torch's
+    elu_backward: gradient 1 there), the negative branch computed on ``min(x, 0)`` so that the
+    other branch's zero cotangent meets no nan or inf derivative."""
     def fn(v):
-        neg = alpha * fnp.expm1(fnp.where(v > 0, 0.0, v) * input_scale)
-        return scale * fnp.where(v > 0, v, neg)
+        neg = alpha * fnp.expm1(fnp.where(v <= 0, v, 0.0) * input_scale)
+        return scale * fnp.where(v <= 0, neg, v)
     return fn
 
 
 def elu(input, alpha=1.0, inplace=False):
-    return _inplace_result(input, apply("EluBackward0", _elu_fn(alpha), [input]), inplace)
+    return _inplace_result(input, lambda x: apply("EluBackward0", _elu_fn(alpha), [x]), inplace)
 
 
 def elu_(input, alpha=1.0):
@@ -168,17 +174,20 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def selu(input, inplace=False):
-    return _inplace_result(input, apply("EluBackward0", _elu_fn(_SELU_ALPHA, _SELU_SCALE),
-                                        [input]), inplace)
+    return _inplace_result(input, lambda x: apply("EluBackward0",
+                                                  _elu_fn(_SELU_ALPHA, _SELU_SCALE),
+                                        [x]), inplace)
 
 
 def celu(input, alpha=1.0, inplace=False):
-    return _inplace_result(input, apply("CeluBackward0", _elu_fn(alpha, 1.0, 1.0 / alpha),
-                                        [input]), inplace)
+    return _inplace_result(input, lambda x: apply("CeluBackward0",
+                                                  _elu_fn(alpha, 1.0, 1.0 / alpha),
+                                        [x]), inplace)
 
 
 def silu(input, inplace=False):
-    return _inplace_result(input, apply("SiluBackward0", lambda v: v * lax.logistic(v), [input]),
+    return _inplace_result(input, lambda x: apply("SiluBackward0",
+                                                  lambda v: v * lax.logistic(v), [x]),
                            inplace)
 
 
@@ -196,7 +205,8 @@ def softplus(input, beta=1.0, threshold=20.0):
 
 def mish(input, inplace=False):
     sp = _softplus_fn(1.0, 20.0)
-    return _inplace_result(input, apply("MishBackward0", lambda v: v * fnp.tanh(sp(v)), [input]),
+    return _inplace_result(input, lambda x: apply("MishBackward0",
+                                                  lambda v: v * fnp.tanh(sp(v)), [x]),
                            inplace)
 
 
@@ -224,12 +234,12 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     if kind == "b":
         raise RuntimeError("Bool inputs not supported for hardtanh")
     if kind in "iu":  # torch clamps in the input's dtype
-        return _inplace_result(input, M.clamp(input, int(min_val), int(max_val)), inplace)
-    # torch's rule: gradient 1 strictly inside (min_val, max_val), 0 at the bounds and outside
-    out = apply("HardtanhBackward0",
-                lambda v: fnp.where((v > min_val) & (v < max_val), v,
-                                    lax.stop_gradient(fnp.clip(v, min_val, max_val))), [input])
-    return _inplace_result(input, out, inplace)
+        return _inplace_result(input, lambda x: M.clamp(x, int(min_val), int(max_val)), inplace)
+    # torch's rule (hardtanh_backward): gradient 0 at the bounds and outside, else 1 (nan too)
+    def fn(v):
+        return fnp.where((v <= min_val) | (v >= max_val),
+                         lax.stop_gradient(fnp.clip(v, min_val, max_val)), v)
+    return _inplace_result(input, lambda x: apply("HardtanhBackward0", fn, [x]), inplace)
 
 
 def hardtanh_(input, min_val=-1.0, max_val=1.0):
@@ -241,18 +251,18 @@ def relu6(input, inplace=False):
 
 
 def hardsigmoid(input, inplace=False):
-    out = apply("HardsigmoidBackward0",
-                lambda v: fnp.where(v <= -3, fnp.zeros_like(v),
-                                    fnp.where(v >= 3, fnp.ones_like(v), v / 6 + 0.5)),
-                [input])
-    return _inplace_result(input, out, inplace)
+    def fn(v):  # nan: nan with a zero gradient, as torch's hardsigmoid_backward
+        return fnp.where(v <= -3, fnp.zeros_like(v),
+                         fnp.where(v < 3, v / 6 + 0.5,
+                                   fnp.where(v >= 3, fnp.ones_like(v), lax.stop_gradient(v))))
+    return _inplace_result(input, lambda x: apply("HardsigmoidBackward0", fn, [x]), inplace)
 
 
 def hardswish(input, inplace=False):
-    out = apply("HardswishBackward0",
-                lambda v: fnp.where(v <= -3, 0.0 * v, fnp.where(v >= 3, v, v * (v + 3) / 6)),
-                [input])
-    return _inplace_result(input, out, inplace)
+    def fn(v):  # nan takes the identity branch: gradient 1, as torch's hardswish_backward
+        q = fnp.where(v < 3, v, 0.0)  # (the quadratic's operand: nan there would leak into
+        return fnp.where(v <= -3, 0.0 * v, fnp.where(v < 3, q * (q + 3) / 6, v))  # the grad)
+    return _inplace_result(input, lambda x: apply("HardswishBackward0", fn, [x]), inplace)
 
 
 def logsigmoid(input):
@@ -304,19 +314,16 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     if training:
         from fungrad.torch._creation import _rng
         slope = _rng[0].uniform(lower, upper, tuple(input.shape)).astype(_dt(input))
-        out = apply("RreluWithNoiseBackward0", lambda v: fnp.where(v >= 0, v, v * slope),
-                    [input])
     else:
-        neg = (lower + upper) / 2
-        out = apply("RreluWithNoiseBackward0", lambda v: fnp.where(v >= 0, v, v * neg), [input])
-    return _inplace_result(input, out, inplace)
+        slope = (lower + upper) / 2
+    return _inplace_result(input, lambda x: apply(
+        "RreluWithNoiseBackward0", lambda v: fnp.where(v >= 0, v, v * slope), [x]), inplace)
 
 
 def threshold(input, threshold, value, inplace=False):
-    out = apply("ThresholdBackward0",
-                lambda v: fnp.where(v > threshold, v, fnp.full_like(v, value)),
-                [input])
-    return _inplace_result(input, out, inplace)
+    def fn(v):
+        return fnp.where(v > threshold, v, fnp.full_like(v, value))
+    return _inplace_result(input, lambda x: apply("ThresholdBackward0", fn, [x]), inplace)
 
 
 def threshold_(input, threshold, value):
@@ -428,10 +435,12 @@ def dropout(input, p=0.5, training=True, inplace=False):
     if not training or p == 0 or input.numel() == 0:
         return input
     if p == 1:
-        return _inplace_result(input, apply("MulBackward0", lambda x: x * 0.0, [input]), inplace)
+        return _inplace_result(input, lambda x: apply("MulBackward0", lambda v: v * 0.0, [x]),
+                               inplace)
     _check_noise_dtype(input)
     mask = _mask(tuple(input.shape), p, _dt(input))
-    return _inplace_result(input, apply("MulBackward0", lambda x: x * mask, [input]), inplace)
+    return _inplace_result(input, lambda x: apply("MulBackward0", lambda v: v * mask, [x]),
+                           inplace)
 
 
 def _feature_dropout(input, p, training, inplace, batched_ndim):
@@ -452,7 +461,8 @@ def _feature_dropout(input, p, training, inplace, batched_ndim):
     shp = tuple(input.shape)
     lead = 2 if input.ndim == batched_ndim else 1
     mask = _mask(shp[:lead] + (1,) * (len(shp) - lead), p, _dt(input))
-    return _inplace_result(input, apply("MulBackward0", lambda x: x * mask, [input]), inplace)
+    return _inplace_result(input, lambda x: apply("MulBackward0", lambda v: v * mask, [x]),
+                           inplace)
 
 
 def dropout1d(input, p=0.5, training=True, inplace=False):
