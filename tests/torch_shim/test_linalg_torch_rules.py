@@ -83,6 +83,28 @@ def test_lu_of_rectangular_matrices(shape):
         np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), atol=1e-4)
 
 
+@pytest.mark.parametrize("shape", [(2, 3), (3, 2), (4, 2, 5), (2, 5, 3)])
+def test_lu_factor_of_rectangular_matrices_is_differentiable(shape):
+    """LAPACK's packed factors and pivots, and a gradient (it had none: LU without grad_fn)."""
+    a = RNG.standard_normal(shape)
+    w = RNG.standard_normal(shape)
+    x = ft.tensor(a, requires_grad=True)
+    lu, piv = ft.linalg.lu_factor(x)
+    flat = a.reshape((-1,) + shape[-2:])
+    want = [scipy.linalg.lu_factor(m) for m in flat]
+    np.testing.assert_allclose(lu.detach().numpy(),
+                               np.stack([f[0] for f in want]).reshape(shape), atol=1e-12)
+    np.testing.assert_array_equal(piv.numpy(), np.stack([f[1] + 1 for f in want])
+                                  .reshape(shape[:-2] + (min(shape[-2:]),)))
+    (lu * ft.tensor(w)).sum().backward()
+    assert x.grad is not None and np.isfinite(x.grad.numpy()).all()
+    if torch is not None:
+        xt = torch.tensor(a, requires_grad=True)
+        lut, _ = torch.linalg.lu_factor(xt)
+        (lut * torch.tensor(w)).sum().backward()
+        np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), atol=1e-10)
+
+
 @pytest.mark.parametrize("uplo", ["L", "U"])
 def test_eigh_reads_one_triangle(uplo):
     a = RNG.standard_normal((4, 4))  # not symmetric: only the UPLO triangle counts

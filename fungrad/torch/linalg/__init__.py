@@ -693,10 +693,21 @@ def lu_factor(A, *, pivot=True):
     if A._value.dtype.kind not in "fc":
         raise NotImplementedError(f"\"lu_cpu\" not implemented for "
                                   f"'{_TORCH_TYPE.get(A._value.dtype.name)}'")
-    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:  # rectangular: LAPACK's factors, no gradient
+    if A.shape[-1] != A.shape[-2]:  # rectangular: LAPACK's pivots, the factors packed from lu's
         import scipy.linalg as sl
-        lu_, piv = sl.lu_factor(np.asarray(A._value))
-        return _LUF(_new(lu_), _new((piv + 1).astype(np.int32)))
+        v = np.asarray(A._value)
+        m, n = v.shape[-2:]
+        flat = v.reshape((-1, m, n))
+        piv = np.stack([sl.lu_factor(x)[1] for x in flat]) if flat.size else \
+            np.zeros((flat.shape[0], min(m, n)), np.int32)
+        _, L, U = _lu_rectangular(A)  # differentiable in A (torch's LinalgLuFactorExBackward0)
+        lower = L.tril(-1)
+        if m > n:  # L is m x n, U n x n: U's rows on top
+            U = S.cat([U, _new(np.zeros(v.shape[:-2] + (m - n, n), v.dtype))], -2)
+        else:  # L is m x m, U m x n: L's columns on the left
+            lower = S.cat([lower, _new(np.zeros(v.shape[:-2] + (m, n - m), v.dtype))], -1)
+        return _LUF(lower + U.triu(), _new((piv.reshape(v.shape[:-2] + (min(m, n),)) + 1)
+                                           .astype(np.int32)))
     lu_, piv = apply("LinalgLuFactorExBackward0", lambda x: tuple(fsl.lu_factor(x)), [A],
                      tuple_out=True)
     return _LUF(lu_, _new(np.asarray(piv._value) + np.int32(1)))
