@@ -64,8 +64,10 @@ def _infer_dtype(data):
             kinds.add("i")
         elif isinstance(x, (complex, np.complexfloating)):
             kinds.add("c")
-        else:
+        elif isinstance(x, (float, np.floating)) or hasattr(x, "__float__"):
             kinds.add("f")
+        else:
+            raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
     walk(data)
     if "c" in kinds:  # torch's default complex dtype: complex64 beside float32
         return np.dtype(np.complex128 if _dtype.DEFAULT.np == np.float64 else np.complex64)
@@ -320,6 +322,11 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     if end is None:
         start, end = 0, start
     vals = [v._value.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    lo, hi, st = vals
+    if st == 0:
+        raise RuntimeError("step must be nonzero")
+    if (hi - lo) * st < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         dt = np.dtype(np.int64) if all(isinstance(v, (int, np.integer)) for v in vals) \
             else _dtype.DEFAULT.np

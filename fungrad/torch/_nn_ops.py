@@ -20,7 +20,7 @@ from fungrad.torch._generator import numpy_rng
 from fungrad.torch._ops_inplace import check, inplace
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
-from fungrad.torch._util import cast, common, norm_dim, val
+from fungrad.torch._util import cast, common, norm_dim, refuse, val
 
 __all__ = ["masked_fill", "triu", "tril", "einsum", "addmm", "gather", "index_select",
            "clamp_min", "clamp_max", "lerp", "addcmul", "addcdiv", "topk", "argsort", "roll",
@@ -130,12 +130,30 @@ def index_select(t, dim, index):
     return apply("IndexSelectBackward0", lambda x: fnp.take(x, idx, axis=d), [t])
 
 
+def _clamp_side(name, t, bound, upper):
+    """clamp_min / clamp_max: the bound where x is beyond it or the bound is NaN (torch's), in
+    the operands' common dtype; complex operands refused as torch's maximum/minimum kernels."""
+    dt = common(t, bound)
+    if dt.kind == "c":
+        raise refuse("minimum_cpu" if upper else "maximum_cpu", dt)
+
+    def fn(x, b):
+        x, b = cast(x, dt), cast(b, dt)
+        beyond = (x > b) if upper else (x < b)
+        if dt.kind in "fc":
+            beyond = beyond | (b != b)
+        return fnp.where(beyond, b, x)
+    if isinstance(bound, Tensor):
+        return apply(name, fn, [t, bound])
+    return apply(name, lambda x: fn(x, bound), [t])
+
+
 def clamp_min(t, min):
-    return apply("ClampMinBackward0", lambda x: fnp.where(x < min, min + 0 * x, x), [t])
+    return _clamp_side("ClampMinBackward0", t, min, upper=False)
 
 
 def clamp_max(t, max):
-    return apply("ClampMaxBackward0", lambda x: fnp.where(x > max, max + 0 * x, x), [t])
+    return _clamp_side("ClampMaxBackward0", t, max, upper=True)
 
 
 def lerp(start, end, weight):

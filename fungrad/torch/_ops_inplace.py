@@ -165,7 +165,8 @@ _neg_ = _unary_inplace("NegBackward0", fnp.negative)
 exp_ = _unary_inplace("ExpBackward0", fnp.exp, inexact=True)
 sqrt_ = _unary_inplace("SqrtBackward0", fnp.sqrt, inexact=True)
 relu_ = _unary_inplace("ReluBackward0", M._relu_fn)
-zero_ = _unary_inplace("ZeroBackward0", lambda x: x * 0)
+zero_ = _unary_inplace("ZeroBackward0", lambda x: fnp.where(np.ones(x.shape, np.bool_),
+                                                             fnp.zeros_like(x), x))
 
 
 def fill_(t, value):
@@ -180,7 +181,8 @@ def fill_(t, value):
 def copy_(t, src, non_blocking=False):
     dt, shape = t._value.dtype, tuple(t.shape)
     return inplace(t, "torch::autograd::CopyBackwards",
-                   lambda x, y: fnp.broadcast_to(cast(y, dt), shape) + x * 0, [src])
+                   lambda x, y: fnp.where(np.ones(shape, np.bool_),
+                                          fnp.broadcast_to(cast(y, dt), shape), x), [src])
 
 
 def clamp_(t, min=None, max=None):

@@ -35,8 +35,20 @@ _add = _bin("AddBackward0", fnp.add)
 _sub = _bin("SubBackward0", fnp.subtract)
 mul = _bin("MulBackward0", fnp.multiply)
 div = true_divide = _bin("DivBackward0", fnp.divide, inexact=True)
-maximum = _bin("MaximumBackward0", fnp.maximum)
-minimum = _bin("MinimumBackward0", fnp.minimum)
+_maximum = _bin("MaximumBackward0", fnp.maximum)
+_minimum = _bin("MinimumBackward0", fnp.minimum)
+
+
+def maximum(a, b):
+    if common(a, b).kind == "c":
+        raise RuntimeError("maximum not implemented for complex tensors.")
+    return _maximum(a, b)
+
+
+def minimum(a, b):
+    if common(a, b).kind == "c":
+        raise RuntimeError("minimum not implemented for complex tensors.")
+    return _minimum(a, b)
 atan2 = _bin("Atan2Backward0", fnp.arctan2, inexact=True)
 
 
@@ -180,10 +192,33 @@ def flat(f):
     return g
 
 
-sign = _un("SignBackward0", flat(fnp.sign), inexact=False)
+def _sign_fn(x):
+    """sign, 0 at NaN (torch's)."""
+    return fnp.where(x != x, fnp.zeros_like(x), fnp.sign(x)) if x.dtype.kind == "f" else \
+        fnp.sign(x)
+
+
+_sign = _un("SignBackward0", flat(_sign_fn), inexact=False)
+
+
+def sign(a):
+    """torch's sign: 0 at NaN, a bool tensor's own values; complex input refused."""
+    k = a._value.dtype.kind
+    if k == "c":
+        raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex "
+                                  "numbers. Please use torch.sgn instead.")
+    if k == "b":
+        return apply("SignBackward0", lambda x: x | False, [a])
+    return _sign(a)
 floor = _un("FloorBackward0", flat(fnp.floor), inexact=False)
 ceil = _un("CeilBackward0", flat(fnp.ceil), inexact=False)
-round = _un("RoundBackward0", flat(fnp.round), inexact=False)
+_round = _un("RoundBackward0", flat(fnp.round), inexact=False)
+
+
+def round(a):
+    if a._value.dtype.kind == "b":
+        raise refuse("round_vml_cpu", a._value.dtype)
+    return _round(a)
 
 
 def _relu_fn(x):
@@ -199,7 +234,13 @@ def _relu_fn(x):
     return fnp.where(x <= 0, t - (t + 0), x)
 
 
-relu = _un("ReluBackward0", _relu_fn, inexact=False)
+_relu = _un("ReluBackward0", _relu_fn, inexact=False)
+
+
+def relu(a):
+    if a._value.dtype.kind == "b":
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return _relu(a)
 square = _un("PowBackward0", lambda x: fnp.power(x, 2), inexact=False)
 
 
@@ -221,6 +262,11 @@ def clamp(a, min=None, max=None):
     """Gradient 1 inside [min, max] including the bounds, 0 outside (torch's rule)."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if a._value.dtype.kind == "c":
+        raise NotImplementedError("clamp is not supported for complex types")
+    for b, kernel in ((min, "maximum_cpu"), (max, "minimum_cpu")):
+        if isinstance(b, Tensor) and b._value.dtype.kind == "c":
+            raise refuse(kernel, b._value.dtype)
 
     def fn(x):
         mask = None

@@ -16,7 +16,7 @@ from fungrad import lax
 from fungrad.extend import parse_index
 from fungrad.torch import _dtype
 from fungrad.torch import _ops_math as M
-from fungrad.torch._ops_reduce import _take_along
+from fungrad.torch._ops_reduce import _take_along, tvar
 from fungrad.torch._node import node_class
 from fungrad.torch._record import OpNode, apply
 from fungrad.torch._tensor import Size, Tensor, _new
@@ -227,12 +227,12 @@ def _stat_mean(name, f, a, dim, unbiased, keepdim, correction):
 
 
 def var_mean(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return _stat_mean("VarMeanBackward0", fnp.var, a, dim, unbiased, keepdim, correction)
+    return _stat_mean("VarMeanBackward0", tvar, a, dim, unbiased, keepdim, correction)
 
 
 def _std(x, axis=None, ddof=0, keepdims=False):
     """std with torch's zero gradient where it is 0 (all entries equal)."""
-    return safe_root(fnp.var(x, axis=axis, ddof=ddof, keepdims=keepdims), 2)
+    return safe_root(tvar(x, axis=axis, ddof=ddof, keepdims=keepdims), 2)
 
 
 def std_mean(a, dim=None, unbiased=None, keepdim=False, *, correction=None):

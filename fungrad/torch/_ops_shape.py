@@ -318,6 +318,12 @@ def unbind(a, dim=0):
 
 
 def narrow(a, dim, start, length):
+    d, start, length = narrow_bounds(a, dim, start, length)
+    return _slice_dim(a, d, start, start + length)
+
+
+def narrow_bounds(a, dim, start, length):
+    """narrow's dim, start and length, with torch's checks (start may count from the end)."""
     dim, start, length = dim_int(dim), dim_int(start, "start"), dim_int(length, "length")
     if a.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
@@ -331,7 +337,7 @@ def narrow(a, dim, start, length):
         raise RuntimeError("narrow(): length must be non-negative.")
     if start + length > n:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
-    return _slice_dim(a, d, start, start + length)
+    return d, start, length
 
 
 def flip(a, dims, *more):
@@ -359,6 +365,10 @@ def to(a, *args, **kwargs):
         if isinstance(x, Tensor):
             dt = x.dtype
         elif isinstance(x, (str, device)) or type(x) is int:
+            if type(x) is int and not 0 <= x < 2 ** 63:
+                if x >= 0:
+                    raise ValueError("Overflow when unpacking long long")
+                raise RuntimeError("Device index must not be negative")
             check_device(x)  # 'cpu' is accepted; CUDA raises torch's CPU-build error
         elif x is not None and not isinstance(x, bool):
             dt = x

@@ -176,6 +176,15 @@ def adjoint(t):
     return S.transpose(t, -2, -1) if t.ndim else S.transpose(t, 0, 0)
 
 
+def _conj(t, name, view):
+    """conj / conj_physical: the conjugate of a complex tensor (torch's conj a view), a real
+    tensor itself."""
+    if t._value.dtype.kind != "c":
+        return t
+    import fungrad.numpy as fnp
+    return apply(name, fnp.conj, [t], view=view)
+
+
 def _identity(t):
     return t
 
@@ -228,8 +237,11 @@ def get_deterministic_debug_mode():
 
 def sum_to_size(t, *size):
     import fungrad.numpy as fnp
-    size = tuple(size[0]) if len(size) == 1 and not isinstance(size[0], int) else size
+    size = S._shape_arg(size, "sum_to_size", "size")
     lead = t.ndim - len(size)
+    shp = tuple(t.shape)
+    if lead < 0 or any(s != 1 and s != shp[i + lead] for i, s in enumerate(size)):
+        raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shp)}}}.")
     dims = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(size)
                                       if s == 1 and t.shape[i + lead] != 1)
     if not dims:
@@ -361,8 +373,7 @@ def _polygamma_method(self, n):
 
 
 def _narrow_copy(t, dim, start, length):
-    from fungrad.torch._util import norm_dim
-    d = norm_dim(dim, t.ndim)
+    d, start, length = S.narrow_bounds(t, dim, start, length)
     key = (slice(None),) * d + (slice(start, start + length),)
     return apply("NarrowCopyBackward0", lambda x: x[key] * 1, [t])
 
@@ -465,7 +476,8 @@ ALIASES = {
     "subtract": M.sub, "greater": M.gt, "greater_equal": M.ge, "less": M.lt,
     "less_equal": M.le, "not_equal": M.ne, "moveaxis": S.movedim, "concatenate": S.cat,
     "floor_divide": M.floor_divide, "rsub": M.rsub, "true_divide": M.div,
-    "conj": _identity, "conj_physical": _identity, "resolve_conj": _identity,
+    "conj": lambda t: _conj(t, "ConjBackward0", True),
+    "conj_physical": lambda t: _conj(t, "ConjPhysicalBackward0", False), "resolve_conj": _identity,
     "resolve_neg": _identity,
 }
 
