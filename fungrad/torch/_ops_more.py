@@ -319,6 +319,10 @@ def diff(a, n=1, dim=-1, prepend=None, append=None):
 
 
 def trapezoid(y, x=None, *, dx=None, dim=-1):
+    if y.ndim == 0:
+        raise IndexError("Dimension specified as -1 but tensor has no dimensions")
+    if y._value.dtype.kind not in "fc":
+        y = _new(y._value.astype(np.float32))
     d = norm_dim(dim, y.ndim)
     n = y.shape[d]
     hi = (slice(None),) * d + (slice(1, n),)
@@ -472,8 +476,25 @@ def corrcoef(a):
     return apply("ClampBackward1", fn, [a])
 
 
+def _flags(name, python=False, **flags):
+    """torch's TypeError for a flag that is not a bool (``python``: torch's Python code reads it
+    as a condition first, so a tensor of several elements is its RuntimeError)."""
+    for k, f in flags.items():
+        if python and isinstance(f, Tensor) and f._value.size != 1:
+            bool(f)
+        if type(f) is not bool:
+            raise TypeError(f"{name}(): argument '{k}' must be bool, not {type(f).__name__}")
+
+
 def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    _flags("_unique2", sorted=sorted, return_inverse=return_inverse, return_counts=return_counts)
     v = _np(a)
+    if dim is not None:
+        try:
+            dim = norm_dim(dim_int(dim), v.ndim)
+        except TypeError:
+            raise TypeError(f"unique_dim(): argument 'dim' (position 2) must be int, not "
+                            f"{type(dim).__name__}") from None
     vals, inv, cnt = np.unique(v, return_inverse=True, return_counts=True, axis=dim)
     out = [_new(vals)]
     if return_inverse:
@@ -484,7 +505,11 @@ def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):
 
 
 def unique_consecutive(a, return_inverse=False, return_counts=False, dim=None):
+    _flags("unique_consecutive", True, return_inverse=return_inverse,
+           return_counts=return_counts)
     v = _np(a)
+    if dim is not None:
+        dim = dim_int(dim)
     if dim is None:
         flat = v.reshape(-1)
         if flat.size == 0:
@@ -539,6 +564,10 @@ def _last_writer(shape, key):
 def scatter(t, dim, index, src=None, *, value=None, reduce=None):
     if src is None:
         src = value
+    if src is None:
+        raise TypeError("scatter() received an invalid combination of arguments - got (Tensor, "
+                        "int, Tensor), but expected one of: (Tensor input, int dim, Tensor index, "
+                        "Tensor src), (Tensor input, int dim, Tensor index, Number value)")
     d = norm_dim(dim, t.ndim)
     idx = _np(index)
     key = _grids(idx.shape, d, idx)
@@ -574,7 +603,18 @@ def scatter_add(t, dim, index, src):
                  lambda x, s: _scatter_add(x, key, cast(s, dt)[region]), [t, src])
 
 
+def _reduce_arg(name, index, reduce, pos):
+    """torch's argument checks of scatter_reduce / index_reduce (before their dim)."""
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{name}(): argument 'index' (position {pos}) must be Tensor, not "
+                        f"{type(index).__name__}")
+    if not isinstance(reduce, str):
+        raise TypeError(f"{name}(): argument 'reduce' (position {pos + 2}) must be str, not "
+                        f"{type(reduce).__name__}")
+
+
 def scatter_reduce(t, dim, index, src, reduce, *, include_self=True):
+    _reduce_arg("scatter_reduce", index, reduce, 3)
     d = norm_dim(dim, t.ndim)
     idx = _np(index)
     key = _grids(idx.shape, d, idx)
@@ -668,6 +708,9 @@ def index_copy(t, dim, index, source):
 
 
 def index_fill(t, dim, index, value):
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value.ndim} dimension(s).")
     d = norm_dim(dim, t.ndim)
     idx = _np(index).reshape(-1)
     mask = np.zeros(tuple(t.shape), bool)
@@ -699,6 +742,7 @@ def index_put(t, indices, values, accumulate=False):
 
 
 def index_reduce(t, dim, index, source, reduce, *, include_self=True):
+    _reduce_arg("index_reduce", index, reduce, 3)
     d = norm_dim(dim, t.ndim)
     key = _index_key(tuple(t.shape), d, index, tuple(source.shape))
     idxfull = key[d]
@@ -941,12 +985,21 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
+def _rows_cols(row, col):
+    for name, n in (("row", dim_int(row, "row")), ("col", dim_int(col, "col"))):
+        if n < 0:
+            raise RuntimeError(f"{name} must be non-negative, got{n}")
+    return dim_int(row, "row"), dim_int(col, "col")
+
+
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    row, col = _rows_cols(row, col)
     r, c = np.tril_indices(row, offset, col)
     return _new(np.stack([r, c]).astype(_dtype.to_np(dtype) or I64))
 
 
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    row, col = _rows_cols(row, col)
     r, c = np.triu_indices(row, offset, col)
     return _new(np.stack([r, c]).astype(_dtype.to_np(dtype) or I64))
 
@@ -1136,11 +1189,8 @@ dsplit = _hvd_split("dsplit", lambda t: 2, 3)
 
 
 def split_with_sizes(t, split_sizes, dim=0):
-    from fungrad.torch._ops_shape import _slice_dim, multi_view
-    d = norm_dim(dim, t.ndim)
-    b = [0] + list(itertools.accumulate(split_sizes))
-    return multi_view(_slice_dim(t, d, b[i], b[i + 1], "SplitWithSizesBackward0")
-                      for i in range(len(b) - 1))
+    from fungrad.torch._ops_shape import split
+    return split(t, list(int_list(split_sizes, "split_with_sizes", "split_sizes", 2)), dim)
 
 
 def unflatten(t, dim, sizes):

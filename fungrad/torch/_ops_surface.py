@@ -26,7 +26,7 @@ from fungrad.torch._ops_inplace import _I3, _snapshot, check, check_shape, commi
 from fungrad.torch._node import node_class
 from fungrad.torch._record import OpNode, apply
 from fungrad.torch._tensor import Size, Tensor, _new
-from fungrad.torch._util import val
+from fungrad.torch._util import common, refuse, val
 
 __all__ = ["export", "FUNCS", "METHODS", "inplace_of"]
 
@@ -265,6 +265,10 @@ def _fill_diagonal_(t, fill_value, wrap=False):
     import fungrad.numpy as fnp
     from fungrad.torch._ops_inplace import inplace
     shape = tuple(t.shape)
+    if len(shape) < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    if len(shape) > 2 and len(set(shape)) != 1:
+        raise RuntimeError("all dimensions of input must be of equal length")
     keep = np.zeros(shape, bool)
     if len(shape) == 2:
         step = shape[1] + 1
@@ -378,6 +382,10 @@ def _narrow_copy(t, dim, start, length):
     return apply("NarrowCopyBackward0", lambda x: x[key] * 1, [t])
 
 
+_ORDERING = {"LtBackward": "lt_cpu", "LeBackward": "le_cpu", "GtBackward": "gt_cpu",
+             "GeBackward": "ge_cpu"}
+
+
 def _compare_inplace(f, name):
     """``t.lt_(other)`` and friends: the comparison as t's dtype, recorded (as torch does) with
     a gradient of zeros for both operands."""
@@ -388,6 +396,8 @@ def _compare_inplace(f, name):
     def op(t, other):
         nm = name + ("1" if isinstance(other, Tensor) else "0")
         dt = t._value.dtype
+        if name in _ORDERING and common(t, other).kind == "c":
+            raise refuse(_ORDERING[name], common(t, other))
 
         def fn(x, *ys):
             y = ys[0] if ys else other
