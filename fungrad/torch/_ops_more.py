@@ -724,6 +724,13 @@ def index_fill(t, dim, index, value):
 
 def index_put(t, indices, values, accumulate=False):
     from fungrad.torch._ops_index import _convert
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"index_put(): argument 'indices' (position 2) must be tuple of Tensors, "
+                        f"not {type(indices).__name__}")
+    for i, x in enumerate(indices):
+        if x is not None and not isinstance(x, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 1, but got "
+                            f"{type(x).__name__}")
     key = tuple(_convert(i) if i is not None else slice(None) for i in indices)
     shape = tuple(t.shape)
     dt = t._value.dtype

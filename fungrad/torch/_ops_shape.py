@@ -6,7 +6,7 @@ import fungrad.numpy as fnp
 from fungrad.torch._dtype import dtype as _dtype, to_np
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor
-from fungrad.torch._util import cast, common, dim_int, dims_of, int_list, norm_dim
+from fungrad.torch._util import cast, common, dim_int, dims_of, int_list, no_positional, norm_dim
 
 __all__ = ["reshape", "view", "flatten", "squeeze", "unsqueeze", "permute", "transpose", "t",
            "expand", "repeat", "cat", "concat", "stack", "split", "chunk", "unbind", "flip",
@@ -349,7 +349,8 @@ def flip(a, dims, *more):
     return apply("FlipBackward0", lambda x: fnp.flip(x, axis=dims), [a])
 
 
-def clone(a, memory_format=None):
+def clone(a, *args, memory_format=None):
+    no_positional("clone", args)
     out = apply("CloneBackward0", lambda x: x * 1 if x.dtype.kind != "b" else x | False, [a])
     if out._value is a._value:
         out._value = np.array(a._value, copy=True)

@@ -26,7 +26,7 @@ from fungrad.torch._ops_inplace import _I3, _snapshot, check, check_shape, commi
 from fungrad.torch._node import node_class
 from fungrad.torch._record import OpNode, apply
 from fungrad.torch._tensor import Size, Tensor, _new
-from fungrad.torch._util import common, refuse, val
+from fungrad.torch._util import common, no_positional, refuse, val
 
 __all__ = ["export", "FUNCS", "METHODS", "inplace_of"]
 
@@ -149,7 +149,7 @@ def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
                   "torch.arange, which produces values in [start, end).", UserWarning,
                   stacklevel=2)
     if end is None:
-        start, end = 0, start
+        raise TypeError('range() missing 1 required positional arguments: "end"')
     n = int(np.floor((end - start) / step)) + 1
     dt = _dtype.to_np(dtype) or _dtype.DEFAULT.np
     return _new(np.asarray(start + step * np.arange(n), dt), requires_grad)
@@ -355,7 +355,13 @@ def _new_method(t, *args, **kw):
 
 
 def _to(dtype):
-    return lambda self, *a, **k: S.to(self, dtype)
+    def conv(self, *args, memory_format=None):
+        no_positional(_CONVERSIONS[dtype], args)
+        return S.to(self, dtype)
+    return conv
+
+
+_CONVERSIONS = {_dtype.uint8: "byte", _dtype.int8: "char", _dtype.int16: "short"}
 
 
 def _bernoulli_method(t, p=None, *, generator=None):

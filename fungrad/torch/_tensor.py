@@ -244,6 +244,9 @@ class Tensor:
         return bool(self.item())
 
     def __index__(self):
+        if self._value.size != 1 or self._value.dtype.kind not in "biu":
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            "index")
         return int(self.item())
 
     def data_ptr(self):

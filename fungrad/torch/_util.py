@@ -165,6 +165,13 @@ def int_division(dt, b, kernel):
             raise RuntimeError("ZeroDivisionError")
 
 
+def no_positional(name, args):
+    """torch's TypeError for positional arguments to a method that takes keywords only."""
+    if args:
+        raise TypeError(f"{name}() takes 0 positional arguments but {len(args)} "
+                        f"{'was' if len(args) == 1 else 'were'} given")
+
+
 def tabs(x):
     """|x| inside an op's function with PyTorch's derivative, sign(x): 0 at x == 0, where the
     core's abs takes JAX's right derivative 1 (norms, distances, losses and copysign then give
