@@ -315,6 +315,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    num_samples = dim_int(num_samples, "num_samples")
     g = numpy_rng(generator)
     probs = np.asarray(input._value, np.float64)
     rows = probs.reshape(-1, probs.shape[-1])

@@ -148,6 +148,11 @@ def _float_power(a, b):
 
 
 def float_power(a, b, *, out=None):
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        raise TypeError(f"float_power() received an invalid combination of arguments - got "
+                        f"({type(a).__name__}, {type(b).__name__}), but expected one of: (Tensor "
+                        "input, Tensor exponent), (Number self, Tensor exponent), (Tensor input, "
+                        "Number exponent)")
     if not isinstance(a, Tensor):
         a = _new(np.asarray(a, np.float64))
     return _out(_float_power(a, b), out)

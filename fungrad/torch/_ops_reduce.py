@@ -169,6 +169,10 @@ def std(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 def norm(a, p="fro", dim=None, keepdim=False):
+    if p is None:
+        p = "fro"
+    elif isinstance(p, str) and p not in ("fro", "nuc"):
+        raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
     axes = dims_of(dim, a.ndim)
     if a._value.dtype.kind == "c":  # the norm of the magnitudes, a real tensor
         from fungrad.torch._ops_math import abs as _abs

@@ -376,4 +376,6 @@ def to(a, *args, **kwargs):
     if dt is None or to_np(dt) == a._value.dtype:
         return a
     npd = to_np(dt)
+    if npd.kind == "b" and a._value.dtype.kind == "c":  # nonzero, the imaginary part too
+        return apply("ToCopyBackward0", lambda x: x != 0, [a])
     return apply("ToCopyBackward0", lambda x: cast(x, npd), [a])

@@ -26,7 +26,7 @@ from fungrad.torch._ops_inplace import _I3, _snapshot, check, check_shape, commi
 from fungrad.torch._node import node_class
 from fungrad.torch._record import OpNode, apply
 from fungrad.torch._tensor import Size, Tensor, _new
-from fungrad.torch._util import common, no_positional, refuse, val
+from fungrad.torch._util import common, no_positional, refuse, scalar_name, val
 
 __all__ = ["export", "FUNCS", "METHODS", "inplace_of"]
 
@@ -183,6 +183,19 @@ def _conj(t, name, view):
         return t
     import fungrad.numpy as fnp
     return apply(name, fnp.conj, [t], view=view)
+
+
+def _float_power_(t, *args, **kw):
+    """Tensor.float_power_: in place only where the tensor has float_power's result dtype."""
+    if len(args) + len(kw) != 1:
+        raise TypeError(f"float_power_() takes 1 positional argument but {len(args)} were given")
+    exponent = args[0] if args else next(iter(kw.values()))
+    want = E._float_power_dtype(t, exponent)
+    if t._value.dtype != want:
+        raise RuntimeError(f"the base given to float_power_ has dtype "
+                           f"{scalar_name(t._value.dtype)} but the operation's result requires "
+                           f"dtype {scalar_name(want)}")
+    return inplace_of(E.FUNCS["float_power"], "float_power_")(t, exponent)
 
 
 def _identity(t):
@@ -565,7 +578,7 @@ _METHOD_NAMES = (
 
 METHODS = {n: FUNCS.get(n) or getattr(M, n, None) for n in _METHOD_NAMES}
 METHODS.update({
-    "unfold": X.unfold, "unflatten": X.unflatten_method,
+    "unfold": X.unfold, "unflatten": X.unflatten_method, "float_power_": _float_power_,
     "repeat_interleave": X.repeat_interleave_method, "where": _where_method,
     "addmm": _addmm, "polygamma": _polygamma_method,
     "sum_to_size": sum_to_size, "stride": _stride, "fill_diagonal_": _fill_diagonal_,
