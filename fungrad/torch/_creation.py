@@ -14,7 +14,7 @@ from fungrad.torch._device import check_device
 from fungrad.torch._dtype import to_np
 from fungrad.torch._generator import default_generator, numpy_rng
 from fungrad.torch._tensor import Tensor, Tracer, _new  # Tracer: the core's, as _tensor imports it
-from fungrad.torch._util import dim_int, int_list, scalar_name
+from fungrad.torch._util import dim_int, int_list, refuse
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "rand", "randn",
            "randint", "randperm", "normal", "bernoulli", "multinomial", "arange", "linspace",
@@ -294,16 +294,14 @@ def bernoulli_p(p, self_dtype=None):
         v = np.asarray(p._value)
         if v.dtype.kind != "f":
             kernel = "self" if v.dtype.kind == "c" and self_dtype is None else "p"
-            raise NotImplementedError(f'"bernoulli_tensor_cpu_{kernel}_" not implemented for '
-                                      f"'{scalar_name(v.dtype)}'")
+            raise refuse(f"bernoulli_tensor_cpu_{kernel}_", v.dtype)
         if v.size and not ((v >= 0) & (v <= 1)).all():
             raise RuntimeError(_P_IN)
         return v
     if not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={float(p):g}")
     if self_dtype is not None and self_dtype.kind == "c":
-        raise NotImplementedError(f'"bernoulli_scalar_cpu_" not implemented for '
-                                  f"'{scalar_name(self_dtype)}'")
+        raise refuse("bernoulli_scalar_cpu_", self_dtype)
     return p
 
 

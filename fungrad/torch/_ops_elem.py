@@ -13,7 +13,7 @@ from fungrad.torch._ops_math import flat
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._util import (F32, broadcast_shape, cast, common, dim_int, int_division,
-                                 refuse, scalar_name, tabs, val)
+                                 refuse, tabs, val)
 
 __all__ = ["FUNCS"]
 
@@ -187,7 +187,7 @@ def _int_op(f, name, kernel, kinds):
         broadcast_shape(tuple(np.shape(val(a))), tuple(np.shape(val(b))))
         dt = common(a, b)
         if dt.kind not in kinds:
-            raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(dt)}\'')
+            raise refuse(kernel, dt)
         r = f(np.asarray(val(a)).astype(dt, copy=False), np.asarray(val(b)).astype(dt, copy=False))
         return _out(_new(np.asarray(r, dt)), out)
     op.__name__ = name
@@ -199,8 +199,7 @@ def bitwise_not(a, *args, out=None):
         raise TypeError(f"bitwise_not() takes no arguments ({len(args)} given)")
     v = np.asarray(val(a))
     if v.dtype.kind not in "biu":
-        raise NotImplementedError(f'"bitwise_not_cpu" not implemented for '
-                                  f"'{scalar_name(v.dtype)}'")
+        raise refuse("bitwise_not_cpu", v.dtype)
     return _out(_new(np.asarray(np.invert(v))), out)
 
 

@@ -112,7 +112,7 @@ def pow(a, b):
 def _int_pow_check(dt, e):
     """torch's refusals of an integer power: bool operands; a negative number as exponent."""
     if dt.kind == "b":
-        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+        raise refuse("pow", dt)
     if type(e) is int and e < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
 
@@ -323,8 +323,7 @@ def _cmp(f, kernel=None):
     def op(a, b):
         dt = common(a, b)
         if kernel is not None and dt.kind == "c":
-            raise NotImplementedError(f'"{kernel}" not implemented for '
-                                      f"'{'ComplexFloat' if dt.itemsize == 8 else 'ComplexDouble'}'")
+            raise refuse(kernel, dt)
         r = f(cast(val(a), dt), cast(val(b), dt))
         return _new(r if isinstance(r, Tracer) else np.asarray(r))
     return op

@@ -21,7 +21,7 @@ from fungrad.torch._node import node_class
 from fungrad.torch._record import OpNode, apply
 from fungrad.torch._tensor import Size, Tensor, _new
 from fungrad.torch._util import (_INT64, cast, common, dim_int, dims_of, int_list, norm_dim,
-                                 safe_root, scalar_name, tabs, val)
+                                 refuse, safe_root, scalar_name, tabs, val)
 
 __all__ = ["FUNCS"]
 
@@ -396,11 +396,11 @@ def histc(a, bins=100, min=0, max=0):
     v = _np(a)
     bins = dim_int(bins, "bins")
     if v.dtype.kind == "c" and min == 0 and max == 0:
-        raise _not_implemented("aminmax_cpu", v.dtype)
+        raise refuse("aminmax_cpu", v.dtype)
     if v.dtype.kind == "b":
-        raise _not_implemented("linspace_cpu", v.dtype)
+        raise refuse("linspace_cpu", v.dtype)
     if v.dtype.kind != "f":
-        raise _not_implemented("histogram_cpu", v.dtype)
+        raise refuse("histogram_cpu", v.dtype)
     if bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     if min == 0 and max == 0 and v.size:
@@ -417,14 +417,10 @@ def histc(a, bins=100, min=0, max=0):
     return _new(h.astype(v.dtype))
 
 
-def _not_implemented(kernel, dt):
-    return NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(dt)}\'')
-
-
 def bincount(a, weights=None, minlength=0):
     v = _np(a)
     if v.dtype.kind not in "iu":
-        raise _not_implemented("bincount_cpu", v.dtype)
+        raise refuse("bincount_cpu", v.dtype)
     if v.ndim != 1 or (v.size and v.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     minlength = dim_int(minlength, "minlength")
@@ -963,7 +959,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
                            "side of left while right was True")
     right = right or side == "right"
     if s.dtype.kind == "c" or v.dtype.kind == "c":
-        raise _not_implemented("searchsorted_out_cpu", s.dtype if s.dtype.kind == "c"
+        raise refuse("searchsorted_out_cpu", s.dtype if s.dtype.kind == "c"
                                else v.dtype)
     if (scalar or v.ndim == 0) and s.ndim != 1:
         raise RuntimeError(f"torch.searchsorted(): input value can be a scalar only when "
@@ -1342,7 +1338,7 @@ def kron(a, b):
 def _repeats_check(r):
     """torch's checks of repeat_interleave's tensor of repeats (integral, none negative)."""
     if r.dtype not in (I64, np.int32):
-        raise _not_implemented("repeat_interleave_cpu", r.dtype)
+        raise refuse("repeat_interleave_cpu", r.dtype)
     if r.size and r.min() < 0:
         raise RuntimeError("repeats can not be negative")
 
@@ -1357,7 +1353,7 @@ def repeat_interleave(t, repeats=None, dim=None, *, output_size=None):
                             "int dim = None, *, int output_size = None)")
         r = _np(t)
         if r.dtype not in (I64, np.int32):
-            raise _not_implemented("repeat_interleave_cpu", r.dtype)
+            raise refuse("repeat_interleave_cpu", r.dtype)
         if r.ndim != 1:
             raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
         _repeats_check(r)
