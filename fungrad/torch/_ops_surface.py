@@ -271,7 +271,8 @@ def _stride(t, dim=None):
         st.append(acc)
         acc *= builtins.max(s, 1)
     st = tuple(reversed(st))
-    return st if dim is None else st[dim]
+    from fungrad.torch._tensor import _dim_of
+    return st if dim is None else st[_dim_of(dim, shape)]
 
 
 def _fill_diagonal_(t, fill_value, wrap=False):
