@@ -386,9 +386,19 @@ def remainder(a, b):
     return apply(name, lambda x, y: fnp.mod(cast(x, dt), cast(y, dt)), [a, b])
 
 
+def nonzero(t, *, as_tuple=False):
+    v = np.asarray(val(t))
+    if v.ndim == 0:  # torch: a 0-d tensor has one index (of no dims) where it is nonzero
+        n = int(v != 0)
+        return (_new(np.zeros(n, np.int64)),) if as_tuple else _new(np.zeros((n, 0), np.int64))
+    nz = np.nonzero(v)
+    if as_tuple:
+        return tuple(_new(i.astype(np.int64)) for i in nz)
+    return _new(np.stack(nz, axis=-1).astype(np.int64))
+
+
 def where(cond, a=None, b=None):
     if a is None:  # torch.where(condition): nonzero(condition, as_tuple=True), of any dtype
-        from fungrad.torch._ops_more import nonzero
         return nonzero(cond, as_tuple=True)
     if isinstance(cond, Tensor) and cond._value.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "

@@ -849,15 +849,7 @@ def put(t, index, source, accumulate=False):
     return apply("PutBackward0", fn, [t, source])
 
 
-def nonzero(t, *, as_tuple=False):
-    v = _np(t)
-    if v.ndim == 0:  # torch: a 0-d tensor has one index (of no dims) where it is nonzero
-        n = int(v != 0)
-        return (_new(np.zeros(n, I64)),) if as_tuple else _new(np.zeros((n, 0), I64))
-    nz = np.nonzero(v)
-    if as_tuple:
-        return tuple(_new(i.astype(I64)) for i in nz)
-    return _new(np.stack(nz, axis=-1).astype(I64))
+nonzero = M.nonzero
 
 
 def argwhere(t):

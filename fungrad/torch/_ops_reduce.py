@@ -174,9 +174,7 @@ def norm(a, p="fro", dim=None, keepdim=False):
     elif isinstance(p, str) and p not in ("fro", "nuc"):
         raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
     axes = dims_of(dim, a.ndim)
-    if a._value.dtype.kind == "c":  # the norm of the magnitudes, a real tensor
-        from fungrad.torch._ops_math import abs as _abs
-        a = _abs(a)
+    cplx = a._value.dtype.kind == "c"  # the norm of the magnitudes: a real tensor
     if p in ("fro", 2, 2.0):
         fn = lambda x: safe_root(fnp.sum(x * x, axis=axes, keepdims=keepdim), 2)  # noqa: E731
     elif p == 1:
@@ -184,6 +182,9 @@ def norm(a, p="fro", dim=None, keepdim=False):
     else:
         fn = lambda x: safe_root(fnp.sum(fnp.power(tabs(x), p), axis=axes,  # noqa: E731
                                          keepdims=keepdim), p)
+    if cplx:
+        real_fn = fn
+        fn = lambda x: real_fn(fnp.abs(x))  # noqa: E731
     return apply("LinalgVectorNormBackward0", fn, [a])
 
 

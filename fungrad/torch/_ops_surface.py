@@ -26,7 +26,7 @@ from fungrad.torch._ops_inplace import _I3, _snapshot, check, check_shape, commi
 from fungrad.torch._node import node_class
 from fungrad.torch._record import OpNode, apply
 from fungrad.torch._tensor import Size, Tensor, _new
-from fungrad.torch._util import common, no_positional, refuse, scalar_name, val
+from fungrad.torch._util import common, no_positional, refuse, scalar_name, shape_dim, val
 
 __all__ = ["export", "FUNCS", "METHODS", "inplace_of"]
 
@@ -271,8 +271,7 @@ def _stride(t, dim=None):
         st.append(acc)
         acc *= builtins.max(s, 1)
     st = tuple(reversed(st))
-    from fungrad.torch._tensor import _dim_of
-    return st if dim is None else st[_dim_of(dim, shape)]
+    return st if dim is None else st[shape_dim(dim, shape)]
 
 
 def _fill_diagonal_(t, fill_value, wrap=False):

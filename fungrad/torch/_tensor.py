@@ -57,9 +57,7 @@ class Tensor:
         s = self._value.shape
         if dim is None:
             return Size(s)
-        if type(dim) is int and -len(s) <= dim < len(s):
-            return s[dim]
-        return s[_dim_of(dim, s)]
+        return s[dim]
 
     @property
     def dtype(self):
@@ -295,14 +293,6 @@ def _format_complex(v, suffixes):
 
 _FLAGS_TAIL = (". If you want to use a computed variable in a subgraph that doesn't require "
                "differentiation use var_no_grad = var.detach().")
-
-
-def _dim_of(dim, shape):
-    """A dim of a tensor of ``shape`` as torch checks it (size(dim), stride(dim))."""
-    from fungrad.torch._util import dim_int, norm_dim
-    if not shape:
-        raise IndexError(f"Dimension specified as {dim_int(dim)} but tensor has no dimensions")
-    return norm_dim(dim, len(shape))
 
 
 def _concrete(v):

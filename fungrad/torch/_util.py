@@ -60,6 +60,14 @@ def norm_dim(d, ndim):
     return d + nd if d < 0 else d
 
 
+def shape_dim(dim, shape):
+    """A dim of a tensor of ``shape`` as torch checks it in size(dim) and stride(dim) (a 0-d
+    tensor has none)."""
+    if not shape:
+        raise IndexError(f"Dimension specified as {dim_int(dim)} but tensor has no dimensions")
+    return norm_dim(dim, len(shape))
+
+
 def dim_int(d, arg="dim"):
     """``d`` (given for an int argument of torch's: a dim, a size) as an int: a Python or numpy
     integer, or a 0-d integer tensor; anything else (bool, float, a string, a sequence, a
