@@ -124,11 +124,38 @@ def nanmedian(a, dim=None, keepdim=False):
     return _pick("NanmedianBackward1", a, dim, keepdim, ch, _NanMedian)
 
 
+def _mode_with_nan(row):
+    """torch's mode of a row holding NaN: its CPU kernel sorts (value, index) pairs with
+    std::sort and ``<`` (for up to 16 elements libstdc++'s insertion sort, whose order NaN
+    blocks) and takes the first run of the highest count, its last index."""
+    order = [0]
+    for i in range(1, len(row)):
+        v = row[i]
+        if v < row[order[0]]:
+            order.insert(0, i)
+            continue
+        j = len(order)
+        while v < row[order[j - 1]]:
+            j -= 1
+        order.insert(j, i)
+    best, best_i, run = 0, 0, 0
+    for k, i in enumerate(order):
+        run += 1
+        if k == len(order) - 1 or row[i] != row[order[k + 1]]:
+            if run > best:
+                best, best_i = run, i
+            run = 0
+    return best_i
+
+
 def _mode_idx(v, axis):
     vm = np.moveaxis(v, axis, -1)
     out = np.zeros(vm.shape[:-1], np.int64)
     for pos in np.ndindex(vm.shape[:-1]):
         row = vm[pos]
+        if row.dtype.kind == "f" and row.size <= 16 and np.isnan(row).any():
+            out[pos] = _mode_with_nan(row)
+            continue
         vals, counts = np.unique(row, return_counts=True)
         best = vals[np.argmax(counts)]
         out[pos] = np.nonzero(row == best)[0][-1]
