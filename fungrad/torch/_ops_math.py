@@ -145,10 +145,19 @@ def neg(a):
     return apply("NegBackward0", fnp.negative, [a])
 
 
-def _un(name, f, inexact=True):
+_BOOL = np.dtype(np.bool_)
+
+
+def _un(name, f, inexact=True, no_bool=None):
+    """A unary op (``inexact``: integer input computed as float32); ``no_bool``: torch's error
+    for a bool tensor (a function making it), where torch refuses one."""
     def op(a):
-        if inexact and a._value.dtype.kind not in "fc":
-            return apply(name, lambda x: f(cast(x, F32)), [a])
+        k = a._value.dtype.kind
+        if k not in "fc":
+            if k == "b" and no_bool is not None:
+                raise no_bool()
+            if inexact:
+                return apply(name, lambda x: f(cast(x, F32)), [a])
         return apply(name, f, [a])
     return op
 
@@ -172,14 +181,8 @@ rsqrt = _un("RsqrtBackward0", lambda x: 1.0 / fnp.sqrt(x))
 reciprocal = _un("ReciprocalBackward0", lambda x: 1.0 / x)
 log2 = _un("Log2Backward0", lambda x: fnp.log(x) / math.log(2.0))
 log10 = _un("Log10Backward0", lambda x: fnp.log(x) / math.log(10.0))
-_abs = _un("AbsBackward0", lambda x: x * lax.stop_gradient(fnp.sign(x)) if x.dtype.kind == "f"
-           else fnp.abs(x), inexact=False)
-
-
-def abs(a):
-    if a._value.dtype.kind == "b":
-        raise refuse("abs_cpu", a._value.dtype)
-    return _abs(a)
+abs = _un("AbsBackward0", lambda x: x * lax.stop_gradient(fnp.sign(x)) if x.dtype.kind == "f"
+          else fnp.abs(x), inexact=False, no_bool=lambda: refuse("abs_cpu", _BOOL))
 
 
 def flat(f):
@@ -212,13 +215,8 @@ def sign(a):
     return _sign(a)
 floor = _un("FloorBackward0", flat(fnp.floor), inexact=False)
 ceil = _un("CeilBackward0", flat(fnp.ceil), inexact=False)
-_round = _un("RoundBackward0", flat(fnp.round), inexact=False)
-
-
-def round(a):
-    if a._value.dtype.kind == "b":
-        raise refuse("round_vml_cpu", a._value.dtype)
-    return _round(a)
+round = _un("RoundBackward0", flat(fnp.round), inexact=False,
+            no_bool=lambda: refuse("round_vml_cpu", _BOOL))
 
 
 def _relu_fn(x):
@@ -234,13 +232,8 @@ def _relu_fn(x):
     return fnp.where(x <= 0, t - (t + 0), x)
 
 
-_relu = _un("ReluBackward0", _relu_fn, inexact=False)
-
-
-def relu(a):
-    if a._value.dtype.kind == "b":
-        raise RuntimeError("Boolean inputs not supported for relu")
-    return _relu(a)
+relu = _un("ReluBackward0", _relu_fn, inexact=False,
+           no_bool=lambda: RuntimeError("Boolean inputs not supported for relu"))
 square = _un("PowBackward0", lambda x: fnp.power(x, 2), inexact=False)
 
 

@@ -30,25 +30,23 @@ def _shape_arg(shape, name="view", arg="size"):
 
 
 def _infer(shape, n):
-    if min(shape, default=0) < -1:
-        i = next(i for i, s in enumerate(shape) if s < -1)
-        raise RuntimeError(f"invalid shape dimension {shape[i]} at index {i} of shape "
-                           f"{list(shape)}")
-    if shape.count(-1) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    if shape.count(-1) == 1:
-        known = 1
-        for s in shape:
-            if s != -1:
-                known *= s
-        if known and n % known == 0:
-            return tuple(n // known if s == -1 else s for s in shape)
-    else:
-        total = 1
-        for s in shape:
-            total *= s
-        if total == n:
+    """``shape`` for ``n`` elements, its one -1 inferred (torch's checks, one pass)."""
+    known, infer = 1, None
+    for i, s in enumerate(shape):
+        if s >= 0:
+            known *= s
+        elif s == -1 and infer is None:
+            infer = i
+        elif s == -1:
+            raise RuntimeError("only one dimension can be inferred")
+        else:
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape "
+                               f"{list(shape)}")
+    if infer is None:
+        if known == n:
             return shape
+    elif known and n % known == 0:
+        return shape[:infer] + (n // known,) + shape[infer + 1:]
     raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {n}")
 
 

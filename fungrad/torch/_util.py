@@ -94,6 +94,11 @@ def int_list(seq, name, arg, pos=1):
     if not isinstance(seq, (tuple, list)):
         raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be tuple of ints, not "
                         f"{type(seq).__name__}")
+    for s in seq:  # the common case: ints in range
+        if type(s) is not int or not -_INT64 <= s < _INT64:
+            break
+    else:
+        return tuple(seq)
     out = []
     for i, s in enumerate(seq):
         if type(s) is not int:
