@@ -14,7 +14,7 @@ from fungrad.torch._device import check_device
 from fungrad.torch._dtype import to_np
 from fungrad.torch._generator import default_generator, numpy_rng
 from fungrad.torch._tensor import Tensor, Tracer, _new  # Tracer: the core's, as _tensor imports it
-from fungrad.torch._util import scalar_name
+from fungrad.torch._util import dim_int, int_list, refuse
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "rand", "randn",
            "randint", "randperm", "normal", "bernoulli", "multinomial", "arange", "linspace",
@@ -64,8 +64,10 @@ def _infer_dtype(data):
             kinds.add("i")
         elif isinstance(x, (complex, np.complexfloating)):
             kinds.add("c")
-        else:
+        elif isinstance(x, (float, np.floating)) or hasattr(x, "__float__"):
             kinds.add("f")
+        else:
+            raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
     walk(data)
     if "c" in kinds:  # torch's default complex dtype: complex64 beside float32
         return np.dtype(np.complex128 if _dtype.DEFAULT.np == np.float64 else np.complex64)
@@ -202,7 +204,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=
               if isinstance(fill_value, int) else _dtype.DEFAULT.np)
     else:
         dt = to_np(dtype)
-    size = (size,) if isinstance(size, int) else tuple(size)
+    size = int_list(size, "full", "size")
     return _out(_leaf(np.full(size, fill_value, dt), requires_grad, device), out)
 
 
@@ -249,6 +251,7 @@ def randint_like(input, low=None, high=None, *, dtype=None, device=None, require
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, out=None,
              layout=None, pin_memory=False):
+    n = dim_int(n, "n")
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     perm = numpy_rng(generator).permutation(int(n))
@@ -260,6 +263,14 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
     """torch.normal(mean, std[, size]): float or Tensor mean/std (broadcast together)."""
     g = numpy_rng(generator)
     mt, st = isinstance(mean, Tensor), isinstance(std, Tensor)
+    for name, v, is_t in (("mean", mean, mt), ("std", std, st)):
+        if not is_t and (size is None and not (mt or st) or type(v) not in (int, float)):
+            raise TypeError(f"normal(): argument '{name}' (position "
+                            f"{1 if name == 'mean' else 2}) must be Tensor, not "
+                            f"{type(v).__name__}")
+    if (np.asarray(std._value if st else std) < 0).any():
+        raise RuntimeError(f"normal expects std >= 0.0, but found std "
+                           f"{std if not st else np.asarray(std._value).min()}")
     if mt or st:
         m = np.asarray(mean._value if mt else mean)
         s = np.asarray(std._value if st else std)
@@ -283,16 +294,14 @@ def bernoulli_p(p, self_dtype=None):
         v = np.asarray(p._value)
         if v.dtype.kind != "f":
             kernel = "self" if v.dtype.kind == "c" and self_dtype is None else "p"
-            raise NotImplementedError(f'"bernoulli_tensor_cpu_{kernel}_" not implemented for '
-                                      f"'{scalar_name(v.dtype)}'")
+            raise refuse(f"bernoulli_tensor_cpu_{kernel}_", v.dtype)
         if v.size and not ((v >= 0) & (v <= 1)).all():
             raise RuntimeError(_P_IN)
         return v
     if not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={float(p):g}")
     if self_dtype is not None and self_dtype.kind == "c":
-        raise NotImplementedError(f'"bernoulli_scalar_cpu_" not implemented for '
-                                  f"'{scalar_name(self_dtype)}'")
+        raise refuse("bernoulli_scalar_cpu_", self_dtype)
     return p
 
 
@@ -304,6 +313,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    num_samples = dim_int(num_samples, "num_samples")
     g = numpy_rng(generator)
     probs = np.asarray(input._value, np.float64)
     rows = probs.reshape(-1, probs.shape[-1])
@@ -320,6 +330,11 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     if end is None:
         start, end = 0, start
     vals = [v._value.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    lo, hi, st = vals
+    if st == 0:
+        raise RuntimeError("step must be nonzero")
+    if (hi - lo) * st < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         dt = np.dtype(np.int64) if all(isinstance(v, (int, np.integer)) for v in vals) \
             else _dtype.DEFAULT.np
@@ -328,20 +343,39 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     return _out(_leaf(np.arange(*vals, dtype=np.float64).astype(dt), requires_grad, device), out)
 
 
+def _steps(name, start, end, steps):
+    """torch's checks of linspace/logspace: 0-d tensor bounds, an int number of steps >= 0."""
+    steps = dim_int(steps, "steps")  # torch's argument parser first
+    for what, b in (("start", start), ("end", end)):
+        if isinstance(b, Tensor) and b.ndim:
+            raise RuntimeError(f"{name} only supports 0-dimensional start and end tensors, but "
+                               f"got {what} with {b.ndim} dimension(s).")
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    return steps
+
+
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None,
              layout=None, pin_memory=False):
+    steps = _steps("linspace", start, end, steps)
     return _out(_leaf(np.linspace(float(start), float(end), int(steps)).astype(_dt(dtype)),
                       requires_grad, device), out)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False,
              out=None, layout=None, pin_memory=False):
+    steps = _steps("logspace", start, end, steps)
     vals = np.logspace(float(start), float(end), int(steps), base=base).astype(_dt(dtype))
     return _out(_leaf(vals, requires_grad, device), out)
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None, layout=None,
         pin_memory=False):
+    n = dim_int(n, "n")
+    m = None if m is None else dim_int(m, "m")
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     return _out(_leaf(np.eye(n, m, dtype=_dt(dtype)), requires_grad, device), out)
 
 

@@ -11,7 +11,8 @@ from fungrad.torch import _ops_shape as S
 from fungrad.torch._backward import backward
 from fungrad.torch._device import _NO_CUDA
 from fungrad.torch._dtype import float16, float32, float64, int32, int64, bool_
-from fungrad.torch._tensor import Tensor
+from fungrad.torch._tensor import Size, Tensor
+from fungrad.torch._util import no_positional, shape_dim
 
 
 def _r(f):
@@ -41,6 +42,20 @@ def _invert(self):
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
                         "tensors")
     return E.FUNCS["bitwise_not"](self)
+
+
+def _contiguous(self, *args, memory_format=None):
+    no_positional("contiguous", args)
+    return self
+
+
+def _size(self, dim=None):
+    s = self._value.shape
+    if dim is None:
+        return Size(s)
+    if type(dim) is int and -len(s) <= dim < len(s):
+        return s[dim]
+    return s[shape_dim(dim, s)]
 
 
 def _cuda(self, device=None, non_blocking=False, memory_format=None):
@@ -102,7 +117,7 @@ METHODS = {
     "exp_": P.exp_, "relu_": P.relu_, "sqrt_": P.sqrt_,
     "backward": lambda self, gradient=None, retain_graph=None, create_graph=False, inputs=None: (
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)),
-    "contiguous": lambda self, memory_format=None: self,
+    "contiguous": _contiguous, "size": _size,
     "float": lambda self: S.to(self, float32), "double": lambda self: S.to(self, float64),
     "half": lambda self: S.to(self, float16), "long": lambda self: S.to(self, int64),
     "int": lambda self: S.to(self, int32), "bool": lambda self: S.to(self, bool_),
@@ -115,6 +130,8 @@ METHODS = {
 
 
 def _new_like(self, kind, arg, kw):
+    if kind != "tensor" and not arg:
+        raise TypeError(f'new_{kind}() missing 1 required positional arguments: "size"')
     kw.setdefault("dtype", self.dtype)
     if kind == "tensor":
         return C.tensor(arg, **kw)

@@ -21,7 +21,7 @@ from fungrad.torch._generator import numpy_rng
 from fungrad.torch._ops_inplace import check, inplace
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
-from fungrad.torch._util import cast, common, norm_dim, val
+from fungrad.torch._util import cast, common, dim_int, int_list, norm_dim, refuse, scalar_name, val
 
 __all__ = ["masked_fill", "triu", "tril", "einsum", "addmm", "gather", "index_select",
            "clamp_min", "clamp_max", "lerp", "addcmul", "addcdiv", "topk", "argsort", "roll",
@@ -66,11 +66,20 @@ def random_(t, low=0, high=None, *, generator=None):
 
 
 # ---- differentiable ops
-def masked_fill(t, mask, value):
+def _masked_fill_args(mask, value):
+    """torch's checks of masked_fill's mask (bool) and value (a number or a 0-d tensor)."""
     m = np.asarray(val(mask))
     if m.dtype != np.bool_:
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
-                           f"{_dtype.from_np(m.dtype).name if m.dtype in _dtype._BY_NP else m.dtype}")
+                           f"{_C_NAMES.get(m.dtype.name, m.dtype.name)}")
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value.ndim} dimension(s).")
+    return m
+
+
+def masked_fill(t, mask, value):
+    m = _masked_fill_args(mask, value)
     dt = t._value.dtype
     if isinstance(value, Tensor):
         return apply("MaskedFillBackward1", lambda x, v: fnp.where(m, cast(v, dt), x), [t, value])
@@ -78,7 +87,7 @@ def masked_fill(t, mask, value):
 
 
 def masked_fill_(t, mask, value):
-    m = np.asarray(val(mask))
+    m = _masked_fill_args(mask, value)
     dt = t._value.dtype
     if isinstance(value, Tensor):
         return inplace(t, "MaskedFillBackward1", lambda x, v: fnp.where(m, cast(v, dt), x),
@@ -88,6 +97,7 @@ def masked_fill_(t, mask, value):
 
 def _tri(name, upper):
     def op(t, diagonal=0):
+        diagonal = dim_int(diagonal, "diagonal")
         if t.ndim < 2:
             raise RuntimeError(f"{'triu' if upper else 'tril'}: input tensor must have at least 2 "
                                f"dimensions")
@@ -159,21 +169,54 @@ def index_select(t, dim, index):
     return apply("IndexSelectBackward0", lambda x: fnp.take(x, idx, axis=d), [t])
 
 
+def _clamp_side(name, t, bound, upper):
+    """clamp_min / clamp_max: the bound where x is beyond it or the bound is NaN (torch's), in
+    the operands' common dtype; complex operands refused as torch's maximum/minimum kernels."""
+    dt = common(t, bound)
+    if dt.kind == "c":
+        raise refuse("minimum_cpu" if upper else "maximum_cpu", dt)
+
+    def fn(x, b):
+        x, b = cast(x, dt), cast(b, dt)
+        beyond = (x > b) if upper else (x < b)
+        if dt.kind in "fc":
+            beyond = beyond | (b != b)
+        return fnp.where(beyond, b, x)
+    if isinstance(bound, Tensor):
+        return apply(name, fn, [t, bound])
+    return apply(name, lambda x: fn(x, bound), [t])
+
+
 def clamp_min(t, min):
-    return apply("ClampMinBackward0", lambda x: fnp.where(x < min, min + 0 * x, x), [t])
+    return _clamp_side("ClampMinBackward0", t, min, upper=False)
 
 
 def clamp_max(t, max):
-    return apply("ClampMaxBackward0", lambda x: fnp.where(x > max, max + 0 * x, x), [t])
+    return _clamp_side("ClampMaxBackward0", t, max, upper=True)
+
+
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+            "bool": "bool", "complex64": "c10::complex<float>",
+            "complex128": "c10::complex<double>"}
 
 
 def lerp(start, end, weight):
+    dt = start._value.dtype
+    for name, v in (("end", end), ("weight", weight)):
+        if isinstance(v, Tensor) and v._value.dtype != dt:
+            raise RuntimeError(f"expected dtype {_C_NAMES.get(dt.name, dt.name)} for `{name}` but "
+                               f"got dtype {_C_NAMES.get(v._value.dtype.name, v._value.dtype.name)}")
+    if dt.kind not in "fc":
+        raise refuse("lerp_kernel_scalar" if not isinstance(weight, Tensor)
+                     else "lerp_kernel_tensor", dt)
     args = [start, end] + ([weight] if isinstance(weight, Tensor) else [])
     w = weight
 
     def fn(a, b, *ws):
         ww = ws[0] if ws else w
-        return a + ww * (b - a)
+        # torch's two-sided formula: exact at both ends (and at an infinite end)
+        return fnp.where(fnp.abs(ww) < 0.5, a + ww * (b - a), b - (b - a) * (1 - ww))
     return apply("LerpBackward0" if not isinstance(weight, Tensor) else "LerpBackward1", fn, args)
 
 
@@ -184,6 +227,14 @@ def addcmul(input, tensor1, tensor2, *, value=1):
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):
+    if tensor1._value.dtype.kind in "biu" and tensor2._value.dtype.kind in "biu":
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future release "
+            "addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv "
+            "behavior can be implemented as (input + value * torch.trunc(tensor1 / "
+            "tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / "
+            "tensor2) for float inputs. The future addcdiv behavior is just the latter "
+            "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
     dt = common(input, tensor1, tensor2)
     return apply("AddcdivBackward0", lambda i, a, b: cast(i, dt) + value * (cast(a, dt) / cast(
         b, dt)), [input, tensor1, tensor2])
@@ -196,7 +247,12 @@ def _where_method(t, condition, other):
 
 def topk(t, k, dim=-1, largest=True, sorted=True):
     d = norm_dim(dim, t.ndim)
+    k = dim_int(k, "k")
+    if not 0 <= k <= (t.shape[d] if t.ndim else 1):
+        raise RuntimeError("selected index k out of range")
     v = np.asarray(t._value)
+    if t.ndim == 0:
+        return _topk(apply("TopkBackward0", lambda x: x * 1, [t]), _new(np.zeros((), np.int64)))
     order = np.argsort(-v if largest else v, axis=d, kind="stable")
     idx = np.take(order, np.arange(k), axis=d)
     values = gather(t, d, _new(idx), _name="TopkBackward0")
@@ -209,13 +265,26 @@ _topk = collections.namedtuple("topk", ["values", "indices"])
 def argsort(t, dim=-1, descending=False, stable=False):
     v = np.asarray(t._value)
     d = norm_dim(dim, t.ndim)
+    if t.ndim == 0:
+        return _new(np.zeros((), np.int64))
     return _new(np.argsort(-v if descending else v, axis=d, kind="stable").astype(np.int64))
 
 
 def roll(t, shifts, dims=None):
+    shifts = int_list(shifts if isinstance(shifts, (tuple, list)) else (shifts,), "roll",
+                      "shifts", 2)
+    if dims is not None:
+        dims = int_list(dims if isinstance(dims, (tuple, list)) else (dims,), "roll", "dims", 3)
+    if not shifts:
+        raise RuntimeError("`shifts` required")
+    if dims is None and len(shifts) != 1 or dims is not None and len(dims) != len(shifts):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:"
+                           f"{0 if dims is None else len(dims)}")
+    if dims is not None and t.ndim == 0:
+        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     if dims is None:
         n = t.numel()
-        s = shifts if isinstance(shifts, int) else shifts[0]
+        s = shifts[0]
         shape = tuple(t.shape)
         idx = (np.arange(n) - s) % n
         return apply("RollBackward0", lambda x: fnp.reshape(fnp.take(fnp.reshape(x, (-1,)), idx),
@@ -263,11 +332,16 @@ def diag(t, diagonal=0):
 
 
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    da, db = a._value.dtype, b._value.dtype
+    if da != db:
+        raise RuntimeError(f"{scalar_name(da)} did not match {scalar_name(db)}")
     return _new(np.isclose(np.asarray(val(a)), np.asarray(val(b)), rtol=rtol, atol=atol,
                            equal_nan=equal_nan))
 
 
 def _new_empty(t, *size, dtype=None, device=None, requires_grad=False, **kw):
+    if not size:
+        raise TypeError('new_empty() missing 1 required positional arguments: "size"')
     from fungrad.torch._creation import zeros
     return zeros(*size, dtype=dtype or t.dtype, device=device, requires_grad=requires_grad)
 

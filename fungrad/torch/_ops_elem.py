@@ -8,11 +8,12 @@ import numpy as np
 import fungrad.numpy as fnp
 import fungrad.scipy.special as fsp
 from fungrad import lax
+from fungrad.torch import _ops_math as M
 from fungrad.torch._ops_math import flat
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._util import (F32, broadcast_shape, cast, common, dim_int, int_division,
-                                 refuse, scalar_name, tabs, val)
+                                 refuse, tabs, val)
 
 __all__ = ["FUNCS"]
 
@@ -130,14 +131,28 @@ def _copysign(x, y):
     return tabs(x) * lax.stop_gradient(fnp.where(fnp.signbit(y), -1.0, 1.0).astype(x.dtype))
 
 
+_F64, _C128 = np.dtype(np.float64), np.dtype(np.complex128)
+
+
+def _float_power_dtype(a, b):
+    """float_power's dtype: complex128 where an operand is complex, else float64."""
+    return _C128 if any(isinstance(v, complex) or getattr(getattr(v, "_value", None), "dtype",
+                                                          _F64).kind == "c" for v in (a, b)) \
+        else _F64
+
+
 def _float_power(a, b):
-    x = a if not isinstance(a, Tensor) else a
+    dt = _float_power_dtype(a, b)
     return apply("PowBackward1" if isinstance(b, Tensor) else "PowBackward0",
-                 lambda u, v: fnp.power(cast(u, np.dtype(np.float64)),
-                                        cast(v, np.dtype(np.float64))), [x, b])
+                 lambda u, v: fnp.power(cast(u, dt), cast(v, dt)), [a, b])
 
 
 def float_power(a, b, *, out=None):
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        raise TypeError(f"float_power() received an invalid combination of arguments - got "
+                        f"({type(a).__name__}, {type(b).__name__}), but expected one of: (Tensor "
+                        "input, Tensor exponent), (Number self, Tensor exponent), (Tensor input, "
+                        "Number exponent)")
     if not isinstance(a, Tensor):
         a = _new(np.asarray(a, np.float64))
     return _out(_float_power(a, b), out)
@@ -172,7 +187,7 @@ def _int_op(f, name, kernel, kinds):
         broadcast_shape(tuple(np.shape(val(a))), tuple(np.shape(val(b))))
         dt = common(a, b)
         if dt.kind not in kinds:
-            raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(dt)}\'')
+            raise refuse(kernel, dt)
         r = f(np.asarray(val(a)).astype(dt, copy=False), np.asarray(val(b)).astype(dt, copy=False))
         return _out(_new(np.asarray(r, dt)), out)
     op.__name__ = name
@@ -184,8 +199,7 @@ def bitwise_not(a, *args, out=None):
         raise TypeError(f"bitwise_not() takes no arguments ({len(args)} given)")
     v = np.asarray(val(a))
     if v.dtype.kind not in "biu":
-        raise NotImplementedError(f'"bitwise_not_cpu" not implemented for '
-                                  f"'{scalar_name(v.dtype)}'")
+        raise refuse("bitwise_not_cpu", v.dtype)
     return _out(_new(np.asarray(np.invert(v))), out)
 
 
@@ -241,7 +255,9 @@ def angle(a, *, out=None):
     def fn(x):
         if x.dtype.kind == "c":
             return fnp.angle(x)
-        return lax.stop_gradient(fnp.where(x < 0, np.pi, 0.0).astype(x.dtype)) + x * 0
+        # pi where x < 0, NaN at NaN, else 0; a zero gradient (x * 0 would be NaN at +-inf)
+        return fnp.where(x != x, x, lax.stop_gradient(fnp.where(x < 0, np.pi, 0.0).astype(
+            x.dtype)))
     return _out(apply("AngleBackward0", fn, [_as_f(a)]), out)
 
 
@@ -250,7 +266,9 @@ def _erfinv(x):
 
 
 def sgn(a, *, out=None):
-    return _out(apply("SgnBackward0", flat(fnp.sign), [a]), out)
+    if a._value.dtype.kind == "b":
+        return _out(apply("SgnBackward0", lambda x: x | False, [a]), out)
+    return _out(apply("SgnBackward0", flat(M._sign_fn), [a]), out)
 
 
 def positive(a):
@@ -266,10 +284,14 @@ def isinf(a):
 
 
 def isposinf(a, *, out=None):
+    if a._value.dtype.kind == "c":
+        raise RuntimeError("isposinf does not support complex inputs.")
     return _out(_new(np.isposinf(np.asarray(val(a)))), out)
 
 
 def isneginf(a, *, out=None):
+    if a._value.dtype.kind == "c":
+        raise RuntimeError("isneginf does not support complex inputs.")
     return _out(_new(np.isneginf(np.asarray(val(a)))), out)
 
 
@@ -293,6 +315,9 @@ _Frexp = collections.namedtuple("frexp", ["mantissa", "exponent"])
 
 
 def ldexp(a, b, *, out=None):
+    if isinstance(b, Tensor) and b._value.dtype.kind == "b" and not (
+            isinstance(a, Tensor) and a._value.dtype.kind == "b"):
+        raise refuse("ldexp_cpu_exp", b._value.dtype)
     dt = common(a, b, inexact=True)
     return _out(apply("LdexpBackward0", lambda x, y: cast(x, dt) * fnp.exp2(cast(y, dt)),
                       [a, b]), out)

@@ -28,8 +28,13 @@ def _convert(idx):
         return idx
     if isinstance(idx, tuple):
         return tuple(_convert(i) for i in idx)
-    if isinstance(idx, list) and any(isinstance(i, Tensor) for i in idx):
-        return np.asarray([val(i) for i in idx])
+    if isinstance(idx, list):
+        if any(isinstance(i, Tensor) for i in idx):
+            return np.asarray([val(i) for i in idx])
+        if any(isinstance(i, (list, tuple, slice)) or i is None or i is Ellipsis for i in idx):
+            return _convert(tuple(idx))  # torch's (deprecated) reading of such a list: a tuple
+        if any(type(i) is float for i in idx):
+            return np.asarray(idx).astype(np.int64)  # torch truncates a list of floats
     return idx
 
 

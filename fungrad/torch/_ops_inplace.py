@@ -152,7 +152,8 @@ add_ = _binary_inplace("AddBackward0", fnp.add, np.add)
 sub_ = _binary_inplace("SubBackward0", fnp.subtract, np.subtract)
 mul_ = _binary_inplace("MulBackward0", fnp.multiply, np.multiply)
 div_ = _binary_inplace("DivBackward0", fnp.divide, np.divide, inexact=True)
-pow_ = _binary_inplace("PowBackward0", fnp.power)
+pow_ = _binary_inplace("PowBackward0", lambda x, y: M._int_pow(x, y) if x.dtype.kind in "iu"
+                       else fnp.power(x, y))
 
 
 def _unary_inplace(name, fn, inexact=False):
@@ -172,7 +173,15 @@ def neg_(t):
 _neg_ = _unary_inplace("NegBackward0", fnp.negative)
 exp_ = _unary_inplace("ExpBackward0", fnp.exp, inexact=True)
 sqrt_ = _unary_inplace("SqrtBackward0", fnp.sqrt, inexact=True)
-relu_ = _unary_inplace("ReluBackward0", M._relu_fn)
+def relu_(t):
+    if t._value.dtype.kind == "b":
+        M.relu(t)  # torch's error for a bool tensor
+    return _relu_(t)
+
+
+_relu_ = _unary_inplace("ReluBackward0", M._relu_fn)
+
+
 def _replaced(x, value):
     """``value`` in place of ``x``, with a zero gradient for ``x`` (torch's fill/copy/zero
     backward): a select on an all-true mask, not ``value + x * 0`` (nan where x is inf or nan)."""

@@ -36,8 +36,20 @@ _add = _bin("AddBackward0", fnp.add)
 _sub = _bin("SubBackward0", fnp.subtract)
 mul = _bin("MulBackward0", fnp.multiply)
 div = true_divide = _bin("DivBackward0", fnp.divide, inexact=True)
-maximum = _bin("MaximumBackward0", fnp.maximum)
-minimum = _bin("MinimumBackward0", fnp.minimum)
+_maximum = _bin("MaximumBackward0", fnp.maximum)
+_minimum = _bin("MinimumBackward0", fnp.minimum)
+
+
+def maximum(a, b):
+    if common(a, b).kind == "c":
+        raise RuntimeError("maximum not implemented for complex tensors.")
+    return _maximum(a, b)
+
+
+def minimum(a, b):
+    if common(a, b).kind == "c":
+        raise RuntimeError("minimum not implemented for complex tensors.")
+    return _minimum(a, b)
 atan2 = _bin("Atan2Backward0", fnp.arctan2, inexact=True)
 
 
@@ -101,7 +113,7 @@ def pow(a, b):
 def _int_pow_check(dt, e):
     """torch's refusals of an integer power: bool operands; a negative number as exponent."""
     if dt.kind == "b":
-        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+        raise refuse("pow", dt)
     if type(e) is int and e < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
 
@@ -134,10 +146,19 @@ def neg(a):
     return apply("NegBackward0", fnp.negative, [a])
 
 
-def _un(name, f, inexact=True):
+_BOOL = np.dtype(np.bool_)
+
+
+def _un(name, f, inexact=True, no_bool=None):
+    """A unary op (``inexact``: integer input computed as float32); ``no_bool``: torch's error
+    for a bool tensor (a function making it), where torch refuses one."""
     def op(a):
-        if inexact and a._value.dtype.kind not in "fc":
-            return apply(name, lambda x: f(cast(x, F32)), [a])
+        k = a._value.dtype.kind
+        if k not in "fc":
+            if k == "b" and no_bool is not None:
+                raise no_bool()
+            if inexact:
+                return apply(name, lambda x: f(cast(x, F32)), [a])
         return apply(name, f, [a])
     return op
 
@@ -161,14 +182,8 @@ rsqrt = _un("RsqrtBackward0", lambda x: 1.0 / fnp.sqrt(x))
 reciprocal = _un("ReciprocalBackward0", lambda x: 1.0 / x)
 log2 = _un("Log2Backward0", lambda x: fnp.log(x) / math.log(2.0))
 log10 = _un("Log10Backward0", lambda x: fnp.log(x) / math.log(10.0))
-_abs = _un("AbsBackward0", lambda x: x * lax.stop_gradient(fnp.sign(x)) if x.dtype.kind == "f"
-           else fnp.abs(x), inexact=False)
-
-
-def abs(a):
-    if a._value.dtype.kind == "b":
-        raise refuse("abs_cpu", a._value.dtype)
-    return _abs(a)
+abs = _un("AbsBackward0", lambda x: x * lax.stop_gradient(fnp.sign(x)) if x.dtype.kind == "f"
+          else fnp.abs(x), inexact=False, no_bool=lambda: refuse("abs_cpu", _BOOL))
 
 
 def flat(f):
@@ -181,10 +196,28 @@ def flat(f):
     return g
 
 
-sign = _un("SignBackward0", flat(fnp.sign), inexact=False)
+def _sign_fn(x):
+    """sign, 0 at NaN (torch's)."""
+    return fnp.where(x != x, fnp.zeros_like(x), fnp.sign(x)) if x.dtype.kind == "f" else \
+        fnp.sign(x)
+
+
+_sign = _un("SignBackward0", flat(_sign_fn), inexact=False)
+
+
+def sign(a):
+    """torch's sign: 0 at NaN, a bool tensor's own values; complex input refused."""
+    k = a._value.dtype.kind
+    if k == "c":
+        raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex "
+                                  "numbers. Please use torch.sgn instead.")
+    if k == "b":
+        return apply("SignBackward0", lambda x: x | False, [a])
+    return _sign(a)
 floor = _un("FloorBackward0", flat(fnp.floor), inexact=False)
 ceil = _un("CeilBackward0", flat(fnp.ceil), inexact=False)
-round = _un("RoundBackward0", flat(fnp.round), inexact=False)
+round = _un("RoundBackward0", flat(fnp.round), inexact=False,
+            no_bool=lambda: refuse("round_vml_cpu", _BOOL))
 
 
 def _relu_fn(x):
@@ -200,7 +233,8 @@ def _relu_fn(x):
     return fnp.where(x <= 0, t - (t + 0), x)
 
 
-relu = _un("ReluBackward0", _relu_fn, inexact=False)
+relu = _un("ReluBackward0", _relu_fn, inexact=False,
+           no_bool=lambda: RuntimeError("Boolean inputs not supported for relu"))
 square = _un("PowBackward0", lambda x: fnp.power(x, 2), inexact=False)
 
 
@@ -222,6 +256,11 @@ def clamp(a, min=None, max=None):
     """Gradient 1 inside [min, max] including the bounds, 0 outside (torch's rule)."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if a._value.dtype.kind == "c":
+        raise NotImplementedError("clamp is not supported for complex types")
+    for b, kernel in ((min, "maximum_cpu"), (max, "minimum_cpu")):
+        if isinstance(b, Tensor) and b._value.dtype.kind == "c":
+            raise refuse(kernel, b._value.dtype)
 
     def fn(x):
         mask = None
@@ -278,8 +317,7 @@ def _cmp(f, kernel=None):
     def op(a, b):
         dt = common(a, b)
         if kernel is not None and dt.kind == "c":
-            raise NotImplementedError(f'"{kernel}" not implemented for '
-                                      f"'{'ComplexFloat' if dt.itemsize == 8 else 'ComplexDouble'}'")
+            raise refuse(kernel, dt)
         r = f(cast(val(a), dt), cast(val(b), dt))
         return _new(r if isinstance(r, Tracer) else np.asarray(r))
     return op

@@ -16,12 +16,12 @@ from fungrad import lax
 from fungrad.extend import parse_index
 from fungrad.torch import _dtype
 from fungrad.torch import _ops_math as M
-from fungrad.torch._ops_reduce import _take_along
+from fungrad.torch._ops_reduce import _take_along, tvar
 from fungrad.torch._node import node_class
 from fungrad.torch._record import OpNode, apply
 from fungrad.torch._tensor import Size, Tensor, _new
 from fungrad.torch._util import (_INT64, cast, common, dim_int, dims_of, int_list, norm_dim,
-                                 safe_root, scalar_name, tabs, val)
+                                 refuse, safe_root, scalar_name, tabs, val)
 
 __all__ = ["FUNCS"]
 
@@ -124,11 +124,38 @@ def nanmedian(a, dim=None, keepdim=False):
     return _pick("NanmedianBackward1", a, dim, keepdim, ch, _NanMedian)
 
 
+def _mode_with_nan(row):
+    """torch's mode of a row holding NaN: its CPU kernel sorts (value, index) pairs with
+    std::sort and ``<`` (for up to 16 elements libstdc++'s insertion sort, whose order NaN
+    blocks) and takes the first run of the highest count, its last index."""
+    order = [0]
+    for i in range(1, len(row)):
+        v = row[i]
+        if v < row[order[0]]:
+            order.insert(0, i)
+            continue
+        j = len(order)
+        while v < row[order[j - 1]]:
+            j -= 1
+        order.insert(j, i)
+    best, best_i, run = 0, 0, 0
+    for k, i in enumerate(order):
+        run += 1
+        if k == len(order) - 1 or row[i] != row[order[k + 1]]:
+            if run > best:
+                best, best_i = run, i
+            run = 0
+    return best_i
+
+
 def _mode_idx(v, axis):
     vm = np.moveaxis(v, axis, -1)
     out = np.zeros(vm.shape[:-1], np.int64)
     for pos in np.ndindex(vm.shape[:-1]):
         row = vm[pos]
+        if row.dtype.kind == "f" and row.size <= 16 and np.isnan(row).any():
+            out[pos] = _mode_with_nan(row)
+            continue
         vals, counts = np.unique(row, return_counts=True)
         best = vals[np.argmax(counts)]
         out[pos] = np.nonzero(row == best)[0][-1]
@@ -227,12 +254,12 @@ def _stat_mean(name, f, a, dim, unbiased, keepdim, correction):
 
 
 def var_mean(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return _stat_mean("VarMeanBackward0", fnp.var, a, dim, unbiased, keepdim, correction)
+    return _stat_mean("VarMeanBackward0", tvar, a, dim, unbiased, keepdim, correction)
 
 
 def _std(x, axis=None, ddof=0, keepdims=False):
     """std with torch's zero gradient where it is 0 (all entries equal)."""
-    return safe_root(fnp.var(x, axis=axis, ddof=ddof, keepdims=keepdims), 2)
+    return safe_root(tvar(x, axis=axis, ddof=ddof, keepdims=keepdims), 2)
 
 
 def std_mean(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -319,6 +346,10 @@ def diff(a, n=1, dim=-1, prepend=None, append=None):
 
 
 def trapezoid(y, x=None, *, dx=None, dim=-1):
+    if y.ndim == 0:
+        raise IndexError("Dimension specified as -1 but tensor has no dimensions")
+    if y._value.dtype.kind not in "fc":
+        y = _new(y._value.astype(np.float32))
     d = norm_dim(dim, y.ndim)
     n = y.shape[d]
     hi = (slice(None),) * d + (slice(1, n),)
@@ -405,11 +436,11 @@ def histc(a, bins=100, min=0, max=0):
     v = _np(a)
     bins = dim_int(bins, "bins")
     if v.dtype.kind == "c" and min == 0 and max == 0:
-        raise _not_implemented("aminmax_cpu", v.dtype)
+        raise refuse("aminmax_cpu", v.dtype)
     if v.dtype.kind == "b":
-        raise _not_implemented("linspace_cpu", v.dtype)
+        raise refuse("linspace_cpu", v.dtype)
     if v.dtype.kind != "f":
-        raise _not_implemented("histogram_cpu", v.dtype)
+        raise refuse("histogram_cpu", v.dtype)
     if bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     if min == 0 and max == 0 and v.size:
@@ -426,14 +457,10 @@ def histc(a, bins=100, min=0, max=0):
     return _new(h.astype(v.dtype))
 
 
-def _not_implemented(kernel, dt):
-    return NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(dt)}\'')
-
-
 def bincount(a, weights=None, minlength=0):
     v = _np(a)
     if v.dtype.kind not in "iu":
-        raise _not_implemented("bincount_cpu", v.dtype)
+        raise refuse("bincount_cpu", v.dtype)
     if v.ndim != 1 or (v.size and v.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     minlength = dim_int(minlength, "minlength")
@@ -485,8 +512,25 @@ def corrcoef(a):
     return apply("ClampBackward1", fn, [a])
 
 
+def _flags(name, python=False, **flags):
+    """torch's TypeError for a flag that is not a bool (``python``: torch's Python code reads it
+    as a condition first, so a tensor of several elements is its RuntimeError)."""
+    for k, f in flags.items():
+        if python and isinstance(f, Tensor) and f._value.size != 1:
+            bool(f)
+        if type(f) is not bool:
+            raise TypeError(f"{name}(): argument '{k}' must be bool, not {type(f).__name__}")
+
+
 def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    _flags("_unique2", sorted=sorted, return_inverse=return_inverse, return_counts=return_counts)
     v = _np(a)
+    if dim is not None:
+        try:
+            dim = norm_dim(dim_int(dim), v.ndim)
+        except TypeError:
+            raise TypeError(f"unique_dim(): argument 'dim' (position 2) must be int, not "
+                            f"{type(dim).__name__}") from None
     vals, inv, cnt = np.unique(v, return_inverse=True, return_counts=True, axis=dim)
     out = [_new(vals)]
     if return_inverse:
@@ -497,7 +541,11 @@ def unique(a, sorted=True, return_inverse=False, return_counts=False, dim=None):
 
 
 def unique_consecutive(a, return_inverse=False, return_counts=False, dim=None):
+    _flags("unique_consecutive", True, return_inverse=return_inverse,
+           return_counts=return_counts)
     v = _np(a)
+    if dim is not None:
+        dim = dim_int(dim)
     if dim is None:
         flat = v.reshape(-1)
         if flat.size == 0:
@@ -552,6 +600,10 @@ def _last_writer(shape, key):
 def scatter(t, dim, index, src=None, *, value=None, reduce=None):
     if src is None:
         src = value
+    if src is None:
+        raise TypeError("scatter() received an invalid combination of arguments - got (Tensor, "
+                        "int, Tensor), but expected one of: (Tensor input, int dim, Tensor index, "
+                        "Tensor src), (Tensor input, int dim, Tensor index, Number value)")
     d = norm_dim(dim, t.ndim)
     idx = _np(index)
     key = _grids(idx.shape, d, idx)
@@ -587,7 +639,18 @@ def scatter_add(t, dim, index, src):
                  lambda x, s: _scatter_add(x, key, cast(s, dt)[region]), [t, src])
 
 
+def _reduce_arg(name, index, reduce, pos):
+    """torch's argument checks of scatter_reduce / index_reduce (before their dim)."""
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{name}(): argument 'index' (position {pos}) must be Tensor, not "
+                        f"{type(index).__name__}")
+    if not isinstance(reduce, str):
+        raise TypeError(f"{name}(): argument 'reduce' (position {pos + 2}) must be str, not "
+                        f"{type(reduce).__name__}")
+
+
 def scatter_reduce(t, dim, index, src, reduce, *, include_self=True):
+    _reduce_arg("scatter_reduce", index, reduce, 3)
     d = norm_dim(dim, t.ndim)
     idx = _np(index)
     key = _grids(idx.shape, d, idx)
@@ -681,6 +744,9 @@ def index_copy(t, dim, index, source):
 
 
 def index_fill(t, dim, index, value):
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value.ndim} dimension(s).")
     d = norm_dim(dim, t.ndim)
     idx = _np(index).reshape(-1)
     mask = np.zeros(tuple(t.shape), bool)
@@ -694,6 +760,13 @@ def index_fill(t, dim, index, value):
 
 def index_put(t, indices, values, accumulate=False):
     from fungrad.torch._ops_index import _convert
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"index_put(): argument 'indices' (position 2) must be tuple of Tensors, "
+                        f"not {type(indices).__name__}")
+    for i, x in enumerate(indices):
+        if x is not None and not isinstance(x, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 1, but got "
+                            f"{type(x).__name__}")
     key = tuple(_convert(i) if i is not None else slice(None) for i in indices)
     shape = tuple(t.shape)
     dt = t._value.dtype
@@ -712,6 +785,7 @@ def index_put(t, indices, values, accumulate=False):
 
 
 def index_reduce(t, dim, index, source, reduce, *, include_self=True):
+    _reduce_arg("index_reduce", index, reduce, 3)
     d = norm_dim(dim, t.ndim)
     key = _index_key(tuple(t.shape), d, index, tuple(source.shape))
     idxfull = key[d]
@@ -921,7 +995,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
                            "side of left while right was True")
     right = right or side == "right"
     if s.dtype.kind == "c" or v.dtype.kind == "c":
-        raise _not_implemented("searchsorted_out_cpu", s.dtype if s.dtype.kind == "c"
+        raise refuse("searchsorted_out_cpu", s.dtype if s.dtype.kind == "c"
                                else v.dtype)
     if (scalar or v.ndim == 0) and s.ndim != 1:
         raise RuntimeError(f"torch.searchsorted(): input value can be a scalar only when "
@@ -950,20 +1024,21 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
-def _check_rows_cols(row, col):
-    for n, v in (("row", row), ("col", col)):
-        if v < 0:
-            raise RuntimeError(f"{n} must be non-negative, got{v}")
+def _rows_cols(row, col):
+    for name, n in (("row", dim_int(row, "row")), ("col", dim_int(col, "col"))):
+        if n < 0:
+            raise RuntimeError(f"{name} must be non-negative, got{n}")
+    return dim_int(row, "row"), dim_int(col, "col")
 
 
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
-    _check_rows_cols(row, col)
+    row, col = _rows_cols(row, col)
     r, c = np.tril_indices(row, offset, col)
     return _new(np.stack([r, c]).astype(_dtype.to_np(dtype) or I64))
 
 
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
-    _check_rows_cols(row, col)
+    row, col = _rows_cols(row, col)
     r, c = np.triu_indices(row, offset, col)
     return _new(np.stack([r, c]).astype(_dtype.to_np(dtype) or I64))
 
@@ -1153,11 +1228,8 @@ dsplit = _hvd_split("dsplit", lambda t: 2, 3)
 
 
 def split_with_sizes(t, split_sizes, dim=0):
-    from fungrad.torch._ops_shape import _slice_dim, multi_view
-    d = norm_dim(dim, t.ndim)
-    b = [0] + list(itertools.accumulate(split_sizes))
-    return multi_view(_slice_dim(t, d, b[i], b[i + 1], "SplitWithSizesBackward0")
-                      for i in range(len(b) - 1))
+    from fungrad.torch._ops_shape import split
+    return split(t, list(int_list(split_sizes, "split_with_sizes", "split_sizes", 2)), dim)
 
 
 def unflatten(t, dim, sizes):
@@ -1320,7 +1392,7 @@ def kron(a, b):
 def _repeats_check(r):
     """torch's checks of repeat_interleave's tensor of repeats (integral, none negative)."""
     if r.dtype not in (I64, np.int32):
-        raise _not_implemented("repeat_interleave_cpu", r.dtype)
+        raise refuse("repeat_interleave_cpu", r.dtype)
     if r.size and r.min() < 0:
         raise RuntimeError("repeats can not be negative")
 
@@ -1335,7 +1407,7 @@ def repeat_interleave(t, repeats=None, dim=None, *, output_size=None):
                             "int dim = None, *, int output_size = None)")
         r = _np(t)
         if r.dtype not in (I64, np.int32):
-            raise _not_implemented("repeat_interleave_cpu", r.dtype)
+            raise refuse("repeat_interleave_cpu", r.dtype)
         if r.ndim != 1:
             raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
         _repeats_check(r)

@@ -9,7 +9,7 @@ from fungrad import lax
 from fungrad.torch._dtype import _TYPE_NAMES, to_np
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import _new
-from fungrad.torch._util import cast, dims_of, norm_dim, val, safe_root
+from fungrad.torch._util import cast, dims_of, norm_dim, refuse, safe_root, val
 
 __all__ = ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "var", "std",
            "cumsum", "softmax", "log_softmax", "logsumexp", "sort", "all", "any",
@@ -65,6 +65,10 @@ def _take_along(x, idx, d, keepdim):
 
 def _extreme(a, dim, keepdim, which):
     name = "Max" if which == "max" else "Min"
+    if a._value.dtype.kind == "c":
+        if dim is None:
+            raise refuse(f"{which}_all", a._value.dtype)
+        raise RuntimeError(f"{which}(): does not support complex input")
     if dim is None:
         if a.numel() == 0:
             raise RuntimeError(f"{which}(): Expected reduction dim to be specified for "
@@ -113,26 +117,54 @@ def amin(a, dim=(), keepdim=False):
     return apply("AminBackward0", lambda x: fnp.min(x, axis=axes, keepdims=keepdim), [a])
 
 
+def _arg_check(name, a, dim):
+    """torch's errors of argmax/argmin (and max/min over a dim): complex input, an empty
+    reduction; the dim, normalized (None: all elements)."""
+    if a._value.dtype.kind == "c":
+        raise RuntimeError(f"{name}(): does not support complex input")
+    if dim is None:
+        if a._value.size == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for "
+                             "input.numel() == 0.")
+        return None
+    d = norm_dim(dim, a.ndim)
+    if a.ndim and a.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    return d
+
+
 def argmax(a, dim=None, keepdim=False):
-    return _new(np.asarray(fnp.argmax(val(a), axis=dim, keepdims=keepdim), np.int64))
+    d = _arg_check("argmax", a, dim)
+    return _new(np.asarray(fnp.argmax(val(a), axis=d, keepdims=keepdim), np.int64))
 
 
 def argmin(a, dim=None, keepdim=False):
-    return _new(np.asarray(fnp.argmin(val(a), axis=dim, keepdims=keepdim), np.int64))
+    d = _arg_check("argmin", a, dim)
+    return _new(np.asarray(fnp.argmin(val(a), axis=d, keepdims=keepdim), np.int64))
+
+
+def tvar(x, axis=None, ddof=0, keepdims=False):
+    """torch's variance: NaN where the reduced elements are no more than ``ddof`` (numpy's
+    gives -0. for none)."""
+    n = x.size if axis is None else int(np.prod([x.shape[d] for d in (
+        axis if isinstance(axis, tuple) else (axis,))]))
+    if n > ddof:
+        return fnp.var(x, axis=axis, ddof=ddof, keepdims=keepdims)
+    return fnp.var(x, axis=axis, ddof=0, keepdims=keepdims) * np.nan
 
 
 def var(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
     axes = dims_of(dim, a.ndim)
     ddof = correction if correction is not None else (0 if unbiased is False else 1)
-    return apply("VarBackward0", lambda x: fnp.var(x, axis=axes, ddof=ddof, keepdims=keepdim),
+    return apply("VarBackward0", lambda x: tvar(x, axis=axes, ddof=ddof, keepdims=keepdim),
                  [a])
 
 
 def std(a, dim=None, unbiased=None, keepdim=False, *, correction=None):
     axes = dims_of(dim, a.ndim)
     ddof = correction if correction is not None else (0 if unbiased is False else 1)
-    return apply("StdBackward0", lambda x: safe_root(fnp.var(x, axis=axes, ddof=ddof,
-                                                             keepdims=keepdim), 2),
+    return apply("StdBackward0", lambda x: safe_root(tvar(x, axis=axes, ddof=ddof,
+                                                          keepdims=keepdim), 2),
                  [a])
 
 
@@ -209,6 +241,9 @@ def logsumexp(a, dim, keepdim=False):
 
 def sort(a, dim=-1, descending=False, stable=False):
     d = norm_dim(dim, a.ndim)
+    if a.ndim == 0:
+        return return_types.sort(apply("SortBackward0", lambda x: x * 1 if x.dtype.kind != "b"
+                                       else x | False, [a]), _new(np.zeros((), np.int64)))
     v = np.asarray(val(a))
     idx = np.argsort(-v if descending else v, axis=d, kind="stable")
     values = apply("SortBackward0", lambda x: _take_along(x, idx, d, True), [a])

@@ -6,7 +6,7 @@ import fungrad.numpy as fnp
 from fungrad.torch._dtype import dtype as _dtype, to_np
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor
-from fungrad.torch._util import cast, common, dim_int, dims_of, int_list, norm_dim
+from fungrad.torch._util import cast, common, dim_int, dims_of, int_list, no_positional, norm_dim
 
 __all__ = ["reshape", "view", "flatten", "squeeze", "unsqueeze", "permute", "transpose", "t",
            "expand", "repeat", "cat", "concat", "stack", "split", "chunk", "unbind", "flip",
@@ -30,25 +30,23 @@ def _shape_arg(shape, name="view", arg="size"):
 
 
 def _infer(shape, n):
-    if min(shape, default=0) < -1:
-        i = next(i for i, s in enumerate(shape) if s < -1)
-        raise RuntimeError(f"invalid shape dimension {shape[i]} at index {i} of shape "
-                           f"{list(shape)}")
-    if shape.count(-1) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    if shape.count(-1) == 1:
-        known = 1
-        for s in shape:
-            if s != -1:
-                known *= s
-        if known and n % known == 0:
-            return tuple(n // known if s == -1 else s for s in shape)
-    else:
-        total = 1
-        for s in shape:
-            total *= s
-        if total == n:
+    """``shape`` for ``n`` elements, its one -1 inferred (torch's checks, one pass)."""
+    known, infer = 1, None
+    for i, s in enumerate(shape):
+        if s >= 0:
+            known *= s
+        elif s == -1 and infer is None:
+            infer = i
+        elif s == -1:
+            raise RuntimeError("only one dimension can be inferred")
+        else:
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape "
+                               f"{list(shape)}")
+    if infer is None:
+        if known == n:
             return shape
+    elif known and n % known == 0:
+        return shape[:infer] + (n // known,) + shape[infer + 1:]
     raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {n}")
 
 
@@ -318,6 +316,12 @@ def unbind(a, dim=0):
 
 
 def narrow(a, dim, start, length):
+    d, start, length = narrow_bounds(a, dim, start, length)
+    return _slice_dim(a, d, start, start + length)
+
+
+def narrow_bounds(a, dim, start, length):
+    """narrow's dim, start and length, with torch's checks (start may count from the end)."""
     dim, start, length = dim_int(dim), dim_int(start, "start"), dim_int(length, "length")
     if a.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
@@ -331,7 +335,7 @@ def narrow(a, dim, start, length):
         raise RuntimeError("narrow(): length must be non-negative.")
     if start + length > n:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
-    return _slice_dim(a, d, start, start + length)
+    return d, start, length
 
 
 def flip(a, dims, *more):
@@ -343,7 +347,8 @@ def flip(a, dims, *more):
     return apply("FlipBackward0", lambda x: fnp.flip(x, axis=dims), [a])
 
 
-def clone(a, memory_format=None):
+def clone(a, *args, memory_format=None):
+    no_positional("clone", args)
     out = apply("CloneBackward0", lambda x: x * 1 if x.dtype.kind != "b" else x | False, [a])
     if out._value is a._value:
         out._value = np.array(a._value, copy=True)
@@ -359,10 +364,16 @@ def to(a, *args, **kwargs):
         if isinstance(x, Tensor):
             dt = x.dtype
         elif isinstance(x, (str, device)) or type(x) is int:
+            if type(x) is int and not 0 <= x < 2 ** 63:
+                if x >= 0:
+                    raise ValueError("Overflow when unpacking long long")
+                raise RuntimeError("Device index must not be negative")
             check_device(x)  # 'cpu' is accepted; CUDA raises torch's CPU-build error
         elif x is not None and not isinstance(x, bool):
             dt = x
     if dt is None or to_np(dt) == a._value.dtype:
         return a
     npd = to_np(dt)
+    if npd.kind == "b" and a._value.dtype.kind == "c":  # nonzero, the imaginary part too
+        return apply("ToCopyBackward0", lambda x: x != 0, [a])
     return apply("ToCopyBackward0", lambda x: cast(x, npd), [a])

@@ -26,7 +26,7 @@ from fungrad.torch._ops_inplace import _I3, _snapshot, check, check_shape, commi
 from fungrad.torch._node import node_class
 from fungrad.torch._record import OpNode, apply
 from fungrad.torch._tensor import Size, Tensor, _new
-from fungrad.torch._util import val
+from fungrad.torch._util import common, no_positional, refuse, scalar_name, shape_dim, val
 
 __all__ = ["export", "FUNCS", "METHODS", "inplace_of"]
 
@@ -149,7 +149,7 @@ def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
                   "torch.arange, which produces values in [start, end).", UserWarning,
                   stacklevel=2)
     if end is None:
-        start, end = 0, start
+        raise TypeError('range() missing 1 required positional arguments: "end"')
     n = int(np.floor((end - start) / step)) + 1
     dt = _dtype.to_np(dtype) or _dtype.DEFAULT.np
     return _new(np.asarray(start + step * np.arange(n), dt), requires_grad)
@@ -174,6 +174,28 @@ def adjoint(t):
         raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of "
                            "matrices. Got 1-D tensor.")
     return S.transpose(t, -2, -1) if t.ndim else S.transpose(t, 0, 0)
+
+
+def _conj(t, name, view):
+    """conj / conj_physical: the conjugate of a complex tensor (torch's conj a view), a real
+    tensor itself."""
+    if t._value.dtype.kind != "c":
+        return t
+    import fungrad.numpy as fnp
+    return apply(name, fnp.conj, [t], view=view)
+
+
+def _float_power_(t, *args, **kw):
+    """Tensor.float_power_: in place only where the tensor has float_power's result dtype."""
+    if len(args) + len(kw) != 1:
+        raise TypeError(f"float_power_() takes 1 positional argument but {len(args)} were given")
+    exponent = args[0] if args else next(iter(kw.values()))
+    want = E._float_power_dtype(t, exponent)
+    if t._value.dtype != want:
+        raise RuntimeError(f"the base given to float_power_ has dtype "
+                           f"{scalar_name(t._value.dtype)} but the operation's result requires "
+                           f"dtype {scalar_name(want)}")
+    return inplace_of(E.FUNCS["float_power"], "float_power_")(t, exponent)
 
 
 def _identity(t):
@@ -228,8 +250,11 @@ def get_deterministic_debug_mode():
 
 def sum_to_size(t, *size):
     import fungrad.numpy as fnp
-    size = tuple(size[0]) if len(size) == 1 and not isinstance(size[0], int) else size
+    size = S._shape_arg(size, "sum_to_size", "size")
     lead = t.ndim - len(size)
+    shp = tuple(t.shape)
+    if lead < 0 or any(s != 1 and s != shp[i + lead] for i, s in enumerate(size)):
+        raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shp)}}}.")
     dims = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(size)
                                       if s == 1 and t.shape[i + lead] != 1)
     if not dims:
@@ -246,13 +271,17 @@ def _stride(t, dim=None):
         st.append(acc)
         acc *= builtins.max(s, 1)
     st = tuple(reversed(st))
-    return st if dim is None else st[dim]
+    return st if dim is None else st[shape_dim(dim, shape)]
 
 
 def _fill_diagonal_(t, fill_value, wrap=False):
     import fungrad.numpy as fnp
     from fungrad.torch._ops_inplace import inplace
     shape = tuple(t.shape)
+    if len(shape) < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    if len(shape) > 2 and len(set(shape)) != 1:
+        raise RuntimeError("all dimensions of input must be of equal length")
     keep = np.zeros(shape, bool)
     if len(shape) == 2:
         step = shape[1] + 1
@@ -355,7 +384,13 @@ def _new_method(t, *args, **kw):
 
 
 def _to(dtype):
-    return lambda self, *a, **k: S.to(self, dtype)
+    def conv(self, *args, memory_format=None):
+        no_positional(_CONVERSIONS[dtype], args)
+        return S.to(self, dtype)
+    return conv
+
+
+_CONVERSIONS = {_dtype.uint8: "byte", _dtype.int8: "char", _dtype.int16: "short"}
 
 
 def _bernoulli_method(t, p=None, *, generator=None):
@@ -377,10 +412,13 @@ def _polygamma_method(self, n):
 
 
 def _narrow_copy(t, dim, start, length):
-    from fungrad.torch._util import norm_dim
-    d = norm_dim(dim, t.ndim)
+    d, start, length = S.narrow_bounds(t, dim, start, length)
     key = (slice(None),) * d + (slice(start, start + length),)
     return apply("NarrowCopyBackward0", lambda x: x[key] * 1, [t])
+
+
+_ORDERING = {"LtBackward": "lt_cpu", "LeBackward": "le_cpu", "GtBackward": "gt_cpu",
+             "GeBackward": "ge_cpu"}
 
 
 def _compare_inplace(f, name):
@@ -393,6 +431,8 @@ def _compare_inplace(f, name):
     def op(t, other):
         nm = name + ("1" if isinstance(other, Tensor) else "0")
         dt = t._value.dtype
+        if name in _ORDERING and common(t, other).kind == "c":
+            raise refuse(_ORDERING[name], common(t, other))
 
         def fn(x, *ys):
             y = ys[0] if ys else other
@@ -585,7 +625,8 @@ ALIASES = {
     "subtract": M.sub, "greater": M.gt, "greater_equal": M.ge, "less": M.lt,
     "less_equal": M.le, "not_equal": M.ne, "moveaxis": S.movedim, "concatenate": S.cat,
     "floor_divide": M.floor_divide, "rsub": M.rsub, "true_divide": M.div,
-    "conj": _identity, "conj_physical": _identity, "resolve_conj": _identity,
+    "conj": lambda t: _conj(t, "ConjBackward0", True),
+    "conj_physical": lambda t: _conj(t, "ConjPhysicalBackward0", False), "resolve_conj": _identity,
     "resolve_neg": _identity,
 }
 
@@ -657,7 +698,7 @@ _METHOD_NAMES = (
 
 METHODS = {n: FUNCS.get(n) or getattr(M, n, None) for n in _METHOD_NAMES}
 METHODS.update({
-    "unfold": X.unfold, "unflatten": X.unflatten_method,
+    "unfold": X.unfold, "unflatten": X.unflatten_method, "float_power_": _float_power_,
     "repeat_interleave": X.repeat_interleave_method, "where": _where_method,
     "addmm": _addmm, "polygamma": _polygamma_method,
     "sum_to_size": sum_to_size, "stride": _stride, "fill_diagonal_": _fill_diagonal_,

@@ -55,7 +55,9 @@ class Tensor:
 
     def size(self, dim=None):
         s = self._value.shape
-        return Size(s) if dim is None else s[dim]
+        if dim is None:
+            return Size(s)
+        return s[dim]
 
     @property
     def dtype(self):

@@ -60,6 +60,14 @@ def norm_dim(d, ndim):
     return d + nd if d < 0 else d
 
 
+def shape_dim(dim, shape):
+    """A dim of a tensor of ``shape`` as torch checks it in size(dim) and stride(dim) (a 0-d
+    tensor has none)."""
+    if not shape:
+        raise IndexError(f"Dimension specified as {dim_int(dim)} but tensor has no dimensions")
+    return norm_dim(dim, len(shape))
+
+
 def dim_int(d, arg="dim"):
     """``d`` (given for an int argument of torch's: a dim, a size) as an int: a Python or numpy
     integer, or a 0-d integer tensor; anything else (bool, float, a string, a sequence, a
@@ -86,6 +94,11 @@ def int_list(seq, name, arg, pos=1):
     if not isinstance(seq, (tuple, list)):
         raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be tuple of ints, not "
                         f"{type(seq).__name__}")
+    for s in seq:  # the common case: ints in range
+        if type(s) is not int or not -_INT64 <= s < _INT64:
+            break
+    else:
+        return tuple(seq)
     out = []
     for i, s in enumerate(seq):
         if type(s) is not int:
@@ -163,6 +176,13 @@ def int_division(dt, b, kernel):
         v = b._value if isinstance(b, Tensor) else b
         if isinstance(v, (np.ndarray, np.generic, int)) and not np.all(v):
             raise RuntimeError("ZeroDivisionError")
+
+
+def no_positional(name, args):
+    """torch's TypeError for positional arguments to a method that takes keywords only."""
+    if args:
+        raise TypeError(f"{name}() takes 0 positional arguments but {len(args)} "
+                        f"{'was' if len(args) == 1 else 'were'} given")
 
 
 def tabs(x):

@@ -697,7 +697,7 @@ def lu_factor(A, *, pivot=True):
         import scipy.linalg as sl
         v = np.asarray(A._value)
         m, n = v.shape[-2:]
-        flat = v.reshape((-1, m, n))
+        flat = v.reshape((math.prod(v.shape[:-2]), m, n))
         piv = np.stack([sl.lu_factor(x)[1] for x in flat]) if flat.size else \
             np.zeros((flat.shape[0], min(m, n)), np.int32)
         _, L, U = _lu_rectangular(A)  # differentiable in A (torch's LinalgLuFactorExBackward0)
