@@ -85,6 +85,8 @@ def result_dtype(vals):
             sc_c = max(sc_c, 1)
         elif t is bool:
             sc_c = max(sc_c, 0)
+        elif t is complex:
+            sc_c = 3
         else:
             d = v.dtype
             c = _CAT[d.kind]
@@ -101,5 +103,9 @@ def result_dtype(vals):
     if zd_c > cat:
         cat, out = zd_c, zd_t
     if sc_c > cat:
-        out = _SCALAR_DEFAULT[sc_c]
+        if sc_c == 3:  # a complex scalar: the complex type of a floating tensor's precision
+            # (float64 -> complex128; torch's complex32 for float16 is complex64 here)
+            out = np.dtype(np.complex128) if out == np.float64 else np.dtype(np.complex64)
+        else:
+            out = _SCALAR_DEFAULT[sc_c]
     return out

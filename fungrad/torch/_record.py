@@ -12,6 +12,8 @@ import weakref
 
 import numpy as np
 
+import fungrad.numpy as fnp
+
 from fungrad.extend import quiet_fp_errors
 from fungrad.extend import ARRAY_TYPES, pullback
 from fungrad import jit
@@ -170,15 +172,16 @@ class OpNode(Node):
                 residuals, xs = residuals
         for st in self._raw or ():
             st.unpack()
+        cts = _torch_cts(cts)
         if xs is not None:
             _, _, lin2 = linearize_flat(self._f, xs)
-            back = pullback(lin2, [c for c, z in zip(grads, lin.out_zero) if not z])
+            back = pullback(lin2, cts)
         else:
             back = lin.pullback(cts, residuals)
         out = [None] * n
         for i, c in zip(self._diff, back):
             if c is not None and type(c) is not Zero:
-                out[i] = c
+                out[i] = np.conj(c) if c.dtype.kind == "c" else c  # (see _torch_cts)
         return out
 
     _unpack = None
@@ -195,15 +198,34 @@ class OpNode(Node):
             self._freed = True
 
 
+def _torch_cts(cts):
+    """The core's cotangents for torch's grads ``cts``. torch's gradient of a complex value is
+    the conjugate of the core's (JAX's) cotangent: a node's backward in torch's convention is
+    conj(vjp(conj(grad))), conjugating complex values only (torch's |z|^2 has grad 2z, the core's
+    vjp 2 conj(z)); OpNode.apply conjugates the complex results back."""
+    for c in cts:
+        if c is not None and type(c) is not Zero and c.dtype.kind == "c":
+            return [np.conj(c) if c is not None and type(c) is not Zero and c.dtype.kind == "c"
+                    else c for c in cts]
+    return cts
+
+
+def _conj(c):
+    """conj of a complex value (traced too), anything else as it is."""
+    if c is None or type(c) is Zero or getattr(c, "dtype", None) is None or c.dtype.kind != "c":
+        return c
+    return fnp.conj(c)
+
+
 def _apply_with_graph(node, grads, n):
     """create_graph: the backward of the node is itself a recorded op (the core's vjp of fn)."""
     f, dvals, nd = node._f, node._dvals, len(node._diff)
     n_out = len(node._lin.out_avals)
 
-    def bwd(*xs_cts):
-        xs, cts = xs_cts[:nd], list(xs_cts[nd:])
+    def bwd(*xs_cts):  # in torch's convention for complex values (see _torch_cts)
+        xs, cts = xs_cts[:nd], [_conj(c) for c in xs_cts[nd:]]
         _, _, lin = linearize_flat(f, list(xs))
-        return tuple(pullback(lin, cts))
+        return tuple(_conj(c) for c in pullback(lin, cts))
 
     edges = [node.next_functions[i] for i in node._diff]
     cts_args = [g for g in grads] + [None] * (n_out - len(grads))

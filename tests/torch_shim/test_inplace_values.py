@@ -69,3 +69,43 @@ def test_inplace_activation_backward(name):
         tv, tg = run_module(torch, name, True)
         np.testing.assert_allclose(value, tv, rtol=1e-6, atol=0)
         np.testing.assert_allclose(grad, tg, rtol=1e-6, atol=0)
+
+
+# ---- complex gradients: torch's convention is the conjugate of the core's (JAX's)
+COMPLEX_CASES = {
+    "abs2": lambda T, z, w: (z.abs() ** 2).sum(),
+    "imag": lambda T, z, w: z.imag.sum(),
+    "real_mul_scalar": lambda T, z, w: (z * (2 + 1j)).real.sum(),
+    "mul_tensor": lambda T, z, w: (z * w).abs().sum(),
+    "exp_mul": lambda T, z, w: (T.exp(z) * z).abs().sum(),
+    "div_conj": lambda T, z, w: (z / w.conj()).imag.sum(),
+    "matmul": lambda T, z, w: (z.reshape(2, 2) @ w.reshape(2, 2)).abs().sum(),
+    "sin_angle": lambda T, z, w: T.angle(T.sin(z)).sum(),
+}
+Z = [1 + 2j, 3 - 1j, -0.5 + 0.25j, 2.0 + 0.0j]
+W = [0.5 - 1j, 1.5 + 2j, -1 + 1j, 0.25 + 0.5j]
+# torch 2.13's gradients of these (recorded with complex128 inputs)
+COMPLEX_WANT = {
+    "abs2": [2 + 4j, 6 - 2j, -1 + 0.5j, 4 + 0j],
+}
+
+
+def run_complex(T, case, create_graph=False):
+    z = T.tensor(Z, dtype=T.complex128, requires_grad=True)
+    w = T.tensor(W, dtype=T.complex128)
+    loss = COMPLEX_CASES[case](T, z, w)
+    (g,) = T.autograd.grad(loss, z, create_graph=create_graph)
+    return g.detach().numpy().copy()
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+@pytest.mark.parametrize("case", sorted(COMPLEX_CASES))
+def test_complex_gradients_in_torch_convention(case, create_graph):
+    got = run_complex(ft, case, create_graph)
+    if case in COMPLEX_WANT:
+        np.testing.assert_allclose(got, COMPLEX_WANT[case], rtol=1e-12)
+    if torch is not None:
+        np.testing.assert_allclose(got, run_complex(torch, case, create_graph), rtol=1e-10,
+                                   atol=1e-12)
+    elif case not in COMPLEX_WANT:
+        pytest.skip("real PyTorch 2.13 is not installed: only abs2 has a recorded value")
