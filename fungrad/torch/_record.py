@@ -210,11 +210,15 @@ def _torch_cts(cts):
     return cts
 
 
-def _conj(c):
-    """conj of a complex value (traced too), anything else as it is."""
+def conj_complex(c):
+    """conj of a complex value (traced too), anything else as it is: between the core's
+    cotangents and torch's gradients of complex values (see _torch_cts)."""
     if c is None or type(c) is Zero or getattr(c, "dtype", None) is None or c.dtype.kind != "c":
         return c
     return fnp.conj(c)
+
+
+_conj = conj_complex
 
 
 def _apply_with_graph(node, grads, n):

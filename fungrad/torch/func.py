@@ -11,7 +11,7 @@ import numpy as np
 import fungrad as fg
 from fungrad.extend import Tracer
 from fungrad.extend import tree_flatten, tree_unflatten
-from fungrad.torch._record import apply
+from fungrad.torch._record import apply, conj_complex
 from fungrad.torch._state import VMAP_RANDOM, setting
 from fungrad.torch._tensor import Tensor, _new
 
@@ -78,9 +78,9 @@ def grad_and_value(func, argnums=0, has_aux=False):
             out, aux = _check_out("grad_and_value", func(*to_tensors(vargs), **kwargs), has_aux)
             return (out._value, to_values(aux)) if has_aux else out._value
 
-        def core(*vargs):
+        def core(*vargs):  # torch's gradients of complex values: the core's, conjugated
             v, g = fg.value_and_grad(core_f, argnums, has_aux=has_aux)(*vargs)
-            return g, v
+            return fg.tree_util.tree_map(conj_complex, g), v
         g, v = _recorded(core, args)
         like = args[argnums] if isinstance(argnums, int) else tuple(args[i] for i in argnums)
         return _reorder(g, like), v
@@ -126,8 +126,9 @@ def vjp(func, *primals, has_aux=False):
     res = fg.vjp(_fn_of_values(func), *to_values(primals), has_aux=has_aux)
     out, fn = to_tensors(res[0]), res[1]
 
-    def vjp_fn(ct):
-        return to_tensors(tuple(fn(to_values(ct))))
+    def vjp_fn(ct):  # torch's convention for complex values: conj(vjp(conj(ct)))
+        cts = fg.tree_util.tree_map(conj_complex, to_values(ct))
+        return to_tensors(tuple(fg.tree_util.tree_map(conj_complex, fn(cts))))
     return (out, vjp_fn, to_tensors(res[2])) if has_aux else (out, vjp_fn)
 
 

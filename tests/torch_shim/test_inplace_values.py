@@ -109,3 +109,35 @@ def test_complex_gradients_in_torch_convention(case, create_graph):
                                    atol=1e-12)
     elif case not in COMPLEX_WANT:
         pytest.skip("real PyTorch 2.13 is not installed: only abs2 has a recorded value")
+
+
+def _functional_cases(T):
+    z = T.tensor(Z[:2], dtype=T.complex128)
+    return {
+        "func.grad": T.func.grad(lambda z: (z.abs() ** 2).sum())(z),
+        "func.vjp": T.func.vjp(lambda z: z * (2 + 1j), z)[1](T.ones(2, dtype=T.complex128))[0],
+        "functional.vjp": T.autograd.functional.vjp(lambda z: (z * z).real.sum(), z)[1],
+        "functional.jacobian": T.autograd.functional.jacobian(lambda z: z.imag, z),
+    }
+
+
+FUNCTIONAL_WANT = {"func.grad": [2 + 4j, 6 - 2j], "func.vjp": [2 - 1j, 2 - 1j],
+                   "functional.vjp": [2 - 4j, 6 + 2j], "functional.jacobian": [[1j, 0], [0, 1j]]}
+
+
+def test_complex_gradients_of_func_and_functional():
+    """torch.func and torch.autograd.functional in torch's convention (torch 2.13's values)."""
+    got = _functional_cases(ft)
+    for k, want in FUNCTIONAL_WANT.items():
+        np.testing.assert_allclose(got[k].numpy(), np.array(want), rtol=1e-12, err_msg=k)
+    if torch is not None:
+        live = _functional_cases(torch)
+        for k in FUNCTIONAL_WANT:
+            np.testing.assert_allclose(got[k].numpy(), live[k].numpy(), rtol=1e-12, err_msg=k)
+
+
+def test_reverse_jacobian_of_a_complex_output_is_refused():
+    z = ft.tensor(Z[:2], dtype=ft.complex128)
+    with pytest.raises(RuntimeError, match="only for real scalar outputs but got "
+                                           "torch.complex128"):
+        ft.autograd.functional.jacobian(lambda z: z * (2 + 1j), z)

@@ -10,6 +10,7 @@ import numpy as np
 import fungrad as fg
 from fungrad.torch._backward import grad as _grad
 from fungrad.torch._grad_mode import enable_grad
+from fungrad.torch._record import conj_complex
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch.func import _recorded, to_tensors, to_values
 
@@ -86,7 +87,14 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
     def core(*xs):
         out = _values_fn(func)(*xs)
         shape["tuple"] = isinstance(out, tuple)
-        return transform(_values_fn(func), argnums=tuple(range(len(xs))))(*xs)
+        if not forward:  # torch's reverse mode seeds each output's grad: real ones only
+            for o in (out if isinstance(out, tuple) else (out,)):
+                if np.dtype(o.dtype).kind == "c":
+                    raise RuntimeError("grad can be implicitly created only for real scalar "
+                                       f"outputs but got torch.{np.dtype(o.dtype).name}")
+        jac = transform(_values_fn(func), argnums=tuple(range(len(xs))))(*xs)
+        # reverse mode is vjp's rows: in torch's convention, the conjugate for complex values
+        return jac if forward else fg.tree_util.tree_map(conj_complex, jac)
     # torch's forward-mode jacobian keeps a graph to the inputs even without create_graph
     res = _run(core, ins, create_graph or forward,
                "ReshapeAliasBackward0" if forward else "ViewBackward0")
@@ -158,7 +166,9 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
             ct = np.ones_like(out)
         else:
             ct = xs[n] if not isinstance(out, tuple) else tuple(xs[n:])
-        return out, tuple(fn(ct))
+        # torch's convention for complex values: conj(vjp(conj(v)))
+        back = fn(fg.tree_util.tree_map(conj_complex, ct))
+        return out, tuple(fg.tree_util.tree_map(conj_complex, back))
     out, res = _run(core, tuple(ins) + (tuple(vs) if vs is not None else ()), create_graph)
     return out, (res if is_tuple else res[0])
 
