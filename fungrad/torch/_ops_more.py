@@ -477,11 +477,21 @@ def bincount(a, weights=None, minlength=0):
     return _new(r)
 
 
+def _cov_input(a, name):
+    """torch's rank check of cov/corrcoef; integer input computed in the default float32."""
+    if a.ndim > 2:
+        raise RuntimeError(f"{name}(): expected input to have two or fewer dimensions but got an "
+                           f"input with {a.ndim} dimensions")
+    return None if a._value.dtype.kind in "fc" else np.dtype(np.float32)
+
+
 def cov(a, *, correction=1, fweights=None, aweights=None):
     fw = None if fweights is None else _np(fweights)
     aw = None if aweights is None else _np(aweights)
+    to = _cov_input(a, "cov")
 
     def fn(x):
+        x = x if to is None else cast(x, to)
         x2 = x if x.ndim == 2 else fnp.reshape(x, (1, -1))
         n = x2.shape[1]
         w = np.ones(n, x.dtype)
@@ -496,16 +506,19 @@ def cov(a, *, correction=1, fweights=None, aweights=None):
             norm = wsum - correction
         else:
             norm = wsum - correction * (w * aw).sum() / wsum
-        c = fnp.matmul(xc * w, fnp.transpose(xc)) / max(norm, 0)
+        c = fnp.matmul(xc * w, fnp.conj(fnp.transpose(xc))) / max(norm, 0)  # (conj: torch's)
         return c if x.ndim == 2 else fnp.reshape(c, ())
     return apply("SqueezeBackward0", fn, [a])
 
 
 def corrcoef(a):
+    to = _cov_input(a, "corrcoef")
+
     def fn(x):
+        x = x if to is None else cast(x, to)
         x2 = x if x.ndim == 2 else fnp.reshape(x, (1, -1))
         xc = x2 - fnp.mean(x2, axis=1, keepdims=True)
-        c = fnp.matmul(xc, fnp.transpose(xc))
+        c = fnp.matmul(xc, fnp.conj(fnp.transpose(xc)))
         d = fnp.sqrt(fnp.diagonal(c))
         r = fnp.clip(c / d[:, None] / d[None, :], -1, 1)
         return r if x.ndim == 2 else fnp.reshape(r, ())

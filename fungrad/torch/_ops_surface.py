@@ -380,7 +380,7 @@ def _new_method(t, *args, **kw):
         if isinstance(a, Tensor) and a._value.dtype != t._value.dtype:  # torch's legacy new
             raise TypeError(f"expected {_tensor_options(t)} (got {_tensor_options(a)})")
         return tensor(args[0], dtype=t.dtype)
-    return empty(*args, dtype=t.dtype)
+    return empty(*(args or (0,)), dtype=t.dtype)  # new(): torch's legacy empty 1-d tensor
 
 
 def _to(dtype):

@@ -25,6 +25,9 @@ MAX_POSITIONS = 4
 # multi_head_attention_forward: torch's Python function, whose first checks are of the shapes
 # (_mha_shape_check): a type refused deep inside is not refused at its entry
 UNPROBED = {"normal", "multi_head_attention_forward"}
+# torch's Python functions that check their later arguments' sizes before their types (fold,
+# unfold: "It is expected output_size equals to 2"): only their leading positions are probed
+POSITIONS = {"nn.functional:fold": 1, "nn.functional:unfold": 1, "nn.functional:lp_pool1d": 2}
 
 
 def probes(T):
@@ -239,7 +242,7 @@ def main():
             tf = (lambda n: lambda *a: getattr(H.valid(torch), n)(*a))(name)
         else:
             tf = getattr(H._module(torch, group), name)
-        k = min(max(len(pos), 1), MAX_POSITIONS)
+        k = min(max(len(pos), 1), POSITIONS.get(f"{group}:{name}", MAX_POSITIONS))
         s, base = spec_of(tf, k, len(req))
         if s:
             specs.setdefault(group, {})[name] = s
