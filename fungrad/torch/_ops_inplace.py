@@ -182,13 +182,7 @@ def relu_(t):
 _relu_ = _unary_inplace("ReluBackward0", M._relu_fn)
 
 
-def _replaced(x, value):
-    """``value`` in place of ``x``, with a zero gradient for ``x`` (torch's fill/copy/zero
-    backward): a select on an all-true mask, not ``value + x * 0`` (nan where x is inf or nan)."""
-    return fnp.where(np.ones(np.shape(x), np.bool_), value, x)
-
-
-zero_ = _unary_inplace("ZeroBackward0", lambda x: _replaced(x, 0))
+zero_ = _unary_inplace("ZeroBackward0", lambda x: M.replaced(x, 0))
 
 
 def fill_(t, value):
@@ -197,16 +191,16 @@ def fill_(t, value):
                            f"{value.ndim} dimensions.")
     v = value._value if isinstance(value, Tensor) else value
     return inplace(t, "FillBackward2" if not isinstance(value, Tensor) else "FillBackward3",
-                   lambda x: _replaced(x, fnp.full_like(x, v)), [])
+                   lambda x: M.replaced(x, fnp.full_like(x, v)), [])
 
 
 def copy_(t, src, non_blocking=False):
     dt, shape = t._value.dtype, tuple(t.shape)
     return inplace(t, "torch::autograd::CopyBackwards",
-                   lambda x, y: _replaced(x, fnp.broadcast_to(cast(y, dt), shape)), [src])
+                   lambda x, y: M.replaced(x, fnp.broadcast_to(cast(y, dt), shape)), [src])
 
 
 def clamp_(t, min=None, max=None):
     r = M.clamp(t, min, max)
     return inplace(t, r.grad_fn.name() if r.grad_fn else "ClampBackward1",
-                   lambda x: _replaced(x, r._value), [])
+                   lambda x: M.replaced(x, r._value), [])

@@ -186,13 +186,20 @@ abs = _un("AbsBackward0", lambda x: x * lax.stop_gradient(fnp.sign(x)) if x.dtyp
           else fnp.abs(x), inexact=False, no_bool=lambda: refuse("abs_cpu", _BOOL))
 
 
+def replaced(x, value):
+    """``value`` in place of ``x``, with a zero gradient for ``x`` (torch's rule for piecewise-
+    constant ops and for fill/copy/zero's overwritten tensor): a select on an all-true mask, not
+    ``value + x * 0`` (nan where x is inf or nan)."""
+    return fnp.where(np.ones(np.shape(x), np.bool_), value, x)
+
+
 def flat(f):
     """A piecewise-constant op: its value, with a gradient of zeros (torch's rule; the core would
     find no dependence and give no gradient at all)."""
     def g(x):
         if x.dtype.kind not in "fc":
             return f(x)
-        return fnp.where(np.ones(x.shape, np.bool_), lax.stop_gradient(f(x)), x)
+        return replaced(x, lax.stop_gradient(f(x)))
     return g
 
 

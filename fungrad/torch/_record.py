@@ -181,7 +181,7 @@ class OpNode(Node):
         out = [None] * n
         for i, c in zip(self._diff, back):
             if c is not None and type(c) is not Zero:
-                out[i] = np.conj(c) if c.dtype.kind == "c" else c  # (see _torch_cts)
+                out[i] = conj_complex(c)  # (see _torch_cts)
         return out
 
     _unpack = None
@@ -205,8 +205,7 @@ def _torch_cts(cts):
     vjp 2 conj(z)); OpNode.apply conjugates the complex results back."""
     for c in cts:
         if c is not None and type(c) is not Zero and c.dtype.kind == "c":
-            return [np.conj(c) if c is not None and type(c) is not Zero and c.dtype.kind == "c"
-                    else c for c in cts]
+            return [conj_complex(c) for c in cts]
     return cts
 
 
@@ -215,10 +214,7 @@ def conj_complex(c):
     cotangents and torch's gradients of complex values (see _torch_cts)."""
     if c is None or type(c) is Zero or getattr(c, "dtype", None) is None or c.dtype.kind != "c":
         return c
-    return fnp.conj(c)
-
-
-_conj = conj_complex
+    return np.conj(c) if isinstance(c, np.ndarray) else fnp.conj(c)
 
 
 def _apply_with_graph(node, grads, n):
@@ -227,9 +223,9 @@ def _apply_with_graph(node, grads, n):
     n_out = len(node._lin.out_avals)
 
     def bwd(*xs_cts):  # in torch's convention for complex values (see _torch_cts)
-        xs, cts = xs_cts[:nd], [_conj(c) for c in xs_cts[nd:]]
+        xs, cts = xs_cts[:nd], [conj_complex(c) for c in xs_cts[nd:]]
         _, _, lin = linearize_flat(f, list(xs))
-        return tuple(_conj(c) for c in pullback(lin, cts))
+        return tuple(conj_complex(c) for c in pullback(lin, cts))
 
     edges = [node.next_functions[i] for i in node._diff]
     cts_args = [g for g in grads] + [None] * (n_out - len(grads))
@@ -556,11 +552,11 @@ class _Plan:
     operands), found by _record in _op_calls: the compiled linearization (OpProgram) and the jitted
     op, and for the node name and saved-key it was bound to (``bind``, on the first call with
     args) its node class, torch's saved-tensor record resolved for these differentiated operands
-    ((operand, None) or (None, output number) pairs), the operands and outputs torch does not save
-    (a residual that is one of them is copied), and which outputs are differentiable."""
+    ((operand, None) or (None, output number) pairs), and the operands and outputs torch does not
+    save (a residual that is one of them is copied)."""
 
     __slots__ = ("prog", "fast", "name", "saved", "cls", "saved_key", "specs", "tsaved",
-                 "others", "other_outs", "grad_out")
+                 "others", "other_outs")
 
     def __init__(self, prog, fast):
         self.prog, self.fast, self.name = prog, fast, None
@@ -571,7 +567,6 @@ class _Plan:
         key = saved if saved is not None else site_key(fn, name)
         self.saved_key = key
         self.specs = specs = _TORCH_SAVED.get(key or name)
-        self.grad_out = tuple(a.dtype.kind in "fc" for a in self.prog.out_avals)
         if specs is None:
             return
         dset = set(diff)
@@ -579,13 +574,9 @@ class _Plan:
         for _name, src, need in specs:
             if need is not None and not any(i in dset for i in need):
                 continue  # saved only for the grad of an operand that needs none here
-            if type(src) is int:
-                if src < nargs:
-                    tsaved.append((src, None))
-            elif src == "result":
-                tsaved.append((None, 0))
-            elif src.startswith("result:") and int(src[7:]) < self.prog.m:
-                tsaved.append((None, int(src[7:])))
+            pos = _source(src)
+            if pos is not None and (pos[0] < nargs if pos[1] is None else pos[1] < self.prog.m):
+                tsaved.append(pos)
         self.tsaved = tuple(tsaved)
         self.others = tuple(i for i in range(nargs) if (i, None) not in tsaved)
         self.other_outs = tuple(k for k in range(self.prog.m) if (None, k) not in tsaved)
@@ -600,14 +591,14 @@ def _record(name, fn, vals, diff, nexts, tuple_out, args, jit_op, key, saved=Non
         m = prog.m
         lin = OpLinear.compiled(prog.out_avals, prog.out_zero, outs[m:], prog.program, prog.bwd)
         outs, multi, fn_run = outs[:m], prog.multi, plan.fast
-        if args is not None and (plan.name != name or plan.saved != saved):
+        if plan.name != name or plan.saved != saved:  # (a plan is found only with args)
             if plan.name is None:
                 plan.bind(name, saved, fn, diff, len(args))
             else:
                 plan = None  # bound to another name at this signature: the general path
     else:
         outs, multi, lin, fn_run = _linearize(fn, vals, diff, jit_op, key)
-    node = (plan.cls if plan is not None and args is not None else node_class(name, OpNode))()
+    node = (plan.cls if plan is not None else node_class(name, OpNode))()
     node.next_functions = nexts
     node._lin, node._dvals, node._diff = lin, [vals[i] for i in diff], diff
     node._fn, node._vals = fn_run, vals
@@ -629,24 +620,18 @@ def _record(name, fn, vals, diff, nexts, tuple_out, args, jit_op, key, saved=Non
         if len(res) > 1:
             node._results = [weakref.ref(r) for r in res]
     node._op = fn
-    if plan is not None and args is not None:
-        if plan.saved_key is not None:
-            node._saved_key = plan.saved_key
-        if plan.specs is not None and not _planned_saved(node, plan, lin, vals, args, res):
-            _torch_saved(node, lin, vals, args, res, plan.specs)
-        elif plan.specs is None and (lin.residuals or lin.eqns):
-            _find_saved(node, lin, vals, args, res)
-        if multi or tuple_out:
-            return tuple(res)
-        return res[0]
-    if saved is None:
-        saved = site_key(fn, name)
+    if plan is not None:
+        saved, specs = plan.saved_key, plan.specs
+    else:
+        if saved is None:
+            saved = site_key(fn, name)
+        # node.name() is `name` (node_class keeps the qualified name)
+        specs = _TORCH_SAVED.get(saved or name) if args is not None else None
     if saved is not None:
         node._saved_key = saved
-    # node.name() is `name` (node_class keeps the qualified name)
-    specs = _TORCH_SAVED.get(saved or name) if args is not None else None
     if specs is not None:
-        _torch_saved(node, lin, vals, args, res, specs)
+        if plan is None or not _planned_saved(node, plan, lin, vals, args, res):
+            _torch_saved(node, lin, vals, args, res, specs)
     elif lin.residuals or (lin.eqns and any(isinstance(v, np.ndarray) and v.ndim == 0
                                             for v in vals)):
         _find_saved(node, lin, vals, args, res)
@@ -842,17 +827,28 @@ def _wanted(need, args):
     return False
 
 
+def _source(src):
+    """(operand index, None) or (None, output number) of a spec's source, None for a non-tensor
+    argument torch saves (a name)."""
+    if type(src) is int:
+        return src, None
+    if src == "result":
+        return None, 0
+    if src.startswith("result:"):
+        return None, int(src[7:])
+    return None
+
+
 def _tensor_of(src, args, res):
     """The input or output tensor a spec's source names (None: a scalar or absent one)."""
-    if type(src) is int:
-        t = args[src] if src < len(args) else None
-    elif src == "result":
-        t = res[0] if res else None
-    elif src.startswith("result:"):
-        k = int(src[7:])
-        t = res[k] if k < len(res) else None
-    else:
+    pos = _source(src)
+    if pos is None:
         return None
+    i, k = pos
+    if k is None:
+        t = args[i] if i < len(args) else None
+    else:
+        t = res[k] if k < len(res) else None
     return t if isinstance(t, Tensor) else None
 
 

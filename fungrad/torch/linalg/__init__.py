@@ -130,14 +130,22 @@ def inv(A):
         raise
 
 
-def inv_ex(A, *, check_errors=False):
-    _matrix(A, "linalg.inv")
+def _ex_infos(A, name, text, check_errors):
+    """LAPACK's infos of A for inv_ex/solve_ex (``name``): torch's error where check_errors, a
+    clean NotImplementedError for a singular matrix otherwise (torch returns LAPACK's values)."""
     info = _infos(A)
     if check_errors:
-        _raise_singular("linalg.inv_ex", info, _SINGULAR_INV)
+        _raise_singular(name, info, text)
     if info.any():
-        raise NotImplementedError("linalg.inv_ex of a singular matrix (torch returns LAPACK's "
-                                  "non-finite values) is not supported by fungrad.torch")
+        raise NotImplementedError(f"{name.replace('torch.', '')} of a singular matrix (torch "
+                                  "returns LAPACK's non-finite values) is not supported by "
+                                  "fungrad.torch")
+    return info
+
+
+def inv_ex(A, *, check_errors=False):
+    _matrix(A, "linalg.inv")
+    info = _ex_infos(A, "linalg.inv_ex", _SINGULAR_INV, check_errors)
     return _InvEx(inv(A), _new(info))
 
 
@@ -323,12 +331,7 @@ def _solve(a, b, vec):
 
 def solve_ex(A, B, *, left=True, check_errors=False):
     _check_solve(A, B, left)
-    info = _infos(A)
-    if check_errors:
-        _raise_singular("torch.linalg.solve_ex", info, _SINGULAR_SOLVE)
-    if info.any():
-        raise NotImplementedError("linalg.solve_ex of a singular matrix (torch returns LAPACK's "
-                                  "non-finite values) is not supported by fungrad.torch")
+    info = _ex_infos(A, "torch.linalg.solve_ex", _SINGULAR_SOLVE, check_errors)
     return _SolveEx(solve(A, B, left=left), _new(info))
 
 
