@@ -25,21 +25,28 @@ _RESET = getattr(_extobj_var, "reset", None)
 _last = [None, None]  # (a state seen, that state with every floating-point error ignored)
 
 
+def _enter(_get=_GET, _set=_SET, _last=_last):
+    """Silences the errors; a token for _exit (the with-statement's two halves as plain calls,
+    for hot paths that use try/finally: `quiet.enter()`, `quiet.exit(token)`)."""
+    state = _get()
+    if state is not _last[0]:
+        with np.errstate(all="ignore"):
+            silenced = _get()
+        _last[0], _last[1] = state, silenced
+    return _set(_last[1])
+
+
 class _Quiet:
     """``with quiet():`` ignores numpy's floating-point errors inside (divide, over, under,
     invalid), keeping the rest of the state (buffer size, error callback), as
     ``np.errstate(all="ignore")`` does."""
 
     __slots__ = ("token",)
+    enter = staticmethod(_enter)
+    exit = staticmethod(_RESET if _RESET is not None else (lambda token: None))
 
-    # the variable's methods bound as defaults: this runs around every torch-shim op
-    def __enter__(self, _get=_GET, _set=_SET, _last=_last):
-        state = _get()
-        if state is not _last[0]:
-            with np.errstate(all="ignore"):
-                silenced = _get()
-            _last[0], _last[1] = state, silenced
-        self.token = _set(_last[1])
+    def __enter__(self, _enter=_enter):
+        self.token = _enter()
 
     def __exit__(self, *exc, _reset=_RESET):
         _reset(self.token)
@@ -48,5 +55,12 @@ class _Quiet:
 def _errstate_quiet():  # pragma: no cover - numpy < 2
     return np.errstate(all="ignore")
 
+
+def _seterr_exit(old):  # pragma: no cover - numpy < 2
+    np.seterr(**old)
+
+
+_errstate_quiet.enter = lambda: np.seterr(all="ignore")  # (numpy < 2: the old state, a dict)
+_errstate_quiet.exit = _seterr_exit
 
 quiet = _Quiet if _extobj_var is not None else _errstate_quiet

@@ -8,10 +8,10 @@ import math
 import numpy as np
 
 import fungrad.numpy as fnp
-from fungrad import lax
+from fungrad import custom_jvp, lax
 from fungrad.extend import Tracer
 from fungrad.torch._grad_mode import GRAD
-from fungrad.torch._record import apply
+from fungrad.torch._record import apply, static_op
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._dtype import _TYPE_NAMES
 from fungrad.torch._util import F32, cast, common, int_division, refuse, scalar_name, val
@@ -26,9 +26,14 @@ __all__ = ["add", "sub", "mul", "div", "true_divide", "pow", "neg", "rsub", "mat
 
 
 def _bin(name, f, inexact=False):
+    fns = {}  # result dtype -> the op's function (made once: static_op)
+
     def op(a, b):
         dt = common(a, b, inexact=inexact)
-        return apply(name, lambda x, y: f(cast(x, dt), cast(y, dt)), [a, b])
+        g = fns.get(dt)
+        if g is None:
+            g = fns[dt] = static_op(lambda x, y: f(cast(x, dt), cast(y, dt)))
+        return apply(name, g, [a, b])
     return op
 
 
@@ -152,13 +157,15 @@ _BOOL = np.dtype(np.bool_)
 def _un(name, f, inexact=True, no_bool=None):
     """A unary op (``inexact``: integer input computed as float32); ``no_bool``: torch's error
     for a bool tensor (a function making it), where torch refuses one."""
+    as_float = static_op(lambda x: f(cast(x, F32)))
+
     def op(a):
         k = a._value.dtype.kind
         if k not in "fc":
             if k == "b" and no_bool is not None:
                 raise no_bool()
             if inexact:
-                return apply(name, lambda x: f(cast(x, F32)), [a])
+                return apply(name, as_float, [a])
         return apply(name, f, [a])
     return op
 
@@ -230,14 +237,23 @@ round = _un("RoundBackward0", flat(fnp.round), inexact=False,
 def _relu_fn(x):
     """torch's relu, bit for bit: x where not x < 0 (nan and -0. pass through), else +0.; its
     gradient is grad where not x <= 0, else exactly 0 (threshold_backward: 0 at +-0. whatever the
-    grad, grad at nan). Under the select's mask the value is t - (t + 0) with t = max(x, -1):
-    +0. for x < 0 (t - t, t finite even at -inf) and x itself at +-0. (-0. - +0. = -0.). It is
-    computed outside the gradient with three cheap ops rather than a second select (np.where is
-    the costly part of relu); at x = +inf it is inf - inf, a nan the select drops."""
+    grad, grad at nan), a custom JVP because the two masks differ at zero. Two passes forward
+    (three with the gradient's mask), one backward."""
     if x.dtype.kind != "f":  # integers and bool have no -0., nan or inf
         return fnp.where(x > 0, x, 0)
-    t = fnp.maximum(lax.stop_gradient(x), -1)
-    return fnp.where(x <= 0, t - (t + 0), x)
+    return _relu_float(x)
+
+
+@custom_jvp
+def _relu_float(x):
+    return fnp.where(x < 0, 0, x)
+
+
+@_relu_float.defjvp
+def _relu_float_jvp(primals, tangents):
+    x, = primals
+    t, = tangents
+    return _relu_float(x), fnp.where(x <= 0, fnp.zeros_like(t), t)
 
 
 relu = _un("ReluBackward0", _relu_fn, inexact=False,

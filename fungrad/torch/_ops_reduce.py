@@ -57,9 +57,7 @@ def prod(a, dim=None, keepdim=False, *, dtype=None):
 
 def _take_along(x, idx, d, keepdim):
     """x[..., idx, ...] along dim d with idx of the reduced shape (keepdim layout)."""
-    grids = list(np.indices(idx.shape, sparse=True))
-    grids[d] = idx
-    out = x[tuple(grids)]
+    out = fnp.take_along_axis(x, idx, axis=d)
     return out if keepdim else fnp.squeeze(out, axis=d)
 
 
@@ -86,7 +84,8 @@ def _extreme(a, dim, keepdim, which):
     if a.ndim == 0:
         values = apply(f"{name}Backward0", lambda x: x * 1, [a])
         return getattr(return_types, which)(values, _new(np.zeros((), np.int64)))
-    values = apply(f"{name}Backward0", lambda x: _take_along(x, idx, d, keepdim), [a])
+    # the indices are an operand (not a closure value): the op's program is traced once per shape
+    values = apply(f"{name}Backward0", lambda x, i: _take_along(x, i, d, keepdim), [a, idx])
     ind = idx if keepdim else fnp.squeeze(idx, axis=d)
     return getattr(return_types, which)(values, _new(np.asarray(ind, np.int64)))
 

@@ -23,7 +23,7 @@ from fungrad.extend import Primitive
 from fungrad.extend import linearize_flat
 from fungrad.extend import Zero
 from fungrad.extend import compiled as compile_program
-from fungrad.extend import is_eager
+from fungrad.extend import EVAL_TRACE, current_trace
 from fungrad.extend import traced_program
 from fungrad.extend import lru_cache_table
 from fungrad.torch import _dtype, _graph_names
@@ -255,7 +255,7 @@ def _names_key(node, f, vals):
 
 
 _STATIC = (int, float, bool, str, type(None), np.dtype, type, types.BuiltinFunctionType,
-           np.ufunc)
+           np.ufunc, type(Ellipsis))
 _jit_cache = lru_cache_table("torch_op_programs", 4096)
 # library functions' closure keys, computed once: id -> (function, key)
 _lib_keys = lru_cache_table("torch_op_library_keys", 4096)
@@ -284,6 +284,10 @@ def _key(v):
         return _fn_key(v)
     if t in _STATIC or isinstance(v, np.dtype):
         return (t, v)
+    if t is slice:  # an index (unhashable before Python 3.12)
+        return (t, _key(v.start), _key(v.stop), _key(v.step))
+    if t is Primitive:  # a module-level singleton (lax's reductions hold theirs)
+        return (t, id(v))
     if t is types.MethodType and isinstance(v.__self__, Primitive):
         return (t, v)
     raise _NotStatic
@@ -329,8 +333,38 @@ _RAW = {int, float, bool, complex, str, type(None), type, types.FunctionType, ty
 _RAW.update(type(np.dtype(c)) for c in np.typecodes["All"])
 
 
+# functions whose closure values and defaults never change -> their _OpId: module-level
+# library functions (fungrad.numpy's, the shim's own), and the op functions the shim makes once
+# per dtype and marks with `static_op`. An identity lookup instead of walking the closure.
+_static_ids = lru_cache_table("torch_static_op_ids", 4096)
+
+
+def static_op(fn):
+    """Marks ``fn`` (made once and kept, e.g. per dtype) as an op whose closure values never
+    change, so that _op_id finds it by identity; returns fn."""
+    try:
+        _static_ids[fn] = _op_id(fn)
+    except (_NotStatic, RecursionError):
+        pass  # not cacheable: apply runs it uncached, as any such op
+    return fn
+
+
 def _op_id(fn):
     """The _OpId of ``fn`` (raises _NotStatic or RecursionError where it has none)."""
+    try:
+        hit = _static_ids.fast.get(fn)
+    except TypeError:  # an unhashable callable (a method of an unhashable object)
+        hit = None
+    if hit is not None:
+        return hit
+    if type(fn) is types.FunctionType and "<locals>" not in fn.__qualname__ and (
+            fn.__module__ or "").startswith("fungrad."):
+        oid = _static_ids[fn] = _op_id_of(fn)  # a module-level library function
+        return oid
+    return _op_id_of(fn)
+
+
+def _op_id_of(fn):
     if type(fn) is types.FunctionType and fn.__defaults__ is None:
         code = fn.__code__
         cells = fn.__closure__
@@ -434,6 +468,8 @@ def _run(fn, vals, key):
 
 
 _NO_EDGE = (None, 0)
+_EVAL = type(EVAL_TRACE)
+_quiet_enter, _quiet_exit = quiet_fp_errors.enter, quiet_fp_errors.exit
 
 
 def apply(name, fn, args, view=False, tuple_out=False, saved=None):
@@ -468,12 +504,13 @@ def apply(name, fn, args, view=False, tuple_out=False, saved=None):
     # cached (an operand jit does not take as it is, closure values that are not static, inside
     # a transform)
     key = None
-    if sig is not None and is_eager():
+    if sig is not None and type(current_trace()) is _EVAL:  # (is_eager, inlined)
         try:
             key = (_op_id(fn), tuple(sig))
         except (_NotStatic, RecursionError):  # RecursionError: a closure that holds itself
             pass
-    with quiet_fp_errors():
+    token = _quiet_enter()  # (with quiet_fp_errors(), in two calls)
+    try:
         if not diff:
             run = _op_calls.get(key) if key is not None else None
             if run is not None:
@@ -485,8 +522,14 @@ def apply(name, fn, args, view=False, tuple_out=False, saved=None):
             nexts = [_NO_EDGE] * len(args)  # the node's next_functions
             for i in diff:
                 nexts[i] = args[i]._edge()
-            res = _record(name, fn, vals, diff, tuple(nexts), tuple_out, args, True, key, saved,
-                          scalars)
+            plan = _op_calls.get((*key, tuple(diff))) if key is not None else None
+            if plan is not None and plan.name == name and plan.saved == saved:
+                res = _planned(plan, fn, vals, diff, tuple(nexts), tuple_out, args, scalars)
+            else:
+                res = _record(name, fn, vals, diff, tuple(nexts), tuple_out, args, True, key,
+                              saved, scalars, plan)
+    finally:
+        _quiet_exit(token)
     if view:
         src = args[0]
         base = src._base if src._base is not None else src
@@ -582,9 +625,63 @@ class _Plan:
         self.other_outs = tuple(k for k in range(self.prog.m) if (None, k) not in tsaved)
 
 
+def _planned(plan, fn, vals, diff, nexts, tuple_out, args, scalars):
+    """_record's work for an op whose plan is bound to this name and saved-key (the hot path of
+    every recorded op: the same steps, without the general path's branches)."""
+    prog = plan.prog
+    outs = prog.fwd(*_leaves(vals)) if scalars else prog.fwd(*vals)
+    m = prog.m
+    node = plan.cls()
+    node.next_functions = nexts
+    node._lin = lin = OpLinear.compiled(prog.out_avals, prog.out_zero, outs[m:], prog.program,
+                                        prog.bwd)
+    node._dvals = vals if len(diff) == len(vals) else [vals[i] for i in diff]
+    node._diff, node._fn, node._vals, node._args, node._op = diff, plan.fast, vals, args, fn
+    if m != 1:
+        node.n_outputs = m
+    if ANOMALY.get()[0]:
+        node._anomaly_tb = "".join(traceback.format_stack()[:-3])
+    if m == 1:
+        o = outs[0]
+        t = _new(o)
+        if o.dtype.kind in "fc":
+            t._requires_grad = True
+            t.grad_fn = node
+        res = [t]
+        node._result = weakref.ref(t)
+    else:
+        res = []
+        for k in range(m):
+            o = outs[k]
+            t = _new(o)
+            if o.dtype.kind in "fc":
+                t._requires_grad = True
+                t.grad_fn = node
+                t._output_nr = k
+            res.append(t)
+        if res:
+            node._result = weakref.ref(res[0])
+            node._results = [weakref.ref(r) for r in res]
+    if plan.saved_key is not None:
+        node._saved_key = plan.saved_key
+    specs = plan.specs
+    if specs is not None:
+        if not _planned_saved(node, plan, lin, vals, args, res):
+            _torch_saved(node, lin, vals, args, res, specs)
+    elif lin.residuals:  # (a compiled OpLinear has no eqns: no literal to look at)
+        _find_saved(node, lin, vals, args, res)
+    if prog.multi or tuple_out:
+        return tuple(res)
+    return res[0]
+
+
+_LOOKUP = object()
+
+
 def _record(name, fn, vals, diff, nexts, tuple_out, args, jit_op, key, saved=None,
-            scalars=True):
-    plan = _op_calls.get((*key, tuple(diff))) if jit_op and key is not None else None
+            scalars=True, plan=_LOOKUP):
+    if plan is _LOOKUP:
+        plan = _op_calls.get((*key, tuple(diff))) if jit_op and key is not None else None
     if plan is not None:
         prog = plan.prog
         outs = prog.fwd(*_leaves(vals)) if scalars else prog.fwd(*vals)

@@ -439,8 +439,12 @@ def dropout(input, p=0.5, training=True, inplace=False):
                                inplace)
     _check_noise_dtype(input)
     mask = _mask(tuple(input.shape), p, _dt(input))
-    return _inplace_result(input, lambda x: apply("MulBackward0", lambda v: v * mask, [x]),
-                           inplace)
+    # the mask is an operand (not a closure value), so the op's program is traced once per shape
+    return _inplace_result(input, lambda x: apply("MulBackward0", _times, [x, mask]), inplace)
+
+
+def _times(v, m):
+    return v * m
 
 
 def _feature_dropout(input, p, training, inplace, batched_ndim):
@@ -461,8 +465,12 @@ def _feature_dropout(input, p, training, inplace, batched_ndim):
     shp = tuple(input.shape)
     lead = 2 if input.ndim == batched_ndim else 1
     mask = _mask(shp[:lead] + (1,) * (len(shp) - lead), p, _dt(input))
-    return _inplace_result(input, lambda x: apply("MulBackward0", lambda v: v * mask, [x]),
-                           inplace)
+    # the mask is an operand (not a closure value), so the op's program is traced once per shape
+    return _inplace_result(input, lambda x: apply("MulBackward0", _times, [x, mask]), inplace)
+
+
+def _times(v, m):
+    return v * m
 
 
 def dropout1d(input, p=0.5, training=True, inplace=False):
@@ -958,8 +966,15 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
                  [weight] if weight is not None else [])
 
 
-def _nll(logp, t, w, ignore_index, reduction):
-    """logp (N, C), t (N,) class indices."""
+def _nll(logp, t, w, ignore_index, reduction, plain=False):
+    """logp (N, C), t (N,) class indices. ``plain``: no weight and no target equal to
+    ignore_index (known from the concrete target): the same values with three operations
+    instead of nine (every weight is 1, so sum(w) is N exactly and picked * 1 is picked)."""
+    if plain and w is None:
+        picked = -logp[fnp.arange(logp.shape[0]), t]
+        if reduction == "mean":
+            return fnp.sum(picked) / logp.shape[0]
+        return fnp.sum(picked) if reduction == "sum" else picked
     keep = t != ignore_index
     safe = fnp.where(keep, t, 0)
     picked = -logp[fnp.arange(logp.shape[0]), safe]
@@ -1006,14 +1021,19 @@ def _check_nll(input, target, C, ignore_index):
     if input.ndim == 1 and len(tshape) == 1 and tshape[0] != 1:
         raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: "
                          f"{tshape[0]}")
+    plain = False  # known to hold no target equal to ignore_index
     if _concrete(tv):
         t = np.asarray(tv)
-        # the ufuncs' reduce itself (t.min() goes through numpy's Python-level _methods)
-        if t.size and (_MIN(t, None) < 0 or _MAX(t, None) >= C):  # then look past ignore_index
-            bad = t[t != ignore_index]
-            if bad.size and (bad.min() < 0 or bad.max() >= C):
-                raise IndexError(f"Target {int(bad[(bad < 0) | (bad >= C)][0])} is out of bounds.")
-    return tshape
+        if t.size:
+            # the ufuncs' reduce itself (t.min() goes through numpy's Python-level _methods)
+            lo, hi = _MIN(t, None), _MAX(t, None)
+            if lo < 0 or hi >= C:  # then look past ignore_index
+                bad = t[t != ignore_index]
+                if bad.size and (bad.min() < 0 or bad.max() >= C):
+                    raise IndexError(f"Target {int(bad[(bad < 0) | (bad >= C)][0])} is out of "
+                                     "bounds.")
+            plain = not lo <= ignore_index <= hi
+    return tshape, plain
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -1022,11 +1042,12 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     _check_reduction(reduction)
     nd = input.ndim
     C = input.shape[-1] if nd == 1 else (input.shape[1] if nd else 0)
-    out_shape = _check_nll(input, target, C, ignore_index)
+    out_shape, plain = _check_nll(input, target, C, ignore_index)
 
     def fn(lp, t, *w):
         rows = fnp.reshape(lp, (1, -1)) if nd == 1 else _to_rows(lp, nd)
-        out = _nll(rows, fnp.reshape(t, (-1,)), w[0] if w else None, ignore_index, reduction)
+        out = _nll(rows, fnp.reshape(t, (-1,)), w[0] if w else None, ignore_index, reduction,
+                   plain)
         if reduction == "none":
             return fnp.reshape(out, out_shape)
         return out
