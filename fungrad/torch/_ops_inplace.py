@@ -99,7 +99,8 @@ def commit(t, r):
     node = r.grad_fn
     if node is not None:
         t.grad_fn, t._output_nr, t._requires_grad = node, r._output_nr, True
-        node._saved = [(t._vc, t._vc.v, t, r._output_nr) if s[2] is r else s
+        # (a node keeps its saved outputs by value: _record._stored)
+        node._saved = [(t._vc, t._vc.v, t._value, r._output_nr) if s[3] == r._output_nr else s
                        for s in node._saved]
 
 

@@ -113,16 +113,29 @@ class OpNode(Node):
 
     def _source(self, src):
         if src == "result":
-            return self._result() if self._result is not None else None
+            return self._output(0)
         if isinstance(src, str) and src.startswith("result:"):
-            k = int(src[7:])
-            return self._results[k]() if k < len(self._results) else None
+            return self._output(int(src[7:]))
         if isinstance(src, str):
             return (self._extra or {}).get(src)
         a = self._args[src] if src < len(self._args) else None
         if a is None or isinstance(a, Tensor):
             return a
         return _new(np.asarray(a))  # a Python-scalar operand, saved as a 0-dim tensor
+
+    def _output(self, k):
+        """Output ``k`` (None where there is none): the tensor while it lives, else rebuilt from
+        the saved value as torch unpacks a saved output (the node keeps outputs by value:
+        _stored), with this node as its grad_fn."""
+        ref = self._result if k == 0 else self._results[k] if k < len(self._results) else None
+        t = ref() if ref is not None else None
+        if t is None:
+            for vc, _then, v, nr in self._saved:
+                if nr == k:
+                    t = _new(v)
+                    t._vc, t._requires_grad, t.grad_fn, t._output_nr = vc, True, self, k
+                    break
+        return t
 
     _packed = None
     _extra = None
@@ -145,7 +158,8 @@ class OpNode(Node):
                     which = ""
                 hint = _E6_HINT_ANOMALY if ANOMALY.get()[0] else _E6_HINT
                 shape = ", ".join(map(str, t.shape)) if t is not None else ""
-                typ = _dtype.tensor_type_name(t._value.dtype) if t is not None else "Tensor"
+                dt = None if t is None else t.dtype if out_nr is not None else t._value.dtype
+                typ = _dtype.tensor_type_name(dt) if t is not None else "Tensor"
                 raise RuntimeError(_E6.format(typ=typ, shape=shape, which=which, now=vc.v,
                                               then=then, hint=hint))
 
@@ -269,8 +283,10 @@ class _NotStatic(Exception):
 def _key(v):
     """A hashable key for a closure value that fixes the traced program, or _NotStatic."""
     t = type(v)
-    if t is tuple:
-        return (tuple, tuple(_key(x) for x in v))
+    if t is tuple or t is list:  # (a list by its contents at this call: the key is made per call)
+        return (t, tuple(_key(x) for x in v))
+    if t is types.ModuleType:
+        return (t, id(v))
     if t is types.FunctionType:
         if getattr(v, "_tf_dispatch", False):  # a public op (torch.overrides), lives forever
             return (t, id(v))
@@ -379,10 +395,8 @@ def _op_id_of(fn):
                     if t in _RAW:
                         raw.append(t)
                         raw.append(v)
-                    elif t is tuple or isinstance(v, np.dtype):
+                    else:  # a tuple, list, slice, dtype, module, primitive (or _NotStatic)
                         raw.append(_key(v))
-                    else:
-                        raise _NotStatic
             except ValueError:  # an empty cell
                 raise _NotStatic from None
             raw = tuple(raw)
@@ -777,9 +791,20 @@ def _planned_saved(node, plan, lin, vals, args, res):
                     v = res[k]._value
                     if c is v or b is not None and np.may_share_memory(c, v):
                         return False
-    node._saved = saved
+    node._saved = _stored(saved)
     node.has_saved = bool(consts) or bool(saved)
     return True
+
+
+def _stored(saved):
+    """A node's saved entries (version counter, version, tensor, output number) as the node
+    keeps them: an output by its value array, not the tensor (whose grad_fn is the node: a
+    reference cycle per op, left to the garbage collector; check_saved needs only its shape and
+    dtype)."""
+    for s in saved:
+        if s[3] is not None:
+            return [s if s[3] is None else (s[0], s[1], s[2]._value, s[3]) for s in saved]
+    return saved
 
 
 def _torch_tensors(specs, args, res):
@@ -820,7 +845,7 @@ def _find_saved(node, lin, vals, args, res):
     for k, t in enumerate(res):
         if id(t._value) in ids:
             saved.append((t._vc, t._vc.v, t, k))
-    node._saved = saved
+    node._saved = _stored(saved)
     hooks = SAVED_HOOKS.get()
     if hooks:
         _pack(node, saved, hooks[-1])
@@ -835,7 +860,7 @@ def _torch_saved(node, lin, vals, args, res, specs):
     for t, k in tsaved:
         if k is None and t._inference:
             raise RuntimeError(_I1)
-    node._saved = [(t._vc, t._vc.v, t, k) for t, k in tsaved]
+    node._saved = _stored([(t._vc, t._vc.v, t, k) for t, k in tsaved])
     consts = lin.residuals
     ids = _residual_ids(lin) if consts or lin.eqns else ()
     node.has_saved = bool(ids) or bool(tsaved)
