@@ -810,7 +810,7 @@ def _nn_top(name, f, same_op):
     nn.functional's op, nn.functional's where the top-level tables have none for a position or a
     dtype (the tables leave out what the shim refused already through nn.functional)."""
     from fungrad.torch import _argcheck
-    from fungrad.torch._argspec import SPECS
+    from fungrad.torch._argspec import OVERFLOW, SPECS
     from fungrad.torch._dtype_refusals import REFUSALS
     top = SPECS.get("torch", {}).get(name, ())
     fs = SPECS.get("nn.functional", {}).get(name, ()) if same_op else ()
@@ -818,7 +818,12 @@ def _nn_top(name, f, same_op):
                  for i in range(max(len(top), len(fs))))
     refusals = {**(REFUSALS.get("nn.functional", {}).get(name, {}) if same_op else {}),
                 **REFUSALS.get("torch", {}).get(name, {})}
-    return _argcheck.checked(name, getattr(f, "__wrapped__", f), spec,
+    overflow = OVERFLOW.get("torch", {}).get(name) or (
+        OVERFLOW.get("nn.functional", {}).get(name) if same_op else None)
+    f = getattr(f, "__wrapped__", f)
+    f = getattr(f, "_overflow_of", f)  # (nn.functional's parser errors: the top level's instead)
+    return _argcheck.checked(name, _argcheck._overflow_checked(f, overflow),
+                             _argcheck._huge_refused(spec),
                              refusals=_argcheck._by_dtype(refusals or None))
 
 
