@@ -348,7 +348,7 @@ def _numbers_refused(f, numbers):
         if (len(args) >= 2 and type(args[0]) in _NUMBER_TYPES
                 and type(args[1]) in _NUMBER_TYPES):
             raise TypeError(f"{numbers[0]} ({', '.join(_typename(a) for a in args)}), "
-                            f"{numbers[1]}")
+                            + numbers[1].format(_typename(args[0]), _typename(args[1])))
         return f(*args, **kwargs)
     return nf
 

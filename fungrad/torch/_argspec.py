@@ -214,8 +214,8 @@ SPECS = {
         "minimum": (("Tensor", "ilfnsdor"),),
         "mm": (("Tensor", "ilfnsdor"),),
         "mode": (("int", "tlfnsdorz"), ("bool", "tilfnsdorz")),
-        "moveaxis": (("int", "tlfnsdorz"), ("int", "tlfnsdorz")),
-        "movedim": (("int", "tlfnsdorz"), ("int", "tlfnsdorz")),
+        "moveaxis": (("int", "tfnsdorz"), ("int", "tfnsdorz")),
+        "movedim": (("int", "tfnsdorz"), ("int", "tfnsdorz")),
         "mul": (("Tensor", "lnsdor"),),
         "mul_": (("Tensor", "lnsdor"),),
         "multinomial": (("int", "tlfnsdorz"),),
@@ -1244,8 +1244,8 @@ SPECS = {
         "minimum": (("Tensor", "ilfnsdor"), ("Tensor", "ilfnsdor")),
         "mm": (("Tensor", "ilfnsdor"), ("Tensor", "ilfnsdor")),
         "mode": (("Tensor", "ilfnsdor"), ("int", "tlfnsdorz"), ("bool", "tilfnsdorz")),
-        "moveaxis": (("Tensor", "ilfnsdor"), ("int", "tlfnsdorz"), ("int", "tlfnsdorz")),
-        "movedim": (("Tensor", "ilfnsdor"), ("int", "tlfnsdorz"), ("int", "tlfnsdorz")),
+        "moveaxis": (("Tensor", "ilfnsdor"), ("int", "tfnsdorz"), ("int", "tfnsdorz")),
+        "movedim": (("Tensor", "ilfnsdor"), ("int", "tfnsdorz"), ("int", "tfnsdorz")),
         "msort": (("Tensor", "ilfnsdor"),),
         "mul": (("Tensor", "lnsdor"), ("Tensor", "lnsdor")),
         "multinomial": (("Tensor", "ilfnsdor"),),
@@ -1425,7 +1425,7 @@ SPECS = {
         "slogdet": (("Tensor", "ilfnsdor"),),
         "softmax": (("Tensor", "ilfnsdor"), ("int", "tlfnsdorz"), ("None", "tilfsdorz")),
         "sort": (("Tensor", "ilfnsdor"), ("int", "tlfnsdorz"), ("bool", "tilfnsdorz")),
-        "split": (("Tensor", "ilfnsdor"), ("int", "tfnsdor"), ("int", "tlfnsdorz")),
+        "split": (("Tensor", "ilfndor"), ("int", "tfdor"), ("int", "tlfnsdorz")),
         "split_copy": (("Tensor", "ilfnsdor"),),
         "split_with_sizes": (
             ("Tensor", "ilfnsdor"),
@@ -3102,7 +3102,8 @@ ARITY = {
 
 
 # where torch refuses two numbers as the first two arguments (no (Number, Number)
-# overload): its message before and after the arguments' types
+# overload): its message before and after the arguments' types (after: a format string,
+# {0} and {1} the two arguments' types where an overload's line names them)
 NUMBERS = {
     "special": {
         "shifted_chebyshev_polynomial_t": (
@@ -3164,6 +3165,13 @@ NUMBERS = {
             ('but expected one of:\n * (Tensor input, Tensor exponent, *, Tensor out = '
              'None)\n * (Number self, Tensor exponent, *, Tensor out = None)\n * (Tensor'
              ' input, Number exponent, *, Tensor out = None)\n'),
+        ),
+        "remainder": (
+            'remainder() received an invalid combination of arguments - got',
+            ('but expected one of:\n * (Tensor input, Tensor other, *, Tensor out = Non'
+             "e)\n * (Number self, Tensor other)\n      didn't match because some of the"
+             ' arguments have invalid types: (!{0}!, !{1}!)\n * (Tensor input, Number o'
+             'ther, *, Tensor out = None)\n'),
         ),
         "xlogy": (
             'xlogy() received an invalid combination of arguments - got',

@@ -143,6 +143,11 @@ def spec_of(f, k, nreq):
                     accepted.append((code, values[0]))
             if accepted:
                 break
+        if tail:  # a kind taken where the later positions have it too: movedim's (int[], int[])
+            same = [c for c in refused if any(not type_error(f, h + [v] * (len(tail) + 1))
+                                              for h in heads for v in dict(kinds)[c])]
+            refused = [c for c in refused if c not in same]
+            accepted += [(c, dict(kinds)[c][0]) for c in same]
         if not accepted:  # every kind refused here: the other arguments are at fault
             base.append(H.valid(H.real_torch()))
             last = [base[-1]]
@@ -250,12 +255,22 @@ def numbers_of(f, nreq):
     if nreq != 2:
         return None
     o = _OVERLOADS.fullmatch(message(f, [2, 3]) or "")
-    if o is None or "didn't match" in o.group(2):
+    if o is None:
         return None
     t = H.valid(H.real_torch())
     if type_error(f, [t, 2]) or type_error(f, [2, t]):
         return None
-    return (o.group(1), o.group(2))
+    rest = o.group(2).replace("{", "{{").replace("}", "}}")
+    if "didn't match" in rest:
+        # an overload's line names the two arguments' types (remainder's "(!int!, !int!)"):
+        # {0} and {1} for the call's, found from a call with an int and a float
+        m = _OVERLOADS.fullmatch(message(f, [2, 3.5]) or "")
+        rest = re.sub(r"invalid types: \((!?)int(!?), (!?)float(!?)\)",
+                      r"invalid types: (\1{0}\2, \3{1}\4)",
+                      (m.group(2) if m else "").replace("{", "{{").replace("}", "}}"))
+        if rest.format("int", "int") != o.group(2):
+            return None
+    return (o.group(1), rest)
 
 
 def _literal(x, indent):
@@ -359,7 +374,8 @@ def main():
     lines.append("}")
     lines += ["", "",
               "# where torch refuses two numbers as the first two arguments (no (Number, Number)",
-              "# overload): its message before and after the arguments' types",
+              "# overload): its message before and after the arguments' types (after: a format string,",
+              "# {0} and {1} the two arguments' types where an overload's line names them)",
               "NUMBERS = {"]
     for g in sorted(numbers):
         lines.append(f'    "{g}": {{')
