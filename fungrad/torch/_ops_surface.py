@@ -144,7 +144,8 @@ def is_autocast_enabled(device_type=None):
 
 
 def _is_pinned(t, device=None):
-    """False (a CPU tensor is never pinned); the deprecated device argument parsed as torch does."""
+    """False (a CPU tensor is never pinned); the deprecated device argument parsed as torch
+    does."""
     from fungrad.torch._device import device as _device_type
     if device is not None:
         warnings.warn("The argument 'device' of Tensor.is_pinned() is deprecated. Please do not "

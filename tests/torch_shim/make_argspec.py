@@ -374,8 +374,8 @@ def main():
     lines.append("}")
     lines += ["", "",
               "# where torch refuses two numbers as the first two arguments (no (Number, Number)",
-              "# overload): its message before and after the arguments' types (after: a format string,",
-              "# {0} and {1} the two arguments' types where an overload's line names them)",
+              "# overload): its message before and after the arguments' types (after: a format",
+              "# string, {0} and {1} the two arguments' types where an overload's line names them)",
               "NUMBERS = {"]
     for g in sorted(numbers):
         lines.append(f'    "{g}": {{')
@@ -384,10 +384,10 @@ def main():
         lines.append("    },")
     lines.append("}")
     lines += ["", "",
-              "# where torch's argument parser cannot read an int beyond int64 (10**20) at a position",
-              "# that takes an int: (the order it reads them in, \"first\" or \"last\" (its C++ binding's,",
-              "# right to left), ((position, its error's type[, its message]), ...)); the message",
-              "# left out is the type's usual one (_argcheck.OVERFLOW_TEXT)",
+              "# where torch's argument parser cannot read an int beyond int64 (10**20) at a",
+              "# position that takes an int: (the order it reads them in, \"first\" or \"last\" (its",
+              "# C++ binding's, right to left), ((position, its error's type[, its message]), ...));",
+              "# the message left out is the type's usual one (_argcheck.OVERFLOW_TEXT)",
               "OVERFLOW = {"]
     for g in sorted(overflow):
         lines.append(f'    "{g}": {{')

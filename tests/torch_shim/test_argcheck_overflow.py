@@ -1,10 +1,11 @@
 """torch's errors for an int beyond int64 (10**20) as an argument (_argspec.OVERFLOW, read by
 _argcheck._overflow_checked; kind h of _argcheck.kind_of): the error type depends on how torch's
 argument parser reads that position: a Scalar (OverflowError "int too big to convert"), an int
-(ValueError "Overflow when unpacking long long"), an element of a list of ints (TypeError "failed to
-unpack the object at pos N"), a Tensor (its type check: TypeError "must be Tensor, not int"), a float
-(taken: the op's own check or value). Of two, torch's C++ binding reads the later one first. Each
-case states torch 2.13's outcome and is compared with live torch where it is installed."""
+(ValueError "Overflow when unpacking long long"), an element of a list of ints (TypeError
+"failed to unpack the object at pos N"), a Tensor (its type check: TypeError "must be Tensor,
+not int"), a float (taken: the op's own check or value). Of two, torch's C++ binding reads the
+later one first. Each case states torch 2.13's outcome and is compared with live torch where it
+is installed."""
 import math
 
 import numpy as np

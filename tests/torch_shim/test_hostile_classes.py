@@ -1,6 +1,6 @@
-"""Behaviours of the torch shim that the hostile sweep (test_hostile_torch.py) found and states only
-for its own values: each case here gives torch 2.13's outcome (written out, and compared with
-live torch where it is installed) for more values of the same class."""
+"""Behaviours of the torch shim that the hostile sweep (test_hostile_torch.py) found and states
+only for its own values: each case here gives torch 2.13's outcome (written out, and compared
+with live torch where it is installed) for more values of the same class."""
 import math
 import warnings
 
@@ -24,8 +24,9 @@ REFUSED = {
     "fold(b4, b4, b4)": (lambda T: T.nn.functional.fold(*[T.tensor([True, False, True])] * 3),
                          (RuntimeError, BOOL_SCALAR)),
     # ... but is one in im2col's int[2] (unfold): 4 of them are not 2
-    "unfold(b4, b4)": (lambda T: T.nn.functional.unfold(*[T.tensor([True, False, True, True])] * 2),
-                       (RuntimeError, "It is expected kernel_size equals to 2, but got size 4")),
+    "unfold(b4, b4)": (
+        lambda T: T.nn.functional.unfold(*[T.tensor([True, False, True, True])] * 2),
+        (RuntimeError, "It is expected kernel_size equals to 2, but got size 4")),
     # a dense tensor has no coalesce
     "x.coalesce()": (lambda T: T.ones(2, 3).coalesce(), (RuntimeError, STRIDED)),
     "int.coalesce()": (lambda T: T.arange(3).coalesce(), (RuntimeError, STRIDED)),

@@ -97,10 +97,12 @@ def xlog1py(input, other, *, out=None):
 
 def _zeta(x, q):
     """Hurwitz zeta with torch's values at infinities: its kernel (a series whose terms are
-    (k + q)^-x) is nan where x is inf and q > 1 and where q is inf (x not 1), where scipy's is 0."""
+    (k + q)^-x) is nan where x is inf and q > 1 and where q is inf (x not 1), where scipy's
+    is 0."""
     z = fsp.zeta(x, q)
-    zero_terms = (fnp.isposinf(x) & fnp.greater(q, 1.0)) | (fnp.isposinf(q) & fnp.not_equal(x, 1.0))
-    return fnp.where(zero_terms, np.nan, z)
+    nan = ((fnp.isposinf(x) & fnp.greater(q, 1.0))
+           | (fnp.isposinf(q) & fnp.not_equal(x, 1.0)))
+    return fnp.where(nan, np.nan, z)
 
 
 def zeta(input, other, *, out=None):
