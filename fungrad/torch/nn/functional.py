@@ -1835,13 +1835,22 @@ def _pair_of(x):
     return tuple(x) if isinstance(x, (tuple, list, Tensor)) else (x, x)
 
 
+# col2im's output_size is a SymInt[2] (its other arguments int[2]): torch reads a one-element bool
+# tensor in it as a Scalar that is not integral (an int[2] takes it as 0 or 1)
+_SYMINT = {("col2im", "output_size")}
+
+
 def _window_args(op, order, **args):
     """im2col/col2im's int[2] arguments as tuples, with ATen's checks in its ``order``."""
     out = {}
     for name, v in args.items():
         v = _pair_of(v)
         for i, e in enumerate(v):  # torch's argument parser for int[2]
-            if isinstance(e, Tensor) and e.numel() == 1 and _dt(e).kind in "iu":
+            if isinstance(e, Tensor) and e.numel() == 1 and _dt(e).kind in "iub":
+                if _dt(e).kind == "b" and (op, name) in _SYMINT:
+                    raise RuntimeError("Expected scalar.isIntegral( false) to be true, but got "
+                                       "false.  (Could this error message be improved?  If so, "
+                                       "please report an enhancement request to PyTorch.)")
                 continue
             if type(e) is not int:
                 raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, but found "
