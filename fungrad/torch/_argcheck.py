@@ -11,7 +11,7 @@ code never trips over such a value (an AttributeError, a message of Python's). A
 one-element tensors always pass (the shim's own code calls some public functions with them),
 except a one-element floating tensor where torch takes an int (eye(tensor(1.5))). An int beyond
 int64 where torch takes an int: its parser's error for that position (_argspec.OVERFLOW, raised by
-``_overflow_checked`` after the type checks): OverflowError for a Scalar, ValueError for an int,
+``checked`` after the type checks): OverflowError for a Scalar, ValueError for an int,
 TypeError for an element of a list of ints; where no row names the position the op takes it.
 
 Arity: where torch's count of positional arguments is narrower than the shim's signature
@@ -67,7 +67,7 @@ def kind_of(a):
     t = type(a)
     if t is int:
         # h: one beyond int64, refused where an int is (guard's _huge_refused); where an int is
-        # taken, torch's parser error for it is _overflow_checked's (OVERFLOW)
+        # taken, torch's parser error for it is checked's (OVERFLOW)
         return "i" if -_INT64 <= a < _INT64 else "h"
     if t is bool:  # not probed: torch's flags take it where ints are refused
         return None
@@ -161,7 +161,7 @@ def _positional_names(f):
     return [p.name for p in ps if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
 
-def checked(name, f, spec, offset=0, refusals=None, route=None):
+def checked(name, f, spec, offset=0, refusals=None, route=None, overflow=None):
     """``f`` with torch's type check of its leading arguments: ``spec`` holds, for each position
     after the first ``offset`` (a method's self), None or (expected, refused kind codes);
     ``refusals``: {dtype name: (error type name, message)}, torch's error where every tensor
@@ -171,6 +171,7 @@ def checked(name, f, spec, offset=0, refusals=None, route=None):
     names = _positional_names(f)
     checks = [(i + offset, names[i + offset] if i + offset < len(names) else None, s)
               for i, s in enumerate(spec) if s is not None]
+    at = _overflow_positions(names, overflow, offset)
 
     @functools.wraps(f)
     def g(*args, **kwargs):
@@ -189,7 +190,6 @@ def checked(name, f, spec, offset=0, refusals=None, route=None):
                     r = route(args, kwargs, True)
                     if r is not NOT_ROUTED:
                         return r
-        overflow = None
         for i, pname, (expected, refused) in checks:
             if i < len(args):
                 a = args[i]
@@ -202,17 +202,16 @@ def checked(name, f, spec, offset=0, refusals=None, route=None):
                 arg = "input" if i == 0 else ((offset and pname) or "other")
                 raise TypeError(f"{name}(): argument '{arg}' (position {i + 1 - offset}) must "
                                 f"be {expected}, not {type(a).__name__}")
-            if k == "i" and overflow is None and not -_INT64 <= a < _INT64:
-                overflow = (i, pname, expected)  # raised after every position's type check
-        if overflow is not None:  # torch's argument parser
-            i, pname, expected = overflow
-            if expected == "Tensor":  # a Scalar
-                raise OverflowError("int too big to convert")
-            if pname is None:  # an element of *size
-                raise TypeError(f"{name}(): argument 'size' failed to unpack the object at "
-                                f"pos {i + 1 - offset} with error \"Overflow when unpacking "
-                                f"long long\"")
-            raise ValueError("Overflow when unpacking long long")
+        if at is not None:  # torch's argument parser: an int beyond int64 (OVERFLOW)
+            for i, pname, error, msg in at:
+                if i < len(args):
+                    a = args[i]
+                elif pname is not None and pname in kwargs:
+                    a = kwargs[pname]
+                else:
+                    continue
+                if type(a) is int and not -_INT64 <= a < _INT64:
+                    raise error(msg)
         if refusals is not None:
             _refuse(refusals, args, kwargs)
         try:
@@ -228,7 +227,7 @@ def checked(name, f, spec, offset=0, refusals=None, route=None):
             raise t from e
     g._argchecked = True
     if route is None:  # (g itself: functools.wraps copies the attribute onto outer wrappers)
-        g._fold = (g, lambda route: checked(name, f, spec, offset, refusals, route))
+        g._fold = (g, lambda route: checked(name, f, spec, offset, refusals, route, overflow))
     return g
 
 
@@ -375,9 +374,8 @@ def guard(namespace, group):
                 and getattr(f, "_argtables", None) != _tables(group, n)):
             # (the second: checked in another namespace, nn.functional's in torch's, with other
             # tables: torch's function of this name has its own signature)
-            g = with_arity(checked(n, _overflow_checked(f, overflow.get(n)),
-                                   _huge_refused(specs.get(n, ())),
-                                   refusals=_by_dtype(refusals.get(n))),
+            g = with_arity(checked(n, f, _huge_refused(specs.get(n, ())),
+                                   refusals=_by_dtype(refusals.get(n)), overflow=overflow.get(n)),
                            arity.get(n), numbers=numbers.get(n))
             g._argtables = _tables(group, n)
             namespace[n] = g
@@ -403,19 +401,19 @@ _PARSER_ERRORS = {"OverflowError": OverflowError, "ValueError": ValueError,
                   "TypeError": TypeError}
 
 
-def _overflow_checked(f, row, offset=0):
-    """``f`` raising torch's argument parser error where an int beyond int64 is given at one of
-    the positions of ``row`` (OVERFLOW's: (order, ((position, error type[, message]), ...)), the
-    positions after a method's self): torch reads a Scalar there (OverflowError), an int
-    (ValueError) or a list of ints (TypeError: an element of *size); of several, the one it
-    reads first (its C++ binding: the last). The entry's type checks (checked) come before, as
-    torch matches the overload before it reads the values; where no row names a position, the
-    op takes the int (a float argument: bernoulli_'s p, nan_to_num's nan) and its own code
-    answers. Else (row None) f itself."""
+def _overflow_positions(names, row, offset=0):
+    """Where ``checked`` raises torch's argument parser error for an int beyond int64: the
+    positions of ``row`` (OVERFLOW's: (order, ((position, error type[, message]), ...)), the
+    positions after a method's self; ``names``: the function's positional parameters) as
+    (position, name, error type, message), in the order torch reads them. torch reads a Scalar
+    there (OverflowError), an int (ValueError) or a list of ints (TypeError: an element of
+    *size); of several, the one it reads first (its C++ binding: the last). The entry's type
+    checks come before, as torch matches the overload before it reads the values; where no row
+    names a position, the op takes the int (a float argument: bernoulli_'s p, nan_to_num's nan)
+    and its own code answers. None where ``row`` is None."""
     if row is None:
-        return f
+        return None
     order, rows = row
-    names = _positional_names(f)
     at = []
     for r in rows:
         i = r[0] + offset
@@ -423,22 +421,7 @@ def _overflow_checked(f, row, offset=0):
         at.append((i, names[i] if i < len(names) else None, _PARSER_ERRORS[r[1]], msg))
     if order == "last":
         at.reverse()
-    at = tuple(at)
-
-    @functools.wraps(f)
-    def o(*args, **kwargs):
-        for i, pname, error, msg in at:
-            if i < len(args):
-                a = args[i]
-            elif pname is not None and pname in kwargs:
-                a = kwargs[pname]
-            else:
-                continue
-            if type(a) is int and not -_INT64 <= a < _INT64:
-                raise error(msg)
-        return f(*args, **kwargs)
-    o._overflow_of = f
-    return o
+    return tuple(at)
 
 
 # operators wrapped as the methods are
@@ -487,7 +470,7 @@ def guard_methods(cls):
     overflow = OVERFLOW.get("Tensor", {})
     for n, f in list(vars(cls).items()):
         if (not n.startswith("_") or n in OPERATORS) and _ours(f):
-            setattr(cls, n, with_arity(checked(n, _overflow_checked(f, overflow.get(n), 1),
-                                               _huge_refused(specs.get(n, ())), offset=1,
-                                               refusals=_by_dtype(refusals.get(n))),
+            setattr(cls, n, with_arity(checked(n, f, _huge_refused(specs.get(n, ())), offset=1,
+                                               refusals=_by_dtype(refusals.get(n)),
+                                               overflow=overflow.get(n)),
                                        arity.get(n), 1))

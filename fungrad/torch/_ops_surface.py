@@ -851,11 +851,9 @@ def _nn_top(name, f, same_op):
                 **REFUSALS.get("torch", {}).get(name, {})}
     overflow = OVERFLOW.get("torch", {}).get(name) or (
         OVERFLOW.get("nn.functional", {}).get(name) if same_op else None)
-    f = getattr(f, "__wrapped__", f)
-    f = getattr(f, "_overflow_of", f)  # (nn.functional's parser errors: the top level's instead)
-    return _argcheck.checked(name, _argcheck._overflow_checked(f, overflow),
-                             _argcheck._huge_refused(spec),
-                             refusals=_argcheck._by_dtype(refusals or None))
+    f = getattr(f, "__wrapped__", f)  # (nn.functional's checks: the top level's instead)
+    return _argcheck.checked(name, f, _argcheck._huge_refused(spec),
+                             refusals=_argcheck._by_dtype(refusals or None), overflow=overflow)
 
 
 def export(namespace):

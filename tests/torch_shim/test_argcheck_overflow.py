@@ -1,5 +1,5 @@
 """torch's errors for an int beyond int64 (10**20) as an argument (_argspec.OVERFLOW, read by
-_argcheck._overflow_checked; kind h of _argcheck.kind_of): the error type depends on how torch's
+_argcheck.checked; kind h of _argcheck.kind_of): the error type depends on how torch's
 argument parser reads that position: a Scalar (OverflowError "int too big to convert"), an int
 (ValueError "Overflow when unpacking long long"), an element of a list of ints (TypeError
 "failed to unpack the object at pos N"), a Tensor (its type check: TypeError "must be Tensor,
