@@ -274,6 +274,9 @@ def prepare_roots(outputs, grads, batched=False):
         if g is None:
             if o.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if o._value.dtype.kind == "c":  # torch's implicit grad: for real outputs only
+                raise RuntimeError("grad can be implicitly created only for real scalar "
+                                   f"outputs but got torch.{o._value.dtype.name}")
             g = np.ones(o._value.shape, o._value.dtype)
         else:
             gshape = tuple(g.shape)[1:] if batched else tuple(g.shape)

@@ -76,6 +76,9 @@ def grad_and_value(func, argnums=0, has_aux=False):
     def wrapper(*args, **kwargs):
         def core_f(*vargs):
             out, aux = _check_out("grad_and_value", func(*to_tensors(vargs), **kwargs), has_aux)
+            if _kind(out) == "c":  # torch seeds the output's grad with 1: real outputs only
+                raise RuntimeError("grad can be implicitly created only for real scalar outputs "
+                                   f"but got torch.{np.dtype(out._value.dtype).name}")
             return (out._value, to_values(aux)) if has_aux else out._value
 
         def core(*vargs):  # torch's gradients of complex values: the core's, conjugated
@@ -198,14 +201,46 @@ def _check_sizes(args, in_dims):
                          f"dimension, got sizes {sizes} for the mapped dimension")
 
 
-def _jac(core_t):
+def _torch_leaves(tree):
+    """The leaves of ``tree`` as torch's pytree lists them: dicts in insertion order, None a
+    leaf."""
+    if isinstance(tree, dict):
+        return [x for v in tree.values() for x in _torch_leaves(v)]
+    if isinstance(tree, (tuple, list)):
+        return [x for v in tree for x in _torch_leaves(v)]
+    return [tree]
+
+
+def _kind(x):
+    v = x._value if _is_t(x) else x
+    dt = getattr(v, "dtype", None)
+    return np.dtype(dt).kind if dt is not None and not isinstance(x, (int, float, complex)) \
+        else None
+
+
+def _refuse_complex(name, tree, what):
+    """torch.func's jacrev/jacfwd: real inputs and outputs only (torch's error, with the index
+    among the flattened leaves)."""
+    for i, x in enumerate(_torch_leaves(tree)):
+        if (_is_t(x) or isinstance(x, (np.ndarray, Tracer))) and _kind(x) == "c":
+            raise RuntimeError(f"{name}: Expected all {what} to be real but received complex "
+                               f"tensor at flattened input idx: {i}")
+
+
+def _jac(core_t, in_name, out_name):
     def make(func, argnums=0, has_aux=False, **kw):
         @functools.wraps(func)
         def wrapper(*args):
+            _refuse_complex(in_name, args, "inputs")
             holder = {}
 
+            def checked(*vargs):
+                out = func(*vargs)
+                _refuse_complex(out_name, out[0] if has_aux else out, "outputs")
+                return out
+
             def core(*vargs):
-                return core_t(_fn_of_values(func, args, holder), argnums,
+                return core_t(_fn_of_values(checked, args, holder), argnums,
                               has_aux=has_aux)(*vargs)
             res = _recorded(core, args)
             out = holder.get("out")
@@ -216,12 +251,14 @@ def _jac(core_t):
     return make
 
 
-jacrev = _jac(fg.jacrev)
-jacfwd = _jac(fg.jacfwd)
+jacrev = _jac(fg.jacrev, "jacrev", "jacrev")
+jacfwd = _jac(fg.jacfwd, "jacfwd", "jacfwd")
 
 
 def hessian(func, argnums=0):
-    return _jac(fg.hessian)(func, argnums)
+    # torch's is jacfwd(jacrev(func)): jacfwd's check of the inputs comes first, then jacrev's
+    # of func's outputs
+    return _jac(fg.hessian, "jacfwd", "jacrev")(func, argnums)
 
 
 def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *,
