@@ -9,8 +9,10 @@ import functools
 import numpy as np
 
 import fungrad as fg
+import fungrad.numpy as fnp
 from fungrad.extend import Tracer
 from fungrad.extend import tree_flatten, tree_unflatten
+from fungrad.torch._engine import check_complex_grad
 from fungrad.torch._record import apply, conj_complex
 from fungrad.torch._state import VMAP_RANDOM, setting
 from fungrad.torch._tensor import Tensor, _new
@@ -130,6 +132,10 @@ def vjp(func, *primals, has_aux=False):
     out, fn = to_tensors(res[0]), res[1]
 
     def vjp_fn(ct):  # torch's convention for complex values: conj(vjp(conj(ct)))
+        outs, cs = tree_flatten(res[0])[0], tree_flatten(to_values(ct))[0]
+        for i, (o, c) in enumerate(zip(outs, cs)):
+            check_complex_grad(i, np.asarray(c).dtype if not hasattr(c, "dtype") else c.dtype,
+                               o.dtype)
         cts = fg.tree_util.tree_map(conj_complex, to_values(ct))
         return to_tensors(tuple(fg.tree_util.tree_map(conj_complex, fn(cts))))
     return (out, vjp_fn, to_tensors(res[2])) if has_aux else (out, vjp_fn)
@@ -139,9 +145,34 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     if not isinstance(primals, tuple):
         raise RuntimeError("jvp(f, primals, tangents): Expected primals to be a tuple. E.g. it "
                            "should be valid to call f(*primals).")
-    res = fg.jvp(_fn_of_values(func), to_values(primals), to_values(tuple(tangents)),
-                 has_aux=has_aux)
+    ps, ts = to_values(primals), to_values(tuple(tangents))
+    # torch takes a real tangent of a complex primal (as the complex tangent) and a complex
+    # tangent of a real primal (the jvp extended complex-linearly: of its real and imaginary
+    # parts); the core wants the primal's dtype
+    p_leaves, tree = tree_flatten(ps)
+    t_leaves, t_tree = tree_flatten(ts)
+    if len(p_leaves) == len(t_leaves):
+        kinds = [(_vkind(p), _vkind(t)) for p, t in zip(p_leaves, t_leaves)]
+        t_leaves = [t.astype(p.dtype) if (kp == "c" and kt in "fiub") else t
+                    for (kp, kt), p, t in zip(kinds, p_leaves, t_leaves)]
+        if any(kt == "c" and kp != "c" for kp, kt in kinds):
+            re = [fnp.real(t) if kt == "c" and kp != "c" else t
+                  for (kp, kt), t in zip(kinds, t_leaves)]
+            im = [fnp.imag(t) if kt == "c" and kp != "c" else fnp.zeros_like(t)
+                  for (kp, kt), t in zip(kinds, t_leaves)]
+            f = _fn_of_values(func)
+            a = fg.jvp(f, ps, tree_unflatten(t_tree, re), has_aux=has_aux)
+            b = fg.jvp(f, ps, tree_unflatten(t_tree, im), has_aux=has_aux)
+            tan = fg.tree_util.tree_map(lambda u, w: u + 1j * w, a[1], b[1])
+            return to_tensors((a[0], tan) + tuple(a[2:]))
+        ts = tree_unflatten(t_tree, t_leaves)
+    res = fg.jvp(_fn_of_values(func), ps, ts, has_aux=has_aux)
     return to_tensors(tuple(res))
+
+
+def _vkind(v):
+    dt = getattr(v, "dtype", None)
+    return np.dtype(dt).kind if dt is not None else np.asarray(v).dtype.kind
 
 
 def linearize(func, *primals):

@@ -260,9 +260,64 @@ def _add_misc_cases():
         create_graph=True))
 
 
+
+def _backward_with(T, out_complex, grad_complex, via_grad):
+    a = T.tensor([1.0, 2.0], dtype=T.complex128 if out_complex else T.float64,
+                 requires_grad=True)
+    g = T.ones(2, dtype=T.complex128 if grad_complex else T.float64)
+    if via_grad:
+        return T.autograd.grad(a * a, a, g)
+    (a * a).backward(g)
+    return a.grad
+
+
+def _add_dtype_cases():
+    """Given gradients / vectors whose complexness is not the output's (or input's): torch's
+    error (real dtypes are cast, complex ones never)."""
+    F = lambda T: T.func  # noqa: E731
+    A = lambda T: T.autograd.functional  # noqa: E731
+    for oc, gc in ((True, False), (False, True), (True, True)):
+        for via in (False, True):
+            case(f"{'autograd.grad' if via else 'backward'}/grad_dtype_{int(oc)}{int(gc)}",
+                 lambda T, oc=oc, gc=gc, via=via: _backward_with(T, oc, gc, via))
+    case("func.vjp/real_ct_complex_out", lambda T: F(T).vjp(lambda a: a * a, _z(T))[1](_x(T)))
+    case("func.vjp/complex_ct_real_out", lambda T: F(T).vjp(lambda a: a.real, _z(T))[1](_z(T)))
+    case("functional.vjp/real_v_complex_out", lambda T: A(T).vjp(lambda a: a * a, _z(T), _x(T)))
+    case("functional.vjp/complex_v_real_out", lambda T: A(T).vjp(lambda a: a.real, _z(T), _z(T)))
+    case("functional.vjp_cg/real_v_complex_out", lambda T: A(T).vjp(
+        lambda a: a * a, _z(T), _x(T), create_graph=True))
+    case("functional.vjp/none_v_complex_scalar", lambda T: A(T).vjp(
+        lambda a: (a * a).sum(), _z(T)))
+    case("functional.vjp/none_v_real_scalar", lambda T: A(T).vjp(
+        lambda a: (a.abs() ** 2).sum(), _z(T)))
+    case("functional.jvp/real_v_complex_in", lambda T: A(T).jvp(lambda a: a * a, _z(T), _x(T)))
+    case("functional.jvp/complex_v_real_in", lambda T: A(T).jvp(lambda a: a * 2, _x(T), _z(T)))
+    case("functional.hvp/real_v_complex_in", lambda T: A(T).hvp(
+        lambda a: (a.abs() ** 2).sum(), _z(T), _x(T)))
+    case("functional.vhp/real_v_complex_in", lambda T: A(T).vhp(
+        lambda a: (a.abs() ** 2).sum(), _z(T), _x(T)))
+    case("functional.vhp_cg/real_v_complex_in", lambda T: A(T).vhp(
+        lambda a: (a.abs() ** 2).sum(), _z(T), _x(T), create_graph=True))
+    # torch.func.jvp takes either: a real tangent of a complex primal, a complex one of a real
+    case("func.jvp/real_tangent_complex_primal", lambda T: F(T).jvp(
+        lambda a: a * a * 1j, (_z(T),), (_x(T),)))
+    # through conj torch fails (TORCH_BUG); its value for the tangent made complex
+    case("func.jvp/real_tangent_complex_primal_conj", lambda T: F(T).jvp(
+        lambda a: a.conj() * a * a, (_z(T),), (_x(T),)), bug=lambda T: F(T).jvp(
+        lambda a: a.conj() * a * a, (_z(T),), (_x(T).to(T.complex128),)))
+    case("func.jvp/complex_tangent_real_primal", lambda T: F(T).jvp(
+        lambda a: (a * (1 + 2j)).exp() + a * a, (_x(T),), (_z(T),)))
+    case("forward_ad/real_tangent_complex_primal", lambda T: _dual(
+        T, _z(T), _x(T), lambda d: d * d.exp()))
+    case("forward_ad/real_tangent_complex_primal_conj", lambda T: _dual(
+        T, _z(T), _x(T), lambda d: d.conj() * d * d), bug=lambda T: _dual(
+        T, _z(T), _x(T).to(T.complex128), lambda d: d.conj() * d * d))
+
+
 _add_function_cases()
 _add_forward_ad_cases()
 _add_misc_cases()
+_add_dtype_cases()
 
 
 # ---- linalg: inv_ex / solve_ex of singular matrices ---------------------------------------------

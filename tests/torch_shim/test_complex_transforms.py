@@ -60,3 +60,14 @@ def test_the_table_has_values_and_errors():
     the table exercises both."""
     errors = [n for n, r in GOLDEN["cases"].items() if "error" in r]
     assert 40 < len(errors) < len(GOLDEN["cases"]) - 150
+
+
+def test_a_complex_tangent_of_a_real_dual_is_refused():
+    """torch carries a complex tangent of a real tensor through each op (complex-linearly);
+    fungrad.torch's forward AD takes the primal's dtype only: a clear NotImplementedError at
+    make_dual, not a dtype error at the first op (torch.func.jvp takes it: see the table)."""
+    fw = ft.autograd.forward_ad
+    with fw.dual_level():
+        with pytest.raises(NotImplementedError, match="complex tangent of a real tensor"):
+            fw.make_dual(ft.tensor([0.5, -1.5], dtype=ft.float64),
+                         ft.tensor([1 + 0j, 1j], dtype=ft.complex128))

@@ -13,6 +13,7 @@ import fungrad as fg
 import fungrad.numpy as fnp
 from fungrad.extend import Zero, jvp_flat, tree_flatten, tree_unflatten
 from fungrad.torch._backward import grad as _grad
+from fungrad.torch._engine import check_complex_grad
 from fungrad.torch._grad_mode import enable_grad
 from fungrad.torch._record import conj_complex
 from fungrad.torch._tensor import Tensor, _new
@@ -256,6 +257,13 @@ def _fill_zeros(grads, like):
                  for g, t in zip(grads, like))
 
 
+def _check_v_dtypes(vs, ins):
+    """torch's jvp/hvp/vhp pass v as the grad of gradients with respect to the inputs: complex
+    exactly where the input is (torch's error otherwise)."""
+    for i, (u, t) in enumerate(zip(vs, ins)):
+        check_complex_grad(i, u._value.dtype, t._value.dtype)
+
+
 def _vs(v, ins, what_none):
     if v is None:
         if len(ins) != 1 or ins[0].numel() != 1:
@@ -288,9 +296,13 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
             if np.size(out) != 1:
                 raise RuntimeError("The vector v can only be None if the user-provided "
                                    "function returns a single Tensor with a single element.")
+            _refuse_complex_rows((out,), [True])  # torch's implicit grad: real outputs only
             ct = np.ones_like(out)
         else:
             ct = xs[n] if not isinstance(out, tuple) else tuple(xs[n:])
+            for i, (o, c) in enumerate(zip(out if isinstance(out, tuple) else (out,),
+                                           ct if isinstance(out, tuple) else (ct,))):
+                check_complex_grad(i, c.dtype, o.dtype)
         # torch's convention for complex values: conj(vjp(conj(v)))
         back = fn(fg.tree_util.tree_map(conj_complex, ct))
         return out, tuple(fg.tree_util.tree_map(conj_complex, back))
@@ -303,6 +315,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     if strict:
         _strict_check(func, ins)
     vs = _vs(v, ins, _V_NONE_IN)
+    _check_v_dtypes(vs, ins)
     n = len(ins)
     if create_graph:  # torch's double-backward trick, on the recorded graph
         gins = _graph_inputs(ins, True)
@@ -326,6 +339,7 @@ def _second(func, inputs, v, kind, create_graph, strict):
         _strict_check(func, ins)
     scalar = _scalar_fn(func, kind)
     vs = _vs(v, ins, _V_NONE_IN)
+    _check_v_dtypes(vs, ins)
     n = len(ins)
     if create_graph:  # on the recorded graph (double backward), as torch
         gins = _graph_inputs(ins, True)
