@@ -1,9 +1,12 @@
 """torch.autograd.functional: jacobian, hessian, vjp, jvp, vhp, hvp.
 
-Built on the core's jacrev/jacfwd/hessian/vjp/jvp over Tensors whose values are tracers;
-With ``create_graph=True`` the transform is one recorded op over the inputs, so its result
-differentiates again; every ``strategy``/``vectorize`` torch accepts gives the same values (the
-core's jacfwd or jacrev).
+Built on the core's vjp/jvp/grad over Tensors whose values are tracers. With
+``create_graph=True`` the transform is one recorded op over the inputs, so its result
+differentiates again. Complex values come in torch's convention: reverse mode is torch's vjp
+(the conjugate of the core's cotangent of the conjugate), row by row over each output's standard
+basis; forward mode is the jvp along each input's standard basis vector (a real 1, complex inputs
+too); hessian/hvp/vhp differentiate torch's gradient (the conjugate of the core's). Where torch's
+non-vectorized reverse mode seeds a complex output's grad, torch's error.
 """
 import math
 
@@ -71,7 +74,7 @@ def _run_graph(core, operands, name):
     zero, come back without a graph."""
     res = _run(core, operands, True, name)
     vals = [t._value for t in operands]
-    _, tans, _ = jvp_flat(lambda *v: core(*v), vals, [np.ones_like(v) for v in vals])
+    _, tans, _ = jvp_flat(lambda *v: core(*v), vals, [fnp.ones_like(v) for v in vals])
     leaves, tree = tree_flatten(res, is_leaf=lambda t: isinstance(t, Tensor))
     if len(leaves) != len(tans):
         return res
