@@ -13,6 +13,7 @@ import fungrad.numpy as fnp
 from fungrad.extend import Tracer
 from fungrad.extend import tree_flatten, tree_unflatten
 from fungrad.torch._engine import check_complex_grad
+from fungrad.torch._grad_mode import GRAD
 from fungrad.torch._record import apply, conj_complex
 from fungrad.torch._state import VMAP_RANDOM, setting
 from fungrad.torch._tensor import Tensor, _new
@@ -126,26 +127,63 @@ def _fn_of_values(func, like=None, holder=None, **kwargs):
     return f
 
 
+def _needs_graph(tree):
+    """Whether a transform's results need a graph: grad mode on and a Tensor leaf of ``tree``
+    requires grad (torch's func transforms differentiate through their results)."""
+    return GRAD.get() and any(_is_t(x) and x.requires_grad
+                              for x in tree_flatten(tree, is_leaf=_is_t)[0])
+
+
+def _main_fn(func, has_aux):
+    """func on values, without its aux."""
+    f = _fn_of_values(func)
+    return (lambda *xs: f(*xs)[0]) if has_aux else f
+
+
+def _torch_vjp(f, ps, ct):
+    """torch's vjp of ``f`` at ``ps`` (values): conj(vjp(conj(ct)))."""
+    fn = fg.vjp(f, *ps)[1]
+    back = fn(fg.tree_util.tree_map(conj_complex, ct))
+    return tuple(fg.tree_util.tree_map(conj_complex, back))
+
+
 def vjp(func, *primals, has_aux=False):
-    """(out, vjp_fn[, aux]); ``vjp_fn(ct)`` returns a tuple."""
+    """(out, vjp_fn[, aux]); ``vjp_fn(ct)`` returns a tuple. Where a primal requires grad, out
+    and vjp_fn's results are recorded ops over the primals (and ct): they differentiate again,
+    as torch's."""
     res = fg.vjp(_fn_of_values(func), *to_values(primals), has_aux=has_aux)
     out, fn = to_tensors(res[0]), res[1]
+    f = _main_fn(func, has_aux)
+    graph = _needs_graph(primals)
+    if graph:
+        out = _recorded(lambda *ps: f(*ps), primals)
 
     def vjp_fn(ct):  # torch's convention for complex values: conj(vjp(conj(ct)))
         outs, cs = tree_flatten(res[0])[0], tree_flatten(to_values(ct))[0]
         for i, (o, c) in enumerate(zip(outs, cs)):
             check_complex_grad(i, np.asarray(c).dtype if not hasattr(c, "dtype") else c.dtype,
                                o.dtype)
+        if graph or _needs_graph(ct):
+            return tuple(_recorded(lambda ps, c: _torch_vjp(f, ps, c), (primals, ct)))
         cts = fg.tree_util.tree_map(conj_complex, to_values(ct))
         return to_tensors(tuple(fg.tree_util.tree_map(conj_complex, fn(cts))))
     return (out, vjp_fn, to_tensors(res[2])) if has_aux else (out, vjp_fn)
 
 
 def jvp(func, primals, tangents, *, strict=False, has_aux=False):
+    """(out, jvp_out[, aux]). Where a primal or tangent requires grad (and has_aux is False),
+    the results are one recorded op over them: they differentiate again, as torch's."""
     if not isinstance(primals, tuple):
         raise RuntimeError("jvp(f, primals, tangents): Expected primals to be a tuple. E.g. it "
                            "should be valid to call f(*primals).")
-    ps, ts = to_values(primals), to_values(tuple(tangents))
+    tangents = tuple(tangents)
+    if not has_aux and _needs_graph((primals, tangents)):
+        return tuple(_recorded(lambda ps, ts: _jvp_values(func, ps, ts, False),
+                               (primals, tangents)))
+    return to_tensors(_jvp_values(func, to_values(primals), to_values(tangents), has_aux))
+
+
+def _jvp_values(func, ps, ts, has_aux):
     # torch takes a real tangent of a complex primal (as the complex tangent) and a complex
     # tangent of a real primal (the jvp extended complex-linearly: of its real and imaginary
     # parts); the core wants the primal's dtype
@@ -164,10 +202,9 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
             a = fg.jvp(f, ps, tree_unflatten(t_tree, re), has_aux=has_aux)
             b = fg.jvp(f, ps, tree_unflatten(t_tree, im), has_aux=has_aux)
             tan = fg.tree_util.tree_map(lambda u, w: u + 1j * w, a[1], b[1])
-            return to_tensors((a[0], tan) + tuple(a[2:]))
+            return (a[0], tan) + tuple(a[2:])
         ts = tree_unflatten(t_tree, t_leaves)
-    res = fg.jvp(_fn_of_values(func), ps, ts, has_aux=has_aux)
-    return to_tensors(tuple(res))
+    return tuple(fg.jvp(_fn_of_values(func), ps, ts, has_aux=has_aux))
 
 
 def _vkind(v):
@@ -176,8 +213,22 @@ def _vkind(v):
 
 
 def linearize(func, *primals):
-    out, f_jvp = fg.linearize(_fn_of_values(func), *to_values(primals))
-    return to_tensors(out), lambda *ts: to_tensors(f_jvp(*to_values(ts)))
+    """(out, jvp_fn). Where a primal requires grad, out is a recorded op over the primals, and
+    jvp_fn's results one over the tangents and frozen copies of the primals: as torch's, they
+    require grad, but their graph does not reach the primals (torch's jvp_fn is a traced graph
+    with the primal values as its constants)."""
+    f = _fn_of_values(func)
+    out, f_jvp = fg.linearize(f, *to_values(primals))
+    graph = _needs_graph(primals)
+    frozen = fg.tree_util.tree_map(
+        lambda t: t.detach().requires_grad_() if _is_t(t) and t.requires_grad else t, primals,
+        is_leaf=_is_t) if graph else primals
+
+    def jvp_fn(*ts):
+        if graph or _needs_graph(ts):
+            return _recorded(lambda ps, t: fg.jvp(f, ps, t)[1], (frozen, ts))
+        return to_tensors(f_jvp(*to_values(ts)))
+    return (_recorded(lambda *ps: f(*ps), primals) if graph else to_tensors(out)), jvp_fn
 
 
 def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):

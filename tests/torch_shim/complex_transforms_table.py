@@ -314,10 +314,72 @@ def _add_dtype_cases():
         T, _z(T), _x(T).to(T.complex128), lambda d: d.conj() * d * d))
 
 
+def _grad_through(T, make, reduce):
+    """backward through a transform's result (create_graph): torch's gradient of a real
+    function of it."""
+    z = _z(T).requires_grad_()
+    return T.autograd.grad(reduce(make(z)), z)
+
+
+def _grad_through_real(T, make):
+    x = _x(T).requires_grad_()
+    return T.autograd.grad(make(x).sum(), x)
+
+
+def _linearize_tangent_grad(T):
+    """linearize's jvp_fn differentiates with respect to its tangent (a linear map of it)."""
+    x = _x(T).requires_grad_()
+    t = _vr(T).requires_grad_()
+    jvp_fn = T.func.linearize(lambda q: q ** 3 * (1 + 2j), x)[1]
+    return T.autograd.grad(jvp_fn(t).abs().sum(), t)
+
+
+def _add_second_order_cases():
+    A = lambda T: T.autograd.functional  # noqa: E731
+    v = lambda T: _v(T)  # noqa: E731
+    case("second_order/jacobian_vec", lambda T: _grad_through(T, lambda z: A(T).jacobian(
+        lambda a: a.conj() * a * a, z, vectorize=True, create_graph=True), lambda j: j.abs().sum()))
+    case("second_order/jacobian_fwd", lambda T: _grad_through(T, lambda z: A(T).jacobian(
+        lambda a: a * a * a, z, vectorize=True, strategy="forward-mode"), lambda j: j.abs().sum()))
+    case("second_order/hessian_vec", lambda T: _grad_through(T, lambda z: A(T).hessian(
+        lambda a: (a.abs() ** 4).sum(), z, vectorize=True, create_graph=True),
+        lambda h: h.real.sum()))
+    case("second_order/vjp", lambda T: _grad_through(T, lambda z: A(T).vjp(
+        lambda a: a.conj() * a * a, z, v(T), create_graph=True)[1], lambda g: g.abs().sum()))
+    case("second_order/jvp", lambda T: _grad_through(T, lambda z: A(T).jvp(
+        lambda a: a.conj() * a * a, z, v(T), create_graph=True)[1], lambda g: g.abs().sum()))
+    case("second_order/hvp", lambda T: _grad_through(T, lambda z: A(T).hvp(
+        lambda a: (a.abs() ** 4).sum(), z, v(T), create_graph=True)[1], lambda g: g.real.sum()))
+    case("second_order/vhp", lambda T: _grad_through(T, lambda z: A(T).vhp(
+        lambda a: (a.abs() ** 4).sum(), z, v(T), create_graph=True)[1], lambda g: g.imag.sum()))
+    case("second_order/func_grad", lambda T: _grad_through(T, lambda z: T.func.grad(
+        lambda q: (q.abs() ** 4).sum())(z), lambda g: g.abs().sum()))
+    case("second_order/func_jvp", lambda T: _grad_through(T, lambda z: T.func.jvp(
+        lambda q: q.conj() * q * q, (z,), (v(T),))[1], lambda g: g.abs().sum()))
+    case("second_order/func_jvp_out", lambda T: _grad_through(T, lambda z: T.func.jvp(
+        lambda q: q.conj() * q * q, (z,), (v(T),))[0], lambda g: g.abs().sum()))
+    case("second_order/func_vjp", lambda T: _grad_through(T, lambda z: T.func.vjp(
+        lambda q: q.conj() * q * q, z)[1](v(T))[0], lambda g: g.abs().sum()))
+    case("second_order/func_vjp_out", lambda T: _grad_through(T, lambda z: T.func.vjp(
+        lambda q: q.conj() * q * q, z)[0], lambda g: g.abs().sum()))
+    case("second_order/func_linearize", lambda T: _grad_through(T, lambda z: T.func.linearize(
+        lambda q: q.conj() * q * q, z)[1](v(T)), lambda g: g.abs().sum()))
+    case("second_order/func_jvp_real", lambda T: _grad_through_real(T, lambda x: T.func.jvp(
+        lambda q: q ** 3, (x,), (_vr(T),))[1]))
+    case("second_order/func_vjp_real", lambda T: _grad_through_real(T, lambda x: T.func.vjp(
+        lambda q: q ** 3, x)[1](_vr(T))[0]))
+    case("second_order/func_linearize_real", lambda T: _grad_through_real(
+        T, lambda x: T.func.linearize(lambda q: q ** 3, x)[1](_vr(T))))
+    case("second_order/func_linearize_out", lambda T: _grad_through(T, lambda z: T.func.linearize(
+        lambda q: q.conj() * q * q, z)[0], lambda g: g.abs().sum()))
+    case("second_order/func_linearize_tangent", lambda T: _linearize_tangent_grad(T))
+
+
 _add_function_cases()
 _add_forward_ad_cases()
 _add_misc_cases()
 _add_dtype_cases()
+_add_second_order_cases()
 
 
 # ---- linalg: inv_ex / solve_ex of singular matrices ---------------------------------------------
