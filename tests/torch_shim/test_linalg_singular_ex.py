@@ -57,3 +57,28 @@ def test_singular_result_keeps_a_graph():
     assert r.inverse.grad_fn.name() == "LinalgInvExBackward0"
     r.inverse.sum().backward()  # LAPACK's non-finite values make the gradient non-finite, as torch's
     assert a.grad.shape == (2, 2) and not np.isfinite(a.grad.numpy()).all()
+
+
+@pytest.mark.parametrize("mode", ["inv", "left", "right", "vector"])
+def test_lapack_route_gradient_is_the_solves(mode):
+    """The singular branch's backward (torch's formulas on LAPACK's values) on a regular complex
+    matrix: the same gradients as linalg.solve's (so the finite entries of a singular matrix's
+    gradient are torch's)."""
+    from fungrad.torch.linalg import _singular_solve
+    A0 = [[2 + 1j, 1 - 1j], [0.5j, 3 + 0j]]
+    W = ft.tensor([[1 + 2j, 0.5], [1j, 2 - 1j]], dtype=ft.complex128)
+    b0 = [1 + 1j, 2] if mode == "vector" else (np.eye(2) if mode == "inv" else
+                                              [[1 + 1j, 2], [0, 1j]])
+    grads = []
+    for route in ("lapack", "solve"):
+        A = ft.tensor(A0, dtype=ft.complex128, requires_grad=True)
+        B = ft.tensor(b0, dtype=ft.complex128, requires_grad=mode != "inv")
+        vec, left = mode == "vector", mode != "right"
+        if route == "lapack":
+            r = _singular_solve("LinalgSolveExBackward0", A, B, vec, left)
+        else:
+            r = ft.linalg.solve(A, B, left=left)
+        (r * (W[0] if vec else W)).real.sum().backward()
+        grads.append([A.grad.numpy()] + ([B.grad.numpy()] if mode != "inv" else []))
+    for a, b in zip(*grads):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)

@@ -157,7 +157,8 @@ def _getrs(a, c, trans):
 def _lapack_solve_op(trans):
     """op(a) @ y = c for concrete matrices with LAPACK's values (a singular ``a``: what torch
     returns), as one differentiable function: torch's backward formulas on those values
-    (gc = op(a)^-H g, ga = -gc y^H), garbage where the values are (as torch's)."""
+    (gc = op(a)^-H g, ga = -gc y^H; in the core's convention, which conjugates around it, the
+    plain transposes), garbage where the values are (as torch's)."""
     @fg.custom_vjp
     def solve_op(a, c):
         return _getrs(a, c, trans)
@@ -169,8 +170,8 @@ def _lapack_solve_op(trans):
 
     def bwd(res, g):
         inv_op, y = res
-        gc = fnp.conj(fnp.swapaxes(inv_op, -1, -2)) @ g
-        ga = -(gc @ fnp.conj(fnp.swapaxes(y, -1, -2)))
+        gc = fnp.swapaxes(inv_op, -1, -2) @ g
+        ga = -(gc @ fnp.swapaxes(y, -1, -2))
         return (fnp.swapaxes(ga, -1, -2) if trans else ga), gc
     solve_op.defvjp(fwd, bwd)
     return solve_op
