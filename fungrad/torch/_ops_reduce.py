@@ -245,7 +245,7 @@ def sort(a, dim=-1, descending=False, stable=False):
                                        else x | False, [a]), _new(np.zeros((), np.int64)))
     v = np.asarray(val(a))
     idx = np.argsort(-v if descending else v, axis=d, kind="stable")
-    values = apply("SortBackward0", lambda x: _take_along(x, idx, d, True), [a])
+    values = apply("SortBackward0", lambda x, i: _take_along(x, i, d, True), [a, idx])
     return return_types.sort(values, _new(idx.astype(np.int64)))
 
 
