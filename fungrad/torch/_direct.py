@@ -76,7 +76,8 @@ class OpProgram:
 
     def __init__(self, closed, mask, out_tree):
         lp = linearize_program(closed, mask)
-        self.fwd, self.bwd = compiled(lp.forward).fn, compiled(lp.backward).fn
+        # (plain: ndarray results, the tensors' values as numpy made them; see compiled)
+        self.fwd, self.bwd = compiled(lp.forward, plain=True).fn, compiled(lp.backward, plain=True).fn
         self.program = lp.backward
         self.out_avals = [a.to_tangent_aval() for a in closed.out_avals]
         self.out_zero = [not nz for nz in lp.out_nonzero]

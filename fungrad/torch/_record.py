@@ -488,7 +488,7 @@ def _run(fn, vals, key):
             program = None  # fast(*vals) below marks the op as not jittable
         if program is not None and len(program[1]) == len(vals):
             closed, leaves, out_tree = program
-            run = _op_calls[key] = compile_program(closed, out_tree=out_tree).fn
+            run = _op_calls[key] = compile_program(closed, out_tree=out_tree, plain=True).fn
             return run(*leaves)
     return fast(*vals)
 
