@@ -625,7 +625,7 @@ class _Plan:
     save (a residual that is one of them is copied)."""
 
     __slots__ = ("prog", "fast", "name", "saved", "cls", "saved_key", "specs", "tsaved",
-                 "others", "other_outs")
+                 "others", "other_outs", "saves_outputs")
 
     def __init__(self, prog, fast):
         self.prog, self.fast, self.name = prog, fast, None
@@ -647,6 +647,7 @@ class _Plan:
             if pos is not None and (pos[0] < nargs if pos[1] is None else pos[1] < self.prog.m):
                 tsaved.append(pos)
         self.tsaved = tuple(tsaved)
+        self.saves_outputs = any(k is not None for _i, k in tsaved)
         self.others = tuple(i for i in range(nargs) if (i, None) not in tsaved)
         self.other_outs = tuple(k for k in range(self.prog.m) if (None, k) not in tsaved)
 
@@ -803,7 +804,7 @@ def _planned_saved(node, plan, lin, vals, args, res):
                     v = res[k]._value
                     if c is v or b is not None and np.may_share_memory(c, v):
                         return False
-    node._saved = _stored(saved)
+    node._saved = _stored(saved) if plan.saves_outputs else saved
     node.has_saved = bool(consts) or bool(saved)
     return True
 
