@@ -21,7 +21,8 @@ from fungrad.torch._generator import numpy_rng
 from fungrad.torch._ops_inplace import check, inplace
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
-from fungrad.torch._util import cast, common, dim_int, int_list, norm_dim, refuse, scalar_name, val
+from fungrad.torch._util import (cast, common, dim_int, int_list, kept, norm_dim, refuse,
+                                 scalar_name, val)
 
 __all__ = ["masked_fill", "triu", "tril", "einsum", "addmm", "gather", "index_select",
            "clamp_min", "clamp_max", "lerp", "addcmul", "addcdiv", "topk", "argsort", "roll",
@@ -82,8 +83,10 @@ def masked_fill(t, mask, value):
     m = _masked_fill_args(mask, value)
     dt = t._value.dtype
     if isinstance(value, Tensor):
-        return apply("MaskedFillBackward1", lambda x, v: fnp.where(m, cast(v, dt), x), [t, value])
-    return apply("MaskedFillBackward0", lambda x: fnp.where(m, cast(value, dt), x), [t])
+        return apply("MaskedFillBackward1", lambda x, v, *_m: fnp.where(m, cast(v, dt), x),
+                     [t, value] + kept(mask))
+    return apply("MaskedFillBackward0", lambda x, *_m: fnp.where(m, cast(value, dt), x),
+                 [t] + kept(mask))
 
 
 def masked_fill_(t, mask, value):
@@ -160,13 +163,15 @@ def gather(t, dim, index, *, sparse_grad=False, _name="GatherBackward0"):
     grids = list(np.meshgrid(*[np.arange(s) for s in idx.shape], indexing="ij"))
     grids[d] = idx
     key = tuple(grids)
-    return apply(_name, lambda x: x[key], [t])
+    return apply(_name, lambda x, *_i: x[key],
+                 [t] + (kept(index) if _name == "GatherBackward0" else []))
 
 
 def index_select(t, dim, index):
     d = norm_dim(dim, t.ndim)
     idx = np.asarray(val(index)).reshape(-1)
-    return apply("IndexSelectBackward0", lambda x: fnp.take(x, idx, axis=d), [t])
+    return apply("IndexSelectBackward0", lambda x, *_i: fnp.take(x, idx, axis=d),
+                 [t] + kept(index))
 
 
 def _clamp_side(name, t, bound, upper):

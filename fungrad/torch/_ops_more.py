@@ -21,7 +21,7 @@ from fungrad.torch._node import node_class
 from fungrad.torch._record import OpNode, apply
 from fungrad.torch._tensor import Size, Tensor, _new
 from fungrad.torch._util import (_INT64, cast, common, dim_int, dims_of, int_list, norm_dim,
-                                 refuse, safe_root, scalar_name, tabs, val)
+                                 kept, refuse, safe_root, scalar_name, tabs, val)
 
 __all__ = ["FUNCS"]
 
@@ -630,16 +630,16 @@ def scatter(t, dim, index, src=None, *, value=None, reduce=None):
     if isinstance(src, Tensor):
         name = "ScatterBackward0"
 
-        def fn(x, s):
+        def fn(x, s, *_i):
             s = cast(s, dt)[region]
             placed = _scatter_add(fnp.zeros_like(x), key, fnp.where(win, s, 0 * s))
             return fnp.where(hit, placed, x)
-        return apply(name, fn, [t, src])
+        return apply(name, fn, [t, src] + kept(index))
     s0 = src
 
-    def fn1(x):
+    def fn1(x, *_i):
         return fnp.where(hit, cast(s0, dt), x)
-    return apply("ScatterBackward1", fn1, [t])
+    return apply("ScatterBackward1", fn1, [t] + kept(index))
 
 
 def scatter_add(t, dim, index, src):
@@ -649,7 +649,8 @@ def scatter_add(t, dim, index, src):
     region = tuple(slice(0, s) for s in idx.shape)
     dt = t._value.dtype
     return apply("ScatterAddBackward0",
-                 lambda x, s: _scatter_add(x, key, cast(s, dt)[region]), [t, src])
+                 lambda x, s, *_i: _scatter_add(x, key, cast(s, dt)[region]),
+                 [t, src] + kept(index))
 
 
 def _reduce_arg(name, index, reduce, pos):
@@ -662,8 +663,11 @@ def _reduce_arg(name, index, reduce, pos):
                         f"{type(reduce).__name__}")
 
 
-def scatter_reduce(t, dim, index, src, reduce, *, include_self=True):
+def scatter_reduce(t, dim, index, src, reduce, *, include_self=True,
+                   _name="ScatterReduceBackward0", _index=None):
+    """(``_name`` and ``_index``: index_reduce's node, and the index it was called with.)"""
     _reduce_arg("scatter_reduce", index, reduce, 3)
+    saved_index = kept(index if _index is None else _index)
     d = norm_dim(dim, t.ndim)
     idx = _np(index)
     key = _grids(idx.shape, d, idx)
@@ -675,7 +679,7 @@ def scatter_reduce(t, dim, index, src, reduce, *, include_self=True):
     cnt = np.zeros(shape, np.int64)
     np.add.at(cnt, key, 1)
     if reduce in ("sum", "mean"):
-        def fn(x, s):
+        def fn(x, s, *_i):
             s = cast(s, dt)[region]
             base = x if include_self else fnp.where(hit, 0 * x, x)
             tot = _scatter_add(base, key, s)
@@ -685,7 +689,7 @@ def scatter_reduce(t, dim, index, src, reduce, *, include_self=True):
             n = np.where(n == 0, 1, n).astype(dt)
             out = tot / n
             return out if dt.kind == "f" else fnp.floor_divide(tot, n.astype(dt))
-        return apply("ScatterReduceBackward0", fn, [t, src])
+        return apply(_name, fn, [t, src] + saved_index)
     if reduce in ("amax", "amin", "prod"):
         sv = _np(src)[region]
         tv = _np(t)
@@ -701,15 +705,15 @@ def scatter_reduce(t, dim, index, src, reduce, *, include_self=True):
         if reduce == "prod":
             sgn = np.sign(res)
 
-            def fnp_(x, s):
+            def fnp_(x, s, *_i):
                 s = cast(s, dt)[region]
                 logs = _scatter_add(fnp.zeros(shape, dt), key, fnp.log(tabs(s)))
                 if include_self:
                     logs = logs + fnp.log(tabs(x))
                 return fnp.where(hit, fnp.exp(logs) * sgn, x)
-            return apply("ScatterReduceBackward0", fnp_, [t, src])
+            return apply(_name, fnp_, [t, src] + saved_index)
 
-        def fnm(x, s):
+        def fnm(x, s, *_i):
             # the gradient is shared equally by the elements equal to the result (torch's rule)
             s = cast(s, dt)[region]
             sel_src = s == res[key]
@@ -719,7 +723,7 @@ def scatter_reduce(t, dim, index, src, reduce, *, include_self=True):
             contrib = _scatter_add(fnp.zeros(shape, dt), key, fnp.where(sel_src, s, 0 * s))
             share = (contrib + fnp.where(sel_self, x, 0 * x)) / nsel
             return fnp.where(hit, lax.stop_gradient(res - share) + share, x)
-        return apply("ScatterReduceBackward0", fnm, [t, src])
+        return apply(_name, fnm, [t, src] + saved_index)
     raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got "
                        f"{reduce}")
 
@@ -740,8 +744,8 @@ def index_add(t, dim, index, source, *, alpha=1):
     key = _index_key(tuple(t.shape), d, index, tuple(source.shape))
     dt = t._value.dtype
     return apply("IndexAddBackward0",
-                 lambda x, s: _scatter_add(x, key, cast(s, dt) * alpha) if t.ndim else
-                 x + cast(s, dt) * alpha, [t, source])
+                 lambda x, s, *_i: _scatter_add(x, key, cast(s, dt) * alpha) if t.ndim else
+                 x + cast(s, dt) * alpha, [t, source] + kept(index))
 
 
 def index_copy(t, dim, index, source):
@@ -750,10 +754,10 @@ def index_copy(t, dim, index, source):
     win, hit = _last_writer(tuple(t.shape), key)
     dt = t._value.dtype
 
-    def fn(x, s):
+    def fn(x, s, *_i):
         s = cast(s, dt)
         return fnp.where(hit, _scatter_add(fnp.zeros_like(x), key, fnp.where(win, s, 0 * s)), x)
-    return apply("IndexCopyBackward0", fn, [t, source])
+    return apply("IndexCopyBackward0", fn, [t, source] + kept(index))
 
 
 def index_fill(t, dim, index, value):
@@ -766,9 +770,10 @@ def index_fill(t, dim, index, value):
     mask[(slice(None),) * d + (idx,)] = True
     dt = t._value.dtype
     if isinstance(value, Tensor):
-        return apply("IndexFillBackward1", lambda x, v: fnp.where(mask, cast(v, dt), x),
-                     [t, value])
-    return apply("IndexFillBackward0", lambda x: fnp.where(mask, cast(value, dt), x), [t])
+        return apply("IndexFillBackward1", lambda x, v, *_i: fnp.where(mask, cast(v, dt), x),
+                     [t, value] + kept(index))
+    return apply("IndexFillBackward0", lambda x, *_i: fnp.where(mask, cast(value, dt), x),
+                 [t] + kept(index))
 
 
 def index_put(t, indices, values, accumulate=False):
@@ -804,7 +809,7 @@ def index_reduce(t, dim, index, source, reduce, *, include_self=True):
     idxfull = key[d]
     return scatter_reduce(t, d, _new(idxfull), source, {"mean": "mean", "prod": "prod",
                                                          "amax": "amax", "amin": "amin"}[reduce],
-                          include_self=include_self)
+                          include_self=include_self, _name="IndexReduceBackward0", _index=index)
 
 
 def masked_select(t, mask):
@@ -813,7 +818,8 @@ def masked_select(t, mask):
     m = _np(mask)
     shape = np.broadcast_shapes(tuple(t.shape), m.shape)
     nz = np.nonzero(np.broadcast_to(m, shape))
-    return apply("MaskedSelectBackward0", lambda x: fnp.broadcast_to(x, shape)[nz], [t])
+    return apply("MaskedSelectBackward0", lambda x, *_m: fnp.broadcast_to(x, shape)[nz],
+                 [t] + kept(mask))
 
 
 def masked_scatter(t, mask, source):
@@ -831,10 +837,10 @@ def masked_scatter(t, mask, source):
     if _np(source).size < k:
         raise RuntimeError("Number of elements of source < number of ones in mask")
 
-    def fn(x, s):
+    def fn(x, s, *_m):
         vals = fnp.reshape(cast(s, dt), (-1,))[:k]
         return fnp.where(m, _scatter_add(fnp.zeros_like(x), nz, vals), x)
-    return apply("MaskedScatterBackward0", fn, [t, source])
+    return apply("MaskedScatterBackward0", fn, [t, source] + kept(mask))
 
 
 def take(t, index):
@@ -842,7 +848,7 @@ def take(t, index):
     if idx.dtype != I64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got "
                            f"{scalar_name(idx.dtype)}")
-    return apply("TakeBackward0", lambda x: fnp.reshape(x, (-1,))[idx], [t])
+    return apply("TakeBackward0", lambda x, *_i: fnp.reshape(x, (-1,))[idx], [t] + kept(index))
 
 
 def take_along_dim(t, indices, dim=None):
@@ -855,7 +861,8 @@ def take_along_dim(t, indices, dim=None):
         if idx.size and not (-n <= idx.min() and idx.max() < n):
             bad = idx[(idx >= n) | (idx < -n)][0]
             raise RuntimeError(f"index {bad} is out of bounds for dimension 0 with size {n}")
-        return apply("GatherBackward0", lambda x: fnp.reshape(x, (-1,))[idx], [t])
+        return apply("GatherBackward0", lambda x, *_i: fnp.reshape(x, (-1,))[idx],
+                     [t] + kept(indices))
     if idx.dtype != I64:
         raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
                            f"{scalar_name(idx.dtype)}")
@@ -872,7 +879,9 @@ def take_along_dim(t, indices, dim=None):
     xs.insert(d, t.shape[d])
     ishape = list(shape)
     ishape.insert(d, idx.shape[d])
-    idx_b = np.broadcast_to(idx, ishape)
+    # a copy: torch gathers with a broadcast copy of the indices (it does not save them, and
+    # modifying them in place does not change the gradient)
+    idx_b = np.array(np.broadcast_to(idx, ishape))
     key = _grids(idx_b.shape, d, idx_b)
     return apply("GatherBackward0", lambda x: fnp.broadcast_to(x, tuple(xs))[key], [t])
 
@@ -892,14 +901,14 @@ def put(t, index, source, accumulate=False):
     mask = np.zeros(n, bool)
     mask[idx] = True
 
-    def fn(x, s):
+    def fn(x, s, *_i):
         s = fnp.reshape(cast(s, dt), (-1,))
         flat = fnp.reshape(x, (-1,))
         if accumulate:
             return fnp.reshape(_scatter_add(flat, (idx,), s), shape)
         placed = _scatter_add(fnp.zeros(n, dt), (idx,), s)
         return fnp.reshape(fnp.where(mask, placed, flat), shape)
-    return apply("PutBackward0", fn, [t, source])
+    return apply("PutBackward0", fn, [t, source] + kept(index))
 
 
 nonzero = M.nonzero  # (torch.where(condition) is nonzero too)
