@@ -55,11 +55,19 @@ def index_name(idx):
     return name or "AliasBackward0"
 
 
+def index_tensors(idx):
+    """The tensors of an index that torch's IndexBackward0 / IndexPutBackward0 save: operands of
+    the recorded node, so that they are version-checked (the op takes the converted index)."""
+    items = idx if isinstance(idx, tuple) else (idx,)
+    return [i for i in items if isinstance(i, Tensor) and (i.ndim or i._value.dtype == np.bool_)]
+
+
 def getitem(a, idx):
-    idx = _convert(idx)
-    name = index_name(idx)
-    view = name != "IndexBackward0"
-    return apply(name, lambda x: _fgetitem(x, idx), [a], view=view)
+    cidx = _convert(idx)
+    name = index_name(cidx)
+    if name != "IndexBackward0":
+        return apply(name, lambda x: _fgetitem(x, cidx), [a], view=True)
+    return apply(name, lambda x, *_i: _fgetitem(x, cidx), [a] + index_tensors(idx))
 
 
 def _setitem_fn(idx, shape, dtype):

@@ -777,7 +777,7 @@ def index_fill(t, dim, index, value):
 
 
 def index_put(t, indices, values, accumulate=False):
-    from fungrad.torch._ops_index import _convert
+    from fungrad.torch._ops_index import _convert, index_tensors
     if not isinstance(indices, (tuple, list)):
         raise TypeError(f"index_put(): argument 'indices' (position 2) must be tuple of Tensors, "
                         f"not {type(indices).__name__}")
@@ -793,13 +793,13 @@ def index_put(t, indices, values, accumulate=False):
     mask = np.zeros(shape, bool)
     mask[key] = True
 
-    def fn(x, v):
+    def fn(x, v, *_i):
         upd = fnp.broadcast_to(cast(v, dt), region)
         if accumulate:
             return lax.scatter_add(x, upd, spec, arrays)
         placed = lax.scatter_add(fnp.zeros(shape, dt), upd, spec, arrays)
         return fnp.where(mask, placed, x)
-    return apply("IndexPutBackward0", fn, [t, values])
+    return apply("IndexPutBackward0", fn, [t, values] + index_tensors(tuple(indices)))
 
 
 def index_reduce(t, dim, index, source, reduce, *, include_self=True):

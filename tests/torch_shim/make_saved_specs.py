@@ -69,6 +69,11 @@ def _saved(torch, name, grad_mask):
     # the order the hook saw them
     attrs = [(a[len("_saved_"):], v) for a in dir(node) if a.startswith("_saved_")
              for v in [getattr(node, a)] if isinstance(v, torch.Tensor)]
+    # the tensors of a saved list (IndexBackward0's indices): attribute "" (the shim's
+    # _saved_<x> gives single tensors only)
+    attrs += [("", e) for a in dir(node) if a.startswith("_saved_")
+              for v in [getattr(node, a)] if isinstance(v, (tuple, list))
+              for e in v if isinstance(e, torch.Tensor)]
     found = []
     for t in packed:
         attr = next((a for a, m in attrs if _same(t, m)), None)
