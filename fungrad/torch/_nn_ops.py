@@ -93,9 +93,10 @@ def masked_fill_(t, mask, value):
     m = _masked_fill_args(mask, value)
     dt = t._value.dtype
     if isinstance(value, Tensor):
-        return inplace(t, "MaskedFillBackward1", lambda x, v: fnp.where(m, cast(v, dt), x),
-                       [value])
-    return inplace(t, "MaskedFillBackward0", lambda x: fnp.where(m, cast(value, dt), x), [])
+        return inplace(t, "MaskedFillBackward1", lambda x, v, *_m: fnp.where(m, cast(v, dt), x),
+                       [value] + kept(mask))
+    return inplace(t, "MaskedFillBackward0", lambda x, *_m: fnp.where(m, cast(value, dt), x),
+                   kept(mask))
 
 
 def _tri(name, upper):

@@ -1,4 +1,5 @@
-"""Indexing: ``t[idx]`` (Select/Slice/Index backward nodes) and ``t[idx] = v`` (CopySlices)."""
+"""Indexing: ``t[idx]`` (Select/Slice/Index backward nodes) and ``t[idx] = v`` (CopySlices, or
+IndexPutBackward0 for an index of tensors and full slices)."""
 import numpy as np
 
 import fungrad.numpy as fnp
@@ -91,7 +92,7 @@ def setitem(a, idx, value):
             or hasattr(value, "shape")):  # torch's: before the index is read
         raise TypeError(f"can't assign a {type(value).__name__} to a "
                         f"{tensor_type_name(a._value.dtype)}")
-    idx = _convert(idx)
+    orig, idx = idx, _convert(idx)
     dt = a._value.dtype
     items = idx if isinstance(idx, tuple) else (idx,)
     shape = tuple(a.shape)
@@ -116,4 +117,13 @@ def setitem(a, idx, value):
     elif not isinstance(value, (bool, int, float, complex, np.generic, np.ndarray)):
         raise TypeError(f"can't assign a {type(value).__name__} to a {tensor_type_name(dt)}")
     fn = _setitem_fn(idx, tuple(a.shape), dt)
+    tensors = index_tensors(orig)
+    if tensors and all(isinstance(it, Tensor) or it is Ellipsis or
+                       (isinstance(it, slice) and it == slice(None))
+                       for it in (orig if isinstance(orig, tuple) else (orig,))):
+        # tensors and full slices only: torch's index_put_ on the tensor itself, whose node
+        # saves the index tensors (operands here, so that they are version-checked)
+        inplace(a, "IndexPutBackward0", lambda x, v, *_i: fn(x, v), [value] + tensors,
+                view_error=True)
+        return
     inplace(a, "torch::autograd::CopySlices", fn, [value], view_error=True)

@@ -44,6 +44,11 @@ def B(value):
     return A(value=value, dtype="bool")
 
 
+def _set(t, i, v):
+    t[i] = v
+    return t
+
+
 _MASK = [[True, False, True, False], [False, False, True, True], [True, True, False, False]]
 
 
@@ -325,6 +330,29 @@ op("put_acc", lambda T, a, i, src: a.put(i, src, accumulate=True), A(2, 3), I([1
 op("masked_scatter", lambda T, a, m, v: a.masked_scatter(m, v), A(2, 3),
    B([[True, False, True], [False, True, True]]), A(2, 3))
 op("masked_scatter_cmp", lambda T, a, v: a.masked_scatter(a > 0, v), A(2, 3), A(2, 3))
+# the in-place forms (on a copy of the input)
+op("masked_fill_", lambda T, a, m: a.clone().masked_fill_(m, 0.0), A(3, 4), B(_MASK))
+op("masked_fill_tensor_", lambda T, a, m, v: a.clone().masked_fill_(m, v), A(3, 4), B(_MASK),
+   A(value=0.5))
+op("masked_scatter_", lambda T, a, m, v: a.clone().masked_scatter_(m, v), A(2, 3),
+   B([[True, False, True], [False, True, True]]), A(2, 3))
+op("scatter_", lambda T, a, i, src: a.clone().scatter_(1, i, src), A(2, 3), I([[1], [2]]),
+   A(2, 1))
+op("scatter_value_", lambda T, a, i: a.clone().scatter_(1, i, 0.5), A(2, 3), I([[1], [2]]))
+op("scatter_add_", lambda T, a, i, src: a.clone().scatter_add_(0, i, src), A(2, 3),
+   I([[1, 1, 0]]), A(1, 3))
+op("scatter_reduce_", lambda T, a, i, src: a.clone().scatter_reduce_(0, i, src, "amax"),
+   A(2, 3), I([[1, 1, 0]]), A(1, 3))
+op("index_add_", lambda T, a, i, src: a.clone().index_add_(0, i, src), A(2, 3), I([1, 1]),
+   A(2, 3))
+op("index_copy_", lambda T, a, i, src: a.clone().index_copy_(0, i, src), A(3, 2), I([2, 0]),
+   A(2, 2))
+op("index_fill_", lambda T, a, i: a.clone().index_fill_(1, i, 0.5), A(2, 3), I([2, 0]))
+op("index_put_", lambda T, a, i, v: a.clone().index_put_((i,), v), A(2, 3), I([1, 0]), A(2, 3))
+op("put_", lambda T, a, i, src: a.clone().put_(i, src), A(2, 3), I([1, 4]), A(2))
+op("setitem_index", lambda T, a, i, v: _set(a.clone(), i, v), A(2, 3), I([1, 0]), A(2, 3))
+op("setitem_mask", lambda T, a, m, v: _set(a.clone(), m, v), A(2, 3),
+   B([[True, False, True], [False, True, False]]), A(value=0.5))
 op("ldexp", lambda T, a, e: T.ldexp(a, e), A(4), I([1, 2, 0, 3]))
 op("pow_int_exponent", lambda T, a, e: T.pow(a, e), A(4, kind="pos"), I([1, 2, 0, 3]))
 op("clamp_int_min", lambda T, a, lo: T.clamp(a, min=lo), A(4), I([0, 1, -1, 0]))
