@@ -164,8 +164,7 @@ def gather(t, dim, index, *, sparse_grad=False, _name="GatherBackward0"):
     grids = list(np.meshgrid(*[np.arange(s) for s in idx.shape], indexing="ij"))
     grids[d] = idx
     key = tuple(grids)
-    return apply(_name, lambda x, *_i: x[key],
-                 [t] + (kept(index) if _name == "GatherBackward0" else []))
+    return apply(_name, lambda x, *_i: x[key], [t] + kept(index))
 
 
 def index_select(t, dim, index):
@@ -261,8 +260,9 @@ def topk(t, k, dim=-1, largest=True, sorted=True):
         return _topk(apply("TopkBackward0", lambda x: x * 1, [t]), _new(np.zeros((), np.int64)))
     order = np.argsort(-v if largest else v, axis=d, kind="stable")
     idx = np.take(order, np.arange(k), axis=d)
-    values = gather(t, d, _new(idx), _name="TopkBackward0")
-    return _topk(values, _new(idx.astype(np.int64)))
+    it = _new(idx.astype(np.int64))  # (an operand: torch's node saves the indices returned)
+    values = gather(t, d, it, _name="TopkBackward0")
+    return _topk(values, it)
 
 
 _topk = collections.namedtuple("topk", ["values", "indices"])

@@ -71,9 +71,10 @@ def _pick(name, a, dim, keepdim, choose, tup):
     if a.ndim == 0:
         return tup(apply(name, lambda x: x * 1, [a]), _new(np.zeros((), I64)))
     idx = np.expand_dims(choose(v, d), d)
-    values = apply(name, lambda x: _take_along(x, idx, d, keepdim), [a])
     ind = idx if keepdim else np.squeeze(idx, axis=d)
-    return tup(values, _new(ind.astype(I64)))
+    it = _new(ind.astype(I64))  # (an operand: torch's node saves the indices returned)
+    values = apply(name, lambda x, _i: _take_along(x, idx, d, keepdim), [a, it])
+    return tup(values, it)
 
 
 def _median_idx(v, axis, nan=False):
@@ -293,8 +294,9 @@ def _cum_extreme(a, dim, which):
             idx[pos + (j,)] = best
     idx = np.moveaxis(idx, -1, d)
     name = "CummaxBackward0" if which == "max" else "CumminBackward0"
-    values = apply(name, lambda x: _take_along(x, idx, d, True), [a])
-    return (_Cummax if which == "max" else _Cummin)(values, _new(idx))
+    it = _new(idx.copy())  # (an operand: torch's node saves the indices returned)
+    values = apply(name, lambda x, _i: _take_along(x, idx, d, True), [a, it])
+    return (_Cummax if which == "max" else _Cummin)(values, it)
 
 
 def cummax(a, dim):

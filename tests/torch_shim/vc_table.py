@@ -5,7 +5,8 @@ operation" error, exactly where real torch 2.13 does?
 Each probe (op, target) makes the op's inputs as non-leaf tensors (``leaf * 1``), runs the op,
 changes ``target`` (an input ``in<i>`` or a float output ``out<k>``) with ``add_(0.25)`` (an
 integer or bool input of an op with a gradient, such as an index, a target or a mask, with
-``zero_()``, which keeps an index in range), then
+``zero_()``, which keeps an index in range; so is an integer or bool output, such as the indices
+of max(dim) or sort), then
 takes the gradient of a weighted sum of the float outputs with respect to the leaves. The record
 is the outcome: the gradients, or the error's type and first line. The ops are this file's OPS
 plus every row of the op table (ops_table.py, prefixed ``t:``). make_golden_vc.py records the
@@ -116,6 +117,13 @@ op("max_dim", lambda T, a: T.max(a, 1), A(3, 4))
 op("min_dim", lambda T, a: T.min(a, 0), A(3, 4))
 op("median_dim", lambda T, a: T.median(a, 1), A(3, 4))
 op("cummax", lambda T, a: T.cummax(a, 1), A(3, 4))
+op("cummin", lambda T, a: T.cummin(a, 1), A(3, 4))
+op("mode", lambda T, a: T.mode(a, 1), A(3, 4))
+op("nanmedian_dim", lambda T, a: T.nanmedian(a, 1), A(3, 4))
+op("frexp", lambda T, a: T.frexp(a), A(4))
+op("lu_solve_pivots", lambda T, lu, piv, b: T.linalg.lu_solve(lu, piv, b),
+   A(value=[[2.0, 1.0, 0.5], [0.5, 1.5, 1.0], [0.25, 0.5, 1.25]]), I([1, 2, 3], "int32"),
+   A(3, 2))
 op("sort", lambda T, a: T.sort(a, 1), A(3, 4))
 op("topk", lambda T, a: T.topk(a, 2), A(3, 4))
 op("kthvalue", lambda T, a: T.kthvalue(a, 2, 1), A(3, 4))
@@ -416,8 +424,12 @@ def targets(name, T):
         ins += [f"in{i}" for i, x in enumerate(xs) if isinstance(x, T.Tensor) and
                 not x.requires_grad and not (x.is_floating_point() or x.is_complex())]
         ins.sort(key=lambda s: int(s[2:]))
-    return ins + [f"out{k}" for k, o in enumerate(outs)
-                  if isinstance(o, T.Tensor) and o.requires_grad]
+    outs_ = [f"out{k}" for k, o in enumerate(outs) if isinstance(o, T.Tensor) and o.requires_grad]
+    if ins:  # the integer and bool outputs (the indices of max(dim), sort, topk, ...)
+        outs_ += [f"out{k}" for k, o in enumerate(outs) if isinstance(o, T.Tensor) and
+                  not o.requires_grad and not (o.is_floating_point() or o.is_complex())]
+        outs_.sort(key=lambda s: int(s[3:]))
+    return ins + outs_
 
 
 def _err(e):
