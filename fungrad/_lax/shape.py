@@ -95,7 +95,8 @@ reduction_batch = RuleFactory(_reduction_batch)
 # dtype and errors), without their Python wrapper (1.7 vs 3.4 us on f64[16,32])
 register(reduce_sum_p, impl=lambda x, *, axes: np.add.reduce(x, axis=axes),
          abstract_eval=reduce_abstract_eval, jvp=jvp_linear, transpose=_reduce_sum_transpose,
-         batch=reduction_batch, emit=(Emit("{0}.sum({axes})", fresh=True),
+         batch=reduction_batch, emit=(Emit("np.add.reduce({0}, {axes})", fresh=True, on=("numpy",)),
+                                       Emit("{0}.sum({axes})", fresh=True),
                                        Emit("xp.sum({0}, axis={axes})", fresh=True, on=("array_api",))),
          vjp=VJP_FROM_TRANSPOSE)
 

@@ -71,8 +71,13 @@ def _scale(x, norm, n, inverse):
         return x
     factor = np.sqrt(n) if norm == "ortho" else float(n)
     factor = factor if inverse else 1.0 / factor
-    return lax.mul(x, np.asarray(factor, _cp.real_dtype(get_aval(x).dtype)).astype(
-        get_aval(x).dtype))
+    dt = get_aval(x).dtype
+    f = np.asarray(factor, _cp.real_dtype(dt))
+    if np.issubdtype(dt, np.complexfloating):
+        # each part by the real factor, as numpy's pocketfft: the complex product with f + 0j
+        # would make nan of an infinite part (inf * 0)
+        return _cp.complex_(lax.mul(_cp.real(x), f), lax.mul(_cp.imag(x), f))
+    return lax.mul(x, f.astype(dt))
 
 
 def _norm_axes(x, s, axes, fn):

@@ -9,7 +9,10 @@ be Tensor, not NoneType``, and so does an int argument (a dim, a size) given a t
 _argspec.SPECS names with that check of their leading positional arguments, so that the op's own
 code never trips over such a value (an AttributeError, a message of Python's). Arrays, tracers and
 one-element tensors always pass (the shim's own code calls some public functions with them),
-except a one-element floating tensor where torch takes an int (eye(tensor(1.5))).
+except a one-element floating tensor where torch takes an int (eye(tensor(1.5))). An int beyond
+int64 where torch takes an int: its parser's error for that position (_argspec.OVERFLOW, raised by
+``checked`` after the type checks): OverflowError for a Scalar, ValueError for an int,
+TypeError for an element of a list of ints; where no row names the position the op takes it.
 
 Arity: where torch's count of positional arguments is narrower than the shim's signature
 (softmax requires dim, contiguous takes no positional, view() matches no overload: _argspec.ARITY),
@@ -35,7 +38,7 @@ import numpy as np
 
 from fungrad.errors import DtypeError
 from fungrad.extend import Tracer
-from fungrad.torch._argspec import ARITY, NUMBERS, SPECS
+from fungrad.torch._argspec import ARITY, NUMBERS, OVERFLOW, SPECS
 from fungrad.torch._dtype_refusals import REFUSALS
 from fungrad.torch._device import device
 from fungrad.torch._dtype import dtype
@@ -49,6 +52,7 @@ _PASS = (np.ndarray, np.generic, Tracer)
 # the argument types that never take part in __torch_function__ dispatch (overrides uses them)
 PLAIN = frozenset((Tensor, int, float, bool, str, type(None), slice, type(Ellipsis)))
 NOT_ROUTED = object()  # a route's answer where no argument overrides the op
+_INT64 = 2 ** 63
 
 
 def kind_of(a):
@@ -62,7 +66,9 @@ def kind_of(a):
         return "n"
     t = type(a)
     if t is int:
-        return "i"
+        # h: one beyond int64, refused where an int is (guard's _huge_refused); where an int is
+        # taken, torch's parser error for it is checked's (OVERFLOW)
+        return "i" if -_INT64 <= a < _INT64 else "h"
     if t is bool:  # not probed: torch's flags take it where ints are refused
         return None
     if t is float:
@@ -82,7 +88,6 @@ def kind_of(a):
 
 
 _MIXED = {}
-_INT64 = 2 ** 63
 _NUMPY_SHAPE = ("operands could not be broadcast together", "arrays used as indices must be",
                 "shape mismatch: objects cannot be broadcast", "non-broadcastable output operand")
 _NUMPY_SEQUENCE = ("setting an array element with a sequence",)
@@ -156,7 +161,7 @@ def _positional_names(f):
     return [p.name for p in ps if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
 
-def checked(name, f, spec, offset=0, refusals=None, route=None):
+def checked(name, f, spec, offset=0, refusals=None, route=None, overflow=None):
     """``f`` with torch's type check of its leading arguments: ``spec`` holds, for each position
     after the first ``offset`` (a method's self), None or (expected, refused kind codes);
     ``refusals``: {dtype name: (error type name, message)}, torch's error where every tensor
@@ -166,6 +171,7 @@ def checked(name, f, spec, offset=0, refusals=None, route=None):
     names = _positional_names(f)
     checks = [(i + offset, names[i + offset] if i + offset < len(names) else None, s)
               for i, s in enumerate(spec) if s is not None]
+    at = _overflow_positions(names, overflow, offset)
 
     @functools.wraps(f)
     def g(*args, **kwargs):
@@ -184,7 +190,6 @@ def checked(name, f, spec, offset=0, refusals=None, route=None):
                     r = route(args, kwargs, True)
                     if r is not NOT_ROUTED:
                         return r
-        overflow = None
         for i, pname, (expected, refused) in checks:
             if i < len(args):
                 a = args[i]
@@ -197,17 +202,16 @@ def checked(name, f, spec, offset=0, refusals=None, route=None):
                 arg = "input" if i == 0 else ((offset and pname) or "other")
                 raise TypeError(f"{name}(): argument '{arg}' (position {i + 1 - offset}) must "
                                 f"be {expected}, not {type(a).__name__}")
-            if k == "i" and overflow is None and not -_INT64 <= a < _INT64:
-                overflow = (i, pname, expected)  # raised after every position's type check
-        if overflow is not None:  # torch's argument parser
-            i, pname, expected = overflow
-            if expected == "Tensor":  # a Scalar
-                raise OverflowError("int too big to convert")
-            if pname is None:  # an element of *size
-                raise TypeError(f"{name}(): argument 'size' failed to unpack the object at "
-                                f"pos {i + 1 - offset} with error \"Overflow when unpacking "
-                                f"long long\"")
-            raise ValueError("Overflow when unpacking long long")
+        if at is not None:  # torch's argument parser: an int beyond int64 (OVERFLOW)
+            for i, pname, error, msg in at:
+                if i < len(args):
+                    a = args[i]
+                elif pname is not None and pname in kwargs:
+                    a = kwargs[pname]
+                else:
+                    continue
+                if type(a) is int and not -_INT64 <= a < _INT64:
+                    raise error(msg)
         if refusals is not None:
             _refuse(refusals, args, kwargs)
         try:
@@ -223,7 +227,7 @@ def checked(name, f, spec, offset=0, refusals=None, route=None):
             raise t from e
     g._argchecked = True
     if route is None:  # (g itself: functools.wraps copies the attribute onto outer wrappers)
-        g._fold = (g, lambda route: checked(name, f, spec, offset, refusals, route))
+        g._fold = (g, lambda route: checked(name, f, spec, offset, refusals, route, overflow))
     return g
 
 
@@ -343,7 +347,7 @@ def _numbers_refused(f, numbers):
         if (len(args) >= 2 and type(args[0]) in _NUMBER_TYPES
                 and type(args[1]) in _NUMBER_TYPES):
             raise TypeError(f"{numbers[0]} ({', '.join(_typename(a) for a in args)}), "
-                            f"{numbers[1]}")
+                            + numbers[1].format(_typename(args[0]), _typename(args[1])))
         return f(*args, **kwargs)
     return nf
 
@@ -355,6 +359,7 @@ def guard(namespace, group):
     specs = SPECS.get(group, {})
     refusals = REFUSALS.get(group, {})
     arity, numbers = ARITY.get(group, {}), NUMBERS.get(group, {})
+    overflow = OVERFLOW.get(group, {})
     public = namespace.get("__all__")  # (the torch namespace's is made after its guard)
     public = None if public is None else set(public)
     here = namespace.get("__name__")
@@ -369,7 +374,8 @@ def guard(namespace, group):
                 and getattr(f, "_argtables", None) != _tables(group, n)):
             # (the second: checked in another namespace, nn.functional's in torch's, with other
             # tables: torch's function of this name has its own signature)
-            g = with_arity(checked(n, f, specs.get(n, ()), refusals=_by_dtype(refusals.get(n))),
+            g = with_arity(checked(n, f, _huge_refused(specs.get(n, ())),
+                                   refusals=_by_dtype(refusals.get(n)), overflow=overflow.get(n)),
                            arity.get(n), numbers=numbers.get(n))
             g._argtables = _tables(group, n)
             namespace[n] = g
@@ -377,7 +383,45 @@ def guard(namespace, group):
 
 def _tables(group, n):
     return (SPECS.get(group, {}).get(n, ()), ARITY.get(group, {}).get(n),
-            NUMBERS.get(group, {}).get(n), REFUSALS.get(group, {}).get(n))
+            NUMBERS.get(group, {}).get(n), REFUSALS.get(group, {}).get(n),
+            OVERFLOW.get(group, {}).get(n))
+
+
+def _huge_refused(spec):
+    """``spec`` (a SPECS row) refusing an int beyond int64 (kind h) wherever it refuses an int:
+    torch's type check does not look at the value."""
+    return tuple(s if s is None or "i" not in s[1] else (s[0], s[1] + "h") for s in spec)
+
+
+# the usual message of each type of torch's parser error for an int beyond int64 (OVERFLOW's rows
+# leave it out)
+OVERFLOW_TEXT = {"OverflowError": "int too big to convert",
+                 "ValueError": "Overflow when unpacking long long"}
+_PARSER_ERRORS = {"OverflowError": OverflowError, "ValueError": ValueError,
+                  "TypeError": TypeError}
+
+
+def _overflow_positions(names, row, offset=0):
+    """Where ``checked`` raises torch's argument parser error for an int beyond int64: the
+    positions of ``row`` (OVERFLOW's: (order, ((position, error type[, message]), ...)), the
+    positions after a method's self; ``names``: the function's positional parameters) as
+    (position, name, error type, message), in the order torch reads them. torch reads a Scalar
+    there (OverflowError), an int (ValueError) or a list of ints (TypeError: an element of
+    *size); of several, the one it reads first (its C++ binding: the last). The entry's type
+    checks come before, as torch matches the overload before it reads the values; where no row
+    names a position, the op takes the int (a float argument: bernoulli_'s p, nan_to_num's nan)
+    and its own code answers. None where ``row`` is None."""
+    if row is None:
+        return None
+    order, rows = row
+    at = []
+    for r in rows:
+        i = r[0] + offset
+        msg = r[2] if len(r) > 2 else OVERFLOW_TEXT[r[1]]
+        at.append((i, names[i] if i < len(names) else None, _PARSER_ERRORS[r[1]], msg))
+    if order == "last":
+        at.reverse()
+    return tuple(at)
 
 
 # operators wrapped as the methods are
@@ -423,8 +467,10 @@ def guard_methods(cls):
     specs = SPECS.get("Tensor", {})
     refusals = REFUSALS.get("Tensor", {})
     arity = ARITY.get("Tensor", {})
+    overflow = OVERFLOW.get("Tensor", {})
     for n, f in list(vars(cls).items()):
         if (not n.startswith("_") or n in OPERATORS) and _ours(f):
-            setattr(cls, n, with_arity(checked(n, f, specs.get(n, ()), offset=1,
-                                               refusals=_by_dtype(refusals.get(n))),
+            setattr(cls, n, with_arity(checked(n, f, _huge_refused(specs.get(n, ())), offset=1,
+                                               refusals=_by_dtype(refusals.get(n)),
+                                               overflow=overflow.get(n)),
                                        arity.get(n), 1))

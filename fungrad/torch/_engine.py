@@ -261,6 +261,16 @@ def _leaf(node, g, cg, cap_index, captured, acc_leaves):
     return ()
 
 
+def check_complex_grad(i, grad_dtype, out_dtype):
+    """torch's rule for a given gradient of output ``i``: complex exactly where the output is
+    (a real one is not cast to complex, nor a complex one to real)."""
+    g, o = np.dtype(grad_dtype), np.dtype(out_dtype)
+    if (g.kind == "c") != (o.kind == "c"):
+        raise RuntimeError("For complex Tensors, both grad_output and output are required to "
+                           f"have the same dtype. Mismatch in dtype: grad_output[{i}] has a dtype "
+                           f"of torch.{g.name} and output[{i}] has a dtype of torch.{o.name}.")
+
+
 def prepare_roots(outputs, grads, batched=False):
     """Validated [(edge, grad value)] for the outputs, with implicit ones and dtype casts."""
     if grads is not None and len(grads) != len(outputs):
@@ -274,6 +284,9 @@ def prepare_roots(outputs, grads, batched=False):
         if g is None:
             if o.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if o._value.dtype.kind == "c":  # torch's implicit grad: for real outputs only
+                raise RuntimeError("grad can be implicitly created only for real scalar "
+                                   f"outputs but got torch.{o._value.dtype.name}")
             g = np.ones(o._value.shape, o._value.dtype)
         else:
             gshape = tuple(g.shape)[1:] if batched else tuple(g.shape)
@@ -289,6 +302,7 @@ def prepare_roots(outputs, grads, batched=False):
                         "considered batched, consider using vmap.")
                 raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
                                    f"{g.shape!r} and output[{i}] has a shape of {o.shape!r}.")
+            check_complex_grad(i, g._value.dtype, o._value.dtype)
             if g._value.dtype != o._value.dtype:
                 g = g.to(o.dtype)
             if isinstance(g._value, np.ndarray) and not g._requires_grad:

@@ -80,13 +80,20 @@ def _masked_fill_args(mask, value):
 
 
 def masked_fill(t, mask, value):
+    # (the mask is an operand, not a closure value: the op's program is traced once per shape)
     m = _masked_fill_args(mask, value)
     dt = t._value.dtype
     if isinstance(value, Tensor):
-        return apply("MaskedFillBackward1", lambda x, v, *_m: fnp.where(m, cast(v, dt), x),
-                     [t, value] + kept(mask))
-    return apply("MaskedFillBackward0", lambda x, *_m: fnp.where(m, cast(value, dt), x),
-                 [t] + kept(mask))
+        return apply("MaskedFillBackward1", lambda x, v, k: fnp.where(k, cast(v, dt), x),
+                     [t, value, _as_given(mask, m)])
+    return apply("MaskedFillBackward0", lambda x, k: fnp.where(k, cast(value, dt), x),
+                 [t, _as_given(mask, m)])
+
+
+def _as_given(arg, value):
+    """The operand: the tensor given (so that its version is the node's to check), else its
+    value."""
+    return arg if isinstance(arg, Tensor) else value
 
 
 def masked_fill_(t, mask, value):
@@ -161,17 +168,23 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 def gather(t, dim, index, *, sparse_grad=False, _name="GatherBackward0"):
     d = norm_dim(dim, t.ndim)
     idx = np.asarray(val(index))
-    grids = list(np.meshgrid(*[np.arange(s) for s in idx.shape], indexing="ij"))
-    grids[d] = idx
-    key = tuple(grids)
-    return apply(_name, lambda x, *_i: x[key], [t] + kept(index))
+    return apply(_name, lambda x, i: x[_gather_key(i, d)], [t, _as_given(index, idx)])
+
+
+def _gather_key(i, d):
+    """The index of gather's selection: ``i`` along dim d, every other dim's own position (the
+    grids are constants of the op's program, ``i`` its operand)."""
+    grids = list(np.meshgrid(*[np.arange(s) for s in i.shape], indexing="ij"))
+    grids[d] = i
+    return tuple(grids)
 
 
 def index_select(t, dim, index):
     d = norm_dim(dim, t.ndim)
     idx = np.asarray(val(index)).reshape(-1)
-    return apply("IndexSelectBackward0", lambda x, *_i: fnp.take(x, idx, axis=d),
-                 [t] + kept(index))
+    return apply("IndexSelectBackward0",
+                 lambda x, i: fnp.take(x, fnp.reshape(i, (-1,)), axis=d),
+                 [t, _as_given(index, idx)])
 
 
 def _clamp_side(name, t, bound, upper):

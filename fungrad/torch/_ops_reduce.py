@@ -250,7 +250,7 @@ def sort(a, dim=-1, descending=False, stable=False):
     v = np.asarray(val(a))
     idx = np.argsort(-v if descending else v, axis=d, kind="stable")
     it = _new(idx.astype(np.int64))  # (an operand: torch's node saves the indices returned)
-    values = apply("SortBackward0", lambda x, _i: _take_along(x, idx, d, True), [a, it])
+    values = apply("SortBackward0", lambda x, i: _take_along(x, i, d, True), [a, it])
     return return_types.sort(values, it)
 
 

@@ -262,6 +262,9 @@ def multi_view(views):
 
 
 def split(a, split_size_or_sections, dim=0):
+    if not isinstance(a, Tensor) and hasattr(type(a), "split"):
+        # torch.split is Python code that calls its argument's own split: a string's too
+        return a.split(split_size_or_sections, dim)
     size = split_size_or_sections
     if isinstance(size, Tensor):  # torch's Tensor.split: int(size) where it can
         try:

@@ -123,9 +123,40 @@ def result_type(tensor1, tensor2):
 
 
 def typename(obj):
+    """torch.typename: a tensor's type name; else the qualified name of ``obj`` itself where it has
+    one (a class, a function), of its type where not, without the module for builtins."""
     if isinstance(obj, Tensor):
         return _dtype.tensor_type_name(obj._value.dtype)
-    return type(obj).__module__ + "." + type(obj).__qualname__
+    named = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+    if isinstance(named, str):
+        module = getattr(obj, "__module__", "") or ""
+    else:
+        module, named = type(obj).__module__ or "", type(obj).__qualname__
+    return named if module in ("", "builtins") else f"{module}.{named}"
+
+
+def is_autocast_enabled(device_type=None):
+    """False: the shim has no autocast; a device type torch does not know is its RuntimeError."""
+    if device_type is not None:
+        from fungrad.torch._device import device
+        device(device_type)
+    return False
+
+
+def _is_pinned(t, device=None):
+    """False (a CPU tensor is never pinned); the deprecated device argument parsed as torch
+    does."""
+    from fungrad.torch._device import device as _device_type
+    if device is not None:
+        warnings.warn("The argument 'device' of Tensor.is_pinned() is deprecated. Please do not "
+                      "pass this argument.", DeprecationWarning, stacklevel=2)
+        if not isinstance(device, _device_type):
+            _device_type(device)
+    return False
+
+
+def _coalesce(t):
+    raise RuntimeError("coalesce expected sparse coordinate tensor layout but got Strided")
 
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
@@ -645,7 +676,7 @@ MISC_TOP = {
     "is_deterministic_algorithms_warn_only_enabled": _false,
     "set_flush_denormal": _false, "init_num_threads": _none,
     "get_default_device": _cpu_device, "set_default_device": _none,
-    "is_autocast_enabled": _false, "is_autocast_cpu_enabled": _false,
+    "is_autocast_enabled": is_autocast_enabled, "is_autocast_cpu_enabled": _false,
     "is_autocast_cache_enabled": _true, "is_distributed": _false, "is_storage": _false,
     "is_vulkan_available": _false, "get_device": lambda t: -1,
     "narrow_copy": lambda t, dim, start, length: _narrow_copy(t, dim, start, length),
@@ -711,9 +742,9 @@ METHODS.update({
     "element_size": lambda t: t._value.dtype.itemsize, "ndimension": lambda t: t._value.ndim,
     "storage_offset": lambda t: 0, "get_device": lambda t: -1, "is_contiguous":
         lambda t, memory_format=None: True,
-    "is_pinned": _false, "is_shared": _false, "is_set_to": lambda t, o: t._value is o._value,
+    "is_pinned": _is_pinned, "is_shared": _false, "is_set_to": lambda t, o: t._value is o._value,
     "share_memory_": _identity, "pin_memory": _identity, "to_dense": _identity,
-    "coalesce": _identity, "dim_order": lambda t: tuple(range(t.ndim)),
+    "coalesce": _coalesce, "dim_order": lambda t: tuple(range(t.ndim)),
     "as_subclass": lambda t, cls: _as_subclass(t, cls),
     "byte": _to(_dtype.uint8), "char": _to(_dtype.int8), "short": _to(_dtype.int16),
     "is_floating_point": _is_floating_point,
@@ -810,7 +841,7 @@ def _nn_top(name, f, same_op):
     nn.functional's op, nn.functional's where the top-level tables have none for a position or a
     dtype (the tables leave out what the shim refused already through nn.functional)."""
     from fungrad.torch import _argcheck
-    from fungrad.torch._argspec import SPECS
+    from fungrad.torch._argspec import OVERFLOW, SPECS
     from fungrad.torch._dtype_refusals import REFUSALS
     top = SPECS.get("torch", {}).get(name, ())
     fs = SPECS.get("nn.functional", {}).get(name, ()) if same_op else ()
@@ -818,8 +849,11 @@ def _nn_top(name, f, same_op):
                  for i in range(max(len(top), len(fs))))
     refusals = {**(REFUSALS.get("nn.functional", {}).get(name, {}) if same_op else {}),
                 **REFUSALS.get("torch", {}).get(name, {})}
-    return _argcheck.checked(name, getattr(f, "__wrapped__", f), spec,
-                             refusals=_argcheck._by_dtype(refusals or None))
+    overflow = OVERFLOW.get("torch", {}).get(name) or (
+        OVERFLOW.get("nn.functional", {}).get(name) if same_op else None)
+    f = getattr(f, "__wrapped__", f)  # (nn.functional's checks: the top level's instead)
+    return _argcheck.checked(name, f, _argcheck._huge_refused(spec),
+                             refusals=_argcheck._by_dtype(refusals or None), overflow=overflow)
 
 
 def export(namespace):

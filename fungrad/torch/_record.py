@@ -319,11 +319,19 @@ def _fn_key(fn):
     if t is not types.FunctionType:
         raise _NotStatic
     cells = fn.__closure__
-    try:
-        contents = tuple(_key(c.cell_contents) for c in cells) if cells else ()
-    except ValueError:
-        raise _NotStatic from None
+    contents = tuple(_cell_key(c) for c in cells) if cells else ()
     return (fn.__code__, contents, _key(fn.__defaults__ or ()))
+
+
+_EMPTY = ("empty cell",)  # the key of a closure cell never assigned (the code cannot read it)
+
+
+def _cell_key(c):
+    try:
+        v = c.cell_contents
+    except ValueError:
+        return _EMPTY
+    return _key(v)
 
 
 class _OpId:
@@ -388,17 +396,18 @@ def _op_id_of(fn):
             raw = id(code)
         else:
             raw = [id(code)]
-            try:
-                for c in cells:
+            for c in cells:
+                try:
                     v = c.cell_contents
-                    t = type(v)
-                    if t in _RAW:
-                        raw.append(t)
-                        raw.append(v)
-                    else:  # a tuple, list, slice, dtype, module, primitive (or _NotStatic)
-                        raw.append(_key(v))
-            except ValueError:  # an empty cell
-                raise _NotStatic from None
+                except ValueError:  # an empty cell
+                    raw.append(_EMPTY)
+                    continue
+                t = type(v)
+                if t in _RAW:
+                    raw.append(t)
+                    raw.append(v)
+                else:  # a tuple, list, slice, dtype, module, primitive (or _NotStatic)
+                    raw.append(_key(v))
             raw = tuple(raw)
         try:
             hit = _closure_ids.fast.get(raw)

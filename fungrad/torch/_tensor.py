@@ -207,6 +207,8 @@ class Tensor:
         return out
 
     def detach_(self):
+        if self._base is not None:  # (torch: any view, made under no_grad too)
+            raise RuntimeError(_DETACH_VIEW)
         self.grad_fn = None
         self._requires_grad = False
         return self
@@ -322,6 +324,11 @@ class _VC:
         self.v = 0
 
 
+_DETACH_VIEW = ("Can't detach views in-place. Use detach() instead. If you are using "
+                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set "
+                "as True, gradients are views of DDP buckets, and hence detach_() cannot be "
+                "called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
 _tnew = object.__new__
 
 

@@ -49,6 +49,8 @@ def cast(x, dt):
     """``x`` (a value inside an op function) as dtype ``dt``; Python scalars stay weak."""
     if type(x) in _PY:
         return x if dt.kind in "fc" or type(x) is not float else dt.type(x)
+    if type(x) is complex:  # weak too (a complex dt: the operand's promotion made it one)
+        return x
     if x.dtype == dt:
         return x
     return _fcast(x, dt)

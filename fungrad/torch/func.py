@@ -9,8 +9,11 @@ import functools
 import numpy as np
 
 import fungrad as fg
+import fungrad.numpy as fnp
 from fungrad.extend import Tracer
 from fungrad.extend import tree_flatten, tree_unflatten
+from fungrad.torch._engine import check_complex_grad
+from fungrad.torch._grad_mode import GRAD
 from fungrad.torch._record import apply, conj_complex
 from fungrad.torch._state import VMAP_RANDOM, setting
 from fungrad.torch._tensor import Tensor, _new
@@ -76,6 +79,9 @@ def grad_and_value(func, argnums=0, has_aux=False):
     def wrapper(*args, **kwargs):
         def core_f(*vargs):
             out, aux = _check_out("grad_and_value", func(*to_tensors(vargs), **kwargs), has_aux)
+            if _kind(out) == "c":  # torch seeds the output's grad with 1: real outputs only
+                raise RuntimeError("grad can be implicitly created only for real scalar outputs "
+                                   f"but got torch.{np.dtype(out._value.dtype).name}")
             return (out._value, to_values(aux)) if has_aux else out._value
 
         def core(*vargs):  # torch's gradients of complex values: the core's, conjugated
@@ -121,29 +127,108 @@ def _fn_of_values(func, like=None, holder=None, **kwargs):
     return f
 
 
+def _needs_graph(tree):
+    """Whether a transform's results need a graph: grad mode on and a Tensor leaf of ``tree``
+    requires grad (torch's func transforms differentiate through their results)."""
+    return GRAD.get() and any(_is_t(x) and x.requires_grad
+                              for x in tree_flatten(tree, is_leaf=_is_t)[0])
+
+
+def _main_fn(func, has_aux):
+    """func on values, without its aux."""
+    f = _fn_of_values(func)
+    return (lambda *xs: f(*xs)[0]) if has_aux else f
+
+
+def _torch_vjp(f, ps, ct):
+    """torch's vjp of ``f`` at ``ps`` (values): conj(vjp(conj(ct)))."""
+    fn = fg.vjp(f, *ps)[1]
+    back = fn(fg.tree_util.tree_map(conj_complex, ct))
+    return tuple(fg.tree_util.tree_map(conj_complex, back))
+
+
 def vjp(func, *primals, has_aux=False):
-    """(out, vjp_fn[, aux]); ``vjp_fn(ct)`` returns a tuple."""
+    """(out, vjp_fn[, aux]); ``vjp_fn(ct)`` returns a tuple. Where a primal requires grad, out
+    and vjp_fn's results are recorded ops over the primals (and ct): they differentiate again,
+    as torch's."""
     res = fg.vjp(_fn_of_values(func), *to_values(primals), has_aux=has_aux)
     out, fn = to_tensors(res[0]), res[1]
+    f = _main_fn(func, has_aux)
+    graph = _needs_graph(primals)
+    if graph:
+        out = _recorded(lambda *ps: f(*ps), primals)
 
     def vjp_fn(ct):  # torch's convention for complex values: conj(vjp(conj(ct)))
+        outs, cs = tree_flatten(res[0])[0], tree_flatten(to_values(ct))[0]
+        for i, (o, c) in enumerate(zip(outs, cs)):
+            check_complex_grad(i, np.asarray(c).dtype if not hasattr(c, "dtype") else c.dtype,
+                               o.dtype)
+        if graph or _needs_graph(ct):
+            return tuple(_recorded(lambda ps, c: _torch_vjp(f, ps, c), (primals, ct)))
         cts = fg.tree_util.tree_map(conj_complex, to_values(ct))
         return to_tensors(tuple(fg.tree_util.tree_map(conj_complex, fn(cts))))
     return (out, vjp_fn, to_tensors(res[2])) if has_aux else (out, vjp_fn)
 
 
 def jvp(func, primals, tangents, *, strict=False, has_aux=False):
+    """(out, jvp_out[, aux]). Where a primal or tangent requires grad (and has_aux is False),
+    the results are one recorded op over them: they differentiate again, as torch's."""
     if not isinstance(primals, tuple):
         raise RuntimeError("jvp(f, primals, tangents): Expected primals to be a tuple. E.g. it "
                            "should be valid to call f(*primals).")
-    res = fg.jvp(_fn_of_values(func), to_values(primals), to_values(tuple(tangents)),
-                 has_aux=has_aux)
-    return to_tensors(tuple(res))
+    tangents = tuple(tangents)
+    if not has_aux and _needs_graph((primals, tangents)):
+        return tuple(_recorded(lambda ps, ts: _jvp_values(func, ps, ts, False),
+                               (primals, tangents)))
+    return to_tensors(_jvp_values(func, to_values(primals), to_values(tangents), has_aux))
+
+
+def _jvp_values(func, ps, ts, has_aux):
+    # torch takes a real tangent of a complex primal (as the complex tangent) and a complex
+    # tangent of a real primal (the jvp extended complex-linearly: of its real and imaginary
+    # parts); the core wants the primal's dtype
+    p_leaves, tree = tree_flatten(ps)
+    t_leaves, t_tree = tree_flatten(ts)
+    if len(p_leaves) == len(t_leaves):
+        kinds = [(_vkind(p), _vkind(t)) for p, t in zip(p_leaves, t_leaves)]
+        t_leaves = [t.astype(p.dtype) if (kp == "c" and kt in "fiub") else t
+                    for (kp, kt), p, t in zip(kinds, p_leaves, t_leaves)]
+        if any(kt == "c" and kp != "c" for kp, kt in kinds):
+            re = [fnp.real(t) if kt == "c" and kp != "c" else t
+                  for (kp, kt), t in zip(kinds, t_leaves)]
+            im = [fnp.imag(t) if kt == "c" and kp != "c" else fnp.zeros_like(t)
+                  for (kp, kt), t in zip(kinds, t_leaves)]
+            f = _fn_of_values(func)
+            a = fg.jvp(f, ps, tree_unflatten(t_tree, re), has_aux=has_aux)
+            b = fg.jvp(f, ps, tree_unflatten(t_tree, im), has_aux=has_aux)
+            tan = fg.tree_util.tree_map(lambda u, w: u + 1j * w, a[1], b[1])
+            return (a[0], tan) + tuple(a[2:])
+        ts = tree_unflatten(t_tree, t_leaves)
+    return tuple(fg.jvp(_fn_of_values(func), ps, ts, has_aux=has_aux))
+
+
+def _vkind(v):
+    dt = getattr(v, "dtype", None)
+    return np.dtype(dt).kind if dt is not None else np.asarray(v).dtype.kind
 
 
 def linearize(func, *primals):
-    out, f_jvp = fg.linearize(_fn_of_values(func), *to_values(primals))
-    return to_tensors(out), lambda *ts: to_tensors(f_jvp(*to_values(ts)))
+    """(out, jvp_fn). Where a primal requires grad, out is a recorded op over the primals, and
+    jvp_fn's results one over the tangents and frozen copies of the primals: as torch's, they
+    require grad, but their graph does not reach the primals (torch's jvp_fn is a traced graph
+    with the primal values as its constants)."""
+    f = _fn_of_values(func)
+    out, f_jvp = fg.linearize(f, *to_values(primals))
+    graph = _needs_graph(primals)
+    frozen = fg.tree_util.tree_map(
+        lambda t: t.detach().requires_grad_() if _is_t(t) and t.requires_grad else t, primals,
+        is_leaf=_is_t) if graph else primals
+
+    def jvp_fn(*ts):
+        if graph or _needs_graph(ts):
+            return _recorded(lambda ps, t: fg.jvp(f, ps, t)[1], (frozen, ts))
+        return to_tensors(f_jvp(*to_values(ts)))
+    return (_recorded(lambda *ps: f(*ps), primals) if graph else to_tensors(out)), jvp_fn
 
 
 def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
@@ -198,14 +283,46 @@ def _check_sizes(args, in_dims):
                          f"dimension, got sizes {sizes} for the mapped dimension")
 
 
-def _jac(core_t):
+def _torch_leaves(tree):
+    """The leaves of ``tree`` as torch's pytree lists them: dicts in insertion order, None a
+    leaf."""
+    if isinstance(tree, dict):
+        return [x for v in tree.values() for x in _torch_leaves(v)]
+    if isinstance(tree, (tuple, list)):
+        return [x for v in tree for x in _torch_leaves(v)]
+    return [tree]
+
+
+def _kind(x):
+    v = x._value if _is_t(x) else x
+    dt = getattr(v, "dtype", None)
+    return np.dtype(dt).kind if dt is not None and not isinstance(x, (int, float, complex)) \
+        else None
+
+
+def _refuse_complex(name, tree, what):
+    """torch.func's jacrev/jacfwd: real inputs and outputs only (torch's error, with the index
+    among the flattened leaves)."""
+    for i, x in enumerate(_torch_leaves(tree)):
+        if (_is_t(x) or isinstance(x, (np.ndarray, Tracer))) and _kind(x) == "c":
+            raise RuntimeError(f"{name}: Expected all {what} to be real but received complex "
+                               f"tensor at flattened input idx: {i}")
+
+
+def _jac(core_t, in_name, out_name):
     def make(func, argnums=0, has_aux=False, **kw):
         @functools.wraps(func)
         def wrapper(*args):
+            _refuse_complex(in_name, args, "inputs")
             holder = {}
 
+            def checked(*vargs):
+                out = func(*vargs)
+                _refuse_complex(out_name, out[0] if has_aux else out, "outputs")
+                return out
+
             def core(*vargs):
-                return core_t(_fn_of_values(func, args, holder), argnums,
+                return core_t(_fn_of_values(checked, args, holder), argnums,
                               has_aux=has_aux)(*vargs)
             res = _recorded(core, args)
             out = holder.get("out")
@@ -216,12 +333,14 @@ def _jac(core_t):
     return make
 
 
-jacrev = _jac(fg.jacrev)
-jacfwd = _jac(fg.jacfwd)
+jacrev = _jac(fg.jacrev, "jacrev", "jacrev")
+jacfwd = _jac(fg.jacfwd, "jacfwd", "jacfwd")
 
 
 def hessian(func, argnums=0):
-    return _jac(fg.hessian)(func, argnums)
+    # torch's is jacfwd(jacrev(func)): jacfwd's check of the inputs comes first, then jacrev's
+    # of func's outputs
+    return _jac(fg.hessian, "jacfwd", "jacrev")(func, argnums)
 
 
 def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *,

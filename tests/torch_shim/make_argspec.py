@@ -1,7 +1,9 @@
 """Regenerates fungrad/torch/_argspec.py: for the leading positional arguments of each public
 function and Tensor method of the shim, the kinds of value at which real PyTorch 2.13 raises
 TypeError (while another kind at that position is accepted), found by calling torch with one
-probe value of each kind there and accepted values elsewhere.
+probe value of each kind there and accepted values elsewhere; and (OVERFLOW) where an int passes
+that check, torch's argument parser's error for one beyond int64 there (10**20), with the order
+torch reads two of them in.
 
 Run ``python tests/torch_shim/make_argspec.py`` with torch 2.13 installed.
 """
@@ -28,6 +30,10 @@ UNPROBED = {"normal", "multi_head_attention_forward"}
 # torch's Python functions that check their later arguments' sizes before their types (fold,
 # unfold: "It is expected output_size equals to 2"): only their leading positions are probed
 POSITIONS = {"nn.functional:fold": 1, "nn.functional:unfold": 1, "nn.functional:lp_pool1d": 2}
+# torch's Python functions that check the input tensor before their parser reads an int (group_norm
+# its rank; lp_pool2d its kernel_size, then input.pow(norm_type)): no OVERFLOW row, the op's own
+# code answers in that order
+OWN_ORDER = {"nn.functional:group_norm", "nn.functional:lp_pool2d"}
 
 
 def probes(T):
@@ -59,6 +65,44 @@ def type_error(f, args):
     return False
 
 
+HUGE = 10 ** 20  # an int beyond int64
+_PARSER = re.compile(r"int too big to convert|Overflow when unpacking long long|"
+                     r".*failed to unpack the object at pos \d+ with error", re.S)
+
+
+def overflow_of(f, args):
+    """torch's argument parser's error for ``args``, where it cannot read an int beyond int64 in
+    them: (its type name, its message), or None where the call gets past the parser (it returns,
+    or the op or torch's Python code refuses the value: bernoulli_'s p, dropout's p). Where the
+    parser reads a Scalar its error is OverflowError, an int ValueError, an element of a list of
+    ints TypeError."""
+    try:
+        with H.alarm(5):
+            f(*args)
+    except (OverflowError, ValueError, TypeError) as e:
+        msg, frames, _ = str(e).partition("\nException raised from")  # its C++ frames
+        if frames and msg.count('"') % 2:  # (after them, the quote that closes the error's text)
+            msg += '"'
+        return (type(e).__name__, msg) if _PARSER.match(msg) else None
+    except Exception:  # noqa: BLE001 - past the parser
+        return None
+    return None
+
+
+def overflow_order(f, base, nreq, huge):
+    """Which of two ints beyond int64 torch's parser reports: "last" where a call with two of
+    them (at the first two positions of ``huge`` whose errors differ) raises the later one's
+    error (the generated C++ binding reads its arguments right to left), else "first"."""
+    errors = [(p, e) for p, e in huge if e is not None]
+    for (p, e), (q, g) in itertools.combinations(errors, 2):
+        if e != g:
+            args = [base[i] if i < len(base) else H.valid(H.real_torch())
+                    for i in range(max(nreq, q + 1))]
+            args[p] = args[q] = HUGE
+            return "last" if overflow_of(f, args) == g else "first"
+    return "first"
+
+
 # the values the later required positionals are tried with when none is the same for all of
 # them: a tensor, an int (a dim), a reduction's name, a size
 _MIXED = (lambda: H.valid(H.real_torch()), lambda: 0, lambda: "sum", lambda: (1,))
@@ -78,12 +122,14 @@ def _tails(n):
 
 
 def spec_of(f, k, nreq):
-    """The spec of torch's ``f`` over its first ``k`` positions (``nreq`` of them required):
+    """The spec of torch's ``f`` over its first ``k`` positions (``nreq`` of them required), the
+    accepted values found (base) and, for each position where an int passes the type check,
+    torch's parser error for one beyond int64 there (overflow_of: (position, error or None)):
     position p is probed after the accepted values found for the positions before it (each
     accepted kind of the one just before: overloads couple them, as clamp's min and max) and
     values for the required ones after it (the first of _tails with which torch accepts some
     kind there); a kind is refused only if refused after all."""
-    spec, base, last = [], [], [[]]
+    spec, base, last, huge = [], [], [[]], []
     kinds = probes(H.real_torch())
     for pos in range(k):
         heads = [base[:-1] + [v] for v in last] if base else [[]]
@@ -97,17 +143,24 @@ def spec_of(f, k, nreq):
                     accepted.append((code, values[0]))
             if accepted:
                 break
+        if tail:  # a kind taken where the later positions have it too: movedim's (int[], int[])
+            same = [c for c in refused if any(not type_error(f, h + [v] * (len(tail) + 1))
+                                              for h in heads for v in dict(kinds)[c])]
+            refused = [c for c in refused if c not in same]
+            accepted += [(c, dict(kinds)[c][0]) for c in same]
         if not accepted:  # every kind refused here: the other arguments are at fault
             base.append(H.valid(H.real_torch()))
             last = [base[-1]]
             spec.append(None)
             continue
+        if "i" not in refused:  # an int passes the type check: one beyond int64?
+            huge.append((pos, overflow_of(f, heads[0] + [HUGE] + tail)))
         base.append(accepted[0][1])
         last = [v for _, v in accepted[:3]]
         spec.append((EXPECTED[accepted[0][0]], "".join(refused)) if refused else None)
     while spec and spec[-1] is None:
         spec.pop()
-    return tuple(spec), base
+    return tuple(spec), base, huge
 
 
 # torch's arity errors: its argument parser's, CPython's for torch's Python functions and its
@@ -202,12 +255,22 @@ def numbers_of(f, nreq):
     if nreq != 2:
         return None
     o = _OVERLOADS.fullmatch(message(f, [2, 3]) or "")
-    if o is None or "didn't match" in o.group(2):
+    if o is None:
         return None
     t = H.valid(H.real_torch())
     if type_error(f, [t, 2]) or type_error(f, [2, t]):
         return None
-    return (o.group(1), o.group(2))
+    rest = o.group(2).replace("{", "{{").replace("}", "}}")
+    if "didn't match" in rest:
+        # an overload's line names the two arguments' types (remainder's "(!int!, !int!)"):
+        # {0} and {1} for the call's, found from a call with an int and a float
+        m = _OVERLOADS.fullmatch(message(f, [2, 3.5]) or "")
+        rest = re.sub(r"invalid types: \((!?)int(!?), (!?)float(!?)\)",
+                      r"invalid types: (\1{0}\2, \3{1}\4)",
+                      (m.group(2) if m else "").replace("{", "{{").replace("}", "}}"))
+        if rest.format("int", "int") != o.group(2):
+            return None
+    return (o.group(1), rest)
 
 
 def _literal(x, indent):
@@ -225,6 +288,22 @@ def _row_item(x):
     return f"            {_literal(x, 12)},\n"
 
 
+# the usual message of each type of torch's parser error for an int beyond int64 (the rows leave
+# it out): _argcheck.OVERFLOW_TEXT
+OVERFLOW_TEXT = {"OverflowError": "int too big to convert",
+                 "ValueError": "Overflow when unpacking long long"}
+
+
+def _overflow_item(row):
+    """An OVERFLOW row (position, error type, message) as written: the message left out where it
+    is the type's usual one, else as adjacent literals."""
+    pos, kind, msg = row
+    if OVERFLOW_TEXT.get(kind) == msg:
+        return f'({pos}, "{kind}")'
+    return (f'(\n                    {pos},\n                    "{kind}",\n'
+            f"                    {_literal(msg, 20)},\n                )")
+
+
 def main():
     import torch
 
@@ -232,7 +311,7 @@ def main():
     if not torch.__version__.startswith("2.13."):
         sys.exit(f"the argument specs are torch 2.13's, found {torch.__version__}")
     warnings.simplefilter("ignore")
-    specs, arity, numbers = {}, {}, {}
+    specs, arity, numbers, overflow = {}, {}, {}, {}
     for group, name, f in H.swept_functions(shim, torch):
         if name.startswith("__") or name in UNPROBED:
             continue
@@ -243,7 +322,11 @@ def main():
         else:
             tf = getattr(H._module(torch, group), name)
         k = min(max(len(pos), 1), POSITIONS.get(f"{group}:{name}", MAX_POSITIONS))
-        s, base = spec_of(tf, k, len(req))
+        s, base, huge = spec_of(tf, k, len(req))
+        if any(e is not None for _, e in huge) and f"{group}:{name}" not in OWN_ORDER:
+            overflow.setdefault(group, {})[name] = (
+                overflow_order(tf, base, len(req), huge),
+                tuple((p,) + e for p, e in huge if e is not None))
         if s:
             specs.setdefault(group, {})[name] = s
         a = arity_of(tf, base, len(req), None if _varargs(f) else len(pos))
@@ -260,7 +343,8 @@ def main():
         "object, r a list or tuple of lists, z a one-element floating tensor), and (ARITY) torch's",
         "count of positional arguments where it is narrower than the shim's signature (NUMBERS:",
         "where it has no overload for two numbers). Generated by tests/torch_shim/make_argspec.py",
-        'from torch\'s behaviour; read by _argcheck.guard."""', "", "SPECS = {"]
+        "from torch's behaviour (OVERFLOW: its parser's error for an int beyond int64); read by",
+        '_argcheck.guard."""', "", "SPECS = {"]
     for g in sorted(specs):
         lines.append(f'    "{g}": {{')
         for n, s in sorted(specs[g].items()):
@@ -290,7 +374,8 @@ def main():
     lines.append("}")
     lines += ["", "",
               "# where torch refuses two numbers as the first two arguments (no (Number, Number)",
-              "# overload): its message before and after the arguments' types",
+              "# overload): its message before and after the arguments' types (after: a format",
+              "# string, {0} and {1} the two arguments' types where an overload's line names them)",
               "NUMBERS = {"]
     for g in sorted(numbers):
         lines.append(f'    "{g}": {{')
@@ -298,9 +383,28 @@ def main():
             lines.append(f'        "{n}": (\n' + "".join(_row_item(x) for x in a) + "        ),")
         lines.append("    },")
     lines.append("}")
+    lines += ["", "",
+              "# where torch's argument parser cannot read an int beyond int64 (10**20) at a",
+              "# position that takes an int: (the order it reads them in, \"first\" or \"last\" (its",
+              "# C++ binding's, right to left), ((position, its error's type[, its message]), ...));",
+              "# the message left out is the type's usual one (_argcheck.OVERFLOW_TEXT)",
+              "OVERFLOW = {"]
+    for g in sorted(overflow):
+        lines.append(f'    "{g}": {{')
+        for n, (order, rows) in sorted(overflow[g].items()):
+            items = [_overflow_item(r) for r in rows]
+            line = f'        "{n}": ("{order}", ({", ".join(items)}{"," * (len(items) == 1)})),'
+            if len(line) > 99 or "\n" in line:
+                line = (f'        "{n}": (\n            "{order}",\n            (\n'
+                        + "".join(f"                {x},\n" for x in items)
+                        + "            ),\n        ),")
+            lines.append(line)
+        lines.append("    },")
+    lines.append("}")
     with open(OUT, "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
-    print(f"wrote {sum(len(d) for d in specs.values())} specs to {OUT}")
+    print(f"wrote {sum(len(d) for d in specs.values())} specs, "
+          f"{sum(len(d) for d in overflow.values())} overflow rows to {OUT}")
 
 
 if __name__ == "__main__":

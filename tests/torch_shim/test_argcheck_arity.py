@@ -34,6 +34,10 @@ REFUSED = {
     "randint_like(x)": lambda T, x: T.randint_like(x),
     "float_power(2, 3)": lambda T, x: T.float_power(2, 3),
     "special.zeta(2, 3.5)": lambda T, x: T.special.zeta(2, 3.5),
+    # an overload's line of the message names the two numbers' types
+    "remainder(2, 3)": lambda T, x: T.remainder(2, 3),
+    "remainder(2.5, True)": lambda T, x: T.remainder(2.5, True),
+    "remainder(10**20, 10**20)": lambda T, x: T.remainder(10 ** 20, 10 ** 20),
 }
 # the same functions with counts torch takes
 TAKEN = {
@@ -48,6 +52,8 @@ TAKEN = {
     "float_power(x, 2)": lambda T, x: T.float_power(x, 2),
     "float_power(2, x)": lambda T, x: T.float_power(2, x),
     "permute(x, (1, 0))": lambda T, x: T.permute(x, (1, 0)),
+    "remainder(x, 2)": lambda T, x: T.remainder(x, 2),
+    "remainder(2, x)": lambda T, x: T.remainder(2, x),
 }
 
 

@@ -46,10 +46,19 @@ def make_dual(tensor, tangent, *, level=None):
                            "of the original Tensor, this is not supported. Tensor is of size "
                            f"{list(tensor.shape)} while the given forward gradient is of size "
                            f"{list(tangent.shape)}.")
+    pk, tk = tensor._value.dtype.kind, tangent._value.dtype.kind
+    tval = tangent._value
+    if pk == "c" and tk != "c":  # torch takes a real tangent of a complex tensor as complex
+        tval = tval.astype(tensor._value.dtype)
+    elif tk == "c" and pk != "c":
+        raise NotImplementedError(
+            "fungrad.torch: a complex tangent of a real tensor (torch carries it through each op "
+            "complex-linearly) is not supported; make the primal complex, or take the jvp of the "
+            "real and imaginary parts of the tangent separately")
     out = _new(tensor._value, tensor._requires_grad)
     out._base, out._vc = tensor, tensor._vc
     out.grad_fn, out._output_nr = tensor.grad_fn, tensor._output_nr
-    out._fw = (tangent._value, lvl, tangent)  # torch keeps the tangent object itself
+    out._fw = (tval, lvl, tangent)  # torch keeps the tangent object itself
     return out
 
 

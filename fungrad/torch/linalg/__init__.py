@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+import fungrad as fg
 import fungrad.numpy as fnp
 from fungrad import lax
 import fungrad.scipy.linalg as fsl
@@ -131,21 +132,78 @@ def inv(A):
 
 
 def _ex_infos(A, name, text, check_errors):
-    """LAPACK's infos of A for inv_ex/solve_ex (``name``): torch's error where check_errors, a
-    clean NotImplementedError for a singular matrix otherwise (torch returns LAPACK's values)."""
+    """LAPACK's infos of A for inv_ex/solve_ex (``name``): torch's error where check_errors."""
     info = _infos(A)
     if check_errors:
         _raise_singular(name, info, text)
-    if info.any():
-        raise NotImplementedError(f"{name.replace('torch.', '')} of a singular matrix (torch "
-                                  "returns LAPACK's non-finite values) is not supported by "
-                                  "fungrad.torch")
     return info
+
+
+def _getrs(a, c, trans):
+    """LAPACK's getrf then getrs of each matrix of ``a`` against ``c`` (same batch shape), as
+    torch solves (``trans``: op(a) = a.T): LAPACK's own values, inf/nan where a pivot is 0."""
+    import scipy.linalg.lapack as la
+    getrf, getrs = la.get_lapack_funcs(("getrf", "getrs"), (a,))
+    fa = a.reshape((-1,) + a.shape[-2:])
+    fc = c.reshape((-1,) + c.shape[-2:])
+    out = np.empty(fc.shape, a.dtype)
+    with np.errstate(all="ignore"):
+        for i in range(fa.shape[0]):
+            lu, piv, _ = getrf(fa[i])
+            out[i] = getrs(lu, piv, fc[i], trans=trans)[0]
+    return out.reshape(c.shape)
+
+
+def _lapack_solve_op(trans):
+    """op(a) @ y = c for concrete matrices with LAPACK's values (a singular ``a``: what torch
+    returns), as one differentiable function: torch's backward formulas on those values
+    (gc = op(a)^-H g, ga = -gc y^H; in the core's convention, which conjugates around it, the
+    plain transposes), garbage where the values are (as torch's)."""
+    @fg.custom_vjp
+    def solve_op(a, c):
+        return _getrs(a, c, trans)
+
+    def fwd(a, c):
+        eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
+        y = _getrs(a, c, trans)
+        return y, (_getrs(a, eye, trans), y)
+
+    def bwd(res, g):
+        inv_op, y = res
+        gc = fnp.swapaxes(inv_op, -1, -2) @ g
+        ga = -(gc @ fnp.swapaxes(y, -1, -2))
+        return (fnp.swapaxes(ga, -1, -2) if trans else ga), gc
+    solve_op.defvjp(fwd, bwd)
+    return solve_op
+
+
+_SOLVE_OPS = {}
+
+
+def _singular_solve(name, A, B, vec, left):
+    """linalg.solve of a concrete singular A (torch's _ex functions without check_errors):
+    LAPACK's result, through the LU of A as torch (XA = B: A^T X^T = B^T on the same LU)."""
+    trans = 0 if left else 1
+    op = _SOLVE_OPS.get(trans) or _SOLVE_OPS.setdefault(trans, _lapack_solve_op(trans))
+
+    def fn(a, b):
+        c = b[..., None] if vec else b
+        if not left:
+            c = fnp.swapaxes(c, -1, -2)
+        shape = np.broadcast_shapes(a.shape[:-2], c.shape[:-2])
+        y = op(fnp.broadcast_to(a, shape + a.shape[-2:]), fnp.broadcast_to(c, shape + c.shape[-2:]))
+        if not left:
+            y = fnp.swapaxes(y, -1, -2)
+        return y[..., 0] if vec else y
+    return apply(name, fn, [A, B])
 
 
 def inv_ex(A, *, check_errors=False):
     _matrix(A, "linalg.inv")
     info = _ex_infos(A, "linalg.inv_ex", _SINGULAR_INV, check_errors)
+    if info.any():  # torch returns LAPACK's values (and info > 0) for a singular matrix
+        eye = _new(np.broadcast_to(np.eye(A.shape[-1], dtype=A._value.dtype), tuple(A.shape)))
+        return _InvEx(_singular_solve("LinalgInvExBackward0", A, eye, False, True), _new(info))
     return _InvEx(inv(A), _new(info))
 
 
@@ -332,6 +390,9 @@ def _solve(a, b, vec):
 def solve_ex(A, B, *, left=True, check_errors=False):
     _check_solve(A, B, left)
     info = _ex_infos(A, "torch.linalg.solve_ex", _SINGULAR_SOLVE, check_errors)
+    if info.any():  # torch returns LAPACK's values (and info > 0) for a singular matrix
+        vec = _check_solve(A, B, left)
+        return _SolveEx(_singular_solve("LinalgSolveExBackward0", A, B, vec, left), _new(info))
     return _SolveEx(solve(A, B, left=left), _new(info))
 
 

@@ -1844,13 +1844,22 @@ def _pair_of(x):
     return tuple(x) if isinstance(x, (tuple, list, Tensor)) else (x, x)
 
 
+# col2im's output_size is a SymInt[2] (its other arguments int[2]): torch reads a one-element bool
+# tensor in it as a Scalar that is not integral (an int[2] takes it as 0 or 1)
+_SYMINT = {("col2im", "output_size")}
+
+
 def _window_args(op, order, **args):
     """im2col/col2im's int[2] arguments as tuples, with ATen's checks in its ``order``."""
     out = {}
     for name, v in args.items():
         v = _pair_of(v)
         for i, e in enumerate(v):  # torch's argument parser for int[2]
-            if isinstance(e, Tensor) and e.numel() == 1 and _dt(e).kind in "iu":
+            if isinstance(e, Tensor) and e.numel() == 1 and _dt(e).kind in "iub":
+                if _dt(e).kind == "b" and (op, name) in _SYMINT:
+                    raise RuntimeError("Expected scalar.isIntegral( false) to be true, but got "
+                                       "false.  (Could this error message be improved?  If so, "
+                                       "please report an enhancement request to PyTorch.)")
                 continue
             if type(e) is not int:
                 raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, but found "
@@ -1977,6 +1986,28 @@ def _check_pool(input, nsp, kind, **args):
         raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
 
 
+def _window_starts(outs, k, s, d):
+    """Per spatial dim, (output size, the input positions each window takes)."""
+    return [(o, np.arange(o)[:, None] * ss + np.arange(kk)[None, :] * dd)
+            for o, kk, ss, dd in zip(outs, k, s, d)]
+
+
+def _avg_counts(sp, pads, outs, k, s, d, count_include_pad, divisor_override):
+    """The number of entries each average-pooling window divides by."""
+    nsp = len(sp)
+    idx = _window_starts(outs, k, s, d)
+    kaxes = tuple(range(2 + nsp, 2 + 2 * nsp))
+    inside = np.pad(np.ones(sp), [(lo, hi) for lo, hi in pads])
+    # the padded input counts, as far as the windows reach into the right padding
+    incl = np.pad(np.ones(tuple(n + pp + min(hi, pp) for n, (pp, hi) in zip(sp, pads))),
+                  [(0, max(0, hi - pp)) for (pp, hi) in pads])
+    src = incl if count_include_pad else inside
+    cnt = _gather_patches(src[None, None], idx).sum(axis=kaxes)[0, 0]
+    if divisor_override:
+        cnt = np.full_like(cnt, divisor_override)
+    return cnt
+
+
 def _pool(input, nsp, kernel_size, stride, padding, dilation, ceil_mode, kind,
           count_include_pad=True, divisor_override=None, return_indices=False):
     _check_pool(input, nsp, kind, kernel_size=kernel_size, stride=stride, padding=padding,
@@ -2002,24 +2033,10 @@ def _pool(input, nsp, kernel_size, stride, padding, dilation, ceil_mode, kind,
         hi = max(0, (o - 1) * ss + eff - n - pp)
         pads.append((pp, hi))
     widths = [(0, 0), (0, 0)] + pads
-    idx = []
-    for o, kk, ss, dd in zip(outs, k, s, d):
-        idx.append((o, np.arange(o)[:, None] * ss + np.arange(kk)[None, :] * dd))
-    kaxes = tuple(range(2 + nsp, 2 + 2 * nsp))
-    # valid-entry counts for average pooling
-    if kind == "avg":
-        ones = np.ones(sp)
-        inside = np.pad(ones, [(lo, hi) for lo, hi in pads])
-        # the padded input counts, as far as the windows reach into the right padding
-        incl = np.pad(np.ones(tuple(n + pp + min(hi, pp) for n, (pp, hi) in zip(sp, pads))),
-                      [(0, max(0, hi - pp)) for (pp, hi) in pads])
-        src = incl if count_include_pad else inside
-        cnt = _gather_patches(src[None, None], idx).sum(axis=kaxes)[0, 0]
-        if divisor_override:
-            cnt = np.full_like(cnt, divisor_override)
-
     wdims, wstr, wdil = (1, 1) + k, (1, 1) + s, (1, 1) + d
 
+    # (fn's closure holds only static values: its program is traced once per signature; the
+    # average's counts are computed from them while tracing, a constant of the program)
     def fn(x):
         if unbatched:
             x = fnp.expand_dims(x, 0)
@@ -2027,6 +2044,7 @@ def _pool(input, nsp, kernel_size, stride, padding, dilation, ceil_mode, kind,
             y = lax.reduce_window(x, -np.inf, lax.max, wdims, wstr, widths,
                                   window_dilation=wdil)
         else:
+            cnt = _avg_counts(sp, pads, outs, k, s, d, count_include_pad, divisor_override)
             y = lax.reduce_window(x, 0.0, lax.add, wdims, wstr, widths,
                                   window_dilation=wdil) / cnt.astype(x.dtype)
         return y[0] if unbatched else y
@@ -2034,6 +2052,7 @@ def _pool(input, nsp, kernel_size, stride, padding, dilation, ceil_mode, kind,
             "avg": f"AvgPool{max(nsp, 2)}DBackward0"}[kind]
     out = apply("SqueezeBackward1" if nsp == 1 else name, fn, [input])
     if return_indices:
+        idx = _window_starts(outs, k, s, d)
         xv = np.asarray(input._value)
         if unbatched:
             xv = xv[None]

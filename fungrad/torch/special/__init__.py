@@ -95,9 +95,19 @@ def xlog1py(input, other, *, out=None):
                  lambda x, y: fsp.xlog1py(cast(x, dt), cast(y, dt)), [input, other])
 
 
+def _zeta(x, q):
+    """Hurwitz zeta with torch's values at infinities: its kernel (a series whose terms are
+    (k + q)^-x) is nan where x is inf and q > 1 and where q is inf (x not 1), where scipy's
+    is 0."""
+    z = fsp.zeta(x, q)
+    nan = ((fnp.isposinf(x) & fnp.greater(q, 1.0))
+           | (fnp.isposinf(q) & fnp.not_equal(x, 1.0)))
+    return fnp.where(nan, np.nan, z)
+
+
 def zeta(input, other, *, out=None):
     dt = _binary("zeta", input, other, "zeta_cpu")
-    return apply("SpecialZetaBackward0", lambda x, q: fsp.zeta(cast(x, dt), cast(q, dt)),
+    return apply("SpecialZetaBackward0", lambda x, q: _zeta(cast(x, dt), cast(q, dt)),
                  [input, other])
 
 
