@@ -239,6 +239,18 @@ op("F.adaptive_max_pool2d", lambda T, x: _F(T).adaptive_max_pool2d(x, 2), A(1, 2
 op("F.avg_pool1d", lambda T, x: _F(T).avg_pool1d(x, 2), A(1, 2, 6))
 op("F.max_pool1d", lambda T, x: _F(T).max_pool1d(x, 2), A(1, 2, 6))
 op("F.max_pool3d", lambda T, x: _F(T).max_pool3d(x, 2), A(1, 1, 2, 4, 4))
+op("F.max_pool2d_indices", lambda T, x: _F(T).max_pool2d(x, 2, return_indices=True),
+   A(1, 2, 4, 4))
+op("F.max_pool2d_indices_unbatched", lambda T, x: _F(T).max_pool2d(x, 2, return_indices=True),
+   A(2, 4, 4))
+op("F.max_pool3d_indices", lambda T, x: _F(T).max_pool3d(x, 2, return_indices=True),
+   A(1, 1, 2, 4, 4))
+op("F.max_pool1d_indices", lambda T, x: _F(T).max_pool1d(x, 2, return_indices=True),
+   A(1, 2, 6))
+op("F.adaptive_max_pool2d_indices", lambda T, x: _F(T).adaptive_max_pool2d(
+    x, 2, return_indices=True), A(1, 2, 4, 4))
+op("F.adaptive_max_pool1d_indices", lambda T, x: _F(T).adaptive_max_pool1d(
+    x, 2, return_indices=True), A(1, 2, 6))
 op("F.avg_pool3d", lambda T, x: _F(T).avg_pool3d(x, 2, padding=1), A(1, 1, 2, 4, 4))
 op("F.lp_pool2d", lambda T, x: _F(T).lp_pool2d(x, 2, 2), A(1, 2, 4, 4, kind="pos"))
 op("F.bilinear", lambda T, a, b, w, c: _F(T).bilinear(a, b, w, c), A(2, 3), A(2, 4),

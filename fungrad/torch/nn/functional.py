@@ -2037,7 +2037,7 @@ def _pool(input, nsp, kernel_size, stride, padding, dilation, ceil_mode, kind,
 
     # (fn's closure holds only static values: its program is traced once per signature; the
     # average's counts are computed from them while tracing, a constant of the program)
-    def fn(x):
+    def fn(x, *_i):  # (the indices returned, which torch's node saves: an operand)
         if unbatched:
             x = fnp.expand_dims(x, 0)
         if kind == "max":
@@ -2050,7 +2050,7 @@ def _pool(input, nsp, kernel_size, stride, padding, dilation, ceil_mode, kind,
         return y[0] if unbatched else y
     name = {"max": f"MaxPool{max(nsp, 2)}DWithIndicesBackward0",
             "avg": f"AvgPool{max(nsp, 2)}DBackward0"}[kind]
-    out = apply("SqueezeBackward1" if nsp == 1 else name, fn, [input])
+    it = None
     if return_indices:
         idx = _window_starts(outs, k, s, d)
         xv = np.asarray(input._value)
@@ -2067,8 +2067,12 @@ def _pool(input, nsp, kernel_size, stride, padding, dilation, ceil_mode, kind,
             pos.append(o_grid * s[i] + kidx[i] * d[i] - p[i])
         lin = np.ravel_multi_index(tuple(pos), sp, mode="clip") if nsp > 1 else pos[0]
         ind = np.asarray(lin, np.int64)
-        return out, _new(ind[0] if unbatched else ind)
-    return out
+        it = _new(ind[0] if unbatched else ind)
+    # (not for 1-d pooling: torch's node there is a squeeze of the 2-d one, which saves the
+    # indices before the squeeze)
+    out = apply("SqueezeBackward1" if nsp == 1 else name, fn,
+                [input] + ([it] if it is not None and nsp > 1 else []))
+    return (out, it) if return_indices else out
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -2199,7 +2203,7 @@ def _adaptive(input, output_size, nsp, kind, return_indices=False):
     for n, o in zip(sp, osz):
         ranges.append([(i * n // o, -(-(i + 1) * n // o)) for i in range(o)])
 
-    def fn(x):
+    def fn(x, *_i):  # (the indices returned, which torch's node saves: an operand)
         if unbatched:
             x = fnp.expand_dims(x, 0)
         y = _cells(x)
@@ -2223,7 +2227,7 @@ def _adaptive(input, output_size, nsp, kind, return_indices=False):
         name = "SqueezeBackward1"
     elif kind == "avg" and all(o == 1 for o in osz):
         name = "MeanBackward1"
-    out = apply(name, fn, [input])
+    it = None
     if return_indices:
         xv = np.asarray(input._value)
         if unbatched:
@@ -2238,8 +2242,10 @@ def _adaptive(input, output_size, nsp, kind, return_indices=False):
             glob = [loc[i] + ranges[i][pos[i]][0] for i in range(nsp)]
             ind[(slice(None), slice(None)) + pos] = np.ravel_multi_index(tuple(glob), sp) \
                 if nsp > 1 else glob[0]
-        return out, _new(ind[0] if unbatched else ind)
-    return out
+        it = _new(ind[0] if unbatched else ind)
+    # (not for 1-d pooling: torch's node there is a squeeze of the 2-d one)
+    out = apply(name, fn, [input] + ([it] if it is not None and nsp > 1 else []))
+    return (out, it) if return_indices else out
 
 
 def adaptive_avg_pool1d(input, output_size):
