@@ -110,3 +110,28 @@ def test_large_selects_are_bit_selections_equal_to_np_where(dtype):
     assert "bit_select" not in fg.jit(funs["zero else"]).lower(x[:8], y[:8]).source  # small
     m = x > 0
     assert bit_select("ab", m, x, y).tobytes() == np.where(m, x, y).tobytes() or dtype == np.float64
+
+
+def test_plain_results_are_the_ndarrays_numpy_computed():
+    """compiled(..., plain=True) (the torch shim's op programs): ndarray results, 0-d ones as
+    arrays, an argument passed through as itself, values and dtypes those of the default."""
+    from fungrad import Array
+    from fungrad.extend import compiled
+
+    def f(x, y):
+        return x * y + 1.0, fnp.sum(x), y, fnp.reshape(x, (-1,))
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    y = np.float32(2.5) * np.ones((2, 3), np.float32)
+    closed = fg.make_jaxpr(f)(x, y)
+    default = compiled(closed).fn(x, y)
+    plain = compiled(closed, plain=True).fn(x, y)
+    assert [type(r) for r in default[:2]] == [Array, Array]
+    assert type(plain[0]) is np.ndarray and plain[0].flags.writeable
+    assert isinstance(plain[1], np.ndarray) and plain[1].ndim == 0  # 0-d: an array
+    assert plain[2] is y  # passed through as the object given
+    for a, b in zip(default, plain):
+        assert a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b)
+    xa = fnp.asarray(x)  # fungrad.Array operands run as ndarrays too
+    assert np.array_equal(compiled(closed, plain=True).fn(xa, y)[0], plain[0])
+    assert compiled(closed, plain=True) is compiled(closed, plain=True)  # cached per mode
+    assert compiled(closed, plain=True) is not compiled(closed)

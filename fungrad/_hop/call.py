@@ -44,19 +44,21 @@ def derived(rule, closed, key, make):
 
 
 def compiled(closed: Any, name: str = "jitted", out_tree: Any = None, backend: Any = NUMPY,
-             options: Any = (), fuse: Any = EXACT) -> Any:
+             options: Any = (), fuse: Any = EXACT, plain: bool = False) -> Any:
     """The generated code for `closed` (optimized first, unless optimize made it), compiled once
     per program object, output tree and backend: the one compile path of jit. With `out_tree`
     the function returns that pytree (built in the generated code, or unflattened after it where
     the tree has custom nodes); without, a tuple of the outputs. `backend` (a name or
     fungrad._interp.backends.Backend) is the target of code emission, `options` (pairs) what
     its finishing step takes (jax: in_shardings, out_shardings); `fuse` the elementwise fusion
-    mode of numpy code ("exact", "approx" or False; fungrad._interp.passes.fuse)."""
+    mode of numpy code ("exact", "approx" or False; fungrad._interp.passes.fuse); `plain` (numpy)
+    returns the ndarrays numpy computed rather than fungrad.Array values (0-d results as arrays),
+    for a client that keeps the values itself (fungrad.torch's tensors)."""
     backend = get_backend(backend)
 
     def make():
         out_expr = None if out_tree is None else pytree_expr(out_tree)
-        c = compile_jaxpr(optimize(closed), name, out_expr, backend, fuse)
+        c = compile_jaxpr(optimize(closed), name, out_expr, backend, fuse, plain)
         if backend is not NUMPY:
             c.fn = backend.finish(c.fn, closed, dict(options))
         if out_tree is not None and out_expr is None:
@@ -66,8 +68,8 @@ def compiled(closed: Any, name: str = "jitted", out_tree: Any = None, backend: A
             if inner is not None:
                 c.fn.jax_function = lambda *xs: tree_unflatten(out_tree, inner(*xs))
         return c
-    key = (closed, out_tree) if backend is NUMPY and not options and fuse == EXACT else (
-        closed, out_tree, backend, tuple(options), fuse)
+    key = (closed, out_tree) if backend is NUMPY and not options and fuse == EXACT and not plain \
+        else (closed, out_tree, backend, tuple(options), fuse, plain)
     return _compiled.get_or_make(key, make)
 
 

@@ -272,15 +272,17 @@ def _tuple(items):
     return f"({', '.join(items)}{',' if len(items) == 1 else ''})"
 
 
-def generate(closed, name="jitted", out_expr=None, backend=NUMPY, fuse=EXACT):
+def generate(closed, name="jitted", out_expr=None, backend=NUMPY, fuse=EXACT, plain=False):
     """(source, globals) of a function computing `closed`; out_expr(names) builds the returned
     expression from the output expressions (default: a tuple). Functions of nested programs
     come first in the source. `backend`: the target namespace (default numpy); `fuse`: the
-    elementwise fusion mode for numpy (passes.fuse: "exact", "approx" or False)."""
+    elementwise fusion mode for numpy (passes.fuse: "exact", "approx" or False); `plain`: the
+    results as the ndarrays numpy computed (0-d ones as arrays), not fungrad.Array values, for
+    a client that keeps the values itself (the torch shim's tensors)."""
     ctx = EmitContext(reserved=(name,), backend=get_backend(backend), fuse=fuse)
     main = None
     j = closed.jaxpr
-    if (ctx.backend is NUMPY and scalar_emit.applies(closed)  # 0-d float64/bool values
+    if (ctx.backend is NUMPY and not plain and scalar_emit.applies(closed)  # 0-d f64/bool
             # an output that may be an argument through views (stop_gradient) is returned as
             # that very object by the numpy function's boundary
             and all(v in j.invars for v in _argument_aliases(j))):
@@ -289,13 +291,14 @@ def generate(closed, name="jitted", out_expr=None, backend=NUMPY, fuse=EXACT):
         if fast is not None:
             main = _function(ctx, closed, general, out_expr) + "\n" + fast
     if main is None:
-        main = _function(ctx, closed, name, out_expr)
+        main = _function(ctx, closed, name, out_expr, plain=plain)
     return "\n".join(ctx.defs + [main]), ctx.globals
 
 
-def _function(ctx, closed, name, out_expr, array_outs=False):
+def _function(ctx, closed, name, out_expr, array_outs=False, plain=False):
     """Source of one `def` computing `closed` (ending with a newline). Literal outputs are
-    returned as arrays; `array_outs` (nested programs) skips normalizing 0-d results."""
+    returned as arrays; `array_outs` (nested programs) skips normalizing 0-d results; `plain`
+    (see generate) returns ndarray results as they are."""
     if ctx.fuse:
         closed = fuse(closed, ctx.fuse)
     j = closed.jaxpr
@@ -356,7 +359,8 @@ def _function(ctx, closed, name, out_expr, array_outs=False):
         as_res, value = ctx.glob(as_result, "as_result"), "_value"
         wrapped = []
         for v, r in zip(j.outvars, results):
-            w = f"{as_res}({r})" if type(v) is Literal or v.aval.ndim == 0 else f"{value}({r})"
+            w = (f"{as_res}({r})" if type(v) is Literal or v.aval.ndim == 0
+                 else r if plain else f"{value}({r})")
             # an argument returned as it is (an identity, a view that is its operand) is
             # returned as the object passed, as eager evaluation does
             if v in arg_names:
@@ -417,11 +421,11 @@ def pytree_expr(tree):
     return lambda names: build(tree, iter(names))
 
 
-def compile_jaxpr(closed, name="jitted", out_expr=None, backend=NUMPY, fuse=EXACT):
+def compile_jaxpr(closed, name="jitted", out_expr=None, backend=NUMPY, fuse=EXACT, plain=False):
     """Generate, exec once and register with linecache; returns a Compiled (the generated
-    function, not yet `backend.finish`ed)."""
+    function, not yet `backend.finish`ed). `plain`: see generate."""
     backend = get_backend(backend)
-    source, glb = generate(closed, name, out_expr, backend, fuse)
+    source, glb = generate(closed, name, out_expr, backend, fuse, plain)
     tag = "" if backend is NUMPY else f":{backend.name}"
     filename = f"<fungrad-jit-{next(_counter)}:{name}{tag}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)

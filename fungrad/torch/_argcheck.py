@@ -169,7 +169,9 @@ def checked(name, f, spec, offset=0, refusals=None, route=None, overflow=None):
     handler, where the wrapper is also the op's dispatch (``overrides.dispatch`` folds it in
     through ``g._fold``: one wrapper per public op)."""
     names = _positional_names(f)
-    checks = [(i + offset, names[i + offset] if i + offset < len(names) else None, s)
+    # (position, name, (expected, refused kinds), whether a Tensor is never refused there)
+    checks = [(i + offset, names[i + offset] if i + offset < len(names) else None, s,
+               "t" not in s[1] and "z" not in s[1])
               for i, s in enumerate(spec) if s is not None]
     at = _overflow_positions(names, overflow, offset)
 
@@ -190,12 +192,14 @@ def checked(name, f, spec, offset=0, refusals=None, route=None, overflow=None):
                     r = route(args, kwargs, True)
                     if r is not NOT_ROUTED:
                         return r
-        for i, pname, (expected, refused) in checks:
+        for i, pname, (expected, refused), tensor_ok in checks:
             if i < len(args):
                 a = args[i]
             elif pname is not None and pname in kwargs:
                 a = kwargs[pname]
             else:
+                continue
+            if tensor_ok and type(a) is Tensor:
                 continue
             k = kind_of(a)
             if k is not None and k in refused:

@@ -8,8 +8,10 @@ then uses linearize_flat).
 """
 
 from fungrad.extend import (
-    LinearArg, Zero, backward_pass, compiled, instantiate, is_eager, jit_p, linearize_program,
-    lru_cache_table, traced_program)
+    EVAL_TRACE, LinearArg, Zero, backward_pass, compiled, current_trace, instantiate, is_eager,
+    jit_p, linearize_program, lru_cache_table, traced_program)
+
+_EVAL = type(EVAL_TRACE)
 
 __all__ = ["op_program", "OpProgram", "OpLinear"]
 
@@ -56,7 +58,7 @@ class OpLinear:
                 cts = [instantiate(c, a) for c, a in
                        zip(cts, [a for a, z in zip(self.out_avals, self.out_zero) if not z])]
                 break
-        if not is_eager():  # e.g. is_grads_batched's vmap
+        if type(current_trace()) is not _EVAL:  # (not is_eager(): is_grads_batched's vmap)
             return jit_p.bind(*residuals, *cts, jaxpr=self._program)
         return self._bwd(*residuals, *cts)
 
@@ -74,7 +76,8 @@ class OpProgram:
 
     def __init__(self, closed, mask, out_tree):
         lp = linearize_program(closed, mask)
-        self.fwd, self.bwd = compiled(lp.forward).fn, compiled(lp.backward).fn
+        # (plain: ndarray results, the tensors' values as numpy made them; see compiled)
+        self.fwd, self.bwd = compiled(lp.forward, plain=True).fn, compiled(lp.backward, plain=True).fn
         self.program = lp.backward
         self.out_avals = [a.to_tangent_aval() for a in closed.out_avals]
         self.out_zero = [not nz for nz in lp.out_nonzero]

@@ -195,7 +195,8 @@ class OpNode(Node):
         out = [None] * n
         for i, c in zip(self._diff, back):
             if c is not None and type(c) is not Zero:
-                out[i] = conj_complex(c)  # (see _torch_cts)
+                dt = getattr(c, "dtype", None)
+                out[i] = c if dt is None or dt.kind != "c" else conj_complex(c)  # (_torch_cts)
         return out
 
     _unpack = None
@@ -291,7 +292,7 @@ def _key(v):
         if getattr(v, "_tf_dispatch", False):  # a public op (torch.overrides), lives forever
             return (t, id(v))
         if v.__module__.startswith("fungrad."):  # a library function (fnp.multiply, ...)
-            hit = _lib_keys.fast.get(id(v))
+            hit = _lib_keys_d.get(id(v))
             if hit is not None and hit[0] is v:
                 return hit[1]
             k = _fn_key(v)
@@ -361,6 +362,8 @@ _RAW.update(type(np.dtype(c)) for c in np.typecodes["All"])
 # library functions (fungrad.numpy's, the shim's own), and the op functions the shim makes once
 # per dtype and marks with `static_op`. An identity lookup instead of walking the closure.
 _static_ids = lru_cache_table("torch_static_op_ids", 4096)
+# the tables' dicts, read without the recency refresh on the hot path (LRUCache.fast)
+_static_ids_d, _closure_ids_d, _lib_keys_d = _static_ids.fast, _closure_ids.fast, _lib_keys.fast
 
 
 def static_op(fn):
@@ -376,7 +379,7 @@ def static_op(fn):
 def _op_id(fn):
     """The _OpId of ``fn`` (raises _NotStatic or RecursionError where it has none)."""
     try:
-        hit = _static_ids.fast.get(fn)
+        hit = _static_ids_d.get(fn)
     except TypeError:  # an unhashable callable (a method of an unhashable object)
         hit = None
     if hit is not None:
@@ -410,7 +413,7 @@ def _op_id_of(fn):
                     raw.append(_key(v))
             raw = tuple(raw)
         try:
-            hit = _closure_ids.fast.get(raw)
+            hit = _closure_ids_d.get(raw)
         except TypeError:  # an unhashable value (a bound method of an unhashable object)
             raise _NotStatic from None
         if hit is not None and hit[0] is code:
@@ -485,7 +488,7 @@ def _run(fn, vals, key):
             program = None  # fast(*vals) below marks the op as not jittable
         if program is not None and len(program[1]) == len(vals):
             closed, leaves, out_tree = program
-            run = _op_calls[key] = compile_program(closed, out_tree=out_tree).fn
+            run = _op_calls[key] = compile_program(closed, out_tree=out_tree, plain=True).fn
             return run(*leaves)
     return fast(*vals)
 

@@ -329,7 +329,7 @@ _DETACH_VIEW = ("Can't detach views in-place. Use detach() instead. If you are u
                 "as True, gradients are views of DDP buckets, and hence detach_() cannot be "
                 "called on these gradients. To fix this error, please refer to the "
                 "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
-_tnew = object.__new__
+_tnew = _vcnew = object.__new__
 
 
 def _new(value, requires_grad=False):
@@ -340,7 +340,8 @@ def _new(value, requires_grad=False):
     t._grad = None
     t.grad_fn = None
     t._output_nr = 0
-    t._vc = _VC()
+    t._vc = vc = _vcnew(_VC)  # (no __init__ frame: a tensor is made per op)
+    vc.v = 0
     t._base = None
     t._hooks = None
     t._post_hooks = None

@@ -1075,7 +1075,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         raise RuntimeError("Expected floating point type for target with class probabilities, "
                            f"got {_torch_name(_dt(target))}")
     C = _size(input, cdim)
-    lp = log_softmax(input, cdim)
+    lp = _UNCHECKED["log_softmax"](input, cdim)  # (cross_entropy's own entry checked the input)
     nd = input.ndim
     wshape = (C,) + (1,) * (nd - cdim - 1)
     if probs:
@@ -1094,7 +1094,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
             return fnp.sum(loss) if reduction == "sum" else loss
         name = "DivBackward1" if reduction == "mean" else "NegBackward0"
         return apply(name, fn, [lp, target] + ([weight] if weight is not None else []))
-    nll = nll_loss(lp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    nll = _UNCHECKED["nll_loss"](lp, target, weight, ignore_index=ignore_index,
+                                  reduction=reduction)
     if label_smoothing == 0:
         return nll
     eps = label_smoothing
@@ -2624,5 +2625,7 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     return o, weights
 
 from fungrad.torch._argcheck import guard as _guard  # noqa: E402
+# the functions before their entry checks, for calls within the module whose operands were checked
+_UNCHECKED = {"log_softmax": log_softmax, "nll_loss": nll_loss}
 _guard(globals(), "nn.functional")  # torch's TypeError for a non-Tensor argument
 __dir__ = __all__.copy  # dir() lists the public names only
