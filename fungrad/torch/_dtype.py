@@ -61,8 +61,21 @@ def from_np(npd):
 
 
 def tensor_type_name(npd):
-    """``torch.FloatTensor`` for float32 (the token of torch's in-place error message)."""
+    """``torch.FloatTensor`` for float32 (``Tensor.type()``)."""
     return f"torch.{_TYPE_NAMES.get(np.dtype(npd).name, 'Float')}Tensor"
+
+
+# the dtypes without a legacy tensor type, which torch's C++ type name spells CPU<Name>Type
+_NO_LEGACY = {"bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+
+
+def cpp_type_name(npd):
+    """torch's C++ name of a CPU tensor's type (the token of its version-counter error and its
+    argument checks): ``torch.FloatTensor`` for float32, ``CPUBoolType`` for bool."""
+    name = np.dtype(npd).name
+    if name in _NO_LEGACY:
+        return f"CPU{_NO_LEGACY[name]}Type"
+    return tensor_type_name(npd)
 
 
 _CAT = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}

@@ -58,10 +58,10 @@ class BackwardCFunction(Node, FunctionCtx):
             if t is not None and t._vc.v != v:
                 which = (f", which is output 0 of {short_name(t.grad_fn.name())},"
                          if t.grad_fn is not None else "")
-                from fungrad.torch._dtype import tensor_type_name
+                from fungrad.torch._dtype import cpp_type_name
                 raise RuntimeError(
                     "one of the variables needed for gradient computation has been modified by an "
-                    f"inplace operation: [{tensor_type_name(t._value.dtype)} "
+                    f"inplace operation: [{cpp_type_name(t._value.dtype)} "
                     f"[{', '.join(map(str, t.shape))}]]{which} is at version {t._vc.v}; expected "
                     f"version {v} instead. Hint: enable anomaly detection to find the operation "
                     "that failed to compute its gradient, with "

@@ -21,7 +21,8 @@ from fungrad.torch._generator import numpy_rng
 from fungrad.torch._ops_inplace import check, inplace
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
-from fungrad.torch._util import cast, common, dim_int, int_list, norm_dim, refuse, scalar_name, val
+from fungrad.torch._util import (cast, common, dim_int, int_list, kept, norm_dim, refuse,
+                                 scalar_name, val)
 
 __all__ = ["masked_fill", "triu", "tril", "einsum", "addmm", "gather", "index_select",
            "clamp_min", "clamp_max", "lerp", "addcmul", "addcdiv", "topk", "argsort", "roll",
@@ -99,9 +100,10 @@ def masked_fill_(t, mask, value):
     m = _masked_fill_args(mask, value)
     dt = t._value.dtype
     if isinstance(value, Tensor):
-        return inplace(t, "MaskedFillBackward1", lambda x, v: fnp.where(m, cast(v, dt), x),
-                       [value])
-    return inplace(t, "MaskedFillBackward0", lambda x: fnp.where(m, cast(value, dt), x), [])
+        return inplace(t, "MaskedFillBackward1", lambda x, v, *_m: fnp.where(m, cast(v, dt), x),
+                       [value] + kept(mask))
+    return inplace(t, "MaskedFillBackward0", lambda x, *_m: fnp.where(m, cast(value, dt), x),
+                   kept(mask))
 
 
 def _tri(name, upper):
@@ -180,7 +182,9 @@ def _gather_key(i, d):
 def index_select(t, dim, index):
     d = norm_dim(dim, t.ndim)
     idx = np.asarray(val(index)).reshape(-1)
-    return apply("IndexSelectBackward0", lambda x, i: fnp.take(x, i, axis=d), [t, idx])
+    return apply("IndexSelectBackward0",
+                 lambda x, i: fnp.take(x, fnp.reshape(i, (-1,)), axis=d),
+                 [t, _as_given(index, idx)])
 
 
 def _clamp_side(name, t, bound, upper):
@@ -269,8 +273,9 @@ def topk(t, k, dim=-1, largest=True, sorted=True):
         return _topk(apply("TopkBackward0", lambda x: x * 1, [t]), _new(np.zeros((), np.int64)))
     order = np.argsort(-v if largest else v, axis=d, kind="stable")
     idx = np.take(order, np.arange(k), axis=d)
-    values = gather(t, d, _new(idx), _name="TopkBackward0")
-    return _topk(values, _new(idx.astype(np.int64)))
+    it = _new(idx.astype(np.int64))  # (an operand: torch's node saves the indices returned)
+    values = gather(t, d, it, _name="TopkBackward0")
+    return _topk(values, it)
 
 
 _topk = collections.namedtuple("topk", ["values", "indices"])

@@ -306,7 +306,8 @@ def logical_xor(a, b, *, out=None):
 def frexp(a):
     m, e = np.frexp(np.asarray(val(a)))
     scale = np.ldexp(np.ones_like(m), -e)
-    return _Frexp(apply("FrexpBackward0", lambda x: x * scale, [a]), _new(e.astype(np.int32)))
+    et = _new(e.astype(np.int32))  # (an operand: torch's node saves the exponent returned)
+    return _Frexp(apply("FrexpBackward0", lambda x, _e: x * scale, [a, et]), et)
 
 
 import collections  # noqa: E402

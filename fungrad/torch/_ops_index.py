@@ -1,4 +1,5 @@
-"""Indexing: ``t[idx]`` (Select/Slice/Index backward nodes) and ``t[idx] = v`` (CopySlices)."""
+"""Indexing: ``t[idx]`` (Select/Slice/Index backward nodes) and ``t[idx] = v`` (CopySlices, or
+IndexPutBackward0 for an index of tensors and full slices)."""
 import numpy as np
 
 import fungrad.numpy as fnp
@@ -55,11 +56,19 @@ def index_name(idx):
     return name or "AliasBackward0"
 
 
+def index_tensors(idx):
+    """The tensors of an index that torch's IndexBackward0 / IndexPutBackward0 save: operands of
+    the recorded node, so that they are version-checked (the op takes the converted index)."""
+    items = idx if isinstance(idx, tuple) else (idx,)
+    return [i for i in items if isinstance(i, Tensor) and (i.ndim or i._value.dtype == np.bool_)]
+
+
 def getitem(a, idx):
-    idx = _convert(idx)
-    name = index_name(idx)
-    view = name != "IndexBackward0"
-    return apply(name, lambda x: _fgetitem(x, idx), [a], view=view)
+    cidx = _convert(idx)
+    name = index_name(cidx)
+    if name != "IndexBackward0":
+        return apply(name, lambda x: _fgetitem(x, cidx), [a], view=True)
+    return apply(name, lambda x, *_i: _fgetitem(x, cidx), [a] + index_tensors(idx))
 
 
 def _setitem_fn(idx, shape, dtype):
@@ -83,7 +92,7 @@ def setitem(a, idx, value):
             or hasattr(value, "shape")):  # torch's: before the index is read
         raise TypeError(f"can't assign a {type(value).__name__} to a "
                         f"{tensor_type_name(a._value.dtype)}")
-    idx = _convert(idx)
+    orig, idx = idx, _convert(idx)
     dt = a._value.dtype
     items = idx if isinstance(idx, tuple) else (idx,)
     shape = tuple(a.shape)
@@ -108,4 +117,13 @@ def setitem(a, idx, value):
     elif not isinstance(value, (bool, int, float, complex, np.generic, np.ndarray)):
         raise TypeError(f"can't assign a {type(value).__name__} to a {tensor_type_name(dt)}")
     fn = _setitem_fn(idx, tuple(a.shape), dt)
+    tensors = index_tensors(orig)
+    if tensors and all(isinstance(it, Tensor) or it is Ellipsis or
+                       (isinstance(it, slice) and it == slice(None))
+                       for it in (orig if isinstance(orig, tuple) else (orig,))):
+        # tensors and full slices only: torch's index_put_ on the tensor itself, whose node
+        # saves the index tensors (operands here, so that they are version-checked)
+        inplace(a, "IndexPutBackward0", lambda x, v, *_i: fn(x, v), [value] + tensors,
+                view_error=True)
+        return
     inplace(a, "torch::autograd::CopySlices", fn, [value], view_error=True)

@@ -14,7 +14,7 @@ from fungrad.torch._grad_mode import GRAD
 from fungrad.torch._record import apply, static_op
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._dtype import _TYPE_NAMES
-from fungrad.torch._util import F32, cast, common, int_division, refuse, scalar_name, val
+from fungrad.torch._util import F32, cast, common, int_division, kept, refuse, scalar_name, val
 
 __all__ = ["add", "sub", "mul", "div", "true_divide", "pow", "neg", "rsub", "matmul", "mm",
            "bmm", "mv", "dot", "outer", "exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt",
@@ -423,7 +423,8 @@ def where(cond, a=None, b=None):
                            f"with dtype {_TYPE_NAMES.get(cond._value.dtype.name, 'Float')}")
     dt = common(a, b)
     c = val(cond)
-    return apply("WhereBackward0", lambda x, y: fnp.where(c, cast(x, dt), cast(y, dt)), [a, b])
+    return apply("WhereBackward0", lambda x, y, *_c: fnp.where(c, cast(x, dt), cast(y, dt)),
+                 [a, b] + kept(cond))
 
 
 # ---- matrix products: torch's checks (ndim, then sizes, then dtypes), in the order and with the

@@ -21,7 +21,7 @@ from fungrad.torch._node import node_class
 from fungrad.torch._record import OpNode, apply
 from fungrad.torch._tensor import Size, Tensor, _new
 from fungrad.torch._util import (_INT64, cast, common, dim_int, dims_of, int_list, norm_dim,
-                                 refuse, safe_root, scalar_name, tabs, val)
+                                 kept, refuse, safe_root, scalar_name, tabs, val)
 
 __all__ = ["FUNCS"]
 
@@ -71,9 +71,10 @@ def _pick(name, a, dim, keepdim, choose, tup):
     if a.ndim == 0:
         return tup(apply(name, lambda x: x * 1, [a]), _new(np.zeros((), I64)))
     idx = np.expand_dims(choose(v, d), d)
-    values = apply(name, lambda x: _take_along(x, idx, d, keepdim), [a])
     ind = idx if keepdim else np.squeeze(idx, axis=d)
-    return tup(values, _new(ind.astype(I64)))
+    it = _new(ind.astype(I64))  # (an operand: torch's node saves the indices returned)
+    values = apply(name, lambda x, _i: _take_along(x, idx, d, keepdim), [a, it])
+    return tup(values, it)
 
 
 def _median_idx(v, axis, nan=False):
@@ -293,8 +294,9 @@ def _cum_extreme(a, dim, which):
             idx[pos + (j,)] = best
     idx = np.moveaxis(idx, -1, d)
     name = "CummaxBackward0" if which == "max" else "CumminBackward0"
-    values = apply(name, lambda x: _take_along(x, idx, d, True), [a])
-    return (_Cummax if which == "max" else _Cummin)(values, _new(idx))
+    it = _new(idx.copy())  # (an operand: torch's node saves the indices returned)
+    values = apply(name, lambda x, _i: _take_along(x, idx, d, True), [a, it])
+    return (_Cummax if which == "max" else _Cummin)(values, it)
 
 
 def cummax(a, dim):
@@ -630,16 +632,16 @@ def scatter(t, dim, index, src=None, *, value=None, reduce=None):
     if isinstance(src, Tensor):
         name = "ScatterBackward0"
 
-        def fn(x, s):
+        def fn(x, s, *_i):
             s = cast(s, dt)[region]
             placed = _scatter_add(fnp.zeros_like(x), key, fnp.where(win, s, 0 * s))
             return fnp.where(hit, placed, x)
-        return apply(name, fn, [t, src])
+        return apply(name, fn, [t, src] + kept(index))
     s0 = src
 
-    def fn1(x):
+    def fn1(x, *_i):
         return fnp.where(hit, cast(s0, dt), x)
-    return apply("ScatterBackward1", fn1, [t])
+    return apply("ScatterBackward1", fn1, [t] + kept(index))
 
 
 def scatter_add(t, dim, index, src):
@@ -649,7 +651,8 @@ def scatter_add(t, dim, index, src):
     region = tuple(slice(0, s) for s in idx.shape)
     dt = t._value.dtype
     return apply("ScatterAddBackward0",
-                 lambda x, s: _scatter_add(x, key, cast(s, dt)[region]), [t, src])
+                 lambda x, s, *_i: _scatter_add(x, key, cast(s, dt)[region]),
+                 [t, src] + kept(index))
 
 
 def _reduce_arg(name, index, reduce, pos):
@@ -662,8 +665,11 @@ def _reduce_arg(name, index, reduce, pos):
                         f"{type(reduce).__name__}")
 
 
-def scatter_reduce(t, dim, index, src, reduce, *, include_self=True):
+def scatter_reduce(t, dim, index, src, reduce, *, include_self=True,
+                   _name="ScatterReduceBackward0", _index=None):
+    """(``_name`` and ``_index``: index_reduce's node, and the index it was called with.)"""
     _reduce_arg("scatter_reduce", index, reduce, 3)
+    saved_index = kept(index if _index is None else _index)
     d = norm_dim(dim, t.ndim)
     idx = _np(index)
     key = _grids(idx.shape, d, idx)
@@ -675,7 +681,7 @@ def scatter_reduce(t, dim, index, src, reduce, *, include_self=True):
     cnt = np.zeros(shape, np.int64)
     np.add.at(cnt, key, 1)
     if reduce in ("sum", "mean"):
-        def fn(x, s):
+        def fn(x, s, *_i):
             s = cast(s, dt)[region]
             base = x if include_self else fnp.where(hit, 0 * x, x)
             tot = _scatter_add(base, key, s)
@@ -685,7 +691,7 @@ def scatter_reduce(t, dim, index, src, reduce, *, include_self=True):
             n = np.where(n == 0, 1, n).astype(dt)
             out = tot / n
             return out if dt.kind == "f" else fnp.floor_divide(tot, n.astype(dt))
-        return apply("ScatterReduceBackward0", fn, [t, src])
+        return apply(_name, fn, [t, src] + saved_index)
     if reduce in ("amax", "amin", "prod"):
         sv = _np(src)[region]
         tv = _np(t)
@@ -701,15 +707,15 @@ def scatter_reduce(t, dim, index, src, reduce, *, include_self=True):
         if reduce == "prod":
             sgn = np.sign(res)
 
-            def fnp_(x, s):
+            def fnp_(x, s, *_i):
                 s = cast(s, dt)[region]
                 logs = _scatter_add(fnp.zeros(shape, dt), key, fnp.log(tabs(s)))
                 if include_self:
                     logs = logs + fnp.log(tabs(x))
                 return fnp.where(hit, fnp.exp(logs) * sgn, x)
-            return apply("ScatterReduceBackward0", fnp_, [t, src])
+            return apply(_name, fnp_, [t, src] + saved_index)
 
-        def fnm(x, s):
+        def fnm(x, s, *_i):
             # the gradient is shared equally by the elements equal to the result (torch's rule)
             s = cast(s, dt)[region]
             sel_src = s == res[key]
@@ -719,7 +725,7 @@ def scatter_reduce(t, dim, index, src, reduce, *, include_self=True):
             contrib = _scatter_add(fnp.zeros(shape, dt), key, fnp.where(sel_src, s, 0 * s))
             share = (contrib + fnp.where(sel_self, x, 0 * x)) / nsel
             return fnp.where(hit, lax.stop_gradient(res - share) + share, x)
-        return apply("ScatterReduceBackward0", fnm, [t, src])
+        return apply(_name, fnm, [t, src] + saved_index)
     raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got "
                        f"{reduce}")
 
@@ -740,8 +746,8 @@ def index_add(t, dim, index, source, *, alpha=1):
     key = _index_key(tuple(t.shape), d, index, tuple(source.shape))
     dt = t._value.dtype
     return apply("IndexAddBackward0",
-                 lambda x, s: _scatter_add(x, key, cast(s, dt) * alpha) if t.ndim else
-                 x + cast(s, dt) * alpha, [t, source])
+                 lambda x, s, *_i: _scatter_add(x, key, cast(s, dt) * alpha) if t.ndim else
+                 x + cast(s, dt) * alpha, [t, source] + kept(index))
 
 
 def index_copy(t, dim, index, source):
@@ -750,10 +756,10 @@ def index_copy(t, dim, index, source):
     win, hit = _last_writer(tuple(t.shape), key)
     dt = t._value.dtype
 
-    def fn(x, s):
+    def fn(x, s, *_i):
         s = cast(s, dt)
         return fnp.where(hit, _scatter_add(fnp.zeros_like(x), key, fnp.where(win, s, 0 * s)), x)
-    return apply("IndexCopyBackward0", fn, [t, source])
+    return apply("IndexCopyBackward0", fn, [t, source] + kept(index))
 
 
 def index_fill(t, dim, index, value):
@@ -766,13 +772,14 @@ def index_fill(t, dim, index, value):
     mask[(slice(None),) * d + (idx,)] = True
     dt = t._value.dtype
     if isinstance(value, Tensor):
-        return apply("IndexFillBackward1", lambda x, v: fnp.where(mask, cast(v, dt), x),
-                     [t, value])
-    return apply("IndexFillBackward0", lambda x: fnp.where(mask, cast(value, dt), x), [t])
+        return apply("IndexFillBackward1", lambda x, v, *_i: fnp.where(mask, cast(v, dt), x),
+                     [t, value] + kept(index))
+    return apply("IndexFillBackward0", lambda x, *_i: fnp.where(mask, cast(value, dt), x),
+                 [t] + kept(index))
 
 
 def index_put(t, indices, values, accumulate=False):
-    from fungrad.torch._ops_index import _convert
+    from fungrad.torch._ops_index import _convert, index_tensors
     if not isinstance(indices, (tuple, list)):
         raise TypeError(f"index_put(): argument 'indices' (position 2) must be tuple of Tensors, "
                         f"not {type(indices).__name__}")
@@ -788,13 +795,13 @@ def index_put(t, indices, values, accumulate=False):
     mask = np.zeros(shape, bool)
     mask[key] = True
 
-    def fn(x, v):
+    def fn(x, v, *_i):
         upd = fnp.broadcast_to(cast(v, dt), region)
         if accumulate:
             return lax.scatter_add(x, upd, spec, arrays)
         placed = lax.scatter_add(fnp.zeros(shape, dt), upd, spec, arrays)
         return fnp.where(mask, placed, x)
-    return apply("IndexPutBackward0", fn, [t, values])
+    return apply("IndexPutBackward0", fn, [t, values] + index_tensors(tuple(indices)))
 
 
 def index_reduce(t, dim, index, source, reduce, *, include_self=True):
@@ -804,7 +811,7 @@ def index_reduce(t, dim, index, source, reduce, *, include_self=True):
     idxfull = key[d]
     return scatter_reduce(t, d, _new(idxfull), source, {"mean": "mean", "prod": "prod",
                                                          "amax": "amax", "amin": "amin"}[reduce],
-                          include_self=include_self)
+                          include_self=include_self, _name="IndexReduceBackward0", _index=index)
 
 
 def masked_select(t, mask):
@@ -813,7 +820,8 @@ def masked_select(t, mask):
     m = _np(mask)
     shape = np.broadcast_shapes(tuple(t.shape), m.shape)
     nz = np.nonzero(np.broadcast_to(m, shape))
-    return apply("MaskedSelectBackward0", lambda x: fnp.broadcast_to(x, shape)[nz], [t])
+    return apply("MaskedSelectBackward0", lambda x, *_m: fnp.broadcast_to(x, shape)[nz],
+                 [t] + kept(mask))
 
 
 def masked_scatter(t, mask, source):
@@ -831,10 +839,10 @@ def masked_scatter(t, mask, source):
     if _np(source).size < k:
         raise RuntimeError("Number of elements of source < number of ones in mask")
 
-    def fn(x, s):
+    def fn(x, s, *_m):
         vals = fnp.reshape(cast(s, dt), (-1,))[:k]
         return fnp.where(m, _scatter_add(fnp.zeros_like(x), nz, vals), x)
-    return apply("MaskedScatterBackward0", fn, [t, source])
+    return apply("MaskedScatterBackward0", fn, [t, source] + kept(mask))
 
 
 def take(t, index):
@@ -842,7 +850,7 @@ def take(t, index):
     if idx.dtype != I64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got "
                            f"{scalar_name(idx.dtype)}")
-    return apply("TakeBackward0", lambda x: fnp.reshape(x, (-1,))[idx], [t])
+    return apply("TakeBackward0", lambda x, *_i: fnp.reshape(x, (-1,))[idx], [t] + kept(index))
 
 
 def take_along_dim(t, indices, dim=None):
@@ -855,7 +863,8 @@ def take_along_dim(t, indices, dim=None):
         if idx.size and not (-n <= idx.min() and idx.max() < n):
             bad = idx[(idx >= n) | (idx < -n)][0]
             raise RuntimeError(f"index {bad} is out of bounds for dimension 0 with size {n}")
-        return apply("GatherBackward0", lambda x: fnp.reshape(x, (-1,))[idx], [t])
+        return apply("GatherBackward0", lambda x, *_i: fnp.reshape(x, (-1,))[idx],
+                     [t] + kept(indices))
     if idx.dtype != I64:
         raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
                            f"{scalar_name(idx.dtype)}")
@@ -872,7 +881,9 @@ def take_along_dim(t, indices, dim=None):
     xs.insert(d, t.shape[d])
     ishape = list(shape)
     ishape.insert(d, idx.shape[d])
-    idx_b = np.broadcast_to(idx, ishape)
+    # a copy: torch gathers with a broadcast copy of the indices (it does not save them, and
+    # modifying them in place does not change the gradient)
+    idx_b = np.array(np.broadcast_to(idx, ishape))
     key = _grids(idx_b.shape, d, idx_b)
     return apply("GatherBackward0", lambda x: fnp.broadcast_to(x, tuple(xs))[key], [t])
 
@@ -892,14 +903,14 @@ def put(t, index, source, accumulate=False):
     mask = np.zeros(n, bool)
     mask[idx] = True
 
-    def fn(x, s):
+    def fn(x, s, *_i):
         s = fnp.reshape(cast(s, dt), (-1,))
         flat = fnp.reshape(x, (-1,))
         if accumulate:
             return fnp.reshape(_scatter_add(flat, (idx,), s), shape)
         placed = _scatter_add(fnp.zeros(n, dt), (idx,), s)
         return fnp.reshape(fnp.where(mask, placed, flat), shape)
-    return apply("PutBackward0", fn, [t, source])
+    return apply("PutBackward0", fn, [t, source] + kept(index))
 
 
 nonzero = M.nonzero  # (torch.where(condition) is nonzero too)

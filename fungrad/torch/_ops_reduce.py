@@ -84,10 +84,14 @@ def _extreme(a, dim, keepdim, which):
     if a.ndim == 0:
         values = apply(f"{name}Backward0", lambda x: x * 1, [a])
         return getattr(return_types, which)(values, _new(np.zeros((), np.int64)))
-    # the indices are an operand (not a closure value): the op's program is traced once per shape
-    values = apply(f"{name}Backward0", lambda x, i: _take_along(x, i, d, keepdim), [a, idx])
+    # the indices are an operand (not a closure value): the op's program is traced once per
+    # shape; the operand is the indices tensor returned, which torch's node saves (modifying it
+    # in place before backward raises torch's version-counter error)
     ind = idx if keepdim else fnp.squeeze(idx, axis=d)
-    return getattr(return_types, which)(values, _new(np.asarray(ind, np.int64)))
+    it = _new(np.asarray(ind, np.int64))
+    values = apply(f"{name}Backward0", lambda x, i: _take_along(
+        x, i if keepdim else fnp.expand_dims(i, d), d, keepdim), [a, it])
+    return getattr(return_types, which)(values, it)
 
 
 def max(a, dim=None, keepdim=False):
@@ -245,8 +249,9 @@ def sort(a, dim=-1, descending=False, stable=False):
                                        else x | False, [a]), _new(np.zeros((), np.int64)))
     v = np.asarray(val(a))
     idx = np.argsort(-v if descending else v, axis=d, kind="stable")
-    values = apply("SortBackward0", lambda x, i: _take_along(x, i, d, True), [a, idx])
-    return return_types.sort(values, _new(idx.astype(np.int64)))
+    it = _new(idx.astype(np.int64))  # (an operand: torch's node saves the indices returned)
+    values = apply("SortBackward0", lambda x, i: _take_along(x, i, d, True), [a, it])
+    return return_types.sort(values, it)
 
 
 def all(a, dim=None, keepdim=False):

@@ -15,6 +15,13 @@ def val(a):
     return a._value if isinstance(a, Tensor) else a
 
 
+def kept(*ts):
+    """The integer or bool tensors among ``ts`` (an index, a target, a mask) that torch's node
+    saves, as extra operands of the recorded node, so that they are version-checked as torch
+    checks them (the op's function takes them and uses the values it was called with)."""
+    return [t for t in ts if isinstance(t, Tensor)]
+
+
 def common(*args, inexact=False):
     """torch's result dtype of the operands (float32 for int/int when ``inexact``)."""
     if len(args) == 2:  # the common cases first: two tensors of one dtype; a floating tensor

@@ -69,6 +69,11 @@ def _saved(torch, name, grad_mask):
     # the order the hook saw them
     attrs = [(a[len("_saved_"):], v) for a in dir(node) if a.startswith("_saved_")
              for v in [getattr(node, a)] if isinstance(v, torch.Tensor)]
+    # the tensors of a saved list (IndexBackward0's indices): attribute "" (the shim's
+    # _saved_<x> gives single tensors only)
+    attrs += [("", e) for a in dir(node) if a.startswith("_saved_")
+              for v in [getattr(node, a)] if isinstance(v, (tuple, list))
+              for e in v if isinstance(e, torch.Tensor)]
     found = []
     for t in packed:
         attr = next((a for a, m in attrs if _same(t, m)), None)
@@ -78,8 +83,9 @@ def _saved(torch, name, grad_mask):
         for j, x in enumerate(xs):
             if isinstance(x, torch.Tensor) and _same(t, x):
                 src = ("in", j)
-        for k, o in enumerate(outs):
-            if isinstance(o, torch.Tensor) and o.grad_fn is node and _same(t, o):
+        for k, o in enumerate(outs):  # (an integer output, such as indices, has no grad_fn)
+            if isinstance(o, torch.Tensor) and (o.grad_fn is node or not o.requires_grad) \
+                    and _same(t, o):
                 src = ("out", k)
         if src is not None and src not in [f[1] for f in found]:
             found.append((attr, src))
@@ -206,7 +212,10 @@ def main():
                     break
                 s = p
             else:
-                s = "result" if src[1] == 0 else f"result:{src[1]}"
+                # an output that is an operand of the fungrad.torch node (the indices of
+                # max(dim), which its node takes), else the node's output of that number
+                p = next((i for i, a in enumerate(args) if a is fouts[src[1]]), None)
+                s = p if p is not None else "result" if src[1] == 0 else f"result:{src[1]}"
             n = need[src]
             if set(n) == set(diff):
                 n = None

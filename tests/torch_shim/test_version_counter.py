@@ -1,5 +1,5 @@
 """torch's version-counter errors for every op that saves its input or output: each probe of
-the version-counter table (vc_table.py: 1,619 (op, modified input or output) pairs over the ops
+the version-counter table (vc_table.py: 1,884 (op, modified input or output) pairs over the ops
 of vc_table.OPS and of the op table) must end as it does under real torch 2.13: the same
 gradients, or the same error (type and message; where torch saved a view of the tensor, its
 message names the view, and only the cause is compared). Against golden_vc.json always, against
@@ -39,6 +39,12 @@ KNOWN = {
     "t:split_with_sizes|in0": "modifying the base of split's views: fungrad.torch does not "
                               "check the base's version in the views' backward",
     "t:aminmax|out1": "aminmax: two nodes in fungrad.torch, one in torch (output number)",
+    "F.max_pool1d_indices|out1": "1-d max pooling's indices: torch saves the 2-d pooling's "
+                                 "(unsqueezed) indices, whose view it returns; fungrad.torch "
+                                 "does not version-check them",
+    "F.adaptive_max_pool1d_indices|out1": "1-d adaptive max pooling's indices: torch saves the "
+                                          "2-d pooling's (unsqueezed) indices, whose view it "
+                                          "returns; fungrad.torch does not version-check them",
     "t:svdvals|out0": "svdvals: torch's node is linalg_svd's (S is its output 1)",
     "svd|in0": "a loss of U and Vh that is not gauge invariant: torch's svd backward assumes one "
                "(its gradient is not the derivative); fungrad's matches finite differences",
@@ -47,6 +53,14 @@ _KRON = ("torch's kron saves reshaped views of its operands without their versio
          "gradient changes with the modified operand; fungrad.torch's is that of the values kron "
          "was called with")
 KNOWN.update({k: _KRON for k in ("kron|in0", "kron|in1", "t:kron|in0", "t:kron|in1")})
+_BOOL_NAME = ("a modified bool tensor (a mask, a condition): torch's message names its type "
+              "CPUBoolType, fungrad.torch's check_saved (_record.py) torch.BoolTensor "
+              "(_dtype.cpp_type_name is torch's name)")
+KNOWN.update({k: _BOOL_NAME for k in ("masked_fill|in1", "masked_fill_tensor|in1",
+                                      "masked_scatter|in1", "masked_select|in1", "where|in0",
+                                      "where_scalar|in0", "index_bool|in1", "masked_fill_|in1",
+                                      "masked_fill_tensor_|in1", "masked_scatter_|in1",
+                                      "setitem_mask|in1", "index_tensor_row_mask|in1")})
 for _k in ("fn_hessian_cg|in0", "fn_hessian_cg_vec|in0",
            "fn_hessian_tuple_cg|in0", "fn_hessian_tuple_cg|in1", "fn_hvp_cg|in1",
            "fn_jacobian_cg|in0", "fn_jacobian_cg_vec|in0",

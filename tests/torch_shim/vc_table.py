@@ -3,7 +3,10 @@ modifying that input (or output) in place before backward raise torch's "modifie
 operation" error, exactly where real torch 2.13 does?
 
 Each probe (op, target) makes the op's inputs as non-leaf tensors (``leaf * 1``), runs the op,
-changes ``target`` (an input ``in<i>`` or a float output ``out<k>``) with ``add_(0.25)``, then
+changes ``target`` (an input ``in<i>`` or a float output ``out<k>``) with ``add_(0.25)`` (an
+integer or bool input of an op with a gradient, such as an index, a target or a mask, with
+``zero_()``, which keeps an index in range; so is an integer or bool output, such as the indices
+of max(dim) or sort), then
 takes the gradient of a weighted sum of the float outputs with respect to the leaves. The record
 is the outcome: the gradients, or the error's type and first line. The ops are this file's OPS
 plus every row of the op table (ops_table.py, prefixed ``t:``). make_golden_vc.py records the
@@ -30,6 +33,24 @@ def op(name, fn, *inputs):
 
 def _F(T):
     return T.nn.functional
+
+
+def Ix(value, dtype="int64"):
+    """An integer input (an index or a target) of these values: probed with ``zero_()``."""
+    return A(value=value, dtype=dtype)
+
+
+def Bx(value):
+    """A bool input (a mask or a condition) of these values."""
+    return A(value=value, dtype="bool")
+
+
+def _set(t, i, v):
+    t[i] = v
+    return t
+
+
+_MASK = [[True, False, True, False], [False, False, True, True], [True, True, False, False]]
 
 
 # ---- unary elementwise -------------------------------------------------------------------------
@@ -71,7 +92,12 @@ op("mul_bcast", lambda T, a, b: a * b, A(3, 2), A(2))
 op("div_bcast", lambda T, a, b: a / b, A(3, 2), A(2, kind="pos"))
 op("lerp", lambda T, a, b: T.lerp(a, b, 0.3), A(4), A(4))
 op("lerp_tensor", lambda T, a, b, w: T.lerp(a, b, w), A(4), A(4), A(4, kind="prob"))
-op("where", lambda T, a, b: T.where(a > 0, a, b), A(5), A(5))
+op("where", lambda T, c, a, b: T.where(c, a, b), Bx([True, False, False, True, True]), A(5),
+   A(5))
+op("where_scalar", lambda T, c, a: T.where(c, a, 0.5), Bx([True, False, False, True, True]), A(5))
+op("where_cmp", lambda T, a, b: T.where(a > 0, a, b), A(5), A(5))
+op("mul_int", lambda T, a, b: a * b, A(4), Ix([1, -2, 0, 3]))
+op("div_int", lambda T, a, b: a / b, A(4), Ix([1, -2, 4, 3]))
 op("addcmul", lambda T, a, b, c: T.addcmul(a, b, c, value=0.5), A(4), A(4), A(4))
 op("addcdiv", lambda T, a, b, c: T.addcdiv(a, b, c, value=0.5), A(4), A(4), A(4, kind="pos"))
 # ---- reductions and scans ----------------------------------------------------------------------
@@ -91,6 +117,13 @@ op("max_dim", lambda T, a: T.max(a, 1), A(3, 4))
 op("min_dim", lambda T, a: T.min(a, 0), A(3, 4))
 op("median_dim", lambda T, a: T.median(a, 1), A(3, 4))
 op("cummax", lambda T, a: T.cummax(a, 1), A(3, 4))
+op("cummin", lambda T, a: T.cummin(a, 1), A(3, 4))
+op("mode", lambda T, a: T.mode(a, 1), A(3, 4))
+op("nanmedian_dim", lambda T, a: T.nanmedian(a, 1), A(3, 4))
+op("frexp", lambda T, a: T.frexp(a), A(4))
+op("lu_solve_pivots", lambda T, lu, piv, b: T.linalg.lu_solve(lu, piv, b),
+   A(value=[[2.0, 1.0, 0.5], [0.5, 1.5, 1.0], [0.25, 0.5, 1.25]]), Ix([1, 2, 3], "int32"),
+   A(3, 2))
 op("sort", lambda T, a: T.sort(a, 1), A(3, 4))
 op("topk", lambda T, a: T.topk(a, 2), A(3, 4))
 op("kthvalue", lambda T, a: T.kthvalue(a, 2, 1), A(3, 4))
@@ -132,10 +165,19 @@ op("transpose", lambda T, a: a.t(), A(3, 4))
 op("cat", lambda T, a, b: T.cat([a, b]), A(2, 3), A(2, 3))
 op("stack", lambda T, a, b: T.stack([a, b]), A(2, 3), A(2, 3))
 op("getitem", lambda T, a: a[1:, ::2], A(3, 4))
-op("index_tensor", lambda T, a: a[T.tensor([2, 0, 2])], A(3, 4))
-op("gather", lambda T, a: T.gather(a, 1, T.tensor([[0, 1], [2, 2], [3, 0]])), A(3, 4))
-op("index_select", lambda T, a: T.index_select(a, 0, T.tensor([2, 0])), A(3, 4))
-op("masked_fill", lambda T, a: a.masked_fill(a > 0, 0.0), A(3, 4))
+op("index_tensor", lambda T, a, i: a[i], A(3, 4), Ix([2, 0, 2]))
+op("index_tensor2", lambda T, a, i, j: a[i, j], A(3, 4), Ix([2, 0, 2]), Ix([1, 3, 3]))
+op("index_bool", lambda T, a, m: a[m], A(3, 4), Bx(_MASK))
+op("index_slice_tensor", lambda T, a, i: a[1:, i], A(3, 4), Ix([3, 0]))
+op("index_tensor_slice", lambda T, a, i: a[i, ::2], A(3, 4), Ix([2, 0, 2]))
+op("index_tensor_row_mask", lambda T, a, m: a[m], A(3, 4), Bx([True, False, True]))
+op("index_int32", lambda T, a, i: a[i], A(3, 4), Ix([2, 0], "int32"))
+op("gather", lambda T, a, i: T.gather(a, 1, i), A(3, 4), Ix([[0, 1], [2, 2], [3, 0]]))
+op("index_select", lambda T, a, i: T.index_select(a, 0, i), A(3, 4), Ix([2, 0]))
+op("masked_fill", lambda T, a, m: a.masked_fill(m, 0.0), A(3, 4), Bx(_MASK))
+op("masked_fill_tensor", lambda T, a, m, v: a.masked_fill(m, v), A(3, 4), Bx(_MASK), A(value=0.5))
+op("masked_fill_cmp", lambda T, a: a.masked_fill(a > 0, 0.0), A(3, 4))
+op("masked_select", lambda T, a, m: a.masked_select(m), A(3, 4), Bx(_MASK))
 op("expand", lambda T, a: a.expand(3, 4), A(1, 4))
 op("repeat", lambda T, a: a.repeat(2, 1), A(3, 4))
 op("flip", lambda T, a: T.flip(a, [0]), A(3, 4))
@@ -166,8 +208,18 @@ op("F.mse_loss", lambda T, a, b: _F(T).mse_loss(a, b), A(2, 3), A(2, 3))
 op("F.l1_loss", lambda T, a, b: _F(T).l1_loss(a, b), A(2, 3), A(2, 3))
 op("F.smooth_l1_loss", lambda T, a, b: _F(T).smooth_l1_loss(a, b), A(2, 3), A(2, 3))
 op("F.huber_loss", lambda T, a, b: _F(T).huber_loss(a, b), A(2, 3), A(2, 3))
-op("F.cross_entropy", lambda T, a: _F(T).cross_entropy(a, T.tensor([0, 2])), A(2, 3))
-op("F.nll_loss", lambda T, a: _F(T).nll_loss(a, T.tensor([0, 2])), A(2, 3))
+op("F.cross_entropy", lambda T, a, t: _F(T).cross_entropy(a, t), A(2, 3), Ix([1, 2]))
+op("F.cross_entropy_weight", lambda T, a, t, w: _F(T).cross_entropy(a, t, w), A(2, 3),
+   Ix([1, 2]), A(3, kind="pos"))
+op("F.cross_entropy_smooth", lambda T, a, t: _F(T).cross_entropy(a, t, label_smoothing=0.1),
+   A(2, 3), Ix([1, 2]))
+op("F.nll_loss", lambda T, a, t: _F(T).nll_loss(a, t), A(2, 3), Ix([1, 2]))
+op("F.nll_loss_weight", lambda T, a, t, w: _F(T).nll_loss(a, t, w), A(2, 3), Ix([1, 2]),
+   A(3, kind="pos"))
+op("F.nll_loss_none", lambda T, a, t: _F(T).nll_loss(a, t, reduction="none"), A(2, 3),
+   Ix([1, 2]))
+op("F.nll_loss_2d", lambda T, a, t: _F(T).nll_loss(a, t), A(1, 3, 2, 2),
+   Ix([[[1, 2], [0, 1]]]))
 op("F.binary_cross_entropy", lambda T, a, b: _F(T).binary_cross_entropy(a, b),
    A(2, 3, kind="prob"), A(2, 3, kind="prob"))
 op("F.bce_with_logits", lambda T, a, b: _F(T).binary_cross_entropy_with_logits(a, b),
@@ -181,7 +233,9 @@ op("F.conv2d", lambda T, x, w, b: _F(T).conv2d(x, w, b), A(1, 2, 4, 4), A(3, 2, 
 op("F.max_pool2d", lambda T, x: _F(T).max_pool2d(x, 2), A(1, 2, 4, 4))
 op("F.avg_pool2d", lambda T, x: _F(T).avg_pool2d(x, 2), A(1, 2, 4, 4))
 op("F.pad", lambda T, x: _F(T).pad(x, (1, 1)), A(2, 3))
-op("F.embedding", lambda T, w: _F(T).embedding(T.tensor([0, 2, 2]), w), A(3, 4))
+op("F.embedding", lambda T, i, w: _F(T).embedding(i, w), Ix([1, 2, 2]), A(3, 4))
+op("F.embedding_padding", lambda T, i, w: _F(T).embedding(i, w, padding_idx=0), Ix([1, 0, 2]),
+   A(3, 4))
 op("F.dropout_eval", lambda T, a: _F(T).dropout(a, 0.5, training=False), A(2, 3))
 op("F.pdist", lambda T, a: _F(T).pdist(a), A(3, 2))
 op("F.adaptive_avg_pool2d", lambda T, x: _F(T).adaptive_avg_pool2d(x, 2), A(1, 2, 4, 4))
@@ -189,6 +243,18 @@ op("F.adaptive_max_pool2d", lambda T, x: _F(T).adaptive_max_pool2d(x, 2), A(1, 2
 op("F.avg_pool1d", lambda T, x: _F(T).avg_pool1d(x, 2), A(1, 2, 6))
 op("F.max_pool1d", lambda T, x: _F(T).max_pool1d(x, 2), A(1, 2, 6))
 op("F.max_pool3d", lambda T, x: _F(T).max_pool3d(x, 2), A(1, 1, 2, 4, 4))
+op("F.max_pool2d_indices", lambda T, x: _F(T).max_pool2d(x, 2, return_indices=True),
+   A(1, 2, 4, 4))
+op("F.max_pool2d_indices_unbatched", lambda T, x: _F(T).max_pool2d(x, 2, return_indices=True),
+   A(2, 4, 4))
+op("F.max_pool3d_indices", lambda T, x: _F(T).max_pool3d(x, 2, return_indices=True),
+   A(1, 1, 2, 4, 4))
+op("F.max_pool1d_indices", lambda T, x: _F(T).max_pool1d(x, 2, return_indices=True),
+   A(1, 2, 6))
+op("F.adaptive_max_pool2d_indices", lambda T, x: _F(T).adaptive_max_pool2d(
+    x, 2, return_indices=True), A(1, 2, 4, 4))
+op("F.adaptive_max_pool1d_indices", lambda T, x: _F(T).adaptive_max_pool1d(
+    x, 2, return_indices=True), A(1, 2, 6))
 op("F.avg_pool3d", lambda T, x: _F(T).avg_pool3d(x, 2, padding=1), A(1, 1, 2, 4, 4))
 op("F.lp_pool2d", lambda T, x: _F(T).lp_pool2d(x, 2, 2), A(1, 2, 4, 4, kind="pos"))
 op("F.bilinear", lambda T, a, b, w, c: _F(T).bilinear(a, b, w, c), A(2, 3), A(2, 4),
@@ -209,8 +275,8 @@ op("F.interpolate_bilinear", lambda T, x: _F(T).interpolate(x, size=(4, 5), mode
 op("F.unfold", lambda T, x: _F(T).unfold(x, 2), A(1, 2, 3, 3))
 op("F.fold", lambda T, x: _F(T).fold(x, (3, 3), 2), A(1, 8, 4))
 op("F.pixel_shuffle", lambda T, x: _F(T).pixel_shuffle(x, 2), A(1, 4, 2, 2))
-op("F.embedding_bag", lambda T, w: _F(T).embedding_bag(T.tensor([0, 2, 1, 2]), w,
-                                                        T.tensor([0, 2])), A(3, 4))
+op("F.embedding_bag", lambda T, i, w, o: _F(T).embedding_bag(i, w, o), Ix([0, 2, 1, 2]),
+   A(3, 4), Ix([0, 2]))
 op("F.prelu", lambda T, x, w: _F(T).prelu(x, w), A(2, 3), A(1))
 op("F.scaled_dot_product_attention",
    lambda T, q, k, v: _F(T).scaled_dot_product_attention(q, k, v), A(1, 2, 3), A(1, 4, 3),
@@ -225,7 +291,9 @@ op("F.soft_margin_loss", lambda T, a: _F(T).soft_margin_loss(
     a, T.tensor([1.0, -1.0, 1.0], dtype=a.dtype)), A(3))
 op("F.multilabel_soft_margin_loss", lambda T, a: _F(T).multilabel_soft_margin_loss(
     a, T.tensor([[1.0, 0.0, 1.0]], dtype=a.dtype)), A(1, 3))
-op("F.multi_margin_loss", lambda T, a: _F(T).multi_margin_loss(a, T.tensor([0, 2])), A(2, 3))
+op("F.multi_margin_loss", lambda T, a, t: _F(T).multi_margin_loss(a, t), A(2, 3), Ix([1, 2]))
+op("F.multilabel_margin_loss", lambda T, a, t: _F(T).multilabel_margin_loss(a, t), A(2, 3),
+   Ix([[2, 0, -1], [1, -1, 0]]))
 op("F.triplet_margin_loss", lambda T, a, p, n: _F(T).triplet_margin_loss(a, p, n), A(2, 3),
    A(2, 3), A(2, 3))
 op("F.poisson_nll_loss", lambda T, a, t: _F(T).poisson_nll_loss(a, t), A(2, 3),
@@ -260,12 +328,59 @@ op("std_mean", lambda T, a: T.std_mean(a, 0), A(4, 3))
 op("renorm", lambda T, a: T.renorm(a, 2, 0, 1.0), A(3, 4))
 op("atleast_2d_mul", lambda T, a: T.atleast_2d(a) * 2, A(3))
 op("triu_indices_take", lambda T, a: a[tuple(T.triu_indices(3, 3))], A(3, 3))
-op("take", lambda T, a: T.take(a, T.tensor([0, 5, 2])), A(2, 3))
-op("scatter_add", lambda T, a, src: T.scatter_add(a, 0, T.tensor([[0, 1, 0]]), src), A(2, 3),
+op("take", lambda T, a, i: T.take(a, i), A(2, 3), Ix([1, 5, 2]))
+op("take_along_dim", lambda T, a, i: T.take_along_dim(a, i, 1), A(2, 3), Ix([[1, 2], [0, 0]]))
+op("take_along_dim_flat", lambda T, a, i: T.take_along_dim(a, i), A(2, 3), Ix([1, 5, 2]))
+op("scatter_add", lambda T, a, i, src: T.scatter_add(a, 0, i, src), A(2, 3), Ix([[1, 1, 0]]),
    A(1, 3))
-op("index_add", lambda T, a, src: a.index_add(0, T.tensor([0, 0]), src), A(2, 3), A(2, 3))
-op("index_put", lambda T, a, v: T.index_put(a, (T.tensor([1, 0]),), v), A(2, 3), A(2, 3))
-op("masked_scatter", lambda T, a, v: a.masked_scatter(a > 0, v), A(2, 3), A(2, 3))
+op("scatter", lambda T, a, i, src: T.scatter(a, 1, i, src), A(2, 3), Ix([[1], [2]]), A(2, 1))
+op("scatter_value", lambda T, a, i: T.scatter(a, 1, i, 0.5), A(2, 3), Ix([[1], [2]]))
+op("scatter_reduce", lambda T, a, i, src: T.scatter_reduce(a, 0, i, src, "sum"), A(2, 3),
+   Ix([[1, 1, 0]]), A(1, 3))
+op("scatter_reduce_amax", lambda T, a, i, src: T.scatter_reduce(a, 0, i, src, "amax"), A(2, 3),
+   Ix([[1, 1, 0]]), A(1, 3))
+op("index_add", lambda T, a, i, src: a.index_add(0, i, src), A(2, 3), Ix([1, 1]), A(2, 3))
+op("index_copy", lambda T, a, i, src: a.index_copy(0, i, src), A(3, 2), Ix([2, 0]), A(2, 2))
+op("index_fill", lambda T, a, i: a.index_fill(1, i, 0.5), A(2, 3), Ix([2, 0]))
+op("index_fill_tensor", lambda T, a, i, v: a.index_fill(1, i, v), A(2, 3), Ix([2, 0]),
+   A(value=0.5))
+op("index_reduce", lambda T, a, i, src: a.index_reduce(0, i, src, "prod"), A(3, 2), Ix([2, 0]),
+   A(2, 2))
+op("index_put", lambda T, a, i, v: T.index_put(a, (i,), v), A(2, 3), Ix([1, 0]), A(2, 3))
+op("index_put_acc", lambda T, a, i, v: T.index_put(a, (i,), v, accumulate=True), A(2, 3),
+   Ix([1, 1]), A(2, 3))
+op("put", lambda T, a, i, src: a.put(i, src), A(2, 3), Ix([1, 4]), A(2))
+op("put_acc", lambda T, a, i, src: a.put(i, src, accumulate=True), A(2, 3), Ix([1, 1]), A(2))
+op("masked_scatter", lambda T, a, m, v: a.masked_scatter(m, v), A(2, 3),
+   Bx([[True, False, True], [False, True, True]]), A(2, 3))
+op("masked_scatter_cmp", lambda T, a, v: a.masked_scatter(a > 0, v), A(2, 3), A(2, 3))
+# the in-place forms (on a copy of the input)
+op("masked_fill_", lambda T, a, m: a.clone().masked_fill_(m, 0.0), A(3, 4), Bx(_MASK))
+op("masked_fill_tensor_", lambda T, a, m, v: a.clone().masked_fill_(m, v), A(3, 4), Bx(_MASK),
+   A(value=0.5))
+op("masked_scatter_", lambda T, a, m, v: a.clone().masked_scatter_(m, v), A(2, 3),
+   Bx([[True, False, True], [False, True, True]]), A(2, 3))
+op("scatter_", lambda T, a, i, src: a.clone().scatter_(1, i, src), A(2, 3), Ix([[1], [2]]),
+   A(2, 1))
+op("scatter_value_", lambda T, a, i: a.clone().scatter_(1, i, 0.5), A(2, 3), Ix([[1], [2]]))
+op("scatter_add_", lambda T, a, i, src: a.clone().scatter_add_(0, i, src), A(2, 3),
+   Ix([[1, 1, 0]]), A(1, 3))
+op("scatter_reduce_", lambda T, a, i, src: a.clone().scatter_reduce_(0, i, src, "amax"),
+   A(2, 3), Ix([[1, 1, 0]]), A(1, 3))
+op("index_add_", lambda T, a, i, src: a.clone().index_add_(0, i, src), A(2, 3), Ix([1, 1]),
+   A(2, 3))
+op("index_copy_", lambda T, a, i, src: a.clone().index_copy_(0, i, src), A(3, 2), Ix([2, 0]),
+   A(2, 2))
+op("index_fill_", lambda T, a, i: a.clone().index_fill_(1, i, 0.5), A(2, 3), Ix([2, 0]))
+op("index_put_", lambda T, a, i, v: a.clone().index_put_((i,), v), A(2, 3), Ix([1, 0]), A(2, 3))
+op("put_", lambda T, a, i, src: a.clone().put_(i, src), A(2, 3), Ix([1, 4]), A(2))
+op("setitem_index", lambda T, a, i, v: _set(a.clone(), i, v), A(2, 3), Ix([1, 0]), A(2, 3))
+op("setitem_mask", lambda T, a, m, v: _set(a.clone(), m, v), A(2, 3),
+   Bx([[True, False, True], [False, True, False]]), A(value=0.5))
+op("ldexp", lambda T, a, e: T.ldexp(a, e), A(4), Ix([1, 2, 0, 3]))
+op("pow_int_exponent", lambda T, a, e: T.pow(a, e), A(4, kind="pos"), Ix([1, 2, 0, 3]))
+op("clamp_int_min", lambda T, a, lo: T.clamp(a, min=lo), A(4), Ix([0, 1, -1, 0]))
+op("maximum_int", lambda T, a, b: T.maximum(a, b), A(4), Ix([0, 1, -1, 0]))
 op("matrix_rank_free_solve", lambda T, a, b: T.linalg.lstsq(a, b).solution, A(4, 3), A(4, 2))
 op("cholesky_solve", lambda T, b, a: T.cholesky_solve(b, T.linalg.cholesky(a)), A(3, 2),
    A(3, 3, kind="spd"))
@@ -321,8 +436,16 @@ def targets(name, T):
     except Exception:  # noqa: BLE001 - an op that fails has nothing to probe
         return []
     ins = [f"in{i}" for i, x in enumerate(xs) if isinstance(x, T.Tensor) and x.requires_grad]
-    return ins + [f"out{k}" for k, o in enumerate(outs)
-                  if isinstance(o, T.Tensor) and o.requires_grad]
+    if ins:  # the integer and bool inputs (indices, targets, masks) of an op with a gradient
+        ins += [f"in{i}" for i, x in enumerate(xs) if isinstance(x, T.Tensor) and
+                not x.requires_grad and not (x.is_floating_point() or x.is_complex())]
+        ins.sort(key=lambda s: int(s[2:]))
+    outs_ = [f"out{k}" for k, o in enumerate(outs) if isinstance(o, T.Tensor) and o.requires_grad]
+    if ins:  # the integer and bool outputs (the indices of max(dim), sort, topk, ...)
+        outs_ += [f"out{k}" for k, o in enumerate(outs) if isinstance(o, T.Tensor) and
+                  not o.requires_grad and not (o.is_floating_point() or o.is_complex())]
+        outs_.sort(key=lambda s: int(s[3:]))
+    return ins + outs_
 
 
 def _err(e):
@@ -339,7 +462,10 @@ def run(name, target, T, grad_mask=None):
     k = int(target[2:] if is_in else target[3:])
     t = xs[k] if is_in else outs[k]
     try:
-        t.add_(0.25)
+        if t.is_floating_point() or t.is_complex():
+            t.add_(0.25)
+        else:  # an index, target or mask: zeros keep an index in range
+            t.zero_()
     except Exception as e:  # noqa: BLE001 - the error is the record
         return {"inplace_error": _err(e)}
     diff = [x for x in leaves if isinstance(x, T.Tensor) and x.requires_grad]

@@ -14,7 +14,7 @@ from fungrad.torch._record import apply
 from fungrad.torch import _ops_shape as S
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._ops_math import batch_broadcast
-from fungrad.torch._util import dims_of, tabs, safe_root
+from fungrad.torch._util import dims_of, kept, tabs, safe_root
 
 __all__ = ["det", "slogdet", "inv", "inv_ex", "pinv", "cholesky", "cholesky_ex", "qr", "svd",
            "svdvals", "eigh", "eigvalsh", "eig", "eigvals", "solve", "solve_ex", "lstsq",
@@ -885,7 +885,7 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
         return fnp.swapaxes(fsl.lu_solve((lu_, p), fnp.swapaxes(b, -1, -2),
                                          trans=0 if adjoint else 1), -1, -2)
 
-    def fn(lu_, b):
+    def fn(lu_, b, *_p):  # (the pivots torch saves: an operand)
         if lu_.ndim == 2 and b.ndim == 2:
             return one(lu_, piv, b)
         lead = np.broadcast_shapes(lu_.shape[:-2], b.shape[:-2])
@@ -894,7 +894,7 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
         ps = np.broadcast_to(piv, lead + piv.shape[-1:]).reshape(-1, piv.shape[-1])
         outs = [one(lus[i], ps[i], bs[i]) for i in range(lus.shape[0])]
         return fnp.reshape(fnp.stack(outs), lead + outs[0].shape)
-    return apply("LinalgLuSolveBackward0", fn, [LU, B])
+    return apply("LinalgLuSolveBackward0", fn, [LU, B] + kept(pivots))
 
 
 def diagonal(A, *, offset=0, dim1=-2, dim2=-1):

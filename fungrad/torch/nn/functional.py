@@ -22,9 +22,9 @@ from fungrad.torch import _ops_shape as S
 from fungrad.torch._creation import ones_like, zeros_like
 from fungrad.torch._ops_math import _erf_fn
 from fungrad.torch._record import apply
-from fungrad.torch._dtype import _TYPE_NAMES, int64, tensor_type_name
+from fungrad.torch._dtype import _TYPE_NAMES, cpp_type_name, int64
 from fungrad.torch._tensor import Tensor, _new
-from fungrad.torch._util import cast, common, norm_dim, val, tabs, safe_root
+from fungrad.torch._util import cast, common, kept, norm_dim, val, tabs, safe_root
 
 __all__ = [
     # activations
@@ -506,7 +506,7 @@ def _index_array(t, op="embedding"):
     if v.dtype.kind not in "iu":
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
                            "following scalar types: Long, Int; but got "
-                           f"{tensor_type_name(v.dtype)} instead (while "
+                           f"{cpp_type_name(v.dtype)} instead (while "
                            f"checking arguments for {op})")
     return v
 
@@ -529,10 +529,11 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
             w[rows] = w[rows] * scale[:, None].astype(w.dtype)
             weight._vc.v += 1
     if padding_idx is None:
-        return apply("EmbeddingBackward0", lambda w: w[idx], [weight])
+        return apply("EmbeddingBackward0", lambda w, *_i: w[idx], [weight] + kept(input))
     keep = (idx != padding_idx)[..., None]
     return apply("EmbeddingBackward0",
-                 lambda w: fnp.where(keep, w[idx], lax.stop_gradient(w[idx])), [weight])
+                 lambda w, *_i: fnp.where(keep, w[idx], lax.stop_gradient(w[idx])),
+                 [weight] + kept(input))
 
 
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,
@@ -584,7 +585,10 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         bags = [b[flat[b] != padding_idx] for b in bags]
     psw = per_sample_weights
 
-    def fn(w, *ws):
+    nw = 1 if psw is not None else 0
+
+    def fn(w, *ws):  # (per_sample_weights, then the indices and offsets torch saves)
+        ws = ws[:nw]
         rows = w[flat]
         if ws:
             rows = rows * fnp.reshape(ws[0], (-1,) + (1,) * (rows.ndim - 1))
@@ -601,7 +605,8 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
             else:
                 outs.append(fnp.max(sel, axis=0))
         return fnp.stack(outs)
-    return apply("EmbeddingBagBackward0", fn, [weight] + ([psw] if psw is not None else []))
+    return apply("EmbeddingBagBackward0", fn, [weight] + ([psw] if psw is not None else [])
+                 + kept(input) + (kept(offsets) if idx.ndim == 1 else []))
 
 
 def one_hot(tensor, num_classes=-1):
@@ -1521,13 +1526,13 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     mask = np.asarray(masks, _dt(input))
     one = input.ndim <= 1
 
-    def f(x):
+    def f(x, *_t):
         x2 = fnp.reshape(x, (1, -1)) if one else x
         diff = 1 - (x2[:, :, None] - x2[:, None, :])
         loss = fnp.sum(fnp.maximum(diff, 0.0) * mask, axis=(1, 2)) / C
         loss = loss[0] if one else loss
         return _reduce(loss, reduction)
-    return apply("MultilabelMarginLossBackward0", f, [input])
+    return apply("MultilabelMarginLossBackward0", f, [input] + kept(target))
 
 
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
@@ -1548,7 +1553,10 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
         raise RuntimeError("target out of range")
     one = nd <= 1
 
-    def f(x, *w):
+    nw = 1 if weight is not None else 0
+
+    def f(x, *w):  # (the weight, then the target torch saves)
+        w = w[:nw]
         x2 = fnp.reshape(x, (1, -1)) if one else x
         xy = x2[np.arange(len(tv)), tv][:, None]
         z = fnp.maximum(margin - xy + x2, 0.0)
@@ -1559,7 +1567,8 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
         z = fnp.where(np.arange(C)[None, :] == tv[:, None], 0.0 * z, z)
         loss = fnp.sum(z, axis=1) / C
         return _reduce(loss[0] if one else loss, reduction)
-    return apply("MultiMarginLossBackward0", f, [input] + ([weight] if weight is not None else []))
+    return apply("MultiMarginLossBackward0", f, [input] + ([weight] if weight is not None else [])
+                 + kept(target))
 
 
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-08,
@@ -2029,7 +2038,7 @@ def _pool(input, nsp, kernel_size, stride, padding, dilation, ceil_mode, kind,
 
     # (fn's closure holds only static values: its program is traced once per signature; the
     # average's counts are computed from them while tracing, a constant of the program)
-    def fn(x):
+    def fn(x, *_i):  # (the indices returned, which torch's node saves: an operand)
         if unbatched:
             x = fnp.expand_dims(x, 0)
         if kind == "max":
@@ -2042,7 +2051,7 @@ def _pool(input, nsp, kernel_size, stride, padding, dilation, ceil_mode, kind,
         return y[0] if unbatched else y
     name = {"max": f"MaxPool{max(nsp, 2)}DWithIndicesBackward0",
             "avg": f"AvgPool{max(nsp, 2)}DBackward0"}[kind]
-    out = apply("SqueezeBackward1" if nsp == 1 else name, fn, [input])
+    it = None
     if return_indices:
         idx = _window_starts(outs, k, s, d)
         xv = np.asarray(input._value)
@@ -2059,8 +2068,12 @@ def _pool(input, nsp, kernel_size, stride, padding, dilation, ceil_mode, kind,
             pos.append(o_grid * s[i] + kidx[i] * d[i] - p[i])
         lin = np.ravel_multi_index(tuple(pos), sp, mode="clip") if nsp > 1 else pos[0]
         ind = np.asarray(lin, np.int64)
-        return out, _new(ind[0] if unbatched else ind)
-    return out
+        it = _new(ind[0] if unbatched else ind)
+    # (not for 1-d pooling: torch's node there is a squeeze of the 2-d one, which saves the
+    # indices before the squeeze)
+    out = apply("SqueezeBackward1" if nsp == 1 else name, fn,
+                [input] + ([it] if it is not None and nsp > 1 else []))
+    return (out, it) if return_indices else out
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -2191,7 +2204,7 @@ def _adaptive(input, output_size, nsp, kind, return_indices=False):
     for n, o in zip(sp, osz):
         ranges.append([(i * n // o, -(-(i + 1) * n // o)) for i in range(o)])
 
-    def fn(x):
+    def fn(x, *_i):  # (the indices returned, which torch's node saves: an operand)
         if unbatched:
             x = fnp.expand_dims(x, 0)
         y = _cells(x)
@@ -2215,7 +2228,7 @@ def _adaptive(input, output_size, nsp, kind, return_indices=False):
         name = "SqueezeBackward1"
     elif kind == "avg" and all(o == 1 for o in osz):
         name = "MeanBackward1"
-    out = apply(name, fn, [input])
+    it = None
     if return_indices:
         xv = np.asarray(input._value)
         if unbatched:
@@ -2230,8 +2243,10 @@ def _adaptive(input, output_size, nsp, kind, return_indices=False):
             glob = [loc[i] + ranges[i][pos[i]][0] for i in range(nsp)]
             ind[(slice(None), slice(None)) + pos] = np.ravel_multi_index(tuple(glob), sp) \
                 if nsp > 1 else glob[0]
-        return out, _new(ind[0] if unbatched else ind)
-    return out
+        it = _new(ind[0] if unbatched else ind)
+    # (not for 1-d pooling: torch's node there is a squeeze of the 2-d one)
+    out = apply(name, fn, [input] + ([it] if it is not None and nsp > 1 else []))
+    return (out, it) if return_indices else out
 
 
 def adaptive_avg_pool1d(input, output_size):
