@@ -159,7 +159,7 @@ class OpNode(Node):
                 hint = _E6_HINT_ANOMALY if ANOMALY.get()[0] else _E6_HINT
                 shape = ", ".join(map(str, t.shape)) if t is not None else ""
                 dt = None if t is None else t.dtype if out_nr is not None else t._value.dtype
-                typ = _dtype.tensor_type_name(dt) if t is not None else "Tensor"
+                typ = _dtype.cpp_type_name(dt) if t is not None else "Tensor"
                 raise RuntimeError(_E6.format(typ=typ, shape=shape, which=which, now=vc.v,
                                               then=then, hint=hint))
 

@@ -53,14 +53,6 @@ _KRON = ("torch's kron saves reshaped views of its operands without their versio
          "gradient changes with the modified operand; fungrad.torch's is that of the values kron "
          "was called with")
 KNOWN.update({k: _KRON for k in ("kron|in0", "kron|in1", "t:kron|in0", "t:kron|in1")})
-_BOOL_NAME = ("a modified bool tensor (a mask, a condition): torch's message names its type "
-              "CPUBoolType, fungrad.torch's check_saved (_record.py) torch.BoolTensor "
-              "(_dtype.cpp_type_name is torch's name)")
-KNOWN.update({k: _BOOL_NAME for k in ("masked_fill|in1", "masked_fill_tensor|in1",
-                                      "masked_scatter|in1", "masked_select|in1", "where|in0",
-                                      "where_scalar|in0", "index_bool|in1", "masked_fill_|in1",
-                                      "masked_fill_tensor_|in1", "masked_scatter_|in1",
-                                      "setitem_mask|in1", "index_tensor_row_mask|in1")})
 for _k in ("fn_hessian_cg|in0", "fn_hessian_cg_vec|in0",
            "fn_hessian_tuple_cg|in0", "fn_hessian_tuple_cg|in1", "fn_hvp_cg|in1",
            "fn_jacobian_cg|in0", "fn_jacobian_cg_vec|in0",
