@@ -2,10 +2,15 @@
 buffer (shared with views and detached aliases), the version counter is bumped and, if the op was
 recorded, the tensor's grad_fn becomes its node (torch's history rebase).
 
-Differs from torch: an in-place change made through a view does not rewrite its base's grad_fn.
+An in-place change made through a view (made by a recorded op, of a base with a history)
+rewrites its base's history as torch does: the base's grad_fn becomes a CopySlices node whose
+gradient is the old base's with the view's region replaced by the view's new history
+(rebase_base). Differs from torch: other views of that base taken before the change keep their
+own history (torch regenerates theirs from the base's).
 """
 import numpy as np
 
+from fungrad import vjp
 from fungrad.extend import buffer_writeable
 from fungrad.torch import _ops_math as M
 from fungrad.torch._grad_mode import GRAD, INFERENCE
@@ -80,6 +85,45 @@ def inplace_of(t, make, view_error=False, tracked=None):
     return t
 
 
+def rebase_base(t):
+    """After an in-place change of the view ``t``: its base's history becomes torch's CopySlices,
+    the base with the view's region taken from ``t``'s new history. With S the view's selection
+    (linear and injective: every view element is one base element), the base is b + S^T(v - S b)
+    of the base's old history b and the view's new value v: its gradient is the base's with the
+    region zeroed, plus the view's embedded. (Its value is the base's current one, which the
+    change already wrote: S b is v there.) Views not made by a recorded op are left alone."""
+    base = t._base
+    chain = []
+    v = t
+    while v is not base:
+        link = v._view_of
+        if link is None:
+            return  # (a view made another way: the base's history is not rewritten)
+        chain.append(link[1:])
+        v = link[0]
+    chain.reverse()
+
+    def view(b):
+        for fn, rest, k in chain:
+            b = fn(b, *rest)
+            if k is not None:
+                b = b[k]
+        return b
+
+    def copy_slices(b, new):
+        taken, pull = vjp(view, b)
+        (embedded,) = pull(new - taken)
+        return b + embedded
+
+    old = _new(base._value)  # the base at its history's current position
+    old._vc, old._requires_grad, old.grad_fn, old._output_nr = (
+        base._vc, base._requires_grad, base.grad_fn, base._output_nr)
+    if base.grad_fn is None and base._requires_grad:
+        old._acc = base._edge()[0]
+    c = apply("CopySlices", copy_slices, [old, t])
+    base.grad_fn, base._output_nr, base._requires_grad = c.grad_fn, c._output_nr, True
+
+
 def check_shape(t, r):
     """torch's error for an in-place result that broadcasts beyond ``t``'s shape."""
     if r._value.shape != t._value.shape:
@@ -102,6 +146,8 @@ def commit(t, r):
         # (a node keeps its saved outputs by value: _record._stored)
         node._saved = [(t._vc, t._vc.v, t._value, r._output_nr) if s[3] == r._output_nr else s
                        for s in node._saved]
+        if t._base is not None and GRAD.get():
+            rebase_base(t)
 
 
 def _direct(t, other, ufunc):

@@ -13,7 +13,7 @@ import numpy as np
 
 import fungrad.numpy as fnp
 from fungrad import lax
-from fungrad.extend import parse_index
+from fungrad.extend import buffer_writeable, parse_index
 from fungrad.torch import _dtype
 from fungrad.torch import _ops_math as M
 from fungrad.torch._ops_reduce import _take_along, tvar
@@ -959,7 +959,15 @@ def _diag_key(shape, offset, d1, d2):
 
 def diagonal(t, offset=0, dim1=0, dim2=1):
     d1, d2 = norm_dim(dim1, t.ndim), norm_dim(dim2, t.ndim)
-    return apply("DiagonalBackward0", lambda x: fnp.diagonal(x, offset, d1, d2), [t], view=True)
+    out = apply("DiagonalBackward0", lambda x: fnp.diagonal(x, offset, d1, d2), [t], view=True)
+    sv = t._value
+    if type(sv) is np.ndarray and buffer_writeable(sv):
+        # the value as a view of t's buffer (the compiled op copies), writeable, as torch's: an
+        # in-place change of the diagonal changes t
+        v = np.diagonal(sv, offset, d1, d2)
+        v.setflags(write=True)
+        out._value = v
+    return out
 
 
 def diagonal_scatter(t, src, offset=0, dim1=0, dim2=1):

@@ -559,8 +559,12 @@ def apply(name, fn, args, view=False, tuple_out=False, saved=None):
     if view:
         src = args[0]
         base = src._base if src._base is not None else src
-        for r in (res if isinstance(res, tuple) else (res,)):
+        multi = isinstance(res, tuple)
+        for k, r in enumerate(res if multi else (res,)):
             r._base, r._vc = base, src._vc
+            # how r was taken from src (an in-place change of r rewrites base's history with
+            # it: _ops_inplace.rebase_base)
+            r._view_of = (src, fn, vals[1:], k if multi else None)
     if dual and DUAL_LEVEL.get() is not None:
         with quiet_fp_errors():
             propagate(fn, args, vals, res)

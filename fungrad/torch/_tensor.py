@@ -43,6 +43,10 @@ class Tensor:
                  "_hooks", "_post_hooks", "_retains_grad", "_acc", "_inference", "_fw",
                  "__weakref__", "__dict__")
 
+    # a view made by a recorded op: (its source, the op function, the other operand values, the
+    # output number or None), set by _record.apply (an instance attribute; None for the rest)
+    _view_of = None
+
     def __init__(self, *args):
         t = _new(np.zeros(0, np.float32) if not args else np.asarray(args[0], np.float32))
         for s in Tensor.__slots__[:-2]:
