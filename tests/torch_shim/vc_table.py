@@ -356,6 +356,17 @@ op("masked_scatter", lambda T, a, m, v: a.masked_scatter(m, v), A(2, 3),
 op("masked_scatter_cmp", lambda T, a, v: a.masked_scatter(a > 0, v), A(2, 3), A(2, 3))
 # the in-place forms (on a copy of the input)
 op("masked_fill_", lambda T, a, m: a.clone().masked_fill_(m, 0.0), A(3, 4), Bx(_MASK))
+# in-place activations: torch's node of the in-place form differs (EluBackward1 saves the result)
+op("F.elu_inplace", lambda T, a: _F(T).elu(a.clone(), inplace=True), A(2, 3))
+op("F.elu_", lambda T, a: _F(T).elu_(a.clone()), A(2, 3))
+op("F.selu_inplace", lambda T, a: _F(T).selu(a.clone(), inplace=True), A(2, 3))
+op("F.celu_inplace", lambda T, a: _F(T).celu(a.clone(), inplace=True), A(2, 3))
+op("F.leaky_relu_", lambda T, a: _F(T).leaky_relu_(a.clone()), A(2, 3))
+op("F.leaky_relu_inplace", lambda T, a: _F(T).leaky_relu(a.clone(), 0.2, inplace=True), A(2, 3))
+op("F.rrelu_inplace", lambda T, a: _F(T).rrelu(a.clone(), training=False, inplace=True), A(2, 3))
+op("F.threshold_", lambda T, a: _F(T).threshold_(a.clone(), 0.1, 2.0), A(2, 3))
+op("F.hardtanh_", lambda T, a: _F(T).hardtanh_(a.clone()), A(2, 3))
+op("F.relu_inplace", lambda T, a: _F(T).relu(a.clone(), inplace=True), A(2, 3))
 op("masked_fill_tensor_", lambda T, a, m, v: a.clone().masked_fill_(m, v), A(3, 4), Bx(_MASK),
    A(value=0.5))
 op("masked_scatter_", lambda T, a, m, v: a.clone().masked_scatter_(m, v), A(2, 3),

@@ -131,9 +131,16 @@ def _inplace_result(input, make, inplace):
     return inplace_of(input, make)
 
 
+def _named(inplace, name, inplace_name):
+    """torch's node name: its in-place form records another node where its backward reads the
+    result (the input is overwritten): EluBackward1, LeakyReluBackward1, ..."""
+    return inplace_name if inplace else name
+
+
 def leaky_relu(input, negative_slope=0.01, inplace=False):
+    name = _named(inplace, "LeakyReluBackward0", "LeakyReluBackward1")
     return _inplace_result(input, lambda x: apply(
-        "LeakyReluBackward0", lambda v: fnp.where(v > 0, v, v * negative_slope), [x]), inplace)
+        name, lambda v: fnp.where(v > 0, v, v * negative_slope), [x]), inplace)
 
 
 def leaky_relu_(input, negative_slope=0.01):
@@ -162,7 +169,8 @@ def _elu_fn(alpha, scale=1.0, input_scale=1.0):
 
 
 def elu(input, alpha=1.0, inplace=False):
-    return _inplace_result(input, lambda x: apply("EluBackward0", _elu_fn(alpha), [x]), inplace)
+    name = _named(inplace, "EluBackward0", "EluBackward1")
+    return _inplace_result(input, lambda x: apply(name, _elu_fn(alpha), [x]), inplace)
 
 
 def elu_(input, alpha=1.0):
@@ -174,14 +182,14 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def selu(input, inplace=False):
-    return _inplace_result(input, lambda x: apply("EluBackward0",
-                                                  _elu_fn(_SELU_ALPHA, _SELU_SCALE),
+    name = _named(inplace, "EluBackward0", "EluBackward1")
+    return _inplace_result(input, lambda x: apply(name, _elu_fn(_SELU_ALPHA, _SELU_SCALE),
                                         [x]), inplace)
 
 
 def celu(input, alpha=1.0, inplace=False):
-    return _inplace_result(input, lambda x: apply("CeluBackward0",
-                                                  _elu_fn(alpha, 1.0, 1.0 / alpha),
+    name = _named(inplace, "CeluBackward0", "CeluBackward1")
+    return _inplace_result(input, lambda x: apply(name, _elu_fn(alpha, 1.0, 1.0 / alpha),
                                         [x]), inplace)
 
 
@@ -316,14 +324,16 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
         slope = _rng[0].uniform(lower, upper, tuple(input.shape)).astype(_dt(input))
     else:
         slope = (lower + upper) / 2
+    name = _named(inplace, "RreluWithNoiseBackward0", "RreluWithNoiseBackward1")
     return _inplace_result(input, lambda x: apply(
-        "RreluWithNoiseBackward0", lambda v: fnp.where(v >= 0, v, v * slope), [x]), inplace)
+        name, lambda v: fnp.where(v >= 0, v, v * slope), [x]), inplace)
 
 
 def threshold(input, threshold, value, inplace=False):
     def fn(v):
         return fnp.where(v > threshold, v, fnp.full_like(v, value))
-    return _inplace_result(input, lambda x: apply("ThresholdBackward0", fn, [x]), inplace)
+    name = _named(inplace, "ThresholdBackward0", "ThresholdBackward1")
+    return _inplace_result(input, lambda x: apply(name, fn, [x]), inplace)
 
 
 def threshold_(input, threshold, value):
