@@ -1023,22 +1023,26 @@ _I64, _U8 = np.dtype(np.int64), np.dtype(np.uint8)
 
 
 def _check_nll(input, target, C, ignore_index):
-    if input.ndim < 1:
-        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
+    ishape = input._value.shape if isinstance(input, Tensor) else tuple(input.shape)
+    nd = len(ishape)
+    if nd < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {nd})")
     tv = val(target)
-    tshape = tuple(np.shape(tv)) if _concrete(tv) else tuple(tv.shape)
-    if input.ndim >= 2 and tshape[:1] != tuple(input.shape)[:1]:
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
+    concrete = _concrete(tv)
+    tshape = (tv.shape if type(tv) is np.ndarray else tuple(np.shape(tv))) if concrete else \
+        tuple(tv.shape)
+    if nd >= 2 and tshape[:1] != ishape[:1]:
+        raise ValueError(f"Expected input batch_size ({ishape[0]}) to match target "
                          f"batch_size ({tshape[0] if tshape else 0}).")
     tdt = np.dtype(tv.dtype)
     if tdt != _I64 and tdt != _U8:
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_torch_name(tdt)}")
-    if input.ndim == 1 and len(tshape) == 1 and tshape[0] != 1:
+    if nd == 1 and len(tshape) == 1 and tshape[0] != 1:
         raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: "
                          f"{tshape[0]}")
     plain = False  # known to hold no target equal to ignore_index
-    if _concrete(tv):
-        t = np.asarray(tv)
+    if concrete:
+        t = tv if type(tv) is np.ndarray else np.asarray(tv)
         if t.size:
             # the ufuncs' reduce itself (t.min() goes through numpy's Python-level _methods)
             lo, hi = _MIN(t, None), _MAX(t, None)
