@@ -3,8 +3,9 @@ raw tensors with a hand-written SGD step, and an ``nn.Module`` (Sequential of Li
 ``nn.CrossEntropyLoss`` and ``torch.optim.Adam`` (zero_grad/backward/step), both sides starting
 from the same state_dict; and a small CNN (two Conv2d + MaxPool2d, Linear) with Adam.
 
-The same script runs against both modules; the per-step time ratio (fungrad.torch / torch) is
-printed for a small net (64-32-10, batch 16) and a 512-wide one (512-512-512-10, batch 64).
+The same script runs against both modules, their repeats alternated (min of each); the per-step
+time ratio (fungrad.torch / torch) is printed for a small net (64-32-10, batch 16) and a
+512-wide one (512-512-512-10, batch 64).
 Both sides use one BLAS/intra-op thread (torch.set_num_threads(1); OMP/OPENBLAS_NUM_THREADS=1 for
 numpy, which must be set before numpy loads: run this file as a script).
 
@@ -118,6 +119,18 @@ def best(torch, sizes, batch, steps, repeats, fn=train):
     return min(r[0] for r in runs), runs[-1][1]
 
 
+def best_interleaved(mods, sizes, batch, steps, repeats, fn=train):
+    """(min time per step, last loss) of each module, their repeats alternated, so that both
+    see the same machine (its speed drifts by up to 2x over minutes)."""
+    for m in mods:
+        fn(m, sizes, batch, 3)  # warm up
+    runs = [[] for _ in mods]
+    for _ in range(repeats):
+        for i, m in enumerate(mods):
+            runs[i].append(fn(m, sizes, batch, steps))
+    return [(min(r[0] for r in rs), rs[-1][1]) for rs in runs]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=50)
@@ -135,11 +148,12 @@ def main():
             ("CNN + Adam", train_cnn, {"1x28x28, conv 8-16, batch 32": (None, 32)})]
     for loop, fn, configs in runs:
         for name, (sizes, batch) in configs.items():
-            tf, lf = best(ftorch, sizes, batch, args.steps, args.repeats, fn)
             if torch is None:
+                tf, lf = best(ftorch, sizes, batch, args.steps, args.repeats, fn)
                 print(f"{loop:14s} {name:38s} {tf * 1e6:11.0f} us {'n/a':>10s}")
                 continue
-            tt, lt = best(torch, sizes, batch, args.steps, args.repeats, fn)
+            (tf, lf), (tt, lt) = best_interleaved((ftorch, torch), sizes, batch, args.steps,
+                                                  args.repeats, fn)
             print(f"{loop:14s} {name:38s} {tf * 1e6:11.0f} us {tt * 1e6:7.0f} us "
                   f"{tf / tt:6.2f}x  {lf:.4f} / {lt:.4f}")
 
