@@ -5,8 +5,8 @@ recorded, the tensor's grad_fn becomes its node (torch's history rebase).
 An in-place change made through a view (made by a recorded op, of a base with a history)
 rewrites its base's history as torch does: the base's grad_fn becomes a CopySlices node whose
 gradient is the old base's with the view's region replaced by the view's new history
-(rebase_base). Differs from torch: other views of that base taken before the change keep their
-own history (torch regenerates theirs from the base's).
+(rebase_base); a view taken before its base changed in place takes its history anew from the
+base's when it is next used (_record.refresh_view, torch's regenerated grad_fn).
 """
 import numpy as np
 
@@ -14,7 +14,7 @@ from fungrad import vjp
 from fungrad.extend import buffer_writeable
 from fungrad.torch import _ops_math as M
 from fungrad.torch._grad_mode import GRAD, INFERENCE
-from fungrad.torch._record import apply, short_name
+from fungrad.torch._record import apply, current_view, short_name, view_chain
 from fungrad.torch._tensor import Tensor, _new
 from fungrad.torch._util import cast, common, scalar_name
 
@@ -74,6 +74,7 @@ def inplace_of(t, make, view_error=False, tracked=None):
     snapshot of ``t``'s old value where grad is recorded (the node saves the snapshot, whose
     version the update does not change), else ``t`` itself."""
     check(t, view_error)
+    current_view(t)
     if tracked is None:
         tracked = t._requires_grad
     src = _snapshot(t) if tracked and GRAD.get() else t
@@ -93,22 +94,9 @@ def rebase_base(t):
     region zeroed, plus the view's embedded. (Its value is the base's current one, which the
     change already wrote: S b is v there.) Views not made by a recorded op are left alone."""
     base = t._base
-    chain = []
-    v = t
-    while v is not base:
-        link = v._view_of
-        if link is None:
-            return  # (a view made another way: the base's history is not rewritten)
-        chain.append(link[1:])
-        v = link[0]
-    chain.reverse()
-
-    def view(b):
-        for fn, rest, k in chain:
-            b = fn(b, *rest)
-            if k is not None:
-                b = b[k]
-        return b
+    view = view_chain(t)
+    if view is None:
+        return  # (a view made another way: the base's history is not rewritten)
 
     def copy_slices(b, new):
         taken, pull = vjp(view, b)
@@ -122,6 +110,7 @@ def rebase_base(t):
         old._acc = base._edge()[0]
     c = apply("CopySlices", copy_slices, [old, t])
     base.grad_fn, base._output_nr, base._requires_grad = c.grad_fn, c._output_nr, True
+    t._view_stamp = base.grad_fn  # t's own history is current (its in-place node)
 
 
 def check_shape(t, r):

@@ -24,7 +24,7 @@ from fungrad.torch import linalg as L
 from fungrad.torch._grad_mode import GRAD, INFERENCE
 from fungrad.torch._ops_inplace import _I3, _snapshot, check, check_shape, commit
 from fungrad.torch._node import node_class
-from fungrad.torch._record import OpNode, apply
+from fungrad.torch._record import OpNode, apply, current_view
 from fungrad.torch._tensor import Size, Tensor, _new
 from fungrad.torch._util import common, no_positional, refuse, scalar_name, shape_dim, val
 
@@ -39,6 +39,7 @@ def inplace_of(op, name=None, rename=None):
     name where its in-place op records a different node than the out-of-place one."""
     def ip(self, *args, **kw):
         check(self)
+        current_view(self)
         tracked = GRAD.get() and (self._requires_grad or builtins.any(
             isinstance(a, Tensor) and a._requires_grad for a in args))
         src = _snapshot(self) if tracked else self

@@ -509,6 +509,8 @@ def apply(name, fn, args, view=False, tuple_out=False, saved=None):
     scalars = dual = False
     for i, a in enumerate(args):
         if isinstance(a, Tensor):
+            if a._base is not None and grad_on and a._view_stamp is not a._base.grad_fn:
+                refresh_view(a)  # its base's history changed since: the view's follows
             v = a._value
             if grad_on and a._requires_grad:
                 diff.append(i)
@@ -565,10 +567,55 @@ def apply(name, fn, args, view=False, tuple_out=False, saved=None):
             # how r was taken from src (an in-place change of r rewrites base's history with
             # it: _ops_inplace.rebase_base)
             r._view_of = (src, fn, vals[1:], k if multi else None)
+            r._view_stamp = base.grad_fn  # the base's history the view's was taken from
     if dual and DUAL_LEVEL.get() is not None:
         with quiet_fp_errors():
             propagate(fn, args, vals, res)
     return res
+
+
+def view_chain(t):
+    """The function taking ``t``'s base value to ``t``'s (the view ops recorded by apply, base
+    first), or None where a link was not made by apply."""
+    base = t._base
+    chain = []
+    v = t
+    while v is not base:
+        link = v._view_of
+        if link is None:
+            return None
+        chain.append(link[1:])
+        v = link[0]
+    chain.reverse()
+
+    def view(b):
+        for fn, rest, k in chain:
+            b = fn(b, *rest)
+            if k is not None:
+                b = b[k]
+        return b
+    return view
+
+
+def current_view(t):
+    """``t`` with its history current where it is a view whose base changed in place since
+    (refresh_view): before an in-place op snapshots ``t``'s graph position."""
+    if t._base is not None and GRAD.get() and t._view_stamp is not t._base.grad_fn:
+        refresh_view(t)
+
+
+def refresh_view(t):
+    """``t``'s history taken anew from its base's current one (torch regenerates a view's
+    grad_fn once its base was changed in place: AsStridedBackward0); its value is the base's
+    memory already."""
+    base = t._base
+    view = view_chain(t)
+    t._view_stamp = base.grad_fn
+    if view is None:
+        return  # (a view made another way: its history is left as it is)
+    fresh = apply("AsStridedBackward0", view, [base])
+    t.grad_fn, t._output_nr, t._requires_grad = fresh.grad_fn, fresh._output_nr, \
+        fresh._requires_grad
 
 
 def record(name, fn, vals, edges, tuple_out=False):

@@ -46,6 +46,7 @@ class Tensor:
     # a view made by a recorded op: (its source, the op function, the other operand values, the
     # output number or None), set by _record.apply (an instance attribute; None for the rest)
     _view_of = None
+    _view_stamp = None  # the base's grad_fn when the view's history was taken (_record)
 
     def __init__(self, *args):
         t = _new(np.zeros(0, np.float32) if not args else np.asarray(args[0], np.float32))

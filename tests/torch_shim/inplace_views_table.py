@@ -91,6 +91,53 @@ def permute_narrow_div(T):
                 lambda b: (b * b).sum())
 
 
+# views taken before their base changed in place: their history follows the base's (torch
+# regenerates a view's grad_fn), their values are the base's memory
+def _run_views(T, body):
+    x = T.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    loss = body(T, x * 1, x)
+    loss.backward()
+    return [[round(v, 6) for v in row] for row in x.grad.tolist()], type(loss.grad_fn).__name__
+
+
+@case
+def stale_view_after_base_change(T):
+    def body(T, b, x):
+        v = b[0]
+        b.mul_(2)
+        return v.sum()
+    return _run_views(T, body)
+
+
+@case
+def stale_view_after_sibling_change(T):
+    def body(T, b, x):
+        v, w = b[0], b[:, 0]
+        v.mul_(3)
+        return (w * w).sum()
+    return _run_views(T, body)
+
+
+@case
+def stale_view_of_view_then_changed(T):
+    def body(T, b, x):
+        v = b[0]
+        v2 = v[1:]
+        b.add_(1)
+        v.mul_(2)
+        return (v2 * b).sum()
+    return _run_views(T, body)
+
+
+@case
+def stale_transpose_after_base_mul(T):
+    def body(T, b, x):
+        v = b.t()
+        b.mul_(x)
+        return (v * 2).sum()
+    return _run_views(T, body)
+
+
 def run_all(T):
     out = {}
     for name, fn in CASES.items():

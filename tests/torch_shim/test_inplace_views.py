@@ -15,10 +15,10 @@ OURS = V.run_all(ft)
 def _same(got, want):
     """Equal records: the same error, or the same node name and values and gradients within
     float32 rounding (torch's vectorized exp differs from numpy's in the last bit)."""
-    if want[0] == "error" or got[0] == "error":
+    if want[0] == "error" or got[0] == "error" or len(want) != len(got):
         return got == want
-    return got[2] == want[2] and all(np.allclose(g, w, rtol=2e-6, atol=1e-7)
-                                     for g, w in zip(got[:2], want[:2]))
+    return got[-1] == want[-1] and all(np.allclose(g, w, rtol=2e-6, atol=1e-7)
+                                       for g, w in zip(got[:-1], want[:-1]))
 
 
 @pytest.mark.parametrize("name", sorted(V.CASES))
@@ -41,6 +41,6 @@ def test_the_cases_rewrite_the_base():
     refused = {k for k, rec in GOLDEN.items() if rec[0] == "error"}
     assert refused == {"unbind_relu"}
     for name, rec in GOLDEN.items():
-        if name not in refused:
+        if name not in refused and not name.startswith("stale"):
             assert rec[2] == "CopySlices", name
     assert OURS["select_mul"][1] == [[2.0, 2.0, 2.0], [1.0, 1.0, 1.0]]
