@@ -21,7 +21,7 @@ from fungrad.torch._generator import numpy_rng
 from fungrad.torch._ops_inplace import check, inplace
 from fungrad.torch._record import apply
 from fungrad.torch._tensor import Tensor, _new
-from fungrad.torch._util import (cast, common, dim_int, int_list, kept, norm_dim, refuse,
+from fungrad.torch._util import (cast, common, dim_int, index_dtype, int_list, kept, norm_dim, refuse,
                                  scalar_name, val)
 
 __all__ = ["masked_fill", "triu", "tril", "einsum", "addmm", "gather", "index_select",
@@ -166,7 +166,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 
 
 def gather(t, dim, index, *, sparse_grad=False, _name="GatherBackward0"):
-    d = norm_dim(dim, t.ndim)
+    d = norm_dim(dim, t.ndim)  # (torch checks the dim first)
+    index_dtype(index, "gather(): Expected dtype int32/int64 for index")
     idx = np.asarray(val(index))
     return apply(_name, lambda x, i: x[_gather_key(i, d)], [t, _as_given(index, idx)])
 
@@ -181,6 +182,7 @@ def _gather_key(i, d):
 
 def index_select(t, dim, index):
     d = norm_dim(dim, t.ndim)
+    index_dtype(index, "index_select(): Expected dtype int32 or int64 for index")
     idx = np.asarray(val(index)).reshape(-1)
     return apply("IndexSelectBackward0",
                  lambda x, i: fnp.take(x, fnp.reshape(i, (-1,)), axis=d),

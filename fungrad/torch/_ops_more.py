@@ -20,8 +20,9 @@ from fungrad.torch._ops_reduce import _take_along, tvar
 from fungrad.torch._node import node_class
 from fungrad.torch._record import OpNode, apply
 from fungrad.torch._tensor import Size, Tensor, _new
-from fungrad.torch._util import (_INT64, cast, common, dim_int, dims_of, int_list, norm_dim,
-                                 kept, refuse, safe_root, scalar_name, tabs, val)
+from fungrad.torch._util import (_INDEX_64, _INT64, cast, common, dim_int, dims_of, index_dtype,
+                                 int_list, norm_dim, kept, refuse, safe_root, scalar_name, tabs,
+                                 val)
 
 __all__ = ["FUNCS"]
 
@@ -620,6 +621,7 @@ def scatter(t, dim, index, src=None, *, value=None, reduce=None):
                         "int, Tensor), but expected one of: (Tensor input, int dim, Tensor index, "
                         "Tensor src), (Tensor input, int dim, Tensor index, Number value)")
     d = norm_dim(dim, t.ndim)
+    index_dtype(index, _SCATTER_INDEX)
     idx = _np(index)
     key = _grids(idx.shape, d, idx)
     dt = t._value.dtype
@@ -644,8 +646,12 @@ def scatter(t, dim, index, src=None, *, value=None, reduce=None):
     return apply("ScatterBackward1", fn1, [t] + kept(index))
 
 
+_SCATTER_INDEX = "scatter(): Expected dtype int32/int64 for index"
+
+
 def scatter_add(t, dim, index, src):
     d = norm_dim(dim, t.ndim)
+    index_dtype(index, _SCATTER_INDEX)
     idx = _np(index)
     key = _grids(idx.shape, d, idx)
     region = tuple(slice(0, s) for s in idx.shape)
@@ -671,6 +677,8 @@ def scatter_reduce(t, dim, index, src, reduce, *, include_self=True,
     _reduce_arg("scatter_reduce", index, reduce, 3)
     saved_index = kept(index if _index is None else _index)
     d = norm_dim(dim, t.ndim)
+    if _index is None:
+        index_dtype(index, _SCATTER_INDEX)
     idx = _np(index)
     key = _grids(idx.shape, d, idx)
     region = tuple(slice(0, s) for s in idx.shape)
@@ -743,6 +751,7 @@ def _index_key(shape, d, index, src_shape):
 
 def index_add(t, dim, index, source, *, alpha=1):
     d = norm_dim(dim, t.ndim)
+    index_dtype(index, "index_add_(): Expected dtype int32/int64 for index but got: {}")
     key = _index_key(tuple(t.shape), d, index, tuple(source.shape))
     dt = t._value.dtype
     return apply("IndexAddBackward0",
@@ -752,6 +761,7 @@ def index_add(t, dim, index, source, *, alpha=1):
 
 def index_copy(t, dim, index, source):
     d = norm_dim(dim, t.ndim)
+    index_dtype(index, "index_copy_(): Expected a long tensor for index, but got {}", _INDEX_64)
     key = _index_key(tuple(t.shape), d, index, tuple(source.shape))
     win, hit = _last_writer(tuple(t.shape), key)
     dt = t._value.dtype
@@ -767,6 +777,7 @@ def index_fill(t, dim, index, value):
         raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {value.ndim} dimension(s).")
     d = norm_dim(dim, t.ndim)
+    index_dtype(index, "index_fill_(): Expected dtype int64 for index.", _INDEX_64, IndexError)
     idx = _np(index).reshape(-1)
     mask = np.zeros(tuple(t.shape), bool)
     mask[(slice(None),) * d + (idx,)] = True
@@ -807,6 +818,7 @@ def index_put(t, indices, values, accumulate=False):
 def index_reduce(t, dim, index, source, reduce, *, include_self=True):
     _reduce_arg("index_reduce", index, reduce, 3)
     d = norm_dim(dim, t.ndim)
+    index_dtype(index, "index_reduce_(): Expected dtype int32/int64 for index but got: {}")
     key = _index_key(tuple(t.shape), d, index, tuple(source.shape))
     idxfull = key[d]
     return scatter_reduce(t, d, _new(idxfull), source, {"mean": "mean", "prod": "prod",

@@ -150,6 +150,18 @@ def scalar_name(npd):
     return _TYPE_NAMES.get(n) or _COMPLEX_NAMES.get(n, n)
 
 
+_INDEX_32_64 = (np.dtype(np.int32), np.dtype(np.int64))
+_INDEX_64 = (np.dtype(np.int64),)
+
+
+def index_dtype(index, message, allowed=_INDEX_32_64, error=RuntimeError):
+    """torch's error for an index tensor of another dtype than ``allowed`` (int32/int64, or
+    int64 only): ``message`` with {} for torch's dtype name."""
+    dt = getattr(val(index), "dtype", None)
+    if dt is not None and np.dtype(dt) not in allowed:
+        raise error(message.format(scalar_name(np.dtype(dt))))
+
+
 def broadcast_shape(sa, sb):
     """The broadcast of two shapes, or torch's RuntimeError naming the first dim (from the
     right) where they differ."""

@@ -106,3 +106,54 @@ def test_zeta_at_infinities(xq, want):
             assert math.isnan(got), (T.__name__, xq, got)
         else:
             assert got == pytest.approx(want, rel=1e-5), (T.__name__, xq, got)
+
+
+# an index tensor of a dtype torch's kernels refuse: torch's error type and text (int16, bool,
+# float; int32 is taken where torch takes it)
+INDEX_OPS = {
+    "gather": (lambda T, x, i: x.gather(1, i), RuntimeError,
+               "gather(): Expected dtype int32/int64 for index"),
+    "index_select": (lambda T, x, i: x.index_select(0, i.reshape(-1)), RuntimeError,
+                     "index_select(): Expected dtype int32 or int64 for index"),
+    "scatter": (lambda T, x, i: x.scatter(1, i, 1.0), RuntimeError,
+                "scatter(): Expected dtype int32/int64 for index"),
+    "scatter_add": (lambda T, x, i: x.scatter_add(1, i, x[:, :1]), RuntimeError,
+                    "scatter(): Expected dtype int32/int64 for index"),
+    "scatter_reduce": (lambda T, x, i: x.scatter_reduce(1, i, x[:, :1], "sum"), RuntimeError,
+                       "scatter(): Expected dtype int32/int64 for index"),
+    "index_add": (lambda T, x, i: x.index_add(0, i.reshape(-1), x[:2]), RuntimeError,
+                  "index_add_(): Expected dtype int32/int64 for index but got: {}"),
+    "index_copy": (lambda T, x, i: x.index_copy(0, i.reshape(-1), x[:2]), RuntimeError,
+                   "index_copy_(): Expected a long tensor for index, but got {}"),
+    "index_fill": (lambda T, x, i: x.index_fill(0, i.reshape(-1), 1.0), IndexError,
+                   "index_fill_(): Expected dtype int64 for index."),
+    "index_reduce": (lambda T, x, i: x.index_reduce(0, i.reshape(-1), x[:2], "prod"),
+                     RuntimeError, "index_reduce_(): Expected dtype int32/int64 for index but got: {}"),
+}
+_TORCH_NAME = {"int16": "Short", "bool": "Bool", "float32": "Float", "uint8": "Byte", "int32": "Int"}
+
+
+@pytest.mark.parametrize("dtype", ["int16", "bool", "float32", "uint8"])
+@pytest.mark.parametrize("name", sorted(INDEX_OPS))
+def test_index_dtype_refused_as_torch(name, dtype):
+    f, error, text = INDEX_OPS[name]
+    x = shim.ones(2, 3)
+    i = shim.tensor([[0], [1]]).to(getattr(shim, dtype))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # index_reduce is in beta (torch warns)
+        with pytest.raises(error) as e:
+            f(shim, x, i)
+        assert str(e.value) == text.format(_TORCH_NAME[dtype])
+        if torch is not None:
+            with pytest.raises(error) as te:
+                f(torch, torch.ones(2, 3), torch.tensor([[0], [1]]).to(getattr(torch, dtype)))
+            assert str(te.value) == str(e.value)
+
+
+@pytest.mark.parametrize("name", sorted(set(INDEX_OPS) - {"index_copy", "index_fill"}))
+def test_int32_index_taken_where_torch_takes_it(name):
+    f = INDEX_OPS[name][0]
+    x = shim.ones(2, 3)
+    got = f(shim, x, shim.tensor([[0], [1]], dtype=shim.int32))
+    want = f(shim, x, shim.tensor([[0], [1]]))
+    assert got.tolist() == want.tolist()
