@@ -728,18 +728,7 @@ def _planned(plan, fn, vals, diff, nexts, tuple_out, args, scalars):
         res = [t]
         node._result = weakref.ref(t)
     else:
-        res = []
-        for k in range(m):
-            o = outs[k]
-            t = _new(o)
-            if o.dtype.kind in "fc":
-                t._requires_grad = True
-                t.grad_fn = node
-                t._output_nr = k
-            res.append(t)
-        if res:
-            node._result = weakref.ref(res[0])
-            node._results = [weakref.ref(r) for r in res]
+        res = _results(node, outs[:m])
     if plan.saved_key is not None:
         node._saved_key = plan.saved_key
     specs = plan.specs
@@ -751,6 +740,24 @@ def _planned(plan, fn, vals, diff, nexts, tuple_out, args, scalars):
     if prog.multi or tuple_out:
         return tuple(res)
     return res[0]
+
+
+def _results(node, outs):
+    """The output tensors of ``node`` (the floating ones its outputs, numbered), which it
+    references weakly."""
+    res = []
+    for k, o in enumerate(outs):
+        t = _new(o)
+        if o.dtype.kind in "fc":
+            t._requires_grad = True
+            t.grad_fn = node
+            t._output_nr = k
+        res.append(t)
+    if res:
+        node._result = weakref.ref(res[0])
+        if len(res) > 1:
+            node._results = [weakref.ref(r) for r in res]
+    return res
 
 
 _LOOKUP = object()
@@ -782,18 +789,7 @@ def _record(name, fn, vals, diff, nexts, tuple_out, args, jit_op, key, saved=Non
         node._args = args
     if ANOMALY.get()[0]:
         node._anomaly_tb = "".join(traceback.format_stack()[:-3])
-    res = []
-    for k, o in enumerate(outs):
-        t = _new(o)
-        if o.dtype.kind in "fc":
-            t._requires_grad = True
-            t.grad_fn = node
-            t._output_nr = k
-        res.append(t)
-    if res:
-        node._result = weakref.ref(res[0])
-        if len(res) > 1:
-            node._results = [weakref.ref(r) for r in res]
+    res = _results(node, outs)
     node._op = fn
     if plan is not None:
         saved, specs = plan.saved_key, plan.specs
