@@ -89,11 +89,15 @@ def _fwd_columns(T, f, x, out_index=None):
     return T.stack(cols, dim=-1)
 
 
+def _summed(f):
+    return lambda T, z: f(T, z).sum()
+
+
 def _add_function_cases():
     F = lambda T: T.func  # noqa: E731
     A = lambda T: T.autograd.functional  # noqa: E731
     for k, f in FNS.items():
-        s = (lambda f: lambda T, z: f(T, z).sum())(f)
+        s = _summed(f)
         r2c = _r2c(f)
         vo = _vr if k in REAL_OUT else _v
         # ---- torch.func
