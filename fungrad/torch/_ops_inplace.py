@@ -110,7 +110,7 @@ def rebase_base(t):
         old._acc = base._edge()[0]
     c = apply("CopySlices", copy_slices, [old, t])
     base.grad_fn, base._output_nr, base._requires_grad = c.grad_fn, c._output_nr, True
-    t._view_stamp = base.grad_fn  # t's own history is current (its in-place node)
+    t._view_stamp, t._view_version = base.grad_fn, t._vc.v  # t's history is current (its node)
 
 
 def check_shape(t, r):

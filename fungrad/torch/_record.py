@@ -567,7 +567,8 @@ def apply(name, fn, args, view=False, tuple_out=False, saved=None):
             # how r was taken from src (an in-place change of r rewrites base's history with
             # it: _ops_inplace.rebase_base)
             r._view_of = (src, fn, vals[1:], k if multi else None)
-            r._view_stamp = base.grad_fn  # the base's history the view's was taken from
+            # the base's history the view's was taken from, and the shared version then
+            r._view_stamp, r._view_version = base.grad_fn, src._vc.v
     if dual and DUAL_LEVEL.get() is not None:
         with quiet_fp_errors():
             propagate(fn, args, vals, res)
@@ -609,10 +610,11 @@ def refresh_view(t):
     grad_fn once its base was changed in place: AsStridedBackward0); its value is the base's
     memory already."""
     base = t._base
-    view = view_chain(t)
-    t._view_stamp = base.grad_fn
+    changed = t._view_version != t._vc.v  # written in place since (not detach_ / requires_grad_)
+    t._view_stamp, t._view_version = base.grad_fn, t._vc.v
+    view = view_chain(t) if changed else None
     if view is None:
-        return  # (a view made another way: its history is left as it is)
+        return  # (a view made another way, or a base whose values did not change)
     fresh = apply("AsStridedBackward0", view, [base])
     t.grad_fn, t._output_nr, t._requires_grad = fresh.grad_fn, fresh._output_nr, \
         fresh._requires_grad

@@ -47,6 +47,7 @@ class Tensor:
     # output number or None), set by _record.apply (an instance attribute; None for the rest)
     _view_of = None
     _view_stamp = None  # the base's grad_fn when the view's history was taken (_record)
+    _view_version = None  # the version counter's value then
 
     def __init__(self, *args):
         t = _new(np.zeros(0, np.float32) if not args else np.asarray(args[0], np.float32))

@@ -138,6 +138,15 @@ def stale_transpose_after_base_mul(T):
     return _run_views(T, body)
 
 
+@case
+def stale_view_after_base_detach(T):
+    def body(T, b, x):
+        v = b[0:1]
+        b.detach_()  # no value changed: the view keeps its own history
+        return v.sum()
+    return _run_views(T, body)
+
+
 def run_all(T):
     out = {}
     for name, fn in CASES.items():
