@@ -71,3 +71,19 @@ def test_a_complex_tangent_of_a_real_dual_is_refused():
         with pytest.raises(NotImplementedError, match="complex tangent of a real tensor"):
             fw.make_dual(ft.tensor([0.5, -1.5], dtype=ft.float64),
                          ft.tensor([1 + 0j, 1j], dtype=ft.complex128))
+
+
+def test_unpack_dual_returns_the_tangent_given():
+    """torch's unpack_dual of make_dual(p, t) returns t itself, a real tangent of a complex
+    tensor too (whose forward pass takes it as complex)."""
+    import fungrad.torch as ft
+    import fungrad.torch.autograd.forward_ad as fw
+    with fw.dual_level():
+        p = ft.tensor([1 + 1j, 2.0])
+        t = ft.tensor([1.0, 0.5])
+        d = fw.make_dual(p, t)
+        u = fw.unpack_dual(d)
+        assert u.tangent is t and u.tangent.dtype == ft.float32
+        assert fw.unpack_dual(d * d).tangent.tolist() == [2 + 2j, 2 + 0j]
+        t2 = ft.tensor([1.0, 2.0])
+        assert fw.unpack_dual(fw.make_dual(ft.tensor([3.0, 4.0]), t2)).tangent is t2
