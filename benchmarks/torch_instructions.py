@@ -1,5 +1,5 @@
-"""Instructions per training step of the 64-32-10 MLP (tensors + SGD, batch 16: the loop of
-torch_mlp.py), counted by valgrind's callgrind: a measure of the per-op Python and numpy work that
+"""Instructions per training step of the 64-32-10 MLP (tensors + SGD, batch 16: torch_mlp.py's
+sgd_step), counted by valgrind's callgrind: a measure of the per-op Python and numpy work that
 a loaded or noisy machine does not change (timings on the shared development machine drift by up
 to 2x; instruction counts repeat to 0.1%). Instrumentation is switched on only around the
 measured steps (``callgrind_control -i on``), after imports and 20 warm-up steps.
@@ -21,48 +21,22 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _step_program(which, steps, phase):
+    # torch_mlp.py's loop (sgd_params, sgd_step), imported from this folder
     return f"""
 import os, subprocess, sys
-import numpy as np
+sys.path.insert(0, {HERE!r})
 if {which!r} == "torch":
     import torch
     torch.set_num_threads(1)
 else:
     import fungrad.torch as torch
-F = torch.nn.functional
-rng = np.random.default_rng(0)
-X = torch.tensor(rng.standard_normal((16, 64)).astype(np.float32))
-Y = torch.tensor(rng.integers(0, 10, 16))
-params = []
-for a, b in ((64, 32), (32, 10)):
-    params.append(torch.tensor((rng.standard_normal((a, b)) / 8).astype(np.float32),
-                               requires_grad=True))
-    params.append(torch.zeros(b, requires_grad=True))
-
-def step():
-    h = X
-    for i in range(0, len(params), 2):
-        h = h @ params[i] + params[i + 1]
-        if i + 2 < len(params):
-            h = torch.relu(h)
-    loss = F.cross_entropy(h, Y)
-    if {phase!r} == "fwd":
-        return
-    loss.backward()
-    if {phase!r} == "fb":
-        for p in params:
-            p.grad = None
-        return
-    with torch.no_grad():
-        for p in params:
-            p -= 0.05 * p.grad
-            p.grad = None
-
+from torch_mlp import sgd_params, sgd_step
+X, Y, params = sgd_params(torch, [64, 32, 10], 16)
 for _ in range(20):
-    step()
+    sgd_step(torch, X, Y, params, phase={phase!r})
 subprocess.run(["callgrind_control", "-i", "on", str(os.getpid())], capture_output=True)
 for _ in range({steps}):
-    step()
+    sgd_step(torch, X, Y, params, phase={phase!r})
 subprocess.run(["callgrind_control", "-i", "off", str(os.getpid())], capture_output=True)
 """
 

@@ -37,28 +37,43 @@ def make_data(sizes, batch, seed=0):
     return x, y, ws
 
 
-def train(torch, sizes, batch, steps, lr=0.05):
-    """Seconds per step of SGD on cross-entropy with ``loss.backward()``."""
-    F = torch.nn.functional
+def sgd_params(torch, sizes, batch):
+    """(X, Y, [W0, b0, W1, b1, ...]) of make_data as tensors, the weights and biases leaves."""
     x, y, ws = make_data(sizes, batch)
-    X, Y = torch.tensor(x), torch.tensor(y)
     params = []
     for w in ws:
         params.append(torch.tensor(w, requires_grad=True))
         params.append(torch.zeros(w.shape[1], requires_grad=True))
+    return torch.tensor(x), torch.tensor(y), params
+
+
+def sgd_step(torch, X, Y, params, lr=0.05, phase="full"):
+    """One step: the Linear/ReLU forward, cross-entropy, ``loss.backward()`` ("fb": then the
+    gradients dropped; "fwd": the forward only) and the update ``p -= lr * p.grad`` under
+    ``no_grad``; the loss."""
+    h = X
+    for i in range(0, len(params), 2):
+        h = h @ params[i] + params[i + 1]
+        if i + 2 < len(params):
+            h = torch.relu(h)
+    loss = torch.nn.functional.cross_entropy(h, Y)
+    if phase == "fwd":
+        return loss
+    loss.backward()
+    with torch.no_grad():
+        for p in params:
+            if phase == "full":
+                p -= lr * p.grad
+            p.grad = None
+    return loss
+
+
+def train(torch, sizes, batch, steps, lr=0.05):
+    """Seconds per step of SGD on cross-entropy with ``loss.backward()``."""
+    X, Y, params = sgd_params(torch, sizes, batch)
     t0 = time.perf_counter()
     for _ in range(steps):
-        h = X
-        for i in range(0, len(params), 2):
-            h = h @ params[i] + params[i + 1]
-            if i + 2 < len(params):
-                h = torch.relu(h)
-        loss = F.cross_entropy(h, Y)
-        loss.backward()
-        with torch.no_grad():
-            for p in params:
-                p -= lr * p.grad
-                p.grad = None
+        loss = sgd_step(torch, X, Y, params, lr)
     return (time.perf_counter() - t0) / steps, loss.item()
 
 
