@@ -169,11 +169,7 @@ def checked(name, f, spec, offset=0, refusals=None, route=None, overflow=None):
     handler, where the wrapper is also the op's dispatch (``overrides.dispatch`` folds it in
     through ``g._fold``: one wrapper per public op)."""
     names = _positional_names(f)
-    # (position, name, (expected, refused kinds), whether a Tensor is never refused there)
-    checks = [(i + offset, names[i + offset] if i + offset < len(names) else None, s,
-               "t" not in s[1] and "z" not in s[1])
-              for i, s in enumerate(spec) if s is not None]
-    at = _overflow_positions(names, overflow, offset)
+    checks = _entries(names, spec, offset, _overflow_positions(names, overflow, offset))
 
     @functools.wraps(f)
     def g(*args, **kwargs):
@@ -192,7 +188,8 @@ def checked(name, f, spec, offset=0, refusals=None, route=None, overflow=None):
                     r = route(args, kwargs, True)
                     if r is not NOT_ROUTED:
                         return r
-        for i, pname, (expected, refused), tensor_ok in checks:
+        huge = None  # torch's parser error for an int beyond int64: (read rank, error, text)
+        for i, pname, check, tensor_ok, over in checks:
             if i < len(args):
                 a = args[i]
             elif pname is not None and pname in kwargs:
@@ -201,21 +198,17 @@ def checked(name, f, spec, offset=0, refusals=None, route=None, overflow=None):
                 continue
             if tensor_ok and type(a) is Tensor:
                 continue
-            k = kind_of(a)
-            if k is not None and k in refused:
-                arg = "input" if i == 0 else ((offset and pname) or "other")
-                raise TypeError(f"{name}(): argument '{arg}' (position {i + 1 - offset}) must "
-                                f"be {expected}, not {type(a).__name__}")
-        if at is not None:  # torch's argument parser: an int beyond int64 (OVERFLOW)
-            for i, pname, error, msg in at:
-                if i < len(args):
-                    a = args[i]
-                elif pname is not None and pname in kwargs:
-                    a = kwargs[pname]
-                else:
-                    continue
-                if type(a) is int and not -_INT64 <= a < _INT64:
-                    raise error(msg)
+            if check is not None:
+                k = kind_of(a)
+                if k is not None and k in check[1]:
+                    arg = "input" if i == 0 else ((offset and pname) or "other")
+                    raise TypeError(f"{name}(): argument '{arg}' (position {i + 1 - offset}) "
+                                    f"must be {check[0]}, not {type(a).__name__}")
+            if (over is not None and type(a) is int and not -_INT64 <= a < _INT64
+                    and (huge is None or over[0] < huge[0])):
+                huge = over
+        if huge is not None:  # (after every position's type check, as torch's parser)
+            raise huge[1](huge[2])
         if refusals is not None:
             _refuse(refusals, args, kwargs)
         try:
@@ -403,6 +396,22 @@ OVERFLOW_TEXT = {"OverflowError": "int too big to convert",
                  "ValueError": "Overflow when unpacking long long"}
 _PARSER_ERRORS = {"OverflowError": OverflowError, "ValueError": ValueError,
                   "TypeError": TypeError}
+
+
+def _entries(names, spec, offset, at):
+    """``checked``'s per-position work, each position fetched once: (position, name, its SPECS
+    check (expected, refused kinds) or None, whether a Tensor always passes there, its overflow
+    error (rank in torch's read order, error type, message) or None), by position."""
+    over = {i: (rank, error, msg) for rank, (i, _n, error, msg) in enumerate(at or ())}
+    checks = {i + offset: s for i, s in enumerate(spec) if s is not None}
+    out = []
+    for i in sorted(set(checks) | set(over)):
+        s = checks.get(i)
+        o = over.get(i)
+        # (a Tensor is no int: the overflow test never refuses one)
+        tensor_ok = s is None or ("t" not in s[1] and "z" not in s[1])
+        out.append((i, names[i] if i < len(names) else None, s, tensor_ok, o))
+    return tuple(out)
 
 
 def _overflow_positions(names, row, offset=0):

@@ -509,8 +509,8 @@ def apply(name, fn, args, view=False, tuple_out=False, saved=None):
     scalars = dual = False
     for i, a in enumerate(args):
         if isinstance(a, Tensor):
-            if a._base is not None and grad_on and a._view_stamp is not a._base.grad_fn:
-                refresh_view(a)  # its base's history changed since: the view's follows
+            if a._base is not None and grad_on:
+                current_view(a)  # its base's history changed since: the view's follows
             v = a._value
             if grad_on and a._requires_grad:
                 diff.append(i)
